@@ -1,0 +1,92 @@
+// Sequences map → check → coverage into the CoverageReport. Pure: the clock and versions come in as data.
+import type { Catalog } from '../attack/types.js';
+import { SCHEMA_VERSION, SEVERITIES, type CoverageReport, type Finding, type RuleEntry } from '../coverage-report.js';
+import type { Ruleset } from '../falco/types.js';
+import { withMessage } from '../report/messages.js';
+import { CHECKS, type CheckContext } from './checks/index.js';
+import { compareText, computeGaps, computeTacticEntries, computeTechniqueEntries, countCoverage } from './coverage.js';
+import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, type MappedRule } from './mapping.js';
+
+export interface AnalyzeInput {
+  catalog: Catalog;
+  attack: { source: string; sha256: string };
+  ruleset: Ruleset;
+  rulesOrigin: string;
+  sourcePlatforms: Record<string, string[]>;
+  /** Platforms from --platform, already matched to the catalog's spelling; undefined = from the sources. */
+  platforms?: string[];
+  generatedAt: Date;
+  tool: { name: string; version: string };
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.code, b.code) || compareText(a.tag ?? '', b.tag ?? '');
+}
+
+export function checkRules(rules: MappedRule[], context: CheckContext): Finding[] {
+  return rules.flatMap((rule) => CHECKS.flatMap((check) => check.run(rule, context))).map(withMessage).sort(compareFindings);
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+function ruleEntry(mapped: MappedRule, findingCounts: Map<string, number>): RuleEntry {
+  const { rule } = mapped;
+  return {
+    name: rule.name,
+    file: rule.position.file,
+    line: rule.position.line,
+    source: rule.source,
+    isEnabled: rule.isEnabled,
+    ...(mapped.maturity ? { maturity: mapped.maturity } : {}),
+    priority: rule.priority,
+    techniques: activeTechniques(mapped).map((t) => t.id),
+    tactics: [...claimedTactics(mapped)],
+    tags: rule.tags.map((t) => t.value),
+    findings: findingCounts.get(rule.name) ?? 0,
+  };
+}
+
+export function analyze(input: AnalyzeInput): CoverageReport {
+  const { catalog, ruleset } = input;
+  const tactics = indexTactics(catalog);
+  const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics));
+  const findings = checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms });
+  const sources = [...new Set(ruleset.rules.map((r) => r.source))].sort();
+  const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => input.sourcePlatforms[s] ?? []))];
+  const scope = new Set(platforms);
+  const techniques = computeTechniqueEntries(catalog, mapped, scope, countBy(findings.filter((f) => f.technique), (f) => f.technique!));
+  const inScope = techniques.filter((t) => t.inScope);
+  const bySeverity = countBy(findings, (f) => f.severity);
+  const tagged = mapped.filter((m) => m.tags.some(isAttackTag)).length;
+  const enabled = ruleset.rules.filter((r) => r.isEnabled).length;
+  const findingsByRule = countBy(findings, (f) => f.rule);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: input.tool,
+    generatedAt: input.generatedAt.toISOString(),
+    inputs: {
+      attack: { version: catalog.version, domain: catalog.domain, stixVersion: catalog.stixVersion, source: input.attack.source, sha256: input.attack.sha256 },
+      rules: ruleset.files.map((f) => ({ ...f })),
+      rulesOrigin: input.rulesOrigin,
+    },
+    scope: { platforms: [...scope].sort(), from: input.platforms ? 'option' : 'sources', sources },
+    summary: {
+      rules: { total: ruleset.rules.length, enabled, disabled: ruleset.rules.length - enabled, tagged, untagged: ruleset.rules.length - tagged },
+      techniques: countCoverage(inScope.filter((t) => !t.isSubtechnique)),
+      subtechniques: countCoverage(inScope.filter((t) => t.isSubtechnique)),
+      findings: {
+        ...(Object.fromEntries(SEVERITIES.map((s) => [s, bySeverity.get(s) ?? 0])) as Record<'error' | 'warning' | 'info', number>),
+        byCode: Object.fromEntries([...countBy(findings, (f) => f.code)].sort(([a], [b]) => compareText(a, b))),
+      },
+    },
+    tactics: computeTacticEntries(catalog, techniques),
+    techniques,
+    rules: mapped.map((m) => ruleEntry(m, findingsByRule)),
+    findings,
+    gaps: computeGaps(techniques),
+  };
+}

@@ -1,0 +1,113 @@
+// Checks that a rule's tactic tags agree with ATT&CK and with its technique tags. Pure.
+import { editDistance } from '../../falco/tags.js';
+import { activeTechniques, claimedTactics, tacticOfTag } from '../mapping.js';
+import { findingAt, tacticTag, type Check } from './types.js';
+
+export const unknownTactic: Check = {
+  code: 'unknown-tactic',
+  severity: 'error',
+  description: 'A tactic tag names a tactic that is not in the loaded ATT&CK matrix.',
+  run(rule, { tactics }) {
+    return rule.tags.flatMap((tag) => {
+      const { parsed } = tag;
+      if (parsed.kind !== 'tactic' || tacticOfTag(parsed, tactics)) return [];
+      const written = parsed.shortname ?? parsed.tacticId ?? tag.ref.value;
+      const candidates = parsed.shortname
+        ? [...tactics.byShortname.keys()].map((s) => ({ s, d: editDistance(s, parsed.shortname!) })).filter((c) => c.d <= 2)
+        : [];
+      const best = candidates.sort((a, b) => a.d - b.d);
+      const isUnique = best.length > 0 && (best.length === 1 || best[1]!.d > best[0]!.d);
+      return [
+        findingAt(this, rule, tag, {
+          tactic: written,
+          ...(isUnique ? { args: { suggestion: best[0]!.s }, fix: { tag: tag.ref.value, with: [tacticTag(best[0]!.s)] } } : {}),
+        }),
+      ];
+    });
+  },
+};
+
+export const tacticMismatch: Check = {
+  code: 'tactic-mismatch',
+  severity: 'error',
+  description: "A technique is tagged under tactics it does not belong to: none of its ATT&CK tactics is among the rule's tactic tags.",
+  run(rule) {
+    const claimed = claimedTactics(rule);
+    if (claimed.size === 0) return [];
+    return rule.knownTechniques
+      .filter(({ technique }) => !technique.isRevoked && !technique.isDeprecated && technique.tactics.length > 0)
+      .filter(({ technique }) => !technique.tactics.some((t) => claimed.has(t)))
+      .map(({ tag, technique }) =>
+        findingAt(this, rule, tag, {
+          technique: technique.id,
+          tactic: [...claimed][0],
+          args: { techniqueTactics: technique.tactics, ruleTactics: [...claimed] },
+          // Only a single-tactic technique says which tag to add; T1610 (execution and defense-evasion) does not.
+          ...(technique.tactics.length === 1 ? { fix: { with: [tacticTag(technique.tactics[0]!)] } } : {}),
+        }),
+      );
+  },
+};
+
+export const unjustifiedTactic: Check = {
+  code: 'unjustified-tactic',
+  severity: 'warning',
+  description: "A tactic tag that none of the rule's techniques belongs to.",
+  run(rule) {
+    const techniques = activeTechniques(rule);
+    if (techniques.length === 0) return [];
+    const justified = new Set(techniques.flatMap((t) => t.tactics));
+    return rule.knownTactics
+      .filter(({ tactic }) => !justified.has(tactic.shortname))
+      .map(({ tag, tactic }) =>
+        findingAt(this, rule, tag, {
+          tactic: tactic.shortname,
+          args: { techniques: techniques.map((t) => t.id), justified: [...justified] },
+          fix: { tag: tag.ref.value, with: [] },
+        }),
+      );
+  },
+};
+
+export const tacticIdNameConflict: Check = {
+  code: 'tactic-id-name-conflict',
+  severity: 'error',
+  description: 'A TA… tag and a mitre_… tag in one rule name different tactics.',
+  run(rule, { tactics }) {
+    const byName = new Set(rule.knownTactics.filter((k) => k.via === 'name').map((k) => k.tactic.shortname));
+    const byId = rule.knownTactics.filter((k) => k.via === 'id');
+    if (byName.size === 0 || byId.length === 0) return [];
+    const justified = new Set(activeTechniques(rule).flatMap((t) => t.tactics));
+    const namesWithoutId = [...byName].filter((s) => !byId.some((k) => k.tactic.shortname === s));
+    return byId
+      .filter(({ tactic }) => !byName.has(tactic.shortname))
+      .map(({ tag, tactic }) => {
+        // The techniques decide: keep whichever side they justify; with no technique the conflict is ambiguous.
+        let fix: { tag?: string; with: string[] } | undefined;
+        if (justified.has(tactic.shortname)) fix = { with: [tacticTag(tactic.shortname)] };
+        else if (namesWithoutId.length === 1 && justified.has(namesWithoutId[0]!)) {
+          fix = { tag: tag.ref.value, with: [tactics.byShortname.get(namesWithoutId[0]!)!.id] };
+        }
+        return findingAt(this, rule, tag, { tactic: tactic.shortname, args: { tacticId: tactic.id, names: [...byName] }, ...(fix ? { fix } : {}) });
+      });
+  },
+};
+
+export const missingTacticTag: Check = {
+  code: 'missing-tactic-tag',
+  severity: 'warning',
+  description: 'A rule has technique tags but no tactic tag.',
+  run(rule) {
+    const techniques = activeTechniques(rule);
+    if (techniques.length === 0 || rule.tags.some((t) => t.parsed.kind === 'tactic')) return [];
+    const tactics = [...new Set(techniques.flatMap((t) => t.tactics))];
+    const isUnambiguous = techniques.every((t) => t.tactics.length === 1);
+    return [
+      findingAt(this, rule, rule.knownTechniques[0]?.tag, {
+        technique: techniques[0]!.id,
+        args: { tactics },
+        ...(isUnambiguous ? { fix: { with: tactics.map(tacticTag) } } : {}),
+      }),
+    ];
+  },
+};

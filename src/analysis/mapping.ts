@@ -1,0 +1,69 @@
+// Reads every rule's tags against the catalog: which techniques and tactics each rule claims. Pure.
+import type { Catalog, Tactic, Technique } from '../attack/types.js';
+import { parseTag, type ParsedTag } from '../falco/tags.js';
+import type { FalcoRule, TagRef } from '../falco/types.js';
+
+export interface ReadTag {
+  ref: TagRef;
+  parsed: ParsedTag;
+}
+
+export interface MappedRule {
+  rule: FalcoRule;
+  tags: ReadTag[];
+  /** Techniques the rule tags that exist in the catalog (revoked and deprecated ones included). */
+  knownTechniques: { tag: ReadTag; technique: Technique }[];
+  /** Tactic tags that name a tactic of the catalog, by shortname or ID. */
+  knownTactics: { tag: ReadTag; tactic: Tactic; via: 'name' | 'id' }[];
+  maturity?: string;
+}
+
+export interface TacticIndex {
+  byShortname: Map<string, Tactic>;
+  byId: Map<string, Tactic>;
+}
+
+export function indexTactics(catalog: Catalog): TacticIndex {
+  return {
+    byShortname: new Map(catalog.tactics.map((t) => [t.shortname, t])),
+    byId: new Map(catalog.tactics.map((t) => [t.id, t])),
+  };
+}
+
+export function tacticOfTag(parsed: ParsedTag, index: TacticIndex): Tactic | undefined {
+  if (parsed.kind !== 'tactic') return undefined;
+  return parsed.tacticId ? index.byId.get(parsed.tacticId) : index.byShortname.get(parsed.shortname ?? '');
+}
+
+export function mapRule(rule: FalcoRule, catalog: Catalog, index: TacticIndex): MappedRule {
+  const tags = rule.tags.map((ref) => ({ ref, parsed: parseTag(ref.value) }));
+  const mapped: MappedRule = { rule, tags, knownTechniques: [], knownTactics: [] };
+  for (const tag of tags) {
+    const { parsed } = tag;
+    if (parsed.kind === 'technique') {
+      const technique = catalog.techniques.get(parsed.id);
+      if (technique) mapped.knownTechniques.push({ tag, technique });
+    } else if (parsed.kind === 'tactic') {
+      const tactic = tacticOfTag(parsed, index);
+      if (tactic) mapped.knownTactics.push({ tag, tactic, via: parsed.tacticId ? 'id' : 'name' });
+    } else if (parsed.kind === 'maturity') mapped.maturity ??= parsed.level;
+  }
+  return mapped;
+}
+
+/** Techniques that count for coverage: in the catalog, neither revoked nor deprecated. */
+export function activeTechniques(mapped: MappedRule): Technique[] {
+  const seen = new Set<string>();
+  return mapped.knownTechniques
+    .map((k) => k.technique)
+    .filter((t) => !t.isRevoked && !t.isDeprecated && !seen.has(t.id) && (seen.add(t.id), true));
+}
+
+/** Tactic shortnames the rule claims, by name or ID. */
+export function claimedTactics(mapped: MappedRule): Set<string> {
+  return new Set(mapped.knownTactics.map((k) => k.tactic.shortname));
+}
+
+export function isAttackTag(tag: ReadTag): boolean {
+  return tag.parsed.kind === 'technique' || tag.parsed.kind === 'tactic';
+}

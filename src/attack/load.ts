@@ -1,0 +1,124 @@
+// Reads an ATT&CK bundle from a file, a URL or a version number, and normalizes it into a Catalog.
+// The edge that touches fs and the network for ATT&CK; parsing is streamed (see stix-stream.ts).
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import path from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { cachePathForUrl, fetchIntoCache } from '../net/cache.js';
+import type { DownloadOptions } from '../net/download.js';
+import { StixBundleSplitter, peekStixType } from './stix-stream.js';
+import { NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
+import type { Catalog } from './types.js';
+import { readUpstream } from '../upstream.js';
+
+export interface LoadedCatalog {
+  catalog: Catalog;
+  /** What the user asked for, resolved: a file path, or the URL it came from. */
+  source: string;
+  /** The file read (the cached copy for downloads). */
+  file: string;
+  sha256: string;
+  isFromCache?: boolean;
+}
+
+export interface AttackLoadOptions {
+  cacheRoot: string;
+  download?: DownloadOptions;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** Reads and normalizes one bundle file (plain or gzip). `label` names it in errors. */
+export async function readBundleFile(file: string, label: string, versionHint?: string): Promise<{ catalog: Catalog; sha256: string }> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) throw new InputError(label, 'no such file', 'pass a STIX bundle file, a URL, or a version such as 18.1');
+  const objects: StixObject[] = [];
+  let badElement: string | undefined;
+  const splitter = new StixBundleSplitter((element) => {
+    const type = peekStixType(element);
+    if (type !== undefined && !NEEDED_TYPES.has(type)) return;
+    try {
+      const object = JSON.parse(element.toString('utf8')) as StixObject;
+      if (!NEEDED_TYPES.has(object.type)) return;
+      if (object.type === 'relationship' && !NEEDED_RELATIONSHIPS.has(object.relationship_type ?? '')) return;
+      objects.push(slimStixObject(object));
+    } catch (error) {
+      badElement ??= (error as Error).message;
+    }
+  });
+  const hash = createHash('sha256');
+  const hasher = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  const isGzip = await firstBytesAre(file, GZIP_MAGIC);
+  const consume = async (source: AsyncIterable<Buffer>): Promise<void> => {
+    for await (const chunk of source) splitter.feed(chunk);
+  };
+  const input = createReadStream(file, { highWaterMark: 1 << 20 });
+  try {
+    if (isGzip) await pipeline(input, hasher, createGunzip(), consume);
+    else await pipeline(input, hasher, consume);
+  } catch (error) {
+    throw new InputError(label, `cannot read${isGzip ? ' gzip data' : ''}: ${(error as Error).message}`);
+  }
+  if (badElement) throw new InputError(label, `not valid JSON: ${badElement}`, 'the file may be truncated; download it again');
+  let bundle: { type?: unknown; spec_version?: string; objects?: unknown } | undefined;
+  try {
+    bundle = splitter.isComplete() ? JSON.parse(splitter.skeletonText()) : undefined;
+  } catch {
+    bundle = undefined;
+  }
+  if (!bundle || bundle.type !== 'bundle' || !Array.isArray(bundle.objects)) {
+    throw new InputError(label, 'not a STIX bundle (expected a JSON object with "type": "bundle" and an "objects" array)', 'pass an ATT&CK Enterprise bundle, e.g. --attack 18.1');
+  }
+  const hint = versionHint ?? /(\d+\.\d+)/.exec(path.basename(label))?.[1];
+  const catalog = normalizeBundle({ objects, bundleSpecVersion: bundle.spec_version, versionHint: hint, source: label });
+  return { catalog, sha256: hash.digest('hex') };
+}
+
+async function firstBytesAre(file: string, magic: number[]): Promise<boolean> {
+  const stream = createReadStream(file, { start: 0, end: magic.length - 1 });
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  const bytes = Buffer.concat(chunks);
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+/** Maps "18.1" or "v18.1" to MITRE's published URL; throws a UsageError for a version attack-cov does not know. */
+export function urlForVersion(version: string): string {
+  const { attack } = readUpstream();
+  const normalized = version.replace(/^v/i, '');
+  if (!attack.versions.includes(normalized)) {
+    throw new UsageError(`unknown ATT&CK version: ${version}`, `known versions: ${attack.versions.slice(-6).join(', ')} … (newest ${attack.default}); or pass a bundle file or URL`);
+  }
+  return attack.urlTemplate.replace('{version}', normalized);
+}
+
+export function isVersionSpec(spec: string): boolean {
+  return /^v?\d+\.\d+$/i.test(spec);
+}
+
+/** Resolves `--attack` (file, http(s) URL or version) to a Catalog, downloading into the cache when needed. */
+export async function loadAttack(spec: string, options: AttackLoadOptions): Promise<LoadedCatalog> {
+  const isUrl = /^https?:\/\//i.test(spec);
+  if (!isUrl && !isVersionSpec(spec)) {
+    const { catalog, sha256 } = await readBundleFile(spec, spec);
+    return { catalog, source: spec, file: path.resolve(spec), sha256 };
+  }
+  const version = isUrl ? undefined : spec.replace(/^v/i, '');
+  const url = isUrl ? spec : urlForVersion(spec);
+  const { attack } = readUpstream();
+  const cachePath = version
+    ? path.join(options.cacheRoot, 'attack', `${attack.domain}-${version}.json`)
+    : cachePathForUrl(options.cacheRoot, url);
+  const fetched = await fetchIntoCache(url, cachePath, (temp) => readBundleFile(temp, url, version), options.download);
+  const loaded = fetched.validated ?? (await readBundleFile(fetched.file, fetched.file, version));
+  return { ...loaded, source: url, file: fetched.file, isFromCache: fetched.isFromCache };
+}

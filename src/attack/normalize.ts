@@ -1,0 +1,162 @@
+// Turns the STIX objects of an ATT&CK bundle into a Catalog. Pure: no I/O, no clock.
+import { InputError } from '../errors.js';
+import type { Catalog, Tactic, Technique } from './types.js';
+
+/** The subset of a STIX object attack-cov reads. */
+export interface StixObject {
+  type: string;
+  id: string;
+  name?: string;
+  description?: string;
+  spec_version?: string;
+  revoked?: boolean;
+  x_mitre_deprecated?: boolean;
+  x_mitre_is_subtechnique?: boolean;
+  x_mitre_platforms?: string[];
+  x_mitre_shortname?: string;
+  x_mitre_version?: string;
+  x_mitre_domains?: string[];
+  tactic_refs?: string[];
+  kill_chain_phases?: { kill_chain_name: string; phase_name: string }[];
+  external_references?: { source_name: string; external_id?: string; url?: string }[];
+  relationship_type?: string;
+  source_ref?: string;
+  target_ref?: string;
+}
+
+export interface BundleInput {
+  /** Objects of the types attack-cov needs (others may be left out by the loader). */
+  objects: StixObject[];
+  /** spec_version of the bundle itself (STIX 2.0 only). */
+  bundleSpecVersion?: string;
+  /** Version the caller knows the bundle to be (from --attack 18.1 or the file name). */
+  versionHint?: string;
+  /** File or URL, for error messages. */
+  source: string;
+}
+
+/** Relationship types attack-cov reads; the loader may drop all others. */
+export const NEEDED_RELATIONSHIPS = new Set(['subtechnique-of', 'revoked-by', 'uses']);
+/** STIX object types attack-cov reads; the loader may skip all others without parsing them. */
+export const NEEDED_TYPES = new Set(['attack-pattern', 'x-mitre-tactic', 'x-mitre-matrix', 'x-mitre-collection', 'relationship']);
+
+const KEPT_FIELDS: (keyof StixObject)[] = [
+  'type', 'id', 'name', 'description', 'spec_version', 'revoked', 'x_mitre_deprecated', 'x_mitre_is_subtechnique',
+  'x_mitre_platforms', 'x_mitre_shortname', 'x_mitre_version', 'x_mitre_domains', 'tactic_refs', 'kill_chain_phases',
+  'relationship_type', 'source_ref', 'target_ref',
+];
+
+/** Keeps only the fields normalizeBundle reads, so 20,000 relationships cost little memory. */
+export function slimStixObject(object: StixObject): StixObject {
+  const slim: Record<string, unknown> = {};
+  for (const key of KEPT_FIELDS) if (object[key] !== undefined) slim[key] = object[key];
+  if (object.type === 'relationship') delete slim.description;
+  else if (typeof slim.description === 'string') slim.description = firstParagraph(slim.description);
+  slim.external_references = object.external_references?.filter((r) => r.source_name.startsWith('mitre') && r.external_id);
+  return slim as unknown as StixObject;
+}
+
+function attackId(object: StixObject): { id: string; url: string } | undefined {
+  const ref = object.external_references?.find((r) => r.source_name.startsWith('mitre') && r.external_id);
+  return ref?.external_id ? { id: ref.external_id, url: ref.url ?? '' } : undefined;
+}
+
+function readTactics(objects: StixObject[], source: string): Tactic[] {
+  const byStixId = new Map<string, Tactic>();
+  for (const object of objects) {
+    if (object.type !== 'x-mitre-tactic' || object.revoked || object.x_mitre_deprecated) continue;
+    const ref = attackId(object);
+    if (!ref || !object.x_mitre_shortname || !object.name) continue;
+    byStixId.set(object.id, { id: ref.id, name: object.name, shortname: object.x_mitre_shortname, url: ref.url });
+  }
+  const matrix = objects.find((o) => o.type === 'x-mitre-matrix' && !o.revoked && !o.x_mitre_deprecated);
+  if (!matrix?.tactic_refs) {
+    throw new InputError(source, 'the bundle has no x-mitre-matrix, so the order of its tactics is unknown', 'use an ATT&CK bundle as MITRE publishes it');
+  }
+  // The matrix, not the tactic IDs, gives the order: ATT&CK adds tactics in the middle (TA0042, TA0043 came first).
+  return matrix.tactic_refs.flatMap((ref) => byStixId.get(ref) ?? []);
+}
+
+function firstParagraph(text: string | undefined): string {
+  return (text ?? '').split(/\n\s*\n/)[0]!.trim();
+}
+
+interface Relations {
+  parentOf: Map<string, string>;
+  revokedBy: Map<string, string[]>;
+  usedBy: Map<string, number>;
+}
+
+function readRelations(objects: StixObject[]): Relations {
+  const relations: Relations = { parentOf: new Map(), revokedBy: new Map(), usedBy: new Map() };
+  for (const object of objects) {
+    if (object.type !== 'relationship' || object.revoked || object.x_mitre_deprecated) continue;
+    const { source_ref: from, target_ref: to, relationship_type: kind } = object;
+    if (!from || !to) continue;
+    if (kind === 'subtechnique-of') relations.parentOf.set(from, to);
+    else if (kind === 'revoked-by') relations.revokedBy.set(from, [...(relations.revokedBy.get(from) ?? []), to]);
+    else if (kind === 'uses' && to.startsWith('attack-pattern--')) relations.usedBy.set(to, (relations.usedBy.get(to) ?? 0) + 1);
+  }
+  return relations;
+}
+
+/** Follows revoked-by to techniques that are not themselves revoked (ATT&CK chains them across releases). */
+function resolveReplacements(stixId: string, relations: Relations, idOf: Map<string, string>, seen = new Set<string>()): string[] {
+  const result: string[] = [];
+  for (const next of relations.revokedBy.get(stixId) ?? []) {
+    if (seen.has(next)) continue;
+    seen.add(next);
+    if (relations.revokedBy.has(next)) result.push(...resolveReplacements(next, relations, idOf, seen));
+    else if (idOf.has(next)) result.push(idOf.get(next)!);
+  }
+  return [...new Set(result)].sort();
+}
+
+export function normalizeBundle(input: BundleInput): Catalog {
+  const { objects, source } = input;
+  const tactics = readTactics(objects, source);
+  const tacticOrder = new Map(tactics.map((t, i) => [t.shortname, i]));
+  const relations = readRelations(objects);
+  const patterns = objects.filter((o) => o.type === 'attack-pattern' && attackId(o)?.id.startsWith('T'));
+  if (patterns.length === 0) {
+    throw new InputError(source, 'the bundle holds no ATT&CK techniques (no attack-pattern with a mitre-attack ID)', 'is this an ATT&CK STIX bundle? Try --attack 18.1');
+  }
+  const idOf = new Map(patterns.map((o) => [o.id, attackId(o)!.id]));
+  const techniques = new Map<string, Technique>();
+  for (const object of patterns) {
+    const { id, url } = attackId(object)!;
+    const isSubtechnique = object.x_mitre_is_subtechnique === true || id.includes('.');
+    const parentStixId = relations.parentOf.get(object.id);
+    const technique: Technique = {
+      id,
+      name: object.name ?? id,
+      url,
+      tactics: (object.kill_chain_phases ?? [])
+        .filter((p) => p.kill_chain_name.startsWith('mitre'))
+        .map((p) => p.phase_name)
+        .filter((name, i, all) => all.indexOf(name) === i)
+        .sort((a, b) => (tacticOrder.get(a) ?? 99) - (tacticOrder.get(b) ?? 99)),
+      platforms: [...(object.x_mitre_platforms ?? [])].sort(),
+      isSubtechnique,
+      isRevoked: object.revoked === true,
+      revokedBy: resolveReplacements(object.id, relations, idOf),
+      isDeprecated: object.x_mitre_deprecated === true,
+      description: firstParagraph(object.description),
+      usedBy: relations.usedBy.get(object.id) ?? 0,
+    };
+    if (isSubtechnique) technique.parent = (parentStixId && idOf.get(parentStixId)) || id.split('.')[0]!;
+    // A revoked object and its active replacement can share an ID across releases; the active one wins.
+    const existing = techniques.get(id);
+    if (!existing || (existing.isRevoked && !technique.isRevoked)) techniques.set(id, technique);
+  }
+  const collection = objects.find((o) => o.type === 'x-mitre-collection');
+  const matrix = objects.find((o) => o.type === 'x-mitre-matrix');
+  const specVersion = input.bundleSpecVersion ?? objects.find((o) => o.spec_version)?.spec_version ?? '2.0';
+  return {
+    version: collection?.x_mitre_version ?? input.versionHint ?? 'unknown',
+    domain: collection?.x_mitre_domains?.[0] ?? matrix?.x_mitre_domains?.[0] ?? (matrix && attackId(matrix)?.id) ?? 'enterprise-attack',
+    stixVersion: specVersion,
+    tactics,
+    techniques,
+  };
+}

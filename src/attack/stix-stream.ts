@@ -1,0 +1,121 @@
+// Splits a STIX bundle's bytes into its top-level objects without parsing the whole file at once,
+// so a 45 MB bundle never sits in memory as one string and one object tree. Pure: bytes in, slices out.
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+/** A bundle's own keys are a few hundred bytes; anything far larger is not a bundle. */
+const SKELETON_LIMIT = 1 << 20;
+
+/** Called with each element of the bundle's "objects" array, as its raw JSON bytes. */
+export type ElementHandler = (element: Buffer) => void;
+
+/**
+ * Feed chunks in order; each complete element of the depth-2 array ("objects") goes to `onElement`.
+ * Everything else (the bundle's own keys) is kept as a small skeleton to check with JSON.parse at the end.
+ */
+export class StixBundleSplitter {
+  private depth = 0;
+  private inString = false;
+  private isEscaped = false;
+  private isInArrayAtDepth2 = false;
+  private parts: Buffer[] = [];
+  private skeleton: number[] = [];
+
+  constructor(private readonly onElement: ElementHandler) {}
+
+  feed(chunk: Buffer): void {
+    let elementStart = this.depth >= 3 ? 0 : -1;
+    let i = 0;
+    while (i < chunk.length) {
+      const isSkeleton = this.depth < 2 || (this.depth === 2 && !this.isInArrayAtDepth2);
+      if (this.inString) {
+        // Strings are most of a bundle's bytes: jump to the next quote natively instead of byte by byte.
+        const end = this.findStringEnd(chunk, i);
+        if (isSkeleton) this.keep(chunk.subarray(i, end < 0 ? chunk.length : end + 1));
+        if (end < 0) break;
+        this.inString = false;
+        i = end + 1;
+        continue;
+      }
+      const byte = chunk[i]!;
+      if (isSkeleton) this.keep(chunk.subarray(i, i + 1));
+      if (byte === QUOTE) {
+        this.inString = true;
+      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+        if (this.depth === 1 && byte === OPEN_BRACKET) this.isInArrayAtDepth2 = true;
+        if (this.depth === 2 && this.isInArrayAtDepth2 && byte === OPEN_BRACE) elementStart = i;
+        this.depth++;
+      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+        this.depth--;
+        if (this.depth === 1 && this.isInArrayAtDepth2) {
+          this.isInArrayAtDepth2 = false;
+          this.keep(chunk.subarray(i, i + 1));
+        }
+        if (this.depth === 2 && elementStart >= 0) {
+          this.parts.push(chunk.subarray(elementStart, i + 1));
+          this.onElement(this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts));
+          this.parts = [];
+          elementStart = -1;
+        }
+      }
+      i++;
+    }
+    if (elementStart >= 0) this.parts.push(Buffer.from(chunk.subarray(elementStart)));
+  }
+
+  /** Index of the quote closing the current string, or -1 if it goes past this chunk. */
+  private findStringEnd(chunk: Buffer, from: number): number {
+    let i = from;
+    if (this.isEscaped) {
+      this.isEscaped = false;
+      i++;
+    }
+    for (;;) {
+      const quote = chunk.indexOf(QUOTE, i);
+      const searchEnd = quote < 0 ? chunk.length : quote;
+      let backslashes = 0;
+      while (searchEnd - backslashes - 1 >= i && chunk[searchEnd - backslashes - 1] === BACKSLASH) backslashes++;
+      if (quote < 0) {
+        this.isEscaped = backslashes % 2 === 1;
+        return -1;
+      }
+      if (backslashes % 2 === 0) return quote;
+      i = quote + 1;
+    }
+  }
+
+  private keep(bytes: Buffer): void {
+    if (this.skeleton.length + bytes.length <= SKELETON_LIMIT) this.skeleton.push(...bytes);
+  }
+
+  /** The bundle without its objects, e.g. `{"type":"bundle","objects":[]}`; JSON.parse checks the rest. */
+  skeletonText(): string {
+    return Buffer.from(this.skeleton).toString('utf8');
+  }
+
+  isComplete(): boolean {
+    return this.depth === 0 && !this.inString && this.skeleton.length > 0;
+  }
+}
+
+const TYPE_KEY = Buffer.from('"type"');
+
+/**
+ * The value of an object's top-level "type" key, read without parsing the object.
+ * Returns undefined when it cannot be read cheaply; callers then parse the object.
+ */
+export function peekStixType(element: Buffer): string | undefined {
+  // ATT&CK writes "type" first in both STIX 2.0 and 2.1 bundles; nested objects never carry one.
+  const at = element.indexOf(TYPE_KEY);
+  if (at < 0 || at > 64) return undefined;
+  const open = element.indexOf(QUOTE, at + TYPE_KEY.length);
+  const close = element.indexOf(QUOTE, open + 1);
+  if (open < 0 || close < 0 || close - open > 64) return undefined;
+  const between = element.subarray(at + TYPE_KEY.length, open).toString('latin1');
+  if (!/^\s*:\s*$/.test(between)) return undefined;
+  return element.subarray(open + 1, close).toString('latin1');
+}

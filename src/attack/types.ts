@@ -1,0 +1,46 @@
+// The normalized ATT&CK catalog: plain data built from a STIX bundle, read by every later step.
+
+export interface Tactic {
+  /** ATT&CK ID, e.g. "TA0002". */
+  id: string;
+  /** Display name from the bundle, e.g. "Execution". */
+  name: string;
+  /** x_mitre_shortname, e.g. "privilege-escalation"; technique kill-chain phases name tactics by it. */
+  shortname: string;
+  url: string;
+}
+
+export interface Technique {
+  /** ATT&CK ID, "T1059" or "T1059.004". */
+  id: string;
+  name: string;
+  url: string;
+  /** Tactic shortnames in matrix order. */
+  tactics: string[];
+  /** x_mitre_platforms, as the bundle spells them. */
+  platforms: string[];
+  isSubtechnique: boolean;
+  /** Parent technique ID for a sub-technique. */
+  parent?: string;
+  isRevoked: boolean;
+  /** IDs that replace a revoked technique (from revoked-by relationships), followed to the end of the chain. */
+  revokedBy: string[];
+  isDeprecated: boolean;
+  /** Plain-text description (first paragraph kept whole; used for drafts and tooltips). */
+  description: string;
+  /** How many groups, campaigns and software use this technique (relationship "uses"). */
+  usedBy: number;
+}
+
+export interface Catalog {
+  /** ATT&CK version, e.g. "18.1", or "unknown" when neither the bundle nor the caller says. */
+  version: string;
+  /** e.g. "enterprise-attack". */
+  domain: string;
+  /** "2.0" or "2.1". */
+  stixVersion: string;
+  /** Tactics in the matrix's order. */
+  tactics: Tactic[];
+  /** Every technique by ID, revoked and deprecated ones included. */
+  techniques: Map<string, Technique>;
+}

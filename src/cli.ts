@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// The command line: flags → options → run → exit code (0 ok, 1 gate failed, 2 cannot run).
+// The only place that reads process.argv, process.env and sets the exit code.
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT_CANNOT_RUN, isAttackCovError } from './errors.js';
+import { cacheDir } from './net/cache.js';
+import { downloadProgress } from './progress.js';
+import { REPORTERS } from './report/registry.js';
+import { readUpstream } from './upstream.js';
+import { toolVersion, type Environment } from './run/inputs.js';
+import { runLint } from './run/lint.js';
+import { runReport, type Io } from './run/report.js';
+
+function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch && /^\d+$/.test(epoch)) return () => new Date(Number(epoch) * 1000);
+  return () => new Date();
+}
+
+function makeEnvironment(): Environment {
+  return {
+    cacheRoot: cacheDir(process.env),
+    cwd: process.cwd(),
+    now: clockFromEnv(process.env),
+    download: { onProgress: downloadProgress(process.stderr) },
+  };
+}
+
+function makeIo(isColorWanted: boolean | undefined): Io {
+  const isColor = isColorWanted ?? (process.stdout.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''));
+  return { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), style: { isColor } };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function addInputOptions(command: Command): Command {
+  const { attack, falcoRules } = readUpstream();
+  return command
+    .option('--attack <file|url|version>', `ATT&CK Enterprise bundle: a STIX 2.0/2.1 file (plain or .gz), an https URL, or a version (downloaded and cached)`, attack.default)
+    .option('--rules <paths...>', `Falco rules files or directories (*.yaml in name order); default: /etc/falco rules where present, else the official ${falcoRules.tag} rules`)
+    .option('--platform <names>', 'ATT&CK platforms in scope (repeat or comma-separate); default: what the rules\' sources can observe', collect)
+    .option('--color', 'force colour').option('--no-color', 'no colour (NO_COLOR is honoured too)');
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('attack-cov')
+    .description('MITRE ATT&CK coverage, gaps and tag findings for Falco rulesets')
+    .version(toolVersion().version)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (t) => process.stderr.write(t) })
+    .exitOverride();
+
+  addInputOptions(
+    program
+      .command('report')
+      .description('Compute ATT&CK coverage and tag findings; write report.json (and more) into --out, print a summary')
+      .option('--out <dir>', 'output directory', 'reports')
+      .option('--format <names>', `outputs to write: all, ${Object.keys(REPORTERS).join(', ')} (repeat or comma-separate)`, collect)
+      .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity').choices(['error', 'warning', 'info', 'none']).default('none'))
+      .option('--top <n>', 'gaps listed in the summary', (v) => Number.parseInt(v, 10), 10)
+      .option('-q, --quiet', 'no summary on stdout'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov report                                   # ATT&CK ${readUpstream().attack.default}, your /etc/falco rules or the official ones
+  $ attack-cov report --attack 17.1 --rules rules/ --out out/
+  $ attack-cov report --attack enterprise-attack.json.gz --rules falco_rules.yaml --platform Linux
+  $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports`,
+    )
+    .action(async (options) => setExit(await runReport(options, makeEnvironment(), makeIo(options.color))));
+
+  addInputOptions(
+    program
+      .command('lint')
+      .description('List the ATT&CK tag findings of Falco rules, eslint-style')
+      .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json']).default('stylish'))
+      .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity').choices(['error', 'warning', 'info', 'none']).default('error')),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov lint --rules /etc/falco/falco_rules.yaml
+  $ attack-cov lint --rules rules.d/ --fail-on warning
+  $ attack-cov lint --rules my_rules.yaml --format json | jq '.findings[] | .code'`,
+    )
+    .action(async (options) => setExit(await runLint(options, makeEnvironment(), makeIo(options.color))));
+
+  program.addHelpText(
+    'after',
+    `
+Exit codes: 0 ok, 1 a gate failed (--fail-on), 2 unusable input or usage.
+Downloads are cached in $ATTACK_COV_CACHE (default: $XDG_CACHE_HOME/attack-cov or ~/.cache/attack-cov).`,
+  );
+  return program;
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message; help and version are successes, the rest usage errors.
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : EXIT_CANNOT_RUN;
+  }
+  if (isAttackCovError(error)) {
+    process.stderr.write(`error: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`attack-cov crashed (this is a bug):\n${(error as Error)?.stack ?? String(error)}\n`);
+  return EXIT_CANNOT_RUN;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram((code) => (exitCode = code));
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return EXIT_CANNOT_RUN;
+    }
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,129 @@
+// The CoverageReport: the one versioned result (report.json) every reporter reads. Renaming or
+// removing a field bumps SCHEMA_VERSION; adding one does not.
+
+export const SCHEMA_VERSION = 1;
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
+
+/** A tag edit that resolves a finding: replace `tag` by `with` (remove when empty), or add `with` when `tag` is absent. */
+export interface TagFix {
+  tag?: string;
+  with: string[];
+}
+
+export interface Finding {
+  /** Stable kebab-case code, e.g. "tactic-mismatch". */
+  code: string;
+  severity: Severity;
+  rule: string;
+  file: string;
+  line: number;
+  column: number;
+  /** The tag the finding is about, as written. */
+  tag?: string;
+  technique?: string;
+  /** Tactic shortname. */
+  tactic?: string;
+  /** Extra values the message uses (e.g. the technique's tactics, the replacement). */
+  args?: Record<string, string | string[]>;
+  fix?: TagFix;
+  /** English sentence made from the fields above (report/messages.ts). */
+  message: string;
+}
+
+export type TechniqueStatus = 'covered' | 'partial' | 'gap';
+
+export interface TechniqueEntry {
+  id: string;
+  name: string;
+  url: string;
+  /** Tactic shortnames, matrix order. */
+  tactics: string[];
+  platforms: string[];
+  isSubtechnique: boolean;
+  parent?: string;
+  inScope: boolean;
+  status: TechniqueStatus;
+  /** Enabled rules that tag this technique. */
+  rules: string[];
+  /** Disabled rules that tag it (they do not count as coverage). */
+  disabledRules: string[];
+  /** Sub-techniques of this technique covered by an enabled rule. */
+  coveredSubtechniques: string[];
+  /** Groups, campaigns and software known to use it. */
+  usedBy: number;
+  /** How many findings concern this technique. */
+  findings: number;
+}
+
+export interface CoverageCounts {
+  /** In-scope techniques counted (top-level techniques; sub-techniques are counted apart). */
+  total: number;
+  covered: number;
+  partial: number;
+  gap: number;
+  /** (covered + partial) / total, in percent with one decimal. */
+  percent: number;
+}
+
+export interface TacticEntry extends CoverageCounts {
+  id: string;
+  name: string;
+  shortname: string;
+  url: string;
+}
+
+export interface RuleEntry {
+  name: string;
+  file: string;
+  line: number;
+  source: string;
+  isEnabled: boolean;
+  /** From maturity_* tags, e.g. "stable". */
+  maturity?: string;
+  priority: string;
+  /** Valid technique IDs tagged. */
+  techniques: string[];
+  /** Tactic shortnames tagged (by name or ID). */
+  tactics: string[];
+  tags: string[];
+  findings: number;
+}
+
+export interface GapEntry {
+  id: string;
+  name: string;
+  tactics: string[];
+  isSubtechnique: boolean;
+  usedBy: number;
+}
+
+export interface CoverageReport {
+  schemaVersion: number;
+  tool: { name: string; version: string };
+  /** ISO time of the run; SOURCE_DATE_EPOCH fixes it. */
+  generatedAt: string;
+  inputs: {
+    attack: { version: string; domain: string; stixVersion: string; source: string; sha256: string };
+    rules: { path: string; sha256: string; url?: string }[];
+    rulesOrigin: string;
+  };
+  scope: {
+    platforms: string[];
+    /** "sources" when derived from the rules' sources, "option" when given with --platform. */
+    from: 'sources' | 'option';
+    sources: string[];
+  };
+  summary: {
+    rules: { total: number; enabled: number; disabled: number; tagged: number; untagged: number };
+    techniques: CoverageCounts;
+    subtechniques: CoverageCounts;
+    findings: Record<Severity, number> & { byCode: Record<string, number> };
+  };
+  tactics: TacticEntry[];
+  techniques: TechniqueEntry[];
+  rules: RuleEntry[];
+  findings: Finding[];
+  gaps: GapEntry[];
+}

@@ -1,0 +1,43 @@
+// Typed errors: each carries a message a user can act on, an optional hint and an exit code.
+// Known errors print one line (plus a hint); anything else is a bug and prints its stack.
+
+export const EXIT_OK = 0;
+export const EXIT_GATE = 1;
+export const EXIT_CANNOT_RUN = 2;
+
+export abstract class AttackCovError extends Error {
+  /** Process exit code for this error. */
+  readonly exitCode: number = EXIT_CANNOT_RUN;
+  /** One line telling the user what to try next. */
+  readonly hint: string | undefined;
+
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** Bad flags or arguments. */
+export class UsageError extends AttackCovError {}
+
+/** An input file or bundle that cannot be used. `location` is "file" or "file:line:col". */
+export class InputError extends AttackCovError {
+  constructor(
+    readonly location: string,
+    detail: string,
+    hint?: string,
+  ) {
+    super(`${location}: ${detail}`, hint);
+  }
+}
+
+/** A download that failed after its retries. */
+export class NetworkError extends AttackCovError {}
+
+/** A failure from the LLM endpoint. */
+export class LlmError extends AttackCovError {}
+
+export function isAttackCovError(error: unknown): error is AttackCovError {
+  return error instanceof AttackCovError;
+}

@@ -1,0 +1,99 @@
+// Finds and reads Falco rules files (given paths, Falco's standard locations, or the pinned official
+// rules, downloaded and cached), then builds the Ruleset. The edge that touches fs for rules.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { fetchIntoCache } from '../net/cache.js';
+import type { DownloadOptions } from '../net/download.js';
+import { readUpstream } from '../upstream.js';
+import { parseRulesText } from './parse.js';
+import { buildRuleset } from './ruleset.js';
+import type { RawItem, RulesFileInfo, Ruleset } from './types.js';
+
+export interface RulesLoadOptions {
+  cacheRoot: string;
+  cwd?: string;
+  download?: DownloadOptions;
+  /** Falco's standard locations; overridable for tests. */
+  standardLocations?: string[];
+}
+
+/** Path as the user should see it: relative to the working directory when inside it, with / separators. */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const relative = path.relative(cwd, file);
+  const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+  return shown.split(path.sep).join('/');
+}
+
+const RULES_FILE = /\.ya?ml$/i;
+
+/** Expands files and directories (a directory means its *.yaml files in name order, like Falco's rules.d). */
+async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]> {
+  const files: string[] = [];
+  for (const given of paths) {
+    const info = await stat(given).catch(() => undefined);
+    if (!info) {
+      if (isStrict) throw new InputError(given, 'no such file or directory', 'pass Falco rules files or directories with --rules');
+      continue;
+    }
+    if (info.isDirectory()) {
+      const names = (await readdir(given)).filter((n) => RULES_FILE.test(n)).sort();
+      files.push(...names.map((n) => path.join(given, n)));
+    } else files.push(given);
+  }
+  return files;
+}
+
+interface ReadFile {
+  info: RulesFileInfo;
+  items: RawItem[];
+}
+
+async function readRulesFile(file: string, shownAs: string, url?: string): Promise<ReadFile> {
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(shownAs, `cannot read: ${error.code ?? error.message}`);
+  });
+  const items = parseRulesText(bytes.toString('utf8'), shownAs);
+  return { info: { path: shownAs, sha256: createHash('sha256').update(bytes).digest('hex'), ...(url ? { url } : {}) }, items };
+}
+
+async function downloadOfficialRules(options: RulesLoadOptions): Promise<ReadFile[]> {
+  const { falcoRules } = readUpstream();
+  const result: ReadFile[] = [];
+  for (const name of falcoRules.files) {
+    const url = falcoRules.urlTemplate.replace('{tag}', falcoRules.tag).replace('{file}', name);
+    const cachePath = path.join(options.cacheRoot, 'falco-rules', falcoRules.tag, name);
+    const fetched = await fetchIntoCache(url, cachePath, (temp) => readRulesFile(temp, url, url), options.download);
+    result.push(fetched.validated ?? (await readRulesFile(fetched.file, displayPath(fetched.file, options.cwd), url)));
+  }
+  return result;
+}
+
+export interface LoadedRuleset {
+  ruleset: Ruleset;
+  /** How the files were chosen, for the summary. */
+  origin: 'given' | 'standard-locations' | 'official-download';
+}
+
+/** Loads `--rules` paths, or Falco's standard locations, or the pinned official rules. */
+export async function loadRules(paths: string[] | undefined, options: RulesLoadOptions): Promise<LoadedRuleset> {
+  const cwd = options.cwd ?? process.cwd();
+  let files: ReadFile[];
+  let origin: LoadedRuleset['origin'] = 'given';
+  if (paths && paths.length > 0) {
+    const expanded = await expandPaths(paths, true);
+    if (expanded.length === 0) throw new InputError(paths.join(', '), 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
+    files = await Promise.all(expanded.map((f) => readRulesFile(f, displayPath(f, cwd))));
+  } else {
+    const standard = await expandPaths(options.standardLocations ?? readUpstream().falcoRules.standardLocations, false);
+    if (standard.length > 0) {
+      origin = 'standard-locations';
+      files = await Promise.all(standard.map((f) => readRulesFile(f, displayPath(f, cwd))));
+    } else {
+      origin = 'official-download';
+      files = await downloadOfficialRules(options);
+    }
+  }
+  return { ruleset: buildRuleset(files), origin };
+}

@@ -1,0 +1,131 @@
+// Applies Falco's loading semantics to raw items from several files, in order: later definitions
+// replace earlier ones, `append: true` and `override:` modify them, `enabled:`-only items toggle them.
+// Pure: raw items in, Ruleset out. See https://falco.org/docs/concepts/rules/overriding/
+import { InputError } from '../errors.js';
+import type { FalcoList, FalcoMacro, FalcoRule, RawItem, RulesFileInfo, Ruleset, SourcePosition, TagRef } from './types.js';
+
+type OverrideMode = 'append' | 'replace';
+
+function at(position: SourcePosition): string {
+  return `${position.file}:${position.line}:${position.column}`;
+}
+
+function text(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value).trim();
+}
+
+function isFalse(value: unknown): boolean {
+  return value === false || value === 'false';
+}
+
+function tagsOf(item: RawItem): TagRef[] {
+  const tags = item.fields.tags;
+  if (tags === undefined || tags === null) return [];
+  if (!Array.isArray(tags)) throw new InputError(at(item.keyPositions.tags ?? item.position), `rule "${item.name}": tags must be a list`);
+  return tags.map((value, i) => ({ value: String(value), ...(item.tagPositions[i] ?? item.keyPositions.tags ?? item.position) }));
+}
+
+function overridesOf(item: RawItem): Record<string, OverrideMode> | undefined {
+  const override = item.fields.override;
+  if (override === undefined) return undefined;
+  const where = at(item.keyPositions.override ?? item.position);
+  if (typeof override !== 'object' || override === null || Array.isArray(override)) {
+    throw new InputError(where, `${item.kind} "${item.name}": override must map keys to append or replace`);
+  }
+  for (const [key, mode] of Object.entries(override)) {
+    if (mode !== 'append' && mode !== 'replace') throw new InputError(where, `${item.kind} "${item.name}": override of ${key} must be append or replace, not ${String(mode)}`);
+  }
+  return override as Record<string, OverrideMode>;
+}
+
+function newRule(item: RawItem): FalcoRule {
+  if (item.fields.condition === undefined) {
+    throw new InputError(at(item.position), `rule "${item.name}" has no condition`, 'a new rule needs condition, output, desc and priority; to change an existing rule use override:');
+  }
+  return {
+    name: item.name,
+    position: item.position,
+    condition: text(item.fields.condition),
+    output: text(item.fields.output),
+    desc: text(item.fields.desc),
+    priority: text(item.fields.priority),
+    source: text(item.fields.source) || 'syscall',
+    isEnabled: !isFalse(item.fields.enabled),
+    tags: tagsOf(item),
+    modifiedAt: [],
+  };
+}
+
+function modifyRule(rule: FalcoRule, item: RawItem, modes: Record<string, OverrideMode>): void {
+  rule.modifiedAt.push(item.position);
+  for (const [key, mode] of Object.entries(modes)) {
+    const value = item.fields[key];
+    if (value === undefined) throw new InputError(at(item.position), `rule "${item.name}": override names ${key} but the item has no ${key}`);
+    if (key === 'tags') rule.tags = mode === 'append' ? [...rule.tags, ...tagsOf(item)] : tagsOf(item);
+    else if (key === 'enabled') rule.isEnabled = !isFalse(value);
+    else if (key === 'condition' || key === 'output' || key === 'desc') {
+      rule[key] = mode === 'append' ? `${rule[key]} ${text(value)}` : text(value);
+    } else if (key === 'priority') rule.priority = text(value);
+  }
+}
+
+function applyRule(rules: Map<string, FalcoRule>, item: RawItem): void {
+  const existing = rules.get(item.name);
+  const modes = overridesOf(item);
+  const isAppend = item.fields.append === true;
+  const isEnableOnly = !modes && !isAppend && Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled');
+  if (!modes && !isAppend && !isEnableOnly) {
+    rules.delete(item.name);
+    rules.set(item.name, newRule(item));
+    return;
+  }
+  if (!existing) {
+    throw new InputError(at(item.position), `rule "${item.name}" is ${modes ? 'overridden' : isAppend ? 'appended to' : 'enabled or disabled'} before it is defined`, 'load the file that defines it first (files load in the order given)');
+  }
+  if (modes) modifyRule(existing, item, modes);
+  else if (isEnableOnly) modifyRule(existing, item, { enabled: 'replace' });
+  else modifyRule(existing, item, { condition: 'append', ...(item.fields.tags ? { tags: 'append' } : {}) });
+}
+
+function applyMacro(macros: Map<string, FalcoMacro>, item: RawItem): void {
+  const existing = macros.get(item.name);
+  const mode = overridesOf(item)?.condition ?? (item.fields.append === true ? 'append' : undefined);
+  if (!mode) {
+    macros.set(item.name, { name: item.name, position: item.position, condition: text(item.fields.condition), source: text(item.fields.source) || undefined });
+    return;
+  }
+  if (!existing) throw new InputError(at(item.position), `macro "${item.name}" is modified before it is defined`);
+  existing.condition = mode === 'append' ? `${existing.condition} ${text(item.fields.condition)}` : text(item.fields.condition);
+}
+
+function listItems(item: RawItem): string[] {
+  const items = item.fields.items ?? [];
+  if (!Array.isArray(items)) throw new InputError(at(item.keyPositions.items ?? item.position), `list "${item.name}": items must be a list`);
+  return items.map((v) => String(v));
+}
+
+function applyList(lists: Map<string, FalcoList>, item: RawItem): void {
+  const existing = lists.get(item.name);
+  const mode = overridesOf(item)?.items ?? (item.fields.append === true ? 'append' : undefined);
+  if (!mode) {
+    lists.set(item.name, { name: item.name, position: item.position, items: listItems(item) });
+    return;
+  }
+  if (!existing) throw new InputError(at(item.position), `list "${item.name}" is modified before it is defined`);
+  existing.items = mode === 'append' ? [...existing.items, ...listItems(item)] : listItems(item);
+}
+
+/** Builds the ruleset Falco would load from these files' items, in order. */
+export function buildRuleset(files: { info: RulesFileInfo; items: RawItem[] }[]): Ruleset {
+  const rules = new Map<string, FalcoRule>();
+  const macros = new Map<string, FalcoMacro>();
+  const lists = new Map<string, FalcoList>();
+  for (const { items } of files) {
+    for (const item of items) {
+      if (item.kind === 'rule') applyRule(rules, item);
+      else if (item.kind === 'macro') applyMacro(macros, item);
+      else if (item.kind === 'list') applyList(lists, item);
+    }
+  }
+  return { files: files.map((f) => f.info), rules: [...rules.values()], macros, lists };
+}

@@ -1,0 +1,85 @@
+// Reads one Falco tag as ATT&CK data: a technique, a tactic (by shortname or ID), a maturity level, or
+// something else. Knows Falco's convention (mitre_<tactic>, T1234, T1234.001, TA0001) and the forms
+// found in the wild and in LLM output, each with its conventional spelling. Pure.
+
+export type ParsedTag =
+  | { kind: 'technique'; id: string; conventional: string; isConventional: boolean }
+  | {
+      kind: 'tactic';
+      /** Tactic shortname as written, normalized (`defense-evasion`), when the tag names it. */
+      shortname?: string;
+      /** Tactic ID when the tag gives one. */
+      tacticId?: string;
+      conventional?: string;
+      isConventional: boolean;
+    }
+  | { kind: 'maturity'; level: string }
+  | { kind: 'other' };
+
+const TECHNIQUE = /^t(\d{4})(\.\d{3})?$/i;
+const TACTIC_ID = /^ta(\d{4})$/i;
+
+function technique(raw: string, isConventional: boolean): ParsedTag {
+  const id = raw.toUpperCase();
+  return { kind: 'technique', id, conventional: id, isConventional: isConventional && raw === id };
+}
+
+function tacticById(raw: string, isConventional: boolean): ParsedTag {
+  const tacticId = raw.toUpperCase();
+  return { kind: 'tactic', tacticId, conventional: tacticId, isConventional: isConventional && raw === tacticId };
+}
+
+function tacticByName(name: string, isConventional: boolean): ParsedTag {
+  const shortname = name.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return { kind: 'tactic', shortname, conventional: `mitre_${shortname.replace(/-/g, '_')}`, isConventional };
+}
+
+/** A value after `tactic=` or `attack.`: an ID or a name. */
+function tacticValue(value: string): ParsedTag {
+  return TACTIC_ID.test(value) ? tacticById(value, false) : tacticByName(value, false);
+}
+
+const KEY_VALUE = /^(mitre[_.-]?)?(attack[_.-]?)?(technique|technique_id|techniqueid|tactic|tactic_id|tacticid|tactic_name)\s*[=:]\s*(.+)$/i;
+
+export function parseTag(tag: string): ParsedTag {
+  const value = tag.trim();
+  if (/^T\d{4}(\.\d{3})?$/.test(value)) return technique(value, true);
+  if (/^TA\d{4}$/.test(value)) return tacticById(value, true);
+  if (/^mitre_[a-z]+(_[a-z]+)*$/.test(value)) return tacticByName(value.slice('mitre_'.length), true);
+  const maturity = /^maturity_([a-z]+)$/.exec(value);
+  if (maturity) return { kind: 'maturity', level: maturity[1]! };
+
+  if (TECHNIQUE.test(value)) return technique(value, false);
+  if (TACTIC_ID.test(value)) return tacticById(value, false);
+  const keyValue = KEY_VALUE.exec(value);
+  if (keyValue) {
+    const [, , , key, rest] = keyValue;
+    if (key!.toLowerCase().startsWith('technique')) return TECHNIQUE.test(rest!.trim()) ? technique(rest!.trim(), false) : { kind: 'other' };
+    return tacticValue(rest!.trim());
+  }
+  // Sigma style: attack.t1059.004, attack.execution, attack.ta0002.
+  const sigma = /^attack\.([a-z0-9_.-]+)$/i.exec(value);
+  if (sigma) return TECHNIQUE.test(sigma[1]!) ? technique(sigma[1]!, false) : tacticValue(sigma[1]!);
+  // ID with its name glued on: T1562-impair-defenses, TA0005-defense-evasion.
+  const glued = /^(ta\d{4}|t\d{4}(?:\.\d{3})?)[-_: ]+[a-z]/i.exec(value);
+  if (glued) return TACTIC_ID.test(glued[1]!) ? tacticById(glued[1]!, false) : technique(glued[1]!, false);
+  // mitre_ in another case or with hyphens: MITRE_Execution, mitre_defense-evasion, mitre-persistence.
+  const mitre = /^mitre[_-]([a-z][a-z_ -]*)$/i.exec(value);
+  if (mitre) return tacticByName(mitre[1]!, false);
+  const mitreTechnique = /^mitre[_-](t\d{4}(?:\.\d{3})?)$/i.exec(value);
+  if (mitreTechnique) return technique(mitreTechnique[1]!, false);
+  return { kind: 'other' };
+}
+
+/** Levenshtein distance, for suggesting a tactic for a misspelt one. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

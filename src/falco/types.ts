@@ -1,0 +1,70 @@
+// The normalized Falco ruleset: rules, macros and lists after overrides, each with where it was written.
+
+/** A place in a rules file; lines and columns are 1-based. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One tag as written, with where it was written (tags may come from an override in another file). */
+export interface TagRef extends SourcePosition {
+  value: string;
+}
+
+export interface FalcoRule {
+  name: string;
+  /** Where the rule was first defined. */
+  position: SourcePosition;
+  condition: string;
+  output: string;
+  desc: string;
+  priority: string;
+  /** Falco event source; "syscall" when the rule does not say. */
+  source: string;
+  isEnabled: boolean;
+  tags: TagRef[];
+  /** Files and lines of append/override items applied to this rule. */
+  modifiedAt: SourcePosition[];
+}
+
+export interface FalcoMacro {
+  name: string;
+  position: SourcePosition;
+  condition: string;
+  source?: string;
+}
+
+export interface FalcoList {
+  name: string;
+  position: SourcePosition;
+  items: string[];
+}
+
+export interface RulesFileInfo {
+  /** Path as shown to the user (relative to the working directory where possible). */
+  path: string;
+  sha256: string;
+  /** Where it came from when downloaded. */
+  url?: string;
+}
+
+export interface Ruleset {
+  files: RulesFileInfo[];
+  /** In definition order. */
+  rules: FalcoRule[];
+  macros: Map<string, FalcoMacro>;
+  lists: Map<string, FalcoList>;
+}
+
+/** One top-level item of a rules file, as parsed, before overrides are applied. */
+export interface RawItem {
+  kind: 'rule' | 'macro' | 'list' | 'other';
+  name: string;
+  position: SourcePosition;
+  fields: Record<string, unknown>;
+  /** Line and column of each key of the item, for pointing at e.g. its tags. */
+  keyPositions: Record<string, SourcePosition>;
+  /** Positions of each element of the item's `tags` sequence. */
+  tagPositions: SourcePosition[];
+}

@@ -1,0 +1,51 @@
+// The download cache: where it is, and how a file enters it (temporary name, validation, rename).
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { downloadToFile, type DownloadOptions } from './download.js';
+
+/** ATTACK_COV_CACHE, else $XDG_CACHE_HOME/attack-cov, else ~/.cache/attack-cov. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ATTACK_COV_CACHE) return path.resolve(env.ATTACK_COV_CACHE);
+  const base = env.XDG_CACHE_HOME ? path.resolve(env.XDG_CACHE_HOME) : path.join(os.homedir(), '.cache');
+  return path.join(base, 'attack-cov');
+}
+
+/** A cache path for an arbitrary URL: a short hash keeps distinct URLs apart, the basename keeps it readable. */
+export function cachePathForUrl(root: string, url: string): string {
+  const hash = createHash('sha256').update(url).digest('hex').slice(0, 16);
+  const base = path.basename(new URL(url).pathname).replace(/[^A-Za-z0-9._-]/g, '_') || 'download';
+  return path.join(root, 'urls', `${hash}-${base}`);
+}
+
+export function temporaryPathFor(finalPath: string): string {
+  return `${finalPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then((s) => s.isFile(), () => false);
+}
+
+/**
+ * Returns `cachePath` if cached; otherwise downloads to a temporary file, runs `validate` on it
+ * (which throws on a bad file and may return what it parsed), then renames it into place.
+ */
+export async function fetchIntoCache<T>(
+  url: string,
+  cachePath: string,
+  validate: (file: string) => Promise<T>,
+  options: DownloadOptions = {},
+): Promise<{ file: string; isFromCache: boolean; validated?: T }> {
+  if (await exists(cachePath)) return { file: cachePath, isFromCache: true };
+  await mkdir(path.dirname(cachePath), { recursive: true });
+  const temp = temporaryPathFor(cachePath);
+  try {
+    await downloadToFile(url, temp, options);
+    const validated = await validate(temp);
+    await rename(temp, cachePath);
+    return { file: cachePath, isFromCache: false, validated };
+  } finally {
+    await rm(temp, { force: true });
+  }
+}

@@ -1,0 +1,22 @@
+// The reporter contract: a pure function from the CoverageReport to the text of one output file.
+// Reporters never log, write files or read the clock.
+import type { CoverageReport } from '../coverage-report.js';
+
+export interface ReporterContext {
+  /** The directory the output goes to, for reporters that link to siblings. */
+  outDir: string;
+}
+
+export interface Reporter {
+  /** The --format value. */
+  name: string;
+  /** File written into --out. */
+  fileName: string;
+  description: string;
+  render: (report: CoverageReport, context: ReporterContext) => string;
+}
+
+/** 2-space JSON with a final newline, the form of every JSON file attack-cov writes. */
+export function stringifyJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

@@ -1,0 +1,84 @@
+// What attack-cov prints on stdout: the report summary and the lint listing. Pure: report in, text out;
+// colour is decided by the caller (TTY, NO_COLOR) and passed in.
+import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
+import { describeFix } from './messages.js';
+
+export interface TerminalStyle {
+  isColor: boolean;
+}
+
+const CODES = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1 } as const;
+type Color = keyof typeof CODES;
+
+function paint(style: TerminalStyle, color: Color, text: string): string {
+  return style.isColor ? `\u001b[${CODES[color]}m${text}\u001b[0m` : text;
+}
+
+const SEVERITY_COLOR: Record<Severity, Color> = { error: 'red', warning: 'yellow', info: 'cyan' };
+
+/** Control characters from rule names or tags must not drive the terminal. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function bar(percent: number, width = 20): string {
+  const filled = Math.round((percent / 100) * width);
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+export function renderSummary(report: CoverageReport, style: TerminalStyle, topGaps = 10): string {
+  const { summary, inputs, scope } = report;
+  const lines: string[] = [];
+  const attack = inputs.attack;
+  lines.push(
+    `ATT&CK ${attack.domain} ${attack.version} · ${plural(inputs.rules.length, 'rules file')} · ${plural(summary.rules.total, 'rule')} (${summary.rules.enabled} enabled, ${summary.rules.disabled} disabled, ${summary.rules.untagged} without ATT&CK tags)`,
+    `scope: ${scope.platforms.join(', ') || 'none'} (${scope.from === 'option' ? '--platform' : `sources: ${scope.sources.join(', ')}`})`,
+    '',
+    paint(style, 'bold', 'Coverage per tactic (techniques covered or partly covered / in scope)'),
+  );
+  const width = Math.max(...report.tactics.map((t) => t.name.length), 'Overall'.length);
+  const row = (name: string, c: { covered: number; partial: number; total: number; percent: number }): string =>
+    c.total === 0
+      ? `  ${name.padEnd(width)}  ${paint(style, 'dim', `${'·'.repeat(20)}      —  no technique in scope`)}`
+      : `  ${name.padEnd(width)}  ${bar(c.percent)} ${c.percent.toFixed(1).padStart(5)}%  ${String(c.covered + c.partial).padStart(3)}/${String(c.total).padEnd(3)}`;
+  for (const tactic of report.tactics) lines.push(row(tactic.name, tactic));
+  lines.push(paint(style, 'bold', row('Overall', summary.techniques)));
+  lines.push(`  sub-techniques covered: ${summary.subtechniques.covered}/${summary.subtechniques.total} (${summary.subtechniques.percent.toFixed(1)}%)`, '');
+  const f = summary.findings;
+  lines.push(
+    `Findings: ${paint(style, 'red', plural(f.error, 'error'))}, ${paint(style, 'yellow', plural(f.warning, 'warning'))}, ${paint(style, 'cyan', `${f.info} info`)}`,
+  );
+  for (const [code, count] of Object.entries(f.byCode)) lines.push(`  ${code.padEnd(24)} ${String(count).padStart(4)}`);
+  const gaps = report.gaps.filter((g) => !g.isSubtechnique);
+  lines.push('', paint(style, 'bold', `Top gaps (${gaps.length} techniques uncovered; most used by adversaries first)`));
+  for (const gap of gaps.slice(0, topGaps)) {
+    lines.push(`  ${gap.id.padEnd(10)} ${printable(gap.name).padEnd(42)} ${gap.tactics.join(', ')}  ${paint(style, 'dim', `used by ${gap.usedBy}`)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderLintFindings(findings: Finding[], style: TerminalStyle): string {
+  const lines = findings.map((f) => {
+    const fix = describeFix(f);
+    return [
+      paint(style, 'dim', `${printable(f.file)}:${f.line}`),
+      paint(style, SEVERITY_COLOR[f.severity], f.severity),
+      f.code,
+      `${printable(f.message)} (rule "${printable(f.rule)}")${fix ? paint(style, 'dim', ` [fix: ${printable(fix)}]`) : ''}`,
+    ].join('  ');
+  });
+  const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
+  const fixable = findings.filter((f) => f.fix).length;
+  const total = plural(findings.length, 'problem');
+  lines.push(
+    findings.length === 0
+      ? paint(style, 'green', 'no problems')
+      : `${total} (${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info), ${fixable} with an unambiguous fix`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,63 @@
+// Loads everything a command needs (ATT&CK catalog, ruleset) and analyzes it into a CoverageReport.
+import { readFileSync } from 'node:fs';
+import { loadAttack } from '../attack/load.js';
+import { analyze } from '../analysis/analyze.js';
+import type { CoverageReport } from '../coverage-report.js';
+import { UsageError } from '../errors.js';
+import { loadRules } from '../falco/load.js';
+import type { Catalog } from '../attack/types.js';
+import type { DownloadOptions } from '../net/download.js';
+import { packageRoot } from '../paths.js';
+import { readSourcePlatforms, readUpstream } from '../upstream.js';
+import path from 'node:path';
+
+export interface CommonOptions {
+  attack?: string;
+  rules?: string[];
+  platform?: string[];
+}
+
+export interface Environment {
+  cacheRoot: string;
+  cwd: string;
+  now: () => Date;
+  download: DownloadOptions;
+  /** Falco's standard rules locations (tests point this elsewhere). */
+  standardLocations?: string[];
+}
+
+export function toolVersion(): { name: string; version: string } {
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+  return { name: pkg.name, version: pkg.version };
+}
+
+/** Matches --platform values to the catalog's spelling, case-insensitively; unknown names are a usage error. */
+export function resolvePlatforms(given: string[] | undefined, catalog: Catalog): string[] | undefined {
+  if (!given || given.length === 0) return undefined;
+  const known = new Map<string, string>();
+  for (const t of catalog.techniques.values()) for (const p of t.platforms) known.set(p.toLowerCase(), p);
+  const names = given.flatMap((g) => g.split(',')).map((g) => g.trim()).filter(Boolean);
+  return names.map((name) => {
+    const match = known.get(name.toLowerCase());
+    if (!match) throw new UsageError(`unknown platform: ${name}`, `platforms in ATT&CK ${catalog.version}: ${[...new Set(known.values())].sort().join(', ')}`);
+    return match;
+  });
+}
+
+export async function buildReport(options: CommonOptions, env: Environment): Promise<CoverageReport> {
+  const attackSpec = options.attack ?? readUpstream().attack.default;
+  const [attack, rules] = await Promise.all([
+    loadAttack(attackSpec, { cacheRoot: env.cacheRoot, download: env.download }),
+    loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations }),
+  ]);
+  return analyze({
+    catalog: attack.catalog,
+    attack: { source: attack.source, sha256: attack.sha256 },
+    ruleset: rules.ruleset,
+    rulesOrigin: rules.origin,
+    sourcePlatforms: readSourcePlatforms(),
+    platforms: resolvePlatforms(options.platform, attack.catalog),
+    generatedAt: env.now(),
+    tool: toolVersion(),
+  });
+}

@@ -1,0 +1,25 @@
+// `attack-cov lint`: the tag findings, eslint-style or as JSON, with --fail-on as the exit code.
+import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
+import { stringifyJson } from '../report/reporter.js';
+import { renderLintFindings } from '../report/terminal.js';
+import { buildReport, type CommonOptions, type Environment } from './inputs.js';
+import { findingsAtOrAbove, parseFailOn } from './gate.js';
+import type { Io } from './report.js';
+
+export interface LintOptions extends CommonOptions {
+  format?: string;
+  failOn?: string;
+}
+
+export async function runLint(options: LintOptions, env: Environment, io: Io): Promise<number> {
+  const format = options.format ?? 'stylish';
+  if (format !== 'stylish' && format !== 'json') throw new UsageError(`lint --format must be stylish or json, not ${format}`);
+  const failOn = parseFailOn(options.failOn, 'error');
+  const report = await buildReport(options, env);
+  if (format === 'json') {
+    io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings }));
+  } else {
+    io.stdout(renderLintFindings(report.findings, io.style));
+  }
+  return findingsAtOrAbove(report.findings, failOn).length > 0 ? EXIT_GATE : EXIT_OK;
+}

@@ -1,0 +1,20 @@
+// attack-cov's own pinned data (data/*.json): upstream versions and URLs, source → platform map.
+import { readFileSync } from 'node:fs';
+import { dataPath } from './paths.js';
+
+export interface Upstream {
+  attack: { default: string; domain: string; urlTemplate: string; versions: string[] };
+  falcoRules: { tag: string; urlTemplate: string; files: string[]; standardLocations: string[] };
+}
+
+let upstream: Upstream | undefined;
+export function readUpstream(): Upstream {
+  upstream ??= JSON.parse(readFileSync(dataPath('upstream.json'), 'utf8')) as Upstream;
+  return upstream;
+}
+
+/** Falco source → ATT&CK platforms it can observe. */
+export function readSourcePlatforms(): Record<string, string[]> {
+  const raw = JSON.parse(readFileSync(dataPath('source-platforms.json'), 'utf8')) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('$'))) as Record<string, string[]>;
+}
