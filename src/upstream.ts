@@ -18,3 +18,13 @@ export function readSourcePlatforms(): Record<string, string[]> {
   const raw = JSON.parse(readFileSync(dataPath('source-platforms.json'), 'utf8')) as Record<string, unknown>;
   return Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('$'))) as Record<string, string[]>;
 }
+
+/** ATT&CK bundle URL template ({version}); ATTACK_COV_ATTACK_MIRROR points it at a mirror. */
+export function attackUrlTemplate(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ATTACK_COV_ATTACK_MIRROR || readUpstream().attack.urlTemplate;
+}
+
+/** Official Falco rules URL template ({tag}, {file}); ATTACK_COV_FALCO_RULES_MIRROR points it at a mirror. */
+export function falcoRulesUrlTemplate(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ATTACK_COV_FALCO_RULES_MIRROR || readUpstream().falcoRules.urlTemplate;
+}

@@ -1,6 +1,6 @@
 // Reads an ATT&CK bundle from a file, a URL or a version number, and normalizes it into a Catalog.
 // The edge that touches fs and the network for ATT&CK; parsing is streamed (see stix-stream.ts).
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
@@ -10,10 +10,10 @@ import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { cachePathForUrl, fetchIntoCache } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
-import { StixBundleSplitter, peekStixType } from './stix-stream.js';
+import { StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
 import { NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
 import type { Catalog } from './types.js';
-import { readUpstream } from '../upstream.js';
+import { attackUrlTemplate, readUpstream } from '../upstream.js';
 
 export interface LoadedCatalog {
   catalog: Catalog;
@@ -42,7 +42,7 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
     const type = peekStixType(element);
     if (type !== undefined && !NEEDED_TYPES.has(type)) return;
     try {
-      const object = JSON.parse(element.toString('utf8')) as StixObject;
+      const object = ((type === 'relationship' && readRelationshipFields(element)) || JSON.parse(element.toString('utf8'))) as StixObject;
       if (!NEEDED_TYPES.has(object.type)) return;
       if (object.type === 'relationship' && !NEEDED_RELATIONSHIPS.has(object.relationship_type ?? '')) return;
       objects.push(slimStixObject(object));
@@ -50,21 +50,10 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
       badElement ??= (error as Error).message;
     }
   });
-  const hash = createHash('sha256');
-  const hasher = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
   const isGzip = await firstBytesAre(file, GZIP_MAGIC);
-  const consume = async (source: AsyncIterable<Buffer>): Promise<void> => {
-    for await (const chunk of source) splitter.feed(chunk);
-  };
-  const input = createReadStream(file, { highWaterMark: 1 << 20 });
+  let sha256: string;
   try {
-    if (isGzip) await pipeline(input, hasher, createGunzip(), consume);
-    else await pipeline(input, hasher, consume);
+    sha256 = isGzip ? await feedGzip(file, (chunk) => splitter.feed(chunk)) : feedPlain(file, (chunk) => splitter.feed(chunk));
   } catch (error) {
     throw new InputError(label, `cannot read${isGzip ? ' gzip data' : ''}: ${(error as Error).message}`);
   }
@@ -80,7 +69,41 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   }
   const hint = versionHint ?? /(\d+\.\d+)/.exec(path.basename(label))?.[1];
   const catalog = normalizeBundle({ objects, bundleSpecVersion: bundle.spec_version, versionHint: hint, source: label });
-  return { catalog, sha256: hash.digest('hex') };
+  return { catalog, sha256 };
+}
+
+const CHUNK_BYTES = 1 << 20;
+
+/** Reads a plain file in 1 MiB chunks into one reused buffer (no per-chunk garbage); returns its sha256. */
+function feedPlain(file: string, onChunk: (chunk: Buffer) => void): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  const fd = openSync(file, 'r');
+  try {
+    for (let n = readSync(fd, buffer, 0, CHUNK_BYTES, null); n > 0; n = readSync(fd, buffer, 0, CHUNK_BYTES, null)) {
+      const chunk = buffer.subarray(0, n);
+      hash.update(chunk);
+      onChunk(chunk); // must not keep `chunk`: the buffer is reused (StixBundleSplitter copies what it keeps)
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/** Streams a gzip file through gunzip; returns the sha256 of the compressed bytes as stored. */
+async function feedGzip(file: string, onChunk: (chunk: Buffer) => void): Promise<string> {
+  const hash = createHash('sha256');
+  const hasher = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  await pipeline(createReadStream(file, { highWaterMark: CHUNK_BYTES }), hasher, createGunzip(), async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) onChunk(chunk);
+  });
+  return hash.digest('hex');
 }
 
 async function firstBytesAre(file: string, magic: number[]): Promise<boolean> {
@@ -98,7 +121,7 @@ export function urlForVersion(version: string): string {
   if (!attack.versions.includes(normalized)) {
     throw new UsageError(`unknown ATT&CK version: ${version}`, `known versions: ${attack.versions.slice(-6).join(', ')} … (newest ${attack.default}); or pass a bundle file or URL`);
   }
-  return attack.urlTemplate.replace('{version}', normalized);
+  return attackUrlTemplate().replace('{version}', normalized);
 }
 
 export function isVersionSpec(spec: string): boolean {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { fetchIntoCache } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
-import { readUpstream } from '../upstream.js';
+import { falcoRulesUrlTemplate, readUpstream } from '../upstream.js';
 import { parseRulesText } from './parse.js';
 import { buildRuleset } from './ruleset.js';
 import type { RawItem, RulesFileInfo, Ruleset } from './types.js';
@@ -62,7 +62,7 @@ async function downloadOfficialRules(options: RulesLoadOptions): Promise<ReadFil
   const { falcoRules } = readUpstream();
   const result: ReadFile[] = [];
   for (const name of falcoRules.files) {
-    const url = falcoRules.urlTemplate.replace('{tag}', falcoRules.tag).replace('{file}', name);
+    const url = falcoRulesUrlTemplate().replace('{tag}', falcoRules.tag).replace('{file}', name);
     const cachePath = path.join(options.cacheRoot, 'falco-rules', falcoRules.tag, name);
     const fetched = await fetchIntoCache(url, cachePath, (temp) => readRulesFile(temp, url, url), options.download);
     result.push(fetched.validated ?? (await readRulesFile(fetched.file, displayPath(fetched.file, options.cwd), url)));

@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { Agent, interceptors, request } from 'undici';
+import type { Agent as AgentType, Dispatcher } from 'undici';
 import { NetworkError } from '../errors.js';
 
 export interface DownloadOptions {
@@ -28,11 +28,12 @@ class HttpStatusError extends Error {
   }
 }
 
-let agent: ReturnType<Agent['compose']> | undefined;
-/** One agent per process, following up to 5 redirects (GitHub release assets redirect). */
-function redirectingAgent(): ReturnType<Agent['compose']> {
-  agent ??= new Agent().compose(interceptors.redirect({ maxRedirections: 5 }));
-  return agent;
+let agent: Dispatcher | undefined;
+/** One agent per process, following up to 5 redirects. undici is imported only when a download happens (it costs ~60 ms to load). */
+async function undici(): Promise<{ request: typeof import('undici').request; agent: Dispatcher }> {
+  const lib = await import('undici');
+  agent ??= (new lib.Agent() as AgentType).compose(lib.interceptors.redirect({ maxRedirections: 5 }));
+  return { request: lib.request, agent };
 }
 
 export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
@@ -45,11 +46,12 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
 }
 
 async function downloadOnce(url: string, tempPath: string, options: Required<Omit<DownloadOptions, 'onProgress'>> & DownloadOptions): Promise<void> {
+  const { request, agent } = await undici();
   const response = await request(url, {
     method: 'GET',
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
-    dispatcher: redirectingAgent(),
+    dispatcher: agent,
     headers: { 'user-agent': 'attack-cov', accept: '*/*' },
   });
   if (response.statusCode !== 200) {

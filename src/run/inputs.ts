@@ -46,10 +46,9 @@ export function resolvePlatforms(given: string[] | undefined, catalog: Catalog):
 
 export async function buildReport(options: CommonOptions, env: Environment): Promise<CoverageReport> {
   const attackSpec = options.attack ?? readUpstream().attack.default;
-  const [attack, rules] = await Promise.all([
-    loadAttack(attackSpec, { cacheRoot: env.cacheRoot, download: env.download }),
-    loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations }),
-  ]);
+  // One after the other, rules first: both are CPU-bound on one thread, and interleaving them only adds their memory peaks.
+  const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
+  const attack = await loadAttack(attackSpec, { cacheRoot: env.cacheRoot, download: env.download });
   return analyze({
     catalog: attack.catalog,
     attack: { source: attack.source, sha256: attack.sha256 },

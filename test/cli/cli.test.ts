@@ -1,0 +1,139 @@
+// The built binary, run as a user runs it: exit codes, one-line errors, determinism, the golden report.
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const MINI = 'test/fixtures/attack/mini-bundle-2.0.json';
+const rules = (...names: string[]) => names.map((n) => `test/fixtures/rules/${n}`);
+const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-cli-'));
+
+function expectOneLineError(result: { code: number | null; stderr: string; stdout: string }, pattern: RegExp): void {
+  expect(result.code).toBe(2);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines[0]).toMatch(/^error: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(lines.length).toBeLessThanOrEqual(2);
+  if (lines[1]) expect(lines[1]).toMatch(/^hint: /);
+  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  expect(result.stdout).toBe('');
+}
+
+describe('help and usage', () => {
+  for (const command of ['report', 'lint']) {
+    it(`${command} --help shows options and examples`, async () => {
+      const result = await runCli([command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/--attack/);
+      expect(result.stdout).toMatch(/Examples:/);
+    });
+  }
+  it('an unknown option is a usage error, exit 2', async () => {
+    const result = await runCli(['report', '--bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown option '--bogus'/);
+  });
+  it('a bad --fail-on value is a usage error, exit 2', async () => {
+    const result = await runCli(['lint', '--fail-on', 'sometimes']);
+    expect(result.code).toBe(2);
+  });
+});
+
+describe('report', () => {
+  it('writes report.json identical to the golden file, byte for byte, twice', async () => {
+    const env = { SOURCE_DATE_EPOCH: '1700000000' };
+    const args = (out: string) => ['report', '--attack', MINI, '--rules', ...rules('base.yaml', 'override.yaml', 'tactic-mismatch.yaml', 'nonstandard.yaml'), '--out', out];
+    const [a, b] = [await tempDir(), await tempDir()];
+    const first = await runCli(args(a), { env });
+    const second = await runCli(args(b), { env });
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    const text = await readFile(path.join(a, 'report.json'), 'utf8');
+    expect(await readFile(path.join(b, 'report.json'), 'utf8')).toBe(text);
+    await expect(text).toMatchFileSnapshot(path.join(repoRoot, 'test', 'golden', 'report-mini.json'));
+    expect(JSON.parse(text).generatedAt).toBe('2023-11-14T22:13:20.000Z');
+  });
+
+  it('prints the summary on stdout and where it wrote on stderr, without colour when not a terminal', async () => {
+    const out = await tempDir();
+    const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Coverage per tactic/);
+    expect(result.stdout).toMatch(/T1529\s+System Shutdown\/Reboot/);
+    expect(result.stdout).not.toMatch(/\u001b\[/);
+    expect(result.stderr).toMatch(/wrote .*report\.json/);
+  });
+
+  it('--color forces colour even when stdout is not a terminal', async () => {
+    const coloured = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', await tempDir(), '--color']);
+    expect(coloured.stdout).toMatch(/\u001b\[/);
+  });
+
+  it('--fail-on error exits 1 after writing the report', async () => {
+    const out = await tempDir();
+    const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('tactic-mismatch.yaml'), '--out', out, '--fail-on', 'error']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/gate failed: 1 finding\(s\) at or above error/);
+    expect(await readdir(out)).toEqual(['report.json']);
+  });
+
+  it('--platform outside the catalog is a usage error naming the known platforms', async () => {
+    const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', await tempDir(), '--platform', 'Amiga']);
+    expectOneLineError(result, /unknown platform: Amiga/);
+  });
+});
+
+describe('lint', () => {
+  it('prints file:line  severity  code  message and exits 1 on errors', async () => {
+    const result = await runCli(['lint', '--attack', MINI, '--rules', ...rules('tactic-mismatch.yaml')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('test/fixtures/rules/tactic-mismatch.yaml:8  error  tactic-mismatch  T1611 belongs to privilege-escalation');
+    expect(result.stdout).toMatch(/2 problems \(1 error, 1 warning, 0 info\), 2 with an unambiguous fix/);
+  });
+  it('exits 0 when nothing reaches --fail-on', async () => {
+    const result = await runCli(['lint', '--attack', MINI, '--rules', ...rules('missing-tactic.yaml')]);
+    expect(result.code).toBe(0);
+  });
+  it('--format json gives the findings as data', async () => {
+    const result = await runCli(['lint', '--attack', MINI, '--rules', ...rules('unknown-ids.yaml'), '--format', 'json', '--fail-on', 'none']);
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { findings: { code: string }[]; summary: { error: number } };
+    expect(parsed.findings.map((f) => f.code)).toContain('revoked-technique');
+    expect(parsed.summary.error).toBe(4);
+  });
+});
+
+describe('bad input: one line, exit 2, nothing written', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['a missing rules file', ['--rules', 'nope.yaml'], /nope\.yaml: no such file or directory/],
+    ['a YAML syntax error', ['--rules', ...rules('bad/syntax-error.yaml')], /syntax-error\.yaml:\d+:\d+: YAML syntax error/],
+    ['YAML that is not a list of items', ['--rules', ...rules('bad/not-a-list.yaml')], /not-a-list\.yaml:2:1: not a Falco rules file/],
+    ['JSON that is not a bundle', ['--attack', 'test/fixtures/attack/not-a-bundle.json'], /not-a-bundle\.json: not a STIX bundle/],
+    ['a bundle without techniques', ['--attack', 'test/fixtures/attack/no-techniques.json'], /no-techniques\.json: the bundle holds no ATT&CK techniques/],
+    ['a truncated bundle', ['--attack', 'test/fixtures/attack/truncated.json'], /truncated\.json: /],
+    ['a missing bundle', ['--attack', 'nope.json'], /nope\.json: no such file/],
+    ['an unknown version', ['--attack', '99.9'], /unknown ATT&CK version: 99\.9/],
+    ['a failed download', ['--attack', 'http://127.0.0.1:9/bundle.json'], /download failed: http:\/\/127\.0\.0\.1:9\/bundle\.json/],
+  ];
+  for (const [what, args, pattern] of cases) {
+    it(what, async () => {
+      const out = await tempDir();
+      await writeFile(path.join(out, 'report.json'), 'previous run\n');
+      const full = ['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', out, ...args];
+      const result = await runCli(full, { env: { ATTACK_COV_CACHE: await tempDir() } });
+      expectOneLineError(result, pattern);
+      expect(await readFile(path.join(out, 'report.json'), 'utf8')).toBe('previous run\n');
+      expect(await readdir(out)).toEqual(['report.json']);
+    });
+  }
+
+  it('an output directory that cannot be created', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'file'), 'x');
+    const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', path.join(dir, 'file', 'sub')]);
+    expectOneLineError(result, /cannot create the output directory/);
+  });
+});
+

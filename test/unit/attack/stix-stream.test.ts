@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { StixBundleSplitter, peekStixType } from '../../../src/attack/stix-stream.js';
+
+function split(text: string, chunkSize: number): { elements: unknown[]; skeleton: string; isComplete: boolean } {
+  const elements: unknown[] = [];
+  const splitter = new StixBundleSplitter((e) => elements.push(JSON.parse(e.toString('utf8'))));
+  const bytes = Buffer.from(text, 'utf8');
+  for (let i = 0; i < bytes.length; i += chunkSize) splitter.feed(bytes.subarray(i, i + chunkSize));
+  return { elements, skeleton: splitter.skeletonText(), isComplete: splitter.isComplete() };
+}
+
+// Quotes, backslashes, braces inside strings and multi-byte characters are where a byte scanner breaks.
+const TRICKY = JSON.stringify({
+  type: 'bundle',
+  id: 'bundle--1',
+  spec_version: '2.0',
+  objects: [
+    { type: 'attack-pattern', id: 'a', description: 'brace } and ] and "quoted" and \\ backslash \\\\" end' },
+    { type: 'relationship', id: 'b', nested: { list: [1, { deep: '}' }] }, text: 'ü — 😀' },
+    { type: 'x-mitre-tactic', id: 'c', description: 'ends with backslash \\' },
+  ],
+});
+
+describe('StixBundleSplitter', () => {
+  for (const size of [1, 2, 3, 7, 64, 1 << 20]) {
+    it(`splits the same objects as JSON.parse with ${size}-byte chunks`, () => {
+      const { elements, skeleton, isComplete } = split(TRICKY, size);
+      expect(elements).toEqual((JSON.parse(TRICKY) as { objects: unknown[] }).objects);
+      expect(JSON.parse(skeleton)).toEqual({ type: 'bundle', id: 'bundle--1', spec_version: '2.0', objects: [] });
+      expect(isComplete).toBe(true);
+    });
+  }
+
+  it('reports an unfinished document as incomplete', () => {
+    expect(split(TRICKY.slice(0, TRICKY.length - 10), 16).isComplete).toBe(false);
+  });
+});
+
+describe('peekStixType', () => {
+  it('reads the leading type key', () => {
+    expect(peekStixType(Buffer.from('{ "type" : "malware", "id": "x"}'))).toBe('malware');
+  });
+  it('gives up (so the caller parses) when type is not near the start', () => {
+    expect(peekStixType(Buffer.from(`{"id": "${'x'.repeat(100)}", "type": "malware"}`))).toBeUndefined();
+  });
+});

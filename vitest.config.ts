@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Integration tests load 45 MB bundles; two cores, so keep the pool small.
+    maxWorkers: 2,
+    reporters: ['default', './test/count-reporter.ts'],
+  },
+});
