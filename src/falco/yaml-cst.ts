@@ -45,26 +45,39 @@ function scalar(token: CST.FlowScalar | CST.BlockScalar): CstValue {
   return { offset: token.offset, value: token.type === 'scalar' ? resolvePlain(resolved.value) : resolved.value };
 }
 
-function mapEntries(items: CST.CollectionItem[] | CST.BlockMap['items'], allowedStart: string[]): CstValue {
+function mapEntries(items: CST.CollectionItem[] | CST.BlockMap['items'], isFlow: boolean, columnOf: ColumnOf): CstValue {
   const entries: NonNullable<CstValue['entries']> = [];
-  for (const item of items) {
+  items.forEach((item, index) => {
     if ('explicitKey' in item && item.explicitKey) throw new NeedsComposer('explicit key');
-    requireQuiet(item.start, allowedStart);
+    requireQuiet(item.start, isFlow ? ['comma'] : []);
+    if (isFlow && item.start.filter((t) => t.type === 'comma').length !== (index === 0 ? 0 : 1)) throw new NeedsComposer('misplaced comma');
     if (!item.key || !item.sep?.some((t) => t.type === 'map-value-ind')) throw new NeedsComposer('key without value');
     requireQuiet(item.sep, ['map-value-ind']);
-    const key = readNode(item.key as CST.Token);
-    if (key.entries || key.elements) throw new NeedsComposer('complex key');
-    entries.push({ key: String(key.value), keyOffset: key.offset, node: item.value ? readNode(item.value) : { offset: key.offset, value: null } });
-  }
+    const key = readNode(item.key as CST.Token, columnOf);
+    // An implicit key fits on one line (yaml: MULTILINE_IMPLICIT_KEY).
+    if (key.entries || key.elements || (item.key as CST.FlowScalar).source.includes('\n')) throw new NeedsComposer('complex key');
+    // A block collection value starts on a line of its own (yaml: BLOCK_AS_IMPLICIT_KEY).
+    if (item.value && isBlockCollection(item.value) && !item.sep.some((t) => t.type === 'newline')) throw new NeedsComposer('compact block value');
+    // All keys of a block map start in one column (yaml: BAD_INDENT).
+    if (!isFlow && entries.length > 0 && columnOf(key.offset) !== columnOf(entries[0]!.keyOffset)) throw new NeedsComposer('bad indent');
+    entries.push({ key: String(key.value), keyOffset: key.offset, node: item.value ? readNode(item.value, columnOf) : { offset: key.offset, value: null } });
+  });
   return { offset: entries[0]?.keyOffset ?? 0, value: Object.fromEntries(entries.map((e) => [e.key, e.node.value])), entries };
 }
 
-function sequence(values: (CST.Token | undefined)[], offset: number): CstValue {
-  const elements = values.map((v) => (v ? readNode(v) : { offset, value: null }));
+function isBlockCollection(token: CST.Token): boolean {
+  return token.type === 'block-map' || token.type === 'block-seq';
+}
+
+function sequence(values: (CST.Token | undefined)[], offset: number, columnOf: ColumnOf): CstValue {
+  const elements = values.map((v) => (v ? readNode(v, columnOf) : { offset, value: null }));
   return { offset, value: elements.map((e) => e.value), elements };
 }
 
-export function readNode(token: CST.Token): CstValue {
+/** Column of an offset in the text being read. */
+type ColumnOf = (offset: number) => number;
+
+export function readNode(token: CST.Token, columnOf: ColumnOf): CstValue {
   switch (token.type) {
     case 'scalar':
     case 'single-quoted-scalar':
@@ -73,18 +86,26 @@ export function readNode(token: CST.Token): CstValue {
     case 'alias':
       return scalar(token);
     case 'block-map':
-      return { ...mapEntries(token.items, []), offset: token.offset };
+      return { ...mapEntries(token.items, false, columnOf), offset: token.offset };
     case 'block-seq':
-      for (const item of token.items) requireQuiet(item.start, ['seq-item-ind']);
-      return sequence(token.items.map((i) => i.value), token.offset);
+      for (const item of token.items) {
+        requireQuiet(item.start, ['seq-item-ind']);
+        // Every item needs its "-" (yaml: MISSING_CHAR); a misindented key otherwise becomes an item.
+        if (item.start.filter((t) => t.type === 'seq-item-ind').length !== 1) throw new NeedsComposer('item without -');
+      }
+      return sequence(token.items.map((i) => i.value), token.offset, columnOf);
     case 'flow-collection': {
       requireQuiet(token.end, ['flow-map-end', 'flow-seq-end']);
-      if (token.start.type === 'flow-map-start') return { ...mapEntries(token.items, ['comma']), offset: token.offset };
-      for (const item of token.items) {
+      if (!token.end.some((t) => t.type === 'flow-map-end' || t.type === 'flow-seq-end')) throw new NeedsComposer('unterminated flow collection');
+      // A trailing comma ends the list with an item that holds only the comma.
+      const items = token.items.filter((item, i) => !(i > 0 && i === token.items.length - 1 && !item.value && !item.key && !item.sep));
+      if (token.start.type === 'flow-map-start') return { ...mapEntries(items, true, columnOf), offset: token.offset };
+      items.forEach((item, index) => {
         requireQuiet(item.start, ['comma']);
         if (item.key || item.sep) throw new NeedsComposer('pair in a flow sequence');
-      }
-      return sequence(token.items.map((i) => i.value), token.offset);
+        if (!item.value || item.start.filter((t) => t.type === 'comma').length !== (index === 0 ? 0 : 1)) throw new NeedsComposer('misplaced comma');
+      });
+      return sequence(items.map((i) => i.value), token.offset, columnOf);
     }
     default:
       throw new NeedsComposer(token.type);
@@ -93,12 +114,15 @@ export function readNode(token: CST.Token): CstValue {
 
 /** The documents of `text` as CST values; `onNewLine` feeds a LineCounter. */
 export function readYamlDocuments(text: string, onNewLine: (offset: number) => void): (CstValue | undefined)[] {
+  // Tabs in indentation are an error the composer reports (TAB_AS_INDENT); let it.
+  if (/^ *\t/m.test(text)) throw new NeedsComposer('tab in indentation');
+  const columnOf: ColumnOf = (offset) => offset - text.lastIndexOf('\n', offset - 1);
   const documents: (CstValue | undefined)[] = [];
   for (const token of new Parser(onNewLine).parse(text)) {
     if (token.type === 'document') {
       requireQuiet(token.start, ['doc-start']);
       requireQuiet(token.end as CST.SourceToken[] | undefined, ['doc-end']);
-      documents.push(token.value ? readNode(token.value) : undefined);
+      documents.push(token.value ? readNode(token.value, columnOf) : undefined);
     } else if (token.type !== 'comment' && token.type !== 'space' && token.type !== 'newline' && token.type !== 'doc-end' && token.type !== 'byte-order-mark') {
       throw new NeedsComposer(token.type);
     }

@@ -21,7 +21,7 @@ describe('readYamlDocuments', () => {
   }
 
   // Each of these is YAML the reader does not handle itself; it must say so rather than guess.
-  const handOver = ['a: &x 1\nb: *x\n', '- !!str 12\n', '? complex\n: key\n', '- [a, b: c]\n', 'a: "unterminated\n'];
+  const handOver = ['a: &x 1\nb: *x\n', '- !!str 12\n', '? complex\n: key\n', '- [a, b: c]\n', 'a: "unterminated\n', 'rule: [not a list\n', 'a: {b: 1\n'];
   for (const text of handOver) {
     it(`hands ${JSON.stringify(text)} to the composer`, () => expect(() => fast(text)).toThrow(NeedsComposer));
   }
@@ -30,5 +30,55 @@ describe('readYamlDocuments', () => {
     expect([resolvePlain('true'), resolvePlain('False'), resolvePlain('~'), resolvePlain('12'), resolvePlain('1.5'), resolvePlain('0x1f'), resolvePlain('WARNING')]).toEqual([
       true, false, null, 12, 1.5, 31, 'WARNING',
     ]);
+  });
+});
+
+// Seeded mutation test: slices of the official rules, damaged at random (lines dropped, re-indented,
+// stray characters). Wherever the composer reports an error the CST reader must hand over, and wherever
+// it does not, the reader must give the same value or hand over. Never a silently different value.
+describe('readYamlDocuments on damaged YAML', () => {
+  it('never disagrees with the composer', async () => {
+    const lines = (await readFile(sharedData('falco', 'falco_rules.yaml'), 'utf8')).split('\n');
+    let seed = 42;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const damages = [
+      (l: string[], i: number) => l.splice(i, 1),
+      (l: string[], i: number) => (l[i] = ` ${l[i]}`),
+      (l: string[], i: number) => (l[i] = l[i]!.replace(/^ /, '')),
+      (l: string[], i: number) => (l[i] = `  ${l[i]}`),
+      (l: string[], i: number) => (l[i] = l[i]!.replace(/, /, ',, ')),
+      (l: string[], i: number) => (l[i] = l[i]!.replace(/]/, '')),
+      (l: string[], i: number) => (l[i] = `${l[i]}: x`),
+      (l: string[], i: number) => (l[i] = l[i]!.replace(/- /, '')),
+      (l: string[], i: number) => (l[i] = `${l[i]} "`),
+      (l: string[], i: number) => l.splice(i, 0, '\t- x'),
+    ];
+    let disagreements: string[] = [];
+    let errorsSeen = 0;
+    for (let run = 0; run < 1500; run++) {
+      const start = random(lines.length - 40);
+      const slice = lines.slice(start, start + 5 + random(35));
+      for (let k = 0; k <= random(3); k++) damages[random(damages.length)]!(slice, random(slice.length));
+      const text = slice.join('\n');
+      const docs = parseAllDocuments(text, { uniqueKeys: false });
+      const hasErrors = (Array.isArray(docs) ? docs : [docs]).some((d) => d.errors.length > 0);
+      if (hasErrors) errorsSeen++;
+      let result: unknown;
+      try {
+        result = fast(text);
+      } catch (error) {
+        if (error instanceof NeedsComposer) continue;
+        throw error;
+      }
+      if (hasErrors || JSON.stringify(result) !== JSON.stringify((Array.isArray(docs) ? docs : [docs]).map((d) => d.toJSON()))) {
+        disagreements.push(text);
+      }
+    }
+    disagreements = disagreements.slice(0, 3);
+    expect(disagreements).toEqual([]);
+    expect(errorsSeen).toBeGreaterThan(300); // the damage really produced broken YAML
   });
 });
