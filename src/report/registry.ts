@@ -1,17 +1,30 @@
-// Reporters by name: --format picks from here.
+// Reporters by name: --format picks from here. Aliases name groups or other spellings.
 import { UsageError } from '../errors.js';
+import { coverageCsvReporter, findingsCsvReporter } from './csv.js';
+import { heatmapReporter } from './heatmap.js';
 import { jsonReporter } from './json.js';
+import { layerReporter } from './layer.js';
 import type { Reporter } from './reporter.js';
+import { summaryReporter } from './summary-md.js';
 
-export const REPORTERS: Record<string, Reporter> = {
-  [jsonReporter.name]: jsonReporter,
+export const REPORTERS: Record<string, Reporter> = Object.fromEntries(
+  [jsonReporter, heatmapReporter, layerReporter, coverageCsvReporter, findingsCsvReporter, summaryReporter].map((r) => [r.name, r]),
+);
+
+export const ALIASES: Record<string, string[]> = {
+  html: ['heatmap'],
+  navigator: ['layer'],
+  csv: ['coverage-csv', 'findings-csv'],
+  markdown: ['summary'],
+  md: ['summary'],
 };
 
-/** Resolves --format values ("all", or names separated by commas); report.json is always written. */
+/** Resolves --format values ("all", names or aliases, comma-separated); report.json is always written. */
 export function selectReporters(formats: string[] | undefined): Reporter[] {
   const names = (formats ?? ['all']).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
   if (names.includes('all')) return Object.values(REPORTERS);
-  const unknown = names.filter((n) => !REPORTERS[n]);
-  if (unknown.length > 0) throw new UsageError(`unknown format: ${unknown.join(', ')}`, `formats: all, ${Object.keys(REPORTERS).join(', ')}`);
-  return [...new Set(['json', ...names])].map((n) => REPORTERS[n]!);
+  const expanded = names.flatMap((n) => ALIASES[n] ?? [n]);
+  const unknown = expanded.filter((n) => !REPORTERS[n]);
+  if (unknown.length > 0) throw new UsageError(`unknown format: ${unknown.join(', ')}`, `formats: all, ${[...Object.keys(REPORTERS), ...Object.keys(ALIASES)].join(', ')}`);
+  return [...new Set(['json', ...expanded])].map((n) => REPORTERS[n]!);
 }

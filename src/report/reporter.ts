@@ -2,9 +2,18 @@
 // Reporters never log, write files or read the clock.
 import type { CoverageReport } from '../coverage-report.js';
 
+/** Text the HTML reporter inlines, read by report/assets.ts. */
+export interface ReportAssets {
+  heatmapPage: string;
+  heatmapStyle: string;
+  heatmapScript: string;
+  d3: string;
+}
+
 export interface ReporterContext {
   /** The directory the output goes to, for reporters that link to siblings. */
   outDir: string;
+  assets?: ReportAssets;
 }
 
 export interface Reporter {
@@ -14,6 +23,8 @@ export interface Reporter {
   fileName: string;
   description: string;
   render: (report: CoverageReport, context: ReporterContext) => string;
+  /** Checks the rendered output (e.g. against a schema); returns problems, empty when valid. */
+  validate?: (output: string) => string[];
 }
 
 /** 2-space JSON with a final newline, the form of every JSON file attack-cov writes. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EXIT_GATE, EXIT_OK } from '../errors.js';
 import { writeOutputs } from '../output.js';
 import { displayPath } from '../falco/load.js';
+import { loadReportAssets } from '../report/assets.js';
 import { selectReporters } from '../report/registry.js';
 import { renderSummary, type TerminalStyle } from '../report/terminal.js';
 import { buildReport, type CommonOptions, type Environment } from './inputs.js';
@@ -28,7 +29,14 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const report = await buildReport(options, env);
   const outDir = path.resolve(env.cwd, options.out);
   // Render everything before writing anything: a reporter that throws leaves --out untouched.
-  const files = reporters.map((r) => ({ name: r.fileName, content: r.render(report, { outDir }) }));
+  const assets = reporters.some((r) => r.name === 'heatmap') ? loadReportAssets() : undefined;
+  const files = reporters.map((reporter) => {
+    const content = reporter.render(report, { outDir, assets });
+    const problems = reporter.validate?.(content) ?? [];
+    // An output that fails its own schema is attack-cov's bug, not the user's: fail loudly, write nothing.
+    if (problems.length > 0) throw new Error(`${reporter.fileName} does not validate: ${problems.slice(0, 5).join('; ')}`);
+    return { name: reporter.fileName, content };
+  });
   const written = await writeOutputs(outDir, files);
   if (!options.quiet) io.stdout(renderSummary(report, io.style, options.top));
   for (const file of written) io.stderr(`wrote ${displayPath(file, env.cwd)}\n`);

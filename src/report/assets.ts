@@ -1,0 +1,17 @@
+// Reads what the HTML reporter inlines: the page template, its style and script, and d3's UMD build.
+// I/O at the edge: reporters receive the text through their context.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { templatePath } from '../paths.js';
+import type { ReportAssets } from './reporter.js';
+
+export function loadReportAssets(): ReportAssets {
+  const d3Entry = createRequire(import.meta.url).resolve('d3');
+  return {
+    heatmapPage: readFileSync(templatePath('heatmap.html'), 'utf8'),
+    heatmapStyle: readFileSync(templatePath('heatmap.css'), 'utf8'),
+    heatmapScript: readFileSync(templatePath('heatmap.js'), 'utf8'),
+    d3: readFileSync(path.join(path.dirname(d3Entry), 'd3.min.js'), 'utf8'),
+  };
+}

@@ -1,0 +1,70 @@
+// summary.md: coverage, top gaps and findings grouped by code for a CI job summary or a PR comment.
+// Bounded: a fixed number of rows per section, whatever the size of the ruleset.
+import type { CoverageReport, Finding } from '../coverage-report.js';
+import type { Reporter } from './reporter.js';
+
+const TOP_GAPS = 15;
+const EXAMPLES_PER_CODE = 5;
+
+/** Text from the inputs inside Markdown: no HTML (GitHub renders it), no table breaks, no emphasis or links. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#!|~])/g, '\\$1')
+    .slice(0, 300);
+}
+
+function percent(value: number, total: number): string {
+  return total === 0 ? '—' : `${value.toFixed(1)}%`;
+}
+
+function coverageSection(report: CoverageReport): string[] {
+  const { techniques, subtechniques, rules } = report.summary;
+  const lines = [
+    `**${percent(techniques.percent, techniques.total)}** of ${techniques.total} in-scope techniques covered or partly covered (${techniques.covered} covered, ${techniques.partial} partly, ${techniques.gap} gaps); sub-techniques ${subtechniques.covered}/${subtechniques.total}.`,
+    `${rules.total} rules (${rules.enabled} enabled) · ATT&CK ${escapeMarkdown(report.inputs.attack.version)} · scope: ${report.scope.platforms.map(escapeMarkdown).join(', ') || 'none'}`,
+    '',
+    '| Tactic | Coverage | Covered | Partly | Gaps |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const t of report.tactics) lines.push(`| ${escapeMarkdown(t.name)} | ${percent(t.percent, t.total)} | ${t.covered} | ${t.partial} | ${t.gap} |`);
+  return lines;
+}
+
+function gapsSection(report: CoverageReport): string[] {
+  const gaps = report.gaps.filter((g) => !g.isSubtechnique);
+  const lines = ['', `### Top gaps (${gaps.length} techniques uncovered)`, '', '| Technique | Name | Tactics | Used by |', '|---|---|---|---:|'];
+  for (const g of gaps.slice(0, TOP_GAPS)) lines.push(`| ${g.id} | ${escapeMarkdown(g.name)} | ${g.tactics.join(', ')} | ${g.usedBy} |`);
+  if (gaps.length > TOP_GAPS) lines.push('', `…and ${gaps.length - TOP_GAPS} more in coverage.csv.`);
+  return lines;
+}
+
+function findingsSection(report: CoverageReport): string[] {
+  const f = report.summary.findings;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const lines = ['', `### Findings: ${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}, ${f.info} info`];
+  const byCode = new Map<string, Finding[]>();
+  for (const finding of report.findings) byCode.set(finding.code, [...(byCode.get(finding.code) ?? []), finding]);
+  for (const [code, findings] of [...byCode].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    lines.push('', `**${code}** (${findings[0]!.severity}, ${findings.length})`, '');
+    for (const finding of findings.slice(0, EXAMPLES_PER_CODE)) {
+      lines.push(`- ${escapeMarkdown(`${finding.file}:${finding.line}`)} ${escapeMarkdown(finding.rule)}: ${escapeMarkdown(finding.message)}`);
+    }
+    if (findings.length > EXAMPLES_PER_CODE) lines.push(`- …and ${findings.length - EXAMPLES_PER_CODE} more in findings.csv`);
+  }
+  return lines;
+}
+
+export function renderSummaryMarkdown(report: CoverageReport): string {
+  return `${['## ATT&CK coverage of the Falco rules', '', ...coverageSection(report), ...gapsSection(report), ...findingsSection(report)].join('\n')}\n`;
+}
+
+export const summaryReporter: Reporter = {
+  name: 'summary',
+  fileName: 'summary.md',
+  description: 'Markdown for a CI job summary or a PR comment',
+  render: renderSummaryMarkdown,
+};

@@ -1,0 +1,165 @@
+// heatmap.html in a real browser (Debian's chromium via playwright-core), opened from disk as a user would.
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CoverageReport } from '../../src/coverage-report.js';
+import { launchChromium } from '../helpers/browser.js';
+import { runCli } from '../helpers/cli.js';
+import { repoRoot, sharedData } from '../helpers/paths.js';
+
+const OFFICIAL = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => sharedData('falco', f));
+const ARTIFACTS = path.join(repoRoot, 'test-output');
+
+interface Opened {
+  page: Page;
+  consoleErrors: string[];
+  requests: string[];
+  dialogs: string[];
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+async function generate(args: string[]): Promise<{ html: string; report: CoverageReport }> {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-html-'));
+  const result = await runCli(['report', ...args, '--out', out, '--format', 'html', '-q']);
+  expect(result.code, result.stderr).toBe(0);
+  return { html: path.join(out, 'heatmap.html'), report: JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport };
+}
+
+async function open(file: string): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const opened: Opened = { page, consoleErrors: [], requests: [], dialogs: [] };
+  page.on('console', (m) => m.type() === 'error' && opened.consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => opened.consoleErrors.push(e.message));
+  page.on('request', (r) => opened.requests.push(r.url()));
+  page.on('dialog', (d) => {
+    opened.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('section.tactic');
+  return opened;
+}
+
+const visibleIds = (page: Page) => page.locator('#matrix .cell').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-id')));
+
+describe('the heatmap of the official rules on ATT&CK 18.1', () => {
+  let opened: Opened;
+  let report: CoverageReport;
+  let file: string;
+  beforeAll(async () => {
+    ({ html: file, report } = await generate(['--attack', sharedData('attack', 'enterprise-attack-18.1.json'), '--rules', ...OFFICIAL]));
+    opened = await open(file);
+  });
+
+  it('shows every tactic of the matrix as a column, in order', async () => {
+    const tactics = await opened.page.locator('section.tactic').evaluateAll((s) => s.map((e) => e.getAttribute('data-tactic')));
+    expect(tactics).toEqual(report.tactics.map((t) => t.shortname));
+    expect(tactics).toHaveLength(14);
+  });
+
+  it('has one cell per in-scope technique under each of its tactics', async () => {
+    const expected = report.tactics.reduce((n, tactic) => n + report.techniques.filter((t) => t.inScope && !t.isSubtechnique && t.tactics.includes(tactic.shortname)).length, 0);
+    expect(await opened.page.locator('.cell.top').count()).toBe(expected);
+  });
+
+  it('marks T1529 as a gap and the rules with tag errors', async () => {
+    await expect(opened.page.locator('[data-id="T1529"]').getAttribute('class')).resolves.toMatch(/status-gap/);
+    await expect(opened.page.locator('section[data-tactic="initial-access"] [data-id="T1190"]').getAttribute('class')).resolves.toMatch(/has-findings/);
+  });
+
+  it('shows a rule with file:line, and the findings, in the tooltip', async () => {
+    await opened.page.hover('section[data-tactic="privilege-escalation"] [data-id="T1611"]');
+    const details = opened.page.locator('#details');
+    await expect(details.isVisible()).resolves.toBe(true);
+    const text = await details.innerText();
+    expect(text).toContain('Detect release_agent File Container Escapes');
+    expect(text).toMatch(/falco_rules\.yaml:\d+/);
+    expect(text).toContain('tactic-mismatch');
+    await mkdir(ARTIFACTS, { recursive: true });
+    await opened.page.screenshot({ path: path.join(ARTIFACTS, 'heatmap.png') });
+  });
+
+  it('expands sub-techniques under their parent', async () => {
+    await opened.page.click('section[data-tactic="execution"] [data-id="T1059"] .toggle');
+    expect(await opened.page.locator('section[data-tactic="execution"] .subs [data-id="T1059.004"]').count()).toBe(1);
+  });
+
+  it('filters to gaps only, by maturity, by platform, and searches by ID', async () => {
+    const { page } = opened;
+    await page.check('#filter-gaps');
+    expect(await page.locator('.cell.top.status-covered').count()).toBe(0);
+    expect(await page.locator('.cell.top.status-gap').count()).toBeGreaterThan(50);
+    await page.uncheck('#filter-gaps');
+
+    await page.uncheck('#filter-maturity input[value="sandbox"]');
+    await page.uncheck('#filter-maturity input[value="incubating"]');
+    const stableOnly = report.rules.filter((r) => r.maturity === 'stable' && r.isEnabled && r.techniques.includes('T1611')).length;
+    await expect(page.locator('section[data-tactic="privilege-escalation"] [data-id="T1611"] .count').innerText()).resolves.toBe(String(stableOnly));
+    await page.check('#filter-maturity input[value="sandbox"]');
+    await page.check('#filter-maturity input[value="incubating"]');
+
+    await page.selectOption('#filter-platform', 'Containers');
+    const containerOnly = await visibleIds(page);
+    for (const id of containerOnly) expect(report.techniques.find((t) => t.id === id)?.platforms).toContain('Containers');
+    await page.selectOption('#filter-platform', '');
+
+    await page.fill('#search', 'T1529');
+    expect([...new Set(await visibleIds(page))]).toEqual(['T1529']);
+    await page.fill('#search', 'shutdown');
+    expect([...new Set(await visibleIds(page))]).toEqual(['T1529']);
+    await page.fill('#search', '');
+  });
+
+  it('dims or hides out-of-scope techniques by a toggle', async () => {
+    const { page } = opened;
+    expect(await page.locator('.cell.out-of-scope').count()).toBe(0);
+    await page.check('#filter-out-of-scope');
+    const outOfScope = report.tactics.reduce((n, tactic) => n + report.techniques.filter((t) => !t.inScope && !t.isSubtechnique && t.tactics.includes(tactic.shortname)).length, 0);
+    expect(outOfScope).toBeGreaterThan(0);
+    expect(await page.locator('.cell.top.out-of-scope').count()).toBe(outOfScope);
+    await page.uncheck('#filter-out-of-scope');
+  });
+
+  it('logs no error and makes no request beyond the file itself', () => {
+    expect(opened.consoleErrors).toEqual([]);
+    expect(opened.requests).toEqual([pathToFileURL(file).href]);
+  });
+});
+
+describe('a hostile ruleset', () => {
+  let opened: Opened;
+  beforeAll(async () => {
+    const { html } = await generate(['--attack', 'test/fixtures/attack/mini-bundle-2.0.json', '--rules', 'test/fixtures/rules/hostile.yaml']);
+    opened = await open(html);
+    for (const id of ['T1059.004', 'T1529', 'T1611', 'T1059']) {
+      const cell = opened.page.locator(`[data-id="${id}"]`).first();
+      if ((await cell.count()) > 0) await cell.hover();
+    }
+    await opened.page.click('[data-id="T1529"]');
+  });
+
+  it('runs no script of theirs and opens no dialog', async () => {
+    expect(await opened.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(opened.dialogs).toEqual([]);
+    expect(await opened.page.locator('img, b, script:not([type]), a[href^="javascript"]').evaluateAll((els) => els.filter((e) => e.textContent?.includes('pwned')).length)).toBe(0);
+  });
+
+  it('shows their text as text', async () => {
+    const details = await opened.page.locator('#details').innerText();
+    expect(details).toContain('<img src=x onerror="window.__pwned=4">');
+    expect(await opened.page.locator('a[href^="javascript"]').count()).toBe(0);
+  });
+
+  it('logs no error and makes no request', () => {
+    expect(opened.consoleErrors).toEqual([]);
+    expect(opened.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,102 @@
+// Every reporter on one fixture report, against golden files (regenerate with `npx vitest -u`, review the diff).
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CoverageReport } from '../../../src/coverage-report.js';
+import { loadReportAssets } from '../../../src/report/assets.js';
+import { coverageCsvReporter, findingsCsvReporter, neutralizeFormula } from '../../../src/report/csv.js';
+import { renderHeatmap } from '../../../src/report/heatmap.js';
+import { buildLayer, layerReporter } from '../../../src/report/layer.js';
+import { validateLayer } from '../../../src/report/layer-schema.js';
+import { selectReporters } from '../../../src/report/registry.js';
+import { escapeMarkdown, renderSummaryMarkdown } from '../../../src/report/summary-md.js';
+import { reportFor } from '../../helpers/load.js';
+import { fixture, repoRoot } from '../../helpers/paths.js';
+
+const golden = (name: string) => path.join(repoRoot, 'test', 'golden', name);
+const FIXTURE_RULES = ['conventional.yaml', 'base.yaml', 'override.yaml', 'tactic-mismatch.yaml', 'unknown-ids.yaml'].map((f) => fixture('rules', f));
+
+describe('reporters on the fixture report', async () => {
+  const report = await reportFor(FIXTURE_RULES);
+  const context = { outDir: '/out' };
+
+  it('layer.json matches its golden file and validates as a 4.5 layer', async () => {
+    const text = layerReporter.render(report, context);
+    await expect(text).toMatchFileSnapshot(golden('layer-mini.json'));
+    expect(validateLayer(JSON.parse(text))).toEqual([]);
+  });
+  it('coverage.csv matches its golden file', async () => {
+    await expect(coverageCsvReporter.render(report, context)).toMatchFileSnapshot(golden('coverage-mini.csv'));
+  });
+  it('findings.csv matches its golden file', async () => {
+    await expect(findingsCsvReporter.render(report, context)).toMatchFileSnapshot(golden('findings-mini.csv'));
+  });
+  it('summary.md matches its golden file', async () => {
+    await expect(renderSummaryMarkdown(report)).toMatchFileSnapshot(golden('summary-mini.md'));
+  });
+  it('heatmap.html matches its golden file (with d3 stubbed: the page, the data block, the CSP)', async () => {
+    const assets = { ...loadReportAssets(), d3: '/* d3 stub */' };
+    await expect(renderHeatmap(report, { outDir: '/out', assets })).toMatchFileSnapshot(golden('heatmap-mini.html'));
+  });
+});
+
+describe('the Navigator layer', async () => {
+  const report = await reportFor(FIXTURE_RULES);
+  const layer = buildLayer(report);
+
+  it('scores in-scope techniques by enabled rules and names the rules', () => {
+    const t1611 = layer.techniques.find((t) => t.techniqueID === 'T1611')!;
+    expect(t1611.score).toBe(3);
+    expect(t1611.metadata).toEqual([
+      { name: 'rule', value: 'Escape attempt (test/fixtures/rules/conventional.yaml:12)' },
+      { name: 'rule', value: 'Escape under execution (test/fixtures/rules/tactic-mismatch.yaml:3)' },
+      { name: 'rule', value: 'Tagged later (test/fixtures/rules/base.yaml:6)' },
+    ]);
+    expect(layer.techniques.find((t) => t.techniqueID === 'T1059')).toMatchObject({ score: 0, showSubtechniques: true });
+  });
+  it('holds no revoked, deprecated or out-of-scope ID', () => {
+    const ids = layer.techniques.map((t) => t.techniqueID);
+    for (const id of ['T1500', 'T1063', 'T1112', 'T1530']) expect(ids).not.toContain(id);
+  });
+  it('names the ATT&CK major version (when known), layer 4.5 and the scope platforms', () => {
+    expect(layer.versions).toEqual({ navigator: '5.1.0', layer: '4.5' }); // the fixture's version is "mini"
+    expect(buildLayer({ ...report, inputs: { ...report.inputs, attack: { ...report.inputs.attack, version: '18.1' } } }).versions.attack).toBe('18');
+    expect(layer.filters.platforms).toEqual(['Containers', 'Linux']);
+  });
+  it('the schema rejects what the format forbids', () => {
+    expect(validateLayer({ ...layer, versions: { ...layer.versions, layer: '4.4' } })).not.toEqual([]);
+    expect(validateLayer({ ...layer, techniques: [{ techniqueID: 'X1' }] })).not.toEqual([]);
+    expect(validateLayer({ ...layer, gradient: { colors: ['#fff'], minValue: 0, maxValue: 1 } })).not.toEqual([]);
+    expect(validateLayer({ name: 'x', domain: 'enterprise-attack' })).not.toEqual([]);
+  });
+});
+
+describe('untrusted text', () => {
+  it('neutralizes spreadsheet formulas', () => {
+    expect(['=1+1', '+x', '-x', '@SUM(1)', '\tx', 'plain'].map(neutralizeFormula)).toEqual(["'=1+1", "'+x", "'-x", "'@SUM(1)", "'\tx", 'plain']);
+  });
+  it('keeps HTML, links and table breaks out of Markdown', () => {
+    expect(escapeMarkdown('<img src=x> [a](javascript:b) | `c`')).toBe('&lt;img src=x&gt; \\[a\\]\\(javascript:b\\) \\| \\`c\\`');
+  });
+});
+
+describe('summary.md is bounded', async () => {
+  const report = await reportFor(FIXTURE_RULES);
+  it('stays short however many findings and gaps there are', () => {
+    const finding = report.findings[0]!;
+    const huge: CoverageReport = {
+      ...report,
+      findings: Array.from({ length: 20_000 }, (_, i) => ({ ...finding, rule: `rule ${i}`, code: `code-${i % 40}` })),
+      gaps: Array.from({ length: 5_000 }, (_, i) => ({ id: `T${1000 + i}`, name: 'x'.repeat(400), tactics: ['impact'], isSubtechnique: false, usedBy: 1 })),
+    };
+    expect(renderSummaryMarkdown(huge).length).toBeLessThan(60_000);
+  });
+});
+
+describe('--format', () => {
+  it('expands aliases and always keeps report.json', () => {
+    expect(selectReporters(['csv']).map((r) => r.fileName)).toEqual(['report.json', 'coverage.csv', 'findings.csv']);
+    expect(selectReporters(['html,navigator']).map((r) => r.fileName)).toEqual(['report.json', 'heatmap.html', 'layer.json']);
+    expect(selectReporters(undefined)).toHaveLength(6);
+    expect(() => selectReporters(['pdf'])).toThrow(/unknown format: pdf/);
+  });
+});
