@@ -76,7 +76,9 @@ Examples:
       .command('lint')
       .description('List the ATT&CK tag findings of Falco rules, eslint-style')
       .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json']).default('stylish'))
-      .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity').choices(['error', 'warning', 'info', 'none']).default('error')),
+      .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity').choices(['error', 'warning', 'info', 'none']).default('error'))
+      .option('--fix', 'rewrite tags in the --rules files where a finding has one unambiguous fix (only tag lines change)')
+      .option('--fix-dry-run', 'print the unified diff --fix would apply, change nothing'),
   )
     .addHelpText(
       'after',
@@ -84,7 +86,9 @@ Examples:
 Examples:
   $ attack-cov lint --rules /etc/falco/falco_rules.yaml
   $ attack-cov lint --rules rules.d/ --fail-on warning
-  $ attack-cov lint --rules my_rules.yaml --format json | jq '.findings[] | .code'`,
+  $ attack-cov lint --rules my_rules.yaml --format json | jq '.findings[] | .code'
+  $ attack-cov lint --rules rules.d/ --fix-dry-run      # the diff --fix would apply
+  $ attack-cov lint --rules rules.d/ --fix`,
     )
     .action(async (options) => setExit(await runLint(options, makeEnvironment(), makeIo(options.color))));
 

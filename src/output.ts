@@ -1,6 +1,7 @@
 // Writes output files into --out: every file goes to a temporary name first and is renamed into place,
 // so a crash or a full disk never leaves a half-written report. Names may not leave the directory.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError } from './errors.js';
 import { temporaryPathFor } from './net/cache.js';
@@ -40,4 +41,25 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
     written.push(target);
   }
   return written;
+}
+
+/**
+ * Replaces `file` with `content` through a temporary file and a rename, keeping its mode, and refuses
+ * when the file on disk no longer has `expectedSha256` (someone changed it after attack-cov read it).
+ */
+export async function replaceFileAtomically(file: string, content: string, expectedSha256: string): Promise<void> {
+  const current = await readFile(file).catch(() => undefined);
+  if (!current || createHash('sha256').update(current).digest('hex') !== expectedSha256) {
+    throw new InputError(file, 'changed on disk after attack-cov read it; not overwritten', 'run the command again');
+  }
+  const { mode } = await stat(file);
+  const temp = temporaryPathFor(file);
+  try {
+    await writeFile(temp, content, { mode });
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    const err = error as NodeJS.ErrnoException;
+    throw new InputError(file, `cannot write: ${err.code ?? err.message}`);
+  }
 }

@@ -50,12 +50,40 @@ interface ReadFile {
   items: RawItem[];
 }
 
-async function readRulesFile(file: string, shownAs: string, url?: string): Promise<ReadFile> {
+/** A rules file's text as read, for commands that rewrite it (lint --fix). */
+export interface RulesText {
+  /** Absolute path. */
+  file: string;
+  /** Path as shown (and as findings name it). */
+  path: string;
+  text: string;
+  sha256: string;
+}
+
+async function readRulesText(file: string, shownAs: string): Promise<RulesText> {
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(shownAs, `cannot read: ${error.code ?? error.message}`);
   });
-  const items = parseRulesText(bytes.toString('utf8'), shownAs);
-  return { info: { path: shownAs, sha256: createHash('sha256').update(bytes).digest('hex'), ...(url ? { url } : {}) }, items };
+  return { file: path.resolve(file), path: shownAs, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+async function readRulesFile(file: string, shownAs: string, url?: string): Promise<ReadFile> {
+  const { text, sha256 } = await readRulesText(file, shownAs);
+  return { info: { path: shownAs, sha256, ...(url ? { url } : {}) }, items: parseRulesText(text, shownAs) };
+}
+
+/** Reads the rules files named by `paths` (files or directories) as text, without building a ruleset. */
+export async function readRulesTexts(paths: string[], cwd: string = process.cwd()): Promise<RulesText[]> {
+  const expanded = await expandPaths(paths, true);
+  if (expanded.length === 0) throw new InputError(paths.join(', '), 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
+  return Promise.all(expanded.map((f) => readRulesText(f, displayPath(f, cwd))));
+}
+
+/** The ruleset of rules files given as text (in order). Pure apart from hashing. */
+export function rulesetFromTexts(files: { path: string; text: string }[]): Ruleset {
+  return buildRuleset(
+    files.map((f) => ({ info: { path: f.path, sha256: createHash('sha256').update(f.text).digest('hex') }, items: parseRulesText(f.text, f.path) })),
+  );
 }
 
 async function downloadOfficialRules(options: RulesLoadOptions): Promise<ReadFile[]> {

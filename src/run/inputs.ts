@@ -1,7 +1,8 @@
 // Loads everything a command needs (ATT&CK catalog, ruleset) and analyzes it into a CoverageReport.
 import { readFileSync } from 'node:fs';
-import { loadAttack } from '../attack/load.js';
-import { analyze } from '../analysis/analyze.js';
+import { loadAttack, type LoadedCatalog } from '../attack/load.js';
+import { analyze, type AnalyzeInput } from '../analysis/analyze.js';
+import type { Ruleset } from '../falco/types.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { UsageError } from '../errors.js';
 import { loadRules } from '../falco/load.js';
@@ -44,19 +45,28 @@ export function resolvePlatforms(given: string[] | undefined, catalog: Catalog):
   });
 }
 
-export async function buildReport(options: CommonOptions, env: Environment): Promise<CoverageReport> {
-  const attackSpec = options.attack ?? readUpstream().attack.default;
-  // One after the other, rules first: both are CPU-bound on one thread, and interleaving them only adds their memory peaks.
-  const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
-  const attack = await loadAttack(attackSpec, { cacheRoot: env.cacheRoot, download: env.download });
+export async function loadCatalog(options: CommonOptions, env: Environment): Promise<LoadedCatalog> {
+  return loadAttack(options.attack ?? readUpstream().attack.default, { cacheRoot: env.cacheRoot, download: env.download });
+}
+
+/** Analyzes a ruleset against a loaded catalog; `extra` reaches the checks (e.g. tactic renames). */
+export function analyzeRuleset(attack: LoadedCatalog, ruleset: Ruleset, rulesOrigin: string, options: CommonOptions, env: Environment, extra: Partial<AnalyzeInput> = {}): CoverageReport {
   return analyze({
     catalog: attack.catalog,
     attack: { source: attack.source, sha256: attack.sha256 },
-    ruleset: rules.ruleset,
-    rulesOrigin: rules.origin,
+    ruleset,
+    rulesOrigin,
     sourcePlatforms: readSourcePlatforms(),
     platforms: resolvePlatforms(options.platform, attack.catalog),
     generatedAt: env.now(),
     tool: toolVersion(),
+    ...extra,
   });
+}
+
+export async function buildReport(options: CommonOptions, env: Environment): Promise<CoverageReport> {
+  // One after the other, rules first: both are CPU-bound on one thread, and interleaving them only adds their memory peaks.
+  const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
+  const attack = await loadCatalog(options, env);
+  return analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
 }

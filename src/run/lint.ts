@@ -5,16 +5,23 @@ import { renderLintFindings } from '../report/terminal.js';
 import { buildReport, type CommonOptions, type Environment } from './inputs.js';
 import { findingsAtOrAbove, parseFailOn } from './gate.js';
 import type { Io } from './report.js';
+import { runLintFix } from './lint-fix.js';
 
 export interface LintOptions extends CommonOptions {
   format?: string;
   failOn?: string;
+  fix?: boolean;
+  fixDryRun?: boolean;
 }
 
 export async function runLint(options: LintOptions, env: Environment, io: Io): Promise<number> {
   const format = options.format ?? 'stylish';
   if (format !== 'stylish' && format !== 'json') throw new UsageError(`lint --format must be stylish or json, not ${format}`);
   const failOn = parseFailOn(options.failOn, 'error');
+  if (options.fix || options.fixDryRun) {
+    if (options.fix && options.fixDryRun) throw new UsageError('--fix and --fix-dry-run exclude each other');
+    return runLintFix({ ...options, isDryRun: options.fixDryRun === true, failOn }, env, io);
+  }
   const report = await buildReport(options, env);
   if (format === 'json') {
     io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings }));

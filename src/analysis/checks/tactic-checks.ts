@@ -57,13 +57,16 @@ export const unjustifiedTactic: Check = {
     const techniques = activeTechniques(rule);
     if (techniques.length === 0) return [];
     const justified = new Set(techniques.flatMap((t) => t.tactics));
+    // Removing is only unambiguous when a justified tactic tag stays or will be added (every technique
+    // has one tactic); otherwise the rule would be left with no tactic and nobody to say which.
+    const keepsATactic = rule.knownTactics.some(({ tactic }) => justified.has(tactic.shortname)) || techniques.every((t) => t.tactics.length === 1);
     return rule.knownTactics
       .filter(({ tactic }) => !justified.has(tactic.shortname))
       .map(({ tag, tactic }) =>
         findingAt(this, rule, tag, {
           tactic: tactic.shortname,
           args: { techniques: techniques.map((t) => t.id), justified: [...justified] },
-          fix: { tag: tag.ref.value, with: [] },
+          ...(keepsATactic ? { fix: { tag: tag.ref.value, with: [] } } : {}),
         }),
       );
   },

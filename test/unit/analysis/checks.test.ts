@@ -17,7 +17,7 @@ const TABLE: [string, Expected[]][] = [
   [
     'tactic-mismatch-ambiguous.yaml',
     [
-      { code: 'unjustified-tactic', tag: 'mitre_impact' },
+      { code: 'unjustified-tactic', tag: 'mitre_impact', fix: undefined },
       { code: 'tactic-mismatch', tag: 'T1610', fix: undefined },
     ],
   ],

@@ -1,0 +1,121 @@
+// Applies tag edits to the text of one rules file. Only the tags collections change: every other byte
+// (comments, order, quoting, blank lines) stays as it was. Pure: text in, text out.
+// The yaml CST gives each tag's exact offset; edits are spliced into the original text.
+import { CST, Parser } from 'yaml';
+import type { TagEdit } from './plan.js';
+
+interface Element {
+  collection: CST.FlowCollection | CST.BlockSequence;
+  index: number;
+  token: CST.FlowScalar;
+}
+
+interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Every element of every `tags:` collection of top-level items, by offset. */
+function tagElements(text: string): Map<number, Element> {
+  const elements = new Map<number, Element>();
+  for (const doc of new Parser().parse(text)) {
+    if (doc.type !== 'document' || doc.value?.type !== 'block-seq') continue;
+    for (const item of doc.value.items) {
+      const map = item.value;
+      if (map?.type !== 'block-map' && map?.type !== 'flow-collection') continue;
+      for (const pair of map.items) {
+        const key = pair.key as CST.FlowScalar | undefined;
+        const collection = pair.value;
+        if (key?.source !== 'tags' || !collection || (collection.type !== 'flow-collection' && collection.type !== 'block-seq')) continue;
+        collection.items.forEach((element, index) => {
+          const token = element.value as CST.FlowScalar | undefined;
+          if (token && 'source' in token) elements.set(token.offset, { collection, index, token });
+        });
+      }
+    }
+  }
+  return elements;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The new tag written the way the old one was: plain, 'single' or "double" quoted. */
+function written(token: CST.FlowScalar, value: string): string {
+  if (token.type === 'single-quoted-scalar') return `'${value}'`;
+  if (token.type === 'double-quoted-scalar') return `"${value}"`;
+  return value;
+}
+
+/** Rewrites a flow collection `[a, b, c]` from its final elements, keeping their spelling and the separator. */
+function flowSplice(collection: CST.FlowCollection, edits: TagEdit[], elementOf: (edit: TagEdit) => Element): Splice {
+  const tokens = collection.items.map((i) => i.value as CST.FlowScalar);
+  const parts: string[][] = tokens.map((t) => [t.source]);
+  for (const edit of edits) {
+    const { index, token } = elementOf(edit);
+    if (edit.kind === 'remove') parts[index] = parts[index]!.filter((p) => p !== token.source);
+    else if (edit.kind === 'replace') parts[index] = parts[index]!.map((p) => (p === token.source ? written(token, edit.value!) : p));
+    else if (edit.kind === 'insert-before') parts[index]!.unshift(edit.value!);
+    else parts[index]!.push(edit.value!);
+  }
+  const second = collection.items[1]?.start ?? [];
+  const separator = second.some((t) => t.type === 'space') ? ', ' : ',';
+  const first = tokens[0]!;
+  const last = tokens.at(-1)!;
+  return { start: first.offset, end: last.offset + last.source.length, text: parts.flat().join(separator) };
+}
+
+function blockSplices(text: string, starts: number[], edits: TagEdit[], elementOf: (edit: TagEdit) => Element): Splice[] {
+  const lineOf = (offset: number): number => {
+    let line = starts.findIndex((s) => s > offset);
+    if (line < 0) line = starts.length;
+    return line - 1;
+  };
+  return edits.map((edit) => {
+    const { token } = elementOf(edit);
+    const line = lineOf(token.offset);
+    const lineStart = starts[line]!;
+    const nextLine = starts[line + 1] ?? text.length;
+    const indent = /^[ \t]*-[ \t]*/.exec(text.slice(lineStart, token.offset))?.[0] ?? '- ';
+    switch (edit.kind) {
+      case 'replace':
+        return { start: token.offset, end: token.offset + token.source.length, text: written(token, edit.value!) };
+      case 'remove':
+        return { start: lineStart, end: nextLine, text: '' };
+      case 'insert-before':
+        return { start: lineStart, end: lineStart, text: `${indent}${edit.value}\n` };
+      default:
+        return { start: nextLine, end: nextLine, text: `${nextLine === text.length && !text.endsWith('\n') ? '\n' : ''}${indent}${edit.value}\n` };
+    }
+  });
+}
+
+/** Applies `edits` (all for this file) to `text`. Throws if an edit's tag is not a tags element there. */
+export function applyTagEdits(text: string, edits: TagEdit[]): string {
+  const starts = lineStarts(text);
+  const elements = tagElements(text);
+  const elementOf = (edit: TagEdit): Element => {
+    const element = elements.get(starts[edit.at.line - 1]! + edit.at.column - 1);
+    if (!element) throw new Error(`${edit.at.file}:${edit.at.line}:${edit.at.column}: no tag there to edit`);
+    return element;
+  };
+  const byCollection = new Map<CST.FlowCollection | CST.BlockSequence, TagEdit[]>();
+  for (const edit of edits) {
+    const { collection } = elementOf(edit);
+    byCollection.set(collection, [...(byCollection.get(collection) ?? []), edit]);
+  }
+  const splices: Splice[] = [];
+  for (const [collection, mine] of byCollection) {
+    if (collection.type === 'flow-collection') splices.push(flowSplice(collection, mine, elementOf));
+    else splices.push(...blockSplices(text, starts, mine, elementOf));
+  }
+  // Inserts at one place keep their planned order; splices apply from the end so offsets stay valid.
+  const ordered = splices.map((s, i) => ({ ...s, i })).sort((a, b) => b.start - a.start || b.i - a.i);
+  let result = text;
+  for (const splice of ordered) result = result.slice(0, splice.start) + splice.text + result.slice(splice.end);
+  return result;
+}

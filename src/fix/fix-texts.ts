@@ -1,0 +1,47 @@
+// Fixes tags across rules files held as text: analyze, plan, apply, and again until nothing fixable
+// is left (a fix can reveal another, e.g. a renamed tactic then matching its technique). Pure.
+import type { CoverageReport, Finding } from '../coverage-report.js';
+import { rulesetFromTexts } from '../falco/load.js';
+import type { Ruleset } from '../falco/types.js';
+import { applyTagEdits } from './apply.js';
+import { planFixes, type FixPlan } from './plan.js';
+
+const MAX_PASSES = 5;
+
+export interface FixResult {
+  /** Final text per path. */
+  texts: Map<string, string>;
+  before: CoverageReport;
+  after: CoverageReport;
+  /** Fixable findings the plan left alone in the last pass, with the reason. */
+  skipped: FixPlan['skipped'];
+  passes: number;
+}
+
+/** A finding's identity across edits: lines move when tags are added or removed. */
+export function findingKey(f: Finding): string {
+  return [f.code, f.rule, f.tag ?? '', f.technique ?? '', f.tactic ?? ''].join('\u0000');
+}
+
+export function fixTexts(files: { path: string; text: string }[], analyzeRuleset: (ruleset: Ruleset) => CoverageReport): FixResult {
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const current = () => files.map((f) => ({ path: f.path, text: texts.get(f.path)! }));
+  const before = analyzeRuleset(rulesetFromTexts(current()));
+  let report = before;
+  let skipped: FixPlan['skipped'] = [];
+  let passes = 0;
+  while (passes < MAX_PASSES) {
+    const ruleset = rulesetFromTexts(current());
+    report = passes === 0 ? before : analyzeRuleset(ruleset);
+    const plan = planFixes(report.findings, ruleset);
+    skipped = plan.skipped;
+    if (plan.edits.length === 0) break;
+    passes++;
+    for (const [path, text] of texts) {
+      const edits = plan.edits.filter((e) => e.at.file === path);
+      if (edits.length > 0) texts.set(path, applyTagEdits(text, edits));
+    }
+  }
+  const after = passes === 0 ? before : analyzeRuleset(rulesetFromTexts(current()));
+  return { texts, before, after, skipped, passes };
+}

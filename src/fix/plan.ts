@@ -1,0 +1,92 @@
+// Turns findings that carry an unambiguous fix into tag edits, rule by rule. Pure.
+// A plan that would leave a rule with technique tags but no tactic tag drops its removals: that case
+// is ambiguous (e.g. T1610 belongs to two tactics) and stays reported, never guessed.
+import type { Finding } from '../coverage-report.js';
+import { parseTag } from '../falco/tags.js';
+import type { Ruleset, SourcePosition, TagRef } from '../falco/types.js';
+
+export interface TagEdit {
+  kind: 'replace' | 'remove' | 'insert-before' | 'insert-after';
+  /** The existing tag the edit acts on (or next to). */
+  at: SourcePosition;
+  /** The new tag, for replace and inserts. */
+  value?: string;
+  /** The findings this edit resolves. */
+  codes: string[];
+}
+
+export interface FixPlan {
+  edits: TagEdit[];
+  /** Findings with a fix that the plan leaves alone, and why. */
+  skipped: { finding: Finding; reason: string }[];
+}
+
+const samePlace = (a: SourcePosition, b: SourcePosition): boolean => a.file === b.file && a.line === b.line && a.column === b.column;
+const isTactic = (tag: string): boolean => parseTag(tag).kind === 'tactic';
+const isTechnique = (tag: string): boolean => parseTag(tag).kind === 'technique';
+
+interface Slot {
+  ref: TagRef;
+  value: string;
+  isRemoved: boolean;
+  codes: string[];
+}
+
+function planRule(tags: TagRef[], findings: Finding[], plan: FixPlan): void {
+  const slots: Slot[] = tags.map((ref) => ({ ref, value: ref.value, isRemoved: false, codes: [] }));
+  const inserts: { anchor: Slot; value: string; code: string }[] = [];
+  // Replacements before removals: a tag that a replacement makes right (TA0011 → TA0010) is kept.
+  const ordered = [...findings].sort((a, b) => Number(a.fix!.with.length === 0) - Number(b.fix!.with.length === 0));
+  for (const finding of ordered) {
+    const fix = finding.fix!;
+    const slot = slots.find((s) => samePlace(s.ref, finding));
+    if (!slot) {
+      plan.skipped.push({ finding, reason: 'the tag is not where the finding says' });
+      continue;
+    }
+    if (fix.tag && fix.with.length === 0) {
+      if (slot.value !== slot.ref.value) continue;
+      slot.isRemoved = true;
+    } else if (fix.tag) slot.value = fix.with[0]!;
+    if (fix.tag) slot.codes.push(finding.code);
+    for (const value of fix.tag ? fix.with.slice(1) : fix.with) inserts.push({ anchor: slot, value, code: finding.code });
+  }
+  // The final tags: no duplicates (a replacement may produce a tag the rule already has).
+  const seen = new Set<string>();
+  for (const slot of slots) {
+    if (slot.isRemoved) continue;
+    if (seen.has(slot.value)) slot.isRemoved = true;
+    seen.add(slot.value);
+  }
+  const kept = inserts.filter((i) => !seen.has(i.value) && (seen.add(i.value), true));
+  const finalTags = [...slots.filter((s) => !s.isRemoved).map((s) => s.value), ...kept.map((i) => i.value)];
+  if (finalTags.some(isTechnique) && !finalTags.some(isTactic)) {
+    for (const slot of slots) {
+      if (!slot.isRemoved || !isTactic(slot.ref.value) || slot.value !== slot.ref.value) continue;
+      slot.isRemoved = false;
+      for (const finding of findings.filter((f) => samePlace(slot.ref, f))) {
+        plan.skipped.push({ finding, reason: 'removing it would leave no tactic tag, and the techniques do not say which one to keep' });
+      }
+      slot.codes = [];
+    }
+  }
+  for (const slot of slots) {
+    if (slot.isRemoved) plan.edits.push({ kind: 'remove', at: slot.ref, codes: slot.codes.length ? slot.codes : ['duplicate'] });
+    else if (slot.value !== slot.ref.value) plan.edits.push({ kind: 'replace', at: slot.ref, value: slot.value, codes: slot.codes });
+  }
+  for (const insert of kept) {
+    // Falco writes tactics before techniques: a tactic goes in front of the technique that asked for it.
+    const kind = isTactic(insert.value) && isTechnique(insert.anchor.ref.value) ? 'insert-before' : 'insert-after';
+    plan.edits.push({ kind, at: insert.anchor.ref, value: insert.value, codes: [insert.code] });
+  }
+}
+
+export function planFixes(findings: Finding[], ruleset: Ruleset): FixPlan {
+  const plan: FixPlan = { edits: [], skipped: [] };
+  const fixable = findings.filter((f) => f.fix);
+  for (const rule of ruleset.rules) {
+    const mine = fixable.filter((f) => f.rule === rule.name);
+    if (mine.length > 0) planRule(rule.tags, mine, plan);
+  }
+  return plan;
+}

@@ -1,0 +1,50 @@
+// `attack-cov lint --fix` and `--fix-dry-run`: rewrite the tags of the named rules files where a finding
+// has one unambiguous fix, or print the unified diff. Files are replaced atomically, and only if they
+// did not change since they were read.
+import { createTwoFilesPatch } from 'diff';
+import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
+import { fixTexts, findingKey, type FixResult } from '../fix/fix-texts.js';
+import { readRulesTexts } from '../falco/load.js';
+import type { Ruleset } from '../falco/types.js';
+import type { AnalyzeInput } from '../analysis/analyze.js';
+import { replaceFileAtomically } from '../output.js';
+import { renderLintFindings } from '../report/terminal.js';
+import { findingsAtOrAbove, type FailOn } from './gate.js';
+import { analyzeRuleset, loadCatalog, type CommonOptions, type Environment } from './inputs.js';
+import type { Io } from './report.js';
+
+export interface FixOptions extends CommonOptions {
+  isDryRun: boolean;
+  failOn: FailOn;
+  /** Passed to the checks, e.g. tactic renames from `attack diff`. */
+  extra?: Partial<AnalyzeInput>;
+}
+
+export function describeFixResult(result: FixResult, changedFiles: number): string {
+  const remaining = new Set(result.after.findings.map(findingKey));
+  const fixed = result.before.findings.filter((f) => !remaining.has(findingKey(f))).length;
+  const lines = [`fixed ${fixed} finding(s) in ${changedFiles} file(s); ${result.after.findings.length} remain`];
+  for (const { finding, reason } of result.skipped) lines.push(`  not fixed: ${finding.file}:${finding.line} ${finding.code} (rule "${finding.rule}"): ${reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function fixRulesFiles(options: FixOptions, env: Environment, io: Io): Promise<{ result: FixResult; changed: string[] }> {
+  if (!options.rules || options.rules.length === 0) throw new UsageError('--fix needs --rules: it rewrites the rules files you name', 'e.g. attack-cov lint --rules my_rules.yaml --fix');
+  const files = await readRulesTexts(options.rules, env.cwd);
+  const attack = await loadCatalog(options, env);
+  const result = fixTexts(files, (ruleset: Ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, options.extra));
+  const changed = files.filter((f) => result.texts.get(f.path) !== f.text);
+  if (options.isDryRun) {
+    for (const f of changed) io.stdout(createTwoFilesPatch(`a/${f.path.replace(/^\/+/, "")}`, `b/${f.path.replace(/^\/+/, "")}`, f.text, result.texts.get(f.path)!, '', '', { context: 3 }));
+  } else {
+    for (const f of changed) await replaceFileAtomically(f.file, result.texts.get(f.path)!, f.sha256);
+  }
+  io.stderr(describeFixResult(result, changed.length));
+  return { result, changed: changed.map((f) => f.path) };
+}
+
+export async function runLintFix(options: FixOptions, env: Environment, io: Io): Promise<number> {
+  const { result } = await fixRulesFiles(options, env, io);
+  if (!options.isDryRun) io.stdout(renderLintFindings(result.after.findings, io.style));
+  return findingsAtOrAbove(result.after.findings, options.failOn).length > 0 ? EXIT_GATE : EXIT_OK;
+}

@@ -1,0 +1,86 @@
+// lint --fix and --fix-dry-run through the built binary, on a copy of a fixture and of the official rules.
+import { copyFile, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { replaceFileAtomically } from '../../src/output.js';
+import { runCli } from '../helpers/cli.js';
+import { fixture, sharedData } from '../helpers/paths.js';
+
+const MINI = 'test/fixtures/attack/mini-bundle-2.0.json';
+
+async function copyOf(...files: string[]): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+  for (const file of files) await copyFile(file, path.join(dir, path.basename(file)));
+  return dir;
+}
+
+describe('lint --fix-dry-run', () => {
+  it('prints a unified diff and changes nothing', async () => {
+    const dir = await copyOf(fixture('rules', 'fixable.yaml'));
+    const before = await readFile(path.join(dir, 'fixable.yaml'), 'utf8');
+    const result = await runCli(['lint', '--attack', MINI, '--rules', dir, '--fix-dry-run', '--fail-on', 'none']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^--- a\/.*fixable\.yaml/m);
+    expect(result.stdout).toContain("-  tags: [mitre_execution, T1611]\n+  tags: [mitre_privilege_escalation, T1611]");
+    expect(result.stderr).toMatch(/fixed \d+ finding\(s\) in 1 file\(s\); 2 remain/);
+    expect(await readFile(path.join(dir, 'fixable.yaml'), 'utf8')).toBe(before);
+  });
+});
+
+describe('lint --fix', () => {
+  it('rewrites the file, lists what remains, and leaves no temporary file', async () => {
+    const dir = await copyOf(fixture('rules', 'fixable.yaml'));
+    const result = await runCli(['lint', '--attack', MINI, '--rules', dir, '--fix']);
+    expect(result.code).toBe(1); // the ambiguous T1610 tactic-mismatch is an error that stays
+    expect(result.stdout).toMatch(/tactic-mismatch {2}T1610 belongs to execution, defense-evasion/);
+    expect(await readFile(path.join(dir, 'fixable.yaml'), 'utf8')).toBe(await readFile(path.join('test', 'golden', 'fixable.fixed.yaml'), 'utf8'));
+    expect(await readdir(dir)).toEqual(['fixable.yaml']);
+  });
+
+  it('needs --rules', async () => {
+    const result = await runCli(['lint', '--attack', MINI, '--fix']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: --fix needs --rules/);
+  });
+
+  it('on a copy of the official rules clears every fixable finding, touching only tag lines', async () => {
+    const names = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'];
+    const dir = await copyOf(...names.map((n) => sharedData('falco', n)));
+    const attack = sharedData('attack', 'enterprise-attack-18.1.json');
+    const before = JSON.parse((await runCli(['lint', '--attack', attack, '--rules', dir, '--format', 'json', '--fail-on', 'none'])).stdout) as { findings: { fix?: unknown; code: string }[] };
+    expect(before.findings.filter((f) => f.fix).length).toBeGreaterThan(5);
+    const fixed = await runCli(['lint', '--attack', attack, '--rules', dir, '--fix', '--fail-on', 'none']);
+    expect(fixed.code).toBe(0);
+    const after = JSON.parse((await runCli(['lint', '--attack', attack, '--rules', dir, '--format', 'json', '--fail-on', 'none'])).stdout) as { findings: { fix?: unknown }[] };
+    expect(after.findings.filter((f) => f.fix)).toEqual([]);
+    expect(after.findings.length).toBeLessThan(before.findings.length);
+    for (const name of names) {
+      const original = (await readFile(sharedData('falco', name), 'utf8')).split('\n');
+      const now = (await readFile(path.join(dir, name), 'utf8')).split('\n');
+      expect(now).toHaveLength(original.length);
+      const changed = original.map((line, i) => [line, now[i]!]).filter(([a, b]) => a !== b);
+      for (const [a, b] of changed) {
+        expect(a).toMatch(/^ {2}tags: \[/);
+        expect(b).toMatch(/^ {2}tags: \[/);
+      }
+      const comments = (lines: string[]) => lines.filter((l) => l.trimStart().startsWith('#'));
+      expect(comments(now)).toEqual(comments(original));
+    }
+  });
+});
+
+describe('replaceFileAtomically', () => {
+  it('refuses a file that changed after it was read', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+    const file = path.join(dir, 'rules.yaml');
+    await writeFile(file, 'original\n');
+    const sha = createHash('sha256').update('original\n').digest('hex');
+    await writeFile(file, 'someone else edited this\n');
+    await expect(replaceFileAtomically(file, 'fixed\n', sha)).rejects.toBeInstanceOf(InputError);
+    expect(await readFile(file, 'utf8')).toBe('someone else edited this\n');
+    expect(await readdir(dir)).toEqual(['rules.yaml']);
+  });
+});
