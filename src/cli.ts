@@ -56,7 +56,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .description('Compute ATT&CK coverage and tag findings; write report.json (and more) into --out, print a summary')
       .option('--out <dir>', 'output directory', 'reports')
       .option('--format <names>', `outputs to write: all, ${Object.keys(REPORTERS).join(', ')} (repeat or comma-separate)`, collect)
-      .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity').choices(['error', 'warning', 'info', 'none']).default('none'))
+      .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity; new = findings not in --baseline').choices(['error', 'warning', 'info', 'new', 'none']).default('none'))
+      .option('--baseline <report.json>', 'compare with an earlier report.json: newly covered/uncovered techniques, new/fixed findings, coverage change')
+      .option('--min-coverage <pct>', 'exit 1 below this overall coverage; tactic=pct for one tactic (repeatable), e.g. execution=50', collect)
+      .option('--max-coverage-drop <points>', 'exit 1 when overall coverage falls more than this many points below --baseline')
       .option('--top <n>', 'gaps listed in the summary', (v) => Number.parseInt(v, 10), 10)
       .option('-q, --quiet', 'no summary on stdout'),
   )
@@ -67,7 +70,8 @@ Examples:
   $ attack-cov report                                   # ATT&CK ${readUpstream().attack.default}, your /etc/falco rules or the official ones
   $ attack-cov report --attack 17.1 --rules rules/ --out out/
   $ attack-cov report --attack enterprise-attack.json.gz --rules falco_rules.yaml --platform Linux
-  $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports`,
+  $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports
+  $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40`,
     )
     .action(async (options) => setExit(await runReport(options, makeEnvironment(), makeIo(options.color))));
 
@@ -75,7 +79,7 @@ Examples:
     program
       .command('lint')
       .description('List the ATT&CK tag findings of Falco rules, eslint-style')
-      .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json']).default('stylish'))
+      .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json', 'sarif']).default('stylish'))
       .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity').choices(['error', 'warning', 'info', 'none']).default('error'))
       .option('--fix', 'rewrite tags in the --rules files where a finding has one unambiguous fix (only tag lines change)')
       .option('--fix-dry-run', 'print the unified diff --fix would apply, change nothing'),

@@ -99,6 +99,46 @@ export interface GapEntry {
   usedBy: number;
 }
 
+/** A finding as a comparison lists it. */
+export interface FindingRef {
+  /** Stable identity (code, rule, tag, technique, tactic), independent of line numbers. */
+  fingerprint: string;
+  code: string;
+  severity: Severity;
+  rule: string;
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface TechniqueChange {
+  id: string;
+  name: string;
+  /** Enabled rules that covered it in the baseline (for newly uncovered) or cover it now (newly covered). */
+  rules: string[];
+}
+
+/** What changed against a baseline report.json (`report --baseline`). */
+export interface Comparison {
+  baseline: { generatedAt: string; attackVersion: string; rules: string[] };
+  /** The baseline was made against another ATT&CK version: technique changes may be ATT&CK's, not the rules'. */
+  crossesAttackVersions: boolean;
+  newlyCovered: TechniqueChange[];
+  newlyUncovered: TechniqueChange[];
+  newFindings: FindingRef[];
+  fixedFindings: FindingRef[];
+  coverage: { before: number; after: number; delta: number };
+  tactics: { shortname: string; name: string; before?: number; after: number; delta?: number }[];
+}
+
+export interface GateResult {
+  /** The option that set it: fail-on, min-coverage, max-coverage-drop. */
+  gate: string;
+  isPassed: boolean;
+  /** Why it passed or failed, in one sentence. */
+  message: string;
+}
+
 export interface CoverageReport {
   schemaVersion: number;
   tool: { name: string; version: string };
@@ -126,4 +166,8 @@ export interface CoverageReport {
   rules: RuleEntry[];
   findings: Finding[];
   gaps: GapEntry[];
+  /** Present with --baseline. */
+  comparison?: Comparison;
+  /** Present when gates were set (--fail-on, --min-coverage, --max-coverage-drop). */
+  gates?: GateResult[];
 }

@@ -14,6 +14,8 @@
   const findingsByRule = d3.group(report.findings, (f) => f.rule);
   const maturities = [...new Set(report.rules.map((r) => r.maturity || NO_MATURITY))].sort();
   const platforms = [...new Set(report.techniques.flatMap((t) => t.platforms))].sort();
+  const newlyCovered = new Set(((report.comparison || {}).newlyCovered || []).map((t) => t.id));
+  const newlyUncovered = new Set(((report.comparison || {}).newlyUncovered || []).map((t) => t.id));
 
   const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null };
 
@@ -48,6 +50,14 @@
     header.append('p').attr('class', 'overall').text(`${s.techniques.percent.toFixed(1)}% of ${s.techniques.total} in-scope techniques covered or partly covered (${s.techniques.covered} covered, ${s.techniques.partial} partly, ${s.techniques.gap} gaps); sub-techniques ${s.subtechniques.covered}/${s.subtechniques.total}`);
     const counts = header.append('p').attr('class', 'counts');
     for (const severity of ['error', 'warning', 'info']) counts.append('span').attr('class', `sev-${severity}`).text(`${s.findings[severity]} ${severity}${severity === 'info' || s.findings[severity] === 1 ? '' : 's'}`);
+    const c = report.comparison;
+    if (c) {
+      const sign = (n) => (n > 0 ? `+${n}` : `${n}`);
+      header.append('p').attr('class', 'changes').text(`Since the baseline (${c.baseline.generatedAt}${c.crossesAttackVersions ? `, ATT&CK ${c.baseline.attackVersion}` : ''}): coverage ${c.coverage.before}% → ${c.coverage.after}% (${sign(c.coverage.delta)} points), ${c.newlyCovered.length} newly covered (▲), ${c.newlyUncovered.length} no longer covered (▼), ${c.newFindings.length} new and ${c.fixedFindings.length} fixed findings`);
+    }
+    for (const gate of report.gates || []) {
+      header.append('p').attr('class', gate.isPassed ? 'gate pass' : 'gate fail').text(`${gate.isPassed ? 'pass' : 'GATE FAILED'} --${gate.gate}: ${gate.message}`);
+    }
   }
 
   function renderControls() {
@@ -92,6 +102,8 @@
     if (count > 0) classes.push(`count-${Math.min(count, 4)}`);
     if (!technique.inScope) classes.push('out-of-scope');
     if (findingsByTechnique.has(technique.id)) classes.push('has-findings');
+    if (newlyCovered.has(technique.id)) classes.push('newly-covered');
+    if (newlyUncovered.has(technique.id)) classes.push('newly-uncovered');
     return classes.join(' ');
   }
 
@@ -116,6 +128,8 @@
         }
         const count = effective(t).count;
         if (count > 0) cell.append('span').attr('class', 'count').text(count);
+        if (newlyCovered.has(t.id)) cell.append('span').attr('class', 'change').attr('title', 'newly covered since the baseline').text('▲ ');
+        if (newlyUncovered.has(t.id)) cell.append('span').attr('class', 'change').attr('title', 'no longer covered since the baseline').text('▼ ');
         cell.append('span').attr('class', 'id').text(t.id);
         cell.append('span').text(` ${t.name}`);
       })
@@ -176,6 +190,8 @@
     panel.append('p').text(`Tactics: ${technique.tactics.join(', ')}`);
     panel.append('p').text(`Platforms: ${technique.platforms.join(', ')}${technique.inScope ? '' : ' (outside the scope)'}`);
     const { status, count } = effective(technique);
+    if (newlyUncovered.has(technique.id)) panel.append('p').attr('class', 'sev-error').text('No longer covered since the baseline');
+    if (newlyCovered.has(technique.id)) panel.append('p').text('Newly covered since the baseline');
     panel.append('p').text(`Status: ${status}${count ? ` (${count} enabled rule${count === 1 ? '' : 's'})` : ''}${technique.coveredSubtechniques.length ? `; covered sub-techniques: ${technique.coveredSubtechniques.join(', ')}` : ''}`);
     const rules = activeRules(technique);
     panel.append('strong').text(rules.length ? 'Rules' : 'No enabled rule');

@@ -1,6 +1,6 @@
 // Fixes tags across rules files held as text: analyze, plan, apply, and again until nothing fixable
 // is left (a fix can reveal another, e.g. a renamed tactic then matching its technique). Pure.
-import type { CoverageReport, Finding } from '../coverage-report.js';
+import type { CoverageReport } from '../coverage-report.js';
 import { rulesetFromTexts } from '../falco/load.js';
 import type { Ruleset } from '../falco/types.js';
 import { applyTagEdits } from './apply.js';
@@ -18,10 +18,6 @@ export interface FixResult {
   passes: number;
 }
 
-/** A finding's identity across edits: lines move when tags are added or removed. */
-export function findingKey(f: Finding): string {
-  return [f.code, f.rule, f.tag ?? '', f.technique ?? '', f.tactic ?? ''].join('\u0000');
-}
 
 export function fixTexts(files: { path: string; text: string }[], analyzeRuleset: (ruleset: Ruleset) => CoverageReport): FixResult {
   const texts = new Map(files.map((f) => [f.path, f.text]));

@@ -1,6 +1,7 @@
 // coverage.csv (one row per in-scope technique) and findings.csv (one row per finding), via csv-stringify.
 import { stringify } from 'csv-stringify/sync';
 import type { CoverageReport } from '../coverage-report.js';
+import { findingFingerprint } from '../analysis/baseline.js';
 import { describeFix } from './messages.js';
 import type { Reporter } from './reporter.js';
 
@@ -21,22 +22,32 @@ export const coverageCsvReporter: Reporter = {
   name: 'coverage-csv',
   fileName: 'coverage.csv',
   description: 'one row per in-scope technique: status, rules, findings',
-  render: (report: CoverageReport) =>
-    toCsv(
-      ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by'],
+  render: (report: CoverageReport) => {
+    const change = new Map<string, string>([
+      ...(report.comparison?.newlyCovered ?? []).map((t): [string, string] => [t.id, 'newly covered']),
+      ...(report.comparison?.newlyUncovered ?? []).map((t): [string, string] => [t.id, 'newly uncovered']),
+    ]);
+    return toCsv(
+      ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...(report.comparison ? ['change'] : [])],
       report.techniques
         .filter((t) => t.inScope)
-        .map((t) => [t.id, t.name, t.tactics.join(';'), t.platforms.join(';'), t.isSubtechnique ? 'yes' : 'no', t.status, t.rules.length, t.rules.join(';'), t.disabledRules.join(';'), t.findings, t.usedBy]),
-    ),
+        .map((t) => [t.id, t.name, t.tactics.join(';'), t.platforms.join(';'), t.isSubtechnique ? 'yes' : 'no', t.status, t.rules.length, t.rules.join(';'), t.disabledRules.join(';'), t.findings, t.usedBy, ...(report.comparison ? [change.get(t.id) ?? ''] : [])]),
+    );
+  },
 };
 
 export const findingsCsvReporter: Reporter = {
   name: 'findings-csv',
   fileName: 'findings.csv',
   description: 'one row per finding',
-  render: (report: CoverageReport) =>
-    toCsv(
-      ['severity', 'code', 'file', 'line', 'column', 'rule', 'tag', 'technique', 'tactic', 'message', 'fix'],
-      report.findings.map((f) => [f.severity, f.code, f.file, f.line, f.column, f.rule, f.tag ?? '', f.technique ?? '', f.tactic ?? '', f.message, describeFix(f) ?? '']),
-    ),
+  render: (report: CoverageReport) => {
+    const fresh = report.comparison ? new Set(report.comparison.newFindings.map((f) => f.fingerprint)) : undefined;
+    return toCsv(
+      ['severity', 'code', 'file', 'line', 'column', 'rule', 'tag', 'technique', 'tactic', 'message', 'fix', ...(fresh ? ['baseline'] : [])],
+      report.findings.map((f) => [
+        f.severity, f.code, f.file, f.line, f.column, f.rule, f.tag ?? '', f.technique ?? '', f.tactic ?? '', f.message, describeFix(f) ?? '',
+        ...(fresh ? [fresh.has(findingFingerprint(f)) ? 'new' : 'unchanged'] : []),
+      ]),
+    );
+  },
 };

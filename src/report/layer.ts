@@ -12,9 +12,10 @@ function ruleLocations(report: CoverageReport): Map<string, string> {
   return new Map(report.rules.map((r) => [r.name, `${r.file}:${r.line}`]));
 }
 
-function layerTechnique(entry: TechniqueEntry, locations: Map<string, string>) {
+function layerTechnique(entry: TechniqueEntry, locations: Map<string, string>, changes: Map<string, string>) {
   const status = entry.status;
-  const comment =
+  const change = changes.get(entry.id);
+  const comment = (change ? `${change} since the baseline. ` : '') +
     status === 'covered'
       ? `Covered by ${entry.rules.length} enabled rule(s): ${entry.rules.join('; ')}`
       : status === 'partial'
@@ -31,9 +32,17 @@ function layerTechnique(entry: TechniqueEntry, locations: Map<string, string>) {
   };
 }
 
+function changesOf(report: CoverageReport): Map<string, string> {
+  return new Map([
+    ...(report.comparison?.newlyCovered ?? []).map((t): [string, string] => [t.id, 'Newly covered']),
+    ...(report.comparison?.newlyUncovered ?? []).map((t): [string, string] => [t.id, 'No longer covered']),
+  ]);
+}
+
 export function buildLayer(report: CoverageReport) {
   const { attack } = report.inputs;
   const locations = ruleLocations(report);
+  const changes = changesOf(report);
   const inScope = report.techniques.filter((t) => t.inScope);
   const maxScore = Math.max(COVERED_COLORS.length, ...inScope.map((t) => t.rules.length));
   const major = /^(\d+)\./.exec(attack.version)?.[1];
@@ -46,7 +55,7 @@ export function buildLayer(report: CoverageReport) {
     sorting: 3,
     layout: { layout: 'side', showID: true, showName: true, showAggregateScores: false, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: 'annotated' },
     hideDisabled: false,
-    techniques: inScope.map((t) => layerTechnique(t, locations)),
+    techniques: inScope.map((t) => layerTechnique(t, locations, changes)),
     gradient: { colors: ['#ffffff', ...COVERED_COLORS], minValue: 0, maxValue: maxScore },
     legendItems: [
       { label: 'gap: no enabled rule', color: GAP_COLOR },

@@ -5,10 +5,11 @@ import { heatmapReporter } from './heatmap.js';
 import { jsonReporter } from './json.js';
 import { layerReporter } from './layer.js';
 import type { Reporter } from './reporter.js';
+import { sarifReporter } from './sarif.js';
 import { summaryReporter } from './summary-md.js';
 
 export const REPORTERS: Record<string, Reporter> = Object.fromEntries(
-  [jsonReporter, heatmapReporter, layerReporter, coverageCsvReporter, findingsCsvReporter, summaryReporter].map((r) => [r.name, r]),
+  [jsonReporter, heatmapReporter, layerReporter, coverageCsvReporter, findingsCsvReporter, summaryReporter, sarifReporter].map((r) => [r.name, r]),
 );
 
 export const ALIASES: Record<string, string[]> = {

@@ -58,8 +58,31 @@ function findingsSection(report: CoverageReport): string[] {
   return lines;
 }
 
+function gatesSection(report: CoverageReport): string[] {
+  if (!report.gates?.length) return [];
+  const failed = report.gates.filter((g) => !g.isPassed);
+  const lines = [failed.length > 0 ? `> **Gate failed**: ${failed.map((g) => `\`--${g.gate}\` ${escapeMarkdown(g.message)}`).join('; ')}` : '> All gates passed.', ''];
+  for (const g of report.gates) lines.push(`- ${g.isPassed ? 'pass' : '**FAIL**'} \`--${g.gate}\`: ${escapeMarkdown(g.message)}`);
+  return [...lines, ''];
+}
+
+function comparisonSection(report: CoverageReport): string[] {
+  const c = report.comparison;
+  if (!c) return [];
+  const sign = (n: number): string => (n > 0 ? `+${n}` : `${n}`);
+  const lines = ['', `### Since the baseline (${escapeMarkdown(c.baseline.generatedAt)})`, ''];
+  if (c.crossesAttackVersions) lines.push(`The baseline used ATT&CK ${escapeMarkdown(c.baseline.attackVersion)}; some changes are ATT&CK's, not the rules'.`, '');
+  lines.push(`Coverage ${c.coverage.before}% → ${c.coverage.after}% (${sign(c.coverage.delta)} points); findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed.`, '');
+  const changed = c.tactics.filter((t) => t.delta);
+  if (changed.length > 0) lines.push(`Per tactic: ${changed.map((t) => `${escapeMarkdown(t.name)} ${sign(t.delta!)}`).join(', ')}.`, '');
+  for (const t of c.newlyUncovered.slice(0, TOP_GAPS)) lines.push(`- no longer covered: **${t.id}** ${escapeMarkdown(t.name)} (was: ${escapeMarkdown(t.rules.join(', ') || 'sub-techniques')})`);
+  for (const t of c.newlyCovered.slice(0, TOP_GAPS)) lines.push(`- newly covered: ${t.id} ${escapeMarkdown(t.name)}`);
+  for (const f of c.newFindings.slice(0, EXAMPLES_PER_CODE * 2)) lines.push(`- new finding: ${f.code} ${escapeMarkdown(f.rule)} (${escapeMarkdown(`${f.file}:${f.line}`)})`);
+  return lines;
+}
+
 export function renderSummaryMarkdown(report: CoverageReport): string {
-  return `${['## ATT&CK coverage of the Falco rules', '', ...coverageSection(report), ...gapsSection(report), ...findingsSection(report)].join('\n')}\n`;
+  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...comparisonSection(report), ...gapsSection(report), ...findingsSection(report)].join('\n')}\n`;
 }
 
 export const summaryReporter: Reporter = {

@@ -59,7 +59,27 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
   for (const gap of gaps.slice(0, topGaps)) {
     lines.push(`  ${gap.id.padEnd(10)} ${printable(gap.name).padEnd(42)} ${gap.tactics.join(', ')}  ${paint(style, 'dim', `used by ${gap.usedBy}`)}`);
   }
+  lines.push(...comparisonLines(report, style), ...gateLines(report, style));
   return `${lines.join('\n')}\n`;
+}
+
+function comparisonLines(report: CoverageReport, style: TerminalStyle): string[] {
+  const c = report.comparison;
+  if (!c) return [];
+  const sign = (n: number): string => (n > 0 ? `+${n}` : `${n}`);
+  const lines = ['', paint(style, 'bold', `Since the baseline (${printable(c.baseline.generatedAt)}, ATT&CK ${printable(c.baseline.attackVersion)})`)];
+  lines.push(`  coverage ${c.coverage.before}% → ${c.coverage.after}% (${sign(c.coverage.delta)} points)${c.crossesAttackVersions ? ' — across ATT&CK versions' : ''}`);
+  for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${t.name}: ${t.before}% → ${t.after}% (${sign(t.delta!)})`);
+  for (const t of c.newlyCovered) lines.push(paint(style, 'green', `  + ${t.id} ${printable(t.name)} newly covered`));
+  for (const t of c.newlyUncovered) lines.push(paint(style, 'red', `  - ${t.id} ${printable(t.name)} no longer covered (was: ${printable(t.rules.join(', ') || 'sub-techniques')})`));
+  lines.push(`  findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed`);
+  for (const f of c.newFindings.slice(0, 10)) lines.push(`  new: ${printable(f.file)}:${f.line} ${f.code} (rule "${printable(f.rule)}")`);
+  return lines;
+}
+
+function gateLines(report: CoverageReport, style: TerminalStyle): string[] {
+  if (!report.gates?.length) return [];
+  return ['', paint(style, 'bold', 'Gates'), ...report.gates.map((g) => `  ${g.isPassed ? paint(style, 'green', 'pass') : paint(style, 'red', 'FAIL')}  --${g.gate}: ${printable(g.message)}`)];
 }
 
 export function renderLintFindings(findings: Finding[], style: TerminalStyle): string {

@@ -3,13 +3,14 @@
 // did not change since they were read.
 import { createTwoFilesPatch } from 'diff';
 import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
-import { fixTexts, findingKey, type FixResult } from '../fix/fix-texts.js';
+import { findingFingerprint } from '../analysis/baseline.js';
+import { fixTexts, type FixResult } from '../fix/fix-texts.js';
 import { readRulesTexts } from '../falco/load.js';
 import type { Ruleset } from '../falco/types.js';
 import type { AnalyzeInput } from '../analysis/analyze.js';
 import { replaceFileAtomically } from '../output.js';
 import { renderLintFindings } from '../report/terminal.js';
-import { findingsAtOrAbove, type FailOn } from './gate.js';
+import { findingsAtOrAbove, type FailOn } from '../analysis/gates.js';
 import { analyzeRuleset, loadCatalog, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
@@ -21,8 +22,8 @@ export interface FixOptions extends CommonOptions {
 }
 
 export function describeFixResult(result: FixResult, changedFiles: number): string {
-  const remaining = new Set(result.after.findings.map(findingKey));
-  const fixed = result.before.findings.filter((f) => !remaining.has(findingKey(f))).length;
+  const remaining = new Set(result.after.findings.map(findingFingerprint));
+  const fixed = result.before.findings.filter((f) => !remaining.has(findingFingerprint(f))).length;
   const lines = [`fixed ${fixed} finding(s) in ${changedFiles} file(s); ${result.after.findings.length} remain`];
   for (const { finding, reason } of result.skipped) lines.push(`  not fixed: ${finding.file}:${finding.line} ${finding.code} (rule "${finding.rule}"): ${reason}`);
   return `${lines.join('\n')}\n`;

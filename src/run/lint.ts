@@ -2,8 +2,9 @@
 import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderLintFindings } from '../report/terminal.js';
+import { sarifReporter } from '../report/sarif.js';
 import { buildReport, type CommonOptions, type Environment } from './inputs.js';
-import { findingsAtOrAbove, parseFailOn } from './gate.js';
+import { findingsAtOrAbove, parseFailOn } from '../analysis/gates.js';
 import type { Io } from './report.js';
 import { runLintFix } from './lint-fix.js';
 
@@ -16,14 +17,17 @@ export interface LintOptions extends CommonOptions {
 
 export async function runLint(options: LintOptions, env: Environment, io: Io): Promise<number> {
   const format = options.format ?? 'stylish';
-  if (format !== 'stylish' && format !== 'json') throw new UsageError(`lint --format must be stylish or json, not ${format}`);
+  if (!['stylish', 'json', 'sarif'].includes(format)) throw new UsageError(`lint --format must be stylish, json or sarif, not ${format}`);
   const failOn = parseFailOn(options.failOn, 'error');
+  if (failOn === 'new') throw new UsageError('lint has no baseline: --fail-on new belongs to report --baseline');
   if (options.fix || options.fixDryRun) {
     if (options.fix && options.fixDryRun) throw new UsageError('--fix and --fix-dry-run exclude each other');
     return runLintFix({ ...options, isDryRun: options.fixDryRun === true, failOn }, env, io);
   }
   const report = await buildReport(options, env);
-  if (format === 'json') {
+  if (format === 'sarif') {
+    io.stdout(sarifReporter.render(report, { outDir: env.cwd }));
+  } else if (format === 'json') {
     io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings }));
   } else {
     io.stdout(renderLintFindings(report.findings, io.style));

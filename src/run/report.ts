@@ -7,7 +7,16 @@ import { loadReportAssets } from '../report/assets.js';
 import { selectReporters } from '../report/registry.js';
 import { renderSummary, type TerminalStyle } from '../report/terminal.js';
 import { buildReport, type CommonOptions, type Environment } from './inputs.js';
-import { findingsAtOrAbove, parseFailOn } from './gate.js';
+import { compareReports } from '../analysis/baseline.js';
+import { evaluateGates, parseFailOn, parseMinCoverage } from '../analysis/gates.js';
+import { UsageError } from '../errors.js';
+import { readBaseline } from './baseline.js';
+
+function parseDrop(value: string): number {
+  const drop = Number(value.replace(/%$/, ''));
+  if (!Number.isFinite(drop) || drop < 0) throw new UsageError(`--max-coverage-drop takes percentage points (>= 0), not ${value}`);
+  return drop;
+}
 
 export interface ReportOptions extends CommonOptions {
   out: string;
@@ -15,6 +24,9 @@ export interface ReportOptions extends CommonOptions {
   failOn?: string;
   top?: number;
   quiet?: boolean;
+  baseline?: string;
+  minCoverage?: string[];
+  maxCoverageDrop?: string;
 }
 
 export interface Io {
@@ -26,7 +38,12 @@ export interface Io {
 export async function runReport(options: ReportOptions, env: Environment, io: Io): Promise<number> {
   const reporters = selectReporters(options.format);
   const failOn = parseFailOn(options.failOn, 'none');
+  const maxCoverageDrop = options.maxCoverageDrop === undefined ? undefined : parseDrop(options.maxCoverageDrop);
+  const baseline = options.baseline ? await readBaseline(path.resolve(env.cwd, options.baseline)) : undefined;
   const report = await buildReport(options, env);
+  if (baseline) report.comparison = compareReports(report, baseline);
+  const gates = evaluateGates(report, { failOn, maxCoverageDrop, ...parseMinCoverage(options.minCoverage ?? [], report.tactics) });
+  if (gates.length > 0) report.gates = gates;
   const outDir = path.resolve(env.cwd, options.out);
   // Render everything before writing anything: a reporter that throws leaves --out untouched.
   const assets = reporters.some((r) => r.name === 'heatmap') ? loadReportAssets() : undefined;
@@ -40,10 +57,10 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const written = await writeOutputs(outDir, files);
   if (!options.quiet) io.stdout(renderSummary(report, io.style, options.top));
   for (const file of written) io.stderr(`wrote ${displayPath(file, env.cwd)}\n`);
-  const failing = findingsAtOrAbove(report.findings, failOn);
-  if (failing.length > 0) {
-    io.stderr(`gate failed: ${failing.length} finding(s) at or above ${failOn} (--fail-on ${failOn})\n`);
-    return EXIT_GATE;
+  if (report.comparison?.crossesAttackVersions) {
+    io.stderr(`note: the baseline is from ATT&CK ${report.comparison.baseline.attackVersion}, this run ${report.inputs.attack.version}; some changes are ATT&CK's\n`);
   }
-  return EXIT_OK;
+  const failed = gates.filter((g) => !g.isPassed);
+  for (const gate of failed) io.stderr(`gate failed: --${gate.gate}: ${gate.message}\n`);
+  return failed.length > 0 ? EXIT_GATE : EXIT_OK;
 }

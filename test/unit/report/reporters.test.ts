@@ -96,7 +96,7 @@ describe('--format', () => {
   it('expands aliases and always keeps report.json', () => {
     expect(selectReporters(['csv']).map((r) => r.fileName)).toEqual(['report.json', 'coverage.csv', 'findings.csv']);
     expect(selectReporters(['html,navigator']).map((r) => r.fileName)).toEqual(['report.json', 'heatmap.html', 'layer.json']);
-    expect(selectReporters(undefined)).toHaveLength(6);
+    expect(selectReporters(undefined)).toHaveLength(7);
     expect(() => selectReporters(['pdf'])).toThrow(/unknown format: pdf/);
   });
 });

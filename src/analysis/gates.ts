@@ -1,0 +1,99 @@
+// CI gates over a CoverageReport (and its comparison with a baseline). Pure: report and settings in,
+// one result per gate out, each with the sentence that says why it passed or failed.
+import type { CoverageReport, GateResult, Severity } from '../coverage-report.js';
+import { UsageError } from '../errors.js';
+
+export type FailOn = Severity | 'new' | 'none';
+
+export interface GateSettings {
+  failOn: FailOn;
+  /** Overall minimum coverage percent. */
+  minCoverage?: number;
+  /** Minimum coverage percent per tactic shortname. */
+  minTacticCoverage: Record<string, number>;
+  /** Largest allowed drop of overall coverage against the baseline, in percentage points. */
+  maxCoverageDrop?: number;
+}
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+function percent(value: string, flag: string): number {
+  const number = Number(value.replace(/%$/, ''));
+  if (!Number.isFinite(number) || number < 0 || number > 100) throw new UsageError(`${flag} takes a percentage from 0 to 100, not ${value}`);
+  return number;
+}
+
+/** Reads --min-coverage values: "40" (overall) or "execution=50" / "TA0002=50" (one tactic). */
+export function parseMinCoverage(values: string[], tactics: { id: string; shortname: string; name: string }[]): Pick<GateSettings, 'minCoverage' | 'minTacticCoverage'> {
+  const result: Pick<GateSettings, 'minCoverage' | 'minTacticCoverage'> = { minTacticCoverage: {} };
+  for (const value of values) {
+    const [name, pct] = value.includes('=') ? value.split('=', 2) : [undefined, value];
+    if (name === undefined) {
+      result.minCoverage = percent(pct!, '--min-coverage');
+      continue;
+    }
+    const key = name.trim().toLowerCase().replace(/[\s_]+/g, '-');
+    const tactic = tactics.find((t) => t.shortname === key || t.id.toLowerCase() === key || t.name.toLowerCase().replace(/\s+/g, '-') === key);
+    if (!tactic) throw new UsageError(`--min-coverage: unknown tactic ${name}`, `tactics: ${tactics.map((t) => t.shortname).join(', ')}`);
+    result.minTacticCoverage[tactic.shortname] = percent(pct!, '--min-coverage');
+  }
+  return result;
+}
+
+function failOnGate(report: CoverageReport, failOn: FailOn): GateResult {
+  if (failOn === 'new') {
+    // "new" is whatever got worse since the baseline: findings it did not have, and techniques it covered that are now gaps.
+    const { newFindings, newlyUncovered } = report.comparison!;
+    const problems = [
+      ...newlyUncovered.map((t) => `${t.id} ${t.name} is no longer covered (was: ${t.rules.join(', ') || 'sub-techniques'})`),
+      ...newFindings.map((f) => `new ${f.code} in "${f.rule}" (${f.file}:${f.line})`),
+    ];
+    return {
+      gate: 'fail-on',
+      isPassed: problems.length === 0,
+      message: problems.length === 0 ? 'nothing new since the baseline' : `${problems.length} new since the baseline: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`,
+    };
+  }
+  const failing = findingsAtOrAbove(report.findings, failOn);
+  return { gate: 'fail-on', isPassed: failing.length === 0, message: `${failing.length} finding(s) at or above ${failOn}` };
+}
+
+export function evaluateGates(report: CoverageReport, settings: GateSettings): GateResult[] {
+  const results: GateResult[] = [];
+  if ((settings.failOn === 'new' || settings.maxCoverageDrop !== undefined) && !report.comparison) {
+    throw new UsageError(`${settings.failOn === 'new' ? '--fail-on new' : '--max-coverage-drop'} needs --baseline <previous report.json>`);
+  }
+  if (settings.failOn !== 'none') results.push(failOnGate(report, settings.failOn));
+  if (settings.minCoverage !== undefined) {
+    const pct = report.summary.techniques.percent;
+    results.push({ gate: 'min-coverage', isPassed: pct >= settings.minCoverage, message: `overall coverage ${pct}% ${pct >= settings.minCoverage ? 'meets' : 'is below'} ${settings.minCoverage}%` });
+  }
+  for (const [shortname, minimum] of Object.entries(settings.minTacticCoverage)) {
+    const tactic = report.tactics.find((t) => t.shortname === shortname)!;
+    results.push({ gate: 'min-coverage', isPassed: tactic.percent >= minimum, message: `${shortname} coverage ${tactic.percent}% ${tactic.percent >= minimum ? 'meets' : 'is below'} ${minimum}%` });
+  }
+  if (settings.maxCoverageDrop !== undefined) {
+    const { coverage, newlyUncovered } = report.comparison!;
+    const drop = Math.round((coverage.before - coverage.after) * 10) / 10;
+    const lost = newlyUncovered.map((t) => `${t.id} ${t.name} (was covered by ${t.rules.join(', ') || 'sub-techniques'})`).join('; ');
+    results.push({
+      gate: 'max-coverage-drop',
+      isPassed: drop <= settings.maxCoverageDrop,
+      message: `coverage ${coverage.before}% → ${coverage.after}% (${drop > 0 ? `-${drop}` : `+${-drop}`} points, at most -${settings.maxCoverageDrop} allowed)${lost ? `; lost: ${lost}` : ''}`,
+    });
+  }
+  return results;
+}
+
+export function parseFailOn(value: string | undefined, fallback: FailOn): FailOn {
+  const chosen = (value ?? fallback).toLowerCase();
+  if (chosen === 'off') return 'none';
+  if (['error', 'warning', 'info', 'new', 'none'].includes(chosen)) return chosen as FailOn;
+  throw new UsageError(`--fail-on must be error, warning, info, new or none, not ${value}`);
+}
+
+/** Findings at or above a severity (lint's gate). */
+export function findingsAtOrAbove<T extends { severity: Severity }>(findings: T[], failOn: FailOn): T[] {
+  if (failOn === 'none' || failOn === 'new') return [];
+  return findings.filter((f) => RANK[f.severity] >= RANK[failOn]);
+}

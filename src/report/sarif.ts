@@ -1,0 +1,78 @@
+// findings.sarif: SARIF 2.1.0 for GitHub code scanning: one SARIF rule per finding code with help text,
+// one result per finding with the file and line/column region of the tag (or rule) it is about.
+import { findingFingerprint as fingerprint } from '../analysis/baseline.js';
+import { CHECKS } from '../analysis/checks/index.js';
+import type { CoverageReport, Severity } from '../coverage-report.js';
+import { describeFix } from './messages.js';
+import { stringifyJson, type Reporter } from './reporter.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+function pascalCase(code: string): string {
+  return code.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+function sarifRules() {
+  return CHECKS.map((check) => ({
+    id: check.code,
+    name: pascalCase(check.code),
+    shortDescription: { text: check.description },
+    fullDescription: { text: check.description },
+    help: {
+      text: `${check.description} Run \`attack-cov lint --fix\` to apply the fix where the finding names one.`,
+      markdown: `**${check.code}** (${check.severity}): ${check.description}\n\nWhere the finding names one unambiguous fix, \`attack-cov lint --fix\` applies it (\`--fix-dry-run\` shows the diff).`,
+    },
+    defaultConfiguration: { level: LEVEL[check.severity] },
+    properties: { tags: ['mitre-attack', 'falco'], precision: 'very-high' },
+  }));
+}
+
+/** SARIF wants URIs: a relative path stays relative to the checkout (%SRCROOT%), an absolute one becomes file://. */
+function artifactLocation(file: string) {
+  if (file.startsWith('/')) return { uri: `file://${encodeURI(file)}` };
+  if (/^https?:\/\//.test(file)) return { uri: file };
+  return { uri: encodeURI(file), uriBaseId: '%SRCROOT%' };
+}
+
+
+export function buildSarif(report: CoverageReport, newKeys?: Set<string>) {
+  const rules = sarifRules();
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
+        automationDetails: { id: `attack-cov/${report.inputs.attack.domain}/` },
+        columnKind: 'unicodeCodePoints',
+        results: report.findings.map((f) => {
+          const fix = describeFix(f);
+          return {
+            ruleId: f.code,
+            ruleIndex: index.get(f.code) ?? -1,
+            level: LEVEL[f.severity],
+            message: { text: `${f.message} (rule "${f.rule}")${fix ? `; fix: ${fix}` : ''}` },
+            locations: [
+              {
+                physicalLocation: { artifactLocation: artifactLocation(f.file), region: { startLine: f.line, startColumn: f.column } },
+                logicalLocations: [{ name: f.rule, kind: 'member' }],
+              },
+            ],
+            // Stable across runs and line moves, so code scanning tracks one finding as one alert.
+            partialFingerprints: { 'attackCov/v1': fingerprint(f) },
+            ...(newKeys ? { baselineState: newKeys.has(fingerprint(f)) ? 'new' : 'unchanged' } : {}),
+            properties: { ...(f.technique ? { technique: f.technique } : {}), ...(f.tactic ? { tactic: f.tactic } : {}), ...(f.tag ? { tag: f.tag } : {}) },
+          };
+        }),
+      },
+    ],
+  };
+}
+
+export const sarifReporter: Reporter = {
+  name: 'sarif',
+  fileName: 'findings.sarif',
+  description: 'SARIF 2.1.0 for GitHub code scanning',
+  render: (report) => stringifyJson(buildSarif(report, report.comparison ? new Set(report.comparison.newFindings.map((f) => f.fingerprint)) : undefined)),
+};

@@ -1,0 +1,26 @@
+// Reads a baseline report.json for `report --baseline`, refusing what cannot be compared.
+import { readFile } from 'node:fs/promises';
+import { SCHEMA_VERSION, type CoverageReport } from '../coverage-report.js';
+import { InputError } from '../errors.js';
+
+export async function readBaseline(file: string): Promise<CoverageReport> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(file, error.code === 'ENOENT' ? 'no such baseline file' : `cannot read: ${error.code ?? error.message}`, 'pass the report.json of an earlier run');
+  });
+  let value: Partial<CoverageReport>;
+  try {
+    value = JSON.parse(text) as Partial<CoverageReport>;
+  } catch (error) {
+    throw new InputError(file, `not JSON: ${(error as Error).message}`, 'pass the report.json of an earlier run');
+  }
+  if (typeof value !== 'object' || value === null || typeof value.schemaVersion !== 'number') {
+    throw new InputError(file, 'not an attack-cov report.json (no schemaVersion)', 'pass the report.json of an earlier run');
+  }
+  if (value.schemaVersion !== SCHEMA_VERSION) {
+    throw new InputError(file, `report schema version ${value.schemaVersion} cannot be compared with this attack-cov's version ${SCHEMA_VERSION}`, 'make a new baseline with this version of attack-cov');
+  }
+  if (!Array.isArray(value.techniques) || !Array.isArray(value.findings) || !value.summary || !value.inputs || !Array.isArray(value.tactics)) {
+    throw new InputError(file, 'an incomplete report.json (techniques, findings, tactics, summary or inputs missing)');
+  }
+  return value as CoverageReport;
+}

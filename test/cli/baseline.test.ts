@@ -1,0 +1,135 @@
+// report --baseline with the gates, SARIF, and the comparison in every output, through the built binary.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CoverageReport } from '../../src/coverage-report.js';
+import { runCli } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
+
+const MINI = 'test/fixtures/attack/mini-bundle-2.0.json';
+const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-baseline-'));
+let baselineFile: string;
+let withoutEscape: string;
+
+beforeAll(async () => {
+  const out = await tempDir();
+  const made = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', out, '-q']);
+  expect(made.code).toBe(0);
+  baselineFile = path.join(out, 'report.json');
+  // The same rules with the one rule that covers T1611 removed.
+  const text = await readFile(fixture('rules', 'conventional.yaml'), 'utf8');
+  withoutEscape = path.join(await tempDir(), 'conventional.yaml');
+  await writeFile(withoutEscape, text.slice(0, text.indexOf('- rule: Escape attempt')));
+});
+
+describe('a run against a baseline where one covering rule was removed', () => {
+  for (const gate of [['--fail-on', 'new'], ['--max-coverage-drop', '0']]) {
+    it(`exits 1 under ${gate.join(' ')} and names the technique that was lost`, async () => {
+      const out = await tempDir();
+      const result = await runCli(['report', '--attack', MINI, '--rules', withoutEscape, '--out', out, '--baseline', baselineFile, ...gate]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`gate failed: ${gate[0]}: .*T1611 Escape to Host`));
+      expect(result.stdout).toMatch(/- T1611 Escape to Host no longer covered \(was: Escape attempt\)/);
+      const summary = await readFile(path.join(out, 'summary.md'), 'utf8');
+      expect(summary).toMatch(/\*\*Gate failed\*\*/);
+      expect(summary).toMatch(/no longer covered: \*\*T1611\*\* Escape to Host/);
+      const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport;
+      expect(report.comparison?.newlyUncovered).toEqual([{ id: 'T1611', name: 'Escape to Host', rules: ['Escape attempt'] }]);
+      expect(report.comparison?.coverage.delta).toBeLessThan(0);
+      expect(report.gates?.some((g) => !g.isPassed)).toBe(true);
+      expect(await readFile(path.join(out, 'coverage.csv'), 'utf8')).toMatch(/^T1611,.*,newly uncovered$/m);
+      expect(await readFile(path.join(out, 'heatmap.html'), 'utf8')).toContain('"newlyUncovered":[{"id":"T1611"');
+    });
+  }
+
+  it('passes the same gates against itself', async () => {
+    const result = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', await tempDir(), '--baseline', baselineFile, '--fail-on', 'new', '--max-coverage-drop', '0']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/pass {2}--fail-on: nothing new since the baseline/);
+  });
+});
+
+describe('new findings', () => {
+  it('fail --fail-on new, are marked new in findings.csv and SARIF', async () => {
+    const out = await tempDir();
+    const result = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), fixture('rules', 'tactic-mismatch.yaml'), '--out', out, '--baseline', baselineFile, '--fail-on', 'new']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/new tactic-mismatch in "Escape under execution"/);
+    expect(await readFile(path.join(out, 'findings.csv'), 'utf8')).toMatch(/tactic-mismatch,.*,new$/m);
+    const sarif = JSON.parse(await readFile(path.join(out, 'findings.sarif'), 'utf8')) as { runs: { results: { baselineState: string }[] }[] };
+    expect(sarif.runs[0]!.results.map((r) => r.baselineState)).toEqual(['new', 'new']);
+  });
+});
+
+describe('--min-coverage', () => {
+  const run = async (...values: string[]) =>
+    runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', await tempDir(), ...values.flatMap((v) => ['--min-coverage', v])]);
+  it('fails below the overall minimum and says by how much', async () => {
+    const result = await run('90');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/gate failed: --min-coverage: overall coverage 28\.6% is below 90%/);
+  });
+  it('checks one tactic by shortname or ID', async () => {
+    expect((await run('privilege-escalation=100', 'TA0002=50')).code).toBe(0);
+    const result = await run('impact=1');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/impact coverage 0% is below 1%/);
+  });
+  it('refuses an unknown tactic, exit 2', async () => {
+    const result = await run('lunch=5');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: --min-coverage: unknown tactic lunch/);
+  });
+});
+
+describe('bad baselines', () => {
+  it('another schema version is refused with a clear message', async () => {
+    const file = path.join(await tempDir(), 'old.json');
+    await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(baselineFile, 'utf8')), schemaVersion: 0 }));
+    const result = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', await tempDir(), '--baseline', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/old\.json: report schema version 0 cannot be compared with this attack-cov's version 1/);
+    expect(result.stderr).toMatch(/^hint: make a new baseline/m);
+  });
+  it('a file that is not a report is refused', async () => {
+    const file = path.join(await tempDir(), 'x.json');
+    await writeFile(file, '{"hello": 1}');
+    const result = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', await tempDir(), '--baseline', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not an attack-cov report\.json/);
+  });
+  it('another ATT&CK version is compared, and says so', async () => {
+    const file = path.join(await tempDir(), 'v17.json');
+    const old = JSON.parse(await readFile(baselineFile, 'utf8')) as CoverageReport;
+    await writeFile(file, JSON.stringify({ ...old, inputs: { ...old.inputs, attack: { ...old.inputs.attack, version: '17.1' } } }));
+    const out = await tempDir();
+    const result = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', out, '--baseline', file]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/note: the baseline is from ATT&CK 17\.1, this run 2\.0/);
+    expect((JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport).comparison?.crossesAttackVersions).toBe(true);
+  });
+  it('--fail-on new without a baseline is a usage error', async () => {
+    const result = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', await tempDir(), '--fail-on', 'new']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--fail-on new needs --baseline/);
+  });
+});
+
+describe('SARIF', () => {
+  it('lint --format sarif gives SARIF 2.1.0 with a rule per code and regions', async () => {
+    const result = await runCli(['lint', '--attack', MINI, '--rules', 'test/fixtures/rules/unknown-ids.yaml', '--format', 'sarif', '--fail-on', 'none']);
+    const sarif = JSON.parse(result.stdout) as { version: string; runs: { tool: { driver: { rules: { id: string; help: { text: string } }[] } }; results: Record<string, unknown>[] }[] };
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0]!;
+    expect(run.tool.driver.rules.map((r) => r.id)).toContain('tactic-mismatch');
+    for (const rule of run.tool.driver.rules) expect(rule.help.text.length).toBeGreaterThan(20);
+    expect(run.results[0]).toMatchObject({
+      ruleId: 'unknown-technique',
+      level: 'error',
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'test/fixtures/rules/unknown-ids.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 8, startColumn: 33 } } }],
+    });
+    const ids = run.tool.driver.rules.map((r) => r.id);
+    for (const result of run.results) expect(ids[result.ruleIndex as number]).toBe(result.ruleId);
+  });
+});
