@@ -9,6 +9,7 @@ import { REPORTERS } from './report/registry.js';
 import { readUpstream } from './upstream.js';
 import { toolVersion, type Environment } from './run/inputs.js';
 import { runLint } from './run/lint.js';
+import { runAttackDiff } from './run/attack-diff.js';
 import { runReport, type Io } from './run/report.js';
 
 function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
@@ -95,6 +96,27 @@ Examples:
   $ attack-cov lint --rules rules.d/ --fix`,
     )
     .action(async (options) => setExit(await runLint(options, makeEnvironment(), makeIo(options.color))));
+
+  const attack = program.command('attack').description('Work with ATT&CK releases');
+  addInputOptions(
+    attack
+      .command('diff')
+      .description('What an ATT&CK upgrade changes: tactics and techniques added, renamed, revoked, deprecated, moved; with --rules, the tags it touches')
+      .argument('<from>', 'the ATT&CK you have: file, URL or version')
+      .argument('<to>', 'the ATT&CK you move to: file, URL or version')
+      .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--fix', "rewrite the --rules files' tags for <to> (lint --fix's fixer, knowing renamed tactics)"),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov attack diff 17.1 18.1
+  $ attack-cov attack diff 18.1 19.0 --rules /etc/falco/falco_rules.local.yaml
+  $ attack-cov attack diff old.json new.json --rules rules.d/ --fix
+  $ attack-cov attack diff 17.1 18.1 --format json | jq '.techniques.revoked'`,
+    )
+    .action(async (from: string, to: string, options) => setExit(await runAttackDiff(from, to, options, makeEnvironment(), makeIo(options.color))));
 
   program.addHelpText(
     'after',

@@ -13,6 +13,8 @@ export interface AnalyzeInput {
   ruleset: Ruleset;
   rulesOrigin: string;
   sourcePlatforms: Record<string, string[]>;
+  /** Tactic shortnames renamed by an ATT&CK upgrade (old → new); unknown-tactic then offers the new name. */
+  tacticRenames?: Record<string, string>;
   /** Platforms from --platform, already matched to the catalog's spelling; undefined = from the sources. */
   platforms?: string[];
   generatedAt: Date;
@@ -54,7 +56,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
   const { catalog, ruleset } = input;
   const tactics = indexTactics(catalog);
   const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics));
-  const findings = checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms });
+  const findings = checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms, tacticRenames: input.tacticRenames });
   const sources = [...new Set(ruleset.rules.map((r) => r.source))].sort();
   const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => input.sourcePlatforms[s] ?? []))];
   const scope = new Set(platforms);

@@ -12,7 +12,10 @@ const TEMPLATES: Record<string, Template> = {
   'tactic-mismatch': (f, list) => `${f.technique} belongs to ${list('techniqueTactics')}, but the rule's tactic tags name ${list('ruleTactics')}`,
   'unjustified-tactic': (f, list) => `tactic ${f.tactic} is tagged but none of the rule's techniques (${list('techniques')}) belongs to it`,
   'tactic-id-name-conflict': (f, list) => `${f.tag} is ${f.tactic}, but the rule's mitre_ tags name ${list('names')}`,
-  'unknown-tactic': (f) => `"${f.tag}" names no ATT&CK tactic${f.args?.suggestion ? `; did you mean ${f.fix?.with[0]}?` : ''}`,
+  'unknown-tactic': (f) =>
+    f.args?.renamedTo
+      ? `"${f.tag}" names no ATT&CK tactic any more: ATT&CK renamed ${f.tactic} to ${f.args.renamedTo}`
+      : `"${f.tag}" names no ATT&CK tactic${f.args?.suggestion ? `; did you mean ${f.fix?.with[0]}?` : ''}`,
   'missing-tactic-tag': (f, list) => `technique tags without a tactic tag; ATT&CK puts them under ${list('tactics')}`,
   'nonstandard-tag': (f) => `"${f.tag}" is not Falco's tag convention; write ${f.args?.conventional}`,
   'platform-mismatch': (f, list) => `${f.technique} targets ${list('platforms')}, which the ${f.args?.source} source cannot observe`,

@@ -5,17 +5,22 @@ import { createTwoFilesPatch } from 'diff';
 import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
 import { findingFingerprint } from '../analysis/baseline.js';
 import { fixTexts, type FixResult } from '../fix/fix-texts.js';
-import { readRulesTexts } from '../falco/load.js';
+import { readRulesTexts, type RulesText } from '../falco/load.js';
 import type { Ruleset } from '../falco/types.js';
 import type { AnalyzeInput } from '../analysis/analyze.js';
 import { replaceFileAtomically } from '../output.js';
 import { renderLintFindings } from '../report/terminal.js';
 import { findingsAtOrAbove, type FailOn } from '../analysis/gates.js';
+import type { LoadedCatalog } from '../attack/load.js';
 import { analyzeRuleset, loadCatalog, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
 export interface FixOptions extends CommonOptions {
   isDryRun: boolean;
+  /** Print the dry run's diff on stdout (lint) or keep it (attack diff reports the tags itself). */
+  isDiffPrinted?: boolean;
+  /** An already loaded catalog to fix against (attack diff has it). */
+  catalog?: LoadedCatalog;
   failOn: FailOn;
   /** Passed to the checks, e.g. tactic renames from `attack diff`. */
   extra?: Partial<AnalyzeInput>;
@@ -29,19 +34,19 @@ export function describeFixResult(result: FixResult, changedFiles: number): stri
   return `${lines.join('\n')}\n`;
 }
 
-export async function fixRulesFiles(options: FixOptions, env: Environment, io: Io): Promise<{ result: FixResult; changed: string[] }> {
+export async function fixRulesFiles(options: FixOptions, env: Environment, io: Io): Promise<{ result: FixResult; changed: string[]; files: RulesText[] }> {
   if (!options.rules || options.rules.length === 0) throw new UsageError('--fix needs --rules: it rewrites the rules files you name', 'e.g. attack-cov lint --rules my_rules.yaml --fix');
   const files = await readRulesTexts(options.rules, env.cwd);
-  const attack = await loadCatalog(options, env);
+  const attack = options.catalog ?? (await loadCatalog(options, env));
   const result = fixTexts(files, (ruleset: Ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, options.extra));
   const changed = files.filter((f) => result.texts.get(f.path) !== f.text);
   if (options.isDryRun) {
-    for (const f of changed) io.stdout(createTwoFilesPatch(`a/${f.path.replace(/^\/+/, "")}`, `b/${f.path.replace(/^\/+/, "")}`, f.text, result.texts.get(f.path)!, '', '', { context: 3 }));
+    if (options.isDiffPrinted !== false) for (const f of changed) io.stdout(createTwoFilesPatch(`a/${f.path.replace(/^\/+/, "")}`, `b/${f.path.replace(/^\/+/, "")}`, f.text, result.texts.get(f.path)!, '', '', { context: 3 }));
   } else {
     for (const f of changed) await replaceFileAtomically(f.file, result.texts.get(f.path)!, f.sha256);
   }
   io.stderr(describeFixResult(result, changed.length));
-  return { result, changed: changed.map((f) => f.path) };
+  return { result, changed: changed.map((f) => f.path), files };
 }
 
 export async function runLintFix(options: FixOptions, env: Environment, io: Io): Promise<number> {

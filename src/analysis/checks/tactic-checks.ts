@@ -7,11 +7,13 @@ export const unknownTactic: Check = {
   code: 'unknown-tactic',
   severity: 'error',
   description: 'A tactic tag names a tactic that is not in the loaded ATT&CK matrix.',
-  run(rule, { tactics }) {
+  run(rule, { tactics, tacticRenames }) {
     return rule.tags.flatMap((tag) => {
       const { parsed } = tag;
       if (parsed.kind !== 'tactic' || tacticOfTag(parsed, tactics)) return [];
       const written = parsed.shortname ?? parsed.tacticId ?? tag.ref.value;
+      const renamed = parsed.shortname ? tacticRenames?.[parsed.shortname] : undefined;
+      if (renamed) return [findingAt(this, rule, tag, { tactic: written, args: { renamedTo: renamed }, fix: { tag: tag.ref.value, with: [tacticTag(renamed)] } })];
       const candidates = parsed.shortname
         ? [...tactics.byShortname.keys()].map((s) => ({ s, d: editDistance(s, parsed.shortname!) })).filter((c) => c.d <= 2)
         : [];

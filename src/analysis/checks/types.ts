@@ -11,6 +11,8 @@ export interface CheckContext {
   tactics: TacticIndex;
   /** Falco source → ATT&CK platforms it can observe. */
   sourcePlatforms: Record<string, string[]>;
+  /** Tactic shortnames an ATT&CK upgrade renamed (old → new), from `attack diff`. */
+  tacticRenames?: Record<string, string>;
 }
 
 export interface Check {

@@ -1,0 +1,112 @@
+// `attack-cov attack diff <from> <to> [--rules …] [--fix]`: what an ATT&CK upgrade changes, which rules'
+// tags each change touches, and what their tags become once fixed (lint's fixer, against <to>).
+import { diffCatalogs, type AttackDiff } from '../attack/diff.js';
+import { rulesetFromTexts } from '../falco/load.js';
+import { parseTag } from '../falco/tags.js';
+import type { FalcoRule } from '../falco/types.js';
+import { stringifyJson } from '../report/reporter.js';
+import { printable } from '../report/terminal.js';
+import { UsageError } from '../errors.js';
+import { loadCatalog, type CommonOptions, type Environment } from './inputs.js';
+import { fixRulesFiles } from './lint-fix.js';
+import type { Io } from './report.js';
+
+export interface AttackDiffOptions extends CommonOptions {
+  fix?: boolean;
+  format?: string;
+}
+
+export interface TouchedRule {
+  rule: string;
+  file: string;
+  line: number;
+  /** One sentence per ATT&CK change that touches a tag of the rule. */
+  changes: string[];
+  tagsBefore: string[];
+  tagsAfter: string[];
+  /** Findings the fixer could not resolve (ambiguous), against <to>. */
+  unresolved: string[];
+}
+
+/** The changes of `diff` that touch one rule's tags, as sentences. */
+export function changesTouching(rule: FalcoRule, diff: AttackDiff): string[] {
+  const t = diff.techniques;
+  const sentences: string[] = [];
+  for (const tag of rule.tags) {
+    const parsed = parseTag(tag.value);
+    if (parsed.kind === 'technique') {
+      const id = parsed.id;
+      const revoked = t.revoked.find((c) => c.id === id);
+      if (revoked) sentences.push(`${id} revoked${revoked.replacements.length ? `, replaced by ${revoked.replacements.join(', ')}` : ''}`);
+      if (t.deprecated.some((c) => c.id === id)) sentences.push(`${id} deprecated`);
+      if (t.removed.some((c) => c.id === id)) sentences.push(`${id} removed`);
+      const renamed = t.renamed.find((c) => c.id === id);
+      if (renamed) sentences.push(`${id} renamed "${renamed.from}" → "${renamed.to}"`);
+      const moved = t.moved.find((c) => c.id === id);
+      if (moved) sentences.push(`${id} moved from ${moved.fromTactics.join(', ')} to ${moved.toTactics.join(', ')}`);
+      const platforms = t.platforms.find((c) => c.id === id);
+      if (platforms) sentences.push(`${id} platforms ${[...platforms.added.map((p) => `+${p}`), ...platforms.removed.map((p) => `-${p}`)].join(' ')}`);
+    } else if (parsed.kind === 'tactic') {
+      const renamed = diff.tactics.renamed.find((c) => c.from!.shortname === parsed.shortname || c.id === parsed.tacticId);
+      if (renamed) sentences.push(`tactic ${renamed.id} renamed ${renamed.from!.name} → ${renamed.to!.name} (${renamed.to!.shortname})`);
+      if (diff.tactics.removed.some((c) => c.id === parsed.tacticId || c.from!.shortname === parsed.shortname)) sentences.push(`tactic ${tag.value} removed`);
+    }
+  }
+  return sentences;
+}
+
+function renderText(diff: AttackDiff, touched: TouchedRule[] | undefined, isFixed: boolean): string {
+  const { tactics, techniques: t } = diff;
+  const lines = [`ATT&CK ${diff.from} → ${diff.to}`, '', `Tactics: ${tactics.added.length} added, ${tactics.renamed.length} renamed, ${tactics.removed.length} removed`];
+  for (const c of tactics.added) lines.push(`  added    ${c.id} ${c.to!.name} (${c.to!.shortname})`);
+  for (const c of tactics.renamed) lines.push(`  renamed  ${c.id} ${c.from!.name} (${c.from!.shortname}) → ${c.to!.name} (${c.to!.shortname})`);
+  for (const c of tactics.removed) lines.push(`  removed  ${c.id} ${c.from!.name}`);
+  lines.push(
+    '',
+    `Techniques: ${t.added.length} added, ${t.revoked.length} revoked, ${t.deprecated.length} deprecated, ${t.removed.length} removed, ${t.renamed.length} renamed, ${t.moved.length} moved between tactics, ${t.platforms.length} with platform changes`,
+  );
+  for (const c of t.added) lines.push(`  added       ${c.id} ${c.name} (${c.tactics.join(', ')})`);
+  for (const c of t.revoked) lines.push(`  revoked     ${c.id} ${c.name}${c.replacements.length ? ` → ${c.replacements.join(', ')}` : ' (no replacement)'}`);
+  for (const c of t.deprecated) lines.push(`  deprecated  ${c.id} ${c.name}`);
+  for (const c of t.removed) lines.push(`  removed     ${c.id} ${c.name}`);
+  for (const c of t.renamed) lines.push(`  renamed     ${c.id} "${c.from}" → "${c.to}"`);
+  for (const c of t.moved) lines.push(`  moved       ${c.id} ${c.name}: ${c.fromTactics.join(', ')} → ${c.toTactics.join(', ')}`);
+  for (const c of t.platforms) lines.push(`  platforms   ${c.id} ${c.name}: ${[...c.added.map((p) => `+${p}`), ...c.removed.map((p) => `-${p}`)].join(' ')}`);
+  if (touched) {
+    lines.push('', touched.length === 0 ? 'No rule has a tag these changes touch.' : `Rules whose tags these changes touch: ${touched.length}${isFixed ? ' (fixed in place)' : ' (run with --fix to apply the new tags)'}`);
+    for (const r of touched) {
+      lines.push(`  ${printable(r.file)}:${r.line}  ${printable(r.rule)}`);
+      for (const c of r.changes) lines.push(`    ${c}`);
+      if (r.tagsAfter.join() !== r.tagsBefore.join()) lines.push(`    tags: [${r.tagsBefore.map(printable).join(', ')}] → [${r.tagsAfter.map(printable).join(', ')}]`);
+      for (const u of r.unresolved) lines.push(`    not fixed (ambiguous): ${printable(u)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runAttackDiff(fromSpec: string, toSpec: string, options: AttackDiffOptions, env: Environment, io: Io): Promise<number> {
+  const format = options.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`attack diff --format must be text or json, not ${format}`);
+  if (options.fix && !options.rules?.length) throw new UsageError('--fix needs --rules: it rewrites the rules files you name');
+  const from = await loadCatalog({ attack: fromSpec }, env);
+  const to = await loadCatalog({ attack: toSpec }, env);
+  const diff = diffCatalogs(from.catalog, to.catalog);
+  let touched: TouchedRule[] | undefined;
+  if (options.rules?.length) {
+    const { result, files } = await fixRulesFiles(
+      { ...options, attack: toSpec, catalog: to, isDryRun: !options.fix, isDiffPrinted: false, failOn: 'none', extra: { tacticRenames: diff.tacticRenames } },
+      env,
+      { ...io, stderr: () => undefined },
+    );
+    const before = rulesetFromTexts(files).rules;
+    const after = new Map(rulesetFromTexts(files.map((f) => ({ path: f.path, text: result.texts.get(f.path)! }))).rules.map((r) => [r.name, r]));
+    touched = before.flatMap((rule) => {
+      const changes = changesTouching(rule, diff);
+      if (changes.length === 0) return [];
+      const unresolved = result.after.findings.filter((f) => f.rule === rule.name && f.severity === 'error').map((f) => `${f.code}: ${f.message}`);
+      return [{ rule: rule.name, file: rule.position.file, line: rule.position.line, changes, tagsBefore: rule.tags.map((t) => t.value), tagsAfter: after.get(rule.name)!.tags.map((t) => t.value), unresolved }];
+    });
+  }
+  io.stdout(format === 'json' ? stringifyJson({ ...diff, ...(touched ? { rules: touched } : {}) }) : renderText(diff, touched, options.fix === true));
+  return 0;
+}
