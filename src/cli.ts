@@ -9,6 +9,7 @@ import { REPORTERS } from './report/registry.js';
 import { readUpstream } from './upstream.js';
 import { toolVersion, type Environment } from './run/inputs.js';
 import { runLint } from './run/lint.js';
+import { runValidate } from './run/validate.js';
 import { runAttackDiff } from './run/attack-diff.js';
 import { runReport, type Io } from './run/report.js';
 
@@ -96,6 +97,23 @@ Examples:
   $ attack-cov lint --rules rules.d/ --fix`,
     )
     .action(async (options) => setExit(await runLint(options, makeEnvironment(), makeIo(options.color))));
+
+  program
+    .command('validate')
+    .description('Validate Falco rules files offline: condition syntax, fields per source, macros, lists, event names, output fields, bad idioms (and falco -V where falco is on PATH)')
+    .argument('<paths...>', 'rules files or directories')
+    .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json']).default('stylish'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when issues reach this severity').choices(['error', 'warning', 'none']).default('error'))
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov validate /etc/falco/falco_rules.yaml /etc/falco/rules.d/
+  $ attack-cov validate drafts/T1529.yaml --format json`,
+    )
+    .action(async (paths: string[], options) => setExit(await runValidate(paths, options, makeEnvironment(), makeIo(options.color))));
 
   const attack = program.command('attack').description('Work with ATT&CK releases');
   addInputOptions(

@@ -53,6 +53,8 @@ function newRule(item: RawItem): FalcoRule {
     isEnabled: !isFalse(item.fields.enabled),
     tags: tagsOf(item),
     modifiedAt: [],
+    ...(item.keyPositions.condition ? { conditionAt: item.keyPositions.condition } : {}),
+    ...(item.keyPositions.output ? { outputAt: item.keyPositions.output } : {}),
   };
 }
 
@@ -91,7 +93,13 @@ function applyMacro(macros: Map<string, FalcoMacro>, item: RawItem): void {
   const existing = macros.get(item.name);
   const mode = overridesOf(item)?.condition ?? (item.fields.append === true ? 'append' : undefined);
   if (!mode) {
-    macros.set(item.name, { name: item.name, position: item.position, condition: text(item.fields.condition), source: text(item.fields.source) || undefined });
+    macros.set(item.name, {
+      name: item.name,
+      position: item.position,
+      condition: text(item.fields.condition),
+      source: text(item.fields.source) || undefined,
+      ...(item.keyPositions.condition ? { conditionAt: item.keyPositions.condition } : {}),
+    });
     return;
   }
   if (!existing) throw new InputError(at(item.position), `macro "${item.name}" is modified before it is defined`);

@@ -26,12 +26,16 @@ export interface FalcoRule {
   tags: TagRef[];
   /** Files and lines of append/override items applied to this rule. */
   modifiedAt: SourcePosition[];
+  /** Where the condition key is written (the validator points there). */
+  conditionAt?: SourcePosition;
+  outputAt?: SourcePosition;
 }
 
 export interface FalcoMacro {
   name: string;
   position: SourcePosition;
   condition: string;
+  conditionAt?: SourcePosition;
   source?: string;
 }
 

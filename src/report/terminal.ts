@@ -102,3 +102,13 @@ export function renderLintFindings(findings: Finding[], style: TerminalStyle): s
   );
   return `${lines.join('\n')}\n`;
 }
+
+/** The validator's issues, one per line: file:line  severity  code  [item] message. */
+export function renderValidationIssues(issues: { file: string; line: number; severity: Severity; code: string; item: string; message: string }[], style: TerminalStyle): string {
+  const lines = issues.map((i) =>
+    [paint(style, 'dim', `${printable(i.file)}:${i.line}`), paint(style, SEVERITY_COLOR[i.severity], i.severity), i.code, `[${printable(i.item)}] ${printable(i.message)}`].join('  '),
+  );
+  const errors = issues.filter((i) => i.severity === 'error').length;
+  lines.push(issues.length === 0 ? paint(style, 'green', 'valid') : `${plural(issues.length, 'problem')} (${plural(errors, 'error')}, ${plural(issues.length - errors, 'warning')})`);
+  return `${lines.join('\n')}\n`;
+}

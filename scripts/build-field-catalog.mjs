@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Builds attack-cov's own field and event catalogues (data/falco-fields.json, data/falco-events.json)
+// from Falco's field and event references: `falco --list=syscall --markdown`, `falco --list-events
+// --markdown` and the plugins' README field tables (../shared/data/falco). Only names, types and
+// argument kinds are kept. Run again when Falco adds fields: node scripts/build-field-catalog.mjs [dir]
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dir = process.argv[2] ?? path.resolve(root, '..', 'shared', 'data', 'falco');
+const read = (name) => readFileSync(path.join(dir, name), 'utf8');
+
+/** Fields of the syscall reference, by "Field Class" section. */
+function syscallSections(text) {
+  const sections = new Map();
+  let current;
+  for (const line of text.split('\n')) {
+    const heading = /^### Field Class: (.+)$/.exec(line);
+    if (heading) sections.set((current = heading[1].trim()), []);
+    const row = /^`([^`]+)` \| ([A-Z0-9_()]+) \|/.exec(line);
+    if (row && current) sections.get(current).push({ name: row[1], type: row[2] });
+  }
+  return sections;
+}
+
+/** Fields of a plugin README table: name, type, arg column. */
+function pluginFields(text) {
+  return text.split('\n').flatMap((line) => {
+    const cells = line.split('|').map((c) => c.trim());
+    const name = /^`([^`]+)`$/.exec(cells[1] ?? '');
+    if (!name) return [];
+    return [{ name: name[1], type: (cells[2] ?? '').replace(/`/g, ''), arg: cells[3] ?? 'None' }];
+  });
+}
+
+/** Argument kinds of syscall-reference fields, which that reference gives only in prose. */
+const SYSCALL_ARGS = {
+  'evt.arg': 'key!', 'evt.rawarg': 'key!', 'evt.type.is': 'key!', 'evt.around': 'index!',
+  'proc.aname': 'index', 'proc.apid': 'index', 'proc.aexe': 'index', 'proc.aexepath': 'index', 'proc.aargs': 'index', 'proc.acmdline': 'index',
+  'proc.aenv': 'key', 'proc.env': 'key', 'fd.types': 'index',
+  'container.mount': 'key', 'container.mount.source': 'key', 'container.mount.dest': 'key', 'container.mount.mode': 'key', 'container.mount.rdwr': 'key', 'container.mount.propagation': 'key',
+  'container.label': 'key!', 'k8s.pod.label': 'key!', 'k8s.ns.label': 'key!', 'k8s.rc.label': 'key!', 'k8s.rs.label': 'key!', 'k8s.svc.label': 'key!', 'k8s.deployment.label': 'key!',
+};
+
+/** "Key, Required" → key!, "Index" → index, "None" → none. */
+function pluginArg(arg) {
+  const text = arg.toLowerCase();
+  if (text === 'none' || text === '') return undefined;
+  const kind = text.includes('key') ? 'key' : 'index';
+  return text.includes('required') ? `${kind}!` : kind;
+}
+
+function add(target, fields, argOf) {
+  for (const f of fields) {
+    const arg = argOf(f);
+    target[f.name] = arg ? [f.type, arg] : [f.type];
+  }
+}
+
+const sections = syscallSections(read('supported-fields.md'));
+const generalEvt = sections.get('evt') ?? [];
+const plugin = (name) => pluginFields(read(`plugin-fields/${name}.md`));
+const sources = {};
+const syscall = (sources.syscall = {});
+for (const fields of sections.values()) add(syscall, fields, (f) => SYSCALL_ARGS[f.name]);
+for (const name of ['container', 'k8smeta']) add(syscall, plugin(name), (f) => pluginArg(f.arg) ?? SYSCALL_ARGS[f.name]);
+for (const [source, file] of [['k8s_audit', 'k8saudit'], ['aws_cloudtrail', 'cloudtrail'], ['okta', 'okta'], ['github', 'github'], ['gcp_auditlog', 'gcpaudit']]) {
+  sources[source] = {};
+  add(sources[source], generalEvt, () => undefined);
+  add(sources[source], plugin(file), (f) => pluginArg(f.arg));
+}
+const sorted = (object) => Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : 1)));
+writeFileSync(
+  path.join(root, 'data', 'falco-fields.json'),
+  `${JSON.stringify({
+    $comment: 'attack-cov field catalogue: [type, arg] per field and source; arg is index or key, ! when required. Built by scripts/build-field-catalog.mjs from Falco 0.44.0 field references.',
+    aliases: { k8saudit: 'k8s_audit', 'k8saudit-eks': 'k8s_audit', 'k8saudit-gke': 'k8s_audit', 'k8saudit-aks': 'k8s_audit', 'k8saudit-ovh': 'k8s_audit' },
+    sources: Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, sorted(v)])),
+  }, null, 1)}\n`,
+);
+
+// Events: every syscall, tracepoint and meta event name, and the parameter names each has (evt.arg.<name>).
+const events = {};
+for (const line of read('supported-events.md').split('\n')) {
+  const row = /^(?:Yes|No) \| `[<>]` \| `([a-z_0-9]+)` \| (.*)$/.exec(line);
+  if (!row) continue;
+  const params = [...row[2].matchAll(/\*\*([a-z_0-9]+)\*\*/g)].map((m) => m[1]);
+  events[row[1]] = [...new Set([...(events[row[1]] ?? []), ...params])].sort();
+}
+writeFileSync(
+  path.join(root, 'data', 'falco-events.json'),
+  `${JSON.stringify({ $comment: 'Falco event names with their parameter names. Built by scripts/build-field-catalog.mjs from `falco --list-events --markdown` (Falco 0.44.0).', events: sorted(events) }, null, 1)}\n`,
+);
+console.log(`fields: ${Object.entries(sources).map(([k, v]) => `${k} ${Object.keys(v).length}`).join(', ')}; events: ${Object.keys(events).length}`);

@@ -1,0 +1,235 @@
+// A recursive-descent parser for Falco conditions: and/or/not, parentheses, comparison, list and unary
+// operators, field arguments (proc.aname[2], evt.arg.name), transformers (tolower(…), val(…)), macro
+// references. Errors carry the line and column in the condition. Pure.
+import { COMPARISON_OPERATORS, LIST_OPERATORS, TRANSFORMERS, UNARY_OPERATORS, type ConditionNode, type FieldRef, type ListValue, type Operand, type Position, type ScalarValue } from './ast.js';
+
+export class ConditionSyntaxError extends Error {
+  constructor(
+    readonly detail: string,
+    readonly pos: Position,
+  ) {
+    super(`${pos.line}:${pos.column}: ${detail}`);
+  }
+}
+
+const WORD_OPERATORS = new Set([...COMPARISON_OPERATORS, ...LIST_OPERATORS, ...UNARY_OPERATORS].filter((o) => /^[a-z]/.test(o)));
+const SYMBOL_OPERATORS = ['==', '!=', '<=', '>=', '=', '<', '>'];
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*/y;
+/** A bare value runs to whitespace, a comma or a parenthesis (Falco allows = < > inside, e.g. <NA>). */
+const BARE_VALUE = /[^\s(),"']+/y;
+
+class Scanner {
+  offset = 0;
+  constructor(readonly text: string) {}
+
+  position(offset = this.offset): Position {
+    const before = this.text.slice(0, offset);
+    const line = before.split('\n').length;
+    return { offset, line, column: offset - before.lastIndexOf('\n') };
+  }
+
+  skipSpace(): void {
+    while (this.offset < this.text.length && /\s/.test(this.text[this.offset]!)) this.offset++;
+  }
+
+  peek(): string {
+    this.skipSpace();
+    return this.text[this.offset] ?? '';
+  }
+
+  isAtEnd(): boolean {
+    this.skipSpace();
+    return this.offset >= this.text.length;
+  }
+
+  match(pattern: RegExp): string | undefined {
+    this.skipSpace();
+    pattern.lastIndex = this.offset;
+    const found = pattern.exec(this.text);
+    if (!found || found.index !== this.offset) return undefined;
+    this.offset += found[0].length;
+    return found[0];
+  }
+
+  /** The next identifier-like word, without consuming it. */
+  peekWord(): string | undefined {
+    const start = this.offset;
+    const word = this.match(IDENTIFIER);
+    this.offset = start;
+    return word;
+  }
+
+  expect(char: string, what: string): void {
+    if (this.peek() !== char) this.fail(`expected ${what}`);
+    this.offset++;
+  }
+
+  fail(detail: string, offset = this.offset): never {
+    const found = this.text.slice(offset).trim().split(/\s+/)[0];
+    throw new ConditionSyntaxError(found ? `${detail}, found "${found.slice(0, 30)}"` : `${detail}, found the end of the condition`, this.position(offset));
+  }
+}
+
+class Parser {
+  constructor(private readonly s: Scanner) {}
+
+  parse(): ConditionNode {
+    if (this.s.isAtEnd()) this.s.fail('empty condition');
+    const node = this.or();
+    if (!this.s.isAtEnd()) this.s.fail(this.s.peek() === ')' ? 'unbalanced ")"' : 'expected and, or or the end of the condition');
+    return node;
+  }
+
+  private keyword(word: string): boolean {
+    const start = this.s.offset;
+    if (this.s.peekWord() === word) {
+      this.s.match(IDENTIFIER);
+      return true;
+    }
+    this.s.offset = start;
+    return false;
+  }
+
+  private or(): ConditionNode {
+    let left = this.and();
+    for (let pos = this.s.position(); this.keyword('or'); pos = this.s.position()) left = { kind: 'or', left, right: this.and(), pos };
+    return left;
+  }
+
+  private and(): ConditionNode {
+    let left = this.not();
+    for (let pos = this.s.position(); this.keyword('and'); pos = this.s.position()) left = { kind: 'and', left, right: this.not(), pos };
+    return left;
+  }
+
+  private not(): ConditionNode {
+    this.s.skipSpace();
+    const pos = this.s.position();
+    if (this.keyword('not')) return { kind: 'not', operand: this.not(), pos };
+    return this.primary();
+  }
+
+  private primary(): ConditionNode {
+    this.s.skipSpace();
+    const pos = this.s.position();
+    if (this.s.peek() === '(') {
+      this.s.offset++;
+      const inner = this.or();
+      this.s.expect(')', '")" to close the "(" at ' + `${pos.line}:${pos.column}`);
+      return inner;
+    }
+    const word = this.s.peekWord();
+    if (!word) this.s.fail('expected a field, a macro, "not" or "("');
+    if (['and', 'or'].includes(word)) this.s.fail(`"${word}" needs something on its left`);
+    const isTransformer = TRANSFORMERS.includes(word) && this.s.text[this.s.offset + word.length] === '(';
+    if (!isTransformer && !word.includes('.')) {
+      this.s.match(IDENTIFIER);
+      const next = this.s.peekWord();
+      this.s.skipSpace();
+      const symbol = SYMBOL_OPERATORS.some((o) => this.s.text.startsWith(o, this.s.offset));
+      if (symbol || (next && WORD_OPERATORS.has(next))) this.s.fail(`"${word}" is not a field (fields have a class, e.g. proc.name)`, pos.offset);
+      return { kind: 'macro', name: word, pos };
+    }
+    const field = this.field();
+    return this.check(field, pos);
+  }
+
+  private field(): FieldRef {
+    this.s.skipSpace();
+    const pos = this.s.position();
+    const word = this.s.match(IDENTIFIER);
+    if (!word) this.s.fail('expected a field');
+    if (TRANSFORMERS.includes(word) && this.s.text[this.s.offset] === '(') {
+      this.s.offset++;
+      const inner = this.field();
+      this.s.expect(')', `")" to close ${word}(`);
+      return { ...inner, transformers: [word, ...inner.transformers], pos };
+    }
+    let arg: string | undefined;
+    if (this.s.text[this.s.offset] === '[') {
+      const close = this.s.text.indexOf(']', this.s.offset);
+      if (close < 0) this.s.fail('unclosed "[" in a field argument');
+      arg = this.s.text.slice(this.s.offset + 1, close);
+      this.s.offset = close + 1;
+    }
+    return { name: word, ...(arg !== undefined ? { arg } : {}), transformers: [], pos };
+  }
+
+  private operator(): string {
+    this.s.skipSpace();
+    for (const symbol of SYMBOL_OPERATORS) {
+      if (this.s.text.startsWith(symbol, this.s.offset)) {
+        this.s.offset += symbol.length;
+        return symbol;
+      }
+    }
+    const word = this.s.peekWord();
+    if (word && WORD_OPERATORS.has(word)) {
+      this.s.match(IDENTIFIER);
+      return word;
+    }
+    return this.s.fail(word ? `unknown operator "${word}"` : 'expected an operator (=, !=, in, contains, exists …)');
+  }
+
+  private check(field: FieldRef, pos: Position): ConditionNode {
+    const operator = this.operator();
+    if (UNARY_OPERATORS.includes(operator)) return { kind: 'check', field, operator, pos };
+    const value: Operand = LIST_OPERATORS.includes(operator) ? this.listOrField() : this.scalarOrField();
+    return { kind: 'check', field, operator, value, pos };
+  }
+
+  private listOrField(): Operand {
+    if (this.s.peek() !== '(') {
+      const word = this.s.peekWord();
+      if (word && TRANSFORMERS.includes(word)) return { kind: 'field', field: this.field() };
+      this.s.fail('expected "(" to open a list');
+    }
+    const pos = this.s.position();
+    this.s.offset++;
+    const list: ListValue = { kind: 'list', items: [], pos };
+    if (this.s.peek() === ')') {
+      this.s.offset++;
+      return list;
+    }
+    for (;;) {
+      list.items.push(this.scalar());
+      const next = this.s.peek();
+      this.s.offset++;
+      if (next === ')') return list;
+      if (next !== ',') this.s.fail('expected "," or ")" in a list', this.s.offset - 1);
+    }
+  }
+
+  private scalarOrField(): Operand {
+    this.s.skipSpace();
+    const word = this.s.peekWord();
+    if (word && TRANSFORMERS.includes(word) && this.s.text[this.s.offset + word.length] === '(') return { kind: 'field', field: this.field() };
+    return this.scalar();
+  }
+
+  private scalar(): ScalarValue {
+    this.s.skipSpace();
+    const pos = this.s.position();
+    const quote = this.s.text[this.s.offset];
+    if (quote === '"' || quote === "'") {
+      let i = this.s.offset + 1;
+      let text = '';
+      while (i < this.s.text.length && this.s.text[i] !== quote) {
+        if (this.s.text[i] === '\\' && i + 1 < this.s.text.length) i++;
+        text += this.s.text[i];
+        i++;
+      }
+      if (i >= this.s.text.length) this.s.fail('unterminated string', pos.offset);
+      this.s.offset = i + 1;
+      return { kind: 'value', text, isQuoted: true, pos };
+    }
+    const bare = this.s.match(BARE_VALUE);
+    if (!bare) this.s.fail('expected a value');
+    return { kind: 'value', text: bare, isQuoted: false, pos };
+  }
+}
+
+/** Parses a condition; throws ConditionSyntaxError with line and column. */
+export function parseCondition(text: string): ConditionNode {
+  return new Parser(new Scanner(text)).parse();
+}

@@ -1,0 +1,38 @@
+// `attack-cov validate <files…>`: the offline validator for any rules files, so CI can check conditions,
+// fields, macros and lists without Falco installed (and with it, where it is on PATH).
+import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
+import { readFieldCatalog } from '../falco/field-catalog.js';
+import { readRulesTexts } from '../falco/load.js';
+import { parseRulesText } from '../falco/parse.js';
+import { buildRuleset } from '../falco/ruleset.js';
+import { stringifyJson } from '../report/reporter.js';
+import { renderValidationIssues } from '../report/terminal.js';
+import { readSourcePlatforms } from '../upstream.js';
+import { validateRules } from '../validate/validate.js';
+import { falcoValidate, findFalco } from './falco-binary.js';
+import type { Environment } from './inputs.js';
+import type { Io } from './report.js';
+
+export interface ValidateOptions {
+  format?: string;
+  failOn?: string;
+}
+
+export async function runValidate(paths: string[], options: ValidateOptions, env: Environment, io: Io): Promise<number> {
+  const format = options.format ?? 'stylish';
+  if (format !== 'stylish' && format !== 'json') throw new UsageError(`validate --format must be stylish or json, not ${format}`);
+  const failOn = options.failOn ?? 'error';
+  if (!['error', 'warning', 'none'].includes(failOn)) throw new UsageError(`validate --fail-on must be error, warning or none, not ${failOn}`);
+  const texts = await readRulesTexts(paths, env.cwd);
+  const files = texts.map((t) => ({ info: { path: t.path, sha256: t.sha256 }, items: parseRulesText(t.text, t.path) }));
+  const issues = validateRules({ items: files.flatMap((f) => f.items), ruleset: buildRuleset(files), fields: readFieldCatalog(), extraSources: Object.keys(readSourcePlatforms()) });
+  const falco = findFalco();
+  const verdict = falco ? falcoValidate(falco, texts.map((t) => t.file)) : undefined;
+  if (format === 'json') io.stdout(stringifyJson({ files: texts.map((t) => t.path), issues, falco: verdict ?? null }));
+  else {
+    io.stdout(renderValidationIssues(issues, io.style));
+    io.stdout(verdict ? `falco -V: ${verdict.isValid ? 'valid' : 'INVALID'}${verdict.isValid ? '' : `\n${verdict.output}`}\n` : 'falco: not on PATH (offline checks only)\n');
+  }
+  const isFailing = (verdict && !verdict.isValid) || issues.some((i) => i.severity === 'error' || (failOn === 'warning' && i.severity === 'warning'));
+  return failOn !== 'none' && isFailing ? EXIT_GATE : EXIT_OK;
+}

@@ -1,0 +1,189 @@
+// Checks rule and macro conditions and outputs: syntax, fields for the rule's source, macros and lists
+// referenced, evt.type values, and the known bad idioms (time compared as a string, no evt.type
+// restriction, a hand-written shell list where the ruleset has shell_procs). Pure.
+import { walk, type ConditionNode, type FieldRef, type Operand, type Position } from '../falco/condition/ast.js';
+import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
+import { fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
+import type { FalcoMacro, FalcoRule, Ruleset, SourcePosition } from '../falco/types.js';
+import type { ValidationIssue } from './types.js';
+
+/** Fields holding a timestamp as text: comparing them with < or > compares strings, not times. */
+const TIME_TEXT_FIELDS = new Set(['evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s']);
+const TIME_TYPES = new Set(['ABSTIME', 'RELTIME']);
+const SHELLS = new Set(['sh', 'bash', 'csh', 'ksh', 'tcsh', 'zsh', 'dash', 'ash', 'fish', 'mksh']);
+const EXEC_EVENTS = new Set(['execve', 'execveat']);
+const EVENT_TYPE_FIELDS = new Set(['evt.type', 'syscall.type']);
+/** Bare list items that read like a list's name: an LLM's invented `shell_procs` is not a literal. */
+const LIST_LIKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:binaries|bins|procs|processes|files|dirs|directories|paths|names|images|ports|list|users|hosts|domains|ips|containers|commands|programs)$/;
+
+interface Owner {
+  name: string;
+  kind: 'rule' | 'macro';
+  at: SourcePosition;
+}
+
+export class ConditionChecker {
+  private readonly parsed = new Map<string, ConditionNode | ConditionSyntaxError>();
+  readonly issues = new Map<string, ValidationIssue>();
+  private readonly allFields: Map<string, FieldInfo>;
+
+  constructor(
+    private readonly ruleset: Ruleset,
+    private readonly catalog: FieldCatalog,
+  ) {
+    this.allFields = new Map([...catalog.sources.values()].flatMap((m) => [...m]));
+  }
+
+  private report(owner: Owner, code: string, severity: ValidationIssue['severity'], message: string, pos?: Position): void {
+    const text = pos ? `condition ${pos.line}:${pos.column}: ${message}` : message;
+    const issue = { code, severity, file: owner.at.file, line: owner.at.line, column: owner.at.column, item: owner.name, message: text };
+    this.issues.set([code, owner.at.file, owner.at.line, text].join('|'), issue);
+  }
+
+  private parse(key: string, condition: string, owner: Owner): ConditionNode | undefined {
+    if (!this.parsed.has(key)) {
+      try {
+        this.parsed.set(key, parseCondition(condition));
+      } catch (error) {
+        if (!(error instanceof ConditionSyntaxError)) throw error;
+        this.parsed.set(key, error);
+        this.report(owner, 'condition-syntax', 'error', error.detail, error.pos);
+      }
+    }
+    const result = this.parsed.get(key)!;
+    return result instanceof ConditionSyntaxError ? undefined : result;
+  }
+
+  private macroOwner(macro: FalcoMacro): Owner {
+    return { name: macro.name, kind: 'macro', at: macro.conditionAt ?? macro.position };
+  }
+
+  /** List items with list names expanded (lists may name lists). */
+  private expand(items: string[], seen = new Set<string>()): string[] {
+    return items.flatMap((item) => {
+      const list = this.ruleset.lists.get(item);
+      if (!list || seen.has(item)) return [item];
+      seen.add(item);
+      return this.expand(list.items, seen);
+    });
+  }
+
+  private values(operand: Operand | undefined): { text: string; isQuoted: boolean; pos: Position }[] {
+    if (!operand || operand.kind === 'field') return [];
+    return operand.kind === 'list' ? operand.items : [operand];
+  }
+
+  private checkField(ref: FieldRef, fields: Map<string, FieldInfo> | undefined, owner: Owner): FieldInfo | undefined {
+    const found = lookupField(fields ?? this.allFields, ref);
+    if ('error' in found) {
+      this.report(owner, 'unknown-field', 'error', found.error, ref.pos);
+      return undefined;
+    }
+    if (found.name === 'evt.arg' || found.name === 'evt.rawarg') {
+      const key = found.key ?? '';
+      const isKnownParam = /^\d+$/.test(key) || [...this.catalog.events.values()].some((params) => params.includes(key));
+      if (!isKnownParam) this.report(owner, 'unknown-field', 'error', `${found.name}.${key}: no Falco event has a parameter "${key}"`, ref.pos);
+    }
+    return found.info;
+  }
+
+  private checkCheck(node: Extract<ConditionNode, { kind: 'check' }>, fields: Map<string, FieldInfo> | undefined, owner: Owner, isSyscall: boolean): void {
+    const info = this.checkField(node.field, fields, owner);
+    if (node.value?.kind === 'field') this.checkField(node.value.field, fields, owner);
+    const values = this.values(node.value);
+    for (const value of values) {
+      if (value.isQuoted || this.ruleset.lists.has(value.text) || !LIST_LIKE.test(value.text)) continue;
+      if (this.ruleset.macros.has(value.text)) {
+        this.report(owner, 'unknown-list', 'error', `"${value.text}" is a macro, not a list: use it as a condition ("and ${value.text}"), not as a value`, value.pos);
+      } else {
+        this.report(owner, 'unknown-list', 'error', `"${value.text}" reads like a list name but no list of that name is defined`, value.pos);
+      }
+    }
+    const name = node.field.name;
+    const isOrdering = ['<', '<=', '>', '>='].includes(node.operator);
+    const isDateLike = values.some((v) => /^\d{4}-\d{2}-\d{2}/.test(v.text) || /^\d{1,2}:\d{2}/.test(v.text));
+    if (TIME_TEXT_FIELDS.has(name) && (isOrdering || isDateLike)) {
+      this.report(owner, 'time-compared-as-string', 'error', `${name} is text: "${node.operator}" compares strings, not times; compare evt.rawtime (nanoseconds since the epoch) with a number`, node.pos);
+    } else if (info && TIME_TYPES.has(info.type) && values.some((v) => !/^-?\d+$/.test(v.text))) {
+      this.report(owner, 'time-compared-as-string', 'error', `${name} counts nanoseconds: compare it with a number, not "${values.find((v) => !/^-?\d+$/.test(v.text))!.text}"`, node.pos);
+    }
+    if (isSyscall && EVENT_TYPE_FIELDS.has(name) && !node.field.transformers.length) {
+      for (const value of this.expand(values.map((v) => v.text))) {
+        if (!this.catalog.events.has(value)) this.report(owner, 'unknown-event', 'error', `${name} "${value}" is not a Falco event name`, node.pos);
+      }
+    }
+  }
+
+  /** Walks a condition, macros expanded; returns whether a positive evt.type restriction was seen. */
+  private visit(node: ConditionNode, fields: Map<string, FieldInfo> | undefined, owner: Owner, isSyscall: boolean, stack: string[]): boolean {
+    let hasEventType = false;
+    for (const { node: n, isNegated } of walk(node)) {
+      if (n.kind === 'macro') {
+        const macro = this.ruleset.macros.get(n.name);
+        if (!macro) {
+          this.report(owner, 'unknown-macro', 'error', `macro "${n.name}" is not defined${this.ruleset.lists.has(n.name) ? ` (${n.name} is a list: use it inside "in (…)")` : ''}`, n.pos);
+          continue;
+        }
+        if (stack.includes(n.name)) {
+          this.report(owner, 'macro-cycle', 'error', `macro "${n.name}" refers to itself through ${stack.join(' → ')}`, n.pos);
+          continue;
+        }
+        const ast = this.parse(`macro:${n.name}`, macro.condition, this.macroOwner(macro));
+        if (ast && this.visit(ast, fields, this.macroOwner(macro), isSyscall, [...stack, n.name]) && !isNegated) hasEventType = true;
+      } else if (n.kind === 'check') {
+        this.checkCheck(n, fields, owner, isSyscall);
+        const isEventType = EVENT_TYPE_FIELDS.has(n.field.name) || n.field.name.startsWith('evt.type.is');
+        if (isEventType && !isNegated && ['=', '==', 'in'].includes(n.operator)) hasEventType = true;
+      }
+    }
+    return hasEventType;
+  }
+
+  private checkIdioms(ast: ConditionNode, owner: Owner): void {
+    const hasShellProcs = this.ruleset.macros.has('shell_procs');
+    const hasShellList = this.ruleset.lists.has('shell_binaries');
+    for (const { node } of walk(ast)) {
+      if (node.kind !== 'check' || !node.value || node.value.kind === 'field') continue;
+      const values = this.values(node.value).map((v) => v.text);
+      if (node.field.name === 'proc.name' && ['=', '==', 'in'].includes(node.operator) && values.length > 0 && values.every((v) => SHELLS.has(v)) && (hasShellProcs || hasShellList)) {
+        this.report(owner, 'prefer-ruleset-macro', 'warning', `proc.name ${node.operator} ${values.join(', ')} lists shells by hand; the ruleset has ${hasShellProcs ? 'the macro shell_procs' : 'the list shell_binaries'}, which knows them all`, node.pos);
+      }
+      if (node.field.name === 'evt.type' && ['=', '==', 'in'].includes(node.operator) && values.length > 0 && values.every((v) => EXEC_EVENTS.has(v)) && this.ruleset.macros.has('spawned_process')) {
+        this.report(owner, 'prefer-ruleset-macro', 'warning', `evt.type ${node.operator} ${values.join(', ')} without the exit direction; the ruleset's spawned_process macro matches a successful process start`, node.pos);
+      }
+    }
+  }
+
+  private checkOutput(rule: FalcoRule, fields: Map<string, FieldInfo> | undefined): void {
+    const owner: Owner = { name: rule.name, kind: 'rule', at: rule.outputAt ?? rule.position };
+    for (const match of rule.output.matchAll(/%([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)(?:\[([^\]]*)\])?/g)) {
+      const found = lookupField(fields ?? this.allFields, { name: match[1]!, ...(match[2] !== undefined ? { arg: match[2] } : {}) });
+      if ('error' in found) this.report(owner, 'unknown-output-field', 'error', `output %${match[1]}: ${found.error}`);
+    }
+  }
+
+  checkRule(rule: FalcoRule): void {
+    const owner: Owner = { name: rule.name, kind: 'rule', at: rule.conditionAt ?? rule.position };
+    const fields = fieldsOf(this.catalog, rule.source);
+    const ast = this.parse(`rule:${rule.name}`, rule.condition, owner);
+    if (ast) {
+      const isSyscall = rule.source === 'syscall';
+      const hasEventType = this.visit(ast, fields, owner, isSyscall, []);
+      if (isSyscall && !hasEventType) {
+        this.report(owner, 'no-event-type', 'warning', 'no evt.type restriction: the rule runs on every system call (Falco warns about this too); restrict it with evt.type or a macro such as spawned_process');
+      }
+      this.checkIdioms(ast, owner);
+    }
+    this.checkOutput(rule, fields);
+  }
+
+  /** Macros no rule reaches: syntax, macro references and fields of any source. */
+  checkUnusedMacro(macro: FalcoMacro): void {
+    const ast = this.parse(`macro:${macro.name}`, macro.condition, this.macroOwner(macro));
+    if (ast) this.visit(ast, undefined, this.macroOwner(macro), false, [macro.name]);
+  }
+
+  isParsed(macro: string): boolean {
+    return this.parsed.has(`macro:${macro}`);
+  }
+}

@@ -1,0 +1,43 @@
+// Checks each rules-file item against the shape Falco accepts: keys, required keys, priority, source. Pure.
+import type { RawItem } from '../falco/types.js';
+import type { ValidationIssue } from './types.js';
+
+const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'informational', 'debug'];
+const KEYS: Record<string, string[]> = {
+  rule: ['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'source', 'exceptions', 'append', 'override', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration'],
+  macro: ['macro', 'condition', 'append', 'override', 'source'],
+  list: ['list', 'items', 'append', 'override'],
+};
+const REQUIRED_FOR_NEW_RULE = ['condition', 'output', 'desc', 'priority'];
+
+function issue(item: RawItem, code: string, severity: ValidationIssue['severity'], message: string, key?: string): ValidationIssue {
+  const at = (key && item.keyPositions[key]) || item.position;
+  return { code, severity, file: at.file, line: at.line, column: at.column, item: item.name, message };
+}
+
+/** `knownSources`: sources attack-cov has fields for (and their aliases). */
+export function checkItemSchema(item: RawItem, knownSources: Set<string>): ValidationIssue[] {
+  if (item.kind === 'other') return [];
+  const issues: ValidationIssue[] = [];
+  for (const key of Object.keys(item.fields)) {
+    if (!KEYS[item.kind]!.includes(key)) issues.push(issue(item, 'unknown-key', 'error', `${item.kind} "${item.name}" has an unknown key "${key}"`, key));
+  }
+  const isModification = item.fields.append === true || item.fields.override !== undefined || (item.kind === 'rule' && Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled'));
+  if (item.kind === 'rule' && !isModification) {
+    for (const key of REQUIRED_FOR_NEW_RULE) {
+      if (item.fields[key] === undefined || item.fields[key] === null || item.fields[key] === '') issues.push(issue(item, 'missing-key', 'error', `rule "${item.name}" has no ${key}`));
+    }
+  }
+  if (item.kind === 'macro' && !isModification && (item.fields.condition === undefined || item.fields.condition === '')) issues.push(issue(item, 'missing-key', 'error', `macro "${item.name}" has no condition`));
+  const priority = item.fields.priority;
+  if (priority !== undefined && !PRIORITIES.includes(String(priority).toLowerCase())) {
+    issues.push(issue(item, 'bad-priority', 'error', `priority "${String(priority)}" is not one of ${PRIORITIES.map((p) => p.toUpperCase()).join(', ')}`, 'priority'));
+  }
+  const source = item.fields.source;
+  if (source !== undefined && !knownSources.has(String(source))) {
+    issues.push(issue(item, 'unknown-source', 'warning', `source "${String(source)}" is not one attack-cov knows the fields of; its fields are not checked`, 'source'));
+  }
+  if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) issues.push(issue(item, 'bad-tags', 'error', 'tags must be a list', 'tags'));
+  if (item.kind === 'list' && item.fields.items !== undefined && !Array.isArray(item.fields.items)) issues.push(issue(item, 'bad-items', 'error', 'items must be a list', 'items'));
+  return issues;
+}

@@ -1,0 +1,15 @@
+// What the validator reports: one issue per problem, with where it is and what to do. Pure data.
+import type { Severity } from '../coverage-report.js';
+
+export interface ValidationIssue {
+  /** Stable kebab-case code, e.g. "unknown-field". */
+  code: string;
+  severity: Severity;
+  file: string;
+  line: number;
+  column: number;
+  /** The rule, macro or list the issue is in. */
+  item: string;
+  /** The sentence, with the condition's own line:column where the issue is inside a condition. */
+  message: string;
+}

@@ -1,0 +1,44 @@
+// Validates Falco rules files offline, no Falco binary needed: item shape, condition syntax, fields per
+// source, macros, lists, event names, output fields, and the known bad idioms. Pure.
+import type { Catalog } from '../attack/types.js';
+import { checkRules } from '../analysis/analyze.js';
+import { indexTactics, mapRule } from '../analysis/mapping.js';
+import { compareText } from '../analysis/coverage.js';
+import type { FieldCatalog } from '../falco/field-catalog.js';
+import type { RawItem, Ruleset } from '../falco/types.js';
+import { ConditionChecker } from './conditions.js';
+import { checkItemSchema } from './schema.js';
+import type { ValidationIssue } from './types.js';
+
+export interface ValidateInput {
+  items: RawItem[];
+  ruleset: Ruleset;
+  fields: FieldCatalog;
+  /** Known sources beyond the field catalogue's (e.g. from source-platforms.json). */
+  extraSources?: string[];
+  /** With an ATT&CK catalog, the rules' tags also go through lint's checks. */
+  attack?: { catalog: Catalog; sourcePlatforms: Record<string, string[]> };
+  /** Only these rules (drafts); default all. */
+  onlyRules?: Set<string>;
+}
+
+export function validateRules(input: ValidateInput): ValidationIssue[] {
+  const { ruleset, fields } = input;
+  const knownSources = new Set([...fields.sources.keys(), ...Object.keys(fields.aliases), ...(input.extraSources ?? [])]);
+  const isWanted = (name: string): boolean => !input.onlyRules || input.onlyRules.has(name);
+  const issues: ValidationIssue[] = input.items.filter((item) => isWanted(item.name) || item.kind !== 'rule').filter((item) => !input.onlyRules || item.kind === 'rule').flatMap((item) => checkItemSchema(item, knownSources));
+  const checker = new ConditionChecker(ruleset, fields);
+  for (const rule of ruleset.rules) if (isWanted(rule.name)) checker.checkRule(rule);
+  if (!input.onlyRules) for (const macro of ruleset.macros.values()) if (!checker.isParsed(macro.name)) checker.checkUnusedMacro(macro);
+  issues.push(...checker.issues.values());
+  if (input.attack) {
+    const { catalog, sourcePlatforms } = input.attack;
+    const tactics = indexTactics(catalog);
+    const mapped = ruleset.rules.filter((r) => isWanted(r.name)).map((r) => mapRule(r, catalog, tactics));
+    for (const f of checkRules(mapped, { catalog, tactics, sourcePlatforms })) {
+      if (f.code === 'untagged-rule') continue;
+      issues.push({ code: `tag/${f.code}`, severity: f.severity, file: f.file, line: f.line, column: f.column, item: f.rule, message: f.message });
+    }
+  }
+  return issues.sort((a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.code, b.code) || compareText(a.message, b.message));
+}

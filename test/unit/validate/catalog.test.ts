@@ -1,0 +1,56 @@
+// attack-cov's field and event catalogues against Falco's own references in ../shared/data/falco.
+import { readFile, readdir } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { fieldsOf, lookupField, readFieldCatalog } from '../../../src/falco/field-catalog.js';
+import { sharedData } from '../../helpers/paths.js';
+
+const catalog = readFieldCatalog();
+const names = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((m) => m[1]!);
+
+describe('field catalogue', () => {
+  it('has exactly the syscall fields of `falco --list=syscall` plus the container and k8smeta plugins', async () => {
+    const expected = new Set([
+      ...names(await readFile(sharedData('falco', 'supported-fields.md'), 'utf8'), /^`([^`]+)` \|/gm),
+      ...names(await readFile(sharedData('falco', 'plugin-fields', 'container.md'), 'utf8'), /^\| `([^`]+)`/gm),
+      ...names(await readFile(sharedData('falco', 'plugin-fields', 'k8smeta.md'), 'utf8'), /^\| `([^`]+)`/gm),
+    ]);
+    expect(new Set(fieldsOf(catalog, 'syscall')!.keys())).toEqual(expected);
+  });
+
+  const plugins: [string, string][] = [['k8s_audit', 'k8saudit'], ['aws_cloudtrail', 'cloudtrail'], ['okta', 'okta'], ['github', 'github'], ['gcp_auditlog', 'gcpaudit']];
+  for (const [source, file] of plugins) {
+    it(`has every ${file} plugin field for the ${source} source`, async () => {
+      const expected = names(await readFile(sharedData('falco', 'plugin-fields', `${file}.md`), 'utf8'), /^\| `([^`]+)`/gm);
+      const fields = fieldsOf(catalog, source)!;
+      for (const name of expected) expect(fields.has(name), name).toBe(true);
+      expect(fields.has('evt.time')).toBe(true); // the fields of every event source
+      expect(fields.has('proc.name')).toBe(false);
+    });
+  }
+
+  it('knows every plugin README in the reference', async () => {
+    expect((await readdir(sharedData('falco', 'plugin-fields'))).sort()).toEqual(['cloudtrail.md', 'container.md', 'gcpaudit.md', 'github.md', 'k8saudit.md', 'k8smeta.md', 'okta.md']);
+  });
+
+  it('has every event name of `falco --list-events`', async () => {
+    const expected = new Set(names(await readFile(sharedData('falco', 'supported-events.md'), 'utf8'), /^(?:Yes|No) \| `[<>]` \| `([a-z_0-9]+)`/gm));
+    expect(new Set(catalog.events.keys())).toEqual(expected);
+    expect(catalog.events.get('execve')).toContain('filename');
+  });
+
+  it('resolves field arguments the way Falco writes them', () => {
+    const syscall = fieldsOf(catalog, 'syscall')!;
+    const ok = (name: string, arg?: string) => expect('error' in lookupField(syscall, { name, ...(arg !== undefined ? { arg } : {}) }), `${name}[${arg}]`).toBe(false);
+    const bad = (name: string, arg?: string) => expect('error' in lookupField(syscall, { name, ...(arg !== undefined ? { arg } : {}) }), `${name}[${arg}]`).toBe(true);
+    ok('proc.aname', '2');
+    ok('proc.aname');
+    ok('evt.arg.flags');
+    ok('evt.arg', '0');
+    ok('container.label.app');
+    bad('evt.arg');
+    bad('proc.name', '1');
+    bad('proc.aname', 'x');
+    bad('evt.argv', '2');
+    expect(lookupField(fieldsOf(catalog, 'k8s_audit')!, { name: 'ka.uri.param', arg: 'key' })).toMatchObject({ name: 'ka.uri.param' });
+  });
+});

@@ -1,0 +1,60 @@
+// Falco's condition grammar: what parses, and where a broken one breaks.
+import { describe, expect, it } from 'vitest';
+import { ConditionSyntaxError, parseCondition } from '../../../src/falco/condition/parse.js';
+
+describe('parseCondition', () => {
+  const valid = [
+    'spawned_process and container and shell_procs',
+    'evt.type in (open, openat, openat2) and evt.is_open_write=true and fd.typechar=\'f\' and fd.num>=0',
+    'not (proc.name in (sshd, "my app") or proc.pname startswith runc)',
+    'proc.aname[2] = bash and evt.arg.flags contains O_TRUNC',
+    'fd.name pmatch (/etc, /usr/bin) and fd.types intersects (ipv4, ipv6)',
+    'tolower(proc.cmdline) icontains "curl" and len(proc.args) > 10',
+    'proc.name = val(proc.pname)',
+    'evt.res startswith E and fd.name glob "/tmp/*" and proc.exepath regex ".*x$"',
+    'k8s.ns.name exists and not proc.env[HOME] = /root',
+    'proc.pname = <NA>',
+    'evt.type in ()',
+  ];
+  for (const condition of valid) it(`parses ${condition}`, () => expect(() => parseCondition(condition)).not.toThrow());
+
+  it('builds and/or/not with their precedence', () => {
+    const tree = parseCondition('a or b and not c');
+    expect(tree).toMatchObject({ kind: 'or', left: { kind: 'macro', name: 'a' }, right: { kind: 'and', right: { kind: 'not', operand: { kind: 'macro', name: 'c' } } } });
+  });
+  it('reads field arguments, transformers and lists', () => {
+    expect(parseCondition('toupper(proc.aname[3]) in (A, "B C")')).toMatchObject({
+      kind: 'check',
+      field: { name: 'proc.aname', arg: '3', transformers: ['toupper'] },
+      operator: 'in',
+      value: { kind: 'list', items: [{ text: 'A', isQuoted: false }, { text: 'B C', isQuoted: true }] },
+    });
+  });
+
+  const broken: [string, string, number, number][] = [
+    ['spawned_process and', 'expected a field, a macro', 1, 20],
+    ['(a or b', 'expected ")"', 1, 8],
+    ['proc.name in (a, b', 'expected "," or ")"', 1, 19],
+    ['proc.name ~ x', 'expected an operator', 1, 11],
+    ['proc.name = "unterminated', 'unterminated string', 1, 13],
+    ['a\n  and proc.name =', 'expected a value', 2, 18],
+    ['spawned_process proc.name=sh', 'expected and, or', 1, 17],
+    ['evt.type in open', 'expected "(" to open a list', 1, 13],
+    ['shell_procs = bash', 'is not a field', 1, 1],
+    ['a and ) ', 'expected a field', 1, 7],
+  ];
+  for (const [condition, message, line, column] of broken) {
+    it(`rejects ${JSON.stringify(condition)} at ${line}:${column}`, () => {
+      const error = (() => {
+        try {
+          parseCondition(condition);
+        } catch (e) {
+          return e;
+        }
+      })() as ConditionSyntaxError;
+      expect(error).toBeInstanceOf(ConditionSyntaxError);
+      expect(error.detail).toContain(message);
+      expect([error.pos.line, error.pos.column]).toEqual([line, column]);
+    });
+  }
+});

@@ -1,0 +1,74 @@
+// The offline validator: every official rule passes; each bad draft fails for its own reasons.
+import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readFieldCatalog } from '../../../src/falco/field-catalog.js';
+import { parseRulesText } from '../../../src/falco/parse.js';
+import { buildRuleset } from '../../../src/falco/ruleset.js';
+import { readSourcePlatforms } from '../../../src/upstream.js';
+import { validateRules } from '../../../src/validate/validate.js';
+import { runCli } from '../../helpers/cli.js';
+import { miniCatalog } from '../../helpers/load.js';
+import { fixture, sharedData } from '../../helpers/paths.js';
+
+const OFFICIAL = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => sharedData('falco', f));
+
+async function validate(paths: string[], withAttack = false) {
+  const files = await Promise.all(paths.map(async (p) => ({ info: { path: path.basename(p), sha256: '' }, items: parseRulesText(await readFile(p, 'utf8'), path.basename(p)) })));
+  const ruleset = buildRuleset(files);
+  const attack = withAttack ? { catalog: await miniCatalog(), sourcePlatforms: readSourcePlatforms() } : undefined;
+  return validateRules({ items: files.flatMap((f) => f.items), ruleset, fields: readFieldCatalog(), ...(attack ? { attack } : {}) });
+}
+
+describe('the official rules', () => {
+  it('all parse and use only known fields, macros, lists and events', async () => {
+    expect(await validate(OFFICIAL)).toEqual([]);
+  });
+});
+
+describe('bad drafts (with the official stable rules as their ruleset)', () => {
+  const table: [string, string[]][] = [
+    ['invented-field.yaml', ['unknown-field']],
+    ['time-as-string.yaml', ['time-compared-as-string']],
+    ['too-broad.yaml', ['no-event-type', 'prefer-ruleset-macro']],
+    ['wrong-tags.yaml', ['tag/nonstandard-tag', 'tag/nonstandard-tag', 'tag/tactic-mismatch', 'tag/unjustified-tactic']],
+    ['broken-syntax.yaml', ['condition-syntax']],
+    ['unknown-references.yaml', ['missing-key', 'unknown-event', 'unknown-list', 'unknown-list', 'unknown-macro', 'unknown-macro', 'unknown-output-field', 'bad-priority']],
+  ];
+  for (const [file, codes] of table) {
+    it(`${file} → ${codes.join(', ')}`, async () => {
+      const issues = (await validate([OFFICIAL[0]!, fixture('drafts', file)], true)).filter((i) => i.file === file);
+      expect(issues.map((i) => i.code).sort()).toEqual([...codes].sort());
+    });
+  }
+  it('points into the condition with line and column', async () => {
+    const [issue] = (await validate([OFFICIAL[0]!, fixture('drafts', 'invented-field.yaml')])).filter((i) => i.file === 'invented-field.yaml');
+    expect(issue).toMatchObject({ line: 4, item: 'Shutdown with reboot flag', message: 'condition 1:21: unknown field evt.argv; did you mean evt.arg?' });
+  });
+});
+
+describe('attack-cov validate', () => {
+  it('passes the three official rules files, exit 0', async () => {
+    const result = await runCli(['validate', ...OFFICIAL]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^valid$/m);
+  });
+  it('fails a bad draft, exit 1, eslint-style', async () => {
+    const result = await runCli(['validate', OFFICIAL[0]!, fixture('drafts', 'time-as-string.yaml')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/time-as-string\.yaml:4 {2}error {2}time-compared-as-string {2}\[Reboot at night\]/);
+  });
+  it('adds the verdict of a falco binary on PATH', async () => {
+    const bin = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-falco-'));
+    // A stand-in for the falco binary: rejects any file whose name contains "broken".
+    await writeFile(path.join(bin, 'falco'), '#!/bin/sh\ncase "$*" in *broken*) echo "LOAD_ERR_COMPILE_CONDITION"; exit 1;; esac\necho "Ok"\n');
+    await chmod(path.join(bin, 'falco'), 0o755);
+    const env = { PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+    const good = await runCli(['validate', OFFICIAL[0]!], { env });
+    expect(good.stdout).toMatch(/falco -V: valid/);
+    const bad = await runCli(['validate', OFFICIAL[0]!, fixture('drafts', 'broken-syntax.yaml'), '--format', 'json'], { env });
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).falco).toEqual({ isValid: false, output: 'LOAD_ERR_COMPILE_CONDITION' });
+  });
+});
