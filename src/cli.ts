@@ -9,6 +9,7 @@ import { REPORTERS } from './report/registry.js';
 import { readUpstream } from './upstream.js';
 import { toolVersion, type Environment } from './run/inputs.js';
 import { runLint } from './run/lint.js';
+import { runDraft } from './run/draft.js';
 import { runValidate } from './run/validate.js';
 import { runAttackDiff } from './run/attack-diff.js';
 import { runReport, type Io } from './run/report.js';
@@ -97,6 +98,33 @@ Examples:
   $ attack-cov lint --rules rules.d/ --fix`,
     )
     .action(async (options) => setExit(await runLint(options, makeEnvironment(), makeIo(options.color))));
+
+  addInputOptions(
+    program
+      .command('draft')
+      .description('Draft Falco rules for techniques (or the top gaps) with an OpenAI-compatible LLM, validate them, repair or reject; without an LLM, write skeletons')
+      .argument('[techniques...]', 'technique IDs, e.g. T1529 T1611')
+      .option('--gaps', 'draft the top gaps of the coverage report instead')
+      .option('--top <n>', 'how many gaps with --gaps', (v) => Number.parseInt(v, 10), 5)
+      .option('--out <dir>', 'where drafts go (rejected ones under rejected/)', 'drafts')
+      .option('--llm-base-url <url>', 'OpenAI-compatible API base, e.g. http://localhost:11434/v1 (default: OPENAI_BASE_URL; OpenAI when only OPENAI_API_KEY is set)')
+      .option('--model <name>', 'model name (default: OPENAI_MODEL)')
+      .option('--concurrency <n>', 'drafts in flight at once', (v) => Number.parseInt(v, 10), 2)
+      .option('--llm-timeout <seconds>', 'timeout of one LLM request', (v) => Number.parseInt(v, 10), 120)
+      .option('--source <name>', 'Falco source of the drafts (default: from the technique\'s platforms)')
+      .option('--skeleton', 'write deterministic skeletons, even when an LLM is configured'),
+  )
+    .addHelpText(
+      'after',
+      `
+The API key is read from OPENAI_API_KEY and never printed or written.
+Examples:
+  $ attack-cov draft T1529                                        # skeleton when no LLM is configured
+  $ OPENAI_API_KEY=… attack-cov draft T1529 --model gpt-4o-mini
+  $ attack-cov draft --gaps --top 5 --llm-base-url http://localhost:11434/v1 --model llama3.1
+  $ attack-cov validate drafts/T1529.yaml`,
+    )
+    .action(async (techniques: string[], options) => setExit(await runDraft(techniques, options, makeEnvironment(), makeIo(options.color))));
 
   program
     .command('validate')

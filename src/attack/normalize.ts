@@ -1,6 +1,6 @@
 // Turns the STIX objects of an ATT&CK bundle into a Catalog. Pure: no I/O, no clock.
 import { InputError } from '../errors.js';
-import type { Catalog, Tactic, Technique } from './types.js';
+import type { Catalog, DetectionStrategy, Tactic, Technique } from './types.js';
 
 /** The subset of a STIX object attack-cov reads. */
 export interface StixObject {
@@ -22,6 +22,9 @@ export interface StixObject {
   relationship_type?: string;
   source_ref?: string;
   target_ref?: string;
+  x_mitre_detection?: string;
+  x_mitre_analytic_refs?: string[];
+  x_mitre_log_source_references?: { name: string; channel: string }[];
 }
 
 export interface BundleInput {
@@ -39,11 +42,14 @@ export interface BundleInput {
 export const NEEDED_RELATIONSHIPS = new Set(['subtechnique-of', 'revoked-by', 'uses']);
 /** STIX object types attack-cov reads; the loader may skip all others without parsing them. */
 export const NEEDED_TYPES = new Set(['attack-pattern', 'x-mitre-tactic', 'x-mitre-matrix', 'x-mitre-collection', 'relationship']);
+/** Added to the above when detection guidance is wanted (drafts). */
+export const DETECTION_TYPES = ['x-mitre-detection-strategy', 'x-mitre-analytic'];
+export const DETECTION_RELATIONSHIPS = ['detects'];
 
 const KEPT_FIELDS: (keyof StixObject)[] = [
   'type', 'id', 'name', 'description', 'spec_version', 'revoked', 'x_mitre_deprecated', 'x_mitre_is_subtechnique',
   'x_mitre_platforms', 'x_mitre_shortname', 'x_mitre_version', 'x_mitre_domains', 'tactic_refs', 'kill_chain_phases',
-  'relationship_type', 'source_ref', 'target_ref',
+  'relationship_type', 'source_ref', 'target_ref', 'x_mitre_detection', 'x_mitre_analytic_refs', 'x_mitre_log_source_references',
 ];
 
 /** Keeps only the fields normalizeBundle reads, so 20,000 relationships cost little memory. */
@@ -112,6 +118,30 @@ function resolveReplacements(stixId: string, relations: Relations, idOf: Map<str
   return [...new Set(result)].sort();
 }
 
+function readDetections(objects: StixObject[], idOf: Map<string, string>): Map<string, DetectionStrategy[]> | undefined {
+  const strategies = new Map(objects.filter((o) => o.type === 'x-mitre-detection-strategy' && !o.revoked && !o.x_mitre_deprecated).map((o) => [o.id, o]));
+  if (strategies.size === 0) return undefined;
+  const analytics = new Map(objects.filter((o) => o.type === 'x-mitre-analytic').map((o) => [o.id, o]));
+  const result = new Map<string, DetectionStrategy[]>();
+  for (const relation of objects) {
+    if (relation.type !== 'relationship' || relation.relationship_type !== 'detects' || relation.revoked) continue;
+    const strategy = strategies.get(relation.source_ref ?? '');
+    const technique = idOf.get(relation.target_ref ?? '');
+    if (!strategy || !technique) continue;
+    const entry: DetectionStrategy = {
+      id: attackId(strategy)?.id ?? strategy.id,
+      name: strategy.name ?? '',
+      analytics: (strategy.x_mitre_analytic_refs ?? []).flatMap((ref) => {
+        const analytic = analytics.get(ref);
+        if (!analytic) return [];
+        return [{ id: attackId(analytic)?.id ?? ref, platforms: analytic.x_mitre_platforms ?? [], description: analytic.description ?? '', logSources: (analytic.x_mitre_log_source_references ?? []).map((l) => ({ name: l.name, channel: l.channel })) }];
+      }),
+    };
+    result.set(technique, [...(result.get(technique) ?? []), entry]);
+  }
+  return result;
+}
+
 export function normalizeBundle(input: BundleInput): Catalog {
   const { objects, source } = input;
   const tactics = readTactics(objects, source);
@@ -143,6 +173,7 @@ export function normalizeBundle(input: BundleInput): Catalog {
       isDeprecated: object.x_mitre_deprecated === true,
       description: firstParagraph(object.description),
       usedBy: relations.usedBy.get(object.id) ?? 0,
+      ...(object.x_mitre_detection ? { detection: object.x_mitre_detection } : {}),
     };
     if (isSubtechnique) technique.parent = (parentStixId && idOf.get(parentStixId)) || id.split('.')[0]!;
     // A revoked object and its active replacement can share an ID across releases; the active one wins.
@@ -158,5 +189,9 @@ export function normalizeBundle(input: BundleInput): Catalog {
     stixVersion: specVersion,
     tactics,
     techniques,
+    ...(() => {
+      const detections = readDetections(objects, idOf);
+      return detections ? { detections } : {};
+    })(),
   };
 }

@@ -30,6 +30,16 @@ export interface Technique {
   description: string;
   /** How many groups, campaigns and software use this technique (relationship "uses"). */
   usedBy: number;
+  /** The technique's own detection text (x_mitre_detection; ATT&CK ≤ 17 fills it). */
+  detection?: string;
+}
+
+/** ATT&CK ≥ 18 detection guidance: a strategy and its analytics (what to look for, per platform). */
+export interface DetectionStrategy {
+  /** e.g. "DET0559". */
+  id: string;
+  name: string;
+  analytics: { id: string; platforms: string[]; description: string; logSources: { name: string; channel: string }[] }[];
 }
 
 export interface Catalog {
@@ -43,4 +53,6 @@ export interface Catalog {
   tactics: Tactic[];
   /** Every technique by ID, revoked and deprecated ones included. */
   techniques: Map<string, Technique>;
+  /** Detection strategies by technique ID; loaded only when asked for (drafts). */
+  detections?: Map<string, DetectionStrategy[]>;
 }

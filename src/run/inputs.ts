@@ -45,8 +45,8 @@ export function resolvePlatforms(given: string[] | undefined, catalog: Catalog):
   });
 }
 
-export async function loadCatalog(options: CommonOptions, env: Environment): Promise<LoadedCatalog> {
-  return loadAttack(options.attack ?? readUpstream().attack.default, { cacheRoot: env.cacheRoot, download: env.download });
+export async function loadCatalog(options: CommonOptions, env: Environment, withDetections = false): Promise<LoadedCatalog> {
+  return loadAttack(options.attack ?? readUpstream().attack.default, { cacheRoot: env.cacheRoot, download: env.download, withDetections });
 }
 
 /** Analyzes a ruleset against a loaded catalog; `extra` reaches the checks (e.g. tactic renames). */

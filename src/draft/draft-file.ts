@@ -1,0 +1,59 @@
+// A draft as a loadable Falco rules file: the rule (always enabled: false, tagged by attack-cov from
+// ATT&CK, never by the model) behind a header that says it is a draft to review. Pure.
+import { stringify } from 'yaml';
+import type { Technique } from '../attack/types.js';
+import { tacticTag } from '../analysis/checks/types.js';
+
+export interface DraftRule {
+  rule: string;
+  desc: string;
+  condition: string;
+  output: string;
+  priority: string;
+}
+
+/** The tag every draft carries, so a draft is recognisable wherever it ends up. */
+export const DRAFT_TAG = 'attack_cov_draft';
+
+export function draftTags(technique: Technique, source: string): string[] {
+  return ['maturity_sandbox', DRAFT_TAG, ...(source === 'syscall' ? ['host', 'container'] : []), ...technique.tactics.map(tacticTag), technique.id];
+}
+
+/** Reads the model's answer; lists what is missing or of the wrong type. */
+export function readDraftAnswer(value: unknown): { draft: DraftRule } | { errors: string[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { errors: ['the answer must be a JSON object with rule, desc, condition, output, priority'] };
+  const record = value as Record<string, unknown>;
+  const errors = ['rule', 'desc', 'condition', 'output', 'priority'].filter((k) => typeof record[k] !== 'string' || (record[k] as string).trim() === '').map((k) => `"${k}" is missing or not a non-empty string`);
+  if (errors.length > 0) return { errors };
+  const text = (k: string) => (record[k] as string).trim();
+  return { draft: { rule: text('rule'), desc: text('desc'), condition: text('condition'), output: text('output'), priority: text('priority').toUpperCase() } };
+}
+
+/** One comment line: no newline or control character from the model or the bundle can end the comment. */
+function commentLine(text: string): string {
+  return `# ${text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')}`;
+}
+
+export interface DraftHeader {
+  tool: string;
+  model: string;
+  date: string;
+  technique: Technique;
+  /** e.g. "passed on attempt 2 of 3", "rejected after 3 attempts", "skeleton". */
+  validation: string;
+  /** Problems to list in the header (rejected drafts, skeleton notes). */
+  notes: string[];
+}
+
+export function renderDraftFile(rule: DraftRule, tags: string[], source: string, header: DraftHeader): string {
+  const lines = [
+    commentLine(`DRAFT made by ${header.tool}. Review before use: it is disabled, and attack-cov never counts it as coverage.`),
+    commentLine(`technique: ${header.technique.id} ${header.technique.name} (${header.technique.tactics.join(', ')})`),
+    commentLine(`model: ${header.model}`),
+    commentLine(`date: ${header.date}`),
+    commentLine(`validation: ${header.validation}`),
+    ...header.notes.map((n) => commentLine(`  ${n}`)),
+  ];
+  const item = { rule: rule.rule, desc: rule.desc, condition: rule.condition, output: rule.output, priority: rule.priority, source, tags, enabled: false };
+  return `${lines.join('\n')}\n${stringify([item], { lineWidth: 0 })}`;
+}

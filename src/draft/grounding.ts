@@ -1,0 +1,82 @@
+// What a draft is grounded in: the technique's ATT&CK text and detection guidance, the rule source,
+// the ruleset's relevant macros and lists, example rules in its idiom, the fields and events that
+// exist. Pure: catalog and ruleset in, plain data out.
+import type { Catalog, DetectionStrategy, Technique } from '../attack/types.js';
+import { fieldsOf, type FieldCatalog } from '../falco/field-catalog.js';
+import type { FalcoRule, Ruleset } from '../falco/types.js';
+
+export interface Grounding {
+  technique: Technique;
+  tactics: { shortname: string; name: string; id: string }[];
+  source: string;
+  detections: DetectionStrategy[];
+  macros: { name: string; condition: string }[];
+  lists: { name: string; items: string[] }[];
+  examples: FalcoRule[];
+  fields: string[];
+  /** Event names that the technique's text or detection guidance mentions. */
+  suggestedEvents: string[];
+}
+
+/** Macros a rule in the ruleset's idiom almost always needs, when the ruleset has them. */
+const CORE_MACROS = ['spawned_process', 'container', 'shell_procs', 'open_write', 'open_read', 'never_true', 'proc_name_exists'];
+/** Event names that are also everyday words in ATT&CK's prose ("access", "shutdown" is the socket call). */
+const AMBIGUOUS_EVENT_WORDS = new Set(['access', 'shutdown', 'syslog', 'read', 'write', 'open', 'close', 'kill', 'link', 'pipe', 'signal', 'sync', 'time', 'times', 'select', 'poll', 'send', 'recv', 'connect', 'accept', 'bind', 'listen', 'socket', 'container', 'switch', 'drop', 'mount', 'umount', 'chown', 'chmod', 'rename', 'unlink', 'clone', 'fork', 'pause', 'alarm', 'brk', 'dup', 'procinfo']);
+const STOP_WORDS = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'from', 'may', 'use', 'are', 'can', 'such', 'other', 'into', 'not', 'any', 'via', 'their', 'or', 'of', 'to', 'in', 'on', 'a', 'an', 'is', 'be', 'by', 'as', 'e.g', 'etc']);
+
+export function words(text: string): Set<string> {
+  return new Set((text.toLowerCase().match(/[a-z][a-z0-9_]{2,}/g) ?? []).flatMap((w) => [w, ...w.split('_')]).filter((w) => w.length > 2 && !STOP_WORDS.has(w)));
+}
+
+function overlap(a: Set<string>, b: Set<string>): number {
+  let n = 0;
+  for (const w of a) if (b.has(w)) n++;
+  return n;
+}
+
+/** The source whose platforms match the technique: syscall for Linux and containers, else the first plugin that fits. */
+export function chooseSource(technique: Technique, sourcePlatforms: Record<string, string[]>): string {
+  const order = ['syscall', 'k8s_audit', 'aws_cloudtrail', 'gcp_auditlog', 'okta', 'github'];
+  return order.find((s) => (sourcePlatforms[s] ?? []).some((p) => technique.platforms.includes(p))) ?? 'syscall';
+}
+
+export function buildGrounding(technique: Technique, catalog: Catalog, ruleset: Ruleset, fieldCatalog: FieldCatalog, source: string, sourcePlatforms: Record<string, string[]>): Grounding {
+  const platforms = sourcePlatforms[source] ?? [];
+  const strategies = (catalog.detections?.get(technique.id) ?? []).map((d) => {
+    const matching = d.analytics.filter((a) => a.platforms.some((p) => platforms.includes(p)));
+    return { ...d, analytics: matching.length > 0 ? matching : d.analytics.slice(0, 2) };
+  });
+  const guidance = words([technique.detection ?? '', ...strategies.flatMap((d) => d.analytics.flatMap((a) => [a.description, ...a.logSources.map((l) => l.channel)]))].join(' '));
+  const text = [technique.name, technique.description, technique.detection ?? '', ...strategies.flatMap((d) => [d.name, ...d.analytics.flatMap((a) => [a.description, ...a.logSources.map((l) => l.channel)])])].join(' ');
+  const topic = words(text);
+  const macros = [...ruleset.macros.values()]
+    .map((m) => ({ m, score: CORE_MACROS.includes(m.name) ? 100 : overlap(topic, words(`${m.name} ${m.condition}`)) }))
+    .filter((x) => x.score > 0)
+    .sort((a, b) => b.score - a.score || (a.m.name < b.m.name ? -1 : 1))
+    .slice(0, 14)
+    .map(({ m }) => ({ name: m.name, condition: m.condition }));
+  const referenced = new Set(macros.flatMap((m) => m.condition.match(/[a-z_][a-z0-9_]*/g) ?? []));
+  const lists = [...ruleset.lists.values()]
+    .map((l) => ({ l, score: referenced.has(l.name) ? 50 : overlap(topic, words(`${l.name} ${l.items.join(' ')}`)) }))
+    .filter((x) => x.score > 0)
+    .sort((a, b) => b.score - a.score || (a.l.name < b.l.name ? -1 : 1))
+    .slice(0, 10)
+    .map(({ l }) => ({ name: l.name, items: l.items.slice(0, 15) }));
+  const sameSource = ruleset.rules.filter((r) => r.source === source && r.isEnabled);
+  const examples = sameSource
+    .map((r) => ({ r, score: overlap(topic, words(`${r.name} ${r.desc} ${r.condition}`)) + (r.tags.some((t) => technique.tactics.some((s) => t.value === `mitre_${s.replace(/-/g, '_')}`)) ? 5 : 0) }))
+    .sort((a, b) => b.score - a.score || (a.r.name < b.r.name ? -1 : 1))
+    .slice(0, 2)
+    .map(({ r }) => r);
+  return {
+    technique,
+    tactics: technique.tactics.map((s) => catalog.tactics.find((t) => t.shortname === s)!).filter(Boolean).map((t) => ({ shortname: t.shortname, name: t.name, id: t.id })),
+    source,
+    detections: strategies,
+    macros,
+    lists,
+    examples,
+    fields: [...(fieldsOf(fieldCatalog, source)?.keys() ?? [])],
+    suggestedEvents: source === 'syscall' ? [...fieldCatalog.events.keys()].filter((e) => guidance.has(e) && !AMBIGUOUS_EVENT_WORDS.has(e)) : [],
+  };
+}

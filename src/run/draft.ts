@@ -1,0 +1,199 @@
+// `attack-cov draft`: one Falco rule per technique (given, or the top gaps), written by an LLM from
+// ATT&CK and the ruleset, validated hard, sent back with its errors up to three times, and written to
+// drafts/ (passed) or drafts/rejected/; without an LLM, a skeleton. Drafts never touch the user's rules.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Technique } from '../attack/types.js';
+import { isAttackCovError, UsageError } from '../errors.js';
+import { readFieldCatalog } from '../falco/field-catalog.js';
+import { loadRules } from '../falco/load.js';
+import { writeOutputs } from '../output.js';
+import { stringifyJson } from '../report/reporter.js';
+import { templatePath } from '../paths.js';
+import { readSourcePlatforms } from '../upstream.js';
+import { draftTags, readDraftAnswer, renderDraftFile, type DraftRule } from '../draft/draft-file.js';
+import { buildGrounding, chooseSource } from '../draft/grounding.js';
+import { ChatClient, extractJson } from '../draft/llm-client.js';
+import { buildMessages, DRAFT_SCHEMA, repairMessage, type PromptTemplates } from '../draft/prompt.js';
+import { buildSkeleton } from '../draft/skeleton.js';
+import { describeIssue, validateDraft, type DraftContext } from '../draft/validate-draft.js';
+import { falcoValidate, findFalco } from './falco-binary.js';
+import { analyzeRuleset, loadCatalog, toolVersion, type CommonOptions, type Environment } from './inputs.js';
+import type { Io } from './report.js';
+
+const MAX_ATTEMPTS = 3;
+
+export interface DraftOptions extends CommonOptions {
+  gaps?: boolean;
+  top?: number;
+  out: string;
+  llmBaseUrl?: string;
+  model?: string;
+  concurrency?: number;
+  skeleton?: boolean;
+  source?: string;
+  llmTimeout?: number;
+}
+
+export interface DraftResult {
+  technique: string;
+  name: string;
+  status: 'passed' | 'rejected' | 'skeleton' | 'error';
+  attempts: number;
+  file?: string;
+  issues: string[];
+  falco?: { isValid: boolean; output: string };
+}
+
+interface Drafting {
+  context: DraftContext;
+  client?: ChatClient;
+  templates: PromptTemplates;
+  model: string;
+  date: string;
+  tool: string;
+  attackVersion: string;
+  options: DraftOptions;
+  rulesFiles: string[];
+}
+
+function pickTechniques(ids: string[], options: DraftOptions, context: DraftContext, gaps: () => string[]): Technique[] {
+  if (ids.length > 0 && options.gaps) throw new UsageError('give technique IDs or --gaps, not both');
+  if (ids.length === 0 && !options.gaps) throw new UsageError('name the techniques to draft (e.g. T1529) or use --gaps --top N');
+  const wanted = ids.length > 0 ? ids.map((id) => id.toUpperCase()) : gaps().slice(0, options.top ?? 5);
+  return wanted.map((id) => {
+    const technique = context.catalog.techniques.get(id);
+    if (!technique) throw new UsageError(`unknown technique ${id} in ATT&CK ${context.catalog.version}`);
+    if (technique.isRevoked) throw new UsageError(`${id} is revoked in ATT&CK ${context.catalog.version}`, technique.revokedBy.length ? `draft ${technique.revokedBy.join(' or ')} instead` : undefined);
+    return technique;
+  });
+}
+
+function llmSettings(options: DraftOptions, env: NodeJS.ProcessEnv): { baseUrl: string; model: string; apiKey?: string } | undefined {
+  if (options.skeleton) return undefined;
+  const apiKey = env.OPENAI_API_KEY || undefined;
+  const baseUrl = options.llmBaseUrl ?? env.OPENAI_BASE_URL ?? (apiKey ? 'https://api.openai.com/v1' : undefined);
+  if (!baseUrl) return undefined;
+  const model = options.model ?? env.OPENAI_MODEL;
+  if (!model) throw new UsageError('an LLM is configured but no model is named', 'pass --model (or set OPENAI_MODEL), e.g. --model gpt-4o-mini or --model llama3.1');
+  return { baseUrl, model, ...(apiKey ? { apiKey } : {}) };
+}
+
+async function falcoVerdict(text: string, drafting: Drafting): Promise<DraftResult['falco']> {
+  const falco = findFalco();
+  if (!falco) return undefined;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-draft-'));
+  try {
+    const file = path.join(dir, 'draft.yaml');
+    await writeFile(file, text);
+    return falcoValidate(falco, [...drafting.rulesFiles, file]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function header(technique: Technique, drafting: Drafting, validation: string, notes: string[]) {
+  return { tool: drafting.tool, model: drafting.client ? drafting.model : 'none (skeleton)', date: drafting.date, technique, validation, notes };
+}
+
+async function draftOne(technique: Technique, drafting: Drafting): Promise<{ result: DraftResult; text: string }> {
+  const { context } = drafting;
+  const source = drafting.options.source ?? chooseSource(technique, context.sourcePlatforms);
+  const grounding = buildGrounding(technique, context.catalog, context.ruleset, context.fields, source, context.sourcePlatforms);
+  const tags = draftTags(technique, source);
+  const file = `${technique.id}.yaml`;
+  if (!drafting.client) {
+    const { rule, notes } = buildSkeleton(grounding);
+    const text = renderDraftFile(rule, tags, source, header(technique, drafting, 'skeleton: no LLM configured; the condition is a placeholder, not a working rule', notes));
+    return { result: { technique: technique.id, name: technique.name, status: 'skeleton', attempts: 0, file, issues: [] }, text };
+  }
+  const client = drafting.client;
+  const messages = buildMessages(grounding, drafting.templates, drafting.attackVersion, !client.isSchemaSupported);
+  let issues: string[] = [];
+  let lastText = '';
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const content = await client.complete(messages, DRAFT_SCHEMA);
+    const json = extractJson(content);
+    const answer = 'error' in json ? { errors: [json.error] } : readDraftAnswer(json.value);
+    let draft: DraftRule | undefined;
+    if ('errors' in answer) issues = answer.errors;
+    else {
+      draft = answer.draft;
+      lastText = renderDraftFile(draft, tags, source, header(technique, drafting, `passed on attempt ${attempt} of ${MAX_ATTEMPTS}`, []));
+      issues = validateDraft(lastText, file, context).map(describeIssue);
+    }
+    if (issues.length === 0 && draft) {
+      const falco = await falcoVerdict(lastText, drafting);
+      return { result: { technique: technique.id, name: technique.name, status: 'passed', attempts: attempt, file, issues: [], ...(falco ? { falco } : {}) }, text: lastText };
+    }
+    if (!draft) lastText = renderDraftFile({ rule: `${technique.name} (${technique.id}) draft`, desc: 'The model gave no usable rule.', condition: 'never_true', output: 'none', priority: 'DEBUG' }, tags, source, header(technique, drafting, '', []));
+    messages.push({ role: 'assistant', content }, repairMessage(issues));
+  }
+  const rejected = lastText.replace(/^# validation: .*$/m, `# validation: rejected after ${MAX_ATTEMPTS} attempts:\n${issues.map((i) => `#   ${i.replace(/[\r\n]+/g, ' ')}`).join('\n')}`);
+  return { result: { technique: technique.id, name: technique.name, status: 'rejected', attempts: MAX_ATTEMPTS, file: `rejected/${file}`, issues }, text: rejected };
+}
+
+/** Runs `work` over `items` with at most `limit` at once, keeping the input order in the results. */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+export async function runDraft(ids: string[], options: DraftOptions, env: Environment, io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const settings = llmSettings(options, processEnv);
+  const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
+  const attack = await loadCatalog(options, env, true);
+  const context: DraftContext = { ruleset: rules.ruleset, fields: readFieldCatalog(), catalog: attack.catalog, sourcePlatforms: readSourcePlatforms() };
+  const techniques = pickTechniques(ids, options, context, () => analyzeRuleset(attack, rules.ruleset, rules.origin, options, env).gaps.filter((g) => !g.isSubtechnique).map((g) => g.id));
+  const tool = toolVersion();
+  const client = settings ? new ChatClient({ ...settings, timeoutMs: (options.llmTimeout ?? 120) * 1000, attempts: 4, backoffMs: Number(processEnv.ATTACK_COV_LLM_BACKOFF_MS ?? 1000) }) : undefined;
+  const drafting: Drafting = {
+    context,
+    ...(client ? { client } : {}),
+    templates: { system: await readFile(templatePath('draft-system.md'), 'utf8'), user: await readFile(templatePath('draft-user.md'), 'utf8') },
+    model: settings?.model ?? '',
+    date: env.now().toISOString(),
+    tool: `${tool.name} ${tool.version}`,
+    attackVersion: attack.catalog.version,
+    options,
+    rulesFiles: rules.ruleset.files.filter((f) => !f.url).map((f) => path.resolve(env.cwd, f.path)),
+  };
+  if (!client) io.stderr('no LLM configured (--llm-base-url, OPENAI_BASE_URL or OPENAI_API_KEY): writing skeletons\n');
+  const outcomes = await pool(techniques, options.concurrency ?? 2, async (technique) => {
+    try {
+      const outcome = await draftOne(technique, drafting);
+      io.stderr(`draft ${technique.id}: ${outcome.result.status}${outcome.result.attempts ? ` (attempt ${outcome.result.attempts})` : ''}\n`);
+      return outcome;
+    } catch (error) {
+      if (!isAttackCovError(error)) throw error;
+      const message = client ? client.redact(error.message) : error.message;
+      io.stderr(`draft ${technique.id}: error: ${message}\n`);
+      return { result: { technique: technique.id, name: technique.name, status: 'error' as const, attempts: 0, issues: [message] }, text: '' };
+    }
+  });
+  const outDir = path.resolve(env.cwd, options.out);
+  const summary = {
+    tool,
+    generatedAt: drafting.date,
+    attack: { version: attack.catalog.version, source: attack.source },
+    llm: settings ? { baseUrl: settings.baseUrl, model: settings.model, structuredOutput: client!.isSchemaSupported } : null,
+    drafts: outcomes.map((o) => o.result),
+  };
+  await writeOutputs(outDir, [...outcomes.filter((o) => o.result.file).map((o) => ({ name: o.result.file!, content: o.text })), { name: 'summary.json', content: stringifyJson(summary) }]);
+  // A draft that passes now leaves no stale rejected copy behind, and the other way round.
+  for (const { result } of outcomes) {
+    if (result.status === 'passed' || result.status === 'skeleton') await rm(path.join(outDir, 'rejected', `${result.technique}.yaml`), { force: true });
+    if (result.status === 'rejected') await rm(path.join(outDir, `${result.technique}.yaml`), { force: true });
+  }
+  io.stdout(`${outcomes.map(({ result: r }) => `${r.technique.padEnd(10)} ${r.status.padEnd(9)} ${r.file ? path.join(options.out, r.file) : ''}${r.issues.length && r.status !== 'passed' ? `\n  ${r.issues.slice(0, 5).join('\n  ')}` : ''}`).join('\n')}\n`);
+  return outcomes.some((o) => o.result.status === 'rejected' || o.result.status === 'error') ? 1 : 0;
+}
