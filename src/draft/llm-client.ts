@@ -55,7 +55,8 @@ export class ChatClient {
     for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
       const body = {
         model: this.settings.model,
-        messages,
+        // Without structured output, the schema travels in the prompt instead.
+        messages: this.isSchemaSupported ? messages : [...messages, { role: 'system', content: `Reply with the JSON object only: no prose, no code fence. It must match this JSON schema: ${JSON.stringify(schema)}` }],
         temperature: 0.2,
         ...(this.isSchemaSupported ? { response_format: { type: 'json_schema', json_schema: { name: 'falco_rule_draft', strict: true, schema } } } : {}),
       };

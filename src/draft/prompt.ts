@@ -31,7 +31,7 @@ function fill(template: string, values: Record<string, string>): string {
   return template.replace(/%%([A-Z_]+)%%/g, (match, name: string) => values[name] ?? match);
 }
 
-export function buildMessages(g: Grounding, templates: PromptTemplates, attackVersion: string, isJsonModeInPrompt: boolean): ChatMessage[] {
+export function buildMessages(g: Grounding, templates: PromptTemplates, attackVersion: string): ChatMessage[] {
   const detections = g.detections.length
     ? g.detections.map((d) => `${d.id} ${d.name}\n${d.analytics.map((a) => `- (${a.platforms.join(', ')}) ${a.description}${a.logSources.length ? ` [log sources: ${a.logSources.map((l) => `${l.name}: ${l.channel}`).join('; ')}]` : ''}`).join('\n')}`).join('\n\n')
     : g.technique.detection || '(none in this ATT&CK version)';
@@ -56,7 +56,6 @@ export function buildMessages(g: Grounding, templates: PromptTemplates, attackVe
         LISTS: g.lists.map((l) => `- ${l.name}: [${l.items.join(', ')}]`).join('\n') || '(none)',
         EXAMPLES: examples,
         FIELDS: g.fields.join(', '),
-        JSON_ONLY: isJsonModeInPrompt ? '\nReply with the JSON object only: no prose, no code fence.' : '',
       }).trim(),
     },
   ];

@@ -109,7 +109,7 @@ async function draftOne(technique: Technique, drafting: Drafting): Promise<{ res
     return { result: { technique: technique.id, name: technique.name, status: 'skeleton', attempts: 0, file, issues: [] }, text };
   }
   const client = drafting.client;
-  const messages = buildMessages(grounding, drafting.templates, drafting.attackVersion, !client.isSchemaSupported);
+  const messages = buildMessages(grounding, drafting.templates, drafting.attackVersion);
   let issues: string[] = [];
   let lastText = '';
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {

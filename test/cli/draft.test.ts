@@ -1,0 +1,175 @@
+// attack-cov draft against an OpenAI-compatible server on 127.0.0.1, through the built binary.
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { startLlmServer, type LlmServer } from '../helpers/llm-server.js';
+import { sharedData } from '../helpers/paths.js';
+
+const SECRET = 'sk-test-SECRET-4242424242';
+const ATTACK = sharedData('attack', 'enterprise-attack-18.1.json');
+const RULES = sharedData('falco', 'falco_rules.yaml');
+let server: LlmServer;
+
+beforeAll(async () => {
+  server = await startLlmServer(SECRET);
+});
+afterAll(() => server.close());
+
+interface Run extends CliResult {
+  out: string;
+  files: string[];
+  summary: { llm: { structuredOutput: boolean } | null; drafts: { technique: string; status: string; attempts: number; file?: string; issues: string[] }[] };
+  requests: LlmServer['requests'];
+}
+
+async function draft(model: string | undefined, ...extra: string[]): Promise<Run> {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+  const before = server.requests.length;
+  const llm = model ? ['--llm-base-url', server.baseUrl, '--model', model] : [];
+  const result = await runCli(['draft', ...(extra.includes('--gaps') ? [] : ['T1529']), '--attack', ATTACK, '--rules', RULES, '--out', out, ...llm, ...extra], {
+    env: { ...(model ? { OPENAI_API_KEY: SECRET } : {}), ATTACK_COV_LLM_BACKOFF_MS: '10' },
+  });
+  const files = (await readdir(out, { recursive: true })).map(String).sort();
+  const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Run['summary'];
+  // The key reaches the server in its header, and nothing attack-cov writes or prints.
+  expect(result.stdout + result.stderr).not.toContain(SECRET);
+  for (const file of files) if (file.endsWith('.yaml') || file.endsWith('.json')) expect(await readFile(path.join(out, file), 'utf8')).not.toContain(SECRET);
+  return { ...result, out, files, summary, requests: server.requests.slice(before) };
+}
+
+describe('a good answer', () => {
+  let run: Run;
+  beforeAll(async () => {
+    run = await draft('good');
+  });
+
+  it('writes drafts/T1529.yaml, tagged by attack-cov, disabled, marked as a draft', async () => {
+    expect(run.code).toBe(0);
+    expect(run.files).toEqual(['T1529.yaml', 'summary.json']);
+    const text = await readFile(path.join(run.out, 'T1529.yaml'), 'utf8');
+    expect(text).toMatch(/^# DRAFT made by attack-cov .* Review before use/);
+    expect(text).toMatch(/# validation: passed on attempt 1 of 3/);
+    expect(text).toMatch(/- mitre_impact\n\s+- T1529\n/);
+    expect(text).toMatch(/enabled: false/);
+    expect(run.summary.drafts).toEqual([{ technique: 'T1529', name: 'System Shutdown/Reboot', status: 'passed', attempts: 1, file: 'T1529.yaml', issues: [] }]);
+  });
+
+  it('passes attack-cov validate with the ruleset', async () => {
+    const result = await runCli(['validate', RULES, path.join(run.out, 'T1529.yaml')]);
+    expect(result.code).toBe(0);
+  });
+
+  it('sent the key in the Authorization header, asked for structured output, and grounded the prompt', () => {
+    const [request] = run.requests;
+    expect(request!.authorization).toBe(`Bearer ${SECRET}`);
+    expect(request!.hasSchema).toBe(true);
+    const prompt = request!.messages[1]!.content;
+    expect(prompt).toContain('T1529 "System Shutdown/Reboot"');
+    expect(prompt).toContain('DET0559'); // the v18 detection strategy
+    expect(prompt).toMatch(/- spawned_process: /); // a macro of the ruleset with its definition
+    expect(prompt).toMatch(/- shell_binaries: \[/); // a list with its items
+    expect(prompt).toContain('proc.cmdline'); // the fields that exist
+    expect(prompt).toMatch(/rule: /); // an example rule of the ruleset
+  });
+});
+
+describe('server behaviours', () => {
+  it('falls back when structured output is not supported, and reads JSON out of a code fence', async () => {
+    const run = await draft('no-schema');
+    expect(run.summary.drafts[0]!.status).toBe('passed');
+    expect(run.requests.map((r) => r.hasSchema)).toEqual([true, false]);
+    expect(run.requests[1]!.messages.at(-1)).toMatchObject({ role: 'system', content: expect.stringContaining('Reply with the JSON object only') });
+    expect(run.summary.llm?.structuredOutput).toBe(false);
+  });
+
+  it('waits as 429 Retry-After says, then succeeds', async () => {
+    const started = Date.now();
+    const run = await draft('rate-limited');
+    expect(run.summary.drafts[0]!.status).toBe('passed');
+    expect(run.requests).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000); // Retry-After: 1, not the 10 ms backoff
+  });
+
+  it('retries a 500', async () => {
+    const run = await draft('flaky');
+    expect(run.summary.drafts[0]!.status).toBe('passed');
+    expect(run.requests).toHaveLength(2);
+  });
+
+  it('gives up on a server that does not answer in time, and says so', async () => {
+    const run = await draft('slow', '--llm-timeout', '1');
+    expect(run.code).toBe(1);
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'error' });
+    expect(run.summary.drafts[0]!.issues[0]).toMatch(/failed after 4 attempts: .*(timeout|Timeout)/);
+    expect(run.files).toEqual(['summary.json']);
+  });
+
+  it('sends a malformed answer back and takes the corrected one', async () => {
+    const run = await draft('malformed');
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'passed', attempts: 2 });
+    expect(run.requests[1]!.messages.at(-1)!.content).toMatch(/the answer is not a JSON object/);
+  });
+
+  it('refuses a body that is not JSON, without retrying forever', async () => {
+    const run = await draft('not-json');
+    expect(run.summary.drafts[0]!.status).toBe('error');
+    expect(run.summary.drafts[0]!.issues[0]).toMatch(/not JSON/);
+  });
+
+  it('keeps the key out of an error message that echoes it', async () => {
+    const run = await draft('echo-key');
+    expect(run.summary.drafts[0]!.status).toBe('error');
+    expect(run.stderr).toContain('[redacted]');
+  });
+});
+
+describe('the repair loop', () => {
+  it('repairs a draft with an invented field on the second attempt, after sending the errors with line and column', async () => {
+    const run = await draft('repair');
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'passed', attempts: 2 });
+    const feedback = run.requests[1]!.messages.at(-1)!.content;
+    expect(feedback).toMatch(/unknown-field: condition 1:\d+: unknown field evt\.argv; did you mean evt\.arg\?/);
+    expect(run.requests[1]!.messages.at(-2)!.role).toBe('assistant');
+  });
+
+  it('moves a draft that still fails after 3 attempts to rejected/, with its reasons', async () => {
+    const run = await draft('bad');
+    expect(run.code).toBe(1);
+    expect(run.files).toEqual(['rejected', 'rejected/T1529.yaml', 'summary.json']);
+    expect(run.requests).toHaveLength(3);
+    const text = await readFile(path.join(run.out, 'rejected', 'T1529.yaml'), 'utf8');
+    expect(text).toMatch(/# validation: rejected after 3 attempts:/);
+    expect(text).toMatch(/unknown-field: condition 1:\d+: unknown field evt\.argv/);
+    // Each bad draft was rejected for its own reason on its attempt.
+    const feedback = run.requests.slice(1).map((r) => r.messages.at(-1)!.content);
+    expect(feedback[0]).toMatch(/time-compared-as-string/);
+    expect(feedback[1]).toMatch(/no-event-type/);
+    expect(feedback[1]).toMatch(/prefer-ruleset-macro: .*shell_procs/);
+  });
+});
+
+describe('without an LLM', () => {
+  it('writes a skeleton that says it is one', async () => {
+    const run = await draft(undefined);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/no LLM configured/);
+    const text = await readFile(path.join(run.out, 'T1529.yaml'), 'utf8');
+    expect(text).toMatch(/# validation: skeleton/);
+    expect(text).toMatch(/desc: "?SKELETON, not a working rule/);
+    expect(text).toMatch(/ATTACK_COV_PLACEHOLDER_REPLACE_ME/);
+    expect(text).toMatch(/- mitre_impact\n\s+- T1529\n/);
+    expect(run.summary.drafts[0]!.status).toBe('skeleton');
+    const validated = await runCli(['validate', RULES, path.join(run.out, 'T1529.yaml')]);
+    expect(validated.code).toBe(0); // it loads: a skeleton is valid Falco, just not a detection
+  });
+});
+
+describe('--gaps', () => {
+  it('drafts the top gaps of the coverage report', async () => {
+    const run = await draft('good', '--gaps', '--top', '2');
+    expect(run.summary.drafts.map((d) => d.technique)).toHaveLength(2);
+    expect(run.summary.drafts.map((d) => d.technique)).toEqual(['T1105', 'T1082']);
+  });
+});

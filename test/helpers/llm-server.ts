@@ -1,0 +1,92 @@
+// An OpenAI-compatible Chat Completions server on 127.0.0.1 for draft tests. The model name picks the
+// behaviour, so one server covers success, no structured output, 429, 500, timeouts, malformed answers
+// and drafts that need repair.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const GOOD_T1529 = {
+  rule: 'System shutdown or reboot command',
+  desc: 'A shutdown, reboot, halt or poweroff command ran.',
+  condition: 'spawned_process and proc.name in (shutdown, reboot, halt, poweroff)',
+  output: 'Shutdown or reboot requested (user=%user.name command=%proc.cmdline container=%container.id)',
+  priority: 'WARNING',
+};
+/** The three ways the issue says LLM drafts go wrong, plus a broken condition. */
+export const BAD_DRAFTS = {
+  inventedField: { ...GOOD_T1529, rule: 'Reboot flag', condition: 'spawned_process and evt.argv[2] = "-r"' },
+  timeAsString: { ...GOOD_T1529, rule: 'Reboot at night', condition: 'spawned_process and proc.name = reboot and evt.time > "2022-12-31T02:00:00Z"' },
+  tooBroad: { ...GOOD_T1529, rule: 'Any shell', condition: 'proc.name=sh' },
+};
+
+export interface LlmRequest {
+  model: string;
+  authorization?: string;
+  hasSchema: boolean;
+  messages: { role: string; content: string }[];
+}
+
+export interface LlmServer {
+  baseUrl: string;
+  requests: LlmRequest[];
+  close: () => Promise<void>;
+}
+
+const completion = (content: string) => JSON.stringify({ id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] });
+
+export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
+  const requests: LlmRequest[] = [];
+  const calls = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return void res.writeHead(404).end();
+      const parsed = JSON.parse(body) as { model: string; messages: LlmRequest['messages']; response_format?: unknown };
+      const request: LlmRequest = { model: parsed.model, hasSchema: parsed.response_format !== undefined, messages: parsed.messages, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+      requests.push(request);
+      if (apiKey && req.headers.authorization !== `Bearer ${apiKey}`) return void res.writeHead(401).end(JSON.stringify({ error: { message: `bad key ${String(req.headers.authorization)}` } }));
+      const call = (calls.get(parsed.model) ?? 0) + 1;
+      calls.set(parsed.model, call);
+      const ok = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(completion(typeof value === 'string' ? value : JSON.stringify(value)));
+      const repairs = parsed.messages.filter((m) => m.role === 'user').length - 1;
+      switch (parsed.model) {
+        case 'good':
+          return ok(GOOD_T1529);
+        case 'no-schema':
+          if (request.hasSchema) return void res.writeHead(400).end(JSON.stringify({ error: { message: "response_format of type 'json_schema' is not supported by this model" } }));
+          return ok(`Here is the rule:\n\`\`\`json\n${JSON.stringify(GOOD_T1529)}\n\`\`\``);
+        case 'rate-limited':
+          if (call === 1) return void res.writeHead(429, { 'retry-after': '1' }).end('{"error":{"message":"slow down"}}');
+          return ok(GOOD_T1529);
+        case 'flaky':
+          if (call === 1) return void res.writeHead(500).end('{"error":{"message":"internal"}}');
+          return ok(GOOD_T1529);
+        case 'slow':
+          return void setTimeout(() => ok(GOOD_T1529), 3_000);
+        case 'malformed':
+          return ok(repairs === 0 ? 'Sure! Here is your rule: {rule: oops' : GOOD_T1529);
+        case 'repair':
+          return ok(repairs === 0 ? BAD_DRAFTS.inventedField : GOOD_T1529);
+        case 'bad':
+          return ok([BAD_DRAFTS.timeAsString, BAD_DRAFTS.tooBroad, BAD_DRAFTS.inventedField][repairs % 3]);
+        case 'echo-key':
+          return void res.writeHead(403).end(JSON.stringify({ error: { message: `key ${String(req.headers.authorization)} is not allowed` } }));
+        case 'not-json':
+          return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>');
+        default:
+          return void res.writeHead(404).end(JSON.stringify({ error: { message: `model ${parsed.model} not found` } }));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
