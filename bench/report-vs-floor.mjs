@@ -26,22 +26,27 @@ function measure(args) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const floorArgs = [path.join(root, 'bench', 'floor.mjs'), bundle];
-const reportArgs = [path.join(root, 'dist', 'cli.js'), 'report', '--attack', bundle, '--rules', ...rules, '--out', path.join(tmp, 'out'), '--quiet'];
+const reportArgs = (...extra) => [path.join(root, 'dist', 'cli.js'), 'report', '--attack', bundle, '--rules', ...rules, '--out', path.join(tmp, 'out'), '--quiet', ...extra];
+const variants = [
+  ['report --format json (report.json only)', reportArgs('--format', 'json')],
+  ['report (all 7 outputs, the default)', reportArgs()],
+];
 
-measure(floorArgs); // warm the page cache for both
-measure(reportArgs);
+measure(floorArgs); // warm the page cache for all
+for (const [, args] of variants) measure(args);
 const floor = [];
-const report = [];
+const results = variants.map(() => []);
 for (let i = 0; i < runs; i++) {
   floor.push(measure(floorArgs));
-  report.push(measure(reportArgs));
+  variants.forEach(([, args], v) => results[v].push(measure(args)));
 }
 const bundleBytes = statSync(bundle).size;
-const f = { ms: median(floor.map((r) => r.ms)), rss: median(floor.map((r) => r.rss)) };
-const r = { ms: median(report.map((x) => x.ms)), rss: median(report.map((x) => x.rss)) };
+const summarize = (list) => ({ ms: median(list.map((r) => r.ms)), rss: median(list.map((r) => r.rss)) });
+const f = summarize(floor);
 const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 console.log(`runs: ${runs} each, alternating; bundle ${mb(bundleBytes)}; node ${process.version}`);
-console.log(`floor  (parse bundle + technique map): median ${f.ms.toFixed(0)} ms, peak RSS ${mb(f.rss)}`);
-console.log(`report (attack-cov report, 3 rules files): median ${r.ms.toFixed(0)} ms, peak RSS ${mb(r.rss)}`);
-console.log(`time ratio report/floor: ${(r.ms / f.ms).toFixed(2)} (target <= 1.5)`);
-console.log(`peak RSS / bundle size: ${(r.rss / bundleBytes).toFixed(2)} (target <= 2.5); floor: ${(f.rss / bundleBytes).toFixed(2)}`);
+console.log(`floor (parse bundle + technique map): median ${f.ms.toFixed(0)} ms, peak RSS ${mb(f.rss)} (${(f.rss / bundleBytes).toFixed(2)}x bundle)`);
+variants.forEach(([label], v) => {
+  const r = summarize(results[v]);
+  console.log(`${label}: median ${r.ms.toFixed(0)} ms = ${(r.ms / f.ms).toFixed(2)}x floor (target <= 1.5); peak RSS ${mb(r.rss)} = ${(r.rss / bundleBytes).toFixed(2)}x bundle (target <= 2.5)`);
+});

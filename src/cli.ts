@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The command line: flags → options → run → exit code (0 ok, 1 gate failed, 2 cannot run).
-// The only place that reads process.argv, process.env and sets the exit code.
+// The only place that reads process.argv, process.env and sets the exit code. Each command's code is
+// imported when it runs, so `report` does not pay for loading the drafter or the fixer.
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CANNOT_RUN, isAttackCovError } from './errors.js';
 import { cacheDir } from './net/cache.js';
@@ -8,11 +9,7 @@ import { downloadProgress } from './progress.js';
 import { REPORTERS } from './report/registry.js';
 import { readUpstream } from './upstream.js';
 import { toolVersion, type Environment } from './run/inputs.js';
-import { runLint } from './run/lint.js';
-import { runDraft } from './run/draft.js';
-import { runValidate } from './run/validate.js';
-import { runAttackDiff } from './run/attack-diff.js';
-import { runReport, type Io } from './run/report.js';
+import type { Io } from './run/report.js';
 
 function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
   const epoch = env.SOURCE_DATE_EPOCH;
@@ -76,7 +73,7 @@ Examples:
   $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports
   $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40`,
     )
-    .action(async (options) => setExit(await runReport(options, makeEnvironment(), makeIo(options.color))));
+    .action(async (options) => setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(), makeIo(options.color))));
 
   addInputOptions(
     program
@@ -97,7 +94,7 @@ Examples:
   $ attack-cov lint --rules rules.d/ --fix-dry-run      # the diff --fix would apply
   $ attack-cov lint --rules rules.d/ --fix`,
     )
-    .action(async (options) => setExit(await runLint(options, makeEnvironment(), makeIo(options.color))));
+    .action(async (options) => setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(), makeIo(options.color))));
 
   addInputOptions(
     program
@@ -124,7 +121,7 @@ Examples:
   $ attack-cov draft --gaps --top 5 --llm-base-url http://localhost:11434/v1 --model llama3.1
   $ attack-cov validate drafts/T1529.yaml`,
     )
-    .action(async (techniques: string[], options) => setExit(await runDraft(techniques, options, makeEnvironment(), makeIo(options.color))));
+    .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(), makeIo(options.color))));
 
   program
     .command('validate')
@@ -141,7 +138,7 @@ Examples:
   $ attack-cov validate /etc/falco/falco_rules.yaml /etc/falco/rules.d/
   $ attack-cov validate drafts/T1529.yaml --format json`,
     )
-    .action(async (paths: string[], options) => setExit(await runValidate(paths, options, makeEnvironment(), makeIo(options.color))));
+    .action(async (paths: string[], options) => setExit(await (await import('./run/validate.js')).runValidate(paths, options, makeEnvironment(), makeIo(options.color))));
 
   const attack = program.command('attack').description('Work with ATT&CK releases');
   addInputOptions(
@@ -162,7 +159,7 @@ Examples:
   $ attack-cov attack diff old.json new.json --rules rules.d/ --fix
   $ attack-cov attack diff 17.1 18.1 --format json | jq '.techniques.revoked'`,
     )
-    .action(async (from: string, to: string, options) => setExit(await runAttackDiff(from, to, options, makeEnvironment(), makeIo(options.color))));
+    .action(async (from: string, to: string, options) => setExit(await (await import('./run/attack-diff.js')).runAttackDiff(from, to, options, makeEnvironment(), makeIo(options.color))));
 
   program.addHelpText(
     'after',
@@ -202,4 +199,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `attack-cov lint | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 process.exitCode = await main(process.argv);

@@ -135,6 +135,7 @@ export function peekStixType(element: Buffer): string | undefined {
 const STRING_FIELDS = ['relationship_type', 'source_ref', 'target_ref'].map((key) => ({ key, bytes: Buffer.from(`"${key}"`) }));
 const BOOLEAN_FIELDS = ['revoked', 'x_mitre_deprecated'].map((key) => ({ key, bytes: Buffer.from(`"${key}"`) }));
 const COLON = 0x3a;
+const TRUE = Buffer.from('true');
 const LETTER_T = 0x74;
 
 /** Index just past `"key"` and its colon (whitespace allowed around it), or -1. */
@@ -160,9 +161,12 @@ export function readRelationshipFields(element: Buffer): Record<string, string |
     if (end < 0 || element.subarray(start + 1, end).includes(BACKSLASH)) return undefined;
     fields[key] = element.toString('latin1', start + 1, end);
   }
-  for (const { key, bytes } of BOOLEAN_FIELDS) {
-    const start = valueStart(element, bytes);
-    if (start >= 0) fields[key] = element[start] === LETTER_T;
+  // Both flags are false unless a `true` appears somewhere: one native scan instead of two key searches.
+  if (element.includes(TRUE)) {
+    for (const { key, bytes } of BOOLEAN_FIELDS) {
+      const start = valueStart(element, bytes);
+      if (start >= 0) fields[key] = element[start] === LETTER_T;
+    }
   }
   return fields;
 }

@@ -100,3 +100,12 @@ describe('--format', () => {
     expect(() => selectReporters(['pdf'])).toThrow(/unknown format: pdf/);
   });
 });
+
+describe('the compiled layer validator', () => {
+  it('is what ajv compiles from the schema today (regenerate: node scripts/build-layer-validator.mjs)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    // @ts-expect-error: a plain .mjs script without types
+    const { generate } = (await import('../../../scripts/build-layer-validator.mjs')) as { generate: () => string };
+    expect(await readFile(path.join(repoRoot, 'src', 'report', 'layer-validator.generated.js'), 'utf8')).toBe(generate());
+  });
+});
