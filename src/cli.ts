@@ -140,7 +140,16 @@ Examples:
     )
     .action(async (paths: string[], options) => setExit(await (await import('./run/validate.js')).runValidate(paths, options, makeEnvironment(), makeIo(options.color))));
 
-  const attack = program.command('attack').description('Work with ATT&CK releases');
+  const attack = program
+    .command('attack')
+    .description('Work with ATT&CK releases')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov attack diff 17.1 18.1
+  $ attack-cov attack diff 17.1 18.1 --rules /etc/falco/rules.d/ --fix`,
+    );
   addInputOptions(
     attack
       .command('diff')

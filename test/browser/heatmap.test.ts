@@ -163,3 +163,21 @@ describe('a hostile ruleset', () => {
     expect(opened.requests).toHaveLength(1);
   });
 });
+
+describe('a heatmap made against a baseline', () => {
+  it('marks the technique that lost its rule and shows the failed gate', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-html-'));
+    const baseline = await runCli(['report', '--attack', 'test/fixtures/attack/mini-bundle-2.0.json', '--rules', 'test/fixtures/rules/conventional.yaml', '--out', path.join(dir, 'before'), '-q', '--format', 'json']);
+    expect(baseline.code).toBe(0);
+    const current = await runCli([
+      'report', '--attack', 'test/fixtures/attack/mini-bundle-2.0.json', '--rules', 'test/fixtures/rules/tactic-mismatch.yaml',
+      '--out', path.join(dir, 'after'), '-q', '--format', 'html', '--baseline', path.join(dir, 'before', 'report.json'), '--fail-on', 'new',
+    ]);
+    expect(current.code).toBe(1);
+    const opened = await open(path.join(dir, 'after', 'heatmap.html'));
+    expect(await opened.page.locator('[data-id="T1529"]').count()).toBe(1);
+    expect(await opened.page.locator('.cell.newly-uncovered').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-id')))).toEqual(['T1059']);
+    expect(await opened.page.locator('header .gate.fail').innerText()).toMatch(/GATE FAILED --fail-on: .*T1059/);
+    expect(opened.consoleErrors).toEqual([]);
+  });
+});

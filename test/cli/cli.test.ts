@@ -22,6 +22,19 @@ function expectOneLineError(result: { code: number | null; stderr: string; stdou
 }
 
 describe('help and usage', () => {
+  it('package.json bin points at the built CLI', async () => {
+    const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    const result = await runCli(['--version']);
+    expect(pkg.bin['attack-cov']).toBe('dist/cli.js');
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+  for (const command of ['draft', 'validate', 'attack', 'attack diff']) {
+    it(`${command} --help shows examples`, async () => {
+      const result = await runCli([...command.split(' '), '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Examples:/);
+    });
+  }
   for (const command of ['report', 'lint']) {
     it(`${command} --help shows options and examples`, async () => {
       const result = await runCli([command, '--help']);
