@@ -183,15 +183,13 @@ export function normalizeBundle(input: BundleInput): Catalog {
   const collection = objects.find((o) => o.type === 'x-mitre-collection');
   const matrix = objects.find((o) => o.type === 'x-mitre-matrix');
   const specVersion = input.bundleSpecVersion ?? objects.find((o) => o.spec_version)?.spec_version ?? '2.0';
+  const detections = readDetections(objects, idOf);
   return {
     version: collection?.x_mitre_version ?? input.versionHint ?? 'unknown',
     domain: collection?.x_mitre_domains?.[0] ?? matrix?.x_mitre_domains?.[0] ?? (matrix && attackId(matrix)?.id) ?? 'enterprise-attack',
     stixVersion: specVersion,
     tactics,
     techniques,
-    ...(() => {
-      const detections = readDetections(objects, idOf);
-      return detections ? { detections } : {};
-    })(),
+    ...(detections ? { detections } : {}),
   };
 }

@@ -112,8 +112,10 @@ async function draftOne(technique: Technique, drafting: Drafting): Promise<{ res
   const messages = buildMessages(grounding, drafting.templates, drafting.attackVersion);
   let issues: string[] = [];
   let lastText = '';
+  let lastContent = '';
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const content = await client.complete(messages, DRAFT_SCHEMA);
+    lastContent = content;
     const json = extractJson(content);
     const answer = 'error' in json ? { errors: [json.error] } : readDraftAnswer(json.value);
     let draft: DraftRule | undefined;
@@ -127,11 +129,17 @@ async function draftOne(technique: Technique, drafting: Drafting): Promise<{ res
       const falco = await falcoVerdict(lastText, drafting);
       return { result: { technique: technique.id, name: technique.name, status: 'passed', attempts: attempt, file, issues: [], ...(falco ? { falco } : {}) }, text: lastText };
     }
-    if (!draft) lastText = renderDraftFile({ rule: `${technique.name} (${technique.id}) draft`, desc: 'The model gave no usable rule.', condition: 'never_true', output: 'none', priority: 'DEBUG' }, tags, source, header(technique, drafting, '', []));
+    if (!draft) lastText = unusableAnswerFile(technique, drafting, lastContent);
     messages.push({ role: 'assistant', content }, repairMessage(issues));
   }
   const rejected = lastText.replace(/^# validation: .*$/m, `# validation: rejected after ${MAX_ATTEMPTS} attempts:\n${issues.map((i) => `#   ${i.replace(/[\r\n]+/g, ' ')}`).join('\n')}`);
   return { result: { technique: technique.id, name: technique.name, status: 'rejected', attempts: MAX_ATTEMPTS, file: `rejected/${file}`, issues }, text: rejected };
+}
+
+/** A rejected attempt with no rule in it: the header, and the model's answer as comments for a person to read. */
+function unusableAnswerFile(technique: Technique, drafting: Drafting, content: string): string {
+  const answer = content.split(/\r?\n/).map((line) => `#   ${line.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ')}`).join('\n');
+  return `# DRAFT made by ${drafting.tool}: the model gave no usable rule for ${technique.id} ${technique.name.replace(/[\r\n]/g, ' ')}.\n# validation: rejected\n# model: ${drafting.model.replace(/[\r\n]/g, ' ')}\n# date: ${drafting.date}\n# its last answer:\n${answer}\n[]\n`;
 }
 
 /** Runs `work` over `items` with at most `limit` at once, keeping the input order in the results. */

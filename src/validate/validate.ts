@@ -26,7 +26,9 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
   const { ruleset, fields } = input;
   const knownSources = new Set([...fields.sources.keys(), ...Object.keys(fields.aliases), ...(input.extraSources ?? [])]);
   const isWanted = (name: string): boolean => !input.onlyRules || input.onlyRules.has(name);
-  const issues: ValidationIssue[] = input.items.filter((item) => isWanted(item.name) || item.kind !== 'rule').filter((item) => !input.onlyRules || item.kind === 'rule').flatMap((item) => checkItemSchema(item, knownSources));
+  // With onlyRules (a draft), only those rules' items are checked; otherwise every item.
+  const checkedItems = input.onlyRules ? input.items.filter((item) => item.kind === 'rule' && isWanted(item.name)) : input.items;
+  const issues: ValidationIssue[] = checkedItems.flatMap((item) => checkItemSchema(item, knownSources));
   const checker = new ConditionChecker(ruleset, fields);
   for (const rule of ruleset.rules) if (isWanted(rule.name)) checker.checkRule(rule);
   if (!input.onlyRules) for (const macro of ruleset.macros.values()) if (!checker.isParsed(macro.name)) checker.checkUnusedMacro(macro);

@@ -150,6 +150,18 @@ describe('the repair loop', () => {
   });
 });
 
+describe('a model that never answers with a rule', () => {
+  it('is rejected; its last answer is kept as comments in a file that still loads', async () => {
+    const run = await draft('gibberish');
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'rejected', attempts: 3 });
+    const file = path.join(run.out, 'rejected', 'T1529.yaml');
+    const text = await readFile(file, 'utf8');
+    expect(text).toMatch(/# {3}- rule: not really/);
+    expect(text).toMatch(/# validation: rejected after 3 attempts:\n# {3}the answer is not a JSON object/);
+    expect((await runCli(['validate', file])).code).toBe(0);
+  });
+});
+
 describe('without an LLM', () => {
   it('writes a skeleton that says it is one', async () => {
     const run = await draft(undefined);

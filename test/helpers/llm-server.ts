@@ -69,6 +69,8 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           return ok(repairs === 0 ? BAD_DRAFTS.inventedField : GOOD_T1529);
         case 'bad':
           return ok([BAD_DRAFTS.timeAsString, BAD_DRAFTS.tooBroad, BAD_DRAFTS.inventedField][repairs % 3]);
+        case 'gibberish':
+          return ok('I cannot write Falco rules, but here is a poem.\n- rule: not really');
         case 'echo-key':
           return void res.writeHead(403).end(JSON.stringify({ error: { message: `key ${String(req.headers.authorization)} is not allowed` } }));
         case 'not-json':
