@@ -2,6 +2,7 @@
 // Bounded: a fixed number of rows per section, whatever the size of the ruleset.
 import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
+import { plural, signed } from './words.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
@@ -44,7 +45,6 @@ function gapsSection(report: CoverageReport): string[] {
 
 function findingsSection(report: CoverageReport): string[] {
   const f = report.summary.findings;
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const lines = ['', `### Findings: ${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}, ${f.info} info`];
   const byCode = new Map<string, Finding[]>();
   for (const finding of report.findings) byCode.set(finding.code, [...(byCode.get(finding.code) ?? []), finding]);
@@ -69,12 +69,11 @@ function gatesSection(report: CoverageReport): string[] {
 function comparisonSection(report: CoverageReport): string[] {
   const c = report.comparison;
   if (!c) return [];
-  const sign = (n: number): string => (n > 0 ? `+${n}` : `${n}`);
   const lines = ['', `### Since the baseline (${escapeMarkdown(c.baseline.generatedAt)})`, ''];
   if (c.crossesAttackVersions) lines.push(`The baseline used ATT&CK ${escapeMarkdown(c.baseline.attackVersion)}; some changes are ATT&CK's, not the rules'.`, '');
-  lines.push(`Coverage ${c.coverage.before}% → ${c.coverage.after}% (${sign(c.coverage.delta)} points); findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed.`, '');
+  lines.push(`Coverage ${c.coverage.before}% → ${c.coverage.after}% (${signed(c.coverage.delta)} points); findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed.`, '');
   const changed = c.tactics.filter((t) => t.delta);
-  if (changed.length > 0) lines.push(`Per tactic: ${changed.map((t) => `${escapeMarkdown(t.name)} ${sign(t.delta!)}`).join(', ')}.`, '');
+  if (changed.length > 0) lines.push(`Per tactic: ${changed.map((t) => `${escapeMarkdown(t.name)} ${signed(t.delta!)}`).join(', ')}.`, '');
   for (const t of c.newlyUncovered.slice(0, TOP_GAPS)) lines.push(`- no longer covered: **${t.id}** ${escapeMarkdown(t.name)} (was: ${escapeMarkdown(t.rules.join(', ') || 'sub-techniques')})`);
   for (const t of c.newlyCovered.slice(0, TOP_GAPS)) lines.push(`- newly covered: ${t.id} ${escapeMarkdown(t.name)}`);
   for (const f of c.newFindings.slice(0, EXAMPLES_PER_CODE * 2)) lines.push(`- new finding: ${f.code} ${escapeMarkdown(f.rule)} (${escapeMarkdown(`${f.file}:${f.line}`)})`);

@@ -2,6 +2,7 @@
 // colour is decided by the caller (TTY, NO_COLOR) and passed in.
 import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
 import { describeFix } from './messages.js';
+import { plural, signed } from './words.js';
 
 export interface TerminalStyle {
   isColor: boolean;
@@ -27,9 +28,6 @@ function bar(percent: number, width = 20): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
 
 export function renderSummary(report: CoverageReport, style: TerminalStyle, topGaps = 10): string {
   const { summary, inputs, scope } = report;
@@ -66,10 +64,9 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
 function comparisonLines(report: CoverageReport, style: TerminalStyle): string[] {
   const c = report.comparison;
   if (!c) return [];
-  const sign = (n: number): string => (n > 0 ? `+${n}` : `${n}`);
   const lines = ['', paint(style, 'bold', `Since the baseline (${printable(c.baseline.generatedAt)}, ATT&CK ${printable(c.baseline.attackVersion)})`)];
-  lines.push(`  coverage ${c.coverage.before}% → ${c.coverage.after}% (${sign(c.coverage.delta)} points)${c.crossesAttackVersions ? ' — across ATT&CK versions' : ''}`);
-  for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${t.name}: ${t.before}% → ${t.after}% (${sign(t.delta!)})`);
+  lines.push(`  coverage ${c.coverage.before}% → ${c.coverage.after}% (${signed(c.coverage.delta)} points)${c.crossesAttackVersions ? ' — across ATT&CK versions' : ''}`);
+  for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${t.name}: ${t.before}% → ${t.after}% (${signed(t.delta!)})`);
   for (const t of c.newlyCovered) lines.push(paint(style, 'green', `  + ${t.id} ${printable(t.name)} newly covered`));
   for (const t of c.newlyUncovered) lines.push(paint(style, 'red', `  - ${t.id} ${printable(t.name)} no longer covered (was: ${printable(t.rules.join(', ') || 'sub-techniques')})`));
   lines.push(`  findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed`);
