@@ -14,9 +14,13 @@ export function readUpstream(): Upstream {
 }
 
 /** Falco source → ATT&CK platforms it can observe. */
+let sourcePlatforms: Record<string, string[]> | undefined;
 export function readSourcePlatforms(): Record<string, string[]> {
-  const raw = JSON.parse(readFileSync(dataPath('source-platforms.json'), 'utf8')) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('$'))) as Record<string, string[]>;
+  if (!sourcePlatforms) {
+    const raw = JSON.parse(readFileSync(dataPath('source-platforms.json'), 'utf8')) as Record<string, unknown>;
+    sourcePlatforms = Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('$'))) as Record<string, string[]>;
+  }
+  return sourcePlatforms;
 }
 
 /** ATT&CK bundle URL template ({version}); ATTACK_COV_ATTACK_MIRROR points it at a mirror. */

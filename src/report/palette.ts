@@ -5,7 +5,3 @@ export const GAP_COLOR = '#f1a340';
 export const PARTIAL_COLOR = '#d9e7f5';
 /** Fill for 1, 2, 3 and 4+ enabled rules. */
 export const COVERED_COLORS = ['#9ecae1', '#6baed6', '#3182bd', '#08519c'];
-
-export function colorForCount(count: number): string {
-  return COVERED_COLORS[Math.min(count, COVERED_COLORS.length) - 1] ?? GAP_COLOR;
-}

@@ -27,9 +27,13 @@ export interface Environment {
   standardLocations?: string[];
 }
 
+let tool: { name: string; version: string } | undefined;
 export function toolVersion(): { name: string; version: string } {
-  const pkg = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { name: string; version: string };
-  return { name: pkg.name, version: pkg.version };
+  if (!tool) {
+    const pkg = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+    tool = { name: pkg.name, version: pkg.version };
+  }
+  return tool;
 }
 
 /** Matches --platform values to the catalog's spelling, case-insensitively; unknown names are a usage error. */

@@ -26,12 +26,15 @@ export class ConditionChecker {
   private readonly parsed = new Map<string, ConditionNode | ConditionSyntaxError>();
   readonly issues = new Map<string, ValidationIssue>();
   private readonly allFields: Map<string, FieldInfo>;
+  /** Every parameter name of every event: what evt.arg.<name> may name. */
+  private readonly eventParams: Set<string>;
 
   constructor(
     private readonly ruleset: Ruleset,
     private readonly catalog: FieldCatalog,
   ) {
     this.allFields = new Map([...catalog.sources.values()].flatMap((m) => [...m]));
+    this.eventParams = new Set([...catalog.events.values()].flat());
   }
 
   private report(owner: Owner, code: string, severity: ValidationIssue['severity'], message: string, pos?: Position): void {
@@ -81,7 +84,7 @@ export class ConditionChecker {
     }
     if (found.name === 'evt.arg' || found.name === 'evt.rawarg') {
       const key = found.key ?? '';
-      const isKnownParam = /^\d+$/.test(key) || [...this.catalog.events.values()].some((params) => params.includes(key));
+      const isKnownParam = /^\d+$/.test(key) || this.eventParams.has(key);
       if (!isKnownParam) this.report(owner, 'unknown-field', 'error', `${found.name}.${key}: no Falco event has a parameter "${key}"`, ref.pos);
     }
     return found.info;
