@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../src/coverage-report.js';
 import { launchChromium } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
-import { repoRoot, sharedData } from '../helpers/paths.js';
+import { repoRoot, BUNDLE_18, OFFICIAL_RULES } from '../helpers/paths.js';
 
-const OFFICIAL = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => sharedData('falco', f));
+const OFFICIAL = OFFICIAL_RULES;
 const ARTIFACTS = path.join(repoRoot, 'test-output');
 
 interface Opened {
@@ -55,7 +55,7 @@ describe('the heatmap of the official rules on ATT&CK 18.1', () => {
   let report: CoverageReport;
   let file: string;
   beforeAll(async () => {
-    ({ html: file, report } = await generate(['--attack', sharedData('attack', 'enterprise-attack-18.1.json'), '--rules', ...OFFICIAL]));
+    ({ html: file, report } = await generate(['--attack', BUNDLE_18, '--rules', ...OFFICIAL]));
     opened = await open(file);
   });
 

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { startLlmServer, type LlmServer } from '../helpers/llm-server.js';
-import { sharedData } from '../helpers/paths.js';
+import { BUNDLE_18, officialRules } from '../helpers/paths.js';
 
 const SECRET = 'sk-test-SECRET-4242424242';
-const ATTACK = sharedData('attack', 'enterprise-attack-18.1.json');
-const RULES = sharedData('falco', 'falco_rules.yaml');
+const ATTACK = BUNDLE_18;
+const RULES = officialRules('falco_rules.yaml');
 let server: LlmServer;
 
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { replaceFileAtomically } from '../../src/output.js';
 import { runCli } from '../helpers/cli.js';
-import { fixture, sharedData } from '../helpers/paths.js';
+import { fixture, BUNDLE_18, officialRules } from '../helpers/paths.js';
 
 const MINI = 'test/fixtures/attack/mini-bundle-2.0.json';
 
@@ -48,8 +48,8 @@ describe('lint --fix', () => {
 
   it('on a copy of the official rules clears every fixable finding, touching only tag lines', async () => {
     const names = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'];
-    const dir = await copyOf(...names.map((n) => sharedData('falco', n)));
-    const attack = sharedData('attack', 'enterprise-attack-18.1.json');
+    const dir = await copyOf(...names.map((n) => officialRules(n)));
+    const attack = BUNDLE_18;
     const before = JSON.parse((await runCli(['lint', '--attack', attack, '--rules', dir, '--format', 'json', '--fail-on', 'none'])).stdout) as { findings: { fix?: unknown; code: string }[] };
     expect(before.findings.filter((f) => f.fix).length).toBeGreaterThan(5);
     const fixed = await runCli(['lint', '--attack', attack, '--rules', dir, '--fix', '--fail-on', 'none']);
@@ -58,7 +58,7 @@ describe('lint --fix', () => {
     expect(after.findings.filter((f) => f.fix)).toEqual([]);
     expect(after.findings.length).toBeLessThan(before.findings.length);
     for (const name of names) {
-      const original = (await readFile(sharedData('falco', name), 'utf8')).split('\n');
+      const original = (await readFile(officialRules(name), 'utf8')).split('\n');
       const now = (await readFile(path.join(dir, name), 'utf8')).split('\n');
       expect(now).toHaveLength(original.length);
       const changed = original.map((line, i) => [line, now[i]!]).filter(([a, b]) => a !== b);

@@ -1,6 +1,6 @@
-// The real inputs in ../shared/data: ATT&CK 18.1 and 17.1, the three official Falco rules files.
+// The real inputs the repository holds: ATT&CK 18.1 (embedded) and 17.1 (test/data), the three official Falco rules files (embedded).
 import { readFile, mkdtemp, readdir } from 'node:fs/promises';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,11 +12,9 @@ import { loadRules } from '../../src/falco/load.js';
 import { readSourcePlatforms } from '../../src/upstream.js';
 import { runCli } from '../helpers/cli.js';
 import { dropMidway, serve, startServer, type TestServer } from '../helpers/http-server.js';
-import { repoRoot, sharedData } from '../helpers/paths.js';
+import { repoRoot, BUNDLE_17, BUNDLE_18, OFFICIAL_RULES } from '../helpers/paths.js';
 
-const BUNDLE_18 = sharedData('attack', 'enterprise-attack-18.1.json');
-const BUNDLE_17 = sharedData('attack', 'enterprise-attack-17.1.json');
-const OFFICIAL = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => sharedData('falco', f));
+const OFFICIAL = OFFICIAL_RULES;
 
 async function officialReport(bundle: string): Promise<CoverageReport> {
   const [{ catalog, sha256 }, { ruleset, origin }] = await Promise.all([readBundleFile(bundle, bundle), loadRules(OFFICIAL, { cacheRoot: '/nonexistent', cwd: repoRoot })]);
@@ -96,7 +94,7 @@ describe('downloading the real 18.1 bundle from a server on 127.0.0.1', () => {
   let server: TestServer;
   let bundle: Buffer;
   beforeAll(async () => {
-    bundle = await readFile(BUNDLE_18);
+    bundle = gunzipSync(await readFile(BUNDLE_18));
     server = await startServer({
       '/enterprise-attack-18.1.json': serve(bundle),
       '/enterprise-attack-18.1.json.gz': serve(gzipSync(bundle), 'application/gzip'),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { diffCatalogs } from '../../../src/attack/diff.js';
 import { readBundleFile } from '../../../src/attack/load.js';
 import { runCli } from '../../helpers/cli.js';
-import { fixture, sharedData } from '../../helpers/paths.js';
+import { fixture, BUNDLE_17, BUNDLE_18, OFFICIAL_RULES } from '../../helpers/paths.js';
 
 const V18 = fixture('attack', 'v18-like.json');
 const V19 = fixture('attack', 'v19-like.json');
@@ -66,8 +66,8 @@ describe('attack diff --rules', () => {
 
   it('on ATT&CK 17.1 → 18.1 lists the changes and which official rules they touch', async () => {
     const result = await runCli([
-      'attack', 'diff', sharedData('attack', 'enterprise-attack-17.1.json'), sharedData('attack', 'enterprise-attack-18.1.json'),
-      '--rules', ...['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => sharedData('falco', f)), '--format', 'json',
+      'attack', 'diff', BUNDLE_17, BUNDLE_18,
+      '--rules', ...OFFICIAL_RULES, '--format', 'json',
     ]);
     expect(result.code).toBe(0);
     const diff = JSON.parse(result.stdout) as { from: string; to: string; techniques: Record<string, { id: string }[]>; rules: unknown[] };

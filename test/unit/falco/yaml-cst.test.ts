@@ -3,14 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { NeedsComposer, readYamlDocuments, resolvePlain } from '../../../src/falco/yaml-cst.js';
-import { fixture, sharedData } from '../../helpers/paths.js';
+import { fixture, OFFICIAL_RULES, officialRules } from '../../helpers/paths.js';
 
 const composed = (text: string) => parseAllDocuments(text).map((d) => d.toJSON());
 const fast = (text: string) => readYamlDocuments(text, new LineCounter().addNewLine).map((d) => d?.value ?? null);
 
 describe('readYamlDocuments', () => {
   const files = [
-    ...['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => sharedData('falco', f)),
+    ...OFFICIAL_RULES,
     ...['conventional.yaml', 'base.yaml', 'override.yaml', 'nonstandard.yaml'].map((f) => fixture('rules', f)),
   ];
   for (const file of files) {
@@ -38,7 +38,7 @@ describe('readYamlDocuments', () => {
 // it does not, the reader must give the same value or hand over. Never a silently different value.
 describe('readYamlDocuments on damaged YAML', () => {
   it('never disagrees with the composer', async () => {
-    const lines = (await readFile(sharedData('falco', 'falco_rules.yaml'), 'utf8')).split('\n');
+    const lines = (await readFile(officialRules('falco_rules.yaml'), 'utf8')).split('\n');
     let seed = 42;
     const random = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;

@@ -1,8 +1,8 @@
-// attack-cov's field and event catalogues against Falco's own references in ../shared/data/falco.
+// attack-cov's field and event catalogues against Falco's own references in test/data/falco-reference.
 import { readFile, readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { fieldsOf, lookupField, readFieldCatalog } from '../../../src/falco/field-catalog.js';
-import { sharedData } from '../../helpers/paths.js';
+import { falcoReference } from '../../helpers/paths.js';
 
 const catalog = readFieldCatalog();
 const names = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((m) => m[1]!);
@@ -10,9 +10,9 @@ const names = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map
 describe('field catalogue', () => {
   it('has exactly the syscall fields of `falco --list=syscall` plus the container and k8smeta plugins', async () => {
     const expected = new Set([
-      ...names(await readFile(sharedData('falco', 'supported-fields.md'), 'utf8'), /^`([^`]+)` \|/gm),
-      ...names(await readFile(sharedData('falco', 'plugin-fields', 'container.md'), 'utf8'), /^\| `([^`]+)`/gm),
-      ...names(await readFile(sharedData('falco', 'plugin-fields', 'k8smeta.md'), 'utf8'), /^\| `([^`]+)`/gm),
+      ...names(await readFile(falcoReference('supported-fields.md'), 'utf8'), /^`([^`]+)` \|/gm),
+      ...names(await readFile(falcoReference('plugin-fields', 'container.md'), 'utf8'), /^\| `([^`]+)`/gm),
+      ...names(await readFile(falcoReference('plugin-fields', 'k8smeta.md'), 'utf8'), /^\| `([^`]+)`/gm),
     ]);
     expect(new Set(fieldsOf(catalog, 'syscall')!.keys())).toEqual(expected);
   });
@@ -20,7 +20,7 @@ describe('field catalogue', () => {
   const plugins: [string, string][] = [['k8s_audit', 'k8saudit'], ['aws_cloudtrail', 'cloudtrail'], ['okta', 'okta'], ['github', 'github'], ['gcp_auditlog', 'gcpaudit']];
   for (const [source, file] of plugins) {
     it(`has every ${file} plugin field for the ${source} source`, async () => {
-      const expected = names(await readFile(sharedData('falco', 'plugin-fields', `${file}.md`), 'utf8'), /^\| `([^`]+)`/gm);
+      const expected = names(await readFile(falcoReference('plugin-fields', `${file}.md`), 'utf8'), /^\| `([^`]+)`/gm);
       const fields = fieldsOf(catalog, source)!;
       for (const name of expected) expect(fields.has(name), name).toBe(true);
       expect(fields.has('evt.time')).toBe(true); // the fields of every event source
@@ -29,11 +29,11 @@ describe('field catalogue', () => {
   }
 
   it('knows every plugin README in the reference', async () => {
-    expect((await readdir(sharedData('falco', 'plugin-fields'))).sort()).toEqual(['cloudtrail.md', 'container.md', 'gcpaudit.md', 'github.md', 'k8saudit.md', 'k8smeta.md', 'okta.md']);
+    expect((await readdir(falcoReference('plugin-fields'))).sort()).toEqual(['cloudtrail.md', 'container.md', 'gcpaudit.md', 'github.md', 'k8saudit.md', 'k8smeta.md', 'okta.md']);
   });
 
   it('has every event name of `falco --list-events`', async () => {
-    const expected = new Set(names(await readFile(sharedData('falco', 'supported-events.md'), 'utf8'), /^(?:Yes|No) \| `[<>]` \| `([a-z_0-9]+)`/gm));
+    const expected = new Set(names(await readFile(falcoReference('supported-events.md'), 'utf8'), /^(?:Yes|No) \| `[<>]` \| `([a-z_0-9]+)`/gm));
     expect(new Set(catalog.events.keys())).toEqual(expected);
     expect(catalog.events.get('execve')).toContain('filename');
   });

@@ -10,9 +10,9 @@ import { readSourcePlatforms } from '../../../src/upstream.js';
 import { validateRules } from '../../../src/validate/validate.js';
 import { runCli } from '../../helpers/cli.js';
 import { miniCatalog } from '../../helpers/load.js';
-import { fixture, sharedData } from '../../helpers/paths.js';
+import { fixture, OFFICIAL_RULES } from '../../helpers/paths.js';
 
-const OFFICIAL = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => sharedData('falco', f));
+const OFFICIAL = OFFICIAL_RULES;
 
 async function validate(paths: string[], withAttack = false) {
   const files = await Promise.all(paths.map(async (p) => ({ info: { path: path.basename(p), sha256: '' }, items: parseRulesText(await readFile(p, 'utf8'), path.basename(p)) })));
