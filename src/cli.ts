@@ -5,6 +5,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CANNOT_RUN, isAttackCovError } from './errors.js';
 import { cacheDir } from './net/cache.js';
+import { parseCacheFor } from './parse-cache.js';
+import { packageRoot } from './paths.js';
+import path from 'node:path';
 import { downloadProgress } from './progress.js';
 import { REPORTERS } from './report/registry.js';
 import { embeddedAttack } from './embedded.js';
@@ -18,8 +21,10 @@ function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
 }
 
 function makeEnvironment(): Environment {
+  const cacheRoot = cacheDir(process.env);
   return {
-    cacheRoot: cacheDir(process.env),
+    cacheRoot,
+    parseCache: parseCacheFor(cacheRoot, [path.join(packageRoot, 'dist', 'parsed')], process.env),
     cwd: process.cwd(),
     now: clockFromEnv(process.env),
     download: { onProgress: downloadProgress(process.stderr) },

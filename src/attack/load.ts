@@ -17,6 +17,8 @@ import { attackIndexUrl, attackUrlTemplate, readUpstream } from '../upstream.js'
 import { embeddedAttack } from '../embedded.js';
 import { isUrl, redactUrl } from '../net/url.js';
 import { resolveLatest } from './latest.js';
+import { cachedCatalog } from './catalog-cache.js';
+import type { ParseCache } from '../parse-cache.js';
 
 export interface LoadedCatalog {
   catalog: Catalog;
@@ -39,6 +41,15 @@ export interface AttackLoadOptions {
   /** Also read detection strategies and analytics (for drafts). */
   withDetections?: boolean;
   download?: DownloadOptions;
+  /** Where normalized catalogs are kept between runs (the warm path); absent = parse every time. */
+  parseCache?: ParseCache;
+}
+
+/** readBundleFile through the parse cache: cached catalogs always hold detections, so one entry serves every command. */
+async function readCatalog(file: string, label: string, versionHint: string | undefined, options: AttackLoadOptions): Promise<{ catalog: Catalog; sha256: string }> {
+  const withDetections = options.withDetections || options.parseCache !== undefined;
+  const { catalog, sha256 } = await cachedCatalog(file, versionHint, options.parseCache, () => readBundleFile(file, label, versionHint, withDetections));
+  return { catalog, sha256 };
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -143,7 +154,7 @@ export function isVersionSpec(spec: string): boolean {
 
 async function loadEmbedded(options: AttackLoadOptions): Promise<LoadedCatalog> {
   const embedded = embeddedAttack();
-  const { catalog, sha256 } = await readBundleFile(embedded.file, embedded.label, embedded.version, options.withDetections);
+  const { catalog, sha256 } = await readCatalog(embedded.file, embedded.label, embedded.version, options);
   return { catalog, source: embedded.label, file: embedded.file, sha256, isEmbedded: true };
 }
 
@@ -153,7 +164,7 @@ async function loadVersion(version: string, options: AttackLoadOptions, url?: st
   if (normalized === embeddedAttack().version) return loadEmbedded(options);
   const cachePath = path.join(options.cacheRoot, 'attack', `${readUpstream().attack.domain}-${normalized}.json`);
   if (await isFile(cachePath)) {
-    const { catalog, sha256 } = await readBundleFile(cachePath, `cached ATT&CK ${normalized}`, normalized, options.withDetections);
+    const { catalog, sha256 } = await readCatalog(cachePath, `cached ATT&CK ${normalized}`, normalized, options);
     const source = (await readCacheSource(cachePath)) ?? `cache:${path.basename(cachePath)}`;
     return { catalog, source, file: cachePath, sha256, isFromCache: true };
   }
@@ -169,8 +180,8 @@ async function isFile(file: string): Promise<boolean> {
 
 async function loadFromUrl(url: string, cachePath: string, version: string | undefined, options: AttackLoadOptions): Promise<LoadedCatalog> {
   const shown = redactUrl(url);
-  const fetched = await fetchIntoCache(url, cachePath, (temp) => readBundleFile(temp, shown, version, options.withDetections), options.download);
-  const loaded = fetched.validated ?? (await readBundleFile(fetched.file, shown, version, options.withDetections));
+  const fetched = await fetchIntoCache(url, cachePath, (temp) => readCatalog(temp, shown, version, options), options.download);
+  const loaded = fetched.validated ?? (await readCatalog(fetched.file, shown, version, options));
   return { ...loaded, source: shown, file: fetched.file, isFromCache: fetched.isFromCache };
 }
 
@@ -189,6 +200,6 @@ export async function loadAttack(spec: string | undefined, options: AttackLoadOp
   }
   if (isVersionSpec(spec)) return loadVersion(spec, options);
   if (isUrl(spec)) return loadFromUrl(spec, cachePathForUrl(options.cacheRoot, spec), undefined, options);
-  const { catalog, sha256 } = await readBundleFile(spec, spec, undefined, options.withDetections);
+  const { catalog, sha256 } = await readCatalog(spec, spec, undefined, options);
   return { catalog, source: display(path.resolve(spec)), file: path.resolve(spec), sha256 };
 }

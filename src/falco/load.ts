@@ -11,6 +11,8 @@ import { redactUrl } from '../net/url.js';
 import { showPath } from '../source-root.js';
 import { falcoRulesUrlTemplate, readUpstream } from '../upstream.js';
 import { parseRulesText } from './parse.js';
+import { cachedRulesItems } from './rules-cache.js';
+import type { ParseCache } from '../parse-cache.js';
 import { buildRuleset } from './ruleset.js';
 import type { RawItem, RulesFileInfo, Ruleset } from './types.js';
 
@@ -22,6 +24,8 @@ export interface RulesLoadOptions {
   download?: DownloadOptions;
   /** Falco's standard locations; overridable for tests. */
   standardLocations?: string[];
+  /** Where parsed rules files are kept between runs; absent = parse every time. */
+  parseCache?: ParseCache;
 }
 
 /** Path as the user should see it: relative to `root` when inside it, its base name otherwise, / separators. */
@@ -77,15 +81,15 @@ async function readRulesText(file: string, shownAs: string): Promise<RulesText> 
   return { file: path.resolve(file), path: shownAs, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-async function readRulesFile(file: string, shownAs: string, extra: Partial<RulesFileInfo> = {}): Promise<ReadFile> {
+async function readRulesFile(file: string, shownAs: string, cache: ParseCache | undefined, extra: Partial<RulesFileInfo> = {}): Promise<ReadFile> {
   const { text, sha256 } = await readRulesText(file, shownAs);
-  return { info: { path: shownAs, sha256, ...extra }, items: parseRulesText(text, shownAs), file: path.resolve(file) };
+  return { info: { path: shownAs, sha256, ...extra }, items: cachedRulesItems(text, sha256, shownAs, cache), file: path.resolve(file) };
 }
 
 /** Reads a user's file, named relative to the source root (or by its base name, with a note). */
-function readLocalRulesFile(file: string, root: string): Promise<ReadFile> {
+function readLocalRulesFile(file: string, root: string, cache: ParseCache | undefined): Promise<ReadFile> {
   const shown = showPath(file, root);
-  return readRulesFile(file, shown.path, shown.isOutsideRoot ? { note: 'outside the source root: named by its base name' } : {});
+  return readRulesFile(file, shown.path, cache, shown.isOutsideRoot ? { note: 'outside the source root: named by its base name' } : {});
 }
 
 /** Reads the rules files named by `paths` (files or directories) as text, without building a ruleset. */
@@ -119,7 +123,7 @@ async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<Re
   if (ref === undefined) {
     return Promise.all(files.map((name) => {
       const embedded = embeddedRules(name)!;
-      return readRulesFile(embedded.file, embedded.label);
+      return readRulesFile(embedded.file, embedded.label, options.parseCache);
     }));
   }
   const downloadable = new Set(readUpstream().falcoRules.files);
@@ -130,8 +134,8 @@ async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<Re
     const label = `official:${name}@${ref}`;
     const cachePath = path.join(options.cacheRoot, 'falco-rules', ref.replace(/[^A-Za-z0-9_.-]/g, '_'), name);
     const extra = { url: redactUrl(url) };
-    const fetched = await fetchIntoCache(url, cachePath, (temp) => readRulesFile(temp, label, extra), options.download);
-    result.push(fetched.validated ?? (await readRulesFile(fetched.file, label, extra)));
+    const fetched = await fetchIntoCache(url, cachePath, (temp) => readRulesFile(temp, label, options.parseCache, extra), options.download);
+    result.push(fetched.validated ?? (await readRulesFile(fetched.file, label, options.parseCache, extra)));
   }
   return result;
 }
@@ -160,7 +164,7 @@ async function readGiven(paths: string[], options: RulesLoadOptions, root: strin
       throw error instanceof InputError ? new InputError(given, 'no such file or directory', error.hint) : error;
     });
     if (expanded.length === 0) throw new InputError(given, 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
-    files.push(...(await Promise.all(expanded.map((f) => readLocalRulesFile(f, root)))));
+    files.push(...(await Promise.all(expanded.map((f) => readLocalRulesFile(f, root, options.parseCache)))));
   }
   return files;
 }
@@ -171,7 +175,7 @@ export async function loadRules(paths: string[] | undefined, options: RulesLoadO
   if (paths && paths.length > 0) return loaded(await readGiven(paths, options, root), 'given');
   const standard = await expandPaths(options.standardLocations ?? readUpstream().falcoRules.standardLocations, false);
   if (standard.length > 0) {
-    return loaded(await Promise.all(standard.map((f) => readLocalRulesFile(f, root))), 'standard-locations');
+    return loaded(await Promise.all(standard.map((f) => readLocalRulesFile(f, root, options.parseCache))), 'standard-locations');
   }
   return loaded(await loadOfficial('official', options), 'official-default');
 }

@@ -12,6 +12,7 @@ import { packageRoot } from '../paths.js';
 import { readSourcePlatforms } from '../upstream.js';
 import { findSourceRoot, showPath } from '../source-root.js';
 import path from 'node:path';
+import type { ParseCache } from '../parse-cache.js';
 
 export interface CommonOptions {
   attack?: string;
@@ -30,6 +31,8 @@ export interface Environment {
   standardLocations?: string[];
   /** A one-line note for the user on stderr (e.g. which version `latest` resolved to); absent = silent. */
   notify?: (message: string) => void;
+  /** Catalogs and parsed rules kept between runs (the warm path); absent = parse every time. */
+  parseCache?: ParseCache;
 }
 
 let tool: { name: string; version: string } | undefined;
@@ -61,7 +64,7 @@ export function sourceRootOf(options: CommonOptions, env: Environment): string {
 
 export async function loadCatalog(options: CommonOptions, env: Environment, withDetections = false): Promise<LoadedCatalog> {
   const root = sourceRootOf(options, env);
-  const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download, withDetections }, (file) => showPath(file, root).path);
+  const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download, withDetections, parseCache: env.parseCache }, (file) => showPath(file, root).path);
   if (loaded.requested === 'latest') {
     env.notify?.(`ATT&CK latest is ${loaded.catalog.version}${loaded.isIndexStale ? ' (from a cached index older than a day: the refresh failed)' : ''}`);
   }
@@ -70,7 +73,7 @@ export async function loadCatalog(options: CommonOptions, env: Environment, with
 
 /** Loads the rules the options name (or the defaults), naming files relative to the source root. */
 export function loadRulesFor(options: CommonOptions, env: Environment) {
-  return loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, sourceRoot: sourceRootOf(options, env), download: env.download, standardLocations: env.standardLocations });
+  return loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, sourceRoot: sourceRootOf(options, env), download: env.download, standardLocations: env.standardLocations, parseCache: env.parseCache });
 }
 
 /** Analyzes a ruleset against a loaded catalog; `extra` reaches the checks (e.g. tactic renames). */

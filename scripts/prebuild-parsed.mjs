@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Run by `npm run build` after tsc: parses the embedded ATT&CK bundle and the embedded rules files once and
+// stores the results in dist/parsed (the parse cache's read-only, prebuilt store), so a fresh install's
+// first `report` already takes the warm path. Generated, never committed: it cannot go stale.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { loadAttack } = await import(path.join(root, 'dist', 'attack', 'load.js'));
+const { loadRules } = await import(path.join(root, 'dist', 'falco', 'load.js'));
+const dir = path.join(root, 'dist', 'parsed');
+rmSync(dir, { recursive: true, force: true });
+const cacheRoot = mkdtempSync(path.join(os.tmpdir(), 'attack-cov-prebuild-'));
+try {
+  const parseCache = { prebuilt: [], dir };
+  await loadAttack(undefined, { cacheRoot, parseCache });
+  await loadRules(['official:all', 'official:k8saudit'], { cacheRoot, parseCache });
+} finally {
+  rmSync(cacheRoot, { recursive: true, force: true });
+}

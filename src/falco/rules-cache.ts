@@ -1,0 +1,29 @@
+// The warm path for rules: the parsed items of a rules file stored in the parse cache by the file's sha256
+// and the name outputs give it (positions carry that name), so an unchanged file is not parsed again.
+import { readEntry, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
+import { parseRulesText } from './parse.js';
+import type { RawItem } from './types.js';
+
+/**
+ * Bump whenever parseRulesText's result changes shape or content for the same text (a new RawItem field,
+ * other positions …): entries of the old format then miss. The golden in test/unit/falco/rules-cache.test.ts
+ * fails until you do.
+ */
+export const RULES_FORMAT = 1;
+
+export const RULES_KIND: EntryKind = { name: 'rules', format: RULES_FORMAT, keep: 256 };
+
+function isItemList(value: unknown): value is RawItem[] {
+  return Array.isArray(value) && value.every((item) => typeof (item as RawItem | undefined)?.kind === 'string' && typeof (item as RawItem).position?.line === 'number');
+}
+
+/** parseRulesText through the cache; a file that does not parse throws as before and stores nothing. */
+export function cachedRulesItems(text: string, sha256: string, shownAs: string, cache: ParseCache | undefined): RawItem[] {
+  if (!cache) return parseRulesText(text, shownAs);
+  const key = `${sha256}\0${shownAs}`;
+  const cached = readEntry(cache, RULES_KIND, key, isItemList);
+  if (cached) return cached;
+  const items = parseRulesText(text, shownAs);
+  writeEntry(cache, RULES_KIND, key, items);
+  return items;
+}

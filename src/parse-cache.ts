@@ -1,0 +1,137 @@
+// The parse cache: what attack-cov derived from an input (a normalized ATT&CK catalog, the parsed items of a
+// rules file), stored by the input's content hash so the next run skips the parse. Entries are written to a
+// temporary name and renamed; on read every byte is checked, and anything doubtful is a miss, never trusted.
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { temporaryPathFor } from './net/cache.js';
+
+/** Where entries are looked for (in order) and where new ones go. */
+export interface ParseCache {
+  /** Read-only stores tried first (the catalog prebuilt for the embedded bundle at build time). */
+  prebuilt: string[];
+  /** The writable store (`<cache>/parsed`); absent = read only. */
+  dir?: string;
+}
+
+/** One kind of entry: its folder name, the format version of what it holds, how many entries to keep. */
+export interface EntryKind {
+  name: string;
+  /** Bump whenever the stored value's shape or meaning changes: old entries then miss. */
+  format: number;
+  keep: number;
+}
+
+const MAGIC = 'attack-cov parsed\n';
+
+interface Header {
+  kind: string;
+  format: number;
+  key: string;
+  /** v8's serialization depends on the engine; another Node reads it as a miss. */
+  v8: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** The file name of an entry: a hash of everything that must match, so a stale entry is never even opened. */
+export function entryName(kind: EntryKind, key: string): string {
+  return `${createHash('sha256').update(`${kind.name}\0${kind.format}\0${key}`).digest('hex').slice(0, 40)}.bin`;
+}
+
+/** The entry's bytes: a magic line, a JSON header line, the v8-serialized value (structured clone: Maps,
+ * Sets, nested plain objects survive, so new catalog fields are carried without code here). */
+export function encodeEntry(kind: EntryKind, key: string, value: unknown): Buffer {
+  const payload = serialize(value);
+  const header: Header = { kind: kind.name, format: kind.format, key, v8: process.versions.v8, bytes: payload.length, sha256: sha256(payload) };
+  return Buffer.concat([Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`), payload]);
+}
+
+/** The value stored in `bytes`, or undefined when anything (magic, header, key, length, checksum) is off. */
+export function decodeEntry(bytes: Buffer, kind: EntryKind, key: string): unknown {
+  if (bytes.subarray(0, MAGIC.length).toString('latin1') !== MAGIC) return undefined;
+  const end = bytes.indexOf(10, MAGIC.length);
+  if (end < 0) return undefined;
+  let header: Header;
+  try {
+    header = JSON.parse(bytes.subarray(MAGIC.length, end).toString('utf8')) as Header;
+  } catch {
+    return undefined;
+  }
+  const payload = bytes.subarray(end + 1);
+  const isMatch = header.kind === kind.name && header.format === kind.format && header.key === key && header.v8 === process.versions.v8;
+  if (!isMatch || header.bytes !== payload.length || header.sha256 !== sha256(payload)) return undefined;
+  try {
+    return deserialize(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** sha256 of a file, read in 1 MiB chunks into one buffer (a 45 MB bundle never sits in memory whole). */
+export function sha256OfFile(file: string): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(file, 'r');
+  try {
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/** Looks `key` up in the prebuilt stores, then the writable one. `isValid` checks the value's outline. */
+export function readEntry<T>(cache: ParseCache, kind: EntryKind, key: string, isValid: (value: unknown) => value is T): T | undefined {
+  const name = entryName(kind, key);
+  for (const dir of [...cache.prebuilt, ...(cache.dir ? [cache.dir] : [])]) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.join(dir, kind.name, name));
+    } catch {
+      continue;
+    }
+    const value = decodeEntry(bytes, kind, key);
+    if (isValid(value)) return value;
+  }
+  return undefined;
+}
+
+/** Stores `value` under `key` (temporary name, then rename) and trims the kind's folder to its newest
+ * `keep` entries. A cache that cannot be written is no error: the run has its value already. */
+export function writeEntry(cache: ParseCache, kind: EntryKind, key: string, value: unknown): void {
+  if (!cache.dir) return;
+  const folder = path.join(cache.dir, kind.name);
+  const target = path.join(folder, entryName(kind, key));
+  const temp = temporaryPathFor(target);
+  try {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(temp, encodeEntry(kind, key, value));
+    renameSync(temp, target);
+    trim(folder, kind.keep);
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // nothing was created
+    }
+  }
+}
+
+function trim(folder: string, keep: number): void {
+  const entries = readdirSync(folder).filter((n) => n.endsWith('.bin'));
+  if (entries.length <= keep) return;
+  const byAge = entries.map((n) => ({ n, t: statSync(path.join(folder, n)).mtimeMs })).sort((a, b) => b.t - a.t);
+  for (const { n } of byAge.slice(keep)) rmSync(path.join(folder, n), { force: true });
+}
+
+/** The cache for a cache root, honouring ATTACK_COV_PARSE_CACHE=off (every run parses from scratch). */
+export function parseCacheFor(cacheRoot: string, prebuilt: string[], env: NodeJS.ProcessEnv): ParseCache | undefined {
+  if (env.ATTACK_COV_PARSE_CACHE === 'off') return undefined;
+  return { prebuilt, dir: path.join(cacheRoot, 'parsed') };
+}

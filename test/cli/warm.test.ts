@@ -1,0 +1,52 @@
+// The warm path changes nothing but time: every output file of `report` is byte-identical whether the
+// catalog and rules were parsed (cache off, or an empty cache) or read back from the parse cache.
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { BUNDLE_17, OFFICIAL_RULES } from '../helpers/paths.js';
+
+const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-warm-'));
+const FIXED = { SOURCE_DATE_EPOCH: '1767225600' };
+
+async function outputs(dir: string): Promise<Map<string, Buffer>> {
+  const names = (await readdir(dir)).sort();
+  return new Map(await Promise.all(names.map(async (n) => [n, await readFile(path.join(dir, n))] as [string, Buffer])));
+}
+
+async function report(args: string[], env: NodeJS.ProcessEnv): Promise<Map<string, Buffer>> {
+  const out = await tempDir();
+  const result = await runCli(['report', ...args, '--out', out, '-q'], { env: { ...FIXED, ...env } });
+  expect(result.stderr).not.toMatch(/error/);
+  expect(result.code).toBe(0);
+  return outputs(out);
+}
+
+function expectSameFiles(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
+  expect([...b.keys()]).toEqual([...a.keys()]);
+  expect(a.size).toBeGreaterThanOrEqual(7);
+  for (const [name, bytes] of a) expect(b.get(name)!.equals(bytes), `${name} differs`).toBe(true);
+}
+
+describe('report, cold and warm', () => {
+  it('writes the same bytes with no cache, an empty cache and a warm cache (ATT&CK 17.1, the official rules)', async () => {
+    const args = ['--attack', BUNDLE_17, '--rules', ...OFFICIAL_RULES];
+    const cache = await tempDir();
+    const off = await report(args, { ATTACK_COV_CACHE: await tempDir(), ATTACK_COV_PARSE_CACHE: 'off' });
+    const cold = await report(args, { ATTACK_COV_CACHE: cache });
+    const stored = await readdir(path.join(cache, 'parsed'), { recursive: true });
+    expect(stored.filter((n) => n.endsWith('.bin')).map((n) => path.dirname(n)).sort()).toEqual(['catalog', 'rules', 'rules', 'rules']);
+    const warm = await report(args, { ATTACK_COV_CACHE: cache });
+    expectSameFiles(off, cold);
+    expectSameFiles(off, warm);
+  });
+
+  it('writes the same bytes on the embedded defaults with the prebuilt catalog as with no cache, caching nothing new', async () => {
+    const cache = await tempDir();
+    const off = await report(['--rules', 'official:all'], { ATTACK_COV_CACHE: await tempDir(), ATTACK_COV_PARSE_CACHE: 'off' });
+    const prebuilt = await report(['--rules', 'official:all'], { ATTACK_COV_CACHE: cache });
+    expectSameFiles(off, prebuilt);
+    await expect(readdir(cache)).resolves.toEqual([]);
+  });
+});

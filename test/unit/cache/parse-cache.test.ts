@@ -1,0 +1,101 @@
+// The parse cache's store: round trip, and every way an entry can be wrong (corrupt, truncated, another
+// format, another key, another engine, not an entry at all) reads as a miss, never as a value.
+import { mkdtemp, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeEntry, encodeEntry, entryName, readEntry, sha256OfFile, writeEntry, type EntryKind, type ParseCache } from '../../../src/parse-cache.js';
+import { createHash } from 'node:crypto';
+
+const KIND: EntryKind = { name: 'thing', format: 3, keep: 4 };
+const VALUE = { id: 'x', list: [1, 'two', null], byId: new Map([['a', { n: 1, tags: new Set(['t']) }]]), absent: undefined };
+const anything = (value: unknown): value is unknown => value !== undefined;
+const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-parse-cache-'));
+
+async function stored(): Promise<{ cache: ParseCache; file: string }> {
+  const cache = { prebuilt: [], dir: await tempDir() };
+  writeEntry(cache, KIND, 'key-1', VALUE);
+  return { cache, file: path.join(cache.dir, KIND.name, entryName(KIND, 'key-1')) };
+}
+
+describe('parse cache entries', () => {
+  it('give back what was stored: Maps, Sets, undefined and key order intact, through a temporary name', async () => {
+    const { cache } = await stored();
+    const value = readEntry(cache, KIND, 'key-1', anything) as typeof VALUE;
+    expect(value).toEqual(VALUE);
+    expect(Object.keys(value)).toEqual(['id', 'list', 'byId', 'absent']);
+    expect(value.byId.get('a')!.tags).toBeInstanceOf(Set);
+    expect(await readdir(path.join(cache.dir, KIND.name))).toEqual([entryName(KIND, 'key-1')]);
+  });
+
+  it('miss when a byte of the payload is flipped, or the file is cut short', async () => {
+    const { cache, file } = await stored();
+    const bytes = await readFile(file);
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 3]! ^= 0xff;
+    await writeFile(file, flipped);
+    expect(readEntry(cache, KIND, 'key-1', anything)).toBeUndefined();
+    await writeFile(file, bytes.subarray(0, bytes.length - 10));
+    expect(readEntry(cache, KIND, 'key-1', anything)).toBeUndefined();
+    await writeFile(file, bytes.subarray(0, 12));
+    expect(readEntry(cache, KIND, 'key-1', anything)).toBeUndefined();
+    await writeFile(file, 'not an entry');
+    expect(readEntry(cache, KIND, 'key-1', anything)).toBeUndefined();
+  });
+
+  it('miss for another format version, another key or another V8, even under the right file name', async () => {
+    const bytes = encodeEntry(KIND, 'key-1', VALUE);
+    expect(decodeEntry(bytes, KIND, 'key-1')).toEqual(VALUE);
+    expect(decodeEntry(bytes, { ...KIND, format: 4 }, 'key-1')).toBeUndefined();
+    expect(decodeEntry(bytes, KIND, 'key-2')).toBeUndefined();
+    expect(decodeEntry(bytes, { ...KIND, name: 'other' }, 'key-1')).toBeUndefined();
+    const otherEngine = Buffer.from(bytes.toString('latin1').replace(`"v8":"${process.versions.v8}"`, '"v8":"0.0.0"'), 'latin1');
+    expect(decodeEntry(otherEngine, KIND, 'key-1')).toBeUndefined();
+    // An entry copied to another key's name is not that key's value.
+    const { cache, file } = await stored();
+    await writeFile(path.join(path.dirname(file), entryName(KIND, 'key-2')), await readFile(file));
+    expect(readEntry(cache, KIND, 'key-2', anything)).toBeUndefined();
+    expect(entryName(KIND, 'key-1')).not.toBe(entryName({ ...KIND, format: 4 }, 'key-1'));
+  });
+
+  it('miss when the value fails the caller\'s outline check', async () => {
+    const { cache } = await stored();
+    expect(readEntry(cache, KIND, 'key-1', (v): v is string => typeof v === 'string')).toBeUndefined();
+  });
+
+  it('read prebuilt stores first and never write to them', async () => {
+    const prebuilt = await tempDir();
+    writeEntry({ prebuilt: [], dir: prebuilt }, KIND, 'key-1', { from: 'prebuilt' });
+    const cache = { prebuilt: [prebuilt], dir: await tempDir() };
+    writeEntry(cache, KIND, 'key-1', { from: 'user' });
+    expect(readEntry(cache, KIND, 'key-1', anything)).toEqual({ from: 'prebuilt' });
+    writeEntry(cache, KIND, 'key-2', { from: 'user' });
+    expect(await readdir(path.join(prebuilt, KIND.name))).toHaveLength(1);
+  });
+
+  it('a cache that cannot be written is no error', async () => {
+    const blocker = path.join(await tempDir(), 'a-file');
+    writeFileSync(blocker, '');
+    expect(() => writeEntry({ prebuilt: [], dir: blocker }, KIND, 'key-1', VALUE)).not.toThrow();
+    expect(readEntry({ prebuilt: [], dir: blocker }, KIND, 'key-1', anything)).toBeUndefined();
+  });
+
+  it('keep only the newest entries of a kind', async () => {
+    const cache = { prebuilt: [], dir: await tempDir() };
+    for (let i = 0; i < 6; i++) {
+      writeEntry(cache, KIND, `key-${i}`, i);
+      await utimes(path.join(cache.dir, KIND.name, entryName(KIND, `key-${i}`)), 1000 + i, 1000 + i);
+    }
+    writeEntry(cache, KIND, 'key-6', 6);
+    const names = await readdir(path.join(cache.dir, KIND.name));
+    expect(names.sort()).toEqual(['key-3', 'key-4', 'key-5', 'key-6'].map((k) => entryName(KIND, k)).sort());
+  });
+
+  it('hash files as createHash does', async () => {
+    const file = path.join(await tempDir(), 'f');
+    const bytes = Buffer.alloc(3 * (1 << 20) + 7, 'ab');
+    await writeFile(file, bytes);
+    expect(sha256OfFile(file)).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+});

@@ -1,0 +1,75 @@
+// The warm path for rules: a rules file seen before (same bytes, same name) comes from the parse cache
+// equal to a fresh parse; another name or a changed byte misses; a file that does not parse stores
+// nothing; and the parsed items are pinned to RULES_FORMAT so a change without a bump fails here.
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RULES_FORMAT, cachedRulesItems } from '../../../src/falco/rules-cache.js';
+import { parseRulesText } from '../../../src/falco/parse.js';
+import { loadRules } from '../../../src/falco/load.js';
+import type { ParseCache } from '../../../src/parse-cache.js';
+import { contentHash, outlineOf } from '../../helpers/fingerprint.js';
+import { OFFICIAL_RULES, fixture, repoRoot } from '../../helpers/paths.js';
+
+const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-rules-cache-'));
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+describe('cachedRulesItems', () => {
+  it('parses once per content and name, then serves equal items', async () => {
+    const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
+    const text = readFileSync(OFFICIAL_RULES[0]!, 'utf8');
+    const cold = cachedRulesItems(text, sha(text), 'rules/a.yaml', cache);
+    expect(await readdir(path.join(cache.dir!, 'rules'))).toHaveLength(1);
+    const warm = cachedRulesItems(text, sha(text), 'rules/a.yaml', cache);
+    expect(warm).toEqual(cold);
+    expect(warm).not.toBe(cold);
+    expect(warm).toEqual(parseRulesText(text, 'rules/a.yaml'));
+    // Positions carry the name: the same bytes under another name are another entry.
+    expect(cachedRulesItems(text, sha(text), 'b.yaml', cache)[0]!.position.file).toBe('b.yaml');
+    const changed = `${text}\n# one more line\n`;
+    cachedRulesItems(changed, sha(changed), 'rules/a.yaml', cache);
+    expect(await readdir(path.join(cache.dir!, 'rules'))).toHaveLength(3);
+  });
+
+  it('stores nothing for a file that does not parse', async () => {
+    const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
+    const text = '- rule: a\n  desc: [unclosed\n';
+    expect(() => cachedRulesItems(text, sha(text), 'bad.yaml', cache)).toThrow(/bad\.yaml:/);
+    await expect(readdir(path.join(cache.dir!, 'rules'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('loadRules serves the embedded official rules from dist/parsed, equal to a fresh parse', async () => {
+    const empty = await tempDir();
+    const cache: ParseCache = { prebuilt: [path.join(repoRoot, 'dist', 'parsed')], dir: path.join(empty, 'parsed') };
+    const [warm, cold] = await Promise.all([loadRules(['official:all'], { cacheRoot: empty, parseCache: cache }), loadRules(['official:all'], { cacheRoot: empty })]);
+    expect(contentHash(warm.ruleset)).toBe(contentHash(cold.ruleset));
+    await expect(readdir(empty)).resolves.toEqual([]);
+  });
+});
+
+/** Per RULES_FORMAT: the outline of parsed items and a content hash over the official rules and every fixture that parses. */
+const GOLDEN = path.join(repoRoot, 'test', 'golden', 'rules-format.json');
+
+function parsedCorpus(): unknown[] {
+  const files = [...OFFICIAL_RULES, ...readdirSync(fixture('rules')).filter((n) => n.endsWith('.yaml')).sort().map((n) => fixture('rules', n))];
+  return files.flatMap((file) => {
+    try {
+      return [parseRulesText(readFileSync(file, 'utf8'), path.basename(file))];
+    } catch {
+      return [];
+    }
+  });
+}
+
+describe(`RULES_FORMAT ${RULES_FORMAT}`, () => {
+  it('pins the parsed items: a change of shape or content needs a format bump', () => {
+    const corpus = parsedCorpus();
+    const current = { outline: outlineOf(corpus), content: contentHash(corpus) };
+    const recorded = (JSON.parse(readFileSync(GOLDEN, 'utf8')) as Record<string, unknown>)[String(RULES_FORMAT)];
+    expect(recorded, `no entry for RULES_FORMAT ${RULES_FORMAT} in test/golden/rules-format.json; add "${RULES_FORMAT}": ${JSON.stringify(current)}`).toBeDefined();
+    expect(current, `parseRulesText's items changed: bump RULES_FORMAT in src/falco/rules-cache.ts (to ${RULES_FORMAT + 1}) so that cached rules are parsed again, and add its entry to test/golden/rules-format.json (leave the old ones)`).toEqual(recorded);
+  });
+});
