@@ -1,53 +1,79 @@
-// Whole-process `attack-cov report` on ATT&CK 18.1 and the three official rules files, side by side
-// with the floor (bench/floor.mjs), alternating runs. Prints medians and ratios of wall time, CPU time
-// (steadier on a shared machine) and peak RSS; asserts nothing.
-// Usage: npm run bench [-- RUNS]   (needs ../shared/data and a build: npm run build)
+// Whole-process `attack-cov report` (all 7 outputs) on ATT&CK 18.1 (the embedded bundle, decompressed) against
+// the floor (bench/floor.mjs: parse the bundle and the same rules), cold (empty cache) and warm (parse cache
+// filled), and on generated rulesets of 1k/10k (and with --50k, 50k) rules against the 93 official rules.
+// Every comparison runs as alternating pairs after a warm-up; prints medians (min–max) of wall and CPU time
+// and peak RSS, the ratios against their targets, whether cold and warm outputs are byte-identical, the
+// size of summary.md and (with Chromium) how long heatmap.html for 10k rules takes to render. Asserts nothing.
+// Usage: npm run bench [-- --pairs N] [-- --50k] [-- --no-browser]   (needs a build: npm run build)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { compare } from './measure.mjs';
+import { OFFICIAL, generateRuleset } from './generate-rules.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const data = path.resolve(root, '..', 'shared', 'data');
-const bundle = path.join(data, 'attack', 'enterprise-attack-18.1.json');
-const rules = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => path.join(data, 'falco', f));
-const runs = Number(process.argv[2] ?? 7);
+const argv = process.argv.slice(2);
+const option = (name, fallback) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
+const pairs = option('--pairs', 5);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'attack-cov-bench-'));
 const rssFile = path.join(tmp, 'rss');
-const peakRss = path.join(root, 'bench', 'peak-rss.mjs');
+// Plain JSON, as MITRE publishes it (and not the embedded .gz, whose catalog `npm run build` prebuilds).
+const bundle = path.join(tmp, 'enterprise-attack-18.1.json');
+writeFileSync(bundle, gunzipSync(readFileSync(path.join(root, 'data', 'embedded', 'attack', 'enterprise-attack-18.1.json.gz'))));
 
-function measure(args) {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--import', peakRss, ...args], { env: { ...process.env, BENCH_RSS_FILE: rssFile }, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  return { ms, ...JSON.parse(readFileSync(rssFile, 'utf8')) };
-}
+const sizes = [93, 1000, 10000, ...(argv.includes('--50k') ? [50000] : [])];
+const rulesFor = new Map(sizes.map((n) => [n, n === 93 ? OFFICIAL : [...OFFICIAL, ...generateRuleset(n - 93, path.join(tmp, `rules-${n}`), { seed: 1 })]]));
+const env = { SOURCE_DATE_EPOCH: '1767225600', NO_COLOR: '1' };
+const out = (name) => path.join(tmp, `out-${name}`);
+const report = (n, name, cache) => ({ args: [path.join(root, 'dist', 'cli.js'), 'report', '--attack', bundle, '--rules', ...rulesFor.get(n), '--out', out(name), '--quiet'], env: { ...env, ATTACK_COV_CACHE: cache } });
+/** Cold: every run starts from an empty cache. Warm: the cache its warm-up run filled. */
+const cold = (n) => ({ ...report(n, `cold-${n}`, path.join(tmp, `cache-cold-${n}`)), before: () => rmSync(path.join(tmp, `cache-cold-${n}`), { recursive: true, force: true }) });
+const warm = (n) => report(n, `warm-${n}`, path.join(tmp, `cache-warm-${n}`));
+const floor = { args: [path.join(root, 'bench', 'floor.mjs'), bundle, ...OFFICIAL] };
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const floorArgs = [path.join(root, 'bench', 'floor.mjs'), bundle];
-const reportArgs = (...extra) => [path.join(root, 'dist', 'cli.js'), 'report', '--attack', bundle, '--rules', ...rules, '--out', path.join(tmp, 'out'), '--quiet', ...extra];
-const variants = [
-  ['report --format json (report.json only)', reportArgs('--format', 'json')],
-  ['report (all 7 outputs, the default)', reportArgs()],
+const comparisons = [
+  ['cold report (93 rules) vs floor', floor, cold(93), 1.2],
+  ['warm report (93 rules) vs floor', floor, warm(93), 0.4],
+  ...sizes.filter((n) => n !== 93).flatMap((n) => [
+    [`cold ${n} rules vs cold 93`, cold(93), cold(n), n === 10000 ? 2.5 : undefined],
+    [`warm ${n} rules vs warm 93`, warm(93), warm(n), n === 10000 ? 2 : undefined],
+  ]),
 ];
 
-measure(floorArgs); // warm the page cache for all
-for (const [, args] of variants) measure(args);
-const floor = [];
-const results = variants.map(() => []);
-for (let i = 0; i < runs; i++) {
-  floor.push(measure(floorArgs));
-  variants.forEach(([, args], v) => results[v].push(measure(args)));
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const range = (s, unit = (v) => v.toFixed(0)) => `${unit(s.median)} (${unit(s.min)}–${unit(s.max)})`;
+const verdict = (ratio, target) => (target === undefined ? '' : ratio <= target ? ` ✓ ≤ ${target}` : ` ✗ > ${target}`);
+console.log(`attack-cov bench: ${pairs} alternating pairs per comparison after a warm-up; node ${process.version}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}); load average at start ${load()}`);
+console.log('times in ms: median (min–max); ratios: median of per-pair ratios (second / first)\n');
+const results = new Map();
+for (const [label, a, b, target] of comparisons) {
+  const r = compare(a, b, label.includes('50000') ? Math.min(pairs, 3) : pairs, rssFile);
+  results.set(label, r);
+  console.log(`${label}`);
+  console.log(`  first : wall ${range(r.a.ms)}  CPU ${range(r.a.cpu)}  RSS ${range(r.a.rss, mib)}`);
+  console.log(`  second: wall ${range(r.b.ms)}  CPU ${range(r.b.cpu)}  RSS ${range(r.b.rss, mib)}`);
+  console.log(`  ratio : wall ${r.wallRatio.toFixed(2)}x${verdict(r.wallRatio, target)}   CPU ${r.cpuRatio.toFixed(2)}x${verdict(r.cpuRatio, target)}`);
 }
-const bundleBytes = statSync(bundle).size;
-const summarize = (list) => ({ ms: median(list.map((r) => r.ms)), rss: median(list.map((r) => r.rss)), cpu: median(list.map((r) => r.cpuMs)) });
-const f = summarize(floor);
-const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
-console.log(`runs: ${runs} each, alternating; bundle ${mb(bundleBytes)}; node ${process.version}`);
-console.log(`floor (parse bundle + technique map): median ${f.ms.toFixed(0)} ms (CPU ${f.cpu.toFixed(0)} ms), peak RSS ${mb(f.rss)} (${(f.rss / bundleBytes).toFixed(2)}x bundle)`);
-variants.forEach(([label], v) => {
-  const r = summarize(results[v]);
-  console.log(`${label}: median ${r.ms.toFixed(0)} ms = ${(r.ms / f.ms).toFixed(2)}x floor (target <= 1.5); CPU ${r.cpu.toFixed(0)} ms = ${(r.cpu / f.cpu).toFixed(2)}x; peak RSS ${mb(r.rss)} = ${(r.rss / bundleBytes).toFixed(2)}x bundle (target <= 2.5)`);
-});
+
+console.log('');
+for (const n of sizes.filter((s) => s !== 93)) {
+  const rss = Math.max(results.get(`cold ${n} rules vs cold 93`).b.rss.median, results.get(`warm ${n} rules vs warm 93`).b.rss.median);
+  console.log(`peak RSS at ${n} rules (median, the larger of cold and warm): ${mib(rss)}${n === 10000 ? (rss <= 250 * 2 ** 20 ? ' ✓ ≤ 250 MiB' : ' ✗ > 250 MiB') : ''}`);
+}
+for (const n of sizes) {
+  const names = readdirSync(out(`cold-${n}`)).sort();
+  const differing = names.filter((f) => !readFileSync(path.join(out(`cold-${n}`), f)).equals(readFileSync(path.join(out(`warm-${n}`), f))));
+  const summary = statSync(path.join(out(`warm-${n}`), 'summary.md')).size;
+  console.log(`${n} rules: cold and warm outputs ${differing.length === 0 ? `byte-identical (${names.length} files)` : `DIFFER: ${differing.join(', ')}`}; summary.md ${(summary / 1024).toFixed(1)} KiB, report.json ${(statSync(path.join(out(`warm-${n}`), 'report.json')).size / 2 ** 20).toFixed(1)} MiB`);
+}
+if (!argv.includes('--no-browser') && ['/usr/bin/chromium', '/usr/bin/chromium-browser'].some(existsSync)) {
+  const html = path.join(out('warm-10000'), 'heatmap.html');
+  const browser = spawnSync(process.execPath, [path.join(root, 'bench', 'heatmap-render.mjs'), html], { encoding: 'utf8' });
+  process.stdout.write(browser.status === 0 ? browser.stdout : `heatmap render: failed: ${browser.stderr}\n`);
+}
+console.log(`load average at end ${load()}`);
+rmSync(tmp, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 // Parses the text of one Falco rules file into raw items with file:line:column. Pure: text in, items out.
-// Fast path: the CST reader (yaml-cst.ts); anything it does not handle goes through the full composer,
-// which also gives YAML errors their line and column.
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+// Fastest path: the line scanner (yaml-lines.ts); then the CST reader (yaml-cst.ts); anything neither
+// handles goes through the yaml library's composer, which also gives YAML errors their line and column.
+import type { Document, Node } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
+import { scanYamlDocuments } from './yaml-lines.js';
 import { InputError } from '../errors.js';
 import type { RawItem, SourcePosition } from './types.js';
 import { NeedsComposer, readYamlDocuments, type CstValue } from './yaml-cst.js';
@@ -12,15 +14,7 @@ const OTHER_KINDS = ['required_engine_version', 'required_plugin_versions', 'exc
 
 /** Parses `text` (the content of `file`); throws InputError with line:column for anything Falco would reject. */
 export function parseRulesText(text: string, file: string): RawItem[] {
-  let lines = new LineCounter();
-  let documents: (CstValue | undefined)[];
-  try {
-    documents = readYamlDocuments(text, lines.addNewLine);
-  } catch (error) {
-    if (!(error instanceof NeedsComposer)) throw error;
-    lines = new LineCounter();
-    documents = composeDocuments(text, file, lines);
-  }
+  const { documents, lines } = readDocuments(text, file);
   const at = (offset: number): SourcePosition => {
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col };
@@ -37,7 +31,46 @@ export function parseRulesText(text: string, file: string): RawItem[] {
   return items;
 }
 
-function composeDocuments(text: string, file: string, lines: LineCounter): (CstValue | undefined)[] {
+type Reader = (text: string, onNewLine: (offset: number) => void) => (CstValue | undefined)[];
+/** The fast readers, fastest first; each hands over (NeedsComposer) on what it does not handle. */
+const READERS: Reader[] = [scanYamlDocuments, readYamlDocuments];
+
+function readDocuments(text: string, file: string): { documents: (CstValue | undefined)[]; lines: { linePos(offset: number): { line: number; col: number } } } {
+  for (const read of READERS) {
+    const lines = new LineStarts();
+    try {
+      return { documents: read(text, lines.addNewLine), lines };
+    } catch (error) {
+      if (!(error instanceof NeedsComposer)) throw error;
+    }
+  }
+  const counter = new (yamlLib().LineCounter)();
+  return { documents: composeDocuments(text, file, counter), lines: counter };
+}
+
+/** Line starts as the yaml library's LineCounter keeps them (fed by the readers), with its linePos. */
+class LineStarts {
+  readonly starts: number[] = [];
+  readonly addNewLine = (offset: number): void => {
+    this.starts.push(offset);
+  };
+  /** 1-based line and column of `offset` (LineCounter.linePos). */
+  linePos(offset: number): { line: number; col: number } {
+    let low = 0;
+    let high = this.starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.starts[mid]! < offset) low = mid + 1;
+      else high = mid;
+    }
+    if (this.starts[low] === offset) return { line: low + 1, col: 1 };
+    if (low === 0) return { line: 0, col: offset };
+    return { line: low, col: offset - this.starts[low - 1]! + 1 };
+  }
+}
+
+function composeDocuments(text: string, file: string, lines: InstanceType<ReturnType<typeof yamlLib>['LineCounter']>): (CstValue | undefined)[] {
+  const { parseAllDocuments } = yamlLib();
   const documents = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   return (Array.isArray(documents) ? documents : [documents]).map((doc) => {
     const error = doc.errors[0];
@@ -51,6 +84,7 @@ function composeDocuments(text: string, file: string, lines: LineCounter): (CstV
 
 /** The composer's node tree in the CST reader's shape, so both paths share readItem. */
 function fromComposed(node: Node, doc: Document): CstValue {
+  const { isAlias, isMap, isScalar, isSeq } = yamlLib();
   const offset = node.range?.[0] ?? 0;
   if (isAlias(node)) return { ...fromComposed(node.resolve(doc) as Node, doc), offset };
   if (isMap(node)) {

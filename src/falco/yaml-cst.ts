@@ -2,7 +2,8 @@
 // offset of every node. Falco rules files use only that subset, and skipping the library's composer
 // halves a cold parse. Anything beyond it (anchors, aliases, tags, explicit keys, errors) throws
 // NeedsComposer and the caller falls back to the full composer. Pure.
-import { CST, Parser } from 'yaml';
+import type { CST } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 
 export class NeedsComposer extends Error {}
 
@@ -39,7 +40,7 @@ export function resolvePlain(text: string): unknown {
 function scalar(token: CST.FlowScalar | CST.BlockScalar): CstValue {
   if (token.type === 'alias') throw new NeedsComposer('alias');
   if (token.type === 'block-scalar') requireQuiet(token.props as CST.SourceToken[], ['block-scalar-header']);
-  const resolved = CST.resolveAsScalar(token, true, (_offset, _code, message) => {
+  const resolved = yamlLib().CST.resolveAsScalar(token, true, (_offset, _code, message) => {
     throw new NeedsComposer(message);
   });
   return { offset: token.offset, value: token.type === 'scalar' ? resolvePlain(resolved.value) : resolved.value };
@@ -118,7 +119,7 @@ export function readYamlDocuments(text: string, onNewLine: (offset: number) => v
   if (/^ *\t/m.test(text)) throw new NeedsComposer('tab in indentation');
   const columnOf: ColumnOf = (offset) => offset - text.lastIndexOf('\n', offset - 1);
   const documents: (CstValue | undefined)[] = [];
-  for (const token of new Parser(onNewLine).parse(text)) {
+  for (const token of new (yamlLib().Parser)(onNewLine).parse(text)) {
     if (token.type === 'document') {
       requireQuiet(token.start, ['doc-start']);
       requireQuiet(token.end as CST.SourceToken[] | undefined, ['doc-end']);

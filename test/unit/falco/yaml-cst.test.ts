@@ -4,6 +4,7 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { NeedsComposer, readYamlDocuments, resolvePlain } from '../../../src/falco/yaml-cst.js';
 import { fixture, OFFICIAL_RULES, officialRules } from '../../helpers/paths.js';
+import { damagedSlices } from '../../helpers/damage.js';
 
 const composed = (text: string) => parseAllDocuments(text).map((d) => d.toJSON());
 const fast = (text: string) => readYamlDocuments(text, new LineCounter().addNewLine).map((d) => d?.value ?? null);
@@ -39,30 +40,9 @@ describe('readYamlDocuments', () => {
 describe('readYamlDocuments on damaged YAML', () => {
   it('never disagrees with the composer', async () => {
     const lines = (await readFile(officialRules('falco_rules.yaml'), 'utf8')).split('\n');
-    let seed = 42;
-    const random = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
-    const damages = [
-      (l: string[], i: number) => l.splice(i, 1),
-      (l: string[], i: number) => (l[i] = ` ${l[i]}`),
-      (l: string[], i: number) => (l[i] = l[i]!.replace(/^ /, '')),
-      (l: string[], i: number) => (l[i] = `  ${l[i]}`),
-      (l: string[], i: number) => (l[i] = l[i]!.replace(/, /, ',, ')),
-      (l: string[], i: number) => (l[i] = l[i]!.replace(/]/, '')),
-      (l: string[], i: number) => (l[i] = `${l[i]}: x`),
-      (l: string[], i: number) => (l[i] = l[i]!.replace(/- /, '')),
-      (l: string[], i: number) => (l[i] = `${l[i]} "`),
-      (l: string[], i: number) => l.splice(i, 0, '\t- x'),
-    ];
     let disagreements: string[] = [];
     let errorsSeen = 0;
-    for (let run = 0; run < 1500; run++) {
-      const start = random(lines.length - 40);
-      const slice = lines.slice(start, start + 5 + random(35));
-      for (let k = 0; k <= random(3); k++) damages[random(damages.length)]!(slice, random(slice.length));
-      const text = slice.join('\n');
+    for (const text of damagedSlices(lines, 42, 1500)) {
       const docs = parseAllDocuments(text, { uniqueKeys: false });
       const hasErrors = (Array.isArray(docs) ? docs : [docs]).some((d) => d.errors.length > 0);
       if (hasErrors) errorsSeen++;
