@@ -1,6 +1,7 @@
 // The warm path for ATT&CK: a normalized Catalog stored in the parse cache by the bundle's sha256, so a run
 // on a bundle seen before reads ~2 MB instead of parsing ~45 MB. Holds everything every command needs
 // (detection strategies included), so one entry serves report, lint, draft and diff alike.
+import { statSync, type Stats } from 'node:fs';
 import { readEntry, sha256OfFile, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
 import type { Catalog } from './types.js';
 
@@ -24,19 +25,26 @@ export function catalogKey(sha256: string, versionHint: string | undefined): str
   return `${sha256}\0${versionHint ?? ''}`;
 }
 
+function isSameFile(before: Stats, file: string): boolean {
+  const after = statSync(file, { throwIfNoEntry: false });
+  return after !== undefined && after.ino === before.ino && after.size === before.size && after.mtimeMs === before.mtimeMs;
+}
+
 function isCatalog(value: unknown): value is Catalog {
   const catalog = value as Catalog | undefined;
   return typeof catalog?.version === 'string' && Array.isArray(catalog.tactics) && catalog.techniques instanceof Map && catalog.techniques.size > 0;
 }
 
 /**
- * The catalog of `file` from the cache, else from `read` (which parses with detections, and throws on a bad
- * bundle: nothing is then stored). Without a cache this is `read()`.
+ * The catalog of `file` from the cache, else from `read` (which parses with detections, is told the sha256
+ * already computed, and throws on a bad bundle: nothing is then stored). Without a cache this is `read()`.
  */
-export async function cachedCatalog(file: string, versionHint: string | undefined, cache: ParseCache | undefined, read: () => Promise<ReadBundle>): Promise<ReadBundle & { isCached: boolean }> {
+export async function cachedCatalog(file: string, versionHint: string | undefined, cache: ParseCache | undefined, read: (knownSha256?: string) => Promise<ReadBundle>): Promise<ReadBundle & { isCached: boolean }> {
   if (!cache) return { ...(await read()), isCached: false };
   let sha256: string;
+  let before: Stats;
   try {
+    before = statSync(file);
     sha256 = sha256OfFile(file);
   } catch {
     return { ...(await read()), isCached: false }; // let the reader report the unreadable file
@@ -44,7 +52,9 @@ export async function cachedCatalog(file: string, versionHint: string | undefine
   const key = catalogKey(sha256, versionHint);
   const cached = readEntry(cache, CATALOG_KIND, key, isCatalog);
   if (cached) return { catalog: cached, sha256, isCached: true };
-  const fresh = await read();
-  writeEntry(cache, CATALOG_KIND, catalogKey(fresh.sha256, versionHint), fresh.catalog);
+  const fresh = await read(sha256);
+  // The file changed between hashing and reading (replaced under us): its hash is unknown, store nothing.
+  if (!isSameFile(before, file)) return { ...(await read()), isCached: false };
+  writeEntry(cache, CATALOG_KIND, key, fresh.catalog);
   return { ...fresh, isCached: false };
 }

@@ -48,14 +48,14 @@ export interface AttackLoadOptions {
 /** readBundleFile through the parse cache: cached catalogs always hold detections, so one entry serves every command. */
 async function readCatalog(file: string, label: string, versionHint: string | undefined, options: AttackLoadOptions): Promise<{ catalog: Catalog; sha256: string }> {
   const withDetections = options.withDetections || options.parseCache !== undefined;
-  const { catalog, sha256 } = await cachedCatalog(file, versionHint, options.parseCache, () => readBundleFile(file, label, versionHint, withDetections));
+  const { catalog, sha256 } = await cachedCatalog(file, versionHint, options.parseCache, (sha256) => readBundleFile(file, label, versionHint, withDetections, sha256));
   return { catalog, sha256 };
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-/** Reads and normalizes one bundle file (plain or gzip). `label` names it in errors. */
-export async function readBundleFile(file: string, label: string, versionHint?: string, withDetections = false): Promise<{ catalog: Catalog; sha256: string }> {
+/** Reads and normalizes one bundle file (plain or gzip). `label` names it in errors; a `knownSha256` is not computed again. */
+export async function readBundleFile(file: string, label: string, versionHint?: string, withDetections = false, knownSha256?: string): Promise<{ catalog: Catalog; sha256: string }> {
   const types = withDetections ? new Set([...NEEDED_TYPES, ...DETECTION_TYPES]) : NEEDED_TYPES;
   const relationships = withDetections ? new Set([...NEEDED_RELATIONSHIPS, ...DETECTION_RELATIONSHIPS]) : NEEDED_RELATIONSHIPS;
   const info = await stat(file).catch(() => undefined);
@@ -77,7 +77,9 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   const isGzip = await firstBytesAre(file, GZIP_MAGIC);
   let sha256: string;
   try {
-    sha256 = isGzip ? await feedGzip(file, (chunk) => splitter.feed(chunk)) : feedPlain(file, (chunk) => splitter.feed(chunk));
+    const isHashed = knownSha256 === undefined;
+    const computed = isGzip ? await feedGzip(file, (chunk) => splitter.feed(chunk), isHashed) : feedPlain(file, (chunk) => splitter.feed(chunk), isHashed);
+    sha256 = knownSha256 ?? computed;
   } catch (error) {
     throw new InputError(label, `cannot read${isGzip ? ' gzip data' : ''}: ${(error as Error).message}`);
   }
@@ -99,35 +101,35 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
 const CHUNK_BYTES = 1 << 20;
 
 /** Reads a plain file in 1 MiB chunks into one reused buffer (no per-chunk garbage); returns its sha256. */
-function feedPlain(file: string, onChunk: (chunk: Buffer) => void): string {
-  const hash = createHash('sha256');
+function feedPlain(file: string, onChunk: (chunk: Buffer) => void, isHashed: boolean): string {
+  const hash = isHashed ? createHash('sha256') : undefined;
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   const fd = openSync(file, 'r');
   try {
     for (let n = readSync(fd, buffer, 0, CHUNK_BYTES, null); n > 0; n = readSync(fd, buffer, 0, CHUNK_BYTES, null)) {
       const chunk = buffer.subarray(0, n);
-      hash.update(chunk);
+      hash?.update(chunk);
       onChunk(chunk); // must not keep `chunk`: the buffer is reused (StixBundleSplitter copies what it keeps)
     }
   } finally {
     closeSync(fd);
   }
-  return hash.digest('hex');
+  return hash?.digest('hex') ?? '';
 }
 
 /** Streams a gzip file through gunzip; returns the sha256 of the compressed bytes as stored. */
-async function feedGzip(file: string, onChunk: (chunk: Buffer) => void): Promise<string> {
-  const hash = createHash('sha256');
+async function feedGzip(file: string, onChunk: (chunk: Buffer) => void, isHashed: boolean): Promise<string> {
+  const hash = isHashed ? createHash('sha256') : undefined;
   const hasher = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
+      hash?.update(chunk);
       done(null, chunk);
     },
   });
   await pipeline(createReadStream(file, { highWaterMark: CHUNK_BYTES }), hasher, createGunzip(), async (source: AsyncIterable<Buffer>) => {
     for await (const chunk of source) onChunk(chunk);
   });
-  return hash.digest('hex');
+  return hash?.digest('hex') ?? '';
 }
 
 async function firstBytesAre(file: string, magic: number[]): Promise<boolean> {

@@ -25,6 +25,8 @@ function requireQuiet(tokens: CST.SourceToken[] | undefined, allowed: string[] =
 
 /** YAML 1.2 core schema for plain scalars, as the yaml library resolves them by default. */
 export function resolvePlain(text: string): unknown {
+  // Most scalars in rules files are names and conditions: only these first characters can start anything else.
+  if (text !== '' && !'~nNtTfF0123456789+-.'.includes(text[0]!)) return text;
   if (text === '' || text === '~' || /^(null|Null|NULL)$/.test(text)) return null;
   if (/^(true|True|TRUE)$/.test(text)) return true;
   if (/^(false|False|FALSE)$/.test(text)) return false;

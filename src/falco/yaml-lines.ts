@@ -189,32 +189,29 @@ class Scanner {
 
   private quoted(at: number, end: number): { node: CstValue; stop: number } {
     const quote = this.text[at]!;
+    const special = quote === '"' ? /["\\]/g : /'/g;
     const parts: string[] = [];
-    let i = at + 1;
-    let from = i;
-    for (; ; i++) {
-      if (i >= end) bail('quoted scalar over several lines');
-      const c = this.text[i];
-      if (quote === "'" && c === "'") {
-        if (this.text[i + 1] !== "'") break;
-        parts.push(this.text.slice(from, i + 1));
-        from = ++i + 1;
-      } else if (quote === '"' && c === '"') break;
-      else if (quote === '"' && c === '\\') {
-        parts.push(this.text.slice(from, i));
-        const e = this.text[i + 1]!;
-        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(this.text.slice(i + 2, i + 6))) {
-          parts.push(String.fromCodePoint(Number.parseInt(this.text.slice(i + 2, i + 6), 16)));
-          i += 5;
-        } else if (Object.hasOwn(JSON_ESCAPES, e)) {
-          parts.push(JSON_ESCAPES[e]!);
-          i += 1;
-        } else bail('escape sequence');
-        from = i + 1;
+    let from = at + 1;
+    for (;;) {
+      special.lastIndex = from;
+      const i = special.exec(this.text)?.index ?? end;
+      if (i >= end) return bail('quoted scalar over several lines');
+      parts.push(this.text.slice(from, i));
+      if (this.text[i] === quote && !(quote === "'" && this.text[i + 1] === "'")) return { node: { offset: at, value: parts.join('') }, stop: i + 1 };
+      if (quote === "'") {
+        parts.push("'");
+        from = i + 2;
+        continue;
       }
+      const e = this.text[i + 1]!;
+      if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(this.text.slice(i + 2, i + 6))) {
+        parts.push(String.fromCodePoint(Number.parseInt(this.text.slice(i + 2, i + 6), 16)));
+        from = i + 6;
+      } else if (Object.hasOwn(JSON_ESCAPES, e)) {
+        parts.push(JSON_ESCAPES[e]!);
+        from = i + 2;
+      } else bail('escape sequence');
     }
-    parts.push(this.text.slice(from, i));
-    return { node: { offset: at, value: parts.join('') }, stop: i + 1 };
   }
 
   /** A flow sequence `[a, "b", [c]]`, possibly over several lines, each indented past `indent`. */

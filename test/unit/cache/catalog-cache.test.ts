@@ -2,6 +2,7 @@
 // a corrupt entry or another version hint is rebuilt; a bad bundle stores nothing; and the catalog's
 // shape and content are pinned to CATALOG_FORMAT so a change without a bump fails here.
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +61,21 @@ describe('cachedCatalog', () => {
     const a = await cachedCatalog(MINI_BUNDLE, '2.0', cache, counted(MINI_BUNDLE, '2.0').read);
     const b = await cachedCatalog(MINI_BUNDLE, '7.7', cache, counted(MINI_BUNDLE, '7.7').read);
     expect([a.catalog.version, b.catalog.version, b.isCached]).toEqual(['2.0', '7.7', false]);
+  });
+
+  it('stores nothing when the bundle is replaced between hashing and reading, and reports the new bytes', async () => {
+    const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
+    const file = path.join(await tempDir(), 'bundle.json');
+    await writeFile(file, readFileSync(MINI_BUNDLE));
+    const replacement = readFileSync(fixture('attack', 'mini-bundle-2.1.json'));
+    const read = async (knownSha256?: string) => {
+      if (knownSha256 !== undefined) await writeFile(file, replacement); // another process replaces it
+      return readBundleFile(file, 'bundle.json', undefined, true, knownSha256);
+    };
+    const result = await cachedCatalog(file, undefined, cache, read);
+    expect(result.sha256).toBe(createHash('sha256').update(replacement).digest('hex'));
+    expect(result.catalog.version).toBe('99.1');
+    await expect(readdir(path.join(cache.dir!, 'catalog'))).rejects.toThrow(/ENOENT/);
   });
 
   it('stores nothing for a bundle that does not parse', async () => {
