@@ -1,44 +1,12 @@
 // A line scanner for the YAML that Falco rules files are written in: a block sequence of block maps whose
 // values are plain, quoted, folded or literal scalars, flow sequences and nested block collections. It gives
 // exactly what the CST reader (yaml-cst.ts) gives, offsets included, without the yaml library's lexer, and
-// throws NeedsComposer on anything else (anchors, tags, flow maps, multi-line plain or quoted scalars,
+// throws NeedsComposer on anything else (anchors, tags, flow maps, quoted scalars over several lines, escapes beyond JSON's,
 // indentation it does not expect), so the caller falls back to the CST reader and then the composer. Pure.
-import { NeedsComposer, resolvePlain, type CstValue } from './yaml-cst.js';
+import { resolvePlain, type CstValue } from './yaml-cst.js';
+import { Lines, bail, blockScalar, flowPlain, plainLine, quotedScalar, restOfLine } from './yaml-line-scalars.js';
 
 const KEY = /([A-Za-z_][A-Za-z0-9_-]*):(?: +|(?=\n)|$)/y;
-const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-
-const bail = (why: string): never => {
-  throw new NeedsComposer(why);
-};
-
-class Lines {
-  readonly starts: number[] = [0];
-  constructor(readonly text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-  get count(): number {
-    return this.starts.length;
-  }
-  /** Offset of the line's end (its newline, or the end of the text). */
-  end(line: number): number {
-    return line + 1 < this.starts.length ? this.starts[line + 1]! - 1 : this.text.length;
-  }
-  indent(line: number): number {
-    let i = this.starts[line]!;
-    while (this.text.charCodeAt(i) === 32) i++;
-    return i - this.starts[line]!;
-  }
-  /** Blank (spaces only) or a comment line: neither ends nor continues anything in block context. */
-  isQuiet(line: number): boolean {
-    const at = this.starts[line]! + this.indent(line);
-    return at >= this.end(line) || this.text[at] === '#';
-  }
-  nextContent(line: number): number {
-    while (line < this.count && this.isQuiet(line)) line++;
-    return line;
-  }
-}
 
 /** The documents of `text` (none, or one) as CST values; `onNewLine` feeds a line counter as the yaml Parser does. */
 export function scanYamlDocuments(text: string, onNewLine: (offset: number) => void): (CstValue | undefined)[] {
@@ -119,13 +87,13 @@ class Scanner {
   /** A scalar or flow sequence starting at `at` on `line`, under a parent at column `indent`. */
   private inline(line: number, at: number, indent: number): { node?: CstValue; next: number } {
     const c = this.text[at];
-    if (c === '>' || c === '|') return this.blockScalar(line, at, indent);
+    if (c === '>' || c === '|') return blockScalar(this.lines, line, at, indent);
     let node: CstValue;
     let stop: number;
-    if (c === '"' || c === "'") ({ node, stop } = this.quoted(at, this.lines.end(line)));
+    if (c === '"' || c === "'") ({ node, stop } = quotedScalar(this.text, at, this.lines.end(line)));
     else if (c === '[') ({ node, stop, line } = this.flowSequence(line, at, indent));
     else ({ node, stop, line } = this.plain(line, at, indent));
-    this.restOfLine(stop, this.lines.end(line));
+    restOfLine(this.text, stop, this.lines.end(line));
     const next = this.lines.nextContent(line + 1);
     if (next < this.lines.count && this.lines.indent(next) > indent) bail('a value continues after its end');
     return { node, next: line + 1 };
@@ -145,17 +113,10 @@ class Scanner {
     return this.inline(next, this.lines.starts[next]! + inner, indent);
   }
 
-  /** Only spaces and a comment may follow a value on its line. */
-  private restOfLine(at: number, end: number): void {
-    let i = at;
-    while (i < end && this.text.charCodeAt(i) === 32) i++;
-    if (i < end && (this.text[i] !== '#' || i === at)) bail('text after a value');
-  }
-
   /** A plain scalar: the rest of its line, and the more indented lines after it (folded: one line break
    * becomes a space, each empty line a line break), up to a comment or a line at `indent` or less. */
   private plain(line: number, at: number, indent: number): { node: CstValue; stop: number; line: number } {
-    let piece = this.plainLine(at, this.lines.end(line), true);
+    let piece = plainLine(this.text, at, this.lines.end(line), true);
     const parts = [piece.text];
     let empty = 0;
     for (let next = line + 1; next < this.lines.count && piece.stop === this.lines.end(line); next++) {
@@ -166,52 +127,12 @@ class Scanner {
         continue;
       }
       if (spaces <= indent || this.text[start + spaces] === '#') break;
-      piece = this.plainLine(start + spaces, this.lines.end(next), false);
+      piece = plainLine(this.text, start + spaces, this.lines.end(next), false);
       parts.push(empty === 0 ? ' ' : '\n'.repeat(empty), piece.text);
       line = next;
       empty = 0;
     }
     return { node: { offset: at, value: resolvePlain(parts.join('')) }, stop: piece.stop, line };
-  }
-
-  /** One line of a plain scalar: up to a comment or the line's end, trailing spaces dropped. */
-  private plainLine(at: number, end: number, isFirst: boolean): { text: string; stop: number } {
-    if ('-?:,[]{}#&*!|>\'"%@`'.includes(this.text[at]!)) bail(`plain scalar ${isFirst ? '' : 'continuation '}starting with an indicator`);
-    let comment = at;
-    while (comment < end && !(this.text.charCodeAt(comment) === 35 && this.text.charCodeAt(comment - 1) === 32)) comment++;
-    if (comment < end) comment--; // the space before "#"
-    let stop = comment;
-    while (stop > at && this.text.charCodeAt(stop - 1) === 32) stop--;
-    const text = this.text.slice(at, stop);
-    if (text.includes(': ') || text.endsWith(':')) bail('a colon in a plain scalar');
-    return { text, stop: comment };
-  }
-
-  private quoted(at: number, end: number): { node: CstValue; stop: number } {
-    const quote = this.text[at]!;
-    const special = quote === '"' ? /["\\]/g : /'/g;
-    const parts: string[] = [];
-    let from = at + 1;
-    for (;;) {
-      special.lastIndex = from;
-      const i = special.exec(this.text)?.index ?? end;
-      if (i >= end) return bail('quoted scalar over several lines');
-      parts.push(this.text.slice(from, i));
-      if (this.text[i] === quote && !(quote === "'" && this.text[i + 1] === "'")) return { node: { offset: at, value: parts.join('') }, stop: i + 1 };
-      if (quote === "'") {
-        parts.push("'");
-        from = i + 2;
-        continue;
-      }
-      const e = this.text[i + 1]!;
-      if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(this.text.slice(i + 2, i + 6))) {
-        parts.push(String.fromCodePoint(Number.parseInt(this.text.slice(i + 2, i + 6), 16)));
-        from = i + 6;
-      } else if (Object.hasOwn(JSON_ESCAPES, e)) {
-        parts.push(JSON_ESCAPES[e]!);
-        from = i + 2;
-      } else bail('escape sequence');
-    }
   }
 
   /** A flow sequence `[a, "b", [c]]`, possibly over several lines, each indented past `indent`. */
@@ -234,12 +155,12 @@ class Scanner {
       if (!expectsItem) bail('missing comma in a flow sequence');
       const end = this.lines.end(line);
       let item: { node: CstValue; stop: number };
-      if (c === '"' || c === "'") item = this.quoted(i, end);
+      if (c === '"' || c === "'") item = quotedScalar(this.text, i, end);
       else if (c === '[') {
         const inner = this.flowSequence(line, i, indent);
         line = inner.line;
         item = inner;
-      } else item = this.flowPlain(i, end);
+      } else item = flowPlain(this.text, i, end);
       elements.push(item.node);
       i = item.stop;
       expectsItem = false;
@@ -265,74 +186,5 @@ class Scanner {
     }
   }
 
-  private flowPlain(at: number, end: number): { node: CstValue; stop: number } {
-    if ('-?:,[]{}#&*!|>\'"%@`'.includes(this.text[at]!)) bail('plain scalar starting with an indicator');
-    let stop = at;
-    while (stop < end && !',[]{}'.includes(this.text[stop]!) && !(this.text[stop] === '#' && this.text[stop - 1] === ' ')) stop++;
-    // What follows must be a comma or "]" (after spaces, line breaks, comments: the caller checks); a word on
-    // the next line would continue this scalar (folded: the composer's job), and the caller bails on it.
-    if ('[{}'.includes(this.text[stop] ?? ',')) bail('bracket in a flow sequence item');
-    let last = stop;
-    while (last > at && this.text.charCodeAt(last - 1) === 32) last--;
-    const source = this.text.slice(at, last);
-    if (source.includes(': ') || source.endsWith(':')) bail('a pair in a flow sequence');
-    return { node: { offset: at, value: resolvePlain(source) }, stop };
-  }
-
-  /** `>` or `|` with an optional chomping indicator, then lines indented past `indent`. */
-  private blockScalar(line: number, at: number, indent: number): { node: CstValue; next: number } {
-    const style = this.text[at];
-    let i = at + 1;
-    const chomp = this.text[i] === '-' || this.text[i] === '+' ? this.text[i++] : '';
-    this.restOfLine(i, this.lines.end(line));
-    if (i < this.lines.end(line) && this.text[i] !== ' ') bail('block scalar header');
-    const first = line + 1;
-    if (first >= this.lines.count || this.lines.isQuiet(first)) bail('block scalar starting with an empty line');
-    const contentIndent = this.lines.indent(first);
-    if (contentIndent <= indent) bail('empty block scalar');
-    const content: string[] = [];
-    let trailing = 0;
-    let next = first;
-    for (; next < this.lines.count; next++) {
-      const start = this.lines.starts[next]!;
-      if (start === this.text.length) break; // the empty "line" after a final newline is none
-      const end = this.lines.end(next);
-      const spaces = this.lines.indent(next);
-      if (start + spaces >= end) {
-        if (end - start > contentIndent) bail('spaces on an empty line of a block scalar');
-        trailing++;
-        continue;
-      }
-      if (spaces < contentIndent) break;
-      if (next + 1 >= this.lines.count && end === this.text.length) bail('block scalar at the end of the text');
-      for (let k = 0; k < trailing; k++) content.push('');
-      trailing = 0;
-      content.push(this.text.slice(start + contentIndent, end));
-    }
-    const body = style === '|' ? content.join('\n') : fold(content);
-    const tail = chomp === '-' ? '' : chomp === '+' ? '\n'.repeat(trailing + 1) : '\n';
-    return { node: { offset: at, value: body + tail }, next };
-  }
 }
 
-/** YAML folding: a line break between two lines of text becomes a space, empty lines become line breaks,
- * and breaks around more-indented lines are kept. */
-function fold(lines: string[]): string {
-  let result = '';
-  let empty = 0;
-  let previous: string | undefined;
-  for (const line of lines) {
-    if (line === '') {
-      empty++;
-      continue;
-    }
-    if (previous !== undefined) {
-      const isSpaced = previous.startsWith(' ') || line.startsWith(' ');
-      result += isSpaced ? '\n'.repeat(empty + 1) : empty === 0 ? ' ' : '\n'.repeat(empty);
-    }
-    result += line;
-    previous = line;
-    empty = 0;
-  }
-  return result;
-}
