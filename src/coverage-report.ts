@@ -34,6 +34,16 @@ export interface Finding {
 
 export type TechniqueStatus = 'covered' | 'partial' | 'gap';
 
+/** A technique's coverage on one of its platforms: only rules whose source observes the platform count. */
+export interface PlatformCoverage {
+  platform: string;
+  status: TechniqueStatus;
+  /** Enabled rules tagging the technique whose source observes this platform. */
+  rules: string[];
+  /** Sub-techniques covered on this platform (what makes a parent partial here). */
+  coveredSubtechniques?: string[];
+}
+
 export interface TechniqueEntry {
   id: string;
   name: string;
@@ -44,9 +54,14 @@ export interface TechniqueEntry {
   isSubtechnique: boolean;
   parent?: string;
   inScope: boolean;
+  /** Over its in-scope platforms (all its platforms when out of scope): covered on one of them is covered. */
   status: TechniqueStatus;
-  /** Enabled rules that tag this technique. */
+  /** Enabled rules that tag this technique, whatever their source observes. */
   rules: string[];
+  /** Of `rules`, those whose source observes one of the platforms that count: only these cover it. */
+  observingRules: string[];
+  /** Coverage on each platform of the technique (in scope or not), in the technique's platform order. */
+  platformCoverage: PlatformCoverage[];
   /** Disabled rules that tag it (they do not count as coverage). */
   disabledRules: string[];
   /** Sub-techniques of this technique covered by an enabled rule. */
@@ -55,6 +70,52 @@ export interface TechniqueEntry {
   usedBy: number;
   /** How many findings concern this technique. */
   findings: number;
+  /** In-scope techniques only: what ATT&CK's analytics say can detect it, and whether Falco can. */
+  detectability?: Detectability;
+}
+
+/**
+ * Whether Falco could see a technique, from ATT&CK ≥ 18 analytics for the in-scope platforms:
+ * closable-loaded (a loaded source observes a named log source), closable-other (another Falco source or
+ * plugin would), not-observable (only log sources Falco cannot read), unknown (no analytics to go by).
+ */
+export type DetectabilityVerdict = 'closable-loaded' | 'closable-other' | 'not-observable' | 'unknown';
+
+export interface DetectabilityLogSource {
+  /** ATT&CK's log source name, e.g. "auditd:SYSCALL". */
+  name: string;
+  /** What to look for in it, e.g. "execve=/sbin/shutdown or /sbin/reboot". */
+  channel: string;
+  /** ATT&CK data component, e.g. "Command Execution". */
+  dataComponent?: string;
+  /** The Falco source that observes it (data/log-sources.json); absent when none does. */
+  falcoSource?: string;
+  /** The Falco plugin providing falcoSource (none for syscall). */
+  plugin?: string;
+  /** falcoSource is among the loaded rules' sources. */
+  isLoaded: boolean;
+}
+
+export interface DetectabilityAnalytic {
+  /** e.g. "AN1539". */
+  id: string;
+  /** Its detection strategy, e.g. "DET0559". */
+  strategy: string;
+  /** Its platforms within the scope. */
+  platforms: string[];
+  description: string;
+  logSources: DetectabilityLogSource[];
+}
+
+export interface Detectability {
+  verdict: DetectabilityVerdict;
+  /** One sentence saying why. */
+  reason: string;
+  /** Loaded Falco sources that observe a named log source. */
+  loadedSources: string[];
+  /** Falco sources not loaded that would, with the plugin providing each. */
+  otherSources: { source: string; plugin: string }[];
+  analytics: DetectabilityAnalytic[];
 }
 
 export interface CoverageCounts {
@@ -65,6 +126,10 @@ export interface CoverageCounts {
   gap: number;
   /** (covered + partial) / total, in percent with one decimal. */
   percent: number;
+}
+
+export interface PlatformCounts extends CoverageCounts {
+  platform: string;
 }
 
 export interface TacticEntry extends CoverageCounts {
@@ -97,6 +162,73 @@ export interface GapEntry {
   tactics: string[];
   isSubtechnique: boolean;
   usedBy: number;
+  /** Why this gap ranks where it does (gaps are listed in this order). */
+  priority: GapPriority;
+}
+
+/**
+ * Gap priority (analysis/priority.ts): by detectability tier first (closable with loaded sources,
+ * closable with another Falco source, unknown, not observable), then by score, then by usedBy.
+ */
+export interface GapPriority {
+  /** 1 = the gap to close first. */
+  rank: number;
+  /** Index of `detectability` in the tier order, 0 first. */
+  tier: number;
+  detectability: DetectabilityVerdict;
+  /** Adversaries active on the scope's platforms that use it (a parent: or its sub-techniques). */
+  activeUsers: number;
+  /** All adversaries that use it (a parent: or its sub-techniques), whatever their platforms. */
+  users: number;
+  /** Names of --threat profiles using it, directly or through software. */
+  profiles: string[];
+  /** activeUsers + 100 per profile: the order within a tier. */
+  score: number;
+  /** One sentence: rank, tier and its reason, adversaries, profiles, score. */
+  why: string;
+}
+
+/** A technique a threat profile uses, with its coverage. */
+export interface ProfileTechnique {
+  id: string;
+  name: string;
+  status: TechniqueStatus;
+  isSubtechnique: boolean;
+  /** Software it comes through (viaSoftware only). */
+  via?: string[];
+}
+
+export interface ProfileCounts {
+  /** In-scope techniques. */
+  total: number;
+  covered: number;
+  partial: number;
+  gap: number;
+}
+
+/** A group, software or campaign chosen with --threat, and its in-scope techniques. */
+export interface ThreatProfile {
+  /** The ref as given on the command line. */
+  ref: string;
+  /** ATT&CK ID: G0139, S0599, C0035. */
+  id: string;
+  kind: 'group' | 'software' | 'campaign';
+  name: string;
+  aliases: string[];
+  url: string;
+  /** File-name-safe name: its Navigator layer is layer-<slug>.json. */
+  slug: string;
+  /** Software a group or campaign uses. */
+  software: { id: string; name: string }[];
+  /** Groups a campaign is attributed to. */
+  attributedTo: string[];
+  /** In-scope techniques it uses directly (ATT&CK "uses" relationships), by ID. */
+  direct: ProfileTechnique[];
+  /** In-scope techniques it uses only through its software. */
+  viaSoftware: ProfileTechnique[];
+  /** Techniques it uses (either way) that lie outside the scope. */
+  outOfScope: number;
+  counts: { direct: ProfileCounts; viaSoftware: ProfileCounts };
 }
 
 /** A finding as a comparison lists it. */
@@ -159,13 +291,18 @@ export interface CoverageReport {
     rules: { total: number; enabled: number; disabled: number; tagged: number; untagged: number };
     techniques: CoverageCounts;
     subtechniques: CoverageCounts;
+    /** Top-level techniques per in-scope platform, each counted only by rules whose source observes it. */
+    platforms: PlatformCounts[];
     findings: Record<Severity, number> & { byCode: Record<string, number> };
   };
   tactics: TacticEntry[];
   techniques: TechniqueEntry[];
   rules: RuleEntry[];
   findings: Finding[];
+  /** In-scope gaps in priority order (see GapPriority). */
   gaps: GapEntry[];
+  /** Profiles of the groups, software and campaigns chosen with --threat, in the order given. */
+  threats: ThreatProfile[];
   /** Present with --baseline. */
   comparison?: Comparison;
   /** Present when gates were set (--fail-on, --min-coverage, --max-coverage-drop). */

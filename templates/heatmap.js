@@ -17,10 +17,19 @@
   const newlyCovered = new Set(((report.comparison || {}).newlyCovered || []).map((t) => t.id));
   const newlyUncovered = new Set(((report.comparison || {}).newlyUncovered || []).map((t) => t.id));
 
-  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null };
+  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null, profile: '' };
+  const gapsById = new Map((report.gaps || []).map((g) => [g.id, g]));
+  const profiles = report.threats || [];
 
+  // Only rules whose source observes the platform count: the selected one, else the technique's counted platforms.
+  function countingRules(technique) {
+    if (!technique.platformCoverage) return technique.rules;
+    if (!state.platform) return technique.observingRules;
+    const here = technique.platformCoverage.find((c) => c.platform === state.platform);
+    return here ? here.rules : [];
+  }
   function activeRules(technique) {
-    return technique.rules.filter((name) => state.maturity.has((rulesByName.get(name) || {}).maturity || NO_MATURITY));
+    return countingRules(technique).filter((name) => state.maturity.has((rulesByName.get(name) || {}).maturity || NO_MATURITY));
   }
   function effective(technique) {
     const count = activeRules(technique).length;
@@ -65,6 +74,7 @@
     const platform = controls.append('label').text('Platform ');
     const select = platform.append('select').attr('id', 'filter-platform').on('change', (event) => update({ platform: event.target.value }));
     select.selectAll('option').data(['', ...platforms]).join('option').attr('value', (d) => d).text((d) => d || 'all platforms');
+    renderProfileControl(controls);
     const maturity = controls.append('span').attr('id', 'filter-maturity').text('Maturity: ');
     for (const level of maturities) {
       const label = maturity.append('label');
@@ -104,6 +114,7 @@
     if (findingsByTechnique.has(technique.id)) classes.push('has-findings');
     if (newlyCovered.has(technique.id)) classes.push('newly-covered');
     if (newlyUncovered.has(technique.id)) classes.push('newly-uncovered');
+    if (isInProfile(technique)) classes.push('in-profile');
     return classes.join(' ');
   }
 
@@ -154,10 +165,11 @@
       const column = enter.append('section').attr('class', 'tactic').attr('data-tactic', (t) => t.shortname);
       const heading = column.append('h2');
       heading.append('span').text((t) => t.name);
-      heading.append('span').attr('class', 'pct').text((t) => `${t.id} · ${t.total === 0 ? 'nothing in scope' : `${t.percent}% of ${t.total}`}`);
+      heading.append('span').attr('class', 'pct');
       column.append('div').attr('class', 'cells');
       return column;
     });
+    columns.select('h2 .pct').text((t) => tacticLabel(t));
     columns.select('div.cells').each(function (tactic) {
       const techniques = report.techniques
         .filter((t) => !t.isSubtechnique && t.tactics.includes(tactic.shortname) && isVisible(t))
@@ -206,6 +218,7 @@
       panel.append('strong').text('Disabled rules (not counted)');
       list(panel, technique.disabledRules, (li, name) => li.text(name));
     }
+    showPriority(panel, technique);
     const findings = findingsByTechnique.get(technique.id) || [];
     if (findings.length) {
       panel.append('strong').text('Findings');
@@ -219,12 +232,92 @@
   function update(change) {
     Object.assign(state, change);
     renderMatrix();
+    renderRecount();
+  }
+
+  // --- Per-platform counts, threat profiles and the gap panel (report.summary.platforms, threats, gaps) ---
+
+  /** Counts of the visible top-level in-scope techniques under the current filters (platform, maturity, profile). */
+  function recount(filter) {
+    const counted = report.techniques.filter((t) => t.inScope && !t.isSubtechnique && (!state.platform || t.platforms.includes(state.platform)) && filter(t));
+    const status = counted.map((t) => effective(t).status);
+    const covered = status.filter((s) => s === 'covered').length;
+    const partial = status.filter((s) => s === 'partial').length;
+    const total = counted.length;
+    return { total, covered, partial, gap: total - covered - partial, percent: total ? Math.round((1000 * (covered + partial)) / total) / 10 : 0 };
+  }
+  function tacticLabel(tactic) {
+    const c = recount((t) => t.tactics.includes(tactic.shortname));
+    return `${tactic.id} · ${c.total === 0 ? 'nothing in scope' : `${c.percent}% of ${c.total}`}`;
+  }
+  function renderRecount() {
+    const c = recount(() => true);
+    const where = [state.platform, state.profile && `profile ${(profiles.find((p) => p.id === state.profile) || {}).name}`].filter(Boolean).join(', ');
+    d3.select('#header .overall').text(`${c.percent.toFixed(1)}% of ${c.total} in-scope techniques covered or partly covered (${c.covered} covered, ${c.partial} partly, ${c.gap} gaps)${where ? ` on ${where}` : ''}; sub-techniques ${report.summary.subtechniques.covered}/${report.summary.subtechniques.total}`);
+  }
+
+  function profileIds(profile) {
+    return new Set([...profile.direct, ...profile.viaSoftware].flatMap((t) => [t.id, (techniqueById.get(t.id) || {}).parent]).filter(Boolean));
+  }
+  const profileTechniques = new Map(profiles.map((p) => [p.id, profileIds(p)]));
+  function isInProfile(technique) {
+    return Boolean(state.profile) && profileTechniques.get(state.profile).has(technique.id);
+  }
+  function renderProfileControl(controls) {
+    if (profiles.length === 0) return;
+    const label = controls.append('label').text('Threat profile ');
+    const select = label.append('select').attr('id', 'filter-profile').on('change', (event) => update({ profile: event.target.value }));
+    select.selectAll('option').data(['', ...profiles.map((p) => p.id)]).join('option').attr('value', (d) => d).text((d) => {
+      const p = profiles.find((x) => x.id === d);
+      return p ? `${p.name} (${p.id}): ${p.counts.direct.total + p.counts.viaSoftware.total} techniques` : 'none';
+    });
+  }
+
+  function profilesUsing(technique) {
+    return profiles.filter((p) => profileTechniques.get(p.id).has(technique.id)).map((p) => {
+      const via = p.viaSoftware.find((t) => t.id === technique.id);
+      return `${p.name} (${p.id})${via ? ` through ${via.via.join(', ')}` : ''}`;
+    });
+  }
+  function showPriority(panel, technique) {
+    const gap = gapsById.get(technique.id);
+    const using = profilesUsing(technique);
+    if (gap) {
+      panel.append('strong').text(`Gap priority #${gap.priority.rank} (score ${gap.priority.score})`);
+      panel.append('p').attr('class', 'why').text(gap.priority.why);
+    }
+    if (using.length) {
+      panel.append('strong').text('Used by threat profiles');
+      list(panel, using, (li, text) => li.text(text));
+    }
+    showDetectability(panel, technique);
+    if (gap) {
+      panel.append('strong').text('Draft a rule');
+      panel.append('pre').attr('class', 'draft-command').append('code').text(`attack-cov draft ${technique.id}`);
+    }
+  }
+  function showDetectability(panel, technique) {
+    const d = technique.detectability;
+    if (!d) return;
+    panel.append('strong').text('Detectability');
+    panel.append('p').attr('class', `detectability verdict-${d.verdict}`).text(d.reason);
+    list(panel, d.analytics, (li, a) => {
+      li.append('span').attr('class', 'analytic-id').text(`${a.id} (${a.strategy}, ${a.platforms.join(', ')}): `);
+      li.append('span').text(a.description);
+      const sources = li.append('ul');
+      for (const l of a.logSources) {
+        const item = sources.append('li');
+        item.append('code').text(l.name);
+        item.append('span').text(` ${l.channel} — ${l.falcoSource ? `Falco ${l.falcoSource}${l.plugin ? ` (plugin ${l.plugin})` : ''}${l.isLoaded ? ', loaded' : ', not loaded'}` : 'not observable by Falco'}`);
+      }
+    });
   }
 
   renderHeader();
   renderControls();
   renderLegend();
   renderMatrix();
+  renderRecount();
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') {
       state.pinned = null;

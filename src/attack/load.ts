@@ -11,7 +11,7 @@ import { InputError, UsageError } from '../errors.js';
 import { cachePathForUrl, fetchIntoCache } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
-import { DETECTION_RELATIONSHIPS, DETECTION_TYPES, NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
+import { NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
 import type { Catalog } from './types.js';
 import { attackUrlTemplate, readUpstream } from '../upstream.js';
 
@@ -27,17 +27,15 @@ export interface LoadedCatalog {
 
 export interface AttackLoadOptions {
   cacheRoot: string;
-  /** Also read detection strategies and analytics (for drafts). */
-  withDetections?: boolean;
   download?: DownloadOptions;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** Reads and normalizes one bundle file (plain or gzip). `label` names it in errors. */
-export async function readBundleFile(file: string, label: string, versionHint?: string, withDetections = false): Promise<{ catalog: Catalog; sha256: string }> {
-  const types = withDetections ? new Set([...NEEDED_TYPES, ...DETECTION_TYPES]) : NEEDED_TYPES;
-  const relationships = withDetections ? new Set([...NEEDED_RELATIONSHIPS, ...DETECTION_RELATIONSHIPS]) : NEEDED_RELATIONSHIPS;
+export async function readBundleFile(file: string, label: string, versionHint?: string): Promise<{ catalog: Catalog; sha256: string }> {
+  const types = NEEDED_TYPES;
+  const relationships = NEEDED_RELATIONSHIPS;
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw new InputError(label, 'no such file', 'pass a STIX bundle file, a URL, or a version such as 18.1');
   const objects: StixObject[] = [];
@@ -136,7 +134,7 @@ export function isVersionSpec(spec: string): boolean {
 export async function loadAttack(spec: string, options: AttackLoadOptions): Promise<LoadedCatalog> {
   const isUrl = /^https?:\/\//i.test(spec);
   if (!isUrl && !isVersionSpec(spec)) {
-    const { catalog, sha256 } = await readBundleFile(spec, spec, undefined, options.withDetections);
+    const { catalog, sha256 } = await readBundleFile(spec, spec, undefined);
     return { catalog, source: spec, file: path.resolve(spec), sha256 };
   }
   const version = isUrl ? undefined : spec.replace(/^v/i, '');
@@ -145,7 +143,7 @@ export async function loadAttack(spec: string, options: AttackLoadOptions): Prom
   const cachePath = version
     ? path.join(options.cacheRoot, 'attack', `${attack.domain}-${version}.json`)
     : cachePathForUrl(options.cacheRoot, url);
-  const fetched = await fetchIntoCache(url, cachePath, (temp) => readBundleFile(temp, url, version, options.withDetections), options.download);
-  const loaded = fetched.validated ?? (await readBundleFile(fetched.file, fetched.file, version, options.withDetections));
+  const fetched = await fetchIntoCache(url, cachePath, (temp) => readBundleFile(temp, url, version), options.download);
+  const loaded = fetched.validated ?? (await readBundleFile(fetched.file, fetched.file, version));
   return { ...loaded, source: url, file: fetched.file, isFromCache: fetched.isFromCache };
 }

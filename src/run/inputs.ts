@@ -9,13 +9,15 @@ import { loadRules } from '../falco/load.js';
 import type { Catalog } from '../attack/types.js';
 import type { DownloadOptions } from '../net/download.js';
 import { packageRoot } from '../paths.js';
-import { readSourcePlatforms, readUpstream } from '../upstream.js';
+import { readLogSourceMap, readSourcePlatforms, readUpstream } from '../upstream.js';
 import path from 'node:path';
 
 export interface CommonOptions {
   attack?: string;
   rules?: string[];
   platform?: string[];
+  /** --threat refs: groups, software or campaigns whose techniques get a profile and weigh in gap priority. */
+  threat?: string[];
 }
 
 export interface Environment {
@@ -49,8 +51,13 @@ export function resolvePlatforms(given: string[] | undefined, catalog: Catalog):
   });
 }
 
-export async function loadCatalog(options: CommonOptions, env: Environment, withDetections = false): Promise<LoadedCatalog> {
-  return loadAttack(options.attack ?? readUpstream().attack.default, { cacheRoot: env.cacheRoot, download: env.download, withDetections });
+/** Repeated and comma-separated values as one list. */
+export function splitList(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+export async function loadCatalog(options: CommonOptions, env: Environment): Promise<LoadedCatalog> {
+  return loadAttack(options.attack ?? readUpstream().attack.default, { cacheRoot: env.cacheRoot, download: env.download });
 }
 
 /** Analyzes a ruleset against a loaded catalog; `extra` reaches the checks (e.g. tactic renames). */
@@ -62,6 +69,8 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: Ruleset, rulesOri
     rulesOrigin,
     sourcePlatforms: readSourcePlatforms(),
     platforms: resolvePlatforms(options.platform, attack.catalog),
+    logSources: readLogSourceMap(),
+    threats: splitList(options.threat),
     generatedAt: env.now(),
     tool: toolVersion(),
     ...extra,
