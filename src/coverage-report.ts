@@ -295,6 +295,8 @@ export interface CoverageReport {
     subtechniques: CoverageCounts;
     /** Top-level techniques per in-scope platform, each counted only by rules whose source observes it. */
     platforms: PlatformCounts[];
+    /** Top-level gaps by detectability: how many Falco could close with the loaded sources, another source, … */
+    gapDetectability: Record<DetectabilityVerdict, number>;
     findings: Record<Severity, number> & { byCode: Record<string, number> };
   };
   tactics: TacticEntry[];

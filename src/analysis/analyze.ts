@@ -6,9 +6,7 @@ import { withMessage } from '../report/messages.js';
 import { CHECKS, type CheckContext } from './checks/index.js';
 import type { LogSourceMapping } from '../upstream.js';
 import { compareText, computePlatformCounts, computeTacticEntries, computeTechniqueEntries, countCoverage } from './coverage.js';
-import { assessDetectability } from './detectability.js';
-import { prioritizeGaps } from './priority.js';
-import { activeActors, buildProfile, resolveThreatRef } from './threats.js';
+import { analyzeGaps } from './gap-analysis.js';
 import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, type MappedRule } from './mapping.js';
 
 export interface AnalyzeInput {
@@ -69,12 +67,8 @@ export function analyze(input: AnalyzeInput): CoverageReport {
   const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => input.sourcePlatforms[s] ?? []))];
   const scope = new Set(platforms);
   const techniques = computeTechniqueEntries(catalog, mapped, scope, countBy(findings.filter((f) => f.technique), (f) => f.technique!), input.sourcePlatforms);
-  for (const t of techniques.filter((t) => t.inScope)) {
-    t.detectability = assessDetectability(catalog, t.id, t.platforms.filter((p) => scope.has(p)), sources, input.logSources ?? []);
-  }
+  const { gaps, threats, gapDetectability } = analyzeGaps(catalog, techniques, scope, sources, input.logSources ?? [], input.threats ?? []);
   const inScope = techniques.filter((t) => t.inScope);
-  const entries = new Map(techniques.map((t) => [t.id, t]));
-  const profiles = (input.threats ?? []).map((ref) => buildProfile(resolveThreatRef(ref, catalog), ref, catalog, entries));
   const bySeverity = countBy(findings, (f) => f.severity);
   const tagged = mapped.filter((m) => m.tags.some(isAttackTag)).length;
   const enabled = ruleset.rules.filter((r) => r.isEnabled).length;
@@ -94,6 +88,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
       techniques: countCoverage(inScope.filter((t) => !t.isSubtechnique)),
       subtechniques: countCoverage(inScope.filter((t) => t.isSubtechnique)),
       platforms: computePlatformCounts(techniques, [...scope]),
+      gapDetectability,
       findings: {
         ...(Object.fromEntries(SEVERITIES.map((s) => [s, bySeverity.get(s) ?? 0])) as Record<'error' | 'warning' | 'info', number>),
         byCode: Object.fromEntries([...countBy(findings, (f) => f.code)].sort(([a], [b]) => compareText(a, b))),
@@ -103,7 +98,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
     techniques,
     rules: mapped.map((m) => ruleEntry(m, findingsByRule)),
     findings,
-    gaps: prioritizeGaps(techniques, catalog, activeActors(catalog, entries, scope), profiles, [...scope].sort()),
-    threats: profiles,
+    gaps,
+    threats,
   };
 }

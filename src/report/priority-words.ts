@@ -24,6 +24,14 @@ export function shortVerdict(gap: GapEntry, detail?: { loadedSources: string[]; 
   }
 }
 
+/** "100 closable with loaded sources, 11 closable with another Falco source, …" (verdicts with none left out). */
+export function describeGapDetectability(counts: Partial<Record<DetectabilityVerdict, number>> | undefined): string {
+  return (Object.keys(VERDICT_LABEL) as DetectabilityVerdict[])
+    .filter((v) => (counts?.[v] ?? 0) > 0)
+    .map((v) => `${counts![v]} ${VERDICT_LABEL[v]}`)
+    .join(', ');
+}
+
 /** One line per profile: what it uses in scope and how much of it is covered. */
 export function describeProfile(profile: ThreatProfile): string {
   const { direct, viaSoftware } = profile.counts;

@@ -3,7 +3,7 @@
 import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
 import { describeInputs, plural, signed } from './words.js';
-import { describeProfile, shortVerdict } from './priority-words.js';
+import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
@@ -52,7 +52,8 @@ function profilesSection(report: CoverageReport): string[] {
 function gapsSection(report: CoverageReport): string[] {
   const gaps = report.gaps.filter((g) => !g.isSubtechnique);
   const byId = new Map(report.techniques.map((t) => [t.id, t]));
-  const lines = ['', `### Top gaps (${gaps.length} techniques uncovered)`, '', 'Ranked: gaps Falco can close first (loaded sources, then another Falco source), then by adversaries active on the scope that use them, +100 per `--threat` profile.', '', '| # | Technique | Name | Detectability | Score | Why |', '|---:|---|---|---|---:|---|'];
+  const detectability = describeGapDetectability(report.summary.gapDetectability);
+  const lines = ['', `### Top gaps (${gaps.length} techniques uncovered${detectability ? `: ${detectability}` : ''})`, '', 'Ranked: gaps Falco can close first (loaded sources, then another Falco source), then by adversaries active on the scope that use them, +100 per `--threat` profile.', '', '| # | Technique | Name | Detectability | Score | Why |', '|---:|---|---|---|---:|---|'];
   for (const g of gaps.slice(0, TOP_GAPS)) {
     lines.push(`| ${g.priority.rank} | ${g.id} | ${escapeMarkdown(g.name)} | ${escapeMarkdown(shortVerdict(g, byId.get(g.id)?.detectability))} | ${g.priority.score} | ${escapeMarkdown(g.priority.why)} |`);
   }

@@ -2,7 +2,7 @@
 // colour is decided by the caller (TTY, NO_COLOR) and passed in.
 import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
 import { describeFix } from './messages.js';
-import { describeProfile, shortVerdict } from './priority-words.js';
+import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { describeInputs, plural, signed } from './words.js';
 
 export interface TerminalStyle {
@@ -75,7 +75,9 @@ function profileLines(report: CoverageReport, style: TerminalStyle): string[] {
 function topGapLines(report: CoverageReport, style: TerminalStyle, topGaps: number): string[] {
   const gaps = report.gaps.filter((g) => !g.isSubtechnique);
   const byId = new Map(report.techniques.map((t) => [t.id, t]));
-  const lines = ['', paint(style, 'bold', `Top gaps (${gaps.length} techniques uncovered; ranked: closable by Falco first, then by adversaries active on the scope and --threat profiles)`)];
+  const detectability = describeGapDetectability(report.summary.gapDetectability);
+  const lines = ['', paint(style, 'bold', `Top gaps (${gaps.length} techniques uncovered${detectability ? `: ${detectability}` : ''})`)];
+  lines.push(paint(style, 'dim', '  ranked: closable by Falco first, then by adversaries active on the scope that use them, +100 per --threat profile (sub-techniques are ranked too: all gaps in coverage.csv)'));
   for (const gap of gaps.slice(0, topGaps)) {
     const verdict = shortVerdict(gap, byId.get(gap.id)?.detectability);
     lines.push(`  ${String(gap.priority.rank).padStart(3)}. ${gap.id.padEnd(10)} ${printable(gap.name).padEnd(40)} ${verdict.padEnd(18)} ${paint(style, 'dim', `score ${gap.priority.score}`)}`);
