@@ -237,9 +237,9 @@
 
   // --- Per-platform counts, threat profiles and the gap panel (report.summary.platforms, threats, gaps) ---
 
-  /** Counts of the visible top-level in-scope techniques under the current filters (platform, maturity, profile). */
+  /** Coverage of the top-level in-scope techniques under the filters that change it: platform, maturity, threat profile. */
   function recount(filter) {
-    const counted = report.techniques.filter((t) => t.inScope && !t.isSubtechnique && (!state.platform || t.platforms.includes(state.platform)) && filter(t));
+    const counted = report.techniques.filter((t) => t.inScope && !t.isSubtechnique && (!state.platform || t.platforms.includes(state.platform)) && (!state.profile || isInProfile(t)) && filter(t));
     const status = counted.map((t) => effective(t).status);
     const covered = status.filter((s) => s === 'covered').length;
     const partial = status.filter((s) => s === 'partial').length;

@@ -65,6 +65,8 @@ describe('threat profile selector', () => {
     expect(outlined.length).toBeGreaterThan(10);
     expect(outlined.every((id) => ids.has(id))).toBe(true);
     expect(outlined).toContain('T1611'); // Escape to Host, used by TeamTNT
+    const topLevel = new Set(report.techniques.filter((t) => t.inScope && !t.isSubtechnique && ids.has(t.id)).map((t) => t.id));
+    expect(await overall()).toMatch(new RegExp(`% of ${topLevel.size} in-scope techniques .* on profile TeamTNT;`));
     await page.selectOption('#filter-profile', '');
     expect(await page.locator('.cell.in-profile').count()).toBe(0);
   });
