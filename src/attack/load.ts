@@ -181,7 +181,8 @@ export async function loadAttack(spec: string | undefined, options: AttackLoadOp
   if (spec === undefined || spec === 'embedded') return loadEmbedded(options);
   if (spec.toLowerCase() === 'latest') {
     const latest = await resolveLatest(attackIndexUrl(), readUpstream().attack.domain, options.cacheRoot, options.download);
-    const mirrored = process.env.ATTACK_COV_ATTACK_MIRROR ? urlForVersion(latest.version) : latest.url;
+    // The index may name a version newer than attack-cov knows: that is what latest is for, so no version check.
+    const mirrored = process.env.ATTACK_COV_ATTACK_MIRROR ? attackUrlTemplate().replace('{version}', latest.version) : latest.url;
     const loaded = await loadVersion(latest.version, options, mirrored);
     return { ...loaded, requested: 'latest', ...(latest.isStale ? { isIndexStale: true } : {}) };
   }
