@@ -51,7 +51,7 @@ export function buildLayer(report: CoverageReport) {
     name: `Falco rules coverage (ATT&CK ${attack.version})`,
     versions: { ...(major ? { attack: major } : {}), navigator: NAVIGATOR_VERSION, layer: '4.5' },
     domain: attack.domain,
-    description: `attack-cov ${report.tool.version}: ${report.summary.rules.enabled} enabled Falco rules; ${report.summary.techniques.percent}% of in-scope techniques covered or partly covered. Score = enabled rules tagging the technique.`,
+    description: `attack-cov ${report.tool.version}: ${report.summary.rules.enabled} enabled Falco rules; ${report.summary.techniques.percent}% of in-scope techniques covered or partly covered. Score = enabled rules tagging the technique whose source observes one of its in-scope platforms.`,
     filters: { platforms: report.scope.platforms },
     sorting: 3,
     layout: { layout: 'side', showID: true, showName: true, showAggregateScores: false, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: 'annotated' },

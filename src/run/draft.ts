@@ -169,6 +169,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
   const attack = await loadCatalog(options, env);
   const context: DraftContext = { ruleset: rules.ruleset, fields: readFieldCatalog(), catalog: attack.catalog, sourcePlatforms: readSourcePlatforms() };
   const techniques = pickTechniques(ids, options, context, () => closableGaps(analyzeRuleset(attack, rules.ruleset, rules.origin, options, env)));
+  if (options.gaps && techniques.length === 0) io.stderr('no gap Falco can close (with a loaded or another Falco source): nothing to draft\n');
   const tool = toolVersion();
   const client = settings ? new ChatClient({ ...settings, timeoutMs: (options.llmTimeout ?? 120) * 1000, attempts: 4, backoffMs: Number(processEnv.ATTACK_COV_LLM_BACKOFF_MS ?? 1000) }) : undefined;
   const drafting: Drafting = {
