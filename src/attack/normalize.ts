@@ -62,9 +62,11 @@ const KEPT_FIELDS: (keyof StixObject)[] = [
 /** Keeps only the fields normalizeBundle reads, so 20,000 relationships cost little memory. */
 export function slimStixObject(object: StixObject): StixObject {
   const slim: Record<string, unknown> = {};
-  for (const key of KEPT_FIELDS) if (object[key] !== undefined) slim[key] = object[key];
-  if (object.type === 'relationship') delete slim.description;
-  else if (typeof slim.description === 'string') slim.description = firstParagraph(slim.description);
+  const isRelationship = object.type === 'relationship';
+  // Skipping keys rather than deleting them afterwards: `delete` drops V8 into slow dictionary objects, and
+  // every later pass over the 20,000 relationships would pay for it.
+  for (const key of KEPT_FIELDS) if (object[key] !== undefined && !(isRelationship && key === 'description')) slim[key] = object[key];
+  if (typeof slim.description === 'string') slim.description = firstParagraph(slim.description);
   slim.external_references = object.external_references?.filter((r) => r.source_name.startsWith('mitre') && r.external_id);
   return slim as unknown as StixObject;
 }
