@@ -10,7 +10,7 @@ import type { Catalog } from './types.js';
  * a different description rule …): entries of the old format then miss and are rebuilt. The golden
  * test/unit/attack/catalog-cache.test.ts fails until you do.
  */
-export const CATALOG_FORMAT = 1;
+export const CATALOG_FORMAT = 2;
 
 export const CATALOG_KIND: EntryKind = { name: 'catalog', format: CATALOG_FORMAT, keep: 8 };
 
@@ -36,7 +36,7 @@ function isCatalog(value: unknown): value is Catalog {
 }
 
 /**
- * The catalog of `file` from the cache, else from `read` (which parses with detections, is told the sha256
+ * The catalog of `file` from the cache, else from `read` (which parses the bundle, is told the sha256
  * already computed, and throws on a bad bundle: nothing is then stored). Without a cache this is `read()`.
  */
 export async function cachedCatalog(file: string, versionHint: string | undefined, cache: ParseCache | undefined, read: (knownSha256?: string) => Promise<ReadBundle>): Promise<ReadBundle & { isCached: boolean }> {

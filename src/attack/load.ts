@@ -11,7 +11,7 @@ import { InputError, UsageError } from '../errors.js';
 import { cachePathForUrl, fetchIntoCache, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
-import { DETECTION_RELATIONSHIPS, DETECTION_TYPES, NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
+import { NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
 import type { Catalog } from './types.js';
 import { attackIndexUrl, attackUrlTemplate, readUpstream } from '../upstream.js';
 import { embeddedAttack } from '../embedded.js';
@@ -38,26 +38,23 @@ export interface LoadedCatalog {
 
 export interface AttackLoadOptions {
   cacheRoot: string;
-  /** Also read detection strategies and analytics (for drafts). */
-  withDetections?: boolean;
   download?: DownloadOptions;
   /** Where normalized catalogs are kept between runs (the warm path); absent = parse every time. */
   parseCache?: ParseCache;
 }
 
-/** readBundleFile through the parse cache: cached catalogs always hold detections, so one entry serves every command. */
+/** readBundleFile through the parse cache (the catalog holds everything every command reads). */
 async function readCatalog(file: string, label: string, versionHint: string | undefined, options: AttackLoadOptions): Promise<{ catalog: Catalog; sha256: string }> {
-  const withDetections = options.withDetections || options.parseCache !== undefined;
-  const { catalog, sha256 } = await cachedCatalog(file, versionHint, options.parseCache, (sha256) => readBundleFile(file, label, versionHint, withDetections, sha256));
+  const { catalog, sha256 } = await cachedCatalog(file, versionHint, options.parseCache, (sha256) => readBundleFile(file, label, versionHint, sha256));
   return { catalog, sha256 };
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** Reads and normalizes one bundle file (plain or gzip). `label` names it in errors; a `knownSha256` is not computed again. */
-export async function readBundleFile(file: string, label: string, versionHint?: string, withDetections = false, knownSha256?: string): Promise<{ catalog: Catalog; sha256: string }> {
-  const types = withDetections ? new Set([...NEEDED_TYPES, ...DETECTION_TYPES]) : NEEDED_TYPES;
-  const relationships = withDetections ? new Set([...NEEDED_RELATIONSHIPS, ...DETECTION_RELATIONSHIPS]) : NEEDED_RELATIONSHIPS;
+export async function readBundleFile(file: string, label: string, versionHint?: string, knownSha256?: string): Promise<{ catalog: Catalog; sha256: string }> {
+  const types = NEEDED_TYPES;
+  const relationships = NEEDED_RELATIONSHIPS;
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw new InputError(label, 'no such file', 'pass a STIX bundle file, a URL, or a version such as 18.1');
   const objects: StixObject[] = [];
@@ -196,7 +193,8 @@ export async function loadAttack(spec: string | undefined, options: AttackLoadOp
   if (spec === undefined || spec === 'embedded') return loadEmbedded(options);
   if (spec.toLowerCase() === 'latest') {
     const latest = await resolveLatest(attackIndexUrl(), readUpstream().attack.domain, options.cacheRoot, options.download);
-    const mirrored = process.env.ATTACK_COV_ATTACK_MIRROR ? urlForVersion(latest.version) : latest.url;
+    // The index may name a version newer than attack-cov knows: that is what latest is for, so no version check.
+    const mirrored = process.env.ATTACK_COV_ATTACK_MIRROR ? attackUrlTemplate().replace('{version}', latest.version) : latest.url;
     const loaded = await loadVersion(latest.version, options, mirrored);
     return { ...loaded, requested: 'latest', ...(latest.isStale ? { isIndexStale: true } : {}) };
   }

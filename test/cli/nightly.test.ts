@@ -1,14 +1,18 @@
 // scripts/nightly.sh, as the workflow and a person run it: first night without a baseline, then with one.
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, repoRoot } from '../helpers/paths.js';
 
+/** An empty cache of this test's own (as root, a made-up path such as /nonexistent would be created). */
+const cache = mkdtempSync(path.join(os.tmpdir(), 'attack-cov-nightly-cache-'));
+
 function nightly(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('bash', [path.join(repoRoot, 'scripts', 'nightly.sh')], { cwd: repoRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME, ATTACK_COV_CACHE: '/nonexistent', ...env } });
+    const child = spawn('bash', [path.join(repoRoot, 'scripts', 'nightly.sh')], { cwd: repoRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME, ATTACK_COV_CACHE: cache, ...env } });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { serve, startServer } from '../helpers/http-server.js';
 import { MINI_BUNDLE, fixture, repoRoot } from '../helpers/paths.js';
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-new-'));
@@ -133,5 +134,24 @@ describe('cache add', () => {
     expect((await runCli(['cache', 'add', 'falco_rules.yaml', '--rules-ref', 'falco-rules-4.0.0'], { cwd, env })).code).toBe(0);
     const lint = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', 'official@falco-rules-4.0.0', '--format', 'json'], { cwd, env });
     expect(JSON.parse(lint.stdout).inputs.rules).toEqual([expect.objectContaining({ path: 'official:falco_rules.yaml@falco-rules-4.0.0' })]);
+  });
+});
+
+describe('--attack latest', () => {
+  it('prints the version the index resolved to and records it, through file:// and http mirrors', async () => {
+    const cwd = await tempDir();
+    const mini = await readFile(fixture('attack', 'mini-bundle-2.1.json'));
+    const server = await startServer({ '/index.json': serve(Buffer.from(JSON.stringify({ collections: [{ name: 'Enterprise ATT&CK', versions: [{ version: '99.1', url: 'https://example.invalid/never-used.json' }] }] }))) });
+    try {
+      await writeFile(path.join(cwd, 'enterprise-attack-99.1.json'), mini);
+      const env = { ATTACK_COV_CACHE: path.join(cwd, 'cache'), ATTACK_COV_ATTACK_INDEX: server.url('/index.json'), ATTACK_COV_ATTACK_MIRROR: `file://${cwd}/enterprise-attack-{version}.json` };
+      const result = await runCli(['report', '--attack', 'latest', '--rules', fixture('rules', 'base.yaml'), '--out', 'out', '--format', 'json', '-q'], { cwd, env });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('note: ATT&CK latest is 99.1\n');
+      const report = JSON.parse(await readFile(path.join(cwd, 'out', 'report.json'), 'utf8'));
+      expect(report.inputs.attack).toMatchObject({ version: '99.1', requested: 'latest', source: `file://${cwd}/enterprise-attack-99.1.json` });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -15,12 +15,12 @@ import { BUNDLE_18, MINI_BUNDLE, fixture, repoRoot } from '../../helpers/paths.j
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-catalog-cache-'));
 
-/** readBundleFile with a counter, as load.ts wires it (detections always read when caching). */
+/** readBundleFile with a counter, as load.ts wires it. */
 function counted(file: string, hint?: string) {
   const reads = { count: 0 };
   const read = async () => {
     reads.count++;
-    return readBundleFile(file, path.basename(file), hint, true);
+    return readBundleFile(file, path.basename(file), hint);
   };
   return { reads, read };
 }
@@ -70,7 +70,7 @@ describe('cachedCatalog', () => {
     const replacement = readFileSync(fixture('attack', 'mini-bundle-2.1.json'));
     const read = async (knownSha256?: string) => {
       if (knownSha256 !== undefined) await writeFile(file, replacement); // another process replaces it
-      return readBundleFile(file, 'bundle.json', undefined, true, knownSha256);
+      return readBundleFile(file, 'bundle.json', undefined, knownSha256);
     };
     const result = await cachedCatalog(file, undefined, cache, read);
     expect(result.sha256).toBe(createHash('sha256').update(replacement).digest('hex'));
@@ -88,7 +88,7 @@ describe('cachedCatalog', () => {
   it('loadAttack reads the embedded bundle from the catalog prebuilt at build time, equal to a fresh parse', async () => {
     const empty = await tempDir();
     const cache: ParseCache = { prebuilt: [path.join(repoRoot, 'dist', 'parsed')], dir: path.join(empty, 'parsed') };
-    const [warm, fresh] = await Promise.all([loadAttack(undefined, { cacheRoot: empty, parseCache: cache }), readBundleFile(BUNDLE_18, 'x', '18.1', true)]);
+    const [warm, fresh] = await Promise.all([loadAttack(undefined, { cacheRoot: empty, parseCache: cache }), readBundleFile(BUNDLE_18, 'x', '18.1')]);
     expect(contentHash(warm.catalog)).toBe(contentHash(fresh.catalog));
     expect(warm.sha256).toBe(fresh.sha256);
     await expect(readdir(empty)).resolves.toEqual([]); // served by dist/parsed: nothing written
@@ -100,7 +100,7 @@ const GOLDEN = path.join(repoRoot, 'test', 'golden', 'catalog-format.json');
 
 describe(`CATALOG_FORMAT ${CATALOG_FORMAT}`, () => {
   it('pins the catalog: a change of shape or content needs a format bump', async () => {
-    const [mini, attack18] = await Promise.all([readBundleFile(MINI_BUNDLE, 'mini', undefined, true), readBundleFile(BUNDLE_18, '18.1', '18.1', true)]);
+    const [mini, attack18] = await Promise.all([readBundleFile(MINI_BUNDLE, 'mini', undefined), readBundleFile(BUNDLE_18, '18.1', '18.1')]);
     const current = { outline: outlineOf(attack18.catalog), mini: contentHash(mini.catalog), attack18: contentHash(attack18.catalog) };
     const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Record<string, unknown>;
     const recorded = golden[String(CATALOG_FORMAT)];
