@@ -16,7 +16,9 @@ try {
     page.on('pageerror', (e) => errors.push(e.message));
     const start = performance.now();
     await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector('section.tactic');
+    await page.waitForSelector('section.tactic', { timeout: 20000 }).catch((error) => {
+      throw new Error(`${error.message.split('\n')[0]}${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
+    });
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     times.push(performance.now() - start);
     if (errors.length) throw new Error(errors.join('; '));

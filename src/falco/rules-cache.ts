@@ -1,7 +1,9 @@
-// The warm path for rules: the parsed items of a rules file stored in the parse cache by the file's sha256
-// and the name outputs give it (positions carry that name), so an unchanged file is not parsed again.
+// The warm path for rules: the parsed items of a rules file that needed the yaml library, stored in the parse
+// cache by the file's sha256 and the name outputs give it (positions carry that name). A file the line
+// scanner reads is not stored: scanning it (~20 ms per MB) costs about what reading the entry back does, and
+// storing 10,000 rules' items cost ~300 ms of a cold run.
 import { readEntry, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
-import { parseRulesText } from './parse.js';
+import { parseRulesFile } from './parse.js';
 import type { RawItem } from './types.js';
 
 /**
@@ -19,11 +21,11 @@ function isItemList(value: unknown): value is RawItem[] {
 
 /** parseRulesText through the cache; a file that does not parse throws as before and stores nothing. */
 export function cachedRulesItems(text: string, sha256: string, shownAs: string, cache: ParseCache | undefined): RawItem[] {
-  if (!cache) return parseRulesText(text, shownAs);
+  if (!cache) return parseRulesFile(text, shownAs).items;
   const key = `${sha256}\0${shownAs}`;
   const cached = readEntry(cache, RULES_KIND, key, isItemList);
   if (cached) return cached;
-  const items = parseRulesText(text, shownAs);
-  writeEntry(cache, RULES_KIND, key, items);
+  const { items, isScanned } = parseRulesFile(text, shownAs);
+  if (!isScanned) writeEntry(cache, RULES_KIND, key, items);
   return items;
 }

@@ -1,6 +1,7 @@
-// The warm path for rules: a rules file seen before (same bytes, same name) comes from the parse cache
-// equal to a fresh parse; another name or a changed byte misses; a file that does not parse stores
-// nothing; and the parsed items are pinned to RULES_FORMAT so a change without a bump fails here.
+// The warm path for rules: a rules file the yaml library had to read, seen before (same bytes, same name),
+// comes from the parse cache equal to a fresh parse; another name or a changed byte misses; a file the line
+// scanner reads or that does not parse stores nothing; and the parsed items are pinned to RULES_FORMAT so a
+// change without a bump fails here.
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -8,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES_FORMAT, cachedRulesItems } from '../../../src/falco/rules-cache.js';
-import { parseRulesText } from '../../../src/falco/parse.js';
+import { parseRulesFile, parseRulesText } from '../../../src/falco/parse.js';
 import { loadRules } from '../../../src/falco/load.js';
 import type { ParseCache } from '../../../src/parse-cache.js';
 import { contentHash, outlineOf } from '../../helpers/fingerprint.js';
@@ -17,10 +18,13 @@ import { OFFICIAL_RULES, fixture, repoRoot } from '../../helpers/paths.js';
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-rules-cache-'));
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** The official rules plus one item with an anchor: the line scanner hands it over, the yaml library reads it. */
+const UNUSUAL = `${readFileSync(OFFICIAL_RULES[0]!, 'utf8')}\n- list: anchored\n  items: &names [a, b]\n`;
+
 describe('cachedRulesItems', () => {
-  it('parses once per content and name, then serves equal items', async () => {
+  it('parses a file the yaml library must read once per content and name, then serves equal items', async () => {
     const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
-    const text = readFileSync(OFFICIAL_RULES[0]!, 'utf8');
+    const text = UNUSUAL;
     const cold = cachedRulesItems(text, sha(text), 'rules/a.yaml', cache);
     expect(await readdir(path.join(cache.dir!, 'rules'))).toHaveLength(1);
     const warm = cachedRulesItems(text, sha(text), 'rules/a.yaml', cache);
@@ -34,6 +38,15 @@ describe('cachedRulesItems', () => {
     expect(await readdir(path.join(cache.dir!, 'rules'))).toHaveLength(3);
   });
 
+  it('stores nothing for a file the line scanner reads (scanning it costs what reading an entry back does)', async () => {
+    const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
+    const text = readFileSync(OFFICIAL_RULES[0]!, 'utf8');
+    expect(parseRulesFile(text, 'a.yaml').isScanned).toBe(true);
+    expect(parseRulesFile(UNUSUAL, 'a.yaml').isScanned).toBe(false);
+    expect(cachedRulesItems(text, sha(text), 'a.yaml', cache)).toEqual(parseRulesText(text, 'a.yaml'));
+    await expect(readdir(path.join(cache.dir!, 'rules'))).rejects.toThrow(/ENOENT/);
+  });
+
   it('stores nothing for a file that does not parse', async () => {
     const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
     const text = '- rule: a\n  desc: [unclosed\n';
@@ -41,12 +54,11 @@ describe('cachedRulesItems', () => {
     await expect(readdir(path.join(cache.dir!, 'rules'))).rejects.toThrow(/ENOENT/);
   });
 
-  it('loadRules serves the embedded official rules from dist/parsed, equal to a fresh parse', async () => {
+  it('loadRules with a cache gives the same ruleset as without', async () => {
     const empty = await tempDir();
     const cache: ParseCache = { prebuilt: [path.join(repoRoot, 'dist', 'parsed')], dir: path.join(empty, 'parsed') };
     const [warm, cold] = await Promise.all([loadRules(['official:all'], { cacheRoot: empty, parseCache: cache }), loadRules(['official:all'], { cacheRoot: empty })]);
     expect(contentHash(warm.ruleset)).toBe(contentHash(cold.ruleset));
-    await expect(readdir(empty)).resolves.toEqual([]);
   });
 });
 
