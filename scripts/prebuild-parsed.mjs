@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Run by `npm run build` after tsc: parses the embedded ATT&CK bundle and the embedded rules files once and
-// stores the results in dist/parsed (the parse cache's read-only, prebuilt store), so a fresh install's
-// first `report` already takes the warm path. Generated, never committed: it cannot go stale.
+// stores what the parse cache keeps (the catalog; rules files only if they need the yaml library) in
+// dist/parsed, its read-only prebuilt store, so a fresh install's first `report` already takes the warm
+// path. Generated, never committed: it cannot go stale.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

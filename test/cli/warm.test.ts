@@ -36,8 +36,7 @@ describe('report, cold and warm', () => {
     const off = await report(args, { ATTACK_COV_CACHE: await tempDir(), ATTACK_COV_PARSE_CACHE: 'off' });
     const cold = await report(args, { ATTACK_COV_CACHE: cache });
     const stored = await readdir(path.join(cache, 'parsed'), { recursive: true });
-    // The catalog; the official rules are read by the line scanner, so none of theirs is stored.
-    expect(stored.filter((n) => n.endsWith('.bin')).map((n) => path.dirname(n)).sort()).toEqual(['catalog']);
+    expect(stored.filter((n) => n.endsWith('.bin')).map((n) => path.dirname(n)).sort()).toEqual(['catalog', 'rules', 'rules', 'rules']);
     const warm = await report(args, { ATTACK_COV_CACHE: cache });
     expectSameFiles(off, cold);
     expectSameFiles(off, warm);

@@ -1,7 +1,7 @@
 // The warm path for rules: a rules file the yaml library had to read, seen before (same bytes, same name),
-// comes from the parse cache equal to a fresh parse; another name or a changed byte misses; a file the line
-// scanner reads or that does not parse stores nothing; and the parsed items are pinned to RULES_FORMAT so a
-// change without a bump fails here.
+// comes from the parse cache equal to a fresh parse; another name or a changed byte misses; a large file the
+// line scanner reads, or one that does not parse, stores nothing; and the parsed items are pinned to
+// RULES_FORMAT so a change without a bump fails here.
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -38,13 +38,17 @@ describe('cachedRulesItems', () => {
     expect(await readdir(path.join(cache.dir!, 'rules'))).toHaveLength(3);
   });
 
-  it('stores nothing for a file the line scanner reads (scanning it costs what reading an entry back does)', async () => {
+  it('stores a small file the line scanner reads, and not a large one (scanning it costs what reading an entry back does)', async () => {
     const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
-    const text = readFileSync(OFFICIAL_RULES[0]!, 'utf8');
-    expect(parseRulesFile(text, 'a.yaml').isScanned).toBe(true);
-    expect(parseRulesFile(UNUSUAL, 'a.yaml').isScanned).toBe(false);
-    expect(cachedRulesItems(text, sha(text), 'a.yaml', cache)).toEqual(parseRulesText(text, 'a.yaml'));
+    const small = readFileSync(OFFICIAL_RULES[0]!, 'utf8');
+    const { generateRuleset } = (await import(path.join(repoRoot, 'bench', 'generate-rules.mjs'))) as { generateRuleset: (n: number, dir: string, o: object) => string[] };
+    const large = readFileSync(generateRuleset(400, await tempDir(), { seed: 3 })[0]!, 'utf8');
+    expect(large.length).toBeGreaterThan(256 * 1024);
+    expect([parseRulesFile(small, 'a.yaml').isScanned, parseRulesFile(large, 'a.yaml').isScanned, parseRulesFile(UNUSUAL, 'a.yaml').isScanned]).toEqual([true, true, false]);
+    expect(cachedRulesItems(large, sha(large), 'large.yaml', cache)).toEqual(parseRulesText(large, 'large.yaml'));
     await expect(readdir(path.join(cache.dir!, 'rules'))).rejects.toThrow(/ENOENT/);
+    cachedRulesItems(small, sha(small), 'small.yaml', cache);
+    expect(await readdir(path.join(cache.dir!, 'rules'))).toHaveLength(1);
   });
 
   it('stores nothing for a file that does not parse', async () => {
