@@ -34,6 +34,24 @@ function makeIo(isColorWanted: boolean | undefined): Io {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+function addConfigOptions(command: Command): Command {
+  return command
+    .option('--config <file>', `project config (default: the nearest .attack-cov.yaml from the working directory up to the repository's top); command-line flags override it`)
+    .option('--no-config', 'ignore any .attack-cov.yaml');
+}
+
+/** The options with the project config's values under them (flags given on the command line win). */
+async function withProjectConfig<T extends { config?: string | boolean }>(options: T, command: Command, takes = (_key: string, _value: unknown) => true): Promise<T> {
+  const { loadProjectConfig, mergeConfig } = await import('./config/apply-config.js');
+  const config = await loadProjectConfig(options.config, process.cwd());
+  if (!config) return options;
+  process.stderr.write(`config: ${config.file}\n`);
+  return mergeConfig(options, config, {
+    isFromCli: (key) => command.getOptionValueSource(key) === 'cli',
+    takes: (key, value) => command.options.some((o) => o.attributeName() === key) && takes(key, value),
+  });
+}
+
 function addInputOptions(command: Command): Command {
   const embedded = embeddedAttack().version;
   return command
@@ -52,7 +70,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .configureOutput({ writeErr: (t) => process.stderr.write(t) })
     .exitOverride();
 
-  addInputOptions(
+  addConfigOptions(addInputOptions(
     program
       .command('report')
       .description('Compute ATT&CK coverage and tag findings; write report.json (and more) into --out, print a summary')
@@ -63,8 +81,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--min-coverage <pct>', 'exit 1 below this overall coverage; tactic=pct for one tactic (repeatable), e.g. execution=50', collect)
       .option('--max-coverage-drop <points>', 'exit 1 when overall coverage falls more than this many points below --baseline')
       .option('--top <n>', 'gaps listed in the summary', (v) => Number.parseInt(v, 10), 10)
+      .addOption(new Option('--score <mode>', 'Navigator layer score: count = enabled rules; priority or maturity = rules weighted by Falco priority or maturity (see README)').choices(['count', 'priority', 'maturity']))
       .option('-q, --quiet', 'no summary on stdout'),
-  )
+  ))
     .addHelpText(
       'after',
       `
@@ -77,9 +96,12 @@ Examples:
   $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports
   $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40`,
     )
-    .action(async (options) => setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(), makeIo(options.color))));
+    .action(async (given, command: Command) => {
+      const options = await withProjectConfig(given, command);
+      setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(), makeIo(options.color)));
+    });
 
-  addInputOptions(
+  addConfigOptions(addInputOptions(
     program
       .command('lint')
       .description('List the ATT&CK tag findings of Falco rules, eslint-style')
@@ -87,7 +109,7 @@ Examples:
       .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity').choices(['error', 'warning', 'info', 'none']).default('error'))
       .option('--fix', 'rewrite tags in the --rules files where a finding has one unambiguous fix (only tag lines change)')
       .option('--fix-dry-run', 'print the unified diff --fix would apply, change nothing'),
-  )
+  ))
     .addHelpText(
       'after',
       `
@@ -98,7 +120,11 @@ Examples:
   $ attack-cov lint --rules rules.d/ --fix-dry-run      # the diff --fix would apply
   $ attack-cov lint --rules rules.d/ --fix`,
     )
-    .action(async (options) => setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(), makeIo(options.color))));
+    .action(async (given, command: Command) => {
+      // lint's --format names a listing, not report outputs; --fail-on new needs report's --baseline.
+      const options = await withProjectConfig(given, command, (key, value) => key !== 'format' && !(key === 'failOn' && value === 'new'));
+      setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(), makeIo(options.color)));
+    });
 
   addInputOptions(
     program
@@ -126,6 +152,19 @@ Examples:
   $ attack-cov validate drafts/T1529.yaml`,
     )
     .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(), makeIo(options.color))));
+
+  program
+    .command('init')
+    .description('Write a commented .attack-cov.yaml for the repository here, naming the Falco rules files and folders it finds')
+    .option('--force', 'replace an existing .attack-cov.yaml')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov init                 # then edit .attack-cov.yaml; report and lint read it from here and below
+  $ attack-cov init --force`,
+    )
+    .action(async (options) => setExit(await (await import('./run/init.js')).runInit(options, makeEnvironment(), makeIo(undefined))));
 
   program
     .command('validate')

@@ -32,6 +32,23 @@ export interface Finding {
   message: string;
 }
 
+/** Why a finding is not counted: a `# attack-cov-ignore` comment in the rules file, or a config suppression. */
+export interface Suppression {
+  /** SARIF's words: inSource = a comment beside the rule, external = the project config. */
+  kind: 'inSource' | 'external';
+  justification: string;
+  /** Where the suppression is written. */
+  file: string;
+  line: number;
+  /** Last day (YYYY-MM-DD) a config suppression applies. */
+  until?: string;
+}
+
+/** A finding that a suppression covers: listed apart, never counted by summaries or gates. */
+export interface SuppressedFinding extends Finding {
+  suppression: Suppression;
+}
+
 export type TechniqueStatus = 'covered' | 'partial' | 'gap';
 
 export interface TechniqueEntry {
@@ -161,12 +178,16 @@ export interface CoverageReport {
     rules: { total: number; enabled: number; disabled: number; tagged: number; untagged: number };
     techniques: CoverageCounts;
     subtechniques: CoverageCounts;
-    findings: Record<Severity, number> & { byCode: Record<string, number> };
+    /** Counts of findings that are not suppressed; `suppressed` counts the others. */
+    findings: Record<Severity, number> & { byCode: Record<string, number>; suppressed?: number };
   };
   tactics: TacticEntry[];
   techniques: TechniqueEntry[];
   rules: RuleEntry[];
+  /** Findings that count (suppressed ones are in `suppressed`). */
   findings: Finding[];
+  /** Findings a suppression covers, with its justification. */
+  suppressed?: SuppressedFinding[];
   gaps: GapEntry[];
   /** Present with --baseline. */
   comparison?: Comparison;
