@@ -16,9 +16,9 @@ function weight(rule: RuleEntry | undefined, mode: ScoreMode): number {
   return rule.maturity ? (MATURITY_WEIGHTS[rule.maturity] ?? 1) : 1;
 }
 
-/** The sum of the weights of the technique's enabled rules, to two decimals. */
+/** The sum of the weights of the enabled rules that cover the technique (their source observes one of its in-scope platforms), to two decimals. */
 export function techniqueScore(entry: TechniqueEntry, rules: Map<string, RuleEntry>, mode: ScoreMode): number {
-  const sum = entry.rules.reduce((total, name) => total + weight(rules.get(name), mode), 0);
+  const sum = entry.observingRules.reduce((total, name) => total + weight(rules.get(name), mode), 0);
   return Math.round(sum * 100) / 100;
 }
 
@@ -34,7 +34,7 @@ export function legendLabel(index: number, buckets: number, mode: ScoreMode): st
 }
 
 export const SCORE_DESCRIPTIONS: Record<ScoreMode, string> = {
-  count: 'Score = enabled rules tagging the technique.',
-  priority: 'Score = enabled rules weighted by Falco priority (CRITICAL and above 2, ERROR 1.5, WARNING 1, NOTICE 0.75, INFORMATIONAL and DEBUG 0.5).',
-  maturity: 'Score = enabled rules weighted by maturity (stable 2, incubating 1, sandbox 0.5, deprecated 0.25, no maturity tag 1).',
+  count: 'Score = enabled rules tagging the technique whose source observes one of its in-scope platforms.',
+  priority: 'Score = those enabled rules weighted by Falco priority (CRITICAL and above 2, ERROR 1.5, WARNING 1, NOTICE 0.75, INFORMATIONAL and DEBUG 0.5).',
+  maturity: 'Score = those enabled rules weighted by maturity (stable 2, incubating 1, sandbox 0.5, deprecated 0.25, no maturity tag 1).',
 };

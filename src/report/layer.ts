@@ -16,7 +16,7 @@ function ruleLocations(report: CoverageReport): Map<string, string> {
 function commentFor(entry: TechniqueEntry, change: string | undefined): string {
   const status =
     entry.status === 'covered'
-      ? `Covered by ${entry.rules.length} enabled rule(s): ${entry.rules.join('; ')}`
+      ? `Covered by ${entry.observingRules.length} enabled rule(s): ${entry.observingRules.join('; ')}`
       : entry.status === 'partial'
         ? `Partly covered: sub-techniques ${entry.coveredSubtechniques.join(', ')}`
         : 'Gap: no enabled rule tags this technique';
@@ -37,7 +37,7 @@ function layerTechnique(entry: TechniqueEntry, context: { locations: Map<string,
     score,
     color: colorFor(entry, score),
     comment: commentFor(entry, context.changes.get(entry.id)),
-    ...(entry.rules.length > 0 ? { metadata: entry.rules.map((name) => ({ name: 'rule', value: `${name} (${context.locations.get(name) ?? '?'})` })) } : {}),
+    ...(entry.observingRules.length > 0 ? { metadata: entry.observingRules.map((name) => ({ name: 'rule', value: `${name} (${context.locations.get(name) ?? '?'})` })) } : {}),
     ...(entry.url.startsWith('https://') ? { links: [{ label: `ATT&CK ${entry.id}`, url: entry.url }] } : {}),
     ...(!entry.isSubtechnique && entry.coveredSubtechniques.length > 0 ? { showSubtechniques: true } : {}),
   };
