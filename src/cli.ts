@@ -61,7 +61,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--min-coverage <pct>', 'exit 1 below this overall coverage; tactic=pct for one tactic (repeatable), e.g. execution=50', collect)
       .option('--max-coverage-drop <points>', 'exit 1 when overall coverage falls more than this many points below --baseline')
       .option('--top <n>', 'gaps listed in the summary', (v) => Number.parseInt(v, 10), 10)
-      .option('-q, --quiet', 'no summary on stdout'),
+      .option('-q, --quiet', 'no summary on stdout')
+      .option('--emulate', 'add emulated detection (Atomic Red Team procedures, benign corpus) to every output: tagged vs demonstrated'),
   )
     .addHelpText(
       'after',
@@ -71,6 +72,7 @@ Examples:
   $ attack-cov report --attack 17.1 --rules rules/ --out out/
   $ attack-cov report --attack enterprise-attack.json.gz --rules falco_rules.yaml --platform Linux
   $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports
+  $ attack-cov report --emulate                         # plus: which tagged techniques a rule is seen to fire on
   $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40`,
     )
     .action(async (options) => setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(), makeIo(options.color))));
@@ -122,6 +124,27 @@ Examples:
   $ attack-cov validate drafts/T1529.yaml`,
     )
     .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(), makeIo(options.color))));
+
+  addInputOptions(
+    program
+      .command('emulate')
+      .description('Does the rule fire? Evaluate the enabled syscall rules on synthetic events of Atomic Red Team\'s Linux/container procedures and a benign corpus, on the host and in a container')
+      .argument('[techniques...]', 'only the procedures of these techniques (and their sub-techniques), e.g. T1529 T1070')
+      .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--out <dir>', 'also write emulation.json and emulation.md into this directory')
+      .option('--atomics <dir>', "an atomic-red-team checkout's atomics/ folder (default: the embedded pinned copy)"),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov emulate                                  # every procedure, your /etc/falco rules or the official ones
+  $ attack-cov emulate T1070.003 T1529 --rules falco_rules.yaml
+  $ attack-cov emulate --format json | jq '.techniques[] | select(.status == "tagged-never-fired") | .id'
+  $ attack-cov emulate --out reports/                   # emulation.json and emulation.md
+  $ attack-cov report --emulate                         # the same evidence in report.json and every report`,
+    )
+    .action(async (techniques: string[], options) => setExit(await (await import('./run/emulate.js')).runEmulate(techniques, options, makeEnvironment(), makeIo(options.color))));
 
   program
     .command('validate')

@@ -7,7 +7,7 @@ import { parseCondition } from '../falco/condition/parse.js';
 import { fieldsOf, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
 import type { Ruleset } from '../falco/types.js';
 import type { SyntheticEvent } from './event.js';
-import { extractField, fieldInfo, type Extracted, type FieldContext } from './field-values.js';
+import { fieldExtractor, fieldInfo, type Extracted, type FieldContext } from './field-values.js';
 import { compareScalar, compareSet } from './operators.js';
 
 export const FALSE = 0;
@@ -109,8 +109,7 @@ export class ConditionCompiler {
   }
 
   private extractor(ref: FieldRef): Extractor {
-    const info = fieldInfo(ref, this.context);
-    return (event) => extractField(ref, event, this.context, info);
+    return fieldExtractor(ref, this.context, fieldInfo(ref, this.context));
   }
 
   private check(field: FieldRef, operator: string, value: Operand | undefined): CompiledCondition {
@@ -125,6 +124,7 @@ export class ConditionCompiler {
     const rhsField = value?.kind === 'field' ? this.extractor(value.field) : undefined;
     const items = value ? this.items(value) : [];
     const isSet = operator === 'in' || operator === 'intersects' || operator === 'pmatch';
+    const itemSet = new Set(items);
     return (e, needs) => {
       const x = lhs(e);
       if (x.kind === 'absent') return FALSE;
@@ -136,6 +136,8 @@ export class ConditionCompiler {
         if (r.kind === 'unknown') return needs.add(r.field), UNKNOWN;
         rhs = r.values.map(String);
       }
+      // The common case, a string field `in` a literal list, as a Set lookup.
+      if (operator === 'in' && x.type === 'string' && !x.isList && !rhsField) return x.values.some((v) => itemSet.has(String(v))) ? TRUE : FALSE;
       if (isSet) return compareSet(operator, x.values, rhs, x.type, x.isList) ? TRUE : FALSE;
       const right = rhs[0] ?? '';
       return x.values.some((v) => compareScalar(operator, v, right, x.type)) ? TRUE : FALSE;

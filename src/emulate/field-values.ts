@@ -91,22 +91,34 @@ function transform(name: string, values: Scalar[]): Scalar[] | undefined {
   }
 }
 
-/** The field's values on this event, after its transformers (innermost first). */
-export function extractField(ref: FieldRef, event: SyntheticEvent, context: FieldContext, info: FieldInfo | undefined): Extracted {
-  const raw = rawValues(ref, event, context);
-  if (!Array.isArray(raw)) return raw;
-  let values: Scalar[] | undefined = raw;
+/** A function extracting the field's values from an event, after its transformers (innermost first). */
+export function fieldExtractor(ref: FieldRef, context: FieldContext, info: FieldInfo | undefined): (event: SyntheticEvent) => Extracted {
+  const transformers = [...ref.transformers].reverse();
   let type = valueTypeOf(info?.type);
-  for (const name of [...ref.transformers].reverse()) {
-    values = transform(name, values);
-    // A transformer that cannot apply (b64 of text that is not base64) fails the extraction, as in Falco.
-    if (!values) return ABSENT;
-    if (name === 'len') type = 'number';
-    else if (name !== 'val') type = 'string';
-  }
+  for (const name of transformers) if (name === 'len') type = 'number';
+  else if (name !== 'val') type = 'string';
   const isList = isListType(info?.type) && !ref.transformers.includes('len');
-  if (values.length === 0) return ABSENT;
-  return { kind: 'values', values, type, isList };
+  const isSimple = transformers.length === 0 && !ANCESTOR_FIELDS[ref.name] && ref.name !== 'proc.env' && !/^evt\.(raw)?arg(\.|$)/.test(ref.name);
+  const key = shown(ref);
+  const isFdClass = ref.name.startsWith('fd.');
+  if (isSimple) {
+    return (event) => {
+      const one = plain(event, key, isFdClass);
+      return typeof one === 'object' ? one : { kind: 'values', values: [one], type, isList };
+    };
+  }
+  return (event) => {
+    const raw = rawValues(ref, event, context);
+    if (!Array.isArray(raw)) return raw;
+    let values: Scalar[] | undefined = raw;
+    for (const name of transformers) {
+      values = transform(name, values);
+      // A transformer that cannot apply (b64 of text that is not base64) fails the extraction, as in Falco.
+      if (!values) return ABSENT;
+    }
+    if (values.length === 0) return ABSENT;
+    return { kind: 'values', values, type, isList };
+  };
 }
 
 /** The catalogue entry of a field reference (for its type), if the catalogue knows it. */
