@@ -93,6 +93,8 @@ function transform(name: string, values: Scalar[]): Scalar[] | undefined {
 
 /** A function extracting the field's values from an event, after its transformers (innermost first). */
 export function fieldExtractor(ref: FieldRef, context: FieldContext, info: FieldInfo | undefined): (event: SyntheticEvent) => Extracted {
+  // A field Falco does not have (an invented evt.argv) is never extracted: its checks are false.
+  if (!info) return () => ABSENT;
   const transformers = [...ref.transformers].reverse();
   let type = valueTypeOf(info?.type);
   for (const name of transformers) if (name === 'len') type = 'number';

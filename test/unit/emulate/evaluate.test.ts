@@ -208,3 +208,10 @@ describe('three-valued logic', () => {
     expect(run('not fd.name = x', ruleset(), exec).truth).toBe(TRUE);
   });
 });
+
+describe('fields Falco does not have', () => {
+  it('are never extracted: the check is false, not unknown (an invented evt.argv matches nothing)', () => {
+    expect(run('evt.argv[1] contains shutdown')).toEqual({ truth: FALSE, needs: [] });
+    expect(run('not proc.nonexistent = x').truth).toBe(TRUE);
+  });
+});
