@@ -16,8 +16,17 @@
   const platforms = [...new Set(report.techniques.flatMap((t) => t.platforms))].sort();
   const newlyCovered = new Set(((report.comparison || {}).newlyCovered || []).map((t) => t.id));
   const newlyUncovered = new Set(((report.comparison || {}).newlyUncovered || []).map((t) => t.id));
+  // report --emulate: the second axis, tagged vs demonstrated on emulated Atomic Red Team procedures.
+  const emulation = report.emulation || null;
+  const evidenceById = new Map((emulation ? emulation.techniques : []).map((e) => [e.id, e]));
+  const EVIDENCE = {
+    'tagged-and-demonstrated': ['◆', 'tagged, and a tagging rule fires on its emulated procedures'],
+    'tagged-never-fired': ['◇', 'tagged, but no tagging rule fires on its emulated procedures'],
+    'demonstrated-not-tagged': ['✚', 'a rule fires on its emulated procedures but does not tag it'],
+    'not-demonstrated': ['○', 'no rule fires on its emulated procedures'],
+  };
 
-  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null };
+  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null, showEvidence: true };
 
   function activeRules(technique) {
     return technique.rules.filter((name) => state.maturity.has((rulesByName.get(name) || {}).maturity || NO_MATURITY));
@@ -82,6 +91,11 @@
     const scope = controls.append('label');
     scope.append('input').attr('type', 'checkbox').attr('id', 'filter-out-of-scope').on('change', (event) => update({ showOutOfScope: event.target.checked }));
     scope.append('span').text('show out-of-scope techniques (dimmed)');
+    if (emulation) {
+      const marks = controls.append('label');
+      marks.append('input').attr('type', 'checkbox').attr('id', 'toggle-emulation').property('checked', true).on('change', (event) => update({ showEvidence: event.target.checked }));
+      marks.append('span').text('emulation markers');
+    }
     controls.append('input').attr('type', 'search').attr('id', 'search').attr('placeholder', 'Search ID or name').attr('aria-label', 'Search techniques').on('input', (event) => update({ search: event.target.value.trim() }));
   }
 
@@ -94,6 +108,28 @@
       item.append('span').text(label);
     }
     legend.append('span').text('⚠ tag findings · dimmed: outside the scope · click a cell for details, ▸ for sub-techniques');
+    if (emulation) legend.append('span').attr('class', 'evidence-legend').text(`Emulated (${emulation.summary.procedures} Atomic Red Team procedures): ${Object.values(EVIDENCE).map(([mark, text]) => `${mark} ${text}`).join(' · ')}`);
+  }
+
+  function drawEvidenceMark(cell, evidence) {
+    const [mark, title] = EVIDENCE[evidence.status];
+    cell.append('span').attr('class', `evidence evidence-${evidence.status}`).attr('title', title).attr('aria-label', title).text(`${mark} `);
+  }
+
+  function showEvidence(panel, technique) {
+    const evidence = evidenceById.get(technique.id);
+    if (!evidence) return;
+    panel.append('strong').text(`Emulated: ${evidence.status.replace(/-/g, ' ')} (${evidence.procedures} procedure${evidence.procedures === 1 ? '' : 's'})`);
+    const own = emulation.procedures.filter((p) => p.kind === 'atomic' && (p.technique === technique.id || (p.technique || '').startsWith(`${technique.id}.`)));
+    list(panel, own, (li, p) => {
+      const rules = [...new Set(p.fired.map((f) => f.rule))];
+      li.append('code').text(p.id.slice(0, 8));
+      li.append('span').text(` ${p.name}: ${rules.length ? rules.join('; ') : 'no rule fires'}`);
+      if (rules.length) li.append('div').attr('class', 'event').text(`← ${p.fired[0].event}`);
+    });
+    const never = evidence.taggedRules.filter((r) => !evidence.demonstratedBy.includes(r));
+    if (never.length) panel.append('p').attr('class', 'sev-warning').text(`Tagged but never fired: ${never.join('; ')}`);
+    for (const u of evidence.undetermined) panel.append('p').text(`Undetermined: ${u.rule} (needs ${u.needs.join(', ')})`);
   }
 
   function cellClass(technique) {
@@ -130,6 +166,7 @@
         if (count > 0) cell.append('span').attr('class', 'count').text(count);
         if (newlyCovered.has(t.id)) cell.append('span').attr('class', 'change').attr('title', 'newly covered since the baseline').text('▲ ');
         if (newlyUncovered.has(t.id)) cell.append('span').attr('class', 'change').attr('title', 'no longer covered since the baseline').text('▼ ');
+        if (state.showEvidence && evidenceById.has(t.id)) drawEvidenceMark(cell, evidenceById.get(t.id));
         cell.append('span').attr('class', 'id').text(t.id);
         cell.append('span').text(` ${t.name}`);
       })
@@ -214,6 +251,7 @@
         li.append('span').text(`${f.message} (rule "${f.rule}", ${f.file}:${f.line})`);
       });
     }
+    showEvidence(panel, technique);
   }
 
   function update(change) {

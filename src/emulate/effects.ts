@@ -75,7 +75,6 @@ function wrappedCommand(synth: Synthesizer, name: string, args: string[]): strin
 
 function runWrapper(synth: Synthesizer, proc: Proc, inner: string[], parent: Shell, stdin?: string): string | undefined {
   const name = proc.name;
-  if (synth.tables.wrappers[name]?.setuid) synth.rec.emit(proc, 'setuid', { 'evt.arg.uid': 0, 'evt.arg.res': 0 });
   if (inner.length === 0) return undefined;
   const child = synth.rec.fork(name === 'sudo' ? { ...proc, uid: 0, user: 'root' } : proc);
   return runUtility(synth, synth.rec.exec(child, inner), inner, parent, stdin);
@@ -145,7 +144,7 @@ function tarEvents(synth: Synthesizer, proc: Proc, args: string[], words: string
 function syscallEvent(synth: Synthesizer, proc: Proc, args: string[]): void {
   const spec = synth.tables.syscalls[proc.name];
   if (!spec || (spec.when && !hasFlag(args, spec.when))) return;
-  const words = operands(args);
+  const words = operands(args, spec.value);
   const extra: Record<string, string | number> = { 'evt.arg.res': 0 };
   if (spec.type === 'mount') Object.assign(extra, { 'evt.arg.dev': words[0] ?? '', 'evt.arg.dir': words[1] ?? '', 'evt.arg.type': optionValue(args, '-t') ?? '' });
   else if (spec.type === 'umount2') extra['evt.arg.name'] = words[0] ?? '';
@@ -174,9 +173,12 @@ export function runUtility(synth: Synthesizer, proc: Proc, argv: string[], paren
   const args = argv.slice(1);
   if (synth.tables.shells.has(name) && name !== 'busybox') return runShell(synth, proc, args, parent, stdin);
   const inner = wrappedCommand(synth, name, args);
-  if (inner) return runWrapper(synth, proc, inner, parent, stdin);
+  if (inner) {
+    syscallEvent(synth, proc, args);
+    return runWrapper(synth, proc, inner, parent, stdin);
+  }
   if (name === 'su') {
-    synth.rec.emit(proc, 'setuid', { 'evt.arg.uid': 0, 'evt.arg.res': 0 });
+    syscallEvent(synth, proc, args);
     const command = optionValue(args, '-c');
     if (command !== undefined) return runUtility(synth, synth.rec.exec(synth.rec.fork(proc), ['bash', '-c', command]), ['bash', '-c', command], parent);
   }

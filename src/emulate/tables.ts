@@ -9,9 +9,7 @@ import type { ContextName } from './event.js';
 export interface WrapperSpec {
   value?: string[];
   positional?: number;
-  setuid?: boolean;
   skipAssignments?: boolean;
-  ptraceWithP?: boolean;
 }
 
 export interface FileAction {
@@ -35,6 +33,8 @@ export interface NetworkSpec {
 
 export interface SyscallSpec {
   type: string;
+  /** Options taking a value (so they are not operands). */
+  value?: string[];
   when?: string;
   domain?: string;
 }

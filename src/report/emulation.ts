@@ -4,6 +4,7 @@ import type { EmulationSection, EvidenceStatus, TechniqueEvidence } from '../emu
 import { escapeMarkdown } from './summary-md.js';
 import { printable, type TerminalStyle } from './terminal.js';
 import { plural } from './words.js';
+import { evidenceCounts } from './evidence-words.js';
 
 export const STATUS_LABEL: Record<EvidenceStatus, string> = {
   'tagged-and-demonstrated': 'tagged and demonstrated',
@@ -12,12 +13,6 @@ export const STATUS_LABEL: Record<EvidenceStatus, string> = {
   'not-demonstrated': 'neither tagged nor demonstrated',
 };
 const MARK: Record<EvidenceStatus, string> = { 'tagged-and-demonstrated': '✓', 'tagged-never-fired': '✗', 'demonstrated-not-tagged': '+', 'not-demonstrated': '·' };
-
-/** "12 of 40 tagged techniques demonstrated …": the counts every output mentions. */
-export function evidenceCounts(section: EmulationSection): string {
-  const s = section.summary;
-  return `${s.taggedAndDemonstrated} of ${plural(s.tagged, 'tagged technique')} with procedures demonstrated by their own rules; ${s.taggedNeverFired} tagged but never fired; ${s.demonstratedNotTagged} demonstrated but not tagged (${plural(section.suggestions.length, 'tag suggestion')}); ${plural(s.noisyRules, 'rule')} firing on benign activity`;
-}
 
 function bold(style: TerminalStyle, text: string): string {
   return style.isColor ? `\u001b[1m${text}\u001b[0m` : text;

@@ -3,6 +3,7 @@
 import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
 import { describeFix } from './messages.js';
 import { plural, signed } from './words.js';
+import { evidenceCounts } from './evidence-words.js';
 
 export interface TerminalStyle {
   isColor: boolean;
@@ -57,7 +58,7 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
   for (const gap of gaps.slice(0, topGaps)) {
     lines.push(`  ${gap.id.padEnd(10)} ${printable(gap.name).padEnd(42)} ${gap.tactics.join(', ')}  ${paint(style, 'dim', `used by ${gap.usedBy}`)}`);
   }
-  lines.push(...comparisonLines(report, style), ...gateLines(report, style));
+  lines.push(...comparisonLines(report, style), ...emulationLines(report, style), ...gateLines(report, style));
   return `${lines.join('\n')}\n`;
 }
 
@@ -72,6 +73,11 @@ function comparisonLines(report: CoverageReport, style: TerminalStyle): string[]
   lines.push(`  findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed`);
   for (const f of c.newFindings.slice(0, 10)) lines.push(`  new: ${printable(f.file)}:${f.line} ${f.code} (rule "${printable(f.rule)}")`);
   return lines;
+}
+
+function emulationLines(report: CoverageReport, style: TerminalStyle): string[] {
+  if (!report.emulation) return [];
+  return ['', paint(style, 'bold', `Emulated detection: ${evidenceCounts(report.emulation)}`), '  (attack-cov emulate lists the procedures, the rules they trigger and the undetermined cases)'];
 }
 
 function gateLines(report: CoverageReport, style: TerminalStyle): string[] {
