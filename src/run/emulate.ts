@@ -2,12 +2,12 @@
 // procedures and the benign corpus; prints the listing (or JSON), writes emulation.json/.md with --out.
 import path from 'node:path';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { displayPath, loadRules } from '../falco/load.js';
+import { displayPath } from '../falco/load.js';
 import { writeOutputs } from '../output.js';
 import { renderEmulationMarkdown, renderEmulationText } from '../report/emulation.js';
 import { stringifyJson } from '../report/reporter.js';
 import { emulateRuleset, loadEmulationInputs } from './emulation.js';
-import { analyzeRuleset, loadCatalog, type CommonOptions, type Environment } from './inputs.js';
+import { analyzeRuleset, loadCatalog, loadRulesFor, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
 export interface EmulateOptions extends CommonOptions {
@@ -21,7 +21,7 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
   if (!['text', 'json'].includes(format)) throw new UsageError(`emulate --format must be text or json, not ${format}`);
   const bad = techniques.find((t) => !/^T\d{4}(\.\d{3})?$/i.test(t));
   if (bad) throw new UsageError(`not a technique ID: ${bad}`, 'technique IDs look like T1529 or T1070.003');
-  const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
+  const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
   const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
   const inputs = await loadEmulationInputs(options.atomics, env.cwd);
