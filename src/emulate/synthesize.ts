@@ -31,7 +31,7 @@ export class Synthesizer {
     return this.rec.tables;
   }
 
-  /** Runs `script` in `shell`; `stdin` is text the script's first command reads, when known. */
+  /** Parses `script` and runs it in `shell` (nested scripts beyond MAX_DEPTH are noted, not run). */
   runScript(script: string, shell: Shell): void {
     if (shell.depth > MAX_DEPTH) return this.rec.note('scripts nested too deep: the innermost were not emulated');
     const parsed = this.parse(script);
@@ -141,7 +141,7 @@ export class Synthesizer {
     const name = argv[0]!;
     const fn = shell.functions.get(name);
     if (fn) return this.runAll(fn, shell, input);
-    if (this.tables.builtins.has(name) && !['test', '[', 'true', 'false'].includes(name) || name === 'test') return this.builtin(argv, node.redirects, shell, input);
+    if (this.tables.builtins.has(name)) return this.builtin(argv, node.redirects, shell, input);
     const child = this.rec.fork(shell.proc);
     const env = { ...child.env, ...Object.fromEntries(assignments) };
     this.openRedirects(node.redirects, { ...shell, proc: child });
