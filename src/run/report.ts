@@ -35,6 +35,8 @@ export interface ReportOptions extends CommonOptions {
   minCoverage?: string[];
   maxCoverageDrop?: string;
   score?: string;
+  /** Add the emulation section (report.json `emulation`). */
+  emulate?: boolean;
 }
 
 export interface Io {
@@ -49,7 +51,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const failOn = parseFailOn(options.failOn, 'none');
   const maxCoverageDrop = options.maxCoverageDrop === undefined ? undefined : parseDrop(options.maxCoverageDrop);
   const baseline = options.baseline ? await readBaseline(path.resolve(env.cwd, options.baseline)) : undefined;
-  const report = await buildReport(options, env);
+  const report = await buildReport(options, env, options.emulate === true);
   if (baseline) report.comparison = compareReports(report, baseline);
   const gates = evaluateGates(report, { failOn, maxCoverageDrop, ...parseMinCoverage(options.minCoverage ?? [], report.tactics) });
   if (gates.length > 0) report.gates = gates;
