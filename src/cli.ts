@@ -123,6 +123,42 @@ Examples:
     )
     .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(), makeIo(options.color))));
 
+  addInputOptions(
+    program
+      .command('suggest')
+      .description('Suggest ATT&CK technique and tactic tags, with evidence, for rules that have none (--all: for every rule); offline, or chosen by an LLM among the candidates and checked; --apply writes them')
+      .option('--all', 'tagged rules too, to find techniques they miss')
+      .option('--top <n>', 'candidates per rule (1-10)', (v) => Number.parseInt(v, 10), 3)
+      .option('--rule <name>', 'only this rule (repeatable)', collect)
+      .option('--disabled', 'disabled rules too')
+      .addOption(new Option('--format <name>', 'output format').choices(['text', 'json', 'csv', 'sarif']).default('text'))
+      .option('--apply', "write the best candidate's tags into the --rules files where its score reaches --min-score (only tag lines change)")
+      .option('--min-score <0-1>', 'the score a best candidate needs for --apply', '0.2')
+      .option('--apply-from <suggestions.json>', 'write the entries kept in a reviewed `--format json` output (first candidate left per rule, or those marked "accept": true)')
+      .option('--dry-run', 'with --apply or --apply-from: print the unified diff, change nothing')
+      .option('--llm-base-url <url>', 'OpenAI-compatible API base (default: OPENAI_BASE_URL; OpenAI when only OPENAI_API_KEY is set)')
+      .option('--model <name>', 'let this model choose among the candidates (LLM mode); every choice is checked like lint checks tags')
+      .option('--concurrency <n>', 'model requests in flight at once', (v) => Number.parseInt(v, 10), 2)
+      .option('--llm-timeout <seconds>', 'timeout of one LLM request', (v) => Number.parseInt(v, 10), 120),
+  )
+    .addHelpText(
+      'after',
+      `
+Scores are 0-1: the text match of the rule (name, desc, output, condition with macros and lists expanded)
+against ATT&CK (technique text, v18 detection strategies and analytics, Atomic Red Team procedures), mixed
+with the votes of similar tagged rules (the official Falco rules, and your own tagged ones).
+The API key is read from OPENAI_API_KEY and never printed or written.
+Examples:
+  $ attack-cov suggest --rules k8s_audit_rules.yaml
+  $ attack-cov suggest --rules k8s_audit_rules.yaml --rule "Create Privileged Pod" --format json
+  $ attack-cov suggest --rules rules.d/ --format json > suggestions.json   # review: delete what is wrong
+  $ attack-cov suggest --rules rules.d/ --apply-from suggestions.json --dry-run
+  $ attack-cov suggest --rules my_rules.yaml --apply --min-score 0.3
+  $ attack-cov suggest --rules my_rules.yaml --all --top 5                 # techniques tagged rules may miss
+  $ OPENAI_API_KEY=… attack-cov suggest --rules my_rules.yaml --model gpt-4o-mini`,
+    )
+    .action(async (options) => setExit(await (await import('./run/suggest.js')).runSuggest(options, makeEnvironment(), makeIo(options.color))));
+
   program
     .command('validate')
     .description('Validate Falco rules files offline: condition syntax, fields per source, macros, lists, event names, output fields, bad idioms (and falco -V where falco is on PATH)')

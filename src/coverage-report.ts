@@ -1,6 +1,8 @@
 // The CoverageReport: the one versioned result (report.json) every reporter reads. Renaming or
 // removing a field bumps SCHEMA_VERSION; adding one does not.
 
+import type { SuggestionsSection } from './suggest/types.js';
+
 export const SCHEMA_VERSION = 1;
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -170,4 +172,6 @@ export interface CoverageReport {
   comparison?: Comparison;
   /** Present when gates were set (--fail-on, --min-coverage, --max-coverage-drop). */
   gates?: GateResult[];
+  /** Present with `report --suggest`: candidate ATT&CK tags for untagged rules, with evidence. */
+  suggestions?: SuggestionsSection;
 }

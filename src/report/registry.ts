@@ -7,15 +7,16 @@ import { layerReporter } from './layer.js';
 import type { Reporter } from './reporter.js';
 import { sarifReporter } from './sarif.js';
 import { summaryReporter } from './summary-md.js';
+import { suggestionsCsvReporter } from './suggestions-csv.js';
 
 export const REPORTERS: Record<string, Reporter> = Object.fromEntries(
-  [jsonReporter, heatmapReporter, layerReporter, coverageCsvReporter, findingsCsvReporter, summaryReporter, sarifReporter].map((r) => [r.name, r]),
+  [jsonReporter, heatmapReporter, layerReporter, coverageCsvReporter, findingsCsvReporter, summaryReporter, sarifReporter, suggestionsCsvReporter].map((r) => [r.name, r]),
 );
 
 export const ALIASES: Record<string, string[]> = {
   html: ['heatmap'],
   navigator: ['layer'],
-  csv: ['coverage-csv', 'findings-csv'],
+  csv: ['coverage-csv', 'findings-csv', 'suggestions-csv'],
   markdown: ['summary'],
   md: ['summary'],
 };

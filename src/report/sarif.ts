@@ -5,6 +5,7 @@ import { CHECKS } from '../analysis/checks/index.js';
 import type { CoverageReport, Severity } from '../coverage-report.js';
 import { describeFix } from './messages.js';
 import { stringifyJson, type Reporter } from './reporter.js';
+import { suggestionResults, suggestionSarifRule } from './sarif-suggestions.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -28,15 +29,37 @@ function sarifRules() {
 }
 
 /** SARIF wants URIs: a relative path stays relative to the checkout (%SRCROOT%), an absolute one becomes file://. */
-function artifactLocation(file: string) {
+export function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
   if (file.startsWith('/')) return { uri: `file://${encodeURI(file)}` };
   if (/^https?:\/\//.test(file)) return { uri: file };
   return { uri: encodeURI(file), uriBaseId: '%SRCROOT%' };
 }
 
 
+function findingResults(report: CoverageReport, index: Map<string, number>, newKeys?: Set<string>) {
+  return report.findings.map((f) => {
+    const fix = describeFix(f);
+    return {
+      ruleId: f.code,
+      ruleIndex: index.get(f.code) ?? -1,
+      level: LEVEL[f.severity],
+      message: { text: `${f.message} (rule "${f.rule}")${fix ? `; fix: ${fix}` : ''}` },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: artifactLocation(f.file), region: { startLine: f.line, startColumn: f.column } },
+          logicalLocations: [{ name: f.rule, kind: 'member' }],
+        },
+      ],
+      // Stable across runs and line moves, so code scanning tracks one finding as one alert.
+      partialFingerprints: { 'attackCov/v1': fingerprint(f) },
+      ...(newKeys ? { baselineState: newKeys.has(fingerprint(f)) ? 'new' : 'unchanged' } : {}),
+      properties: { ...(f.technique ? { technique: f.technique } : {}), ...(f.tactic ? { tactic: f.tactic } : {}), ...(f.tag ? { tag: f.tag } : {}) },
+    };
+  });
+}
+
 export function buildSarif(report: CoverageReport, newKeys?: Set<string>) {
-  const rules = sarifRules();
+  const rules = [...sarifRules(), ...(report.suggestions ? [suggestionSarifRule] : [])];
   const index = new Map(rules.map((r, i) => [r.id, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -46,25 +69,7 @@ export function buildSarif(report: CoverageReport, newKeys?: Set<string>) {
         tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
         automationDetails: { id: `attack-cov/${report.inputs.attack.domain}/` },
         columnKind: 'unicodeCodePoints',
-        results: report.findings.map((f) => {
-          const fix = describeFix(f);
-          return {
-            ruleId: f.code,
-            ruleIndex: index.get(f.code) ?? -1,
-            level: LEVEL[f.severity],
-            message: { text: `${f.message} (rule "${f.rule}")${fix ? `; fix: ${fix}` : ''}` },
-            locations: [
-              {
-                physicalLocation: { artifactLocation: artifactLocation(f.file), region: { startLine: f.line, startColumn: f.column } },
-                logicalLocations: [{ name: f.rule, kind: 'member' }],
-              },
-            ],
-            // Stable across runs and line moves, so code scanning tracks one finding as one alert.
-            partialFingerprints: { 'attackCov/v1': fingerprint(f) },
-            ...(newKeys ? { baselineState: newKeys.has(fingerprint(f)) ? 'new' : 'unchanged' } : {}),
-            properties: { ...(f.technique ? { technique: f.technique } : {}), ...(f.tactic ? { tactic: f.tactic } : {}), ...(f.tag ? { tag: f.tag } : {}) },
-          };
-        }),
+        results: [...findingResults(report, index, newKeys), ...(report.suggestions ? suggestionResults(report.suggestions.rules, rules.length - 1, artifactLocation) : [])],
       },
     ],
   };

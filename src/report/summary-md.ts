@@ -2,6 +2,7 @@
 // Bounded: a fixed number of rows per section, whatever the size of the ruleset.
 import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
+import { suggestionsSection } from './summary-suggestions.js';
 import { plural, signed } from './words.js';
 
 const TOP_GAPS = 15;
@@ -81,7 +82,7 @@ function comparisonSection(report: CoverageReport): string[] {
 }
 
 export function renderSummaryMarkdown(report: CoverageReport): string {
-  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...comparisonSection(report), ...gapsSection(report), ...findingsSection(report)].join('\n')}\n`;
+  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...comparisonSection(report), ...gapsSection(report), ...findingsSection(report), ...suggestionsSection(report)].join('\n')}\n`;
 }
 
 export const summaryReporter: Reporter = {

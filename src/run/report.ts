@@ -47,7 +47,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const outDir = path.resolve(env.cwd, options.out);
   // Render everything before writing anything: a reporter that throws leaves --out untouched.
   const assets = reporters.some((r) => r.name === 'heatmap') ? loadReportAssets() : undefined;
-  const files = reporters.map((reporter) => {
+  const files = reporters.filter((reporter) => reporter.isApplicable?.(report) ?? true).map((reporter) => {
     const content = reporter.render(report, { outDir, assets });
     const problems = reporter.validate?.(content) ?? [];
     // An output that fails its own schema is attack-cov's bug, not the user's: fail loudly, write nothing.
