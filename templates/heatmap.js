@@ -16,6 +16,8 @@
   const platforms = [...new Set(report.techniques.flatMap((t) => t.platforms))].sort();
   const newlyCovered = new Set(((report.comparison || {}).newlyCovered || []).map((t) => t.id));
   const newlyUncovered = new Set(((report.comparison || {}).newlyUncovered || []).map((t) => t.id));
+  // report --suggest: techniques that the rules' best suggested tags would cover if a person accepted them.
+  const wouldCover = new Map(((report.suggestions || {}).wouldCover || []).map((t) => [t.id, t.rules]));
 
   const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null };
 
@@ -93,6 +95,11 @@
       item.append('span').attr('class', `swatch cell ${cls}`);
       item.append('span').text(label);
     }
+    if (report.suggestions) {
+      const item = legend.append('span');
+      item.append('span').attr('class', 'swatch cell status-gap would-cover');
+      item.append('span').text('would be covered if the suggested tags were accepted');
+    }
     legend.append('span').text('⚠ tag findings · dimmed: outside the scope · click a cell for details, ▸ for sub-techniques');
   }
 
@@ -104,6 +111,7 @@
     if (findingsByTechnique.has(technique.id)) classes.push('has-findings');
     if (newlyCovered.has(technique.id)) classes.push('newly-covered');
     if (newlyUncovered.has(technique.id)) classes.push('newly-uncovered');
+    if (status !== 'covered' && wouldCover.has(technique.id)) classes.push('would-cover');
     return classes.join(' ');
   }
 
@@ -192,6 +200,7 @@
     const { status, count } = effective(technique);
     if (newlyUncovered.has(technique.id)) panel.append('p').attr('class', 'sev-error').text('No longer covered since the baseline');
     if (newlyCovered.has(technique.id)) panel.append('p').text('Newly covered since the baseline');
+    if (status !== 'covered' && wouldCover.has(technique.id)) panel.append('p').attr('class', 'would-cover-note').text(`Would be covered if the suggested tags were accepted (attack-cov suggest): ${wouldCover.get(technique.id).join(', ')}`);
     panel.append('p').text(`Status: ${status}${count ? ` (${count} enabled rule${count === 1 ? '' : 's'})` : ''}${technique.coveredSubtechniques.length ? `; covered sub-techniques: ${technique.coveredSubtechniques.join(', ')}` : ''}`);
     const rules = activeRules(technique);
     panel.append('strong').text(rules.length ? 'Rules' : 'No enabled rule');

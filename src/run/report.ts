@@ -27,6 +27,9 @@ export interface ReportOptions extends CommonOptions {
   baseline?: string;
   minCoverage?: string[];
   maxCoverageDrop?: string;
+  /** Add tag suggestions for untagged rules (report.json `suggestions`, suggestions.csv, SARIF, heatmap). */
+  suggest?: boolean;
+  minScore?: string;
 }
 
 export interface Io {
@@ -42,6 +45,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const baseline = options.baseline ? await readBaseline(path.resolve(env.cwd, options.baseline)) : undefined;
   const report = await buildReport(options, env);
   if (baseline) report.comparison = compareReports(report, baseline);
+  if (options.suggest) report.suggestions = await (await import('./suggest.js')).suggestionsForReport(report, options, env);
   const gates = evaluateGates(report, { failOn, maxCoverageDrop, ...parseMinCoverage(options.minCoverage ?? [], report.tactics) });
   if (gates.length > 0) report.gates = gates;
   const outDir = path.resolve(env.cwd, options.out);

@@ -11,7 +11,9 @@ import { renderSuggestions } from '../report/suggestions-text.js';
 import { suggestionsCsv } from '../report/suggestions-csv.js';
 import { readSourcePlatforms } from '../upstream.js';
 import { suggestTags, type SuggestContext } from '../suggest/suggest.js';
-import type { RuleSuggestion } from '../suggest/types.js';
+import type { RuleSuggestion, SuggestionsSection } from '../suggest/types.js';
+import { suggestionsSection } from '../suggest/would-cover.js';
+import type { CoverageReport } from '../coverage-report.js';
 import { loadCatalog, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 import { readEmbeddedAtomics, readEmbeddedReferences } from './suggest-data.js';
@@ -63,6 +65,15 @@ export async function computeSuggestions(options: SuggestOptions, env: Environme
   }
   const suggestions = suggestTags(context, { top: options.top ?? 3, isAll: options.all === true, isDisabledIncluded: options.disabled === true, ...(ruleNames ? { ruleNames } : {}) });
   return { context, suggestions, attackVersion: attack.catalog.version };
+}
+
+/** The `suggestions` section of a report (report --suggest): offline, for the same --rules, with their edits. */
+export async function suggestionsForReport(report: CoverageReport, options: CommonOptions & { minScore?: string; top?: number }, env: Environment): Promise<SuggestionsSection> {
+  const minScore = parseMinScore(options.minScore);
+  const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
+  const { suggestions } = await computeSuggestions({ ...options, top: 3 }, env, rules.ruleset);
+  await attachEdits(suggestions, rules.ruleset, env);
+  return suggestionsSection(report, suggestions, 'offline', minScore);
 }
 
 async function readReviewed(file: string): Promise<unknown> {
