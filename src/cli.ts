@@ -7,7 +7,7 @@ import { EXIT_CANNOT_RUN, isAttackCovError } from './errors.js';
 import { cacheDir } from './net/cache.js';
 import { downloadProgress } from './progress.js';
 import { REPORTERS } from './report/registry.js';
-import { readUpstream } from './upstream.js';
+import { embeddedAttack } from './embedded.js';
 import { toolVersion, type Environment } from './run/inputs.js';
 import type { Io } from './run/report.js';
 
@@ -23,6 +23,7 @@ function makeEnvironment(): Environment {
     cwd: process.cwd(),
     now: clockFromEnv(process.env),
     download: { onProgress: downloadProgress(process.stderr) },
+    notify: (message) => process.stderr.write(`note: ${message}\n`),
   };
 }
 
@@ -34,11 +35,12 @@ function makeIo(isColorWanted: boolean | undefined): Io {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function addInputOptions(command: Command): Command {
-  const { attack, falcoRules } = readUpstream();
+  const embedded = embeddedAttack().version;
   return command
-    .option('--attack <file|url|version>', `ATT&CK Enterprise bundle: a STIX 2.0/2.1 file (plain or .gz), an https URL, or a version (downloaded and cached)`, attack.default)
-    .option('--rules <paths...>', `Falco rules files or directories (*.yaml in name order); default: /etc/falco rules where present, else the official ${falcoRules.tag} rules`)
+    .option('--attack <file|url|version>', `ATT&CK Enterprise: a STIX 2.0/2.1 bundle file (plain or .gz), an https:// or file:// URL, a version (downloaded and cached), or latest; default: the embedded ${embedded}, no download`)
+    .option('--rules <paths...>', `Falco rules files or directories (*.yaml in name order), or official (the embedded stable rules), official:all, official:incubating, official:sandbox, official:k8saudit, official@<tag> (downloaded); default: /etc/falco rules where present, else official`)
     .option('--platform <names>', 'ATT&CK platforms in scope (repeat or comma-separate); default: what the rules\' sources can observe', collect)
+    .option('--source-root <dir>', 'name files in outputs relative to this folder (default: the git work tree holding the rules, else the working directory)')
     .option('--color', 'force colour').option('--no-color', 'no colour (NO_COLOR is honoured too)');
 }
 
@@ -69,8 +71,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       'after',
       `
 Examples:
-  $ attack-cov report                                   # ATT&CK ${readUpstream().attack.default}, your /etc/falco rules or the official ones
+  $ attack-cov report                                   # embedded ATT&CK ${embeddedAttack().version}; your /etc/falco rules, else the embedded official ones
+  $ attack-cov report --rules official:all              # the official stable, incubating and sandbox rules
   $ attack-cov report --attack 17.1 --rules rules/ --out out/
+  $ attack-cov report --attack latest --rules rules/    # the newest ATT&CK release (downloaded and cached)
   $ attack-cov report --attack enterprise-attack.json.gz --rules falco_rules.yaml --platform Linux
   $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports
   $ attack-cov report --rules k8s_audit_rules.yaml --suggest   # + suggested tags for untagged rules
@@ -168,6 +172,7 @@ Examples:
     .argument('<paths...>', 'rules files or directories')
     .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json']).default('stylish'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when issues reach this severity').choices(['error', 'warning', 'none']).default('error'))
+    .option('--source-root <dir>', 'name files relative to this folder (default: the git work tree holding the rules, else the working directory)')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .addHelpText(
@@ -209,6 +214,8 @@ Examples:
     )
     .action(async (from: string, to: string, options) => setExit(await (await import('./run/attack-diff.js')).runAttackDiff(from, to, options, makeEnvironment(), makeIo(options.color))));
 
+  addCacheCommands(program, setExit);
+
   program.addHelpText(
     'after',
     `
@@ -216,6 +223,34 @@ Exit codes: 0 ok, 1 a gate failed (--fail-on), 2 unusable input or usage.
 Downloads are cached in $ATTACK_COV_CACHE (default: $XDG_CACHE_HOME/attack-cov or ~/.cache/attack-cov).`,
   );
   return program;
+}
+
+function addCacheCommands(program: Command, setExit: (code: number) => void): void {
+  const cache = program
+    .command('cache')
+    .description('The download cache: seed it from files for air-gapped hosts, list it, clean it')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov cache add enterprise-attack-17.1.json          # then --attack 17.1 works offline
+  $ attack-cov cache add bundle.json.gz --url https://mirror.example/attack.json
+  $ attack-cov cache add falco_rules.yaml --rules-ref falco-rules-5.0.0   # then --rules official@falco-rules-5.0.0
+  $ attack-cov cache list --format json
+  $ attack-cov cache dir`,
+    );
+  const run = async (action: 'add' | 'list' | 'dir' | 'clean', file: string | undefined, options: Record<string, unknown>) =>
+    setExit(await (await import('./run/cache.js')).runCache(action, file, options, makeEnvironment(), makeIo(undefined)));
+  cache
+    .command('add')
+    .description('Validate an ATT&CK bundle (or an official Falco rules file) and store it in the cache as the version it is (or for --url)')
+    .argument('<file>', 'a STIX bundle (plain or .gz), or with --rules-ref a Falco rules file')
+    .option('--url <url>', 'store it as the download of this URL (for --attack <url>)')
+    .option('--rules-ref <ref>', 'store an official rules file for this tag (for --rules official@<ref>)')
+    .action((file: string, options) => run('add', file, options));
+  cache.command('list').description('List what the cache holds').addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text')).action((options) => run('list', undefined, options));
+  cache.command('dir').description('Print the cache folder').action((options) => run('dir', undefined, options));
+  cache.command('clean').description('Remove everything attack-cov cached').action((options) => run('clean', undefined, options));
 }
 
 function reportError(error: unknown): number {

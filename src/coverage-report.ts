@@ -147,8 +147,10 @@ export interface CoverageReport {
   /** ISO time of the run; SOURCE_DATE_EPOCH fixes it. */
   generatedAt: string;
   inputs: {
-    attack: { version: string; domain: string; stixVersion: string; source: string; sha256: string };
-    rules: { path: string; sha256: string; url?: string }[];
+    /** `source`: `embedded:…`, a URL without credentials or query, or a path relative to the source root;
+     * `requested`: `latest` when resolved through MITRE's index. */
+    attack: { version: string; domain: string; stixVersion: string; source: string; sha256: string; requested?: string };
+    rules: { path: string; sha256: string; url?: string; note?: string }[];
     rulesOrigin: string;
   };
   scope: {

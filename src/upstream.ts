@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dataPath } from './paths.js';
 
 export interface Upstream {
-  attack: { default: string; domain: string; urlTemplate: string; versions: string[] };
+  attack: { default: string; domain: string; urlTemplate: string; indexUrl: string; versions: string[] };
   falcoRules: { tag: string; urlTemplate: string; files: string[]; standardLocations: string[] };
 }
 
@@ -31,4 +31,9 @@ export function attackUrlTemplate(env: NodeJS.ProcessEnv = process.env): string 
 /** Official Falco rules URL template ({tag}, {file}); ATTACK_COV_FALCO_RULES_MIRROR points it at a mirror. */
 export function falcoRulesUrlTemplate(env: NodeJS.ProcessEnv = process.env): string {
   return env.ATTACK_COV_FALCO_RULES_MIRROR || readUpstream().falcoRules.urlTemplate;
+}
+
+/** MITRE's ATT&CK STIX data collection index, for `--attack latest`; ATTACK_COV_ATTACK_INDEX points it elsewhere. */
+export function attackIndexUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ATTACK_COV_ATTACK_INDEX || readUpstream().attack.indexUrl;
 }

@@ -9,7 +9,7 @@ import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, t
 
 export interface AnalyzeInput {
   catalog: Catalog;
-  attack: { source: string; sha256: string };
+  attack: { source: string; sha256: string; requested?: string };
   ruleset: Ruleset;
   rulesOrigin: string;
   sourcePlatforms: Record<string, string[]>;
@@ -71,7 +71,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
     tool: input.tool,
     generatedAt: input.generatedAt.toISOString(),
     inputs: {
-      attack: { version: catalog.version, domain: catalog.domain, stixVersion: catalog.stixVersion, source: input.attack.source, sha256: input.attack.sha256 },
+      attack: { version: catalog.version, domain: catalog.domain, stixVersion: catalog.stixVersion, source: input.attack.source, sha256: input.attack.sha256, ...(input.attack.requested ? { requested: input.attack.requested } : {}) },
       rules: ruleset.files.map((f) => ({ ...f })),
       rulesOrigin: input.rulesOrigin,
     },

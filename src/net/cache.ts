@@ -1,5 +1,5 @@
 // The download cache: where it is, and how a file enters it (temporary name, validation, rename).
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +28,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /**
- * Returns `cachePath` if cached; otherwise downloads to a temporary file, runs `validate` on it
+ * Returns `cachePath` if cached (unless `isRefresh`); otherwise downloads to a temporary file, runs `validate` on it
  * (which throws on a bad file and may return what it parsed), then renames it into place.
  */
 export async function fetchIntoCache<T>(
@@ -36,8 +36,9 @@ export async function fetchIntoCache<T>(
   cachePath: string,
   validate: (file: string) => Promise<T>,
   options: DownloadOptions = {},
+  { isRefresh = false }: { isRefresh?: boolean } = {},
 ): Promise<{ file: string; isFromCache: boolean; validated?: T }> {
-  if (await exists(cachePath)) return { file: cachePath, isFromCache: true };
+  if (!isRefresh && (await exists(cachePath))) return { file: cachePath, isFromCache: true };
   await mkdir(path.dirname(cachePath), { recursive: true });
   const temp = temporaryPathFor(cachePath);
   try {
@@ -48,4 +49,21 @@ export async function fetchIntoCache<T>(
   } finally {
     await rm(temp, { force: true });
   }
+}
+
+/** Records where a cache entry came from (a redacted URL, or `cache add` of a file) beside it. */
+export async function writeCacheSource(cachePath: string, source: string): Promise<void> {
+  const target = `${cachePath}.source`;
+  const temp = temporaryPathFor(target);
+  try {
+    await writeFile(temp, `${source}\n`);
+    await rename(temp, target);
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+/** Where a cache entry came from, if recorded. */
+export async function readCacheSource(cachePath: string): Promise<string | undefined> {
+  return readFile(`${cachePath}.source`, 'utf8').then((t) => t.trim() || undefined, () => undefined);
 }

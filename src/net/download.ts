@@ -1,11 +1,13 @@
 // Downloads a URL to a file with undici: timeouts, retries with backoff, progress callbacks.
 // Writes only to the temporary path it is given; the caller validates and renames.
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { Agent as AgentType, Dispatcher } from 'undici';
 import { NetworkError } from '../errors.js';
+import { redactUrl } from './url.js';
 
 export interface DownloadOptions {
   /** Milliseconds to wait for response headers, and between two body chunks. */
@@ -80,8 +82,20 @@ function describe(error: unknown): string {
   return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 
+/** A file:// mirror: copied, not downloaded (no retries: a missing file does not come back). */
+async function copyFromFileUrl(url: string, tempPath: string): Promise<void> {
+  try {
+    await copyFile(fileURLToPath(url), tempPath);
+  } catch (error) {
+    await rm(tempPath, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new NetworkError(`cannot read ${redactUrl(url)}: ${code ?? (error as Error).message}`, 'check the file:// mirror (ATTACK_COV_ATTACK_MIRROR, ATTACK_COV_FALCO_RULES_MIRROR) or the URL');
+  }
+}
+
 /** Downloads `url` into `tempPath`, retrying network failures, 408/429 and 5xx. Removes `tempPath` on failure. */
 export async function downloadToFile(url: string, tempPath: string, options: DownloadOptions = {}): Promise<void> {
+  if (/^file:/i.test(url)) return copyFromFileUrl(url, tempPath);
   const settings = { timeoutMs: 30_000, attempts: 3, backoffMs: 1_000, ...options };
   let lastError: unknown;
   for (let attempt = 1; attempt <= settings.attempts; attempt++) {
@@ -99,7 +113,7 @@ export async function downloadToFile(url: string, tempPath: string, options: Dow
   }
   const status = lastError instanceof HttpStatusError ? lastError.status : undefined;
   throw new NetworkError(
-    `download failed: ${url}: ${describe(lastError)}`,
+    `download failed: ${redactUrl(url)}: ${describe(lastError)}`,
     status === 404 ? 'check the URL or version; nothing is published there' : 'check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE)',
   );
 }

@@ -28,12 +28,17 @@ function sarifRules() {
   }));
 }
 
-/** SARIF wants URIs: a relative path stays relative to the checkout (%SRCROOT%), an absolute one becomes file://. */
+/** Report paths are relative to the source root (%SRCROOT%), which code scanning maps to the checkout;
+ * the embedded or downloaded official rules (`official:…`) are no file of the repository. */
 export function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
-  if (file.startsWith('/')) return { uri: `file://${encodeURI(file)}` };
-  if (/^https?:\/\//.test(file)) return { uri: file };
+  if (/^(official|https?):/.test(file)) return { uri: encodeURI(file) };
   return { uri: encodeURI(file), uriBaseId: '%SRCROOT%' };
 }
+
+/** %SRCROOT% without a machine path: GitHub resolves it to the repository root (`--source-root`). */
+const ORIGINAL_URI_BASE_IDS = {
+  '%SRCROOT%': { description: { text: 'The source root that attack-cov names files relative to (--source-root; default the git work tree holding the rules).' } },
+};
 
 
 function findingResults(report: CoverageReport, index: Map<string, number>, newKeys?: Set<string>) {
@@ -69,6 +74,7 @@ export function buildSarif(report: CoverageReport, newKeys?: Set<string>) {
         tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
         automationDetails: { id: `attack-cov/${report.inputs.attack.domain}/` },
         columnKind: 'unicodeCodePoints',
+        originalUriBaseIds: ORIGINAL_URI_BASE_IDS,
         results: [...findingResults(report, index, newKeys), ...(report.suggestions ? suggestionResults(report.suggestions.rules, rules.length - 1, artifactLocation) : [])],
       },
     ],

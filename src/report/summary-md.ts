@@ -3,7 +3,7 @@
 import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
 import { suggestionsSection } from './summary-suggestions.js';
-import { plural, signed } from './words.js';
+import { describeInputs, plural, signed } from './words.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
@@ -28,6 +28,8 @@ function coverageSection(report: CoverageReport): string[] {
   const lines = [
     `**${percent(techniques.percent, techniques.total)}** of ${techniques.total} in-scope techniques covered or partly covered (${techniques.covered} covered, ${techniques.partial} partly, ${techniques.gap} gaps); sub-techniques ${subtechniques.covered}/${subtechniques.total}.`,
     `${rules.total} rules (${rules.enabled} enabled) · ATT&CK ${escapeMarkdown(report.inputs.attack.version)} · scope: ${report.scope.platforms.map(escapeMarkdown).join(', ') || 'none'}`,
+    '',
+    escapeMarkdown(describeInputs(report.inputs)),
     '',
     '| Tactic | Coverage | Covered | Partly | Gaps |',
     '|---|---:|---:|---:|---:|',

@@ -2,7 +2,7 @@
 // colour is decided by the caller (TTY, NO_COLOR) and passed in.
 import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
 import { describeFix } from './messages.js';
-import { plural, signed } from './words.js';
+import { describeInputs, plural, signed } from './words.js';
 
 export interface TerminalStyle {
   isColor: boolean;
@@ -35,6 +35,7 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
   const attack = inputs.attack;
   lines.push(
     `ATT&CK ${attack.domain} ${attack.version} · ${plural(inputs.rules.length, 'rules file')} · ${plural(summary.rules.total, 'rule')} (${summary.rules.enabled} enabled, ${summary.rules.disabled} disabled, ${summary.rules.untagged} without ATT&CK tags)`,
+    printable(describeInputs(inputs)),
     `scope: ${scope.platforms.join(', ') || 'none'} (${scope.from === 'option' ? '--platform' : `sources: ${scope.sources.join(', ')}`})`,
     '',
     paint(style, 'bold', 'Coverage per tactic (techniques covered or partly covered / in scope)'),

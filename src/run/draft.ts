@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { Technique } from '../attack/types.js';
 import { isAttackCovError, UsageError } from '../errors.js';
 import { readFieldCatalog } from '../falco/field-catalog.js';
-import { loadRules } from '../falco/load.js';
 import { writeOutputs } from '../output.js';
 import { stringifyJson } from '../report/reporter.js';
 import { templatePath } from '../paths.js';
@@ -19,7 +18,7 @@ import { buildMessages, DRAFT_SCHEMA, repairMessage, type PromptTemplates } from
 import { buildSkeleton } from '../draft/skeleton.js';
 import { describeIssue, validateDraft, type DraftContext } from '../draft/validate-draft.js';
 import { falcoValidate, findFalco } from './falco-binary.js';
-import { analyzeRuleset, loadCatalog, toolVersion, type CommonOptions, type Environment } from './inputs.js';
+import { analyzeRuleset, loadCatalog, loadRulesFor, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
 const MAX_ATTEMPTS = 3;
@@ -158,7 +157,7 @@ export async function pool<T, R>(items: T[], limit: number, work: (item: T) => P
 
 export async function runDraft(ids: string[], options: DraftOptions, env: Environment, io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
   const settings = llmSettings(options, processEnv);
-  const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
+  const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env, true);
   const context: DraftContext = { ruleset: rules.ruleset, fields: readFieldCatalog(), catalog: attack.catalog, sourcePlatforms: readSourcePlatforms() };
   const techniques = pickTechniques(ids, options, context, () => analyzeRuleset(attack, rules.ruleset, rules.origin, options, env).gaps.filter((g) => !g.isSubtechnique).map((g) => g.id));
@@ -173,7 +172,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     tool: `${tool.name} ${tool.version}`,
     attackVersion: attack.catalog.version,
     options,
-    rulesFiles: rules.ruleset.files.filter((f) => !f.url).map((f) => path.resolve(env.cwd, f.path)),
+    rulesFiles: rules.localFiles,
   };
   if (!client) io.stderr('no LLM configured (--llm-base-url, OPENAI_BASE_URL or OPENAI_API_KEY): writing skeletons\n');
   const outcomes = await pool(techniques, options.concurrency ?? 2, async (technique) => {

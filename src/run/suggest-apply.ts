@@ -14,14 +14,13 @@ import { textEdit } from '../suggest/edit.js';
 import { applyTagAdditions, fileOfAddition } from '../suggest/patch.js';
 import type { ReviewedSelection } from '../suggest/select.js';
 import type { RuleSuggestion } from '../suggest/types.js';
-import type { Environment } from './inputs.js';
 import type { Io } from './report.js';
 
 /** Sets `edit` on every candidate whose rules file is on disk: the change accepting it alone would make. */
-export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Ruleset, env: Environment): Promise<void> {
+export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Ruleset, sourceRoot: string): Promise<void> {
   const texts = new Map<string, string>();
-  for (const file of ruleset.files.filter((f) => !f.url)) {
-    const text = await readFile(path.resolve(env.cwd, file.path), 'utf8').catch(() => undefined);
+  for (const file of ruleset.files.filter((f) => !f.url && !f.path.startsWith('official:'))) {
+    const text = await readFile(path.resolve(sourceRoot, file.path), 'utf8').catch(() => undefined);
     if (text !== undefined) texts.set(file.path, text);
   }
   for (const s of suggestions) {
@@ -47,14 +46,15 @@ export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: st
         tool: { driver: { name: tool.name, version: tool.version, semanticVersion: tool.version, rules: [suggestionSarifRule] } },
         automationDetails: { id: 'attack-cov/suggest/' },
         columnKind: 'unicodeCodePoints',
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The source root that attack-cov names files relative to (--source-root).' } } },
         results: suggestionResults(suggestions, 0, artifactLocation),
       },
     ],
   };
 }
 
-export async function applySelection(selection: ReviewedSelection, options: { rules?: string[]; dryRun?: boolean }, env: Environment, io: Io): Promise<number> {
-  const files = await readRulesTexts(options.rules ?? [], env.cwd);
+export async function applySelection(selection: ReviewedSelection, options: { rules?: string[]; dryRun?: boolean }, sourceRoot: string, io: Io): Promise<number> {
+  const files = await readRulesTexts(options.rules ?? [], sourceRoot);
   const skipped: { rule: string; reason: string }[] = [];
   let changedFiles = 0;
   for (const file of files) {

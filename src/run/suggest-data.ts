@@ -4,10 +4,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { rulesetFromTexts } from '../falco/load.js';
 import { dataPath } from '../paths.js';
+import { embeddedRules, OFFICIAL_SETS } from '../embedded.js';
 import { referenceRules } from '../suggest/suggest.js';
 import type { ReferenceRule } from '../suggest/neighbours.js';
 
-const OFFICIAL_RULES = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'];
 
 /** The embedded atomics' YAML texts (one per technique), in technique order. */
 export async function readEmbeddedAtomics(): Promise<string[]> {
@@ -17,8 +17,11 @@ export async function readEmbeddedAtomics(): Promise<string[]> {
   return texts.filter(Boolean);
 }
 
-/** The embedded official rules' tagged rules, named as `official:<file>` so evidence says where they are. */
+/** The embedded official rules' tagged rules (official:all), named as outputs name them (`official:falco_rules.yaml@…`). */
 export async function readEmbeddedReferences(): Promise<ReferenceRule[]> {
-  const files = await Promise.all(OFFICIAL_RULES.map(async (name) => ({ path: `official:${name}`, text: await readFile(dataPath(`embedded/falco-rules/${name}`), 'utf8') })));
+  const files = await Promise.all(OFFICIAL_SETS.all!.map(async (name) => {
+    const rules = embeddedRules(name)!;
+    return { path: rules.label, text: await readFile(rules.file, 'utf8') };
+  }));
   return referenceRules(rulesetFromTexts(files));
 }

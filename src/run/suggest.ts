@@ -3,8 +3,7 @@
 // CSV or SARIF; with --apply / --apply-from written into the rules files (only tag lines change).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EXIT_OK, InputError, isAttackCovError, UsageError } from '../errors.js';
-import { loadRules } from '../falco/load.js';
+import { EXIT_OK, InputError, UsageError } from '../errors.js';
 import type { Ruleset } from '../falco/types.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderSuggestions } from '../report/suggestions-text.js';
@@ -14,7 +13,7 @@ import { suggestTags, type SuggestContext } from '../suggest/suggest.js';
 import type { RuleSuggestion, SuggestionsSection } from '../suggest/types.js';
 import { suggestionsSection } from '../suggest/would-cover.js';
 import type { CoverageReport } from '../coverage-report.js';
-import { loadCatalog, toolVersion, type CommonOptions, type Environment } from './inputs.js';
+import { loadCatalog, loadRulesFor, sourceRootOf, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 import { readEmbeddedAtomics, readEmbeddedReferences } from './suggest-data.js';
 import { chooseWithModel, type ModelOptions } from './suggest-model.js';
@@ -70,9 +69,9 @@ export async function computeSuggestions(options: SuggestOptions, env: Environme
 /** The `suggestions` section of a report (report --suggest): offline, for the same --rules, with their edits. */
 export async function suggestionsForReport(report: CoverageReport, options: CommonOptions & { minScore?: string; top?: number }, env: Environment): Promise<SuggestionsSection> {
   const minScore = parseMinScore(options.minScore);
-  const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
+  const rules = await loadRulesFor(options, env);
   const { suggestions } = await computeSuggestions({ ...options, top: 3 }, env, rules.ruleset);
-  await attachEdits(suggestions, rules.ruleset, env);
+  await attachEdits(suggestions, rules.ruleset, sourceRootOf(options, env));
   return suggestionsSection(report, suggestions, 'offline', minScore);
 }
 
@@ -91,16 +90,14 @@ export async function runSuggest(options: SuggestOptions, env: Environment, io: 
   checkOptions(options);
   const reviewed = options.applyFrom ? await readReviewed(path.resolve(env.cwd, options.applyFrom)) : undefined;
   const minScore = parseMinScore(options.minScore);
-  const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
+  const rules = await loadRulesFor(options, env);
   const { context, suggestions: offline, attackVersion } = await computeSuggestions(options, env, rules.ruleset);
   const { suggestions, ranker } = await chooseWithModel(offline, context, options, attackVersion, io, processEnv);
   if (options.apply || reviewed !== undefined) {
     const selection = reviewed !== undefined ? selectFromReviewed(reviewed, rules.ruleset, context.catalog, context.sourcePlatforms) : { additions: selectByScore(suggestions, rules.ruleset, minScore), refused: [] };
-    return applySelection(selection, options, env, io);
+    return applySelection(selection, options, sourceRootOf(options, env), io);
   }
-  await attachEdits(suggestions, rules.ruleset, env).catch((error: unknown) => {
-    if (!isAttackCovError(error)) throw error;
-  });
+  await attachEdits(suggestions, rules.ruleset, sourceRootOf(options, env));
   const format = options.format ?? 'text';
   const tool = toolVersion();
   if (format === 'json') io.stdout(stringifyJson({ tool, attack: { version: attackVersion }, ranker, suggestions }));
