@@ -59,7 +59,8 @@ const result = {
 };
 if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 else {
-  process.stdout.write(`suggest accuracy on ${result.rules} official Falco rules with their ATT&CK tags removed (ATT&CK ${catalog.version}, offline ranker)\n`);
+  const mode = references.length ? 'text match + similar tagged rules, leave-one-out' : 'text match only';
+  process.stdout.write(`suggest accuracy on the ${result.rules} of ${ruleset.rules.length} official Falco rules that carry a technique tag, tags removed (ATT&CK ${catalog.version}, offline: ${mode})\n`);
   process.stdout.write(`  strict (exact technique):    top-1 ${result.strict.top1}%  top-3 ${result.strict.top3}%\n`);
   process.stdout.write(`  parent-level (same family):  top-1 ${result.parentLevel.top1}%  top-3 ${result.parentLevel.top3}%\n`);
   process.stdout.write(`  ${result.seconds} s for the ranking\n`);

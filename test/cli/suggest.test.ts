@@ -42,6 +42,9 @@ describe('attack-cov suggest', () => {
     expect(result.stdout).toMatch(/1\. T161[01] /);
     expect(result.stdout).toMatch(/evidence: .*privileg/);
     expect(result.stdout).toMatch(/1 rule looked at, 1 with candidates/);
+    const help = await runCli(['suggest', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Examples:\n  \$ attack-cov suggest/);
   }, 60_000);
 
   it('writes JSON a person can review, and SARIF with a fix on the tags line', async () => {

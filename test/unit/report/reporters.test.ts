@@ -94,9 +94,9 @@ describe('summary.md is bounded', async () => {
 
 describe('--format', () => {
   it('expands aliases and always keeps report.json', () => {
-    expect(selectReporters(['csv']).map((r) => r.fileName)).toEqual(['report.json', 'coverage.csv', 'findings.csv']);
+    expect(selectReporters(['csv']).map((r) => r.fileName)).toEqual(['report.json', 'coverage.csv', 'findings.csv', 'suggestions.csv']);
     expect(selectReporters(['html,navigator']).map((r) => r.fileName)).toEqual(['report.json', 'heatmap.html', 'layer.json']);
-    expect(selectReporters(undefined)).toHaveLength(7);
+    expect(selectReporters(undefined)).toHaveLength(8);
     expect(() => selectReporters(['pdf'])).toThrow(/unknown format: pdf/);
   });
 });
@@ -107,5 +107,13 @@ describe('the compiled layer validator', () => {
     // @ts-expect-error: a plain .mjs script without types
     const { generate } = (await import('../../../scripts/build-layer-validator.mjs')) as { generate: () => string };
     expect(await readFile(path.join(repoRoot, 'src', 'report', 'layer-validator.generated.js'), 'utf8')).toBe(generate());
+  });
+});
+
+describe('suggestions.csv', () => {
+  it('is written only when the report carries suggestions (report --suggest)', () => {
+    const reporter = selectReporters(['suggestions-csv']).find((r) => r.name === 'suggestions-csv')!;
+    expect(reporter.isApplicable!({ suggestions: undefined } as never)).toBe(false);
+    expect(reporter.isApplicable!({ suggestions: { rules: [] } } as never)).toBe(true);
   });
 });
