@@ -36,6 +36,9 @@ const suggestions = suggestTags({ catalog, ruleset, sourcePlatforms: readSourceP
 const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 
 const counts = { rules: 0, top1: 0, top3: 0, top1Parent: 0, top3Parent: 0 };
+// How right the best candidate is when it reaches a score: what --min-score buys.
+const THRESHOLDS = [0.1, 0.2, 0.3, 0.4];
+const above = THRESHOLDS.map((min) => ({ min, rules: 0, strict: 0, parent: 0 }));
 const misses = [];
 for (const s of suggestions) {
   const real = truth.get(s.rule);
@@ -48,6 +51,12 @@ for (const s of suggestions) {
   counts.top3 += hit(3, strict);
   counts.top1Parent += hit(1, parent);
   counts.top3Parent += hit(3, parent);
+  for (const bar of above) {
+    if ((s.candidates[0]?.score ?? 0) < bar.min) continue;
+    bar.rules++;
+    bar.strict += hit(1, strict);
+    bar.parent += hit(1, parent);
+  }
   if (!hit(3, parent)) misses.push({ rule: s.rule, real, proposed: ids });
 }
 const pct = (n) => Math.round((n / counts.rules) * 1000) / 10;
@@ -56,6 +65,7 @@ const result = {
   strict: { top1: pct(counts.top1), top3: pct(counts.top3) },
   parentLevel: { top1: pct(counts.top1Parent), top3: pct(counts.top3Parent) },
   seconds: Math.round(elapsedMs) / 1000,
+  byMinScore: above.map((b) => ({ minScore: b.min, rules: b.rules, strictTop1: b.rules ? Math.round((b.strict / b.rules) * 1000) / 10 : null, parentTop1: b.rules ? Math.round((b.parent / b.rules) * 1000) / 10 : null })),
 };
 if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 else {
@@ -63,6 +73,7 @@ else {
   process.stdout.write(`suggest accuracy on the ${result.rules} of ${ruleset.rules.length} official Falco rules that carry a technique tag, tags removed (ATT&CK ${catalog.version}, offline: ${mode})\n`);
   process.stdout.write(`  strict (exact technique):    top-1 ${result.strict.top1}%  top-3 ${result.strict.top3}%\n`);
   process.stdout.write(`  parent-level (same family):  top-1 ${result.parentLevel.top1}%  top-3 ${result.parentLevel.top3}%\n`);
+  for (const b of result.byMinScore) process.stdout.write(`  best candidate with score >= ${b.minScore}: ${b.rules} rules, right ${b.strictTop1 ?? '-'}% strict, ${b.parentTop1 ?? '-'}% parent-level\n`);
   process.stdout.write(`  ${result.seconds} s for the ranking\n`);
 }
 if (process.argv.includes('--misses')) for (const m of misses) process.stdout.write(`  miss: ${m.rule}: real ${m.real.join(',')} proposed ${m.proposed.join(',')}\n`);

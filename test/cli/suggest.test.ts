@@ -72,6 +72,9 @@ describe('attack-cov suggest', () => {
       expect(line.before).toBe('  tags: [k8s]');
       expect(line.after).toMatch(/^ {2}tags: \[k8s, mitre_[a-z_]+, T\d{4}(\.\d{3})?\]$/);
     }
+    // What was written passes lint's tag checks, warnings included.
+    const lint = await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--fail-on', 'warning']);
+    expect(lint.code, lint.stdout).toBe(0);
     // Applied rules are tagged now: a second run has nothing more for them.
     const again = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--format', 'json']);
     expect((JSON.parse(again.stdout) as { suggestions: unknown[] }).suggestions.length).toBe(48 - changed.length);
