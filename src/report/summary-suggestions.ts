@@ -10,7 +10,7 @@ export function suggestionsSection(report: CoverageReport): string[] {
   if (!section) return [];
   const rules = section.rules.filter((s) => s.candidates.length > 0);
   const lines = ['', `### Suggested ATT&CK tags (${escapeMarkdown(section.ranker)})`, ''];
-  lines.push(`${rules.length} of ${section.rules.length} rules without technique tags have candidates; accepting the best (score ≥ ${section.minScore}) would cover ${section.wouldCover.length} technique(s) not covered now${section.wouldCover.length ? `: ${section.wouldCover.slice(0, SHOWN).map((t) => t.id).join(', ')}` : ''}.`, '');
+  lines.push(`${rules.length} of ${section.rules.length} rules looked at have candidates; accepting the best (score ≥ ${section.minScore}) would cover ${section.wouldCover.length} technique(s) not covered now${section.wouldCover.length ? `: ${section.wouldCover.slice(0, SHOWN).map((t) => t.id).join(', ')}` : ''}.`, '');
   if (rules.length === 0) return lines;
   lines.push('| rule | best candidate | score | also |', '|---|---|---|---|');
   for (const s of rules.slice(0, SHOWN)) {
