@@ -17,7 +17,7 @@ const RULES = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox
 const isAttackTag = (value) => ['technique', 'tactic'].includes(parseTag(value).kind);
 const family = (id) => id.split('.')[0];
 
-const { catalog } = await readBundleFile(path.join(root, 'data/embedded/attack/enterprise-attack-18.1.json.gz'), 'ATT&CK 18.1', '18.1', true);
+const { catalog } = await readBundleFile(path.join(root, 'data/embedded/attack/enterprise-attack-18.1.json.gz'), 'ATT&CK 18.1', '18.1');
 const texts = RULES.map((file) => ({ path: file, text: readFileSync(path.join(root, file), 'utf8') }));
 const ruleset = rulesetFromTexts(texts);
 // The neighbour vote learns from tagged rules: the same official rules, each rule never its own neighbour

@@ -33,6 +33,7 @@ function makeIo(isColorWanted: boolean | undefined): Io {
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const THREAT_HELP = 'a group, software or campaign by ATT&CK ID, name or alias (G0139, TeamTNT, S0599, C0035); repeat or comma-separate';
 
 function addInputOptions(command: Command): Command {
   const embedded = embeddedAttack().version;
@@ -63,6 +64,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--min-coverage <pct>', 'exit 1 below this overall coverage; tactic=pct for one tactic (repeatable), e.g. execution=50', collect)
       .option('--max-coverage-drop <points>', 'exit 1 when overall coverage falls more than this many points below --baseline')
       .option('--top <n>', 'gaps listed in the summary', (v) => Number.parseInt(v, 10), 10)
+      .option('--threat <ref>', THREAT_HELP, collect)
       .option('--suggest', 'add ATT&CK tag suggestions for untagged rules: report.json suggestions, suggestions.csv, SARIF fixes, summary.md, heatmap "would be covered"')
       .option('--min-score <0-1>', 'with --suggest: the score a best candidate needs to count as "would be covered"', '0.2')
       .option('-q, --quiet', 'no summary on stdout'),
@@ -78,7 +80,9 @@ Examples:
   $ attack-cov report --attack enterprise-attack.json.gz --rules falco_rules.yaml --platform Linux
   $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports
   $ attack-cov report --rules k8s_audit_rules.yaml --suggest   # + suggested tags for untagged rules
-  $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40`,
+  $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40
+  $ attack-cov report --threat TeamTNT --threat S0599      # profiles: TeamTNT's and Kinsing's techniques, covered or not
+  $ attack-cov report --platform IaaS --rules cloudtrail_rules.yaml`,
     )
     .action(async (options) => setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(), makeIo(options.color))));
 
@@ -108,7 +112,8 @@ Examples:
       .command('draft')
       .description('Draft Falco rules for techniques (or the top gaps) with an OpenAI-compatible LLM, validate them, repair or reject; without an LLM, write skeletons')
       .argument('[techniques...]', 'technique IDs, e.g. T1529 T1611')
-      .option('--gaps', 'draft the top gaps of the coverage report instead')
+      .option('--gaps', 'draft the top gaps Falco can close (closable with a loaded or another Falco source), in priority order')
+      .option('--threat <ref>', `${THREAT_HELP}; with --gaps, their techniques come first`, collect)
       .option('--top <n>', 'how many gaps with --gaps', (v) => Number.parseInt(v, 10), 5)
       .option('--out <dir>', 'where drafts go (rejected ones under rejected/)', 'drafts')
       .option('--llm-base-url <url>', 'OpenAI-compatible API base, e.g. http://localhost:11434/v1 (default: OPENAI_BASE_URL; OpenAI when only OPENAI_API_KEY is set)')
@@ -165,6 +170,25 @@ Examples:
   $ OPENAI_API_KEY=… attack-cov suggest --rules my_rules.yaml --model gpt-4o-mini`,
     )
     .action(async (options) => setExit(await (await import('./run/suggest.js')).runSuggest(options, makeEnvironment(), makeIo(options.color))));
+
+  addInputOptions(
+    program
+      .command('threats')
+      .description('List the groups, software and campaigns most relevant to the scope (software on its platforms, techniques only there, or mostly in it), with how much of what they use the rules cover')
+      .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--top <n>', 'how many to list', (v) => Number.parseInt(v, 10), 20)
+      .option('--kind <kinds>', 'only these kinds: group, software, campaign (repeat or comma-separate)', collect),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov threats                                  # scope from your rules' sources (syscall: Linux, Containers)
+  $ attack-cov threats --platform Containers --top 10
+  $ attack-cov threats --platform IaaS --kind group --format json | jq '.threats[].name'
+  $ attack-cov report --threat TeamTNT                  # then profile one of them`,
+    )
+    .action(async (options) => setExit(await (await import('./run/threats.js')).runThreats(options, makeEnvironment(), makeIo(options.color))));
 
   program
     .command('validate')

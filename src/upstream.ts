@@ -23,6 +23,21 @@ export function readSourcePlatforms(): Record<string, string[]> {
   return sourcePlatforms;
 }
 
+/** One row of data/log-sources.json: an ATT&CK log source name (or `prefix:*`) and the Falco source that observes it. */
+export interface LogSourceMapping {
+  name: string;
+  source: string;
+  /** The Falco plugin providing `source`; absent for syscall (Falco's own kernel instrumentation). */
+  plugin?: string;
+  why: string;
+}
+
+let logSources: LogSourceMapping[] | undefined;
+export function readLogSourceMap(): LogSourceMapping[] {
+  logSources ??= (JSON.parse(readFileSync(dataPath('log-sources.json'), 'utf8')) as { mappings: LogSourceMapping[] }).mappings;
+  return logSources;
+}
+
 /** ATT&CK bundle URL template ({version}); ATTACK_COV_ATTACK_MIRROR points it at a mirror. */
 export function attackUrlTemplate(env: NodeJS.ProcessEnv = process.env): string {
   return env.ATTACK_COV_ATTACK_MIRROR || readUpstream().attack.urlTemplate;

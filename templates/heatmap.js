@@ -22,11 +22,12 @@
   // report --suggest: techniques that the rules' best suggested tags would cover if a person accepted them.
   const wouldCover = new Map(((report.suggestions || {}).wouldCover || []).map((t) => [t.id, t.rules]));
 
-  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null, activeKey: null, isPanelOpen: true };
+  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null, activeKey: null, isPanelOpen: true, profile: '' };
+  const threats = window.attackCovThreats.create(report, d3);
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
   function activeRules(technique) {
-    return technique.rules.filter((name) => state.maturity.has((rulesByName.get(name) || {}).maturity || NO_MATURITY));
+    return window.attackCovThreats.countingRules(technique, state.platform).filter((name) => state.maturity.has((rulesByName.get(name) || {}).maturity || NO_MATURITY));
   }
   function effective(technique) {
     const count = activeRules(technique).length;
@@ -40,7 +41,7 @@
     return hit(technique) || (subsOf.get(technique.id) || []).some(hit);
   }
   function isCounted(technique) {
-    return technique.inScope && (!state.platform || technique.platforms.includes(state.platform));
+    return technique.inScope && (!state.platform || technique.platforms.includes(state.platform)) && (!state.profile || threats.isInProfile(state.profile, technique));
   }
   function isVisible(technique) {
     if (!technique.inScope && !state.showOutOfScope) return false;
@@ -51,7 +52,7 @@
   function topLevelOf(tactic) {
     return report.techniques.filter((t) => !t.isSubtechnique && t.tactics.includes(tactic.shortname));
   }
-  /** Coverage under the platform and maturity filters (search and "gaps only" hide cells, they do not change coverage). */
+  /** Coverage under the platform, maturity and profile filters (search and "gaps only" hide cells, they do not change coverage). */
   function totals(techniques) {
     const counted = techniques.filter(isCounted);
     const covered = counted.filter((t) => effective(t).status !== 'gap').length;
@@ -72,6 +73,7 @@
       .on('keydown', (event) => event.key === 'Enter' && focusFirstMatch());
     const select = labelled(controls, 'Platform', 'filter-platform').append('select').attr('id', 'filter-platform').on('change', (event) => update({ platform: event.target.value }));
     select.selectAll('option').data(['', ...platforms]).join('option').attr('value', (d) => d).text((d) => d || 'all platforms');
+    threats.renderProfileControl(controls, (profile) => update({ profile }));
     const maturity = controls.append('fieldset').attr('id', 'filter-maturity').attr('class', 'inline');
     maturity.append('legend').text('Maturity');
     for (const level of maturities) {
@@ -149,6 +151,7 @@
     if (newlyUncovered.has(t.id)) classes.push('newly-uncovered');
     if (s.status !== 'covered' && wouldCover.has(t.id)) classes.push('would-cover');
     if (state.pinned === t.id) classes.push('pinned');
+    if (threats.isInProfile(state.profile, t)) classes.push('in-profile');
     return classes.join(' ');
   }
 
@@ -241,6 +244,7 @@
   function renderStatus() {
     const shown = new Set([...matrixEl.querySelectorAll('.cell.top')].map((c) => c.dataset.id)).size;
     const all = totals(report.techniques.filter((t) => !t.isSubtechnique));
+    threats.renderOverall(report.techniques.filter((t) => !t.isSubtechnique && isCounted(t)), effective, state);
     d3.select('#filter-status').text(`Showing ${plural(shown, 'technique')}. Under these filters: ${all.percent}% covered or partly covered (${all.covered} of ${all.total} in scope).`);
   }
 
@@ -254,7 +258,10 @@
     },
     close: () => closeDetails(),
   };
-  const showDetails = (technique) => window.attackCovDetails.render(d3.select('#details'), technique, detailsView);
+  const showDetails = (technique) => {
+    window.attackCovDetails.render(d3.select('#details'), technique, detailsView);
+    threats.renderPriority(d3.select('#details'), technique);
+  };
 
   function openPanel(isOpen) {
     state.isPanelOpen = isOpen;

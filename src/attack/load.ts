@@ -11,7 +11,7 @@ import { InputError, UsageError } from '../errors.js';
 import { cachePathForUrl, fetchIntoCache, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
-import { DETECTION_RELATIONSHIPS, DETECTION_TYPES, NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
+import { NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
 import type { Catalog } from './types.js';
 import { attackIndexUrl, attackUrlTemplate, readUpstream } from '../upstream.js';
 import { embeddedAttack } from '../embedded.js';
@@ -36,17 +36,15 @@ export interface LoadedCatalog {
 
 export interface AttackLoadOptions {
   cacheRoot: string;
-  /** Also read detection strategies and analytics (for drafts). */
-  withDetections?: boolean;
   download?: DownloadOptions;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** Reads and normalizes one bundle file (plain or gzip). `label` names it in errors. */
-export async function readBundleFile(file: string, label: string, versionHint?: string, withDetections = false): Promise<{ catalog: Catalog; sha256: string }> {
-  const types = withDetections ? new Set([...NEEDED_TYPES, ...DETECTION_TYPES]) : NEEDED_TYPES;
-  const relationships = withDetections ? new Set([...NEEDED_RELATIONSHIPS, ...DETECTION_RELATIONSHIPS]) : NEEDED_RELATIONSHIPS;
+export async function readBundleFile(file: string, label: string, versionHint?: string): Promise<{ catalog: Catalog; sha256: string }> {
+  const types = NEEDED_TYPES;
+  const relationships = NEEDED_RELATIONSHIPS;
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw new InputError(label, 'no such file', 'pass a STIX bundle file, a URL, or a version such as 18.1');
   const objects: StixObject[] = [];
@@ -143,7 +141,7 @@ export function isVersionSpec(spec: string): boolean {
 
 async function loadEmbedded(options: AttackLoadOptions): Promise<LoadedCatalog> {
   const embedded = embeddedAttack();
-  const { catalog, sha256 } = await readBundleFile(embedded.file, embedded.label, embedded.version, options.withDetections);
+  const { catalog, sha256 } = await readBundleFile(embedded.file, embedded.label, embedded.version);
   return { catalog, source: embedded.label, file: embedded.file, sha256, isEmbedded: true };
 }
 
@@ -153,7 +151,7 @@ async function loadVersion(version: string, options: AttackLoadOptions, url?: st
   if (normalized === embeddedAttack().version) return loadEmbedded(options);
   const cachePath = path.join(options.cacheRoot, 'attack', `${readUpstream().attack.domain}-${normalized}.json`);
   if (await isFile(cachePath)) {
-    const { catalog, sha256 } = await readBundleFile(cachePath, `cached ATT&CK ${normalized}`, normalized, options.withDetections);
+    const { catalog, sha256 } = await readBundleFile(cachePath, `cached ATT&CK ${normalized}`, normalized);
     const source = (await readCacheSource(cachePath)) ?? `cache:${path.basename(cachePath)}`;
     return { catalog, source, file: cachePath, sha256, isFromCache: true };
   }
@@ -169,8 +167,8 @@ async function isFile(file: string): Promise<boolean> {
 
 async function loadFromUrl(url: string, cachePath: string, version: string | undefined, options: AttackLoadOptions): Promise<LoadedCatalog> {
   const shown = redactUrl(url);
-  const fetched = await fetchIntoCache(url, cachePath, (temp) => readBundleFile(temp, shown, version, options.withDetections), options.download);
-  const loaded = fetched.validated ?? (await readBundleFile(fetched.file, shown, version, options.withDetections));
+  const fetched = await fetchIntoCache(url, cachePath, (temp) => readBundleFile(temp, shown, version), options.download);
+  const loaded = fetched.validated ?? (await readBundleFile(fetched.file, shown, version));
   return { ...loaded, source: shown, file: fetched.file, isFromCache: fetched.isFromCache };
 }
 
@@ -190,6 +188,6 @@ export async function loadAttack(spec: string | undefined, options: AttackLoadOp
   }
   if (isVersionSpec(spec)) return loadVersion(spec, options);
   if (isUrl(spec)) return loadFromUrl(spec, cachePathForUrl(options.cacheRoot, spec), undefined, options);
-  const { catalog, sha256 } = await readBundleFile(spec, spec, undefined, options.withDetections);
+  const { catalog, sha256 } = await readBundleFile(spec, spec, undefined);
   return { catalog, source: display(path.resolve(spec)), file: path.resolve(spec), sha256 };
 }

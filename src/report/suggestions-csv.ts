@@ -18,6 +18,7 @@ export const suggestionsCsvReporter: Reporter = {
   name: 'suggestions-csv',
   fileName: 'suggestions.csv',
   description: 'one row per suggested technique of each untagged rule (report --suggest)',
-  isApplicable: (report: CoverageReport) => report.suggestions !== undefined,
   render: (report: CoverageReport) => suggestionsCsv(report.suggestions?.rules ?? []),
+  // Written only when the report carries suggestions (report --suggest).
+  renderFiles: (report: CoverageReport) => (report.suggestions ? [{ name: 'suggestions.csv', content: suggestionsCsv(report.suggestions.rules) }] : []),
 };

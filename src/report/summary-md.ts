@@ -4,6 +4,7 @@ import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
 import { suggestionsSection } from './summary-suggestions.js';
 import { describeInputs, plural, signed } from './words.js';
+import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
@@ -38,10 +39,25 @@ function coverageSection(report: CoverageReport): string[] {
   return lines;
 }
 
+function platformsSection(report: CoverageReport): string[] {
+  const platforms = report.summary.platforms ?? [];
+  if (platforms.length === 0) return [];
+  return ['', `Per platform (a rule counts only on the platforms its source observes): ${platforms.map((p) => `${escapeMarkdown(p.platform)} ${percent(p.percent, p.total)} (${p.covered + p.partial}/${p.total})`).join(', ')}.`];
+}
+
+function profilesSection(report: CoverageReport): string[] {
+  if (!report.threats?.length) return [];
+  return ['', '### Threat profiles', '', ...report.threats.map((p) => `- ${escapeMarkdown(describeProfile(p))}`)];
+}
+
 function gapsSection(report: CoverageReport): string[] {
   const gaps = report.gaps.filter((g) => !g.isSubtechnique);
-  const lines = ['', `### Top gaps (${gaps.length} techniques uncovered)`, '', '| Technique | Name | Tactics | Used by |', '|---|---|---|---:|'];
-  for (const g of gaps.slice(0, TOP_GAPS)) lines.push(`| ${g.id} | ${escapeMarkdown(g.name)} | ${g.tactics.join(', ')} | ${g.usedBy} |`);
+  const byId = new Map(report.techniques.map((t) => [t.id, t]));
+  const detectability = describeGapDetectability(report.summary.gapDetectability);
+  const lines = ['', `### Top gaps (${gaps.length} techniques uncovered${detectability ? `: ${detectability}` : ''})`, '', 'Ranked: gaps Falco can close first (loaded sources, then another Falco source), then by adversaries active on the scope that use them, +100 per `--threat` profile.', '', '| # | Technique | Name | Detectability | Score | Why |', '|---:|---|---|---|---:|---|'];
+  for (const g of gaps.slice(0, TOP_GAPS)) {
+    lines.push(`| ${g.priority.rank} | ${g.id} | ${escapeMarkdown(g.name)} | ${escapeMarkdown(shortVerdict(g, byId.get(g.id)?.detectability))} | ${g.priority.score} | ${escapeMarkdown(g.priority.why)} |`);
+  }
   if (gaps.length > TOP_GAPS) lines.push('', `…and ${gaps.length - TOP_GAPS} more in coverage.csv.`);
   return lines;
 }
@@ -84,7 +100,7 @@ function comparisonSection(report: CoverageReport): string[] {
 }
 
 export function renderSummaryMarkdown(report: CoverageReport): string {
-  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...comparisonSection(report), ...gapsSection(report), ...findingsSection(report), ...suggestionsSection(report)].join('\n')}\n`;
+  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...platformsSection(report), ...comparisonSection(report), ...profilesSection(report), ...gapsSection(report), ...findingsSection(report), ...suggestionsSection(report)].join('\n')}\n`;
 }
 
 export const summaryReporter: Reporter = {

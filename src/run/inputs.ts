@@ -9,7 +9,7 @@ import { loadRules } from '../falco/load.js';
 import type { Catalog } from '../attack/types.js';
 import type { DownloadOptions } from '../net/download.js';
 import { packageRoot } from '../paths.js';
-import { readSourcePlatforms } from '../upstream.js';
+import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
 import { findSourceRoot, showPath } from '../source-root.js';
 import path from 'node:path';
 
@@ -17,6 +17,8 @@ export interface CommonOptions {
   attack?: string;
   rules?: string[];
   platform?: string[];
+  /** --threat refs: groups, software or campaigns whose techniques get a profile and weigh in gap priority. */
+  threat?: string[];
   /** Outputs name files relative to it; default: the git work tree holding the rules, else cwd. */
   sourceRoot?: string;
 }
@@ -54,14 +56,19 @@ export function resolvePlatforms(given: string[] | undefined, catalog: Catalog):
   });
 }
 
+/** Repeated and comma-separated values as one list. */
+export function splitList(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
 /** The folder outputs name files relative to, for these options. */
 export function sourceRootOf(options: CommonOptions, env: Environment): string {
   return findSourceRoot(options.sourceRoot, options.rules, env.cwd);
 }
 
-export async function loadCatalog(options: CommonOptions, env: Environment, withDetections = false): Promise<LoadedCatalog> {
+export async function loadCatalog(options: CommonOptions, env: Environment): Promise<LoadedCatalog> {
   const root = sourceRootOf(options, env);
-  const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download, withDetections }, (file) => showPath(file, root).path);
+  const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download }, (file) => showPath(file, root).path);
   if (loaded.requested === 'latest') {
     env.notify?.(`ATT&CK latest is ${loaded.catalog.version}${loaded.isIndexStale ? ' (from a cached index older than a day: the refresh failed)' : ''}`);
   }
@@ -82,6 +89,8 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: Ruleset, rulesOri
     rulesOrigin,
     sourcePlatforms: readSourcePlatforms(),
     platforms: resolvePlatforms(options.platform, attack.catalog),
+    logSources: readLogSourceMap(),
+    threats: splitList(options.threat),
     generatedAt: env.now(),
     tool: toolVersion(),
     ...extra,

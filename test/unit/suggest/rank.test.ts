@@ -25,7 +25,7 @@ let suggestions: RuleSuggestion[];
 const sourcePlatforms = readSourcePlatforms();
 
 beforeAll(async () => {
-  catalog = (await readBundleFile(BUNDLE_18, 'ATT&CK 18.1', '18.1', true)).catalog;
+  catalog = (await readBundleFile(BUNDLE_18, 'ATT&CK 18.1', '18.1')).catalog;
   k8s = rulesetFromTexts([{ path: 'k8s_audit_rules.yaml', text: readFileSync(K8S, 'utf8') }]);
   const official = rulesetFromTexts(OFFICIAL_RULES.map((f) => ({ path: path.basename(f), text: readFileSync(f, 'utf8') })));
   const atomicsDir = embedded('atomic-red-team', 'atomics');
