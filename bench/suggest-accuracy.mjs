@@ -10,7 +10,7 @@ import { readBundleFile } from '../dist/attack/load.js';
 import { rulesetFromTexts } from '../dist/falco/load.js';
 import { parseTag } from '../dist/falco/tags.js';
 import { referenceRules, suggestTags } from '../dist/suggest/suggest.js';
-import { readSourcePlatforms } from '../dist/upstream.js';
+import { readLogSourceMap, readSourcePlatforms } from '../dist/upstream.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RULES = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => path.join('data/embedded/falco-rules', f));
@@ -32,7 +32,7 @@ for (const rule of ruleset.rules) {
 const atomicsDir = path.join(root, 'data/embedded/atomic-red-team/atomics');
 const atomics = readdirSync(atomicsDir).map((id) => readFileSync(path.join(atomicsDir, id, `${id}.yaml`), 'utf8'));
 const started = process.hrtime.bigint();
-const suggestions = suggestTags({ catalog, ruleset, sourcePlatforms: readSourcePlatforms(), atomics, references }, { top: 3, isDisabledIncluded: true, ruleNames: new Set(truth.keys()) });
+const suggestions = suggestTags({ catalog, ruleset, sourcePlatforms: readSourcePlatforms(), atomics, references, logSources: readLogSourceMap() }, { top: 3, isDisabledIncluded: true, ruleNames: new Set(truth.keys()) });
 const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 
 const counts = { rules: 0, top1: 0, top3: 0, top1Parent: 0, top3Parent: 0 };

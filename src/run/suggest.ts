@@ -8,7 +8,7 @@ import type { Ruleset } from '../falco/types.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderSuggestions } from '../report/suggestions-text.js';
 import { suggestionsCsv } from '../report/suggestions-csv.js';
-import { readSourcePlatforms } from '../upstream.js';
+import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
 import { suggestTags, type SuggestContext } from '../suggest/suggest.js';
 import type { RuleSuggestion, SuggestionsSection } from '../suggest/types.js';
 import { suggestionsSection } from '../suggest/would-cover.js';
@@ -62,7 +62,7 @@ function scopedPlatforms(sourcePlatforms: Record<string, string[]>, scope: strin
 /** Loads ATT&CK (with detection strategies), the ruleset and the embedded data, and ranks offline. */
 export async function computeSuggestions(options: SuggestOptions, env: Environment, ruleset: Ruleset): Promise<{ context: SuggestContext; suggestions: RuleSuggestion[]; attackVersion: string }> {
   const attack = await loadCatalog(options, env);
-  const context: SuggestContext = { catalog: attack.catalog, ruleset, sourcePlatforms: scopedPlatforms(readSourcePlatforms(), resolvePlatforms(options.platform, attack.catalog)), atomics: await readEmbeddedAtomics(), references: await readEmbeddedReferences() };
+  const context: SuggestContext = { catalog: attack.catalog, ruleset, sourcePlatforms: scopedPlatforms(readSourcePlatforms(), resolvePlatforms(options.platform, attack.catalog)), atomics: await readEmbeddedAtomics(), references: await readEmbeddedReferences(), logSources: readLogSourceMap() };
   const ruleNames = options.rule?.length ? new Set(options.rule) : undefined;
   if (ruleNames) {
     const unknown = [...ruleNames].filter((name) => !ruleset.rules.some((r) => r.name === name));

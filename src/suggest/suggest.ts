@@ -1,6 +1,7 @@
 // Suggestions for a ruleset: which rules to look at (untagged ones; with `all`, every rule), their
 // terms, the ranked techniques, and the tags each would add, checked like lint checks them. Pure.
 import type { Catalog } from '../attack/types.js';
+import type { LogSourceMapping } from '../upstream.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
 import { procedureText } from './procedures.js';
 import { buildNeighbourIndex, nearestRules, neighbourVotes, type NeighbourIndex, type ReferenceRule } from './neighbours.js';
@@ -32,15 +33,17 @@ export interface SuggestContext {
   atomics?: string[];
   /** Tagged rules to learn from (the embedded official rules); the ruleset's own tagged rules are added. */
   references?: ReferenceRule[];
+  /** data/log-sources.json: which ATT&CK log source each Falco source observes (for the log-source preference). */
+  logSources?: LogSourceMapping[];
 }
 
 /** Indexes are per source (their candidate techniques and analytics differ): built once, on first use. */
-export function indexCache({ catalog, sourcePlatforms, atomics = [] }: Omit<SuggestContext, 'ruleset'>): (source: string) => TechniqueIndex | undefined {
+export function indexCache({ catalog, sourcePlatforms, atomics = [], logSources = [] }: Omit<SuggestContext, 'ruleset'>): (source: string) => TechniqueIndex | undefined {
   const cache = new Map<string, TechniqueIndex | undefined>();
   return (source) => {
     if (!cache.has(source)) {
       const observable = sourcePlatforms[source];
-      cache.set(source, observable ? buildTechniqueIndex(catalog, source, observable, proceduresFor(atomics, observable)) : undefined);
+      cache.set(source, observable ? buildTechniqueIndex(catalog, source, observable, proceduresFor(atomics, observable), logSources) : undefined);
     }
     return cache.get(source);
   };

@@ -3,6 +3,7 @@
 // source's platforms — plus which of them have analytics on a log source the source maps to. Pure.
 import MiniSearch from 'minisearch';
 import type { Catalog, Technique } from '../attack/types.js';
+import type { LogSourceMapping } from '../upstream.js';
 import { isLogSourceOf } from './log-sources.js';
 import { termsOf } from './terms.js';
 
@@ -45,17 +46,20 @@ function documentOf(technique: Technique, catalog: Catalog, observable: string[]
   };
 }
 
-function logSourcesOf(technique: Technique, catalog: Catalog, source: string, observable: string[]): string[] {
+function logSourcesOf(technique: Technique, catalog: Catalog, source: string, observable: string[], mappings: LogSourceMapping[]): string[] {
   const names = (catalog.detections?.get(technique.id) ?? [])
     .flatMap((s) => s.analytics)
     .filter((a) => a.platforms.some((p) => observable.includes(p)))
     .flatMap((a) => a.logSources.map((l) => l.name))
-    .filter((name) => isLogSourceOf(source, name));
+    .filter((name) => isLogSourceOf(source, name, mappings));
   return [...new Set(names)].sort();
 }
 
-/** `procedures`: technique ID → texts of how it is done (Atomic Red Team tests, see procedures.ts). */
-export function buildTechniqueIndex(catalog: Catalog, source: string, observable: string[], procedures: Map<string, string[]> = new Map()): TechniqueIndex {
+/**
+ * `procedures`: technique ID → texts of how it is done (Atomic Red Team tests, see procedures.ts);
+ * `mappings`: data/log-sources.json, which ATT&CK log source each Falco source observes.
+ */
+export function buildTechniqueIndex(catalog: Catalog, source: string, observable: string[], procedures: Map<string, string[]> = new Map(), mappings: LogSourceMapping[] = []): TechniqueIndex {
   const techniques = candidateTechniques(catalog, observable);
   const search = new MiniSearch<TechniqueDoc>({
     fields: ['name', 'parent', 'description', 'detection', 'procedures'],
@@ -67,6 +71,6 @@ export function buildTechniqueIndex(catalog: Catalog, source: string, observable
   return {
     search,
     techniques: new Map(techniques.map((t) => [t.id, t])),
-    logSources: new Map(techniques.map((t) => [t.id, logSourcesOf(t, catalog, source, observable)])),
+    logSources: new Map(techniques.map((t) => [t.id, logSourcesOf(t, catalog, source, observable, mappings)])),
   };
 }

@@ -14,7 +14,7 @@ import { selectByScore, selectFromReviewed } from '../../../src/suggest/select.j
 import { indexCache, referenceRules, rulesetTerms, suggestTags, type SuggestContext } from '../../../src/suggest/suggest.js';
 import { tagProblems, tagsFor } from '../../../src/suggest/tags.js';
 import type { RuleSuggestion } from '../../../src/suggest/types.js';
-import { readSourcePlatforms } from '../../../src/upstream.js';
+import { readLogSourceMap, readSourcePlatforms } from '../../../src/upstream.js';
 import { BUNDLE_18, embedded, OFFICIAL_RULES } from '../../helpers/paths.js';
 
 const K8S = embedded('falco-plugins', 'k8s_audit_rules.yaml');
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const official = rulesetFromTexts(OFFICIAL_RULES.map((f) => ({ path: path.basename(f), text: readFileSync(f, 'utf8') })));
   const atomicsDir = embedded('atomic-red-team', 'atomics');
   const atomics = readdirSync(atomicsDir).map((id) => readFileSync(path.join(atomicsDir, id, `${id}.yaml`), 'utf8'));
-  context = { catalog, ruleset: k8s, sourcePlatforms, atomics, references: referenceRules(official) };
+  context = { catalog, ruleset: k8s, sourcePlatforms, atomics, references: referenceRules(official), logSources: readLogSourceMap() };
   suggestions = suggestTags(context, { top: 3 });
 }, 60_000);
 
