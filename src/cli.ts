@@ -67,7 +67,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--threat <ref>', THREAT_HELP, collect)
       .option('--suggest', 'add ATT&CK tag suggestions for untagged rules: report.json suggestions, suggestions.csv, SARIF fixes, summary.md, heatmap "would be covered"')
       .option('--min-score <0-1>', 'with --suggest: the score a best candidate needs to count as "would be covered"', '0.2')
-      .option('-q, --quiet', 'no summary on stdout'),
+      .option('-q, --quiet', 'no summary on stdout')
+      .option('--emulate', 'add emulated detection (Atomic Red Team procedures, benign corpus) to every output: tagged vs demonstrated'),
   )
     .addHelpText(
       'after',
@@ -79,6 +80,7 @@ Examples:
   $ attack-cov report --attack latest --rules rules/    # the newest ATT&CK release (downloaded and cached)
   $ attack-cov report --attack enterprise-attack.json.gz --rules falco_rules.yaml --platform Linux
   $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports
+  $ attack-cov report --emulate                         # plus: which tagged techniques a rule is seen to fire on
   $ attack-cov report --rules k8s_audit_rules.yaml --suggest   # + suggested tags for untagged rules
   $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40
   $ attack-cov report --threat TeamTNT --threat S0599      # profiles: TeamTNT's and Kinsing's techniques, covered or not
@@ -189,6 +191,27 @@ Examples:
   $ attack-cov report --threat TeamTNT                  # then profile one of them`,
     )
     .action(async (options) => setExit(await (await import('./run/threats.js')).runThreats(options, makeEnvironment(), makeIo(options.color))));
+
+  addInputOptions(
+    program
+      .command('emulate')
+      .description('Does the rule fire? Evaluate the enabled syscall rules on synthetic events of Atomic Red Team\'s Linux/container procedures and a benign corpus, on the host and in a container')
+      .argument('[techniques...]', 'only the procedures of these techniques (and their sub-techniques), e.g. T1529 T1070')
+      .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--out <dir>', 'also write emulation.json and emulation.md into this directory')
+      .option('--atomics <dir>', "an atomic-red-team checkout's atomics/ folder (default: the embedded pinned copy)"),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov emulate                                  # every procedure, your /etc/falco rules or the official ones
+  $ attack-cov emulate T1070.003 T1529 --rules falco_rules.yaml
+  $ attack-cov emulate --format json | jq '.techniques[] | select(.status == "tagged-never-fired") | .id'
+  $ attack-cov emulate --out reports/                   # emulation.json and emulation.md
+  $ attack-cov report --emulate                         # the same evidence in report.json and every report`,
+    )
+    .action(async (techniques: string[], options) => setExit(await (await import('./run/emulate.js')).runEmulate(techniques, options, makeEnvironment(), makeIo(options.color))));
 
   program
     .command('validate')

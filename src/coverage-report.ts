@@ -1,5 +1,6 @@
 // The CoverageReport: the one versioned result (report.json) every reporter reads. Renaming or
 // removing a field bumps SCHEMA_VERSION; adding one does not.
+import type { EmulationSection } from './emulate/types.js';
 import type { Detectability, DetectabilityVerdict, GapPriority, PlatformCoverage, ThreatProfile } from './coverage-report-threats.js';
 export type * from './coverage-report-threats.js';
 
@@ -199,4 +200,6 @@ export interface CoverageReport {
   gates?: GateResult[];
   /** Present with `report --suggest`: candidate ATT&CK tags for untagged rules, with evidence. */
   suggestions?: SuggestionsSection;
+  /** Present with --emulate: rules evaluated on Atomic Red Team procedures and a benign corpus (tagged vs demonstrated). */
+  emulation?: EmulationSection;
 }

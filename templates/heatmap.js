@@ -21,8 +21,17 @@
   const newlyUncovered = new Set(((report.comparison || {}).newlyUncovered || []).map((t) => t.id));
   // report --suggest: techniques that the rules' best suggested tags would cover if a person accepted them.
   const wouldCover = new Map(((report.suggestions || {}).wouldCover || []).map((t) => [t.id, t.rules]));
+  // report --emulate: the second axis, tagged vs demonstrated on emulated Atomic Red Team procedures.
+  const emulation = report.emulation || null;
+  const evidenceById = new Map((emulation ? emulation.techniques : []).map((e) => [e.id, e]));
+  const EVIDENCE = {
+    'tagged-and-demonstrated': ['◆', 'tagged, and a tagging rule fires on its emulated procedures'],
+    'tagged-never-fired': ['◇', 'tagged, but no tagging rule fires on its emulated procedures'],
+    'demonstrated-not-tagged': ['✚', 'a rule fires on its emulated procedures but does not tag it'],
+    'not-demonstrated': ['○', 'no rule fires on its emulated procedures'],
+  };
 
-  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null, activeKey: null, isPanelOpen: true, profile: '' };
+  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null, activeKey: null, isPanelOpen: true, profile: '', showEvidence: true };
   const threats = window.attackCovThreats.create(report, d3);
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -93,6 +102,10 @@
     };
     checkbox('filter-gaps', 'gaps only', 'gapsOnly');
     checkbox('filter-out-of-scope', 'show out-of-scope techniques', 'showOutOfScope');
+    if (emulation) {
+      checkbox('toggle-emulation', 'emulation markers', 'showEvidence');
+      d3.select('#toggle-emulation').property('checked', true);
+    }
     const view = (id, text, options, onChange) =>
       labelled(controls, text, id).append('select').attr('id', id).on('change', (event) => onChange(event.target.value))
         .selectAll('option').data(options).join('option').attr('value', (d) => d[0]).text((d) => d[1]);
@@ -120,6 +133,7 @@
       item.append('span').attr('class', 'swatch would-cover');
       item.append('span').text('gap that suggested tags would cover if accepted');
     }
+    if (emulation) for (const [status, [mark, text]] of Object.entries(EVIDENCE)) marker(`evidence evidence-${status}`, mark, `emulated: ${text}`);
     legend.append('span').text('Point at a technique to preview it; click or Enter pins it; ▸ or + shows sub-techniques; / searches');
   }
 
@@ -138,6 +152,7 @@
     if (newlyCovered.has(t.id)) parts.push('newly covered since the baseline');
     if (newlyUncovered.has(t.id)) parts.push('no longer covered since the baseline');
     if (s.status !== 'covered' && wouldCover.has(t.id)) parts.push('would be covered if the suggested tags were accepted');
+    if (evidenceById.has(t.id)) parts.push(`emulated: ${EVIDENCE[evidenceById.get(t.id).status][1]}`);
     return `${parts.join('; ')}.`;
   }
 
@@ -179,6 +194,10 @@
       if (s.count > 0) line.append('span').attr('class', 'count').attr('aria-hidden', 'true').text(s.count);
       if (s.findings) line.append('span').attr('class', 'marker findings').attr('aria-hidden', 'true').attr('title', plural(s.findings, 'finding')).text(`⚠${s.findings}`);
       if (s.quiet) line.append('span').attr('class', 'marker suppressed').attr('aria-hidden', 'true').attr('title', `${s.quiet} suppressed`).text(`⊘${s.quiet}`);
+      if (state.showEvidence && evidenceById.has(t.id)) {
+        const [mark, title] = EVIDENCE[evidenceById.get(t.id).status];
+        line.append('span').attr('class', `marker evidence evidence-${evidenceById.get(t.id).status}`).attr('aria-hidden', 'true').attr('title', title).text(mark);
+      }
       appendName(cell, t.name);
       cell.append('span').attr('class', 'visually-hidden').text(`: ${accessibleState(t, s)}`);
     })
@@ -249,7 +268,7 @@
   }
 
   const detailsView = {
-    subsOf, rulesByName, findingsByRule, findingsByTechnique, suppressedByTechnique, newlyCovered, newlyUncovered, wouldCover, activeRules, effective,
+    subsOf, rulesByName, findingsByRule, findingsByTechnique, suppressedByTechnique, newlyCovered, newlyUncovered, wouldCover, activeRules, effective, emulation, evidenceById,
     isPinned: (t) => state.pinned === t.id,
     isExpanded: (t) => state.expanded.has(t.id),
     toggleSubs: (t) => {

@@ -47,11 +47,14 @@ export const coverageCsvReporter: Reporter = {
       ...(report.comparison?.newlyCovered ?? []).map((t): [string, string] => [t.id, 'newly covered']),
       ...(report.comparison?.newlyUncovered ?? []).map((t): [string, string] => [t.id, 'newly uncovered']),
     ]);
+    // With --emulate: the second axis (tagged vs demonstrated) and the rules seen to fire.
+    const evidence = report.emulation ? new Map(report.emulation.techniques.map((e) => [e.id, e])) : undefined;
+    const emulated = (id: string): string[] => (evidence ? [evidence.get(id)?.status ?? 'no-procedure', (evidence.get(id)?.firingRules ?? []).join(';')] : []);
     return toCsv(
-      ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...PRIORITY_COLUMNS, ...(report.comparison ? ['change'] : [])],
+      ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...PRIORITY_COLUMNS, ...(report.comparison ? ['change'] : []), ...(evidence ? ['evidence', 'firing_rules'] : [])],
       inPriorityOrder(report).map((t) => [
         t.id, t.name, t.tactics.join(';'), t.platforms.join(';'), t.isSubtechnique ? 'yes' : 'no', t.status, t.rules.length, t.rules.join(';'), t.disabledRules.join(';'), t.findings, t.usedBy,
-        ...priorityCells(report, t), ...(report.comparison ? [change.get(t.id) ?? ''] : []),
+        ...priorityCells(report, t), ...(report.comparison ? [change.get(t.id) ?? ''] : []), ...emulated(t.id),
       ]),
     );
   },

@@ -3,6 +3,7 @@
 import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
 import { suggestionsSection } from './summary-suggestions.js';
+import { evidenceCounts } from './evidence-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 
@@ -99,8 +100,14 @@ function comparisonSection(report: CoverageReport): string[] {
   return lines;
 }
 
+function emulationSection(report: CoverageReport): string[] {
+  if (!report.emulation) return [];
+  const never = report.emulation.techniques.filter((t) => t.status === 'tagged-never-fired').map((t) => t.id);
+  return ['### Emulated detection', '', escapeMarkdown(evidenceCounts(report.emulation)), ...(never.length > 0 ? ['', `Tagged but never fired: ${never.slice(0, 20).join(', ')}${never.length > 20 ? ' …' : ''}`] : []), ''];
+}
+
 export function renderSummaryMarkdown(report: CoverageReport): string {
-  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...platformsSection(report), ...comparisonSection(report), ...profilesSection(report), ...gapsSection(report), ...findingsSection(report), ...suggestionsSection(report)].join('\n')}\n`;
+  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...platformsSection(report), ...comparisonSection(report), ...emulationSection(report), ...profilesSection(report), ...gapsSection(report), ...findingsSection(report), ...suggestionsSection(report)].join('\n')}\n`;
 }
 
 export const summaryReporter: Reporter = {

@@ -4,6 +4,7 @@ import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
 import { describeFix } from './messages.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { describeInputs, plural, signed } from './words.js';
+import { evidenceCounts } from './evidence-words.js';
 
 export interface TerminalStyle {
   isColor: boolean;
@@ -56,7 +57,7 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
   );
   for (const [code, count] of Object.entries(f.byCode)) lines.push(`  ${code.padEnd(24)} ${String(count).padStart(4)}`);
   lines.push(...profileLines(report, style), ...topGapLines(report, style, topGaps));
-  lines.push(...comparisonLines(report, style), ...gateLines(report, style));
+  lines.push(...comparisonLines(report, style), ...emulationLines(report, style), ...gateLines(report, style));
   return `${lines.join('\n')}\n`;
 }
 
@@ -97,6 +98,11 @@ function comparisonLines(report: CoverageReport, style: TerminalStyle): string[]
   lines.push(`  findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed`);
   for (const f of c.newFindings.slice(0, 10)) lines.push(`  new: ${printable(f.file)}:${f.line} ${f.code} (rule "${printable(f.rule)}")`);
   return lines;
+}
+
+function emulationLines(report: CoverageReport, style: TerminalStyle): string[] {
+  if (!report.emulation) return [];
+  return ['', paint(style, 'bold', `Emulated detection: ${evidenceCounts(report.emulation)}`), '  (attack-cov emulate lists the procedures, the rules they trigger and the undetermined cases)'];
 }
 
 function gateLines(report: CoverageReport, style: TerminalStyle): string[] {

@@ -97,9 +97,14 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: Ruleset, rulesOri
   });
 }
 
-export async function buildReport(options: CommonOptions, env: Environment): Promise<CoverageReport> {
+export async function buildReport(options: CommonOptions, env: Environment, withEmulation = false): Promise<CoverageReport> {
   // One after the other, rules first: both are CPU-bound on one thread, and interleaving them only adds their memory peaks.
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
-  return analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
+  const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
+  if (withEmulation) {
+    const { emulateRuleset, loadEmulationInputs } = await import('./emulation.js');
+    report.emulation = emulateRuleset(report, rules.ruleset, await loadEmulationInputs(undefined, env.cwd));
+  }
+  return report;
 }

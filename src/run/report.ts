@@ -30,6 +30,8 @@ export interface ReportOptions extends CommonOptions {
   /** Add tag suggestions for untagged rules (report.json `suggestions`, suggestions.csv, SARIF, heatmap). */
   suggest?: boolean;
   minScore?: string;
+  /** Add the emulation section (report.json `emulation`). */
+  emulate?: boolean;
 }
 
 export interface Io {
@@ -43,7 +45,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const failOn = parseFailOn(options.failOn, 'none');
   const maxCoverageDrop = options.maxCoverageDrop === undefined ? undefined : parseDrop(options.maxCoverageDrop);
   const baseline = options.baseline ? await readBaseline(path.resolve(env.cwd, options.baseline)) : undefined;
-  const report = await buildReport(options, env);
+  const report = await buildReport(options, env, options.emulate === true);
   if (baseline) report.comparison = compareReports(report, baseline);
   if (options.suggest) report.suggestions = await (await import('./suggest.js')).suggestionsForReport(report, options, env);
   const gates = evaluateGates(report, { failOn, maxCoverageDrop, ...parseMinCoverage(options.minCoverage ?? [], report.tactics) });
