@@ -35,6 +35,24 @@ function makeIo(isColorWanted: boolean | undefined): Io {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const THREAT_HELP = 'a group, software or campaign by ATT&CK ID, name or alias (G0139, TeamTNT, S0599, C0035); repeat or comma-separate';
 
+function addConfigOptions(command: Command): Command {
+  return command
+    .option('--config <file>', `project config (default: the nearest .attack-cov.yaml from the working directory up to the repository's top); command-line flags override it`)
+    .option('--no-config', 'ignore any .attack-cov.yaml');
+}
+
+/** The options with the project config's values under them (flags given on the command line win). */
+async function withProjectConfig<T extends { config?: string | boolean }>(options: T, command: Command, takes = (_key: string, _value: unknown) => true): Promise<T> {
+  const { loadProjectConfig, mergeConfig } = await import('./config/apply-config.js');
+  const config = await loadProjectConfig(options.config, process.cwd());
+  if (!config) return options;
+  process.stderr.write(`config: ${config.file}\n`);
+  return mergeConfig(options, config, {
+    isFromCli: (key) => command.getOptionValueSource(key) === 'cli',
+    takes: (key, value) => command.options.some((o) => o.attributeName() === key) && takes(key, value),
+  });
+}
+
 function addInputOptions(command: Command): Command {
   const embedded = embeddedAttack().version;
   return command
@@ -53,7 +71,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .configureOutput({ writeErr: (t) => process.stderr.write(t) })
     .exitOverride();
 
-  addInputOptions(
+  addConfigOptions(addInputOptions(
     program
       .command('report')
       .description('Compute ATT&CK coverage and tag findings; write report.json (and more) into --out, print a summary')
@@ -64,12 +82,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--min-coverage <pct>', 'exit 1 below this overall coverage; tactic=pct for one tactic (repeatable), e.g. execution=50', collect)
       .option('--max-coverage-drop <points>', 'exit 1 when overall coverage falls more than this many points below --baseline')
       .option('--top <n>', 'gaps listed in the summary', (v) => Number.parseInt(v, 10), 10)
+      .addOption(new Option('--score <mode>', 'Navigator layer score: count = enabled rules; priority or maturity = rules weighted by Falco priority or maturity (see README)').choices(['count', 'priority', 'maturity']))
       .option('--threat <ref>', THREAT_HELP, collect)
       .option('--suggest', 'add ATT&CK tag suggestions for untagged rules: report.json suggestions, suggestions.csv, SARIF fixes, summary.md, heatmap "would be covered"')
       .option('--min-score <0-1>', 'with --suggest: the score a best candidate needs to count as "would be covered"', '0.2')
       .option('-q, --quiet', 'no summary on stdout')
       .option('--emulate', 'add emulated detection (Atomic Red Team procedures, benign corpus) to every output: tagged vs demonstrated'),
-  )
+  ))
     .addHelpText(
       'after',
       `
@@ -86,9 +105,12 @@ Examples:
   $ attack-cov report --threat TeamTNT --threat S0599      # profiles: TeamTNT's and Kinsing's techniques, covered or not
   $ attack-cov report --platform IaaS --rules cloudtrail_rules.yaml`,
     )
-    .action(async (options) => setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(), makeIo(options.color))));
+    .action(async (given, command: Command) => {
+      const options = await withProjectConfig(given, command);
+      setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(), makeIo(options.color)));
+    });
 
-  addInputOptions(
+  addConfigOptions(addInputOptions(
     program
       .command('lint')
       .description('List the ATT&CK tag findings of Falco rules, eslint-style')
@@ -96,7 +118,7 @@ Examples:
       .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity').choices(['error', 'warning', 'info', 'none']).default('error'))
       .option('--fix', 'rewrite tags in the --rules files where a finding has one unambiguous fix (only tag lines change)')
       .option('--fix-dry-run', 'print the unified diff --fix would apply, change nothing'),
-  )
+  ))
     .addHelpText(
       'after',
       `
@@ -107,7 +129,11 @@ Examples:
   $ attack-cov lint --rules rules.d/ --fix-dry-run      # the diff --fix would apply
   $ attack-cov lint --rules rules.d/ --fix`,
     )
-    .action(async (options) => setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(), makeIo(options.color))));
+    .action(async (given, command: Command) => {
+      // lint's --format names a listing, not report outputs; --fail-on new needs report's --baseline.
+      const options = await withProjectConfig(given, command, (key, value) => key !== 'format' && !(key === 'failOn' && value === 'new'));
+      setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(), makeIo(options.color)));
+    });
 
   addInputOptions(
     program
@@ -212,6 +238,19 @@ Examples:
   $ attack-cov report --emulate                         # the same evidence in report.json and every report`,
     )
     .action(async (techniques: string[], options) => setExit(await (await import('./run/emulate.js')).runEmulate(techniques, options, makeEnvironment(), makeIo(options.color))));
+
+  program
+    .command('init')
+    .description('Write a commented .attack-cov.yaml for the repository here, naming the Falco rules files and folders it finds')
+    .option('--force', 'replace an existing .attack-cov.yaml')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov init                 # then edit .attack-cov.yaml; report and lint read it from here and below
+  $ attack-cov init --force`,
+    )
+    .action(async (options) => setExit(await (await import('./run/init.js')).runInit(options, makeEnvironment(), makeIo(undefined))));
 
   program
     .command('validate')

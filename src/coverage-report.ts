@@ -37,6 +37,23 @@ export interface Finding {
   message: string;
 }
 
+/** Why a finding is not counted: a `# attack-cov-ignore` comment in the rules file, or a config suppression. */
+export interface Suppression {
+  /** SARIF's words: inSource = a comment beside the rule, external = the project config. */
+  kind: 'inSource' | 'external';
+  justification: string;
+  /** Where the suppression is written. */
+  file: string;
+  line: number;
+  /** Last day (YYYY-MM-DD) a config suppression applies. */
+  until?: string;
+}
+
+/** A finding that a suppression covers: listed apart, never counted by summaries or gates. */
+export interface SuppressedFinding extends Finding {
+  suppression: Suppression;
+}
+
 export type TechniqueStatus = 'covered' | 'partial' | 'gap';
 
 
@@ -184,12 +201,16 @@ export interface CoverageReport {
     platforms: PlatformCounts[];
     /** Top-level gaps by detectability: how many Falco could close with the loaded sources, another source, … */
     gapDetectability: Record<DetectabilityVerdict, number>;
-    findings: Record<Severity, number> & { byCode: Record<string, number> };
+    /** Counts of findings that are not suppressed; `suppressed` counts the others. */
+    findings: Record<Severity, number> & { byCode: Record<string, number>; suppressed?: number };
   };
   tactics: TacticEntry[];
   techniques: TechniqueEntry[];
   rules: RuleEntry[];
+  /** Findings that count (suppressed ones are in `suppressed`). */
   findings: Finding[];
+  /** Findings a suppression covers, with its justification. */
+  suppressed?: SuppressedFinding[];
   /** In-scope gaps in priority order (see GapPriority). */
   gaps: GapEntry[];
   /** Profiles of the groups, software and campaigns chosen with --threat, in the order given. */

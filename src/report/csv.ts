@@ -1,6 +1,6 @@
 // coverage.csv (one row per in-scope technique) and findings.csv (one row per finding), via csv-stringify.
 import { stringify } from 'csv-stringify/sync';
-import type { CoverageReport, TechniqueEntry } from '../coverage-report.js';
+import type { CoverageReport, Finding, SuppressedFinding, TechniqueEntry } from '../coverage-report.js';
 import { findingFingerprint } from '../analysis/baseline.js';
 import { describeFix } from './messages.js';
 import type { Reporter } from './reporter.js';
@@ -66,11 +66,14 @@ export const findingsCsvReporter: Reporter = {
   description: 'one row per finding',
   render: (report: CoverageReport) => {
     const fresh = report.comparison ? new Set(report.comparison.newFindings.map((f) => f.fingerprint)) : undefined;
+    // Suppressed findings follow the counted ones, with the suppression's kind and justification in the last column.
+    const rows: (Finding | SuppressedFinding)[] = [...report.findings, ...(report.suppressed ?? [])];
     return toCsv(
-      ['severity', 'code', 'file', 'line', 'column', 'rule', 'tag', 'technique', 'tactic', 'message', 'fix', ...(fresh ? ['baseline'] : [])],
-      report.findings.map((f) => [
+      ['severity', 'code', 'file', 'line', 'column', 'rule', 'tag', 'technique', 'tactic', 'message', 'fix', ...(fresh ? ['baseline'] : []), 'suppressed'],
+      rows.map((f) => [
         f.severity, f.code, f.file, f.line, f.column, f.rule, f.tag ?? '', f.technique ?? '', f.tactic ?? '', f.message, describeFix(f) ?? '',
         ...(fresh ? [fresh.has(findingFingerprint(f)) ? 'new' : 'unchanged'] : []),
+        'suppression' in f ? `${f.suppression.kind}: ${f.suppression.justification}` : '',
       ]),
     );
   },

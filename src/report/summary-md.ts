@@ -65,7 +65,7 @@ function gapsSection(report: CoverageReport): string[] {
 
 function findingsSection(report: CoverageReport): string[] {
   const f = report.summary.findings;
-  const lines = ['', `### Findings: ${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}, ${f.info} info`];
+  const lines = ['', `### Findings: ${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}, ${f.info} info${f.suppressed ? ` (${f.suppressed} suppressed, not counted)` : ''}`];
   const byCode = new Map<string, Finding[]>();
   for (const finding of report.findings) byCode.set(finding.code, [...(byCode.get(finding.code) ?? []), finding]);
   for (const [code, findings] of [...byCode].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -75,6 +75,18 @@ function findingsSection(report: CoverageReport): string[] {
     }
     if (findings.length > EXAMPLES_PER_CODE) lines.push(`- …and ${findings.length - EXAMPLES_PER_CODE} more in findings.csv`);
   }
+  return lines;
+}
+
+function suppressedSection(report: CoverageReport): string[] {
+  const suppressed = report.suppressed ?? [];
+  if (suppressed.length === 0) return [];
+  const lines = ['', `### Suppressed findings (${suppressed.length}, not counted by the gates)`, ''];
+  for (const f of suppressed.slice(0, EXAMPLES_PER_CODE * 2)) {
+    const where = f.suppression.kind === 'inSource' ? 'in the rules file' : `in ${escapeMarkdown(f.suppression.file)}`;
+    lines.push(`- ${f.code} ${escapeMarkdown(`${f.file}:${f.line}`)} ${escapeMarkdown(f.rule)} — ${where}: ${escapeMarkdown(f.suppression.justification)}`);
+  }
+  if (suppressed.length > EXAMPLES_PER_CODE * 2) lines.push(`- …and ${suppressed.length - EXAMPLES_PER_CODE * 2} more in findings.csv`);
   return lines;
 }
 
@@ -107,7 +119,7 @@ function emulationSection(report: CoverageReport): string[] {
 }
 
 export function renderSummaryMarkdown(report: CoverageReport): string {
-  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...platformsSection(report), ...comparisonSection(report), ...emulationSection(report), ...profilesSection(report), ...gapsSection(report), ...findingsSection(report), ...suggestionsSection(report)].join('\n')}\n`;
+  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...platformsSection(report), ...comparisonSection(report), ...emulationSection(report), ...profilesSection(report), ...gapsSection(report), ...findingsSection(report), ...suppressedSection(report), ...suggestionsSection(report)].join('\n')}\n`;
 }
 
 export const summaryReporter: Reporter = {

@@ -28,9 +28,9 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
   if (format === 'sarif') {
     io.stdout(sarifReporter.render(report, { outDir: env.cwd }));
   } else if (format === 'json') {
-    io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings }));
+    io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings, suppressed: report.suppressed ?? [] }));
   } else {
-    io.stdout(renderLintFindings(report.findings, io.style));
+    io.stdout(renderLintFindings(report.findings, io.style, report.suppressed?.length));
   }
   return findingsAtOrAbove(report.findings, failOn).length > 0 ? EXIT_GATE : EXIT_OK;
 }

@@ -44,7 +44,6 @@ export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: st
     runs: [
       {
         tool: { driver: { name: tool.name, version: tool.version, semanticVersion: tool.version, rules: [suggestionSarifRule] } },
-        automationDetails: { id: 'attack-cov/suggest/' },
         columnKind: 'unicodeCodePoints',
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The source root that attack-cov names files relative to (--source-root).' } } },
         results: suggestionResults(suggestions, 0, artifactLocation),
