@@ -2,8 +2,12 @@
 // The command line: flags → options → run → exit code (0 ok, 1 gate failed, 2 cannot run).
 // The only place that reads process.argv, process.env and sets the exit code. Each command's code is
 // imported when it runs, so `report` does not pay for loading the drafter or the fixer.
-import { Command, CommanderError, Option } from 'commander';
-import { EXIT_CANNOT_RUN, isAttackCovError } from './errors.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT_CANNOT_RUN, isAttackCovError, UsageError } from './errors.js';
+import { configureLimits, limits } from './limits.js';
+import { redactSecrets, registerSecret, registerSecretsInUrl } from './secrets.js';
+import { installSignalCleanup } from './temp-files.js';
+import { escapeForTerminal, terminalSafe } from './terminal-text.js';
 import { cacheDir } from './net/cache.js';
 import { downloadProgress } from './progress.js';
 import { REPORTERS } from './report/registry.js';
@@ -11,24 +15,57 @@ import { readUpstream } from './upstream.js';
 import { toolVersion, type Environment } from './run/inputs.js';
 import type { Io } from './run/report.js';
 
-function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
+/** Largest SOURCE_DATE_EPOCH a Date can hold (±8.64e15 ms). */
+const MAX_EPOCH_SECONDS = 8_640_000_000_000;
+
+export function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
   const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch && /^\d+$/.test(epoch)) return () => new Date(Number(epoch) * 1000);
-  return () => new Date();
+  if (epoch === undefined || epoch === '') return () => new Date();
+  if (!/^\d+$/.test(epoch) || Number(epoch) > MAX_EPOCH_SECONDS) {
+    throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970 (0 to ${MAX_EPOCH_SECONDS}), not "${escapeForTerminal(epoch)}"`, 'unset it, or set it to e.g. $(git log -1 --format=%ct)');
+  }
+  return () => new Date(Number(epoch) * 1000);
 }
 
-function makeEnvironment(): Environment {
+/** -q on any command: nothing but errors on stderr (no progress, notes or "wrote" lines). */
+interface QuietOption {
+  quiet?: boolean;
+}
+
+function makeEnvironment(options: QuietOption = {}): Environment {
   return {
     cacheRoot: cacheDir(process.env),
     cwd: process.cwd(),
     now: clockFromEnv(process.env),
-    download: { onProgress: downloadProgress(process.stderr) },
+    download: { onProgress: options.quiet ? undefined : downloadProgress(process.stderr), deadlineMs: limits.downloadDeadlineMs },
   };
 }
 
-function makeIo(isColorWanted: boolean | undefined): Io {
+/** Everything printed goes through the same two guards: no registered secret, no terminal control from the inputs. */
+const guarded = (stream: NodeJS.WriteStream) => (text: string) => stream.write(terminalSafe(redactSecrets(text)));
+
+function makeIo(isColorWanted: boolean | undefined, options: QuietOption = {}): Io {
   const isColor = isColorWanted ?? (process.stdout.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''));
-  return { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), style: { isColor } };
+  return { stdout: guarded(process.stdout), stderr: options.quiet ? () => undefined : guarded(process.stderr), errors: guarded(process.stderr), style: { isColor }, isQuiet: options.quiet === true };
+}
+
+/** A whole number within [min, max] for an option; anything else is a usage error (exit 2). */
+export function integerOption(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    if (!/^\s*-?\d+\s*$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any' : max}.`);
+    }
+    return Number(value);
+  };
+}
+
+/** Registers every credential the run knows of (API key, user:password and tokens in URLs) for redaction. */
+function registerSecrets(argv: string[], env: NodeJS.ProcessEnv): void {
+  registerSecret(env.OPENAI_API_KEY);
+  for (const value of [env.OPENAI_BASE_URL, env.ATTACK_COV_ATTACK_MIRROR, env.ATTACK_COV_FALCO_RULES_MIRROR, ...argv]) {
+    for (const part of (value ?? '').split('=')) registerSecretsInUrl(part);
+    registerSecretsInUrl(value);
+  }
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -42,12 +79,14 @@ function addInputOptions(command: Command): Command {
     .option('--color', 'force colour').option('--no-color', 'no colour (NO_COLOR is honoured too)');
 }
 
+
+
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('attack-cov')
     .description('MITRE ATT&CK coverage, gaps and tag findings for Falco rulesets')
     .version(toolVersion().version)
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (t) => process.stderr.write(t) })
+    .configureOutput({ writeErr: guarded(process.stderr) })
     .exitOverride();
 
   addInputOptions(
@@ -60,8 +99,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--baseline <report.json>', 'compare with an earlier report.json: newly covered/uncovered techniques, new/fixed findings, coverage change')
       .option('--min-coverage <pct>', 'exit 1 below this overall coverage; tactic=pct for one tactic (repeatable), e.g. execution=50', collect)
       .option('--max-coverage-drop <points>', 'exit 1 when overall coverage falls more than this many points below --baseline')
-      .option('--top <n>', 'gaps listed in the summary', (v) => Number.parseInt(v, 10), 10)
-      .option('-q, --quiet', 'no summary on stdout'),
+      .option('--top <n>', 'gaps listed in the summary', integerOption(0), 10)
+      .option('-q, --quiet', 'no summary on stdout, nothing on stderr but errors and failed gates'),
   )
     .addHelpText(
       'after',
@@ -73,7 +112,7 @@ Examples:
   $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports
   $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40`,
     )
-    .action(async (options) => setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(), makeIo(options.color))));
+    .action(async (options) => setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(options), makeIo(options.color, options))));
 
   addInputOptions(
     program
@@ -82,7 +121,8 @@ Examples:
       .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json', 'sarif']).default('stylish'))
       .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity').choices(['error', 'warning', 'info', 'none']).default('error'))
       .option('--fix', 'rewrite tags in the --rules files where a finding has one unambiguous fix (only tag lines change)')
-      .option('--fix-dry-run', 'print the unified diff --fix would apply, change nothing'),
+      .option('--fix-dry-run', 'print the unified diff --fix would apply, change nothing')
+      .option('-q, --quiet', 'list error findings only (like eslint --quiet); nothing on stderr but errors'),
   )
     .addHelpText(
       'after',
@@ -94,7 +134,7 @@ Examples:
   $ attack-cov lint --rules rules.d/ --fix-dry-run      # the diff --fix would apply
   $ attack-cov lint --rules rules.d/ --fix`,
     )
-    .action(async (options) => setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(), makeIo(options.color))));
+    .action(async (options) => setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(options), makeIo(options.color, options))));
 
   addInputOptions(
     program
@@ -102,14 +142,15 @@ Examples:
       .description('Draft Falco rules for techniques (or the top gaps) with an OpenAI-compatible LLM, validate them, repair or reject; without an LLM, write skeletons')
       .argument('[techniques...]', 'technique IDs, e.g. T1529 T1611')
       .option('--gaps', 'draft the top gaps of the coverage report instead')
-      .option('--top <n>', 'how many gaps with --gaps', (v) => Number.parseInt(v, 10), 5)
+      .option('--top <n>', 'how many gaps with --gaps', integerOption(1, 1000), 5)
       .option('--out <dir>', 'where drafts go (rejected ones under rejected/)', 'drafts')
       .option('--llm-base-url <url>', 'OpenAI-compatible API base, e.g. http://localhost:11434/v1 (default: OPENAI_BASE_URL; OpenAI when only OPENAI_API_KEY is set)')
       .option('--model <name>', 'model name (default: OPENAI_MODEL)')
-      .option('--concurrency <n>', 'drafts in flight at once', (v) => Number.parseInt(v, 10), 2)
-      .option('--llm-timeout <seconds>', 'timeout of one LLM request', (v) => Number.parseInt(v, 10), 120)
+      .option('--concurrency <n>', 'drafts in flight at once', integerOption(1, 64), 2)
+      .option('--llm-timeout <seconds>', 'deadline of one LLM request, headers and body', integerOption(1, 3600), 120)
       .option('--source <name>', 'Falco source of the drafts (default: from the technique\'s platforms)')
-      .option('--skeleton', 'write deterministic skeletons, even when an LLM is configured'),
+      .option('--skeleton', 'write deterministic skeletons, even when an LLM is configured')
+      .option('-q, --quiet', 'no progress; list only drafts that were rejected or failed'),
   )
     .addHelpText(
       'after',
@@ -121,7 +162,7 @@ Examples:
   $ attack-cov draft --gaps --top 5 --llm-base-url http://localhost:11434/v1 --model llama3.1
   $ attack-cov validate drafts/T1529.yaml`,
     )
-    .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(), makeIo(options.color))));
+    .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(options), makeIo(options.color, options))));
 
   program
     .command('validate')
@@ -129,6 +170,7 @@ Examples:
     .argument('<paths...>', 'rules files or directories')
     .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json']).default('stylish'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when issues reach this severity').choices(['error', 'warning', 'none']).default('error'))
+    .option('-q, --quiet', 'list errors only; no "valid" or falco lines')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .addHelpText(
@@ -138,7 +180,7 @@ Examples:
   $ attack-cov validate /etc/falco/falco_rules.yaml /etc/falco/rules.d/
   $ attack-cov validate drafts/T1529.yaml --format json`,
     )
-    .action(async (paths: string[], options) => setExit(await (await import('./run/validate.js')).runValidate(paths, options, makeEnvironment(), makeIo(options.color))));
+    .action(async (paths: string[], options) => setExit(await (await import('./run/validate.js')).runValidate(paths, options, makeEnvironment(options), makeIo(options.color, options))));
 
   const attack = program
     .command('attack')
@@ -157,7 +199,8 @@ Examples:
       .argument('<from>', 'the ATT&CK you have: file, URL or version')
       .argument('<to>', 'the ATT&CK you move to: file, URL or version')
       .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
-      .option('--fix', "rewrite the --rules files' tags for <to> (lint --fix's fixer, knowing renamed tactics)"),
+      .option('--fix', "rewrite the --rules files' tags for <to> (lint --fix's fixer, knowing renamed tactics)")
+      .option('-q, --quiet', 'no text on stdout (--format json is still printed); nothing on stderr but errors'),
   )
     .addHelpText(
       'after',
@@ -168,7 +211,7 @@ Examples:
   $ attack-cov attack diff old.json new.json --rules rules.d/ --fix
   $ attack-cov attack diff 17.1 18.1 --format json | jq '.techniques.revoked'`,
     )
-    .action(async (from: string, to: string, options) => setExit(await (await import('./run/attack-diff.js')).runAttackDiff(from, to, options, makeEnvironment(), makeIo(options.color))));
+    .action(async (from: string, to: string, options) => setExit(await (await import('./run/attack-diff.js')).runAttackDiff(from, to, options, makeEnvironment(options), makeIo(options.color, options))));
 
   program.addHelpText(
     'after',
@@ -185,18 +228,22 @@ function reportError(error: unknown): number {
     return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : EXIT_CANNOT_RUN;
   }
   if (isAttackCovError(error)) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    // One line each: a message quoting the input (a file name, a YAML key, a server's answer) cannot add lines.
+    process.stderr.write(`error: ${escapeForTerminal(redactSecrets(error.message))}\n`);
+    if (error.hint) process.stderr.write(`hint: ${escapeForTerminal(redactSecrets(error.hint))}\n`);
     return error.exitCode;
   }
-  process.stderr.write(`attack-cov crashed (this is a bug):\n${(error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(terminalSafe(redactSecrets(`attack-cov crashed (this is a bug):\n${(error as Error)?.stack ?? String(error)}\n`)));
   return EXIT_CANNOT_RUN;
 }
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
+  registerSecrets(argv, process.env);
+  installSignalCleanup((text) => process.stderr.write(text));
   const program = buildProgram((code) => (exitCode = code));
   try {
+    configureLimits(process.env);
     if (argv.length <= 2) {
       program.outputHelp();
       return EXIT_CANNOT_RUN;

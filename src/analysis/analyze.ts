@@ -6,6 +6,7 @@ import { withMessage } from '../report/messages.js';
 import { CHECKS, type CheckContext } from './checks/index.js';
 import { compareText, computeGaps, computeTacticEntries, computeTechniqueEntries, countCoverage } from './coverage.js';
 import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, type MappedRule } from './mapping.js';
+import { own } from '../own.js';
 
 export interface AnalyzeInput {
   catalog: Catalog;
@@ -58,7 +59,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
   const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics));
   const findings = checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms, tacticRenames: input.tacticRenames });
   const sources = [...new Set(ruleset.rules.map((r) => r.source))].sort();
-  const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => input.sourcePlatforms[s] ?? []))];
+  const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => own(input.sourcePlatforms, s) ?? []))];
   const scope = new Set(platforms);
   const techniques = computeTechniqueEntries(catalog, mapped, scope, countBy(findings.filter((f) => f.technique), (f) => f.technique!));
   const inScope = techniques.filter((t) => t.inScope);

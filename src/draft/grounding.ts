@@ -4,6 +4,7 @@
 import type { Catalog, DetectionStrategy, Technique } from '../attack/types.js';
 import { fieldsOf, type FieldCatalog } from '../falco/field-catalog.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
+import { own } from '../own.js';
 
 export interface Grounding {
   technique: Technique;
@@ -37,11 +38,11 @@ function overlap(a: Set<string>, b: Set<string>): number {
 /** The source whose platforms match the technique: syscall for Linux and containers, else the first plugin that fits. */
 export function chooseSource(technique: Technique, sourcePlatforms: Record<string, string[]>): string {
   const order = ['syscall', 'k8s_audit', 'aws_cloudtrail', 'gcp_auditlog', 'okta', 'github'];
-  return order.find((s) => (sourcePlatforms[s] ?? []).some((p) => technique.platforms.includes(p))) ?? 'syscall';
+  return order.find((s) => (own(sourcePlatforms, s) ?? []).some((p) => technique.platforms.includes(p))) ?? 'syscall';
 }
 
 export function buildGrounding(technique: Technique, catalog: Catalog, ruleset: Ruleset, fieldCatalog: FieldCatalog, source: string, sourcePlatforms: Record<string, string[]>): Grounding {
-  const platforms = sourcePlatforms[source] ?? [];
+  const platforms = own(sourcePlatforms, source) ?? [];
   const strategies = (catalog.detections?.get(technique.id) ?? []).map((d) => {
     const matching = d.analytics.filter((a) => a.platforms.some((p) => platforms.includes(p)));
     return { ...d, analytics: matching.length > 0 ? matching : d.analytics.slice(0, 2) };

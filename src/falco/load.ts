@@ -1,6 +1,6 @@
 // Finds and reads Falco rules files (given paths, Falco's standard locations, or the pinned official
 // rules, downloaded and cached), then builds the Ruleset. The edge that touches fs for rules.
-import { readFile, readdir, stat } from 'node:fs/promises';
+
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -8,6 +8,7 @@ import { fetchIntoCache } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { falcoRulesUrlTemplate, readUpstream } from '../upstream.js';
 import { parseRulesText } from './parse.js';
+import { listRulesDir, readRulesBytes, statRulesPath } from './read-guard.js';
 import { buildRuleset } from './ruleset.js';
 import type { RawItem, RulesFileInfo, Ruleset } from './types.js';
 
@@ -32,13 +33,13 @@ const RULES_FILE = /\.ya?ml$/i;
 async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]> {
   const files: string[] = [];
   for (const given of paths) {
-    const info = await stat(given).catch(() => undefined);
+    const info = await statRulesPath(given);
     if (!info) {
       if (isStrict) throw new InputError(given, 'no such file or directory', 'pass Falco rules files or directories with --rules');
       continue;
     }
     if (info.isDirectory()) {
-      const names = (await readdir(given)).filter((n) => RULES_FILE.test(n)).sort();
+      const names = (await listRulesDir(given)).filter((n) => RULES_FILE.test(n)).sort();
       files.push(...names.map((n) => path.join(given, n)));
     } else files.push(given);
   }
@@ -61,9 +62,7 @@ export interface RulesText {
 }
 
 async function readRulesText(file: string, shownAs: string): Promise<RulesText> {
-  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(shownAs, `cannot read: ${error.code ?? error.message}`);
-  });
+  const bytes = await readRulesBytes(file, shownAs);
   return { file: path.resolve(file), path: shownAs, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 

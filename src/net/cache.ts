@@ -1,9 +1,10 @@
 // The download cache: where it is, and how a file enters it (temporary name, validation, rename).
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadToFile, type DownloadOptions } from './download.js';
+import { trackTemp, untrackTemp } from '../temp-files.js';
 
 /** ATTACK_COV_CACHE, else $XDG_CACHE_HOME/attack-cov, else ~/.cache/attack-cov. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -38,14 +39,28 @@ export async function fetchIntoCache<T>(
   options: DownloadOptions = {},
 ): Promise<{ file: string; isFromCache: boolean; validated?: T }> {
   if (await exists(cachePath)) return { file: cachePath, isFromCache: true };
-  await mkdir(path.dirname(cachePath), { recursive: true });
-  const temp = temporaryPathFor(cachePath);
+  const createdDir = await mkdir(path.dirname(cachePath), { recursive: true });
+  const temp = trackTemp(temporaryPathFor(cachePath));
   try {
     await downloadToFile(url, temp, options);
     const validated = await validate(temp);
     await rename(temp, cachePath);
     return { file: cachePath, isFromCache: false, validated };
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (createdDir) await removeEmptyDirs(path.dirname(cachePath), createdDir);
+    throw error;
   } finally {
     await rm(temp, { force: true });
+    untrackTemp(temp);
+  }
+}
+
+/** Removes `dir` and its parents up to `top` (the first directory mkdir created) while they are empty. */
+export async function removeEmptyDirs(dir: string, top: string): Promise<void> {
+  const stop = path.dirname(path.resolve(top));
+  for (let current = path.resolve(dir); current !== stop && current.startsWith(path.resolve(top)); current = path.dirname(current)) {
+    const isRemoved = await rmdir(current).then(() => true, () => false);
+    if (!isRemoved) return;
   }
 }

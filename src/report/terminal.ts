@@ -3,6 +3,7 @@
 import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
 import { describeFix } from './messages.js';
 import { plural, signed } from './words.js';
+import { escapeForTerminal } from '../terminal-text.js';
 
 export interface TerminalStyle {
   isColor: boolean;
@@ -17,11 +18,8 @@ function paint(style: TerminalStyle, color: Color, text: string): string {
 
 const SEVERITY_COLOR: Record<Severity, Color> = { error: 'red', warning: 'yellow', info: 'cyan' };
 
-/** Control characters from rule names or tags must not drive the terminal. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** Control characters, escapes, bidi overrides and newlines from rule names or tags must not drive the terminal. */
+export const printable = escapeForTerminal;
 
 function bar(percent: number, width = 20): string {
   const filled = Math.round((percent / 100) * width);
@@ -34,8 +32,8 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
   const lines: string[] = [];
   const attack = inputs.attack;
   lines.push(
-    `ATT&CK ${attack.domain} ${attack.version} · ${plural(inputs.rules.length, 'rules file')} · ${plural(summary.rules.total, 'rule')} (${summary.rules.enabled} enabled, ${summary.rules.disabled} disabled, ${summary.rules.untagged} without ATT&CK tags)`,
-    `scope: ${scope.platforms.join(', ') || 'none'} (${scope.from === 'option' ? '--platform' : `sources: ${scope.sources.join(', ')}`})`,
+    `ATT&CK ${printable(attack.domain)} ${printable(attack.version)} · ${plural(inputs.rules.length, 'rules file')} · ${plural(summary.rules.total, 'rule')} (${summary.rules.enabled} enabled, ${summary.rules.disabled} disabled, ${summary.rules.untagged} without ATT&CK tags)`,
+    printable(`scope: ${scope.platforms.join(', ') || 'none'} (${scope.from === 'option' ? '--platform' : `sources: ${scope.sources.join(', ')}`})`),
     '',
     paint(style, 'bold', 'Coverage per tactic (techniques covered or partly covered / in scope)'),
   );
@@ -44,7 +42,7 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
     c.total === 0
       ? `  ${name.padEnd(width)}  ${paint(style, 'dim', `${'·'.repeat(20)}      —  no technique in scope`)}`
       : `  ${name.padEnd(width)}  ${bar(c.percent)} ${c.percent.toFixed(1).padStart(5)}%  ${String(c.covered + c.partial).padStart(3)}/${String(c.total).padEnd(3)}`;
-  for (const tactic of report.tactics) lines.push(row(tactic.name, tactic));
+  for (const tactic of report.tactics) lines.push(row(printable(tactic.name), tactic));
   lines.push(paint(style, 'bold', row('Overall', summary.techniques)));
   lines.push(`  sub-techniques covered: ${summary.subtechniques.covered}/${summary.subtechniques.total} (${summary.subtechniques.percent.toFixed(1)}%)`, '');
   const f = summary.findings;
@@ -55,7 +53,7 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
   const gaps = report.gaps.filter((g) => !g.isSubtechnique);
   lines.push('', paint(style, 'bold', `Top gaps (${gaps.length} techniques uncovered; most used by adversaries first)`));
   for (const gap of gaps.slice(0, topGaps)) {
-    lines.push(`  ${gap.id.padEnd(10)} ${printable(gap.name).padEnd(42)} ${gap.tactics.join(', ')}  ${paint(style, 'dim', `used by ${gap.usedBy}`)}`);
+    lines.push(`  ${printable(gap.id).padEnd(10)} ${printable(gap.name).padEnd(42)} ${printable(gap.tactics.join(', '))}  ${paint(style, 'dim', `used by ${gap.usedBy}`)}`);
   }
   lines.push(...comparisonLines(report, style), ...gateLines(report, style));
   return `${lines.join('\n')}\n`;
@@ -66,7 +64,7 @@ function comparisonLines(report: CoverageReport, style: TerminalStyle): string[]
   if (!c) return [];
   const lines = ['', paint(style, 'bold', `Since the baseline (${printable(c.baseline.generatedAt)}, ATT&CK ${printable(c.baseline.attackVersion)})`)];
   lines.push(`  coverage ${c.coverage.before}% → ${c.coverage.after}% (${signed(c.coverage.delta)} points)${c.crossesAttackVersions ? ' — across ATT&CK versions' : ''}`);
-  for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${t.name}: ${t.before}% → ${t.after}% (${signed(t.delta!)})`);
+  for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${printable(t.name)}: ${t.before}% → ${t.after}% (${signed(t.delta!)})`);
   for (const t of c.newlyCovered) lines.push(paint(style, 'green', `  + ${t.id} ${printable(t.name)} newly covered`));
   for (const t of c.newlyUncovered) lines.push(paint(style, 'red', `  - ${t.id} ${printable(t.name)} no longer covered (was: ${printable(t.rules.join(', ') || 'sub-techniques')})`));
   lines.push(`  findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed`);

@@ -8,7 +8,7 @@ import type { Technique } from '../attack/types.js';
 import { isAttackCovError, UsageError } from '../errors.js';
 import { readFieldCatalog } from '../falco/field-catalog.js';
 import { loadRules } from '../falco/load.js';
-import { writeOutputs } from '../output.js';
+import { checkOutputDir, writeOutputs } from '../output.js';
 import { stringifyJson } from '../report/reporter.js';
 import { templatePath } from '../paths.js';
 import { readSourcePlatforms } from '../upstream.js';
@@ -19,6 +19,9 @@ import { buildMessages, DRAFT_SCHEMA, repairMessage, type PromptTemplates } from
 import { buildSkeleton } from '../draft/skeleton.js';
 import { describeIssue, validateDraft, type DraftContext } from '../draft/validate-draft.js';
 import { falcoValidate, findFalco } from './falco-binary.js';
+import { escapeForTerminal } from '../terminal-text.js';
+import { displayUrl } from '../secrets.js';
+import { trackTemp, untrackTemp } from '../temp-files.js';
 import { analyzeRuleset, loadCatalog, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
@@ -83,13 +86,14 @@ function llmSettings(options: DraftOptions, env: NodeJS.ProcessEnv): { baseUrl: 
 async function falcoVerdict(text: string, drafting: Drafting): Promise<DraftResult['falco']> {
   const falco = findFalco();
   if (!falco) return undefined;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-draft-'));
+  const dir = trackTemp(await mkdtemp(path.join(os.tmpdir(), 'attack-cov-draft-')));
   try {
     const file = path.join(dir, 'draft.yaml');
     await writeFile(file, text);
     return falcoValidate(falco, [...drafting.rulesFiles, file]);
   } finally {
     await rm(dir, { recursive: true, force: true });
+    untrackTemp(dir);
   }
 }
 
@@ -158,6 +162,7 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 
 export async function runDraft(ids: string[], options: DraftOptions, env: Environment, io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
   const settings = llmSettings(options, processEnv);
+  await checkOutputDir(path.resolve(env.cwd, options.out));
   const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
   const attack = await loadCatalog(options, env, true);
   const context: DraftContext = { ruleset: rules.ruleset, fields: readFieldCatalog(), catalog: attack.catalog, sourcePlatforms: readSourcePlatforms() };
@@ -184,7 +189,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     } catch (error) {
       if (!isAttackCovError(error)) throw error;
       const message = client ? client.redact(error.message) : error.message;
-      io.stderr(`draft ${technique.id}: error: ${message}\n`);
+      (io.errors ?? io.stderr)(`draft ${technique.id}: error: ${escapeForTerminal(message)}\n`);
       return { result: { technique: technique.id, name: technique.name, status: 'error' as const, attempts: 0, issues: [message] }, text: '' };
     }
   });
@@ -193,7 +198,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     tool,
     generatedAt: drafting.date,
     attack: { version: attack.catalog.version, source: attack.source },
-    llm: settings ? { baseUrl: settings.baseUrl, model: settings.model, structuredOutput: client!.isSchemaSupported } : null,
+    llm: settings ? { baseUrl: displayUrl(settings.baseUrl), model: settings.model, structuredOutput: client!.isSchemaSupported } : null,
     drafts: outcomes.map((o) => o.result),
   };
   await writeOutputs(outDir, [...outcomes.filter((o) => o.result.file).map((o) => ({ name: o.result.file!, content: o.text })), { name: 'summary.json', content: stringifyJson(summary) }]);
@@ -202,6 +207,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     if (result.status === 'passed' || result.status === 'skeleton') await rm(path.join(outDir, 'rejected', `${result.technique}.yaml`), { force: true });
     if (result.status === 'rejected') await rm(path.join(outDir, `${result.technique}.yaml`), { force: true });
   }
-  io.stdout(`${outcomes.map(({ result: r }) => `${r.technique.padEnd(10)} ${r.status.padEnd(9)} ${r.file ? path.join(options.out, r.file) : ''}${r.issues.length && r.status !== 'passed' ? `\n  ${r.issues.slice(0, 5).join('\n  ')}` : ''}`).join('\n')}\n`);
+  const listed = io.isQuiet ? outcomes.filter((o) => o.result.status === 'rejected' || o.result.status === 'error') : outcomes;
+  if (listed.length > 0) io.stdout(`${listed.map(({ result: r }) => `${r.technique.padEnd(10)} ${r.status.padEnd(9)} ${r.file ? escapeForTerminal(path.join(options.out, r.file)) : ''}${r.issues.length && r.status !== 'passed' ? `\n  ${r.issues.slice(0, 5).map(escapeForTerminal).join('\n  ')}` : ''}`).join('\n')}\n`);
   return outcomes.some((o) => o.result.status === 'rejected' || o.result.status === 'error') ? 1 : 0;
 }
