@@ -100,22 +100,32 @@ function readRelations(objects: StixObject[]): Relations {
     const { source_ref: from, target_ref: to, relationship_type: kind } = object;
     if (!from || !to) continue;
     if (kind === 'subtechnique-of') relations.parentOf.set(from, to);
-    else if (kind === 'revoked-by') relations.revokedBy.set(from, [...(relations.revokedBy.get(from) ?? []), to]);
+    else if (kind === 'revoked-by') {
+      const targets = relations.revokedBy.get(from);
+      if (targets) targets.push(to);
+      else relations.revokedBy.set(from, [to]);
+    }
     else if (kind === 'uses' && to.startsWith('attack-pattern--')) relations.usedBy.set(to, (relations.usedBy.get(to) ?? 0) + 1);
   }
   return relations;
 }
 
-/** Follows revoked-by to techniques that are not themselves revoked (ATT&CK chains them across releases). */
-function resolveReplacements(stixId: string, relations: Relations, idOf: Map<string, string>, seen = new Set<string>()): string[] {
-  const result: string[] = [];
-  for (const next of relations.revokedBy.get(stixId) ?? []) {
+/**
+ * Follows revoked-by to techniques that are not themselves revoked (ATT&CK chains them across releases).
+ * Iterative, with a visited set: a cycle ends, and a chain of any length cannot exhaust the stack.
+ */
+function resolveReplacements(stixId: string, relations: Relations, idOf: Map<string, string>): string[] {
+  const result = new Set<string>();
+  const seen = new Set<string>([stixId]);
+  const pending = [...(relations.revokedBy.get(stixId) ?? [])].reverse();
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     if (seen.has(next)) continue;
     seen.add(next);
-    if (relations.revokedBy.has(next)) result.push(...resolveReplacements(next, relations, idOf, seen));
-    else if (idOf.has(next)) result.push(idOf.get(next)!);
+    const further = relations.revokedBy.get(next);
+    if (further) for (let i = further.length - 1; i >= 0; i--) pending.push(further[i]!);
+    else if (idOf.has(next)) result.add(idOf.get(next)!);
   }
-  return [...new Set(result)].sort();
+  return [...result].sort();
 }
 
 function readDetections(objects: StixObject[], idOf: Map<string, string>): Map<string, DetectionStrategy[]> | undefined {
