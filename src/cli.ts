@@ -5,7 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CANNOT_RUN, isAttackCovError, UsageError } from './errors.js';
 import { configureLimits, limits } from './limits.js';
-import { redactSecrets, registerSecret, registerSecretsInUrl } from './secrets.js';
+import { redactMessage, redactSecrets, registerSecret, registerSecretsInUrl } from './secrets.js';
 import { installSignalCleanup } from './temp-files.js';
 import { escapeForTerminal, terminalSafe } from './terminal-text.js';
 import { cacheDir } from './net/cache.js';
@@ -229,11 +229,11 @@ function reportError(error: unknown): number {
   }
   if (isAttackCovError(error)) {
     // One line each: a message quoting the input (a file name, a YAML key, a server's answer) cannot add lines.
-    process.stderr.write(`error: ${escapeForTerminal(redactSecrets(error.message))}\n`);
-    if (error.hint) process.stderr.write(`hint: ${escapeForTerminal(redactSecrets(error.hint))}\n`);
+    process.stderr.write(`error: ${escapeForTerminal(redactMessage(error.message))}\n`);
+    if (error.hint) process.stderr.write(`hint: ${escapeForTerminal(redactMessage(error.hint))}\n`);
     return error.exitCode;
   }
-  process.stderr.write(terminalSafe(redactSecrets(`attack-cov crashed (this is a bug):\n${(error as Error)?.stack ?? String(error)}\n`)));
+  process.stderr.write(terminalSafe(redactMessage(`attack-cov crashed (this is a bug):\n${(error as Error)?.stack ?? String(error)}\n`)));
   return EXIT_CANNOT_RUN;
 }
 

@@ -39,7 +39,7 @@ export async function checkOutputDir(dir: string, flag = '--out'): Promise<void>
     throw new UsageError(`${flag} ${dir}: refusing to write into ${resolved.split(path.sep).slice(0, 2).join(path.sep)}`, 'choose a directory on a real filesystem, e.g. reports/');
   }
   for (let current = resolved; ; current = path.dirname(current)) {
-    const info = await stat(current).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error));
+    const info = await stat(current).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : error));
     if (info instanceof Error) throw new UsageError(`${flag} ${dir}: cannot use ${current}: ${(info as NodeJS.ErrnoException).code ?? info.message}`);
     if (info && !info.isDirectory()) throw new UsageError(`${flag} ${dir}: ${current === resolved ? 'exists and is not a directory' : `${current} is not a directory`}`, 'choose a directory (it is created if missing)');
     if (info) return;

@@ -40,10 +40,16 @@ export function registerSecretsInUrl(text: string | undefined): void {
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
 const SECRET_QUERY = /([?&][^=&\s#"'<>]*(?:token|key|secret|sig|pass|auth|credential|session)[^=&\s#"'<>]*=)[^&\s#"'<>]+/gi;
 
+/** Every registered secret replaced (exact values only: safe for any output, scripts included). */
 export function redactSecrets(text: string): string {
   let result = text;
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
-  return result.replace(USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
+  return result;
+}
+
+/** For messages (errors, hints): registered secrets, and any URL's user:password@ and token-like query values. */
+export function redactMessage(text: string): string {
+  return redactSecrets(text).replace(USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
 }
 
 /** A URL as it may be shown or recorded: no user, no password, no query string. */

@@ -6,7 +6,7 @@ import { LlmError } from '../errors.js';
 import { limits } from '../limits.js';
 import { BodyTooLargeError, readBodyText } from '../net/body.js';
 import { parseRetryAfter } from '../net/download.js';
-import { redactSecrets } from '../secrets.js';
+import { redactMessage } from '../secrets.js';
 import type { ChatMessage } from './prompt.js';
 
 export interface LlmSettings {
@@ -31,7 +31,7 @@ export class ChatClient {
   /** Removes the API key (and any registered credential) from any text that may be shown. */
   redact(text: string): string {
     const key = this.settings.apiKey;
-    return redactSecrets(key && key.length >= 4 ? text.split(key).join('[redacted]') : text);
+    return redactMessage(key && key.length >= 4 ? text.split(key).join('[redacted]') : text);
   }
 
   private fail(message: string, hint?: string): never {
