@@ -51,8 +51,10 @@ export async function listRulesDir(dir: string): Promise<string[]> {
 /** The bytes of a rules file: a regular file of at most limits.maxRulesBytes, or an InputError naming `shownAs`. */
 export async function readRulesBytes(file: string, shownAs: string): Promise<Buffer> {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it without reading.
-  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(shownAs, `cannot read: ${describeFsError(error)}`);
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch(async (error: NodeJS.ErrnoException) => {
+    // A socket cannot be opened at all (ENXIO): say what it is rather than the errno.
+    const info = await stat(file).catch(() => undefined);
+    throw new InputError(shownAs, `cannot read: ${info && !info.isFile() ? `${kindOf(info)}, not a rules file` : describeFsError(error)}`);
   });
   try {
     const info = await handle.stat();
