@@ -1,8 +1,19 @@
 // Every temporary file attack-cov creates is tracked here, so that a failure or a signal (Ctrl-C,
 // a CI job's SIGTERM) removes them all: no half-written download, report or rules file stays behind.
-import { rmSync } from 'node:fs';
+import { rmdirSync, rmSync } from 'node:fs';
 
 const live = new Set<string>();
+/** Directories made for a temporary file, deepest first: removed on a signal if nothing else is in them. */
+const dirs = new Set<string[]>();
+
+export function trackEmptyDirs(chain: string[]): string[] {
+  dirs.add(chain);
+  return chain;
+}
+
+export function untrackEmptyDirs(chain: string[]): void {
+  dirs.delete(chain);
+}
 
 /** Remember `file` (or directory) until untrackTemp; removed on SIGINT/SIGTERM. */
 export function trackTemp(file: string): string {
@@ -23,6 +34,16 @@ export function removeTrackedTemps(): void {
     }
   }
   live.clear();
+  for (const chain of dirs) {
+    for (const dir of chain) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break; // not empty (or gone): its parents are not empty either
+      }
+    }
+  }
+  dirs.clear();
 }
 
 let isInstalled = false;

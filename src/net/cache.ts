@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadToFile, type DownloadOptions } from './download.js';
-import { trackTemp, untrackTemp } from '../temp-files.js';
+import { trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from '../temp-files.js';
 
 /** ATTACK_COV_CACHE, else $XDG_CACHE_HOME/attack-cov, else ~/.cache/attack-cov. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -40,6 +40,7 @@ export async function fetchIntoCache<T>(
 ): Promise<{ file: string; isFromCache: boolean; validated?: T }> {
   if (await exists(cachePath)) return { file: cachePath, isFromCache: true };
   const createdDir = await mkdir(path.dirname(cachePath), { recursive: true });
+  const madeDirs = trackEmptyDirs(createdDir ? dirsBetween(path.dirname(cachePath), createdDir) : []);
   const temp = trackTemp(temporaryPathFor(cachePath));
   try {
     await downloadToFile(url, temp, options);
@@ -48,19 +49,19 @@ export async function fetchIntoCache<T>(
     return { file: cachePath, isFromCache: false, validated };
   } catch (error) {
     await rm(temp, { force: true });
-    if (createdDir) await removeEmptyDirs(path.dirname(cachePath), createdDir);
+    // A failed download leaves no directory behind that it made.
+    for (const dir of madeDirs) if (!(await rmdir(dir).then(() => true, () => false))) break;
     throw error;
   } finally {
     await rm(temp, { force: true });
     untrackTemp(temp);
+    untrackEmptyDirs(madeDirs);
   }
 }
 
-/** Removes `dir` and its parents up to `top` (the first directory mkdir created) while they are empty. */
-export async function removeEmptyDirs(dir: string, top: string): Promise<void> {
-  const stop = path.dirname(path.resolve(top));
-  for (let current = path.resolve(dir); current !== stop && current.startsWith(path.resolve(top)); current = path.dirname(current)) {
-    const isRemoved = await rmdir(current).then(() => true, () => false);
-    if (!isRemoved) return;
-  }
+/** `dir` and its parents up to `top` (the first directory mkdir made), deepest first. */
+function dirsBetween(dir: string, top: string): string[] {
+  const chain: string[] = [];
+  for (let current = path.resolve(dir); current.startsWith(path.resolve(top)); current = path.dirname(current)) chain.push(current);
+  return chain;
 }

@@ -102,12 +102,12 @@ function describe(error: unknown): string {
   return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 
-/** Time before the first retry-free give-up: a mirror that never answers fails within about this long. */
-const RETRY_BUDGET_MS = 30_000;
+/** Headers within 10 s, 3 attempts, and no retry once 30 s have passed: a mirror that never answers fails within about 30 s. */
+export const DEFAULT_DOWNLOAD_SETTINGS = Object.freeze({ timeoutMs: 10_000, attempts: 3, backoffMs: 1_000, retryBudgetMs: 30_000 });
 
 /** Downloads `url` into `tempPath`, retrying network failures, 408/429 and 5xx. Removes `tempPath` on failure. */
 export async function downloadToFile(url: string, tempPath: string, options: DownloadOptions = {}): Promise<void> {
-  const settings = { timeoutMs: 10_000, attempts: 3, backoffMs: 1_000, retryBudgetMs: RETRY_BUDGET_MS, deadlineMs: limits.downloadDeadlineMs, maxBytes: limits.maxBundleBytes, ...options };
+  const settings = { ...DEFAULT_DOWNLOAD_SETTINGS, deadlineMs: limits.downloadDeadlineMs, maxBytes: limits.maxBundleBytes, ...options };
   const started = Date.now();
   const deadline = AbortSignal.timeout(settings.deadlineMs);
   let lastError: unknown;
