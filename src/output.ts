@@ -77,6 +77,10 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
         throw new InputError(target, `cannot write: ${error.code ?? error.message}`);
       });
     }
+    // A name taken by a directory would fail its rename half-way: refuse before --out changes at all.
+    for (const { target } of targets) {
+      if ((await lstat(target).catch(() => undefined))?.isDirectory()) throw new InputError(target, 'is a directory; nothing was written');
+    }
     // Every file is on disk under its temporary name: only now does --out change.
     for (const [index, { target }] of targets.entries()) {
       await rename(temps[index]!, target).catch((error: NodeJS.ErrnoException) => {
