@@ -125,14 +125,25 @@ async function feedGzip(file: string, onChunk: (chunk: Buffer) => void): Promise
     },
   });
   let inflated = 0;
-  await pipeline(createReadStream(file, { highWaterMark: CHUNK_BYTES }), hasher, createGunzip(), async (source: AsyncIterable<Buffer>) => {
-    for await (const chunk of source) {
-      // A gzip bomb inflates a few KB into gigabytes: stop at the cap, whatever the compressed size.
-      inflated += chunk.length;
-      checkBundleSize(inflated, file, 'once decompressed');
-      onChunk(chunk);
-    }
-  });
+  let tooLarge: unknown;
+  try {
+    await pipeline(createReadStream(file, { highWaterMark: CHUNK_BYTES }), hasher, createGunzip(), async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) {
+        // A gzip bomb inflates a few KB into gigabytes: stop at the cap, whatever the compressed size.
+        inflated += chunk.length;
+        try {
+          checkBundleSize(inflated, file, 'once decompressed');
+        } catch (error) {
+          tooLarge = error;
+          throw error;
+        }
+        onChunk(chunk);
+      }
+    });
+  } catch (error) {
+    // The pipeline reports its own abort rather than the reason it was stopped.
+    throw tooLarge ?? error;
+  }
   return hash.digest('hex');
 }
 

@@ -112,20 +112,40 @@ function readRelations(objects: StixObject[]): Relations {
 
 /**
  * Follows revoked-by to techniques that are not themselves revoked (ATT&CK chains them across releases).
- * Iterative, with a visited set: a cycle ends, and a chain of any length cannot exhaust the stack.
+ * Iterative and memoized: a chain of any length costs linear time and no stack, and a cycle ends
+ * (a revocation back into the path being followed adds nothing).
  */
-function resolveReplacements(stixId: string, relations: Relations, idOf: Map<string, string>): string[] {
-  const result = new Set<string>();
-  const seen = new Set<string>([stixId]);
-  const pending = [...(relations.revokedBy.get(stixId) ?? [])].reverse();
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (seen.has(next)) continue;
-    seen.add(next);
-    const further = relations.revokedBy.get(next);
-    if (further) for (let i = further.length - 1; i >= 0; i--) pending.push(further[i]!);
-    else if (idOf.has(next)) result.add(idOf.get(next)!);
-  }
-  return [...result].sort();
+function replacementResolver(relations: Relations, idOf: Map<string, string>): (stixId: string) => string[] {
+  const memo = new Map<string, Set<string>>();
+  const resolve = (start: string): void => {
+    const stack = [{ id: start, next: 0 }];
+    const inProgress = new Set([start]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const targets = relations.revokedBy.get(top.id) ?? [];
+      if (top.next < targets.length) {
+        const target = targets[top.next++]!;
+        if (relations.revokedBy.has(target) && !memo.has(target) && !inProgress.has(target)) {
+          inProgress.add(target);
+          stack.push({ id: target, next: 0 });
+        }
+        continue;
+      }
+      const result = new Set<string>();
+      for (const target of targets) {
+        if (relations.revokedBy.has(target)) for (const id of memo.get(target) ?? []) result.add(id);
+        else if (idOf.has(target)) result.add(idOf.get(target)!);
+      }
+      memo.set(top.id, result);
+      inProgress.delete(top.id);
+      stack.pop();
+    }
+  };
+  return (stixId) => {
+    if (!relations.revokedBy.has(stixId)) return [];
+    if (!memo.has(stixId)) resolve(stixId);
+    return [...memo.get(stixId)!].sort();
+  };
 }
 
 function readDetections(objects: StixObject[], idOf: Map<string, string>): Map<string, DetectionStrategy[]> | undefined {
@@ -163,6 +183,7 @@ export function normalizeBundle(input: BundleInput): Catalog {
   }
   const idOf = new Map(patterns.map((o) => [o.id, attackId(o)!.id]));
   const techniques = new Map<string, Technique>();
+  const replacementsOf = replacementResolver(relations, idOf);
   for (const object of patterns) {
     const { id, url } = attackId(object)!;
     const isSubtechnique = object.x_mitre_is_subtechnique === true || id.includes('.');
@@ -179,7 +200,7 @@ export function normalizeBundle(input: BundleInput): Catalog {
       platforms: [...(object.x_mitre_platforms ?? [])].sort(),
       isSubtechnique,
       isRevoked: object.revoked === true,
-      revokedBy: resolveReplacements(object.id, relations, idOf),
+      revokedBy: replacementsOf(object.id),
       isDeprecated: object.x_mitre_deprecated === true,
       description: firstParagraph(object.description),
       usedBy: relations.usedBy.get(object.id) ?? 0,
