@@ -11,7 +11,7 @@ import { escapeForTerminal, terminalSafe } from './terminal-text.js';
 import { cacheDir } from './net/cache.js';
 import { downloadProgress } from './progress.js';
 import { REPORTERS } from './report/registry.js';
-import { readUpstream } from './upstream.js';
+import { embeddedAttack } from './embedded.js';
 import { toolVersion, type Environment } from './run/inputs.js';
 import type { Io } from './run/report.js';
 
@@ -38,6 +38,7 @@ function makeEnvironment(options: QuietOption = {}): Environment {
     cwd: process.cwd(),
     now: clockFromEnv(process.env),
     download: { onProgress: options.quiet ? undefined : downloadProgress(process.stderr), deadlineMs: limits.downloadDeadlineMs },
+    notify: options.quiet ? () => undefined : (message) => process.stderr.write(terminalSafe(redactSecrets(`note: ${message}\n`))),
   };
 }
 
@@ -69,13 +70,15 @@ function registerSecrets(argv: string[], env: NodeJS.ProcessEnv): void {
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const THREAT_HELP = 'a group, software or campaign by ATT&CK ID, name or alias (G0139, TeamTNT, S0599, C0035); repeat or comma-separate';
 
 function addInputOptions(command: Command): Command {
-  const { attack, falcoRules } = readUpstream();
+  const embedded = embeddedAttack().version;
   return command
-    .option('--attack <file|url|version>', `ATT&CK Enterprise bundle: a STIX 2.0/2.1 file (plain or .gz), an https URL, or a version (downloaded and cached)`, attack.default)
-    .option('--rules <paths...>', `Falco rules files or directories (*.yaml in name order); default: /etc/falco rules where present, else the official ${falcoRules.tag} rules`)
+    .option('--attack <file|url|version>', `ATT&CK Enterprise: a STIX 2.0/2.1 bundle file (plain or .gz), an https:// or file:// URL, a version (downloaded and cached), or latest; default: the embedded ${embedded}, no download`)
+    .option('--rules <paths...>', `Falco rules files or directories (*.yaml in name order), or official (the embedded stable rules), official:all, official:incubating, official:sandbox, official:k8saudit, official@<tag> (downloaded); default: /etc/falco rules where present, else official`)
     .option('--platform <names>', 'ATT&CK platforms in scope (repeat or comma-separate); default: what the rules\' sources can observe', collect)
+    .option('--source-root <dir>', 'name files in outputs relative to this folder (default: the git work tree holding the rules, else the working directory)')
     .option('--color', 'force colour').option('--no-color', 'no colour (NO_COLOR is honoured too)');
 }
 
@@ -100,17 +103,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--min-coverage <pct>', 'exit 1 below this overall coverage; tactic=pct for one tactic (repeatable), e.g. execution=50', collect)
       .option('--max-coverage-drop <points>', 'exit 1 when overall coverage falls more than this many points below --baseline')
       .option('--top <n>', 'gaps listed in the summary', integerOption(0), 10)
+      .option('--threat <ref>', THREAT_HELP, collect)
       .option('-q, --quiet', 'no summary on stdout, nothing on stderr but errors and failed gates'),
   )
     .addHelpText(
       'after',
       `
 Examples:
-  $ attack-cov report                                   # ATT&CK ${readUpstream().attack.default}, your /etc/falco rules or the official ones
+  $ attack-cov report                                   # embedded ATT&CK ${embeddedAttack().version}; your /etc/falco rules, else the embedded official ones
+  $ attack-cov report --rules official:all              # the official stable, incubating and sandbox rules
   $ attack-cov report --attack 17.1 --rules rules/ --out out/
+  $ attack-cov report --attack latest --rules rules/    # the newest ATT&CK release (downloaded and cached)
   $ attack-cov report --attack enterprise-attack.json.gz --rules falco_rules.yaml --platform Linux
   $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports
-  $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40`,
+  $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40
+  $ attack-cov report --threat TeamTNT --threat S0599      # profiles: TeamTNT's and Kinsing's techniques, covered or not
+  $ attack-cov report --platform IaaS --rules cloudtrail_rules.yaml`,
     )
     .action(async (options) => setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(options), makeIo(options.color, options))));
 
@@ -141,7 +149,8 @@ Examples:
       .command('draft')
       .description('Draft Falco rules for techniques (or the top gaps) with an OpenAI-compatible LLM, validate them, repair or reject; without an LLM, write skeletons')
       .argument('[techniques...]', 'technique IDs, e.g. T1529 T1611')
-      .option('--gaps', 'draft the top gaps of the coverage report instead')
+      .option('--gaps', 'draft the top gaps Falco can close (closable with a loaded or another Falco source), in priority order')
+      .option('--threat <ref>', `${THREAT_HELP}; with --gaps, their techniques come first`, collect)
       .option('--top <n>', 'how many gaps with --gaps', integerOption(1, 1000), 5)
       .option('--out <dir>', 'where drafts go (rejected ones under rejected/)', 'drafts')
       .option('--llm-base-url <url>', 'OpenAI-compatible API base, e.g. http://localhost:11434/v1 (default: OPENAI_BASE_URL; OpenAI when only OPENAI_API_KEY is set)')
@@ -164,6 +173,26 @@ Examples:
     )
     .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(options), makeIo(options.color, options))));
 
+  addInputOptions(
+    program
+      .command('threats')
+      .description('List the groups, software and campaigns most relevant to the scope (software on its platforms, techniques only there, or mostly in it), with how much of what they use the rules cover')
+      .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--top <n>', 'how many to list', integerOption(1), 20)
+      .option('--kind <kinds>', 'only these kinds: group, software, campaign (repeat or comma-separate)', collect)
+      .option('-q, --quiet', 'no text on stdout (--format json is still printed); nothing on stderr but errors'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov threats                                  # scope from your rules' sources (syscall: Linux, Containers)
+  $ attack-cov threats --platform Containers --top 10
+  $ attack-cov threats --platform IaaS --kind group --format json | jq '.threats[].name'
+  $ attack-cov report --threat TeamTNT                  # then profile one of them`,
+    )
+    .action(async (options) => setExit(await (await import('./run/threats.js')).runThreats(options, makeEnvironment(options), makeIo(options.color, options))));
+
   program
     .command('validate')
     .description('Validate Falco rules files offline: condition syntax, fields per source, macros, lists, event names, output fields, bad idioms (and falco -V where falco is on PATH)')
@@ -171,6 +200,7 @@ Examples:
     .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json']).default('stylish'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when issues reach this severity').choices(['error', 'warning', 'none']).default('error'))
     .option('-q, --quiet', 'list errors only; no "valid" or falco lines')
+    .option('--source-root <dir>', 'name files relative to this folder (default: the git work tree holding the rules, else the working directory)')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .addHelpText(
@@ -213,6 +243,8 @@ Examples:
     )
     .action(async (from: string, to: string, options) => setExit(await (await import('./run/attack-diff.js')).runAttackDiff(from, to, options, makeEnvironment(options), makeIo(options.color, options))));
 
+  addCacheCommands(program, setExit);
+
   program.addHelpText(
     'after',
     `
@@ -220,6 +252,37 @@ Exit codes: 0 ok, 1 a gate failed (--fail-on), 2 unusable input or usage.
 Downloads are cached in $ATTACK_COV_CACHE (default: $XDG_CACHE_HOME/attack-cov or ~/.cache/attack-cov).`,
   );
   return program;
+}
+
+function addCacheCommands(program: Command, setExit: (code: number) => void): void {
+  const cache = program
+    .command('cache')
+    .description('The download cache: seed it from files for air-gapped hosts, list it, clean it')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov cache add enterprise-attack-17.1.json          # then --attack 17.1 works offline
+  $ attack-cov cache add bundle.json.gz --url https://mirror.example/attack.json
+  $ attack-cov cache add falco_rules.yaml --rules-ref falco-rules-5.0.0   # then --rules official@falco-rules-5.0.0
+  $ attack-cov cache list --format json
+  $ attack-cov cache dir`,
+    );
+  const run = async (action: 'add' | 'list' | 'dir' | 'clean', file: string | undefined, options: import('./run/cache.js').CacheOptions & QuietOption) =>
+    setExit(await (await import('./run/cache.js')).runCache(action, file, options, makeEnvironment(options), makeIo(undefined, options)));
+  const quiet = '-q, --quiet';
+  const quietHelp = 'nothing on stderr but errors';
+  cache
+    .command('add')
+    .description('Validate an ATT&CK bundle (or an official Falco rules file) and store it in the cache as the version it is (or for --url)')
+    .argument('<file>', 'a STIX bundle (plain or .gz), or with --rules-ref a Falco rules file')
+    .option('--url <url>', 'store it as the download of this URL (for --attack <url>)')
+    .option('--rules-ref <ref>', 'store an official rules file for this tag (for --rules official@<ref>)')
+    .option(quiet, quietHelp)
+    .action((file: string, options) => run('add', file, options));
+  cache.command('list').description('List what the cache holds').addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text')).option(quiet, quietHelp).action((options) => run('list', undefined, options));
+  cache.command('dir').description('Print the cache folder').option(quiet, quietHelp).action((options) => run('dir', undefined, options));
+  cache.command('clean').description('Remove everything attack-cov cached').option(quiet, quietHelp).action((options) => run('clean', undefined, options));
 }
 
 function reportError(error: unknown): number {

@@ -1,5 +1,7 @@
 // The CoverageReport: the one versioned result (report.json) every reporter reads. Renaming or
 // removing a field bumps SCHEMA_VERSION; adding one does not.
+import type { Detectability, DetectabilityVerdict, GapPriority, PlatformCoverage, ThreatProfile } from './coverage-report-threats.js';
+export type * from './coverage-report-threats.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -34,6 +36,7 @@ export interface Finding {
 
 export type TechniqueStatus = 'covered' | 'partial' | 'gap';
 
+
 export interface TechniqueEntry {
   id: string;
   name: string;
@@ -44,9 +47,14 @@ export interface TechniqueEntry {
   isSubtechnique: boolean;
   parent?: string;
   inScope: boolean;
+  /** Over its in-scope platforms (all its platforms when out of scope): covered on one of them is covered. */
   status: TechniqueStatus;
-  /** Enabled rules that tag this technique. */
+  /** Enabled rules that tag this technique, whatever their source observes. */
   rules: string[];
+  /** Of `rules`, those whose source observes one of the platforms that count: only these cover it. */
+  observingRules: string[];
+  /** Coverage on each platform of the technique (in scope or not), in the technique's platform order. */
+  platformCoverage: PlatformCoverage[];
   /** Disabled rules that tag it (they do not count as coverage). */
   disabledRules: string[];
   /** Sub-techniques of this technique covered by an enabled rule. */
@@ -55,6 +63,8 @@ export interface TechniqueEntry {
   usedBy: number;
   /** How many findings concern this technique. */
   findings: number;
+  /** In-scope techniques only: what ATT&CK's analytics say can detect it, and whether Falco can. */
+  detectability?: Detectability;
 }
 
 export interface CoverageCounts {
@@ -65,6 +75,10 @@ export interface CoverageCounts {
   gap: number;
   /** (covered + partial) / total, in percent with one decimal. */
   percent: number;
+}
+
+export interface PlatformCounts extends CoverageCounts {
+  platform: string;
 }
 
 export interface TacticEntry extends CoverageCounts {
@@ -97,6 +111,8 @@ export interface GapEntry {
   tactics: string[];
   isSubtechnique: boolean;
   usedBy: number;
+  /** Why this gap ranks where it does (gaps are listed in this order). */
+  priority: GapPriority;
 }
 
 /** A finding as a comparison lists it. */
@@ -145,8 +161,10 @@ export interface CoverageReport {
   /** ISO time of the run; SOURCE_DATE_EPOCH fixes it. */
   generatedAt: string;
   inputs: {
-    attack: { version: string; domain: string; stixVersion: string; source: string; sha256: string };
-    rules: { path: string; sha256: string; url?: string }[];
+    /** `source`: `embedded:…`, a URL without credentials or query, or a path relative to the source root;
+     * `requested`: `latest` when resolved through MITRE's index. */
+    attack: { version: string; domain: string; stixVersion: string; source: string; sha256: string; requested?: string };
+    rules: { path: string; sha256: string; url?: string; note?: string }[];
     rulesOrigin: string;
   };
   scope: {
@@ -159,13 +177,20 @@ export interface CoverageReport {
     rules: { total: number; enabled: number; disabled: number; tagged: number; untagged: number };
     techniques: CoverageCounts;
     subtechniques: CoverageCounts;
+    /** Top-level techniques per in-scope platform, each counted only by rules whose source observes it. */
+    platforms: PlatformCounts[];
+    /** Top-level gaps by detectability: how many Falco could close with the loaded sources, another source, … */
+    gapDetectability: Record<DetectabilityVerdict, number>;
     findings: Record<Severity, number> & { byCode: Record<string, number> };
   };
   tactics: TacticEntry[];
   techniques: TechniqueEntry[];
   rules: RuleEntry[];
   findings: Finding[];
+  /** In-scope gaps in priority order (see GapPriority). */
   gaps: GapEntry[];
+  /** Profiles of the groups, software and campaigns chosen with --threat, in the order given. */
+  threats: ThreatProfile[];
   /** Present with --baseline. */
   comparison?: Comparison;
   /** Present when gates were set (--fail-on, --min-coverage, --max-coverage-drop). */

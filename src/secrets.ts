@@ -52,20 +52,6 @@ export function redactMessage(text: string): string {
   return redactSecrets(text).replace(USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
 }
 
-/** A URL as it may be shown or recorded: no user, no password, no query string. */
-export function displayUrl(text: string): string {
-  try {
-    const url = new URL(text);
-    url.username = '';
-    url.password = '';
-    url.search = '';
-    url.hash = '';
-    return url.toString();
-  } catch {
-    return redactSecrets(text);
-  }
-}
-
 /** For tests: forget every registered secret. */
 export function clearSecrets(): void {
   secrets.clear();

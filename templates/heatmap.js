@@ -3,24 +3,29 @@
 (function () {
   'use strict';
   const d3 = window.d3;
+  const nav = window.attackCovNav;
   const report = JSON.parse(document.getElementById('report-data').textContent);
-  const ATTACK_URL = /^https:\/\/attack\.mitre\.org\//;
   const NO_MATURITY = '(no maturity tag)';
+  const root = document.documentElement;
+  const matrixEl = document.getElementById('matrix');
 
   const rulesByName = new Map(report.rules.map((r) => [r.name, r]));
-  const techniqueById = new Map(report.techniques.map((t) => [t.id, t]));
   const subsOf = d3.group(report.techniques.filter((t) => t.parent), (t) => t.parent);
   const findingsByTechnique = d3.group(report.findings.filter((f) => f.technique), (f) => f.technique);
   const findingsByRule = d3.group(report.findings, (f) => f.rule);
+  const suppressed = report.suppressed || [];
+  const suppressedByTechnique = d3.group(suppressed.filter((f) => f.technique), (f) => f.technique);
   const maturities = [...new Set(report.rules.map((r) => r.maturity || NO_MATURITY))].sort();
   const platforms = [...new Set(report.techniques.flatMap((t) => t.platforms))].sort();
   const newlyCovered = new Set(((report.comparison || {}).newlyCovered || []).map((t) => t.id));
   const newlyUncovered = new Set(((report.comparison || {}).newlyUncovered || []).map((t) => t.id));
 
-  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null };
+  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null, activeKey: null, isPanelOpen: true, profile: '' };
+  const threats = window.attackCovThreats.create(report, d3);
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
   function activeRules(technique) {
-    return technique.rules.filter((name) => state.maturity.has((rulesByName.get(name) || {}).maturity || NO_MATURITY));
+    return window.attackCovThreats.countingRules(technique, state.platform).filter((name) => state.maturity.has((rulesByName.get(name) || {}).maturity || NO_MATURITY));
   }
   function effective(technique) {
     const count = activeRules(technique).length;
@@ -33,39 +38,42 @@
     const hit = (t) => t.id.toLowerCase().includes(q) || t.name.toLowerCase().includes(q);
     return hit(technique) || (subsOf.get(technique.id) || []).some(hit);
   }
+  function isCounted(technique) {
+    return technique.inScope && (!state.platform || technique.platforms.includes(state.platform)) && (!state.profile || threats.isInProfile(state.profile, technique));
+  }
   function isVisible(technique) {
     if (!technique.inScope && !state.showOutOfScope) return false;
     if (state.platform && !technique.platforms.includes(state.platform)) return false;
     if (state.gapsOnly && effective(technique).status !== 'gap') return false;
     return matchesSearch(technique);
   }
+  function topLevelOf(tactic) {
+    return report.techniques.filter((t) => !t.isSubtechnique && t.tactics.includes(tactic.shortname));
+  }
+  /** Coverage under the platform, maturity and profile filters (search and "gaps only" hide cells, they do not change coverage). */
+  function totals(techniques) {
+    const counted = techniques.filter(isCounted);
+    const covered = counted.filter((t) => effective(t).status !== 'gap').length;
+    return { covered, total: counted.length, percent: counted.length ? Math.round((covered / counted.length) * 1000) / 10 : 0 };
+  }
 
-  function renderHeader() {
-    const header = d3.select('#header');
-    const attack = report.inputs.attack;
-    const s = report.summary;
-    header.append('h1').text(`ATT&CK coverage of Falco rules — ${attack.domain} ${attack.version}`);
-    header.append('p').attr('class', 'meta').text(`Rules files: ${report.inputs.rules.map((r) => r.path).join(', ')}`);
-    header.append('p').attr('class', 'meta').text(`Scope: ${report.scope.platforms.join(', ') || 'none'} · ${s.rules.total} rules (${s.rules.enabled} enabled, ${s.rules.disabled} disabled) · generated ${report.generatedAt} by ${report.tool.name} ${report.tool.version}`);
-    header.append('p').attr('class', 'overall').text(`${s.techniques.percent.toFixed(1)}% of ${s.techniques.total} in-scope techniques covered or partly covered (${s.techniques.covered} covered, ${s.techniques.partial} partly, ${s.techniques.gap} gaps); sub-techniques ${s.subtechniques.covered}/${s.subtechniques.total}`);
-    const counts = header.append('p').attr('class', 'counts');
-    for (const severity of ['error', 'warning', 'info']) counts.append('span').attr('class', `sev-${severity}`).text(`${s.findings[severity]} ${severity}${severity === 'info' || s.findings[severity] === 1 ? '' : 's'}`);
-    const c = report.comparison;
-    if (c) {
-      const sign = (n) => (n > 0 ? `+${n}` : `${n}`);
-      header.append('p').attr('class', 'changes').text(`Since the baseline (${c.baseline.generatedAt}${c.crossesAttackVersions ? `, ATT&CK ${c.baseline.attackVersion}` : ''}): coverage ${c.coverage.before}% → ${c.coverage.after}% (${sign(c.coverage.delta)} points), ${c.newlyCovered.length} newly covered (▲), ${c.newlyUncovered.length} no longer covered (▼), ${c.newFindings.length} new and ${c.fixedFindings.length} fixed findings`);
-    }
-    for (const gate of report.gates || []) {
-      header.append('p').attr('class', gate.isPassed ? 'gate pass' : 'gate fail').text(`${gate.isPassed ? 'pass' : 'GATE FAILED'} --${gate.gate}: ${gate.message}`);
-    }
+  function labelled(parent, text, id) {
+    const label = parent.append('label').attr('for', id);
+    label.append('span').text(text);
+    return label;
   }
 
   function renderControls() {
     const controls = d3.select('#controls');
-    const platform = controls.append('label').text('Platform ');
-    const select = platform.append('select').attr('id', 'filter-platform').on('change', (event) => update({ platform: event.target.value }));
+    const search = labelled(controls, 'Search', 'search');
+    search.append('input').attr('type', 'search').attr('id', 'search').attr('placeholder', 'ID or name, Enter to go').attr('aria-keyshortcuts', '/')
+      .on('input', (event) => update({ search: event.target.value.trim() }))
+      .on('keydown', (event) => event.key === 'Enter' && focusFirstMatch());
+    const select = labelled(controls, 'Platform', 'filter-platform').append('select').attr('id', 'filter-platform').on('change', (event) => update({ platform: event.target.value }));
     select.selectAll('option').data(['', ...platforms]).join('option').attr('value', (d) => d).text((d) => d || 'all platforms');
-    const maturity = controls.append('span').attr('id', 'filter-maturity').text('Maturity: ');
+    threats.renderProfileControl(controls, (profile) => update({ profile }));
+    const maturity = controls.append('fieldset').attr('id', 'filter-maturity').attr('class', 'inline');
+    maturity.append('legend').text('Maturity');
     for (const level of maturities) {
       const label = maturity.append('label');
       label.append('input').attr('type', 'checkbox').attr('value', level).property('checked', true).on('change', (event) => {
@@ -76,13 +84,18 @@
       });
       label.append('span').text(level.replace(/^(?!\()/, 'maturity_'));
     }
-    const gaps = controls.append('label');
-    gaps.append('input').attr('type', 'checkbox').attr('id', 'filter-gaps').on('change', (event) => update({ gapsOnly: event.target.checked }));
-    gaps.append('span').text('gaps only');
-    const scope = controls.append('label');
-    scope.append('input').attr('type', 'checkbox').attr('id', 'filter-out-of-scope').on('change', (event) => update({ showOutOfScope: event.target.checked }));
-    scope.append('span').text('show out-of-scope techniques (dimmed)');
-    controls.append('input').attr('type', 'search').attr('id', 'search').attr('placeholder', 'Search ID or name').attr('aria-label', 'Search techniques').on('input', (event) => update({ search: event.target.value.trim() }));
+    const checkbox = (id, text, key) => {
+      const label = controls.append('label');
+      label.append('input').attr('type', 'checkbox').attr('id', id).on('change', (event) => update({ [key]: event.target.checked }));
+      label.append('span').text(text);
+    };
+    checkbox('filter-gaps', 'gaps only', 'gapsOnly');
+    checkbox('filter-out-of-scope', 'show out-of-scope techniques', 'showOutOfScope');
+    const view = (id, text, options, onChange) =>
+      labelled(controls, text, id).append('select').attr('id', id).on('change', (event) => onChange(event.target.value))
+        .selectAll('option').data(options).join('option').attr('value', (d) => d[0]).text((d) => d[1]);
+    view('theme', 'Theme', [['system', 'system'], ['light', 'light'], ['dark', 'dark']], (v) => (v === 'system' ? root.removeAttribute('data-theme') : root.setAttribute('data-theme', v)));
+    view('dock', 'Details', [['bottom', 'bottom'], ['side', 'side']], setDock);
   }
 
   function renderLegend() {
@@ -90,129 +103,195 @@
     const legend = d3.select('#legend');
     for (const [cls, label] of items) {
       const item = legend.append('span');
-      item.append('span').attr('class', `swatch cell ${cls}`);
+      item.append('span').attr('class', `swatch ${cls}`);
       item.append('span').text(label);
     }
-    legend.append('span').text('⚠ tag findings · dimmed: outside the scope · click a cell for details, ▸ for sub-techniques');
+    const marker = (cls, text, label) => {
+      const item = legend.append('span');
+      item.append('span').attr('class', `marker ${cls}`).text(text);
+      item.append('span').text(` ${label}`);
+    };
+    marker('findings', '⚠ n', 'tag findings');
+    marker('suppressed', '⊘ n', 'suppressed findings');
+    legend.append('span').text('Point at a technique to preview it; click or Enter pins it; ▸ or + shows sub-techniques; / searches');
   }
 
-  function cellClass(technique) {
-    const { count, status } = effective(technique);
-    const classes = ['cell', `status-${status}`];
-    if (count > 0) classes.push(`count-${Math.min(count, 4)}`);
-    if (!technique.inScope) classes.push('out-of-scope');
-    if (findingsByTechnique.has(technique.id)) classes.push('has-findings');
-    if (newlyCovered.has(technique.id)) classes.push('newly-covered');
-    if (newlyUncovered.has(technique.id)) classes.push('newly-uncovered');
+  function cellState(t) {
+    const { count, status } = effective(t);
+    const findings = (findingsByTechnique.get(t.id) || []).length;
+    const quiet = (suppressedByTechnique.get(t.id) || []).length;
+    return { count, status, findings, quiet };
+  }
+
+  function accessibleState(t, s) {
+    const parts = [];
+    parts.push(s.status === 'covered' ? `covered by ${plural(s.count, 'enabled rule')}` : s.status === 'partial' ? 'partly covered through sub-techniques' : 'gap, no enabled rule');
+    parts.push(plural(s.findings, 'finding') + (s.quiet ? `, ${s.quiet} suppressed` : ''));
+    if (!t.inScope) parts.push('outside the scope');
+    if (newlyCovered.has(t.id)) parts.push('newly covered since the baseline');
+    if (newlyUncovered.has(t.id)) parts.push('no longer covered since the baseline');
+    return `${parts.join('; ')}.`;
+  }
+
+  function cellClass(t, s) {
+    const classes = ['cell', `status-${s.status}`];
+    if (s.count > 0) classes.push(`count-${Math.min(s.count, 4)}`);
+    if (!t.inScope) classes.push('out-of-scope');
+    if (s.findings) classes.push('has-findings');
+    if (s.quiet) classes.push('has-suppressed');
+    if (newlyCovered.has(t.id)) classes.push('newly-covered');
+    if (newlyUncovered.has(t.id)) classes.push('newly-uncovered');
+    if (state.pinned === t.id) classes.push('pinned');
+    if (threats.isInProfile(state.profile, t)) classes.push('in-profile');
     return classes.join(' ');
   }
 
-  function drawCell(selection) {
-    selection
-      .attr('class', cellClass)
-      .attr('data-id', (t) => t.id)
-      .attr('tabindex', 0)
-      .attr('role', 'button')
-      .each(function (t) {
-        const cell = d3.select(this);
-        cell.selectAll('*').remove();
-        const subs = subsOf.get(t.id) || [];
-        if (!t.isSubtechnique && subs.length > 0) {
-          cell.append('button').attr('class', 'toggle').attr('aria-label', `sub-techniques of ${t.id}`).text(state.expanded.has(t.id) ? '▾' : '▸').on('click', (event) => {
-            event.stopPropagation();
-            const expanded = new Set(state.expanded);
-            if (expanded.has(t.id)) expanded.delete(t.id);
-            else expanded.add(t.id);
-            update({ expanded });
-          });
-        }
-        const count = effective(t).count;
-        if (count > 0) cell.append('span').attr('class', 'count').text(count);
-        if (newlyCovered.has(t.id)) cell.append('span').attr('class', 'change').attr('title', 'newly covered since the baseline').text('▲ ');
-        if (newlyUncovered.has(t.id)) cell.append('span').attr('class', 'change').attr('title', 'no longer covered since the baseline').text('▼ ');
-        cell.append('span').attr('class', 'id').text(t.id);
-        cell.append('span').text(` ${t.name}`);
+  /** The name with a break opportunity after each "/", so "Shutdown/Reboot" wraps between words, never inside one. */
+  function appendName(cell, name) {
+    const span = cell.append('span').attr('class', 'name');
+    name.split('/').forEach((part, i, all) => {
+      span.append(() => document.createTextNode(i < all.length - 1 ? `${part}/` : part));
+      if (i < all.length - 1) span.append('wbr');
+    });
+  }
+
+  function drawCell(selection, tactic) {
+    selection.each(function (t) {
+      const s = cellState(t);
+      const cell = d3.select(this).attr('class', cellClass(t, s)).attr('role', 'button').attr('data-id', t.id).attr('data-name', t.name)
+        .attr('data-key', `${tactic}/${t.id}`);
+      cell.selectAll('*').remove();
+      // The accessible name is the cell's text: the ID, the name and a sentence only screen readers get; the
+      // visual count and markers are hidden from them because the sentence says the same in words.
+      const line = cell.append('span').attr('class', 'line1');
+      line.append('span').attr('class', 'id').text(t.id);
+      if (newlyCovered.has(t.id)) line.append('span').attr('class', 'change').attr('aria-hidden', 'true').attr('title', 'newly covered since the baseline').text('▲');
+      if (newlyUncovered.has(t.id)) line.append('span').attr('class', 'change').attr('aria-hidden', 'true').attr('title', 'no longer covered since the baseline').text('▼');
+      if (s.count > 0) line.append('span').attr('class', 'count').attr('aria-hidden', 'true').text(s.count);
+      if (s.findings) line.append('span').attr('class', 'marker findings').attr('aria-hidden', 'true').attr('title', plural(s.findings, 'finding')).text(`⚠${s.findings}`);
+      if (s.quiet) line.append('span').attr('class', 'marker suppressed').attr('aria-hidden', 'true').attr('title', `${s.quiet} suppressed`).text(`⊘${s.quiet}`);
+      appendName(cell, t.name);
+      cell.append('span').attr('class', 'visually-hidden').text(`: ${accessibleState(t, s)}`);
+    })
+      .on('mouseenter', (event, t) => state.isPanelOpen && showDetails(t))
+      .on('mouseleave', () => state.pinned && state.isPanelOpen && showDetails(techniqueById(state.pinned)))
+      .on('focus', (event, t) => {
+        state.activeKey = event.currentTarget.dataset.key;
+        if (state.isPanelOpen) showDetails(t);
       })
-      .on('mouseenter', (event, t) => state.pinned || showDetails(t))
-      .on('focus', (event, t) => showDetails(t))
-      .on('click', (event, t) => {
-        state.pinned = t.id;
-        showDetails(t);
-      })
-      .on('keydown', (event, t) => {
-        if (event.key === 'Enter' && (subsOf.get(t.id) || []).length > 0) {
-          const expanded = new Set(state.expanded);
-          if (expanded.has(t.id)) expanded.delete(t.id);
-          else expanded.add(t.id);
-          update({ expanded });
-        }
+      .on('click', (event, t) => pin(t));
+  }
+
+  const techniqueIndex = new Map(report.techniques.map((t) => [t.id, t]));
+  const techniqueById = (id) => techniqueIndex.get(id);
+
+  function toggleExpanded(id, isOpen) {
+    const expanded = new Set(state.expanded);
+    if (isOpen ?? !expanded.has(id)) expanded.add(id);
+    else expanded.delete(id);
+    update({ expanded });
+  }
+
+  function drawGroup(group, t, tactic) {
+    const subs = subsOf.get(t.id) || [];
+    const isOpen = state.expanded.has(t.id);
+    group.attr('data-group', t.id);
+    group.selectAll('button.toggle').data(subs.length ? [t] : []).join('button').attr('class', 'toggle').attr('tabindex', -1)
+      .attr('aria-expanded', String(isOpen)).attr('aria-label', `${isOpen ? 'hide' : 'show'} the ${subs.length} sub-techniques of ${t.id}`)
+      .text(isOpen ? '▾' : '▸').on('click', (event) => {
+        event.stopPropagation();
+        toggleExpanded(t.id);
       });
+    group.selectAll('div.cell.top').data([t]).join('div').call(drawCell, tactic).classed('top', true);
+    const shown = isOpen ? subs.filter((s) => state.showOutOfScope || s.inScope) : [];
+    group.selectAll('ul.subs').data([shown]).join('ul').attr('class', 'subs').attr('aria-label', `sub-techniques of ${t.id}`)
+      .selectAll('li').data((d) => d, (s) => s.id).join('li').selectAll('div.cell').data((s) => [s]).join('div').call(drawCell, tactic);
   }
 
   function renderMatrix() {
     const columns = d3.select('#matrix').selectAll('section.tactic').data(report.tactics, (t) => t.id).join((enter) => {
-      const column = enter.append('section').attr('class', 'tactic').attr('data-tactic', (t) => t.shortname);
-      const heading = column.append('h2');
-      heading.append('span').text((t) => t.name);
-      heading.append('span').attr('class', 'pct').text((t) => `${t.id} · ${t.total === 0 ? 'nothing in scope' : `${t.percent}% of ${t.total}`}`);
-      column.append('div').attr('class', 'cells');
+      const column = enter.append('section').attr('class', 'tactic').attr('data-tactic', (t) => t.shortname).attr('aria-labelledby', (t) => `tactic-${t.shortname}`);
+      const heading = column.append('h2').attr('id', (t) => `tactic-${t.shortname}`);
+      heading.append('span').attr('class', 'tactic-name').text((t) => t.name);
+      heading.append('span').attr('class', 'pct');
+      column.append('ul').attr('class', 'cells');
       return column;
     });
-    columns.select('div.cells').each(function (tactic) {
-      const techniques = report.techniques
-        .filter((t) => !t.isSubtechnique && t.tactics.includes(tactic.shortname) && isVisible(t))
-        .sort((a, b) => d3.ascending(a.name, b.name));
-      const groups = d3.select(this).selectAll('div.group').data(techniques, (t) => t.id).join('div').attr('class', 'group');
-      groups.each(function (t) {
-        const group = d3.select(this);
-        group.selectAll('div.cell.top').data([t]).join('div').call(drawCell).classed('top', true);
-        const subs = state.expanded.has(t.id) ? (subsOf.get(t.id) || []).filter((s) => state.showOutOfScope || s.inScope) : [];
-        group.selectAll('div.subs').data([subs]).join('div').attr('class', 'subs').selectAll('div.cell').data((d) => d, (s) => s.id).join('div').call(drawCell);
+    columns.select('.pct').text((tactic) => {
+      const { covered, total, percent } = totals(topLevelOf(tactic));
+      return `${tactic.id} · ${total === 0 ? 'nothing in scope' : `${percent}% (${covered}/${total})`}`;
+    });
+    columns.select('ul.cells').each(function (tactic) {
+      const techniques = topLevelOf(tactic).filter(isVisible).sort((a, b) => d3.ascending(a.name, b.name));
+      d3.select(this).selectAll('li.group').data(techniques, (t) => t.id).join('li').attr('class', 'group').each(function (t) {
+        drawGroup(d3.select(this), t, tactic.shortname);
       });
     });
+    const active = nav.keepOneTabStop(matrixEl, state.activeKey);
+    if (active) state.activeKey = active.dataset.key;
+    renderStatus();
   }
 
-  function list(parent, items, render) {
-    const ul = parent.append('ul');
-    for (const item of items) render(ul.append('li'), item);
+  function renderStatus() {
+    const shown = new Set([...matrixEl.querySelectorAll('.cell.top')].map((c) => c.dataset.id)).size;
+    const all = totals(report.techniques.filter((t) => !t.isSubtechnique));
+    threats.renderOverall(report.techniques.filter((t) => !t.isSubtechnique && isCounted(t)), effective, state);
+    d3.select('#filter-status').text(`Showing ${plural(shown, 'technique')}. Under these filters: ${all.percent}% covered or partly covered (${all.covered} of ${all.total} in scope).`);
   }
 
-  function showDetails(technique) {
-    const panel = d3.select('#details').property('hidden', false);
-    panel.selectAll('*').remove();
-    panel.append('button').attr('class', 'close').attr('aria-label', 'close').text('×').on('click', () => {
-      state.pinned = null;
-      panel.property('hidden', true);
-    });
-    panel.append('h3').text(`${technique.id} ${technique.name}`);
-    const link = panel.append('p').append('a').text('ATT&CK page');
-    if (ATTACK_URL.test(technique.url)) link.attr('href', technique.url).attr('target', '_blank').attr('rel', 'noopener noreferrer');
-    panel.append('p').text(`Tactics: ${technique.tactics.join(', ')}`);
-    panel.append('p').text(`Platforms: ${technique.platforms.join(', ')}${technique.inScope ? '' : ' (outside the scope)'}`);
-    const { status, count } = effective(technique);
-    if (newlyUncovered.has(technique.id)) panel.append('p').attr('class', 'sev-error').text('No longer covered since the baseline');
-    if (newlyCovered.has(technique.id)) panel.append('p').text('Newly covered since the baseline');
-    panel.append('p').text(`Status: ${status}${count ? ` (${count} enabled rule${count === 1 ? '' : 's'})` : ''}${technique.coveredSubtechniques.length ? `; covered sub-techniques: ${technique.coveredSubtechniques.join(', ')}` : ''}`);
-    const rules = activeRules(technique);
-    panel.append('strong').text(rules.length ? 'Rules' : 'No enabled rule');
-    list(panel, rules, (li, name) => {
-      const rule = rulesByName.get(name) || {};
-      li.append('span').text(name);
-      li.append('code').text(` ${rule.file}:${rule.line}`);
-      if (rule.maturity) li.append('span').text(` maturity_${rule.maturity}`);
-      if (findingsByRule.has(name)) li.append('span').attr('class', 'sev-warning').text(` ⚠ ${findingsByRule.get(name).length} finding(s)`);
-    });
-    if (technique.disabledRules.length) {
-      panel.append('strong').text('Disabled rules (not counted)');
-      list(panel, technique.disabledRules, (li, name) => li.text(name));
-    }
-    const findings = findingsByTechnique.get(technique.id) || [];
-    if (findings.length) {
-      panel.append('strong').text('Findings');
-      list(panel, findings, (li, f) => {
-        li.append('span').attr('class', `sev-${f.severity}`).text(`${f.severity} ${f.code}: `);
-        li.append('span').text(`${f.message} (rule "${f.rule}", ${f.file}:${f.line})`);
-      });
+  const detailsView = {
+    subsOf, rulesByName, findingsByRule, findingsByTechnique, suppressedByTechnique, newlyCovered, newlyUncovered, activeRules, effective,
+    isPinned: (t) => state.pinned === t.id,
+    isExpanded: (t) => state.expanded.has(t.id),
+    toggleSubs: (t) => {
+      toggleExpanded(t.id);
+      showDetails(t);
+    },
+    close: () => closeDetails(),
+  };
+  const showDetails = (technique) => {
+    window.attackCovDetails.render(d3.select('#details'), technique, detailsView);
+    threats.renderPriority(d3.select('#details'), technique);
+  };
+
+  function openPanel(isOpen) {
+    state.isPanelOpen = isOpen;
+    d3.select('#details').property('hidden', !isOpen);
+    d3.select('#splitter').property('hidden', !isOpen);
+    if (isOpen) splitter.refresh();
+  }
+
+  function pin(technique) {
+    state.pinned = technique.id;
+    openPanel(true);
+    d3.select('#matrix').selectAll('.cell').classed('pinned', (t) => t.id === technique.id);
+    showDetails(technique);
+  }
+
+  function closeDetails() {
+    state.pinned = null;
+    d3.select('#matrix').selectAll('.cell').classed('pinned', false);
+    openPanel(false);
+  }
+
+  function placeholder() {
+    d3.select('#details').append('p').text('Point at a technique to preview its rules and findings here; click it or press Enter to pin it. Drag the bar above (or focus it and use the arrow keys) to resize.');
+  }
+
+  function setDock(dock) {
+    document.body.setAttribute('data-dock', dock);
+    d3.select('#dock').property('value', dock);
+    d3.select('#splitter').attr('aria-orientation', dock === 'side' ? 'vertical' : 'horizontal');
+    if (state.isPanelOpen) splitter.refresh();
+  }
+
+  function focusFirstMatch() {
+    const q = state.search.toLowerCase();
+    const cells = [...matrixEl.querySelectorAll('.cell')];
+    const cell = cells.find((c) => c.dataset.id.toLowerCase() === q) || cells.find((c) => c.dataset.name.toLowerCase().includes(q) || c.dataset.id.toLowerCase().includes(q)) || cells[0];
+    if (cell) {
+      nav.makeActive(matrixEl, cell);
+      cell.focus();
     }
   }
 
@@ -221,14 +300,35 @@
     renderMatrix();
   }
 
-  renderHeader();
+  const splitter = nav.installSplitter(document.getElementById('splitter'), document.getElementById('workspace'), () => document.body.getAttribute('data-dock') === 'side');
+  window.attackCovDetails.renderHeader(d3.select('#header'), report);
   renderControls();
   renderLegend();
+  setDock(window.innerWidth >= 1700 ? 'side' : 'bottom');
   renderMatrix();
+  openPanel(true);
+  placeholder();
+  nav.installMatrixKeys(matrixEl, {
+    activate: (cell) => pin(techniqueById(cell.dataset.id)),
+    expand: (cell, isOpen) => {
+      const t = techniqueById(cell.dataset.id);
+      if ((subsOf.get(t.id) || []).length) toggleExpanded(t.id, isOpen);
+      else if (t.parent && !isOpen) {
+        state.activeKey = `${cell.dataset.key.split('/')[0]}/${t.parent}`;
+        toggleExpanded(t.parent, false);
+      }
+      matrixEl.querySelector(`.cell[data-key="${CSS.escape(state.activeKey)}"]`)?.focus();
+    },
+  });
+  document.getElementById('skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    matrixEl.querySelector('.cell[tabindex="0"]')?.focus();
+  });
   document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') {
-      state.pinned = null;
-      d3.select('#details').property('hidden', true);
+    if (event.key === 'Escape' && state.isPanelOpen) closeDetails();
+    if (event.key === '/' && !/^(INPUT|SELECT|TEXTAREA)$/.test(event.target.tagName)) {
+      event.preventDefault();
+      document.getElementById('search').focus();
     }
   });
 })();

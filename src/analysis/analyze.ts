@@ -4,13 +4,15 @@ import { SCHEMA_VERSION, SEVERITIES, type CoverageReport, type Finding, type Rul
 import type { Ruleset } from '../falco/types.js';
 import { withMessage } from '../report/messages.js';
 import { CHECKS, type CheckContext } from './checks/index.js';
-import { compareText, computeGaps, computeTacticEntries, computeTechniqueEntries, countCoverage } from './coverage.js';
+import type { LogSourceMapping } from '../upstream.js';
+import { compareText, computePlatformCounts, computeTacticEntries, computeTechniqueEntries, countCoverage } from './coverage.js';
+import { analyzeGaps } from './gap-analysis.js';
 import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, type MappedRule } from './mapping.js';
 import { own } from '../own.js';
 
 export interface AnalyzeInput {
   catalog: Catalog;
-  attack: { source: string; sha256: string };
+  attack: { source: string; sha256: string; requested?: string };
   ruleset: Ruleset;
   rulesOrigin: string;
   sourcePlatforms: Record<string, string[]>;
@@ -20,6 +22,10 @@ export interface AnalyzeInput {
   platforms?: string[];
   generatedAt: Date;
   tool: { name: string; version: string };
+  /** data/log-sources.json: which Falco source observes which ATT&CK log source. */
+  logSources?: LogSourceMapping[];
+  /** --threat refs (ATT&CK ID, name or alias of a group, software or campaign). */
+  threats?: string[];
 }
 
 function compareFindings(a: Finding, b: Finding): number {
@@ -61,7 +67,8 @@ export function analyze(input: AnalyzeInput): CoverageReport {
   const sources = [...new Set(ruleset.rules.map((r) => r.source))].sort();
   const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => own(input.sourcePlatforms, s) ?? []))];
   const scope = new Set(platforms);
-  const techniques = computeTechniqueEntries(catalog, mapped, scope, countBy(findings.filter((f) => f.technique), (f) => f.technique!));
+  const techniques = computeTechniqueEntries(catalog, mapped, scope, countBy(findings.filter((f) => f.technique), (f) => f.technique!), input.sourcePlatforms);
+  const { gaps, threats, gapDetectability } = analyzeGaps(catalog, techniques, scope, sources, input.logSources ?? [], input.threats ?? []);
   const inScope = techniques.filter((t) => t.inScope);
   const bySeverity = countBy(findings, (f) => f.severity);
   const tagged = mapped.filter((m) => m.tags.some(isAttackTag)).length;
@@ -72,7 +79,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
     tool: input.tool,
     generatedAt: input.generatedAt.toISOString(),
     inputs: {
-      attack: { version: catalog.version, domain: catalog.domain, stixVersion: catalog.stixVersion, source: input.attack.source, sha256: input.attack.sha256 },
+      attack: { version: catalog.version, domain: catalog.domain, stixVersion: catalog.stixVersion, source: input.attack.source, sha256: input.attack.sha256, ...(input.attack.requested ? { requested: input.attack.requested } : {}) },
       rules: ruleset.files.map((f) => ({ ...f })),
       rulesOrigin: input.rulesOrigin,
     },
@@ -81,6 +88,8 @@ export function analyze(input: AnalyzeInput): CoverageReport {
       rules: { total: ruleset.rules.length, enabled, disabled: ruleset.rules.length - enabled, tagged, untagged: ruleset.rules.length - tagged },
       techniques: countCoverage(inScope.filter((t) => !t.isSubtechnique)),
       subtechniques: countCoverage(inScope.filter((t) => t.isSubtechnique)),
+      platforms: computePlatformCounts(techniques, [...scope]),
+      gapDetectability,
       findings: {
         ...(Object.fromEntries(SEVERITIES.map((s) => [s, bySeverity.get(s) ?? 0])) as Record<'error' | 'warning' | 'info', number>),
         byCode: Object.fromEntries([...countBy(findings, (f) => f.code)].sort(([a], [b]) => compareText(a, b))),
@@ -90,6 +99,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
     techniques,
     rules: mapped.map((m) => ruleEntry(m, findingsByRule)),
     findings,
-    gaps: computeGaps(techniques),
+    gaps,
+    threats,
   };
 }

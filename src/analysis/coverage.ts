@@ -1,47 +1,41 @@
 // Coverage: which in-scope techniques enabled rules cover, per technique, per tactic and overall. Pure.
 import type { Catalog, Technique } from '../attack/types.js';
-import type { CoverageCounts, GapEntry, TacticEntry, TechniqueEntry, TechniqueStatus } from '../coverage-report.js';
+import type { CoverageCounts, PlatformCounts, TacticEntry, TechniqueEntry, TechniqueStatus } from '../coverage-report.js';
 import { activeTechniques, type MappedRule } from './mapping.js';
+import { countedPlatforms, enabledClaims, platformCoverage, statusOver } from './platform-coverage.js';
+import { appendTo } from '../collections.js';
 
-interface RuleClaims {
-  enabled: Map<string, string[]>;
-  disabled: Map<string, string[]>;
-}
-
-function claimsByTechnique(rules: MappedRule[]): RuleClaims {
-  const claims: RuleClaims = { enabled: new Map(), disabled: new Map() };
+function claimsByTechnique(rules: MappedRule[], isEnabled: boolean): Map<string, string[]> {
+  const claims = new Map<string, string[]>();
   for (const mapped of rules) {
-    const target = mapped.rule.isEnabled ? claims.enabled : claims.disabled;
-    for (const technique of activeTechniques(mapped)) appendTo(target, technique.id, mapped.rule.name);
+    if (mapped.rule.isEnabled !== isEnabled) continue;
+    for (const technique of activeTechniques(mapped)) appendTo(claims, technique.id, mapped.rule.name);
   }
   return claims;
-}
-
-/** Appends in place: copying the list per rule made 80,000 rules on one technique quadratic. */
-function appendTo(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 export function isInScope(technique: Technique, platforms: Set<string>): boolean {
   return technique.platforms.some((p) => platforms.has(p));
 }
 
-/** One entry per current (not revoked, not deprecated) technique, sorted by ID. */
-export function computeTechniqueEntries(catalog: Catalog, rules: MappedRule[], platforms: Set<string>, findingsByTechnique: Map<string, number>): TechniqueEntry[] {
-  const claims = claimsByTechnique(rules);
+/**
+ * One entry per current (not revoked, not deprecated) technique, sorted by ID. A rule covers a technique
+ * only on the platforms its source observes; a parent tag does not cover its sub-techniques, and a
+ * covered sub-technique covers its parent in part.
+ */
+export function computeTechniqueEntries(catalog: Catalog, rules: MappedRule[], platforms: Set<string>, findingsByTechnique: Map<string, number>, sourcePlatforms: Record<string, string[]> = {}): TechniqueEntry[] {
+  const enabled = claimsByTechnique(rules, true);
+  const disabled = claimsByTechnique(rules, false);
+  const claims = enabledClaims(rules, sourcePlatforms);
   const current = [...catalog.techniques.values()].filter((t) => !t.isRevoked && !t.isDeprecated);
-  const coveredSubs = new Map<string, string[]>();
-  for (const t of current) {
-    if (t.parent && claims.enabled.has(t.id)) appendTo(coveredSubs, t.parent, t.id);
-  }
+  const subsOf = new Map<string, Technique[]>();
+  for (const t of current) if (t.parent) appendTo(subsOf, t.parent, t);
   return current
     .map((t): TechniqueEntry => {
-      const ruleNames = [...new Set(claims.enabled.get(t.id) ?? [])].sort();
-      const subs = (coveredSubs.get(t.id) ?? []).sort();
-      // A parent tag does not cover its sub-techniques; a covered sub-technique covers its parent in part.
-      const status: TechniqueStatus = ruleNames.length > 0 ? 'covered' : subs.length > 0 ? 'partial' : 'gap';
+      const perPlatform = platformCoverage(t, subsOf.get(t.id) ?? [], claims);
+      const counted = countedPlatforms(perPlatform, platforms);
+      const status: TechniqueStatus = t.platforms.length === 0 ? (enabled.has(t.id) ? 'covered' : 'gap') : statusOver(counted);
+      const subs = [...new Set(counted.flatMap((c) => c.coveredSubtechniques ?? []))].sort();
       return {
         id: t.id,
         name: t.name,
@@ -52,8 +46,10 @@ export function computeTechniqueEntries(catalog: Catalog, rules: MappedRule[], p
         ...(t.parent ? { parent: t.parent } : {}),
         inScope: isInScope(t, platforms),
         status,
-        rules: ruleNames,
-        disabledRules: [...new Set(claims.disabled.get(t.id) ?? [])].sort(),
+        rules: [...new Set(enabled.get(t.id) ?? [])].sort(),
+        observingRules: [...new Set(t.platforms.length === 0 ? (enabled.get(t.id) ?? []) : counted.flatMap((c) => c.rules))].sort(),
+        platformCoverage: perPlatform,
+        disabledRules: [...new Set(disabled.get(t.id) ?? [])].sort(),
         coveredSubtechniques: subs,
         usedBy: t.usedBy,
         findings: findingsByTechnique.get(t.id) ?? 0,
@@ -89,10 +85,13 @@ export function computeTacticEntries(catalog: Catalog, techniques: TechniqueEntr
   }));
 }
 
-/** In-scope techniques no enabled rule covers, most used by adversaries first. */
-export function computeGaps(techniques: TechniqueEntry[]): GapEntry[] {
-  return techniques
-    .filter((t) => t.inScope && t.status === 'gap')
-    .sort((a, b) => b.usedBy - a.usedBy || compareText(a.id, b.id))
-    .map((t) => ({ id: t.id, name: t.name, tactics: t.tactics, isSubtechnique: t.isSubtechnique, usedBy: t.usedBy }));
+/** Top-level coverage on each in-scope platform, counting only the rules that observe it there. */
+export function computePlatformCounts(techniques: TechniqueEntry[], scope: string[]): PlatformCounts[] {
+  const topLevel = techniques.filter((t) => t.inScope && !t.isSubtechnique);
+  return [...scope].sort().map((platform) => {
+    const here = topLevel.flatMap((t) => t.platformCoverage.filter((c) => c.platform === platform));
+    const covered = here.filter((c) => c.status === 'covered').length;
+    const partial = here.filter((c) => c.status === 'partial').length;
+    return { platform, total: here.length, covered, partial, gap: here.length - covered - partial, percent: percentOf(covered + partial, here.length) };
+  });
 }

@@ -8,19 +8,28 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import { cachePathForUrl, fetchIntoCache } from '../net/cache.js';
+import { cachePathForUrl, fetchIntoCache, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { describeSize, limits } from '../limits.js';
 import { stixShapeProblem } from './stix-shape.js';
 import { StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
-import { DETECTION_RELATIONSHIPS, DETECTION_TYPES, NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
+import { NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
 import type { Catalog } from './types.js';
-import { attackUrlTemplate, readUpstream } from '../upstream.js';
+import { attackIndexUrl, attackUrlTemplate, readUpstream } from '../upstream.js';
+import { embeddedAttack } from '../embedded.js';
+import { isUrl, redactUrl } from '../net/url.js';
+import { resolveLatest } from './latest.js';
 
 export interface LoadedCatalog {
   catalog: Catalog;
-  /** What the user asked for, resolved: a file path, or the URL it came from. */
+  /** Where it came from, as outputs name it: `embedded:enterprise-attack-18.1.json.gz`, a URL without
+   * credentials or query, or a path relative to the source root. */
   source: string;
+  /** `latest` when the version was resolved through MITRE's index. */
+  requested?: string;
+  /** `latest` used a cached index older than a day (the refresh failed). */
+  isIndexStale?: boolean;
+  isEmbedded?: boolean;
   /** The file read (the cached copy for downloads). */
   file: string;
   sha256: string;
@@ -29,17 +38,15 @@ export interface LoadedCatalog {
 
 export interface AttackLoadOptions {
   cacheRoot: string;
-  /** Also read detection strategies and analytics (for drafts). */
-  withDetections?: boolean;
   download?: DownloadOptions;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** Reads and normalizes one bundle file (plain or gzip). `label` names it in errors. */
-export async function readBundleFile(file: string, label: string, versionHint?: string, withDetections = false): Promise<{ catalog: Catalog; sha256: string }> {
-  const types = withDetections ? new Set([...NEEDED_TYPES, ...DETECTION_TYPES]) : NEEDED_TYPES;
-  const relationships = withDetections ? new Set([...NEEDED_RELATIONSHIPS, ...DETECTION_RELATIONSHIPS]) : NEEDED_RELATIONSHIPS;
+export async function readBundleFile(file: string, label: string, versionHint?: string): Promise<{ catalog: Catalog; sha256: string }> {
+  const types = NEEDED_TYPES;
+  const relationships = NEEDED_RELATIONSHIPS;
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw new InputError(label, 'no such file', 'pass a STIX bundle file, a URL, or a version such as 18.1');
   checkBundleSize(info.size, label);
@@ -160,7 +167,7 @@ export function urlForVersion(version: string): string {
   const { attack } = readUpstream();
   const normalized = version.replace(/^v/i, '');
   if (!attack.versions.includes(normalized)) {
-    throw new UsageError(`unknown ATT&CK version: ${version}`, `known versions: ${attack.versions.slice(-6).join(', ')} … (newest ${attack.default}); or pass a bundle file or URL`);
+    throw new UsageError(`unknown ATT&CK version: ${version}`, `known versions: ${attack.versions.slice(-6).join(', ')} … (newest ${attack.default}), or latest; or pass a bundle file or URL`);
   }
   return attackUrlTemplate().replace('{version}', normalized);
 }
@@ -169,20 +176,55 @@ export function isVersionSpec(spec: string): boolean {
   return /^v?\d+\.\d+$/i.test(spec);
 }
 
-/** Resolves `--attack` (file, http(s) URL or version) to a Catalog, downloading into the cache when needed. */
-export async function loadAttack(spec: string, options: AttackLoadOptions): Promise<LoadedCatalog> {
-  const isUrl = /^https?:\/\//i.test(spec);
-  if (!isUrl && !isVersionSpec(spec)) {
-    const { catalog, sha256 } = await readBundleFile(spec, spec, undefined, options.withDetections);
-    return { catalog, source: spec, file: path.resolve(spec), sha256 };
+async function loadEmbedded(options: AttackLoadOptions): Promise<LoadedCatalog> {
+  const embedded = embeddedAttack();
+  const { catalog, sha256 } = await readBundleFile(embedded.file, embedded.label, embedded.version);
+  return { catalog, source: embedded.label, file: embedded.file, sha256, isEmbedded: true };
+}
+
+/** The embedded bundle for its version; else the cached copy (downloaded, or seeded by `cache add`); else a download. */
+async function loadVersion(version: string, options: AttackLoadOptions, url?: string): Promise<LoadedCatalog> {
+  const normalized = version.replace(/^v/i, '');
+  if (normalized === embeddedAttack().version) return loadEmbedded(options);
+  const cachePath = path.join(options.cacheRoot, 'attack', `${readUpstream().attack.domain}-${normalized}.json`);
+  if (await isFile(cachePath)) {
+    const { catalog, sha256 } = await readBundleFile(cachePath, `cached ATT&CK ${normalized}`, normalized);
+    const source = (await readCacheSource(cachePath)) ?? `cache:${path.basename(cachePath)}`;
+    return { catalog, source, file: cachePath, sha256, isFromCache: true };
   }
-  const version = isUrl ? undefined : spec.replace(/^v/i, '');
-  const url = isUrl ? spec : urlForVersion(spec);
-  const { attack } = readUpstream();
-  const cachePath = version
-    ? path.join(options.cacheRoot, 'attack', `${attack.domain}-${version}.json`)
-    : cachePathForUrl(options.cacheRoot, url);
-  const fetched = await fetchIntoCache(url, cachePath, (temp) => readBundleFile(temp, url, version, options.withDetections), options.download);
-  const loaded = fetched.validated ?? (await readBundleFile(fetched.file, fetched.file, version, options.withDetections));
-  return { ...loaded, source: url, file: fetched.file, isFromCache: fetched.isFromCache };
+  const loaded = await loadFromUrl(url ?? urlForVersion(version), cachePath, normalized, options);
+  // A version's cache slot does not say where it came from (a mirror, MITRE, cache add): record it beside it.
+  if (!loaded.isFromCache) await writeCacheSource(cachePath, loaded.source);
+  return loaded;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return stat(file).then((s) => s.isFile(), () => false);
+}
+
+async function loadFromUrl(url: string, cachePath: string, version: string | undefined, options: AttackLoadOptions): Promise<LoadedCatalog> {
+  const shown = redactUrl(url);
+  const fetched = await fetchIntoCache(url, cachePath, (temp) => readBundleFile(temp, shown, version), options.download);
+  const loaded = fetched.validated ?? (await readBundleFile(fetched.file, shown, version));
+  return { ...loaded, source: shown, file: fetched.file, isFromCache: fetched.isFromCache };
+}
+
+/**
+ * Resolves `--attack` to a Catalog: nothing (or the embedded version) → the embedded bundle, no download;
+ * `latest` → the newest version in MITRE's collection index; another version or a URL (https, http,
+ * file) → downloaded into the cache; anything else → a bundle file. `display` names a file in outputs.
+ */
+export async function loadAttack(spec: string | undefined, options: AttackLoadOptions, display: (file: string) => string = (f) => f): Promise<LoadedCatalog> {
+  if (spec === undefined || spec === 'embedded') return loadEmbedded(options);
+  if (spec.toLowerCase() === 'latest') {
+    const latest = await resolveLatest(attackIndexUrl(), readUpstream().attack.domain, options.cacheRoot, options.download);
+    // The index may name a version newer than attack-cov knows: that is what latest is for, so no version check.
+    const mirrored = process.env.ATTACK_COV_ATTACK_MIRROR ? attackUrlTemplate().replace('{version}', latest.version) : latest.url;
+    const loaded = await loadVersion(latest.version, options, mirrored);
+    return { ...loaded, requested: 'latest', ...(latest.isStale ? { isIndexStale: true } : {}) };
+  }
+  if (isVersionSpec(spec)) return loadVersion(spec, options);
+  if (isUrl(spec)) return loadFromUrl(spec, cachePathForUrl(options.cacheRoot, spec), undefined, options);
+  const { catalog, sha256 } = await readBundleFile(spec, spec, undefined);
+  return { catalog, source: display(path.resolve(spec)), file: path.resolve(spec), sha256 };
 }

@@ -1,6 +1,8 @@
 // Turns the STIX objects of an ATT&CK bundle into a Catalog. Pure: no I/O, no clock.
 import { InputError } from '../errors.js';
+import { readLogSourceComponents, readThreatActors } from './normalize-threats.js';
 import type { Catalog, DetectionStrategy, Tactic, Technique } from './types.js';
+import { appendTo } from '../collections.js';
 
 /** The subset of a STIX object attack-cov reads. */
 export interface StixObject {
@@ -24,7 +26,11 @@ export interface StixObject {
   target_ref?: string;
   x_mitre_detection?: string;
   x_mitre_analytic_refs?: string[];
-  x_mitre_log_source_references?: { name: string; channel: string }[];
+  x_mitre_log_source_references?: { name: string; channel: string; x_mitre_data_component_ref?: string }[];
+  /** Group and campaign aliases (the first is the name itself). */
+  aliases?: string[];
+  /** Software aliases (the first is the name itself). */
+  x_mitre_aliases?: string[];
 }
 
 export interface BundleInput {
@@ -38,31 +44,35 @@ export interface BundleInput {
   source: string;
 }
 
+/** Object types of the adversaries that use techniques: groups, software, campaigns. */
+export const THREAT_TYPES = ['intrusion-set', 'malware', 'tool', 'campaign'];
+/** Object types of ATT&CK ≥ 18 detection guidance (strategies → analytics → data components). */
+export const DETECTION_TYPES = ['x-mitre-detection-strategy', 'x-mitre-analytic', 'x-mitre-data-component'];
 /** Relationship types attack-cov reads; the loader may drop all others. */
-export const NEEDED_RELATIONSHIPS = new Set(['subtechnique-of', 'revoked-by', 'uses']);
+export const NEEDED_RELATIONSHIPS = new Set(['subtechnique-of', 'revoked-by', 'uses', 'attributed-to', 'detects']);
 /** STIX object types attack-cov reads; the loader may skip all others without parsing them. */
-export const NEEDED_TYPES = new Set(['attack-pattern', 'x-mitre-tactic', 'x-mitre-matrix', 'x-mitre-collection', 'relationship']);
-/** Added to the above when detection guidance is wanted (drafts). */
-export const DETECTION_TYPES = ['x-mitre-detection-strategy', 'x-mitre-analytic'];
-export const DETECTION_RELATIONSHIPS = ['detects'];
+export const NEEDED_TYPES = new Set(['attack-pattern', 'x-mitre-tactic', 'x-mitre-matrix', 'x-mitre-collection', 'relationship', ...THREAT_TYPES, ...DETECTION_TYPES]);
 
 const KEPT_FIELDS: (keyof StixObject)[] = [
   'type', 'id', 'name', 'description', 'spec_version', 'revoked', 'x_mitre_deprecated', 'x_mitre_is_subtechnique',
   'x_mitre_platforms', 'x_mitre_shortname', 'x_mitre_version', 'x_mitre_domains', 'tactic_refs', 'kill_chain_phases',
   'relationship_type', 'source_ref', 'target_ref', 'x_mitre_detection', 'x_mitre_analytic_refs', 'x_mitre_log_source_references',
+  'aliases', 'x_mitre_aliases',
 ];
 
 /** Keeps only the fields normalizeBundle reads, so 20,000 relationships cost little memory. */
 export function slimStixObject(object: StixObject): StixObject {
   const slim: Record<string, unknown> = {};
-  for (const key of KEPT_FIELDS) if (object[key] !== undefined) slim[key] = object[key];
-  if (object.type === 'relationship') delete slim.description;
-  else if (typeof slim.description === 'string') slim.description = firstParagraph(slim.description);
+  const isRelationship = object.type === 'relationship';
+  // Skipping keys rather than deleting them afterwards: `delete` drops V8 into slow dictionary objects, and
+  // every later pass over the 20,000 relationships would pay for it.
+  for (const key of KEPT_FIELDS) if (object[key] !== undefined && !(isRelationship && key === 'description')) slim[key] = object[key];
+  if (typeof slim.description === 'string') slim.description = firstParagraph(slim.description);
   slim.external_references = object.external_references?.filter((r) => r.source_name.startsWith('mitre') && r.external_id);
   return slim as unknown as StixObject;
 }
 
-function attackId(object: StixObject): { id: string; url: string } | undefined {
+export function attackId(object: StixObject): { id: string; url: string } | undefined {
   const ref = object.external_references?.find((r) => r.source_name.startsWith('mitre') && r.external_id);
   return ref?.external_id ? { id: ref.external_id, url: ref.url ?? '' } : undefined;
 }
@@ -149,6 +159,7 @@ function replacementResolver(relations: Relations, idOf: Map<string, string>): (
 }
 
 function readDetections(objects: StixObject[], idOf: Map<string, string>): Map<string, DetectionStrategy[]> | undefined {
+  const components = readLogSourceComponents(objects);
   const strategies = new Map(objects.filter((o) => o.type === 'x-mitre-detection-strategy' && !o.revoked && !o.x_mitre_deprecated).map((o) => [o.id, o]));
   if (strategies.size === 0) return undefined;
   const analytics = new Map(objects.filter((o) => o.type === 'x-mitre-analytic').map((o) => [o.id, o]));
@@ -164,12 +175,18 @@ function readDetections(objects: StixObject[], idOf: Map<string, string>): Map<s
       analytics: (strategy.x_mitre_analytic_refs ?? []).flatMap((ref) => {
         const analytic = analytics.get(ref);
         if (!analytic) return [];
-        return [{ id: attackId(analytic)?.id ?? ref, platforms: analytic.x_mitre_platforms ?? [], description: analytic.description ?? '', logSources: (analytic.x_mitre_log_source_references ?? []).map((l) => ({ name: l.name, channel: l.channel })) }];
+        const logSources = (analytic.x_mitre_log_source_references ?? []).map((l) => ({ name: l.name, channel: l.channel, ...dataComponent(components, l.x_mitre_data_component_ref) }));
+        return [{ id: attackId(analytic)?.id ?? ref, platforms: analytic.x_mitre_platforms ?? [], description: analytic.description ?? '', logSources }];
       }),
     };
-    result.set(technique, [...(result.get(technique) ?? []), entry]);
+    appendTo(result, technique, entry);
   }
   return result;
+}
+
+function dataComponent(components: Map<string, string>, ref: string | undefined): { dataComponent?: string } {
+  const name = ref ? components.get(ref) : undefined;
+  return name ? { dataComponent: name } : {};
 }
 
 export function normalizeBundle(input: BundleInput): Catalog {
@@ -222,5 +239,6 @@ export function normalizeBundle(input: BundleInput): Catalog {
     tactics,
     techniques,
     ...(detections ? { detections } : {}),
+    threats: readThreatActors(objects, idOf),
   };
 }

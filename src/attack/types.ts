@@ -39,7 +39,38 @@ export interface DetectionStrategy {
   /** e.g. "DET0559". */
   id: string;
   name: string;
-  analytics: { id: string; platforms: string[]; description: string; logSources: { name: string; channel: string }[] }[];
+  analytics: Analytic[];
+}
+
+/** An ATT&CK ≥ 18 analytic: what to look for on some platforms, in which log sources. */
+export interface Analytic {
+  /** e.g. "AN1539". */
+  id: string;
+  platforms: string[];
+  description: string;
+  /** x_mitre_log_source_references: e.g. { name: "auditd:SYSCALL", channel: "execve=/sbin/shutdown or /sbin/reboot" }. */
+  logSources: { name: string; channel: string; dataComponent?: string }[];
+}
+
+export type ThreatKind = 'group' | 'software' | 'campaign';
+
+/** A group (intrusion-set), software (malware, tool) or campaign, and what it uses. */
+export interface ThreatActor {
+  /** ATT&CK ID: G0139, S0599, C0035. */
+  id: string;
+  kind: ThreatKind;
+  name: string;
+  /** Other names ATT&CK lists (aliases, x_mitre_aliases), the name itself left out. */
+  aliases: string[];
+  url: string;
+  /** Platforms the software runs on (x_mitre_platforms); empty for groups and campaigns. */
+  platforms: string[];
+  /** Techniques it uses directly (relationship "uses"), by ID, sorted. */
+  techniques: string[];
+  /** Software it uses (groups and campaigns), by ID, sorted. */
+  software: string[];
+  /** Groups a campaign is attributed to, by ID. */
+  attributedTo: string[];
 }
 
 export interface Catalog {
@@ -53,6 +84,8 @@ export interface Catalog {
   tactics: Tactic[];
   /** Every technique by ID, revoked and deprecated ones included. */
   techniques: Map<string, Technique>;
-  /** Detection strategies by technique ID; loaded only when asked for (drafts). */
+  /** Detection strategies by technique ID; absent before ATT&CK 18 (no detection strategies). */
   detections?: Map<string, DetectionStrategy[]>;
+  /** Groups, software and campaigns by ATT&CK ID. */
+  threats: Map<string, ThreatActor>;
 }

@@ -5,6 +5,8 @@ import type { Catalog, DetectionStrategy, Technique } from '../attack/types.js';
 import { fieldsOf, type FieldCatalog } from '../falco/field-catalog.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
 import { own } from '../own.js';
+import { analyticsFor, falcoSourceFor } from '../analysis/detectability.js';
+import type { LogSourceMapping } from '../upstream.js';
 
 export interface Grounding {
   technique: Technique;
@@ -35,18 +37,31 @@ function overlap(a: Set<string>, b: Set<string>): number {
   return n;
 }
 
-/** The source whose platforms match the technique: syscall for Linux and containers, else the first plugin that fits. */
-export function chooseSource(technique: Technique, sourcePlatforms: Record<string, string[]>): string {
+/**
+ * The Falco source to draft for: the first one ATT&CK's analytics for the technique name a log source of
+ * (data/log-sources.json; loaded sources first), else the source whose platforms match the technique.
+ */
+export function chooseSource(technique: Technique, sourcePlatforms: Record<string, string[]>, catalog?: Catalog, logSources: LogSourceMapping[] = [], loaded: string[] = []): string {
+  const named = catalog
+    ? analyticsFor(catalog, technique.id, technique.platforms).flatMap(({ analytic }) => analytic.logSources.flatMap((l) => falcoSourceFor(l.name, logSources)?.source ?? []))
+    : [];
+  const fromAnalytics = named.find((s) => loaded.includes(s)) ?? named[0];
+  if (fromAnalytics) return fromAnalytics;
   const order = ['syscall', 'k8s_audit', 'aws_cloudtrail', 'gcp_auditlog', 'okta', 'github'];
   return order.find((s) => (own(sourcePlatforms, s) ?? []).some((p) => technique.platforms.includes(p))) ?? 'syscall';
 }
 
-export function buildGrounding(technique: Technique, catalog: Catalog, ruleset: Ruleset, fieldCatalog: FieldCatalog, source: string, sourcePlatforms: Record<string, string[]>): Grounding {
-  const platforms = own(sourcePlatforms, source) ?? [];
-  const strategies = (catalog.detections?.get(technique.id) ?? []).map((d) => {
-    const matching = d.analytics.filter((a) => a.platforms.some((p) => platforms.includes(p)));
-    return { ...d, analytics: matching.length > 0 ? matching : d.analytics.slice(0, 2) };
+/** The technique's detection strategies with the analytics for `platforms` (the ones detectability reads), or two of any when none match. */
+function groundingStrategies(technique: Technique, catalog: Catalog, platforms: string[]): DetectionStrategy[] {
+  const matching = analyticsFor(catalog, technique.id, platforms);
+  return (catalog.detections?.get(technique.id) ?? []).map((d) => {
+    const mine = matching.filter((m) => m.strategy.id === d.id).map((m) => m.analytic);
+    return { ...d, analytics: mine.length > 0 ? mine : d.analytics.slice(0, 2) };
   });
+}
+
+export function buildGrounding(technique: Technique, catalog: Catalog, ruleset: Ruleset, fieldCatalog: FieldCatalog, source: string, sourcePlatforms: Record<string, string[]>): Grounding {
+  const strategies = groundingStrategies(technique, catalog, sourcePlatforms[source] ?? []);
   const guidance = words([technique.detection ?? '', ...strategies.flatMap((d) => d.analytics.flatMap((a) => [a.description, ...a.logSources.map((l) => l.channel)]))].join(' '));
   const text = [technique.name, technique.description, technique.detection ?? '', ...strategies.flatMap((d) => [d.name, ...d.analytics.flatMap((a) => [a.description, ...a.logSources.map((l) => l.channel)])])].join(' ');
   const topic = words(text);

@@ -1,11 +1,13 @@
-// Finds and reads Falco rules files (given paths, Falco's standard locations, or the pinned official
-// rules, downloaded and cached), then builds the Ruleset. The edge that touches fs for rules.
-
+// Finds and reads Falco rules files (given paths, `official[:set][@ref]` specs, Falco's standard
+// locations, or the embedded official rules), then builds the Ruleset. The edge that touches fs for rules.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
+import { embeddedRules, embeddedRulesRef, OFFICIAL_SETS } from '../embedded.js';
 import { fetchIntoCache } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
+import { redactUrl } from '../net/url.js';
+import { showPath } from '../source-root.js';
 import { falcoRulesUrlTemplate, readUpstream } from '../upstream.js';
 import { parseRulesText } from './parse.js';
 import { listRulesDir, readRulesBytes, statRulesPath } from './read-guard.js';
@@ -15,19 +17,24 @@ import type { RawItem, RulesFileInfo, Ruleset } from './types.js';
 export interface RulesLoadOptions {
   cacheRoot: string;
   cwd?: string;
+  /** Outputs name files relative to it (default: cwd). */
+  sourceRoot?: string;
   download?: DownloadOptions;
   /** Falco's standard locations; overridable for tests. */
   standardLocations?: string[];
 }
 
-/** Path as the user should see it: relative to the working directory when inside it, with / separators. */
-export function displayPath(file: string, cwd: string = process.cwd()): string {
-  const relative = path.relative(cwd, file);
-  const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
-  return shown.split(path.sep).join('/');
+/** Path as the user should see it: relative to `root` when inside it, its base name otherwise, / separators. */
+export function displayPath(file: string, root: string = process.cwd()): string {
+  return showPath(file, root).path;
 }
 
 const RULES_FILE = /\.ya?ml$/i;
+const OFFICIAL_SPEC = /^official(?::([A-Za-z0-9_.-]+))?(?:@([A-Za-z0-9_.\/-]+))?$/;
+
+export function isOfficialSpec(spec: string): boolean {
+  return OFFICIAL_SPEC.test(spec);
+}
 
 /** Expands files and directories (a directory means its *.yaml files in name order, like Falco's rules.d). */
 async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]> {
@@ -35,7 +42,7 @@ async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]
   for (const given of paths) {
     const info = await statRulesPath(given);
     if (!info) {
-      if (isStrict) throw new InputError(given, 'no such file or directory', 'pass Falco rules files or directories with --rules');
+      if (isStrict) throw new InputError(given, 'no such file or directory', 'pass Falco rules files or directories with --rules, or official, official:all');
       continue;
     }
     if (info.isDirectory()) {
@@ -49,6 +56,8 @@ async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]
 interface ReadFile {
   info: RulesFileInfo;
   items: RawItem[];
+  /** Absolute path of the file read (never shown in outputs). */
+  file: string;
 }
 
 /** A rules file's text as read, for commands that rewrite it (lint --fix). */
@@ -66,16 +75,24 @@ async function readRulesText(file: string, shownAs: string): Promise<RulesText> 
   return { file: path.resolve(file), path: shownAs, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-async function readRulesFile(file: string, shownAs: string, url?: string): Promise<ReadFile> {
+async function readRulesFile(file: string, shownAs: string, extra: Partial<RulesFileInfo> = {}): Promise<ReadFile> {
   const { text, sha256 } = await readRulesText(file, shownAs);
-  return { info: { path: shownAs, sha256, ...(url ? { url } : {}) }, items: parseRulesText(text, shownAs) };
+  return { info: { path: shownAs, sha256, ...extra }, items: parseRulesText(text, shownAs), file: path.resolve(file) };
+}
+
+/** Reads a user's file, named relative to the source root (or by its base name, with a note). */
+function readLocalRulesFile(file: string, root: string): Promise<ReadFile> {
+  const shown = showPath(file, root);
+  return readRulesFile(file, shown.path, shown.isOutsideRoot ? { note: 'outside the source root: named by its base name' } : {});
 }
 
 /** Reads the rules files named by `paths` (files or directories) as text, without building a ruleset. */
-export async function readRulesTexts(paths: string[], cwd: string = process.cwd()): Promise<RulesText[]> {
-  const expanded = await expandPaths(paths, true);
+export async function readRulesTexts(paths: string[], root: string = process.cwd()): Promise<RulesText[]> {
+  const local = paths.filter((p) => !isOfficialSpec(p));
+  if (local.length < paths.length) throw new UsageError('the embedded official rules cannot be rewritten', 'copy them first, or name your own rules files');
+  const expanded = await expandPaths(local, true);
   if (expanded.length === 0) throw new InputError(paths.join(', '), 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
-  return Promise.all(expanded.map((f) => readRulesText(f, displayPath(f, cwd))));
+  return Promise.all(expanded.map((f) => readRulesText(f, displayPath(path.resolve(f), root))));
 }
 
 /** The ruleset of rules files given as text (in order). Pure apart from hashing. */
@@ -85,42 +102,74 @@ export function rulesetFromTexts(files: { path: string; text: string }[]): Rules
   );
 }
 
-async function downloadOfficialRules(options: RulesLoadOptions): Promise<ReadFile[]> {
-  const { falcoRules } = readUpstream();
+/** `official`, `official:all`, `official:incubating`, `official:falco_rules.yaml`, `official@falco-rules-5.0.0` → file names and ref. */
+export function parseOfficialSpec(spec: string): { files: string[]; ref?: string } {
+  const match = OFFICIAL_SPEC.exec(spec);
+  if (!match) throw new UsageError(`not an official rules spec: ${spec}`);
+  const [, set = 'stable', ref] = match;
+  const files = Object.hasOwn(OFFICIAL_SETS, set) ? OFFICIAL_SETS[set]! : embeddedRules(set) ? [set] : undefined;
+  if (!files) throw new UsageError(`unknown official rules set: ${set}`, `use official (stable, as Falco installs it), official:all, or official:${Object.keys(OFFICIAL_SETS).join(', official:')}`);
+  return { files, ...(ref && ref !== embeddedRulesRef() ? { ref } : {}) };
+}
+
+async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<ReadFile[]> {
+  const { files, ref } = parseOfficialSpec(spec);
+  if (ref === undefined) {
+    return Promise.all(files.map((name) => {
+      const embedded = embeddedRules(name)!;
+      return readRulesFile(embedded.file, embedded.label);
+    }));
+  }
+  const downloadable = new Set(readUpstream().falcoRules.files);
   const result: ReadFile[] = [];
-  for (const name of falcoRules.files) {
-    const url = falcoRulesUrlTemplate().replace('{tag}', falcoRules.tag).replace('{file}', name);
-    const cachePath = path.join(options.cacheRoot, 'falco-rules', falcoRules.tag, name);
-    const fetched = await fetchIntoCache(url, cachePath, (temp) => readRulesFile(temp, url, url), options.download);
-    result.push(fetched.validated ?? (await readRulesFile(fetched.file, displayPath(fetched.file, options.cwd), url)));
+  for (const name of files) {
+    if (!downloadable.has(name)) throw new UsageError(`${name} is embedded only; it cannot be downloaded at another ref (${ref})`, 'name a file or URL of your own instead');
+    const url = falcoRulesUrlTemplate().replace('{tag}', encodeURIComponent(ref)).replace('{file}', name);
+    const label = `official:${name}@${ref}`;
+    const cachePath = path.join(options.cacheRoot, 'falco-rules', ref.replace(/[^A-Za-z0-9_.-]/g, '_'), name);
+    const extra = { url: redactUrl(url) };
+    const fetched = await fetchIntoCache(url, cachePath, (temp) => readRulesFile(temp, label, extra), options.download);
+    result.push(fetched.validated ?? (await readRulesFile(fetched.file, label, extra)));
   }
   return result;
 }
 
 export interface LoadedRuleset {
   ruleset: Ruleset;
-  /** How the files were chosen, for the summary. */
-  origin: 'given' | 'standard-locations' | 'official-download';
+  /** How the files were chosen, for the summary: given paths/specs, Falco's standard locations, or the embedded official default. */
+  origin: 'given' | 'standard-locations' | 'official-default';
+  /** Absolute paths of the files read, in order (for tools that need them on disk, e.g. falco -V). */
+  localFiles: string[];
 }
 
-/** Loads `--rules` paths, or Falco's standard locations, or the pinned official rules. */
-export async function loadRules(paths: string[] | undefined, options: RulesLoadOptions): Promise<LoadedRuleset> {
-  const cwd = options.cwd ?? process.cwd();
-  let files: ReadFile[];
-  let origin: LoadedRuleset['origin'] = 'given';
-  if (paths && paths.length > 0) {
-    const expanded = await expandPaths(paths, true);
-    if (expanded.length === 0) throw new InputError(paths.join(', '), 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
-    files = await Promise.all(expanded.map((f) => readRulesFile(f, displayPath(f, cwd))));
-  } else {
-    const standard = await expandPaths(options.standardLocations ?? readUpstream().falcoRules.standardLocations, false);
-    if (standard.length > 0) {
-      origin = 'standard-locations';
-      files = await Promise.all(standard.map((f) => readRulesFile(f, displayPath(f, cwd))));
-    } else {
-      origin = 'official-download';
-      files = await downloadOfficialRules(options);
+function loaded(files: ReadFile[], origin: LoadedRuleset['origin']): LoadedRuleset {
+  return { ruleset: buildRuleset(files), origin, localFiles: files.map((f) => f.file) };
+}
+
+/** Reads `--rules` entries in order: files, directories and `official…` specs may be mixed. */
+async function readGiven(paths: string[], options: RulesLoadOptions, root: string): Promise<ReadFile[]> {
+  const files: ReadFile[] = [];
+  for (const given of paths) {
+    if (isOfficialSpec(given)) {
+      files.push(...(await loadOfficial(given, options)));
+      continue;
     }
+    const expanded = await expandPaths([path.resolve(options.cwd ?? process.cwd(), given)], true).catch((error: unknown) => {
+      throw error instanceof InputError ? new InputError(given, 'no such file or directory', error.hint) : error;
+    });
+    if (expanded.length === 0) throw new InputError(given, 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
+    files.push(...(await Promise.all(expanded.map((f) => readLocalRulesFile(f, root)))));
   }
-  return { ruleset: buildRuleset(files), origin };
+  return files;
+}
+
+/** Loads `--rules` entries, or Falco's standard locations, or the embedded official rules (stable). */
+export async function loadRules(paths: string[] | undefined, options: RulesLoadOptions): Promise<LoadedRuleset> {
+  const root = options.sourceRoot ?? options.cwd ?? process.cwd();
+  if (paths && paths.length > 0) return loaded(await readGiven(paths, options, root), 'given');
+  const standard = await expandPaths(options.standardLocations ?? readUpstream().falcoRules.standardLocations, false);
+  if (standard.length > 0) {
+    return loaded(await Promise.all(standard.map((f) => readLocalRulesFile(f, root))), 'standard-locations');
+  }
+  return loaded(await loadOfficial('official', options), 'official-default');
 }

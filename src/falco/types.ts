@@ -46,11 +46,14 @@ export interface FalcoList {
 }
 
 export interface RulesFileInfo {
-  /** Path as shown to the user (relative to the working directory where possible). */
+  /** The file as outputs name it: relative to the source root with / separators, its base name when it
+   * lies outside the root, or `official:falco_rules.yaml@<ref>` for the embedded and downloaded official rules. */
   path: string;
   sha256: string;
-  /** Where it came from when downloaded. */
+  /** Where it came from when downloaded (no credentials, no query string). */
   url?: string;
+  /** Why the path is shown as it is, e.g. outside the source root. */
+  note?: string;
 }
 
 export interface Ruleset {

@@ -1,5 +1,5 @@
 // The download cache: where it is, and how a file enters it (temporary name, validation, rename).
-import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +29,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /**
- * Returns `cachePath` if cached; otherwise downloads to a temporary file, runs `validate` on it
+ * Returns `cachePath` if cached (unless `isRefresh`); otherwise downloads to a temporary file, runs `validate` on it
  * (which throws on a bad file and may return what it parsed), then renames it into place.
  */
 export async function fetchIntoCache<T>(
@@ -37,8 +37,9 @@ export async function fetchIntoCache<T>(
   cachePath: string,
   validate: (file: string) => Promise<T>,
   options: DownloadOptions = {},
+  { isRefresh = false }: { isRefresh?: boolean } = {},
 ): Promise<{ file: string; isFromCache: boolean; validated?: T }> {
-  if (await exists(cachePath)) return { file: cachePath, isFromCache: true };
+  if (!isRefresh && (await exists(cachePath))) return { file: cachePath, isFromCache: true };
   const createdDir = await mkdir(path.dirname(cachePath), { recursive: true });
   const madeDirs = trackEmptyDirs(createdDir ? dirsBetween(path.dirname(cachePath), createdDir) : []);
   const temp = trackTemp(temporaryPathFor(cachePath));
@@ -64,4 +65,22 @@ function dirsBetween(dir: string, top: string): string[] {
   const chain: string[] = [];
   for (let current = path.resolve(dir); current.startsWith(path.resolve(top)); current = path.dirname(current)) chain.push(current);
   return chain;
+}
+
+/** Records where a cache entry came from (a redacted URL, or `cache add` of a file) beside it. */
+export async function writeCacheSource(cachePath: string, source: string): Promise<void> {
+  const target = `${cachePath}.source`;
+  const temp = trackTemp(temporaryPathFor(target));
+  try {
+    await writeFile(temp, `${source}\n`);
+    await rename(temp, target);
+  } finally {
+    await rm(temp, { force: true });
+    untrackTemp(temp);
+  }
+}
+
+/** Where a cache entry came from, if recorded. */
+export async function readCacheSource(cachePath: string): Promise<string | undefined> {
+  return readFile(`${cachePath}.source`, 'utf8').then((t) => t.trim() || undefined, () => undefined);
 }

@@ -1,12 +1,13 @@
 // Downloads a URL to a file with undici: timeouts, retries with backoff, progress callbacks.
 // Writes only to the temporary path it is given; the caller validates and renames.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Agent as AgentType, Dispatcher } from 'undici';
 import { NetworkError } from '../errors.js';
 import { limits } from '../limits.js';
-import { displayUrl } from '../secrets.js';
 import { BodyTooLargeError, consumeBody } from './body.js';
+import { redactUrl } from './url.js';
 
 export interface DownloadOptions {
   /** Milliseconds to wait for response headers, and between two body chunks (default 10 s). */
@@ -102,11 +103,23 @@ function describe(error: unknown): string {
   return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 
+/** A file:// mirror: copied, not downloaded (no retries: a missing file does not come back). */
+async function copyFromFileUrl(url: string, tempPath: string): Promise<void> {
+  try {
+    await copyFile(fileURLToPath(url), tempPath);
+  } catch (error) {
+    await rm(tempPath, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new NetworkError(`cannot read ${redactUrl(url)}: ${code ?? (error as Error).message}`, 'check the file:// mirror (ATTACK_COV_ATTACK_MIRROR, ATTACK_COV_FALCO_RULES_MIRROR) or the URL');
+  }
+}
+
 /** Headers within 10 s, 3 attempts, and no retry once 30 s have passed: a mirror that never answers fails within about 30 s. */
 export const DEFAULT_DOWNLOAD_SETTINGS = Object.freeze({ timeoutMs: 10_000, attempts: 3, backoffMs: 1_000, retryBudgetMs: 30_000 });
 
 /** Downloads `url` into `tempPath`, retrying network failures, 408/429 and 5xx. Removes `tempPath` on failure. */
 export async function downloadToFile(url: string, tempPath: string, options: DownloadOptions = {}): Promise<void> {
+  if (/^file:/i.test(url)) return copyFromFileUrl(url, tempPath);
   const settings = { ...DEFAULT_DOWNLOAD_SETTINGS, deadlineMs: limits.downloadDeadlineMs, maxBytes: limits.maxBundleBytes, ...options };
   const started = Date.now();
   const deadline = AbortSignal.timeout(settings.deadlineMs);
@@ -130,7 +143,7 @@ export async function downloadToFile(url: string, tempPath: string, options: Dow
   }
   const status = lastError instanceof HttpStatusError ? lastError.status : undefined;
   throw new NetworkError(
-    `download failed: ${displayUrl(url)}: ${describe(lastError)}`,
+    `download failed: ${redactUrl(url)}: ${describe(lastError)}`,
     status === 404 ? 'check the URL or version; nothing is published there' : lastError instanceof BodyTooLargeError ? 'raise ATTACK_COV_MAX_BUNDLE_BYTES if the file is genuine' : 'check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE)',
   );
 }

@@ -11,7 +11,8 @@ export function loadReportAssets(): ReportAssets {
   return {
     heatmapPage: readFileSync(templatePath('heatmap.html'), 'utf8'),
     heatmapStyle: readFileSync(templatePath('heatmap.css'), 'utf8'),
-    heatmapScript: readFileSync(templatePath('heatmap.js'), 'utf8'),
+    // The keyboard/layout helpers first: heatmap.js uses what they define. One inline script, one CSP hash.
+    heatmapScript: ['heatmap-nav.js', 'heatmap-details.js', 'heatmap-threats.js', 'heatmap.js'].map((name) => readFileSync(templatePath(name), 'utf8')).join('\n'),
     d3: readFileSync(path.join(path.dirname(d3Entry), 'd3.min.js'), 'utf8'),
   };
 }

@@ -1,6 +1,6 @@
 // coverage.csv (one row per in-scope technique) and findings.csv (one row per finding), via csv-stringify.
 import { stringify } from 'csv-stringify/sync';
-import type { CoverageReport } from '../coverage-report.js';
+import type { CoverageReport, TechniqueEntry } from '../coverage-report.js';
 import { findingFingerprint } from '../analysis/baseline.js';
 import { describeFix } from './messages.js';
 import type { Reporter } from './reporter.js';
@@ -18,6 +18,26 @@ function toCsv(header: string[], rows: (string | number)[][]): string {
   return stringify([header, ...safe], { record_delimiter: '\n' });
 }
 
+const PRIORITY_COLUMNS = ['platform_status', 'gap_rank', 'priority_score', 'detectability', 'falco_sources', 'analytics', 'threat_profiles', 'priority_reason'];
+
+/** In-scope techniques: gaps first in priority order, then the rest by ID. */
+function inPriorityOrder(report: CoverageReport): TechniqueEntry[] {
+  const byId = new Map(report.techniques.map((t) => [t.id, t]));
+  const gaps = report.gaps.flatMap((g) => byId.get(g.id) ?? []);
+  const gapIds = new Set(gaps.map((t) => t.id));
+  return [...gaps, ...report.techniques.filter((t) => t.inScope && !gapIds.has(t.id))];
+}
+
+function priorityCells(report: CoverageReport, t: TechniqueEntry): (string | number)[] {
+  const priority = report.gaps.find((g) => g.id === t.id)?.priority;
+  const d = t.detectability;
+  const sources = [...(d?.loadedSources ?? []), ...(d?.otherSources ?? []).map((o) => (o.plugin === o.source ? o.source : `${o.source} (plugin ${o.plugin})`))];
+  return [
+    t.platformCoverage.filter((c) => report.scope.platforms.includes(c.platform)).map((c) => `${c.platform}=${c.status}`).join(';'),
+    priority?.rank ?? '', priority?.score ?? '', d?.verdict ?? '', sources.join(';'), (d?.analytics ?? []).map((a) => a.id).join(';'), (priority?.profiles ?? []).join(';'), priority?.why ?? '',
+  ];
+}
+
 export const coverageCsvReporter: Reporter = {
   name: 'coverage-csv',
   fileName: 'coverage.csv',
@@ -28,10 +48,11 @@ export const coverageCsvReporter: Reporter = {
       ...(report.comparison?.newlyUncovered ?? []).map((t): [string, string] => [t.id, 'newly uncovered']),
     ]);
     return toCsv(
-      ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...(report.comparison ? ['change'] : [])],
-      report.techniques
-        .filter((t) => t.inScope)
-        .map((t) => [t.id, t.name, t.tactics.join(';'), t.platforms.join(';'), t.isSubtechnique ? 'yes' : 'no', t.status, t.rules.length, t.rules.join(';'), t.disabledRules.join(';'), t.findings, t.usedBy, ...(report.comparison ? [change.get(t.id) ?? ''] : [])]),
+      ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...PRIORITY_COLUMNS, ...(report.comparison ? ['change'] : [])],
+      inPriorityOrder(report).map((t) => [
+        t.id, t.name, t.tactics.join(';'), t.platforms.join(';'), t.isSubtechnique ? 'yes' : 'no', t.status, t.rules.length, t.rules.join(';'), t.disabledRules.join(';'), t.findings, t.usedBy,
+        ...priorityCells(report, t), ...(report.comparison ? [change.get(t.id) ?? ''] : []),
+      ]),
     );
   },
 };

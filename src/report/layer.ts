@@ -17,16 +17,17 @@ function layerTechnique(entry: TechniqueEntry, locations: Map<string, string>, c
   const change = changes.get(entry.id);
   const comment = (change ? `${change} since the baseline. ` : '') +
     status === 'covered'
-      ? `Covered by ${entry.rules.length} enabled rule(s): ${entry.rules.join('; ')}`
+      ? `Covered by ${entry.observingRules.length} enabled rule(s): ${entry.observingRules.join('; ')}`
       : status === 'partial'
         ? `Partly covered: sub-techniques ${entry.coveredSubtechniques.join(', ')}`
         : 'Gap: no enabled rule tags this technique';
   return {
     techniqueID: entry.id,
-    score: entry.rules.length,
+    // Only rules whose source observes an in-scope platform of the technique cover it (per-platform coverage).
+    score: entry.observingRules.length,
     ...(status === 'covered' ? {} : { color: status === 'partial' ? PARTIAL_COLOR : GAP_COLOR }),
     comment: entry.disabledRules.length > 0 ? `${comment}. Disabled: ${entry.disabledRules.join('; ')}` : comment,
-    ...(entry.rules.length > 0 ? { metadata: entry.rules.map((name) => ({ name: 'rule', value: `${name} (${locations.get(name) ?? '?'})` })) } : {}),
+    ...(entry.observingRules.length > 0 ? { metadata: entry.observingRules.map((name) => ({ name: 'rule', value: `${name} (${locations.get(name) ?? '?'})` })) } : {}),
     ...(entry.url.startsWith('https://') ? { links: [{ label: `ATT&CK ${entry.id}`, url: entry.url }] } : {}),
     ...(!entry.isSubtechnique && entry.coveredSubtechniques.length > 0 ? { showSubtechniques: true } : {}),
   };
@@ -44,13 +45,13 @@ export function buildLayer(report: CoverageReport) {
   const locations = ruleLocations(report);
   const changes = changesOf(report);
   const inScope = report.techniques.filter((t) => t.inScope);
-  const maxScore = Math.max(COVERED_COLORS.length, ...inScope.map((t) => t.rules.length));
+  const maxScore = Math.max(COVERED_COLORS.length, ...inScope.map((t) => t.observingRules.length));
   const major = /^(\d+)\./.exec(attack.version)?.[1];
   return {
     name: `Falco rules coverage (ATT&CK ${attack.version})`,
     versions: { ...(major ? { attack: major } : {}), navigator: NAVIGATOR_VERSION, layer: '4.5' },
     domain: attack.domain,
-    description: `attack-cov ${report.tool.version}: ${report.summary.rules.enabled} enabled Falco rules; ${report.summary.techniques.percent}% of in-scope techniques covered or partly covered. Score = enabled rules tagging the technique.`,
+    description: `attack-cov ${report.tool.version}: ${report.summary.rules.enabled} enabled Falco rules; ${report.summary.techniques.percent}% of in-scope techniques covered or partly covered. Score = enabled rules tagging the technique whose source observes one of its in-scope platforms.`,
     filters: { platforms: report.scope.platforms },
     sorting: 3,
     layout: { layout: 'side', showID: true, showName: true, showAggregateScores: false, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: 'annotated' },

@@ -7,14 +7,15 @@ import { layerReporter } from './layer.js';
 import type { Reporter } from './reporter.js';
 import { sarifReporter } from './sarif.js';
 import { summaryReporter } from './summary-md.js';
+import { priorityLayerReporter, threatLayersReporter } from './threat-layers.js';
 
 export const REPORTERS: Record<string, Reporter> = Object.fromEntries(
-  [jsonReporter, heatmapReporter, layerReporter, coverageCsvReporter, findingsCsvReporter, summaryReporter, sarifReporter].map((r) => [r.name, r]),
+  [jsonReporter, heatmapReporter, layerReporter, coverageCsvReporter, findingsCsvReporter, summaryReporter, sarifReporter, priorityLayerReporter, threatLayersReporter].map((r) => [r.name, r]),
 );
 
 export const ALIASES: Record<string, string[]> = {
   html: ['heatmap'],
-  navigator: ['layer'],
+  navigator: ['layer', 'priority-layer', 'threat-layers'],
   csv: ['coverage-csv', 'findings-csv'],
   markdown: ['summary'],
   md: ['summary'],

@@ -27,12 +27,17 @@ function sarifRules() {
   }));
 }
 
-/** SARIF wants URIs: a relative path stays relative to the checkout (%SRCROOT%), an absolute one becomes file://. */
+/** Report paths are relative to the source root (%SRCROOT%), which code scanning maps to the checkout;
+ * the embedded or downloaded official rules (`official:…`) are no file of the repository. */
 function artifactLocation(file: string) {
-  if (file.startsWith('/')) return { uri: `file://${encodeURI(file)}` };
-  if (/^https?:\/\//.test(file)) return { uri: file };
+  if (/^(official|https?):/.test(file)) return { uri: encodeURI(file) };
   return { uri: encodeURI(file), uriBaseId: '%SRCROOT%' };
 }
+
+/** %SRCROOT% without a machine path: GitHub resolves it to the repository root (`--source-root`). */
+const ORIGINAL_URI_BASE_IDS = {
+  '%SRCROOT%': { description: { text: 'The source root that attack-cov names files relative to (--source-root; default the git work tree holding the rules).' } },
+};
 
 
 export function buildSarif(report: CoverageReport, newKeys?: Set<string>) {
@@ -46,6 +51,7 @@ export function buildSarif(report: CoverageReport, newKeys?: Set<string>) {
         tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
         automationDetails: { id: `attack-cov/${report.inputs.attack.domain}/` },
         columnKind: 'unicodeCodePoints',
+        originalUriBaseIds: ORIGINAL_URI_BASE_IDS,
         results: report.findings.map((f) => {
           const fix = describeFix(f);
           return {

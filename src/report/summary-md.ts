@@ -2,7 +2,9 @@
 // Bounded: a fixed number of rows per section, whatever the size of the ruleset.
 import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
-import { plural, signed } from './words.js';
+import { describeInputs, plural, signed } from './words.js';
+import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
+import { appendTo } from '../collections.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
@@ -28,6 +30,8 @@ function coverageSection(report: CoverageReport): string[] {
     `**${percent(techniques.percent, techniques.total)}** of ${techniques.total} in-scope techniques covered or partly covered (${techniques.covered} covered, ${techniques.partial} partly, ${techniques.gap} gaps); sub-techniques ${subtechniques.covered}/${subtechniques.total}.`,
     `${rules.total} rules (${rules.enabled} enabled) · ATT&CK ${escapeMarkdown(report.inputs.attack.version)} · scope: ${report.scope.platforms.map(escapeMarkdown).join(', ') || 'none'}`,
     '',
+    escapeMarkdown(describeInputs(report.inputs)),
+    '',
     '| Tactic | Coverage | Covered | Partly | Gaps |',
     '|---|---:|---:|---:|---:|',
   ];
@@ -35,10 +39,25 @@ function coverageSection(report: CoverageReport): string[] {
   return lines;
 }
 
+function platformsSection(report: CoverageReport): string[] {
+  const platforms = report.summary.platforms ?? [];
+  if (platforms.length === 0) return [];
+  return ['', `Per platform (a rule counts only on the platforms its source observes): ${platforms.map((p) => `${escapeMarkdown(p.platform)} ${percent(p.percent, p.total)} (${p.covered + p.partial}/${p.total})`).join(', ')}.`];
+}
+
+function profilesSection(report: CoverageReport): string[] {
+  if (!report.threats?.length) return [];
+  return ['', '### Threat profiles', '', ...report.threats.map((p) => `- ${escapeMarkdown(describeProfile(p))}`)];
+}
+
 function gapsSection(report: CoverageReport): string[] {
   const gaps = report.gaps.filter((g) => !g.isSubtechnique);
-  const lines = ['', `### Top gaps (${gaps.length} techniques uncovered)`, '', '| Technique | Name | Tactics | Used by |', '|---|---|---|---:|'];
-  for (const g of gaps.slice(0, TOP_GAPS)) lines.push(`| ${g.id} | ${escapeMarkdown(g.name)} | ${g.tactics.join(', ')} | ${g.usedBy} |`);
+  const byId = new Map(report.techniques.map((t) => [t.id, t]));
+  const detectability = describeGapDetectability(report.summary.gapDetectability);
+  const lines = ['', `### Top gaps (${gaps.length} techniques uncovered${detectability ? `: ${detectability}` : ''})`, '', 'Ranked: gaps Falco can close first (loaded sources, then another Falco source), then by adversaries active on the scope that use them, +100 per `--threat` profile.', '', '| # | Technique | Name | Detectability | Score | Why |', '|---:|---|---|---|---:|---|'];
+  for (const g of gaps.slice(0, TOP_GAPS)) {
+    lines.push(`| ${g.priority.rank} | ${g.id} | ${escapeMarkdown(g.name)} | ${escapeMarkdown(shortVerdict(g, byId.get(g.id)?.detectability))} | ${g.priority.score} | ${escapeMarkdown(g.priority.why)} |`);
+  }
   if (gaps.length > TOP_GAPS) lines.push('', `…and ${gaps.length - TOP_GAPS} more in coverage.csv.`);
   return lines;
 }
@@ -47,7 +66,7 @@ function findingsSection(report: CoverageReport): string[] {
   const f = report.summary.findings;
   const lines = ['', `### Findings: ${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}, ${f.info} info`];
   const byCode = new Map<string, Finding[]>();
-  for (const finding of report.findings) byCode.set(finding.code, [...(byCode.get(finding.code) ?? []), finding]);
+  for (const finding of report.findings) appendTo(byCode, finding.code, finding);
   for (const [code, findings] of [...byCode].sort(([a], [b]) => (a < b ? -1 : 1))) {
     lines.push('', `**${code}** (${findings[0]!.severity}, ${findings.length})`, '');
     for (const finding of findings.slice(0, EXAMPLES_PER_CODE)) {
@@ -81,7 +100,7 @@ function comparisonSection(report: CoverageReport): string[] {
 }
 
 export function renderSummaryMarkdown(report: CoverageReport): string {
-  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...comparisonSection(report), ...gapsSection(report), ...findingsSection(report)].join('\n')}\n`;
+  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...platformsSection(report), ...comparisonSection(report), ...profilesSection(report), ...gapsSection(report), ...findingsSection(report)].join('\n')}\n`;
 }
 
 export const summaryReporter: Reporter = {

@@ -2,7 +2,8 @@
 // colour is decided by the caller (TTY, NO_COLOR) and passed in.
 import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
 import { describeFix } from './messages.js';
-import { plural, signed } from './words.js';
+import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
+import { describeInputs, plural, signed } from './words.js';
 import { escapeForTerminal } from '../terminal-text.js';
 
 export interface TerminalStyle {
@@ -33,6 +34,7 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
   const attack = inputs.attack;
   lines.push(
     `ATT&CK ${printable(attack.domain)} ${printable(attack.version)} · ${plural(inputs.rules.length, 'rules file')} · ${plural(summary.rules.total, 'rule')} (${summary.rules.enabled} enabled, ${summary.rules.disabled} disabled, ${summary.rules.untagged} without ATT&CK tags)`,
+    printable(describeInputs(inputs)),
     printable(`scope: ${scope.platforms.join(', ') || 'none'} (${scope.from === 'option' ? '--platform' : `sources: ${scope.sources.join(', ')}`})`),
     '',
     paint(style, 'bold', 'Coverage per tactic (techniques covered or partly covered / in scope)'),
@@ -44,19 +46,42 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
       : `  ${name.padEnd(width)}  ${bar(c.percent)} ${c.percent.toFixed(1).padStart(5)}%  ${String(c.covered + c.partial).padStart(3)}/${String(c.total).padEnd(3)}`;
   for (const tactic of report.tactics) lines.push(row(printable(tactic.name), tactic));
   lines.push(paint(style, 'bold', row('Overall', summary.techniques)));
-  lines.push(`  sub-techniques covered: ${summary.subtechniques.covered}/${summary.subtechniques.total} (${summary.subtechniques.percent.toFixed(1)}%)`, '');
+  lines.push(`  sub-techniques covered: ${summary.subtechniques.covered}/${summary.subtechniques.total} (${summary.subtechniques.percent.toFixed(1)}%)`);
+  lines.push(...platformLines(report), '');
   const f = summary.findings;
   lines.push(
     `Findings: ${paint(style, 'red', plural(f.error, 'error'))}, ${paint(style, 'yellow', plural(f.warning, 'warning'))}, ${paint(style, 'cyan', `${f.info} info`)}`,
   );
   for (const [code, count] of Object.entries(f.byCode)) lines.push(`  ${code.padEnd(24)} ${String(count).padStart(4)}`);
-  const gaps = report.gaps.filter((g) => !g.isSubtechnique);
-  lines.push('', paint(style, 'bold', `Top gaps (${gaps.length} techniques uncovered; most used by adversaries first)`));
-  for (const gap of gaps.slice(0, topGaps)) {
-    lines.push(`  ${printable(gap.id).padEnd(10)} ${printable(gap.name).padEnd(42)} ${printable(gap.tactics.join(', '))}  ${paint(style, 'dim', `used by ${gap.usedBy}`)}`);
-  }
+  lines.push(...profileLines(report, style), ...topGapLines(report, style, topGaps));
   lines.push(...comparisonLines(report, style), ...gateLines(report, style));
   return `${lines.join('\n')}\n`;
+}
+
+/** Per-platform coverage: a rule counts only on the platforms its source observes. */
+function platformLines(report: CoverageReport): string[] {
+  const platforms = report.summary.platforms ?? [];
+  if (platforms.length === 0) return [];
+  return [`  per platform (a rule counts only where its source observes): ${platforms.map((p) => `${p.platform} ${p.percent.toFixed(1)}% (${p.covered + p.partial}/${p.total})`).join(', ')}`];
+}
+
+function profileLines(report: CoverageReport, style: TerminalStyle): string[] {
+  if (!report.threats?.length) return [];
+  return ['', paint(style, 'bold', 'Threat profiles (--threat)'), ...report.threats.map((p) => `  ${printable(describeProfile(p))}`)];
+}
+
+function topGapLines(report: CoverageReport, style: TerminalStyle, topGaps: number): string[] {
+  const gaps = report.gaps.filter((g) => !g.isSubtechnique);
+  const byId = new Map(report.techniques.map((t) => [t.id, t]));
+  const detectability = describeGapDetectability(report.summary.gapDetectability);
+  const lines = ['', paint(style, 'bold', `Top gaps (${gaps.length} techniques uncovered${detectability ? `: ${detectability}` : ''})`)];
+  lines.push(paint(style, 'dim', '  ranked: closable by Falco first, then by adversaries active on the scope that use them, +100 per --threat profile (sub-techniques are ranked too: all gaps in coverage.csv)'));
+  for (const gap of gaps.slice(0, topGaps)) {
+    const verdict = shortVerdict(gap, byId.get(gap.id)?.detectability);
+    lines.push(`  ${String(gap.priority.rank).padStart(3)}. ${gap.id.padEnd(10)} ${printable(gap.name).padEnd(40)} ${verdict.padEnd(18)} ${paint(style, 'dim', `score ${gap.priority.score}`)}`);
+    lines.push(paint(style, 'dim', `       why: ${printable(gap.priority.why)}`));
+  }
+  return lines;
 }
 
 function comparisonLines(report: CoverageReport, style: TerminalStyle): string[] {

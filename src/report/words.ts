@@ -9,3 +9,17 @@ export function plural(count: number, word: string): string {
 export function signed(value: number): string {
   return value > 0 ? `+${value}` : `${value}`;
 }
+
+/** Which ATT&CK and which rules a report used, in one sentence (the defaults say they are defaults). */
+export function describeInputs(inputs: { attack: { source: string; requested?: string }; rules: { path: string }[]; rulesOrigin: string }): string {
+  const attack = `ATT&CK from ${inputs.attack.source}${inputs.attack.requested === 'latest' ? ' (resolved from latest)' : ''}`;
+  const names = inputs.rules.map((r) => r.path);
+  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+  const rules =
+    inputs.rulesOrigin === 'official-default'
+      ? `rules: ${shown} — no --rules and no /etc/falco, so the official rules embedded in attack-cov, stable only as Falco installs them (--rules official:all adds incubating and sandbox)`
+      : inputs.rulesOrigin === 'standard-locations'
+        ? `rules: ${shown} (Falco's standard locations under /etc/falco)`
+        : `rules: ${shown}`;
+  return `${attack} · ${rules}`;
+}

@@ -5,13 +5,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Technique } from '../attack/types.js';
+import type { CoverageReport } from '../coverage-report.js';
 import { isAttackCovError, UsageError } from '../errors.js';
 import { readFieldCatalog } from '../falco/field-catalog.js';
-import { loadRules } from '../falco/load.js';
 import { checkOutputDir, writeOutputs } from '../output.js';
 import { stringifyJson } from '../report/reporter.js';
 import { templatePath } from '../paths.js';
-import { readSourcePlatforms } from '../upstream.js';
+import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
 import { draftTags, readDraftAnswer, renderDraftFile, type DraftRule } from '../draft/draft-file.js';
 import { buildGrounding, chooseSource } from '../draft/grounding.js';
 import { ChatClient, extractJson } from '../draft/llm-client.js';
@@ -20,9 +20,9 @@ import { buildSkeleton } from '../draft/skeleton.js';
 import { describeIssue, validateDraft, type DraftContext } from '../draft/validate-draft.js';
 import { falcoValidate, findFalco } from './falco-binary.js';
 import { escapeForTerminal } from '../terminal-text.js';
-import { displayUrl } from '../secrets.js';
+import { redactUrl } from '../net/url.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
-import { analyzeRuleset, loadCatalog, toolVersion, type CommonOptions, type Environment } from './inputs.js';
+import { analyzeRuleset, loadCatalog, loadRulesFor, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
 const MAX_ATTEMPTS = 3;
@@ -59,6 +59,8 @@ interface Drafting {
   attackVersion: string;
   options: DraftOptions;
   rulesFiles: string[];
+  /** Falco sources of the loaded rules (chooseSource prefers them). */
+  loadedSources: string[];
 }
 
 function pickTechniques(ids: string[], options: DraftOptions, context: DraftContext, gaps: () => string[]): Technique[] {
@@ -103,7 +105,7 @@ function header(technique: Technique, drafting: Drafting, validation: string, no
 
 async function draftOne(technique: Technique, drafting: Drafting): Promise<{ result: DraftResult; text: string }> {
   const { context } = drafting;
-  const source = drafting.options.source ?? chooseSource(technique, context.sourcePlatforms);
+  const source = drafting.options.source ?? chooseSource(technique, context.sourcePlatforms, context.catalog, readLogSourceMap(), drafting.loadedSources);
   const grounding = buildGrounding(technique, context.catalog, context.ruleset, context.fields, source, context.sourcePlatforms);
   const tags = draftTags(technique, source);
   const file = `${technique.id}.yaml`;
@@ -146,6 +148,11 @@ function unusableAnswerFile(technique: Technique, drafting: Drafting, content: s
   return `# DRAFT made by ${drafting.tool}: the model gave no usable rule for ${technique.id} ${technique.name.replace(/[\r\n]/g, ' ')}.\n# validation: rejected\n# model: ${drafting.model.replace(/[\r\n]/g, ' ')}\n# date: ${drafting.date}\n# its last answer:\n${answer}\n[]\n`;
 }
 
+/** Top-level gaps Falco can close (with a loaded or another source), in priority order. */
+function closableGaps(report: CoverageReport): string[] {
+  return report.gaps.filter((g) => !g.isSubtechnique && g.priority.tier <= 1).map((g) => g.id);
+}
+
 /** Runs `work` over `items` with at most `limit` at once, keeping the input order in the results. */
 async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -163,10 +170,11 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 export async function runDraft(ids: string[], options: DraftOptions, env: Environment, io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
   const settings = llmSettings(options, processEnv);
   await checkOutputDir(path.resolve(env.cwd, options.out));
-  const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
-  const attack = await loadCatalog(options, env, true);
+  const rules = await loadRulesFor(options, env);
+  const attack = await loadCatalog(options, env);
   const context: DraftContext = { ruleset: rules.ruleset, fields: readFieldCatalog(), catalog: attack.catalog, sourcePlatforms: readSourcePlatforms() };
-  const techniques = pickTechniques(ids, options, context, () => analyzeRuleset(attack, rules.ruleset, rules.origin, options, env).gaps.filter((g) => !g.isSubtechnique).map((g) => g.id));
+  const techniques = pickTechniques(ids, options, context, () => closableGaps(analyzeRuleset(attack, rules.ruleset, rules.origin, options, env)));
+  if (options.gaps && techniques.length === 0) io.stderr('no gap Falco can close (with a loaded or another Falco source): nothing to draft\n');
   const tool = toolVersion();
   const client = settings ? new ChatClient({ ...settings, timeoutMs: (options.llmTimeout ?? 120) * 1000, attempts: 4, backoffMs: Number(processEnv.ATTACK_COV_LLM_BACKOFF_MS ?? 1000) }) : undefined;
   const drafting: Drafting = {
@@ -178,7 +186,8 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     tool: `${tool.name} ${tool.version}`,
     attackVersion: attack.catalog.version,
     options,
-    rulesFiles: rules.ruleset.files.filter((f) => !f.url).map((f) => path.resolve(env.cwd, f.path)),
+    rulesFiles: rules.localFiles,
+    loadedSources: [...new Set(rules.ruleset.rules.map((r) => r.source))].sort(),
   };
   if (!client) io.stderr('no LLM configured (--llm-base-url, OPENAI_BASE_URL or OPENAI_API_KEY): writing skeletons\n');
   const outcomes = await pool(techniques, options.concurrency ?? 2, async (technique) => {
@@ -198,7 +207,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     tool,
     generatedAt: drafting.date,
     attack: { version: attack.catalog.version, source: attack.source },
-    llm: settings ? { baseUrl: displayUrl(settings.baseUrl), model: settings.model, structuredOutput: client!.isSchemaSupported } : null,
+    llm: settings ? { baseUrl: redactUrl(settings.baseUrl), model: settings.model, structuredOutput: client!.isSchemaSupported } : null,
     drafts: outcomes.map((o) => o.result),
   };
   await writeOutputs(outDir, [...outcomes.filter((o) => o.result.file).map((o) => ({ name: o.result.file!, content: o.text })), { name: 'summary.json', content: stringifyJson(summary) }]);

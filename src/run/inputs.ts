@@ -9,13 +9,18 @@ import { loadRules } from '../falco/load.js';
 import type { Catalog } from '../attack/types.js';
 import type { DownloadOptions } from '../net/download.js';
 import { packageRoot } from '../paths.js';
-import { readSourcePlatforms, readUpstream } from '../upstream.js';
+import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
+import { findSourceRoot, showPath } from '../source-root.js';
 import path from 'node:path';
 
 export interface CommonOptions {
   attack?: string;
   rules?: string[];
   platform?: string[];
+  /** --threat refs: groups, software or campaigns whose techniques get a profile and weigh in gap priority. */
+  threat?: string[];
+  /** Outputs name files relative to it; default: the git work tree holding the rules, else cwd. */
+  sourceRoot?: string;
 }
 
 export interface Environment {
@@ -25,6 +30,8 @@ export interface Environment {
   download: DownloadOptions;
   /** Falco's standard rules locations (tests point this elsewhere). */
   standardLocations?: string[];
+  /** A one-line note for the user on stderr (e.g. which version `latest` resolved to); absent = silent. */
+  notify?: (message: string) => void;
 }
 
 let tool: { name: string; version: string } | undefined;
@@ -49,19 +56,41 @@ export function resolvePlatforms(given: string[] | undefined, catalog: Catalog):
   });
 }
 
-export async function loadCatalog(options: CommonOptions, env: Environment, withDetections = false): Promise<LoadedCatalog> {
-  return loadAttack(options.attack ?? readUpstream().attack.default, { cacheRoot: env.cacheRoot, download: env.download, withDetections });
+/** Repeated and comma-separated values as one list. */
+export function splitList(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+/** The folder outputs name files relative to, for these options. */
+export function sourceRootOf(options: CommonOptions, env: Environment): string {
+  return findSourceRoot(options.sourceRoot, options.rules, env.cwd);
+}
+
+export async function loadCatalog(options: CommonOptions, env: Environment): Promise<LoadedCatalog> {
+  const root = sourceRootOf(options, env);
+  const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download }, (file) => showPath(file, root).path);
+  if (loaded.requested === 'latest') {
+    env.notify?.(`ATT&CK latest is ${loaded.catalog.version}${loaded.isIndexStale ? ' (from a cached index older than a day: the refresh failed)' : ''}`);
+  }
+  return loaded;
+}
+
+/** Loads the rules the options name (or the defaults), naming files relative to the source root. */
+export function loadRulesFor(options: CommonOptions, env: Environment) {
+  return loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, sourceRoot: sourceRootOf(options, env), download: env.download, standardLocations: env.standardLocations });
 }
 
 /** Analyzes a ruleset against a loaded catalog; `extra` reaches the checks (e.g. tactic renames). */
 export function analyzeRuleset(attack: LoadedCatalog, ruleset: Ruleset, rulesOrigin: string, options: CommonOptions, env: Environment, extra: Partial<AnalyzeInput> = {}): CoverageReport {
   return analyze({
     catalog: attack.catalog,
-    attack: { source: attack.source, sha256: attack.sha256 },
+    attack: { source: attack.source, sha256: attack.sha256, ...(attack.requested ? { requested: attack.requested } : {}) },
     ruleset,
     rulesOrigin,
     sourcePlatforms: readSourcePlatforms(),
     platforms: resolvePlatforms(options.platform, attack.catalog),
+    logSources: readLogSourceMap(),
+    threats: splitList(options.threat),
     generatedAt: env.now(),
     tool: toolVersion(),
     ...extra,
@@ -70,7 +99,7 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: Ruleset, rulesOri
 
 export async function buildReport(options: CommonOptions, env: Environment): Promise<CoverageReport> {
   // One after the other, rules first: both are CPU-bound on one thread, and interleaving them only adds their memory peaks.
-  const rules = await loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, download: env.download, standardLocations: env.standardLocations });
+  const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
   return analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
 }

@@ -13,7 +13,7 @@ import { printable } from '../report/terminal.js';
 import { printLintFindings } from './lint.js';
 import { findingsAtOrAbove, type FailOn } from '../analysis/gates.js';
 import type { LoadedCatalog } from '../attack/load.js';
-import { analyzeRuleset, loadCatalog, type CommonOptions, type Environment } from './inputs.js';
+import { analyzeRuleset, loadCatalog, sourceRootOf, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
 export interface FixOptions extends CommonOptions {
@@ -37,7 +37,7 @@ export function describeFixResult(result: FixResult, changedFiles: number): stri
 
 export async function fixRulesFiles(options: FixOptions, env: Environment, io: Io): Promise<{ result: FixResult; changed: string[]; files: RulesText[] }> {
   if (!options.rules || options.rules.length === 0) throw new UsageError('--fix needs --rules: it rewrites the rules files you name', 'e.g. attack-cov lint --rules my_rules.yaml --fix');
-  const files = await readRulesTexts(options.rules, env.cwd);
+  const files = await readRulesTexts(options.rules, sourceRootOf(options, env));
   const attack = options.catalog ?? (await loadCatalog(options, env));
   const result = fixTexts(files, (ruleset: Ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, options.extra));
   const changed = files.filter((f) => result.texts.get(f.path) !== f.text);

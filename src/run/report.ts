@@ -53,12 +53,15 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const outDir = path.resolve(env.cwd, options.out);
   // Render everything before writing anything: a reporter that throws leaves --out untouched.
   const assets = reporters.some((r) => r.name === 'heatmap') ? loadReportAssets() : undefined;
-  const files = reporters.map((reporter) => {
-    const content = reporter.render(report, { outDir, assets });
-    const problems = reporter.validate?.(content) ?? [];
-    // An output that fails its own schema is attack-cov's bug, not the user's: fail loudly, write nothing.
-    if (problems.length > 0) throw new Error(`${reporter.fileName} does not validate: ${problems.slice(0, 5).join('; ')}`);
-    return { name: reporter.fileName, content };
+  const files = reporters.flatMap((reporter) => {
+    const context = { outDir, assets };
+    const outputs = reporter.renderFiles?.(report, context) ?? [{ name: reporter.fileName, content: reporter.render(report, context) }];
+    for (const { name, content } of outputs) {
+      const problems = reporter.validate?.(content) ?? [];
+      // An output that fails its own schema is attack-cov's bug, not the user's: fail loudly, write nothing.
+      if (problems.length > 0) throw new Error(`${name} does not validate: ${problems.slice(0, 5).join('; ')}`);
+    }
+    return outputs;
   });
   const written = await writeOutputs(outDir, files);
   if (!options.quiet && !io.isQuiet) io.stdout(renderSummary(report, io.style, options.top));

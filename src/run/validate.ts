@@ -1,5 +1,6 @@
 // `attack-cov validate <files…>`: the offline validator for any rules files, so CI can check conditions,
 // fields, macros and lists without Falco installed (and with it, where it is on PATH).
+import { findSourceRoot } from '../source-root.js';
 import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
 import { readFieldCatalog } from '../falco/field-catalog.js';
 import { readRulesTexts } from '../falco/load.js';
@@ -17,6 +18,7 @@ import type { Io } from './report.js';
 export interface ValidateOptions {
   format?: string;
   failOn?: string;
+  sourceRoot?: string;
 }
 
 export async function runValidate(paths: string[], options: ValidateOptions, env: Environment, io: Io): Promise<number> {
@@ -24,7 +26,7 @@ export async function runValidate(paths: string[], options: ValidateOptions, env
   if (format !== 'stylish' && format !== 'json') throw new UsageError(`validate --format must be stylish or json, not ${format}`);
   const failOn = options.failOn ?? 'error';
   if (!['error', 'warning', 'none'].includes(failOn)) throw new UsageError(`validate --fail-on must be error, warning or none, not ${failOn}`);
-  const texts = await readRulesTexts(paths, env.cwd);
+  const texts = await readRulesTexts(paths, findSourceRoot(options.sourceRoot, paths, env.cwd));
   const files = texts.map((t) => ({ info: { path: t.path, sha256: t.sha256 }, items: parseRulesText(t.text, t.path) }));
   const issues = validateRules({ items: files.flatMap((f) => f.items), ruleset: buildRuleset(files), fields: readFieldCatalog(), extraSources: Object.keys(readSourcePlatforms()) });
   const falco = findFalco();

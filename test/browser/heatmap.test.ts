@@ -1,5 +1,5 @@
 // heatmap.html in a real browser (Debian's chromium via playwright-core), opened from disk as a user would.
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,17 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../src/coverage-report.js';
 import { launchChromium } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
-import { repoRoot, BUNDLE_18, OFFICIAL_RULES } from '../helpers/paths.js';
+import { ARTIFACTS, generate, open as openIn, type Opened } from '../helpers/heatmap-page.js';
+import { BUNDLE_18, OFFICIAL_RULES } from '../helpers/paths.js';
 
 const OFFICIAL = OFFICIAL_RULES;
-const ARTIFACTS = path.join(repoRoot, 'test-output');
-
-interface Opened {
-  page: Page;
-  consoleErrors: string[];
-  requests: string[];
-  dialogs: string[];
-}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -26,27 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function generate(args: string[]): Promise<{ html: string; report: CoverageReport }> {
-  const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-html-'));
-  const result = await runCli(['report', ...args, '--out', out, '--format', 'html', '-q']);
-  expect(result.code, result.stderr).toBe(0);
-  return { html: path.join(out, 'heatmap.html'), report: JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport };
-}
-
-async function open(file: string): Promise<Opened> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const opened: Opened = { page, consoleErrors: [], requests: [], dialogs: [] };
-  page.on('console', (m) => m.type() === 'error' && opened.consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => opened.consoleErrors.push(e.message));
-  page.on('request', (r) => opened.requests.push(r.url()));
-  page.on('dialog', (d) => {
-    opened.dialogs.push(d.message());
-    void d.dismiss();
-  });
-  await page.goto(pathToFileURL(file).href);
-  await page.waitForSelector('section.tactic');
-  return opened;
-}
+const open = (file: string): Promise<Opened> => openIn(browser, file);
 
 const visibleIds = (page: Page) => page.locator('#matrix .cell').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-id')));
 
@@ -88,7 +61,7 @@ describe('the heatmap of the official rules on ATT&CK 18.1', () => {
   });
 
   it('expands sub-techniques under their parent', async () => {
-    await opened.page.click('section[data-tactic="execution"] [data-id="T1059"] .toggle');
+    await opened.page.click('section[data-tactic="execution"] [data-group="T1059"] > .toggle');
     expect(await opened.page.locator('section[data-tactic="execution"] .subs [data-id="T1059.004"]').count()).toBe(1);
   });
 

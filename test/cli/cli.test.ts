@@ -65,7 +65,7 @@ describe('report', () => {
     expect(second.code).toBe(0);
     const text = await readFile(path.join(a, 'report.json'), 'utf8');
     const files = (await readdir(a)).sort();
-    expect(files).toHaveLength(7);
+    expect(files).toHaveLength(8); // the seven outputs and layer-priority-gaps.json
     for (const file of files) expect(await readFile(path.join(b, file)), file).toEqual(await readFile(path.join(a, file)));
     await expect(text).toMatchFileSnapshot(path.join(repoRoot, 'test', 'golden', 'report-mini.json'));
     expect(JSON.parse(text).generatedAt).toBe('2023-11-14T22:13:20.000Z');
@@ -91,14 +91,14 @@ describe('report', () => {
     const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('tactic-mismatch.yaml'), '--out', out, '--fail-on', 'error']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/gate failed: --fail-on: 1 finding\(s\) at or above error/);
-    expect((await readdir(out)).sort()).toEqual(['coverage.csv', 'findings.csv', 'findings.sarif', 'heatmap.html', 'layer.json', 'report.json', 'summary.md']);
+    expect((await readdir(out)).sort()).toEqual(['coverage.csv', 'findings.csv', 'findings.sarif', 'heatmap.html', 'layer-priority-gaps.json', 'layer.json', 'report.json', 'summary.md']);
   });
 
   it('--format picks the outputs; an unknown one is a usage error', async () => {
     const out = await tempDir();
     const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', out, '--format', 'csv', '--format', 'navigator']);
     expect(result.code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['coverage.csv', 'findings.csv', 'layer.json', 'report.json']);
+    expect((await readdir(out)).sort()).toEqual(['coverage.csv', 'findings.csv', 'layer-priority-gaps.json', 'layer.json', 'report.json']);
     expectOneLineError(await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', out, '--format', 'pdf']), /unknown format: pdf/);
   });
 

@@ -179,9 +179,13 @@ describe('without an LLM', () => {
 });
 
 describe('--gaps', () => {
-  it('drafts the top gaps of the coverage report', async () => {
-    const run = await draft('good', '--gaps', '--top', '2');
-    expect(run.summary.drafts.map((d) => d.technique)).toHaveLength(2);
-    expect(run.summary.drafts.map((d) => d.technique)).toEqual(['T1105', 'T1082']);
+  it('drafts the top gaps Falco can close, in the priority order of the coverage report', async () => {
+    const run = await draft('good', '--gaps', '--top', '2', '--threat', 'TeamTNT');
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-report-'));
+    await runCli(['report', '--attack', ATTACK, '--rules', RULES, '--out', out, '--format', 'json', '--threat', 'TeamTNT', '-q']);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as { gaps: { id: string; isSubtechnique: boolean; priority: { tier: number; detectability: string } }[] };
+    const closable = report.gaps.filter((g) => !g.isSubtechnique && g.priority.tier <= 1);
+    expect(closable[0]!.priority.detectability).toBe('closable-loaded');
+    expect(run.summary.drafts.map((d) => d.technique)).toEqual(closable.slice(0, 2).map((g) => g.id));
   });
 });

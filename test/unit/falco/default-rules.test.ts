@@ -1,24 +1,28 @@
-// Without --rules: Falco's standard locations where present, else the pinned official rules, downloaded
-// (here from a server on 127.0.0.1 standing in for GitHub) and cached.
+// Without --rules: Falco's standard locations where present, else the official rules embedded in
+// attack-cov (no download). `official…` specs name the embedded sets; `official@<ref>` downloads another
+// tag (here from a server on 127.0.0.1 standing in for GitHub) and caches it.
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRules } from '../../../src/falco/load.js';
-import { readUpstream } from '../../../src/upstream.js';
+import { loadRules, parseOfficialSpec } from '../../../src/falco/load.js';
+import { UsageError } from '../../../src/errors.js';
 import { serve, startServer, type TestServer } from '../../helpers/http-server.js';
 import { fixture, repoRoot } from '../../helpers/paths.js';
 
 let server: TestServer;
-const { tag } = readUpstream().falcoRules;
+const REF = 'falco-rules-9.9.9';
+const NO_DOWNLOAD = { attempts: 1, timeoutMs: 50 };
 
 beforeAll(async () => {
   server = await startServer({
-    [`/${tag}/falco_rules.yaml`]: serve(await readFile(fixture('rules', 'conventional.yaml')), 'text/yaml'),
+    [`/${REF}/falco_rules.yaml`]: serve(await readFile(fixture('rules', 'conventional.yaml')), 'text/yaml'),
     '/broken/falco_rules.yaml': serve(Buffer.from('rule: [not a list'), 'text/yaml'),
   });
 });
 afterAll(() => server.close());
+
+const tempCache = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-'));
 
 describe('default rules', () => {
   it('uses the standard locations when they exist (a directory means its *.yaml files)', async () => {
@@ -27,30 +31,83 @@ describe('default rules', () => {
     expect(ruleset.files).toHaveLength(2);
   });
 
-  it('downloads the pinned official rules into the cache when no standard location exists', async () => {
-    const cacheRoot = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-'));
+  it('uses the embedded official stable rules when no standard location exists, downloading nothing', async () => {
+    const cacheRoot = await tempCache();
+    const loaded = await loadRules(undefined, { cacheRoot, cwd: repoRoot, standardLocations: ['/nonexistent'], download: NO_DOWNLOAD });
+    expect(loaded.origin).toBe('official-default');
+    expect(loaded.ruleset.files.map((f) => f.path)).toEqual(['official:falco_rules.yaml@c72713e']);
+    expect(loaded.ruleset.files[0]!.url).toBeUndefined();
+    expect(loaded.ruleset.rules.length).toBe(25);
+    expect(loaded.localFiles[0]).toBe(path.join(repoRoot, 'data', 'embedded', 'falco-rules', 'falco_rules.yaml'));
+    expect(await readdir(cacheRoot)).toEqual([]);
+  });
+});
+
+describe('official rules specs', () => {
+  it.each([
+    ['official', ['falco_rules.yaml']],
+    ['official:stable', ['falco_rules.yaml']],
+    ['official:all', ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml']],
+    ['official:sandbox', ['falco-sandbox_rules.yaml']],
+    ['official:k8saudit', ['k8s_audit_rules.yaml']],
+    ['official:falco-incubating_rules.yaml', ['falco-incubating_rules.yaml']],
+  ])('%s names %j', (spec, files) => {
+    expect(parseOfficialSpec(spec)).toEqual({ files });
+  });
+
+  it('treats @ the embedded ref as the embedded copy, and another ref as a download', () => {
+    expect(parseOfficialSpec('official@c72713e')).toEqual({ files: ['falco_rules.yaml'] });
+    expect(parseOfficialSpec(`official:all@${REF}`)).toEqual({ files: ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'], ref: REF });
+  });
+
+  it('refuses an unknown set with the sets it knows', () => {
+    expect(() => parseOfficialSpec('official:nightly')).toThrow(UsageError);
+    expect(() => parseOfficialSpec('official:nightly')).toThrow(/unknown official rules set: nightly/);
+  });
+
+  it('loads official:all in order, mixed with a file of the user\'s', async () => {
+    const { ruleset, origin } = await loadRules(['official:all', fixture('rules', 'base.yaml')], { cacheRoot: '/nonexistent', cwd: repoRoot, sourceRoot: repoRoot });
+    expect(origin).toBe('given');
+    expect(ruleset.files.map((f) => f.path)).toEqual([
+      'official:falco_rules.yaml@c72713e',
+      'official:falco-incubating_rules.yaml@c72713e',
+      'official:falco-sandbox_rules.yaml@c72713e',
+      'test/fixtures/rules/base.yaml',
+    ]);
+    expect(ruleset.rules.filter((r) => r.position.file.startsWith('official:')).length).toBe(93);
+  });
+
+  it('loads the embedded k8saudit plugin rules with their source', async () => {
+    const { ruleset } = await loadRules(['official:k8saudit'], { cacheRoot: '/nonexistent', cwd: repoRoot });
+    expect(ruleset.files.map((f) => f.path)).toEqual(['official:k8s_audit_rules.yaml@0b3cbd8d84']);
+    expect(ruleset.rules.length).toBe(48);
+    expect(new Set(ruleset.rules.map((r) => r.source))).toEqual(new Set(['k8s_audit']));
+  });
+
+  it('downloads official@<another tag> into the cache once, named by the tag', async () => {
+    const cacheRoot = await tempCache();
     process.env.ATTACK_COV_FALCO_RULES_MIRROR = server.url('/{tag}/{file}');
     try {
-      const first = await loadRules(undefined, { cacheRoot, cwd: repoRoot, standardLocations: ['/nonexistent'], download: { backoffMs: 5 } });
-      expect(first.origin).toBe('official-download');
+      const first = await loadRules([`official@${REF}`], { cacheRoot, cwd: repoRoot, download: { backoffMs: 5 } });
       expect(first.ruleset.rules.map((r) => r.name)).toEqual(['Shell in container', 'Escape attempt']);
-      expect(first.ruleset.files[0]!.url).toBe(server.url(`/${tag}/falco_rules.yaml`));
-      expect(await readdir(path.join(cacheRoot, 'falco-rules', tag))).toEqual(['falco_rules.yaml']);
-      const second = await loadRules(undefined, { cacheRoot, cwd: repoRoot, standardLocations: ['/nonexistent'] });
+      expect(first.ruleset.files).toEqual([expect.objectContaining({ path: `official:falco_rules.yaml@${REF}`, url: server.url(`/${REF}/falco_rules.yaml`) })]);
+      expect(await readdir(path.join(cacheRoot, 'falco-rules', REF))).toEqual(['falco_rules.yaml']);
+      const second = await loadRules([`official@${REF}`], { cacheRoot, cwd: repoRoot });
       expect(second.ruleset.rules).toHaveLength(2);
-      expect(server.calls(`/${tag}/falco_rules.yaml`)).toBe(1);
+      expect(server.calls(`/${REF}/falco_rules.yaml`)).toBe(1);
     } finally {
       delete process.env.ATTACK_COV_FALCO_RULES_MIRROR;
     }
   });
 
   it('does not cache a download that is not a rules file', async () => {
-    const cacheRoot = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-'));
+    const cacheRoot = await tempCache();
     process.env.ATTACK_COV_FALCO_RULES_MIRROR = server.url('/broken/{file}');
     try {
-      await expect(loadRules(undefined, { cacheRoot, cwd: repoRoot, standardLocations: ['/nonexistent'] })).rejects.toThrow(/falco_rules\.yaml:1:\d+: YAML syntax error/);
-      // Not even the directories the failed download made.
-      expect(await readdir(cacheRoot, { recursive: true })).toEqual([]);
+      await expect(loadRules([`official@${REF}`], { cacheRoot, cwd: repoRoot, download: { backoffMs: 5 } })).rejects.toThrow(/falco_rules\.yaml@falco-rules-9\.9\.9:1:\d+: YAML syntax error/);
+      const entries = await readdir(cacheRoot, { recursive: true, withFileTypes: true });
+      // No file, and not even the directories the failed download made.
+      expect(entries).toEqual([]);
     } finally {
       delete process.env.ATTACK_COV_FALCO_RULES_MIRROR;
     }

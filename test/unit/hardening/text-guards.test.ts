@@ -1,7 +1,7 @@
 // The two guards every printed and written text passes: terminal escaping and secret redaction.
 import { afterEach, describe, expect, it } from 'vitest';
 import { escapeForTerminal, escapeLines, terminalSafe } from '../../../src/terminal-text.js';
-import { clearSecrets, displayUrl, redactMessage, redactSecrets, registerSecret, registerSecretsInUrl } from '../../../src/secrets.js';
+import { clearSecrets, redactMessage, redactSecrets, registerSecret, registerSecretsInUrl } from '../../../src/secrets.js';
 
 describe('terminal text', () => {
   const hostile = 'a\u001b]0;title\u0007b\u001b[2Jc\u202ed\u2066e\nerror: forged\rf\u0085g\u2028h';
@@ -41,9 +41,5 @@ describe('secrets', () => {
 
   it('messages lose any URL credentials and token-like query values, registered or not', () => {
     expect(redactMessage('GET https://u:p@host/x?api_key=zzz&v=1 failed')).toBe('GET https://[redacted]@host/x?api_key=[redacted]&v=1 failed');
-  });
-
-  it('displayUrl drops the user, password and query string', () => {
-    expect(displayUrl('https://u:p@host:8443/v1/x.json?token=t#f')).toBe('https://host:8443/v1/x.json');
   });
 });

@@ -86,7 +86,7 @@ describe('summary.md is bounded', async () => {
     const huge: CoverageReport = {
       ...report,
       findings: Array.from({ length: 20_000 }, (_, i) => ({ ...finding, rule: `rule ${i}`, code: `code-${i % 40}` })),
-      gaps: Array.from({ length: 5_000 }, (_, i) => ({ id: `T${1000 + i}`, name: 'x'.repeat(400), tactics: ['impact'], isSubtechnique: false, usedBy: 1 })),
+      gaps: Array.from({ length: 5_000 }, (_, i) => ({ id: `T${1000 + i}`, name: 'x'.repeat(400), tactics: ['impact'], isSubtechnique: false, usedBy: 1, priority: { ...report.gaps[0]!.priority, rank: i + 1, why: 'y'.repeat(400) } })),
     };
     expect(renderSummaryMarkdown(huge).length).toBeLessThan(60_000);
   });
@@ -95,8 +95,9 @@ describe('summary.md is bounded', async () => {
 describe('--format', () => {
   it('expands aliases and always keeps report.json', () => {
     expect(selectReporters(['csv']).map((r) => r.fileName)).toEqual(['report.json', 'coverage.csv', 'findings.csv']);
-    expect(selectReporters(['html,navigator']).map((r) => r.fileName)).toEqual(['report.json', 'heatmap.html', 'layer.json']);
-    expect(selectReporters(undefined)).toHaveLength(7);
+    // navigator: the coverage layer, the priority-gaps layer and one layer per --threat profile.
+    expect(selectReporters(['html,navigator']).map((r) => r.fileName)).toEqual(['report.json', 'heatmap.html', 'layer.json', 'layer-priority-gaps.json', 'layer-<profile>.json']);
+    expect(selectReporters(undefined)).toHaveLength(9);
     expect(() => selectReporters(['pdf'])).toThrow(/unknown format: pdf/);
   });
 });

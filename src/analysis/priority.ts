@@ -1,0 +1,69 @@
+// Gap priority: gaps Falco can close first, then by threat relevance (adversaries active on the scope
+// that use the technique or its sub-techniques, plus a weight per chosen --threat profile). Every gap
+// carries the sentence saying why it ranks where it does. Pure.
+import type { Catalog } from '../attack/types.js';
+import type { DetectabilityVerdict, GapEntry, GapPriority, TechniqueEntry, ThreatProfile } from '../coverage-report.js';
+import { compareText } from './coverage.js';
+import { appendTo } from '../collections.js';
+
+/** Detectability tiers, first to last: gaps a loaded source can close come first. */
+export const TIERS: DetectabilityVerdict[] = ['closable-loaded', 'closable-other', 'unknown', 'not-observable'];
+/** A chosen --threat profile using the technique counts as this many active adversaries. */
+export const PROFILE_WEIGHT = 100;
+
+/** Actor IDs using each technique directly (ATT&CK "uses"), sub-techniques rolled up into their parent. */
+export function usersByTechnique(catalog: Catalog): Map<string, Set<string>> {
+  const users = new Map<string, Set<string>>();
+  const add = (technique: string, actor: string) => users.set(technique, (users.get(technique) ?? new Set()).add(actor));
+  for (const actor of catalog.threats.values()) {
+    for (const id of actor.techniques) {
+      add(id, actor.id);
+      const parent = catalog.techniques.get(id)?.parent;
+      if (parent) add(parent, actor.id);
+    }
+  }
+  return users;
+}
+
+/** Profile names using each technique (directly or through software), sub-techniques rolled up. */
+function profilesByTechnique(profiles: ThreatProfile[], entries: Map<string, TechniqueEntry>): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const profile of profiles) {
+    const ids = new Set([...profile.direct, ...profile.viaSoftware].flatMap((t) => [t.id, ...(entries.get(t.id)?.parent ? [entries.get(t.id)!.parent!] : [])]));
+    for (const id of ids) appendTo(result, id, profile.name);
+  }
+  return result;
+}
+
+function explain(p: Omit<GapPriority, 'why' | 'rank'>, rank: number, entry: TechniqueEntry, scope: string[]): string {
+  const rolled = entry.isSubtechnique ? '' : ' or its sub-techniques';
+  const threat = `${p.activeUsers} of its ${p.users} adversaries active on ${scope.join(', ') || 'the scope'} use it${rolled}`;
+  const profiles = p.profiles.length > 0 ? `; used by --threat ${p.profiles.join(', ')} (+${PROFILE_WEIGHT} each)` : '';
+  return `#${rank}: tier ${p.tier + 1} of ${TIERS.length}, ${entry.detectability?.reason ?? 'detectability unknown'}; ${threat}${profiles}; score ${p.score}`;
+}
+
+/** In-scope gaps in priority order, each with its rank, score and reason. */
+export function prioritizeGaps(techniques: TechniqueEntry[], catalog: Catalog, active: Set<string>, profiles: ThreatProfile[], scope: string[]): GapEntry[] {
+  const entries = new Map(techniques.map((t) => [t.id, t]));
+  const users = usersByTechnique(catalog);
+  const profileUse = profilesByTechnique(profiles, entries);
+  const scored = techniques
+    .filter((t) => t.inScope && t.status === 'gap')
+    .map((t) => {
+      const all = [...(users.get(t.id) ?? [])];
+      const activeUsers = all.filter((a) => active.has(a)).length;
+      const usedByProfiles = profileUse.get(t.id) ?? [];
+      const detectability = t.detectability?.verdict ?? 'unknown';
+      const priority = { tier: TIERS.indexOf(detectability), detectability, activeUsers, users: all.length, profiles: usedByProfiles, score: activeUsers + PROFILE_WEIGHT * usedByProfiles.length };
+      return { t, priority };
+    })
+    .sort((a, b) => a.priority.tier - b.priority.tier || b.priority.score - a.priority.score || b.t.usedBy - a.t.usedBy || compareText(a.t.id, b.t.id));
+  return scored.map(({ t, priority }, i) => ({
+    id: t.id,
+    name: t.name,
+    tactics: t.tactics,
+    isSubtechnique: t.isSubtechnique,
+    usedBy: t.usedBy,
+    priority: { rank: i + 1, ...priority, why: explain(priority, i + 1, t, scope) },
+  }));
+}

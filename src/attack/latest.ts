@@ -1,0 +1,67 @@
+// Resolves `--attack latest` through the ATT&CK STIX data collection index (index.json), which lists
+// every published version of every domain. The index is cached for a day; offline, a stale copy serves.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError, NetworkError } from '../errors.js';
+import { fetchIntoCache } from '../net/cache.js';
+import type { DownloadOptions } from '../net/download.js';
+import { redactUrl } from '../net/url.js';
+
+const MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+export interface LatestVersion {
+  version: string;
+  /** The bundle URL the index gives for it. */
+  url: string;
+  /** The index was older than a day and could not be refreshed. */
+  isStale: boolean;
+}
+
+interface IndexFile {
+  collections?: { name?: unknown; versions?: { version?: unknown; url?: unknown }[] }[];
+}
+
+/** Compares "18.1" and "9.0" as version numbers. */
+export function compareVersions(a: string, b: string): number {
+  const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
+  const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+}
+
+/** The newest version of `domain` ("enterprise-attack") in an index.json text. Pure. */
+export function newestInIndex(text: string, domain: string, label: string): { version: string; url: string } {
+  let index: IndexFile;
+  try {
+    index = JSON.parse(text) as IndexFile;
+  } catch {
+    throw new InputError(label, 'not valid JSON; expected the ATT&CK STIX data index.json');
+  }
+  const wanted = `${domain.replace(/-attack$/, '')} att&ck`;
+  const collection = (Array.isArray(index.collections) ? index.collections : []).find((c) => typeof c?.name === 'string' && c.name.toLowerCase() === wanted);
+  const versions = (Array.isArray(collection?.versions) ? collection.versions : [])
+    .filter((v): v is { version: string; url: string } => typeof v?.version === 'string' && /^\d+\.\d+$/.test(v.version) && typeof v.url === 'string')
+    .sort((a, b) => compareVersions(b.version, a.version));
+  const newest = versions[0];
+  if (!newest) throw new InputError(label, `lists no version of ${domain}`, 'check ATTACK_COV_ATTACK_INDEX, or pass a version such as --attack 18.1');
+  return { version: newest.version, url: newest.url };
+}
+
+async function ageMs(file: string): Promise<number | undefined> {
+  return stat(file).then((s) => Date.now() - s.mtimeMs, () => undefined);
+}
+
+/** Downloads (or reads from the cache) the index and returns the newest version of `domain`. */
+export async function resolveLatest(indexUrl: string, domain: string, cacheRoot: string, download: DownloadOptions = {}): Promise<LatestVersion> {
+  const cachePath = path.join(cacheRoot, 'attack', 'index.json');
+  const label = redactUrl(indexUrl);
+  const check = async (file: string) => newestInIndex(await readFile(file, 'utf8'), domain, label);
+  const age = await ageMs(cachePath);
+  if (age !== undefined && age < MAX_AGE_MS) return { ...(await check(cachePath)), isStale: false };
+  try {
+    const fetched = await fetchIntoCache(indexUrl, cachePath, check, download, { isRefresh: age !== undefined });
+    return { ...(fetched.validated ?? (await check(fetched.file))), isStale: false };
+  } catch (error) {
+    if (age === undefined || !(error instanceof NetworkError)) throw error;
+    return { ...(await check(cachePath)), isStale: true };
+  }
+}

@@ -1,0 +1,46 @@
+// The words every reporter uses for detectability, gap priority and threat profiles, made in one place.
+// Pure: report data in, short strings out (callers escape them for their format).
+import type { DetectabilityVerdict, GapEntry, ThreatProfile } from '../coverage-report.js';
+import { plural } from './words.js';
+
+export const VERDICT_LABEL: Record<DetectabilityVerdict, string> = {
+  'closable-loaded': 'closable with loaded sources',
+  'closable-other': 'closable with another Falco source',
+  'not-observable': 'not observable by Falco',
+  unknown: 'detectability unknown',
+};
+
+/** "closable: syscall", "needs plugin cloudtrail", "not observable", "unknown". */
+export function shortVerdict(gap: GapEntry, detail?: { loadedSources: string[]; otherSources: { source: string; plugin: string }[] }): string {
+  switch (gap.priority.detectability) {
+    case 'closable-loaded':
+      return `closable: ${detail?.loadedSources.join(', ') ?? 'loaded source'}`;
+    case 'closable-other':
+      return `needs ${detail?.otherSources.map((o) => (o.plugin === o.source ? o.source : `${o.source} (plugin ${o.plugin})`)).join(', ') ?? 'another source'}`;
+    case 'not-observable':
+      return 'not observable';
+    default:
+      return 'unknown';
+  }
+}
+
+/** "100 closable with loaded sources, 11 closable with another Falco source, …" (verdicts with none left out). */
+export function describeGapDetectability(counts: Partial<Record<DetectabilityVerdict, number>> | undefined): string {
+  return (Object.keys(VERDICT_LABEL) as DetectabilityVerdict[])
+    .filter((v) => (counts?.[v] ?? 0) > 0)
+    .map((v) => `${counts![v]} ${VERDICT_LABEL[v]}`)
+    .join(', ');
+}
+
+/** One line per profile: what it uses in scope and how much of it is covered. */
+export function describeProfile(profile: ThreatProfile): string {
+  const { direct, viaSoftware } = profile.counts;
+  const part = (c: typeof direct) => `${c.covered} covered, ${c.partial} partly, ${plural(c.gap, 'gap')}`;
+  const software = profile.software.length > 0 ? `; ${viaSoftware.total} more only through its software (${profile.software.map((s) => s.name).join(', ')}): ${part(viaSoftware)}` : '';
+  return `${profile.name} (${profile.id}, ${profile.kind}): ${plural(direct.total, 'in-scope technique')} used directly: ${part(direct)}${software}; ${profile.outOfScope} outside the scope`;
+}
+
+/** The exact command that drafts a rule for a technique. */
+export function draftCommand(id: string): string {
+  return `attack-cov draft ${id}`;
+}

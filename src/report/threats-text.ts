@@ -1,0 +1,21 @@
+// What `attack-cov threats` prints: the adversaries relevant to the scope, one block each. Pure.
+import type { RankedThreat } from '../analysis/threat-ranking.js';
+import type { CoverageReport } from '../coverage-report.js';
+import { printable, type TerminalStyle } from './terminal.js';
+
+function dim(style: TerminalStyle, text: string): string {
+  return style.isColor ? `\u001b[2m${text}\u001b[0m` : text;
+}
+
+export function renderThreats(threats: RankedThreat[], relevant: number, report: CoverageReport, style: TerminalStyle): string {
+  const scope = report.scope.platforms.join(', ') || 'none';
+  const lines = [`${relevant} groups, software and campaigns of ATT&CK ${report.inputs.attack.version} are relevant to ${scope}; the ${threats.length} most relevant:`, ''];
+  for (const t of threats) {
+    const c = t.coverage;
+    lines.push(`${t.id.padEnd(6)} ${t.kind.padEnd(8)} ${printable(t.name)}${t.aliases.length ? dim(style, ` (${printable(t.aliases.slice(0, 3).join(', '))})`) : ''}`);
+    lines.push(`       ${c.total} in-scope techniques: ${c.covered} covered, ${c.partial} partly, ${c.gap} gaps`);
+    lines.push(dim(style, `       why: ${printable(t.why)}`));
+  }
+  lines.push('', `Profile one with: attack-cov report --threat ${threats[0]?.id ?? 'G0139'}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,84 @@
+// `attack-cov cache add|list|dir|clean`: seed the download cache from files (air-gapped hosts), show it,
+// empty it. Entries go in through a temporary name and a rename, exactly as downloads do.
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { readBundleFile } from '../attack/load.js';
+import { EXIT_OK, InputError, UsageError } from '../errors.js';
+import { cachePathForUrl, temporaryPathFor, writeCacheSource } from '../net/cache.js';
+import { isUrl, redactUrl } from '../net/url.js';
+import { parseRulesText } from '../falco/parse.js';
+import { stringifyJson } from '../report/reporter.js';
+import { readUpstream } from '../upstream.js';
+import type { Environment } from './inputs.js';
+import type { Io } from './report.js';
+import { trackTemp, untrackTemp } from '../temp-files.js';
+
+export interface CacheOptions {
+  url?: string;
+  rulesRef?: string;
+  format?: string;
+}
+
+async function storeAtomically(source: string, target: string): Promise<void> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const temp = trackTemp(temporaryPathFor(target));
+  try {
+    await copyFile(source, temp);
+    await rename(temp, target);
+  } finally {
+    await rm(temp, { force: true });
+    untrackTemp(temp);
+  }
+}
+
+/** Where `file` goes: the ATT&CK version's (or --url's) slot, or an official rules file's slot for --rules-ref. */
+async function cacheTarget(file: string, options: CacheOptions, cacheRoot: string): Promise<{ target: string; what: string }> {
+  if (options.rulesRef !== undefined) {
+    const name = path.basename(file);
+    const known = readUpstream().falcoRules.files;
+    if (!known.includes(name)) throw new UsageError(`--rules-ref stores official rules files: ${known.join(', ')}; not ${name}`);
+    if (!/^[A-Za-z0-9_.\/-]+$/.test(options.rulesRef)) throw new UsageError(`not a rules ref: ${options.rulesRef}`);
+    parseRulesText(await readFile(file, 'utf8').catch(() => { throw new InputError(file, 'no such file'); }), file);
+    return { target: path.join(cacheRoot, 'falco-rules', options.rulesRef.replace(/[^A-Za-z0-9_.-]/g, '_'), name), what: `official:${name}@${options.rulesRef}` };
+  }
+  const { catalog } = await readBundleFile(file, file);
+  const { domain } = readUpstream().attack;
+  if (catalog.domain !== domain) throw new InputError(file, `an ATT&CK ${catalog.domain} bundle; attack-cov reads ${domain}`);
+  if (options.url !== undefined) {
+    if (!isUrl(options.url)) throw new UsageError(`--url takes an https://, http:// or file:// URL, not ${options.url}`);
+    return { target: cachePathForUrl(cacheRoot, options.url), what: `ATT&CK ${catalog.version} as ${redactUrl(options.url)}` };
+  }
+  if (!/^\d+\.\d+$/.test(catalog.version)) throw new InputError(file, `names no ATT&CK version (found "${catalog.version}")`, 'store it for a URL instead: --url');
+  return { target: path.join(cacheRoot, 'attack', `${domain}-${catalog.version}.json`), what: `ATT&CK ${catalog.version} (--attack ${catalog.version})` };
+}
+
+async function listEntries(root: string): Promise<{ path: string; bytes: number }[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  const files = entries.filter((e) => e.isFile() && !e.name.endsWith('.tmp') && !e.name.endsWith('.source'));
+  const result = await Promise.all(files.map(async (e) => {
+    const full = path.join(e.parentPath, e.name);
+    return { path: path.relative(root, full).split(path.sep).join('/'), bytes: (await stat(full)).size };
+  }));
+  return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export async function runCache(action: 'add' | 'list' | 'dir' | 'clean', file: string | undefined, options: CacheOptions, env: Environment, io: Io): Promise<number> {
+  const root = env.cacheRoot;
+  if (action === 'dir') io.stdout(`${root}\n`);
+  if (action === 'clean') {
+    await rm(root, { recursive: true, force: true });
+    io.stderr(`removed ${root}\n`);
+  }
+  if (action === 'list') {
+    const entries = await listEntries(root);
+    if (options.format === 'json') io.stdout(stringifyJson({ cache: root, entries }));
+    else io.stdout(entries.length === 0 ? `${root}: empty\n` : entries.map((e) => `${e.path}  ${(e.bytes / 1e6).toFixed(1)} MB\n`).join(''));
+  }
+  if (action === 'add') {
+    const { target, what } = await cacheTarget(file!, options, root);
+    await storeAtomically(file!, target);
+    await writeCacheSource(target, `cache add: ${path.basename(file!)}`);
+    io.stderr(`cached ${what}\n`);
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,39 @@
+// The source root every output names files relative to (--source-root; default the git work tree that
+// holds the rules, else the working directory), so reports never carry a machine's absolute paths.
+import { statSync } from 'node:fs';
+import path from 'node:path';
+
+/** A file as outputs name it: relative to the root with / separators, or its base name when outside. */
+export interface ShownPath {
+  path: string;
+  isOutsideRoot: boolean;
+}
+
+/** The nearest folder at or above `start` that holds `.git` (a directory, or a file for worktrees). */
+export function gitWorkTree(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (statSync(path.join(dir, '.git'), { throwIfNoEntry: false })) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** `given` (resolved against cwd), else the git work tree holding the first rules path, else cwd. */
+export function findSourceRoot(given: string | undefined, rulesPaths: string[] | undefined, cwd: string): string {
+  if (given) return path.resolve(cwd, given);
+  const first = rulesPaths?.find((p) => !p.startsWith('official'));
+  if (first) {
+    const absolute = path.resolve(cwd, first);
+    const isDir = statSync(absolute, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    const tree = gitWorkTree(isDir ? absolute : path.dirname(absolute));
+    if (tree) return tree;
+  }
+  return cwd;
+}
+
+/** Names `file` relative to `root`; a file outside it (or on another drive) by its base name. */
+export function showPath(file: string, root: string): ShownPath {
+  const relative = path.relative(root, path.resolve(root, file));
+  const isOutsideRoot = relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+  const shown = isOutsideRoot ? path.basename(file) : relative;
+  return { path: shown.split(path.sep).join('/'), isOutsideRoot };
+}

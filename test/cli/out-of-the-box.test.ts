@@ -1,0 +1,156 @@
+// A new user's first runs: no --attack, no --rules, no /etc/falco, an empty cache and no network — the
+// embedded defaults serve. Outputs name files relative to the source root, never by a machine path.
+import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { serve, startServer } from '../helpers/http-server.js';
+import { MINI_BUNDLE, fixture, repoRoot } from '../helpers/paths.js';
+
+const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-new-'));
+/** No network: a download attempt would hit this closed port and fail. */
+const OFFLINE = { ATTACK_COV_ATTACK_MIRROR: 'http://127.0.0.1:9/{version}.json', ATTACK_COV_FALCO_RULES_MIRROR: 'http://127.0.0.1:9/{tag}/{file}', ATTACK_COV_ATTACK_INDEX: 'http://127.0.0.1:9/index.json' };
+
+async function outputsOf(dir: string): Promise<Map<string, string>> {
+  const names = await readdir(dir);
+  expect(names.length).toBeGreaterThan(0);
+  return new Map(await Promise.all(names.map(async (n) => [n, await readFile(path.join(dir, n), 'utf8')] as [string, string])));
+}
+
+describe('report on the embedded defaults', () => {
+  it('runs offline with an empty cache, says which defaults it took, and finds T1529 a gap', async () => {
+    const cwd = await tempDir();
+    const cache = path.join(cwd, 'cache');
+    const result = await runCli(['report', '--out', 'out', '--top', '200'], { cwd, env: { ...OFFLINE, ATTACK_COV_CACHE: cache } });
+    expect(result.stderr).not.toMatch(/error|download/i);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('ATT&CK from embedded:enterprise-attack-18.1.json.gz');
+    expect(result.stdout).toContain('rules: official:falco_rules.yaml@c72713e — no --rules and no /etc/falco');
+    expect(result.stdout).toMatch(/T1529\s+System Shutdown\/Reboot/);
+    const report = JSON.parse(await readFile(path.join(cwd, 'out', 'report.json'), 'utf8'));
+    expect(report.inputs.attack).toMatchObject({ version: '18.1', source: 'embedded:enterprise-attack-18.1.json.gz' });
+    expect(report.inputs.rulesOrigin).toBe('official-default');
+    expect(report.gaps.map((g: { id: string }) => g.id)).toContain('T1529');
+    await expect(readdir(cache)).rejects.toThrow(/ENOENT/); // nothing downloaded, nothing cached
+    for (const [name, text] of await outputsOf(path.join(cwd, 'out'))) {
+      expect(text, name).not.toContain(cwd);
+      expect(text, name).not.toContain(repoRoot);
+    }
+  });
+
+  it('official:all reads the three embedded files', async () => {
+    const cwd = await tempDir();
+    const result = await runCli(['report', '--rules', 'official:all', '--out', 'out', '--format', 'json', '-q'], { cwd, env: OFFLINE });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(await readFile(path.join(cwd, 'out', 'report.json'), 'utf8'));
+    expect(report.inputs.rules.map((r: { path: string }) => r.path)).toEqual([
+      'official:falco_rules.yaml@c72713e', 'official:falco-incubating_rules.yaml@c72713e', 'official:falco-sandbox_rules.yaml@c72713e',
+    ]);
+    expect(report.summary.rules.total).toBe(93);
+  });
+
+  it('an unknown official set is a usage error naming the sets', async () => {
+    const result = await runCli(['lint', '--rules', 'official:nightly'], { env: OFFLINE });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: unknown official rules set: nightly\nhint: use official \(stable, as Falco installs it\), official:all/);
+  });
+});
+
+describe('portable paths', () => {
+  /** A repository (its .git marks the root) with rules two folders down, and a file outside it. */
+  async function repository(): Promise<{ root: string; outside: string }> {
+    const base = await tempDir();
+    const root = path.join(base, 'repo');
+    await mkdir(path.join(root, '.git'), { recursive: true });
+    await mkdir(path.join(root, 'deploy', 'rules'), { recursive: true });
+    await cp(fixture('rules', 'tactic-mismatch.yaml'), path.join(root, 'deploy', 'rules', 'team.yaml'));
+    const outside = path.join(base, 'elsewhere.yaml');
+    await cp(fixture('rules', 'base.yaml'), outside);
+    return { root, outside };
+  }
+
+  it('names files relative to the git work tree holding the rules, from any working directory', async () => {
+    const { root, outside } = await repository();
+    const cwd = await tempDir();
+    const result = await runCli(['report', '--attack', MINI_BUNDLE, '--rules', path.join(root, 'deploy', 'rules'), outside, '--out', path.join(cwd, 'out'), '-q'], { cwd, env: OFFLINE });
+    expect(result.code).toBe(0);
+    const outputs = await outputsOf(path.join(cwd, 'out'));
+    const report = JSON.parse(outputs.get('report.json')!);
+    expect(report.inputs.rules).toEqual([
+      expect.objectContaining({ path: 'deploy/rules/team.yaml' }),
+      expect.objectContaining({ path: 'elsewhere.yaml', note: 'outside the source root: named by its base name' }),
+    ]);
+    expect(report.findings.map((f: { file: string }) => f.file)).toContain('deploy/rules/team.yaml');
+    const sarif = JSON.parse(outputs.get('findings.sarif')!);
+    const location = sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+    expect(location).toEqual({ uri: 'deploy/rules/team.yaml', uriBaseId: '%SRCROOT%' });
+    expect(Object.keys(sarif.runs[0].originalUriBaseIds)).toEqual(['%SRCROOT%']);
+    for (const [name, text] of outputs) {
+      expect(text, name).not.toContain(root);
+      expect(text, name).not.toContain(os.tmpdir());
+      expect(text, name).not.toContain('../');
+    }
+  });
+
+  it('--source-root overrides the default', async () => {
+    const { root } = await repository();
+    const result = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', path.join(root, 'deploy', 'rules', 'team.yaml'), '--source-root', path.join(root, 'deploy'), '--format', 'json'], { env: OFFLINE });
+    const findings = JSON.parse(result.stdout).findings as { file: string }[];
+    expect(findings.length).toBeGreaterThan(0);
+    expect(new Set(findings.map((f) => f.file))).toEqual(new Set(['rules/team.yaml']));
+  });
+});
+
+describe('cache add', () => {
+  it('seeds the cache from a file so that --attack <version> works offline, and lists it', async () => {
+    const cwd = await tempDir();
+    const env = { ...OFFLINE, ATTACK_COV_CACHE: path.join(cwd, 'cache') };
+    const added = await runCli(['cache', 'add', fixture('attack', 'mini-bundle-2.1.json')], { cwd, env });
+    expect(added.code).toBe(0);
+    expect(added.stderr).toBe('cached ATT&CK 99.1 (--attack 99.1)\n');
+    const report = await runCli(['report', '--attack', '99.1', '--rules', fixture('rules', 'base.yaml'), '--out', 'out', '--format', 'json', '-q'], { cwd, env });
+    expect(report.code).toBe(0);
+    expect(JSON.parse(await readFile(path.join(cwd, 'out', 'report.json'), 'utf8')).inputs.attack).toMatchObject({ version: '99.1', source: 'cache add: mini-bundle-2.1.json' });
+    const listed = await runCli(['cache', 'list', '--format', 'json'], { cwd, env });
+    expect(JSON.parse(listed.stdout).entries.map((e: { path: string }) => e.path)).toEqual(['attack/enterprise-attack-99.1.json']);
+  });
+
+  it('refuses a file that is not a bundle, caching nothing', async () => {
+    const cwd = await tempDir();
+    const cache = path.join(cwd, 'cache');
+    await writeFile(path.join(cwd, 'page.html'), '<html>login</html>');
+    const result = await runCli(['cache', 'add', 'page.html'], { cwd, env: { ATTACK_COV_CACHE: cache } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: page\.html: /);
+    await expect(readdir(cache)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('seeds an official rules file for another ref', async () => {
+    const cwd = await tempDir();
+    const env = { ...OFFLINE, ATTACK_COV_CACHE: path.join(cwd, 'cache') };
+    await cp(fixture('rules', 'conventional.yaml'), path.join(cwd, 'falco_rules.yaml'));
+    expect((await runCli(['cache', 'add', 'falco_rules.yaml', '--rules-ref', 'falco-rules-4.0.0'], { cwd, env })).code).toBe(0);
+    const lint = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', 'official@falco-rules-4.0.0', '--format', 'json'], { cwd, env });
+    expect(JSON.parse(lint.stdout).inputs.rules).toEqual([expect.objectContaining({ path: 'official:falco_rules.yaml@falco-rules-4.0.0' })]);
+  });
+});
+
+describe('--attack latest', () => {
+  it('prints the version the index resolved to and records it, through file:// and http mirrors', async () => {
+    const cwd = await tempDir();
+    const mini = await readFile(fixture('attack', 'mini-bundle-2.1.json'));
+    const server = await startServer({ '/index.json': serve(Buffer.from(JSON.stringify({ collections: [{ name: 'Enterprise ATT&CK', versions: [{ version: '99.1', url: 'https://example.invalid/never-used.json' }] }] }))) });
+    try {
+      await writeFile(path.join(cwd, 'enterprise-attack-99.1.json'), mini);
+      const env = { ATTACK_COV_CACHE: path.join(cwd, 'cache'), ATTACK_COV_ATTACK_INDEX: server.url('/index.json'), ATTACK_COV_ATTACK_MIRROR: `file://${cwd}/enterprise-attack-{version}.json` };
+      const result = await runCli(['report', '--attack', 'latest', '--rules', fixture('rules', 'base.yaml'), '--out', 'out', '--format', 'json', '-q'], { cwd, env });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('note: ATT&CK latest is 99.1\n');
+      const report = JSON.parse(await readFile(path.join(cwd, 'out', 'report.json'), 'utf8'));
+      expect(report.inputs.attack).toMatchObject({ version: '99.1', requested: 'latest', source: `file://${cwd}/enterprise-attack-99.1.json` });
+    } finally {
+      await server.close();
+    }
+  });
+});

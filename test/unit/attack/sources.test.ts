@@ -1,0 +1,136 @@
+// Where an ATT&CK bundle comes from: the embedded default (no download), `latest` through MITRE's index
+// (a server on 127.0.0.1 stands in for it), file:// mirrors, the cache seeded by `cache add`, and URLs
+// recorded without credentials or query strings.
+import { copyFile, mkdir, mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadAttack } from '../../../src/attack/load.js';
+import { compareVersions, newestInIndex } from '../../../src/attack/latest.js';
+import { InputError, NetworkError } from '../../../src/errors.js';
+import { redactUrl } from '../../../src/net/url.js';
+import { serve, startServer, type TestServer } from '../../helpers/http-server.js';
+import { BUNDLE_18, MINI_BUNDLE, fixture } from '../../helpers/paths.js';
+
+const FAST = { attempts: 1, backoffMs: 5, timeoutMs: 2_000 };
+const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-src-'));
+let server: TestServer;
+
+/** An index.json like attack-stix-data's: enterprise 17.1 and 99.1 (unordered), and another domain with a higher version. */
+function indexFor(url: (p: string) => string): Buffer {
+  return Buffer.from(JSON.stringify({
+    collections: [
+      { name: 'Mobile ATT&CK', versions: [{ version: '120.0', url: url('/mobile.json') }] },
+      { name: 'Enterprise ATT&CK', versions: [{ version: '17.1', url: url('/e-17.1.json') }, { version: '99.1', url: url('/e-99.1.json') }, { version: '9.0', url: url('/e-9.0.json') }] },
+    ],
+  }));
+}
+
+beforeAll(async () => {
+  const mini21 = await readFile(fixture('attack', 'mini-bundle-2.1.json'));
+  server = await startServer({
+    '/index.json': (req, res, call) => serve(indexFor((p) => server.url(p)))(req, res, call),
+    '/e-99.1.json': serve(mini21),
+    '/mini.json': serve(await readFile(MINI_BUNDLE)),
+    '/down/index.json': (_req, res) => res.writeHead(503).end(),
+  });
+});
+afterAll(() => server.close());
+afterEach(() => {
+  delete process.env.ATTACK_COV_ATTACK_INDEX;
+  delete process.env.ATTACK_COV_ATTACK_MIRROR;
+});
+
+describe('the embedded default', () => {
+  it.each([[undefined], ['18.1'], ['v18.1']])('%s reads the embedded 18.1 and writes nothing to the cache', async (spec) => {
+    const cacheRoot = await tempDir();
+    const loaded = await loadAttack(spec, { cacheRoot, download: FAST });
+    expect(loaded.catalog.version).toBe('18.1');
+    expect(loaded.source).toBe('embedded:enterprise-attack-18.1.json.gz');
+    expect(loaded.isEmbedded).toBe(true);
+    expect(loaded.catalog.techniques.get('T1529')?.name).toBe('System Shutdown/Reboot');
+    expect(await readdir(cacheRoot)).toEqual([]);
+  });
+});
+
+describe('latest', () => {
+  it('picks the newest enterprise version of the index, whatever the order and other domains', () => {
+    expect(newestInIndex(indexFor((p) => `https://x${p}`).toString(), 'enterprise-attack', 'index')).toEqual({ version: '99.1', url: 'https://x/e-99.1.json' });
+    expect(compareVersions('9.0', '17.1')).toBeLessThan(0);
+    expect(() => newestInIndex('{"collections":[]}', 'enterprise-attack', 'index')).toThrow(/lists no version of enterprise-attack/);
+    expect(() => newestInIndex('<html>', 'enterprise-attack', 'index')).toThrow(InputError);
+  });
+
+  it('resolves through the index, downloads that version, records it, and caches the index for a day', async () => {
+    const cacheRoot = await tempDir();
+    process.env.ATTACK_COV_ATTACK_INDEX = server.url('/index.json');
+    const loaded = await loadAttack('latest', { cacheRoot, download: FAST });
+    expect(loaded.catalog.version).toBe('99.1');
+    expect(loaded.requested).toBe('latest');
+    expect(loaded.source).toBe(server.url('/e-99.1.json'));
+    const before = server.calls('/index.json');
+    await loadAttack('latest', { cacheRoot, download: FAST });
+    expect(server.calls('/index.json')).toBe(before);
+    expect(server.calls('/e-99.1.json')).toBe(1);
+  });
+
+  it('refreshes an index older than a day, and falls back to it (stale) when the refresh fails', async () => {
+    const cacheRoot = await tempDir();
+    process.env.ATTACK_COV_ATTACK_INDEX = server.url('/index.json');
+    await loadAttack('latest', { cacheRoot, download: FAST });
+    const indexFile = path.join(cacheRoot, 'attack', 'index.json');
+    const old = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    await utimes(indexFile, old, old);
+    process.env.ATTACK_COV_ATTACK_INDEX = server.url('/down/index.json');
+    const stale = await loadAttack('latest', { cacheRoot, download: FAST });
+    expect(stale.catalog.version).toBe('99.1');
+    expect(stale.isIndexStale).toBe(true);
+  });
+
+  it('without a cached index and no network, fails as a network error', async () => {
+    process.env.ATTACK_COV_ATTACK_INDEX = server.url('/down/index.json');
+    await expect(loadAttack('latest', { cacheRoot: await tempDir(), download: FAST })).rejects.toBeInstanceOf(NetworkError);
+  });
+});
+
+describe('mirrors, the cache and URLs', () => {
+  it('reads a version from a file:// mirror', async () => {
+    const dir = await tempDir();
+    await copyFile(MINI_BUNDLE, path.join(dir, 'enterprise-attack-17.1.json'));
+    process.env.ATTACK_COV_ATTACK_MIRROR = `${pathToFileURL(dir).href}/enterprise-attack-{version}.json`;
+    const loaded = await loadAttack('17.1', { cacheRoot: await tempDir(), download: FAST });
+    expect(loaded.catalog.techniques.has('T1529')).toBe(true);
+    expect(loaded.source).toBe(`${pathToFileURL(dir).href}/enterprise-attack-17.1.json`);
+  });
+
+  it('names a missing file:// mirror file in a one-line network error', async () => {
+    process.env.ATTACK_COV_ATTACK_MIRROR = 'file:///nonexistent-mirror/{version}.json';
+    const error = await loadAttack('17.1', { cacheRoot: await tempDir(), download: FAST }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toBe('cannot read file:///nonexistent-mirror/17.1.json: ENOENT');
+  });
+
+  it('uses a version the cache holds (seeded by cache add) without knowing its URL', async () => {
+    const cacheRoot = await tempDir();
+    await mkdir(path.join(cacheRoot, 'attack'));
+    await copyFile(fixture('attack', 'mini-bundle-2.1.json'), path.join(cacheRoot, 'attack', 'enterprise-attack-99.1.json'));
+    await writeFile(path.join(cacheRoot, 'attack', 'enterprise-attack-99.1.json.source'), 'cache add: mini.json\n');
+    const loaded = await loadAttack('99.1', { cacheRoot, download: FAST });
+    expect(loaded.catalog.version).toBe('99.1');
+    expect(loaded.source).toBe('cache add: mini.json');
+  });
+
+  it('records a URL without its credentials, query string or fragment', async () => {
+    const withSecrets = server.url('/mini.json').replace('http://', 'http://user:s3cret@') + '?token=s3cret#frag';
+    const loaded = await loadAttack(withSecrets, { cacheRoot: await tempDir(), download: FAST });
+    expect(loaded.source).toBe(server.url('/mini.json'));
+    expect(JSON.stringify(loaded.source)).not.toContain('s3cret');
+    expect(redactUrl('not a url')).toBe('<url>');
+  });
+
+  it('names a bundle file relative to the source root through the display function', async () => {
+    const loaded = await loadAttack(BUNDLE_18, { cacheRoot: await tempDir() }, () => 'data/embedded/attack/enterprise-attack-18.1.json.gz');
+    expect(loaded.source).toBe('data/embedded/attack/enterprise-attack-18.1.json.gz');
+  });
+});
