@@ -5,6 +5,7 @@ import type { PlatformCoverage, TechniqueStatus } from '../coverage-report.js';
 import type { MappedRule } from './mapping.js';
 import { activeTechniques } from './mapping.js';
 import { appendTo } from '../collections.js';
+import { own } from '../own.js';
 
 /** Enabled rules tagging each technique, with the platforms each rule's source observes. */
 export type ClaimsByTechnique = Map<string, { rule: string; platforms?: Set<string> }[]>;
@@ -14,7 +15,7 @@ export function enabledClaims(rules: MappedRule[], sourcePlatforms: Record<strin
   const claims: ClaimsByTechnique = new Map();
   for (const mapped of rules) {
     if (!mapped.rule.isEnabled) continue;
-    const observed = sourcePlatforms[mapped.rule.source];
+    const observed = own(sourcePlatforms, mapped.rule.source);
     const platforms = observed ? new Set(observed) : undefined;
     for (const technique of activeTechniques(mapped)) appendTo(claims, technique.id, { rule: mapped.rule.name, platforms });
   }

@@ -61,7 +61,7 @@ function groundingStrategies(technique: Technique, catalog: Catalog, platforms: 
 }
 
 export function buildGrounding(technique: Technique, catalog: Catalog, ruleset: Ruleset, fieldCatalog: FieldCatalog, source: string, sourcePlatforms: Record<string, string[]>): Grounding {
-  const strategies = groundingStrategies(technique, catalog, sourcePlatforms[source] ?? []);
+  const strategies = groundingStrategies(technique, catalog, own(sourcePlatforms, source) ?? []);
   const guidance = words([technique.detection ?? '', ...strategies.flatMap((d) => d.analytics.flatMap((a) => [a.description, ...a.logSources.map((l) => l.channel)]))].join(' '));
   const text = [technique.name, technique.description, technique.detection ?? '', ...strategies.flatMap((d) => [d.name, ...d.analytics.flatMap((a) => [a.description, ...a.logSources.map((l) => l.channel)])])].join(' ');
   const topic = words(text);

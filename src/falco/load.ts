@@ -155,7 +155,8 @@ async function readGiven(paths: string[], options: RulesLoadOptions, root: strin
       continue;
     }
     const expanded = await expandPaths([path.resolve(options.cwd ?? process.cwd(), given)], true).catch((error: unknown) => {
-      throw error instanceof InputError ? new InputError(given, 'no such file or directory', error.hint) : error;
+      // Named as given, with the reason kept (a FIFO, a symlink loop, a directory that cannot be listed …).
+      throw error instanceof InputError ? new InputError(given, error.message.slice(error.location.length + 2), error.hint) : error;
     });
     if (expanded.length === 0) throw new InputError(given, 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
     files.push(...(await Promise.all(expanded.map((f) => readLocalRulesFile(f, root)))));
