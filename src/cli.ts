@@ -72,6 +72,24 @@ function registerSecrets(argv: string[], env: NodeJS.ProcessEnv): void {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const THREAT_HELP = 'a group, software or campaign by ATT&CK ID, name or alias (G0139, TeamTNT, S0599, C0035); repeat or comma-separate';
 
+function addConfigOptions(command: Command): Command {
+  return command
+    .option('--config <file>', `project config (default: the nearest .attack-cov.yaml from the working directory up to the repository's top); command-line flags override it`)
+    .option('--no-config', 'ignore any .attack-cov.yaml');
+}
+
+/** The options with the project config's values under them (flags given on the command line win). */
+async function withProjectConfig<T extends { config?: string | boolean }>(options: T, command: Command, takes = (_key: string, _value: unknown) => true): Promise<T> {
+  const { loadProjectConfig, mergeConfig } = await import('./config/apply-config.js');
+  const config = await loadProjectConfig(options.config, process.cwd());
+  if (!config) return options;
+  if (!(options as QuietOption).quiet) guarded(process.stderr)(`config: ${config.file}\n`);
+  return mergeConfig(options, config, {
+    isFromCli: (key) => command.getOptionValueSource(key) === 'cli',
+    takes: (key, value) => command.options.some((o) => o.attributeName() === key) && takes(key, value),
+  });
+}
+
 function addInputOptions(command: Command): Command {
   const embedded = embeddedAttack().version;
   return command
@@ -92,7 +110,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .configureOutput({ writeErr: guarded(process.stderr) })
     .exitOverride();
 
-  addInputOptions(
+  addConfigOptions(addInputOptions(
     program
       .command('report')
       .description('Compute ATT&CK coverage and tag findings; write report.json (and more) into --out, print a summary')
@@ -103,9 +121,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--min-coverage <pct>', 'exit 1 below this overall coverage; tactic=pct for one tactic (repeatable), e.g. execution=50', collect)
       .option('--max-coverage-drop <points>', 'exit 1 when overall coverage falls more than this many points below --baseline')
       .option('--top <n>', 'gaps listed in the summary', integerOption(0), 10)
+      .addOption(new Option('--score <mode>', 'Navigator layer score: count = enabled rules; priority or maturity = rules weighted by Falco priority or maturity (see README)').choices(['count', 'priority', 'maturity']))
       .option('--threat <ref>', THREAT_HELP, collect)
-      .option('-q, --quiet', 'no summary on stdout, nothing on stderr but errors and failed gates'),
-  )
+      .option('-q, --quiet', 'no summary on stdout, nothing on stderr but errors and failed gates')
+      .option('--emulate', 'add emulated detection (Atomic Red Team procedures, benign corpus) to every output: tagged vs demonstrated'),
+  ))
     .addHelpText(
       'after',
       `
@@ -116,13 +136,17 @@ Examples:
   $ attack-cov report --attack latest --rules rules/    # the newest ATT&CK release (downloaded and cached)
   $ attack-cov report --attack enterprise-attack.json.gz --rules falco_rules.yaml --platform Linux
   $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports
+  $ attack-cov report --emulate                         # plus: which tagged techniques a rule is seen to fire on
   $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40
   $ attack-cov report --threat TeamTNT --threat S0599      # profiles: TeamTNT's and Kinsing's techniques, covered or not
   $ attack-cov report --platform IaaS --rules cloudtrail_rules.yaml`,
     )
-    .action(async (options) => setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(options), makeIo(options.color, options))));
+    .action(async (given, command: Command) => {
+      const options = await withProjectConfig(given, command);
+      setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(options), makeIo(options.color, options)));
+    });
 
-  addInputOptions(
+  addConfigOptions(addInputOptions(
     program
       .command('lint')
       .description('List the ATT&CK tag findings of Falco rules, eslint-style')
@@ -131,7 +155,7 @@ Examples:
       .option('--fix', 'rewrite tags in the --rules files where a finding has one unambiguous fix (only tag lines change)')
       .option('--fix-dry-run', 'print the unified diff --fix would apply, change nothing')
       .option('-q, --quiet', 'list error findings only (like eslint --quiet); nothing on stderr but errors'),
-  )
+  ))
     .addHelpText(
       'after',
       `
@@ -142,7 +166,11 @@ Examples:
   $ attack-cov lint --rules rules.d/ --fix-dry-run      # the diff --fix would apply
   $ attack-cov lint --rules rules.d/ --fix`,
     )
-    .action(async (options) => setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(options), makeIo(options.color, options))));
+    .action(async (given, command: Command) => {
+      // lint's --format names a listing, not report outputs; --fail-on new needs report's --baseline.
+      const options = await withProjectConfig(given, command, (key, value) => key !== 'format' && !(key === 'failOn' && value === 'new'));
+      setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(options), makeIo(options.color, options)));
+    });
 
   addInputOptions(
     program
@@ -192,6 +220,42 @@ Examples:
   $ attack-cov report --threat TeamTNT                  # then profile one of them`,
     )
     .action(async (options) => setExit(await (await import('./run/threats.js')).runThreats(options, makeEnvironment(options), makeIo(options.color, options))));
+
+  addInputOptions(
+    program
+      .command('emulate')
+      .description('Does the rule fire? Evaluate the enabled syscall rules on synthetic events of Atomic Red Team\'s Linux/container procedures and a benign corpus, on the host and in a container')
+      .argument('[techniques...]', 'only the procedures of these techniques (and their sub-techniques), e.g. T1529 T1070')
+      .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--out <dir>', 'also write emulation.json and emulation.md into this directory')
+      .option('--atomics <dir>', "an atomic-red-team checkout's atomics/ folder (default: the embedded pinned copy)")
+      .option('-q, --quiet', 'no text on stdout (--format json is still printed); nothing on stderr but errors'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov emulate                                  # every procedure, your /etc/falco rules or the official ones
+  $ attack-cov emulate T1070.003 T1529 --rules falco_rules.yaml
+  $ attack-cov emulate --format json | jq '.techniques[] | select(.status == "tagged-never-fired") | .id'
+  $ attack-cov emulate --out reports/                   # emulation.json and emulation.md
+  $ attack-cov report --emulate                         # the same evidence in report.json and every report`,
+    )
+    .action(async (techniques: string[], options) => setExit(await (await import('./run/emulate.js')).runEmulate(techniques, options, makeEnvironment(options), makeIo(options.color, options))));
+
+  program
+    .command('init')
+    .description('Write a commented .attack-cov.yaml for the repository here, naming the Falco rules files and folders it finds')
+    .option('--force', 'replace an existing .attack-cov.yaml')
+    .option('-q, --quiet', 'nothing on stderr but errors')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ attack-cov init                 # then edit .attack-cov.yaml; report and lint read it from here and below
+  $ attack-cov init --force`,
+    )
+    .action(async (options) => setExit(await (await import('./run/init.js')).runInit(options, makeEnvironment(options), makeIo(undefined, options))));
 
   program
     .command('validate')

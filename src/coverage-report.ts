@@ -1,5 +1,6 @@
 // The CoverageReport: the one versioned result (report.json) every reporter reads. Renaming or
 // removing a field bumps SCHEMA_VERSION; adding one does not.
+import type { EmulationSection } from './emulate/types.js';
 import type { Detectability, DetectabilityVerdict, GapPriority, PlatformCoverage, ThreatProfile } from './coverage-report-threats.js';
 export type * from './coverage-report-threats.js';
 
@@ -32,6 +33,23 @@ export interface Finding {
   fix?: TagFix;
   /** English sentence made from the fields above (report/messages.ts). */
   message: string;
+}
+
+/** Why a finding is not counted: a `# attack-cov-ignore` comment in the rules file, or a config suppression. */
+export interface Suppression {
+  /** SARIF's words: inSource = a comment beside the rule, external = the project config. */
+  kind: 'inSource' | 'external';
+  justification: string;
+  /** Where the suppression is written. */
+  file: string;
+  line: number;
+  /** Last day (YYYY-MM-DD) a config suppression applies. */
+  until?: string;
+}
+
+/** A finding that a suppression covers: listed apart, never counted by summaries or gates. */
+export interface SuppressedFinding extends Finding {
+  suppression: Suppression;
 }
 
 export type TechniqueStatus = 'covered' | 'partial' | 'gap';
@@ -181,12 +199,16 @@ export interface CoverageReport {
     platforms: PlatformCounts[];
     /** Top-level gaps by detectability: how many Falco could close with the loaded sources, another source, … */
     gapDetectability: Record<DetectabilityVerdict, number>;
-    findings: Record<Severity, number> & { byCode: Record<string, number> };
+    /** Counts of findings that are not suppressed; `suppressed` counts the others. */
+    findings: Record<Severity, number> & { byCode: Record<string, number>; suppressed?: number };
   };
   tactics: TacticEntry[];
   techniques: TechniqueEntry[];
   rules: RuleEntry[];
+  /** Findings that count (suppressed ones are in `suppressed`). */
   findings: Finding[];
+  /** Findings a suppression covers, with its justification. */
+  suppressed?: SuppressedFinding[];
   /** In-scope gaps in priority order (see GapPriority). */
   gaps: GapEntry[];
   /** Profiles of the groups, software and campaigns chosen with --threat, in the order given. */
@@ -195,4 +217,6 @@ export interface CoverageReport {
   comparison?: Comparison;
   /** Present when gates were set (--fail-on, --min-coverage, --max-coverage-drop). */
   gates?: GateResult[];
+  /** Present with --emulate: rules evaluated on Atomic Red Team procedures and a benign corpus (tagged vs demonstrated). */
+  emulation?: EmulationSection;
 }

@@ -88,6 +88,24 @@
         li.append('span').text(`${f.message} (rule "${f.rule}", ${f.file}:${f.line}) — ${f.suppression.justification} [${f.suppression.kind === 'inSource' ? 'in the rules file' : 'in the config'}]`);
       });
     }
+    evidenceList(panel, technique, view);
+  }
+
+  /** report --emulate: the technique's emulated procedures and the rules they trigger. */
+  function evidenceList(panel, technique, view) {
+    const evidence = view.evidenceById.get(technique.id);
+    if (!evidence) return;
+    panel.append('h4').text(`Emulated: ${evidence.status.replace(/-/g, ' ')} (${plural(evidence.procedures, 'procedure')})`);
+    const own = view.emulation.procedures.filter((p) => p.kind === 'atomic' && (p.technique === technique.id || (p.technique || '').startsWith(`${technique.id}.`)));
+    list(panel, own, (li, p) => {
+      const rules = [...new Set(p.fired.map((f) => f.rule))];
+      li.append('code').text(p.id.slice(0, 8));
+      li.append('span').text(` ${p.name}: ${rules.length ? rules.join('; ') : 'no rule fires'}`);
+      if (rules.length) li.append('div').attr('class', 'event').text(`← ${p.fired[0].event}`);
+    });
+    const never = evidence.taggedRules.filter((r) => !evidence.demonstratedBy.includes(r));
+    if (never.length) panel.append('p').attr('class', 'sev-warning').text(`Tagged but never fired: ${never.join('; ')}`);
+    for (const u of evidence.undetermined) panel.append('p').text(`Undetermined: ${u.rule} (needs ${u.needs.join(', ')})`);
   }
 
   window.attackCovDetails = { render, renderHeader };

@@ -19,8 +19,17 @@
   const platforms = [...new Set(report.techniques.flatMap((t) => t.platforms))].sort();
   const newlyCovered = new Set(((report.comparison || {}).newlyCovered || []).map((t) => t.id));
   const newlyUncovered = new Set(((report.comparison || {}).newlyUncovered || []).map((t) => t.id));
+  // report --emulate: the second axis, tagged vs demonstrated on emulated Atomic Red Team procedures.
+  const emulation = report.emulation || null;
+  const evidenceById = new Map((emulation ? emulation.techniques : []).map((e) => [e.id, e]));
+  const EVIDENCE = {
+    'tagged-and-demonstrated': ['◆', 'tagged, and a tagging rule fires on its emulated procedures'],
+    'tagged-never-fired': ['◇', 'tagged, but no tagging rule fires on its emulated procedures'],
+    'demonstrated-not-tagged': ['✚', 'a rule fires on its emulated procedures but does not tag it'],
+    'not-demonstrated': ['○', 'no rule fires on its emulated procedures'],
+  };
 
-  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null, activeKey: null, isPanelOpen: true, profile: '' };
+  const state = { platform: '', maturity: new Set(maturities), gapsOnly: false, search: '', showOutOfScope: false, expanded: new Set(), pinned: null, activeKey: null, isPanelOpen: true, profile: '', showEvidence: true };
   const threats = window.attackCovThreats.create(report, d3);
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -91,6 +100,10 @@
     };
     checkbox('filter-gaps', 'gaps only', 'gapsOnly');
     checkbox('filter-out-of-scope', 'show out-of-scope techniques', 'showOutOfScope');
+    if (emulation) {
+      checkbox('toggle-emulation', 'emulation markers', 'showEvidence');
+      d3.select('#toggle-emulation').property('checked', true);
+    }
     const view = (id, text, options, onChange) =>
       labelled(controls, text, id).append('select').attr('id', id).on('change', (event) => onChange(event.target.value))
         .selectAll('option').data(options).join('option').attr('value', (d) => d[0]).text((d) => d[1]);
@@ -113,6 +126,7 @@
     };
     marker('findings', '⚠ n', 'tag findings');
     marker('suppressed', '⊘ n', 'suppressed findings');
+    if (emulation) for (const [status, [mark, text]] of Object.entries(EVIDENCE)) marker(`evidence evidence-${status}`, mark, `emulated: ${text}`);
     legend.append('span').text('Point at a technique to preview it; click or Enter pins it; ▸ or + shows sub-techniques; / searches');
   }
 
@@ -130,6 +144,7 @@
     if (!t.inScope) parts.push('outside the scope');
     if (newlyCovered.has(t.id)) parts.push('newly covered since the baseline');
     if (newlyUncovered.has(t.id)) parts.push('no longer covered since the baseline');
+    if (evidenceById.has(t.id)) parts.push(`emulated: ${EVIDENCE[evidenceById.get(t.id).status][1]}`);
     return `${parts.join('; ')}.`;
   }
 
@@ -170,6 +185,10 @@
       if (s.count > 0) line.append('span').attr('class', 'count').attr('aria-hidden', 'true').text(s.count);
       if (s.findings) line.append('span').attr('class', 'marker findings').attr('aria-hidden', 'true').attr('title', plural(s.findings, 'finding')).text(`⚠${s.findings}`);
       if (s.quiet) line.append('span').attr('class', 'marker suppressed').attr('aria-hidden', 'true').attr('title', `${s.quiet} suppressed`).text(`⊘${s.quiet}`);
+      if (state.showEvidence && evidenceById.has(t.id)) {
+        const [mark, title] = EVIDENCE[evidenceById.get(t.id).status];
+        line.append('span').attr('class', `marker evidence evidence-${evidenceById.get(t.id).status}`).attr('aria-hidden', 'true').attr('title', title).text(mark);
+      }
       appendName(cell, t.name);
       cell.append('span').attr('class', 'visually-hidden').text(`: ${accessibleState(t, s)}`);
     })
@@ -240,7 +259,7 @@
   }
 
   const detailsView = {
-    subsOf, rulesByName, findingsByRule, findingsByTechnique, suppressedByTechnique, newlyCovered, newlyUncovered, activeRules, effective,
+    subsOf, rulesByName, findingsByRule, findingsByTechnique, suppressedByTechnique, newlyCovered, newlyUncovered, activeRules, effective, emulation, evidenceById,
     isPinned: (t) => state.pinned === t.id,
     isExpanded: (t) => state.expanded.has(t.id),
     toggleSubs: (t) => {

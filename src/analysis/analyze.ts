@@ -1,12 +1,13 @@
 // Sequences map → check → coverage into the CoverageReport. Pure: the clock and versions come in as data.
 import type { Catalog } from '../attack/types.js';
-import { SCHEMA_VERSION, SEVERITIES, type CoverageReport, type Finding, type RuleEntry } from '../coverage-report.js';
+import { SCHEMA_VERSION, SEVERITIES, type CoverageReport, type Finding, type RuleEntry, type SuppressedFinding } from '../coverage-report.js';
 import type { Ruleset } from '../falco/types.js';
 import { withMessage } from '../report/messages.js';
 import { CHECKS, type CheckContext } from './checks/index.js';
 import type { LogSourceMapping } from '../upstream.js';
 import { compareText, computePlatformCounts, computeTacticEntries, computeTechniqueEntries, countCoverage } from './coverage.js';
 import { analyzeGaps } from './gap-analysis.js';
+import { applySuppressions, type SuppressionRule } from './suppress.js';
 import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, type MappedRule } from './mapping.js';
 import { own } from '../own.js';
 
@@ -18,6 +19,8 @@ export interface AnalyzeInput {
   sourcePlatforms: Record<string, string[]>;
   /** Tactic shortnames renamed by an ATT&CK upgrade (old → new); unknown-tactic then offers the new name. */
   tacticRenames?: Record<string, string>;
+  /** The config's suppressions (inline ones come with the ruleset). */
+  suppressions?: SuppressionRule[];
   /** Platforms from --platform, already matched to the catalog's spelling; undefined = from the sources. */
   platforms?: string[];
   generatedAt: Date;
@@ -34,6 +37,19 @@ function compareFindings(a: Finding, b: Finding): number {
 
 export function checkRules(rules: MappedRule[], context: CheckContext): Finding[] {
   return rules.flatMap((rule) => CHECKS.flatMap((check) => check.run(rule, context))).map(withMessage).sort(compareFindings);
+}
+
+/** Counted findings (with the findings about suppressions) and the suppressed ones. */
+function suppressFindings(checked: Finding[], input: AnalyzeInput): { findings: Finding[]; suppressed: SuppressedFinding[] } {
+  const result = applySuppressions({
+    findings: checked,
+    rules: input.ruleset.rules,
+    comments: input.ruleset.ignoreComments ?? [],
+    config: input.suppressions ?? [],
+    knownCodes: new Set(CHECKS.map((c) => c.code)),
+    today: input.generatedAt,
+  });
+  return { findings: [...result.findings, ...result.problems.map(withMessage)].sort(compareFindings), suppressed: result.suppressed };
 }
 
 function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
@@ -63,7 +79,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
   const { catalog, ruleset } = input;
   const tactics = indexTactics(catalog);
   const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics));
-  const findings = checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms, tacticRenames: input.tacticRenames });
+  const { findings, suppressed } = suppressFindings(checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms, tacticRenames: input.tacticRenames }), input);
   const sources = [...new Set(ruleset.rules.map((r) => r.source))].sort();
   const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => own(input.sourcePlatforms, s) ?? []))];
   const scope = new Set(platforms);
@@ -93,12 +109,14 @@ export function analyze(input: AnalyzeInput): CoverageReport {
       findings: {
         ...(Object.fromEntries(SEVERITIES.map((s) => [s, bySeverity.get(s) ?? 0])) as Record<'error' | 'warning' | 'info', number>),
         byCode: Object.fromEntries([...countBy(findings, (f) => f.code)].sort(([a], [b]) => compareText(a, b))),
+        suppressed: suppressed.length,
       },
     },
     tactics: computeTacticEntries(catalog, techniques),
     techniques,
     rules: mapped.map((m) => ruleEntry(m, findingsByRule)),
     findings,
+    suppressed,
     gaps,
     threats,
   };

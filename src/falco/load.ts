@@ -11,6 +11,7 @@ import { showPath } from '../source-root.js';
 import { falcoRulesUrlTemplate, readUpstream } from '../upstream.js';
 import { parseRulesText } from './parse.js';
 import { listRulesDir, readRulesBytes, statRulesPath } from './read-guard.js';
+import { readIgnoreComments, type IgnoreComment } from './ignore-comments.js';
 import { buildRuleset } from './ruleset.js';
 import type { RawItem, RulesFileInfo, Ruleset } from './types.js';
 
@@ -58,6 +59,7 @@ interface ReadFile {
   items: RawItem[];
   /** Absolute path of the file read (never shown in outputs). */
   file: string;
+  ignores: IgnoreComment[];
 }
 
 /** A rules file's text as read, for commands that rewrite it (lint --fix). */
@@ -77,7 +79,7 @@ async function readRulesText(file: string, shownAs: string): Promise<RulesText> 
 
 async function readRulesFile(file: string, shownAs: string, extra: Partial<RulesFileInfo> = {}): Promise<ReadFile> {
   const { text, sha256 } = await readRulesText(file, shownAs);
-  return { info: { path: shownAs, sha256, ...extra }, items: parseRulesText(text, shownAs), file: path.resolve(file) };
+  return { info: { path: shownAs, sha256, ...extra }, items: parseRulesText(text, shownAs), file: path.resolve(file), ignores: readIgnoreComments(text, shownAs) };
 }
 
 /** Reads a user's file, named relative to the source root (or by its base name, with a note). */
@@ -98,7 +100,7 @@ export async function readRulesTexts(paths: string[], root: string = process.cwd
 /** The ruleset of rules files given as text (in order). Pure apart from hashing. */
 export function rulesetFromTexts(files: { path: string; text: string }[]): Ruleset {
   return buildRuleset(
-    files.map((f) => ({ info: { path: f.path, sha256: createHash('sha256').update(f.text).digest('hex') }, items: parseRulesText(f.text, f.path) })),
+    files.map((f) => ({ info: { path: f.path, sha256: createHash('sha256').update(f.text).digest('hex') }, items: parseRulesText(f.text, f.path), ignores: readIgnoreComments(f.text, f.path) })),
   );
 }
 

@@ -4,6 +4,7 @@
 import { InputError } from '../errors.js';
 import { scalarText } from './yaml-cst.js';
 import type { FalcoList, FalcoMacro, FalcoRule, RawItem, RulesFileInfo, Ruleset, SourcePosition, TagRef } from './types.js';
+import type { IgnoreComment } from './ignore-comments.js';
 
 type OverrideMode = 'append' | 'replace';
 
@@ -125,7 +126,7 @@ function applyList(lists: Map<string, FalcoList>, item: RawItem): void {
 }
 
 /** Builds the ruleset Falco would load from these files' items, in order. */
-export function buildRuleset(files: { info: RulesFileInfo; items: RawItem[] }[]): Ruleset {
+export function buildRuleset(files: { info: RulesFileInfo; items: RawItem[]; ignores?: IgnoreComment[] }[]): Ruleset {
   const rules = new Map<string, FalcoRule>();
   const macros = new Map<string, FalcoMacro>();
   const lists = new Map<string, FalcoList>();
@@ -136,5 +137,5 @@ export function buildRuleset(files: { info: RulesFileInfo; items: RawItem[] }[])
       else if (item.kind === 'list') applyList(lists, item);
     }
   }
-  return { files: files.map((f) => f.info), rules: [...rules.values()], macros, lists };
+  return { files: files.map((f) => f.info), rules: [...rules.values()], macros, lists, ignoreComments: files.flatMap((f) => f.ignores ?? []) };
 }

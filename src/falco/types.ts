@@ -1,4 +1,5 @@
 // The normalized Falco ruleset: rules, macros and lists after overrides, each with where it was written.
+import type { IgnoreComment } from './ignore-comments.js';
 
 /** A place in a rules file; lines and columns are 1-based. */
 export interface SourcePosition {
@@ -62,6 +63,8 @@ export interface Ruleset {
   rules: FalcoRule[];
   macros: Map<string, FalcoMacro>;
   lists: Map<string, FalcoList>;
+  /** `# attack-cov-ignore …` comments found in the files, in file order. */
+  ignoreComments?: IgnoreComment[];
 }
 
 /** One top-level item of a rules file, as parsed, before overrides are applied. */

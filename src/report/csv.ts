@@ -1,6 +1,6 @@
 // coverage.csv (one row per in-scope technique) and findings.csv (one row per finding), via csv-stringify.
 import { stringify } from 'csv-stringify/sync';
-import type { CoverageReport, TechniqueEntry } from '../coverage-report.js';
+import type { CoverageReport, Finding, SuppressedFinding, TechniqueEntry } from '../coverage-report.js';
 import { findingFingerprint } from '../analysis/baseline.js';
 import { describeFix } from './messages.js';
 import type { Reporter } from './reporter.js';
@@ -47,11 +47,14 @@ export const coverageCsvReporter: Reporter = {
       ...(report.comparison?.newlyCovered ?? []).map((t): [string, string] => [t.id, 'newly covered']),
       ...(report.comparison?.newlyUncovered ?? []).map((t): [string, string] => [t.id, 'newly uncovered']),
     ]);
+    // With --emulate: the second axis (tagged vs demonstrated) and the rules seen to fire.
+    const evidence = report.emulation ? new Map(report.emulation.techniques.map((e) => [e.id, e])) : undefined;
+    const emulated = (id: string): string[] => (evidence ? [evidence.get(id)?.status ?? 'no-procedure', (evidence.get(id)?.firingRules ?? []).join(';')] : []);
     return toCsv(
-      ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...PRIORITY_COLUMNS, ...(report.comparison ? ['change'] : [])],
+      ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...PRIORITY_COLUMNS, ...(report.comparison ? ['change'] : []), ...(evidence ? ['evidence', 'firing_rules'] : [])],
       inPriorityOrder(report).map((t) => [
         t.id, t.name, t.tactics.join(';'), t.platforms.join(';'), t.isSubtechnique ? 'yes' : 'no', t.status, t.rules.length, t.rules.join(';'), t.disabledRules.join(';'), t.findings, t.usedBy,
-        ...priorityCells(report, t), ...(report.comparison ? [change.get(t.id) ?? ''] : []),
+        ...priorityCells(report, t), ...(report.comparison ? [change.get(t.id) ?? ''] : []), ...emulated(t.id),
       ]),
     );
   },
@@ -63,11 +66,14 @@ export const findingsCsvReporter: Reporter = {
   description: 'one row per finding',
   render: (report: CoverageReport) => {
     const fresh = report.comparison ? new Set(report.comparison.newFindings.map((f) => f.fingerprint)) : undefined;
+    // Suppressed findings follow the counted ones, with the suppression's kind and justification in the last column.
+    const rows: (Finding | SuppressedFinding)[] = [...report.findings, ...(report.suppressed ?? [])];
     return toCsv(
-      ['severity', 'code', 'file', 'line', 'column', 'rule', 'tag', 'technique', 'tactic', 'message', 'fix', ...(fresh ? ['baseline'] : [])],
-      report.findings.map((f) => [
+      ['severity', 'code', 'file', 'line', 'column', 'rule', 'tag', 'technique', 'tactic', 'message', 'fix', ...(fresh ? ['baseline'] : []), 'suppressed'],
+      rows.map((f) => [
         f.severity, f.code, f.file, f.line, f.column, f.rule, f.tag ?? '', f.technique ?? '', f.tactic ?? '', f.message, describeFix(f) ?? '',
         ...(fresh ? [fresh.has(findingFingerprint(f)) ? 'new' : 'unchanged'] : []),
+        'suppression' in f ? `${f.suppression.kind}: ${f.suppression.justification}` : '',
       ]),
     );
   },

@@ -1,6 +1,7 @@
-// layer.json: an ATT&CK Navigator layer (format 4.5): score = enabled rules per technique, gaps and partial
-// coverage coloured, the rules named in comments and metadata. Validated against data/navigator-layer-4.5.schema.json.
-import type { CoverageReport, TechniqueEntry } from '../coverage-report.js';
+// layer.json: an ATT&CK Navigator layer (format 4.5): score per technique (--score), every technique painted
+// explicitly with its legend colour, the rules named in comments and metadata. Validated against data/navigator-layer-4.5.schema.json.
+import type { CoverageReport, RuleEntry, TechniqueEntry } from '../coverage-report.js';
+import { legendLabel, scoreBucket, SCORE_DESCRIPTIONS, techniqueScore, type ScoreMode } from './layer-score.js';
 import { COVERED_COLORS, GAP_COLOR, PARTIAL_COLOR } from './palette.js';
 import { validateLayer } from './layer-schema.js';
 import { stringifyJson, type Reporter } from './reporter.js';
@@ -12,25 +13,44 @@ function ruleLocations(report: CoverageReport): Map<string, string> {
   return new Map(report.rules.map((r) => [r.name, `${r.file}:${r.line}`]));
 }
 
-function layerTechnique(entry: TechniqueEntry, locations: Map<string, string>, changes: Map<string, string>) {
-  const status = entry.status;
-  const change = changes.get(entry.id);
-  const comment = (change ? `${change} since the baseline. ` : '') +
-    status === 'covered'
+function commentFor(entry: TechniqueEntry, change: string | undefined): string {
+  const status =
+    entry.status === 'covered'
       ? `Covered by ${entry.observingRules.length} enabled rule(s): ${entry.observingRules.join('; ')}`
-      : status === 'partial'
+      : entry.status === 'partial'
         ? `Partly covered: sub-techniques ${entry.coveredSubtechniques.join(', ')}`
         : 'Gap: no enabled rule tags this technique';
+  const comment = `${change ? `${change} since the baseline. ` : ''}${status}`;
+  return entry.disabledRules.length > 0 ? `${comment}. Disabled: ${entry.disabledRules.join('; ')}` : comment;
+}
+
+/** The colour a technique is painted with: the legend's, set explicitly so that Navigator paints exactly it. */
+function colorFor(entry: TechniqueEntry, score: number): string {
+  if (entry.status === 'covered') return COVERED_COLORS[scoreBucket(score, COVERED_COLORS.length)]!;
+  return entry.status === 'partial' ? PARTIAL_COLOR : GAP_COLOR;
+}
+
+function layerTechnique(entry: TechniqueEntry, context: { locations: Map<string, string>; changes: Map<string, string>; rules: Map<string, RuleEntry>; mode: ScoreMode }) {
+  const score = techniqueScore(entry, context.rules, context.mode);
   return {
     techniqueID: entry.id,
-    // Only rules whose source observes an in-scope platform of the technique cover it (per-platform coverage).
-    score: entry.observingRules.length,
-    ...(status === 'covered' ? {} : { color: status === 'partial' ? PARTIAL_COLOR : GAP_COLOR }),
-    comment: entry.disabledRules.length > 0 ? `${comment}. Disabled: ${entry.disabledRules.join('; ')}` : comment,
-    ...(entry.observingRules.length > 0 ? { metadata: entry.observingRules.map((name) => ({ name: 'rule', value: `${name} (${locations.get(name) ?? '?'})` })) } : {}),
+    score,
+    color: colorFor(entry, score),
+    comment: commentFor(entry, context.changes.get(entry.id)),
+    ...(entry.observingRules.length > 0 ? { metadata: entry.observingRules.map((name) => ({ name: 'rule', value: `${name} (${context.locations.get(name) ?? '?'})` })) } : {}),
     ...(entry.url.startsWith('https://') ? { links: [{ label: `ATT&CK ${entry.id}`, url: entry.url }] } : {}),
     ...(!entry.isSubtechnique && entry.coveredSubtechniques.length > 0 ? { showSubtechniques: true } : {}),
   };
+}
+
+/**
+ * A gradient that paints the legend's colours by itself too (for a user who clears the explicit colours):
+ * Navigator samples 100 steps of it (tinygradient) at round((score - min) / (max - min) * 100). Doubled
+ * stops make plateaus around scores 1, 2 and 3 (steps 0-15, 32-47, 65-81 of 100); 4 and above take the last.
+ */
+export function layerGradient() {
+  const [c1, c2, c3, c4] = COVERED_COLORS;
+  return { colors: [c1!, c1!, c2!, c2!, c3!, c3!, c4!], minValue: 1, maxValue: COVERED_COLORS.length };
 }
 
 function changesOf(report: CoverageReport): Map<string, string> {
@@ -40,28 +60,26 @@ function changesOf(report: CoverageReport): Map<string, string> {
   ]);
 }
 
-export function buildLayer(report: CoverageReport) {
+export function buildLayer(report: CoverageReport, mode: ScoreMode = 'count') {
   const { attack } = report.inputs;
-  const locations = ruleLocations(report);
-  const changes = changesOf(report);
+  const context = { locations: ruleLocations(report), changes: changesOf(report), rules: new Map(report.rules.map((r) => [r.name, r])), mode };
   const inScope = report.techniques.filter((t) => t.inScope);
-  const maxScore = Math.max(COVERED_COLORS.length, ...inScope.map((t) => t.observingRules.length));
   const major = /^(\d+)\./.exec(attack.version)?.[1];
   return {
     name: `Falco rules coverage (ATT&CK ${attack.version})`,
     versions: { ...(major ? { attack: major } : {}), navigator: NAVIGATOR_VERSION, layer: '4.5' },
     domain: attack.domain,
-    description: `attack-cov ${report.tool.version}: ${report.summary.rules.enabled} enabled Falco rules; ${report.summary.techniques.percent}% of in-scope techniques covered or partly covered. Score = enabled rules tagging the technique whose source observes one of its in-scope platforms.`,
+    description: `attack-cov ${report.tool.version}: ${report.summary.rules.enabled} enabled Falco rules; ${report.summary.techniques.percent}% of in-scope techniques covered or partly covered. ${SCORE_DESCRIPTIONS[mode]}`,
     filters: { platforms: report.scope.platforms },
     sorting: 3,
     layout: { layout: 'side', showID: true, showName: true, showAggregateScores: false, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: 'annotated' },
     hideDisabled: false,
-    techniques: inScope.map((t) => layerTechnique(t, locations, changes)),
-    gradient: { colors: ['#ffffff', ...COVERED_COLORS], minValue: 0, maxValue: maxScore },
+    techniques: inScope.map((t) => layerTechnique(t, context)),
+    gradient: layerGradient(),
     legendItems: [
       { label: 'gap: no enabled rule', color: GAP_COLOR },
       { label: 'partly covered (sub-techniques only)', color: PARTIAL_COLOR },
-      ...COVERED_COLORS.map((color, i) => ({ label: `${i + 1}${i === COVERED_COLORS.length - 1 ? '+' : ''} enabled rule(s)`, color })),
+      ...COVERED_COLORS.map((color, i) => ({ label: legendLabel(i, COVERED_COLORS.length, mode), color })),
     ],
     selectTechniquesAcrossTactics: true,
     selectSubtechniquesWithParent: false,
@@ -79,6 +97,6 @@ export const layerReporter: Reporter = {
   name: 'layer',
   fileName: 'layer.json',
   description: 'ATT&CK Navigator layer (format 4.5)',
-  render: (report) => stringifyJson(buildLayer(report)),
+  render: (report, context) => stringifyJson(buildLayer(report, context.score)),
   validate: (output) => validateLayer(JSON.parse(output)),
 };

@@ -20,6 +20,9 @@ const TEMPLATES: Record<string, Template> = {
   'nonstandard-tag': (f) => `"${f.tag}" is not Falco's tag convention; write ${f.args?.conventional}`,
   'platform-mismatch': (f, list) => `${f.technique} targets ${list('platforms')}, which the ${f.args?.source} source cannot observe`,
   'untagged-rule': () => 'rule has no ATT&CK tag, so it counts for no technique',
+  'invalid-suppression': (f) => `this attack-cov-ignore comment ${f.args?.problem}; it suppresses nothing`,
+  'unused-suppression': (f, list) => `the suppression of ${list('codes') || 'findings'} ("${f.args?.reason}") matched no finding; remove it`,
+  'expired-suppression': (f, list) => `the suppression of ${list('codes')} ("${f.args?.reason}") expired after ${f.args?.until}; its findings count again`,
 };
 
 export function describeFinding(finding: FindingDraft): string {

@@ -14,6 +14,8 @@ export interface ReporterContext {
   /** The directory the output goes to, for reporters that link to siblings. */
   outDir: string;
   assets?: ReportAssets;
+  /** The Navigator layer's score (--score); count when absent. */
+  score?: 'count' | 'priority' | 'maturity';
 }
 
 export interface Reporter {

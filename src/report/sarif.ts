@@ -2,7 +2,8 @@
 // one result per finding with the file and line/column region of the tag (or rule) it is about.
 import { findingFingerprint as fingerprint } from '../analysis/baseline.js';
 import { CHECKS } from '../analysis/checks/index.js';
-import type { CoverageReport, Severity } from '../coverage-report.js';
+import type { CoverageReport, Finding, Severity, SuppressedFinding } from '../coverage-report.js';
+import { SUPPRESSION_CODES } from '../analysis/suppress.js';
 import { describeFix } from './messages.js';
 import { stringifyJson, type Reporter } from './reporter.js';
 
@@ -12,18 +13,25 @@ function pascalCase(code: string): string {
   return code.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
 }
 
+/**
+ * GitHub code scanning ranks alerts of rules tagged "security" by properties.security-severity, a number
+ * as a string: over 9 critical, 7-8.9 high, 4-6.9 medium, under 4 low. A wrong tag misreports coverage
+ * (medium); the rest is hygiene (low).
+ */
+const SECURITY_SEVERITY: Record<Severity, string> = { error: '5.0', warning: '3.0', info: '1.0' };
+
 function sarifRules() {
-  return CHECKS.map((check) => ({
+  return [...CHECKS, ...SUPPRESSION_CODES].map((check) => ({
     id: check.code,
     name: pascalCase(check.code),
     shortDescription: { text: check.description },
     fullDescription: { text: check.description },
     help: {
       text: `${check.description} Run \`attack-cov lint --fix\` to apply the fix where the finding names one.`,
-      markdown: `**${check.code}** (${check.severity}): ${check.description}\n\nWhere the finding names one unambiguous fix, \`attack-cov lint --fix\` applies it (\`--fix-dry-run\` shows the diff).`,
+      markdown: `**${check.code}** (${check.severity}): ${check.description}\n\nWhere the finding names one unambiguous fix, \`attack-cov lint --fix\` applies it (\`--fix-dry-run\` shows the diff). A deliberate finding is suppressed with a reason: \`# attack-cov-ignore ${check.code}: <why>\` on the rule or tag line, or in .attack-cov.yaml.`,
     },
     defaultConfiguration: { level: LEVEL[check.severity] },
-    properties: { tags: ['mitre-attack', 'falco'], precision: 'very-high' },
+    properties: { tags: ['security', 'mitre-attack', 'falco'], precision: 'very-high', 'security-severity': SECURITY_SEVERITY[check.severity] },
   }));
 }
 
@@ -49,10 +57,10 @@ export function buildSarif(report: CoverageReport, newKeys?: Set<string>) {
     runs: [
       {
         tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
-        automationDetails: { id: `attack-cov/${report.inputs.attack.domain}/` },
+        // No automationDetails.id: it would override the uploader's `category` (upload-sarif sets it from there).
         columnKind: 'unicodeCodePoints',
         originalUriBaseIds: ORIGINAL_URI_BASE_IDS,
-        results: report.findings.map((f) => {
+        results: [...report.findings, ...(report.suppressed ?? [])].map((f: Finding | SuppressedFinding) => {
           const fix = describeFix(f);
           return {
             ruleId: f.code,
@@ -68,6 +76,8 @@ export function buildSarif(report: CoverageReport, newKeys?: Set<string>) {
             // Stable across runs and line moves, so code scanning tracks one finding as one alert.
             partialFingerprints: { 'attackCov/v1': fingerprint(f) },
             ...(newKeys ? { baselineState: newKeys.has(fingerprint(f)) ? 'new' : 'unchanged' } : {}),
+            // Suppressed findings stay in the log, marked so that code scanning does not raise them as alerts.
+            ...('suppression' in f ? { suppressions: [{ kind: f.suppression.kind, status: 'accepted', justification: f.suppression.justification }] } : {}),
             properties: { ...(f.technique ? { technique: f.technique } : {}), ...(f.tactic ? { tactic: f.tactic } : {}), ...(f.tag ? { tag: f.tag } : {}) },
           };
         }),

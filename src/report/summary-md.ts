@@ -2,6 +2,7 @@
 // Bounded: a fixed number of rows per section, whatever the size of the ruleset.
 import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
+import { evidenceCounts } from './evidence-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { appendTo } from '../collections.js';
@@ -64,7 +65,7 @@ function gapsSection(report: CoverageReport): string[] {
 
 function findingsSection(report: CoverageReport): string[] {
   const f = report.summary.findings;
-  const lines = ['', `### Findings: ${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}, ${f.info} info`];
+  const lines = ['', `### Findings: ${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}, ${f.info} info${f.suppressed ? ` (${f.suppressed} suppressed, not counted)` : ''}`];
   const byCode = new Map<string, Finding[]>();
   for (const finding of report.findings) appendTo(byCode, finding.code, finding);
   for (const [code, findings] of [...byCode].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -74,6 +75,18 @@ function findingsSection(report: CoverageReport): string[] {
     }
     if (findings.length > EXAMPLES_PER_CODE) lines.push(`- …and ${findings.length - EXAMPLES_PER_CODE} more in findings.csv`);
   }
+  return lines;
+}
+
+function suppressedSection(report: CoverageReport): string[] {
+  const suppressed = report.suppressed ?? [];
+  if (suppressed.length === 0) return [];
+  const lines = ['', `### Suppressed findings (${suppressed.length}, not counted by the gates)`, ''];
+  for (const f of suppressed.slice(0, EXAMPLES_PER_CODE * 2)) {
+    const where = f.suppression.kind === 'inSource' ? 'in the rules file' : `in ${escapeMarkdown(f.suppression.file)}`;
+    lines.push(`- ${f.code} ${escapeMarkdown(`${f.file}:${f.line}`)} ${escapeMarkdown(f.rule)} — ${where}: ${escapeMarkdown(f.suppression.justification)}`);
+  }
+  if (suppressed.length > EXAMPLES_PER_CODE * 2) lines.push(`- …and ${suppressed.length - EXAMPLES_PER_CODE * 2} more in findings.csv`);
   return lines;
 }
 
@@ -99,8 +112,14 @@ function comparisonSection(report: CoverageReport): string[] {
   return lines;
 }
 
+function emulationSection(report: CoverageReport): string[] {
+  if (!report.emulation) return [];
+  const never = report.emulation.techniques.filter((t) => t.status === 'tagged-never-fired').map((t) => t.id);
+  return ['### Emulated detection', '', escapeMarkdown(evidenceCounts(report.emulation)), ...(never.length > 0 ? ['', `Tagged but never fired: ${never.slice(0, 20).join(', ')}${never.length > 20 ? ' …' : ''}`] : []), ''];
+}
+
 export function renderSummaryMarkdown(report: CoverageReport): string {
-  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...platformsSection(report), ...comparisonSection(report), ...profilesSection(report), ...gapsSection(report), ...findingsSection(report)].join('\n')}\n`;
+  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...platformsSection(report), ...comparisonSection(report), ...emulationSection(report), ...profilesSection(report), ...gapsSection(report), ...findingsSection(report), ...suppressedSection(report)].join('\n')}\n`;
 }
 
 export const summaryReporter: Reporter = {

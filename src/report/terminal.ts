@@ -1,10 +1,11 @@
 // What attack-cov prints on stdout: the report summary and the lint listing. Pure: report in, text out;
 // colour is decided by the caller (TTY, NO_COLOR) and passed in.
-import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
+import type { CoverageReport, Finding, Severity, SuppressedFinding } from '../coverage-report.js';
 import { describeFix } from './messages.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { escapeForTerminal } from '../terminal-text.js';
+import { evidenceCounts } from './evidence-words.js';
 
 export interface TerminalStyle {
   isColor: boolean;
@@ -50,12 +51,23 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
   lines.push(...platformLines(report), '');
   const f = summary.findings;
   lines.push(
-    `Findings: ${paint(style, 'red', plural(f.error, 'error'))}, ${paint(style, 'yellow', plural(f.warning, 'warning'))}, ${paint(style, 'cyan', `${f.info} info`)}`,
+    `Findings: ${paint(style, 'red', plural(f.error, 'error'))}, ${paint(style, 'yellow', plural(f.warning, 'warning'))}, ${paint(style, 'cyan', `${f.info} info`)}${f.suppressed ? paint(style, 'dim', ` (${f.suppressed} suppressed, not counted)`) : ''}`,
   );
   for (const [code, count] of Object.entries(f.byCode)) lines.push(`  ${code.padEnd(24)} ${String(count).padStart(4)}`);
+  lines.push(...suppressedLines(report.suppressed ?? [], style));
   lines.push(...profileLines(report, style), ...topGapLines(report, style, topGaps));
-  lines.push(...comparisonLines(report, style), ...gateLines(report, style));
+  lines.push(...comparisonLines(report, style), ...emulationLines(report, style), ...gateLines(report, style));
   return `${lines.join('\n')}\n`;
+}
+
+/** Suppressed findings by code and by where the suppression is written (a rules file comment, the config). */
+function suppressedLines(suppressed: SuppressedFinding[], style: TerminalStyle): string[] {
+  const counts = new Map<string, number>();
+  for (const f of suppressed) {
+    const key = `${f.code} (${f.suppression.kind === 'inSource' ? 'in the rules' : 'config'}: ${printable(f.suppression.justification)})`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, count]) => paint(style, 'dim', `  suppressed ${String(count).padStart(3)}  ${key}`));
 }
 
 /** Per-platform coverage: a rule counts only on the platforms its source observes. */
@@ -97,12 +109,17 @@ function comparisonLines(report: CoverageReport, style: TerminalStyle): string[]
   return lines;
 }
 
+function emulationLines(report: CoverageReport, style: TerminalStyle): string[] {
+  if (!report.emulation) return [];
+  return ['', paint(style, 'bold', `Emulated detection: ${evidenceCounts(report.emulation)}`), '  (attack-cov emulate lists the procedures, the rules they trigger and the undetermined cases)'];
+}
+
 function gateLines(report: CoverageReport, style: TerminalStyle): string[] {
   if (!report.gates?.length) return [];
   return ['', paint(style, 'bold', 'Gates'), ...report.gates.map((g) => `  ${g.isPassed ? paint(style, 'green', 'pass') : paint(style, 'red', 'FAIL')}  --${g.gate}: ${printable(g.message)}`)];
 }
 
-export function renderLintFindings(findings: Finding[], style: TerminalStyle): string {
+export function renderLintFindings(findings: Finding[], style: TerminalStyle, suppressed = 0): string {
   const lines = findings.map((f) => {
     const fix = describeFix(f);
     return [
@@ -115,10 +132,11 @@ export function renderLintFindings(findings: Finding[], style: TerminalStyle): s
   const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
   const fixable = findings.filter((f) => f.fix).length;
   const total = plural(findings.length, 'problem');
+  const quiet = suppressed > 0 ? paint(style, 'dim', ` (${suppressed} suppressed)`) : '';
   lines.push(
     findings.length === 0
-      ? paint(style, 'green', 'no problems')
-      : `${total} (${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info), ${fixable} with an unambiguous fix`,
+      ? paint(style, 'green', 'no problems') + quiet
+      : `${total} (${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info), ${fixable} with an unambiguous fix${quiet}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -18,12 +18,14 @@ import { ChatClient, extractJson } from '../draft/llm-client.js';
 import { buildMessages, DRAFT_SCHEMA, repairMessage, type PromptTemplates } from '../draft/prompt.js';
 import { buildSkeleton } from '../draft/skeleton.js';
 import { describeIssue, validateDraft, type DraftContext } from '../draft/validate-draft.js';
+import { emulateDraft, type DraftEmulation, type DraftEmulationInputs } from '../draft/emulate-draft.js';
 import { falcoValidate, findFalco } from './falco-binary.js';
 import { escapeForTerminal } from '../terminal-text.js';
 import { redactUrl } from '../net/url.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
 import { analyzeRuleset, loadCatalog, loadRulesFor, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
+import { loadEmulationInputs } from './emulation.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -47,6 +49,8 @@ export interface DraftResult {
   file?: string;
   issues: string[];
   falco?: { isValid: boolean; output: string };
+  /** Drafts must fire: the technique's Linux procedures emulated, and those the draft fires on. */
+  emulation?: { procedures: number; catches: string[] };
 }
 
 interface Drafting {
@@ -61,6 +65,8 @@ interface Drafting {
   rulesFiles: string[];
   /** Falco sources of the loaded rules (chooseSource prefers them). */
   loadedSources: string[];
+  /** Procedures and benign corpus for the must-fire check (LLM drafts of syscall rules). */
+  emulation?: DraftEmulationInputs;
 }
 
 function pickTechniques(ids: string[], options: DraftOptions, context: DraftContext, gaps: () => string[]): Technique[] {
@@ -125,15 +131,22 @@ async function draftOne(technique: Technique, drafting: Drafting): Promise<{ res
     const json = extractJson(content);
     const answer = 'error' in json ? { errors: [json.error] } : readDraftAnswer(json.value);
     let draft: DraftRule | undefined;
+    let emulation: DraftEmulation | undefined;
     if ('errors' in answer) issues = answer.errors;
     else {
       draft = answer.draft;
       lastText = renderDraftFile(draft, tags, source, header(technique, drafting, `passed on attempt ${attempt} of ${MAX_ATTEMPTS}`, []));
       issues = validateDraft(lastText, file, context).map(describeIssue);
+      // Drafts must fire: on the technique's own procedures, and never on the benign corpus.
+      emulation = source === 'syscall' && drafting.emulation ? emulateDraft(draft.condition, technique.id, context.ruleset, drafting.emulation) : undefined;
+      issues.push(...(emulation?.issues ?? []));
     }
     if (issues.length === 0 && draft) {
+      const catches = emulation ? [`fires on ${emulation.catches.length} of ${emulation.procedures} Linux procedures of ${technique.id} (Atomic Red Team, emulated) and on no benign activity:`, ...emulation.catches.map((c) => `  ${c}`)] : [];
+      lastText = renderDraftFile(draft, tags, source, header(technique, drafting, `passed on attempt ${attempt} of ${MAX_ATTEMPTS}`, catches));
       const falco = await falcoVerdict(lastText, drafting);
-      return { result: { technique: technique.id, name: technique.name, status: 'passed', attempts: attempt, file, issues: [], ...(falco ? { falco } : {}) }, text: lastText };
+      const emulated = emulation ? { emulation: { procedures: emulation.procedures, catches: emulation.catches } } : {};
+      return { result: { technique: technique.id, name: technique.name, status: 'passed', attempts: attempt, file, issues: [], ...(falco ? { falco } : {}), ...emulated }, text: lastText };
     }
     if (!draft) lastText = unusableAnswerFile(technique, drafting, lastContent);
     messages.push({ role: 'assistant', content }, repairMessage(issues));
@@ -188,6 +201,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     options,
     rulesFiles: rules.localFiles,
     loadedSources: [...new Set(rules.ruleset.rules.map((r) => r.source))].sort(),
+    ...(client ? { emulation: await loadEmulationInputs(undefined, env.cwd) } : {}),
   };
   if (!client) io.stderr('no LLM configured (--llm-base-url, OPENAI_BASE_URL or OPENAI_API_KEY): writing skeletons\n');
   const outcomes = await pool(techniques, options.concurrency ?? 2, async (technique) => {

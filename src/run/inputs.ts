@@ -11,6 +11,7 @@ import type { DownloadOptions } from '../net/download.js';
 import { packageRoot } from '../paths.js';
 import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
 import { findSourceRoot, showPath } from '../source-root.js';
+import type { SuppressionRule } from '../analysis/suppress.js';
 import path from 'node:path';
 
 export interface CommonOptions {
@@ -21,6 +22,10 @@ export interface CommonOptions {
   threat?: string[];
   /** Outputs name files relative to it; default: the git work tree holding the rules, else cwd. */
   sourceRoot?: string;
+  /** From the project config (.attack-cov.yaml). */
+  suppressions?: SuppressionRule[];
+  /** The project config in use, as shown. */
+  configFile?: string;
 }
 
 export interface Environment {
@@ -93,13 +98,19 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: Ruleset, rulesOri
     threats: splitList(options.threat),
     generatedAt: env.now(),
     tool: toolVersion(),
+    suppressions: options.suppressions,
     ...extra,
   });
 }
 
-export async function buildReport(options: CommonOptions, env: Environment): Promise<CoverageReport> {
+export async function buildReport(options: CommonOptions, env: Environment, withEmulation = false): Promise<CoverageReport> {
   // One after the other, rules first: both are CPU-bound on one thread, and interleaving them only adds their memory peaks.
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
-  return analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
+  const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
+  if (withEmulation) {
+    const { emulateRuleset, loadEmulationInputs } = await import('./emulation.js');
+    report.emulation = emulateRuleset(report, rules.ruleset, await loadEmulationInputs(undefined, env.cwd));
+  }
+  return report;
 }

@@ -17,9 +17,9 @@ export interface LintOptions extends CommonOptions {
 }
 
 /** The stylish listing; with -q only the errors (like eslint --quiet), and nothing when there are none. */
-export function printLintFindings(findings: Finding[], io: Io): void {
+export function printLintFindings(findings: Finding[], io: Io, suppressed?: number): void {
   const shown = io.isQuiet ? findings.filter((f) => f.severity === 'error') : findings;
-  if (!io.isQuiet || shown.length > 0) io.stdout(renderLintFindings(shown, io.style));
+  if (!io.isQuiet || shown.length > 0) io.stdout(renderLintFindings(shown, io.style, suppressed));
 }
 
 export async function runLint(options: LintOptions, env: Environment, io: Io): Promise<number> {
@@ -35,9 +35,9 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
   if (format === 'sarif') {
     io.stdout(sarifReporter.render(report, { outDir: env.cwd }));
   } else if (format === 'json') {
-    io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings }));
+    io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings, suppressed: report.suppressed ?? [] }));
   } else {
-    printLintFindings(report.findings, io);
+    printLintFindings(report.findings, io, report.suppressed?.length);
   }
   return findingsAtOrAbove(report.findings, failOn).length > 0 ? EXIT_GATE : EXIT_OK;
 }

@@ -11,11 +11,18 @@ import { compareReports } from '../analysis/baseline.js';
 import { evaluateGates, parseFailOn, parseMinCoverage } from '../analysis/gates.js';
 import { UsageError } from '../errors.js';
 import { readBaseline } from './baseline.js';
+import { SCORE_MODES, type ScoreMode } from '../report/layer-score.js';
 
 function parseDrop(value: string): number {
   const drop = Number(value.replace(/%$/, ''));
   if (!Number.isFinite(drop) || drop < 0) throw new UsageError(`--max-coverage-drop takes percentage points (>= 0), not ${value}`);
   return drop;
+}
+
+function parseScore(value: string | undefined): ScoreMode {
+  const mode = (value ?? 'count') as ScoreMode;
+  if (!SCORE_MODES.includes(mode)) throw new UsageError(`--score must be ${SCORE_MODES.join(', ')}, not ${value}`);
+  return mode;
 }
 
 export interface ReportOptions extends CommonOptions {
@@ -27,6 +34,9 @@ export interface ReportOptions extends CommonOptions {
   baseline?: string;
   minCoverage?: string[];
   maxCoverageDrop?: string;
+  score?: string;
+  /** Add the emulation section (report.json `emulation`). */
+  emulate?: boolean;
 }
 
 export interface Io {
@@ -42,11 +52,12 @@ export interface Io {
 
 export async function runReport(options: ReportOptions, env: Environment, io: Io): Promise<number> {
   const reporters = selectReporters(options.format);
+  const score = parseScore(options.score);
   const failOn = parseFailOn(options.failOn, 'none');
   const maxCoverageDrop = options.maxCoverageDrop === undefined ? undefined : parseDrop(options.maxCoverageDrop);
   await checkOutputDir(path.resolve(env.cwd, options.out));
   const baseline = options.baseline ? await readBaseline(path.resolve(env.cwd, options.baseline)) : undefined;
-  const report = await buildReport(options, env);
+  const report = await buildReport(options, env, options.emulate === true);
   if (baseline) report.comparison = compareReports(report, baseline);
   const gates = evaluateGates(report, { failOn, maxCoverageDrop, ...parseMinCoverage(options.minCoverage ?? [], report.tactics) });
   if (gates.length > 0) report.gates = gates;
@@ -54,7 +65,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   // Render everything before writing anything: a reporter that throws leaves --out untouched.
   const assets = reporters.some((r) => r.name === 'heatmap') ? loadReportAssets() : undefined;
   const files = reporters.flatMap((reporter) => {
-    const context = { outDir, assets };
+    const context = { outDir, assets, score };
     const outputs = reporter.renderFiles?.(report, context) ?? [{ name: reporter.fileName, content: reporter.render(report, context) }];
     for (const { name, content } of outputs) {
       const problems = reporter.validate?.(content) ?? [];

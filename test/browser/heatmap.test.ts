@@ -154,3 +154,28 @@ describe('a heatmap made against a baseline', () => {
     expect(opened.consoleErrors).toEqual([]);
   });
 });
+
+describe('the heatmap with report --emulate', () => {
+  let opened: Opened;
+  beforeAll(async () => {
+    const { html } = await generate(['--attack', BUNDLE_18, '--rules', ...OFFICIAL, '--emulate']);
+    opened = await open(html);
+  }, 120_000);
+  afterAll(() => opened?.page.close());
+
+  it('marks techniques by evidence, lists the emulated procedures and the rules they trigger, and the toggle hides the marks', async () => {
+    const { page } = opened;
+    const t1070 = page.locator('#matrix .cell[data-id="T1070"]').first();
+    await expect(t1070.locator('.evidence').textContent()).resolves.toBe('◆');
+    await expect(t1070.textContent()).resolves.toMatch(/emulated: tagged, and a tagging rule fires on its emulated procedures/);
+    await expect(page.locator('#legend').textContent()).resolves.toMatch(/◆ emulated: tagged, and a tagging rule fires/);
+    await t1070.click();
+    const details = (await page.locator('#details').textContent()) ?? '';
+    expect(details).toMatch(/Emulated: tagged and demonstrated/);
+    expect(details).toMatch(/a934276e Clear Bash history \(rm\): .*Delete or rename shell history/);
+    expect(details).toMatch(/← unlinkat by rm \/root\/\.bash_history/);
+    await page.locator('#toggle-emulation').uncheck();
+    expect(await page.locator('#matrix .evidence').count()).toBe(0);
+    expect(opened.consoleErrors).toEqual([]);
+  });
+});

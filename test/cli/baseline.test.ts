@@ -56,7 +56,7 @@ describe('new findings', () => {
     const result = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), fixture('rules', 'tactic-mismatch.yaml'), '--out', out, '--baseline', baselineFile, '--fail-on', 'new']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/new tactic-mismatch in "Escape under execution"/);
-    expect(await readFile(path.join(out, 'findings.csv'), 'utf8')).toMatch(/tactic-mismatch,.*,new$/m);
+    expect(await readFile(path.join(out, 'findings.csv'), 'utf8')).toMatch(/tactic-mismatch,.*,new,$/m);
     const sarif = JSON.parse(await readFile(path.join(out, 'findings.sarif'), 'utf8')) as { runs: { results: { baselineState: string }[] }[] };
     expect(sarif.runs[0]!.results.map((r) => r.baselineState)).toEqual(['new', 'new']);
   });

@@ -53,7 +53,17 @@ describe('a good answer', () => {
     expect(text).toMatch(/# validation: passed on attempt 1 of 3/);
     expect(text).toMatch(/- mitre_impact\n\s+- T1529\n/);
     expect(text).toMatch(/enabled: false/);
-    expect(run.summary.drafts).toEqual([{ technique: 'T1529', name: 'System Shutdown/Reboot', status: 'passed', attempts: 1, file: 'T1529.yaml', issues: [] }]);
+    expect(run.summary.drafts).toMatchObject([{ technique: 'T1529', name: 'System Shutdown/Reboot', status: 'passed', attempts: 1, file: 'T1529.yaml', issues: [] }]);
+  });
+
+  it('fires on T1529\'s Linux procedures and says which in its header (drafts must fire)', async () => {
+    const text = await readFile(path.join(run.out, 'T1529.yaml'), 'utf8');
+    expect(text).toMatch(/# {3}fires on \d+ of \d+ Linux procedures of T1529 \(Atomic Red Team, emulated\) and on no benign activity:/);
+    // Atomic Red Team's "Shutdown System via `shutdown`" test, by its GUID.
+    expect(text).toMatch(/# {5}4963a81e-a3ad-4f02-adda-812343b351de Shutdown System via `shutdown` - FreeBSD\/macOS\/Linux \(host, container\)/);
+    const emulation = (run.summary.drafts[0] as unknown as { emulation: { procedures: number; catches: string[] } }).emulation;
+    expect(emulation.procedures).toBeGreaterThanOrEqual(9);
+    expect(emulation.catches.length).toBeGreaterThanOrEqual(7);
   });
 
   it('passes attack-cov validate with the ruleset', async () => {
@@ -147,6 +157,40 @@ describe('the repair loop', () => {
     expect(feedback[0]).toMatch(/time-compared-as-string/);
     expect(feedback[1]).toMatch(/no-event-type/);
     expect(feedback[1]).toMatch(/prefer-ruleset-macro: .*shell_procs/);
+  });
+});
+
+describe('drafts must fire (emulated on Atomic Red Team procedures and the benign corpus)', () => {
+  it("rejects the seed article's T1529 draft (evt.argv[1] contains \"shutdown\") for firing on nothing", async () => {
+    const run = await draft('seed');
+    expect(run.code).toBe(1);
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'rejected', attempts: 3 });
+    const issues = run.summary.drafts[0]!.issues.join('\n');
+    expect(issues).toMatch(/emulation: the rule fires on none of T1529's \d+ Linux procedures/);
+    const text = await readFile(path.join(run.out, 'rejected', 'T1529.yaml'), 'utf8');
+    expect(text).toMatch(/fires on none of T1529's/);
+  });
+
+  it('sends the procedures a valid but silent draft missed back to the model, and takes the repaired one', async () => {
+    const run = await draft('silent-then-good');
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'passed', attempts: 2 });
+    const feedback = run.requests[1]!.messages.at(-1)!.content;
+    expect(feedback).toMatch(/fires on none of T1529's \d+ Linux procedures/);
+    // What the missed procedure makes, in fields the model can use.
+    expect(feedback).toMatch(/execve shutdown -h now .*proc\.name=shutdown/);
+  });
+
+  it('rejects a draft that still fires on nothing after 3 attempts', async () => {
+    const run = await draft('silent');
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'rejected', attempts: 3 });
+    expect(run.files).toContain('rejected/T1529.yaml');
+  });
+
+  it('rejects a draft that fires on benign activity, naming the benign event it matched', async () => {
+    const run = await draft('noisy');
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'rejected' });
+    expect(run.summary.drafts[0]!.issues.join('\n')).toMatch(/fires on benign activity "Restart a service and follow its logs" \(service management\): execve systemctl restart nginx/);
+    expect(run.summary.drafts[0]!.issues.join('\n')).not.toMatch(/fires on none/);
   });
 });
 

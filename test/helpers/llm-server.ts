@@ -17,6 +17,15 @@ export const BAD_DRAFTS = {
   timeAsString: { ...GOOD_T1529, rule: 'Reboot at night', condition: 'spawned_process and proc.name = reboot and evt.time > "2022-12-31T02:00:00Z"' },
   tooBroad: { ...GOOD_T1529, rule: 'Any shell', condition: 'proc.name=sh' },
 };
+/** Drafts that validate (or, the seed's, do not) but fail emulation: they fire on nothing, or on benign activity. */
+export const NON_FIRING_DRAFTS = {
+  /** The seed article's T1529 draft: evt.argv does not exist, so it fires on nothing. */
+  seed: { ...GOOD_T1529, rule: 'Shutdown in argv', condition: 'evt.type = execve and evt.argv[1] contains "shutdown"' },
+  /** Valid fields, but no shutdown procedure passes --poweroff-now. */
+  silent: { ...GOOD_T1529, rule: 'Shutdown now flag', condition: 'spawned_process and proc.name = shutdown and proc.args contains "--poweroff-now"' },
+  /** Fires on T1529's procedures, and on every systemctl restart of the benign corpus. */
+  noisy: { ...GOOD_T1529, rule: 'Power management', condition: 'spawned_process and proc.name in (shutdown, reboot, halt, poweroff, systemctl)' },
+};
 
 export interface LlmRequest {
   model: string;
@@ -69,6 +78,14 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           return ok(repairs === 0 ? BAD_DRAFTS.inventedField : GOOD_T1529);
         case 'bad':
           return ok([BAD_DRAFTS.timeAsString, BAD_DRAFTS.tooBroad, BAD_DRAFTS.inventedField][repairs % 3]);
+        case 'seed':
+          return ok(NON_FIRING_DRAFTS.seed);
+        case 'silent':
+          return ok(NON_FIRING_DRAFTS.silent);
+        case 'silent-then-good':
+          return ok(repairs === 0 ? NON_FIRING_DRAFTS.silent : GOOD_T1529);
+        case 'noisy':
+          return ok(NON_FIRING_DRAFTS.noisy);
         case 'gibberish':
           return ok('I cannot write Falco rules, but here is a poem.\n- rule: not really');
         case 'echo-key':

@@ -1,0 +1,158 @@
+// Applies suppressions to findings: inline `# attack-cov-ignore` comments and the config's `suppressions:`.
+// Pure: findings, comments, config entries and today's date in; counted findings, suppressed ones and the
+// findings about the suppressions themselves (invalid, unused, expired) out.
+import type { Finding, Severity, SuppressedFinding, Suppression } from '../coverage-report.js';
+import type { IgnoreComment } from '../falco/ignore-comments.js';
+import type { FalcoRule } from '../falco/types.js';
+import type { FindingDraft } from './checks/types.js';
+import { editDistance } from '../falco/tags.js';
+
+/** A config suppression: every criterion given must match (codes, rule names, tags: any of the listed). */
+export interface SuppressionRule {
+  codes?: string[];
+  /** Rule names; `*` matches any run of characters. */
+  rules?: string[];
+  /** Tags as written, or technique IDs. */
+  tags?: string[];
+  /** Globs over the rules file paths as outputs show them (`*` within a folder, `**` across folders). */
+  files?: string[];
+  reason: string;
+  /** YYYY-MM-DD: the last day it applies. */
+  until?: string;
+  /** Where it is written in the config. */
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** The findings about suppressions themselves; they cannot be suppressed. */
+export const SUPPRESSION_CODES: { code: string; severity: Severity; description: string }[] = [
+  { code: 'invalid-suppression', severity: 'warning', description: 'An attack-cov-ignore comment without a reason, or naming no known finding code: it suppresses nothing.' },
+  { code: 'unused-suppression', severity: 'warning', description: 'A suppression that matched no finding: the problem is gone or the suppression is misplaced; remove it.' },
+  { code: 'expired-suppression', severity: 'warning', description: 'A config suppression past its `until` date: its findings count again.' },
+];
+const SEVERITY = new Map(SUPPRESSION_CODES.map((c) => [c.code, c.severity]));
+
+export interface SuppressionInput {
+  findings: Finding[];
+  rules: FalcoRule[];
+  comments: IgnoreComment[];
+  config: SuppressionRule[];
+  /** Codes a comment may name (the checks'). */
+  knownCodes: Set<string>;
+  today: Date;
+}
+
+export interface SuppressionResult {
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  /** Findings about the suppressions, without their sentence. */
+  problems: FindingDraft[];
+}
+
+/** `*` → any run without /, `**` → any run; other characters literal. */
+export function globToRegExp(glob: string, isPath = true): RegExp {
+  const body = glob
+    .split(/(\*\*\/?|\*|\?)/)
+    .map((part) => (part.startsWith('**') ? '.*' : part === '*' ? (isPath ? '[^/]*' : '.*') : part === '?' ? '.' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`, isPath ? '' : 'i');
+}
+
+function problem(code: string, at: { file: string; line: number; column: number }, rule: string, args: Record<string, string | string[]>): FindingDraft {
+  return { code, severity: SEVERITY.get(code)!, rule, file: at.file, line: at.line, column: at.column, args };
+}
+
+function matchesConfig(entry: SuppressionRule, f: Finding): boolean {
+  const any = (values: string[] | undefined, test: (v: string) => boolean) => !values || values.some(test);
+  return (
+    any(entry.codes, (c) => c === f.code) &&
+    any(entry.rules, (r) => globToRegExp(r, false).test(f.rule)) &&
+    any(entry.tags, (t) => t.toLowerCase() === f.tag?.toLowerCase() || t.toUpperCase() === f.technique) &&
+    any(entry.files, (g) => globToRegExp(g).test(f.file))
+  );
+}
+
+/** The rule an inline comment is about: the rule defined on its target line, or the rule whose tag sits there. */
+function ruleAt(rules: FalcoRule[], comment: IgnoreComment): FalcoRule | undefined {
+  const same = (p: { file: string; line: number }) => p.file === comment.file && p.line === comment.targetLine;
+  return rules.find((r) => same(r.position)) ?? rules.find((r) => r.tags.some(same));
+}
+
+function matchesComment(comment: IgnoreComment, rule: FalcoRule | undefined, f: Finding): boolean {
+  if (!comment.codes.includes(f.code)) return false;
+  if (rule && rule.position.line === comment.targetLine && rule.position.file === comment.file) return f.rule === rule.name;
+  return f.file === comment.file && f.line === comment.targetLine;
+}
+
+function commentProblem(comment: IgnoreComment, knownCodes: Set<string>): string | undefined {
+  if (comment.codes.length === 0) return 'names no finding code: write # attack-cov-ignore <code>: <reason>';
+  const unknown = comment.codes.filter((c) => !knownCodes.has(c));
+  if (unknown.length > 0) {
+    const near = [...knownCodes].map((k) => ({ k, d: editDistance(k, unknown[0]!) })).sort((a, b) => a.d - b.d)[0];
+    return `names ${unknown.join(', ')}, which is no finding code${near && near.d <= 3 ? ` (did you mean ${near.k}?)` : ''}`;
+  }
+  if (!comment.reason) return `has no reason: write # attack-cov-ignore ${comment.codes.join(', ')}: <why this is deliberate>`;
+  return undefined;
+}
+
+interface Active {
+  suppression: Suppression;
+  matches: (f: Finding) => boolean;
+  unused: () => FindingDraft;
+  used: boolean;
+}
+
+function activeSuppressions(input: SuppressionInput, problems: FindingDraft[]): Active[] {
+  const active: Active[] = [];
+  for (const comment of input.comments) {
+    const rule = ruleAt(input.rules, comment);
+    const issue = commentProblem(comment, input.knownCodes);
+    if (issue) {
+      problems.push(problem('invalid-suppression', comment, rule?.name ?? '', { problem: issue }));
+      continue;
+    }
+    active.push({
+      suppression: { kind: 'inSource', justification: comment.reason, file: comment.file, line: comment.line },
+      matches: (f) => matchesComment(comment, rule, f),
+      unused: () => problem('unused-suppression', comment, rule?.name ?? '', { codes: comment.codes, reason: comment.reason }),
+      used: false,
+    });
+  }
+  const today = input.today.toISOString().slice(0, 10);
+  for (const entry of input.config) {
+    const criteria = [...(entry.codes ?? []), ...(entry.rules ?? []), ...(entry.tags ?? []), ...(entry.files ?? [])];
+    if (entry.until && entry.until < today) {
+      problems.push(problem('expired-suppression', entry, '', { until: entry.until, reason: entry.reason, codes: criteria }));
+      continue;
+    }
+    active.push({
+      suppression: { kind: 'external', justification: entry.reason, file: entry.file, line: entry.line, ...(entry.until ? { until: entry.until } : {}) },
+      matches: (f) => matchesConfig(entry, f),
+      unused: () => problem('unused-suppression', entry, '', { codes: criteria, reason: entry.reason }),
+      used: false,
+    });
+  }
+  return active;
+}
+
+/** Splits findings into counted and suppressed; the first suppression that matches a finding claims it. */
+export function applySuppressions(input: SuppressionInput): SuppressionResult {
+  const problems: FindingDraft[] = [];
+  const active = activeSuppressions(input, problems);
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const finding of input.findings) {
+    const by = active.find((s) => s.matches(finding));
+    if (!by) {
+      findings.push(finding);
+      continue;
+    }
+    by.used = true;
+    suppressed.push({ ...finding, suppression: by.suppression });
+  }
+  // Every suppression that matches counts as used, not only the first: two that overlap are both in use.
+  for (const s of active) if (!s.used && input.findings.some(s.matches)) s.used = true;
+  problems.push(...active.filter((s) => !s.used).map((s) => s.unused()));
+  return { findings, suppressed, problems };
+}

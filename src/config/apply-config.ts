@@ -1,0 +1,69 @@
+// Finds and reads .attack-cov.yaml (from the working directory upward, or --config), and merges it under
+// the command line: a flag given on the command line always wins. The only file access of config/.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { displayPath, isOfficialSpec } from '../falco/load.js';
+import { CONFIG_FILE_NAME, parseProjectConfig, type ProjectConfig } from './project-config.js';
+
+const exists = (file: string) => stat(file).then((s) => s.isFile(), () => false);
+
+/** The nearest .attack-cov.yaml at or above `cwd`, not climbing past the git work tree that holds it. */
+export async function findConfigFile(cwd: string): Promise<string | undefined> {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, CONFIG_FILE_NAME);
+    if (await exists(candidate)) return candidate;
+    const isRepoTop = await stat(path.join(dir, '.git')).then(() => true, () => false);
+    if (isRepoTop || path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Reads the config `given` (--config), else the one found from `cwd`; none with --no-config (false). */
+export async function loadProjectConfig(given: string | boolean | undefined, cwd: string): Promise<ProjectConfig | undefined> {
+  if (given === false) return undefined;
+  const file = typeof given === 'string' ? path.resolve(cwd, given) : await findConfigFile(cwd);
+  if (!file) return undefined;
+  const shown = displayPath(file, cwd);
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(shown, `cannot read the config: ${error.code ?? error.message}`, typeof given === 'string' ? 'check the --config path' : undefined);
+  });
+  return parseProjectConfig(text, shown, path.dirname(file));
+}
+
+/** How the command line was used: which options it gave, and which the command has. */
+export interface OptionSources {
+  isFromCli: (key: string) => boolean;
+  /** Whether the command takes this option with this value from the config (lint has --format of its own). */
+  takes: (key: string, value: unknown) => boolean;
+}
+
+const isVersionOrUrl = (value: string) => /^(\d+(\.\d+)?|latest)$/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+
+/** Option values the config gives, with its paths resolved against the config's folder. */
+export function configOptionValues(config: ProjectConfig): Record<string, unknown> {
+  const resolve = (p: string) => path.resolve(config.dir, p);
+  return {
+    rules: config.rules?.map((p) => (isOfficialSpec(p) ? p : resolve(p))),
+    attack: config.attack && (isVersionOrUrl(config.attack) ? config.attack : resolve(config.attack)),
+    platform: config.platforms,
+    threat: config.threats,
+    threats: config.threats,
+    format: config.formats,
+    out: config.out && resolve(config.out),
+    score: config.score,
+    failOn: config.failOn,
+    minCoverage: config.minCoverage,
+    maxCoverageDrop: config.maxCoverageDrop,
+    // Outputs and the suppressions' file globs name files relative to the project: the config's folder unless it says otherwise.
+    sourceRoot: resolve(config.sourceRoot ?? '.'),
+  };
+}
+
+/** The options with the config's values wherever the command line did not set the option. */
+export function mergeConfig<T extends object>(options: T, config: ProjectConfig, sources: OptionSources): T & { suppressions: ProjectConfig['suppressions']; configFile: string } {
+  const merged: Record<string, unknown> = { ...(options as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(configOptionValues(config))) {
+    if (value !== undefined && sources.takes(key, value) && !sources.isFromCli(key)) merged[key] = value;
+  }
+  return { ...(merged as T), suppressions: config.suppressions, configFile: config.file };
+}

@@ -1,0 +1,135 @@
+// .attack-cov.yaml: the project configuration, parsed and validated with file:line:col errors. Pure: text
+// in, ProjectConfig out; unknown keys are refused with the closest known one.
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+import type { SuppressionRule } from '../analysis/suppress.js';
+import { InputError } from '../errors.js';
+import { editDistance } from '../falco/tags.js';
+
+export const CONFIG_FILE_NAME = '.attack-cov.yaml';
+
+export interface ProjectConfig {
+  /** The config file as shown to the user. */
+  file: string;
+  /** Paths are resolved against this folder (the config's own). */
+  dir: string;
+  rules?: string[];
+  attack?: string;
+  platforms?: string[];
+  threats?: string[];
+  formats?: string[];
+  out?: string;
+  score?: string;
+  failOn?: string;
+  minCoverage?: string[];
+  maxCoverageDrop?: string;
+  sourceRoot?: string;
+  suppressions: SuppressionRule[];
+}
+
+const FAIL_ON = ['error', 'warning', 'info', 'new', 'none'];
+const SCORES = ['count', 'priority', 'maturity'];
+const KEYS: Record<string, string[]> = {
+  '': ['rules', 'attack', 'scope', 'threats', 'outputs', 'gates', 'source-root', 'suppressions'],
+  scope: ['platforms'],
+  outputs: ['formats', 'out', 'score'],
+  gates: ['fail-on', 'min-coverage', 'max-coverage-drop'],
+  suppression: ['code', 'rule', 'tag', 'file', 'reason', 'until'],
+};
+
+class Reader {
+  constructor(
+    readonly file: string,
+    readonly lines: LineCounter,
+  ) {}
+
+  fail(node: Node | null | undefined, detail: string, hint?: string): never {
+    const { line, col } = this.lines.linePos(node?.range?.[0] ?? 0);
+    throw new InputError(`${this.file}:${line}:${col}`, detail, hint);
+  }
+
+  map(node: unknown, where: string): YAMLMap {
+    if (!isMap(node)) this.fail(node as Node, `${where} must be a mapping`);
+    const known = KEYS[where === 'the file' ? '' : where]!;
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (known.includes(key)) continue;
+      const near = known.map((k) => ({ k, d: editDistance(k, key) })).sort((a, b) => a.d - b.d)[0];
+      this.fail(pair.key as Node, `unknown key "${key}"${where === 'the file' ? '' : ` in ${where}`}${near && near.d <= 3 ? `; did you mean "${near.k}"?` : ''}`, `known keys: ${known.join(', ')}`);
+    }
+    return node;
+  }
+
+  scalar(node: unknown, key: string, allowed?: string[]): string {
+    if (!isScalar(node) || node.value === null || typeof node.value === 'object' || String(node.value).trim() === '') this.fail(node as Node, `${key} must be a non-empty text or number`);
+    const value = String(node.value);
+    if (allowed && !allowed.includes(value)) this.fail(node, `${key} must be one of ${allowed.join(', ')}, not ${value}`);
+    return value;
+  }
+
+  /** A scalar or a list of scalars. */
+  list(node: unknown, key: string): string[] {
+    if (isSeq(node)) return node.items.map((item) => this.scalar(item, key));
+    return [this.scalar(node, key)];
+  }
+}
+
+function readSuppression(r: Reader, node: unknown): SuppressionRule {
+  const map = r.map(node, 'suppression');
+  const get = (key: string) => map.get(key, true) as Node | undefined;
+  const reason = get('reason');
+  if (!reason) r.fail(map, 'a suppression needs a reason: say why the finding is deliberate');
+  const until = get('until');
+  const untilText = until ? r.scalar(until, 'until') : undefined;
+  if (untilText !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(untilText) || Number.isNaN(Date.parse(untilText)))) r.fail(until, `until must be a date like 2027-01-31, not ${untilText}`);
+  const criteria = { codes: get('code'), rules: get('rule'), tags: get('tag'), files: get('file') };
+  if (Object.values(criteria).every((v) => v === undefined)) r.fail(map, 'a suppression needs at least one of code, rule, tag, file');
+  const range = map.range?.[0] ?? 0;
+  const pos = r.lines.linePos(range);
+  const entry: SuppressionRule = { reason: r.scalar(reason, 'reason'), file: r.file, line: pos.line, column: pos.col, ...(untilText ? { until: untilText } : {}) };
+  for (const [key, value] of Object.entries(criteria)) if (value !== undefined) entry[key as 'codes'] = r.list(value, key.replace(/s$/, ''));
+  return entry;
+}
+
+function readSections(r: Reader, root: YAMLMap, config: ProjectConfig): void {
+  const section = (key: string) => {
+    const node = root.get(key, true);
+    return node === undefined ? undefined : r.map(node, key);
+  };
+  const scope = section('scope');
+  if (scope?.has('platforms')) config.platforms = r.list(scope.get('platforms', true), 'platforms');
+  const outputs = section('outputs');
+  if (outputs?.has('formats')) config.formats = r.list(outputs.get('formats', true), 'formats');
+  if (outputs?.has('out')) config.out = r.scalar(outputs.get('out', true), 'out');
+  if (outputs?.has('score')) config.score = r.scalar(outputs.get('score', true), 'score', SCORES);
+  const gates = section('gates');
+  if (gates?.has('fail-on')) config.failOn = r.scalar(gates.get('fail-on', true), 'fail-on', FAIL_ON);
+  if (gates?.has('min-coverage')) config.minCoverage = r.list(gates.get('min-coverage', true), 'min-coverage');
+  if (gates?.has('max-coverage-drop')) config.maxCoverageDrop = r.scalar(gates.get('max-coverage-drop', true), 'max-coverage-drop');
+}
+
+/** Parses and validates a config file's text; throws InputError with file:line:col. */
+export function parseProjectConfig(text: string, file: string, dir: string): ProjectConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const r: Reader = new Reader(file, lines);
+  const error = doc.errors[0];
+  if (error) {
+    const { line, col } = lines.linePos(error.pos[0]);
+    throw new InputError(`${file}:${line}:${col}`, `YAML syntax error: ${error.message.split('\n')[0]}`);
+  }
+  const config: ProjectConfig = { file, dir, suppressions: [] };
+  if (doc.contents === null) return config;
+  const root = r.map(doc.contents, 'the file');
+  const node = (key: string) => root.get(key, true) as Node | undefined;
+  if (root.has('rules')) config.rules = r.list(node('rules'), 'rules');
+  if (root.has('attack')) config.attack = r.scalar(node('attack'), 'attack');
+  if (root.has('threats')) config.threats = r.list(node('threats'), 'threats');
+  if (root.has('source-root')) config.sourceRoot = r.scalar(node('source-root'), 'source-root');
+  readSections(r, root, config);
+  if (root.has('suppressions')) {
+    const list = node('suppressions');
+    if (!isSeq(list)) r.fail(list, 'suppressions must be a list of entries with code, rule, tag or file, and a reason');
+    config.suppressions = list.items.map((item) => readSuppression(r, item));
+  }
+  return config;
+}

@@ -1,0 +1,53 @@
+// The commented .attack-cov.yaml that `attack-cov init` writes. Pure: what was found in the repository in,
+// text out; every value it sets is valid (parseProjectConfig accepts the result).
+
+/** YAML for a plain string: quoted when YAML would read it as something else. */
+function yamlString(value: string): string {
+  return /^[\w./@-]+$/.test(value) && !/^[\d.]+$/.test(value) ? value : JSON.stringify(value);
+}
+
+export function starterConfig(rulesPaths: string[], attackVersion: string): string {
+  const rules = rulesPaths.length > 0
+    ? ['rules:', ...rulesPaths.map((p) => `  - ${yamlString(p)}`)]
+    : ['# No Falco rules files were found here; the embedded official rules stand in until you name yours.', 'rules:', '  - official'];
+  return `${[
+    '# attack-cov project configuration (README: Project configuration).',
+    '# Found from the working directory upward; flags on the command line override every value.',
+    '# Paths are relative to this file.',
+    '',
+    '# Falco rules files or directories, loaded in this order (official, official:all … name the embedded ones).',
+    ...rules,
+    '',
+    '# ATT&CK Enterprise: a version, latest, a bundle file or an https:// URL.',
+    `attack: "${attackVersion}"`,
+    '',
+    '# ATT&CK platforms in scope (default: what the rules\' sources can observe).',
+    '# scope:',
+    '#   platforms: [Linux, Containers]',
+    '',
+    '# Threat profiles (groups, software, campaigns) the coverage is weighed against (consumed by --threat).',
+    '# threats: [G0096, S0601]',
+    '',
+    'outputs:',
+    '  formats: [all]',
+    '  out: reports',
+    '  # score: count          # Navigator layer score: count, priority or maturity',
+    '',
+    'gates:',
+    '  fail-on: error          # error, warning, info, new (with --baseline) or none',
+    '  # min-coverage: [25, execution=50]',
+    '  # max-coverage-drop: 0  # with --baseline',
+    '',
+    '# Name files in outputs relative to this folder (default: the git work tree holding the rules).',
+    '# source-root: .',
+    '',
+    '# Deliberate findings, each with a reason. Criteria: code, rule (* wildcards), tag, file (glob); all given must match.',
+    '# A suppression past `until` stops suppressing and is reported; one that matches nothing is reported too.',
+    '# In a rules file, a comment on the rule or tag line does the same: # attack-cov-ignore platform-mismatch: why',
+    'suppressions: []',
+    '#  - code: platform-mismatch',
+    '#    rule: Contact EC2 Instance Metadata Service From Container',
+    '#    reason: watches IMDS from containers; T1552.005 is the technique it serves',
+    '#    until: 2027-01-31',
+  ].join('\n')}\n`;
+}

@@ -1,0 +1,146 @@
+// The Falco condition evaluator: compiles a rule's condition, with its macros and lists expanded as the
+// ruleset defines them (overrides already applied), into a function from a synthetic event to true,
+// false or unknown. Three-valued (Kleene) logic: a check on a field the synthesis does not know is
+// unknown, and the result says which fields it needed. Pure.
+import type { ConditionNode, FieldRef, Operand } from '../falco/condition/ast.js';
+import { parseCondition } from '../falco/condition/parse.js';
+import { fieldsOf, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
+import type { Ruleset } from '../falco/types.js';
+import type { SyntheticEvent } from './event.js';
+import { fieldExtractor, fieldInfo, type Extracted, type FieldContext } from './field-values.js';
+import { compareScalar, compareSet } from './operators.js';
+
+export const FALSE = 0;
+export const TRUE = 1;
+export const UNKNOWN = 2;
+export type Truth = typeof FALSE | typeof TRUE | typeof UNKNOWN;
+
+/** A compiled condition; adds the fields an unknown result depended on to `needs`. */
+export type CompiledCondition = (event: SyntheticEvent, needs: Set<string>) => Truth;
+
+/** A condition that cannot be evaluated (an undefined macro, a macro that includes itself). */
+export class ConditionError extends Error {}
+
+type Extractor = (event: SyntheticEvent) => Extracted;
+
+export class ConditionCompiler {
+  private readonly macros = new Map<string, CompiledCondition | 'compiling'>();
+  private readonly context: FieldContext;
+
+  constructor(
+    private readonly ruleset: Pick<Ruleset, 'macros' | 'lists'>,
+    source = 'syscall',
+    catalog: FieldCatalog = readFieldCatalog(),
+  ) {
+    this.context = { fields: fieldsOf(catalog, source) ?? new Map(), eventParams: catalog.events };
+  }
+
+  compile(condition: string): CompiledCondition {
+    return this.node(parseCondition(condition));
+  }
+
+  private node(node: ConditionNode): CompiledCondition {
+    switch (node.kind) {
+      case 'and': {
+        const [left, right] = [this.node(node.left), this.node(node.right)];
+        return (e, needs) => {
+          const l = left(e, needs);
+          if (l === FALSE) return FALSE;
+          const r = right(e, needs);
+          return r === FALSE ? FALSE : l === TRUE && r === TRUE ? TRUE : UNKNOWN;
+        };
+      }
+      case 'or': {
+        const [left, right] = [this.node(node.left), this.node(node.right)];
+        return (e, needs) => {
+          const l = left(e, needs);
+          if (l === TRUE) return TRUE;
+          const r = right(e, needs);
+          return r === TRUE ? TRUE : l === FALSE && r === FALSE ? FALSE : UNKNOWN;
+        };
+      }
+      case 'not': {
+        const operand = this.node(node.operand);
+        return (e, needs) => {
+          const v = operand(e, needs);
+          return v === UNKNOWN ? UNKNOWN : v === TRUE ? FALSE : TRUE;
+        };
+      }
+      case 'macro':
+        return this.macro(node.name);
+      case 'check':
+        return this.check(node.field, node.operator, node.value);
+    }
+  }
+
+  private macro(name: string): CompiledCondition {
+    const known = this.macros.get(name);
+    if (known === 'compiling') throw new ConditionError(`macro ${name} includes itself`);
+    if (known) return known;
+    const macro = this.ruleset.macros.get(name);
+    if (!macro) throw new ConditionError(`undefined macro ${name}`);
+    this.macros.set(name, 'compiling');
+    try {
+      const compiled = this.compile(macro.condition);
+      this.macros.set(name, compiled);
+      return compiled;
+    } catch (error) {
+      this.macros.delete(name);
+      throw error;
+    }
+  }
+
+  /** List items with list names expanded (lists may name lists; a quoted item is a literal). */
+  private items(operand: Operand, seen = new Set<string>()): string[] {
+    if (operand.kind === 'field') return [];
+    const values = operand.kind === 'list' ? operand.items : [operand];
+    return values.flatMap((v) => {
+      const list = !v.isQuoted ? this.ruleset.lists.get(v.text) : undefined;
+      if (!list || seen.has(v.text)) return [v.text];
+      return this.listItems(list.items, new Set([...seen, v.text]));
+    });
+  }
+
+  private listItems(items: string[], seen: Set<string>): string[] {
+    return items.flatMap((item) => {
+      const list = this.ruleset.lists.get(item);
+      return list && !seen.has(item) ? this.listItems(list.items, new Set([...seen, item])) : [item];
+    });
+  }
+
+  private extractor(ref: FieldRef): Extractor {
+    return fieldExtractor(ref, this.context, fieldInfo(ref, this.context));
+  }
+
+  private check(field: FieldRef, operator: string, value: Operand | undefined): CompiledCondition {
+    const lhs = this.extractor(field);
+    if (operator === 'exists') {
+      return (e, needs) => {
+        const x = lhs(e);
+        if (x.kind === 'unknown') return needs.add(x.field), UNKNOWN;
+        return x.kind === 'values' ? TRUE : FALSE;
+      };
+    }
+    const rhsField = value?.kind === 'field' ? this.extractor(value.field) : undefined;
+    const items = value ? this.items(value) : [];
+    const isSet = operator === 'in' || operator === 'intersects' || operator === 'pmatch';
+    const itemSet = new Set(items);
+    return (e, needs) => {
+      const x = lhs(e);
+      if (x.kind === 'absent') return FALSE;
+      if (x.kind === 'unknown') return needs.add(x.field), UNKNOWN;
+      let rhs = items;
+      if (rhsField) {
+        const r = rhsField(e);
+        if (r.kind === 'absent') return FALSE;
+        if (r.kind === 'unknown') return needs.add(r.field), UNKNOWN;
+        rhs = r.values.map(String);
+      }
+      // The common case, a string field `in` a literal list, as a Set lookup.
+      if (operator === 'in' && x.type === 'string' && !x.isList && !rhsField) return x.values.some((v) => itemSet.has(String(v))) ? TRUE : FALSE;
+      if (isSet) return compareSet(operator, x.values, rhs, x.type, x.isList) ? TRUE : FALSE;
+      const right = rhs[0] ?? '';
+      return x.values.some((v) => compareScalar(operator, v, right, x.type)) ? TRUE : FALSE;
+    };
+  }
+}

@@ -1,0 +1,115 @@
+// Turns per-procedure results into the second coverage axis: for every in-scope technique with
+// procedures, tagged vs demonstrated; per rule, what it fires on, the claims it never demonstrates and
+// the benign activity it fires on; tag suggestions with the procedure as evidence. Pure.
+import type { CoverageReport, TechniqueEntry } from '../coverage-report.js';
+import type { EmulationSection, EvidenceStatus, ProcedureResult, RuleEvidence, TagSuggestion, TechniqueEvidence } from './types.js';
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const unique = (items: string[]): string[] => [...new Set(items)].sort(byText);
+
+function statusOf(tagged: string[], demonstratedBy: string[], firing: string[]): EvidenceStatus {
+  if (tagged.length > 0) return demonstratedBy.length > 0 ? 'tagged-and-demonstrated' : 'tagged-never-fired';
+  return firing.length > 0 ? 'demonstrated-not-tagged' : 'not-demonstrated';
+}
+
+/** Atomic results per technique, a parent collecting its sub-techniques' procedures too. */
+function proceduresByTechnique(results: ProcedureResult[]): Map<string, ProcedureResult[]> {
+  const map = new Map<string, ProcedureResult[]>();
+  for (const r of results) {
+    if (r.kind !== 'atomic' || !r.technique) continue;
+    for (const id of new Set([r.technique, r.technique.split('.')[0]!])) map.set(id, [...(map.get(id) ?? []), r]);
+  }
+  return map;
+}
+
+function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[]): TechniqueEvidence {
+  const firing = unique(procedures.flatMap((p) => p.fired.map((f) => f.rule)));
+  const demonstratedBy = entry.rules.filter((r) => firing.includes(r)).sort(byText);
+  const needs = new Map<string, Set<string>>();
+  for (const p of procedures) for (const u of p.undetermined) if (!firing.includes(u.rule)) for (const n of u.needs) needs.set(u.rule, (needs.get(u.rule) ?? new Set()).add(n));
+  return {
+    id: entry.id,
+    name: entry.name,
+    procedures: procedures.length,
+    status: statusOf(entry.rules, demonstratedBy, firing),
+    taggedRules: [...entry.rules].sort(byText),
+    firingRules: firing,
+    demonstratedBy,
+    undetermined: [...needs].map(([rule, fields]) => ({ rule, needs: [...fields].sort(byText) })).sort((a, b) => byText(a.rule, b.rule)),
+  };
+}
+
+function suggestionsOf(results: ProcedureResult[], ruleTechniques: Map<string, string[]>): TagSuggestion[] {
+  const seen = new Set<string>();
+  const out: TagSuggestion[] = [];
+  for (const r of results) {
+    if (r.kind !== 'atomic' || !r.technique) continue;
+    for (const match of r.fired) {
+      const tags = ruleTechniques.get(match.rule) ?? [];
+      const key = `${match.rule}|${r.technique}`;
+      if (tags.includes(r.technique) || seen.has(key)) continue;
+      seen.add(key);
+      out.push({ rule: match.rule, technique: r.technique, procedure: r.id, procedureName: r.name, event: match.event });
+    }
+  }
+  return out.sort((a, b) => byText(a.technique, b.technique) || byText(a.rule, b.rule));
+}
+
+function ruleEvidence(report: CoverageReport, results: ProcedureResult[], withProcedures: Map<string, ProcedureResult[]>): RuleEvidence[] {
+  const fires = new Map<string, Set<string>>();
+  const benign = new Map<string, Set<string>>();
+  const undetermined = new Map<string, Set<string>>();
+  const add = (map: Map<string, Set<string>>, rule: string, id: string): void => void map.set(rule, (map.get(rule) ?? new Set()).add(id));
+  for (const r of results) {
+    for (const f of r.fired) add(r.kind === 'benign' ? benign : fires, f.rule, r.id);
+    for (const u of r.undetermined) add(undetermined, u.rule, r.id);
+  }
+  const ruleNames = new Set([...fires.keys(), ...benign.keys(), ...report.rules.filter((r) => r.isEnabled && r.source === 'syscall').map((r) => r.name)]);
+  return [...ruleNames].sort(byText).map((name) => {
+    const techniques = report.rules.find((r) => r.name === name)?.techniques ?? [];
+    const firesOn = [...(fires.get(name) ?? [])].sort(byText);
+    const neverFiredClaims = techniques.filter((t) => (withProcedures.get(t) ?? []).length > 0 && !(withProcedures.get(t) ?? []).some((p) => p.fired.some((f) => f.rule === name)));
+    const benignHits = [...(benign.get(name) ?? [])].sort(byText);
+    return { rule: name, techniques, firesOn, neverFiredClaims, benignHits, isNoisy: benignHits.length > 0, undetermined: undetermined.get(name)?.size ?? 0 };
+  });
+}
+
+export interface EvidenceInput {
+  report: CoverageReport;
+  results: ProcedureResult[];
+  skipped: EmulationSection['skipped'];
+  source: EmulationSection['source'];
+}
+
+/** The report's `emulation` section. */
+export function buildEvidence({ report, results, skipped, source }: EvidenceInput): EmulationSection {
+  const withProcedures = proceduresByTechnique(results);
+  const techniques = report.techniques.filter((t) => t.inScope && withProcedures.has(t.id)).map((t) => techniqueEvidence(t, withProcedures.get(t.id)!));
+  const rules = ruleEvidence(report, results, withProcedures);
+  const count = (status: EvidenceStatus): number => techniques.filter((t) => t.status === status).length;
+  const atomics = results.filter((r) => r.kind === 'atomic');
+  return {
+    source,
+    contexts: ['host', 'container'],
+    summary: {
+      procedures: atomics.length,
+      skipped: skipped.length,
+      benign: results.length - atomics.length,
+      events: results.reduce((n, r) => n + r.events.host + r.events.container, 0),
+      techniques: techniques.length,
+      tagged: techniques.filter((t) => t.taggedRules.length > 0).length,
+      taggedAndDemonstrated: count('tagged-and-demonstrated'),
+      taggedNeverFired: count('tagged-never-fired'),
+      demonstratedNotTagged: count('demonstrated-not-tagged'),
+      notDemonstrated: count('not-demonstrated'),
+      rulesFiring: rules.filter((r) => r.firesOn.length > 0).length,
+      noisyRules: rules.filter((r) => r.isNoisy).length,
+      undeterminedPairs: atomics.reduce((n, r) => n + new Set(r.undetermined.map((u) => u.rule)).size, 0),
+    },
+    techniques,
+    rules,
+    suggestions: suggestionsOf(results, new Map(report.rules.map((r) => [r.name, r.techniques]))),
+    procedures: results,
+    skipped,
+  };
+}

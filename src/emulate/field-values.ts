@@ -1,0 +1,130 @@
+// Extracts a field reference (with its argument and transformers) from a synthetic event, the way
+// Falco's filterchecks would: values, absent (the check is false, as when Falco cannot extract it) or
+// unknown (Falco would know the value; the synthesis does not). Pure.
+import type { FieldRef } from '../falco/condition/ast.js';
+import { lookupField, type FieldInfo } from '../falco/field-catalog.js';
+import type { Scalar, SyntheticEvent } from './event.js';
+import { isListType, valueTypeOf, type ValueType } from './operators.js';
+
+export type Extracted =
+  | { kind: 'values'; values: Scalar[]; type: ValueType; isList: boolean }
+  | { kind: 'absent' }
+  | { kind: 'unknown'; field: string };
+
+const ABSENT: Extracted = { kind: 'absent' };
+
+/** proc.a* fields: the same attribute of an ancestor; [0] is the process itself. */
+const ANCESTOR_FIELDS: Record<string, { own: string; key: 'name' | 'exe' | 'exepath' | 'cmdline' | 'pid' }> = {
+  'proc.aname': { own: 'proc.name', key: 'name' },
+  'proc.aexe': { own: 'proc.exe', key: 'exe' },
+  'proc.aexepath': { own: 'proc.exepath', key: 'exepath' },
+  'proc.acmdline': { own: 'proc.cmdline', key: 'cmdline' },
+  'proc.apid': { own: 'proc.pid', key: 'pid' },
+};
+
+export interface FieldContext {
+  /** The source's fields from the catalogue (for types). */
+  fields: Map<string, FieldInfo>;
+  /** Event name → its parameter names (what evt.arg.<name> may name). */
+  eventParams: Map<string, string[]>;
+}
+
+function shown(ref: Pick<FieldRef, 'name' | 'arg'>): string {
+  return ref.arg === undefined ? ref.name : `${ref.name}[${ref.arg}]`;
+}
+
+function plain(event: SyntheticEvent, key: string, hasFdClass: boolean): Extracted | Scalar {
+  const value = event.fields[key];
+  if (value !== undefined) return value;
+  if (event.absent.some((p) => key === p || key.startsWith(p))) return ABSENT;
+  if (hasFdClass && !event.hasFd) return ABSENT;
+  return { kind: 'unknown', field: key };
+}
+
+function ancestorValues(ref: FieldRef, event: SyntheticEvent): Extracted | Scalar[] {
+  const spec = ANCESTOR_FIELDS[ref.name]!;
+  if (ref.arg === undefined) return event.ancestors.map((a) => a[spec.key]);
+  const depth = Number(ref.arg);
+  if (depth === 0) {
+    const own = plain(event, spec.own, false);
+    return typeof own === 'object' ? own : [own];
+  }
+  const ancestor = event.ancestors[depth - 1];
+  return ancestor ? [ancestor[spec.key]] : ABSENT;
+}
+
+function eventArg(ref: FieldRef, event: SyntheticEvent, context: FieldContext): Extracted | Scalar {
+  const key = ref.arg ?? ref.name.replace(/^evt\.(raw)?arg\./, '');
+  const value = event.fields[`evt.arg.${key}`];
+  if (value !== undefined) return value;
+  const params = context.eventParams.get(String(event.fields['evt.type'] ?? '')) ?? [];
+  return params.includes(key) ? { kind: 'unknown', field: `evt.arg.${key}` } : ABSENT;
+}
+
+function rawValues(ref: FieldRef, event: SyntheticEvent, context: FieldContext): Extracted | Scalar[] {
+  if (ANCESTOR_FIELDS[ref.name]) return ancestorValues(ref, event);
+  if (ref.name === 'proc.env') {
+    if (ref.arg === undefined) return [Object.entries(event.env).map(([k, v]) => `${k}=${v}`).join(' ')];
+    return ref.arg in event.env ? [event.env[ref.arg]!] : ABSENT;
+  }
+  const isArg = /^evt\.(raw)?arg(\.|$)/.test(ref.name);
+  const one = isArg ? eventArg(ref, event, context) : plain(event, shown(ref), ref.name.startsWith('fd.'));
+  return typeof one === 'object' ? one : [one];
+}
+
+function transform(name: string, values: Scalar[]): Scalar[] | undefined {
+  switch (name) {
+    case 'tolower':
+      return values.map((v) => String(v).toLowerCase());
+    case 'toupper':
+      return values.map((v) => String(v).toUpperCase());
+    case 'basename':
+      return values.map((v) => String(v).slice(String(v).lastIndexOf('/') + 1));
+    case 'b64': {
+      const decoded = values.map((v) => String(v)).filter((v) => /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0);
+      return decoded.length === values.length ? decoded.map((v) => Buffer.from(v, 'base64').toString('utf8')) : undefined;
+    }
+    case 'len':
+      return values.length === 1 ? [String(values[0]).length] : [values.length];
+    default:
+      return values;
+  }
+}
+
+/** A function extracting the field's values from an event, after its transformers (innermost first). */
+export function fieldExtractor(ref: FieldRef, context: FieldContext, info: FieldInfo | undefined): (event: SyntheticEvent) => Extracted {
+  // A field Falco does not have (an invented evt.argv) is never extracted: its checks are false.
+  if (!info) return () => ABSENT;
+  const transformers = [...ref.transformers].reverse();
+  let type = valueTypeOf(info?.type);
+  for (const name of transformers) if (name === 'len') type = 'number';
+  else if (name !== 'val') type = 'string';
+  const isList = isListType(info?.type) && !ref.transformers.includes('len');
+  const isSimple = transformers.length === 0 && !ANCESTOR_FIELDS[ref.name] && ref.name !== 'proc.env' && !/^evt\.(raw)?arg(\.|$)/.test(ref.name);
+  const key = shown(ref);
+  const isFdClass = ref.name.startsWith('fd.');
+  if (isSimple) {
+    return (event) => {
+      const one = plain(event, key, isFdClass);
+      return typeof one === 'object' ? one : { kind: 'values', values: [one], type, isList };
+    };
+  }
+  return (event) => {
+    const raw = rawValues(ref, event, context);
+    if (!Array.isArray(raw)) return raw;
+    let values: Scalar[] | undefined = raw;
+    for (const name of transformers) {
+      values = transform(name, values);
+      // A transformer that cannot apply (b64 of text that is not base64) fails the extraction, as in Falco.
+      if (!values) return ABSENT;
+    }
+    if (values.length === 0) return ABSENT;
+    return { kind: 'values', values, type, isList };
+  };
+}
+
+/** The catalogue entry of a field reference (for its type), if the catalogue knows it. */
+export function fieldInfo(ref: FieldRef, context: FieldContext): FieldInfo | undefined {
+  const found = lookupField(context.fields, ref);
+  return 'info' in found ? found.info : undefined;
+}

@@ -1,0 +1,174 @@
+// Falco's comparison operators over extracted values, with its type semantics: numbers compare as
+// numbers, booleans as true/false, IP addresses and networks by CIDR containment, byte operators take
+// hex, glob and regex match the whole value, pmatch matches path prefixes by component.
+// Pure. See https://falco.org/docs/concepts/rules/conditions/ and libsinsp's flt_compare.
+import type { Scalar } from './event.js';
+
+/** How values of a field compare. */
+export type ValueType = 'string' | 'number' | 'bool' | 'ip' | 'net';
+
+const NUMERIC = /^(U?INT\d+|PORT|RELTIME|ABSTIME|DOUBLE|ERRNO|FD|PID|UID|GID|MODE|FLAGS\d*|SYSCALLID)$/i;
+
+/** The comparison type of a field from its catalogue type (data/falco-fields.json). */
+export function valueTypeOf(catalogType: string | undefined): ValueType {
+  if (!catalogType) return 'string';
+  if (NUMERIC.test(catalogType)) return 'number';
+  if (/^bool$/i.test(catalogType)) return 'bool';
+  if (/^IPADDR$/i.test(catalogType)) return 'ip';
+  if (/^IPNET$/i.test(catalogType)) return 'net';
+  return 'string';
+}
+
+export function isListType(catalogType: string | undefined): boolean {
+  return !!catalogType && /LIST|\(list\)/i.test(catalogType);
+}
+
+function ipv4ToNumber(text: string): number | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+  return parts.reduce((n, p) => n * 256 + Number(p), 0);
+}
+
+/** Whether an IP address lies in a network given as CIDR, or equals an address given without a mask. */
+export function ipMatches(address: string, network: string): boolean {
+  const [base, bitsText] = network.split('/');
+  const ip = ipv4ToNumber(address);
+  const net = ipv4ToNumber(base ?? '');
+  if (ip === undefined || net === undefined) return address.toLowerCase() === network.toLowerCase();
+  const bits = bitsText === undefined ? 32 : Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return ((ip & mask) >>> 0) === ((net & mask) >>> 0);
+}
+
+const globCache = new Map<string, RegExp>();
+/** A shell-style wildcard (*, ?, [...]) as an anchored regular expression. */
+export function globToRegExp(pattern: string, isCaseless = false): RegExp {
+  const key = `${isCaseless ? 'i' : 's'}${pattern}`;
+  let found = globCache.get(key);
+  if (!found) {
+    let source = '';
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i]!;
+      if (c === '*') source += '.*';
+      else if (c === '?') source += '.';
+      else if (c === '[') {
+        const close = pattern.indexOf(']', i + 2);
+        if (close < 0) source += '\\[';
+        else {
+          const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+          source += `[${body}]`;
+          i = close;
+        }
+      } else source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+    }
+    found = new RegExp(`^${source}$`, isCaseless ? 'is' : 's');
+    globCache.set(key, found);
+  }
+  return found;
+}
+
+const regexCache = new Map<string, RegExp | null>();
+function fullRegex(pattern: string): RegExp | null {
+  if (!regexCache.has(pattern)) {
+    // RE2 with ANCHOR_BOTH in libsinsp: the whole value must match.
+    try {
+      regexCache.set(pattern, new RegExp(`^(?:${pattern})$`, 's'));
+    } catch {
+      regexCache.set(pattern, null);
+    }
+  }
+  return regexCache.get(pattern)!;
+}
+
+/** pmatch: some path is a prefix of value, component by component (globs allowed in the paths since Falco 0.36). */
+export function pathPrefixMatches(value: string, prefixes: string[]): boolean {
+  const parts = value.split('/').filter(Boolean);
+  return prefixes.some((prefix) => {
+    const wanted = prefix.split('/').filter(Boolean);
+    if (wanted.length > parts.length) return false;
+    return wanted.every((w, i) => (/[*?[]/.test(w) ? globToRegExp(w).test(parts[i]!) : w === parts[i]));
+  });
+}
+
+function hexBytes(hex: string): Buffer | undefined {
+  const clean = hex.replace(/\s+/g, '');
+  return /^([0-9a-fA-F]{2})*$/.test(clean) ? Buffer.from(clean, 'hex') : undefined;
+}
+
+function asNumber(value: Scalar): number {
+  return typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : Number(value);
+}
+
+function asBool(value: Scalar | string): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  const text = String(value).toLowerCase();
+  return text === 'true' ? true : text === 'false' ? false : undefined;
+}
+
+function equals(value: Scalar, rhs: string, type: ValueType): boolean {
+  if (type === 'number') return asNumber(value) === Number(rhs) && rhs.trim() !== '';
+  if (type === 'bool') return asBool(value) === asBool(rhs);
+  if (type === 'ip' || type === 'net') return ipMatches(String(value), rhs);
+  return String(value) === rhs;
+}
+
+function ordered(value: Scalar, rhs: string, type: ValueType): number | undefined {
+  if (type === 'number' || typeof value === 'number') {
+    const r = Number(rhs);
+    return Number.isNaN(r) || rhs.trim() === '' ? undefined : asNumber(value) - r;
+  }
+  const text = String(value);
+  return text < rhs ? -1 : text > rhs ? 1 : 0;
+}
+
+/** One scalar operator applied to one extracted value. */
+export function compareScalar(operator: string, value: Scalar, rhs: string, type: ValueType): boolean {
+  const text = String(value);
+  switch (operator) {
+    case '=':
+    case '==':
+      return equals(value, rhs, type);
+    case '!=':
+      return !equals(value, rhs, type);
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
+      const d = ordered(value, rhs, type);
+      if (d === undefined) return false;
+      return operator === '<' ? d < 0 : operator === '<=' ? d <= 0 : operator === '>' ? d > 0 : d >= 0;
+    }
+    case 'contains':
+      return text.includes(rhs);
+    case 'icontains':
+      return text.toLowerCase().includes(rhs.toLowerCase());
+    case 'startswith':
+      return text.startsWith(rhs);
+    case 'endswith':
+      return text.endsWith(rhs);
+    case 'bcontains':
+    case 'bstartswith': {
+      const bytes = hexBytes(rhs);
+      if (!bytes) return false;
+      const have = Buffer.from(text, 'utf8');
+      return operator === 'bcontains' ? have.includes(bytes) : have.subarray(0, bytes.length).equals(bytes);
+    }
+    case 'glob':
+      return globToRegExp(rhs).test(text);
+    case 'iglob':
+      return globToRegExp(rhs, true).test(text);
+    case 'regex':
+      return fullRegex(rhs)?.test(text) ?? false;
+    default:
+      return false;
+  }
+}
+
+/** `in`, `intersects` and `pmatch` against a set of values; `isList` for list fields (in = every value in the set). */
+export function compareSet(operator: string, values: Scalar[], items: string[], type: ValueType, isList: boolean): boolean {
+  if (operator === 'pmatch') return values.some((v) => pathPrefixMatches(String(v), items));
+  const inSet = (v: Scalar): boolean => items.some((item) => equals(v, item, type));
+  if (operator === 'intersects') return values.some(inSet);
+  return isList ? values.length > 0 && values.every(inSet) : values.some(inSet);
+}

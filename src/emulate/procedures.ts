@@ -1,0 +1,113 @@
+// Procedures to emulate: Atomic Red Team tests for linux and containers (data/embedded/atomic-red-team,
+// MIT) with their input arguments' defaults substituted, and attack-cov's benign corpus
+// (data/benign-corpus.yaml). Reading the files is the only I/O; malformed entries are input errors.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { InputError } from '../errors.js';
+import { dataPath } from '../paths.js';
+
+export interface Procedure {
+  /** The atomic test's GUID, or the benign item's id. */
+  id: string;
+  /** ATT&CK technique (atomics only). */
+  technique?: string;
+  name: string;
+  /** sh or bash; other executors are not emulated. */
+  executor: string;
+  /** The command with input arguments substituted. */
+  command: string;
+  kind: 'atomic' | 'benign';
+  /** What the benign item stands for (package install, CI shell…). */
+  category?: string;
+}
+
+export interface SkippedProcedure {
+  id: string;
+  technique: string;
+  name: string;
+  why: string;
+}
+
+const PLATFORMS = new Set(['linux', 'containers']);
+const SHELL_EXECUTORS = new Set(['sh', 'bash']);
+/** Where Invoke-AtomicTest keeps the atomics; defaults refer to it. */
+export const ATOMICS_FOLDER = '/opt/AtomicRedTeam/atomics';
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** `#{name}` replaced by the input argument's default (and PathToAtomicsFolder by the usual folder). */
+export function substituteArguments(command: string, inputs: Record<string, unknown>): string {
+  const substituted = command.replace(/#\{([^}]+)\}/g, (whole, name: string) => {
+    const value = asRecord(inputs[name]).default;
+    return value === undefined || value === null ? whole : String(value);
+  });
+  return substituted.replace(/\$?PathToAtomicsFolder/gi, ATOMICS_FOLDER);
+}
+
+/** The linux/containers tests of one technique file. */
+export function proceduresOfAtomicFile(text: string, file: string): { procedures: Procedure[]; skipped: SkippedProcedure[] } {
+  let doc: Record<string, unknown>;
+  try {
+    doc = asRecord(parse(text));
+  } catch (error) {
+    throw new InputError(file, `not YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const technique = String(doc.attack_technique ?? '');
+  if (!/^T\d{4}(\.\d{3})?$/.test(technique) || !Array.isArray(doc.atomic_tests)) throw new InputError(file, 'not an Atomic Red Team technique file (attack_technique and atomic_tests expected)');
+  const procedures: Procedure[] = [];
+  const skipped: SkippedProcedure[] = [];
+  for (const raw of doc.atomic_tests) {
+    const test = asRecord(raw);
+    const platforms = Array.isArray(test.supported_platforms) ? test.supported_platforms.map(String) : [];
+    if (!platforms.some((p) => PLATFORMS.has(p))) continue;
+    const executor = asRecord(test.executor);
+    const id = String(test.auto_generated_guid ?? `${technique}-${procedures.length + skipped.length + 1}`);
+    const name = String(test.name ?? '').trim();
+    const executorName = String(executor.name ?? '');
+    if (!SHELL_EXECUTORS.has(executorName) || typeof executor.command !== 'string') {
+      skipped.push({ id, technique, name, why: `${executorName || 'no'} executor (only sh and bash are emulated)` });
+      continue;
+    }
+    procedures.push({ id, technique, name, executor: executorName, command: substituteArguments(executor.command, asRecord(test.input_arguments)), kind: 'atomic' });
+  }
+  return { procedures, skipped };
+}
+
+/** Every linux/containers atomic under `root` (atomics/<T>/<T>.yaml), in technique order. */
+export function readAtomics(root = dataPath(path.join('embedded', 'atomic-red-team', 'atomics'))): { procedures: Procedure[]; skipped: SkippedProcedure[] } {
+  const procedures: Procedure[] = [];
+  const skipped: SkippedProcedure[] = [];
+  let dirs: string[];
+  try {
+    dirs = readdirSync(root).filter((d) => /^T\d{4}(\.\d{3})?$/.test(d)).sort();
+  } catch {
+    throw new InputError(root, 'no atomics folder here', 'point --atomics at an atomic-red-team checkout\'s atomics/ folder');
+  }
+  for (const dir of dirs) {
+    const file = path.join(root, dir, `${dir}.yaml`);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const found = proceduresOfAtomicFile(text, file);
+    procedures.push(...found.procedures);
+    skipped.push(...found.skipped);
+  }
+  return { procedures, skipped };
+}
+
+/** The benign corpus: everyday activity no detection should alert on. */
+export function readBenignCorpus(file = dataPath('benign-corpus.yaml')): Procedure[] {
+  const doc = asRecord(parse(readFileSync(file, 'utf8')));
+  const items = Array.isArray(doc.items) ? doc.items : [];
+  return items.map((raw, i) => {
+    const item = asRecord(raw);
+    if (typeof item.id !== 'string' || typeof item.command !== 'string') throw new InputError(file, `item ${i + 1}: id and command are required`);
+    return { id: item.id, name: String(item.name ?? item.id), category: String(item.category ?? ''), executor: String(item.executor ?? 'sh'), command: item.command, kind: 'benign' as const };
+  });
+}

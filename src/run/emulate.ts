@@ -1,0 +1,41 @@
+// `attack-cov emulate`: does the rule fire? Runs the rules against synthetic events of Atomic Red Team
+// procedures and the benign corpus; prints the listing (or JSON), writes emulation.json/.md with --out.
+import path from 'node:path';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { displayPath } from '../falco/load.js';
+import { checkOutputDir, writeOutputs } from '../output.js';
+import { renderEmulationMarkdown, renderEmulationText } from '../report/emulation.js';
+import { stringifyJson } from '../report/reporter.js';
+import { emulateRuleset, loadEmulationInputs } from './emulation.js';
+import { analyzeRuleset, loadCatalog, loadRulesFor, type CommonOptions, type Environment } from './inputs.js';
+import type { Io } from './report.js';
+
+export interface EmulateOptions extends CommonOptions {
+  format?: string;
+  out?: string;
+  atomics?: string;
+}
+
+export async function runEmulate(techniques: string[], options: EmulateOptions, env: Environment, io: Io): Promise<number> {
+  const format = options.format ?? 'text';
+  if (!['text', 'json'].includes(format)) throw new UsageError(`emulate --format must be text or json, not ${format}`);
+  const bad = techniques.find((t) => !/^T\d{4}(\.\d{3})?$/i.test(t));
+  if (bad) throw new UsageError(`not a technique ID: ${bad}`, 'technique IDs look like T1529 or T1070.003');
+  if (options.out) await checkOutputDir(path.resolve(env.cwd, options.out));
+  const rules = await loadRulesFor(options, env);
+  const attack = await loadCatalog(options, env);
+  const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
+  const inputs = await loadEmulationInputs(options.atomics, env.cwd);
+  const section = emulateRuleset(report, rules.ruleset, inputs, techniques.map((t) => t.toUpperCase()));
+  if (options.out) {
+    const outDir = path.resolve(env.cwd, options.out);
+    const written = await writeOutputs(outDir, [
+      { name: 'emulation.json', content: stringifyJson(section) },
+      { name: 'emulation.md', content: renderEmulationMarkdown(section) },
+    ]);
+    for (const file of written) io.stderr(`wrote ${displayPath(file, env.cwd)}\n`);
+  }
+  if (format === 'json') io.stdout(stringifyJson(section));
+  else if (!io.isQuiet) io.stdout(renderEmulationText(section, io.style));
+  return EXIT_OK;
+}

@@ -1,0 +1,127 @@
+// Everyday use from the command line: a project config plus one inline suppression make the official rules
+// pass --fail-on warning, with the suppressed findings shown as suppressed in every output; the config lies
+// under the command line; init writes a starter; a bad config is one error line with its line and column.
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CoverageReport } from '../../src/coverage-report.js';
+import { runCli } from '../helpers/cli.js';
+import { OFFICIAL_RULES } from '../helpers/paths.js';
+
+const FILES = OFFICIAL_RULES.map((f) => path.basename(f));
+const IMDS = 'watches IMDS from containers';
+const CONFIG = `rules: [${FILES.map((f) => `rules/${f}`).join(', ')}]
+outputs:
+  out: reports
+suppressions:
+  - code: [tactic-mismatch, unjustified-tactic, tactic-id-name-conflict]
+    file: "rules/*_rules.yaml"
+    reason: upstream falcosecurity/rules tags, fixed there and not here
+`;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-daily-'));
+  await mkdir(path.join(dir, 'rules'));
+  for (const file of OFFICIAL_RULES) await copyFile(file, path.join(dir, 'rules', path.basename(file)));
+  // The one inline suppression: the IMDS rule is tagged T1552.005 (IaaS) on purpose.
+  const incubating = path.join(dir, 'rules', 'falco-incubating_rules.yaml');
+  const text = await readFile(incubating, 'utf8');
+  expect(text.match(/T1552\.005\]\n/g)).toHaveLength(1);
+  await writeFile(incubating, text.replace(/T1552\.005\]\n/, `T1552.005]  # attack-cov-ignore platform-mismatch: ${IMDS}\n`));
+  await writeFile(path.join(dir, '.attack-cov.yaml'), CONFIG);
+});
+
+describe('a config file and one inline suppression on the official rules', () => {
+  it('fail --fail-on warning without them', async () => {
+    const result = await runCli(['lint', '--no-config', '--rules', ...OFFICIAL_RULES, '--fail-on', 'warning']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('platform-mismatch');
+  });
+
+  it('pass --fail-on warning with them, showing the suppressed findings as suppressed in every output', async () => {
+    const result = await runCli(['report', '--fail-on', 'warning'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('config: .attack-cov.yaml');
+    const out = (name: string) => readFile(path.join(dir, 'reports', name), 'utf8');
+
+    const report = JSON.parse(await out('report.json')) as CoverageReport;
+    expect(report.findings).toEqual([]);
+    expect(report.summary.findings).toMatchObject({ error: 0, warning: 0, info: 0, suppressed: 25 });
+    const imds = report.suppressed!.filter((f) => f.code === 'platform-mismatch');
+    expect(imds).toHaveLength(1);
+    expect(imds[0]!.suppression).toEqual({ kind: 'inSource', justification: IMDS, file: 'rules/falco-incubating_rules.yaml', line: imds[0]!.line });
+    expect(report.suppressed!.filter((f) => f.suppression.kind === 'external')).toHaveLength(24);
+    expect(report.gates).toEqual([{ gate: 'fail-on', isPassed: true, message: '0 finding(s) at or above warning' }]);
+
+    expect(result.stdout).toContain('(25 suppressed, not counted)');
+    expect(result.stdout).toContain(`suppressed   1  platform-mismatch (in the rules: ${IMDS})`);
+
+    const summary = await out('summary.md');
+    expect(summary).toContain('(25 suppressed, not counted)');
+    expect(summary).toMatch(new RegExp(`- platform-mismatch rules/falco-incubating\\\\_rules\\.yaml:\\d+ .* — in the rules file: ${IMDS}`));
+
+    const csv = parseCsv(await out('findings.csv'), { columns: true }) as Record<string, string>[];
+    expect(csv).toHaveLength(25);
+    expect(csv.find((row) => row.code === 'platform-mismatch')!.suppressed).toBe(`inSource: ${IMDS}`);
+    expect(csv.every((row) => row.suppressed !== '')).toBe(true);
+
+    const sarif = JSON.parse(await out('findings.sarif'));
+    const run = sarif.runs[0];
+    expect(run.automationDetails).toBeUndefined();
+    expect(run.results).toHaveLength(25);
+    expect(run.results.find((r: { ruleId: string }) => r.ruleId === 'platform-mismatch').suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: IMDS }]);
+    expect(run.results.filter((r: { suppressions?: { kind: string }[] }) => r.suppressions?.[0]?.kind === 'external')).toHaveLength(24);
+    for (const rule of run.tool.driver.rules) expect(rule.properties['security-severity']).toMatch(/^\d+\.\d$/);
+
+    const html = await out('heatmap.html');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!) as CoverageReport;
+    expect(data.suppressed!.find((f) => f.code === 'platform-mismatch')!.suppression.justification).toBe(IMDS);
+  });
+});
+
+describe('the project config', () => {
+  it('is found from a subdirectory, with its paths relative to itself', async () => {
+    const result = await runCli(['lint', '--format', 'json'], { cwd: path.join(dir, 'rules') });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).suppressed).toHaveLength(25);
+  });
+
+  it('lies under the command line: --fail-on given there wins over gates.fail-on', async () => {
+    await writeFile(path.join(dir, 'strict.yaml'), `rules: [${FILES.map((f) => `rules/${f}`).join(', ')}]\ngates:\n  fail-on: warning\n`);
+    const strict = await runCli(['report', '--config', 'strict.yaml', '--format', 'json', '--out', 'strict', '-q'], { cwd: dir });
+    expect(strict.code).toBe(1);
+    const loose = await runCli(['report', '--config', 'strict.yaml', '--format', 'json', '--out', 'strict', '-q', '--fail-on', 'none'], { cwd: dir });
+    expect(loose.code, loose.stderr).toBe(0);
+  });
+
+  it('refuses an unknown key with its line and column and a suggestion', async () => {
+    await writeFile(path.join(dir, 'bad.yaml'), 'rules: [rules/]\ngates:\n  min_coverage: 20\n');
+    const result = await runCli(['report', '--config', 'bad.yaml'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('error: bad.yaml:3:3: unknown key "min_coverage" in gates; did you mean "min-coverage"?\nhint: known keys: fail-on, min-coverage, max-coverage-drop\n');
+  });
+});
+
+describe('attack-cov init', () => {
+  it('writes a starter naming the rules it finds, and refuses to overwrite without --force', async () => {
+    const repo = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-init-'));
+    await mkdir(path.join(repo, 'rules.d'));
+    await writeFile(path.join(repo, 'rules.d', 'custom.yaml'), '- list: empty\n  items: []\n');
+    await writeFile(path.join(repo, 'falco_rules.local.yaml'), '- list: other\n  items: []\n');
+    const first = await runCli(['init'], { cwd: repo });
+    expect(first.code, first.stderr).toBe(0);
+    const written = await readFile(path.join(repo, '.attack-cov.yaml'), 'utf8');
+    expect(written).toContain('rules:\n  - falco_rules.local.yaml\n  - rules.d/\n');
+    const again = await runCli(['init'], { cwd: repo });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe('error: .attack-cov.yaml already exists here\nhint: attack-cov init --force replaces it\n');
+    expect(await readFile(path.join(repo, '.attack-cov.yaml'), 'utf8')).toBe(written);
+    expect((await runCli(['init', '--force'], { cwd: repo })).code).toBe(0);
+    const lint = await runCli(['lint'], { cwd: repo });
+    expect(lint.code, lint.stderr).toBe(0);
+    expect(lint.stdout).toContain('no problems');
+  });
+});

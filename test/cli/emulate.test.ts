@@ -1,0 +1,89 @@
+// attack-cov emulate and report --emulate on the embedded official rules and atomics, through the built
+// binary: the issue's "done when" (the rule that fires on clear-bash-history, nothing on T1529,
+// undetermined cases with the fields they need, how many tagged techniques are demonstrated).
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CoverageReport } from '../../src/coverage-report.js';
+import type { EmulationSection } from '../../src/emulate/types.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { BUNDLE_18, OFFICIAL_RULES } from '../helpers/paths.js';
+
+const INPUTS = ['--attack', BUNDLE_18, '--rules', ...OFFICIAL_RULES];
+
+describe('attack-cov emulate on the official rules', () => {
+  let json: CliResult;
+  let section: EmulationSection;
+  let out: string;
+  beforeAll(async () => {
+    out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-emulate-'));
+    json = await runCli(['emulate', ...INPUTS, '--format', 'json', '--out', out]);
+    section = JSON.parse(json.stdout) as EmulationSection;
+  }, 120_000);
+
+  it('names the rule that fires on Atomic Red Team\'s clear-bash-history procedure, with the event', () => {
+    expect(json.code).toBe(0);
+    const rm = section.procedures.find((p) => p.id === 'a934276e-2be5-4a36-93fd-98adbb5bd4fc')!;
+    expect(rm).toMatchObject({ technique: 'T1070.003', name: 'Clear Bash history (rm)' });
+    expect(rm.fired).toContainEqual(expect.objectContaining({ rule: 'Delete or rename shell history', context: 'host', event: 'unlinkat by rm /root/.bash_history [parent sh]' }));
+    expect(section.techniques.find((t) => t.id === 'T1070.003')).toMatchObject({ status: 'demonstrated-not-tagged', firingRules: expect.arrayContaining(['Delete or rename shell history']) });
+    // The rule tags T1070 (the parent): the tag is demonstrated through the sub-technique's procedures, and a T1070.003 tag is suggested.
+    expect(section.techniques.find((t) => t.id === 'T1070')).toMatchObject({ status: 'tagged-and-demonstrated', demonstratedBy: expect.arrayContaining(['Delete or rename shell history']) });
+    expect(section.suggestions).toContainEqual(expect.objectContaining({ rule: 'Delete or rename shell history', technique: 'T1070.003' }));
+  });
+
+  it('finds no rule firing on T1529\'s Linux procedures', () => {
+    const t1529 = section.procedures.filter((p) => p.technique === 'T1529');
+    expect(t1529.length).toBeGreaterThanOrEqual(9);
+    expect(t1529.flatMap((p) => p.fired)).toEqual([]);
+    expect(section.techniques.find((t) => t.id === 'T1529')).toMatchObject({ status: 'not-demonstrated', firingRules: [] });
+  });
+
+  it('lists undetermined cases with the fields they need', () => {
+    const undetermined = section.procedures.flatMap((p) => p.undetermined);
+    expect(undetermined.length).toBeGreaterThan(0);
+    expect(undetermined).toContainEqual(expect.objectContaining({ needs: expect.arrayContaining(['fd.sip']) }));
+    expect(section.summary.undeterminedPairs).toBeGreaterThan(0);
+  });
+
+  it('counts tagged techniques demonstrated, flags rules firing on benign activity, writes emulation.json and .md', async () => {
+    const s = section.summary;
+    expect(s.tagged).toBe(s.taggedAndDemonstrated + s.taggedNeverFired);
+    expect(s.taggedAndDemonstrated).toBeGreaterThan(0);
+    expect(s.techniques).toBe(s.taggedAndDemonstrated + s.taggedNeverFired + s.demonstratedNotTagged + s.notDemonstrated);
+    expect(section.rules.filter((r) => r.isNoisy).map((r) => r.rule)).toContain('Launch Package Management Process in Container');
+    expect((await readdir(out)).sort()).toEqual(['emulation.json', 'emulation.md']);
+    expect(JSON.parse(await readFile(path.join(out, 'emulation.json'), 'utf8'))).toEqual(section);
+    expect(await readFile(path.join(out, 'emulation.md'), 'utf8')).toMatch(/^# Emulated detection\n/);
+    expect(json.stderr).toMatch(/wrote .*emulation\.json/);
+  });
+
+  it('prints the listing for chosen techniques: the firing rule and its event, the count of tagged techniques demonstrated', async () => {
+    const text = await runCli(['emulate', 'T1070.003', 'T1529', ...INPUTS]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/\d+ of \d+ tagged techniques? with procedures demonstrated by their own rules/);
+    expect(text.stdout).toMatch(/a934276e Clear Bash history \(rm\): Delete or rename shell history\n\s+← unlinkat by rm \/root\/\.bash_history/);
+    expect(text.stdout).toMatch(/No rule fires on the procedures of: .*T1529/);
+    expect(text.stdout).not.toMatch(/T1105/);
+  }, 60_000);
+
+  it('refuses a bad technique ID and a bad format with exit 2', async () => {
+    expect((await runCli(['emulate', 'X1', ...INPUTS])).stderr).toMatch(/^error: not a technique ID: X1\n/);
+    expect((await runCli(['emulate', '--format', 'yaml', ...INPUTS])).code).toBe(2);
+  });
+});
+
+describe('report --emulate', () => {
+  it('adds the emulation section to report.json and the counts to the summary, the CSV and the heatmap', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-report-emulate-'));
+    const result = await runCli(['report', ...INPUTS, '--emulate', '--out', out]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport;
+    expect(report.emulation?.summary.procedures).toBeGreaterThan(400);
+    expect(result.stdout).toMatch(/Emulated detection: \d+ of \d+ tagged techniques? with procedures demonstrated/);
+    expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toMatch(/Emulated detection/);
+    expect(await readFile(path.join(out, 'coverage.csv'), 'utf8')).toMatch(/^.*,evidence\b/);
+    expect(await readFile(path.join(out, 'heatmap.html'), 'utf8')).toMatch(/"emulation":\{/);
+  }, 120_000);
+});

@@ -1,0 +1,57 @@
+// .attack-cov.yaml: what it accepts, the file:line:col errors for what it refuses, the starter file, the merge under the command line.
+import { describe, expect, it } from 'vitest';
+import { mergeConfig } from '../../../src/config/apply-config.js';
+import { parseProjectConfig } from '../../../src/config/project-config.js';
+import { starterConfig } from '../../../src/config/starter.js';
+
+const parse = (text: string) => parseProjectConfig(text, '.attack-cov.yaml', '/repo');
+
+describe('the project config', () => {
+  it('reads every section', () => {
+    const config = parse(`rules: [rules/, official:incubating]
+attack: 18.1
+scope:
+  platforms: Linux
+threats: [G0096]
+outputs: { formats: [heatmap, sarif], out: out, score: priority }
+gates: { fail-on: warning, min-coverage: [25, execution=50], max-coverage-drop: 0 }
+source-root: .
+suppressions:
+  - code: [tactic-mismatch, unjustified-tactic]
+    file: "rules/*.yaml"
+    reason: upstream tags
+    until: 2027-01-31
+`);
+    expect(config).toMatchObject({
+      rules: ['rules/', 'official:incubating'], attack: '18.1', platforms: ['Linux'], threats: ['G0096'], formats: ['heatmap', 'sarif'], out: 'out', score: 'priority',
+      failOn: 'warning', minCoverage: ['25', 'execution=50'], maxCoverageDrop: '0', sourceRoot: '.',
+      suppressions: [{ codes: ['tactic-mismatch', 'unjustified-tactic'], files: ['rules/*.yaml'], reason: 'upstream tags', until: '2027-01-31', file: '.attack-cov.yaml', line: 10, column: 5 }],
+    });
+  });
+
+  it.each([
+    ['rule: x\n', '.attack-cov.yaml:1:1: unknown key "rule"; did you mean "rules"?'],
+    ['gates:\n  fail_on: error\n', '.attack-cov.yaml:2:3: unknown key "fail_on" in gates; did you mean "fail-on"?'],
+    ['gates:\n  fail-on: sometimes\n', '.attack-cov.yaml:2:12: fail-on must be one of error, warning, info, new, none, not sometimes'],
+    ['suppressions:\n  - code: platform-mismatch\n', '.attack-cov.yaml:2:5: a suppression needs a reason: say why the finding is deliberate'],
+    ['suppressions:\n  - reason: why\n', '.attack-cov.yaml:2:5: a suppression needs at least one of code, rule, tag, file'],
+    ['suppressions:\n  - code: x\n    reason: y\n    until: next year\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not next year'],
+    ['outputs: [heatmap]\n', '.attack-cov.yaml:1:10: outputs must be a mapping'],
+    ['rules: [a\n', '.attack-cov.yaml:2:1: YAML syntax error'],
+  ])('refuses %j', (text, message) => {
+    expect(() => parse(text)).toThrow(message);
+  });
+
+  it('has a starter that validates, with the detected rules or the official ones', () => {
+    expect(parse(starterConfig(['falco_rules.local.yaml', 'rules.d/'], '18.1'))).toMatchObject({ rules: ['falco_rules.local.yaml', 'rules.d/'], attack: '18.1', failOn: 'error', formats: ['all'], suppressions: [] });
+    expect(parse(starterConfig([], '18.1')).rules).toEqual(['official']);
+  });
+
+  it('lies under the command line: a flag given there wins, paths resolve against the config folder', () => {
+    const config = parse('rules: [rules/]\ngates: { fail-on: warning }\noutputs: { out: out }\nthreats: [G0096]\n');
+    const fromCli = new Set(['failOn']);
+    const merged = mergeConfig({ failOn: 'none', out: 'reports' }, config, { isFromCli: (k) => fromCli.has(k), takes: (k) => k !== 'threat' });
+    expect(merged).toMatchObject({ failOn: 'none', out: '/repo/out', rules: ['/repo/rules'], configFile: '.attack-cov.yaml', suppressions: [] });
+    expect(merged).not.toHaveProperty('threat');
+  });
+});

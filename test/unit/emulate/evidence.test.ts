@@ -1,0 +1,63 @@
+// The second coverage axis from hand-made procedure results: each status, parent techniques collecting
+// their sub-techniques' procedures, tag suggestions, never-fired claims and noisy rules.
+import { describe, expect, it } from 'vitest';
+import type { CoverageReport, RuleEntry, TechniqueEntry } from '../../../src/coverage-report.js';
+import { buildEvidence } from '../../../src/emulate/evidence.js';
+import type { ProcedureResult } from '../../../src/emulate/types.js';
+
+const technique = (id: string, rules: string[]): TechniqueEntry =>
+  ({ id, name: id, url: '', tactics: [], platforms: ['Linux'], isSubtechnique: id.includes('.'), inScope: true, status: rules.length ? 'covered' : 'gap', rules, disabledRules: [], coveredSubtechniques: [], usedBy: 0, findings: 0 }) as TechniqueEntry;
+const rule = (name: string, techniques: string[]): RuleEntry => ({ name, file: 'r.yaml', line: 1, source: 'syscall', isEnabled: true, priority: 'WARNING', techniques, tactics: [], tags: techniques, findings: 0 });
+const result = (id: string, technique: string | undefined, fired: string[], undetermined: { rule: string; needs: string[] }[] = []): ProcedureResult => ({
+  id,
+  kind: technique ? 'atomic' : 'benign',
+  ...(technique ? { technique } : {}),
+  name: `proc ${id}`,
+  executor: 'sh',
+  events: { host: 2, container: 2 },
+  unmodeled: [],
+  fired: fired.map((r) => ({ rule: r, context: 'host' as const, eventNum: 2, event: `execve by ${id}` })),
+  undetermined: undetermined.map((u) => ({ ...u, context: 'host' as const })),
+});
+
+// T1070 is tagged by "History" which fires on T1070.003's procedure; T1529 is tagged by "Argv" which never
+// fires; T1003.008 is tagged by nothing but "Shadow" fires on it; T1082 has a procedure nothing fires on.
+const report = {
+  techniques: [technique('T1070', ['History']), technique('T1070.003', []), technique('T1529', ['Argv']), technique('T1003.008', []), technique('T1082', []), technique('T1611', ['Escape'])],
+  rules: [rule('History', ['T1070']), rule('Argv', ['T1529']), rule('Shadow', ['T1555']), rule('Escape', ['T1611']), rule('Apt', [])],
+} as unknown as CoverageReport;
+const results = [
+  result('a1', 'T1070.003', ['History']),
+  result('b1', 'T1529', []),
+  result('c1', 'T1003.008', ['Shadow']),
+  result('d1', 'T1082', [], [{ rule: 'Net', needs: ['fd.sip'] }]),
+  result('benign-apt', undefined, ['Apt']),
+];
+const section = buildEvidence({ report, results, skipped: [], source: { atomics: 'test', license: 'MIT', benign: 'test' } });
+const status = (id: string): string | undefined => section.techniques.find((t) => t.id === id)?.status;
+
+describe('buildEvidence', () => {
+  it('gives each technique with procedures its status; a parent collects its sub-techniques\' procedures', () => {
+    expect([status('T1070'), status('T1070.003'), status('T1529'), status('T1003.008'), status('T1082'), status('T1611')]).toEqual([
+      'tagged-and-demonstrated',
+      'demonstrated-not-tagged',
+      'tagged-never-fired',
+      'demonstrated-not-tagged',
+      'not-demonstrated',
+      undefined, // no procedure: not on the second axis
+    ]);
+    expect(section.techniques.find((t) => t.id === 'T1082')!.undetermined).toEqual([{ rule: 'Net', needs: ['fd.sip'] }]);
+  });
+  it('suggests the tags a firing rule lacks, with the procedure as evidence', () => {
+    expect(section.suggestions.map((s) => [s.rule, s.technique, s.procedure])).toEqual([
+      ['Shadow', 'T1003.008', 'c1'],
+      ['History', 'T1070.003', 'a1'],
+    ]);
+  });
+  it('lists each rule\'s never-fired claims and benign hits, and counts', () => {
+    const byName = new Map(section.rules.map((r) => [r.rule, r]));
+    expect(byName.get('Argv')).toMatchObject({ neverFiredClaims: ['T1529'], firesOn: [], isNoisy: false });
+    expect(byName.get('Apt')).toMatchObject({ benignHits: ['benign-apt'], isNoisy: true });
+    expect(section.summary).toMatchObject({ procedures: 4, benign: 1, events: 20, techniques: 5, tagged: 2, taggedAndDemonstrated: 1, taggedNeverFired: 1, demonstratedNotTagged: 2, notDemonstrated: 1, noisyRules: 1, undeterminedPairs: 1 });
+  });
+});

@@ -1,0 +1,59 @@
+// Loading procedures: Atomic Red Team technique files (input argument defaults substituted, only
+// linux/containers tests, only sh/bash emulated), malformed files refused, the embedded set, the benign corpus.
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.js';
+import { ATOMICS_FOLDER, proceduresOfAtomicFile, readAtomics, readBenignCorpus, substituteArguments } from '../../../src/emulate/procedures.js';
+
+/** One linux test with an argument, one windows test (ignored), one manual linux test (skipped). */
+const FILE = `attack_technique: T1070.003
+display_name: Clear Command History
+atomic_tests:
+- name: Clear Bash history (rm)
+  auto_generated_guid: a934276e-2be5-4a36-93fd-98adbb5bd4fc
+  supported_platforms: [linux, macos]
+  input_arguments:
+    history_path: { description: path, type: path, default: ~/.bash_history }
+  executor: { name: sh, command: "rm #{history_path} #{missing}" }
+- name: Windows only
+  auto_generated_guid: 11111111-0000-0000-0000-000000000000
+  supported_platforms: [windows]
+  executor: { name: powershell, command: "Clear-History" }
+- name: By hand
+  auto_generated_guid: 22222222-0000-0000-0000-000000000000
+  supported_platforms: [containers]
+  executor: { name: manual, steps: "do it" }
+`;
+
+describe('atomics', () => {
+  it('keeps linux/containers tests, substitutes defaults (an argument without one stays as written), skips non-shell executors', () => {
+    const { procedures, skipped } = proceduresOfAtomicFile(FILE, 'T1070.003.yaml');
+    expect(procedures).toEqual([{ id: 'a934276e-2be5-4a36-93fd-98adbb5bd4fc', technique: 'T1070.003', name: 'Clear Bash history (rm)', executor: 'sh', command: 'rm ~/.bash_history #{missing}', kind: 'atomic' }]);
+    expect(skipped).toEqual([{ id: '22222222-0000-0000-0000-000000000000', technique: 'T1070.003', name: 'By hand', why: 'manual executor (only sh and bash are emulated)' }]);
+  });
+  it('replaces PathToAtomicsFolder, whatever its case', () => {
+    expect(substituteArguments('sh $PathtoAtomicsFolder/T1/src/x.sh #{a}', { a: { default: 'PathToAtomicsFolder/y' } })).toBe(`sh ${ATOMICS_FOLDER}/T1/src/x.sh ${ATOMICS_FOLDER}/y`);
+  });
+  it('refuses a file that is not YAML or not a technique file, naming it', () => {
+    expect(() => proceduresOfAtomicFile('a: [', 'bad.yaml')).toThrow(InputError);
+    expect(() => proceduresOfAtomicFile('atomic_tests: []', 'x.yaml')).toThrow(/x\.yaml: not an Atomic Red Team technique file/);
+    expect(() => readAtomics('/nonexistent/atomics')).toThrow(/no atomics folder/);
+  });
+  it('reads the embedded linux/containers atomics', () => {
+    const { procedures, skipped } = readAtomics();
+    expect(procedures.length).toBeGreaterThan(400);
+    expect(new Set(procedures.map((p) => p.technique)).size).toBeGreaterThan(120);
+    expect(procedures.every((p) => p.executor === 'sh' || p.executor === 'bash')).toBe(true);
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(procedures.find((p) => p.id === '4963a81e-a3ad-4f02-adda-812343b351de')).toMatchObject({ technique: 'T1529', command: 'shutdown -h now\n' });
+  });
+});
+
+describe('the benign corpus', () => {
+  it('has documented items with ids, categories and commands', () => {
+    const items = readBenignCorpus();
+    expect(items.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
+    expect(new Set(items.map((i) => i.category))).toEqual(expect.objectContaining({ size: expect.any(Number) }));
+    for (const category of ['package install', 'service management', 'cron maintenance', 'container build', 'CI shell', 'git', 'compiler']) expect(items.map((i) => i.category)).toContain(category);
+  });
+});
