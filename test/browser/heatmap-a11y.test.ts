@@ -220,3 +220,25 @@ describe('the cells', () => {
     expect(await page.locator('#filter-status').innerText()).not.toContain(`${report.summary.techniques.percent}%`);
   });
 });
+
+describe('suppressed findings in the heatmap', () => {
+  it('carry their own marker and reason, apart from the counted findings, and pass axe-core', async () => {
+    // test/fixtures/rules/suppressed.yaml: T1611's tactic-mismatch is suppressed inline, the rule's unjustified-tactic is not.
+    const { html } = await generate(['--no-config', '--attack', 'test/fixtures/attack/mini-bundle-2.0.json', '--rules', 'test/fixtures/rules/suppressed.yaml']);
+    const opened = await open(browser, html);
+    const { page } = opened;
+    const cell = page.locator('[data-id="T1611"]');
+    await expect(cell.locator('.marker.suppressed').innerText()).resolves.toBe('⊘1');
+    expect(await cell.locator('.marker.findings').count()).toBe(0);
+    await expect(page.getByRole('button', { name: /^T1611 Escape to Host ?: covered by 1 enabled rule; 0 findings, 1 suppressed\.$/ }).count()).resolves.toBe(1);
+    await cell.click();
+    const details = await page.locator('#details').innerText();
+    expect(details).toContain('Suppressed findings (not counted)');
+    expect(details).toContain('the escape is run by the execution stage here [in the rules file]');
+    await expect(page.locator('#header .counts').innerText()).resolves.toContain('2 suppressed');
+    const grave = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(grave.map((v) => v.id)).toEqual([]);
+    expect(opened.consoleErrors).toEqual([]);
+    await page.close();
+  });
+});

@@ -97,6 +97,16 @@ describe('the project config', () => {
     expect(loose.code, loose.stderr).toBe(0);
   });
 
+  it('passes its threats to --threat, unless the command line names its own', async () => {
+    await writeFile(path.join(dir, 'threats.yaml'), `rules: [rules/falco_rules.yaml]\nthreats: [G0139]\n`);
+    const fromConfig = await runCli(['report', '--config', 'threats.yaml', '--format', 'json', '--out', 'threats', '-q'], { cwd: dir });
+    expect(fromConfig.code, fromConfig.stderr).toBe(0);
+    const read = async () => (JSON.parse(await readFile(path.join(dir, 'threats', 'report.json'), 'utf8')) as CoverageReport).threats.map((t) => t.id);
+    expect(await read()).toEqual(['G0139']);
+    expect((await runCli(['report', '--config', 'threats.yaml', '--format', 'json', '--out', 'threats', '-q', '--threat', 'G0096'], { cwd: dir })).code).toBe(0);
+    expect(await read()).toEqual(['G0096']);
+  });
+
   it('refuses an unknown key with its line and column and a suggestion', async () => {
     await writeFile(path.join(dir, 'bad.yaml'), 'rules: [rules/]\ngates:\n  min_coverage: 20\n');
     const result = await runCli(['report', '--config', 'bad.yaml'], { cwd: dir });
