@@ -123,6 +123,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--top <n>', 'gaps listed in the summary', integerOption(0), 10)
       .addOption(new Option('--score <mode>', 'Navigator layer score: count = enabled rules; priority or maturity = rules weighted by Falco priority or maturity (see README)').choices(['count', 'priority', 'maturity']))
       .option('--threat <ref>', THREAT_HELP, collect)
+      .option('--suggest', 'add ATT&CK tag suggestions for untagged rules: report.json suggestions, suggestions.csv, SARIF fixes, summary.md, heatmap "would be covered"')
+      .option('--min-score <0-1>', 'with --suggest: the score a best candidate needs to count as "would be covered"', '0.2')
       .option('-q, --quiet', 'no summary on stdout, nothing on stderr but errors and failed gates')
       .option('--emulate', 'add emulated detection (Atomic Red Team procedures, benign corpus) to every output: tagged vs demonstrated'),
   ))
@@ -137,6 +139,7 @@ Examples:
   $ attack-cov report --attack enterprise-attack.json.gz --rules falco_rules.yaml --platform Linux
   $ attack-cov report --fail-on error                   # CI: exit 1 on tag errors, after writing the reports
   $ attack-cov report --emulate                         # plus: which tagged techniques a rule is seen to fire on
+  $ attack-cov report --rules k8s_audit_rules.yaml --suggest   # + suggested tags for untagged rules
   $ attack-cov report --baseline last/report.json --fail-on new --max-coverage-drop 0 --min-coverage execution=40
   $ attack-cov report --threat TeamTNT --threat S0599      # profiles: TeamTNT's and Kinsing's techniques, covered or not
   $ attack-cov report --platform IaaS --rules cloudtrail_rules.yaml`,
@@ -200,6 +203,43 @@ Examples:
   $ attack-cov validate drafts/T1529.yaml`,
     )
     .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(options), makeIo(options.color, options))));
+
+  addInputOptions(
+    program
+      .command('suggest')
+      .description('Suggest ATT&CK technique and tactic tags, with evidence, for rules that have none (--all: for every rule); offline, or chosen by an LLM among the candidates and checked; --apply writes them')
+      .option('--all', 'tagged rules too, to find techniques they miss')
+      .option('--top <n>', 'candidates per rule (1-10)', integerOption(1, 10), 3)
+      .option('--rule <name>', 'only this rule (repeatable)', collect)
+      .option('--disabled', 'disabled rules too')
+      .addOption(new Option('--format <name>', 'output format').choices(['text', 'json', 'csv', 'sarif']).default('text'))
+      .option('--apply', "write the best candidate's tags into the --rules files where its score reaches --min-score (only tag lines change)")
+      .option('--min-score <0-1>', 'the score a best candidate needs for --apply', '0.2')
+      .option('--apply-from <suggestions.json>', 'write the entries kept in a reviewed `--format json` output (first candidate left per rule, or those marked "accept": true)')
+      .option('--dry-run', 'with --apply or --apply-from: print the unified diff, change nothing')
+      .option('--llm-base-url <url>', 'OpenAI-compatible API base (default: OPENAI_BASE_URL; OpenAI when only OPENAI_API_KEY is set)')
+      .option('--model <name>', 'let this model choose among the candidates (LLM mode); every choice is checked like lint checks tags')
+      .option('--concurrency <n>', 'model requests in flight at once', integerOption(1, 64), 2)
+      .option('--llm-timeout <seconds>', 'deadline of one LLM request, headers and body', integerOption(1, 3600), 120)
+      .option('-q, --quiet', 'no text on stdout (json, csv and sarif are still printed); nothing on stderr but errors'),
+  )
+    .addHelpText(
+      'after',
+      `
+Scores are 0-1: the text match of the rule (name, desc, output, condition with macros and lists expanded)
+against ATT&CK (technique text, v18 detection strategies and analytics, Atomic Red Team procedures), mixed
+with the votes of similar tagged rules (the official Falco rules, and your own tagged ones).
+The API key is read from OPENAI_API_KEY and never printed or written.
+Examples:
+  $ attack-cov suggest --rules k8s_audit_rules.yaml
+  $ attack-cov suggest --rules k8s_audit_rules.yaml --rule "Create Privileged Pod" --format json
+  $ attack-cov suggest --rules rules.d/ --format json > suggestions.json   # review: delete what is wrong
+  $ attack-cov suggest --rules rules.d/ --apply-from suggestions.json --dry-run
+  $ attack-cov suggest --rules my_rules.yaml --apply --min-score 0.3
+  $ attack-cov suggest --rules my_rules.yaml --all --top 5                 # techniques tagged rules may miss
+  $ OPENAI_API_KEY=… attack-cov suggest --rules my_rules.yaml --model gpt-4o-mini`,
+    )
+    .action(async (options) => setExit(await (await import('./run/suggest.js')).runSuggest(options, makeEnvironment(options), makeIo(options.color, options))));
 
   addInputOptions(
     program

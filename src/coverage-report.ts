@@ -4,6 +4,8 @@ import type { EmulationSection } from './emulate/types.js';
 import type { Detectability, DetectabilityVerdict, GapPriority, PlatformCoverage, ThreatProfile } from './coverage-report-threats.js';
 export type * from './coverage-report-threats.js';
 
+import type { SuggestionsSection } from './suggest/types.js';
+
 export const SCHEMA_VERSION = 1;
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -217,6 +219,8 @@ export interface CoverageReport {
   comparison?: Comparison;
   /** Present when gates were set (--fail-on, --min-coverage, --max-coverage-drop). */
   gates?: GateResult[];
+  /** Present with `report --suggest`: candidate ATT&CK tags for untagged rules, with evidence. */
+  suggestions?: SuggestionsSection;
   /** Present with --emulate: rules evaluated on Atomic Red Team procedures and a benign corpus (tagged vs demonstrated). */
   emulation?: EmulationSection;
 }

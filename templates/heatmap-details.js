@@ -49,6 +49,7 @@
     const { status, count } = view.effective(technique);
     if (view.newlyUncovered.has(technique.id)) panel.append('p').attr('class', 'sev-error').text('No longer covered since the baseline');
     if (view.newlyCovered.has(technique.id)) panel.append('p').text('Newly covered since the baseline');
+    if (status !== 'covered' && view.wouldCover.has(technique.id)) panel.append('p').attr('class', 'would-cover-note').text(`Would be covered if the suggested tags were accepted (attack-cov suggest): ${view.wouldCover.get(technique.id).join(', ')}`);
     panel.append('p').text(`Status: ${status}${count ? ` (${plural(count, 'enabled rule')})` : ''}${technique.coveredSubtechniques.length ? `; covered sub-techniques: ${technique.coveredSubtechniques.join(', ')}` : ''}`);
     const subs = view.subsOf.get(technique.id) || [];
     if (subs.length) {

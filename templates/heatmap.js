@@ -19,6 +19,8 @@
   const platforms = [...new Set(report.techniques.flatMap((t) => t.platforms))].sort();
   const newlyCovered = new Set(((report.comparison || {}).newlyCovered || []).map((t) => t.id));
   const newlyUncovered = new Set(((report.comparison || {}).newlyUncovered || []).map((t) => t.id));
+  // report --suggest: techniques that the rules' best suggested tags would cover if a person accepted them.
+  const wouldCover = new Map(((report.suggestions || {}).wouldCover || []).map((t) => [t.id, t.rules]));
   // report --emulate: the second axis, tagged vs demonstrated on emulated Atomic Red Team procedures.
   const emulation = report.emulation || null;
   const evidenceById = new Map((emulation ? emulation.techniques : []).map((e) => [e.id, e]));
@@ -126,6 +128,11 @@
     };
     marker('findings', '⚠ n', 'tag findings');
     marker('suppressed', '⊘ n', 'suppressed findings');
+    if (report.suggestions) {
+      const item = legend.append('span');
+      item.append('span').attr('class', 'swatch would-cover');
+      item.append('span').text('gap that suggested tags would cover if accepted');
+    }
     if (emulation) for (const [status, [mark, text]] of Object.entries(EVIDENCE)) marker(`evidence evidence-${status}`, mark, `emulated: ${text}`);
     legend.append('span').text('Point at a technique to preview it; click or Enter pins it; ▸ or + shows sub-techniques; / searches');
   }
@@ -144,6 +151,7 @@
     if (!t.inScope) parts.push('outside the scope');
     if (newlyCovered.has(t.id)) parts.push('newly covered since the baseline');
     if (newlyUncovered.has(t.id)) parts.push('no longer covered since the baseline');
+    if (s.status !== 'covered' && wouldCover.has(t.id)) parts.push('would be covered if the suggested tags were accepted');
     if (evidenceById.has(t.id)) parts.push(`emulated: ${EVIDENCE[evidenceById.get(t.id).status][1]}`);
     return `${parts.join('; ')}.`;
   }
@@ -156,6 +164,7 @@
     if (s.quiet) classes.push('has-suppressed');
     if (newlyCovered.has(t.id)) classes.push('newly-covered');
     if (newlyUncovered.has(t.id)) classes.push('newly-uncovered');
+    if (s.status !== 'covered' && wouldCover.has(t.id)) classes.push('would-cover');
     if (state.pinned === t.id) classes.push('pinned');
     if (threats.isInProfile(state.profile, t)) classes.push('in-profile');
     return classes.join(' ');
@@ -259,7 +268,7 @@
   }
 
   const detailsView = {
-    subsOf, rulesByName, findingsByRule, findingsByTechnique, suppressedByTechnique, newlyCovered, newlyUncovered, activeRules, effective, emulation, evidenceById,
+    subsOf, rulesByName, findingsByRule, findingsByTechnique, suppressedByTechnique, newlyCovered, newlyUncovered, wouldCover, activeRules, effective, emulation, evidenceById,
     isPinned: (t) => state.pinned === t.id,
     isExpanded: (t) => state.expanded.has(t.id),
     toggleSubs: (t) => {

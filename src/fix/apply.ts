@@ -62,8 +62,9 @@ function flowSplice(collection: CST.FlowCollection, edits: TagEdit[], elementOf:
     else if (edit.kind === 'insert-before') parts[index]!.unshift(edit.value!);
     else parts[index]!.push(edit.value!);
   }
-  const second = collection.items[1]?.start ?? [];
-  const separator = second.some((t) => t.type === 'space') ? ', ' : ',';
+  // The separator the list already uses; a one-element list has none, so Falco's usual ', '.
+  const second = collection.items[1]?.start;
+  const separator = !second || second.some((t) => t.type === 'space') ? ', ' : ',';
   const first = tokens[0]!;
   const last = tokens.at(-1)!;
   return { start: first.offset, end: last.offset + last.source.length, text: parts.flat().join(separator) };

@@ -13,7 +13,7 @@ export function neutralizeFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-function toCsv(header: string[], rows: (string | number)[][]): string {
+export function toCsv(header: string[], rows: (string | number)[][]): string {
   const safe = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? neutralizeFormula(cell) : cell)));
   return stringify([header, ...safe], { record_delimiter: '\n' });
 }

@@ -7,16 +7,17 @@ import { layerReporter } from './layer.js';
 import type { Reporter } from './reporter.js';
 import { sarifReporter } from './sarif.js';
 import { summaryReporter } from './summary-md.js';
+import { suggestionsCsvReporter } from './suggestions-csv.js';
 import { priorityLayerReporter, threatLayersReporter } from './threat-layers.js';
 
 export const REPORTERS: Record<string, Reporter> = Object.fromEntries(
-  [jsonReporter, heatmapReporter, layerReporter, coverageCsvReporter, findingsCsvReporter, summaryReporter, sarifReporter, priorityLayerReporter, threatLayersReporter].map((r) => [r.name, r]),
+  [jsonReporter, heatmapReporter, layerReporter, coverageCsvReporter, findingsCsvReporter, summaryReporter, sarifReporter, priorityLayerReporter, threatLayersReporter, suggestionsCsvReporter].map((r) => [r.name, r]),
 );
 
 export const ALIASES: Record<string, string[]> = {
   html: ['heatmap'],
   navigator: ['layer', 'priority-layer', 'threat-layers'],
-  csv: ['coverage-csv', 'findings-csv'],
+  csv: ['coverage-csv', 'findings-csv', 'suggestions-csv'],
   markdown: ['summary'],
   md: ['summary'],
 };

@@ -6,6 +6,7 @@ import type { CoverageReport, Finding, Severity, SuppressedFinding } from '../co
 import { SUPPRESSION_CODES } from '../analysis/suppress.js';
 import { describeFix } from './messages.js';
 import { stringifyJson, type Reporter } from './reporter.js';
+import { suggestionResults, suggestionSarifRule } from './sarif-suggestions.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -37,7 +38,7 @@ function sarifRules() {
 
 /** Report paths are relative to the source root (%SRCROOT%), which code scanning maps to the checkout;
  * the embedded or downloaded official rules (`official:…`) are no file of the repository. */
-function artifactLocation(file: string) {
+export function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
   if (/^(official|https?):/.test(file)) return { uri: encodeURI(file) };
   return { uri: encodeURI(file), uriBaseId: '%SRCROOT%' };
 }
@@ -48,8 +49,32 @@ const ORIGINAL_URI_BASE_IDS = {
 };
 
 
+function findingResults(report: CoverageReport, index: Map<string, number>, newKeys?: Set<string>) {
+  return [...report.findings, ...(report.suppressed ?? [])].map((f: Finding | SuppressedFinding) => {
+    const fix = describeFix(f);
+    return {
+      ruleId: f.code,
+      ruleIndex: index.get(f.code) ?? -1,
+      level: LEVEL[f.severity],
+      message: { text: `${f.message} (rule "${f.rule}")${fix ? `; fix: ${fix}` : ''}` },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: artifactLocation(f.file), region: { startLine: f.line, startColumn: f.column } },
+          logicalLocations: [{ name: f.rule, kind: 'member' }],
+        },
+      ],
+      // Stable across runs and line moves, so code scanning tracks one finding as one alert.
+      partialFingerprints: { 'attackCov/v1': fingerprint(f) },
+      ...(newKeys ? { baselineState: newKeys.has(fingerprint(f)) ? 'new' : 'unchanged' } : {}),
+      // Suppressed findings stay in the log, marked so that code scanning does not raise them as alerts.
+      ...('suppression' in f ? { suppressions: [{ kind: f.suppression.kind, status: 'accepted', justification: f.suppression.justification }] } : {}),
+      properties: { ...(f.technique ? { technique: f.technique } : {}), ...(f.tactic ? { tactic: f.tactic } : {}), ...(f.tag ? { tag: f.tag } : {}) },
+    };
+  });
+}
+
 export function buildSarif(report: CoverageReport, newKeys?: Set<string>) {
-  const rules = sarifRules();
+  const rules = [...sarifRules(), ...(report.suggestions ? [suggestionSarifRule] : [])];
   const index = new Map(rules.map((r, i) => [r.id, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -60,27 +85,7 @@ export function buildSarif(report: CoverageReport, newKeys?: Set<string>) {
         // No automationDetails.id: it would override the uploader's `category` (upload-sarif sets it from there).
         columnKind: 'unicodeCodePoints',
         originalUriBaseIds: ORIGINAL_URI_BASE_IDS,
-        results: [...report.findings, ...(report.suppressed ?? [])].map((f: Finding | SuppressedFinding) => {
-          const fix = describeFix(f);
-          return {
-            ruleId: f.code,
-            ruleIndex: index.get(f.code) ?? -1,
-            level: LEVEL[f.severity],
-            message: { text: `${f.message} (rule "${f.rule}")${fix ? `; fix: ${fix}` : ''}` },
-            locations: [
-              {
-                physicalLocation: { artifactLocation: artifactLocation(f.file), region: { startLine: f.line, startColumn: f.column } },
-                logicalLocations: [{ name: f.rule, kind: 'member' }],
-              },
-            ],
-            // Stable across runs and line moves, so code scanning tracks one finding as one alert.
-            partialFingerprints: { 'attackCov/v1': fingerprint(f) },
-            ...(newKeys ? { baselineState: newKeys.has(fingerprint(f)) ? 'new' : 'unchanged' } : {}),
-            // Suppressed findings stay in the log, marked so that code scanning does not raise them as alerts.
-            ...('suppression' in f ? { suppressions: [{ kind: f.suppression.kind, status: 'accepted', justification: f.suppression.justification }] } : {}),
-            properties: { ...(f.technique ? { technique: f.technique } : {}), ...(f.tactic ? { tactic: f.tactic } : {}), ...(f.tag ? { tag: f.tag } : {}) },
-          };
-        }),
+        results: [...findingResults(report, index, newKeys), ...(report.suggestions ? suggestionResults(report.suggestions.rules, rules.length - 1, artifactLocation) : [])],
       },
     ],
   };

@@ -14,7 +14,7 @@ export interface TerminalStyle {
 const CODES = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1 } as const;
 type Color = keyof typeof CODES;
 
-function paint(style: TerminalStyle, color: Color, text: string): string {
+export function paint(style: TerminalStyle, color: Color, text: string): string {
   return style.isColor ? `\u001b[${CODES[color]}m${text}\u001b[0m` : text;
 }
 

@@ -81,7 +81,7 @@ function pickTechniques(ids: string[], options: DraftOptions, context: DraftCont
   });
 }
 
-function llmSettings(options: DraftOptions, env: NodeJS.ProcessEnv): { baseUrl: string; model: string; apiKey?: string } | undefined {
+export function llmSettings(options: Pick<DraftOptions, 'skeleton' | 'llmBaseUrl' | 'model'>, env: NodeJS.ProcessEnv): { baseUrl: string; model: string; apiKey?: string } | undefined {
   if (options.skeleton) return undefined;
   const apiKey = env.OPENAI_API_KEY || undefined;
   const baseUrl = options.llmBaseUrl ?? env.OPENAI_BASE_URL ?? (apiKey ? 'https://api.openai.com/v1' : undefined);
@@ -167,7 +167,7 @@ function closableGaps(report: CoverageReport): string[] {
 }
 
 /** Runs `work` over `items` with at most `limit` at once, keeping the input order in the results. */
-async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -34,6 +34,9 @@ export interface ReportOptions extends CommonOptions {
   baseline?: string;
   minCoverage?: string[];
   maxCoverageDrop?: string;
+  /** Add tag suggestions for untagged rules (report.json `suggestions`, suggestions.csv, SARIF, heatmap). */
+  suggest?: boolean;
+  minScore?: string;
   score?: string;
   /** Add the emulation section (report.json `emulation`). */
   emulate?: boolean;
@@ -59,6 +62,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const baseline = options.baseline ? await readBaseline(path.resolve(env.cwd, options.baseline)) : undefined;
   const report = await buildReport(options, env, options.emulate === true);
   if (baseline) report.comparison = compareReports(report, baseline);
+  if (options.suggest) report.suggestions = await (await import('./suggest.js')).suggestionsForReport(report, options, env);
   const gates = evaluateGates(report, { failOn, maxCoverageDrop, ...parseMinCoverage(options.minCoverage ?? [], report.tactics) });
   if (gates.length > 0) report.gates = gates;
   const outDir = path.resolve(env.cwd, options.out);

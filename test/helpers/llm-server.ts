@@ -88,6 +88,13 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           return ok(NON_FIRING_DRAFTS.noisy);
         case 'gibberish':
           return ok('I cannot write Falco rules, but here is a poem.\n- rule: not really');
+        // attack-cov suggest: the model picks among the candidates, names a Windows-only technique, or echoes the key.
+        case 'suggest-pick':
+          return ok({ choices: [{ technique: 'T1611', tactic: 'privilege-escalation', reason: 'a privileged pod can reach the host' }, { technique: 'T1610', tactic: 'execution', reason: 'it deploys a container' }] });
+        case 'suggest-wrong-platform':
+          return ok({ choices: [{ technique: 'T1547.001', reason: 'registry run keys' }, { technique: 'T1611', tactic: 'execution', reason: 'wrong tactic' }, { technique: 'T9999', reason: 'made up' }, { technique: 'T1610', reason: 'deploys a container' }] });
+        case 'suggest-echo-key':
+          return ok({ choices: [{ technique: 'T1610', reason: `the header was ${String(req.headers.authorization)}` }, { technique: `T1611 ${String(req.headers.authorization)}`, reason: 'x' }] });
         case 'echo-key':
           return void res.writeHead(403).end(JSON.stringify({ error: { message: `key ${String(req.headers.authorization)} is not allowed` } }));
         case 'no-schema-slow':

@@ -33,8 +33,8 @@ describe('inline suppressions', () => {
     expect(report.summary.findings).toMatchObject({ suppressed: 2, warning: 4, error: 1 });
   });
 
-  it('are read from comments only, on their own line or after a value (a longer word is no marker)', () => {
-    const text = ['- rule: a  # attack-cov-ignore x-y: why', '  # attack-cov-ignore a, b: two', '', '  # other comment', '  tags: [T1]', '  output: "no # attack-cov-ignore-here"'].join('\n');
+  it('are read from comments only, on their own line or after a value (a longer word, or a # in a string, is no marker)', () => {
+    const text = ['- rule: a  # attack-cov-ignore x-y: why', '  # attack-cov-ignore a, b: two', '', '  # other comment', '  tags: [T1]', '  output: "no # attack-cov-ignore-here"', '  desc: "not # attack-cov-ignore x: a comment"', '  # attack-cov-ignorex: no'].join('\n');
     expect(readIgnoreComments(text, 'f.yaml')).toEqual([
       { file: 'f.yaml', line: 1, column: 12, targetLine: 1, codes: ['x-y'], reason: 'why' },
       { file: 'f.yaml', line: 2, column: 3, targetLine: 5, codes: ['a', 'b'], reason: 'two' },

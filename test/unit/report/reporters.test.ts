@@ -94,10 +94,10 @@ describe('summary.md is bounded', async () => {
 
 describe('--format', () => {
   it('expands aliases and always keeps report.json', () => {
-    expect(selectReporters(['csv']).map((r) => r.fileName)).toEqual(['report.json', 'coverage.csv', 'findings.csv']);
+    expect(selectReporters(['csv']).map((r) => r.fileName)).toEqual(['report.json', 'coverage.csv', 'findings.csv', 'suggestions.csv']);
     // navigator: the coverage layer, the priority-gaps layer and one layer per --threat profile.
     expect(selectReporters(['html,navigator']).map((r) => r.fileName)).toEqual(['report.json', 'heatmap.html', 'layer.json', 'layer-priority-gaps.json', 'layer-<profile>.json']);
-    expect(selectReporters(undefined)).toHaveLength(9);
+    expect(selectReporters(undefined)).toHaveLength(10);
     expect(() => selectReporters(['pdf'])).toThrow(/unknown format: pdf/);
   });
 });
@@ -108,5 +108,13 @@ describe('the compiled layer validator', () => {
     // @ts-expect-error: a plain .mjs script without types
     const { generate } = (await import('../../../scripts/build-layer-validator.mjs')) as { generate: () => string };
     expect(await readFile(path.join(repoRoot, 'src', 'report', 'layer-validator.generated.js'), 'utf8')).toBe(generate());
+  });
+});
+
+describe('suggestions.csv', () => {
+  it('is written only when the report carries suggestions (report --suggest)', () => {
+    const reporter = selectReporters(['suggestions-csv']).find((r) => r.name === 'suggestions-csv')!;
+    expect(reporter.renderFiles!({ suggestions: undefined } as never, { outDir: '/out' })).toEqual([]);
+    expect(reporter.renderFiles!({ suggestions: { rules: [] } } as never, { outDir: '/out' }).map((f) => f.name)).toEqual(['suggestions.csv']);
   });
 });

@@ -1,0 +1,75 @@
+// Writing suggestions: the edit each candidate would make (for SARIF fixes), and --apply / --apply-from,
+// which add the selected tags to the rules files through a temporary file and a rename, refusing a
+// file that changed since it was read; --dry-run prints the unified diff instead.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { EXIT_OK } from '../errors.js';
+import { readRulesTexts } from '../falco/load.js';
+import type { Ruleset } from '../falco/types.js';
+import { replaceFileAtomically } from '../output.js';
+import { artifactLocation } from '../report/sarif.js';
+import { suggestionResults, suggestionSarifRule } from '../report/sarif-suggestions.js';
+import { textEdit } from '../suggest/edit.js';
+import { applyTagAdditions, fileOfAddition } from '../suggest/patch.js';
+import type { ReviewedSelection } from '../suggest/select.js';
+import type { RuleSuggestion } from '../suggest/types.js';
+import type { Io } from './report.js';
+
+/** Sets `edit` on every candidate whose rules file is on disk: the change accepting it alone would make. */
+export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Ruleset, sourceRoot: string): Promise<void> {
+  const texts = new Map<string, string>();
+  for (const file of ruleset.files.filter((f) => !f.url && !f.path.startsWith('official:'))) {
+    const text = await readFile(path.resolve(sourceRoot, file.path), 'utf8').catch(() => undefined);
+    if (text !== undefined) texts.set(file.path, text);
+  }
+  for (const s of suggestions) {
+    const rule = ruleset.rules.find((r) => r.name === s.rule);
+    if (!rule) continue;
+    for (const candidate of s.candidates) {
+      const file = fileOfAddition({ rule, tags: candidate.tags });
+      const text = texts.get(file);
+      if (text === undefined || candidate.tags.length === 0) continue;
+      const after = applyTagAdditions(text, file, [{ rule, tags: candidate.tags }]);
+      const edit = after.skipped.length === 0 ? textEdit(file, text, after.text) : undefined;
+      if (edit) candidate.edit = edit;
+    }
+  }
+}
+
+export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: string; version: string }) {
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: tool.name, version: tool.version, semanticVersion: tool.version, rules: [suggestionSarifRule] } },
+        columnKind: 'unicodeCodePoints',
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The source root that attack-cov names files relative to (--source-root).' } } },
+        results: suggestionResults(suggestions, 0, artifactLocation),
+      },
+    ],
+  };
+}
+
+export async function applySelection(selection: ReviewedSelection, options: { rules?: string[]; dryRun?: boolean }, sourceRoot: string, io: Io): Promise<number> {
+  const files = await readRulesTexts(options.rules ?? [], sourceRoot);
+  const skipped: { rule: string; reason: string }[] = [];
+  let changedFiles = 0;
+  for (const file of files) {
+    const result = applyTagAdditions(file.text, file.path, selection.additions);
+    skipped.push(...result.skipped);
+    if (result.text === file.text) continue;
+    changedFiles++;
+    const shown = file.path.replace(/^\/+/, '');
+    if (options.dryRun) io.stdout(createTwoFilesPatch(`a/${shown}`, `b/${shown}`, file.text, result.text, '', '', { context: 3 }));
+    else await replaceFileAtomically(file.file, result.text, file.sha256);
+  }
+  const written = selection.additions.filter((a) => !skipped.some((s) => s.rule === a.rule.name));
+  const lines = [`${options.dryRun ? 'would add' : 'added'} tags to ${written.length} rule(s) in ${changedFiles} file(s)`];
+  for (const a of written) lines.push(`  ${a.rule.name}: ${a.tags.join(', ')}`);
+  for (const s of skipped) lines.push(`  not written: "${s.rule}": ${s.reason}`);
+  for (const r of selection.refused) lines.push(`  refused: "${r.rule}" ${r.technique}: ${r.reason}`);
+  io.stderr(`${lines.join('\n')}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,54 @@
+// LLM mode of `suggest` (--model): the model chooses among each rule's offline candidates (or names
+// another technique), with a reason; every choice is checked like lint checks tags and refused when it
+// fails. The client and settings are draft's; the API key is never printed (answers are redacted too).
+import { UsageError, isAttackCovError } from '../errors.js';
+import { ChatClient, extractJson } from '../draft/llm-client.js';
+import { buildSuggestMessages, checkModelChoices, readSuggestAnswer, SUGGEST_SCHEMA } from '../suggest/llm.js';
+import { indexCache, type SuggestContext } from '../suggest/suggest.js';
+import type { RuleSuggestion } from '../suggest/types.js';
+import { llmSettings, pool } from './draft.js';
+import type { Io } from './report.js';
+import { escapeForTerminal } from '../terminal-text.js';
+
+export interface ModelOptions {
+  llmBaseUrl?: string;
+  model?: string;
+  llmTimeout?: number;
+  concurrency?: number;
+}
+
+async function askModel(suggestion: RuleSuggestion, context: SuggestContext, client: ChatClient, attackVersion: string, indexFor: ReturnType<typeof indexCache>): Promise<RuleSuggestion> {
+  const rule = context.ruleset.rules.find((r) => r.name === suggestion.rule)!;
+  const index = indexFor(rule.source)!;
+  const content = await client.complete(buildSuggestMessages(rule, suggestion, context.sourcePlatforms[rule.source] ?? [], attackVersion), SUGGEST_SCHEMA);
+  const json = extractJson(content);
+  const answer = 'error' in json ? json : readSuggestAnswer(json.value);
+  if ('error' in answer) return { ...suggestion, candidates: [], rejected: [{ technique: '', reason: client.redact(`unusable answer: ${answer.error}`) }] };
+  const checked = checkModelChoices(answer.choices, rule, suggestion, context.catalog, index, context.sourcePlatforms);
+  // Whatever the model wrote is shown to people: it must not carry the key, even when the model echoes it.
+  return {
+    ...suggestion,
+    candidates: checked.candidates.map((c) => ({ ...c, ...(c.reason !== undefined ? { reason: client.redact(c.reason) } : {}) })),
+    rejected: checked.rejected.map((r) => ({ technique: client.redact(r.technique), reason: client.redact(r.reason) })),
+  };
+}
+
+/** The offline suggestions unchanged when no --model is given; else the model's checked choices. */
+export async function chooseWithModel(offline: RuleSuggestion[], context: SuggestContext, options: ModelOptions, attackVersion: string, io: Io, processEnv: NodeJS.ProcessEnv): Promise<{ suggestions: RuleSuggestion[]; ranker: string }> {
+  if (!options.model) return { suggestions: offline, ranker: 'offline' };
+  const settings = llmSettings({ llmBaseUrl: options.llmBaseUrl, model: options.model }, processEnv);
+  if (!settings) throw new UsageError('--model needs an endpoint', 'pass --llm-base-url (e.g. http://localhost:11434/v1), or set OPENAI_BASE_URL or OPENAI_API_KEY');
+  const client = new ChatClient({ ...settings, timeoutMs: (options.llmTimeout ?? 120) * 1000, attempts: 4, backoffMs: Number(processEnv.ATTACK_COV_LLM_BACKOFF_MS ?? 1000) });
+  const indexFor = indexCache(context);
+  const suggestions = await pool(offline, options.concurrency ?? 2, async (suggestion) => {
+    try {
+      return await askModel(suggestion, context, client, attackVersion, indexFor);
+    } catch (error) {
+      if (!isAttackCovError(error)) throw error;
+      const message = client.redact(error.message);
+      (io.errors ?? io.stderr)(`suggest "${escapeForTerminal(suggestion.rule)}": model error: ${escapeForTerminal(message)}\n`);
+      return { ...suggestion, candidates: [], rejected: [{ technique: '', reason: `model error: ${message}` }] };
+    }
+  });
+  return { suggestions, ranker: `model ${settings.model}` };
+}

@@ -1,0 +1,114 @@
+// `attack-cov suggest`: ATT&CK tag candidates, with evidence, for rules that have no technique tag (or,
+// with --all, every rule); offline, or chosen by an LLM among them and checked; printed as text, JSON,
+// CSV or SARIF; with --apply / --apply-from written into the rules files (only tag lines change).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EXIT_OK, InputError, UsageError } from '../errors.js';
+import type { Ruleset } from '../falco/types.js';
+import { stringifyJson } from '../report/reporter.js';
+import { renderSuggestions } from '../report/suggestions-text.js';
+import { suggestionsCsv } from '../report/suggestions-csv.js';
+import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
+import { suggestTags, type SuggestContext } from '../suggest/suggest.js';
+import type { RuleSuggestion, SuggestionsSection } from '../suggest/types.js';
+import { suggestionsSection } from '../suggest/would-cover.js';
+import type { CoverageReport } from '../coverage-report.js';
+import { loadCatalog, loadRulesFor, resolvePlatforms, sourceRootOf, toolVersion, type CommonOptions, type Environment } from './inputs.js';
+import type { Io } from './report.js';
+import { readEmbeddedAtomics, readEmbeddedReferences } from './suggest-data.js';
+import { chooseWithModel, type ModelOptions } from './suggest-model.js';
+import { applySelection, attachEdits, suggestionsSarif } from './suggest-apply.js';
+import { selectByScore, selectFromReviewed } from '../suggest/select.js';
+
+export interface SuggestOptions extends CommonOptions, ModelOptions {
+  all?: boolean;
+  top?: number;
+  rule?: string[];
+  format?: string;
+  apply?: boolean;
+  applyFrom?: string;
+  minScore?: string;
+  dryRun?: boolean;
+  disabled?: boolean;
+}
+
+const FORMATS = ['text', 'json', 'csv', 'sarif'];
+/** The default --min-score: the text match alone stays below it, so a similar tagged rule must agree (bench/suggest-accuracy.mjs: best candidates at or above it were right 57% strict, 62% parent-level). */
+export const DEFAULT_MIN_SCORE = 0.2;
+
+export function parseMinScore(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MIN_SCORE;
+  const score = Number(value);
+  if (!Number.isFinite(score) || score < 0 || score > 1) throw new UsageError(`--min-score takes a number from 0 to 1, not ${value}`);
+  return score;
+}
+
+function checkOptions(options: SuggestOptions): void {
+  const format = options.format ?? 'text';
+  if (!FORMATS.includes(format)) throw new UsageError(`suggest --format must be one of ${FORMATS.join(', ')}, not ${format}`);
+  if (options.apply && options.applyFrom) throw new UsageError('--apply and --apply-from exclude each other', '--apply takes the best candidates by --min-score; --apply-from takes the entries kept in a reviewed file');
+  if ((options.apply || options.applyFrom) && !options.rules?.length) throw new UsageError('--apply needs --rules: it rewrites the rules files you name', 'e.g. attack-cov suggest --rules my_rules.yaml --apply --min-score 0.3');
+  if (options.dryRun && !options.apply && !options.applyFrom) throw new UsageError('--dry-run goes with --apply or --apply-from');
+  const top = options.top ?? 3;
+  if (!Number.isInteger(top) || top < 1 || top > 10) throw new UsageError(`--top takes 1 to 10 candidates, not ${options.top}`);
+}
+
+/** With --platform, a source observes only the platforms in scope (a k8s_audit rule under --platform Linux gets nothing). */
+function scopedPlatforms(sourcePlatforms: Record<string, string[]>, scope: string[] | undefined): Record<string, string[]> {
+  if (!scope) return sourcePlatforms;
+  return Object.fromEntries(Object.entries(sourcePlatforms).map(([source, platforms]) => [source, platforms.filter((p) => scope.includes(p))]));
+}
+
+/** Loads ATT&CK (with detection strategies), the ruleset and the embedded data, and ranks offline. */
+export async function computeSuggestions(options: SuggestOptions, env: Environment, ruleset: Ruleset): Promise<{ context: SuggestContext; suggestions: RuleSuggestion[]; attackVersion: string }> {
+  const attack = await loadCatalog(options, env);
+  const context: SuggestContext = { catalog: attack.catalog, ruleset, sourcePlatforms: scopedPlatforms(readSourcePlatforms(), resolvePlatforms(options.platform, attack.catalog)), atomics: await readEmbeddedAtomics(), references: await readEmbeddedReferences(), logSources: readLogSourceMap() };
+  const ruleNames = options.rule?.length ? new Set(options.rule) : undefined;
+  if (ruleNames) {
+    const unknown = [...ruleNames].filter((name) => !ruleset.rules.some((r) => r.name === name));
+    if (unknown.length > 0) throw new UsageError(`no rule named ${unknown.map((n) => `"${n}"`).join(', ')} in the rules files`);
+  }
+  const suggestions = suggestTags(context, { top: options.top ?? 3, isAll: options.all === true, isDisabledIncluded: options.disabled === true, ...(ruleNames ? { ruleNames } : {}) });
+  return { context, suggestions, attackVersion: attack.catalog.version };
+}
+
+/** The `suggestions` section of a report (report --suggest): offline, for the same --rules, with their edits. */
+export async function suggestionsForReport(report: CoverageReport, options: CommonOptions & { minScore?: string; top?: number }, env: Environment): Promise<SuggestionsSection> {
+  const minScore = parseMinScore(options.minScore);
+  const rules = await loadRulesFor(options, env);
+  const { suggestions } = await computeSuggestions({ ...options, top: 3 }, env, rules.ruleset);
+  await attachEdits(suggestions, rules.ruleset, sourceRootOf(options, env));
+  return suggestionsSection(report, suggestions, 'offline', minScore);
+}
+
+async function readReviewed(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(file, `cannot read: ${error.code ?? error.message}`);
+  });
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(file, `not JSON: ${(error as Error).message}`, 'pass the output of attack-cov suggest --format json, with the entries you accept');
+  }
+}
+
+export async function runSuggest(options: SuggestOptions, env: Environment, io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
+  checkOptions(options);
+  const reviewed = options.applyFrom ? await readReviewed(path.resolve(env.cwd, options.applyFrom)) : undefined;
+  const minScore = parseMinScore(options.minScore);
+  const rules = await loadRulesFor(options, env);
+  const { context, suggestions: offline, attackVersion } = await computeSuggestions(options, env, rules.ruleset);
+  const { suggestions, ranker } = await chooseWithModel(offline, context, options, attackVersion, io, processEnv);
+  if (options.apply || reviewed !== undefined) {
+    const selection = reviewed !== undefined ? selectFromReviewed(reviewed, rules.ruleset, context.catalog, context.sourcePlatforms) : { additions: selectByScore(suggestions, rules.ruleset, minScore), refused: [] };
+    return applySelection(selection, options, sourceRootOf(options, env), io);
+  }
+  await attachEdits(suggestions, rules.ruleset, sourceRootOf(options, env));
+  const format = options.format ?? 'text';
+  const tool = toolVersion();
+  if (format === 'json') io.stdout(stringifyJson({ tool, attack: { version: attackVersion }, ranker, suggestions }));
+  else if (format === 'csv') io.stdout(suggestionsCsv(suggestions));
+  else if (format === 'sarif') io.stdout(stringifyJson(suggestionsSarif(suggestions, tool)));
+  else if (!io.isQuiet) io.stdout(renderSuggestions(suggestions, io.style));
+  return EXIT_OK;
+}

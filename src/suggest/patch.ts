@@ -1,0 +1,93 @@
+// Writes accepted suggestions into rules files: the new tags are appended to a rule's tag list with
+// lint's comment-preserving tag writer (fix/apply.ts); a rule with no tags (or `tags: []`) gets a
+// `tags: [...]` line after its last key, indented like its keys. No other byte changes. Pure.
+import { parseAllDocuments, isMap, isScalar, isSeq, type Node } from 'yaml';
+import { applyTagEdits } from '../fix/apply.js';
+import type { TagEdit } from '../fix/plan.js';
+import type { FalcoRule } from '../falco/types.js';
+
+export interface TagAddition {
+  rule: FalcoRule;
+  /** Tags to add, in order. */
+  tags: string[];
+}
+
+interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The file each addition edits: where the rule's last tag is written, else where the rule is defined. */
+export function fileOfAddition(addition: TagAddition): string {
+  return addition.rule.tags.at(-1)?.file ?? addition.rule.position.file;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** The splice that gives a rule with no tags a `tags:` entry, or a reason why it cannot. */
+function newTagsSplice(text: string, addition: TagAddition): Splice | string {
+  const flow = `[${addition.tags.join(', ')}]`;
+  for (const doc of parseAllDocuments(text)) {
+    if (!isSeq(doc.contents)) continue;
+    for (const item of doc.contents.items) {
+      if (!isMap(item) || !item.range || lineOf(text, item.range[0]) !== addition.rule.position.line) continue;
+      if (item.flow) return 'the rule is a flow mapping ({ … }); add its tags by hand';
+      const tags = item.items.find((pair) => isScalar(pair.key) && pair.key.value === 'tags');
+      if (tags) {
+        const value = tags.value as Node | null;
+        if (isSeq(value) && value.items.length === 0 && value.range) return { start: value.range[0], end: value.range[1], text: flow };
+        return 'its tags: entry is not a list';
+      }
+      const first = item.items[0]?.key as Node | undefined;
+      const last = item.items.at(-1)?.value as Node | undefined;
+      if (!first?.range || !last?.range) return 'the rule has no keys to place tags after';
+      const indent = first.range[0] - (text.lastIndexOf('\n', first.range[0] - 1) + 1);
+      let end = last.range[1];
+      while (end > 0 && /[\s]/.test(text[end - 1]!)) end--;
+      const lineEnd = text.indexOf('\n', end);
+      const at = lineEnd < 0 ? text.length : lineEnd + 1;
+      return { start: at, end: at, text: `${lineEnd < 0 ? '\n' : ''}${' '.repeat(indent)}tags: ${flow}\n` };
+    }
+  }
+  return 'the rule is not where it was read';
+}
+
+/**
+ * Applies the additions that belong to `file` to its text. Returns the new text and the additions
+ * that could not be written, with why.
+ */
+export function applyTagAdditions(text: string, file: string, additions: TagAddition[]): { text: string; skipped: { rule: string; reason: string }[] } {
+  const mine = additions.filter((a) => fileOfAddition(a) === file && a.tags.length > 0);
+  const skipped: { rule: string; reason: string }[] = [];
+  const edits: TagEdit[] = [];
+  const splices: Splice[] = [];
+  for (const addition of mine) {
+    const anchor = addition.rule.tags.at(-1);
+    if (anchor) {
+      for (const value of addition.tags) edits.push({ kind: 'insert-after', at: anchor, value, codes: ['suggested'] });
+      continue;
+    }
+    const splice = newTagsSplice(text, addition);
+    if (typeof splice === 'string') skipped.push({ rule: addition.rule.name, reason: splice });
+    else splices.push(splice);
+  }
+  // New tags: entries first, from the end so offsets stay valid; tag edits are computed on the result.
+  let result = text;
+  for (const splice of splices.sort((a, b) => b.start - a.start)) result = result.slice(0, splice.start) + splice.text + result.slice(splice.end);
+  if (edits.length > 0) result = applyTagEdits(result, shiftEdits(edits, text, splices));
+  return { text: result, skipped };
+}
+
+/** Moves the edits' lines down by the lines that the new tags: entries inserted at or before them. */
+function shiftEdits(edits: TagEdit[], text: string, splices: Splice[]): TagEdit[] {
+  const inserts = splices.filter((s) => s.start === s.end).map((s) => ({ line: lineOf(text, s.start), lines: s.text.split('\n').length - 1 }));
+  return edits.map((edit) => {
+    const added = inserts.filter((i) => i.line <= edit.at.line).reduce((sum, i) => sum + i.lines, 0);
+    return added === 0 ? edit : { ...edit, at: { ...edit.at, line: edit.at.line + added } };
+  });
+}

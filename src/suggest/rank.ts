@@ -1,0 +1,89 @@
+// The offline ranker: a rule's weighted terms searched (BM25, MiniSearch) against the techniques its
+// source can observe; techniques whose v18 analytics name a log source the rule's source maps to are
+// preferred; each candidate carries the evidence that produced it. Deterministic: same inputs, same order.
+import type { Technique } from '../attack/types.js';
+import type { TechniqueIndex } from './technique-index.js';
+import type { Evidence, QueryTerm } from './types.js';
+
+/** Multiplier for techniques with an analytic on a log source the rule's source maps to. */
+export const LOG_SOURCE_BONUS = 1.25;
+/** Text match per unit of query weight at which the text confidence is one half (see scoreOf). */
+export const HALF_SCORE = 5;
+/** How much the votes of similar tagged rules count against the text match. */
+export const NEIGHBOUR_SHARE = 0.8;
+const MAX_EVIDENCE = 8;
+
+export interface RankedTechnique {
+  technique: Technique;
+  score: number;
+  raw: number;
+  logSources: string[];
+  evidence: Evidence[];
+  matchedIn: string[];
+}
+
+/** Maps a BM25 score per unit of query weight onto 0–1 (x / (x + HALF_SCORE)): monotone and comparable across rules. */
+export function scoreOf(raw: number): number {
+  return Math.round((raw / (raw + HALF_SCORE)) * 1000) / 1000;
+}
+
+/** Groups matched terms by where they came from in the rule, strongest origin first. */
+export function evidenceOf(matched: string[], byTerm: Map<string, QueryTerm>): Evidence[] {
+  const groups = new Map<string, Evidence & { weight: number }>();
+  for (const term of [...matched].sort()) {
+    const entry = byTerm.get(term);
+    if (!entry) continue;
+    for (const origin of entry.origins) {
+      const key = `${origin.kind}\u0000${origin.value}`;
+      const group = groups.get(key) ?? { ...origin, terms: [], weight: 0 };
+      group.terms.push(term);
+      group.weight += entry.weight;
+      groups.set(key, group);
+    }
+  }
+  return [...groups.values()]
+    .sort((a, b) => b.weight - a.weight || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, MAX_EVIDENCE)
+    .map(({ weight: _weight, ...evidence }) => evidence);
+}
+
+/** A vote from similar tagged rules: the technique's share (0–1) and the rules that cast it. */
+export interface Vote {
+  share: number;
+  rules: { name: string; file: string; similarity: number; shared: string[] }[];
+}
+
+/**
+ * The `top` techniques for a rule's terms, best first; ties broken by technique ID. The order mixes the
+ * text match (BM25 relative to the rule's best, times how well the rule's words match at all) and the
+ * votes of similar tagged rules: score = (1 − NEIGHBOUR_SHARE) × text + NEIGHBOUR_SHARE × vote.
+ */
+export function rankTechniques(terms: QueryTerm[], index: TechniqueIndex, top: number, exclude: Set<string> = new Set(), votes: Map<string, Vote> = new Map()): RankedTechnique[] {
+  const byTerm = new Map(terms.map((t) => [t.term, t]));
+  const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0) || 1;
+  const results = terms.length === 0 ? [] : index.search.search(terms.map((t) => t.term).join(' '), { boostTerm: (term) => byTerm.get(term)?.weight ?? 1 });
+  const text = new Map<string, { raw: number; match: Record<string, string[]> }>();
+  for (const r of results) {
+    const id = r.id as string;
+    const raw = r.score * ((index.logSources.get(id) ?? []).length > 0 ? LOG_SOURCE_BONUS : 1);
+    text.set(id, { raw, match: r.match });
+  }
+  const best = Math.max(0, ...[...text.values()].map((t) => t.raw));
+  const confidence = scoreOf(best / totalWeight);
+  const ids = [...new Set([...text.keys(), ...[...votes.keys()].filter((id) => index.techniques.has(id))])].filter((id) => !exclude.has(id));
+  const scored = ids.map((id) => {
+    const textScore = best > 0 ? ((text.get(id)?.raw ?? 0) / best) * confidence : 0;
+    return { id, raw: (1 - NEIGHBOUR_SHARE) * textScore + NEIGHBOUR_SHARE * (votes.get(id)?.share ?? 0) };
+  });
+  // Evidence only for the few that are shown: it is the costly part.
+  return scored
+    .sort((a, b) => b.raw - a.raw || (a.id < b.id ? -1 : 1))
+    .slice(0, top)
+    .map(({ id, raw }) => {
+      const match = text.get(id)?.match ?? {};
+      const vote = votes.get(id);
+      const evidence: Evidence[] = [...(vote?.rules ?? []).map((r) => ({ kind: 'similar-rule' as const, value: r.name, terms: r.shared })), ...evidenceOf(Object.keys(match), byTerm)].slice(0, MAX_EVIDENCE);
+      const matchedIn = [...new Set(Object.values(match).flat()), ...(vote ? ['similar rules'] : [])].sort();
+      return { technique: index.techniques.get(id)!, raw, score: Math.round(raw * 1000) / 1000, logSources: index.logSources.get(id) ?? [], evidence, matchedIn };
+    });
+}

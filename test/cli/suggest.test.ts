@@ -1,0 +1,168 @@
+// attack-cov suggest through the built binary: text and JSON on the Kubernetes audit rules, --apply and
+// --apply-from on a copy (only tag lines change), usage errors, LLM mode against a Chat Completions
+// server on 127.0.0.1 (a wrong-platform answer rejected, an echoed key never shown), report --suggest.
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { startLlmServer, type LlmServer } from '../helpers/llm-server.js';
+import { BUNDLE_18, embedded } from '../helpers/paths.js';
+
+const K8S = embedded('falco-plugins', 'k8s_audit_rules.yaml');
+const SECRET = 'sk-test-SUGGEST-7373737373';
+const PRIVILEGED = ['--rule', 'Create Privileged Pod'];
+let server: LlmServer;
+
+beforeAll(async () => {
+  server = await startLlmServer(SECRET);
+});
+afterAll(() => server.close());
+
+async function copyOfK8s(): Promise<{ dir: string; file: string; original: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-suggest-'));
+  const file = path.join(dir, 'k8s_audit_rules.yaml');
+  await copyFile(K8S, file);
+  return { dir, file, original: await readFile(K8S, 'utf8') };
+}
+
+/** The lines that differ between two texts of the same length in lines (the writer adds no lines to flow lists). */
+function changedLines(before: string, after: string): { before: string; after: string }[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  expect(b.length).toBe(a.length);
+  return a.flatMap((line, i) => (line === b[i] ? [] : [{ before: line, after: b[i]! }]));
+}
+
+describe('attack-cov suggest', () => {
+  it('prints candidates with scores, tags and evidence for "Create Privileged Pod"', async () => {
+    const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...PRIVILEGED]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Create Privileged Pod/);
+    expect(result.stdout).toMatch(/1\. T161[01] /);
+    expect(result.stdout).toMatch(/evidence: .*privileg/);
+    expect(result.stdout).toMatch(/1 rule looked at, 1 with candidates/);
+    const help = await runCli(['suggest', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Examples:\n  \$ attack-cov suggest/);
+  }, 60_000);
+
+  it('writes JSON a person can review, and SARIF with a fix on the tags line', async () => {
+    const json = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...PRIVILEGED, '--format', 'json']);
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { ranker: string; suggestions: { rule: string; candidates: { technique: string; score: number; tags: string[]; edit?: { startLine: number; text: string } }[] }[] };
+    expect(parsed.ranker).toBe('offline');
+    const best = parsed.suggestions[0]!.candidates[0]!;
+    expect(['T1610', 'T1611']).toContain(best.technique);
+    expect(best.edit).toMatchObject({ startLine: 254, text: `, ${best.tags.join(', ')}` });
+    const sarif = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...PRIVILEGED, '--format', 'sarif']);
+    const run = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; fixes: { artifactChanges: { replacements: { deletedRegion: { startLine: number } }[] }[] }[] }[] }[] }).runs[0]!;
+    expect(run.results[0]!.ruleId).toBe('suggested-attack-tags');
+    expect(run.results[0]!.fixes[0]!.artifactChanges[0]!.replacements[0]!.deletedRegion.startLine).toBe(254);
+  }, 60_000);
+
+  it('--apply writes the best candidates at or above --min-score, changing only tag lines', async () => {
+    const { file, original } = await copyOfK8s();
+    const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply', '--min-score', '0.2']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/added tags to \d+ rule\(s\) in 1 file\(s\)/);
+    const changed = changedLines(original, await readFile(file, 'utf8'));
+    expect(changed.length).toBeGreaterThan(0);
+    for (const line of changed) {
+      expect(line.before).toBe('  tags: [k8s]');
+      expect(line.after).toMatch(/^ {2}tags: \[k8s, mitre_[a-z_]+, T\d{4}(\.\d{3})?\]$/);
+    }
+    // What was written passes lint's tag checks, warnings included.
+    const lint = await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--fail-on', 'warning']);
+    expect(lint.code, lint.stdout).toBe(0);
+    // Applied rules are tagged now: a second run has nothing more for them.
+    const again = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--format', 'json']);
+    expect((JSON.parse(again.stdout) as { suggestions: unknown[] }).suggestions.length).toBe(48 - changed.length);
+  }, 90_000);
+
+  it('--apply-from writes what a person kept; --dry-run prints the diff and changes nothing', async () => {
+    const { dir, file, original } = await copyOfK8s();
+    const reviewed = path.join(dir, 'reviewed.json');
+    await writeFile(reviewed, JSON.stringify({ suggestions: [{ rule: 'Create Privileged Pod', candidates: [{ technique: 'T1610', tags: ['mitre_execution', 'T1610'] }] }, { rule: 'Attach/Exec Pod', candidates: [{ technique: 'T1547.001' }] }] }));
+    const dry = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', reviewed, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('-  tags: [k8s]\n+  tags: [k8s, mitre_execution, T1610]');
+    expect(await readFile(file, 'utf8')).toBe(original);
+    const applied = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', reviewed]);
+    expect(applied.code).toBe(0);
+    expect(applied.stderr).toMatch(/refused: "Attach\/Exec Pod" T1547\.001: .*platform-mismatch/);
+    expect(changedLines(original, await readFile(file, 'utf8'))).toEqual([{ before: '  tags: [k8s]', after: '  tags: [k8s, mitre_execution, T1610]' }]);
+  }, 60_000);
+
+  it('refuses bad usage and bad input with one line and exit 2', async () => {
+    const noRules = await runCli(['suggest', '--attack', BUNDLE_18, '--apply']);
+    expect(noRules.code).toBe(2);
+    expect(noRules.stderr).toMatch(/^error: --apply needs --rules/);
+    const score = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--min-score', '7']);
+    expect(score.code).toBe(2);
+    expect(score.stderr).toMatch(/--min-score takes a number from 0 to 1/);
+    const { dir, file } = await copyOfK8s();
+    await writeFile(path.join(dir, 'bad.json'), '{ not json');
+    const bad = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', path.join(dir, 'bad.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: .*bad\.json: not JSON/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const rule = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--rule', 'Nope']);
+    expect(rule.code).toBe(2);
+    const model = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--model', 'x']);
+    expect(model.code).toBe(2);
+    expect(model.stderr).toMatch(/--model needs an endpoint/);
+  }, 60_000);
+});
+
+describe('attack-cov suggest --model', () => {
+  const ask = (model: string) => runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...PRIVILEGED, '--format', 'json', '--llm-base-url', server.baseUrl, '--model', model], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+  type Parsed = { ranker: string; suggestions: { candidates: { technique: string; by: string; reason?: string }[]; rejected: { technique: string; reason: string }[] }[] };
+
+  it('takes the model\'s choices among the candidates, with its reasons, sending the candidates in the prompt', async () => {
+    const before = server.requests.length;
+    const result = await ask('suggest-pick');
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as Parsed;
+    expect(parsed.ranker).toBe('model suggest-pick');
+    expect(parsed.suggestions[0]!.candidates.map((c) => [c.technique, c.by])).toEqual([['T1611', 'model'], ['T1610', 'model']]);
+    expect(parsed.suggestions[0]!.candidates[0]!.reason).toBe('a privileged pod can reach the host');
+    const request = server.requests.slice(before)[0]!;
+    expect(request.authorization).toBe(`Bearer ${SECRET}`);
+    expect(request.messages.at(-1)!.content).toMatch(/Candidates from an offline ranker:\n- T161[01] /);
+  }, 60_000);
+
+  it('rejects a wrong-platform technique, a wrong tactic and an unknown ID', async () => {
+    const parsed = JSON.parse((await ask('suggest-wrong-platform')).stdout) as Parsed;
+    expect(parsed.suggestions[0]!.rejected.map((r) => r.technique)).toEqual(['T1547.001', 'T1611', 'T9999']);
+    expect(parsed.suggestions[0]!.candidates.map((c) => c.technique)).toEqual([]);
+  }, 60_000);
+
+  it('never shows the key, even when the model echoes it', async () => {
+    const result = await ask('suggest-echo-key');
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain(SECRET);
+    expect(result.stdout).toContain('[redacted]');
+    const text = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...PRIVILEGED, '--llm-base-url', server.baseUrl, '--model', 'echo-key'], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    expect(text.stdout + text.stderr).not.toContain(SECRET);
+    expect(text.stderr).toMatch(/model error/);
+  }, 60_000);
+});
+
+describe('attack-cov report --suggest', () => {
+  it('adds suggestions to report.json, suggestions.csv, SARIF, summary.md and the heatmap', async () => {
+    const { dir, file } = await copyOfK8s();
+    const out = path.join(dir, 'out');
+    const result = await runCli(['report', '--attack', BUNDLE_18, '--rules', file, '--suggest', '--out', out, '-q'], { env: { SOURCE_DATE_EPOCH: '0' } });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as { suggestions: { rules: unknown[]; wouldCover: { id: string; rules: string[] }[] } };
+    expect(report.suggestions.rules).toHaveLength(48);
+    expect(report.suggestions.wouldCover.find((t) => t.rules.includes('Create Privileged Pod'))?.id).toMatch(/^T161[01]$/);
+    expect((await readFile(path.join(out, 'suggestions.csv'), 'utf8')).split('\n')[0]).toBe('rule,file,line,source,rank,technique,name,score,tags_to_add,by,reason,evidence,log_sources');
+    expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toMatch(/### Suggested ATT&CK tags \(offline\)/);
+    expect(await readFile(path.join(out, 'findings.sarif'), 'utf8')).toContain('"ruleId": "suggested-attack-tags"');
+    expect(await readFile(path.join(out, 'heatmap.html'), 'utf8')).toContain('would-cover');
+    const plain = await runCli(['report', '--attack', BUNDLE_18, '--rules', file, '--out', path.join(dir, 'plain'), '-q']);
+    expect(plain.stderr).not.toContain('suggestions.csv');
+  }, 90_000);
+});
