@@ -2,10 +2,14 @@
 // The command line: flags → options → run → exit code (0 ok, 1 gate failed, 2 cannot run).
 // The only place that reads process.argv, process.env and sets the exit code. Each command's code is
 // imported when it runs, so `report` does not pay for loading the drafter or the fixer.
-import { Command, CommanderError, Option } from 'commander';
-import { EXIT_CANNOT_RUN, isAttackCovError } from './errors.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT_CANNOT_RUN, EXIT_GATE, EXIT_OK, isAttackCovError, UsageError } from './errors.js';
+import { configureLimits, limits } from './limits.js';
+import { redactMessage, redactSecrets, registerSecret, registerSecretsInUrl } from './secrets.js';
+import { installSignalCleanup } from './temp-files.js';
+import { escapeForTerminal, terminalSafe } from './terminal-text.js';
 import { cacheDir } from './net/cache.js';
-import { parseCacheFor } from './parse-cache.js';
+import { flushParseCache, parseCacheFor, type ParseCache } from './parse-cache.js';
 import { packageRoot } from './paths.js';
 import path from 'node:path';
 import { downloadProgress } from './progress.js';
@@ -14,27 +18,65 @@ import { embeddedAttack } from './embedded.js';
 import { toolVersion, type Environment } from './run/inputs.js';
 import type { Io } from './run/report.js';
 
-function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
+/** Largest SOURCE_DATE_EPOCH a Date can hold (±8.64e15 ms). */
+const MAX_EPOCH_SECONDS = 8_640_000_000_000;
+
+export function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
   const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch && /^\d+$/.test(epoch)) return () => new Date(Number(epoch) * 1000);
-  return () => new Date();
+  if (epoch === undefined || epoch === '') return () => new Date();
+  if (!/^\d+$/.test(epoch) || Number(epoch) > MAX_EPOCH_SECONDS) {
+    throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970 (0 to ${MAX_EPOCH_SECONDS}), not "${escapeForTerminal(epoch)}"`, 'unset it, or set it to e.g. $(git log -1 --format=%ct)');
+  }
+  return () => new Date(Number(epoch) * 1000);
 }
 
-function makeEnvironment(): Environment {
+/** -q on any command: nothing but errors on stderr (no progress, notes or "wrote" lines). */
+interface QuietOption {
+  quiet?: boolean;
+}
+
+/** The parse caches of this run's commands: written when the run ends with 0 or 1 (see main). */
+const parseCaches: ParseCache[] = [];
+
+function makeEnvironment(options: QuietOption = {}): Environment {
   const cacheRoot = cacheDir(process.env);
+  const parseCache = parseCacheFor(cacheRoot, [path.join(packageRoot, 'dist', 'parsed')], process.env);
+  if (parseCache) parseCaches.push(parseCache);
   return {
     cacheRoot,
-    parseCache: parseCacheFor(cacheRoot, [path.join(packageRoot, 'dist', 'parsed')], process.env),
+    parseCache,
     cwd: process.cwd(),
     now: clockFromEnv(process.env),
-    download: { onProgress: downloadProgress(process.stderr) },
-    notify: (message) => process.stderr.write(`note: ${message}\n`),
+    download: { onProgress: options.quiet ? undefined : downloadProgress(process.stderr), deadlineMs: limits.downloadDeadlineMs },
+    notify: options.quiet ? () => undefined : (message) => process.stderr.write(terminalSafe(redactSecrets(`note: ${message}\n`))),
   };
 }
 
-function makeIo(isColorWanted: boolean | undefined): Io {
+/** Everything printed goes through the same two guards: no registered secret, no terminal control from the inputs. */
+const guarded = (stream: NodeJS.WriteStream) => (text: string) => stream.write(terminalSafe(redactSecrets(text)));
+
+function makeIo(isColorWanted: boolean | undefined, options: QuietOption = {}): Io {
   const isColor = isColorWanted ?? (process.stdout.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''));
-  return { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), style: { isColor } };
+  return { stdout: guarded(process.stdout), stderr: options.quiet ? () => undefined : guarded(process.stderr), errors: guarded(process.stderr), style: { isColor }, isQuiet: options.quiet === true };
+}
+
+/** A whole number within [min, max] for an option; anything else is a usage error (exit 2). */
+export function integerOption(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    if (!/^\s*-?\d+\s*$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any' : max}.`);
+    }
+    return Number(value);
+  };
+}
+
+/** Registers every credential the run knows of (API key, user:password and tokens in URLs) for redaction. */
+function registerSecrets(argv: string[], env: NodeJS.ProcessEnv): void {
+  registerSecret(env.OPENAI_API_KEY);
+  for (const value of [env.OPENAI_BASE_URL, env.ATTACK_COV_ATTACK_MIRROR, env.ATTACK_COV_FALCO_RULES_MIRROR, ...argv]) {
+    for (const part of (value ?? '').split('=')) registerSecretsInUrl(part);
+    registerSecretsInUrl(value);
+  }
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -51,7 +93,7 @@ async function withProjectConfig<T extends { config?: string | boolean }>(option
   const { loadProjectConfig, mergeConfig } = await import('./config/apply-config.js');
   const config = await loadProjectConfig(options.config, process.cwd());
   if (!config) return options;
-  process.stderr.write(`config: ${config.file}\n`);
+  if (!(options as QuietOption).quiet) guarded(process.stderr)(`config: ${config.file}\n`);
   return mergeConfig(options, config, {
     isFromCli: (key) => command.getOptionValueSource(key) === 'cli',
     takes: (key, value) => command.options.some((o) => o.attributeName() === key) && takes(key, value),
@@ -68,12 +110,14 @@ function addInputOptions(command: Command): Command {
     .option('--color', 'force colour').option('--no-color', 'no colour (NO_COLOR is honoured too)');
 }
 
+
+
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('attack-cov')
     .description('MITRE ATT&CK coverage, gaps and tag findings for Falco rulesets')
     .version(toolVersion().version)
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (t) => process.stderr.write(t) })
+    .configureOutput({ writeErr: guarded(process.stderr) })
     .exitOverride();
 
   addConfigOptions(addInputOptions(
@@ -86,12 +130,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--baseline <report.json>', 'compare with an earlier report.json: newly covered/uncovered techniques, new/fixed findings, coverage change')
       .option('--min-coverage <pct>', 'exit 1 below this overall coverage; tactic=pct for one tactic (repeatable), e.g. execution=50', collect)
       .option('--max-coverage-drop <points>', 'exit 1 when overall coverage falls more than this many points below --baseline')
-      .option('--top <n>', 'gaps listed in the summary', (v) => Number.parseInt(v, 10), 10)
+      .option('--top <n>', 'gaps listed in the summary', integerOption(0), 10)
       .addOption(new Option('--score <mode>', 'Navigator layer score: count = enabled rules; priority or maturity = rules weighted by Falco priority or maturity (see README)').choices(['count', 'priority', 'maturity']))
       .option('--threat <ref>', THREAT_HELP, collect)
       .option('--suggest', 'add ATT&CK tag suggestions for untagged rules: report.json suggestions, suggestions.csv, SARIF fixes, summary.md, heatmap "would be covered"')
       .option('--min-score <0-1>', 'with --suggest: the score a best candidate needs to count as "would be covered"', '0.2')
-      .option('-q, --quiet', 'no summary on stdout')
+      .option('-q, --quiet', 'no summary on stdout, nothing on stderr but errors and failed gates')
       .option('--emulate', 'add emulated detection (Atomic Red Team procedures, benign corpus) to every output: tagged vs demonstrated'),
   ))
     .addHelpText(
@@ -112,7 +156,7 @@ Examples:
     )
     .action(async (given, command: Command) => {
       const options = await withProjectConfig(given, command);
-      setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(), makeIo(options.color)));
+      setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(options), makeIo(options.color, options)));
     });
 
   addConfigOptions(addInputOptions(
@@ -122,7 +166,8 @@ Examples:
       .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json', 'sarif']).default('stylish'))
       .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity').choices(['error', 'warning', 'info', 'none']).default('error'))
       .option('--fix', 'rewrite tags in the --rules files where a finding has one unambiguous fix (only tag lines change)')
-      .option('--fix-dry-run', 'print the unified diff --fix would apply, change nothing'),
+      .option('--fix-dry-run', 'print the unified diff --fix would apply, change nothing')
+      .option('-q, --quiet', 'list error findings only (like eslint --quiet); nothing on stderr but errors'),
   ))
     .addHelpText(
       'after',
@@ -137,7 +182,7 @@ Examples:
     .action(async (given, command: Command) => {
       // lint's --format names a listing, not report outputs; --fail-on new needs report's --baseline.
       const options = await withProjectConfig(given, command, (key, value) => key !== 'format' && !(key === 'failOn' && value === 'new'));
-      setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(), makeIo(options.color)));
+      setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(options), makeIo(options.color, options)));
     });
 
   addInputOptions(
@@ -147,14 +192,15 @@ Examples:
       .argument('[techniques...]', 'technique IDs, e.g. T1529 T1611')
       .option('--gaps', 'draft the top gaps Falco can close (closable with a loaded or another Falco source), in priority order')
       .option('--threat <ref>', `${THREAT_HELP}; with --gaps, their techniques come first`, collect)
-      .option('--top <n>', 'how many gaps with --gaps', (v) => Number.parseInt(v, 10), 5)
+      .option('--top <n>', 'how many gaps with --gaps', integerOption(1, 1000), 5)
       .option('--out <dir>', 'where drafts go (rejected ones under rejected/)', 'drafts')
       .option('--llm-base-url <url>', 'OpenAI-compatible API base, e.g. http://localhost:11434/v1 (default: OPENAI_BASE_URL; OpenAI when only OPENAI_API_KEY is set)')
       .option('--model <name>', 'model name (default: OPENAI_MODEL)')
-      .option('--concurrency <n>', 'drafts in flight at once', (v) => Number.parseInt(v, 10), 2)
-      .option('--llm-timeout <seconds>', 'timeout of one LLM request', (v) => Number.parseInt(v, 10), 120)
+      .option('--concurrency <n>', 'drafts in flight at once', integerOption(1, 64), 2)
+      .option('--llm-timeout <seconds>', 'deadline of one LLM request, headers and body', integerOption(1, 3600), 120)
       .option('--source <name>', 'Falco source of the drafts (default: from the technique\'s platforms)')
-      .option('--skeleton', 'write deterministic skeletons, even when an LLM is configured'),
+      .option('--skeleton', 'write deterministic skeletons, even when an LLM is configured')
+      .option('-q, --quiet', 'no progress; list only drafts that were rejected or failed'),
   )
     .addHelpText(
       'after',
@@ -166,14 +212,14 @@ Examples:
   $ attack-cov draft --gaps --top 5 --llm-base-url http://localhost:11434/v1 --model llama3.1
   $ attack-cov validate drafts/T1529.yaml`,
     )
-    .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(), makeIo(options.color))));
+    .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(options), makeIo(options.color, options))));
 
   addInputOptions(
     program
       .command('suggest')
       .description('Suggest ATT&CK technique and tactic tags, with evidence, for rules that have none (--all: for every rule); offline, or chosen by an LLM among the candidates and checked; --apply writes them')
       .option('--all', 'tagged rules too, to find techniques they miss')
-      .option('--top <n>', 'candidates per rule (1-10)', (v) => Number.parseInt(v, 10), 3)
+      .option('--top <n>', 'candidates per rule (1-10)', integerOption(1, 10), 3)
       .option('--rule <name>', 'only this rule (repeatable)', collect)
       .option('--disabled', 'disabled rules too')
       .addOption(new Option('--format <name>', 'output format').choices(['text', 'json', 'csv', 'sarif']).default('text'))
@@ -183,8 +229,9 @@ Examples:
       .option('--dry-run', 'with --apply or --apply-from: print the unified diff, change nothing')
       .option('--llm-base-url <url>', 'OpenAI-compatible API base (default: OPENAI_BASE_URL; OpenAI when only OPENAI_API_KEY is set)')
       .option('--model <name>', 'let this model choose among the candidates (LLM mode); every choice is checked like lint checks tags')
-      .option('--concurrency <n>', 'model requests in flight at once', (v) => Number.parseInt(v, 10), 2)
-      .option('--llm-timeout <seconds>', 'timeout of one LLM request', (v) => Number.parseInt(v, 10), 120),
+      .option('--concurrency <n>', 'model requests in flight at once', integerOption(1, 64), 2)
+      .option('--llm-timeout <seconds>', 'deadline of one LLM request, headers and body', integerOption(1, 3600), 120)
+      .option('-q, --quiet', 'no text on stdout (json, csv and sarif are still printed); nothing on stderr but errors'),
   )
     .addHelpText(
       'after',
@@ -202,15 +249,16 @@ Examples:
   $ attack-cov suggest --rules my_rules.yaml --all --top 5                 # techniques tagged rules may miss
   $ OPENAI_API_KEY=… attack-cov suggest --rules my_rules.yaml --model gpt-4o-mini`,
     )
-    .action(async (options) => setExit(await (await import('./run/suggest.js')).runSuggest(options, makeEnvironment(), makeIo(options.color))));
+    .action(async (options) => setExit(await (await import('./run/suggest.js')).runSuggest(options, makeEnvironment(options), makeIo(options.color, options))));
 
   addInputOptions(
     program
       .command('threats')
       .description('List the groups, software and campaigns most relevant to the scope (software on its platforms, techniques only there, or mostly in it), with how much of what they use the rules cover')
       .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
-      .option('--top <n>', 'how many to list', (v) => Number.parseInt(v, 10), 20)
-      .option('--kind <kinds>', 'only these kinds: group, software, campaign (repeat or comma-separate)', collect),
+      .option('--top <n>', 'how many to list', integerOption(1), 20)
+      .option('--kind <kinds>', 'only these kinds: group, software, campaign (repeat or comma-separate)', collect)
+      .option('-q, --quiet', 'no text on stdout (--format json is still printed); nothing on stderr but errors'),
   )
     .addHelpText(
       'after',
@@ -221,7 +269,7 @@ Examples:
   $ attack-cov threats --platform IaaS --kind group --format json | jq '.threats[].name'
   $ attack-cov report --threat TeamTNT                  # then profile one of them`,
     )
-    .action(async (options) => setExit(await (await import('./run/threats.js')).runThreats(options, makeEnvironment(), makeIo(options.color))));
+    .action(async (options) => setExit(await (await import('./run/threats.js')).runThreats(options, makeEnvironment(options), makeIo(options.color, options))));
 
   addInputOptions(
     program
@@ -230,7 +278,8 @@ Examples:
       .argument('[techniques...]', 'only the procedures of these techniques (and their sub-techniques), e.g. T1529 T1070')
       .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
       .option('--out <dir>', 'also write emulation.json and emulation.md into this directory')
-      .option('--atomics <dir>', "an atomic-red-team checkout's atomics/ folder (default: the embedded pinned copy)"),
+      .option('--atomics <dir>', "an atomic-red-team checkout's atomics/ folder (default: the embedded pinned copy)")
+      .option('-q, --quiet', 'no text on stdout (--format json is still printed); nothing on stderr but errors'),
   )
     .addHelpText(
       'after',
@@ -242,12 +291,13 @@ Examples:
   $ attack-cov emulate --out reports/                   # emulation.json and emulation.md
   $ attack-cov report --emulate                         # the same evidence in report.json and every report`,
     )
-    .action(async (techniques: string[], options) => setExit(await (await import('./run/emulate.js')).runEmulate(techniques, options, makeEnvironment(), makeIo(options.color))));
+    .action(async (techniques: string[], options) => setExit(await (await import('./run/emulate.js')).runEmulate(techniques, options, makeEnvironment(options), makeIo(options.color, options))));
 
   program
     .command('init')
     .description('Write a commented .attack-cov.yaml for the repository here, naming the Falco rules files and folders it finds')
     .option('--force', 'replace an existing .attack-cov.yaml')
+    .option('-q, --quiet', 'nothing on stderr but errors')
     .addHelpText(
       'after',
       `
@@ -255,7 +305,7 @@ Examples:
   $ attack-cov init                 # then edit .attack-cov.yaml; report and lint read it from here and below
   $ attack-cov init --force`,
     )
-    .action(async (options) => setExit(await (await import('./run/init.js')).runInit(options, makeEnvironment(), makeIo(undefined))));
+    .action(async (options) => setExit(await (await import('./run/init.js')).runInit(options, makeEnvironment(options), makeIo(undefined, options))));
 
   program
     .command('validate')
@@ -263,6 +313,7 @@ Examples:
     .argument('<paths...>', 'rules files or directories')
     .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json']).default('stylish'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when issues reach this severity').choices(['error', 'warning', 'none']).default('error'))
+    .option('-q, --quiet', 'list errors only; no "valid" or falco lines')
     .option('--source-root <dir>', 'name files relative to this folder (default: the git work tree holding the rules, else the working directory)')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
@@ -273,7 +324,7 @@ Examples:
   $ attack-cov validate /etc/falco/falco_rules.yaml /etc/falco/rules.d/
   $ attack-cov validate drafts/T1529.yaml --format json`,
     )
-    .action(async (paths: string[], options) => setExit(await (await import('./run/validate.js')).runValidate(paths, options, makeEnvironment(), makeIo(options.color))));
+    .action(async (paths: string[], options) => setExit(await (await import('./run/validate.js')).runValidate(paths, options, makeEnvironment(options), makeIo(options.color, options))));
 
   const attack = program
     .command('attack')
@@ -292,7 +343,8 @@ Examples:
       .argument('<from>', 'the ATT&CK you have: file, URL or version')
       .argument('<to>', 'the ATT&CK you move to: file, URL or version')
       .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
-      .option('--fix', "rewrite the --rules files' tags for <to> (lint --fix's fixer, knowing renamed tactics)"),
+      .option('--fix', "rewrite the --rules files' tags for <to> (lint --fix's fixer, knowing renamed tactics)")
+      .option('-q, --quiet', 'no text on stdout (--format json is still printed); nothing on stderr but errors'),
   )
     .addHelpText(
       'after',
@@ -303,7 +355,7 @@ Examples:
   $ attack-cov attack diff old.json new.json --rules rules.d/ --fix
   $ attack-cov attack diff 17.1 18.1 --format json | jq '.techniques.revoked'`,
     )
-    .action(async (from: string, to: string, options) => setExit(await (await import('./run/attack-diff.js')).runAttackDiff(from, to, options, makeEnvironment(), makeIo(options.color))));
+    .action(async (from: string, to: string, options) => setExit(await (await import('./run/attack-diff.js')).runAttackDiff(from, to, options, makeEnvironment(options), makeIo(options.color, options))));
 
   addCacheCommands(program, setExit);
 
@@ -330,18 +382,21 @@ Examples:
   $ attack-cov cache list --format json
   $ attack-cov cache dir`,
     );
-  const run = async (action: 'add' | 'list' | 'dir' | 'clean', file: string | undefined, options: Record<string, unknown>) =>
-    setExit(await (await import('./run/cache.js')).runCache(action, file, options, makeEnvironment(), makeIo(undefined)));
+  const run = async (action: 'add' | 'list' | 'dir' | 'clean', file: string | undefined, options: import('./run/cache.js').CacheOptions & QuietOption) =>
+    setExit(await (await import('./run/cache.js')).runCache(action, file, options, makeEnvironment(options), makeIo(undefined, options)));
+  const quiet = '-q, --quiet';
+  const quietHelp = 'nothing on stderr but errors';
   cache
     .command('add')
     .description('Validate an ATT&CK bundle (or an official Falco rules file) and store it in the cache as the version it is (or for --url)')
     .argument('<file>', 'a STIX bundle (plain or .gz), or with --rules-ref a Falco rules file')
     .option('--url <url>', 'store it as the download of this URL (for --attack <url>)')
     .option('--rules-ref <ref>', 'store an official rules file for this tag (for --rules official@<ref>)')
+    .option(quiet, quietHelp)
     .action((file: string, options) => run('add', file, options));
-  cache.command('list').description('List what the cache holds').addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text')).action((options) => run('list', undefined, options));
-  cache.command('dir').description('Print the cache folder').action((options) => run('dir', undefined, options));
-  cache.command('clean').description('Remove everything attack-cov cached').action((options) => run('clean', undefined, options));
+  cache.command('list').description('List what the cache holds').addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text')).option(quiet, quietHelp).action((options) => run('list', undefined, options));
+  cache.command('dir').description('Print the cache folder').option(quiet, quietHelp).action((options) => run('dir', undefined, options));
+  cache.command('clean').description('Remove everything attack-cov cached').option(quiet, quietHelp).action((options) => run('clean', undefined, options));
 }
 
 function reportError(error: unknown): number {
@@ -350,23 +405,29 @@ function reportError(error: unknown): number {
     return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : EXIT_CANNOT_RUN;
   }
   if (isAttackCovError(error)) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    // One line each: a message quoting the input (a file name, a YAML key, a server's answer) cannot add lines.
+    process.stderr.write(`error: ${escapeForTerminal(redactMessage(error.message))}\n`);
+    if (error.hint) process.stderr.write(`hint: ${escapeForTerminal(redactMessage(error.hint))}\n`);
     return error.exitCode;
   }
-  process.stderr.write(`attack-cov crashed (this is a bug):\n${(error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(terminalSafe(redactMessage(`attack-cov crashed (this is a bug):\n${(error as Error)?.stack ?? String(error)}\n`)));
   return EXIT_CANNOT_RUN;
 }
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
+  registerSecrets(argv, process.env);
+  installSignalCleanup((text) => process.stderr.write(text));
   const program = buildProgram((code) => (exitCode = code));
   try {
+    configureLimits(process.env);
     if (argv.length <= 2) {
       program.outputHelp();
       return EXIT_CANNOT_RUN;
     }
     await program.parseAsync(argv);
+    // Only a run that did its work (0, or 1: a gate failed after the reports were written) fills the cache.
+    if (exitCode === EXIT_OK || exitCode === EXIT_GATE) for (const cache of parseCaches) flushParseCache(cache);
     return exitCode;
   } catch (error) {
     return reportError(error);

@@ -1,10 +1,14 @@
-// Writes output files into --out: every file goes to a temporary name first and is renamed into place,
-// so a crash or a full disk never leaves a half-written report. Names may not leave the directory.
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+// Writes output files into --out: every file is rendered first, then all go to temporary names, then
+// all are renamed into place, so a crash, a full disk or one unwritable name leaves --out as it was.
+// Names may not leave the directory. Temporaries are tracked (temp-files.ts) and removed on signals.
+import { access, lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { InputError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 import { temporaryPathFor } from './net/cache.js';
+import { redactSecrets } from './secrets.js';
+import { trackTemp, untrackTemp } from './temp-files.js';
 
 export interface OutputFile {
   /** Path relative to the output directory, with / separators. */
@@ -22,44 +26,109 @@ export function pathInside(dir: string, name: string): string {
   return target;
 }
 
-export async function writeOutputs(dir: string, files: OutputFile[]): Promise<string[]> {
-  const targets = files.map((file) => ({ ...file, target: pathInside(dir, file.name) }));
-  const written: string[] = [];
-  for (const { target, content } of targets) {
-    await mkdir(path.dirname(target), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new InputError(dir, `cannot create the output directory: ${error.code ?? error.message}`);
-    });
-    const temp = temporaryPathFor(target);
-    try {
-      await writeFile(temp, content);
-      await rename(temp, target);
-    } catch (error) {
-      await rm(temp, { force: true });
-      const err = error as NodeJS.ErrnoException;
-      throw new InputError(target, `cannot write: ${err.code ?? err.message}`);
-    }
-    written.push(target);
+/** Pseudo-filesystems where an output directory makes no sense (and writes fail late or strangely). */
+const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
+
+/**
+ * Refuses, before any work, an --out that cannot hold files: under /proc, /sys or /dev, an existing
+ * non-directory, or below one. Creates nothing.
+ */
+export async function checkOutputDir(dir: string, flag = '--out'): Promise<void> {
+  const resolved = path.resolve(dir);
+  if (PSEUDO_ROOTS.some((root) => resolved === root || resolved.startsWith(root + path.sep))) {
+    throw new UsageError(`${flag} ${dir}: refusing to write into ${resolved.split(path.sep).slice(0, 2).join(path.sep)}`, 'choose a directory on a real filesystem, e.g. reports/');
   }
-  return written;
+  for (let current = resolved; ; current = path.dirname(current)) {
+    const info = await stat(current).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : error));
+    if (info instanceof Error) throw new UsageError(`${flag} ${dir}: cannot use ${current}: ${(info as NodeJS.ErrnoException).code ?? info.message}`);
+    if (info && !info.isDirectory()) throw new UsageError(`${flag} ${dir}: ${current === resolved ? 'exists and is not a directory' : `${current} is not a directory`}`, 'choose a directory (it is created if missing)');
+    if (info) return;
+    if (path.dirname(current) === current) return;
+  }
+}
+
+// temporaryPathFor's pattern: <name>.<pid>.<8 hex>.tmp
+const OUR_TEMPORARY = /\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/** Removes our temporaries that a killed run left in `dir` (older than this run); never anything else. */
+export async function removeStaleTemporaries(dir: string, runStartedMs: number): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => OUR_TEMPORARY.test(n))) {
+    const file = path.join(dir, name);
+    const info = await lstat(file).catch(() => undefined);
+    if (info?.isFile() && info.mtimeMs < runStartedMs) await rm(file, { force: true });
+  }
+}
+
+const RUN_STARTED_MS = Date.now() - process.uptime() * 1000;
+
+export async function writeOutputs(dir: string, files: OutputFile[]): Promise<string[]> {
+  const targets = files.map((file) => ({ content: redactSecrets(file.content), target: pathInside(dir, file.name) }));
+  const temps: string[] = [];
+  try {
+    for (const { target, content } of targets) {
+      await mkdir(path.dirname(target), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+        throw new InputError(dir, `cannot create the output directory: ${error.code ?? error.message}`);
+      });
+      await removeStaleTemporaries(path.dirname(target), RUN_STARTED_MS);
+      const temp = trackTemp(temporaryPathFor(target));
+      temps.push(temp);
+      await writeFile(temp, content).catch((error: NodeJS.ErrnoException) => {
+        throw new InputError(target, `cannot write: ${error.code ?? error.message}`);
+      });
+    }
+    // A name taken by a directory would fail its rename half-way: refuse before --out changes at all.
+    for (const { target } of targets) {
+      if ((await lstat(target).catch(() => undefined))?.isDirectory()) throw new InputError(target, 'is a directory; nothing was written');
+    }
+    // Every file is on disk under its temporary name: only now does --out change.
+    for (const [index, { target }] of targets.entries()) {
+      await rename(temps[index]!, target).catch((error: NodeJS.ErrnoException) => {
+        throw new InputError(target, `cannot write: ${error.code ?? error.message}`);
+      });
+    }
+    return targets.map((t) => t.target);
+  } finally {
+    for (const temp of temps) {
+      await rm(temp, { force: true });
+      untrackTemp(temp);
+    }
+  }
 }
 
 /**
  * Replaces `file` with `content` through a temporary file and a rename, keeping its mode, and refuses
  * when the file on disk no longer has `expectedSha256` (someone changed it after attack-cov read it).
+ * A symlink is followed: its target is rewritten and the link stays. A read-only file is refused.
  */
 export async function replaceFileAtomically(file: string, content: string, expectedSha256: string): Promise<void> {
-  const current = await readFile(file).catch(() => undefined);
+  const target = await checkReplaceable(file);
+  const current = await readFile(target).catch(() => undefined);
   if (!current || createHash('sha256').update(current).digest('hex') !== expectedSha256) {
     throw new InputError(file, 'changed on disk after attack-cov read it; not overwritten', 'run the command again');
   }
-  const { mode } = await stat(file);
-  const temp = temporaryPathFor(file);
+  const { mode } = await stat(target);
+  const temp = trackTemp(temporaryPathFor(target));
   try {
     await writeFile(temp, content, { mode });
-    await rename(temp, file);
+    await rename(temp, target);
   } catch (error) {
-    await rm(temp, { force: true });
     const err = error as NodeJS.ErrnoException;
     throw new InputError(file, `cannot write: ${err.code ?? err.message}`);
+  } finally {
+    await rm(temp, { force: true });
+    untrackTemp(temp);
   }
+}
+
+/** The real file behind `file` (through symlinks), refusing one that is read-only (by mode or by access). */
+export async function checkReplaceable(file: string): Promise<string> {
+  const target = await realpath(file).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(file, `cannot resolve: ${error.code ?? error.message}`);
+  });
+  const info = await stat(target);
+  // root may write anything: the mode bits say what the owner meant.
+  const isWritable = (info.mode & 0o222) !== 0 && (await access(target, constants.W_OK).then(() => true, () => false));
+  if (!isWritable) throw new InputError(file, 'is read-only; not changed', 'make it writable (chmod u+w) to let --fix rewrite it');
+  return target;
 }

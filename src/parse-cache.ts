@@ -13,6 +13,8 @@ export interface ParseCache {
   prebuilt: string[];
   /** The writable store (`<cache>/parsed`); absent = read only. */
   dir?: string;
+  /** Entries held (encoded) until the run has succeeded: flushParseCache writes them. Absent = written at once. */
+  pending?: { kind: EntryKind; key: string; bytes: Buffer }[];
 }
 
 /** One kind of entry: its folder name, the format version of what it holds, how many entries to keep. */
@@ -106,12 +108,25 @@ export function readEntry<T>(cache: ParseCache, kind: EntryKind, key: string, is
  * `keep` entries. A cache that cannot be written is no error: the run has its value already. */
 export function writeEntry(cache: ParseCache, kind: EntryKind, key: string, value: unknown): void {
   if (!cache.dir) return;
-  const folder = path.join(cache.dir, kind.name);
+  // Encoded now: the caller may go on to change `value`.
+  const bytes = encodeEntry(kind, key, value);
+  if (cache.pending) cache.pending.push({ kind, key, bytes });
+  else storeEntry(cache.dir, kind, key, bytes);
+}
+
+/** Writes the entries held back while the run went on: call it once the run has succeeded. A run that fails
+ * (bad input, an interrupted download) thus leaves nothing in the cache. */
+export function flushParseCache(cache: ParseCache): void {
+  for (const { kind, key, bytes } of cache.pending?.splice(0) ?? []) storeEntry(cache.dir!, kind, key, bytes);
+}
+
+function storeEntry(dir: string, kind: EntryKind, key: string, bytes: Buffer): void {
+  const folder = path.join(dir, kind.name);
   const target = path.join(folder, entryName(kind, key));
   const temp = temporaryPathFor(target);
   try {
     mkdirSync(folder, { recursive: true });
-    writeFileSync(temp, encodeEntry(kind, key, value));
+    writeFileSync(temp, bytes);
     renameSync(temp, target);
     trim(folder, kind.keep);
   } catch {
@@ -130,8 +145,8 @@ function trim(folder: string, keep: number): void {
   for (const { n } of byAge.slice(keep)) rmSync(path.join(folder, n), { force: true });
 }
 
-/** The cache for a cache root, honouring ATTACK_COV_PARSE_CACHE=off (every run parses from scratch). */
+/** The cache of a run (writes held until flushParseCache), honouring ATTACK_COV_PARSE_CACHE=off (every run parses from scratch). */
 export function parseCacheFor(cacheRoot: string, prebuilt: string[], env: NodeJS.ProcessEnv): ParseCache | undefined {
   if (env.ATTACK_COV_PARSE_CACHE === 'off') return undefined;
-  return { prebuilt, dir: path.join(cacheRoot, 'parsed') };
+  return { prebuilt, dir: path.join(cacheRoot, 'parsed'), pending: [] };
 }

@@ -1,6 +1,6 @@
 // The source root every output names files relative to (--source-root; default the git work tree that
 // holds the rules, else the working directory), so reports never carry a machine's absolute paths.
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 /** A file as outputs name it: relative to the root with / separators, or its base name when outside. */
@@ -9,10 +9,19 @@ export interface ShownPath {
   isOutsideRoot: boolean;
 }
 
+/** stat, or undefined for anything it cannot say (missing, a symlink loop, no permission): the loaders report those. */
+function statQuietly(file: string): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /** The nearest folder at or above `start` that holds `.git` (a directory, or a file for worktrees). */
 export function gitWorkTree(start: string): string | undefined {
   for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-    if (statSync(path.join(dir, '.git'), { throwIfNoEntry: false })) return dir;
+    if (statQuietly(path.join(dir, '.git'))) return dir;
     if (path.dirname(dir) === dir) return undefined;
   }
 }
@@ -23,7 +32,7 @@ export function findSourceRoot(given: string | undefined, rulesPaths: string[] |
   const first = rulesPaths?.find((p) => !p.startsWith('official'));
   if (first) {
     const absolute = path.resolve(cwd, first);
-    const isDir = statSync(absolute, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    const isDir = statQuietly(absolute)?.isDirectory() ?? false;
     const tree = gitWorkTree(isDir ? absolute : path.dirname(absolute));
     if (tree) return tree;
   }

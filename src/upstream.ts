@@ -18,7 +18,8 @@ let sourcePlatforms: Record<string, string[]> | undefined;
 export function readSourcePlatforms(): Record<string, string[]> {
   if (!sourcePlatforms) {
     const raw = JSON.parse(readFileSync(dataPath('source-platforms.json'), 'utf8')) as Record<string, unknown>;
-    sourcePlatforms = Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('$'))) as Record<string, string[]>;
+    // Null prototype: a rule's source (text from the input) such as "constructor" finds nothing here.
+    sourcePlatforms = Object.assign(Object.create(null) as object, Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('$')))) as Record<string, string[]>;
   }
   return sourcePlatforms;
 }

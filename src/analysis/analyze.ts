@@ -9,6 +9,7 @@ import { compareText, computePlatformCounts, computeTacticEntries, computeTechni
 import { analyzeGaps } from './gap-analysis.js';
 import { applySuppressions, type SuppressionRule } from './suppress.js';
 import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, type MappedRule } from './mapping.js';
+import { own } from '../own.js';
 
 export interface AnalyzeInput {
   catalog: Catalog;
@@ -80,7 +81,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
   const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics));
   const { findings, suppressed } = suppressFindings(checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms, tacticRenames: input.tacticRenames }), input);
   const sources = [...new Set(ruleset.rules.map((r) => r.source))].sort();
-  const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => input.sourcePlatforms[s] ?? []))];
+  const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => own(input.sourcePlatforms, s) ?? []))];
   const scope = new Set(platforms);
   const techniques = computeTechniqueEntries(catalog, mapped, scope, countBy(findings.filter((f) => f.technique), (f) => f.technique!), input.sourcePlatforms);
   const { gaps, threats, gapDetectability } = analyzeGaps(catalog, techniques, scope, sources, input.logSources ?? [], input.threats ?? []);

@@ -3,11 +3,13 @@ import type { Catalog, Technique } from '../attack/types.js';
 import type { CoverageCounts, PlatformCounts, TacticEntry, TechniqueEntry, TechniqueStatus } from '../coverage-report.js';
 import { activeTechniques, type MappedRule } from './mapping.js';
 import { countedPlatforms, enabledClaims, platformCoverage, statusOver } from './platform-coverage.js';
+import { appendTo } from '../collections.js';
 
 function claimsByTechnique(rules: MappedRule[], isEnabled: boolean): Map<string, string[]> {
   const claims = new Map<string, string[]>();
-  for (const mapped of rules.filter((m) => m.rule.isEnabled === isEnabled)) {
-    for (const technique of activeTechniques(mapped)) claims.set(technique.id, [...(claims.get(technique.id) ?? []), mapped.rule.name]);
+  for (const mapped of rules) {
+    if (mapped.rule.isEnabled !== isEnabled) continue;
+    for (const technique of activeTechniques(mapped)) appendTo(claims, technique.id, mapped.rule.name);
   }
   return claims;
 }
@@ -27,7 +29,7 @@ export function computeTechniqueEntries(catalog: Catalog, rules: MappedRule[], p
   const claims = enabledClaims(rules, sourcePlatforms);
   const current = [...catalog.techniques.values()].filter((t) => !t.isRevoked && !t.isDeprecated);
   const subsOf = new Map<string, Technique[]>();
-  for (const t of current) if (t.parent) subsOf.set(t.parent, [...(subsOf.get(t.parent) ?? []), t]);
+  for (const t of current) if (t.parent) appendTo(subsOf, t.parent, t);
   return current
     .map((t): TechniqueEntry => {
       const perPlatform = platformCoverage(t, subsOf.get(t.id) ?? [], claims);

@@ -4,6 +4,8 @@ import type { Technique } from '../attack/types.js';
 import type { PlatformCoverage, TechniqueStatus } from '../coverage-report.js';
 import type { MappedRule } from './mapping.js';
 import { activeTechniques } from './mapping.js';
+import { appendTo } from '../collections.js';
+import { own } from '../own.js';
 
 /** Enabled rules tagging each technique, with the platforms each rule's source observes. */
 export type ClaimsByTechnique = Map<string, { rule: string; platforms?: Set<string> }[]>;
@@ -13,9 +15,9 @@ export function enabledClaims(rules: MappedRule[], sourcePlatforms: Record<strin
   const claims: ClaimsByTechnique = new Map();
   for (const mapped of rules) {
     if (!mapped.rule.isEnabled) continue;
-    const observed = sourcePlatforms[mapped.rule.source];
+    const observed = own(sourcePlatforms, mapped.rule.source);
     const platforms = observed ? new Set(observed) : undefined;
-    for (const technique of activeTechniques(mapped)) claims.set(technique.id, [...(claims.get(technique.id) ?? []), { rule: mapped.rule.name, platforms }]);
+    for (const technique of activeTechniques(mapped)) appendTo(claims, technique.id, { rule: mapped.rule.name, platforms });
   }
   return claims;
 }

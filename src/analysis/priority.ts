@@ -4,6 +4,7 @@
 import type { Catalog } from '../attack/types.js';
 import type { DetectabilityVerdict, GapEntry, GapPriority, TechniqueEntry, ThreatProfile } from '../coverage-report.js';
 import { compareText } from './coverage.js';
+import { appendTo } from '../collections.js';
 
 /** Detectability tiers, first to last: gaps a loaded source can close come first. */
 export const TIERS: DetectabilityVerdict[] = ['closable-loaded', 'closable-other', 'unknown', 'not-observable'];
@@ -29,7 +30,7 @@ function profilesByTechnique(profiles: ThreatProfile[], entries: Map<string, Tec
   const result = new Map<string, string[]>();
   for (const profile of profiles) {
     const ids = new Set([...profile.direct, ...profile.viaSoftware].flatMap((t) => [t.id, ...(entries.get(t.id)?.parent ? [entries.get(t.id)!.parent!] : [])]));
-    for (const id of ids) result.set(id, [...(result.get(id) ?? []), profile.name]);
+    for (const id of ids) appendTo(result, id, profile.name);
   }
   return result;
 }

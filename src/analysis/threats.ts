@@ -5,6 +5,7 @@ import type { Catalog, ThreatActor } from '../attack/types.js';
 import type { ProfileCounts, ProfileTechnique, TechniqueEntry, ThreatProfile } from '../coverage-report.js';
 import { UsageError } from '../errors.js';
 import { editDistance } from '../falco/tags.js';
+import { appendTo } from '../collections.js';
 
 function namesOf(actor: ThreatActor): string[] {
   return [actor.id, actor.name, ...actor.aliases];
@@ -50,7 +51,7 @@ export function profileSlug(actor: ThreatActor): string {
 function throughSoftware(actor: ThreatActor, catalog: Catalog): Map<string, string[]> {
   const via = new Map<string, string[]>();
   for (const softwareId of actor.software) {
-    for (const technique of catalog.threats.get(softwareId)?.techniques ?? []) via.set(technique, [...(via.get(technique) ?? []), softwareId]);
+    for (const technique of catalog.threats.get(softwareId)?.techniques ?? []) appendTo(via, technique, softwareId);
   }
   return via;
 }

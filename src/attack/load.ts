@@ -10,6 +10,8 @@ import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { cachePathForUrl, fetchIntoCache, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
+import { describeSize, limits } from '../limits.js';
+import { stixShapeProblem } from './stix-shape.js';
 import { StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
 import { NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
 import type { Catalog } from './types.js';
@@ -57,13 +59,20 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   const relationships = NEEDED_RELATIONSHIPS;
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw new InputError(label, 'no such file', 'pass a STIX bundle file, a URL, or a version such as 18.1');
+  checkBundleSize(info.size, label);
   const objects: StixObject[] = [];
   let badElement: string | undefined;
+  let badShape: string | undefined;
   const splitter = new StixBundleSplitter((element) => {
     const type = peekStixType(element);
     if (type !== undefined && !types.has(type)) return;
     try {
       const object = ((type === 'relationship' && readRelationshipFields(element)) || JSON.parse(element.toString('utf8'))) as StixObject;
+      const problem = stixShapeProblem(object);
+      if (problem) {
+        badShape ??= problem;
+        return;
+      }
       if (!types.has(object.type)) return;
       if (object.type === 'relationship' && !relationships.has(object.relationship_type ?? '')) return;
       objects.push(slimStixObject(object));
@@ -78,9 +87,11 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
     const computed = isGzip ? await feedGzip(file, (chunk) => splitter.feed(chunk), isHashed) : feedPlain(file, (chunk) => splitter.feed(chunk), isHashed);
     sha256 = knownSha256 ?? computed;
   } catch (error) {
-    throw new InputError(label, `cannot read${isGzip ? ' gzip data' : ''}: ${(error as Error).message}`);
+    if (error instanceof BundleTooLarge) throw new InputError(label, error.message.slice(error.location.length + 2), error.hint);
+    throw new InputError(label, `cannot read${isGzip ? ' gzip data' : ''}: ${(error as Error).message}`, isGzip ? 'the gzip file is truncated or damaged; download it again' : undefined);
   }
   if (badElement) throw new InputError(label, `not valid JSON: ${badElement}`, 'the file may be truncated; download it again');
+  if (badShape) throw new InputError(label, `not a usable ATT&CK bundle: ${badShape}`, 'use the bundle as MITRE publishes it');
   let bundle: { type?: unknown; spec_version?: string; objects?: unknown } | undefined;
   try {
     bundle = splitter.isComplete() ? JSON.parse(splitter.skeletonText()) : undefined;
@@ -96,6 +107,15 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
 }
 
 const CHUNK_BYTES = 1 << 20;
+
+class BundleTooLarge extends InputError {}
+
+/** limits.maxBundleBytes, for a plain file's size and for what a gzip inflates to. */
+function checkBundleSize(bytes: number, label: string, how = ''): void {
+  if (bytes > limits.maxBundleBytes) {
+    throw new BundleTooLarge(label, `larger than the ${describeSize(limits.maxBundleBytes)} an ATT&CK bundle may be${how ? ` ${how}` : ''} (ATT&CK 18.1 is about 45 MB)`, 'raise ATTACK_COV_MAX_BUNDLE_BYTES if the file is genuine');
+  }
+}
 
 /** Reads a plain file in 1 MiB chunks into one reused buffer (no per-chunk garbage); returns its sha256. */
 function feedPlain(file: string, onChunk: (chunk: Buffer) => void, isHashed: boolean): string {
@@ -123,9 +143,26 @@ async function feedGzip(file: string, onChunk: (chunk: Buffer) => void, isHashed
       done(null, chunk);
     },
   });
-  await pipeline(createReadStream(file, { highWaterMark: CHUNK_BYTES }), hasher, createGunzip(), async (source: AsyncIterable<Buffer>) => {
-    for await (const chunk of source) onChunk(chunk);
-  });
+  let inflated = 0;
+  let tooLarge: unknown;
+  try {
+    await pipeline(createReadStream(file, { highWaterMark: CHUNK_BYTES }), hasher, createGunzip(), async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) {
+        // A gzip bomb inflates a few KB into gigabytes: stop at the cap, whatever the compressed size.
+        inflated += chunk.length;
+        try {
+          checkBundleSize(inflated, file, 'once decompressed');
+        } catch (error) {
+          tooLarge = error;
+          throw error;
+        }
+        onChunk(chunk);
+      }
+    });
+  } catch (error) {
+    // The pipeline reports its own abort rather than the reason it was stopped.
+    throw tooLarge ?? error;
+  }
   return hash?.digest('hex') ?? '';
 }
 

@@ -2,6 +2,7 @@
 import { InputError } from '../errors.js';
 import { readLogSourceComponents, readThreatActors } from './normalize-threats.js';
 import type { Catalog, DetectionStrategy, Tactic, Technique } from './types.js';
+import { appendTo } from '../collections.js';
 
 /** The subset of a STIX object attack-cov reads. */
 export interface StixObject {
@@ -109,22 +110,52 @@ function readRelations(objects: StixObject[]): Relations {
     const { source_ref: from, target_ref: to, relationship_type: kind } = object;
     if (!from || !to) continue;
     if (kind === 'subtechnique-of') relations.parentOf.set(from, to);
-    else if (kind === 'revoked-by') relations.revokedBy.set(from, [...(relations.revokedBy.get(from) ?? []), to]);
+    else if (kind === 'revoked-by') {
+      const targets = relations.revokedBy.get(from);
+      if (targets) targets.push(to);
+      else relations.revokedBy.set(from, [to]);
+    }
     else if (kind === 'uses' && to.startsWith('attack-pattern--')) relations.usedBy.set(to, (relations.usedBy.get(to) ?? 0) + 1);
   }
   return relations;
 }
 
-/** Follows revoked-by to techniques that are not themselves revoked (ATT&CK chains them across releases). */
-function resolveReplacements(stixId: string, relations: Relations, idOf: Map<string, string>, seen = new Set<string>()): string[] {
-  const result: string[] = [];
-  for (const next of relations.revokedBy.get(stixId) ?? []) {
-    if (seen.has(next)) continue;
-    seen.add(next);
-    if (relations.revokedBy.has(next)) result.push(...resolveReplacements(next, relations, idOf, seen));
-    else if (idOf.has(next)) result.push(idOf.get(next)!);
-  }
-  return [...new Set(result)].sort();
+/**
+ * Follows revoked-by to techniques that are not themselves revoked (ATT&CK chains them across releases).
+ * Iterative and memoized: a chain of any length costs linear time and no stack, and a cycle ends
+ * (a revocation back into the path being followed adds nothing).
+ */
+function replacementResolver(relations: Relations, idOf: Map<string, string>): (stixId: string) => string[] {
+  const memo = new Map<string, Set<string>>();
+  const resolve = (start: string): void => {
+    const stack = [{ id: start, next: 0 }];
+    const inProgress = new Set([start]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const targets = relations.revokedBy.get(top.id) ?? [];
+      if (top.next < targets.length) {
+        const target = targets[top.next++]!;
+        if (relations.revokedBy.has(target) && !memo.has(target) && !inProgress.has(target)) {
+          inProgress.add(target);
+          stack.push({ id: target, next: 0 });
+        }
+        continue;
+      }
+      const result = new Set<string>();
+      for (const target of targets) {
+        if (relations.revokedBy.has(target)) for (const id of memo.get(target) ?? []) result.add(id);
+        else if (idOf.has(target)) result.add(idOf.get(target)!);
+      }
+      memo.set(top.id, result);
+      inProgress.delete(top.id);
+      stack.pop();
+    }
+  };
+  return (stixId) => {
+    if (!relations.revokedBy.has(stixId)) return [];
+    if (!memo.has(stixId)) resolve(stixId);
+    return [...memo.get(stixId)!].sort();
+  };
 }
 
 function readDetections(objects: StixObject[], idOf: Map<string, string>): Map<string, DetectionStrategy[]> | undefined {
@@ -148,7 +179,7 @@ function readDetections(objects: StixObject[], idOf: Map<string, string>): Map<s
         return [{ id: attackId(analytic)?.id ?? ref, platforms: analytic.x_mitre_platforms ?? [], description: analytic.description ?? '', logSources }];
       }),
     };
-    result.set(technique, [...(result.get(technique) ?? []), entry]);
+    appendTo(result, technique, entry);
   }
   return result;
 }
@@ -169,6 +200,7 @@ export function normalizeBundle(input: BundleInput): Catalog {
   }
   const idOf = new Map(patterns.map((o) => [o.id, attackId(o)!.id]));
   const techniques = new Map<string, Technique>();
+  const replacementsOf = replacementResolver(relations, idOf);
   for (const object of patterns) {
     const { id, url } = attackId(object)!;
     const isSubtechnique = object.x_mitre_is_subtechnique === true || id.includes('.');
@@ -185,7 +217,7 @@ export function normalizeBundle(input: BundleInput): Catalog {
       platforms: [...(object.x_mitre_platforms ?? [])].sort(),
       isSubtechnique,
       isRevoked: object.revoked === true,
-      revokedBy: resolveReplacements(object.id, relations, idOf),
+      revokedBy: replacementsOf(object.id),
       isDeprecated: object.x_mitre_deprecated === true,
       description: firstParagraph(object.description),
       usedBy: relations.usedBy.get(object.id) ?? 0,

@@ -4,6 +4,7 @@
 import type { Catalog, DetectionStrategy, Technique } from '../attack/types.js';
 import { fieldsOf, type FieldCatalog } from '../falco/field-catalog.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
+import { own } from '../own.js';
 import { analyticsFor, falcoSourceFor } from '../analysis/detectability.js';
 import type { LogSourceMapping } from '../upstream.js';
 
@@ -47,7 +48,7 @@ export function chooseSource(technique: Technique, sourcePlatforms: Record<strin
   const fromAnalytics = named.find((s) => loaded.includes(s)) ?? named[0];
   if (fromAnalytics) return fromAnalytics;
   const order = ['syscall', 'k8s_audit', 'aws_cloudtrail', 'gcp_auditlog', 'okta', 'github'];
-  return order.find((s) => (sourcePlatforms[s] ?? []).some((p) => technique.platforms.includes(p))) ?? 'syscall';
+  return order.find((s) => (own(sourcePlatforms, s) ?? []).some((p) => technique.platforms.includes(p))) ?? 'syscall';
 }
 
 /** The technique's detection strategies with the analytics for `platforms` (the ones detectability reads), or two of any when none match. */
@@ -60,7 +61,7 @@ function groundingStrategies(technique: Technique, catalog: Catalog, platforms: 
 }
 
 export function buildGrounding(technique: Technique, catalog: Catalog, ruleset: Ruleset, fieldCatalog: FieldCatalog, source: string, sourcePlatforms: Record<string, string[]>): Grounding {
-  const strategies = groundingStrategies(technique, catalog, sourcePlatforms[source] ?? []);
+  const strategies = groundingStrategies(technique, catalog, own(sourcePlatforms, source) ?? []);
   const guidance = words([technique.detection ?? '', ...strategies.flatMap((d) => d.analytics.flatMap((a) => [a.description, ...a.logSources.map((l) => l.channel)]))].join(' '));
   const text = [technique.name, technique.description, technique.detection ?? '', ...strategies.flatMap((d) => [d.name, ...d.analytics.flatMap((a) => [a.description, ...a.logSources.map((l) => l.channel)])])].join(' ');
   const topic = words(text);

@@ -3,14 +3,17 @@
 // with backoff on 429 and 5xx honouring Retry-After. The API key goes into one header and nowhere
 // else: every error message is scrubbed of it.
 import { LlmError } from '../errors.js';
+import { limits } from '../limits.js';
+import { BodyTooLargeError, readBodyText } from '../net/body.js';
 import { parseRetryAfter } from '../net/download.js';
+import { redactMessage } from '../secrets.js';
 import type { ChatMessage } from './prompt.js';
 
 export interface LlmSettings {
   baseUrl: string;
   model: string;
   apiKey?: string;
-  /** Per request: headers, and the gap between body chunks. */
+  /** Per request: the deadline of the whole exchange, headers and body (a server trickling bytes fails too). */
   timeoutMs: number;
   /** Attempts per request, the first included. */
   attempts: number;
@@ -25,10 +28,10 @@ export class ChatClient {
 
   constructor(private readonly settings: LlmSettings) {}
 
-  /** Removes the API key from any text that may be shown. */
+  /** Removes the API key (and any registered credential) from any text that may be shown. */
   redact(text: string): string {
     const key = this.settings.apiKey;
-    return key && key.length >= 4 ? text.split(key).join('[redacted]') : text;
+    return redactMessage(key && key.length >= 4 ? text.split(key).join('[redacted]') : text);
   }
 
   private fail(message: string, hint?: string): never {
@@ -44,8 +47,9 @@ export class ChatClient {
       body: JSON.stringify(body),
       headersTimeout: this.settings.timeoutMs,
       bodyTimeout: this.settings.timeoutMs,
+      signal: AbortSignal.timeout(this.settings.timeoutMs),
     });
-    const text = await response.body.text();
+    const text = await readBodyText(response.body, limits.maxLlmBodyBytes);
     return { status: response.statusCode, text, retryAfter: parseRetryAfter(response.headers['retry-after']) };
   }
 
@@ -53,24 +57,27 @@ export class ChatClient {
   async complete(messages: ChatMessage[], schema: object): Promise<string> {
     let lastProblem = 'no attempt made';
     for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
+      // What this request sends, decided once: requests in flight at once each see their own refusal.
+      const isSchemaSent = this.isSchemaSupported;
       const body = {
         model: this.settings.model,
         // Without structured output, the schema travels in the prompt instead.
-        messages: this.isSchemaSupported ? messages : [...messages, { role: 'system', content: `Reply with the JSON object only: no prose, no code fence. It must match this JSON schema: ${JSON.stringify(schema)}` }],
+        messages: isSchemaSent ? messages : [...messages, { role: 'system', content: `Reply with the JSON object only: no prose, no code fence. It must match this JSON schema: ${JSON.stringify(schema)}` }],
         temperature: 0.2,
-        ...(this.isSchemaSupported ? { response_format: { type: 'json_schema', json_schema: { name: 'falco_rule_draft', strict: true, schema } } } : {}),
+        ...(isSchemaSent ? { response_format: { type: 'json_schema', json_schema: { name: 'falco_rule_draft', strict: true, schema } } } : {}),
       };
       let result: { status: number; text: string; retryAfter?: number };
       try {
         result = await this.post(body);
       } catch (error) {
+        if (error instanceof BodyTooLargeError) this.fail(`the LLM endpoint's answer is larger than ${limits.maxLlmBodyBytes} bytes; refused`);
         const err = error as { code?: string; message?: string };
         lastProblem = `${err.message ?? String(error)}${err.code ? ` (${err.code})` : ''}`;
         await this.wait(attempt);
         continue;
       }
       if (result.status === 200) return this.content(result.text);
-      if (this.isSchemaSupported && (result.status === 400 || result.status === 422) && /response_format|json_schema|structured/i.test(result.text)) {
+      if (isSchemaSent && (result.status === 400 || result.status === 422) && /response_format|json_schema|structured/i.test(result.text)) {
         // The server lacks structured output: ask for JSON in the prompt instead, without spending an attempt.
         this.isSchemaSupported = false;
         attempt--;
@@ -100,6 +107,8 @@ export class ChatClient {
     }
     const content = parsed.choices?.[0]?.message?.content;
     if (typeof content !== 'string') this.fail('the LLM endpoint answered without choices[0].message.content');
+    // A rule is a few hundred characters; an answer past the bound is refused, and never sent back in a repair.
+    if (content.length > limits.maxLlmAnswerChars) this.fail(`the model's answer is ${content.length} characters, more than the ${limits.maxLlmAnswerChars} attack-cov accepts; refused`, 'try another model, or a lower temperature');
     return content;
   }
 }

@@ -3,6 +3,7 @@
 // placeholder. It loads in Falco but never passes for a working rule. Pure.
 import type { DraftRule } from './draft-file.js';
 import type { Grounding } from './grounding.js';
+import { own } from '../own.js';
 
 export const PLACEHOLDER = 'ATTACK_COV_PLACEHOLDER_REPLACE_ME';
 
@@ -16,7 +17,7 @@ const FIELDS_BY_SOURCE: Record<string, string[]> = {
 };
 
 export function buildSkeleton(g: Grounding): { rule: DraftRule; notes: string[] } {
-  const fields = (FIELDS_BY_SOURCE[g.source] ?? []).filter((f) => g.fields.includes(f));
+  const fields = (own(FIELDS_BY_SOURCE, g.source) ?? []).filter((f) => g.fields.includes(f));
   const hasSpawned = g.macros.some((m) => m.name === 'spawned_process');
   const events = g.suggestedEvents.filter((e) => e !== 'execve' && e !== 'execveat');
   let restriction: string;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { editDistance } from './tags.js';
 import { dataPath } from '../paths.js';
 import type { FieldRef } from './condition/ast.js';
+import { own } from '../own.js';
 
 export interface FieldInfo {
   type: string;
@@ -33,7 +34,7 @@ export function readFieldCatalog(): FieldCatalog {
 }
 
 export function fieldsOf(catalog: FieldCatalog, source: string): Map<string, FieldInfo> | undefined {
-  return catalog.sources.get(catalog.aliases[source] ?? source);
+  return catalog.sources.get(own(catalog.aliases, source) ?? source);
 }
 
 export type FieldLookup = { info: FieldInfo; name: string; key?: string } | { error: string };

@@ -1,6 +1,5 @@
 // Finds and reads Falco rules files (given paths, `official[:set][@ref]` specs, Falco's standard
 // locations, or the embedded official rules), then builds the Ruleset. The edge that touches fs for rules.
-import { readFile, readdir, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
@@ -13,6 +12,7 @@ import { falcoRulesUrlTemplate, readUpstream } from '../upstream.js';
 import { parseRulesText } from './parse.js';
 import { cachedRulesItems } from './rules-cache.js';
 import type { ParseCache } from '../parse-cache.js';
+import { listRulesDir, readRulesBytes, statRulesPath } from './read-guard.js';
 import { readIgnoreComments, type IgnoreComment } from './ignore-comments.js';
 import { buildRuleset } from './ruleset.js';
 import type { RawItem, RulesFileInfo, Ruleset } from './types.js';
@@ -45,13 +45,13 @@ export function isOfficialSpec(spec: string): boolean {
 async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]> {
   const files: string[] = [];
   for (const given of paths) {
-    const info = await stat(given).catch(() => undefined);
+    const info = await statRulesPath(given);
     if (!info) {
       if (isStrict) throw new InputError(given, 'no such file or directory', 'pass Falco rules files or directories with --rules, or official, official:all');
       continue;
     }
     if (info.isDirectory()) {
-      const names = (await readdir(given)).filter((n) => RULES_FILE.test(n)).sort();
+      const names = (await listRulesDir(given)).filter((n) => RULES_FILE.test(n)).sort();
       files.push(...names.map((n) => path.join(given, n)));
     } else files.push(given);
   }
@@ -77,9 +77,7 @@ export interface RulesText {
 }
 
 async function readRulesText(file: string, shownAs: string): Promise<RulesText> {
-  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(shownAs, `cannot read: ${error.code ?? error.message}`);
-  });
+  const bytes = await readRulesBytes(file, shownAs);
   return { file: path.resolve(file), path: shownAs, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
@@ -163,7 +161,8 @@ async function readGiven(paths: string[], options: RulesLoadOptions, root: strin
       continue;
     }
     const expanded = await expandPaths([path.resolve(options.cwd ?? process.cwd(), given)], true).catch((error: unknown) => {
-      throw error instanceof InputError ? new InputError(given, 'no such file or directory', error.hint) : error;
+      // Named as given, with the reason kept (a FIFO, a symlink loop, a directory that cannot be listed …).
+      throw error instanceof InputError ? new InputError(given, error.message.slice(error.location.length + 2), error.hint) : error;
     });
     if (expanded.length === 0) throw new InputError(given, 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
     files.push(...(await Promise.all(expanded.map((f) => readLocalRulesFile(f, root, options.parseCache)))));

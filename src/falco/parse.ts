@@ -1,25 +1,31 @@
 // Parses the text of one Falco rules file into raw items with file:line:column. Pure: text in, items out.
 // Fastest path: the line scanner (yaml-lines.ts); then the CST reader (yaml-cst.ts); anything neither
 // handles goes through the yaml library's composer, which also gives YAML errors their line and column.
-import type { Document, Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import { yamlLib } from './yaml-lib.js';
 import { scanYamlDocuments } from './yaml-lines.js';
 import { InputError } from '../errors.js';
-import type { RawItem, SourcePosition } from './types.js';
-import { NeedsComposer, readYamlDocuments, type CstValue } from './yaml-cst.js';
+import type { DuplicateKey, RawItem, SourcePosition } from './types.js';
+import { mapValue, MAX_NESTING, NeedsComposer, readYamlDocuments, scalarText, TooDeep, type CstValue } from './yaml-cst.js';
 
 const ITEM_KINDS = ['rule', 'macro', 'list'] as const;
 /** Top-level items Falco accepts that carry no rule, macro or list. */
 const OTHER_KINDS = ['required_engine_version', 'required_plugin_versions', 'exception'];
 
 /** Parses `text` (the content of `file`); throws InputError with line:column for anything Falco would reject. */
-export function parseRulesText(text: string, file: string): RawItem[] {
-  return parseRulesFile(text, file).items;
+export function parseRulesText(input: string, file: string): RawItem[] {
+  return parseRulesFile(input, file).items;
 }
 
 /** parseRulesText, saying whether the line scanner read the file (else the yaml library did, ~5x slower). */
-export function parseRulesFile(text: string, file: string): { items: RawItem[]; isScanned: boolean } {
+export function parseRulesFile(input: string, file: string): { items: RawItem[]; isScanned: boolean } {
+  // A UTF-8 byte order mark (editors on Windows write one) is not part of the YAML; editors do not count it as a column either.
+  const text = input.startsWith('\ufeff') ? input.slice(1) : input;
   const { documents, lines, isScanned } = readDocuments(text, file);
+  const where = (offset: number): string => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
   const at = (offset: number): SourcePosition => {
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col };
@@ -28,24 +34,25 @@ export function parseRulesFile(text: string, file: string): { items: RawItem[]; 
   for (const root of documents) {
     if (root === undefined || (!root.entries && !root.elements && (root.value === null || root.value === ''))) continue;
     if (!root.elements) {
-      const where = at(root.offset);
-      throw new InputError(`${file}:${where.line}:${where.column}`, 'not a Falco rules file: the document must be a YAML list of rule, macro and list items', 'each item starts with "- rule:", "- macro:" or "- list:"');
+      throw new InputError(where(root.offset), 'not a Falco rules file: the document must be a YAML list of rule, macro and list items', 'each item starts with "- rule:", "- macro:" or "- list:"');
     }
     for (const node of root.elements) items.push(readItem(node, at));
   }
   return { items, isScanned };
 }
 
+type Lines = { linePos(offset: number): { line: number; col: number } };
 type Reader = (text: string, onNewLine: (offset: number) => void) => (CstValue | undefined)[];
 /** The fast readers, fastest first; each hands over (NeedsComposer) on what it does not handle. */
 const READERS: Reader[] = [scanYamlDocuments, readYamlDocuments];
 
-function readDocuments(text: string, file: string): { documents: (CstValue | undefined)[]; lines: { linePos(offset: number): { line: number; col: number } }; isScanned: boolean } {
+function readDocuments(text: string, file: string): { documents: (CstValue | undefined)[]; lines: Lines; isScanned: boolean } {
   for (const read of READERS) {
     const lines = new LineStarts();
     try {
       return { documents: read(text, lines.addNewLine), lines, isScanned: read === scanYamlDocuments };
     } catch (error) {
+      if (error instanceof TooDeep) throw new InputError(`${file}:${lines.linePosText(error.offset)}`, error.message, 'Falco rules nest a few levels deep; this file is not one');
       if (!(error instanceof NeedsComposer)) throw error;
     }
   }
@@ -72,59 +79,111 @@ class LineStarts {
     if (low === 0) return { line: 0, col: offset };
     return { line: low, col: offset - this.starts[low - 1]! + 1 };
   }
+  linePosText(offset: number): string {
+    const { line, col } = this.linePos(offset);
+    return `${line}:${col}`;
+  }
 }
 
-function composeDocuments(text: string, file: string, lines: InstanceType<ReturnType<typeof yamlLib>['LineCounter']>): (CstValue | undefined)[] {
-  const { parseAllDocuments } = yamlLib();
-  const documents = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+/** How much the composer may build: aliases may repeat nodes, but never explode them (billion laughs). */
+interface ComposeBudget {
+  nodesLeft: number;
+  /** Nodes being built (aliases resolving into one of them refer to themselves). */
+  building: Set<Node>;
+  depth: number;
+  where: (offset: number) => string;
+}
+
+function composeDocuments(text: string, file: string, lines: LineCounter): (CstValue | undefined)[] {
+  const documents = yamlLib().parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const where = (offset: number): string => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  // A file without aliases never builds more nodes than it has characters.
+  const budget: ComposeBudget = { nodesLeft: Math.max(100_000, text.length), building: new Set(), depth: 0, where };
   return (Array.isArray(documents) ? documents : [documents]).map((doc) => {
     const error = doc.errors[0];
     if (error) {
-      const { line, col } = lines.linePos(error.pos[0]);
-      throw new InputError(`${file}:${line}:${col}`, `YAML syntax error: ${error.message.split('\n')[0]}`);
+      const isTooDeep = /call stack/i.test(error.message);
+      throw new InputError(where(error.pos[0]), isTooDeep ? `collections nested more than ${MAX_NESTING} levels deep` : `YAML syntax error: ${error.message.split('\n')[0]}`);
     }
-    return doc.contents ? fromComposed(doc.contents as Node, doc) : undefined;
+    return doc.contents ? fromComposed(doc.contents as Node, doc, budget) : undefined;
   });
 }
 
 /** The composer's node tree in the CST reader's shape, so both paths share readItem. */
-function fromComposed(node: Node, doc: Document): CstValue {
+function fromComposed(node: Node, doc: Document, budget: ComposeBudget): CstValue {
   const { isAlias, isMap, isScalar, isSeq } = yamlLib();
   const offset = node.range?.[0] ?? 0;
-  if (isAlias(node)) return { ...fromComposed(node.resolve(doc) as Node, doc), offset };
-  if (isMap(node)) {
-    const entries = node.items.map((pair) => ({
-      key: String(isScalar(pair.key) ? pair.key.value : pair.key),
-      keyOffset: (pair.key as Node | null)?.range?.[0] ?? offset,
-      node: pair.value ? fromComposed(pair.value as Node, doc) : { offset, value: null },
-    }));
-    return { offset, value: Object.fromEntries(entries.map((e) => [e.key, e.node.value])), entries };
+  if (--budget.nodesLeft < 0) throw new InputError(budget.where(offset), 'YAML aliases expand to far more nodes than the file holds (an alias bomb)', 'write the repeated values out, or use fewer nested aliases');
+  if (budget.depth >= MAX_NESTING) throw new InputError(budget.where(offset), `collections nested more than ${MAX_NESTING} levels deep`);
+  if (isAlias(node)) {
+    const target = node.resolve(doc) as Node | undefined;
+    if (!target) throw new InputError(budget.where(offset), `YAML alias *${node.source} has no anchor before it`);
+    if (budget.building.has(target)) throw new InputError(budget.where(offset), `YAML alias *${node.source} refers to a node that contains it`);
+    return { ...fromComposed(target, doc, budget), offset };
   }
-  if (isSeq(node)) {
-    const elements = node.items.map((item) => fromComposed(item as Node, doc));
+  if (!isMap(node) && !isSeq(node)) return { offset, value: isScalar(node) ? node.value : null };
+  budget.building.add(node);
+  budget.depth++;
+  try {
+    if (isMap(node)) {
+      const entries = node.items.map((pair) => ({
+        key: isScalar(pair.key) ? scalarText(pair.key.value) : String(pair.key),
+        keyOffset: (pair.key as Node | null)?.range?.[0] ?? offset,
+        node: pair.value ? fromComposed(pair.value as Node, doc, budget) : { offset, value: null },
+      }));
+      return { offset, value: mapValue(entries), entries };
+    }
+    const elements = node.items.map((item) => fromComposed(item as Node, doc, budget));
     return { offset, value: elements.map((e) => e.value), elements };
+  } finally {
+    budget.building.delete(node);
+    budget.depth--;
   }
-  return { offset, value: isScalar(node) ? node.value : null };
+}
+
+/** Keys written twice in one map, anywhere in an item; Falco (yaml-cpp) reads the first and ignores the rest. */
+function duplicateKeys(node: CstValue, at: (offset: number) => SourcePosition): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  const stack = [node];
+  for (let current = stack.pop(); current; current = stack.pop()) {
+    for (const element of current.elements ?? []) stack.push(element);
+    if (!current.entries) continue;
+    const first = new Map<string, number>();
+    for (const entry of current.entries) {
+      const earlier = first.get(entry.key);
+      if (earlier === undefined) first.set(entry.key, entry.keyOffset);
+      else found.push({ key: entry.key, position: at(entry.keyOffset), first: at(earlier) });
+      stack.push(entry.node);
+    }
+  }
+  return found.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
 }
 
 function readItem(node: CstValue, at: (offset: number) => SourcePosition): RawItem {
   const position = at(node.offset);
   const where = `${position.file}:${position.line}:${position.column}`;
   if (!node.entries) throw new InputError(where, 'not a Falco item: expected a mapping such as "- rule: NAME"');
-  const fields: Record<string, unknown> = {};
-  const keyPositions: Record<string, SourcePosition> = {};
+  // Null-prototype records: keys such as __proto__, constructor or toString are plain data here.
+  const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const keyPositions: Record<string, SourcePosition> = Object.create(null) as Record<string, SourcePosition>;
   let tagPositions: SourcePosition[] = [];
   for (const { key, keyOffset, node: value } of node.entries) {
+    if (key in fields) continue; // the first of duplicate keys wins, as in Falco
     fields[key] = value.value;
     keyPositions[key] = at(keyOffset);
     if (key === 'tags' && value.elements) tagPositions = value.elements.map((e) => at(e.offset));
   }
+  const duplicates = duplicateKeys(node, at);
+  const extra = duplicates.length > 0 ? { duplicateKeys: duplicates } : {};
   const kind = ITEM_KINDS.find((k) => k in fields);
   if (!kind) {
-    if (OTHER_KINDS.some((k) => k in fields)) return { kind: 'other', name: '', position, fields, keyPositions, tagPositions };
+    if (OTHER_KINDS.some((k) => k in fields)) return { kind: 'other', name: '', position, fields, keyPositions, tagPositions, ...extra };
     throw new InputError(where, `not a Falco item: expected one of rule, macro, list (found ${Object.keys(fields).join(', ') || 'nothing'})`);
   }
   const name = fields[kind];
   if (typeof name !== 'string' || name.trim() === '') throw new InputError(where, `${kind} without a name`);
-  return { kind, name, position, fields, keyPositions, tagPositions };
+  return { kind, name, position, fields, keyPositions, tagPositions, ...extra };
 }

@@ -24,12 +24,20 @@ function isItemList(value: unknown): value is RawItem[] {
   return Array.isArray(value) && value.every((item) => typeof (item as RawItem | undefined)?.kind === 'string' && typeof (item as RawItem).position?.line === 'number');
 }
 
+/** Structured clone gives every object Object.prototype; parseRulesText's records have none (so that keys
+ * such as toString or constructor are plain data), and get none back here. */
+function withNullPrototypes(item: RawItem): RawItem {
+  Object.setPrototypeOf(item.fields, null);
+  Object.setPrototypeOf(item.keyPositions, null);
+  return item;
+}
+
 /** parseRulesText through the cache; a file that does not parse throws as before and stores nothing. */
 export function cachedRulesItems(text: string, sha256: string, shownAs: string, cache: ParseCache | undefined): RawItem[] {
   if (!cache) return parseRulesFile(text, shownAs).items;
   const key = `${sha256}\0${shownAs}`;
   const cached = readEntry(cache, RULES_KIND, key, isItemList);
-  if (cached) return cached;
+  if (cached) return cached.map(withNullPrototypes);
   const { items, isScanned } = parseRulesFile(text, shownAs);
   if (!isScanned || text.length < SMALL_FILE) writeEntry(cache, RULES_KIND, key, items);
   return items;

@@ -2,6 +2,7 @@
 // replace earlier ones, `append: true` and `override:` modify them, `enabled:`-only items toggle them.
 // Pure: raw items in, Ruleset out. See https://falco.org/docs/concepts/rules/overriding/
 import { InputError } from '../errors.js';
+import { scalarText } from './yaml-cst.js';
 import type { FalcoList, FalcoMacro, FalcoRule, RawItem, RulesFileInfo, Ruleset, SourcePosition, TagRef } from './types.js';
 import type { IgnoreComment } from './ignore-comments.js';
 
@@ -12,7 +13,7 @@ function at(position: SourcePosition): string {
 }
 
 function text(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value).trim();
+  return scalarText(value).trim();
 }
 
 function isFalse(value: unknown): boolean {
@@ -23,7 +24,7 @@ function tagsOf(item: RawItem): TagRef[] {
   const tags = item.fields.tags;
   if (tags === undefined || tags === null) return [];
   if (!Array.isArray(tags)) throw new InputError(at(item.keyPositions.tags ?? item.position), `rule "${item.name}": tags must be a list`);
-  return tags.map((value, i) => ({ value: String(value), ...(item.tagPositions[i] ?? item.keyPositions.tags ?? item.position) }));
+  return tags.map((value, i) => ({ value: scalarText(value), ...(item.tagPositions[i] ?? item.keyPositions.tags ?? item.position) }));
 }
 
 function overridesOf(item: RawItem): Record<string, OverrideMode> | undefined {
@@ -34,7 +35,7 @@ function overridesOf(item: RawItem): Record<string, OverrideMode> | undefined {
     throw new InputError(where, `${item.kind} "${item.name}": override must map keys to append or replace`);
   }
   for (const [key, mode] of Object.entries(override)) {
-    if (mode !== 'append' && mode !== 'replace') throw new InputError(where, `${item.kind} "${item.name}": override of ${key} must be append or replace, not ${String(mode)}`);
+    if (mode !== 'append' && mode !== 'replace') throw new InputError(where, `${item.kind} "${item.name}": override of ${key} must be append or replace, not ${scalarText(mode)}`);
   }
   return override as Record<string, OverrideMode>;
 }
@@ -110,7 +111,7 @@ function applyMacro(macros: Map<string, FalcoMacro>, item: RawItem): void {
 function listItems(item: RawItem): string[] {
   const items = item.fields.items ?? [];
   if (!Array.isArray(items)) throw new InputError(at(item.keyPositions.items ?? item.position), `list "${item.name}": items must be a list`);
-  return items.map((v) => String(v));
+  return items.map((v) => scalarText(v));
 }
 
 function applyList(lists: Map<string, FalcoList>, item: RawItem): void {

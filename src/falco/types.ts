@@ -77,4 +77,14 @@ export interface RawItem {
   keyPositions: Record<string, SourcePosition>;
   /** Positions of each element of the item's `tags` sequence. */
   tagPositions: SourcePosition[];
+  /** Keys written twice in one map of the item (the first is used, as Falco does). */
+  duplicateKeys?: DuplicateKey[];
+}
+
+export interface DuplicateKey {
+  key: string;
+  /** Where the ignored repetition is. */
+  position: SourcePosition;
+  /** Where the key that counts is. */
+  first: SourcePosition;
 }

@@ -7,6 +7,18 @@ import { yamlLib } from './yaml-lib.js';
 
 export class NeedsComposer extends Error {}
 
+/** Collections nested deeper than Falco rules ever are (they use 4 or 5 levels); deeper is refused before it can exhaust the stack. */
+export const MAX_NESTING = 100;
+
+/** Thrown at the offset of a collection nested deeper than MAX_NESTING. */
+export class TooDeep extends Error {
+  constructor(readonly offset: number) {
+    super(`collections nested more than ${MAX_NESTING} levels deep`);
+  }
+}
+
+let depth = 0;
+
 /** A YAML value with the offset where it starts (and, for maps, the offset of each key). */
 export interface CstValue {
   offset: number;
@@ -65,7 +77,28 @@ function mapEntries(items: CST.CollectionItem[] | CST.BlockMap['items'], isFlow:
     if (!isFlow && entries.length > 0 && columnOf(key.offset) !== columnOf(entries[0]!.keyOffset)) throw new NeedsComposer('bad indent');
     entries.push({ key: String(key.value), keyOffset: key.offset, node: item.value ? readNode(item.value, columnOf) : { offset: key.offset, value: null } });
   });
-  return { offset: entries[0]?.keyOffset ?? 0, value: Object.fromEntries(entries.map((e) => [e.key, e.node.value])), entries };
+  return { offset: entries[0]?.keyOffset ?? 0, value: mapValue(entries), entries };
+}
+
+/**
+ * A map's value as Falco reads it: of duplicate keys the first wins (yaml-cpp's node[key] returns the
+ * first matching pair; Falco reads items with it). Own properties only: no key reaches Object.prototype.
+ */
+export function mapValue(entries: { key: string; node: { value: unknown } }[]): Record<string, unknown> {
+  const value: Record<string, unknown> = {};
+  for (const { key, node } of entries) if (!Object.hasOwn(value, key)) Object.defineProperty(value, key, { value: node.value, enumerable: true, writable: true, configurable: true });
+  return value;
+}
+
+/** A YAML value as text: a scalar as written; a map or list as JSON (never through its own toString). */
+export function scalarText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return Array.isArray(value) ? '[list]' : '{map}';
+  }
 }
 
 function isBlockCollection(token: CST.Token): boolean {
@@ -81,6 +114,16 @@ function sequence(values: (CST.Token | undefined)[], offset: number, columnOf: C
 type ColumnOf = (offset: number) => number;
 
 export function readNode(token: CST.Token, columnOf: ColumnOf): CstValue {
+  if (depth >= MAX_NESTING) throw new TooDeep(token.offset);
+  depth++;
+  try {
+    return readToken(token, columnOf);
+  } finally {
+    depth--;
+  }
+}
+
+function readToken(token: CST.Token, columnOf: ColumnOf): CstValue {
   switch (token.type) {
     case 'scalar':
     case 'single-quoted-scalar':
@@ -121,6 +164,7 @@ export function readYamlDocuments(text: string, onNewLine: (offset: number) => v
   if (/^ *\t/m.test(text)) throw new NeedsComposer('tab in indentation');
   const columnOf: ColumnOf = (offset) => offset - text.lastIndexOf('\n', offset - 1);
   const documents: (CstValue | undefined)[] = [];
+  depth = 0;
   for (const token of new (yamlLib().Parser)(onNewLine).parse(text)) {
     if (token.type === 'document') {
       requireQuiet(token.start, ['doc-start']);

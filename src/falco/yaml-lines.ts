@@ -3,10 +3,12 @@
 // exactly what the CST reader (yaml-cst.ts) gives, offsets included, without the yaml library's lexer, and
 // throws NeedsComposer on anything else (anchors, tags, flow maps, quoted scalars over several lines, escapes beyond JSON's,
 // indentation it does not expect), so the caller falls back to the CST reader and then the composer. Pure.
-import { resolvePlain, type CstValue } from './yaml-cst.js';
+import { mapValue, resolvePlain, type CstValue } from './yaml-cst.js';
 import { Lines, bail, blockScalar, flowPlain, plainLine, quotedScalar, restOfLine } from './yaml-line-scalars.js';
 
 const KEY = /([A-Za-z_][A-Za-z0-9_-]*):(?: +|(?=\n)|$)/y;
+/** Collections nested deeper than this go to the CST reader, which refuses what is too deep (MAX_NESTING). */
+const MAX_SCANNED_NESTING = 32;
 
 /** The documents of `text` (none, or one) as CST values; `onNewLine` feeds a line counter as the yaml Parser does. */
 export function scanYamlDocuments(text: string, onNewLine: (offset: number) => void): (CstValue | undefined)[] {
@@ -27,8 +29,19 @@ export function scanYamlDocuments(text: string, onNewLine: (offset: number) => v
 
 class Scanner {
   private readonly text: string;
+  private depth = 0;
   constructor(private readonly lines: Lines) {
     this.text = lines.text;
+  }
+
+  /** Runs `read` one collection deeper. */
+  private nest<T>(read: () => T): T {
+    if (++this.depth > MAX_SCANNED_NESTING) bail('deeply nested collections');
+    try {
+      return read();
+    } finally {
+      this.depth--;
+    }
   }
 
   isItem(line: number, indent: number): boolean {
@@ -38,6 +51,10 @@ class Scanner {
 
   /** A block sequence whose "-" items sit at `indent`, starting on `line`; returns the line after it. */
   sequence(line: number, indent: number): { node: CstValue; next: number } {
+    return this.nest(() => this.readSequence(line, indent));
+  }
+
+  private readSequence(line: number, indent: number): { node: CstValue; next: number } {
     const offset = this.lines.starts[line]! + indent;
     const elements: CstValue[] = [];
     while (line < this.lines.count && this.lines.indent(line) === indent && this.isItem(line, indent)) {
@@ -53,6 +70,10 @@ class Scanner {
 
   /** A block map whose keys sit at column `indent`, the first on `line` (after a "- " when compact). */
   map(line: number, indent: number): { node: CstValue; next: number } {
+    return this.nest(() => this.readMap(line, indent));
+  }
+
+  private readMap(line: number, indent: number): { node: CstValue; next: number } {
     const entries: NonNullable<CstValue['entries']> = [];
     let isFirst = true;
     while (line < this.lines.count && (isFirst || this.lines.indent(line) === indent)) {
@@ -66,7 +87,7 @@ class Scanner {
       line = this.lines.nextContent(result.next);
     }
     if (line < this.lines.count && this.lines.indent(line) > indent) bail('misindented line in a map');
-    return { node: { offset: entries[0]!.keyOffset, value: Object.fromEntries(entries.map((e) => [e.key, e.node.value])), entries }, next: line };
+    return { node: { offset: entries[0]!.keyOffset, value: mapValue(entries), entries }, next: line };
   }
 
   /** The value starting at `at` on `line` (after "key:" or "-"), whose parent sits at column `indent`. */
@@ -137,6 +158,10 @@ class Scanner {
 
   /** A flow sequence `[a, "b", [c]]`, possibly over several lines, each indented past `indent`. */
   private flowSequence(line: number, at: number, indent: number): { node: CstValue; stop: number; line: number } {
+    return this.nest(() => this.readFlowSequence(line, at, indent));
+  }
+
+  private readFlowSequence(line: number, at: number, indent: number): { node: CstValue; stop: number; line: number } {
     const elements: CstValue[] = [];
     let i = at + 1;
     let expectsItem = true;

@@ -1,9 +1,10 @@
 // The download cache: where it is, and how a file enters it (temporary name, validation, rename).
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadToFile, type DownloadOptions } from './download.js';
+import { trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from '../temp-files.js';
 
 /** ATTACK_COV_CACHE, else $XDG_CACHE_HOME/attack-cov, else ~/.cache/attack-cov. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -39,27 +40,43 @@ export async function fetchIntoCache<T>(
   { isRefresh = false }: { isRefresh?: boolean } = {},
 ): Promise<{ file: string; isFromCache: boolean; validated?: T }> {
   if (!isRefresh && (await exists(cachePath))) return { file: cachePath, isFromCache: true };
-  await mkdir(path.dirname(cachePath), { recursive: true });
-  const temp = temporaryPathFor(cachePath);
+  const createdDir = await mkdir(path.dirname(cachePath), { recursive: true });
+  const madeDirs = trackEmptyDirs(createdDir ? dirsBetween(path.dirname(cachePath), createdDir) : []);
+  const temp = trackTemp(temporaryPathFor(cachePath));
   try {
     await downloadToFile(url, temp, options);
     const validated = await validate(temp);
     await rename(temp, cachePath);
     return { file: cachePath, isFromCache: false, validated };
+  } catch (error) {
+    await rm(temp, { force: true });
+    // A failed download leaves no directory behind that it made.
+    for (const dir of madeDirs) if (!(await rmdir(dir).then(() => true, () => false))) break;
+    throw error;
   } finally {
     await rm(temp, { force: true });
+    untrackTemp(temp);
+    untrackEmptyDirs(madeDirs);
   }
+}
+
+/** `dir` and its parents up to `top` (the first directory mkdir made), deepest first. */
+function dirsBetween(dir: string, top: string): string[] {
+  const chain: string[] = [];
+  for (let current = path.resolve(dir); current.startsWith(path.resolve(top)); current = path.dirname(current)) chain.push(current);
+  return chain;
 }
 
 /** Records where a cache entry came from (a redacted URL, or `cache add` of a file) beside it. */
 export async function writeCacheSource(cachePath: string, source: string): Promise<void> {
   const target = `${cachePath}.source`;
-  const temp = temporaryPathFor(target);
+  const temp = trackTemp(temporaryPathFor(target));
   try {
     await writeFile(temp, `${source}\n`);
     await rename(temp, target);
   } finally {
     await rm(temp, { force: true });
+    untrackTemp(temp);
   }
 }
 

@@ -1,17 +1,23 @@
 // Downloads a URL to a file with undici: timeouts, retries with backoff, progress callbacks.
 // Writes only to the temporary path it is given; the caller validates and renames.
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { copyFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import type { Agent as AgentType, Dispatcher } from 'undici';
 import { NetworkError } from '../errors.js';
+import { limits } from '../limits.js';
+import { BodyTooLargeError, consumeBody } from './body.js';
 import { redactUrl } from './url.js';
 
 export interface DownloadOptions {
-  /** Milliseconds to wait for response headers, and between two body chunks. */
+  /** Milliseconds to wait for response headers, and between two body chunks (default 10 s). */
   timeoutMs?: number;
+  /** Overall deadline of the download, all attempts included (default: limits.downloadDeadlineMs). */
+  deadlineMs?: number;
+  /** No retry starts after this long (default 30 s): a mirror that never answers gives up within about this. */
+  retryBudgetMs?: number;
+  /** Largest body accepted (default: limits.maxBundleBytes). */
+  maxBytes?: number;
   /** Attempts in all, the first included. */
   attempts?: number;
   /** Delay before the first retry; doubled for each further one. */
@@ -47,30 +53,45 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-async function downloadOnce(url: string, tempPath: string, options: Required<Omit<DownloadOptions, 'onProgress'>> & DownloadOptions): Promise<void> {
+interface AttemptSettings {
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  maxBytes: number;
+  signal: AbortSignal;
+  onProgress?: DownloadOptions['onProgress'];
+}
+
+async function downloadOnce(url: string, tempPath: string, settings: AttemptSettings): Promise<void> {
   const { request, agent } = await undici();
   const response = await request(url, {
     method: 'GET',
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
+    headersTimeout: settings.headersTimeoutMs,
+    bodyTimeout: settings.bodyTimeoutMs,
+    signal: settings.signal,
     dispatcher: agent,
     headers: { 'user-agent': 'attack-cov', accept: '*/*' },
   });
   if (response.statusCode !== 200) {
-    await response.body.dump();
+    await consumeBody(response.body, 1 << 20, () => undefined).catch(() => undefined);
     throw new HttpStatusError(response.statusCode, parseRetryAfter(response.headers['retry-after']));
   }
   const lengthHeader = Number(response.headers['content-length']);
   const total = Number.isFinite(lengthHeader) && lengthHeader > 0 ? lengthHeader : undefined;
+  if (total !== undefined && total > settings.maxBytes) {
+    response.body.destroy();
+    throw new BodyTooLargeError(settings.maxBytes);
+  }
+  const fd = openSync(tempPath, 'w');
   let received = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      received += chunk.length;
-      options.onProgress?.(received, total);
-      done(null, chunk);
-    },
-  });
-  await pipeline(response.body, counter, createWriteStream(tempPath));
+  try {
+    // Synchronous writes keep the body flowing: see body.ts for the undici assertion this avoids.
+    received = await consumeBody(response.body, settings.maxBytes, (chunk) => {
+      writeSync(fd, chunk);
+      settings.onProgress?.(received += chunk.length, total);
+    });
+  } finally {
+    closeSync(fd);
+  }
   if (total !== undefined && received !== total) throw new Error(`connection closed after ${received} of ${total} bytes`);
 }
 
@@ -93,27 +114,36 @@ async function copyFromFileUrl(url: string, tempPath: string): Promise<void> {
   }
 }
 
+/** Headers within 10 s, 3 attempts, and no retry once 30 s have passed: a mirror that never answers fails within about 30 s. */
+export const DEFAULT_DOWNLOAD_SETTINGS = Object.freeze({ timeoutMs: 10_000, attempts: 3, backoffMs: 1_000, retryBudgetMs: 30_000 });
+
 /** Downloads `url` into `tempPath`, retrying network failures, 408/429 and 5xx. Removes `tempPath` on failure. */
 export async function downloadToFile(url: string, tempPath: string, options: DownloadOptions = {}): Promise<void> {
   if (/^file:/i.test(url)) return copyFromFileUrl(url, tempPath);
-  const settings = { timeoutMs: 30_000, attempts: 3, backoffMs: 1_000, ...options };
+  const settings = { ...DEFAULT_DOWNLOAD_SETTINGS, deadlineMs: limits.downloadDeadlineMs, maxBytes: limits.maxBundleBytes, ...options };
+  const started = Date.now();
+  const deadline = AbortSignal.timeout(settings.deadlineMs);
   let lastError: unknown;
   for (let attempt = 1; attempt <= settings.attempts; attempt++) {
+    const budgetLeft = settings.retryBudgetMs - (Date.now() - started);
     try {
-      await downloadOnce(url, tempPath, settings);
+      const headersTimeoutMs = Math.max(1, Math.min(settings.timeoutMs, attempt === 1 ? settings.timeoutMs : budgetLeft));
+      await downloadOnce(url, tempPath, { headersTimeoutMs, bodyTimeoutMs: settings.timeoutMs, maxBytes: settings.maxBytes, signal: deadline, onProgress: settings.onProgress });
       return;
     } catch (error) {
-      lastError = error;
+      lastError = deadline.aborted ? new Error(`no complete answer within ${Math.round(settings.deadlineMs / 1000)} s (the download deadline)`) : error;
       await rm(tempPath, { force: true });
-      const isRetryable = !(error instanceof HttpStatusError) || RETRYABLE_STATUS.has(error.status);
-      if (!isRetryable || attempt === settings.attempts) break;
+      const isRetryable = !deadline.aborted && !(error instanceof BodyTooLargeError) && (!(error instanceof HttpStatusError) || RETRYABLE_STATUS.has(error.status));
       const retryAfter = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
-      await new Promise((resolve) => setTimeout(resolve, retryAfter ?? settings.backoffMs * 2 ** (attempt - 1)));
+      const delay = retryAfter ?? settings.backoffMs * 2 ** (attempt - 1);
+      // Retries stop once they would run past the retry budget: total retry time stays bounded.
+      if (!isRetryable || attempt === settings.attempts || Date.now() - started + delay >= settings.retryBudgetMs) break;
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
   const status = lastError instanceof HttpStatusError ? lastError.status : undefined;
   throw new NetworkError(
     `download failed: ${redactUrl(url)}: ${describe(lastError)}`,
-    status === 404 ? 'check the URL or version; nothing is published there' : 'check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE)',
+    status === 404 ? 'check the URL or version; nothing is published there' : lastError instanceof BodyTooLargeError ? 'raise ATTACK_COV_MAX_BUNDLE_BYTES if the file is genuine' : 'check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE)',
   );
 }

@@ -26,8 +26,9 @@ export const ALIASES: Record<string, string[]> = {
 export function selectReporters(formats: string[] | undefined): Reporter[] {
   const names = (formats ?? ['all']).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
   if (names.includes('all')) return Object.values(REPORTERS);
-  const expanded = names.flatMap((n) => ALIASES[n] ?? [n]);
-  const unknown = expanded.filter((n) => !REPORTERS[n]);
+  // Own keys only: a --format of constructor or __proto__ must not find Object's prototype.
+  const expanded = names.flatMap((n) => (Object.hasOwn(ALIASES, n) ? ALIASES[n]! : [n]));
+  const unknown = expanded.filter((n) => !Object.hasOwn(REPORTERS, n));
   if (unknown.length > 0) throw new UsageError(`unknown format: ${unknown.join(', ')}`, `formats: all, ${[...Object.keys(REPORTERS), ...Object.keys(ALIASES)].join(', ')}`);
   return [...new Set(['json', ...expanded])].map((n) => REPORTERS[n]!);
 }

@@ -6,6 +6,7 @@ import { suggestionsSection } from './summary-suggestions.js';
 import { evidenceCounts } from './evidence-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
+import { appendTo } from '../collections.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
@@ -67,7 +68,7 @@ function findingsSection(report: CoverageReport): string[] {
   const f = report.summary.findings;
   const lines = ['', `### Findings: ${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}, ${f.info} info${f.suppressed ? ` (${f.suppressed} suppressed, not counted)` : ''}`];
   const byCode = new Map<string, Finding[]>();
-  for (const finding of report.findings) byCode.set(finding.code, [...(byCode.get(finding.code) ?? []), finding]);
+  for (const finding of report.findings) appendTo(byCode, finding.code, finding);
   for (const [code, findings] of [...byCode].sort(([a], [b]) => (a < b ? -1 : 1))) {
     lines.push('', `**${code}** (${findings[0]!.severity}, ${findings.length})`, '');
     for (const finding of findings.slice(0, EXAMPLES_PER_CODE)) {

@@ -4,6 +4,7 @@ import type { CoverageReport, Finding, Severity, SuppressedFinding } from '../co
 import { describeFix } from './messages.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { describeInputs, plural, signed } from './words.js';
+import { escapeForTerminal } from '../terminal-text.js';
 import { evidenceCounts } from './evidence-words.js';
 
 export interface TerminalStyle {
@@ -19,11 +20,8 @@ export function paint(style: TerminalStyle, color: Color, text: string): string 
 
 const SEVERITY_COLOR: Record<Severity, Color> = { error: 'red', warning: 'yellow', info: 'cyan' };
 
-/** Control characters from rule names or tags must not drive the terminal. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** Control characters, escapes, bidi overrides and newlines from rule names or tags must not drive the terminal. */
+export const printable = escapeForTerminal;
 
 function bar(percent: number, width = 20): string {
   const filled = Math.round((percent / 100) * width);
@@ -36,9 +34,9 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
   const lines: string[] = [];
   const attack = inputs.attack;
   lines.push(
-    `ATT&CK ${attack.domain} ${attack.version} · ${plural(inputs.rules.length, 'rules file')} · ${plural(summary.rules.total, 'rule')} (${summary.rules.enabled} enabled, ${summary.rules.disabled} disabled, ${summary.rules.untagged} without ATT&CK tags)`,
+    `ATT&CK ${printable(attack.domain)} ${printable(attack.version)} · ${plural(inputs.rules.length, 'rules file')} · ${plural(summary.rules.total, 'rule')} (${summary.rules.enabled} enabled, ${summary.rules.disabled} disabled, ${summary.rules.untagged} without ATT&CK tags)`,
     printable(describeInputs(inputs)),
-    `scope: ${scope.platforms.join(', ') || 'none'} (${scope.from === 'option' ? '--platform' : `sources: ${scope.sources.join(', ')}`})`,
+    printable(`scope: ${scope.platforms.join(', ') || 'none'} (${scope.from === 'option' ? '--platform' : `sources: ${scope.sources.join(', ')}`})`),
     '',
     paint(style, 'bold', 'Coverage per tactic (techniques covered or partly covered / in scope)'),
   );
@@ -47,7 +45,7 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
     c.total === 0
       ? `  ${name.padEnd(width)}  ${paint(style, 'dim', `${'·'.repeat(20)}      —  no technique in scope`)}`
       : `  ${name.padEnd(width)}  ${bar(c.percent)} ${c.percent.toFixed(1).padStart(5)}%  ${String(c.covered + c.partial).padStart(3)}/${String(c.total).padEnd(3)}`;
-  for (const tactic of report.tactics) lines.push(row(tactic.name, tactic));
+  for (const tactic of report.tactics) lines.push(row(printable(tactic.name), tactic));
   lines.push(paint(style, 'bold', row('Overall', summary.techniques)));
   lines.push(`  sub-techniques covered: ${summary.subtechniques.covered}/${summary.subtechniques.total} (${summary.subtechniques.percent.toFixed(1)}%)`);
   lines.push(...platformLines(report), '');
@@ -103,7 +101,7 @@ function comparisonLines(report: CoverageReport, style: TerminalStyle): string[]
   if (!c) return [];
   const lines = ['', paint(style, 'bold', `Since the baseline (${printable(c.baseline.generatedAt)}, ATT&CK ${printable(c.baseline.attackVersion)})`)];
   lines.push(`  coverage ${c.coverage.before}% → ${c.coverage.after}% (${signed(c.coverage.delta)} points)${c.crossesAttackVersions ? ' — across ATT&CK versions' : ''}`);
-  for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${t.name}: ${t.before}% → ${t.after}% (${signed(t.delta!)})`);
+  for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${printable(t.name)}: ${t.before}% → ${t.after}% (${signed(t.delta!)})`);
   for (const t of c.newlyCovered) lines.push(paint(style, 'green', `  + ${t.id} ${printable(t.name)} newly covered`));
   for (const t of c.newlyUncovered) lines.push(paint(style, 'red', `  - ${t.id} ${printable(t.name)} no longer covered (was: ${printable(t.rules.join(', ') || 'sub-techniques')})`));
   lines.push(`  findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed`);

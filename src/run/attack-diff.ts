@@ -81,7 +81,8 @@ function renderText(diff: AttackDiff, touched: TouchedRule[] | undefined, isFixe
       for (const u of r.unresolved) lines.push(`    not fixed (ambiguous): ${printable(u)}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  // Names come from the bundles: each line is escaped whole, so none can hold a line break or an escape.
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 export async function runAttackDiff(fromSpec: string, toSpec: string, options: AttackDiffOptions, env: Environment, io: Io): Promise<number> {
@@ -107,6 +108,7 @@ export async function runAttackDiff(fromSpec: string, toSpec: string, options: A
       return [{ rule: rule.name, file: rule.position.file, line: rule.position.line, changes, tagsBefore: rule.tags.map((t) => t.value), tagsAfter: after.get(rule.name)!.tags.map((t) => t.value), unresolved }];
     });
   }
-  io.stdout(format === 'json' ? stringifyJson({ ...diff, ...(touched ? { rules: touched } : {}) }) : renderText(diff, touched, options.fix === true));
+  if (format === 'json') io.stdout(stringifyJson({ ...diff, ...(touched ? { rules: touched } : {}) }));
+  else if (!io.isQuiet) io.stdout(renderText(diff, touched, options.fix === true));
   return 0;
 }

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { SCHEMA_VERSION, type CoverageReport } from '../coverage-report.js';
 import { InputError } from '../errors.js';
+import { baselineShapeProblem } from './baseline-shape.js';
 
 export async function readBaseline(file: string): Promise<CoverageReport> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -19,8 +20,7 @@ export async function readBaseline(file: string): Promise<CoverageReport> {
   if (value.schemaVersion !== SCHEMA_VERSION) {
     throw new InputError(file, `report schema version ${value.schemaVersion} cannot be compared with this attack-cov's version ${SCHEMA_VERSION}`, 'make a new baseline with this version of attack-cov');
   }
-  if (!Array.isArray(value.techniques) || !Array.isArray(value.findings) || !value.summary || !value.inputs || !Array.isArray(value.tactics)) {
-    throw new InputError(file, 'an incomplete report.json (techniques, findings, tactics, summary or inputs missing)');
-  }
+  const problem = baselineShapeProblem(value);
+  if (problem) throw new InputError(file, `not a usable report.json: ${problem}`, 'pass the report.json of an earlier run, as attack-cov wrote it');
   return value as CoverageReport;
 }

@@ -11,6 +11,7 @@ import { stringifyJson } from '../report/reporter.js';
 import { readUpstream } from '../upstream.js';
 import type { Environment } from './inputs.js';
 import type { Io } from './report.js';
+import { trackTemp, untrackTemp } from '../temp-files.js';
 
 export interface CacheOptions {
   url?: string;
@@ -20,12 +21,13 @@ export interface CacheOptions {
 
 async function storeAtomically(source: string, target: string): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
-  const temp = temporaryPathFor(target);
+  const temp = trackTemp(temporaryPathFor(target));
   try {
     await copyFile(source, temp);
     await rename(temp, target);
   } finally {
     await rm(temp, { force: true });
+    untrackTemp(temp);
   }
 }
 

@@ -8,7 +8,7 @@ import type { Technique } from '../attack/types.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { isAttackCovError, UsageError } from '../errors.js';
 import { readFieldCatalog } from '../falco/field-catalog.js';
-import { writeOutputs } from '../output.js';
+import { checkOutputDir, writeOutputs } from '../output.js';
 import { stringifyJson } from '../report/reporter.js';
 import { templatePath } from '../paths.js';
 import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
@@ -20,6 +20,9 @@ import { buildSkeleton } from '../draft/skeleton.js';
 import { describeIssue, validateDraft, type DraftContext } from '../draft/validate-draft.js';
 import { emulateDraft, type DraftEmulation, type DraftEmulationInputs } from '../draft/emulate-draft.js';
 import { falcoValidate, findFalco } from './falco-binary.js';
+import { escapeForTerminal } from '../terminal-text.js';
+import { redactUrl } from '../net/url.js';
+import { trackTemp, untrackTemp } from '../temp-files.js';
 import { analyzeRuleset, loadCatalog, loadRulesFor, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 import { loadEmulationInputs } from './emulation.js';
@@ -91,13 +94,14 @@ export function llmSettings(options: Pick<DraftOptions, 'skeleton' | 'llmBaseUrl
 async function falcoVerdict(text: string, drafting: Drafting): Promise<DraftResult['falco']> {
   const falco = findFalco();
   if (!falco) return undefined;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-draft-'));
+  const dir = trackTemp(await mkdtemp(path.join(os.tmpdir(), 'attack-cov-draft-')));
   try {
     const file = path.join(dir, 'draft.yaml');
     await writeFile(file, text);
     return falcoValidate(falco, [...drafting.rulesFiles, file]);
   } finally {
     await rm(dir, { recursive: true, force: true });
+    untrackTemp(dir);
   }
 }
 
@@ -178,6 +182,7 @@ export async function pool<T, R>(items: T[], limit: number, work: (item: T) => P
 
 export async function runDraft(ids: string[], options: DraftOptions, env: Environment, io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
   const settings = llmSettings(options, processEnv);
+  await checkOutputDir(path.resolve(env.cwd, options.out));
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
   const context: DraftContext = { ruleset: rules.ruleset, fields: readFieldCatalog(), catalog: attack.catalog, sourcePlatforms: readSourcePlatforms() };
@@ -207,7 +212,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     } catch (error) {
       if (!isAttackCovError(error)) throw error;
       const message = client ? client.redact(error.message) : error.message;
-      io.stderr(`draft ${technique.id}: error: ${message}\n`);
+      (io.errors ?? io.stderr)(`draft ${technique.id}: error: ${escapeForTerminal(message)}\n`);
       return { result: { technique: technique.id, name: technique.name, status: 'error' as const, attempts: 0, issues: [message] }, text: '' };
     }
   });
@@ -216,7 +221,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     tool,
     generatedAt: drafting.date,
     attack: { version: attack.catalog.version, source: attack.source },
-    llm: settings ? { baseUrl: settings.baseUrl, model: settings.model, structuredOutput: client!.isSchemaSupported } : null,
+    llm: settings ? { baseUrl: redactUrl(settings.baseUrl), model: settings.model, structuredOutput: client!.isSchemaSupported } : null,
     drafts: outcomes.map((o) => o.result),
   };
   await writeOutputs(outDir, [...outcomes.filter((o) => o.result.file).map((o) => ({ name: o.result.file!, content: o.text })), { name: 'summary.json', content: stringifyJson(summary) }]);
@@ -225,6 +230,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     if (result.status === 'passed' || result.status === 'skeleton') await rm(path.join(outDir, 'rejected', `${result.technique}.yaml`), { force: true });
     if (result.status === 'rejected') await rm(path.join(outDir, `${result.technique}.yaml`), { force: true });
   }
-  io.stdout(`${outcomes.map(({ result: r }) => `${r.technique.padEnd(10)} ${r.status.padEnd(9)} ${r.file ? path.join(options.out, r.file) : ''}${r.issues.length && r.status !== 'passed' ? `\n  ${r.issues.slice(0, 5).join('\n  ')}` : ''}`).join('\n')}\n`);
+  const listed = io.isQuiet ? outcomes.filter((o) => o.result.status === 'rejected' || o.result.status === 'error') : outcomes;
+  if (listed.length > 0) io.stdout(`${listed.map(({ result: r }) => `${r.technique.padEnd(10)} ${r.status.padEnd(9)} ${r.file ? escapeForTerminal(path.join(options.out, r.file)) : ''}${r.issues.length && r.status !== 'passed' ? `\n  ${r.issues.slice(0, 5).map(escapeForTerminal).join('\n  ')}` : ''}`).join('\n')}\n`);
   return outcomes.some((o) => o.result.status === 'rejected' || o.result.status === 'error') ? 1 : 0;
 }

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { displayPath } from '../falco/load.js';
-import { writeOutputs } from '../output.js';
+import { checkOutputDir, writeOutputs } from '../output.js';
 import { renderEmulationMarkdown, renderEmulationText } from '../report/emulation.js';
 import { stringifyJson } from '../report/reporter.js';
 import { emulateRuleset, loadEmulationInputs } from './emulation.js';
@@ -21,6 +21,7 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
   if (!['text', 'json'].includes(format)) throw new UsageError(`emulate --format must be text or json, not ${format}`);
   const bad = techniques.find((t) => !/^T\d{4}(\.\d{3})?$/i.test(t));
   if (bad) throw new UsageError(`not a technique ID: ${bad}`, 'technique IDs look like T1529 or T1070.003');
+  if (options.out) await checkOutputDir(path.resolve(env.cwd, options.out));
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
   const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
@@ -34,6 +35,7 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
     ]);
     for (const file of written) io.stderr(`wrote ${displayPath(file, env.cwd)}\n`);
   }
-  io.stdout(format === 'json' ? stringifyJson(section) : renderEmulationText(section, io.style));
+  if (format === 'json') io.stdout(stringifyJson(section));
+  else if (!io.isQuiet) io.stdout(renderEmulationText(section, io.style));
   return EXIT_OK;
 }

@@ -8,8 +8,9 @@ import { fixTexts, type FixResult } from '../fix/fix-texts.js';
 import { readRulesTexts, type RulesText } from '../falco/load.js';
 import type { Ruleset } from '../falco/types.js';
 import type { AnalyzeInput } from '../analysis/analyze.js';
-import { replaceFileAtomically } from '../output.js';
-import { renderLintFindings } from '../report/terminal.js';
+import { checkReplaceable, replaceFileAtomically } from '../output.js';
+import { printable } from '../report/terminal.js';
+import { printLintFindings } from './lint.js';
 import { findingsAtOrAbove, type FailOn } from '../analysis/gates.js';
 import type { LoadedCatalog } from '../attack/load.js';
 import { analyzeRuleset, loadCatalog, sourceRootOf, type CommonOptions, type Environment } from './inputs.js';
@@ -30,7 +31,7 @@ export function describeFixResult(result: FixResult, changedFiles: number): stri
   const remaining = new Set(result.after.findings.map(findingFingerprint));
   const fixed = result.before.findings.filter((f) => !remaining.has(findingFingerprint(f))).length;
   const lines = [`fixed ${fixed} finding(s) in ${changedFiles} file(s); ${result.after.findings.length} remain`];
-  for (const { finding, reason } of result.skipped) lines.push(`  not fixed: ${finding.file}:${finding.line} ${finding.code} (rule "${finding.rule}"): ${reason}`);
+  for (const { finding, reason } of result.skipped) lines.push(`  not fixed: ${printable(finding.file)}:${finding.line} ${finding.code} (rule "${printable(finding.rule)}"): ${printable(reason)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -43,6 +44,8 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
   if (options.isDryRun) {
     if (options.isDiffPrinted !== false) for (const f of changed) io.stdout(createTwoFilesPatch(`a/${f.path.replace(/^\/+/, "")}`, `b/${f.path.replace(/^\/+/, "")}`, f.text, result.texts.get(f.path)!, '', '', { context: 3 }));
   } else {
+    // All or nothing: a read-only file among them stops the run before any file changes.
+    for (const f of changed) await checkReplaceable(f.file);
     for (const f of changed) await replaceFileAtomically(f.file, result.texts.get(f.path)!, f.sha256);
   }
   io.stderr(describeFixResult(result, changed.length));
@@ -51,6 +54,6 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
 
 export async function runLintFix(options: FixOptions, env: Environment, io: Io): Promise<number> {
   const { result } = await fixRulesFiles(options, env, io);
-  if (!options.isDryRun) io.stdout(renderLintFindings(result.after.findings, io.style));
+  if (!options.isDryRun) printLintFindings(result.after.findings, io);
   return findingsAtOrAbove(result.after.findings, options.failOn).length > 0 ? EXIT_GATE : EXIT_OK;
 }

@@ -6,6 +6,7 @@ import { sarifReporter } from '../report/sarif.js';
 import { buildReport, type CommonOptions, type Environment } from './inputs.js';
 import { findingsAtOrAbove, parseFailOn } from '../analysis/gates.js';
 import type { Io } from './report.js';
+import type { Finding } from '../coverage-report.js';
 import { runLintFix } from './lint-fix.js';
 
 export interface LintOptions extends CommonOptions {
@@ -13,6 +14,12 @@ export interface LintOptions extends CommonOptions {
   failOn?: string;
   fix?: boolean;
   fixDryRun?: boolean;
+}
+
+/** The stylish listing; with -q only the errors (like eslint --quiet), and nothing when there are none. */
+export function printLintFindings(findings: Finding[], io: Io, suppressed?: number): void {
+  const shown = io.isQuiet ? findings.filter((f) => f.severity === 'error') : findings;
+  if (!io.isQuiet || shown.length > 0) io.stdout(renderLintFindings(shown, io.style, suppressed));
 }
 
 export async function runLint(options: LintOptions, env: Environment, io: Io): Promise<number> {
@@ -30,7 +37,7 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
   } else if (format === 'json') {
     io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings, suppressed: report.suppressed ?? [] }));
   } else {
-    io.stdout(renderLintFindings(report.findings, io.style, report.suppressed?.length));
+    printLintFindings(report.findings, io, report.suppressed?.length);
   }
   return findingsAtOrAbove(report.findings, failOn).length > 0 ? EXIT_GATE : EXIT_OK;
 }

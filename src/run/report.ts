@@ -1,11 +1,11 @@
 // `attack-cov report`: build the CoverageReport, write the chosen outputs, print the summary, gate.
 import path from 'node:path';
 import { EXIT_GATE, EXIT_OK } from '../errors.js';
-import { writeOutputs } from '../output.js';
+import { checkOutputDir, writeOutputs } from '../output.js';
 import { displayPath } from '../falco/load.js';
 import { loadReportAssets } from '../report/assets.js';
 import { selectReporters } from '../report/registry.js';
-import { renderSummary, type TerminalStyle } from '../report/terminal.js';
+import { printable, renderSummary, type TerminalStyle } from '../report/terminal.js';
 import { buildReport, type CommonOptions, type Environment } from './inputs.js';
 import { compareReports } from '../analysis/baseline.js';
 import { evaluateGates, parseFailOn, parseMinCoverage } from '../analysis/gates.js';
@@ -44,8 +44,13 @@ export interface ReportOptions extends CommonOptions {
 
 export interface Io {
   stdout: (text: string) => void;
+  /** Notes, progress and "wrote" lines: silent with -q. */
   stderr: (text: string) => void;
+  /** Errors and failed gates: printed even with -q (defaults to stderr). */
+  errors?: (text: string) => void;
   style: TerminalStyle;
+  /** -q: commands print nothing but errors. */
+  isQuiet?: boolean;
 }
 
 export async function runReport(options: ReportOptions, env: Environment, io: Io): Promise<number> {
@@ -53,6 +58,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const score = parseScore(options.score);
   const failOn = parseFailOn(options.failOn, 'none');
   const maxCoverageDrop = options.maxCoverageDrop === undefined ? undefined : parseDrop(options.maxCoverageDrop);
+  await checkOutputDir(path.resolve(env.cwd, options.out));
   const baseline = options.baseline ? await readBaseline(path.resolve(env.cwd, options.baseline)) : undefined;
   const report = await buildReport(options, env, options.emulate === true);
   if (baseline) report.comparison = compareReports(report, baseline);
@@ -73,12 +79,12 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
     return outputs;
   });
   const written = await writeOutputs(outDir, files);
-  if (!options.quiet) io.stdout(renderSummary(report, io.style, options.top));
+  if (!options.quiet && !io.isQuiet) io.stdout(renderSummary(report, io.style, options.top));
   for (const file of written) io.stderr(`wrote ${displayPath(file, env.cwd)}\n`);
   if (report.comparison?.crossesAttackVersions) {
     io.stderr(`note: the baseline is from ATT&CK ${report.comparison.baseline.attackVersion}, this run ${report.inputs.attack.version}; some changes are ATT&CK's\n`);
   }
   const failed = gates.filter((g) => !g.isPassed);
-  for (const gate of failed) io.stderr(`gate failed: --${gate.gate}: ${gate.message}\n`);
+  for (const gate of failed) (io.errors ?? io.stderr)(`gate failed: --${gate.gate}: ${printable(gate.message)}\n`);
   return failed.length > 0 ? EXIT_GATE : EXIT_OK;
 }

@@ -8,6 +8,7 @@ import { indexCache, type SuggestContext } from '../suggest/suggest.js';
 import type { RuleSuggestion } from '../suggest/types.js';
 import { llmSettings, pool } from './draft.js';
 import type { Io } from './report.js';
+import { escapeForTerminal } from '../terminal-text.js';
 
 export interface ModelOptions {
   llmBaseUrl?: string;
@@ -45,7 +46,7 @@ export async function chooseWithModel(offline: RuleSuggestion[], context: Sugges
     } catch (error) {
       if (!isAttackCovError(error)) throw error;
       const message = client.redact(error.message);
-      io.stderr(`suggest "${suggestion.rule}": model error: ${message}\n`);
+      (io.errors ?? io.stderr)(`suggest "${escapeForTerminal(suggestion.rule)}": model error: ${escapeForTerminal(message)}\n`);
       return { ...suggestion, candidates: [], rejected: [{ technique: '', reason: `model error: ${message}` }] };
     }
   });

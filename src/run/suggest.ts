@@ -109,6 +109,6 @@ export async function runSuggest(options: SuggestOptions, env: Environment, io: 
   if (format === 'json') io.stdout(stringifyJson({ tool, attack: { version: attackVersion }, ranker, suggestions }));
   else if (format === 'csv') io.stdout(suggestionsCsv(suggestions));
   else if (format === 'sarif') io.stdout(stringifyJson(suggestionsSarif(suggestions, tool)));
-  else io.stdout(renderSuggestions(suggestions, io.style));
+  else if (!io.isQuiet) io.stdout(renderSuggestions(suggestions, io.style));
   return EXIT_OK;
 }

@@ -31,7 +31,7 @@ export async function runThreats(options: ThreatsOptions, env: Environment, io: 
   if (format === 'json') {
     io.stdout(stringifyJson({ tool: report.tool, attack: report.inputs.attack, scope: report.scope, relevant: ranked.length, threats: listed }));
   } else {
-    io.stdout(renderThreats(listed, ranked.length, report, io.style));
+    if (!io.isQuiet) io.stdout(renderThreats(listed, ranked.length, report, io.style));
   }
   return EXIT_OK;
 }

@@ -8,6 +8,7 @@ import { parseRulesText } from '../falco/parse.js';
 import { buildRuleset } from '../falco/ruleset.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderValidationIssues } from '../report/terminal.js';
+import { escapeLines } from '../terminal-text.js';
 import { readSourcePlatforms } from '../upstream.js';
 import { validateRules } from '../validate/validate.js';
 import { falcoValidate, findFalco } from './falco-binary.js';
@@ -32,8 +33,10 @@ export async function runValidate(paths: string[], options: ValidateOptions, env
   const verdict = falco ? falcoValidate(falco, texts.map((t) => t.file)) : undefined;
   if (format === 'json') io.stdout(stringifyJson({ files: texts.map((t) => t.path), issues, falco: verdict ?? null }));
   else {
-    io.stdout(renderValidationIssues(issues, io.style));
-    io.stdout(verdict ? `falco -V: ${verdict.isValid ? 'valid' : 'INVALID'}${verdict.isValid ? '' : `\n${verdict.output}`}\n` : 'falco: not on PATH (offline checks only)\n');
+    const shown = io.isQuiet ? issues.filter((i) => i.severity === 'error') : issues;
+    if (!io.isQuiet || shown.length > 0) io.stdout(renderValidationIssues(shown, io.style));
+    if (verdict && !verdict.isValid) io.stdout(`falco -V: INVALID\n${escapeLines(verdict.output)}\n`);
+    else if (!io.isQuiet) io.stdout(verdict ? 'falco -V: valid\n' : 'falco: not on PATH (offline checks only)\n');
   }
   const isFailing = (verdict && !verdict.isValid) || issues.some((i) => i.severity === 'error' || (failOn === 'warning' && i.severity === 'warning'));
   return failOn !== 'none' && isFailing ? EXIT_GATE : EXIT_OK;

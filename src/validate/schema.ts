@@ -1,5 +1,6 @@
 // Checks each rules-file item against the shape Falco accepts: keys, required keys, priority, source. Pure.
 import type { RawItem } from '../falco/types.js';
+import { scalarText } from '../falco/yaml-cst.js';
 import type { ValidationIssue } from './types.js';
 
 const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'informational', 'debug'];
@@ -17,8 +18,16 @@ function issue(item: RawItem, code: string, severity: ValidationIssue['severity'
 
 /** `knownSources`: sources attack-cov has fields for (and their aliases). */
 export function checkItemSchema(item: RawItem, knownSources: Set<string>): ValidationIssue[] {
-  if (item.kind === 'other') return [];
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssue[] = (item.duplicateKeys ?? []).map((d) => ({
+    code: 'duplicate-key',
+    severity: 'warning',
+    file: d.position.file,
+    line: d.position.line,
+    column: d.position.column,
+    item: item.name,
+    message: `key "${d.key}" is written again; Falco uses the first one, at line ${d.first.line}:${d.first.column}, and ignores this one`,
+  }));
+  if (item.kind === 'other') return issues;
   for (const key of Object.keys(item.fields)) {
     if (!KEYS[item.kind]!.includes(key)) issues.push(issue(item, 'unknown-key', 'error', `${item.kind} "${item.name}" has an unknown key "${key}"`, key));
   }
@@ -30,12 +39,12 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   }
   if (item.kind === 'macro' && !isModification && (item.fields.condition === undefined || item.fields.condition === '')) issues.push(issue(item, 'missing-key', 'error', `macro "${item.name}" has no condition`));
   const priority = item.fields.priority;
-  if (priority !== undefined && !PRIORITIES.includes(String(priority).toLowerCase())) {
-    issues.push(issue(item, 'bad-priority', 'error', `priority "${String(priority)}" is not one of ${PRIORITIES.map((p) => p.toUpperCase()).join(', ')}`, 'priority'));
+  if (priority !== undefined && !PRIORITIES.includes(scalarText(priority).toLowerCase())) {
+    issues.push(issue(item, 'bad-priority', 'error', `priority "${scalarText(priority)}" is not one of ${PRIORITIES.map((p) => p.toUpperCase()).join(', ')}`, 'priority'));
   }
   const source = item.fields.source;
-  if (source !== undefined && !knownSources.has(String(source))) {
-    issues.push(issue(item, 'unknown-source', 'warning', `source "${String(source)}" is not one attack-cov knows the fields of; its fields are not checked`, 'source'));
+  if (source !== undefined && !knownSources.has(scalarText(source))) {
+    issues.push(issue(item, 'unknown-source', 'warning', `source "${scalarText(source)}" is not one attack-cov knows the fields of; its fields are not checked`, 'source'));
   }
   if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) issues.push(issue(item, 'bad-tags', 'error', 'tags must be a list', 'tags'));
   if (item.kind === 'list' && item.fields.items !== undefined && !Array.isArray(item.fields.items)) issues.push(issue(item, 'bad-items', 'error', 'items must be a list', 'items'));

@@ -145,9 +145,12 @@ describe('--attack latest', () => {
     try {
       await writeFile(path.join(cwd, 'enterprise-attack-99.1.json'), mini);
       const env = { ATTACK_COV_CACHE: path.join(cwd, 'cache'), ATTACK_COV_ATTACK_INDEX: server.url('/index.json'), ATTACK_COV_ATTACK_MIRROR: `file://${cwd}/enterprise-attack-{version}.json` };
-      const result = await runCli(['report', '--attack', 'latest', '--rules', fixture('rules', 'base.yaml'), '--out', 'out', '--format', 'json', '-q'], { cwd, env });
+      const result = await runCli(['report', '--attack', 'latest', '--rules', fixture('rules', 'base.yaml'), '--out', 'out', '--format', 'json'], { cwd, env });
       expect(result.code).toBe(0);
       expect(result.stderr).toContain('note: ATT&CK latest is 99.1\n');
+      // -q silences everything but errors, this note included (report.json still records the version).
+      const quiet = await runCli(['report', '--attack', 'latest', '--rules', fixture('rules', 'base.yaml'), '--out', 'out', '--format', 'json', '-q'], { cwd, env });
+      expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
       const report = JSON.parse(await readFile(path.join(cwd, 'out', 'report.json'), 'utf8'));
       expect(report.inputs.attack).toMatchObject({ version: '99.1', requested: 'latest', source: `file://${cwd}/enterprise-attack-99.1.json` });
     } finally {

@@ -42,6 +42,13 @@ describe('report, cold and warm', () => {
     expectSameFiles(off, warm);
   });
 
+  it('a run that fails caches nothing it parsed', async () => {
+    const cache = await tempDir();
+    const result = await runCli(['report', '--attack', BUNDLE_17, '--rules', ...OFFICIAL_RULES, '/no/such/rules.yaml', '--out', await tempDir(), '-q'], { env: { ATTACK_COV_CACHE: cache } });
+    expect(result.code).toBe(2);
+    await expect(readdir(cache)).resolves.toEqual([]);
+  });
+
   it('writes the same bytes on the embedded defaults with the prebuilt catalog as with no cache, caching nothing new', async () => {
     const cache = await tempDir();
     const off = await report(['--rules', 'official:all'], { ATTACK_COV_CACHE: await tempDir(), ATTACK_COV_PARSE_CACHE: 'off' });

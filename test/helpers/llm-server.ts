@@ -97,6 +97,21 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           return ok({ choices: [{ technique: 'T1610', reason: `the header was ${String(req.headers.authorization)}` }, { technique: `T1611 ${String(req.headers.authorization)}`, reason: 'x' }] });
         case 'echo-key':
           return void res.writeHead(403).end(JSON.stringify({ error: { message: `key ${String(req.headers.authorization)} is not allowed` } }));
+        case 'no-schema-slow':
+          // The refusal comes late, so that concurrent requests are all in flight with response_format.
+          if (request.hasSchema) return void setTimeout(() => res.writeHead(400).end(JSON.stringify({ error: { message: "response_format is not supported" } })), 300);
+          return ok(GOOD_T1529);
+        case 'trickle':
+          // Headers at once, then one byte every 300 ms, forever: only an overall deadline ends it.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return void (function drip(): void {
+            if (!res.destroyed) res.write(' ', () => setTimeout(drip, 300));
+          })();
+        case 'echo-answer':
+          // A model that repeats the key it was sent, in a rule that fails validation and in prose.
+          return ok(repairs === 0 ? { ...BAD_DRAFTS.tooBroad, desc: `my key is ${String(req.headers.authorization)}` } : `key: ${String(req.headers.authorization)}`);
+        case 'huge':
+          return ok({ ...GOOD_T1529, desc: 'x'.repeat(200_000) });
         case 'not-json':
           return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>');
         default:

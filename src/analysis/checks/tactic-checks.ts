@@ -2,6 +2,7 @@
 import { editDistance } from '../../falco/tags.js';
 import { activeTechniques, claimedTactics, tacticOfTag } from '../mapping.js';
 import { findingAt, tacticTag, type Check } from './types.js';
+import { own } from '../../own.js';
 
 export const unknownTactic: Check = {
   code: 'unknown-tactic',
@@ -12,7 +13,7 @@ export const unknownTactic: Check = {
       const { parsed } = tag;
       if (parsed.kind !== 'tactic' || tacticOfTag(parsed, tactics)) return [];
       const written = parsed.shortname ?? parsed.tacticId ?? tag.ref.value;
-      const renamed = parsed.shortname ? tacticRenames?.[parsed.shortname] : undefined;
+      const renamed = parsed.shortname && tacticRenames ? own(tacticRenames, parsed.shortname) : undefined;
       if (renamed) return [findingAt(this, rule, tag, { tactic: written, args: { renamedTo: renamed }, fix: { tag: tag.ref.value, with: [tacticTag(renamed)] } })];
       const candidates = parsed.shortname
         ? [...tactics.byShortname.keys()].map((s) => ({ s, d: editDistance(s, parsed.shortname!) })).filter((c) => c.d <= 2)

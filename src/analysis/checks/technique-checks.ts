@@ -1,5 +1,6 @@
 // Checks on a rule's technique tags: does the ID exist, is it current, can the rule's source see it. Pure.
 import { findingAt, type Check } from './types.js';
+import { own } from '../../own.js';
 
 export const unknownTechnique: Check = {
   code: 'unknown-technique',
@@ -45,7 +46,7 @@ export const platformMismatch: Check = {
   severity: 'warning',
   description: "A technique tag names a technique none of whose platforms the rule's event source can observe.",
   run(rule, { sourcePlatforms }) {
-    const observable = sourcePlatforms[rule.rule.source];
+    const observable = own(sourcePlatforms, rule.rule.source);
     if (!observable) return [];
     return rule.knownTechniques
       .filter(({ technique }) => !technique.isRevoked && technique.platforms.length > 0 && !technique.platforms.some((p) => observable.includes(p)))

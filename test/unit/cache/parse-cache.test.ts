@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeEntry, encodeEntry, entryName, readEntry, sha256OfFile, writeEntry, type EntryKind, type ParseCache } from '../../../src/parse-cache.js';
+import { decodeEntry, encodeEntry, entryName, flushParseCache, readEntry, sha256OfFile, writeEntry, type EntryKind, type ParseCache } from '../../../src/parse-cache.js';
 import { createHash } from 'node:crypto';
 
 const KIND: EntryKind = { name: 'thing', format: 3, keep: 4 };
@@ -72,6 +72,18 @@ describe('parse cache entries', () => {
     expect(readEntry(cache, KIND, 'key-1', anything)).toEqual({ from: 'prebuilt' });
     writeEntry(cache, KIND, 'key-2', { from: 'user' });
     expect(await readdir(path.join(prebuilt, KIND.name))).toHaveLength(1);
+  });
+
+  it('hold entries until flushed when the run defers them, encoded when written (later changes do not leak in)', async () => {
+    const cache: ParseCache = { prebuilt: [], dir: await tempDir(), pending: [] };
+    const value = { n: 1 };
+    writeEntry(cache, KIND, 'key-1', value);
+    value.n = 2;
+    await expect(readdir(cache.dir!)).resolves.toEqual([]);
+    expect(readEntry(cache, KIND, 'key-1', anything)).toBeUndefined();
+    flushParseCache(cache);
+    expect(readEntry(cache, KIND, 'key-1', anything)).toEqual({ n: 1 });
+    expect(cache.pending).toEqual([]);
   });
 
   it('a cache that cannot be written is no error', async () => {

@@ -51,6 +51,20 @@ describe('cachedRulesItems', () => {
     expect(await readdir(path.join(cache.dir!, 'rules'))).toHaveLength(1);
   });
 
+  it('gives back records without a prototype, so that keys such as toString stay data', async () => {
+    const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
+    const text = '- rule: r\n  toString: x\n  constructor: y\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n';
+    const cold = cachedRulesItems(text, sha(text), 'p.yaml', cache);
+    const warm = cachedRulesItems(text, sha(text), 'p.yaml', cache);
+    expect(warm).not.toBe(cold);
+    for (const item of [cold[0]!, warm[0]!]) {
+      expect(Object.getPrototypeOf(item.fields)).toBeNull();
+      expect(Object.getPrototypeOf(item.keyPositions)).toBeNull();
+      expect(item.fields.toString).toBe('x');
+      expect('hasOwnProperty' in item.fields).toBe(false);
+    }
+  });
+
   it('stores nothing for a file that does not parse', async () => {
     const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
     const text = '- rule: a\n  desc: [unclosed\n';

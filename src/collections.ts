@@ -1,0 +1,8 @@
+// Small collection helpers for the pure middle. Pure.
+
+/** Appends to the list under `key`, in place: copying the list per item makes grouping quadratic. */
+export function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,58 @@
+// Keeps secrets out of everything attack-cov prints or writes: the API key, a mirror's user:password,
+// tokens in a URL's query. The CLI registers them once; the writers (stdout, stderr, output files)
+// pass their text through redactSecrets, so even a server or a model echoing one back cannot leak it.
+
+const secrets = new Set<string>();
+const REDACTED = '[redacted]';
+/** Shorter values would redact ordinary words of a report; real keys and passwords are longer. */
+const MIN_SECRET_LENGTH = 8;
+const SECRET_PARAM = /token|key|secret|sig|pass|auth|credential|session|code/i;
+
+export function registerSecret(value: string | undefined): void {
+  if (!value || value.length < MIN_SECRET_LENGTH) return;
+  secrets.add(value);
+  for (const form of [encodeURIComponent(value), safeDecode(value)]) if (form.length >= MIN_SECRET_LENGTH) secrets.add(form);
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Registers the user, password and secret-looking query values of `text` when it is a URL. */
+export function registerSecretsInUrl(text: string | undefined): void {
+  if (!text || !/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return;
+  }
+  registerSecret(url.password);
+  if (url.username && !url.password) registerSecret(url.username);
+  for (const [key, value] of url.searchParams) if (SECRET_PARAM.test(key)) registerSecret(value);
+}
+
+// Any URL's user:password@, and secret-looking query parameters, whether registered or not.
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+const SECRET_QUERY = /([?&][^=&\s#"'<>]*(?:token|key|secret|sig|pass|auth|credential|session)[^=&\s#"'<>]*=)[^&\s#"'<>]+/gi;
+
+/** Every registered secret replaced (exact values only: safe for any output, scripts included). */
+export function redactSecrets(text: string): string {
+  let result = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+  return result;
+}
+
+/** For messages (errors, hints): registered secrets, and any URL's user:password@ and token-like query values. */
+export function redactMessage(text: string): string {
+  return redactSecrets(text).replace(USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
+}
+
+/** For tests: forget every registered secret. */
+export function clearSecrets(): void {
+  secrets.clear();
+}

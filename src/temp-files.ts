@@ -1,0 +1,61 @@
+// Every temporary file attack-cov creates is tracked here, so that a failure or a signal (Ctrl-C,
+// a CI job's SIGTERM) removes them all: no half-written download, report or rules file stays behind.
+import { rmdirSync, rmSync } from 'node:fs';
+
+const live = new Set<string>();
+/** Directories made for a temporary file, deepest first: removed on a signal if nothing else is in them. */
+const dirs = new Set<string[]>();
+
+export function trackEmptyDirs(chain: string[]): string[] {
+  dirs.add(chain);
+  return chain;
+}
+
+export function untrackEmptyDirs(chain: string[]): void {
+  dirs.delete(chain);
+}
+
+/** Remember `file` (or directory) until untrackTemp; removed on SIGINT/SIGTERM. */
+export function trackTemp(file: string): string {
+  live.add(file);
+  return file;
+}
+
+export function untrackTemp(file: string): void {
+  live.delete(file);
+}
+
+export function removeTrackedTemps(): void {
+  for (const file of live) {
+    try {
+      rmSync(file, { force: true, recursive: true });
+    } catch {
+      // best effort: the process is exiting
+    }
+  }
+  live.clear();
+  for (const chain of dirs) {
+    for (const dir of chain) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break; // not empty (or gone): its parents are not empty either
+      }
+    }
+  }
+  dirs.clear();
+}
+
+let isInstalled = false;
+/** SIGINT exits 130 and SIGTERM 143 (128 + signal number, as shells report them), after removing the temporaries. */
+export function installSignalCleanup(write: (text: string) => void): void {
+  if (isInstalled) return;
+  isInstalled = true;
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      removeTrackedTemps();
+      write(`attack-cov: interrupted (${signal}); temporary files removed\n`);
+      process.exit(code);
+    });
+  }
+}

@@ -1,0 +1,88 @@
+// attack-cov draft against misbehaving LLM servers on 127.0.0.1 (issue 8, items 4 and 5): concurrent
+// requests to a server without structured output, a server trickling bytes, a model echoing the API
+// key, an answer far too large, credentials in the base URL.
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { startLlmServer, type LlmServer } from '../helpers/llm-server.js';
+import { BUNDLE_18, officialRules } from '../helpers/paths.js';
+
+const SECRET = 'sk-test-HARDENING-8888888888';
+const RULES = officialRules('falco_rules.yaml');
+let server: LlmServer;
+
+beforeAll(async () => {
+  server = await startLlmServer(SECRET);
+});
+afterAll(() => server.close());
+
+interface Run extends CliResult {
+  out: string;
+  written: string;
+  summary: { llm: { baseUrl: string; structuredOutput: boolean }; drafts: { technique: string; status: string; issues: string[] }[] };
+  requests: LlmServer['requests'];
+}
+
+async function draft(model: string, techniques: string[], extra: string[] = [], baseUrl = server.baseUrl): Promise<Run> {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+  const before = server.requests.length;
+  const result = await runCli(['draft', ...techniques, '--attack', BUNDLE_18, '--rules', RULES, '--out', out, '--llm-base-url', baseUrl, '--model', model, ...extra], {
+    env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' },
+  });
+  const files = (await readdir(out, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+  const written = (await Promise.all(files.map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')))).join('\n');
+  const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Run['summary'];
+  // The key reaches the server in its header, and nothing attack-cov writes or prints.
+  expect(result.stdout + result.stderr + written).not.toContain(SECRET);
+  return { ...result, out, written, summary, requests: server.requests.slice(before) };
+}
+
+describe('drafting under concurrency (item 5)', () => {
+  it('every in-flight request falls back to the schema in the prompt when the server refuses response_format', async () => {
+    const run = await draft('no-schema-slow', ['T1529', 'T1485'], ['--concurrency', '2']);
+    // Both requests went out with response_format before the first refusal came back; every later one without it.
+    expect(run.requests.slice(0, 2).map((r) => r.hasSchema)).toEqual([true, true]);
+    expect(run.requests.slice(2).every((r) => !r.hasSchema)).toBe(true);
+    expect(run.requests.length).toBeGreaterThanOrEqual(4);
+    for (const request of run.requests.filter((r) => !r.hasSchema)) expect(request.messages.some((m) => /must match this JSON schema/.test(m.content))).toBe(true);
+    // Neither draft failed on the refusal (before the fix, the second one did: "the LLM endpoint refused the request").
+    expect(run.summary.drafts.map((d) => d.technique)).toEqual(['T1529', 'T1485']);
+    for (const d of run.summary.drafts) expect(d.status).not.toBe('error');
+    expect(run.summary.drafts[0]!.status).toBe('passed');
+    expect(run.summary.llm.structuredOutput).toBe(false);
+    expect(run.stderr).not.toMatch(/refused the request/);
+  });
+});
+
+describe('hostile LLM servers', () => {
+  it('a server trickling one byte at a time fails at --llm-timeout, in bounded time', async () => {
+    const started = Date.now();
+    const run = await draft('trickle', ['T1529'], ['--llm-timeout', '1']);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(run.code).toBe(1);
+    expect(run.summary.drafts[0]).toMatchObject({ technique: 'T1529', status: 'error' });
+    expect(run.stderr).toMatch(/^draft T1529: error: the LLM endpoint failed after 4 attempts: .*(timeout|aborted)/im);
+  });
+
+  it('a model echoing the API key: the key is in no draft, rejected draft, summary or terminal line', async () => {
+    const run = await draft('echo-answer', ['T1529']);
+    expect(run.summary.drafts[0]!.status).toBe('rejected');
+    expect(run.written).toContain('[redacted]');
+    expect(run.requests.length).toBe(3);
+  });
+
+  it('an answer larger than the bound is refused, not sent back in a repair', async () => {
+    const run = await draft('huge', ['T1529']);
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'error', issues: [expect.stringMatching(/the model's answer is \d+ characters, more than the 65536 attack-cov accepts; refused/)] });
+    expect(run.requests).toHaveLength(1);
+    expect(run.written).not.toContain('x'.repeat(1000));
+  });
+
+  it('credentials in --llm-base-url are recorded and printed without the user or password', async () => {
+    const run = await draft('good', ['T1529'], [], server.baseUrl.replace('http://', 'http://llmuser:llm-password-9876@'));
+    expect(run.summary.llm.baseUrl).toBe(server.baseUrl);
+    expect(run.stdout + run.stderr + run.written).not.toMatch(/llm-password-9876|llmuser/);
+  });
+});

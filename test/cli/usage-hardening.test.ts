@@ -1,0 +1,119 @@
+// Malformed baselines and bad option values are usage errors (issue 8, item 4): exit 2, one line,
+// nothing written. And -q on every command prints nothing but errors (item 7).
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectOneLineError, runCli } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
+
+const MINI = 'test/fixtures/attack/mini-bundle-2.0.json';
+const RULES = fixture('rules', 'conventional.yaml');
+const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-usage-'));
+let baseline: Record<string, unknown>;
+
+beforeAll(async () => {
+  const out = await tempDir();
+  expect((await runCli(['report', '--attack', MINI, '--rules', RULES, '--out', out, '--format', 'json', '-q'])).code).toBe(0);
+  baseline = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as Record<string, unknown>;
+});
+
+describe('malformed baselines (schemaVersion 1, wrong shapes inside)', () => {
+  const damage: [string, (b: Record<string, unknown>) => void, RegExp][] = [
+    ['techniques is a string', (b) => (b.techniques = 'all of them'), /techniques is a string, expected a list$/],
+    ['a technique without rules', (b) => delete (b.techniques as Record<string, unknown>[])[2]!.rules, /techniques\[2\]\.rules is a undefined, expected a list of strings$/],
+    ['a finding whose line is text', (b) => (b.findings = [{ code: 'x', severity: 'error', rule: 'r', file: 'f', line: 'twelve', message: 'm' }]), /findings\[0\]\.line is a string, expected a number$/],
+    ['summary.techniques.percent missing', (b) => ((b.summary as { techniques: Record<string, unknown> }).techniques = {}), /summary\.techniques\.percent is a undefined, expected a number$/],
+    ['inputs is null', (b) => (b.inputs = null), /inputs is null, expected an object$/],
+  ];
+  for (const [what, change, pattern] of damage) {
+    it(what, async () => {
+      const dir = await tempDir();
+      const broken = structuredClone(baseline);
+      change(broken);
+      await writeFile(path.join(dir, 'baseline.json'), JSON.stringify(broken));
+      const out = path.join(dir, 'out');
+      expectOneLineError(await runCli(['report', '--attack', MINI, '--rules', RULES, '--out', out, '--baseline', path.join(dir, 'baseline.json')]), pattern);
+      expect(await readdir(dir)).toEqual(['baseline.json']);
+    });
+  }
+});
+
+describe('bad option values', () => {
+  const cases: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
+    ['--concurrency abc', ['draft', 'T1529', '--concurrency', 'abc'], {}, /^error: option '--concurrency <n>' argument 'abc' is invalid\. expected a whole number from 1 to 64\.$/],
+    ['--concurrency 0', ['draft', 'T1529', '--concurrency', '0'], {}, /argument '0' is invalid\. expected a whole number from 1 to 64\.$/],
+    ['--top -3', ['report', '--top', '-3'], {}, /^error: option '--top <n>' argument '-3' is invalid\. expected a whole number from 0 to any\.$/],
+    ['--top 2.5', ['draft', '--gaps', '--top', '2.5'], {}, /option '--top <n>' argument '2\.5' is invalid/],
+    ['--llm-timeout x', ['draft', 'T1529', '--llm-timeout', 'x'], {}, /^error: option '--llm-timeout <seconds>' argument 'x' is invalid/],
+    ['SOURCE_DATE_EPOCH=yesterday', ['report', '--attack', MINI, '--rules', RULES], { SOURCE_DATE_EPOCH: 'yesterday' }, /^error: SOURCE_DATE_EPOCH must be whole seconds since 1970 \(0 to 8640000000000\), not "yesterday"$/],
+    ['SOURCE_DATE_EPOCH out of range', ['report', '--attack', MINI, '--rules', RULES], { SOURCE_DATE_EPOCH: '99999999999999999' }, /^error: SOURCE_DATE_EPOCH must be whole seconds/],
+    ['--format constructor', ['report', '--attack', MINI, '--rules', RULES, '--format', 'constructor'], {}, /^error: unknown format: constructor$/],
+    ['--format __proto__', ['report', '--attack', MINI, '--rules', RULES, '--format', '__proto__,toString'], {}, /^error: unknown format: __proto__, toString$/],
+    ['ATTACK_COV_MAX_BUNDLE_BYTES=-1', ['report', '--attack', MINI, '--rules', RULES], { ATTACK_COV_MAX_BUNDLE_BYTES: '-1' }, /^error: ATTACK_COV_MAX_BUNDLE_BYTES must be a size/],
+  ];
+  for (const [what, args, env, pattern] of cases) {
+    it(`${what}: exit 2 with one error line`, async () => {
+      const dir = await tempDir();
+      const result = await runCli([...args, ...(args[0] === 'report' || args[0] === 'draft' ? ['--out', path.join(dir, 'out')] : [])], { env });
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n')[0]).toMatch(pattern);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(await readdir(dir)).toEqual([]);
+    });
+  }
+});
+
+describe('-q on every command: nothing but errors', () => {
+  it('report -q: no summary, no "wrote" lines', async () => {
+    const result = await runCli(['report', '--attack', MINI, '--rules', RULES, '--out', await tempDir(), '-q']);
+    expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('report -q still prints a failed gate, the reason for exit 1', async () => {
+    const result = await runCli(['report', '--attack', MINI, '--rules', RULES, '--out', await tempDir(), '-q', '--min-coverage', '100']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^gate failed: --min-coverage: /);
+  });
+
+  it('lint -q lists error findings only, like eslint --quiet', async () => {
+    const loud = await runCli(['lint', '--attack', MINI, '--rules', fixture('rules', 'nonstandard.yaml'), '--fail-on', 'none']);
+    const quiet = await runCli(['lint', '--attack', MINI, '--rules', fixture('rules', 'nonstandard.yaml'), '--fail-on', 'none', '-q']);
+    expect(loud.stdout).toMatch(/  warning  /);
+    expect(quiet.stdout).not.toMatch(/  (warning|info)  /);
+    expect(quiet.stdout.split('\n').filter((l) => /  error  /.test(l))).toEqual(loud.stdout.split('\n').filter((l) => /  error  /.test(l)));
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('lint -q with no errors prints nothing', async () => {
+    const result = await runCli(['lint', '--attack', MINI, '--rules', RULES, '-q', '--fail-on', 'none']);
+    expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('validate -q: no "valid" and no falco line', async () => {
+    const file = path.join(await tempDir(), 'valid.yaml');
+    await writeFile(file, '- rule: Shell\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n');
+    expect((await runCli(['validate', file])).stdout).toMatch(/^valid$/m);
+    const result = await runCli(['validate', file, '-q']);
+    expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('draft -q: no progress, no skeleton note, no table when every draft succeeded', async () => {
+    const out = await tempDir();
+    const result = await runCli(['draft', 'T1529', '--attack', MINI, '--rules', RULES, '--out', out, '-q']);
+    expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(await readdir(out)).toEqual(['T1529.yaml', 'summary.json']);
+  });
+
+  it('attack diff -q: no text (json is still printed when asked for)', async () => {
+    const quiet = await runCli(['attack', 'diff', MINI, fixture('attack', 'v19-like.json'), '-q']);
+    expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    const json = await runCli(['attack', 'diff', MINI, fixture('attack', 'v19-like.json'), '-q', '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toHaveProperty('techniques');
+  });
+
+  it('errors are still printed with -q', async () => {
+    expectOneLineError(await runCli(['lint', '--attack', MINI, '--rules', '/nonexistent.yaml', '-q']), /nonexistent\.yaml: no such file or directory/);
+  });
+});
