@@ -1,14 +1,14 @@
 // Writes output files into --out: every file is rendered first, then all go to temporary names, then
 // all are renamed into place, so a crash, a full disk or one unwritable name leaves --out as it was.
 // Names may not leave the directory. Temporaries are tracked (temp-files.ts) and removed on signals.
-import { access, lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError, UsageError } from './errors.js';
 import { temporaryPathFor } from './net/cache.js';
 import { redactSecrets } from './secrets.js';
-import { trackTemp, untrackTemp } from './temp-files.js';
+import { removeStaleTemporaries, RUN_STARTED_MS, trackTemp, untrackTemp } from './temp-files.js';
 
 export interface OutputFile {
   /** Path relative to the output directory, with / separators. */
@@ -46,21 +46,6 @@ export async function checkOutputDir(dir: string, flag = '--out'): Promise<void>
     if (path.dirname(current) === current) return;
   }
 }
-
-// temporaryPathFor's pattern: <name>.<pid>.<8 hex>.tmp
-const OUR_TEMPORARY = /\.\d+\.[0-9a-f]{8}\.tmp$/;
-
-/** Removes our temporaries that a killed run left in `dir` (older than this run); never anything else. */
-export async function removeStaleTemporaries(dir: string, runStartedMs: number): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names.filter((n) => OUR_TEMPORARY.test(n))) {
-    const file = path.join(dir, name);
-    const info = await lstat(file).catch(() => undefined);
-    if (info?.isFile() && info.mtimeMs < runStartedMs) await rm(file, { force: true });
-  }
-}
-
-const RUN_STARTED_MS = Date.now() - process.uptime() * 1000;
 
 export async function writeOutputs(dir: string, files: OutputFile[]): Promise<string[]> {
   const targets = files.map((file) => ({ content: redactSecrets(file.content), target: pathInside(dir, file.name) }));

@@ -1,6 +1,8 @@
 // Every temporary file attack-cov creates is tracked here, so that a failure or a signal (Ctrl-C,
 // a CI job's SIGTERM) removes them all: no half-written download, report or rules file stays behind.
 import { rmdirSync, rmSync } from 'node:fs';
+import { lstat, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 
 const live = new Set<string>();
 /** Directories made for a temporary file, deepest first: removed on a signal if nothing else is in them. */
@@ -59,3 +61,19 @@ export function installSignalCleanup(write: (text: string) => void): void {
     });
   }
 }
+
+// temporaryPathFor's pattern: <name>.<pid>.<8 hex>.tmp
+const OUR_TEMPORARY = /\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/** Removes our temporaries that a killed run left in `dir` (older than this run); never anything else. */
+export async function removeStaleTemporaries(dir: string, runStartedMs: number): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => OUR_TEMPORARY.test(n))) {
+    const file = path.join(dir, name);
+    const info = await lstat(file).catch(() => undefined);
+    if (info?.isFile() && info.mtimeMs < runStartedMs) await rm(file, { force: true });
+  }
+}
+
+/** When this process started: temporaries older than that belong to a run that was killed. */
+export const RUN_STARTED_MS = Date.now() - process.uptime() * 1000;

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadToFile, type DownloadOptions } from './download.js';
-import { trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from '../temp-files.js';
+import { removeStaleTemporaries, RUN_STARTED_MS, trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from '../temp-files.js';
 
 /** ATTACK_COV_CACHE, else $XDG_CACHE_HOME/attack-cov, else ~/.cache/attack-cov. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -41,6 +41,7 @@ export async function fetchIntoCache<T>(
 ): Promise<{ file: string; isFromCache: boolean; validated?: T }> {
   if (!isRefresh && (await exists(cachePath))) return { file: cachePath, isFromCache: true };
   const createdDir = await mkdir(path.dirname(cachePath), { recursive: true });
+  if (!createdDir) await removeStaleTemporaries(path.dirname(cachePath), RUN_STARTED_MS);
   const madeDirs = trackEmptyDirs(createdDir ? dirsBetween(path.dirname(cachePath), createdDir) : []);
   const temp = trackTemp(temporaryPathFor(cachePath));
   try {

@@ -80,7 +80,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   });
   const written = await writeOutputs(outDir, files);
   if (!options.quiet && !io.isQuiet) io.stdout(renderSummary(report, io.style, options.top));
-  for (const file of written) io.stderr(`wrote ${displayPath(file, env.cwd)}\n`);
+  for (const file of written) io.stderr(`wrote ${printable(displayPath(file, env.cwd))}\n`);
   if (report.comparison?.crossesAttackVersions) {
     io.stderr(`note: the baseline is from ATT&CK ${report.comparison.baseline.attackVersion}, this run ${report.inputs.attack.version}; some changes are ATT&CK's\n`);
   }

@@ -2,7 +2,7 @@
 // body (undici 7 asserts on it, nodejs/undici#5360), a server trickling one byte at a time, one that
 // never answers, one that sends more than any bundle. Every one fails (or succeeds) in bounded time and
 // leaves no temporary file or directory.
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,8 +82,17 @@ describe('a body delimited by closing the connection (HTTP/1.0 style, no content
       socket.end(bundle);
     });
     const cacheRoot = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-cache-'));
+    // A temporary a killed run left in the cache folder (our name pattern, older than this run) goes; other files stay.
+    await mkdir(path.join(cacheRoot, 'urls'));
+    const stale = path.join(cacheRoot, 'urls', 'x-mini.json.4242.deadbeef.tmp');
+    await writeFile(stale, 'half a download');
+    await utimes(stale, new Date(2020, 0, 1), new Date(2020, 0, 1));
+    await writeFile(path.join(cacheRoot, 'urls', 'notes.tmp'), 'not ours');
     const loaded = await loadAttack(server.url('/mini.json'), { cacheRoot, download: { attempts: 1 } });
     expect(loaded.catalog.techniques.has('T1059')).toBe(true);
+    const left = await readdir(path.join(cacheRoot, 'urls'));
+    expect(left).toContain('notes.tmp');
+    expect(left.filter((f) => f.endsWith('.tmp'))).toEqual(['notes.tmp']);
   });
 });
 
