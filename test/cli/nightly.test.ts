@@ -1,14 +1,15 @@
 // scripts/nightly.sh, as the workflow and a person run it: first night without a baseline, then with one.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fixture, repoRoot } from '../helpers/paths.js';
 
 /** An empty cache of this test's own (as root, a made-up path such as /nonexistent would be created). */
 const cache = mkdtempSync(path.join(os.tmpdir(), 'attack-cov-nightly-cache-'));
+afterAll(() => rmSync(cache, { recursive: true, force: true }));
 
 function nightly(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {

@@ -1,7 +1,7 @@
 // Runs the built attack-cov binary as a user would, capturing exit code, stdout and stderr.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { expect } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { afterAll, expect } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cliPath, repoRoot } from './paths.js';
@@ -9,6 +9,7 @@ import { cliPath, repoRoot } from './paths.js';
 /** The default cache of every run in this test process: empty at first (no downloads in it), never the user's;
  * parsed catalogs and rules files land in it, so later runs take the warm path. */
 const processCache = mkdtempSync(path.join(os.tmpdir(), 'attack-cov-test-cache-'));
+afterAll(() => rmSync(processCache, { recursive: true, force: true }));
 
 export interface CliResult {
   code: number | null;
