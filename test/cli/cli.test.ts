@@ -3,23 +3,12 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { expectOneLineError, runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const MINI = 'test/fixtures/attack/mini-bundle-2.0.json';
 const rules = (...names: string[]) => names.map((n) => `test/fixtures/rules/${n}`);
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-cli-'));
-
-function expectOneLineError(result: { code: number | null; stderr: string; stdout: string }, pattern: RegExp): void {
-  expect(result.code).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines[0]).toMatch(/^error: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(lines.length).toBeLessThanOrEqual(2);
-  if (lines[1]) expect(lines[1]).toMatch(/^hint: /);
-  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  expect(result.stdout).toBe('');
-}
 
 describe('help and usage', () => {
   it('package.json bin points at the built CLI', async () => {
