@@ -362,6 +362,13 @@ Examples:
   program.addHelpText(
     'after',
     `
+Examples:
+  $ attack-cov report                         # embedded ATT&CK and official rules (or /etc/falco), no network
+  $ attack-cov lint --rules rules.d/ --fail-on warning
+  $ attack-cov emulate T1529 --rules official:all
+  $ attack-cov threats --platform Linux,Containers
+  $ attack-cov <command> --help               # every command has its own examples
+
 Exit codes: 0 ok, 1 a gate failed (--fail-on), 2 unusable input or usage.
 Downloads are cached in $ATTACK_COV_CACHE (default: $XDG_CACHE_HOME/attack-cov or ~/.cache/attack-cov).`,
   );
@@ -393,10 +400,21 @@ Examples:
     .option('--url <url>', 'store it as the download of this URL (for --attack <url>)')
     .option('--rules-ref <ref>', 'store an official rules file for this tag (for --rules official@<ref>)')
     .option(quiet, quietHelp)
+    .addHelpText('after', `
+Examples:
+  $ attack-cov cache add enterprise-attack-17.1.json
+  $ attack-cov cache add attack.json.gz --url https://mirror.example/attack.json
+  $ attack-cov cache add falco_rules.yaml --rules-ref falco-rules-4.0.0`)
     .action((file: string, options) => run('add', file, options));
-  cache.command('list').description('List what the cache holds').addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text')).option(quiet, quietHelp).action((options) => run('list', undefined, options));
-  cache.command('dir').description('Print the cache folder').option(quiet, quietHelp).action((options) => run('dir', undefined, options));
-  cache.command('clean').description('Remove everything attack-cov cached').option(quiet, quietHelp).action((options) => run('clean', undefined, options));
+  cache.command('list').description('List what the cache holds').addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text')).option(quiet, quietHelp)
+    .addHelpText('after', "\nExamples:\n  $ attack-cov cache list\n  $ attack-cov cache list --format json | jq '.entries[].path'")
+    .action((options) => run('list', undefined, options));
+  cache.command('dir').description('Print the cache folder').option(quiet, quietHelp)
+    .addHelpText('after', '\nExamples:\n  $ du -sh "$(attack-cov cache dir)"')
+    .action((options) => run('dir', undefined, options));
+  cache.command('clean').description('Remove everything attack-cov cached').option(quiet, quietHelp)
+    .addHelpText('after', '\nExamples:\n  $ attack-cov cache clean     # the next --attack 17.1 downloads again')
+    .action((options) => run('clean', undefined, options));
 }
 
 function reportError(error: unknown): number {

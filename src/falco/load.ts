@@ -47,7 +47,7 @@ async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]
   for (const given of paths) {
     const info = await statRulesPath(given);
     if (!info) {
-      if (isStrict) throw new InputError(given, 'no such file or directory', 'pass Falco rules files or directories with --rules, or official, official:all');
+      if (isStrict) throw new InputError(given, 'no such file or directory', 'pass Falco rules files or directories, or official, official:all');
       continue;
     }
     if (info.isDirectory()) {
@@ -92,13 +92,33 @@ function readLocalRulesFile(file: string, root: string, cache: ParseCache | unde
   return readRulesFile(file, shown.path, cache, shown.isOutsideRoot ? { note: 'outside the source root: named by its base name' } : {});
 }
 
-/** Reads the rules files named by `paths` (files or directories) as text, without building a ruleset. */
-export async function readRulesTexts(paths: string[], root: string = process.cwd()): Promise<RulesText[]> {
-  const local = paths.filter((p) => !isOfficialSpec(p));
-  if (local.length < paths.length) throw new UsageError('the embedded official rules cannot be rewritten', 'copy them first, or name your own rules files');
-  const expanded = await expandPaths(local, true);
-  if (expanded.length === 0) throw new InputError(paths.join(', '), 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
-  return Promise.all(expanded.map((f) => readRulesText(f, displayPath(path.resolve(f), root))));
+/** The embedded official files an `official…` spec names, as text (for commands that only read them). */
+async function readOfficialTexts(spec: string): Promise<RulesText[]> {
+  const { files, ref } = parseOfficialSpec(spec);
+  if (ref !== undefined) throw new UsageError(`${spec}: only the embedded official rules can be read here, not another tag`, 'download them with report --rules first, or name the files');
+  return Promise.all(files.map((name) => {
+    const embedded = embeddedRules(name)!;
+    return readRulesText(embedded.file, embedded.label);
+  }));
+}
+
+/**
+ * Reads the rules files named by `paths` (files, directories, and — unless the caller rewrites them,
+ * `isReadOnly` false — the embedded `official…` specs) as text, in order, without building a ruleset.
+ */
+export async function readRulesTexts(paths: string[], root: string = process.cwd(), { isReadOnly = false }: { isReadOnly?: boolean } = {}): Promise<RulesText[]> {
+  if (!isReadOnly && paths.some(isOfficialSpec)) throw new UsageError('the embedded official rules cannot be rewritten', 'copy them first, or name your own rules files');
+  const texts: RulesText[] = [];
+  for (const given of paths) {
+    if (isOfficialSpec(given)) {
+      texts.push(...(await readOfficialTexts(given)));
+      continue;
+    }
+    const expanded = await expandPaths([given], true);
+    texts.push(...(await Promise.all(expanded.map((f) => readRulesText(f, displayPath(path.resolve(f), root))))));
+  }
+  if (texts.length === 0) throw new InputError(paths.join(', '), 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
+  return texts;
 }
 
 /** The ruleset of rules files given as text (in order). Pure apart from hashing. */

@@ -24,6 +24,8 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
   if (options.out) await checkOutputDir(path.resolve(env.cwd, options.out));
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
+  const unknown = techniques.find((t) => !attack.catalog.techniques.has(t.toUpperCase()));
+  if (unknown) throw new UsageError(`unknown technique ${unknown} in ATT&CK ${attack.catalog.version}`);
   const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
   const inputs = await loadEmulationInputs(options.atomics, env.cwd);
   const section = emulateRuleset(report, rules.ruleset, inputs, techniques.map((t) => t.toUpperCase()));

@@ -13,7 +13,17 @@ import type { Io } from './report.js';
 const RULES_FILE = /rules.*\.ya?ml$/i;
 const RULES_DIR = /^(rules(\.d)?|falco(-rules)?)$/i;
 
-/** Rules files at the top of `dir`, and folders named like rules folders that hold YAML files, sorted. */
+/** Falco's own load order: the official files, then the local overrides, then everything else, folders last. */
+const FALCO_ORDER = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml', 'falco_rules.local.yaml'];
+
+function loadRank(name: string): number {
+  const known = FALCO_ORDER.indexOf(name);
+  if (known >= 0) return known;
+  return name.endsWith('/') ? FALCO_ORDER.length + 1 : FALCO_ORDER.length;
+}
+
+/** Rules files at the top of `dir`, and folders named like rules folders that hold YAML files, in the
+ * order Falco loads them (a local file overrides rules it must come after). */
 export async function detectRulesPaths(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const found: string[] = [];
@@ -24,7 +34,7 @@ export async function detectRulesPaths(dir: string): Promise<string[]> {
       if (inside.some((n) => /\.ya?ml$/i.test(n))) found.push(`${entry.name}/`);
     }
   }
-  return found.sort();
+  return found.sort((a, b) => loadRank(a) - loadRank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export async function runInit(options: { force?: boolean }, env: Environment, io: Io): Promise<number> {

@@ -27,17 +27,17 @@ export interface FixOptions extends CommonOptions {
   extra?: Partial<AnalyzeInput>;
 }
 
-export function describeFixResult(result: FixResult, changedFiles: number): string {
+export function describeFixResult(result: FixResult, changedFiles: number, isDryRun = false): string {
   const remaining = new Set(result.after.findings.map(findingFingerprint));
   const fixed = result.before.findings.filter((f) => !remaining.has(findingFingerprint(f))).length;
-  const lines = [`fixed ${fixed} finding(s) in ${changedFiles} file(s); ${result.after.findings.length} remain`];
+  const lines = [`${isDryRun ? 'would fix' : 'fixed'} ${fixed} finding(s) in ${changedFiles} file(s); ${result.after.findings.length} ${isDryRun ? 'would remain' : 'remain'}`];
   for (const { finding, reason } of result.skipped) lines.push(`  not fixed: ${printable(finding.file)}:${finding.line} ${finding.code} (rule "${printable(finding.rule)}"): ${printable(reason)}`);
   return `${lines.join('\n')}\n`;
 }
 
 export async function fixRulesFiles(options: FixOptions, env: Environment, io: Io): Promise<{ result: FixResult; changed: string[]; files: RulesText[] }> {
   if (!options.rules || options.rules.length === 0) throw new UsageError('--fix needs --rules: it rewrites the rules files you name', 'e.g. attack-cov lint --rules my_rules.yaml --fix');
-  const files = await readRulesTexts(options.rules, sourceRootOf(options, env));
+  const files = await readRulesTexts(options.rules, sourceRootOf(options, env), { isReadOnly: options.isDryRun });
   const attack = options.catalog ?? (await loadCatalog(options, env));
   const result = fixTexts(files, (ruleset: Ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, options.extra));
   const changed = files.filter((f) => result.texts.get(f.path) !== f.text);
@@ -48,7 +48,7 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
     for (const f of changed) await checkReplaceable(f.file);
     for (const f of changed) await replaceFileAtomically(f.file, result.texts.get(f.path)!, f.sha256);
   }
-  io.stderr(describeFixResult(result, changed.length));
+  io.stderr(describeFixResult(result, changed.length, options.isDryRun));
   return { result, changed: changed.map((f) => f.path), files };
 }
 

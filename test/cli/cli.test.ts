@@ -17,7 +17,7 @@ describe('help and usage', () => {
     expect(pkg.bin['attack-cov']).toBe('dist/cli.js');
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
-  for (const command of ['draft', 'validate', 'attack', 'attack diff']) {
+  for (const command of ['draft', 'validate', 'attack', 'attack diff', 'cache', 'cache add', 'cache list', 'cache dir', 'cache clean', 'threats', 'emulate', 'suggest', 'init']) {
     it(`${command} --help shows examples`, async () => {
       const result = await runCli([...command.split(' '), '--help']);
       expect(result.code).toBe(0);
@@ -32,6 +32,11 @@ describe('help and usage', () => {
       expect(result.stdout).toMatch(/Examples:/);
     });
   }
+  it('the top-level --help shows examples', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Examples:\n  \$ attack-cov report/);
+  });
   it('an unknown option is a usage error, exit 2', async () => {
     const result = await runCli(['report', '--bogus']);
     expect(result.code).toBe(2);

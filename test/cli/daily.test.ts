@@ -134,4 +134,15 @@ describe('attack-cov init', () => {
     expect(lint.code, lint.stderr).toBe(0);
     expect(lint.stdout).toContain('no problems');
   });
+
+  it('names the rules in the order Falco loads them, so a local file overriding a rule comes after it', async () => {
+    const repo = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-init-'));
+    await writeFile(path.join(repo, 'falco_rules.yaml'), '- rule: Shell\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n');
+    await writeFile(path.join(repo, 'falco_rules.local.yaml'), '- rule: Shell\n  enabled: false\n  override:\n    enabled: replace\n');
+    await writeFile(path.join(repo, 'falco-sandbox_rules.yaml'), '- list: empty\n  items: []\n');
+    expect((await runCli(['init'], { cwd: repo })).code).toBe(0);
+    expect(await readFile(path.join(repo, '.attack-cov.yaml'), 'utf8')).toContain('rules:\n  - falco_rules.yaml\n  - falco-sandbox_rules.yaml\n  - falco_rules.local.yaml\n');
+    const lint = await runCli(['lint', '--format', 'json'], { cwd: repo });
+    expect(lint.code, lint.stderr).toBe(0);
+  });
 });

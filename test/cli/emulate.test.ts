@@ -71,6 +71,9 @@ describe('attack-cov emulate on the official rules', () => {
   it('refuses a bad technique ID and a bad format with exit 2', async () => {
     expect((await runCli(['emulate', 'X1', ...INPUTS])).stderr).toMatch(/^error: not a technique ID: X1\n/);
     expect((await runCli(['emulate', '--format', 'yaml', ...INPUTS])).code).toBe(2);
+    const unknown = await runCli(['emulate', 'T9999', ...INPUTS]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: unknown technique T9999 in ATT&CK /);
   });
 });
 

@@ -25,8 +25,17 @@ describe('lint --fix-dry-run', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^--- a\/.*fixable\.yaml/m);
     expect(result.stdout).toContain("-  tags: [mitre_execution, T1611]\n+  tags: [mitre_privilege_escalation, T1611]");
-    expect(result.stderr).toMatch(/fixed \d+ finding\(s\) in 1 file\(s\); 2 remain/);
+    expect(result.stderr).toMatch(/^would fix \d+ finding\(s\) in 1 file\(s\); 2 would remain/);
     expect(await readFile(path.join(dir, 'fixable.yaml'), 'utf8')).toBe(before);
+  });
+
+  it('reads the embedded official rules (nothing is written), while --fix refuses them', async () => {
+    const dry = await runCli(['lint', '--rules', 'official:all', '--fix-dry-run', '--fail-on', 'none']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^--- a\/official:falco[-_a-z]*rules\.yaml@c72713e/m);
+    const fix = await runCli(['lint', '--rules', 'official', '--fix']);
+    expect(fix.code).toBe(2);
+    expect(fix.stderr).toMatch(/^error: the embedded official rules cannot be rewritten/);
   });
 });
 

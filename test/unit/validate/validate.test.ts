@@ -72,3 +72,11 @@ describe('attack-cov validate', () => {
     expect(JSON.parse(bad.stdout).falco).toEqual({ isValid: false, output: 'LOAD_ERR_COMPILE_CONDITION' });
   });
 });
+
+describe('validate on the embedded official rules', () => {
+  it('reads official:all as the official files, without refusing them as a rewrite', async () => {
+    const result = await runCli(['validate', 'official:all', '--format', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).files).toEqual(['official:falco_rules.yaml@c72713e', 'official:falco-incubating_rules.yaml@c72713e', 'official:falco-sandbox_rules.yaml@c72713e']);
+  });
+});
