@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Builds attack-cov's own field and event catalogues (data/falco-fields.json, data/falco-events.json)
 // from Falco's field and event references: `falco --list=syscall --markdown`, `falco --list-events
-// --markdown` and the plugins' README field tables (../shared/data/falco). Only names, types and
+// --markdown` and the plugins' README field tables (test/data/falco-reference, kept in the repository). Only names, types and
 // argument kinds are kept. Run again when Falco adds fields: node scripts/build-field-catalog.mjs [dir]
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dir = process.argv[2] ?? path.resolve(root, '..', 'shared', 'data', 'falco');
+const dir = process.argv[2] ?? path.join(root, 'test', 'data', 'falco-reference');
 const read = (name) => readFileSync(path.join(dir, name), 'utf8');
 
 /** Fields of the syscall reference, by "Field Class" section. */
