@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError, UsageError } from './errors.js';
-import { temporaryPathFor } from './net/cache.js';
+import { temporaryPathFor, writeThroughTemp } from './net/cache.js';
 import { redactSecrets } from './secrets.js';
 import { removeStaleTemporaries, RUN_STARTED_MS, trackTemp, untrackTemp } from './temp-files.js';
 
@@ -93,17 +93,9 @@ export async function replaceFileAtomically(file: string, content: string, expec
     throw new InputError(file, 'changed on disk after attack-cov read it; not overwritten', 'run the command again');
   }
   const { mode } = await stat(target);
-  const temp = trackTemp(temporaryPathFor(target));
-  try {
-    await writeFile(temp, content, { mode });
-    await rename(temp, target);
-  } catch (error) {
-    const err = error as NodeJS.ErrnoException;
-    throw new InputError(file, `cannot write: ${err.code ?? err.message}`);
-  } finally {
-    await rm(temp, { force: true });
-    untrackTemp(temp);
-  }
+  await writeThroughTemp(target, (temp) => writeFile(temp, content, { mode })).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(file, `cannot write: ${error.code ?? error.message}`);
+  });
 }
 
 /** The real file behind `file` (through symlinks), refusing one that is read-only (by mode or by access). */

@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import { cachePathForUrl, fetchIntoCache, readCacheSource, writeCacheSource } from '../net/cache.js';
+import { cachePathForUrl, fetchIntoCache, isFile, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { describeSize, limits } from '../limits.js';
 import { stixShapeProblem } from './stix-shape.js';
@@ -208,10 +208,6 @@ async function loadVersion(version: string, options: AttackLoadOptions, url?: st
   // A version's cache slot does not say where it came from (a mirror, MITRE, cache add): record it beside it.
   if (!loaded.isFromCache) await writeCacheSource(cachePath, loaded.source);
   return loaded;
-}
-
-async function isFile(file: string): Promise<boolean> {
-  return stat(file).then((s) => s.isFile(), () => false);
 }
 
 async function loadFromUrl(url: string, cachePath: string, version: string | undefined, options: AttackLoadOptions): Promise<LoadedCatalog> {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import { embeddedRules, embeddedRulesRef, OFFICIAL_SETS } from '../embedded.js';
+import { embeddedRules, embeddedRulesRef, OFFICIAL_SETS, type EmbeddedRules } from '../embedded.js';
 import { fetchIntoCache } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { redactUrl } from '../net/url.js';
@@ -96,10 +96,12 @@ function readLocalRulesFile(file: string, root: string, cache: ParseCache | unde
 async function readOfficialTexts(spec: string): Promise<RulesText[]> {
   const { files, ref } = parseOfficialSpec(spec);
   if (ref !== undefined) throw new UsageError(`${spec}: only the embedded official rules can be read here, not another tag`, 'download them with report --rules first, or name the files');
-  return Promise.all(files.map((name) => {
-    const embedded = embeddedRules(name)!;
-    return readRulesText(embedded.file, embedded.label);
-  }));
+  return Promise.all(embeddedOfficial(files).map((e) => readRulesText(e.file, e.label)));
+}
+
+/** The embedded copies of official files a spec named (parseOfficialSpec only names embedded ones). */
+function embeddedOfficial(files: string[]): EmbeddedRules[] {
+  return files.map((name) => embeddedRules(name)!);
 }
 
 /**
@@ -141,10 +143,7 @@ export function parseOfficialSpec(spec: string): { files: string[]; ref?: string
 async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<ReadFile[]> {
   const { files, ref } = parseOfficialSpec(spec);
   if (ref === undefined) {
-    return Promise.all(files.map((name) => {
-      const embedded = embeddedRules(name)!;
-      return readRulesFile(embedded.file, embedded.label, options.parseCache);
-    }));
+    return Promise.all(embeddedOfficial(files).map((e) => readRulesFile(e.file, e.label, options.parseCache)));
   }
   const downloadable = new Set(readUpstream().falcoRules.files);
   const result: ReadFile[] = [];

@@ -24,7 +24,24 @@ export function temporaryPathFor(finalPath: string): string {
   return `${finalPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 }
 
-async function exists(file: string): Promise<boolean> {
+/**
+ * Lets `fill` write a temporary file beside `target` (tracked, so a signal removes it), then renames it
+ * into place; whatever happens, the temporary is gone afterwards. Returns what `fill` returned.
+ */
+export async function writeThroughTemp<T>(target: string, fill: (temp: string) => Promise<T>): Promise<T> {
+  const temp = trackTemp(temporaryPathFor(target));
+  try {
+    const result = await fill(temp);
+    await rename(temp, target);
+    return result;
+  } finally {
+    await rm(temp, { force: true });
+    untrackTemp(temp);
+  }
+}
+
+/** Whether a cache slot (or any path) holds a regular file. */
+export async function isFile(file: string): Promise<boolean> {
   return stat(file).then((s) => s.isFile(), () => false);
 }
 
@@ -39,24 +56,21 @@ export async function fetchIntoCache<T>(
   options: DownloadOptions = {},
   { isRefresh = false }: { isRefresh?: boolean } = {},
 ): Promise<{ file: string; isFromCache: boolean; validated?: T }> {
-  if (!isRefresh && (await exists(cachePath))) return { file: cachePath, isFromCache: true };
+  if (!isRefresh && (await isFile(cachePath))) return { file: cachePath, isFromCache: true };
   const createdDir = await mkdir(path.dirname(cachePath), { recursive: true });
   if (!createdDir) await removeStaleTemporaries(path.dirname(cachePath), RUN_STARTED_MS);
   const madeDirs = trackEmptyDirs(createdDir ? dirsBetween(path.dirname(cachePath), createdDir) : []);
-  const temp = trackTemp(temporaryPathFor(cachePath));
   try {
-    await downloadToFile(url, temp, options);
-    const validated = await validate(temp);
-    await rename(temp, cachePath);
+    const validated = await writeThroughTemp(cachePath, async (temp) => {
+      await downloadToFile(url, temp, options);
+      return validate(temp);
+    });
     return { file: cachePath, isFromCache: false, validated };
   } catch (error) {
-    await rm(temp, { force: true });
     // A failed download leaves no directory behind that it made.
     for (const dir of madeDirs) if (!(await rmdir(dir).then(() => true, () => false))) break;
     throw error;
   } finally {
-    await rm(temp, { force: true });
-    untrackTemp(temp);
     untrackEmptyDirs(madeDirs);
   }
 }
@@ -70,15 +84,7 @@ function dirsBetween(dir: string, top: string): string[] {
 
 /** Records where a cache entry came from (a redacted URL, or `cache add` of a file) beside it. */
 export async function writeCacheSource(cachePath: string, source: string): Promise<void> {
-  const target = `${cachePath}.source`;
-  const temp = trackTemp(temporaryPathFor(target));
-  try {
-    await writeFile(temp, `${source}\n`);
-    await rename(temp, target);
-  } finally {
-    await rm(temp, { force: true });
-    untrackTemp(temp);
-  }
+  await writeThroughTemp(`${cachePath}.source`, (temp) => writeFile(temp, `${source}\n`));
 }
 
 /** Where a cache entry came from, if recorded. */

@@ -1,17 +1,16 @@
 // `attack-cov cache add|list|dir|clean`: seed the download cache from files (air-gapped hosts), show it,
 // empty it. Entries go in through a temporary name and a rename, exactly as downloads do.
-import { copyFile, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readBundleFile } from '../attack/load.js';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
-import { cachePathForUrl, temporaryPathFor, writeCacheSource } from '../net/cache.js';
+import { cachePathForUrl, writeCacheSource, writeThroughTemp } from '../net/cache.js';
 import { isUrl, redactUrl } from '../net/url.js';
 import { parseRulesText } from '../falco/parse.js';
 import { stringifyJson } from '../report/reporter.js';
 import { readUpstream } from '../upstream.js';
 import type { Environment } from './inputs.js';
 import type { Io } from './report.js';
-import { trackTemp, untrackTemp } from '../temp-files.js';
 
 export interface CacheOptions {
   url?: string;
@@ -21,14 +20,7 @@ export interface CacheOptions {
 
 async function storeAtomically(source: string, target: string): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
-  const temp = trackTemp(temporaryPathFor(target));
-  try {
-    await copyFile(source, temp);
-    await rename(temp, target);
-  } finally {
-    await rm(temp, { force: true });
-    untrackTemp(temp);
-  }
+  await writeThroughTemp(target, (temp) => copyFile(source, temp));
 }
 
 /** Where `file` goes: the ATT&CK version's (or --url's) slot, or an official rules file's slot for --rules-ref. */
