@@ -20,18 +20,25 @@ export interface CliResult {
 export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Run as this user (tests running as root use it to meet permissions). */
-  uid?: number;
-  gid?: number;
+  /** Meet file permissions even as root: the process runs without the capabilities that bypass them
+   * (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, through util-linux's setpriv), still as the same user, so it
+   * reads the checkout wherever that lies. */
+  isPermissionChecked?: boolean;
+}
+
+function command(args: string[], isPermissionChecked: boolean | undefined): [string, string[]] {
+  if (!isPermissionChecked || process.getuid?.() !== 0) return [process.execPath, [cliPath, ...args]];
+  const caps = '-dac_override,-dac_read_search';
+  return ['setpriv', ['--bounding-set', caps, '--inh-caps', caps, process.execPath, cliPath, ...args]];
 }
 
 /** Starts the CLI and returns the child (for signals) and its result. */
 export function startCli(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [cliPath, ...args], {
+  const [file, argv] = command(args, options.isPermissionChecked);
+  const child = spawn(file, argv, {
     cwd: options.cwd ?? repoRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ATTACK_COV_CACHE: processCache, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
   });
   let stdout = '';
   let stderr = '';
