@@ -20,7 +20,8 @@ export function valueTypeOf(catalogType: string | undefined): ValueType {
 }
 
 export function isListType(catalogType: string | undefined): boolean {
-  return !!catalogType && /LIST|\(list\)/i.test(catalogType);
+  // "LIST(CHARBUF)" and "string (list)" both occur in the catalogue.
+  return /list/i.test(catalogType ?? '');
 }
 
 function ipv4ToNumber(text: string): number | undefined {
@@ -35,8 +36,10 @@ export function ipMatches(address: string, network: string): boolean {
   const ip = ipv4ToNumber(address);
   const net = ipv4ToNumber(base ?? '');
   if (ip === undefined || net === undefined) return address.toLowerCase() === network.toLowerCase();
+  // A mask is 0 to 32 written in digits: "10.0.0.0/" is no network (Number('') would make it /0, every address).
+  if (bitsText !== undefined && !/^\d{1,2}$/.test(bitsText)) return false;
   const bits = bitsText === undefined ? 32 : Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  if (bits > 32) return false;
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
   return ((ip & mask) >>> 0) === ((net & mask) >>> 0);
 }
@@ -53,11 +56,13 @@ export function globToRegExp(pattern: string, isCaseless = false): RegExp {
       if (c === '*') source += '.*';
       else if (c === '?') source += '.';
       else if (c === '[') {
-        const close = pattern.indexOf(']', i + 2);
+        // fnmatch: a ] right after [ or [! is one of the characters; in JavaScript it would close the class.
+        const isNegated = pattern[i + 1] === '!';
+        const first = i + (isNegated ? 2 : 1);
+        const close = pattern.indexOf(']', first + 1);
         if (close < 0) source += '\\[';
         else {
-          const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-          source += `[${body}]`;
+          source += `[${isNegated ? '^' : ''}${pattern.slice(first, close).replace(/[\\\]]/g, '\\$&')}]`;
           i = close;
         }
       } else source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
@@ -96,10 +101,6 @@ function hexBytes(hex: string): Buffer | undefined {
   return /^([0-9a-fA-F]{2})*$/.test(clean) ? Buffer.from(clean, 'hex') : undefined;
 }
 
-function asNumber(value: Scalar): number {
-  return typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : Number(value);
-}
-
 function asBool(value: Scalar | string): boolean | undefined {
   if (typeof value === 'boolean') return value;
   const text = String(value).toLowerCase();
@@ -107,7 +108,7 @@ function asBool(value: Scalar | string): boolean | undefined {
 }
 
 function equals(value: Scalar, rhs: string, type: ValueType): boolean {
-  if (type === 'number') return asNumber(value) === Number(rhs) && rhs.trim() !== '';
+  if (type === 'number') return Number(value) === Number(rhs) && rhs.trim() !== '';
   if (type === 'bool') return asBool(value) === asBool(rhs);
   if (type === 'ip' || type === 'net') return ipMatches(String(value), rhs);
   return String(value) === rhs;
@@ -116,7 +117,7 @@ function equals(value: Scalar, rhs: string, type: ValueType): boolean {
 function ordered(value: Scalar, rhs: string, type: ValueType): number | undefined {
   if (type === 'number' || typeof value === 'number') {
     const r = Number(rhs);
-    return Number.isNaN(r) || rhs.trim() === '' ? undefined : asNumber(value) - r;
+    return Number.isNaN(r) || rhs.trim() === '' ? undefined : Number(value) - r;
   }
   const text = String(value);
   return text < rhs ? -1 : text > rhs ? 1 : 0;
