@@ -2,31 +2,23 @@
 // so which one a query should find is plain): the order, the 0–1 score, the log-source bonus, votes of
 // similar rules, exclusions, ties by ID, the evidence kept per candidate and its order.
 import { describe, expect, it } from 'vitest';
-import type { Catalog, Technique } from '../../../src/attack/types.js';
 import { evidenceOf, HALF_SCORE, rankTechniques, scoreOf, type Vote } from '../../../src/suggest/rank.js';
 import { buildTechniqueIndex } from '../../../src/suggest/technique-index.js';
 import { stemOf } from '../../../src/suggest/terms.js';
 import type { QueryTerm } from '../../../src/suggest/types.js';
+import { technique, tinyCatalog } from '../../helpers/tiny-catalog.js';
 
-function technique(id: string, name: string, description: string): Technique {
-  return { id, name, url: '', tactics: ['execution'], platforms: ['Linux'], isSubtechnique: false, isRevoked: false, revokedBy: [], isDeprecated: false, description, usedBy: 0 };
-}
-
+const about = (id: string, name: string, description: string) => technique(id, ['execution'], ['Linux'], { name, description });
 /** T1 and T2 are about shells (T2 with an auditd analytic), T3 about kernel modules, T4 about crontabs. */
-const catalog: Catalog = {
-  version: '18.1',
-  domain: 'enterprise-attack',
-  stixVersion: '2.1',
-  tactics: [{ id: 'TA0002', name: 'Execution', shortname: 'execution', url: '' }],
-  techniques: new Map([
-    technique('T1', 'Unix Shell', 'Adversaries run a shell interpreter.'),
-    technique('T2', 'Shell Scripts', 'Adversaries run shell scripts.'),
-    technique('T3', 'Kernel Modules', 'Adversaries load kernel modules.'),
-    technique('T4', 'Crontab', 'Adversaries edit crontab entries.'),
-  ].map((t) => [t.id, t])),
-  detections: new Map([['T2', [{ id: 'DET1', name: 'shell scripts', analytics: [{ id: 'AN1', platforms: ['Linux'], description: 'scripts', logSources: [{ name: 'auditd:SYSCALL', channel: 'execve' }] }] }]]]),
-  threats: new Map(),
-};
+const catalog = tinyCatalog(
+  [
+    about('T1', 'Unix Shell', 'Adversaries run a shell interpreter.'),
+    about('T2', 'Shell Scripts', 'Adversaries run shell scripts.'),
+    about('T3', 'Kernel Modules', 'Adversaries load kernel modules.'),
+    about('T4', 'Crontab', 'Adversaries edit crontab entries.'),
+  ],
+  [['T2', [{ id: 'DET1', name: 'shell scripts', analytics: [{ id: 'AN1', platforms: ['Linux'], description: 'scripts', logSources: [{ name: 'auditd:SYSCALL', channel: 'execve' }] }] }]]],
+);
 const index = buildTechniqueIndex(catalog, 'syscall', ['Linux'], new Map(), [{ name: 'auditd:*', source: 'syscall', why: 'test' }]);
 
 const term = (word: string, weight = 1, kind: QueryTerm['origins'][number]['kind'] = 'name', value = ''): QueryTerm => ({ term: stemOf(word), weight, origins: [{ kind, value }] });

@@ -3,33 +3,19 @@
 // Windows only, T1000 revoked by T1059): the tactic tag chosen or not, what lint would refuse, the best
 // candidate by score, and a reviewed file re-checked entry by entry, nothing in it trusted.
 import { describe, expect, it } from 'vitest';
-import type { Catalog, Technique } from '../../../src/attack/types.js';
 import { rulesetFromTexts } from '../../../src/falco/load.js';
 import { selectByScore, selectFromReviewed } from '../../../src/suggest/select.js';
 import { taggedTechniques, tagProblems, tagsFor, withTags } from '../../../src/suggest/tags.js';
 import type { RuleSuggestion } from '../../../src/suggest/types.js';
+import { technique, tinyCatalog } from '../../helpers/tiny-catalog.js';
 
-function technique(id: string, tactics: string[], platforms: string[], extra: Partial<Technique> = {}): Technique {
-  return { id, name: `Technique ${id}`, url: '', tactics, platforms, isSubtechnique: false, isRevoked: false, revokedBy: [], isDeprecated: false, description: '', usedBy: 0, ...extra };
-}
-const catalog: Catalog = {
-  version: '18.1',
-  domain: 'enterprise-attack',
-  stixVersion: '2.1',
-  tactics: [
-    { id: 'TA0002', name: 'Execution', shortname: 'execution', url: '' },
-    { id: 'TA0003', name: 'Persistence', shortname: 'persistence', url: '' },
-    { id: 'TA0004', name: 'Privilege Escalation', shortname: 'privilege-escalation', url: '' },
-  ],
-  techniques: new Map([
-    technique('T1059', ['execution'], ['Linux', 'Windows']),
-    technique('T1611', ['privilege-escalation', 'execution'], ['Containers']),
-    technique('T1547', ['persistence'], ['Windows']),
-    technique('T1000', ['execution'], ['Linux'], { isRevoked: true, revokedBy: ['T1059'] }),
-    technique('T1001', [], ['Linux']),
-  ].map((t) => [t.id, t])),
-  threats: new Map(),
-};
+const catalog = tinyCatalog([
+  technique('T1059', ['execution'], ['Linux', 'Windows']),
+  technique('T1611', ['privilege-escalation', 'execution'], ['Containers']),
+  technique('T1547', ['persistence'], ['Windows']),
+  technique('T1000', ['execution'], ['Linux'], { isRevoked: true, revokedBy: ['T1059'] }),
+  technique('T1001', [], ['Linux']),
+]);
 const sourcePlatforms = { syscall: ['Linux', 'Containers'] };
 const RULES = `- rule: Plain
   desc: d
