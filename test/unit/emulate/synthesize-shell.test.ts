@@ -93,6 +93,19 @@ describe('loops', () => {
   });
 });
 
+describe('constructs run once or not at all', () => {
+  it('if, case and while run every branch once and say so', () => {
+    expect(execs('if id; then whoami; else hostname; fi')).toEqual(['id', 'whoami', 'hostname']);
+    expect(notes('if id; then whoami; fi')).toEqual(['if: every branch emulated (Falco sees only the one taken)']);
+    expect(notes('while id; do whoami; done')).toEqual(['while loop: condition and body emulated once']);
+  });
+  it('what the model cannot run is noted with its first line', () => {
+    const e = emulate('for ((i=0; i<2; i++)); do\n  id\ndone');
+    expect(e.unmodeled).toEqual(['c style for statement not modeled: for ((i=0; i<2; i++)); do']);
+    expect(of(e, 'execve')).toHaveLength(1);
+  });
+});
+
 describe('words', () => {
   it('variables come from the shell first, then the environment', () => {
     expect(execs('HOME=/tmp; cat $HOME/x ~/y')).toEqual(['cat /tmp/x /root/y']);
