@@ -79,6 +79,10 @@ describe('ipMatches: addresses against addresses and CIDR networks', () => {
     ['10.1.2.3', '10.1.2.3/', false], // an empty mask is not /0
     ['10.1.2.3', '10.1.2', false],
     ['10.1.2', '10.1.2', true], // not IPv4 on either side: compared as text
+    ['10.1.2', '0.10.1.2', false], // three numbers are not an address, even when they would add up to one
+    ['10.1.2.x1', '0.0.0.0/0', false], // nor are parts that are not 1-3 digits
+    ['10.1.2.1x', '0.0.0.0/0', false],
+    ['10.1.2.256', '10.1.3.0/24', false], // nor a part past 255 (it would carry into the next)
     ['10.1.2.3.4', '10.1.2.3.4', true],
     ['10.1.2.3.4', '10.1.2.3', false],
     ['10.1.2.256', '10.1.2.0/24', false], // 256 is not an octet
@@ -95,10 +99,10 @@ describe('ipMatches: addresses against addresses and CIDR networks', () => {
 describe('globToRegExp: shell wildcards over the whole value', () => {
   const table: [string, string, boolean][] = [
     ['/tmp/*', '/tmp/a/b', true], // * crosses slashes, as fnmatch without FNM_PATHNAME
-    ['/tmp/*', '/tmp/a\nb', true], // and newlines
+    ['/newline/*', '/newline/a\nb', true], // and newlines (each pattern used once here: compiled patterns are cached)
     ['/tmp/?', '/tmp/a', true],
     ['/tmp/?', '/tmp/ab', false],
-    ['/tmp/?', '/tmp/\n', true],
+    ['/nl/?', '/nl/\n', true],
     ['a.b', 'a.b', true], // regular-expression characters are literal
     ['a.b', 'axb', false],
     ['a+', 'a+', true],
@@ -111,6 +115,7 @@ describe('globToRegExp: shell wildcards over the whole value', () => {
     ['/x/', '/x/', true],
     ['[ab]c', 'bc', true],
     ['[ab]c', 'cc', false],
+    ['[xy]z', 'Sz', false],
     ['[!ab]c', 'cc', true], // [!…] negates
     ['[!ab]c', 'ac', false],
     ['[]a]', ']', true], // a ] first in the brackets is one of the characters
@@ -155,6 +160,7 @@ describe('pathPrefixMatches (pmatch)', () => {
     ['/home/bob/.ssh', ['/home/[ab]ob'], true],
     ['/home/cob/.ssh', ['/home/[ab]ob'], false],
     ['/x', ['/'], true], // the root is a prefix of every path
+    ['/etc', ['/etc/*'], false], // a glob component needs a component to match
   ];
   for (const [value, prefixes, expected] of table) it(`${value} pmatch (${prefixes.join(', ')}) → ${expected}`, () => expect(pathPrefixMatches(value, prefixes)).toBe(expected));
 });
@@ -177,6 +183,8 @@ describe('compareScalar', () => {
     ['=', 'false', 'False', 'bool', true],
     ['=', 'true', 'false', 'bool', false],
     ['=', true, '1', 'bool', false], // only the words true and false
+    ['=', 'yes', 'false', 'bool', false],
+    ['=', 'yes', 'true', 'bool', false],
     ['=', '10.1.2.3', '10.0.0.0/8', 'ip', true],
     ['=', '10.1.2.3', '10.0.0.0/8', 'net', true],
     ['=', '10.1.2.3', '10.0.0.0/8', 'string', false],
@@ -229,7 +237,7 @@ describe('compareScalar', () => {
     ['regex', '/usr/bin/cat', 'bin', 'string', false],
     ['regex', 'a|b', 'a|b', 'string', false], // anchored as a group: the alternation covers the whole value
     ['regex', 'xa', 'b|xa', 'string', true],
-    ['regex', 'line1\nline2', 'line1.line2', 'string', true], // . matches any character, a newline too
+    ['regex', 'line1\nline2', 'line1.line2', 'string', true], // . matches any character, a newline too (first use of this pattern)
     ['regex', 'anything', '(', 'string', false], // an invalid pattern matches nothing
     ['regex', 'anything', '(', 'string', false], // …also the second time (cached)
     ['in', 'cat', 'cat', 'string', false], // not a scalar operator
