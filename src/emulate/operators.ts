@@ -48,46 +48,47 @@ const globCache = new Map<string, RegExp>();
 /** A shell-style wildcard (*, ?, [...]) as an anchored regular expression. */
 export function globToRegExp(pattern: string, isCaseless = false): RegExp {
   const key = isCaseless ? `i${pattern}` : pattern;
-  let found = globCache.get(key);
-  // Stryker disable next-line ConditionalExpression: compiling again instead of using the cache gives the same expression
-  if (!found) {
-    let source = '';
-    for (let i = 0; i < pattern.length; i++) {
-      const c = pattern[i]!;
-      if (c === '*') source += '.*';
-      else if (c === '?') source += '.';
-      else if (c === '[') {
-        // fnmatch: a ] right after [ or [! is one of the characters; in JavaScript it would close the class.
-        const isNegated = pattern[i + 1] === '!';
-        const first = i + (isNegated ? 2 : 1);
-        const close = pattern.indexOf(']', first + 1);
-        // Stryker disable next-line EqualityOperator: the search starts past [, so close is never 0
-        if (close < 0) source += '\\[';
-        else {
-          source += `[${isNegated ? '^' : ''}${pattern.slice(first, close).replace(/[\\\]]/g, '\\$&')}]`;
-          i = close;
-        }
-      } else source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-    }
-    found = new RegExp(`^${source}$`, isCaseless ? 'is' : 's');
-    globCache.set(key, found);
-  }
+  const found = globCache.get(key) ?? compileGlob(pattern, isCaseless);
+  globCache.set(key, found);
   return found;
 }
 
-const regexCache = new Map<string, RegExp | null>();
-function fullRegex(pattern: string): RegExp | null {
-  // Stryker disable next-line ConditionalExpression: compiling again instead of using the cache gives the same expression
-  if (!regexCache.has(pattern)) {
-    // RE2 with ANCHOR_BOTH in libsinsp: the whole value must match.
-    try {
-      regexCache.set(pattern, new RegExp(`^(?:${pattern})$`, 's'));
-      // Stryker disable next-line BlockStatement: an invalid pattern left out of the cache fails again, matching nothing either way
-    } catch {
-      regexCache.set(pattern, null);
-    }
+function compileGlob(pattern: string, isCaseless: boolean): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') source += '.*';
+    else if (c === '?') source += '.';
+    else if (c === '[') {
+      // fnmatch: a ] right after [ or [! is one of the characters; in JavaScript it would close the class.
+      const isNegated = pattern[i + 1] === '!';
+      const first = i + (isNegated ? 2 : 1);
+      const close = pattern.indexOf(']', first + 1);
+      if (close === -1) source += '\\[';
+      else {
+        source += `[${isNegated ? '^' : ''}${pattern.slice(first, close).replace(/[\\\]]/g, '\\$&')}]`;
+        i = close;
+      }
+    } else source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
   }
-  return regexCache.get(pattern)!;
+  return new RegExp(`^${source}$`, isCaseless ? 'is' : 's');
+}
+
+/** false: the pattern is not a valid regular expression (it matches nothing). */
+const regexCache = new Map<string, RegExp | false>();
+function fullRegex(pattern: string): RegExp | false {
+  const found = regexCache.get(pattern) ?? compileRegex(pattern);
+  regexCache.set(pattern, found);
+  return found;
+}
+
+function compileRegex(pattern: string): RegExp | false {
+  // RE2 with ANCHOR_BOTH in libsinsp: the whole value must match.
+  try {
+    return new RegExp(`^(?:${pattern})$`, 's');
+  } catch {
+    return false;
+  }
 }
 
 /** pmatch: some path is a prefix of value, component by component (globs allowed in the paths since Falco 0.36). */
@@ -163,8 +164,10 @@ export function compareScalar(operator: string, value: Scalar, rhs: string, type
       return globToRegExp(rhs).test(text);
     case 'iglob':
       return globToRegExp(rhs, true).test(text);
-    case 'regex':
-      return fullRegex(rhs)?.test(text) ?? false;
+    case 'regex': {
+      const regex = fullRegex(rhs);
+      return regex !== false && regex.test(text);
+    }
     default:
       return false;
   }
