@@ -48,7 +48,7 @@ function newTagsSplice(text: string, addition: TagAddition): Splice | string {
       if (!first?.range || !last?.range) return 'the rule has no keys to place tags after';
       const indent = first.range[0] - (text.lastIndexOf('\n', first.range[0] - 1) + 1);
       let end = last.range[1];
-      while (end > 0 && /[\s]/.test(text[end - 1]!)) end--;
+      while (/\s/.test(text[end - 1]!)) end--;
       const lineEnd = text.indexOf('\n', end);
       const at = lineEnd < 0 ? text.length : lineEnd + 1;
       return { start: at, end: at, text: `${lineEnd < 0 ? '\n' : ''}${' '.repeat(indent)}tags: ${flow}\n` };

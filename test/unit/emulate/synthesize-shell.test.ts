@@ -168,6 +168,7 @@ describe('builtins', () => {
     const cwd = (script: string): unknown => of(emulate(script), 'execve').at(-1)!.fields['proc.cwd'];
     expect(cwd('cd /var; cd log; id')).toBe('/var/log/');
     expect(cwd('cd /var; cd; id')).toBe('/root/');
+    expect(cwd('unset HOME; cd /var; cd; id')).toBe('/');
   });
   it('export puts a value, or a shell variable, in the environment of later commands; unset removes both', () => {
     const envOf = (script: string): Record<string, string> => of(emulate(script), 'execve').at(-1)!.env;
@@ -209,6 +210,7 @@ describe('builtins', () => {
     expect(opens(e)).toEqual(['sh /etc/profile O_RDONLY', 'sh /root/.bashrc O_RDONLY']);
     expect(e.unmodeled).toEqual([". /etc/profile: the sourced file's commands are not known", "source /root/.bashrc: the sourced file's commands are not known"]);
     expect(notes('source')).toEqual(["source : the sourced file's commands are not known"]);
+    expect(of(emulate('source'), 'openat')).toEqual([]);
   });
   it('an export changes the environment from then on, not that of the events before it', () => {
     const e = emulate('id; export A=1; unset HOME; id');
