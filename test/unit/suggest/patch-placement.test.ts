@@ -41,6 +41,10 @@ describe('a new tags: line', () => {
       .replace('WARNING\n- rule: Third', 'WARNING\n  tags: [mitre_execution, T1059]\n- rule: Third')
       .replace('    - host\n', '    - host\n    - mitre_execution\n    - T1059\n'));
   });
+  it('goes after a last key with an empty value', () => {
+    const text = '- rule: Blank\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  desc:\n';
+    expect(add(text).text).toBe(`${text}  tags: [T1059]\n`);
+  });
   it('fills an empty tags list in place', () => {
     expect(add('- rule: E\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: []  # none yet\n').text).toBe('- rule: E\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [T1059]  # none yet\n');
   });
