@@ -15,6 +15,7 @@ const catalog = tinyCatalog([
   technique('T1547', ['persistence'], ['Windows']),
   technique('T1000', ['execution'], ['Linux'], { isRevoked: true, revokedBy: ['T1059'] }),
   technique('T1001', [], ['Linux']),
+  technique('T1612', ['execution', 'privilege-escalation'], ['Containers']),
 ]);
 const sourcePlatforms = { syscall: ['Linux', 'Containers'] };
 const RULES = `- rule: Plain
@@ -96,6 +97,15 @@ describe('selectFromReviewed', () => {
     ]);
     expect(picked.additions.map((a) => [a.rule.name, a.tags])).toEqual([['Plain', ['mitre_execution', 'T1611']], ['Executes', ['T1611']]]);
     expect(picked.refused).toEqual([]);
+  });
+  it('reads the tactic of a tag written with underscores', () => {
+    expect(review([{ rule: 'Plain', candidates: [{ technique: 'T1612', tags: ['T1612', 'mitre_privilege_escalation'] }] }]).additions.map((a) => a.tags)).toEqual([['mitre_privilege_escalation', 'T1612']]);
+    expect(review([{ rule: 'Plain', candidates: [{ technique: 'T1612', tags: 'mitre_privilege_escalation' }] }]).additions.map((a) => a.tags)).toEqual([['mitre_execution', 'T1612']]);
+    expect(review([{ rule: 'Plain', candidates: [{ technique: 'T1612', tags: [3, 'privilege_escalation'] }] }]).additions.map((a) => a.tags)).toEqual([['mitre_execution', 'T1612']]);
+  });
+  it('gives a second accepted technique of the same tactic no second tactic tag', () => {
+    const picked = review([{ rule: 'Plain', candidates: [{ technique: 'T1059', accept: true }, { technique: 'T1612', accept: true }] }]);
+    expect(picked.additions.map((a) => a.tags)).toEqual([['mitre_execution', 'T1059', 'T1612']]);
   });
   it('with "accept" marks, applies the accepted ones only, one tactic per rule', () => {
     const picked = review([
