@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli, type CliResult } from '../helpers/cli.js';
+import { serve, startServer } from '../helpers/http-server.js';
 import { GOOD_T1529, startLlmServer } from '../helpers/llm-server.js';
 import { BUNDLE_18, MINI_BUNDLE, cliPath, fixture, officialRules, repoRoot } from '../helpers/paths.js';
 
@@ -61,6 +62,16 @@ describe('exit 2 and one error line for every command', () => {
   }
 });
 
+describe('every command has --help with examples', () => {
+  for (const { command } of COMMANDS) {
+    it(command.join(' '), async () => {
+      const result = await runCli([...command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/\nExamples:\n {2}\$ .*attack-cov /);
+    });
+  }
+});
+
 describe('the cache location: $ATTACK_COV_CACHE, else $XDG_CACHE_HOME/attack-cov, else ~/.cache/attack-cov', () => {
   it('cache dir names it in that order, and cache add stores there', async () => {
     const [explicit, xdg, home] = await Promise.all([tempDir('explicit'), tempDir('xdg'), tempDir('home')]);
@@ -99,6 +110,22 @@ describe('colour: --color, --no-color and NO_COLOR', () => {
     expect(piped.stdout).toMatch(/tactic-mismatch/);
     expect(piped.stdout).not.toContain(ESC);
     expect(forced.stdout).toContain(ESC);
+  });
+});
+
+describe('download progress on stderr only when it is a terminal', () => {
+  it('shows progress on a terminal and none in a pipe', async () => {
+    const server = await startServer({ '/attack.json': serve(await readFile(MINI_BUNDLE)) });
+    const args = ['report', '--attack', server.url('/attack.json'), '--rules', fixture('rules', 'conventional.yaml'), '--format', 'json'];
+    const [terminal, piped] = [
+      await runOnTerminal([...args, '--out', await tempDir('out')], { ATTACK_COV_CACHE: await tempDir('cache') }),
+      await runCli([...args, '--out', await tempDir('out')], { env: { ATTACK_COV_CACHE: await tempDir('cache') } }),
+    ];
+    await server.close();
+    expect(server.calls('/attack.json')).toBe(2);
+    expect(terminal).toMatch(/downloading [\d.]+ \/ [\d.]+ MB \(100%\)/);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stderr).not.toMatch(/downloading/);
   });
 });
 
