@@ -9,7 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ['default', './test/count-reporter.ts'],
     // A missing golden fails the run, with or without CI set (vitest's default writes it when CI is unset);
-    // `npx vitest run -u` (or --update) still writes and rewrites goldens on purpose.
+    // `npx vitest run <file> --update` still writes and rewrites goldens on purpose (test/unit/goldens-never-write.test.ts).
     update: 'none',
   },
 });
