@@ -7,10 +7,17 @@ const field = (f: FieldRef): string => f.transformers.reduceRight((inner, t) => 
 const operand = (v: Operand): string => (v.kind === 'value' ? (v.isQuoted ? JSON.stringify(v.text) : v.text) : v.kind === 'list' ? `(${v.items.map(operand).join(', ')})` : `field ${field(v.field)}`);
 /** A tree in one line: (and l r), (or l r), (not x), a macro by name, [field operator value]. */
 function show(node: ConditionNode): string {
-  if (node.kind === 'and' || node.kind === 'or') return `(${node.kind} ${show(node.left)} ${show(node.right)})`;
-  if (node.kind === 'not') return `(not ${show(node.operand)})`;
-  if (node.kind === 'macro') return node.name;
-  return `[${field(node.field)} ${node.operator}${node.value ? ` ${operand(node.value)}` : ''}]`;
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return `(${node.kind} ${show(node.left)} ${show(node.right)})`;
+    case 'not':
+      return `(not ${show(node.operand)})`;
+    case 'macro':
+      return node.name;
+    case 'check':
+      return `[${field(node.field)} ${node.operator}${node.value ? ` ${operand(node.value)}` : ''}]`;
+  }
 }
 
 describe('parseCondition', () => {
