@@ -31,6 +31,7 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   for (const key of Object.keys(item.fields)) {
     if (!KEYS[item.kind]!.includes(key)) issues.push(issue(item, 'unknown-key', 'error', `${item.kind} "${item.name}" has an unknown key "${key}"`, key));
   }
+  // Stryker disable next-line ConditionalExpression: the kind test is redundant for macros and lists, whose own name key ("macro", "list") is never "rule" or "enabled"
   const isModification = item.fields.append === true || item.fields.override !== undefined || (item.kind === 'rule' && Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled'));
   if (item.kind === 'rule' && !isModification) {
     for (const key of REQUIRED_FOR_NEW_RULE) {

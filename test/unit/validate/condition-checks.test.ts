@@ -182,3 +182,37 @@ describe('output fields', () => {
     ]);
   });
 });
+
+describe('edges that decide a finding', () => {
+  it('a date needs two digits of day, and the first non-number is the one named', () => {
+    expect(check(EXEC + 'evt.time = "2024-01-1"')).toEqual([]);
+    expect(check(EXEC + 'evt.rawtime in (12, "noon")')).toEqual([
+      'R: time-compared-as-string condition 1:23: evt.rawtime counts nanoseconds: compare it with a number, not "noon"',
+    ]);
+  });
+  it('an empty list of values is no idiom; a shell name compared with another field is none either', () => {
+    expect(check('evt.type = open and proc.name in ()', SHELL_LIST)).toEqual([]);
+    expect(check('evt.type in () and proc.name = x', SPAWNED)).toEqual([]);
+    expect(check('evt.type = open and proc.name = proc.pname', SHELL_LIST)).toEqual([]);
+  });
+  it('the exec idiom is about evt.type, with =, == or in', () => {
+    expect(check('evt.type = execve', SPAWNED)).toEqual([
+      "R: prefer-ruleset-macro condition 1:1: evt.type = execve without the exit direction; the ruleset's spawned_process macro matches a successful process start",
+    ]);
+    expect(check('evt.type = open and proc.name = execve', SPAWNED)).toEqual([]);
+  });
+  it('an output field with a multi-character argument is read whole', () => {
+    expect(check('evt.type = open', '', { output: '%fd.name[12] %proc.aname[12]' })).toEqual([
+      'R: unknown-output-field output %fd.name: fd.name takes no argument, but [12] is given',
+    ]);
+  });
+  it('unused macros are each checked on their own, as no particular source', () => {
+    const prelude = '- macro: fine_macro\n  condition: proc.name = x\n- macro: broken_macro\n  condition: proc.nosuch = 1\n- macro: event_macro\n  condition: evt.type = bogus\n';
+    expect(check(EXEC + 'proc.name = x', prelude)).toEqual(['broken_macro: unknown-field condition 1:1: unknown field proc.nosuch']);
+  });
+  it('a cycle among unused macros is reported once, where it closes', () => {
+    expect(check(EXEC + 'proc.name = x', '- macro: loop_a\n  condition: loop_b\n- macro: loop_b\n  condition: loop_a\n')).toEqual([
+      'loop_b: macro-cycle condition 1:1: macro "loop_a" refers to itself through loop_a → loop_b',
+    ]);
+  });
+});

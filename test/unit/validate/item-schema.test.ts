@@ -56,6 +56,10 @@ describe('keys and their types', () => {
     expect(schema('- rule: Base\n  tags: T1059\n  override:\n    tags: replace\n')).toEqual(['2:3 bad-tags [Base] tags must be a list']);
     expect(schema('- list: base_list\n  items: a\n')).toEqual(['2:3 bad-items [base_list] items must be a list']);
   });
+  it('items is a list key only on lists, and a list without items has nothing to check', () => {
+    expect(schema('- rule: Base\n  items: a\n  append: true\n')).toEqual(['2:3 unknown-key [Base] rule "Base" has an unknown key "items"']);
+    expect(schema('- list: base_list\n  append: true\n')).toEqual([]);
+  });
   it('a priority in any case is accepted; another word is not', () => {
     expect(schema('- rule: Base\n  priority: Warning\n  override:\n    priority: replace\n')).toEqual([]);
     expect(schema('- rule: Base\n  priority: LOUD\n  override:\n    priority: replace\n')).toEqual([
