@@ -45,7 +45,6 @@ export class ConditionChecker {
   }
 
   private parse(key: string, condition: string, owner: Owner): ConditionNode | undefined {
-    // Stryker disable next-line ConditionalExpression: parsing again gives the same tree and reports the same syntax error under the same key; the cache saves time only
     if (!this.parsed.has(key)) {
       try {
         this.parsed.set(key, parseCondition(condition));
@@ -149,7 +148,8 @@ export class ConditionChecker {
     const hasShellProcs = this.ruleset.macros.has('shell_procs');
     const hasShellList = this.ruleset.lists.has('shell_binaries');
     for (const { node } of walk(ast)) {
-      if (node.kind !== 'check' || !node.value || node.value.kind === 'field') continue;
+      // values() is empty for a check without a value or against a field: neither idiom applies then.
+      if (node.kind !== 'check') continue;
       const values = this.values(node.value).map((v) => v.text);
       if (node.field.name === 'proc.name' && ['=', '==', 'in'].includes(node.operator) && values.length > 0 && values.every((v) => SHELLS.has(v)) && (hasShellProcs || hasShellList)) {
         this.report(owner, 'prefer-ruleset-macro', 'warning', `proc.name ${node.operator} ${values.join(', ')} lists shells by hand; the ruleset has ${hasShellProcs ? 'the macro shell_procs' : 'the list shell_binaries'}, which knows them all`, node.pos);
@@ -163,8 +163,7 @@ export class ConditionChecker {
   private checkOutput(rule: FalcoRule, fields: Map<string, FieldInfo> | undefined): void {
     const owner: Owner = { name: rule.name, kind: 'rule', at: rule.outputAt ?? rule.position };
     for (const match of rule.output.matchAll(/%([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)(?:\[([^\]]*)\])?/g)) {
-      // Stryker disable next-line ConditionalExpression: lookupField treats an arg of undefined exactly as no arg
-      const found = lookupField(fields ?? this.allFields, { name: match[1]!, ...(match[2] !== undefined ? { arg: match[2] } : {}) });
+      const found = lookupField(fields ?? this.allFields, { name: match[1]!, arg: match[2] });
       if ('error' in found) this.report(owner, 'unknown-output-field', 'error', `output %${match[1]}: ${found.error}`);
     }
   }
