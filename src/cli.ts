@@ -7,7 +7,6 @@ import { EXIT_CANNOT_RUN, EXIT_GATE, EXIT_OK, isAttackCovError, UsageError } fro
 import { configureLimits, limits } from './limits.js';
 import { redactMessage, redactSecrets, registerSecret, registerSecretsInUrl } from './secrets.js';
 import { installSignalCleanup } from './temp-files.js';
-import { limitHeapGrowth } from './memory-budget.js';
 import { escapeForTerminal, terminalSafe } from './terminal-text.js';
 import { cacheDir } from './net/cache.js';
 import { flushParseCache, parseCacheFor, type ParseCache } from './parse-cache.js';
@@ -458,5 +457,4 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
-limitHeapGrowth(process.execArgv, process.env.NODE_OPTIONS);
 process.exitCode = await main(process.argv);

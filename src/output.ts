@@ -14,8 +14,9 @@ import { removeStaleTemporaries, RUN_STARTED_MS, trackTemp, untrackTemp } from '
 export interface OutputFile {
   /** Path relative to the output directory, with / separators. */
   name: string;
-  /** The text, or a function rendering it when its turn comes (it may throw: nothing is then renamed). */
-  content: string | (() => string);
+  /** The text, or a function rendering it (whole or in pieces) when its turn comes (it may throw:
+   * nothing is then renamed). */
+  content: string | (() => string | Iterable<string>);
 }
 
 /** Resolves `name` inside `dir`, refusing absolute paths and `..` that would escape it. */
@@ -53,10 +54,11 @@ export async function checkOutputDir(dir: string, flag = '--out'): Promise<void>
  * whole 12 MB report.json in memory. */
 const SLICE_CHARS = 1 << 20;
 
-/** Writes `text` as UTF-8 in slices, never splitting a surrogate pair. */
-async function writeText(file: string, text: string): Promise<void> {
+/** Writes `text` (redacted) as UTF-8 in slices, never splitting a surrogate pair. Pieces are gathered
+ * into slices first; a registered secret lies inside one piece (one JSON element), never across two. */
+async function writeText(file: string, content: string | Iterable<string>): Promise<void> {
   const handle = await open(file, 'w');
-  try {
+  const writeSlices = async (text: string) => {
     for (let start = 0; start < text.length; ) {
       let end = Math.min(start + SLICE_CHARS, text.length);
       const last = text.charCodeAt(end - 1);
@@ -64,6 +66,20 @@ async function writeText(file: string, text: string): Promise<void> {
       await handle.write(text.slice(start, end), null, 'utf8');
       start = end;
     }
+  };
+  try {
+    if (typeof content === 'string') return await writeSlices(redactSecrets(content));
+    let gathered: string[] = [];
+    let length = 0;
+    for (const piece of content) {
+      gathered.push(piece);
+      length += piece.length;
+      if (length < SLICE_CHARS) continue;
+      await writeSlices(redactSecrets(gathered.join('')));
+      gathered = [];
+      length = 0;
+    }
+    await writeSlices(redactSecrets(gathered.join('')));
   } finally {
     await handle.close();
   }
@@ -74,7 +90,7 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
   const temps: string[] = [];
   try {
     for (const { target, content: given } of targets) {
-      const content = redactSecrets(typeof given === 'function' ? given() : given);
+      const content = typeof given === 'function' ? given() : given;
       await mkdir(path.dirname(target), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
         throw new InputError(dir, `cannot create the output directory: ${error.code ?? error.message}`);
       });

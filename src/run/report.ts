@@ -54,6 +54,10 @@ export interface Io {
   isQuiet?: boolean;
 }
 
+/** Rules from which report.json and heatmap.html are written in pieces: above ~10 MB the one string and
+ * V8's buffers for building it set the peak memory; below, one string is quicker (~30 ms at 93 rules). */
+const WRITTEN_IN_PIECES_FROM = 2000;
+
 /** `content` if it passes the reporter's own check. One that fails is attack-cov's bug, not the user's:
  * fail loudly, write nothing. */
 function validated(reporter: Reporter, name: string, content: string): string {
@@ -81,6 +85,9 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const context = { outDir, assets, score };
   const files = reporters.flatMap((reporter): OutputFile[] => {
     if (reporter.renderFiles) return reporter.renderFiles(report, context).map(({ name, content }) => ({ name, content: validated(reporter, name, content) }));
+    const { chunks } = reporter;
+    const isLarge = report.rules.length >= WRITTEN_IN_PIECES_FROM;
+    if (chunks && isLarge && !reporter.validate) return [{ name: reporter.fileName, content: () => chunks(report, context) }];
     return [{ name: reporter.fileName, content: () => validated(reporter, reporter.fileName, reporter.render(report, context)) }];
   });
   const written = await writeOutputs(outDir, files);
