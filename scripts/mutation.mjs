@@ -1,0 +1,137 @@
+// `npm run mutation [-- group|file…] [--table] [--survivors]`: StrykerJS on the modules that guard users and data, one
+// module (source file) at a time, each with its own incremental file under test/mutation/ (committed: a later run
+// re-tests only mutants whose code or covering tests changed), then the score per module and every mutant marked
+// equivalent in the source, with its reason.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MIN_SCORE = 85;
+
+/** The modules each group mutates (files, or directories of .ts files). A module belongs to exactly one group. */
+export const GROUPS = {
+  analysis: ['src/analysis'],
+  report: ['src/report'],
+  io: ['src/output.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts'],
+  emulate: ['src/emulate/evaluate.ts', 'src/emulate/operators.ts', 'src/emulate/synthesize.ts', 'src/emulate/event.ts'],
+  suggest: ['src/suggest'],
+};
+
+/** Source files under a group entry: types-only and generated files carry no logic to mutate. */
+function expand(entry) {
+  const full = path.join(root, entry);
+  if (!statSync(full).isDirectory()) return [entry];
+  return readdirSync(full, { recursive: true })
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.includes('.generated.'))
+    .map((name) => path.posix.join(entry, name.split(path.sep).join('/')))
+    .filter((file) => path.basename(file) !== 'types.ts')
+    .sort();
+}
+
+const stem = (module) => module.replace(/^src\//, '');
+/** The committed result of a module: its mutants and the test files that cover them, gzipped. */
+const resultFile = (module) => path.join(root, 'test', 'mutation', `${stem(module)}.json.gz`);
+/** Where Stryker reads and writes the incremental report of the run in progress. */
+const workFile = (module) => path.join(root, 'reports', 'mutation', 'incremental', `${stem(module)}.json`);
+
+function readResult(module) {
+  const file = resultFile(module);
+  return existsSync(file) ? JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) : undefined;
+}
+
+/** Keeps what Stryker's incremental mode reads (files, testFiles) for this module only, without machine paths. */
+function saveResult(module) {
+  const report = JSON.parse(readFileSync(workFile(module), 'utf8'));
+  const files = { [module]: report.files[module] ?? { language: 'typescript', source: '', mutants: [] } };
+  const used = new Set(files[module].mutants.flatMap((m) => [...(m.coveredBy ?? []), ...(m.killedBy ?? [])]));
+  const testFiles = Object.fromEntries(Object.entries(report.testFiles ?? {})
+    .filter(([, t]) => t.tests.some((test) => used.has(test.id))));
+  const slim = { schemaVersion: report.schemaVersion, thresholds: report.thresholds, files, testFiles };
+  const target = resultFile(module);
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(`${target}.tmp`, gzipSync(`${JSON.stringify(slim)}\n`, { level: 9 }));
+  renameSync(`${target}.tmp`, target);
+}
+
+async function runModule(module) {
+  const { Stryker } = await import('@stryker-mutator/core');
+  process.stderr.write(`mutation: ${module}\n`);
+  const previous = readResult(module);
+  rmSync(workFile(module), { force: true });
+  if (previous) {
+    mkdirSync(path.dirname(workFile(module)), { recursive: true });
+    writeFileSync(workFile(module), JSON.stringify(previous));
+  }
+  const stryker = new Stryker({
+    configFile: 'stryker.config.mjs',
+    mutate: [module],
+    incrementalFile: path.relative(root, workFile(module)),
+    jsonReporter: { fileName: `reports/mutation/${module.replace(/^src\//, '')}.json` },
+    htmlReporter: { fileName: `reports/mutation/${module.replace(/^src\//, '')}.html` },
+  });
+  await stryker.runMutationTest();
+  saveResult(module);
+}
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+
+/** Counts from one module's incremental report (the mutation-testing-report-schema Stryker writes). */
+function fileRows(module) {
+  const report = readResult(module);
+  if (!report) return [{ name: module, detected: 0, undetected: 0, equivalent: [], score: 0, survivors: [], missing: true }];
+  return Object.entries(report.files).map(([name, { mutants }]) => {
+    const count = (statuses) => mutants.filter((m) => statuses.has(m.status)).length;
+    const equivalent = mutants.filter((m) => m.status === 'Ignored');
+    const detected = count(DETECTED);
+    const undetected = count(UNDETECTED);
+    const valid = detected + undetected;
+    return { name, detected, undetected, equivalent, score: valid === 0 ? 100 : (100 * detected) / valid,
+      survivors: mutants.filter((m) => UNDETECTED.has(m.status)) };
+  });
+}
+
+function printTable(rows) {
+  const out = ['| module | killed | survived | equivalent | score |', '|---|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    const score = r.missing ? 'not run' : `${r.score.toFixed(1)}%`;
+    out.push(`| ${r.name} | ${r.detected} | ${r.undetected} | ${r.equivalent.length} | ${score} |`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function printEquivalents(rows) {
+  const lines = rows.flatMap((r) => r.equivalent.map((m) =>
+    `- ${r.name}:${m.location.start.line} ${m.mutatorName} → \`${(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 60)}\`: ${m.statusReason ?? 'no reason given'}`));
+  process.stdout.write(`\nEquivalent mutants (${lines.length}), each marked in the source with its reason:\n${lines.join('\n')}\n`);
+}
+
+function printSurvivors(rows) {
+  const lines = rows.flatMap((r) => r.survivors.map((m) =>
+    `- ${r.name}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} → \`${(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80)}\``));
+  if (lines.length > 0) process.stdout.write(`\nUndetected mutants (${lines.length}):\n${lines.join('\n')}\n`);
+}
+
+async function main(argv) {
+  const tableOnly = argv.includes('--table');
+  const named = argv.filter((a) => !a.startsWith('--'));
+  const all = Object.values(GROUPS).flatMap((entries) => entries.flatMap(expand));
+  const unknown = named.filter((n) => !(n in GROUPS) && !all.includes(n));
+  if (unknown.length > 0) {
+    process.stderr.write(`error: ${unknown.join(', ')}: neither a mutation group nor a module in one\nhint: groups are ${Object.keys(GROUPS).join(', ')}; modules are source paths such as src/output.ts\n`);
+    return 2;
+  }
+  const modules = named.length === 0 ? all : named.flatMap((n) => (n in GROUPS ? GROUPS[n].flatMap(expand) : [n]));
+  if (!tableOnly) for (const module of modules) await runModule(module);
+  const rows = modules.flatMap(fileRows);
+  printTable(rows);
+  printEquivalents(rows);
+  if (argv.includes('--survivors')) printSurvivors(rows);
+  const low = rows.filter((r) => r.score < MIN_SCORE);
+  if (low.length > 0) process.stderr.write(`mutation: ${low.length} module(s) below ${MIN_SCORE}%: ${low.map((r) => r.name).join(', ')}\n`);
+  return low.length > 0 ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

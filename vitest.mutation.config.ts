@@ -1,0 +1,11 @@
+// The tests StrykerJS runs against each mutant: those that import the sources in-process (unit and integration).
+// CLI and browser tests drive the built dist/ in a child process or Chromium, so they cannot see a mutant.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
