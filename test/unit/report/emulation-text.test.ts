@@ -36,10 +36,11 @@ const SECTION: EmulationSection = {
 };
 
 describe('the emulate terminal listing', () => {
-  const text = renderEmulationText(SECTION, { isColor: false });
+  // Rendered inside each test: Stryker runs a mutant only against the tests that execute it.
+  const plainText = () => renderEmulationText(SECTION, { isColor: false });
 
   it('states the counts, then each technique with the procedures that fire and what they fired on', () => {
-    expect(text).toBe([
+    expect(plainText()).toBe([
       'Emulated 3 Atomic Red Team procedures (2 skipped: not sh/bash) and 1 benign item, on the host and in a container: 40 events',
       '3 in-scope techniques with procedures; 2 rules fire on them',
       '1 of 2 tagged techniques with procedures demonstrated by their own rules; 1 tagged but never fired; 0 demonstrated but not tagged (1 tag suggestion); 1 rule firing on benign activity',
@@ -69,7 +70,7 @@ describe('the emulate terminal listing', () => {
     expect(colored).toContain(`${ESC}[1m1 of 2 tagged techniques`);
     expect(colored).toContain(`${ESC}[1mRules firing on the benign corpus${ESC}[0m`);
     expect(colored).toContain(`${ESC}[1mUndetermined (the rule depends on fields the synthesis does not know)${ESC}[0m`);
-    expect(text).not.toContain(ESC);
+    expect(plainText()).not.toContain(ESC);
   });
   it('lists a not-demonstrated technique that has undetermined rules, and leaves out empty sections', () => {
     const techniques = [{ ...SECTION.techniques[2]!, undetermined: [{ rule: 'Net', needs: ['fd.sip'] }] }];
@@ -87,9 +88,8 @@ describe('the emulate terminal listing', () => {
 });
 
 describe('emulation.md', () => {
-  const md = renderEmulationMarkdown(SECTION);
   it('tables the techniques, the tag suggestions and the noisy rules, escaped', () => {
-    expect(md).toBe([
+    expect(renderEmulationMarkdown(SECTION)).toBe([
       '# Emulated detection',
       '',
       '3 Atomic Red Team procedures (atomics@abc) and 1 benign item, synthesized on the host and in a container (40 events).',

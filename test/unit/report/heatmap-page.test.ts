@@ -11,9 +11,11 @@ const assets = { heatmapPage: PAGE, heatmapStyle: 'body{color:red}', heatmapScri
 const report = { inputs: { attack: { version: '18.1<b>' } }, rules: [{ name: '</script><!--\u2028x' }] } as unknown as CoverageReport;
 
 describe('renderHeatmap', () => {
-  const lines = renderHeatmap(report, { outDir: '/out', assets }).split('\n');
+  // Rendered inside each test: Stryker runs a mutant only against the tests that execute it.
+  const render = () => renderHeatmap(report, { outDir: '/out', assets }).split('\n');
 
   it('allows by hash exactly the inlined d3 and app scripts and the style', () => {
+    const lines = render();
     expect(lines[0]).toBe(`scripts=${cspHash('var d3={}')} ${cspHash('draw()')}`);
     expect(lines[1]).toBe(`style=${cspHash('body{color:red}')}`);
     expect(lines[3]).toBe('css=body{color:red}');
@@ -21,6 +23,7 @@ describe('renderHeatmap', () => {
     expect(lines[6]).toBe('app=draw()');
   });
   it('escapes the title and writes the report so that no text in it can end the script block', () => {
+    const lines = render();
     expect(lines[2]).toBe('title=ATT&amp;CK 18.1&lt;b&gt; coverage — Falco rules');
     expect(lines[4]).toBe('data={"inputs":{"attack":{"version":"18.1\\u003cb\\u003e"}},"rules":[{"name":"\\u003c/script\\u003e\\u003c!--\\u2028x"}]}');
     expect(JSON.parse(lines[4]!.slice('data='.length))).toEqual(JSON.parse(JSON.stringify(report)));

@@ -20,9 +20,11 @@ function withFinding(patch: Partial<Finding>): CoverageReport {
 }
 
 describe('the SARIF rules table', () => {
-  const { rules } = run(report).tool.driver;
+  // Rendered inside each test: Stryker runs a mutant only against the tests that execute it.
+  const driverRules = () => run(report).tool.driver.rules;
 
   it('has one rule per check and suppression code, named in PascalCase', () => {
+    const rules = driverRules();
     const mismatch = rules.find((r) => r.id === 'tactic-mismatch')!;
     expect(mismatch.name).toBe('TacticMismatch');
     expect(rules.find((r) => r.id === 'untagged-rule')!.name).toBe('UntaggedRule');
@@ -30,6 +32,7 @@ describe('the SARIF rules table', () => {
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
   });
   it('maps severities to SARIF levels and GitHub security-severity (error 5.0, warning 3.0, info 1.0 as note)', () => {
+    const rules = driverRules();
     const pick = (id: string) => rules.find((r) => r.id === id)!;
     expect(pick('tactic-mismatch')).toMatchObject({ defaultConfiguration: { level: 'error' }, properties: { 'security-severity': '5.0' } });
     expect(pick('unjustified-tactic')).toMatchObject({ defaultConfiguration: { level: 'warning' }, properties: { 'security-severity': '3.0' } });
@@ -37,6 +40,7 @@ describe('the SARIF rules table', () => {
     expect(pick('untagged-rule').properties).toEqual({ tags: ['security', 'mitre-attack', 'falco'], precision: 'very-high', 'security-severity': '1.0' });
   });
   it('describes each rule and how to fix or suppress its findings', () => {
+    const rules = driverRules();
     const rule = rules.find((r) => r.id === 'tactic-mismatch')!;
     expect(rule.shortDescription.text).toBe(rule.fullDescription.text);
     expect(rule.shortDescription.text.length).toBeGreaterThan(10);
@@ -75,6 +79,10 @@ describe('SARIF results', () => {
     const result = run(withFinding({ fix: undefined, technique: undefined, tactic: undefined, tag: undefined })).results[0]! as Result;
     expect(result.message.text).toBe(`${withFinding({}).findings[0]!.message} (rule "Escape under execution")`);
     expect(result.properties).toEqual({});
+  });
+  it('points a finding of a code the tool does not know at no rule (index -1)', () => {
+    const result = run(withFinding({ code: 'from-a-newer-version' })).results[0]!;
+    expect(result).toMatchObject({ ruleId: 'from-a-newer-version', ruleIndex: -1 });
   });
   it('keeps the same fingerprint when the finding moves to another line, column or file', () => {
     const at = (line: number, column: number, file: string) => run(withFinding({ line, column, file })).results[0]!.partialFingerprints['attackCov/v1'];

@@ -26,30 +26,37 @@ const EMPTY: RuleSuggestion = { rule: 'Nothing', file: 'rules/a.yaml', line: 30,
 const locate = (file: string) => ({ uri: `loc:${file}` });
 
 describe('SARIF suggestion results', () => {
-  const results = suggestionResults([RULE_WITH_EDIT, EMPTY, RULE_NO_EDIT], 7, locate) as unknown as Record<string, any>[];
+  // Made inside each test: Stryker runs a mutant only against the tests that execute it.
+  const made = () => suggestionResults([RULE_WITH_EDIT, EMPTY, RULE_NO_EDIT], 7, locate) as unknown as Record<string, any>[];
 
   it('has one note per rule with candidates, pointing at the suggestion rule', () => {
+    const results = made();
     expect(results).toHaveLength(2);
     for (const r of results) expect(r).toMatchObject({ ruleId: 'suggested-attack-tags', ruleIndex: 7, level: 'note' });
   });
   it('lists the candidates with scores and the best one with its evidence', () => {
+    const results = made();
     expect(results[0]!.message.text).toBe('rule "Shell spawned" has no ATT&CK technique tag; candidates: T1059.004 Name of T1059.004 (0.412), T1059 Name of T1059 (0.100). Best: T1059.004, evidence: name word "shell"; list shell_binaries (bash, sh)');
     expect(results[1]!.message.text).toBe('rule "Odd <b>rule</b>" has no ATT&CK technique tag; candidates: T1610 Name of T1610 (0.250). Best: T1610, evidence: none; reason: deploys a pod');
   });
   it('sits on the edit when there is one, else on the rule line, column 1', () => {
+    const results = made();
     expect(results[0]!.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'loc:rules/a.yaml' }, region: { startLine: 9, startColumn: 3 } }, logicalLocations: [{ name: 'Shell spawned', kind: 'member' }] }]);
     expect(results[1]!.locations[0].physicalLocation.region).toEqual({ startLine: 12, startColumn: 1 });
   });
   it('fingerprints by rule name, not by line', () => {
+    const results = made();
     expect(results[0]!.partialFingerprints).toEqual({ 'attackCov/v1': 'suggested-attack-tags|Shell spawned' });
     const moved = suggestionResults([{ ...RULE_NO_EDIT, line: 99 }], 0, locate) as unknown as Record<string, any>[];
     expect(moved[0]!.partialFingerprints).toEqual(results[1]!.partialFingerprints);
   });
   it('offers the edit of the best candidate as a fix, and no fix without an edit', () => {
+    const results = made();
     expect(results[0]!.fixes).toEqual([{ description: { text: 'add mitre_execution, T1059.004 to the tags of "Shell spawned"' }, artifactChanges: [{ artifactLocation: { uri: 'loc:rules/a b.yaml' }, replacements: [{ deletedRegion: { startLine: 9, startColumn: 3, endLine: 10, endColumn: 5 }, insertedContent: { text: '  tags: [T1059.004]\n' } }] }] }]);
     expect(results[1]).not.toHaveProperty('fixes');
   });
   it('carries the best technique, its score and all candidates as properties', () => {
+    const results = made();
     expect(results[0]!.properties).toEqual({ technique: 'T1059.004', score: 0.41234, candidates: ['T1059.004', 'T1059'] });
   });
   it('the rule is a note about mitre-attack suggestions', () => {
@@ -111,8 +118,8 @@ describe('describeEvidence', () => {
 });
 
 describe('the terminal listing of suggestions', () => {
-  const text = renderSuggestions([RULE_WITH_EDIT, EMPTY, RULE_NO_EDIT], { isColor: false });
   it('lists each rule with its candidates, reason, evidence, refusals and a count', () => {
+    const text = renderSuggestions([RULE_WITH_EDIT, EMPTY, RULE_NO_EDIT], { isColor: false });
     expect(text).toContain('rules/a.yaml:4  Shell spawned  (syscall)\n  1. T1059.004  Name of T1059.004  score 0.412  tags: mitre_execution, T1059.004\n     evidence: name word "shell"; list shell_binaries (bash, sh)\n  2. T1059      Name of T1059  score 0.100  tags: mitre_execution, T1059');
     expect(text).toContain('rules/a.yaml:30  Nothing  (syscall)\n  no candidate');
     expect(text).toContain('official:falco_rules.yaml:12  Odd <b>rule</b>  (k8s_audit; tagged T1610)\n  1. T1610      Name of T1610  score 0.250  tags: mitre_execution, T1610  [model]\n     reason: deploys a pod\n  rejected T1547: Windows only');

@@ -9,8 +9,10 @@ import { repoRoot } from '../../helpers/paths.js';
 import { emulationSection, fullReport } from './full-report.js';
 
 const report = await fullReport();
-const md = renderSummaryMarkdown(report);
+// Rendered inside each test: Stryker runs a mutant only against the tests that execute it.
+const full = (): string => renderSummaryMarkdown(report);
 const section = (title: string): string => {
+  const md = full();
   const start = md.indexOf(title);
   const end = md.indexOf('\n### ', start + 1);
   return md.slice(start, end === -1 ? undefined : end);
@@ -34,11 +36,11 @@ describe('escapeMarkdown', () => {
 
 describe('summary.md with every section', () => {
   it('matches its golden file', async () => {
-    await expect(md).toMatchFileSnapshot(path.join(repoRoot, 'test', 'golden', 'summary-full.md'));
-    expect(summaryReporter.render(report, { outDir: '/' })).toBe(md);
+    await expect(full()).toMatchFileSnapshot(path.join(repoRoot, 'test', 'golden', 'summary-full.md'));
+    expect(summaryReporter.render(report, { outDir: '/' })).toBe(full());
   });
   it('puts the gate verdict first, with each gate', () => {
-    expect(md.startsWith('## ATT&CK coverage of the Falco rules\n\n> **Gate failed**: `--fail-on` 2 errors &lt;script&gt;\\|\\*x\\*\\|\n\n- **FAIL** `--fail-on`: 2 errors &lt;script&gt;\\|\\*x\\*\\|\n- pass `--min-coverage`: coverage 50% ≥ 40%\n\n')).toBe(true);
+    expect(full().startsWith('## ATT&CK coverage of the Falco rules\n\n> **Gate failed**: `--fail-on` 2 errors &lt;script&gt;\\|\\*x\\*\\|\n\n- **FAIL** `--fail-on`: 2 errors &lt;script&gt;\\|\\*x\\*\\|\n- pass `--min-coverage`: coverage 50% ≥ 40%\n\n')).toBe(true);
     const passed = renderSummaryMarkdown({ ...report, gates: [report.gates![1]!] });
     expect(passed).toContain('\n> All gates passed.\n\n- pass `--min-coverage`');
     expect(renderSummaryMarkdown({ ...report, gates: [] })).toMatch(/^## ATT&CK coverage of the Falco rules\n\n\*\*/);
@@ -66,7 +68,7 @@ describe('summary.md with every section', () => {
   it('counts the emulated evidence and names techniques tagged but never fired, 20 at most', () => {
     expect(section('### Emulated detection')).toContain('Tagged but never fired: T1611, T1059\n');
     // A blank line before the heading, as before every section.
-    expect(md).toMatch(/\(test\/fixtures\/rules\/[a-z-]+\.yaml:\d+\)\n\n### Emulated detection\n/);
+    expect(full()).toMatch(/\(test\/fixtures\/rules\/[a-z-]+\.yaml:\d+\)\n\n### Emulated detection\n/);
     const many = Array.from({ length: 21 }, (_, i) => `T${1000 + i}`);
     const text = renderSummaryMarkdown({ ...report, emulation: emulationSection(many) });
     expect(text).toContain(`Tagged but never fired: ${many.slice(0, 20).join(', ')} …\n`);

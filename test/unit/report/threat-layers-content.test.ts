@@ -64,9 +64,9 @@ describe('the priority-gaps layer', () => {
 });
 
 describe('a threat profile layer', () => {
-  const layer = buildProfileLayer(report, PROFILE);
 
   it('lists the techniques used directly and through software, scored by observing rules', () => {
+    const layer = buildProfileLayer(report, PROFILE);
     expect(layer.techniques).toEqual([
       { techniqueID: 'T1611', score: 3, comment: `used directly by ${PROFILE.name}; covered by 3 enabled rule(s)` },
       { techniqueID: 'T1059', score: 0, color: PARTIAL_COLOR, comment: `used directly by ${PROFILE.name}; partial` },
@@ -78,6 +78,7 @@ describe('a threat profile layer', () => {
     expect(buildProfileLayer(report, profile).techniques).toEqual([{ techniqueID: 'T9999', score: 0, color: GAP_COLOR, comment: `used directly by ${PROFILE.name}; gap` }]);
   });
   it('is named for the profile, counts its techniques, and has its gradient and legend', () => {
+    const layer = buildProfileLayer(report, PROFILE);
     expect(layer.name).toBe(`${PROFILE.name} (G9999) vs Falco rules`);
     expect(layer.description).toBe(`attack-cov test: ${PROFILE.name}'s in-scope techniques, 2 used directly (1 covered, 0 gaps) and 1 through its software (0 covered, 1 gaps). Score = enabled rules observing it.`);
     expect(layer.gradient).toEqual({ colors: ['#ffffff', ...COVERED_COLORS], minValue: 0, maxValue: COVERED_COLORS.length });
