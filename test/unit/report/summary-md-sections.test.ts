@@ -104,7 +104,20 @@ describe('summary.md with every section', () => {
   });
 });
 
+describe('summary.md of a report without the optional fields (an older report.json)', () => {
+  it('renders without platforms, threats, gates, suppressions, comparison or emulation', () => {
+    const old = { ...report, summary: { ...report.summary, platforms: undefined as never, findings: { ...report.summary.findings, suppressed: undefined } }, threats: undefined as never, gates: undefined, suppressed: undefined, comparison: undefined, emulation: undefined };
+    const text = renderSummaryMarkdown(old);
+    for (const part of ['Per platform', '### Threat profiles', 'Gate', '### Suppressed findings', '### Since the baseline', '### Emulated detection', 'suppressed, not counted']) expect(text).not.toContain(part);
+    expect(text).toMatch(/^## ATT&CK coverage of the Falco rules\n\n\*\*[\d.]+%\*\* of /);
+  });
+});
+
 describe('summary.md bounds', () => {
+  it('names 20 techniques tagged but never fired without a trailing ellipsis', () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => `T${1000 + i}`);
+    expect(renderSummaryMarkdown({ ...report, emulation: emulationSection(twenty) })).toContain(`Tagged but never fired: ${twenty.join(', ')}\n`);
+  });
   const finding = report.findings[0]!;
   it('shows 5 findings per code, sorted by code, and says how many more', () => {
     const findings: Finding[] = [...Array.from({ length: 7 }, (_, i) => ({ ...finding, code: 'zeta-code', rule: `Z${i}` })), { ...finding, code: 'alpha-code', rule: 'A0' }];

@@ -63,6 +63,12 @@ describe('the report summary', () => {
     const out = renderSummary({ ...report, suppressed }, plain);
     expect(out).toContain('  suppressed   2  a-code (in the rules: why\\nnot)\n  suppressed   1  b-code (config: cfg)\n');
   });
+  it('renders a report without the optional fields (an older report.json)', () => {
+    const old = { ...report, summary: { ...report.summary, platforms: undefined as never }, threats: undefined as never, gates: undefined, suppressed: undefined, comparison: undefined, emulation: undefined };
+    const out = renderSummary(old, plain);
+    for (const part of ['per platform', 'Threat profiles', 'Gates', 'suppressed ', 'Since the baseline', 'Emulated detection']) expect(out).not.toContain(part);
+    expect(out).toContain('Top gaps (');
+  });
   it('leaves out the sections a report does not have', () => {
     const bare = renderSummary({ ...report, threats: [], comparison: undefined, emulation: undefined, gates: undefined, suppressed: undefined }, plain);
     for (const heading of ['Threat profiles', 'Since the baseline', 'Emulated detection', 'Gates', 'suppressed ']) expect(bare).not.toContain(heading);
