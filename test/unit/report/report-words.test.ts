@@ -139,7 +139,10 @@ describe('JSON outputs', () => {
     expect(jsonReporter.render({ x: 1 } as never, { outDir: '/' })).toBe('{\n  "x": 1\n}\n');
     expect(jsonReporter).toMatchObject({ name: 'json', fileName: 'report.json' });
   });
-  it('validateLayer names the path and the problem', () => {
+  it('validateLayer accepts a minimal 4.5 layer and names the path and the problem of a bad one', () => {
+    const minimal = { name: 'x', versions: { layer: '4.5', navigator: '5.1.0' }, domain: 'enterprise-attack', techniques: [] };
+    expect(validateLayer(minimal)).toEqual([]);
+    expect(validateLayer({ ...minimal, versions: { layer: '4.5' } })).toEqual(["/versions: must have required property 'navigator'"]);
     const problems = validateLayer({ name: 'x' });
     expect(problems.length).toBeGreaterThan(0);
     for (const p of problems) expect(p).toMatch(/^\/\S*: \S/);
