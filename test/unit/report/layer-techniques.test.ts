@@ -24,6 +24,10 @@ describe('layer comments', () => {
     expect(technique(layer, 'T1059').comment).toBe('Partly covered: sub-techniques T1059.004. Disabled: Enabled only toggle');
     expect(technique(layer, 'T1027').comment).toBe('Gap: no enabled rule tags this technique');
   });
+  it('list several sub-techniques with commas and several disabled rules with semicolons', () => {
+    const layer = buildLayer(patched('T1059', { coveredSubtechniques: ['T1059.004', 'T1059.006'], disabledRules: ['Off one', 'Off two'] }));
+    expect(technique(layer, 'T1059').comment).toBe('Partly covered: sub-techniques T1059.004, T1059.006. Disabled: Off one; Off two');
+  });
   it('start with the change since the baseline', () => {
     const copy: CoverageReport = structuredClone(report);
     copy.comparison = { newlyCovered: [{ id: 'T1611', name: '', rules: [] }], newlyUncovered: [{ id: 'T1027', name: '', rules: [] }] } as never;
