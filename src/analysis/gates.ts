@@ -17,9 +17,12 @@ export interface GateSettings {
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
+/** A decimal number with an optional %: "40", "12.5%". An empty value is no percentage (Number('') would be 0). */
+const PERCENT = /^\s*(\d+(?:\.\d+)?)%?\s*$/;
+
 function percent(value: string, flag: string): number {
-  const number = Number(value.replace(/%$/, ''));
-  if (!Number.isFinite(number) || number < 0 || number > 100) throw new UsageError(`${flag} takes a percentage from 0 to 100, not ${value}`);
+  const number = Number(PERCENT.exec(value)?.[1] ?? NaN);
+  if (Number.isNaN(number) || number > 100) throw new UsageError(`${flag} takes a percentage from 0 to 100, not ${value}`);
   return number;
 }
 

@@ -8,6 +8,8 @@ import { UsageError } from '../../../src/errors.js';
 const TACTICS = [
   { id: 'TA0002', shortname: 'execution', name: 'Execution' },
   { id: 'TA0004', shortname: 'privilege-escalation', name: 'Privilege Escalation' },
+  // A display name that is not its shortname spelt out, so lookups by name are told apart from those by shortname.
+  { id: 'TA0008', shortname: 'lateral-movement', name: 'Moving Sideways' },
 ];
 
 function finding(severity: Severity, n = 1): Finding {
@@ -86,6 +88,8 @@ describe('parseMinCoverage', () => {
     expect(parseMinCoverage(['Privilege Escalation=30'], TACTICS).minTacticCoverage).toEqual({ 'privilege-escalation': 30 });
     expect(parseMinCoverage([' privilege_escalation =30'], TACTICS).minTacticCoverage).toEqual({ 'privilege-escalation': 30 });
     expect(parseMinCoverage(['PRIVILEGE  ESCALATION=31'], TACTICS).minTacticCoverage).toEqual({ 'privilege-escalation': 31 });
+    expect(parseMinCoverage(['moving sideways=5'], TACTICS).minTacticCoverage).toEqual({ 'lateral-movement': 5 });
+    expect(parseMinCoverage(['Moving_Sideways=6'], TACTICS).minTacticCoverage).toEqual({ 'lateral-movement': 6 });
   });
 
   it('reads several values, overall and per tactic together', () => {
@@ -97,6 +101,13 @@ describe('parseMinCoverage', () => {
     expect(parseMinCoverage(['100'], TACTICS).minCoverage).toBe(100);
     expect(usageError(() => parseMinCoverage(['100.1'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not 100.1');
     expect(usageError(() => parseMinCoverage(['-1'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not -1');
+    expect(usageError(() => parseMinCoverage(['1%0'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not 1%0');
+    expect(usageError(() => parseMinCoverage(['%'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not %');
+    // An empty value is no 0: `--min-coverage execution=` must not silently pass.
+    expect(usageError(() => parseMinCoverage([''], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not ');
+    expect(usageError(() => parseMinCoverage(['execution='], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not ');
+    expect(usageError(() => parseMinCoverage(['1e1'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not 1e1');
+    expect(parseMinCoverage(['execution= 50% '], TACTICS).minTacticCoverage).toEqual({ execution: 50 });
     expect(usageError(() => parseMinCoverage(['lots'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not lots');
     expect(usageError(() => parseMinCoverage(['execution=Infinity'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not Infinity');
   });
@@ -104,7 +115,7 @@ describe('parseMinCoverage', () => {
   it('rejects an unknown tactic, listing the known ones', () => {
     const error = usageError(() => parseMinCoverage(['exfil=10'], TACTICS));
     expect(error.message).toBe('--min-coverage: unknown tactic exfil');
-    expect(error.hint).toBe('tactics: execution, privilege-escalation');
+    expect(error.hint).toBe('tactics: execution, privilege-escalation, lateral-movement');
   });
 });
 
