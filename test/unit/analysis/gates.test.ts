@@ -88,6 +88,7 @@ describe('parseMinCoverage', () => {
     expect(parseMinCoverage(['Privilege Escalation=30'], TACTICS).minTacticCoverage).toEqual({ 'privilege-escalation': 30 });
     expect(parseMinCoverage([' privilege_escalation =30'], TACTICS).minTacticCoverage).toEqual({ 'privilege-escalation': 30 });
     expect(parseMinCoverage(['PRIVILEGE  ESCALATION=31'], TACTICS).minTacticCoverage).toEqual({ 'privilege-escalation': 31 });
+    expect(parseMinCoverage(['lateral-movement=7'], TACTICS).minTacticCoverage).toEqual({ 'lateral-movement': 7 });
     expect(parseMinCoverage(['moving sideways=5'], TACTICS).minTacticCoverage).toEqual({ 'lateral-movement': 5 });
     expect(parseMinCoverage(['Moving_Sideways=6'], TACTICS).minTacticCoverage).toEqual({ 'lateral-movement': 6 });
   });
@@ -108,6 +109,8 @@ describe('parseMinCoverage', () => {
     expect(usageError(() => parseMinCoverage(['execution='], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not ');
     expect(usageError(() => parseMinCoverage(['1e1'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not 1e1');
     expect(parseMinCoverage(['execution= 50% '], TACTICS).minTacticCoverage).toEqual({ execution: 50 });
+    expect(parseMinCoverage(['33.33'], TACTICS).minCoverage).toBe(33.33);
+    for (const bad of ['x40', '40x', '40%%', '4 0']) expect(usageError(() => parseMinCoverage([bad], TACTICS)).message).toBe(`--min-coverage takes a percentage from 0 to 100, not ${bad}`);
     expect(usageError(() => parseMinCoverage(['lots'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not lots');
     expect(usageError(() => parseMinCoverage(['execution=Infinity'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not Infinity');
   });
