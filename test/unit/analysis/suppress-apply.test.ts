@@ -65,6 +65,16 @@ describe('inline comments', () => {
     expect(result.findings.map((f) => f.file)).toEqual(['other.yaml']);
   });
 
+  it('on a tag an override added in another file, on the line where the rule is defined in its own file: only that tag', () => {
+    // "Shell" is defined at rules.yaml:10; local.yaml:10 holds a tag an override added to it.
+    const shell = { ...RULES[0]!, tags: [...RULES[0]!.tags, { value: 'T1611', file: 'local.yaml', line: 10, column: 9 }] };
+    const atOverride = finding('tactic-mismatch', 'Shell', 10, { file: 'local.yaml', tag: 'T1611' });
+    const result = apply({ rules: [shell, RULES[1]!], findings: [TAG_FINDING, atOverride], comments: [{ ...comment(10, ['tactic-mismatch']), file: 'local.yaml' }] });
+    expect(result.suppressed.map((f) => `${f.file}:${f.line}`)).toEqual(['local.yaml:10']);
+    expect(result.findings).toEqual([TAG_FINDING]);
+    expect(result.problems).toEqual([]);
+  });
+
   it('that name no code, an unknown code or no reason are invalid, suppress nothing, and say why', () => {
     const result = apply({ comments: [comment(12, []), comment(22, ['tactic-mismatsh']), comment(13, ['zzz']), comment(10, ['tactic-mismatch', 'unjustified-tactic'], '')] });
     expect(result.suppressed).toEqual([]);
@@ -79,8 +89,10 @@ describe('inline comments', () => {
   it('suggest the nearest code within three edits, for the first unknown code, and list every unknown one', () => {
     const near = apply({ comments: [comment(12, ['platform-mismatch', 'tactic-mis', 'nope'])] }).problems[0]!.args!.problem;
     expect(near).toBe('names tactic-mis, nope, which is no finding code');
-    const three = apply({ comments: [comment(12, ['tactic-mismat'])] }).problems[0]!.args!.problem;
-    expect(three).toBe('names tactic-mismat, which is no finding code (did you mean tactic-mismatch?)');
+    const three = apply({ comments: [comment(12, ['tactic-misma'])] }).problems[0]!.args!.problem;
+    expect(three).toBe('names tactic-misma, which is no finding code (did you mean tactic-mismatch?)');
+    const four = apply({ comments: [comment(12, ['tactic-mism'])] }).problems[0]!.args!.problem;
+    expect(four).toBe('names tactic-mism, which is no finding code');
   });
 
   it('an unknown code with no known codes at all gets no suggestion', () => {
@@ -103,6 +115,13 @@ describe('config suppressions', () => {
     expect(suppressedIds(apply({ config: [config({ rules: ['Shell'], codes: ['tactic-mismatch'] })] }))).toEqual(['Shell@12']);
     expect(suppressedIds(apply({ config: [config({ rules: ['Shell'], tags: ['T1611'] })] }))).toEqual([]);
     expect(suppressedIds(apply({ config: [config({ codes: ['tactic-mismatch'], files: ['x.yaml'] })] }))).toEqual([]);
+  });
+
+  it('a tag criterion never matches a finding about no tag', () => {
+    const untagged = finding('untagged-rule', 'Shell', 10);
+    const result = apply({ findings: [untagged], config: [config({ tags: ['T1059'] })] });
+    expect(result.findings).toEqual([untagged]);
+    expect(result.problems.map((p) => p.code)).toEqual(['unused-suppression']);
   });
 
   it('an entry with no criterion matches every finding', () => {
