@@ -87,6 +87,17 @@ describe('rankThreats', () => {
     });
     expect(rankThreats(c, t, SCOPE).map((r) => `${r.id} ${r.inScope}/${r.techniques}`)).toEqual(['GE 2/3', 'GB 1/5', 'GF 2/10', 'GA 1/5', 'GC 1/5', 'GD 1/5', 'SX 0/1', 'SY 0/1']);
   });
+
+  it('puts an actor with no techniques at all after one with techniques in scope, whatever its software', () => {
+    const t = [entry('B1', 'gap', ['Linux', 'Windows'])];
+    const c = catalogOf([], {
+      threats: new Map([
+        actor('SZ', { kind: 'software', name: 'Bare', platforms: ['Linux', 'Windows'] }),
+        actor('GZ', { name: 'Mostly here', techniques: ['B1'] }),
+      ].map((a) => [a.id, a])),
+    });
+    expect(rankThreats(c, t, SCOPE).map((r) => `${r.id} ${r.inScope}/${r.techniques} ${r.scopeSoftware.length}`)).toEqual(['GZ 1/1 0', 'SZ 0/0 1']);
+  });
 });
 
 describe('usersByTechnique', () => {
@@ -151,5 +162,10 @@ describe('prioritizeGaps', () => {
     expect(list[1]!.priority.why).toBe('#2: tier 2 of 4, reason closable-other; 1 of its 1 adversaries active on the scope use it or its sub-techniques; used by --threat Profile A, Profile B (+100 each); score 201');
     expect(PROFILE_WEIGHT).toBe(100);
     expect(TIERS).toEqual(['closable-loaded', 'closable-other', 'unknown', 'not-observable']);
+  });
+
+  it('orders gaps alike in tier, score and users by ID', () => {
+    const list = gaps({ entries: [entry('T1006', 'gap', ['Linux']), entry('T1005', 'gap', ['Linux'])] });
+    expect(list.map((g) => g.id)).toEqual(['T1005', 'T1006']);
   });
 });
