@@ -11,21 +11,22 @@ function entry(id: string, status: TechniqueStatus, platforms: string[], inScope
   return { id, name: `Name ${id}`, url: '', tactics: [], platforms, isSubtechnique: id.includes('.'), inScope, status, rules: [], observingRules: [], platformCoverage: [], disabledRules: [], coveredSubtechniques: [], usedBy: 0, findings: 0 };
 }
 
-// T1 Linux-only (covered), T2 Linux+Windows (partial), T3.001 Linux (gap), T4 Windows only (out of scope), T5 no platforms.
+// T1 Linux-only (covered), T2 Linux+Windows (partial), T3.001 and T6 Linux (gap), T4 Windows only (out of scope), T5 no platforms.
 const ENTRIES = new Map([
   entry('T1', 'covered', ['Linux']),
   entry('T2', 'partial', ['Linux', 'Windows']),
   entry('T3.001', 'gap', ['Linux']),
   entry('T4', 'gap', ['Windows'], false),
   entry('T5', 'gap', [], false),
+  entry('T6', 'gap', ['Linux']),
 ].map((e) => [e.id, e]));
 const SCOPE = new Set(['Linux', 'Containers']);
 
 const CATALOG = catalogOf([], {
   threats: new Map([
-    actor('G1', { name: 'TeamTNT', aliases: ['Team TNT', 'Shared'], techniques: ['T4', 'T1', 'T9'], software: ['S1', 'S2', 'S9'] }),
+    actor('G1', { name: 'TeamTNT', aliases: ['Team TNT', 'Shared'], techniques: ['T4', 'T1', 'T9'], software: ['S2', 'S1', 'S9'] }),
     actor('S1', { kind: 'software', name: 'Hildegard', aliases: ['Shared'], platforms: ['Linux'], techniques: ['T3.001', 'T2', 'T1'] }),
-    actor('S2', { kind: 'software', name: 'Cobalt Strike', platforms: ['Windows', 'Linux'], techniques: ['T2', 'T4'] }),
+    actor('S2', { kind: 'software', name: 'Cobalt Strike', platforms: ['Windows', 'Linux'], techniques: ['T6', 'T2', 'T4'] }),
     actor('S3', { kind: 'software', name: 'WinOnly', platforms: ['Windows'], techniques: ['T1'] }),
     actor('C1', { kind: 'campaign', name: 'Op Win', techniques: ['T4', 'T2'] }),
     actor('C2', { kind: 'campaign', name: '***', techniques: ['T1'], software: ['S3'] }),
@@ -99,16 +100,17 @@ describe('buildProfile', () => {
       aliases: ['Team TNT', 'Shared'],
       url: group.url,
       slug: 'teamtnt',
-      software: [{ id: 'S1', name: 'Hildegard' }, { id: 'S2', name: 'Cobalt Strike' }, { id: 'S9', name: 'S9' }],
+      software: [{ id: 'S2', name: 'Cobalt Strike' }, { id: 'S1', name: 'Hildegard' }, { id: 'S9', name: 'S9' }],
       attributedTo: [],
       direct: [{ id: 'T1', name: 'Name T1', status: 'covered', isSubtechnique: false }],
       viaSoftware: [
         { id: 'T2', name: 'Name T2', status: 'partial', isSubtechnique: false, via: ['S1', 'S2'] },
         { id: 'T3.001', name: 'Name T3.001', status: 'gap', isSubtechnique: true, via: ['S1'] },
+        { id: 'T6', name: 'Name T6', status: 'gap', isSubtechnique: false, via: ['S2'] },
       ],
       // T4 (direct and through S2) is out of scope; T9 is not in the catalog and counts nowhere.
       outOfScope: 1,
-      counts: { direct: { total: 1, covered: 1, partial: 0, gap: 0 }, viaSoftware: { total: 2, covered: 0, partial: 1, gap: 1 } },
+      counts: { direct: { total: 1, covered: 1, partial: 0, gap: 0 }, viaSoftware: { total: 3, covered: 0, partial: 1, gap: 2 } },
     });
   });
 
@@ -128,7 +130,7 @@ describe('scope activity', () => {
   });
 
   it('a group is active through its software on the scope, or techniques that exist only there', () => {
-    expect(scopeActivity(CATALOG.threats.get('G1')!, CATALOG, ENTRIES, SCOPE)).toEqual({ software: ['S1', 'S2'], scopeOnlyTechniques: ['T1'] });
+    expect(scopeActivity(CATALOG.threats.get('G1')!, CATALOG, ENTRIES, SCOPE)).toEqual({ software: ['S2', 'S1'], scopeOnlyTechniques: ['T1'] });
     expect(scopeActivity(CATALOG.threats.get('C1')!, CATALOG, ENTRIES, SCOPE)).toEqual({ software: [], scopeOnlyTechniques: [] });
     expect(scopeActivity(CATALOG.threats.get('C2')!, CATALOG, ENTRIES, SCOPE)).toEqual({ software: [], scopeOnlyTechniques: ['T1'] });
   });
