@@ -87,6 +87,14 @@ describe('computeTechniqueEntries: the entry itself', () => {
     expect(entries.get('T1001')).toMatchObject({ status: 'covered', rules: ['r'], observingRules: ['r'], platformCoverage: [] });
     expect(entries.get('T1002')).toMatchObject({ status: 'gap', rules: [], observingRules: [] });
   });
+
+  it('sorts the observing rules of a technique with no platforms, and of one observed on several platforms', () => {
+    const none = technique('T1001', { platforms: [] });
+    expect(entriesFor([none], [rule('z', ['T1001']), rule('a', ['T1001'])]).get('T1001')!.observingRules).toEqual(['a', 'z']);
+    const two = technique('T1002', { platforms: ['IaaS', 'Linux'] });
+    const entry = entriesFor([two], [rule('z', ['T1002'], { source: 'aws_cloudtrail' }), rule('a', ['T1002'])], new Set(['Linux', 'IaaS'])).get('T1002')!;
+    expect(entry.observingRules).toEqual(['a', 'z']);
+  });
 });
 
 describe('computeTechniqueEntries: platforms', () => {
