@@ -40,6 +40,13 @@ describe('findingFingerprint', () => {
     }
   });
 
+  it('stays the same across versions: SARIF partialFingerprints (attackCov/v1) and saved baselines carry it', () => {
+    // Pinned values: changing how a fingerprint is computed re-opens every alert code scanning tracks.
+    expect(findingFingerprint({ code: 'untagged-rule', rule: 'Shell in container' })).toBe('46c2a4e413dd554a4e630fade5ef793e');
+    expect(findingFingerprint({ code: 'tactic-mismatch', rule: 'Escape', tag: 'T1611', technique: 'T1611' })).toBe('e2b1a213b95be7652469e567750fe29f');
+    expect(findingFingerprint({ code: 'unjustified-tactic', rule: 'Escape', tag: 'mitre_execution', tactic: 'execution' })).toBe('db82a8d144b72a889259d0f697aafb45');
+  });
+
   it('keeps the parts apart: moving text from one part to the next is another finding', () => {
     expect(findingFingerprint({ code: 'a', rule: 'bc' })).not.toBe(findingFingerprint({ code: 'ab', rule: 'c' }));
   });
