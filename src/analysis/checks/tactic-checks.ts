@@ -109,7 +109,7 @@ export const missingTacticTag: Check = {
     const tactics = [...new Set(techniques.flatMap((t) => t.tactics))];
     const isUnambiguous = techniques.every((t) => t.tactics.length === 1);
     return [
-      findingAt(this, rule, rule.knownTechniques[0]?.tag, {
+      findingAt(this, rule, rule.knownTechniques[0]!.tag, {
         technique: techniques[0]!.id,
         args: { tactics },
         ...(isUnambiguous ? { fix: { with: tactics.map(tacticTag) } } : {}),

@@ -152,6 +152,13 @@ describe('tactic-id-name-conflict', () => {
     expect(run(tacticIdNameConflict, ['mitre_execution', 'TA0040', 'T1059'])[0]!.fix).toEqual({ tag: 'TA0040', with: ['TA0002'] });
   });
 
+  it('counts only the names without an ID tag of their own when looking for the one to keep', () => {
+    // execution has no ID tag, impact has TA0040: so execution is the one name TA0004 conflicts with.
+    expect(run(tacticIdNameConflict, ['mitre_execution', 'mitre_impact', 'TA0040', 'TA0004', 'T1059'])).toEqual([
+      expect.objectContaining({ tag: 'TA0004', tactic: 'privilege-escalation', args: { tacticId: 'TA0004', names: ['execution', 'impact'] }, fix: { tag: 'TA0004', with: ['TA0002'] } }),
+    ]);
+  });
+
   it('offers no fix when the techniques justify neither, or several names have no ID', () => {
     expect(run(tacticIdNameConflict, ['mitre_execution', 'TA0040'])[0]).not.toHaveProperty('fix');
     expect(run(tacticIdNameConflict, ['mitre_execution', 'mitre_defense_evasion', 'TA0040', 'T1059'])[0]).not.toHaveProperty('fix');
