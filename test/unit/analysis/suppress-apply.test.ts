@@ -86,6 +86,12 @@ describe('inline comments', () => {
     ]);
   });
 
+  it('on a line with no rule are invalid all the same, naming no rule', () => {
+    expect(apply({ comments: [comment(30, ['zzz'])] }).problems).toEqual([
+      { code: 'invalid-suppression', severity: 'warning', rule: '', file: 'rules.yaml', line: 29, column: 5, args: { problem: 'names zzz, which is no finding code' } },
+    ]);
+  });
+
   it('suggest the nearest code within three edits, for the first unknown code, and list every unknown one', () => {
     const near = apply({ comments: [comment(12, ['platform-mismatch', 'tactic-mis', 'nope'])] }).problems[0]!.args!.problem;
     expect(near).toBe('names tactic-mis, nope, which is no finding code');
@@ -145,6 +151,17 @@ describe('config suppressions', () => {
     expect(expired.problems).toEqual([
       { code: 'expired-suppression', severity: 'warning', rule: '', file: '.attack-cov.yaml', line: 4, column: 3, args: { until: '2026-05-31', reason: 'why', codes: ['tactic-mismatch', 'Shell', 'T1059', 'rules.yaml'] } },
     ]);
+  });
+
+  it('list only the criteria they give', () => {
+    const expired = apply({ config: [config({ codes: ['platform-mismatch'], until: '2000-01-01' }), config({ files: ['x.yaml'], tags: ['T1'] })] }).problems;
+    expect(expired.map((p) => p.args!.codes)).toEqual([['platform-mismatch'], ['T1', 'x.yaml']]);
+  });
+
+  it('match a tag criterion by the technique a nonstandard tag names', () => {
+    const nonstandard = finding('tactic-mismatch', 'Escape', 22, { tag: 'technique=T1611', technique: 'T1611' });
+    const result = apply({ findings: [nonstandard], config: [config({ tags: ['t1611'] })] });
+    expect(result.suppressed).toHaveLength(1);
   });
 
   it('that match nothing are unused, listing their criteria', () => {
