@@ -2,7 +2,9 @@
 // the techniques, tactics and rules its case needs, so what it proves is visible in the test itself.
 import type { Catalog, Tactic, Technique, ThreatActor } from '../../src/attack/types.js';
 import type { FalcoRule } from '../../src/falco/types.js';
+import { expect } from 'vitest';
 import { indexTactics, mapRule, type MappedRule } from '../../src/analysis/mapping.js';
+import { UsageError } from '../../src/errors.js';
 
 export function tactic(shortname: string, id: string, name = shortname): Tactic {
   return { id, name, shortname, url: `https://attack.mitre.org/tactics/${id}/` };
@@ -71,4 +73,15 @@ export function rule(name: string, tags: string[], extra: Partial<FalcoRule> = {
 export function mapped(catalog: Catalog, ...rules: FalcoRule[]): MappedRule[] {
   const index = indexTactics(catalog);
   return rules.map((r) => mapRule(r, catalog, index));
+}
+
+/** The UsageError `fn` throws (the test fails when it throws nothing or something else). */
+export function usageError(fn: () => unknown): UsageError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return error as UsageError;
+  }
+  throw new Error('expected a UsageError');
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateGates, findingsAtOrAbove, parseFailOn, parseMinCoverage, type GateSettings } from '../../../src/analysis/gates.js';
 import type { Comparison, CoverageReport, Finding, FindingRef, Severity } from '../../../src/coverage-report.js';
 import { UsageError } from '../../../src/errors.js';
+import { usageError } from '../../helpers/analysis-builders.js';
 
 const TACTICS = [
   { id: 'TA0002', shortname: 'execution', name: 'Execution' },
@@ -33,16 +34,6 @@ function report(extra: { percent?: number; findings?: Finding[]; tactics?: { sho
 }
 
 const settings = (extra: Partial<GateSettings>): GateSettings => ({ failOn: 'none', minTacticCoverage: {}, ...extra });
-
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('parseFailOn', () => {
   it('takes each severity, new and none, in any case, and off as none', () => {

@@ -4,8 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { activeActors, buildProfile, closestThreatNames, profileSlug, resolveThreatRef, scopeActivity } from '../../../src/analysis/threats.js';
 import type { TechniqueEntry, TechniqueStatus } from '../../../src/coverage-report.js';
-import { UsageError } from '../../../src/errors.js';
-import { actor, catalogOf } from '../../helpers/analysis-builders.js';
+import { actor, catalogOf, usageError } from '../../helpers/analysis-builders.js';
 
 function entry(id: string, status: TechniqueStatus, platforms: string[], inScope = true): TechniqueEntry {
   return { id, name: `Name ${id}`, url: '', tactics: [], platforms, isSubtechnique: id.includes('.'), inScope, status, rules: [], observingRules: [], platformCoverage: [], disabledRules: [], coveredSubtechniques: [], usedBy: 0, findings: 0 };
@@ -32,16 +31,6 @@ const CATALOG = catalogOf([], {
     actor('C2', { kind: 'campaign', name: '***', techniques: ['T1'], software: ['S3'] }),
   ].map((a) => [a.id, a])),
 });
-
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('resolveThreatRef', () => {
   it('finds by ID, then name, then alias, ignoring case and surrounding space', () => {
