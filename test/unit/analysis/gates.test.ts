@@ -9,8 +9,9 @@ import { usageError } from '../../helpers/analysis-builders.js';
 const TACTICS = [
   { id: 'TA0002', shortname: 'execution', name: 'Execution' },
   { id: 'TA0004', shortname: 'privilege-escalation', name: 'Privilege Escalation' },
-  // A display name that is not its shortname spelt out, so lookups by name are told apart from those by shortname.
-  { id: 'TA0008', shortname: 'lateral-movement', name: 'Moving Sideways' },
+  // A display name that is not its shortname spelt out (and has a run of spaces, as a custom bundle may), so
+  // lookups by name are told apart from those by shortname.
+  { id: 'TA0008', shortname: 'lateral-movement', name: 'Moving  Sideways' },
 ];
 
 function finding(severity: Severity, n = 1): Finding {
