@@ -82,7 +82,8 @@ export const tacticIdNameConflict: Check = {
   run(rule, { tactics }) {
     const byName = new Set(rule.knownTactics.filter((k) => k.via === 'name').map((k) => k.tactic.shortname));
     const byId = rule.knownTactics.filter((k) => k.via === 'id');
-    if (byName.size === 0 || byId.length === 0) return [];
+    // With no ID tag there is nothing to list below; with no name tag there is no conflict.
+    if (byName.size === 0) return [];
     const justified = new Set(activeTechniques(rule).flatMap((t) => t.tactics));
     const namesWithoutId = [...byName].filter((s) => !byId.some((k) => k.tactic.shortname === s));
     return byId

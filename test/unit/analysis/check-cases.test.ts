@@ -135,6 +135,10 @@ describe('unjustified-tactic', () => {
     expect(f).not.toHaveProperty('fix');
   });
 
+  it('offers no removal when no justified tactic is tagged and one technique has several tactics', () => {
+    expect(run(unjustifiedTactic, ['mitre_impact', 'T1059', 'T1610'])[0]).not.toHaveProperty('fix');
+  });
+
   it('stays quiet for a rule without techniques that count', () => {
     expect(run(unjustifiedTactic, ['mitre_impact', 'T1500', 'T9999'])).toEqual([]);
     expect(run(unjustifiedTactic, ['mitre_execution', 'T1059'])).toEqual([]);
@@ -215,6 +219,10 @@ describe('missing-tactic-tag', () => {
     const [f] = run(missingTacticTag, ['T1610']);
     expect(f).toMatchObject({ args: { tactics: ['execution', 'defense-evasion'] } });
     expect(f).not.toHaveProperty('fix');
+  });
+
+  it('offers no fix when any one of the techniques has several tactics', () => {
+    expect(run(missingTacticTag, ['T1059', 'T1610'])[0]).not.toHaveProperty('fix');
   });
 
   it('stays quiet with any tactic tag (even an unknown one) or no technique that counts', () => {
