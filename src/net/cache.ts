@@ -35,7 +35,8 @@ export async function writeThroughTemp<T>(target: string, fill: (temp: string) =
     await rename(temp, target);
     return result;
   } finally {
-    await rm(temp, { force: true });
+    // Best effort (a renamed temporary is gone already): a failure here (e.g. ENAMETOOLONG) must not hide the error that brought us here.
+    await rm(temp).catch(() => undefined);
     untrackTemp(temp);
   }
 }
