@@ -64,7 +64,7 @@ function makeIo(isColorWanted: boolean | undefined, options: QuietOption = {}): 
 export function integerOption(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
     if (!/^\s*-?\d+\s*$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any' : max}.`);
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `expected a whole number of at least ${min}.` : `expected a whole number from ${min} to ${max}.`);
     }
     return Number(value);
   };
@@ -116,7 +116,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('attack-cov')
     .description('MITRE ATT&CK coverage, gaps and tag findings for Falco rulesets')
     .version(toolVersion().version)
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError('hint: run with --help for usage')
     .configureOutput({ writeErr: guarded(process.stderr) })
     .exitOverride();
 

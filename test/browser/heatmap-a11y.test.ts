@@ -210,6 +210,7 @@ describe('the cells', () => {
     await page.uncheck('#filter-maturity input[value="incubating"]');
     const stable = new Set(report.rules.filter((r) => r.isEnabled && r.maturity === 'stable').map((r) => r.name));
     const isCovered = (id: string) => report.techniques.find((t) => t.id === id)!.rules.some((r) => stable.has(r));
+    expect(report.tactics.length).toBeGreaterThan(10);
     for (const tactic of report.tactics) {
       const counted = report.techniques.filter((t) => t.inScope && !t.isSubtechnique && t.tactics.includes(tactic.shortname));
       const covered = counted.filter((t) => isCovered(t.id) || t.coveredSubtechniques.some(isCovered)).length;

@@ -39,12 +39,12 @@ describe('help and usage', () => {
   });
   it('an unknown option is a usage error, exit 2', async () => {
     const result = await runCli(['report', '--bogus']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/unknown option '--bogus'/);
+    expectOneLineError(result, /^error: unknown option '--bogus'$/);
+    expect(result.stderr).toMatch(/\nhint: run with --help for usage\n$/);
   });
   it('a bad --fail-on value is a usage error, exit 2', async () => {
     const result = await runCli(['lint', '--fail-on', 'sometimes']);
-    expect(result.code).toBe(2);
+    expectOneLineError(result, /^error: option '--fail-on <severity>' argument 'sometimes' is invalid\. Allowed choices are error, warning, info, none\.$/);
   });
 });
 

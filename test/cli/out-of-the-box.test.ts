@@ -4,7 +4,7 @@ import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { expectOneLineError, runCli } from '../helpers/cli.js';
 import { serve, startServer } from '../helpers/http-server.js';
 import { MINI_BUNDLE, fixture, repoRoot } from '../helpers/paths.js';
 
@@ -52,7 +52,7 @@ describe('report on the embedded defaults', () => {
 
   it('an unknown official set is a usage error naming the sets', async () => {
     const result = await runCli(['lint', '--rules', 'official:nightly'], { env: OFFLINE });
-    expect(result.code).toBe(2);
+    expectOneLineError(result, /^error: /);
     expect(result.stderr).toMatch(/^error: unknown official rules set: nightly\nhint: use official \(stable, as Falco installs it\), official:all/);
   });
 });
@@ -86,6 +86,7 @@ describe('portable paths', () => {
     const location = sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation;
     expect(location).toEqual({ uri: 'deploy/rules/team.yaml', uriBaseId: '%SRCROOT%' });
     expect(Object.keys(sarif.runs[0].originalUriBaseIds)).toEqual(['%SRCROOT%']);
+    expect(outputs.size).toBeGreaterThan(5);
     for (const [name, text] of outputs) {
       expect(text, name).not.toContain(root);
       expect(text, name).not.toContain(os.tmpdir());
@@ -122,8 +123,7 @@ describe('cache add', () => {
     const cache = path.join(cwd, 'cache');
     await writeFile(path.join(cwd, 'page.html'), '<html>login</html>');
     const result = await runCli(['cache', 'add', 'page.html'], { cwd, env: { ATTACK_COV_CACHE: cache } });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: page\.html: /);
+    expectOneLineError(result, /^error: page\.html: /);
     await expect(readdir(cache)).rejects.toThrow(/ENOENT/);
   });
 

@@ -5,7 +5,7 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { expectOneLineError, runCli } from '../helpers/cli.js';
 import { startLlmServer, type LlmServer } from '../helpers/llm-server.js';
 import { BUNDLE_18, embedded } from '../helpers/paths.js';
 
@@ -96,22 +96,18 @@ describe('attack-cov suggest', () => {
 
   it('refuses bad usage and bad input with one line and exit 2', async () => {
     const noRules = await runCli(['suggest', '--attack', BUNDLE_18, '--apply']);
-    expect(noRules.code).toBe(2);
-    expect(noRules.stderr).toMatch(/^error: --apply needs --rules/);
+    expectOneLineError(noRules, /^error: --apply needs --rules/);
     const score = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--min-score', '7']);
-    expect(score.code).toBe(2);
-    expect(score.stderr).toMatch(/--min-score takes a number from 0 to 1/);
+    expectOneLineError(score, /--min-score takes a number from 0 to 1/);
     const { dir, file } = await copyOfK8s();
     await writeFile(path.join(dir, 'bad.json'), '{ not json');
     const bad = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', path.join(dir, 'bad.json')]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^error: .*bad\.json: not JSON/);
+    expectOneLineError(bad, /^error: .*bad\.json: not JSON/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
     const rule = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--rule', 'Nope']);
     expect(rule.code).toBe(2);
     const model = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--model', 'x']);
-    expect(model.code).toBe(2);
-    expect(model.stderr).toMatch(/--model needs an endpoint/);
+    expectOneLineError(model, /--model needs an endpoint/);
   }, 60_000);
 });
 

@@ -43,7 +43,7 @@ describe('bad option values', () => {
   const cases: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
     ['--concurrency abc', ['draft', 'T1529', '--concurrency', 'abc'], {}, /^error: option '--concurrency <n>' argument 'abc' is invalid\. expected a whole number from 1 to 64\.$/],
     ['--concurrency 0', ['draft', 'T1529', '--concurrency', '0'], {}, /argument '0' is invalid\. expected a whole number from 1 to 64\.$/],
-    ['--top -3', ['report', '--top', '-3'], {}, /^error: option '--top <n>' argument '-3' is invalid\. expected a whole number from 0 to any\.$/],
+    ['--top -3', ['report', '--top', '-3'], {}, /^error: option '--top <n>' argument '-3' is invalid\. expected a whole number of at least 0\.$/],
     ['--top 2.5', ['draft', '--gaps', '--top', '2.5'], {}, /option '--top <n>' argument '2\.5' is invalid/],
     ['--llm-timeout x', ['draft', 'T1529', '--llm-timeout', 'x'], {}, /^error: option '--llm-timeout <seconds>' argument 'x' is invalid/],
     ['SOURCE_DATE_EPOCH=yesterday', ['report', '--attack', MINI, '--rules', RULES], { SOURCE_DATE_EPOCH: 'yesterday' }, /^error: SOURCE_DATE_EPOCH must be whole seconds since 1970 \(0 to 8640000000000\), not "yesterday"$/],

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { expectOneLineError, runCli } from '../helpers/cli.js';
 import { BUNDLE_17, OFFICIAL_RULES } from '../helpers/paths.js';
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-warm-'));
@@ -45,7 +45,7 @@ describe('report, cold and warm', () => {
   it('a run that fails caches nothing it parsed', async () => {
     const cache = await tempDir();
     const result = await runCli(['report', '--attack', BUNDLE_17, '--rules', ...OFFICIAL_RULES, '/no/such/rules.yaml', '--out', await tempDir(), '-q'], { env: { ATTACK_COV_CACHE: cache } });
-    expect(result.code).toBe(2);
+    expectOneLineError(result, /^error: \/no\/such\/rules\.yaml: no such file or directory$/);
     await expect(readdir(cache)).resolves.toEqual([]);
   });
 

@@ -7,13 +7,17 @@ export type Route = (request: http.IncomingMessage, response: http.ServerRespons
 export interface TestServer {
   url: (path: string) => string;
   calls: (path: string) => number;
+  /** When each request to `path` arrived (ms, monotonic clock): timing tests read the gaps the server saw. */
+  arrivals: (path: string) => number[];
   close: () => Promise<void>;
 }
 
 export async function startServer(routes: Record<string, Route>): Promise<TestServer> {
   const counts = new Map<string, number>();
+  const arrivals = new Map<string, number[]>();
   const server = http.createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
+    arrivals.set(path, [...(arrivals.get(path) ?? []), performance.now()]);
     const call = (counts.get(path) ?? 0) + 1;
     counts.set(path, call);
     const route = routes[path];
@@ -28,6 +32,7 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
     calls: (path) => counts.get(path) ?? 0,
+    arrivals: (path) => arrivals.get(path) ?? [],
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -71,6 +71,7 @@ describe('checks', () => {
 
   it('gives every finding file, line, column, severity and a sentence', async () => {
     const report = await reportFor([fixture('rules', 'unknown-ids.yaml'), fixture('rules', 'tactic-mismatch.yaml')]);
+    expect(report.findings.length).toBeGreaterThan(3);
     for (const f of report.findings) {
       expect(f.file).toMatch(/\.yaml$/);
       expect(f.line).toBeGreaterThan(0);

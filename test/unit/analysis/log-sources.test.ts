@@ -33,6 +33,7 @@ describe('data/log-sources.json', () => {
 
   it('names only sources attack-cov knows the platforms of, each with a reason', () => {
     const platforms = readSourcePlatforms();
+    expect(mappings.length).toBeGreaterThan(5);
     for (const m of mappings) {
       expect(platforms[m.source], m.name).toBeDefined();
       expect(m.why.length, m.name).toBeGreaterThan(10);

@@ -53,6 +53,7 @@ describe('scanYamlDocuments on real rules files', () => {
   it('reads generated rulesets (bench/generate-rules.mjs) exactly as the CST reader does', async () => {
     const { generateRuleset } = (await import(path.join(repoRoot, 'bench', 'generate-rules.mjs'))) as { generateRuleset: (n: number, dir: string, o: object) => string[] };
     const files = generateRuleset(1200, mkdtempSync(path.join(os.tmpdir(), 'attack-cov-generated-')), { seed: 7, perFile: 600 });
+    expect(files).toHaveLength(2);
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
       const result = scanned(text);

@@ -60,6 +60,7 @@ describe.each(SCORE_MODES)('the layer with --score %s', (mode) => {
     const byLabel = new Map(layer.legendItems.map((item) => [item.label, item.color]));
     const entries = new Map(report.techniques.map((t) => [t.id, t]));
     const seen = new Set<string>();
+    expect(layer.techniques.length).toBeGreaterThan(5);
     for (const technique of layer.techniques) {
       const entry = entries.get(technique.techniqueID)!;
       const expected = entry.status === 'gap' ? byLabel.get('gap: no enabled rule') : entry.status === 'partial' ? byLabel.get('partly covered (sub-techniques only)') : layer.legendItems[2 + scoreBucket(technique.score, 4)]!.color;

@@ -1,22 +1,41 @@
 // Falco's condition grammar: what parses, and where a broken one breaks.
 import { describe, expect, it } from 'vitest';
+import type { ConditionNode, FieldRef, Operand } from '../../../src/falco/condition/ast.js';
 import { ConditionSyntaxError, parseCondition } from '../../../src/falco/condition/parse.js';
 
+const field = (f: FieldRef): string => f.transformers.reduceRight((inner, t) => `${t}(${inner})`, `${f.name}${f.arg !== undefined ? `[${f.arg}]` : ''}`);
+const operand = (v: Operand): string => (v.kind === 'value' ? (v.isQuoted ? JSON.stringify(v.text) : v.text) : v.kind === 'list' ? `(${v.items.map(operand).join(', ')})` : `field ${field(v.field)}`);
+/** A tree in one line: (and l r), (or l r), (not x), a macro by name, [field operator value]. */
+function show(node: ConditionNode): string {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return `(${node.kind} ${show(node.left)} ${show(node.right)})`;
+    case 'not':
+      return `(not ${show(node.operand)})`;
+    case 'macro':
+      return node.name;
+    case 'check':
+      return `[${field(node.field)} ${node.operator}${node.value ? ` ${operand(node.value)}` : ''}]`;
+  }
+}
+
 describe('parseCondition', () => {
-  const valid = [
-    'spawned_process and container and shell_procs',
-    'evt.type in (open, openat, openat2) and evt.is_open_write=true and fd.typechar=\'f\' and fd.num>=0',
-    'not (proc.name in (sshd, "my app") or proc.pname startswith runc)',
-    'proc.aname[2] = bash and evt.arg.flags contains O_TRUNC',
-    'fd.name pmatch (/etc, /usr/bin) and fd.types intersects (ipv4, ipv6)',
-    'tolower(proc.cmdline) icontains "curl" and len(proc.args) > 10',
-    'proc.name = val(proc.pname)',
-    'evt.res startswith E and fd.name glob "/tmp/*" and proc.exepath regex ".*x$"',
-    'k8s.ns.name exists and not proc.env[HOME] = /root',
-    'proc.pname = <NA>',
-    'evt.type in ()',
+  // Each condition with its tree, written compactly: (and l r), (not x), a macro by name, [field operator value].
+  const valid: [string, string][] = [
+    ['spawned_process and container and shell_procs', '(and (and spawned_process container) shell_procs)'],
+    ["evt.type in (open, openat, openat2) and evt.is_open_write=true and fd.typechar='f' and fd.num>=0", '(and (and (and [evt.type in (open, openat, openat2)] [evt.is_open_write = true]) [fd.typechar = "f"]) [fd.num >= 0])'],
+    ['not (proc.name in (sshd, "my app") or proc.pname startswith runc)', '(not (or [proc.name in (sshd, "my app")] [proc.pname startswith runc]))'],
+    ['proc.aname[2] = bash and evt.arg.flags contains O_TRUNC', '(and [proc.aname[2] = bash] [evt.arg.flags contains O_TRUNC])'],
+    ['fd.name pmatch (/etc, /usr/bin) and fd.types intersects (ipv4, ipv6)', '(and [fd.name pmatch (/etc, /usr/bin)] [fd.types intersects (ipv4, ipv6)])'],
+    ['tolower(proc.cmdline) icontains "curl" and len(proc.args) > 10', '(and [tolower(proc.cmdline) icontains "curl"] [len(proc.args) > 10])'],
+    ['proc.name = val(proc.pname)', '[proc.name = field val(proc.pname)]'],
+    ['evt.res startswith E and fd.name glob "/tmp/*" and proc.exepath regex ".*x$"', '(and (and [evt.res startswith E] [fd.name glob "/tmp/*"]) [proc.exepath regex ".*x$"])'],
+    ['k8s.ns.name exists and not proc.env[HOME] = /root', '(and [k8s.ns.name exists] (not [proc.env[HOME] = /root]))'],
+    ['proc.pname = <NA>', '[proc.pname = <NA>]'],
+    ['evt.type in ()', '[evt.type in ()]'],
   ];
-  for (const condition of valid) it(`parses ${condition}`, () => expect(() => parseCondition(condition)).not.toThrow());
+  for (const [condition, tree] of valid) it(`parses ${condition}`, () => expect(show(parseCondition(condition))).toBe(tree));
 
   it('builds and/or/not with their precedence', () => {
     const tree = parseCondition('a or b and not c');
