@@ -99,11 +99,11 @@ describe('ChatClient.complete: retries', () => {
     script = [{ status: 500, body: 'x' }, { status: 500, body: 'x' }, ok()];
     await client({ backoffMs: 250 }).complete(MESSAGES, SCHEMA);
     const [first, second] = gaps() as [number, number];
-    // Exact lower bounds; growth by difference (a loaded machine adds a roughly constant overhead to each gap).
+    // Exact lower bounds; the only upper bound is far from what a doubled start (1 s) would give, as a loaded
+    // machine stretches every gap.
     expect(first).toBeGreaterThanOrEqual(240);
     expect(first).toBeLessThan(900);
     expect(second).toBeGreaterThanOrEqual(490);
-    expect(second - first).toBeGreaterThanOrEqual(200);
   });
 
   it('waits what Retry-After says instead, and not at all for Retry-After: 0', async () => {
