@@ -1,7 +1,8 @@
-// Writes output files into --out: every file is rendered first, then all go to temporary names, then
-// all are renamed into place, so a crash, a full disk or one unwritable name leaves --out as it was.
+// Writes output files into --out: every file goes to a temporary name (rendered just before, so that only
+// one large output is in memory at a time), then all are renamed into place, so a crash, a full disk, a
+// renderer that throws or one unwritable name leaves --out as it was.
 // Names may not leave the directory. Temporaries are tracked (temp-files.ts) and removed on signals.
-import { access, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -13,7 +14,9 @@ import { removeStaleTemporaries, RUN_STARTED_MS, trackTemp, untrackTemp } from '
 export interface OutputFile {
   /** Path relative to the output directory, with / separators. */
   name: string;
-  content: string;
+  /** The text, or a function rendering it (whole or in pieces) when its turn comes (it may throw:
+   * nothing is then renamed). */
+  content: string | (() => string | Iterable<string>);
 }
 
 /** Resolves `name` inside `dir`, refusing absolute paths and `..` that would escape it. */
@@ -49,18 +52,54 @@ export async function checkOutputDir(dir: string, flag = '--out'): Promise<void>
   }
 }
 
+/** UTF-8 is encoded this many characters at a time: writeFile would hold a second, encoded copy of a
+ * whole 12 MB report.json in memory. */
+const SLICE_CHARS = 1 << 20;
+
+/** Writes `text` (redacted) as UTF-8 in slices, never splitting a surrogate pair. Pieces are gathered
+ * into slices first; a registered secret lies inside one piece (one JSON element), never across two. */
+async function writeText(file: string, content: string | Iterable<string>): Promise<void> {
+  const handle = await open(file, 'w');
+  const writeSlices = async (text: string) => {
+    for (let start = 0; start < text.length; ) {
+      let end = Math.min(start + SLICE_CHARS, text.length);
+      const last = text.charCodeAt(end - 1);
+      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+      await handle.write(text.slice(start, end), null, 'utf8');
+      start = end;
+    }
+  };
+  try {
+    if (typeof content === 'string') return await writeSlices(redactSecrets(content));
+    let gathered: string[] = [];
+    let length = 0;
+    for (const piece of content) {
+      gathered.push(piece);
+      length += piece.length;
+      if (length < SLICE_CHARS) continue;
+      await writeSlices(redactSecrets(gathered.join('')));
+      gathered = [];
+      length = 0;
+    }
+    await writeSlices(redactSecrets(gathered.join('')));
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function writeOutputs(dir: string, files: OutputFile[]): Promise<string[]> {
-  const targets = files.map((file) => ({ content: redactSecrets(file.content), target: pathInside(dir, file.name) }));
+  const targets = files.map((file) => ({ content: file.content, target: pathInside(dir, file.name) }));
   const temps: string[] = [];
   try {
-    for (const { target, content } of targets) {
+    for (const { target, content: given } of targets) {
+      const content = typeof given === 'function' ? given() : given;
       await mkdir(path.dirname(target), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
         throw new InputError(dir, `cannot create the output directory: ${error.code ?? error.message}`);
       });
       await removeStaleTemporaries(path.dirname(target), RUN_STARTED_MS);
       const temp = trackTemp(temporaryPathFor(target));
       temps.push(temp);
-      await writeFile(temp, content).catch((error: NodeJS.ErrnoException) => {
+      await writeText(temp, content).catch((error: NodeJS.ErrnoException) => {
         throw new InputError(target, `cannot write: ${error.code ?? error.message}`);
       });
     }

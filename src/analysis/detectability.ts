@@ -19,8 +19,18 @@ export function analyticsFor(catalog: Catalog, techniqueId: string, platforms: s
   );
 }
 
+/** Answers already given per mapping table: thousands of analytics name a few hundred log sources. */
+const answered = new WeakMap<LogSourceMapping[], Map<string, LogSourceMapping | undefined>>();
+
 /** The mapping row for a log source name: exact (case-insensitive) first, then the longest `prefix:*`. */
 export function falcoSourceFor(logSource: string, mappings: LogSourceMapping[]): LogSourceMapping | undefined {
+  let memo = answered.get(mappings);
+  if (!memo) answered.set(mappings, (memo = new Map()));
+  if (!memo.has(logSource)) memo.set(logSource, findFalcoSource(logSource, mappings));
+  return memo.get(logSource);
+}
+
+function findFalcoSource(logSource: string, mappings: LogSourceMapping[]): LogSourceMapping | undefined {
   const name = logSource.trim().toLowerCase();
   const exact = mappings.find((m) => !m.name.endsWith('*') && m.name.toLowerCase() === name);
   if (exact) return exact;

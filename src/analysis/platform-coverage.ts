@@ -27,11 +27,16 @@ function rulesOn(claims: ClaimsByTechnique, techniqueId: string, platform: strin
   return [...new Set(names)].sort();
 }
 
+/** Whether any enabled rule observes the technique there (rulesOn's answer is non-empty), without listing them. */
+function hasRulesOn(claims: ClaimsByTechnique, techniqueId: string, platform: string): boolean {
+  return (claims.get(techniqueId) ?? []).some((c) => !c.platforms || c.platforms.has(platform));
+}
+
 /** One entry per platform of the technique: the rules that observe it there, and its status there. */
 export function platformCoverage(technique: Technique, subtechniques: Technique[], claims: ClaimsByTechnique): PlatformCoverage[] {
   return technique.platforms.map((platform) => {
     const rules = rulesOn(claims, technique.id, platform);
-    const subs = subtechniques.filter((s) => s.platforms.includes(platform) && rulesOn(claims, s.id, platform).length > 0).map((s) => s.id);
+    const subs = subtechniques.filter((s) => s.platforms.includes(platform) && hasRulesOn(claims, s.id, platform)).map((s) => s.id);
     const status: TechniqueStatus = rules.length > 0 ? 'covered' : subs.length > 0 ? 'partial' : 'gap';
     return { platform, status, rules, ...(subs.length > 0 ? { coveredSubtechniques: subs } : {}) };
   });

@@ -2,7 +2,8 @@
 // on a bundle seen before reads ~2 MB instead of parsing ~45 MB. Holds everything every command needs
 // (detection strategies included), so one entry serves report, lint, draft and diff alike.
 import { statSync, type Stats } from 'node:fs';
-import { readEntry, sha256OfFile, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
+import { readEntry, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
+import { memoizedSha256 } from '../file-sha256.js';
 import type { Catalog } from './types.js';
 
 /**
@@ -38,14 +39,16 @@ function isCatalog(value: unknown): value is Catalog {
 /**
  * The catalog of `file` from the cache, else from `read` (which parses the bundle, is told the sha256
  * already computed, and throws on a bad bundle: nothing is then stored). Without a cache this is `read()`.
+ * `trustedSha256`: the file's sha256 as attack-cov's own manifest records it (the embedded bundle, part of
+ * the installed package like its code, its checksum checked by the tests): used as is, never recomputed.
  */
-export async function cachedCatalog(file: string, versionHint: string | undefined, cache: ParseCache | undefined, read: (knownSha256?: string) => Promise<ReadBundle>): Promise<ReadBundle & { isCached: boolean }> {
+export async function cachedCatalog(file: string, versionHint: string | undefined, cache: ParseCache | undefined, read: (knownSha256?: string) => Promise<ReadBundle>, trustedSha256?: string): Promise<ReadBundle & { isCached: boolean }> {
   if (!cache) return { ...(await read()), isCached: false };
   let sha256: string;
   let before: Stats;
   try {
     before = statSync(file);
-    sha256 = sha256OfFile(file);
+    sha256 = trustedSha256 ?? memoizedSha256(file, cache);
   } catch {
     return { ...(await read()), isCached: false }; // let the reader report the unreadable file
   }

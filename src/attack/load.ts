@@ -46,8 +46,8 @@ export interface AttackLoadOptions {
 }
 
 /** readBundleFile through the parse cache (the catalog holds everything every command reads). */
-async function readCatalog(file: string, label: string, versionHint: string | undefined, options: AttackLoadOptions): Promise<{ catalog: Catalog; sha256: string }> {
-  const { catalog, sha256 } = await cachedCatalog(file, versionHint, options.parseCache, (sha256) => readBundleFile(file, label, versionHint, sha256));
+async function readCatalog(file: string, label: string, versionHint: string | undefined, options: AttackLoadOptions, trustedSha256?: string): Promise<{ catalog: Catalog; sha256: string }> {
+  const { catalog, sha256 } = await cachedCatalog(file, versionHint, options.parseCache, (sha256) => readBundleFile(file, label, versionHint, sha256), trustedSha256);
   return { catalog, sha256 };
 }
 
@@ -190,7 +190,7 @@ export function isVersionSpec(spec: string): boolean {
 
 async function loadEmbedded(options: AttackLoadOptions): Promise<LoadedCatalog> {
   const embedded = embeddedAttack();
-  const { catalog, sha256 } = await readCatalog(embedded.file, embedded.label, embedded.version, options);
+  const { catalog, sha256 } = await readCatalog(embedded.file, embedded.label, embedded.version, options, embedded.sha256);
   return { catalog, source: embedded.label, file: embedded.file, sha256, isEmbedded: true };
 }
 

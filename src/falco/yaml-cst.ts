@@ -35,13 +35,17 @@ function requireQuiet(tokens: CST.SourceToken[] | undefined, allowed: string[] =
   for (const token of tokens ?? []) if (!QUIET.has(token.type) && !allowed.includes(token.type)) throw new NeedsComposer(token.type);
 }
 
+/** The plain scalars of the core schema that are words, not strings. */
+const PLAIN_WORDS = new Map<string, unknown>([
+  ['~', null], ['null', null], ['Null', null], ['NULL', null],
+  ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
+]);
+
 /** YAML 1.2 core schema for plain scalars, as the yaml library resolves them by default. */
 export function resolvePlain(text: string): unknown {
-  // Most scalars in rules files are names and conditions: only these first characters can start anything else.
-  if (text !== '' && !'~nNtTfF0123456789+-.'.includes(text[0]!)) return text;
-  if (text === '' || text === '~' || /^(null|Null|NULL)$/.test(text)) return null;
-  if (/^(true|True|TRUE)$/.test(text)) return true;
-  if (/^(false|False|FALSE)$/.test(text)) return false;
+  if (text === '') return null;
+  // Most scalars in rules files are names, tags and conditions: only these first characters can start a number.
+  if (!'0123456789+-.'.includes(text[0]!)) return PLAIN_WORDS.has(text) ? PLAIN_WORDS.get(text) : text;
   if (/^[-+]?[0-9]+$/.test(text)) return Number(text);
   if (/^0o[0-7]+$/.test(text)) return Number.parseInt(text.slice(2), 8);
   if (/^0x[0-9a-fA-F]+$/.test(text)) return Number.parseInt(text.slice(2), 16);
@@ -86,7 +90,12 @@ function mapEntries(items: CST.CollectionItem[] | CST.BlockMap['items'], isFlow:
  */
 export function mapValue(entries: { key: string; node: { value: unknown } }[]): Record<string, unknown> {
   const value: Record<string, unknown> = {};
-  for (const { key, node } of entries) if (!Object.hasOwn(value, key)) Object.defineProperty(value, key, { value: node.value, enumerable: true, writable: true, configurable: true });
+  for (const { key, node } of entries) {
+    if (Object.hasOwn(value, key)) continue;
+    // Plain assignment keeps the object in V8's fast mode; only __proto__ would set the prototype instead.
+    if (key === '__proto__') Object.defineProperty(value, key, { value: node.value, enumerable: true, writable: true, configurable: true });
+    else value[key] = node.value;
+  }
   return value;
 }
 

@@ -1,5 +1,4 @@
-// coverage.csv (one row per in-scope technique) and findings.csv (one row per finding), via csv-stringify.
-import { stringify } from 'csv-stringify/sync';
+// coverage.csv (one row per in-scope technique) and findings.csv (one row per finding), RFC 4180.
 import type { CoverageReport, Finding, SuppressedFinding, TechniqueEntry } from '../coverage-report.js';
 import { findingFingerprint } from '../analysis/baseline.js';
 import { describeFix } from './messages.js';
@@ -13,9 +12,17 @@ export function neutralizeFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+/** One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote, CR or LF. */
+function csvField(cell: string | number | undefined): string {
+  const text = cell === undefined || cell === null ? '' : String(cell);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** CSV with LF record ends, every record ended; string cells formula-neutralized. Written here, not with
+ * csv-stringify, which gave the same bytes but took ~85 ms for a 700-row file in a fresh process. */
 export function toCsv(header: string[], rows: (string | number)[][]): string {
-  const safe = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? neutralizeFormula(cell) : cell)));
-  return stringify([header, ...safe], { record_delimiter: '\n' });
+  const line = (row: (string | number)[], isHeader: boolean) => row.map((cell) => csvField(typeof cell === 'string' && !isHeader ? neutralizeFormula(cell) : cell)).join(',');
+  return [line(header, true), ...rows.map((row) => line(row, false))].map((l) => `${l}\n`).join('');
 }
 
 const PRIORITY_COLUMNS = ['platform_status', 'gap_rank', 'priority_score', 'detectability', 'falco_sources', 'analytics', 'threat_profiles', 'priority_reason'];

@@ -13,7 +13,12 @@ export function escapeHtml(text: string): string {
  * "</script>" or "<!--" can end or change the block, and U+2028/2029 are escaped for old parsers.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]!);
+  return escapeScriptJson(JSON.stringify(value));
+}
+
+/** jsonForScript's escapes on JSON text (or any piece of it: each character is escaped on its own). */
+export function escapeScriptJson(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]!);
 }
 
 const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };

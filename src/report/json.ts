@@ -1,4 +1,5 @@
 // report.json: the CoverageReport itself, the canonical versioned result.
+import { jsonChunks } from './json-chunks.js';
 import { stringifyJson, type Reporter } from './reporter.js';
 
 export const jsonReporter: Reporter = {
@@ -6,4 +7,5 @@ export const jsonReporter: Reporter = {
   fileName: 'report.json',
   description: 'the canonical, versioned result every other output is made from',
   render: (report) => stringifyJson(report),
+  chunks: (report) => jsonChunks(report),
 };

@@ -4,5 +4,13 @@ import { validate } from './layer-validator.generated.js';
 
 /** Problems with `layer` as "path: message" lines; empty when it is a valid 4.5 layer. */
 export function validateLayer(layer: unknown): string[] {
-  return validate(layer) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
+  validate(layer);
+  // ajv leaves `errors` null when the layer is valid.
+  return (validate.errors ?? []).map((e) => {
+    const message =
+      e.message ??
+      // Stryker disable next-line StringLiteral: the compiled validator gives every error a message; the fallback only satisfies ajv's type
+      'invalid';
+    return `${e.instancePath || '/'}: ${message}`;
+  });
 }

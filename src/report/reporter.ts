@@ -25,6 +25,8 @@ export interface Reporter {
   fileName: string;
   description: string;
   render: (report: CoverageReport, context: ReporterContext) => string;
+  /** For large outputs: render's text in pieces, written as they come (used when there is no validate). */
+  chunks?: (report: CoverageReport, context: ReporterContext) => Iterable<string>;
   /** For reporters that write several files (one per threat profile): used instead of render. */
   renderFiles?: (report: CoverageReport, context: ReporterContext) => { name: string; content: string }[];
   /** Checks the rendered output (e.g. against a schema); returns problems, empty when valid. */

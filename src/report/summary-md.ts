@@ -116,7 +116,7 @@ function comparisonSection(report: CoverageReport): string[] {
 function emulationSection(report: CoverageReport): string[] {
   if (!report.emulation) return [];
   const never = report.emulation.techniques.filter((t) => t.status === 'tagged-never-fired').map((t) => t.id);
-  return ['### Emulated detection', '', escapeMarkdown(evidenceCounts(report.emulation)), ...(never.length > 0 ? ['', `Tagged but never fired: ${never.slice(0, 20).join(', ')}${never.length > 20 ? ' …' : ''}`] : []), ''];
+  return ['', '### Emulated detection', '', escapeMarkdown(evidenceCounts(report.emulation)), ...(never.length > 0 ? ['', `Tagged but never fired: ${never.slice(0, 20).join(', ')}${never.length > 20 ? ' …' : ''}`] : [])];
 }
 
 export function renderSummaryMarkdown(report: CoverageReport): string {

@@ -32,6 +32,26 @@ describe('writeOutputs', () => {
     expect(await readFile(path.join(out, 'a.json'), 'utf8')).toBe('previous\n');
   });
 
+  it('renders a lazy output when its turn comes; one that throws after another was written changes nothing', async () => {
+    const out = await tempDir();
+    await writeFile(path.join(out, 'a.json'), 'previous\n');
+    const order: string[] = [];
+    const failing = () => {
+      order.push('b rendered');
+      throw new Error('reporter bug');
+    };
+    const first = () => {
+      order.push('a rendered');
+      return 'new\n';
+    };
+    await expect(writeOutputs(out, [{ name: 'a.json', content: first }, { name: 'b.json', content: failing }])).rejects.toThrow(/reporter bug/);
+    expect(order).toEqual(['a rendered', 'b rendered']);
+    expect((await readdir(out)).sort()).toEqual(['a.json']); // no temporary left, b.json never created
+    expect(await readFile(path.join(out, 'a.json'), 'utf8')).toBe('previous\n');
+    await writeOutputs(out, [{ name: 'a.json', content: first }, { name: 'b.json', content: 'b\n' }]);
+    expect(await readFile(path.join(out, 'a.json'), 'utf8')).toBe('new\n');
+  });
+
   it('removes stale temporaries of a killed run, and nothing else', async () => {
     const out = await tempDir();
     const stale = path.join(out, 'report.json.4242.deadbeef.tmp');

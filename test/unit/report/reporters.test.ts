@@ -2,7 +2,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../../src/coverage-report.js';
+import { loadReportAssets } from '../../../src/report/assets.js';
 import { coverageCsvReporter, findingsCsvReporter, neutralizeFormula } from '../../../src/report/csv.js';
+import { heatmapChunks, renderHeatmap } from '../../../src/report/heatmap.js';
+import { jsonReporter } from '../../../src/report/json.js';
 import { buildLayer, layerReporter } from '../../../src/report/layer.js';
 import { validateLayer } from '../../../src/report/layer-schema.js';
 import { selectReporters } from '../../../src/report/registry.js';
@@ -32,6 +35,11 @@ describe('reporters on the fixture report', async () => {
     await expect(renderSummaryMarkdown(report)).toMatchFileSnapshot(golden('summary-mini.md'));
   });
   // heatmap.html: its golden pins the data block and the DOM Chromium builds (test/browser/heatmap-golden.test.ts).
+  it('heatmap.html and report.json written in pieces are the bytes rendered whole', () => {
+    const assets = { ...loadReportAssets(), d3: '/* d3 stub */' };
+    expect([...heatmapChunks(report, { outDir: '/out', assets })].join('')).toBe(renderHeatmap(report, { outDir: '/out', assets }));
+    expect([...jsonReporter.chunks!(report, context)].join('')).toBe(jsonReporter.render(report, context));
+  });
 });
 
 describe('the Navigator layer', async () => {

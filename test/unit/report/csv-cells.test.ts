@@ -1,0 +1,136 @@
+// coverage.csv and findings.csv cell by cell: the formula guard, the row order, and the columns that appear
+// only with a baseline (--baseline), detectability data, suppressions or emulation (--emulate).
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import type { CoverageReport, SuppressedFinding } from '../../../src/coverage-report.js';
+import { findingFingerprint } from '../../../src/analysis/baseline.js';
+import { coverageCsvReporter, findingsCsvReporter, neutralizeFormula, toCsv } from '../../../src/report/csv.js';
+import { reportFor } from '../../helpers/load.js';
+import { FIXTURE_RULES } from './full-report.js';
+
+const context = { outDir: '/out' };
+type Row = Record<string, string>;
+const rowsOf = (text: string): Row[] => parse(text, { columns: true }) as Row[];
+
+describe('neutralizeFormula', () => {
+  it('prefixes an apostrophe to a cell that starts with = + - @ tab or CR', () => {
+    for (const lead of ['=', '+', '-', '@', '\t', '\r']) expect(neutralizeFormula(`${lead}SUM(A1)`)).toBe(`'${lead}SUM(A1)`);
+  });
+  it('leaves cells alone that only contain those characters later, or start otherwise', () => {
+    for (const text of ['a=b', 'T1059 +x', ' =1', "'=1", '', 'x\r\n=1', '\n=1']) expect(neutralizeFormula(text)).toBe(text);
+  });
+});
+
+describe('toCsv', () => {
+  it('writes a header and LF-ended records, guarding string cells but not numbers', () => {
+    expect(toCsv(['a', 'b'], [['=1+1', -3], ['plain', 0]])).toBe("a,b\n'=1+1,-3\nplain,0\n");
+  });
+  it('quotes cells with commas, quotes and line breaks', () => {
+    expect(toCsv(['x'], [['a,"b"\nc']])).toBe('x\n"a,""b""\nc"\n');
+  });
+});
+
+describe('coverage.csv', async () => {
+  const report = await reportFor(FIXTURE_RULES);
+
+  it('lists the gaps first, in priority order, then the other in-scope techniques by ID, and nothing out of scope', () => {
+    const ids = rowsOf(coverageCsvReporter.render(report, context)).map((r) => r.technique_id);
+    const gaps = report.gaps.map((g) => g.id);
+    const rest = report.techniques.filter((t) => t.inScope && !gaps.includes(t.id)).map((t) => t.id);
+    expect(ids).toEqual([...gaps, ...rest]);
+    expect(rest.length).toBeGreaterThan(0);
+    for (const t of report.techniques.filter((x) => !x.inScope)) expect(ids).not.toContain(t.id);
+  });
+
+  it('writes each column of a technique, platform status only for the scope platforms', () => {
+    const rows = rowsOf(coverageCsvReporter.render(report, context));
+    const t1059 = rows.find((r) => r.technique_id === 'T1059')!;
+    expect(t1059).toMatchObject({ name: 'Command and Scripting Interpreter', tactics: 'execution', platforms: 'Linux;Windows', is_subtechnique: 'no', status: 'partial', disabled_rules: 'Enabled only toggle', platform_status: 'Linux=partial', gap_rank: '', priority_score: '', detectability: 'unknown' });
+    const gap = report.gaps[0]!;
+    expect(rows.find((r) => r.technique_id === gap.id)).toMatchObject({ gap_rank: '1', priority_score: String(gap.priority.score), priority_reason: gap.priority.why });
+    const sub = rows.find((r) => r.technique_id === 'T1059.004')!;
+    expect(sub.is_subtechnique).toBe('yes');
+    expect(Object.keys(t1059)).not.toContain('change');
+    expect(Object.keys(t1059)).not.toContain('evidence');
+  });
+
+  it('names the sources, plugins, analytics and threat profiles of a gap', () => {
+    const copy: CoverageReport = structuredClone(report);
+    const gap = copy.gaps[0]!;
+    const entry = copy.techniques.find((t) => t.id === gap.id)!;
+    entry.detectability = { verdict: 'other-source', reason: 'r', loadedSources: ['syscall'], otherSources: [{ source: 'k8s_audit', plugin: 'k8saudit' }, { source: 'okta', plugin: 'okta' }], analytics: [{ id: 'AN0001' }, { id: 'AN0002' }] } as never;
+    gap.priority.profiles = ['APT1', 'TeamTNT'];
+    const row = rowsOf(coverageCsvReporter.render(copy, context)).find((r) => r.technique_id === gap.id)!;
+    expect(row).toMatchObject({ detectability: 'other-source', falco_sources: 'syscall;k8s_audit (plugin k8saudit);okta', analytics: 'AN0001;AN0002', threat_profiles: 'APT1;TeamTNT' });
+  });
+
+  it('joins several rules and disabled rules with semicolons', () => {
+    const copy: CoverageReport = structuredClone(report);
+    Object.assign(copy.techniques.find((t) => t.id === 'T1059')!, { disabledRules: ['Off one', 'Off two'], rules: ['On one', 'On two'] });
+    expect(rowsOf(coverageCsvReporter.render(copy, context)).find((r) => r.technique_id === 'T1059')).toMatchObject({ rules: 'On one;On two', rule_count: '2', disabled_rules: 'Off one;Off two' });
+  });
+
+  it('leaves detectability cells empty for a technique without detectability data', () => {
+    const copy: CoverageReport = structuredClone(report);
+    for (const t of copy.techniques) delete t.detectability;
+    const row = rowsOf(coverageCsvReporter.render(copy, context))[0]!;
+    expect(row).toMatchObject({ detectability: '', falco_sources: '', analytics: '' });
+  });
+
+  it('adds a change column with a baseline', () => {
+    const copy: CoverageReport = structuredClone(report);
+    copy.comparison = { newlyCovered: [{ id: 'T1611', name: '', rules: [] }], newlyUncovered: [{ id: 'T1529', name: '', rules: [] }], newFindings: [] } as never;
+    const rows = rowsOf(coverageCsvReporter.render(copy, context));
+    expect(rows.find((r) => r.technique_id === 'T1611')!.change).toBe('newly covered');
+    expect(rows.find((r) => r.technique_id === 'T1529')!.change).toBe('newly uncovered');
+    expect(rows.find((r) => r.technique_id === 'T1059')!.change).toBe('');
+  });
+
+  it('adds evidence and firing-rule columns with --emulate', () => {
+    const copy: CoverageReport = structuredClone(report);
+    copy.emulation = { techniques: [{ id: 'T1611', status: 'tagged-and-demonstrated', firingRules: ['Escape attempt', 'Tagged later'] }, { id: 'T1059', status: 'tagged-never-fired' }] } as never;
+    const rows = rowsOf(coverageCsvReporter.render(copy, context));
+    expect(rows.find((r) => r.technique_id === 'T1611')).toMatchObject({ evidence: 'tagged-and-demonstrated', firing_rules: 'Escape attempt;Tagged later' });
+    expect(rows.find((r) => r.technique_id === 'T1059')).toMatchObject({ evidence: 'tagged-never-fired', firing_rules: '' });
+    expect(rows.find((r) => r.technique_id === 'T1529')).toMatchObject({ evidence: 'no-procedure', firing_rules: '' });
+  });
+});
+
+describe('findings.csv', async () => {
+  const report = await reportFor(FIXTURE_RULES);
+
+  it('writes each field of a finding, with its fix in words and no baseline column', () => {
+    const rows = rowsOf(findingsCsvReporter.render(report, context));
+    expect(rows).toHaveLength(report.findings.length);
+    expect(rows[0]).toEqual({ severity: 'warning', code: 'unjustified-tactic', file: 'test/fixtures/rules/tactic-mismatch.yaml', line: '8', column: '10', rule: 'Escape under execution', tag: 'mitre_execution', technique: '', tactic: 'execution', message: report.findings[0]!.message, fix: 'remove mitre_execution', suppressed: '' });
+    expect(rows[1]).toMatchObject({ technique: 'T1611', fix: 'add mitre_privilege_escalation' });
+  });
+
+  it('marks findings new or unchanged against a baseline, and lists suppressed ones last with their reason', () => {
+    const copy: CoverageReport = structuredClone(report);
+    const [first, second] = copy.findings;
+    copy.comparison = { newlyCovered: [], newlyUncovered: [], newFindings: [{ fingerprint: findingFingerprint(first!) }] } as never;
+    const suppressed: SuppressedFinding = { ...second!, rule: 'Quiet rule', suppression: { kind: 'external', justification: 'known noise', file: '.attack-cov.yaml', line: 3 } };
+    copy.suppressed = [suppressed];
+    const rows = rowsOf(findingsCsvReporter.render(copy, context));
+    expect(rows).toHaveLength(copy.findings.length + 1);
+    expect(rows[0]).toMatchObject({ baseline: 'new', suppressed: '' });
+    expect(rows[1]).toMatchObject({ baseline: 'unchanged', suppressed: '' });
+    expect(rows.at(-1)).toMatchObject({ rule: 'Quiet rule', suppressed: 'external: known noise' });
+  });
+
+  it('leaves the tag, technique and tactic cells empty for a finding without them', () => {
+    const copy: CoverageReport = structuredClone(report);
+    copy.findings = [{ ...copy.findings[0]!, code: 'untagged-rule', tag: undefined, technique: undefined, tactic: undefined, fix: undefined }];
+    expect(rowsOf(findingsCsvReporter.render(copy, context))[0]).toMatchObject({ tag: '', technique: '', tactic: '', fix: '' });
+  });
+
+  it('guards untrusted rule names and tags against formulas', () => {
+    const copy: CoverageReport = structuredClone(report);
+    copy.findings[0]!.rule = '=HYPERLINK("http://x")';
+    copy.findings[0]!.tag = '@SUM(1)';
+    const row = rowsOf(findingsCsvReporter.render(copy, context))[0]!;
+    expect(row.rule).toBe(`'=HYPERLINK("http://x")`);
+    expect(row.tag).toBe(`'@SUM(1)`);
+  });
+});

@@ -1,0 +1,134 @@
+// findings.sarif as GitHub code scanning reads it: the rules table, each result's level, message, location,
+// fingerprint (no line or column in it, so an alert survives a rule moving), baseline state and suppressions.
+import { describe, expect, it } from 'vitest';
+import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
+import { findingFingerprint } from '../../../src/analysis/baseline.js';
+import { artifactLocation, buildSarif, sarifReporter } from '../../../src/report/sarif.js';
+import { reportFor } from '../../helpers/load.js';
+import { FIXTURE_RULES } from './full-report.js';
+
+const report = await reportFor(FIXTURE_RULES);
+const run = (r: CoverageReport, keys?: Set<string>) => buildSarif(r, keys).runs[0]!;
+type Result = ReturnType<typeof run>['results'][number] & Record<string, unknown>;
+
+/** A one-finding copy of the fixture report, the finding changed by `patch`. */
+function withFinding(patch: Partial<Finding>): CoverageReport {
+  const copy: CoverageReport = structuredClone(report);
+  copy.findings = [{ ...copy.findings.find((f) => f.code === 'tactic-mismatch')!, ...patch }];
+  copy.suppressed = [];
+  return copy;
+}
+
+describe('the SARIF rules table', () => {
+  // Rendered inside each test: Stryker runs a mutant only against the tests that execute it.
+  const driverRules = () => run(report).tool.driver.rules;
+
+  it('has one rule per check and suppression code, named in PascalCase', () => {
+    const rules = driverRules();
+    const mismatch = rules.find((r) => r.id === 'tactic-mismatch')!;
+    expect(mismatch.name).toBe('TacticMismatch');
+    expect(rules.find((r) => r.id === 'untagged-rule')!.name).toBe('UntaggedRule');
+    expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(['invalid-suppression', 'unused-suppression', 'expired-suppression', 'unknown-technique']));
+    expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
+  });
+  it('maps severities to SARIF levels and GitHub security-severity (error 5.0, warning 3.0, info 1.0 as note)', () => {
+    const rules = driverRules();
+    const pick = (id: string) => rules.find((r) => r.id === id)!;
+    expect(pick('tactic-mismatch')).toMatchObject({ defaultConfiguration: { level: 'error' }, properties: { 'security-severity': '5.0' } });
+    expect(pick('unjustified-tactic')).toMatchObject({ defaultConfiguration: { level: 'warning' }, properties: { 'security-severity': '3.0' } });
+    expect(pick('untagged-rule')).toMatchObject({ defaultConfiguration: { level: 'note' }, properties: { 'security-severity': '1.0' } });
+    expect(pick('untagged-rule').properties).toEqual({ tags: ['security', 'mitre-attack', 'falco'], precision: 'very-high', 'security-severity': '1.0' });
+  });
+  it('describes each rule and how to fix or suppress its findings', () => {
+    const rules = driverRules();
+    const rule = rules.find((r) => r.id === 'tactic-mismatch')!;
+    expect(rule.shortDescription.text).toBe(rule.fullDescription.text);
+    expect(rule.shortDescription.text.length).toBeGreaterThan(10);
+    expect(rule.help.text).toBe(`${rule.shortDescription.text} Run \`attack-cov lint --fix\` to apply the fix where the finding names one.`);
+    expect(rule.help.markdown).toContain('**tactic-mismatch** (error): ');
+    expect(rule.help.markdown).toContain('`# attack-cov-ignore tactic-mismatch: <why>`');
+  });
+  it('names the tool, the schema and the column kind', () => {
+    const sarif = buildSarif(report);
+    expect(sarif).toMatchObject({ $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0' });
+    expect(sarif.runs[0]).toMatchObject({ tool: { driver: { name: 'attack-cov', version: 'test', semanticVersion: 'test' } }, columnKind: 'unicodeCodePoints' });
+    expect(sarif.runs[0]!.originalUriBaseIds['%SRCROOT%'].description.text).toMatch(/--source-root/);
+    expect(sarif.runs[0]).not.toHaveProperty('automationDetails');
+  });
+});
+
+describe('SARIF results', () => {
+  it('points each result at its rule by id and index, with the level of its severity', () => {
+    const { results, tool } = run(report);
+    expect(results).toHaveLength(report.findings.length);
+    for (const r of results) expect(tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
+    const levels = new Map(report.findings.map((f, i) => [f.severity, results[i]!.level]));
+    expect(levels.get('error')).toBe('error');
+    expect(levels.get('warning')).toBe('warning');
+  });
+  it('says the message, the rule and the fix; the place; the technique, tactic and tag', () => {
+    const result = run(withFinding({ file: 'rules/my rules.yaml', line: 7, column: 12 })).results[0]! as Result;
+    const f = withFinding({}).findings[0]!;
+    expect(result.message.text).toBe(`${f.message} (rule "Escape under execution"); fix: add mitre_privilege_escalation`);
+    expect(result.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'rules/my%20rules.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 7, startColumn: 12 } }, logicalLocations: [{ name: 'Escape under execution', kind: 'member' }] }]);
+    expect(result.properties).toEqual({ technique: 'T1611', tactic: 'execution', tag: 'T1611' });
+    expect(result).not.toHaveProperty('baselineState');
+    expect(result).not.toHaveProperty('suppressions');
+  });
+  it('leaves out the fix and absent properties when the finding has none', () => {
+    const result = run(withFinding({ fix: undefined, technique: undefined, tactic: undefined, tag: undefined })).results[0]! as Result;
+    expect(result.message.text).toBe(`${withFinding({}).findings[0]!.message} (rule "Escape under execution")`);
+    expect(result.properties).toEqual({});
+  });
+  it('points a finding of a code the tool does not know at no rule (index -1)', () => {
+    const result = run(withFinding({ code: 'from-a-newer-version' })).results[0]!;
+    expect(result).toMatchObject({ ruleId: 'from-a-newer-version', ruleIndex: -1 });
+  });
+  it('keeps the same fingerprint when the finding moves to another line, column or file', () => {
+    const at = (line: number, column: number, file: string) => run(withFinding({ line, column, file })).results[0]!.partialFingerprints['attackCov/v1'];
+    const base = at(8, 27, 'a.yaml');
+    expect(at(80, 3, 'a.yaml')).toBe(base);
+    expect(at(8, 27, 'b.yaml')).toBe(base);
+    expect(base).toBe(findingFingerprint(withFinding({}).findings[0]!));
+    expect(base).toMatch(/^[0-9a-f]{32}$/);
+  });
+  it('changes the fingerprint when the rule, tag, technique or tactic changes', () => {
+    const fp = (patch: Partial<Finding>) => run(withFinding(patch)).results[0]!.partialFingerprints['attackCov/v1'];
+    const base = fp({});
+    for (const patch of [{ rule: 'Other rule' }, { tag: 'T1610' }, { technique: 'T1610' }, { tactic: 'impact' }, { code: 'unknown-technique' }]) expect(fp(patch)).not.toBe(base);
+  });
+  it('marks results new or unchanged against a baseline', () => {
+    const copy = structuredClone(report);
+    const first = findingFingerprint(copy.findings[0]!);
+    const results = run(copy, new Set([first])).results as Result[];
+    expect(results[0]!.baselineState).toBe('new');
+    expect(results.slice(1).map((r) => r.baselineState)).toEqual(results.slice(1).map(() => 'unchanged'));
+  });
+  it('keeps suppressed findings, marked accepted with the justification', () => {
+    const copy = withFinding({});
+    copy.suppressed = [{ ...copy.findings[0]!, rule: 'Quiet', suppression: { kind: 'inSource', justification: 'by design', file: 'a.yaml', line: 2 } }];
+    const results = run(copy).results as Result[];
+    expect(results).toHaveLength(2);
+    expect(results[1]!.suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'by design' }]);
+  });
+  it('the reporter writes 2-space JSON, with baseline states when the report has a comparison', () => {
+    const copy = structuredClone(report);
+    expect(JSON.parse(sarifReporter.render(copy, { outDir: '/' }))).toEqual(JSON.parse(JSON.stringify(buildSarif(copy))));
+    expect(sarifReporter.render(copy, { outDir: '/' })).not.toContain('baselineState');
+    copy.comparison = { newFindings: [{ fingerprint: findingFingerprint(copy.findings[1]!) }] } as never;
+    const results = (JSON.parse(sarifReporter.render(copy, { outDir: '/' })) as ReturnType<typeof buildSarif>).runs[0]!.results as Result[];
+    expect(results.map((r) => r.baselineState).slice(0, 2)).toEqual(['unchanged', 'new']);
+  });
+});
+
+describe('artifactLocation', () => {
+  it('names repository files relative to %SRCROOT%, URI-encoded', () => {
+    expect(artifactLocation('rules/a b.yaml')).toEqual({ uri: 'rules/a%20b.yaml', uriBaseId: '%SRCROOT%' });
+    expect(artifactLocation('my-official:x.yaml')).toEqual({ uri: 'my-official:x.yaml', uriBaseId: '%SRCROOT%' });
+  });
+  it('gives official rules and URLs no base, since they are no file of the repository', () => {
+    expect(artifactLocation('official:falco_rules.yaml')).toEqual({ uri: 'official:falco_rules.yaml' });
+    expect(artifactLocation('https://example.com/r.yaml')).toEqual({ uri: 'https://example.com/r.yaml' });
+    expect(artifactLocation('http://example.com/r.yaml')).toEqual({ uri: 'http://example.com/r.yaml' });
+  });
+});

@@ -1,0 +1,166 @@
+// summary.md with every optional section (gates, comparison, emulation, threat profiles, suppressions), its
+// Markdown escaping of untrusted text, and the bounds of each section. The full page is a golden file
+// (test/golden/summary-full.md; regenerate with `npx vitest run -u` and review the diff).
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
+import { escapeMarkdown, renderSummaryMarkdown, summaryReporter } from '../../../src/report/summary-md.js';
+import { repoRoot } from '../../helpers/paths.js';
+import { emulationSection, fullReport } from './full-report.js';
+
+const report = await fullReport();
+// Rendered inside each test: Stryker runs a mutant only against the tests that execute it.
+const full = (): string => renderSummaryMarkdown(report);
+const section = (title: string): string => {
+  const md = full();
+  const start = md.indexOf(title);
+  const end = md.indexOf('\n### ', start + 1);
+  return md.slice(start, end === -1 ? undefined : end);
+};
+
+describe('escapeMarkdown', () => {
+  it('turns control characters and line separators into spaces, so no text starts a new line or table row', () => {
+    expect(escapeMarkdown('a\nb\rc\td\u0000e\u001fF\u007fg\u2028h\u2029i')).toBe('a b c d e F g h i');
+  });
+  it('writes &, < and > as entities, & first so that entities are not doubled', () => {
+    expect(escapeMarkdown('<b>&amp;</b>')).toBe('&lt;b&gt;&amp;amp;&lt;/b&gt;');
+  });
+  it('backslash-escapes every Markdown punctuation that could format, link or break a table', () => {
+    expect(escapeMarkdown('\\`*_{}[]()#!|~')).toBe('\\\\\\`\\*\\_\\{\\}\\[\\]\\(\\)\\#\\!\\|\\~');
+    expect(escapeMarkdown('plain text, 1.5% - ok')).toBe('plain text, 1.5% - ok');
+  });
+  it('cuts text at 300 characters', () => {
+    expect(escapeMarkdown('x'.repeat(301))).toBe('x'.repeat(300));
+  });
+});
+
+describe('summary.md with every section', () => {
+  it('matches its golden file', async () => {
+    await expect(full()).toMatchFileSnapshot(path.join(repoRoot, 'test', 'golden', 'summary-full.md'));
+    expect(summaryReporter.render(report, { outDir: '/' })).toBe(full());
+  });
+  it('puts the gate verdict first, with each gate', () => {
+    expect(full().startsWith('## ATT&CK coverage of the Falco rules\n\n> **Gate failed**: `--fail-on` 2 errors &lt;script&gt;\\|\\*x\\*\\|\n\n- **FAIL** `--fail-on`: 2 errors &lt;script&gt;\\|\\*x\\*\\|\n- pass `--min-coverage`: coverage 50% ≥ 40%\n\n')).toBe(true);
+    const passed = renderSummaryMarkdown({ ...report, gates: [report.gates![1]!] });
+    expect(passed).toContain('\n> All gates passed.\n\n- pass `--min-coverage`');
+    expect(renderSummaryMarkdown({ ...report, gates: [] })).toMatch(/^## ATT&CK coverage of the Falco rules\n\n\*\*/);
+  });
+  it('says what changed since the baseline', () => {
+    const text = section('### Since the baseline');
+    expect(text).toContain("The baseline used ATT&CK 17.1; some changes are ATT&CK's, not the rules'.");
+    expect(text).toMatch(/Coverage [\d.]+% → [\d.]+% \([+-]?[\d.]+ points\); findings: \d+ new, \d+ fixed\./);
+    for (const t of report.comparison!.newlyCovered) expect(text).toContain(`- newly covered: ${t.id} `);
+    const same = renderSummaryMarkdown({ ...report, comparison: { ...report.comparison!, crossesAttackVersions: false } });
+    expect(same).not.toContain('The baseline used ATT&CK');
+  });
+  it('names techniques no longer covered, with the rules that covered them', () => {
+    const comparison = { ...report.comparison!, newlyUncovered: [{ id: 'T1611', name: 'Escape', rules: ['A', 'B'] }, { id: 'T1059', name: 'Cmd', rules: [] }] };
+    const text = renderSummaryMarkdown({ ...report, comparison });
+    expect(text).toContain('- no longer covered: **T1611** Escape (was: A, B)\n- no longer covered: **T1059** Cmd (was: sub-techniques)');
+  });
+  it('lists the tactics whose coverage changed, and only those', () => {
+    const tactics = [{ shortname: 'a', name: 'Alpha', after: 10, before: 5, delta: 5 }, { shortname: 'b', name: 'Beta', after: 3, before: 3, delta: 0 }, { shortname: 'c', name: 'Gamma', after: 0, before: 2.5, delta: -2.5 }];
+    const text = renderSummaryMarkdown({ ...report, comparison: { ...report.comparison!, tactics } });
+    expect(text).toContain('Per tactic: Alpha +5, Gamma -2.5.');
+    const none = renderSummaryMarkdown({ ...report, comparison: { ...report.comparison!, tactics: [tactics[1]!] } });
+    expect(none).not.toContain('Per tactic');
+  });
+  it('counts the emulated evidence and names techniques tagged but never fired, 20 at most', () => {
+    expect(section('### Emulated detection')).toContain('Tagged but never fired: T1611, T1059\n');
+    // A blank line before the heading, as before every section.
+    expect(full()).toMatch(/\(test\/fixtures\/rules\/[a-z-]+\.yaml:\d+\)\n\n### Emulated detection\n/);
+    const many = Array.from({ length: 21 }, (_, i) => `T${1000 + i}`);
+    const text = renderSummaryMarkdown({ ...report, emulation: emulationSection(many) });
+    expect(text).toContain(`Tagged but never fired: ${many.slice(0, 20).join(', ')} …\n`);
+    expect(renderSummaryMarkdown({ ...report, emulation: emulationSection([]) })).not.toContain('Tagged but never fired');
+    expect(renderSummaryMarkdown({ ...report, emulation: undefined })).not.toContain('### Emulated detection');
+  });
+  it('lists threat profiles escaped', () => {
+    expect(section('### Threat profiles')).toContain('- Team &lt;b&gt;\\|x\\|&lt;/b&gt; \\[31m \\(G9999, group\\): 2 in-scope techniques used directly');
+    expect(renderSummaryMarkdown({ ...report, threats: [] })).not.toContain('### Threat profiles');
+  });
+  it('says where each suppression is written and why', () => {
+    const text = section('### Suppressed findings');
+    expect(text).toContain(`### Suppressed findings (${report.suppressed!.length}, not counted by the gates)`);
+    expect(text).toMatch(/- tactic-mismatch test\/fixtures\/rules\/suppressed\.yaml:\d+ Escape tagged under execution — in the rules file: the escape is run by the execution stage here/);
+    const external = { ...report.suppressed![0]!, suppression: { kind: 'external' as const, justification: 'noise', file: 'cfg/.attack-cov.yaml', line: 2 } };
+    expect(renderSummaryMarkdown({ ...report, suppressed: [external] })).toContain('— in cfg/.attack-cov.yaml: noise');
+    expect(renderSummaryMarkdown({ ...report, suppressed: [] })).not.toContain('### Suppressed findings');
+  });
+  it('shows "—" for a tactic or total with no technique in scope, and "none" for an empty scope', () => {
+    const empty: CoverageReport = structuredClone(report);
+    empty.summary.techniques = { total: 0, covered: 0, partial: 0, gap: 0, percent: 0 };
+    empty.scope.platforms = [];
+    empty.tactics[0] = { ...empty.tactics[0]!, total: 0, percent: 0 };
+    const text = renderSummaryMarkdown(empty);
+    expect(text).toContain('**—** of 0 in-scope techniques');
+    expect(text).toContain(`| ${empty.tactics[0]!.name} | — | ${empty.tactics[0]!.covered} |`);
+    expect(text).toContain('· scope: none\n');
+  });
+  it('gives per-platform coverage, or no line without platforms', () => {
+    const platforms = [{ platform: 'Linux', total: 4, covered: 1, partial: 1, gap: 2, percent: 50 }, { platform: 'Containers', total: 0, covered: 0, partial: 0, gap: 0, percent: 0 }];
+    expect(renderSummaryMarkdown({ ...report, summary: { ...report.summary, platforms } })).toContain('\nPer platform (a rule counts only on the platforms its source observes): Linux 50.0% (2/4), Containers — (0/0).\n');
+    expect(renderSummaryMarkdown({ ...report, summary: { ...report.summary, platforms: [] } })).not.toContain('Per platform');
+  });
+});
+
+describe('summary.md of a report without the optional fields (an older report.json)', () => {
+  it('renders without platforms, threats, gates, suppressions, comparison or emulation', () => {
+    const old = { ...report, summary: { ...report.summary, platforms: undefined as never, findings: { ...report.summary.findings, suppressed: undefined } }, threats: undefined as never, gates: undefined, suppressed: undefined, comparison: undefined, emulation: undefined };
+    const text = renderSummaryMarkdown(old);
+    for (const part of ['Per platform', '### Threat profiles', 'Gate', '### Suppressed findings', '### Since the baseline', '### Emulated detection', 'suppressed, not counted']) expect(text).not.toContain(part);
+    expect(text).toMatch(/^## ATT&CK coverage of the Falco rules\n\n\*\*[\d.]+%\*\* of /);
+  });
+});
+
+describe('summary.md bounds', () => {
+  it('names 20 techniques tagged but never fired without a trailing ellipsis', () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => `T${1000 + i}`);
+    expect(renderSummaryMarkdown({ ...report, emulation: emulationSection(twenty) })).toContain(`Tagged but never fired: ${twenty.join(', ')}\n`);
+  });
+  const finding = report.findings[0]!;
+  it('shows 5 findings per code, sorted by code, and says how many more', () => {
+    const findings: Finding[] = [...Array.from({ length: 7 }, (_, i) => ({ ...finding, code: 'zeta-code', rule: `Z${i}` })), { ...finding, code: 'alpha-code', rule: 'A0' }];
+    const text = renderSummaryMarkdown({ ...report, findings });
+    expect(text.indexOf('**alpha-code**')).toBeLessThan(text.indexOf('**zeta-code**'));
+    expect(text).toContain(`**zeta-code** (${finding.severity}, 7)`);
+    expect(text).toContain('Z4: ');
+    expect(text).not.toContain('Z5: ');
+    expect(text).toContain('- …and 2 more in findings.csv');
+    const five = renderSummaryMarkdown({ ...report, findings: findings.slice(2) });
+    expect(five).not.toContain('more in findings.csv');
+  });
+  it('shows 15 top gaps, without sub-techniques, and says how many more', () => {
+    const gap = report.gaps[0]!;
+    const gaps = [...Array.from({ length: 17 }, (_, i) => ({ ...gap, id: `T${2000 + i}`, priority: { ...gap.priority, rank: i + 1 } })), { ...gap, id: 'T1059.999', isSubtechnique: true }];
+    const text = renderSummaryMarkdown({ ...report, gaps });
+    expect(text).toContain('### Top gaps (17 techniques uncovered: 2 closable with loaded sources, 1 closable with another Falco source, 3 detectability unknown)');
+    expect(text).toContain('| T2014 |');
+    expect(text).not.toContain('| T2015 |');
+    expect(text).not.toContain('T1059.999');
+    expect(text).toContain('…and 2 more in coverage.csv.');
+    expect(renderSummaryMarkdown({ ...report, gaps: gaps.slice(2) })).not.toContain('more in coverage.csv');
+    const plain = renderSummaryMarkdown({ ...report, summary: { ...report.summary, gapDetectability: { 'closable-loaded': 0, 'closable-other': 0, 'not-observable': 0, unknown: 0 } } });
+    expect(plain).toContain(`### Top gaps (${report.gaps.filter((g) => !g.isSubtechnique).length} techniques uncovered)`);
+  });
+  it('shows 10 suppressed findings and says how many more', () => {
+    const s = report.suppressed![0]!;
+    const suppressed = Array.from({ length: 12 }, (_, i) => ({ ...s, rule: `S${i}` }));
+    const text = renderSummaryMarkdown({ ...report, suppressed });
+    expect(text).toContain(' S9 — ');
+    expect(text).not.toContain(' S10 — ');
+    expect(text).toContain('- …and 2 more in findings.csv');
+    expect(renderSummaryMarkdown({ ...report, suppressed: suppressed.slice(2) })).not.toContain('- …and');
+  });
+  it('shows 15 changed techniques each way and 10 new findings', () => {
+    const many = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${100 + i}`, name: 'n', rules: ['r'] }));
+    const newFindings = Array.from({ length: 11 }, (_, i) => ({ fingerprint: String(i), code: 'c', severity: 'error' as const, rule: `N${i}`, file: 'f', line: 1, message: 'm' }));
+    const text = renderSummaryMarkdown({ ...report, comparison: { ...report.comparison!, newlyCovered: many('TC', 16), newlyUncovered: many('TU', 16), newFindings } });
+    expect(text).toContain('newly covered: TC114 ');
+    expect(text).not.toContain('TC115');
+    expect(text).toContain('**TU114**');
+    expect(text).not.toContain('TU115');
+    expect(text).toContain('- new finding: c N9 (f:1)');
+    expect(text).not.toContain('N10');
+  });
+});

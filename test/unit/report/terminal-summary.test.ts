@@ -1,0 +1,157 @@
+// What attack-cov prints: the report summary with every section (a golden file, test/golden/terminal-full.txt;
+// regenerate with `npx vitest run -u` and review), colour only when asked, untrusted text made printable,
+// and the lint and validation listings with their totals.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
+import { paint, renderLintFindings, renderSummary, renderValidationIssues } from '../../../src/report/terminal.js';
+import { repoRoot } from '../../helpers/paths.js';
+import { emulationSection, fullReport } from './full-report.js';
+
+const report = await fullReport();
+const plain = { isColor: false };
+const color = { isColor: true };
+// Rendered inside each test: Stryker runs a mutant only against the tests that execute it.
+const fullText = (): string => renderSummary(report, plain);
+const ESC = '\u001b';
+
+describe('the report summary', () => {
+  it('matches its golden file', async () => {
+    await expect(fullText()).toMatchFileSnapshot(path.join(repoRoot, 'test', 'golden', 'terminal-full.txt'));
+  });
+  it('carries no escape sequence without colour, not even from a hostile profile name', () => {
+    expect(fullText()).not.toContain(ESC);
+    expect(fullText()).toContain('Team <b>|x|</b>\\u001b[31m (G9999, group)');
+  });
+  it('paints with SGR codes when colour is on', () => {
+    expect(paint(color, 'red', 'x')).toBe(`${ESC}[31mx${ESC}[0m`);
+    expect(['yellow', 'green', 'cyan', 'dim', 'bold'].map((c) => paint(color, c as 'red', ''))).toEqual([`${ESC}[33m${ESC}[0m`, `${ESC}[32m${ESC}[0m`, `${ESC}[36m${ESC}[0m`, `${ESC}[2m${ESC}[0m`, `${ESC}[1m${ESC}[0m`]);
+    expect(paint(plain, 'red', 'x')).toBe('x');
+    const colored = renderSummary(report, color);
+    expect(colored).toContain(`${ESC}[1mCoverage per tactic (techniques covered or partly covered / in scope)${ESC}[0m`);
+    expect(colored).toContain(`${ESC}[31m6 errors${ESC}[0m, ${ESC}[33m6 warnings${ESC}[0m, ${ESC}[36m0 info${ESC}[0m${ESC}[2m (2 suppressed, not counted)${ESC}[0m`);
+    expect(colored).toContain(`  ${ESC}[31mFAIL${ESC}[0m  --fail-on: 2 errors <script>|*x*|`);
+    expect(colored).toContain(`  ${ESC}[32mpass${ESC}[0m  --min-coverage: `);
+    expect(colored).toContain(`${ESC}[32m  + T1529 System Shutdown/Reboot newly covered${ESC}[0m`);
+  });
+  it('draws a 20-cell bar and the percentage per tactic, and a dim line for a tactic with nothing in scope', () => {
+    const copy: CoverageReport = structuredClone(report);
+    copy.tactics = [{ ...copy.tactics[0]!, name: 'Half', covered: 1, partial: 1, total: 4, percent: 50 }, { ...copy.tactics[0]!, name: 'Empty', covered: 0, partial: 0, total: 0, percent: 0 }, { ...copy.tactics[0]!, name: 'Third', covered: 1, partial: 0, total: 3, percent: 33.3 }];
+    const out = renderSummary(copy, plain);
+    expect(out).toContain(`  Half     ${'█'.repeat(10)}${'░'.repeat(10)}  50.0%    2/4  \n`);
+    expect(out).toContain(`  Third    ${'█'.repeat(7)}${'░'.repeat(13)}  33.3%    1/3  \n`);
+    expect(out).toContain(`  Empty    ${'·'.repeat(20)}      —  no technique in scope\n`);
+    expect(renderSummary(copy, color)).toContain(`  Empty    ${ESC}[2m${'·'.repeat(20)}      —  no technique in scope${ESC}[0m`);
+  });
+  it('says where the scope came from', () => {
+    expect(fullText()).toContain('scope: Containers, Linux (sources: syscall)');
+    const option = renderSummary({ ...report, scope: { ...report.scope, from: 'option', platforms: [] } }, plain);
+    expect(option).toContain('scope: none (--platform)');
+  });
+  it('gives per-platform coverage only when there are platforms', () => {
+    const platforms = [{ platform: 'Linux', total: 4, covered: 1, partial: 1, gap: 2, percent: 50 }];
+    expect(renderSummary({ ...report, summary: { ...report.summary, platforms } }, plain)).toContain('  per platform (a rule counts only where its source observes): Linux 50.0% (2/4)\n');
+    expect(renderSummary({ ...report, summary: { ...report.summary, platforms: [] } }, plain)).not.toContain('per platform');
+  });
+  it('counts suppressed findings by code and where the suppression is written, sorted', () => {
+    const [s] = report.suppressed!;
+    const suppressed = [
+      { ...s!, code: 'b-code', suppression: { ...s!.suppression, kind: 'external' as const, justification: 'cfg' } },
+      { ...s!, code: 'a-code', suppression: { ...s!.suppression, kind: 'inSource' as const, justification: 'why\nnot' } },
+      { ...s!, code: 'a-code', suppression: { ...s!.suppression, kind: 'inSource' as const, justification: 'why\nnot' } },
+    ];
+    const out = renderSummary({ ...report, suppressed }, plain);
+    expect(out).toContain('  suppressed   2  a-code (in the rules: why\\nnot)\n  suppressed   1  b-code (config: cfg)\n');
+  });
+  it('renders a report without the optional fields (an older report.json)', () => {
+    const old = { ...report, summary: { ...report.summary, platforms: undefined as never }, threats: undefined as never, gates: undefined, suppressed: undefined, comparison: undefined, emulation: undefined };
+    const out = renderSummary(old, plain);
+    for (const part of ['per platform', 'Threat profiles', 'Gates', 'suppressed ', 'Since the baseline', 'Emulated detection']) expect(out).not.toContain(part);
+    expect(out).toContain('Top gaps (');
+  });
+  it('leaves out the sections a report does not have', () => {
+    const bare = renderSummary({ ...report, threats: [], comparison: undefined, emulation: undefined, gates: undefined, suppressed: undefined }, plain);
+    for (const heading of ['Threat profiles', 'Since the baseline', 'Emulated detection', 'Gates', 'suppressed ']) expect(bare).not.toContain(heading);
+    expect(renderSummary({ ...report, gates: [] }, plain)).not.toContain('Gates');
+  });
+  it('shows the number of top gaps asked for, without sub-techniques, and their detectability counts', () => {
+    const gap = report.gaps[0]!;
+    const gaps = [...Array.from({ length: 4 }, (_, i) => ({ ...gap, id: `T${2000 + i}`, priority: { ...gap.priority, rank: i + 1 } })), { ...gap, id: 'T2000.001', isSubtechnique: true }];
+    const out = renderSummary({ ...report, gaps }, plain, 3);
+    expect(out).toContain('Top gaps (4 techniques uncovered: 2 closable with loaded sources, 1 closable with another Falco source, 3 detectability unknown)');
+    expect(out).toContain('    3. T2002 ');
+    expect(out).not.toContain('T2003');
+    expect(out).not.toContain('T2000.001');
+    const none = renderSummary({ ...report, summary: { ...report.summary, gapDetectability: undefined as never } }, plain);
+    expect(none).toContain(`Top gaps (${report.gaps.filter((g) => !g.isSubtechnique).length} techniques uncovered)\n`);
+    expect(renderSummary({ ...report, gaps }, plain)).toContain('T2003');
+  });
+  it('lists the changes since the baseline, tactics whose coverage changed, and ten new findings', () => {
+    const newFindings = Array.from({ length: 11 }, (_, i) => ({ fingerprint: String(i), code: 'c', severity: 'error' as const, rule: `N${i}`, file: 'f\u001b', line: 3, message: 'm' }));
+    const tactics = [{ shortname: 'a', name: 'Alpha', after: 10, before: 5, delta: 5 }, { shortname: 'b', name: 'Beta', after: 3, before: 3, delta: 0 }];
+    const comparison = { ...report.comparison!, crossesAttackVersions: false, tactics, newFindings, newlyUncovered: [{ id: 'T1611', name: 'Escape', rules: ['A', 'B'] }, { id: 'T1059', name: 'Cmd', rules: [] }] };
+    const out = renderSummary({ ...report, comparison }, plain);
+    expect(out).toContain('Since the baseline (1970-01-01T00:00:00.000Z, ATT&CK 17.1)\n');
+    expect(out).toMatch(/\n {2}coverage [\d.]+% → [\d.]+% \([+-]?[\d.]+ points\)\n/);
+    expect(out).toContain('  Alpha: 5% → 10% (+5)\n');
+    expect(out).not.toContain('Beta:');
+    expect(out).toContain('  - T1611 Escape no longer covered (was: A, B)\n  - T1059 Cmd no longer covered (was: sub-techniques)\n');
+    expect(out).toContain('  findings: 11 new, 0 fixed\n');
+    expect(out).toContain('  new: f\\u001b:3 c (rule "N9")\n');
+    expect(out).not.toContain('N10');
+    expect(fullText()).toMatch(/ points\) — across ATT&CK versions\n/);
+  });
+  it('states the emulated evidence in one line', () => {
+    expect(renderSummary({ ...report, emulation: emulationSection([]) }, plain)).toContain('\nEmulated detection: 2 of 4 tagged techniques with procedures demonstrated by their own rules; 0 tagged but never fired; 1 demonstrated but not tagged (0 tag suggestions); 1 rule firing on benign activity\n  (attack-cov emulate lists the procedures, the rules they trigger and the undetermined cases)\n');
+  });
+});
+
+describe('the lint listing', () => {
+  const finding = report.findings.find((f) => f.code === 'tactic-mismatch' && f.rule === 'Escape under execution')!;
+  const warning: Finding = { ...finding, severity: 'warning', code: 'w', fix: undefined, rule: 'R\u202e', message: 'msg' };
+  const info: Finding = { ...finding, severity: 'info', code: 'i', fix: undefined, message: 'note' };
+
+  it('prints one line per finding with place, severity, code, message, rule and fix, then the totals', () => {
+    const out = renderLintFindings([finding, warning, info], plain);
+    expect(out).toBe([
+      `${finding.file}:${finding.line}  error  tactic-mismatch  ${finding.message} (rule "${finding.rule}") [fix: add mitre_privilege_escalation]`,
+      `${finding.file}:${finding.line}  warning  w  msg (rule "R\\u202e")`,
+      `${finding.file}:${finding.line}  info  i  note (rule "${finding.rule}")`,
+      '3 problems (1 error, 1 warning, 1 info), 1 with an unambiguous fix',
+      '',
+    ].join('\n'));
+  });
+  it('colours severities and says how many findings were suppressed', () => {
+    const out = renderLintFindings([finding, warning, info], color, 2);
+    expect(out).toContain(`${ESC}[31merror${ESC}[0m`);
+    expect(out).toContain(`${ESC}[33mwarning${ESC}[0m`);
+    expect(out).toContain(`${ESC}[36minfo${ESC}[0m`);
+    expect(out).toContain(`${ESC}[2m [fix: add mitre_privilege_escalation]${ESC}[0m`);
+    expect(out.endsWith(`1 with an unambiguous fix${ESC}[2m (2 suppressed)${ESC}[0m\n`)).toBe(true);
+  });
+  it('says "no problems" when there are none', () => {
+    expect(renderLintFindings([], plain)).toBe('no problems\n');
+    expect(renderLintFindings([], plain, 1)).toBe('no problems (1 suppressed)\n');
+    expect(renderLintFindings([], color)).toBe(`${ESC}[32mno problems${ESC}[0m\n`);
+    expect(renderLintFindings([finding, finding], plain)).toContain('2 problems (2 errors, 0 warnings, 0 info), 2 with an unambiguous fix\n');
+  });
+});
+
+describe('the validation listing', () => {
+  const issue = { file: 'r.yaml', line: 4, severity: 'error' as const, code: 'bad-field', item: 'rule X\n', message: 'no such field' };
+  it('prints file:line, severity, code, [item] and message, then the totals', () => {
+    expect(renderValidationIssues([issue, { ...issue, severity: 'warning', code: 'w' }, { ...issue, severity: 'warning', code: 'v' }], plain)).toBe([
+      'r.yaml:4  error  bad-field  [rule X\\n] no such field',
+      'r.yaml:4  warning  w  [rule X\\n] no such field',
+      'r.yaml:4  warning  v  [rule X\\n] no such field',
+      '3 problems (1 error, 2 warnings)',
+      '',
+    ].join('\n'));
+    expect(renderValidationIssues([issue], plain).endsWith('1 problem (1 error, 0 warnings)\n')).toBe(true);
+  });
+  it('says "valid" when there is nothing, in green with colour', () => {
+    expect(renderValidationIssues([], plain)).toBe('valid\n');
+    expect(renderValidationIssues([], color)).toBe(`${ESC}[32mvalid${ESC}[0m\n`);
+    expect(renderValidationIssues([issue], color)).toContain(`${ESC}[2mr.yaml:4${ESC}[0m  ${ESC}[31merror${ESC}[0m  bad-field`);
+  });
+});
