@@ -15,6 +15,8 @@ export const GROUPS = {
   analysis: ['src/analysis'],
   report: ['src/report'],
   io: ['src/output.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts'],
+  // What rejects a draft (invented fields, unknown macros, broken conditions) and what `validate` reports.
+  validate: ['src/validate'],
   emulate: ['src/emulate/evaluate.ts', 'src/emulate/operators.ts', 'src/emulate/synthesize.ts', 'src/emulate/event.ts'],
   suggest: ['src/suggest'],
 };
@@ -81,23 +83,26 @@ const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 /** Counts from one module's incremental report (the mutation-testing-report-schema Stryker writes). */
 function fileRows(module) {
   const report = readResult(module);
-  if (!report) return [{ name: module, detected: 0, undetected: 0, equivalent: [], score: 0, survivors: [], missing: true }];
+  if (!report) return [{ name: module, detected: 0, undetected: 0, equivalent: [], statics: 0, score: 0, survivors: [], missing: true }];
   return Object.entries(report.files).map(([name, { mutants }]) => {
     const count = (statuses) => mutants.filter((m) => statuses.has(m.status)).length;
-    const equivalent = mutants.filter((m) => m.status === 'Ignored');
+    // Ignored = marked equivalent in the source, or static (module-level, e.g. a constant table) and not run.
+    const isStatic = (m) => (m.statusReason ?? '').startsWith('Static mutant');
+    const equivalent = mutants.filter((m) => m.status === 'Ignored' && !isStatic(m));
+    const statics = mutants.filter((m) => m.status === 'Ignored' && isStatic(m)).length;
     const detected = count(DETECTED);
     const undetected = count(UNDETECTED);
     const valid = detected + undetected;
-    return { name, detected, undetected, equivalent, score: valid === 0 ? 100 : (100 * detected) / valid,
+    return { name, detected, undetected, equivalent, statics, score: valid === 0 ? 100 : (100 * detected) / valid,
       survivors: mutants.filter((m) => UNDETECTED.has(m.status)) };
   });
 }
 
 function printTable(rows) {
-  const out = ['| module | killed | survived | equivalent | score |', '|---|---:|---:|---:|---:|'];
+  const out = ['| module | killed | survived | equivalent | static, not run | score |', '|---|---:|---:|---:|---:|---:|'];
   for (const r of rows) {
     const score = r.missing ? 'not run' : `${r.score.toFixed(1)}%`;
-    out.push(`| ${r.name} | ${r.detected} | ${r.undetected} | ${r.equivalent.length} | ${score} |`);
+    out.push(`| ${r.name} | ${r.detected} | ${r.undetected} | ${r.equivalent.length} | ${r.statics} | ${score} |`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -100,7 +100,6 @@ interface Active {
   suppression: Suppression;
   matches: (f: Finding) => boolean;
   unused: () => FindingDraft;
-  used: boolean;
 }
 
 function activeSuppressions(input: SuppressionInput, problems: FindingDraft[]): Active[] {
@@ -116,7 +115,6 @@ function activeSuppressions(input: SuppressionInput, problems: FindingDraft[]): 
       suppression: { kind: 'inSource', justification: comment.reason, file: comment.file, line: comment.line },
       matches: (f) => matchesComment(comment, rule, f),
       unused: () => problem('unused-suppression', comment, rule?.name ?? '', { codes: comment.codes, reason: comment.reason }),
-      used: false,
     });
   }
   const today = input.today.toISOString().slice(0, 10);
@@ -130,7 +128,6 @@ function activeSuppressions(input: SuppressionInput, problems: FindingDraft[]): 
       suppression: { kind: 'external', justification: entry.reason, file: entry.file, line: entry.line, ...(entry.until ? { until: entry.until } : {}) },
       matches: (f) => matchesConfig(entry, f),
       unused: () => problem('unused-suppression', entry, '', { codes: criteria, reason: entry.reason }),
-      used: false,
     });
   }
   return active;
@@ -148,11 +145,9 @@ export function applySuppressions(input: SuppressionInput): SuppressionResult {
       findings.push(finding);
       continue;
     }
-    by.used = true;
     suppressed.push({ ...finding, suppression: by.suppression });
   }
-  // Every suppression that matches counts as used, not only the first: two that overlap are both in use.
-  for (const s of active) if (!s.used && input.findings.some(s.matches)) s.used = true;
-  problems.push(...active.filter((s) => !s.used).map((s) => s.unused()));
+  // Every suppression that matches a finding is in use, not only the first: two that overlap are both in use.
+  problems.push(...active.filter((s) => !input.findings.some(s.matches)).map((s) => s.unused()));
   return { findings, suppressed, problems };
 }

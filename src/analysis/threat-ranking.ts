@@ -41,9 +41,10 @@ function explain(r: Omit<RankedThreat, 'why'>, scope: string[]): string {
   return parts.join('; ');
 }
 
-/** Software that runs only on scope platforms (Linux-only malware says more than Cobalt Strike, which runs everywhere). */
+/** Software that runs only on scope platforms (Linux-only malware says more than Cobalt Strike, which runs everywhere);
+ * `ids` are those scopeActivity found in the catalog. */
 function exclusiveSoftware(catalog: Catalog, ids: string[], scope: Set<string>): number {
-  return ids.filter((id) => (catalog.threats.get(id)?.platforms ?? []).every((p) => scope.has(p))).length;
+  return ids.filter((id) => catalog.threats.get(id)!.platforms.every((p) => scope.has(p))).length;
 }
 
 /** Actors relevant to the scope, most relevant first. */

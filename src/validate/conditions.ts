@@ -40,6 +40,7 @@ export class ConditionChecker {
   private report(owner: Owner, code: string, severity: ValidationIssue['severity'], message: string, pos?: Position): void {
     const text = pos ? `condition ${pos.line}:${pos.column}: ${message}` : message;
     const issue = { code, severity, file: owner.at.file, line: owner.at.line, column: owner.at.column, item: owner.name, message: text };
+    // Stryker disable next-line StringLiteral: the separator only keeps keys apart; without it two keys could meet only if a message began with a digit, and none does
     this.issues.set([code, owner.at.file, owner.at.line, text].join('|'), issue);
   }
 
@@ -83,6 +84,7 @@ export class ConditionChecker {
       return undefined;
     }
     if (found.name === 'evt.arg' || found.name === 'evt.rawarg') {
+      // Stryker disable next-line StringLiteral: lookupField always gives evt.arg and evt.rawarg a key (without one it is an error), so the default is never used
       const key = found.key ?? '';
       const isKnownParam = /^\d+$/.test(key) || this.eventParams.has(key);
       if (!isKnownParam) this.report(owner, 'unknown-field', 'error', `${found.name}.${key}: no Falco event has a parameter "${key}"`, ref.pos);
@@ -146,7 +148,8 @@ export class ConditionChecker {
     const hasShellProcs = this.ruleset.macros.has('shell_procs');
     const hasShellList = this.ruleset.lists.has('shell_binaries');
     for (const { node } of walk(ast)) {
-      if (node.kind !== 'check' || !node.value || node.value.kind === 'field') continue;
+      // values() is empty for a check without a value or against a field: neither idiom applies then.
+      if (node.kind !== 'check') continue;
       const values = this.values(node.value).map((v) => v.text);
       if (node.field.name === 'proc.name' && ['=', '==', 'in'].includes(node.operator) && values.length > 0 && values.every((v) => SHELLS.has(v)) && (hasShellProcs || hasShellList)) {
         this.report(owner, 'prefer-ruleset-macro', 'warning', `proc.name ${node.operator} ${values.join(', ')} lists shells by hand; the ruleset has ${hasShellProcs ? 'the macro shell_procs' : 'the list shell_binaries'}, which knows them all`, node.pos);
@@ -160,7 +163,7 @@ export class ConditionChecker {
   private checkOutput(rule: FalcoRule, fields: Map<string, FieldInfo> | undefined): void {
     const owner: Owner = { name: rule.name, kind: 'rule', at: rule.outputAt ?? rule.position };
     for (const match of rule.output.matchAll(/%([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)(?:\[([^\]]*)\])?/g)) {
-      const found = lookupField(fields ?? this.allFields, { name: match[1]!, ...(match[2] !== undefined ? { arg: match[2] } : {}) });
+      const found = lookupField(fields ?? this.allFields, { name: match[1]!, arg: match[2] });
       if ('error' in found) this.report(owner, 'unknown-output-field', 'error', `output %${match[1]}: ${found.error}`);
     }
   }

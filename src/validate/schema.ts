@@ -31,7 +31,8 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   for (const key of Object.keys(item.fields)) {
     if (!KEYS[item.kind]!.includes(key)) issues.push(issue(item, 'unknown-key', 'error', `${item.kind} "${item.name}" has an unknown key "${key}"`, key));
   }
-  const isModification = item.fields.append === true || item.fields.override !== undefined || (item.kind === 'rule' && Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled'));
+  // A rule item with only `enabled` toggles an existing rule (a macro's or list's own name key is never among these).
+  const isModification = item.fields.append === true || item.fields.override !== undefined || Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled');
   if (item.kind === 'rule' && !isModification) {
     for (const key of REQUIRED_FOR_NEW_RULE) {
       if (item.fields[key] === undefined || item.fields[key] === null || item.fields[key] === '') issues.push(issue(item, 'missing-key', 'error', `rule "${item.name}" has no ${key}`));

@@ -82,7 +82,8 @@ export const tacticIdNameConflict: Check = {
   run(rule, { tactics }) {
     const byName = new Set(rule.knownTactics.filter((k) => k.via === 'name').map((k) => k.tactic.shortname));
     const byId = rule.knownTactics.filter((k) => k.via === 'id');
-    if (byName.size === 0 || byId.length === 0) return [];
+    // With no ID tag there is nothing to list below; with no name tag there is no conflict.
+    if (byName.size === 0) return [];
     const justified = new Set(activeTechniques(rule).flatMap((t) => t.tactics));
     const namesWithoutId = [...byName].filter((s) => !byId.some((k) => k.tactic.shortname === s));
     return byId
@@ -109,7 +110,7 @@ export const missingTacticTag: Check = {
     const tactics = [...new Set(techniques.flatMap((t) => t.tactics))];
     const isUnambiguous = techniques.every((t) => t.tactics.length === 1);
     return [
-      findingAt(this, rule, rule.knownTechniques[0]?.tag, {
+      findingAt(this, rule, rule.knownTechniques[0]!.tag, {
         technique: techniques[0]!.id,
         args: { tactics },
         ...(isUnambiguous ? { fix: { with: tactics.map(tacticTag) } } : {}),

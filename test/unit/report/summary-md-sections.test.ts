@@ -110,6 +110,22 @@ describe('summary.md of a report without the optional fields (an older report.js
     const text = renderSummaryMarkdown(old);
     for (const part of ['Per platform', '### Threat profiles', 'Gate', '### Suppressed findings', '### Since the baseline', '### Emulated detection', 'suppressed, not counted']) expect(text).not.toContain(part);
     expect(text).toMatch(/^## ATT&CK coverage of the Falco rules\n\n\*\*[\d.]+%\*\* of /);
+    // Nothing stands between the tactic table and the top gaps.
+    const lastTactic = report.tactics.at(-1)!.name;
+    expect(text).toMatch(new RegExp(`\\| ${lastTactic} \\|[^\\n]*\\n\\n### Top gaps`));
+  });
+  it('ends the emulation section after the counts when no technique is tagged but never fired', () => {
+    const text = renderSummaryMarkdown({ ...report, emulation: emulationSection([]), threats: [] });
+    expect(text).toMatch(/rule firing on benign activity\n\n### Top gaps/);
+  });
+  it('names only the techniques tagged but never fired', () => {
+    const emulation = emulationSection(['T1611']);
+    emulation.techniques.push({ id: 'T1059', status: 'tagged-and-demonstrated' } as never);
+    expect(renderSummaryMarkdown({ ...report, emulation })).toContain('Tagged but never fired: T1611\n');
+  });
+  it('joins several failed gates with semicolons', () => {
+    const gates = [{ gate: 'fail-on', isPassed: false, message: 'a' }, { gate: 'min-coverage', isPassed: false, message: 'b' }];
+    expect(renderSummaryMarkdown({ ...report, gates })).toContain('> **Gate failed**: `--fail-on` a; `--min-coverage` b\n');
   });
 });
 
@@ -138,7 +154,7 @@ describe('summary.md bounds', () => {
     expect(text).toContain('| T2014 |');
     expect(text).not.toContain('| T2015 |');
     expect(text).not.toContain('T1059.999');
-    expect(text).toContain('…and 2 more in coverage.csv.');
+    expect(text).toContain(' |\n\n…and 2 more in coverage.csv.\n');
     expect(renderSummaryMarkdown({ ...report, gaps: gaps.slice(2) })).not.toContain('more in coverage.csv');
     const plain = renderSummaryMarkdown({ ...report, summary: { ...report.summary, gapDetectability: { 'closable-loaded': 0, 'closable-other': 0, 'not-observable': 0, unknown: 0 } } });
     expect(plain).toContain(`### Top gaps (${report.gaps.filter((g) => !g.isSubtechnique).length} techniques uncovered)`);

@@ -1,0 +1,107 @@
+// baseline.ts: what a comparison with last night's report says on hand-made before/after reports:
+// techniques newly covered and lost (in scope only; partial counts as covered), new and fixed findings by
+// their line-independent fingerprint, and the coverage deltas rounded to a tenth of a point.
+import { describe, expect, it } from 'vitest';
+import { compareReports, findingFingerprint } from '../../../src/analysis/baseline.js';
+import type { CoverageReport, Finding, TechniqueEntry, TechniqueStatus } from '../../../src/coverage-report.js';
+
+function tech(id: string, status: TechniqueStatus, extra: Partial<TechniqueEntry> = {}): TechniqueEntry {
+  return { id, name: `Name ${id}`, url: '', tactics: [], platforms: ['Linux'], isSubtechnique: false, inScope: true, status, rules: status === 'gap' ? [] : [`rule of ${id}`], observingRules: [], platformCoverage: [], disabledRules: [], coveredSubtechniques: [], usedBy: 0, findings: 0, ...extra };
+}
+
+function finding(code: string, rule: string, extra: Partial<Finding> = {}): Finding {
+  return { code, severity: 'error', rule, file: 'rules.yaml', line: 3, column: 5, message: `${code} in ${rule}`, ...extra };
+}
+
+function report(extra: { version?: string; percent?: number; techniques?: TechniqueEntry[]; findings?: Finding[]; tactics?: { shortname: string; name: string; percent: number }[]; generatedAt?: string; rules?: string[] }): CoverageReport {
+  return {
+    generatedAt: extra.generatedAt ?? '2026-01-01T00:00:00.000Z',
+    inputs: { attack: { version: extra.version ?? '18.1' }, rules: (extra.rules ?? ['rules.yaml']).map((path) => ({ path, sha256: 'x' })) },
+    summary: { techniques: { percent: extra.percent ?? 0 } },
+    techniques: extra.techniques ?? [],
+    findings: extra.findings ?? [],
+    tactics: extra.tactics ?? [],
+  } as unknown as CoverageReport;
+}
+
+describe('findingFingerprint', () => {
+  const base = { code: 'unknown-technique', rule: 'R', tag: 'T9999', technique: 'T9999', tactic: undefined };
+
+  it('is 32 hex characters, the same for the same identity, whatever the line', () => {
+    const fp = findingFingerprint(base);
+    expect(fp).toMatch(/^[0-9a-f]{32}$/);
+    expect(findingFingerprint(finding('unknown-technique', 'R', { tag: 'T9999', technique: 'T9999', line: 99 }))).toBe(fp);
+  });
+
+  it('changes with each part of the identity', () => {
+    const fp = findingFingerprint(base);
+    for (const change of [{ code: 'x' }, { rule: 'S' }, { tag: 'T9998' }, { technique: 'T9998' }, { tactic: 'impact' }, { tag: undefined }]) {
+      expect(findingFingerprint({ ...base, ...change })).not.toBe(fp);
+    }
+  });
+
+  it('stays the same across versions: SARIF partialFingerprints (attackCov/v1) and saved baselines carry it', () => {
+    // Pinned values: changing how a fingerprint is computed re-opens every alert code scanning tracks.
+    expect(findingFingerprint({ code: 'untagged-rule', rule: 'Shell in container' })).toBe('46c2a4e413dd554a4e630fade5ef793e');
+    expect(findingFingerprint({ code: 'tactic-mismatch', rule: 'Escape', tag: 'T1611', technique: 'T1611' })).toBe('e2b1a213b95be7652469e567750fe29f');
+    expect(findingFingerprint({ code: 'unjustified-tactic', rule: 'Escape', tag: 'mitre_execution', tactic: 'execution' })).toBe('db82a8d144b72a889259d0f697aafb45');
+  });
+
+  it('keeps the parts apart: moving text from one part to the next is another finding', () => {
+    expect(findingFingerprint({ code: 'a', rule: 'bc' })).not.toBe(findingFingerprint({ code: 'ab', rule: 'c' }));
+  });
+});
+
+describe('compareReports', () => {
+  it('names the baseline and whether the ATT&CK version changed', () => {
+    const before = report({ version: '17.1', generatedAt: '2025-12-31T00:00:00.000Z', rules: ['a.yaml', 'b.yaml'] });
+    const cmp = compareReports(report({ version: '18.1' }), before);
+    expect(cmp.baseline).toEqual({ generatedAt: '2025-12-31T00:00:00.000Z', attackVersion: '17.1', rules: ['a.yaml', 'b.yaml'] });
+    expect(cmp.crossesAttackVersions).toBe(true);
+    expect(compareReports(report({}), report({})).crossesAttackVersions).toBe(false);
+  });
+
+  it('lists in-scope techniques newly covered and newly uncovered; partial counts as covered', () => {
+    const before = report({ techniques: [tech('T1', 'gap'), tech('T2', 'covered'), tech('T3', 'partial'), tech('T4', 'covered'), tech('T5', 'gap')] });
+    const after = report({ techniques: [tech('T1', 'partial'), tech('T2', 'gap'), tech('T3', 'gap'), tech('T4', 'partial'), tech('T5', 'gap'), tech('T6', 'covered')] });
+    const cmp = compareReports(after, before);
+    expect(cmp.newlyCovered).toEqual([
+      { id: 'T1', name: 'Name T1', rules: ['rule of T1'] },
+      { id: 'T6', name: 'Name T6', rules: ['rule of T6'] },
+    ]);
+    // The rules are the baseline's: the ones that used to cover it.
+    expect(cmp.newlyUncovered).toEqual([
+      { id: 'T2', name: 'Name T2', rules: ['rule of T2'] },
+      { id: 'T3', name: 'Name T3', rules: ['rule of T3'] },
+    ]);
+  });
+
+  it('leaves out techniques out of scope now, or out of scope before', () => {
+    const before = report({ techniques: [tech('T1', 'covered'), tech('T2', 'covered', { inScope: false }), tech('T3', 'gap', { inScope: false })] });
+    const after = report({ techniques: [tech('T1', 'gap', { inScope: false }), tech('T2', 'gap'), tech('T3', 'covered')] });
+    const cmp = compareReports(after, before);
+    expect(cmp.newlyUncovered).toEqual([]);
+    expect(cmp.newlyCovered.map((t) => t.id)).toEqual(['T3']);
+  });
+
+  it('lists new and fixed findings by identity, not by line', () => {
+    const kept = finding('unknown-technique', 'Kept', { tag: 'T9999' });
+    const moved = { ...kept, line: 40, message: 'moved' };
+    const gone = finding('missing-tactic-tag', 'Gone', { severity: 'warning' });
+    const fresh = finding('revoked-technique', 'Fresh', { tag: 'T1500', line: 7, column: 2 });
+    const cmp = compareReports(report({ findings: [moved, fresh] }), report({ findings: [kept, gone] }));
+    expect(cmp.newFindings).toEqual([{ fingerprint: findingFingerprint(fresh), code: 'revoked-technique', severity: 'error', rule: 'Fresh', file: 'rules.yaml', line: 7, message: 'revoked-technique in Fresh' }]);
+    expect(cmp.fixedFindings).toEqual([{ fingerprint: findingFingerprint(gone), code: 'missing-tactic-tag', severity: 'warning', rule: 'Gone', file: 'rules.yaml', line: 3, message: 'missing-tactic-tag in Gone' }]);
+  });
+
+  it('gives the overall and per-tactic coverage before and after, deltas rounded to a tenth', () => {
+    const before = report({ percent: 30.3, tactics: [{ shortname: 'execution', name: 'Execution', percent: 10.1 }, { shortname: 'gone', name: 'Gone', percent: 5 }] });
+    const after = report({ percent: 30.1, tactics: [{ shortname: 'execution', name: 'Execution', percent: 10.3 }, { shortname: 'impact', name: 'Impact', percent: 50 }] });
+    const cmp = compareReports(after, before);
+    expect(cmp.coverage).toEqual({ before: 30.3, after: 30.1, delta: -0.2 });
+    expect(cmp.tactics).toEqual([
+      { shortname: 'execution', name: 'Execution', after: 10.3, before: 10.1, delta: 0.2 },
+      { shortname: 'impact', name: 'Impact', after: 50 },
+    ]);
+  });
+});

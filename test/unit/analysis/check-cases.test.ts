@@ -1,0 +1,248 @@
+// Each check on tiny in-memory rules: when it fires and when it stays quiet, the finding's place (the tag,
+// or the rule when there is none), its arguments, and when it offers a fix (only when the fix is unambiguous).
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../../src/analysis/checks/index.js';
+import { missingTacticTag, tacticIdNameConflict, tacticMismatch, unjustifiedTactic, unknownTactic } from '../../../src/analysis/checks/tactic-checks.js';
+import { nonstandardTag, untaggedRule } from '../../../src/analysis/checks/tag-checks.js';
+import { deprecatedTechnique, platformMismatch, revokedTechnique, unknownTechnique } from '../../../src/analysis/checks/technique-checks.js';
+import type { Check, CheckContext } from '../../../src/analysis/checks/types.js';
+import { tacticTag } from '../../../src/analysis/checks/types.js';
+import { indexTactics } from '../../../src/analysis/mapping.js';
+import type { Catalog } from '../../../src/attack/types.js';
+import { catalogOf, mapped, rule, tactic, TACTICS, technique } from '../../helpers/analysis-builders.js';
+
+const CATALOG = catalogOf([
+  technique('T1059', { tactics: ['execution'], platforms: ['Linux', 'Windows'] }),
+  technique('T1611', { tactics: ['privilege-escalation'], platforms: ['Containers'] }),
+  technique('T1610', { tactics: ['execution', 'defense-evasion'], platforms: ['Containers'] }),
+  technique('T1529', { tactics: ['impact'], platforms: ['Linux'] }),
+  technique('T1112', { tactics: ['defense-evasion'], platforms: ['Windows'] }),
+  technique('T1000', { tactics: [], platforms: [] }),
+  technique('T1500', { isRevoked: true, revokedBy: ['T1059'], platforms: ['Windows'], tactics: ['impact'] }),
+  technique('T1501', { isRevoked: true, revokedBy: ['T1059', 'T1529'] }),
+  technique('T1063', { isDeprecated: true, tactics: ['impact'], platforms: ['Windows'] }),
+  technique('T1064', { isDeprecated: true, isRevoked: true, revokedBy: ['T1059'] }),
+]);
+
+function context(catalog: Catalog = CATALOG, extra: Partial<CheckContext> = {}): CheckContext {
+  return { catalog, tactics: indexTactics(catalog), sourcePlatforms: { syscall: ['Linux', 'Containers'], k8s_audit: ['Containers'] }, ...extra };
+}
+
+/** Runs one check on one rule with the given tags (tag i sits on line 12 + i, column 9). */
+function run(check: Check, tags: string[], extra: Parameters<typeof rule>[2] = {}, ctx = context()) {
+  const [m] = mapped(ctx.catalog, rule('R', tags, extra));
+  return check.run(m!, ctx);
+}
+
+describe('findingAt and tacticTag', () => {
+  it('a finding about a tag points at the tag, one about the rule at the rule', () => {
+    expect(run(unknownTechnique, ['mitre_execution', 'T9999'])).toEqual([
+      { code: 'unknown-technique', severity: 'error', rule: 'R', file: 'rules.yaml', line: 13, column: 9, tag: 'T9999', technique: 'T9999' },
+    ]);
+    expect(run(untaggedRule, ['maturity_stable', 'container'])).toEqual([{ code: 'untagged-rule', severity: 'info', rule: 'R', file: 'rules.yaml', line: 10, column: 3 }]);
+  });
+
+  it('writes a tactic as Falco tags it, every hyphen an underscore', () => {
+    expect(tacticTag('command-and-control')).toBe('mitre_command_and_control');
+    expect(tacticTag('impact')).toBe('mitre_impact');
+  });
+});
+
+describe('the registry', () => {
+  it('lists every check once, in the order their findings are listed', () => {
+    expect(CHECKS.map((c) => c.code)).toEqual([
+      'unknown-technique', 'revoked-technique', 'deprecated-technique', 'tactic-mismatch', 'unjustified-tactic', 'tactic-id-name-conflict',
+      'unknown-tactic', 'missing-tactic-tag', 'nonstandard-tag', 'platform-mismatch', 'untagged-rule',
+    ]);
+  });
+
+  it('gives each check a severity and a one-line description', () => {
+    const severities = Object.fromEntries(CHECKS.map((c) => [c.code, c.severity]));
+    expect(severities).toEqual({
+      'unknown-technique': 'error', 'revoked-technique': 'error', 'deprecated-technique': 'warning', 'tactic-mismatch': 'error', 'unjustified-tactic': 'warning',
+      'tactic-id-name-conflict': 'error', 'unknown-tactic': 'error', 'missing-tactic-tag': 'warning', 'nonstandard-tag': 'warning', 'platform-mismatch': 'warning', 'untagged-rule': 'info',
+    });
+    for (const c of CHECKS) expect(c.description).toMatch(/^[A-Z].{20,}\.$/);
+  });
+});
+
+describe('technique checks', () => {
+  it('unknown-technique: only technique IDs ATT&CK does not have, revoked and deprecated ones being known', () => {
+    expect(run(unknownTechnique, ['T1059', 'T1500', 'T1063', 'mitre_bogus', 'TA9999', 'T9999.001']).map((f) => f.tag)).toEqual(['T9999.001']);
+  });
+
+  it('revoked-technique: offers the replacement when there is exactly one', () => {
+    expect(run(revokedTechnique, ['T1500', 'T1501', 'T1059', 'T1063'])).toEqual([
+      expect.objectContaining({ code: 'revoked-technique', tag: 'T1500', technique: 'T1500', args: { replacements: ['T1059'] }, fix: { tag: 'T1500', with: ['T1059'] } }),
+      { code: 'revoked-technique', severity: 'error', rule: 'R', file: 'rules.yaml', line: 13, column: 9, tag: 'T1501', technique: 'T1501', args: { replacements: ['T1059', 'T1529'] } },
+    ]);
+  });
+
+  it('deprecated-technique: deprecated and not revoked (a revoked one is reported as revoked)', () => {
+    expect(run(deprecatedTechnique, ['T1063', 'T1064', 'T1500', 'T1059'])).toEqual([
+      { code: 'deprecated-technique', severity: 'warning', rule: 'R', file: 'rules.yaml', line: 12, column: 9, tag: 'T1063', technique: 'T1063' },
+    ]);
+  });
+
+  it('platform-mismatch: a technique none of whose platforms the source observes', () => {
+    expect(run(platformMismatch, ['T1112', 'T1059', 'T1611', 'T1000', 'T1500', 'T1063'])).toEqual([
+      expect.objectContaining({ code: 'platform-mismatch', tag: 'T1112', technique: 'T1112', args: { platforms: ['Windows'], source: 'syscall', observable: ['Linux', 'Containers'] } }),
+      expect.objectContaining({ tag: 'T1063', technique: 'T1063' }),
+    ]);
+    expect(run(platformMismatch, ['T1059'], { source: 'k8s_audit' }).map((f) => f.tag)).toEqual(['T1059']);
+  });
+
+  it('platform-mismatch: says nothing for a source it knows no platforms of', () => {
+    expect(run(platformMismatch, ['T1112'], { source: 'my_plugin' })).toEqual([]);
+    expect(run(platformMismatch, ['T1112'], { source: 'constructor' })).toEqual([]);
+  });
+});
+
+describe('tactic-mismatch', () => {
+  it('fires when none of a technique’s tactics is tagged, offering the tactic of a single-tactic technique', () => {
+    expect(run(tacticMismatch, ['mitre_execution', 'T1611', 'T1059'])).toEqual([
+      { code: 'tactic-mismatch', severity: 'error', rule: 'R', file: 'rules.yaml', line: 13, column: 9, tag: 'T1611', technique: 'T1611', tactic: 'execution', args: { techniqueTactics: ['privilege-escalation'], ruleTactics: ['execution'] }, fix: { with: ['mitre_privilege_escalation'] } },
+    ]);
+  });
+
+  it('offers no fix for a technique with several tactics, and names the first tactic tagged', () => {
+    const [f] = run(tacticMismatch, ['mitre_impact', 'TA0004', 'T1610']);
+    expect(f).toMatchObject({ tag: 'T1610', tactic: 'impact', args: { techniqueTactics: ['execution', 'defense-evasion'], ruleTactics: ['impact', 'privilege-escalation'] } });
+    expect(f).not.toHaveProperty('fix');
+  });
+
+  it('counts tactics tagged by ID, and stays quiet with no tactic tag or for techniques it cannot judge', () => {
+    expect(run(tacticMismatch, ['TA0004', 'T1611'])).toEqual([]);
+    expect(run(tacticMismatch, ['T1611'])).toEqual([]);
+    expect(run(tacticMismatch, ['mitre_execution', 'T1500', 'T1063', 'T1000'])).toEqual([]);
+  });
+});
+
+describe('unjustified-tactic', () => {
+  it('fires for a tactic none of the techniques belongs to, offering its removal when a justified one stays', () => {
+    expect(run(unjustifiedTactic, ['mitre_execution', 'mitre_impact', 'T1059', 'T1610'])).toEqual([
+      { code: 'unjustified-tactic', severity: 'warning', rule: 'R', file: 'rules.yaml', line: 13, column: 9, tag: 'mitre_impact', tactic: 'impact', args: { techniques: ['T1059', 'T1610'], justified: ['execution', 'defense-evasion'] }, fix: { tag: 'mitre_impact', with: [] } },
+    ]);
+  });
+
+  it('offers the removal when every technique has one tactic (tactic-mismatch will add it)', () => {
+    expect(run(unjustifiedTactic, ['mitre_impact', 'T1059'])[0]!.fix).toEqual({ tag: 'mitre_impact', with: [] });
+  });
+
+  it('offers no removal when it would leave the rule without a tactic nobody can name', () => {
+    const [f] = run(unjustifiedTactic, ['mitre_impact', 'T1610']);
+    expect(f).toMatchObject({ tag: 'mitre_impact' });
+    expect(f).not.toHaveProperty('fix');
+  });
+
+  it('offers no removal when no justified tactic is tagged and one technique has several tactics', () => {
+    expect(run(unjustifiedTactic, ['mitre_impact', 'T1059', 'T1610'])[0]).not.toHaveProperty('fix');
+  });
+
+  it('stays quiet for a rule without techniques that count', () => {
+    expect(run(unjustifiedTactic, ['mitre_impact', 'T1500', 'T9999'])).toEqual([]);
+    expect(run(unjustifiedTactic, ['mitre_execution', 'T1059'])).toEqual([]);
+  });
+});
+
+describe('tactic-id-name-conflict', () => {
+  it('keeps the side the techniques justify: the ID one gets its name tag added', () => {
+    expect(run(tacticIdNameConflict, ['mitre_impact', 'TA0002', 'T1059'])).toEqual([
+      { code: 'tactic-id-name-conflict', severity: 'error', rule: 'R', file: 'rules.yaml', line: 13, column: 9, tag: 'TA0002', tactic: 'execution', args: { tacticId: 'TA0002', names: ['impact'] }, fix: { with: ['mitre_execution'] } },
+    ]);
+  });
+
+  it('keeps the side the techniques justify: the name one replaces the ID tag by its own ID', () => {
+    expect(run(tacticIdNameConflict, ['mitre_execution', 'TA0040', 'T1059'])[0]!.fix).toEqual({ tag: 'TA0040', with: ['TA0002'] });
+  });
+
+  it('counts only the names without an ID tag of their own when looking for the one to keep', () => {
+    // execution has no ID tag, impact has TA0040: so execution is the one name TA0004 conflicts with.
+    expect(run(tacticIdNameConflict, ['mitre_execution', 'mitre_impact', 'TA0040', 'TA0004', 'T1059'])).toEqual([
+      expect.objectContaining({ tag: 'TA0004', tactic: 'privilege-escalation', args: { tacticId: 'TA0004', names: ['execution', 'impact'] }, fix: { tag: 'TA0004', with: ['TA0002'] } }),
+    ]);
+  });
+
+  it('offers no fix when the techniques justify neither, or several names have no ID', () => {
+    expect(run(tacticIdNameConflict, ['mitre_execution', 'TA0040'])[0]).not.toHaveProperty('fix');
+    expect(run(tacticIdNameConflict, ['mitre_execution', 'mitre_defense_evasion', 'TA0040', 'T1059'])[0]).not.toHaveProperty('fix');
+    expect(run(tacticIdNameConflict, ['mitre_execution', 'mitre_impact', 'TA0040', 'T1059'])).toEqual([]);
+  });
+
+  it('stays quiet when ID and name tags agree, or only one kind is written', () => {
+    expect(run(tacticIdNameConflict, ['mitre_execution', 'TA0002', 'T1529'])).toEqual([]);
+    expect(run(tacticIdNameConflict, ['TA0002', 'TA0040', 'T1059'])).toEqual([]);
+    expect(run(tacticIdNameConflict, ['mitre_execution', 'mitre_impact', 'T1059'])).toEqual([]);
+  });
+});
+
+describe('unknown-tactic', () => {
+  const near = catalogOf([], { tactics: [...TACTICS, tactic('abc-x', 'TA0100'), tactic('abc-y', 'TA0101')] });
+
+  it('fires for a tactic name or ID not in the matrix', () => {
+    expect(run(unknownTactic, ['mitre_nothing_like_it', 'TA9999', 'mitre_execution', 'TA0002', 'T9999'])).toEqual([
+      { code: 'unknown-tactic', severity: 'error', rule: 'R', file: 'rules.yaml', line: 12, column: 9, tag: 'mitre_nothing_like_it', tactic: 'nothing-like-it' },
+      { code: 'unknown-tactic', severity: 'error', rule: 'R', file: 'rules.yaml', line: 13, column: 9, tag: 'TA9999', tactic: 'TA9999' },
+    ]);
+  });
+
+  it('suggests the one tactic within two edits', () => {
+    expect(run(unknownTactic, ['mitre_impakt'])[0]).toMatchObject({ tactic: 'impakt', args: { suggestion: 'impact' }, fix: { tag: 'mitre_impakt', with: ['mitre_impact'] } });
+    expect(run(unknownTactic, ['mitre_defense_evasoin'])[0]).toMatchObject({ fix: { with: ['mitre_defense_evasion'] } });
+    expect(run(unknownTactic, ['mitre_defense_evxtxin'])[0]).not.toHaveProperty('fix');
+  });
+
+  it('suggests the nearest of several candidates, and none when two are as near', () => {
+    expect(run(unknownTactic, ['mitre_abc_xx'], {}, context(near))[0]).toMatchObject({ args: { suggestion: 'abc-x' } });
+    expect(run(unknownTactic, ['mitre_abc_yz'], {}, context(near))[0]).toMatchObject({ args: { suggestion: 'abc-y' } });
+    const tie = run(unknownTactic, ['mitre_abc_z'], {}, context(near))[0]!;
+    expect(tie).not.toHaveProperty('fix');
+    expect(tie).not.toHaveProperty('args');
+  });
+
+  it('offers the new name of a tactic an ATT&CK upgrade renamed', () => {
+    const renamed = run(unknownTactic, ['mitre_impakt'], {}, context(CATALOG, { tacticRenames: { impakt: 'execution' } }));
+    expect(renamed).toEqual([{ code: 'unknown-tactic', severity: 'error', rule: 'R', file: 'rules.yaml', line: 12, column: 9, tag: 'mitre_impakt', tactic: 'impakt', args: { renamedTo: 'execution' }, fix: { tag: 'mitre_impakt', with: ['mitre_execution'] } }]);
+    expect(run(unknownTactic, ['mitre_impakt'], {}, context(CATALOG, { tacticRenames: { other: 'execution' } }))[0]).toMatchObject({ args: { suggestion: 'impact' } });
+    expect(run(unknownTactic, ['mitre_constructor'], {}, context(CATALOG, { tacticRenames: {} }))[0]).not.toHaveProperty('fix');
+  });
+});
+
+describe('missing-tactic-tag', () => {
+  it('fires on the first technique tag of a rule with techniques and no tactic tag, offering the tactics', () => {
+    expect(run(missingTacticTag, ['container', 'T1529', 'T1059', 'T1059'])).toEqual([
+      { code: 'missing-tactic-tag', severity: 'warning', rule: 'R', file: 'rules.yaml', line: 13, column: 9, tag: 'T1529', technique: 'T1529', args: { tactics: ['impact', 'execution'] }, fix: { with: ['mitre_impact', 'mitre_execution'] } },
+    ]);
+  });
+
+  it('offers no fix when a technique has several tactics', () => {
+    const [f] = run(missingTacticTag, ['T1610']);
+    expect(f).toMatchObject({ args: { tactics: ['execution', 'defense-evasion'] } });
+    expect(f).not.toHaveProperty('fix');
+  });
+
+  it('offers no fix when any one of the techniques has several tactics', () => {
+    expect(run(missingTacticTag, ['T1059', 'T1610'])[0]).not.toHaveProperty('fix');
+  });
+
+  it('stays quiet with any tactic tag (even an unknown one) or no technique that counts', () => {
+    expect(run(missingTacticTag, ['T1529', 'mitre_bogus'])).toEqual([]);
+    expect(run(missingTacticTag, ['T1500', 'T9999'])).toEqual([]);
+    expect(run(missingTacticTag, [])).toEqual([]);
+  });
+});
+
+describe('tag checks', () => {
+  it('nonstandard-tag: technique and known tactic tags in another spelling, with the conventional one', () => {
+    expect(run(nonstandardTag, ['t1059', 'attack.execution', 'T1059', 'mitre_execution', 'tactic=bogus', 'maturity_stable', 'container'])).toEqual([
+      { code: 'nonstandard-tag', severity: 'warning', rule: 'R', file: 'rules.yaml', line: 12, column: 9, tag: 't1059', args: { conventional: 'T1059' }, fix: { tag: 't1059', with: ['T1059'] } },
+      expect.objectContaining({ tag: 'attack.execution', args: { conventional: 'mitre_execution' }, fix: { tag: 'attack.execution', with: ['mitre_execution'] } }),
+    ]);
+  });
+
+  it('untagged-rule: only a rule with no technique or tactic tag at all', () => {
+    expect(run(untaggedRule, [])).toHaveLength(1);
+    expect(run(untaggedRule, ['T9999'])).toEqual([]);
+    expect(run(untaggedRule, ['mitre_bogus'])).toEqual([]);
+  });
+});

@@ -1,0 +1,209 @@
+// gates.ts: the CI gates (--fail-on, --min-coverage, --max-coverage-drop) on hand-made reports: each
+// gate's pass/fail at and around its threshold, the sentence it prints, and the usage errors of its options.
+import { describe, expect, it } from 'vitest';
+import { evaluateGates, findingsAtOrAbove, parseFailOn, parseMinCoverage, type GateSettings } from '../../../src/analysis/gates.js';
+import type { Comparison, CoverageReport, Finding, FindingRef, Severity } from '../../../src/coverage-report.js';
+import { UsageError } from '../../../src/errors.js';
+import { usageError } from '../../helpers/analysis-builders.js';
+
+const TACTICS = [
+  { id: 'TA0002', shortname: 'execution', name: 'Execution' },
+  { id: 'TA0004', shortname: 'privilege-escalation', name: 'Privilege Escalation' },
+  // A display name that is not its shortname spelt out (and has a run of spaces, as a custom bundle may), so
+  // lookups by name are told apart from those by shortname.
+  { id: 'TA0008', shortname: 'lateral-movement', name: 'Moving  Sideways' },
+];
+
+function finding(severity: Severity, n = 1): Finding {
+  return { code: `code-${severity}`, severity, rule: `rule ${n}`, file: 'rules.yaml', line: n, column: 1, message: 'm' };
+}
+
+function ref(n: number): FindingRef {
+  return { fingerprint: `f${n}`, code: 'unknown-technique', severity: 'error', rule: `Rule ${n}`, file: 'r.yaml', line: 10 + n, message: 'm' };
+}
+
+function report(extra: { percent?: number; findings?: Finding[]; tactics?: { shortname: string; percent: number }[]; comparison?: Partial<Comparison> } = {}): CoverageReport {
+  const comparison: Comparison | undefined = extra.comparison
+    ? { baseline: { generatedAt: '', attackVersion: '18.1', rules: [] }, crossesAttackVersions: false, newlyCovered: [], newlyUncovered: [], newFindings: [], fixedFindings: [], coverage: { before: 50, after: 50, delta: 0 }, tactics: [], ...extra.comparison }
+    : undefined;
+  return {
+    summary: { techniques: { total: 10, covered: 0, partial: 0, gap: 10, percent: extra.percent ?? 40 } },
+    tactics: extra.tactics ?? [],
+    findings: extra.findings ?? [],
+    ...(comparison ? { comparison } : {}),
+  } as unknown as CoverageReport;
+}
+
+const settings = (extra: Partial<GateSettings>): GateSettings => ({ failOn: 'none', minTacticCoverage: {}, ...extra });
+
+describe('parseFailOn', () => {
+  it('takes each severity, new and none, in any case, and off as none', () => {
+    for (const v of ['error', 'warning', 'info', 'new', 'none']) expect(parseFailOn(v.toUpperCase(), 'none')).toBe(v);
+    expect(parseFailOn('off', 'error')).toBe('none');
+    expect(parseFailOn('OFF', 'error')).toBe('none');
+  });
+
+  it('uses the fallback when not given', () => {
+    expect(parseFailOn(undefined, 'error')).toBe('error');
+    expect(parseFailOn(undefined, 'none')).toBe('none');
+  });
+
+  it('rejects anything else, naming the choices and the value', () => {
+    expect(usageError(() => parseFailOn('errors', 'none')).message).toBe('--fail-on must be error, warning, info, new or none, not errors');
+    expect(() => parseFailOn('', 'none')).toThrow(UsageError);
+  });
+});
+
+describe('findingsAtOrAbove', () => {
+  const all = [finding('info', 1), finding('warning', 2), finding('error', 3)];
+  it('keeps findings at or above the severity', () => {
+    expect(findingsAtOrAbove(all, 'error').map((f) => f.severity)).toEqual(['error']);
+    expect(findingsAtOrAbove(all, 'warning').map((f) => f.severity)).toEqual(['warning', 'error']);
+    expect(findingsAtOrAbove(all, 'info').map((f) => f.severity)).toEqual(['info', 'warning', 'error']);
+  });
+  it('keeps none for none and new', () => {
+    expect(findingsAtOrAbove(all, 'none')).toEqual([]);
+    expect(findingsAtOrAbove(all, 'new')).toEqual([]);
+  });
+});
+
+describe('parseMinCoverage', () => {
+  it('reads an overall percentage, with or without %', () => {
+    expect(parseMinCoverage(['40'], TACTICS)).toEqual({ minCoverage: 40, minTacticCoverage: {} });
+    expect(parseMinCoverage(['12.5%'], TACTICS)).toEqual({ minCoverage: 12.5, minTacticCoverage: {} });
+    expect(parseMinCoverage([], TACTICS)).toEqual({ minTacticCoverage: {} });
+  });
+
+  it('reads a tactic by shortname, ID or display name, in any case and spacing', () => {
+    expect(parseMinCoverage(['execution=50'], TACTICS).minTacticCoverage).toEqual({ execution: 50 });
+    expect(parseMinCoverage(['ta0004=20'], TACTICS).minTacticCoverage).toEqual({ 'privilege-escalation': 20 });
+    expect(parseMinCoverage(['Privilege Escalation=30'], TACTICS).minTacticCoverage).toEqual({ 'privilege-escalation': 30 });
+    expect(parseMinCoverage([' privilege_escalation =30'], TACTICS).minTacticCoverage).toEqual({ 'privilege-escalation': 30 });
+    expect(parseMinCoverage(['PRIVILEGE  ESCALATION=31'], TACTICS).minTacticCoverage).toEqual({ 'privilege-escalation': 31 });
+    expect(parseMinCoverage(['lateral-movement=7'], TACTICS).minTacticCoverage).toEqual({ 'lateral-movement': 7 });
+    expect(parseMinCoverage(['moving sideways=5'], TACTICS).minTacticCoverage).toEqual({ 'lateral-movement': 5 });
+    expect(parseMinCoverage(['Moving_Sideways=6'], TACTICS).minTacticCoverage).toEqual({ 'lateral-movement': 6 });
+  });
+
+  it('reads several values, overall and per tactic together', () => {
+    expect(parseMinCoverage(['execution=50', '30', 'TA0004=10'], TACTICS)).toEqual({ minCoverage: 30, minTacticCoverage: { execution: 50, 'privilege-escalation': 10 } });
+  });
+
+  it('accepts 0 and 100 and rejects what is no percentage', () => {
+    expect(parseMinCoverage(['0'], TACTICS).minCoverage).toBe(0);
+    expect(parseMinCoverage(['100'], TACTICS).minCoverage).toBe(100);
+    expect(usageError(() => parseMinCoverage(['100.1'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not 100.1');
+    expect(usageError(() => parseMinCoverage(['-1'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not -1');
+    expect(usageError(() => parseMinCoverage(['1%0'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not 1%0');
+    expect(usageError(() => parseMinCoverage(['%'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not %');
+    // An empty value is no 0: `--min-coverage execution=` must not silently pass.
+    expect(usageError(() => parseMinCoverage([''], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not ');
+    expect(usageError(() => parseMinCoverage(['execution='], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not ');
+    expect(usageError(() => parseMinCoverage(['1e1'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not 1e1');
+    expect(parseMinCoverage(['execution= 50% '], TACTICS).minTacticCoverage).toEqual({ execution: 50 });
+    expect(parseMinCoverage(['33.33'], TACTICS).minCoverage).toBe(33.33);
+    for (const bad of ['x40', '40x', '40%%', '4 0']) expect(usageError(() => parseMinCoverage([bad], TACTICS)).message).toBe(`--min-coverage takes a percentage from 0 to 100, not ${bad}`);
+    expect(usageError(() => parseMinCoverage(['lots'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not lots');
+    expect(usageError(() => parseMinCoverage(['execution=Infinity'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not Infinity');
+  });
+
+  it('rejects an unknown tactic, listing the known ones', () => {
+    const error = usageError(() => parseMinCoverage(['exfil=10'], TACTICS));
+    expect(error.message).toBe('--min-coverage: unknown tactic exfil');
+    expect(error.hint).toBe('tactics: execution, privilege-escalation, lateral-movement');
+  });
+});
+
+describe('evaluateGates: fail-on a severity', () => {
+  it('passes with no finding at or above it, fails otherwise, and counts them', () => {
+    const r = report({ findings: [finding('warning'), finding('info'), finding('warning', 2)] });
+    expect(evaluateGates(r, settings({ failOn: 'error' }))).toEqual([{ gate: 'fail-on', isPassed: true, message: '0 finding(s) at or above error' }]);
+    expect(evaluateGates(r, settings({ failOn: 'warning' }))).toEqual([{ gate: 'fail-on', isPassed: false, message: '2 finding(s) at or above warning' }]);
+  });
+
+  it('has no gate at all for none', () => {
+    expect(evaluateGates(report({ findings: [finding('error')] }), settings({}))).toEqual([]);
+  });
+});
+
+describe('evaluateGates: fail-on new', () => {
+  it('needs a baseline, as does --max-coverage-drop', () => {
+    expect(usageError(() => evaluateGates(report(), settings({ failOn: 'new' }))).message).toBe('--fail-on new needs --baseline <previous report.json>');
+    expect(usageError(() => evaluateGates(report(), settings({ maxCoverageDrop: 1 }))).message).toBe('--max-coverage-drop needs --baseline <previous report.json>');
+    expect(usageError(() => evaluateGates(report(), settings({ failOn: 'error', maxCoverageDrop: 0 }))).message).toBe('--max-coverage-drop needs --baseline <previous report.json>');
+  });
+
+  it('passes when nothing got worse', () => {
+    expect(evaluateGates(report({ comparison: {} }), settings({ failOn: 'new' }))).toEqual([{ gate: 'fail-on', isPassed: true, message: 'nothing new since the baseline' }]);
+  });
+
+  it('fails on techniques no longer covered and new findings, naming them', () => {
+    const r = report({ comparison: { newlyUncovered: [{ id: 'T1059', name: 'Shell', rules: ['A', 'B'] }, { id: 'T1611', name: 'Escape', rules: [] }], newFindings: [ref(1)] } });
+    expect(evaluateGates(r, settings({ failOn: 'new' }))).toEqual([
+      {
+        gate: 'fail-on',
+        isPassed: false,
+        message: '3 new since the baseline: T1059 Shell is no longer covered (was: A, B); T1611 Escape is no longer covered (was: sub-techniques); new unknown-technique in "Rule 1" (r.yaml:11)',
+      },
+    ]);
+  });
+
+  it('names the first five and marks the rest with …', () => {
+    const five = evaluateGates(report({ comparison: { newFindings: [1, 2, 3, 4, 5].map(ref) } }), settings({ failOn: 'new' }))[0]!.message;
+    expect(five).toMatch(/^5 new since the baseline: /);
+    expect(five).toMatch(/\(r\.yaml:15\)$/);
+    const six = evaluateGates(report({ comparison: { newFindings: [1, 2, 3, 4, 5, 6].map(ref) } }), settings({ failOn: 'new' }))[0]!.message;
+    expect(six).toMatch(/^6 new since the baseline: /);
+    expect(six).toContain('"Rule 5" (r.yaml:15); …');
+    expect(six).not.toContain('Rule 6');
+  });
+});
+
+describe('evaluateGates: min-coverage', () => {
+  it('passes at and above the minimum and fails below it', () => {
+    expect(evaluateGates(report({ percent: 40 }), settings({ minCoverage: 40 }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'overall coverage 40% meets 40%' }]);
+    expect(evaluateGates(report({ percent: 39.9 }), settings({ minCoverage: 40 }))).toEqual([{ gate: 'min-coverage', isPassed: false, message: 'overall coverage 39.9% is below 40%' }]);
+    expect(evaluateGates(report({ percent: 0 }), settings({ minCoverage: 0 }))[0]!.isPassed).toBe(true);
+  });
+
+  it('checks each tactic minimum against that tactic', () => {
+    const r = report({ percent: 10, tactics: [{ shortname: 'execution', percent: 50 }, { shortname: 'impact', percent: 20 }] });
+    expect(evaluateGates(r, settings({ minTacticCoverage: { execution: 50, impact: 20.1 } }))).toEqual([
+      { gate: 'min-coverage', isPassed: true, message: 'execution coverage 50% meets 50%' },
+      { gate: 'min-coverage', isPassed: false, message: 'impact coverage 20% is below 20.1%' },
+    ]);
+  });
+});
+
+describe('evaluateGates: max-coverage-drop', () => {
+  const drop = (before: number, after: number, max: number, newlyUncovered: Comparison['newlyUncovered'] = []) =>
+    evaluateGates(report({ comparison: { coverage: { before, after, delta: after - before }, newlyUncovered } }), settings({ maxCoverageDrop: max }))[0]!;
+
+  it('passes a drop up to the maximum and fails a larger one', () => {
+    expect(drop(50, 48, 2)).toEqual({ gate: 'max-coverage-drop', isPassed: true, message: 'coverage 50% → 48% (-2 points, at most -2 allowed)' });
+    expect(drop(50, 47.9, 2)).toEqual({ gate: 'max-coverage-drop', isPassed: false, message: 'coverage 50% → 47.9% (-2.1 points, at most -2 allowed)' });
+  });
+
+  it('rounds the drop to a tenth of a point (no float noise)', () => {
+    expect(drop(30.3, 30.1, 0.2)).toMatchObject({ isPassed: true, message: 'coverage 30.3% → 30.1% (-0.2 points, at most -0.2 allowed)' });
+  });
+
+  it('shows a rise as a plus and an unchanged coverage as +0', () => {
+    expect(drop(40, 42.5, 0)).toMatchObject({ isPassed: true, message: 'coverage 40% → 42.5% (+2.5 points, at most -0 allowed)' });
+    expect(drop(40, 40, 0)).toMatchObject({ isPassed: true, message: 'coverage 40% → 40% (+0 points, at most -0 allowed)' });
+  });
+
+  it('names the techniques lost and the rules that covered them', () => {
+    const lost = drop(50, 40, 5, [{ id: 'T1059', name: 'Shell', rules: ['A', 'B'] }, { id: 'T1611', name: 'Escape', rules: [] }]);
+    expect(lost).toEqual({ gate: 'max-coverage-drop', isPassed: false, message: 'coverage 50% → 40% (-10 points, at most -5 allowed); lost: T1059 Shell (was covered by A, B); T1611 Escape (was covered by sub-techniques)' });
+  });
+});
+
+describe('evaluateGates: several gates', () => {
+  it('lists them in order: fail-on, overall minimum, tactic minimums, coverage drop', () => {
+    const r = report({ percent: 40, tactics: [{ shortname: 'execution', percent: 50 }], comparison: {} });
+    const gates = evaluateGates(r, settings({ failOn: 'new', minCoverage: 10, minTacticCoverage: { execution: 10 }, maxCoverageDrop: 1 }));
+    expect(gates.map((g) => g.gate)).toEqual(['fail-on', 'min-coverage', 'min-coverage', 'max-coverage-drop']);
+    expect(gates.every((g) => g.isPassed)).toBe(true);
+  });
+});

@@ -1,0 +1,218 @@
+// The condition checker's findings, one idiom at a time, on tiny inline rules: event parameters, list-like
+// values, times compared as text, event names, macro references and cycles, the shell and exec idioms and
+// output fields. Each case pins the exact finding (or its absence) a draft's author would read.
+import { describe, expect, it } from 'vitest';
+import { readFieldCatalog } from '../../../src/falco/field-catalog.js';
+import { parseRulesText } from '../../../src/falco/parse.js';
+import { buildRuleset } from '../../../src/falco/ruleset.js';
+import { validateRules } from '../../../src/validate/validate.js';
+
+const fields = readFieldCatalog();
+
+/** Findings for one rule (R) with `condition`, after `prelude` items (macros, lists); "code message" each. */
+function check(condition: string, prelude = '', extra: { output?: string; source?: string } = {}): string[] {
+  const text = `${prelude}- rule: R
+  desc: d
+  condition: ${JSON.stringify(condition)}
+  output: ${JSON.stringify(extra.output ?? 'o')}
+  priority: INFO
+${extra.source ? `  source: ${extra.source}\n` : ''}`;
+  const items = parseRulesText(text, 'r.yaml');
+  const ruleset = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]);
+  return validateRules({ items, ruleset, fields }).map((i) => `${i.item}: ${i.code} ${i.message}`);
+}
+const EXEC = 'evt.type = execve and ';
+const NO_TYPE = 'no-event-type no evt.type restriction: the rule runs on every system call (Falco warns about this too); restrict it with evt.type or a macro such as spawned_process';
+const SHELL_LIST = '- list: shell_binaries\n  items: [bash]\n';
+const SPAWNED = '- macro: spawned_process\n  condition: evt.type = execve\n';
+
+describe('event parameters (evt.arg, evt.rawarg)', () => {
+  it('accepts a parameter some event has, and a number', () => {
+    expect(check(EXEC + 'evt.arg.flags = 1 and evt.arg.12 = 1 and evt.arg[3] = 1')).toEqual([]);
+  });
+  it('names a parameter no event has, for evt.arg and evt.rawarg alike', () => {
+    expect(check(EXEC + 'evt.arg.nosuch = 1')).toEqual(['R: unknown-field condition 1:23: evt.arg.nosuch: no Falco event has a parameter "nosuch"']);
+    expect(check(EXEC + 'evt.rawarg.nosuch = 1')).toEqual(['R: unknown-field condition 1:23: evt.rawarg.nosuch: no Falco event has a parameter "nosuch"']);
+  });
+  it('a key is a number only when it is all digits', () => {
+    expect(check(EXEC + 'evt.arg.1a = 1')).toEqual(['R: unknown-field condition 1:23: evt.arg.1a: no Falco event has a parameter "1a"']);
+    expect(check(EXEC + 'evt.arg.a1 = 1')).toEqual(['R: unknown-field condition 1:23: evt.arg.a1: no Falco event has a parameter "a1"']);
+  });
+});
+
+describe('values that read like list names', () => {
+  it('an undefined one is reported; a macro used as a value says how to use it', () => {
+    expect(check(EXEC + 'proc.name in (my_binaries)')).toEqual(['R: unknown-list condition 1:37: "my_binaries" reads like a list name but no list of that name is defined']);
+    expect(check(EXEC + 'proc.name in (my_binaries)', '- macro: my_binaries\n  condition: proc.name = x\n')).toEqual([
+      'R: unknown-list condition 1:37: "my_binaries" is a macro, not a list: use it as a condition ("and my_binaries"), not as a value',
+    ]);
+  });
+  it('a defined list, a quoted string, and names without a list-like ending are plain values', () => {
+    expect(check(EXEC + 'proc.name in (my_binaries)', '- list: my_binaries\n  items: [a]\n')).toEqual([]);
+    expect(check(EXEC + 'proc.name in ("my_binaries", MyBinaries, my-binaries, mybinaries)')).toEqual([]);
+  });
+});
+
+describe('times compared as text', () => {
+  const TEXT = (op: string, field = 'evt.time') => `R: time-compared-as-string condition 1:23: ${field} is text: "${op}" compares strings, not times; compare evt.rawtime (nanoseconds since the epoch) with a number`;
+  it('ordering a text time field, whatever the value', () => {
+    for (const op of ['<', '<=', '>', '>=']) expect(check(`${EXEC}evt.time ${op} 5`)).toEqual([TEXT(op)]);
+  });
+  it('equality with a date or a clock time', () => {
+    expect(check(EXEC + 'evt.time = "2024-01-01"')).toEqual([TEXT('=')]);
+    expect(check(EXEC + 'evt.time = "1:30"')).toEqual([TEXT('=')]);
+    expect(check(EXEC + 'evt.datetime.s = "12:30"')).toEqual([TEXT('=', 'evt.datetime.s')]);
+    expect(check(EXEC + 'evt.time in ("x", "2024-01-01")')).toEqual([TEXT('in')]);
+  });
+  it('equality with something that is not a date or a clock time is left alone', () => {
+    for (const value of ['"x2024-01-01"', '"1234-5-01"', '"12:3"', '"123:45"', '"x"']) expect(check(`${EXEC}evt.time = ${value}`)).toEqual([]);
+    expect(check(EXEC + 'evt.time != "x"')).toEqual([]);
+  });
+  it('a nanosecond field compared with anything but a whole number, naming the first such value', () => {
+    expect(check(EXEC + 'evt.rawtime > 5 and evt.rawtime > -5')).toEqual([]);
+    const NS = (value: string) => `R: time-compared-as-string condition 1:23: evt.rawtime counts nanoseconds: compare it with a number, not "${value}"`;
+    expect(check(EXEC + 'evt.rawtime in (5, "noon", "dusk")')).toEqual([NS('noon')]);
+    expect(check(EXEC + 'evt.rawtime > 5x')).toEqual([NS('5x')]);
+    expect(check(EXEC + 'evt.rawtime > x5')).toEqual([NS('x5')]);
+    expect(check(EXEC + 'evt.rawtime > --5')).toEqual([NS('--5')]);
+  });
+});
+
+describe('event names', () => {
+  it('each unknown event in evt.type or syscall.type, lists expanded', () => {
+    expect(check('evt.type in (execve, nosuchevent, openz)')).toEqual([
+      'R: unknown-event condition 1:1: evt.type "nosuchevent" is not a Falco event name',
+      'R: unknown-event condition 1:1: evt.type "openz" is not a Falco event name',
+    ]);
+    expect(check('evt.type in (my_events)', '- list: my_events\n  items: [execve, more_events]\n- list: more_events\n  items: [bogus_event, my_events]\n')).toEqual([
+      'R: unknown-event condition 1:1: evt.type "bogus_event" is not a Falco event name',
+      'R: unknown-event condition 1:1: evt.type "my_events" is not a Falco event name',
+    ]);
+    expect(check('syscall.type = bogus')).toEqual(['R: unknown-event condition 1:1: syscall.type "bogus" is not a Falco event name']);
+  });
+  it('only for syscall rules', () => {
+    expect(check('evt.type = bogus', '', { source: 'k8s_audit' })).toEqual(['R: unknown-field condition 1:1: unknown field evt.type; did you mean evt.time?']);
+  });
+});
+
+describe('macro references', () => {
+  it('an undefined macro; a list used as a macro says how to use it', () => {
+    expect(check(EXEC + 'undefined_macro')).toEqual(['R: unknown-macro condition 1:23: macro "undefined_macro" is not defined']);
+    expect(check(EXEC + 'my_list', '- list: my_list\n  items: [a]\n')).toEqual(['R: unknown-macro condition 1:23: macro "my_list" is not defined (my_list is a list: use it inside "in (…)")']);
+  });
+  it('a cycle is reported once, where it closes, with its path', () => {
+    expect(check(EXEC + 'loop_a', '- macro: loop_a\n  condition: loop_b\n- macro: loop_b\n  condition: loop_a\n')).toEqual([
+      'loop_b: macro-cycle condition 1:1: macro "loop_a" refers to itself through loop_a → loop_b',
+    ]);
+  });
+  it('findings inside a macro are reported on the macro, once however often the rule uses it', () => {
+    const prelude = '- macro: bad\n  condition: proc.nosuch = 1 and (\n';
+    expect(check(EXEC + 'bad and bad')).toEqual([
+      'R: unknown-macro condition 1:23: macro "bad" is not defined',
+      'R: unknown-macro condition 1:31: macro "bad" is not defined',
+    ]);
+    expect(check(EXEC + 'bad and not bad', prelude)).toEqual(['bad: condition-syntax condition 1:22: expected a field, a macro, "not" or "(", found the end of the condition']);
+    expect(check(EXEC + 'fields_macro', '- macro: fields_macro\n  condition: proc.nosuch = 1\n')).toEqual(['fields_macro: unknown-field condition 1:1: unknown field proc.nosuch']);
+  });
+  it('a macro no rule uses is checked against the fields of every source', () => {
+    expect(check(EXEC + 'proc.name = x', '- macro: k8s_only\n  condition: ka.verb = create\n')).toEqual([]);
+    expect(check(EXEC + 'proc.name = x', '- macro: nowhere\n  condition: no.such.field = 1\n')).toEqual(['nowhere: unknown-field condition 1:1: unknown field no.such.field']);
+  });
+});
+
+describe('the evt.type restriction', () => {
+  it('counts through a macro, through evt.type.is.*, and through syscall.type', () => {
+    const macro = '- macro: has_type\n  condition: evt.type = open\n';
+    expect(check('has_type and proc.name = x', macro)).toEqual([]);
+    expect(check('evt.type.is.open = true and proc.name = x')).toEqual([]);
+    expect(check('syscall.type = open')).toEqual([]);
+    expect(check('evt.type in (open, close)')).toEqual([]);
+    expect(check('evt.type == open')).toEqual([]);
+  });
+  it('does not count when negated, or compared other than by =, == or in', () => {
+    const macro = '- macro: has_type\n  condition: evt.type = open\n';
+    expect(check('not has_type and proc.name = x', macro)).toEqual([`R: ${NO_TYPE}`]);
+    expect(check('evt.type != open and proc.name = x')).toEqual([`R: ${NO_TYPE}`]);
+    expect(check('not evt.type = open and proc.name = x')).toEqual([`R: ${NO_TYPE}`]);
+    expect(check('evt.type > open')).toEqual([`R: ${NO_TYPE}`]);
+    expect(check('proc.name = x and proc_evt', '- macro: proc_evt\n  condition: proc.pname = y\n')).toEqual([`R: ${NO_TYPE}`]);
+  });
+  it('is not asked of rules of other sources', () => {
+    expect(check('ka.verb = create', '', { source: 'k8s_audit' })).toEqual([]);
+  });
+});
+
+describe('idioms the ruleset already has a macro for', () => {
+  it('shells listed by hand, when the ruleset has shell_procs or shell_binaries', () => {
+    expect(check('evt.type = open and proc.name in (bash, sh)', '- macro: shell_procs\n  condition: proc.name in (bash)\n')).toEqual([
+      'R: prefer-ruleset-macro condition 1:21: proc.name in bash, sh lists shells by hand; the ruleset has the macro shell_procs, which knows them all',
+    ]);
+    expect(check('evt.type = open and proc.name in (bash, sh)', SHELL_LIST)).toEqual([
+      'R: prefer-ruleset-macro condition 1:21: proc.name in bash, sh lists shells by hand; the ruleset has the list shell_binaries, which knows them all',
+    ]);
+    expect(check('evt.type = open and proc.name == bash', SHELL_LIST)).toEqual([
+      'R: prefer-ruleset-macro condition 1:21: proc.name == bash lists shells by hand; the ruleset has the list shell_binaries, which knows them all',
+    ]);
+  });
+  it('not without such a macro or list, not with a non-shell, not for != or another field', () => {
+    expect(check('evt.type = open and proc.name in (bash, sh)')).toEqual([]);
+    expect(check('evt.type = open and proc.name in (bash, vim)', SHELL_LIST)).toEqual([]);
+    expect(check('evt.type = open and proc.name != bash', SHELL_LIST)).toEqual([]);
+    expect(check('evt.type = open and proc.pname = bash', SHELL_LIST)).toEqual([]);
+    expect(check('evt.type = open and proc.name in (shell_binaries)', SHELL_LIST)).toEqual([]);
+  });
+  it('execve without spawned_process, when the ruleset has it', () => {
+    expect(check('evt.type in (execve, execveat)', SPAWNED)).toEqual([
+      "R: prefer-ruleset-macro condition 1:1: evt.type in execve, execveat without the exit direction; the ruleset's spawned_process macro matches a successful process start",
+    ]);
+    expect(check('evt.type == execve', SPAWNED)).toEqual([
+      "R: prefer-ruleset-macro condition 1:1: evt.type == execve without the exit direction; the ruleset's spawned_process macro matches a successful process start",
+    ]);
+    expect(check('evt.type in (execve, open)', SPAWNED)).toEqual([]);
+    expect(check('evt.type in (execve)')).toEqual([]);
+    expect(check('evt.type != execve and proc.name = x', SPAWNED)).toEqual([`R: ${NO_TYPE}`]);
+  });
+});
+
+describe('output fields', () => {
+  it('each unknown field in the output, with the lookup\'s reason; known ones and a bare % pass', () => {
+    expect(check('evt.type = open', '', { output: 'x %proc.name %proc.nosuch %fd.name[1] %evt.arg.flags %proc.aname[2] 100%' })).toEqual([
+      'R: unknown-output-field output %fd.name: fd.name takes no argument, but [1] is given',
+      'R: unknown-output-field output %proc.nosuch: unknown field proc.nosuch',
+    ]);
+  });
+});
+
+describe('edges that decide a finding', () => {
+  it('a date needs two digits of day, and the first non-number is the one named', () => {
+    expect(check(EXEC + 'evt.time = "2024-01-1"')).toEqual([]);
+    expect(check(EXEC + 'evt.rawtime in (12, "noon")')).toEqual([
+      'R: time-compared-as-string condition 1:23: evt.rawtime counts nanoseconds: compare it with a number, not "noon"',
+    ]);
+  });
+  it('an empty list of values is no idiom; a shell name compared with another field is none either', () => {
+    expect(check('evt.type = open and proc.name in ()', SHELL_LIST)).toEqual([]);
+    expect(check('evt.type in () and proc.name = x', SPAWNED)).toEqual([]);
+    expect(check('evt.type = open and proc.name = proc.pname', SHELL_LIST)).toEqual([]);
+  });
+  it('the exec idiom is about evt.type, with =, == or in', () => {
+    expect(check('evt.type = execve', SPAWNED)).toEqual([
+      "R: prefer-ruleset-macro condition 1:1: evt.type = execve without the exit direction; the ruleset's spawned_process macro matches a successful process start",
+    ]);
+    expect(check('evt.type = open and proc.name = execve', SPAWNED)).toEqual([]);
+  });
+  it('an output field with a multi-character argument is read whole', () => {
+    expect(check('evt.type = open', '', { output: '%fd.name[12] %proc.aname[12]' })).toEqual([
+      'R: unknown-output-field output %fd.name: fd.name takes no argument, but [12] is given',
+    ]);
+  });
+  it('unused macros are each checked on their own, as no particular source', () => {
+    const prelude = '- macro: fine_macro\n  condition: proc.name = x\n- macro: broken_macro\n  condition: proc.nosuch = 1\n- macro: event_macro\n  condition: evt.type = bogus\n';
+    expect(check(EXEC + 'proc.name = x', prelude)).toEqual(['broken_macro: unknown-field condition 1:1: unknown field proc.nosuch']);
+  });
+  it('a cycle among unused macros is reported once, where it closes', () => {
+    expect(check(EXEC + 'proc.name = x', '- macro: loop_a\n  condition: loop_b\n- macro: loop_b\n  condition: loop_a\n')).toEqual([
+      'loop_b: macro-cycle condition 1:1: macro "loop_a" refers to itself through loop_a → loop_b',
+    ]);
+  });
+});

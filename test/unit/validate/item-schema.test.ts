@@ -1,0 +1,87 @@
+// checkItemSchema on tiny inline items: required keys for new rules and macros (not for
+// appends, overrides or an enabled-only toggle), duplicate keys, list-typed keys. Each case pins the exact finding.
+import { describe, expect, it } from 'vitest';
+import { parseRulesText } from '../../../src/falco/parse.js';
+import { checkItemSchema } from '../../../src/validate/schema.js';
+
+/** Schema findings (position, code, item, message) for each item of `text`. */
+function schema(text: string, knownSources = new Set(['syscall', 'k8s_audit'])): string[] {
+  return parseRulesText(text, 's.yaml')
+    .flatMap((item) => checkItemSchema(item, knownSources))
+    .map((i) => `${i.line}:${i.column} ${i.code} [${i.item}] ${i.message}`);
+}
+
+describe('required keys', () => {
+  it('a new rule needs condition, output, desc and priority; empty or null counts as missing', () => {
+    expect(schema('- rule: New\n  condition: ""\n  desc: ~\n')).toEqual([
+      '1:3 missing-key [New] rule "New" has no condition',
+      '1:3 missing-key [New] rule "New" has no output',
+      '1:3 missing-key [New] rule "New" has no desc',
+      '1:3 missing-key [New] rule "New" has no priority',
+    ]);
+  });
+  it('an append, an override, or a rule item with only enabled modifies a rule and needs none of them', () => {
+    expect(schema('- rule: Base\n  condition: and proc.name = x\n  append: true\n')).toEqual([]);
+    expect(schema('- rule: Base\n  output: other\n  override:\n    output: replace\n')).toEqual([]);
+    expect(schema('- rule: Base\n  enabled: false\n')).toEqual([]);
+  });
+  it('append: false is not a modification, and a rule with more than enabled is new', () => {
+    expect(schema('- rule: Other\n  desc: d\n  append: false\n')).toEqual([
+      '1:3 missing-key [Other] rule "Other" has no condition',
+      '1:3 missing-key [Other] rule "Other" has no output',
+      '1:3 missing-key [Other] rule "Other" has no priority',
+    ]);
+    expect(schema('- rule: Other\n  enabled: true\n  tags: [x]\n').map((l) => l.split(' [')[0])).toEqual([
+      '1:3 missing-key', '1:3 missing-key', '1:3 missing-key', '1:3 missing-key',
+    ]);
+  });
+  it('a new macro needs a condition; an appended one does not', () => {
+    expect(schema('- macro: new_macro\n  condition: ""\n')).toEqual(['1:3 missing-key [new_macro] macro "new_macro" has no condition']);
+    expect(schema('- macro: other_macro\n')).toEqual(['1:3 missing-key [other_macro] macro "other_macro" has no condition']);
+    expect(schema('- macro: base_macro\n  condition: or evt.type = close\n  append: true\n')).toEqual([]);
+  });
+  it('a list needs nothing more than its items', () => {
+    expect(schema('- list: new_list\n  items: []\n')).toEqual([]);
+  });
+});
+
+describe('keys and their types', () => {
+  it('an unknown key, per kind', () => {
+    expect(schema('- macro: base_macro\n  condition: evt.type = open\n  override: {condition: replace}\n  output: x\n')).toEqual([
+      '4:3 unknown-key [base_macro] macro "base_macro" has an unknown key "output"',
+    ]);
+    expect(schema('- list: base_list\n  items: [b]\n  condition: x\n')).toEqual(['3:3 unknown-key [base_list] list "base_list" has an unknown key "condition"']);
+  });
+  it('tags and items must be lists', () => {
+    expect(schema('- rule: Base\n  tags: T1059\n  override:\n    tags: replace\n')).toEqual(['2:3 bad-tags [Base] tags must be a list']);
+    expect(schema('- list: base_list\n  items: a\n')).toEqual(['2:3 bad-items [base_list] items must be a list']);
+  });
+  it('items is a list key only on lists, and a list without items has nothing to check', () => {
+    expect(schema('- rule: Base\n  items: a\n  append: true\n')).toEqual(['2:3 unknown-key [Base] rule "Base" has an unknown key "items"']);
+    expect(schema('- list: base_list\n  append: true\n')).toEqual([]);
+  });
+  it('a priority in any case is accepted; another word is not', () => {
+    expect(schema('- rule: Base\n  priority: Warning\n  override:\n    priority: replace\n')).toEqual([]);
+    expect(schema('- rule: Base\n  priority: LOUD\n  override:\n    priority: replace\n')).toEqual([
+      '2:3 bad-priority [Base] priority "LOUD" is not one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, INFORMATIONAL, DEBUG',
+    ]);
+  });
+  it('a key written twice is a warning at the second, naming where the first is', () => {
+    expect(schema('- rule: Base\n  enabled: false\n  enabled: true\n')).toEqual([
+      '3:3 duplicate-key [Base] key "enabled" is written again; Falco uses the first one, at line 2:3, and ignores this one',
+    ]);
+  });
+  it('items of other kinds (required_engine_version) get only the duplicate-key check', () => {
+    expect(schema('- required_engine_version: 10\n  colour: red\n')).toEqual([]);
+    expect(schema('- required_engine_version: 10\n  colour: red\n  colour: blue\n')).toEqual([
+      '3:3 duplicate-key [] key "colour" is written again; Falco uses the first one, at line 2:3, and ignores this one',
+    ]);
+  });
+  it('a source the caller has no fields for is a warning at the source key', () => {
+    const rule = (source: string) => `- rule: Base\n  append: true\n  source: ${source}\n`;
+    expect(schema(rule('k8s_audit'))).toEqual([]);
+    expect(schema(rule('gcp_auditlog'))).toEqual([
+      '3:3 unknown-source [Base] source "gcp_auditlog" is not one attack-cov knows the fields of; its fields are not checked',
+    ]);
+  });
+});
