@@ -20,7 +20,8 @@ export function valueTypeOf(catalogType: string | undefined): ValueType {
 }
 
 export function isListType(catalogType: string | undefined): boolean {
-  return !!catalogType && /LIST|\(list\)/i.test(catalogType);
+  // "LIST(CHARBUF)" and "string (list)" both occur in the catalogue.
+  return catalogType?.toLowerCase().includes('list') ?? false;
 }
 
 function ipv4ToNumber(text: string): number | undefined {
@@ -33,10 +34,12 @@ function ipv4ToNumber(text: string): number | undefined {
 export function ipMatches(address: string, network: string): boolean {
   const [base, bitsText] = network.split('/');
   const ip = ipv4ToNumber(address);
-  const net = ipv4ToNumber(base ?? '');
+  const net = ipv4ToNumber(base!);
   if (ip === undefined || net === undefined) return address.toLowerCase() === network.toLowerCase();
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  // A mask is 0 to 32 written in digits: "10.0.0.0/" is no network (Number('') would make it /0, every address).
+  if (bitsText !== undefined && !/^\d{1,2}$/.test(bitsText)) return false;
+  const bits = Number(bitsText ?? 32);
+  if (bits > 32) return false;
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
   return ((ip & mask) >>> 0) === ((net & mask) >>> 0);
 }
@@ -44,41 +47,48 @@ export function ipMatches(address: string, network: string): boolean {
 const globCache = new Map<string, RegExp>();
 /** A shell-style wildcard (*, ?, [...]) as an anchored regular expression. */
 export function globToRegExp(pattern: string, isCaseless = false): RegExp {
-  const key = `${isCaseless ? 'i' : 's'}${pattern}`;
-  let found = globCache.get(key);
-  if (!found) {
-    let source = '';
-    for (let i = 0; i < pattern.length; i++) {
-      const c = pattern[i]!;
-      if (c === '*') source += '.*';
-      else if (c === '?') source += '.';
-      else if (c === '[') {
-        const close = pattern.indexOf(']', i + 2);
-        if (close < 0) source += '\\[';
-        else {
-          const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-          source += `[${body}]`;
-          i = close;
-        }
-      } else source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-    }
-    found = new RegExp(`^${source}$`, isCaseless ? 'is' : 's');
-    globCache.set(key, found);
-  }
+  const key = isCaseless ? `i${pattern}` : pattern;
+  const found = globCache.get(key) ?? compileGlob(pattern, isCaseless);
+  globCache.set(key, found);
   return found;
 }
 
-const regexCache = new Map<string, RegExp | null>();
-function fullRegex(pattern: string): RegExp | null {
-  if (!regexCache.has(pattern)) {
-    // RE2 with ANCHOR_BOTH in libsinsp: the whole value must match.
-    try {
-      regexCache.set(pattern, new RegExp(`^(?:${pattern})$`, 's'));
-    } catch {
-      regexCache.set(pattern, null);
-    }
+function compileGlob(pattern: string, isCaseless: boolean): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') source += '.*';
+    else if (c === '?') source += '.';
+    else if (c === '[') {
+      // fnmatch: a ] right after [ or [! is one of the characters; in JavaScript it would close the class.
+      const isNegated = pattern[i + 1] === '!';
+      const first = i + (isNegated ? 2 : 1);
+      const close = pattern.indexOf(']', first + 1);
+      if (close === -1) source += '\\[';
+      else {
+        source += `[${isNegated ? '^' : ''}${pattern.slice(first, close).replace(/[\\\]]/g, '\\$&')}]`;
+        i = close;
+      }
+    } else source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
   }
-  return regexCache.get(pattern)!;
+  return new RegExp(`^${source}$`, isCaseless ? 'is' : 's');
+}
+
+/** false: the pattern is not a valid regular expression (it matches nothing). */
+const regexCache = new Map<string, RegExp | false>();
+function fullRegex(pattern: string): RegExp | false {
+  const found = regexCache.get(pattern) ?? compileRegex(pattern);
+  regexCache.set(pattern, found);
+  return found;
+}
+
+function compileRegex(pattern: string): RegExp | false {
+  // RE2 with ANCHOR_BOTH in libsinsp: the whole value must match.
+  try {
+    return new RegExp(`^(?:${pattern})$`, 's');
+  } catch {
+    return false;
+  }
 }
 
 /** pmatch: some path is a prefix of value, component by component (globs allowed in the paths since Falco 0.36). */
@@ -92,12 +102,8 @@ export function pathPrefixMatches(value: string, prefixes: string[]): boolean {
 }
 
 function hexBytes(hex: string): Buffer | undefined {
-  const clean = hex.replace(/\s+/g, '');
+  const clean = hex.replace(/\s/g, '');
   return /^([0-9a-fA-F]{2})*$/.test(clean) ? Buffer.from(clean, 'hex') : undefined;
-}
-
-function asNumber(value: Scalar): number {
-  return typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : Number(value);
 }
 
 function asBool(value: Scalar | string): boolean | undefined {
@@ -107,7 +113,7 @@ function asBool(value: Scalar | string): boolean | undefined {
 }
 
 function equals(value: Scalar, rhs: string, type: ValueType): boolean {
-  if (type === 'number') return asNumber(value) === Number(rhs) && rhs.trim() !== '';
+  if (type === 'number') return Number(value) === Number(rhs) && rhs.trim() !== '';
   if (type === 'bool') return asBool(value) === asBool(rhs);
   if (type === 'ip' || type === 'net') return ipMatches(String(value), rhs);
   return String(value) === rhs;
@@ -116,7 +122,7 @@ function equals(value: Scalar, rhs: string, type: ValueType): boolean {
 function ordered(value: Scalar, rhs: string, type: ValueType): number | undefined {
   if (type === 'number' || typeof value === 'number') {
     const r = Number(rhs);
-    return Number.isNaN(r) || rhs.trim() === '' ? undefined : asNumber(value) - r;
+    return Number.isNaN(r) || rhs.trim() === '' ? undefined : Number(value) - r;
   }
   const text = String(value);
   return text < rhs ? -1 : text > rhs ? 1 : 0;
@@ -158,8 +164,10 @@ export function compareScalar(operator: string, value: Scalar, rhs: string, type
       return globToRegExp(rhs).test(text);
     case 'iglob':
       return globToRegExp(rhs, true).test(text);
-    case 'regex':
-      return fullRegex(rhs)?.test(text) ?? false;
+    case 'regex': {
+      const regex = fullRegex(rhs);
+      return regex !== false && regex.test(text);
+    }
     default:
       return false;
   }

@@ -20,6 +20,7 @@ export interface Shell {
 
 const MAX_DEPTH = 8;
 const MAX_LOOP = 3;
+const DECLARATIONS = new Set(['export', 'declare', 'local', 'readonly', 'typeset']);
 
 export class Synthesizer {
   constructor(
@@ -141,7 +142,11 @@ export class Synthesizer {
     const name = argv[0]!;
     const fn = shell.functions.get(name);
     if (fn) return this.runAll(fn, shell, input);
-    if (this.tables.builtins.has(name)) return this.builtin(argv, node.redirects, shell, input);
+    if (this.tables.builtins.has(name)) {
+      // The parser keeps a declaration's assignments (export A=1) apart from its words: they are its arguments.
+      const args = DECLARATIONS.has(name) ? [...assignments.map(([n, v]) => `${n}=${v}`), ...argv.slice(1)] : argv.slice(1);
+      return this.builtin([name, ...args], node.redirects, shell, input);
+    }
     const child = this.rec.fork(shell.proc);
     const env = { ...child.env, ...Object.fromEntries(assignments) };
     this.openRedirects(node.redirects, { ...shell, proc: child });
@@ -160,6 +165,9 @@ export class Synthesizer {
       case 'declare':
       case 'local':
       case 'readonly':
+      case 'typeset':
+        // A new environment: the events already recorded keep the one they were made with.
+        shell.proc = { ...shell.proc, env: { ...shell.proc.env } };
         for (const arg of args) {
           const eq = arg.indexOf('=');
           if (eq > 0) shell.proc.env[arg.slice(0, eq)] = arg.slice(eq + 1);
@@ -167,6 +175,7 @@ export class Synthesizer {
         }
         return undefined;
       case 'unset':
+        shell.proc = { ...shell.proc, env: { ...shell.proc.env } };
         for (const arg of args) shell.vars.delete(arg), delete shell.proc.env[arg];
         return undefined;
       case 'echo':

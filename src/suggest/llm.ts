@@ -91,7 +91,7 @@ export function checkModelChoices(choices: ModelChoice[], rule: FalcoRule, sugge
       if (problems.length > 0) refuse(problems.join('; '));
       else {
         const offline = suggestion.candidates.find((c) => c.technique === technique.id);
-        candidates.push({ ...(offline ?? { technique: technique.id, name: technique.name, score: 0, logSources: index.logSources.get(technique.id) ?? [], evidence: [], matchedIn: [] }), tags, reason: choice.reason, by: 'model' });
+        candidates.push({ ...(offline ?? { technique: technique.id, name: technique.name, score: 0, logSources: index.logSources.get(technique.id)!, evidence: [], matchedIn: [] }), tags, reason: choice.reason, by: 'model' });
       }
     }
   }

@@ -35,20 +35,20 @@ function newTagsSplice(text: string, addition: TagAddition): Splice | string {
   for (const doc of parseAllDocuments(text)) {
     if (!isSeq(doc.contents)) continue;
     for (const item of doc.contents.items) {
-      if (!isMap(item) || !item.range || lineOf(text, item.range[0]) !== addition.rule.position.line) continue;
+      if (!isMap(item) || lineOf(text, item.range![0]) !== addition.rule.position.line) continue;
       if (item.flow) return 'the rule is a flow mapping ({ … }); add its tags by hand';
       const tags = item.items.find((pair) => isScalar(pair.key) && pair.key.value === 'tags');
       if (tags) {
         const value = tags.value as Node | null;
-        if (isSeq(value) && value.items.length === 0 && value.range) return { start: value.range[0], end: value.range[1], text: flow };
+        if (isSeq(value) && value.items.length === 0) return { start: value.range![0], end: value.range![1], text: flow };
         return 'its tags: entry is not a list';
       }
-      const first = item.items[0]?.key as Node | undefined;
-      const last = item.items.at(-1)?.value as Node | undefined;
-      if (!first?.range || !last?.range) return 'the rule has no keys to place tags after';
-      const indent = first.range[0] - (text.lastIndexOf('\n', first.range[0] - 1) + 1);
-      let end = last.range[1];
-      while (end > 0 && /[\s]/.test(text[end - 1]!)) end--;
+      // yaml gives every key and value a range, an empty value too.
+      const first = (item.items[0]!.key as Node).range!;
+      const last = (item.items.at(-1)!.value as Node).range!;
+      const indent = first[0] - (text.lastIndexOf('\n', first[0] - 1) + 1);
+      let end = last[1];
+      while (/\s/.test(text[end - 1]!)) end--;
       const lineEnd = text.indexOf('\n', end);
       const at = lineEnd < 0 ? text.length : lineEnd + 1;
       return { start: at, end: at, text: `${lineEnd < 0 ? '\n' : ''}${' '.repeat(indent)}tags: ${flow}\n` };

@@ -61,11 +61,11 @@ export interface Vote {
 export function rankTechniques(terms: QueryTerm[], index: TechniqueIndex, top: number, exclude: Set<string> = new Set(), votes: Map<string, Vote> = new Map()): RankedTechnique[] {
   const byTerm = new Map(terms.map((t) => [t.term, t]));
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0) || 1;
-  const results = terms.length === 0 ? [] : index.search.search(terms.map((t) => t.term).join(' '), { boostTerm: (term) => byTerm.get(term)?.weight ?? 1 });
+  const results = index.search.search(terms.map((t) => t.term).join(' '), { boostTerm: (term) => byTerm.get(term)?.weight ?? 1 });
   const text = new Map<string, { raw: number; match: Record<string, string[]> }>();
   for (const r of results) {
     const id = r.id as string;
-    const raw = r.score * ((index.logSources.get(id) ?? []).length > 0 ? LOG_SOURCE_BONUS : 1);
+    const raw = r.score * (index.logSources.get(id)!.length > 0 ? LOG_SOURCE_BONUS : 1);
     text.set(id, { raw, match: r.match });
   }
   const best = Math.max(0, ...[...text.values()].map((t) => t.raw));
@@ -84,6 +84,6 @@ export function rankTechniques(terms: QueryTerm[], index: TechniqueIndex, top: n
       const vote = votes.get(id);
       const evidence: Evidence[] = [...(vote?.rules ?? []).map((r) => ({ kind: 'similar-rule' as const, value: r.name, terms: r.shared })), ...evidenceOf(Object.keys(match), byTerm)].slice(0, MAX_EVIDENCE);
       const matchedIn = [...new Set(Object.values(match).flat()), ...(vote ? ['similar rules'] : [])].sort();
-      return { technique: index.techniques.get(id)!, raw, score: Math.round(raw * 1000) / 1000, logSources: index.logSources.get(id) ?? [], evidence, matchedIn };
+      return { technique: index.techniques.get(id)!, raw, score: Math.round(raw * 1000) / 1000, logSources: index.logSources.get(id)!, evidence, matchedIn };
     });
 }

@@ -47,7 +47,7 @@ export function selectFromReviewed(reviewed: unknown, ruleset: Ruleset, catalog:
     const chosen = isMarked ? candidates.filter((c) => c?.accept === true) : candidates.slice(0, 1);
     const rule = ruleset.rules.find((r) => r.name === name);
     for (const candidate of chosen) {
-      const id = typeof candidate.technique === 'string' ? candidate.technique.toUpperCase() : '';
+      const id = typeof candidate?.technique === 'string' ? candidate.technique.toUpperCase() : '';
       const refuse = (reason: string) => selection.refused.push({ rule: name, technique: id, reason });
       const technique = catalog.techniques.get(id);
       if (!rule) refuse('no such rule in the --rules files');

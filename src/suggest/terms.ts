@@ -23,11 +23,8 @@ export function wordsOf(text: string): string[] {
 const stems = new Map<string, string>();
 /** The Porter stem of a (lower-case) word, memoized: the same words recur across 800 techniques. */
 export function stemOf(word: string): string {
-  let stem = stems.get(word);
-  if (stem === undefined) {
-    stem = stemmer(word);
-    stems.set(word, stem);
-  }
+  const stem = stems.get(word) ?? stemmer(word);
+  stems.set(word, stem);
   return stem;
 }
 

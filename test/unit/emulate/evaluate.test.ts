@@ -3,15 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConditionCompiler, ConditionError, FALSE, TRUE, UNKNOWN, type Truth } from '../../../src/emulate/evaluate.js';
 import type { SyntheticEvent } from '../../../src/emulate/event.js';
-import type { FalcoList, FalcoMacro, Ruleset } from '../../../src/falco/types.js';
+import { macrosAndLists } from '../../helpers/ruleset.js';
 
-const at = { file: 'test.yaml', line: 1, column: 1 };
-function ruleset(macros: Record<string, string> = {}, lists: Record<string, string[]> = {}): Pick<Ruleset, 'macros' | 'lists'> {
-  return {
-    macros: new Map(Object.entries(macros).map(([name, condition]): [string, FalcoMacro] => [name, { name, condition, position: at }])),
-    lists: new Map(Object.entries(lists).map(([name, items]): [string, FalcoList] => [name, { name, items, position: at }])),
-  };
-}
+const ruleset = macrosAndLists;
 
 /** An openat by `cat` run from bash under sshd, writing /root/.bash_history. */
 const event: SyntheticEvent = {

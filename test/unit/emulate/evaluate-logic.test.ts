@@ -1,0 +1,125 @@
+// The evaluator's plumbing, seen through what a caller gets back: which fields an unknown result needed
+// (short-circuits add none), macros compiled once and refused again after a failure, lists that name
+// lists (also in cycles), field-to-field comparisons, exists, and the fast `in` lookup agreeing with Falco's
+// typed comparison (numbers, list fields).
+import { describe, expect, it } from 'vitest';
+import { ConditionCompiler, ConditionError, FALSE, TRUE, UNKNOWN, type Truth } from '../../../src/emulate/evaluate.js';
+import type { SyntheticEvent } from '../../../src/emulate/event.js';
+import { macrosAndLists } from '../../helpers/ruleset.js';
+
+const ruleset = macrosAndLists;
+
+/** An execve of `cat` (pid 300, no file descriptor) with one ancestor, bash; proc.sid and proc.ppid are unknown. */
+const event: SyntheticEvent = {
+  num: 1,
+  fields: { 'evt.type': 'execve', 'proc.name': 'cat', 'proc.pname': 'bash', 'proc.pid': 300, 'user.name': 'root', 'proc.exe': 'cat' },
+  ancestors: [{ pid: 200, name: 'bash', exe: 'bash', exepath: '/usr/bin/bash', cmdline: 'bash' }],
+  env: {},
+  absent: ['k8s.'],
+  hasFd: false,
+};
+
+function run(condition: string, rules = ruleset(), e: SyntheticEvent = event): { truth: Truth; needs: string[] } {
+  const needs = new Set<string>();
+  const truth = new ConditionCompiler(rules).compile(condition)(e, needs);
+  return { truth, needs: [...needs].sort() };
+}
+
+describe('what an unknown result needed', () => {
+  const table: [string, Truth, string[]][] = [
+    ['proc.name = grep and proc.sid = 1', FALSE, []], // false on the left: the right is not looked at
+    ['proc.sid = 1 and proc.name = grep', FALSE, ['proc.sid']],
+    ['proc.sid = 1 and proc.ppid = 1', UNKNOWN, ['proc.ppid', 'proc.sid']],
+    ['proc.name = cat and proc.ppid = 1', UNKNOWN, ['proc.ppid']],
+    ['proc.sid = 1 and proc.name = cat', UNKNOWN, ['proc.sid']],
+    ['proc.name = cat and proc.pname = bash', TRUE, []],
+    ['proc.name = cat or proc.sid = 1', TRUE, []], // true on the left: the right is not looked at
+    ['proc.sid = 1 or proc.name = cat', TRUE, ['proc.sid']],
+    ['proc.sid = 1 or proc.ppid = 1', UNKNOWN, ['proc.ppid', 'proc.sid']],
+    ['proc.name = grep or proc.pname = sh', FALSE, []],
+    ['proc.name = grep or proc.ppid = 1', UNKNOWN, ['proc.ppid']],
+    ['proc.sid = 1 or proc.name = grep', UNKNOWN, ['proc.sid']],
+    ['not proc.name = cat', FALSE, []],
+    ['not not proc.name = cat', TRUE, []],
+    ['not proc.ppid = 1', UNKNOWN, ['proc.ppid']],
+    ['proc.ppid exists', UNKNOWN, ['proc.ppid']],
+    ['proc.name exists', TRUE, []],
+    ['k8s.pod.name exists', FALSE, []],
+    ['not k8s.pod.name exists', TRUE, []],
+  ];
+  for (const [condition, truth, needs] of table) it(`${condition} → ${truth} needing [${needs.join(', ')}]`, () => expect(run(condition)).toEqual({ truth, needs }));
+});
+
+describe('field against field (val)', () => {
+  const table: [string, Truth, string[]][] = [
+    ['proc.pname = val(proc.aname[1])', TRUE, []],
+    ['proc.name = val(proc.pname)', FALSE, []],
+    ['proc.name != val(proc.pname)', TRUE, []],
+    ['proc.name = val(k8s.pod.name)', FALSE, []], // the right side cannot be extracted: false
+    ['proc.name != val(k8s.pod.name)', FALSE, []],
+    ['proc.name = val(proc.ppid)', UNKNOWN, ['proc.ppid']],
+    ['proc.ppid = val(proc.pid)', UNKNOWN, ['proc.ppid']],
+    ['proc.pid = val(proc.pid)', TRUE, []],
+  ];
+  for (const [condition, truth, needs] of table) it(`${condition} → ${truth}`, () => expect(run(condition)).toEqual({ truth, needs }));
+});
+
+describe('in and its fast path', () => {
+  it('a number field in a list compares as numbers', () => {
+    expect(run('proc.pid in (0300, 1)').truth).toBe(TRUE);
+    expect(run('proc.pid in (301)').truth).toBe(FALSE);
+  });
+  it('proc.aname without an index is every ancestor, and one of them in the list is enough', () => {
+    const two: SyntheticEvent = { ...event, ancestors: [...event.ancestors, { pid: 1, name: 'systemd', exe: 'systemd', exepath: '/sbin/init', cmdline: 'systemd' }] };
+    expect(run('proc.aname in (systemd)', ruleset(), two).truth).toBe(TRUE);
+    expect(run('proc.aname in (init)', ruleset(), two).truth).toBe(FALSE);
+  });
+  it('pmatch is a path prefix, never plain membership', () => {
+    const opened: SyntheticEvent = { ...event, hasFd: true, fields: { ...event.fields, 'fd.name': '/etc/shadow' } };
+    expect(run('fd.name pmatch (/etc)', ruleset(), opened).truth).toBe(TRUE);
+    expect(run('fd.name pmatch (/etc/shadow/x)', ruleset(), opened).truth).toBe(FALSE);
+  });
+  it('a scalar operator against a list that expands to nothing compares with the empty string', () => {
+    expect(run('proc.name startswith empty', ruleset({}, { empty: [] })).truth).toBe(TRUE);
+    expect(run('proc.name = empty', ruleset({}, { empty: [] })).truth).toBe(FALSE);
+  });
+});
+
+describe('lists and macros', () => {
+  it('expands a list named inside a list, and stops at a cycle instead of looping', () => {
+    const rules = ruleset({}, { a: ['b', 'cat'], b: ['a', 'grep'], c: ['c'] });
+    expect(run('proc.name in (a)', rules).truth).toBe(TRUE);
+    expect(run('proc.name in (b)', rules).truth).toBe(TRUE);
+    expect(run('proc.name in (a, c)', rules).truth).toBe(TRUE);
+    // a cycle leaves the list name as an item: it matches a process of that name
+    expect(run('proc.name in (c)', rules, { ...event, fields: { ...event.fields, 'proc.name': 'c' } }).truth).toBe(TRUE);
+    expect(run('proc.name in (b)', rules, { ...event, fields: { ...event.fields, 'proc.name': 'b' } }).truth).toBe(TRUE);
+    expect(run('proc.name in (b)', rules, { ...event, fields: { ...event.fields, 'proc.name': 'a' } }).truth).toBe(FALSE);
+    expect(run('proc.name in (a)', rules, { ...event, fields: { ...event.fields, 'proc.name': 'a' } }).truth).toBe(TRUE);
+  });
+  it('an item naming a list that was already expanded on the way is kept as text', () => {
+    const rules = ruleset({}, { outer: ['inner'], inner: ['outer', 'x'] });
+    expect(run('proc.name in (outer)', rules, { ...event, fields: { ...event.fields, 'proc.name': 'outer' } }).truth).toBe(TRUE);
+    expect(run('proc.name in (outer)', rules, { ...event, fields: { ...event.fields, 'proc.name': 'inner' } }).truth).toBe(FALSE);
+    expect(run('proc.name in (outer)', rules, { ...event, fields: { ...event.fields, 'proc.name': 'x' } }).truth).toBe(TRUE);
+  });
+  it('a scalar right-hand side that names a list is that list', () => {
+    expect(run('proc.name = shells', ruleset({}, { shells: ['cat'] })).truth).toBe(TRUE);
+    expect(run('proc.name = "shells"', ruleset({}, { shells: ['cat'] })).truth).toBe(FALSE);
+  });
+  it('compiles a macro used twice once, and the same compiler can be reused', () => {
+    const compiler = new ConditionCompiler(ruleset({ is_cat: 'proc.name = cat' }));
+    const both = compiler.compile('is_cat and is_cat');
+    expect(both(event, new Set())).toBe(TRUE);
+    expect(compiler.compile('not is_cat')(event, new Set())).toBe(FALSE);
+  });
+  it('a macro that failed to compile fails the same way the next time (not as a self-inclusion)', () => {
+    const compiler = new ConditionCompiler(ruleset({ outer: 'proc.name = cat and missing' }));
+    expect(() => compiler.compile('outer')).toThrow('undefined macro missing');
+    expect(() => compiler.compile('outer')).toThrow('undefined macro missing');
+    expect(() => compiler.compile('proc.name = x or outer')).toThrow(ConditionError);
+  });
+  it('names the macro that includes itself, also through another macro', () => {
+    expect(() => run('a', ruleset({ a: 'b', b: 'proc.name = x and a' }))).toThrow('macro a includes itself');
+  });
+});

@@ -1,0 +1,275 @@
+// Falco's operators one by one, called directly (no condition parsing): the type a catalogue type compares
+// as, CIDR matching, glob and regex anchoring, pmatch by path components, byte operators on hex, and the
+// edge cases a rule author meets (an empty right-hand side, a bad pattern, an empty list field).
+import { describe, expect, it } from 'vitest';
+import { compareScalar, compareSet, globToRegExp, ipMatches, isListType, pathPrefixMatches, valueTypeOf, type ValueType } from '../../../src/emulate/operators.js';
+import type { Scalar } from '../../../src/emulate/event.js';
+
+describe('valueTypeOf: libsinsp parameter types to comparison types', () => {
+  const table: [string | undefined, ValueType][] = [
+    [undefined, 'string'],
+    ['', 'string'],
+    ['CHARBUF', 'string'],
+    ['string (list)', 'string'],
+    ['UINT64', 'number'],
+    ['uint64', 'number'], // the catalogue spells some types in lower case
+    ['INT16', 'number'],
+    ['INT64', 'number'],
+    ['UINT8', 'number'],
+    ['INT', 'string'], // an integer type always names its width
+    ['PORT', 'number'],
+    ['RELTIME', 'number'],
+    ['reltime', 'number'],
+    ['ABSTIME', 'number'],
+    ['DOUBLE', 'number'],
+    ['ERRNO', 'number'],
+    ['FD', 'number'],
+    ['PID', 'number'],
+    ['UID', 'number'],
+    ['GID', 'number'],
+    ['MODE', 'number'],
+    ['FLAGS', 'number'],
+    ['FLAGS32', 'number'],
+    ['SYSCALLID', 'number'],
+    ['XUINT64', 'string'], // the whole type must be numeric, not a part of it
+    ['UINT64X', 'string'],
+    ['FDLIST', 'string'],
+    ['BOOL', 'bool'],
+    ['bool', 'bool'],
+    ['BOOLEAN', 'string'],
+    ['ABOOL', 'string'],
+    ['IPADDR', 'ip'],
+    ['ipaddr', 'ip'],
+    ['IPADDRS', 'string'],
+    ['MYIPADDR', 'string'],
+    ['IPNET', 'net'],
+    ['ipnet', 'net'],
+    ['IPNETWORK', 'string'],
+    ['AIPNET', 'string'],
+  ];
+  for (const [type, expected] of table) it(`${type} → ${expected}`, () => expect(valueTypeOf(type)).toBe(expected));
+});
+
+describe('isListType', () => {
+  it('knows both spellings of a list type in the catalogue, and nothing else', () => {
+    expect(['LIST(CHARBUF)', 'string (list)', undefined, '', 'CHARBUF', 'string'].map(isListType)).toEqual([true, true, false, false, false, false]);
+  });
+});
+
+describe('ipMatches: addresses against addresses and CIDR networks', () => {
+  const table: [string, string, boolean][] = [
+    ['10.1.2.3', '10.1.2.3', true],
+    ['10.1.2.3', '10.1.2.4', false],
+    ['10.1.2.3', '10.0.0.0/8', true],
+    ['11.1.2.3', '10.0.0.0/8', false],
+    ['10.1.2.3', '10.1.2.0/24', true],
+    ['10.1.3.3', '10.1.2.0/24', false],
+    ['10.1.2.3', '10.1.2.3/32', true],
+    ['10.1.2.2', '10.1.2.3/32', false],
+    ['10.1.2.3', '10.1.2.2/31', true], // the mask keeps the high bits only
+    ['10.1.2.4', '10.1.2.2/31', false],
+    ['192.168.1.1', '128.0.0.0/1', true],
+    ['127.0.0.1', '128.0.0.0/1', false],
+    ['255.255.255.255', '0.0.0.0/0', true], // /0 is every address
+    ['1.2.3.4', '0.0.0.0/0', true],
+    ['10.1.2.3', '10.0.0.0/33', false], // a mask wider than an address matches nothing
+    ['10.1.2.3', '10.0.0.0/-1', false],
+    ['10.1.2.3', '10.0.0.0/8.5', false],
+    ['10.1.2.3', '10.0.0.0/x', false],
+    ['10.1.2.3', '10.1.2.3/', false], // an empty mask is not /0
+    ['10.1.2.3', '10.1.2', false],
+    ['10.1.2', '10.1.2', true], // not IPv4 on either side: compared as text
+    ['10.1.2', '0.10.1.2', false], // three numbers are not an address, even when they would add up to one
+    ['10.1.2.x1', '0.0.0.0/0', false], // nor are parts that are not 1-3 digits
+    ['10.1.2.1x', '0.0.0.0/0', false],
+    ['10.1.2.256', '10.1.3.0/24', false], // nor a part past 255 (it would carry into the next)
+    ['10.1.2.3.4', '10.1.2.3.4', true],
+    ['10.1.2.3.4', '10.1.2.3', false],
+    ['10.1.2.256', '10.1.2.0/24', false], // 256 is not an octet
+    ['10.1.2.255', '10.1.2.0/24', true],
+    ['10.1.2.1234', '10.1.2.0/24', false],
+    ['10.1.2.a', '10.1.2.0/24', false],
+    ['10.1.2.', '10.1.2.0/24', false],
+    ['FE80::1', 'fe80::1', true], // IPv6: compared as text, case-insensitively
+    ['fe80::1', 'FE80::2', false],
+  ];
+  for (const [address, network, expected] of table) it(`${address} in ${network} → ${expected}`, () => expect(ipMatches(address, network)).toBe(expected));
+});
+
+describe('globToRegExp: shell wildcards over the whole value', () => {
+  const table: [string, string, boolean][] = [
+    ['/tmp/*', '/tmp/a/b', true], // * crosses slashes, as fnmatch without FNM_PATHNAME
+    ['/newline/*', '/newline/a\nb', true], // and newlines (each pattern used once here: compiled patterns are cached)
+    ['/tmp/?', '/tmp/a', true],
+    ['/tmp/?', '/tmp/ab', false],
+    ['/nl/?', '/nl/\n', true],
+    ['a.b', 'a.b', true], // regular-expression characters are literal
+    ['a.b', 'axb', false],
+    ['a+', 'a+', true],
+    ['a+', 'aa', false],
+    ['^a$', '^a$', true],
+    ['{a,b}', '{a,b}', true],
+    ['(a|b)', '(a|b)', true],
+    ['(a|b)', 'a', false],
+    ['a\\b', 'a\\b', true],
+    ['/x/', '/x/', true],
+    ['[ab]c', 'bc', true],
+    ['[ab]c', 'cc', false],
+    ['[xy]z', 'Sz', false],
+    ['[!ab]c', 'cc', true], // [!…] negates
+    ['[!ab]c', 'ac', false],
+    ['[]a]', ']', true], // a ] first in the brackets is one of the characters
+    ['[]a]', 'a', true],
+    ['[]a]', 'b', false],
+    ['[!]a]', 'b', true], // …also after [!
+    ['[!]a]', ']', false],
+    ['[!]a]', 'a', false],
+    ['[\\]', '\\', true], // a backslash in brackets is a character, not an escape
+    ['[\\]', 'x', false],
+    ['a[', 'a[', true], // an unclosed [ is literal
+    ['a[b', 'a[b', true],
+    ['[a]x[', 'ax[', true],
+    ['[a-c]', 'b', true],
+    ['x[a-c]', 'xd', false],
+    ['/root', '/root/x', false],
+    ['root', '/root', false],
+  ];
+  for (const [pattern, value, expected] of table) it(`${pattern} vs ${JSON.stringify(value)} → ${expected}`, () => expect(globToRegExp(pattern).test(value)).toBe(expected));
+
+  it('a caseless glob and a case-sensitive one with the same pattern do not share a compiled form', () => {
+    expect(globToRegExp('/ETC/*').test('/etc/x')).toBe(false);
+    expect(globToRegExp('/ETC/*', true).test('/etc/x')).toBe(true);
+    expect(globToRegExp('/ETC/*').test('/etc/x')).toBe(false);
+    expect(globToRegExp('/Usr/?', true).test('/usr/\n')).toBe(true);
+    expect(globToRegExp('/Usr/?').test('/usr/x')).toBe(false);
+  });
+});
+
+describe('pathPrefixMatches (pmatch)', () => {
+  const table: [string, string[], boolean][] = [
+    ['/etc/shadow', ['/etc'], true],
+    ['/etc/shadow', ['/etc/'], true],
+    ['/etc//shadow', ['/etc/shadow'], true], // empty components do not count
+    ['/etc', ['/etc/shadow'], false],
+    ['/etcetera/x', ['/etc'], false],
+    ['/etc/shadow', ['/var', '/etc/shadow'], true],
+    ['/etc/shadow', [], false],
+    ['/home/bob/.ssh/id_rsa', ['/home/*/.ssh'], true],
+    ['/home/bob/.gnupg/x', ['/home/*/.ssh'], false],
+    ['/home/bob/.ssh', ['/home/b?b'], true],
+    ['/home/bob/.ssh', ['/home/[ab]ob'], true],
+    ['/home/cob/.ssh', ['/home/[ab]ob'], false],
+    ['/x', ['/'], true], // the root is a prefix of every path
+    ['/etc', ['/etc/*'], false], // a glob component needs a component to match
+  ];
+  for (const [value, prefixes, expected] of table) it(`${value} pmatch (${prefixes.join(', ')}) → ${expected}`, () => expect(pathPrefixMatches(value, prefixes)).toBe(expected));
+});
+
+describe('compareScalar', () => {
+  const table: [string, Scalar, string, ValueType, boolean][] = [
+    ['=', 'cat', 'cat', 'string', true],
+    ['=', 'cat', 'Cat', 'string', false],
+    ['==', 'cat', 'cat', 'string', true],
+    ['!=', 'cat', 'cat', 'string', false],
+    ['!=', 'cat', 'dog', 'string', true],
+    ['=', 0, '0', 'number', true],
+    ['=', 0, '', 'number', false], // an empty number is not zero
+    ['=', 0, '  ', 'number', false],
+    ['!=', 0, '', 'number', true],
+    ['=', 8, '9', 'number', false],
+    ['=', true, 'true', 'bool', true],
+    ['=', true, 'TRUE', 'bool', true],
+    ['=', false, 'true', 'bool', false],
+    ['=', 'false', 'False', 'bool', true],
+    ['=', 'true', 'false', 'bool', false],
+    ['=', true, '1', 'bool', false], // only the words true and false
+    ['=', 'yes', 'false', 'bool', false],
+    ['=', 'yes', 'true', 'bool', false],
+    ['=', '10.1.2.3', '10.0.0.0/8', 'ip', true],
+    ['=', '10.1.2.3', '10.0.0.0/8', 'net', true],
+    ['=', '10.1.2.3', '10.0.0.0/8', 'string', false],
+    ['!=', '10.1.2.3', '10.0.0.0/8', 'ip', false],
+    ['<', 1, '2', 'number', true],
+    ['<', 2, '2', 'number', false],
+    ['<=', 2, '2', 'number', true],
+    ['<=', 3, '2', 'number', false],
+    ['>', 3, '2', 'number', true],
+    ['>', 2, '2', 'number', false],
+    ['>=', 2, '2', 'number', true],
+    ['>=', 1, '2', 'number', false],
+    ['>', '10', '9', 'number', true], // a number field compares as numbers even when given as text
+    ['>', 10, '9', 'string', true], // so does a number value
+    ['>', '10', '9', 'string', false], // text compares as text
+    ['<', 'a', 'b', 'string', true],
+    ['<', 'b', 'a', 'string', false],
+    ['<', 'a', 'a', 'string', false],
+    ['<=', 'a', 'a', 'string', true],
+    ['>', 'b', 'a', 'string', true],
+    ['>=', 'a', 'b', 'string', false],
+    ['<', 1, 'x', 'number', false], // not a number: no order
+    ['>=', 1, 'x', 'number', false],
+    ['<', -1, '', 'number', false], // empty: no order (Number('') would be 0)
+    ['<=', 0, ' ', 'number', false],
+    ['contains', 'cat /etc/shadow', '/etc', 'string', true],
+    ['contains', 'cat /etc/shadow', '/ETC', 'string', false],
+    ['icontains', 'cat /etc/shadow', '/ETC', 'string', true],
+    ['icontains', 'CAT', 'dog', 'string', false],
+    ['startswith', '/usr/bin/cat', '/usr', 'string', true],
+    ['startswith', '/usr/bin/cat', 'bin', 'string', false],
+    ['endswith', '/usr/bin/cat', 'cat', 'string', true],
+    ['endswith', '/usr/bin/cat', 'bin', 'string', false],
+    ['contains', 12345, '234', 'number', true], // string operators see a number as its digits
+    ['bcontains', 'cat', '6174', 'string', true],
+    ['bcontains', 'cat', '61 74', 'string', true], // spaces in the hex are ignored
+    ['bcontains', 'cat', '6163', 'string', false],
+    ['bcontains', 'cat', '617', 'string', false], // odd hex: no bytes
+    ['bcontains', 'cat', 'zz', 'string', false],
+    ['bcontains', 'cat', 'x6174', 'string', false],
+    ['bcontains', 'cat', '6174x', 'string', false],
+    ['bstartswith', 'cat', '6361', 'string', true],
+    ['bstartswith', 'cat', '6174', 'string', false],
+    ['bstartswith', 'ca', '636174', 'string', false],
+    ['glob', '/root/.ssh', '/root/*', 'string', true],
+    ['glob', '/ROOT/.ssh', '/root/*', 'string', false],
+    ['iglob', '/ROOT/.ssh', '/root/*', 'string', true],
+    ['iglob', '/var/x', '/root/*', 'string', false],
+    ['regex', '/usr/bin/cat', '/usr/bin/[a-z]+', 'string', true],
+    ['regex', '/usr/bin/cat', 'bin', 'string', false],
+    ['regex', 'a|b', 'a|b', 'string', false], // anchored as a group: the alternation covers the whole value
+    ['regex', 'xa', 'b|xa', 'string', true],
+    ['regex', 'line1\nline2', 'line1.line2', 'string', true], // . matches any character, a newline too (first use of this pattern)
+    ['regex', 'anything', '(', 'string', false], // an invalid pattern matches nothing
+    ['regex', 'anything', '(', 'string', false], // …also the second time (cached)
+    ['in', 'cat', 'cat', 'string', false], // not a scalar operator
+    ['exists', 'cat', '', 'string', false],
+  ];
+  for (const [operator, value, rhs, type, expected] of table) {
+    it(`${JSON.stringify(value)} ${operator} ${JSON.stringify(rhs)} (${type}) → ${expected}`, () => expect(compareScalar(operator, value, rhs, type)).toBe(expected));
+  }
+});
+
+describe('compareSet', () => {
+  it('in: some value of a scalar field is in the set, typed', () => {
+    expect(compareSet('in', ['cat'], ['grep', 'cat'], 'string', false)).toBe(true);
+    expect(compareSet('in', ['cat'], ['grep'], 'string', false)).toBe(false);
+    expect(compareSet('in', [443], ['80', '0443'], 'number', false)).toBe(true);
+    expect(compareSet('in', ['10.1.2.3'], ['192.168.0.0/16', '10.0.0.0/8'], 'ip', false)).toBe(true);
+    expect(compareSet('in', ['cat'], [], 'string', false)).toBe(false);
+  });
+  it('in on a list field: every value must be in the set, and an empty list is in no set', () => {
+    expect(compareSet('in', ['a', 'b'], ['a', 'b', 'c'], 'string', true)).toBe(true);
+    expect(compareSet('in', ['a', 'x'], ['a', 'b', 'c'], 'string', true)).toBe(false);
+    expect(compareSet('in', [], ['a'], 'string', true)).toBe(false);
+    expect(compareSet('in', ['a', 'x'], ['a'], 'string', false)).toBe(true);
+  });
+  it('intersects: some value is in the set, list or not', () => {
+    expect(compareSet('intersects', ['a', 'x'], ['a'], 'string', true)).toBe(true);
+    expect(compareSet('intersects', ['y', 'x'], ['a'], 'string', true)).toBe(false);
+    expect(compareSet('intersects', [], ['a'], 'string', true)).toBe(false);
+  });
+  it('pmatch: some value lies under some path', () => {
+    expect(compareSet('pmatch', ['/var/x', '/etc/shadow'], ['/etc'], 'string', false)).toBe(true);
+    expect(compareSet('pmatch', ['/var/x'], ['/etc'], 'string', false)).toBe(false);
+    expect(compareSet('pmatch', ['/etc'], ['/etc/shadow'], 'string', false)).toBe(false); // not mere set membership
+  });
+});

@@ -1,0 +1,73 @@
+// Where suggested tags are written, on small rules files made for each case: the file of the rule's last
+// tag (an appended override), a tags: line indented like the rule's keys, after a folded last value,
+// several untagged rules in one file, a tagged rule below an untagged one (line numbers shift), and the
+// rules that cannot be written with why (not a list, moved, flow mapping).
+import { describe, expect, it } from 'vitest';
+import { rulesetFromTexts } from '../../../src/falco/load.js';
+import type { FalcoRule } from '../../../src/falco/types.js';
+import { applyTagAdditions, fileOfAddition } from '../../../src/suggest/patch.js';
+
+const rulesIn = (text: string, file = 'r.yaml'): FalcoRule[] => rulesetFromTexts([{ path: file, text }]).rules;
+const add = (text: string, tags: string[] = ['T1059'], file = 'r.yaml') => applyTagAdditions(text, file, rulesIn(text, file).map((rule) => ({ rule, tags })));
+
+describe('fileOfAddition', () => {
+  it('is the file of the last tag (an override in another file), else the file the rule is in', () => {
+    const ruleset = rulesetFromTexts([
+      { path: 'base.yaml', text: '- rule: A\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n- rule: B\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n' },
+      { path: 'local.yaml', text: '- rule: A\n  tags: [host]\n  override:\n    tags: append\n' },
+    ]);
+    const [a, b] = ruleset.rules;
+    expect([fileOfAddition({ rule: a!, tags: ['T1'] }), fileOfAddition({ rule: b!, tags: ['T1'] })]).toEqual(['local.yaml', 'base.yaml']);
+    expect(applyTagAdditions('- rule: A\n  tags: [host]\n  override:\n    tags: append\n', 'local.yaml', [{ rule: a!, tags: ['T1'] }, { rule: b!, tags: ['T2'] }]).text).toBe('- rule: A\n  tags: [host, T1]\n  override:\n    tags: append\n');
+  });
+});
+
+describe('a new tags: line', () => {
+  it('is indented like the rule’s keys', () => {
+    const text = '-   rule: Wide\n    desc: d\n    condition: evt.type = open\n    output: o\n    priority: WARNING\n';
+    expect(add(text).text).toBe(`${text}    tags: [T1059]\n`);
+  });
+  it('goes after a folded last value and before the blank lines that follow it', () => {
+    const text = '- rule: Folded\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  desc: >\n    long\n    text\n\n\n- rule: Next\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [x]\n';
+    const rule = rulesIn(text)[0]!;
+    expect(applyTagAdditions(text, 'r.yaml', [{ rule, tags: ['T1', 'T2'] }]).text).toBe(text.replace('    text\n', '    text\n  tags: [T1, T2]\n'));
+  });
+  it('is written for each untagged rule of a file, from the end, and the tagged ones below still get theirs', () => {
+    const text = '# an empty document first\n---\n- list: l\n  items: [a]\n- rule: First\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n- rule: Second\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n- rule: Third\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags:\n    - host\n';
+    const { text: out, skipped } = add(text, ['mitre_execution', 'T1059']);
+    expect(skipped).toEqual([]);
+    expect(out).toBe(text
+      .replace('WARNING\n- rule: Second', 'WARNING\n  tags: [mitre_execution, T1059]\n- rule: Second')
+      .replace('WARNING\n- rule: Third', 'WARNING\n  tags: [mitre_execution, T1059]\n- rule: Third')
+      .replace('    - host\n', '    - host\n    - mitre_execution\n    - T1059\n'));
+  });
+  it('goes after a last key with an empty value', () => {
+    const text = '- rule: Blank\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  desc:\n';
+    expect(add(text).text).toBe(`${text}  tags: [T1059]\n`);
+  });
+  it('fills an empty tags list in place', () => {
+    expect(add('- rule: E\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: []  # none yet\n').text).toBe('- rule: E\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [T1059]  # none yet\n');
+  });
+  it('adds nothing for an addition without tags or for another file', () => {
+    const text = '- rule: N\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n';
+    expect(add(text, [])).toEqual({ text, skipped: [] });
+    expect(applyTagAdditions(text, 'other.yaml', rulesIn(text).map((rule) => ({ rule, tags: ['T1'] })))).toEqual({ text, skipped: [] });
+  });
+});
+
+describe('rules it cannot write, with why', () => {
+  it('a tags: entry that is not a list', () => {
+    const text = '- rule: Odd\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags:\n';
+    expect(add(text)).toEqual({ text, skipped: [{ rule: 'Odd', reason: 'its tags: entry is not a list' }] });
+  });
+  it('a rule that is no longer where it was read', () => {
+    const text = '- rule: Moved\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n';
+    const rule = rulesIn(text)[0]!;
+    const edited = `# a line added since\n${text}`;
+    expect(applyTagAdditions(edited, 'r.yaml', [{ rule, tags: ['T1'] }])).toEqual({ text: edited, skipped: [{ rule: 'Moved', reason: 'the rule is not where it was read' }] });
+  });
+  it('a rule written as a flow mapping', () => {
+    const text = '- {rule: F, desc: d, condition: evt.type = open, output: o, priority: WARNING}\n';
+    expect(add(text).skipped).toEqual([{ rule: 'F', reason: 'the rule is a flow mapping ({ … }); add its tags by hand' }]);
+  });
+});

@@ -1,0 +1,109 @@
+// The offline ranker on a four-technique catalogue written for the test (each technique says one thing,
+// so which one a query should find is plain): the order, the 0–1 score, the log-source bonus, votes of
+// similar rules, exclusions, ties by ID, the evidence kept per candidate and its order.
+import { describe, expect, it } from 'vitest';
+import { evidenceOf, HALF_SCORE, rankTechniques, scoreOf, type Vote } from '../../../src/suggest/rank.js';
+import { buildTechniqueIndex } from '../../../src/suggest/technique-index.js';
+import { stemOf } from '../../../src/suggest/terms.js';
+import type { QueryTerm } from '../../../src/suggest/types.js';
+import { technique, tinyCatalog } from '../../helpers/tiny-catalog.js';
+
+const about = (id: string, name: string, description: string) => technique(id, ['execution'], ['Linux'], { name, description });
+/** T1 and T2 are about shells (T2 with an auditd analytic), T3 about kernel modules, T4 about crontabs. */
+const catalog = tinyCatalog(
+  [
+    about('T1', 'Unix Shell', 'Adversaries run a shell interpreter.'),
+    about('T2', 'Shell Scripts', 'Adversaries run shell scripts.'),
+    about('T3', 'Kernel Modules', 'Adversaries load kernel modules.'),
+    about('T4', 'Crontab', 'Adversaries edit crontab entries.'),
+  ],
+  [['T2', [{ id: 'DET1', name: 'shell scripts', analytics: [{ id: 'AN1', platforms: ['Linux'], description: 'scripts', logSources: [{ name: 'auditd:SYSCALL', channel: 'execve' }] }] }]]],
+);
+const index = buildTechniqueIndex(catalog, 'syscall', ['Linux'], new Map(), [{ name: 'auditd:*', source: 'syscall', why: 'test' }]);
+
+const term = (word: string, weight = 1, kind: QueryTerm['origins'][number]['kind'] = 'name', value = ''): QueryTerm => ({ term: stemOf(word), weight, origins: [{ kind, value }] });
+
+describe('scoreOf', () => {
+  it('maps a match onto 0–1, one half at HALF_SCORE, rounded to three places', () => {
+    expect([scoreOf(0), scoreOf(HALF_SCORE), scoreOf(15), scoreOf(1)]).toEqual([0, 0.5, 0.75, 0.167]);
+  });
+});
+
+describe('rankTechniques', () => {
+  it('finds the techniques a query names, best first, the log-source bonus breaking the tie between equals', () => {
+    const ranked = rankTechniques([term('shell')], index, 5);
+    expect(ranked.map((r) => r.technique.id)).toEqual(['T2', 'T1']);
+    expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score);
+    expect(ranked[0]!.logSources).toEqual(['auditd:SYSCALL']);
+    expect(ranked[1]!.logSources).toEqual([]);
+    expect(ranked.every((r) => r.score > 0 && r.score <= 1)).toBe(true);
+  });
+  it('scores the best as its text confidence and the others relative to it (text counts 1 − NEIGHBOUR_SHARE)', () => {
+    const [first, second] = rankTechniques([term('shell')], index, 5);
+    const raw = index.search.search(stemOf('shell'));
+    const best = Math.max(...raw.map((r) => r.score * (r.id === 'T2' ? 1.25 : 1)));
+    expect(first!.raw).toBeCloseTo(0.2 * scoreOf(best), 10);
+    expect(second!.raw).toBeCloseTo(0.2 * scoreOf(best) * (raw.find((r) => r.id === 'T1')!.score / best), 10);
+    expect(first!.score).toBe(Math.round(first!.raw * 1000) / 1000);
+  });
+  it('the text confidence is per unit of query weight: more weight on the same match lowers it', () => {
+    const light = rankTechniques([term('shell', 1)], index, 1)[0]!;
+    const heavy = rankTechniques([term('shell', 1), term('zebra', 3)], index, 1)[0]!;
+    expect(heavy.technique.id).toBe('T2');
+    expect(heavy.raw).toBeLessThan(light.raw);
+  });
+  it('keeps the top N, leaves out excluded techniques and finds nothing for no terms or unknown words', () => {
+    expect(rankTechniques([term('shell')], index, 1).map((r) => r.technique.id)).toEqual(['T2']);
+    expect(rankTechniques([term('shell')], index, 5, new Set(['T2'])).map((r) => r.technique.id)).toEqual(['T1']);
+    expect(rankTechniques([], index, 5)).toEqual([]);
+    expect(rankTechniques([term('zebra')], index, 5)).toEqual([]);
+  });
+  it('weights terms: the heavier word decides the order', () => {
+    expect(rankTechniques([term('kernel', 5), term('crontab', 1)], index, 2).map((r) => r.technique.id)).toEqual(['T3', 'T4']);
+    expect(rankTechniques([term('kernel', 1), term('crontab', 5)], index, 2).map((r) => r.technique.id)).toEqual(['T4', 'T3']);
+  });
+  it('adds the votes of similar rules (NEIGHBOUR_SHARE of the score), for techniques the index has only', () => {
+    const votes = new Map<string, Vote>([
+      ['T4', { share: 1, rules: [{ name: 'Cron rule', file: 'a.yaml', similarity: 0.9, shared: ['cron'] }] }],
+      ['T9', { share: 1, rules: [{ name: 'Other', file: 'a.yaml', similarity: 0.9, shared: [] }] }],
+    ]);
+    const ranked = rankTechniques([term('shell')], index, 5, new Set(), votes);
+    expect(ranked.map((r) => r.technique.id)).toEqual(['T4', 'T2', 'T1']);
+    expect(ranked[0]!.raw).toBeCloseTo(0.8, 10);
+    expect(ranked[0]!.evidence).toEqual([{ kind: 'similar-rule', value: 'Cron rule', terms: ['cron'] }]);
+    expect(ranked[0]!.matchedIn).toEqual(['similar rules']);
+    expect(ranked[1]!.matchedIn).toEqual(['description', 'detection', 'name']);
+    expect(rankTechniques([], index, 5, new Set(), votes).map((r) => [r.technique.id, r.raw])).toEqual([['T4', 0.8]]);
+  });
+  it('breaks equal scores by technique ID', () => {
+    const votes = new Map<string, Vote>(['T4', 'T3', 'T1'].map((id) => [id, { share: 0.5, rules: [] }]));
+    expect(rankTechniques([], index, 5, new Set(), votes).map((r) => r.technique.id)).toEqual(['T1', 'T3', 'T4']);
+  });
+  it('says which of the rule’s words matched, grouped by where they came from', () => {
+    const ranked = rankTechniques([term('shell', 3, 'name'), term('scripts', 1, 'macro', 'run_scripts')], index, 1);
+    expect(ranked[0]!.technique.id).toBe('T2');
+    expect(ranked[0]!.evidence).toEqual([{ kind: 'name', value: '', terms: ['shell'] }, { kind: 'macro', value: 'run_scripts', terms: ['script'] }]);
+  });
+});
+
+describe('evidenceOf', () => {
+  const byTerm = new Map<string, QueryTerm>([
+    ['a', { term: 'a', weight: 1, origins: [{ kind: 'list', value: 'l' }, { kind: 'name', value: '' }] }],
+    ['b', { term: 'b', weight: 2, origins: [{ kind: 'list', value: 'l' }] }],
+    ['c', { term: 'c', weight: 1, origins: [{ kind: 'macro', value: 'm2' }] }],
+    ['d', { term: 'd', weight: 1, origins: [{ kind: 'macro', value: 'm1' }] }],
+  ]);
+  it('groups terms by origin, heaviest first, then by kind and value; terms sorted; unknown terms ignored', () => {
+    expect(evidenceOf(['d', 'c', 'b', 'a', 'zzz'], byTerm)).toEqual([
+      { kind: 'list', value: 'l', terms: ['a', 'b'] },
+      { kind: 'macro', value: 'm1', terms: ['d'] },
+      { kind: 'macro', value: 'm2', terms: ['c'] },
+      { kind: 'name', value: '', terms: ['a'] },
+    ]);
+    expect(evidenceOf(['c', 'd'], byTerm)).toEqual([{ kind: 'macro', value: 'm1', terms: ['d'] }, { kind: 'macro', value: 'm2', terms: ['c'] }]);
+  });
+  it('keeps at most eight groups', () => {
+    const many = new Map<string, QueryTerm>(Array.from({ length: 10 }, (_, i) => [`t${i}`, { term: `t${i}`, weight: 10 - i, origins: [{ kind: 'macro', value: `m${i}` }] }]));
+    expect(evidenceOf([...many.keys()], many).map((e) => e.value)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']);
+  });
+});
