@@ -71,8 +71,9 @@ export class ChatClient {
         result = await this.post(body);
       } catch (error) {
         if (error instanceof BodyTooLargeError) this.fail(`the LLM endpoint's answer is larger than ${limits.maxLlmBodyBytes} bytes; refused`);
-        const err = error as { code?: string; message?: string };
-        lastProblem = `${err.message ?? String(error)}${err.code ? ` (${err.code})` : ''}`;
+        // undici's codes are strings (ECONNREFUSED); a DOMException's numeric code (23 for a timeout) tells a user nothing.
+        const err = error as { code?: unknown; message?: string };
+        lastProblem = `${err.message ?? String(error)}${typeof err.code === 'string' ? ` (${err.code})` : ''}`;
         await this.wait(attempt);
         continue;
       }

@@ -8,6 +8,8 @@ interface Element {
   collection: CST.FlowCollection | CST.BlockSequence;
   index: number;
   token: CST.FlowScalar;
+  /** Where the element starts: its `-` in a block list (the tag may be on the next line), else the tag. */
+  start: number;
 }
 
 interface Splice {
@@ -30,7 +32,8 @@ function tagElements(text: string): Map<number, Element> {
         if (key?.source !== 'tags' || !collection || (collection.type !== 'flow-collection' && collection.type !== 'block-seq')) continue;
         collection.items.forEach((element, index) => {
           const token = element.value as CST.FlowScalar | undefined;
-          if (token && 'source' in token) elements.set(token.offset, { collection, index, token });
+          const dash = element.start.find((t) => t.type === 'seq-item-ind');
+          if (token && 'source' in token) elements.set(token.offset, { collection, index, token, start: dash?.offset ?? token.offset });
         });
       }
     }
@@ -72,16 +75,19 @@ function flowSplice(collection: CST.FlowCollection, edits: TagEdit[], elementOf:
 
 function blockSplices(text: string, starts: number[], edits: TagEdit[], elementOf: (edit: TagEdit) => Element): Splice[] {
   const lineOf = (offset: number): number => {
+    // Stryker disable next-line EqualityOperator: offsets here are of a tags list's `-` or tag, never at column 1 (the list is inside a rule), so no line starts exactly there
     let line = starts.findIndex((s) => s > offset);
+    // Stryker disable next-line EqualityOperator: starts[0] is 0, never > an offset, so findIndex never returns 0
     if (line < 0) line = starts.length;
     return line - 1;
   };
   return edits.map((edit) => {
-    const { token } = elementOf(edit);
-    const line = lineOf(token.offset);
-    const lineStart = starts[line]!;
-    const nextLine = starts[line + 1] ?? text.length;
-    const indent = /^[ \t]*-[ \t]*/.exec(text.slice(lineStart, token.offset))?.[0] ?? '- ';
+    const { token, start } = elementOf(edit);
+    const lineStart = starts[lineOf(start)]!;
+    const nextLine = starts[lineOf(token.offset) + 1] ?? text.length;
+    // The item's indentation and dash; `- ` when the tag sits on the line after its dash.
+    const dash = text.slice(start, token.offset);
+    const indent = text.slice(lineStart, start) + (/^-[ \t]+$/.test(dash) ? dash : '- ');
     switch (edit.kind) {
       case 'replace':
         return { start: token.offset, end: token.offset + token.source.length, text: written(token, edit.value!) };

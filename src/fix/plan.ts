@@ -67,7 +67,6 @@ function planRule(tags: TagRef[], findings: Finding[], plan: FixPlan): void {
       for (const finding of findings.filter((f) => samePlace(slot.ref, f))) {
         plan.skipped.push({ finding, reason: 'removing it would leave no tactic tag, and the techniques do not say which one to keep' });
       }
-      slot.codes = [];
     }
   }
   for (const slot of slots) {

@@ -35,7 +35,8 @@ export async function writeThroughTemp<T>(target: string, fill: (temp: string) =
     await rename(temp, target);
     return result;
   } finally {
-    await rm(temp, { force: true });
+    // Best effort (a renamed temporary is gone already): a failure here (e.g. ENAMETOOLONG) must not hide the error that brought us here.
+    await rm(temp).catch(() => undefined);
     untrackTemp(temp);
   }
 }
@@ -58,8 +59,8 @@ export async function fetchIntoCache<T>(
 ): Promise<{ file: string; isFromCache: boolean; validated?: T }> {
   if (!isRefresh && (await isFile(cachePath))) return { file: cachePath, isFromCache: true };
   const createdDir = await mkdir(path.dirname(cachePath), { recursive: true });
-  if (!createdDir) await removeStaleTemporaries(path.dirname(cachePath), RUN_STARTED_MS);
-  const madeDirs = trackEmptyDirs(createdDir ? dirsBetween(path.dirname(cachePath), createdDir) : []);
+  await removeStaleTemporaries(path.dirname(cachePath), RUN_STARTED_MS);
+  const madeDirs = trackEmptyDirs(dirsBetween(path.dirname(cachePath), createdDir));
   try {
     const validated = await writeThroughTemp(cachePath, async (temp) => {
       await downloadToFile(url, temp, options);
@@ -67,17 +68,18 @@ export async function fetchIntoCache<T>(
     });
     return { file: cachePath, isFromCache: false, validated };
   } catch (error) {
-    // A failed download leaves no directory behind that it made.
-    for (const dir of madeDirs) if (!(await rmdir(dir).then(() => true, () => false))) break;
+    // A failed download leaves no directory behind that it made (one that is not empty stays, and so do its parents).
+    for (const dir of madeDirs) await rmdir(dir).catch(() => undefined);
     throw error;
   } finally {
     untrackEmptyDirs(madeDirs);
   }
 }
 
-/** `dir` and its parents up to `top` (the first directory mkdir made), deepest first. */
-function dirsBetween(dir: string, top: string): string[] {
+/** `dir` and its parents up to `top` (the first directory mkdir made, if it made one), deepest first. */
+function dirsBetween(dir: string, top: string | undefined): string[] {
   const chain: string[] = [];
+  if (top === undefined) return chain;
   for (let current = path.resolve(dir); current.startsWith(path.resolve(top)); current = path.dirname(current)) chain.push(current);
   return chain;
 }

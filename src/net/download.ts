@@ -78,7 +78,8 @@ async function downloadOnce(url: string, tempPath: string, settings: AttemptSett
   const lengthHeader = Number(response.headers['content-length']);
   const total = Number.isFinite(lengthHeader) && lengthHeader > 0 ? lengthHeader : undefined;
   if (total !== undefined && total > settings.maxBytes) {
-    response.body.destroy();
+    // undici's body emits 'Request aborted' when destroyed: unheard, that error event would crash the process.
+    response.body.on('error', () => undefined).destroy();
     throw new BodyTooLargeError(settings.maxBytes);
   }
   const fd = openSync(tempPath, 'w');

@@ -1,0 +1,220 @@
+// src/draft/llm-client.ts against a real Chat Completions endpoint on 127.0.0.1 whose answers each test
+// scripts call by call: what is sent (URL, headers, body, with and without structured output), which answers
+// are retried and after how long (the gaps between the requests the server sees), what is refused at once,
+// and that the API key never appears in an error. Delays are a few hundred milliseconds at most.
+import type http from 'node:http';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ChatClient, extractJson, type LlmSettings } from '../../../src/draft/llm-client.js';
+import { LlmError } from '../../../src/errors.js';
+import { DEFAULT_LIMITS, limits } from '../../../src/limits.js';
+import { startServer, type TestServer } from '../../helpers/http-server.js';
+
+interface Seen {
+  at: number;
+  headers: http.IncomingHttpHeaders;
+  body: { model: string; messages: { role: string; content: string }[]; temperature: number; response_format?: unknown };
+}
+type Answer = { status: number; body: string; headers?: Record<string, string> } | 'hang';
+
+const KEY = 'sk-test-key-0123456789';
+const MESSAGES = [{ role: 'system' as const, content: 'You write Falco rules.' }, { role: 'user' as const, content: 'T1529' }];
+const SCHEMA = { type: 'object', properties: { rule: { type: 'string' } } };
+const completion = (content: unknown) => JSON.stringify({ choices: [{ message: { role: 'assistant', content } }] });
+const ok = (content: unknown = '{"rule":"r"}'): Answer => ({ status: 200, body: completion(content) });
+
+let server: TestServer;
+let script: Answer[] = [];
+let seen: Seen[] = [];
+
+beforeAll(async () => {
+  server = await startServer({
+    '/v1/chat/completions': (req, res) => {
+      let text = '';
+      req.on('data', (d: Buffer) => (text += d.toString()));
+      req.on('end', () => {
+        seen.push({ at: Date.now(), headers: req.headers, body: JSON.parse(text) as Seen['body'] });
+        const answer = script.shift() ?? ok();
+        if (answer === 'hang') return;
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body);
+      });
+    },
+  });
+});
+afterAll(() => server.close());
+afterEach(() => {
+  script = [];
+  seen = [];
+  Object.assign(limits, DEFAULT_LIMITS);
+});
+
+const client = (settings: Partial<LlmSettings> = {}) =>
+  new ChatClient({ baseUrl: server.url('/v1'), model: 'm', apiKey: KEY, timeoutMs: 2_000, attempts: 3, backoffMs: 5, ...settings });
+const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as LlmError);
+const gaps = () => seen.slice(1).map((s, i) => s.at - seen[i]!.at);
+
+describe('ChatClient.complete: the request', () => {
+  it('posts the messages with structured output to <base>/chat/completions, the key in the authorization header only', async () => {
+    script = [ok('{"rule":"x"}')];
+    await expect(client({ baseUrl: `${server.url('/v1')}//` }).complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"x"}');
+    expect(seen).toHaveLength(1);
+    const [{ headers, body }] = seen as [Seen];
+    expect(headers).toMatchObject({ 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${KEY}` });
+    expect(body).toEqual({ model: 'm', messages: MESSAGES, temperature: 0.2, response_format: { type: 'json_schema', json_schema: { name: 'falco_rule_draft', strict: true, schema: SCHEMA } } });
+  });
+
+  it('sends no authorization header without a key', async () => {
+    await client({ apiKey: undefined }).complete(MESSAGES, SCHEMA);
+    expect(seen[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('falls back to the schema in the prompt when the server refuses response_format, without spending an attempt, for the rest of the run', async () => {
+    script = [{ status: 400, body: '{"error":{"message":"response_format json_schema is not supported"}}' }, ok('{"rule":"y"}'), ok('{"rule":"z"}')];
+    const chat = client({ attempts: 1 });
+    await expect(chat.complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"y"}');
+    expect(chat.isSchemaSupported).toBe(false);
+    expect(seen[1]!.body.response_format).toBeUndefined();
+    expect(seen[1]!.body.messages).toEqual([...MESSAGES, { role: 'system', content: `Reply with the JSON object only: no prose, no code fence. It must match this JSON schema: ${JSON.stringify(SCHEMA)}` }]);
+    await chat.complete(MESSAGES, SCHEMA);
+    expect(seen[2]!.body.response_format).toBeUndefined();
+  });
+
+  it('recognises the refusal as 422 and by the word "structured" too', async () => {
+    script = [{ status: 422, body: 'Structured outputs are unavailable' }, ok()];
+    await client({ attempts: 1 }).complete(MESSAGES, SCHEMA);
+    expect(seen.map((s) => s.body.response_format === undefined)).toEqual([false, true]);
+  });
+});
+
+describe('ChatClient.complete: retries', () => {
+  it('retries 408, 409, 429, 500, 502, 503 and 504', async () => {
+    for (const status of [408, 409, 429, 500, 502, 503, 504]) {
+      seen = [];
+      script = [{ status, body: 'busy' }, ok('{"rule":"after"}')];
+      await expect(client().complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"after"}');
+      expect(seen).toHaveLength(2);
+    }
+  });
+
+  it('backs off exponentially: backoff, then twice as long', async () => {
+    script = [{ status: 500, body: 'x' }, { status: 500, body: 'x' }, ok()];
+    await client({ backoffMs: 250 }).complete(MESSAGES, SCHEMA);
+    const [first, second] = gaps() as [number, number];
+    // Exact lower bounds; the only upper bound is far from what a doubled start (1 s) would give, as a loaded
+    // machine stretches every gap.
+    expect(first).toBeGreaterThanOrEqual(240);
+    expect(first).toBeLessThan(900);
+    expect(second).toBeGreaterThanOrEqual(490);
+  });
+
+  it('waits what Retry-After says instead, and not at all for Retry-After: 0', async () => {
+    script = [{ status: 429, body: 'slow down', headers: { 'retry-after': '0.4' } }, ok()];
+    await client({ backoffMs: 5 }).complete(MESSAGES, SCHEMA);
+    expect(gaps()[0]).toBeGreaterThanOrEqual(390);
+    seen = [];
+    script = [{ status: 429, body: 'slow down', headers: { 'retry-after': '0' } }, ok()];
+    const started = Date.now();
+    await client({ backoffMs: 5_000 }).complete(MESSAGES, SCHEMA);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('gives up after the attempts asked for, without waiting after the last, naming the last answer (cut to 200 characters)', async () => {
+    const long = `overloaded ${'x'.repeat(300)}`;
+    script = [{ status: 503, body: long }, { status: 503, body: long }, { status: 503, body: long }];
+    const started = Date.now();
+    const error = await failure(client({ attempts: 2, backoffMs: 500 }).complete(MESSAGES, SCHEMA));
+    // One wait (500 ms) between the attempts; a wait after the last would add 1 s.
+    expect(Date.now() - started).toBeLessThan(1_300);
+    expect(seen).toHaveLength(2);
+    expect(error).toBeInstanceOf(LlmError);
+    expect(error?.message).toBe(`the LLM endpoint failed after 2 attempts: HTTP 503: ${long.slice(0, 200)}`);
+    expect(error?.hint).toBe('check --llm-base-url, or try again later');
+  });
+
+  it('retries a server that does not answer in time, and names the error and its code', async () => {
+    script = ['hang', 'hang'];
+    const started = Date.now();
+    const error = await failure(client({ attempts: 2, timeoutMs: 200 }).complete(MESSAGES, SCHEMA));
+    expect(seen).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // Whichever fires first, the request deadline or undici's headers timeout; a DOMException's numeric code is not shown.
+    expect(error?.message).toMatch(/^the LLM endpoint failed after 2 attempts: (The operation was aborted due to timeout|Headers Timeout Error \(UND_ERR_HEADERS_TIMEOUT\))$/);
+  });
+
+  it('names the code of a connection error', async () => {
+    const closed = await startServer({});
+    const baseUrl = closed.url('/v1');
+    await closed.close();
+    const error = await failure(client({ baseUrl, attempts: 1 }).complete(MESSAGES, SCHEMA));
+    expect(error?.message).toMatch(/^the LLM endpoint failed after 1 attempts: connect ECONNREFUSED 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/);
+  });
+});
+
+describe('ChatClient.complete: refusals', () => {
+  it('refuses other client errors at once, pointing at the key for 401 and 403, else at the URL and model', async () => {
+    for (const [status, hint] of [[401, 'check OPENAI_API_KEY'], [403, 'check OPENAI_API_KEY'], [400, 'check --llm-base-url and --model'], [404, 'check --llm-base-url and --model']] as const) {
+      seen = [];
+      script = [{ status, body: `nope ${KEY}` }];
+      const error = await failure(client().complete(MESSAGES, SCHEMA));
+      expect(seen).toHaveLength(1);
+      expect(error?.message).toBe(`the LLM endpoint refused the request: HTTP ${status}: nope [redacted]`);
+      expect(error?.hint).toBe(hint);
+    }
+  });
+
+  it('refuses an answer larger than the body cap, without retrying', async () => {
+    limits.maxLlmBodyBytes = 100;
+    script = [ok('x'.repeat(500))];
+    const error = await failure(client().complete(MESSAGES, SCHEMA));
+    expect(error?.message).toBe("the LLM endpoint's answer is larger than 100 bytes; refused");
+    expect(seen).toHaveLength(1);
+  });
+
+  it('refuses an answer that is not JSON, showing its start', async () => {
+    script = [{ status: 200, body: `<html>${'p'.repeat(200)}` }];
+    const error = await failure(client().complete(MESSAGES, SCHEMA));
+    expect(error?.message).toBe(`the LLM endpoint answered with something that is not JSON: <html>${'p'.repeat(114)}`);
+  });
+
+  it('refuses an answer without a text message', async () => {
+    for (const body of [JSON.stringify({ choices: [] }), completion(null), completion({ rule: 'x' }), '{}']) {
+      script = [{ status: 200, body }];
+      const error = await failure(client().complete(MESSAGES, SCHEMA));
+      expect(error?.message).toBe('the LLM endpoint answered without choices[0].message.content');
+    }
+  });
+
+  it('accepts an answer of exactly the longest length, and refuses one character more', async () => {
+    limits.maxLlmAnswerChars = 50;
+    script = [ok('a'.repeat(50)), ok('a'.repeat(51))];
+    await expect(client().complete(MESSAGES, SCHEMA)).resolves.toBe('a'.repeat(50));
+    const error = await failure(client().complete(MESSAGES, SCHEMA));
+    expect(error?.message).toBe("the model's answer is 51 characters, more than the 50 attack-cov accepts; refused");
+    expect(error?.hint).toBe('try another model, or a lower temperature');
+  });
+});
+
+describe('ChatClient.redact', () => {
+  it('leaves text alone for a key too short to be told from ordinary words', () => {
+    const chat = new ChatClient({ baseUrl: 'http://x', model: 'm', apiKey: 'abc', timeoutMs: 1, attempts: 1, backoffMs: 1 });
+    expect(chat.redact('abc def abc')).toBe('abc def abc');
+    const four = new ChatClient({ baseUrl: 'http://x', model: 'm', apiKey: 'abcd', timeoutMs: 1, attempts: 1, backoffMs: 1 });
+    expect(four.redact('abcd def')).toBe('[redacted] def');
+  });
+
+  it('also removes credentials written in a URL', () => {
+    expect(client({ apiKey: undefined }).redact('see https://user:pw@host/x')).toBe('see https://[redacted]@host/x');
+  });
+});
+
+describe('extractJson', () => {
+  it('reads JSON from a fence without a language, and from a fence after prose braces', () => {
+    expect(extractJson('```\n{"a":1}\n```')).toEqual({ value: { a: 1 } });
+    expect(extractJson('Use {braces} like this:\n```json\n{"b":2}\n```')).toEqual({ value: { b: 2 } });
+  });
+
+  it('says what it got, whitespace folded and cut at 80 characters', () => {
+    const content = `no\n\njson   ${'w'.repeat(100)}`;
+    expect(extractJson(content)).toEqual({ error: `the answer is not a JSON object: ${content.slice(0, 80).replace(/\s+/g, ' ')}…` });
+    expect(extractJson('   ')).toEqual({ error: 'the answer is not a JSON object:  …' });
+  });
+});

@@ -1,0 +1,62 @@
+// src/draft/validate-draft.ts: a drafted rule checked in the context of the user's ruleset. The user's ruleset
+// below is the smallest that shows each point: a macro the draft may use, a rule whose name a draft may take,
+// and a broken rule of the user's own whose problems are not the draft's.
+import { describe, expect, it } from 'vitest';
+import { describeIssue, validateDraft, type DraftContext } from '../../../src/draft/validate-draft.js';
+import { readFieldCatalog } from '../../../src/falco/field-catalog.js';
+import { rulesetFromTexts } from '../../../src/falco/load.js';
+import { readSourcePlatforms } from '../../../src/upstream.js';
+import { miniCatalog } from '../../helpers/load.js';
+
+const USER_RULES = `- macro: spawned_process
+  condition: (evt.type in (execve, execveat))
+- rule: Existing shutdown rule
+  desc: the user's own
+  condition: spawned_process and proc.name = shutdown
+  output: shutdown (user=%user.name)
+  priority: WARNING
+  tags: [mitre_impact, T1529]
+- rule: Users own broken rule
+  desc: not the draft's problem
+  condition: spawned_process and proc.nonexistent_field = x
+  output: broken (user=%user.name)
+  priority: WARNING
+`;
+const draft = (name: string, condition = 'spawned_process and proc.name in (reboot, halt)') =>
+  `- rule: ${name}\n  desc: A reboot or halt command ran.\n  condition: ${condition}\n  output: Reboot requested (user=%user.name command=%proc.cmdline)\n  priority: WARNING\n  tags: [host, mitre_impact, T1529]\n`;
+
+async function context(): Promise<DraftContext> {
+  return { ruleset: rulesetFromTexts([{ path: 'user.yaml', text: USER_RULES }]), fields: readFieldCatalog(), catalog: await miniCatalog(), sourcePlatforms: readSourcePlatforms() };
+}
+
+describe('validateDraft', () => {
+  it('passes a good draft that uses a macro of the user ruleset, and ignores the problems of the user\'s own rules', async () => {
+    expect(validateDraft(draft('Reboot or halt'), 'draft.yaml', await context())).toEqual([]);
+  });
+
+  it('refuses a name the ruleset already has, before the other problems', async () => {
+    const issues = validateDraft(draft('Existing shutdown rule', 'spawned_process and proc.bogus = 1'), 'draft.yaml', await context());
+    expect(issues[0]).toEqual({ code: 'name-taken', severity: 'error', file: 'draft.yaml', line: 1, column: 3, item: 'Existing shutdown rule', message: 'the ruleset already has a rule named "Existing shutdown rule"; choose another name' });
+    expect(issues.slice(1).map((i) => i.code)).toContain('unknown-field');
+  });
+
+  it('checks the draft in place of the rule it shares a name with, not beside it', async () => {
+    // The user's rule of that name is fine; the draft's condition is what gets checked.
+    const issues = validateDraft(draft('Existing shutdown rule', 'spawned_process and proc.bogus = 1'), 'draft.yaml', await context());
+    expect(issues.filter((i) => i.code === 'unknown-field')).toHaveLength(1);
+    expect(issues.find((i) => i.code === 'unknown-field')!.item).toBe('Existing shutdown rule');
+  });
+
+  it('reports YAML that does not parse as one error at the top of the draft', async () => {
+    const issues = validateDraft('- rule: x\n  condition: [unclosed\n', 'draft.yaml', await context());
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: 'yaml', severity: 'error', file: 'draft.yaml', line: 1, column: 1, item: '' });
+    expect(issues[0]!.message).toMatch(/^draft\.yaml/);
+  });
+});
+
+describe('describeIssue', () => {
+  it('reads as the model and the header see it', () => {
+    expect(describeIssue({ code: 'unknown-field', severity: 'error', file: 'd.yaml', line: 4, column: 3, item: 'r', message: 'condition 1:21: no field x' })).toBe('line 4: unknown-field: condition 1:21: no field x');
+  });
+});

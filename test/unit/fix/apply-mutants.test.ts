@@ -1,0 +1,82 @@
+// src/fix/apply.ts: tag edits spliced into rules text. Each tiny rules text below is the smallest YAML that
+// shows one way Falco rules files write tags (flow or block lists, quoting, separators, several documents, a
+// flow-mapping item); the expected text is what a reviewer would accept from lint --fix: only tags change.
+import { describe, expect, it } from 'vitest';
+import { applyTagEdits } from '../../../src/fix/apply.js';
+import type { TagEdit } from '../../../src/fix/plan.js';
+
+const at = (line: number, column: number) => ({ file: 'f.yaml', line, column });
+const edit = (kind: TagEdit['kind'], line: number, column: number, value?: string): TagEdit => ({ kind, at: at(line, column), codes: [], ...(value === undefined ? {} : { value }) });
+const BLOCK = "- rule: a\n  tags:\n    - x\n    - 'y'\n    - \"z\"\n- rule: b\n  tags: [p]\n";
+
+describe('applyTagEdits on block lists', () => {
+  it('replaces a tag keeping its quoting: plain, single or double', () => {
+    const edits = [edit('replace', 4, 7, 'Y'), edit('replace', 5, 7, 'Z'), edit('replace', 3, 7, 'X')];
+    expect(applyTagEdits(BLOCK, edits)).toBe("- rule: a\n  tags:\n    - X\n    - 'Y'\n    - \"Z\"\n- rule: b\n  tags: [p]\n");
+  });
+
+  it('removes the whole line of a removed tag', () => {
+    expect(applyTagEdits(BLOCK, [edit('remove', 4, 7)])).toBe('- rule: a\n  tags:\n    - x\n    - "z"\n- rule: b\n  tags: [p]\n');
+  });
+
+  it('inserts before and after with the list\'s own indentation, several inserts at one place in planned order', () => {
+    const edits = [edit('insert-before', 3, 7, 'mitre_impact'), edit('insert-after', 5, 7, 'T1'), edit('insert-after', 5, 7, 'T2')];
+    expect(applyTagEdits(BLOCK, edits)).toBe("- rule: a\n  tags:\n    - mitre_impact\n    - x\n    - 'y'\n    - \"z\"\n    - T1\n    - T2\n- rule: b\n  tags: [p]\n");
+  });
+
+  it('inserts after the last line of a file without a final newline', () => {
+    expect(applyTagEdits('- rule: a\n  tags:\n  - x', [edit('insert-after', 3, 5, 'y')])).toBe('- rule: a\n  tags:\n  - x\n  - y\n');
+  });
+  it('counts lines right in a file that starts with an empty line and lacks the final newline', () => {
+    expect(applyTagEdits('\n- rule: a\n  tags:\n  - x', [edit('insert-after', 4, 5, 'y')])).toBe('\n- rule: a\n  tags:\n  - x\n  - y\n');
+  });
+
+  it('adds no blank line when inserting before the end of a file without the final newline', () => {
+    expect(applyTagEdits('- rule: a\n  tags:\n  - x\n  - z', [edit('insert-after', 3, 5, 'y')])).toBe('- rule: a\n  tags:\n  - x\n  - y\n  - z');
+  });
+
+  it('handles a tag written on the line after its dash: inserts at the dash\'s indentation, removes both lines', () => {
+    // This used to insert "- y" at column 0 (a new top-level item) and to leave a bare "-" (a null tag) on remove.
+    const split = '- rule: a\n  tags:\n    -\n      x\n    - z\n';
+    expect(applyTagEdits(split, [edit('insert-after', 4, 7, 'y'), edit('insert-before', 4, 7, 'w')])).toBe('- rule: a\n  tags:\n    - w\n    -\n      x\n    - y\n    - z\n');
+    expect(applyTagEdits(split, [edit('remove', 4, 7)])).toBe('- rule: a\n  tags:\n    - z\n');
+    expect(applyTagEdits(split, [edit('replace', 4, 7, 'X')])).toBe('- rule: a\n  tags:\n    -\n      X\n    - z\n');
+  });
+
+  it('copies the spacing after the dash of the tag it inserts next to', () => {
+    expect(applyTagEdits('- rule: a\n  tags:\n    -   x\n', [edit('insert-after', 3, 9, 'y'), edit('insert-before', 3, 9, 'w')])).toBe('- rule: a\n  tags:\n    -   w\n    -   x\n    -   y\n');
+  });
+});
+
+describe('applyTagEdits on flow lists', () => {
+  it('keeps an insert beside a tag that is removed or replaced', () => {
+    expect(applyTagEdits('- rule: a\n  tags: [a, b]\n', [edit('insert-before', 2, 13, 'n'), edit('remove', 2, 13)])).toBe('- rule: a\n  tags: [a, n]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [a, b]\n', [edit('insert-after', 2, 13, 'n'), edit('replace', 2, 13, 'B')])).toBe('- rule: a\n  tags: [a, B, n]\n');
+  });
+
+  it('inserts into a one-element list with Falco\'s usual ", "', () => {
+    expect(applyTagEdits('- rule: a\n  tags: [p]\n', [edit('insert-before', 2, 10, 'a'), edit('insert-after', 2, 10, 'b')])).toBe('- rule: a\n  tags: [a, p, b]\n');
+  });
+
+  it('keeps a list written without spaces that way', () => {
+    expect(applyTagEdits('- rule: a\n  tags: [p,q]\n', [edit('insert-after', 2, 12, 'r')])).toBe('- rule: a\n  tags: [p,q,r]\n');
+  });
+
+  it('finds tags of an item written as a flow mapping, and in a later document', () => {
+    expect(applyTagEdits('- {rule: a, tags: [p, q]}\n', [edit('remove', 1, 20)])).toBe('- {rule: a, tags: [q]}\n');
+    expect(applyTagEdits('- rule: x\n---\n- rule: a\n  tags: [p, q]\n', [edit('remove', 4, 13)])).toBe('- rule: x\n---\n- rule: a\n  tags: [p]\n');
+  });
+});
+
+describe('applyTagEdits refuses what is not a tag', () => {
+  it('names the place: another key\'s list, a document that is not a list of items, a non-scalar element', () => {
+    expect(() => applyTagEdits('- rule: a\n  exceptions: [p]\n', [edit('remove', 2, 16)])).toThrow('f.yaml:2:16: no tag there to edit');
+    expect(() => applyTagEdits('rule: a\ntags: [p]\n', [edit('remove', 2, 8)])).toThrow('f.yaml:2:8: no tag there to edit');
+    expect(() => applyTagEdits('- rule: a\n  tags: [{k: v}, q]\n', [edit('remove', 2, 10)])).toThrow('f.yaml:2:10: no tag there to edit');
+    expect(() => applyTagEdits('- rule: a\n  tags: p\n', [edit('remove', 2, 9)])).toThrow('f.yaml:2:9: no tag there to edit');
+  });
+
+  it('edits a list that also holds an empty element', () => {
+    expect(applyTagEdits('- rule: a\n  tags:\n    -\n    - x\n', [edit('replace', 4, 7, 'y')])).toBe('- rule: a\n  tags:\n    -\n    - y\n');
+  });
+});

@@ -1,0 +1,62 @@
+// src/fix/fix-texts.ts: the analyze → plan → apply loop of lint --fix over several files. The analyzer is a
+// parameter; besides the real one, these tests pass a tiny analyzer that flags every tag named in a table with
+// the fix the table gives, so that a fix chain of known length (or one that never settles) can be written down.
+import { describe, expect, it } from 'vitest';
+import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
+import type { Ruleset } from '../../../src/falco/types.js';
+import { fixTexts } from '../../../src/fix/fix-texts.js';
+
+/** An analyzer that reports `tag → replacement` for every tag in `table`, counting its calls. */
+function tableAnalyzer(table: Record<string, string>) {
+  const calls: Ruleset[] = [];
+  const analyze = (ruleset: Ruleset): CoverageReport => {
+    calls.push(ruleset);
+    const findings: Finding[] = ruleset.rules.flatMap((rule) =>
+      rule.tags.filter((t) => t.value in table).map((t) => ({ code: 'renamed', severity: 'warning' as const, rule: rule.name, file: t.file, line: t.line, column: t.column, tag: t.value, message: 'm', fix: { tag: t.value, with: [table[t.value]!] } })));
+    return { findings } as unknown as CoverageReport;
+  };
+  return { analyze, calls };
+}
+
+const rule = (name: string, tags: string) => `- rule: ${name}\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n  tags: [${tags}]\n`;
+
+describe('fixTexts', () => {
+  it('analyzes once and changes nothing when nothing is fixable', () => {
+    const { analyze, calls } = tableAnalyzer({});
+    const result = fixTexts([{ path: 'a.yaml', text: rule('r', 'host') }], analyze);
+    expect(result.passes).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(result.after).toBe(result.before);
+    expect(result.texts.get('a.yaml')).toBe(rule('r', 'host'));
+  });
+
+  it('follows a chain of fixes pass by pass, editing only the file that holds each tag', () => {
+    const { analyze, calls } = tableAnalyzer({ a: 'b', b: 'c' });
+    const other = rule('s', 'host');
+    const result = fixTexts([{ path: 'one.yaml', text: rule('r', 'x, a') }, { path: 'two.yaml', text: other }], analyze);
+    expect(result.texts.get('one.yaml')).toBe(rule('r', 'x, c'));
+    expect(result.texts.get('two.yaml')).toBe(other);
+    expect(result.passes).toBe(2);
+    // before, pass 2, the pass that finds nothing, and after.
+    expect(calls).toHaveLength(4);
+    expect(result.before.findings.map((f) => f.tag)).toEqual(['a']);
+    expect(result.after.findings).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it('stops after five passes when the fixes never settle', () => {
+    const { analyze } = tableAnalyzer({ a: 'b', b: 'a' });
+    const result = fixTexts([{ path: 'a.yaml', text: rule('r', 'a') }], analyze);
+    expect(result.passes).toBe(5);
+    expect(result.texts.get('a.yaml')).toBe(rule('r', 'b'));
+    expect(result.after.findings.map((f) => f.tag)).toEqual(['b']);
+  });
+
+  it('reports what the last plan skipped', () => {
+    // A finding placed where no tag is: the plan skips it, and nothing is edited.
+    const analyze = (ruleset: Ruleset): CoverageReport => ({ findings: ruleset.rules.map((r) => ({ code: 'c', severity: 'warning', rule: r.name, file: 'a.yaml', line: 1, column: 1, message: 'm', fix: { tag: 'x', with: ['y'] } })) }) as unknown as CoverageReport;
+    const result = fixTexts([{ path: 'a.yaml', text: rule('r', 'x') }], analyze);
+    expect(result.passes).toBe(0);
+    expect(result.skipped).toEqual([{ finding: expect.objectContaining({ rule: 'r', line: 1 }), reason: 'the tag is not where the finding says' }]);
+  });
+});

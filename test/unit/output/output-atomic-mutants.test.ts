@@ -1,0 +1,206 @@
+// src/output.ts in process, as its callers (report, emulate, lint --fix, suggest --apply) use it: which --out is
+// refused and how, what writeOutputs leaves on disk when it succeeds and when it fails half-way, and when
+// replaceFileAtomically refuses to touch a file. Every case works in a fresh directory under the OS temp dir.
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError, UsageError } from '../../../src/errors.js';
+import { checkOutputDir, checkReplaceable, pathInside, replaceFileAtomically, writeOutputs } from '../../../src/output.js';
+import { registerSecret } from '../../../src/secrets.js';
+
+const fresh = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-output-'));
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error & { hint?: string });
+const listing = async (dir: string) => (await readdir(dir, { recursive: true })).map(String).sort();
+
+describe('pathInside', () => {
+  it('keeps names inside the directory, including ones that go up and come back', () => {
+    expect(pathInside('/tmp/out', 'a/b.json')).toBe('/tmp/out/a/b.json');
+    expect(pathInside('/tmp/out', 'a/../b.json')).toBe('/tmp/out/b.json');
+    expect(pathInside('/tmp/out', '.')).toBe('/tmp/out');
+  });
+
+  it('refuses an absolute name, one that climbs out, and a sibling that merely shares the prefix', () => {
+    expect(() => pathInside('/tmp/out', '/etc/passwd')).toThrow('/etc/passwd: refusing to write outside the output directory /tmp/out');
+    expect(() => pathInside('/tmp/out', '../x.json')).toThrow(InputError);
+    // /tmp/out-evil starts with "/tmp/out" but is not inside it.
+    expect(() => pathInside('/tmp/out', '../out-evil/x.json')).toThrow('../out-evil/x.json: refusing to write outside the output directory /tmp/out');
+  });
+});
+
+describe('checkOutputDir', () => {
+  it('refuses /proc, /sys and /dev and anything below them, naming the root and how to choose', async () => {
+    for (const dir of ['/proc', '/sys/kernel/x', '/dev/shm/reports']) {
+      const error = await failure(checkOutputDir(dir));
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error?.message).toBe(`--out ${dir}: refusing to write into /${dir.split('/')[1]}`);
+      expect(error?.hint).toBe('choose a directory on a real filesystem, e.g. reports/');
+    }
+  });
+
+  it('accepts a directory whose name only starts like a pseudo-filesystem, and a missing one, creating nothing', async () => {
+    await expect(checkOutputDir('/procurement-reports-that-do-not-exist/x')).resolves.toBeUndefined();
+    const root = await fresh();
+    await expect(checkOutputDir(path.join(root, 'a', 'b', 'c'))).resolves.toBeUndefined();
+    expect(await readdir(root)).toEqual([]);
+    await expect(checkOutputDir(root)).resolves.toBeUndefined();
+  });
+
+  it('refuses an existing file, and a path below a file, with the flag it was given', async () => {
+    const root = await fresh();
+    const file = path.join(root, 'report.json');
+    await writeFile(file, '{}');
+    const onFile = await failure(checkOutputDir(file, '--emulate-out'));
+    expect(onFile).toBeInstanceOf(UsageError);
+    expect(onFile?.message).toBe(`--emulate-out ${file}: exists and is not a directory`);
+    expect(onFile?.hint).toBe('choose a directory (it is created if missing)');
+    const below = await failure(checkOutputDir(path.join(file, 'sub', 'dir')));
+    expect(below?.message).toBe(`--out ${path.join(file, 'sub', 'dir')}: ${file} is not a directory`);
+    expect(below?.hint).toBe('choose a directory (it is created if missing)');
+  });
+
+  it('names the error code of a path it cannot examine (a symlink loop)', async () => {
+    const root = await fresh();
+    const loop = path.join(root, 'loop');
+    await symlink(loop, loop);
+    const error = await failure(checkOutputDir(path.join(loop, 'out')));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error?.message).toBe(`--out ${path.join(loop, 'out')}: cannot use ${path.join(loop, 'out')}: ELOOP`);
+  });
+});
+
+describe('writeOutputs', () => {
+  it('writes every file (making subdirectories), returns their paths, redacts secrets and leaves no temporary', async () => {
+    const out = path.join(await fresh(), 'reports');
+    registerSecret('sk-output-test-secret-1234');
+    const written = await writeOutputs(out, [
+      { name: 'report.json', content: '{"key":"sk-output-test-secret-1234"}' },
+      { name: 'layers/coverage.json', content: 'layer' },
+    ]);
+    expect(written).toEqual([path.join(out, 'report.json'), path.join(out, 'layers', 'coverage.json')]);
+    expect(await readFile(written[0]!, 'utf8')).toBe('{"key":"[redacted]"}');
+    expect(await readFile(written[1]!, 'utf8')).toBe('layer');
+    expect(await listing(out)).toEqual(['layers', 'layers/coverage.json', 'report.json']);
+  });
+
+  it('refuses a name outside --out before writing anything', async () => {
+    const out = await fresh();
+    const error = await failure(writeOutputs(out, [{ name: 'a.json', content: 'a' }, { name: '../escape.json', content: 'x' }]));
+    expect(error?.message).toBe(`../escape.json: refusing to write outside the output directory ${out}`);
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('removes temporaries a killed run left behind, and nothing else', async () => {
+    const out = await fresh();
+    const stale = path.join(out, 'report.json.999.0123abcd.tmp');
+    const young = path.join(out, 'report.json.998.89abcdef.tmp');
+    await writeFile(stale, 'half');
+    await utimes(stale, new Date(2000, 0, 1), new Date(2000, 0, 1));
+    await writeFile(young, 'another run, still going');
+    await writeFile(path.join(out, 'notes.tmp'), 'mine');
+    await writeOutputs(out, [{ name: 'report.json', content: '{}' }]);
+    expect(await listing(out)).toEqual(['notes.tmp', 'report.json', 'report.json.998.89abcdef.tmp']);
+  });
+
+  it('says so when it cannot make a directory, and leaves the others untouched', async () => {
+    const out = await fresh();
+    await writeFile(path.join(out, 'layers'), 'a file where a directory should be');
+    const error = await failure(writeOutputs(out, [{ name: 'report.json', content: '{}' }, { name: 'layers/x.json', content: 'x' }]));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error?.message).toMatch(new RegExp(`^${out}: cannot create the output directory: (EEXIST|ENOTDIR)$`));
+    expect(await listing(out)).toEqual(['layers']);
+  });
+
+  it('says so when a file cannot be written (a name too long for the filesystem): nothing changes, no temporary stays', async () => {
+    const out = await fresh();
+    await writeFile(path.join(out, 'report.json'), 'old');
+    const long = `${'n'.repeat(250)}.json`;
+    const error = await failure(writeOutputs(out, [{ name: 'report.json', content: 'new' }, { name: long, content: 'x' }]));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error?.message).toBe(`${path.join(out, long)}: cannot write: ENAMETOOLONG`);
+    expect(await readFile(path.join(out, 'report.json'), 'utf8')).toBe('old');
+    expect(await listing(out)).toEqual(['report.json']);
+  });
+
+  it('refuses a name taken by a directory before --out changes at all', async () => {
+    const out = await fresh();
+    await writeFile(path.join(out, 'report.json'), 'old');
+    await mkdir(path.join(out, 'heatmap.html'));
+    const error = await failure(writeOutputs(out, [{ name: 'report.json', content: 'new' }, { name: 'heatmap.html', content: '<html>' }]));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error?.message).toBe(`${path.join(out, 'heatmap.html')}: is a directory; nothing was written`);
+    expect(await readFile(path.join(out, 'report.json'), 'utf8')).toBe('old');
+    expect(await listing(out)).toEqual(['heatmap.html', 'report.json']);
+  });
+});
+
+describe('replaceFileAtomically', () => {
+  it('replaces the content, keeps the mode and leaves no temporary', async () => {
+    const dir = await fresh();
+    const file = path.join(dir, 'rules.yaml');
+    await writeFile(file, 'old');
+    await chmod(file, 0o640);
+    await replaceFileAtomically(file, 'new', sha('old'));
+    expect(await readFile(file, 'utf8')).toBe('new');
+    expect((await stat(file)).mode & 0o777).toBe(0o640);
+    expect(await readdir(dir)).toEqual(['rules.yaml']);
+  });
+
+  it('refuses a file that changed since it was read, and leaves it as it is', async () => {
+    const dir = await fresh();
+    const file = path.join(dir, 'rules.yaml');
+    await writeFile(file, 'edited by someone else');
+    const error = await failure(replaceFileAtomically(file, 'fixed', sha('as read')));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error?.message).toBe(`${file}: changed on disk after attack-cov read it; not overwritten`);
+    expect(error?.hint).toBe('run the command again');
+    expect(await readFile(file, 'utf8')).toBe('edited by someone else');
+  });
+
+  it('rewrites the target of a symlink and keeps the link', async () => {
+    const dir = await fresh();
+    const target = path.join(dir, 'real.yaml');
+    const link = path.join(dir, 'link.yaml');
+    await writeFile(target, 'old');
+    await symlink('real.yaml', link);
+    await replaceFileAtomically(link, 'new', sha('old'));
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readlink(link)).toBe('real.yaml');
+    expect(await readFile(target, 'utf8')).toBe('new');
+  });
+
+  it('refuses a missing file and a read-only one (even as root), changing nothing', async () => {
+    const dir = await fresh();
+    const missing = await failure(replaceFileAtomically(path.join(dir, 'gone.yaml'), 'x', sha('')));
+    expect(missing?.message).toBe(`${path.join(dir, 'gone.yaml')}: cannot resolve: ENOENT`);
+    const file = path.join(dir, 'locked.yaml');
+    await writeFile(file, 'old');
+    await chmod(file, 0o444);
+    const error = await failure(replaceFileAtomically(file, 'new', sha('old')));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error?.message).toBe(`${file}: is read-only; not changed`);
+    expect(error?.hint).toBe('make it writable (chmod u+w) to let --fix rewrite it');
+    expect(await readFile(file, 'utf8')).toBe('old');
+  });
+
+  it('says so when the temporary cannot be written (the longest name a filesystem allows), changing nothing', async () => {
+    const dir = await fresh();
+    const file = path.join(dir, 'r'.repeat(255));
+    await writeFile(file, 'old');
+    const error = await failure(replaceFileAtomically(file, 'new', sha('old')));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error?.message).toBe(`${file}: cannot write: ENAMETOOLONG`);
+    expect(await readFile(file, 'utf8')).toBe('old');
+  });
+
+  it('checkReplaceable returns the real file behind a link, and accepts a file writable only by its group', async () => {
+    const dir = await fresh();
+    const target = path.join(dir, 'real.yaml');
+    await writeFile(target, 'x');
+    await chmod(target, 0o464);
+    await symlink(target, path.join(dir, 'link.yaml'));
+    expect(await checkReplaceable(path.join(dir, 'link.yaml'))).toBe(await realpath(target));
+  });
+});
