@@ -1,6 +1,6 @@
 // `npm run mutation [-- group|file…] [--table] [--survivors]`: StrykerJS on the modules that guard users and data, one
-// module (source file) at a time, each with its own incremental file under test/mutation/ (committed: a later run
-// re-tests only mutants whose code or covering tests changed), then the score per module and every mutant marked
+// Stryker run per group, each module (source file) with its own incremental result under test/mutation/ (committed:
+// a later run re-tests only mutants whose code or covering tests changed), then the score per module and every mutant marked
 // equivalent in the source, with its reason.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -17,7 +17,8 @@ export const GROUPS = {
   io: ['src/output.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts'],
   // What rejects a draft (invented fields, unknown macros, broken conditions) and what `validate` reports.
   validate: ['src/validate'],
-  emulate: ['src/emulate/evaluate.ts', 'src/emulate/operators.ts', 'src/emulate/synthesize.ts', 'src/emulate/event.ts'],
+  // src/emulate/event.ts holds types only: nothing to mutate.
+  emulate: ['src/emulate/evaluate.ts', 'src/emulate/operators.ts', 'src/emulate/synthesize.ts'],
   suggest: ['src/suggest'],
 };
 
@@ -35,8 +36,6 @@ function expand(entry) {
 const stem = (module) => module.replace(/^src\//, '');
 /** The committed result of a module: its mutants and the test files that cover them, gzipped. */
 const resultFile = (module) => path.join(root, 'test', 'mutation', `${stem(module)}.json.gz`);
-/** Where Stryker reads and writes the incremental report of the run in progress. */
-const workFile = (module) => path.join(root, 'reports', 'mutation', 'incremental', `${stem(module)}.json`);
 
 function readResult(module) {
   const file = resultFile(module);
@@ -44,8 +43,8 @@ function readResult(module) {
 }
 
 /** Keeps what Stryker's incremental mode reads (files, testFiles) for this module only, without machine paths. */
-function saveResult(module) {
-  const report = JSON.parse(readFileSync(workFile(module), 'utf8'));
+function saveResult(module, work) {
+  const report = JSON.parse(readFileSync(work, 'utf8'));
   const files = { [module]: report.files[module] ?? { language: 'typescript', source: '', mutants: [] } };
   const used = new Set(files[module].mutants.flatMap((m) => [...(m.coveredBy ?? []), ...(m.killedBy ?? [])]));
   const testFiles = Object.fromEntries(Object.entries(report.testFiles ?? {})
@@ -57,24 +56,38 @@ function saveResult(module) {
   renameSync(`${target}.tmp`, target);
 }
 
-async function runModule(module) {
+/**
+ * One Stryker run over several modules (one dry run of the suite instead of one per module), seeded with their
+ * committed results so only changed mutants run again; each module's result is then saved on its own.
+ */
+async function runBatch(modules, name) {
   const { Stryker } = await import('@stryker-mutator/core');
-  process.stderr.write(`mutation: ${module}\n`);
-  const previous = readResult(module);
-  rmSync(workFile(module), { force: true });
-  if (previous) {
-    mkdirSync(path.dirname(workFile(module)), { recursive: true });
-    writeFileSync(workFile(module), JSON.stringify(previous));
+  process.stderr.write(`mutation: ${name}: ${modules.join(', ')}\n`);
+  const work = path.join(root, 'reports', 'mutation', 'incremental', `${name}.json`);
+  const previous = modules.map(readResult).filter(Boolean);
+  rmSync(work, { force: true });
+  if (previous.length > 0) {
+    const merged = { ...previous[0], files: {}, testFiles: {} };
+    for (const p of previous) {
+      Object.assign(merged.files, p.files);
+      for (const [file, t] of Object.entries(p.testFiles ?? {})) {
+        const known = merged.testFiles[file];
+        if (!known) merged.testFiles[file] = { ...t, tests: [...t.tests] };
+        else for (const test of t.tests) if (!known.tests.some((k) => k.id === test.id)) known.tests.push(test);
+      }
+    }
+    mkdirSync(path.dirname(work), { recursive: true });
+    writeFileSync(work, JSON.stringify(merged));
   }
   const stryker = new Stryker({
     configFile: 'stryker.config.mjs',
-    mutate: [module],
-    incrementalFile: path.relative(root, workFile(module)),
-    jsonReporter: { fileName: `reports/mutation/${module.replace(/^src\//, '')}.json` },
-    htmlReporter: { fileName: `reports/mutation/${module.replace(/^src\//, '')}.html` },
+    mutate: modules,
+    incrementalFile: path.relative(root, work),
+    jsonReporter: { fileName: `reports/mutation/${name}.json` },
+    htmlReporter: { fileName: `reports/mutation/${name}.html` },
   });
   await stryker.runMutationTest();
-  saveResult(module);
+  for (const module of modules) saveResult(module, work);
 }
 
 const DETECTED = new Set(['Killed', 'Timeout']);
@@ -129,7 +142,14 @@ async function main(argv) {
     return 2;
   }
   const modules = named.length === 0 ? all : named.flatMap((n) => (n in GROUPS ? GROUPS[n].flatMap(expand) : [n]));
-  if (!tableOnly) for (const module of modules) await runModule(module);
+  if (!tableOnly) {
+    // One Stryker run per group named (or holding a named module): modules of a group share their covering tests.
+    for (const [group, entries] of Object.entries(GROUPS)) {
+      const mine = new Set(entries.flatMap(expand));
+      const batch = modules.filter((m) => mine.has(m));
+      if (batch.length > 0) await runBatch(batch, group);
+    }
+  }
   const rows = modules.flatMap(fileRows);
   printTable(rows);
   printEquivalents(rows);
