@@ -109,9 +109,11 @@ export const missingTacticTag: Check = {
     if (techniques.length === 0 || rule.tags.some((t) => t.parsed.kind === 'tactic')) return [];
     const tactics = [...new Set(techniques.flatMap((t) => t.tactics))];
     const isUnambiguous = techniques.every((t) => t.tactics.length === 1);
+    // The tag of the technique the finding names: a revoked or deprecated tag before it does not count.
+    const first = rule.knownTechniques.find((k) => k.technique === techniques[0])!;
     return [
-      findingAt(this, rule, rule.knownTechniques[0]!.tag, {
-        technique: techniques[0]!.id,
+      findingAt(this, rule, first.tag, {
+        technique: first.technique.id,
         args: { tactics },
         ...(isUnambiguous ? { fix: { with: tactics.map(tacticTag) } } : {}),
       }),

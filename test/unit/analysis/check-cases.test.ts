@@ -215,6 +215,12 @@ describe('missing-tactic-tag', () => {
     ]);
   });
 
+  it('points at the tag of the technique it names, past revoked and deprecated ones', () => {
+    expect(run(missingTacticTag, ['T1500', 'T1063', 'T1529'])).toEqual([
+      { code: 'missing-tactic-tag', severity: 'warning', rule: 'R', file: 'rules.yaml', line: 14, column: 9, tag: 'T1529', technique: 'T1529', args: { tactics: ['impact'] }, fix: { with: ['mitre_impact'] } },
+    ]);
+  });
+
   it('offers no fix when a technique has several tactics', () => {
     const [f] = run(missingTacticTag, ['T1610']);
     expect(f).toMatchObject({ args: { tactics: ['execution', 'defense-evasion'] } });
