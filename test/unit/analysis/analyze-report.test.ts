@@ -20,7 +20,7 @@ const CATALOG = catalogOf(
     technique('T1530', { tactics: ['impact'], platforms: ['IaaS'] }),
   ],
   {
-    detections: new Map([['T1529', [{ id: 'DET1', name: 'D', analytics: [{ id: 'AN1', platforms: ['Linux'], description: '', logSources: [{ name: 'auditd:SYSCALL', channel: '' }] }] }]]]),
+    detections: new Map([['T1529', [{ id: 'DET1', name: 'D', analytics: [{ id: 'AN1', platforms: ['Linux', 'Windows'], description: '', logSources: [{ name: 'auditd:SYSCALL', channel: '' }] }] }]]]),
     threats: new Map([['G1', actor('G1', { name: 'Alpha', techniques: ['T1529'] })]]),
   },
 );
@@ -41,10 +41,11 @@ function input(extra: Partial<AnalyzeInput> = {}): AnalyzeInput {
   return { catalog: CATALOG, attack: { source: 'bundle.json', sha256: 'def' }, ruleset, rulesOrigin: 'files', sourcePlatforms: SOURCES, generatedAt: new Date('2026-06-01T10:00:00Z'), tool: { name: 'attack-cov', version: 't' }, logSources: [{ name: 'auditd:*', source: 'syscall', why: '' }], ...extra };
 }
 
+// Each test analyses for itself: what a describe block computes is run before any test, so mutation testing
+// would not count it as covered by the tests that check it.
 describe('analyze', () => {
-  const report = analyze(input());
-
   it('records its inputs, the scope from the rules’ sources, and the time', () => {
+    const report = analyze(input());
     expect(report).toMatchObject({
       tool: { name: 'attack-cov', version: 't' },
       generatedAt: '2026-06-01T10:00:00.000Z',
@@ -55,11 +56,17 @@ describe('analyze', () => {
     expect(analyze(input({ attack: { source: 's', sha256: 'x', requested: '18' } })).inputs.attack.requested).toBe('18');
   });
 
+  it('adds no platform to the scope for a source it has no platforms of (a plugin)', () => {
+    const ruleset: Ruleset = { ...input().ruleset, rules: [...RULES, rule('Plugin', ['T1529'], { source: 'my_plugin' })] };
+    expect(analyze(input({ ruleset })).scope).toEqual({ platforms: ['Containers', 'IaaS', 'Linux'], from: 'sources', sources: ['aws_cloudtrail', 'my_plugin', 'syscall'] });
+  });
+
   it('takes the scope from --platform when given', () => {
     expect(analyze(input({ platforms: ['Windows'] })).scope).toEqual({ platforms: ['Windows'], from: 'option', sources: ['aws_cloudtrail', 'syscall'] });
   });
 
   it('counts rules, in-scope techniques and sub-techniques, and coverage per platform', () => {
+    const report = analyze(input());
     expect(report.summary.rules).toEqual({ total: 5, enabled: 4, disabled: 1, tagged: 4, untagged: 1 });
     // Top level in scope: T1059 partial, T1611 covered, T1529 gap (its rule is disabled), T1530 covered; T1112 is Windows.
     expect(report.summary.techniques).toEqual({ total: 4, covered: 2, partial: 1, gap: 1, percent: 75 });
@@ -70,12 +77,14 @@ describe('analyze', () => {
   });
 
   it('counts gaps by detectability and lists them in priority order', () => {
+    const report = analyze(input());
     expect(report.summary.gapDetectability).toEqual({ 'closable-loaded': 1, 'closable-other': 0, unknown: 0, 'not-observable': 0 });
     expect(report.gaps.map((g) => g.id)).toEqual(['T1529']);
     expect(report.threats).toEqual([]);
   });
 
   it('lists findings sorted by file, line, column, code and tag, and counts them by severity and code', () => {
+    const report = analyze(input());
     expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.code} ${f.tag ?? ''}`)).toEqual([
       'a.yaml:5:3 untagged-rule ',
       'rules.yaml:22:9 tactic-mismatch T1611',
@@ -90,6 +99,7 @@ describe('analyze', () => {
   });
 
   it('describes each rule: place, source, state, maturity, techniques, tactics, tags, findings', () => {
+    const report = analyze(input());
     expect(report.rules[0]).toEqual({ name: 'Shell', file: 'rules.yaml', line: 10, source: 'syscall', isEnabled: true, maturity: 'stable', priority: 'WARNING', techniques: ['T1059.004'], tactics: ['execution'], tags: ['T1059.004', 'mitre_execution', 'maturity_stable'], findings: 0 });
     expect(report.rules[1]).toMatchObject({ name: 'Escape', line: 20, techniques: ['T1611'], tactics: ['execution'], findings: 3 });
     expect(report.rules[1]).not.toHaveProperty('maturity');
@@ -171,9 +181,10 @@ describe('analyzeGaps', () => {
 
   it('counts actors active on the scope and weighs the profiles in the order', () => {
     const techniques = [entry('T1529', ['Linux'], 'gap'), entry('T1059', ['Linux'], 'gap')];
-    const result = analyzeGaps(CATALOG, techniques, new Set(['Linux']), [], [{ name: 'auditd:*', source: 'syscall', why: '' }], ['G1']);
+    const result = analyzeGaps(CATALOG, techniques, new Set(['Linux', 'Containers']), [], [{ name: 'auditd:*', source: 'syscall', why: '' }], ['G1']);
     expect(result.threats.map((t) => t.id)).toEqual(['G1']);
     expect(result.gaps[0]).toMatchObject({ id: 'T1529', priority: { activeUsers: 1, profiles: ['Alpha'], score: 101 } });
-    expect(result.gaps[0]!.priority.why).toContain('active on Linux');
+    // The scope's platforms in the sentence are sorted, whatever order they came in.
+    expect(result.gaps[0]!.priority.why).toContain('1 of its 1 adversaries active on Containers, Linux use it');
   });
 });
