@@ -29,7 +29,8 @@ export function usersByTechnique(catalog: Catalog): Map<string, Set<string>> {
 function profilesByTechnique(profiles: ThreatProfile[], entries: Map<string, TechniqueEntry>): Map<string, string[]> {
   const result = new Map<string, string[]>();
   for (const profile of profiles) {
-    const ids = new Set([...profile.direct, ...profile.viaSoftware].flatMap((t) => [t.id, ...(entries.get(t.id)?.parent ? [entries.get(t.id)!.parent!] : [])]));
+    // A sub-technique counts for its parent too; a top-level technique is added once (entries hold every profile technique).
+    const ids = new Set([...profile.direct, ...profile.viaSoftware].flatMap((t) => [t.id, entries.get(t.id)!.parent ?? t.id]));
     for (const id of ids) appendTo(result, id, profile.name);
   }
   return result;

@@ -59,7 +59,8 @@ export function rankThreats(catalog: Catalog, techniques: TechniqueEntry[], scop
     const inScope = profile.direct.length + profile.viaSoftware.length;
     const total = inScope + profile.outOfScope;
     // Software runs where its platforms say; only groups and campaigns can be relevant by their techniques alone.
-    const isMostly = actor.kind !== 'software' && total > 0 && inScope / total >= MOSTLY_IN_SCOPE;
+    // With no technique at all the share is 0/0, NaN, which is never mostly.
+    const isMostly = actor.kind !== 'software' && inScope / total >= MOSTLY_IN_SCOPE;
     if (activity.software.length === 0 && activity.scopeOnlyTechniques.length === 0 && !isMostly) continue;
     const scopeSoftware = activity.software.map((id) => catalog.threats.get(id)!).map((s) => ({ id: s.id, name: s.name, platforms: s.platforms.filter((p) => scope.has(p)) }));
     const entry = { id: actor.id, kind: actor.kind, name: actor.name, aliases: actor.aliases, url: actor.url, scopeSoftware, scopeOnlyTechniques: activity.scopeOnlyTechniques, inScope, techniques: total, coverage: add(profile.counts.direct, profile.counts.viaSoftware), score: exclusiveSoftware(catalog, activity.software, scope) + activity.scopeOnlyTechniques.length };

@@ -52,6 +52,18 @@ describe('rankThreats', () => {
     expect(byId.get('S2')).toMatchObject({ scopeSoftware: [{ id: 'S2', name: 'Everywhere', platforms: ['Linux', 'Containers'] }], score: 0, why: 'software on Linux/Containers: Everywhere (0 only there); 4 of its 4 techniques in scope' });
     expect(byId.get('G2')!.why).toBe('4 of its 5 techniques in scope');
     expect(byId.get('C2')!.why).toBe('software on Linux/Containers: Everywhere (0 only there); uses 2 technique(s) that exist only there (L3, L4); 9 of its 9 techniques in scope');
+    // Direct and through software together: L2 is partly covered only through WinTool.
+    expect(byId.get('C2')!.coverage).toEqual({ total: 9, covered: 1, partial: 1, gap: 7 });
+  });
+
+  it('lists a group for one technique that exists only on the scope, however few of its techniques are in scope', () => {
+    const c = catalogOf([], { threats: new Map([['G8', actor('G8', { techniques: ['L3', 'W1', 'W2'] })]]) });
+    expect(rankThreats(c, techniques, SCOPE).map((r) => `${r.id}:${r.score} ${r.why}`)).toEqual(['G8:1 uses 1 technique(s) that exist only there (L3); 1 of its 3 techniques in scope']);
+  });
+
+  it('does not list a group with no technique and no software on the scope (0 of 0 is not mostly in scope)', () => {
+    const c = catalogOf([], { threats: new Map([['G7', actor('G7', { software: ['S3'] })]]) });
+    expect(rankThreats(c, techniques, SCOPE)).toEqual([]);
   });
 
   it('names at most five scope-only techniques in the sentence', () => {
@@ -86,6 +98,7 @@ describe('rankThreats', () => {
       ].map((a) => [a.id, a])),
     });
     expect(rankThreats(c, t, SCOPE).map((r) => `${r.id} ${r.inScope}/${r.techniques}`)).toEqual(['GE 2/3', 'GB 1/5', 'GF 2/10', 'GA 1/5', 'GC 1/5', 'GD 1/5', 'SX 0/1', 'SY 0/1']);
+    expect(rankThreats(c, t, SCOPE).find((r) => r.id === 'GB')!.why).toBe('software on Linux/Containers: X, Y (0 only there); 1 of its 5 techniques in scope');
   });
 
   it('puts an actor with no techniques at all after one with techniques in scope, whatever its software', () => {
