@@ -4,6 +4,7 @@
 import type { Analytic, Catalog } from '../attack/types.js';
 import type { Detectability, DetectabilityAnalytic, DetectabilityLogSource } from '../coverage-report.js';
 import type { LogSourceMapping } from '../upstream.js';
+import { compareText } from './coverage.js';
 
 /** An analytic with the detection strategy it belongs to. */
 export interface StrategyAnalytic {
@@ -53,7 +54,7 @@ function verdictOf(analytics: DetectabilityAnalytic[], attackVersion: string, ha
   const sources = analytics.flatMap((a) => a.logSources).filter((l) => l.falcoSource);
   const loadedSources = [...new Set(sources.filter((l) => l.isLoaded).map((l) => l.falcoSource!))].sort();
   const others = new Map(sources.filter((l) => !l.isLoaded).map((l) => [l.falcoSource!, l.plugin ?? l.falcoSource!]));
-  const otherSources = [...others].map(([source, plugin]) => ({ source, plugin })).sort((a, b) => (a.source < b.source ? -1 : 1));
+  const otherSources = [...others].map(([source, plugin]) => ({ source, plugin })).sort((a, b) => compareText(a.source, b.source));
   const ids = (pick: (l: DetectabilityLogSource) => boolean) => analytics.filter((a) => a.logSources.some(pick)).map((a) => a.id).join(', ');
   if (!hasDetections) return { verdict: 'unknown', reason: `ATT&CK ${attackVersion} has no analytics (they came with v18): detectability unknown`, loadedSources, otherSources };
   if (analytics.length === 0) return { verdict: 'unknown', reason: `ATT&CK names no analytic for it on ${platforms.join(', ') || 'the scope'}: detectability unknown`, loadedSources, otherSources };

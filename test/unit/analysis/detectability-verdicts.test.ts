@@ -41,9 +41,27 @@ describe('falcoSourceFor', () => {
 
   it('matches nothing else: not a prefix pattern as an exact name, not a name only starting like an exact one', () => {
     expect(falcoSourceFor('auditd:*', MAPPINGS.filter((m) => m.name === 'auditd:SYSCALL'))).toBeUndefined();
+    // Were x:* an exact name, it would answer for the log source x:* before the longer prefix x:**.
+    const patterns = [{ name: 'x:*', source: 'short', why: 'x' }, { name: 'x:**', source: 'long', why: 'x' }];
+    expect(falcoSourceFor('x:*', patterns)?.source).toBe('long');
     expect(falcoSourceFor('oktaX', MAPPINGS)).toBeUndefined();
     expect(falcoSourceFor('WinEventLog:Security', MAPPINGS)).toBeUndefined();
     expect(falcoSourceFor('xauditd:EXECVE', MAPPINGS)).toBeUndefined();
+  });
+
+  it('reads a mapping table once per log source name: thousands of analytics name a few hundred sources', () => {
+    let scans = 0;
+    const counted = new Proxy([...MAPPINGS], {
+      get(target, key) {
+        if (key === 'find') scans += 1;
+        return Reflect.get(target, key);
+      },
+    });
+    expect(falcoSourceFor('auditd:EXECVE', counted)?.name).toBe('auditd:*');
+    expect(falcoSourceFor('auditd:EXECVE', counted)?.name).toBe('auditd:*');
+    expect(scans).toBe(1);
+    expect(falcoSourceFor('okta', counted)?.source).toBe('okta');
+    expect(scans).toBe(2);
   });
 });
 
