@@ -6,6 +6,7 @@ import type { ProfileCounts, ProfileTechnique, TechniqueEntry, ThreatProfile } f
 import { UsageError } from '../errors.js';
 import { editDistance } from '../falco/tags.js';
 import { appendTo } from '../collections.js';
+import { compareText } from './coverage.js';
 
 function namesOf(actor: ThreatActor): string[] {
   return [actor.id, actor.name, ...actor.aliases];
@@ -21,7 +22,7 @@ export function closestThreatNames(ref: string, catalog: Catalog, count = 5): st
       return { label: `${name}${name === actor.id ? ` (${actor.name})` : ` (${actor.id})`}`, distance };
     }),
   );
-  return scored.sort((a, b) => a.distance - b.distance || (a.label < b.label ? -1 : 1)).slice(0, count).map((s) => s.label);
+  return scored.sort((a, b) => a.distance - b.distance || compareText(a.label, b.label)).slice(0, count).map((s) => s.label);
 }
 
 /** Finds a group, software or campaign by ATT&CK ID, name or alias (case-insensitive). */
@@ -32,9 +33,9 @@ export function resolveThreatRef(ref: string, catalog: Catalog): ThreatActor {
   if (byId) return byId;
   const byName = actors.filter((a) => a.name.toLowerCase() === wanted);
   const matches = byName.length > 0 ? byName : actors.filter((a) => a.aliases.some((alias) => alias.toLowerCase() === wanted));
-  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw new UsageError(`--threat ${ref}: no group, software or campaign of ATT&CK ${catalog.version} has this ID, name or alias`, `closest: ${closestThreatNames(ref, catalog).join(', ')}`);
   if (matches.length > 1) throw new UsageError(`--threat ${ref} is ambiguous: ${matches.map((m) => `${m.id} ${m.name} (${m.kind})`).join(', ')}`, 'name it by ATT&CK ID');
-  throw new UsageError(`--threat ${ref}: no group, software or campaign of ATT&CK ${catalog.version} has this ID, name or alias`, `closest: ${closestThreatNames(ref, catalog).join(', ')}`);
+  return matches[0]!;
 }
 
 function countProfile(techniques: ProfileTechnique[]): ProfileCounts {
@@ -51,7 +52,9 @@ export function profileSlug(actor: ThreatActor): string {
 function throughSoftware(actor: ThreatActor, catalog: Catalog): Map<string, string[]> {
   const via = new Map<string, string[]>();
   for (const softwareId of actor.software) {
-    for (const technique of catalog.threats.get(softwareId)?.techniques ?? []) appendTo(via, technique, softwareId);
+    // Software the bundle does not hold (revoked or deprecated) adds nothing.
+    const software = catalog.threats.get(softwareId);
+    if (software) for (const technique of software.techniques) appendTo(via, technique, softwareId);
   }
   return via;
 }

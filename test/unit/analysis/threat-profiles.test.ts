@@ -61,6 +61,8 @@ describe('closestThreatNames', () => {
   it('ranks names containing the ref (or contained in it) first, by length difference, then by edit distance', () => {
     expect(closestThreatNames('team', CATALOG, 3)).toEqual(['TeamTNT (G1)', 'Team TNT (G1)', '*** (C2)']);
     expect(closestThreatNames('hildegardx', CATALOG, 1)).toEqual(['Hildegard (S1)']);
+    // Both are in the ref: WinOnly is 3 characters shorter than it, Op Win 4.
+    expect(closestThreatNames('op winonly', CATALOG, 2)).toEqual(['WinOnly (S3)', 'Op Win (C1)']);
   });
 
   it('labels an ID with its name, names with their ID, and breaks ties alphabetically', () => {
