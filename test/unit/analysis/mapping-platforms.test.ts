@@ -69,6 +69,16 @@ describe('platform coverage', () => {
     expect(platformCoverage(parent, [sub], claims).map((c) => `${c.platform}=${c.status}`)).toEqual(['Linux=gap', 'Windows=partial']);
   });
 
+  it('platformCoverage: a sub-technique counts for its parent only where its rule’s source observes it', () => {
+    const parent = technique('T1059', { platforms: ['Linux', 'Windows'] });
+    const sub = technique('T1059.004', { platforms: ['Linux', 'Windows'] });
+    const claims = enabledClaims(mapped(CATALOG, rule('s', ['T1059.004'])), { syscall: ['Linux'] });
+    expect(platformCoverage(parent, [sub], claims)).toEqual([
+      { platform: 'Linux', status: 'partial', rules: [], coveredSubtechniques: ['T1059.004'] },
+      { platform: 'Windows', status: 'gap', rules: [] },
+    ]);
+  });
+
   it('statusOver: covered anywhere wins, then partial, else gap (also for no platforms)', () => {
     expect(statusOver([pc('a', 'gap'), pc('b', 'partial'), pc('c', 'covered')])).toBe('covered');
     expect(statusOver([pc('a', 'gap'), pc('b', 'partial')])).toBe('partial');
