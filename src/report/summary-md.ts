@@ -7,6 +7,7 @@ import { evidenceCounts } from './evidence-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { appendTo } from '../collections.js';
+import { compareText } from '../analysis/coverage.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
@@ -69,7 +70,7 @@ function findingsSection(report: CoverageReport): string[] {
   const lines = ['', `### Findings: ${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}, ${f.info} info${f.suppressed ? ` (${f.suppressed} suppressed, not counted)` : ''}`];
   const byCode = new Map<string, Finding[]>();
   for (const finding of report.findings) appendTo(byCode, finding.code, finding);
-  for (const [code, findings] of [...byCode].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [code, findings] of [...byCode].sort(([a], [b]) => compareText(a, b))) {
     lines.push('', `**${code}** (${findings[0]!.severity}, ${findings.length})`, '');
     for (const finding of findings.slice(0, EXAMPLES_PER_CODE)) {
       lines.push(`- ${escapeMarkdown(`${finding.file}:${finding.line}`)} ${escapeMarkdown(finding.rule)}: ${escapeMarkdown(finding.message)}`);

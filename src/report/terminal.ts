@@ -6,6 +6,7 @@ import { describeGapDetectability, describeProfile, shortVerdict } from './prior
 import { describeInputs, plural, signed } from './words.js';
 import { escapeForTerminal } from '../terminal-text.js';
 import { evidenceCounts } from './evidence-words.js';
+import { compareText } from '../analysis/coverage.js';
 
 export interface TerminalStyle {
   isColor: boolean;
@@ -67,7 +68,7 @@ function suppressedLines(suppressed: SuppressedFinding[], style: TerminalStyle):
     const key = `${f.code} (${f.suppression.kind === 'inSource' ? 'in the rules' : 'config'}: ${printable(f.suppression.justification)})`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, count]) => paint(style, 'dim', `  suppressed ${String(count).padStart(3)}  ${key}`));
+  return [...counts].sort(([a], [b]) => compareText(a, b)).map(([key, count]) => paint(style, 'dim', `  suppressed ${String(count).padStart(3)}  ${key}`));
 }
 
 /** Per-platform coverage: a rule counts only on the platforms its source observes. */

@@ -25,6 +25,9 @@ describe('toCsv', () => {
   it('writes a header and LF-ended records, guarding string cells but not numbers', () => {
     expect(toCsv(['a', 'b'], [['=1+1', -3], ['plain', 0]])).toBe("a,b\n'=1+1,-3\nplain,0\n");
   });
+  it('writes an empty cell for a missing value (a finding without a column, from an older report.json)', () => {
+    expect(toCsv(['a', 'b', 'c'], [[undefined, null, 0] as never])).toBe('a,b,c\n,,0\n');
+  });
   it('quotes cells with commas, quotes and line breaks', () => {
     expect(toCsv(['x'], [['a,"b"\nc']])).toBe('x\n"a,""b""\nc"\n');
   });

@@ -81,6 +81,16 @@ describe('the emulate terminal listing', () => {
     const all = renderEmulationText({ ...SECTION, techniques: [SECTION.techniques[0]!] }, { isColor: false });
     expect(all).not.toContain('No rule fires on');
   });
+  it('joins several tagged rules and techniques nothing fires on, and gives each undetermined rule only its own fields', () => {
+    const techniques = [{ ...SECTION.techniques[1]!, taggedRules: ['Shell', 'Bash'], undetermined: [] }, SECTION.techniques[2]!, { ...SECTION.techniques[2]!, id: 'T1028' }];
+    const rule = { techniques: [], neverFiredClaims: [], benignHits: [], isNoisy: false, firesOn: [] };
+    const rules = [{ ...rule, rule: 'Net', undetermined: 1 }, { ...rule, rule: 'Dns', undetermined: 1 }, { ...rule, rule: 'Silent', undetermined: 0 }];
+    const procedures = [{ ...SECTION.procedures[3]!, undetermined: [{ rule: 'Net', context: 'host' as never, needs: ['fd.sip'] }, { rule: 'Dns', context: 'host' as never, needs: ['fd.name'] }] }];
+    const out = renderEmulationText({ ...SECTION, techniques, rules, procedures }, { isColor: false });
+    expect(out).toContain('    tagged by: Shell; Bash\n');
+    expect(out).toContain('\nNo rule fires on the procedures of: T1027, T1028\n');
+    expect(out.endsWith('\nUndetermined (the rule depends on fields the synthesis does not know)\n  Net: 1 procedure, needs fd.sip\n  Dns: 1 procedure, needs fd.name\n')).toBe(true);
+  });
   it('marks techniques demonstrated but not tagged with +', () => {
     const t = { ...SECTION.techniques[2]!, status: 'demonstrated-not-tagged' as const };
     expect(renderEmulationText({ ...SECTION, techniques: [t] }, { isColor: false })).toContain('+ T1027 Obfuscated — demonstrated but not tagged (1 procedure)\n');
@@ -118,6 +128,10 @@ describe('emulation.md', () => {
     const out = renderEmulationMarkdown({ ...SECTION, suggestions: [], rules: [] });
     expect(out).not.toContain('## ');
     expect(out.endsWith('| T1027 Obfuscated | neither tagged nor demonstrated | 1 |  |  |\n')).toBe(true);
+  });
+  it('joins several tagging rules with semicolons', () => {
+    const techniques = [{ ...SECTION.techniques[0]!, taggedRules: ['Escape', 'Mount'] }];
+    expect(renderEmulationMarkdown({ ...SECTION, techniques })).toContain('\n| T1611 Escape to Host | tagged and demonstrated | 2 | Escape; Noisy\\|rule | Escape; Mount |\n');
   });
   it('labels each status', () => {
     expect(STATUS_LABEL).toEqual({ 'tagged-and-demonstrated': 'tagged and demonstrated', 'tagged-never-fired': 'tagged but never fired', 'demonstrated-not-tagged': 'demonstrated but not tagged', 'not-demonstrated': 'neither tagged nor demonstrated' });

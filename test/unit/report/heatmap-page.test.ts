@@ -32,6 +32,12 @@ describe('renderHeatmap', () => {
     expect(() => renderHeatmap(report, { outDir: '/', assets: { ...assets, d3: 'x="</script>"' } })).toThrow(/^d3 cannot be inlined/);
     expect(() => renderHeatmap(report, { outDir: '/', assets: { ...assets, heatmapScript: '<!-- x' } })).toThrow(/^templates\/heatmap\.js cannot be inlined/);
   });
+  it('refuses a page template without the data placeholder, or with it twice', () => {
+    const message = 'templates/heatmap.html must hold %%DATA%% once';
+    expect(() => renderHeatmap(report, { outDir: '/', assets: { ...assets, heatmapPage: 'no data here' } })).toThrow(message);
+    expect(() => renderHeatmap(report, { outDir: '/', assets: { ...assets, heatmapPage: '%%DATA%% and %%DATA%%' } })).toThrow(message);
+    expect(renderHeatmap(report, { outDir: '/', assets: { ...assets, heatmapPage: '<%%DATA%%>' } })).toBe(`<${render()[4]!.slice('data='.length)}>`);
+  });
   it('needs its assets', () => {
     expect(() => renderHeatmap(report, { outDir: '/' })).toThrow('the heatmap reporter needs its assets (templates/heatmap.*, d3)');
   });

@@ -19,6 +19,8 @@ describe('jsonChunks', () => {
       { a: undefined, f: () => 1, s: Symbol('x'), n: null, nan: Number.NaN, list: [undefined, () => 1, 1, 'two'] },
       { empty: { list: [], map: {} }, deep: { a: { b: { c: [1, { d: 'e\nf' }] } } } },
       { date: new Date(0), custom: { toJSON: () => ({ replaced: true }) }, map: new Map([[1, 2]]), nullProto },
+      // Boxed primitives are objects with index keys, but JSON.stringify writes their value.
+      { boxed: new String('ab'), list: [new Number(1), new Boolean(false)] },
       { rules: Array.from({ length: 5 }, (_, i) => ({ name: `r${i}`, tags: ['T1059', `x${i}`], nested: { at: [i, { line: i }] } })) },
       'text',
       42,
@@ -28,6 +30,17 @@ describe('jsonChunks', () => {
       expect(joined(value)).toBe(stringifyJson(value));
       expect([...compactJsonChunks(value)].join('')).toBe(JSON.stringify(value));
     }
+  });
+
+  it('gives what JSON.stringify gives for a top-level value it leaves out', () => {
+    for (const value of [undefined, () => 1]) expect([...compactJsonChunks(value)]).toEqual([JSON.stringify(value)]);
+  });
+
+  it('lays out the top two levels by hand, and each deeper value whole, indented to its place', () => {
+    expect([...jsonChunks({ a: [1, { b: [2] }], s: 'x' })]).toEqual(['{\n', '  "a": ', '[\n', '    ', '1', ',\n', '    ', '{\n      "b": [\n        2\n      ]\n    }', '\n  ]', ',\n', '  "s": ', '"x"', '\n}', '\n']);
+    expect([...compactJsonChunks({ a: [1, { b: [2] }] })]).toEqual(['{', '"a":', '[', '', '1', ',', '', '{"b":[2]}', ']', '}']);
+    // An object without a prototype is laid out like a plain one.
+    expect([...jsonChunks(Object.assign(Object.create(null) as object, { a: [1] }))]).toEqual(['{\n', '  "a": ', '[\n', '    ', '1', '\n  ]', '\n}', '\n']);
   });
 
   it('gives the bytes of stringifyJson on a real report, in pieces no larger than one element', () => {

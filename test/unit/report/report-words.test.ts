@@ -24,6 +24,7 @@ describe('finding messages', () => {
       [draft('revoked-technique', { technique: 'T1500', args: { replacements: ['T1027', 'T1027.004'] } }), 'T1500 is revoked; ATT&CK replaced it with T1027, T1027.004'],
       [draft('revoked-technique', { technique: 'T1500', args: { replacements: [] } }), 'T1500 is revoked and ATT&CK names no replacement'],
       [draft('revoked-technique', { technique: 'T1500' }), 'T1500 is revoked and ATT&CK names no replacement'],
+      [draft('revoked-technique', { technique: 'T1500', args: {} }), 'T1500 is revoked and ATT&CK names no replacement'],
       [draft('deprecated-technique', { technique: 'T1063' }), 'T1063 is deprecated in ATT&CK; tag a current technique instead'],
       [draft('tactic-mismatch', { technique: 'T1611', args: { techniqueTactics: ['privilege-escalation'], ruleTactics: ['execution', 'impact'] } }), "T1611 belongs to privilege-escalation, but the rule's tactic tags name execution, impact"],
       [draft('unjustified-tactic', { tactic: 'execution', args: { techniques: ['T1611'] } }), "tactic execution is tagged but none of the rule's techniques (T1611) belongs to it"],
@@ -43,6 +44,9 @@ describe('finding messages', () => {
       [draft('missing-tactic-tag', { args: { tactics: 'execution' } }), 'technique tags without a tactic tag; ATT&CK puts them under execution'],
     ];
     for (const [finding, message] of cases) expect(describeFinding(finding), finding.code).toBe(message);
+  });
+  it('words a finding whose data is missing (a hand-edited report.json) instead of failing', () => {
+    expect(describeFinding(draft('invalid-suppression'))).toMatch(/^this attack-cov-ignore comment .*; it suppresses nothing$/);
   });
   it('withMessage adds the message and keeps the finding', () => {
     const d = draft('untagged-rule', { tag: 't' });
@@ -84,11 +88,13 @@ describe('priority words', () => {
     expect(describeGapDetectability({ unknown: 3, 'not-observable': 1, 'closable-loaded': 2, 'closable-other': 0 })).toBe('2 closable with loaded sources, 1 not observable by Falco, 3 detectability unknown');
     expect(describeGapDetectability(undefined)).toBe('');
     expect(describeGapDetectability({})).toBe('');
-    expect(VERDICT_LABEL['closable-other']).toBe('closable with another Falco source');
+    expect(VERDICT_LABEL).toEqual({ 'closable-loaded': 'closable with loaded sources', 'closable-other': 'closable with another Falco source', 'not-observable': 'not observable by Falco', unknown: 'detectability unknown' });
   });
   it('describeProfile counts direct use and use through software, and what is outside the scope', () => {
     expect(describeProfile(PROFILE)).toBe(`${PROFILE.name} (G9999, group): 2 in-scope techniques used directly: 1 covered, 1 partly, 0 gaps; 1 more only through its software (Kit): 0 covered, 0 partly, 1 gap; 4 outside the scope`);
     const alone: ThreatProfile = { ...PROFILE, kind: 'software', software: [], counts: { ...PROFILE.counts, direct: { total: 1, covered: 1, partial: 0, gap: 0 } } };
+    const twoKits: ThreatProfile = { ...PROFILE, software: [{ id: 'S0001', name: 'Kit' }, { id: 'S0002', name: 'Tool' }] };
+    expect(describeProfile(twoKits)).toContain('; 1 more only through its software (Kit, Tool): ');
     expect(describeProfile(alone)).toBe(`${PROFILE.name} (G9999, software): 1 in-scope technique used directly: 1 covered, 0 partly, 0 gaps; 4 outside the scope`);
   });
   it('draftCommand', () => {

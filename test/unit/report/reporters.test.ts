@@ -1,4 +1,5 @@
 // Every reporter on one fixture report, against golden files (regenerate with `npx vitest -u`, review the diff).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../../src/coverage-report.js';
@@ -10,6 +11,7 @@ import { buildLayer, layerReporter } from '../../../src/report/layer.js';
 import { validateLayer } from '../../../src/report/layer-schema.js';
 import { selectReporters } from '../../../src/report/registry.js';
 import { escapeMarkdown, renderSummaryMarkdown } from '../../../src/report/summary-md.js';
+import { templatePath } from '../../../src/paths.js';
 import { reportFor } from '../../helpers/load.js';
 import { fixture, repoRoot } from '../../helpers/paths.js';
 
@@ -39,6 +41,13 @@ describe('reporters on the fixture report', async () => {
     const assets = { ...loadReportAssets(), d3: '/* d3 stub */' };
     expect([...heatmapChunks(report, { outDir: '/out', assets })].join('')).toBe(renderHeatmap(report, { outDir: '/out', assets }));
     expect([...jsonReporter.chunks!(report, context)].join('')).toBe(jsonReporter.render(report, context));
+  });
+  // The page's golden is checked in Chromium (test/browser), where a mutant of assets.ts is invisible.
+  it('heatmap.html inlines one script: the keyboard, details and threats helpers, then heatmap.js', () => {
+    const template = (name: string) => readFileSync(templatePath(name), 'utf8');
+    const { heatmapPage, heatmapStyle, heatmapScript } = loadReportAssets();
+    expect(heatmapScript).toBe(`${template('heatmap-nav.js')}\n${template('heatmap-details.js')}\n${template('heatmap-threats.js')}\n${template('heatmap.js')}`);
+    expect([heatmapPage, heatmapStyle]).toEqual([template('heatmap.html'), template('heatmap.css')]);
   });
 });
 

@@ -85,10 +85,11 @@ describe('suggestions.csv', () => {
       { rule: 'Odd <b>rule</b>', file: 'official:falco_rules.yaml', line: '12', source: 'k8s_audit', rank: '', technique: 'T1547', name: '', score: '', tags_to_add: '', by: 'rejected', reason: 'Windows only', evidence: '', log_sources: '' },
     ]);
   });
-  it('joins log sources and guards formulas in rule names', () => {
-    const hostile = { ...RULE_WITH_EDIT, rule: '=HYPERLINK("x")', candidates: [candidate('T1', 0.5, { logSources: ['auditd:EXECVE', 'proc'] })] };
-    const [row] = parse(suggestionsCsv([hostile]), { columns: true }) as Record<string, string>[];
+  it('joins log sources and guards formulas in rule names and refusal reasons', () => {
+    const hostile = { ...RULE_WITH_EDIT, rule: '=HYPERLINK("x")', candidates: [candidate('T1', 0.5, { logSources: ['auditd:EXECVE', 'proc'] })], rejected: [{ technique: 'T9', reason: '@SUM(1)' }] };
+    const [row, refused] = parse(suggestionsCsv([hostile]), { columns: true }) as Record<string, string>[];
     expect(row).toMatchObject({ rule: `'=HYPERLINK("x")`, log_sources: 'auditd:EXECVE;proc' });
+    expect(refused).toMatchObject({ rule: `'=HYPERLINK("x")`, by: 'rejected', reason: "'@SUM(1)" });
   });
   it('the reporter writes suggestions.csv only when the report has suggestions', () => {
     const report = { suggestions: { ranker: 'offline', minScore: 0, rules: [EMPTY], wouldCover: [] } } as unknown as CoverageReport;
@@ -96,6 +97,7 @@ describe('suggestions.csv', () => {
     expect(suggestionsCsvReporter.renderFiles!({} as CoverageReport, { outDir: '/' })).toEqual([]);
     expect(suggestionsCsvReporter.render({} as CoverageReport, { outDir: '/' })).toBe(suggestionsCsv([]));
     expect(suggestionsCsvReporter.render(report, { outDir: '/' })).toBe(suggestionsCsv([EMPTY]));
+    expect(suggestionsCsvReporter).toMatchObject({ name: 'suggestions-csv', fileName: 'suggestions.csv', description: 'one row per suggested technique of each untagged rule (report --suggest)' });
   });
 });
 
@@ -126,8 +128,9 @@ describe('the terminal listing of suggestions', () => {
     expect(text.endsWith('\n\n3 rules looked at, 2 with candidates\n')).toBe(true);
   });
   it('says so when a candidate adds no tag, shows log sources, and names an answer without a technique', () => {
-    const s: RuleSuggestion = { ...EMPTY, candidates: [candidate('T1', 0.5, { tags: [], logSources: ['auditd:EXECVE', 'proc'] })], rejected: [{ technique: '', reason: 'not JSON' }] };
+    const s: RuleSuggestion = { ...EMPTY, existing: ['T1610', 'T1611'], candidates: [candidate('T1', 0.5, { tags: [], logSources: ['auditd:EXECVE', 'proc'] })], rejected: [{ technique: '', reason: 'not JSON' }] };
     const out = renderSuggestions([s], { isColor: false });
+    expect(out).toContain('rules/a.yaml:30  Nothing  (syscall; tagged T1610, T1611)\n');
     expect(out).toContain('tags: (none to add)\n     log sources: auditd:EXECVE, proc\n  rejected (answer): not JSON');
     expect(out).toContain('1 rule looked at, 1 with candidates');
   });
@@ -148,6 +151,8 @@ describe('the summary.md section of suggestions', () => {
       '| Shell spawned | T1059.004 Name of T1059.004 | 0.412 | T1059 |',
       '| Odd &lt;b&gt;rule&lt;/b&gt; | T1610 Name of T1610 | 0.250 |  |',
     ].join('\n'));
+    const three = { ...RULE_WITH_EDIT, candidates: [...RULE_WITH_EDIT.candidates, candidate('T1106', 0.05)] };
+    expect(section([three])).toContain('| Shell spawned | T1059.004 Name of T1059.004 | 0.412 | T1059, T1106 |');
   });
   it('stops after the counts when no rule has a candidate', () => {
     expect(section([EMPTY])).toBe(['', '### Suggested ATT&CK tags (model\\_\\[x\\])', '', '0 of 1 rules looked at have candidates; accepting the best (score ≥ 0.2) would cover 0 technique(s) not covered now.', ''].join('\n'));
@@ -161,5 +166,6 @@ describe('the summary.md section of suggestions', () => {
     expect(text).toContain('T1014.');
     expect(text).not.toContain('T1015');
     expect(text.endsWith('\n\n…and 2 more in suggestions.csv.')).toBe(true);
+    expect(section(many.slice(2), cover).endsWith('| R16 | T1610 Name of T1610 | 0.250 |  |')).toBe(true);
   });
 });

@@ -47,6 +47,8 @@ describe('the report summary', () => {
     expect(fullText()).toContain('scope: Containers, Linux (sources: syscall)');
     const option = renderSummary({ ...report, scope: { ...report.scope, from: 'option', platforms: [] } }, plain);
     expect(option).toContain('scope: none (--platform)');
+    const sources = renderSummary({ ...report, scope: { ...report.scope, sources: ['syscall', 'k8s_audit'] } }, plain);
+    expect(sources).toContain('scope: Containers, Linux (sources: syscall, k8s_audit)\n');
   });
   it('gives per-platform coverage only when there are platforms', () => {
     const platforms = [{ platform: 'Linux', total: 4, covered: 1, partial: 1, gap: 2, percent: 50 }];
@@ -67,7 +69,19 @@ describe('the report summary', () => {
     const old = { ...report, summary: { ...report.summary, platforms: undefined as never }, threats: undefined as never, gates: undefined, suppressed: undefined, comparison: undefined, emulation: undefined };
     const out = renderSummary(old, plain);
     for (const part of ['per platform', 'Threat profiles', 'Gates', 'suppressed ', 'Since the baseline', 'Emulated detection']) expect(out).not.toContain(part);
-    expect(out).toContain('Top gaps (');
+    // Nothing in the places of the missing sections: findings follow the sub-techniques, top gaps the counts
+    // per code, and the last gap ends the text.
+    expect(out).toMatch(/\n {2}sub-techniques covered: [^\n]*\n\nFindings: /);
+    const lines = out.split('\n');
+    const gapsAt = lines.findIndex((l) => l.startsWith('Top gaps ('));
+    const [lastCode, lastCount] = Object.entries(report.summary.findings.byCode).at(-1)!;
+    expect(lines.slice(gapsAt - 2, gapsAt)).toEqual([`  ${lastCode.padEnd(24)} ${String(lastCount).padStart(4)}`, '']);
+    expect(lines.at(-2)).toMatch(/^ {7}why: /);
+    expect(lines.at(-1)).toBe('');
+  });
+  it('adds nothing to the findings line when no finding is suppressed', () => {
+    const none = { ...report, summary: { ...report.summary, findings: { ...report.summary.findings, suppressed: 0 } } };
+    expect(renderSummary(none, plain)).toContain('\nFindings: 6 errors, 6 warnings, 0 info\n');
   });
   it('leaves out the sections a report does not have', () => {
     const bare = renderSummary({ ...report, threats: [], comparison: undefined, emulation: undefined, gates: undefined, suppressed: undefined }, plain);

@@ -151,13 +151,3 @@ describe('procedure text from atomics', () => {
     expect(procedureText('not: [an atomic', ['Linux'])).toBeUndefined();
   });
 });
-
-describe('suggestions as CSV', () => {
-  it('keeps rule text that a spreadsheet would run as a formula inert', async () => {
-    const { suggestionsCsv } = await import('../../../src/report/suggestions-csv.js');
-    const csv = suggestionsCsv([{ rule: '=HYPERLINK("x")', file: 'r.yaml', line: 1, source: 'syscall', existing: [], rejected: [{ technique: 'T9', reason: '@SUM(1)' }], candidates: [{ technique: 'T1059', name: 'Command', score: 0.5, tags: ['T1059'], logSources: [], evidence: [{ kind: 'name', value: '+x', terms: [] }], matchedIn: [], by: 'ranker' }] }]);
-    expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
-    expect(csv).toContain("'@SUM(1)");
-    expect(csv.split('\n')).toHaveLength(4);
-  });
-});
