@@ -117,8 +117,8 @@ export class ChatClient {
 /** The model's JSON, from plain JSON or JSON inside a code fence or prose; a sentence when it is not there. */
 export function extractJson(content: string): { value: unknown } | { error: string } {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(content)?.[1];
-  const candidates = [content, fenced, content.slice(content.indexOf('{'), content.lastIndexOf('}') + 1)].filter((c): c is string => !!c && c.trim().length > 0);
-  for (const candidate of candidates) {
+  // Without a fence, the content is tried twice; a blank candidate simply fails to parse.
+  for (const candidate of [content, fenced ?? content, content.slice(content.indexOf('{'), content.lastIndexOf('}') + 1)]) {
     try {
       return { value: JSON.parse(candidate) };
     } catch {

@@ -33,10 +33,8 @@ export function fixTexts(files: { path: string; text: string }[], analyzeRuleset
     skipped = plan.skipped;
     if (plan.edits.length === 0) break;
     passes++;
-    for (const [path, text] of texts) {
-      const edits = plan.edits.filter((e) => e.at.file === path);
-      if (edits.length > 0) texts.set(path, applyTagEdits(text, edits));
-    }
+    // A file without edits comes back from applyTagEdits as it was.
+    for (const [path, text] of texts) texts.set(path, applyTagEdits(text, plan.edits.filter((e) => e.at.file === path)));
   }
   const after = passes === 0 ? before : analyzeRuleset(rulesetFromTexts(current()));
   return { texts, before, after, skipped, passes };

@@ -29,9 +29,8 @@ export function consumeBody(body: Readable, maxBytes: number, onChunk: (chunk: B
     });
     body.once('end', () => resolve(received));
     body.once('error', reject);
-    body.once('close', () => {
-      if (!body.readableEnded) reject(body.errored ?? new Error('the connection closed before the response ended'));
-    });
+    // A body that ended emitted 'end' (resolved) before 'close', and a settled promise ignores this reject.
+    body.once('close', () => reject(body.errored ?? new Error('the connection closed before the response ended')));
   });
 }
 

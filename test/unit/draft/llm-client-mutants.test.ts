@@ -11,6 +11,7 @@ import { startServer, type TestServer } from '../../helpers/http-server.js';
 
 interface Seen {
   at: number;
+  method?: string;
   headers: http.IncomingHttpHeaders;
   body: { model: string; messages: { role: string; content: string }[]; temperature: number; response_format?: unknown };
 }
@@ -32,7 +33,7 @@ beforeAll(async () => {
       let text = '';
       req.on('data', (d: Buffer) => (text += d.toString()));
       req.on('end', () => {
-        seen.push({ at: Date.now(), headers: req.headers, body: JSON.parse(text) as Seen['body'] });
+        seen.push({ at: Date.now(), method: req.method, headers: req.headers, body: JSON.parse(text) as Seen['body'] });
         const answer = script.shift() ?? ok();
         if (answer === 'hang') return;
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body);
@@ -57,7 +58,8 @@ describe('ChatClient.complete: the request', () => {
     script = [ok('{"rule":"x"}')];
     await expect(client({ baseUrl: `${server.url('/v1')}//` }).complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"x"}');
     expect(seen).toHaveLength(1);
-    const [{ headers, body }] = seen as [Seen];
+    const [{ method, headers, body }] = seen as [Seen];
+    expect(method).toBe('POST');
     expect(headers).toMatchObject({ 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${KEY}` });
     expect(body).toEqual({ model: 'm', messages: MESSAGES, temperature: 0.2, response_format: { type: 'json_schema', json_schema: { name: 'falco_rule_draft', strict: true, schema: SCHEMA } } });
   });
@@ -76,6 +78,20 @@ describe('ChatClient.complete: the request', () => {
     expect(seen[1]!.body.messages).toEqual([...MESSAGES, { role: 'system', content: `Reply with the JSON object only: no prose, no code fence. It must match this JSON schema: ${JSON.stringify(SCHEMA)}` }]);
     await chat.complete(MESSAGES, SCHEMA);
     expect(seen[2]!.body.response_format).toBeUndefined();
+  });
+
+  it('refuses at once a 400 that names response_format when the request carried none, and a 404 that names it', async () => {
+    script = [{ status: 400, body: 'response_format missing' }, { status: 400, body: 'bad response_format' }];
+    const chat = client();
+    chat.isSchemaSupported = false;
+    const error = await failure(chat.complete(MESSAGES, SCHEMA));
+    expect(error?.message).toBe('the LLM endpoint refused the request: HTTP 400: response_format missing');
+    expect(seen).toHaveLength(1);
+    seen = [];
+    script = [{ status: 404, body: 'no route for json_schema' }];
+    const notFound = await failure(client().complete(MESSAGES, SCHEMA));
+    expect(notFound?.message).toBe('the LLM endpoint refused the request: HTTP 404: no route for json_schema');
+    expect(seen.map((s) => s.body.response_format === undefined)).toEqual([false]);
   });
 
   it('recognises the refusal as 422 and by the word "structured" too', async () => {
@@ -138,6 +154,12 @@ describe('ChatClient.complete: retries', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     // Whichever fires first, the request deadline or undici's headers timeout; a DOMException's numeric code is not shown.
     expect(error?.message).toMatch(/^the LLM endpoint failed after 2 attempts: (The operation was aborted due to timeout|Headers Timeout Error \(UND_ERR_HEADERS_TIMEOUT\))$/);
+  });
+
+  it('says that no attempt was made when asked for none', async () => {
+    const error = await failure(client({ attempts: 0 }).complete(MESSAGES, SCHEMA));
+    expect(error?.message).toBe('the LLM endpoint failed after 0 attempts: no attempt made');
+    expect(seen).toEqual([]);
   });
 
   it('names the code of a connection error', async () => {
@@ -210,6 +232,12 @@ describe('extractJson', () => {
   it('reads JSON from a fence without a language, and from a fence after prose braces', () => {
     expect(extractJson('```\n{"a":1}\n```')).toEqual({ value: { a: 1 } });
     expect(extractJson('Use {braces} like this:\n```json\n{"b":2}\n```')).toEqual({ value: { b: 2 } });
+  });
+
+  it('reads a fence only it can find: prose braces around it, no language, no whitespace after the fence', () => {
+    expect(extractJson('Use {x}:\n```\n{"a":1}\n```\nnot {y}')).toEqual({ value: { a: 1 } });
+    expect(extractJson('Here {draft}: ```{"a":2}```')).toEqual({ value: { a: 2 } });
+    expect(extractJson('Here {draft}: ```json{"a":3}```')).toEqual({ value: { a: 3 } });
   });
 
   it('says what it got, whitespace folded and cut at 80 characters', () => {

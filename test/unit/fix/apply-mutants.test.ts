@@ -43,6 +43,12 @@ describe('applyTagEdits on block lists', () => {
     expect(applyTagEdits(split, [edit('replace', 4, 7, 'X')])).toBe('- rule: a\n  tags:\n    -\n      X\n    - z\n');
   });
 
+  it('copies the dash only when spaces alone follow it: not a dash with a trailing space before the line break, not an anchor', () => {
+    // `- ` then the tag on the next line; and `- &a-  x`, whose anchor ends in a dash followed by spaces.
+    expect(applyTagEdits('- rule: a\n  tags:\n    - \n      x\n', [edit('insert-after', 4, 7, 'y')])).toBe('- rule: a\n  tags:\n    - \n      x\n    - y\n');
+    expect(applyTagEdits('- rule: a\n  tags:\n    - &a-  x\n', [edit('insert-after', 3, 12, 'y')])).toBe('- rule: a\n  tags:\n    - &a-  x\n    - y\n');
+  });
+
   it('copies the spacing after the dash of the tag it inserts next to', () => {
     expect(applyTagEdits('- rule: a\n  tags:\n    -   x\n', [edit('insert-after', 3, 9, 'y'), edit('insert-before', 3, 9, 'w')])).toBe('- rule: a\n  tags:\n    -   w\n    -   x\n    -   y\n');
   });

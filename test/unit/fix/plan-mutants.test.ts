@@ -107,3 +107,97 @@ describe('planFixes', () => {
     expect(planFixes([wrongRule], rs).skipped).toHaveLength(1);
   });
 });
+
+describe('planFixes: the edge of each decision', () => {
+  it('skips a finding on the right line but another column, even when a tag starts that line', () => {
+    const rs = rules(['r', ['mitre_execution', 'T1059']]);
+    const moved = { ...finding(rs, 'r', 'T1059', 'x', { tag: 'T1059', with: ['T1059.004'] }), column: place(rs, 'r', 'T1059').column + 1 };
+    expect(planFixes([moved], rs)).toEqual({ edits: [], skipped: [{ finding: moved, reason: 'the tag is not where the finding says' }] });
+  });
+
+  it('skips a finding at the right line and column of another file', () => {
+    const text = (name: string) => `- rule: ${name}\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n  tags: [mitre_execution, T1059]\n`;
+    const rs = rulesetFromTexts([{ path: 'a.yaml', text: text('r') }, { path: 'b.yaml', text: text('s') }]);
+    const elsewhere = { ...finding(rs, 's', 'T1059', 'x', { tag: 'T1059', with: ['T1059.004'] }), file: 'a.yaml' };
+    expect(planFixes([elsewhere], rs)).toEqual({ edits: [], skipped: [{ finding: elsewhere, reason: 'the tag is not where the finding says' }] });
+  });
+
+  it('keeps removals of one tag in the order the findings came', () => {
+    const rs = rules(['r', ['mitre_execution', 'mitre_impact', 'T1529']]);
+    const fix = { tag: 'mitre_execution', with: [] };
+    const plan = planFixes([finding(rs, 'r', 'mitre_execution', 'first', fix), finding(rs, 'r', 'mitre_execution', 'second', fix)], rs);
+    expect(plan.edits).toEqual([{ kind: 'remove', at: place(rs, 'r', 'mitre_execution'), codes: ['first', 'second'] }]);
+  });
+
+  it('credits a replacement with its own code only, not that of an insert anchored at the same tag', () => {
+    const rs = rules(['r', ['mitre_execution', 'TA0011']]);
+    const plan = planFixes([
+      finding(rs, 'r', 'TA0011', 'nonstandard-tag', { tag: 'TA0011', with: ['mitre_command_and_control'] }),
+      finding(rs, 'r', 'TA0011', 'missing-technique', { with: ['T1071'] }),
+    ], rs);
+    expect(plan.edits).toEqual([
+      { kind: 'replace', at: place(rs, 'r', 'TA0011'), value: 'mitre_command_and_control', codes: ['nonstandard-tag'] },
+      { kind: 'insert-after', at: place(rs, 'r', 'TA0011'), value: 'T1071', codes: ['missing-technique'] },
+    ]);
+  });
+
+  it('of two replacements of one tag, the last wins and the first adds nothing', () => {
+    const rs = rules(['r', ['mitre_execution', 'T1059', 'TA0011']]);
+    const plan = planFixes([
+      finding(rs, 'r', 'TA0011', 'a', { tag: 'TA0011', with: ['mitre_command_and_control'] }),
+      finding(rs, 'r', 'TA0011', 'b', { tag: 'TA0011', with: ['mitre_exfiltration'] }),
+    ], rs);
+    expect(plan.edits).toEqual([{ kind: 'replace', at: place(rs, 'r', 'TA0011'), value: 'mitre_exfiltration', codes: ['a', 'b'] }]);
+  });
+
+  it('does not count a removed tag when looking for duplicates: its later copy stays', () => {
+    const rs = rules(['r', ['mitre_execution', 'mitre_impact', 'T1529', 'mitre_execution']]);
+    const plan = planFixes([finding(rs, 'r', 'mitre_execution', 'unjustified-tactic', { tag: 'mitre_execution', with: [] })], rs);
+    expect(plan.edits).toEqual([{ kind: 'remove', at: place(rs, 'r', 'mitre_execution'), codes: ['unjustified-tactic'] }]);
+  });
+
+  it('keeps the last tactic of a rule whose other tags are not ATT&CK tags', () => {
+    const rs = rules(['r', ['host', 'mitre_execution', 'T1610']]);
+    const removal = finding(rs, 'r', 'mitre_execution', 'unjustified-tactic', { tag: 'mitre_execution', with: [] });
+    expect(planFixes([removal], rs)).toEqual({ edits: [], skipped: [{ finding: removal, reason: 'removing it would leave no tactic tag, and the techniques do not say which one to keep' }] });
+  });
+
+  it('when it keeps the last tactic, still removes a duplicate technique and still replaces', () => {
+    const rs = rules(['r', ['mitre_execution', 'T1610', 'T1610', 'T1059']]);
+    const removal = finding(rs, 'r', 'mitre_execution', 'unjustified-tactic', { tag: 'mitre_execution', with: [] });
+    const replacement = finding(rs, 'r', 'T1059', 'revoked-technique', { tag: 'T1059', with: ['T1059.004'] });
+    expect(planFixes([removal, replacement], rs)).toEqual({
+      edits: [
+        { kind: 'remove', at: place(rs, 'r', 'T1610', 1), codes: ['duplicate'] },
+        { kind: 'replace', at: place(rs, 'r', 'T1059'), value: 'T1059.004', codes: ['revoked-technique'] },
+      ],
+      skipped: [{ finding: removal, reason: 'removing it would leave no tactic tag, and the techniques do not say which one to keep' }],
+    });
+  });
+
+  it('when it keeps the last tactic, does not bring back a tactic tag replaced by a duplicate', () => {
+    // A crafted fix (a tactic tag replaced by a technique the rule already has): the tag is gone either way,
+    // so there is no tactic tag to keep and bringing it back would write the technique twice.
+    const rs = rules(['r', ['T1041', 'TA0011']]);
+    const replacement = finding(rs, 'r', 'TA0011', 'x', { tag: 'TA0011', with: ['T1041'] });
+    expect(planFixes([replacement], rs)).toEqual({ edits: [{ kind: 'remove', at: place(rs, 'r', 'TA0011'), codes: ['x'] }], skipped: [] });
+  });
+
+  it('puts a technique after a technique, and a tactic after a tag that is not a technique', () => {
+    const rs = rules(['r', ['mitre_execution', 'T1059']], ['s', ['host', 'T1529']]);
+    const plan = planFixes([
+      finding(rs, 'r', 'T1059', 'a', { with: ['T1059.004'] }),
+      finding(rs, 's', 'host', 'b', { with: ['mitre_impact'] }),
+    ], rs);
+    expect(plan.edits).toEqual([
+      { kind: 'insert-after', at: place(rs, 'r', 'T1059'), value: 'T1059.004', codes: ['a'] },
+      { kind: 'insert-after', at: place(rs, 's', 'host'), value: 'mitre_impact', codes: ['b'] },
+    ]);
+  });
+
+  it('leaves a rule without fixable findings alone, even a tag written twice there', () => {
+    const rs = rules(['r', ['mitre_execution', 'T1059', 'T1059']], ['s', ['mitre_impact', 'T1529', 'TA0011']]);
+    const plan = planFixes([finding(rs, 's', 'TA0011', 'unjustified-tactic', { tag: 'TA0011', with: [] })], rs);
+    expect(plan.edits).toEqual([{ kind: 'remove', at: place(rs, 's', 'TA0011'), codes: ['unjustified-tactic'] }]);
+  });
+});

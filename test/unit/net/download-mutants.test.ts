@@ -2,6 +2,7 @@
 // waits between attempts (measured as the gaps between the requests the server sees), what the request
 // looks like, progress, size caps, file:// mirrors, and the error line and hint of each failure. Delays are
 // kept to a few hundred milliseconds.
+import { readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
@@ -54,6 +55,7 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-length': 1_000_000 });
       res.write('x');
     },
+    '/one-byte': serve(Buffer.from('x')),
     '/chunked': (_req, res) => {
       res.writeHead(200);
       res.write('abc');
@@ -111,6 +113,19 @@ describe('downloadToFile', () => {
     expect(await readFile(target('ok'))).toEqual(BODY);
     expect(headersSeen.get('/ok')).toMatchObject({ 'user-agent': 'attack-cov', accept: '*/*' });
     expect(progress.at(-1)).toEqual([BODY.length, BODY.length]);
+  });
+
+  it('reports progress against a length of one byte', async () => {
+    const progress: [number, number | undefined][] = [];
+    await downloadToFile(server.url('/one-byte'), target('one-byte'), { onProgress: (r, t) => progress.push([r, t]) });
+    expect(progress).toEqual([[1, 1]]);
+  });
+
+  it('leaves no file descriptor open on the file it wrote', async () => {
+    await downloadToFile(server.url('/ok'), target('closed'));
+    const open = readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } });
+    expect(open.filter((file) => file.startsWith(target('closed')))).toEqual([]);
+    expect(await readFile(target('closed'))).toEqual(BODY);
   });
 
   it('reports progress without a total when the server announces no length', async () => {

@@ -1,6 +1,7 @@
 // src/output.ts in process, as its callers (report, emulate, lint --fix, suggest --apply) use it: which --out is
 // refused and how, what writeOutputs leaves on disk when it succeeds and when it fails half-way, and when
 // replaceFileAtomically refuses to touch a file. Every case works in a fresh directory under the OS temp dir.
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
@@ -202,5 +203,68 @@ describe('replaceFileAtomically', () => {
     await chmod(target, 0o464);
     await symlink(target, path.join(dir, 'link.yaml'));
     expect(await checkReplaceable(path.join(dir, 'link.yaml'))).toBe(await realpath(target));
+  });
+});
+
+describe('writeOutputs: large texts, written in slices of 2^20 characters', () => {
+  const SLICE = 1 << 20;
+
+  it('never splits a surrogate pair at a slice boundary (U+10000 and U+10FFFF, the ends of the high range)', async () => {
+    const out = await fresh();
+    // Each pair's high half is the last character of a slice: at SLICE - 1, then at SLICE - 1 + SLICE - 1.
+    const text = `${'a'.repeat(SLICE - 1)}\u{10000}${'b'.repeat(SLICE - 3)}\u{10FFFF}c`;
+    const [file] = await writeOutputs(out, [{ name: 'big.txt', content: text }]);
+    expect(await readFile(file!, 'utf8')).toBe(text);
+  });
+
+  it('writes a text ending in a lone high surrogate, and one ending in a pair, once each', async () => {
+    const out = await fresh();
+    const written = await writeOutputs(out, [{ name: 'lone.txt', content: 'x\uD800' }, { name: 'pair.txt', content: 'x😀' }]);
+    expect(await readFile(written[0]!)).toEqual(Buffer.from([0x78, 0xef, 0xbf, 0xbd]));
+    expect(await readFile(written[1]!, 'utf8')).toBe('x😀');
+  });
+
+  it('gathers rendered pieces into slices, redacting each slice, also a secret split across small pieces', async () => {
+    const out = await fresh();
+    registerSecret('sk-pieces-secret-5678');
+    const pieces = ['start sk-pieces-', 'secret-5678 ', 'x'.repeat(SLICE), 'y'.repeat(SLICE / 2), ' sk-pieces-secret-5678 end'];
+    const [file] = await writeOutputs(out, [{ name: 'report.json', content: () => pieces }]);
+    expect(await readFile(file!, 'utf8')).toBe(`start [redacted] ${'x'.repeat(SLICE)}${'y'.repeat(SLICE / 2)} [redacted] end`);
+  });
+
+  it('writes each slice as soon as the rendered pieces fill it, not at the end', async () => {
+    const out = await fresh();
+    const onDisk = () => readdirSync(out).filter((n) => n.endsWith('.tmp')).map((n) => statSync(path.join(out, n)).size);
+    const seen: number[][] = [];
+    function* render() {
+      yield 'x'.repeat(SLICE - 1);
+      seen.push(onDisk());
+      yield 'x';
+      seen.push(onDisk());
+      yield 'end';
+    }
+    const [file] = await writeOutputs(out, [{ name: 'report.json', content: render }]);
+    expect(seen).toEqual([[0], [SLICE]]);
+    expect((await stat(file!)).size).toBe(SLICE + 3);
+  });
+
+  it('closes each file it writes', async () => {
+    const out = await fresh();
+    const open = async () => (await readdir('/proc/self/fd')).length;
+    const before = await open();
+    await writeOutputs(out, [{ name: 'a.txt', content: 'a' }, { name: 'b.txt', content: () => ['b'] }]);
+    expect(await open()).toBe(before);
+  });
+
+  it('says so when a temporary is gone at its rename (a later renderer removed it), leaving --out unchanged', async () => {
+    const out = await fresh();
+    const removeTemporaries = () => {
+      for (const name of readdirSync(out)) if (name.endsWith('.tmp')) rmSync(path.join(out, name));
+      return 'b';
+    };
+    const error = await failure(writeOutputs(out, [{ name: 'a.json', content: 'a' }, { name: 'b.json', content: removeTemporaries }]));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error?.message).toBe(`${path.join(out, 'a.json')}: cannot write: ENOENT`);
+    expect(await listing(out)).toEqual([]);
   });
 });
