@@ -2,6 +2,7 @@
 // expanded — macros and lists followed to their definitions (shell_procs says more than its name),
 // the fields, event types, process names and values it tests. Negated parts (exceptions, allow-lists)
 // describe what is not the attack and are left out. Pure.
+import { compareText } from '../analysis/coverage.js';
 import { parseCondition } from '../falco/condition/parse.js';
 import { walk, type ConditionNode, type Operand } from '../falco/condition/ast.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
@@ -97,5 +98,5 @@ export function ruleTerms(rule: FalcoRule, ruleset: Ruleset): QueryTerm[] {
   state.bag.add(rule.output.replace(/%[\w.[\]/-]+/g, ' ').replace(/\b[\w.]+=/g, ' '), { kind: 'output', value: '' });
   const tree = parse(rule.condition);
   if (tree) addCondition(tree, state, 0);
-  return [...state.bag.terms.values()].sort((a, b) => (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+  return [...state.bag.terms.values()].sort((a, b) => compareText(a.term, b.term));
 }
