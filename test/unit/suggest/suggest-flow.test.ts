@@ -60,6 +60,30 @@ describe('technique index', () => {
     expect(index.search.search('creation').map((r) => r.id)).toEqual(['T1059']);
     expect(index.search.search('wineventchannel')).toEqual([]);
   });
+  it('finds a sub-technique by its parent’s name, and a technique by its own detection text, its strategies’ names and its analytics’ channels', () => {
+    const family = tinyCatalog([
+      technique('T1059', ['execution'], ['Linux'], { name: 'Zebra Interpreter' }),
+      technique('T1059.004', ['execution'], ['Linux'], { name: 'Unix Shell', isSubtechnique: true, parent: 'T1059' }),
+      technique('T1059.009', ['execution'], ['Linux'], { name: 'Orphan', isSubtechnique: true, parent: 'T1058' }),
+      technique('T1053', ['execution'], ['Linux'], { name: 'Cron', detection: 'Monitor okapi jobs.' }),
+    ], [['T1053', [{ id: 'D', name: 'anvil strategy', analytics: [{ id: 'A', platforms: ['Linux'], description: 'd', logSources: [{ name: 'auditd:SYSCALL', channel: 'quokka' }] }] }]]]);
+    const index = buildTechniqueIndex(family, 'syscall', ['Linux']);
+    const found = (word: string) => index.search.search(word).map((r) => r.id).sort();
+    expect(found('zebra')).toEqual(['T1059', 'T1059.004']);
+    expect(found('orphan')).toEqual(['T1059.009']);
+    expect(found('okapi')).toEqual(['T1053']);
+    expect(found('anvil')).toEqual(['T1053']);
+    expect(found('quokka')).toEqual(['T1053']);
+    expect(index.search.search('zebra').find((r) => r.id === 'T1059.004')!.match).toEqual({ zebra: ['parent'] });
+  });
+  it('counts a word in a technique’s name three times a word in its description', () => {
+    const mirrored = tinyCatalog([
+      technique('T1', ['execution'], ['Linux'], { name: 'Okapi', description: 'Zebra' }),
+      technique('T2', ['execution'], ['Linux'], { name: 'Zebra', description: 'Okapi' }),
+    ]);
+    const scores = Object.fromEntries(buildTechniqueIndex(mirrored, 'syscall', ['Linux']).search.search('okapi').map((r) => [r.id, r.score]));
+    expect(scores.T1! / scores.T2!).toBeCloseTo(3, 10);
+  });
 });
 
 describe('which rules', () => {
