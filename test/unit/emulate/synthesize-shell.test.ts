@@ -180,15 +180,17 @@ describe('builtins', () => {
     expect(envOf('B=2; export B; env').B).toBe('2');
     expect('C' in envOf('export C; env')).toBe(false);
     expect(envOf('declare D=4; env').D).toBe('4');
+    expect(envOf('local L=5; readonly R=6; env')).toMatchObject({ L: '5', R: '6' });
     expect(envOf('export =5; env')['']).toBeUndefined();
     expect(envOf('export A=1; unset A; env').A).toBeUndefined();
     expect(execs('A=1; unset A; cat $A')).toEqual(['cat $A']);
   });
-  it('echo outputs its words (dropping -n/-e) and a newline', () => {
+  it('echo outputs its words (dropping -n, -e, -E and their combinations) and a newline', () => {
     expect(execs('echo -n id | sh')).toEqual(['sh', 'id']);
     expect(execs('echo -e id | sh')).toEqual(['sh', 'id']);
     expect(execs('cat $(echo a -n)')).toEqual(['cat a -n']);
     expect(execs('cat $(echo -x a)')).toEqual(['cat -x a']);
+    expect(execs('cat $(echo -E a) $(echo -nE b)')).toEqual(['cat a b']);
   });
   it('printf formats %s with its argument and \\n as a newline; without arguments its output is unknown', () => {
     expect(execs('cat $(printf "/x/%s" y)')).toEqual(['cat /x/y']);
