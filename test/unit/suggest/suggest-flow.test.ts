@@ -1,9 +1,10 @@
 // suggest from end to end on a hand-made catalogue and ruleset (no real bundle): which rules are looked
 // at, the query-side IDF, reference rules and their votes, candidates lint would refuse dropped, the cap
 // per rule; then the LLM mode's prompt and the checks every model answer goes through.
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { rulesetFromTexts } from '../../../src/falco/load.js';
-import { buildSuggestMessages, checkModelChoices, readSuggestAnswer } from '../../../src/suggest/llm.js';
+import { buildSuggestMessages, checkModelChoices, readSuggestAnswer, SUGGEST_SCHEMA } from '../../../src/suggest/llm.js';
 import { indexCache, isSuggestedFor, referenceRules, rulesetTerms, suggestForRule, suggestTags, type SuggestContext } from '../../../src/suggest/suggest.js';
 import { buildTechniqueIndex, candidateTechniques } from '../../../src/suggest/technique-index.js';
 import type { RuleSuggestion } from '../../../src/suggest/types.js';
@@ -181,6 +182,33 @@ describe('LLM mode', () => {
     const bare = buildSuggestMessages(named('Shell spawned'), { ...suggestion, existing: [], candidates: [] }, ['Linux'], '18.1')[1]!.content;
     expect(bare).not.toContain('Already tagged');
     expect(bare).toContain('Candidates from an offline ranker:\n(none)');
+  });
+  it('asks for what OpenAI’s strict structured output accepts: every object closed, every property required', () => {
+    // https://platform.openai.com/docs/guides/structured-outputs#supported-schemas: an optional property is made nullable, not left out of `required`.
+    const objects = [SUGGEST_SCHEMA, SUGGEST_SCHEMA.properties.choices.items];
+    for (const o of objects) expect([o.additionalProperties, [...o.required].sort()]).toEqual([false, Object.keys(o.properties).sort()]);
+  });
+  it('its schema admits the answers readSuggestAnswer reads, and nothing else', () => {
+    const isValid = new Ajv({ strict: true, allowUnionTypes: true }).compile(SUGGEST_SCHEMA);
+    const choice = { technique: 'T1059', tactic: 'execution', reason: 'runs bash' };
+    const table: [unknown, boolean][] = [
+      [{ choices: [choice, { ...choice, tactic: null }] }, true],
+      [{ choices: [] }, true],
+      [{ choices: [choice, choice, choice, choice] }, false], // at most three
+      [{}, false],
+      [{ choices: {} }, false],
+      [{ choices: [choice], extra: 1 }, false],
+      [{ choices: ['T1059'] }, false],
+      [{ choices: [{ ...choice, extra: 1 }] }, false],
+      [{ choices: [{ tactic: 'execution', reason: 'r' }] }, false],
+      [{ choices: [{ technique: 'T1059', tactic: 'execution' }] }, false],
+      [{ choices: [{ technique: 'T1059', reason: 'r' }] }, false],
+      [{ choices: [{ ...choice, technique: 1059 }] }, false],
+      [{ choices: [{ ...choice, tactic: 3 }] }, false],
+      [{ choices: [{ ...choice, reason: true }] }, false],
+    ];
+    expect(table.map(([answer]) => isValid(answer))).toEqual(table.map(([, valid]) => valid));
+    expect(readSuggestAnswer({ choices: [{ ...choice, tactic: null }] })).toEqual({ choices: [{ technique: 'T1059', reason: 'runs bash' }] });
   });
   it('reads up to three choices, normalizing IDs and tactics, skipping choices without a technique', () => {
     expect(readSuggestAnswer({ choices: [{ technique: ' t1059 ', tactic: ' MITRE_Privilege_Escalation ', reason: 'r' }, null, { technique: 'T1053', reason: 7 }, { technique: 'T1611' }] })).toEqual({ choices: [
