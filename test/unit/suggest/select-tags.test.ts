@@ -138,7 +138,8 @@ describe('selectFromReviewed', () => {
       expect(selectFromReviewed(junk, ruleset, catalog, sourcePlatforms)).toEqual({ additions: [], refused: [] });
     }
   });
-  it('refuses a candidate left empty (null) instead of failing', () => {
+  it('refuses a candidate left empty (null) instead of failing, and skips it among accepted ones', () => {
     expect(review([{ rule: 'Plain', candidates: [null] }])).toEqual({ additions: [], refused: [{ rule: 'Plain', technique: '', reason: 'no technique (none given) in ATT&CK 18.1' }] });
+    expect(review([{ rule: 'Plain', candidates: [null, { technique: 'T1059', accept: true }] }]).additions.map((a) => a.tags)).toEqual([['mitre_execution', 'T1059']]);
   });
 });
