@@ -39,6 +39,7 @@ describe('nearestRules', () => {
     expect(nearestRules({ name: 'Shell in container' }, terms({ shell: 1, contain: 1 }), index).map((n) => n.rule.name)).toEqual(['Shell spawned']);
     expect(nearestRules({ name: 'X' }, terms({ other: 1 }), index)).toEqual([]);
     expect(nearestRules({ name: 'X' }, [], index)).toEqual([]);
+    expect(nearestRules({ name: 'X' }, terms({ shell: 0 }), index)).toEqual([]); // a zero vector stays zero, not 0 / 0
   });
   it('drops neighbours below MIN_SIMILARITY and keeps the NEIGHBOURS best, ties by name', () => {
     const many = buildNeighbourIndex([
@@ -49,6 +50,9 @@ describe('nearestRules', () => {
     expect(near.map((n) => n.rule.name)).toEqual(['R1', 'R2', 'R3', 'R4', 'R5'].slice(0, NEIGHBOURS));
     const faint = nearestRules({ name: 'Q' }, terms({ alpha: 1 }), buildNeighbourIndex([reference('Faint', ['T2'], { alpha: 0.01, beta: 1 }), reference('Other', ['T3'], { beta: 1 })]));
     expect(faint).toEqual([]);
+    // cosine 1 / √(1 + 399) = 0.05 exactly (the two terms weigh alike by IDF): at the threshold, it still votes
+    const edge = nearestRules({ name: 'Q' }, terms({ a: 1, b: Math.sqrt(399) }), buildNeighbourIndex([reference('A', ['T1'], { a: 1 }), reference('B', ['T2'], { b: 1 })]));
+    expect(edge.map((n) => [n.rule.name, n.similarity])).toEqual([['B', 0.999], ['A', 0.05]]);
     expect(MIN_SIMILARITY).toBe(0.05);
   });
   it('keeps the five heaviest shared terms', () => {
