@@ -265,11 +265,12 @@ describe('the open event', () => {
     return Object.fromEntries(keys.map((k) => [k, fields[k]]));
   };
   const common = { 'evt.arg.fd': 3, 'evt.arg.dirfd': -100, 'evt.arg.mode': 0, 'evt.rawres': 3, 'fd.num': 3, 'fd.type': 'file', 'fd.name_changed': false, 'evt.category': 'file' };
-  it('records the file, its flags and the descriptor as Falco’s openat exit event has them', () => {
+  it('records the file, its flags and the descriptor (the event has fd.* fields) as Falco’s openat exit event has them', () => {
     expect(openFields('cd /etc; cat < passwd', 'sh')).toEqual({ ...common, 'evt.arg.name': '/etc/passwd', 'evt.arg.flags': 'O_RDONLY', 'evt.is_open_read': true, 'evt.is_open_write': false, 'evt.is_open_create': false, 'fd.name': '/etc/passwd', 'fd.nameraw': 'passwd', 'fd.directory': '/etc', 'fd.filename': 'passwd', 'fd.typechar': 'f' });
     expect(openFields('echo >> /var/log/x.log', 'sh')).toMatchObject({ 'evt.arg.flags': 'O_WRONLY|O_CREAT|O_APPEND', 'evt.is_open_read': false, 'evt.is_open_write': true, 'evt.is_open_create': true, 'fd.filename': 'x.log' });
     expect(openFields('touch /tmp/new', 'touch')).toMatchObject({ ...common, 'evt.arg.flags': 'O_WRONLY|O_CREAT|O_NOCTTY|O_NONBLOCK', 'fd.name': '/tmp/new', 'evt.is_open_write': true });
     expect(openFields('truncate -s 0 /tmp/t', 'truncate')).toMatchObject({ ...common, 'evt.arg.flags': 'O_WRONLY|O_CREAT|O_NONBLOCK', 'evt.is_open_create': true });
+    expect(of(emulate('cat < /etc/passwd'), 'openat')[0]!.hasFd).toBe(true);
   });
   it('ftruncate after a truncating open carries the file descriptor’s fields', () => {
     const [ftruncate] = of(emulate('truncate -s 0 /tmp/t'), 'ftruncate');
