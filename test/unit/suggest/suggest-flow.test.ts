@@ -44,9 +44,9 @@ describe('technique index', () => {
     expect(indexFor('k8s_audit')).toBeUndefined();
     expect([...indexFor('syscall')!.techniques.keys()]).toEqual(['T1002', 'T1053', 'T1059', 'T1611']);
   });
-  it('searches procedures from atomics for the source’s platforms', () => {
+  it('searches procedures from atomics for the source’s platforms, passing over files that are not atomics', () => {
     const atomic = (id: string, platform: string, command: string) => `attack_technique: ${id}\natomic_tests:\n- name: t\n  supported_platforms: [${platform}]\n  executor:\n    command: ${command}\n`;
-    const indexFor = indexCache({ catalog, sourcePlatforms, atomics: [atomic('T1611', 'linux', 'nsenter'), atomic('T1611', 'containers', 'unshare'), atomic('T1053', 'windows', 'nsenter')] });
+    const indexFor = indexCache({ catalog, sourcePlatforms, atomics: [atomic('T1611', 'linux', 'nsenter'), atomic('T1611', 'containers', 'unshare'), atomic('T1053', 'windows', 'nsenter'), 'not: [an atomics file'] });
     expect(indexFor('syscall')!.search.search('nsenter').map((r) => r.id)).toEqual(['T1611']);
     expect(indexFor('syscall')!.search.search('unshar').map((r) => r.id)).toEqual(['T1611']);
   });
