@@ -50,13 +50,15 @@ describe('technique index', () => {
     expect(indexFor('syscall')!.search.search('nsenter').map((r) => r.id)).toEqual(['T1611']);
     expect(indexFor('syscall')!.search.search('unshar').map((r) => r.id)).toEqual(['T1611']);
   });
-  it('records the log sources of analytics on the observed platforms that the source maps to', () => {
+  it('records the log sources of analytics on the observed platforms that the source maps to, once each and sorted', () => {
     const withDetections = tinyCatalog([...catalog.techniques.values()], [['T1059', [{ id: 'D', name: 'shell strategy', analytics: [
-      { id: 'A1', platforms: ['Linux'], description: 'process creation', logSources: [{ name: 'auditd:SYSCALL', channel: 'execve' }, { name: 'linux:syslog', channel: 'x' }, { name: 'auditd:SYSCALL', channel: 'y' }] },
+      { id: 'A1', platforms: ['Linux'], description: 'process creation', logSources: [{ name: 'linux:syslog', channel: 'x' }, { name: 'auditd:SYSCALL', channel: 'execve' }, { name: 'auditd:SYSCALL', channel: 'y' }] },
       { id: 'A2', platforms: ['Windows'], description: 'windows only', logSources: [{ name: 'auditd:EXECVE', channel: 'wineventchannel' }] },
     ] }]]]);
     const index = buildTechniqueIndex(withDetections, 'syscall', ['Linux'], new Map(), [{ name: 'auditd:*', source: 'syscall', why: '' }]);
     expect(index.logSources.get('T1059')).toEqual(['auditd:SYSCALL']);
+    const both = buildTechniqueIndex(withDetections, 'syscall', ['Linux'], new Map(), [{ name: 'auditd:*', source: 'syscall', why: '' }, { name: 'linux:syslog', source: 'syscall', why: '' }]);
+    expect(both.logSources.get('T1059')).toEqual(['auditd:SYSCALL', 'linux:syslog']);
     expect(index.logSources.get('T1053')).toEqual([]);
     expect(index.search.search('creation').map((r) => r.id)).toEqual(['T1059']);
     expect(index.search.search('wineventchannel')).toEqual([]);
