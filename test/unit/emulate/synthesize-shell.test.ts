@@ -58,6 +58,7 @@ describe('lists, pipelines and groups', () => {
   it('a heredoc and a here-string feed the command they belong to', () => {
     expect(execs('sh <<EOF\nhostname\nEOF')).toEqual(['sh', 'hostname']);
     expect(execs('sh <<< whoami')).toEqual(['sh', 'whoami']);
+    expect(execs('sh 2> /tmp/e <<EOF\nid\nEOF')).toEqual(['sh', 'id']); // after another redirection
   });
 
   it('{ …; } runs in the same shell and opens its redirections there; ( … ) forks and opens them in the fork', () => {
@@ -126,10 +127,13 @@ describe('words', () => {
     expect(notes('ls /tmp/?')).toEqual(['glob not expanded (the files it matches are unknown): /tmp/?']);
     expect(notes('ls "/tmp/*.sh" \'/a?\' /tmp/x')).toEqual([]);
     expect(notes('X="*"; ls $X')).toEqual([]);
+    expect(notes('ls /tmp/"x"*.sh')).toEqual(['glob not expanded (the files it matches are unknown): /tmp/"x"*.sh']); // quoted in part only
+    expect(notes('D=x; ls /tmp/$D*')).toEqual([]); // a word with a variable: its * may be the variable's
   });
   it('$(…) is its known output without the final newlines, else the text as written, noted', () => {
     expect(execs('cat $(echo /etc/passwd)')).toEqual(['cat /etc/passwd']);
     expect(execs('cat "$(printf "/a\\n\\n")"')).toEqual(['cat /a']);
+    expect(execs('echo "$(printf "id\\nwhoami")" | sh')).toEqual(['sh', 'id', 'whoami']); // only the final newlines go
     const e = emulate('cat $(hostname)');
     expect(of(e, 'execve').slice(1).map((x) => x.fields['proc.cmdline'])).toEqual(['hostname', 'cat $(hostname)']);
     expect(e.unmodeled).toEqual(['output of $(hostname) is not known: left as written']);
@@ -181,6 +185,8 @@ describe('builtins', () => {
     expect('C' in envOf('export C; env')).toBe(false);
     expect(envOf('declare D=4; env').D).toBe('4');
     expect(envOf('local L=5; readonly R=6; env')).toMatchObject({ L: '5', R: '6' });
+    expect(envOf('export A=1; env').HOME).toBe('/root'); // added to the environment, not replacing it
+    expect('export' in envOf('export=/x; export A=1; env')).toBe(false); // the builtin's own name is not an argument
     expect(envOf('export =5; env')['']).toBeUndefined();
     expect(envOf('export A=1; unset A; env').A).toBeUndefined();
     expect(execs('A=1; unset A; cat $A')).toEqual(['cat $A']);
@@ -191,6 +197,7 @@ describe('builtins', () => {
     expect(execs('cat $(echo a -n)')).toEqual(['cat a -n']);
     expect(execs('cat $(echo -x a)')).toEqual(['cat -x a']);
     expect(execs('cat $(echo -E a) $(echo -nE b)')).toEqual(['cat a b']);
+    expect(execs('cat $(echo x-n a) $(echo -nx b)')).toEqual(['cat x-n a -nx b']);
   });
   it('printf formats %s with its argument and \\n as a newline; without arguments its output is unknown', () => {
     expect(execs('cat $(printf "/x/%s" y)')).toEqual(['cat /x/y']);
@@ -234,6 +241,10 @@ describe('redirections', () => {
       'sh /tmp/e O_WRONLY|O_CREAT|O_APPEND',
     ]);
     expect(opens(emulate('id &> /tmp/both'))).toEqual(['sh /tmp/both O_WRONLY|O_CREAT|O_TRUNC']);
+  });
+  it('a duplication to a word that is not a descriptor number (or -) opens that file; a plain redirection to 1 or - opens a file so named', () => {
+    expect(opens(emulate('id >& out1 >& 1x >& a- >& -x 2>&10'))).toEqual(['/root/out1', '/root/1x', '/root/a-', '/root/-x'].map((f) => `sh ${f} O_WRONLY|O_CREAT|O_TRUNC`));
+    expect(opens(emulate('id > 1 > -'))).toEqual(['sh /root/1 O_WRONLY|O_CREAT|O_TRUNC', 'sh /root/- O_WRONLY|O_CREAT|O_TRUNC']);
   });
   it('a relative file opens in the working directory; a device is a character device', () => {
     const e = emulate('cd /tmp; echo > out; echo > /dev/tcp/1.2.3.4/80');
