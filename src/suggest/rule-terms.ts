@@ -39,11 +39,13 @@ interface Walk {
 }
 
 function parse(condition: string): ConditionNode | undefined {
+  let tree: ConditionNode | undefined;
   try {
-    return parseCondition(condition);
+    tree = parseCondition(condition);
   } catch {
-    return undefined;
+    // A condition that does not parse adds no terms.
   }
+  return tree;
 }
 
 function addList(name: string, state: Walk, depth: number): boolean {

@@ -41,6 +41,13 @@ describe('a new tags: line', () => {
       .replace('WARNING\n- rule: Third', 'WARNING\n  tags: [mitre_execution, T1059]\n- rule: Third')
       .replace('    - host\n', '    - host\n    - mitre_execution\n    - T1059\n'));
   });
+  it('moves no tag edit above it, and moves one on the line it is inserted at', () => {
+    const above = '- rule: Tagged\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [host]\n- rule: Bare\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n';
+    expect(add(above).text).toBe(above.replace('[host]', '[host, T1059]').replace(/WARNING\n$/, 'WARNING\n  tags: [T1059]\n'));
+    // the next rule starts with its tags, on the line where the untagged one's tags: line goes in
+    const same = '- rule: Bare\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n- tags: [host]\n  rule: Tagged\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n';
+    expect(add(same).text).toBe(same.replace('WARNING\n- tags: [host]', 'WARNING\n  tags: [T1059]\n- tags: [host, T1059]'));
+  });
   it('goes after a last key with an empty value', () => {
     const text = '- rule: Blank\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  desc:\n';
     expect(add(text).text).toBe(`${text}  tags: [T1059]\n`);

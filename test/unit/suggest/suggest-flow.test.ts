@@ -10,12 +10,12 @@ import { buildTechniqueIndex, candidateTechniques } from '../../../src/suggest/t
 import type { RuleSuggestion } from '../../../src/suggest/types.js';
 import { technique, tinyCatalog } from '../../helpers/tiny-catalog.js';
 
-/** Shell and cron techniques on Linux, a container escape, a Windows-only shell one, a revoked and a deprecated one, one under an unknown tactic. */
+/** Shell and cron techniques on Linux, a container escape, a Windows and macOS shell one, a revoked and a deprecated one, one under an unknown tactic. */
 const catalog = tinyCatalog([
   technique('T1059', ['execution'], ['Linux'], { name: 'Unix Shell', description: 'Adversaries run shell commands.' }),
   technique('T1053', ['execution', 'persistence'], ['Linux'], { name: 'Cron', description: 'Adversaries edit crontab entries.' }),
   technique('T1611', ['privilege-escalation'], ['Containers'], { name: 'Escape to Host', description: 'Adversaries escape a container to the host.' }),
-  technique('T1547', ['persistence'], ['Windows'], { name: 'Shell Startup', description: 'Windows shell startup.' }),
+  technique('T1547', ['persistence'], ['Windows', 'macOS'], { name: 'Shell Startup', description: 'Windows shell startup.' }),
   technique('T1000', ['execution'], ['Linux'], { name: 'Old Shell', description: 'shell', isRevoked: true }),
   technique('T1001', ['execution'], ['Linux'], { name: 'Older Shell', description: 'shell', isDeprecated: true }),
   technique('T1002', ['impact'], ['Linux'], { name: 'Shell Impact', description: 'shell shell shell' }),
@@ -59,6 +59,7 @@ describe('technique index', () => {
     expect(index.logSources.get('T1059')).toEqual(['auditd:SYSCALL']);
     const both = buildTechniqueIndex(withDetections, 'syscall', ['Linux'], new Map(), [{ name: 'auditd:*', source: 'syscall', why: '' }, { name: 'linux:syslog', source: 'syscall', why: '' }]);
     expect(both.logSources.get('T1059')).toEqual(['auditd:SYSCALL', 'linux:syslog']);
+    expect(indexCache({ catalog: withDetections, sourcePlatforms })('syscall')!.logSources.get('T1059')).toEqual([]); // no mapping given: none
     expect(index.logSources.get('T1053')).toEqual([]);
     expect(index.search.search('creation').map((r) => r.id)).toEqual(['T1059']);
     expect(index.search.search('wineventchannel')).toEqual([]);
@@ -69,14 +70,21 @@ describe('technique index', () => {
       technique('T1059.004', ['execution'], ['Linux'], { name: 'Unix Shell', isSubtechnique: true, parent: 'T1059' }),
       technique('T1059.009', ['execution'], ['Linux'], { name: 'Orphan', isSubtechnique: true, parent: 'T1058' }),
       technique('T1053', ['execution'], ['Linux'], { name: 'Cron', detection: 'Monitor okapi jobs.' }),
-    ], [['T1053', [{ id: 'D', name: 'anvil strategy', analytics: [{ id: 'A', platforms: ['Linux'], description: 'd', logSources: [{ name: 'auditd:SYSCALL', channel: 'quokka' }] }] }]]]);
-    const index = buildTechniqueIndex(family, 'syscall', ['Linux']);
+    ], [['T1053', [{ id: 'D', name: 'anvil strategy', analytics: [
+      { id: 'A', platforms: ['Linux'], description: 'd', logSources: [{ name: 'auditd:SYSCALL', channel: 'quokka' }] },
+      { id: 'B', platforms: ['Windows', 'Linux'], description: 'wombat', logSources: [] },
+    ] }]]]);
+    const index = buildTechniqueIndex(family, 'syscall', ['Linux'], new Map([['T1053', ['ferret', 'gopher']]]));
     const found = (word: string) => index.search.search(word).map((r) => r.id).sort();
     expect(found('zebra')).toEqual(['T1059', 'T1059.004']);
     expect(found('orphan')).toEqual(['T1059.009']);
     expect(found('okapi')).toEqual(['T1053']);
     expect(found('anvil')).toEqual(['T1053']);
     expect(found('quokka')).toEqual(['T1053']);
+    expect(found('wombat')).toEqual(['T1053']); // an analytic on an observed platform among others
+    expect([found('ferret'), found('gopher')]).toEqual([['T1053'], ['T1053']]); // each procedure text a word apart
+    // and nothing else: zebra interpret unix shell orphan cron monitor okapi job anvil strategi quokka wombat ferret gopher
+    expect(index.search.termCount).toBe(15);
     expect(index.search.search('zebra').find((r) => r.id === 'T1059.004')!.match).toEqual({ zebra: ['parent'] });
   });
   it('counts a word in a technique’s name three times a word in its description', () => {
@@ -157,10 +165,16 @@ describe('suggestTags', () => {
     const references = [
       { name: 'Crontab edited', file: 'ref.yaml', techniques: ['T1611'], terms: [{ term: 'crontab', weight: 1, origins: [] }] },
       { name: 'Ref cron', file: 'ref.yaml', techniques: ['T1611'], terms: [{ term: 'crontab', weight: 1, origins: [] }, { term: 'etc', weight: 1, origins: [] }] },
+      { name: 'Ref shell', file: 'ref.yaml', techniques: ['T1059'], terms: [{ term: 'crontab', weight: 1, origins: [] }, { term: 'bash', weight: 1, origins: [] }] },
+      { name: 'Tagged shell', file: 'ref.yaml', techniques: ['T1611'], terms: [{ term: 'shell', weight: 1, origins: [] }, { term: 'bash', weight: 1, origins: [] }] },
     ];
-    const cron = suggestTags({ ...context, references }, { top: 3 }).find((s) => s.rule === 'Crontab edited')!;
-    const escape = cron.candidates.find((c) => c.technique === 'T1611')!;
-    expect(escape.evidence.filter((e) => e.kind === 'similar-rule').map((e) => e.value)).toEqual(['Ref cron']);
+    const result = suggestTags({ ...context, references }, { top: 3 });
+    const similar = (rule: string) => result.find((s) => s.rule === rule)!.candidates.flatMap((c) => c.evidence.filter((e) => e.kind === 'similar-rule').map((e) => `${c.technique} ${e.value}`));
+    // each technique's evidence names only the neighbours that tag it
+    expect(similar('Crontab edited')).toEqual(expect.arrayContaining(['T1611 Ref cron', 'T1059 Ref shell']));
+    expect(similar('Crontab edited')).not.toContain('T1611 Ref shell');
+    // the reference named like the ruleset's tagged rule 'Tagged shell' (T1059) does not vote for T1611
+    expect(similar('Shell spawned').filter((e) => e.endsWith('Tagged shell'))).toEqual(['T1059 Tagged shell']);
   });
 });
 
@@ -182,8 +196,30 @@ describe('LLM mode', () => {
       'Candidates from an offline ranker:\n- T1059 Unix Shell (score 0.42); evidence: process bash [bash]; similar-rule Other',
     ].join('\n') });
     const bare = buildSuggestMessages(named('Shell spawned'), { ...suggestion, existing: [], candidates: [] }, ['Linux'], '18.1')[1]!.content;
-    expect(bare).not.toContain('Already tagged');
-    expect(bare).toContain('Candidates from an offline ranker:\n(none)');
+    expect(bare).toBe([
+      'ATT&CK Enterprise 18.1. Falco source: syscall (observes ATT&CK platforms: Linux).',
+      'Rule: Shell spawned',
+      'Description: Shell spawned',
+      'Condition: evt.type = execve and proc.name = bash',
+      'Output: o',
+      'Candidates from an offline ranker:\n(none)',
+    ].join('\n'));
+  });
+  it('trims the rule’s texts and lists every candidate, existing technique and evidence term', () => {
+    const spaced = { ...named('Shell spawned'), desc: '  A shell.\n', condition: ' proc.name = bash\n', output: ' shell (user=%user.name)\n' };
+    const two = { ...suggestion, existing: ['T1611', 'T1053'], candidates: [
+      { ...suggestion.candidates[0]!, evidence: [{ kind: 'process' as const, value: 'bash', terms: ['bash', 'shell'] }] },
+      { ...suggestion.candidates[0]!, technique: 'T1053', name: 'Cron', score: 0.1, evidence: [] },
+    ] };
+    expect(buildSuggestMessages(spaced, two, ['Linux'], '18.1')[1]!.content.split('\n').slice(2)).toEqual([
+      'Description: A shell.',
+      'Condition: proc.name = bash',
+      'Output: shell (user=%user.name)',
+      'Already tagged: T1611, T1053',
+      'Candidates from an offline ranker:',
+      '- T1059 Unix Shell (score 0.42); evidence: process bash [bash, shell]',
+      '- T1053 Cron (score 0.1); evidence: ',
+    ]);
   });
   it('asks for what OpenAI’s strict structured output accepts: every object closed, every property required', () => {
     // https://platform.openai.com/docs/guides/structured-outputs#supported-schemas: an optional property is made nullable, not left out of `required`.
@@ -219,6 +255,7 @@ describe('LLM mode', () => {
     ] });
     expect(readSuggestAnswer({ choices: [{ technique: 5, reason: 'r' }, { technique: 'T1', tactic: 3, reason: 'r' }] })).toEqual({ choices: [{ technique: 'T1', reason: 'r' }] });
     expect(readSuggestAnswer(null)).toEqual({ error: 'the answer has no "choices" list' });
+    expect(readSuggestAnswer({ choices: [{ technique: 'T1', tactic: 'not_mitre_x', reason: '' }] })).toEqual({ choices: [{ technique: 'T1', tactic: 'not-mitre-x', reason: '' }] }); // only a leading mitre_ goes
     expect(readSuggestAnswer({ choices: {} })).toEqual({ error: 'the answer has no "choices" list' });
   });
   it('checks each choice: exists, current, observable, not already there, tags lint accepts', () => {
@@ -238,7 +275,7 @@ describe('LLM mode', () => {
       { technique: 'T9999', reason: 'no technique T9999 in ATT&CK 18.1' },
       { technique: 'T1000', reason: 'T1000 is revoked' },
       { technique: 'T1001', reason: 'T1001 is deprecated' },
-      { technique: 'T1547', reason: 'T1547 (Windows) is not on a platform the syscall source observes (Linux, Containers)' },
+      { technique: 'T1547', reason: 'T1547 (Windows, macOS) is not on a platform the syscall source observes (Linux, Containers)' },
       { technique: 'T1053', reason: 'tactic-mismatch: T1053 does not belong to privilege-escalation (its tactics: execution, persistence)' },
     ]);
     expect(checked.candidates).toEqual([
@@ -249,6 +286,6 @@ describe('LLM mode', () => {
   it('names no platforms for a source it does not know', () => {
     const audit = named('Audit thing');
     const checked = checkModelChoices([{ technique: 'T1547', reason: 'x' }], audit, { ...suggestion, source: 'k8s_audit' }, catalog, indexCache(context)('syscall')!, sourcePlatforms);
-    expect(checked.rejected).toEqual([{ technique: 'T1547', reason: 'T1547 (Windows) is not on a platform the k8s_audit source observes ()' }]);
+    expect(checked.rejected).toEqual([{ technique: 'T1547', reason: 'T1547 (Windows, macOS) is not on a platform the k8s_audit source observes ()' }]);
   });
 });
