@@ -37,8 +37,10 @@ function newTagsSplice(text: string, addition: TagAddition): Splice | string {
       const tags = item.items.find((pair) => isScalar(pair.key) && pair.key.value === 'tags');
       if (tags) {
         const value = tags.value as Node | null;
-        if (isSeq(value) && value.items.length === 0) return { start: value.range![0], end: value.range![1], text: flow };
-        return 'its tags: entry is not a list';
+        if (!isSeq(value)) return 'its tags: entry is not a list';
+        // Tags here while the rule has none: an override in a later file replaced them with an empty list.
+        if (value.items.length > 0) return 'an override in another file replaced its tags; add them there by hand';
+        return { start: value.range![0], end: value.range![1], text: flow };
       }
       // yaml gives every key and value a range, an empty value too.
       const first = (item.items[0]!.key as Node).range!;

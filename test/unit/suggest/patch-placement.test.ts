@@ -67,6 +67,11 @@ describe('rules it cannot write, with why', () => {
     const text = '- rule: Odd\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags:\n';
     expect(add(text)).toEqual({ text, skipped: [{ rule: 'Odd', reason: 'its tags: entry is not a list' }] });
   });
+  it('a rule whose tags an override in another file replaced with none', () => {
+    const base = '- rule: A\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [host]\n';
+    const rule = rulesetFromTexts([{ path: 'r.yaml', text: base }, { path: 'local.yaml', text: '- rule: A\n  tags: []\n  override:\n    tags: replace\n' }]).rules[0]!;
+    expect(applyTagAdditions(base, 'r.yaml', [{ rule, tags: ['T1'] }])).toEqual({ text: base, skipped: [{ rule: 'A', reason: 'an override in another file replaced its tags; add them there by hand' }] });
+  });
   it('a rule that is no longer where it was read', () => {
     const text = '- rule: Moved\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n';
     const rule = rulesIn(text)[0]!;
