@@ -46,8 +46,8 @@ function newTagsSplice(text: string, addition: TagAddition): Splice | string {
       const first = (item.items[0]!.key as Node).range!;
       const last = (item.items.at(-1)!.value as Node).range!;
       const indent = positionOf(text, first[0]).column - 1;
-      let end = last[1];
-      while (/\s/.test(text[end - 1]!)) end--;
+      // A block scalar's range takes in the blank lines after it: the new line goes after its last word.
+      const end = text.slice(0, last[1]).trimEnd().length;
       // 0 when the value is on the file's last line and no newline ends it.
       const next = text.indexOf('\n', end) + 1;
       const at = next === 0 ? text.length : next;

@@ -32,6 +32,10 @@ class TermBag {
   }
 }
 
+/** An origin whose value TermBag.add sets to the word itself. */
+// Stryker disable next-line StringLiteral: TermBag.add replaces the value of a name, desc or output origin with the word
+const wordOrigin = (kind: 'name' | 'desc' | 'output'): Origin => ({ kind, value: '' });
+
 interface Walk {
   ruleset: Ruleset;
   bag: TermBag;
@@ -94,10 +98,10 @@ function addMacro(name: string, state: Walk, depth: number): void {
 /** The rule's query terms, sorted by term so that the same rule always asks the same question. */
 export function ruleTerms(rule: FalcoRule, ruleset: Ruleset): QueryTerm[] {
   const state: Walk = { ruleset, bag: new TermBag(), seen: new Set() };
-  state.bag.add(rule.name, { kind: 'name', value: '' });
-  state.bag.add(rule.desc, { kind: 'desc', value: '' });
+  state.bag.add(rule.name, wordOrigin('name'));
+  state.bag.add(rule.desc, wordOrigin('desc'));
   // Output fields (%proc.cmdline, %user.name) are the same in every rule: only the output's words count.
-  state.bag.add(rule.output.replace(/%[\w.[\]/-]+/g, ' ').replace(/\b[\w.]+=/g, ' '), { kind: 'output', value: '' });
+  state.bag.add(rule.output.replace(/%[\w.[\]/-]+/g, ' ').replace(/\b[\w.]+=/g, ' '), wordOrigin('output'));
   const tree = parse(rule.condition);
   if (tree) addCondition(tree, state, 0);
   return [...state.bag.terms.values()].sort((a, b) => compareText(a.term, b.term));

@@ -49,16 +49,18 @@ describe('technique index', () => {
     const indexFor = indexCache({ catalog, sourcePlatforms, atomics: [atomic('T1611', 'linux', 'nsenter'), atomic('T1611', 'containers', 'unshare'), atomic('T1053', 'windows', 'nsenter'), 'not: [an atomics file'] });
     expect(indexFor('syscall')!.search.search('nsenter').map((r) => r.id)).toEqual(['T1611']);
     expect(indexFor('syscall')!.search.search('unshar').map((r) => r.id)).toEqual(['T1611']);
+    expect(indexFor('syscall')!.search.termCount - indexCache(context)('syscall')!.search.termCount).toBe(2); // nsenter and unshar, nothing more
   });
   it('records the log sources of analytics on the observed platforms that the source maps to, once each and sorted', () => {
     const withDetections = tinyCatalog([...catalog.techniques.values()], [['T1059', [{ id: 'D', name: 'shell strategy', analytics: [
       { id: 'A1', platforms: ['Linux'], description: 'process creation', logSources: [{ name: 'linux:syslog', channel: 'x' }, { name: 'auditd:SYSCALL', channel: 'execve' }, { name: 'auditd:SYSCALL', channel: 'y' }] },
       { id: 'A2', platforms: ['Windows'], description: 'windows only', logSources: [{ name: 'auditd:EXECVE', channel: 'wineventchannel' }] },
+      { id: 'A3', platforms: ['Windows', 'Linux'], description: 'both', logSources: [{ name: 'auditd:PATH', channel: 'p' }] },
     ] }]]]);
     const index = buildTechniqueIndex(withDetections, 'syscall', ['Linux'], new Map(), [{ name: 'auditd:*', source: 'syscall', why: '' }]);
-    expect(index.logSources.get('T1059')).toEqual(['auditd:SYSCALL']);
+    expect(index.logSources.get('T1059')).toEqual(['auditd:PATH', 'auditd:SYSCALL']);
     const both = buildTechniqueIndex(withDetections, 'syscall', ['Linux'], new Map(), [{ name: 'auditd:*', source: 'syscall', why: '' }, { name: 'linux:syslog', source: 'syscall', why: '' }]);
-    expect(both.logSources.get('T1059')).toEqual(['auditd:SYSCALL', 'linux:syslog']);
+    expect(both.logSources.get('T1059')).toEqual(['auditd:PATH', 'auditd:SYSCALL', 'linux:syslog']);
     expect(indexCache({ catalog: withDetections, sourcePlatforms })('syscall')!.logSources.get('T1059')).toEqual([]); // no mapping given: none
     expect(index.logSources.get('T1053')).toEqual([]);
     expect(index.search.search('creation').map((r) => r.id)).toEqual(['T1059']);
@@ -270,6 +272,7 @@ describe('LLM mode', () => {
       { technique: 'T1059', tactic: 'execution', reason: 'runs bash' },
       { technique: 'T1059', reason: 'twice' },
       { technique: 'T1053', tactic: 'persistence', reason: 'cron' },
+      { technique: 'T1002', tactic: 'execution', reason: 'two problems' },
     ], named('Shell spawned'), suggestion, catalog, index, sourcePlatforms);
     expect(checked.rejected).toEqual([
       { technique: 'T9999', reason: 'no technique T9999 in ATT&CK 18.1' },
@@ -277,6 +280,7 @@ describe('LLM mode', () => {
       { technique: 'T1001', reason: 'T1001 is deprecated' },
       { technique: 'T1547', reason: 'T1547 (Windows, macOS) is not on a platform the syscall source observes (Linux, Containers)' },
       { technique: 'T1053', reason: 'tactic-mismatch: T1053 does not belong to privilege-escalation (its tactics: execution, persistence)' },
+      { technique: 'T1002', reason: 'tactic-mismatch: T1002 does not belong to execution (its tactics: impact); unknown-tactic: "mitre_impact" names no ATT&CK tactic' },
     ]);
     expect(checked.candidates).toEqual([
       { ...suggestion.candidates[0], tags: ['mitre_execution', 'T1059'], reason: 'runs bash', by: 'model' },
