@@ -101,7 +101,9 @@ export function ruleTerms(rule: FalcoRule, ruleset: Ruleset): QueryTerm[] {
   state.bag.add(rule.name, wordOrigin('name'));
   state.bag.add(rule.desc, wordOrigin('desc'));
   // Output fields (%proc.cmdline, %user.name) are the same in every rule: only the output's words count.
-  state.bag.add(rule.output.replace(/%[\w.[\]/-]+/g, ' ').replace(/\b[\w.]+=/g, ' '), wordOrigin('output'));
+  // Stryker disable next-line StringLiteral: '' for ' ' joins no words: what is cut out is bounded by characters that wordsOf splits on
+  const outputWords = rule.output.replace(/%[\w.[\]/-]+/g, ' ').replace(/\b[\w.]+=/g, ' ');
+  state.bag.add(outputWords, wordOrigin('output'));
   const tree = parse(rule.condition);
   if (tree) addCondition(tree, state, 0);
   return [...state.bag.terms.values()].sort((a, b) => compareText(a.term, b.term));
