@@ -11,7 +11,8 @@ export interface TextEdit {
   text: string;
 }
 
-function positionOf(text: string, offset: number): { line: number; column: number } {
+/** The 1-based line and column of `offset` in `text`. */
+export function positionOf(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
@@ -20,8 +21,10 @@ function positionOf(text: string, offset: number): { line: number; column: numbe
 /** The smallest region of `before` whose replacement gives `after` (common prefix and suffix kept). */
 export function textEdit(file: string, before: string, after: string): TextEdit | undefined {
   if (before === after) return undefined;
+  // No length bound needed: past a string's end the index gives undefined, which equals no character, and both
+  // strings end together only when they are equal (returned above). So the loop stops at the shorter one's end.
   let prefix = 0;
-  while (prefix < before.length && prefix < after.length && before[prefix] === after[prefix]) prefix++;
+  while (before[prefix] === after[prefix]) prefix++;
   let suffix = 0;
   while (suffix < before.length - prefix && suffix < after.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
   const start = positionOf(before, prefix);

@@ -8,6 +8,7 @@ import { tagProblems, tagsFor } from './tags.js';
 import type { TechniqueIndex } from './technique-index.js';
 import type { Candidate, RuleSuggestion } from './types.js';
 
+/** The JSON the model must return (OpenAI structured output, strict: every object closed, every property required). */
 export const SUGGEST_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -19,8 +20,9 @@ export const SUGGEST_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['technique', 'reason'],
-        properties: { technique: { type: 'string' }, tactic: { type: 'string' }, reason: { type: 'string' } },
+        // Strict structured output needs every property listed as required: an optional one is nullable instead.
+        required: ['technique', 'tactic', 'reason'],
+        properties: { technique: { type: 'string' }, tactic: { type: ['string', 'null'] }, reason: { type: 'string' } },
       },
     },
   },

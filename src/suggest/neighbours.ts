@@ -2,6 +2,7 @@
 // embeds, and the ruleset's own tagged rules) and say much the same as this one. Their techniques get
 // a vote weighed by how alike the rules are (cosine of the rules' weighted terms, IDF over the
 // references). A detection engineer reads it as "Launch Privileged Container tags T1610". Pure.
+import { compareText } from '../analysis/coverage.js';
 import type { FalcoRule } from '../falco/types.js';
 import type { QueryTerm } from './types.js';
 
@@ -59,10 +60,10 @@ export function nearestRules(rule: Pick<FalcoRule, 'name'>, terms: QueryTerm[], 
     }
     const similarity = products.reduce((sum, [, p]) => sum + p, 0);
     if (similarity < MIN_SIMILARITY) continue;
-    const shared = products.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([term]) => term);
+    const shared = products.sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).slice(0, 5).map(([term]) => term);
     found.push({ rule: reference, similarity: Math.round(similarity * 1000) / 1000, shared });
   }
-  return found.sort((a, b) => b.similarity - a.similarity || (a.rule.name < b.rule.name ? -1 : 1)).slice(0, NEIGHBOURS);
+  return found.sort((a, b) => b.similarity - a.similarity || compareText(a.rule.name, b.rule.name)).slice(0, NEIGHBOURS);
 }
 
 /** Each technique's share of the neighbours' similarity (0–1), scaled by how alike the best neighbour is. */

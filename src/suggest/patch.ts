@@ -5,6 +5,7 @@ import { parseAllDocuments, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { applyTagEdits } from '../fix/apply.js';
 import type { TagEdit } from '../fix/plan.js';
 import type { FalcoRule } from '../falco/types.js';
+import { positionOf } from './edit.js';
 
 export interface TagAddition {
   rule: FalcoRule;
@@ -23,11 +24,7 @@ export function fileOfAddition(addition: TagAddition): string {
   return addition.rule.tags.at(-1)?.file ?? addition.rule.position.file;
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
+const lineOf = (text: string, offset: number): number => positionOf(text, offset).line;
 
 /** The splice that gives a rule with no tags a `tags:` entry, or a reason why it cannot. */
 function newTagsSplice(text: string, addition: TagAddition): Splice | string {
@@ -40,18 +37,21 @@ function newTagsSplice(text: string, addition: TagAddition): Splice | string {
       const tags = item.items.find((pair) => isScalar(pair.key) && pair.key.value === 'tags');
       if (tags) {
         const value = tags.value as Node | null;
-        if (isSeq(value) && value.items.length === 0) return { start: value.range![0], end: value.range![1], text: flow };
-        return 'its tags: entry is not a list';
+        if (!isSeq(value)) return 'its tags: entry is not a list';
+        // Tags here while the rule has none: an override in a later file replaced them with an empty list.
+        if (value.items.length > 0) return 'an override in another file replaced its tags; add them there by hand';
+        return { start: value.range![0], end: value.range![1], text: flow };
       }
       // yaml gives every key and value a range, an empty value too.
       const first = (item.items[0]!.key as Node).range!;
       const last = (item.items.at(-1)!.value as Node).range!;
-      const indent = first[0] - (text.lastIndexOf('\n', first[0] - 1) + 1);
-      let end = last[1];
-      while (/\s/.test(text[end - 1]!)) end--;
-      const lineEnd = text.indexOf('\n', end);
-      const at = lineEnd < 0 ? text.length : lineEnd + 1;
-      return { start: at, end: at, text: `${lineEnd < 0 ? '\n' : ''}${' '.repeat(indent)}tags: ${flow}\n` };
+      const indent = positionOf(text, first[0]).column - 1;
+      // A block scalar's range takes in the blank lines after it: the new line goes after its last word.
+      const end = text.slice(0, last[1]).trimEnd().length;
+      // 0 when the value is on the file's last line and no newline ends it.
+      const next = text.indexOf('\n', end) + 1;
+      const at = next === 0 ? text.length : next;
+      return { start: at, end: at, text: `${next === 0 ? '\n' : ''}${' '.repeat(indent)}tags: ${flow}\n` };
     }
   }
   return 'the rule is not where it was read';
@@ -69,7 +69,13 @@ export function applyTagAdditions(text: string, file: string, additions: TagAddi
   for (const addition of mine) {
     const anchor = addition.rule.tags.at(-1);
     if (anchor) {
-      for (const value of addition.tags) edits.push({ kind: 'insert-after', at: anchor, value, codes: ['suggested'] });
+      for (const value of addition.tags) {
+        edits.push({
+          kind: 'insert-after', at: anchor, value,
+          // Stryker disable next-line ArrayDeclaration,StringLiteral: applyTagEdits writes tags only; codes name lint findings, and a suggestion fixes none
+          codes: ['suggested'],
+        });
+      }
       continue;
     }
     const splice = newTagsSplice(text, addition);
@@ -79,15 +85,16 @@ export function applyTagAdditions(text: string, file: string, additions: TagAddi
   // New tags: entries first, from the end so offsets stay valid; tag edits are computed on the result.
   let result = text;
   for (const splice of splices.sort((a, b) => b.start - a.start)) result = result.slice(0, splice.start) + splice.text + result.slice(splice.end);
-  if (edits.length > 0) result = applyTagEdits(result, shiftEdits(edits, text, splices));
+  result = applyTagEdits(result, shiftEdits(edits, text, splices));
   return { text: result, skipped };
 }
 
 /** Moves the edits' lines down by the lines that the new tags: entries inserted at or before them. */
 function shiftEdits(edits: TagEdit[], text: string, splices: Splice[]): TagEdit[] {
-  const inserts = splices.filter((s) => s.start === s.end).map((s) => ({ line: lineOf(text, s.start), lines: s.text.split('\n').length - 1 }));
+  // A filled `tags: []` (start < end) adds no line: its text has no newline.
+  const inserts = splices.map((s) => ({ line: lineOf(text, s.start), lines: s.text.split('\n').length - 1 }));
   return edits.map((edit) => {
     const added = inserts.filter((i) => i.line <= edit.at.line).reduce((sum, i) => sum + i.lines, 0);
-    return added === 0 ? edit : { ...edit, at: { ...edit.at, line: edit.at.line + added } };
+    return { ...edit, at: { ...edit.at, line: edit.at.line + added } };
   });
 }

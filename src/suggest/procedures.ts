@@ -24,7 +24,7 @@ export function procedureText(yamlText: string, platforms: string[]): { techniqu
   }
   const technique = text(file?.attack_technique);
   if (!/^T\d{4}(\.\d{3})?$/.test(technique) || !Array.isArray(file.atomic_tests)) return undefined;
-  const wanted = new Set(platforms.flatMap((p) => ATOMIC_PLATFORMS[p] ?? []));
+  const wanted = new Set(Object.entries(ATOMIC_PLATFORMS).filter(([p]) => platforms.includes(p)).flatMap(([, names]) => names));
   const tests = file.atomic_tests.filter((t) => Array.isArray(t?.supported_platforms) && t.supported_platforms.some((p: unknown) => wanted.has(String(p))));
   // ART writes input placeholders as #{name}: they name arguments, not behaviour.
   const parts = tests.flatMap((t) => [text(t.name), text(t.description), text(t.executor?.command).replace(/#\{[^}]*\}/g, ' ')]);

@@ -2,6 +2,7 @@
 // source can observe; techniques whose v18 analytics name a log source the rule's source maps to are
 // preferred; each candidate carries the evidence that produced it. Deterministic: same inputs, same order.
 import type { Technique } from '../attack/types.js';
+import { compareText } from '../analysis/coverage.js';
 import type { TechniqueIndex } from './technique-index.js';
 import type { Evidence, QueryTerm } from './types.js';
 
@@ -42,7 +43,7 @@ export function evidenceOf(matched: string[], byTerm: Map<string, QueryTerm>): E
     }
   }
   return [...groups.values()]
-    .sort((a, b) => b.weight - a.weight || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .sort((a, b) => b.weight - a.weight || compareText(a.kind, b.kind) || compareText(a.value, b.value))
     .slice(0, MAX_EVIDENCE)
     .map(({ weight: _weight, ...evidence }) => evidence);
 }
@@ -77,7 +78,7 @@ export function rankTechniques(terms: QueryTerm[], index: TechniqueIndex, top: n
   });
   // Evidence only for the few that are shown: it is the costly part.
   return scored
-    .sort((a, b) => b.raw - a.raw || (a.id < b.id ? -1 : 1))
+    .sort((a, b) => b.raw - a.raw || compareText(a.id, b.id))
     .slice(0, top)
     .map(({ id, raw }) => {
       const match = text.get(id)?.match ?? {};

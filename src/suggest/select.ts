@@ -61,7 +61,7 @@ export function selectFromReviewed(reviewed: unknown, ruleset: Ruleset, catalog:
 /** The rule with the tags already selected for it, so a second technique does not repeat a tactic. */
 function withAdded(rule: FalcoRule, selection: ReviewedSelection): FalcoRule {
   const added = selection.additions.filter((a) => a.rule === rule).flatMap((a) => a.tags);
-  return added.length === 0 ? rule : { ...rule, tags: [...rule.tags, ...added.map((value) => ({ value, file: rule.position.file, line: 0, column: 0 }))] };
+  return { ...rule, tags: [...rule.tags, ...added.map((value) => ({ value, file: rule.position.file, line: 0, column: 0 }))] };
 }
 
 function addChecked(rule: FalcoRule, tags: string[], selection: ReviewedSelection, catalog: Catalog, sourcePlatforms: Record<string, string[]>, refuse: (reason: string) => void): void {

@@ -36,9 +36,9 @@ export function tagProblems(rule: FalcoRule, added: string[], catalog: Catalog, 
   const tactics = indexTactics(catalog);
   const mapped = mapRule(withTags(rule, added), catalog, tactics);
   const context = { catalog, tactics, sourcePlatforms };
-  const addedSet = new Set(added);
+  const addedSet = new Set<string | undefined>(added);
   return CHECKS.flatMap((check) => check.run(mapped, context))
-    .filter((f) => f.tag !== undefined && addedSet.has(f.tag) && f.line === 0)
+    .filter((f) => addedSet.has(f.tag) && f.line === 0)
     .map((f) => `${f.code}: ${describeFinding(f)}`);
 }
 

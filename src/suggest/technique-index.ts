@@ -3,6 +3,7 @@
 // source's platforms — plus which of them have analytics on a log source the source maps to. Pure.
 import MiniSearch from 'minisearch';
 import type { Catalog, Technique } from '../attack/types.js';
+import { compareText } from '../analysis/coverage.js';
 import type { LogSourceMapping } from '../upstream.js';
 import { isLogSourceOf } from './log-sources.js';
 import { termsOf } from './terms.js';
@@ -30,7 +31,7 @@ export const FIELD_BOOSTS = { name: 3, parent: 1, description: 1, detection: 1, 
 export function candidateTechniques(catalog: Catalog, observable: string[]): Technique[] {
   return [...catalog.techniques.values()]
     .filter((t) => !t.isRevoked && !t.isDeprecated && t.platforms.some((p) => observable.includes(p)))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
+    .sort((a, b) => compareText(a.id, b.id));
 }
 
 function documentOf(technique: Technique, catalog: Catalog, observable: string[], procedures: Map<string, string[]>): TechniqueDoc {

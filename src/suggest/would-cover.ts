@@ -1,6 +1,7 @@
 // What accepting the suggestions would change in coverage: the techniques no enabled rule covers now
 // that the best candidate (score ≥ minScore) of an enabled rule would cover. Pure: report and
 // suggestions in, the report's `suggestions` section out.
+import { compareText } from '../analysis/coverage.js';
 import type { CoverageReport } from '../coverage-report.js';
 import type { RuleSuggestion, SuggestionsSection } from './types.js';
 
@@ -13,6 +14,6 @@ export function suggestionsSection(report: CoverageReport, rules: RuleSuggestion
     if (!best || best.score < minScore || !enabled.has(s.rule) || status.get(best.technique) === 'covered') continue;
     would.set(best.technique, [...(would.get(best.technique) ?? []), s.rule]);
   }
-  const wouldCover = [...would].map(([id, names]) => ({ id, rules: names.sort() })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const wouldCover = [...would].map(([id, names]) => ({ id, rules: names.sort() })).sort((a, b) => compareText(a.id, b.id));
   return { ranker, minScore, rules, wouldCover };
 }

@@ -58,6 +58,7 @@ describe('lists, pipelines and groups', () => {
   it('a heredoc and a here-string feed the command they belong to', () => {
     expect(execs('sh <<EOF\nhostname\nEOF')).toEqual(['sh', 'hostname']);
     expect(execs('sh <<< whoami')).toEqual(['sh', 'whoami']);
+    expect(execs('sh 2> /tmp/e <<EOF\nid\nEOF')).toEqual(['sh', 'id']); // after another redirection
   });
 
   it('{ …; } runs in the same shell and opens its redirections there; ( … ) forks and opens them in the fork', () => {
@@ -126,10 +127,13 @@ describe('words', () => {
     expect(notes('ls /tmp/?')).toEqual(['glob not expanded (the files it matches are unknown): /tmp/?']);
     expect(notes('ls "/tmp/*.sh" \'/a?\' /tmp/x')).toEqual([]);
     expect(notes('X="*"; ls $X')).toEqual([]);
+    expect(notes('ls /tmp/"x"*.sh')).toEqual(['glob not expanded (the files it matches are unknown): /tmp/"x"*.sh']); // quoted in part only
+    expect(notes('D=x; ls /tmp/$D*')).toEqual([]); // a word with a variable: its * may be the variable's
   });
   it('$(…) is its known output without the final newlines, else the text as written, noted', () => {
     expect(execs('cat $(echo /etc/passwd)')).toEqual(['cat /etc/passwd']);
     expect(execs('cat "$(printf "/a\\n\\n")"')).toEqual(['cat /a']);
+    expect(execs('echo "$(printf "id\\nwhoami")" | sh')).toEqual(['sh', 'id', 'whoami']); // only the final newlines go
     const e = emulate('cat $(hostname)');
     expect(of(e, 'execve').slice(1).map((x) => x.fields['proc.cmdline'])).toEqual(['hostname', 'cat $(hostname)']);
     expect(e.unmodeled).toEqual(['output of $(hostname) is not known: left as written']);
@@ -180,15 +184,20 @@ describe('builtins', () => {
     expect(envOf('B=2; export B; env').B).toBe('2');
     expect('C' in envOf('export C; env')).toBe(false);
     expect(envOf('declare D=4; env').D).toBe('4');
+    expect(envOf('local L=5; readonly R=6; env')).toMatchObject({ L: '5', R: '6' });
+    expect(envOf('export A=1; env').HOME).toBe('/root'); // added to the environment, not replacing it
+    expect('export' in envOf('export=/x; export A=1; env')).toBe(false); // the builtin's own name is not an argument
     expect(envOf('export =5; env')['']).toBeUndefined();
     expect(envOf('export A=1; unset A; env').A).toBeUndefined();
     expect(execs('A=1; unset A; cat $A')).toEqual(['cat $A']);
   });
-  it('echo outputs its words (dropping -n/-e) and a newline', () => {
+  it('echo outputs its words (dropping -n, -e, -E and their combinations) and a newline', () => {
     expect(execs('echo -n id | sh')).toEqual(['sh', 'id']);
     expect(execs('echo -e id | sh')).toEqual(['sh', 'id']);
     expect(execs('cat $(echo a -n)')).toEqual(['cat a -n']);
     expect(execs('cat $(echo -x a)')).toEqual(['cat -x a']);
+    expect(execs('cat $(echo -E a) $(echo -nE b)')).toEqual(['cat a b']);
+    expect(execs('cat $(echo x-n a) $(echo -nx b)')).toEqual(['cat x-n a -nx b']);
   });
   it('printf formats %s with its argument and \\n as a newline; without arguments its output is unknown', () => {
     expect(execs('cat $(printf "/x/%s" y)')).toEqual(['cat /x/y']);
@@ -233,6 +242,10 @@ describe('redirections', () => {
     ]);
     expect(opens(emulate('id &> /tmp/both'))).toEqual(['sh /tmp/both O_WRONLY|O_CREAT|O_TRUNC']);
   });
+  it('a duplication to a word that is not a descriptor number (or -) opens that file; a plain redirection to 1 or - opens a file so named', () => {
+    expect(opens(emulate('id >& out1 >& 1x >& a- >& -x 2>&10'))).toEqual(['/root/out1', '/root/1x', '/root/a-', '/root/-x'].map((f) => `sh ${f} O_WRONLY|O_CREAT|O_TRUNC`));
+    expect(opens(emulate('id > 1 > -'))).toEqual(['sh /root/1 O_WRONLY|O_CREAT|O_TRUNC', 'sh /root/- O_WRONLY|O_CREAT|O_TRUNC']);
+  });
   it('a relative file opens in the working directory; a device is a character device', () => {
     const e = emulate('cd /tmp; echo > out; echo > /dev/tcp/1.2.3.4/80');
     const [out, dev] = of(e, 'openat');
@@ -263,11 +276,12 @@ describe('the open event', () => {
     return Object.fromEntries(keys.map((k) => [k, fields[k]]));
   };
   const common = { 'evt.arg.fd': 3, 'evt.arg.dirfd': -100, 'evt.arg.mode': 0, 'evt.rawres': 3, 'fd.num': 3, 'fd.type': 'file', 'fd.name_changed': false, 'evt.category': 'file' };
-  it('records the file, its flags and the descriptor as Falco’s openat exit event has them', () => {
+  it('records the file, its flags and the descriptor (the event has fd.* fields) as Falco’s openat exit event has them', () => {
     expect(openFields('cd /etc; cat < passwd', 'sh')).toEqual({ ...common, 'evt.arg.name': '/etc/passwd', 'evt.arg.flags': 'O_RDONLY', 'evt.is_open_read': true, 'evt.is_open_write': false, 'evt.is_open_create': false, 'fd.name': '/etc/passwd', 'fd.nameraw': 'passwd', 'fd.directory': '/etc', 'fd.filename': 'passwd', 'fd.typechar': 'f' });
     expect(openFields('echo >> /var/log/x.log', 'sh')).toMatchObject({ 'evt.arg.flags': 'O_WRONLY|O_CREAT|O_APPEND', 'evt.is_open_read': false, 'evt.is_open_write': true, 'evt.is_open_create': true, 'fd.filename': 'x.log' });
     expect(openFields('touch /tmp/new', 'touch')).toMatchObject({ ...common, 'evt.arg.flags': 'O_WRONLY|O_CREAT|O_NOCTTY|O_NONBLOCK', 'fd.name': '/tmp/new', 'evt.is_open_write': true });
     expect(openFields('truncate -s 0 /tmp/t', 'truncate')).toMatchObject({ ...common, 'evt.arg.flags': 'O_WRONLY|O_CREAT|O_NONBLOCK', 'evt.is_open_create': true });
+    expect(of(emulate('cat < /etc/passwd'), 'openat')[0]!.hasFd).toBe(true);
   });
   it('ftruncate after a truncating open carries the file descriptor’s fields', () => {
     const [ftruncate] = of(emulate('truncate -s 0 /tmp/t'), 'ftruncate');

@@ -19,16 +19,18 @@ describe('nearestRules', () => {
     reference('Kernel module', ['T1547'], { kernel: 1, modul: 1 }),
     reference('Common word', ['T1000'], { common: 1, zzz: 1 }),
   ];
-  const index = buildNeighbourIndex(refs);
 
   it('weighs terms by how rare they are among the references (log(1 + n / df))', () => {
+    // built in each test, not once for the file: a mutant of the builder must be active when it runs
+    const index = buildNeighbourIndex(refs);
     expect(index.idf.get('shell')).toBeCloseTo(Math.log(1 + 5 / 3), 12);
     expect(index.idf.get('kernel')).toBeCloseTo(Math.log(1 + 5 / 1), 12);
     const v = index.vectors.get(refs[0]!)!;
     expect(Math.hypot(...v.values())).toBeCloseTo(1, 12);
+    expect(v.get('shell')! / v.get('contain')!).toBeCloseTo(Math.log(1 + 5 / 3) / Math.log(1 + 5 / 2), 12);
   });
   it('finds the alike tagged rules, most alike first, with the terms they share by weight', () => {
-    const near = nearestRules({ name: 'Mine' }, terms({ shell: 1, contain: 2 }), index);
+    const near = nearestRules({ name: 'Mine' }, terms({ shell: 1, contain: 2 }), buildNeighbourIndex(refs));
     expect(near.map((n) => n.rule.name)).toEqual(['Shell in container', 'Shell spawned']);
     expect(near[0]!.shared).toEqual(['contain', 'shell']);
     expect(near[1]!.shared).toEqual(['shell']);
@@ -36,9 +38,11 @@ describe('nearestRules', () => {
     expect(near[0]!.similarity).toBe(Math.round(near[0]!.similarity * 1000) / 1000);
   });
   it('never returns the rule itself, nor a rule sharing nothing', () => {
+    const index = buildNeighbourIndex(refs);
     expect(nearestRules({ name: 'Shell in container' }, terms({ shell: 1, contain: 1 }), index).map((n) => n.rule.name)).toEqual(['Shell spawned']);
     expect(nearestRules({ name: 'X' }, terms({ other: 1 }), index)).toEqual([]);
     expect(nearestRules({ name: 'X' }, [], index)).toEqual([]);
+    expect(nearestRules({ name: 'X' }, terms({ shell: 0 }), index)).toEqual([]); // a zero vector stays zero, not 0 / 0
   });
   it('drops neighbours below MIN_SIMILARITY and keeps the NEIGHBOURS best, ties by name', () => {
     const many = buildNeighbourIndex([
@@ -49,11 +53,16 @@ describe('nearestRules', () => {
     expect(near.map((n) => n.rule.name)).toEqual(['R1', 'R2', 'R3', 'R4', 'R5'].slice(0, NEIGHBOURS));
     const faint = nearestRules({ name: 'Q' }, terms({ alpha: 1 }), buildNeighbourIndex([reference('Faint', ['T2'], { alpha: 0.01, beta: 1 }), reference('Other', ['T3'], { beta: 1 })]));
     expect(faint).toEqual([]);
+    // cosine 1 / √(1 + 399) = 0.05 exactly (the two terms weigh alike by IDF): at the threshold, it still votes
+    const edge = nearestRules({ name: 'Q' }, terms({ a: 1, b: Math.sqrt(399) }), buildNeighbourIndex([reference('A', ['T1'], { a: 1 }), reference('B', ['T2'], { b: 1 })]));
+    expect(edge.map((n) => [n.rule.name, n.similarity])).toEqual([['B', 0.999], ['A', 0.05]]);
     expect(MIN_SIMILARITY).toBe(0.05);
   });
   it('keeps the five heaviest shared terms', () => {
     const wide = buildNeighbourIndex([reference('Wide', ['T1'], { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }), reference('Other', ['T2'], { z: 1 })]);
     expect(nearestRules({ name: 'Q' }, terms({ a: 1, b: 1, c: 1, d: 1, e: 1, f: 1 }), wide)[0]!.shared).toEqual(['f', 'e', 'd', 'c', 'b']);
+    const even = buildNeighbourIndex([reference('Even', ['T1'], { zeta: 1, alpha: 1 }), reference('Other', ['T2'], { z: 1 })]);
+    expect(nearestRules({ name: 'Q' }, terms({ zeta: 1, alpha: 1 }), even)[0]!.shared).toEqual(['alpha', 'zeta']); // equal weights: by term
   });
 });
 
@@ -85,6 +94,7 @@ describe('procedureText', () => {
     expect(procedureText(atomic('google-workspace'), ['Identity Provider'])?.text).toContain('crontab');
     expect(procedureText(atomic('office-365'), ['SaaS'])?.text).toContain('crontab');
     expect(procedureText(atomic('google-workspace'), ['SaaS'])?.text).toContain('crontab');
+    expect(procedureText(atomic('windows, linux'), ['Linux'])?.text).toContain('crontab'); // one of its platforms is enough
   });
   it('is empty text for a file without tests on those platforms, and undefined for what is not an atomics file', () => {
     expect(procedureText(atomic('windows'), ['Linux'])).toEqual({ technique: 'T1053.003', text: '' });

@@ -41,6 +41,13 @@ describe('a new tags: line', () => {
       .replace('WARNING\n- rule: Third', 'WARNING\n  tags: [mitre_execution, T1059]\n- rule: Third')
       .replace('    - host\n', '    - host\n    - mitre_execution\n    - T1059\n'));
   });
+  it('moves no tag edit above it, and moves one on the line it is inserted at', () => {
+    const above = '- rule: Tagged\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [host]\n- rule: Bare\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n';
+    expect(add(above).text).toBe(above.replace('[host]', '[host, T1059]').replace(/WARNING\n$/, 'WARNING\n  tags: [T1059]\n'));
+    // the next rule starts with its tags, on the line where the untagged one's tags: line goes in
+    const same = '- rule: Bare\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n- tags: [host]\n  rule: Tagged\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n';
+    expect(add(same).text).toBe(same.replace('WARNING\n- tags: [host]', 'WARNING\n  tags: [T1059]\n- tags: [host, T1059]'));
+  });
   it('goes after a last key with an empty value', () => {
     const text = '- rule: Blank\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  desc:\n';
     expect(add(text).text).toBe(`${text}  tags: [T1059]\n`);
@@ -59,6 +66,11 @@ describe('rules it cannot write, with why', () => {
   it('a tags: entry that is not a list', () => {
     const text = '- rule: Odd\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags:\n';
     expect(add(text)).toEqual({ text, skipped: [{ rule: 'Odd', reason: 'its tags: entry is not a list' }] });
+  });
+  it('a rule whose tags an override in another file replaced with none', () => {
+    const base = '- rule: A\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [host]\n';
+    const rule = rulesetFromTexts([{ path: 'r.yaml', text: base }, { path: 'local.yaml', text: '- rule: A\n  tags: []\n  override:\n    tags: replace\n' }]).rules[0]!;
+    expect(applyTagAdditions(base, 'r.yaml', [{ rule, tags: ['T1'] }])).toEqual({ text: base, skipped: [{ rule: 'A', reason: 'an override in another file replaced its tags; add them there by hand' }] });
   });
   it('a rule that is no longer where it was read', () => {
     const text = '- rule: Moved\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n';

@@ -75,6 +75,12 @@ describe('rankTechniques', () => {
     expect(ranked[1]!.matchedIn).toEqual(['description', 'detection', 'name']);
     expect(rankTechniques([], index, 5, new Set(), votes).map((r) => [r.technique.id, r.raw])).toEqual([['T4', 0.8]]);
   });
+  it('keeps eight pieces of evidence, the similar rules first', () => {
+    const rules = ['A', 'B', 'C', 'D', 'E'].map((name) => ({ name, file: 'a.yaml', similarity: 0.5, shared: [] }));
+    const words = [term('shell', 5, 'macro', 'm1'), term('scripts', 4, 'macro', 'm2'), term('execve', 3, 'list', 'l1'), term('run', 1, 'field', 'f1')];
+    const [best] = rankTechniques(words, index, 1, new Set(), new Map([['T2', { share: 1, rules }]]));
+    expect(best!.evidence.map((e) => `${e.kind} ${e.value}`)).toEqual(['similar-rule A', 'similar-rule B', 'similar-rule C', 'similar-rule D', 'similar-rule E', 'macro m1', 'macro m2', 'list l1']);
+  });
   it('breaks equal scores by technique ID', () => {
     const votes = new Map<string, Vote>(['T4', 'T3', 'T1'].map((id) => [id, { share: 0.5, rules: [] }]));
     expect(rankTechniques([], index, 5, new Set(), votes).map((r) => r.technique.id)).toEqual(['T1', 'T3', 'T4']);

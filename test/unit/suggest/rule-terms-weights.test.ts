@@ -94,6 +94,11 @@ describe('ruleTerms', () => {
     expect(weights(terms)).toEqual({ mac: 1.5, loop: 1, alpha: 0.32, beta: 0.256, proc: 0.3 });
   });
 
+  it('expands a macro where it is first met: named again nearer the rule, its words keep the deeper weight', () => {
+    const macros = '- macro: target_m\n  condition: proc.name = zzz\n- macro: chain_b\n  condition: target_m\n- macro: chain_a\n  condition: chain_b\n';
+    const terms = termsOf(rule('chain_a and target_m', macros));
+    expect(weights(terms).zzz).toBe(Math.round(1.5 * 0.8 ** 3 * 10000) / 10000); // three macros down, not one
+  });
   it('stops six macros deep', () => {
     const chain = Array.from({ length: 9 }, (_, i) => `- macro: m${i}\n  condition: ${i === 8 ? 'proc.name = deepest' : `m${i + 1} and proc.name = level${'x'.repeat(i)}`}\n`).join('');
     const terms = termsOf(rule('m0', chain));

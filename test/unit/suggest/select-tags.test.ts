@@ -1,7 +1,8 @@
-// Which tags a suggestion writes and which selections are applied, on a five-technique catalogue written
-// for the test (T1059 execution on Linux, T1611 privilege escalation or execution on Containers, T1547
-// Windows only, T1000 revoked by T1059): the tactic tag chosen or not, what lint would refuse, the best
-// candidate by score, and a reviewed file re-checked entry by entry, nothing in it trusted.
+// Which tags a suggestion writes and which selections are applied, on a catalogue written for the test
+// (T1059 execution on Linux, T1611 privilege escalation or execution on Containers, T1547 Windows only,
+// T1000 revoked by T1059, T1003 Windows under a tactic the catalogue lacks, …): the tactic tag chosen or
+// not, what lint would refuse, the best candidate by score, and a reviewed file re-checked entry by
+// entry, nothing in it trusted.
 import { describe, expect, it } from 'vitest';
 import { rulesetFromTexts } from '../../../src/falco/load.js';
 import { selectByScore, selectFromReviewed } from '../../../src/suggest/select.js';
@@ -16,6 +17,7 @@ const catalog = tinyCatalog([
   technique('T1000', ['execution'], ['Linux'], { isRevoked: true, revokedBy: ['T1059'] }),
   technique('T1001', [], ['Linux']),
   technique('T1612', ['execution', 'privilege-escalation'], ['Containers']),
+  technique('T1003', ['impact'], ['Windows']),
 ]);
 const sourcePlatforms = { syscall: ['Linux', 'Containers'] };
 const RULES = `- rule: Plain
@@ -62,6 +64,8 @@ describe('tagProblems', () => {
   it('blames only the added tags, not what the rule had already', () => {
     const bad = rulesetFromTexts([{ path: 'b.yaml', text: '- rule: Bad\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags: [mitre_persistence, T1547]\n' }]).rules[0]!;
     expect(tagProblems(bad, ['mitre_execution', 'T1059'], catalog, sourcePlatforms)).toEqual([]);
+    // the same tag added again: one finding, the added tag's, not the rule's own one too
+    expect(tagProblems(bad, ['T1547'], catalog, sourcePlatforms)).toEqual(['platform-mismatch: T1547 targets Windows, which the syscall source cannot observe']);
   });
 });
 
@@ -133,12 +137,16 @@ describe('selectFromReviewed', () => {
       ['', 'T1059', 'no such rule in the --rules files'],
     ]);
   });
+  it('gives every reason lint refuses a technique for', () => {
+    expect(review([{ rule: 'Plain', candidates: [{ technique: 'T1003' }] }]).refused.map((r) => r.reason)).toEqual(['unknown-tactic: "mitre_impact" names no ATT&CK tactic; platform-mismatch: T1003 targets Windows, which the syscall source cannot observe']);
+  });
   it('reads nothing from a file that is not a suggestions file', () => {
     for (const junk of [null, 'text', { suggestions: 'x' }, { suggestions: [null, { rule: 'Plain' }, { rule: 'Plain', candidates: 'x' }] }]) {
       expect(selectFromReviewed(junk, ruleset, catalog, sourcePlatforms)).toEqual({ additions: [], refused: [] });
     }
   });
-  it('refuses a candidate left empty (null) instead of failing', () => {
+  it('refuses a candidate left empty (null) instead of failing, and skips it among accepted ones', () => {
     expect(review([{ rule: 'Plain', candidates: [null] }])).toEqual({ additions: [], refused: [{ rule: 'Plain', technique: '', reason: 'no technique (none given) in ATT&CK 18.1' }] });
+    expect(review([{ rule: 'Plain', candidates: [null, { technique: 'T1059', accept: true }] }]).additions.map((a) => a.tags)).toEqual([['mitre_execution', 'T1059']]);
   });
 });

@@ -1,20 +1,21 @@
 // suggest from end to end on a hand-made catalogue and ruleset (no real bundle): which rules are looked
 // at, the query-side IDF, reference rules and their votes, candidates lint would refuse dropped, the cap
 // per rule; then the LLM mode's prompt and the checks every model answer goes through.
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { rulesetFromTexts } from '../../../src/falco/load.js';
-import { buildSuggestMessages, checkModelChoices, readSuggestAnswer } from '../../../src/suggest/llm.js';
+import { buildSuggestMessages, checkModelChoices, readSuggestAnswer, SUGGEST_SCHEMA } from '../../../src/suggest/llm.js';
 import { indexCache, isSuggestedFor, referenceRules, rulesetTerms, suggestForRule, suggestTags, type SuggestContext } from '../../../src/suggest/suggest.js';
 import { buildTechniqueIndex, candidateTechniques } from '../../../src/suggest/technique-index.js';
 import type { RuleSuggestion } from '../../../src/suggest/types.js';
 import { technique, tinyCatalog } from '../../helpers/tiny-catalog.js';
 
-/** Shell and cron techniques on Linux, a container escape, a Windows-only shell one, a revoked and a deprecated one, one under an unknown tactic. */
+/** Shell and cron techniques on Linux, a container escape, a Windows and macOS shell one, a revoked and a deprecated one, one under an unknown tactic. */
 const catalog = tinyCatalog([
   technique('T1059', ['execution'], ['Linux'], { name: 'Unix Shell', description: 'Adversaries run shell commands.' }),
   technique('T1053', ['execution', 'persistence'], ['Linux'], { name: 'Cron', description: 'Adversaries edit crontab entries.' }),
   technique('T1611', ['privilege-escalation'], ['Containers'], { name: 'Escape to Host', description: 'Adversaries escape a container to the host.' }),
-  technique('T1547', ['persistence'], ['Windows'], { name: 'Shell Startup', description: 'Windows shell startup.' }),
+  technique('T1547', ['persistence'], ['Windows', 'macOS'], { name: 'Shell Startup', description: 'Windows shell startup.' }),
   technique('T1000', ['execution'], ['Linux'], { name: 'Old Shell', description: 'shell', isRevoked: true }),
   technique('T1001', ['execution'], ['Linux'], { name: 'Older Shell', description: 'shell', isDeprecated: true }),
   technique('T1002', ['impact'], ['Linux'], { name: 'Shell Impact', description: 'shell shell shell' }),
@@ -43,22 +44,58 @@ describe('technique index', () => {
     expect(indexFor('k8s_audit')).toBeUndefined();
     expect([...indexFor('syscall')!.techniques.keys()]).toEqual(['T1002', 'T1053', 'T1059', 'T1611']);
   });
-  it('searches procedures from atomics for the source’s platforms', () => {
+  it('searches procedures from atomics for the source’s platforms, passing over files that are not atomics', () => {
     const atomic = (id: string, platform: string, command: string) => `attack_technique: ${id}\natomic_tests:\n- name: t\n  supported_platforms: [${platform}]\n  executor:\n    command: ${command}\n`;
-    const indexFor = indexCache({ catalog, sourcePlatforms, atomics: [atomic('T1611', 'linux', 'nsenter'), atomic('T1611', 'containers', 'unshare'), atomic('T1053', 'windows', 'nsenter')] });
+    const indexFor = indexCache({ catalog, sourcePlatforms, atomics: [atomic('T1611', 'linux', 'nsenter'), atomic('T1611', 'containers', 'unshare'), atomic('T1053', 'windows', 'nsenter'), 'not: [an atomics file'] });
     expect(indexFor('syscall')!.search.search('nsenter').map((r) => r.id)).toEqual(['T1611']);
     expect(indexFor('syscall')!.search.search('unshar').map((r) => r.id)).toEqual(['T1611']);
+    expect(indexFor('syscall')!.search.termCount - indexCache(context)('syscall')!.search.termCount).toBe(2); // nsenter and unshar, nothing more
   });
-  it('records the log sources of analytics on the observed platforms that the source maps to', () => {
+  it('records the log sources of analytics on the observed platforms that the source maps to, once each and sorted', () => {
     const withDetections = tinyCatalog([...catalog.techniques.values()], [['T1059', [{ id: 'D', name: 'shell strategy', analytics: [
-      { id: 'A1', platforms: ['Linux'], description: 'process creation', logSources: [{ name: 'auditd:SYSCALL', channel: 'execve' }, { name: 'linux:syslog', channel: 'x' }, { name: 'auditd:SYSCALL', channel: 'y' }] },
+      { id: 'A1', platforms: ['Linux'], description: 'process creation', logSources: [{ name: 'linux:syslog', channel: 'x' }, { name: 'auditd:SYSCALL', channel: 'execve' }, { name: 'auditd:SYSCALL', channel: 'y' }] },
       { id: 'A2', platforms: ['Windows'], description: 'windows only', logSources: [{ name: 'auditd:EXECVE', channel: 'wineventchannel' }] },
+      { id: 'A3', platforms: ['Windows', 'Linux'], description: 'both', logSources: [{ name: 'auditd:PATH', channel: 'p' }] },
     ] }]]]);
     const index = buildTechniqueIndex(withDetections, 'syscall', ['Linux'], new Map(), [{ name: 'auditd:*', source: 'syscall', why: '' }]);
-    expect(index.logSources.get('T1059')).toEqual(['auditd:SYSCALL']);
+    expect(index.logSources.get('T1059')).toEqual(['auditd:PATH', 'auditd:SYSCALL']);
+    const both = buildTechniqueIndex(withDetections, 'syscall', ['Linux'], new Map(), [{ name: 'auditd:*', source: 'syscall', why: '' }, { name: 'linux:syslog', source: 'syscall', why: '' }]);
+    expect(both.logSources.get('T1059')).toEqual(['auditd:PATH', 'auditd:SYSCALL', 'linux:syslog']);
+    expect(indexCache({ catalog: withDetections, sourcePlatforms })('syscall')!.logSources.get('T1059')).toEqual([]); // no mapping given: none
     expect(index.logSources.get('T1053')).toEqual([]);
     expect(index.search.search('creation').map((r) => r.id)).toEqual(['T1059']);
     expect(index.search.search('wineventchannel')).toEqual([]);
+  });
+  it('finds a sub-technique by its parent’s name, and a technique by its own detection text, its strategies’ names and its analytics’ channels', () => {
+    const family = tinyCatalog([
+      technique('T1059', ['execution'], ['Linux'], { name: 'Zebra Interpreter' }),
+      technique('T1059.004', ['execution'], ['Linux'], { name: 'Unix Shell', isSubtechnique: true, parent: 'T1059' }),
+      technique('T1059.009', ['execution'], ['Linux'], { name: 'Orphan', isSubtechnique: true, parent: 'T1058' }),
+      technique('T1053', ['execution'], ['Linux'], { name: 'Cron', detection: 'Monitor okapi jobs.' }),
+    ], [['T1053', [{ id: 'D', name: 'anvil strategy', analytics: [
+      { id: 'A', platforms: ['Linux'], description: 'd', logSources: [{ name: 'auditd:SYSCALL', channel: 'quokka' }] },
+      { id: 'B', platforms: ['Windows', 'Linux'], description: 'wombat', logSources: [] },
+    ] }]]]);
+    const index = buildTechniqueIndex(family, 'syscall', ['Linux'], new Map([['T1053', ['ferret', 'gopher']]]));
+    const found = (word: string) => index.search.search(word).map((r) => r.id).sort();
+    expect(found('zebra')).toEqual(['T1059', 'T1059.004']);
+    expect(found('orphan')).toEqual(['T1059.009']);
+    expect(found('okapi')).toEqual(['T1053']);
+    expect(found('anvil')).toEqual(['T1053']);
+    expect(found('quokka')).toEqual(['T1053']);
+    expect(found('wombat')).toEqual(['T1053']); // an analytic on an observed platform among others
+    expect([found('ferret'), found('gopher')]).toEqual([['T1053'], ['T1053']]); // each procedure text a word apart
+    // and nothing else: zebra interpret unix shell orphan cron monitor okapi job anvil strategi quokka wombat ferret gopher
+    expect(index.search.termCount).toBe(15);
+    expect(index.search.search('zebra').find((r) => r.id === 'T1059.004')!.match).toEqual({ zebra: ['parent'] });
+  });
+  it('counts a word in a technique’s name three times a word in its description', () => {
+    const mirrored = tinyCatalog([
+      technique('T1', ['execution'], ['Linux'], { name: 'Okapi', description: 'Zebra' }),
+      technique('T2', ['execution'], ['Linux'], { name: 'Zebra', description: 'Okapi' }),
+    ]);
+    const scores = Object.fromEntries(buildTechniqueIndex(mirrored, 'syscall', ['Linux']).search.search('okapi').map((r) => [r.id, r.score]));
+    expect(scores.T1! / scores.T2!).toBeCloseTo(3, 10);
   });
 });
 
@@ -130,10 +167,16 @@ describe('suggestTags', () => {
     const references = [
       { name: 'Crontab edited', file: 'ref.yaml', techniques: ['T1611'], terms: [{ term: 'crontab', weight: 1, origins: [] }] },
       { name: 'Ref cron', file: 'ref.yaml', techniques: ['T1611'], terms: [{ term: 'crontab', weight: 1, origins: [] }, { term: 'etc', weight: 1, origins: [] }] },
+      { name: 'Ref shell', file: 'ref.yaml', techniques: ['T1059'], terms: [{ term: 'crontab', weight: 1, origins: [] }, { term: 'bash', weight: 1, origins: [] }] },
+      { name: 'Tagged shell', file: 'ref.yaml', techniques: ['T1611'], terms: [{ term: 'shell', weight: 1, origins: [] }, { term: 'bash', weight: 1, origins: [] }] },
     ];
-    const cron = suggestTags({ ...context, references }, { top: 3 }).find((s) => s.rule === 'Crontab edited')!;
-    const escape = cron.candidates.find((c) => c.technique === 'T1611')!;
-    expect(escape.evidence.filter((e) => e.kind === 'similar-rule').map((e) => e.value)).toEqual(['Ref cron']);
+    const result = suggestTags({ ...context, references }, { top: 3 });
+    const similar = (rule: string) => result.find((s) => s.rule === rule)!.candidates.flatMap((c) => c.evidence.filter((e) => e.kind === 'similar-rule').map((e) => `${c.technique} ${e.value}`));
+    // each technique's evidence names only the neighbours that tag it
+    expect(similar('Crontab edited')).toEqual(expect.arrayContaining(['T1611 Ref cron', 'T1059 Ref shell']));
+    expect(similar('Crontab edited')).not.toContain('T1611 Ref shell');
+    // the reference named like the ruleset's tagged rule 'Tagged shell' (T1059) does not vote for T1611
+    expect(similar('Shell spawned').filter((e) => e.endsWith('Tagged shell'))).toEqual(['T1059 Tagged shell']);
   });
 });
 
@@ -155,8 +198,57 @@ describe('LLM mode', () => {
       'Candidates from an offline ranker:\n- T1059 Unix Shell (score 0.42); evidence: process bash [bash]; similar-rule Other',
     ].join('\n') });
     const bare = buildSuggestMessages(named('Shell spawned'), { ...suggestion, existing: [], candidates: [] }, ['Linux'], '18.1')[1]!.content;
-    expect(bare).not.toContain('Already tagged');
-    expect(bare).toContain('Candidates from an offline ranker:\n(none)');
+    expect(bare).toBe([
+      'ATT&CK Enterprise 18.1. Falco source: syscall (observes ATT&CK platforms: Linux).',
+      'Rule: Shell spawned',
+      'Description: Shell spawned',
+      'Condition: evt.type = execve and proc.name = bash',
+      'Output: o',
+      'Candidates from an offline ranker:\n(none)',
+    ].join('\n'));
+  });
+  it('trims the rule’s texts and lists every candidate, existing technique and evidence term', () => {
+    const spaced = { ...named('Shell spawned'), desc: '  A shell.\n', condition: ' proc.name = bash\n', output: ' shell (user=%user.name)\n' };
+    const two = { ...suggestion, existing: ['T1611', 'T1053'], candidates: [
+      { ...suggestion.candidates[0]!, evidence: [{ kind: 'process' as const, value: 'bash', terms: ['bash', 'shell'] }] },
+      { ...suggestion.candidates[0]!, technique: 'T1053', name: 'Cron', score: 0.1, evidence: [] },
+    ] };
+    expect(buildSuggestMessages(spaced, two, ['Linux'], '18.1')[1]!.content.split('\n').slice(2)).toEqual([
+      'Description: A shell.',
+      'Condition: proc.name = bash',
+      'Output: shell (user=%user.name)',
+      'Already tagged: T1611, T1053',
+      'Candidates from an offline ranker:',
+      '- T1059 Unix Shell (score 0.42); evidence: process bash [bash, shell]',
+      '- T1053 Cron (score 0.1); evidence: ',
+    ]);
+  });
+  it('asks for what OpenAI’s strict structured output accepts: every object closed, every property required', () => {
+    // https://platform.openai.com/docs/guides/structured-outputs#supported-schemas: an optional property is made nullable, not left out of `required`.
+    const objects = [SUGGEST_SCHEMA, SUGGEST_SCHEMA.properties.choices.items];
+    for (const o of objects) expect([o.additionalProperties, [...o.required].sort()]).toEqual([false, Object.keys(o.properties).sort()]);
+  });
+  it('its schema admits the answers readSuggestAnswer reads, and nothing else', () => {
+    const isValid = new Ajv({ strict: true, allowUnionTypes: true }).compile(SUGGEST_SCHEMA);
+    const choice = { technique: 'T1059', tactic: 'execution', reason: 'runs bash' };
+    const table: [unknown, boolean][] = [
+      [{ choices: [choice, { ...choice, tactic: null }] }, true],
+      [{ choices: [] }, true],
+      [{ choices: [choice, choice, choice, choice] }, false], // at most three
+      [{}, false],
+      [{ choices: {} }, false],
+      [{ choices: [choice], extra: 1 }, false],
+      [{ choices: ['T1059'] }, false],
+      [{ choices: [{ ...choice, extra: 1 }] }, false],
+      [{ choices: [{ tactic: 'execution', reason: 'r' }] }, false],
+      [{ choices: [{ technique: 'T1059', tactic: 'execution' }] }, false],
+      [{ choices: [{ technique: 'T1059', reason: 'r' }] }, false],
+      [{ choices: [{ ...choice, technique: 1059 }] }, false],
+      [{ choices: [{ ...choice, tactic: 3 }] }, false],
+      [{ choices: [{ ...choice, reason: true }] }, false],
+    ];
+    expect(table.map(([answer]) => isValid(answer))).toEqual(table.map(([, valid]) => valid));
+    expect(readSuggestAnswer({ choices: [{ ...choice, tactic: null }] })).toEqual({ choices: [{ technique: 'T1059', reason: 'runs bash' }] });
   });
   it('reads up to three choices, normalizing IDs and tactics, skipping choices without a technique', () => {
     expect(readSuggestAnswer({ choices: [{ technique: ' t1059 ', tactic: ' MITRE_Privilege_Escalation ', reason: 'r' }, null, { technique: 'T1053', reason: 7 }, { technique: 'T1611' }] })).toEqual({ choices: [
@@ -165,6 +257,7 @@ describe('LLM mode', () => {
     ] });
     expect(readSuggestAnswer({ choices: [{ technique: 5, reason: 'r' }, { technique: 'T1', tactic: 3, reason: 'r' }] })).toEqual({ choices: [{ technique: 'T1', reason: 'r' }] });
     expect(readSuggestAnswer(null)).toEqual({ error: 'the answer has no "choices" list' });
+    expect(readSuggestAnswer({ choices: [{ technique: 'T1', tactic: 'not_mitre_x', reason: '' }] })).toEqual({ choices: [{ technique: 'T1', tactic: 'not-mitre-x', reason: '' }] }); // only a leading mitre_ goes
     expect(readSuggestAnswer({ choices: {} })).toEqual({ error: 'the answer has no "choices" list' });
   });
   it('checks each choice: exists, current, observable, not already there, tags lint accepts', () => {
@@ -179,13 +272,15 @@ describe('LLM mode', () => {
       { technique: 'T1059', tactic: 'execution', reason: 'runs bash' },
       { technique: 'T1059', reason: 'twice' },
       { technique: 'T1053', tactic: 'persistence', reason: 'cron' },
+      { technique: 'T1002', tactic: 'execution', reason: 'two problems' },
     ], named('Shell spawned'), suggestion, catalog, index, sourcePlatforms);
     expect(checked.rejected).toEqual([
       { technique: 'T9999', reason: 'no technique T9999 in ATT&CK 18.1' },
       { technique: 'T1000', reason: 'T1000 is revoked' },
       { technique: 'T1001', reason: 'T1001 is deprecated' },
-      { technique: 'T1547', reason: 'T1547 (Windows) is not on a platform the syscall source observes (Linux, Containers)' },
+      { technique: 'T1547', reason: 'T1547 (Windows, macOS) is not on a platform the syscall source observes (Linux, Containers)' },
       { technique: 'T1053', reason: 'tactic-mismatch: T1053 does not belong to privilege-escalation (its tactics: execution, persistence)' },
+      { technique: 'T1002', reason: 'tactic-mismatch: T1002 does not belong to execution (its tactics: impact); unknown-tactic: "mitre_impact" names no ATT&CK tactic' },
     ]);
     expect(checked.candidates).toEqual([
       { ...suggestion.candidates[0], tags: ['mitre_execution', 'T1059'], reason: 'runs bash', by: 'model' },
@@ -195,6 +290,6 @@ describe('LLM mode', () => {
   it('names no platforms for a source it does not know', () => {
     const audit = named('Audit thing');
     const checked = checkModelChoices([{ technique: 'T1547', reason: 'x' }], audit, { ...suggestion, source: 'k8s_audit' }, catalog, indexCache(context)('syscall')!, sourcePlatforms);
-    expect(checked.rejected).toEqual([{ technique: 'T1547', reason: 'T1547 (Windows) is not on a platform the k8s_audit source observes ()' }]);
+    expect(checked.rejected).toEqual([{ technique: 'T1547', reason: 'T1547 (Windows, macOS) is not on a platform the k8s_audit source observes ()' }]);
   });
 });
