@@ -36,7 +36,10 @@ function compareFindings(a: Finding, b: Finding): number {
 }
 
 export function checkRules(rules: MappedRule[], context: CheckContext): Finding[] {
-  return rules.flatMap((rule) => CHECKS.flatMap((check) => check.run(rule, context))).map(withMessage).sort(compareFindings);
+  // Loops, not flatMap: 10,000 rules × 11 checks, most of which find nothing.
+  const findings: Finding[] = [];
+  for (const rule of rules) for (const check of CHECKS) for (const draft of check.run(rule, context)) findings.push(withMessage(draft));
+  return findings.sort(compareFindings);
 }
 
 /** Counted findings (with the findings about suppressions) and the suppressed ones. */
