@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Run by `npm run build` after tsc: parses the embedded ATT&CK bundle and the embedded rules files once and
-// stores what the parse cache keeps (the catalog; rules files only if they need the yaml library) in
+// stores what the parse cache keeps (the catalog and the rules files' items) in
 // dist/parsed, its read-only prebuilt store, so a fresh install's first `report` already takes the warm
 // path. Generated, never committed: it cannot go stale.
 import { mkdtempSync, rmSync } from 'node:fs';

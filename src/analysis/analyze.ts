@@ -8,7 +8,7 @@ import type { LogSourceMapping } from '../upstream.js';
 import { compareText, computePlatformCounts, computeTacticEntries, computeTechniqueEntries, countCoverage } from './coverage.js';
 import { analyzeGaps } from './gap-analysis.js';
 import { applySuppressions, type SuppressionRule } from './suppress.js';
-import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, type MappedRule } from './mapping.js';
+import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, tagReader, type MappedRule } from './mapping.js';
 import { own } from '../own.js';
 
 export interface AnalyzeInput {
@@ -39,7 +39,10 @@ function compareFindings(a: Finding, b: Finding): number {
 }
 
 export function checkRules(rules: MappedRule[], context: CheckContext): Finding[] {
-  return rules.flatMap((rule) => CHECKS.flatMap((check) => check.run(rule, context))).map(withMessage).sort(compareFindings);
+  // Loops, not flatMap: 10,000 rules × 11 checks, most of which find nothing.
+  const findings: Finding[] = [];
+  for (const rule of rules) for (const check of CHECKS) for (const draft of check.run(rule, context)) findings.push(withMessage(draft));
+  return findings.sort(compareFindings);
 }
 
 /** Counted findings (with the findings about suppressions) and the suppressed ones. */
@@ -81,7 +84,8 @@ function ruleEntry(mapped: MappedRule, findingCounts: Map<string, number>): Rule
 export function analyze(input: AnalyzeInput): CoverageReport {
   const { catalog, ruleset } = input;
   const tactics = indexTactics(catalog);
-  const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics));
+  const readTag = tagReader();
+  const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics, readTag));
   const { findings, suppressed } = suppressFindings(checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms, tacticRenames: input.tacticRenames }), input);
   const sources = [...new Set(ruleset.rules.map((r) => r.source))].sort();
   const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => own(input.sourcePlatforms, s) ?? []))];

@@ -36,8 +36,19 @@ export function tacticOfTag(parsed: ParsedTag, index: TacticIndex): Tactic | und
   return parsed.tacticId ? index.byId.get(parsed.tacticId) : index.byShortname.get(parsed.shortname ?? '');
 }
 
-export function mapRule(rule: FalcoRule, catalog: Catalog, index: TacticIndex): MappedRule {
-  const tags = rule.tags.map((ref) => ({ ref, parsed: parseTag(ref.value) }));
+/** parseTag remembering each tag it has read: 10,000 rules write a few hundred distinct tags, and an
+ * unusual one runs a dozen regular expressions. The ParsedTag objects are shared: they are never changed. */
+export function tagReader(): (tag: string) => ParsedTag {
+  const read = new Map<string, ParsedTag>();
+  return (tag) => {
+    let parsed = read.get(tag);
+    if (!parsed) read.set(tag, (parsed = parseTag(tag)));
+    return parsed;
+  };
+}
+
+export function mapRule(rule: FalcoRule, catalog: Catalog, index: TacticIndex, readTag: (tag: string) => ParsedTag = parseTag): MappedRule {
+  const tags = rule.tags.map((ref) => ({ ref, parsed: readTag(ref.value) }));
   const mapped: MappedRule = { rule, tags, knownTechniques: [], knownTactics: [] };
   for (const tag of tags) {
     const { parsed } = tag;

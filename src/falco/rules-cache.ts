@@ -1,44 +1,91 @@
 // The warm path for rules: the parsed items of a rules file, stored in the parse cache by the file's sha256
-// and the name outputs give it (positions carry that name). Stored: files that needed the yaml library (~5x
-// slower than the line scanner) and small files (a process's first scans run before the JIT has compiled
-// the scanner: ~40 ms for the 220 KB of official rules, against ~2 ms to read their entries). Large files
-// the scanner reads are not: once compiled it reads ~90 MB/s, about what reading an entry back costs, and
-// storing 10,000 rules' items cost ~230 ms of a cold run.
+// and the name outputs give it (positions carry that name). Every file is stored, in a compact form that is
+// cheap to write and to read back: positions as numbers (their file is the name in the key), so that 10,000
+// rules are ~1 object per item to serialize instead of ~12. Reading them back costs about a third of what
+// the line scanner does, and the yaml library (for files the scanner hands over) ~15 times less.
 import { readEntry, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
 import { parseRulesFile } from './parse.js';
-import type { RawItem } from './types.js';
+import type { DuplicateKey, RawItem, SourcePosition } from './types.js';
 
 /**
  * Bump whenever parseRulesText's result changes shape or content for the same text (a new RawItem field,
- * other positions …): entries of the old format then miss. The golden in test/unit/falco/rules-cache.test.ts
- * fails until you do.
+ * other positions …), or the stored form below changes: entries of the old format then miss. The golden in
+ * test/unit/cache/rules-cache.test.ts fails until you do. 2: the compact form (1 stored RawItems as they are).
  */
-export const RULES_FORMAT = 1;
+export const RULES_FORMAT = 2;
 
 export const RULES_KIND: EntryKind = { name: 'rules', format: RULES_FORMAT, keep: 256 };
 
-/** Files the scanner reads are stored below this size (characters). */
-const SMALL_FILE = 256 * 1024;
+/** One item as stored: kind, name, line, column, fields, key positions as [key, line, column, …], tag
+ * positions as [line, column, …], duplicate keys (0 when none: rare, kept as they are). */
+type StoredItem = [RawItem['kind'], string, number, number, Record<string, unknown>, (string | number)[], number[], DuplicateKey[] | 0];
 
-function isItemList(value: unknown): value is RawItem[] {
-  return Array.isArray(value) && value.every((item) => typeof (item as RawItem | undefined)?.kind === 'string' && typeof (item as RawItem).position?.line === 'number');
+const KINDS = new Set(['rule', 'macro', 'list', 'other']);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function isStoredItem(value: unknown): value is StoredItem {
+  if (!Array.isArray(value) || value.length !== 8) return false;
+  const [kind, name, line, column, fields, keys, tags, duplicates] = value as unknown[];
+  return KINDS.has(kind as string) && typeof name === 'string' && Number.isInteger(line) && Number.isInteger(column) && isObject(fields)
+    && isKeyPositions(keys) && Array.isArray(tags) && tags.length % 2 === 0 && tags.every(Number.isInteger) && (duplicates === 0 || Array.isArray(duplicates));
 }
 
-/** Structured clone gives every object Object.prototype; parseRulesText's records have none (so that keys
- * such as toString or constructor are plain data), and get none back here. */
-function withNullPrototypes(item: RawItem): RawItem {
-  Object.setPrototypeOf(item.fields, null);
-  Object.setPrototypeOf(item.keyPositions, null);
-  return item;
+function isKeyPositions(keys: unknown): boolean {
+  if (!Array.isArray(keys) || keys.length % 3 !== 0) return false;
+  for (let i = 0; i < keys.length; i += 3) {
+    if (typeof keys[i] !== 'string' || !Number.isInteger(keys[i + 1]) || !Number.isInteger(keys[i + 2])) return false;
+  }
+  return true;
+}
+
+function isStoredList(value: unknown): value is StoredItem[] {
+  return Array.isArray(value) && value.every(isStoredItem);
+}
+
+/** The stored form of `items`, or undefined when a position names another file than `file` (then nothing is stored). */
+function compactItems(items: RawItem[], file: string): StoredItem[] | undefined {
+  const stored: StoredItem[] = [];
+  for (const item of items) {
+    const keys: (string | number)[] = [];
+    for (const key in item.keyPositions) {
+      const at = item.keyPositions[key]!;
+      if (at.file !== file) return undefined;
+      keys.push(key, at.line, at.column);
+    }
+    const tags: number[] = [];
+    for (const at of item.tagPositions) {
+      if (at.file !== file) return undefined;
+      tags.push(at.line, at.column);
+    }
+    if (item.position.file !== file) return undefined;
+    stored.push([item.kind, item.name, item.position.line, item.position.column, item.fields, keys, tags, item.duplicateKeys ?? 0]);
+  }
+  return stored;
+}
+
+/** RawItems from their stored form, as parseRulesText built them (records without a prototype, so that
+ * keys such as toString or constructor are plain data; structured clone gave them Object.prototype). */
+function expandItems(stored: StoredItem[], file: string): RawItem[] {
+  const at = (line: number, column: number): SourcePosition => ({ file, line, column });
+  return stored.map(([kind, name, line, column, fields, keys, tags, duplicates]) => {
+    const keyPositions = Object.create(null) as Record<string, SourcePosition>;
+    for (let i = 0; i < keys.length; i += 3) keyPositions[keys[i] as string] = at(keys[i + 1] as number, keys[i + 2] as number);
+    const tagPositions: SourcePosition[] = [];
+    for (let i = 0; i < tags.length; i += 2) tagPositions.push(at(tags[i]!, tags[i + 1]!));
+    const item: RawItem = { kind, name, position: at(line, column), fields: Object.setPrototypeOf(fields, null) as Record<string, unknown>, keyPositions, tagPositions };
+    if (duplicates) item.duplicateKeys = duplicates;
+    return item;
+  });
 }
 
 /** parseRulesText through the cache; a file that does not parse throws as before and stores nothing. */
 export function cachedRulesItems(text: string, sha256: string, shownAs: string, cache: ParseCache | undefined): RawItem[] {
   if (!cache) return parseRulesFile(text, shownAs).items;
   const key = `${sha256}\0${shownAs}`;
-  const cached = readEntry(cache, RULES_KIND, key, isItemList);
-  if (cached) return cached.map(withNullPrototypes);
-  const { items, isScanned } = parseRulesFile(text, shownAs);
-  if (!isScanned || text.length < SMALL_FILE) writeEntry(cache, RULES_KIND, key, items);
+  const cached = readEntry(cache, RULES_KIND, key, isStoredList);
+  if (cached) return expandItems(cached, shownAs);
+  const { items } = parseRulesFile(text, shownAs);
+  const stored = compactItems(items, shownAs);
+  if (stored) writeEntry(cache, RULES_KIND, key, stored);
   return items;
 }

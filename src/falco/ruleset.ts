@@ -24,7 +24,11 @@ function tagsOf(item: RawItem): TagRef[] {
   const tags = item.fields.tags;
   if (tags === undefined || tags === null) return [];
   if (!Array.isArray(tags)) throw new InputError(at(item.keyPositions.tags ?? item.position), `rule "${item.name}": tags must be a list`);
-  return tags.map((value, i) => ({ value: scalarText(value), ...(item.tagPositions[i] ?? item.keyPositions.tags ?? item.position) }));
+  return tags.map((value, i) => {
+    // Written out, not spread: spreading a position into each of 60,000 tags was a fifth of building the ruleset.
+    const { file, line, column } = item.tagPositions[i] ?? item.keyPositions.tags ?? item.position;
+    return { value: scalarText(value), file, line, column };
+  });
 }
 
 function overridesOf(item: RawItem): Record<string, OverrideMode> | undefined {

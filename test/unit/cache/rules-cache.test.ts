@@ -1,17 +1,17 @@
-// The warm path for rules: a rules file the yaml library had to read, seen before (same bytes, same name),
-// comes from the parse cache equal to a fresh parse; another name or a changed byte misses; a large file the
-// line scanner reads, or one that does not parse, stores nothing; and the parsed items are pinned to
-// RULES_FORMAT so a change without a bump fails here.
-import { readFileSync } from 'node:fs';
+// The warm path for rules: a rules file seen before (same bytes, same name), whether the yaml library or the
+// line scanner read it, comes from the parse cache equal to a fresh parse; another name or a changed byte
+// misses; a corrupt or misshapen entry is parsed again; a file that does not parse stores nothing; and the
+// parsed items are pinned to RULES_FORMAT so a change without a bump fails here.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RULES_FORMAT, cachedRulesItems } from '../../../src/falco/rules-cache.js';
+import { RULES_FORMAT, RULES_KIND, cachedRulesItems } from '../../../src/falco/rules-cache.js';
 import { parseRulesFile, parseRulesText } from '../../../src/falco/parse.js';
 import { loadRules } from '../../../src/falco/load.js';
-import type { ParseCache } from '../../../src/parse-cache.js';
+import { encodeEntry, entryName, type ParseCache } from '../../../src/parse-cache.js';
 import { contentHash, outlineOf } from '../../helpers/fingerprint.js';
 import { OFFICIAL_RULES, embedded, fixture, repoRoot } from '../../helpers/paths.js';
 
@@ -38,17 +38,48 @@ describe('cachedRulesItems', () => {
     expect(await readdir(path.join(cache.dir!, 'rules'))).toHaveLength(3);
   });
 
-  it('stores a small file the line scanner reads, and not a large one (scanning it costs what reading an entry back does)', async () => {
+  it('stores large files the line scanner reads too, in the compact form, and gives back equal items', async () => {
     const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
-    const small = readFileSync(OFFICIAL_RULES[0]!, 'utf8');
     const { generateRuleset } = (await import(path.join(repoRoot, 'bench', 'generate-rules.mjs'))) as { generateRuleset: (n: number, dir: string, o: object) => string[] };
     const large = readFileSync(generateRuleset(400, await tempDir(), { seed: 3 })[0]!, 'utf8');
     expect(large.length).toBeGreaterThan(256 * 1024);
-    expect([parseRulesFile(small, 'a.yaml').isScanned, parseRulesFile(large, 'a.yaml').isScanned, parseRulesFile(UNUSUAL, 'a.yaml').isScanned]).toEqual([true, true, false]);
-    expect(cachedRulesItems(large, sha(large), 'large.yaml', cache)).toEqual(parseRulesText(large, 'large.yaml'));
-    await expect(readdir(path.join(cache.dir!, 'rules'))).rejects.toThrow(/ENOENT/);
-    cachedRulesItems(small, sha(small), 'small.yaml', cache);
+    expect(parseRulesFile(large, 'a.yaml').isScanned).toBe(true);
+    const cold = cachedRulesItems(large, sha(large), 'large.yaml', cache);
     expect(await readdir(path.join(cache.dir!, 'rules'))).toHaveLength(1);
+    const warm = cachedRulesItems(large, sha(large), 'large.yaml', cache);
+    expect(warm).not.toBe(cold);
+    expect(warm).toEqual(parseRulesText(large, 'large.yaml'));
+    expect(contentHash(warm)).toBe(contentHash(cold));
+  });
+
+  it('keeps duplicate keys and their positions through the compact form', async () => {
+    const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
+    const text = '- rule: r\n  desc: d\n  desc: again\n  condition: c\n  output: o\n  priority: INFO\n  tags: [a, T1059]\n';
+    const cold = cachedRulesItems(text, sha(text), 'd.yaml', cache);
+    expect(cold[0]!.duplicateKeys).toHaveLength(1);
+    const warm = cachedRulesItems(text, sha(text), 'd.yaml', cache);
+    expect(warm).not.toBe(cold);
+    expect(contentHash(warm)).toBe(contentHash(cold));
+  });
+
+  it('reads a corrupt or misshapen entry as a miss: the file is parsed again and the entry rewritten', async () => {
+    const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
+    const text = readFileSync(OFFICIAL_RULES[0]!, 'utf8');
+    const fresh = parseRulesText(text, 'c.yaml');
+    cachedRulesItems(text, sha(text), 'c.yaml', cache);
+    const file = path.join(cache.dir!, 'rules', entryName(RULES_KIND, `${sha(text)}\0c.yaml`));
+    const bytes = readFileSync(file);
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 100]! ^= 0xff;
+    writeFileSync(file, flipped);
+    expect(cachedRulesItems(text, sha(text), 'c.yaml', cache)).toEqual(fresh);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+    // A well-formed entry (its checksum right) holding something else is no more trusted than a corrupt one.
+    for (const wrong of [[['rule', 'x', 1, 1, {}, ['k', 1], [], 0]], [['rule', 'x', 1, 1, {}, [1, 1, 1], [], 0]], [['rule', 'x', 1, 1, {}, [], [1, 'a'], 0]], [['rule', 'x', 1, 1, {}, [], [], 0, 'extra']], [['bogus', 'x', 1, 1, {}, [], [], 0]], { items: [] }]) {
+      writeFileSync(file, encodeEntry(RULES_KIND, `${sha(text)}\0c.yaml`, wrong));
+      expect(cachedRulesItems(text, sha(text), 'c.yaml', cache)).toEqual(fresh);
+      expect(readFileSync(file).equals(bytes)).toBe(true);
+    }
   });
 
   it('gives back records without a prototype, so that keys such as toString stay data', async () => {
