@@ -6,6 +6,7 @@ import type { MappedRule } from './mapping.js';
 import { activeTechniques } from './mapping.js';
 import { appendTo } from '../collections.js';
 import { own } from '../own.js';
+import { compareText } from './coverage.js';
 
 /** Enabled rules tagging each technique, with the platforms each rule's source observes. */
 export type ClaimsByTechnique = Map<string, { rule: string; platforms?: Set<string> }[]>;
@@ -26,7 +27,7 @@ export function enabledClaims(rules: MappedRule[], sourcePlatforms: Record<strin
     for (const technique of activeTechniques(mapped)) appendTo(claims, technique.id, { rule: mapped.rule.name, platforms });
   }
   // Sorted by rule once here, so that each platform's list is a filter of it (sorting per platform was ~10% of a 10,000-rule analysis).
-  for (const list of claims.values()) list.sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  for (const list of claims.values()) list.sort((a, b) => compareText(a.rule, b.rule));
   return claims;
 }
 

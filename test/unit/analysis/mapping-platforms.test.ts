@@ -1,7 +1,7 @@
 // mapping.ts and platform-coverage.ts on tiny rules: what a rule's tags claim (known techniques and tactics,
 // by name or ID, maturity), which techniques count, and per-platform status (statusOver, countedPlatforms).
 import { describe, expect, it } from 'vitest';
-import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, tacticOfTag } from '../../../src/analysis/mapping.js';
+import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, tacticOfTag, tagReader } from '../../../src/analysis/mapping.js';
 import { countedPlatforms, enabledClaims, platformCoverage, statusOver } from '../../../src/analysis/platform-coverage.js';
 import type { PlatformCoverage } from '../../../src/coverage-report.js';
 import { parseTag } from '../../../src/falco/tags.js';
@@ -40,6 +40,25 @@ describe('mapRule', () => {
   it('isAttackTag: techniques and tactics, known or not; not maturity or other tags', () => {
     const [m] = mapped(CATALOG, rule('R', ['T9999', 'mitre_bogus', 'maturity_stable', 'container']));
     expect(m!.tags.map(isAttackTag)).toEqual([true, true, false, false]);
+  });
+});
+
+describe('shared, read once', () => {
+  it('tagReader parses each distinct tag once and hands back the same object, equal to parseTag', () => {
+    const read = tagReader();
+    const first = read('T1059');
+    expect(read('T1059')).toBe(first);
+    expect(first).toEqual(parseTag('T1059'));
+    expect(read('mitre_execution')).not.toBe(first);
+  });
+
+  it('enabledClaims: rules of one source share one platform set; claims come sorted by rule name', () => {
+    const platforms = { syscall: ['Linux', 'Containers'] };
+    const claims = enabledClaims(mapped(CATALOG, rule('b', ['T1059'], { source: 'syscall' }), rule('a', ['T1059'], { source: 'syscall' }), rule('c', ['T1059'], { source: 'syscall' })), platforms);
+    const list = claims.get('T1059')!;
+    expect(list.map((c) => c.rule)).toEqual(['a', 'b', 'c']);
+    expect(list[1].platforms).toBe(list[0].platforms);
+    expect([...list[0].platforms!]).toEqual(['Linux', 'Containers']);
   });
 });
 
