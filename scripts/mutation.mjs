@@ -12,7 +12,8 @@ const MIN_SCORE = 85;
 
 /** The modules each group mutates (files, or directories of .ts files). A module belongs to exactly one group. */
 export const GROUPS = {
-  analysis: ['src/analysis'],
+  // collections.ts: the small helpers analysis (and the reporters) group and sort with.
+  analysis: ['src/analysis', 'src/collections.ts'],
   report: ['src/report'],
   io: ['src/output.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts'],
   // What rejects a draft (invented fields, unknown macros, broken conditions) and what `validate` reports.

@@ -5,11 +5,12 @@ import type { Ruleset } from '../falco/types.js';
 import { withMessage } from '../report/messages.js';
 import { CHECKS, type CheckContext } from './checks/index.js';
 import type { LogSourceMapping } from '../upstream.js';
-import { compareText, computePlatformCounts, computeTacticEntries, computeTechniqueEntries, countCoverage } from './coverage.js';
+import { computePlatformCounts, computeTacticEntries, computeTechniqueEntries, countCoverage } from './coverage.js';
 import { analyzeGaps } from './gap-analysis.js';
 import { applySuppressions, type SuppressionRule } from './suppress.js';
 import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, tagReader, type MappedRule } from './mapping.js';
 import { own } from '../own.js';
+import { compareText } from '../collections.js';
 
 export interface AnalyzeInput {
   catalog: Catalog;

@@ -3,7 +3,7 @@ import type { Catalog, Technique } from '../attack/types.js';
 import type { CoverageCounts, PlatformCounts, TacticEntry, TechniqueEntry, TechniqueStatus } from '../coverage-report.js';
 import { activeTechniques, type MappedRule } from './mapping.js';
 import { countedPlatforms, enabledClaims, platformCoverage, statusOver } from './platform-coverage.js';
-import { appendTo } from '../collections.js';
+import { appendTo, compareText } from '../collections.js';
 
 function claimsByTechnique(rules: MappedRule[], isEnabled: boolean): Map<string, string[]> {
   const claims = new Map<string, string[]>();
@@ -57,11 +57,6 @@ export function computeTechniqueEntries(catalog: Catalog, rules: MappedRule[], p
       };
     })
     .sort((a, b) => compareText(a.id, b.id));
-}
-
-/** Code-point order: the same on every machine, unlike localeCompare. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function countCoverage(entries: TechniqueEntry[]): CoverageCounts {

@@ -4,7 +4,7 @@
 import type { Analytic, Catalog } from '../attack/types.js';
 import type { Detectability, DetectabilityAnalytic, DetectabilityLogSource } from '../coverage-report.js';
 import type { LogSourceMapping } from '../upstream.js';
-import { compareText } from './coverage.js';
+import { compareText } from '../collections.js';
 
 /** An analytic with the detection strategy it belongs to. */
 export interface StrategyAnalytic {

@@ -4,9 +4,8 @@ import type { Technique } from '../attack/types.js';
 import type { PlatformCoverage, TechniqueStatus } from '../coverage-report.js';
 import type { MappedRule } from './mapping.js';
 import { activeTechniques } from './mapping.js';
-import { appendTo } from '../collections.js';
+import { appendTo, compareText } from '../collections.js';
 import { own } from '../own.js';
-import { compareText } from './coverage.js';
 
 /** Enabled rules tagging each technique, with the platforms each rule's source observes. */
 export type ClaimsByTechnique = Map<string, { rule: string; platforms?: Set<string> }[]>;

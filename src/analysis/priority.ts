@@ -3,8 +3,7 @@
 // carries the sentence saying why it ranks where it does. Pure.
 import type { Catalog } from '../attack/types.js';
 import type { DetectabilityVerdict, GapEntry, GapPriority, TechniqueEntry, ThreatProfile } from '../coverage-report.js';
-import { compareText } from './coverage.js';
-import { appendTo } from '../collections.js';
+import { appendTo, compareText } from '../collections.js';
 
 /** Detectability tiers, first to last: gaps a loaded source can close come first. */
 export const TIERS: DetectabilityVerdict[] = ['closable-loaded', 'closable-other', 'unknown', 'not-observable'];

@@ -3,7 +3,7 @@
 import type { Catalog } from '../attack/types.js';
 import type { ProfileCounts, TechniqueEntry } from '../coverage-report.js';
 import { buildProfile, scopeActivity } from './threats.js';
-import { compareText } from './coverage.js';
+import { compareText } from '../collections.js';
 
 /** Share of an actor's techniques in scope from which they "fall mostly within it". */
 export const MOSTLY_IN_SCOPE = 0.8;

@@ -5,8 +5,7 @@ import type { Catalog, ThreatActor } from '../attack/types.js';
 import type { ProfileCounts, ProfileTechnique, TechniqueEntry, ThreatProfile } from '../coverage-report.js';
 import { UsageError } from '../errors.js';
 import { editDistance } from '../falco/tags.js';
-import { appendTo } from '../collections.js';
-import { compareText } from './coverage.js';
+import { appendTo, compareText } from '../collections.js';
 
 function namesOf(actor: ThreatActor): string[] {
   return [actor.id, actor.name, ...actor.aliases];

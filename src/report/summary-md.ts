@@ -6,8 +6,7 @@ import { suggestionsSection } from './summary-suggestions.js';
 import { evidenceCounts } from './evidence-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
-import { appendTo } from '../collections.js';
-import { compareText } from '../analysis/coverage.js';
+import { appendTo, compareText } from '../collections.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;

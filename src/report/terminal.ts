@@ -6,7 +6,7 @@ import { describeGapDetectability, describeProfile, shortVerdict } from './prior
 import { describeInputs, plural, signed } from './words.js';
 import { escapeForTerminal } from '../terminal-text.js';
 import { evidenceCounts } from './evidence-words.js';
-import { compareText } from '../analysis/coverage.js';
+import { compareText } from '../collections.js';
 
 export interface TerminalStyle {
   isColor: boolean;

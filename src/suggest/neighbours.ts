@@ -2,7 +2,7 @@
 // embeds, and the ruleset's own tagged rules) and say much the same as this one. Their techniques get
 // a vote weighed by how alike the rules are (cosine of the rules' weighted terms, IDF over the
 // references). A detection engineer reads it as "Launch Privileged Container tags T1610". Pure.
-import { compareText } from '../analysis/coverage.js';
+import { compareText } from '../collections.js';
 import type { FalcoRule } from '../falco/types.js';
 import type { QueryTerm } from './types.js';
 

@@ -2,7 +2,7 @@
 // source can observe; techniques whose v18 analytics name a log source the rule's source maps to are
 // preferred; each candidate carries the evidence that produced it. Deterministic: same inputs, same order.
 import type { Technique } from '../attack/types.js';
-import { compareText } from '../analysis/coverage.js';
+import { compareText } from '../collections.js';
 import type { TechniqueIndex } from './technique-index.js';
 import type { Evidence, QueryTerm } from './types.js';
 

@@ -2,7 +2,7 @@
 // expanded — macros and lists followed to their definitions (shell_procs says more than its name),
 // the fields, event types, process names and values it tests. Negated parts (exceptions, allow-lists)
 // describe what is not the attack and are left out. Pure.
-import { compareText } from '../analysis/coverage.js';
+import { compareText } from '../collections.js';
 import { parseCondition } from '../falco/condition/parse.js';
 import { walk, type ConditionNode, type Operand } from '../falco/condition/ast.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';

@@ -3,7 +3,7 @@
 // source's platforms — plus which of them have analytics on a log source the source maps to. Pure.
 import MiniSearch from 'minisearch';
 import type { Catalog, Technique } from '../attack/types.js';
-import { compareText } from '../analysis/coverage.js';
+import { compareText } from '../collections.js';
 import type { LogSourceMapping } from '../upstream.js';
 import { isLogSourceOf } from './log-sources.js';
 import { termsOf } from './terms.js';

@@ -1,7 +1,7 @@
 // What accepting the suggestions would change in coverage: the techniques no enabled rule covers now
 // that the best candidate (score ≥ minScore) of an enabled rule would cover. Pure: report and
 // suggestions in, the report's `suggestions` section out.
-import { compareText } from '../analysis/coverage.js';
+import { compareText } from '../collections.js';
 import type { CoverageReport } from '../coverage-report.js';
 import type { RuleSuggestion, SuggestionsSection } from './types.js';
 

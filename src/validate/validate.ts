@@ -3,7 +3,7 @@
 import type { Catalog } from '../attack/types.js';
 import { checkRules } from '../analysis/analyze.js';
 import { indexTactics, mapRule } from '../analysis/mapping.js';
-import { compareText } from '../analysis/coverage.js';
+import { compareText } from '../collections.js';
 import type { FieldCatalog } from '../falco/field-catalog.js';
 import type { RawItem, Ruleset } from '../falco/types.js';
 import { ConditionChecker } from './conditions.js';

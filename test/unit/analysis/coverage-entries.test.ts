@@ -2,7 +2,8 @@
 // (covered sub → partial parent, never a disabled one, never parent → sub), per-platform claims,
 // and the tactic, platform and overall counts with their rounding.
 import { describe, expect, it } from 'vitest';
-import { compareText, computePlatformCounts, computeTacticEntries, computeTechniqueEntries, countCoverage, percentOf } from '../../../src/analysis/coverage.js';
+import { computePlatformCounts, computeTacticEntries, computeTechniqueEntries, countCoverage, percentOf } from '../../../src/analysis/coverage.js';
+import { compareText } from '../../../src/collections.js';
 import type { TechniqueEntry } from '../../../src/coverage-report.js';
 import { catalogOf, mapped, rule, technique } from '../../helpers/analysis-builders.js';
 
