@@ -54,10 +54,28 @@ function written(token: CST.FlowScalar, value: string): string {
   return value;
 }
 
-/** Rewrites a flow collection `[a, b, c]` from its final elements, keeping their spelling and the separator. */
-function flowSplice(collection: CST.FlowCollection, edits: TagEdit[], elementOf: (edit: TagEdit) => Element): Splice {
-  const tokens = collection.items.map((i) => i.value as CST.FlowScalar);
-  const parts: string[][] = tokens.map((t) => [t.source]);
+/** Where a flow node's own text ends: after a scalar's source, or a collection's closing bracket (not the spaces
+ * and comments after it). */
+function nodeEnd(node: CST.Token): number {
+  if ('source' in node) return node.offset + node.source.length;
+  const close = node.type === 'flow-collection' ? node.end.find((t) => t.type === 'flow-map-end' || t.type === 'flow-seq-end') : undefined;
+  if (!close) throw new Error(`unexpected ${node.type} in a flow list of tags`);
+  return close.offset + 1;
+}
+
+/** The exact text of each element of a flow collection: a tag, or anything else a tags list holds (`{a: 1}`, `k: v`). */
+function elementTexts(text: string, collection: CST.FlowCollection): string[] {
+  return collection.items.map((item) => {
+    const first = (item.key ?? item.value) as CST.Token;
+    return text.slice(first.offset, nodeEnd((item.value ?? item.key) as CST.Token));
+  });
+}
+
+/** Rewrites a flow collection `[a, b, c]` from its final elements, keeping their spelling and the separator;
+ * elements that are not tags are kept as written. */
+function flowSplice(text: string, collection: CST.FlowCollection, edits: TagEdit[], elementOf: (edit: TagEdit) => Element): Splice {
+  const texts = elementTexts(text, collection);
+  const parts: string[][] = texts.map((t) => [t]);
   for (const edit of edits) {
     const { index, token } = elementOf(edit);
     if (edit.kind === 'remove') parts[index] = parts[index]!.filter((p) => p !== token.source);
@@ -68,9 +86,9 @@ function flowSplice(collection: CST.FlowCollection, edits: TagEdit[], elementOf:
   // The separator the list already uses; a one-element list has none, so Falco's usual ', '.
   const second = collection.items[1]?.start;
   const separator = !second || second.some((t) => t.type === 'space') ? ', ' : ',';
-  const first = tokens[0]!;
-  const last = tokens.at(-1)!;
-  return { start: first.offset, end: last.offset + last.source.length, text: parts.flat().join(separator) };
+  const first = collection.items[0]!;
+  const last = collection.items.at(-1)!;
+  return { start: ((first.key ?? first.value) as CST.Token).offset, end: nodeEnd((last.value ?? last.key) as CST.Token), text: parts.flat().join(separator) };
 }
 
 function blockSplices(text: string, starts: number[], edits: TagEdit[], elementOf: (edit: TagEdit) => Element): Splice[] {
@@ -101,6 +119,14 @@ function blockSplices(text: string, starts: number[], edits: TagEdit[], elementO
   });
 }
 
+/** Whether an edit can act on the tag written at `at` in `text`: a plain or quoted scalar of a tags list, not a
+ * map or list written among the tags. The text is parsed once for all the questions. */
+export function editableTagsOf(text: string): (at: { line: number; column: number }) => boolean {
+  const starts = lineStarts(text);
+  const elements = tagElements(text);
+  return (at) => elements.has(starts[at.line - 1]! + at.column - 1);
+}
+
 /** Applies `edits` (all for this file) to `text`. Throws if an edit's tag is not a tags element there. */
 export function applyTagEdits(text: string, edits: TagEdit[]): string {
   const starts = lineStarts(text);
@@ -117,7 +143,7 @@ export function applyTagEdits(text: string, edits: TagEdit[]): string {
   }
   const splices: Splice[] = [];
   for (const [collection, mine] of byCollection) {
-    if (collection.type === 'flow-collection') splices.push(flowSplice(collection, mine, elementOf));
+    if (collection.type === 'flow-collection') splices.push(flowSplice(text, collection, mine, elementOf));
     else splices.push(...blockSplices(text, starts, mine, elementOf));
   }
   // Inserts at one place keep their planned order; splices apply from the end so offsets stay valid.

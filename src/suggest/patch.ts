@@ -2,7 +2,7 @@
 // lint's comment-preserving tag writer (fix/apply.ts); a rule with no tags (or `tags: []`) gets a
 // `tags: [...]` line after its last key, indented like its keys. No other byte changes. Pure.
 import { parseAllDocuments, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { applyTagEdits } from '../fix/apply.js';
+import { applyTagEdits, editableTagsOf } from '../fix/apply.js';
 import type { TagEdit } from '../fix/plan.js';
 import type { FalcoRule } from '../falco/types.js';
 import { positionOf } from './edit.js';
@@ -66,8 +66,13 @@ export function applyTagAdditions(text: string, file: string, additions: TagAddi
   const skipped: { rule: string; reason: string }[] = [];
   const edits: TagEdit[] = [];
   const splices: Splice[] = [];
+  const isEditable = editableTagsOf(text);
   for (const addition of mine) {
     const anchor = addition.rule.tags.at(-1);
+    if (anchor && !isEditable(anchor)) {
+      skipped.push({ rule: addition.rule.name, reason: 'its last tag is not a plain value (a map or a list); add the tags by hand' });
+      continue;
+    }
     if (anchor) {
       for (const value of addition.tags) {
         edits.push({

@@ -68,6 +68,13 @@ describe('applyTagEdits on flow lists', () => {
     expect(applyTagEdits('- rule: a\n  tags: [p,q]\n', [edit('insert-after', 2, 12, 'r')])).toBe('- rule: a\n  tags: [p,q,r]\n');
   });
 
+  it('keeps elements that are not tags exactly as written (a map, a single pair, a list), not the spaces or comments after them', () => {
+    expect(applyTagEdits('- rule: a\n  tags: [{a: 1} , t1059]\n', [edit('replace', 2, 19, 'T1059')])).toBe('- rule: a\n  tags: [{a: 1}, T1059]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [k: v, p]\n', [edit('insert-after', 2, 16, 'q')])).toBe('- rule: a\n  tags: [k: v, p, q]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [p, [x, y]]\n', [edit('insert-before', 2, 10, 'o')])).toBe('- rule: a\n  tags: [o, p, [x, y]]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [p, {b: 2}]  # c\n', [edit('remove', 2, 10)])).toBe('- rule: a\n  tags: [{b: 2}]  # c\n');
+  });
+
   it('finds tags of an item written as a flow mapping, and in a later document', () => {
     expect(applyTagEdits('- {rule: a, tags: [p, q]}\n', [edit('remove', 1, 20)])).toBe('- {rule: a, tags: [q]}\n');
     expect(applyTagEdits('- rule: x\n---\n- rule: a\n  tags: [p, q]\n', [edit('remove', 4, 13)])).toBe('- rule: x\n---\n- rule: a\n  tags: [p]\n');

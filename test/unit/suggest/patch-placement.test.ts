@@ -78,6 +78,14 @@ describe('rules it cannot write, with why', () => {
     const edited = `# a line added since\n${text}`;
     expect(applyTagAdditions(edited, 'r.yaml', [{ rule, tags: ['T1'] }])).toEqual({ text: edited, skipped: [{ rule: 'Moved', reason: 'the rule is not where it was read' }] });
   });
+  it('a rule whose last tag is a map or a list, not a plain value (the file is left as it was, not broken)', () => {
+    const rule = (tags: string) => `- rule: M\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: ${tags}\n`;
+    for (const tags of ['[{a: 1}]', '[host, [x]]']) {
+      expect(add(rule(tags))).toEqual({ text: rule(tags), skipped: [{ rule: 'M', reason: 'its last tag is not a plain value (a map or a list); add the tags by hand' }] });
+    }
+    // A map before the last tag stays as written.
+    expect(add(rule('[{a: 1}, k: v, host]')).text).toBe(rule('[{a: 1}, k: v, host, T1059]'));
+  });
   it('a rule written as a flow mapping', () => {
     const text = '- {rule: F, desc: d, condition: evt.type = open, output: o, priority: WARNING}\n';
     expect(add(text).skipped).toEqual([{ rule: 'F', reason: 'the rule is a flow mapping ({ … }); add its tags by hand' }]);
