@@ -36,12 +36,16 @@ class HttpStatusError extends Error {
   }
 }
 
-let agent: Dispatcher | undefined;
-/** One agent per process, following up to 5 redirects. undici is imported only when a download happens (it costs ~60 ms to load). */
-async function undici(): Promise<{ request: typeof import('undici').request; agent: Dispatcher }> {
+interface Client {
+  request: typeof import('undici').request;
+  /** Follows up to 5 redirects; its connections are reused by the retries of one download, and closed after it. */
+  agent: Dispatcher;
+}
+
+/** undici is imported only when a download happens (it costs ~60 ms to load). */
+async function openClient(): Promise<Client> {
   const lib = await import('undici');
-  agent ??= (new lib.Agent() as AgentType).compose(lib.interceptors.redirect({ maxRedirections: 5 }));
-  return { request: lib.request, agent };
+  return { request: lib.request, agent: (new lib.Agent() as AgentType).compose(lib.interceptors.redirect({ maxRedirections: 5 })) };
 }
 
 export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
@@ -61,8 +65,7 @@ interface AttemptSettings {
   onProgress?: DownloadOptions['onProgress'];
 }
 
-async function downloadOnce(url: string, tempPath: string, settings: AttemptSettings): Promise<void> {
-  const { request, agent } = await undici();
+async function downloadOnce({ request, agent }: Client, url: string, tempPath: string, settings: AttemptSettings): Promise<void> {
   const response = await request(url, {
     // Stryker disable next-line StringLiteral: undici's request() sends GET for an empty method without a body
     method: 'GET',
@@ -87,15 +90,15 @@ async function downloadOnce(url: string, tempPath: string, settings: AttemptSett
   const fd = openSync(tempPath, 'w');
   let received = 0;
   try {
-    // Synchronous writes keep the body flowing: see body.ts for the undici assertion this avoids.
-    received = await consumeBody(response.body, settings.maxBytes, (chunk) => {
+    // Synchronous writes keep the body flowing: see body.ts for the undici assertion this avoids. A body shorter
+    // than its content-length needs no check here: undici rejects it ("other side closed").
+    await consumeBody(response.body, settings.maxBytes, (chunk) => {
       writeSync(fd, chunk);
       settings.onProgress?.(received += chunk.length, total);
     });
   } finally {
     closeSync(fd);
   }
-  if (total !== undefined && received !== total) throw new Error(`connection closed after ${received} of ${total} bytes`);
 }
 
 function describe(error: unknown): string {
@@ -120,29 +123,53 @@ async function copyFromFileUrl(url: string, tempPath: string): Promise<void> {
 /** Headers within 10 s, 3 attempts, and no retry once 30 s have passed: a mirror that never answers fails within about 30 s. */
 export const DEFAULT_DOWNLOAD_SETTINGS = Object.freeze({ timeoutMs: 10_000, attempts: 3, backoffMs: 1_000, retryBudgetMs: 30_000 });
 
+type RetrySettings = Required<Pick<DownloadOptions, 'timeoutMs' | 'attempts' | 'backoffMs' | 'retryBudgetMs'>>;
+
+/** How long attempt `attempt` waits for response headers, `elapsedMs` after the first attempt started: the first
+ * waits timeoutMs; a retry no longer than what is left of the retry budget (at least 1 ms). */
+export function headersTimeoutFor(attempt: number, elapsedMs: number, settings: RetrySettings): number {
+  const budgetLeft = settings.retryBudgetMs - elapsedMs;
+  return Math.max(1, Math.min(settings.timeoutMs, attempt === 1 ? settings.timeoutMs : budgetLeft));
+}
+
+/** The wait before the attempt after `attempt` failed `elapsedMs` after the first started, or undefined when no
+ * retry starts: the last attempt failed, or the retry would start at or past the retry budget. Retry-After
+ * (`retryAfterMs`) replaces the doubling backoff. */
+export function retryDelayFor(attempt: number, elapsedMs: number, settings: RetrySettings, retryAfterMs?: number): number | undefined {
+  const delay = retryAfterMs ?? settings.backoffMs * 2 ** (attempt - 1);
+  return attempt < settings.attempts && elapsedMs + delay < settings.retryBudgetMs ? delay : undefined;
+}
+
+function isRetryable(error: unknown): boolean {
+  return !(error instanceof BodyTooLargeError) && (!(error instanceof HttpStatusError) || RETRYABLE_STATUS.has(error.status));
+}
+
 /** Downloads `url` into `tempPath`, retrying network failures, 408/429 and 5xx. Removes `tempPath` on failure. */
 export async function downloadToFile(url: string, tempPath: string, options: DownloadOptions = {}): Promise<void> {
   if (/^file:/i.test(url)) return copyFromFileUrl(url, tempPath);
   const settings = { ...DEFAULT_DOWNLOAD_SETTINGS, deadlineMs: limits.downloadDeadlineMs, maxBytes: limits.maxBundleBytes, ...options };
   const started = Date.now();
   const deadline = AbortSignal.timeout(settings.deadlineMs);
+  const client = await openClient();
   let lastError: unknown;
-  for (let attempt = 1; attempt <= settings.attempts; attempt++) {
-    const budgetLeft = settings.retryBudgetMs - (Date.now() - started);
-    try {
-      const headersTimeoutMs = Math.max(1, Math.min(settings.timeoutMs, attempt === 1 ? settings.timeoutMs : budgetLeft));
-      await downloadOnce(url, tempPath, { headersTimeoutMs, bodyTimeoutMs: settings.timeoutMs, maxBytes: settings.maxBytes, signal: deadline, onProgress: settings.onProgress });
-      return;
-    } catch (error) {
-      lastError = deadline.aborted ? new Error(`no complete answer within ${Math.round(settings.deadlineMs / 1000)} s (the download deadline)`) : error;
-      await rm(tempPath, { force: true });
-      const isRetryable = !deadline.aborted && !(error instanceof BodyTooLargeError) && (!(error instanceof HttpStatusError) || RETRYABLE_STATUS.has(error.status));
-      const retryAfter = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
-      const delay = retryAfter ?? settings.backoffMs * 2 ** (attempt - 1);
-      // Retries stop once they would run past the retry budget: total retry time stays bounded.
-      if (!isRetryable || attempt === settings.attempts || Date.now() - started + delay >= settings.retryBudgetMs) break;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const headersTimeoutMs = headersTimeoutFor(attempt, Date.now() - started, settings);
+        await downloadOnce(client, url, tempPath, { headersTimeoutMs, bodyTimeoutMs: settings.timeoutMs, maxBytes: settings.maxBytes, signal: deadline, onProgress: settings.onProgress });
+        return;
+      } catch (error) {
+        lastError = deadline.aborted ? new Error(`no complete answer within ${Math.round(settings.deadlineMs / 1000)} s (the download deadline)`) : error;
+        await rm(tempPath, { force: true });
+        const retryAfter = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
+        const delay = retryDelayFor(attempt, Date.now() - started, settings, retryAfter);
+        if (deadline.aborted || !isRetryable(error) || delay === undefined) break;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
+  } finally {
+    // No socket outlives the download (an idle keep-alive one would hold the process open for its timeout).
+    await client.agent.destroy();
   }
   const status = lastError instanceof HttpStatusError ? lastError.status : undefined;
   throw new NetworkError(

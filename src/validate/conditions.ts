@@ -44,18 +44,23 @@ export class ConditionChecker {
     this.issues.set([code, owner.at.file, owner.at.line, text].join('|'), issue);
   }
 
+  /** The tree of `condition`, parsed once per key; undefined (and one issue) for a syntax error. */
   private parse(key: string, condition: string, owner: Owner): ConditionNode | undefined {
-    if (!this.parsed.has(key)) {
-      try {
-        this.parsed.set(key, parseCondition(condition));
-      } catch (error) {
-        if (!(error instanceof ConditionSyntaxError)) throw error;
-        this.parsed.set(key, error);
-        this.report(owner, 'condition-syntax', 'error', error.detail, error.pos);
-      }
-    }
-    const result = this.parsed.get(key)!;
+    const result = this.parsed.get(key) ?? this.parseOnce(key, condition, owner);
     return result instanceof ConditionSyntaxError ? undefined : result;
+  }
+
+  private parseOnce(key: string, condition: string, owner: Owner): ConditionNode | ConditionSyntaxError {
+    let result: ConditionNode | ConditionSyntaxError;
+    try {
+      result = parseCondition(condition);
+    } catch (error) {
+      if (!(error instanceof ConditionSyntaxError)) throw error;
+      result = error;
+      this.report(owner, 'condition-syntax', 'error', error.detail, error.pos);
+    }
+    this.parsed.set(key, result);
+    return result;
   }
 
   private macroOwner(macro: FalcoMacro): Owner {

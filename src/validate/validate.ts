@@ -14,8 +14,8 @@ export interface ValidateInput {
   items: RawItem[];
   ruleset: Ruleset;
   fields: FieldCatalog;
-  /** Known sources beyond the field catalogue's (e.g. from source-platforms.json). */
-  extraSources?: string[];
+  /** Known sources beyond the field catalogue's (those of source-platforms.json). */
+  extraSources: string[];
   /** With an ATT&CK catalog, the rules' tags also go through lint's checks. */
   attack?: { catalog: Catalog; sourcePlatforms: Record<string, string[]> };
   /** Only these rules (drafts); default all. */
@@ -24,7 +24,7 @@ export interface ValidateInput {
 
 export function validateRules(input: ValidateInput): ValidationIssue[] {
   const { ruleset, fields } = input;
-  const knownSources = new Set([...fields.sources.keys(), ...Object.keys(fields.aliases), ...(input.extraSources ?? [])]);
+  const knownSources = new Set([...fields.sources.keys(), ...Object.keys(fields.aliases), ...input.extraSources]);
   const isWanted = (name: string): boolean => !input.onlyRules || input.onlyRules.has(name);
   // With onlyRules (a draft), only those rules' items are checked; otherwise every item.
   const checkedItems = input.onlyRules ? input.items.filter((item) => item.kind === 'rule' && isWanted(item.name)) : input.items;

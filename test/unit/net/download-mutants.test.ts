@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkError } from '../../../src/errors.js';
 import { DEFAULT_LIMITS, limits } from '../../../src/limits.js';
-import { downloadToFile, parseRetryAfter } from '../../../src/net/download.js';
+import { downloadToFile, headersTimeoutFor, parseRetryAfter, retryDelayFor } from '../../../src/net/download.js';
 import { serve, startServer, type Route, type TestServer } from '../../helpers/http-server.js';
 
 const BODY = Buffer.from('{"type":"bundle","objects":[]}');
@@ -23,6 +23,7 @@ const headersSeen = new Map<string, IncomingHttpHeaders>();
 /** The client ports of the requests to /reuse: one port means one connection. */
 const ports: number[] = [];
 let hugeClosedAt: number | undefined;
+let okSocketClosedAt: number | undefined;
 
 /** Answers `statuses[call - 1]` (with `headers`), then the body once they run out. */
 const statuses =
@@ -68,9 +69,18 @@ beforeAll(async () => {
     '/hop2': (_req, res) => void res.writeHead(301, { location: '/hop3' }).end(),
     '/hop3': (_req, res) => void res.writeHead(307, { location: '/ok' }).end(),
     '/loop': (_req, res) => void res.writeHead(302, { location: '/loop' }).end(),
+    // /chainK-N: redirect K of a chain of N redirects ending at /ok.
+    ...Object.fromEntries([5, 6].flatMap((n) => Array.from({ length: n }, (_, i): [string, Route] => [
+      `/chain${i + 1}-${n}`,
+      (_req, res) => void res.writeHead(302, { location: i + 1 === n ? '/ok' : `/chain${i + 2}-${n}` }).end(),
+    ]))),
     '/late-headers': (req, res, call) => void setTimeout(() => serve(BODY)(req, res, call), 1_800),
     '/slow-503-then-mute': (_req, res, call) => {
       if (call === 1) setTimeout(() => res.writeHead(503, { 'retry-after': '0' }).end('busy'), 700);
+    },
+    '/watch-socket': (req, res, call) => {
+      req.socket.once('close', () => (okSocketClosedAt = Date.now()));
+      serve(BODY)(req, res, call);
     },
     '/reuse': (req, res, call) => {
       ports.push(req.socket.remotePort!);
@@ -85,6 +95,36 @@ beforeAll(async () => {
   });
 });
 afterAll(() => server.close());
+
+// The timing decisions, as functions of the time elapsed since the first attempt started: exact to the
+// millisecond here, where the tests against the server can only bound them.
+describe('headersTimeoutFor and retryDelayFor', () => {
+  const settings = { timeoutMs: 8_000, attempts: 3, backoffMs: 100, retryBudgetMs: 3_000 };
+
+  it('gives the first attempt timeoutMs whatever has elapsed; a retry what is left of the budget, capped by timeoutMs, at least 1 ms', () => {
+    expect(headersTimeoutFor(1, 0, settings)).toBe(8_000);
+    expect(headersTimeoutFor(1, 5_000, settings)).toBe(8_000);
+    expect(headersTimeoutFor(2, 700, settings)).toBe(2_300);
+    expect(headersTimeoutFor(3, 2_999, settings)).toBe(1);
+    expect(headersTimeoutFor(2, 4_000, settings)).toBe(1);
+    expect(headersTimeoutFor(2, 0, { ...settings, timeoutMs: 500 })).toBe(500);
+  });
+
+  it('doubles the backoff per attempt, or waits what Retry-After asked', () => {
+    expect(retryDelayFor(1, 0, settings)).toBe(100);
+    expect(retryDelayFor(2, 0, settings)).toBe(200);
+    expect(retryDelayFor(1, 0, settings, 1_500)).toBe(1_500);
+    expect(retryDelayFor(1, 0, settings, 0)).toBe(0);
+  });
+
+  it('starts no retry after the last attempt, nor one that would start at or past the retry budget', () => {
+    expect(retryDelayFor(3, 0, settings)).toBeUndefined();
+    expect(retryDelayFor(2, 2_799, settings)).toBe(200);
+    expect(retryDelayFor(2, 2_800, settings)).toBeUndefined();
+    expect(retryDelayFor(1, 1_000, settings, 1_999)).toBe(1_999);
+    expect(retryDelayFor(1, 1_000, settings, 2_000)).toBeUndefined();
+  });
+});
 
 describe('parseRetryAfter', () => {
   it('reads seconds (never negative), the first of several values, and an HTTP date', () => {
@@ -256,6 +296,20 @@ describe('downloadToFile: connections, redirects and timeouts per attempt', () =
     const error = await failure(downloadToFile(server.url('/loop'), target('loop'), { attempts: 1 }));
     expect(error).toBeInstanceOf(NetworkError);
     expect(server.calls('/loop')).toBeLessThanOrEqual(6);
+  });
+
+  it('follows 5 redirects and no more: the sixth answer is the failure', async () => {
+    await downloadToFile(server.url('/chain1-5'), target('chain5'));
+    expect(await readFile(target('chain5'))).toEqual(BODY);
+    const error = await failure(downloadToFile(server.url('/chain1-6'), target('chain6'), { attempts: 1 }));
+    expect(error?.message).toBe(`download failed: ${server.url('/chain1-6')}: HTTP 302`);
+    expect(server.calls('/chain6-6')).toBe(1);
+  });
+
+  it('closes its connections once the download is done: no idle socket holds the process open', async () => {
+    await downloadToFile(server.url('/watch-socket'), target('watch-socket'));
+    for (let i = 0; i < 50 && okSocketClosedAt === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(okSocketClosedAt).toBeDefined();
   });
 
   it('waits for headers up to timeoutMs on the first attempt, however small the retry budget', async () => {

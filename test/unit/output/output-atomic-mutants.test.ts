@@ -3,12 +3,13 @@
 // replaceFileAtomically refuses to touch a file. Every case works in a fresh directory under the OS temp dir.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../../src/errors.js';
-import { checkOutputDir, checkReplaceable, pathInside, replaceFileAtomically, writeOutputs } from '../../../src/output.js';
+import { checkOutputDir, checkReplaceable, pathInside, replaceFileAtomically, sliceEnd, writeOutputs } from '../../../src/output.js';
 import { registerSecret } from '../../../src/secrets.js';
 
 const fresh = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-output-'));
@@ -196,6 +197,25 @@ describe('replaceFileAtomically', () => {
     expect(await readFile(file, 'utf8')).toBe('old');
   });
 
+  it('refuses a file this process may not write although its mode has write bits (another user\'s file; as root, an immutable one)', async () => {
+    // Not root: /etc/passwd is root's, mode 644. Root may write any file by its mode, but not an immutable one
+    // (chattr +i, the stand-in for a read-only mount): access(W_OK) says EPERM.
+    let file = '/etc/passwd';
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      file = path.join(await fresh(), 'immutable.yaml');
+      await writeFile(file, 'old');
+      execFileSync('chattr', ['+i', file]);
+    }
+    try {
+      expect((await stat(file)).mode & 0o200).toBe(0o200);
+      const error = await failure(checkReplaceable(file));
+      expect(error?.message).toBe(`${file}: is read-only; not changed`);
+    } finally {
+      if (asRoot) execFileSync('chattr', ['-i', file]);
+    }
+  });
+
   it('checkReplaceable returns the real file behind a link, and accepts a file writable only by its group', async () => {
     const dir = await fresh();
     const target = path.join(dir, 'real.yaml');
@@ -215,6 +235,17 @@ describe('writeOutputs: large texts, written in slices of 2^20 characters', () =
     const text = `${'a'.repeat(SLICE - 1)}\u{10000}${'b'.repeat(SLICE - 3)}\u{10FFFF}c`;
     const [file] = await writeOutputs(out, [{ name: 'big.txt', content: text }]);
     expect(await readFile(file!, 'utf8')).toBe(text);
+  });
+
+  it('sliceEnd ends a slice one character early only where it would split a surrogate pair', () => {
+    expect(sliceEnd('abcdef', 0, 4)).toBe(4);
+    expect(sliceEnd('abcdef', 4, 4)).toBe(6);
+    expect(sliceEnd('abc\u{10000}def', 0, 4)).toBe(3); // the high half U+D800 would end the slice
+    expect(sliceEnd('abc\u{10FFFF}def', 0, 4)).toBe(3); // the high half U+DBFF
+    expect(sliceEnd('ab\u{10000}def', 0, 4)).toBe(4); // the pair ends inside the slice: U+DC00 ends it
+    expect(sliceEnd('abc\uD7FFdef', 0, 4)).toBe(4); // just below the high range
+    expect(sliceEnd('abc\uDC00def', 0, 4)).toBe(4); // just above it (a low half)
+    expect(sliceEnd('abc\uD800', 0, 4)).toBe(4); // a lone high half at the very end has nothing to keep it with
   });
 
   it('writes a text ending in a lone high surrogate, and one ending in a pair, once each', async () => {

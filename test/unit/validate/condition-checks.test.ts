@@ -19,7 +19,7 @@ function check(condition: string, prelude = '', extra: { output?: string; source
 ${extra.source ? `  source: ${extra.source}\n` : ''}`;
   const items = parseRulesText(text, 'r.yaml');
   const ruleset = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]);
-  return validateRules({ items, ruleset, fields }).map((i) => `${i.item}: ${i.code} ${i.message}`);
+  return validateRules({ items, ruleset, fields, extraSources: [] }).map((i) => `${i.item}: ${i.code} ${i.message}`);
 }
 const EXEC = 'evt.type = execve and ';
 const NO_TYPE = 'no-event-type no evt.type restriction: the rule runs on every system call (Falco warns about this too); restrict it with evt.type or a macro such as spawned_process';

@@ -14,7 +14,7 @@ const fields = readFieldCatalog();
 function validate(files: Record<string, string>, options: Partial<ValidateInput> = {}) {
   const parsed = Object.entries(files).map(([name, text]) => ({ info: { path: name, sha256: '' }, items: parseRulesText(text, name) }));
   const ruleset = buildRuleset(parsed);
-  return validateRules({ items: parsed.flatMap((f) => f.items), ruleset, fields, ...options });
+  return validateRules({ items: parsed.flatMap((f) => f.items), ruleset, fields, extraSources: [], ...options });
 }
 
 const brief = (issues: ReturnType<typeof validateRules>) => issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.code} [${i.item}] ${i.message}`);

@@ -18,7 +18,7 @@ async function validate(paths: string[], withAttack = false) {
   const files = await Promise.all(paths.map(async (p) => ({ info: { path: path.basename(p), sha256: '' }, items: parseRulesText(await readFile(p, 'utf8'), path.basename(p)) })));
   const ruleset = buildRuleset(files);
   const attack = withAttack ? { catalog: await miniCatalog(), sourcePlatforms: readSourcePlatforms() } : undefined;
-  return validateRules({ items: files.flatMap((f) => f.items), ruleset, fields: readFieldCatalog(), ...(attack ? { attack } : {}) });
+  return validateRules({ items: files.flatMap((f) => f.items), ruleset, fields: readFieldCatalog(), extraSources: [], ...(attack ? { attack } : {}) });
 }
 
 describe('the official rules', () => {
