@@ -32,6 +32,8 @@ export interface LlmRequest {
   authorization?: string;
   hasSchema: boolean;
   messages: { role: string; content: string }[];
+  /** When the request arrived (ms, monotonic clock): timing tests read the gaps the server saw. */
+  arrivedAt: number;
 }
 
 export interface LlmServer {
@@ -51,7 +53,7 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
     req.on('end', () => {
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return void res.writeHead(404).end();
       const parsed = JSON.parse(body) as { model: string; messages: LlmRequest['messages']; response_format?: unknown };
-      const request: LlmRequest = { model: parsed.model, hasSchema: parsed.response_format !== undefined, messages: parsed.messages, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+      const request: LlmRequest = { model: parsed.model, arrivedAt: performance.now(), hasSchema: parsed.response_format !== undefined, messages: parsed.messages, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
       requests.push(request);
       if (apiKey && req.headers.authorization !== `Bearer ${apiKey}`) return void res.writeHead(401).end(JSON.stringify({ error: { message: `bad key ${String(req.headers.authorization)}` } }));
       const call = (calls.get(parsed.model) ?? 0) + 1;
