@@ -13,15 +13,21 @@ const MIN_SCORE = 85;
 /** The modules each group mutates (files, or directories of .ts files). A module belongs to exactly one group. */
 export const GROUPS = {
   // collections.ts: the small helpers analysis (and the reporters) group and sort with.
-  analysis: ['src/analysis', 'src/collections.ts'],
+  // attack/normalize.ts: the catalog analysis reads, revoked-by chains followed to their active technique.
+  analysis: ['src/analysis', 'src/collections.ts', 'src/attack/normalize.ts'],
   report: ['src/report'],
-  io: ['src/output.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts'],
+  io: ['src/output.ts', 'src/secrets.ts', 'src/terminal-text.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts'],
   // What rejects a draft (invented fields, unknown macros, broken conditions) and what `validate` reports.
   validate: ['src/validate'],
   // src/emulate/event.ts holds types only: nothing to mutate.
   emulate: ['src/emulate/evaluate.ts', 'src/emulate/operators.ts', 'src/emulate/synthesize.ts'],
   suggest: ['src/suggest'],
 };
+
+/** Modules whose module-level tables and patterns are themselves the protection (HTML and script escapes,
+ * terminal escapes, secret patterns): their static mutants are run as well, in a run of their own (each static mutant runs the
+ * whole suite, so elsewhere they are counted apart and not run). */
+export const RUN_STATIC = new Set(['src/report/html-safety.ts', 'src/secrets.ts', 'src/terminal-text.ts']);
 
 /** Source files under a group entry: types-only and generated files carry no logic to mutate. */
 function expand(entry) {
@@ -61,7 +67,7 @@ function saveResult(module, work) {
  * One Stryker run over several modules (one dry run of the suite instead of one per module), seeded with their
  * committed results so only changed mutants run again; each module's result is then saved on its own.
  */
-async function runBatch(modules, name) {
+async function runBatch(modules, name, options = {}) {
   const { Stryker } = await import('@stryker-mutator/core');
   process.stderr.write(`mutation: ${name}: ${modules.join(', ')}\n`);
   const work = path.join(root, 'reports', 'mutation', 'incremental', `${name}.json`);
@@ -86,6 +92,7 @@ async function runBatch(modules, name) {
     incrementalFile: path.relative(root, work),
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
     htmlReporter: { fileName: `reports/mutation/${name}.html` },
+    ...options,
   });
   await stryker.runMutationTest();
   for (const module of modules) saveResult(module, work);
@@ -147,8 +154,10 @@ async function main(argv) {
     // One Stryker run per group named (or holding a named module): modules of a group share their covering tests.
     for (const [group, entries] of Object.entries(GROUPS)) {
       const mine = new Set(entries.flatMap(expand));
-      const batch = modules.filter((m) => mine.has(m));
+      const batch = modules.filter((m) => mine.has(m) && !RUN_STATIC.has(m));
       if (batch.length > 0) await runBatch(batch, group);
+      const withStatic = modules.filter((m) => mine.has(m) && RUN_STATIC.has(m));
+      if (withStatic.length > 0) await runBatch(withStatic, `${group}-static`, { ignoreStatic: false });
     }
   }
   const rows = modules.flatMap(fileRows);
