@@ -1,4 +1,4 @@
-// `npm run mutation [-- group|file…] [--table] [--survivors]`: StrykerJS on the modules that guard users and data, one
+// `npm run mutation [-- group|file…] [--table] [--survivors] [--force]`: StrykerJS on the modules that guard users and data, one
 // Stryker run per group, each module (source file) with its own incremental result under test/mutation/ (committed:
 // a later run re-tests only mutants whose code or covering tests changed), then the score per module and every mutant marked
 // equivalent in the source, with its reason.
@@ -87,6 +87,9 @@ async function runBatch(modules, name, options = {}) {
     writeFileSync(work, JSON.stringify(merged));
   }
   const stryker = new Stryker({
+    // --force: every mutant runs again. Stryker reuses a static mutant's result even when tests changed (it
+    // records no covering tests for it), so a new test against a static mutant needs this.
+    ...(process.argv.includes('--force') ? { force: true } : {}),
     configFile: 'stryker.config.mjs',
     mutate: modules,
     incrementalFile: path.relative(root, work),

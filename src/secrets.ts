@@ -22,9 +22,10 @@ function safeDecode(value: string): string {
   }
 }
 
-/** Registers the user, password and secret-looking query values of `text` when it is a URL. */
+/** Registers the user, password and secret-looking query values of `text` when it is a URL (as the WHATWG URL
+ * parser reads it: spaces around it are ignored, so ' https://u:p@h' still gives its password). */
 export function registerSecretsInUrl(text: string | undefined): void {
-  if (!text || !/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return;
+  if (!text) return;
   let url: URL;
   try {
     url = new URL(text);
@@ -43,7 +44,8 @@ const SECRET_QUERY = /([?&][^=&\s#"'<>]*(?:token|key|secret|sig|pass|auth|creden
 /** Every registered secret replaced (exact values only: safe for any output, scripts included). */
 export function redactSecrets(text: string): string {
   let result = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+  // Longest first: a secret that contains another is replaced whole.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) result = result.split(secret).join(REDACTED);
   return result;
 }
 

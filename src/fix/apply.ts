@@ -55,12 +55,11 @@ function written(token: CST.FlowScalar, value: string): string {
 }
 
 /** Where a flow node's own text ends: after a scalar's source, or a collection's closing bracket (not the spaces
- * and comments after it). */
+ * and comments after it). Only scalars and flow collections occur inside a flow list, and the file parsed
+ * cleanly, so a collection's `end` starts with its closing bracket. */
 function nodeEnd(node: CST.Token): number {
   if ('source' in node) return node.offset + node.source.length;
-  const close = node.type === 'flow-collection' ? node.end.find((t) => t.type === 'flow-map-end' || t.type === 'flow-seq-end') : undefined;
-  if (!close) throw new Error(`unexpected ${node.type} in a flow list of tags`);
-  return close.offset + 1;
+  return (node as CST.FlowCollection).end[0]!.offset + 1;
 }
 
 /** The exact text of each element of a flow collection: a tag, or anything else a tags list holds (`{a: 1}`, `k: v`). */

@@ -10,6 +10,10 @@ describe('terminal text', () => {
     expect(escapeForTerminal(hostile)).toBe('a\\u001b]0;title\\u0007b\\u001b[2Jc\\u202ed\\u2066e\\nerror: forged\\rf\\u0085g\\u2028h');
   });
 
+  it('writes a tab in a field as \\t, like \\n and \\r, and other controls by their code', () => {
+    expect(escapeForTerminal('a\tb\u0001c\u007f')).toBe('a\\tb\\u0001c\\u007f');
+  });
+
   it('keeps the line breaks of multi-line text, escaping within each line', () => {
     expect(escapeLines('one\u001b[31m\r\ntwo\u202e\nthree')).toBe('one\\u001b[31m\r\ntwo\\u202e\nthree');
   });
@@ -41,5 +45,47 @@ describe('secrets', () => {
 
   it('messages lose any URL credentials and token-like query values, registered or not', () => {
     expect(redactMessage('GET https://u:p@host/x?api_key=zzz&v=1 failed')).toBe('GET https://[redacted]@host/x?api_key=[redacted]&v=1 failed');
+  });
+
+  it('messages: a URL at the very start, a query that starts the text, a key with more after the word, a value ended by a space', () => {
+    expect(redactMessage('https://u:p@host/x failed')).toBe('https://[redacted]@host/x failed');
+    expect(redactMessage('?token=abc&v=1')).toBe('?token=[redacted]&v=1');
+    expect(redactMessage('GET /x?my_token_v2=abc next')).toBe('GET /x?my_token_v2=[redacted] next');
+    expect(redactMessage('GET /x?v=1&sig=abc def')).toBe('GET /x?v=1&sig=[redacted] def');
+    expect(redactMessage('GET /x?version=18.1&keyed')).toBe('GET /x?version=18.1&keyed');
+  });
+
+  it('a secret of exactly 8 characters is redacted; of 7 it is not', () => {
+    registerSecret('abcd1234');
+    registerSecret('abc1234');
+    expect(redactSecrets('abcd1234 abc1234')).toBe('[redacted] abc1234');
+  });
+
+  it('registers the decoded and encoded forms of a value only when they are long enough themselves', () => {
+    registerSecret('%41%42%43'); // decodes to "ABC": too short to redact
+    registerSecret('%41bcdefgh'); // decodes to "Abcdefgh": 8 characters, redacted
+    expect(redactSecrets('ABC Abcdefgh')).toBe('ABC [redacted]');
+  });
+
+  it('registers a URL username that has no password (a token in the user part), and only secret-looking query values', () => {
+    registerSecretsInUrl('https://ghp_tokenuser1234@mirror.example/x.json?version=abcdefghij&session=qwertyuiop');
+    expect(redactSecrets('ghp_tokenuser1234 abcdefghij qwertyuiop')).toBe('[redacted] abcdefghij [redacted]');
+  });
+
+  it('reads a URL with spaces around it as the URL parser does', () => {
+    registerSecretsInUrl('  https://user:password1@host/ ');
+    expect(redactSecrets('password1')).toBe('[redacted]');
+  });
+
+  it('replaces the longest secret first, whatever order they were registered in', () => {
+    registerSecret('abcdefgh');
+    registerSecret('abcdefgh1234');
+    expect(redactSecrets('key abcdefgh1234 and abcdefgh')).toBe('key [redacted] and [redacted]');
+  });
+
+  it('forgets every secret on clearSecrets', () => {
+    registerSecret('forget-me-please');
+    clearSecrets();
+    expect(redactSecrets('forget-me-please')).toBe('forget-me-please');
   });
 });
