@@ -118,7 +118,8 @@ function readRelations(objects: StixObject[]): Relations {
       if (targets) targets.push(to);
       else relations.revokedBy.set(from, [to]);
     }
-    else if (kind === 'uses' && to.startsWith('attack-pattern--')) relations.usedBy.set(to, (relations.usedBy.get(to) ?? 0) + 1);
+    // Counted for any target; only techniques' counts are read.
+    else if (kind === 'uses') relations.usedBy.set(to, (relations.usedBy.get(to) ?? 0) + 1);
     else if (kind === 'detects') relations.detects.push([from, to]);
   }
   return relations;
@@ -131,22 +132,23 @@ function readRelations(objects: StixObject[]): Relations {
  */
 function replacementResolver(relations: Relations, idOf: Map<string, string>): (stixId: string) => string[] {
   const memo = new Map<string, Set<string>>();
-  const resolve = (start: string): void => {
-    const stack = [{ id: start, next: 0 }];
+  // Every ID on the stack is revoked (a key of revokedBy): `pending` is what of its targets is left to visit.
+  const frame = (id: string) => ({ id, pending: [...relations.revokedBy.get(id)!] });
+  const resolve = (start: string): Set<string> => {
+    const stack = [frame(start)];
     const inProgress = new Set([start]);
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
-      const targets = relations.revokedBy.get(top.id) ?? [];
-      if (top.next < targets.length) {
-        const target = targets[top.next++]!;
+      const target = top.pending.pop();
+      if (target !== undefined) {
         if (relations.revokedBy.has(target) && !memo.has(target) && !inProgress.has(target)) {
           inProgress.add(target);
-          stack.push({ id: target, next: 0 });
+          stack.push(frame(target));
         }
         continue;
       }
       const result = new Set<string>();
-      for (const target of targets) {
+      for (const target of relations.revokedBy.get(top.id)!) {
         if (relations.revokedBy.has(target)) for (const id of memo.get(target) ?? []) result.add(id);
         else if (idOf.has(target)) result.add(idOf.get(target)!);
       }
@@ -154,12 +156,9 @@ function replacementResolver(relations: Relations, idOf: Map<string, string>): (
       inProgress.delete(top.id);
       stack.pop();
     }
+    return memo.get(start)!;
   };
-  return (stixId) => {
-    if (!relations.revokedBy.has(stixId)) return [];
-    if (!memo.has(stixId)) resolve(stixId);
-    return [...memo.get(stixId)!].sort();
-  };
+  return (stixId) => (relations.revokedBy.has(stixId) ? [...(memo.get(stixId) ?? resolve(stixId))].sort() : []);
 }
 
 function readDetections(objects: StixObject[], detects: [string, string][], idOf: Map<string, string>): Map<string, DetectionStrategy[]> | undefined {
