@@ -129,6 +129,28 @@ describe('techniques', () => {
     expect(catalog.techniques.get('T1001.001')).toEqual(technique('T1001.001', ['execution'], ['Linux'], { isSubtechnique: true, parent: 'T1002' }));
   });
 
+  it('x_mitre_is_subtechnique makes a sub-technique of one whose ID has no dot', () => {
+    const catalog = normalizeObjects([
+      ...executionOnly(),
+      stixTechnique('T1001', { x_mitre_is_subtechnique: true }),
+      stixTechnique('T1002'),
+      relationship('subtechnique-of', 'attack-pattern--T1001', 'attack-pattern--T1002'),
+    ]);
+    expect(catalog.techniques.get('T1001')).toEqual(technique('T1001', ['execution'], ['Linux'], { isSubtechnique: true, parent: 'T1002' }));
+  });
+
+  it('a phase of another kill chain is no tactic', () => {
+    const phases = [{ kill_chain_name: 'lockheed-martin-cyber-kill-chain', phase_name: 'exploitation' }, { kill_chain_name: 'mitre-attack', phase_name: 'execution' }];
+    const catalog = normalizeObjects([...executionOnly(), stixTechnique('T1001', { kill_chain_phases: phases })]);
+    expect(catalog.techniques).toEqual(new Map([['T1001', technique('T1001', ['execution'], ['Linux'])]]));
+  });
+
+  it('a tactic two phases name is listed once', () => {
+    const phases = [{ kill_chain_name: 'mitre-attack', phase_name: 'execution' }, { kill_chain_name: 'mitre-pre-attack', phase_name: 'execution' }];
+    const catalog = normalizeObjects([...executionOnly(), stixTechnique('T1001', { kill_chain_phases: phases })]);
+    expect(catalog.techniques).toEqual(new Map([['T1001', technique('T1001', ['execution'], ['Linux'])]]));
+  });
+
   it('usedBy counts each current uses of the technique', () => {
     const catalog = normalizeObjects([
       ...executionOnly(),
@@ -277,5 +299,21 @@ describe('what a bundle leaves out', () => {
       techniques: new Map([['T1001', technique('T1001', ['execution'], ['Linux'])]]),
       threats: new Map(),
     });
+  });
+
+  it('without the bundle\'s spec_version, the STIX version is the first object\'s that has one', () => {
+    const catalog = normalizeObjects([...executionOnly(), stixTechnique('T1001'), stixTechnique('T1002', { spec_version: '2.1' })]);
+    expect(catalog.stixVersion).toBe('2.1');
+  });
+
+  it('the collection\'s domain comes before the matrix\'s', () => {
+    const collection: StixObject = { type: 'x-mitre-collection', id: 'x-mitre-collection--1', x_mitre_version: '18.1', x_mitre_domains: ['enterprise-attack'] };
+    const catalog = normalizeObjects([collection, executionTactic(), { ...matrix(['x-mitre-tactic--execution']), x_mitre_domains: ['mobile-attack'] }, stixTechnique('T1001')]);
+    expect([catalog.version, catalog.domain]).toEqual(['18.1', 'enterprise-attack']);
+  });
+
+  it('without a collection, the domain is the matrix\'s', () => {
+    const catalog = normalizeObjects([executionTactic(), { ...matrix(['x-mitre-tactic--execution']), x_mitre_domains: ['mobile-attack'] }, stixTechnique('T1001')]);
+    expect(catalog.domain).toBe('mobile-attack');
   });
 });
