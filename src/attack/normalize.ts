@@ -101,10 +101,13 @@ interface Relations {
   parentOf: Map<string, string>;
   revokedBy: Map<string, string[]>;
   usedBy: Map<string, number>;
+  /** [detection strategy, technique] by STIX ID. */
+  detects: [string, string][];
 }
 
+/** The relationships normalizeBundle reads, revoked and deprecated ones left out. */
 function readRelations(objects: StixObject[]): Relations {
-  const relations: Relations = { parentOf: new Map(), revokedBy: new Map(), usedBy: new Map() };
+  const relations: Relations = { parentOf: new Map(), revokedBy: new Map(), usedBy: new Map(), detects: [] };
   for (const object of objects) {
     if (object.type !== 'relationship' || object.revoked || object.x_mitre_deprecated) continue;
     const { source_ref: from, target_ref: to, relationship_type: kind } = object;
@@ -115,7 +118,9 @@ function readRelations(objects: StixObject[]): Relations {
       if (targets) targets.push(to);
       else relations.revokedBy.set(from, [to]);
     }
-    else if (kind === 'uses' && to.startsWith('attack-pattern--')) relations.usedBy.set(to, (relations.usedBy.get(to) ?? 0) + 1);
+    // Counted for any target; only techniques' counts are read.
+    else if (kind === 'uses') relations.usedBy.set(to, (relations.usedBy.get(to) ?? 0) + 1);
+    else if (kind === 'detects') relations.detects.push([from, to]);
   }
   return relations;
 }
@@ -127,22 +132,23 @@ function readRelations(objects: StixObject[]): Relations {
  */
 function replacementResolver(relations: Relations, idOf: Map<string, string>): (stixId: string) => string[] {
   const memo = new Map<string, Set<string>>();
-  const resolve = (start: string): void => {
-    const stack = [{ id: start, next: 0 }];
+  // Every ID on the stack is revoked (a key of revokedBy): `pending` is what of its targets is left to visit.
+  const frame = (id: string) => ({ id, pending: [...relations.revokedBy.get(id)!] });
+  const resolve = (start: string): Set<string> => {
+    const stack = [frame(start)];
     const inProgress = new Set([start]);
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
-      const targets = relations.revokedBy.get(top.id) ?? [];
-      if (top.next < targets.length) {
-        const target = targets[top.next++]!;
+      const target = top.pending.pop();
+      if (target !== undefined) {
         if (relations.revokedBy.has(target) && !memo.has(target) && !inProgress.has(target)) {
           inProgress.add(target);
-          stack.push({ id: target, next: 0 });
+          stack.push(frame(target));
         }
         continue;
       }
       const result = new Set<string>();
-      for (const target of targets) {
+      for (const target of relations.revokedBy.get(top.id)!) {
         if (relations.revokedBy.has(target)) for (const id of memo.get(target) ?? []) result.add(id);
         else if (idOf.has(target)) result.add(idOf.get(target)!);
       }
@@ -150,34 +156,30 @@ function replacementResolver(relations: Relations, idOf: Map<string, string>): (
       inProgress.delete(top.id);
       stack.pop();
     }
+    return memo.get(start)!;
   };
-  return (stixId) => {
-    if (!relations.revokedBy.has(stixId)) return [];
-    if (!memo.has(stixId)) resolve(stixId);
-    return [...memo.get(stixId)!].sort();
-  };
+  return (stixId) => (relations.revokedBy.has(stixId) ? [...(memo.get(stixId) ?? resolve(stixId))].sort() : []);
 }
 
-function readDetections(objects: StixObject[], idOf: Map<string, string>): Map<string, DetectionStrategy[]> | undefined {
+function readDetections(objects: StixObject[], detects: [string, string][], idOf: Map<string, string>): Map<string, DetectionStrategy[]> | undefined {
   const components = readLogSourceComponents(objects);
   const strategies = new Map(objects.filter((o) => o.type === 'x-mitre-detection-strategy' && !o.revoked && !o.x_mitre_deprecated).map((o) => [o.id, o]));
   if (strategies.size === 0) return undefined;
   const analytics = new Map(objects.filter((o) => o.type === 'x-mitre-analytic').map((o) => [o.id, o]));
   const result = new Map<string, DetectionStrategy[]>();
-  for (const relation of objects) {
-    if (relation.type !== 'relationship' || relation.relationship_type !== 'detects' || relation.revoked) continue;
-    const strategy = strategies.get(relation.source_ref ?? '');
-    const technique = idOf.get(relation.target_ref ?? '');
+  for (const [from, to] of detects) {
+    const strategy = strategies.get(from);
+    const technique = idOf.get(to);
     if (!strategy || !technique) continue;
     const entry: DetectionStrategy = {
       id: attackId(strategy)?.id ?? strategy.id,
       name: strategy.name ?? '',
-      analytics: (strategy.x_mitre_analytic_refs ?? []).flatMap((ref) => {
+      analytics: strategy.x_mitre_analytic_refs?.flatMap((ref) => {
         const analytic = analytics.get(ref);
         if (!analytic) return [];
         const logSources = (analytic.x_mitre_log_source_references ?? []).map((l) => ({ name: l.name, channel: l.channel, ...dataComponent(components, l.x_mitre_data_component_ref) }));
         return [{ id: attackId(analytic)?.id ?? ref, platforms: analytic.x_mitre_platforms ?? [], description: analytic.description ?? '', logSources }];
-      }),
+      }) ?? [],
     };
     appendTo(result, technique, entry);
   }
@@ -231,7 +233,7 @@ export function normalizeBundle(input: BundleInput): Catalog {
   const collection = objects.find((o) => o.type === 'x-mitre-collection');
   const matrix = objects.find((o) => o.type === 'x-mitre-matrix');
   const specVersion = input.bundleSpecVersion ?? objects.find((o) => o.spec_version)?.spec_version ?? '2.0';
-  const detections = readDetections(objects, idOf);
+  const detections = readDetections(objects, relations.detects, idOf);
   return {
     version: collection?.x_mitre_version ?? input.versionHint ?? 'unknown',
     domain: collection?.x_mitre_domains?.[0] ?? matrix?.x_mitre_domains?.[0] ?? (matrix && attackId(matrix)?.id) ?? 'enterprise-attack',
