@@ -101,6 +101,7 @@ describe('file operations', () => {
     expect(effects('ln -s /etc/shadow l')).toEqual(['symlinkat ln target=/etc/shadow linkpath=/root/l linkdirfd=-100 res=0']);
     expect(effects('ln -sf /etc/shadow l')).toEqual(['symlinkat ln target=/etc/shadow linkpath=/root/l linkdirfd=-100 res=0']);
     expect(effects('ln shadow h')).toEqual(['linkat ln oldpath=/root/shadow newpath=/root/h res=0']);
+    expect(effects('ln -f shadow h')).toEqual(['linkat ln oldpath=/root/shadow newpath=/root/h res=0']);
     expect(effects('ln a')).toEqual([]);
   });
 
@@ -129,6 +130,9 @@ describe('shells and wrappers', () => {
   it('a shell runs -c (alone or among letters), reads a script file, or notes that it reads standard input (+o and -o take a value)', () => {
     expect(events('bash -x -c id')).toEqual(['execve bash -x -c id (root 0, parent sh)', 'execve id (root 0, parent bash)', `openat id /etc/passwd ${R}`, `openat id /etc/group ${R}`]);
     expect(events('bash -ec "id"').slice(0, 2)).toEqual(['execve bash -ec id (root 0, parent sh)', 'execve id (root 0, parent bash)']);
+    expect(events('bash -cx "id"').slice(0, 2)).toEqual(['execve bash -cx id (root 0, parent sh)', 'execve id (root 0, parent bash)']);
+    // -cX is no -c: X is not an option letter, and id is a script file.
+    expect(run('bash -cX id').notes).toEqual(["bash id: the script file's commands are not known"]);
     expect(run('bash x-c id')).toEqual({ events: ['execve bash x-c id (root 0, parent sh)', `openat bash /root/x-c ${R}`], notes: ["bash x-c: the script file's commands are not known"] });
     expect(run('bash script.sh arg')).toEqual({ events: ['execve bash script.sh arg (root 0, parent sh)', `openat bash /root/script.sh ${R}`], notes: ["bash script.sh: the script file's commands are not known"] });
     for (const script of ['bash -o pipefail', 'bash +o pipefail', 'bash -O extglob', 'bash -c']) {
@@ -171,6 +175,8 @@ describe('shells and wrappers', () => {
     ]);
     expect(events('nice A=1 id')[1]).toBe('execve A=1 id (root 0, parent nice)');
     expect(events('env 1A=2 id')[1]).toBe('execve 1A=2 id (root 0, parent env)');
+    expect(events('env FOO=1 BAR_2=x id')[1]).toBe('execve id (root 0, parent env)');
+    expect(events('env A=1')).toEqual(['execve env A=1 (root 0, parent sh)']);
     expect(events('sudo')).toEqual(['execve sudo (root 0, parent sh)', 'setuid sudo res=0 uid=0']);
   });
 
@@ -282,6 +288,7 @@ describe('notes and output', () => {
       notes('mv -r a b'),
       notes('rm -f x'),
       notes('rm a-r'),
+      notes('rm -fr x'),
     ]).toEqual([
       ["python3 -c: the interpreter's own code is not emulated"],
       [],
@@ -312,11 +319,12 @@ describe('notes and output', () => {
       [],
       [],
       [],
+      ['rm -r: files inside the directories it names are not known'],
     ]);
   });
 
   it('echo, cat of standard input and base64 -d of it pass their output on; with operands they do not', () => {
-    const piped = (script: string): string[] => events(script).filter((l) => l.startsWith('execve') && !/^execve (base64|cat|sh|nice|echo)\b/.test(l));
+    const piped = (script: string): string[] => events(script).filter((l) => l.startsWith('execve') && !/^execve (base64|cat|sh|nice|echo|tr)\b/.test(l));
     expect([
       piped('echo d2hvYW1p | base64 -d | sh'),
       piped('echo d2hvYW1p | base64 --decode | sh'),
@@ -330,6 +338,8 @@ describe('notes and output', () => {
       piped('echo "id whoami" | sh'),
       piped('echo id | nice cat | sh'),
       piped('nice echo id | sh'),
+      piped('echo d2hvYW1p | tr -d x | sh'),
+      piped('echo d2hvYW1p | base64 -i | sh'),
     ]).toEqual([
       ['execve whoami (root 0, parent sh)'],
       [],
@@ -343,6 +353,8 @@ describe('notes and output', () => {
       ['execve id whoami (root 0, parent sh)'],
       ['execve id (root 0, parent sh)'],
       ['execve id (root 0, parent sh)'],
+      [],
+      [],
     ]);
   });
 
