@@ -193,7 +193,8 @@ export function runUtility(synth: Synthesizer, proc: Proc, argv: string[], paren
   const command = name === 'su' ? optionValue(args, '-c') : undefined;
   if (command !== undefined) {
     syscallEvent(synth, proc, args);
-    return runUtility(synth, synth.rec.exec(synth.rec.fork(proc), ['bash', '-c', command]), ['bash', '-c', command], parent);
+    const argv = ['bash', '-c', command];
+    return runUtility(synth, synth.rec.exec(synth.rec.fork(proc), argv), argv, parent);
   }
   notes(synth, proc, args);
   const actions = synth.tables.files[name];

@@ -56,9 +56,9 @@ function targetOf(spec: NetworkSpec, args: string[]): Target | undefined {
       const [, host, p] = address.split(':');
       return host ? { host, port: Number(p!.split(',')[0]) || 0, proto: /^udp/i.test(address) ? 'udp' : 'tcp' } : undefined;
     }
-    default:
-      return undefined;
   }
+  // Any other kind (scan, none) names no target.
+  return undefined;
 }
 
 function docker(): { type: string; fields: Record<string, Scalar> }[] {

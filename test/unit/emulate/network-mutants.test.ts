@@ -75,6 +75,7 @@ describe('connectEvents', () => {
     expect(brief('curl', ['1.2.3'])).toEqual([]);
     expect(brief('curl', ['1.2'])).toEqual([]);
     expect(brief('curl', ['x10.1.1.1'])).toEqual([]);
+    expect(brief('curl', ['@10.1.1.1'])).toEqual([]);
     // Only the first operand that looks like a URL from its start counts.
     expect(brief('curl', ['data=a://b', '/tmp/x.sh', 'http://10.1.1.1/'])).toEqual(['connect tcp 10.1.1.1:80']);
     // Looks like a URL but is not one: no event.
