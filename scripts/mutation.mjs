@@ -19,8 +19,10 @@ export const GROUPS = {
   io: ['src/output.ts', 'src/secrets.ts', 'src/terminal-text.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts'],
   // What rejects a draft (invented fields, unknown macros, broken conditions) and what `validate` reports.
   validate: ['src/validate'],
-  // src/emulate/event.ts holds types only: nothing to mutate.
-  emulate: ['src/emulate/evaluate.ts', 'src/emulate/operators.ts', 'src/emulate/synthesize.ts'],
+  // The events a procedure's commands make and the rules that fire on them; src/emulate/event.ts holds types only.
+  emulate: ['src/emulate/evaluate.ts', 'src/emulate/operators.ts', 'src/emulate/synthesize.ts', 'src/emulate/effects.ts',
+    'src/emulate/process.ts', 'src/emulate/network.ts', 'src/emulate/field-values.ts', 'src/emulate/recorder.ts',
+    'src/emulate/run-rules.ts', 'src/emulate/evidence.ts'],
   suggest: ['src/suggest'],
 };
 

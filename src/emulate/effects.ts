@@ -9,14 +9,17 @@ import type { Shell, Synthesizer } from './synthesize.js';
 import type { FileAction } from './tables.js';
 
 /** Non-option words, skipping the values of options listed in `valued`; `--` ends the options. */
+// Stryker disable next-line ArrayDeclaration: a default of ['Stryker was here'] only skips the word after an argument written so, and no command has one
 export function operands(args: string[], valued: string[] = []): string[] {
   const out: string[] = [];
   let isOptionsDone = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (isOptionsDone || !arg.startsWith('-') || arg === '-') out.push(arg);
+    if (isOptionsDone) out.push(arg);
     else if (arg === '--') isOptionsDone = true;
+    // Checked before the dash: a shell's +o takes a value too.
     else if (valued.includes(arg)) i++;
+    else if (!arg.startsWith('-') || arg === '-') out.push(arg);
   }
   return out;
 }
@@ -24,13 +27,14 @@ export function operands(args: string[], valued: string[] = []): string[] {
 export function optionValue(args: string[], option: string): string | undefined {
   const i = args.indexOf(option);
   if (i >= 0) return args[i + 1];
-  const joined = args.find((a) => a.startsWith(`${option}=`) || (option.length === 2 && a.startsWith(option) && a.length > 2 && !a.startsWith('--')));
+  // -oFILE: only a one-letter option is glued to its value (an exact -o was found above).
+  const joined = args.find((a) => a.startsWith(`${option}=`) || (option.length === 2 && a.startsWith(option)));
   return joined?.slice(joined.startsWith(`${option}=`) ? option.length + 1 : option.length);
 }
 
 function hasFlag(args: string[], flag: string): boolean {
   if (flag.startsWith('--')) return args.includes(flag);
-  return args.some((a) => a === flag || (/^-[a-zA-Z]+$/.test(a) && a.includes(flag.slice(1))));
+  return args.some((a) => /^-[a-zA-Z]+$/.test(a) && a.includes(flag.slice(1)));
 }
 
 function pick(words: string[], which: FileAction['args']): string[] {
@@ -67,8 +71,9 @@ function wrappedCommand(synth: Synthesizer, name: string, args: string[]): strin
   const spec = synth.tables.wrappers[name];
   if (!spec) return undefined;
   let i = 0;
-  while (i < args.length && args[i]!.startsWith('-')) i += (spec.value ?? []).includes(args[i]!) ? 2 : 1;
-  if (spec.skipAssignments) while (i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]!)) i++;
+  while (i < args.length && args[i]!.startsWith('-')) i += spec.value?.includes(args[i]!) ? 2 : 1;
+  // env A=1 cmd: past the last argument, String(undefined) is no assignment either.
+  if (spec.skipAssignments) while (/^[A-Za-z_][A-Za-z0-9_]*=/.test(String(args[i]))) i++;
   i += spec.positional ?? 0;
   return args.slice(i);
 }
@@ -81,16 +86,23 @@ function runWrapper(synth: Synthesizer, proc: Proc, inner: string[], parent: She
 }
 
 function fileEvents(synth: Synthesizer, proc: Proc, actions: FileAction[], args: string[]): void {
+  // Stryker disable next-line ArrayDeclaration: ['Stryker was here'] for an action without value options only skips the word after an argument written so, and no command has one
   const valued = actions.flatMap((a) => a.value ?? []);
   const words = operands(args, valued);
   for (const action of actions) {
     if (action.when && !hasFlag(args, action.when)) continue;
-    const targets = action.path ? [action.path] : action.option ? [optionValue(args, action.option)].filter((t): t is string => !!t && t !== '-') : pick(words, action.args).filter((t) => t !== '-');
-    for (const target of targets) fileEvent(synth, proc, action.op, target + (action.suffix ?? ''), words, args);
+    // dd, tar and ln read their whole command line: once per command, not once per operand.
+    if (action.op === 'dd') ddEvents(synth, proc, args);
+    else if (action.op === 'tar') tarEvents(synth, proc, args, words);
+    else if (action.op === 'link') linkEvent(synth, proc, words, hasFlag(args, '-s'));
+    else {
+      const targets = action.path ? [action.path] : action.option ? [optionValue(args, action.option)].filter((t): t is string => !!t && t !== '-') : pick(words, action.args).filter((t) => t !== '-');
+      for (const target of targets) fileEvent(synth, proc, action.op, target + (action.suffix ?? ''), words);
+    }
   }
 }
 
-function fileEvent(synth: Synthesizer, proc: Proc, op: string, target: string, words: string[], args: string[]): void {
+function fileEvent(synth: Synthesizer, proc: Proc, op: string, target: string, words: string[]): void {
   const full = path.resolve(proc.cwd, target);
   const rec = synth.rec;
   switch (op) {
@@ -111,33 +123,34 @@ function fileEvent(synth: Synthesizer, proc: Proc, op: string, target: string, w
       return rec.emit(proc, 'renameat2', { 'evt.arg.oldpath': full, 'evt.arg.newpath': path.resolve(proc.cwd, destination), 'evt.arg.olddirfd': -100, 'evt.arg.newdirfd': -100, 'evt.arg.flags': 0, 'evt.arg.res': 0 });
     }
     case 'chmod':
-      return rec.emit(proc, 'fchmodat', { 'evt.arg.filename': full, 'evt.arg.mode': words[0] ?? '', 'evt.arg.dirfd': -100, 'evt.arg.res': 0 });
+      return rec.emit(proc, 'fchmodat', { 'evt.arg.filename': full, 'evt.arg.mode': words[0]!, 'evt.arg.dirfd': -100, 'evt.arg.res': 0 });
     case 'chown':
       return rec.emit(proc, 'fchownat', { 'evt.arg.pathname': full, 'evt.arg.dirfd': -100, 'evt.arg.res': 0 });
-    case 'link':
-      return linkEvent(synth, proc, words, hasFlag(args, '-s'), target);
-    case 'dd':
-      for (const arg of args) if (/^(if|of)=/.test(arg)) synth.openFile(proc, arg.slice(3), arg.startsWith('if') ? 'read' : 'write');
-      return;
-    case 'tar':
-      return tarEvents(synth, proc, args, words);
   }
 }
 
-function linkEvent(synth: Synthesizer, proc: Proc, words: string[], isSymbolic: boolean, target: string): void {
-  // ln [-s] TARGET LINK: one event for the pair; the loop reaches here once per operand.
-  if (target !== words[0] || words.length < 2) return;
+function ddEvents(synth: Synthesizer, proc: Proc, args: string[]): void {
+  for (const arg of args) if (/^(if|of)=/.test(arg)) synth.openFile(proc, arg.slice(3), arg.startsWith('if') ? 'read' : 'write');
+}
+
+function linkEvent(synth: Synthesizer, proc: Proc, words: string[], isSymbolic: boolean): void {
+  // ln [-s] TARGET LINK: one event for the pair.
+  if (words.length < 2) return;
   const link = path.resolve(proc.cwd, words[1]!);
   if (isSymbolic) synth.rec.emit(proc, 'symlinkat', { 'evt.arg.target': words[0]!, 'evt.arg.linkpath': link, 'evt.arg.linkdirfd': -100, 'evt.arg.res': 0 });
   else synth.rec.emit(proc, 'linkat', { 'evt.arg.oldpath': path.resolve(proc.cwd, words[0]!), 'evt.arg.newpath': link, 'evt.arg.res': 0 });
 }
 
 function tarEvents(synth: Synthesizer, proc: Proc, args: string[], words: string[]): void {
-  const mode = args[0]?.replace(/^-/, '') ?? '';
-  const archive = optionValue(args, '-f') ?? (/f/.test(mode) && !args[0]!.startsWith('-') ? words[1] : undefined);
+  // The first argument is the mode, with or without a dash (tar czf, tar -czf); an f in it names the archive.
+  // Stryker disable next-line StringLiteral: with no arguments there is no archive and no file, so any mode without c makes the same note
+  const mode = args[0] ?? '';
+  const files = args[0]?.startsWith('-') ? words : words.slice(1);
+  const archive = optionValue(args, '-f') ?? (/f/.test(mode) ? files[0] : undefined);
   const isCreate = /c/.test(mode) || hasFlag(args, '-c');
-  if (archive) synth.openFile(proc, archive, isCreate ? 'write' : 'read');
-  if (isCreate) for (const file of words.slice(archive && !args[0]!.startsWith('-') ? 2 : 0).filter((w) => w !== archive)) synth.openFile(proc, file, 'read');
+  // f - is standard input or output, not a file.
+  if (archive && archive !== '-') synth.openFile(proc, archive, isCreate ? 'write' : 'read');
+  if (isCreate) for (const file of files.filter((w) => w !== archive)) synth.openFile(proc, file, 'read');
   else synth.rec.note('tar: the files an archive extracts are not known');
 }
 
@@ -163,7 +176,7 @@ function notes(synth: Synthesizer, proc: Proc, args: string[]): void {
   if (INTERPRETERS[name] && args.includes(INTERPRETERS[name]!)) synth.rec.note(`${name} ${INTERPRETERS[name]}: the interpreter's own code is not emulated`);
   if (name === 'xargs') synth.rec.note('xargs: the commands it runs take arguments from standard input, which are not known');
   if (name === 'find' && args.some((a) => a === '-exec' || a === '-delete' || a === '-execdir')) synth.rec.note('find -exec/-delete: the files it acts on are not known');
-  if (['docker', 'podman', 'kubectl', 'crictl'].includes(name) && args.some((a) => ['run', 'exec', 'create', 'apply', 'build'].includes(a))) synth.rec.note(`${name} ${args[0] ?? ''}: processes it starts in another container or pod are not emulated`);
+  if (['docker', 'podman', 'kubectl', 'crictl'].includes(name) && args.some((a) => ['run', 'exec', 'create', 'apply', 'build'].includes(a))) synth.rec.note(`${name} ${args[0]!}: processes it starts in another container or pod are not emulated`);
   if (['rm', 'cp', 'chmod', 'chown', 'shred'].includes(name) && args.some((a) => /^-[a-zA-Z]*[rR]/.test(a))) synth.rec.note(`${name} -r: files inside the directories it names are not known`);
 }
 
@@ -177,17 +190,19 @@ export function runUtility(synth: Synthesizer, proc: Proc, argv: string[], paren
     syscallEvent(synth, proc, args);
     return runWrapper(synth, proc, inner, parent, stdin);
   }
-  if (name === 'su') {
+  const command = name === 'su' ? optionValue(args, '-c') : undefined;
+  if (command !== undefined) {
     syscallEvent(synth, proc, args);
-    const command = optionValue(args, '-c');
-    if (command !== undefined) return runUtility(synth, synth.rec.exec(synth.rec.fork(proc), ['bash', '-c', command]), ['bash', '-c', command], parent);
+    const argv = ['bash', '-c', command];
+    return runUtility(synth, synth.rec.exec(synth.rec.fork(proc), argv), argv, parent);
   }
   notes(synth, proc, args);
   const actions = synth.tables.files[name];
   if (actions) fileEvents(synth, proc, actions, args);
   if (synth.tables.network[name]) for (const e of connectEvents(synth.tables.network[name]!, args)) synth.rec.emit(proc, e.type, e.fields, true);
   syscallEvent(synth, proc, args);
-  if (name === 'base64' && hasFlag(args, '-d') && stdin !== undefined && operands(args).length === 0) return Buffer.from(stdin.trim(), 'base64').toString('utf8');
+  // Node's base64 decoding skips whitespace, the trailing newline of echo's output too.
+  if (name === 'base64' && hasFlag(args, '-d') && stdin !== undefined && operands(args).length === 0) return Buffer.from(stdin, 'base64').toString('utf8');
   if (name === 'echo') return `${args.join(' ')}\n`;
   if (name === 'cat' && operands(args).length === 0) return stdin;
   return undefined;

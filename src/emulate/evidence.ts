@@ -1,11 +1,11 @@
 // Turns per-procedure results into the second coverage axis: for every in-scope technique with
 // procedures, tagged vs demonstrated; per rule, what it fires on, the claims it never demonstrates and
 // the benign activity it fires on; tag suggestions with the procedure as evidence. Pure.
+import { compareText } from '../collections.js';
 import type { CoverageReport, TechniqueEntry } from '../coverage-report.js';
 import type { EmulationSection, EvidenceStatus, ProcedureResult, RuleEvidence, TagSuggestion, TechniqueEvidence } from './types.js';
 
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const unique = (items: string[]): string[] => [...new Set(items)].sort(byText);
+const unique = (items: string[]): string[] => [...new Set(items)].sort(compareText);
 
 function statusOf(tagged: string[], demonstratedBy: string[], firing: string[]): EvidenceStatus {
   if (tagged.length > 0) return demonstratedBy.length > 0 ? 'tagged-and-demonstrated' : 'tagged-never-fired';
@@ -24,7 +24,7 @@ function proceduresByTechnique(results: ProcedureResult[]): Map<string, Procedur
 
 function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[]): TechniqueEvidence {
   const firing = unique(procedures.flatMap((p) => p.fired.map((f) => f.rule)));
-  const demonstratedBy = entry.rules.filter((r) => firing.includes(r)).sort(byText);
+  const demonstratedBy = entry.rules.filter((r) => firing.includes(r)).sort(compareText);
   const needs = new Map<string, Set<string>>();
   for (const p of procedures) for (const u of p.undetermined) if (!firing.includes(u.rule)) for (const n of u.needs) needs.set(u.rule, (needs.get(u.rule) ?? new Set()).add(n));
   return {
@@ -32,10 +32,10 @@ function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[])
     name: entry.name,
     procedures: procedures.length,
     status: statusOf(entry.rules, demonstratedBy, firing),
-    taggedRules: [...entry.rules].sort(byText),
+    taggedRules: [...entry.rules].sort(compareText),
     firingRules: firing,
     demonstratedBy,
-    undetermined: [...needs].map(([rule, fields]) => ({ rule, needs: [...fields].sort(byText) })).sort((a, b) => byText(a.rule, b.rule)),
+    undetermined: [...needs].map(([rule, fields]) => ({ rule, needs: [...fields].sort(compareText) })).sort((a, b) => compareText(a.rule, b.rule)),
   };
 }
 
@@ -45,14 +45,13 @@ function suggestionsOf(results: ProcedureResult[], ruleTechniques: Map<string, s
   for (const r of results) {
     if (r.kind !== 'atomic' || !r.technique) continue;
     for (const match of r.fired) {
-      const tags = ruleTechniques.get(match.rule) ?? [];
       const key = `${match.rule}|${r.technique}`;
-      if (tags.includes(r.technique) || seen.has(key)) continue;
+      if (ruleTechniques.get(match.rule)?.includes(r.technique) || seen.has(key)) continue;
       seen.add(key);
       out.push({ rule: match.rule, technique: r.technique, procedure: r.id, procedureName: r.name, event: match.event });
     }
   }
-  return out.sort((a, b) => byText(a.technique, b.technique) || byText(a.rule, b.rule));
+  return out.sort((a, b) => compareText(a.technique, b.technique) || compareText(a.rule, b.rule));
 }
 
 function ruleEvidence(report: CoverageReport, results: ProcedureResult[], withProcedures: Map<string, ProcedureResult[]>): RuleEvidence[] {
@@ -65,11 +64,11 @@ function ruleEvidence(report: CoverageReport, results: ProcedureResult[], withPr
     for (const u of r.undetermined) add(undetermined, u.rule, r.id);
   }
   const ruleNames = new Set([...fires.keys(), ...benign.keys(), ...report.rules.filter((r) => r.isEnabled && r.source === 'syscall').map((r) => r.name)]);
-  return [...ruleNames].sort(byText).map((name) => {
+  return [...ruleNames].sort(compareText).map((name) => {
     const techniques = report.rules.find((r) => r.name === name)?.techniques ?? [];
-    const firesOn = [...(fires.get(name) ?? [])].sort(byText);
+    const firesOn = [...(fires.get(name) ?? [])].sort(compareText);
     const neverFiredClaims = techniques.filter((t) => (withProcedures.get(t) ?? []).length > 0 && !(withProcedures.get(t) ?? []).some((p) => p.fired.some((f) => f.rule === name)));
-    const benignHits = [...(benign.get(name) ?? [])].sort(byText);
+    const benignHits = [...(benign.get(name) ?? [])].sort(compareText);
     return { rule: name, techniques, firesOn, neverFiredClaims, benignHits, isNoisy: benignHits.length > 0, undetermined: undetermined.get(name)?.size ?? 0 };
   });
 }

@@ -12,6 +12,8 @@ export type Extracted =
   | { kind: 'unknown'; field: string };
 
 const ABSENT: Extracted = { kind: 'absent' };
+/** evt.arg.NAME, evt.rawarg.NAME, evt.arg[NAME]: the prefix replaced by '' leaves NAME. */
+const EVENT_ARG = /^evt\.(raw)?arg(\.|$)/;
 
 /** proc.a* fields: the same attribute of an ancestor; [0] is the process itself. */
 const ANCESTOR_FIELDS: Record<string, { own: string; key: 'name' | 'exe' | 'exepath' | 'cmdline' | 'pid' }> = {
@@ -36,7 +38,7 @@ function shown(ref: Pick<FieldRef, 'name' | 'arg'>): string {
 function plain(event: SyntheticEvent, key: string, hasFdClass: boolean): Extracted | Scalar {
   const value = event.fields[key];
   if (value !== undefined) return value;
-  if (event.absent.some((p) => key === p || key.startsWith(p))) return ABSENT;
+  if (event.absent.some((p) => key.startsWith(p))) return ABSENT;
   if (hasFdClass && !event.hasFd) return ABSENT;
   return { kind: 'unknown', field: key };
 }
@@ -54,22 +56,30 @@ function ancestorValues(ref: FieldRef, event: SyntheticEvent): Extracted | Scala
 }
 
 function eventArg(ref: FieldRef, event: SyntheticEvent, context: FieldContext): Extracted | Scalar {
-  const key = ref.arg ?? ref.name.replace(/^evt\.(raw)?arg\./, '');
+  const key = ref.arg ?? ref.name.replace(EVENT_ARG, '');
   const value = event.fields[`evt.arg.${key}`];
   if (value !== undefined) return value;
-  const params = context.eventParams.get(String(event.fields['evt.type'] ?? '')) ?? [];
-  return params.includes(key) ? { kind: 'unknown', field: `evt.arg.${key}` } : ABSENT;
+  // An event without a type (String(undefined)) has no parameters either.
+  const isParam = context.eventParams.get(String(event.fields['evt.type']))?.includes(key);
+  return isParam ? { kind: 'unknown', field: `evt.arg.${key}` } : ABSENT;
 }
 
-function rawValues(ref: FieldRef, event: SyntheticEvent, context: FieldContext): Extracted | Scalar[] {
-  if (ANCESTOR_FIELDS[ref.name]) return ancestorValues(ref, event);
-  if (ref.name === 'proc.env') {
-    if (ref.arg === undefined) return [Object.entries(event.env).map(([k, v]) => `${k}=${v}`).join(' ')];
-    return ref.arg in event.env ? [event.env[ref.arg]!] : ABSENT;
-  }
-  const isArg = /^evt\.(raw)?arg(\.|$)/.test(ref.name);
-  const one = isArg ? eventArg(ref, event, context) : plain(event, shown(ref), ref.name.startsWith('fd.'));
-  return typeof one === 'object' ? one : [one];
+function envValues(ref: FieldRef, event: SyntheticEvent): Extracted | Scalar[] {
+  if (ref.arg === undefined) return [Object.entries(event.env).map(([k, v]) => `${k}=${v}`).join(' ')];
+  return ref.arg in event.env ? [event.env[ref.arg]!] : ABSENT;
+}
+
+/** What reads the field's raw values from an event, chosen once per field reference. */
+function rawExtractor(ref: FieldRef, context: FieldContext): (event: SyntheticEvent) => Extracted | Scalar[] {
+  if (ANCESTOR_FIELDS[ref.name]) return (event) => ancestorValues(ref, event);
+  if (ref.name === 'proc.env') return (event) => envValues(ref, event);
+  const key = shown(ref);
+  const isFdClass = ref.name.startsWith('fd.');
+  const one = EVENT_ARG.test(ref.name) ? (event: SyntheticEvent) => eventArg(ref, event, context) : (event: SyntheticEvent) => plain(event, key, isFdClass);
+  return (event) => {
+    const value = one(event);
+    return typeof value === 'object' ? value : [value];
+  };
 }
 
 function transform(name: string, values: Scalar[]): Scalar[] | undefined {
@@ -96,21 +106,13 @@ export function fieldExtractor(ref: FieldRef, context: FieldContext, info: Field
   // A field Falco does not have (an invented evt.argv) is never extracted: its checks are false.
   if (!info) return () => ABSENT;
   const transformers = [...ref.transformers].reverse();
-  let type = valueTypeOf(info?.type);
+  let type = valueTypeOf(info.type);
   for (const name of transformers) if (name === 'len') type = 'number';
   else if (name !== 'val') type = 'string';
-  const isList = isListType(info?.type) && !ref.transformers.includes('len');
-  const isSimple = transformers.length === 0 && !ANCESTOR_FIELDS[ref.name] && ref.name !== 'proc.env' && !/^evt\.(raw)?arg(\.|$)/.test(ref.name);
-  const key = shown(ref);
-  const isFdClass = ref.name.startsWith('fd.');
-  if (isSimple) {
-    return (event) => {
-      const one = plain(event, key, isFdClass);
-      return typeof one === 'object' ? one : { kind: 'values', values: [one], type, isList };
-    };
-  }
+  const isList = isListType(info.type) && !ref.transformers.includes('len');
+  const extract = rawExtractor(ref, context);
   return (event) => {
-    const raw = rawValues(ref, event, context);
+    const raw = extract(event);
     if (!Array.isArray(raw)) return raw;
     let values: Scalar[] | undefined = raw;
     for (const name of transformers) {

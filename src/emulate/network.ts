@@ -21,13 +21,10 @@ function isIpv4(host: string): boolean {
 function fromUrl(text: string | undefined, fallback: number): Target | undefined {
   if (!text) return undefined;
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
-  try {
-    const url = new URL(withScheme);
-    const scheme = url.protocol.replace(':', '');
-    return { host: url.hostname, port: url.port ? Number(url.port) : SCHEME_PORTS[scheme] ?? fallback };
-  } catch {
-    return undefined;
-  }
+  if (!URL.canParse(withScheme)) return undefined;
+  const url = new URL(withScheme);
+  const scheme = url.protocol.replace(':', '');
+  return { host: url.hostname, port: url.port ? Number(url.port) : SCHEME_PORTS[scheme] ?? fallback };
 }
 
 function targetOf(spec: NetworkSpec, args: string[]): Target | undefined {
@@ -39,10 +36,11 @@ function targetOf(spec: NetworkSpec, args: string[]): Target | undefined {
     case 'hostPort':
       return words[0] ? { host: words[0], port: Number(words[1] ?? port) || port, proto: args.includes('-u') ? 'udp' : 'tcp' } : undefined;
     case 'userHost':
-      return words[0] ? { host: words[0].replace(/^.*@/, ''), port: port || 22 } : undefined;
+      return words[0] ? { host: words[0].replace(/.*@/, ''), port: port || 22 } : undefined;
     case 'remotePath': {
-      const remote = words.find((w) => /^[^/]*:/.test(w) && !w.startsWith('/'));
-      return remote ? { host: remote.split(':')[0]!.replace(/^.*@/, ''), port: port || 22 } : undefined;
+      // host:path, user@host:path; a local path has a slash before any colon.
+      const remote = words.find((w) => /^[^/]*:/.test(w));
+      return remote ? { host: remote.split(':')[0]!.replace(/.*@/, ''), port: port || 22 } : undefined;
     }
     case 'host':
       return words[0] ? { host: words[0], port: 0 } : undefined;
@@ -54,12 +52,13 @@ function targetOf(spec: NetworkSpec, args: string[]): Target | undefined {
       return spec.host ? { host: spec.host, port: spec.port ?? 443 } : undefined;
     case 'socat': {
       const address = words.find((w) => /^(tcp|udp|tcp4|udp4|openssl)[:-]/i.test(w) && w.split(':').length >= 3);
-      const [, host, p] = address?.split(':') ?? [];
-      return host ? { host, port: Number(p?.split(',')[0]) || 0, proto: /^udp/i.test(address!) ? 'udp' : 'tcp' } : undefined;
+      if (!address) return undefined;
+      const [, host, p] = address.split(':');
+      return host ? { host, port: Number(p!.split(',')[0]) || 0, proto: /^udp/i.test(address) ? 'udp' : 'tcp' } : undefined;
     }
-    default:
-      return undefined;
   }
+  // Any other kind (scan, none) names no target.
+  return undefined;
 }
 
 function docker(): { type: string; fields: Record<string, Scalar> }[] {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport, RuleEntry, TechniqueEntry } from '../../../src/coverage-report.js';
 import { buildEvidence } from '../../../src/emulate/evidence.js';
-import type { ProcedureResult } from '../../../src/emulate/types.js';
+import type { EmulationSection, ProcedureResult } from '../../../src/emulate/types.js';
 
 const technique = (id: string, rules: string[]): TechniqueEntry =>
   ({ id, name: id, url: '', tactics: [], platforms: ['Linux'], isSubtechnique: id.includes('.'), inScope: true, status: rules.length ? 'covered' : 'gap', rules, disabledRules: [], coveredSubtechniques: [], usedBy: 0, findings: 0 }) as TechniqueEntry;
@@ -33,11 +33,13 @@ const results = [
   result('d1', 'T1082', [], [{ rule: 'Net', needs: ['fd.sip'] }]),
   result('benign-apt', undefined, ['Apt']),
 ];
-const section = buildEvidence({ report, results, skipped: [], source: { atomics: 'test', license: 'MIT', benign: 'test' } });
-const status = (id: string): string | undefined => section.techniques.find((t) => t.id === id)?.status;
+// Built inside each test: with per-test coverage, what runs outside a test is never run against a mutant.
+const build = (): EmulationSection => buildEvidence({ report, results, skipped: [], source: { atomics: 'test', license: 'MIT', benign: 'test' } });
 
 describe('buildEvidence', () => {
   it('gives each technique with procedures its status; a parent collects its sub-techniques\' procedures', () => {
+    const section = build();
+    const status = (id: string): string | undefined => section.techniques.find((t) => t.id === id)?.status;
     expect([status('T1070'), status('T1070.003'), status('T1529'), status('T1003.008'), status('T1082'), status('T1611')]).toEqual([
       'tagged-and-demonstrated',
       'demonstrated-not-tagged',
@@ -49,12 +51,14 @@ describe('buildEvidence', () => {
     expect(section.techniques.find((t) => t.id === 'T1082')!.undetermined).toEqual([{ rule: 'Net', needs: ['fd.sip'] }]);
   });
   it('suggests the tags a firing rule lacks, with the procedure as evidence', () => {
+    const section = build();
     expect(section.suggestions.map((s) => [s.rule, s.technique, s.procedure])).toEqual([
       ['Shadow', 'T1003.008', 'c1'],
       ['History', 'T1070.003', 'a1'],
     ]);
   });
   it('lists each rule\'s never-fired claims and benign hits, and counts', () => {
+    const section = build();
     const byName = new Map(section.rules.map((r) => [r.rule, r]));
     expect(byName.get('Argv')).toMatchObject({ neverFiredClaims: ['T1529'], firesOn: [], isNoisy: false });
     expect(byName.get('Apt')).toMatchObject({ benignHits: ['benign-apt'], isNoisy: true });
