@@ -89,9 +89,6 @@ async function runBatch(modules, name, options = {}) {
     writeFileSync(work, JSON.stringify(merged));
   }
   const stryker = new Stryker({
-    // --force: every mutant runs again. Stryker reuses a static mutant's result even when tests changed (it
-    // records no covering tests for it), so a new test against a static mutant needs this.
-    ...(process.argv.includes('--force') ? { force: true } : {}),
     configFile: 'stryker.config.mjs',
     mutate: modules,
     incrementalFile: path.relative(root, work),
@@ -156,13 +153,16 @@ async function main(argv) {
   }
   const modules = named.length === 0 ? all : named.flatMap((n) => (n in GROUPS ? GROUPS[n].flatMap(expand) : [n]));
   if (!tableOnly) {
+    // --force: every mutant runs again. Stryker reuses a static mutant's result even when tests changed (it
+    // records no covering tests for it), so a new test against a static mutant needs this.
+    const force = argv.includes('--force') ? { force: true } : {};
     // One Stryker run per group named (or holding a named module): modules of a group share their covering tests.
     for (const [group, entries] of Object.entries(GROUPS)) {
       const mine = new Set(entries.flatMap(expand));
       const batch = modules.filter((m) => mine.has(m) && !RUN_STATIC.has(m));
-      if (batch.length > 0) await runBatch(batch, group);
+      if (batch.length > 0) await runBatch(batch, group, force);
       const withStatic = modules.filter((m) => mine.has(m) && RUN_STATIC.has(m));
-      if (withStatic.length > 0) await runBatch(withStatic, `${group}-static`, { ignoreStatic: false });
+      if (withStatic.length > 0) await runBatch(withStatic, `${group}-static`, { ...force, ignoreStatic: false });
     }
   }
   const rows = modules.flatMap(fileRows);

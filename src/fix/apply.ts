@@ -62,19 +62,16 @@ function nodeEnd(node: CST.Token): number {
   return (node as CST.FlowCollection).end[0]!.offset + 1;
 }
 
-/** The exact text of each element of a flow collection: a tag, or anything else a tags list holds (`{a: 1}`, `k: v`). */
-function elementTexts(text: string, collection: CST.FlowCollection): string[] {
-  return collection.items.map((item) => {
-    const first = (item.key ?? item.value) as CST.Token;
-    return text.slice(first.offset, nodeEnd((item.value ?? item.key) as CST.Token));
-  });
+/** Where each element of a flow collection starts and ends: a tag, or anything else a tags list holds (`{a: 1}`, `k: v`). */
+function elementSpans(collection: CST.FlowCollection): [number, number][] {
+  return collection.items.map((item) => [((item.key ?? item.value) as CST.Token).offset, nodeEnd((item.value ?? item.key) as CST.Token)]);
 }
 
 /** Rewrites a flow collection `[a, b, c]` from its final elements, keeping their spelling and the separator;
  * elements that are not tags are kept as written. */
 function flowSplice(text: string, collection: CST.FlowCollection, edits: TagEdit[], elementOf: (edit: TagEdit) => Element): Splice {
-  const texts = elementTexts(text, collection);
-  const parts: string[][] = texts.map((t) => [t]);
+  const spans = elementSpans(collection);
+  const parts: string[][] = spans.map(([start, end]) => [text.slice(start, end)]);
   for (const edit of edits) {
     const { index, token } = elementOf(edit);
     if (edit.kind === 'remove') parts[index] = parts[index]!.filter((p) => p !== token.source);
@@ -85,9 +82,7 @@ function flowSplice(text: string, collection: CST.FlowCollection, edits: TagEdit
   // The separator the list already uses; a one-element list has none, so Falco's usual ', '.
   const second = collection.items[1]?.start;
   const separator = !second || second.some((t) => t.type === 'space') ? ', ' : ',';
-  const first = collection.items[0]!;
-  const last = collection.items.at(-1)!;
-  return { start: ((first.key ?? first.value) as CST.Token).offset, end: nodeEnd((last.value ?? last.key) as CST.Token), text: parts.flat().join(separator) };
+  return { start: spans[0]![0], end: spans.at(-1)![1], text: parts.flat().join(separator) };
 }
 
 function blockSplices(text: string, starts: number[], edits: TagEdit[], elementOf: (edit: TagEdit) => Element): Splice[] {
@@ -118,20 +113,25 @@ function blockSplices(text: string, starts: number[], edits: TagEdit[], elementO
   });
 }
 
+/** The tags element written at a line and column of `text`, if any; the text is parsed once for all lookups. */
+function tagElementsAt(text: string, starts = lineStarts(text)): (at: { line: number; column: number }) => Element | undefined {
+  const elements = tagElements(text);
+  return (at) => elements.get(starts[at.line - 1]! + at.column - 1);
+}
+
 /** Whether an edit can act on the tag written at `at` in `text`: a plain or quoted scalar of a tags list, not a
  * map or list written among the tags. The text is parsed once for all the questions. */
 export function editableTagsOf(text: string): (at: { line: number; column: number }) => boolean {
-  const starts = lineStarts(text);
-  const elements = tagElements(text);
-  return (at) => elements.has(starts[at.line - 1]! + at.column - 1);
+  const elementAt = tagElementsAt(text);
+  return (at) => elementAt(at) !== undefined;
 }
 
 /** Applies `edits` (all for this file) to `text`. Throws if an edit's tag is not a tags element there. */
 export function applyTagEdits(text: string, edits: TagEdit[]): string {
   const starts = lineStarts(text);
-  const elements = tagElements(text);
+  const elementAt = tagElementsAt(text, starts);
   const elementOf = (edit: TagEdit): Element => {
-    const element = elements.get(starts[edit.at.line - 1]! + edit.at.column - 1);
+    const element = elementAt(edit.at);
     if (!element) throw new Error(`${edit.at.file}:${edit.at.line}:${edit.at.column}: no tag there to edit`);
     return element;
   };
