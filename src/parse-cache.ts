@@ -23,6 +23,9 @@ export interface EntryKind {
   /** Bump whenever the stored value's shape or meaning changes: old entries then miss. */
   format: number;
   keep: number;
+  /** How the value is stored: v8's structured clone (the default: Maps, Sets, any plain data), or JSON text
+   * (plain data only; JSON.parse builds many small arrays and strings quicker than v8.deserialize). */
+  codec?: 'v8' | 'json';
 }
 
 const MAGIC = 'attack-cov parsed\n';
@@ -31,7 +34,7 @@ interface Header {
   kind: string;
   format: number;
   key: string;
-  /** v8's serialization depends on the engine; another Node reads it as a miss. */
+  /** v8's serialization depends on the engine; another Node reads a v8-coded entry as a miss. */
   v8: string;
   bytes: number;
   sha256: string;
@@ -42,10 +45,10 @@ export function entryName(kind: EntryKind, key: string): string {
   return `${createHash('sha256').update(`${kind.name}\0${kind.format}\0${key}`).digest('hex').slice(0, 40)}.bin`;
 }
 
-/** The entry's bytes: a magic line, a JSON header line, the v8-serialized value (structured clone: Maps,
- * Sets, nested plain objects survive, so new catalog fields are carried without code here). */
+/** The entry's bytes: a magic line, a JSON header line, the value in the kind's codec (v8: structured clone,
+ * so Maps, Sets and nested plain objects survive and new catalog fields are carried without code here). */
 export function encodeEntry(kind: EntryKind, key: string, value: unknown): Buffer {
-  const payload = serialize(value);
+  const payload = kind.codec === 'json' ? Buffer.from(JSON.stringify(value)) : serialize(value);
   const header: Header = { kind: kind.name, format: kind.format, key, v8: process.versions.v8, bytes: payload.length, sha256: sha256(payload) };
   return Buffer.concat([Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`), payload]);
 }
@@ -62,10 +65,11 @@ export function decodeEntry(bytes: Buffer, kind: EntryKind, key: string): unknow
     return undefined;
   }
   const payload = bytes.subarray(end + 1);
-  const isMatch = header.kind === kind.name && header.format === kind.format && header.key === key && header.v8 === process.versions.v8;
+  const isJson = kind.codec === 'json';
+  const isMatch = header.kind === kind.name && header.format === kind.format && header.key === key && (isJson || header.v8 === process.versions.v8);
   if (!isMatch || header.bytes !== payload.length || header.sha256 !== sha256(payload)) return undefined;
   try {
-    return deserialize(payload);
+    return isJson ? (JSON.parse(payload.toString('utf8')) as unknown) : deserialize(payload);
   } catch {
     return undefined;
   }
@@ -90,6 +94,12 @@ export function sha256OfFile(file: string): string {
 
 /** Looks `key` up in the prebuilt stores, then the writable one. `isValid` checks the value's outline. */
 export function readEntry<T>(cache: ParseCache, kind: EntryKind, key: string, isValid: (value: unknown) => value is T): T | undefined {
+  return readEntryAs(cache, kind, key, (value) => (isValid(value) ? value : undefined));
+}
+
+/** readEntry for values stored in a form of their own: `expand` checks the stored value as it builds the
+ * one wanted from it, and gives undefined (a miss) for anything it does not recognise. */
+export function readEntryAs<T>(cache: ParseCache, kind: EntryKind, key: string, expand: (stored: unknown) => T | undefined): T | undefined {
   const name = entryName(kind, key);
   for (const dir of [...cache.prebuilt, ...(cache.dir ? [cache.dir] : [])]) {
     let bytes: Buffer;
@@ -98,8 +108,8 @@ export function readEntry<T>(cache: ParseCache, kind: EntryKind, key: string, is
     } catch {
       continue;
     }
-    const value = decodeEntry(bytes, kind, key);
-    if (isValid(value)) return value;
+    const value = expand(decodeEntry(bytes, kind, key));
+    if (value !== undefined) return value;
   }
   return undefined;
 }

@@ -15,6 +15,7 @@ import type { ParseCache } from '../parse-cache.js';
 import { listRulesDir, readRulesBytes, statRulesPath } from './read-guard.js';
 import { readIgnoreComments, type IgnoreComment } from './ignore-comments.js';
 import { buildRuleset } from './ruleset.js';
+import { cachedRuleset } from './ruleset-cache.js';
 import type { RawItem, RulesFileInfo, Ruleset } from './types.js';
 
 export interface RulesLoadOptions {
@@ -60,10 +61,10 @@ async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]
 
 interface ReadFile {
   info: RulesFileInfo;
-  items: RawItem[];
   /** Absolute path of the file read (never shown in outputs). */
   file: string;
-  ignores: IgnoreComment[];
+  /** The file's items and ignore comments, parsed on first call (a cached ruleset needs neither); throws on a file that does not parse. */
+  parsed: () => { items: RawItem[]; ignores: IgnoreComment[] };
 }
 
 /** A rules file's text as read, for commands that rewrite it (lint --fix). */
@@ -82,8 +83,21 @@ async function readRulesText(file: string, shownAs: string): Promise<RulesText> 
 }
 
 async function readRulesFile(file: string, shownAs: string, cache: ParseCache | undefined, extra: Partial<RulesFileInfo> = {}): Promise<ReadFile> {
-  const { text, sha256 } = await readRulesText(file, shownAs);
-  return { info: { path: shownAs, sha256, ...extra }, items: cachedRulesItems(text, sha256, shownAs, cache), file: path.resolve(file), ignores: readIgnoreComments(text, shownAs) };
+  const bytes = await readRulesBytes(file, shownAs);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  let parsed: ReturnType<ReadFile['parsed']> | undefined;
+  const parse = () => {
+    const text = bytes.toString('utf8');
+    return { items: cachedRulesItems(text, sha256, shownAs, cache), ignores: readIgnoreComments(text, shownAs) };
+  };
+  return { info: { path: shownAs, sha256, ...extra }, file: path.resolve(file), parsed: () => (parsed ??= parse()) };
+}
+
+/** readRulesFile for a download: parsed at once, so that a file that is no rules file is refused before it is kept. */
+async function readDownloadedRulesFile(file: string, shownAs: string, cache: ParseCache | undefined, extra: Partial<RulesFileInfo>): Promise<ReadFile> {
+  const read = await readRulesFile(file, shownAs, cache, extra);
+  read.parsed();
+  return read;
 }
 
 /** Reads a user's file, named relative to the source root (or by its base name, with a note). */
@@ -153,7 +167,7 @@ async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<Re
     const label = `official:${name}@${ref}`;
     const cachePath = path.join(options.cacheRoot, 'falco-rules', ref.replace(/[^A-Za-z0-9_.-]/g, '_'), name);
     const extra = { url: redactUrl(url) };
-    const fetched = await fetchIntoCache(url, cachePath, (temp) => readRulesFile(temp, label, options.parseCache, extra), options.download);
+    const fetched = await fetchIntoCache(url, cachePath, (temp) => readDownloadedRulesFile(temp, label, options.parseCache, extra), options.download);
     result.push(fetched.validated ?? (await readRulesFile(fetched.file, label, options.parseCache, extra)));
   }
   return result;
@@ -167,8 +181,9 @@ export interface LoadedRuleset {
   localFiles: string[];
 }
 
-function loaded(files: ReadFile[], origin: LoadedRuleset['origin']): LoadedRuleset {
-  return { ruleset: buildRuleset(files), origin, localFiles: files.map((f) => f.file) };
+function loaded(files: ReadFile[], origin: LoadedRuleset['origin'], cache: ParseCache | undefined): LoadedRuleset {
+  const build = () => buildRuleset(files.map((f) => ({ info: f.info, ...f.parsed() })));
+  return { ruleset: cachedRuleset(files.map((f) => f.info), build, cache), origin, localFiles: files.map((f) => f.file) };
 }
 
 /** Reads `--rules` entries in order: files, directories and `official…` specs may be mixed. */
@@ -192,10 +207,10 @@ async function readGiven(paths: string[], options: RulesLoadOptions, root: strin
 /** Loads `--rules` entries, or Falco's standard locations, or the embedded official rules (stable). */
 export async function loadRules(paths: string[] | undefined, options: RulesLoadOptions): Promise<LoadedRuleset> {
   const root = options.sourceRoot ?? options.cwd ?? process.cwd();
-  if (paths && paths.length > 0) return loaded(await readGiven(paths, options, root), 'given');
+  if (paths && paths.length > 0) return loaded(await readGiven(paths, options, root), 'given', options.parseCache);
   const standard = await expandPaths(options.standardLocations ?? readUpstream().falcoRules.standardLocations, false);
   if (standard.length > 0) {
-    return loaded(await Promise.all(standard.map((f) => readLocalRulesFile(f, root, options.parseCache))), 'standard-locations');
+    return loaded(await Promise.all(standard.map((f) => readLocalRulesFile(f, root, options.parseCache))), 'standard-locations', options.parseCache);
   }
-  return loaded(await loadOfficial('official', options), 'official-default');
+  return loaded(await loadOfficial('official', options), 'official-default', options.parseCache);
 }

@@ -37,7 +37,7 @@ describe('report, cold and warm', () => {
     const cold = await report(args, { ATTACK_COV_CACHE: cache });
     const stored = await readdir(path.join(cache, 'parsed'), { recursive: true });
     // (and, once the bundle file has settled, its remembered sha256: test/unit/cache/file-sha256.test.ts)
-    expect(stored.filter((n) => n.endsWith('.bin') && !n.startsWith('file-sha256')).map((n) => path.dirname(n)).sort()).toEqual(['catalog', 'rules', 'rules', 'rules']);
+    expect(stored.filter((n) => n.endsWith('.bin') && !n.startsWith('file-sha256')).map((n) => path.dirname(n)).sort()).toEqual(['catalog', 'rules', 'rules', 'rules', 'ruleset']);
     const warm = await report(args, { ATTACK_COV_CACHE: cache });
     expectSameFiles(off, cold);
     expectSameFiles(off, warm);

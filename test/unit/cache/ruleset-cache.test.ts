@@ -1,0 +1,177 @@
+// The warm path for a whole ruleset: the same files (names and bytes) give, from one cached entry, a ruleset
+// strictly equal to the one built from their items; a changed byte, name or order misses; a corrupt or
+// misshapen entry is rebuilt and rewritten; a build that fails stores nothing; a hit parses no file; and the
+// stored form is pinned to RULESET_FORMAT so a change without a bump fails here.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RULESET_FORMAT, RULESET_KIND, cachedRuleset, compactRuleset, expandRuleset, rulesetKey } from '../../../src/falco/ruleset-cache.js';
+import { loadRules, rulesetFromTexts } from '../../../src/falco/load.js';
+import { encodeEntry, entryName, flushParseCache, type ParseCache } from '../../../src/parse-cache.js';
+import type { Ruleset } from '../../../src/falco/types.js';
+import { contentHash, outlineOf } from '../../helpers/fingerprint.js';
+import { OFFICIAL_RULES, embedded, fixture, repoRoot } from '../../helpers/paths.js';
+
+const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-ruleset-cache-'));
+const newCache = async (): Promise<ParseCache> => ({ prebuilt: [], dir: await tempDir() });
+const entries = (cache: ParseCache, kind: string) => readdir(path.join(cache.dir!, kind)).catch(() => [] as string[]);
+
+/** Rules files with overrides, appends, disabled rules, ignore comments and macros/lists with sources. */
+const FILES = [...OFFICIAL_RULES, embedded('falco-plugins', 'k8s_audit_rules.yaml'), ...['base.yaml', 'override.yaml', 'suppressed.yaml', 'macro-source.yaml'].map((f) => fixture('rules', f))];
+
+async function copies(dir: string): Promise<string[]> {
+  return Promise.all(FILES.map(async (file, i) => {
+    const copy = path.join(dir, `${i}-${path.basename(file)}`);
+    await copyFile(file, copy);
+    return copy;
+  }));
+}
+
+const load = (files: string[], cache?: ParseCache, root?: string) => loadRules(files, { cacheRoot: root ?? os.tmpdir(), sourceRoot: root, parseCache: cache }).then((r) => r.ruleset);
+
+describe('cachedRuleset', () => {
+  it('gives back, from one entry, a ruleset strictly equal to the one built from the files', async () => {
+    const dir = await tempDir();
+    const files = await copies(dir);
+    const cache = await newCache();
+    const fresh = await load(files, undefined, dir);
+    const cold = await load(files, cache, dir);
+    expect(await entries(cache, 'ruleset')).toHaveLength(1);
+    const warm = await load(files, cache, dir);
+    expect(warm).not.toBe(cold);
+    expect(warm).toStrictEqual(fresh);
+    expect(cold).toStrictEqual(fresh);
+    // What the fixtures are here to prove made it through: overrides, disabled rules, ignore comments, macro sources.
+    expect(warm.rules.some((r) => r.modifiedAt.length > 0)).toBe(true);
+    expect(warm.rules.some((r) => !r.isEnabled)).toBe(true);
+    expect(warm.ignoreComments!.length).toBeGreaterThan(0);
+    expect([...warm.macros.values()].some((m) => m.source !== undefined)).toBe(true);
+    expect([...warm.macros.values()].some((m) => 'source' in m && m.source === undefined)).toBe(true);
+  });
+
+  it('parses no file on a hit: the per-file entries are not even read', async () => {
+    const dir = await tempDir();
+    const files = await copies(dir);
+    const cache = await newCache();
+    await load(files, cache, dir);
+    await rm(path.join(cache.dir!, 'rules'), { recursive: true });
+    const cacheWithoutWrites: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
+    await load(files, cacheWithoutWrites, dir);
+    expect(cacheWithoutWrites.pending).toEqual([]);
+  });
+
+  it('misses when a byte, a name or the order changes; the unchanged files come from their own entries', async () => {
+    const dir = await tempDir();
+    const files = await copies(dir);
+    const cache = await newCache();
+    await load(files, cache, dir);
+    const last = files.at(-1)!;
+    await writeFile(last, `${readFileSync(last, 'utf8')}\n# one more line\n`);
+    const pending: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
+    const changed = await load(files, pending, dir);
+    expect(changed).toStrictEqual(await load(files, undefined, dir));
+    // One new ruleset entry and one new per-file entry: the other files were read from theirs.
+    expect(pending.pending!.map((p) => p.kind.name).sort()).toEqual(['rules', 'ruleset']);
+    flushParseCache(pending);
+    const reordered = [files[0]!, files[2]!, files[1]!, ...files.slice(3)];
+    const other: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
+    await load(reordered, other, dir);
+    expect(other.pending!.map((p) => p.kind.name)).toEqual(['ruleset']);
+    const renamedRoot: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
+    await load(files, renamedRoot, path.dirname(dir));
+    expect(renamedRoot.pending!.map((p) => p.kind.name)).toContain('ruleset');
+  });
+
+  it('reads a corrupt or misshapen entry as a miss: the ruleset is built again and the entry rewritten', async () => {
+    const dir = await tempDir();
+    const files = await copies(dir);
+    const cache = await newCache();
+    const fresh = await load(files, cache, dir);
+    const [name] = await entries(cache, 'ruleset');
+    const file = path.join(cache.dir!, 'ruleset', name!);
+    const bytes = readFileSync(file);
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 100]! ^= 0xff;
+    writeFileSync(file, flipped);
+    expect(await load(files, cache, dir)).toStrictEqual(fresh);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+    // Well-formed entries (their checksum right) holding something else are no more trusted than a corrupt one.
+    const key = JSON.parse(bytes.toString('utf8').split('\n')[1]!).key as string;
+    const good = compactRuleset(fresh) as unknown as Record<string, unknown[]>;
+    const rule = good.rules![0] as unknown[];
+    const wrongs: unknown[] = [
+      null,
+      [],
+      { ...good, names: [1] },
+      { ...good, rules: [[...rule.slice(0, 13)]] },
+      { ...good, rules: [[rule[0], 99, ...rule.slice(2)]] },
+      { ...good, rules: [[rule[0], rule[1], -1, ...rule.slice(3)]] },
+      { ...good, rules: [[...rule.slice(0, 9), 'yes', ...rule.slice(10)]] },
+      { ...good, rules: [[...rule.slice(0, 10), ['T1059', 0, 1], ...rule.slice(11)]] },
+      { ...good, rules: [[...rule.slice(0, 11), [0, 1], ...rule.slice(12)]] },
+      { ...good, rules: [[...rule.slice(0, 12), [0, 1], rule[13]]] },
+      { ...good, macros: [['m', 0, 1, 1, 'c', 7, []]] },
+      { ...good, lists: [['l', 0, 1, 1, [1]]] },
+      { ...good, ignores: [{ file: 'a', line: 1, column: 1, targetLine: 2, codes: 'x', reason: '' }] },
+    ];
+    for (const wrong of wrongs) {
+      writeFileSync(file, encodeEntry(RULESET_KIND, key, wrong));
+      expect(await load(files, cache, dir)).toStrictEqual(fresh);
+      expect(readFileSync(file).equals(bytes)).toBe(true);
+    }
+  });
+
+  it('expands what it compacts, and nothing else', () => {
+    const ruleset = rulesetFromTexts(FILES.map((f) => ({ path: path.basename(f), text: readFileSync(f, 'utf8') })));
+    expect(expandRuleset(JSON.parse(JSON.stringify(compactRuleset(ruleset))), ruleset.files)).toStrictEqual(ruleset);
+    expect(expandRuleset(undefined, ruleset.files)).toBeUndefined();
+    expect(expandRuleset({}, ruleset.files)).toBeUndefined();
+  });
+
+  it('stores nothing when the ruleset cannot be built', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'bad.yaml');
+    await writeFile(file, '- rule: r\n  override:\n    condition: append\n  condition: and x\n');
+    const cache = await newCache();
+    await expect(load([file], cache, dir)).rejects.toThrow(/before it is defined/);
+    expect(await entries(cache, 'ruleset')).toEqual([]);
+    expect(cachedRuleset([], () => ({ files: [], rules: [], macros: new Map(), lists: new Map(), ignoreComments: [] }), undefined).rules).toEqual([]);
+  });
+
+  it('keys entries by every file as shown, with its sha256, in order', () => {
+    const a = { path: 'a.yaml', sha256: '1' };
+    const b = { path: 'b.yaml', sha256: '2', url: 'https://example.com/b.yaml' };
+    expect(new Set([rulesetKey([a, b]), rulesetKey([b, a]), rulesetKey([a]), rulesetKey([a, { ...b, url: undefined }]), rulesetKey([{ ...a, sha256: '3' }, b])]).size).toBe(5);
+    expect(entryName(RULESET_KIND, rulesetKey([a, b]))).toBe(entryName(RULESET_KIND, rulesetKey([{ ...a }, { ...b }])));
+  });
+});
+
+/** Per RULESET_FORMAT: the outline of the stored form and a content hash over CORPUS, built file by file. */
+const GOLDEN = path.join(repoRoot, 'test', 'golden', 'ruleset-format.json');
+
+/** A fixed corpus of rulesets (new fixtures elsewhere must not move the golden). */
+const CORPUS = [
+  ...OFFICIAL_RULES.map((f) => [f]),
+  [embedded('falco-plugins', 'k8s_audit_rules.yaml')],
+  ['base.yaml', 'override.yaml'].map((f) => fixture('rules', f)),
+  ...['conventional.yaml', 'suppressed.yaml', 'upgrade.yaml'].map((f) => [fixture('rules', f)]),
+];
+
+function storedCorpus(): unknown[] {
+  return CORPUS.map((files): unknown => {
+    const ruleset: Ruleset = rulesetFromTexts(files.map((f) => ({ path: path.basename(f), text: readFileSync(f, 'utf8') })));
+    return compactRuleset(ruleset);
+  });
+}
+
+describe(`RULESET_FORMAT ${RULESET_FORMAT}`, () => {
+  it('pins the stored ruleset: a change of shape or content needs a format bump', () => {
+    const corpus = storedCorpus();
+    const current = { outline: outlineOf(corpus), content: contentHash(corpus) };
+    const recorded = (JSON.parse(readFileSync(GOLDEN, 'utf8')) as Record<string, unknown>)[String(RULESET_FORMAT)];
+    expect(recorded, `no entry for RULESET_FORMAT ${RULESET_FORMAT} in test/golden/ruleset-format.json; add "${RULESET_FORMAT}": ${JSON.stringify(current)}`).toBeDefined();
+    expect(current, `the stored ruleset changed: bump RULESET_FORMAT in src/falco/ruleset-cache.ts (to ${RULESET_FORMAT + 1}) so that cached rulesets are built again, and add its entry to test/golden/ruleset-format.json (leave the old ones)`).toEqual(recorded);
+  });
+});
