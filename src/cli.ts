@@ -9,7 +9,7 @@ import { redactMessage, redactSecrets, registerSecret, registerSecretsInUrl } fr
 import { installSignalCleanup } from './temp-files.js';
 import { escapeForTerminal, terminalSafe } from './terminal-text.js';
 import { cacheDir } from './net/cache.js';
-import { flushParseCache, parseCacheFor, type ParseCache } from './parse-cache.js';
+import { discardParseCache, flushParseCache, parseCacheFor, type ParseCache } from './parse-cache.js';
 import { packageRoot } from './paths.js';
 import path from 'node:path';
 import { downloadProgress } from './progress.js';
@@ -445,9 +445,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     await program.parseAsync(argv);
     // Only a run that did its work (0, or 1: a gate failed after the reports were written) fills the cache.
-    if (exitCode === EXIT_OK || exitCode === EXIT_GATE) for (const cache of parseCaches) flushParseCache(cache);
+    const isDone = exitCode === EXIT_OK || exitCode === EXIT_GATE;
+    for (const cache of parseCaches) (isDone ? flushParseCache : discardParseCache)(cache);
     return exitCode;
   } catch (error) {
+    for (const cache of parseCaches) discardParseCache(cache);
     return reportError(error);
   }
 }

@@ -1,11 +1,12 @@
 // The parse cache: what attack-cov derived from an input (a normalized ATT&CK catalog, the parsed items of a
 // rules file), stored by the input's content hash so the next run skips the parse. Entries are written to a
 // temporary name and renamed; on read every byte is checked, and anything doubtful is a miss, never trusted.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { temporaryPathFor } from './net/cache.js';
+import { trackTemp, untrackTemp } from './temp-files.js';
 
 /** Where entries are looked for (in order) and where new ones go. */
 export interface ParseCache {
@@ -13,8 +14,16 @@ export interface ParseCache {
   prebuilt: string[];
   /** The writable store (`<cache>/parsed`); absent = read only. */
   dir?: string;
-  /** Entries held (encoded) until the run has succeeded: flushParseCache writes them. Absent = written at once. */
-  pending?: { kind: EntryKind; key: string; bytes: Buffer }[];
+  /** Entries written under a temporary name until the run has succeeded: flushParseCache renames them into
+   * place, discardParseCache removes them. Absent = each written in place at once. */
+  pending?: PendingEntry[];
+}
+
+/** An entry on disk under its temporary name (not in memory: at 10,000 rules they are ~25 MB). */
+export interface PendingEntry {
+  kind: EntryKind;
+  key: string;
+  temp: string;
 }
 
 /** One kind of entry: its folder name, the format version of what it holds, how many entries to keep. */
@@ -114,37 +123,74 @@ export function readEntryAs<T>(cache: ParseCache, kind: EntryKind, key: string, 
   return undefined;
 }
 
-/** Stores `value` under `key` (temporary name, then rename) and trims the kind's folder to its newest
- * `keep` entries. A cache that cannot be written is no error: the run has its value already. */
+/** Stores `value` under `key` (temporary name, then rename: at once, or when the run has succeeded if the
+ * cache defers) and trims the kind's folder to its newest `keep` entries. A cache that cannot be written is
+ * no error: the run has its value already. */
 export function writeEntry(cache: ParseCache, kind: EntryKind, key: string, value: unknown): void {
   if (!cache.dir) return;
   // Encoded now: the caller may go on to change `value`.
-  const bytes = encodeEntry(kind, key, value);
-  if (cache.pending) cache.pending.push({ kind, key, bytes });
-  else storeEntry(cache.dir, kind, key, bytes);
+  const temp = writeTemporary(cache.dir, kind, key, encodeEntry(kind, key, value));
+  if (!temp) return;
+  if (cache.pending) cache.pending.push({ kind, key, temp });
+  else renameIntoPlace(cache.dir, { kind, key, temp });
 }
 
-/** Writes the entries held back while the run went on: call it once the run has succeeded. A run that fails
- * (bad input, an interrupted download) thus leaves nothing in the cache. */
+/** Renames into place the entries written while the run went on: call it once the run has succeeded. A run
+ * that fails (bad input, an interrupted download) calls discardParseCache instead, and leaves nothing. */
 export function flushParseCache(cache: ParseCache): void {
-  for (const { kind, key, bytes } of cache.pending?.splice(0) ?? []) storeEntry(cache.dir!, kind, key, bytes);
+  for (const entry of cache.pending?.splice(0) ?? []) renameIntoPlace(cache.dir!, entry);
 }
 
-function storeEntry(dir: string, kind: EntryKind, key: string, bytes: Buffer): void {
-  const folder = path.join(dir, kind.name);
-  const target = path.join(folder, entryName(kind, key));
-  const temp = temporaryPathFor(target);
+/** Removes the entries written while a failed run went on, and the folders they made if nothing else is there. */
+export function discardParseCache(cache: ParseCache): void {
+  const folders = new Set<string>();
+  for (const { kind, temp } of cache.pending?.splice(0) ?? []) {
+    removeTemporary(temp);
+    folders.add(kind.name);
+  }
+  for (const folder of folders) {
+    for (const dir of [path.join(cache.dir!, folder), cache.dir!]) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break; // not empty (or gone)
+      }
+    }
+  }
+}
+
+/** The entry's bytes in a temporary file beside where it goes (tracked: a signal removes it), or undefined
+ * when the cache cannot be written. */
+function writeTemporary(dir: string, kind: EntryKind, key: string, bytes: Buffer): string | undefined {
+  const temp = trackTemp(temporaryPathFor(path.join(dir, kind.name, entryName(kind, key))));
   try {
-    mkdirSync(folder, { recursive: true });
+    mkdirSync(path.dirname(temp), { recursive: true });
     writeFileSync(temp, bytes);
-    renameSync(temp, target);
+    return temp;
+  } catch {
+    removeTemporary(temp);
+    return undefined;
+  }
+}
+
+function renameIntoPlace(dir: string, { kind, key, temp }: PendingEntry): void {
+  const folder = path.join(dir, kind.name);
+  try {
+    renameSync(temp, path.join(folder, entryName(kind, key)));
+    untrackTemp(temp);
     trim(folder, kind.keep);
   } catch {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // nothing was created
-    }
+    removeTemporary(temp);
+  }
+}
+
+function removeTemporary(temp: string): void {
+  try {
+    rmSync(temp, { force: true });
+  } catch {
+    // nothing was created
+  } finally {
+    untrackTemp(temp);
   }
 }
 

@@ -1,6 +1,12 @@
-// JSON.stringify(value, null, 2) (or compact) written in pieces: the top levels here, each deeper value by
-// JSON.stringify and re-indented, so a 12 MB report.json never exists as one string (nor V8's buffers
-// for building it). The same bytes as JSON.stringify; test/unit/report/json-chunks.test.ts holds it to that.
+// JSON.stringify(value, null, 2) (or compact) written in pieces: the top levels laid out here, the elements
+// of their arrays by JSON.stringify a slab at a time, so a 12 MB report.json never exists as one string (nor
+// V8's buffers for building it). The same bytes as JSON.stringify; test/unit/report/json-chunks.test.ts holds
+// it to that.
+// A value is stringified at its depth rather than re-indented: wrapped in as many one-element arrays as it has
+// containers around it, JSON.stringify indents it as in the whole text, and a fixed head and tail come off.
+
+/** Array elements per JSON.stringify call: ~0.1–1.5 MB of report.json, so one call's overhead is spread thin. */
+const SLAB = 256;
 
 /** Values JSON.stringify leaves out of an object (and writes as null in an array). */
 const isOmitted = (value: unknown) => value === undefined || typeof value === 'function' || typeof value === 'symbol';
@@ -12,40 +18,69 @@ function isLaidOut(value: unknown): value is Record<string, unknown> | unknown[]
   return Array.isArray(value) || prototype === Object.prototype || prototype === null;
 }
 
-/** Layout: `space` '  ' for stringifyJson's 2-space form, '' for JSON.stringify's compact one. */
-function* pieces(value: unknown, indent: string, space: string, levels: number): Generator<string> {
+/** `list` inside `depth - 1` one-element arrays: its elements then stand `depth` containers deep. */
+function nested(list: unknown[], depth: number): unknown {
+  let value: unknown = list;
+  for (let level = 1; level < depth; level++) value = [value];
+  return value;
+}
+
+/** Characters before and after the elements in JSON.stringify(nested(list, depth)), with each element's indent kept. */
+function frameOf(depth: number, space: string): { head: number; tail: number } {
+  const text = JSON.stringify(nested([0], depth), null, space);
+  const at = text.lastIndexOf('0');
+  return { head: space === '' ? at : text.lastIndexOf('\n', at) + 1, tail: text.length - at - 1 };
+}
+
+/** The elements of `list` as JSON.stringify writes them `depth` containers deep: each indented, comma-separated. */
+function elementsAt(list: unknown[], depth: number, space: string): string {
+  const { head, tail } = frameOf(depth, space);
+  const text = JSON.stringify(nested(list, depth), null, space);
+  return text.slice(head, text.length - tail);
+}
+
+/** `value` as JSON.stringify writes it `depth` containers deep, after its key: its first line not indented. */
+function valueAt(value: unknown, depth: number, space: string): string {
+  if (depth === 0) return JSON.stringify(value, null, space);
+  return elementsAt([value], depth, space).slice(space.length * depth);
+}
+
+/** Layout: `space` '  ' for stringifyJson's 2-space form, '' for JSON.stringify's compact one; `levels` of
+ * containers laid out here above the slabs. */
+function* pieces(value: unknown, depth: number, space: string, levels: number): Generator<string> {
   if (levels === 0 || !isLaidOut(value)) {
-    // JSON strings hold no raw newline: every newline is layout, to be indented by the enclosing levels.
-    const text = JSON.stringify(value, null, space.length);
-    yield indent === '' ? text : text.replaceAll('\n', `\n${indent}`);
+    yield valueAt(value, depth, space);
     return;
   }
   const newline = space === '' ? '' : '\n';
-  const inner = `${indent}${space}`;
-  const isArray = Array.isArray(value);
-  const keys = isArray ? [...value.keys()] : Object.keys(value).filter((k) => !isOmitted(value[k]));
-  if (keys.length === 0) {
-    yield isArray ? '[]' : '{}';
-    return;
+  const indent = space.repeat(depth);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return yield '[]';
+    yield `[${newline}`;
+    for (let start = 0; start < value.length; start += SLAB) {
+      const isLast = start + SLAB >= value.length;
+      yield `${elementsAt(value.slice(start, start + SLAB), depth + 1, space)}${isLast ? '' : `,${newline}`}`;
+    }
+    return yield `${newline}${indent}]`;
   }
-  yield `${isArray ? '[' : '{'}${newline}`;
+  const keys = Object.keys(value).filter((k) => !isOmitted(value[k]));
+  if (keys.length === 0) return yield '{}';
+  yield `{${newline}`;
   for (const [index, key] of keys.entries()) {
-    const element = isArray ? value[key as number] : value[key as string];
-    yield isArray ? inner : `${inner}${JSON.stringify(key)}:${space === '' ? '' : ' '}`;
-    if (isArray && isOmitted(element)) yield 'null';
-    else yield* pieces(element, inner, space, levels - 1);
-    yield index < keys.length - 1 ? `,${newline}` : `${newline}${indent}${isArray ? ']' : '}'}`;
+    yield `${indent}${space}${JSON.stringify(key)}:${space === '' ? '' : ' '}`;
+    yield* pieces(value[key], depth + 1, space, levels - 1);
+    yield index < keys.length - 1 ? `,${newline}` : `${newline}${indent}}`;
   }
 }
 
-/** stringifyJson(value) (2-space JSON and a final newline) as pieces, each no larger than one element of
- * a top-level field's array or object. */
+/** stringifyJson(value) (2-space JSON and a final newline) as pieces, each no larger than SLAB elements of
+ * a top-level field's array, or one value of a top-level field's object. */
 export function* jsonChunks(value: unknown): Generator<string> {
-  yield* pieces(value, '', '  ', 2);
+  yield* pieces(value, 0, '  ', 2);
   yield '\n';
 }
 
 /** JSON.stringify(value) (compact) as pieces, the same way. */
 export function* compactJsonChunks(value: unknown): Generator<string> {
-  yield* pieces(value, '', '', 2);
+  yield* pieces(value, 0, '', 2);
 }

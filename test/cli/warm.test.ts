@@ -1,6 +1,6 @@
 // The warm path changes nothing but time: every output file of `report` is byte-identical whether the
 // catalog and rules were parsed (cache off, or an empty cache) or read back from the parse cache.
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,15 @@ describe('report, cold and warm', () => {
     const cache = await tempDir();
     const result = await runCli(['report', '--attack', BUNDLE_17, '--rules', ...OFFICIAL_RULES, '/no/such/rules.yaml', '--out', await tempDir(), '-q'], { env: { ATTACK_COV_CACHE: cache } });
     expectOneLineError(result, /^error: \/no\/such\/rules\.yaml: no such file or directory$/);
+    await expect(readdir(cache)).resolves.toEqual([]);
+  });
+
+  it('a run that fails after parsing some files leaves none of their entries behind', async () => {
+    const cache = await tempDir();
+    const bad = path.join(await tempDir(), 'late.yaml');
+    await writeFile(bad, '- rule: Not defined anywhere\n  enabled: false\n');
+    const result = await runCli(['report', '--attack', BUNDLE_17, '--rules', ...OFFICIAL_RULES, bad, '--out', await tempDir(), '-q'], { env: { ATTACK_COV_CACHE: cache } });
+    expectOneLineError(result, /^error: late\.yaml:1:3: rule "Not defined anywhere" is enabled or disabled before it is defined$/);
     await expect(readdir(cache)).resolves.toEqual([]);
   });
 

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeEntry, encodeEntry, entryName, flushParseCache, readEntry, sha256OfFile, writeEntry, type EntryKind, type ParseCache } from '../../../src/parse-cache.js';
+import { decodeEntry, discardParseCache, encodeEntry, entryName, flushParseCache, readEntry, sha256OfFile, writeEntry, type EntryKind, type ParseCache } from '../../../src/parse-cache.js';
 import { createHash } from 'node:crypto';
 
 const KIND: EntryKind = { name: 'thing', format: 3, keep: 4 };
@@ -74,16 +74,32 @@ describe('parse cache entries', () => {
     expect(await readdir(path.join(prebuilt, KIND.name))).toHaveLength(1);
   });
 
-  it('hold entries until flushed when the run defers them, encoded when written (later changes do not leak in)', async () => {
+  it('hold entries under a temporary name until flushed when the run defers them, encoded when written (later changes do not leak in)', async () => {
     const cache: ParseCache = { prebuilt: [], dir: await tempDir(), pending: [] };
     const value = { n: 1 };
     writeEntry(cache, KIND, 'key-1', value);
     value.n = 2;
-    await expect(readdir(cache.dir!)).resolves.toEqual([]);
+    expect(await readdir(path.join(cache.dir!, KIND.name))).toEqual([expect.stringMatching(/\.tmp$/)]);
     expect(readEntry(cache, KIND, 'key-1', anything)).toBeUndefined();
     flushParseCache(cache);
     expect(readEntry(cache, KIND, 'key-1', anything)).toEqual({ n: 1 });
+    expect(await readdir(path.join(cache.dir!, KIND.name))).toEqual([entryName(KIND, 'key-1')]);
     expect(cache.pending).toEqual([]);
+  });
+
+  it('discard the entries of a failed run, and the folders they made when nothing else is there', async () => {
+    const root = await tempDir();
+    const cache: ParseCache = { prebuilt: [], dir: path.join(root, 'parsed'), pending: [] };
+    writeEntry(cache, KIND, 'key-1', VALUE);
+    writeEntry(cache, { ...KIND, name: 'other' }, 'key-2', VALUE);
+    discardParseCache(cache);
+    expect(cache.pending).toEqual([]);
+    await expect(readdir(root)).resolves.toEqual([]);
+    // A folder holding entries of earlier runs stays, with them.
+    writeEntry({ prebuilt: [], dir: cache.dir }, KIND, 'key-0', VALUE);
+    writeEntry(cache, KIND, 'key-1', VALUE);
+    discardParseCache(cache);
+    expect(await readdir(path.join(cache.dir!, KIND.name))).toEqual([entryName(KIND, 'key-0')]);
   });
 
   it('a cache that cannot be written is no error', async () => {

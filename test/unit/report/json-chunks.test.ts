@@ -36,19 +36,31 @@ describe('jsonChunks', () => {
     for (const value of [undefined, () => 1]) expect([...compactJsonChunks(value)]).toEqual([JSON.stringify(value)]);
   });
 
-  it('lays out the top two levels by hand, and each deeper value whole, indented to its place', () => {
-    expect([...jsonChunks({ a: [1, { b: [2] }], s: 'x' })]).toEqual(['{\n', '  "a": ', '[\n', '    ', '1', ',\n', '    ', '{\n      "b": [\n        2\n      ]\n    }', '\n  ]', ',\n', '  "s": ', '"x"', '\n}', '\n']);
-    expect([...compactJsonChunks({ a: [1, { b: [2] }] })]).toEqual(['{', '"a":', '[', '', '1', ',', '', '{"b":[2]}', ']', '}']);
+  it('lays out the top two levels by hand, and the elements of their arrays a slab at a time, indented to their place', () => {
+    expect([...jsonChunks({ a: [1, { b: [2] }], s: 'x', o: { k: [3] } })]).toEqual(['{\n', '  "a": ', '[\n', '    1,\n    {\n      "b": [\n        2\n      ]\n    }', '\n  ]', ',\n', '  "s": ', '"x"', ',\n', '  "o": ', '{\n', '    "k": ', '[\n      3\n    ]', '\n  }', '\n}', '\n']);
+    expect([...compactJsonChunks({ a: [1, { b: [2] }] })]).toEqual(['{', '"a":', '[', '1,{"b":[2]}', ']', '}']);
     // An object without a prototype is laid out like a plain one.
-    expect([...jsonChunks(Object.assign(Object.create(null) as object, { a: [1] }))]).toEqual(['{\n', '  "a": ', '[\n', '    ', '1', '\n  ]', '\n}', '\n']);
+    expect([...jsonChunks(Object.assign(Object.create(null) as object, { a: [1] }))]).toEqual(['{\n', '  "a": ', '[\n', '    1', '\n  ]', '\n}', '\n']);
   });
 
-  it('gives the bytes of stringifyJson on a real report, in pieces no larger than one element', () => {
+  it('writes a long array in slabs of 256 elements, the same bytes as the whole', () => {
+    const value = { rules: Array.from({ length: 1000 }, (_, i) => ({ name: `rule ${i}`, tags: ['T1059', i % 7 === 0 ? undefined : `x${i}`] })), list: Array.from({ length: 600 }, (_, i) => (i % 2 ? i : () => i)) };
+    for (const [chunks, whole] of [[[...jsonChunks(value)], stringifyJson(value)], [[...compactJsonChunks(value)], JSON.stringify(value)]] as const) {
+      expect(chunks.join('')).toBe(whole);
+      const slabs = chunks.filter((c) => c.includes('rule '));
+      expect(slabs).toHaveLength(4);
+      expect(slabs.map((c) => c.match(/"name"/g)!.length)).toEqual([256, 256, 256, 232]);
+      expect(chunks.filter((c) => /\d/.test(c) && !c.includes('rule '))).toHaveLength(3);
+    }
+  });
+
+  it('gives the bytes of stringifyJson on a real report, in pieces no larger than a top-level field', () => {
     const report = JSON.parse(readFileSync(path.join(repoRoot, 'test', 'golden', 'report-mini.json'), 'utf8')) as Record<string, unknown>;
     const chunks = [...jsonChunks(report)];
     expect(chunks.join('')).toBe(stringifyJson(report));
     expect([...compactJsonChunks(report)].join('')).toBe(JSON.stringify(report));
-    const largestElement = Math.max(...Object.values(report).flatMap((v) => (Array.isArray(v) ? v.map((e) => JSON.stringify(e, null, 2).length * 2) : [])));
-    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(largestElement);
+    // No piece is larger than the largest top-level field: none of the mini report's arrays reaches a slab.
+    const largestField = Math.max(...Object.values(report).map((v) => JSON.stringify(v, null, 2).length * 2));
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(largestField);
   });
 });
