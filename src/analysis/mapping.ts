@@ -16,6 +16,9 @@ export interface MappedRule {
   /** Tactic tags that name a tactic of the catalog, by shortname or ID. */
   knownTactics: { tag: ReadTag; tactic: Tactic; via: 'name' | 'id' }[];
   maturity?: string;
+  /** activeTechniques and claimedTactics, worked out once by mapRule (every check and coverage asks). */
+  active?: Technique[];
+  claimed?: Set<string>;
 }
 
 export interface TacticIndex {
@@ -60,20 +63,30 @@ export function mapRule(rule: FalcoRule, catalog: Catalog, index: TacticIndex, r
       if (tactic) mapped.knownTactics.push({ tag, tactic, via: parsed.tacticId ? 'id' : 'name' });
     } else if (parsed.kind === 'maturity') mapped.maturity ??= parsed.level;
   }
+  mapped.active = findActive(mapped);
+  mapped.claimed = findClaimed(mapped);
   return mapped;
 }
 
-/** Techniques that count for coverage: in the catalog, neither revoked nor deprecated. */
-export function activeTechniques(mapped: MappedRule): Technique[] {
+function findActive(mapped: MappedRule): Technique[] {
   const seen = new Set<string>();
   return mapped.knownTechniques
     .map((k) => k.technique)
     .filter((t) => !t.isRevoked && !t.isDeprecated && !seen.has(t.id) && (seen.add(t.id), true));
 }
 
-/** Tactic shortnames the rule claims, by name or ID. */
-export function claimedTactics(mapped: MappedRule): Set<string> {
+function findClaimed(mapped: MappedRule): Set<string> {
   return new Set(mapped.knownTactics.map((k) => k.tactic.shortname));
+}
+
+/** Techniques that count for coverage: in the catalog, neither revoked nor deprecated. Shared: never change it. */
+export function activeTechniques(mapped: MappedRule): Technique[] {
+  return mapped.active ?? findActive(mapped);
+}
+
+/** Tactic shortnames the rule claims, by name or ID. Shared: never change it. */
+export function claimedTactics(mapped: MappedRule): Set<string> {
+  return mapped.claimed ?? findClaimed(mapped);
 }
 
 export function isAttackTag(tag: ReadTag): boolean {

@@ -10,7 +10,7 @@ import { redactUrl } from '../net/url.js';
 import { showPath } from '../source-root.js';
 import { falcoRulesUrlTemplate, readUpstream } from '../upstream.js';
 import { parseRulesText } from './parse.js';
-import { cachedRulesItems } from './rules-cache.js';
+import { readRulesItems } from './rules-cache.js';
 import type { ParseCache } from '../parse-cache.js';
 import { listRulesDir, readRulesBytes, statRulesPath } from './read-guard.js';
 import { readIgnoreComments, type IgnoreComment } from './ignore-comments.js';
@@ -63,8 +63,9 @@ interface ReadFile {
   info: RulesFileInfo;
   /** Absolute path of the file read (never shown in outputs). */
   file: string;
-  /** The file's items and ignore comments, parsed on first call (a cached ruleset needs neither); throws on a file that does not parse. */
-  parsed: () => { items: RawItem[]; ignores: IgnoreComment[] };
+  /** The file's items and ignore comments, parsed (or read from the parse cache: isCached) on first call (a
+   * cached ruleset needs neither); throws on a file that does not parse. */
+  parsed: () => { items: RawItem[]; ignores: IgnoreComment[]; isCached: boolean };
 }
 
 /** A rules file's text as read, for commands that rewrite it (lint --fix). */
@@ -88,7 +89,7 @@ async function readRulesFile(file: string, shownAs: string, cache: ParseCache | 
   let parsed: ReturnType<ReadFile['parsed']> | undefined;
   const parse = () => {
     const text = bytes.toString('utf8');
-    return { items: cachedRulesItems(text, sha256, shownAs, cache), ignores: readIgnoreComments(text, shownAs) };
+    return { ...readRulesItems(text, sha256, shownAs, cache), ignores: readIgnoreComments(text, shownAs) };
   };
   return { info: { path: shownAs, sha256, ...extra }, file: path.resolve(file), parsed: () => (parsed ??= parse()) };
 }
@@ -182,7 +183,10 @@ export interface LoadedRuleset {
 }
 
 function loaded(files: ReadFile[], origin: LoadedRuleset['origin'], cache: ParseCache | undefined): LoadedRuleset {
-  const build = () => buildRuleset(files.map((f) => ({ info: f.info, ...f.parsed() })));
+  const build = () => {
+    const parsed = files.map((f) => ({ info: f.info, ...f.parsed() }));
+    return { ruleset: buildRuleset(parsed), isSeenBefore: parsed.every((p) => p.isCached) };
+  };
   return { ruleset: cachedRuleset(files.map((f) => f.info), build, cache), origin, localFiles: files.map((f) => f.file) };
 }
 

@@ -80,12 +80,17 @@ function expandItems(stored: StoredItem[], file: string): RawItem[] {
 
 /** parseRulesText through the cache; a file that does not parse throws as before and stores nothing. */
 export function cachedRulesItems(text: string, sha256: string, shownAs: string, cache: ParseCache | undefined): RawItem[] {
-  if (!cache) return parseRulesFile(text, shownAs).items;
+  return readRulesItems(text, sha256, shownAs, cache).items;
+}
+
+/** cachedRulesItems, saying whether the items came from the cache. */
+export function readRulesItems(text: string, sha256: string, shownAs: string, cache: ParseCache | undefined): { items: RawItem[]; isCached: boolean } {
+  if (!cache) return { items: parseRulesFile(text, shownAs).items, isCached: false };
   const key = `${sha256}\0${shownAs}`;
   const cached = readEntry(cache, RULES_KIND, key, isStoredList);
-  if (cached) return expandItems(cached, shownAs);
+  if (cached) return { items: expandItems(cached, shownAs), isCached: true };
   const { items } = parseRulesFile(text, shownAs);
   const stored = compactItems(items, shownAs);
   if (stored) writeEntry(cache, RULES_KIND, key, stored);
-  return items;
+  return { items, isCached: false };
 }

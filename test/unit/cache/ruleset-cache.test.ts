@@ -1,7 +1,8 @@
 // The warm path for a whole ruleset: the same files (names and bytes) give, from one cached entry, a ruleset
-// strictly equal to the one built from their items; a changed byte, name or order misses; a corrupt or
-// misshapen entry is rebuilt and rewritten; a build that fails stores nothing; a hit parses no file; and the
-// stored form is pinned to RULESET_FORMAT so a change without a bump fails here.
+// strictly equal to the one built from their items; the entry is written only once every file came from its
+// own entry (seen before); a changed byte, name or order misses; a corrupt or misshapen entry is rebuilt and
+// rewritten; a build that fails stores nothing; a hit parses no file; and the stored form is pinned to
+// RULESET_FORMAT so a change without a bump fails here.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -32,16 +33,21 @@ async function copies(dir: string): Promise<string[]> {
 const load = (files: string[], cache?: ParseCache, root?: string) => loadRules(files, { cacheRoot: root ?? os.tmpdir(), sourceRoot: root, parseCache: cache }).then((r) => r.ruleset);
 
 describe('cachedRuleset', () => {
-  it('gives back, from one entry, a ruleset strictly equal to the one built from the files', async () => {
+  it('stores the ruleset once its files were seen before, and gives back from it a ruleset strictly equal to the built one', async () => {
     const dir = await tempDir();
     const files = await copies(dir);
     const cache = await newCache();
     const fresh = await load(files, undefined, dir);
     const cold = await load(files, cache, dir);
+    // A first sighting stores the files' entries only.
+    expect(await entries(cache, 'ruleset')).toEqual([]);
+    expect(await entries(cache, 'rules')).toHaveLength(FILES.length);
+    const second = await load(files, cache, dir);
     expect(await entries(cache, 'ruleset')).toHaveLength(1);
     const warm = await load(files, cache, dir);
-    expect(warm).not.toBe(cold);
+    expect(warm).not.toBe(second);
     expect(warm).toStrictEqual(fresh);
+    expect(second).toStrictEqual(fresh);
     expect(cold).toStrictEqual(fresh);
     // What the fixtures are here to prove made it through: overrides, disabled rules, ignore comments, macro sources.
     expect(warm.rules.some((r) => r.modifiedAt.length > 0)).toBe(true);
@@ -56,6 +62,7 @@ describe('cachedRuleset', () => {
     const files = await copies(dir);
     const cache = await newCache();
     await load(files, cache, dir);
+    await load(files, cache, dir);
     await rm(path.join(cache.dir!, 'rules'), { recursive: true });
     const cacheWithoutWrites: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
     await load(files, cacheWithoutWrites, dir);
@@ -67,27 +74,34 @@ describe('cachedRuleset', () => {
     const files = await copies(dir);
     const cache = await newCache();
     await load(files, cache, dir);
+    await load(files, cache, dir);
     const last = files.at(-1)!;
     await writeFile(last, `${readFileSync(last, 'utf8')}\n# one more line\n`);
     const pending: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
     const changed = await load(files, pending, dir);
     expect(changed).toStrictEqual(await load(files, undefined, dir));
-    // One new ruleset entry and one new per-file entry: the other files were read from theirs.
-    expect(pending.pending!.map((p) => p.kind.name).sort()).toEqual(['rules', 'ruleset']);
+    // The changed file parsed and stored; the others read from their entries; no ruleset entry for a first sighting.
+    expect(pending.pending!.map((p) => p.kind.name)).toEqual(['rules']);
     flushParseCache(pending);
+    const again: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
+    await load(files, again, dir);
+    expect(again.pending!.map((p) => p.kind.name)).toEqual(['ruleset']);
+    // Every file seen before, in another order: another ruleset.
     const reordered = [files[0]!, files[2]!, files[1]!, ...files.slice(3)];
     const other: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
-    await load(reordered, other, dir);
+    expect(await load(reordered, other, dir)).toStrictEqual(await load(reordered, undefined, dir));
     expect(other.pending!.map((p) => p.kind.name)).toEqual(['ruleset']);
+    // Named otherwise (another source root): every file is new.
     const renamedRoot: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
     await load(files, renamedRoot, path.dirname(dir));
-    expect(renamedRoot.pending!.map((p) => p.kind.name)).toContain('ruleset');
+    expect(renamedRoot.pending!.map((p) => p.kind.name)).toEqual(FILES.map(() => 'rules'));
   });
 
   it('reads a corrupt or misshapen entry as a miss: the ruleset is built again and the entry rewritten', async () => {
     const dir = await tempDir();
     const files = await copies(dir);
     const cache = await newCache();
+    await load(files, cache, dir);
     const fresh = await load(files, cache, dir);
     const [name] = await entries(cache, 'ruleset');
     const file = path.join(cache.dir!, 'ruleset', name!);
@@ -137,7 +151,8 @@ describe('cachedRuleset', () => {
     const cache = await newCache();
     await expect(load([file], cache, dir)).rejects.toThrow(/before it is defined/);
     expect(await entries(cache, 'ruleset')).toEqual([]);
-    expect(cachedRuleset([], () => ({ files: [], rules: [], macros: new Map(), lists: new Map(), ignoreComments: [] }), undefined).rules).toEqual([]);
+    const empty = { files: [], rules: [], macros: new Map(), lists: new Map(), ignoreComments: [] };
+    expect(cachedRuleset([], () => ({ ruleset: empty, isSeenBefore: true }), undefined)).toBe(empty);
   });
 
   it('keys entries by every file as shown, with its sha256, in order', () => {
