@@ -16,9 +16,10 @@ export interface MappedRule {
   /** Tactic tags that name a tactic of the catalog, by shortname or ID. */
   knownTactics: { tag: ReadTag; tactic: Tactic; via: 'name' | 'id' }[];
   maturity?: string;
-  /** activeTechniques and claimedTactics, worked out once by mapRule (every check and coverage asks). */
+  /** activeTechniques, claimedTactics and justifiedTactics, worked out once by mapRule (the checks and coverage ask again and again). */
   active?: Technique[];
   claimed?: Set<string>;
+  justified?: Set<string>;
 }
 
 export interface TacticIndex {
@@ -65,7 +66,12 @@ export function mapRule(rule: FalcoRule, catalog: Catalog, index: TacticIndex, r
   }
   mapped.active = findActive(mapped);
   mapped.claimed = findClaimed(mapped);
+  mapped.justified = findJustified(mapped.active);
   return mapped;
+}
+
+function findJustified(active: Technique[]): Set<string> {
+  return new Set(active.flatMap((t) => t.tactics));
 }
 
 function findActive(mapped: MappedRule): Technique[] {
@@ -87,6 +93,11 @@ export function activeTechniques(mapped: MappedRule): Technique[] {
 /** Tactic shortnames the rule claims, by name or ID. Shared: never change it. */
 export function claimedTactics(mapped: MappedRule): Set<string> {
   return mapped.claimed ?? findClaimed(mapped);
+}
+
+/** Tactic shortnames the rule's active techniques belong to, in the order of the techniques. Shared: never change it. */
+export function justifiedTactics(mapped: MappedRule): Set<string> {
+  return mapped.justified ?? findJustified(activeTechniques(mapped));
 }
 
 export function isAttackTag(tag: ReadTag): boolean {

@@ -1,6 +1,6 @@
 // Checks that a rule's tactic tags agree with ATT&CK and with its technique tags. Pure.
 import { editDistance } from '../../falco/tags.js';
-import { activeTechniques, claimedTactics, tacticOfTag } from '../mapping.js';
+import { activeTechniques, claimedTactics, justifiedTactics, tacticOfTag } from '../mapping.js';
 import { findingAt, tacticTag, type Check } from './types.js';
 import { own } from '../../own.js';
 
@@ -59,7 +59,7 @@ export const unjustifiedTactic: Check = {
   run(rule) {
     const techniques = activeTechniques(rule);
     if (techniques.length === 0) return [];
-    const justified = new Set(techniques.flatMap((t) => t.tactics));
+    const justified = justifiedTactics(rule);
     // Removing is only unambiguous when a justified tactic tag stays or will be added (every technique
     // has one tactic); otherwise the rule would be left with no tactic and nobody to say which.
     const keepsATactic = rule.knownTactics.some(({ tactic }) => justified.has(tactic.shortname)) || techniques.every((t) => t.tactics.length === 1);
@@ -84,7 +84,7 @@ export const tacticIdNameConflict: Check = {
     const byId = rule.knownTactics.filter((k) => k.via === 'id');
     // With no ID tag there is nothing to list below; with no name tag there is no conflict.
     if (byName.size === 0) return [];
-    const justified = new Set(activeTechniques(rule).flatMap((t) => t.tactics));
+    const justified = justifiedTactics(rule);
     const namesWithoutId = [...byName].filter((s) => !byId.some((k) => k.tactic.shortname === s));
     return byId
       .filter(({ tactic }) => !byName.has(tactic.shortname))
@@ -107,7 +107,7 @@ export const missingTacticTag: Check = {
   run(rule) {
     const techniques = activeTechniques(rule);
     if (techniques.length === 0 || rule.tags.some((t) => t.parsed.kind === 'tactic')) return [];
-    const tactics = [...new Set(techniques.flatMap((t) => t.tactics))];
+    const tactics = [...justifiedTactics(rule)];
     const isUnambiguous = techniques.every((t) => t.tactics.length === 1);
     // The tag of the technique the finding names: a revoked or deprecated tag before it does not count.
     const first = rule.knownTechniques.find((k) => k.technique === techniques[0])!;
