@@ -54,6 +54,16 @@ describe('jsonChunks', () => {
     }
   });
 
+  it('ends a slab-filled array exactly: 256 and 512 elements are one and two slabs', () => {
+    for (const length of [256, 512]) {
+      const value = { list: Array.from({ length }, (_, i) => i) };
+      expect([...jsonChunks(value)].join('')).toBe(stringifyJson(value));
+      expect([...compactJsonChunks(value)].join('')).toBe(JSON.stringify(value));
+      // '{', '"list":', '[', the slabs, ']', '}': no empty piece after the last slab.
+      expect([...compactJsonChunks(value)]).toHaveLength(5 + length / 256);
+    }
+  });
+
   it('gives the bytes of stringifyJson on a real report, in pieces no larger than a top-level field', () => {
     const report = JSON.parse(readFileSync(path.join(repoRoot, 'test', 'golden', 'report-mini.json'), 'utf8')) as Record<string, unknown>;
     const chunks = [...jsonChunks(report)];
