@@ -24,6 +24,9 @@ export const GROUPS = {
     'src/emulate/process.ts', 'src/emulate/network.ts', 'src/emulate/field-values.ts', 'src/emulate/recorder.ts',
     'src/emulate/run-rules.ts', 'src/emulate/evidence.ts'],
   suggest: ['src/suggest'],
+  // The parse cache: what decides that a stored catalog, rules file or ruleset is trusted (magic, key, format,
+  // checksum, every stored value checked as it is read back) and that a failed run leaves nothing behind.
+  cache: ['src/parse-cache.ts', 'src/falco/rules-cache.ts', 'src/falco/ruleset-cache.ts'],
 };
 
 /** Modules whose module-level tables and patterns are themselves the protection (HTML and script escapes,

@@ -77,7 +77,7 @@ export async function fetchIntoCache<T>(
 }
 
 /** `dir` and its parents up to `top` (the first directory mkdir made, if it made one), deepest first. */
-function dirsBetween(dir: string, top: string | undefined): string[] {
+export function dirsBetween(dir: string, top: string | undefined): string[] {
   // Stryker disable next-line ArrayDeclaration: an extra first entry is a relative name no download made; its rmdir fails and is ignored like any other
   const chain: string[] = [];
   if (top === undefined) return chain;

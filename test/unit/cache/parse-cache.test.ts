@@ -1,11 +1,11 @@
 // The parse cache's store: round trip, and every way an entry can be wrong (corrupt, truncated, another
 // format, another key, another engine, not an entry at all) reads as a miss, never as a value.
-import { mkdtemp, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import { readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeEntry, discardParseCache, encodeEntry, entryName, flushParseCache, readEntry, sha256OfFile, writeEntry, type EntryKind, type ParseCache } from '../../../src/parse-cache.js';
+import { decodeEntry, discardParseCache, encodeEntry, entryName, flushParseCache, parseCacheFor, readEntry, sha256OfFile, writeEntry, type EntryKind, type ParseCache } from '../../../src/parse-cache.js';
 import { createHash } from 'node:crypto';
 
 const KIND: EntryKind = { name: 'thing', format: 3, keep: 4 };
@@ -59,6 +59,37 @@ describe('parse cache entries', () => {
     expect(entryName(KIND, 'key-1')).not.toBe(entryName({ ...KIND, format: 4 }, 'key-1'));
   });
 
+  it('miss when the magic line is off, even with a header and payload that would match', async () => {
+    const bytes = encodeEntry(KIND, 'key-1', VALUE);
+    const wrongMagic = Buffer.from(bytes);
+    wrongMagic[0] = 'A'.charCodeAt(0);
+    expect(decodeEntry(wrongMagic, KIND, 'key-1')).toBeUndefined();
+  });
+
+  it('miss when the checksum matches a payload that does not decode', () => {
+    const JSON_KIND: EntryKind = { ...KIND, codec: 'json' };
+    for (const [kind, payload] of [[JSON_KIND, Buffer.from('{"cut": [1, 2')], [KIND, Buffer.from([0xff, 0x0f, 0x99, 0x01])]] as const) {
+      const header = { kind: kind.name, format: kind.format, key: 'key-1', v8: process.versions.v8, bytes: payload.length, sha256: createHash('sha256').update(payload).digest('hex') };
+      expect(decodeEntry(Buffer.concat([Buffer.from(`attack-cov parsed\n${JSON.stringify(header)}\n`), payload]), kind, 'key-1')).toBeUndefined();
+    }
+    // The same frame around a payload that decodes gives it back: the frame above is right.
+    const good = Buffer.from('{"whole": [1, 2]}');
+    const header = { kind: KIND.name, format: KIND.format, key: 'key-1', v8: '0.0.0', bytes: good.length, sha256: createHash('sha256').update(good).digest('hex') };
+    expect(decodeEntry(Buffer.concat([Buffer.from(`attack-cov parsed\n${JSON.stringify(header)}\n`), good]), JSON_KIND, 'key-1')).toEqual({ whole: [1, 2] });
+  });
+
+  it('read past a store whose entry is a miss to the next one that holds it', async () => {
+    const prebuilt = await tempDir();
+    writeEntry({ prebuilt: [], dir: prebuilt }, KIND, 'key-1', { from: 'prebuilt' });
+    const file = path.join(prebuilt, KIND.name, entryName(KIND, 'key-1'));
+    await writeFile(file, (await readFile(file)).subarray(0, 60));
+    const cache = { prebuilt: [prebuilt], dir: await tempDir() };
+    writeEntry(cache, KIND, 'key-1', { from: 'user' });
+    expect(readEntry(cache, KIND, 'key-1', anything)).toEqual({ from: 'user' });
+    // A cache with prebuilt stores only reads them.
+    expect(readEntry({ prebuilt: [cache.dir] }, KIND, 'key-1', anything)).toEqual({ from: 'user' });
+  });
+
   it('miss when the value fails the caller\'s outline check', async () => {
     const { cache } = await stored();
     expect(readEntry(cache, KIND, 'key-1', (v): v is string => typeof v === 'string')).toBeUndefined();
@@ -102,6 +133,42 @@ describe('parse cache entries', () => {
     expect(await readdir(path.join(cache.dir!, KIND.name))).toEqual([entryName(KIND, 'key-0')]);
   });
 
+  it('remove a deferred entry that cannot be renamed into place, and go on', async () => {
+    const cache: ParseCache = { prebuilt: [], dir: await tempDir(), pending: [] };
+    writeEntry(cache, KIND, 'key-1', VALUE);
+    writeEntry(cache, KIND, 'key-2', VALUE);
+    // Its name is taken by a folder that is not empty: rename fails.
+    await mkdir(path.join(cache.dir!, KIND.name, entryName(KIND, 'key-1'), 'x'), { recursive: true });
+    expect(() => flushParseCache(cache)).not.toThrow();
+    expect((await readdir(path.join(cache.dir!, KIND.name))).sort()).toEqual([entryName(KIND, 'key-1'), entryName(KIND, 'key-2')].sort());
+    expect(readEntry(cache, KIND, 'key-2', anything)).toEqual(VALUE);
+  });
+
+  it('trim by entries, never counting (or removing) a deferred entry not yet in place', async () => {
+    const dir = await tempDir();
+    const deferred: ParseCache = { prebuilt: [], dir, pending: [] };
+    writeEntry(deferred, KIND, 'late', 'late');
+    // The oldest file in the folder: counted as an entry, it would be the first removed.
+    await utimes(deferred.pending![0]!.temp, 500, 500);
+    for (let i = 0; i < KIND.keep; i++) {
+      writeEntry({ prebuilt: [], dir }, KIND, `key-${i}`, i);
+      await utimes(path.join(dir, KIND.name, entryName(KIND, `key-${i}`)), 1000 + i, 1000 + i);
+    }
+    const names = await readdir(path.join(dir, KIND.name));
+    expect(names.filter((n) => n.endsWith('.bin'))).toHaveLength(KIND.keep);
+    expect(names).toContain(path.basename(deferred.pending![0]!.temp));
+    // Renamed into place, it is the oldest entry (its time kept) and the one the next trim removes.
+    flushParseCache(deferred);
+    expect(readEntry(deferred, KIND, 'late', anything)).toBeUndefined();
+    expect((await readdir(path.join(dir, KIND.name))).sort()).toEqual(Array.from({ length: KIND.keep }, (_, i) => entryName(KIND, `key-${i}`)).sort());
+  });
+
+  it('is off with ATTACK_COV_PARSE_CACHE=off, and else defers its writes into <cache>/parsed', () => {
+    expect(parseCacheFor('/c', ['/p'], { ATTACK_COV_PARSE_CACHE: 'off' })).toBeUndefined();
+    expect(parseCacheFor('/c', ['/p'], { ATTACK_COV_PARSE_CACHE: 'on' })).toEqual({ prebuilt: ['/p'], dir: path.join('/c', 'parsed'), pending: [] });
+    expect(parseCacheFor('/c', [], {})).toEqual({ prebuilt: [], dir: path.join('/c', 'parsed'), pending: [] });
+  });
+
   it('a cache that cannot be written is no error', async () => {
     const blocker = path.join(await tempDir(), 'a-file');
     writeFileSync(blocker, '');
@@ -120,10 +187,13 @@ describe('parse cache entries', () => {
     expect(names.sort()).toEqual(['key-3', 'key-4', 'key-5', 'key-6'].map((k) => entryName(KIND, k)).sort());
   });
 
-  it('hash files as createHash does', async () => {
+  it('hash files as createHash does, closing each file', async () => {
     const file = path.join(await tempDir(), 'f');
     const bytes = Buffer.alloc(3 * (1 << 20) + 7, 'ab');
     await writeFile(file, bytes);
-    expect(sha256OfFile(file)).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 20; i++) expect(sha256OfFile(file)).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(open()).toBe(before);
   });
 });

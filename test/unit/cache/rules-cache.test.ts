@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RULES_FORMAT, RULES_KIND, cachedRulesItems } from '../../../src/falco/rules-cache.js';
+import { RULES_FORMAT, RULES_KIND, cachedRulesItems, compactItems } from '../../../src/falco/rules-cache.js';
 import { parseRulesFile, parseRulesText } from '../../../src/falco/parse.js';
 import { loadRules } from '../../../src/falco/load.js';
 import { decodeEntry, encodeEntry, entryName, type ParseCache } from '../../../src/parse-cache.js';
@@ -79,10 +79,26 @@ describe('cachedRulesItems', () => {
     expect(stored).toBeDefined();
     expect(rewritten()).toEqual(stored);
     // A well-formed entry (its checksum right) holding something else is no more trusted than a corrupt one.
-    for (const wrong of [[['rule', 'x', 1, 1, {}, ['k', 1], [], 0]], [['rule', 'x', 1, 1, {}, [1, 1, 1], [], 0]], [['rule', 'x', 1, 1, {}, [], [1, 'a'], 0]], [['rule', 'x', 1, 1, {}, [], [], 0, 'extra']], [['bogus', 'x', 1, 1, {}, [], [], 0]], { items: [] }]) {
+    const good = ['rule', 'x', 1, 1, {}, ['k', 1, 2], [3, 4], 0];
+    const wrongs = [
+      [['rule', 'x', 1, 1, {}, ['k', 1], [], 0]], [['rule', 'x', 1, 1, {}, [1, 1, 1], [], 0]], [['rule', 'x', 1, 1, {}, [], [1, 'a'], 0]], [['rule', 'x', 1, 1, {}, [], [], 0, 'extra']], [['bogus', 'x', 1, 1, {}, [], [], 0]], { items: [] },
+      // Each field of an item wrong on its own, beside a good item.
+      ...[[1, 7], [2, 1.5], [3, '1'], [4, null], [4, []], [4, 'fields'], [5, 'k'], [5, ['k', 1, 'x']], [6, 'tags'], [6, [3]], [6, [3, 4.5]], [7, 1]].map(([at, value]) => [good, good.map((v, i) => (i === at ? value : v))]),
+      'items',
+    ];
+    for (const wrong of wrongs) {
       writeFileSync(file, encodeEntry(RULES_KIND, `${sha(text)}\0c.yaml`, wrong));
       expect(cachedRulesItems(text, sha(text), 'c.yaml', cache)).toEqual(fresh);
       expect(rewritten()).toEqual(stored);
+    }
+  });
+
+  it('stores nothing for items whose positions name another file (the stored form keeps no file names)', () => {
+    const at = (file: string) => ({ file, line: 1, column: 1 });
+    const item = { kind: 'rule' as const, name: 'r', position: at('a.yaml'), fields: {}, keyPositions: { tags: at('a.yaml') }, tagPositions: [at('a.yaml')] };
+    expect(compactItems([item], 'a.yaml')).toEqual([['rule', 'r', 1, 1, {}, ['tags', 1, 1], [1, 1], 0]]);
+    for (const other of [{ ...item, position: at('b.yaml') }, { ...item, keyPositions: { tags: at('b.yaml') } }, { ...item, tagPositions: [at('b.yaml')] }]) {
+      expect(compactItems([item, other], 'a.yaml')).toBeUndefined();
     }
   });
 

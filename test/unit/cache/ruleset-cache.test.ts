@@ -144,6 +144,55 @@ describe('cachedRuleset', () => {
     expect(expandRuleset({}, ruleset.files)).toBeUndefined();
   });
 
+  it('refuses every field that is not what compactRuleset writes, one at a time', () => {
+    const at = (line: number) => ({ file: 'a.yaml', line, column: 3 });
+    const ruleset: Ruleset = {
+      files: [{ path: 'a.yaml', sha256: '0'.repeat(64) }],
+      rules: [
+        { name: 'r', position: at(1), condition: 'c', output: 'o', desc: 'd', priority: 'INFO', source: 'syscall', isEnabled: false, tags: [{ value: 'T1059', ...at(2) }], modifiedAt: [at(9)], conditionAt: at(3) },
+      ],
+      macros: new Map([['m', { name: 'm', position: at(5), condition: 'x', source: undefined }]]),
+      lists: new Map([['l', { name: 'l', position: at(7), items: ['a'] }]]),
+      ignoreComments: [{ file: 'a.yaml', line: 8, column: 1, targetLine: 9, codes: ['untagged-rule'], reason: 'why' }],
+    };
+    const good = (): Record<string, unknown[]> => JSON.parse(JSON.stringify(compactRuleset(ruleset))) as Record<string, unknown[]>;
+    // The good form first: no outputAt, no macro position or source, a disabled rule, all as they were.
+    expect(expandRuleset(good(), ruleset.files)).toStrictEqual(ruleset);
+    const rule = (change: (row: unknown[]) => void) => (stored: Record<string, unknown[]>) => change(stored.rules![0] as unknown[]);
+    const corruptions: [string, (stored: Record<string, unknown[]>) => void][] = [
+      ['a file name that is no string', (g) => g.names!.push(1)],
+      ['an ignore comment that is no object', (g) => g.ignores!.push('x')],
+      ...(['file', 'line', 'column', 'targetLine', 'codes', 'reason'] as const).map((key): [string, (g: Record<string, unknown[]>) => void] => [`an ignore comment's ${key}`, (g) => ((g.ignores![0] as Record<string, unknown>)[key] = key === 'codes' ? ['a', 1] : key === 'file' || key === 'reason' ? 2 : -1)]),
+      ['a rule row one too long', rule((r) => r.push(0))],
+      ['a position past the file names', rule((r) => (r[1] = 1))],
+      ['a line that is no count', rule((r) => (r[2] = 1.5))],
+      ['a column that is no count', rule((r) => (r[3] = '3'))],
+      ...[0, 4, 5, 6, 7, 8].map((i): [string, (g: Record<string, unknown[]>) => void] => [`rule field ${i} not a string`, rule((r) => (r[i] = 0))]),
+      ['isEnabled not a boolean', rule((r) => (r[9] = 'false'))],
+      ...[1, 2, 3].map((extra): [string, (g: Record<string, unknown[]>) => void] => [`a tag list ${extra} too long`, rule((r) => (r[10] as unknown[]).push(...['T1', 0, 1].slice(0, extra)))]),
+      ['a modifiedAt list 2 too long', rule((r) => (r[11] as unknown[]).push(0, 1))],
+      ['a tag that is no string', rule((r) => ((r[10] as unknown[])[0] = 7))],
+      ['a modifiedAt list of a wrong length', rule((r) => (r[11] as unknown[]).push(0))],
+      ['a conditionAt of four numbers', rule((r) => (r[12] as unknown[]).push(1))],
+      ['an outputAt of two numbers', rule((r) => (r[13] = [0, 1]))],
+      ['a macro row one too long', (g) => (g.macros![0] as unknown[]).push(0)],
+      ['a macro name that is no string', (g) => ((g.macros![0] as unknown[])[0] = 1)],
+      ['a macro condition that is no string', (g) => ((g.macros![0] as unknown[])[4] = null)],
+      ['a macro source that is neither string nor null', (g) => ((g.macros![0] as unknown[])[5] = 0)],
+      ['a list row one too long', (g) => (g.lists![0] as unknown[]).push(0)],
+      ['a list name that is no string', (g) => ((g.lists![0] as unknown[])[0] = 1)],
+      ['a list item that is no string', (g) => ((g.lists![0] as unknown[])[4] as unknown[]).push(1)],
+      ['no rules', (g) => delete g.rules],
+      ['a null ignore comment', (g) => g.ignores!.push(null)],
+    ];
+    for (const [what, corrupt] of corruptions) {
+      const stored = good();
+      corrupt(stored);
+      expect(expandRuleset(stored, ruleset.files), what).toBeUndefined();
+    }
+    for (const stored of [null, 1, 'x', [], {}]) expect(expandRuleset(stored, ruleset.files)).toBeUndefined();
+  });
+
   it('stores nothing when the ruleset cannot be built', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'bad.yaml');

@@ -1,0 +1,139 @@
+// Reads and normalizes one ATT&CK bundle file (plain or gzip), streamed (see stix-stream.ts). Loaded only
+// when a bundle is parsed: a warm run takes its catalog from the parse cache and never loads this module,
+// the splitter or the normalizer (~4 ms of module loading).
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { describeSize, limits } from '../limits.js';
+import { stixShapeProblem } from './stix-shape.js';
+import { StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
+import { NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
+import type { Catalog } from './types.js';
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** Reads and normalizes one bundle file (plain or gzip). `label` names it in errors; a `knownSha256` is not computed again. */
+export async function readBundleFile(file: string, label: string, versionHint?: string, knownSha256?: string): Promise<{ catalog: Catalog; sha256: string }> {
+  const types = NEEDED_TYPES;
+  const relationships = NEEDED_RELATIONSHIPS;
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) throw new InputError(label, 'no such file', 'pass a STIX bundle file, a URL, or a version such as 18.1');
+  checkBundleSize(info.size, label);
+  const objects: StixObject[] = [];
+  let badElement: string | undefined;
+  let badShape: string | undefined;
+  const splitter = new StixBundleSplitter((element) => {
+    const type = peekStixType(element);
+    if (type !== undefined && !types.has(type)) return;
+    try {
+      const object = ((type === 'relationship' && readRelationshipFields(element)) || JSON.parse(element.toString('utf8'))) as StixObject;
+      const problem = stixShapeProblem(object);
+      if (problem) {
+        badShape ??= problem;
+        return;
+      }
+      if (!types.has(object.type)) return;
+      if (object.type === 'relationship' && !relationships.has(object.relationship_type ?? '')) return;
+      objects.push(slimStixObject(object));
+    } catch (error) {
+      badElement ??= (error as Error).message;
+    }
+  });
+  const isGzip = await firstBytesAre(file, GZIP_MAGIC);
+  let sha256: string;
+  try {
+    const isHashed = knownSha256 === undefined;
+    const computed = isGzip ? await feedGzip(file, (chunk) => splitter.feed(chunk), isHashed) : feedPlain(file, (chunk) => splitter.feed(chunk), isHashed);
+    sha256 = knownSha256 ?? computed;
+  } catch (error) {
+    if (error instanceof BundleTooLarge) throw new InputError(label, error.message.slice(error.location.length + 2), error.hint);
+    throw new InputError(label, `cannot read${isGzip ? ' gzip data' : ''}: ${(error as Error).message}`, isGzip ? 'the gzip file is truncated or damaged; download it again' : undefined);
+  }
+  if (badElement) throw new InputError(label, `not valid JSON: ${badElement}`, 'the file may be truncated; download it again');
+  if (badShape) throw new InputError(label, `not a usable ATT&CK bundle: ${badShape}`, 'use the bundle as MITRE publishes it');
+  let bundle: { type?: unknown; spec_version?: string; objects?: unknown } | undefined;
+  try {
+    bundle = splitter.isComplete() ? JSON.parse(splitter.skeletonText()) : undefined;
+  } catch {
+    bundle = undefined;
+  }
+  if (!bundle || bundle.type !== 'bundle' || !Array.isArray(bundle.objects)) {
+    throw new InputError(label, 'not a STIX bundle (expected a JSON object with "type": "bundle" and an "objects" array)', 'pass an ATT&CK Enterprise bundle, e.g. --attack 18.1');
+  }
+  const hint = versionHint ?? /(\d+\.\d+)/.exec(path.basename(label))?.[1];
+  const catalog = normalizeBundle({ objects, bundleSpecVersion: bundle.spec_version, versionHint: hint, source: label });
+  return { catalog, sha256 };
+}
+
+const CHUNK_BYTES = 1 << 20;
+
+class BundleTooLarge extends InputError {}
+
+/** limits.maxBundleBytes, for a plain file's size and for what a gzip inflates to. */
+function checkBundleSize(bytes: number, label: string, how = ''): void {
+  if (bytes > limits.maxBundleBytes) {
+    throw new BundleTooLarge(label, `larger than the ${describeSize(limits.maxBundleBytes)} an ATT&CK bundle may be${how ? ` ${how}` : ''} (ATT&CK 18.1 is about 45 MB)`, 'raise ATTACK_COV_MAX_BUNDLE_BYTES if the file is genuine');
+  }
+}
+
+/** Reads a plain file in 1 MiB chunks into one reused buffer (no per-chunk garbage); returns its sha256. */
+function feedPlain(file: string, onChunk: (chunk: Buffer) => void, isHashed: boolean): string {
+  const hash = isHashed ? createHash('sha256') : undefined;
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  const fd = openSync(file, 'r');
+  try {
+    for (let n = readSync(fd, buffer, 0, CHUNK_BYTES, null); n > 0; n = readSync(fd, buffer, 0, CHUNK_BYTES, null)) {
+      const chunk = buffer.subarray(0, n);
+      hash?.update(chunk);
+      onChunk(chunk); // must not keep `chunk`: the buffer is reused (StixBundleSplitter copies what it keeps)
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash?.digest('hex') ?? '';
+}
+
+/** Streams a gzip file through gunzip; returns the sha256 of the compressed bytes as stored. */
+async function feedGzip(file: string, onChunk: (chunk: Buffer) => void, isHashed: boolean): Promise<string> {
+  const hash = isHashed ? createHash('sha256') : undefined;
+  const hasher = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash?.update(chunk);
+      done(null, chunk);
+    },
+  });
+  let inflated = 0;
+  let tooLarge: unknown;
+  try {
+    await pipeline(createReadStream(file, { highWaterMark: CHUNK_BYTES }), hasher, createGunzip(), async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) {
+        // A gzip bomb inflates a few KB into gigabytes: stop at the cap, whatever the compressed size.
+        inflated += chunk.length;
+        try {
+          checkBundleSize(inflated, file, 'once decompressed');
+        } catch (error) {
+          tooLarge = error;
+          throw error;
+        }
+        onChunk(chunk);
+      }
+    });
+  } catch (error) {
+    // The pipeline reports its own abort rather than the reason it was stopped.
+    throw tooLarge ?? error;
+  }
+  return hash?.digest('hex') ?? '';
+}
+
+async function firstBytesAre(file: string, magic: number[]): Promise<boolean> {
+  const stream = createReadStream(file, { start: 0, end: magic.length - 1 });
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  const bytes = Buffer.concat(chunks);
+  return magic.every((b, i) => bytes[i] === b);
+}
