@@ -82,7 +82,7 @@ export class StixBundleSplitter {
       i++;
     }
     for (;;) {
-      const quote = chunk.indexOf(QUOTE, i);
+      const quote = nextQuote(chunk, i);
       const searchEnd = quote < 0 ? chunk.length : quote;
       let backslashes = 0;
       while (searchEnd - backslashes - 1 >= i && chunk[searchEnd - backslashes - 1] === BACKSLASH) backslashes++;
@@ -107,6 +107,17 @@ export class StixBundleSplitter {
   isComplete(): boolean {
     return this.depth === 0 && !this.inString && this.skeleton.length > 0;
   }
+}
+
+/** Bytes looked at one by one before asking indexOf: most strings are short (keys, IDs, types), and a
+ * call into indexOf costs more than scanning a few bytes here (~40 ms of a 45 MB bundle went to those calls). */
+const SHORT_SCAN = 32;
+
+/** The index of the first quote at or after `from`, or -1. */
+export function nextQuote(chunk: Buffer, from: number): number {
+  const stop = Math.min(from + SHORT_SCAN, chunk.length);
+  for (let i = from; i < stop; i++) if (chunk[i] === QUOTE) return i;
+  return stop < chunk.length ? chunk.indexOf(QUOTE, stop) : -1;
 }
 
 const TYPE_KEY = Buffer.from('"type"');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StixBundleSplitter, peekStixType } from '../../../src/attack/stix-stream.js';
+import { StixBundleSplitter, nextQuote, peekStixType } from '../../../src/attack/stix-stream.js';
 
 function split(text: string, chunkSize: number): { elements: unknown[]; skeleton: string; isComplete: boolean } {
   const elements: unknown[] = [];
@@ -42,5 +42,20 @@ describe('peekStixType', () => {
   });
   it('gives up (so the caller parses) when type is not near the start', () => {
     expect(peekStixType(Buffer.from(`{"id": "${'x'.repeat(100)}", "type": "malware"}`))).toBeUndefined();
+  });
+});
+
+describe('nextQuote', () => {
+  it('finds the first quote at or after the start, within the bytes it scans itself and past them', () => {
+    for (const at of [0, 1, 30, 31, 32, 33, 100]) {
+      const bytes = Buffer.from(`${'a'.repeat(at)}"${'b'.repeat(40)}"`);
+      expect(nextQuote(bytes, 0), `quote at ${at}`).toBe(at);
+      expect(nextQuote(bytes, at + 1), `after ${at}`).toBe(at + 41);
+    }
+    // From a later start, and with no quote left: in a short chunk and in a long one.
+    expect(nextQuote(Buffer.from('"x"y"'), 2)).toBe(2);
+    expect(nextQuote(Buffer.from('abc'), 0)).toBe(-1);
+    expect(nextQuote(Buffer.from('a'.repeat(100)), 5)).toBe(-1);
+    expect(nextQuote(Buffer.from(`"${'a'.repeat(100)}`), 1)).toBe(-1);
   });
 });
