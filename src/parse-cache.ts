@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { dirsBetween, temporaryPathFor } from './net/cache.js';
-import { trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from './temp-files.js';
+import { removeStaleTemporariesSync, RUN_STARTED_MS, trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from './temp-files.js';
 
 /** Where entries are looked for (in order) and where new ones go. */
 export interface ParseCache {
@@ -147,20 +147,22 @@ export function flushParseCache(cache: ParseCache): void {
   for (const entry of cache.pending?.splice(0) ?? []) renameIntoPlace(cache.dir!, entry);
 }
 
-/** Removes the entries written while a failed run went on, and the folders they made if nothing else is there. */
+/** Removes the entries written while a failed run went on, and the folders writing them made (deepest
+ * first) if nothing else is in them: the cache's own root too, when this run made it. */
 export function discardParseCache(cache: ParseCache): void {
-  const folders = new Set<string>();
-  for (const { kind, temp, madeDirs } of cache.pending?.splice(0) ?? []) {
+  const made: string[][] = [];
+  for (const { temp, madeDirs } of cache.pending?.splice(0) ?? []) {
     removeTemporary(temp);
     untrackEmptyDirs(madeDirs);
-    folders.add(kind.name);
+    made.push(madeDirs);
   }
-  for (const folder of folders) {
-    for (const dir of [path.join(cache.dir!, folder), cache.dir!]) {
+  // The last made first: a later entry's folder may sit inside an earlier one's.
+  for (const chain of made.reverse()) {
+    for (const dir of chain) {
       try {
         rmdirSync(dir);
       }
-      // Stryker disable next-line BlockStatement: the break saves one rmdir: a folder holding a folder that is not empty is not empty either
+      // Stryker disable next-line BlockStatement: the break saves rmdirs: a folder holding a folder that is not empty is not empty either
       catch {
         break; // not empty (or gone)
       }
@@ -204,8 +206,11 @@ function removeTemporary(temp: string): void {
   try { rmSync(temp, { force: true }); } catch { /* nothing was created, or it is gone */ }
 }
 
+/** Keeps the newest `keep` entries, and removes what a killed run (SIGKILL: no handler ran) left half-done. */
 function trim(folder: string, keep: number): void {
-  const entries = readdirSync(folder).filter((n) => n.endsWith('.bin'));
+  const names = readdirSync(folder);
+  removeStaleTemporariesSync(folder, names, RUN_STARTED_MS);
+  const entries = names.filter((n) => n.endsWith('.bin'));
   const excess = entries.length - keep;
   if (excess < 1) return;
   const oldestFirst = entries.map((n) => ({ n, t: statSync(path.join(folder, n)).mtimeMs })).sort((a, b) => a.t - b.t);

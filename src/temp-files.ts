@@ -1,6 +1,6 @@
 // Every temporary file attack-cov creates is tracked here, so that a failure or a signal (Ctrl-C,
 // a CI job's SIGTERM) removes them all: no half-written download, report or rules file stays behind.
-import { rmdirSync, rmSync } from 'node:fs';
+import { lstatSync, rmdirSync, rmSync } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -72,6 +72,18 @@ export async function removeStaleTemporaries(dir: string, runStartedMs: number):
     const file = path.join(dir, name);
     const info = await lstat(file).catch(() => undefined);
     if (info?.isFile() && info.mtimeMs < runStartedMs) await rm(file, { force: true });
+  }
+}
+
+/** removeStaleTemporaries for a folder already listed (`names`), synchronously: for the parse cache. */
+export function removeStaleTemporariesSync(dir: string, names: string[], runStartedMs: number): void {
+  for (const name of names.filter((n) => OUR_TEMPORARY.test(n))) {
+    const file = path.join(dir, name);
+    try {
+      if (lstatSync(file).isFile() && lstatSync(file).mtimeMs < runStartedMs) rmSync(file, { force: true });
+    } catch {
+      // gone already, or not ours to remove
+    }
   }
 }
 

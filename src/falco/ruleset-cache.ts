@@ -8,13 +8,15 @@
 // The stored form is JSON of arrays: positions as [file index, line, column], 1 array per rule instead of
 // ~12 objects. Every value is checked as it is expanded; anything unexpected is a miss, never trusted.
 import { readEntryAs, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
+import { RULES_FORMAT } from './rules-cache.js';
 import type { IgnoreComment } from './ignore-comments.js';
 import type { FalcoList, FalcoMacro, FalcoRule, RulesFileInfo, Ruleset, SourcePosition, TagRef } from './types.js';
 
 /**
- * Bump whenever buildRuleset's result changes shape or content for the same files (a new FalcoRule field,
- * other override semantics …), or the stored form below changes. The golden in
- * test/unit/cache/ruleset-cache.test.ts fails until you do.
+ * Bump whenever buildRuleset's or readIgnoreComments' result changes shape or content for the same files (a new
+ * FalcoRule field, other override semantics …), or the stored form below changes. The golden in
+ * test/unit/cache/ruleset-cache.test.ts fails until you do. A change of the parser bumps RULES_FORMAT, which
+ * is part of the key: stored rulesets built from the old parser's items miss as well.
  */
 export const RULESET_FORMAT = 1;
 
@@ -37,9 +39,10 @@ interface StoredRuleset {
   ignores: IgnoreComment[];
 }
 
-/** The key: every file as outputs name it, with its sha256 (and where a download came from), in load order. */
+/** The key: the parser's format, and every file as outputs name it, with its sha256 (and where a download
+ * came from), in load order. */
 export function rulesetKey(files: RulesFileInfo[]): string {
-  return JSON.stringify(files);
+  return `${RULES_FORMAT}\0${JSON.stringify(files)}`;
 }
 
 /** The stored form of `ruleset`. */
@@ -65,6 +68,9 @@ export function compactRuleset(ruleset: Ruleset): StoredRuleset {
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+/** Lines and columns are 1-based. */
+const isPlace = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1;
+const IGNORE_KEYS = 6;
 
 /** Thrown at the first value that is not what compactRuleset writes (expandRuleset makes any error a miss). */
 const MISSHAPEN = new Error('not what compactRuleset writes');
@@ -80,7 +86,7 @@ function arrayOf(value: unknown, length?: number): unknown[] {
 
 function isIgnoreComment(value: unknown): value is IgnoreComment {
   const c = value as Partial<IgnoreComment> | null | undefined;
-  return isString(c?.file) && isCount(c.line) && isCount(c.column) && isCount(c.targetLine) && Array.isArray(c.codes) && c.codes.every(isString) && isString(c.reason);
+  return isString(c?.file) && isPlace(c.line) && isPlace(c.column) && isPlace(c.targetLine) && Array.isArray(c.codes) && c.codes.every(isString) && isString(c.reason) && Object.keys(c).length === IGNORE_KEYS;
 }
 
 /** The Ruleset of `files` compactRuleset stored, or undefined when `stored` is anything else. */
@@ -101,7 +107,7 @@ function expand(stored: unknown, files: RulesFileInfo[]): Ruleset {
   const fileNames = names as string[];
   const position = (row: unknown[], i: number): SourcePosition => {
     const [file, line, column] = [row[i], row[i + 1], row[i + 2]];
-    check(isCount(file) && file < fileNames.length && isCount(line) && isCount(column));
+    check(isCount(file) && file < fileNames.length && isPlace(line) && isPlace(column));
     return { file: fileNames[file as number]!, line: line as number, column: column as number };
   };
   const optionalPosition = (value: unknown): SourcePosition | undefined => {
@@ -109,10 +115,13 @@ function expand(stored: unknown, files: RulesFileInfo[]): Ruleset {
     check(row.length === 0 || row.length === 3);
     return row.length === 0 ? undefined : position(row, 0);
   };
+  const expandedRules = arrayOf(rules).map((value) => expandRule(arrayOf(value, 14), position, optionalPosition));
+  // buildRuleset keeps one rule, macro and list per name.
+  check(new Set(expandedRules.map((r) => r.name)).size === expandedRules.length);
   return {
     files,
-    rules: arrayOf(rules).map((value) => expandRule(arrayOf(value, 14), position, optionalPosition)),
-    macros: new Map(arrayOf(macros).map((value) => {
+    rules: expandedRules,
+    macros: uniqueMap(arrayOf(macros).map((value) => {
       const row = arrayOf(value, 7);
       const [name, , , , condition, source] = row;
       check(isString(name) && isString(condition) && (source === null || isString(source)));
@@ -120,7 +129,7 @@ function expand(stored: unknown, files: RulesFileInfo[]): Ruleset {
       const macro: FalcoMacro = { name: name as string, position: position(row, 1), condition: condition as string, source: (source as string | null) ?? undefined, ...(conditionAt ? { conditionAt } : {}) };
       return [macro.name, macro];
     })),
-    lists: new Map(arrayOf(lists).map((value) => {
+    lists: uniqueMap(arrayOf(lists).map((value) => {
       const row = arrayOf(value, 5);
       check(isString(row[0]) && arrayOf(row[4]).every(isString));
       const list: FalcoList = { name: row[0] as string, position: position(row, 1), items: row[4] as string[] };
@@ -128,6 +137,13 @@ function expand(stored: unknown, files: RulesFileInfo[]): Ruleset {
     })),
     ignoreComments: ignores as IgnoreComment[],
   };
+}
+
+/** A Map of `entries`, refusing a name written twice. */
+function uniqueMap<T>(entries: [string, T][]): Map<string, T> {
+  const map = new Map(entries);
+  check(map.size === entries.length);
+  return map;
 }
 
 function expandRule(row: unknown[], position: (row: unknown[], i: number) => SourcePosition, optionalPosition: (value: unknown) => SourcePosition | undefined): FalcoRule {

@@ -148,11 +148,12 @@ describe('parse cache entries', () => {
     const dir = await tempDir();
     const deferred: ParseCache = { prebuilt: [], dir, pending: [] };
     writeEntry(deferred, KIND, 'late', 'late');
-    // The oldest file in the folder: counted as an entry, it would be the first removed.
-    await utimes(deferred.pending![0]!.temp, 500, 500);
+    // The entries get times in the future, so the temporary (written now, by this run: not stale) is the
+    // oldest file in the folder: counted as an entry, it would be the first removed.
+    const later = Date.now() / 1000 + 1000;
     for (let i = 0; i < KIND.keep; i++) {
       writeEntry({ prebuilt: [], dir }, KIND, `key-${i}`, i);
-      await utimes(path.join(dir, KIND.name, entryName(KIND, `key-${i}`)), 1000 + i, 1000 + i);
+      await utimes(path.join(dir, KIND.name, entryName(KIND, `key-${i}`)), later + i, later + i);
     }
     const names = await readdir(path.join(dir, KIND.name));
     expect(names.filter((n) => n.endsWith('.bin'))).toHaveLength(KIND.keep);
@@ -161,6 +162,28 @@ describe('parse cache entries', () => {
     flushParseCache(deferred);
     expect(readEntry(deferred, KIND, 'late', anything)).toBeUndefined();
     expect((await readdir(path.join(dir, KIND.name))).sort()).toEqual(Array.from({ length: KIND.keep }, (_, i) => entryName(KIND, `key-${i}`)).sort());
+  });
+
+  it('removes what a killed run left half-done when it next stores an entry, never a live temporary', async () => {
+    const cache = { prebuilt: [], dir: await tempDir() };
+    writeEntry(cache, KIND, 'key-0', 0);
+    const folder = path.join(cache.dir, KIND.name);
+    const killed = path.join(folder, `${entryName(KIND, 'key-1')}.4242.0123abcd.tmp`);
+    const live = path.join(folder, `${entryName(KIND, 'key-2')}.4243.89abcdef.tmp`);
+    const other = path.join(folder, 'notes.tmp');
+    for (const file of [killed, live, other]) await writeFile(file, 'x');
+    await utimes(killed, 1000, 1000);
+    await utimes(other, 1000, 1000);
+    writeEntry(cache, KIND, 'key-3', 3);
+    expect((await readdir(folder)).sort()).toEqual([entryName(KIND, 'key-0'), entryName(KIND, 'key-3'), path.basename(live), 'notes.tmp'].sort());
+  });
+
+  it('discard the cache folder itself when the failed run made it', async () => {
+    const root = await tempDir();
+    const cache: ParseCache = { prebuilt: [], dir: path.join(root, 'new', 'parsed'), pending: [] };
+    writeEntry(cache, KIND, 'key-1', VALUE);
+    discardParseCache(cache);
+    await expect(readdir(root)).resolves.toEqual([]);
   });
 
   it('is off with ATTACK_COV_PARSE_CACHE=off, and else defers its writes into <cache>/parsed', () => {

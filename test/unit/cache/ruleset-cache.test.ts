@@ -165,6 +165,8 @@ describe('cachedRuleset', () => {
       ...(['file', 'line', 'column', 'targetLine', 'codes', 'reason'] as const).map((key): [string, (g: Record<string, unknown[]>) => void] => [`an ignore comment's ${key}`, (g) => ((g.ignores![0] as Record<string, unknown>)[key] = key === 'codes' ? ['a', 1] : key === 'file' || key === 'reason' ? 2 : -1)]),
       ['a rule row one too long', rule((r) => r.push(0))],
       ['a position past the file names', rule((r) => (r[1] = 1))],
+      ['a negative file index', rule((r) => (r[1] = -1))],
+      ['a fractional file index', rule((r) => (r[1] = 0.5))],
       ['a line that is no count', rule((r) => (r[2] = 1.5))],
       ['a column that is no count', rule((r) => (r[3] = '3'))],
       ...[0, 4, 5, 6, 7, 8].map((i): [string, (g: Record<string, unknown[]>) => void] => [`rule field ${i} not a string`, rule((r) => (r[i] = 0))]),
@@ -183,6 +185,13 @@ describe('cachedRuleset', () => {
       ['a list name that is no string', (g) => ((g.lists![0] as unknown[])[0] = 1)],
       ['a list item that is no string', (g) => ((g.lists![0] as unknown[])[4] as unknown[]).push(1)],
       ['no rules', (g) => delete g.rules],
+      ['a rule named twice', (g) => g.rules!.push(g.rules![0])],
+      ['a macro named twice', (g) => g.macros!.push(g.macros![0])],
+      ['a list named twice', (g) => g.lists!.push(g.lists![0])],
+      ['a line 0', rule((r) => (r[2] = 0))],
+      ['a column 0', rule((r) => (r[3] = 0))],
+      ['an ignore comment with a key more', (g) => ((g.ignores![0] as Record<string, unknown>).extra = 1)],
+      ['an ignore comment on line 0', (g) => ((g.ignores![0] as Record<string, unknown>).line = 0)],
       ['a null ignore comment', (g) => g.ignores!.push(null)],
     ];
     for (const [what, corrupt] of corruptions) {
@@ -220,7 +229,7 @@ const CORPUS = [
   ...OFFICIAL_RULES.map((f) => [f]),
   [embedded('falco-plugins', 'k8s_audit_rules.yaml')],
   ['base.yaml', 'override.yaml'].map((f) => fixture('rules', f)),
-  ...['conventional.yaml', 'suppressed.yaml', 'upgrade.yaml'].map((f) => [fixture('rules', f)]),
+  ...['conventional.yaml', 'fixable.yaml', 'hostile.yaml', 'nonstandard.yaml', 'suppressed.yaml', 'upgrade.yaml', 'macro-source.yaml'].map((f) => [fixture('rules', f)]),
 ];
 
 function storedCorpus(): unknown[] {
