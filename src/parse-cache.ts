@@ -1,12 +1,12 @@
 // The parse cache: what attack-cov derived from an input (a normalized ATT&CK catalog, the parsed items of a
 // rules file), stored by the input's content hash so the next run skips the parse. Entries are written to a
 // temporary name and renamed; on read every byte is checked, and anything doubtful is a miss, never trusted.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { dirsBetween, temporaryPathFor } from './net/cache.js';
-import { removeStaleTemporariesSync, RUN_STARTED_MS, trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from './temp-files.js';
+import { removeEmptyDirs, removeStaleTemporariesSync, RUN_STARTED_MS, trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from './temp-files.js';
 
 /** Where entries are looked for (in order) and where new ones go. */
 export interface ParseCache {
@@ -157,17 +157,7 @@ export function discardParseCache(cache: ParseCache): void {
     made.push(madeDirs);
   }
   // The last made first: a later entry's folder may sit inside an earlier one's.
-  for (const chain of made.reverse()) {
-    for (const dir of chain) {
-      try {
-        rmdirSync(dir);
-      }
-      // Stryker disable next-line BlockStatement: the break saves rmdirs: a folder holding a folder that is not empty is not empty either
-      catch {
-        break; // not empty (or gone)
-      }
-    }
-  }
+  for (const chain of made.reverse()) removeEmptyDirs(chain);
 }
 
 /** The entry's bytes in a temporary file beside where it goes (tracked, with the folders made for it: a

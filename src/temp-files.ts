@@ -36,16 +36,19 @@ export function removeTrackedTemps(): void {
     }
   }
   live.clear();
-  for (const chain of dirs) {
-    for (const dir of chain) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        break; // not empty (or gone): its parents are not empty either
-      }
+  for (const chain of dirs) removeEmptyDirs(chain);
+  dirs.clear();
+}
+
+/** Removes the folders of `chain` (deepest first) while they are empty. */
+export function removeEmptyDirs(chain: string[]): void {
+  for (const dir of chain) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      break; // not empty (or gone): its parents are not empty either
     }
   }
-  dirs.clear();
 }
 
 let isInstalled = false;
@@ -80,7 +83,8 @@ export function removeStaleTemporariesSync(dir: string, names: string[], runStar
   for (const name of names.filter((n) => OUR_TEMPORARY.test(n))) {
     const file = path.join(dir, name);
     try {
-      if (lstatSync(file).isFile() && lstatSync(file).mtimeMs < runStartedMs) rmSync(file, { force: true });
+      const info = lstatSync(file);
+      if (info.isFile() && info.mtimeMs < runStartedMs) rmSync(file, { force: true });
     } catch {
       // gone already, or not ours to remove
     }

@@ -78,14 +78,19 @@ export interface RulesText {
   sha256: string;
 }
 
-async function readRulesText(file: string, shownAs: string): Promise<RulesText> {
+/** A rules file's bytes (read as read-guard allows) and their sha256. */
+async function readHashed(file: string, shownAs: string): Promise<{ bytes: Buffer; sha256: string }> {
   const bytes = await readRulesBytes(file, shownAs);
-  return { file: path.resolve(file), path: shownAs, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+async function readRulesText(file: string, shownAs: string): Promise<RulesText> {
+  const { bytes, sha256 } = await readHashed(file, shownAs);
+  return { file: path.resolve(file), path: shownAs, text: bytes.toString('utf8'), sha256 };
 }
 
 async function readRulesFile(file: string, shownAs: string, cache: ParseCache | undefined, extra: Partial<RulesFileInfo> = {}): Promise<ReadFile> {
-  const bytes = await readRulesBytes(file, shownAs);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const { bytes, sha256 } = await readHashed(file, shownAs);
   let parsed: ReturnType<ReadFile['parsed']> | undefined;
   const parse = () => {
     const text = bytes.toString('utf8');

@@ -17,6 +17,8 @@ import { OFFICIAL_RULES, embedded, fixture, repoRoot } from '../../helpers/paths
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-ruleset-cache-'));
 const newCache = async (): Promise<ParseCache> => ({ prebuilt: [], dir: await tempDir() });
+/** The same store, its writes held in `pending` (as a run's are until it succeeds): what a run stores is listed there. */
+const deferring = (cache: ParseCache): ParseCache => ({ prebuilt: [], dir: cache.dir, pending: [] });
 const entries = (cache: ParseCache, kind: string) => readdir(path.join(cache.dir!, kind)).catch(() => [] as string[]);
 
 /** Rules files with overrides, appends, disabled rules, ignore comments and macros/lists with sources. */
@@ -64,7 +66,7 @@ describe('cachedRuleset', () => {
     await load(files, cache, dir);
     await load(files, cache, dir);
     await rm(path.join(cache.dir!, 'rules'), { recursive: true });
-    const cacheWithoutWrites: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
+    const cacheWithoutWrites: ParseCache = deferring(cache);
     await load(files, cacheWithoutWrites, dir);
     expect(cacheWithoutWrites.pending).toEqual([]);
   });
@@ -77,22 +79,22 @@ describe('cachedRuleset', () => {
     await load(files, cache, dir);
     const last = files.at(-1)!;
     await writeFile(last, `${readFileSync(last, 'utf8')}\n# one more line\n`);
-    const pending: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
+    const pending: ParseCache = deferring(cache);
     const changed = await load(files, pending, dir);
     expect(changed).toStrictEqual(await load(files, undefined, dir));
     // The changed file parsed and stored; the others read from their entries; no ruleset entry for a first sighting.
     expect(pending.pending!.map((p) => p.kind.name)).toEqual(['rules']);
     flushParseCache(pending);
-    const again: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
+    const again: ParseCache = deferring(cache);
     await load(files, again, dir);
     expect(again.pending!.map((p) => p.kind.name)).toEqual(['ruleset']);
     // Every file seen before, in another order: another ruleset.
     const reordered = [files[0]!, files[2]!, files[1]!, ...files.slice(3)];
-    const other: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
+    const other: ParseCache = deferring(cache);
     expect(await load(reordered, other, dir)).toStrictEqual(await load(reordered, undefined, dir));
     expect(other.pending!.map((p) => p.kind.name)).toEqual(['ruleset']);
     // Named otherwise (another source root): every file is new.
-    const renamedRoot: ParseCache = { prebuilt: [], dir: cache.dir, pending: [] };
+    const renamedRoot: ParseCache = deferring(cache);
     await load(files, renamedRoot, path.dirname(dir));
     expect(renamedRoot.pending!.map((p) => p.kind.name)).toEqual(FILES.map(() => 'rules'));
   });
