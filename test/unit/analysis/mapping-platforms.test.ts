@@ -17,7 +17,7 @@ describe('mapRule', () => {
     expect(m.knownTechniques.map((k) => `${k.tag.ref.value}=${k.technique.id}`)).toEqual(['T1059=T1059', 'T1500=T1500']);
     expect(m.knownTactics.map((k) => `${k.tag.ref.value}=${k.tactic.shortname}/${k.via}`)).toEqual(['mitre_execution=execution/name', 'TA0040=impact/id']);
     expect(m.maturity).toBe('stable');
-    expect(mapRule(rule('R', ['T1059']), CATALOG, INDEX)).not.toHaveProperty('maturity');
+    expect(mapRule(rule('R', ['T1059']), CATALOG, INDEX).maturity).toBeUndefined();
   });
 
   it('tacticOfTag: looks an ID up by ID and a name by name, and nothing else', () => {
