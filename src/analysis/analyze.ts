@@ -1,7 +1,7 @@
 // Sequences map → check → coverage into the CoverageReport. Pure: the clock and versions come in as data.
 import type { Catalog } from '../attack/types.js';
 import { SCHEMA_VERSION, SEVERITIES, type CoverageReport, type Finding, type RuleEntry, type SuppressedFinding } from '../coverage-report.js';
-import type { Ruleset } from '../falco/types.js';
+import type { RulesetOutline } from '../falco/types.js';
 import { withMessage } from '../report/messages.js';
 import { CHECKS, type CheckContext } from './checks/index.js';
 import type { LogSourceMapping } from '../upstream.js';
@@ -15,7 +15,7 @@ import { compareText } from '../collections.js';
 export interface AnalyzeInput {
   catalog: Catalog;
   attack: { source: string; sha256: string; requested?: string };
-  ruleset: Ruleset;
+  ruleset: RulesetOutline;
   rulesOrigin: string;
   sourcePlatforms: Record<string, string[]>;
   /** Tactic shortnames renamed by an ATT&CK upgrade (old → new); unknown-tactic then offers the new name. */

@@ -1,7 +1,7 @@
 // Reads every rule's tags against the catalog: which techniques and tactics each rule claims. Pure.
 import type { Catalog, Tactic, Technique } from '../attack/types.js';
 import { parseTag, type ParsedTag } from '../falco/tags.js';
-import type { FalcoRule, TagRef } from '../falco/types.js';
+import type { FalcoRuleOutline, TagRef } from '../falco/types.js';
 
 export interface ReadTag {
   ref: TagRef;
@@ -9,7 +9,7 @@ export interface ReadTag {
 }
 
 export interface MappedRule {
-  rule: FalcoRule;
+  rule: FalcoRuleOutline;
   tags: ReadTag[];
   /** Techniques the rule tags that exist in the catalog (revoked and deprecated ones included). */
   knownTechniques: { tag: ReadTag; technique: Technique }[];
@@ -52,7 +52,7 @@ export function tagReader(): (tag: string) => ParsedTag {
   };
 }
 
-export function mapRule(rule: FalcoRule, catalog: Catalog, index: TacticIndex, readTag: (tag: string) => ParsedTag = parseTag): MappedRule {
+export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticIndex, readTag: (tag: string) => ParsedTag = parseTag): MappedRule {
   // Loops, and one object literal with every field: 10,000 rules go through here, and MappedRules of one shape
   // keep the checks and coverage that read them fast (building it field by field cost ~12% of the analysis).
   const tags: ReadTag[] = [];

@@ -3,7 +3,7 @@
 // findings about the suppressions themselves (invalid, unused, expired) out.
 import type { Finding, Severity, SuppressedFinding, Suppression } from '../coverage-report.js';
 import type { IgnoreComment } from '../falco/ignore-comments.js';
-import type { FalcoRule } from '../falco/types.js';
+import type { FalcoRuleOutline } from '../falco/types.js';
 import type { FindingDraft } from './checks/types.js';
 import { editDistance } from '../falco/tags.js';
 
@@ -35,7 +35,7 @@ const SEVERITY = new Map(SUPPRESSION_CODES.map((c) => [c.code, c.severity]));
 
 export interface SuppressionInput {
   findings: Finding[];
-  rules: FalcoRule[];
+  rules: FalcoRuleOutline[];
   comments: IgnoreComment[];
   config: SuppressionRule[];
   /** Codes a comment may name (the checks'). */
@@ -74,12 +74,12 @@ function matchesConfig(entry: SuppressionRule, f: Finding): boolean {
 }
 
 /** The rule an inline comment is about: the rule defined on its target line, or the rule whose tag sits there. */
-function ruleAt(rules: FalcoRule[], comment: IgnoreComment): FalcoRule | undefined {
+function ruleAt(rules: FalcoRuleOutline[], comment: IgnoreComment): FalcoRuleOutline | undefined {
   const same = (p: { file: string; line: number }) => p.file === comment.file && p.line === comment.targetLine;
   return rules.find((r) => same(r.position)) ?? rules.find((r) => r.tags.some(same));
 }
 
-function matchesComment(comment: IgnoreComment, rule: FalcoRule | undefined, f: Finding): boolean {
+function matchesComment(comment: IgnoreComment, rule: FalcoRuleOutline | undefined, f: Finding): boolean {
   if (!comment.codes.includes(f.code)) return false;
   if (rule && rule.position.line === comment.targetLine && rule.position.file === comment.file) return f.rule === rule.name;
   return f.file === comment.file && f.line === comment.targetLine;

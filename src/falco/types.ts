@@ -13,13 +13,12 @@ export interface TagRef extends SourcePosition {
   value: string;
 }
 
-export interface FalcoRule {
+/** What the analysis reads of a rule: everything but its condition, output and description. A warm `report`
+ * reads only this from the parse cache (ruleset-cache.ts), a fifth of the bytes at 10,000 rules. */
+export interface FalcoRuleOutline {
   name: string;
   /** Where the rule was first defined. */
   position: SourcePosition;
-  condition: string;
-  output: string;
-  desc: string;
   priority: string;
   /** Falco event source; "syscall" when the rule does not say. */
   source: string;
@@ -27,6 +26,12 @@ export interface FalcoRule {
   tags: TagRef[];
   /** Files and lines of append/override items applied to this rule. */
   modifiedAt: SourcePosition[];
+}
+
+export interface FalcoRule extends FalcoRuleOutline {
+  condition: string;
+  output: string;
+  desc: string;
   /** Where the condition key is written (the validator points there). */
   conditionAt?: SourcePosition;
   outputAt?: SourcePosition;
@@ -57,14 +62,20 @@ export interface RulesFileInfo {
   note?: string;
 }
 
-export interface Ruleset {
+/** What the analysis reads of a ruleset: its files, its rules' outlines and the ignore comments (no rule
+ * text, macro or list). */
+export interface RulesetOutline {
   files: RulesFileInfo[];
   /** In definition order. */
+  rules: FalcoRuleOutline[];
+  /** `# attack-cov-ignore …` comments found in the files, in file order. */
+  ignoreComments?: IgnoreComment[];
+}
+
+export interface Ruleset extends RulesetOutline {
   rules: FalcoRule[];
   macros: Map<string, FalcoMacro>;
   lists: Map<string, FalcoList>;
-  /** `# attack-cov-ignore …` comments found in the files, in file order. */
-  ignoreComments?: IgnoreComment[];
 }
 
 /** One top-level item of a rules file, as parsed, before overrides are applied. */

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { loadAttack, type LoadedCatalog } from '../attack/load.js';
 import { analyze, type AnalyzeInput } from '../analysis/analyze.js';
-import type { Ruleset } from '../falco/types.js';
+import type { RulesetOutline } from '../falco/types.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { UsageError } from '../errors.js';
-import { loadRules } from '../falco/load.js';
+import { loadRules, loadRulesOutline, type RulesLoadOptions } from '../falco/load.js';
 import type { Catalog } from '../attack/types.js';
 import type { DownloadOptions } from '../net/download.js';
 import { packageRoot } from '../paths.js';
@@ -83,13 +83,22 @@ export async function loadCatalog(options: CommonOptions, env: Environment): Pro
   return loaded;
 }
 
+function rulesOptions(options: CommonOptions, env: Environment): RulesLoadOptions {
+  return { cacheRoot: env.cacheRoot, cwd: env.cwd, sourceRoot: sourceRootOf(options, env), download: env.download, standardLocations: env.standardLocations, parseCache: env.parseCache };
+}
+
 /** Loads the rules the options name (or the defaults), naming files relative to the source root. */
 export function loadRulesFor(options: CommonOptions, env: Environment) {
-  return loadRules(options.rules, { cacheRoot: env.cacheRoot, cwd: env.cwd, sourceRoot: sourceRootOf(options, env), download: env.download, standardLocations: env.standardLocations, parseCache: env.parseCache });
+  return loadRules(options.rules, rulesOptions(options, env));
+}
+
+/** loadRulesFor, for what the analysis reads only (no rule text, macro or list). */
+export function loadRulesOutlineFor(options: CommonOptions, env: Environment) {
+  return loadRulesOutline(options.rules, rulesOptions(options, env));
 }
 
 /** Analyzes a ruleset against a loaded catalog; `extra` reaches the checks (e.g. tactic renames). */
-export function analyzeRuleset(attack: LoadedCatalog, ruleset: Ruleset, rulesOrigin: string, options: CommonOptions, env: Environment, extra: Partial<AnalyzeInput> = {}): CoverageReport {
+export function analyzeRuleset(attack: LoadedCatalog, ruleset: RulesetOutline, rulesOrigin: string, options: CommonOptions, env: Environment, extra: Partial<AnalyzeInput> = {}): CoverageReport {
   return analyze({
     catalog: attack.catalog,
     attack: { source: attack.source, sha256: attack.sha256, ...(attack.requested ? { requested: attack.requested } : {}) },
@@ -108,12 +117,14 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: Ruleset, rulesOri
 
 export async function buildReport(options: CommonOptions, env: Environment, withEmulation = false): Promise<CoverageReport> {
   // One after the other, rules first: both are CPU-bound on one thread, and interleaving them only adds their memory peaks.
-  const rules = await loadRulesFor(options, env);
-  const attack = await loadCatalog(options, env);
-  const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
-  if (withEmulation) {
-    const { emulateRuleset, loadEmulationInputs } = await import('./emulation.js');
-    report.emulation = emulateRuleset(report, rules.ruleset, await loadEmulationInputs(undefined, env.cwd));
+  if (!withEmulation) {
+    const rules = await loadRulesOutlineFor(options, env);
+    return analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env);
   }
+  // Emulation runs the rules' conditions: the whole ruleset.
+  const rules = await loadRulesFor(options, env);
+  const report = analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env);
+  const { emulateRuleset, loadEmulationInputs } = await import('./emulation.js');
+  report.emulation = emulateRuleset(report, rules.ruleset, await loadEmulationInputs(undefined, env.cwd));
   return report;
 }

@@ -1,7 +1,7 @@
 // The warm path changes nothing but time: every output file of `report` is byte-identical whether the
 // catalog and rules were parsed (cache off, or an empty cache) or read back from the parse cache (file by file,
-// or the whole ruleset).
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+// or the ruleset's outline alone).
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,10 +39,16 @@ describe('report, cold and warm', () => {
     const stored = await readdir(path.join(cache, 'parsed'), { recursive: true });
     // (and, once the bundle file has settled, its remembered sha256: test/unit/cache/file-sha256.test.ts)
     expect(stored.filter((n) => n.endsWith('.bin') && !n.startsWith('file-sha256')).map((n) => path.dirname(n)).sort()).toEqual(['catalog', 'rules', 'rules', 'rules']);
-    // The second run reads every file's entry and stores the ruleset; the third reads the ruleset.
+    // The second run reads every file's entry and stores the ruleset and its outline; the third reads the outline
+    // alone (so it still works with the ruleset and the files' entries gone, and stores nothing again).
     const warm = await report(args, { ATTACK_COV_CACHE: cache });
-    expect((await readdir(path.join(cache, 'parsed', 'ruleset'))).filter((n) => n.endsWith('.bin'))).toHaveLength(1);
+    const binsIn = async (kind: string) => (await readdir(path.join(cache, 'parsed', kind)).catch(() => [])).filter((n) => n.endsWith('.bin'));
+    expect(await binsIn('ruleset')).toHaveLength(1);
+    expect(await binsIn('ruleset-outline')).toHaveLength(1);
+    for (const kind of ['ruleset', 'rules']) await rm(path.join(cache, 'parsed', kind), { recursive: true });
     const warmer = await report(args, { ATTACK_COV_CACHE: cache });
+    expect(await binsIn('ruleset')).toEqual([]);
+    expect(await binsIn('rules')).toEqual([]);
     expectSameFiles(off, cold);
     expectSameFiles(off, warm);
     expectSameFiles(off, warmer);

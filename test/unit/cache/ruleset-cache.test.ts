@@ -2,16 +2,18 @@
 // strictly equal to the one built from their items; the entry is written only once every file came from its
 // own entry (seen before); a changed byte, name or order misses; a corrupt or misshapen entry is rebuilt and
 // rewritten; a build that fails stores nothing; a hit parses no file; and the stored form is pinned to
-// RULESET_FORMAT so a change without a bump fails here.
+// RULESET_FORMAT so a change without a bump fails here. Beside it, the outline (what `report` reads: no rule
+// text, macro or list): stored with the ruleset, or from it when only the ruleset is there; read alone it equals
+// the outline of the built ruleset and needs neither the ruleset's entry nor the files'.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RULESET_FORMAT, RULESET_KIND, cachedRuleset, compactRuleset, expandRuleset, rulesetKey } from '../../../src/falco/ruleset-cache.js';
-import { loadRules, rulesetFromTexts } from '../../../src/falco/load.js';
+import { OUTLINE_KIND, RULESET_FORMAT, RULESET_KIND, cachedRuleset, cachedRulesetOutline, compactOutline, compactRuleset, expandOutline, expandRuleset, rulesetKey } from '../../../src/falco/ruleset-cache.js';
+import { loadRules, loadRulesOutline, rulesetFromTexts } from '../../../src/falco/load.js';
 import { encodeEntry, entryName, flushParseCache, type ParseCache } from '../../../src/parse-cache.js';
-import type { Ruleset } from '../../../src/falco/types.js';
+import type { Ruleset, RulesetOutline } from '../../../src/falco/types.js';
 import { contentHash, outlineOf } from '../../helpers/fingerprint.js';
 import { OFFICIAL_RULES, embedded, fixture, repoRoot } from '../../helpers/paths.js';
 
@@ -33,6 +35,13 @@ async function copies(dir: string): Promise<string[]> {
 }
 
 const load = (files: string[], cache?: ParseCache, root?: string) => loadRules(files, { cacheRoot: root ?? os.tmpdir(), sourceRoot: root, parseCache: cache }).then((r) => r.ruleset);
+const loadOutline = (files: string[], cache?: ParseCache, root?: string) => loadRulesOutline(files, { cacheRoot: root ?? os.tmpdir(), sourceRoot: root, parseCache: cache }).then((r) => r.ruleset);
+
+/** The outline of a ruleset, field by field (independent of compactOutline). */
+function outlineOfRuleset(ruleset: RulesetOutline): RulesetOutline {
+  const rules = ruleset.rules.map(({ name, position, priority, source, isEnabled, tags, modifiedAt }) => ({ name, position, priority, source, isEnabled, tags, modifiedAt }));
+  return { files: ruleset.files, rules, ignoreComments: ruleset.ignoreComments };
+}
 
 describe('cachedRuleset', () => {
   it('stores the ruleset once its files were seen before, and gives back from it a ruleset strictly equal to the built one', async () => {
@@ -87,12 +96,12 @@ describe('cachedRuleset', () => {
     flushParseCache(pending);
     const again: ParseCache = deferring(cache);
     await load(files, again, dir);
-    expect(again.pending!.map((p) => p.kind.name)).toEqual(['ruleset']);
+    expect(again.pending!.map((p) => p.kind.name)).toEqual(['ruleset', 'ruleset-outline']);
     // Every file seen before, in another order: another ruleset.
     const reordered = [files[0]!, files[2]!, files[1]!, ...files.slice(3)];
     const other: ParseCache = deferring(cache);
     expect(await load(reordered, other, dir)).toStrictEqual(await load(reordered, undefined, dir));
-    expect(other.pending!.map((p) => p.kind.name)).toEqual(['ruleset']);
+    expect(other.pending!.map((p) => p.kind.name)).toEqual(['ruleset', 'ruleset-outline']);
     // Named otherwise (another source root): every file is new.
     const renamedRoot: ParseCache = deferring(cache);
     await load(files, renamedRoot, path.dirname(dir));
@@ -204,15 +213,108 @@ describe('cachedRuleset', () => {
     for (const stored of [null, 1, 'x', [], {}]) expect(expandRuleset(stored, ruleset.files)).toBeUndefined();
   });
 
+  it('reads the outline alone once stored: equal to the outline of the built ruleset, no file parsed, nothing stored', async () => {
+    const dir = await tempDir();
+    const files = await copies(dir);
+    const cache = await newCache();
+    const fresh = await load(files, undefined, dir);
+    // Without a cache, and on a first sighting, the outline is the built ruleset itself.
+    expect(await loadOutline(files, undefined, dir)).toStrictEqual(fresh);
+    expect(await loadOutline(files, cache, dir)).toStrictEqual(fresh);
+    expect(await entries(cache, 'ruleset-outline')).toEqual([]);
+    expect(await loadOutline(files, cache, dir)).toStrictEqual(fresh);
+    expect(await entries(cache, 'ruleset-outline')).toHaveLength(1);
+    await rm(path.join(cache.dir!, 'rules'), { recursive: true });
+    await rm(path.join(cache.dir!, 'ruleset'), { recursive: true });
+    const reading: ParseCache = deferring(cache);
+    const outline = await loadOutline(files, reading, dir);
+    expect(outline).toStrictEqual(outlineOfRuleset(fresh));
+    expect(outline.rules[0]).not.toHaveProperty('condition');
+    expect(reading.pending).toEqual([]);
+    // What the outline keeps made it through: overrides, disabled rules, ignore comments.
+    expect(outline.rules.some((r) => r.modifiedAt.length > 0)).toBe(true);
+    expect(outline.rules.some((r) => !r.isEnabled)).toBe(true);
+    expect(outline.ignoreComments!.length).toBeGreaterThan(0);
+  });
+
+  it('stores the outline from a stored ruleset when asked for it, and never when the whole ruleset is asked for', async () => {
+    const dir = await tempDir();
+    const files = await copies(dir);
+    const cache = await newCache();
+    await load(files, cache, dir);
+    await load(files, cache, dir);
+    await rm(path.join(cache.dir!, 'ruleset-outline'), { recursive: true });
+    const whole: ParseCache = deferring(cache);
+    await load(files, whole, dir);
+    expect(whole.pending).toEqual([]);
+    const asked: ParseCache = deferring(cache);
+    // From the stored ruleset: the whole of it (a ruleset is an outline too), and its outline stored.
+    expect(await loadOutline(files, asked, dir)).toStrictEqual(await load(files, undefined, dir));
+    expect(asked.pending!.map((p) => p.kind.name)).toEqual(['ruleset-outline']);
+    flushParseCache(asked);
+    expect(await loadOutline(files, cache, dir)).toStrictEqual(outlineOfRuleset(await load(files, undefined, dir)));
+  });
+
+  it('reads a corrupt or misshapen outline as a miss: the outline is taken from the ruleset and rewritten', async () => {
+    const dir = await tempDir();
+    const files = await copies(dir);
+    const cache = await newCache();
+    await load(files, cache, dir);
+    await load(files, cache, dir);
+    const fresh = await load(files, undefined, dir);
+    const [name] = await entries(cache, 'ruleset-outline');
+    const file = path.join(cache.dir!, 'ruleset-outline', name!);
+    const bytes = readFileSync(file);
+    const key = JSON.parse(bytes.toString('utf8').split('\n')[1]!).key as string;
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 100]! ^= 0xff;
+    // A corrupt entry, a ruleset's form under the outline's kind, and an outline headed as the other kind are misses.
+    for (const wrong of [flipped, encodeEntry(OUTLINE_KIND, key, compactRuleset(fresh)), encodeEntry(RULESET_KIND, key, compactOutline(fresh))]) {
+      writeFileSync(file, wrong);
+      expect(await loadOutline(files, cache, dir)).toStrictEqual(fresh);
+      expect(readFileSync(file).equals(bytes)).toBe(true);
+    }
+  });
+
+  it('expands what compactOutline writes, and refuses rule text, macros and lists in an outline', () => {
+    const ruleset = rulesetFromTexts(FILES.map((f) => ({ path: path.basename(f), text: readFileSync(f, 'utf8') })));
+    const stored = () => JSON.parse(JSON.stringify(compactOutline(ruleset))) as Record<string, unknown[]>;
+    expect(expandOutline(stored(), ruleset.files)).toStrictEqual(outlineOfRuleset(ruleset));
+    // The outline of an outline is itself.
+    expect(compactOutline(expandOutline(stored(), ruleset.files)!)).toStrictEqual(compactOutline(ruleset));
+    // An outline is no ruleset: read as one it has no text, macro or list, so the kinds are kept apart (OUTLINE_KIND).
+    expect(OUTLINE_KIND.name).not.toBe(RULESET_KIND.name);
+    const full = compactRuleset(ruleset) as unknown as Record<string, unknown[]>;
+    expect(expandOutline(full, ruleset.files)).toBeUndefined();
+    const rule = (change: (row: unknown[]) => void) => (g: Record<string, unknown[]>) => change(g.rules![0] as unknown[]);
+    const corruptions: [string, (g: Record<string, unknown[]>) => void][] = [
+      ...[4, 5, 6].map((i): [string, (g: Record<string, unknown[]>) => void] => [`rule text ${i}`, rule((r) => (r[i] = 'x'))]),
+      ['a conditionAt', rule((r) => (r[12] = [0, 1, 1]))],
+      ['an outputAt', rule((r) => (r[13] = [0, 1, 1]))],
+      ['a macro', (g) => (g.macros = full.macros!)],
+      ['a list', (g) => (g.lists = full.lists!)],
+      ['no macros', (g) => delete g.macros],
+      ['no lists', (g) => delete g.lists],
+    ];
+    for (const [what, corrupt] of corruptions) {
+      const g = stored();
+      corrupt(g);
+      expect(expandOutline(g, ruleset.files), what).toBeUndefined();
+    }
+  });
+
   it('stores nothing when the ruleset cannot be built', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'bad.yaml');
     await writeFile(file, '- rule: r\n  override:\n    condition: append\n  condition: and x\n');
     const cache = await newCache();
     await expect(load([file], cache, dir)).rejects.toThrow(/before it is defined/);
+    await expect(loadOutline([file], cache, dir)).rejects.toThrow(/before it is defined/);
     expect(await entries(cache, 'ruleset')).toEqual([]);
+    expect(await entries(cache, 'ruleset-outline')).toEqual([]);
     const empty = { files: [], rules: [], macros: new Map(), lists: new Map(), ignoreComments: [] };
     expect(cachedRuleset([], () => ({ ruleset: empty, isSeenBefore: true }), undefined)).toBe(empty);
+    expect(cachedRulesetOutline([], () => ({ ruleset: empty, isSeenBefore: true }), undefined)).toBe(empty);
   });
 
   it('keys entries by every file as shown, with its sha256, in order', () => {
@@ -234,10 +336,11 @@ const CORPUS = [
   ...['conventional.yaml', 'fixable.yaml', 'hostile.yaml', 'nonstandard.yaml', 'suppressed.yaml', 'upgrade.yaml', 'macro-source.yaml'].map((f) => [fixture('rules', f)]),
 ];
 
+/** Per ruleset of the corpus: its stored form, and from format 2 on its stored outline beside it. */
 function storedCorpus(): unknown[] {
   return CORPUS.map((files): unknown => {
     const ruleset: Ruleset = rulesetFromTexts(files.map((f) => ({ path: path.basename(f), text: readFileSync(f, 'utf8') })));
-    return compactRuleset(ruleset);
+    return { ruleset: compactRuleset(ruleset), outline: compactOutline(ruleset) };
   });
 }
 
