@@ -220,8 +220,8 @@ export function loadRules(paths: string[] | undefined, options: RulesLoadOptions
   return loadWith(paths, options, cachedRuleset);
 }
 
-/** loadRules for what the analysis reads (no rule text, macro or list): from the parse cache, a warm run reads a
- * fifth of the bytes. The files are read and hashed all the same (an entry exists only for files that parsed). */
+/** loadRules for what the analysis reads (no rule text, macro or list): from the parse cache, a warm run reads about a
+ * quarter of the bytes. The files are read and hashed all the same (an entry exists only for files that parsed). */
 export function loadRulesOutline(paths: string[] | undefined, options: RulesLoadOptions): Promise<LoadedRuleset<RulesetOutline>> {
   return loadWith(paths, options, cachedRulesetOutline);
 }

@@ -40,6 +40,8 @@ interface StoredRuleset {
   macros: StoredMacro[];
   lists: StoredList[];
   ignores: IgnoreComment[];
+  /** Only in an outline (compactOutline): read as a whole ruleset it would have empty conditions, so each side refuses the other. */
+  isOutline?: true;
 }
 
 /** The key: the parser's format, and every file as outputs name it, with its sha256 (and where a download
@@ -72,7 +74,7 @@ export function compactRuleset(ruleset: Ruleset): StoredRuleset {
  * empty and no macro or list. */
 export function compactOutline(ruleset: RulesetOutline): StoredRuleset {
   const rules = ruleset.rules.map((r): FalcoRule => ({ name: r.name, position: r.position, condition: '', output: '', desc: '', priority: r.priority, source: r.source, isEnabled: r.isEnabled, tags: r.tags, modifiedAt: r.modifiedAt }));
-  return compactRuleset({ files: ruleset.files, rules, macros: new Map(), lists: new Map(), ignoreComments: ruleset.ignoreComments });
+  return { ...compactRuleset({ files: ruleset.files, rules, macros: new Map(), lists: new Map(), ignoreComments: ruleset.ignoreComments }), isOutline: true };
 }
 
 
@@ -99,20 +101,47 @@ function isIgnoreComment(value: unknown): value is IgnoreComment {
   return isString(c?.file) && isPlace(c.line) && isPlace(c.column) && isPlace(c.targetLine) && Array.isArray(c.codes) && c.codes.every(isString) && isString(c.reason) && Object.keys(c).length === IGNORE_KEYS;
 }
 
-/** The Ruleset of `files` compactRuleset stored, or undefined when `stored` is anything else. */
+/** The Ruleset of `files` compactRuleset stored, or undefined when `stored` is anything else (an outline too). */
 export function expandRuleset(stored: unknown, files: RulesFileInfo[]): Ruleset | undefined {
-  return expandAs(stored, files, false) as Ruleset | undefined;
+  return orMiss(() => {
+    const frame = frameOf(stored, false);
+    const { position, optionalPosition } = frame;
+    return {
+      files,
+      rules: uniqueNames(frame.rows.map((row) => expandRule(row, frame))),
+      macros: uniqueMap(arrayOf(frame.macros).map((value) => {
+        const row = arrayOf(value, 7);
+        const [name, , , , condition, source] = row;
+        check(isString(name) && isString(condition) && (source === null || isString(source)));
+        const conditionAt = optionalPosition(row[6]);
+        const macro: FalcoMacro = { name: name as string, position: position(row, 1), condition: condition as string, source: (source as string | null) ?? undefined, ...(conditionAt ? { conditionAt } : {}) };
+        return [macro.name, macro];
+      })),
+      lists: uniqueMap(arrayOf(frame.lists).map((value) => {
+        const row = arrayOf(value, 5);
+        check(isString(row[0]) && arrayOf(row[4]).every(isString));
+        const list: FalcoList = { name: row[0] as string, position: position(row, 1), items: row[4] as string[] };
+        return [list.name, list];
+      })),
+      ignoreComments: frame.ignores,
+    };
+  });
 }
 
-/** The RulesetOutline of `files` compactOutline stored, or undefined when `stored` is anything else (a stored
- * full ruleset too: its text is no outline's). */
+/** The RulesetOutline of `files` compactOutline stored, or undefined when `stored` is anything else (a whole
+ * ruleset too). */
 export function expandOutline(stored: unknown, files: RulesFileInfo[]): RulesetOutline | undefined {
-  return expandAs(stored, files, true);
+  return orMiss(() => {
+    const frame = frameOf(stored, true);
+    check(arrayOf(frame.macros).length === 0 && arrayOf(frame.lists).length === 0);
+    return { files, rules: uniqueNames(frame.rows.map((row) => expandRuleOutline(row, frame))), ignoreComments: frame.ignores };
+  });
 }
 
-function expandAs(stored: unknown, files: RulesFileInfo[], isOutline: boolean): RulesetOutline | undefined {
+/** `expand`'s value, or undefined (a miss) when it throws. */
+function orMiss<T>(expand: () => T): T | undefined {
   try {
-    return expand(stored, files, isOutline);
+    return expand();
   }
   // Stryker disable next-line BlockStatement: an empty catch falls through to the same undefined (every error is a miss)
   catch {
@@ -120,10 +149,20 @@ function expandAs(stored: unknown, files: RulesFileInfo[], isOutline: boolean): 
   }
 }
 
-function expand(stored: unknown, files: RulesFileInfo[], isOutline: boolean): Ruleset | RulesetOutline {
+/** What both stored forms share, checked: file names, ignore comments, rule rows of 14, the outline marker. */
+interface Frame {
+  rows: unknown[][];
+  macros: unknown;
+  lists: unknown;
+  ignores: IgnoreComment[];
+  position: (row: unknown[], i: number) => SourcePosition;
+  optionalPosition: (value: unknown) => SourcePosition | undefined;
+}
+
+function frameOf(stored: unknown, isOutline: boolean): Frame {
   // null throws here, and anything but an object has none of the arrays checked below: a miss either way.
-  const { names, rules, macros, lists, ignores } = stored as Record<keyof StoredRuleset, unknown>;
-  check(arrayOf(names).every(isString) && arrayOf(ignores).every(isIgnoreComment));
+  const { names, rules, macros, lists, ignores, isOutline: marker } = stored as Record<keyof StoredRuleset, unknown>;
+  check(arrayOf(names).every(isString) && arrayOf(ignores).every(isIgnoreComment) && marker === (isOutline ? true : undefined));
   const fileNames = names as string[];
   const position = (row: unknown[], i: number): SourcePosition => {
     const file = row[i];
@@ -137,33 +176,13 @@ function expand(stored: unknown, files: RulesFileInfo[], isOutline: boolean): Ru
     check(row.length === 0 || row.length === 3);
     return row.length === 0 ? undefined : position(row, 0);
   };
-  const expandedRules = arrayOf(rules).map((value) => expandRule(arrayOf(value, 14), position, optionalPosition, isOutline));
-  // buildRuleset keeps one rule, macro and list per name.
-  check(new Set(expandedRules.map((r) => r.name)).size === expandedRules.length);
-  if (isOutline) {
-    check(arrayOf(macros).length === 0 && arrayOf(lists).length === 0);
-    return { files, rules: expandedRules, ignoreComments: ignores as IgnoreComment[] };
-  }
-  return {
-    files,
-    // expandRule gave FalcoRules: the text was read.
-    rules: expandedRules as FalcoRule[],
-    macros: uniqueMap(arrayOf(macros).map((value) => {
-      const row = arrayOf(value, 7);
-      const [name, , , , condition, source] = row;
-      check(isString(name) && isString(condition) && (source === null || isString(source)));
-      const conditionAt = optionalPosition(row[6]);
-      const macro: FalcoMacro = { name: name as string, position: position(row, 1), condition: condition as string, source: (source as string | null) ?? undefined, ...(conditionAt ? { conditionAt } : {}) };
-      return [macro.name, macro];
-    })),
-    lists: uniqueMap(arrayOf(lists).map((value) => {
-      const row = arrayOf(value, 5);
-      check(isString(row[0]) && arrayOf(row[4]).every(isString));
-      const list: FalcoList = { name: row[0] as string, position: position(row, 1), items: row[4] as string[] };
-      return [list.name, list];
-    })),
-    ignoreComments: ignores as IgnoreComment[],
-  };
+  return { rows: arrayOf(rules).map((value) => arrayOf(value, 14)), macros, lists, ignores: ignores as IgnoreComment[], position, optionalPosition };
+}
+
+/** `rules`, refusing a name written twice (buildRuleset keeps one rule per name). */
+function uniqueNames<T extends { name: string }>(rules: T[]): T[] {
+  check(new Set(rules.map((r) => r.name)).size === rules.length);
+  return rules;
 }
 
 /** A Map of `entries`, refusing a name written twice. */
@@ -173,9 +192,10 @@ function uniqueMap<T>(entries: [string, T][]): Map<string, T> {
   return map;
 }
 
-function expandRule(row: unknown[], position: (row: unknown[], i: number) => SourcePosition, optionalPosition: (value: unknown) => SourcePosition | undefined, isOutline: boolean): FalcoRuleOutline {
-  const [name, , , , condition, output, desc, priority, source, isEnabled] = row;
-  check(isString(name) && isString(condition) && isString(output) && isString(desc) && isString(priority) && isString(source) && typeof isEnabled === 'boolean');
+/** A stored rule's fields but its text (conditions, outputs, descriptions and their positions). */
+function ruleOutline(row: unknown[], { position }: Frame): FalcoRuleOutline {
+  const [name, , , , , , , priority, source, isEnabled] = row;
+  check(isString(name) && isString(priority) && isString(source) && typeof isEnabled === 'boolean');
   // A list whose length is no multiple of 4 (or of 3 below) ends in a position with a missing number: refused there.
   const storedTags = arrayOf(row[10]);
   const tags: TagRef[] = [];
@@ -188,55 +208,69 @@ function expandRule(row: unknown[], position: (row: unknown[], i: number) => Sou
   const storedModified = arrayOf(row[11]);
   const modifiedAt: SourcePosition[] = [];
   for (let i = 0; i < storedModified.length; i += 3) modifiedAt.push(position(storedModified, i));
-  const conditionAt = optionalPosition(row[12]);
-  const outputAt = optionalPosition(row[13]);
-  if (isOutline) {
-    check(condition === '' && output === '' && desc === '' && !conditionAt && !outputAt);
-    return { name: name as string, position: position(row, 1), priority: priority as string, source: source as string, isEnabled: isEnabled as boolean, tags, modifiedAt };
-  }
-  const rule: FalcoRule = {
-    name: name as string,
-    position: position(row, 1),
+  return { name: name as string, position: position(row, 1), priority: priority as string, source: source as string, isEnabled: isEnabled as boolean, tags, modifiedAt };
+}
+
+/** An outline's rule: its text left empty, as compactOutline writes it. */
+function expandRuleOutline(row: unknown[], frame: Frame): FalcoRuleOutline {
+  check(row[4] === '' && row[5] === '' && row[6] === '' && arrayOf(row[12]).length === 0 && arrayOf(row[13]).length === 0);
+  return ruleOutline(row, frame);
+}
+
+function expandRule(row: unknown[], frame: Frame): FalcoRule {
+  const [, , , , condition, output, desc] = row;
+  check(isString(condition) && isString(output) && isString(desc));
+  const conditionAt = frame.optionalPosition(row[12]);
+  const outputAt = frame.optionalPosition(row[13]);
+  const { name, position, priority, source, isEnabled, tags, modifiedAt } = ruleOutline(row, frame);
+  // In buildRuleset's key order: the same ruleset, whichever way it came.
+  return {
+    name,
+    position,
     condition: condition as string,
     output: output as string,
     desc: desc as string,
-    priority: priority as string,
-    source: source as string,
-    isEnabled: isEnabled as boolean,
+    priority,
+    source,
+    isEnabled,
     tags,
     modifiedAt,
     ...(conditionAt ? { conditionAt } : {}),
     ...(outputAt ? { outputAt } : {}),
   };
-  return rule;
 }
 
 /** The ruleset of `files` from the cache, else from `build` (which may throw: nothing is then stored), stored
- * when build says every file was seen before (with its outline). Without a cache this is `build()`'s ruleset. */
+ * when build says every file was seen before. Without a cache this is `build()`'s ruleset. */
 export function cachedRuleset(files: RulesFileInfo[], build: () => { ruleset: Ruleset; isSeenBefore: boolean }, cache: ParseCache | undefined): Ruleset {
-  return lookUp(files, build, cache, false) as Ruleset;
+  if (!cache) return build().ruleset;
+  const key = rulesetKey(files);
+  return readRuleset(cache, key, files) ?? buildAndStore(cache, key, build, false);
 }
 
 /** cachedRuleset for what the analysis reads: the outline entry when there is one (no rules file parsed, no
- * rule text read), else the ruleset as cachedRuleset gives it, its outline stored for next time. */
+ * rule text read); else the stored ruleset, its outline stored for next time; else the built ruleset, stored
+ * with its outline when every file was seen before. */
 export function cachedRulesetOutline(files: RulesFileInfo[], build: () => { ruleset: Ruleset; isSeenBefore: boolean }, cache: ParseCache | undefined): RulesetOutline {
-  return lookUp(files, build, cache, true);
-}
-
-function lookUp(files: RulesFileInfo[], build: () => { ruleset: Ruleset; isSeenBefore: boolean }, cache: ParseCache | undefined, isOutline: boolean): RulesetOutline {
   if (!cache) return build().ruleset;
   const key = rulesetKey(files);
-  const outline = isOutline ? readEntryAs(cache, OUTLINE_KIND, key, (stored) => expandOutline(stored, files)) : undefined;
+  const outline = readEntryAs(cache, OUTLINE_KIND, key, (stored) => expandOutline(stored, files));
   if (outline) return outline;
-  const cached = readEntryAs(cache, RULESET_KIND, key, (stored) => expandRuleset(stored, files));
-  if (cached) {
-    if (isOutline) writeEntry(cache, OUTLINE_KIND, key, compactOutline(cached));
-    return cached;
-  }
+  const stored = readRuleset(cache, key, files);
+  if (stored) writeEntry(cache, OUTLINE_KIND, key, compactOutline(stored));
+  return stored ?? buildAndStore(cache, key, build, true);
+}
+
+function readRuleset(cache: ParseCache, key: string, files: RulesFileInfo[]): Ruleset | undefined {
+  return readEntryAs(cache, RULESET_KIND, key, (stored) => expandRuleset(stored, files));
+}
+
+/** build()'s ruleset, stored (and its outline, `withOutline`) when build says every file was seen before. */
+function buildAndStore(cache: ParseCache, key: string, build: () => { ruleset: Ruleset; isSeenBefore: boolean }, withOutline: boolean): Ruleset {
   const { ruleset, isSeenBefore } = build();
   if (isSeenBefore) {
     writeEntry(cache, RULESET_KIND, key, compactRuleset(ruleset));
-    writeEntry(cache, OUTLINE_KIND, key, compactOutline(ruleset));
+    if (withOutline) writeEntry(cache, OUTLINE_KIND, key, compactOutline(ruleset));
   }
   return ruleset;
 }

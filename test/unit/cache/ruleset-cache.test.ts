@@ -96,12 +96,16 @@ describe('cachedRuleset', () => {
     flushParseCache(pending);
     const again: ParseCache = deferring(cache);
     await load(files, again, dir);
-    expect(again.pending!.map((p) => p.kind.name)).toEqual(['ruleset', 'ruleset-outline']);
+    expect(again.pending!.map((p) => p.kind.name)).toEqual(['ruleset']);
     // Every file seen before, in another order: another ruleset.
     const reordered = [files[0]!, files[2]!, files[1]!, ...files.slice(3)];
     const other: ParseCache = deferring(cache);
     expect(await load(reordered, other, dir)).toStrictEqual(await load(reordered, undefined, dir));
-    expect(other.pending!.map((p) => p.kind.name)).toEqual(['ruleset', 'ruleset-outline']);
+    expect(other.pending!.map((p) => p.kind.name)).toEqual(['ruleset']);
+    // Asked for the outline, a build from files all seen before stores both.
+    const both: ParseCache = deferring(cache);
+    await loadOutline([files[1]!, files[0]!, ...files.slice(2)], both, dir);
+    expect(both.pending!.map((p) => p.kind.name)).toEqual(['ruleset', 'ruleset-outline']);
     // Named otherwise (another source root): every file is new.
     const renamedRoot: ParseCache = deferring(cache);
     await load(files, renamedRoot, path.dirname(dir));
@@ -243,7 +247,7 @@ describe('cachedRuleset', () => {
     const cache = await newCache();
     await load(files, cache, dir);
     await load(files, cache, dir);
-    await rm(path.join(cache.dir!, 'ruleset-outline'), { recursive: true });
+    expect(await entries(cache, 'ruleset-outline')).toEqual([]);
     const whole: ParseCache = deferring(cache);
     await load(files, whole, dir);
     expect(whole.pending).toEqual([]);
@@ -259,8 +263,8 @@ describe('cachedRuleset', () => {
     const dir = await tempDir();
     const files = await copies(dir);
     const cache = await newCache();
-    await load(files, cache, dir);
-    await load(files, cache, dir);
+    await loadOutline(files, cache, dir);
+    await loadOutline(files, cache, dir);
     const fresh = await load(files, undefined, dir);
     const [name] = await entries(cache, 'ruleset-outline');
     const file = path.join(cache.dir!, 'ruleset-outline', name!);
@@ -282,10 +286,11 @@ describe('cachedRuleset', () => {
     expect(expandOutline(stored(), ruleset.files)).toStrictEqual(outlineOfRuleset(ruleset));
     // The outline of an outline is itself.
     expect(compactOutline(expandOutline(stored(), ruleset.files)!)).toStrictEqual(compactOutline(ruleset));
-    // An outline is no ruleset: read as one it has no text, macro or list, so the kinds are kept apart (OUTLINE_KIND).
-    expect(OUTLINE_KIND.name).not.toBe(RULESET_KIND.name);
+    // Neither form is read as the other: an outline read as a ruleset would have empty conditions and no macros.
+    expect(expandRuleset(stored(), ruleset.files)).toBeUndefined();
     const full = compactRuleset(ruleset) as unknown as Record<string, unknown[]>;
     expect(expandOutline(full, ruleset.files)).toBeUndefined();
+    expect(expandRuleset({ ...full, isOutline: false }, ruleset.files)).toBeUndefined();
     const rule = (change: (row: unknown[]) => void) => (g: Record<string, unknown[]>) => change(g.rules![0] as unknown[]);
     const corruptions: [string, (g: Record<string, unknown[]>) => void][] = [
       ...[4, 5, 6].map((i): [string, (g: Record<string, unknown[]>) => void] => [`rule text ${i}`, rule((r) => (r[i] = 'x'))]),
@@ -295,6 +300,8 @@ describe('cachedRuleset', () => {
       ['a list', (g) => (g.lists = full.lists!)],
       ['no macros', (g) => delete g.macros],
       ['no lists', (g) => delete g.lists],
+      ['no outline mark', (g) => delete g.isOutline],
+      ['an outline mark that is not true', (g) => ((g as Record<string, unknown>).isOutline = 1)],
     ];
     for (const [what, corrupt] of corruptions) {
       const g = stored();
