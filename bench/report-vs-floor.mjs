@@ -1,12 +1,13 @@
 // Whole-process `attack-cov report` (all 7 outputs) on ATT&CK 18.1 (the embedded bundle, decompressed) against
 // the floor (bench/floor.mjs: parse the bundle and the same rules), cold (empty cache) and warm (parse cache
-// filled), and on generated rulesets of 1k/10k (and with --50k, 50k) rules against the 93 official rules.
+// filled), and on generated rulesets of 1k/10k (and with --50k, 50k) rules against the 93 official rules,
+// and a pull request's run (10k rules, one file edited since the last run) against the warm 10k run.
 // Every comparison runs as alternating pairs after a warm-up; prints medians (min–max) of wall and CPU time
 // and peak RSS, the ratios against their targets, whether cold and warm outputs are byte-identical, the
 // size of summary.md and (with Chromium) how long heatmap.html for 10k rules takes to render. Asserts nothing.
 // Usage: npm run bench [-- --pairs N] [-- --50k] [-- --no-browser]   (needs a build: npm run build)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,16 @@ const report = (n, name, cache) => ({ args: [path.join(root, 'dist', 'cli.js'), 
 const cold = (n) => ({ ...report(n, `cold-${n}`, path.join(tmp, `cache-cold-${n}`)), before: () => rmSync(path.join(tmp, `cache-cold-${n}`), { recursive: true, force: true }) });
 const warm = (n) => report(n, `warm-${n}`, path.join(tmp, `cache-warm-${n}`));
 const floor = { args: [path.join(root, 'bench', 'floor.mjs'), bundle, ...OFFICIAL] };
+/** A pull request's run: the 10,000-rule set in a copy of its own, every file seen before but one, edited (a
+ * comment appended) just before each run: that file is parsed, the others come from their entries, and the
+ * ruleset is built again (and not stored: not every file was seen before). No target; for the record. */
+const editedRules = [...OFFICIAL, ...generateRuleset(10000 - 93, path.join(tmp, 'rules-10000-edited'), { seed: 1 })];
+let edits = 0;
+const edited = {
+  args: [path.join(root, 'dist', 'cli.js'), 'report', '--attack', bundle, '--rules', ...editedRules, '--out', out('edited-10000'), '--quiet'],
+  env: { ...env, ATTACK_COV_CACHE: path.join(tmp, 'cache-edited-10000') },
+  before: () => appendFileSync(editedRules.at(-1), `# edit ${++edits}\n`),
+};
 
 const comparisons = [
   ['cold report (93 rules) vs floor', floor, cold(93), 1.2],
@@ -41,11 +52,13 @@ const comparisons = [
     [`cold ${n} rules vs cold 93`, cold(93), cold(n), n === 10000 ? 2.5 : undefined],
     [`warm ${n} rules vs warm 93`, warm(93), warm(n), n === 10000 ? 2 : undefined],
   ]),
+  ['10000 rules, one file edited since the last run, vs warm 10000', warm(10000), edited, undefined],
 ];
 
 // Warm means inputs seen before: a first run stores each rules file's entry, a second the ruleset and its
 // outline (written only for files seen before), so every measured warm run reads what a repeat run reads.
 for (const n of sizes) for (let i = 0; i < 2; i++) measure(warm(n), rssFile);
+for (let i = 0; i < 2; i++) measure({ ...edited, before: undefined }, rssFile);
 
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
