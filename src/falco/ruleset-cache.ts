@@ -8,7 +8,8 @@
 // The stored form is JSON of arrays: positions as [file index, line, column], 1 array per rule instead of
 // ~12 objects. Every value is checked as it is expanded; anything unexpected is a miss, never trusted.
 // Beside each ruleset entry lies its outline (RulesetOutline: no rule text, macro or list; the same stored form
-// with those left empty): all `report` reads without --emulate, 3 instead of 12 MB at 10,000 rules.
+// with those left empty, and a mark that keeps either form from being read as the other): all that `report`
+// (without --emulate or --suggest), `lint` and `threats` read, 2.8 instead of 12 MB at 10,000 rules.
 import { readEntryAs, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
 import { RULES_FORMAT } from './rules-cache.js';
 import type { IgnoreComment } from './ignore-comments.js';
