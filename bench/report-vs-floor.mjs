@@ -29,21 +29,17 @@ const sizes = [93, 1000, 10000, ...(argv.includes('--50k') ? [50000] : [])];
 const rulesFor = new Map(sizes.map((n) => [n, n === 93 ? OFFICIAL : [...OFFICIAL, ...generateRuleset(n - 93, path.join(tmp, `rules-${n}`), { seed: 1 })]]));
 const env = { SOURCE_DATE_EPOCH: '1767225600', NO_COLOR: '1' };
 const out = (name) => path.join(tmp, `out-${name}`);
-const report = (n, name, cache) => ({ args: [path.join(root, 'dist', 'cli.js'), 'report', '--attack', bundle, '--rules', ...rulesFor.get(n), '--out', out(name), '--quiet'], env: { ...env, ATTACK_COV_CACHE: cache } });
+const report = (rules, name, cache) => ({ args: [path.join(root, 'dist', 'cli.js'), 'report', '--attack', bundle, '--rules', ...rules, '--out', out(name), '--quiet'], env: { ...env, ATTACK_COV_CACHE: cache } });
 /** Cold: every run starts from an empty cache. Warm: the cache two unmeasured runs filled (below). */
-const cold = (n) => ({ ...report(n, `cold-${n}`, path.join(tmp, `cache-cold-${n}`)), before: () => rmSync(path.join(tmp, `cache-cold-${n}`), { recursive: true, force: true }) });
-const warm = (n) => report(n, `warm-${n}`, path.join(tmp, `cache-warm-${n}`));
+const cold = (n) => ({ ...report(rulesFor.get(n), `cold-${n}`, path.join(tmp, `cache-cold-${n}`)), before: () => rmSync(path.join(tmp, `cache-cold-${n}`), { recursive: true, force: true }) });
+const warm = (n) => report(rulesFor.get(n), `warm-${n}`, path.join(tmp, `cache-warm-${n}`));
 const floor = { args: [path.join(root, 'bench', 'floor.mjs'), bundle, ...OFFICIAL] };
 /** A pull request's run: the 10,000-rule set in a copy of its own, every file seen before but one, edited (a
  * comment appended) just before each run: that file is parsed, the others come from their entries, and the
  * ruleset is built again (and not stored: not every file was seen before). No target; for the record. */
 const editedRules = [...OFFICIAL, ...generateRuleset(10000 - 93, path.join(tmp, 'rules-10000-edited'), { seed: 1 })];
 let edits = 0;
-const edited = {
-  args: [path.join(root, 'dist', 'cli.js'), 'report', '--attack', bundle, '--rules', ...editedRules, '--out', out('edited-10000'), '--quiet'],
-  env: { ...env, ATTACK_COV_CACHE: path.join(tmp, 'cache-edited-10000') },
-  before: () => appendFileSync(editedRules.at(-1), `# edit ${++edits}\n`),
-};
+const edited = { ...report(editedRules, 'edited-10000', path.join(tmp, 'cache-edited-10000')), before: () => appendFileSync(editedRules.at(-1), `# edit ${++edits}\n`) };
 
 const comparisons = [
   ['cold report (93 rules) vs floor', floor, cold(93), 1.2],

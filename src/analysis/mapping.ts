@@ -71,11 +71,8 @@ export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticI
       if (tactic) knownTactics.push({ tag, tactic, via: parsed.tacticId ? 'id' : 'name' });
     } else if (parsed.kind === 'maturity') maturity ??= parsed.level;
   }
-  const mapped: MappedRule = { rule, tags, knownTechniques, knownTactics, maturity, active: undefined, claimed: undefined, justified: undefined };
-  mapped.active = findActive(mapped);
-  mapped.claimed = findClaimed(mapped);
-  mapped.justified = findJustified(mapped.active);
-  return mapped;
+  const active = findActive(knownTechniques);
+  return { rule, tags, knownTechniques, knownTactics, maturity, active, claimed: findClaimed(knownTactics), justified: findJustified(active) };
 }
 
 function findJustified(active: Technique[]): Set<string> {
@@ -85,26 +82,26 @@ function findJustified(active: Technique[]): Set<string> {
 }
 
 /** The catalog holds one Technique per ID, so a technique tagged twice is the same object. */
-function findActive(mapped: MappedRule): Technique[] {
+function findActive(known: MappedRule['knownTechniques']): Technique[] {
   const active: Technique[] = [];
-  for (const { technique } of mapped.knownTechniques) if (!technique.isRevoked && !technique.isDeprecated && !active.includes(technique)) active.push(technique);
+  for (const { technique } of known) if (!technique.isRevoked && !technique.isDeprecated && !active.includes(technique)) active.push(technique);
   return active;
 }
 
-function findClaimed(mapped: MappedRule): Set<string> {
+function findClaimed(known: MappedRule['knownTactics']): Set<string> {
   const claimed = new Set<string>();
-  for (const { tactic } of mapped.knownTactics) claimed.add(tactic.shortname);
+  for (const { tactic } of known) claimed.add(tactic.shortname);
   return claimed;
 }
 
 /** Techniques that count for coverage: in the catalog, neither revoked nor deprecated. Shared: never change it. */
 export function activeTechniques(mapped: MappedRule): Technique[] {
-  return mapped.active ?? findActive(mapped);
+  return mapped.active ?? findActive(mapped.knownTechniques);
 }
 
 /** Tactic shortnames the rule claims, by name or ID. Shared: never change it. */
 export function claimedTactics(mapped: MappedRule): Set<string> {
-  return mapped.claimed ?? findClaimed(mapped);
+  return mapped.claimed ?? findClaimed(mapped.knownTactics);
 }
 
 /** Tactic shortnames the rule's active techniques belong to, in the order of the techniques. Shared: never change it. */

@@ -15,7 +15,7 @@ import type { ParseCache } from '../parse-cache.js';
 import { listRulesDir, readRulesBytes, statRulesPath } from './read-guard.js';
 import { readIgnoreComments, type IgnoreComment } from './ignore-comments.js';
 import { buildRuleset } from './ruleset.js';
-import { cachedRuleset, cachedRulesetOutline } from './ruleset-cache.js';
+import { cachedRuleset, cachedRulesetOutline, type BuildRuleset } from './ruleset-cache.js';
 import type { RawItem, RulesFileInfo, Ruleset, RulesetOutline } from './types.js';
 
 export interface RulesLoadOptions {
@@ -187,7 +187,7 @@ export interface LoadedRuleset<R extends RulesetOutline = Ruleset> {
   localFiles: string[];
 }
 
-type CachedBuild<R extends RulesetOutline> = (files: RulesFileInfo[], build: () => { ruleset: Ruleset; isSeenBefore: boolean }, cache: ParseCache | undefined) => R;
+type CachedBuild<R extends RulesetOutline> = (files: RulesFileInfo[], build: BuildRuleset, cache: ParseCache | undefined) => R;
 
 function loaded<R extends RulesetOutline>(files: ReadFile[], origin: LoadedRuleset['origin'], cache: ParseCache | undefined, cached: CachedBuild<R>): LoadedRuleset<R> {
   const build = () => {

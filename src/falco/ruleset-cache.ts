@@ -241,9 +241,12 @@ function expandRule(row: unknown[], frame: Frame): FalcoRule {
   };
 }
 
+/** Builds the ruleset from its files' items, saying whether every file came from its own entry (was seen before). */
+export type BuildRuleset = () => { ruleset: Ruleset; isSeenBefore: boolean };
+
 /** The ruleset of `files` from the cache, else from `build` (which may throw: nothing is then stored), stored
  * when build says every file was seen before. Without a cache this is `build()`'s ruleset. */
-export function cachedRuleset(files: RulesFileInfo[], build: () => { ruleset: Ruleset; isSeenBefore: boolean }, cache: ParseCache | undefined): Ruleset {
+export function cachedRuleset(files: RulesFileInfo[], build: BuildRuleset, cache: ParseCache | undefined): Ruleset {
   if (!cache) return build().ruleset;
   const key = rulesetKey(files);
   return readRuleset(cache, key, files) ?? buildAndStore(cache, key, build, false);
@@ -252,7 +255,7 @@ export function cachedRuleset(files: RulesFileInfo[], build: () => { ruleset: Ru
 /** cachedRuleset for what the analysis reads: the outline entry when there is one (no rules file parsed, no
  * rule text read); else the stored ruleset, its outline stored for next time; else the built ruleset, stored
  * with its outline when every file was seen before. */
-export function cachedRulesetOutline(files: RulesFileInfo[], build: () => { ruleset: Ruleset; isSeenBefore: boolean }, cache: ParseCache | undefined): RulesetOutline {
+export function cachedRulesetOutline(files: RulesFileInfo[], build: BuildRuleset, cache: ParseCache | undefined): RulesetOutline {
   if (!cache) return build().ruleset;
   const key = rulesetKey(files);
   const outline = readEntryAs(cache, OUTLINE_KIND, key, (stored) => expandOutline(stored, files));
@@ -267,7 +270,7 @@ function readRuleset(cache: ParseCache, key: string, files: RulesFileInfo[]): Ru
 }
 
 /** build()'s ruleset, stored (and its outline, `withOutline`) when build says every file was seen before. */
-function buildAndStore(cache: ParseCache, key: string, build: () => { ruleset: Ruleset; isSeenBefore: boolean }, withOutline: boolean): Ruleset {
+function buildAndStore(cache: ParseCache, key: string, build: BuildRuleset, withOutline: boolean): Ruleset {
   const { ruleset, isSeenBefore } = build();
   if (isSeenBefore) {
     writeEntry(cache, RULESET_KIND, key, compactRuleset(ruleset));

@@ -37,6 +37,17 @@ async function copies(dir: string): Promise<string[]> {
 const load = (files: string[], cache?: ParseCache, root?: string) => loadRules(files, { cacheRoot: root ?? os.tmpdir(), sourceRoot: root, parseCache: cache }).then((r) => r.ruleset);
 const loadOutline = (files: string[], cache?: ParseCache, root?: string) => loadRulesOutline(files, { cacheRoot: root ?? os.tmpdir(), sourceRoot: root, parseCache: cache }).then((r) => r.ruleset);
 
+/** Copies of FILES in a folder of their own, and a cache in which `read` has seen them twice: their entries
+ * are there, and the ruleset (with its outline when `read` asks for it). */
+async function seenTwice(read: typeof load | typeof loadOutline = load) {
+  const dir = await tempDir();
+  const files = await copies(dir);
+  const cache = await newCache();
+  await read(files, cache, dir);
+  await read(files, cache, dir);
+  return { dir, files, cache };
+}
+
 /** The outline of a ruleset, field by field (independent of compactOutline). */
 function outlineOfRuleset(ruleset: RulesetOutline): RulesetOutline {
   const rules = ruleset.rules.map(({ name, position, priority, source, isEnabled, tags, modifiedAt }) => ({ name, position, priority, source, isEnabled, tags, modifiedAt }));
@@ -69,11 +80,7 @@ describe('cachedRuleset', () => {
   });
 
   it('parses no file on a hit: the per-file entries are not even read', async () => {
-    const dir = await tempDir();
-    const files = await copies(dir);
-    const cache = await newCache();
-    await load(files, cache, dir);
-    await load(files, cache, dir);
+    const { dir, files, cache } = await seenTwice();
     await rm(path.join(cache.dir!, 'rules'), { recursive: true });
     const cacheWithoutWrites: ParseCache = deferring(cache);
     await load(files, cacheWithoutWrites, dir);
@@ -81,11 +88,7 @@ describe('cachedRuleset', () => {
   });
 
   it('misses when a byte, a name or the order changes; the unchanged files come from their own entries', async () => {
-    const dir = await tempDir();
-    const files = await copies(dir);
-    const cache = await newCache();
-    await load(files, cache, dir);
-    await load(files, cache, dir);
+    const { dir, files, cache } = await seenTwice();
     const last = files.at(-1)!;
     await writeFile(last, `${readFileSync(last, 'utf8')}\n# one more line\n`);
     const pending: ParseCache = deferring(cache);
@@ -242,11 +245,7 @@ describe('cachedRuleset', () => {
   });
 
   it('stores the outline from a stored ruleset when asked for it, and never when the whole ruleset is asked for', async () => {
-    const dir = await tempDir();
-    const files = await copies(dir);
-    const cache = await newCache();
-    await load(files, cache, dir);
-    await load(files, cache, dir);
+    const { dir, files, cache } = await seenTwice();
     expect(await entries(cache, 'ruleset-outline')).toEqual([]);
     const whole: ParseCache = deferring(cache);
     await load(files, whole, dir);
@@ -260,11 +259,7 @@ describe('cachedRuleset', () => {
   });
 
   it('reads a corrupt or misshapen outline as a miss: the outline is taken from the ruleset and rewritten', async () => {
-    const dir = await tempDir();
-    const files = await copies(dir);
-    const cache = await newCache();
-    await loadOutline(files, cache, dir);
-    await loadOutline(files, cache, dir);
+    const { dir, files, cache } = await seenTwice(loadOutline);
     const fresh = await load(files, undefined, dir);
     const [name] = await entries(cache, 'ruleset-outline');
     const file = path.join(cache.dir!, 'ruleset-outline', name!);
