@@ -1,7 +1,9 @@
 // Whole-process `attack-cov report` (all 7 outputs) on ATT&CK 18.1 (the embedded bundle, decompressed) against
 // the floor (bench/floor.mjs: parse the bundle and the same rules), cold (empty cache) and warm (parse cache
 // filled), and on generated rulesets of 1k/10k (and with --50k, 50k) rules against the 93 official rules,
-// and a pull request's run (10k rules, one file edited since the last run) against the warm 10k run.
+// a pull request's run (10k rules, one file edited since the last run) against the warm 10k run, and the
+// outputs alone (bench/outputs-alone.mjs: a warm run's report.json read back and every output written from it)
+// at 93 and 10k rules against the warm 93-rule run: what the warm 10k target leaves for the rules themselves.
 // Every comparison runs as alternating pairs after a warm-up; prints medians (min–max) of wall and CPU time
 // and peak RSS, the ratios against their targets, whether cold and warm outputs are byte-identical, the
 // size of summary.md and (with Chromium) how long heatmap.html for 10k rules takes to render. Asserts nothing.
@@ -41,6 +43,9 @@ const editedRules = [...OFFICIAL, ...generateRuleset(10000 - 93, path.join(tmp, 
 let edits = 0;
 const edited = { ...report(editedRules, 'edited-10000', path.join(tmp, 'cache-edited-10000')), before: () => appendFileSync(editedRules.at(-1), `# edit ${++edits}\n`) };
 
+/** The outputs alone: the warm run's report.json read back, every output written from it (the same bytes). */
+const alone = (n) => ({ args: [path.join(root, 'bench', 'outputs-alone.mjs'), path.join(out(`warm-${n}`), 'report.json'), out(`alone-${n}`)], env });
+
 const comparisons = [
   ['cold report (93 rules) vs floor', floor, cold(93), 1.2],
   ['warm report (93 rules) vs floor', floor, warm(93), 0.4],
@@ -49,6 +54,8 @@ const comparisons = [
     [`warm ${n} rules vs warm 93`, warm(93), warm(n), n === 10000 ? 2 : undefined],
   ]),
   ['10000 rules, one file edited since the last run, vs warm 10000', warm(10000), edited, undefined],
+  ['outputs alone, 93 rules (report.json read back, the outputs written) vs warm 93', warm(93), alone(93), undefined],
+  ['outputs alone, 10000 rules vs warm 93', warm(93), alone(10000), undefined],
 ];
 
 // Warm means inputs seen before: a first run stores each rules file's entry, a second the ruleset and its
@@ -82,6 +89,17 @@ for (const n of sizes) {
   const differing = names.filter((f) => !readFileSync(path.join(out(`cold-${n}`), f)).equals(readFileSync(path.join(out(`warm-${n}`), f))));
   const summary = statSync(path.join(out(`warm-${n}`), 'summary.md')).size;
   console.log(`${n} rules: cold and warm outputs ${differing.length === 0 ? `byte-identical (${names.length} files)` : `DIFFER: ${differing.join(', ')}`}; summary.md ${(summary / 1024).toFixed(1)} KiB, report.json ${(statSync(path.join(out(`warm-${n}`), 'report.json')).size / 2 ** 20).toFixed(1)} MiB`);
+}
+for (const n of [93, 10000]) {
+  const names = readdirSync(out(`warm-${n}`)).sort();
+  const differing = names.filter((f) => !readFileSync(path.join(out(`warm-${n}`), f)).equals(readFileSync(path.join(out(`alone-${n}`), f))));
+  console.log(`${n} rules: the outputs alone ${differing.length === 0 ? `wrote the warm run's bytes (${names.length} files)` : `DIFFER from the warm run's: ${differing.join(', ')}`}`);
+}
+{
+  const warm93 = results.get('warm 10000 rules vs warm 93').a.cpu.median;
+  const warm10k = results.get('warm 10000 rules vs warm 93').b.cpu.median;
+  const outputs10k = results.get('outputs alone, 10000 rules vs warm 93').b.cpu.median;
+  console.log(`warm 10000 rules ≤ 2× warm 93 means ≤ ${(2 * warm93).toFixed(0)} ms CPU; the outputs alone take ${outputs10k.toFixed(0)}, which leaves ${(2 * warm93 - outputs10k).toFixed(0)} ms for reading and analysing 10,000 rules (the warm run spends ${(warm10k - outputs10k).toFixed(0)} beyond the outputs alone)`);
 }
 if (!argv.includes('--no-browser') && ['/usr/bin/chromium', '/usr/bin/chromium-browser'].some(existsSync)) {
   const html = path.join(out('warm-10000'), 'heatmap.html');

@@ -6,6 +6,7 @@ import { displayPath } from '../falco/load.js';
 import { loadReportAssets } from '../report/assets.js';
 import { selectReporters } from '../report/registry.js';
 import type { Reporter } from '../report/reporter.js';
+import type { CoverageReport } from '../coverage-report.js';
 import { printable, renderSummary, type TerminalStyle } from '../report/terminal.js';
 import { buildReport, type CommonOptions, type Environment } from './inputs.js';
 import { compareReports } from '../analysis/baseline.js';
@@ -66,6 +67,23 @@ function validated(reporter: Reporter, name: string, content: string): string {
   return content;
 }
 
+/** Renders the reporters' outputs of `report` and writes them into `outDir` (nothing there changes unless
+ * all are written). Each output is rendered when its turn to be written comes (one large text in memory at a
+ * time); a reporter that throws still leaves `outDir` untouched (writeOutputs renames nothing then). Reads
+ * nothing but the report: bench/outputs-alone.mjs runs it on a report.json read back. */
+export async function writeReport(report: CoverageReport, reporters: Reporter[], outDir: string, score: ScoreMode): Promise<string[]> {
+  const assets = reporters.some((r) => r.name === 'heatmap') ? loadReportAssets() : undefined;
+  const context = { outDir, assets, score };
+  const isLarge = report.rules.length >= WRITTEN_IN_PIECES_FROM;
+  const files = reporters.flatMap((reporter): OutputFile[] => {
+    if (reporter.renderFiles) return reporter.renderFiles(report, context).map(({ name, content }) => ({ name, content: validated(reporter, name, content) }));
+    const { chunks } = reporter;
+    if (chunks && isLarge && !reporter.validate) return [{ name: reporter.fileName, content: () => chunks(report, context) }];
+    return [{ name: reporter.fileName, content: () => validated(reporter, reporter.fileName, reporter.render(report, context)) }];
+  });
+  return writeOutputs(outDir, files);
+}
+
 export async function runReport(options: ReportOptions, env: Environment, io: Io): Promise<number> {
   const reporters = selectReporters(options.format);
   const score = parseScore(options.score);
@@ -78,19 +96,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   if (options.suggest) report.suggestions = await (await import('./suggest.js')).suggestionsForReport(report, options, env);
   const gates = evaluateGates(report, { failOn, maxCoverageDrop, ...parseMinCoverage(options.minCoverage ?? [], report.tactics) });
   if (gates.length > 0) report.gates = gates;
-  const outDir = path.resolve(env.cwd, options.out);
-  // Each output is rendered when its turn to be written comes (one large text in memory at a time); a
-  // reporter that throws still leaves --out untouched (writeOutputs renames nothing then).
-  const assets = reporters.some((r) => r.name === 'heatmap') ? loadReportAssets() : undefined;
-  const context = { outDir, assets, score };
-  const files = reporters.flatMap((reporter): OutputFile[] => {
-    if (reporter.renderFiles) return reporter.renderFiles(report, context).map(({ name, content }) => ({ name, content: validated(reporter, name, content) }));
-    const { chunks } = reporter;
-    const isLarge = report.rules.length >= WRITTEN_IN_PIECES_FROM;
-    if (chunks && isLarge && !reporter.validate) return [{ name: reporter.fileName, content: () => chunks(report, context) }];
-    return [{ name: reporter.fileName, content: () => validated(reporter, reporter.fileName, reporter.render(report, context)) }];
-  });
-  const written = await writeOutputs(outDir, files);
+  const written = await writeReport(report, reporters, path.resolve(env.cwd, options.out), score);
   if (!options.quiet && !io.isQuiet) io.stdout(renderSummary(report, io.style, options.top));
   for (const file of written) io.stderr(`wrote ${printable(displayPath(file, env.cwd))}\n`);
   if (report.comparison?.crossesAttackVersions) {

@@ -114,3 +114,22 @@ describe('lint --fix', () => {
     expect(await readFile(path.join(dir, 'b.yaml'), 'utf8')).toBe(fixable.replace('Shell', 'Shell 2'));
   });
 });
+
+describe('every output is made from the report alone', () => {
+  // The design's contract: reporters read the CoverageReport and nothing else. bench/outputs-alone.mjs relies
+  // on it to measure what writing the outputs costs by itself; here a threat profile adds its own layer.
+  it('writeReport on report.json read back writes the bytes the run wrote', async () => {
+    const dir = await tempDir();
+    const run = path.join(dir, 'run');
+    const result = await runCli(['report', '--threat', 'TeamTNT', '--out', run, '-q'], { env: { SOURCE_DATE_EPOCH: '1767225600' } });
+    expect(result.code).toBe(0);
+    const { writeReport } = await import('../../src/run/report.js');
+    const { selectReporters } = await import('../../src/report/registry.js');
+    const again = path.join(dir, 'again');
+    await writeReport(JSON.parse(await readFile(path.join(run, 'report.json'), 'utf8')), selectReporters(undefined), again, 'count');
+    const names = (await readdir(run, { recursive: true })).sort();
+    expect(names).toContain('layer-teamtnt.json');
+    expect((await readdir(again, { recursive: true })).sort()).toEqual(names);
+    for (const name of names) expect(await readFile(path.join(again, name), 'utf8'), name).toBe(await readFile(path.join(run, name), 'utf8'));
+  }, 30_000);
+});
