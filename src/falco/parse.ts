@@ -5,6 +5,7 @@ import type { Document, LineCounter, Node } from 'yaml';
 import { yamlLib } from './yaml-lib.js';
 import { scanYamlDocuments } from './yaml-lines.js';
 import { InputError } from '../errors.js';
+import { dataRecord } from '../own.js';
 import type { DuplicateKey, RawItem, SourcePosition } from './types.js';
 import { mapValue, MAX_NESTING, NeedsComposer, readYamlDocuments, scalarText, TooDeep, type CstValue } from './yaml-cst.js';
 
@@ -166,9 +167,9 @@ function readItem(node: CstValue, at: (offset: number) => SourcePosition): RawIt
   const position = at(node.offset);
   const where = `${position.file}:${position.line}:${position.column}`;
   if (!node.entries) throw new InputError(where, 'not a Falco item: expected a mapping such as "- rule: NAME"');
-  // Null-prototype records: keys such as __proto__, constructor or toString are plain data here.
-  const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  const keyPositions: Record<string, SourcePosition> = Object.create(null) as Record<string, SourcePosition>;
+  // Records that inherit nothing: keys such as __proto__, constructor or toString are plain data here.
+  const fields = dataRecord<unknown>();
+  const keyPositions = dataRecord<SourcePosition>();
   let tagPositions: SourcePosition[] = [];
   for (const { key, keyOffset, node: value } of node.entries) {
     if (key in fields) continue; // the first of duplicate keys wins, as in Falco

@@ -6,6 +6,7 @@
 import { readEntry, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
 import { parseRulesFile } from './parse.js';
 import type { DuplicateKey, RawItem, SourcePosition } from './types.js';
+import { dataRecord, toDataRecord } from '../own.js';
 
 /**
  * Bump whenever parseRulesText's result changes shape or content for the same text (a new RawItem field,
@@ -65,16 +66,16 @@ export function compactItems(items: RawItem[], file: string): StoredItem[] | und
   return stored;
 }
 
-/** RawItems from their stored form, as parseRulesText built them (records without a prototype, so that
+/** RawItems from their stored form, as parseRulesText built them (records that inherit nothing, so that
  * keys such as toString or constructor are plain data; structured clone gave them Object.prototype). */
 function expandItems(stored: StoredItem[], file: string): RawItem[] {
   const at = (line: number, column: number): SourcePosition => ({ file, line, column });
   return stored.map(([kind, name, line, column, fields, keys, tags, duplicates]) => {
-    const keyPositions = Object.create(null) as Record<string, SourcePosition>;
+    const keyPositions = dataRecord<SourcePosition>();
     for (let i = 0; i < keys.length; i += 3) keyPositions[keys[i] as string] = at(keys[i + 1] as number, keys[i + 2] as number);
     const tagPositions: SourcePosition[] = [];
     for (let i = 0; i < tags.length; i += 2) tagPositions.push(at(tags[i]!, tags[i + 1]!));
-    const item: RawItem = { kind, name, position: at(line, column), fields: Object.setPrototypeOf(fields, null) as Record<string, unknown>, keyPositions, tagPositions };
+    const item: RawItem = { kind, name, position: at(line, column), fields: toDataRecord(fields), keyPositions, tagPositions };
     if (duplicates) item.duplicateKeys = duplicates;
     return item;
   });

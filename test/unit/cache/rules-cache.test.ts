@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES_FORMAT, RULES_KIND, cachedRulesItems, compactItems } from '../../../src/falco/rules-cache.js';
+import { isDataRecord } from '../../../src/own.js';
 import { parseRulesFile, parseRulesText } from '../../../src/falco/parse.js';
 import { loadRules } from '../../../src/falco/load.js';
 import { decodeEntry, encodeEntry, entryName, type ParseCache } from '../../../src/parse-cache.js';
@@ -102,15 +103,17 @@ describe('cachedRulesItems', () => {
     }
   });
 
-  it('gives back records without a prototype, so that keys such as toString stay data', async () => {
+  it('gives back records that inherit nothing, so that keys such as toString stay data', async () => {
     const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
     const text = '- rule: r\n  toString: x\n  constructor: y\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n';
     const cold = cachedRulesItems(text, sha(text), 'p.yaml', cache);
     const warm = cachedRulesItems(text, sha(text), 'p.yaml', cache);
     expect(warm).not.toBe(cold);
     for (const item of [cold[0]!, warm[0]!]) {
-      expect(Object.getPrototypeOf(item.fields)).toBeNull();
-      expect(Object.getPrototypeOf(item.keyPositions)).toBeNull();
+      expect(isDataRecord(item.fields)).toBe(true);
+      expect(isDataRecord(item.keyPositions)).toBe(true);
+      expect('hasOwnProperty' in item.keyPositions).toBe(false);
+      expect(item.keyPositions.constructor).toEqual({ file: 'p.yaml', line: 3, column: 3 });
       expect(item.fields.toString).toBe('x');
       expect('hasOwnProperty' in item.fields).toBe(false);
     }
