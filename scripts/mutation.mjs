@@ -14,7 +14,8 @@ const MIN_SCORE = 85;
 export const GROUPS = {
   // collections.ts: the small helpers analysis (and the reporters) group and sort with.
   // attack/normalize.ts: the catalog analysis reads, revoked-by chains followed to their active technique.
-  analysis: ['src/analysis', 'src/collections.ts', 'src/attack/normalize.ts'],
+  // own.ts: lookups of keys from the inputs and the records that hold them (nothing inherited).
+  analysis: ['src/analysis', 'src/collections.ts', 'src/attack/normalize.ts', 'src/own.ts'],
   report: ['src/report'],
   io: ['src/output.ts', 'src/secrets.ts', 'src/terminal-text.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts'],
   // What rejects a draft (invented fields, unknown macros, broken conditions) and what `validate` reports.
