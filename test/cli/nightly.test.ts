@@ -1,7 +1,7 @@
 // scripts/nightly.sh, as the workflow and a person run it: first night without a baseline, then with one.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,15 +41,16 @@ describe('scripts/nightly.sh', () => {
 });
 
 describe('scripts/rules-cache-key.sh (the nightly workflow keys its cache by the rules)', () => {
-  const key = (...args: string[]) =>
+  /** The script's output for RULES (as the workflow passes it: the env, split by the script), run in `cwd`. */
+  const key = (rules: string | undefined, cwd = repoRoot) =>
     new Promise<string>((resolve, reject) => {
-      const child = spawn('bash', [path.join(repoRoot, 'scripts', 'rules-cache-key.sh'), ...args]);
+      const child = spawn('bash', [path.join(repoRoot, 'scripts', 'rules-cache-key.sh')], { cwd, env: { PATH: process.env.PATH, ...(rules === undefined ? {} : { RULES: rules }) } });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
     });
 
-  it('changes when a rules file the arguments name changes, is added or renamed, and only then', async () => {
+  it('changes when a rules file RULES names changes, is added or renamed, and only then', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-rules-key-'));
     await writeFile(path.join(dir, 'a.yaml'), '- rule: A\n');
     const first = await key(dir);
@@ -68,21 +69,50 @@ describe('scripts/rules-cache-key.sh (the nightly workflow keys its cache by the
     // A file named directly counts too, and so does the order files are given in (it is the load order).
     const a = path.join(dir, 'a.yaml');
     const c = path.join(dir, 'c.yaml');
-    expect(await key(a, c)).not.toBe(await key(c, a));
-    expect(await key()).toMatch(/^rules=[0-9a-f]{16}\n$/);
+    expect(await key(`${a} ${c}`)).not.toBe(await key(`${c} ${a}`));
+    expect(await key(`  ${a}\t${c} `)).toBe(await key(`${a} ${c}`));
+    expect(await key(undefined)).toBe(await key(''));
   });
 
-  it('is what the workflow keys its cache by, with the older caches of the same ATT&CK as the fallback', async () => {
+  it('reads a directory given as a symlink through it, takes no word as a glob or an option', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-rules-key-'));
+    await mkdir(path.join(dir, 'rules'));
+    await writeFile(path.join(dir, 'rules', 'a.yaml'), '- rule: A\n');
+    await symlink('rules', path.join(dir, 'linked'));
+    const before = await key('linked', dir);
+    await writeFile(path.join(dir, 'rules', 'a.yaml'), '- rule: A changed\n');
+    expect(await key('linked', dir)).not.toBe(before);
+    // nightly.sh passes "*.yaml" to attack-cov as it is; so does the key (the digest of a word, not of files).
+    await writeFile(path.join(dir, 'b.yaml'), '- rule: B\n');
+    const glob = await key('*.yaml', dir);
+    expect(glob).not.toBe(await key('b.yaml', dir));
+    await writeFile(path.join(dir, 'b.yaml'), '- rule: B changed\n');
+    expect(await key('*.yaml', dir)).toBe(glob);
+    // A name starting with "-" is a file or a directory, not an option of sha256sum or find.
+    await writeFile(path.join(dir, '-r.yaml'), '- rule: R\n');
+    await mkdir(path.join(dir, '-d'));
+    await writeFile(path.join(dir, '-d', 'd.yaml'), '- rule: D\n');
+    const dashed = await key('-r.yaml -d', dir);
+    await writeFile(path.join(dir, '-r.yaml'), '- rule: R changed\n');
+    const fileChanged = await key('-r.yaml -d', dir);
+    expect(fileChanged).not.toBe(dashed);
+    await writeFile(path.join(dir, '-d', 'd.yaml'), '- rule: D changed\n');
+    expect(await key('-r.yaml -d', dir)).not.toBe(fileChanged);
+  });
+
+  it('is what the workflow keys its cache by: a cache per run, restored from the same rules, else from any', async () => {
     const { parse } = await import('yaml');
     const workflow = parse(await readFile(path.join(repoRoot, '.github', 'workflows', 'nightly.yml'), 'utf8')) as { jobs: { coverage: { steps: { id?: string; uses?: string; run?: string; with?: Record<string, string> }[] } } };
     const steps = workflow.jobs.coverage.steps;
     const keyStep = steps.findIndex((s) => s.id === 'rules-key');
     const cacheStep = steps.findIndex((s) => s.uses?.startsWith('actions/cache@'));
-    expect(steps[keyStep]!.run).toContain('scripts/rules-cache-key.sh ${RULES:-}');
+    expect(steps[keyStep]!.run).toBe('scripts/rules-cache-key.sh >> "$GITHUB_OUTPUT"');
     expect(keyStep).toBeLessThan(cacheStep);
     const { key: cacheKey, 'restore-keys': restore } = steps[cacheStep]!.with!;
-    expect(cacheKey!.endsWith('-${{ steps.rules-key.outputs.rules }}')).toBe(true);
-    expect(`${restore!.trim()}\${{ steps.rules-key.outputs.rules }}`).toBe(cacheKey);
+    const rules = '${{ steps.rules-key.outputs.rules }}';
+    expect(cacheKey!.endsWith(`-${rules}-\${{ github.run_id }}`)).toBe(true);
+    const prefix = cacheKey!.slice(0, cacheKey!.indexOf(rules));
+    expect(restore!.trim().split('\n')).toEqual([`${prefix}${rules}-`, prefix]);
     expect(cacheStep).toBeLessThan(steps.findIndex((s) => s.run === 'scripts/nightly.sh'));
   });
 });
