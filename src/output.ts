@@ -2,8 +2,8 @@
 // one large output is in memory at a time), then all are renamed into place, so a crash, a full disk, a
 // renderer that throws or one unwritable name leaves --out as it was.
 // Names may not leave the directory. Temporaries are tracked (temp-files.ts) and removed on signals.
-import { access, lstat, mkdir, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { access, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError, UsageError } from './errors.js';
@@ -65,49 +65,66 @@ export function sliceEnd(text: string, start: number, max: number): number {
 }
 
 /** Writes `text` (redacted) as UTF-8 in slices, never splitting a surrogate pair. Pieces are gathered
- * into slices first; a registered secret lies inside one piece (one JSON element), never across two. */
-async function writeText(file: string, content: string | Iterable<string>): Promise<void> {
-  const handle = await open(file, 'w');
-  const writeSlices = async (text: string) => {
+ * into slices first; a registered secret lies inside one piece (one JSON element), never across two.
+ * Synchronous: nothing else runs meanwhile, and a round trip to libuv's thread pool per slice was wall
+ * time spent waiting (with each folder prepared once, 2.5–4% of a warm 93-rule run's wall time). */
+function writeText(file: string, content: string | Iterable<string>): void {
+  const fd = openSync(file, 'w');
+  const writeSlices = (text: string) => {
     for (let start = 0; start < text.length; ) {
       const end = sliceEnd(text, start, SLICE_CHARS);
-      await handle.write(text.slice(start, end), null, 'utf8');
+      writeSync(fd, text.slice(start, end), null, 'utf8');
       start = end;
     }
   };
   try {
-    if (typeof content === 'string') return await writeSlices(redactSecrets(content));
+    if (typeof content === 'string') return writeSlices(redactSecrets(content));
     let gathered: string[] = [];
     let length = 0;
     for (const piece of content) {
       gathered.push(piece);
       length += piece.length;
       if (length < SLICE_CHARS) continue;
-      await writeSlices(redactSecrets(gathered.join('')));
+      writeSlices(redactSecrets(gathered.join('')));
       gathered = [];
       length = 0;
     }
-    await writeSlices(redactSecrets(gathered.join('')));
+    writeSlices(redactSecrets(gathered.join('')));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+
+/** Makes `folder` (inside `dir`) and removes what a killed run left in it. */
+async function prepareFolder(dir: string, folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(dir, `cannot create the output directory: ${error.code ?? error.message}`);
+  });
+  await removeStaleTemporaries(folder, RUN_STARTED_MS);
 }
 
 export async function writeOutputs(dir: string, files: OutputFile[]): Promise<string[]> {
   const targets = files.map((file) => ({ content: file.content, target: pathInside(dir, file.name) }));
   const temps: string[] = [];
+  /** Temporaries written and not (yet) renamed into place: what a failure removes. */
+  const unrenamed = new Set<string>();
+  /** Each folder is prepared once, before its first file: most outputs share --out. */
+  const prepared = new Map<string, Promise<void>>();
   try {
     for (const { target, content: given } of targets) {
       const content = typeof given === 'function' ? given() : given;
-      await mkdir(path.dirname(target), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-        throw new InputError(dir, `cannot create the output directory: ${error.code ?? error.message}`);
-      });
-      await removeStaleTemporaries(path.dirname(target), RUN_STARTED_MS);
+      const folder = path.dirname(target);
+      const ready = prepared.get(folder) ?? prepareFolder(dir, folder);
+      prepared.set(folder, ready);
+      await ready;
       const temp = trackTemp(temporaryPathFor(target));
       temps.push(temp);
-      await writeText(temp, content).catch((error: NodeJS.ErrnoException) => {
-        throw new InputError(target, `cannot write: ${error.code ?? error.message}`);
-      });
+      unrenamed.add(temp);
+      try {
+        writeText(temp, content);
+      } catch (error) {
+        throw new InputError(target, `cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
     }
     // A name taken by a directory would fail its rename half-way: refuse before --out changes at all.
     for (const { target } of targets) {
@@ -115,14 +132,17 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
     }
     // Every file is on disk under its temporary name: only now does --out change.
     for (const [index, { target }] of targets.entries()) {
-      await rename(temps[index]!, target).catch((error: NodeJS.ErrnoException) => {
+      const temp = temps[index]!;
+      await rename(temp, target).catch((error: NodeJS.ErrnoException) => {
         throw new InputError(target, `cannot write: ${error.code ?? error.message}`);
       });
+      unrenamed.delete(temp);
+      untrackTemp(temp);
     }
     return targets.map((t) => t.target);
   } finally {
-    for (const temp of temps) {
-      // Best effort (a renamed temporary is gone already): a failure here (e.g. ENAMETOOLONG) must not hide the error that brought us here.
+    for (const temp of unrenamed) {
+      // Best effort: a failure here (e.g. ENAMETOOLONG) must not hide the error that brought us here.
       await rm(temp).catch(() => undefined);
       untrackTemp(temp);
     }
