@@ -80,13 +80,17 @@ for (const [label, a, b, target] of comparisons) {
 }
 
 console.log('');
+/** The larger of the cold and warm runs' median peak RSS at `n` rules. */
+const peakRss = (n) => Math.max(results.get(`cold ${n} rules vs cold 93`).b.rss.median, results.get(`warm ${n} rules vs warm 93`).b.rss.median);
 for (const n of sizes.filter((s) => s !== 93)) {
-  const rss = Math.max(results.get(`cold ${n} rules vs cold 93`).b.rss.median, results.get(`warm ${n} rules vs warm 93`).b.rss.median);
+  const rss = peakRss(n);
   console.log(`peak RSS at ${n} rules (median, the larger of cold and warm): ${mib(rss)}${n === 10000 ? (rss <= 250 * 2 ** 20 ? ' ✓ ≤ 250 MiB' : ' ✗ > 250 MiB') : ''}`);
 }
+const coldWarmDiffer = [];
 for (const n of sizes) {
   const names = readdirSync(out(`cold-${n}`)).sort();
   const differing = names.filter((f) => !readFileSync(path.join(out(`cold-${n}`), f)).equals(readFileSync(path.join(out(`warm-${n}`), f))));
+  if (differing.length > 0) coldWarmDiffer.push(n);
   const summary = statSync(path.join(out(`warm-${n}`), 'summary.md')).size;
   console.log(`${n} rules: cold and warm outputs ${differing.length === 0 ? `byte-identical (${names.length} files)` : `DIFFER: ${differing.join(', ')}`}; summary.md ${(summary / 1024).toFixed(1)} KiB, report.json ${(statSync(path.join(out(`warm-${n}`), 'report.json')).size / 2 ** 20).toFixed(1)} MiB`);
 }
@@ -108,5 +112,14 @@ if (!argv.includes('--no-browser') && ['/usr/bin/chromium', '/usr/bin/chromium-b
   const browser = spawnSync(process.execPath, [path.join(root, 'bench', 'heatmap-render.mjs'), html], { encoding: 'utf8' });
   process.stdout.write(browser.status === 0 ? browser.stdout : `heatmap render: failed: ${browser.stderr}\n`);
 }
+// Issue 12's done-when, gathered from the lines above: each target once, CPU and wall time side by side.
+console.log('\ntargets (issue 12), from this run:');
+for (const [label, , , target] of comparisons.filter(([, , , t]) => t !== undefined)) {
+  const r = results.get(label);
+  console.log(`  ${label} ≤ ${target}×: CPU ${r.cpuRatio.toFixed(2)}${r.cpuRatio <= target ? ' ✓' : ' ✗'}, wall ${r.wallRatio.toFixed(2)}${r.wallRatio <= target ? ' ✓' : ' ✗'}`);
+}
+const rss10k = peakRss(10000);
+console.log(`  peak RSS at 10000 rules ≤ 250 MiB: ${mib(rss10k)}${rss10k <= 250 * 2 ** 20 ? ' ✓' : ' ✗'}`);
+console.log(`  cold and warm outputs byte-identical at ${sizes.join(', ')} rules: ${coldWarmDiffer.length === 0 ? '✓' : `✗ (they differ at ${coldWarmDiffer.join(', ')})`}`);
 console.log(`load average at end ${load()}`);
 rmSync(tmp, { recursive: true, force: true });
