@@ -40,9 +40,14 @@ function compareFindings(a: Finding, b: Finding): number {
 }
 
 export function checkRules(rules: MappedRule[], context: CheckContext): Finding[] {
-  // Loops, not flatMap: 10,000 rules × 11 checks, most of which find nothing.
+  // Loops, not flatMap, and indexed (no iterator per call): 10,000 rules × 11 checks, most of which find nothing.
   const findings: Finding[] = [];
-  for (const rule of rules) for (const check of CHECKS) for (const draft of check.run(rule, context)) findings.push(withMessage(draft));
+  for (const rule of rules) {
+    for (const check of CHECKS) {
+      const drafts = check.run(rule, context);
+      for (let i = 0; i < drafts.length; i++) findings.push(withMessage(drafts[i]!));
+    }
+  }
   return findings.sort(compareFindings);
 }
 

@@ -2,7 +2,7 @@
 // ATT&CK, never by the model) behind a header that says it is a draft to review. Pure.
 import { stringify } from 'yaml';
 import type { Technique } from '../attack/types.js';
-import { tacticTag } from '../analysis/checks/types.js';
+import { tacticTag } from '../analysis/checks/findings.js';
 
 export interface DraftRule {
   rule: string;

@@ -3,7 +3,7 @@
 // be. A suggestion that fails is rejected, never written. Pure.
 import type { Catalog, Technique } from '../attack/types.js';
 import { CHECKS } from '../analysis/checks/index.js';
-import { tacticTag } from '../analysis/checks/types.js';
+import { tacticTag } from '../analysis/checks/findings.js';
 import { claimedTactics, indexTactics, mapRule } from '../analysis/mapping.js';
 import { parseTag } from '../falco/tags.js';
 import type { FalcoRule, TagRef } from '../falco/types.js';

@@ -1,32 +1,36 @@
 // Checks that a rule's tactic tags agree with ATT&CK and with its technique tags. Pure.
 import { editDistance } from '../../falco/tags.js';
 import { activeTechniques, claimedTactics, justifiedTactics, tacticOfTag } from '../mapping.js';
-import { findingAt, tacticTag, type Check } from './types.js';
+import { findingAt, findingsFor, NO_FINDINGS, tacticTag } from './findings.js';
+import type { Check } from './types.js';
 import { own } from '../../own.js';
+import type { ParsedTag } from '../../falco/tags.js';
 
 export const unknownTactic: Check = {
   code: 'unknown-tactic',
   severity: 'error',
   description: 'A tactic tag names a tactic that is not in the loaded ATT&CK matrix.',
   run(rule, { tactics, tacticRenames }) {
-    return rule.tags.flatMap((tag) => {
-      const { parsed } = tag;
-      if (parsed.kind !== 'tactic' || tacticOfTag(parsed, tactics)) return [];
-      const written = parsed.shortname ?? parsed.tacticId ?? tag.ref.value;
-      const renamed = parsed.shortname && tacticRenames ? own(tacticRenames, parsed.shortname) : undefined;
-      if (renamed) return [findingAt(this, rule, tag, { tactic: written, args: { renamedTo: renamed }, fix: { tag: tag.ref.value, with: [tacticTag(renamed)] } })];
-      const candidates = parsed.shortname
-        ? [...tactics.byShortname.keys()].map((s) => ({ s, d: editDistance(s, parsed.shortname!) })).filter((c) => c.d <= 2)
-        : [];
-      const best = candidates.sort((a, b) => a.d - b.d);
-      const isUnique = best.length > 0 && (best.length === 1 || best[1]!.d > best[0]!.d);
-      return [
-        findingAt(this, rule, tag, {
+    return findingsFor(
+      rule.tags,
+      ({ parsed }) => parsed.kind === 'tactic' && !tacticOfTag(parsed, tactics),
+      (tag) => {
+        // Only tactic tags get here.
+        const parsed = tag.parsed as Extract<ParsedTag, { kind: 'tactic' }>;
+        const written = parsed.shortname ?? parsed.tacticId ?? tag.ref.value;
+        const renamed = parsed.shortname && tacticRenames ? own(tacticRenames, parsed.shortname) : undefined;
+        if (renamed) return findingAt(this, rule, tag, { tactic: written, args: { renamedTo: renamed }, fix: { tag: tag.ref.value, with: [tacticTag(renamed)] } });
+        const candidates = parsed.shortname
+          ? [...tactics.byShortname.keys()].map((s) => ({ s, d: editDistance(s, parsed.shortname!) })).filter((c) => c.d <= 2)
+          : [];
+        const best = candidates.sort((a, b) => a.d - b.d);
+        const isUnique = best.length > 0 && (best.length === 1 || best[1]!.d > best[0]!.d);
+        return findingAt(this, rule, tag, {
           tactic: written,
           ...(isUnique ? { args: { suggestion: best[0]!.s }, fix: { tag: tag.ref.value, with: [tacticTag(best[0]!.s)] } } : {}),
-        }),
-      ];
-    });
+        });
+      },
+    );
   },
 };
 
@@ -36,11 +40,11 @@ export const tacticMismatch: Check = {
   description: "A technique is tagged under tactics it does not belong to: none of its ATT&CK tactics is among the rule's tactic tags.",
   run(rule) {
     const claimed = claimedTactics(rule);
-    if (claimed.size === 0) return [];
-    return rule.knownTechniques
-      .filter(({ technique }) => !technique.isRevoked && !technique.isDeprecated && technique.tactics.length > 0)
-      .filter(({ technique }) => !technique.tactics.some((t) => claimed.has(t)))
-      .map(({ tag, technique }) =>
+    if (claimed.size === 0) return NO_FINDINGS;
+    return findingsFor(
+      rule.knownTechniques,
+      ({ technique }) => !technique.isRevoked && !technique.isDeprecated && technique.tactics.length > 0 && !technique.tactics.some((t) => claimed.has(t)),
+      ({ tag, technique }) =>
         findingAt(this, rule, tag, {
           technique: technique.id,
           tactic: [...claimed][0],
@@ -48,7 +52,7 @@ export const tacticMismatch: Check = {
           // Only a single-tactic technique says which tag to add; T1610 (execution and defense-evasion) does not.
           ...(technique.tactics.length === 1 ? { fix: { with: [tacticTag(technique.tactics[0]!)] } } : {}),
         }),
-      );
+    );
   },
 };
 
@@ -58,20 +62,21 @@ export const unjustifiedTactic: Check = {
   description: "A tactic tag that none of the rule's techniques belongs to.",
   run(rule) {
     const techniques = activeTechniques(rule);
-    if (techniques.length === 0) return [];
+    if (techniques.length === 0) return NO_FINDINGS;
     const justified = justifiedTactics(rule);
     // Removing is only unambiguous when a justified tactic tag stays or will be added (every technique
     // has one tactic); otherwise the rule would be left with no tactic and nobody to say which.
     const keepsATactic = rule.knownTactics.some(({ tactic }) => justified.has(tactic.shortname)) || techniques.every((t) => t.tactics.length === 1);
-    return rule.knownTactics
-      .filter(({ tactic }) => !justified.has(tactic.shortname))
-      .map(({ tag, tactic }) =>
+    return findingsFor(
+      rule.knownTactics,
+      ({ tactic }) => !justified.has(tactic.shortname),
+      ({ tag, tactic }) =>
         findingAt(this, rule, tag, {
           tactic: tactic.shortname,
           args: { techniques: techniques.map((t) => t.id), justified: [...justified] },
           ...(keepsATactic ? { fix: { tag: tag.ref.value, with: [] } } : {}),
         }),
-      );
+    );
   },
 };
 
@@ -80,10 +85,10 @@ export const tacticIdNameConflict: Check = {
   severity: 'error',
   description: 'A TA… tag and a mitre_… tag in one rule name different tactics.',
   run(rule, { tactics }) {
+    // With no ID tag there is nothing to list below; with no name tag there is no conflict.
+    if (!rule.knownTactics.some((k) => k.via === 'id') || !rule.knownTactics.some((k) => k.via === 'name')) return NO_FINDINGS;
     const byName = new Set(rule.knownTactics.filter((k) => k.via === 'name').map((k) => k.tactic.shortname));
     const byId = rule.knownTactics.filter((k) => k.via === 'id');
-    // With no ID tag there is nothing to list below; with no name tag there is no conflict.
-    if (byName.size === 0) return [];
     const justified = justifiedTactics(rule);
     const namesWithoutId = [...byName].filter((s) => !byId.some((k) => k.tactic.shortname === s));
     return byId
@@ -106,7 +111,7 @@ export const missingTacticTag: Check = {
   description: 'A rule has technique tags but no tactic tag.',
   run(rule) {
     const techniques = activeTechniques(rule);
-    if (techniques.length === 0 || rule.tags.some((t) => t.parsed.kind === 'tactic')) return [];
+    if (techniques.length === 0 || rule.tags.some((t) => t.parsed.kind === 'tactic')) return NO_FINDINGS;
     const tactics = [...justifiedTactics(rule)];
     const isUnambiguous = techniques.every((t) => t.tactics.length === 1);
     // The tag of the technique the finding names: a revoked or deprecated tag before it does not count.

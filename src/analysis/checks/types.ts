@@ -1,7 +1,8 @@
-// The shape every check shares: one function per finding code, over one mapped rule. Pure.
+// The shape every check shares: one function per finding code, over one mapped rule. Types only: the
+// helpers checks build findings with are in findings.ts.
 import type { Catalog } from '../../attack/types.js';
 import type { Finding, Severity } from '../../coverage-report.js';
-import type { MappedRule, ReadTag, TacticIndex } from '../mapping.js';
+import type { MappedRule, TacticIndex } from '../mapping.js';
 
 /** A finding before its sentence is written (report/messages.ts does that). */
 export type FindingDraft = Omit<Finding, 'message'>;
@@ -20,25 +21,6 @@ export interface Check {
   severity: Severity;
   /** One line for --help, SARIF rule help and the docs. */
   description: string;
-  run: (rule: MappedRule, context: CheckContext) => FindingDraft[];
-}
-
-/** The fields every finding about one tag of a rule shares. */
-export function findingAt(check: Pick<Check, 'code' | 'severity'>, rule: MappedRule, tag: ReadTag | undefined, extra: Partial<FindingDraft> = {}): FindingDraft {
-  const where = tag?.ref ?? rule.rule.position;
-  return {
-    code: check.code,
-    severity: check.severity,
-    rule: rule.rule.name,
-    file: where.file,
-    line: where.line,
-    column: where.column,
-    ...(tag ? { tag: tag.ref.value } : {}),
-    ...extra,
-  };
-}
-
-/** Falco's tag for a tactic shortname: mitre_privilege_escalation. */
-export function tacticTag(shortname: string): string {
-  return `mitre_${shortname.replace(/-/g, '_')}`;
+  /** Never changes what it returns (NO_FINDINGS is shared). */
+  run: (rule: MappedRule, context: CheckContext) => readonly FindingDraft[];
 }
