@@ -86,17 +86,20 @@ for (const n of sizes.filter((s) => s !== 93)) {
   const rss = peakRss(n);
   console.log(`peak RSS at ${n} rules (median, the larger of cold and warm): ${mib(rss)}${n === 10000 ? (rss <= 250 * 2 ** 20 ? ' ✓ ≤ 250 MiB' : ' ✗ > 250 MiB') : ''}`);
 }
+/** The files of output directory `a`, and those whose bytes differ in `b`. */
+function compareOutputs(a, b) {
+  const names = readdirSync(out(a)).sort();
+  return { names, differing: names.filter((f) => !readFileSync(path.join(out(a), f)).equals(readFileSync(path.join(out(b), f)))) };
+}
 const coldWarmDiffer = [];
 for (const n of sizes) {
-  const names = readdirSync(out(`cold-${n}`)).sort();
-  const differing = names.filter((f) => !readFileSync(path.join(out(`cold-${n}`), f)).equals(readFileSync(path.join(out(`warm-${n}`), f))));
+  const { names, differing } = compareOutputs(`cold-${n}`, `warm-${n}`);
   if (differing.length > 0) coldWarmDiffer.push(n);
   const summary = statSync(path.join(out(`warm-${n}`), 'summary.md')).size;
   console.log(`${n} rules: cold and warm outputs ${differing.length === 0 ? `byte-identical (${names.length} files)` : `DIFFER: ${differing.join(', ')}`}; summary.md ${(summary / 1024).toFixed(1)} KiB, report.json ${(statSync(path.join(out(`warm-${n}`), 'report.json')).size / 2 ** 20).toFixed(1)} MiB`);
 }
 for (const n of [93, 10000]) {
-  const names = readdirSync(out(`warm-${n}`)).sort();
-  const differing = names.filter((f) => !readFileSync(path.join(out(`warm-${n}`), f)).equals(readFileSync(path.join(out(`alone-${n}`), f))));
+  const { names, differing } = compareOutputs(`warm-${n}`, `alone-${n}`);
   console.log(`${n} rules: the outputs alone ${differing.length === 0 ? `wrote the warm run's bytes (${names.length} files)` : `DIFFER from the warm run's: ${differing.join(', ')}`}`);
 }
 {

@@ -89,14 +89,15 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const score = parseScore(options.score);
   const failOn = parseFailOn(options.failOn, 'none');
   const maxCoverageDrop = options.maxCoverageDrop === undefined ? undefined : parseDrop(options.maxCoverageDrop);
-  await checkOutputDir(path.resolve(env.cwd, options.out));
+  const outDir = path.resolve(env.cwd, options.out);
+  await checkOutputDir(outDir);
   const baseline = options.baseline ? await readBaseline(path.resolve(env.cwd, options.baseline)) : undefined;
   const report = await buildReport(options, env, options.emulate === true);
   if (baseline) report.comparison = compareReports(report, baseline);
   if (options.suggest) report.suggestions = await (await import('./suggest.js')).suggestionsForReport(report, options, env);
   const gates = evaluateGates(report, { failOn, maxCoverageDrop, ...parseMinCoverage(options.minCoverage ?? [], report.tactics) });
   if (gates.length > 0) report.gates = gates;
-  const written = await writeReport(report, reporters, path.resolve(env.cwd, options.out), score);
+  const written = await writeReport(report, reporters, outDir, score);
   if (!options.quiet && !io.isQuiet) io.stdout(renderSummary(report, io.style, options.top));
   for (const file of written) io.stderr(`wrote ${printable(displayPath(file, env.cwd))}\n`);
   if (report.comparison?.crossesAttackVersions) {
