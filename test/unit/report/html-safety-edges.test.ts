@@ -1,7 +1,7 @@
 // The exact text html-safety produces for hostile input: each escape, each refusal, each placeholder shape.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { assertInlineSafe, cspHash, escapeHtml, fillTemplate, jsonForScript } from '../../../src/report/html-safety.js';
+import { assertInlineSafe, cspHash, escapeHtml, escapeScriptJson, fillTemplate, jsonForScript } from '../../../src/report/html-safety.js';
 
 describe('escapeHtml', () => {
   it('escapes each of & < > " \' to its entity and leaves other text alone', () => {
@@ -24,6 +24,31 @@ describe('jsonForScript', () => {
   it('leaves ordinary JSON unchanged', () => {
     const value = { a: [1, 'b c', null], 'd-e': true };
     expect(jsonForScript(value)).toBe(JSON.stringify(value));
+  });
+});
+
+describe('escapeScriptJson', () => {
+  // The reference: every one of the five characters replaced wherever it stands, nothing else touched.
+  const reference = (text: string) => text.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+  it('escapes each character at the start, the end, side by side and repeated, in any order', () => {
+    expect(escapeScriptJson('<')).toBe('\\u003c');
+    expect(escapeScriptJson('a>')).toBe('a\\u003e');
+    expect(escapeScriptJson('&&b')).toBe('\\u0026\\u0026b');
+    expect(escapeScriptJson('\u2029x\u2028')).toBe('\\u2029x\\u2028');
+    expect(escapeScriptJson('>a<b>&<')).toBe('\\u003ea\\u003cb\\u003e\\u0026\\u003c');
+    expect(escapeScriptJson('')).toBe('');
+    expect(escapeScriptJson('plain é ✓')).toBe('plain é ✓');
+  });
+  it('agrees with a regular-expression reference on 2,000 random strings of the five and ordinary characters', () => {
+    // Seeded (xorshift), so a failure names a string that can be replayed.
+    let seed = 0x2545f491;
+    const random = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), (seed >>> 0) / 2 ** 32);
+    const alphabet = ['<', '>', '&', '\u2028', '\u2029', 'a', '"', '\\', '/', '!', '-', 'é', '\u2027', '\u202a'];
+    for (let n = 0; n < 2000; n++) {
+      const text = Array.from({ length: Math.floor(random() * 24) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      expect(escapeScriptJson(text), JSON.stringify(text)).toBe(reference(text));
+    }
   });
 });
 
