@@ -2,9 +2,16 @@
 // overrides and line breaks become visible escapes, so no rule name, tag, error or model answer can
 // forge a line, move the cursor or retitle the terminal. Pure.
 
-// C0 and C1 controls, DEL, the line/paragraph separators, and the bidi embeddings, overrides, isolates and marks.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_IN_FIELD = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * What no text from the inputs may bring into a line a person reads, as a character-class body: C0 and C1
+ * controls (NEL included) and DEL, the line and paragraph separators, the bidi embeddings, overrides,
+ * isolates and marks, and the invisible characters that make two different names look the same (zero-width
+ * space, joiners, word joiner and invisible operators, soft hyphen, Mongolian vowel separator, the
+ * deprecated format controls, and a byte-order mark inside text).
+ */
+export const UNSAFE_CHARACTERS = '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff';
+
+const UNSAFE_IN_FIELD = new RegExp(`[${UNSAFE_CHARACTERS}]`, 'g');
 
 function escapeChar(c: string): string {
   if (c === '\n') return '\\n';
@@ -27,8 +34,7 @@ export function escapeLines(text: string): string {
 }
 
 // Our own colours are SGR sequences (ESC [ digits m); tabs, \n and \r\n are layout. Everything else is escaped.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_IN_OUTPUT = /(\u001b\[[0-9;]*m)|(\r\n|\n|\t)|([\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069])/g;
+const UNSAFE_IN_OUTPUT = new RegExp(`(\\u001b\\[[0-9;]*m)|(\\r\\n|\\n|\\t)|([${UNSAFE_CHARACTERS}])`, 'g');
 
 /**
  * The last guard before stdout and stderr: whatever a renderer missed cannot drive the terminal. Keeps

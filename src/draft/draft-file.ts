@@ -3,6 +3,7 @@
 import { stringify } from 'yaml';
 import type { Technique } from '../attack/types.js';
 import { tacticTag } from '../analysis/checks/findings.js';
+import { UNSAFE_CHARACTERS } from '../terminal-text.js';
 
 export interface DraftRule {
   rule: string;
@@ -29,9 +30,17 @@ export function readDraftAnswer(value: unknown): { draft: DraftRule } | { errors
   return { draft: { rule: text('rule'), desc: text('desc'), condition: text('condition'), output: text('output'), priority: text('priority').toUpperCase() } };
 }
 
-/** One comment line: no newline or control character from the model or the bundle can end the comment. */
+const UNSAFE_IN_COMMENT = new RegExp(`[${UNSAFE_CHARACTERS}]+`, 'g');
+
+/** Text from the model or the bundle for inside a YAML comment: no line break (NEL and U+2028 included) can end
+ * the comment, and no control, bidi or invisible character can drive or deceive the terminal it is read on. */
+export function commentText(text: string): string {
+  return text.replace(UNSAFE_IN_COMMENT, ' ');
+}
+
+/** One comment line. */
 function commentLine(text: string): string {
-  return `# ${text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')}`;
+  return `# ${commentText(text)}`;
 }
 
 export interface DraftHeader {

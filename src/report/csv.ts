@@ -4,12 +4,17 @@ import { findingFingerprint } from '../analysis/baseline.js';
 import { describeFix } from './messages.js';
 import type { Reporter } from './reporter.js';
 
+/** Where a spreadsheet would start a formula: a cell's start, and anywhere after a ';' (behind quotes). */
+const FORMULA_START = /^(?=[=+\-@\t\r])|(?<=;)(?="*[=+\-@\t\r])/g;
+
 /**
  * Spreadsheets run cells that start with = + - @ (or a tab or CR) as formulas; rule names and tags come
- * from anyone, so such a cell gets a leading apostrophe (OWASP "CSV injection").
+ * from anyone, so such a cell gets a leading apostrophe (OWASP "CSV injection"). So does every piece after a
+ * ';': Excel in locales whose list separator is ';' splits a double-clicked CSV file there, whatever its
+ * quotes, and the lists in these files are joined with ';'.
  */
 export function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return value.replace(FORMULA_START, "'");
 }
 
 /** One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote, CR or LF. */

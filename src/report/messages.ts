@@ -25,6 +25,12 @@ const TEMPLATES: Record<string, Template> = {
   'expired-suppression': (f, list) => `the suppression of ${list('codes')} ("${f.args?.reason}") expired after ${f.args?.until}; its findings count again`,
 };
 
+/** ` (rule "NAME")` after a finding's message, or nothing for a finding about no rule (a config
+ * suppression that matched nothing); `show` makes the name safe for where it goes. */
+export function ruleSuffix(rule: string, show: (text: string) => string = (text) => text): string {
+  return rule === '' ? '' : ` (rule "${show(rule)}")`;
+}
+
 export function describeFinding(finding: FindingDraft): string {
   const list = (key: string): string => {
     const value = finding.args?.[key];

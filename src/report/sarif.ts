@@ -4,9 +4,10 @@ import { findingFingerprint as fingerprint } from '../analysis/baseline.js';
 import { CHECKS } from '../analysis/checks/index.js';
 import type { CoverageReport, Finding, Severity, SuppressedFinding } from '../coverage-report.js';
 import { SUPPRESSION_CODES } from '../analysis/suppress.js';
-import { describeFix } from './messages.js';
+import { describeFix, ruleSuffix } from './messages.js';
 import { stringifyJson, type Reporter } from './reporter.js';
 import { suggestionResults, suggestionSarifRule } from './sarif-suggestions.js';
+import { sarifText } from './sarif-text.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -40,7 +41,9 @@ function sarifRules() {
  * the embedded or downloaded official rules (`official:…`) are no file of the repository. */
 export function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
   if (/^(official|https?):/.test(file)) return { uri: encodeURI(file) };
-  return { uri: encodeURI(file), uriBaseId: '%SRCROOT%' };
+  // Each segment encoded whole: a '#', '?' or ':' in a file name stays part of the name, not a fragment,
+  // a query or a scheme that would point the alert at another file.
+  return { uri: file.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
 
 /** %SRCROOT% without a machine path: GitHub resolves it to the repository root (`--source-root`). */
@@ -56,7 +59,7 @@ function findingResults(report: CoverageReport, index: Map<string, number>, newK
       ruleId: f.code,
       ruleIndex: index.get(f.code) ?? -1,
       level: LEVEL[f.severity],
-      message: { text: `${f.message} (rule "${f.rule}")${fix ? `; fix: ${fix}` : ''}` },
+      message: { text: sarifText(`${f.message}${ruleSuffix(f.rule)}${fix ? `; fix: ${fix}` : ''}`) },
       locations: [
         {
           physicalLocation: { artifactLocation: artifactLocation(f.file), region: { startLine: f.line, startColumn: f.column } },

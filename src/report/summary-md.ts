@@ -7,18 +7,27 @@ import { evidenceCounts } from './evidence-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
+import { UNSAFE_CHARACTERS } from '../terminal-text.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
 
-/** Text from the inputs inside Markdown: no HTML (GitHub renders it), no table breaks, no emphasis or links. */
+const UNSAFE_IN_MARKDOWN = new RegExp(`[${UNSAFE_CHARACTERS}]`, 'g');
+
+/**
+ * Text from the inputs inside Markdown: no HTML (GitHub renders it), no table breaks, no emphasis or links,
+ * bare URLs included (GitHub links `https://…` and `www.…` by itself: an escaped ':' or '.' stops it), and no
+ * control, bidi or invisible character.
+ */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ')
+    .replace(UNSAFE_IN_MARKDOWN, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/([\\`*_{}[\]()#!|~])/g, '\\$1')
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/(www)\./gi, '$1\\.')
     .slice(0, 300);
 }
 

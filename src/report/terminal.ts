@@ -1,7 +1,7 @@
 // What attack-cov prints on stdout: the report summary and the lint listing. Pure: report in, text out;
 // colour is decided by the caller (TTY, NO_COLOR) and passed in.
 import type { CoverageReport, Finding, Severity, SuppressedFinding } from '../coverage-report.js';
-import { describeFix } from './messages.js';
+import { describeFix, ruleSuffix } from './messages.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { escapeForTerminal } from '../terminal-text.js';
@@ -106,7 +106,7 @@ function comparisonLines(report: CoverageReport, style: TerminalStyle): string[]
   for (const t of c.newlyCovered) lines.push(paint(style, 'green', `  + ${t.id} ${printable(t.name)} newly covered`));
   for (const t of c.newlyUncovered) lines.push(paint(style, 'red', `  - ${t.id} ${printable(t.name)} no longer covered (was: ${printable(t.rules.join(', ') || 'sub-techniques')})`));
   lines.push(`  findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed`);
-  for (const f of c.newFindings.slice(0, 10)) lines.push(`  new: ${printable(f.file)}:${f.line} ${f.code} (rule "${printable(f.rule)}")`);
+  for (const f of c.newFindings.slice(0, 10)) lines.push(`  new: ${printable(f.file)}:${f.line} ${f.code}${ruleSuffix(f.rule, printable)}`);
   return lines;
 }
 
@@ -127,7 +127,7 @@ export function renderLintFindings(findings: Finding[], style: TerminalStyle, su
       paint(style, 'dim', `${printable(f.file)}:${f.line}`),
       paint(style, SEVERITY_COLOR[f.severity], f.severity),
       f.code,
-      `${printable(f.message)} (rule "${printable(f.rule)}")${fix ? paint(style, 'dim', ` [fix: ${printable(fix)}]`) : ''}`,
+      `${printable(f.message)}${ruleSuffix(f.rule, printable)}${fix ? paint(style, 'dim', ` [fix: ${printable(fix)}]`) : ''}`,
     ].join('  ');
   });
   const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;

@@ -12,7 +12,7 @@ import { checkOutputDir, writeOutputs } from '../output.js';
 import { stringifyJson } from '../report/reporter.js';
 import { templatePath } from '../paths.js';
 import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
-import { draftTags, readDraftAnswer, renderDraftFile, type DraftRule } from '../draft/draft-file.js';
+import { commentText, draftTags, readDraftAnswer, renderDraftFile, type DraftRule } from '../draft/draft-file.js';
 import { buildGrounding, chooseSource } from '../draft/grounding.js';
 import { ChatClient, extractJson } from '../draft/llm-client.js';
 import { buildMessages, DRAFT_SCHEMA, repairMessage, type PromptTemplates } from '../draft/prompt.js';
@@ -151,14 +151,16 @@ async function draftOne(technique: Technique, drafting: Drafting): Promise<{ res
     if (!draft) lastText = unusableAnswerFile(technique, drafting, lastContent);
     messages.push({ role: 'assistant', content }, repairMessage(issues));
   }
-  const rejected = lastText.replace(/^# validation: .*$/m, `# validation: rejected after ${MAX_ATTEMPTS} attempts:\n${issues.map((i) => `#   ${i.replace(/[\r\n]+/g, ' ')}`).join('\n')}`);
+  // A function replacer: the issues quote the model's text, where `$'` or `$&` would be replacement patterns.
+  const validation = `# validation: rejected after ${MAX_ATTEMPTS} attempts:\n${issues.map((i) => `#   ${commentText(i)}`).join('\n')}`;
+  const rejected = lastText.replace(/^# validation: .*$/m, () => validation);
   return { result: { technique: technique.id, name: technique.name, status: 'rejected', attempts: MAX_ATTEMPTS, file: `rejected/${file}`, issues }, text: rejected };
 }
 
 /** A rejected attempt with no rule in it: the header, and the model's answer as comments for a person to read. */
 function unusableAnswerFile(technique: Technique, drafting: Drafting, content: string): string {
-  const answer = content.split(/\r?\n/).map((line) => `#   ${line.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ')}`).join('\n');
-  return `# DRAFT made by ${drafting.tool}: the model gave no usable rule for ${technique.id} ${technique.name.replace(/[\r\n]/g, ' ')}.\n# validation: rejected\n# model: ${drafting.model.replace(/[\r\n]/g, ' ')}\n# date: ${drafting.date}\n# its last answer:\n${answer}\n[]\n`;
+  const answer = content.split(/\r?\n/).map((line) => `#   ${commentText(line)}`).join('\n');
+  return `# DRAFT made by ${drafting.tool}: the model gave no usable rule for ${technique.id} ${commentText(technique.name)}.\n# validation: rejected\n# model: ${commentText(drafting.model)}\n# date: ${drafting.date}\n# its last answer:\n${answer}\n[]\n`;
 }
 
 /** Top-level gaps Falco can close (with a loaded or another source), in priority order. */
@@ -204,6 +206,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     ...(client ? { emulation: await loadEmulationInputs(undefined, env.cwd) } : {}),
   };
   if (!client) io.stderr('no LLM configured (--llm-base-url, OPENAI_BASE_URL or OPENAI_API_KEY): writing skeletons\n');
+  let hint: string | undefined;
   const outcomes = await pool(techniques, options.concurrency ?? 2, async (technique) => {
     try {
       const outcome = await draftOne(technique, drafting);
@@ -213,9 +216,14 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
       if (!isAttackCovError(error)) throw error;
       const message = client ? client.redact(error.message) : error.message;
       (io.errors ?? io.stderr)(`draft ${technique.id}: error: ${escapeForTerminal(message)}\n`);
+      hint ??= error.hint;
       return { result: { technique: technique.id, name: technique.name, status: 'error' as const, attempts: 0, issues: [message] }, text: '' };
     }
   });
+  // Once, after every technique: what to check, and the way to a draft without a model.
+  if (outcomes.some((o) => o.result.status === 'error')) {
+    (io.errors ?? io.stderr)(`hint: ${hint ? `${escapeForTerminal(hint)}; ` : ''}--skeleton writes skeletons without a model\n`);
+  }
   const outDir = path.resolve(env.cwd, options.out);
   const summary = {
     tool,

@@ -1,7 +1,6 @@
 // `attack-cov lint --fix` and `--fix-dry-run`: rewrite the tags of the named rules files where a finding
 // has one unambiguous fix, or print the unified diff. Files are replaced atomically, and only if they
 // did not change since they were read.
-import { createTwoFilesPatch } from 'diff';
 import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
 import { findingFingerprint } from '../analysis/baseline.js';
 import { fixTexts, type FixResult } from '../fix/fix-texts.js';
@@ -10,11 +9,13 @@ import type { Ruleset } from '../falco/types.js';
 import type { AnalyzeInput } from '../analysis/analyze.js';
 import { checkReplaceable, replaceFileAtomically } from '../output.js';
 import { printable } from '../report/terminal.js';
+import { ruleSuffix } from '../report/messages.js';
 import { printLintFindings } from './lint.js';
 import { findingsAtOrAbove, type FailOn } from '../analysis/gates.js';
 import type { LoadedCatalog } from '../attack/load.js';
 import { analyzeRuleset, loadCatalog, sourceRootOf, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
+import { rulesFilePatch } from './rules-patch.js';
 
 export interface FixOptions extends CommonOptions {
   isDryRun: boolean;
@@ -31,7 +32,7 @@ export function describeFixResult(result: FixResult, changedFiles: number, isDry
   const remaining = new Set(result.after.findings.map(findingFingerprint));
   const fixed = result.before.findings.filter((f) => !remaining.has(findingFingerprint(f))).length;
   const lines = [`${isDryRun ? 'would fix' : 'fixed'} ${fixed} finding(s) in ${changedFiles} file(s); ${result.after.findings.length} ${isDryRun ? 'would remain' : 'remain'}`];
-  for (const { finding, reason } of result.skipped) lines.push(`  not fixed: ${printable(finding.file)}:${finding.line} ${finding.code} (rule "${printable(finding.rule)}"): ${printable(reason)}`);
+  for (const { finding, reason } of result.skipped) lines.push(`  not fixed: ${printable(finding.file)}:${finding.line} ${finding.code}${ruleSuffix(finding.rule, printable)}: ${printable(reason)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -42,7 +43,7 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
   const result = fixTexts(files, (ruleset: Ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, options.extra));
   const changed = files.filter((f) => result.texts.get(f.path) !== f.text);
   if (options.isDryRun) {
-    if (options.isDiffPrinted !== false) for (const f of changed) io.stdout(createTwoFilesPatch(`a/${f.path.replace(/^\/+/, "")}`, `b/${f.path.replace(/^\/+/, "")}`, f.text, result.texts.get(f.path)!, '', '', { context: 3 }));
+    if (options.isDiffPrinted !== false) for (const f of changed) io.stdout(rulesFilePatch(f.path, f.text, result.texts.get(f.path)!));
   } else {
     // All or nothing: a read-only file among them stops the run before any file changes.
     for (const f of changed) await checkReplaceable(f.file);

@@ -3,7 +3,6 @@
 // file that changed since it was read; --dry-run prints the unified diff instead.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { EXIT_OK } from '../errors.js';
 import { readRulesTexts } from '../falco/load.js';
 import type { Ruleset } from '../falco/types.js';
@@ -15,6 +14,7 @@ import { applyTagAdditions, fileOfAddition } from '../suggest/patch.js';
 import type { ReviewedSelection } from '../suggest/select.js';
 import type { RuleSuggestion } from '../suggest/types.js';
 import type { Io } from './report.js';
+import { rulesFilePatch } from './rules-patch.js';
 
 /** Sets `edit` on every candidate whose rules file is on disk: the change accepting it alone would make. */
 export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Ruleset, sourceRoot: string): Promise<void> {
@@ -61,8 +61,7 @@ export async function applySelection(selection: ReviewedSelection, options: { ru
     skipped.push(...result.skipped);
     if (result.text === file.text) continue;
     changedFiles++;
-    const shown = file.path.replace(/^\/+/, '');
-    if (options.dryRun) io.stdout(createTwoFilesPatch(`a/${shown}`, `b/${shown}`, file.text, result.text, '', '', { context: 3 }));
+    if (options.dryRun) io.stdout(rulesFilePatch(file.path, file.text, result.text));
     else await replaceFileAtomically(file.file, result.text, file.sha256);
   }
   const written = selection.additions.filter((a) => !skipped.some((s) => s.rule === a.rule.name));

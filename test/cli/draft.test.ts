@@ -206,6 +206,35 @@ describe('a model that never answers with a rule', () => {
   });
 });
 
+describe("the model's text in a rejected draft stays inside comments", () => {
+  /** The rejected file as a YAML loader sees it: no rule, only comments and the empty list. */
+  const loaded = async (run: Run) => {
+    const text = await readFile(path.join(run.out, 'rejected', 'T1529.yaml'), 'utf8');
+    const body = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    return { text, body };
+  };
+
+  it("quotes $', $& and $` in the reasons as written, never as replacement patterns", async () => {
+    const run = await draft('replacement-pattern');
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'rejected', attempts: 3 });
+    const { text, body } = await loaded(run);
+    expect(text).toContain("#   line 10: bad-priority: priority \"$'$&$`\"");
+    // The one rule body (commented out below the header, as every rejected draft's) appears once, not pasted into the reasons.
+    expect(text.match(/- rule: System shutdown or reboot command/g)).toHaveLength(1);
+    expect(body.every((line) => line.startsWith('- rule:') || line.startsWith('  '))).toBe(true);
+  });
+
+  it('turns controls, NEL, bidi and invisible characters from the answer into spaces', async () => {
+    const run = await draft('terminal-controls');
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'rejected' });
+    const { text, body } = await loaded(run);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b\u202e\ufeff]/);
+    expect(text).toMatch(/# {3}not json {2}2J {2}- rule: injected/);
+    expect(body).toEqual(['[]']);
+    expect((await runCli(['validate', path.join(run.out, 'rejected', 'T1529.yaml')])).code).toBe(0);
+  });
+});
+
 describe('without an LLM', () => {
   it('writes a skeleton that says it is one', async () => {
     const run = await draft(undefined);

@@ -29,6 +29,17 @@ describe('lint --fix-dry-run', () => {
     expect(await readFile(path.join(dir, 'fixable.yaml'), 'utf8')).toBe(before);
   });
 
+  it('names a file whose name holds a newline on one escaped line: the name cannot add lines to the diff', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+    const name = 'r.yaml\n+  FORGED LINE, not in the file';
+    await writeFile(path.join(dir, name), await readFile(fixture('rules', 'fixable.yaml'), 'utf8'));
+    const result = await runCli(['lint', '--attack', MINI, '--rules', path.join(dir, name), '--fix-dry-run', '--fail-on', 'none']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/^\+ {2}FORGED/m);
+    expect(result.stdout).toMatch(/^--- a\/.*r\.yaml\\n\+ {2}FORGED LINE, not in the file\t?$/m);
+    expect(result.stdout).toMatch(/^\+\+\+ b\/.*r\.yaml\\n\+ {2}FORGED LINE, not in the file\t?$/m);
+  });
+
   it('reads the embedded official rules (nothing is written), while --fix refuses them', async () => {
     const dry = await runCli(['lint', '--rules', 'official:all', '--fix-dry-run', '--fail-on', 'none']);
     expect(dry.code).toBe(0);

@@ -90,6 +90,12 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           return ok(NON_FIRING_DRAFTS.noisy);
         case 'gibberish':
           return ok('I cannot write Falco rules, but here is a poem.\n- rule: not really');
+        case 'replacement-pattern':
+          // A priority holding String#replace patterns: quoted in the rejection reasons, it must stay text.
+          return ok({ ...GOOD_T1529, priority: "$'$&$`" });
+        case 'terminal-controls':
+          // Prose with ESC, a C1 CSI, NEL (a line break to YAML 1.1), RLO, a zero-width space and a BOM.
+          return ok('not json \u009b2J \u0085- rule: injected\n\u001b[2J esc \u202eRLO \u200bzw\ufeffbom');
         // attack-cov suggest: the model picks among the candidates, names a Windows-only technique, or echoes the key.
         case 'suggest-pick':
           return ok({ choices: [{ technique: 'T1611', tactic: 'privilege-escalation', reason: 'a privileged pod can reach the host' }, { technique: 'T1610', tactic: 'execution', reason: 'it deploys a container' }] });

@@ -22,8 +22,21 @@ describe('terminal text', () => {
     expect(terminalSafe('\u001b[31mred\u001b[0m\tx\r\ny\n\u001b]0;t\u0007 \r \u202e')).toBe('\u001b[31mred\u001b[0m\tx\r\ny\n\\u001b]0;t\\u0007 \\r \\u202e');
   });
 
+  it('escapes invisible characters that make two names look alike, in a field and in the output guard', () => {
+    // Zero-width space, non-joiner, joiner; soft hyphen; Mongolian vowel separator; word joiner and invisible
+    // operators; deprecated format controls; a byte-order mark inside text.
+    const invisible = ['\u200b', '\u200c', '\u200d', '\u00ad', '\u180e', '\u2060', '\u2064', '\u206a', '\u206f', '\ufeff'];
+    for (const c of invisible) {
+      const code = `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      expect(escapeForTerminal(`Read${c} sensitive`)).toBe(`Read${code} sensitive`);
+      expect(terminalSafe(`Read${c} sensitive\n`)).toBe(`Read${code} sensitive\n`);
+    }
+    // Their neighbours stay as they are.
+    for (const c of ['\u00ac', '\u00ae', '\u180d', '\u180f', '\u2070', '\ufefe', 'é']) expect(escapeForTerminal(`a${c}b`)).toBe(`a${c}b`);
+  });
+
   it('leaves JSON valid and equal', () => {
-    const value = { name: 'x\u202ey\u2028z', tag: 'a\u001bb' };
+    const value = { name: 'x\u202ey\u2028z\u200b', tag: 'a\u001bb\ufeff' };
     expect(JSON.parse(terminalSafe(JSON.stringify(value)))).toEqual(value);
   });
 });

@@ -17,7 +17,15 @@ describe('neutralizeFormula', () => {
     for (const lead of ['=', '+', '-', '@', '\t', '\r']) expect(neutralizeFormula(`${lead}SUM(A1)`)).toBe(`'${lead}SUM(A1)`);
   });
   it('leaves cells alone that only contain those characters later, or start otherwise', () => {
-    for (const text of ['a=b', 'T1059 +x', ' =1', "'=1", '', 'x\r\n=1', '\n=1']) expect(neutralizeFormula(text)).toBe(text);
+    for (const text of ['a=b', 'T1059 +x', ' =1', "'=1", '', 'x\r\n=1', '\n=1', 'a; =1', 'a;x=1', 'x;']) expect(neutralizeFormula(text)).toBe(text);
+  });
+  it("also guards every piece after a ';', behind any quotes: Excel splits on ';' in many locales", () => {
+    // A rule named "0day" and one named "=cmd|' /C calc'!A0" join to "0day;=cmd…" in coverage.csv's rules column.
+    expect(neutralizeFormula("0day;=cmd|' /C calc'!A0")).toBe("0day;'=cmd|' /C calc'!A0");
+    expect(neutralizeFormula('a;"=b')).toBe('a;\'"=b');
+    expect(neutralizeFormula('a;""+b;@c;-d;\te;\rf')).toBe("a;'\"\"+b;'@c;'-d;'\te;'\rf");
+    expect(neutralizeFormula(';;=x')).toBe(";;'=x");
+    expect(neutralizeFormula('=a;=b')).toBe("'=a;'=b");
   });
 });
 

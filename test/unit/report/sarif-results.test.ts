@@ -75,6 +75,15 @@ describe('SARIF results', () => {
     expect(result).not.toHaveProperty('baselineState');
     expect(result).not.toHaveProperty('suppressions');
   });
+  it('names no rule for a finding about none (a config suppression that matched nothing)', () => {
+    const result = run(withFinding({ rule: '', fix: undefined })).results[0]! as Result;
+    expect(result.message.text).toBe(withFinding({}).findings[0]!.message);
+  });
+  it('escapes brackets and backslashes from the inputs, so no rule name becomes an embedded link (SARIF 3.11.6)', () => {
+    const result = run(withFinding({ rule: 'R [click](https://evil.example/x) \\ end' })).results[0]! as Result;
+    expect(result.message.text).toContain('(rule "R \\[click\\](https://evil.example/x) \\\\ end")');
+    expect(result.message.text).not.toMatch(/(^|[^\\])\[[^\]]*\]\(/);
+  });
   it('leaves out the fix and absent properties when the finding has none', () => {
     const result = run(withFinding({ fix: undefined, technique: undefined, tactic: undefined, tag: undefined })).results[0]! as Result;
     expect(result.message.text).toBe(`${withFinding({}).findings[0]!.message} (rule "Escape under execution")`);
@@ -124,7 +133,17 @@ describe('SARIF results', () => {
 describe('artifactLocation', () => {
   it('names repository files relative to %SRCROOT%, URI-encoded', () => {
     expect(artifactLocation('rules/a b.yaml')).toEqual({ uri: 'rules/a%20b.yaml', uriBaseId: '%SRCROOT%' });
-    expect(artifactLocation('my-official:x.yaml')).toEqual({ uri: 'my-official:x.yaml', uriBaseId: '%SRCROOT%' });
+    // A ':' in the first segment would make the reference a URI with scheme "my-official".
+    expect(artifactLocation('my-official:x.yaml')).toEqual({ uri: 'my-official%3Ax.yaml', uriBaseId: '%SRCROOT%' });
+  });
+  it("keeps '#', '?' and '%' in a file name part of the name, not a fragment, query or escape", () => {
+    expect(artifactLocation('rules/falco_rules.yaml#vendor.yaml')).toEqual({ uri: 'rules/falco_rules.yaml%23vendor.yaml', uriBaseId: '%SRCROOT%' });
+    expect(artifactLocation('q.yaml?x=1.yaml')).toEqual({ uri: 'q.yaml%3Fx%3D1.yaml', uriBaseId: '%SRCROOT%' });
+    expect(artifactLocation('a/100%.yaml')).toEqual({ uri: 'a/100%25.yaml', uriBaseId: '%SRCROOT%' });
+    // Read back as a URI relative to a base, each names its own file.
+    for (const file of ['rules/falco_rules.yaml#vendor.yaml', 'q.yaml?x=1.yaml', 'a/100%.yaml', 'my-official:x.yaml']) {
+      expect(decodeURIComponent(new URL(artifactLocation(file).uri, 'file:///src/').pathname.slice('/src/'.length))).toBe(file);
+    }
   });
   it('gives official rules and URLs no base, since they are no file of the repository', () => {
     expect(artifactLocation('official:falco_rules.yaml')).toEqual({ uri: 'official:falco_rules.yaml' });

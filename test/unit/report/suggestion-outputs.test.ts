@@ -55,6 +55,12 @@ describe('SARIF suggestion results', () => {
     expect(results[0]!.fixes).toEqual([{ description: { text: 'add mitre_execution, T1059.004 to the tags of "Shell spawned"' }, artifactChanges: [{ artifactLocation: { uri: 'loc:rules/a b.yaml' }, replacements: [{ deletedRegion: { startLine: 9, startColumn: 3, endLine: 10, endColumn: 5 }, insertedContent: { text: '  tags: [T1059.004]\n' } }] }] }]);
     expect(results[1]).not.toHaveProperty('fixes');
   });
+  it('escapes brackets in rule names in the message and the fix, so neither holds an embedded link', () => {
+    const linked = { ...RULE_WITH_EDIT, rule: '[x](https://evil.example)' };
+    const [result] = suggestionResults([linked], 0, locate) as unknown as Record<string, any>[];
+    expect(result!.message.text).toMatch(/^rule "\\\[x\\\]\(https:\/\/evil\.example\)" has no ATT&CK/);
+    expect(result!.fixes[0].description.text).toBe('add mitre_execution, T1059.004 to the tags of "\\[x\\](https://evil.example)"');
+  });
   it('carries the best technique, its score and all candidates as properties', () => {
     const results = made();
     expect(results[0]!.properties).toEqual({ technique: 'T1059.004', score: 0.41234, candidates: ['T1059.004', 'T1059'] });

@@ -2,6 +2,7 @@
 // Markdown escaping of untrusted text, and the bounds of each section. The full page is a golden file
 // (test/golden/summary-full.md; regenerate with `npx vitest run -u` and review the diff).
 import path from 'node:path';
+import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
 import { escapeMarkdown, renderSummaryMarkdown, summaryReporter } from '../../../src/report/summary-md.js';
@@ -28,6 +29,15 @@ describe('escapeMarkdown', () => {
   it('backslash-escapes every Markdown punctuation that could format, link or break a table', () => {
     expect(escapeMarkdown('\\`*_{}[]()#!|~')).toBe('\\\\\\`\\*\\_\\{\\}\\[\\]\\(\\)\\#\\!\\|\\~');
     expect(escapeMarkdown('plain text, 1.5% - ok')).toBe('plain text, 1.5% - ok');
+  });
+  it('stops GitHub linking bare URLs by itself: the ":" of "://" and the "." after "www" are escaped', async () => {
+    expect(escapeMarkdown('see https://evil.example/a, HTTP://b and www.evil.example or WWW.x')).toBe('see https\\://evil.example/a, HTTP\\://b and www\\.evil.example or WWW\\.x');
+    // As a GFM renderer reads it: no link at all, not even inside escaped link syntax.
+    const html = await marked.parse(escapeMarkdown('[click](https://evil.example/x) https://evil.example/y www.evil.example'), { gfm: true });
+    expect(html).not.toMatch(/<a /);
+  });
+  it('turns C1 controls, bidi controls and invisible characters into spaces', () => {
+    expect(escapeMarkdown('a\u0085b\u009bc\u202ed\u2066e\u200bf\u200dg\ufeffh\u00adi')).toBe('a b c d e f g h i');
   });
   it('cuts text at 300 characters', () => {
     expect(escapeMarkdown('x'.repeat(301))).toBe('x'.repeat(300));

@@ -143,6 +143,10 @@ describe('the lint listing', () => {
     expect(out).toContain(`${ESC}[2m [fix: add mitre_privilege_escalation]${ESC}[0m`);
     expect(out.endsWith(`1 with an unambiguous fix${ESC}[2m (2 suppressed)${ESC}[0m\n`)).toBe(true);
   });
+  it('names no rule for a finding about none (a config suppression that matched nothing)', () => {
+    const unused = { ...finding, code: 'unused-suppression', severity: 'warning' as const, rule: '', message: 'the suppression of findings ("why") matched no finding; remove it', fix: undefined };
+    expect(renderLintFindings([unused], plain).split('\n')[0]).toBe(`${finding.file}:${finding.line}  warning  unused-suppression  the suppression of findings ("why") matched no finding; remove it`);
+  });
   it('says "no problems" when there are none', () => {
     expect(renderLintFindings([], plain)).toBe('no problems\n');
     expect(renderLintFindings([], plain, 1)).toBe('no problems (1 suppressed)\n');
