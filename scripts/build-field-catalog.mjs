@@ -65,9 +65,13 @@ const sources = {};
 const syscall = (sources.syscall = {});
 for (const fields of sections.values()) add(syscall, fields, (f) => SYSCALL_ARGS[f.name]);
 for (const name of ['container', 'k8smeta']) add(syscall, plugin(name), (f) => pluginArg(f.arg) ?? SYSCALL_ARGS[f.name]);
+// The json plugin is an extractor for every plugin source (it declares none, and reads any JSON payload): the
+// official k8saudit rules require it and use its jevt.* fields.
+const json = plugin('json');
 for (const [source, file] of [['k8s_audit', 'k8saudit'], ['aws_cloudtrail', 'cloudtrail'], ['okta', 'okta'], ['github', 'github'], ['gcp_auditlog', 'gcpaudit']]) {
   sources[source] = {};
   add(sources[source], generalEvt, () => undefined);
+  add(sources[source], json, (f) => pluginArg(f.arg));
   add(sources[source], plugin(file), (f) => pluginArg(f.arg));
 }
 const sorted = (object) => Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -29,8 +29,20 @@ describe('field catalogue', () => {
     });
   }
 
+  it('has the json extractor plugin\'s fields (jevt.* included) for every plugin source, and not for syscall', async () => {
+    const expected = names(await readFile(falcoReference('plugin-fields', 'json.md'), 'utf8'), /^\| `([^`]+)`/gm);
+    expect(expected).toEqual(['json.value', 'json.obj', 'json.rawtime', 'jevt.value', 'jevt.obj', 'jevt.rawtime']);
+    for (const [source] of plugins) for (const name of expected) expect(fieldsOf(catalog, source)!.has(name), `${source} ${name}`).toBe(true);
+    for (const name of expected) expect(fieldsOf(catalog, 'syscall')!.has(name), name).toBe(false);
+    // jevt.value[/stage], as the official k8saudit rules write it: a required key.
+    const k8s = fieldsOf(catalog, 'k8s_audit')!;
+    expect('error' in lookupField(k8s, { name: 'jevt.value', arg: '/stage' })).toBe(false);
+    expect('error' in lookupField(k8s, { name: 'jevt.value' })).toBe(true);
+    expect('error' in lookupField(k8s, { name: 'jevt.rawtime' })).toBe(false);
+  });
+
   it('knows every plugin README in the reference', async () => {
-    expect((await readdir(falcoReference('plugin-fields'))).sort()).toEqual(['cloudtrail.md', 'container.md', 'gcpaudit.md', 'github.md', 'k8saudit.md', 'k8smeta.md', 'okta.md']);
+    expect((await readdir(falcoReference('plugin-fields'))).sort()).toEqual(['cloudtrail.md', 'container.md', 'gcpaudit.md', 'github.md', 'json.md', 'k8saudit.md', 'k8smeta.md', 'okta.md']);
   });
 
   it('has every event name of `falco --list-events`', async () => {

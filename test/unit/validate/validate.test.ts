@@ -10,7 +10,7 @@ import { readSourcePlatforms } from '../../../src/upstream.js';
 import { validateRules } from '../../../src/validate/validate.js';
 import { runCli } from '../../helpers/cli.js';
 import { miniCatalog } from '../../helpers/load.js';
-import { fixture, OFFICIAL_RULES } from '../../helpers/paths.js';
+import { embedded, fixture, OFFICIAL_RULES } from '../../helpers/paths.js';
 
 const OFFICIAL = OFFICIAL_RULES;
 
@@ -24,6 +24,9 @@ async function validate(paths: string[], withAttack = false) {
 describe('the official rules', () => {
   it('all parse and use only known fields, macros, lists and events', async () => {
     expect(await validate(OFFICIAL)).toEqual([]);
+  });
+  it("and so do the Kubernetes audit plugin's, with the json plugin's jevt.* fields they require", async () => {
+    expect(await validate([embedded('falco-plugins', 'k8s_audit_rules.yaml')])).toEqual([]);
   });
 });
 
@@ -78,5 +81,10 @@ describe('validate on the embedded official rules', () => {
     const result = await runCli(['validate', 'official:all', '--format', 'json']);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).files).toEqual(['official:falco_rules.yaml@c72713e', 'official:falco-incubating_rules.yaml@c72713e', 'official:falco-sandbox_rules.yaml@c72713e']);
+  });
+  it('passes the embedded k8saudit rules (official:k8saudit)', async () => {
+    const result = await runCli(['validate', 'official:k8saudit']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^valid$/m);
   });
 });
