@@ -24,8 +24,16 @@ else
 fi
 for value in ${MIN_COVERAGE:-}; do args+=(--min-coverage "$value"); done
 
+# The script runs attack-cov from the checkout it sits in; outside one (copied alone) it says so, with 2,
+# the exit code of a run that cannot start, not 1, which means a gate failed.
+cli="$here/../dist/cli.js"
+if [ ! -f "$cli" ]; then
+  echo "nightly: no attack-cov build at $cli: run this script from an attack-cov checkout after npm ci" >&2
+  exit 2
+fi
+
 set +e
-node "$here/../dist/cli.js" "${args[@]}"
+node "$cli" "${args[@]}"
 code=$?
 set -e
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$out/summary.md" ]; then

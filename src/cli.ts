@@ -210,7 +210,7 @@ Examples:
   $ attack-cov draft T1529                                        # skeleton when no LLM is configured
   $ OPENAI_API_KEY=… attack-cov draft T1529 --model gpt-4o-mini
   $ attack-cov draft --gaps --top 5 --llm-base-url http://localhost:11434/v1 --model llama3.1
-  $ attack-cov validate drafts/T1529.yaml`,
+  $ attack-cov validate official drafts/T1529.yaml                 # a draft uses the ruleset's macros: validate it with them`,
     )
     .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(options), makeIo(options.color, options))));
 
@@ -322,7 +322,7 @@ Examples:
       `
 Examples:
   $ attack-cov validate /etc/falco/falco_rules.yaml /etc/falco/rules.d/
-  $ attack-cov validate drafts/T1529.yaml --format json`,
+  $ attack-cov validate official drafts/T1529.yaml --format json   # a draft with the official rules it builds on`,
     )
     .action(async (paths: string[], options) => setExit(await (await import('./run/validate.js')).runValidate(paths, options, makeEnvironment(options), makeIo(options.color, options))));
 

@@ -103,6 +103,16 @@ async function prepareFolder(dir: string, folder: string): Promise<void> {
   await removeStaleTemporaries(folder, RUN_STARTED_MS);
 }
 
+/**
+ * A written file as the terminal's `wrote …` line names it: relative to the working directory when it is
+ * inside it, else by its whole path (the line is for the person who ran the command, on their machine; a
+ * base name alone would point them at the wrong folder).
+ */
+export function writtenPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('../') ? file : relative;
+}
+
 export async function writeOutputs(dir: string, files: OutputFile[]): Promise<string[]> {
   const targets = files.map((file) => ({ content: file.content, target: pathInside(dir, file.name) }));
   const temps: string[] = [];

@@ -3,6 +3,9 @@
 import type { CoverageReport, GateResult, Severity } from '../coverage-report.js';
 import { UsageError } from '../errors.js';
 
+/** Items a gate's message names before it counts the rest. */
+const LISTED = 5;
+
 export type FailOn = Severity | 'new' | 'none';
 
 export interface GateSettings {
@@ -53,7 +56,7 @@ function failOnGate(report: CoverageReport, failOn: FailOn): GateResult {
     return {
       gate: 'fail-on',
       isPassed: problems.length === 0,
-      message: problems.length === 0 ? 'nothing new since the baseline' : `${problems.length} new since the baseline: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`,
+      message: problems.length === 0 ? 'nothing new since the baseline' : `${problems.length} new since the baseline: ${problems.slice(0, LISTED).join('; ')}${problems.length > LISTED ? '; …' : ''}`,
     };
   }
   const failing = findingsAtOrAbove(report.findings, failOn);
@@ -63,7 +66,9 @@ function failOnGate(report: CoverageReport, failOn: FailOn): GateResult {
 export function evaluateGates(report: CoverageReport, settings: GateSettings): GateResult[] {
   const results: GateResult[] = [];
   if ((settings.failOn === 'new' || settings.maxCoverageDrop !== undefined) && !report.comparison) {
-    throw new UsageError(`${settings.failOn === 'new' ? '--fail-on new' : '--max-coverage-drop'} needs --baseline <previous report.json>`);
+    // The gate may come from the project config, not the command line: both spellings are named.
+    const gate = settings.failOn === 'new' ? '--fail-on new (or gates.fail-on: new in .attack-cov.yaml)' : '--max-coverage-drop (or gates.max-coverage-drop in .attack-cov.yaml)';
+    throw new UsageError(`${gate} needs --baseline <previous report.json>`, 'pass the previous run\'s report.json with --baseline, or leave this gate out of runs that have none');
   }
   if (settings.failOn !== 'none') results.push(failOnGate(report, settings.failOn));
   if (settings.minCoverage !== undefined) {
@@ -77,11 +82,14 @@ export function evaluateGates(report: CoverageReport, settings: GateSettings): G
   if (settings.maxCoverageDrop !== undefined) {
     const { coverage, newlyUncovered } = report.comparison!;
     const drop = Math.round((coverage.before - coverage.after) * 10) / 10;
-    const lost = newlyUncovered.map((t) => `${t.id} ${t.name} (was covered by ${t.rules.join(', ') || 'sub-techniques'})`).join('; ');
+    // Five named, as --fail-on new names them: the message is one line of a CI log, whatever the ruleset lost.
+    const named = newlyUncovered.slice(0, LISTED).map((t) => `${t.id} ${t.name} (was covered by ${t.rules.join(', ') || 'sub-techniques'})`);
+    const lost = `${named.join('; ')}${newlyUncovered.length > LISTED ? `; and ${newlyUncovered.length - LISTED} more` : ''}`;
+    const allowed = settings.maxCoverageDrop === 0 ? 'no drop allowed' : `at most -${settings.maxCoverageDrop} allowed`;
     results.push({
       gate: 'max-coverage-drop',
       isPassed: drop <= settings.maxCoverageDrop,
-      message: `coverage ${coverage.before}% → ${coverage.after}% (${drop > 0 ? `-${drop}` : `+${-drop}`} points, at most -${settings.maxCoverageDrop} allowed)${lost ? `; lost: ${lost}` : ''}`,
+      message: `coverage ${coverage.before}% → ${coverage.after}% (${drop > 0 ? `-${drop}` : `+${-drop}`} points, ${allowed})${lost ? `; lost: ${lost}` : ''}`,
     });
   }
   return results;

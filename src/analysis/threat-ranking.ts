@@ -36,7 +36,8 @@ function add(a: ProfileCounts, b: ProfileCounts): ProfileCounts {
 function explain(r: Omit<RankedThreat, 'why'>, scope: string[]): string {
   const parts = [];
   if (r.scopeSoftware.length > 0) parts.push(`software on ${scope.join('/')}: ${r.scopeSoftware.map((s) => s.name).join(', ')} (${r.score - r.scopeOnlyTechniques.length} only there)`);
-  if (r.scopeOnlyTechniques.length > 0) parts.push(`uses ${r.scopeOnlyTechniques.length} technique(s) that exist only there (${r.scopeOnlyTechniques.slice(0, 5).join(', ')})`);
+  const only = r.scopeOnlyTechniques;
+  if (only.length > 0) parts.push(`uses ${only.length} technique(s) that exist only there (${only.slice(0, 5).join(', ')}${only.length > 5 ? `, and ${only.length - 5} more` : ''})`);
   parts.push(`${r.inScope} of its ${r.techniques} techniques in scope`);
   return parts.join('; ');
 }

@@ -1,6 +1,7 @@
 // Reads an ATT&CK bundle from a file, a URL or a version number, and normalizes it into a Catalog.
 // The edge that touches fs and the network for ATT&CK; parsing is streamed (read-bundle.ts, stix-stream.ts).
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import { cachePathForUrl, fetchIntoCache, isFile, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
@@ -67,7 +68,7 @@ async function loadEmbedded(options: AttackLoadOptions): Promise<LoadedCatalog> 
 }
 
 /** The embedded bundle for its version; else the cached copy (downloaded, or seeded by `cache add`); else a download. */
-async function loadVersion(version: string, options: AttackLoadOptions, url?: string): Promise<LoadedCatalog> {
+async function loadVersion(version: string, options: AttackLoadOptions, display: Display, url?: string): Promise<LoadedCatalog> {
   const normalized = version.replace(/^v/i, '');
   if (normalized === embeddedAttack().version) return loadEmbedded(options);
   const cachePath = path.join(options.cacheRoot, 'attack', `${readUpstream().attack.domain}-${normalized}.json`);
@@ -76,35 +77,44 @@ async function loadVersion(version: string, options: AttackLoadOptions, url?: st
     const source = (await readCacheSource(cachePath)) ?? `cache:${path.basename(cachePath)}`;
     return { catalog, source, file: cachePath, sha256, isFromCache: true };
   }
-  const loaded = await loadFromUrl(url ?? urlForVersion(version), cachePath, normalized, options);
+  const loaded = await loadFromUrl(url ?? urlForVersion(version), cachePath, normalized, options, display);
   // A version's cache slot does not say where it came from (a mirror, MITRE, cache add): record it beside it.
   if (!loaded.isFromCache) await writeCacheSource(cachePath, loaded.source);
   return loaded;
 }
 
-async function loadFromUrl(url: string, cachePath: string, version: string | undefined, options: AttackLoadOptions): Promise<LoadedCatalog> {
+async function loadFromUrl(url: string, cachePath: string, version: string | undefined, options: AttackLoadOptions, display: Display): Promise<LoadedCatalog> {
   const shown = redactUrl(url);
   const fetched = await fetchIntoCache(url, cachePath, (temp) => readCatalog(temp, shown, version, options), options.download);
   const loaded = fetched.validated ?? (await readCatalog(fetched.file, shown, version, options));
-  return { ...loaded, source: shown, file: fetched.file, isFromCache: fetched.isFromCache };
+  return { ...loaded, source: recordedSource(url, display), file: fetched.file, isFromCache: fetched.isFromCache };
 }
+
+/** How outputs name where a bundle came from: a file:// URL as the file it names (as --source-root names
+ * files: never a path of the machine), any other URL without credentials, query or fragment. */
+function recordedSource(url: string, display: Display): string {
+  // A file:// URL got here only by being read, so it is a path fileURLToPath accepts.
+  return /^file:/i.test(url) ? display(fileURLToPath(url)) : redactUrl(url);
+}
+
+type Display = (file: string) => string;
 
 /**
  * Resolves `--attack` to a Catalog: nothing (or the embedded version) → the embedded bundle, no download;
  * `latest` → the newest version in MITRE's collection index; another version or a URL (https, http,
  * file) → downloaded into the cache; anything else → a bundle file. `display` names a file in outputs.
  */
-export async function loadAttack(spec: string | undefined, options: AttackLoadOptions, display: (file: string) => string = (f) => f): Promise<LoadedCatalog> {
+export async function loadAttack(spec: string | undefined, options: AttackLoadOptions, display: Display = (f) => f): Promise<LoadedCatalog> {
   if (spec === undefined || spec === 'embedded') return loadEmbedded(options);
   if (spec.toLowerCase() === 'latest') {
     const latest = await resolveLatest(attackIndexUrl(), readUpstream().attack.domain, options.cacheRoot, options.download);
     // The index may name a version newer than attack-cov knows: that is what latest is for, so no version check.
     const mirrored = process.env.ATTACK_COV_ATTACK_MIRROR ? attackUrlTemplate().replace('{version}', latest.version) : latest.url;
-    const loaded = await loadVersion(latest.version, options, mirrored);
+    const loaded = await loadVersion(latest.version, options, display, mirrored);
     return { ...loaded, requested: 'latest', ...(latest.isStale ? { isIndexStale: true } : {}) };
   }
-  if (isVersionSpec(spec)) return loadVersion(spec, options);
-  if (isUrl(spec)) return loadFromUrl(spec, cachePathForUrl(options.cacheRoot, spec), undefined, options);
+  if (isVersionSpec(spec)) return loadVersion(spec, options, display);
+  if (isUrl(spec)) return loadFromUrl(spec, cachePathForUrl(options.cacheRoot, spec), undefined, options, display);
   const { catalog, sha256 } = await readCatalog(spec, spec, undefined, options);
   return { catalog, source: display(path.resolve(spec)), file: path.resolve(spec), sha256 };
 }

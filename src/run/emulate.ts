@@ -2,8 +2,7 @@
 // procedures and the benign corpus; prints the listing (or JSON), writes emulation.json/.md with --out.
 import path from 'node:path';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { displayPath } from '../falco/load.js';
-import { checkOutputDir, writeOutputs } from '../output.js';
+import { checkOutputDir, writeOutputs, writtenPath } from '../output.js';
 import { renderEmulationMarkdown, renderEmulationText } from '../report/emulation.js';
 import { stringifyJson } from '../report/reporter.js';
 import { emulateRuleset, loadEmulationInputs } from './emulation.js';
@@ -35,7 +34,7 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
       { name: 'emulation.json', content: stringifyJson(section) },
       { name: 'emulation.md', content: renderEmulationMarkdown(section) },
     ]);
-    for (const file of written) io.stderr(`wrote ${displayPath(file, env.cwd)}\n`);
+    for (const file of written) io.stderr(`wrote ${writtenPath(file, env.cwd)}\n`);
   }
   if (format === 'json') io.stdout(stringifyJson(section));
   else if (!io.isQuiet) io.stdout(renderEmulationText(section, io.style));

@@ -1,8 +1,7 @@
 // `attack-cov report`: build the CoverageReport, write the chosen outputs, print the summary, gate.
 import path from 'node:path';
 import { EXIT_GATE, EXIT_OK } from '../errors.js';
-import { checkOutputDir, writeOutputs, type OutputFile } from '../output.js';
-import { displayPath } from '../falco/load.js';
+import { checkOutputDir, writeOutputs, writtenPath, type OutputFile } from '../output.js';
 import { loadReportAssets } from '../report/assets.js';
 import { selectReporters } from '../report/registry.js';
 import type { Reporter } from '../report/reporter.js';
@@ -84,6 +83,15 @@ export async function writeReport(report: CoverageReport, reporters: Reporter[],
   return writeOutputs(outDir, files);
 }
 
+/** Formats named on their own (not through all or an alias) that had nothing to write in this run, and why. */
+export function emptyFormatNotes(formats: string[] | undefined, report: CoverageReport): string[] {
+  const named = new Set((formats ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()));
+  const notes: string[] = [];
+  if (named.has('threat-layers') && report.threats.length === 0) notes.push('--format threat-layers wrote nothing: it writes one layer per --threat profile, and none was given');
+  if (named.has('suggestions-csv') && report.suggestions === undefined) notes.push('--format suggestions-csv wrote nothing: it needs --suggest');
+  return notes;
+}
+
 export async function runReport(options: ReportOptions, env: Environment, io: Io): Promise<number> {
   const reporters = selectReporters(options.format);
   const score = parseScore(options.score);
@@ -99,10 +107,11 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   if (gates.length > 0) report.gates = gates;
   const written = await writeReport(report, reporters, outDir, score);
   if (!options.quiet && !io.isQuiet) io.stdout(renderSummary(report, io.style, options.top));
-  for (const file of written) io.stderr(`wrote ${printable(displayPath(file, env.cwd))}\n`);
+  for (const file of written) io.stderr(`wrote ${printable(writtenPath(file, env.cwd))}\n`);
   if (report.comparison?.crossesAttackVersions) {
     io.stderr(`note: the baseline is from ATT&CK ${report.comparison.baseline.attackVersion}, this run ${report.inputs.attack.version}; some changes are ATT&CK's\n`);
   }
+  for (const note of emptyFormatNotes(options.format, report)) io.stderr(`note: ${note}\n`);
   const failed = gates.filter((g) => !g.isPassed);
   for (const gate of failed) (io.errors ?? io.stderr)(`gate failed: --${gate.gate}: ${printable(gate.message)}\n`);
   return failed.length > 0 ? EXIT_GATE : EXIT_OK;

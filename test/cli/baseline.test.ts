@@ -108,7 +108,7 @@ describe('bad baselines', () => {
   });
   it('--fail-on new without a baseline is a usage error', async () => {
     const result = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', await tempDir(), '--fail-on', 'new']);
-    expectOneLineError(result, /--fail-on new needs --baseline/);
+    expectOneLineError(result, /--fail-on new \(or gates.fail-on: new in .attack-cov.yaml\) needs --baseline/);
   });
 });
 

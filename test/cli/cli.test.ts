@@ -72,7 +72,35 @@ describe('report', () => {
     expect(result.stdout).toMatch(/Coverage per tactic/);
     expect(result.stdout).toMatch(/T1529\s+System Shutdown\/Reboot/);
     expect(result.stdout).not.toMatch(/\u001b\[/);
-    expect(result.stderr).toMatch(/wrote .*report\.json/);
+    // --out outside the working directory: the whole path, not a base name that reads as ./report.json.
+    expect(result.stderr).toContain(`wrote ${path.join(out, 'report.json')}\n`);
+  });
+
+  it('says so when a format named on its own had nothing to write (threat-layers without --threat, suggestions-csv without --suggest)', async () => {
+    const out = await tempDir();
+    const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', out, '--format', 'threat-layers,suggestions-csv']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('note: --format threat-layers wrote nothing: it writes one layer per --threat profile, and none was given\n');
+    expect(result.stderr).toContain('note: --format suggestions-csv wrote nothing: it needs --suggest\n');
+    expect(await readdir(out)).toEqual(['report.json']);
+    // Through all, or an alias, nothing is said: those formats are only there when the run has them.
+    const all = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', await tempDir(), '--format', 'all,csv,navigator']);
+    expect(all.stderr).not.toMatch(/^note: --format/m);
+    // -q silences notes.
+    expect((await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', out, '--format', 'threat-layers', '-q'])).stderr).toBe('');
+    // With what they need, nothing is said.
+    const suggested = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', await tempDir(), '--format', 'suggestions-csv', '--suggest']);
+    expect(suggested.stderr).not.toMatch(/^note: --format/m);
+    const profiled = await runCli(['report', '--rules', 'official', '--threat', 'TeamTNT', '--out', await tempDir(), '--format', 'threat-layers']);
+    expect(profiled.code).toBe(0);
+    expect(profiled.stderr).not.toMatch(/^note: --format/m);
+  });
+
+  it('names what it wrote relative to the working directory when --out is inside it', async () => {
+    const cwd = await tempDir();
+    const result = await runCli(['report', '--attack', path.join(repoRoot, MINI), '--rules', path.join(repoRoot, ...rules('conventional.yaml')), '--out', 'reports/nightly'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('wrote reports/nightly/report.json\n');
   });
 
   it('--color forces colour even when stdout is not a terminal', async () => {

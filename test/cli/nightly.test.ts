@@ -11,9 +11,9 @@ import { fixture, repoRoot } from '../helpers/paths.js';
 const cache = mkdtempSync(path.join(os.tmpdir(), 'attack-cov-nightly-cache-'));
 afterAll(() => rmSync(cache, { recursive: true, force: true }));
 
-function nightly(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+function nightly(env: Record<string, string>, script = path.join(repoRoot, 'scripts', 'nightly.sh')): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('bash', [path.join(repoRoot, 'scripts', 'nightly.sh')], { cwd: repoRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME, ATTACK_COV_CACHE: cache, ...env } });
+    const child = spawn('bash', [script], { cwd: repoRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME, ATTACK_COV_CACHE: cache, ...env } });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();
@@ -37,6 +37,15 @@ describe('scripts/nightly.sh', () => {
     expect(second.stderr).toMatch(/gate failed: --fail-on: .*new tactic-mismatch/);
     expect(await readFile(path.join(dir, 'night2', 'findings.sarif'), 'utf8')).toMatch(/"baselineState": "new"/);
     expect(await readFile(summary, 'utf8')).toMatch(/\*\*Gate failed\*\*/);
+  });
+
+  it('copied out of an attack-cov checkout, says it needs one and exits 2 (1 would read as a failed gate)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-nightly-alone-'));
+    await mkdir(path.join(dir, 'scripts'));
+    await writeFile(path.join(dir, 'scripts', 'nightly.sh'), await readFile(path.join(repoRoot, 'scripts', 'nightly.sh'), 'utf8'));
+    const alone = await nightly({ RULES: fixture('rules', 'conventional.yaml'), OUT: path.join(dir, 'out') }, path.join(dir, 'scripts', 'nightly.sh'));
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/^nightly: no attack-cov build at .*dist\/cli\.js: run this script from an attack-cov checkout after npm ci\n$/);
   });
 });
 

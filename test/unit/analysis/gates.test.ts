@@ -128,9 +128,10 @@ describe('evaluateGates: fail-on a severity', () => {
 
 describe('evaluateGates: fail-on new', () => {
   it('needs a baseline, as does --max-coverage-drop', () => {
-    expect(usageError(() => evaluateGates(report(), settings({ failOn: 'new' }))).message).toBe('--fail-on new needs --baseline <previous report.json>');
-    expect(usageError(() => evaluateGates(report(), settings({ maxCoverageDrop: 1 }))).message).toBe('--max-coverage-drop needs --baseline <previous report.json>');
-    expect(usageError(() => evaluateGates(report(), settings({ failOn: 'error', maxCoverageDrop: 0 }))).message).toBe('--max-coverage-drop needs --baseline <previous report.json>');
+    expect(usageError(() => evaluateGates(report(), settings({ failOn: 'new' }))).message).toBe('--fail-on new (or gates.fail-on: new in .attack-cov.yaml) needs --baseline <previous report.json>');
+    expect(usageError(() => evaluateGates(report(), settings({ maxCoverageDrop: 1 }))).message).toBe('--max-coverage-drop (or gates.max-coverage-drop in .attack-cov.yaml) needs --baseline <previous report.json>');
+    expect(usageError(() => evaluateGates(report(), settings({ failOn: 'error', maxCoverageDrop: 0 }))).message).toBe('--max-coverage-drop (or gates.max-coverage-drop in .attack-cov.yaml) needs --baseline <previous report.json>');
+    expect(usageError(() => evaluateGates(report(), settings({ maxCoverageDrop: 1 }))).hint).toBe("pass the previous run's report.json with --baseline, or leave this gate out of runs that have none");
   });
 
   it('passes when nothing got worse', () => {
@@ -189,13 +190,20 @@ describe('evaluateGates: max-coverage-drop', () => {
   });
 
   it('shows a rise as a plus and an unchanged coverage as +0', () => {
-    expect(drop(40, 42.5, 0)).toMatchObject({ isPassed: true, message: 'coverage 40% → 42.5% (+2.5 points, at most -0 allowed)' });
-    expect(drop(40, 40, 0)).toMatchObject({ isPassed: true, message: 'coverage 40% → 40% (+0 points, at most -0 allowed)' });
+    expect(drop(40, 42.5, 0)).toMatchObject({ isPassed: true, message: 'coverage 40% → 42.5% (+2.5 points, no drop allowed)' });
+    expect(drop(40, 40, 0)).toMatchObject({ isPassed: true, message: 'coverage 40% → 40% (+0 points, no drop allowed)' });
   });
 
   it('names the techniques lost and the rules that covered them', () => {
     const lost = drop(50, 40, 5, [{ id: 'T1059', name: 'Shell', rules: ['A', 'B'] }, { id: 'T1611', name: 'Escape', rules: [] }]);
     expect(lost).toEqual({ gate: 'max-coverage-drop', isPassed: false, message: 'coverage 50% → 40% (-10 points, at most -5 allowed); lost: T1059 Shell (was covered by A, B); T1611 Escape (was covered by sub-techniques)' });
+  });
+
+  it('names five lost techniques and counts the rest, so the message stays one short line', () => {
+    const lost = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `T10${i}`, name: `N${i}`, rules: [`R${i}`] }));
+    const names = (n: number) => lost(n).map((t) => `${t.id} ${t.name} (was covered by ${t.rules[0]})`).join('; ');
+    expect(drop(50, 40, 5, lost(5)).message).toBe(`coverage 50% → 40% (-10 points, at most -5 allowed); lost: ${names(5)}`);
+    expect(drop(50, 40, 5, lost(27)).message).toBe(`coverage 50% → 40% (-10 points, at most -5 allowed); lost: ${names(5)}; and 22 more`);
   });
 });
 

@@ -66,10 +66,12 @@ describe('rankThreats', () => {
     expect(rankThreats(c, techniques, SCOPE)).toEqual([]);
   });
 
-  it('names at most five scope-only techniques in the sentence', () => {
+  it('names at most five scope-only techniques in the sentence, and counts the rest', () => {
     const c = catalogOf([], { threats: new Map([['G9', actor('G9', { techniques: ['L1', 'L2', 'L3', 'L4', 'L5', 'L6'] })]]) });
     const six = [...techniques, entry('L6', 'gap', ['Linux'])];
-    expect(rankThreats(c, six, SCOPE)[0]!.why).toBe('uses 6 technique(s) that exist only there (L1, L2, L3, L4, L5); 6 of its 6 techniques in scope');
+    expect(rankThreats(c, six, SCOPE)[0]!.why).toBe('uses 6 technique(s) that exist only there (L1, L2, L3, L4, L5, and 1 more); 6 of its 6 techniques in scope');
+    const five = catalogOf([], { threats: new Map([['G9', actor('G9', { techniques: ['L1', 'L2', 'L3', 'L4', 'L5'] })]]) });
+    expect(rankThreats(five, six, SCOPE)[0]!.why).toBe('uses 5 technique(s) that exist only there (L1, L2, L3, L4, L5); 5 of its 5 techniques in scope');
   });
 
   it('takes the share from which techniques fall "mostly" in scope as 80%', () => {

@@ -101,7 +101,15 @@ describe('mirrors, the cache and URLs', () => {
     process.env.ATTACK_COV_ATTACK_MIRROR = `${pathToFileURL(dir).href}/enterprise-attack-{version}.json`;
     const loaded = await loadAttack('17.1', { cacheRoot: await tempDir(), download: FAST });
     expect(loaded.catalog.techniques.has('T1529')).toBe(true);
-    expect(loaded.source).toBe(`${pathToFileURL(dir).href}/enterprise-attack-17.1.json`);
+    // Named as the file the URL names, through the caller's display (the default shows the path itself).
+    expect(loaded.source).toBe(path.join(dir, 'enterprise-attack-17.1.json'));
+    const shown = await loadAttack('17.1', { cacheRoot: await tempDir(), download: FAST }, (file) => `shown:${path.basename(file)}`);
+    expect(shown.source).toBe('shown:enterprise-attack-17.1.json');
+  });
+
+  it('names a bundle given as a file:// URL (any case of the scheme) through the display, like a path', async () => {
+    const url = pathToFileURL(MINI_BUNDLE).href.replace(/^file:/, 'FILE:');
+    expect((await loadAttack(url, { cacheRoot: await tempDir(), download: FAST }, (file) => `shown:${path.basename(file)}`)).source).toBe(`shown:${path.basename(MINI_BUNDLE)}`);
   });
 
   it('names a missing file:// mirror file in a one-line network error', async () => {
