@@ -7,6 +7,7 @@ import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError, UsageError } from './errors.js';
+import { pseudoFilesystemOf } from './paths.js';
 import { temporaryPathFor, writeThroughTemp } from './net/cache.js';
 import { redactSecrets } from './secrets.js';
 import { removeStaleTemporaries, RUN_STARTED_MS, trackTemp, untrackTemp } from './temp-files.js';
@@ -29,18 +30,14 @@ export function pathInside(dir: string, name: string): string {
   return target;
 }
 
-/** Pseudo-filesystems where an output directory makes no sense (and writes fail late or strangely). */
-const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
-
 /**
  * Refuses, before any work, an --out that cannot hold files: under /proc, /sys or /dev, an existing
  * non-directory, or below one. Creates nothing.
  */
 export async function checkOutputDir(dir: string, flag = '--out'): Promise<void> {
   const resolved = path.resolve(dir);
-  if (PSEUDO_ROOTS.some((root) => resolved === root || resolved.startsWith(root + path.sep))) {
-    throw new UsageError(`${flag} ${dir}: refusing to write into ${resolved.split(path.sep).slice(0, 2).join(path.sep)}`, 'choose a directory on a real filesystem, e.g. reports/');
-  }
+  const pseudo = pseudoFilesystemOf(resolved);
+  if (pseudo) throw new UsageError(`${flag} ${dir}: refusing to write into ${pseudo}`, 'choose a directory on a real filesystem, e.g. reports/');
   for (let current = resolved; ; current = path.dirname(current)) {
     const info = await stat(current).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : error));
     if (info instanceof Error) throw new UsageError(`${flag} ${dir}: cannot use ${current}: ${(info as NodeJS.ErrnoException).code ?? info.message}`);

@@ -12,3 +12,12 @@ export function dataPath(name: string): string {
 export function templatePath(name: string): string {
   return path.join(packageRoot, 'templates', name);
 }
+
+/** Pseudo-filesystems where attack-cov keeps no outputs or cache (writes there fail late or strangely, and
+ * on Node 20 a recursive mkdir under /proc never returns). */
+const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
+
+/** The pseudo-filesystem (/proc, /sys or /dev) an absolute path lies in, if any. */
+export function pseudoFilesystemOf(resolved: string): string | undefined {
+  return PSEUDO_ROOTS.find((root) => resolved === root || resolved.startsWith(`${root}/`));
+}

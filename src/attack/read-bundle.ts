@@ -9,6 +9,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { describeFsError, kindOf } from '../falco/read-guard.js';
 import { describeSize, limits } from '../limits.js';
 import { stixShapeProblem } from './stix-shape.js';
 import { StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
@@ -21,8 +22,10 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 export async function readBundleFile(file: string, label: string, versionHint?: string, knownSha256?: string): Promise<{ catalog: Catalog; sha256: string }> {
   const types = NEEDED_TYPES;
   const relationships = NEEDED_RELATIONSHIPS;
-  const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) throw new InputError(label, 'no such file', 'pass a STIX bundle file, a URL, or a version such as 18.1');
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
+  const hint = 'pass a STIX bundle file, a URL, or a version such as 18.1';
+  if (info instanceof Error) throw new InputError(label, info.code === 'ENOENT' ? 'no such file' : `cannot read: ${describeFsError(info)}`, hint);
+  if (!info.isFile()) throw new InputError(label, `${kindOf(info)}, not a bundle file`, hint);
   checkBundleSize(info.size, label);
   const objects: StixObject[] = [];
   let badElement: string | undefined;
@@ -44,7 +47,9 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
       badElement ??= (error as Error).message;
     }
   });
-  const isGzip = await firstBytesAre(file, GZIP_MAGIC);
+  const isGzip = await firstBytesAre(file, GZIP_MAGIC).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(label, `cannot read: ${describeFsError(error)}`);
+  });
   let sha256: string;
   try {
     const isHashed = knownSha256 === undefined;
@@ -56,6 +61,8 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   }
   if (badElement) throw new InputError(label, `not valid JSON: ${badElement}`, 'the file may be truncated; download it again');
   if (badShape) throw new InputError(label, `not a usable ATT&CK bundle: ${badShape}`, 'use the bundle as MITRE publishes it');
+  // Objects came, and then the text ended inside the bundle: a download or copy cut short, not some other JSON.
+  if (!splitter.isComplete() && objects.length > 0) throw new InputError(label, 'truncated: the JSON ends inside the bundle', 'the file was cut short; download or copy it again');
   let bundle: { type?: unknown; spec_version?: string; objects?: unknown } | undefined;
   try {
     bundle = splitter.isComplete() ? JSON.parse(splitter.skeletonText()) : undefined;
@@ -65,8 +72,8 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   if (!bundle || bundle.type !== 'bundle' || !Array.isArray(bundle.objects)) {
     throw new InputError(label, 'not a STIX bundle (expected a JSON object with "type": "bundle" and an "objects" array)', 'pass an ATT&CK Enterprise bundle, e.g. --attack 18.1');
   }
-  const hint = versionHint ?? /(\d+\.\d+)/.exec(path.basename(label))?.[1];
-  const catalog = normalizeBundle({ objects, bundleSpecVersion: bundle.spec_version, versionHint: hint, source: label });
+  const version = versionHint ?? /(\d+\.\d+)/.exec(path.basename(label))?.[1];
+  const catalog = normalizeBundle({ objects, bundleSpecVersion: bundle.spec_version, versionHint: version, source: label });
   return { catalog, sha256 };
 }
 

@@ -74,8 +74,44 @@ export interface RulesText {
   file: string;
   /** Path as shown (and as findings name it). */
   path: string;
+  /** The text, without a byte-order mark. */
   text: string;
   sha256: string;
+  /** The file starts with a byte-order mark, kept apart from `text` and written back by rulesFileContent. */
+  hasBom?: true;
+}
+
+const BOM = '\uFEFF';
+
+/** `text` without a leading byte-order mark: the YAML CST the fixers edit would not find the tags behind one. */
+export function withoutBom(text: string): string {
+  return text.startsWith(BOM) ? text.slice(1) : text;
+}
+
+/** What a fixer writes back for `file`: the new text, behind the byte-order mark the file had. */
+export function rulesFileContent(file: RulesText, text: string): string {
+  return file.hasBom ? `${BOM}${text}` : text;
+}
+
+/** Where the first byte sequence that is not UTF-8 starts (0-based), or -1 (TextDecoder, fatal, gives no offset). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return -1;
+  } catch {
+    // Found below: only files that are not UTF-8 pay for the scan.
+  }
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i]!;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    for (let k = 1; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 either.
+    const second = bytes[i + 1]!;
+    if ((lead === 0xe0 && second < 0xa0) || (lead === 0xed && second > 0x9f) || (lead === 0xf0 && second < 0x90) || (lead === 0xf4 && second > 0x8f)) return i;
+    i += length;
+  }
+  return -1;
 }
 
 /** A rules file's bytes (read as read-guard allows) and their sha256. */
@@ -84,9 +120,19 @@ async function readHashed(file: string, shownAs: string): Promise<{ bytes: Buffe
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-async function readRulesText(file: string, shownAs: string): Promise<RulesText> {
+async function readRulesText(file: string, shownAs: string, isStrict = false): Promise<RulesText> {
   const { bytes, sha256 } = await readHashed(file, shownAs);
-  return { file: path.resolve(file), path: shownAs, text: bytes.toString('utf8'), sha256 };
+  // A file to rewrite must be UTF-8: decoded lossily, every byte that is not would be written back as U+FFFD.
+  const invalid = isStrict ? firstInvalidUtf8(bytes) : -1;
+  if (invalid >= 0) {
+    const before = bytes.subarray(0, invalid);
+    const lineStart = before.lastIndexOf(0x0a) + 1;
+    const line = before.filter((b) => b === 0x0a).length + 1;
+    const column = before.subarray(lineStart).toString('utf8').length + 1;
+    throw new InputError(`${shownAs}:${line}:${column}`, 'not UTF-8; attack-cov rewrites only UTF-8 rules files (Falco reads UTF-8)', 'convert it first, e.g. iconv -f latin1 -t utf-8');
+  }
+  const text = bytes.toString('utf8');
+  return { file: path.resolve(file), path: shownAs, text: withoutBom(text), sha256, ...(text.startsWith(BOM) ? { hasBom: true as const } : {}) };
 }
 
 async function readRulesFile(file: string, shownAs: string, cache: ParseCache | undefined, extra: Partial<RulesFileInfo> = {}): Promise<ReadFile> {
@@ -137,7 +183,7 @@ export async function readRulesTexts(paths: string[], root: string = process.cwd
       continue;
     }
     const expanded = await expandPaths([given], true);
-    texts.push(...(await Promise.all(expanded.map((f) => readRulesText(f, displayPath(path.resolve(f), root))))));
+    texts.push(...(await Promise.all(expanded.map((f) => readRulesText(f, displayPath(path.resolve(f), root), !isReadOnly)))));
   }
   if (texts.length === 0) throw new InputError(paths.join(', '), 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
   return texts;

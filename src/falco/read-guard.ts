@@ -21,7 +21,7 @@ export function describeFsError(error: NodeJS.ErrnoException): string {
   return (error.code && REASONS[error.code]) ?? error.code ?? error.message;
 }
 
-function kindOf(info: Stats): string {
+export function kindOf(info: Stats): string {
   if (info.isFIFO()) return 'a FIFO (named pipe)';
   if (info.isCharacterDevice()) return 'a character device';
   if (info.isBlockDevice()) return 'a block device';

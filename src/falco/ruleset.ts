@@ -16,8 +16,21 @@ function text(value: unknown): string {
   return scalarText(value).trim();
 }
 
+/** Spellings yaml-cpp reads as a bool (and so Falco, for `enabled:`), lower, UPPER or Capitalized. */
+const FALCO_BOOLS: Record<string, boolean> = { y: true, yes: true, true: true, on: true, n: false, no: false, false: false, off: false };
+
+/**
+ * `enabled:` as Falco reads it: yaml-cpp's bool, so `no`, `off` and `N` turn a rule off as `false` does (the
+ * yaml library, YAML 1.2, gives them as strings); undefined for a value Falco refuses to load (`maybe`, `fAlse`).
+ */
+export function falcoBool(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string' || !/^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$/.test(value)) return undefined;
+  return Object.hasOwn(FALCO_BOOLS, value.toLowerCase()) ? FALCO_BOOLS[value.toLowerCase()] : undefined;
+}
+
 function isFalse(value: unknown): boolean {
-  return value === false || value === 'false';
+  return falcoBool(value) === false;
 }
 
 function tagsOf(item: RawItem): TagRef[] {

@@ -4,14 +4,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadToFile, type DownloadOptions } from './download.js';
+import { UsageError } from '../errors.js';
+import { pseudoFilesystemOf } from '../paths.js';
 import { removeStaleTemporaries, RUN_STARTED_MS, trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from '../temp-files.js';
 
-/** ATTACK_COV_CACHE, else $XDG_CACHE_HOME/attack-cov, else ~/.cache/attack-cov. */
+/** ATTACK_COV_CACHE, else $XDG_CACHE_HOME/attack-cov, else ~/.cache/attack-cov; never under /proc, /sys or /dev. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.ATTACK_COV_CACHE) return path.resolve(env.ATTACK_COV_CACHE);
   const base = env.XDG_CACHE_HOME ? path.resolve(env.XDG_CACHE_HOME) : path.join(os.homedir(), '.cache');
-  return path.join(base, 'attack-cov');
+  const root = env.ATTACK_COV_CACHE ? path.resolve(env.ATTACK_COV_CACHE) : path.join(base, 'attack-cov');
+  const pseudo = pseudoFilesystemOf(root);
+  if (pseudo) throw new UsageError(`cache ${root}: refusing to keep a cache in ${pseudo}`, 'set ATTACK_COV_CACHE (or XDG_CACHE_HOME) to a folder on a real filesystem');
+  return root;
 }
+
+/** The folders attack-cov keeps in its cache root: `cache clean` removes these and nothing else. */
+export const CACHE_FOLDERS = ['attack', 'falco-rules', 'parsed', 'urls'];
 
 /** A cache path for an arbitrary URL: a short hash keeps distinct URLs apart, the basename keeps it readable. */
 export function cachePathForUrl(root: string, url: string): string {

@@ -2,18 +2,14 @@
 import { readFile } from 'node:fs/promises';
 import { SCHEMA_VERSION, type CoverageReport } from '../coverage-report.js';
 import { InputError } from '../errors.js';
+import { parseJsonText } from '../json-file.js';
 import { baselineShapeProblem } from './baseline-shape.js';
 
 export async function readBaseline(file: string): Promise<CoverageReport> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new InputError(file, error.code === 'ENOENT' ? 'no such baseline file' : `cannot read: ${error.code ?? error.message}`, 'pass the report.json of an earlier run');
   });
-  let value: Partial<CoverageReport>;
-  try {
-    value = JSON.parse(text) as Partial<CoverageReport>;
-  } catch (error) {
-    throw new InputError(file, `not JSON: ${(error as Error).message}`, 'pass the report.json of an earlier run');
-  }
+  const value = parseJsonText(text, file, 'pass the report.json of an earlier run') as Partial<CoverageReport>;
   if (typeof value !== 'object' || value === null || typeof value.schemaVersion !== 'number') {
     throw new InputError(file, 'not an attack-cov report.json (no schemaVersion)', 'pass the report.json of an earlier run');
   }

@@ -1,10 +1,10 @@
 // `attack-cov cache add|list|dir|clean`: seed the download cache from files (air-gapped hosts), show it,
 // empty it. Entries go in through a temporary name and a rename, exactly as downloads do.
-import { copyFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readBundleFile } from '../attack/load.js';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
-import { cachePathForUrl, writeCacheSource, writeThroughTemp } from '../net/cache.js';
+import { CACHE_FOLDERS, cachePathForUrl, writeCacheSource, writeThroughTemp } from '../net/cache.js';
 import { isUrl, redactUrl } from '../net/url.js';
 import { parseRulesText } from '../falco/parse.js';
 import { stringifyJson } from '../report/reporter.js';
@@ -54,13 +54,29 @@ async function listEntries(root: string): Promise<{ path: string; bytes: number 
   return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/**
+ * Removes what attack-cov keeps in the cache root, and the root once empty. A root holding anything else is
+ * refused whole: ATTACK_COV_CACHE=. or =$HOME by mistake must not delete a folder of someone's files.
+ */
+async function cleanCache(root: string, io: Io): Promise<void> {
+  const entries = await readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new UsageError(`cache ${root}: ${error.code === 'ENOTDIR' ? 'not a folder' : `cannot read it (${error.code ?? error.message})`}; refusing to clean it`, 'set ATTACK_COV_CACHE to attack-cov\'s cache folder');
+  });
+  if (entries === undefined) return io.stderr(`${root}: no cache there, nothing to remove\n`);
+  const foreign = entries.filter((e) => !(e.isDirectory() && CACHE_FOLDERS.includes(e.name))).map((e) => e.name).sort();
+  if (foreign.length > 0) {
+    throw new UsageError(`cache ${root} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}, which attack-cov never writes; refusing to clean it`, 'point ATTACK_COV_CACHE at attack-cov\'s cache folder (attack-cov cache dir), or remove the folder yourself');
+  }
+  for (const entry of entries) await rm(path.join(root, entry.name), { recursive: true, force: true });
+  await rmdir(root);
+  io.stderr(`removed ${root}\n`);
+}
+
 export async function runCache(action: 'add' | 'list' | 'dir' | 'clean', file: string | undefined, options: CacheOptions, env: Environment, io: Io): Promise<number> {
   const root = env.cacheRoot;
   if (action === 'dir') io.stdout(`${root}\n`);
-  if (action === 'clean') {
-    await rm(root, { recursive: true, force: true });
-    io.stderr(`removed ${root}\n`);
-  }
+  if (action === 'clean') await cleanCache(root, io);
   if (action === 'list') {
     const entries = await listEntries(root);
     if (options.format === 'json') io.stdout(stringifyJson({ cache: root, entries }));

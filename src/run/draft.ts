@@ -86,6 +86,12 @@ export function llmSettings(options: Pick<DraftOptions, 'skeleton' | 'llmBaseUrl
   const apiKey = env.OPENAI_API_KEY || undefined;
   const baseUrl = options.llmBaseUrl ?? env.OPENAI_BASE_URL ?? (apiKey ? 'https://api.openai.com/v1' : undefined);
   if (!baseUrl) return undefined;
+  // Refused before any work: a base URL that is none would be retried as a network failure, four times per technique.
+  if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl)) {
+    // Named as written unless it may hold credentials (an '@'): an unparsable value has nothing redactUrl could strip.
+    const shown = URL.canParse(baseUrl) || baseUrl.includes('@') ? redactUrl(baseUrl) : baseUrl;
+    throw new UsageError(`${options.llmBaseUrl !== undefined ? '--llm-base-url' : 'OPENAI_BASE_URL'} ${shown}: not an http(s) URL`, 'e.g. --llm-base-url http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1');
+  }
   const model = options.model ?? env.OPENAI_MODEL;
   if (!model) throw new UsageError('an LLM is configured but no model is named', 'pass --model (or set OPENAI_MODEL), e.g. --model gpt-4o-mini or --model llama3.1');
   return { baseUrl, model, ...(apiKey ? { apiKey } : {}) };

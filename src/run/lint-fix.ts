@@ -4,7 +4,7 @@
 import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
 import { findingFingerprint } from '../analysis/baseline.js';
 import { fixTexts, type FixResult } from '../fix/fix-texts.js';
-import { readRulesTexts, type RulesText } from '../falco/load.js';
+import { readRulesTexts, rulesFileContent, type RulesText } from '../falco/load.js';
 import type { Ruleset } from '../falco/types.js';
 import type { AnalyzeInput } from '../analysis/analyze.js';
 import { checkReplaceable, replaceFileAtomically } from '../output.js';
@@ -47,7 +47,7 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
   } else {
     // All or nothing: a read-only file among them stops the run before any file changes.
     for (const f of changed) await checkReplaceable(f.file);
-    for (const f of changed) await replaceFileAtomically(f.file, result.texts.get(f.path)!, f.sha256);
+    for (const f of changed) await replaceFileAtomically(f.file, rulesFileContent(f, result.texts.get(f.path)!), f.sha256);
   }
   io.stderr(describeFixResult(result, changed.length, options.isDryRun));
   return { result, changed: changed.map((f) => f.path), files };

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_OK } from '../errors.js';
-import { readRulesTexts } from '../falco/load.js';
+import { readRulesTexts, rulesFileContent, withoutBom } from '../falco/load.js';
 import type { Ruleset } from '../falco/types.js';
 import { replaceFileAtomically } from '../output.js';
 import { artifactLocation } from '../report/sarif.js';
@@ -14,6 +14,7 @@ import { applyTagAdditions, fileOfAddition } from '../suggest/patch.js';
 import type { ReviewedSelection } from '../suggest/select.js';
 import type { RuleSuggestion } from '../suggest/types.js';
 import type { Io } from './report.js';
+import { escapeForTerminal } from '../terminal-text.js';
 import { rulesFilePatch } from './rules-patch.js';
 
 /** Sets `edit` on every candidate whose rules file is on disk: the change accepting it alone would make. */
@@ -21,7 +22,8 @@ export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Rulese
   const texts = new Map<string, string>();
   for (const file of ruleset.files.filter((f) => !f.url && !f.path.startsWith('official:'))) {
     const text = await readFile(path.resolve(sourceRoot, file.path), 'utf8').catch(() => undefined);
-    if (text !== undefined) texts.set(file.path, text);
+    // The edit is made where the fixers make it: in the text behind a byte-order mark.
+    if (text !== undefined) texts.set(file.path, withoutBom(text));
   }
   for (const s of suggestions) {
     const rule = ruleset.rules.find((r) => r.name === s.rule);
@@ -62,13 +64,15 @@ export async function applySelection(selection: ReviewedSelection, options: { ru
     if (result.text === file.text) continue;
     changedFiles++;
     if (options.dryRun) io.stdout(rulesFilePatch(file.path, file.text, result.text));
-    else await replaceFileAtomically(file.file, result.text, file.sha256);
+    else await replaceFileAtomically(file.file, rulesFileContent(file, result.text), file.sha256);
   }
   const written = selection.additions.filter((a) => !skipped.some((s) => s.rule === a.rule.name));
   const lines = [`${options.dryRun ? 'would add' : 'added'} tags to ${written.length} rule(s) in ${changedFiles} file(s)`];
-  for (const a of written) lines.push(`  ${a.rule.name}: ${a.tags.join(', ')}`);
-  for (const s of skipped) lines.push(`  not written: "${s.rule}": ${s.reason}`);
-  for (const r of selection.refused) lines.push(`  refused: "${r.rule}" ${r.technique}: ${r.reason}`);
+  // Rule names, techniques and reasons come from the rules and the reviewed file: one escaped field each, one line each.
+  const field = escapeForTerminal;
+  for (const a of written) lines.push(`  ${field(a.rule.name)}: ${field(a.tags.join(', '))}`);
+  for (const s of skipped) lines.push(`  not written: "${field(s.rule)}": ${field(s.reason)}`);
+  for (const r of selection.refused) lines.push(`  refused: "${field(r.rule)}" ${field(r.technique)}: ${field(r.reason)}`);
   io.stderr(`${lines.join('\n')}\n`);
   return EXIT_OK;
 }

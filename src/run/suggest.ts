@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
+import { parseJsonText } from '../json-file.js';
 import type { Ruleset } from '../falco/types.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderSuggestions } from '../report/suggestions-text.js';
@@ -85,11 +86,14 @@ async function readReviewed(file: string): Promise<unknown> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new InputError(file, `cannot read: ${error.code ?? error.message}`);
   });
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(file, `not JSON: ${(error as Error).message}`, 'pass the output of attack-cov suggest --format json, with the entries you accept');
-  }
+  const hint = 'pass the output of attack-cov suggest --format json, with the entries you accept';
+  const reviewed = parseJsonText(text, file, hint) as { suggestions?: unknown };
+  // The shape suggest --format json writes; each entry is checked again against the rules and ATT&CK after this.
+  const entries = typeof reviewed === 'object' && reviewed !== null ? reviewed.suggestions : undefined;
+  if (!Array.isArray(entries)) throw new InputError(file, 'not a suggest --format json output: no "suggestions" list', hint);
+  const bad = entries.findIndex((e: { rule?: unknown; candidates?: unknown } | null) => typeof e !== 'object' || e === null || typeof e.rule !== 'string' || !Array.isArray(e.candidates));
+  if (bad >= 0) throw new InputError(file, `not a suggest --format json output: suggestions[${bad}] is not an entry with a "rule" and a "candidates" list`, hint);
+  return reviewed;
 }
 
 export async function runSuggest(options: SuggestOptions, env: Environment, io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {

@@ -1,6 +1,7 @@
 // Checks each rules-file item against the shape Falco accepts: keys, required keys, priority, source. Pure.
 import type { RawItem } from '../falco/types.js';
 import { scalarText } from '../falco/yaml-cst.js';
+import { falcoBool } from '../falco/ruleset.js';
 import type { ValidationIssue } from './types.js';
 
 const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'informational', 'debug'];
@@ -46,6 +47,10 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   const source = item.fields.source;
   if (source !== undefined && !knownSources.has(scalarText(source))) {
     issues.push(issue(item, 'unknown-source', 'warning', `source "${scalarText(source)}" is not one attack-cov knows the fields of; its fields are not checked`, 'source'));
+  }
+  const enabled = item.fields.enabled;
+  if (item.kind === 'rule' && enabled !== undefined && falcoBool(enabled) === undefined) {
+    issues.push(issue(item, 'bad-enabled', 'error', `enabled "${scalarText(enabled)}" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)`, 'enabled'));
   }
   if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) issues.push(issue(item, 'bad-tags', 'error', 'tags must be a list', 'tags'));
   if (item.kind === 'list' && item.fields.items !== undefined && !Array.isArray(item.fields.items)) issues.push(issue(item, 'bad-items', 'error', 'items must be a list', 'items'));

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { expectOneLineError, runCli, type CliResult } from '../helpers/cli.js';
 import { startLlmServer, type LlmServer } from '../helpers/llm-server.js';
 import { BUNDLE_18, officialRules } from '../helpers/paths.js';
 
@@ -80,6 +80,24 @@ describe('hostile LLM servers', () => {
     expect(run.summary.drafts[0]).toMatchObject({ status: 'error', issues: [expect.stringMatching(/the model's answer is \d+ characters, more than the 65536 attack-cov accepts; refused/)] });
     expect(run.requests).toHaveLength(1);
     expect(run.written).not.toContain('x'.repeat(1000));
+  });
+
+  it('a base URL that is no http(s) URL is a usage error before any work, in draft and suggest, with no credential shown', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['--llm-base-url', 'notaurl'], {}, /^error: --llm-base-url notaurl: not an http\(s\) URL$/],
+      [['--llm-base-url', 'ftp://x'], {}, /^error: --llm-base-url ftp:\/\/x\/: not an http\(s\) URL$/],
+      [['--llm-base-url', 'http://[bad'], {}, /^error: --llm-base-url http:\/\/\[bad: not an http\(s\) URL$/],
+      [[], { OPENAI_BASE_URL: 'https://llmuser:llm-password-9876@[bad' }, /^error: OPENAI_BASE_URL <url>: not an http\(s\) URL$/],
+    ];
+    for (const [flags, env, message] of cases) {
+      for (const command of [['draft', 'T1529', '--out', out], ['suggest', '--rules', RULES]]) {
+        const result = await runCli([...command, '--model', 'm', ...flags], { env });
+        expectOneLineError(result, message);
+        expect(result.stderr).not.toMatch(/llm-password-9876|llmuser/);
+      }
+    }
+    expect(await readdir(out)).toEqual([]);
   });
 
   it('credentials in --llm-base-url are recorded and printed without the user or password', async () => {

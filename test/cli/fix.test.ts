@@ -49,6 +49,34 @@ describe('lint --fix-dry-run', () => {
   });
 });
 
+describe('lint --fix on files that are not plain UTF-8', () => {
+  const lower = (name: string) => `- rule: ${name}\n  desc: x\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags: [mitre_execution, t1059]\n`;
+
+  it('fixes a file that starts with a byte-order mark, and keeps the mark', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+    const file = path.join(dir, 'bom.yaml');
+    await writeFile(file, `\uFEFF${lower('A')}`);
+    const dry = await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--fix-dry-run', '--no-config']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('-  tags: [mitre_execution, t1059]\n+  tags: [mitre_execution, T1059]');
+    const fixed = await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--fix', '--no-config']);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(`\uFEFF${lower('A').replace('t1059', 'T1059')}`);
+  });
+
+  it('refuses to rewrite a file that is not UTF-8, naming where, and leaves it byte for byte', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+    const file = path.join(dir, 'latin1.yaml');
+    const bytes = Buffer.from(lower('Caf\xe9'), 'latin1');
+    await writeFile(file, bytes);
+    const result = await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--fix', '--no-config']);
+    expectOneLineError(result, /^error: latin1\.yaml:1:12: not UTF-8; attack-cov rewrites only UTF-8 rules files/);
+    expect(await readFile(file)).toEqual(bytes);
+    // Reading it is still allowed: the dry run shows what --fix would do.
+    expect((await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--fix-dry-run', '--no-config'])).code).toBe(0);
+  });
+});
+
 describe('lint --fix', () => {
   it('rewrites the file, lists what remains, and leaves no temporary file', async () => {
     const dir = await copyOf(fixture('rules', 'fixable.yaml'));

@@ -137,6 +137,39 @@ describe('cache add', () => {
   });
 });
 
+describe('cache clean', () => {
+  it("removes attack-cov's folders and the root, and says so when there is nothing", async () => {
+    const cwd = await tempDir();
+    const env = { ...OFFLINE, ATTACK_COV_CACHE: path.join(cwd, 'cache') };
+    expect((await runCli(['cache', 'add', fixture('attack', 'mini-bundle-2.1.json')], { cwd, env })).code).toBe(0);
+    await mkdir(path.join(cwd, 'cache', 'parsed', 'rules'), { recursive: true });
+    expect(await runCli(['cache', 'clean'], { cwd, env })).toMatchObject({ code: 0, stderr: `removed ${path.join(cwd, 'cache')}\n` });
+    expect(await readdir(cwd)).toEqual([]);
+    expect(await runCli(['cache', 'clean'], { cwd, env })).toMatchObject({ code: 0, stderr: `${path.join(cwd, 'cache')}: no cache there, nothing to remove\n` });
+  });
+
+  it('refuses, whole, a folder holding anything attack-cov never writes (ATTACK_COV_CACHE=. by mistake)', async () => {
+    const cwd = await tempDir();
+    await mkdir(path.join(cwd, 'attack'));
+    await writeFile(path.join(cwd, 'important.txt'), 'precious');
+    await mkdir(path.join(cwd, 'src'));
+    const result = await runCli(['cache', 'clean'], { cwd, env: { ATTACK_COV_CACHE: '.' } });
+    expectOneLineError(result, /^error: cache .* holds important\.txt, src, which attack-cov never writes; refusing to clean it$/);
+    expect((await readdir(cwd)).sort()).toEqual(['attack', 'important.txt', 'src']);
+    // A file named as the cache is not removed either.
+    expectOneLineError(await runCli(['cache', 'clean'], { cwd, env: { ATTACK_COV_CACHE: 'important.txt' } }), /not a folder; refusing to clean it/);
+    expect(await readFile(path.join(cwd, 'important.txt'), 'utf8')).toBe('precious');
+  });
+
+  it('refuses a cache root under /proc, /sys or /dev before any work (a recursive mkdir under /proc never returns)', async () => {
+    for (const root of ['/proc/x', '/sys/x', '/dev/attack-cov-cache']) {
+      const result = await runCli(['lint', '--rules', fixture('rules', 'conventional.yaml')], { env: { ATTACK_COV_CACHE: root } });
+      expectOneLineError(result, new RegExp(`^error: cache ${root}: refusing to keep a cache in /${root.split('/')[1]}$`));
+    }
+    expectOneLineError(await runCli(['cache', 'dir'], { env: { ATTACK_COV_CACHE: '', XDG_CACHE_HOME: '/proc/self' } }), /refusing to keep a cache in \/proc/);
+  });
+});
+
 describe('--attack latest', () => {
   it('prints the version the index resolved to and records it, through file:// and http mirrors', async () => {
     const cwd = await tempDir();

@@ -102,8 +102,26 @@ describe('attack-cov suggest', () => {
     const { dir, file } = await copyOfK8s();
     await writeFile(path.join(dir, 'bad.json'), '{ not json');
     const bad = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', path.join(dir, 'bad.json')]);
-    expectOneLineError(bad, /^error: .*bad\.json: not JSON/);
+    expectOneLineError(bad, /^error: .*bad\.json:1:3: not JSON/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    // JSON, but not what suggest --format json writes: refused, not taken as "nothing to apply".
+    const shapes: [string, RegExp][] = [
+      ['[]', /bad\.json: not a suggest --format json output: no "suggestions" list$/],
+      ['{"suggestions": null}', /no "suggestions" list$/],
+      ['{"suggestions": [{"rule": "x", "candidates": []}, 5]}', /suggestions\[1\] is not an entry with a "rule" and a "candidates" list$/],
+      ['{"suggestions": [{"rule": 5, "candidates": []}]}', /suggestions\[0\] is not an entry/],
+      ['{"suggestions": [{"rule": "x", "candidates": 5}]}', /suggestions\[0\] is not an entry/],
+    ];
+    for (const [json, message] of shapes) {
+      await writeFile(path.join(dir, 'bad.json'), json);
+      expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', path.join(dir, 'bad.json'), '--dry-run']), message);
+    }
+    // A technique holding a newline stays on the refused line it belongs to.
+    await writeFile(path.join(dir, 'forged.json'), JSON.stringify({ suggestions: [{ rule: 'Create Privileged Pod', candidates: [{ technique: 'T1059\n- RULE: EVIL' }] }] }));
+    const forged = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', path.join(dir, 'forged.json'), '--dry-run']);
+    expect(forged.code).toBe(0);
+    expect(forged.stderr).toMatch(/^ {2}refused: "Create Privileged Pod" T1059\\n- RULE: EVIL: no technique T1059\\n- RULE: EVIL in ATT&CK 18\.1$/m);
+    expect(forged.stderr).not.toMatch(/^- RULE/m);
     const rule = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--rule', 'Nope']);
     expect(rule.code).toBe(2);
     const model = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--model', 'x']);

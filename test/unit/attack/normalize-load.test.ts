@@ -52,7 +52,7 @@ describe('bad bundles', () => {
   const cases: [string, RegExp][] = [
     ['not-a-bundle.json', /not a STIX bundle/],
     ['no-techniques.json', /no ATT&CK techniques/],
-    ['truncated.json', /not a STIX bundle|not valid JSON/],
+    ['truncated.json', /: truncated: the JSON ends inside the bundle$/],
     ['does-not-exist.json', /no such file/],
   ];
   for (const [name, message] of cases) {
@@ -64,6 +64,19 @@ describe('bad bundles', () => {
       expect((error as Error).message).toMatch(message);
     });
   }
+  it('says a bundle cut short is truncated, with the hint to fetch it again; a directory is no bundle file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-'));
+    const cut = path.join(dir, 'cut.json');
+    const whole = await readFile(MINI_BUNDLE, 'utf8');
+    await writeFile(cut, whole.slice(0, whole.lastIndexOf('}', whole.length - 10)));
+    const error = (await readBundleFile(cut, 'cut.json').catch((e: unknown) => e)) as InputError;
+    expect(error.message).toBe('cut.json: truncated: the JSON ends inside the bundle');
+    expect(error.hint).toBe('the file was cut short; download or copy it again');
+    // Cut before any object: nothing says it was a bundle at all.
+    await writeFile(cut, '{"type": "bundle", "objects": [');
+    await expect(readBundleFile(cut, 'cut.json')).rejects.toThrow(/^cut\.json: not a STIX bundle/);
+    await expect(readBundleFile(dir, 'dir')).rejects.toThrow(/^dir: a directory, not a bundle file$/);
+  });
   it('rejects a gzip file whose data is corrupt', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-'));
     const file = path.join(dir, 'broken.json.gz');

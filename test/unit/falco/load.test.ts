@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
-import { loadRules } from '../../../src/falco/load.js';
+import { firstInvalidUtf8, loadRules } from '../../../src/falco/load.js';
 import { parseRulesText } from '../../../src/falco/parse.js';
+import { buildRuleset, falcoBool } from '../../../src/falco/ruleset.js';
 import { fixture, repoRoot } from '../../helpers/paths.js';
 
 const load = (...files: string[]) => loadRules(files.map((f) => fixture('rules', f)), { cacheRoot: '/nonexistent', cwd: repoRoot });
@@ -69,4 +70,60 @@ describe('loadRules: bad input', () => {
       expect((error as Error).message).toMatch(message);
     });
   }
+});
+
+describe('firstInvalidUtf8 (where lint --fix refuses a file that is not UTF-8)', () => {
+  it('finds the start of the first bad sequence, and -1 for UTF-8', () => {
+    const bytes = (...values: number[]) => Uint8Array.from(values);
+    expect(firstInvalidUtf8(Buffer.from('- rule: Café ✓ 𝄞\n', 'utf8'))).toBe(-1);
+    expect(firstInvalidUtf8(bytes())).toBe(-1);
+    expect(firstInvalidUtf8(Buffer.from('- rule: Caf\xe9\n', 'latin1'))).toBe(11); // Latin-1 é: a lead byte with no continuation
+    expect(firstInvalidUtf8(bytes(0x61, 0x80))).toBe(1); // a continuation byte alone
+    expect(firstInvalidUtf8(bytes(0x61, 0xe2, 0x9c))).toBe(1); // cut at the end
+    expect(firstInvalidUtf8(bytes(0xc0, 0xaf))).toBe(0); // overlong '/'
+    expect(firstInvalidUtf8(bytes(0xe0, 0x80, 0xaf))).toBe(0); // overlong, three bytes
+    expect(firstInvalidUtf8(bytes(0xed, 0xa0, 0x80))).toBe(0); // a UTF-16 surrogate
+    expect(firstInvalidUtf8(bytes(0xf0, 0x80, 0x80, 0xaf))).toBe(0); // overlong, four bytes
+    expect(firstInvalidUtf8(bytes(0xf4, 0x90, 0x80, 0x80))).toBe(0); // past U+10FFFF
+    expect(firstInvalidUtf8(bytes(0xf5, 0x80, 0x80, 0x80))).toBe(0);
+  });
+
+  it('agrees with a strict TextDecoder on 5,000 random byte strings: the prefix before it decodes, and the whole does not', () => {
+    // Seeded (xorshift), biased towards the bytes where UTF-8 gets interesting.
+    let seed = 0x1badb002;
+    const random = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), (seed >>> 0) / 2 ** 32);
+    const interesting = [0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff];
+    const strict = (bytes: Uint8Array) => {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let n = 0; n < 5000; n++) {
+      const bytes = Uint8Array.from({ length: Math.floor(random() * 8) }, () => interesting[Math.floor(random() * interesting.length)]!);
+      const at = firstInvalidUtf8(bytes);
+      expect(at === -1, `${Buffer.from(bytes).toString('hex')}`).toBe(strict(bytes));
+      if (at >= 0) expect(strict(bytes.subarray(0, at)), `${Buffer.from(bytes).toString('hex')} at ${at}`).toBe(true);
+    }
+  });
+});
+
+describe('enabled: as Falco reads it (yaml-cpp bools)', () => {
+  it('takes y/yes/true/on and n/no/false/off in lower, UPPER and Capitalized case, and nothing else', () => {
+    for (const word of ['n', 'no', 'false', 'off', 'N', 'NO', 'FALSE', 'OFF', 'No', 'False', 'Off', false]) expect(falcoBool(word), String(word)).toBe(false);
+    for (const word of ['y', 'yes', 'true', 'on', 'Y', 'YES', 'TRUE', 'ON', 'Yes', 'True', 'On', true]) expect(falcoBool(word), String(word)).toBe(true);
+    for (const value of ['maybe', 'fAlse', 'nO', '0', '1', '', ' no', 'no ', 'constructor', 'toString', 0, 1, null, undefined, ['no']]) expect(falcoBool(value), String(value)).toBeUndefined();
+  });
+  it('disables a rule written with enabled: no or off, and keeps one with enabled: yes', () => {
+    const items = (enabled: string) => parseRulesText(`- rule: R\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  enabled: ${enabled}\n`, 'r.yaml');
+    const built = (enabled: string) => buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items: items(enabled) }]).rules[0]!.isEnabled;
+    expect(built('no')).toBe(false);
+    expect(built('Off')).toBe(false);
+    expect(built('yes')).toBe(true);
+    // A later item holding only enabled toggles it the same way.
+    const toggled = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items: [...items('true'), ...parseRulesText('- rule: R\n  enabled: n\n', 'r.yaml')] }]);
+    expect(toggled.rules[0]!.isEnabled).toBe(false);
+  });
 });

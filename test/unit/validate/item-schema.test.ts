@@ -66,6 +66,11 @@ describe('keys and their types', () => {
       '2:3 bad-priority [Base] priority "LOUD" is not one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, INFORMATIONAL, DEBUG',
     ]);
   });
+  it('enabled must be a bool yaml-cpp reads: yes/no, on/off, y/n in any of its cases pass; another word is an error', () => {
+    for (const word of ['false', 'no', 'Off', 'N', 'YES', 'true']) expect(schema(`- rule: Base\n  enabled: ${word}\n`), word).toEqual([]);
+    expect(schema('- rule: Base\n  enabled: maybe\n')).toEqual(['2:3 bad-enabled [Base] enabled "maybe" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)']);
+    expect(schema('- rule: Base\n  enabled: 0\n')).toEqual(['2:3 bad-enabled [Base] enabled "0" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)']);
+  });
   it('a key written twice is a warning at the second, naming where the first is', () => {
     expect(schema('- rule: Base\n  enabled: false\n  enabled: true\n')).toEqual([
       '3:3 duplicate-key [Base] key "enabled" is written again; Falco uses the first one, at line 2:3, and ignores this one',
