@@ -419,8 +419,11 @@ Examples:
 
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) {
-    // Commander already printed its message; help and version are successes, the rest usage errors.
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : EXIT_CANNOT_RUN;
+    // Commander already printed its message. Help asked for and the version are successes; help shown because a
+    // subcommand is missing or unknown (`attack-cov cache`, `attack-cov help nope`: Commander's exit code 1, on
+    // stderr) is a usage error, as is everything else.
+    const isSuccess = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || (error.code === 'commander.help' && error.exitCode === 0);
+    return isSuccess ? 0 : EXIT_CANNOT_RUN;
   }
   if (isAttackCovError(error)) {
     // One line each: a message quoting the input (a file name, a YAML key, a server's answer) cannot add lines.
@@ -440,7 +443,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     configureLimits(process.env);
     if (argv.length <= 2) {
-      program.outputHelp();
+      // No command is a usage error: the help goes where errors go, stdout stays empty.
+      program.outputHelp({ error: true });
       return EXIT_CANNOT_RUN;
     }
     await program.parseAsync(argv);

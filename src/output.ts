@@ -24,7 +24,9 @@ export interface OutputFile {
 export function pathInside(dir: string, name: string): string {
   const root = path.resolve(dir);
   const target = path.resolve(root, name);
-  if (path.isAbsolute(name) || (target !== root && !target.startsWith(root + path.sep))) {
+  // The root itself may end in a separator (`/`): then it is the prefix as it is.
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  if (path.isAbsolute(name) || (target !== root && !target.startsWith(prefix))) {
     throw new InputError(name, `refusing to write outside the output directory ${dir}`);
   }
   return target;

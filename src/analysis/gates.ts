@@ -28,6 +28,18 @@ function percent(value: string, flag: string): number {
   return number;
 }
 
+/** Reads a --max-coverage-drop value: percentage points, 0 or more. */
+export function parseDrop(value: string, flag = '--max-coverage-drop'): number {
+  const drop = Number(value.replace(/%$/, ''));
+  if (!Number.isFinite(drop) || drop < 0) throw new UsageError(`${flag} takes percentage points (>= 0), not ${value}`);
+  return drop;
+}
+
+/** The percentage of a --min-coverage value ("40" or "execution=50"), checked as the gate will read it. */
+export function minCoveragePercent(value: string, flag: string): number {
+  return percent(value.includes('=') ? value.split('=', 2)[1]! : value, flag);
+}
+
 /** Reads --min-coverage values: "40" (overall) or "execution=50" / "TA0002=50" (one tactic). */
 export function parseMinCoverage(values: string[], tactics: { id: string; shortname: string; name: string }[]): Pick<GateSettings, 'minCoverage' | 'minTacticCoverage'> {
   const result: Pick<GateSettings, 'minCoverage' | 'minTacticCoverage'> = { minTacticCoverage: {} };

@@ -10,6 +10,8 @@ const isScalar = ((node: unknown) => yamlLib().isScalar(node)) as Yaml['isScalar
 const isSeq = ((node: unknown) => yamlLib().isSeq(node)) as Yaml['isSeq'];
 import type { SuppressionRule } from '../analysis/suppress.js';
 import { InputError } from '../errors.js';
+import { minCoveragePercent, parseDrop } from '../analysis/gates.js';
+import { FORMAT_VALUES } from '../report/format-names.js';
 import { editDistance } from '../falco/tags.js';
 
 export const CONFIG_FILE_NAME = '.attack-cov.yaml';
@@ -43,6 +45,21 @@ const KEYS: Record<string, string[]> = {
   suppression: ['code', 'rule', 'tag', 'file', 'reason', 'until'],
 };
 
+/** What is wrong with a config value, or undefined. */
+type Check = (value: string) => string | undefined;
+
+/** A Check from a parser that throws (the one the command line's flags go through): its message is the problem. */
+function problemOf(parse: (value: string) => unknown): Check {
+  return (value) => {
+    try {
+      parse(value);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+}
+
 class Reader {
   constructor(
     readonly file: string,
@@ -66,17 +83,20 @@ class Reader {
     return node;
   }
 
-  scalar(node: unknown, key: string, allowed?: string[]): string {
+  /** `check` says what is wrong with a value (undefined: nothing), for values with more rules than a list of words. */
+  scalar(node: unknown, key: string, allowed?: string[], check?: Check): string {
     if (!isScalar(node) || node.value === null || typeof node.value === 'object' || String(node.value).trim() === '') this.fail(node as Node, `${key} must be a non-empty text or number`);
     const value = String(node.value);
     if (allowed && !allowed.includes(value)) this.fail(node, `${key} must be one of ${allowed.join(', ')}, not ${value}`);
+    const problem = check?.(value);
+    if (problem !== undefined) this.fail(node, problem);
     return value;
   }
 
   /** A scalar or a list of scalars. */
-  list(node: unknown, key: string): string[] {
-    if (isSeq(node)) return node.items.map((item) => this.scalar(item, key));
-    return [this.scalar(node, key)];
+  list(node: unknown, key: string, check?: Check): string[] {
+    if (isSeq(node)) return node.items.map((item) => this.scalar(item, key, undefined, check));
+    return [this.scalar(node, key, undefined, check)];
   }
 }
 
@@ -87,7 +107,9 @@ function readSuppression(r: Reader, node: unknown): SuppressionRule {
   if (!reason) r.fail(map, 'a suppression needs a reason: say why the finding is deliberate');
   const until = get('until');
   const untilText = until ? r.scalar(until, 'until') : undefined;
-  if (untilText !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(untilText) || Number.isNaN(Date.parse(untilText)))) r.fail(until, `until must be a date like 2027-01-31, not ${untilText}`);
+  // A day of the calendar: Date.parse would roll 2027-02-30 over to March 2 and take it.
+  const isDay = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text)) && new Date(text).toISOString().slice(0, 10) === text;
+  if (untilText !== undefined && !isDay(untilText)) r.fail(until, `until must be a date like 2027-01-31, not ${untilText}`);
   const criteria = { codes: get('code'), rules: get('rule'), tags: get('tag'), files: get('file') };
   if (Object.values(criteria).every((v) => v === undefined)) r.fail(map, 'a suppression needs at least one of code, rule, tag, file');
   const range = map.range?.[0] ?? 0;
@@ -105,13 +127,14 @@ function readSections(r: Reader, root: YAMLMap, config: ProjectConfig): void {
   const scope = section('scope');
   if (scope?.has('platforms')) config.platforms = r.list(scope.get('platforms', true), 'platforms');
   const outputs = section('outputs');
-  if (outputs?.has('formats')) config.formats = r.list(outputs.get('formats', true), 'formats');
+  if (outputs?.has('formats')) config.formats = r.list(outputs.get('formats', true), 'formats', (value) => (value.split(',').every((f) => FORMAT_VALUES.includes(f.trim())) ? undefined : `unknown format in ${value}; formats: ${FORMAT_VALUES.join(', ')}`));
   if (outputs?.has('out')) config.out = r.scalar(outputs.get('out', true), 'out');
   if (outputs?.has('score')) config.score = r.scalar(outputs.get('score', true), 'score', SCORES);
   const gates = section('gates');
   if (gates?.has('fail-on')) config.failOn = r.scalar(gates.get('fail-on', true), 'fail-on', FAIL_ON);
-  if (gates?.has('min-coverage')) config.minCoverage = r.list(gates.get('min-coverage', true), 'min-coverage');
-  if (gates?.has('max-coverage-drop')) config.maxCoverageDrop = r.scalar(gates.get('max-coverage-drop', true), 'max-coverage-drop');
+  // Checked here as the gates will read them, so that a bad value is named at its line, not as a flag never given.
+  if (gates?.has('min-coverage')) config.minCoverage = r.list(gates.get('min-coverage', true), 'min-coverage', problemOf((v) => minCoveragePercent(v, 'min-coverage')));
+  if (gates?.has('max-coverage-drop')) config.maxCoverageDrop = r.scalar(gates.get('max-coverage-drop', true), 'max-coverage-drop', undefined, problemOf((v) => parseDrop(v, 'max-coverage-drop')));
 }
 
 /** Parses and validates a config file's text; throws InputError with file:line:col. */

@@ -53,7 +53,10 @@ export function proceduresOfAtomicFile(text: string, file: string): { procedures
   try {
     doc = asRecord(parse(text));
   } catch (error) {
-    throw new InputError(file, `not YAML: ${(error as Error).message.split('\n')[0]}`);
+    // The yaml library's error carries where (linePos) and repeats it in its message: file:line:col, as rules files say it.
+    const { message, linePos } = error as Error & { linePos?: { line: number; col: number }[] };
+    const at = linePos?.[0];
+    throw new InputError(at ? `${file}:${at.line}:${at.col}` : file, `not YAML: ${message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const technique = String(doc.attack_technique ?? '');
   if (!/^T\d{4}(\.\d{3})?$/.test(technique) || !Array.isArray(doc.atomic_tests)) throw new InputError(file, 'not an Atomic Red Team technique file (attack_technique and atomic_tests expected)');

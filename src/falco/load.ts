@@ -42,6 +42,11 @@ export function isOfficialSpec(spec: string): boolean {
   return OFFICIAL_SPEC.test(spec);
 }
 
+/** An empty --rules path would resolve to the working directory and load whatever rules lie there. */
+function refuseEmptyPath(given: string): void {
+  if (given.trim() === '') throw new UsageError('an empty rules path (""): it would name the working directory', 'name rules files or directories, or official, official:all');
+}
+
 /** Expands files and directories (a directory means its *.yaml files in name order, like Falco's rules.d). */
 async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]> {
   const files: string[] = [];
@@ -178,6 +183,7 @@ export async function readRulesTexts(paths: string[], root: string = process.cwd
   if (!isReadOnly && paths.some(isOfficialSpec)) throw new UsageError('the embedded official rules cannot be rewritten', 'copy them first, or name your own rules files');
   const texts: RulesText[] = [];
   for (const given of paths) {
+    refuseEmptyPath(given);
     if (isOfficialSpec(given)) {
       texts.push(...(await readOfficialTexts(given)));
       continue;
@@ -247,6 +253,7 @@ function loaded<R extends RulesetOutline>(files: ReadFile[], origin: LoadedRules
 async function readGiven(paths: string[], options: RulesLoadOptions, root: string): Promise<ReadFile[]> {
   const files: ReadFile[] = [];
   for (const given of paths) {
+    refuseEmptyPath(given);
     if (isOfficialSpec(given)) {
       files.push(...(await loadOfficial(given, options)));
       continue;

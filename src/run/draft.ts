@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Technique } from '../attack/types.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { isAttackCovError, UsageError } from '../errors.js';
-import { readFieldCatalog } from '../falco/field-catalog.js';
+import { fieldsOf, readFieldCatalog } from '../falco/field-catalog.js';
 import { checkOutputDir, writeOutputs } from '../output.js';
 import { stringifyJson } from '../report/reporter.js';
 import { templatePath } from '../paths.js';
@@ -194,6 +194,10 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
   const context: DraftContext = { ruleset: rules.ruleset, fields: readFieldCatalog(), catalog: attack.catalog, sourcePlatforms: readSourcePlatforms() };
+  // A draft for a source attack-cov has no fields for could be grounded and validated against nothing.
+  if (options.source !== undefined && !fieldsOf(context.fields, options.source)) {
+    throw new UsageError(`--source ${options.source}: not a Falco source attack-cov knows the fields of`, `sources: ${[...context.fields.sources.keys()].sort().join(', ')}`);
+  }
   const techniques = pickTechniques(ids, options, context, () => closableGaps(analyzeRuleset(attack, rules.ruleset, rules.origin, options, env)));
   if (options.gaps && techniques.length === 0) io.stderr('no gap Falco can close (with a loaded or another Falco source): nothing to draft\n');
   const tool = toolVersion();

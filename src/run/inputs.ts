@@ -56,7 +56,7 @@ export function resolvePlatforms(given: string[] | undefined, catalog: Catalog):
   if (!given || given.length === 0) return undefined;
   const known = new Map<string, string>();
   for (const t of catalog.techniques.values()) for (const p of t.platforms) known.set(p.toLowerCase(), p);
-  const names = given.flatMap((g) => g.split(',')).map((g) => g.trim()).filter(Boolean);
+  const names = splitList(given, '--platform');
   return names.map((name) => {
     const match = known.get(name.toLowerCase());
     if (!match) throw new UsageError(`unknown platform: ${name}`, `platforms in ATT&CK ${catalog.version}: ${[...new Set(known.values())].sort().join(', ')}`);
@@ -64,9 +64,12 @@ export function resolvePlatforms(given: string[] | undefined, catalog: Catalog):
   });
 }
 
-/** Repeated and comma-separated values as one list. */
-export function splitList(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+/** Repeated and comma-separated values as one list. `flag` given with nothing in it (--platform "", --kind ,)
+ * is a usage error: taken as not given, it would quietly mean "none" or "all". */
+export function splitList(values: string[] | undefined, flag: string): string[] {
+  const list = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  if (list.length === 0 && values !== undefined && values.length > 0) throw new UsageError(`${flag} ${JSON.stringify(values.join(','))}: no value in it`, `give ${flag} a value, or leave it out`);
+  return list;
 }
 
 /** The folder outputs name files relative to, for these options. */
@@ -107,7 +110,7 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: RulesetOutline, r
     sourcePlatforms: readSourcePlatforms(),
     platforms: resolvePlatforms(options.platform, attack.catalog),
     logSources: readLogSourceMap(),
-    threats: splitList(options.threat),
+    threats: splitList(options.threat, '--threat'),
     generatedAt: env.now(),
     tool: toolVersion(),
     suppressions: options.suppressions,

@@ -9,16 +9,10 @@ import type { CoverageReport } from '../coverage-report.js';
 import { printable, renderSummary, type TerminalStyle } from '../report/terminal.js';
 import { buildReport, type CommonOptions, type Environment } from './inputs.js';
 import { compareReports } from '../analysis/baseline.js';
-import { evaluateGates, parseFailOn, parseMinCoverage } from '../analysis/gates.js';
+import { evaluateGates, parseDrop, parseFailOn, parseMinCoverage } from '../analysis/gates.js';
 import { UsageError } from '../errors.js';
 import { readBaseline } from './baseline.js';
 import { SCORE_MODES, type ScoreMode } from '../report/layer-score.js';
-
-function parseDrop(value: string): number {
-  const drop = Number(value.replace(/%$/, ''));
-  if (!Number.isFinite(drop) || drop < 0) throw new UsageError(`--max-coverage-drop takes percentage points (>= 0), not ${value}`);
-  return drop;
-}
 
 function parseScore(value: string | undefined): ScoreMode {
   const mode = (value ?? 'count') as ScoreMode;

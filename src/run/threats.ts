@@ -20,7 +20,7 @@ export async function runThreats(options: ThreatsOptions, env: Environment, io: 
   if (!['text', 'json'].includes(format)) throw new UsageError(`threats --format must be text or json, not ${format}`);
   const top = options.top ?? 20;
   if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top takes a positive whole number, not ${String(options.top)}`);
-  const kinds = splitList(options.kind);
+  const kinds = splitList(options.kind, '--kind');
   const unknown = kinds.filter((k) => !KINDS.includes(k));
   if (unknown.length > 0) throw new UsageError(`unknown --kind ${unknown.join(', ')}`, `kinds: ${KINDS.join(', ')}`);
   const rules = await loadRulesOutlineFor(options, env);

@@ -37,6 +37,31 @@ describe('help and usage', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Examples:\n  \$ attack-cov report/);
   });
+  it('an option given with nothing in it is a usage error, not "none" or "all" or "here"', async () => {
+    const base = ['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', await tempDir()];
+    const cases: [string[], RegExp][] = [
+      [[...base, '--platform', ''], /^error: --platform "": no value in it$/],
+      [[...base, '--platform', ' , '], /^error: --platform " , ": no value in it$/],
+      [[...base, '--format', ''], /^error: --format "": no value in it$/],
+      [[...base, '--threat', ','], /^error: --threat ",": no value in it$/],
+      [['threats', '--attack', MINI, '--kind', ''], /^error: --kind "": no value in it$/],
+      [['lint', '--attack', MINI, '--rules', ''], /^error: an empty rules path \(""\): it would name the working directory$/],
+      [['report', '--attack', MINI, '--out', await tempDir(), '--rules', ...rules('conventional.yaml'), ''], /^error: an empty rules path/],
+      [['validate', ''], /^error: an empty rules path/],
+    ];
+    for (const [args, message] of cases) expectOneLineError(await runCli(args), message);
+  });
+
+  it('no command, or a command group without its subcommand, shows the help on stderr and exits 2', async () => {
+    for (const args of [[], ['attack'], ['cache'], ['help', 'nope']]) {
+      const result = await runCli(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stdout, args.join(' ')).toBe('');
+      expect(result.stderr, args.join(' ')).toMatch(/^Usage: attack-cov/);
+    }
+    // Help asked for is no error: stdout, exit 0.
+    expect(await runCli(['help', 'report'])).toMatchObject({ code: 0, stderr: '' });
+  });
   it('an unknown option is a usage error, exit 2', async () => {
     const result = await runCli(['report', '--bogus']);
     expectOneLineError(result, /^error: unknown option '--bogus'$/);

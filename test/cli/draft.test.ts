@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { expectOneLineError, runCli, type CliResult } from '../helpers/cli.js';
 import { startLlmServer, type LlmServer } from '../helpers/llm-server.js';
 import { BUNDLE_18, officialRules } from '../helpers/paths.js';
 
@@ -248,6 +248,15 @@ describe('without an LLM', () => {
     expect(run.summary.drafts[0]!.status).toBe('skeleton');
     const validated = await runCli(['validate', RULES, path.join(run.out, 'T1529.yaml')]);
     expect(validated.code).toBe(0); // it loads: a skeleton is valid Falco, just not a detection
+  });
+
+  it('refuses a --source it knows no fields of, before writing anything, and takes an alias of one it does', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const refused = await runCli(['draft', 'T1529', '--attack', ATTACK, '--rules', RULES, '--out', out, '--source', 'nope']);
+    expectOneLineError(refused, /^error: --source nope: not a Falco source attack-cov knows the fields of$/);
+    expect(refused.stderr).toMatch(/^hint: sources: aws_cloudtrail, gcp_auditlog, github, k8s_audit, okta, syscall$/m);
+    expect(await readdir(out)).toEqual([]);
+    expect((await runCli(['draft', 'T1609', '--attack', ATTACK, '--rules', RULES, '--out', out, '--source', 'k8saudit', '-q'])).code).toBe(0);
   });
 });
 

@@ -101,6 +101,15 @@ describe('portable paths', () => {
     expect(findings.length).toBeGreaterThan(0);
     expect(new Set(findings.map((f) => f.file))).toEqual(new Set(['rules/team.yaml']));
   });
+
+  it('refuses a --source-root that is no folder, rather than naming every file by its base name', async () => {
+    const { root } = await repository();
+    const team = path.join(root, 'deploy', 'rules', 'team.yaml');
+    const lint = (sourceRoot: string) => runCli(['lint', '--attack', MINI_BUNDLE, '--rules', team, '--source-root', sourceRoot], { env: OFFLINE });
+    expectOneLineError(await lint(path.join(root, 'nope')), /^error: --source-root .*nope: no such directory$/);
+    expectOneLineError(await lint(team), /^error: --source-root .*team\.yaml: not a directory$/);
+    expectOneLineError(await lint(''), /^error: --source-root "": no value in it$/);
+  });
 });
 
 describe('cache add', () => {

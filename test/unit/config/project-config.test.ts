@@ -38,8 +38,20 @@ suppressions:
     ['suppressions:\n  - code: x\n    reason: y\n    until: next year\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not next year'],
     ['outputs: [heatmap]\n', '.attack-cov.yaml:1:10: outputs must be a mapping'],
     ['rules: [a\n', '.attack-cov.yaml:2:1: YAML syntax error'],
+    ['suppressions:\n  - code: x\n    reason: y\n    until: 2027-02-30\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not 2027-02-30'],
+    ['suppressions:\n  - code: x\n    reason: y\n    until: 2027-13-01\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not 2027-13-01'],
+    ['gates: {min-coverage: 150}\n', '.attack-cov.yaml:1:23: min-coverage takes a percentage from 0 to 100, not 150'],
+    ['gates: {min-coverage: [25, execution=abc]}\n', '.attack-cov.yaml:1:28: min-coverage takes a percentage from 0 to 100, not abc'],
+    ['gates: {max-coverage-drop: -1}\n', '.attack-cov.yaml:1:28: max-coverage-drop takes percentage points (>= 0), not -1'],
+    ['outputs: {formats: [heatmap, nope]}\n', '.attack-cov.yaml:1:30: unknown format in nope; formats: all, json, heatmap'],
+    ['outputs: {formats: "csv,nope"}\n', '.attack-cov.yaml:1:20: unknown format in csv,nope'],
   ])('refuses %j', (text, message) => {
     expect(() => parse(text)).toThrow(message);
+  });
+
+  it('takes every format, alias and all, and a leap day in until', () => {
+    expect(parse('outputs: {formats: [all, "csv,md", html, navigator, threat-layers, suggestions-csv]}\n').formats).toHaveLength(6);
+    expect(parse('suppressions:\n  - code: x\n    reason: y\n    until: 2028-02-29\n').suppressions[0]!.until).toBe('2028-02-29');
   });
 
   it('has a starter that validates, with the detected rules or the official ones', () => {

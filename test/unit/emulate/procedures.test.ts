@@ -35,6 +35,8 @@ describe('atomics', () => {
   });
   it('refuses a file that is not YAML or not a technique file, naming it', () => {
     expect(() => proceduresOfAtomicFile('a: [', 'bad.yaml')).toThrow(InputError);
+    // file:line:col, as rules files are named, and the yaml library's message without its own "at line …:".
+    expect(() => proceduresOfAtomicFile('attack_technique: T1529\natomic_tests:\n  - name: "x\n', 'T1529.yaml')).toThrow(/^T1529\.yaml:4:1: not YAML: Missing closing "quote$/);
     expect(() => proceduresOfAtomicFile('atomic_tests: []', 'x.yaml')).toThrow(/x\.yaml: not an Atomic Red Team technique file/);
     expect(() => readAtomics('/nonexistent/atomics')).toThrow(/no atomics folder/);
   });

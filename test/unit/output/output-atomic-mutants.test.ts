@@ -24,6 +24,13 @@ describe('pathInside', () => {
     expect(pathInside('/tmp/out', '.')).toBe('/tmp/out');
   });
 
+  it('takes / as a directory like any other (its prefix is / itself, not //), and a trailing separator too', () => {
+    expect(pathInside('/', 'report.json')).toBe('/report.json');
+    expect(pathInside('/', 'rejected/T1529.yaml')).toBe('/rejected/T1529.yaml');
+    expect(pathInside('/tmp/out/', 'report.json')).toBe('/tmp/out/report.json');
+    expect(() => pathInside('/tmp/out/', '../out-evil/x.json')).toThrow(InputError);
+  });
+
   it('refuses an absolute name, one that climbs out, and a sibling that merely shares the prefix', () => {
     expect(() => pathInside('/tmp/out', '/etc/passwd')).toThrow('/etc/passwd: refusing to write outside the output directory /tmp/out');
     expect(() => pathInside('/tmp/out', '../x.json')).toThrow(InputError);

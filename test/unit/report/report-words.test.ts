@@ -8,6 +8,7 @@ import { describeInputs, plural, signed } from '../../../src/report/words.js';
 import { describeGapDetectability, describeProfile, draftCommand, shortVerdict, VERDICT_LABEL } from '../../../src/report/priority-words.js';
 import { evidenceCounts } from '../../../src/report/evidence-words.js';
 import { ALIASES, REPORTERS, selectReporters } from '../../../src/report/registry.js';
+import { FORMAT_NAMES, FORMAT_VALUES } from '../../../src/report/format-names.js';
 import { jsonReporter } from '../../../src/report/json.js';
 import { stringifyJson } from '../../../src/report/reporter.js';
 import { validateLayer } from '../../../src/report/layer-schema.js';
@@ -116,6 +117,14 @@ describe('--format selection', () => {
     expect(names(['all'])).toEqual(Object.keys(REPORTERS));
     expect(names(['sarif,all'])).toEqual(Object.keys(REPORTERS));
     expect(names([])).toEqual(['json']);
+  });
+  it('refuses a --format with nothing in it, rather than writing report.json alone', () => {
+    for (const empty of [[''], [' , '], ['', ',']]) expect(() => selectReporters(empty)).toThrow(`--format ${JSON.stringify(empty.join(','))}: no value in it`);
+  });
+  it('has the names and aliases format-names.ts gives the project config, and no other', () => {
+    expect(Object.keys(REPORTERS)).toEqual(FORMAT_NAMES);
+    for (const targets of Object.values(ALIASES)) for (const target of targets) expect(FORMAT_NAMES).toContain(target);
+    expect(FORMAT_VALUES).toEqual(['all', ...FORMAT_NAMES, ...Object.keys(ALIASES)]);
   });
   it('refuses unknown names, also names of Object.prototype, with the list of formats', () => {
     for (const bad of ['pdf', 'constructor', '__proto__', 'toString']) {
