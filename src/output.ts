@@ -51,6 +51,12 @@ export async function checkOutputDir(dir: string, flag = '--out'): Promise<void>
   }
 }
 
+/** --out as given, resolved against the working directory; empty is a usage error (it would be the working directory). */
+export function outDirOf(given: string, cwd: string, flag = '--out'): string {
+  if (given.trim() === '') throw new UsageError(`${flag} "": no value in it`, `give ${flag} a folder, or leave it out`);
+  return path.resolve(cwd, given);
+}
+
 /** UTF-8 is encoded this many characters at a time: writeFile would hold a second, encoded copy of a
  * whole 12 MB report.json in memory. */
 const SLICE_CHARS = 1 << 20;

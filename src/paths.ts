@@ -1,6 +1,7 @@
 // Where attack-cov's own files live (data/, templates/), the same from src/ under vitest and from dist/.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { realpathSync } from 'node:fs';
 
 /** The package root: the folder holding package.json, data/ and templates/. */
 export const packageRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -16,8 +17,29 @@ export function templatePath(name: string): string {
 /** Pseudo-filesystems where attack-cov keeps no outputs or cache (writes there fail late or strangely, and
  * on Node 20 a recursive mkdir under /proc never returns). */
 const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
+/** Folders under them that are ordinary file systems: /dev/shm is a tmpfs. */
+const REAL_UNDER_PSEUDO = ['/dev/shm'];
 
-/** The pseudo-filesystem (/proc, /sys or /dev) an absolute path lies in, if any. */
+const isUnder = (file: string, root: string) => file === root || file.startsWith(`${root}/`);
+
+function lexicalPseudoRoot(file: string): string | undefined {
+  if (REAL_UNDER_PSEUDO.some((root) => isUnder(file, root))) return undefined;
+  return PSEUDO_ROOTS.find((root) => isUnder(file, root));
+}
+
+/** `file` with its nearest existing ancestor's symlinks resolved (the rest does not exist yet). */
+function realPathOf(file: string): string {
+  for (let dir = file; ; dir = path.dirname(dir)) {
+    try {
+      return path.join(realpathSync(dir), path.relative(dir, file));
+    } catch {
+      if (path.dirname(dir) === dir) return file;
+    }
+  }
+}
+
+/** The pseudo-filesystem (/proc, /sys or /dev, not /dev/shm) an absolute path lies in, if any, also through a
+ * symlink to one. */
 export function pseudoFilesystemOf(resolved: string): string | undefined {
-  return PSEUDO_ROOTS.find((root) => resolved === root || resolved.startsWith(`${root}/`));
+  return lexicalPseudoRoot(resolved) ?? lexicalPseudoRoot(realPathOf(resolved));
 }

@@ -33,7 +33,8 @@ export function findSourceRoot(given: string | undefined, rulesPaths: string[] |
     // A root that is no folder would name every file by its base name, each with a note, and say nothing else.
     if (given.trim() === '') throw new UsageError('--source-root "": no value in it', 'give --source-root a folder, or leave it out');
     const root = path.resolve(cwd, given);
-    if (!statQuietly(root)?.isDirectory()) throw new UsageError(`--source-root ${given}: ${statQuietly(root) ? 'not a directory' : 'no such directory'}`, 'name the folder outputs name files relative to, e.g. the root of your rules repository');
+    // The value may come from the project config (resolved against its folder): both spellings are named.
+    if (!statQuietly(root)?.isDirectory()) throw new UsageError(`--source-root (or source-root in .attack-cov.yaml) ${given}: ${statQuietly(root) ? 'not a directory' : 'no such directory'}`, 'name the folder outputs name files relative to, e.g. the root of your rules repository');
     return root;
   }
   const first = rulesPaths?.find((p) => !p.startsWith('official'));

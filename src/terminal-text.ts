@@ -3,21 +3,31 @@
 // forge a line, move the cursor or retitle the terminal. Pure.
 
 /**
- * What no text from the inputs may bring into a line a person reads, as a character-class body: C0 and C1
- * controls (NEL included) and DEL, the line and paragraph separators, the bidi embeddings, overrides,
- * isolates and marks, and the invisible characters that make two different names look the same (zero-width
- * space, joiners, word joiner and invisible operators, soft hyphen, Mongolian vowel separator, the
- * deprecated format controls, and a byte-order mark inside text).
+ * What no text from the inputs may bring into a line a person reads, as a character-class body for a regular
+ * expression with the `u` flag: C0 and C1 controls (NEL included) and DEL, the line and paragraph separators,
+ * the bidi embeddings, overrides, isolates and marks, and the invisible characters that make two different
+ * names look the same (zero-width space, joiners, word joiner and invisible operators, soft hyphen, combining
+ * grapheme joiner, Hangul fillers, Mongolian vowel separator, the deprecated format controls, variation
+ * selectors, a byte-order mark inside text, and the tag characters U+E0000–E007F).
  */
-export const UNSAFE_CHARACTERS = '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff';
+const UNSAFE_CHARACTERS =
+  '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\u{e0000}-\\u{e007f}';
 
-const UNSAFE_IN_FIELD = new RegExp(`[${UNSAFE_CHARACTERS}]`, 'g');
+/** A fresh global regular expression matching one unsafe character (`repeat` '+' for runs of them). */
+export function unsafeCharacters(repeat: '' | '+' = ''): RegExp {
+  return new RegExp(`[${UNSAFE_CHARACTERS}]${repeat}`, 'gu');
+}
+
+const UNSAFE_IN_FIELD = unsafeCharacters();
 
 function escapeChar(c: string): string {
   if (c === '\n') return '\\n';
   if (c === '\r') return '\\r';
   if (c === '\t') return '\\t';
-  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  // Each UTF-16 unit as \uXXXX (a tag character is two): what JSON writes, so escaped JSON stays JSON.
+  let escaped = '';
+  for (let i = 0; i < c.length; i++) escaped += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return escaped;
 }
 
 /** One field (a name, a tag, a message) on one line: every unsafe character escaped, newlines included. */
@@ -34,7 +44,7 @@ export function escapeLines(text: string): string {
 }
 
 // Our own colours are SGR sequences (ESC [ digits m); tabs, \n and \r\n are layout. Everything else is escaped.
-const UNSAFE_IN_OUTPUT = new RegExp(`(\\u001b\\[[0-9;]*m)|(\\r\\n|\\n|\\t)|([${UNSAFE_CHARACTERS}])`, 'g');
+const UNSAFE_IN_OUTPUT = new RegExp(`(\\u001b\\[[0-9;]*m)|(\\r\\n|\\n|\\t)|(${unsafeCharacters().source})`, 'gu');
 
 /**
  * The last guard before stdout and stderr: whatever a renderer missed cannot drive the terminal. Keeps

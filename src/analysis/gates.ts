@@ -6,6 +6,11 @@ import { UsageError } from '../errors.js';
 /** Items a gate's message names before it counts the rest. */
 const LISTED = 5;
 
+/** The first items, '; '-joined, and how many more: a gate's message is one line of a CI log. */
+function listed(items: string[]): string {
+  return `${items.slice(0, LISTED).join('; ')}${items.length > LISTED ? `; and ${items.length - LISTED} more` : ''}`;
+}
+
 export type FailOn = Severity | 'new' | 'none';
 
 export interface GateSettings {
@@ -30,8 +35,9 @@ function percent(value: string, flag: string): number {
 
 /** Reads a --max-coverage-drop value: percentage points, 0 or more. */
 export function parseDrop(value: string, flag = '--max-coverage-drop'): number {
-  const drop = Number(value.replace(/%$/, ''));
-  if (!Number.isFinite(drop) || drop < 0) throw new UsageError(`${flag} takes percentage points (>= 0), not ${value}`);
+  // A decimal, as written (and as percent() reads one): Number('') is 0 and Number('0x10') is 16.
+  const drop = Number(/^\s*(\d+(?:\.\d+)?)%?\s*$/.exec(value)?.[1] ?? NaN);
+  if (Number.isNaN(drop)) throw new UsageError(`${flag} takes percentage points (>= 0), not ${value.trim() || '""'}`);
   return drop;
 }
 
@@ -68,7 +74,7 @@ function failOnGate(report: CoverageReport, failOn: FailOn): GateResult {
     return {
       gate: 'fail-on',
       isPassed: problems.length === 0,
-      message: problems.length === 0 ? 'nothing new since the baseline' : `${problems.length} new since the baseline: ${problems.slice(0, LISTED).join('; ')}${problems.length > LISTED ? '; …' : ''}`,
+      message: problems.length === 0 ? 'nothing new since the baseline' : `${problems.length} new since the baseline: ${listed(problems)}`,
     };
   }
   const failing = findingsAtOrAbove(report.findings, failOn);
@@ -94,9 +100,7 @@ export function evaluateGates(report: CoverageReport, settings: GateSettings): G
   if (settings.maxCoverageDrop !== undefined) {
     const { coverage, newlyUncovered } = report.comparison!;
     const drop = Math.round((coverage.before - coverage.after) * 10) / 10;
-    // Five named, as --fail-on new names them: the message is one line of a CI log, whatever the ruleset lost.
-    const named = newlyUncovered.slice(0, LISTED).map((t) => `${t.id} ${t.name} (was covered by ${t.rules.join(', ') || 'sub-techniques'})`);
-    const lost = `${named.join('; ')}${newlyUncovered.length > LISTED ? `; and ${newlyUncovered.length - LISTED} more` : ''}`;
+    const lost = listed(newlyUncovered.map((t) => `${t.id} ${t.name} (was covered by ${t.rules.join(', ') || 'sub-techniques'})`));
     const allowed = settings.maxCoverageDrop === 0 ? 'no drop allowed' : `at most -${settings.maxCoverageDrop} allowed`;
     results.push({
       gate: 'max-coverage-drop',

@@ -61,8 +61,8 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   }
   if (badElement) throw new InputError(label, `not valid JSON: ${badElement}`, 'the file may be truncated; download it again');
   if (badShape) throw new InputError(label, `not a usable ATT&CK bundle: ${badShape}`, 'use the bundle as MITRE publishes it');
-  // Objects came, and then the text ended inside the bundle: a download or copy cut short, not some other JSON.
-  if (!splitter.isComplete() && objects.length > 0) throw new InputError(label, 'truncated: the JSON ends inside the bundle', 'the file was cut short; download or copy it again');
+  // A JSON object was begun and the text ended inside it: a download or copy cut short, not some other file.
+  if (!splitter.isComplete() && /^\s*\{\s*"/.test(splitter.skeletonText())) throw new InputError(label, 'truncated: the JSON ends inside the bundle', 'the file was cut short; download or copy it again');
   let bundle: { type?: unknown; spec_version?: string; objects?: unknown } | undefined;
   try {
     bundle = splitter.isComplete() ? JSON.parse(splitter.skeletonText()) : undefined;

@@ -127,7 +127,9 @@ function readSections(r: Reader, root: YAMLMap, config: ProjectConfig): void {
   const scope = section('scope');
   if (scope?.has('platforms')) config.platforms = r.list(scope.get('platforms', true), 'platforms');
   const outputs = section('outputs');
-  if (outputs?.has('formats')) config.formats = r.list(outputs.get('formats', true), 'formats', (value) => (value.split(',').every((f) => FORMAT_VALUES.includes(f.trim())) ? undefined : `unknown format in ${value}; formats: ${FORMAT_VALUES.join(', ')}`));
+  // As --format reads them: comma-separated, blanks between commas skipped.
+  const isFormatList = (value: string) => value.split(',').every((f) => f.trim() === '' || FORMAT_VALUES.includes(f.trim()));
+  if (outputs?.has('formats')) config.formats = r.list(outputs.get('formats', true), 'formats', (value) => (isFormatList(value) ? undefined : `unknown format in ${value}; formats: ${FORMAT_VALUES.join(', ')}`));
   if (outputs?.has('out')) config.out = r.scalar(outputs.get('out', true), 'out');
   if (outputs?.has('score')) config.score = r.scalar(outputs.get('score', true), 'score', SCORES);
   const gates = section('gates');

@@ -3,7 +3,7 @@
 import { stringify } from 'yaml';
 import type { Technique } from '../attack/types.js';
 import { tacticTag } from '../analysis/checks/findings.js';
-import { UNSAFE_CHARACTERS } from '../terminal-text.js';
+import { unsafeCharacters } from '../terminal-text.js';
 
 export interface DraftRule {
   rule: string;
@@ -30,7 +30,7 @@ export function readDraftAnswer(value: unknown): { draft: DraftRule } | { errors
   return { draft: { rule: text('rule'), desc: text('desc'), condition: text('condition'), output: text('output'), priority: text('priority').toUpperCase() } };
 }
 
-const UNSAFE_IN_COMMENT = new RegExp(`[${UNSAFE_CHARACTERS}]+`, 'g');
+const UNSAFE_IN_COMMENT = unsafeCharacters('+');
 
 /** Text from the model or the bundle for inside a YAML comment: no line break (NEL and U+2028 included) can end
  * the comment, and no control, bidi or invisible character can drive or deceive the terminal it is read on. */

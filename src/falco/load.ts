@@ -84,6 +84,8 @@ export interface RulesText {
   sha256: string;
   /** The file starts with a byte-order mark, kept apart from `text` and written back by rulesFileContent. */
   hasBom?: true;
+  /** Where the first bytes that are not UTF-8 stand (file:line:col): such a file is never rewritten. */
+  notUtf8At?: string;
 }
 
 const BOM = '\uFEFF';
@@ -125,19 +127,24 @@ async function readHashed(file: string, shownAs: string): Promise<{ bytes: Buffe
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-async function readRulesText(file: string, shownAs: string, isStrict = false): Promise<RulesText> {
+async function readRulesText(file: string, shownAs: string): Promise<RulesText> {
   const { bytes, sha256 } = await readHashed(file, shownAs);
-  // A file to rewrite must be UTF-8: decoded lossily, every byte that is not would be written back as U+FFFD.
-  const invalid = isStrict ? firstInvalidUtf8(bytes) : -1;
+  const invalid = firstInvalidUtf8(bytes);
+  let notUtf8At: string | undefined;
   if (invalid >= 0) {
     const before = bytes.subarray(0, invalid);
     const lineStart = before.lastIndexOf(0x0a) + 1;
     const line = before.filter((b) => b === 0x0a).length + 1;
-    const column = before.subarray(lineStart).toString('utf8').length + 1;
-    throw new InputError(`${shownAs}:${line}:${column}`, 'not UTF-8; attack-cov rewrites only UTF-8 rules files (Falco reads UTF-8)', 'convert it first, e.g. iconv -f latin1 -t utf-8');
+    notUtf8At = `${shownAs}:${line}:${before.subarray(lineStart).toString('utf8').length + 1}`;
   }
   const text = bytes.toString('utf8');
-  return { file: path.resolve(file), path: shownAs, text: withoutBom(text), sha256, ...(text.startsWith(BOM) ? { hasBom: true as const } : {}) };
+  return { file: path.resolve(file), path: shownAs, text: withoutBom(text), sha256, ...(text.startsWith(BOM) ? { hasBom: true as const } : {}), ...(notUtf8At ? { notUtf8At } : {}) };
+}
+
+/** Refuses to rewrite a file that is not UTF-8: decoded lossily, every byte that is not would be written back as
+ * U+FFFD. Such a file is read (and shown in a dry run) like any other; only writing it is refused. */
+export function checkRewritable(file: RulesText): void {
+  if (file.notUtf8At) throw new InputError(file.notUtf8At, 'not UTF-8; attack-cov rewrites only UTF-8 rules files (Falco reads UTF-8)', 'convert it first, e.g. iconv -f latin1 -t utf-8');
 }
 
 async function readRulesFile(file: string, shownAs: string, cache: ParseCache | undefined, extra: Partial<RulesFileInfo> = {}): Promise<ReadFile> {
@@ -189,7 +196,7 @@ export async function readRulesTexts(paths: string[], root: string = process.cwd
       continue;
     }
     const expanded = await expandPaths([given], true);
-    texts.push(...(await Promise.all(expanded.map((f) => readRulesText(f, displayPath(path.resolve(f), root), !isReadOnly)))));
+    texts.push(...(await Promise.all(expanded.map((f) => readRulesText(f, displayPath(path.resolve(f), root))))));
   }
   if (texts.length === 0) throw new InputError(paths.join(', '), 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
   return texts;

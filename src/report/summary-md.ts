@@ -7,17 +7,17 @@ import { evidenceCounts } from './evidence-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
-import { UNSAFE_CHARACTERS } from '../terminal-text.js';
+import { unsafeCharacters } from '../terminal-text.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
 
-const UNSAFE_IN_MARKDOWN = new RegExp(`[${UNSAFE_CHARACTERS}]`, 'g');
+const UNSAFE_IN_MARKDOWN = unsafeCharacters();
 
 /**
  * Text from the inputs inside Markdown: no HTML (GitHub renders it), no table breaks, no emphasis or links,
- * bare URLs included (GitHub links `https://…` and `www.…` by itself: an escaped ':' or '.' stops it), and no
- * control, bidi or invisible character.
+ * bare URLs and addresses included (GFM links `https://…`, `www.…`, `mailto:`, `xmpp:` and `a@b.c` by itself:
+ * an escaped ':', '.' or '@' stops it), and no control, bidi or invisible character.
  */
 export function escapeMarkdown(text: string): string {
   return text
@@ -26,8 +26,9 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/([\\`*_{}[\]()#!|~])/g, '\\$1')
-    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/:(?=\/\/)|(?<=\b(?:mailto|xmpp)):/gi, '\\:')
     .replace(/(www)\./gi, '$1\\.')
+    .replace(/@/g, '\\@')
     .slice(0, 300);
 }
 

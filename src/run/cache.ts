@@ -1,6 +1,6 @@
 // `attack-cov cache add|list|dir|clean`: seed the download cache from files (air-gapped hosts), show it,
 // empty it. Entries go in through a temporary name and a rename, exactly as downloads do.
-import { copyFile, mkdir, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readBundleFile } from '../attack/load.js';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
@@ -69,6 +69,8 @@ async function cleanCache(root: string, io: Io): Promise<void> {
     throw new UsageError(`cache ${root} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}, which attack-cov never writes; refusing to clean it`, 'point ATTACK_COV_CACHE at attack-cov\'s cache folder (attack-cov cache dir), or remove the folder yourself');
   }
   for (const entry of entries) await rm(path.join(root, entry.name), { recursive: true, force: true });
+  // A root that is a symlink stays, and so does the (now empty) folder it points at: both are the user's.
+  if ((await lstat(root)).isSymbolicLink()) return io.stderr(`emptied ${root}\n`);
   await rmdir(root);
   io.stderr(`removed ${root}\n`);
 }

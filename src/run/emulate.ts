@@ -1,8 +1,7 @@
 // `attack-cov emulate`: does the rule fire? Runs the rules against synthetic events of Atomic Red Team
 // procedures and the benign corpus; prints the listing (or JSON), writes emulation.json/.md with --out.
-import path from 'node:path';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { checkOutputDir, writeOutputs, writtenPath } from '../output.js';
+import { checkOutputDir, outDirOf, writeOutputs, writtenPath } from '../output.js';
 import { renderEmulationMarkdown, renderEmulationText } from '../report/emulation.js';
 import { stringifyJson } from '../report/reporter.js';
 import { emulateRuleset, loadEmulationInputs } from './emulation.js';
@@ -20,7 +19,7 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
   if (!['text', 'json'].includes(format)) throw new UsageError(`emulate --format must be text or json, not ${format}`);
   const bad = techniques.find((t) => !/^T\d{4}(\.\d{3})?$/i.test(t));
   if (bad) throw new UsageError(`not a technique ID: ${bad}`, 'technique IDs look like T1529 or T1070.003');
-  if (options.out) await checkOutputDir(path.resolve(env.cwd, options.out));
+  if (options.out !== undefined) await checkOutputDir(outDirOf(options.out, env.cwd));
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
   const unknown = techniques.find((t) => !attack.catalog.techniques.has(t.toUpperCase()));
@@ -28,8 +27,8 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
   const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
   const inputs = await loadEmulationInputs(options.atomics, env.cwd);
   const section = emulateRuleset(report, rules.ruleset, inputs, techniques.map((t) => t.toUpperCase()));
-  if (options.out) {
-    const outDir = path.resolve(env.cwd, options.out);
+  if (options.out !== undefined) {
+    const outDir = outDirOf(options.out, env.cwd);
     const written = await writeOutputs(outDir, [
       { name: 'emulation.json', content: stringifyJson(section) },
       { name: 'emulation.md', content: renderEmulationMarkdown(section) },

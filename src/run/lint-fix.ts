@@ -4,7 +4,7 @@
 import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
 import { findingFingerprint } from '../analysis/baseline.js';
 import { fixTexts, type FixResult } from '../fix/fix-texts.js';
-import { readRulesTexts, rulesFileContent, type RulesText } from '../falco/load.js';
+import { checkRewritable, readRulesTexts, rulesFileContent, type RulesText } from '../falco/load.js';
 import type { Ruleset } from '../falco/types.js';
 import type { AnalyzeInput } from '../analysis/analyze.js';
 import { checkReplaceable, replaceFileAtomically } from '../output.js';
@@ -45,7 +45,8 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
   if (options.isDryRun) {
     if (options.isDiffPrinted !== false) for (const f of changed) io.stdout(rulesFilePatch(f.path, f.text, result.texts.get(f.path)!));
   } else {
-    // All or nothing: a read-only file among them stops the run before any file changes.
+    // All or nothing: a file that is not UTF-8 or is read-only among them stops the run before any file changes.
+    for (const f of changed) checkRewritable(f);
     for (const f of changed) await checkReplaceable(f.file);
     for (const f of changed) await replaceFileAtomically(f.file, rulesFileContent(f, result.texts.get(f.path)!), f.sha256);
   }

@@ -1,7 +1,7 @@
 // `attack-cov report`: build the CoverageReport, write the chosen outputs, print the summary, gate.
 import path from 'node:path';
 import { EXIT_GATE, EXIT_OK } from '../errors.js';
-import { checkOutputDir, writeOutputs, writtenPath, type OutputFile } from '../output.js';
+import { checkOutputDir, outDirOf, writeOutputs, writtenPath, type OutputFile } from '../output.js';
 import { loadReportAssets } from '../report/assets.js';
 import { selectReporters } from '../report/registry.js';
 import type { Reporter } from '../report/reporter.js';
@@ -91,7 +91,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const score = parseScore(options.score);
   const failOn = parseFailOn(options.failOn, 'none');
   const maxCoverageDrop = options.maxCoverageDrop === undefined ? undefined : parseDrop(options.maxCoverageDrop);
-  const outDir = path.resolve(env.cwd, options.out);
+  const outDir = outDirOf(options.out, env.cwd);
   await checkOutputDir(outDir);
   const baseline = options.baseline ? await readBaseline(path.resolve(env.cwd, options.baseline)) : undefined;
   const report = await buildReport(options, env, options.emulate === true);

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_OK } from '../errors.js';
-import { readRulesTexts, rulesFileContent, withoutBom } from '../falco/load.js';
+import { checkRewritable, readRulesTexts, rulesFileContent, withoutBom, type RulesText } from '../falco/load.js';
 import type { Ruleset } from '../falco/types.js';
 import { replaceFileAtomically } from '../output.js';
 import { artifactLocation } from '../report/sarif.js';
@@ -57,14 +57,18 @@ export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: st
 export async function applySelection(selection: ReviewedSelection, options: { rules?: string[]; dryRun?: boolean }, sourceRoot: string, io: Io): Promise<number> {
   const files = await readRulesTexts(options.rules ?? [], sourceRoot);
   const skipped: { rule: string; reason: string }[] = [];
-  let changedFiles = 0;
+  const changed: { file: RulesText; text: string }[] = [];
   for (const file of files) {
     const result = applyTagAdditions(file.text, file.path, selection.additions);
     skipped.push(...result.skipped);
-    if (result.text === file.text) continue;
-    changedFiles++;
-    if (options.dryRun) io.stdout(rulesFilePatch(file.path, file.text, result.text));
-    else await replaceFileAtomically(file.file, rulesFileContent(file, result.text), file.sha256);
+    if (result.text !== file.text) changed.push({ file, text: result.text });
+  }
+  const changedFiles = changed.length;
+  if (options.dryRun) for (const { file, text } of changed) io.stdout(rulesFilePatch(file.path, file.text, text));
+  else {
+    // All or nothing: a file that is not UTF-8 among them stops the run before any file changes.
+    for (const { file } of changed) checkRewritable(file);
+    for (const { file, text } of changed) await replaceFileAtomically(file.file, rulesFileContent(file, text), file.sha256);
   }
   const written = selection.additions.filter((a) => !skipped.some((s) => s.rule === a.rule.name));
   const lines = [`${options.dryRun ? 'would add' : 'added'} tags to ${written.length} rule(s) in ${changedFiles} file(s)`];

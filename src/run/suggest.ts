@@ -39,8 +39,9 @@ export const DEFAULT_MIN_SCORE = 0.2;
 
 export function parseMinScore(value: string | undefined): number {
   if (value === undefined) return DEFAULT_MIN_SCORE;
-  const score = Number(value);
-  if (!Number.isFinite(score) || score < 0 || score > 1) throw new UsageError(`--min-score takes a number from 0 to 1, not ${value}`);
+  // A decimal, as written: Number('') is 0 and Number('0x1') is 1, neither of which anyone meant.
+  const score = /^\s*(?:\d+(?:\.\d*)?|\.\d+)\s*$/.test(value) ? Number(value) : NaN;
+  if (!(score >= 0 && score <= 1)) throw new UsageError(`--min-score takes a number from 0 to 1, not ${value.trim() || '""'}`);
   return score;
 }
 

@@ -48,6 +48,11 @@ describe('help and usage', () => {
       [['lint', '--attack', MINI, '--rules', ''], /^error: an empty rules path \(""\): it would name the working directory$/],
       [['report', '--attack', MINI, '--out', await tempDir(), '--rules', ...rules('conventional.yaml'), ''], /^error: an empty rules path/],
       [['validate', ''], /^error: an empty rules path/],
+      [['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', ''], /^error: --out "": no value in it$/],
+      [['suggest', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--min-score', ''], /^error: --min-score takes a number from 0 to 1, not ""$/],
+      [['suggest', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--min-score', '0x1'], /^error: --min-score takes a number from 0 to 1, not 0x1$/],
+      [['draft', 'T1529', '--attack', MINI, '--out', await tempDir(), '--llm-base-url', '', '--model', 'm'], /^error: --llm-base-url "": no value in it$/],
+      [[...base, '--baseline', 'x.json', '--max-coverage-drop', ''], /^error: --max-coverage-drop takes percentage points \(>= 0\), not ""$/],
     ];
     for (const [args, message] of cases) expectOneLineError(await runCli(args), message);
   });

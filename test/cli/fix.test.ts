@@ -75,6 +75,17 @@ describe('lint --fix on files that are not plain UTF-8', () => {
     // Reading it is still allowed: the dry run shows what --fix would do.
     expect((await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--fix-dry-run', '--no-config'])).code).toBe(0);
   });
+
+  it('fixes the UTF-8 files of a folder when a file it need not change is not UTF-8, and leaves that one alone', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+    await writeFile(path.join(dir, 'a.yaml'), lower('A'));
+    const latin1 = Buffer.from(`# caf\xe9\n${lower('B').replace('t1059', 'T1059')}`, 'latin1');
+    await writeFile(path.join(dir, 'b.yaml'), latin1);
+    const result = await runCli(['lint', '--attack', BUNDLE_18, '--rules', dir, '--fix', '--no-config']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readFile(path.join(dir, 'a.yaml'), 'utf8')).toBe(lower('A').replace('t1059', 'T1059'));
+    expect(await readFile(path.join(dir, 'b.yaml'))).toEqual(latin1);
+  });
 });
 
 describe('lint --fix', () => {

@@ -1,6 +1,6 @@
 // A new user's first runs: no --attack, no --rules, no /etc/falco, an empty cache and no network — the
 // embedded defaults serve. Outputs name files relative to the source root, never by a machine path.
-import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,8 +106,8 @@ describe('portable paths', () => {
     const { root } = await repository();
     const team = path.join(root, 'deploy', 'rules', 'team.yaml');
     const lint = (sourceRoot: string) => runCli(['lint', '--attack', MINI_BUNDLE, '--rules', team, '--source-root', sourceRoot], { env: OFFLINE });
-    expectOneLineError(await lint(path.join(root, 'nope')), /^error: --source-root .*nope: no such directory$/);
-    expectOneLineError(await lint(team), /^error: --source-root .*team\.yaml: not a directory$/);
+    expectOneLineError(await lint(path.join(root, 'nope')), /^error: --source-root \(or source-root in \.attack-cov\.yaml\) .*nope: no such directory$/);
+    expectOneLineError(await lint(team), /^error: --source-root \(or source-root in \.attack-cov\.yaml\) .*team\.yaml: not a directory$/);
     expectOneLineError(await lint(''), /^error: --source-root "": no value in it$/);
   });
 });
@@ -155,6 +155,15 @@ describe('cache clean', () => {
     expect(await runCli(['cache', 'clean'], { cwd, env })).toMatchObject({ code: 0, stderr: `removed ${path.join(cwd, 'cache')}\n` });
     expect(await readdir(cwd)).toEqual([]);
     expect(await runCli(['cache', 'clean'], { cwd, env })).toMatchObject({ code: 0, stderr: `${path.join(cwd, 'cache')}: no cache there, nothing to remove\n` });
+  });
+
+  it('empties a cache root that is a symlink and leaves the link and its folder in place', async () => {
+    const cwd = await tempDir();
+    await mkdir(path.join(cwd, 'real', 'parsed', 'rules'), { recursive: true });
+    await symlink(path.join(cwd, 'real'), path.join(cwd, 'link'));
+    expect(await runCli(['cache', 'clean'], { cwd, env: { ATTACK_COV_CACHE: path.join(cwd, 'link') } })).toMatchObject({ code: 0, stderr: `emptied ${path.join(cwd, 'link')}\n` });
+    expect((await readdir(cwd)).sort()).toEqual(['link', 'real']);
+    expect(await readdir(path.join(cwd, 'link'))).toEqual([]);
   });
 
   it('refuses, whole, a folder holding anything attack-cov never writes (ATTACK_COV_CACHE=. by mistake)', async () => {

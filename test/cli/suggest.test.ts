@@ -94,6 +94,19 @@ describe('attack-cov suggest', () => {
     expect(changedLines(original, await readFile(file, 'utf8'))).toEqual([{ before: '  tags: [k8s]', after: '  tags: [k8s, mitre_execution, T1610]' }]);
   }, 60_000);
 
+  it('--apply refuses to rewrite a file that is not UTF-8, before writing any file; --dry-run still shows the diff', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-suggest-'));
+    const file = path.join(dir, 'latin1.yaml');
+    const bytes = Buffer.from('# caf\xe9\n- rule: Read shadow file\n  desc: a process read /etc/shadow\n  condition: open_read and fd.name = /etc/shadow\n  output: o\n  priority: WARNING\n  tags: [host]\n', 'latin1');
+    await writeFile(file, bytes);
+    const applied = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply', '--min-score', '0']);
+    expectOneLineError(applied, /^error: latin1\.yaml:1:6: not UTF-8/);
+    expect(await readFile(file)).toEqual(bytes);
+    const dry = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply', '--min-score', '0', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^\+ {2}tags: \[host, /m);
+  }, 60_000);
+
   it('refuses bad usage and bad input with one line and exit 2', async () => {
     const noRules = await runCli(['suggest', '--attack', BUNDLE_18, '--apply']);
     expectOneLineError(noRules, /^error: --apply needs --rules/);

@@ -1,7 +1,7 @@
 // gates.ts: the CI gates (--fail-on, --min-coverage, --max-coverage-drop) on hand-made reports: each
 // gate's pass/fail at and around its threshold, the sentence it prints, and the usage errors of its options.
 import { describe, expect, it } from 'vitest';
-import { evaluateGates, findingsAtOrAbove, parseFailOn, parseMinCoverage, type GateSettings } from '../../../src/analysis/gates.js';
+import { evaluateGates, findingsAtOrAbove, minCoveragePercent, parseDrop, parseFailOn, parseMinCoverage, type GateSettings } from '../../../src/analysis/gates.js';
 import type { Comparison, CoverageReport, Finding, FindingRef, Severity } from '../../../src/coverage-report.js';
 import { UsageError } from '../../../src/errors.js';
 import { usageError } from '../../helpers/analysis-builders.js';
@@ -149,13 +149,14 @@ describe('evaluateGates: fail-on new', () => {
     ]);
   });
 
-  it('names the first five and marks the rest with …', () => {
+  it('names the first five and counts the rest', () => {
     const five = evaluateGates(report({ comparison: { newFindings: [1, 2, 3, 4, 5].map(ref) } }), settings({ failOn: 'new' }))[0]!.message;
     expect(five).toMatch(/^5 new since the baseline: /);
     expect(five).toMatch(/\(r\.yaml:15\)$/);
     const six = evaluateGates(report({ comparison: { newFindings: [1, 2, 3, 4, 5, 6].map(ref) } }), settings({ failOn: 'new' }))[0]!.message;
     expect(six).toMatch(/^6 new since the baseline: /);
-    expect(six).toContain('"Rule 5" (r.yaml:15); …');
+    expect(six).toContain('"Rule 5" (r.yaml:15); and 1 more');
+    expect(six.endsWith('; and 1 more')).toBe(true);
     expect(six).not.toContain('Rule 6');
   });
 });
@@ -173,6 +174,29 @@ describe('evaluateGates: min-coverage', () => {
       { gate: 'min-coverage', isPassed: true, message: 'execution coverage 50% meets 50%' },
       { gate: 'min-coverage', isPassed: false, message: 'impact coverage 20% is below 20.1%' },
     ]);
+  });
+});
+
+describe('parseDrop and minCoveragePercent (the flags and the config read them alike)', () => {
+  it('takes percentage points with or without a trailing %, 0 included', () => {
+    expect(parseDrop('2.5')).toBe(2.5);
+    expect(parseDrop('5%')).toBe(5);
+    expect(parseDrop('0')).toBe(0);
+  });
+  it('refuses a negative, a word and a % that is not at the end, naming the flag (by default --max-coverage-drop)', () => {
+    expect(usageError(() => parseDrop('-1')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not -1');
+    expect(usageError(() => parseDrop('abc', 'max-coverage-drop')).message).toBe('max-coverage-drop takes percentage points (>= 0), not abc');
+    expect(usageError(() => parseDrop('%5')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not %5');
+    expect(usageError(() => parseDrop('Infinity')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not Infinity');
+    // Number() would read these as 0 and 16.
+    expect(usageError(() => parseDrop('')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not ""');
+    expect(usageError(() => parseDrop('0x10')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not 0x10');
+    expect(usageError(() => parseDrop('1e1')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not 1e1');
+  });
+  it('reads the percentage of an overall or a per-tactic minimum', () => {
+    expect(minCoveragePercent('40', 'min-coverage')).toBe(40);
+    expect(minCoveragePercent('execution=50', 'min-coverage')).toBe(50);
+    expect(usageError(() => minCoveragePercent('execution=150', 'min-coverage')).message).toBe('min-coverage takes a percentage from 0 to 100, not 150');
   });
 });
 

@@ -72,8 +72,13 @@ describe('bad bundles', () => {
     const error = (await readBundleFile(cut, 'cut.json').catch((e: unknown) => e)) as InputError;
     expect(error.message).toBe('cut.json: truncated: the JSON ends inside the bundle');
     expect(error.hint).toBe('the file was cut short; download or copy it again');
-    // Cut before any object: nothing says it was a bundle at all.
+    // Cut before any object, or inside the first: truncated all the same.
     await writeFile(cut, '{"type": "bundle", "objects": [');
+    await expect(readBundleFile(cut, 'cut.json')).rejects.toThrow(/^cut\.json: truncated/);
+    await writeFile(cut, whole.slice(0, 50));
+    await expect(readBundleFile(cut, 'cut.json')).rejects.toThrow(/^cut\.json: truncated/);
+    // Text that never began a JSON object is no bundle at all.
+    await writeFile(cut, 'hello, "world" {');
     await expect(readBundleFile(cut, 'cut.json')).rejects.toThrow(/^cut\.json: not a STIX bundle/);
     await expect(readBundleFile(dir, 'dir')).rejects.toThrow(/^dir: a directory, not a bundle file$/);
   });

@@ -51,6 +51,7 @@ suppressions:
 
   it('takes every format, alias and all, and a leap day in until', () => {
     expect(parse('outputs: {formats: [all, "csv,md", html, navigator, threat-layers, suggestions-csv]}\n').formats).toHaveLength(6);
+    expect(parse('outputs: {formats: "json,"}\n').formats).toEqual(['json,']);
     expect(parse('suppressions:\n  - code: x\n    reason: y\n    until: 2028-02-29\n').suppressions[0]!.until).toBe('2028-02-29');
   });
 

@@ -25,18 +25,19 @@ describe('terminal text', () => {
   it('escapes invisible characters that make two names look alike, in a field and in the output guard', () => {
     // Zero-width space, non-joiner, joiner; soft hyphen; Mongolian vowel separator; word joiner and invisible
     // operators; deprecated format controls; a byte-order mark inside text.
-    const invisible = ['\u200b', '\u200c', '\u200d', '\u00ad', '\u180e', '\u2060', '\u2064', '\u206a', '\u206f', '\ufeff'];
+    const invisible = ['\u200b', '\u200c', '\u200d', '\u00ad', '\u034f', '\u115f', '\u1160', '\u3164', '\uffa0', '\u180e', '\u2060', '\u2064', '\u206a', '\u206f', '\ufe00', '\ufe0f', '\ufeff', '\u{e0000}', '\u{e0041}', '\u{e007f}'];
     for (const c of invisible) {
-      const code = `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      // A tag character is two UTF-16 units, each escaped as JSON would.
+      const code = [...c].length === 1 && c.length === 2 ? `\\u${c.charCodeAt(0).toString(16)}\\u${c.charCodeAt(1).toString(16)}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
       expect(escapeForTerminal(`Read${c} sensitive`)).toBe(`Read${code} sensitive`);
       expect(terminalSafe(`Read${c} sensitive\n`)).toBe(`Read${code} sensitive\n`);
     }
     // Their neighbours stay as they are.
-    for (const c of ['\u00ac', '\u00ae', '\u180d', '\u180f', '\u2070', '\ufefe', 'é']) expect(escapeForTerminal(`a${c}b`)).toBe(`a${c}b`);
+    for (const c of ['\u00ac', '\u00ae', '\u034e', '\u0350', '\u180d', '\u180f', '\u2070', '\u3165', '\ufdff', '\ufe10', '\ufefe', '\uffa1', '\u{dffff}', '\u{e0080}', '\u{1f600}', 'é']) expect(escapeForTerminal(`a${c}b`)).toBe(`a${c}b`);
   });
 
   it('leaves JSON valid and equal', () => {
-    const value = { name: 'x\u202ey\u2028z\u200b', tag: 'a\u001bb\ufeff' };
+    const value = { name: 'x\u202ey\u2028z\u200b\u{e0041}', tag: 'a\u001bb\ufeff' };
     expect(JSON.parse(terminalSafe(JSON.stringify(value)))).toEqual(value);
   });
 });

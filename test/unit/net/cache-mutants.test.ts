@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheDir, cachePathForUrl, fetchIntoCache, isFile, readCacheSource, temporaryPathFor, writeCacheSource, writeThroughTemp } from '../../../src/net/cache.js';
 import { removeTrackedTemps } from '../../../src/temp-files.js';
+import { UsageError } from '../../../src/errors.js';
 import { serve, startServer, type TestServer } from '../../helpers/http-server.js';
 
 let server: TestServer;
@@ -24,6 +25,22 @@ describe('cacheDir', () => {
     expect(cacheDir({ ATTACK_COV_CACHE: 'rel/cache', XDG_CACHE_HOME: '/xdg' })).toBe(path.resolve('rel/cache'));
     expect(cacheDir({ XDG_CACHE_HOME: 'xdg' })).toBe(path.join(path.resolve('xdg'), 'attack-cov'));
     expect(cacheDir({})).toBe(path.join(os.homedir(), '.cache', 'attack-cov'));
+  });
+  it('refuses a root under /proc, /sys or /dev (not /dev/shm, a tmpfs), naming it and what to set', () => {
+    const refusal = (env: NodeJS.ProcessEnv) => {
+      try {
+        cacheDir(env);
+      } catch (error) {
+        return error as UsageError;
+      }
+      return undefined;
+    };
+    expect(refusal({ ATTACK_COV_CACHE: '/proc/x' })).toBeInstanceOf(UsageError);
+    expect(refusal({ ATTACK_COV_CACHE: '/proc/x' })?.message).toBe('cache /proc/x: refusing to keep a cache in /proc');
+    expect(refusal({ ATTACK_COV_CACHE: '/proc/x' })?.hint).toBe('set ATTACK_COV_CACHE (or XDG_CACHE_HOME) to a folder on a real filesystem');
+    expect(refusal({ XDG_CACHE_HOME: '/sys' })?.message).toBe('cache /sys/attack-cov: refusing to keep a cache in /sys');
+    expect(refusal({ ATTACK_COV_CACHE: '/dev/x' })?.message).toBe('cache /dev/x: refusing to keep a cache in /dev');
+    expect(cacheDir({ ATTACK_COV_CACHE: '/dev/shm/attack-cov' })).toBe('/dev/shm/attack-cov');
   });
 });
 

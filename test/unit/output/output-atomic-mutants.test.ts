@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../../src/errors.js';
-import { checkOutputDir, checkReplaceable, pathInside, replaceFileAtomically, sliceEnd, writeOutputs } from '../../../src/output.js';
+import { checkOutputDir, checkReplaceable, pathInside, replaceFileAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
 import { registerSecret } from '../../../src/secrets.js';
 
 const fresh = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-output-'));
@@ -39,14 +39,35 @@ describe('pathInside', () => {
   });
 });
 
+describe('writtenPath (the terminal\'s `wrote …` lines)', () => {
+  it('names a file inside the working directory relative to it, and any other by its whole path', () => {
+    expect(writtenPath('/work/repo/reports/report.json', '/work/repo')).toBe('reports/report.json');
+    expect(writtenPath('/tmp/out/report.json', '/work/repo')).toBe('/tmp/out/report.json');
+    expect(writtenPath('/work/report.json', '/work/repo')).toBe('/work/report.json');
+    // A name that only starts with two dots is inside.
+    expect(writtenPath('/work/repo/..reports/report.json', '/work/repo')).toBe('..reports/report.json');
+  });
+});
+
 describe('checkOutputDir', () => {
   it('refuses /proc, /sys and /dev and anything below them, naming the root and how to choose', async () => {
-    for (const dir of ['/proc', '/sys/kernel/x', '/dev/shm/reports']) {
+    for (const dir of ['/proc', '/sys/kernel/x', '/dev/reports', '/dev']) {
       const error = await failure(checkOutputDir(dir));
       expect(error).toBeInstanceOf(UsageError);
       expect(error?.message).toBe(`--out ${dir}: refusing to write into /${dir.split('/')[1]}`);
       expect(error?.hint).toBe('choose a directory on a real filesystem, e.g. reports/');
     }
+  });
+
+  it('refuses them through a symlink too (a recursive mkdir under /proc never returns), and takes /dev/shm, a tmpfs', async () => {
+    const root = await fresh();
+    await symlink('/proc', path.join(root, 'plink'));
+    const error = await failure(checkOutputDir(path.join(root, 'plink', 'x', 'y')));
+    expect(error?.message).toBe(`--out ${path.join(root, 'plink', 'x', 'y')}: refusing to write into /proc`);
+    await symlink(root, path.join(root, 'self'));
+    await expect(checkOutputDir(path.join(root, 'self', 'reports'))).resolves.toBeUndefined();
+    await expect(checkOutputDir('/dev/shm/attack-cov-reports-not-created')).resolves.toBeUndefined();
+    await expect(checkOutputDir('/dev/shm')).resolves.toBeUndefined();
   });
 
   it('accepts a directory whose name only starts like a pseudo-filesystem, and a missing one, creating nothing', async () => {

@@ -120,6 +120,14 @@ describe('--format selection', () => {
   });
   it('refuses a --format with nothing in it, rather than writing report.json alone', () => {
     for (const empty of [[''], [' , '], ['', ',']]) expect(() => selectReporters(empty)).toThrow(`--format ${JSON.stringify(empty.join(','))}: no value in it`);
+    const hint = (() => {
+      try {
+        selectReporters(['']);
+      } catch (e) {
+        return (e as UsageError).hint;
+      }
+    })();
+    expect(hint).toBe(`formats: all, ${[...FORMAT_NAMES, ...Object.keys(ALIASES)].join(', ')}`);
   });
   it('has the names and aliases format-names.ts gives the project config, and no other', () => {
     expect(Object.keys(REPORTERS)).toEqual(FORMAT_NAMES);

@@ -33,7 +33,8 @@ describe('escapeMarkdown', () => {
   it('stops GitHub linking bare URLs by itself: the ":" of "://" and the "." after "www" are escaped', async () => {
     expect(escapeMarkdown('see https://evil.example/a, HTTP://b and www.evil.example or WWW.x')).toBe('see https\\://evil.example/a, HTTP\\://b and www\\.evil.example or WWW\\.x');
     // As a GFM renderer reads it: no link at all, not even inside escaped link syntax.
-    const html = await marked.parse(escapeMarkdown('[click](https://evil.example/x) https://evil.example/y www.evil.example'), { gfm: true });
+    expect(escapeMarkdown('mail admin@evil.example, mailto:a@b.c or XMPP:x@y.z')).toBe('mail admin\\@evil.example, mailto\\:a\\@b.c or XMPP\\:x\\@y.z');
+    const html = await marked.parse(escapeMarkdown('[click](https://evil.example/x) https://evil.example/y www.evil.example admin@evil.example mailto:a@b.c xmpp:x@y.z'), { gfm: true });
     expect(html).not.toMatch(/<a /);
   });
   it('turns C1 controls, bidi controls and invisible characters into spaces', () => {

@@ -70,6 +70,8 @@ describe('keys and their types', () => {
     for (const word of ['false', 'no', 'Off', 'N', 'YES', 'true']) expect(schema(`- rule: Base\n  enabled: ${word}\n`), word).toEqual([]);
     expect(schema('- rule: Base\n  enabled: maybe\n')).toEqual(['2:3 bad-enabled [Base] enabled "maybe" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)']);
     expect(schema('- rule: Base\n  enabled: 0\n')).toEqual(['2:3 bad-enabled [Base] enabled "0" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)']);
+    // enabled is a rule's key: on a macro it is only an unknown key.
+    expect(schema('- macro: m\n  condition: evt.type = open\n  enabled: maybe\n')).toEqual(['3:3 unknown-key [m] macro "m" has an unknown key "enabled"']);
   });
   it('a key written twice is a warning at the second, naming where the first is', () => {
     expect(schema('- rule: Base\n  enabled: false\n  enabled: true\n')).toEqual([
