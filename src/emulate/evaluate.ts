@@ -39,6 +39,23 @@ export class ConditionCompiler {
     return this.node(parseCondition(condition));
   }
 
+  /** Fields Falco does not have, named by the condition being compiled (its macros' included). */
+  private unknown = new Set<string>();
+  private readonly macroUnknown = new Map<string, Set<string>>();
+
+  /** A rule's condition compiled, with the fields it names that Falco does not have (their checks are false:
+   * such a rule never fires here, and Falco refuses to load it). */
+  compileRule(condition: string): { test: CompiledCondition; unknownFields: string[] } {
+    const outer = this.unknown;
+    this.unknown = new Set();
+    try {
+      const test = this.compile(condition);
+      return { test, unknownFields: [...this.unknown].sort() };
+    } finally {
+      this.unknown = outer;
+    }
+  }
+
   private node(node: ConditionNode): CompiledCondition {
     switch (node.kind) {
       case 'and': {
@@ -76,17 +93,26 @@ export class ConditionCompiler {
   private macro(name: string): CompiledCondition {
     const known = this.macros.get(name);
     if (known === 'compiling') throw new ConditionError(`macro ${name} includes itself`);
-    if (known) return known;
+    if (known) {
+      for (const field of this.macroUnknown.get(name)!) this.unknown.add(field);
+      return known;
+    }
     const macro = this.ruleset.macros.get(name);
     if (!macro) throw new ConditionError(`undefined macro ${name}`);
     this.macros.set(name, 'compiling');
+    const outer = this.unknown;
+    this.unknown = new Set();
     try {
       const compiled = this.compile(macro.condition);
       this.macros.set(name, compiled);
+      this.macroUnknown.set(name, this.unknown);
+      for (const field of this.unknown) outer.add(field);
       return compiled;
     } catch (error) {
       this.macros.delete(name);
       throw error;
+    } finally {
+      this.unknown = outer;
     }
   }
 
@@ -107,7 +133,9 @@ export class ConditionCompiler {
   }
 
   private extractor(ref: FieldRef): Extractor {
-    return fieldExtractor(ref, this.context, fieldInfo(ref, this.context));
+    const info = fieldInfo(ref, this.context);
+    if (!info) this.unknown.add(ref.name);
+    return fieldExtractor(ref, this.context, info);
   }
 
   private check(field: FieldRef, operator: string, value: Operand | undefined): CompiledCondition {

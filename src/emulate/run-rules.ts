@@ -17,7 +17,11 @@ export interface CompiledRule {
   test: CompiledCondition;
 }
 
-/** Compiles the enabled syscall rules; a rule whose condition cannot be compiled is listed with why. */
+/**
+ * Compiles the enabled syscall rules. `failed` lists, with why, the rules not evaluated as written: a condition
+ * that cannot be compiled (left out), and one naming fields Falco does not have (evaluated, but those checks
+ * are false, so it may never fire here; Falco refuses to load it).
+ */
 export function compileRules(ruleset: Pick<Ruleset, 'rules' | 'macros' | 'lists'>, only?: (rule: FalcoRule) => boolean): { rules: CompiledRule[]; failed: { rule: string; why: string }[] } {
   const compiler = new ConditionCompiler(ruleset);
   const rules: CompiledRule[] = [];
@@ -25,9 +29,11 @@ export function compileRules(ruleset: Pick<Ruleset, 'rules' | 'macros' | 'lists'
   for (const rule of ruleset.rules) {
     if (!rule.isEnabled || rule.source !== 'syscall' || (only && !only(rule))) continue;
     try {
-      rules.push({ name: rule.name, test: compiler.compile(rule.condition) });
+      const { test, unknownFields } = compiler.compileRule(rule.condition);
+      rules.push({ name: rule.name, test });
+      if (unknownFields.length > 0) failed.push({ rule: rule.name, why: `names fields Falco 0.44 does not have (${unknownFields.join(', ')}): their checks are false here, and Falco refuses to load the rule` });
     } catch (error) {
-      failed.push({ rule: rule.name, why: (error as Error).message });
+      failed.push({ rule: rule.name, why: `not evaluated: ${(error as Error).message}` });
     }
   }
   return { rules, failed };

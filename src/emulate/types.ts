@@ -108,4 +108,6 @@ export interface EmulationSection {
   suggestions: TagSuggestion[];
   procedures: ProcedureResult[];
   skipped: { id: string; technique: string; name: string; why: string }[];
+  /** Enabled syscall rules not evaluated as written, with why (present only when there are any). */
+  rulesNotAsWritten?: { rule: string; why: string }[];
 }

@@ -47,6 +47,8 @@ export function renderEmulationText(section: EmulationSection, style: TerminalSt
   if (noisy.length > 0) lines.push('', bold(style, 'Rules firing on the benign corpus'), ...noisy.map((r) => printable(`  ${r.rule}: ${r.benignHits.join(', ')}`)));
   const undetermined = section.rules.filter((r) => r.undetermined > 0 && r.firesOn.length === 0);
   if (undetermined.length > 0) lines.push('', bold(style, 'Undetermined (the rule depends on fields the synthesis does not know)'), ...undetermined.map((r) => printable(`  ${r.rule}: ${plural(r.undetermined, 'procedure')}, needs ${neededFields(section, r.rule).join(', ')}`)));
+  const notAsWritten = section.rulesNotAsWritten ?? [];
+  if (notAsWritten.length > 0) lines.push('', bold(style, 'Rules not evaluated as written'), ...notAsWritten.map((r) => printable(`  ${r.rule}: ${r.why}`)));
   return `${lines.join('\n')}\n`;
 }
 
@@ -74,5 +76,7 @@ export function renderEmulationMarkdown(section: EmulationSection): string {
   }
   const noisy = section.rules.filter((r) => r.isNoisy);
   if (noisy.length > 0) lines.push('', '## Rules firing on benign activity', '', ...noisy.map((r) => `- ${md(r.rule)}: ${md(r.benignHits.join(', '))}`));
+  const notAsWritten = section.rulesNotAsWritten ?? [];
+  if (notAsWritten.length > 0) lines.push('', '## Rules not evaluated as written', '', ...notAsWritten.map((r) => `- ${md(r.rule)}: ${md(r.why)}`));
   return `${lines.join('\n')}\n`;
 }

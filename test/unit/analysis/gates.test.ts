@@ -182,6 +182,8 @@ describe('parseDrop and minCoveragePercent (the flags and the config read them a
     expect(parseDrop('2.5')).toBe(2.5);
     expect(parseDrop('5%')).toBe(5);
     expect(parseDrop('0')).toBe(0);
+    expect(parseDrop('12')).toBe(12);
+    expect(parseDrop(' 2.25% ')).toBe(2.25);
   });
   it('refuses a negative, a word and a % that is not at the end, naming the flag (by default --max-coverage-drop)', () => {
     expect(usageError(() => parseDrop('-1')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not -1');
@@ -190,6 +192,7 @@ describe('parseDrop and minCoveragePercent (the flags and the config read them a
     expect(usageError(() => parseDrop('Infinity')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not Infinity');
     // Number() would read these as 0 and 16.
     expect(usageError(() => parseDrop('')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not ""');
+    expect(usageError(() => parseDrop('  ')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not ""');
     expect(usageError(() => parseDrop('0x10')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not 0x10');
     expect(usageError(() => parseDrop('1e1')).message).toBe('--max-coverage-drop takes percentage points (>= 0), not 1e1');
   });

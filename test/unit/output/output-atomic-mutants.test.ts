@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../../src/errors.js';
-import { checkOutputDir, checkReplaceable, pathInside, replaceFileAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
+import { checkOutputDir, checkReplaceable, outDirOf, pathInside, replaceFileAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
 import { registerSecret } from '../../../src/secrets.js';
 
 const fresh = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-output-'));
@@ -36,6 +36,26 @@ describe('pathInside', () => {
     expect(() => pathInside('/tmp/out', '../x.json')).toThrow(InputError);
     // /tmp/out-evil starts with "/tmp/out" but is not inside it.
     expect(() => pathInside('/tmp/out', '../out-evil/x.json')).toThrow('../out-evil/x.json: refusing to write outside the output directory /tmp/out');
+  });
+});
+
+describe('outDirOf', () => {
+  it('resolves --out against the working directory, and refuses an empty one (it would be the working directory)', () => {
+    expect(outDirOf('reports', '/work/repo')).toBe('/work/repo/reports');
+    expect(outDirOf('/tmp/out', '/work/repo')).toBe('/tmp/out');
+    for (const empty of ['', '  ']) {
+      const error = (() => {
+        try {
+          outDirOf(empty, '/work/repo');
+        } catch (e) {
+          return e as UsageError;
+        }
+      })();
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error?.message).toBe('--out "": no value in it');
+      expect(error?.hint).toBe('give --out a folder, or leave it out');
+    }
+    expect(() => outDirOf('', '/w', '--flag')).toThrow('--flag "": no value in it');
   });
 });
 
