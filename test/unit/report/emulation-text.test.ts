@@ -68,10 +68,10 @@ describe('the emulate terminal listing', () => {
   it('ends with the rules not evaluated as written, their names escaped, when there are any (and in emulation.md)', () => {
     const rulesNotAsWritten = [{ rule: 'Old\u001b[2J', why: 'names fields Falco 0.44 does not have (evt.dir): their checks are false here' }, { rule: 'Bad', why: 'not evaluated: undefined macro m' }];
     const text = renderEmulationText({ ...SECTION, rulesNotAsWritten }, { isColor: false });
-    expect(text.endsWith('\nRules not evaluated as written\n  Old\\u001b[2J: names fields Falco 0.44 does not have (evt.dir): their checks are false here\n  Bad: not evaluated: undefined macro m\n')).toBe(true);
+    expect(text.endsWith('\n\nRules not evaluated as written\n  Old\\u001b[2J: names fields Falco 0.44 does not have (evt.dir): their checks are false here\n  Bad: not evaluated: undefined macro m\n')).toBe(true);
     expect(renderEmulationText({ ...SECTION, rulesNotAsWritten }, { isColor: true })).toContain(`${ESC}[1mRules not evaluated as written${ESC}[0m`);
     const md = renderEmulationMarkdown({ ...SECTION, rulesNotAsWritten });
-    expect(md.endsWith('\n## Rules not evaluated as written\n\n- Old \\[2J: names fields Falco 0.44 does not have \\(evt.dir\\): their checks are false here\n- Bad: not evaluated: undefined macro m\n')).toBe(true);
+    expect(md.endsWith('\n\n## Rules not evaluated as written\n\n- Old \\[2J: names fields Falco 0.44 does not have \\(evt.dir\\): their checks are false here\n- Bad: not evaluated: undefined macro m\n')).toBe(true);
     expect(plainText()).not.toContain('not evaluated as written');
     expect(renderEmulationMarkdown(SECTION)).not.toContain('not evaluated as written');
   });
