@@ -4,10 +4,10 @@
 // unknown, and the result says which fields it needed. Pure.
 import { LIST_OPERATORS, type ConditionNode, type FieldRef, type ListValue, type Operand, type ScalarValue } from '../falco/condition/ast.js';
 import { parseCondition } from '../falco/condition/parse.js';
-import { fieldsOf, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
+import { fieldsOf, lookupField, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
 import type { Ruleset } from '../falco/types.js';
 import type { SyntheticEvent } from './event.js';
-import { fieldExtractor, fieldInfo, type Extracted, type FieldContext } from './field-values.js';
+import { fieldExtractor, type Extracted, type FieldContext } from './field-values.js';
 import { compareScalar, compareSet } from './operators.js';
 
 export const FALSE = 0;
@@ -39,16 +39,16 @@ export class ConditionCompiler {
     return this.node(parseCondition(condition));
   }
 
-  /** Fields Falco does not have, named by the condition being compiled (its macros' included). */
+  /** What is wrong with the fields the condition being compiled names (its macros' included), as lookupField says it. */
   private unknown = new Set<string>();
   private readonly macroUnknown = new Map<string, Set<string>>();
 
-  /** A rule's condition compiled, with the fields it names that Falco does not have (their checks are false:
-   * such a rule never fires here, and Falco refuses to load it). */
-  compileRule(condition: string): { test: CompiledCondition; unknownFields: string[] } {
+  /** A rule's condition compiled, with what is wrong with the fields it names: a field Falco does not have, or
+   * an argument a field does not take or lacks (such checks are false here, and Falco does not load the rule). */
+  compileRule(condition: string): { test: CompiledCondition; fieldProblems: string[] } {
     this.unknown = new Set();
     const test = this.compile(condition);
-    return { test, unknownFields: [...this.unknown].sort() };
+    return { test, fieldProblems: [...this.unknown].sort() };
   }
 
   private node(node: ConditionNode): CompiledCondition {
@@ -129,9 +129,10 @@ export class ConditionCompiler {
   }
 
   private extractor(ref: FieldRef): Extractor {
-    const info = fieldInfo(ref, this.context);
-    if (!info) this.unknown.add(ref.name);
-    return fieldExtractor(ref, this.context, info);
+    // A field Falco does not have, or one written with an argument it does not take (or without one it needs).
+    const found = lookupField(this.context.fields, ref);
+    if ('error' in found) this.unknown.add(found.error);
+    return fieldExtractor(ref, this.context, 'info' in found ? found.info : undefined);
   }
 
   private check(field: FieldRef, operator: string, value: Operand | undefined): CompiledCondition {

@@ -19,8 +19,8 @@ export interface CompiledRule {
 
 /**
  * Compiles the enabled syscall rules. `failed` lists, with why, the rules not evaluated as written: a condition
- * that cannot be compiled (left out), and one naming fields Falco does not have (evaluated, but those checks
- * are false, so it may never fire here; Falco refuses to load it).
+ * that cannot be compiled (left out), and one naming a field Falco does not have or with an argument it does not
+ * take (evaluated, but those checks are false, so it may never fire here; Falco does not load it).
  */
 export function compileRules(ruleset: Pick<Ruleset, 'rules' | 'macros' | 'lists'>, only?: (rule: FalcoRule) => boolean): { rules: CompiledRule[]; failed: { rule: string; why: string }[] } {
   const compiler = new ConditionCompiler(ruleset);
@@ -29,9 +29,9 @@ export function compileRules(ruleset: Pick<Ruleset, 'rules' | 'macros' | 'lists'
   for (const rule of ruleset.rules) {
     if (!rule.isEnabled || rule.source !== 'syscall' || (only && !only(rule))) continue;
     try {
-      const { test, unknownFields } = compiler.compileRule(rule.condition);
+      const { test, fieldProblems } = compiler.compileRule(rule.condition);
       rules.push({ name: rule.name, test });
-      if (unknownFields.length > 0) failed.push({ rule: rule.name, why: `names fields Falco 0.44 does not have (${unknownFields.join(', ')}): their checks are false here, and Falco refuses to load the rule` });
+      if (fieldProblems.length > 0) failed.push({ rule: rule.name, why: `fields as Falco 0.44 does not take them (${fieldProblems.join('; ')}): those checks are false here, and Falco does not load the rule` });
     } catch (error) {
       failed.push({ rule: rule.name, why: `not evaluated: ${(error as Error).message}` });
     }

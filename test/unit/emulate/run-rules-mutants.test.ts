@@ -50,16 +50,25 @@ describe('compileRules', () => {
     ];
     const { rules: compiled, failed } = compileRules({ rules, ...macros });
     expect(compiled.map((r) => r.name)).toEqual(['Old', 'Again', 'Nested', 'Clean', 'Twice']);
-    const why = (fields: string) => `names fields Falco 0.44 does not have (${fields}): their checks are false here, and Falco refuses to load the rule`;
+    const why = (problems: string) => `fields as Falco 0.44 does not take them (${problems}): those checks are false here, and Falco does not load the rule`;
+    const dir = 'unknown field evt.dir; did you mean evt.arg?';
     expect(failed).toEqual([
-      { rule: 'Old', why: why('evt.dir') },
-      { rule: 'Again', why: why('evt.argv, evt.dir') },
-      { rule: 'Nested', why: why('evt.dir') },
-      { rule: 'Twice', why: why('evt.dir') },
+      { rule: 'Old', why: why(dir) },
+      { rule: 'Again', why: why(`unknown field evt.argv; did you mean evt.arg?; ${dir}`) },
+      { rule: 'Nested', why: why(dir) },
+      { rule: 'Twice', why: why(dir) },
     ]);
     // Evaluated all the same: a check on such a field is false (the shutdown execve does not match), the others as ever.
     expect(compiled[0]!.test(event({ 'evt.type': 'execve', 'proc.name': 'shutdown' }), new Set())).toBe(FALSE);
     expect(compiled[3]!.test(event({ 'evt.type': 'execve', 'proc.name': 'sh' }), new Set())).toBe(TRUE);
+  });
+
+  it('names a known field written with an argument it does not take, or without one it needs, for what it is', () => {
+    const { failed } = compileRules({ rules: [rule('BadArg', 'evt.type = execve and proc.name[1] = sh'), rule('NoArg', 'evt.arg = 1'), rule('Fine', 'proc.aname[1] = sh')], ...macrosAndLists() });
+    expect(failed).toEqual([
+      { rule: 'BadArg', why: 'fields as Falco 0.44 does not take them (proc.name takes no argument, but [1] is given): those checks are false here, and Falco does not load the rule' },
+      { rule: 'NoArg', why: 'fields as Falco 0.44 does not take them (evt.arg needs an argument, e.g. evt.arg[name]): those checks are false here, and Falco does not load the rule' },
+    ]);
   });
 });
 
