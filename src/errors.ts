@@ -21,6 +21,11 @@ export abstract class AttackCovError extends Error {
 /** Bad flags or arguments. */
 export class UsageError extends AttackCovError {}
 
+/** A flag given with nothing in it (`--platform ""`): taken as not given, it would quietly mean "none", "all" or "here". */
+export function noValueError(flag: string, given: string, hint: string): UsageError {
+  return new UsageError(`${flag} ${JSON.stringify(given)}: no value in it`, hint);
+}
+
 /** An input file or bundle that cannot be used. `location` is "file" or "file:line:col". */
 export class InputError extends AttackCovError {
   constructor(

@@ -6,7 +6,7 @@ import { access, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile }
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { InputError, UsageError } from './errors.js';
+import { InputError, noValueError, UsageError } from './errors.js';
 import { pseudoFilesystemOf } from './paths.js';
 import { temporaryPathFor, writeThroughTemp } from './net/cache.js';
 import { redactSecrets } from './secrets.js';
@@ -53,7 +53,7 @@ export async function checkOutputDir(dir: string, flag = '--out'): Promise<void>
 
 /** --out as given, resolved against the working directory; empty is a usage error (it would be the working directory). */
 export function outDirOf(given: string, cwd: string, flag = '--out'): string {
-  if (given.trim() === '') throw new UsageError(`${flag} "": no value in it`, `give ${flag} a folder, or leave it out`);
+  if (given.trim() === '') throw noValueError(flag, '', `give ${flag} a folder, or leave it out`);
   return path.resolve(cwd, given);
 }
 

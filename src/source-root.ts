@@ -2,7 +2,7 @@
 // holds the rules, else the working directory), so reports never carry a machine's absolute paths.
 import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from './errors.js';
+import { noValueError, UsageError } from './errors.js';
 
 /** A file as outputs name it: relative to the root with / separators, or its base name when outside. */
 export interface ShownPath {
@@ -31,10 +31,11 @@ export function gitWorkTree(start: string): string | undefined {
 export function findSourceRoot(given: string | undefined, rulesPaths: string[] | undefined, cwd: string): string {
   if (given !== undefined) {
     // A root that is no folder would name every file by its base name, each with a note, and say nothing else.
-    if (given.trim() === '') throw new UsageError('--source-root "": no value in it', 'give --source-root a folder, or leave it out');
+    if (given.trim() === '') throw noValueError('--source-root', '', 'give --source-root a folder, or leave it out');
     const root = path.resolve(cwd, given);
+    const info = statQuietly(root);
     // The value may come from the project config (resolved against its folder): both spellings are named.
-    if (!statQuietly(root)?.isDirectory()) throw new UsageError(`--source-root (or source-root in .attack-cov.yaml) ${given}: ${statQuietly(root) ? 'not a directory' : 'no such directory'}`, 'name the folder outputs name files relative to, e.g. the root of your rules repository');
+    if (!info?.isDirectory()) throw new UsageError(`--source-root (or source-root in .attack-cov.yaml) ${given}: ${info ? 'not a directory' : 'no such directory'}`, 'name the folder outputs name files relative to, e.g. the root of your rules repository');
     return root;
   }
   const first = rulesPaths?.find((p) => !p.startsWith('official'));

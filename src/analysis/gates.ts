@@ -25,18 +25,22 @@ export interface GateSettings {
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
-/** A decimal number with an optional %: "40", "12.5%". An empty value is no percentage (Number('') would be 0);
- * the pattern is written inline so that mutation testing checks it (Stryker skips module-level constants). */
+/** A decimal number with an optional %: "40", "12.5%"; NaN for anything else (Number('') would be 0, and
+ * Number('0x10') 16). The pattern is written inline so that mutation testing checks it (Stryker skips
+ * module-level constants). */
+function decimalOf(value: string): number {
+  return Number(/^\s*(\d+(?:\.\d+)?)%?\s*$/.exec(value)?.[1] ?? NaN);
+}
+
 function percent(value: string, flag: string): number {
-  const number = Number(/^\s*(\d+(?:\.\d+)?)%?\s*$/.exec(value)?.[1] ?? NaN);
+  const number = decimalOf(value);
   if (Number.isNaN(number) || number > 100) throw new UsageError(`${flag} takes a percentage from 0 to 100, not ${value}`);
   return number;
 }
 
 /** Reads a --max-coverage-drop value: percentage points, 0 or more. */
 export function parseDrop(value: string, flag = '--max-coverage-drop'): number {
-  // A decimal, as written (and as percent() reads one): Number('') is 0 and Number('0x10') is 16.
-  const drop = Number(/^\s*(\d+(?:\.\d+)?)%?\s*$/.exec(value)?.[1] ?? NaN);
+  const drop = decimalOf(value);
   if (Number.isNaN(drop)) throw new UsageError(`${flag} takes percentage points (>= 0), not ${value.trim() || '""'}`);
   return drop;
 }

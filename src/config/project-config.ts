@@ -12,6 +12,7 @@ import type { SuppressionRule } from '../analysis/suppress.js';
 import { InputError } from '../errors.js';
 import { minCoveragePercent, parseDrop } from '../analysis/gates.js';
 import { FORMAT_VALUES } from '../report/format-names.js';
+import { splitCommaList } from '../collections.js';
 import { editDistance } from '../falco/tags.js';
 
 export const CONFIG_FILE_NAME = '.attack-cov.yaml';
@@ -128,7 +129,7 @@ function readSections(r: Reader, root: YAMLMap, config: ProjectConfig): void {
   if (scope?.has('platforms')) config.platforms = r.list(scope.get('platforms', true), 'platforms');
   const outputs = section('outputs');
   // As --format reads them: comma-separated, blanks between commas skipped.
-  const isFormatList = (value: string) => value.split(',').every((f) => f.trim() === '' || FORMAT_VALUES.includes(f.trim()));
+  const isFormatList = (value: string) => splitCommaList([value]).every((f) => FORMAT_VALUES.includes(f));
   if (outputs?.has('formats')) config.formats = r.list(outputs.get('formats', true), 'formats', (value) => (isFormatList(value) ? undefined : `unknown format in ${value}; formats: ${FORMAT_VALUES.join(', ')}`));
   if (outputs?.has('out')) config.out = r.scalar(outputs.get('out', true), 'out');
   if (outputs?.has('score')) config.score = r.scalar(outputs.get('score', true), 'score', SCORES);

@@ -24,7 +24,8 @@ export class ConditionError extends Error {}
 type Extractor = (event: SyntheticEvent) => Extracted;
 
 export class ConditionCompiler {
-  private readonly macros = new Map<string, CompiledCondition | 'compiling'>();
+  /** Each macro compiled once, with the field problems its condition has. */
+  private readonly macros = new Map<string, { test: CompiledCondition; fieldProblems: Set<string> } | 'compiling'>();
   private readonly context: FieldContext;
 
   constructor(
@@ -40,15 +41,14 @@ export class ConditionCompiler {
   }
 
   /** What is wrong with the fields the condition being compiled names (its macros' included), as lookupField says it. */
-  private unknown = new Set<string>();
-  private readonly macroUnknown = new Map<string, Set<string>>();
+  private fieldProblems = new Set<string>();
 
   /** A rule's condition compiled, with what is wrong with the fields it names: a field Falco does not have, or
    * an argument a field does not take or lacks (such checks are false here, and Falco does not load the rule). */
   compileRule(condition: string): { test: CompiledCondition; fieldProblems: string[] } {
-    this.unknown = new Set();
+    this.fieldProblems = new Set();
     const test = this.compile(condition);
-    return { test, fieldProblems: [...this.unknown].sort() };
+    return { test, fieldProblems: [...this.fieldProblems].sort() };
   }
 
   private node(node: ConditionNode): CompiledCondition {
@@ -88,27 +88,26 @@ export class ConditionCompiler {
   private macro(name: string): CompiledCondition {
     const known = this.macros.get(name);
     if (known === 'compiling') throw new ConditionError(`macro ${name} includes itself`);
-    // Stryker disable next-line BlockStatement: without the shortcut the macro is compiled again, to the same condition and the same unknown fields (only slower)
+    // Stryker disable next-line BlockStatement: without the shortcut the macro is compiled again, to the same condition and the same field problems (only slower)
     if (known) {
-      for (const field of this.macroUnknown.get(name)!) this.unknown.add(field);
-      return known;
+      for (const problem of known.fieldProblems) this.fieldProblems.add(problem);
+      return known.test;
     }
     const macro = this.ruleset.macros.get(name);
     if (!macro) throw new ConditionError(`undefined macro ${name}`);
     this.macros.set(name, 'compiling');
-    const outer = this.unknown;
-    this.unknown = new Set();
+    const outer = this.fieldProblems;
+    this.fieldProblems = new Set();
     try {
-      const compiled = this.compile(macro.condition);
-      this.macros.set(name, compiled);
-      this.macroUnknown.set(name, this.unknown);
-      for (const field of this.unknown) outer.add(field);
-      return compiled;
+      const test = this.compile(macro.condition);
+      this.macros.set(name, { test, fieldProblems: this.fieldProblems });
+      for (const problem of this.fieldProblems) outer.add(problem);
+      return test;
     } catch (error) {
       this.macros.delete(name);
       throw error;
     } finally {
-      this.unknown = outer;
+      this.fieldProblems = outer;
     }
   }
 
@@ -131,7 +130,7 @@ export class ConditionCompiler {
   private extractor(ref: FieldRef): Extractor {
     // A field Falco does not have, or one written with an argument it does not take (or without one it needs).
     const found = lookupField(this.context.fields, ref);
-    if ('error' in found) this.unknown.add(found.error);
+    if ('error' in found) this.fieldProblems.add(found.error);
     return fieldExtractor(ref, this.context, 'info' in found ? found.info : undefined);
   }
 

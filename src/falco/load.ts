@@ -100,14 +100,19 @@ export function rulesFileContent(file: RulesText, text: string): string {
   return file.hasBom ? `${BOM}${text}` : text;
 }
 
+/** `bytes` as UTF-8 text (a byte-order mark kept), or undefined when they are not UTF-8. */
+function strictUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where the first byte sequence that is not UTF-8 starts (0-based), or -1 (TextDecoder, fatal, gives no offset). */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return -1;
-  } catch {
-    // Found below: only files that are not UTF-8 pay for the scan.
-  }
+  // Found below: only bytes that are not UTF-8 pay for the scan.
+  if (strictUtf8(bytes) !== undefined) return -1;
   for (let i = 0; i < bytes.length; ) {
     const lead = bytes[i]!;
     const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
@@ -129,15 +134,16 @@ async function readHashed(file: string, shownAs: string): Promise<{ bytes: Buffe
 
 async function readRulesText(file: string, shownAs: string): Promise<RulesText> {
   const { bytes, sha256 } = await readHashed(file, shownAs);
-  const invalid = firstInvalidUtf8(bytes);
+  // One strict decoding: UTF-8 (the usual case) is decoded once; only a file that is not is scanned for where.
+  const strict = strictUtf8(bytes);
   let notUtf8At: string | undefined;
-  if (invalid >= 0) {
-    const before = bytes.subarray(0, invalid);
+  if (strict === undefined) {
+    const before = bytes.subarray(0, firstInvalidUtf8(bytes));
     const lineStart = before.lastIndexOf(0x0a) + 1;
     const line = before.filter((b) => b === 0x0a).length + 1;
     notUtf8At = `${shownAs}:${line}:${before.subarray(lineStart).toString('utf8').length + 1}`;
   }
-  const text = bytes.toString('utf8');
+  const text = strict ?? bytes.toString('utf8');
   return { file: path.resolve(file), path: shownAs, text: withoutBom(text), sha256, ...(text.startsWith(BOM) ? { hasBom: true as const } : {}), ...(notUtf8At ? { notUtf8At } : {}) };
 }
 

@@ -1,5 +1,6 @@
 // Reporters by name: --format picks from here. Aliases name groups or other spellings.
-import { UsageError } from '../errors.js';
+import { noValueError, UsageError } from '../errors.js';
+import { splitCommaList } from '../collections.js';
 import { ALIASES } from './format-names.js';
 import { coverageCsvReporter, findingsCsvReporter } from './csv.js';
 import { heatmapReporter } from './heatmap.js';
@@ -19,8 +20,8 @@ export { ALIASES };
 
 /** Resolves --format values ("all", names or aliases, comma-separated); report.json is always written. */
 export function selectReporters(formats: string[] | undefined): Reporter[] {
-  const names = (formats ?? ['all']).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
-  if (names.length === 0 && formats !== undefined && formats.length > 0) throw new UsageError(`--format ${JSON.stringify(formats.join(','))}: no value in it`, `formats: all, ${[...Object.keys(REPORTERS), ...Object.keys(ALIASES)].join(', ')}`);
+  const names = splitCommaList(formats ?? ['all']);
+  if (names.length === 0 && formats !== undefined && formats.length > 0) throw noValueError('--format', formats.join(','), `formats: all, ${[...Object.keys(REPORTERS), ...Object.keys(ALIASES)].join(', ')}`);
   if (names.includes('all')) return Object.values(REPORTERS);
   // Own keys only: a --format of constructor or __proto__ must not find Object's prototype.
   const expanded = names.flatMap((n) => (Object.hasOwn(ALIASES, n) ? ALIASES[n]! : [n]));

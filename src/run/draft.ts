@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Technique } from '../attack/types.js';
 import type { CoverageReport } from '../coverage-report.js';
-import { isAttackCovError, UsageError } from '../errors.js';
+import { isAttackCovError, noValueError, UsageError } from '../errors.js';
 import { fieldsOf, readFieldCatalog } from '../falco/field-catalog.js';
 import { checkOutputDir, outDirOf, writeOutputs } from '../output.js';
 import { stringifyJson } from '../report/reporter.js';
@@ -85,7 +85,7 @@ export function llmSettings(options: Pick<DraftOptions, 'skeleton' | 'llmBaseUrl
   if (options.skeleton) return undefined;
   const apiKey = env.OPENAI_API_KEY || undefined;
   // An empty variable is an unset one (as the key's is); an empty flag is a mistake, not "no LLM".
-  if (options.llmBaseUrl?.trim() === '') throw new UsageError('--llm-base-url "": no value in it', 'give the endpoint, e.g. --llm-base-url http://localhost:11434/v1, or leave it out');
+  if (options.llmBaseUrl?.trim() === '') throw noValueError('--llm-base-url', '', 'give the endpoint, e.g. --llm-base-url http://localhost:11434/v1, or leave it out');
   const baseUrl = options.llmBaseUrl ?? (env.OPENAI_BASE_URL || undefined) ?? (apiKey ? 'https://api.openai.com/v1' : undefined);
   if (!baseUrl) return undefined;
   // Refused before any work: a base URL that is none would be retried as a network failure, four times per technique.
@@ -192,7 +192,8 @@ export async function pool<T, R>(items: T[], limit: number, work: (item: T) => P
 
 export async function runDraft(ids: string[], options: DraftOptions, env: Environment, io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
   const settings = llmSettings(options, processEnv);
-  await checkOutputDir(outDirOf(options.out, env.cwd));
+  const outDir = outDirOf(options.out, env.cwd);
+  await checkOutputDir(outDir);
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
   const context: DraftContext = { ruleset: rules.ruleset, fields: readFieldCatalog(), catalog: attack.catalog, sourcePlatforms: readSourcePlatforms() };
@@ -236,7 +237,6 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
   if (outcomes.some((o) => o.result.status === 'error')) {
     (io.errors ?? io.stderr)(`hint: ${hint ? `${escapeForTerminal(hint)}; ` : ''}--skeleton writes skeletons without a model\n`);
   }
-  const outDir = outDirOf(options.out, env.cwd);
   const summary = {
     tool,
     generatedAt: drafting.date,

@@ -19,7 +19,8 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
   if (!['text', 'json'].includes(format)) throw new UsageError(`emulate --format must be text or json, not ${format}`);
   const bad = techniques.find((t) => !/^T\d{4}(\.\d{3})?$/i.test(t));
   if (bad) throw new UsageError(`not a technique ID: ${bad}`, 'technique IDs look like T1529 or T1070.003');
-  if (options.out !== undefined) await checkOutputDir(outDirOf(options.out, env.cwd));
+  const outDir = options.out === undefined ? undefined : outDirOf(options.out, env.cwd);
+  if (outDir !== undefined) await checkOutputDir(outDir);
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
   const unknown = techniques.find((t) => !attack.catalog.techniques.has(t.toUpperCase()));
@@ -27,8 +28,7 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
   const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
   const inputs = await loadEmulationInputs(options.atomics, env.cwd);
   const section = emulateRuleset(report, rules.ruleset, inputs, techniques.map((t) => t.toUpperCase()));
-  if (options.out !== undefined) {
-    const outDir = outDirOf(options.out, env.cwd);
+  if (outDir !== undefined) {
     const written = await writeOutputs(outDir, [
       { name: 'emulation.json', content: stringifyJson(section) },
       { name: 'emulation.md', content: renderEmulationMarkdown(section) },

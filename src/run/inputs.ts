@@ -4,7 +4,8 @@ import { loadAttack, type LoadedCatalog } from '../attack/load.js';
 import { analyze, type AnalyzeInput } from '../analysis/analyze.js';
 import type { RulesetOutline } from '../falco/types.js';
 import type { CoverageReport } from '../coverage-report.js';
-import { UsageError } from '../errors.js';
+import { noValueError, UsageError } from '../errors.js';
+import { splitCommaList } from '../collections.js';
 import { loadRules, loadRulesOutline, type RulesLoadOptions } from '../falco/load.js';
 import type { Catalog } from '../attack/types.js';
 import type { DownloadOptions } from '../net/download.js';
@@ -67,8 +68,8 @@ export function resolvePlatforms(given: string[] | undefined, catalog: Catalog):
 /** Repeated and comma-separated values as one list. `flag` given with nothing in it (--platform "", --kind ,)
  * is a usage error: taken as not given, it would quietly mean "none" or "all". */
 export function splitList(values: string[] | undefined, flag: string): string[] {
-  const list = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  if (list.length === 0 && values !== undefined && values.length > 0) throw new UsageError(`${flag} ${JSON.stringify(values.join(','))}: no value in it`, `give ${flag} a value, or leave it out`);
+  const list = splitCommaList(values ?? []);
+  if (list.length === 0 && values !== undefined && values.length > 0) throw noValueError(flag, values.join(','), `give ${flag} a value, or leave it out`);
   return list;
 }
 

@@ -11,6 +11,7 @@ import { buildReport, type CommonOptions, type Environment } from './inputs.js';
 import { compareReports } from '../analysis/baseline.js';
 import { evaluateGates, parseDrop, parseFailOn, parseMinCoverage } from '../analysis/gates.js';
 import { UsageError } from '../errors.js';
+import { splitCommaList } from '../collections.js';
 import { readBaseline } from './baseline.js';
 import { SCORE_MODES, type ScoreMode } from '../report/layer-score.js';
 
@@ -79,7 +80,7 @@ export async function writeReport(report: CoverageReport, reporters: Reporter[],
 
 /** Formats named on their own (not through all or an alias) that had nothing to write in this run, and why. */
 export function emptyFormatNotes(formats: string[] | undefined, report: CoverageReport): string[] {
-  const named = new Set((formats ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()));
+  const named = new Set(splitCommaList(formats ?? []));
   const notes: string[] = [];
   if (named.has('threat-layers') && report.threats.length === 0) notes.push('--format threat-layers wrote nothing: it writes one layer per --threat profile, and none was given');
   if (named.has('suggestions-csv') && report.suggestions === undefined) notes.push('--format suggestions-csv wrote nothing: it needs --suggest');

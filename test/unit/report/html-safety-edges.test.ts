@@ -1,6 +1,7 @@
 // The exact text html-safety produces for hostile input: each escape, each refusal, each placeholder shape.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../helpers/random.js';
 import { assertInlineSafe, cspHash, escapeHtml, escapeScriptJson, fillTemplate, jsonForScript } from '../../../src/report/html-safety.js';
 
 describe('escapeHtml', () => {
@@ -42,8 +43,7 @@ describe('escapeScriptJson', () => {
   });
   it('agrees with a regular-expression reference on 2,000 random strings of the five and ordinary characters', () => {
     // Seeded (xorshift), so a failure names a string that can be replayed.
-    let seed = 0x2545f491;
-    const random = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), (seed >>> 0) / 2 ** 32);
+    const random = seededRandom(0x2545f491);
     const alphabet = ['<', '>', '&', '\u2028', '\u2029', 'a', '"', '\\', '/', '!', '-', 'é', '\u2027', '\u202a'];
     for (let n = 0; n < 2000; n++) {
       const text = Array.from({ length: Math.floor(random() * 24) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
