@@ -7,6 +7,7 @@ import { EXIT_OK, InputError, UsageError } from '../errors.js';
 import { CACHE_FOLDERS, cachePathForUrl, writeCacheSource, writeThroughTemp } from '../net/cache.js';
 import { isUrl, redactUrl } from '../net/url.js';
 import { parseRulesText } from '../falco/parse.js';
+import { describeFsError, kindOf } from '../falco/read-guard.js';
 import { stringifyJson } from '../report/reporter.js';
 import { readUpstream } from '../upstream.js';
 import type { Environment } from './inputs.js';
@@ -23,14 +24,26 @@ async function storeAtomically(source: string, target: string): Promise<void> {
   await writeThroughTemp(target, (temp) => copyFile(source, temp));
 }
 
+/**
+ * `cache add` stores one file it can read. Checked here so the hint is about `cache add`: the bundle reader's own hint
+ * offers URLs and versions, which `cache add` does not take.
+ */
+async function requireFile(file: string): Promise<void> {
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
+  const hint = 'cache add stores a file: an ATT&CK bundle (enterprise-attack-18.1.json), or an official rules file with --rules-ref';
+  if (info instanceof Error) throw new InputError(file, info.code === 'ENOENT' ? 'no such file' : `cannot read: ${describeFsError(info)}`, hint);
+  if (!info.isFile()) throw new InputError(file, `${kindOf(info)}, not a file to cache`, hint);
+}
+
 /** Where `file` goes: the ATT&CK version's (or --url's) slot, or an official rules file's slot for --rules-ref. */
 async function cacheTarget(file: string, options: CacheOptions, cacheRoot: string): Promise<{ target: string; what: string }> {
+  await requireFile(file);
   if (options.rulesRef !== undefined) {
     const name = path.basename(file);
     const known = readUpstream().falcoRules.files;
     if (!known.includes(name)) throw new UsageError(`--rules-ref stores official rules files: ${known.join(', ')}; not ${name}`);
     if (!/^[A-Za-z0-9_.\/-]+$/.test(options.rulesRef)) throw new UsageError(`not a rules ref: ${options.rulesRef}`);
-    parseRulesText(await readFile(file, 'utf8').catch(() => { throw new InputError(file, 'no such file'); }), file);
+    parseRulesText(await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => { throw new InputError(file, `cannot read: ${describeFsError(error)}`); }), file);
     return { target: path.join(cacheRoot, 'falco-rules', options.rulesRef.replace(/[^A-Za-z0-9_.-]/g, '_'), name), what: `official:${name}@${options.rulesRef}` };
   }
   const { catalog } = await readBundleFile(file, file);

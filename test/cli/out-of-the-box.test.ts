@@ -136,6 +136,18 @@ describe('cache add', () => {
     await expect(readdir(cache)).rejects.toThrow(/ENOENT/);
   });
 
+  it('refuses a folder or a missing file with a hint about what cache add takes (not URLs or versions), caching nothing', async () => {
+    const cwd = await tempDir();
+    const env = { ATTACK_COV_CACHE: path.join(cwd, 'cache') };
+    await mkdir(path.join(cwd, 'falco_rules.yaml'));
+    for (const args of [['cache', 'add', '.'], ['cache', 'add', 'falco_rules.yaml', '--rules-ref', 'main'], ['cache', 'add', 'gone.json']]) {
+      const result = await runCli(args, { cwd, env });
+      expectOneLineError(result, args[2] === 'gone.json' ? /^error: gone\.json: no such file$/ : /^error: [^:]+: a directory, not a file to cache$/);
+      expect(result.stderr).toMatch(/\nhint: cache add stores a file: an ATT&CK bundle .*, or an official rules file with --rules-ref\n$/);
+    }
+    await expect(readdir(env.ATTACK_COV_CACHE)).rejects.toThrow(/ENOENT/);
+  });
+
   it('seeds an official rules file for another ref', async () => {
     const cwd = await tempDir();
     const env = { ...OFFLINE, ATTACK_COV_CACHE: path.join(cwd, 'cache') };
