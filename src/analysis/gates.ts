@@ -2,14 +2,8 @@
 // one result per gate out, each with the sentence that says why it passed or failed.
 import type { CoverageReport, GateResult, Severity } from '../coverage-report.js';
 import { UsageError } from '../errors.js';
+import { listed } from '../report/words.js';
 
-/** Items a gate's message names before it counts the rest. */
-const LISTED = 5;
-
-/** The first items, '; '-joined, and how many more: a gate's message is one line of a CI log. */
-function listed(items: string[]): string {
-  return `${items.slice(0, LISTED).join('; ')}${items.length > LISTED ? `; and ${items.length - LISTED} more` : ''}`;
-}
 
 export type FailOn = Severity | 'new' | 'none';
 

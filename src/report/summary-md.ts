@@ -3,7 +3,7 @@
 import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
 import { suggestionsSection } from './summary-suggestions.js';
-import { evidenceCounts } from './evidence-words.js';
+import { evidenceCounts, notAsWrittenLine } from './evidence-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
@@ -126,7 +126,9 @@ function comparisonSection(report: CoverageReport): string[] {
 function emulationSection(report: CoverageReport): string[] {
   if (!report.emulation) return [];
   const never = report.emulation.techniques.filter((t) => t.status === 'tagged-never-fired').map((t) => t.id);
-  return ['', '### Emulated detection', '', escapeMarkdown(evidenceCounts(report.emulation)), ...(never.length > 0 ? ['', `Tagged but never fired: ${never.slice(0, 20).join(', ')}${never.length > 20 ? ' …' : ''}`] : [])];
+  const notAsWritten = report.emulation.rulesNotAsWritten ?? [];
+  return ['', '### Emulated detection', '', escapeMarkdown(evidenceCounts(report.emulation)), ...(never.length > 0 ? ['', `Tagged but never fired: ${never.slice(0, 20).join(', ')}${never.length > 20 ? ' …' : ''}`] : []),
+    ...(notAsWritten.length > 0 ? ['', escapeMarkdown(notAsWrittenLine(notAsWritten))] : [])];
 }
 
 export function renderSummaryMarkdown(report: CoverageReport): string {

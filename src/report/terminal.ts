@@ -5,7 +5,7 @@ import { describeFix, ruleSuffix } from './messages.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { escapeForTerminal } from '../terminal-text.js';
-import { evidenceCounts } from './evidence-words.js';
+import { evidenceCounts, notAsWrittenLine } from './evidence-words.js';
 import { compareText } from '../collections.js';
 
 export interface TerminalStyle {
@@ -112,7 +112,10 @@ function comparisonLines(report: CoverageReport, style: TerminalStyle): string[]
 
 function emulationLines(report: CoverageReport, style: TerminalStyle): string[] {
   if (!report.emulation) return [];
-  return ['', paint(style, 'bold', `Emulated detection: ${evidenceCounts(report.emulation)}`), '  (attack-cov emulate lists the procedures, the rules they trigger and the undetermined cases)'];
+  const notAsWritten = report.emulation.rulesNotAsWritten ?? [];
+  return ['', paint(style, 'bold', `Emulated detection: ${evidenceCounts(report.emulation)}`),
+    ...(notAsWritten.length > 0 ? [printable(`  ${notAsWrittenLine(notAsWritten)}`)] : []),
+    '  (attack-cov emulate lists the procedures, the rules they trigger and the undetermined cases)'];
 }
 
 function gateLines(report: CoverageReport, style: TerminalStyle): string[] {

@@ -5,6 +5,14 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+/** Items a one-line message names before it counts the rest. */
+const LISTED = 5;
+
+/** The first items, '; '-joined, and how many more: a gate's message or a summary line is one line of a CI log. */
+export function listed(items: string[]): string {
+  return `${items.slice(0, LISTED).join('; ')}${items.length > LISTED ? `; and ${items.length - LISTED} more` : ''}`;
+}
+
 /** A change with its sign: "+1.5", "-2", "0". */
 export function signed(value: number): string {
   return value > 0 ? `+${value}` : `${value}`;

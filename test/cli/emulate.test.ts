@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../src/coverage-report.js';
 import type { EmulationSection } from '../../src/emulate/types.js';
 import { expectOneLineError, runCli, type CliResult } from '../helpers/cli.js';
-import { BUNDLE_18, OFFICIAL_RULES } from '../helpers/paths.js';
+import { BUNDLE_18, OFFICIAL_RULES, fixture } from '../helpers/paths.js';
 
 const INPUTS = ['--attack', BUNDLE_18, '--rules', ...OFFICIAL_RULES];
 
@@ -87,5 +87,17 @@ describe('report --emulate', () => {
     expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toMatch(/Emulated detection/);
     expect(await readFile(path.join(out, 'coverage.csv'), 'utf8')).toMatch(/^.*,evidence\b/);
     expect(await readFile(path.join(out, 'heatmap.html'), 'utf8')).toMatch(/"emulation":\{/);
+  }, 120_000);
+
+  it('names the rules it could not evaluate as written in both summaries, not only as "tagged but never fired"', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-report-emulate-'));
+    const result = await runCli(['report', '--attack', BUNDLE_18, '--rules', fixture('rules', 'not-as-written.yaml'), '--emulate', '--out', out, '--format', 'md,json']);
+    expect(result.code).toBe(0);
+    const line = '2 rules not evaluated as written (an unknown field, or a condition that does not compile; attack-cov emulate says why): Shutdown by direction; Shutdown by invented field';
+    expect(result.stdout).toContain(`\n  ${line}\n`);
+    expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toContain(`\n${line.replace(/[()]/g, '\\$&')}\n`);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport;
+    expect(report.emulation?.rulesNotAsWritten?.map((r) => r.rule)).toEqual(['Shutdown by direction', 'Shutdown by invented field']);
+    expect(report.emulation?.rulesNotAsWritten?.[1]?.why).toMatch(/proc\.nme/);
   }, 120_000);
 });

@@ -86,6 +86,12 @@ describe('summary.md with every section', () => {
     expect(renderSummaryMarkdown({ ...report, emulation: emulationSection([]) })).not.toContain('Tagged but never fired');
     expect(renderSummaryMarkdown({ ...report, emulation: undefined })).not.toContain('### Emulated detection');
   });
+  it('names the rules the emulation did not evaluate as written, escaped, after the counts', () => {
+    const rulesNotAsWritten = [{ rule: '<b>x</b>', why: 'unknown field' }];
+    const text = renderSummaryMarkdown({ ...report, emulation: { ...emulationSection([]), rulesNotAsWritten } });
+    expect(text).toContain('rule firing on benign activity\n\n1 rule not evaluated as written \\(an unknown field, or a condition that does not compile; attack-cov emulate says why\\): &lt;b&gt;x&lt;/b&gt;\n');
+    expect(renderSummaryMarkdown({ ...report, emulation: emulationSection([]) })).not.toContain('not evaluated as written');
+  });
   it('lists threat profiles escaped', () => {
     expect(section('### Threat profiles')).toContain('- Team &lt;b&gt;\\|x\\|&lt;/b&gt; \\[31m \\(G9999, group\\): 2 in-scope techniques used directly');
     expect(renderSummaryMarkdown({ ...report, threats: [] })).not.toContain('### Threat profiles');

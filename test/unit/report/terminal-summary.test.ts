@@ -118,6 +118,12 @@ describe('the report summary', () => {
   it('states the emulated evidence in one line', () => {
     expect(renderSummary({ ...report, emulation: emulationSection([]) }, plain)).toContain('\nEmulated detection: 2 of 4 tagged techniques with procedures demonstrated by their own rules; 0 tagged but never fired; 1 demonstrated but not tagged (0 tag suggestions); 1 rule firing on benign activity\n  (attack-cov emulate lists the procedures, the rules they trigger and the undetermined cases)\n');
   });
+  it('names the rules the emulation did not evaluate as written (five, then a count), printable', () => {
+    const rulesNotAsWritten = ['A', 'B\u001b[31m', 'C', 'D', 'E', 'F'].map((rule) => ({ rule, why: 'unknown field evt.dir' }));
+    const out = renderSummary({ ...report, emulation: { ...emulationSection([]), rulesNotAsWritten } }, plain);
+    expect(out).toContain(' rule firing on benign activity\n  6 rules not evaluated as written (an unknown field, or a condition that does not compile; attack-cov emulate says why): A; B\\u001b[31m; C; D; E; and 1 more\n  (attack-cov emulate lists');
+    expect(renderSummary({ ...report, emulation: { ...emulationSection([]), rulesNotAsWritten: [] } }, plain)).not.toContain('not evaluated as written');
+  });
 });
 
 describe('the lint listing', () => {
