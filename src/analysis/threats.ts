@@ -24,16 +24,16 @@ export function closestThreatNames(ref: string, catalog: Catalog, count = 5): st
   return scored.sort((a, b) => a.distance - b.distance || compareText(a.label, b.label)).slice(0, count).map((s) => s.label);
 }
 
-/** Finds a group, software or campaign by ATT&CK ID, name or alias (case-insensitive). */
-export function resolveThreatRef(ref: string, catalog: Catalog): ThreatActor {
+/** Finds a group, software or campaign by ATT&CK ID, name or alias (case-insensitive). `label` names where the ref was given. */
+export function resolveThreatRef(ref: string, catalog: Catalog, label = '--threat'): ThreatActor {
   const wanted = ref.trim().toLowerCase();
   const actors = [...catalog.threats.values()];
   const byId = actors.find((a) => a.id.toLowerCase() === wanted);
   if (byId) return byId;
   const byName = actors.filter((a) => a.name.toLowerCase() === wanted);
   const matches = byName.length > 0 ? byName : actors.filter((a) => a.aliases.some((alias) => alias.toLowerCase() === wanted));
-  if (matches.length === 0) throw new UsageError(`--threat ${ref}: no group, software or campaign of ATT&CK ${catalog.version} has this ID, name or alias`, `closest: ${closestThreatNames(ref, catalog).join(', ')}`);
-  if (matches.length > 1) throw new UsageError(`--threat ${ref} is ambiguous: ${matches.map((m) => `${m.id} ${m.name} (${m.kind})`).join(', ')}`, 'name it by ATT&CK ID');
+  if (matches.length === 0) throw new UsageError(`${label} ${ref}: no group, software or campaign of ATT&CK ${catalog.version} has this ID, name or alias`, `closest: ${closestThreatNames(ref, catalog).join(', ')}`);
+  if (matches.length > 1) throw new UsageError(`${label} ${ref} is ambiguous: ${matches.map((m) => `${m.id} ${m.name} (${m.kind})`).join(', ')}`, 'name it by ATT&CK ID');
   return matches[0]!;
 }
 

@@ -30,6 +30,12 @@ export async function loadProjectConfig(given: string | boolean | undefined, cwd
   return parseProjectConfig(text, shown, path.dirname(file));
 }
 
+/** Where in the config the values of --platform and --threat were written, when the config gave them. */
+export interface ConfigAt {
+  platform?: string[];
+  threat?: string[];
+}
+
 /** How the command line was used: which options it gave, and which the command has. */
 export interface OptionSources {
   isFromCli: (key: string) => boolean;
@@ -47,7 +53,6 @@ export function configOptionValues(config: ProjectConfig): Record<string, unknow
     attack: config.attack && (isVersionOrUrl(config.attack) ? config.attack : resolve(config.attack)),
     platform: config.platforms,
     threat: config.threats,
-    threats: config.threats,
     format: config.formats,
     out: config.out && resolve(config.out),
     score: config.score,
@@ -60,10 +65,18 @@ export function configOptionValues(config: ProjectConfig): Record<string, unknow
 }
 
 /** The options with the config's values wherever the command line did not set the option. */
-export function mergeConfig<T extends object>(options: T, config: ProjectConfig, sources: OptionSources): T & { suppressions: ProjectConfig['suppressions']; configFile: string } {
+export function mergeConfig<T extends object>(options: T, config: ProjectConfig, sources: OptionSources): T & { suppressions: ProjectConfig['suppressions']; configFile: string; configAt: ConfigAt } {
   const merged: Record<string, unknown> = { ...(options as Record<string, unknown>) };
+  const taken = new Set<string>();
   for (const [key, value] of Object.entries(configOptionValues(config))) {
-    if (value !== undefined && sources.takes(key, value) && !sources.isFromCli(key)) merged[key] = value;
+    if (value !== undefined && sources.takes(key, value) && !sources.isFromCli(key)) {
+      merged[key] = value;
+      taken.add(key);
+    }
   }
-  return { ...(merged as T), suppressions: config.suppressions, configFile: config.file };
+  const configAt: ConfigAt = {
+    ...(taken.has('platform') && config.valueAt.platforms ? { platform: config.valueAt.platforms } : {}),
+    ...(taken.has('threat') && config.valueAt.threats ? { threat: config.valueAt.threats } : {}),
+  };
+  return { ...(merged as T), suppressions: config.suppressions, configFile: config.file, configAt };
 }

@@ -34,6 +34,9 @@ export interface ProjectConfig {
   maxCoverageDrop?: string;
   sourceRoot?: string;
   suppressions: SuppressionRule[];
+  /** Where each value of `platforms` and `threats` is written ("file:line:col"), in order: they are checked only once
+   * ATT&CK is loaded, and an unknown one is named there. */
+  valueAt: { platforms?: string[]; threats?: string[] };
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'new', 'none'];
@@ -67,9 +70,13 @@ class Reader {
     readonly lines: LineCounter,
   ) {}
 
-  fail(node: Node | null | undefined, detail: string, hint?: string): never {
+  where(node: Node | null | undefined): string {
     const { line, col } = this.lines.linePos(node?.range?.[0] ?? 0);
-    throw new InputError(`${this.file}:${line}:${col}`, detail, hint);
+    return `${this.file}:${line}:${col}`;
+  }
+
+  fail(node: Node | null | undefined, detail: string, hint?: string): never {
+    throw new InputError(this.where(node), detail, hint);
   }
 
   map(node: unknown, where: string): YAMLMap {
@@ -99,6 +106,11 @@ class Reader {
     if (isSeq(node)) return node.items.map((item) => this.scalar(item, key, undefined, check));
     return [this.scalar(node, key, undefined, check)];
   }
+
+  /** Where each value `list` reads is written. */
+  listAt(node: unknown): string[] {
+    return isSeq(node) ? node.items.map((item) => this.where(item as Node)) : [this.where(node as Node)];
+  }
 }
 
 function readSuppression(r: Reader, node: unknown): SuppressionRule {
@@ -126,7 +138,10 @@ function readSections(r: Reader, root: YAMLMap, config: ProjectConfig): void {
     return node === undefined ? undefined : r.map(node, key);
   };
   const scope = section('scope');
-  if (scope?.has('platforms')) config.platforms = r.list(scope.get('platforms', true), 'platforms');
+  if (scope?.has('platforms')) {
+    config.platforms = r.list(scope.get('platforms', true), 'platforms');
+    config.valueAt.platforms = r.listAt(scope.get('platforms', true));
+  }
   const outputs = section('outputs');
   // As --format reads them: comma-separated, blanks between commas skipped.
   const isFormatList = (value: string) => splitCommaList([value]).every((f) => FORMAT_VALUES.includes(f));
@@ -150,13 +165,16 @@ export function parseProjectConfig(text: string, file: string, dir: string): Pro
     const { line, col } = lines.linePos(error.pos[0]);
     throw new InputError(`${file}:${line}:${col}`, `YAML syntax error: ${error.message.split('\n')[0]}`);
   }
-  const config: ProjectConfig = { file, dir, suppressions: [] };
+  const config: ProjectConfig = { file, dir, suppressions: [], valueAt: {} };
   if (doc.contents === null) return config;
   const root = r.map(doc.contents, 'the file');
   const node = (key: string) => root.get(key, true) as Node | undefined;
   if (root.has('rules')) config.rules = r.list(node('rules'), 'rules');
   if (root.has('attack')) config.attack = r.scalar(node('attack'), 'attack');
-  if (root.has('threats')) config.threats = r.list(node('threats'), 'threats');
+  if (root.has('threats')) {
+    config.threats = r.list(node('threats'), 'threats');
+    config.valueAt.threats = r.listAt(node('threats'));
+  }
   if (root.has('source-root')) config.sourceRoot = r.scalar(node('source-root'), 'source-root');
   readSections(r, root, config);
   if (root.has('suppressions')) {

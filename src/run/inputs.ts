@@ -4,7 +4,7 @@ import { loadAttack, type LoadedCatalog } from '../attack/load.js';
 import { analyze, type AnalyzeInput } from '../analysis/analyze.js';
 import type { RulesetOutline } from '../falco/types.js';
 import type { CoverageReport } from '../coverage-report.js';
-import { noValueError, UsageError } from '../errors.js';
+import { InputError, noValueError, UsageError } from '../errors.js';
 import { splitCommaList } from '../collections.js';
 import { loadRules, loadRulesOutline, type RulesLoadOptions } from '../falco/load.js';
 import type { Catalog } from '../attack/types.js';
@@ -15,6 +15,8 @@ import { findSourceRoot, showPath } from '../source-root.js';
 import type { SuppressionRule } from '../analysis/suppress.js';
 import path from 'node:path';
 import type { ParseCache } from '../parse-cache.js';
+import type { ConfigAt } from '../config/apply-config.js';
+import { resolveThreatRef } from '../analysis/threats.js';
 
 export interface CommonOptions {
   attack?: string;
@@ -28,6 +30,8 @@ export interface CommonOptions {
   suppressions?: SuppressionRule[];
   /** The project config in use, as shown. */
   configFile?: string;
+  /** Where the project config wrote the --platform and --threat values it gave. */
+  configAt?: ConfigAt;
 }
 
 export interface Environment {
@@ -52,16 +56,41 @@ export function toolVersion(): { name: string; version: string } {
   return tool;
 }
 
+/**
+ * Each value of a list option (repeated or comma-separated) through `read`. A value the project config gave and `read`
+ * refuses is named at its line in the config (`at`, one place per value as given), not as a flag never given.
+ */
+function readEach<T>(values: string[] | undefined, flag: string, at: string[] | undefined, read: (name: string, label: string) => T): T[] {
+  splitList(values, flag);
+  return (values ?? []).flatMap((value, i) => splitCommaList([value]).map((name) => {
+    const where = at?.[i];
+    if (where === undefined) return read(name, flag);
+    try {
+      return read(name, flag.replace(/^--/, ''));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      throw new InputError(where, error.message, error.hint);
+    }
+  }));
+}
+
 /** Matches --platform values to the catalog's spelling, case-insensitively; unknown names are a usage error. */
-export function resolvePlatforms(given: string[] | undefined, catalog: Catalog): string[] | undefined {
+export function resolvePlatforms(given: string[] | undefined, catalog: Catalog, at?: string[]): string[] | undefined {
   if (!given || given.length === 0) return undefined;
   const known = new Map<string, string>();
   for (const t of catalog.techniques.values()) for (const p of t.platforms) known.set(p.toLowerCase(), p);
-  const names = splitList(given, '--platform');
-  return names.map((name) => {
+  return readEach(given, '--platform', at, (name) => {
     const match = known.get(name.toLowerCase());
     if (!match) throw new UsageError(`unknown platform: ${name}`, `platforms in ATT&CK ${catalog.version}: ${[...new Set(known.values())].sort().join(', ')}`);
     return match;
+  });
+}
+
+/** --threat refs, each checked against the catalog (a group, software or campaign by ID, name or alias). */
+export function checkedThreats(given: string[] | undefined, catalog: Catalog, at?: string[]): string[] {
+  return readEach(given, '--threat', at, (ref, label) => {
+    resolveThreatRef(ref, catalog, label);
+    return ref;
   });
 }
 
@@ -109,9 +138,9 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: RulesetOutline, r
     ruleset,
     rulesOrigin,
     sourcePlatforms: readSourcePlatforms(),
-    platforms: resolvePlatforms(options.platform, attack.catalog),
+    platforms: resolvePlatforms(options.platform, attack.catalog, options.configAt?.platform),
     logSources: readLogSourceMap(),
-    threats: splitList(options.threat, '--threat'),
+    threats: checkedThreats(options.threat, attack.catalog, options.configAt?.threat),
     generatedAt: env.now(),
     tool: toolVersion(),
     suppressions: options.suppressions,

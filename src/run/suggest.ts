@@ -64,7 +64,7 @@ function scopedPlatforms(sourcePlatforms: Record<string, string[]>, scope: strin
 /** Loads ATT&CK (with detection strategies), the ruleset and the embedded data, and ranks offline. */
 export async function computeSuggestions(options: SuggestOptions, env: Environment, ruleset: Ruleset): Promise<{ context: SuggestContext; suggestions: RuleSuggestion[]; attackVersion: string }> {
   const attack = await loadCatalog(options, env);
-  const context: SuggestContext = { catalog: attack.catalog, ruleset, sourcePlatforms: scopedPlatforms(readSourcePlatforms(), resolvePlatforms(options.platform, attack.catalog)), atomics: await readEmbeddedAtomics(), references: await readEmbeddedReferences(), logSources: readLogSourceMap() };
+  const context: SuggestContext = { catalog: attack.catalog, ruleset, sourcePlatforms: scopedPlatforms(readSourcePlatforms(), resolvePlatforms(options.platform, attack.catalog, options.configAt?.platform)), atomics: await readEmbeddedAtomics(), references: await readEmbeddedReferences(), logSources: readLogSourceMap() };
   const ruleNames = options.rule?.length ? new Set(options.rule) : undefined;
   if (ruleNames) {
     const unknown = [...ruleNames].filter((name) => !ruleset.rules.some((r) => r.name === name));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../src/coverage-report.js';
-import { runCli } from '../helpers/cli.js';
+import { expectOneLineError, runCli } from '../helpers/cli.js';
 import { OFFICIAL_RULES } from '../helpers/paths.js';
 
 const FILES = OFFICIAL_RULES.map((f) => path.basename(f));
@@ -105,6 +105,20 @@ describe('the project config', () => {
     expect(await read()).toEqual(['G0139']);
     expect((await runCli(['report', '--config', 'threats.yaml', '--format', 'json', '--out', 'threats', '-q', '--threat', 'G0096'], { cwd: dir })).code).toBe(0);
     expect(await read()).toEqual(['G0096']);
+  });
+
+  it('names an unknown platform or threat at its line in the config, and one given as a flag as the flag', async () => {
+    await writeFile(path.join(dir, 'scope.yaml'), 'rules: [rules/falco_rules.yaml]\nscope: { platforms: [Linux, "Containers,Lunix"] }\nthreats:\n  - G0139\n  - NoSuchGroup\n');
+    const platform = await runCli(['report', '--config', 'scope.yaml', '--out', 'scope', '-q'], { cwd: dir });
+    expectOneLineError(platform, /^error: scope\.yaml:2:29: unknown platform: Lunix$/);
+    expect(platform.stderr).toMatch(/\nhint: platforms in ATT&CK 18\.1: .*Linux/);
+    const threat = await runCli(['report', '--config', 'scope.yaml', '--out', 'scope', '-q', '--platform', 'Linux'], { cwd: dir });
+    expectOneLineError(threat, /^error: scope\.yaml:5:5: threat NoSuchGroup: no group, software or campaign of ATT&CK 18\.1 has this ID, name or alias$/);
+    const flags = await runCli(['report', '--config', 'scope.yaml', '--out', 'scope', '-q', '--platform', 'Lunix', '--threat', 'G0139'], { cwd: dir });
+    expectOneLineError(flags, /^error: unknown platform: Lunix$/);
+    const threatFlag = await runCli(['report', '--config', 'scope.yaml', '--out', 'scope', '-q', '--platform', 'Linux', '--threat', 'NoSuchGroup'], { cwd: dir });
+    expectOneLineError(threatFlag, /^error: --threat NoSuchGroup: no group/);
+    await expect(readFile(path.join(dir, 'scope', 'report.json'))).rejects.toThrow(/ENOENT/);
   });
 
   it('refuses an unknown key with its line and column and a suggestion', async () => {

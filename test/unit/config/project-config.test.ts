@@ -66,5 +66,16 @@ suppressions:
     const merged = mergeConfig({ failOn: 'none', out: 'reports' }, config, { isFromCli: (k) => fromCli.has(k), takes: (k) => k !== 'threat' });
     expect(merged).toMatchObject({ failOn: 'none', out: '/repo/out', rules: ['/repo/rules'], configFile: '.attack-cov.yaml', suppressions: [] });
     expect(merged).not.toHaveProperty('threat');
+    expect(merged.configAt).toEqual({});
+  });
+
+  it('keeps where each platform and threat is written, and passes it on only for values the command line did not override', () => {
+    const config = parse('scope:\n  platforms: [Linux, "Containers,IaaS"]\nthreats: G0096\n');
+    expect(config.valueAt).toEqual({ platforms: ['.attack-cov.yaml:2:15', '.attack-cov.yaml:2:22'], threats: ['.attack-cov.yaml:3:10'] });
+    expect(parse('rules: [a]\n').valueAt).toEqual({});
+    const takes = () => true;
+    expect(mergeConfig({}, config, { isFromCli: () => false, takes }).configAt).toEqual({ platform: config.valueAt.platforms, threat: config.valueAt.threats });
+    expect(mergeConfig({}, config, { isFromCli: (k) => k === 'platform', takes }).configAt).toEqual({ threat: config.valueAt.threats });
+    expect(mergeConfig({}, config, { isFromCli: () => false, takes: (k) => k !== 'threat' }).configAt).toEqual({ platform: config.valueAt.platforms });
   });
 });
