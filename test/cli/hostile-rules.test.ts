@@ -1,7 +1,7 @@
 // Hostile rules files and paths (issue 8, item 4): each is one `error:` line naming the file (and
 // line:column for YAML), exit 2, no stack trace, nothing written; what Falco accepts is accepted.
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,6 +72,14 @@ describe('rules paths that are not regular files', () => {
     await chmod(locked, 0o000);
     const result = await runCli(['lint', '--attack', path.resolve(MINI), '--rules', locked], { cwd: dir, isPermissionChecked: true });
     expectOneLineError(result, /locked\.d: cannot list the directory: permission denied$/);
+  });
+
+  it('an ATT&CK bundle that cannot be read (as root too: run without the capabilities that bypass permissions)', async () => {
+    const locked = path.join(dir, 'locked-bundle.json');
+    await copyFile(MINI, locked);
+    await chmod(locked, 0o000);
+    const result = await runCli(['lint', '--attack', locked, '--rules', await file('ok.yaml', GOOD_RULE)], { cwd: dir, isPermissionChecked: true });
+    expectOneLineError(result, /^error: .*locked-bundle\.json: cannot read: permission denied$/);
   });
 
   it('a rules file over the size cap, and the cap raised by ATTACK_COV_MAX_RULES_BYTES', async () => {
