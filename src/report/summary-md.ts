@@ -14,13 +14,21 @@ const EXAMPLES_PER_CODE = 5;
 
 const UNSAFE_IN_MARKDOWN = unsafeCharacters();
 
+/** The first `length` UTF-16 units of `text`, one fewer where the last would split a surrogate pair. */
+function cutAt(text: string, length: number): string {
+  const last = text.charCodeAt(length - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
+}
+
 /**
  * Text from the inputs inside Markdown: no HTML (GitHub renders it), no table breaks, no emphasis or links,
- * bare URLs and addresses included (GFM links `https://…`, `www.…`, `mailto:`, `xmpp:` and `a@b.c` by itself:
- * an escaped ':', '.' or '@' stops it), and no control, bidi or invisible character.
+ * bare URLs and addresses included (GFM links `https://…`, `www.…`, `mailto:`, `xmpp:` and `a@b.c` by itself).
+ * An escaped ':' or '.' stops the URLs. An address is found by GitHub's cmark-gfm after escapes are undone
+ * (`a\\@b.c` is still linked), so an empty HTML comment ends the text at each '@': nothing shows and nothing is
+ * copied, but no address spans it. Cut at 300 characters before escaping, so no escape or comment is cut in two.
  */
 export function escapeMarkdown(text: string): string {
-  return text
+  return cutAt(text, 300)
     .replace(UNSAFE_IN_MARKDOWN, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -28,8 +36,7 @@ export function escapeMarkdown(text: string): string {
     .replace(/([\\`*_{}[\]()#!|~])/g, '\\$1')
     .replace(/:(?=\/\/)|(?<=\b(?:mailto|xmpp)):/gi, '\\:')
     .replace(/(www)\./gi, '$1\\.')
-    .replace(/@/g, '\\@')
-    .slice(0, 300);
+    .replace(/@/g, '@<!-- -->');
 }
 
 function percent(value: number, total: number): string {

@@ -1,12 +1,29 @@
 // The outputs open as what they claim to be: the CSVs parse as tables, summary.md renders as Markdown
-// without any markup from the rules. Checked with independent parsers (csv-parse, marked).
+// without any markup from the rules. Checked with independent parsers (csv-parse, marked, and GitHub's own
+// cmark-gfm: Debian's package, which .ci/run installs).
+import { execFileSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { coverageCsvReporter, findingsCsvReporter } from '../../../src/report/csv.js';
-import { renderSummaryMarkdown } from '../../../src/report/summary-md.js';
+import { escapeMarkdown, renderSummaryMarkdown } from '../../../src/report/summary-md.js';
 import { reportFor } from '../../helpers/load.js';
 import { fixture } from '../../helpers/paths.js';
+
+/** Markdown as GitHub renders it: cmark-gfm with the extensions GitHub turns on, raw HTML let through (GitHub
+ * sanitizes it, but any that got in would be markup from the rules). */
+function githubHtml(markdown: string): string {
+  try {
+    return execFileSync('cmark-gfm', ['--unsafe', '-e', 'table', '-e', 'autolink', '-e', 'strikethrough', '-e', 'tagfilter'], { input: markdown, encoding: 'utf8' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('cmark-gfm is not installed: apt-get install cmark-gfm (.ci/run does this)');
+    throw error;
+  }
+}
+
+/** The HTML elements summary.md itself writes. */
+const OWN_TAGS = new Set(['p', 'h2', 'h3', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'ul', 'li', 'strong', 'code', 'blockquote']);
+const tagsIn = (html: string): string[] => [...new Set([...html.matchAll(/<\/?([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase()))];
 
 describe('outputs read back', async () => {
   const report = await reportFor([fixture('rules', 'hostile.yaml'), fixture('rules', 'unknown-ids.yaml')]);
@@ -29,5 +46,16 @@ describe('outputs read back', async () => {
     expect(html).toMatch(/<table>/);
     expect(html).not.toMatch(/<img|<script|<b |href="javascript/i);
     expect(html).toContain('[link](javascript:alert(1))');
+  });
+
+  it('summary.md as GitHub renders it: no link, no element but its own, bare URLs and addresses included', () => {
+    const bare = escapeMarkdown('see https://evil.example/y, www.evil.example, admin@evil.example, a.b+c@d.example, mailto:a@b.example, xmpp:x@y.example, [click](https://evil.example/x)');
+    const html = githubHtml(bare);
+    expect(html).not.toMatch(/<a /);
+    expect(html.replace(/<!-- -->/g, '')).toBe('<p>see https://evil.example/y, www.evil.example, admin@evil.example, a.b+c@d.example, mailto:a@b.example, xmpp:x@y.example, [click](https://evil.example/x)</p>\n');
+    const page = githubHtml(renderSummaryMarkdown(report));
+    expect(page).toMatch(/<table>/);
+    expect(page).toContain('[link](javascript:alert(1))');
+    expect(tagsIn(page).filter((tag) => !OWN_TAGS.has(tag))).toEqual([]);
   });
 });

@@ -33,15 +33,19 @@ describe('escapeMarkdown', () => {
   it('stops GitHub linking bare URLs by itself: the ":" of "://" and the "." after "www" are escaped', async () => {
     expect(escapeMarkdown('see https://evil.example/a, HTTP://b and www.evil.example or WWW.x')).toBe('see https\\://evil.example/a, HTTP\\://b and www\\.evil.example or WWW\\.x');
     // As a GFM renderer reads it: no link at all, not even inside escaped link syntax.
-    expect(escapeMarkdown('mail admin@evil.example, mailto:a@b.c or XMPP:x@y.z')).toBe('mail admin\\@evil.example, mailto\\:a\\@b.c or XMPP\\:x\\@y.z');
+    expect(escapeMarkdown('mail admin@evil.example, mailto:a@b.c or XMPP:x@y.z')).toBe('mail admin@<!-- -->evil.example, mailto\\:a@<!-- -->b.c or XMPP\\:x@<!-- -->y.z');
     const html = await marked.parse(escapeMarkdown('[click](https://evil.example/x) https://evil.example/y www.evil.example admin@evil.example mailto:a@b.c xmpp:x@y.z'), { gfm: true });
     expect(html).not.toMatch(/<a /);
   });
   it('turns C1 controls, bidi controls and invisible characters into spaces', () => {
     expect(escapeMarkdown('a\u0085b\u009bc\u202ed\u2066e\u200bf\u200dg\ufeffh\u00adi')).toBe('a b c d e f g h i');
   });
-  it('cuts text at 300 characters', () => {
+  it('cuts text at 300 characters before escaping it, and never inside a surrogate pair', () => {
     expect(escapeMarkdown('x'.repeat(301))).toBe('x'.repeat(300));
+    expect(escapeMarkdown(`${'x'.repeat(299)}@b.c`)).toBe(`${'x'.repeat(299)}@<!-- -->`);
+    expect(escapeMarkdown(`${'x'.repeat(298)}|<`)).toBe(`${'x'.repeat(298)}\\|&lt;`);
+    expect(escapeMarkdown(`${'x'.repeat(299)}\u{1F600}`)).toBe('x'.repeat(299));
+    expect(escapeMarkdown(`${'x'.repeat(298)}\u{1F600}`)).toBe(`${'x'.repeat(298)}\u{1F600}`);
   });
 });
 
