@@ -3,8 +3,47 @@ import { createHash } from 'node:crypto';
 import type { Comparison, CoverageReport, Finding, FindingRef, TechniqueEntry } from '../coverage-report.js';
 
 /** A finding's identity across runs: lines move when rules are edited, so they are not part of it. */
-export function findingFingerprint(f: Pick<Finding, 'code' | 'rule' | 'tag' | 'technique' | 'tactic'>): string {
+export function findingFingerprint(f: Fingerprinted): string {
   return createHash('sha256').update([f.code, f.rule, f.tag ?? '', f.technique ?? '', f.tactic ?? ''].join('\u0000')).digest('hex').slice(0, 32);
+}
+
+type Fingerprinted = Pick<Finding, 'code' | 'rule' | 'tag' | 'technique' | 'tactic'>;
+
+/**
+ * Each finding's fingerprint with its occurrence among equal fingerprints, in report order ("…:1", "…:2"): two
+ * findings alike in code, rule, tag, technique and tactic (two config suppressions that match nothing) stay two.
+ */
+export function occurrenceKeys(findings: readonly Fingerprinted[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const fingerprint = findingFingerprint(f);
+    const n = (seen.get(fingerprint) ?? 0) + 1;
+    seen.set(fingerprint, n);
+    return `${fingerprint}:${n}`;
+  });
+}
+
+/** The findings of `from` that `other` does not have, occurrence for occurrence (of three alike where there were two, the last is new). */
+function notIn(from: readonly Finding[], other: readonly Finding[]): Finding[] {
+  const others = new Set(occurrenceKeys(other));
+  const keys = occurrenceKeys(from);
+  return from.filter((_, i) => !others.has(keys[i]!));
+}
+
+/** For each of `findings` (a report's counted findings), whether its comparison called it new: of the findings alike,
+ * the last ones, as many as are new (the order `notIn` gives them). */
+export function newFindingFlags(findings: readonly Finding[], newFindings: readonly FindingRef[]): boolean[] {
+  const fresh = new Map<string, number>();
+  for (const f of newFindings) fresh.set(f.fingerprint, (fresh.get(f.fingerprint) ?? 0) + 1);
+  const total = new Map<string, number>();
+  const fingerprints = findings.map((f) => findingFingerprint(f));
+  for (const fingerprint of fingerprints) total.set(fingerprint, (total.get(fingerprint) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return fingerprints.map((fingerprint) => {
+    const n = (seen.get(fingerprint) ?? 0) + 1;
+    seen.set(fingerprint, n);
+    return n > total.get(fingerprint)! - (fresh.get(fingerprint) ?? 0);
+  });
 }
 
 function ref(f: Finding): FindingRef {
@@ -18,8 +57,6 @@ export function compareReports(current: CoverageReport, baseline: CoverageReport
   const now = current.techniques.filter((t) => t.inScope);
   const newlyCovered = now.filter((t) => isCounted(t) && !(before.get(t.id) && isCounted(before.get(t.id)!)));
   const newlyUncovered = now.filter((t) => !isCounted(t) && before.get(t.id) && isCounted(before.get(t.id)!));
-  const baselineFindings = new Set(baseline.findings.map((f) => findingFingerprint(f)));
-  const currentFindings = new Set(current.findings.map((f) => findingFingerprint(f)));
   const tacticsBefore = new Map(baseline.tactics.map((t) => [t.shortname, t]));
   const round = (n: number): number => Math.round(n * 10) / 10;
   return {
@@ -27,8 +64,8 @@ export function compareReports(current: CoverageReport, baseline: CoverageReport
     crossesAttackVersions: baseline.inputs.attack.version !== current.inputs.attack.version,
     newlyCovered: newlyCovered.map((t) => ({ id: t.id, name: t.name, rules: t.rules })),
     newlyUncovered: newlyUncovered.map((t) => ({ id: t.id, name: t.name, rules: before.get(t.id)!.rules })),
-    newFindings: current.findings.filter((f) => !baselineFindings.has(findingFingerprint(f))).map(ref),
-    fixedFindings: baseline.findings.filter((f) => !currentFindings.has(findingFingerprint(f))).map(ref),
+    newFindings: notIn(current.findings, baseline.findings).map(ref),
+    fixedFindings: notIn(baseline.findings, current.findings).map(ref),
     coverage: {
       before: baseline.summary.techniques.percent,
       after: current.summary.techniques.percent,

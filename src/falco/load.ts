@@ -7,7 +7,7 @@ import { embeddedRules, embeddedRulesRef, OFFICIAL_SETS, type EmbeddedRules } fr
 import { fetchIntoCache } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { redactUrl } from '../net/url.js';
-import { showPath } from '../source-root.js';
+import { OUTSIDE_ROOT_NOTE, showPath } from '../source-root.js';
 import { falcoRulesUrlTemplate, readUpstream } from '../upstream.js';
 import { parseRulesText } from './parse.js';
 import { readRulesItems } from './rules-cache.js';
@@ -173,7 +173,7 @@ async function readDownloadedRulesFile(file: string, shownAs: string, cache: Par
 /** Reads a user's file, named relative to the source root (or by its base name, with a note). */
 function readLocalRulesFile(file: string, root: string, cache: ParseCache | undefined): Promise<ReadFile> {
   const shown = showPath(file, root);
-  return readRulesFile(file, shown.path, cache, shown.isOutsideRoot ? { note: 'outside the source root: named by its base name' } : {});
+  return readRulesFile(file, shown.path, cache, shown.isOutsideRoot ? { note: OUTSIDE_ROOT_NOTE } : {});
 }
 
 /** The embedded official files an `official…` spec names, as text (for commands that only read them). */

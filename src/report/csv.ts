@@ -1,6 +1,6 @@
 // coverage.csv (one row per in-scope technique) and findings.csv (one row per finding), RFC 4180.
 import type { CoverageReport, Finding, SuppressedFinding, TechniqueEntry } from '../coverage-report.js';
-import { findingFingerprint } from '../analysis/baseline.js';
+import { newFindingFlags } from '../analysis/baseline.js';
 import { describeFix } from './messages.js';
 import type { Reporter } from './reporter.js';
 
@@ -77,14 +77,15 @@ export const findingsCsvReporter: Reporter = {
   fileName: 'findings.csv',
   description: 'one row per finding',
   render: (report: CoverageReport) => {
-    const fresh = report.comparison ? new Set(report.comparison.newFindings.map((f) => f.fingerprint)) : undefined;
-    // Suppressed findings follow the counted ones, with the suppression's kind and justification in the last column.
+    const isNew = report.comparison ? newFindingFlags(report.findings, report.comparison.newFindings) : undefined;
+    // Suppressed findings follow the counted ones, with the suppression's kind and justification in the last column;
+    // the comparison with the baseline counts only the counted ones, so their baseline cell is empty.
     const rows: (Finding | SuppressedFinding)[] = [...report.findings, ...(report.suppressed ?? [])];
     return toCsv(
-      ['severity', 'code', 'file', 'line', 'column', 'rule', 'tag', 'technique', 'tactic', 'message', 'fix', ...(fresh ? ['baseline'] : []), 'suppressed'],
-      rows.map((f) => [
+      ['severity', 'code', 'file', 'line', 'column', 'rule', 'tag', 'technique', 'tactic', 'message', 'fix', ...(isNew ? ['baseline'] : []), 'suppressed'],
+      rows.map((f, i) => [
         f.severity, f.code, f.file, f.line, f.column, f.rule, f.tag ?? '', f.technique ?? '', f.tactic ?? '', f.message, describeFix(f) ?? '',
-        ...(fresh ? [fresh.has(findingFingerprint(f)) ? 'new' : 'unchanged'] : []),
+        ...(isNew ? [i >= isNew.length ? '' : isNew[i] ? 'new' : 'unchanged'] : []),
         'suppression' in f ? `${f.suppression.kind}: ${f.suppression.justification}` : '',
       ]),
     );

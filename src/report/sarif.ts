@@ -1,13 +1,16 @@
 // findings.sarif: SARIF 2.1.0 for GitHub code scanning: one SARIF rule per finding code with help text,
 // one result per finding with the file and line/column region of the tag (or rule) it is about.
-import { findingFingerprint as fingerprint } from '../analysis/baseline.js';
+import { createHash } from 'node:crypto';
+import { findingFingerprint as fingerprint, newFindingFlags } from '../analysis/baseline.js';
 import { CHECKS } from '../analysis/checks/index.js';
-import type { CoverageReport, Finding, Severity, SuppressedFinding } from '../coverage-report.js';
+import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
 import { SUPPRESSION_CODES } from '../analysis/suppress.js';
 import { describeFix, ruleSuffix } from './messages.js';
 import { stringifyJson, type Reporter } from './reporter.js';
 import { suggestionResults, suggestionSarifRule } from './sarif-suggestions.js';
 import { sarifText } from './sarif-text.js';
+import { OUTSIDE_ROOT_NOTE } from '../source-root.js';
+import { plural } from './words.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -37,13 +40,22 @@ function sarifRules() {
   }));
 }
 
-/** Report paths are relative to the source root (%SRCROOT%), which code scanning maps to the checkout;
- * the embedded or downloaded official rules (`official:…`) are no file of the repository. */
-export function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
-  if (/^(official|https?):/.test(file)) return { uri: encodeURI(file) };
+/** Report paths are relative to the source root (%SRCROOT%), which code scanning maps to the checkout. */
+export function artifactLocation(file: string): { uri: string; uriBaseId: string } {
   // Each segment encoded whole: a '#', '?' or ':' in a file name stays part of the name, not a fragment,
   // a query or a scheme that would point the alert at another file.
   return { uri: file.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+/**
+ * Whether code scanning can show a result about `file`: a file of the repository. Not the embedded or downloaded
+ * official rules (`official:…`, a URL: GitHub rejects a log with absolute URIs of another scheme than its source
+ * root's `file:`), and not a file outside the source root (named by its base name, it would be taken for the
+ * repository's file of that name).
+ */
+export function repositoryFileTest(rules: { path: string; note?: string }[]): (file: string) => boolean {
+  const outside = new Set(rules.filter((r) => r.note === OUTSIDE_ROOT_NOTE).map((r) => r.path));
+  return (file) => !/^(official|https?):/.test(file) && !outside.has(file);
 }
 
 /** %SRCROOT% without a machine path: GitHub resolves it to the repository root (`--source-root`). */
@@ -51,9 +63,63 @@ const ORIGINAL_URI_BASE_IDS = {
   '%SRCROOT%': { description: { text: 'The source root that attack-cov names files relative to (--source-root; default the git work tree holding the rules).' } },
 };
 
+/** GitHub code scanning rejects a run of more than this many results. */
+export const MAX_SARIF_RESULTS = 25_000;
 
-function findingResults(report: CoverageReport, index: Map<string, number>, newKeys?: Set<string>) {
-  return [...report.findings, ...(report.suppressed ?? [])].map((f: Finding | SuppressedFinding) => {
+const LEVEL_ORDER = { error: 0, warning: 1, note: 2 };
+
+interface SarifResult {
+  level: 'error' | 'warning' | 'note';
+  partialFingerprints: Record<string, string>;
+}
+
+/**
+ * The run: the results (at most MAX_SARIF_RESULTS, the least severe left out first), each with a
+ * `primaryLocationLineHash` (the one fingerprint code scanning reads; without it the uploader hashes the line's
+ * text, so an alert would not survive an edit of its tag line) from attack-cov's own fingerprint and its occurrence,
+ * and what was left out, said in notifications.
+ */
+export function sarifLog<R extends SarifResult>(tool: { name: string; version: string }, rules: object[], results: R[], leftOut: string[]) {
+  const notes = [...leftOut];
+  let kept = results;
+  if (results.length > MAX_SARIF_RESULTS) {
+    const ranked = results.map((r, i) => ({ rank: LEVEL_ORDER[r.level], i })).sort((a, b) => a.rank - b.rank || a.i - b.i);
+    const keep = new Set(ranked.slice(0, MAX_SARIF_RESULTS).map((r) => r.i));
+    kept = results.filter((_, i) => keep.has(i));
+    notes.push(`${results.length - kept.length} of ${results.length} results are not in this log: GitHub code scanning takes at most ${MAX_SARIF_RESULTS} per run, so the least severe were left out`);
+  }
+  const seen = new Map<string, number>();
+  for (const result of kept) {
+    const own = result.partialFingerprints['attackCov/v1']!;
+    const n = (seen.get(own) ?? 0) + 1;
+    seen.set(own, n);
+    result.partialFingerprints.primaryLocationLineHash = `${createHash('sha256').update(own).digest('hex').slice(0, 16)}:${n}`;
+  }
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: tool.name, version: tool.version, semanticVersion: tool.version, rules } },
+        // No automationDetails.id: it would override the uploader's `category` (upload-sarif sets it from there).
+        ...(notes.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notes.map((text) => ({ level: 'note', message: { text: sarifText(text) } })) }] } : {}),
+        // Columns are counted as JavaScript (and the yaml library) count them.
+        columnKind: 'utf16CodeUnits',
+        originalUriBaseIds: ORIGINAL_URI_BASE_IDS,
+        results: kept,
+      },
+    ],
+  };
+}
+
+/** "2 findings about official:falco_rules.yaml@c72713e and 1 more file …": what a log leaves out, and why. */
+export function notInRepositoryNote(what: string, files: string[]): string {
+  const shown = [...new Set(files)];
+  return `${what} about ${shown.slice(0, 3).join(', ')}${shown.length > 3 ? ` and ${shown.length - 3} more` : ''} are not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)`;
+}
+
+function findingResults(findings: Finding[], index: Map<string, number>, isNew?: boolean[]) {
+  return findings.map((f, i) => {
     const fix = describeFix(f);
     return {
       ruleId: f.code,
@@ -66,37 +132,43 @@ function findingResults(report: CoverageReport, index: Map<string, number>, newK
           logicalLocations: [{ name: f.rule, kind: 'member' }],
         },
       ],
-      // Stable across runs and line moves, so code scanning tracks one finding as one alert.
-      partialFingerprints: { 'attackCov/v1': fingerprint(f) },
-      ...(newKeys ? { baselineState: newKeys.has(fingerprint(f)) ? 'new' : 'unchanged' } : {}),
-      // Suppressed findings stay in the log, marked so that code scanning does not raise them as alerts.
-      ...('suppression' in f ? { suppressions: [{ kind: f.suppression.kind, status: 'accepted', justification: f.suppression.justification }] } : {}),
+      // Stable across runs and line moves (no line in it), so code scanning tracks one finding as one alert.
+      partialFingerprints: { 'attackCov/v1': fingerprint(f) } as Record<string, string>,
+      ...(isNew ? { baselineState: isNew[i] ? 'new' : 'unchanged' } : {}),
       properties: { ...(f.technique ? { technique: f.technique } : {}), ...(f.tactic ? { tactic: f.tactic } : {}), ...(f.tag ? { tag: f.tag } : {}) },
     };
   });
 }
 
-export function buildSarif(report: CoverageReport, newKeys?: Set<string>) {
+/**
+ * The log of a report's counted findings (and its tag suggestions) in files of the repository. Suppressed findings
+ * are not in it: GitHub code scanning ignores SARIF `suppressions` and would raise each as an open alert.
+ */
+export function buildSarif(report: CoverageReport) {
   const rules = [...sarifRules(), ...(report.suggestions ? [suggestionSarifRule] : [])];
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
-        // No automationDetails.id: it would override the uploader's `category` (upload-sarif sets it from there).
-        columnKind: 'unicodeCodePoints',
-        originalUriBaseIds: ORIGINAL_URI_BASE_IDS,
-        results: [...findingResults(report, index, newKeys), ...(report.suggestions ? suggestionResults(report.suggestions.rules, rules.length - 1, artifactLocation) : [])],
-      },
-    ],
-  };
+  const isInRepository = repositoryFileTest(report.inputs.rules);
+  const isNew = report.comparison ? newFindingFlags(report.findings, report.comparison.newFindings) : undefined;
+  const shown = report.findings.map((f, i) => ({ f, isNew: isNew?.[i] })).filter(({ f }) => isInRepository(f.file));
+  const elsewhere = report.findings.filter((f) => !isInRepository(f.file));
+  const suggestions = report.suggestions?.rules ?? [];
+  const suggestionsElsewhere = suggestions.filter((s) => s.candidates.length > 0 && !isInRepository(s.file));
+  const suppressed = report.suppressed?.length ?? 0;
+  const leftOut = [
+    ...(elsewhere.length > 0 ? [notInRepositoryNote(plural(elsewhere.length, 'finding'), elsewhere.map((f) => f.file))] : []),
+    ...(suggestionsElsewhere.length > 0 ? [notInRepositoryNote(plural(suggestionsElsewhere.length, 'tag suggestion'), suggestionsElsewhere.map((s) => s.file))] : []),
+    ...(suppressed > 0 ? [`${plural(suppressed, 'suppressed finding')} are not in this log: GitHub code scanning ignores SARIF suppressions and would raise them as alerts (the other outputs have them)`] : []),
+  ];
+  const results = [
+    ...findingResults(shown.map(({ f }) => f), index, isNew && shown.map(({ isNew }) => isNew!)),
+    ...(report.suggestions ? suggestionResults(suggestions.filter((s) => isInRepository(s.file)), rules.length - 1, artifactLocation) : []),
+  ];
+  return sarifLog(report.tool, rules, results, leftOut);
 }
 
 export const sarifReporter: Reporter = {
   name: 'sarif',
   fileName: 'findings.sarif',
   description: 'SARIF 2.1.0 for GitHub code scanning',
-  render: (report) => stringifyJson(buildSarif(report, report.comparison ? new Set(report.comparison.newFindings.map((f) => f.fingerprint)) : undefined)),
+  render: (report) => stringifyJson(buildSarif(report)),
 };

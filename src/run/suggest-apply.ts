@@ -5,9 +5,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_OK } from '../errors.js';
 import { checkRewritable, readRulesTexts, rulesFileContent, withoutBom, type RulesText } from '../falco/load.js';
-import type { Ruleset } from '../falco/types.js';
+import type { Ruleset, RulesFileInfo } from '../falco/types.js';
 import { replaceFileAtomically } from '../output.js';
-import { artifactLocation } from '../report/sarif.js';
+import { artifactLocation, notInRepositoryNote, repositoryFileTest, sarifLog } from '../report/sarif.js';
+import { plural } from '../report/words.js';
 import { suggestionResults, suggestionSarifRule } from '../report/sarif-suggestions.js';
 import { textEdit } from '../suggest/edit.js';
 import { applyTagAdditions, fileOfAddition } from '../suggest/patch.js';
@@ -20,7 +21,9 @@ import { rulesFilePatch } from './rules-patch.js';
 /** Sets `edit` on every candidate whose rules file is on disk: the change accepting it alone would make. */
 export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Ruleset, sourceRoot: string): Promise<void> {
   const texts = new Map<string, string>();
-  for (const file of ruleset.files.filter((f) => !f.url && !f.path.startsWith('official:'))) {
+  // Files of the repository only: a file outside the source root is named by its base name, which names another file here.
+  const isInRepository = repositoryFileTest(ruleset.files);
+  for (const file of ruleset.files.filter((f) => isInRepository(f.path))) {
     const text = await readFile(path.resolve(sourceRoot, file.path), 'utf8').catch(() => undefined);
     // The edit is made where the fixers make it: in the text behind a byte-order mark.
     if (text !== undefined) texts.set(file.path, withoutBom(text));
@@ -39,19 +42,12 @@ export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Rulese
   }
 }
 
-export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: string; version: string }) {
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: { driver: { name: tool.name, version: tool.version, semanticVersion: tool.version, rules: [suggestionSarifRule] } },
-        columnKind: 'unicodeCodePoints',
-        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The source root that attack-cov names files relative to (--source-root).' } } },
-        results: suggestionResults(suggestions, 0, artifactLocation),
-      },
-    ],
-  };
+/** `suggest --format sarif`: the suggestions for rules in files of the repository (see buildSarif). */
+export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: string; version: string }, files: RulesFileInfo[]) {
+  const isInRepository = repositoryFileTest(files);
+  const elsewhere = suggestions.filter((s) => s.candidates.length > 0 && !isInRepository(s.file));
+  const leftOut = elsewhere.length > 0 ? [notInRepositoryNote(plural(elsewhere.length, 'tag suggestion'), elsewhere.map((s) => s.file))] : [];
+  return sarifLog(tool, [suggestionSarifRule], suggestionResults(suggestions.filter((s) => isInRepository(s.file)), 0, artifactLocation), leftOut);
 }
 
 export async function applySelection(selection: ReviewedSelection, options: { rules?: string[]; dryRun?: boolean }, sourceRoot: string, io: Io): Promise<number> {

@@ -113,7 +113,7 @@ export async function runSuggest(options: SuggestOptions, env: Environment, io: 
   const tool = toolVersion();
   if (format === 'json') io.stdout(stringifyJson({ tool, attack: { version: attackVersion }, ranker, suggestions }));
   else if (format === 'csv') io.stdout(suggestionsCsv(suggestions));
-  else if (format === 'sarif') io.stdout(stringifyJson(suggestionsSarif(suggestions, tool)));
+  else if (format === 'sarif') io.stdout(stringifyJson(suggestionsSarif(suggestions, tool, rules.ruleset.files)));
   else if (!io.isQuiet) io.stdout(renderSuggestions(suggestions, io.style));
   return EXIT_OK;
 }

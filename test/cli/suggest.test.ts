@@ -180,7 +180,8 @@ describe('attack-cov report --suggest', () => {
   it('adds suggestions to report.json, suggestions.csv, SARIF, summary.md and the heatmap', async () => {
     const { dir, file } = await copyOfK8s();
     const out = path.join(dir, 'out');
-    const result = await runCli(['report', '--attack', BUNDLE_18, '--rules', file, '--suggest', '--out', out, '-q'], { env: { SOURCE_DATE_EPOCH: '0' } });
+    // Its own source root: SARIF holds only files of the repository it describes.
+    const result = await runCli(['report', '--attack', BUNDLE_18, '--rules', file, '--suggest', '--out', out, '-q', '--source-root', dir], { env: { SOURCE_DATE_EPOCH: '0' } });
     expect(result.code).toBe(0);
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as { suggestions: { rules: unknown[]; wouldCover: { id: string; rules: string[] }[] } };
     expect(report.suggestions.rules).toHaveLength(48);

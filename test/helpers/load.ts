@@ -13,9 +13,9 @@ export async function miniCatalog(): Promise<Catalog> {
   return mini;
 }
 
-export async function reportFor(rules: string[], platforms?: string[]): Promise<CoverageReport> {
+export async function reportFor(rules: string[], platforms?: string[], sourceRoot?: string): Promise<CoverageReport> {
   const catalog = await miniCatalog();
-  const { ruleset, origin } = await loadRules(rules, { cacheRoot: '/nonexistent', cwd: repoRoot });
+  const { ruleset, origin } = await loadRules(rules, { cacheRoot: '/nonexistent', cwd: repoRoot, ...(sourceRoot ? { sourceRoot } : {}) });
   return analyze({
     catalog,
     attack: { source: 'mini-bundle.json', sha256: '0' },

@@ -87,7 +87,8 @@ describe('(3) SARIF fingerprints', () => {
   it('a fingerprint that includes the line number is caught: the same rule moved down by blank lines keeps every fingerprint', async () => {
     const [top, lower] = await Promise.all([ruleFileIn(path.join(await tempDir('sarif'), 'a'), 0), ruleFileIn(path.join(await tempDir('sarif'), 'a'), 7)]);
     type Result = { partialFingerprints: Record<string, string>; locations: { physicalLocation: { region: { startLine: number } } }[] };
-    const results = async (file: string): Promise<Result[]> => (JSON.parse(sarifReporter.render(await reportFor([file]), { outDir: '/out' })) as { runs: { results: Result[] }[] }).runs[0]!.results;
+    // Each under its own source root, so the file is one of the repository (SARIF holds no other).
+    const results = async (file: string): Promise<Result[]> => (JSON.parse(sarifReporter.render(await reportFor([file], undefined, path.dirname(path.dirname(file))), { outDir: '/out' })) as { runs: { results: Result[] }[] }).runs[0]!.results;
     const [before, after] = await Promise.all([results(top), results(lower)]);
     expect(before.length).toBeGreaterThan(0);
     expect(after.map((r) => r.locations[0]!.physicalLocation.region.startLine)).toEqual(before.map((r) => r.locations[0]!.physicalLocation.region.startLine + 7));

@@ -2,7 +2,7 @@
 // techniques newly covered and lost (in scope only; partial counts as covered), new and fixed findings by
 // their line-independent fingerprint, and the coverage deltas rounded to a tenth of a point.
 import { describe, expect, it } from 'vitest';
-import { compareReports, findingFingerprint } from '../../../src/analysis/baseline.js';
+import { compareReports, findingFingerprint, newFindingFlags, occurrenceKeys } from '../../../src/analysis/baseline.js';
 import type { CoverageReport, Finding, TechniqueEntry, TechniqueStatus } from '../../../src/coverage-report.js';
 
 function tech(id: string, status: TechniqueStatus, extra: Partial<TechniqueEntry> = {}): TechniqueEntry {
@@ -92,6 +92,26 @@ describe('compareReports', () => {
     const cmp = compareReports(report({ findings: [moved, fresh] }), report({ findings: [kept, gone] }));
     expect(cmp.newFindings).toEqual([{ fingerprint: findingFingerprint(fresh), code: 'revoked-technique', severity: 'error', rule: 'Fresh', file: 'rules.yaml', line: 7, message: 'revoked-technique in Fresh' }]);
     expect(cmp.fixedFindings).toEqual([{ fingerprint: findingFingerprint(gone), code: 'missing-tactic-tag', severity: 'warning', rule: 'Gone', file: 'rules.yaml', line: 3, message: 'missing-tactic-tag in Gone' }]);
+  });
+
+  it('counts findings alike (same code, rule, tag, technique, tactic) occurrence for occurrence: one more is new, one fewer fixed', () => {
+    const alike = (line: number) => finding('unused-suppression', '', { line, message: `suppression at ${line} matches nothing` });
+    const two = compareReports(report({ findings: [alike(3), alike(6)] }), report({ findings: [alike(3)] }));
+    expect(two.newFindings.map((f) => f.line)).toEqual([6]);
+    expect(two.fixedFindings).toEqual([]);
+    const one = compareReports(report({ findings: [alike(3)] }), report({ findings: [alike(3), alike(6)] }));
+    expect(one.newFindings).toEqual([]);
+    expect(one.fixedFindings.map((f) => f.line)).toEqual([6]);
+    expect(occurrenceKeys([alike(3), alike(6), finding('x', 'R')])).toEqual([`${findingFingerprint(alike(3))}:1`, `${findingFingerprint(alike(3))}:2`, `${findingFingerprint(finding('x', 'R'))}:1`]);
+  });
+
+  it('flags as new, of the findings alike, the last ones, as many as the comparison found new', () => {
+    const a = finding('unused-suppression', '');
+    const b = finding('x', 'R');
+    const refs = (...fs: ReturnType<typeof finding>[]) => fs.map((f) => ({ fingerprint: findingFingerprint(f) })) as never;
+    expect(newFindingFlags([a, b, a, a], refs(a, a))).toEqual([false, false, true, true]);
+    expect(newFindingFlags([a, b, a], refs(b))).toEqual([false, true, false]);
+    expect(newFindingFlags([a, b], [])).toEqual([false, false]);
   });
 
   it('gives the overall and per-tactic coverage before and after, deltas rounded to a tenth', () => {

@@ -117,7 +117,7 @@ describe('findings.csv', async () => {
     expect(rows[1]).toMatchObject({ technique: 'T1611', fix: 'add mitre_privilege_escalation' });
   });
 
-  it('marks findings new or unchanged against a baseline, and lists suppressed ones last with their reason', () => {
+  it('marks findings new or unchanged against a baseline, and lists suppressed ones last with their reason (and no baseline state: the comparison counts no suppressed finding)', () => {
     const copy: CoverageReport = structuredClone(report);
     const [first, second] = copy.findings;
     copy.comparison = { newlyCovered: [], newlyUncovered: [], newFindings: [{ fingerprint: findingFingerprint(first!) }] } as never;
@@ -127,7 +127,7 @@ describe('findings.csv', async () => {
     expect(rows).toHaveLength(copy.findings.length + 1);
     expect(rows[0]).toMatchObject({ baseline: 'new', suppressed: '' });
     expect(rows[1]).toMatchObject({ baseline: 'unchanged', suppressed: '' });
-    expect(rows.at(-1)).toMatchObject({ rule: 'Quiet rule', suppressed: 'external: known noise' });
+    expect(rows.at(-1)).toMatchObject({ rule: 'Quiet rule', baseline: '', suppressed: 'external: known noise' });
   });
 
   it('leaves the tag, technique and tactic cells empty for a finding without them', () => {

@@ -2,13 +2,14 @@
 // fingerprint (no line or column in it, so an alert survives a rule moving), baseline state and suppressions.
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
-import { findingFingerprint } from '../../../src/analysis/baseline.js';
-import { artifactLocation, buildSarif, sarifReporter } from '../../../src/report/sarif.js';
+import { compareReports, findingFingerprint } from '../../../src/analysis/baseline.js';
+import { artifactLocation, buildSarif, MAX_SARIF_RESULTS, repositoryFileTest, sarifReporter } from '../../../src/report/sarif.js';
+import { OUTSIDE_ROOT_NOTE } from '../../../src/source-root.js';
 import { reportFor } from '../../helpers/load.js';
 import { FIXTURE_RULES } from './full-report.js';
 
 const report = await reportFor(FIXTURE_RULES);
-const run = (r: CoverageReport, keys?: Set<string>) => buildSarif(r, keys).runs[0]!;
+const run = (r: CoverageReport) => buildSarif(r).runs[0]!;
 type Result = ReturnType<typeof run>['results'][number] & Record<string, unknown>;
 
 /** A one-finding copy of the fixture report, the finding changed by `patch`. */
@@ -51,7 +52,7 @@ describe('the SARIF rules table', () => {
   it('names the tool, the schema and the column kind', () => {
     const sarif = buildSarif(report);
     expect(sarif).toMatchObject({ $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0' });
-    expect(sarif.runs[0]).toMatchObject({ tool: { driver: { name: 'attack-cov', version: 'test', semanticVersion: 'test' } }, columnKind: 'unicodeCodePoints' });
+    expect(sarif.runs[0]).toMatchObject({ tool: { driver: { name: 'attack-cov', version: 'test', semanticVersion: 'test' } }, columnKind: 'utf16CodeUnits' });
     expect(sarif.runs[0]!.originalUriBaseIds['%SRCROOT%'].description.text).toMatch(/--source-root/);
     expect(sarif.runs[0]).not.toHaveProperty('automationDetails');
   });
@@ -106,19 +107,56 @@ describe('SARIF results', () => {
     const base = fp({});
     for (const patch of [{ rule: 'Other rule' }, { tag: 'T1610' }, { technique: 'T1610' }, { tactic: 'impact' }, { code: 'unknown-technique' }]) expect(fp(patch)).not.toBe(base);
   });
-  it('marks results new or unchanged against a baseline', () => {
-    const copy = structuredClone(report);
-    const first = findingFingerprint(copy.findings[0]!);
-    const results = run(copy, new Set([first])).results as Result[];
-    expect(results[0]!.baselineState).toBe('new');
-    expect(results.slice(1).map((r) => r.baselineState)).toEqual(results.slice(1).map(() => 'unchanged'));
+  it('marks results new or unchanged against a baseline, occurrence for occurrence among findings alike', () => {
+    const baseline = withFinding({});
+    const current = withFinding({});
+    current.findings = [current.findings[0]!, { ...current.findings[0]!, line: 99 }, { ...current.findings[0]!, rule: 'Other' }];
+    current.comparison = compareReports(current, baseline);
+    expect(current.comparison.newFindings.map((f) => [f.rule, f.line])).toEqual([['Escape under execution', 99], ['Other', current.findings[0]!.line]]);
+    expect((run(current).results as Result[]).map((r) => r.baselineState)).toEqual(['unchanged', 'new', 'new']);
+    expect(run(baseline).results[0]).not.toHaveProperty('baselineState');
   });
-  it('keeps suppressed findings, marked accepted with the justification', () => {
+  it('gives each result a primaryLocationLineHash (what code scanning tracks alerts by): the own fingerprint, and which of those alike', () => {
+    const copy = withFinding({});
+    copy.findings = [copy.findings[0]!, { ...copy.findings[0]!, line: 99 }, { ...copy.findings[0]!, rule: 'Other' }];
+    const hashes = run(copy).results.map((r) => r.partialFingerprints.primaryLocationLineHash!);
+    expect(hashes[0]).toMatch(/^[0-9a-f]{16}:1$/);
+    expect(hashes[1]).toBe(hashes[0]!.replace(/:1$/, ':2'));
+    expect(hashes[2]).toMatch(/^[0-9a-f]{16}:1$/);
+    expect(hashes[2]).not.toBe(hashes[0]);
+    const moved = withFinding({ line: 500, column: 3 });
+    expect(run(moved).results[0]!.partialFingerprints.primaryLocationLineHash).toBe(hashes[0]);
+  });
+  it('leaves suppressed findings out (code scanning ignores SARIF suppressions and would raise them) and says so', () => {
     const copy = withFinding({});
     copy.suppressed = [{ ...copy.findings[0]!, rule: 'Quiet', suppression: { kind: 'inSource', justification: 'by design', file: 'a.yaml', line: 2 } }];
-    const results = run(copy).results as Result[];
-    expect(results).toHaveLength(2);
-    expect(results[1]!.suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'by design' }]);
+    const { results, invocations } = run(copy) as ReturnType<typeof run> & { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[] };
+    expect(results).toHaveLength(1);
+    expect(results[0]).not.toHaveProperty('suppressions');
+    expect(invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'note', message: { text: '1 suppressed finding are not in this log: GitHub code scanning ignores SARIF suppressions and would raise them as alerts (the other outputs have them)' } }] }]);
+    expect(run(withFinding({}))).not.toHaveProperty('invocations');
+  });
+  it('leaves out findings about files that are not in the repository (official rules, URLs, files outside the source root), and says which', () => {
+    const copy = withFinding({});
+    const f = copy.findings[0]!;
+    copy.findings = [f, { ...f, file: 'official:falco_rules.yaml@c72713e' }, { ...f, file: 'official:falco_rules.yaml@c72713e', rule: 'B' }, { ...f, file: 'outside.yaml' }, { ...f, file: 'https://example.com/r.yaml' }];
+    copy.inputs.rules = [{ path: 'outside.yaml', sha256: '0', note: OUTSIDE_ROOT_NOTE }];
+    const sarif = run(copy) as ReturnType<typeof run> & { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] };
+    expect(sarif.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual([artifactLocation(f.file).uri]);
+    expect(sarif.invocations[0]!.toolExecutionNotifications.map((n) => n.message.text)).toEqual(['4 findings about official:falco_rules.yaml@c72713e, outside.yaml, https://example.com/r.yaml are not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)']);
+  });
+  it(`holds at most ${MAX_SARIF_RESULTS} results (GitHub rejects more), leaving out the least severe first, and says so`, () => {
+    const copy = withFinding({});
+    const f = copy.findings[0]!;
+    copy.findings = [{ ...f, severity: 'info', rule: 'first' }, ...Array.from({ length: MAX_SARIF_RESULTS }, (_, i) => ({ ...f, severity: (i % 2 === 0 ? 'error' : 'warning') as Finding['severity'], rule: `r${i}` })), { ...f, severity: 'warning', rule: 'last' }];
+    const sarif = run(copy) as ReturnType<typeof run> & { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] };
+    expect(sarif.results).toHaveLength(MAX_SARIF_RESULTS);
+    expect(sarif.results.some((r) => r.level === 'note')).toBe(false);
+    expect(sarif.results.at(-1)!.locations[0]!.logicalLocations[0]!.name).toBe('r24999');
+    expect(sarif.invocations[0]!.toolExecutionNotifications[0]!.message.text).toBe(`2 of ${MAX_SARIF_RESULTS + 2} results are not in this log: GitHub code scanning takes at most ${MAX_SARIF_RESULTS} per run, so the least severe were left out`);
+    copy.findings = copy.findings.slice(0, MAX_SARIF_RESULTS);
+    expect(run(copy).results).toHaveLength(MAX_SARIF_RESULTS);
+    expect(run(copy)).not.toHaveProperty('invocations');
   });
   it('the reporter writes 2-space JSON, with baseline states when the report has a comparison', () => {
     const copy = structuredClone(report);
@@ -145,9 +183,12 @@ describe('artifactLocation', () => {
       expect(decodeURIComponent(new URL(artifactLocation(file).uri, 'file:///src/').pathname.slice('/src/'.length))).toBe(file);
     }
   });
-  it('gives official rules and URLs no base, since they are no file of the repository', () => {
-    expect(artifactLocation('official:falco_rules.yaml')).toEqual({ uri: 'official:falco_rules.yaml' });
-    expect(artifactLocation('https://example.com/r.yaml')).toEqual({ uri: 'https://example.com/r.yaml' });
-    expect(artifactLocation('http://example.com/r.yaml')).toEqual({ uri: 'http://example.com/r.yaml' });
+});
+
+describe('repositoryFileTest', () => {
+  it('takes files named relative to the source root, not official rules, URLs or files outside the root', () => {
+    const isInRepository = repositoryFileTest([{ path: 'rules/a.yaml' }, { path: 'b.yaml', note: OUTSIDE_ROOT_NOTE }, { path: 'c.yaml', note: 'another note' }]);
+    for (const file of ['rules/a.yaml', 'c.yaml', 'official.yaml', 'my-official:x.yaml', 'httpx:y.yaml']) expect(isInRepository(file)).toBe(true);
+    for (const file of ['b.yaml', 'official:falco_rules.yaml', 'official:falco_rules.yaml@c72713e', 'https://example.com/r.yaml', 'http://example.com/r.yaml']) expect(isInRepository(file)).toBe(false);
   });
 });

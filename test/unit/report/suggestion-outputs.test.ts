@@ -7,6 +7,7 @@ import type { CoverageReport } from '../../../src/coverage-report.js';
 import type { Candidate, RuleSuggestion } from '../../../src/suggest/types.js';
 import { suggestionResults, suggestionSarifRule, SUGGESTION_RULE_ID } from '../../../src/report/sarif-suggestions.js';
 import { buildSarif } from '../../../src/report/sarif.js';
+import { suggestionsSarif } from '../../../src/run/suggest-apply.js';
 import { suggestionsCsv, suggestionsCsvReporter } from '../../../src/report/suggestions-csv.js';
 import { describeEvidence, renderSuggestions } from '../../../src/report/suggestions-text.js';
 import { suggestionsSection } from '../../../src/report/summary-suggestions.js';
@@ -69,7 +70,7 @@ describe('SARIF suggestion results', () => {
     expect(suggestionSarifRule).toMatchObject({ id: SUGGESTION_RULE_ID, name: 'SuggestedAttackTags', defaultConfiguration: { level: 'note' }, properties: { tags: ['mitre-attack', 'falco', 'suggestion'], precision: 'medium' } });
   });
   it('buildSarif appends the rule last and points suggestion results at it, only when the report has suggestions', () => {
-    const report = { tool: { name: 't', version: '1' }, findings: [], suggestions: { ranker: 'offline', minScore: 0.2, rules: [RULE_WITH_EDIT], wouldCover: [] } } as unknown as CoverageReport;
+    const report = { tool: { name: 't', version: '1' }, inputs: { rules: [] }, findings: [], suggestions: { ranker: 'offline', minScore: 0.2, rules: [RULE_WITH_EDIT], wouldCover: [] } } as unknown as CoverageReport;
     const run = buildSarif(report).runs[0]!;
     const rules = run.tool.driver.rules;
     expect(rules.at(-1)!.id).toBe(SUGGESTION_RULE_ID);
@@ -78,6 +79,16 @@ describe('SARIF suggestion results', () => {
     expect((run.results[0] as unknown as { locations: { physicalLocation: { artifactLocation: unknown } }[] }).locations[0]!.physicalLocation.artifactLocation).toEqual({ uri: 'rules/a.yaml', uriBaseId: '%SRCROOT%' });
     const without = buildSarif({ ...report, suggestions: undefined }).runs[0]!;
     expect(without.tool.driver.rules.map((r) => r.id)).not.toContain(SUGGESTION_RULE_ID);
+  });
+  it('leaves out suggestions for rules in files that are not in the repository, and says so (report and suggest --format sarif)', () => {
+    const report = { tool: { name: 't', version: '1' }, inputs: { rules: [] }, findings: [], suggestions: { ranker: 'offline', minScore: 0.2, rules: [RULE_WITH_EDIT, RULE_NO_EDIT, EMPTY], wouldCover: [] } } as unknown as CoverageReport;
+    const note = '1 tag suggestion about official:falco_rules.yaml are not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)';
+    for (const sarif of [buildSarif(report), suggestionsSarif([RULE_WITH_EDIT, RULE_NO_EDIT, EMPTY], { name: 't', version: '1' }, [])]) {
+      const run = sarif.runs[0]! as (typeof sarif)['runs'][number] & { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] };
+      expect(run.results.map((r) => (r as unknown as { locations: { logicalLocations: { name: string }[] }[] }).locations[0]!.logicalLocations[0]!.name)).toEqual(['Shell spawned']);
+      expect(run.invocations[0]!.toolExecutionNotifications.map((n) => n.message.text)).toEqual([note]);
+      expect(run.columnKind).toBe('utf16CodeUnits');
+    }
   });
 });
 
