@@ -28,6 +28,12 @@ export const GROUPS = {
   // The parse cache: what decides that a stored catalog, rules file or ruleset is trusted (magic, key, format,
   // checksum, every stored value checked as it is read back) and that a failed run leaves nothing behind.
   cache: ['src/parse-cache.ts', 'src/falco/rules-cache.ts', 'src/falco/ruleset-cache.ts'],
+  // What reads the user's files and paths before any analysis: rules files (encoding, byte-order mark, `enabled:`),
+  // the ATT&CK bundle, JSON inputs with their error positions, the project config, where outputs and caches may go,
+  // and the commented file a rejected draft is written as. (src/run/ is command glue, tested through the built CLI,
+  // which a mutant never reaches.)
+  inputs: ['src/paths.ts', 'src/json-file.ts', 'src/source-root.ts', 'src/falco/load.ts', 'src/falco/ruleset.ts',
+    'src/config/project-config.ts', 'src/attack/read-bundle.ts', 'src/draft/draft-file.ts'],
 };
 
 /** Modules whose module-level tables and patterns are themselves the protection (HTML and script escapes,

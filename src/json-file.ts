@@ -69,8 +69,9 @@ export function jsonErrorAt(text: string): { offset: number; problem: string } {
       continue;
     }
     const open = stack.at(-1);
-    // Past the end of the value: more text, or (JSON.parse refused what this scanner takes) the end itself.
-    if (open === undefined) return { offset: at, problem: at < text.length ? 'more text after the JSON' : 'JSON.parse refused it' };
+    // Past the end of the value, so more text follows: the scanner follows JSON's grammar and runs only once JSON.parse
+    // refused the text, and a text that ended here would have been taken.
+    if (open === undefined) return { offset: at, problem: 'more text after the JSON' };
     if (text[at] === (open === '[' ? ']' : '}')) {
       at++;
       stack.pop();

@@ -16,10 +16,11 @@ export interface ShownPath {
 /** stat, or undefined for anything it cannot say (missing, a symlink loop, no permission): the loaders report those. */
 function statQuietly(file: string): Stats | undefined {
   try {
-    return statSync(file, { throwIfNoEntry: false });
+    return statSync(file);
   } catch {
-    return undefined;
+    // Missing, a symlink loop, no permission: undefined.
   }
+  return undefined;
 }
 
 /** The nearest folder at or above `start` that holds `.git` (a directory, or a file for worktrees). */
@@ -43,9 +44,8 @@ export function findSourceRoot(given: string | undefined, rulesPaths: string[] |
   }
   const first = rulesPaths?.find((p) => !p.startsWith('official'));
   if (first) {
-    const absolute = path.resolve(cwd, first);
-    const isDir = statQuietly(absolute)?.isDirectory() ?? false;
-    const tree = gitWorkTree(isDir ? absolute : path.dirname(absolute));
+    // From the path itself, a file too: no `.git` lies under a file.
+    const tree = gitWorkTree(path.resolve(cwd, first));
     if (tree) return tree;
   }
   return cwd;

@@ -1,0 +1,82 @@
+// The source root every output names files relative to: --source-root (checked to be a folder), else the git work
+// tree holding the first rules path that is no official spec, else the working directory; and how a file is named
+// against it (relative with / separators, or by its base name, flagged, when it lies outside).
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findSourceRoot, gitWorkTree, showPath } from '../../src/source-root.js';
+
+let top: string;
+let repo: string;
+beforeAll(async () => {
+  top = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-source-root-'));
+  repo = path.join(top, 'repo');
+  await mkdir(path.join(repo, 'rules', 'nested'), { recursive: true });
+  await mkdir(path.join(repo, '.git'));
+  await writeFile(path.join(repo, 'rules', 'a.yaml'), '[]\n');
+  await writeFile(path.join(top, 'loose.yaml'), '[]\n');
+});
+
+describe('gitWorkTree', () => {
+  it('finds the nearest folder holding .git at or above the start, a .git file (a worktree) too', async () => {
+    expect(gitWorkTree(path.join(repo, 'rules', 'nested'))).toBe(repo);
+    expect(gitWorkTree(repo)).toBe(repo);
+    const worktree = path.join(top, 'worktree');
+    await mkdir(worktree, { recursive: true });
+    await writeFile(path.join(worktree, '.git'), 'gitdir: /elsewhere\n');
+    expect(gitWorkTree(worktree)).toBe(worktree);
+  });
+  it('climbs from a folder that does not exist, and stops at / (undefined where no folder up to it holds one)', () => {
+    expect(gitWorkTree(path.join(repo, 'no', 'such'))).toBe(repo);
+    expect(gitWorkTree(path.join(top, 'no', 'such'))).toBe(gitWorkTree(os.tmpdir()));
+    if (gitWorkTree(os.tmpdir()) === undefined) expect(gitWorkTree(top)).toBeUndefined();
+  });
+});
+
+describe('findSourceRoot', () => {
+  it('takes --source-root resolved against the working directory', () => {
+    expect(findSourceRoot('rules', undefined, repo)).toBe(path.join(repo, 'rules'));
+    expect(findSourceRoot(repo, ['/elsewhere/x.yaml'], '/')).toBe(repo);
+  });
+  it('refuses an empty --source-root, a file and a missing folder, naming the config key too', () => {
+    expect(() => findSourceRoot(' ', undefined, repo)).toThrow('--source-root "": no value in it');
+    try {
+      findSourceRoot('', undefined, repo);
+    } catch (error) {
+      expect((error as { hint?: string }).hint).toBe('give --source-root a folder, or leave it out');
+    }
+    expect(() => findSourceRoot('rules/a.yaml', undefined, repo)).toThrow('--source-root (or source-root in .attack-cov.yaml) rules/a.yaml: not a directory');
+    expect(() => findSourceRoot('gone', undefined, repo)).toThrow('--source-root (or source-root in .attack-cov.yaml) gone: no such directory');
+    try {
+      findSourceRoot('gone', undefined, repo);
+    } catch (error) {
+      expect((error as { hint?: string }).hint).toBe('name the folder outputs name files relative to, e.g. the root of your rules repository');
+    }
+  });
+  it('else takes the git work tree holding the first rules path that is not official (a file or a folder)', () => {
+    expect(findSourceRoot(undefined, ['official', 'rules/a.yaml'], repo)).toBe(repo);
+    expect(findSourceRoot(undefined, ['official:all', path.join(repo, 'rules', 'nested')], '/')).toBe(repo);
+    expect(findSourceRoot(undefined, [path.join(repo, 'rules')], '/')).toBe(repo);
+    // The work tree's own folder as the rules path: looked for from the folder itself, not its parent.
+    expect(findSourceRoot(undefined, [repo], '/')).toBe(repo);
+  });
+  it('else the working directory: no rules, only official ones, or rules outside any work tree', () => {
+    expect(findSourceRoot(undefined, undefined, top)).toBe(top);
+    expect(findSourceRoot(undefined, ['official@falco-rules-4.0.0'], top)).toBe(top);
+    if (gitWorkTree(top) === undefined) expect(findSourceRoot(undefined, [path.join(top, 'loose.yaml')], repo)).toBe(repo);
+  });
+});
+
+describe('showPath', () => {
+  it('names a file inside the root relative to it, with / separators', () => {
+    expect(showPath(path.join(repo, 'rules', 'a.yaml'), repo)).toEqual({ path: 'rules/a.yaml', isOutsideRoot: false });
+    expect(showPath('rules/a.yaml', repo)).toEqual({ path: 'rules/a.yaml', isOutsideRoot: false });
+    expect(showPath(path.join(repo, '..repo-like', 'x.yaml'), repo)).toEqual({ path: '..repo-like/x.yaml', isOutsideRoot: false });
+  });
+  it('names a file outside the root, the root itself and its parent by base name, flagged', () => {
+    expect(showPath(path.join(top, 'loose.yaml'), repo)).toEqual({ path: 'loose.yaml', isOutsideRoot: true });
+    expect(showPath(repo, repo)).toEqual({ path: 'repo', isOutsideRoot: true });
+    expect(showPath(top, repo)).toEqual({ path: path.basename(top), isOutsideRoot: true });
+  });
+});
