@@ -93,7 +93,8 @@ class Reader {
 
   /** `check` says what is wrong with a value (undefined: nothing), for values with more rules than a list of words. */
   scalar(node: unknown, key: string, allowed?: string[], check?: Check): string {
-    if (!isScalar(node) || node.value === null || typeof node.value === 'object' || String(node.value).trim() === '') this.fail(node as Node, `${key} must be a non-empty text or number`);
+    // typeof null is 'object': an empty value is refused here too.
+    if (!isScalar(node) || typeof node.value === 'object' || String(node.value).trim() === '') this.fail(node as Node, `${key} must be a non-empty text or number`);
     const value = String(node.value);
     if (allowed && !allowed.includes(value)) this.fail(node, `${key} must be one of ${allowed.join(', ')}, not ${value}`);
     const problem = check?.(value);
@@ -120,15 +121,17 @@ function readSuppression(r: Reader, node: unknown): SuppressionRule {
   if (!reason) r.fail(map, 'a suppression needs a reason: say why the finding is deliberate');
   const until = get('until');
   const untilText = until ? r.scalar(until, 'until') : undefined;
-  // A day of the calendar: Date.parse would roll 2027-02-30 over to March 2 and take it.
-  const isDay = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text)) && new Date(text).toISOString().slice(0, 10) === text;
+  // A day of the calendar, written YYYY-MM-DD: Date.parse would roll 2027-02-30 over to March 2 and take it, so the
+  // day it parses to must be written back the same.
+  const isDay = (text: string) => !Number.isNaN(Date.parse(text)) && new Date(text).toISOString().slice(0, 10) === text;
   if (untilText !== undefined && !isDay(untilText)) r.fail(until, `until must be a date like 2027-01-31, not ${untilText}`);
   const criteria = { codes: get('code'), rules: get('rule'), tags: get('tag'), files: get('file') };
+  const keyOf = { codes: 'code', rules: 'rule', tags: 'tag', files: 'file' };
   if (Object.values(criteria).every((v) => v === undefined)) r.fail(map, 'a suppression needs at least one of code, rule, tag, file');
   const range = map.range?.[0] ?? 0;
   const pos = r.lines.linePos(range);
   const entry: SuppressionRule = { reason: r.scalar(reason, 'reason'), file: r.file, line: pos.line, column: pos.col, ...(untilText ? { until: untilText } : {}) };
-  for (const [key, value] of Object.entries(criteria)) if (value !== undefined) entry[key as 'codes'] = r.list(value, key.replace(/s$/, ''));
+  for (const [field, value] of Object.entries(criteria)) if (value !== undefined) entry[field as 'codes'] = r.list(value, keyOf[field as 'codes']);
   return entry;
 }
 
@@ -158,7 +161,7 @@ function readSections(r: Reader, root: YAMLMap, config: ProjectConfig): void {
 /** Parses and validates a config file's text; throws InputError with file:line:col. */
 export function parseProjectConfig(text: string, file: string, dir: string): ProjectConfig {
   const lines = new (yamlLib().LineCounter)();
-  const doc = yamlLib().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = yamlLib().parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const r: Reader = new Reader(file, lines);
   const error = doc.errors[0];
   if (error) {

@@ -49,6 +49,62 @@ suppressions:
     expect(() => parse(text)).toThrow(message);
   });
 
+  it.each([
+    ['outputs: {out: ""}\n', '.attack-cov.yaml:1:16: out must be a non-empty text or number'],
+    ['outputs: {out: [a]}\n', '.attack-cov.yaml:1:16: out must be a non-empty text or number'],
+    ['outputs: {out: }\n', '.attack-cov.yaml:1:16: out must be a non-empty text or number'],
+    ['attack: {a: 1}\n', '.attack-cov.yaml:1:9: attack must be a non-empty text or number'],
+    ['rules: [[]]\n', '.attack-cov.yaml:1:9: rules must be a non-empty text or number'],
+    ['threats: [{}]\n', '.attack-cov.yaml:1:11: threats must be a non-empty text or number'],
+    ['source-root: []\n', '.attack-cov.yaml:1:14: source-root must be a non-empty text or number'],
+    ['scope: {platforms: [[]]}\n', '.attack-cov.yaml:1:21: platforms must be a non-empty text or number'],
+    ['outputs: {formats: [[]]}\n', '.attack-cov.yaml:1:21: formats must be a non-empty text or number'],
+    ['outputs: {score: []}\n', '.attack-cov.yaml:1:18: score must be a non-empty text or number'],
+    ['gates: {fail-on: []}\n', '.attack-cov.yaml:1:18: fail-on must be a non-empty text or number'],
+    ['gates: {min-coverage: [[]]}\n', '.attack-cov.yaml:1:24: min-coverage must be a non-empty text or number'],
+    ['gates: {max-coverage-drop: []}\n', '.attack-cov.yaml:1:28: max-coverage-drop must be a non-empty text or number'],
+    ['suppressions: {a: 1}\n', '.attack-cov.yaml:1:15: suppressions must be a list of entries with code, rule, tag or file, and a reason'],
+    ['suppressions:\n  - code: x\n    reason: []\n', '.attack-cov.yaml:3:13: reason must be a non-empty text or number'],
+    ['suppressions:\n  - code: x\n    reason: y\n    until: []\n', '.attack-cov.yaml:4:12: until must be a non-empty text or number'],
+    ['suppressions:\n  - code: x\n    reason: y\n    until: x2027-01-31\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not x2027-01-31'],
+    ['suppressions:\n  - code: x\n    reason: y\n    until: 2027-01-31x\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not 2027-01-31x'],
+    ['suppressions:\n  - code: [[]]\n    reason: y\n', '.attack-cov.yaml:2:12: code must be a non-empty text or number'],
+    ['suppressions:\n  - rule: [[]]\n    reason: y\n', '.attack-cov.yaml:2:12: rule must be a non-empty text or number'],
+    ['suppressions:\n  - tag: [[]]\n    reason: y\n', '.attack-cov.yaml:2:11: tag must be a non-empty text or number'],
+    ['suppressions:\n  - file: [[]]\n    reason: y\n', '.attack-cov.yaml:2:12: file must be a non-empty text or number'],
+    ['- a\n', '.attack-cov.yaml:1:1: the file must be a mapping'],
+    ['scope: []\n', '.attack-cov.yaml:1:8: scope must be a mapping'],
+    ['outputs: 3\n', '.attack-cov.yaml:1:10: outputs must be a mapping'],
+    ['outputs: {out: "  "}\n', '.attack-cov.yaml:1:16: out must be a non-empty text or number'],
+    ['? [a]\n: 1\n', '.attack-cov.yaml:1:3: unknown key ""'],
+    ['rules: a\nrules: b\n', '.attack-cov.yaml:2:1: YAML syntax error: Map keys must be unique'],
+  ])('names the key and the place of a value of the wrong kind: %j', (text, message) => {
+    expect(() => parse(text)).toThrow(expect.objectContaining({ message }));
+  });
+
+  it('suggests a known key only when it is close (3 edits at most), and always lists the known keys', () => {
+    const refusal = (text: string) => {
+      try {
+        parse(text);
+      } catch (error) {
+        return { message: (error as Error).message, hint: (error as { hint?: string }).hint };
+      }
+      throw new Error('not refused');
+    };
+    expect(refusal('zzzzzzzz: 1\n')).toEqual({ message: '.attack-cov.yaml:1:1: unknown key "zzzzzzzz"', hint: 'known keys: rules, attack, scope, threats, outputs, gates, source-root, suppressions' });
+    expect(refusal('outputs: {zzzzzzz: 1}\n')).toEqual({ message: '.attack-cov.yaml:1:11: unknown key "zzzzzzz" in outputs', hint: 'known keys: formats, out, score' });
+    expect(refusal('outputs: {fromats: 1}\n').message).toBe('.attack-cov.yaml:1:11: unknown key "fromats" in outputs; did you mean "formats"?');
+    // Three edits from "score" and "out" alike: the closest first, and the nearer of a tie by the list's order.
+    expect(refusal('outputs: {scxyz: 1}\n').message).toBe('.attack-cov.yaml:1:11: unknown key "scxyz" in outputs; did you mean "score"?');
+    expect(refusal('outputs: {scxyzw: 1}\n').message).toBe('.attack-cov.yaml:1:11: unknown key "scxyzw" in outputs');
+  });
+
+  it('reads an empty file or one of comments as no settings, and a number as its text', () => {
+    expect(parse('')).toEqual({ file: '.attack-cov.yaml', dir: '/repo', suppressions: [], valueAt: {} });
+    expect(parse('# only a comment\n')).toEqual({ file: '.attack-cov.yaml', dir: '/repo', suppressions: [], valueAt: {} });
+    expect(parse('outputs: {out: 0}\n').out).toBe('0');
+  });
+
   it('takes every format, alias and all, and a leap day in until', () => {
     expect(parse('outputs: {formats: [all, "csv,md", html, navigator, threat-layers, suggestions-csv]}\n').formats).toHaveLength(6);
     expect(parse('outputs: {formats: "json,"}\n').formats).toEqual(['json,']);
@@ -73,6 +129,7 @@ suppressions:
     const config = parse('scope:\n  platforms: [Linux, "Containers,IaaS"]\nthreats: G0096\n');
     expect(config.valueAt).toEqual({ platforms: ['.attack-cov.yaml:2:15', '.attack-cov.yaml:2:22'], threats: ['.attack-cov.yaml:3:10'] });
     expect(parse('rules: [a]\n').valueAt).toEqual({});
+    expect(parse('scope:\n  platforms: Linux\n').valueAt).toEqual({ platforms: ['.attack-cov.yaml:2:14'] });
     const takes = () => true;
     expect(mergeConfig({}, config, { isFromCli: () => false, takes }).configAt).toEqual({ platform: config.valueAt.platforms, threat: config.valueAt.threats });
     expect(mergeConfig({}, config, { isFromCli: (k) => k === 'platform', takes }).configAt).toEqual({ threat: config.valueAt.threats });
