@@ -127,3 +127,20 @@ describe('enabled: as Falco reads it (yaml-cpp bools)', () => {
     expect(toggled.rules[0]!.isEnabled).toBe(false);
   });
 });
+
+describe('append: true (deprecated) as Falco reads it', () => {
+  const BASE = '- rule: R\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags: [mitre_impact, T1529]\n'
+    + '  exceptions:\n    - name: known_parents\n      fields: [proc.pname]\n      values:\n        - [sshd]\n';
+  const build = (...texts: string[]) => buildRuleset(texts.map((text, i) => ({ info: { path: `r${i}.yaml`, sha256: '' }, items: parseRulesText(text, `r${i}.yaml`) })));
+
+  it('takes an item with only exceptions (adding exception values), leaving the condition as it is', () => {
+    const ruleset = build(BASE, '- rule: R\n  append: true\n  exceptions:\n    - name: known_parents\n      values:\n        - [cron]\n');
+    expect(ruleset.rules[0]).toMatchObject({ condition: 'evt.type = execve', modifiedAt: [{ file: 'r1.yaml', line: 1, column: 3 }] });
+  });
+  it('still appends a condition alone', () => {
+    expect(build(BASE, '- rule: R\n  append: true\n  condition: and proc.name = sh\n').rules[0]!.condition).toBe('evt.type = execve and proc.name = sh');
+  });
+  it('refuses an item with neither condition nor exceptions, as Falco does', () => {
+    expect(() => build(BASE, '- rule: R\n  append: true\n  output: more\n')).toThrow(/r1\.yaml:1:3: rule "R": append: true needs a condition or exceptions to append/);
+  });
+});
