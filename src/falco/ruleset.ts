@@ -110,7 +110,7 @@ function applyRule(rules: Map<string, FalcoRule>, item: RawItem): void {
 
 /**
  * The deprecated `append: true`: Falco's reader takes the condition and the exceptions of the item (either may be
- * missing), and its collector refuses an item with neither: "Appended rule must have exceptions or condition
+ * missing) and ignores its other keys, tags too (validate warns); its collector refuses an item with neither: "Appended rule must have exceptions or condition
  * property". Exceptions add values to the rule's exception of the same name, or add the exception; attack-cov
  * does not keep exceptions, so they only count as a modification here.
  */
@@ -119,7 +119,7 @@ function appendToRule(rule: FalcoRule, item: RawItem): void {
   if (keys.length === 0) {
     throw new InputError(at(item.position), `rule "${item.name}": append: true needs a condition or exceptions to append`, 'Falco refuses it ("Appended rule must have exceptions or condition property")');
   }
-  modifyRule(rule, item, Object.fromEntries([...keys, ...(item.fields.tags ? ['tags'] : [])].map((key) => [key, 'append'])));
+  modifyRule(rule, item, Object.fromEntries(keys.map((key) => [key, 'append'])));
 }
 
 function applyMacro(macros: Map<string, FalcoMacro>, item: RawItem): void {

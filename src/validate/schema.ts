@@ -10,6 +10,8 @@ const KEYS: Record<string, string[]> = {
   macro: ['macro', 'condition', 'append', 'override', 'source'],
   list: ['list', 'items', 'append', 'override'],
 };
+/** What Falco reads of a rule item with `append: true`: the rest is ignored. */
+const LEGACY_APPEND_KEYS = ['rule', 'append', 'condition', 'exceptions'];
 const REQUIRED_FOR_NEW_RULE = ['condition', 'output', 'desc', 'priority'];
 
 function issue(item: RawItem, code: string, severity: ValidationIssue['severity'], message: string, key?: string): ValidationIssue {
@@ -52,7 +54,16 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   if (item.kind === 'rule' && enabled !== undefined && falcoBool(enabled) === undefined) {
     issues.push(issue(item, 'bad-enabled', 'error', `enabled "${scalarText(enabled)}" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)`, 'enabled'));
   }
+  issues.push(...ignoredKeys(item));
   if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) issues.push(issue(item, 'bad-tags', 'error', 'tags must be a list', 'tags'));
   if (item.kind === 'list' && item.fields.items !== undefined && !Array.isArray(item.fields.items)) issues.push(issue(item, 'bad-items', 'error', 'items must be a list', 'items'));
   return issues;
+}
+
+/** Keys of a legacy `append: true` rule item that Falco's reader does not read (it reads condition and exceptions). */
+function ignoredKeys(item: RawItem): ValidationIssue[] {
+  if (item.kind !== 'rule' || item.fields.append !== true || item.fields.override !== undefined) return [];
+  return Object.keys(item.fields)
+    .filter((key) => !LEGACY_APPEND_KEYS.includes(key) && KEYS.rule!.includes(key))
+    .map((key) => issue(item, 'ignored-key', 'warning', `append: true appends only condition and exceptions; ${key} ignored`, key));
 }

@@ -35,9 +35,9 @@ describe('loadRules: overrides across files', async () => {
     expect(rule('Tagged later').tags[1]!.file).toBe('test/fixtures/rules/override.yaml');
   });
   it('replaces enabled with override: enabled: replace', () => expect(rule('Disabled later').isEnabled).toBe(false));
-  it('appends condition and tags with the deprecated append: true', () => {
+  it('appends the condition with the deprecated append: true, and not its tags (Falco reads condition and exceptions only)', () => {
     expect(rule('Legacy append').condition).toBe('base_cond and proc.name=sh');
-    expect(rule('Legacy append').tags.map((t) => t.value)).toEqual(['mitre_execution', 'T1059.004']);
+    expect(rule('Legacy append').tags.map((t) => t.value)).toEqual(['mitre_execution']);
   });
   it('toggles a rule with an item that holds only enabled', () => expect(rule('Enabled only toggle').isEnabled).toBe(false));
   it('appends list items', () => expect(ruleset.lists.get('allowed')?.items).toEqual(['a', 'b']));

@@ -45,6 +45,16 @@ describe('required keys', () => {
   });
 });
 
+describe('keys Falco ignores', () => {
+  it('append: true appends only condition and exceptions: every other key is a warning at that key', () => {
+    expect(schema('- rule: Base\n  append: true\n  condition: and proc.pname != init\n  tags: [mitre_discovery, T1082]\n  output: more\n')).toEqual([
+      '4:3 ignored-key [Base] append: true appends only condition and exceptions; tags ignored',
+      '5:3 ignored-key [Base] append: true appends only condition and exceptions; output ignored',
+    ]);
+    expect(schema('- rule: Base\n  append: true\n  exceptions:\n    - name: known\n      values: [[cron]]\n')).toEqual([]);
+  });
+});
+
 describe('keys and their types', () => {
   it('an unknown key, per kind', () => {
     expect(schema('- macro: base_macro\n  condition: evt.type = open\n  override: {condition: replace}\n  output: x\n')).toEqual([
@@ -85,10 +95,10 @@ describe('keys and their types', () => {
     ]);
   });
   it('a source the caller has no fields for is a warning at the source key', () => {
-    const rule = (source: string) => `- rule: Base\n  append: true\n  source: ${source}\n`;
+    const rule = (source: string) => `- rule: Base\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  source: ${source}\n`;
     expect(schema(rule('k8s_audit'))).toEqual([]);
     expect(schema(rule('gcp_auditlog'))).toEqual([
-      '3:3 unknown-source [Base] source "gcp_auditlog" is not one attack-cov knows the fields of; its fields are not checked',
+      '6:3 unknown-source [Base] source "gcp_auditlog" is not one attack-cov knows the fields of; its fields are not checked',
     ]);
   });
 });
