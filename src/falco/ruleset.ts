@@ -16,11 +16,11 @@ function text(value: unknown): string {
   return scalarText(value).trim();
 }
 
-/** Spellings yaml-cpp reads as a bool (and so Falco, for `enabled:`), lower, UPPER or Capitalized. */
+/** Spellings yaml-cpp reads as a bool (and so Falco, for `enabled:` and `append:`), lower, UPPER or Capitalized. */
 const FALCO_BOOLS: Record<string, boolean> = { y: true, yes: true, true: true, on: true, n: false, no: false, false: false, off: false };
 
 /**
- * `enabled:` as Falco reads it: yaml-cpp's bool, so `no`, `off` and `N` turn a rule off as `false` does (the
+ * `enabled:` (and `append:`) as Falco reads it: yaml-cpp's bool, so `no`, `off` and `N` turn a rule off as `false` does (the
  * yaml library, YAML 1.2, gives them as strings); undefined for a value Falco refuses to load (`maybe`, `fAlse`).
  */
 export function falcoBool(value: unknown): boolean | undefined {
@@ -31,6 +31,11 @@ export function falcoBool(value: unknown): boolean | undefined {
 
 function isFalse(value: unknown): boolean {
   return falcoBool(value) === false;
+}
+
+/** The deprecated `append: true`, read as Falco reads it (a yaml-cpp bool: `yes`, `on` … too). */
+export function isLegacyAppend(item: RawItem): boolean {
+  return falcoBool(item.fields.append) === true;
 }
 
 function tagsOf(item: RawItem): TagRef[] {
@@ -93,7 +98,7 @@ function modifyRule(rule: FalcoRule, item: RawItem, modes: Record<string, Overri
 function applyRule(rules: Map<string, FalcoRule>, item: RawItem): void {
   const existing = rules.get(item.name);
   const modes = overridesOf(item);
-  const isAppend = item.fields.append === true;
+  const isAppend = isLegacyAppend(item);
   const isEnableOnly = !modes && !isAppend && Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled');
   if (!modes && !isAppend && !isEnableOnly) {
     rules.delete(item.name);
@@ -124,7 +129,7 @@ function appendToRule(rule: FalcoRule, item: RawItem): void {
 
 function applyMacro(macros: Map<string, FalcoMacro>, item: RawItem): void {
   const existing = macros.get(item.name);
-  const mode = overridesOf(item)?.condition ?? (item.fields.append === true ? 'append' : undefined);
+  const mode = overridesOf(item)?.condition ?? (isLegacyAppend(item) ? 'append' : undefined);
   if (!mode) {
     macros.set(item.name, {
       name: item.name,
@@ -147,7 +152,7 @@ function listItems(item: RawItem): string[] {
 
 function applyList(lists: Map<string, FalcoList>, item: RawItem): void {
   const existing = lists.get(item.name);
-  const mode = overridesOf(item)?.items ?? (item.fields.append === true ? 'append' : undefined);
+  const mode = overridesOf(item)?.items ?? (isLegacyAppend(item) ? 'append' : undefined);
   if (!mode) {
     lists.set(item.name, { name: item.name, position: item.position, items: listItems(item) });
     return;

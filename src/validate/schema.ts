@@ -1,7 +1,7 @@
 // Checks each rules-file item against the shape Falco accepts: keys, required keys, priority, source. Pure.
 import type { RawItem } from '../falco/types.js';
 import { scalarText } from '../falco/yaml-cst.js';
-import { falcoBool } from '../falco/ruleset.js';
+import { falcoBool, isLegacyAppend } from '../falco/ruleset.js';
 import type { ValidationIssue } from './types.js';
 
 const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'informational', 'debug'];
@@ -35,7 +35,7 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
     if (!KEYS[item.kind]!.includes(key)) issues.push(issue(item, 'unknown-key', 'error', `${item.kind} "${item.name}" has an unknown key "${key}"`, key));
   }
   // A rule item with only `enabled` toggles an existing rule (a macro's or list's own name key is never among these).
-  const isModification = item.fields.append === true || item.fields.override !== undefined || Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled');
+  const isModification = isLegacyAppend(item) || item.fields.override !== undefined || Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled');
   if (item.kind === 'rule' && !isModification) {
     for (const key of REQUIRED_FOR_NEW_RULE) {
       if (item.fields[key] === undefined || item.fields[key] === null || item.fields[key] === '') issues.push(issue(item, 'missing-key', 'error', `rule "${item.name}" has no ${key}`));
@@ -51,9 +51,8 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
     issues.push(issue(item, 'unknown-source', 'warning', `source "${scalarText(source)}" is not one attack-cov knows the fields of; its fields are not checked`, 'source'));
   }
   const enabled = item.fields.enabled;
-  if (item.kind === 'rule' && enabled !== undefined && falcoBool(enabled) === undefined) {
-    issues.push(issue(item, 'bad-enabled', 'error', `enabled "${scalarText(enabled)}" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)`, 'enabled'));
-  }
+  if (item.kind === 'rule' && enabled !== undefined && falcoBool(enabled) === undefined) issues.push(badBool(item, 'enabled'));
+  if (item.fields.append !== undefined && falcoBool(item.fields.append) === undefined) issues.push(badBool(item, 'append'));
   issues.push(...ignoredKeys(item));
   if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) issues.push(issue(item, 'bad-tags', 'error', 'tags must be a list', 'tags'));
   if (item.kind === 'list' && item.fields.items !== undefined && !Array.isArray(item.fields.items)) issues.push(issue(item, 'bad-items', 'error', 'items must be a list', 'items'));
@@ -62,8 +61,13 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
 
 /** Keys of a legacy `append: true` rule item that Falco's reader does not read (it reads condition and exceptions). */
 function ignoredKeys(item: RawItem): ValidationIssue[] {
-  if (item.kind !== 'rule' || item.fields.append !== true || item.fields.override !== undefined) return [];
+  if (item.kind !== 'rule' || !isLegacyAppend(item) || item.fields.override !== undefined) return [];
   return Object.keys(item.fields)
     .filter((key) => !LEGACY_APPEND_KEYS.includes(key) && KEYS.rule!.includes(key))
     .map((key) => issue(item, 'ignored-key', 'warning', `append: true appends only condition and exceptions; ${key} ignored`, key));
+}
+
+/** bad-enabled, bad-append: a value Falco refuses to read as a bool ("Can't decode YAML scalar value"). */
+function badBool(item: RawItem, key: 'enabled' | 'append'): ValidationIssue {
+  return issue(item, `bad-${key}`, 'error', `${key} "${scalarText(item.fields[key])}" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)`, key);
 }

@@ -140,6 +140,13 @@ describe('append: true (deprecated) as Falco reads it', () => {
   it('still appends a condition alone', () => {
     expect(build(BASE, '- rule: R\n  append: true\n  condition: and proc.name = sh\n').rules[0]!.condition).toBe('evt.type = execve and proc.name = sh');
   });
+  it('reads append as yaml-cpp reads a bool: yes, on, "true" append to a list, a macro and a rule', () => {
+    const ruleset = build(`${BASE}- list: bins\n  items: [shutdown]\n- macro: m\n  condition: evt.type = execve\n`,
+      '- list: bins\n  items: [halt]\n  append: yes\n- macro: m\n  condition: or evt.type = open\n  append: On\n- rule: R\n  condition: and proc.name = sh\n  append: "true"\n');
+    expect(ruleset.lists.get('bins')!.items).toEqual(['shutdown', 'halt']);
+    expect(ruleset.macros.get('m')!.condition).toBe('evt.type = execve or evt.type = open');
+    expect(ruleset.rules[0]!.condition).toBe('evt.type = execve and proc.name = sh');
+  });
   it('refuses an item with neither condition nor exceptions, as Falco does', () => {
     expect(() => build(BASE, '- rule: R\n  append: true\n  output: more\n')).toThrow(/r1\.yaml:1:3: rule "R": append: true needs a condition or exceptions to append/);
   });

@@ -83,6 +83,11 @@ describe('keys and their types', () => {
     // enabled is a rule's key: on a macro it is only an unknown key.
     expect(schema('- macro: m\n  condition: evt.type = open\n  enabled: maybe\n')).toEqual(['3:3 unknown-key [m] macro "m" has an unknown key "enabled"']);
   });
+  it('append must be a bool yaml-cpp reads, as enabled; yes makes a modification (no required keys)', () => {
+    expect(schema('- list: base_list\n  items: [b]\n  append: yes\n')).toEqual([]);
+    expect(schema('- rule: Base\n  condition: and proc.name = x\n  append: Y\n')).toEqual([]);
+    expect(schema('- list: base_list\n  items: [b]\n  append: sure\n')).toEqual(['3:3 bad-append [base_list] append "sure" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)']);
+  });
   it('a key written twice is a warning at the second, naming where the first is', () => {
     expect(schema('- rule: Base\n  enabled: false\n  enabled: true\n')).toEqual([
       '3:3 duplicate-key [Base] key "enabled" is written again; Falco uses the first one, at line 2:3, and ignores this one',
