@@ -33,6 +33,17 @@ function isFalse(value: unknown): boolean {
   return falcoBool(value) === false;
 }
 
+/**
+ * A rule item that enables or disables an earlier rule. Falco's reader: "If the rule does *not* have any of
+ * condition/output/desc/priority, it *must* have an enabled property. Use the enabled property to set the
+ * enabled status of an earlier rule." Its other keys (tags …) are ignored (validate warns).
+ */
+export function isEnableItem(item: RawItem): boolean {
+  const { fields } = item;
+  return item.kind === 'rule' && fields.enabled !== undefined && fields.override === undefined && !isLegacyAppend(item)
+    && fields.condition === undefined && fields.output === undefined && fields.desc === undefined && fields.priority === undefined;
+}
+
 /** The deprecated `append: true`, read as Falco reads it (a yaml-cpp bool: `yes`, `on` … too). */
 export function isLegacyAppend(item: RawItem): boolean {
   return falcoBool(item.fields.append) === true;
@@ -99,7 +110,7 @@ function applyRule(rules: Map<string, FalcoRule>, item: RawItem): void {
   const existing = rules.get(item.name);
   const modes = overridesOf(item);
   const isAppend = isLegacyAppend(item);
-  const isEnableOnly = !modes && !isAppend && Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled');
+  const isEnableOnly = isEnableItem(item);
   if (!modes && !isAppend && !isEnableOnly) {
     rules.delete(item.name);
     rules.set(item.name, newRule(item));

@@ -1,7 +1,7 @@
 // Checks each rules-file item against the shape Falco accepts: keys, required keys, priority, source. Pure.
 import type { RawItem } from '../falco/types.js';
 import { scalarText } from '../falco/yaml-cst.js';
-import { falcoBool, isLegacyAppend } from '../falco/ruleset.js';
+import { falcoBool, isEnableItem, isLegacyAppend } from '../falco/ruleset.js';
 import type { ValidationIssue } from './types.js';
 
 const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'informational', 'debug'];
@@ -12,6 +12,8 @@ const KEYS: Record<string, string[]> = {
 };
 /** What Falco reads of a rule item with `append: true`: the rest is ignored. */
 const LEGACY_APPEND_KEYS = ['rule', 'append', 'condition', 'exceptions'];
+/** What Falco reads of a rule item that enables or disables a rule (`append: false` changes nothing). */
+const ENABLE_KEYS = ['rule', 'enabled', 'append'];
 const REQUIRED_FOR_NEW_RULE = ['condition', 'output', 'desc', 'priority'];
 
 function issue(item: RawItem, code: string, severity: ValidationIssue['severity'], message: string, key?: string): ValidationIssue {
@@ -34,8 +36,7 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   for (const key of Object.keys(item.fields)) {
     if (!KEYS[item.kind]!.includes(key)) issues.push(issue(item, 'unknown-key', 'error', `${item.kind} "${item.name}" has an unknown key "${key}"`, key));
   }
-  // A rule item with only `enabled` toggles an existing rule (a macro's or list's own name key is never among these).
-  const isModification = isLegacyAppend(item) || item.fields.override !== undefined || Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled');
+  const isModification = isLegacyAppend(item) || item.fields.override !== undefined || isEnableItem(item);
   if (item.kind === 'rule' && !isModification) {
     for (const key of REQUIRED_FOR_NEW_RULE) {
       if (item.fields[key] === undefined || item.fields[key] === null || item.fields[key] === '') issues.push(issue(item, 'missing-key', 'error', `rule "${item.name}" has no ${key}`));
@@ -59,12 +60,20 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   return issues;
 }
 
-/** Keys of a legacy `append: true` rule item that Falco's reader does not read (it reads condition and exceptions). */
+/** Keys of a rule item that Falco's reader does not read, each a warning. */
 function ignoredKeys(item: RawItem): ValidationIssue[] {
-  if (item.kind !== 'rule' || !isLegacyAppend(item) || item.fields.override !== undefined) return [];
+  const reads = keysFalcoReads(item);
+  if (!reads) return [];
   return Object.keys(item.fields)
-    .filter((key) => !LEGACY_APPEND_KEYS.includes(key) && KEYS.rule!.includes(key))
-    .map((key) => issue(item, 'ignored-key', 'warning', `append: true appends only condition and exceptions; ${key} ignored`, key));
+    .filter((key) => !reads.keys.includes(key) && KEYS.rule!.includes(key))
+    .map((key) => issue(item, 'ignored-key', 'warning', `${reads.why}; ${key} ignored`, key));
+}
+
+/** For a rule item Falco reads only part of: that part, and why. */
+function keysFalcoReads(item: RawItem): { keys: string[]; why: string } | undefined {
+  if (isEnableItem(item)) return { keys: ENABLE_KEYS, why: 'enabled without condition, output, desc or priority only enables or disables the rule' };
+  if (item.kind === 'rule' && isLegacyAppend(item) && item.fields.override === undefined) return { keys: LEGACY_APPEND_KEYS, why: 'append: true appends only condition and exceptions' };
+  return undefined;
 }
 
 /** bad-enabled, bad-append: a value Falco refuses to read as a bool ("Can't decode YAML scalar value"). */

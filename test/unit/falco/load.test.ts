@@ -126,6 +126,13 @@ describe('enabled: as Falco reads it (yaml-cpp bools)', () => {
     const toggled = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items: [...items('true'), ...parseRulesText('- rule: R\n  enabled: n\n', 'r.yaml')] }]);
     expect(toggled.rules[0]!.isEnabled).toBe(false);
   });
+  it('enables a rule with an item holding enabled and other keys but no condition, output, desc or priority (its tags ignored)', () => {
+    const items = [...parseRulesText('- rule: R\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  enabled: false\n  tags: [mitre_impact, T1529]\n', 'a.yaml'),
+      ...parseRulesText('- rule: R\n  enabled: true\n  tags: [T1082, mitre_discovery]\n', 'b.yaml')];
+    const rule = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]).rules[0]!;
+    expect(rule.isEnabled).toBe(true);
+    expect(rule.tags.map((t) => t.value)).toEqual(['mitre_impact', 'T1529']);
+  });
 });
 
 describe('append: true (deprecated) as Falco reads it', () => {

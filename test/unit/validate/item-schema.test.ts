@@ -25,15 +25,18 @@ describe('required keys', () => {
     expect(schema('- rule: Base\n  output: other\n  override:\n    output: replace\n')).toEqual([]);
     expect(schema('- rule: Base\n  enabled: false\n')).toEqual([]);
   });
-  it('append: false is not a modification, and a rule with more than enabled is new', () => {
+  it('append: false is not a modification', () => {
     expect(schema('- rule: Other\n  desc: d\n  append: false\n')).toEqual([
       '1:3 missing-key [Other] rule "Other" has no condition',
       '1:3 missing-key [Other] rule "Other" has no output',
       '1:3 missing-key [Other] rule "Other" has no priority',
     ]);
-    expect(schema('- rule: Other\n  enabled: true\n  tags: [x]\n').map((l) => l.split(' [')[0])).toEqual([
-      '1:3 missing-key', '1:3 missing-key', '1:3 missing-key', '1:3 missing-key',
+  });
+  it('a rule item with enabled and none of condition, output, desc, priority enables or disables a rule, whatever else it has', () => {
+    expect(schema('- rule: Other\n  enabled: true\n  tags: [x]\n')).toEqual([
+      '3:3 ignored-key [Other] enabled without condition, output, desc or priority only enables or disables the rule; tags ignored',
     ]);
+    expect(schema('- rule: Other\n  enabled: true\n  output: o\n').map((l) => l.split(' [')[0])).toEqual(['1:3 missing-key', '1:3 missing-key', '1:3 missing-key']);
   });
   it('a new macro needs a condition; an appended one does not', () => {
     expect(schema('- macro: new_macro\n  condition: ""\n')).toEqual(['1:3 missing-key [new_macro] macro "new_macro" has no condition']);
