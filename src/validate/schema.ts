@@ -6,7 +6,8 @@ import type { ValidationIssue } from './types.js';
 
 const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'informational', 'debug'];
 const KEYS: Record<string, string[]> = {
-  rule: ['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'source', 'exceptions', 'append', 'override', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration'],
+  // capture_events and capture_filesize: Falco 0.44 (falco#3824).
+  rule: ['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'source', 'exceptions', 'append', 'override', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration', 'capture_events', 'capture_filesize'],
   macro: ['macro', 'condition', 'append', 'override', 'source'],
   list: ['list', 'items', 'append', 'override'],
 };

@@ -65,6 +65,9 @@ describe('keys and their types', () => {
     ]);
     expect(schema('- list: base_list\n  items: [b]\n  condition: x\n')).toEqual(['3:3 unknown-key [base_list] list "base_list" has an unknown key "condition"']);
   });
+  it('the capture keys of Falco 0.44 are rule keys', () => {
+    expect(schema('- rule: New\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  capture: true\n  capture_duration: 5000\n  capture_events: 100\n  capture_filesize: 1024\n')).toEqual([]);
+  });
   it('tags and items must be lists', () => {
     expect(schema('- rule: Base\n  tags: T1059\n  override:\n    tags: replace\n')).toEqual(['2:3 bad-tags [Base] tags must be a list']);
     expect(schema('- list: base_list\n  items: a\n')).toEqual(['2:3 bad-items [base_list] items must be a list']);
