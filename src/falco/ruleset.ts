@@ -8,6 +8,8 @@ import type { IgnoreComment } from './ignore-comments.js';
 
 type OverrideMode = 'append' | 'replace';
 
+const LOAD_ORDER_HINT = 'load the file that defines it first (files load in the order given)';
+
 function at(position: SourcePosition): string {
   return `${position.file}:${position.line}:${position.column}`;
 }
@@ -117,7 +119,7 @@ function applyRule(rules: Map<string, FalcoRule>, item: RawItem): void {
     return;
   }
   if (!existing) {
-    throw new InputError(at(item.position), `rule "${item.name}" is ${modes ? 'overridden' : isAppend ? 'appended to' : 'enabled or disabled'} before it is defined`, 'load the file that defines it first (files load in the order given)');
+    throw new InputError(at(item.position), `rule "${item.name}" is ${modes ? 'overridden' : isAppend ? 'appended to' : 'enabled or disabled'} before it is defined`, LOAD_ORDER_HINT);
   }
   if (modes) modifyRule(existing, item, modes);
   else if (isEnableOnly) modifyRule(existing, item, { enabled: 'replace' });
@@ -140,8 +142,9 @@ function appendToRule(rule: FalcoRule, item: RawItem): void {
 
 function applyMacro(macros: Map<string, FalcoMacro>, item: RawItem): void {
   const existing = macros.get(item.name);
-  const mode = overridesOf(item)?.condition ?? (isLegacyAppend(item) ? 'append' : undefined);
-  if (!mode) {
+  // Falco's reader appends for append (override or legacy) and defines otherwise: `override: {condition:
+  // replace}` is a definition, with or without an earlier one.
+  if (!isAppendTo(item, 'condition')) {
     macros.set(item.name, {
       name: item.name,
       position: item.position,
@@ -151,8 +154,8 @@ function applyMacro(macros: Map<string, FalcoMacro>, item: RawItem): void {
     });
     return;
   }
-  if (!existing) throw new InputError(at(item.position), `macro "${item.name}" is modified before it is defined`);
-  existing.condition = mode === 'append' ? `${existing.condition} ${text(item.fields.condition)}` : text(item.fields.condition);
+  if (!existing) throw new InputError(at(item.position), `macro "${item.name}" is appended to before it is defined`, LOAD_ORDER_HINT);
+  existing.condition = `${existing.condition} ${text(item.fields.condition)}`;
 }
 
 function listItems(item: RawItem): string[] {
@@ -163,13 +166,17 @@ function listItems(item: RawItem): string[] {
 
 function applyList(lists: Map<string, FalcoList>, item: RawItem): void {
   const existing = lists.get(item.name);
-  const mode = overridesOf(item)?.items ?? (isLegacyAppend(item) ? 'append' : undefined);
-  if (!mode) {
+  if (!isAppendTo(item, 'items')) {
     lists.set(item.name, { name: item.name, position: item.position, items: listItems(item) });
     return;
   }
-  if (!existing) throw new InputError(at(item.position), `list "${item.name}" is modified before it is defined`);
-  existing.items = mode === 'append' ? [...existing.items, ...listItems(item)] : listItems(item);
+  if (!existing) throw new InputError(at(item.position), `list "${item.name}" is appended to before it is defined`, LOAD_ORDER_HINT);
+  existing.items = [...existing.items, ...listItems(item)];
+}
+
+/** Whether a macro or list item appends to its `key` (Falco: `append |= override_append.find(key) != end`). */
+function isAppendTo(item: RawItem, key: 'condition' | 'items'): boolean {
+  return overridesOf(item)?.[key] === 'append' || isLegacyAppend(item);
 }
 
 /** Builds the ruleset Falco would load from these files' items, in order. */

@@ -15,6 +15,16 @@ const KEYS: Record<string, string[]> = {
 const LEGACY_APPEND_KEYS = ['rule', 'append', 'condition', 'exceptions'];
 /** What Falco reads of a rule item that enables or disables a rule (`append: false` changes nothing). */
 const ENABLE_KEYS = ['rule', 'enabled', 'append'];
+/** What `override:` may append to and replace, per kind: Falco's reader (rule_loader_reader.cpp), with the capture
+ * keys its 0.44 rule schema lists under Override. Any other key there is a load error. */
+const OVERRIDABLE: Record<string, { append: string[]; replace: string[] }> = {
+  rule: {
+    append: ['condition', 'output', 'desc', 'tags', 'exceptions'],
+    replace: ['condition', 'output', 'desc', 'priority', 'tags', 'exceptions', 'enabled', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration', 'capture_events', 'capture_filesize'],
+  },
+  macro: { append: ['condition'], replace: ['condition'] },
+  list: { append: ['items'], replace: ['items'] },
+};
 const REQUIRED_FOR_NEW_RULE = ['condition', 'output', 'desc', 'priority'];
 
 function issue(item: RawItem, code: string, severity: ValidationIssue['severity'], message: string, key?: string): ValidationIssue {
@@ -55,7 +65,7 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   const enabled = item.fields.enabled;
   if (item.kind === 'rule' && enabled !== undefined && falcoBool(enabled) === undefined) issues.push(badBool(item, 'enabled'));
   if (item.fields.append !== undefined && falcoBool(item.fields.append) === undefined) issues.push(badBool(item, 'append'));
-  issues.push(...ignoredKeys(item));
+  issues.push(...ignoredKeys(item), ...overrideIssues(item));
   if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) issues.push(issue(item, 'bad-tags', 'error', 'tags must be a list', 'tags'));
   if (item.kind === 'list' && item.fields.items !== undefined && !Array.isArray(item.fields.items)) issues.push(issue(item, 'bad-items', 'error', 'items must be a list', 'items'));
   return issues;
@@ -75,6 +85,26 @@ function keysFalcoReads(item: RawItem): { keys: string[]; why: string } | undefi
   if (isEnableItem(item)) return { keys: ENABLE_KEYS, why: 'enabled without condition, output, desc or priority only enables or disables the rule' };
   if (item.kind === 'rule' && isLegacyAppend(item) && item.fields.override === undefined) return { keys: LEGACY_APPEND_KEYS, why: 'append: true appends only condition and exceptions' };
   return undefined;
+}
+
+/** bad-override: what Falco's reader refuses in an `override:` item, in its words. */
+function overrideIssues(item: RawItem): ValidationIssue[] {
+  const override = item.fields.override;
+  if (typeof override !== 'object' || override === null || Array.isArray(override)) return [];
+  const bad = (message: string, key?: string): ValidationIssue => issue(item, 'bad-override', 'error', message, key);
+  const issues: ValidationIssue[] = [];
+  if (isLegacyAppend(item)) issues.push(bad("keys 'override' and 'append: true' cannot be used together", 'append'));
+  const allowed = OVERRIDABLE[item.kind]!;
+  for (const [key, mode] of Object.entries(override)) {
+    if (mode === 'append' && !allowed.append.includes(key)) issues.push(bad(`key '${key}' cannot be appended to${allowed.replace.includes(key) ? ", use 'replace' instead" : ''}`, 'override'));
+    if (mode === 'replace' && !allowed.replace.includes(key)) issues.push(bad(`key '${key}' cannot be replaced`, 'override'));
+  }
+  // Only rules: "Unexpected key 'tags': no corresponding entry under 'override' is defined."
+  if (item.kind !== 'rule') return issues;
+  for (const key of Object.keys(item.fields)) {
+    if (!Object.hasOwn(override, key) && allowed.replace.concat(allowed.append).includes(key)) issues.push(bad(`key '${key}' has no entry under override: Falco refuses it`, key));
+  }
+  return issues;
 }
 
 /** bad-enabled, bad-append: a value Falco refuses to read as a bool ("Can't decode YAML scalar value"). */

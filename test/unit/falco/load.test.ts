@@ -158,3 +158,17 @@ describe('append: true (deprecated) as Falco reads it', () => {
     expect(() => build(BASE, '- rule: R\n  append: true\n  output: more\n')).toThrow(/r1\.yaml:1:3: rule "R": append: true needs a condition or exceptions to append/);
   });
 });
+
+describe('override: replace on a macro or a list is a definition, as in Falco', () => {
+  it('defines a macro and a list that were not defined before, and replaces ones that were', () => {
+    const items = parseRulesText('- macro: m\n  condition: proc.name = bash\n  override:\n    condition: replace\n- list: l\n  items: [bash]\n  override:\n    items: replace\n'
+      + '- list: l\n  items: [sh]\n  override:\n    items: replace\n', 'r.yaml');
+    const ruleset = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]);
+    expect(ruleset.macros.get('m')).toMatchObject({ condition: 'proc.name = bash', conditionAt: { line: 2, column: 3 } });
+    expect(ruleset.lists.get('l')).toMatchObject({ items: ['sh'], position: { line: 9, column: 3 } });
+  });
+  it('still refuses an append to a macro that is not defined yet', () => {
+    const items = parseRulesText('- macro: m\n  condition: or x\n  override:\n    condition: append\n', 'r.yaml');
+    expect(() => buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }])).toThrow(/r\.yaml:1:3: macro "m" is appended to before it is defined/);
+  });
+});

@@ -58,6 +58,30 @@ describe('keys Falco ignores', () => {
   });
 });
 
+describe('override: as Falco reads it', () => {
+  it('appends only to condition, output, desc, tags, exceptions; replaces only the keys Falco lists (not source)', () => {
+    expect(schema('- rule: Base\n  priority: ERROR\n  override:\n    priority: append\n')).toEqual([
+      "3:3 bad-override [Base] key 'priority' cannot be appended to, use 'replace' instead",
+    ]);
+    expect(schema('- rule: Base\n  enabled: true\n  override:\n    enabled: append\n')).toEqual([
+      "3:3 bad-override [Base] key 'enabled' cannot be appended to, use 'replace' instead",
+    ]);
+    expect(schema('- rule: Base\n  source: k8s_audit\n  override:\n    source: replace\n')).toEqual(["3:3 bad-override [Base] key 'source' cannot be replaced"]);
+    expect(schema('- macro: m\n  condition: c\n  override:\n    items: append\n')).toEqual(["3:3 bad-override [m] key 'items' cannot be appended to"]);
+    expect(schema('- rule: Base\n  capture_events: 10\n  tags: [x]\n  override:\n    capture_events: replace\n    tags: append\n')).toEqual([]);
+  });
+  it('every key Falco could override must be listed under override', () => {
+    expect(schema('- rule: Base\n  condition: and proc.pname != init\n  tags: [T1082]\n  override:\n    condition: append\n')).toEqual([
+      "3:3 bad-override [Base] key 'tags' has no entry under override: Falco refuses it",
+    ]);
+  });
+  it('append: true and override cannot be used together', () => {
+    expect(schema('- rule: Base\n  append: true\n  condition: and x\n  override:\n    condition: append\n')).toEqual([
+      "2:3 bad-override [Base] keys 'override' and 'append: true' cannot be used together",
+    ]);
+  });
+});
+
 describe('keys and their types', () => {
   it('an unknown key, per kind', () => {
     expect(schema('- macro: base_macro\n  condition: evt.type = open\n  override: {condition: replace}\n  output: x\n')).toEqual([
