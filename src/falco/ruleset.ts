@@ -114,8 +114,12 @@ function applyRule(rules: Map<string, FalcoRule>, item: RawItem): void {
   const isAppend = isLegacyAppend(item);
   const isEnableOnly = isEnableItem(item);
   if (!modes && !isAppend && !isEnableOnly) {
+    const rule = newRule(item);
+    if (existing && existing.source !== rule.source) {
+      throw new InputError(at(item.position), `rule "${item.name}" is defined again with source ${rule.source}; its definition at ${at(existing.position)} has source ${existing.source}`, 'Falco refuses this ("Rule has been re-defined with a different source"): give one of them another name');
+    }
     rules.delete(item.name);
-    rules.set(item.name, newRule(item));
+    rules.set(item.name, rule);
     return;
   }
   if (!existing) {

@@ -172,3 +172,15 @@ describe('override: replace on a macro or a list is a definition, as in Falco', 
     expect(() => buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }])).toThrow(/r\.yaml:1:3: macro "m" is appended to before it is defined/);
   });
 });
+
+describe('a rule defined again', () => {
+  const build = (text: string) => buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items: parseRulesText(text, 'r.yaml') }]);
+  const RULE = (name: string, source = '') => `- rule: ${name}\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n${source ? `  source: ${source}\n` : ''}`;
+
+  it('with another source is refused, as Falco does', () => {
+    expect(() => build(RULE('First') + RULE('First', 'k8s_audit'))).toThrow(/r\.yaml:6:3: rule "First" is defined again with source k8s_audit; its definition at r\.yaml:1:3 has source syscall/);
+  });
+  it('with the same source (written or not) replaces it', () => {
+    expect(build(RULE('First') + RULE('First', 'syscall')).rules.map((r) => r.position.line)).toEqual([6]);
+  });
+});
