@@ -62,6 +62,22 @@ function tagsOf(item: RawItem): TagRef[] {
   });
 }
 
+/**
+ * `tags` and then those of `added` it does not have yet: Falco keeps a rule's tags as a set (its collector:
+ * `prev->tags.insert(tag)`), so a tag appended again is one tag, and one finding. Repeats within one item stay,
+ * where lint --fix finds and removes them.
+ */
+function appendTags(tags: TagRef[], added: TagRef[]): TagRef[] {
+  const have = new Set(tags.map((t) => t.value));
+  const kept = [...tags];
+  for (const tag of added) {
+    if (have.has(tag.value)) continue;
+    have.add(tag.value);
+    kept.push(tag);
+  }
+  return kept;
+}
+
 function overridesOf(item: RawItem): Record<string, OverrideMode> | undefined {
   const override = item.fields.override;
   if (override === undefined) return undefined;
@@ -100,7 +116,7 @@ function modifyRule(rule: FalcoRule, item: RawItem, modes: Record<string, Overri
   for (const [key, mode] of Object.entries(modes)) {
     const value = item.fields[key];
     if (value === undefined) throw new InputError(at(item.position), `rule "${item.name}": override names ${key} but the item has no ${key}`);
-    if (key === 'tags') rule.tags = mode === 'append' ? [...rule.tags, ...tagsOf(item)] : tagsOf(item);
+    if (key === 'tags') rule.tags = mode === 'append' ? appendTags(rule.tags, tagsOf(item)) : tagsOf(item);
     else if (key === 'enabled') rule.isEnabled = !isFalse(value);
     else if (key === 'condition' || key === 'output' || key === 'desc') {
       rule[key] = mode === 'append' ? `${rule[key]} ${text(value)}` : text(value);
@@ -118,7 +134,7 @@ function applyRule(rules: Map<string, FalcoRule>, item: RawItem): void {
     if (existing && existing.source !== rule.source) {
       throw new InputError(at(item.position), `rule "${item.name}" is defined again with source ${rule.source}; its definition at ${at(existing.position)} has source ${existing.source}`, 'Falco refuses this ("Rule has been re-defined with a different source"): give one of them another name');
     }
-    rules.delete(item.name);
+    // Falco's define_info keeps the first definition's place in the rule order (info.index = prev->index).
     rules.set(item.name, rule);
     return;
   }

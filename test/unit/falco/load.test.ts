@@ -180,7 +180,16 @@ describe('a rule defined again', () => {
   it('with another source is refused, as Falco does', () => {
     expect(() => build(RULE('First') + RULE('First', 'k8s_audit'))).toThrow(/r\.yaml:6:3: rule "First" is defined again with source k8s_audit; its definition at r\.yaml:1:3 has source syscall/);
   });
-  it('with the same source (written or not) replaces it', () => {
-    expect(build(RULE('First') + RULE('First', 'syscall')).rules.map((r) => r.position.line)).toEqual([6]);
+  it('with the same source (written or not) replaces it, keeping its first place in the rule order', () => {
+    expect(build(RULE('First') + RULE('Second') + RULE('First', 'syscall')).rules.map((r) => `${r.name}@${r.position.line}`)).toEqual(['First@11', 'Second@6']);
+  });
+});
+
+describe('tags appended again', () => {
+  it('are kept once, at their first place, as Falco keeps a set of tags', () => {
+    const items = parseRulesText('- rule: Escape\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: [mitre_initial_access, T1611]\n'
+      + '- rule: Escape\n  tags: [mitre_initial_access, T1611, container, container]\n  override:\n    tags: append\n', 'r.yaml');
+    const rule = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]).rules[0]!;
+    expect(rule.tags.map((t) => `${t.value}@${t.line}:${t.column}`)).toEqual(['mitre_initial_access@6:10', 'T1611@6:32', 'container@8:39']);
   });
 });
