@@ -25,6 +25,10 @@ const OVERRIDABLE: Record<string, { append: string[]; replace: string[] }> = {
   macro: { append: ['condition'], replace: ['condition'] },
   list: { append: ['items'], replace: ['items'] },
 };
+/** Names Falco's reader takes: RGX_IDENTIFIER for a macro, RGX_BARESTR for a list (the words a condition can hold). */
+const NAME_PATTERNS = { macro: /^[a-zA-Z]+[a-zA-Z0-9_]*$/, list: /^[^()"'\t\n\v\f\r =,]+$/ };
+/** A version sinsp_version parses (x.y.z); required_engine_version may also be a number (e.g. 10). */
+const SEMVER = /^\d+\.\d+\.\d+/;
 const REQUIRED_FOR_NEW_RULE = ['condition', 'output', 'desc', 'priority'];
 
 function issue(item: RawItem, code: string, severity: ValidationIssue['severity'], message: string, key?: string): ValidationIssue {
@@ -43,7 +47,7 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
     item: item.name,
     message: `key "${d.key}" is written again; Falco uses the first one, at line ${d.first.line}:${d.first.column}, and ignores this one`,
   }));
-  if (item.kind === 'other') return issues;
+  if (item.kind === 'other') return [...issues, ...versionIssues(item)];
   for (const key of Object.keys(item.fields)) {
     if (!KEYS[item.kind]!.includes(key)) issues.push(issue(item, 'unknown-key', 'error', `${item.kind} "${item.name}" has an unknown key "${key}"`, key));
   }
@@ -54,6 +58,10 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
     }
   }
   if (item.kind === 'macro' && !isModification && (item.fields.condition === undefined || item.fields.condition === '')) issues.push(issue(item, 'missing-key', 'error', `macro "${item.name}" has no condition`));
+  if (item.kind === 'list' && item.fields.items === undefined) issues.push(issue(item, 'missing-key', 'error', `list "${item.name}" has no items`));
+  if (item.kind !== 'rule' && !NAME_PATTERNS[item.kind].test(item.name)) {
+    issues.push(issue(item, 'bad-name', 'error', `${item.kind} name "${item.name}" is not one Falco takes: ${item.kind === 'macro' ? 'a letter, then letters, digits or _' : 'no blank, quote, parenthesis, = or ,'}`, item.kind));
+  }
   const priority = item.fields.priority;
   if (priority !== undefined && !PRIORITIES.includes(scalarText(priority).toLowerCase())) {
     issues.push(issue(item, 'bad-priority', 'error', `priority "${scalarText(priority)}" is not one of ${PRIORITIES.map((p) => p.toUpperCase()).join(', ')}`, 'priority'));
@@ -106,6 +114,23 @@ function overrideIssues(item: RawItem): ValidationIssue[] {
   }
   return issues;
 }
+
+/** bad-version: a required_engine_version or plugin version Falco cannot parse ("Unable to parse engine version
+ * '…' as a semver string", "Invalid required version '…' for plugin '…'"). */
+function versionIssues(item: RawItem): ValidationIssue[] {
+  // The item has no name: the issue names its key.
+  const bad = (what: string, value: unknown, key: string): ValidationIssue =>
+    ({ ...issue(item, 'bad-version', 'error', `${what} "${scalarText(value)}" is not a version Falco reads (x.y.z)`, key), item: key });
+  const engine = item.fields.required_engine_version;
+  if (engine !== undefined) return /^\d+$/.test(scalarText(engine)) || SEMVER.test(scalarText(engine)) ? [] : [bad('required_engine_version', engine, 'required_engine_version')];
+  const plugins = item.fields.required_plugin_versions;
+  if (!Array.isArray(plugins)) return [];
+  const requirements = plugins.flatMap((p: unknown) => (isRecord(p) ? [p, ...(Array.isArray(p.alternatives) ? p.alternatives.filter(isRecord) : [])] : []));
+  return requirements.filter((r) => r.version !== undefined && !SEMVER.test(scalarText(r.version)))
+    .map((r) => bad(`plugin ${scalarText(r.name)}: version`, r.version, 'required_plugin_versions'));
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** bad-enabled, bad-append: a value Falco refuses to read as a bool ("Can't decode YAML scalar value"). */
 function badBool(item: RawItem, key: 'enabled' | 'append'): ValidationIssue {

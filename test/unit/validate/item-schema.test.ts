@@ -43,8 +43,10 @@ describe('required keys', () => {
     expect(schema('- macro: other_macro\n')).toEqual(['1:3 missing-key [other_macro] macro "other_macro" has no condition']);
     expect(schema('- macro: base_macro\n  condition: or evt.type = close\n  append: true\n')).toEqual([]);
   });
-  it('a list needs nothing more than its items', () => {
+  it('a list needs nothing more than its items, and needs them even when appended (Falco: "Item has no mapping for key \'items\'")', () => {
     expect(schema('- list: new_list\n  items: []\n')).toEqual([]);
+    expect(schema('- list: empty_l\n')).toEqual(['1:3 missing-key [empty_l] list "empty_l" has no items']);
+    expect(schema('- list: base_list\n  append: true\n')).toEqual(['1:3 missing-key [base_list] list "base_list" has no items']);
   });
 });
 
@@ -55,6 +57,27 @@ describe('keys Falco ignores', () => {
       '5:3 ignored-key [Base] append: true appends only condition and exceptions; output ignored',
     ]);
     expect(schema('- rule: Base\n  append: true\n  exceptions:\n    - name: known\n      values: [[cron]]\n')).toEqual([]);
+  });
+});
+
+describe('names and versions Falco refuses', () => {
+  it('a macro name is a letter, then letters, digits or _; a list name has no blank, quote, parenthesis, = or ,', () => {
+    expect(schema('- macro: my_macro2\n  condition: c\n- list: my-list.d/x\n  items: []\n')).toEqual([]);
+    expect(schema('- macro: my-macro\n  condition: c\n- list: "my list"\n  items: []\n- macro: _m\n  condition: c\n')).toEqual([
+      '1:3 bad-name [my-macro] macro name "my-macro" is not one Falco takes: a letter, then letters, digits or _',
+      '3:3 bad-name [my list] list name "my list" is not one Falco takes: no blank, quote, parenthesis, = or ,',
+      '5:3 bad-name [_m] macro name "_m" is not one Falco takes: a letter, then letters, digits or _',
+    ]);
+  });
+  it('required_engine_version is x.y.z or a number; a plugin version is x.y.z', () => {
+    expect(schema('- required_engine_version: 0.31.0\n- required_engine_version: 10\n- required_plugin_versions:\n    - name: k8saudit\n      version: 0.7.0\n')).toEqual([]);
+    expect(schema('- required_engine_version: not-a-version\n- required_engine_version: 0.31\n- required_plugin_versions:\n    - name: k8saudit\n      version: latest\n'
+      + '      alternatives:\n        - name: k8saudit-eks\n          version: "1"\n')).toEqual([
+      '1:3 bad-version [required_engine_version] required_engine_version "not-a-version" is not a version Falco reads (x.y.z)',
+      '2:3 bad-version [required_engine_version] required_engine_version "0.31" is not a version Falco reads (x.y.z)',
+      '3:3 bad-version [required_plugin_versions] plugin k8saudit: version "latest" is not a version Falco reads (x.y.z)',
+      '3:3 bad-version [required_plugin_versions] plugin k8saudit-eks: version "1" is not a version Falco reads (x.y.z)',
+    ]);
   });
 });
 
@@ -96,9 +119,8 @@ describe('keys and their types', () => {
     expect(schema('- rule: Base\n  tags: T1059\n  override:\n    tags: replace\n')).toEqual(['2:3 bad-tags [Base] tags must be a list']);
     expect(schema('- list: base_list\n  items: a\n')).toEqual(['2:3 bad-items [base_list] items must be a list']);
   });
-  it('items is a list key only on lists, and a list without items has nothing to check', () => {
+  it('items is a list key only on lists', () => {
     expect(schema('- rule: Base\n  items: a\n  append: true\n')).toEqual(['2:3 unknown-key [Base] rule "Base" has an unknown key "items"']);
-    expect(schema('- list: base_list\n  append: true\n')).toEqual([]);
   });
   it('a priority in any case is accepted; another word is not', () => {
     expect(schema('- rule: Base\n  priority: Warning\n  override:\n    priority: replace\n')).toEqual([]);
