@@ -1,6 +1,7 @@
 // Applies Falco's loading semantics to raw items from several files, in order: later definitions
-// replace earlier ones, `append: true` and `override:` modify them, `enabled:`-only items toggle them.
-// Pure: raw items in, Ruleset out. See https://falco.org/docs/concepts/rules/overriding/
+// replace earlier ones (in their place), `append: true` and `override:` modify them, and `enabled:` items
+// without condition, output, desc or priority toggle them. Pure: raw items in, Ruleset out.
+// See https://falco.org/docs/concepts/rules/overriding/
 import { InputError } from '../errors.js';
 import { scalarText } from './yaml-cst.js';
 import type { FalcoList, FalcoMacro, FalcoRule, RawItem, RulesFileInfo, Ruleset, SourcePosition, TagRef } from './types.js';
@@ -22,8 +23,8 @@ function text(value: unknown): string {
 const FALCO_BOOLS: Record<string, boolean> = { y: true, yes: true, true: true, on: true, n: false, no: false, false: false, off: false };
 
 /**
- * `enabled:` (and `append:`) as Falco reads it: yaml-cpp's bool, so `no`, `off` and `N` turn a rule off as `false` does (the
- * yaml library, YAML 1.2, gives them as strings); undefined for a value Falco refuses to load (`maybe`, `fAlse`).
+ * `enabled:` (and `append:`) as Falco reads it: yaml-cpp's bool, so `no`, `off` and `N` turn a rule off as `false`
+ * does (the yaml library, YAML 1.2, gives them as strings); undefined for a value Falco refuses to load (`maybe`).
  */
 export function falcoBool(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
@@ -148,9 +149,9 @@ function applyRule(rules: Map<string, FalcoRule>, item: RawItem): void {
 
 /**
  * The deprecated `append: true`: Falco's reader takes the condition and the exceptions of the item (either may be
- * missing) and ignores its other keys, tags too (validate warns); its collector refuses an item with neither: "Appended rule must have exceptions or condition
- * property". Exceptions add values to the rule's exception of the same name, or add the exception; attack-cov
- * does not keep exceptions, so they only count as a modification here.
+ * missing) and ignores its other keys, tags too (validate warns); its collector refuses an item with neither:
+ * "Appended rule must have exceptions or condition property". Exceptions add values to the rule's exception of
+ * the same name, or add the exception; attack-cov does not keep exceptions, so they only count as a modification.
  */
 function appendToRule(rule: FalcoRule, item: RawItem): void {
   const keys = ['condition', 'exceptions'].filter((key) => item.fields[key] !== undefined);
