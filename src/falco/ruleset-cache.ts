@@ -19,10 +19,11 @@ import type { FalcoList, FalcoMacro, FalcoRule, FalcoRuleOutline, RulesFileInfo,
  * Bump whenever buildRuleset's or readIgnoreComments' result changes shape or content for the same files (a new
  * FalcoRule field, other override semantics …), or the stored form below changes. The golden in
  * test/unit/cache/ruleset-cache.test.ts fails until you do (3: `enabled: no`/`off`/`n` now disable a rule, as in
- * Falco, where 2 read them as enabled). A change of the parser bumps RULES_FORMAT, which
- * is part of the key: stored rulesets built from the old parser's items miss as well.
+ * Falco, where 2 read them as enabled; 4: as in Falco, the tags of a legacy `append: true` are ignored, `append:
+ * yes` appends, a tag appended again is kept once, a rule defined again keeps its place). A change of the parser
+ * bumps RULES_FORMAT, which is part of the key: stored rulesets built from the old parser's items miss as well.
  */
-export const RULESET_FORMAT = 3;
+export const RULESET_FORMAT = 4;
 
 export const RULESET_KIND: EntryKind = { name: 'ruleset', format: RULESET_FORMAT, keep: 8, codec: 'json' };
 export const OUTLINE_KIND: EntryKind = { name: 'ruleset-outline', format: RULESET_FORMAT, keep: 8, codec: 'json' };

@@ -1,12 +1,15 @@
 // Applies Falco's loading semantics to raw items from several files, in order: later definitions
-// replace earlier ones, `append: true` and `override:` modify them, `enabled:`-only items toggle them.
-// Pure: raw items in, Ruleset out. See https://falco.org/docs/concepts/rules/overriding/
+// replace earlier ones (in their place), `append: true` and `override:` modify them, and `enabled:` items
+// without condition, output, desc or priority toggle them. Pure: raw items in, Ruleset out.
+// See https://falco.org/docs/concepts/rules/overriding/
 import { InputError } from '../errors.js';
 import { scalarText } from './yaml-cst.js';
 import type { FalcoList, FalcoMacro, FalcoRule, RawItem, RulesFileInfo, Ruleset, SourcePosition, TagRef } from './types.js';
 import type { IgnoreComment } from './ignore-comments.js';
 
 type OverrideMode = 'append' | 'replace';
+
+const LOAD_ORDER_HINT = 'load the file that defines it first (files load in the order given)';
 
 function at(position: SourcePosition): string {
   return `${position.file}:${position.line}:${position.column}`;
@@ -16,12 +19,12 @@ function text(value: unknown): string {
   return scalarText(value).trim();
 }
 
-/** Spellings yaml-cpp reads as a bool (and so Falco, for `enabled:`), lower, UPPER or Capitalized. */
+/** Spellings yaml-cpp reads as a bool (and so Falco, for `enabled:` and `append:`), lower, UPPER or Capitalized. */
 const FALCO_BOOLS: Record<string, boolean> = { y: true, yes: true, true: true, on: true, n: false, no: false, false: false, off: false };
 
 /**
- * `enabled:` as Falco reads it: yaml-cpp's bool, so `no`, `off` and `N` turn a rule off as `false` does (the
- * yaml library, YAML 1.2, gives them as strings); undefined for a value Falco refuses to load (`maybe`, `fAlse`).
+ * `enabled:` (and `append:`) as Falco reads it: yaml-cpp's bool, so `no`, `off` and `N` turn a rule off as `false`
+ * does (the yaml library, YAML 1.2, gives them as strings); undefined for a value Falco refuses to load (`maybe`).
  */
 export function falcoBool(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
@@ -33,6 +36,22 @@ function isFalse(value: unknown): boolean {
   return falcoBool(value) === false;
 }
 
+/**
+ * A rule item that enables or disables an earlier rule. Falco's reader: "If the rule does *not* have any of
+ * condition/output/desc/priority, it *must* have an enabled property. Use the enabled property to set the
+ * enabled status of an earlier rule." Its other keys (tags …) are ignored (validate warns).
+ */
+export function isEnableItem(item: RawItem): boolean {
+  const { fields } = item;
+  return item.kind === 'rule' && fields.enabled !== undefined && fields.override === undefined && !isLegacyAppend(item)
+    && fields.condition === undefined && fields.output === undefined && fields.desc === undefined && fields.priority === undefined;
+}
+
+/** The deprecated `append: true`, read as Falco reads it (a yaml-cpp bool: `yes`, `on` … too). */
+export function isLegacyAppend(item: RawItem): boolean {
+  return falcoBool(item.fields.append) === true;
+}
+
 function tagsOf(item: RawItem): TagRef[] {
   const tags = item.fields.tags;
   if (tags === undefined || tags === null) return [];
@@ -42,6 +61,22 @@ function tagsOf(item: RawItem): TagRef[] {
     const { file, line, column } = item.tagPositions[i] ?? item.keyPositions.tags ?? item.position;
     return { value: scalarText(value), file, line, column };
   });
+}
+
+/**
+ * `tags` and then those of `added` it does not have yet: Falco keeps a rule's tags as a set (its collector:
+ * `prev->tags.insert(tag)`), so a tag appended again is one tag, and one finding. Repeats within one item stay,
+ * where lint --fix finds and removes them.
+ */
+function appendTags(tags: TagRef[], added: TagRef[]): TagRef[] {
+  const have = new Set(tags.map((t) => t.value));
+  const kept = [...tags];
+  for (const tag of added) {
+    if (have.has(tag.value)) continue;
+    have.add(tag.value);
+    kept.push(tag);
+  }
+  return kept;
 }
 
 function overridesOf(item: RawItem): Record<string, OverrideMode> | undefined {
@@ -82,7 +117,7 @@ function modifyRule(rule: FalcoRule, item: RawItem, modes: Record<string, Overri
   for (const [key, mode] of Object.entries(modes)) {
     const value = item.fields[key];
     if (value === undefined) throw new InputError(at(item.position), `rule "${item.name}": override names ${key} but the item has no ${key}`);
-    if (key === 'tags') rule.tags = mode === 'append' ? [...rule.tags, ...tagsOf(item)] : tagsOf(item);
+    if (key === 'tags') rule.tags = mode === 'append' ? appendTags(rule.tags, tagsOf(item)) : tagsOf(item);
     else if (key === 'enabled') rule.isEnabled = !isFalse(value);
     else if (key === 'condition' || key === 'output' || key === 'desc') {
       rule[key] = mode === 'append' ? `${rule[key]} ${text(value)}` : text(value);
@@ -93,25 +128,44 @@ function modifyRule(rule: FalcoRule, item: RawItem, modes: Record<string, Overri
 function applyRule(rules: Map<string, FalcoRule>, item: RawItem): void {
   const existing = rules.get(item.name);
   const modes = overridesOf(item);
-  const isAppend = item.fields.append === true;
-  const isEnableOnly = !modes && !isAppend && Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled');
+  const isAppend = isLegacyAppend(item);
+  const isEnableOnly = isEnableItem(item);
   if (!modes && !isAppend && !isEnableOnly) {
-    rules.delete(item.name);
-    rules.set(item.name, newRule(item));
+    const rule = newRule(item);
+    if (existing && existing.source !== rule.source) {
+      throw new InputError(at(item.position), `rule "${item.name}" is defined again with source ${rule.source}; its definition at ${at(existing.position)} has source ${existing.source}`, 'Falco refuses this ("Rule has been re-defined with a different source"): give one of them another name');
+    }
+    // Falco's define_info keeps the first definition's place in the rule order (info.index = prev->index).
+    rules.set(item.name, rule);
     return;
   }
   if (!existing) {
-    throw new InputError(at(item.position), `rule "${item.name}" is ${modes ? 'overridden' : isAppend ? 'appended to' : 'enabled or disabled'} before it is defined`, 'load the file that defines it first (files load in the order given)');
+    throw new InputError(at(item.position), `rule "${item.name}" is ${modes ? 'overridden' : isAppend ? 'appended to' : 'enabled or disabled'} before it is defined`, LOAD_ORDER_HINT);
   }
   if (modes) modifyRule(existing, item, modes);
   else if (isEnableOnly) modifyRule(existing, item, { enabled: 'replace' });
-  else modifyRule(existing, item, { condition: 'append', ...(item.fields.tags ? { tags: 'append' } : {}) });
+  else appendToRule(existing, item);
+}
+
+/**
+ * The deprecated `append: true`: Falco's reader takes the condition and the exceptions of the item (either may be
+ * missing) and ignores its other keys, tags too (validate warns); its collector refuses an item with neither:
+ * "Appended rule must have exceptions or condition property". Exceptions add values to the rule's exception of
+ * the same name, or add the exception; attack-cov does not keep exceptions, so they only count as a modification.
+ */
+function appendToRule(rule: FalcoRule, item: RawItem): void {
+  const keys = ['condition', 'exceptions'].filter((key) => item.fields[key] !== undefined);
+  if (keys.length === 0) {
+    throw new InputError(at(item.position), `rule "${item.name}": append: true needs a condition or exceptions to append`, 'Falco refuses it ("Appended rule must have exceptions or condition property")');
+  }
+  modifyRule(rule, item, Object.fromEntries(keys.map((key) => [key, 'append'])));
 }
 
 function applyMacro(macros: Map<string, FalcoMacro>, item: RawItem): void {
   const existing = macros.get(item.name);
-  const mode = overridesOf(item)?.condition ?? (item.fields.append === true ? 'append' : undefined);
-  if (!mode) {
+  // Falco's reader appends for append (override or legacy) and defines otherwise: `override: {condition:
+  // replace}` is a definition, with or without an earlier one.
+  if (!isAppendTo(item, 'condition')) {
     macros.set(item.name, {
       name: item.name,
       position: item.position,
@@ -121,8 +175,8 @@ function applyMacro(macros: Map<string, FalcoMacro>, item: RawItem): void {
     });
     return;
   }
-  if (!existing) throw new InputError(at(item.position), `macro "${item.name}" is modified before it is defined`);
-  existing.condition = mode === 'append' ? `${existing.condition} ${text(item.fields.condition)}` : text(item.fields.condition);
+  if (!existing) throw new InputError(at(item.position), `macro "${item.name}" is appended to before it is defined`, LOAD_ORDER_HINT);
+  existing.condition = `${existing.condition} ${text(item.fields.condition)}`;
 }
 
 function listItems(item: RawItem): string[] {
@@ -133,13 +187,17 @@ function listItems(item: RawItem): string[] {
 
 function applyList(lists: Map<string, FalcoList>, item: RawItem): void {
   const existing = lists.get(item.name);
-  const mode = overridesOf(item)?.items ?? (item.fields.append === true ? 'append' : undefined);
-  if (!mode) {
+  if (!isAppendTo(item, 'items')) {
     lists.set(item.name, { name: item.name, position: item.position, items: listItems(item) });
     return;
   }
-  if (!existing) throw new InputError(at(item.position), `list "${item.name}" is modified before it is defined`);
-  existing.items = mode === 'append' ? [...existing.items, ...listItems(item)] : listItems(item);
+  if (!existing) throw new InputError(at(item.position), `list "${item.name}" is appended to before it is defined`, LOAD_ORDER_HINT);
+  existing.items = [...existing.items, ...listItems(item)];
+}
+
+/** Whether a macro or list item appends to its `key` (Falco: `append |= override_append.find(key) != end`). */
+function isAppendTo(item: RawItem, key: 'condition' | 'items'): boolean {
+  return overridesOf(item)?.[key] === 'append' || isLegacyAppend(item);
 }
 
 /** Builds the ruleset Falco would load from these files' items, in order. */

@@ -1,15 +1,34 @@
 // Checks each rules-file item against the shape Falco accepts: keys, required keys, priority, source. Pure.
 import type { RawItem } from '../falco/types.js';
 import { scalarText } from '../falco/yaml-cst.js';
-import { falcoBool } from '../falco/ruleset.js';
+import { falcoBool, isEnableItem, isLegacyAppend } from '../falco/ruleset.js';
 import type { ValidationIssue } from './types.js';
 
 const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'informational', 'debug'];
 const KEYS: Record<string, string[]> = {
-  rule: ['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'source', 'exceptions', 'append', 'override', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration'],
+  // capture_events and capture_filesize: Falco 0.44 (falco#3824).
+  rule: ['rule', 'desc', 'condition', 'output', 'priority', 'tags', 'enabled', 'source', 'exceptions', 'append', 'override', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration', 'capture_events', 'capture_filesize'],
   macro: ['macro', 'condition', 'append', 'override', 'source'],
   list: ['list', 'items', 'append', 'override'],
 };
+/** What Falco reads of a rule item with `append: true`: the rest is ignored. */
+const LEGACY_APPEND_KEYS = ['rule', 'append', 'condition', 'exceptions'];
+/** What Falco reads of a rule item that enables or disables a rule (`append: false` changes nothing). */
+const ENABLE_KEYS = ['rule', 'enabled', 'append'];
+/** What `override:` may append to and replace, per kind: Falco's reader (rule_loader_reader.cpp), with the capture
+ * keys its 0.44 rule schema lists under Override. Any other key there is a load error. */
+const OVERRIDABLE: Record<string, { append: string[]; replace: string[] }> = {
+  rule: {
+    append: ['condition', 'output', 'desc', 'tags', 'exceptions'],
+    replace: ['condition', 'output', 'desc', 'priority', 'tags', 'exceptions', 'enabled', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration', 'capture_events', 'capture_filesize'],
+  },
+  macro: { append: ['condition'], replace: ['condition'] },
+  list: { append: ['items'], replace: ['items'] },
+};
+/** Names Falco's reader takes: RGX_IDENTIFIER for a macro, RGX_BARESTR for a list (the words a condition can hold). */
+const NAME_PATTERNS = { macro: /^[a-zA-Z]+[a-zA-Z0-9_]*$/, list: /^[^()"'\t\n\v\f\r =,]+$/ };
+/** A version sinsp_version parses (x.y.z); required_engine_version may also be a number (e.g. 10). */
+const SEMVER = /^\d+\.\d+\.\d+/;
 const REQUIRED_FOR_NEW_RULE = ['condition', 'output', 'desc', 'priority'];
 
 function issue(item: RawItem, code: string, severity: ValidationIssue['severity'], message: string, key?: string): ValidationIssue {
@@ -28,18 +47,21 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
     item: item.name,
     message: `key "${d.key}" is written again; Falco uses the first one, at line ${d.first.line}:${d.first.column}, and ignores this one`,
   }));
-  if (item.kind === 'other') return issues;
+  if (item.kind === 'other') return [...issues, ...versionIssues(item)];
   for (const key of Object.keys(item.fields)) {
     if (!KEYS[item.kind]!.includes(key)) issues.push(issue(item, 'unknown-key', 'error', `${item.kind} "${item.name}" has an unknown key "${key}"`, key));
   }
-  // A rule item with only `enabled` toggles an existing rule (a macro's or list's own name key is never among these).
-  const isModification = item.fields.append === true || item.fields.override !== undefined || Object.keys(item.fields).every((k) => k === 'rule' || k === 'enabled');
+  const isModification = isLegacyAppend(item) || item.fields.override !== undefined || isEnableItem(item);
   if (item.kind === 'rule' && !isModification) {
     for (const key of REQUIRED_FOR_NEW_RULE) {
       if (item.fields[key] === undefined || item.fields[key] === null || item.fields[key] === '') issues.push(issue(item, 'missing-key', 'error', `rule "${item.name}" has no ${key}`));
     }
   }
   if (item.kind === 'macro' && !isModification && (item.fields.condition === undefined || item.fields.condition === '')) issues.push(issue(item, 'missing-key', 'error', `macro "${item.name}" has no condition`));
+  if (item.kind === 'list' && item.fields.items === undefined) issues.push(issue(item, 'missing-key', 'error', `list "${item.name}" has no items`));
+  if (item.kind !== 'rule' && !NAME_PATTERNS[item.kind].test(item.name)) {
+    issues.push(issue(item, 'bad-name', 'error', `${item.kind} name "${item.name}" is not one Falco takes: ${item.kind === 'macro' ? 'a letter, then letters, digits or _' : 'no blank, quote, parenthesis, = or ,'}`, item.kind));
+  }
   const priority = item.fields.priority;
   if (priority !== undefined && !PRIORITIES.includes(scalarText(priority).toLowerCase())) {
     issues.push(issue(item, 'bad-priority', 'error', `priority "${scalarText(priority)}" is not one of ${PRIORITIES.map((p) => p.toUpperCase()).join(', ')}`, 'priority'));
@@ -49,10 +71,68 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
     issues.push(issue(item, 'unknown-source', 'warning', `source "${scalarText(source)}" is not one attack-cov knows the fields of; its fields are not checked`, 'source'));
   }
   const enabled = item.fields.enabled;
-  if (item.kind === 'rule' && enabled !== undefined && falcoBool(enabled) === undefined) {
-    issues.push(issue(item, 'bad-enabled', 'error', `enabled "${scalarText(enabled)}" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)`, 'enabled'));
-  }
+  if (item.kind === 'rule' && enabled !== undefined && falcoBool(enabled) === undefined) issues.push(badBool(item, 'enabled'));
+  if (item.fields.append !== undefined && falcoBool(item.fields.append) === undefined) issues.push(badBool(item, 'append'));
+  issues.push(...ignoredKeys(item), ...overrideIssues(item));
   if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) issues.push(issue(item, 'bad-tags', 'error', 'tags must be a list', 'tags'));
   if (item.kind === 'list' && item.fields.items !== undefined && !Array.isArray(item.fields.items)) issues.push(issue(item, 'bad-items', 'error', 'items must be a list', 'items'));
   return issues;
+}
+
+/** Keys of a rule item that Falco's reader does not read, each a warning. */
+function ignoredKeys(item: RawItem): ValidationIssue[] {
+  const reads = keysFalcoReads(item);
+  if (!reads) return [];
+  return Object.keys(item.fields)
+    .filter((key) => !reads.keys.includes(key) && KEYS.rule!.includes(key))
+    .map((key) => issue(item, 'ignored-key', 'warning', `${reads.why}; ${key} ignored`, key));
+}
+
+/** For a rule item Falco reads only part of: that part, and why. */
+function keysFalcoReads(item: RawItem): { keys: string[]; why: string } | undefined {
+  if (isEnableItem(item)) return { keys: ENABLE_KEYS, why: 'enabled without condition, output, desc or priority only enables or disables the rule' };
+  if (item.kind === 'rule' && isLegacyAppend(item) && item.fields.override === undefined) return { keys: LEGACY_APPEND_KEYS, why: 'append: true appends only condition and exceptions' };
+  return undefined;
+}
+
+/** bad-override: what Falco's reader refuses in an `override:` item, in its words. */
+function overrideIssues(item: RawItem): ValidationIssue[] {
+  const override = item.fields.override;
+  if (typeof override !== 'object' || override === null || Array.isArray(override)) return [];
+  const bad = (message: string, key?: string): ValidationIssue => issue(item, 'bad-override', 'error', message, key);
+  const issues: ValidationIssue[] = [];
+  if (isLegacyAppend(item)) issues.push(bad("keys 'override' and 'append: true' cannot be used together", 'append'));
+  const allowed = OVERRIDABLE[item.kind]!;
+  for (const [key, mode] of Object.entries(override)) {
+    if (mode === 'append' && !allowed.append.includes(key)) issues.push(bad(`key '${key}' cannot be appended to${allowed.replace.includes(key) ? ", use 'replace' instead" : ''}`, 'override'));
+    if (mode === 'replace' && !allowed.replace.includes(key)) issues.push(bad(`key '${key}' cannot be replaced`, 'override'));
+  }
+  // Only rules: "Unexpected key 'tags': no corresponding entry under 'override' is defined."
+  if (item.kind !== 'rule') return issues;
+  for (const key of Object.keys(item.fields)) {
+    if (!Object.hasOwn(override, key) && allowed.replace.concat(allowed.append).includes(key)) issues.push(bad(`key '${key}' has no entry under override: Falco refuses it`, key));
+  }
+  return issues;
+}
+
+/** bad-version: a required_engine_version or plugin version Falco cannot parse ("Unable to parse engine version
+ * '…' as a semver string", "Invalid required version '…' for plugin '…'"). */
+function versionIssues(item: RawItem): ValidationIssue[] {
+  // The item has no name: the issue names its key.
+  const bad = (what: string, value: unknown, key: string): ValidationIssue =>
+    ({ ...issue(item, 'bad-version', 'error', `${what} "${scalarText(value)}" is not a version Falco reads (x.y.z)`, key), item: key });
+  const engine = item.fields.required_engine_version;
+  if (engine !== undefined) return /^\d+$/.test(scalarText(engine)) || SEMVER.test(scalarText(engine)) ? [] : [bad('required_engine_version', engine, 'required_engine_version')];
+  const plugins = item.fields.required_plugin_versions;
+  if (!Array.isArray(plugins)) return [];
+  const requirements = plugins.flatMap((p: unknown) => (isRecord(p) ? [p, ...(Array.isArray(p.alternatives) ? p.alternatives.filter(isRecord) : [])] : []));
+  return requirements.filter((r) => r.version !== undefined && !SEMVER.test(scalarText(r.version)))
+    .map((r) => bad(`plugin ${scalarText(r.name)}: version`, r.version, 'required_plugin_versions'));
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** bad-enabled, bad-append: a value Falco refuses to read as a bool ("Can't decode YAML scalar value"). */
+function badBool(item: RawItem, key: 'enabled' | 'append'): ValidationIssue {
+  return issue(item, `bad-${key}`, 'error', `${key} "${scalarText(item.fields[key])}" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)`, key);
 }

@@ -35,9 +35,9 @@ describe('loadRules: overrides across files', async () => {
     expect(rule('Tagged later').tags[1]!.file).toBe('test/fixtures/rules/override.yaml');
   });
   it('replaces enabled with override: enabled: replace', () => expect(rule('Disabled later').isEnabled).toBe(false));
-  it('appends condition and tags with the deprecated append: true', () => {
+  it('appends the condition with the deprecated append: true, and not its tags (Falco reads condition and exceptions only)', () => {
     expect(rule('Legacy append').condition).toBe('base_cond and proc.name=sh');
-    expect(rule('Legacy append').tags.map((t) => t.value)).toEqual(['mitre_execution', 'T1059.004']);
+    expect(rule('Legacy append').tags.map((t) => t.value)).toEqual(['mitre_execution']);
   });
   it('toggles a rule with an item that holds only enabled', () => expect(rule('Enabled only toggle').isEnabled).toBe(false));
   it('appends list items', () => expect(ruleset.lists.get('allowed')?.items).toEqual(['a', 'b']));
@@ -125,5 +125,71 @@ describe('enabled: as Falco reads it (yaml-cpp bools)', () => {
     // A later item holding only enabled toggles it the same way.
     const toggled = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items: [...items('true'), ...parseRulesText('- rule: R\n  enabled: n\n', 'r.yaml')] }]);
     expect(toggled.rules[0]!.isEnabled).toBe(false);
+  });
+  it('enables a rule with an item holding enabled and other keys but no condition, output, desc or priority (its tags ignored)', () => {
+    const items = [...parseRulesText('- rule: R\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  enabled: false\n  tags: [mitre_impact, T1529]\n', 'a.yaml'),
+      ...parseRulesText('- rule: R\n  enabled: true\n  tags: [T1082, mitre_discovery]\n', 'b.yaml')];
+    const rule = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]).rules[0]!;
+    expect(rule.isEnabled).toBe(true);
+    expect(rule.tags.map((t) => t.value)).toEqual(['mitre_impact', 'T1529']);
+  });
+});
+
+describe('append: true (deprecated) as Falco reads it', () => {
+  const BASE = '- rule: R\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags: [mitre_impact, T1529]\n'
+    + '  exceptions:\n    - name: known_parents\n      fields: [proc.pname]\n      values:\n        - [sshd]\n';
+  const build = (...texts: string[]) => buildRuleset(texts.map((text, i) => ({ info: { path: `r${i}.yaml`, sha256: '' }, items: parseRulesText(text, `r${i}.yaml`) })));
+
+  it('takes an item with only exceptions (adding exception values), leaving the condition as it is', () => {
+    const ruleset = build(BASE, '- rule: R\n  append: true\n  exceptions:\n    - name: known_parents\n      values:\n        - [cron]\n');
+    expect(ruleset.rules[0]).toMatchObject({ condition: 'evt.type = execve', modifiedAt: [{ file: 'r1.yaml', line: 1, column: 3 }] });
+  });
+  it('still appends a condition alone', () => {
+    expect(build(BASE, '- rule: R\n  append: true\n  condition: and proc.name = sh\n').rules[0]!.condition).toBe('evt.type = execve and proc.name = sh');
+  });
+  it('reads append as yaml-cpp reads a bool: yes, on, "true" append to a list, a macro and a rule', () => {
+    const ruleset = build(`${BASE}- list: bins\n  items: [shutdown]\n- macro: m\n  condition: evt.type = execve\n`,
+      '- list: bins\n  items: [halt]\n  append: yes\n- macro: m\n  condition: or evt.type = open\n  append: On\n- rule: R\n  condition: and proc.name = sh\n  append: "true"\n');
+    expect(ruleset.lists.get('bins')!.items).toEqual(['shutdown', 'halt']);
+    expect(ruleset.macros.get('m')!.condition).toBe('evt.type = execve or evt.type = open');
+    expect(ruleset.rules[0]!.condition).toBe('evt.type = execve and proc.name = sh');
+  });
+  it('refuses an item with neither condition nor exceptions, as Falco does', () => {
+    expect(() => build(BASE, '- rule: R\n  append: true\n  output: more\n')).toThrow(/r1\.yaml:1:3: rule "R": append: true needs a condition or exceptions to append/);
+  });
+});
+
+describe('override: replace on a macro or a list is a definition, as in Falco', () => {
+  it('defines a macro and a list that were not defined before, and replaces ones that were', () => {
+    const items = parseRulesText('- macro: m\n  condition: proc.name = bash\n  override:\n    condition: replace\n- list: l\n  items: [bash]\n  override:\n    items: replace\n'
+      + '- list: l\n  items: [sh]\n  override:\n    items: replace\n', 'r.yaml');
+    const ruleset = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]);
+    expect(ruleset.macros.get('m')).toMatchObject({ condition: 'proc.name = bash', conditionAt: { line: 2, column: 3 } });
+    expect(ruleset.lists.get('l')).toMatchObject({ items: ['sh'], position: { line: 9, column: 3 } });
+  });
+  it('still refuses an append to a macro that is not defined yet', () => {
+    const items = parseRulesText('- macro: m\n  condition: or x\n  override:\n    condition: append\n', 'r.yaml');
+    expect(() => buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }])).toThrow(/r\.yaml:1:3: macro "m" is appended to before it is defined/);
+  });
+});
+
+describe('a rule defined again', () => {
+  const build = (text: string) => buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items: parseRulesText(text, 'r.yaml') }]);
+  const RULE = (name: string, source = '') => `- rule: ${name}\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n${source ? `  source: ${source}\n` : ''}`;
+
+  it('with another source is refused, as Falco does', () => {
+    expect(() => build(RULE('First') + RULE('First', 'k8s_audit'))).toThrow(/r\.yaml:6:3: rule "First" is defined again with source k8s_audit; its definition at r\.yaml:1:3 has source syscall/);
+  });
+  it('with the same source (written or not) replaces it, keeping its first place in the rule order', () => {
+    expect(build(RULE('First') + RULE('Second') + RULE('First', 'syscall')).rules.map((r) => `${r.name}@${r.position.line}`)).toEqual(['First@11', 'Second@6']);
+  });
+});
+
+describe('tags appended again', () => {
+  it('are kept once, at their first place, as Falco keeps a set of tags', () => {
+    const items = parseRulesText('- rule: Escape\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: [mitre_initial_access, T1611]\n'
+      + '- rule: Escape\n  tags: [mitre_initial_access, T1611, container, container]\n  override:\n    tags: append\n', 'r.yaml');
+    const rule = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]).rules[0]!;
+    expect(rule.tags.map((t) => `${t.value}@${t.line}:${t.column}`)).toEqual(['mitre_initial_access@6:10', 'T1611@6:32', 'container@8:39']);
   });
 });

@@ -25,23 +25,83 @@ describe('required keys', () => {
     expect(schema('- rule: Base\n  output: other\n  override:\n    output: replace\n')).toEqual([]);
     expect(schema('- rule: Base\n  enabled: false\n')).toEqual([]);
   });
-  it('append: false is not a modification, and a rule with more than enabled is new', () => {
+  it('append: false is not a modification', () => {
     expect(schema('- rule: Other\n  desc: d\n  append: false\n')).toEqual([
       '1:3 missing-key [Other] rule "Other" has no condition',
       '1:3 missing-key [Other] rule "Other" has no output',
       '1:3 missing-key [Other] rule "Other" has no priority',
     ]);
-    expect(schema('- rule: Other\n  enabled: true\n  tags: [x]\n').map((l) => l.split(' [')[0])).toEqual([
-      '1:3 missing-key', '1:3 missing-key', '1:3 missing-key', '1:3 missing-key',
+  });
+  it('a rule item with enabled and none of condition, output, desc, priority enables or disables a rule, whatever else it has', () => {
+    expect(schema('- rule: Other\n  enabled: true\n  tags: [x]\n')).toEqual([
+      '3:3 ignored-key [Other] enabled without condition, output, desc or priority only enables or disables the rule; tags ignored',
     ]);
+    expect(schema('- rule: Other\n  enabled: true\n  output: o\n').map((l) => l.split(' [')[0])).toEqual(['1:3 missing-key', '1:3 missing-key', '1:3 missing-key']);
   });
   it('a new macro needs a condition; an appended one does not', () => {
     expect(schema('- macro: new_macro\n  condition: ""\n')).toEqual(['1:3 missing-key [new_macro] macro "new_macro" has no condition']);
     expect(schema('- macro: other_macro\n')).toEqual(['1:3 missing-key [other_macro] macro "other_macro" has no condition']);
     expect(schema('- macro: base_macro\n  condition: or evt.type = close\n  append: true\n')).toEqual([]);
   });
-  it('a list needs nothing more than its items', () => {
+  it('a list needs nothing more than its items, and needs them even when appended (Falco: "Item has no mapping for key \'items\'")', () => {
     expect(schema('- list: new_list\n  items: []\n')).toEqual([]);
+    expect(schema('- list: empty_l\n')).toEqual(['1:3 missing-key [empty_l] list "empty_l" has no items']);
+    expect(schema('- list: base_list\n  append: true\n')).toEqual(['1:3 missing-key [base_list] list "base_list" has no items']);
+  });
+});
+
+describe('keys Falco ignores', () => {
+  it('append: true appends only condition and exceptions: every other key is a warning at that key', () => {
+    expect(schema('- rule: Base\n  append: true\n  condition: and proc.pname != init\n  tags: [mitre_discovery, T1082]\n  output: more\n')).toEqual([
+      '4:3 ignored-key [Base] append: true appends only condition and exceptions; tags ignored',
+      '5:3 ignored-key [Base] append: true appends only condition and exceptions; output ignored',
+    ]);
+    expect(schema('- rule: Base\n  append: true\n  exceptions:\n    - name: known\n      values: [[cron]]\n')).toEqual([]);
+  });
+});
+
+describe('names and versions Falco refuses', () => {
+  it('a macro name is a letter, then letters, digits or _; a list name has no blank, quote, parenthesis, = or ,', () => {
+    expect(schema('- macro: my_macro2\n  condition: c\n- list: my-list.d/x\n  items: []\n')).toEqual([]);
+    expect(schema('- macro: my-macro\n  condition: c\n- list: "my list"\n  items: []\n- macro: _m\n  condition: c\n')).toEqual([
+      '1:3 bad-name [my-macro] macro name "my-macro" is not one Falco takes: a letter, then letters, digits or _',
+      '3:3 bad-name [my list] list name "my list" is not one Falco takes: no blank, quote, parenthesis, = or ,',
+      '5:3 bad-name [_m] macro name "_m" is not one Falco takes: a letter, then letters, digits or _',
+    ]);
+  });
+  it('required_engine_version is x.y.z or a number; a plugin version is x.y.z', () => {
+    expect(schema('- required_engine_version: 0.31.0\n- required_engine_version: 10\n- required_plugin_versions:\n    - name: k8saudit\n      version: 0.7.0\n')).toEqual([]);
+    expect(schema('- required_engine_version: not-a-version\n- required_engine_version: 0.31\n- required_plugin_versions:\n    - name: k8saudit\n      version: latest\n'
+      + '      alternatives:\n        - name: k8saudit-eks\n          version: "1"\n')).toEqual([
+      '1:3 bad-version [required_engine_version] required_engine_version "not-a-version" is not a version Falco reads (x.y.z)',
+      '2:3 bad-version [required_engine_version] required_engine_version "0.31" is not a version Falco reads (x.y.z)',
+      '3:3 bad-version [required_plugin_versions] plugin k8saudit: version "latest" is not a version Falco reads (x.y.z)',
+      '3:3 bad-version [required_plugin_versions] plugin k8saudit-eks: version "1" is not a version Falco reads (x.y.z)',
+    ]);
+  });
+});
+
+describe('override: as Falco reads it', () => {
+  it('appends only to condition, output, desc, tags, exceptions; replaces only the keys Falco lists (not source)', () => {
+    expect(schema('- rule: Base\n  priority: ERROR\n  override:\n    priority: append\n')).toEqual([
+      "3:3 bad-override [Base] key 'priority' cannot be appended to, use 'replace' instead",
+    ]);
+    expect(schema('- rule: Base\n  enabled: true\n  override:\n    enabled: append\n')).toEqual([
+      "3:3 bad-override [Base] key 'enabled' cannot be appended to, use 'replace' instead",
+    ]);
+    expect(schema('- rule: Base\n  source: k8s_audit\n  override:\n    source: replace\n')).toEqual(["3:3 bad-override [Base] key 'source' cannot be replaced"]);
+    expect(schema('- macro: m\n  condition: c\n  override:\n    items: append\n')).toEqual(["3:3 bad-override [m] key 'items' cannot be appended to"]);
+    expect(schema('- rule: Base\n  capture_events: 10\n  tags: [x]\n  override:\n    capture_events: replace\n    tags: append\n')).toEqual([]);
+  });
+  it('every key Falco could override must be listed under override', () => {
+    expect(schema('- rule: Base\n  condition: and proc.pname != init\n  tags: [T1082]\n  override:\n    condition: append\n')).toEqual([
+      "3:3 bad-override [Base] key 'tags' has no entry under override: Falco refuses it",
+    ]);
+  });
+  it('append: true and override cannot be used together', () => {
+    expect(schema('- rule: Base\n  append: true\n  condition: and x\n  override:\n    condition: append\n')).toEqual([
+      "2:3 bad-override [Base] keys 'override' and 'append: true' cannot be used together",
+    ]);
   });
 });
 
@@ -52,13 +112,15 @@ describe('keys and their types', () => {
     ]);
     expect(schema('- list: base_list\n  items: [b]\n  condition: x\n')).toEqual(['3:3 unknown-key [base_list] list "base_list" has an unknown key "condition"']);
   });
+  it('the capture keys of Falco 0.44 are rule keys', () => {
+    expect(schema('- rule: New\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  capture: true\n  capture_duration: 5000\n  capture_events: 100\n  capture_filesize: 1024\n')).toEqual([]);
+  });
   it('tags and items must be lists', () => {
     expect(schema('- rule: Base\n  tags: T1059\n  override:\n    tags: replace\n')).toEqual(['2:3 bad-tags [Base] tags must be a list']);
     expect(schema('- list: base_list\n  items: a\n')).toEqual(['2:3 bad-items [base_list] items must be a list']);
   });
-  it('items is a list key only on lists, and a list without items has nothing to check', () => {
+  it('items is a list key only on lists', () => {
     expect(schema('- rule: Base\n  items: a\n  append: true\n')).toEqual(['2:3 unknown-key [Base] rule "Base" has an unknown key "items"']);
-    expect(schema('- list: base_list\n  append: true\n')).toEqual([]);
   });
   it('a priority in any case is accepted; another word is not', () => {
     expect(schema('- rule: Base\n  priority: Warning\n  override:\n    priority: replace\n')).toEqual([]);
@@ -73,6 +135,11 @@ describe('keys and their types', () => {
     // enabled is a rule's key: on a macro it is only an unknown key.
     expect(schema('- macro: m\n  condition: evt.type = open\n  enabled: maybe\n')).toEqual(['3:3 unknown-key [m] macro "m" has an unknown key "enabled"']);
   });
+  it('append must be a bool yaml-cpp reads, as enabled; yes makes a modification (no required keys)', () => {
+    expect(schema('- list: base_list\n  items: [b]\n  append: yes\n')).toEqual([]);
+    expect(schema('- rule: Base\n  condition: and proc.name = x\n  append: Y\n')).toEqual([]);
+    expect(schema('- list: base_list\n  items: [b]\n  append: sure\n')).toEqual(['3:3 bad-append [base_list] append "sure" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)']);
+  });
   it('a key written twice is a warning at the second, naming where the first is', () => {
     expect(schema('- rule: Base\n  enabled: false\n  enabled: true\n')).toEqual([
       '3:3 duplicate-key [Base] key "enabled" is written again; Falco uses the first one, at line 2:3, and ignores this one',
@@ -85,10 +152,10 @@ describe('keys and their types', () => {
     ]);
   });
   it('a source the caller has no fields for is a warning at the source key', () => {
-    const rule = (source: string) => `- rule: Base\n  append: true\n  source: ${source}\n`;
+    const rule = (source: string) => `- rule: Base\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  source: ${source}\n`;
     expect(schema(rule('k8s_audit'))).toEqual([]);
     expect(schema(rule('gcp_auditlog'))).toEqual([
-      '3:3 unknown-source [Base] source "gcp_auditlog" is not one attack-cov knows the fields of; its fields are not checked',
+      '6:3 unknown-source [Base] source "gcp_auditlog" is not one attack-cov knows the fields of; its fields are not checked',
     ]);
   });
 });
