@@ -14,10 +14,11 @@ const EXAMPLES_PER_CODE = 5;
 
 const UNSAFE_IN_MARKDOWN = unsafeCharacters();
 
-/** The first `length` UTF-16 units of `text`, one fewer where the last would split a surrogate pair. */
+/** `text` cut to `length` UTF-16 units, an ellipsis last, never splitting a surrogate pair. */
 function cutAt(text: string, length: number): string {
-  const last = text.charCodeAt(length - 1);
-  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
+  if (text.length <= length) return text;
+  const last = text.charCodeAt(length - 2);
+  return `${text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 2 : length - 1)}…`;
 }
 
 /**
@@ -78,6 +79,8 @@ function gapsSection(report: CoverageReport): string[] {
     lines.push(`| ${g.priority.rank} | ${g.id} | ${escapeMarkdown(g.name)} | ${escapeMarkdown(shortVerdict(g, byId.get(g.id)?.detectability))} | ${g.priority.score} | ${escapeMarkdown(g.priority.why)} |`);
   }
   if (gaps.length > TOP_GAPS) lines.push('', `…and ${gaps.length - TOP_GAPS} more in coverage.csv.`);
+  // The ranks count sub-techniques too: without this a reader sees numbers missing.
+  if (gaps.some((g, i) => g.priority.rank !== i + 1)) lines.push('', 'Ranks count sub-techniques too; coverage.csv lists them all.');
   return lines;
 }
 

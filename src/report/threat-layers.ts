@@ -3,7 +3,8 @@
 import type { CoverageReport, GapEntry, ProfileTechnique, ThreatProfile } from '../coverage-report.js';
 import { COVERED_COLORS, GAP_COLOR, PARTIAL_COLOR } from './palette.js';
 import { validateLayer } from './layer-schema.js';
-import { layerShell } from './layer.js';
+import { layerGradient, layerShell } from './layer.js';
+import { legendLabel, scoreBucket } from './layer-score.js';
 import { VERDICT_LABEL } from './priority-words.js';
 import { stringifyJson, type Reporter } from './reporter.js';
 import { TIERS } from '../analysis/priority.js';
@@ -30,7 +31,8 @@ function profileTechnique(profile: ThreatProfile, t: ProfileTechnique, rules: nu
   return {
     techniqueID: t.id,
     score: rules,
-    ...(t.status === 'covered' ? {} : { color: t.status === 'partial' ? PARTIAL_COLOR : GAP_COLOR }),
+    // Every technique painted with a colour of the legend, as in layer.json.
+    color: t.status === 'covered' ? COVERED_COLORS[scoreBucket(rules, COVERED_COLORS.length)]! : t.status === 'partial' ? PARTIAL_COLOR : GAP_COLOR,
     comment: `${how}; ${t.status}${rules > 0 ? ` by ${rules} enabled rule(s)` : ''}`,
   };
 }
@@ -41,8 +43,12 @@ export function buildProfileLayer(report: CoverageReport, profile: ThreatProfile
   return {
     ...layerShell(report, `${profile.name} (${profile.id}) vs Falco rules`, `attack-cov ${report.tool.version}: ${profile.name}'s in-scope techniques, ${direct.total} used directly (${direct.covered} covered, ${direct.gap} gaps) and ${viaSoftware.total} through its software (${viaSoftware.covered} covered, ${viaSoftware.gap} gaps). Score = enabled rules observing it.`),
     techniques: [...profile.direct, ...profile.viaSoftware].map((t) => profileTechnique(profile, t, rules.get(t.id) ?? 0)),
-    gradient: { colors: ['#ffffff', ...COVERED_COLORS], minValue: 0, maxValue: COVERED_COLORS.length },
-    legendItems: [{ label: 'gap', color: GAP_COLOR }, { label: 'partly covered', color: PARTIAL_COLOR }],
+    gradient: layerGradient(),
+    legendItems: [
+      { label: 'gap', color: GAP_COLOR },
+      { label: 'partly covered', color: PARTIAL_COLOR },
+      ...COVERED_COLORS.map((color, i) => ({ label: `covered: ${legendLabel(i, COVERED_COLORS.length, 'count')}`, color })),
+    ],
   };
 }
 

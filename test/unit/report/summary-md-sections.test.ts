@@ -41,11 +41,14 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('a\u0085b\u009bc\u202ed\u2066e\u200bf\u200dg\ufeffh\u00adi')).toBe('a b c d e f g h i');
   });
   it('cuts text at 300 characters before escaping it, and never inside a surrogate pair', () => {
-    expect(escapeMarkdown('x'.repeat(301))).toBe('x'.repeat(300));
-    expect(escapeMarkdown(`${'x'.repeat(299)}@b.c`)).toBe(`${'x'.repeat(299)}@<!-- -->`);
-    expect(escapeMarkdown(`${'x'.repeat(298)}|<`)).toBe(`${'x'.repeat(298)}\\|&lt;`);
-    expect(escapeMarkdown(`${'x'.repeat(299)}\u{1F600}`)).toBe('x'.repeat(299));
+    expect(escapeMarkdown('x'.repeat(300))).toBe('x'.repeat(300));
+    expect(escapeMarkdown('x'.repeat(301))).toBe(`${'x'.repeat(299)}…`);
+    expect(escapeMarkdown(`${'x'.repeat(298)}@b.c`)).toBe(`${'x'.repeat(298)}@<!-- -->…`);
+    expect(escapeMarkdown(`${'x'.repeat(297)}|<>`)).toBe(`${'x'.repeat(297)}\\|&lt;&gt;`);
+    expect(escapeMarkdown(`${'x'.repeat(298)}|<>`)).toBe(`${'x'.repeat(298)}\\|…`);
     expect(escapeMarkdown(`${'x'.repeat(298)}\u{1F600}`)).toBe(`${'x'.repeat(298)}\u{1F600}`);
+    expect(escapeMarkdown(`${'x'.repeat(298)}\u{1F600}y`)).toBe(`${'x'.repeat(298)}…`);
+    expect(escapeMarkdown(`${'x'.repeat(297)}\u{1F600}yz`)).toBe(`${'x'.repeat(297)}\u{1F600}…`);
   });
 });
 
@@ -177,6 +180,10 @@ describe('summary.md bounds', () => {
     expect(text).not.toContain('T1059.999');
     expect(text).toContain(' |\n\n…and 2 more in coverage.csv.\n');
     expect(renderSummaryMarkdown({ ...report, gaps: gaps.slice(2) })).not.toContain('more in coverage.csv');
+    // Ranks 1…17 with no sub-technique among them: nothing to explain.
+    expect(text).not.toContain('Ranks count sub-techniques too');
+    const skipping = gaps.map((g, i) => (i >= 3 ? { ...g, priority: { ...g.priority, rank: g.priority.rank + 1 } } : g));
+    expect(renderSummaryMarkdown({ ...report, gaps: skipping })).toContain('…and 2 more in coverage.csv.\n\nRanks count sub-techniques too; coverage.csv lists them all.\n');
     const plain = renderSummaryMarkdown({ ...report, summary: { ...report.summary, gapDetectability: { 'closable-loaded': 0, 'closable-other': 0, 'not-observable': 0, unknown: 0 } } });
     expect(plain).toContain(`### Top gaps (${report.gaps.filter((g) => !g.isSubtechnique).length} techniques uncovered)`);
   });

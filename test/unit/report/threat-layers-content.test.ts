@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CoverageReport, ThreatProfile } from '../../../src/coverage-report.js';
 import { COVERED_COLORS, GAP_COLOR, PARTIAL_COLOR } from '../../../src/report/palette.js';
 import { buildPriorityLayer, buildProfileLayer, priorityLayerReporter, threatLayersReporter } from '../../../src/report/threat-layers.js';
+import { layerGradient } from '../../../src/report/layer.js';
 import { FIXTURE_RULES, PROFILE } from './full-report.js';
 import { reportFor } from '../../helpers/load.js';
 
@@ -68,7 +69,7 @@ describe('a threat profile layer', () => {
   it('lists the techniques used directly and through software, scored by observing rules', () => {
     const layer = buildProfileLayer(report, PROFILE);
     expect(layer.techniques).toEqual([
-      { techniqueID: 'T1611', score: 3, comment: `used directly by ${PROFILE.name}; covered by 3 enabled rule(s)` },
+      { techniqueID: 'T1611', score: 3, color: COVERED_COLORS[2], comment: `used directly by ${PROFILE.name}; covered by 3 enabled rule(s)` },
       { techniqueID: 'T1059', score: 0, color: PARTIAL_COLOR, comment: `used directly by ${PROFILE.name}; partial` },
       { techniqueID: 'T1027', score: 0, color: GAP_COLOR, comment: `used by ${PROFILE.name} through Kit, Other; gap` },
     ]);
@@ -81,8 +82,18 @@ describe('a threat profile layer', () => {
     const layer = buildProfileLayer(report, PROFILE);
     expect(layer.name).toBe(`${PROFILE.name} (G9999) vs Falco rules`);
     expect(layer.description).toBe(`attack-cov test: ${PROFILE.name}'s in-scope techniques, 2 used directly (1 covered, 0 gaps) and 1 through its software (0 covered, 1 gaps). Score = enabled rules observing it.`);
-    expect(layer.gradient).toEqual({ colors: ['#ffffff', ...COVERED_COLORS], minValue: 0, maxValue: COVERED_COLORS.length });
-    expect(layer.legendItems).toEqual([{ label: 'gap', color: GAP_COLOR }, { label: 'partly covered', color: PARTIAL_COLOR }]);
+    expect(layer.gradient).toEqual(layerGradient());
+    // Every colour a technique is painted with is in the legend (the covered ones were painted by the gradient, unexplained).
+    expect(layer.legendItems).toEqual([
+      { label: 'gap', color: GAP_COLOR },
+      { label: 'partly covered', color: PARTIAL_COLOR },
+      { label: 'covered: 1 enabled rule', color: COVERED_COLORS[0] },
+      { label: 'covered: 2 enabled rules', color: COVERED_COLORS[1] },
+      { label: 'covered: 3 enabled rules', color: COVERED_COLORS[2] },
+      { label: 'covered: 4+ enabled rules', color: COVERED_COLORS[3] },
+    ]);
+    const legend = new Set(layer.legendItems.map((l) => l.color));
+    for (const t of layer.techniques) expect(legend.has(t.color)).toBe(true);
   });
 });
 
