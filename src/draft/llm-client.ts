@@ -34,6 +34,11 @@ export class ChatClient {
     return redactMessage(key && key.length >= 4 ? text.split(key).join('[redacted]') : text);
   }
 
+  /** The first `length` characters of `text`, redacted before the cut: a key across the cut would lose only its tail. */
+  private excerpt(text: string, length: number): string {
+    return this.redact(text).slice(0, length);
+  }
+
   private fail(message: string, hint?: string): never {
     throw new LlmError(this.redact(message), hint && this.redact(hint));
   }
@@ -84,7 +89,7 @@ export class ChatClient {
         attempt--;
         continue;
       }
-      lastProblem = `HTTP ${result.status}: ${result.text.slice(0, 200)}`;
+      lastProblem = `HTTP ${result.status}: ${this.excerpt(result.text, 200)}`;
       if (!RETRYABLE.has(result.status)) {
         this.fail(`the LLM endpoint refused the request: ${lastProblem}`, result.status === 401 || result.status === 403 ? 'check OPENAI_API_KEY' : 'check --llm-base-url and --model');
       }
@@ -104,7 +109,7 @@ export class ChatClient {
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      return this.fail(`the LLM endpoint answered with something that is not JSON: ${text.slice(0, 120)}`);
+      return this.fail(`the LLM endpoint answered with something that is not JSON: ${this.excerpt(text, 120)}`);
     }
     const content = parsed.choices?.[0]?.message?.content;
     if (typeof content !== 'string') this.fail('the LLM endpoint answered without choices[0].message.content');
@@ -125,5 +130,6 @@ export function extractJson(content: string): { value: unknown } | { error: stri
       // try the next way of finding it
     }
   }
-  return { error: `the answer is not a JSON object: ${content.slice(0, 80).replace(/\s+/g, ' ')}…` };
+  // Redacted before the cut: a key across the cut would lose only its tail.
+  return { error: `the answer is not a JSON object: ${redactMessage(content).slice(0, 80).replace(/\s+/g, ' ')}…` };
 }

@@ -75,6 +75,19 @@ describe('hostile LLM servers', () => {
     expect(run.requests.length).toBe(3);
   });
 
+  it('a key echoed across the point where a message is cut leaves not even its first 8 characters (redacted before the cut)', async () => {
+    // The padding puts the key across each cut: an HTTP error body at 200 characters, a body that is not JSON at 120,
+    // a model answer with no JSON at 80.
+    const leaks: string[] = [];
+    for (const [model, status] of [['echo-http-500-at-190', 'error'], ['echo-not-json-at-110', 'error'], ['echo-answer-at-70', 'rejected']] as const) {
+      const run = await draft(model, ['T1529']);
+      expect(run.summary.drafts[0]!.status).toBe(status);
+      const shown = run.stdout + run.stderr + run.written;
+      if (shown.includes(SECRET.slice(0, 8)) || !shown.includes('[redacted]')) leaks.push(model);
+    }
+    expect(leaks).toEqual([]);
+  });
+
   it('an answer larger than the bound is refused, not sent back in a repair', async () => {
     const run = await draft('huge', ['T1529']);
     expect(run.summary.drafts[0]).toMatchObject({ status: 'error', issues: [expect.stringMatching(/the model's answer is \d+ characters, more than the 65536 attack-cov accepts; refused/)] });

@@ -60,6 +60,14 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
       calls.set(parsed.model, call);
       const ok = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(completion(typeof value === 'string' ? value : JSON.stringify(value)));
       const repairs = parsed.messages.filter((m) => m.role === 'user').length - 1;
+      // echo-<where>-at-<n>: the key the server was sent, after n characters of padding, where a cut of the text may split it.
+      const echoAt = /^echo-(http-500|not-json|answer)-at-(\d+)$/.exec(parsed.model);
+      if (echoAt) {
+        const padded = `${'x'.repeat(Number(echoAt[2]))}${String(req.headers.authorization).replace(/^Bearer /, '')} and more`;
+        if (echoAt[1] === 'http-500') return void res.writeHead(500).end(padded);
+        if (echoAt[1] === 'not-json') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(padded);
+        return ok(padded);
+      }
       switch (parsed.model) {
         case 'good':
           return ok(GOOD_T1529);
