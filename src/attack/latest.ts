@@ -30,12 +30,13 @@ export function compareVersions(a: string, b: string): number {
 
 /** The newest version of `domain` ("enterprise-attack") in an index.json text. Pure. */
 export function newestInIndex(text: string, domain: string, label: string): { version: string; url: string } {
-  let index: IndexFile;
+  let index: IndexFile | null;
   try {
-    index = JSON.parse(text) as IndexFile;
+    index = JSON.parse(text) as IndexFile | null;
   } catch {
     throw new InputError(label, 'not valid JSON; expected the ATT&CK STIX data index.json');
   }
+  if (typeof index !== 'object' || index === null || Array.isArray(index)) throw new InputError(label, 'not a JSON object; expected the ATT&CK STIX data index.json');
   const wanted = `${domain.replace(/-attack$/, '')} att&ck`;
   const collection = (Array.isArray(index.collections) ? index.collections : []).find((c) => typeof c?.name === 'string' && c.name.toLowerCase() === wanted);
   const versions = (Array.isArray(collection?.versions) ? collection.versions : [])

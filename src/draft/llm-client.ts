@@ -105,13 +105,14 @@ export class ChatClient {
   }
 
   private content(text: string): string {
-    let parsed: { choices?: { message?: { content?: unknown } }[] };
+    let parsed: { choices?: { message?: { content?: unknown } }[] } | null;
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
       return this.fail(`the LLM endpoint answered with something that is not JSON: ${this.excerpt(text, 120)}`);
     }
-    const content = parsed.choices?.[0]?.message?.content;
+    // JSON that is no object (null, a number, a string, a list) has no choices either.
+    const content = parsed?.choices?.[0]?.message?.content;
     if (typeof content !== 'string') this.fail('the LLM endpoint answered without choices[0].message.content');
     // A rule is a few hundred characters; an answer past the bound is refused, and never sent back in a repair.
     if (content.length > limits.maxLlmAnswerChars) this.fail(`the model's answer is ${content.length} characters, more than the ${limits.maxLlmAnswerChars} attack-cov accepts; refused`, 'try another model, or a lower temperature');

@@ -88,6 +88,15 @@ describe('hostile LLM servers', () => {
     expect(leaks).toEqual([]);
   });
 
+  it('a body of JSON that is no object (null, a number, a string, a list) fails that draft, and the run goes on', async () => {
+    for (const body of ['null', '42', '"text"', '[1]']) {
+      const run = await draft(`body:${body}`, ['T1529', 'T1485']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).not.toMatch(/crashed|TypeError|\n\s+at /);
+      expect(run.summary.drafts).toMatchObject(['T1529', 'T1485'].map((technique) => ({ technique, status: 'error', issues: ['the LLM endpoint answered without choices[0].message.content'] })));
+    }
+  });
+
   it('an answer larger than the bound is refused, not sent back in a repair', async () => {
     const run = await draft('huge', ['T1529']);
     expect(run.summary.drafts[0]).toMatchObject({ status: 'error', issues: [expect.stringMatching(/the model's answer is \d+ characters, more than the 65536 attack-cov accepts; refused/)] });

@@ -60,6 +60,8 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
       calls.set(parsed.model, call);
       const ok = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(completion(typeof value === 'string' ? value : JSON.stringify(value)));
       const repairs = parsed.messages.filter((m) => m.role === 'user').length - 1;
+      // body:<text>: a 200 whose whole body is <text> (JSON null, a number, a list…), not a completion.
+      if (parsed.model.startsWith('body:')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(parsed.model.slice('body:'.length));
       // echo-<where>-at-<n>: the key the server was sent, after n characters of padding, where a cut of the text may split it.
       const echoAt = /^echo-(http-500|not-json|answer)-at-(\d+)$/.exec(parsed.model);
       if (echoAt) {

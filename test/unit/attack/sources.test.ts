@@ -60,6 +60,8 @@ describe('latest', () => {
     expect(compareVersions('9.0', '17.1')).toBeLessThan(0);
     expect(() => newestInIndex('{"collections":[]}', 'enterprise-attack', 'index')).toThrow(/lists no version of enterprise-attack/);
     expect(() => newestInIndex('<html>', 'enterprise-attack', 'index')).toThrow(InputError);
+    // JSON that is no object is an input error, not a TypeError (a crash).
+    for (const text of ['null', '42', '"index"', '[]']) expect(() => newestInIndex(text, 'enterprise-attack', 'index')).toThrow(new InputError('index', 'not a JSON object; expected the ATT&CK STIX data index.json'));
   });
 
   it('resolves through the index, downloads that version, records it, and caches the index for a day', async () => {
