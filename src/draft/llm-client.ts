@@ -45,8 +45,7 @@ export class ChatClient {
 
   private async post(body: object): Promise<{ status: number; text: string; retryAfter?: number }> {
     const { request } = await import('undici');
-    const url = `${this.settings.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-    const response = await request(url, {
+    const response = await request(chatCompletionsUrl(this.settings.baseUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...(this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {}) },
       body: JSON.stringify(body),
@@ -118,6 +117,14 @@ export class ChatClient {
     if (content.length > limits.maxLlmAnswerChars) this.fail(`the model's answer is ${content.length} characters, more than the ${limits.maxLlmAnswerChars} attack-cov accepts; refused`, 'try another model, or a lower temperature');
     return content;
   }
+}
+
+/** `<base>/chat/completions`, appended to the base URL's path: its query (an Azure-style `?api-version=`, a gateway's
+ * token) stays the query. */
+export function chatCompletionsUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  return url.toString();
 }
 
 /** The model's JSON, from plain JSON or JSON inside a code fence or prose; a sentence when it is not there. */

@@ -122,6 +122,25 @@ describe('hostile LLM servers', () => {
     expect(await readdir(out)).toEqual([]);
   });
 
+  it('a query in the base URL (Azure-style api-version) stays the query; /chat/completions goes on the path', async () => {
+    for (const base of [`${server.baseUrl}?api-version=2024-06-01`, `${server.baseUrl}/?api-version=2024-06-01`]) {
+      const run = await draft('good', ['T1529'], [], base);
+      expect(run.summary.drafts[0]!.status).toBe('passed');
+      expect(run.requests.map((r) => r.query)).toEqual(['?api-version=2024-06-01']);
+    }
+  });
+
+  it('a base URL with a fragment is a usage error before any request (the fragment would never be sent)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const before = server.requests.length;
+    for (const base of [`${server.baseUrl}#frag`, `${server.baseUrl}?api-version=1#`]) {
+      const result = await runCli(['draft', 'T1529', '--out', out, '--llm-base-url', base, '--model', 'good'], { env: { OPENAI_API_KEY: SECRET } });
+      expectOneLineError(result, /^error: --llm-base-url http:\/\/127\.0\.0\.1:\d+\/v1: has a fragment \(#…\), which is never sent to the server$/);
+    }
+    expect(server.requests.length).toBe(before);
+    expect(await readdir(out)).toEqual([]);
+  });
+
   it('credentials in --llm-base-url are recorded and printed without the user or password', async () => {
     const run = await draft('good', ['T1529'], [], server.baseUrl.replace('http://', 'http://llmuser:llm-password-9876@'));
     expect(run.summary.llm.baseUrl).toBe(server.baseUrl);

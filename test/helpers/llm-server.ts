@@ -31,6 +31,8 @@ export interface LlmRequest {
   model: string;
   authorization?: string;
   hasSchema: boolean;
+  /** The request URL's query string ('' without one). */
+  query: string;
   messages: { role: string; content: string }[];
   /** When the request arrived (ms, monotonic clock): timing tests read the gaps the server saw. */
   arrivedAt: number;
@@ -51,9 +53,10 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return void res.writeHead(404).end();
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions') return void res.writeHead(404).end(JSON.stringify({ error: `no route ${url.pathname}` }));
       const parsed = JSON.parse(body) as { model: string; messages: LlmRequest['messages']; response_format?: unknown };
-      const request: LlmRequest = { model: parsed.model, arrivedAt: performance.now(), hasSchema: parsed.response_format !== undefined, messages: parsed.messages, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+      const request: LlmRequest = { model: parsed.model, query: url.search, arrivedAt: performance.now(), hasSchema: parsed.response_format !== undefined, messages: parsed.messages, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
       requests.push(request);
       if (apiKey && req.headers.authorization !== `Bearer ${apiKey}`) return void res.writeHead(401).end(JSON.stringify({ error: { message: `bad key ${String(req.headers.authorization)}` } }));
       const call = (calls.get(parsed.model) ?? 0) + 1;
