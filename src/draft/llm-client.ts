@@ -30,8 +30,7 @@ export class ChatClient {
 
   /** Removes the API key (and any registered credential) from any text that may be shown. */
   redact(text: string): string {
-    const key = this.settings.apiKey;
-    return redactMessage(key && key.length >= 4 ? text.split(key).join('[redacted]') : text);
+    return redactMessage(text, this.settings.apiKey);
   }
 
   /** The first `length` characters of `text`, redacted before the cut: a key across the cut would lose only its tail. */

@@ -25,17 +25,17 @@ interface Run extends CliResult {
   requests: LlmServer['requests'];
 }
 
-async function draft(model: string, techniques: string[], extra: string[] = [], baseUrl = server.baseUrl): Promise<Run> {
+async function draft(model: string, techniques: string[], extra: string[] = [], baseUrl = server.baseUrl, key = SECRET): Promise<Run> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
   const before = server.requests.length;
   const result = await runCli(['draft', ...techniques, '--attack', BUNDLE_18, '--rules', RULES, '--out', out, '--llm-base-url', baseUrl, '--model', model, ...extra], {
-    env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' },
+    env: { OPENAI_API_KEY: key, ATTACK_COV_LLM_BACKOFF_MS: '10' },
   });
   const files = (await readdir(out, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
   const written = (await Promise.all(files.map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')))).join('\n');
   const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Run['summary'];
   // The key reaches the server in its header, and nothing attack-cov writes or prints.
-  expect(result.stdout + result.stderr + written).not.toContain(SECRET);
+  expect(result.stdout + result.stderr + written).not.toContain(key);
   return { ...result, out, written, summary, requests: server.requests.slice(before) };
 }
 
@@ -94,6 +94,17 @@ describe('hostile LLM servers', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).not.toMatch(/crashed|TypeError|\n\s+at /);
       expect(run.summary.drafts).toMatchObject(['T1529', 'T1485'].map((technique) => ({ technique, status: 'error', issues: ['the LLM endpoint answered without choices[0].message.content'] })));
+    }
+  });
+
+  it('a short key (7 characters, a gateway\'s sk-1234) echoed by the model is redacted from files as from errors', async () => {
+    const shortKeyServer = await startLlmServer('sk-1234');
+    try {
+      const run = await draft('echo-answer', ['T1529'], [], shortKeyServer.baseUrl, 'sk-1234');
+      expect(run.summary.drafts[0]!.status).toBe('rejected');
+      expect(run.written).toContain('key: Bearer [redacted]');
+    } finally {
+      await shortKeyServer.close();
     }
   });
 
