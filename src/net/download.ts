@@ -48,11 +48,13 @@ async function openClient(): Promise<Client> {
   return { request: lib.request, agent: (new lib.Agent() as AgentType).compose(lib.interceptors.redirect({ maxRedirections: 5 })) };
 }
 
+/** Retry-After in milliseconds (seconds or an HTTP date), or undefined when absent or invalid: a negative number is no
+ * delay-seconds (RFC 9110), so the normal backoff applies rather than none. */
 export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (!text) return undefined;
   const seconds = Number(text);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

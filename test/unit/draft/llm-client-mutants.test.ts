@@ -133,6 +133,12 @@ describe('ChatClient.complete: retries', () => {
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
+  it('takes a negative Retry-After for none: the normal backoff, not no wait at all', async () => {
+    script = [{ status: 429, body: 'slow down', headers: { 'retry-after': '-30' } }, ok()];
+    await client({ backoffMs: 300 }).complete(MESSAGES, SCHEMA);
+    expect(gaps()[0]).toBeGreaterThanOrEqual(290);
+  });
+
   it('gives up after the attempts asked for, without waiting after the last, naming the last answer (cut to 200 characters)', async () => {
     const long = `overloaded ${'x'.repeat(300)}`;
     script = [{ status: 503, body: long }, { status: 503, body: long }, { status: 503, body: long }];

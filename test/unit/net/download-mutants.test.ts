@@ -127,10 +127,10 @@ describe('headersTimeoutFor and retryDelayFor', () => {
 });
 
 describe('parseRetryAfter', () => {
-  it('reads seconds (never negative), the first of several values, and an HTTP date', () => {
+  it('reads seconds, the first of several values, and an HTTP date', () => {
     expect(parseRetryAfter('2')).toBe(2000);
     expect(parseRetryAfter('0.5')).toBe(500);
-    expect(parseRetryAfter('-3')).toBe(0);
+    expect(parseRetryAfter('0')).toBe(0);
     expect(parseRetryAfter(['1', '30'])).toBe(1000);
     const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
     expect(parseRetryAfter(inTenSeconds)).toBeGreaterThan(8_000);
@@ -143,6 +143,12 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('')).toBeUndefined();
     expect(parseRetryAfter([])).toBeUndefined();
     expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+
+  it('ignores a negative value (no delay-seconds), so the normal backoff applies instead of none', () => {
+    expect(parseRetryAfter('-3')).toBeUndefined();
+    expect(parseRetryAfter('-30')).toBeUndefined();
+    expect(retryDelayFor(1, 0, { timeoutMs: 10_000, attempts: 3, backoffMs: 1_000, retryBudgetMs: 30_000 }, parseRetryAfter('-30'))).toBe(1_000);
   });
 });
 
