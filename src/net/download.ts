@@ -23,6 +23,8 @@ export interface DownloadOptions {
   /** Delay before the first retry; doubled for each further one. */
   backoffMs?: number;
   onProgress?: (receivedBytes: number, totalBytes: number | undefined) => void;
+  /** Called once when the download ends, completed or failed (after the last onProgress). */
+  onProgressEnd?: () => void;
 }
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -170,6 +172,7 @@ export async function downloadToFile(url: string, tempPath: string, options: Dow
       }
     }
   } finally {
+    settings.onProgressEnd?.();
     // No socket outlives the download (an idle keep-alive one would hold the process open for its timeout).
     await client.agent.destroy();
   }

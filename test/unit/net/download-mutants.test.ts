@@ -181,6 +181,14 @@ describe('downloadToFile', () => {
     expect(progress).toEqual([[3, undefined], [7, undefined]]);
   });
 
+  it('ends the progress once, whether the download completed or failed', async () => {
+    let ends = 0;
+    await downloadToFile(server.url('/chunked'), target('chunked-end'), { onProgressEnd: () => ends++ });
+    expect(ends).toBe(1);
+    await expect(downloadToFile(server.url('/no-such-route'), target('failed-end'), { attempts: 1, onProgressEnd: () => ends++ })).rejects.toThrow(NetworkError);
+    expect(ends).toBe(2);
+  });
+
   it('accepts a body announced at exactly the cap', async () => {
     await downloadToFile(server.url('/ok'), target('exact'), { maxBytes: BODY.length });
     expect(await readFile(target('exact'))).toEqual(BODY);
