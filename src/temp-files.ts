@@ -36,7 +36,15 @@ export function removeTrackedTemps(): void {
     }
   }
   live.clear();
-  for (const chain of dirs) removeEmptyDirs(chain);
+  // Deepest first across every chain: one chain's top (the cache root) may hold another chain's folder.
+  const deepestFirst = [...new Set([...dirs].flat())].sort((a, b) => b.split(path.sep).length - a.split(path.sep).length);
+  for (const dir of deepestFirst) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // not empty (or gone): it stays
+    }
+  }
   dirs.clear();
 }
 
