@@ -18,6 +18,9 @@ beforeAll(async () => {
   server = await startServer({
     [`/${REF}/falco_rules.yaml`]: serve(await readFile(fixture('rules', 'conventional.yaml')), 'text/yaml'),
     '/broken/falco_rules.yaml': serve(Buffer.from('rule: [not a list'), 'text/yaml'),
+    // Two tags that the old cache slot (every '/' as '_') put in one folder.
+    '/tags/v1%2Fx/falco_rules.yaml': serve(Buffer.from('- rule: Shell in container\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n'), 'text/yaml'),
+    '/tags/v1_x/falco_rules.yaml': serve(Buffer.from('- rule: Escape attempt\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n'), 'text/yaml'),
   });
 });
 afterAll(() => server.close());
@@ -95,6 +98,27 @@ describe('official rules specs', () => {
       const second = await loadRules([`official@${REF}`], { cacheRoot, cwd: repoRoot });
       expect(second.ruleset.rules).toHaveLength(2);
       expect(server.calls(`/${REF}/falco_rules.yaml`)).toBe(1);
+    } finally {
+      delete process.env.ATTACK_COV_FALCO_RULES_MIRROR;
+    }
+  });
+
+  it('refuses a ref no git tag can have (it could leave falco-rules/ of the cache), before any download', async () => {
+    for (const ref of ['..', '.', 'a/../b', '-x', '/abs', 'v1/', 'v1//x', '.hidden', 'v1.', 'v1.lock']) {
+      expect(() => parseOfficialSpec(`official@${ref}`)).toThrow(UsageError);
+      expect(() => parseOfficialSpec(`official@${ref}`)).toThrow(`official@${ref}: ${ref} is not a git tag or branch name`);
+    }
+    expect(parseOfficialSpec('official@release/v1.2').ref).toBe('release/v1.2');
+  });
+
+  it('keeps tags apart in the cache: official@v1/x and official@v1_x never share a slot', async () => {
+    const cacheRoot = await tempCache();
+    process.env.ATTACK_COV_FALCO_RULES_MIRROR = server.url('/tags/{tag}/{file}');
+    try {
+      await loadRules(['official@v1/x'], { cacheRoot, cwd: repoRoot, download: { backoffMs: 5 } });
+      const other = await loadRules(['official@v1_x'], { cacheRoot, cwd: repoRoot, download: { backoffMs: 5 } });
+      expect(other.ruleset.rules.map((r) => r.name)).toEqual(['Escape attempt']);
+      expect((await readdir(path.join(cacheRoot, 'falco-rules'))).sort()).toEqual(['v1%2Fx', 'v1_x']);
     } finally {
       delete process.env.ATTACK_COV_FALCO_RULES_MIRROR;
     }
