@@ -34,6 +34,9 @@ beforeAll(async () => {
     '/e-99.1.json': serve(mini21),
     '/mini.json': serve(await readFile(MINI_BUNDLE)),
     '/down/index.json': (_req, res) => res.writeHead(503).end(),
+    // Indexes that name a local file, or another scheme, for the newest version.
+    '/file-index.json': (req, res, call) => serve(indexFor((p) => (p === '/e-99.1.json' ? pathToFileURL(fixture('attack', 'mini-bundle-2.1.json')).href : server.url(p))))(req, res, call),
+    '/ftp-index.json': (req, res, call) => serve(indexFor((p) => `ftp://127.0.0.1${p}`))(req, res, call),
   });
 });
 afterAll(() => server.close());
@@ -88,6 +91,21 @@ describe('latest', () => {
     const stale = await loadAttack('latest', { cacheRoot, download: FAST });
     expect(stale.catalog.version).toBe('99.1');
     expect(stale.isIndexStale).toBe(true);
+  });
+
+  it('refuses a file:// (or any non-http) bundle URL from a downloaded index, and caches nothing; a local index may name one', async () => {
+    const cacheRoot = await tempDir();
+    for (const name of ['/file-index.json', '/ftp-index.json']) {
+      process.env.ATTACK_COV_ATTACK_INDEX = server.url(name);
+      const error = await loadAttack('latest', { cacheRoot, download: FAST }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(/: names (file|ftp):\/\/\S+ for enterprise-attack 99\.1: a downloaded index may name http\(s\) URLs only$/);
+    }
+    expect(await readdir(cacheRoot)).toEqual([]);
+    const local = path.join(await tempDir(), 'index.json');
+    await writeFile(local, indexFor((p) => (p === '/e-99.1.json' ? pathToFileURL(fixture('attack', 'mini-bundle-2.1.json')).href : server.url(p))));
+    process.env.ATTACK_COV_ATTACK_INDEX = pathToFileURL(local).href;
+    expect((await loadAttack('latest', { cacheRoot, download: FAST })).catalog.version).toBe('99.1');
   });
 
   it('without a cached index and no network, fails as a network error', async () => {
