@@ -6,6 +6,7 @@ import { LlmError } from '../errors.js';
 import { limits } from '../limits.js';
 import { BodyTooLargeError, readBodyText } from '../net/body.js';
 import { parseRetryAfter } from '../net/download.js';
+import { splitCredentials } from '../net/url.js';
 import { redactMessage } from '../secrets.js';
 import type { ChatMessage } from './prompt.js';
 
@@ -44,9 +45,11 @@ export class ChatClient {
 
   private async post(body: object): Promise<{ status: number; text: string; retryAfter?: number }> {
     const { request } = await import('undici');
-    const response = await request(chatCompletionsUrl(this.settings.baseUrl), {
+    // user:password in the base URL goes as HTTP Basic authorization, unless an API key takes the header.
+    const target = splitCredentials(chatCompletionsUrl(this.settings.baseUrl));
+    const response = await request(target.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...(this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {}) },
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...target.headers, ...(this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {}) },
       body: JSON.stringify(body),
       headersTimeout: this.settings.timeoutMs,
       bodyTimeout: this.settings.timeoutMs,

@@ -7,7 +7,7 @@ import type { Agent as AgentType, Dispatcher } from 'undici';
 import { NetworkError } from '../errors.js';
 import { limits } from '../limits.js';
 import { BodyTooLargeError, consumeBody } from './body.js';
-import { redactUrl } from './url.js';
+import { redactUrl, splitCredentials } from './url.js';
 
 export interface DownloadOptions {
   /** Milliseconds to wait for response headers, and between two body chunks (default 10 s). */
@@ -70,14 +70,15 @@ interface AttemptSettings {
 }
 
 async function downloadOnce({ request, agent }: Client, url: string, tempPath: string, settings: AttemptSettings): Promise<void> {
-  const response = await request(url, {
+  const target = splitCredentials(url);
+  const response = await request(target.url, {
     // Stryker disable next-line StringLiteral: undici's request() sends GET for an empty method without a body
     method: 'GET',
     headersTimeout: settings.headersTimeoutMs,
     bodyTimeout: settings.bodyTimeoutMs,
     signal: settings.signal,
     dispatcher: agent,
-    headers: { 'user-agent': 'attack-cov', accept: '*/*' },
+    headers: { 'user-agent': 'attack-cov', accept: '*/*', ...target.headers },
   });
   if (response.statusCode !== 200) {
     await consumeBody(response.body, 1 << 20, () => undefined).catch(() => undefined);

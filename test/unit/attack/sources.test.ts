@@ -33,6 +33,11 @@ beforeAll(async () => {
     '/index.json': (req, res, call) => serve(indexFor((p) => server.url(p)))(req, res, call),
     '/e-99.1.json': serve(mini21),
     '/mini.json': serve(await readFile(MINI_BUNDLE)),
+    // A mirror behind HTTP Basic authentication (user mirroruser, password s3cretpassw0rd).
+    '/basic/enterprise-attack-17.1.json': async (req, res, call) => {
+      if (req.headers.authorization !== `Basic ${Buffer.from('mirroruser:s3cretpassw0rd').toString('base64')}`) return void res.writeHead(401).end();
+      serve(await readFile(MINI_BUNDLE))(req, res, call);
+    },
     '/down/index.json': (_req, res) => res.writeHead(503).end(),
     // Indexes that name a local file, or another scheme, for the newest version.
     '/file-index.json': (req, res, call) => serve(indexFor((p) => (p === '/e-99.1.json' ? pathToFileURL(fixture('attack', 'mini-bundle-2.1.json')).href : server.url(p))))(req, res, call),
@@ -137,6 +142,16 @@ describe('mirrors, the cache and URLs', () => {
     const error = await loadAttack('17.1', { cacheRoot: await tempDir(), download: FAST }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toBe('cannot read file:///nonexistent-mirror/17.1.json: ENOENT');
+  });
+
+  it('downloads from a mirror behind HTTP Basic authentication, recording it without the credentials', async () => {
+    const cacheRoot = await tempDir();
+    process.env.ATTACK_COV_ATTACK_MIRROR = server.url('/basic/enterprise-attack-{version}.json').replace('http://', 'http://mirroruser:s3cretpassw0rd@');
+    const loaded = await loadAttack('17.1', { cacheRoot, download: FAST });
+    expect(loaded.catalog.techniques.has('T1529')).toBe(true);
+    expect(loaded.source).toBe(server.url('/basic/enterprise-attack-17.1.json'));
+    const recorded = await readdir(path.join(cacheRoot, 'attack'));
+    for (const file of recorded) expect(await readFile(path.join(cacheRoot, 'attack', file), 'utf8')).not.toMatch(/s3cretpassw0rd|mirroruser/);
   });
 
   it('uses a version the cache holds (seeded by cache add) without knowing its URL', async () => {

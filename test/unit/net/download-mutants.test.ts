@@ -57,6 +57,12 @@ beforeAll(async () => {
       res.write('x');
     },
     '/one-byte': serve(Buffer.from('x')),
+    // A mirror behind HTTP Basic authentication (user mirroruser, password s3cret!pw).
+    '/basic': (req, res, call) => {
+      headersSeen.set('/basic', req.headers);
+      if (req.headers.authorization !== `Basic ${Buffer.from('mirroruser:s3cret!pw').toString('base64')}`) return void res.writeHead(401).end('who are you');
+      serve(BODY)(req, res, call);
+    },
     '/chunked': (_req, res) => {
       res.writeHead(200);
       res.write('abc');
@@ -187,6 +193,28 @@ describe('downloadToFile', () => {
     expect(ends).toBe(1);
     await expect(downloadToFile(server.url('/no-such-route'), target('failed-end'), { attempts: 1, onProgressEnd: () => ends++ })).rejects.toThrow(NetworkError);
     expect(ends).toBe(2);
+  });
+
+  it('sends user:password of the URL as HTTP Basic authorization, and names the URL without them when it fails', async () => {
+    const withCredentials = (password: string) => server.url('/basic').replace('http://', `http://mirroruser:${password}@`);
+    await downloadToFile(withCredentials('s3cret%21pw'), target('basic'));
+    expect(await readFile(target('basic'))).toEqual(BODY);
+    const error = await failure(downloadToFile(withCredentials('wrong-password'), target('basic-wrong'), { attempts: 1 }));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error?.message).toBe(`download failed: ${server.url('/basic')}: HTTP 401`);
+  });
+
+  it('never sends the Basic authorization on to another origin a redirect names', async () => {
+    let seenThere: string | undefined = 'nothing seen';
+    const other = await startServer({ '/landing': (req, res, call) => ((seenThere = req.headers.authorization), serve(BODY)(req, res, call)) });
+    const here = await startServer({ '/away': (_req, res) => void res.writeHead(302, { location: other.url('/landing') }).end() });
+    try {
+      await downloadToFile(here.url('/away').replace('http://', 'http://mirroruser:s3cret%21pw@'), target('away'));
+      expect(await readFile(target('away'))).toEqual(BODY);
+      expect(seenThere).toBeUndefined();
+    } finally {
+      await Promise.all([other.close(), here.close()]);
+    }
   });
 
   it('accepts a body announced at exactly the cap', async () => {
