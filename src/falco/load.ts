@@ -245,10 +245,12 @@ async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<Re
   if (ref === undefined) {
     return Promise.all(embeddedOfficial(files).map((e) => readRulesFile(e.file, e.label, options.parseCache)));
   }
+  // Checked before any download: a refusal must leave nothing in the cache.
   const downloadable = new Set(readUpstream().falcoRules.files);
+  const embeddedOnly = files.find((name) => !downloadable.has(name));
+  if (embeddedOnly) throw new UsageError(`${embeddedOnly} is embedded only; it cannot be downloaded at another ref (${ref})`, 'name a file or URL of your own instead');
   const result: ReadFile[] = [];
   for (const name of files) {
-    if (!downloadable.has(name)) throw new UsageError(`${name} is embedded only; it cannot be downloaded at another ref (${ref})`, 'name a file or URL of your own instead');
     const url = falcoRulesUrlTemplate().replace('{tag}', encodeURIComponent(ref)).replace('{file}', name);
     const label = `official:${name}@${ref}`;
     const cachePath = officialRulesCachePath(options.cacheRoot, ref, name);
