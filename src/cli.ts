@@ -47,7 +47,7 @@ function makeEnvironment(options: QuietOption = {}): Environment {
     parseCache,
     cwd: process.cwd(),
     now: clockFromEnv(process.env),
-    download: { onProgress: options.quiet ? undefined : downloadProgress(process.stderr), deadlineMs: limits.downloadDeadlineMs },
+    download: { ...(options.quiet ? {} : downloadProgress(process.stderr)), deadlineMs: limits.downloadDeadlineMs },
     notify: options.quiet ? () => undefined : (message) => process.stderr.write(terminalSafe(redactSecrets(`note: ${message}\n`))),
   };
 }

@@ -4,14 +4,19 @@
 
 const secrets = new Set<string>();
 const REDACTED = '[redacted]';
-/** Shorter values would redact ordinary words of a report; real keys and passwords are longer. */
-const MIN_SECRET_LENGTH = 8;
+/** The one length rule for every secret, wherever it is redacted (errors, stdout, files): a shorter value (a
+ * placeholder key such as `x`) would replace ordinary text everywhere; a short gateway key such as `sk-1234` is kept out. */
+const MIN_SECRET_LENGTH = 4;
 const SECRET_PARAM = /token|key|secret|sig|pass|auth|credential|session|code/i;
 
+function isSecretLength(value: string | undefined): value is string {
+  return value !== undefined && value.length >= MIN_SECRET_LENGTH;
+}
+
 export function registerSecret(value: string | undefined): void {
-  if (!value || value.length < MIN_SECRET_LENGTH) return;
+  if (!isSecretLength(value)) return;
   secrets.add(value);
-  for (const form of [encodeURIComponent(value), safeDecode(value)]) if (form.length >= MIN_SECRET_LENGTH) secrets.add(form);
+  for (const form of [encodeURIComponent(value), safeDecode(value)]) if (isSecretLength(form)) secrets.add(form);
 }
 
 function safeDecode(value: string): string {
@@ -49,9 +54,10 @@ export function redactSecrets(text: string): string {
   return result;
 }
 
-/** For messages (errors, hints): registered secrets, and any URL's user:password@ and token-like query values. */
-export function redactMessage(text: string): string {
-  return redactSecrets(text).replace(USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
+/** For messages (errors, hints): registered secrets, `also` (a secret not registered, under the same length rule), and
+ * any URL's user:password@ and token-like query values. */
+export function redactMessage(text: string, also?: string): string {
+  return redactSecrets(isSecretLength(also) ? text.split(also).join(REDACTED) : text).replace(USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
 }
 
 /** For tests: forget every registered secret. */

@@ -36,7 +36,15 @@ export function removeTrackedTemps(): void {
     }
   }
   live.clear();
-  for (const chain of dirs) removeEmptyDirs(chain);
+  // Deepest first across every chain: one chain's top (the cache root) may hold another chain's folder.
+  const deepestFirst = [...new Set([...dirs].flat())].sort((a, b) => b.split(path.sep).length - a.split(path.sep).length);
+  for (const dir of deepestFirst) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // not empty (or gone): it stays
+    }
+  }
   dirs.clear();
 }
 
@@ -66,15 +74,31 @@ export function installSignalCleanup(write: (text: string) => void): void {
 }
 
 // temporaryPathFor's pattern: <name>.<pid>.<8 hex>.tmp
-const OUR_TEMPORARY = /\.\d+\.[0-9a-f]{8}\.tmp$/;
+const OUR_TEMPORARY = /\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
-/** Removes our temporaries that a killed run left in `dir` (older than this run); never anything else. */
+/** Whether process `pid` is running (on this host): signal 0 checks without sending; EPERM means it runs as another user. */
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A temporary of ours that a killed run left: older than this run, and its process gone. Age alone is not enough:
+ * another run's download that is still going (and paused for a moment) is older than this run too. */
+function isStaleTemporary(name: string, info: { isFile(): boolean; mtimeMs: number } | undefined, runStartedMs: number): boolean {
+  const pid = OUR_TEMPORARY.exec(name)?.[1];
+  return pid !== undefined && info?.isFile() === true && info.mtimeMs < runStartedMs && !isProcessAlive(Number(pid));
+}
+
+/** Removes our temporaries that a killed run left in `dir`; never anything else. */
 export async function removeStaleTemporaries(dir: string, runStartedMs: number): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names.filter((n) => OUR_TEMPORARY.test(n))) {
     const file = path.join(dir, name);
-    const info = await lstat(file).catch(() => undefined);
-    if (info?.isFile() && info.mtimeMs < runStartedMs) await rm(file, { force: true });
+    if (isStaleTemporary(name, await lstat(file).catch(() => undefined), runStartedMs)) await rm(file, { force: true });
   }
 }
 
@@ -83,8 +107,7 @@ export function removeStaleTemporariesSync(dir: string, names: string[], runStar
   for (const name of names.filter((n) => OUR_TEMPORARY.test(n))) {
     const file = path.join(dir, name);
     try {
-      const info = lstatSync(file);
-      if (info.isFile() && info.mtimeMs < runStartedMs) rmSync(file, { force: true });
+      if (isStaleTemporary(name, lstatSync(file), runStartedMs)) rmSync(file, { force: true });
     } catch {
       // gone already, or not ours to remove
     }

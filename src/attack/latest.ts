@@ -30,12 +30,13 @@ export function compareVersions(a: string, b: string): number {
 
 /** The newest version of `domain` ("enterprise-attack") in an index.json text. Pure. */
 export function newestInIndex(text: string, domain: string, label: string): { version: string; url: string } {
-  let index: IndexFile;
+  let index: IndexFile | null;
   try {
-    index = JSON.parse(text) as IndexFile;
+    index = JSON.parse(text) as IndexFile | null;
   } catch {
     throw new InputError(label, 'not valid JSON; expected the ATT&CK STIX data index.json');
   }
+  if (typeof index !== 'object' || index === null || Array.isArray(index)) throw new InputError(label, 'not a JSON object; expected the ATT&CK STIX data index.json');
   const wanted = `${domain.replace(/-attack$/, '')} att&ck`;
   const collection = (Array.isArray(index.collections) ? index.collections : []).find((c) => typeof c?.name === 'string' && c.name.toLowerCase() === wanted);
   const versions = (Array.isArray(collection?.versions) ? collection.versions : [])
@@ -54,7 +55,13 @@ async function ageMs(file: string): Promise<number | undefined> {
 export async function resolveLatest(indexUrl: string, domain: string, cacheRoot: string, download: DownloadOptions = {}): Promise<LatestVersion> {
   const cachePath = path.join(cacheRoot, 'attack', 'index.json');
   const label = redactUrl(indexUrl);
-  const check = async (file: string) => newestInIndex(await readFile(file, 'utf8'), domain, label);
+  const isIndexLocal = /^file:/i.test(indexUrl);
+  const check = async (file: string) => {
+    const newest = newestInIndex(await readFile(file, 'utf8'), domain, label);
+    // A server's index must not make attack-cov read local files: only a local index may name a file:// bundle.
+    if (!isIndexLocal && !/^https?:\/\//i.test(newest.url)) throw new InputError(label, `names ${redactUrl(newest.url)} for ${domain} ${newest.version}: a downloaded index may name http(s) URLs only`, 'check ATTACK_COV_ATTACK_INDEX, or pass a version such as --attack 18.1');
+    return newest;
+  };
   const age = await ageMs(cachePath);
   if (age !== undefined && age < MAX_AGE_MS) return { ...(await check(cachePath)), isStale: false };
   try {

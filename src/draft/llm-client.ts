@@ -6,6 +6,7 @@ import { LlmError } from '../errors.js';
 import { limits } from '../limits.js';
 import { BodyTooLargeError, readBodyText } from '../net/body.js';
 import { parseRetryAfter } from '../net/download.js';
+import { splitCredentials } from '../net/url.js';
 import { redactMessage } from '../secrets.js';
 import type { ChatMessage } from './prompt.js';
 
@@ -30,8 +31,12 @@ export class ChatClient {
 
   /** Removes the API key (and any registered credential) from any text that may be shown. */
   redact(text: string): string {
-    const key = this.settings.apiKey;
-    return redactMessage(key && key.length >= 4 ? text.split(key).join('[redacted]') : text);
+    return redactMessage(text, this.settings.apiKey);
+  }
+
+  /** The first `length` characters of `text`, redacted before the cut: a key across the cut would lose only its tail. */
+  private excerpt(text: string, length: number): string {
+    return this.redact(text).slice(0, length);
   }
 
   private fail(message: string, hint?: string): never {
@@ -40,10 +45,11 @@ export class ChatClient {
 
   private async post(body: object): Promise<{ status: number; text: string; retryAfter?: number }> {
     const { request } = await import('undici');
-    const url = `${this.settings.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-    const response = await request(url, {
+    // user:password in the base URL goes as HTTP Basic authorization, unless an API key takes the header.
+    const target = splitCredentials(chatCompletionsUrl(this.settings.baseUrl));
+    const response = await request(target.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...(this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {}) },
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...target.headers, ...(this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {}) },
       body: JSON.stringify(body),
       headersTimeout: this.settings.timeoutMs,
       bodyTimeout: this.settings.timeoutMs,
@@ -84,7 +90,7 @@ export class ChatClient {
         attempt--;
         continue;
       }
-      lastProblem = `HTTP ${result.status}: ${result.text.slice(0, 200)}`;
+      lastProblem = `HTTP ${result.status}: ${this.excerpt(result.text, 200)}`;
       if (!RETRYABLE.has(result.status)) {
         this.fail(`the LLM endpoint refused the request: ${lastProblem}`, result.status === 401 || result.status === 403 ? 'check OPENAI_API_KEY' : 'check --llm-base-url and --model');
       }
@@ -100,18 +106,27 @@ export class ChatClient {
   }
 
   private content(text: string): string {
-    let parsed: { choices?: { message?: { content?: unknown } }[] };
+    let parsed: { choices?: { message?: { content?: unknown } }[] } | null;
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      return this.fail(`the LLM endpoint answered with something that is not JSON: ${text.slice(0, 120)}`);
+      return this.fail(`the LLM endpoint answered with something that is not JSON: ${this.excerpt(text, 120)}`);
     }
-    const content = parsed.choices?.[0]?.message?.content;
+    // JSON that is no object (null, a number, a string, a list) has no choices either.
+    const content = parsed?.choices?.[0]?.message?.content;
     if (typeof content !== 'string') this.fail('the LLM endpoint answered without choices[0].message.content');
     // A rule is a few hundred characters; an answer past the bound is refused, and never sent back in a repair.
     if (content.length > limits.maxLlmAnswerChars) this.fail(`the model's answer is ${content.length} characters, more than the ${limits.maxLlmAnswerChars} attack-cov accepts; refused`, 'try another model, or a lower temperature');
     return content;
   }
+}
+
+/** `<base>/chat/completions`, appended to the base URL's path: its query (an Azure-style `?api-version=`, a gateway's
+ * token) stays the query. */
+export function chatCompletionsUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  return url.toString();
 }
 
 /** The model's JSON, from plain JSON or JSON inside a code fence or prose; a sentence when it is not there. */
@@ -125,5 +140,6 @@ export function extractJson(content: string): { value: unknown } | { error: stri
       // try the next way of finding it
     }
   }
-  return { error: `the answer is not a JSON object: ${content.slice(0, 80).replace(/\s+/g, ' ')}…` };
+  // Redacted before the cut: a key across the cut would lose only its tail.
+  return { error: `the answer is not a JSON object: ${redactMessage(content).slice(0, 80).replace(/\s+/g, ' ')}…` };
 }

@@ -42,6 +42,20 @@ export function isOfficialSpec(spec: string): boolean {
   return OFFICIAL_SPEC.test(spec);
 }
 
+/** Refuses a ref no git tag or branch can have (git check-ref-format's rules, within the characters refs may use here):
+ * `..`, a part that is empty or starts with `.`, a leading `-` or `/`, a trailing `.`, `.lock`. */
+export function checkRulesRef(ref: string, spec: string): void {
+  const parts = ref.split('/');
+  if (!/^[A-Za-z0-9_.\/-]+$/.test(ref) || ref.startsWith('-') || ref.includes('..') || ref.endsWith('.') || parts.some((p) => p === '' || p.startsWith('.') || p.endsWith('.lock'))) {
+    throw new UsageError(`${spec}: ${ref} is not a git tag or branch name`, 'name a falcosecurity/rules tag, such as falco-rules-5.0.0');
+  }
+}
+
+/** The cache slot of an official rules file at `ref`: the ref percent-encoded, so that two refs never share a slot. */
+export function officialRulesCachePath(cacheRoot: string, ref: string, name: string): string {
+  return path.join(cacheRoot, 'falco-rules', encodeURIComponent(ref), name);
+}
+
 /** An empty --rules path would resolve to the working directory and load whatever rules lie there. */
 function refuseEmptyPath(given: string): void {
   if (given.trim() === '') throw new UsageError('an empty rules path (""): it would name the working directory', 'name rules files or directories, or official, official:all');
@@ -220,6 +234,7 @@ export function parseOfficialSpec(spec: string): { files: string[]; ref?: string
   const match = OFFICIAL_SPEC.exec(spec);
   if (!match) throw new UsageError(`not an official rules spec: ${spec}`);
   const [, set = 'stable', ref] = match;
+  if (ref !== undefined) checkRulesRef(ref, spec);
   const files = Object.hasOwn(OFFICIAL_SETS, set) ? OFFICIAL_SETS[set]! : embeddedRules(set) ? [set] : undefined;
   if (!files) throw new UsageError(`unknown official rules set: ${set}`, `use official (stable, as Falco installs it), official:all, or official:${Object.keys(OFFICIAL_SETS).join(', official:')}`);
   return { files, ...(ref && ref !== embeddedRulesRef() ? { ref } : {}) };
@@ -230,13 +245,15 @@ async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<Re
   if (ref === undefined) {
     return Promise.all(embeddedOfficial(files).map((e) => readRulesFile(e.file, e.label, options.parseCache)));
   }
+  // Checked before any download: a refusal must leave nothing in the cache.
   const downloadable = new Set(readUpstream().falcoRules.files);
+  const embeddedOnly = files.find((name) => !downloadable.has(name));
+  if (embeddedOnly) throw new UsageError(`${embeddedOnly} is embedded only; it cannot be downloaded at another ref (${ref})`, 'name a file or URL of your own instead');
   const result: ReadFile[] = [];
   for (const name of files) {
-    if (!downloadable.has(name)) throw new UsageError(`${name} is embedded only; it cannot be downloaded at another ref (${ref})`, 'name a file or URL of your own instead');
     const url = falcoRulesUrlTemplate().replace('{tag}', encodeURIComponent(ref)).replace('{file}', name);
     const label = `official:${name}@${ref}`;
-    const cachePath = path.join(options.cacheRoot, 'falco-rules', ref.replace(/[^A-Za-z0-9_.-]/g, '_'), name);
+    const cachePath = officialRulesCachePath(options.cacheRoot, ref, name);
     const extra = { url: redactUrl(url) };
     const fetched = await fetchIntoCache(url, cachePath, (temp) => readDownloadedRulesFile(temp, label, options.parseCache, extra), options.download);
     result.push(fetched.validated ?? (await readRulesFile(fetched.file, label, options.parseCache, extra)));

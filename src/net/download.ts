@@ -7,7 +7,7 @@ import type { Agent as AgentType, Dispatcher } from 'undici';
 import { NetworkError } from '../errors.js';
 import { limits } from '../limits.js';
 import { BodyTooLargeError, consumeBody } from './body.js';
-import { redactUrl } from './url.js';
+import { redactUrl, splitCredentials } from './url.js';
 
 export interface DownloadOptions {
   /** Milliseconds to wait for response headers, and between two body chunks (default 10 s). */
@@ -23,6 +23,8 @@ export interface DownloadOptions {
   /** Delay before the first retry; doubled for each further one. */
   backoffMs?: number;
   onProgress?: (receivedBytes: number, totalBytes: number | undefined) => void;
+  /** Called once when the download ends, completed or failed (after the last onProgress). */
+  onProgressEnd?: () => void;
 }
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -48,11 +50,13 @@ async function openClient(): Promise<Client> {
   return { request: lib.request, agent: (new lib.Agent() as AgentType).compose(lib.interceptors.redirect({ maxRedirections: 5 })) };
 }
 
+/** Retry-After in milliseconds (seconds or an HTTP date), or undefined when absent or invalid: a negative number is no
+ * delay-seconds (RFC 9110), so the normal backoff applies rather than none. */
 export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (!text) return undefined;
   const seconds = Number(text);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
@@ -66,14 +70,15 @@ interface AttemptSettings {
 }
 
 async function downloadOnce({ request, agent }: Client, url: string, tempPath: string, settings: AttemptSettings): Promise<void> {
-  const response = await request(url, {
+  const target = splitCredentials(url);
+  const response = await request(target.url, {
     // Stryker disable next-line StringLiteral: undici's request() sends GET for an empty method without a body
     method: 'GET',
     headersTimeout: settings.headersTimeoutMs,
     bodyTimeout: settings.bodyTimeoutMs,
     signal: settings.signal,
     dispatcher: agent,
-    headers: { 'user-agent': 'attack-cov', accept: '*/*' },
+    headers: { 'user-agent': 'attack-cov', accept: '*/*', ...target.headers },
   });
   if (response.statusCode !== 200) {
     await consumeBody(response.body, 1 << 20, () => undefined).catch(() => undefined);
@@ -168,6 +173,7 @@ export async function downloadToFile(url: string, tempPath: string, options: Dow
       }
     }
   } finally {
+    settings.onProgressEnd?.();
     // No socket outlives the download (an idle keep-alive one would hold the process open for its timeout).
     await client.agent.destroy();
   }

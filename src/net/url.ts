@@ -18,3 +18,23 @@ export function redactUrl(url: string): string {
 export function isUrl(spec: string): boolean {
   return /^(https?|file):\/\//i.test(spec);
 }
+
+/** `url` without its user:password, and the HTTP Basic authorization header they make (undici would drop them
+ * without a word). The header goes to that origin only: undici's redirect handling removes it for another one. */
+export function splitCredentials(url: string): { url: string; headers: { authorization?: string } } {
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return { url, headers: {} };
+  const credentials = `${decodeUserinfo(parsed.username)}:${decodeUserinfo(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
+}
+
+/** A percent-encoded user or password as typed ('%zz', no valid escape, stays as it is). */
+function decodeUserinfo(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

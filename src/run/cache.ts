@@ -6,6 +6,7 @@ import { readBundleFile } from '../attack/load.js';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
 import { CACHE_FOLDERS, cachePathForUrl, writeCacheSource, writeThroughTemp } from '../net/cache.js';
 import { isUrl, redactUrl } from '../net/url.js';
+import { checkRulesRef, officialRulesCachePath } from '../falco/load.js';
 import { parseRulesText } from '../falco/parse.js';
 import { describeFsError, kindOf } from '../falco/read-guard.js';
 import { stringifyJson } from '../report/reporter.js';
@@ -42,9 +43,9 @@ async function cacheTarget(file: string, options: CacheOptions, cacheRoot: strin
     const name = path.basename(file);
     const known = readUpstream().falcoRules.files;
     if (!known.includes(name)) throw new UsageError(`--rules-ref stores official rules files: ${known.join(', ')}; not ${name}`);
-    if (!/^[A-Za-z0-9_.\/-]+$/.test(options.rulesRef)) throw new UsageError(`not a rules ref: ${options.rulesRef}`);
+    checkRulesRef(options.rulesRef, '--rules-ref');
     parseRulesText(await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => { throw new InputError(file, `cannot read: ${describeFsError(error)}`); }), file);
-    return { target: path.join(cacheRoot, 'falco-rules', options.rulesRef.replace(/[^A-Za-z0-9_.-]/g, '_'), name), what: `official:${name}@${options.rulesRef}` };
+    return { target: officialRulesCachePath(cacheRoot, options.rulesRef, name), what: `official:${name}@${options.rulesRef}` };
   }
   const { catalog } = await readBundleFile(file, file);
   const { domain } = readUpstream().attack;

@@ -88,11 +88,16 @@ export function llmSettings(options: Pick<DraftOptions, 'skeleton' | 'llmBaseUrl
   if (options.llmBaseUrl?.trim() === '') throw noValueError('--llm-base-url', '', 'give the endpoint, e.g. --llm-base-url http://localhost:11434/v1, or leave it out');
   const baseUrl = options.llmBaseUrl ?? (env.OPENAI_BASE_URL || undefined) ?? (apiKey ? 'https://api.openai.com/v1' : undefined);
   if (!baseUrl) return undefined;
+  const named = options.llmBaseUrl !== undefined ? '--llm-base-url' : 'OPENAI_BASE_URL';
   // Refused before any work: a base URL that is none would be retried as a network failure, four times per technique.
   if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl)) {
     // Named as written unless it may hold credentials (an '@'): an unparsable value has nothing redactUrl could strip.
     const shown = URL.canParse(baseUrl) || baseUrl.includes('@') ? redactUrl(baseUrl) : baseUrl;
-    throw new UsageError(`${options.llmBaseUrl !== undefined ? '--llm-base-url' : 'OPENAI_BASE_URL'} ${shown}: not an http(s) URL`, 'e.g. --llm-base-url http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1');
+    throw new UsageError(`${named} ${shown}: not an http(s) URL`, 'e.g. --llm-base-url http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1');
+  }
+  // A fragment is never sent to a server: a '#' there is most likely part of a token or path that would be cut off unseen.
+  if (baseUrl.includes('#')) {
+    throw new UsageError(`${named} ${redactUrl(baseUrl)}: has a fragment (#…), which is never sent to the server`, "remove it, or write a '#' that belongs to the path or query as %23");
   }
   const model = options.model ?? env.OPENAI_MODEL;
   if (!model) throw new UsageError('an LLM is configured but no model is named', 'pass --model (or set OPENAI_MODEL), e.g. --model gpt-4o-mini or --model llama3.1');

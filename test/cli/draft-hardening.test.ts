@@ -25,17 +25,17 @@ interface Run extends CliResult {
   requests: LlmServer['requests'];
 }
 
-async function draft(model: string, techniques: string[], extra: string[] = [], baseUrl = server.baseUrl): Promise<Run> {
+async function draft(model: string, techniques: string[], extra: string[] = [], baseUrl = server.baseUrl, key = SECRET): Promise<Run> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
   const before = server.requests.length;
   const result = await runCli(['draft', ...techniques, '--attack', BUNDLE_18, '--rules', RULES, '--out', out, '--llm-base-url', baseUrl, '--model', model, ...extra], {
-    env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' },
+    env: { OPENAI_API_KEY: key, ATTACK_COV_LLM_BACKOFF_MS: '10' },
   });
   const files = (await readdir(out, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
   const written = (await Promise.all(files.map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')))).join('\n');
   const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Run['summary'];
   // The key reaches the server in its header, and nothing attack-cov writes or prints.
-  expect(result.stdout + result.stderr + written).not.toContain(SECRET);
+  expect(result.stdout + result.stderr + written).not.toContain(key);
   return { ...result, out, written, summary, requests: server.requests.slice(before) };
 }
 
@@ -75,6 +75,39 @@ describe('hostile LLM servers', () => {
     expect(run.requests.length).toBe(3);
   });
 
+  it('a key echoed across the point where a message is cut leaves not even its first 8 characters (redacted before the cut)', async () => {
+    // The padding puts the key across each cut: an HTTP error body at 200 characters, a body that is not JSON at 120,
+    // a model answer with no JSON at 80.
+    const leaks: string[] = [];
+    for (const [model, status] of [['echo-http-500-at-190', 'error'], ['echo-not-json-at-110', 'error'], ['echo-answer-at-70', 'rejected']] as const) {
+      const run = await draft(model, ['T1529']);
+      expect(run.summary.drafts[0]!.status).toBe(status);
+      const shown = run.stdout + run.stderr + run.written;
+      if (shown.includes(SECRET.slice(0, 8)) || !shown.includes('[redacted]')) leaks.push(model);
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('a body of JSON that is no object (null, a number, a string, a list) fails that draft, and the run goes on', async () => {
+    for (const body of ['null', '42', '"text"', '[1]']) {
+      const run = await draft(`body:${body}`, ['T1529', 'T1485']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).not.toMatch(/crashed|TypeError|\n\s+at /);
+      expect(run.summary.drafts).toMatchObject(['T1529', 'T1485'].map((technique) => ({ technique, status: 'error', issues: ['the LLM endpoint answered without choices[0].message.content'] })));
+    }
+  });
+
+  it('a short key (7 characters, a gateway\'s sk-1234) echoed by the model is redacted from files as from errors', async () => {
+    const shortKeyServer = await startLlmServer('sk-1234');
+    try {
+      const run = await draft('echo-answer', ['T1529'], [], shortKeyServer.baseUrl, 'sk-1234');
+      expect(run.summary.drafts[0]!.status).toBe('rejected');
+      expect(run.written).toContain('key: Bearer [redacted]');
+    } finally {
+      await shortKeyServer.close();
+    }
+  });
+
   it('an answer larger than the bound is refused, not sent back in a repair', async () => {
     const run = await draft('huge', ['T1529']);
     expect(run.summary.drafts[0]).toMatchObject({ status: 'error', issues: [expect.stringMatching(/the model's answer is \d+ characters, more than the 65536 attack-cov accepts; refused/)] });
@@ -97,6 +130,25 @@ describe('hostile LLM servers', () => {
         expect(result.stderr).not.toMatch(/llm-password-9876|llmuser/);
       }
     }
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('a query in the base URL (Azure-style api-version) stays the query; /chat/completions goes on the path', async () => {
+    for (const base of [`${server.baseUrl}?api-version=2024-06-01`, `${server.baseUrl}/?api-version=2024-06-01`]) {
+      const run = await draft('good', ['T1529'], [], base);
+      expect(run.summary.drafts[0]!.status).toBe('passed');
+      expect(run.requests.map((r) => r.query)).toEqual(['?api-version=2024-06-01']);
+    }
+  });
+
+  it('a base URL with a fragment is a usage error before any request (the fragment would never be sent)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const before = server.requests.length;
+    for (const base of [`${server.baseUrl}#frag`, `${server.baseUrl}?api-version=1#`]) {
+      const result = await runCli(['draft', 'T1529', '--out', out, '--llm-base-url', base, '--model', 'good'], { env: { OPENAI_API_KEY: SECRET } });
+      expectOneLineError(result, /^error: --llm-base-url http:\/\/127\.0\.0\.1:\d+\/v1: has a fragment \(#…\), which is never sent to the server$/);
+    }
+    expect(server.requests.length).toBe(before);
     expect(await readdir(out)).toEqual([]);
   });
 

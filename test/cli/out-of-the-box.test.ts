@@ -156,6 +156,14 @@ describe('cache add', () => {
     const lint = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', 'official@falco-rules-4.0.0', '--format', 'json'], { cwd, env });
     expect(JSON.parse(lint.stdout).inputs.rules).toEqual([expect.objectContaining({ path: 'official:falco_rules.yaml@falco-rules-4.0.0' })]);
   });
+
+  it('refuses a ref no git tag can have, so no entry lands outside falco-rules/', async () => {
+    const cwd = await tempDir();
+    const env = { ...OFFLINE, ATTACK_COV_CACHE: path.join(cwd, 'cache') };
+    await cp(fixture('rules', 'conventional.yaml'), path.join(cwd, 'falco_rules.yaml'));
+    expectOneLineError(await runCli(['cache', 'add', 'falco_rules.yaml', '--rules-ref', '..'], { cwd, env }), /^error: --rules-ref: \.\. is not a git tag or branch name$/);
+    await expect(readdir(env.ATTACK_COV_CACHE)).rejects.toThrow(/ENOENT/);
+  });
 });
 
 describe('cache clean', () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeOutputs } from '../../src/output.js';
 import { expectOneLineError, runCli } from '../helpers/cli.js';
+import { deadPid } from '../helpers/processes.js';
 
 const MINI = 'test/fixtures/attack/mini-bundle-2.0.json';
 const RULES = 'test/fixtures/rules/conventional.yaml';
@@ -54,7 +55,7 @@ describe('writeOutputs', () => {
 
   it('removes stale temporaries of a killed run, and nothing else', async () => {
     const out = await tempDir();
-    const stale = path.join(out, 'report.json.4242.deadbeef.tmp');
+    const stale = path.join(out, `report.json.${deadPid()}.deadbeef.tmp`);
     await writeFile(stale, 'half a report');
     await utimes(stale, new Date(2020, 0, 1), new Date(2020, 0, 1));
     await writeFile(path.join(out, 'notes.tmp'), 'not ours');

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli, type CliResult } from '../helpers/cli.js';
-import { serve, startServer } from '../helpers/http-server.js';
+import { dropMidway, serve, startServer } from '../helpers/http-server.js';
 import { GOOD_T1529, startLlmServer } from '../helpers/llm-server.js';
 import { BUNDLE_18, MINI_BUNDLE, cliPath, fixture, officialRules, repoRoot } from '../helpers/paths.js';
 
@@ -126,6 +126,22 @@ describe('download progress on stderr only when it is a terminal', () => {
     expect(terminal).toMatch(/downloading [\d.]+ \/ [\d.]+ MB \(100%\)/);
     expect(piped.code, piped.stderr).toBe(0);
     expect(piped.stderr).not.toMatch(/downloading/);
+  });
+
+  it('ends the progress line on a terminal without a length and on a failure, so the next line starts a line of its own', async () => {
+    const bundle = await readFile(MINI_BUNDLE);
+    const server = await startServer({
+      '/unsized.json': (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(bundle);
+      },
+      '/dropped.json': dropMidway(bundle),
+    });
+    const run = async (name: string) => runOnTerminal(['report', '--attack', server.url(name), '--rules', fixture('rules', 'conventional.yaml'), '--format', 'json', '--out', await tempDir('out')], { ATTACK_COV_CACHE: await tempDir('cache') });
+    const [unsized, dropped] = [await run('/unsized.json'), await run('/dropped.json')];
+    await server.close();
+    expect(unsized).toMatch(/downloading [\d.]+ MB\r?\n/);
+    expect(dropped).toMatch(/downloading [\d.]+ \/ [\d.]+ MB \(\d+%\)\r?\n(?:\r\u001b\[2Kdownloading [^\n]*\n)*error: download failed: /);
   });
 });
 

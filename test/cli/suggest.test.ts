@@ -165,6 +165,13 @@ describe('attack-cov suggest --model', () => {
     expect(parsed.suggestions[0]!.candidates.map((c) => c.technique)).toEqual([]);
   }, 60_000);
 
+  it('a body of JSON null is a model error for the rule, not a crash', async () => {
+    const result = await ask('body:null');
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/crashed|TypeError/);
+    expect(result.stderr).toMatch(/^suggest "Create Privileged Pod": model error: the LLM endpoint answered without choices\[0\]\.message\.content$/m);
+  }, 60_000);
+
   it('never shows the key, even when the model echoes it', async () => {
     const result = await ask('suggest-echo-key');
     expect(result.code).toBe(0);

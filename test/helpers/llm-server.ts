@@ -31,6 +31,8 @@ export interface LlmRequest {
   model: string;
   authorization?: string;
   hasSchema: boolean;
+  /** The request URL's query string ('' without one). */
+  query: string;
   messages: { role: string; content: string }[];
   /** When the request arrived (ms, monotonic clock): timing tests read the gaps the server saw. */
   arrivedAt: number;
@@ -51,15 +53,26 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return void res.writeHead(404).end();
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions') return void res.writeHead(404).end(JSON.stringify({ error: `no route ${url.pathname}` }));
       const parsed = JSON.parse(body) as { model: string; messages: LlmRequest['messages']; response_format?: unknown };
-      const request: LlmRequest = { model: parsed.model, arrivedAt: performance.now(), hasSchema: parsed.response_format !== undefined, messages: parsed.messages, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+      const request: LlmRequest = { model: parsed.model, query: url.search, arrivedAt: performance.now(), hasSchema: parsed.response_format !== undefined, messages: parsed.messages, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
       requests.push(request);
       if (apiKey && req.headers.authorization !== `Bearer ${apiKey}`) return void res.writeHead(401).end(JSON.stringify({ error: { message: `bad key ${String(req.headers.authorization)}` } }));
       const call = (calls.get(parsed.model) ?? 0) + 1;
       calls.set(parsed.model, call);
       const ok = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(completion(typeof value === 'string' ? value : JSON.stringify(value)));
       const repairs = parsed.messages.filter((m) => m.role === 'user').length - 1;
+      // body:<text>: a 200 whose whole body is <text> (JSON null, a number, a list…), not a completion.
+      if (parsed.model.startsWith('body:')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(parsed.model.slice('body:'.length));
+      // echo-<where>-at-<n>: the key the server was sent, after n characters of padding, where a cut of the text may split it.
+      const echoAt = /^echo-(http-500|not-json|answer)-at-(\d+)$/.exec(parsed.model);
+      if (echoAt) {
+        const padded = `${'x'.repeat(Number(echoAt[2]))}${String(req.headers.authorization).replace(/^Bearer /, '')} and more`;
+        if (echoAt[1] === 'http-500') return void res.writeHead(500).end(padded);
+        if (echoAt[1] === 'not-json') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(padded);
+        return ok(padded);
+      }
       switch (parsed.model) {
         case 'good':
           return ok(GOOD_T1529);

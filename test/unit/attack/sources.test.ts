@@ -33,7 +33,15 @@ beforeAll(async () => {
     '/index.json': (req, res, call) => serve(indexFor((p) => server.url(p)))(req, res, call),
     '/e-99.1.json': serve(mini21),
     '/mini.json': serve(await readFile(MINI_BUNDLE)),
+    // A mirror behind HTTP Basic authentication (user mirroruser, password s3cretpassw0rd).
+    '/basic/enterprise-attack-17.1.json': async (req, res, call) => {
+      if (req.headers.authorization !== `Basic ${Buffer.from('mirroruser:s3cretpassw0rd').toString('base64')}`) return void res.writeHead(401).end();
+      serve(await readFile(MINI_BUNDLE))(req, res, call);
+    },
     '/down/index.json': (_req, res) => res.writeHead(503).end(),
+    // Indexes that name a local file, or another scheme, for the newest version.
+    '/file-index.json': (req, res, call) => serve(indexFor((p) => (p === '/e-99.1.json' ? pathToFileURL(fixture('attack', 'mini-bundle-2.1.json')).href : server.url(p))))(req, res, call),
+    '/ftp-index.json': (req, res, call) => serve(indexFor((p) => `ftp://127.0.0.1${p}`))(req, res, call),
   });
 });
 afterAll(() => server.close());
@@ -60,6 +68,8 @@ describe('latest', () => {
     expect(compareVersions('9.0', '17.1')).toBeLessThan(0);
     expect(() => newestInIndex('{"collections":[]}', 'enterprise-attack', 'index')).toThrow(/lists no version of enterprise-attack/);
     expect(() => newestInIndex('<html>', 'enterprise-attack', 'index')).toThrow(InputError);
+    // JSON that is no object is an input error, not a TypeError (a crash).
+    for (const text of ['null', '42', '"index"', '[]']) expect(() => newestInIndex(text, 'enterprise-attack', 'index')).toThrow(new InputError('index', 'not a JSON object; expected the ATT&CK STIX data index.json'));
   });
 
   it('resolves through the index, downloads that version, records it, and caches the index for a day', async () => {
@@ -86,6 +96,21 @@ describe('latest', () => {
     const stale = await loadAttack('latest', { cacheRoot, download: FAST });
     expect(stale.catalog.version).toBe('99.1');
     expect(stale.isIndexStale).toBe(true);
+  });
+
+  it('refuses a file:// (or any non-http) bundle URL from a downloaded index, and caches nothing; a local index may name one', async () => {
+    const cacheRoot = await tempDir();
+    for (const name of ['/file-index.json', '/ftp-index.json']) {
+      process.env.ATTACK_COV_ATTACK_INDEX = server.url(name);
+      const error = await loadAttack('latest', { cacheRoot, download: FAST }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(/: names (file|ftp):\/\/\S+ for enterprise-attack 99\.1: a downloaded index may name http\(s\) URLs only$/);
+    }
+    expect(await readdir(cacheRoot)).toEqual([]);
+    const local = path.join(await tempDir(), 'index.json');
+    await writeFile(local, indexFor((p) => (p === '/e-99.1.json' ? pathToFileURL(fixture('attack', 'mini-bundle-2.1.json')).href : server.url(p))));
+    process.env.ATTACK_COV_ATTACK_INDEX = pathToFileURL(local).href;
+    expect((await loadAttack('latest', { cacheRoot, download: FAST })).catalog.version).toBe('99.1');
   });
 
   it('without a cached index and no network, fails as a network error', async () => {
@@ -117,6 +142,16 @@ describe('mirrors, the cache and URLs', () => {
     const error = await loadAttack('17.1', { cacheRoot: await tempDir(), download: FAST }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toBe('cannot read file:///nonexistent-mirror/17.1.json: ENOENT');
+  });
+
+  it('downloads from a mirror behind HTTP Basic authentication, recording it without the credentials', async () => {
+    const cacheRoot = await tempDir();
+    process.env.ATTACK_COV_ATTACK_MIRROR = server.url('/basic/enterprise-attack-{version}.json').replace('http://', 'http://mirroruser:s3cretpassw0rd@');
+    const loaded = await loadAttack('17.1', { cacheRoot, download: FAST });
+    expect(loaded.catalog.techniques.has('T1529')).toBe(true);
+    expect(loaded.source).toBe(server.url('/basic/enterprise-attack-17.1.json'));
+    const recorded = await readdir(path.join(cacheRoot, 'attack'));
+    for (const file of recorded) expect(await readFile(path.join(cacheRoot, 'attack', file), 'utf8')).not.toMatch(/s3cretpassw0rd|mirroruser/);
   });
 
   it('uses a version the cache holds (seeded by cache add) without knowing its URL', async () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeEntry, discardParseCache, encodeEntry, entryName, flushParseCache, parseCacheFor, readEntry, sha256OfFile, writeEntry, type EntryKind, type ParseCache } from '../../../src/parse-cache.js';
 import { createHash } from 'node:crypto';
+import { deadPid } from '../../helpers/processes.js';
 
 const KIND: EntryKind = { name: 'thing', format: 3, keep: 4 };
 const VALUE = { id: 'x', list: [1, 'two', null], byId: new Map([['a', { n: 1, tags: new Set(['t']) }]]), absent: undefined };
@@ -168,8 +169,8 @@ describe('parse cache entries', () => {
     const cache = { prebuilt: [], dir: await tempDir() };
     writeEntry(cache, KIND, 'key-0', 0);
     const folder = path.join(cache.dir, KIND.name);
-    const killed = path.join(folder, `${entryName(KIND, 'key-1')}.4242.0123abcd.tmp`);
-    const live = path.join(folder, `${entryName(KIND, 'key-2')}.4243.89abcdef.tmp`);
+    const killed = path.join(folder, `${entryName(KIND, 'key-1')}.${deadPid()}.0123abcd.tmp`);
+    const live = path.join(folder, `${entryName(KIND, 'key-2')}.${deadPid()}.89abcdef.tmp`);
     const other = path.join(folder, 'notes.tmp');
     for (const file of [killed, live, other]) await writeFile(file, 'x');
     await utimes(killed, 1000, 1000);

@@ -64,6 +64,13 @@ describe('ChatClient.complete: the request', () => {
     expect(body).toEqual({ model: 'm', messages: MESSAGES, temperature: 0.2, response_format: { type: 'json_schema', json_schema: { name: 'falco_rule_draft', strict: true, schema: SCHEMA } } });
   });
 
+  it('sends user:password of the base URL as HTTP Basic authorization without a key; the key takes the header when there is one', async () => {
+    const base = server.url('/v1').replace('http://', 'http://llmuser:pa%24%24word@');
+    await client({ baseUrl: base, apiKey: undefined }).complete(MESSAGES, SCHEMA);
+    await client({ baseUrl: base }).complete(MESSAGES, SCHEMA);
+    expect(seen.map((s) => s.headers.authorization)).toEqual([`Basic ${Buffer.from('llmuser:pa$$word').toString('base64')}`, `Bearer ${KEY}`]);
+  });
+
   it('sends no authorization header without a key', async () => {
     await client({ apiKey: undefined }).complete(MESSAGES, SCHEMA);
     expect(seen[0]!.headers.authorization).toBeUndefined();
@@ -131,6 +138,12 @@ describe('ChatClient.complete: retries', () => {
     const started = Date.now();
     await client({ backoffMs: 5_000 }).complete(MESSAGES, SCHEMA);
     expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('takes a negative Retry-After for none: the normal backoff, not no wait at all', async () => {
+    script = [{ status: 429, body: 'slow down', headers: { 'retry-after': '-30' } }, ok()];
+    await client({ backoffMs: 300 }).complete(MESSAGES, SCHEMA);
+    expect(gaps()[0]).toBeGreaterThanOrEqual(290);
   });
 
   it('gives up after the attempts asked for, without waiting after the last, naming the last answer (cut to 200 characters)', async () => {

@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadRules, parseOfficialSpec } from '../../../src/falco/load.js';
 import { UsageError } from '../../../src/errors.js';
 import { serve, startServer, type TestServer } from '../../helpers/http-server.js';
@@ -18,9 +18,17 @@ beforeAll(async () => {
   server = await startServer({
     [`/${REF}/falco_rules.yaml`]: serve(await readFile(fixture('rules', 'conventional.yaml')), 'text/yaml'),
     '/broken/falco_rules.yaml': serve(Buffer.from('rule: [not a list'), 'text/yaml'),
+    [`/${REF}/falco-incubating_rules.yaml`]: serve(Buffer.from('- rule: Incubating rule\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: NOTICE\n'), 'text/yaml'),
+    [`/${REF}/falco-sandbox_rules.yaml`]: serve(Buffer.from('- rule: Sandbox rule\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: NOTICE\n'), 'text/yaml'),
+    // Two tags that the old cache slot (every '/' as '_') put in one folder.
+    '/tags/v1%2Fx/falco_rules.yaml': serve(Buffer.from('- rule: Shell in container\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n'), 'text/yaml'),
+    '/tags/v1_x/falco_rules.yaml': serve(Buffer.from('- rule: Escape attempt\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n'), 'text/yaml'),
   });
 });
 afterAll(() => server.close());
+afterEach(() => {
+  delete process.env.ATTACK_COV_FALCO_RULES_MIRROR;
+});
 
 const tempCache = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-'));
 
@@ -98,6 +106,39 @@ describe('official rules specs', () => {
     } finally {
       delete process.env.ATTACK_COV_FALCO_RULES_MIRROR;
     }
+  });
+
+  it('refuses a ref no git tag can have (it could leave falco-rules/ of the cache), before any download', async () => {
+    for (const ref of ['..', '.', 'a/../b', '-x', '/abs', 'v1/', 'v1//x', '.hidden', 'v1.', 'v1.lock']) {
+      expect(() => parseOfficialSpec(`official@${ref}`)).toThrow(UsageError);
+      expect(() => parseOfficialSpec(`official@${ref}`)).toThrow(`official@${ref}: ${ref} is not a git tag or branch name`);
+    }
+    expect(parseOfficialSpec('official@release/v1.2').ref).toBe('release/v1.2');
+  });
+
+  it('keeps tags apart in the cache: official@v1/x and official@v1_x never share a slot', async () => {
+    const cacheRoot = await tempCache();
+    process.env.ATTACK_COV_FALCO_RULES_MIRROR = server.url('/tags/{tag}/{file}');
+    await loadRules(['official@v1/x'], { cacheRoot, cwd: repoRoot, download: { backoffMs: 5 } });
+    const other = await loadRules(['official@v1_x'], { cacheRoot, cwd: repoRoot, download: { backoffMs: 5 } });
+    expect(other.ruleset.rules.map((r) => r.name)).toEqual(['Escape attempt']);
+    expect((await readdir(path.join(cacheRoot, 'falco-rules'))).sort()).toEqual(['v1%2Fx', 'v1_x']);
+  });
+
+  it('downloads official:all@<another tag>: the stable, incubating and sandbox files of that tag, in order', async () => {
+    const cacheRoot = await tempCache();
+    process.env.ATTACK_COV_FALCO_RULES_MIRROR = server.url('/{tag}/{file}');
+    const { ruleset } = await loadRules([`official:all@${REF}`], { cacheRoot, cwd: repoRoot, download: { backoffMs: 5 } });
+    expect(ruleset.files.map((f) => f.path)).toEqual(['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((name) => `official:${name}@${REF}`));
+    expect(ruleset.rules.map((r) => r.name)).toEqual(['Shell in container', 'Escape attempt', 'Incubating rule', 'Sandbox rule']);
+  });
+
+  it('refuses an embedded-only file (the k8saudit plugin\'s) at another tag before any download, caching nothing', async () => {
+    const cacheRoot = await tempCache();
+    process.env.ATTACK_COV_FALCO_RULES_MIRROR = server.url('/{tag}/{file}');
+    await expect(loadRules([`official:k8saudit@${REF}`], { cacheRoot, cwd: repoRoot, download: { backoffMs: 5 } })).rejects.toThrow(`k8s_audit_rules.yaml is embedded only; it cannot be downloaded at another ref (${REF})`);
+    expect(server.calls(`/${REF}/k8s_audit_rules.yaml`)).toBe(0);
+    expect(await readdir(cacheRoot)).toEqual([]);
   });
 
   it('does not cache a download that is not a rules file', async () => {

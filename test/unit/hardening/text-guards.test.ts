@@ -52,9 +52,10 @@ describe('secrets', () => {
     expect(redactSecrets('alice-user')).toBe('alice-user');
   });
 
-  it('ignores values too short to be a credential, so reports keep their words', () => {
-    registerSecret('pass');
-    expect(redactSecrets('passwd')).toBe('passwd');
+  it('ignores values too short to be a credential (a placeholder key), so reports keep their words', () => {
+    registerSecret('x');
+    registerSecret('abc');
+    expect(redactSecrets('x abcd')).toBe('x abcd');
   });
 
   it('messages lose any URL credentials and token-like query values, registered or not', () => {
@@ -69,16 +70,23 @@ describe('secrets', () => {
     expect(redactMessage('GET /x?version=18.1&keyed')).toBe('GET /x?version=18.1&keyed');
   });
 
-  it('a secret of exactly 8 characters is redacted; of 7 it is not', () => {
-    registerSecret('abcd1234');
-    registerSecret('abc1234');
-    expect(redactSecrets('abcd1234 abc1234')).toBe('[redacted] abc1234');
+  it('a secret of exactly 4 characters is redacted; of 3 it is not', () => {
+    registerSecret('sk-1');
+    registerSecret('abc');
+    expect(redactSecrets('sk-1 abc')).toBe('[redacted] abc');
+  });
+
+  it('one length rule for registered secrets and for a message\'s own key (files and errors alike)', () => {
+    registerSecret('sk-1234');
+    expect(redactSecrets('key sk-1234')).toBe('key [redacted]');
+    expect(redactMessage('key sk-9876 and sk-1234', 'sk-9876')).toBe('key [redacted] and [redacted]');
+    expect(redactMessage('key abc', 'abc')).toBe('key abc');
   });
 
   it('registers the decoded and encoded forms of a value only when they are long enough themselves', () => {
     registerSecret('%41%42%43'); // decodes to "ABC": too short to redact
-    registerSecret('%41bcdefgh'); // decodes to "Abcdefgh": 8 characters, redacted
-    expect(redactSecrets('ABC Abcdefgh')).toBe('ABC [redacted]');
+    registerSecret('%41bcd'); // decodes to "Abcd": 4 characters, redacted
+    expect(redactSecrets('ABC Abcd')).toBe('ABC [redacted]');
   });
 
   it('registers a URL username that has no password (a token in the user part), and only secret-looking query values', () => {

@@ -1,6 +1,7 @@
 // src/net/cache.ts: where the download cache lives, how a URL maps to a cache file, and how a file enters it
 // (downloaded from a real server on 127.0.0.1 to a temporary name, validated, renamed) — and what is left on
 // disk when the download or the validation fails.
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { cacheDir, cachePathForUrl, fetchIntoCache, isFile, readCacheSource, tem
 import { removeTrackedTemps } from '../../../src/temp-files.js';
 import { UsageError } from '../../../src/errors.js';
 import { serve, startServer, type TestServer } from '../../helpers/http-server.js';
+import { deadPid } from '../../helpers/processes.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -147,11 +149,30 @@ describe('fetchIntoCache', () => {
 
   it('removes a stale temporary of a killed run from an existing cache directory', async () => {
     const root = await fresh();
-    const stale = path.join(root, 'v1.json.4242.deadbeef.tmp');
+    const stale = path.join(root, `v1.json.${deadPid()}.deadbeef.tmp`);
     await writeFile(stale, 'half');
     await utimes(stale, new Date(2020, 0, 1), new Date(2020, 0, 1));
     await fetchIntoCache(server.url('/v1.json'), path.join(root, 'v1.json'), readJson, FAST);
     expect(await readdir(root)).toEqual(['v1.json']);
+  });
+});
+
+describe('the stale-temporary sweep', () => {
+  it('keeps an old temporary whose process still runs (another run\'s download, paused), even one of another user', async () => {
+    const root = await fresh();
+    const other = spawn('sleep', ['30']);
+    try {
+      // pid 1 runs as root: to a test that is not root, signal 0 answers EPERM, and that process runs too.
+      const live = [`v1.json.${other.pid}.cafebabe.tmp`, 'v1.json.1.cafebabe.tmp'];
+      for (const name of live) {
+        await writeFile(path.join(root, name), 'still downloading');
+        await utimes(path.join(root, name), new Date(2020, 0, 1), new Date(2020, 0, 1));
+      }
+      await fetchIntoCache(server.url('/v1.json'), path.join(root, 'v1.json'), readJson, FAST);
+      expect((await readdir(root)).sort()).toEqual([...live, 'v1.json'].sort());
+    } finally {
+      other.kill();
+    }
   });
 });
 

@@ -57,6 +57,12 @@ beforeAll(async () => {
       res.write('x');
     },
     '/one-byte': serve(Buffer.from('x')),
+    // A mirror behind HTTP Basic authentication (user mirroruser, password s3cret!pw).
+    '/basic': (req, res, call) => {
+      headersSeen.set('/basic', req.headers);
+      if (req.headers.authorization !== `Basic ${Buffer.from('mirroruser:s3cret!pw').toString('base64')}`) return void res.writeHead(401).end('who are you');
+      serve(BODY)(req, res, call);
+    },
     '/chunked': (_req, res) => {
       res.writeHead(200);
       res.write('abc');
@@ -127,10 +133,10 @@ describe('headersTimeoutFor and retryDelayFor', () => {
 });
 
 describe('parseRetryAfter', () => {
-  it('reads seconds (never negative), the first of several values, and an HTTP date', () => {
+  it('reads seconds, the first of several values, and an HTTP date', () => {
     expect(parseRetryAfter('2')).toBe(2000);
     expect(parseRetryAfter('0.5')).toBe(500);
-    expect(parseRetryAfter('-3')).toBe(0);
+    expect(parseRetryAfter('0')).toBe(0);
     expect(parseRetryAfter(['1', '30'])).toBe(1000);
     const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
     expect(parseRetryAfter(inTenSeconds)).toBeGreaterThan(8_000);
@@ -143,6 +149,12 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('')).toBeUndefined();
     expect(parseRetryAfter([])).toBeUndefined();
     expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+
+  it('ignores a negative value (no delay-seconds), so the normal backoff applies instead of none', () => {
+    expect(parseRetryAfter('-3')).toBeUndefined();
+    expect(parseRetryAfter('-30')).toBeUndefined();
+    expect(retryDelayFor(1, 0, { timeoutMs: 10_000, attempts: 3, backoffMs: 1_000, retryBudgetMs: 30_000 }, parseRetryAfter('-30'))).toBe(1_000);
   });
 });
 
@@ -173,6 +185,36 @@ describe('downloadToFile', () => {
     await downloadToFile(server.url('/chunked'), target('chunked'), { onProgress: (r, t) => progress.push([r, t]) });
     expect(await readFile(target('chunked'), 'utf8')).toBe('abcdefg');
     expect(progress).toEqual([[3, undefined], [7, undefined]]);
+  });
+
+  it('ends the progress once, whether the download completed or failed', async () => {
+    let ends = 0;
+    await downloadToFile(server.url('/chunked'), target('chunked-end'), { onProgressEnd: () => ends++ });
+    expect(ends).toBe(1);
+    await expect(downloadToFile(server.url('/no-such-route'), target('failed-end'), { attempts: 1, onProgressEnd: () => ends++ })).rejects.toThrow(NetworkError);
+    expect(ends).toBe(2);
+  });
+
+  it('sends user:password of the URL as HTTP Basic authorization, and names the URL without them when it fails', async () => {
+    const withCredentials = (password: string) => server.url('/basic').replace('http://', `http://mirroruser:${password}@`);
+    await downloadToFile(withCredentials('s3cret%21pw'), target('basic'));
+    expect(await readFile(target('basic'))).toEqual(BODY);
+    const error = await failure(downloadToFile(withCredentials('wrong-password'), target('basic-wrong'), { attempts: 1 }));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error?.message).toBe(`download failed: ${server.url('/basic')}: HTTP 401`);
+  });
+
+  it('never sends the Basic authorization on to another origin a redirect names', async () => {
+    let seenThere: string | undefined = 'nothing seen';
+    const other = await startServer({ '/landing': (req, res, call) => ((seenThere = req.headers.authorization), serve(BODY)(req, res, call)) });
+    const here = await startServer({ '/away': (_req, res) => void res.writeHead(302, { location: other.url('/landing') }).end() });
+    try {
+      await downloadToFile(here.url('/away').replace('http://', 'http://mirroruser:s3cret%21pw@'), target('away'));
+      expect(await readFile(target('away'))).toEqual(BODY);
+      expect(seenThere).toBeUndefined();
+    } finally {
+      await Promise.all([other.close(), here.close()]);
+    }
   });
 
   it('accepts a body announced at exactly the cap', async () => {

@@ -12,6 +12,7 @@ import { NetworkError } from '../../../src/errors.js';
 import { downloadToFile } from '../../../src/net/download.js';
 import { MINI_BUNDLE } from '../../helpers/paths.js';
 import { readFile } from 'node:fs/promises';
+import { deadPid } from '../../helpers/processes.js';
 
 interface RawServer {
   url: (p: string) => string;
@@ -84,7 +85,7 @@ describe('a body delimited by closing the connection (HTTP/1.0 style, no content
     const cacheRoot = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-cache-'));
     // A temporary a killed run left in the cache folder (our name pattern, older than this run) goes; other files stay.
     await mkdir(path.join(cacheRoot, 'urls'));
-    const stale = path.join(cacheRoot, 'urls', 'x-mini.json.4242.deadbeef.tmp');
+    const stale = path.join(cacheRoot, 'urls', `x-mini.json.${deadPid()}.deadbeef.tmp`);
     await writeFile(stale, 'half a download');
     await utimes(stale, new Date(2020, 0, 1), new Date(2020, 0, 1));
     await writeFile(path.join(cacheRoot, 'urls', 'notes.tmp'), 'not ours');

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../../src/errors.js';
 import { checkOutputDir, checkReplaceable, outDirOf, pathInside, replaceFileAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
 import { registerSecret } from '../../../src/secrets.js';
+import { deadPid } from '../../helpers/processes.js';
 
 const fresh = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-output-'));
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -144,7 +145,7 @@ describe('writeOutputs', () => {
 
   it('removes temporaries a killed run left behind, and nothing else', async () => {
     const out = await fresh();
-    const stale = path.join(out, 'report.json.999.0123abcd.tmp');
+    const stale = path.join(out, `report.json.${deadPid()}.0123abcd.tmp`);
     const young = path.join(out, 'report.json.998.89abcdef.tmp');
     await writeFile(stale, 'half');
     await utimes(stale, new Date(2000, 0, 1), new Date(2000, 0, 1));
