@@ -3,6 +3,7 @@
 // false or unknown. Three-valued (Kleene) logic: a check on a field the synthesis does not know is
 // unknown, and the result says which fields it needed. Pure.
 import { LIST_OPERATORS, type ConditionNode, type FieldRef, type ListValue, type Operand, type ScalarValue } from '../falco/condition/ast.js';
+import { ListItemError, listValues } from '../falco/condition/lists.js';
 import { parseCondition } from '../falco/condition/parse.js';
 import { fieldsOf, lookupField, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
 import type { Ruleset } from '../falco/types.js';
@@ -111,20 +112,19 @@ export class ConditionCompiler {
     }
   }
 
-  /** List items with list names expanded (lists may name lists; a quoted item is a literal). */
+  /** The values of a literal or list, list names expanded as Falco pastes them (a quoted value is a literal). */
   private items(operand: ScalarValue | ListValue): string[] {
     const values = operand.kind === 'list' ? operand.items : [operand];
-    return values.flatMap((v) => {
-      const list = v.isQuoted ? undefined : this.ruleset.lists.get(v.text);
-      return list ? this.listItems(list.items, new Set([v.text])) : [v.text];
-    });
+    return values.flatMap((v) => (!v.isQuoted && this.ruleset.lists.has(v.text) ? this.listValues(v.text) : [v.text]));
   }
 
-  private listItems(items: string[], seen: Set<string>): string[] {
-    return items.flatMap((item) => {
-      const list = this.ruleset.lists.get(item);
-      return list && !seen.has(item) ? this.listItems(list.items, new Set([...seen, item])) : [item];
-    });
+  private listValues(name: string): string[] {
+    try {
+      return listValues(this.ruleset.lists, name);
+    } catch (error) {
+      if (error instanceof ListItemError) throw new ConditionError(error.message);
+      throw error;
+    }
   }
 
   private extractor(ref: FieldRef): Extractor {

@@ -184,6 +184,11 @@ class Parser {
       if (word && TRANSFORMERS.includes(word)) return { kind: 'field', field: this.field() };
       this.s.fail('expected "(" to open a list');
     }
+    return this.list();
+  }
+
+  /** A parenthesised list of values, the scanner at its "(". */
+  list(): ListValue {
     const pos = this.s.position();
     this.s.offset++;
     const list: ListValue = { kind: 'list', items: [], pos };
@@ -227,6 +232,20 @@ class Parser {
     if (!bare) this.s.fail('expected a value');
     return { kind: 'value', text: bare, isQuoted: false, pos };
   }
+}
+
+/**
+ * The values one item of a `- list:` stands for. Falco pastes list items into the condition text
+ * (rule_loader_compiler.cpp resolve_list), quoting only an item with a space that does not already start
+ * with a quote (quote_item); the condition parser then reads them. So the official `'"10.0.0.0/8"'` is the
+ * string 10.0.0.0/8, and `a,b` is two values. Throws ConditionSyntaxError for an item that does not parse.
+ */
+export function listItemValues(item: string): string[] {
+  const pasted = item.includes(' ') && item[0] !== '"' && item[0] !== "'" ? `"${item}"` : item;
+  const scanner = new Scanner(`(${pasted})`);
+  const list = new Parser(scanner).list();
+  if (!scanner.isAtEnd()) scanner.fail('expected "," or ")" in a list');
+  return list.items.map((v) => v.text);
 }
 
 /** Parses a condition; throws ConditionSyntaxError with line and column. */

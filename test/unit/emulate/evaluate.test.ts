@@ -174,6 +174,18 @@ describe('macros, lists and overrides', () => {
     const rules = ruleset({ allowed: 'proc.name in (known_cat)' }, { known_cat: ['grep', 'cat'] });
     expect(run('evt.type = openat and not allowed', rules).truth).toBe(FALSE);
   });
+  it('reads list items as Falco pastes them into the condition: self-quoted items are plain strings', () => {
+    // The official rfc_1918_addresses and login_binaries write their items with their own quotes.
+    const rules = ruleset({}, { rfc_1918_addresses: ['"10.0.0.0/8"', '"172.16.0.0/12"', '"192.168.0.0/16"'], logins: ['"(systemd)"', 'my app', "'cat'"] });
+    expect(run('fd.sip in (rfc_1918_addresses)', rules).truth).toBe(TRUE);
+    expect(run('fd.net in (rfc_1918_addresses)', rules).truth).toBe(TRUE);
+    expect(run('proc.name in (logins)', rules).truth).toBe(TRUE);
+    const systemd: SyntheticEvent = { ...event, fields: { ...event.fields, 'proc.name': '(systemd)' } };
+    expect(run('proc.name in (logins)', rules, systemd).truth).toBe(TRUE);
+  });
+  it('refuses a list whose item does not parse once pasted (Falco refuses the rule)', () => {
+    expect(() => run('proc.name in (bad)', ruleset({}, { bad: ['"a" b'] }))).toThrow('list bad: the item "\\"a\\" b" does not parse');
+  });
   it('refuses an undefined macro and a macro that includes itself', () => {
     expect(() => run('missing_macro', ruleset())).toThrow(ConditionError);
     expect(() => run('loop', ruleset({ loop: 'proc.name = x or loop' }))).toThrow(/includes itself/);

@@ -90,6 +90,14 @@ describe('event names', () => {
     ]);
     expect(check('syscall.type = bogus')).toEqual(['R: unknown-event condition 1:1: syscall.type "bogus" is not a Falco event name']);
   });
+  it('reads list items as Falco pastes them: a self-quoted event name is that name', () => {
+    expect(check('evt.type in (my_events)', `- list: my_events\n  items: ['"execve"', "'openat'"]\n`)).toEqual([]);
+  });
+  it('a list item that does not parse once pasted into the condition is a syntax error where the list is used', () => {
+    expect(check(EXEC + 'proc.name in (my_names)', `- list: my_names\n  items: ['"a" b']\n`)).toEqual([
+      'R: condition-syntax condition 1:37: list my_names: the item "\\"a\\" b" does not parse in a condition (expected "," or ")" in a list, found "b)"): Falco pastes list items into the condition',
+    ]);
+  });
   it('only for syscall rules', () => {
     expect(check('evt.type = bogus', '', { source: 'k8s_audit' })).toEqual(['R: unknown-field condition 1:1: unknown field evt.type; did you mean evt.time?']);
   });

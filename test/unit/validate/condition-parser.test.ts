@@ -1,7 +1,7 @@
 // Falco's condition grammar: what parses, and where a broken one breaks.
 import { describe, expect, it } from 'vitest';
 import type { ConditionNode, FieldRef, Operand } from '../../../src/falco/condition/ast.js';
-import { ConditionSyntaxError, parseCondition } from '../../../src/falco/condition/parse.js';
+import { ConditionSyntaxError, listItemValues, parseCondition } from '../../../src/falco/condition/parse.js';
 
 const field = (f: FieldRef): string => f.transformers.reduceRight((inner, t) => `${t}(${inner})`, `${f.name}${f.arg !== undefined ? `[${f.arg}]` : ''}`);
 const operand = (v: Operand): string => (v.kind === 'value' ? (v.isQuoted ? JSON.stringify(v.text) : v.text) : v.kind === 'list' ? `(${v.items.map(operand).join(', ')})` : `field ${field(v.field)}`);
@@ -76,4 +76,21 @@ describe('parseCondition', () => {
       expect([error.pos.line, error.pos.column]).toEqual([line, column]);
     });
   }
+});
+
+describe('listItemValues', () => {
+  // Falco pastes list items into the condition (quoting one with a space), then parses it.
+  const table: [string, string[]][] = [
+    ['"10.0.0.0/8"', ['10.0.0.0/8']],
+    ['"(systemd)"', ['(systemd)']],
+    ["'cat'", ['cat']],
+    ['my app', ['my app']],
+    ['a,b', ['a', 'b']],
+    ['<NA>', ['<NA>']],
+  ];
+  for (const [item, values] of table) it(`reads ${item} as ${values.join(', ')}`, () => expect(listItemValues(item)).toEqual(values));
+  it('refuses an item that does not parse in a list', () => {
+    expect(() => listItemValues('"a" b')).toThrow(ConditionSyntaxError);
+    expect(() => listItemValues('a)')).toThrow(ConditionSyntaxError);
+  });
 });
