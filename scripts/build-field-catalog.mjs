@@ -43,6 +43,20 @@ const SYSCALL_ARGS = {
   'container.label': 'key!', 'k8s.pod.label': 'key!', 'k8s.ns.label': 'key!', 'k8s.rc.label': 'key!', 'k8s.rs.label': 'key!', 'k8s.svc.label': 'key!', 'k8s.deployment.label': 'key!',
 };
 
+/**
+ * Fields Falco deprecated and hides from `falco --list` but still loads, with a warning (falco_load_result.h,
+ * deprecated_field): [type, the Falco version that deprecated it]. Since 0.42.0 Falco drops enter events, so
+ * `evt.dir = <` matches every event and `evt.dir = >` none (falco.org/docs/concepts/rules/conditions).
+ */
+const DEPRECATED_SYSCALL = {
+  'evt.dir': ['CHARBUF', '0.42.0'],
+  'evt.latency': ['RELTIME', '0.43.0'],
+  'evt.latency.s': ['RELTIME', '0.43.0'],
+  'evt.latency.ns': ['RELTIME', '0.43.0'],
+  'evt.latency.human': ['CHARBUF', '0.43.0'],
+  'evt.wait.latency': ['RELTIME', '0.43.0'],
+};
+
 /** "Key, Required" → key!, "Index" → index, "None" → none. */
 function pluginArg(arg) {
   const text = arg.toLowerCase();
@@ -78,9 +92,10 @@ const sorted = (object) => Object.fromEntries(Object.entries(object).sort(([a], 
 writeFileSync(
   path.join(root, 'data', 'falco-fields.json'),
   `${JSON.stringify({
-    $comment: 'attack-cov field catalogue: [type, arg] per field and source; arg is index or key, ! when required. Built by scripts/build-field-catalog.mjs from Falco 0.44.0 field references.',
+    $comment: 'attack-cov field catalogue: [type, arg] per field and source; arg is index or key, ! when required; deprecated: [type, deprecated since] of fields Falco still loads with a warning but leaves out of --list. Built by scripts/build-field-catalog.mjs from Falco 0.44.0 field references.',
     aliases: { k8saudit: 'k8s_audit', 'k8saudit-eks': 'k8s_audit', 'k8saudit-gke': 'k8s_audit', 'k8saudit-aks': 'k8s_audit', 'k8saudit-ovh': 'k8s_audit' },
     sources: Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, sorted(v)])),
+    deprecated: { syscall: DEPRECATED_SYSCALL },
   }, null, 1)}\n`,
 );
 

@@ -73,6 +73,8 @@ function envValues(ref: FieldRef, event: SyntheticEvent): Extracted | Scalar[] {
 function rawExtractor(ref: FieldRef, context: FieldContext): (event: SyntheticEvent) => Extracted | Scalar[] {
   if (ANCESTOR_FIELDS[ref.name]) return (event) => ancestorValues(ref, event);
   if (ref.name === 'proc.env') return (event) => envValues(ref, event);
+  // Falco 0.42+ drops enter events: every event it evaluates is an exit event (evt.dir = < is always true).
+  if (ref.name === 'evt.dir') return () => ['<'];
   const key = shown(ref);
   const isFdClass = ref.name.startsWith('fd.');
   const one = EVENT_ARG.test(ref.name) ? (event: SyntheticEvent) => eventArg(ref, event, context) : (event: SyntheticEvent) => plain(event, key, isFdClass);

@@ -4,7 +4,7 @@
 import { walk, type ConditionNode, type FieldRef, type Operand, type Position } from '../falco/condition/ast.js';
 import { ListItemError, listValues } from '../falco/condition/lists.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
-import { fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
+import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { FalcoMacro, FalcoRule, Ruleset, SourcePosition } from '../falco/types.js';
 import type { ValidationIssue } from './types.js';
 
@@ -93,6 +93,7 @@ export class ConditionChecker {
       this.report(owner, 'unknown-field', 'error', found.error, ref.pos);
       return undefined;
     }
+    if (found.info.deprecatedSince) this.report(owner, 'deprecated-field', 'warning', deprecationNote(found.name, found.info), ref.pos);
     if (found.name === 'evt.arg' || found.name === 'evt.rawarg') {
       // Stryker disable next-line StringLiteral: lookupField always gives evt.arg and evt.rawarg a key (without one it is an error), so the default is never used
       const key = found.key ?? '';
@@ -176,6 +177,7 @@ export class ConditionChecker {
     for (const match of rule.output.matchAll(/%([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)(?:\[([^\]]*)\])?/g)) {
       const found = lookupField(fields ?? this.allFields, { name: match[1]!, arg: match[2] });
       if ('error' in found) this.report(owner, 'unknown-output-field', 'error', `output %${match[1]}: ${found.error}`);
+      else if (found.info.deprecatedSince) this.report(owner, 'deprecated-field', 'warning', `output %${match[1]}: ${deprecationNote(found.name, found.info)}`);
     }
   }
 

@@ -221,3 +221,19 @@ describe('fields Falco does not have', () => {
     expect(run('not proc.nonexistent = x').truth).toBe(TRUE);
   });
 });
+
+describe('fields Falco deprecated but still loads', () => {
+  it('evt.dir as Falco 0.42+ reads it: every event is an exit event', () => {
+    const execve: SyntheticEvent = { ...event, fields: { 'evt.type': 'execve', 'proc.name': 'sh' } };
+    for (const e of [event, execve]) {
+      expect(run('evt.dir = <', ruleset(), e)).toEqual({ truth: TRUE, needs: [] });
+      expect(run('evt.dir = >', ruleset(), e)).toEqual({ truth: FALSE, needs: [] });
+      expect(run('evt.dir != >', ruleset(), e).truth).toBe(TRUE);
+      expect(run('evt.dir in (<, x)', ruleset(), e).truth).toBe(TRUE);
+    }
+  });
+  it('the evt.latency family is unknown to the synthesis, as any field it does not make', () => {
+    expect(run('evt.latency > 0')).toEqual({ truth: UNKNOWN, needs: ['evt.latency'] });
+    expect(run('evt.wait.latency > 0')).toEqual({ truth: UNKNOWN, needs: ['evt.wait.latency'] });
+  });
+});

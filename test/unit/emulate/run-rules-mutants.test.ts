@@ -40,18 +40,18 @@ describe('compileRules', () => {
   });
 
   it('lists the rules that name fields Falco does not have, through their macros too (compiled once, named for each rule), and still evaluates them', () => {
-    const macros = macrosAndLists({ spawned_process: 'evt.type in (execve, execveat) and evt.dir = <', plain: 'proc.name = sh', nested: 'spawned_process and proc.name = x' });
+    const macros = macrosAndLists({ spawned_process: 'evt.type in (execve, execveat) and evt.dirs = <', plain: 'proc.name = sh', nested: 'spawned_process and proc.name = x' });
     const rules = [
       rule('Old', 'spawned_process and proc.name = shutdown'),
       rule('Again', 'spawned_process and evt.argv contains x'),
       rule('Nested', 'nested and plain'),
       rule('Clean', 'plain and evt.type = execve'),
-      rule('Twice', 'evt.dir = < or evt.dir = >'),
+      rule('Twice', 'evt.dirs = < or evt.dirs = >'),
     ];
     const { rules: compiled, failed } = compileRules({ rules, ...macros });
     expect(compiled.map((r) => r.name)).toEqual(['Old', 'Again', 'Nested', 'Clean', 'Twice']);
     const why = (problems: string) => `fields as Falco 0.44 does not take them (${problems}): those checks are false here, and Falco does not load the rule`;
-    const dir = 'unknown field evt.dir; did you mean evt.arg?';
+    const dir = 'unknown field evt.dirs; did you mean evt.arg?';
     expect(failed).toEqual([
       { rule: 'Old', why: why(dir) },
       { rule: 'Again', why: why(`unknown field evt.argv; did you mean evt.arg?; ${dir}`) },

@@ -182,6 +182,21 @@ describe('idioms the ruleset already has a macro for', () => {
   });
 });
 
+describe('fields Falco deprecated but still loads (with a warning)', () => {
+  it('evt.dir and the evt.latency family, in the condition and in the output, are warnings naming the deprecation', () => {
+    const DIR = 'evt.dir is deprecated since Falco 0.42.0 and will be removed (Falco loads it with a warning): Falco drops enter events, so evt.dir = < matches every event and evt.dir = > none';
+    expect(check(EXEC + 'evt.dir = < and evt.latency.ns > 0', '', { output: 'o %evt.dir %evt.latency.human' })).toEqual([
+      `R: deprecated-field condition 1:23: ${DIR}`,
+      'R: deprecated-field condition 1:39: evt.latency.ns is deprecated since Falco 0.43.0 and will be removed (Falco loads it with a warning)',
+      `R: deprecated-field output %evt.dir: ${DIR}`,
+      'R: deprecated-field output %evt.latency.human: evt.latency.human is deprecated since Falco 0.43.0 and will be removed (Falco loads it with a warning)',
+    ]);
+  });
+  it('are never offered as the field meant', () => {
+    expect(check(EXEC + 'evt.dirs = <')).toEqual(['R: unknown-field condition 1:23: unknown field evt.dirs; did you mean evt.arg?']);
+  });
+});
+
 describe('output fields', () => {
   it('each unknown field in the output, with the lookup\'s reason; known ones and a bare % pass', () => {
     expect(check('evt.type = open', '', { output: 'x %proc.name %proc.nosuch %fd.name[1] %evt.arg.flags %proc.aname[2] 100%' })).toEqual([
