@@ -4,9 +4,10 @@ import type { Catalog } from '../attack/types.js';
 import { checkRules } from '../analysis/analyze.js';
 import { indexTactics, mapRule } from '../analysis/mapping.js';
 import { compareText } from '../collections.js';
-import type { FieldCatalog } from '../falco/field-catalog.js';
+import { fieldsOf, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { RawItem, Ruleset } from '../falco/types.js';
 import { ConditionChecker } from './conditions.js';
+import { checkExceptions } from './exceptions.js';
 import { checkItemSchema } from './schema.js';
 import type { ValidationIssue } from './types.js';
 
@@ -22,6 +23,13 @@ export interface ValidateInput {
   onlyRules?: Set<string>;
 }
 
+/** For a rule's name, the fields of its source (every source's, for one attack-cov does not know). */
+function ruleFieldsOf({ ruleset, fields }: ValidateInput): (name: string) => Map<string, FieldInfo> {
+  const sources = new Map(ruleset.rules.map((r) => [r.name, r.source]));
+  const allFields = new Map([...fields.sources.values()].flatMap((m) => [...m]));
+  return (name) => fieldsOf(fields, sources.get(name) ?? 'syscall') ?? allFields;
+}
+
 export function validateRules(input: ValidateInput): ValidationIssue[] {
   const { ruleset, fields } = input;
   const knownSources = new Set([...fields.sources.keys(), ...Object.keys(fields.aliases), ...input.extraSources]);
@@ -29,6 +37,8 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
   // With onlyRules (a draft), only those rules' items are checked; otherwise every item.
   const checkedItems = input.onlyRules ? input.items.filter((item) => item.kind === 'rule' && isWanted(item.name)) : input.items;
   const issues: ValidationIssue[] = checkedItems.flatMap((item) => checkItemSchema(item, knownSources));
+  const ruleFields = ruleFieldsOf(input);
+  for (const item of checkedItems) issues.push(...checkExceptions(item, ruleFields(item.name)));
   const checker = new ConditionChecker(ruleset, fields);
   for (const rule of ruleset.rules) if (isWanted(rule.name)) checker.checkRule(rule);
   if (!input.onlyRules) for (const macro of ruleset.macros.values()) if (!checker.isParsed(macro.name)) checker.checkUnusedMacro(macro);

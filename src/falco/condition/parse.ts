@@ -234,6 +234,11 @@ class Parser {
   }
 }
 
+/** An item as Falco pastes it into a condition (quote_item): quoted when it has a space and no quote of its own. */
+export function quoteItem(item: string): string {
+  return item.includes(' ') && item[0] !== '"' && item[0] !== "'" ? `"${item}"` : item;
+}
+
 /**
  * The values one item of a `- list:` stands for. Falco pastes list items into the condition text
  * (rule_loader_compiler.cpp resolve_list), quoting only an item with a space that does not already start
@@ -241,8 +246,7 @@ class Parser {
  * string 10.0.0.0/8, and `a,b` is two values. Throws ConditionSyntaxError for an item that does not parse.
  */
 export function listItemValues(item: string): string[] {
-  const pasted = item.includes(' ') && item[0] !== '"' && item[0] !== "'" ? `"${item}"` : item;
-  const scanner = new Scanner(`(${pasted})`);
+  const scanner = new Scanner(`(${quoteItem(item)})`);
   const list = new Parser(scanner).list();
   if (!scanner.isAtEnd()) scanner.fail('expected "," or ")" in a list');
   return list.items.map((v) => v.text);

@@ -63,6 +63,22 @@ describe('compileRules', () => {
     expect(compiled[3]!.test(event({ 'evt.type': 'execve', 'proc.name': 'sh' }), new Set())).toBe(TRUE);
   });
 
+  it('joins a rule\'s exceptions to its condition as Falco does, and lists a rule whose exceptions Falco refuses', () => {
+    const exceptions = (spec: Record<string, unknown>[]) => ({ exceptions: spec.map((ex) => ({ values: [], ...ex, position: at })) as FalcoRule['exceptions'] });
+    const rules = [
+      rule('Excepted', 'evt.type = execve and proc.name = shutdown', exceptions([{ name: 'allow', fields: 'proc.name', comps: 'in', values: ['shutdown'] }])),
+      rule('Tuple', 'evt.type = execve', exceptions([{ name: 'parents', fields: ['proc.name', 'proc.pname'], comps: ['=', 'in'], values: [['shutdown', 'sh'], ['cat', ['bash', 'zsh']]] }])),
+      rule('Broken', 'evt.type = execve', exceptions([{ name: 'short', fields: ['proc.name', 'proc.pname'], values: [['shutdown']] }])),
+    ];
+    const { rules: compiled, failed } = compileRules({ rules, ...macrosAndLists() });
+    expect(compiled.map((r) => r.name)).toEqual(['Excepted', 'Tuple']);
+    expect(failed).toEqual([{ rule: 'Broken', why: 'not evaluated: exception short: Fields and values lists must have equal length' }]);
+    const shutdown = event({ 'evt.type': 'execve', 'proc.name': 'shutdown', 'proc.pname': 'sh' });
+    expect(compiled.map((r) => r.test(shutdown, new Set()))).toEqual([FALSE, FALSE]);
+    expect(compiled[1]!.test(event({ 'evt.type': 'execve', 'proc.name': 'shutdown', 'proc.pname': 'bash' }), new Set())).toBe(TRUE);
+    expect(compiled[1]!.test(event({ 'evt.type': 'execve', 'proc.name': 'cat', 'proc.pname': 'zsh' }), new Set())).toBe(FALSE);
+  });
+
   it('names a known field written with an argument it does not take, or without one it needs, for what it is', () => {
     const { failed } = compileRules({ rules: [rule('BadArg', 'evt.type = execve and proc.name[1] = sh'), rule('NoArg', 'evt.arg = 1'), rule('Fine', 'proc.aname[1] = sh')], ...macrosAndLists() });
     expect(failed).toEqual([
