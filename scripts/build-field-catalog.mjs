@@ -99,16 +99,23 @@ writeFileSync(
   }, null, 1)}\n`,
 );
 
-// Events: every syscall, tracepoint and meta event name, and the parameter names each has (evt.arg.<name>).
+// Events: every syscall, tracepoint and meta event name, and the parameter names each has (evt.arg.<name>), in
+// their order, so that evt.arg[N] names the Nth. Those of the exit event (`<`): since Falco 0.42 it is the only one
+// Falco evaluates, and it carries the enter event's parameters too; the enter event's for an event without one.
 const events = {};
+const hasExit = new Set();
 for (const line of read('supported-events.md').split('\n')) {
-  const row = /^(?:Yes|No) \| `[<>]` \| `([a-z_0-9]+)` \| (.*)$/.exec(line);
+  const row = /^(?:Yes|No) \| `([<>])` \| `([a-z_0-9]+)` \| (.*)$/.exec(line);
   if (!row) continue;
-  const params = [...row[2].matchAll(/\*\*([a-z_0-9]+)\*\*/g)].map((m) => m[1]);
-  events[row[1]] = [...new Set([...(events[row[1]] ?? []), ...params])].sort();
+  const [, direction, name, rest] = row;
+  const params = [...new Set([...rest.matchAll(/\*\*([a-z_0-9]+)\*\*/g)].map((m) => m[1]))];
+  if (direction === '<' && !hasExit.has(name)) {
+    hasExit.add(name);
+    events[name] = params;
+  } else if (!hasExit.has(name)) events[name] ??= params;
 }
 writeFileSync(
   path.join(root, 'data', 'falco-events.json'),
-  `${JSON.stringify({ $comment: 'Falco event names with their parameter names. Built by scripts/build-field-catalog.mjs from `falco --list-events --markdown` (Falco 0.44.0).', events: sorted(events) }, null, 1)}\n`,
+  `${JSON.stringify({ $comment: 'Falco event names with their parameter names in order (those of the exit event). Built by scripts/build-field-catalog.mjs from `falco --list-events --markdown` (Falco 0.44.0).', events: sorted(events) }, null, 1)}\n`,
 );
 console.log(`fields: ${Object.entries(sources).map(([k, v]) => `${k} ${Object.keys(v).length}`).join(', ')}; events: ${Object.keys(events).length}`);

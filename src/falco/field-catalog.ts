@@ -18,7 +18,7 @@ export interface FieldCatalog {
   sources: Map<string, Map<string, FieldInfo>>;
   /** Other spellings of a source (k8saudit → k8s_audit). */
   aliases: Record<string, string>;
-  /** Event names with their parameter names. */
+  /** Event names with their parameter names, in order (those of the exit event). */
   events: Map<string, string[]>;
 }
 

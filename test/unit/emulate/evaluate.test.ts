@@ -145,6 +145,9 @@ describe('field arguments and transformers', () => {
     ['evt.arg.name = /root/.bash_history', TRUE],
     ['evt.arg[name] = /root/.bash_history', TRUE],
     ['evt.arg.uid = 0', FALSE], // openat has no uid parameter: absent
+    ['evt.arg[2] = /root/.bash_history', TRUE], // by number, by position: openat's fd, dirfd, name, flags …
+    ['evt.arg[3] contains O_TRUNC', TRUE],
+    ['evt.arg[7] = 0', FALSE], // openat has 7 parameters: [7] is none
     ['proc.env[HOME] = /root', TRUE],
     ['proc.env[SHELL] exists', FALSE],
     ['toupper(proc.name) = CAT', TRUE],
@@ -207,6 +210,7 @@ describe('three-valued logic', () => {
   it('an unknown evt.arg parameter of this event type is unknown, one it does not have is absent', () => {
     expect(run('evt.arg.dirfd = 3')).toEqual({ truth: UNKNOWN, needs: ['evt.arg.dirfd'] });
     expect(run('evt.arg.target = x')).toEqual({ truth: FALSE, needs: [] });
+    expect(run('evt.arg[1] = 3')).toEqual({ truth: UNKNOWN, needs: ['evt.arg.dirfd'] });
   });
   it('fd fields of an event without a file descriptor are absent, not unknown', () => {
     const exec: SyntheticEvent = { ...event, hasFd: false, fields: { 'evt.type': 'execve', 'proc.name': 'cat' } };

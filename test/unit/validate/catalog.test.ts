@@ -57,6 +57,9 @@ describe('field catalogue', () => {
     const expected = new Set(names(await readFile(falcoReference('supported-events.md'), 'utf8'), /^(?:Yes|No) \| `[<>]` \| `([a-z_0-9]+)`/gm));
     expect(new Set(catalog.events.keys())).toEqual(expected);
     expect(catalog.events.get('execve')).toContain('filename');
+    // In the exit event's order, so that evt.arg[N] names the Nth parameter.
+    expect(catalog.events.get('execve')!.slice(0, 3)).toEqual(['res', 'exe', 'args']);
+    expect(catalog.events.get('switch')).toEqual(['next', 'pgft_maj', 'pgft_min', 'vm_size', 'vm_rss', 'vm_swap']);
   });
 
   it('resolves field arguments the way Falco writes them', () => {
