@@ -8,6 +8,8 @@ import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldIn
 import type { FalcoMacro, FalcoRule, Ruleset, SourcePosition } from '../falco/types.js';
 import type { ValidationIssue } from './types.js';
 
+/** Not a field: an output token Falco still accepts, with a warning, and removes (rule_loader_compiler.cpp). */
+const CONTAINER_INFO = '%container.info';
 /** Fields holding a timestamp as text: comparing them with < or > compares strings, not times. */
 const TIME_TEXT_FIELDS = new Set(['evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s']);
 const TIME_TYPES = new Set(['ABSTIME', 'RELTIME']);
@@ -175,6 +177,10 @@ export class ConditionChecker {
   private checkOutput(rule: FalcoRule, fields: Map<string, FieldInfo> | undefined): void {
     const owner: Owner = { name: rule.name, kind: 'rule', at: rule.outputAt ?? rule.position };
     for (const match of rule.output.matchAll(/%([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)(?:\[([^\]]*)\])?/g)) {
+      if (match[0] === CONTAINER_INFO) {
+        this.report(owner, 'deprecated-field', 'warning', 'output %container.info is deprecated: Falco loads the rule with a warning and drops it from the output (write %container.id and %container.name)');
+        continue;
+      }
       const found = lookupField(fields ?? this.allFields, { name: match[1]!, arg: match[2] });
       if ('error' in found) this.report(owner, 'unknown-output-field', 'error', `output %${match[1]}: ${found.error}`);
       else if (found.info.deprecatedSince) this.report(owner, 'deprecated-field', 'warning', `output %${match[1]}: ${deprecationNote(found.name, found.info)}`);

@@ -192,6 +192,11 @@ describe('fields Falco deprecated but still loads (with a warning)', () => {
       'R: deprecated-field output %evt.latency.human: evt.latency.human is deprecated since Falco 0.43.0 and will be removed (Falco loads it with a warning)',
     ]);
   });
+  it('%container.info in an output: deprecated, not unknown', () => {
+    expect(check(EXEC + 'proc.name = x', '', { output: 'o %container.info %proc.name' })).toEqual([
+      'R: deprecated-field output %container.info is deprecated: Falco loads the rule with a warning and drops it from the output (write %container.id and %container.name)',
+    ]);
+  });
   it('are never offered as the field meant', () => {
     expect(check(EXEC + 'evt.dirs = <')).toEqual(['R: unknown-field condition 1:23: unknown field evt.dirs; did you mean evt.arg?']);
   });
