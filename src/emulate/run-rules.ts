@@ -31,6 +31,11 @@ export function compileRules(ruleset: Pick<Ruleset, 'rules' | 'macros' | 'lists'
     if (!rule.isEnabled || rule.source !== 'syscall' || (only && !only(rule))) continue;
     try {
       const { test, fieldProblems } = compiler.compileRule(conditionWithExceptions(rule.condition, rule.exceptions ?? []));
+      const unknownFields = fieldProblems.filter((p) => p.startsWith('unknown field'));
+      if (rule.skipsUnknownFilter && unknownFields.length > 0) {
+        failed.push({ rule: rule.name, why: `not evaluated: Falco skips the rule (skip-if-unknown-filter: true) for what its condition names (${unknownFields.join('; ')})` });
+        continue;
+      }
       rules.push({ name: rule.name, test });
       if (fieldProblems.length > 0) failed.push({ rule: rule.name, why: `fields as Falco 0.44 does not take them (${fieldProblems.join('; ')}): those checks are false here, and Falco does not load the rule` });
     } catch (error) {

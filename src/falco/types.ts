@@ -38,6 +38,8 @@ export interface FalcoRule extends FalcoRuleOutline {
   outputAt?: SourcePosition;
   /** The rule's `exceptions:` after appends and overrides; Falco joins them to the condition (exceptions.ts). */
   exceptions?: RuleException[];
+  /** `skip-if-unknown-filter: true`: Falco drops the rule, with a warning, when its condition names a field it does not have. */
+  skipsUnknownFilter?: boolean;
 }
 
 export interface FalcoMacro {
