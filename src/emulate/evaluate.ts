@@ -3,7 +3,7 @@
 // false or unknown. Three-valued (Kleene) logic: a check on a field the synthesis does not know is
 // unknown, and the result says which fields it needed. Pure.
 import { LIST_OPERATORS, type ConditionNode, type FieldRef, type ListValue, type Operand, type ScalarValue } from '../falco/condition/ast.js';
-import { ListItemError, listValues } from '../falco/condition/lists.js';
+import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
 import { parseCondition } from '../falco/condition/parse.js';
 import { fieldsOf, lookupField, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
 import type { Ruleset } from '../falco/types.js';
@@ -114,13 +114,11 @@ export class ConditionCompiler {
 
   /** The values of a literal or list, list names expanded as Falco pastes them (a quoted value is a literal). */
   private items(operand: ScalarValue | ListValue): string[] {
-    const values = operand.kind === 'list' ? operand.items : [operand];
-    return values.flatMap((v) => (!v.isQuoted && this.ruleset.lists.has(v.text) ? this.listValues(v.text) : [v.text]));
-  }
-
-  private listValues(name: string): string[] {
+    const lists = this.ruleset.lists;
+    const isList = (v: ScalarValue): boolean => !v.isQuoted && lists.has(v.text);
     try {
-      return listValues(this.ruleset.lists, name);
+      if (operand.kind === 'value') return [isList(operand) ? listAsValue(lists, operand.text) : operand.text];
+      return operand.items.flatMap((v) => (isList(v) ? listValues(lists, v.text) : [v.text]));
     } catch (error) {
       if (error instanceof ListItemError) throw new ConditionError(error.message);
       throw error;

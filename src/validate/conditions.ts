@@ -2,7 +2,7 @@
 // referenced, evt.type values, and the known bad idioms (time compared as a string, no evt.type
 // restriction, a hand-written shell list where the ruleset has shell_procs). Pure.
 import { walk, type ConditionNode, type FieldRef, type Operand, type Position } from '../falco/condition/ast.js';
-import { ListItemError, listValues } from '../falco/condition/lists.js';
+import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { FalcoMacro, FalcoRule, Ruleset, SourcePosition } from '../falco/types.js';
@@ -70,15 +70,15 @@ export class ConditionChecker {
     return { name: macro.name, kind: 'macro', at: macro.conditionAt ?? macro.position };
   }
 
-  /** The values, list names expanded as Falco pastes their items; a list item that does not parse is reported. */
-  private expand(values: { text: string; isQuoted: boolean; pos: Position }[], owner: Owner): string[] {
-    return values.flatMap((v) => {
+  /** The values, list names expanded as Falco pastes their items; a list whose items do not parse there is reported. */
+  private expand(operand: Operand | undefined, owner: Owner): string[] {
+    return this.values(operand).flatMap((v) => {
       if (v.isQuoted || !this.ruleset.lists.has(v.text)) return [v.text];
       try {
-        return listValues(this.ruleset.lists, v.text);
+        return operand!.kind === 'list' ? listValues(this.ruleset.lists, v.text) : [listAsValue(this.ruleset.lists, v.text)];
       } catch (error) {
         if (!(error instanceof ListItemError)) throw error;
-        this.report(owner, 'condition-syntax', 'error', `${error.message}: Falco pastes list items into the condition`, v.pos);
+        this.report(owner, 'condition-syntax', 'error', error.message, v.pos);
         return [];
       }
     });
@@ -125,7 +125,7 @@ export class ConditionChecker {
     } else if (info && TIME_TYPES.has(info.type) && values.some((v) => !/^-?\d+$/.test(v.text))) {
       this.report(owner, 'time-compared-as-string', 'error', `${name} counts nanoseconds: compare it with a number, not "${values.find((v) => !/^-?\d+$/.test(v.text))!.text}"`, node.pos);
     }
-    const expanded = this.expand(values, owner);
+    const expanded = this.expand(node.value, owner);
     if (isSyscall && EVENT_TYPE_FIELDS.has(name) && !node.field.transformers.length) {
       for (const value of expanded) {
         if (!this.catalog.events.has(value)) this.report(owner, 'unknown-event', 'error', `${name} "${value}" is not a Falco event name`, node.pos);

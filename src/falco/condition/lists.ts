@@ -3,16 +3,8 @@
 import type { FalcoList } from '../types.js';
 import { ConditionSyntaxError, listItemValues } from './parse.js';
 
-/** A list item that does not parse once pasted into a condition (Falco refuses the rule that uses the list). */
-export class ListItemError extends Error {
-  constructor(
-    readonly list: string,
-    readonly item: string,
-    readonly detail: string,
-  ) {
-    super(`list ${list}: the item ${JSON.stringify(item)} does not parse in a condition (${detail})`);
-  }
-}
+/** A list whose items do not parse where it is used, once pasted into the condition (Falco refuses the rule). */
+export class ListItemError extends Error {}
 
 /** The values of list `name`: items naming a list are expanded (each list once on a path), the others read as
  * listItemValues reads them. Throws ListItemError. */
@@ -22,8 +14,16 @@ export function listValues(lists: ReadonlyMap<string, FalcoList>, name: string, 
     try {
       return listItemValues(item);
     } catch (error) {
-      if (error instanceof ConditionSyntaxError) throw new ListItemError(name, item, error.detail);
+      if (error instanceof ConditionSyntaxError) throw new ListItemError(`list ${name}: the item ${JSON.stringify(item)} does not parse in a condition (${error.detail})`);
       throw error;
     }
   });
+}
+
+/** The one value of list `name` used where one value goes (`proc.name = my_list`): Falco pastes all its items
+ * there, and more or fewer than one do not parse. Throws ListItemError. */
+export function listAsValue(lists: ReadonlyMap<string, FalcoList>, name: string): string {
+  const values = listValues(lists, name);
+  if (values.length !== 1) throw new ListItemError(`list ${name} is used as one value, but Falco pastes its ${values.length} values there (${values.slice(0, 3).join(', ')}${values.length > 3 ? ', …' : ''}): use "in (${name})"`);
+  return values[0]!;
 }

@@ -189,6 +189,13 @@ describe('macros, lists and overrides', () => {
   it('refuses a list whose item does not parse once pasted (Falco refuses the rule)', () => {
     expect(() => run('proc.name in (bad)', ruleset({}, { bad: ['"a" b'] }))).toThrow('list bad: the item "\\"a\\" b" does not parse');
   });
+  it('a list used as one value: its one value, or refused when it has more or fewer (Falco pastes them all there)', () => {
+    const rules = ruleset({}, { one: ['cat'], two: ['cat', 'grep'], none: [] });
+    expect(run('proc.name = one', rules).truth).toBe(TRUE);
+    expect(() => run('proc.name = two', rules)).toThrow('list two is used as one value, but Falco pastes its 2 values there (cat, grep): use "in (two)"');
+    expect(() => run('proc.name != none', rules)).toThrow('list none is used as one value, but Falco pastes its 0 values there (): use "in (none)"');
+    expect(run('proc.name in (two)', rules).truth).toBe(TRUE);
+  });
   it('refuses an undefined macro and a macro that includes itself', () => {
     expect(() => run('missing_macro', ruleset())).toThrow(ConditionError);
     expect(() => run('loop', ruleset({ loop: 'proc.name = x or loop' }))).toThrow(/includes itself/);

@@ -95,7 +95,13 @@ describe('event names', () => {
   });
   it('a list item that does not parse once pasted into the condition is a syntax error where the list is used', () => {
     expect(check(EXEC + 'proc.name in (my_names)', `- list: my_names\n  items: ['"a" b']\n`)).toEqual([
-      'R: condition-syntax condition 1:37: list my_names: the item "\\"a\\" b" does not parse in a condition (expected "," or ")" in a list, found "b)"): Falco pastes list items into the condition',
+      'R: condition-syntax condition 1:37: list my_names: the item "\\"a\\" b" does not parse in a condition (expected "," or ")" in a list, found "b)")',
+    ]);
+  });
+  it('a list used as one value must stand for exactly one value, as Falco pastes all its items there', () => {
+    const lists = "- list: reboot_bins\n  items: [shutdown, reboot]\n- list: one_bin\n  items: ['\"my app\"']\n";
+    expect(check(EXEC + 'proc.name = reboot_bins and proc.pname = one_bin', lists)).toEqual([
+      'R: condition-syntax condition 1:35: list reboot_bins is used as one value, but Falco pastes its 2 values there (shutdown, reboot): use "in (reboot_bins)"',
     ]);
   });
   it('only for syscall rules', () => {
