@@ -4,6 +4,7 @@
 // unknown, and the result says which fields it needed. Pure.
 import { LIST_OPERATORS, type ConditionNode, type FieldRef, type ListValue, type Operand, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
+import { operatorTypeProblem } from '../falco/condition/operator-types.js';
 import { parseCondition } from '../falco/condition/parse.js';
 import { fieldsOf, lookupField, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
 import type { Ruleset } from '../falco/types.js';
@@ -125,15 +126,17 @@ export class ConditionCompiler {
     }
   }
 
-  private extractor(ref: FieldRef): Extractor {
+  private extractor(ref: FieldRef, operator?: string): Extractor {
     // A field Falco does not have, or one written with an argument it does not take (or without one it needs).
     const found = lookupField(this.context.fields, ref);
     if ('error' in found) this.fieldProblems.add(found.error);
+    const problem = operator !== undefined && 'info' in found ? operatorTypeProblem(operator, found.info.type, ref) : undefined;
+    if (problem) throw new ConditionError(problem);
     return fieldExtractor(ref, this.context, 'info' in found ? found.info : undefined);
   }
 
   private check(field: FieldRef, operator: string, value: Operand | undefined): CompiledCondition {
-    const lhs = this.extractor(field);
+    const lhs = this.extractor(field, operator);
     if (operator === 'exists') {
       return (e, needs) => {
         const x = lhs(e);

@@ -3,6 +3,7 @@
 // restriction, a hand-written shell list where the ruleset has shell_procs). Pure.
 import { walk, type ConditionNode, type FieldRef, type Operand, type Position } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
+import { operatorTypeProblem } from '../falco/condition/operator-types.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { FalcoMacro, FalcoRule, Ruleset, SourcePosition } from '../falco/types.js';
@@ -107,6 +108,8 @@ export class ConditionChecker {
 
   private checkCheck(node: Extract<ConditionNode, { kind: 'check' }>, fields: Map<string, FieldInfo> | undefined, owner: Owner, isSyscall: boolean): void {
     const info = this.checkField(node.field, fields, owner);
+    const typeProblem = info && operatorTypeProblem(node.operator, info.type, node.field);
+    if (typeProblem) this.report(owner, 'operator-type', 'error', typeProblem, node.pos);
     if (node.value?.kind === 'field') this.checkField(node.value.field, fields, owner);
     const values = this.values(node.value);
     for (const value of values) {
