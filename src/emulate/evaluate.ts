@@ -4,7 +4,7 @@
 // unknown, and the result says which fields it needed. Pure.
 import { LIST_OPERATORS, type ConditionNode, type FieldRef, type ListValue, type Operand, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
-import { operatorTypeProblem } from '../falco/condition/operator-types.js';
+import { operatorTypeProblem, orderingValueProblem } from '../falco/condition/operator-types.js';
 import { parseCondition } from '../falco/condition/parse.js';
 import { fieldsOf, lookupField, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
 import type { Ruleset } from '../falco/types.js';
@@ -137,6 +137,8 @@ export class ConditionCompiler {
 
   private check(field: FieldRef, operator: string, value: Operand | undefined): CompiledCondition {
     const lhs = this.extractor(field, operator);
+    const valueProblem = orderingValueProblem(operator, value);
+    if (valueProblem) throw new ConditionError(valueProblem);
     if (operator === 'exists') {
       return (e, needs) => {
         const x = lhs(e);

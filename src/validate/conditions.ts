@@ -3,7 +3,7 @@
 // restriction, a hand-written shell list where the ruleset has shell_procs). Pure.
 import { walk, type ConditionNode, type FieldRef, type Operand, type Position } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
-import { operatorTypeProblem } from '../falco/condition/operator-types.js';
+import { operatorTypeProblem, orderingValueProblem } from '../falco/condition/operator-types.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { FalcoMacro, FalcoRule, Ruleset, SourcePosition } from '../falco/types.js';
@@ -127,6 +127,10 @@ export class ConditionChecker {
       this.report(owner, 'time-compared-as-string', 'error', `${name} is text: "${node.operator}" compares strings, not times; compare evt.rawtime (nanoseconds since the epoch) with a number`, node.pos);
     } else if (info && TIME_TYPES.has(info.type) && values.some((v) => !/^-?\d+$/.test(v.text))) {
       this.report(owner, 'time-compared-as-string', 'error', `${name} counts nanoseconds: compare it with a number, not "${values.find((v) => !/^-?\d+$/.test(v.text))!.text}"`, node.pos);
+    } else {
+      // After the time idioms, which say more about the same mistake.
+      const numberProblem = orderingValueProblem(node.operator, node.value);
+      if (numberProblem) this.report(owner, 'condition-syntax', 'error', numberProblem, node.value?.kind === 'value' ? node.value.pos : node.pos);
     }
     const expanded = this.expand(node.value, owner);
     if (isSyscall && EVENT_TYPE_FIELDS.has(name) && !node.field.transformers.length) {

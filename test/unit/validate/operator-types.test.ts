@@ -2,7 +2,8 @@
 // networks, list fields; len() makes a number; strings and other transformers are left alone. validate reports a
 // refused one as an error, and the emulator does not evaluate the rule (Falco refuses it).
 import { describe, expect, it } from 'vitest';
-import { operatorTypeProblem } from '../../../src/falco/condition/operator-types.js';
+import { operatorTypeProblem, orderingValueProblem } from '../../../src/falco/condition/operator-types.js';
+import { parseCondition } from '../../../src/falco/condition/parse.js';
 import { readFieldCatalog } from '../../../src/falco/field-catalog.js';
 import { parseRulesText } from '../../../src/falco/parse.js';
 import { buildRuleset } from '../../../src/falco/ruleset.js';
@@ -48,6 +49,28 @@ describe('operatorTypeProblem', () => {
   it('len() is a number, even of a list', () => {
     expect(operatorTypeProblem('>', 'string (list)', ref('ka.x', ['len']))).toBeUndefined();
     expect(operatorTypeProblem('contains', 'CHARBUF', ref('proc.name', ['len']))).toBe("'contains' operator not supported for numeric filters (proc.name is a length)");
+  });
+});
+
+describe('orderingValueProblem: <, <=, > and >= take a number (RGX_NUMBER, RGX_HEXNUM) or a field', () => {
+  const problem = (condition: string): string | undefined => {
+    const node = parseCondition(condition);
+    return node.kind === 'check' ? orderingValueProblem(node.operator, node.value) : 'not a check';
+  };
+  it('refuses text, a quoted number, an address', () => {
+    expect(problem('user.uid < "1"')).toBe('"<" takes a number, not "1" (Falco: expected a number value)');
+    expect(problem('proc.pid > abc')).toBe('">" takes a number, not abc (Falco: expected a number value)');
+    expect(problem('fd.sip >= 10.0.0.1')).toBe('">=" takes a number, not 10.0.0.1 (Falco: expected a number value)');
+    expect(problem('proc.pid <= 5x')).toBe('"<=" takes a number, not 5x (Falco: expected a number value)');
+  });
+  it('takes numbers as libsinsp writes them, a field, and leaves other operators alone', () => {
+    for (const condition of ['proc.pid > 10', 'proc.pid > -5', 'proc.pid > +1.5e+3', 'proc.pid < 0x1F', 'proc.pid > 3.', 'proc.pid > val(proc.ppid)', 'proc.name = abc', 'proc.name = "1"']) {
+      expect(problem(condition), condition).toBeUndefined();
+    }
+    expect(problem('proc.pid < 0x1G')).toBe('"<" takes a number, not 0x1G (Falco: expected a number value)');
+  });
+  it('the emulator refuses such a condition', () => {
+    expect(() => new ConditionCompiler(macrosAndLists()).compile('evt.type = execve and user.uid < "1"')).toThrow('"<" takes a number, not "1" (Falco: expected a number value)');
   });
 });
 
