@@ -3,6 +3,7 @@
 // restriction, a hand-written shell list where the ruleset has shell_procs). Pure.
 import { walk, type ConditionNode, type FieldRef, type Operand, type Position } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
+import { macroOrderProblem, type DefinitionOrder } from '../falco/condition/macro-order.js';
 import { operatorTypeProblem, orderingValueProblem } from '../falco/condition/operator-types.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
@@ -36,6 +37,8 @@ export class ConditionChecker {
   constructor(
     private readonly ruleset: Ruleset,
     private readonly catalog: FieldCatalog,
+    /** Where each macro and rule is defined, for the order Falco requires of macro uses. */
+    private readonly order?: DefinitionOrder,
   ) {
     this.allFields = new Map([...catalog.sources.values()].flatMap((m) => [...m]));
     this.eventParams = new Set([...catalog.events.values()].flat());
@@ -154,6 +157,8 @@ export class ConditionChecker {
           this.report(owner, 'macro-cycle', 'error', `macro "${n.name}" refers to itself through ${stack.join(' → ')}`, n.pos);
           continue;
         }
+        const orderProblem = this.order && macroOrderProblem(this.order, owner, n.name);
+        if (orderProblem) this.report(owner, 'macro-order', 'error', orderProblem, n.pos);
         const ast = this.parse(`macro:${n.name}`, macro.condition, this.macroOwner(macro));
         if (ast && this.visit(ast, fields, this.macroOwner(macro), isSyscall, [...stack, n.name]) && !isNegated) hasEventType = true;
       } else if (n.kind === 'check') {

@@ -7,6 +7,7 @@ import { compareText } from '../collections.js';
 import { fieldsOf, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { RawItem, Ruleset } from '../falco/types.js';
 import { falcoBool } from '../falco/ruleset.js';
+import { definitionOrder } from '../falco/condition/macro-order.js';
 import { ConditionChecker } from './conditions.js';
 import { checkExceptions } from './exceptions.js';
 import { checkItemSchema } from './schema.js';
@@ -67,7 +68,7 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
   const issues: ValidationIssue[] = checkedItems.flatMap((item) => checkItemSchema(item, knownSources));
   const ruleFields = ruleFieldsOf(input);
   for (const item of checkedItems) issues.push(...checkExceptions(item, ruleFields(item.name)));
-  const checker = new ConditionChecker(ruleset, fields);
+  const checker = new ConditionChecker(ruleset, fields, definitionOrder(ruleset.files.map((f) => f.path), input.items));
   for (const rule of ruleset.rules) if (isWanted(rule.name)) checker.checkRule(rule);
   if (!input.onlyRules) for (const macro of ruleset.macros.values()) if (!checker.isParsed(macro.name)) checker.checkUnusedMacro(macro);
   issues.push(...forgiveSkipped([...checker.issues.values()], input.items));
