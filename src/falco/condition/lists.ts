@@ -6,11 +6,31 @@ import { ConditionSyntaxError, listItemValues } from './parse.js';
 /** A list whose items do not parse where it is used, once pasted into the condition (Falco refuses the rule). */
 export class ListItemError extends Error {}
 
+/** Each ruleset's lists read once (a ruleset is not changed once built): a list is used by many conditions. */
+const cache = new WeakMap<ReadonlyMap<string, FalcoList>, Map<string, string[] | ListItemError>>();
+
 /** The values of list `name`: items naming a list are expanded (each list once on a path), the others read as
  * listItemValues reads them. Throws ListItemError. */
-export function listValues(lists: ReadonlyMap<string, FalcoList>, name: string, seen: ReadonlySet<string> = new Set([name])): string[] {
+export function listValues(lists: ReadonlyMap<string, FalcoList>, name: string): string[] {
+  let known = cache.get(lists);
+  if (!known) cache.set(lists, (known = new Map()));
+  let values = known.get(name);
+  if (!values) {
+    try {
+      values = expandList(lists, name, new Set([name]));
+    } catch (error) {
+      if (!(error instanceof ListItemError)) throw error;
+      values = error;
+    }
+    known.set(name, values);
+  }
+  if (values instanceof ListItemError) throw values;
+  return values;
+}
+
+function expandList(lists: ReadonlyMap<string, FalcoList>, name: string, seen: ReadonlySet<string>): string[] {
   return (lists.get(name)?.items ?? []).flatMap((item) => {
-    if (lists.has(item) && !seen.has(item)) return listValues(lists, item, new Set([...seen, item]));
+    if (lists.has(item) && !seen.has(item)) return expandList(lists, item, new Set([...seen, item]));
     try {
       return listItemValues(item);
     } catch (error) {
