@@ -41,6 +41,9 @@ describe('rule exceptions', () => {
       '6:3 bad-exception exception e4: When fields is a single value, comps must be one of (in, pmatch, intersects) (Falco refuses the rule)',
     ]);
     expect(check('    name: e5\n')).toEqual(['6:3 bad-exception Rule exceptions must be a sequence (Falco refuses the rule)']);
+    expect(check('    - name: e6\n      fields: [proc.cmdline]\n      comps: [contains]\n      values:\n        - [-r=now]\n')).toEqual([
+      '6:3 bad-exception its values do not parse once joined to the condition: expected ")" to close the "(" at 1:24, found "=now))" (Falco refuses the rule)',
+    ]);
   });
   it('an exception appended to a rule may give only values (Falco adds them to the exception of that name)', () => {
     const append = '- rule: R\n  override:\n    exceptions: append\n  exceptions:\n    - name: a\n      values: [cron]\n';
