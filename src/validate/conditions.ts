@@ -1,7 +1,7 @@
 // Checks rule and macro conditions and outputs: syntax, fields for the rule's source, macros and lists
 // referenced, evt.type values, and the known bad idioms (time compared as a string, no evt.type
 // restriction, a hand-written shell list where the ruleset has shell_procs). Pure.
-import { walk, type ConditionNode, type FieldRef, type Operand, type Position } from '../falco/condition/ast.js';
+import { walk, type ConditionNode, type FieldRef, type Operand, type Position, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
 import { macroOrderProblem, type DefinitionOrder } from '../falco/condition/macro-order.js';
 import { operatorTypeProblem, orderingValueProblem } from '../falco/condition/operator-types.js';
@@ -29,6 +29,7 @@ interface Owner {
 
 export class ConditionChecker {
   private readonly parsed = new Map<string, ConditionNode | ConditionSyntaxError>();
+  private readonly checked = new Map<Map<string, FieldInfo> | undefined, WeakSet<ConditionNode>>();
   readonly issues = new Map<string, ValidationIssue>();
   private readonly allFields: Map<string, FieldInfo>;
   /** Every parameter name of every event: what evt.arg.<name> may name. */
@@ -74,21 +75,20 @@ export class ConditionChecker {
     return { name: macro.name, kind: 'macro', at: macro.conditionAt ?? macro.position };
   }
 
-  /** The values, list names expanded as Falco pastes their items; a list whose items do not parse there is reported. */
-  private expand(operand: Operand | undefined, owner: Owner): string[] {
-    return this.values(operand).flatMap((v) => {
-      if (v.isQuoted || !this.ruleset.lists.has(v.text)) return [v.text];
-      try {
-        return operand!.kind === 'list' ? listValues(this.ruleset.lists, v.text) : [listAsValue(this.ruleset.lists, v.text)];
-      } catch (error) {
-        if (!(error instanceof ListItemError)) throw error;
-        this.report(owner, 'condition-syntax', 'error', error.message, v.pos);
-        return [];
-      }
-    });
+  /** The values a list name stands for where it is used, as Falco pastes its items; undefined (and one issue) when
+   * they do not parse there, or when `value` names no list. */
+  private listAt(value: ScalarValue, operand: Operand, owner: Owner): readonly string[] | undefined {
+    if (value.isQuoted || !this.ruleset.lists.has(value.text)) return undefined;
+    try {
+      return operand.kind === 'list' ? listValues(this.ruleset.lists, value.text) : [listAsValue(this.ruleset.lists, value.text)];
+    } catch (error) {
+      if (!(error instanceof ListItemError)) throw error;
+      this.report(owner, 'condition-syntax', 'error', error.message, value.pos);
+      return [];
+    }
   }
 
-  private values(operand: Operand | undefined): { text: string; isQuoted: boolean; pos: Position }[] {
+  private values(operand: Operand | undefined): ScalarValue[] {
     if (!operand || operand.kind === 'field') return [];
     return operand.kind === 'list' ? operand.items : [operand];
   }
@@ -135,12 +135,23 @@ export class ConditionChecker {
       const numberProblem = orderingValueProblem(node.operator, node.value);
       if (numberProblem) this.report(owner, 'condition-syntax', 'error', numberProblem, node.value?.kind === 'value' ? node.value.pos : node.pos);
     }
-    const expanded = this.expand(node.value, owner);
+    // Every list used is checked where it is used; only event names need its values.
+    const lists = values.map((v) => this.listAt(v, node.value!, owner));
     if (isSyscall && EVENT_TYPE_FIELDS.has(name) && !node.field.transformers.length) {
-      for (const value of expanded) {
+      for (const value of values.flatMap((v, i) => lists[i] ?? [v.text])) {
         if (!this.catalog.events.has(value)) this.report(owner, 'unknown-event', 'error', `${name} "${value}" is not a Falco event name`, node.pos);
       }
     }
+  }
+
+  /** Whether a check (of a macro, walked again for each rule that uses it) is seen the first time with these fields
+   * (a source's; the syscall ones exactly for syscall rules): its findings would be the same again. */
+  private isFirstVisit(check: ConditionNode, fields: Map<string, FieldInfo> | undefined): boolean {
+    let seen = this.checked.get(fields);
+    if (!seen) this.checked.set(fields, (seen = new WeakSet()));
+    if (seen.has(check)) return false;
+    seen.add(check);
+    return true;
   }
 
   /** Walks a condition, macros expanded; returns whether a positive evt.type restriction was seen. */
@@ -162,7 +173,7 @@ export class ConditionChecker {
         const ast = this.parse(`macro:${n.name}`, macro.condition, this.macroOwner(macro));
         if (ast && this.visit(ast, fields, this.macroOwner(macro), isSyscall, [...stack, n.name]) && !isNegated) hasEventType = true;
       } else if (n.kind === 'check') {
-        this.checkCheck(n, fields, owner, isSyscall);
+        if (this.isFirstVisit(n, fields)) this.checkCheck(n, fields, owner, isSyscall);
         const isEventType = EVENT_TYPE_FIELDS.has(n.field.name) || n.field.name.startsWith('evt.type.is');
         if (isEventType && !isNegated && ['=', '==', 'in'].includes(n.operator)) hasEventType = true;
       }
