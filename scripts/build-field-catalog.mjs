@@ -43,6 +43,20 @@ const SYSCALL_ARGS = {
   'container.label': 'key!', 'k8s.pod.label': 'key!', 'k8s.ns.label': 'key!', 'k8s.rc.label': 'key!', 'k8s.rs.label': 'key!', 'k8s.svc.label': 'key!', 'k8s.deployment.label': 'key!',
 };
 
+/**
+ * Fields Falco deprecated and hides from `falco --list` but still loads, with a warning (falco_load_result.h,
+ * deprecated_field): [type, the Falco version that deprecated it]. Since 0.42.0 Falco drops enter events, so
+ * `evt.dir = <` matches every event and `evt.dir = >` none (falco.org/docs/concepts/rules/conditions).
+ */
+const DEPRECATED_SYSCALL = {
+  'evt.dir': ['CHARBUF', '0.42.0'],
+  'evt.latency': ['RELTIME', '0.43.0'],
+  'evt.latency.s': ['RELTIME', '0.43.0'],
+  'evt.latency.ns': ['RELTIME', '0.43.0'],
+  'evt.latency.human': ['CHARBUF', '0.43.0'],
+  'evt.wait.latency': ['RELTIME', '0.43.0'],
+};
+
 /** "Key, Required" → key!, "Index" → index, "None" → none. */
 function pluginArg(arg) {
   const text = arg.toLowerCase();
@@ -78,22 +92,30 @@ const sorted = (object) => Object.fromEntries(Object.entries(object).sort(([a], 
 writeFileSync(
   path.join(root, 'data', 'falco-fields.json'),
   `${JSON.stringify({
-    $comment: 'attack-cov field catalogue: [type, arg] per field and source; arg is index or key, ! when required. Built by scripts/build-field-catalog.mjs from Falco 0.44.0 field references.',
+    $comment: 'attack-cov field catalogue: [type, arg] per field and source; arg is index or key, ! when required; deprecated: [type, deprecated since] of fields Falco still loads with a warning but leaves out of --list. Built by scripts/build-field-catalog.mjs from Falco 0.44.0 field references.',
     aliases: { k8saudit: 'k8s_audit', 'k8saudit-eks': 'k8s_audit', 'k8saudit-gke': 'k8s_audit', 'k8saudit-aks': 'k8s_audit', 'k8saudit-ovh': 'k8s_audit' },
     sources: Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, sorted(v)])),
+    deprecated: { syscall: DEPRECATED_SYSCALL },
   }, null, 1)}\n`,
 );
 
-// Events: every syscall, tracepoint and meta event name, and the parameter names each has (evt.arg.<name>).
+// Events: every syscall, tracepoint and meta event name, and the parameter names each has (evt.arg.<name>), in
+// their order, so that evt.arg[N] names the Nth. Those of the exit event (`<`): since Falco 0.42 it is the only one
+// Falco evaluates, and it carries the enter event's parameters too; the enter event's for an event without one.
 const events = {};
+const hasExit = new Set();
 for (const line of read('supported-events.md').split('\n')) {
-  const row = /^(?:Yes|No) \| `[<>]` \| `([a-z_0-9]+)` \| (.*)$/.exec(line);
+  const row = /^(?:Yes|No) \| `([<>])` \| `([a-z_0-9]+)` \| (.*)$/.exec(line);
   if (!row) continue;
-  const params = [...row[2].matchAll(/\*\*([a-z_0-9]+)\*\*/g)].map((m) => m[1]);
-  events[row[1]] = [...new Set([...(events[row[1]] ?? []), ...params])].sort();
+  const [, direction, name, rest] = row;
+  const params = [...new Set([...rest.matchAll(/\*\*([a-z_0-9]+)\*\*/g)].map((m) => m[1]))];
+  if (direction === '<' && !hasExit.has(name)) {
+    hasExit.add(name);
+    events[name] = params;
+  } else if (!hasExit.has(name)) events[name] ??= params;
 }
 writeFileSync(
   path.join(root, 'data', 'falco-events.json'),
-  `${JSON.stringify({ $comment: 'Falco event names with their parameter names. Built by scripts/build-field-catalog.mjs from `falco --list-events --markdown` (Falco 0.44.0).', events: sorted(events) }, null, 1)}\n`,
+  `${JSON.stringify({ $comment: 'Falco event names with their parameter names in order (those of the exit event). Built by scripts/build-field-catalog.mjs from `falco --list-events --markdown` (Falco 0.44.0).', events: sorted(events) }, null, 1)}\n`,
 );
 console.log(`fields: ${Object.entries(sources).map(([k, v]) => `${k} ${Object.keys(v).length}`).join(', ')}; events: ${Object.keys(events).length}`);

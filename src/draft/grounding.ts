@@ -2,7 +2,7 @@
 // the ruleset's relevant macros and lists, example rules in its idiom, the fields and events that
 // exist. Pure: catalog and ruleset in, plain data out.
 import type { Catalog, DetectionStrategy, Technique } from '../attack/types.js';
-import { fieldsOf, type FieldCatalog } from '../falco/field-catalog.js';
+import { listedFields, type FieldCatalog } from '../falco/field-catalog.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
 import { own } from '../own.js';
 import { analyticsFor, falcoSourceFor } from '../analysis/detectability.js';
@@ -92,7 +92,7 @@ export function buildGrounding(technique: Technique, catalog: Catalog, ruleset: 
     macros,
     lists,
     examples,
-    fields: [...(fieldsOf(fieldCatalog, source)?.keys() ?? [])],
+    fields: listedFields(fieldCatalog, source),
     suggestedEvents: source === 'syscall' ? [...fieldCatalog.events.keys()].filter((e) => guidance.has(e) && !AMBIGUOUS_EVENT_WORDS.has(e)) : [],
   };
 }

@@ -3,6 +3,8 @@
 // false or unknown. Three-valued (Kleene) logic: a check on a field the synthesis does not know is
 // unknown, and the result says which fields it needed. Pure.
 import { LIST_OPERATORS, type ConditionNode, type FieldRef, type ListValue, type Operand, type ScalarValue } from '../falco/condition/ast.js';
+import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
+import { operatorTypeProblem, orderingValueProblem } from '../falco/condition/operator-types.js';
 import { parseCondition } from '../falco/condition/parse.js';
 import { fieldsOf, lookupField, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
 import type { Ruleset } from '../falco/types.js';
@@ -111,31 +113,32 @@ export class ConditionCompiler {
     }
   }
 
-  /** List items with list names expanded (lists may name lists; a quoted item is a literal). */
+  /** The values of a literal or list, list names expanded as Falco pastes them (a quoted value is a literal). */
   private items(operand: ScalarValue | ListValue): string[] {
-    const values = operand.kind === 'list' ? operand.items : [operand];
-    return values.flatMap((v) => {
-      const list = v.isQuoted ? undefined : this.ruleset.lists.get(v.text);
-      return list ? this.listItems(list.items, new Set([v.text])) : [v.text];
-    });
+    const lists = this.ruleset.lists;
+    const isList = (v: ScalarValue): boolean => !v.isQuoted && lists.has(v.text);
+    try {
+      if (operand.kind === 'value') return [isList(operand) ? listAsValue(lists, operand.text) : operand.text];
+      return operand.items.flatMap((v) => (isList(v) ? listValues(lists, v.text) : [v.text]));
+    } catch (error) {
+      if (error instanceof ListItemError) throw new ConditionError(error.message);
+      throw error;
+    }
   }
 
-  private listItems(items: string[], seen: Set<string>): string[] {
-    return items.flatMap((item) => {
-      const list = this.ruleset.lists.get(item);
-      return list && !seen.has(item) ? this.listItems(list.items, new Set([...seen, item])) : [item];
-    });
-  }
-
-  private extractor(ref: FieldRef): Extractor {
+  private extractor(ref: FieldRef, operator?: string): Extractor {
     // A field Falco does not have, or one written with an argument it does not take (or without one it needs).
     const found = lookupField(this.context.fields, ref);
     if ('error' in found) this.fieldProblems.add(found.error);
+    const problem = operator !== undefined && 'info' in found ? operatorTypeProblem(operator, found.info.type, ref) : undefined;
+    if (problem) throw new ConditionError(problem);
     return fieldExtractor(ref, this.context, 'info' in found ? found.info : undefined);
   }
 
   private check(field: FieldRef, operator: string, value: Operand | undefined): CompiledCondition {
-    const lhs = this.extractor(field);
+    const lhs = this.extractor(field, operator);
+    const valueProblem = orderingValueProblem(operator, value);
+    if (valueProblem) throw new ConditionError(valueProblem);
     if (operator === 'exists') {
       return (e, needs) => {
         const x = lhs(e);

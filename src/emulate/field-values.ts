@@ -27,7 +27,7 @@ const ANCESTOR_FIELDS: Record<string, { own: string; key: 'name' | 'exe' | 'exep
 export interface FieldContext {
   /** The source's fields from the catalogue (for types). */
   fields: Map<string, FieldInfo>;
-  /** Event name → its parameter names (what evt.arg.<name> may name). */
+  /** Event name → its parameter names in order (what evt.arg.<name> and evt.arg[N] may name). */
   eventParams: Map<string, string[]>;
 }
 
@@ -56,12 +56,15 @@ function ancestorValues(ref: FieldRef, event: SyntheticEvent): Extracted | Scala
 }
 
 function eventArg(ref: FieldRef, event: SyntheticEvent, context: FieldContext): Extracted | Scalar {
-  const key = ref.arg ?? ref.name.replace(EVENT_ARG, '');
+  // An event without a type (String(undefined)) has no parameters either.
+  const params = context.eventParams.get(String(event.fields['evt.type']));
+  const written = ref.arg ?? ref.name.replace(EVENT_ARG, '');
+  // evt.arg[1] is the event's second parameter (execve's exe): by number, by position.
+  const key = /^\d+$/.test(written) ? params?.[Number(written)] : written;
+  if (key === undefined) return ABSENT;
   const value = event.fields[`evt.arg.${key}`];
   if (value !== undefined) return value;
-  // An event without a type (String(undefined)) has no parameters either.
-  const isParam = context.eventParams.get(String(event.fields['evt.type']))?.includes(key);
-  return isParam ? { kind: 'unknown', field: `evt.arg.${key}` } : ABSENT;
+  return params?.includes(key) ? { kind: 'unknown', field: `evt.arg.${key}` } : ABSENT;
 }
 
 function envValues(ref: FieldRef, event: SyntheticEvent): Extracted | Scalar[] {
@@ -73,6 +76,8 @@ function envValues(ref: FieldRef, event: SyntheticEvent): Extracted | Scalar[] {
 function rawExtractor(ref: FieldRef, context: FieldContext): (event: SyntheticEvent) => Extracted | Scalar[] {
   if (ANCESTOR_FIELDS[ref.name]) return (event) => ancestorValues(ref, event);
   if (ref.name === 'proc.env') return (event) => envValues(ref, event);
+  // Falco 0.42+ drops enter events: every event it evaluates is an exit event (evt.dir = < is always true).
+  if (ref.name === 'evt.dir') return () => ['<'];
   const key = shown(ref);
   const isFdClass = ref.name.startsWith('fd.');
   const one = EVENT_ARG.test(ref.name) ? (event: SyntheticEvent) => eventArg(ref, event, context) : (event: SyntheticEvent) => plain(event, key, isFdClass);

@@ -1,6 +1,7 @@
 // Runs procedures against a ruleset: synthesizes each procedure's events on the host and in a
 // container, evaluates every enabled syscall rule on them and records which fire (with the first event
 // that matched) and which are undetermined (with the fields they needed). Pure.
+import { conditionWithExceptions } from '../falco/exceptions.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
 import type { ContextName, SyntheticEvent } from './event.js';
 import { ConditionCompiler, TRUE, UNKNOWN, type CompiledCondition } from './evaluate.js';
@@ -18,7 +19,7 @@ export interface CompiledRule {
 }
 
 /**
- * Compiles the enabled syscall rules. `failed` lists, with why, the rules not evaluated as written: a condition
+ * Compiles the enabled syscall rules, their exceptions joined to the condition as Falco joins them. `failed` lists, with why, the rules not evaluated as written: a condition
  * that cannot be compiled (left out), and one naming a field Falco does not have or with an argument it does not
  * take (evaluated, but those checks are false, so it may never fire here; Falco does not load it).
  */
@@ -29,7 +30,12 @@ export function compileRules(ruleset: Pick<Ruleset, 'rules' | 'macros' | 'lists'
   for (const rule of ruleset.rules) {
     if (!rule.isEnabled || rule.source !== 'syscall' || (only && !only(rule))) continue;
     try {
-      const { test, fieldProblems } = compiler.compileRule(rule.condition);
+      const { test, fieldProblems } = compiler.compileRule(conditionWithExceptions(rule.condition, rule.exceptions ?? []));
+      const unknownFields = fieldProblems.filter((p) => p.startsWith('unknown field'));
+      if (rule.skipsUnknownFilter && unknownFields.length > 0) {
+        failed.push({ rule: rule.name, why: `not evaluated: Falco skips the rule (skip-if-unknown-filter: true) for what its condition names (${unknownFields.join('; ')})` });
+        continue;
+      }
       rules.push({ name: rule.name, test });
       if (fieldProblems.length > 0) failed.push({ rule: rule.name, why: `fields as Falco 0.44 does not take them (${fieldProblems.join('; ')}): those checks are false here, and Falco does not load the rule` });
     } catch (error) {

@@ -10,23 +10,34 @@ export interface FieldInfo {
   type: string;
   /** "index" or "key"; ends with "!" when the argument is required. */
   arg?: string;
+  /** The Falco version that deprecated the field: Falco still loads it, with a warning, but leaves it out of `--list`. */
+  deprecatedSince?: string;
 }
 
 export interface FieldCatalog {
   sources: Map<string, Map<string, FieldInfo>>;
   /** Other spellings of a source (k8saudit → k8s_audit). */
   aliases: Record<string, string>;
-  /** Event names with their parameter names. */
+  /** Event names with their parameter names, in order (those of the exit event). */
   events: Map<string, string[]>;
 }
 
 let cached: FieldCatalog | undefined;
 export function readFieldCatalog(): FieldCatalog {
   if (cached) return cached;
-  const fields = JSON.parse(readFileSync(dataPath('falco-fields.json'), 'utf8')) as { aliases: Record<string, string>; sources: Record<string, Record<string, [string, string?]>> };
+  const fields = JSON.parse(readFileSync(dataPath('falco-fields.json'), 'utf8')) as {
+    aliases: Record<string, string>;
+    sources: Record<string, Record<string, [string, string?]>>;
+    deprecated: Record<string, Record<string, [string, string]>>;
+  };
   const events = JSON.parse(readFileSync(dataPath('falco-events.json'), 'utf8')) as { events: Record<string, string[]> };
+  const sourceFields = (source: string, map: Record<string, [string, string?]>): Map<string, FieldInfo> => {
+    const infos = new Map<string, FieldInfo>(Object.entries(map).map(([name, [type, arg]]) => [name, { type, ...(arg ? { arg } : {}) }]));
+    for (const [name, [type, since]] of Object.entries(fields.deprecated[source] ?? {})) infos.set(name, { type, deprecatedSince: since });
+    return infos;
+  };
   cached = {
-    sources: new Map(Object.entries(fields.sources).map(([source, map]) => [source, new Map(Object.entries(map).map(([name, [type, arg]]) => [name, { type, ...(arg ? { arg } : {}) }]))])),
+    sources: new Map(Object.entries(fields.sources).map(([source, map]) => [source, sourceFields(source, map)])),
     aliases: fields.aliases,
     events: new Map(Object.entries(events.events)),
   };
@@ -37,7 +48,18 @@ export function fieldsOf(catalog: FieldCatalog, source: string): Map<string, Fie
   return catalog.sources.get(own(catalog.aliases, source) ?? source);
 }
 
+/** The fields of a source that `falco --list` shows: the deprecated ones left out (what a rule should use). */
+export function listedFields(catalog: FieldCatalog, source: string): string[] {
+  return [...(fieldsOf(catalog, source) ?? [])].filter(([, info]) => !info.deprecatedSince).map(([name]) => name);
+}
+
 export type FieldLookup = { info: FieldInfo; name: string; key?: string } | { error: string };
+
+/** Why Falco warns about a deprecated field. */
+export function deprecationNote(name: string, info: FieldInfo): string {
+  const what = name === 'evt.dir' ? ': Falco drops enter events, so evt.dir = < matches every event and evt.dir = > none' : '';
+  return `${name} is deprecated since Falco ${info.deprecatedSince} and will be removed (Falco loads it with a warning)${what}`;
+}
 
 /** Resolves `proc.aname[2]`, `evt.arg.flags`, `container.label.app`; says what is wrong otherwise. */
 export function lookupField(fields: Map<string, FieldInfo>, ref: Pick<FieldRef, 'name' | 'arg'>): FieldLookup {
@@ -53,6 +75,6 @@ export function lookupField(fields: Map<string, FieldInfo>, ref: Pick<FieldRef, 
     const base = fields.get(ref.name.slice(0, cut));
     if (base?.arg?.startsWith('key') && ref.arg === undefined) return { info: base, name: ref.name.slice(0, cut), key: ref.name.slice(cut + 1) };
   }
-  const close = [...fields.keys()].map((name) => ({ name, d: editDistance(name, ref.name) })).filter((c) => c.d <= 3).sort((a, b) => a.d - b.d)[0];
+  const close = [...fields].filter(([, info]) => !info.deprecatedSince).map(([name]) => name).map((name) => ({ name, d: editDistance(name, ref.name) })).filter((c) => c.d <= 3).sort((a, b) => a.d - b.d)[0];
   return { error: `unknown field ${ref.name}${close ? `; did you mean ${close.name}?` : ''}` };
 }

@@ -1,4 +1,5 @@
 // The normalized Falco ruleset: rules, macros and lists after overrides, each with where it was written.
+import type { RuleException } from './exceptions.js';
 import type { IgnoreComment } from './ignore-comments.js';
 
 /** A place in a rules file; lines and columns are 1-based. */
@@ -35,6 +36,10 @@ export interface FalcoRule extends FalcoRuleOutline {
   /** Where the condition key is written (the validator points there). */
   conditionAt?: SourcePosition;
   outputAt?: SourcePosition;
+  /** The rule's `exceptions:` after appends and overrides; Falco joins them to the condition (exceptions.ts). */
+  exceptions?: RuleException[];
+  /** `skip-if-unknown-filter: true`: Falco drops the rule, with a warning, when its condition names a field it does not have. */
+  skipsUnknownFilter?: boolean;
 }
 
 export interface FalcoMacro {

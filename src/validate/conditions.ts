@@ -1,12 +1,17 @@
 // Checks rule and macro conditions and outputs: syntax, fields for the rule's source, macros and lists
 // referenced, evt.type values, and the known bad idioms (time compared as a string, no evt.type
 // restriction, a hand-written shell list where the ruleset has shell_procs). Pure.
-import { walk, type ConditionNode, type FieldRef, type Operand, type Position } from '../falco/condition/ast.js';
+import { walk, type ConditionNode, type FieldRef, type Operand, type Position, type ScalarValue } from '../falco/condition/ast.js';
+import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
+import { macroOrderProblem, type DefinitionOrder } from '../falco/condition/macro-order.js';
+import { operatorTypeProblem, orderingValueProblem } from '../falco/condition/operator-types.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
-import { fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
+import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { FalcoMacro, FalcoRule, Ruleset, SourcePosition } from '../falco/types.js';
 import type { ValidationIssue } from './types.js';
 
+/** Not a field: an output token Falco still accepts, with a warning, and removes (rule_loader_compiler.cpp). */
+const CONTAINER_INFO = '%container.info';
 /** Fields holding a timestamp as text: comparing them with < or > compares strings, not times. */
 const TIME_TEXT_FIELDS = new Set(['evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s']);
 const TIME_TYPES = new Set(['ABSTIME', 'RELTIME']);
@@ -24,6 +29,7 @@ interface Owner {
 
 export class ConditionChecker {
   private readonly parsed = new Map<string, ConditionNode | ConditionSyntaxError>();
+  private readonly checked = new Map<Map<string, FieldInfo> | undefined, WeakSet<ConditionNode>>();
   readonly issues = new Map<string, ValidationIssue>();
   private readonly allFields: Map<string, FieldInfo>;
   /** Every parameter name of every event: what evt.arg.<name> may name. */
@@ -32,6 +38,8 @@ export class ConditionChecker {
   constructor(
     private readonly ruleset: Ruleset,
     private readonly catalog: FieldCatalog,
+    /** Where each macro and rule is defined, for the order Falco requires of macro uses. */
+    private readonly order?: DefinitionOrder,
   ) {
     this.allFields = new Map([...catalog.sources.values()].flatMap((m) => [...m]));
     this.eventParams = new Set([...catalog.events.values()].flat());
@@ -67,17 +75,20 @@ export class ConditionChecker {
     return { name: macro.name, kind: 'macro', at: macro.conditionAt ?? macro.position };
   }
 
-  /** List items with list names expanded (lists may name lists). */
-  private expand(items: string[], seen = new Set<string>()): string[] {
-    return items.flatMap((item) => {
-      const list = this.ruleset.lists.get(item);
-      if (!list || seen.has(item)) return [item];
-      seen.add(item);
-      return this.expand(list.items, seen);
-    });
+  /** The values a list name stands for where it is used, as Falco pastes its items; undefined (and one issue) when
+   * they do not parse there, or when `value` names no list. */
+  private listAt(value: ScalarValue, operand: Operand, owner: Owner): readonly string[] | undefined {
+    if (value.isQuoted || !this.ruleset.lists.has(value.text)) return undefined;
+    try {
+      return operand.kind === 'list' ? listValues(this.ruleset.lists, value.text) : [listAsValue(this.ruleset.lists, value.text)];
+    } catch (error) {
+      if (!(error instanceof ListItemError)) throw error;
+      this.report(owner, 'condition-syntax', 'error', error.message, value.pos);
+      return [];
+    }
   }
 
-  private values(operand: Operand | undefined): { text: string; isQuoted: boolean; pos: Position }[] {
+  private values(operand: Operand | undefined): ScalarValue[] {
     if (!operand || operand.kind === 'field') return [];
     return operand.kind === 'list' ? operand.items : [operand];
   }
@@ -88,6 +99,7 @@ export class ConditionChecker {
       this.report(owner, 'unknown-field', 'error', found.error, ref.pos);
       return undefined;
     }
+    if (found.info.deprecatedSince) this.report(owner, 'deprecated-field', 'warning', deprecationNote(found.name, found.info), ref.pos);
     if (found.name === 'evt.arg' || found.name === 'evt.rawarg') {
       // Stryker disable next-line StringLiteral: lookupField always gives evt.arg and evt.rawarg a key (without one it is an error), so the default is never used
       const key = found.key ?? '';
@@ -99,6 +111,8 @@ export class ConditionChecker {
 
   private checkCheck(node: Extract<ConditionNode, { kind: 'check' }>, fields: Map<string, FieldInfo> | undefined, owner: Owner, isSyscall: boolean): void {
     const info = this.checkField(node.field, fields, owner);
+    const typeProblem = info && operatorTypeProblem(node.operator, info.type, node.field);
+    if (typeProblem) this.report(owner, 'operator-type', 'error', typeProblem, node.pos);
     if (node.value?.kind === 'field') this.checkField(node.value.field, fields, owner);
     const values = this.values(node.value);
     for (const value of values) {
@@ -116,12 +130,28 @@ export class ConditionChecker {
       this.report(owner, 'time-compared-as-string', 'error', `${name} is text: "${node.operator}" compares strings, not times; compare evt.rawtime (nanoseconds since the epoch) with a number`, node.pos);
     } else if (info && TIME_TYPES.has(info.type) && values.some((v) => !/^-?\d+$/.test(v.text))) {
       this.report(owner, 'time-compared-as-string', 'error', `${name} counts nanoseconds: compare it with a number, not "${values.find((v) => !/^-?\d+$/.test(v.text))!.text}"`, node.pos);
+    } else {
+      // After the time idioms, which say more about the same mistake.
+      const numberProblem = orderingValueProblem(node.operator, node.value);
+      if (numberProblem) this.report(owner, 'condition-syntax', 'error', numberProblem, node.value?.kind === 'value' ? node.value.pos : node.pos);
     }
+    // Every list used is checked where it is used; only event names need its values.
+    const lists = values.map((v) => this.listAt(v, node.value!, owner));
     if (isSyscall && EVENT_TYPE_FIELDS.has(name) && !node.field.transformers.length) {
-      for (const value of this.expand(values.map((v) => v.text))) {
+      for (const value of values.flatMap((v, i) => lists[i] ?? [v.text])) {
         if (!this.catalog.events.has(value)) this.report(owner, 'unknown-event', 'error', `${name} "${value}" is not a Falco event name`, node.pos);
       }
     }
+  }
+
+  /** Whether a check (of a macro, walked again for each rule that uses it) is seen the first time with these fields
+   * (a source's; the syscall ones exactly for syscall rules): its findings would be the same again. */
+  private isFirstVisit(check: ConditionNode, fields: Map<string, FieldInfo> | undefined): boolean {
+    let seen = this.checked.get(fields);
+    if (!seen) this.checked.set(fields, (seen = new WeakSet()));
+    if (seen.has(check)) return false;
+    seen.add(check);
+    return true;
   }
 
   /** Walks a condition, macros expanded; returns whether a positive evt.type restriction was seen. */
@@ -138,10 +168,12 @@ export class ConditionChecker {
           this.report(owner, 'macro-cycle', 'error', `macro "${n.name}" refers to itself through ${stack.join(' → ')}`, n.pos);
           continue;
         }
+        const orderProblem = this.order && macroOrderProblem(this.order, owner, n.name);
+        if (orderProblem) this.report(owner, 'macro-order', 'error', orderProblem, n.pos);
         const ast = this.parse(`macro:${n.name}`, macro.condition, this.macroOwner(macro));
         if (ast && this.visit(ast, fields, this.macroOwner(macro), isSyscall, [...stack, n.name]) && !isNegated) hasEventType = true;
       } else if (n.kind === 'check') {
-        this.checkCheck(n, fields, owner, isSyscall);
+        if (this.isFirstVisit(n, fields)) this.checkCheck(n, fields, owner, isSyscall);
         const isEventType = EVENT_TYPE_FIELDS.has(n.field.name) || n.field.name.startsWith('evt.type.is');
         if (isEventType && !isNegated && ['=', '==', 'in'].includes(n.operator)) hasEventType = true;
       }
@@ -168,8 +200,13 @@ export class ConditionChecker {
   private checkOutput(rule: FalcoRule, fields: Map<string, FieldInfo> | undefined): void {
     const owner: Owner = { name: rule.name, kind: 'rule', at: rule.outputAt ?? rule.position };
     for (const match of rule.output.matchAll(/%([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)(?:\[([^\]]*)\])?/g)) {
+      if (match[0] === CONTAINER_INFO) {
+        this.report(owner, 'deprecated-field', 'warning', 'output %container.info is deprecated: Falco loads the rule with a warning and drops it from the output (write %container.id and %container.name)');
+        continue;
+      }
       const found = lookupField(fields ?? this.allFields, { name: match[1]!, arg: match[2] });
       if ('error' in found) this.report(owner, 'unknown-output-field', 'error', `output %${match[1]}: ${found.error}`);
+      else if (found.info.deprecatedSince) this.report(owner, 'deprecated-field', 'warning', `output %${match[1]}: ${deprecationNote(found.name, found.info)}`);
     }
   }
 

@@ -4,9 +4,12 @@ import type { Catalog } from '../attack/types.js';
 import { checkRules } from '../analysis/analyze.js';
 import { indexTactics, mapRule } from '../analysis/mapping.js';
 import { compareText } from '../collections.js';
-import type { FieldCatalog } from '../falco/field-catalog.js';
+import { fieldsOf, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { RawItem, Ruleset } from '../falco/types.js';
+import { falcoBool } from '../falco/ruleset.js';
+import { definitionOrder } from '../falco/condition/macro-order.js';
 import { ConditionChecker } from './conditions.js';
+import { checkExceptions } from './exceptions.js';
 import { checkItemSchema } from './schema.js';
 import type { ValidationIssue } from './types.js';
 
@@ -22,6 +25,40 @@ export interface ValidateInput {
   onlyRules?: Set<string>;
 }
 
+/** For a rule's name, the fields of its source (every source's, for one attack-cov does not know). */
+function ruleFieldsOf({ ruleset, fields }: ValidateInput): (name: string) => Map<string, FieldInfo> {
+  const sources = new Map(ruleset.rules.map((r) => [r.name, r.source]));
+  const allFields = new Map([...fields.sources.values()].flatMap((m) => [...m]));
+  return (name) => fieldsOf(fields, sources.get(name) ?? 'syscall') ?? allFields;
+}
+
+const SKIP_KEY = 'skip-if-unknown-filter';
+/** Codes of what Falco's skip-if-unknown-filter forgives: a field or event type it does not know. */
+const SKIPPABLE = new Set(['unknown-field', 'unknown-event']);
+
+/** The rules that end up with `skip-if-unknown-filter: true`: set by their definition, or replaced by an override. */
+function rulesSkippingUnknownFilters(items: RawItem[]): Set<string> {
+  const skipping = new Set<string>();
+  for (const item of items) {
+    if (item.kind !== 'rule') continue;
+    const override = item.fields.override as Record<string, unknown> | undefined;
+    const isDefinition = item.fields.append !== true && override === undefined && item.fields.condition !== undefined;
+    if (!isDefinition && (typeof override !== 'object' || override?.[SKIP_KEY] !== 'replace')) continue;
+    if (falcoBool(item.fields[SKIP_KEY]) === true) skipping.add(item.name);
+    else skipping.delete(item.name);
+  }
+  return skipping;
+}
+
+/** An unknown field in a rule with skip-if-unknown-filter: Falco drops the rule with a warning and loads the file. */
+function forgiveSkipped(issues: ValidationIssue[], items: RawItem[]): ValidationIssue[] {
+  const skipping = rulesSkippingUnknownFilters(items);
+  if (skipping.size === 0) return issues;
+  return issues.map((i) =>
+    skipping.has(i.item) && SKIPPABLE.has(i.code) && i.severity === 'error' ? { ...i, severity: 'warning', message: `${i.message}; Falco skips the rule (${SKIP_KEY}: true)` } : i,
+  );
+}
+
 export function validateRules(input: ValidateInput): ValidationIssue[] {
   const { ruleset, fields } = input;
   const knownSources = new Set([...fields.sources.keys(), ...Object.keys(fields.aliases), ...input.extraSources]);
@@ -29,10 +66,12 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
   // With onlyRules (a draft), only those rules' items are checked; otherwise every item.
   const checkedItems = input.onlyRules ? input.items.filter((item) => item.kind === 'rule' && isWanted(item.name)) : input.items;
   const issues: ValidationIssue[] = checkedItems.flatMap((item) => checkItemSchema(item, knownSources));
-  const checker = new ConditionChecker(ruleset, fields);
+  const ruleFields = ruleFieldsOf(input);
+  for (const item of checkedItems) issues.push(...checkExceptions(item, ruleFields(item.name)));
+  const checker = new ConditionChecker(ruleset, fields, definitionOrder(ruleset.files.map((f) => f.path), input.items));
   for (const rule of ruleset.rules) if (isWanted(rule.name)) checker.checkRule(rule);
   if (!input.onlyRules) for (const macro of ruleset.macros.values()) if (!checker.isParsed(macro.name)) checker.checkUnusedMacro(macro);
-  issues.push(...checker.issues.values());
+  issues.push(...forgiveSkipped([...checker.issues.values()], input.items));
   if (input.attack) {
     const { catalog, sourcePlatforms } = input.attack;
     const tactics = indexTactics(catalog);

@@ -93,11 +93,12 @@ describe('report --emulate', () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-report-emulate-'));
     const result = await runCli(['report', '--attack', BUNDLE_18, '--rules', fixture('rules', 'not-as-written.yaml'), '--emulate', '--out', out, '--format', 'md,json']);
     expect(result.code).toBe(0);
-    const line = '2 rules not evaluated as written (an unknown field, or a condition that does not compile; attack-cov emulate says why): Shutdown by direction; Shutdown by invented field';
+    const line = '2 rules not evaluated as written (an unknown field, or a condition that does not compile; attack-cov emulate says why): Shutdown by ancestor word; Shutdown by invented field';
     expect(result.stdout).toContain(`\n  ${line}\n`);
     expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toContain(`\n${line.replace(/[()]/g, '\\$&')}\n`);
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport;
-    expect(report.emulation?.rulesNotAsWritten?.map((r) => r.rule)).toEqual(['Shutdown by direction', 'Shutdown by invented field']);
+    expect(report.emulation?.rulesNotAsWritten?.map((r) => r.rule)).toEqual(['Shutdown by ancestor word', 'Shutdown by invented field']);
+    expect(report.emulation?.rulesNotAsWritten?.[0]?.why).toMatch(/proc\.aname\[first\]: the argument must be a number/);
     expect(report.emulation?.rulesNotAsWritten?.[1]?.why).toMatch(/proc\.nme/);
   }, 120_000);
 });

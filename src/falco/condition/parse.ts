@@ -15,8 +15,13 @@ export class ConditionSyntaxError extends Error {
 const WORD_OPERATORS = new Set([...COMPARISON_OPERATORS, ...LIST_OPERATORS, ...UNARY_OPERATORS].filter((o) => /^[a-z]/.test(o)));
 const SYMBOL_OPERATORS = ['==', '!=', '<=', '>=', '=', '<', '>'];
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*/y;
-/** A bare value runs to whitespace, a comma or a parenthesis (Falco allows = < > inside, e.g. <NA>). */
-const BARE_VALUE = /[^\s(),"']+/y;
+/** A bare value runs to whitespace, a comma, a parenthesis, a quote or "=" (libsinsp RGX_BARESTR; < > may be
+ * inside, e.g. <NA>): `-r=now` is `-r`, then a parse error. */
+const BARE_VALUE = /[^\s(),"'=]+/y;
+/** Word operators libsinsp reads only with a blank after them (s_binary_str_ops: "contains " …). */
+const SPACED_OPERATORS = new Set(['glob', 'iglob', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'regex']);
+/** The escapes libsinsp's unescape_str knows; a space after a backslash gives a backslash (escaping.cpp). */
+const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', ' ': '\\', '\\': '\\', '/': '/' };
 
 class Scanner {
   offset = 0;
@@ -134,14 +139,17 @@ class Parser {
     return this.check(field, pos);
   }
 
-  private field(): FieldRef {
+  /** A field, with its transformers; `val(` only where a value goes (isValue), and only around a field. */
+  private field(isValue = false): FieldRef {
     this.s.skipSpace();
     const pos = this.s.position();
     const word = this.s.match(IDENTIFIER);
     if (!word) this.s.fail('expected a field');
     if (TRANSFORMERS.includes(word) && this.s.text[this.s.offset] === '(') {
+      if (word === 'val' && !isValue) this.s.fail('val() takes a field where a value goes, on the right of an operator', pos.offset);
       this.s.offset++;
       const inner = this.field();
+      if (word === 'val' && inner.transformers.length > 0) this.s.fail("expected a field within 'val' transformer", inner.pos.offset);
       this.s.expect(')', `")" to close ${word}(`);
       return { ...inner, transformers: [word, ...inner.transformers], pos };
     }
@@ -165,7 +173,9 @@ class Parser {
     }
     const word = this.s.peekWord();
     if (word && WORD_OPERATORS.has(word)) {
+      const start = this.s.offset;
       this.s.match(IDENTIFIER);
+      if (SPACED_OPERATORS.has(word) && !/[ \t\b\r\n]/.test(this.s.text[this.s.offset] ?? '')) this.s.fail(`"${word}" needs a blank after it`, start);
       return word;
     }
     return this.s.fail(word ? `unknown operator "${word}"` : 'expected an operator (=, !=, in, contains, exists …)');
@@ -181,9 +191,14 @@ class Parser {
   private listOrField(): Operand {
     if (this.s.peek() !== '(') {
       const word = this.s.peekWord();
-      if (word && TRANSFORMERS.includes(word)) return { kind: 'field', field: this.field() };
+      if (word && TRANSFORMERS.includes(word)) return { kind: 'field', field: this.field(true) };
       this.s.fail('expected "(" to open a list');
     }
+    return this.list();
+  }
+
+  /** A parenthesised list of values, the scanner at its "(". */
+  list(): ListValue {
     const pos = this.s.position();
     this.s.offset++;
     const list: ListValue = { kind: 'list', items: [], pos };
@@ -203,8 +218,26 @@ class Parser {
   private scalarOrField(): Operand {
     this.s.skipSpace();
     const word = this.s.peekWord();
-    if (word && TRANSFORMERS.includes(word) && this.s.text[this.s.offset + word.length] === '(') return { kind: 'field', field: this.field() };
+    if (word && TRANSFORMERS.includes(word) && this.s.text[this.s.offset + word.length] === '(') return { kind: 'field', field: this.field(true) };
     return this.scalar();
+  }
+
+  /** A quoted string's content as libsinsp's unescape_str reads it. */
+  private unescape(raw: string, quote: string, pos: Position): string {
+    let text = '';
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] !== '\\' || i + 1 >= raw.length) {
+        text += raw[i];
+        continue;
+      }
+      const c = raw[++i]!;
+      if (c === '"' || c === "'") {
+        if (c !== quote) this.s.fail(`invalid \\${c} escape in ${quote}-quoted string`, pos.offset);
+        text += c;
+      } else if (Object.hasOwn(ESCAPES, c)) text += ESCAPES[c];
+      else this.s.fail(`unsupported string escape sequence: \\${c}`, pos.offset);
+    }
+    return text;
   }
 
   private scalar(): ScalarValue {
@@ -212,14 +245,11 @@ class Parser {
     const pos = this.s.position();
     const quote = this.s.text[this.s.offset];
     if (quote === '"' || quote === "'") {
+      // libsinsp ends the string at the first quote not right after a backslash, then unescapes what it holds.
       let i = this.s.offset + 1;
-      let text = '';
-      while (i < this.s.text.length && this.s.text[i] !== quote) {
-        if (this.s.text[i] === '\\' && i + 1 < this.s.text.length) i++;
-        text += this.s.text[i];
-        i++;
-      }
+      while (i < this.s.text.length && !(this.s.text[i] === quote && this.s.text[i - 1] !== '\\')) i++;
       if (i >= this.s.text.length) this.s.fail('unterminated string', pos.offset);
+      const text = this.unescape(this.s.text.slice(this.s.offset + 1, i), quote, pos);
       this.s.offset = i + 1;
       return { kind: 'value', text, isQuoted: true, pos };
     }
@@ -227,6 +257,24 @@ class Parser {
     if (!bare) this.s.fail('expected a value');
     return { kind: 'value', text: bare, isQuoted: false, pos };
   }
+}
+
+/** An item as Falco pastes it into a condition (quote_item): quoted when it has a space and no quote of its own. */
+export function quoteItem(item: string): string {
+  return item.includes(' ') && item[0] !== '"' && item[0] !== "'" ? `"${item}"` : item;
+}
+
+/**
+ * The values one item of a `- list:` stands for. Falco pastes list items into the condition text
+ * (rule_loader_compiler.cpp resolve_list), quoting only an item with a space that does not already start
+ * with a quote (quote_item); the condition parser then reads them. So the official `'"10.0.0.0/8"'` is the
+ * string 10.0.0.0/8, and `a,b` is two values. Throws ConditionSyntaxError for an item that does not parse.
+ */
+export function listItemValues(item: string): string[] {
+  const scanner = new Scanner(`(${quoteItem(item)})`);
+  const list = new Parser(scanner).list();
+  if (!scanner.isAtEnd()) scanner.fail('expected "," or ")" in a list');
+  return list.items.map((v) => v.text);
 }
 
 /** Parses a condition; throws ConditionSyntaxError with line and column. */

@@ -145,6 +145,9 @@ describe('field arguments and transformers', () => {
     ['evt.arg.name = /root/.bash_history', TRUE],
     ['evt.arg[name] = /root/.bash_history', TRUE],
     ['evt.arg.uid = 0', FALSE], // openat has no uid parameter: absent
+    ['evt.arg[2] = /root/.bash_history', TRUE], // by number, by position: openat's fd, dirfd, name, flags …
+    ['evt.arg[3] contains O_TRUNC', TRUE],
+    ['evt.arg[7] = 0', FALSE], // openat has 7 parameters: [7] is none
     ['proc.env[HOME] = /root', TRUE],
     ['proc.env[SHELL] exists', FALSE],
     ['toupper(proc.name) = CAT', TRUE],
@@ -174,6 +177,25 @@ describe('macros, lists and overrides', () => {
     const rules = ruleset({ allowed: 'proc.name in (known_cat)' }, { known_cat: ['grep', 'cat'] });
     expect(run('evt.type = openat and not allowed', rules).truth).toBe(FALSE);
   });
+  it('reads list items as Falco pastes them into the condition: self-quoted items are plain strings', () => {
+    // The official rfc_1918_addresses and login_binaries write their items with their own quotes.
+    const rules = ruleset({}, { rfc_1918_addresses: ['"10.0.0.0/8"', '"172.16.0.0/12"', '"192.168.0.0/16"'], logins: ['"(systemd)"', 'my app', "'cat'"] });
+    expect(run('fd.sip in (rfc_1918_addresses)', rules).truth).toBe(TRUE);
+    expect(run('fd.net in (rfc_1918_addresses)', rules).truth).toBe(TRUE);
+    expect(run('proc.name in (logins)', rules).truth).toBe(TRUE);
+    const systemd: SyntheticEvent = { ...event, fields: { ...event.fields, 'proc.name': '(systemd)' } };
+    expect(run('proc.name in (logins)', rules, systemd).truth).toBe(TRUE);
+  });
+  it('refuses a list whose item does not parse once pasted (Falco refuses the rule)', () => {
+    expect(() => run('proc.name in (bad)', ruleset({}, { bad: ['"a" b'] }))).toThrow('list bad: the item "\\"a\\" b" does not parse');
+  });
+  it('a list used as one value: its one value, or refused when it has more or fewer (Falco pastes them all there)', () => {
+    const rules = ruleset({}, { one: ['cat'], two: ['cat', 'grep'], none: [] });
+    expect(run('proc.name = one', rules).truth).toBe(TRUE);
+    expect(() => run('proc.name = two', rules)).toThrow('list two is used as one value, but Falco pastes its 2 values there (cat, grep): use "in (two)"');
+    expect(() => run('proc.name != none', rules)).toThrow('list none is used as one value, but Falco pastes its 0 values there (): use "in (none)"');
+    expect(run('proc.name in (two)', rules).truth).toBe(TRUE);
+  });
   it('refuses an undefined macro and a macro that includes itself', () => {
     expect(() => run('missing_macro', ruleset())).toThrow(ConditionError);
     expect(() => run('loop', ruleset({ loop: 'proc.name = x or loop' }))).toThrow(/includes itself/);
@@ -195,6 +217,7 @@ describe('three-valued logic', () => {
   it('an unknown evt.arg parameter of this event type is unknown, one it does not have is absent', () => {
     expect(run('evt.arg.dirfd = 3')).toEqual({ truth: UNKNOWN, needs: ['evt.arg.dirfd'] });
     expect(run('evt.arg.target = x')).toEqual({ truth: FALSE, needs: [] });
+    expect(run('evt.arg[1] = 3')).toEqual({ truth: UNKNOWN, needs: ['evt.arg.dirfd'] });
   });
   it('fd fields of an event without a file descriptor are absent, not unknown', () => {
     const exec: SyntheticEvent = { ...event, hasFd: false, fields: { 'evt.type': 'execve', 'proc.name': 'cat' } };
@@ -207,5 +230,21 @@ describe('fields Falco does not have', () => {
   it('are never extracted: the check is false, not unknown (an invented evt.argv matches nothing)', () => {
     expect(run('evt.argv[1] contains shutdown')).toEqual({ truth: FALSE, needs: [] });
     expect(run('not proc.nonexistent = x').truth).toBe(TRUE);
+  });
+});
+
+describe('fields Falco deprecated but still loads', () => {
+  it('evt.dir as Falco 0.42+ reads it: every event is an exit event', () => {
+    const execve: SyntheticEvent = { ...event, fields: { 'evt.type': 'execve', 'proc.name': 'sh' } };
+    for (const e of [event, execve]) {
+      expect(run('evt.dir = <', ruleset(), e)).toEqual({ truth: TRUE, needs: [] });
+      expect(run('evt.dir = >', ruleset(), e)).toEqual({ truth: FALSE, needs: [] });
+      expect(run('evt.dir != >', ruleset(), e).truth).toBe(TRUE);
+      expect(run('evt.dir in (<, x)', ruleset(), e).truth).toBe(TRUE);
+    }
+  });
+  it('the evt.latency family is unknown to the synthesis, as any field it does not make', () => {
+    expect(run('evt.latency > 0')).toEqual({ truth: UNKNOWN, needs: ['evt.latency'] });
+    expect(run('evt.wait.latency > 0')).toEqual({ truth: UNKNOWN, needs: ['evt.wait.latency'] });
   });
 });

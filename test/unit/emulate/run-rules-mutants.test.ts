@@ -40,18 +40,18 @@ describe('compileRules', () => {
   });
 
   it('lists the rules that name fields Falco does not have, through their macros too (compiled once, named for each rule), and still evaluates them', () => {
-    const macros = macrosAndLists({ spawned_process: 'evt.type in (execve, execveat) and evt.dir = <', plain: 'proc.name = sh', nested: 'spawned_process and proc.name = x' });
+    const macros = macrosAndLists({ spawned_process: 'evt.type in (execve, execveat) and evt.dirs = <', plain: 'proc.name = sh', nested: 'spawned_process and proc.name = x' });
     const rules = [
       rule('Old', 'spawned_process and proc.name = shutdown'),
       rule('Again', 'spawned_process and evt.argv contains x'),
       rule('Nested', 'nested and plain'),
       rule('Clean', 'plain and evt.type = execve'),
-      rule('Twice', 'evt.dir = < or evt.dir = >'),
+      rule('Twice', 'evt.dirs = < or evt.dirs = >'),
     ];
     const { rules: compiled, failed } = compileRules({ rules, ...macros });
     expect(compiled.map((r) => r.name)).toEqual(['Old', 'Again', 'Nested', 'Clean', 'Twice']);
     const why = (problems: string) => `fields as Falco 0.44 does not take them (${problems}): those checks are false here, and Falco does not load the rule`;
-    const dir = 'unknown field evt.dir; did you mean evt.arg?';
+    const dir = 'unknown field evt.dirs; did you mean evt.arg?';
     expect(failed).toEqual([
       { rule: 'Old', why: why(dir) },
       { rule: 'Again', why: why(`unknown field evt.argv; did you mean evt.arg?; ${dir}`) },
@@ -61,6 +61,32 @@ describe('compileRules', () => {
     // Evaluated all the same: a check on such a field is false (the shutdown execve does not match), the others as ever.
     expect(compiled[0]!.test(event({ 'evt.type': 'execve', 'proc.name': 'shutdown' }), new Set())).toBe(FALSE);
     expect(compiled[3]!.test(event({ 'evt.type': 'execve', 'proc.name': 'sh' }), new Set())).toBe(TRUE);
+  });
+
+  it('joins a rule\'s exceptions to its condition as Falco does, and lists a rule whose exceptions Falco refuses', () => {
+    const exceptions = (spec: Record<string, unknown>[]) => ({ exceptions: spec.map((ex) => ({ values: [], ...ex, position: at })) as FalcoRule['exceptions'] });
+    const rules = [
+      rule('Excepted', 'evt.type = execve and proc.name = shutdown', exceptions([{ name: 'allow', fields: 'proc.name', comps: 'in', values: ['shutdown'] }])),
+      rule('Tuple', 'evt.type = execve', exceptions([{ name: 'parents', fields: ['proc.name', 'proc.pname'], comps: ['=', 'in'], values: [['shutdown', 'sh'], ['cat', ['bash', 'zsh']]] }])),
+      rule('Broken', 'evt.type = execve', exceptions([{ name: 'short', fields: ['proc.name', 'proc.pname'], values: [['shutdown']] }])),
+    ];
+    const { rules: compiled, failed } = compileRules({ rules, ...macrosAndLists() });
+    expect(compiled.map((r) => r.name)).toEqual(['Excepted', 'Tuple']);
+    expect(failed).toEqual([{ rule: 'Broken', why: 'not evaluated: exception short: Fields and values lists must have equal length' }]);
+    const shutdown = event({ 'evt.type': 'execve', 'proc.name': 'shutdown', 'proc.pname': 'sh' });
+    expect(compiled.map((r) => r.test(shutdown, new Set()))).toEqual([FALSE, FALSE]);
+    expect(compiled[1]!.test(event({ 'evt.type': 'execve', 'proc.name': 'shutdown', 'proc.pname': 'bash' }), new Set())).toBe(TRUE);
+    expect(compiled[1]!.test(event({ 'evt.type': 'execve', 'proc.name': 'cat', 'proc.pname': 'zsh' }), new Set())).toBe(FALSE);
+  });
+
+  it('does not evaluate a rule with skip-if-unknown-filter that names an unknown field: Falco skips it', () => {
+    const rules = [rule('Skipped', 'evt.type = execve and proc.nme = x', { skipsUnknownFilter: true }), rule('Kept', 'evt.type = execve and proc.name[1] = x', { skipsUnknownFilter: true }), rule('Known', 'proc.name = x', { skipsUnknownFilter: true })];
+    const { rules: compiled, failed } = compileRules({ rules, ...macrosAndLists() });
+    expect(compiled.map((r) => r.name)).toEqual(['Kept', 'Known']);
+    expect(failed.map((f) => f.why)).toEqual([
+      'not evaluated: Falco skips the rule (skip-if-unknown-filter: true) for what its condition names (unknown field proc.nme; did you mean proc.name?)',
+      'fields as Falco 0.44 does not take them (proc.name takes no argument, but [1] is given): those checks are false here, and Falco does not load the rule',
+    ]);
   });
 
   it('names a known field written with an argument it does not take, or without one it needs, for what it is', () => {

@@ -1,20 +1,28 @@
 // attack-cov's field and event catalogues against Falco's own references in test/data/falco-reference.
 import { readFile, readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { fieldsOf, lookupField, readFieldCatalog } from '../../../src/falco/field-catalog.js';
+import { fieldsOf, listedFields, lookupField, readFieldCatalog } from '../../../src/falco/field-catalog.js';
 import { falcoReference } from '../../helpers/paths.js';
 
 const catalog = readFieldCatalog();
 const names = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((m) => m[1]!);
 
 describe('field catalogue', () => {
-  it('has exactly the syscall fields of `falco --list=syscall` plus the container and k8smeta plugins', async () => {
+  it('has exactly the syscall fields of `falco --list=syscall` plus the container and k8smeta plugins, and the deprecated ones --list hides', async () => {
     const expected = new Set([
       ...names(await readFile(falcoReference('supported-fields.md'), 'utf8'), /^`([^`]+)` \|/gm),
       ...names(await readFile(falcoReference('plugin-fields', 'container.md'), 'utf8'), /^\| `([^`]+)`/gm),
       ...names(await readFile(falcoReference('plugin-fields', 'k8smeta.md'), 'utf8'), /^\| `([^`]+)`/gm),
     ]);
-    expect(new Set(fieldsOf(catalog, 'syscall')!.keys())).toEqual(expected);
+    const deprecated = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait.latency'];
+    expect(new Set(fieldsOf(catalog, 'syscall')!.keys())).toEqual(new Set([...expected, ...deprecated]));
+    for (const name of deprecated) expect(expected.has(name), name).toBe(false);
+    expect(deprecated.map((name) => fieldsOf(catalog, 'syscall')!.get(name)!.deprecatedSince)).toEqual(['0.42.0', '0.43.0', '0.43.0', '0.43.0', '0.43.0', '0.43.0']);
+    expect(fieldsOf(catalog, 'syscall')!.get('evt.dir')).toEqual({ type: 'CHARBUF', deprecatedSince: '0.42.0' });
+    expect(fieldsOf(catalog, 'k8s_audit')!.has('evt.dir')).toBe(false);
+    // What a draft is told it may use: what --list shows.
+    expect(new Set(listedFields(catalog, 'syscall'))).toEqual(expected);
+    expect(listedFields(catalog, 'nosuch')).toEqual([]);
   });
 
   const plugins: [string, string][] = [['k8s_audit', 'k8saudit'], ['aws_cloudtrail', 'cloudtrail'], ['okta', 'okta'], ['github', 'github'], ['gcp_auditlog', 'gcpaudit']];
@@ -49,6 +57,9 @@ describe('field catalogue', () => {
     const expected = new Set(names(await readFile(falcoReference('supported-events.md'), 'utf8'), /^(?:Yes|No) \| `[<>]` \| `([a-z_0-9]+)`/gm));
     expect(new Set(catalog.events.keys())).toEqual(expected);
     expect(catalog.events.get('execve')).toContain('filename');
+    // In the exit event's order, so that evt.arg[N] names the Nth parameter.
+    expect(catalog.events.get('execve')!.slice(0, 3)).toEqual(['res', 'exe', 'args']);
+    expect(catalog.events.get('switch')).toEqual(['next', 'pgft_maj', 'pgft_min', 'vm_size', 'vm_rss', 'vm_swap']);
   });
 
   it('resolves field arguments the way Falco writes them', () => {

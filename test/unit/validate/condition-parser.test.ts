@@ -1,7 +1,7 @@
 // Falco's condition grammar: what parses, and where a broken one breaks.
 import { describe, expect, it } from 'vitest';
 import type { ConditionNode, FieldRef, Operand } from '../../../src/falco/condition/ast.js';
-import { ConditionSyntaxError, parseCondition } from '../../../src/falco/condition/parse.js';
+import { ConditionSyntaxError, listItemValues, parseCondition } from '../../../src/falco/condition/parse.js';
 
 const field = (f: FieldRef): string => f.transformers.reduceRight((inner, t) => `${t}(${inner})`, `${f.name}${f.arg !== undefined ? `[${f.arg}]` : ''}`);
 const operand = (v: Operand): string => (v.kind === 'value' ? (v.isQuoted ? JSON.stringify(v.text) : v.text) : v.kind === 'list' ? `(${v.items.map(operand).join(', ')})` : `field ${field(v.field)}`);
@@ -76,4 +76,64 @@ describe('parseCondition', () => {
       expect([error.pos.line, error.pos.column]).toEqual([line, column]);
     });
   }
+});
+
+describe('listItemValues', () => {
+  // Falco pastes list items into the condition (quoting one with a space), then parses it.
+  const table: [string, string[]][] = [
+    ['"10.0.0.0/8"', ['10.0.0.0/8']],
+    ['"(systemd)"', ['(systemd)']],
+    ["'cat'", ['cat']],
+    ['my app', ['my app']],
+    ['a,b', ['a', 'b']],
+    ['<NA>', ['<NA>']],
+  ];
+  for (const [item, values] of table) it(`reads ${item} as ${values.join(', ')}`, () => expect(listItemValues(item)).toEqual(values));
+  it('refuses an item that does not parse in a list', () => {
+    expect(() => listItemValues('"a" b')).toThrow(ConditionSyntaxError);
+    expect(() => listItemValues('a)')).toThrow(ConditionSyntaxError);
+  });
+});
+
+describe('what libsinsp\'s lexer refuses or reads its own way', () => {
+  const value = (condition: string): unknown => {
+    const node = parseCondition(condition);
+    return node.kind === 'check' && node.value?.kind === 'value' ? node.value.text : undefined;
+  };
+  const detail = (condition: string): string => {
+    try {
+      parseCondition(condition);
+    } catch (error) {
+      if (error instanceof ConditionSyntaxError) return error.detail;
+      throw error;
+    }
+    return 'parsed';
+  };
+  it('a bare value stops at "=" (RGX_BARESTR), so -r=now does not parse', () => {
+    expect(detail('proc.cmdline contains -r=now')).toBe('expected and, or or the end of the condition, found "=now"');
+    expect(value('proc.cmdline contains "-r=now"')).toBe('-r=now');
+    expect(value('proc.pname = <NA>')).toBe('<NA>');
+  });
+  it('escapes as unescape_str reads them, and refuses the others', () => {
+    expect(value('proc.cmdline = "a\\nb\\tc\\\\d\\/e"')).toBe('a\nb\tc\\d/e');
+    expect(value('proc.cmdline = "a\\ b"')).toBe('a\\b'); // a backslash and a space give a backslash
+    expect(value('proc.cmdline = "say \\"hi\\""')).toBe('say "hi"');
+    expect(value("proc.cmdline = 'it\\'s'")).toBe("it's");
+    expect(detail('proc.cmdline contains "\\-r"')).toBe('unsupported string escape sequence: \\-, found ""\\-r""');
+    expect(detail('proc.cmdline regex "[a-z]+ \\d+"')).toBe('unsupported string escape sequence: \\d, found ""[a-z]+"');
+    expect(detail("proc.cmdline = 'a\\\"b'")).toBe("invalid \\\" escape in '-quoted string, found \"'a\\\"b'\"");
+    // The string ends at the first quote not right after a backslash: "a\\" does not end there.
+    expect(detail('proc.cmdline = "a\\\\"')).toBe('unterminated string, found ""a\\\\""');
+  });
+  it('word operators need a blank after them; symbols, in and exists do not', () => {
+    expect(detail('proc.name contains"bash"')).toBe('"contains" needs a blank after it, found "contains"bash""');
+    expect(value('proc.name contains\tbash')).toBe('bash');
+    expect(value('proc.name="bash"')).toBe('bash');
+    expect(show(parseCondition('proc.name in(a)'))).toBe('[proc.name in (a)]');
+  });
+  it('val() only where a value goes, and only around a field', () => {
+    expect(detail('val(proc.name) = bash')).toBe('val() takes a field where a value goes, on the right of an operator, found "val(proc.name)"');
+    expect(detail('proc.name = val(tolower(proc.pname))')).toBe("expected a field within 'val' transformer, found \"tolower(proc.pname))\"");
+    expect(show(parseCondition('proc.name = val(proc.pname)'))).toBe('[proc.name = field val(proc.pname)]');
+  });
 });

@@ -1,0 +1,34 @@
+// validate on `skip-if-unknown-filter: true`: Falco drops such a rule, with a warning, when its condition names a
+// field (or event type) it does not know, and loads the file; so those findings are warnings for that rule only,
+// whether the key comes with the rule or from an override that replaces it.
+import { describe, expect, it } from 'vitest';
+import { readFieldCatalog } from '../../../src/falco/field-catalog.js';
+import { parseRulesText } from '../../../src/falco/parse.js';
+import { buildRuleset } from '../../../src/falco/ruleset.js';
+import { validateRules } from '../../../src/validate/validate.js';
+
+const fields = readFieldCatalog();
+const rule = (name: string, extra = '') => `- rule: ${name}\n  desc: d\n  condition: evt.type = execve and proc.future_field = x\n  output: o\n  priority: INFO\n${extra}`;
+
+function check(text: string): string[] {
+  const items = parseRulesText(text, 'r.yaml');
+  const ruleset = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]);
+  return validateRules({ items, ruleset, fields, extraSources: [] }).map((i) => `${i.item}: ${i.severity} ${i.code} ${i.message}`);
+}
+const SKIPPED = (name: string) => `${name}: warning unknown-field condition 1:23: unknown field proc.future_field; Falco skips the rule (skip-if-unknown-filter: true)`;
+const ERROR = (name: string) => `${name}: error unknown-field condition 1:23: unknown field proc.future_field`;
+
+describe('skip-if-unknown-filter', () => {
+  it('an unknown field is a warning in a rule that has it, an error in one that does not', () => {
+    expect(check(rule('Skips', '  skip-if-unknown-filter: true\n') + rule('Strict') + rule('Off', '  skip-if-unknown-filter: false\n'))).toEqual([SKIPPED('Skips'), ERROR('Strict'), ERROR('Off')]);
+  });
+  it('an override replacing the key decides, the later item winning', () => {
+    const replace = (value: string) => `- rule: R\n  skip-if-unknown-filter: ${value}\n  override:\n    skip-if-unknown-filter: replace\n`;
+    expect(check(rule('R') + replace('yes'))).toEqual([SKIPPED('R')]);
+    expect(check(rule('R', '  skip-if-unknown-filter: true\n') + replace('false'))).toEqual([ERROR('R')]);
+  });
+  it('does not forgive what Falco does not skip for (a syntax error)', () => {
+    const broken = '- rule: B\n  desc: d\n  condition: evt.type = execve and (\n  output: o\n  priority: INFO\n  skip-if-unknown-filter: true\n';
+    expect(check(broken).map((i) => i.split(' ').slice(0, 3).join(' '))).toEqual(['B: error condition-syntax']);
+  });
+});
