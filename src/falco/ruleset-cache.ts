@@ -13,6 +13,7 @@
 import { readEntryAs, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
 import { RULES_FORMAT } from './rules-cache.js';
 import type { IgnoreComment } from './ignore-comments.js';
+import type { ExceptionEntry } from './exceptions.js';
 import type { FalcoList, FalcoMacro, FalcoRule, FalcoRuleOutline, RulesFileInfo, Ruleset, RulesetOutline, SourcePosition, TagRef } from './types.js';
 
 /**
@@ -23,14 +24,16 @@ import type { FalcoList, FalcoMacro, FalcoRule, FalcoRuleOutline, RulesFileInfo,
  * yes` appends, a tag appended again is kept once, a rule defined again keeps its place). A change of the parser
  * bumps RULES_FORMAT, which is part of the key: stored rulesets built from the old parser's items miss as well.
  */
-export const RULESET_FORMAT = 4;
+export const RULESET_FORMAT = 5;
 
 export const RULESET_KIND: EntryKind = { name: 'ruleset', format: RULESET_FORMAT, keep: 8, codec: 'json' };
 export const OUTLINE_KIND: EntryKind = { name: 'ruleset-outline', format: RULESET_FORMAT, keep: 8, codec: 'json' };
 
 /** [name, file, line, column, condition, output, desc, priority, source, isEnabled, tags as [value, file, line,
- * column]…, modifiedAt as [file, line, column]…, conditionAt, outputAt ([] when absent)]. */
-type StoredRule = [string, number, number, number, string, string, string, string, string, boolean, (string | number)[], number[], number[], number[]];
+ * column]…, modifiedAt as [file, line, column]…, conditionAt, outputAt ([] when absent), exceptions as [name,
+ * fields (null when absent), comps (null when absent), values, file, line, column]…, skipsUnknownFilter]. */
+type StoredRule = [string, number, number, number, string, string, string, string, string, boolean, (string | number)[], number[], number[], number[], StoredException[], boolean];
+type StoredException = [string, ExceptionEntry | null, ExceptionEntry | null, ExceptionEntry[], number, number, number];
 /** [name, file, line, column, condition, source (null when absent), conditionAt ([] when absent)]. */
 type StoredMacro = [string, number, number, number, string, string | null, number[]];
 /** [name, file, line, column, items]. */
@@ -66,7 +69,8 @@ export function compactRuleset(ruleset: Ruleset): StoredRuleset {
   const rules = ruleset.rules.map((rule): StoredRule => {
     const tags: (string | number)[] = [];
     for (const tag of rule.tags) tags.push(tag.value, fileOf(tag.file), tag.line, tag.column);
-    return [rule.name, ...(at(rule.position) as [number, number, number]), rule.condition, rule.output, rule.desc, rule.priority, rule.source, rule.isEnabled, tags, rule.modifiedAt.flatMap(at), at(rule.conditionAt), at(rule.outputAt)];
+    const exceptions = (rule.exceptions ?? []).map((e): StoredException => [e.name, e.fields ?? null, e.comps ?? null, e.values, ...(at(e.position) as [number, number, number])]);
+    return [rule.name, ...(at(rule.position) as [number, number, number]), rule.condition, rule.output, rule.desc, rule.priority, rule.source, rule.isEnabled, tags, rule.modifiedAt.flatMap(at), at(rule.conditionAt), at(rule.outputAt), exceptions, rule.skipsUnknownFilter === true];
   });
   const macros = [...ruleset.macros.values()].map((m): StoredMacro => [m.name, ...(at(m.position) as [number, number, number]), m.condition, m.source ?? null, at(m.conditionAt)]);
   const lists = [...ruleset.lists.values()].map((l): StoredList => [l.name, ...(at(l.position) as [number, number, number]), l.items]);
@@ -82,6 +86,8 @@ export function compactOutline(ruleset: RulesetOutline): StoredRuleset {
 
 
 const isString = (value: unknown): value is string => typeof value === 'string';
+/** An exception's field, comp or value as exceptions.ts decodes it: a string, or a list of them (nested as written). */
+const isEntry = (value: unknown): boolean => isString(value) || (Array.isArray(value) && value.every(isEntry));
 const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
 /** Lines and columns are 1-based. */
 const isPlace = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1;
@@ -179,7 +185,7 @@ function frameOf(stored: unknown, isOutline: boolean): Frame {
     check(row.length === 0 || row.length === 3);
     return row.length === 0 ? undefined : position(row, 0);
   };
-  return { rows: arrayOf(rules).map((value) => arrayOf(value, 14)), macros, lists, ignores: ignores as IgnoreComment[], position, optionalPosition };
+  return { rows: arrayOf(rules).map((value) => arrayOf(value, 16)), macros, lists, ignores: ignores as IgnoreComment[], position, optionalPosition };
 }
 
 /** `rules`, refusing a name written twice (buildRuleset keeps one rule per name). */
@@ -216,7 +222,7 @@ function ruleOutline(row: unknown[], { position }: Frame): FalcoRuleOutline {
 
 /** An outline's rule: its text left empty, as compactOutline writes it. */
 function expandRuleOutline(row: unknown[], frame: Frame): FalcoRuleOutline {
-  check(row[4] === '' && row[5] === '' && row[6] === '' && arrayOf(row[12]).length === 0 && arrayOf(row[13]).length === 0);
+  check(row[4] === '' && row[5] === '' && row[6] === '' && arrayOf(row[12]).length === 0 && arrayOf(row[13]).length === 0 && arrayOf(row[14]).length === 0 && row[15] === false);
   return ruleOutline(row, frame);
 }
 
@@ -226,6 +232,13 @@ function expandRule(row: unknown[], frame: Frame): FalcoRule {
   const conditionAt = frame.optionalPosition(row[12]);
   const outputAt = frame.optionalPosition(row[13]);
   const { name, position, priority, source, isEnabled, tags, modifiedAt } = ruleOutline(row, frame);
+  const exceptions = arrayOf(row[14]).map((value) => {
+    const stored = arrayOf(value, 7);
+    const [exceptionName, fields, comps, values] = stored;
+    check(isString(exceptionName) && (fields === null || isEntry(fields)) && (comps === null || isEntry(comps)) && Array.isArray(values) && values.every(isEntry));
+    return { name: exceptionName as string, ...(fields !== null ? { fields: fields as ExceptionEntry } : {}), ...(comps !== null ? { comps: comps as ExceptionEntry } : {}), values: values as ExceptionEntry[], position: frame.position(stored, 4) };
+  });
+  check(typeof row[15] === 'boolean');
   // In buildRuleset's key order: the same ruleset, whichever way it came.
   return {
     name,
@@ -240,6 +253,8 @@ function expandRule(row: unknown[], frame: Frame): FalcoRule {
     modifiedAt,
     ...(conditionAt ? { conditionAt } : {}),
     ...(outputAt ? { outputAt } : {}),
+    ...(exceptions.length > 0 ? { exceptions } : {}),
+    ...(row[15] === true ? { skipsUnknownFilter: true } : {}),
   };
 }
 

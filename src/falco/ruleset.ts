@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { scalarText } from './yaml-cst.js';
 import type { FalcoList, FalcoMacro, FalcoRule, RawItem, RulesFileInfo, Ruleset, SourcePosition, TagRef } from './types.js';
 import type { IgnoreComment } from './ignore-comments.js';
+import { appendExceptions, decodeExceptions, ExceptionError, type RuleException } from './exceptions.js';
 
 type OverrideMode = 'append' | 'replace';
 
@@ -92,6 +93,24 @@ function overridesOf(item: RawItem): Record<string, OverrideMode> | undefined {
   return override as Record<string, OverrideMode>;
 }
 
+/** The item's exceptions as Falco reads them (appended to `existing` when given); a shape Falco refuses stops the
+ * load, as in Falco. */
+function exceptionsOf(item: RawItem, existing?: RuleException[]): RuleException[] {
+  const where = item.keyPositions.exceptions ?? item.position;
+  try {
+    const read = decodeExceptions(item.fields.exceptions, where);
+    return existing ? appendExceptions(existing, read) : read;
+  } catch (error) {
+    if (error instanceof ExceptionError) throw new InputError(at(where), `rule "${item.name}": ${error.message}`);
+    throw error;
+  }
+}
+
+/** `exceptions` as a rule holds it: absent when there are none (so a ruleset read back from the cache is the same). */
+function withExceptions(exceptions: RuleException[]): { exceptions?: RuleException[] } {
+  return exceptions.length > 0 ? { exceptions } : {};
+}
+
 function newRule(item: RawItem): FalcoRule {
   if (item.fields.condition === undefined) {
     throw new InputError(at(item.position), `rule "${item.name}" has no condition`, 'a new rule needs condition, output, desc and priority; to change an existing rule use override:');
@@ -109,6 +128,8 @@ function newRule(item: RawItem): FalcoRule {
     modifiedAt: [],
     ...(item.keyPositions.condition ? { conditionAt: item.keyPositions.condition } : {}),
     ...(item.keyPositions.output ? { outputAt: item.keyPositions.output } : {}),
+    ...withExceptions(exceptionsOf(item)),
+    ...(falcoBool(item.fields['skip-if-unknown-filter']) === true ? { skipsUnknownFilter: true } : {}),
   };
 }
 
@@ -122,6 +143,12 @@ function modifyRule(rule: FalcoRule, item: RawItem, modes: Record<string, Overri
     else if (key === 'condition' || key === 'output' || key === 'desc') {
       rule[key] = mode === 'append' ? `${rule[key]} ${text(value)}` : text(value);
     } else if (key === 'priority') rule.priority = text(value);
+    else if (key === 'exceptions') {
+      const next = exceptionsOf(item, mode === 'append' ? (rule.exceptions ?? []) : undefined);
+      delete rule.exceptions;
+      Object.assign(rule, withExceptions(next));
+    }
+    else if (key === 'skip-if-unknown-filter') rule.skipsUnknownFilter = falcoBool(value) === true;
   }
 }
 
@@ -151,7 +178,7 @@ function applyRule(rules: Map<string, FalcoRule>, item: RawItem): void {
  * The deprecated `append: true`: Falco's reader takes the condition and the exceptions of the item (either may be
  * missing) and ignores its other keys, tags too (validate warns); its collector refuses an item with neither:
  * "Appended rule must have exceptions or condition property". Exceptions add values to the rule's exception of
- * the same name, or add the exception; attack-cov does not keep exceptions, so they only count as a modification.
+ * the same name, or add the exception.
  */
 function appendToRule(rule: FalcoRule, item: RawItem): void {
   const keys = ['condition', 'exceptions'].filter((key) => item.fields[key] !== undefined);

@@ -89,6 +89,20 @@ describe('report --emulate', () => {
     expect(await readFile(path.join(out, 'heatmap.html'), 'utf8')).toMatch(/"emulation":\{/);
   }, 120_000);
 
+  it('applies rule exceptions as Falco does (also appended later, also read back from the cache) and leaves out a rule Falco skips', async () => {
+    const cache = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-exceptions-'));
+    const run = () => runCli(['emulate', 'T1529', '--attack', BUNDLE_18, '--rules', fixture('rules', 'exceptions.yaml'), '--format', 'json'], { env: { ATTACK_COV_CACHE: cache } });
+    const first = await run();
+    expect(first.code, first.stderr).toBe(0);
+    const section = JSON.parse(first.stdout) as EmulationSection;
+    expect([...new Set(section.procedures.flatMap((p) => p.fired.map((f) => f.rule)))]).toEqual(['Shutdown plain']);
+    expect(section.rulesNotAsWritten?.map((r) => [r.rule, r.why])).toEqual([['Shutdown skipped', expect.stringMatching(/Falco skips the rule \(skip-if-unknown-filter: true\)/)]]);
+    // Twice more: the second stores the ruleset, the third reads it back (exceptions included) and must say the same.
+    await run();
+    expect((await run()).stdout).toBe(first.stdout);
+    expect(await readdir(path.join(cache, 'parsed'))).toContain('ruleset');
+  }, 120_000);
+
   it('names the rules it could not evaluate as written in both summaries, not only as "tagged but never fired"', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-report-emulate-'));
     const result = await runCli(['report', '--attack', BUNDLE_18, '--rules', fixture('rules', 'not-as-written.yaml'), '--emulate', '--out', out, '--format', 'md,json']);
