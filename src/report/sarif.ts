@@ -83,7 +83,7 @@ export function sarifLog<R extends SarifResult>(tool: { name: string; version: s
   const notes = [...leftOut];
   let kept = results;
   if (results.length > MAX_SARIF_RESULTS) {
-    const ranked = results.map((r, i) => ({ rank: LEVEL_ORDER[r.level], i })).sort((a, b) => a.rank - b.rank || a.i - b.i);
+    const ranked = results.map((r, i) => ({ rank: LEVEL_ORDER[r.level], i })).sort((a, b) => a.rank - b.rank); // stable: in order within a level
     const keep = new Set(ranked.slice(0, MAX_SARIF_RESULTS).map((r) => r.i));
     kept = results.filter((_, i) => keep.has(i));
     notes.push(`${results.length - kept.length} of ${results.length} results are not in this log: GitHub code scanning takes at most ${MAX_SARIF_RESULTS} per run, so the least severe were left out`);

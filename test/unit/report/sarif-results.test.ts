@@ -144,6 +144,10 @@ describe('SARIF results', () => {
     const sarif = run(copy) as ReturnType<typeof run> & { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] };
     expect(sarif.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual([artifactLocation(f.file).uri]);
     expect(sarif.invocations[0]!.toolExecutionNotifications.map((n) => n.message.text)).toEqual(['4 findings about official:falco_rules.yaml@c72713e, outside.yaml, https://example.com/r.yaml are not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)']);
+    // Three files named, the others counted.
+    copy.findings = ['official:a.yaml', 'official:b.yaml', 'official:a.yaml', 'official:c.yaml', 'official:d.yaml', 'official:e.yaml'].map((file) => ({ ...f, file }));
+    const many = run(copy) as typeof sarif;
+    expect(many.invocations[0]!.toolExecutionNotifications[0]!.message.text).toMatch(/^6 findings about official:a\.yaml, official:b\.yaml, official:c\.yaml and 2 more are not in this log/);
   });
   it(`holds at most ${MAX_SARIF_RESULTS} results (GitHub rejects more), leaving out the least severe first, and says so`, () => {
     const copy = withFinding({});
@@ -152,7 +156,8 @@ describe('SARIF results', () => {
     const sarif = run(copy) as ReturnType<typeof run> & { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] };
     expect(sarif.results).toHaveLength(MAX_SARIF_RESULTS);
     expect(sarif.results.some((r) => r.level === 'note')).toBe(false);
-    expect(sarif.results.at(-1)!.locations[0]!.logicalLocations[0]!.name).toBe('r24999');
+    // Of the warnings, the last was left out: every r… is kept, in order.
+    expect(sarif.results.map((r) => r.locations[0]!.logicalLocations[0]!.name)).toEqual(Array.from({ length: MAX_SARIF_RESULTS }, (_, i) => `r${i}`));
     expect(sarif.invocations[0]!.toolExecutionNotifications[0]!.message.text).toBe(`2 of ${MAX_SARIF_RESULTS + 2} results are not in this log: GitHub code scanning takes at most ${MAX_SARIF_RESULTS} per run, so the least severe were left out`);
     copy.findings = copy.findings.slice(0, MAX_SARIF_RESULTS);
     expect(run(copy).results).toHaveLength(MAX_SARIF_RESULTS);

@@ -49,6 +49,10 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown(`${'x'.repeat(298)}\u{1F600}`)).toBe(`${'x'.repeat(298)}\u{1F600}`);
     expect(escapeMarkdown(`${'x'.repeat(298)}\u{1F600}y`)).toBe(`${'x'.repeat(298)}…`);
     expect(escapeMarkdown(`${'x'.repeat(297)}\u{1F600}yz`)).toBe(`${'x'.repeat(297)}\u{1F600}…`);
+    // The first and last high surrogates (U+10000, U+10FC00) are not split either; the last low one is no high one.
+    expect(escapeMarkdown(`${'x'.repeat(298)}\u{10000}y`)).toBe(`${'x'.repeat(298)}…`);
+    expect(escapeMarkdown(`${'x'.repeat(298)}\u{10FC00}y`)).toBe(`${'x'.repeat(298)}…`);
+    expect(escapeMarkdown(`${'x'.repeat(298)}\uDC00yz`)).toBe(`${'x'.repeat(298)}\uDC00…`);
   });
 });
 
