@@ -93,15 +93,17 @@ function overridesOf(item: RawItem): Record<string, OverrideMode> | undefined {
   return override as Record<string, OverrideMode>;
 }
 
-/** The item's exceptions as Falco reads them (appended to `existing` when given); a shape Falco refuses stops the
- * load, as in Falco. */
+/**
+ * The item's exceptions as Falco reads them (appended to `existing` when given). A shape Falco refuses is one
+ * rule's problem, not the file's: `validate` reports it (bad-exception) from the raw item, and the rule keeps the
+ * exceptions it had.
+ */
 function exceptionsOf(item: RawItem, existing?: RuleException[]): RuleException[] {
-  const where = item.keyPositions.exceptions ?? item.position;
   try {
-    const read = decodeExceptions(item.fields.exceptions, where);
+    const read = decodeExceptions(item.fields.exceptions, item.keyPositions.exceptions ?? item.position);
     return existing ? appendExceptions(existing, read) : read;
   } catch (error) {
-    if (error instanceof ExceptionError) throw new InputError(at(where), `rule "${item.name}": ${error.message}`);
+    if (error instanceof ExceptionError) return existing ?? [];
     throw error;
   }
 }
