@@ -25,7 +25,7 @@ export function buildSkeleton(g: Grounding): { rule: DraftRule; notes: string[] 
   else if (events.length > 0) {
     const exec = g.suggestedEvents.some((e) => e === 'execve' || e === 'execveat') && hasSpawned ? 'spawned_process or ' : '';
     restriction = `(${exec}evt.type in (${events.join(', ')})) and proc.name = ${PLACEHOLDER}`;
-  } else restriction = `${hasSpawned ? 'spawned_process' : 'evt.type in (execve, execveat) and evt.dir = <'} and proc.name = ${PLACEHOLDER}`;
+  } else restriction = `${hasSpawned ? 'spawned_process' : 'evt.type in (execve, execveat)'} and proc.name = ${PLACEHOLDER}`;
   const first = g.technique.description.split(/(?<=\.)\s/)[0] ?? g.technique.name;
   return {
     rule: {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli, type CliResult } from '../helpers/cli.js';
 import { startLlmServer, type LlmServer } from '../helpers/llm-server.js';
-import { BUNDLE_18, officialRules } from '../helpers/paths.js';
+import { BUNDLE_18, fixture, officialRules } from '../helpers/paths.js';
 
 const SECRET = 'sk-test-SECRET-4242424242';
 const ATTACK = BUNDLE_18;
@@ -248,6 +248,20 @@ describe('without an LLM', () => {
     expect(run.summary.drafts[0]!.status).toBe('skeleton');
     const validated = await runCli(['validate', RULES, path.join(run.out, 'T1529.yaml')]);
     expect(validated.code).toBe(0); // it loads: a skeleton is valid Falco, just not a detection
+  });
+
+  it('writes a skeleton Falco loads without a warning where the rules have no spawned_process macro (T1059)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const rules = fixture('rules', 'tactic-mismatch.yaml');
+    expect(await readFile(rules, 'utf8')).not.toContain('spawned_process');
+    // T1059: ATT&CK suggests process execution only, so the skeleton restricts to execve itself.
+    expect((await runCli(['draft', 'T1059', '--attack', ATTACK, '--rules', rules, '--out', out])).code).toBe(0);
+    const text = await readFile(path.join(out, 'T1059.yaml'), 'utf8');
+    expect(text).toMatch(/condition: evt\.type in \(execve, execveat\) and proc\.name = /);
+    // evt.dir is deprecated since Falco 0.42 (a warning on load): the skeleton does not use it.
+    const validated = await runCli(['validate', rules, path.join(out, 'T1059.yaml')]);
+    expect(validated.stdout).not.toMatch(/warning/);
+    expect(validated.code).toBe(0);
   });
 
   it('refuses a --source it knows no fields of, before writing anything, and takes an alias of one it does', async () => {
