@@ -4,9 +4,10 @@
 
 const secrets = new Set<string>();
 const REDACTED = '[redacted]';
-/** The one length rule for every secret, wherever it is redacted (errors, stdout, files): a shorter value (a
- * placeholder key such as `x`) would replace ordinary text everywhere; a short gateway key such as `sk-1234` is kept out. */
-const MIN_SECRET_LENGTH = 4;
+/** The one length rule for every secret, wherever it is redacted (errors, stdout, files): a shorter value is a
+ * placeholder (local LLM servers take `none`, `true`, `EMPTY`), and redacting it would rewrite ordinary words in
+ * every report (a 4-character `true` made report.json invalid JSON). */
+const MIN_SECRET_LENGTH = 8;
 const SECRET_PARAM = /token|key|secret|sig|pass|auth|credential|session|code/i;
 
 function isSecretLength(value: string | undefined): value is string {

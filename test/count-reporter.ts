@@ -13,6 +13,9 @@ export default class CountReporter implements Reporter {
         else counts.skipped++;
       }
     }
-    process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    // A test file that failed to load (a syntax error, a throw at import) has no tests to count: say so, or the
+    // closing line would read "0 failed" over a file that never ran.
+    const broken = testModules.filter((m) => m.state() === 'failed' && [...m.children.allTests()].length === 0).length;
+    process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${broken > 0 ? `, ${broken} test file(s) failed to load` : ''}\n`);
   }
 }

@@ -1,5 +1,6 @@
 // URLs as attack-cov shows and records them: never with credentials, a query string or a fragment
 // (a mirror's token must not reach report.json, a log or an error line).
+import { registerSecret } from '../secrets.js';
 
 /** `https://user:token@host/path?sig=…#x` → `https://host/path`; anything unparsable is returned as `<url>`. */
 export function redactUrl(url: string): string {
@@ -27,7 +28,10 @@ export function splitCredentials(url: string): { url: string; headers: { authori
   const credentials = `${decodeUserinfo(parsed.username)}:${decodeUserinfo(parsed.password)}`;
   parsed.username = '';
   parsed.password = '';
-  return { url: parsed.toString(), headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
+  const encoded = Buffer.from(credentials).toString('base64');
+  // A server that echoes the header back (in an error page) must not show it either.
+  registerSecret(encoded);
+  return { url: parsed.toString(), headers: { authorization: `Basic ${encoded}` } };
 }
 
 /** A percent-encoded user or password as typed ('%zz', no valid escape, stays as it is). */

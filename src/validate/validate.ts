@@ -6,7 +6,7 @@ import { indexTactics, mapRule } from '../analysis/mapping.js';
 import { compareText } from '../collections.js';
 import { fieldsOf, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { RawItem, Ruleset } from '../falco/types.js';
-import { falcoBool } from '../falco/ruleset.js';
+import { falcoBool, isLegacyAppend } from '../falco/ruleset.js';
 import { definitionOrder } from '../falco/condition/macro-order.js';
 import { ConditionChecker } from './conditions.js';
 import { checkExceptions } from './exceptions.js';
@@ -42,7 +42,7 @@ function rulesSkippingUnknownFilters(items: RawItem[]): Set<string> {
   for (const item of items) {
     if (item.kind !== 'rule') continue;
     const override = item.fields.override as Record<string, unknown> | undefined;
-    const isDefinition = item.fields.append !== true && override === undefined && item.fields.condition !== undefined;
+    const isDefinition = !isLegacyAppend(item) && override === undefined && item.fields.condition !== undefined;
     if (!isDefinition && (typeof override !== 'object' || override?.[SKIP_KEY] !== 'replace')) continue;
     if (falcoBool(item.fields[SKIP_KEY]) === true) skipping.add(item.name);
     else skipping.delete(item.name);

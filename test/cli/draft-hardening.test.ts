@@ -97,15 +97,13 @@ describe('hostile LLM servers', () => {
     }
   });
 
-  it('a short key (7 characters, a gateway\'s sk-1234) echoed by the model is redacted from files as from errors', async () => {
-    const shortKeyServer = await startLlmServer('sk-1234');
-    try {
-      const run = await draft('echo-answer', ['T1529'], [], shortKeyServer.baseUrl, 'sk-1234');
-      expect(run.summary.drafts[0]!.status).toBe('rejected');
-      expect(run.written).toContain('key: Bearer [redacted]');
-    } finally {
-      await shortKeyServer.close();
-    }
+  it('a placeholder key shorter than 8 characters (true, none) is no secret: it rewrites no word of any report', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-placeholder-'));
+    const result = await runCli(['report', '--attack', BUNDLE_18, '--rules', RULES, '--out', out, '--format', 'json,md', '-q'], { env: { OPENAI_API_KEY: 'true' } });
+    expect(result.code, result.stderr).toBe(0);
+    const json = await readFile(path.join(out, 'report.json'), 'utf8');
+    expect(() => JSON.parse(json)).not.toThrow();
+    expect(json + (await readFile(path.join(out, 'summary.md'), 'utf8'))).not.toContain('[redacted]');
   });
 
   it('an answer larger than the bound is refused, not sent back in a repair', async () => {

@@ -230,10 +230,11 @@ describe('ChatClient.complete: refusals', () => {
 
 describe('ChatClient.redact', () => {
   it('leaves text alone for a key too short to be told from ordinary words', () => {
-    const chat = new ChatClient({ baseUrl: 'http://x', model: 'm', apiKey: 'abc', timeoutMs: 1, attempts: 1, backoffMs: 1 });
-    expect(chat.redact('abc def abc')).toBe('abc def abc');
-    const four = new ChatClient({ baseUrl: 'http://x', model: 'm', apiKey: 'abcd', timeoutMs: 1, attempts: 1, backoffMs: 1 });
-    expect(four.redact('abcd def')).toBe('[redacted] def');
+    // Under 8 characters a key is a placeholder (none, true): redacting it would rewrite words.
+    const chat = new ChatClient({ baseUrl: 'http://x', model: 'm', apiKey: 'abcdefg', timeoutMs: 1, attempts: 1, backoffMs: 1 });
+    expect(chat.redact('abcdefg def abcdefg')).toBe('abcdefg def abcdefg');
+    const eight = new ChatClient({ baseUrl: 'http://x', model: 'm', apiKey: 'abcdefgh', timeoutMs: 1, attempts: 1, backoffMs: 1 });
+    expect(eight.redact('abcdefgh def')).toBe('[redacted] def');
   });
 
   it('also removes credentials written in a URL', () => {

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { escapeForTerminal, escapeLines, terminalSafe } from '../../../src/terminal-text.js';
 import { clearSecrets, redactMessage, redactSecrets, registerSecret, registerSecretsInUrl } from '../../../src/secrets.js';
+import { splitCredentials } from '../../../src/net/url.js';
 
 describe('terminal text', () => {
   const hostile = 'a\u001b]0;title\u0007b\u001b[2Jc\u202ed\u2066e\nerror: forged\rf\u0085g\u2028h';
@@ -70,23 +71,30 @@ describe('secrets', () => {
     expect(redactMessage('GET /x?version=18.1&keyed')).toBe('GET /x?version=18.1&keyed');
   });
 
-  it('a secret of exactly 4 characters is redacted; of 3 it is not', () => {
-    registerSecret('sk-1');
-    registerSecret('abc');
-    expect(redactSecrets('sk-1 abc')).toBe('[redacted] abc');
+  it('a secret of exactly 8 characters is redacted; of 7 it is not (a placeholder such as true or none stays a word)', () => {
+    registerSecret('abcd1234');
+    registerSecret('abc1234');
+    registerSecret('true');
+    expect(redactSecrets('abcd1234 abc1234 "inScope": true')).toBe('[redacted] abc1234 "inScope": true');
+  });
+
+  it('the Authorization: Basic form of a URL\'s user:password is a secret too (a server may echo the header)', () => {
+    const { headers } = splitCredentials('http://bob:hunter22@127.0.0.1:1/v1');
+    expect(headers.authorization).toBe('Basic Ym9iOmh1bnRlcjIy');
+    expect(redactSecrets('header Basic Ym9iOmh1bnRlcjIy')).toBe('header Basic [redacted]');
   });
 
   it('one length rule for registered secrets and for a message\'s own key (files and errors alike)', () => {
-    registerSecret('sk-1234');
-    expect(redactSecrets('key sk-1234')).toBe('key [redacted]');
-    expect(redactMessage('key sk-9876 and sk-1234', 'sk-9876')).toBe('key [redacted] and [redacted]');
-    expect(redactMessage('key abc', 'abc')).toBe('key abc');
+    registerSecret('sk-12345');
+    expect(redactSecrets('key sk-12345')).toBe('key [redacted]');
+    expect(redactMessage('key sk-98765 and sk-12345', 'sk-98765')).toBe('key [redacted] and [redacted]');
+    expect(redactMessage('key sk-1234', 'sk-1234')).toBe('key sk-1234');
   });
 
   it('registers the decoded and encoded forms of a value only when they are long enough themselves', () => {
     registerSecret('%41%42%43'); // decodes to "ABC": too short to redact
-    registerSecret('%41bcd'); // decodes to "Abcd": 4 characters, redacted
-    expect(redactSecrets('ABC Abcd')).toBe('ABC [redacted]');
+    registerSecret('%41bcdefgh'); // decodes to "Abcdefgh": 8 characters, redacted
+    expect(redactSecrets('ABC Abcdefgh')).toBe('ABC [redacted]');
   });
 
   it('registers a URL username that has no password (a token in the user part), and only secret-looking query values', () => {

@@ -49,5 +49,18 @@ describe('rule exceptions', () => {
     const append = '- rule: R\n  override:\n    exceptions: append\n  exceptions:\n    - name: a\n      values: [cron]\n';
     const issues = check('    - name: a\n      fields: proc.pname\n      values: [sshd]\n', append);
     expect(issues.filter((i) => i.includes('bad-exception'))).toEqual([]);
+    // The legacy append, however yaml-cpp spells its true.
+    for (const yes of ['true', 'yes', 'on', 'y']) {
+      const legacy = `- rule: R\n  append: ${yes}\n  exceptions:\n    - name: a\n      values: [cron]\n`;
+      expect(check('    - name: a\n      fields: proc.pname\n      values: [sshd]\n', legacy).filter((i) => i.includes('bad-exception'))).toEqual([]);
+    }
+  });
+  it('a field whose bracket does not close names no field: an error, not a crash', () => {
+    expect(check("    - name: e7\n      fields: ['evt.arg[', proc.name]\n      values:\n        - [a, b]\n")).toEqual([
+      "6:3 bad-exception exception e7: 'evt.arg[' is not a supported filter field (Falco refuses the rule)",
+    ]);
+    expect(check("    - name: e8\n      fields: ['proc.aname[1]x', proc.name]\n      values:\n        - [a, b]\n")).toEqual([
+      "6:3 bad-exception exception e8: 'proc.aname[1]x' is not a supported filter field (Falco refuses the rule)",
+    ]);
   });
 });

@@ -27,6 +27,11 @@ describe('skip-if-unknown-filter', () => {
     expect(check(rule('R') + replace('yes'))).toEqual([SKIPPED('R')]);
     expect(check(rule('R', '  skip-if-unknown-filter: true\n') + replace('false'))).toEqual([ERROR('R')]);
   });
+  it('a legacy append, however yaml-cpp spells its true, modifies the rule and keeps its key', () => {
+    for (const yes of ['true', 'yes', 'on']) {
+      expect(check(rule('R', '  skip-if-unknown-filter: true\n') + `- rule: R\n  append: ${yes}\n  condition: and proc.name = x\n`)).toEqual([SKIPPED('R')]);
+    }
+  });
   it('does not forgive what Falco does not skip for (a syntax error)', () => {
     const broken = '- rule: B\n  desc: d\n  condition: evt.type = execve and (\n  output: o\n  priority: INFO\n  skip-if-unknown-filter: true\n';
     expect(check(broken).map((i) => i.split(' ').slice(0, 3).join(' '))).toEqual(['B: error condition-syntax']);
