@@ -150,7 +150,11 @@ function modifyRule(rule: FalcoRule, item: RawItem, modes: Record<string, Overri
       delete rule.exceptions;
       Object.assign(rule, withExceptions(next));
     }
-    else if (key === 'skip-if-unknown-filter') rule.skipsUnknownFilter = falcoBool(value) === true;
+    else if (key === 'skip-if-unknown-filter') {
+      // Absent when false, as the stored ruleset reads it back.
+      if (falcoBool(value) === true) rule.skipsUnknownFilter = true;
+      else delete rule.skipsUnknownFilter;
+    }
   }
 }
 

@@ -168,6 +168,15 @@ describe('cachedRuleset', () => {
       files: [{ path: 'a.yaml', sha256: '0'.repeat(64) }],
       rules: [
         { name: 'r', position: at(1), condition: 'c', output: 'o', desc: 'd', priority: 'INFO', source: 'syscall', isEnabled: false, tags: [{ value: 'T1059', ...at(2) }], modifiedAt: [at(9)], conditionAt: at(3) },
+        // Exceptions of every shape (one field with in, fields with comps, nested values), and skip-if-unknown-filter.
+        {
+          name: 'x', position: at(10), condition: 'c', output: 'o', desc: 'd', priority: 'INFO', source: 'syscall', isEnabled: true, tags: [], modifiedAt: [],
+          exceptions: [
+            { name: 'one', fields: 'proc.name', comps: 'in', values: ['a', 'b'], position: at(11) },
+            { name: 'two', fields: ['proc.name', 'fd.name'], values: [['a', ['/x', '/y']]], position: at(12) },
+          ],
+          skipsUnknownFilter: true,
+        },
       ],
       macros: new Map([['m', { name: 'm', position: at(5), condition: 'x', source: undefined }]]),
       lists: new Map([['l', { name: 'l', position: at(7), items: ['a'] }]]),
@@ -211,6 +220,24 @@ describe('cachedRuleset', () => {
       ['an ignore comment with a key more', (g) => ((g.ignores![0] as Record<string, unknown>).extra = 1)],
       ['an ignore comment on line 0', (g) => ((g.ignores![0] as Record<string, unknown>).line = 0)],
       ['a null ignore comment', (g) => g.ignores!.push(null)],
+      ...((): [string, (g: Record<string, unknown[]>) => void][] => {
+        const x = (change: (row: unknown[]) => void) => (g: Record<string, unknown[]>) => change(g.rules![1] as unknown[]);
+        const ex = (i: number, change: (e: unknown[]) => void) => x((r) => change((r[14] as unknown[][])[i]!));
+        return [
+          ['exceptions that are no list', x((r) => (r[14] = {}))],
+          ['an exception row one too short', ex(0, (e) => e.pop())],
+          ['an exception name that is no string', ex(0, (e) => (e[0] = 1))],
+          ['exception fields that are a number', ex(0, (e) => (e[1] = 1))],
+          ['exception fields holding a number', ex(1, (e) => (e[1] = ['proc.name', 1]))],
+          ['exception comps that are a number', ex(0, (e) => (e[2] = 1))],
+          ['exception values that are no list', ex(0, (e) => (e[3] = 'a'))],
+          ['an exception value that is a number', ex(0, (e) => (e[3] = ['a', 2]))],
+          ['an exception value nesting a number', ex(1, (e) => (e[3] = [['a', ['/x', 3]]]))],
+          ['an exception position past the file names', ex(0, (e) => (e[4] = 5))],
+          ['skipsUnknownFilter that is no boolean', x((r) => (r[15] = 'true'))],
+          ['a rule row without skipsUnknownFilter', x((r) => r.pop())],
+        ];
+      })(),
     ];
     for (const [what, corrupt] of corruptions) {
       const stored = good();
@@ -291,6 +318,8 @@ describe('cachedRuleset', () => {
       ...[4, 5, 6].map((i): [string, (g: Record<string, unknown[]>) => void] => [`rule text ${i}`, rule((r) => (r[i] = 'x'))]),
       ['a conditionAt', rule((r) => (r[12] = [0, 1, 1]))],
       ['an outputAt', rule((r) => (r[13] = [0, 1, 1]))],
+      ['exceptions', rule((r) => (r[14] = [['e', 'proc.name', null, ['a'], 0, 1, 1]]))],
+      ['skip-if-unknown-filter', rule((r) => (r[15] = true))],
       ['a macro', (g) => (g.macros = full.macros!)],
       ['a list', (g) => (g.lists = full.lists!)],
       ['no macros', (g) => delete g.macros],
