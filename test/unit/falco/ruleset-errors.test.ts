@@ -1,0 +1,43 @@
+// What Falco refuses to load when it builds the ruleset, in attack-cov's words: each refusal with its file:line:col
+// (at the key where there is one) and its hint; and which items are enable/disable toggles (only a rule item with
+// `enabled:` and none of condition, output, desc, priority, override or append).
+import { describe, expect, it } from 'vitest';
+import { parseRulesText } from '../../../src/falco/parse.js';
+import { buildRuleset } from '../../../src/falco/ruleset.js';
+
+const RULE = '- rule: R\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n';
+const build = (text: string) => buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items: parseRulesText(text, 'r.yaml') }]);
+const ORDER = 'load the file that defines it first (files load in the order given)';
+const NEW_RULE = 'a new rule needs condition, output, desc and priority; to change an existing rule use override:';
+
+describe('buildRuleset refuses what Falco refuses', () => {
+  it.each([
+    [`${RULE}- rule: R\n  override: append\n`, 'r.yaml:7:3: rule "R": override must map keys to append or replace', undefined],
+    [`${RULE}- rule: R\n  override:\n    condition: prepend\n  condition: x\n`, 'r.yaml:7:3: rule "R": override of condition must be append or replace, not prepend', undefined],
+    ['- rule: N\n  desc: d\n', 'r.yaml:1:3: rule "N" has no condition', NEW_RULE],
+    [`${RULE}- rule: R\n  override:\n    condition: append\n`, 'r.yaml:6:3: rule "R": override names condition but the item has no condition', undefined],
+    [`${RULE}- rule: R\n  desc: d\n  condition: x\n  output: o\n  priority: INFO\n  source: k8s_audit\n`, 'r.yaml:6:3: rule "R" is defined again with source k8s_audit; its definition at r.yaml:1:3 has source syscall', 'Falco refuses this ("Rule has been re-defined with a different source"): give one of them another name'],
+    ['- rule: X\n  override:\n    condition: append\n  condition: y\n', 'r.yaml:1:3: rule "X" is overridden before it is defined', ORDER],
+    ['- rule: X\n  append: true\n  condition: y\n', 'r.yaml:1:3: rule "X" is appended to before it is defined', ORDER],
+    ['- rule: X\n  enabled: false\n', 'r.yaml:1:3: rule "X" is enabled or disabled before it is defined', ORDER],
+    [`${RULE}- rule: R\n  append: true\n`, 'r.yaml:6:3: rule "R": append: true needs a condition or exceptions to append', 'Falco refuses it ("Appended rule must have exceptions or condition property")'],
+    ['- list: l\n  items: a\n', 'r.yaml:2:3: list "l": items must be a list', undefined],
+    ['- list: l\n  append: true\n  items: [a]\n', 'r.yaml:1:3: list "l" is appended to before it is defined', ORDER],
+    ['- macro: m\n  append: true\n  condition: x\n', 'r.yaml:1:3: macro "m" is appended to before it is defined', ORDER],
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: a\n', 'r.yaml:6:3: rule "T": tags must be a list', undefined],
+  ])('%j', (text, message, hint) => {
+    expect(() => build(text)).toThrow(expect.objectContaining({ message, hint }));
+  });
+
+  it('an item with enabled and a condition, output, desc or priority is a definition (so it needs them all), not a toggle', () => {
+    for (const key of ['output', 'desc', 'priority']) {
+      expect(() => build(`${RULE}- rule: R\n  enabled: false\n  ${key}: x\n`)).toThrow(expect.objectContaining({ message: 'r.yaml:6:3: rule "R" has no condition', hint: NEW_RULE }));
+    }
+    // No enabled at all: not a toggle either.
+    expect(() => build(`${RULE}- rule: R\n`)).toThrow(expect.objectContaining({ message: 'r.yaml:6:3: rule "R" has no condition' }));
+    // A toggle, whatever else it holds (tags: Falco ignores them).
+    expect(build(`${RULE}- rule: R\n  enabled: false\n  tags: [T1059]\n`).rules.map((r) => [r.name, r.isEnabled, r.tags.length])).toEqual([['R', false, 0]]);
+    // With override: an override of enabled, the same outcome by another road.
+    expect(build(`${RULE}- rule: R\n  enabled: false\n  override:\n    enabled: replace\n`).rules[0]!.isEnabled).toBe(false);
+  });
+});
