@@ -37,7 +37,23 @@ describe('buildRuleset refuses what Falco refuses', () => {
     expect(() => build(`${RULE}- rule: R\n`)).toThrow(expect.objectContaining({ message: 'r.yaml:6:3: rule "R" has no condition' }));
     // A toggle, whatever else it holds (tags: Falco ignores them).
     expect(build(`${RULE}- rule: R\n  enabled: false\n  tags: [T1059]\n`).rules.map((r) => [r.name, r.isEnabled, r.tags.length])).toEqual([['R', false, 0]]);
+    // With a condition it is a definition: the condition is replaced.
+    expect(build(`${RULE}- rule: R\n  enabled: false\n  condition: proc.name = x\n`).rules[0]).toMatchObject({ condition: 'proc.name = x', isEnabled: false });
     // With override: an override of enabled, the same outcome by another road.
     expect(build(`${RULE}- rule: R\n  enabled: false\n  override:\n    enabled: replace\n`).rules[0]!.isEnabled).toBe(false);
+  });
+
+  it('applies each key an override names: condition, output and desc appended or replaced, priority and enabled replaced', () => {
+    const r = build(`${RULE}- rule: R\n  condition: and proc.name = x\n  output: more\n  desc: new\n  priority: ERROR\n  enabled: false\n  override:\n    condition: append\n    output: append\n    desc: replace\n    priority: replace\n    enabled: replace\n`).rules[0]!;
+    expect(r).toMatchObject({ condition: 'evt.type = execve and proc.name = x', output: 'o more', desc: 'new', priority: 'ERROR', isEnabled: false });
+  });
+
+  it('changes skip-if-unknown-filter only where an override names it', () => {
+    const skipping = `${RULE}  skip-if-unknown-filter: true\n`;
+    expect(build(`${skipping}- rule: R\n  capture_events: 100\n  override:\n    capture_events: replace\n`).rules[0]!.skipsUnknownFilter).toBe(true);
+  });
+
+  it('reads a list without items as empty (validate reports it)', () => {
+    expect(build('- list: l\n').lists.get('l')!.items).toEqual([]);
   });
 });

@@ -38,6 +38,9 @@ describe('required keys', () => {
     ]);
     expect(schema('- rule: Other\n  enabled: true\n  output: o\n').map((l) => l.split(' [')[0])).toEqual(['1:3 missing-key', '1:3 missing-key', '1:3 missing-key']);
   });
+  it('a macro item with enabled is no toggle (only rules are): it needs its condition, and enabled is no macro key', () => {
+    expect(schema('- macro: m\n  enabled: false\n')).toEqual(['2:3 unknown-key [m] macro "m" has an unknown key "enabled"', '1:3 missing-key [m] macro "m" has no condition']);
+  });
   it('a new macro needs a condition; an appended one does not', () => {
     expect(schema('- macro: new_macro\n  condition: ""\n')).toEqual(['1:3 missing-key [new_macro] macro "new_macro" has no condition']);
     expect(schema('- macro: other_macro\n')).toEqual(['1:3 missing-key [other_macro] macro "other_macro" has no condition']);
