@@ -17,9 +17,13 @@ export const GROUPS = {
   // own.ts: lookups of keys from the inputs and the records that hold them (nothing inherited).
   analysis: ['src/analysis', 'src/collections.ts', 'src/attack/normalize.ts', 'src/own.ts'],
   report: ['src/report'],
-  io: ['src/output.ts', 'src/secrets.ts', 'src/terminal-text.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts'],
-  // What rejects a draft (invented fields, unknown macros, broken conditions) and what `validate` reports.
-  validate: ['src/validate'],
+  // temp-files.ts: what a failed or killed run leaves (and whose temporaries a sweep may remove); progress.ts: the
+  // download progress line; attack/latest.ts: the index `--attack latest` reads.
+  io: ['src/output.ts', 'src/secrets.ts', 'src/terminal-text.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts',
+    'src/temp-files.ts', 'src/progress.ts', 'src/attack/latest.ts'],
+  // What rejects a draft (invented fields, unknown macros, broken conditions) and what `validate` reports, with the
+  // condition parser, rule exceptions and the field catalogue they read conditions with.
+  validate: ['src/validate', 'src/falco/condition', 'src/falco/exceptions.ts', 'src/falco/field-catalog.ts'],
   // The events a procedure's commands make and the rules that fire on them; src/emulate/event.ts holds types only.
   emulate: ['src/emulate/evaluate.ts', 'src/emulate/operators.ts', 'src/emulate/synthesize.ts', 'src/emulate/effects.ts',
     'src/emulate/process.ts', 'src/emulate/network.ts', 'src/emulate/field-values.ts', 'src/emulate/recorder.ts',
