@@ -16,3 +16,20 @@ export function splitCommaList(values: string[]): string[] {
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** For each key, which of the equal keys so far it is, from 1 (a, b, a → 1, 1, 2). */
+export function occurrences(keys: readonly string[]): number[] {
+  const seen = new Map<string, number>();
+  return keys.map((key) => {
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return n;
+  });
+}
+
+/** How many times each key occurs. */
+export function countsOf(keys: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
+}

@@ -1,6 +1,7 @@
 // Compares a CoverageReport with a baseline (last night's report.json). Pure.
 import { createHash } from 'node:crypto';
 import type { Comparison, CoverageReport, Finding, FindingRef, TechniqueEntry } from '../coverage-report.js';
+import { countsOf, occurrences } from '../collections.js';
 
 /** A finding's identity across runs: lines move when rules are edited, so they are not part of it. */
 export function findingFingerprint(f: Fingerprinted): string {
@@ -14,13 +15,9 @@ type Fingerprinted = Pick<Finding, 'code' | 'rule' | 'tag' | 'technique' | 'tact
  * findings alike in code, rule, tag, technique and tactic (two config suppressions that match nothing) stay two.
  */
 export function occurrenceKeys(findings: readonly Fingerprinted[]): string[] {
-  const seen = new Map<string, number>();
-  return findings.map((f) => {
-    const fingerprint = findingFingerprint(f);
-    const n = (seen.get(fingerprint) ?? 0) + 1;
-    seen.set(fingerprint, n);
-    return `${fingerprint}:${n}`;
-  });
+  const fingerprints = findings.map((f) => findingFingerprint(f));
+  const n = occurrences(fingerprints);
+  return fingerprints.map((fingerprint, i) => `${fingerprint}:${n[i]}`);
 }
 
 /** The findings of `from` that `other` does not have, occurrence for occurrence (of three alike where there were two, the last is new). */
@@ -33,17 +30,11 @@ function notIn(from: readonly Finding[], other: readonly Finding[]): Finding[] {
 /** For each of `findings` (a report's counted findings), whether its comparison called it new: of the findings alike,
  * the last ones, as many as are new (the order `notIn` gives them). */
 export function newFindingFlags(findings: readonly Finding[], newFindings: readonly FindingRef[]): boolean[] {
-  const fresh = new Map<string, number>();
-  for (const f of newFindings) fresh.set(f.fingerprint, (fresh.get(f.fingerprint) ?? 0) + 1);
-  const total = new Map<string, number>();
+  const fresh = countsOf(newFindings.map((f) => f.fingerprint));
   const fingerprints = findings.map((f) => findingFingerprint(f));
-  for (const fingerprint of fingerprints) total.set(fingerprint, (total.get(fingerprint) ?? 0) + 1);
-  const seen = new Map<string, number>();
-  return fingerprints.map((fingerprint) => {
-    const n = (seen.get(fingerprint) ?? 0) + 1;
-    seen.set(fingerprint, n);
-    return n > total.get(fingerprint)! - (fresh.get(fingerprint) ?? 0);
-  });
+  const total = countsOf(fingerprints);
+  const n = occurrences(fingerprints);
+  return fingerprints.map((fingerprint, i) => n[i]! > total.get(fingerprint)! - (fresh.get(fingerprint) ?? 0));
 }
 
 function ref(f: Finding): FindingRef {

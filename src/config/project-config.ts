@@ -142,8 +142,9 @@ function readSections(r: Reader, root: YAMLMap, config: ProjectConfig): void {
   };
   const scope = section('scope');
   if (scope?.has('platforms')) {
-    config.platforms = r.list(scope.get('platforms', true), 'platforms');
-    config.valueAt.platforms = r.listAt(scope.get('platforms', true));
+    const platforms = scope.get('platforms', true);
+    config.platforms = r.list(platforms, 'platforms');
+    config.valueAt.platforms = r.listAt(platforms);
   }
   const outputs = section('outputs');
   // As --format reads them: comma-separated, blanks between commas skipped.
@@ -175,8 +176,9 @@ export function parseProjectConfig(text: string, file: string, dir: string): Pro
   if (root.has('rules')) config.rules = r.list(node('rules'), 'rules');
   if (root.has('attack')) config.attack = r.scalar(node('attack'), 'attack');
   if (root.has('threats')) {
-    config.threats = r.list(node('threats'), 'threats');
-    config.valueAt.threats = r.listAt(node('threats'));
+    const threats = node('threats');
+    config.threats = r.list(threats, 'threats');
+    config.valueAt.threats = r.listAt(threats);
   }
   if (root.has('source-root')) config.sourceRoot = r.scalar(node('source-root'), 'source-root');
   readSections(r, root, config);

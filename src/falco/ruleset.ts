@@ -147,8 +147,8 @@ function modifyRule(rule: FalcoRule, item: RawItem, modes: Record<string, Overri
     } else if (key === 'priority') rule.priority = text(value);
     else if (key === 'exceptions') {
       const next = exceptionsOf(item, mode === 'append' ? (rule.exceptions ?? []) : undefined);
-      delete rule.exceptions;
-      Object.assign(rule, withExceptions(next));
+      if (next.length > 0) rule.exceptions = next;
+      else delete rule.exceptions;
     }
     else if (key === 'skip-if-unknown-filter') {
       // Absent when false, as the stored ruleset reads it back.

@@ -10,7 +10,8 @@ import { stringifyJson, type Reporter } from './reporter.js';
 import { suggestionResults, suggestionSarifRule } from './sarif-suggestions.js';
 import { sarifText } from './sarif-text.js';
 import { OUTSIDE_ROOT_NOTE } from '../source-root.js';
-import { plural } from './words.js';
+import { occurrences } from '../collections.js';
+import { firstNames, plural } from './words.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -88,13 +89,10 @@ export function sarifLog<R extends SarifResult>(tool: { name: string; version: s
     kept = results.filter((_, i) => keep.has(i));
     notes.push(`${results.length - kept.length} of ${results.length} results are not in this log: GitHub code scanning takes at most ${MAX_SARIF_RESULTS} per run, so the least severe were left out`);
   }
-  const seen = new Map<string, number>();
-  for (const result of kept) {
-    const own = result.partialFingerprints['attackCov/v1']!;
-    const n = (seen.get(own) ?? 0) + 1;
-    seen.set(own, n);
-    result.partialFingerprints.primaryLocationLineHash = `${createHash('sha256').update(own).digest('hex').slice(0, 16)}:${n}`;
-  }
+  // A finding's fingerprint is already a digest and gives its hash itself; the others' are hashed here.
+  const hashes = kept.map((r) => r.partialFingerprints.primaryLocationLineHash ?? createHash('sha256').update(r.partialFingerprints['attackCov/v1']!).digest('hex').slice(0, 16));
+  const n = occurrences(hashes);
+  kept.forEach((result, i) => (result.partialFingerprints.primaryLocationLineHash = `${hashes[i]}:${n[i]}`));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -114,13 +112,13 @@ export function sarifLog<R extends SarifResult>(tool: { name: string; version: s
 
 /** "2 findings about official:falco_rules.yaml@c72713e and 1 more file …": what a log leaves out, and why. */
 export function notInRepositoryNote(what: string, files: string[]): string {
-  const shown = [...new Set(files)];
-  return `${what} about ${shown.slice(0, 3).join(', ')}${shown.length > 3 ? ` and ${shown.length - 3} more` : ''} are not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)`;
+  return `${what} about ${firstNames([...new Set(files)])} are not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)`;
 }
 
 function findingResults(findings: Finding[], index: Map<string, number>, isNew?: boolean[]) {
   return findings.map((f, i) => {
     const fix = describeFix(f);
+    const own = fingerprint(f);
     return {
       ruleId: f.code,
       ruleIndex: index.get(f.code) ?? -1,
@@ -133,7 +131,7 @@ function findingResults(findings: Finding[], index: Map<string, number>, isNew?:
         },
       ],
       // Stable across runs and line moves (no line in it), so code scanning tracks one finding as one alert.
-      partialFingerprints: { 'attackCov/v1': fingerprint(f) } as Record<string, string>,
+      partialFingerprints: { 'attackCov/v1': own, primaryLocationLineHash: own.slice(0, 16) } as Record<string, string>,
       ...(isNew ? { baselineState: isNew[i] ? 'new' : 'unchanged' } : {}),
       properties: { ...(f.technique ? { technique: f.technique } : {}), ...(f.tactic ? { tactic: f.tactic } : {}), ...(f.tag ? { tag: f.tag } : {}) },
     };

@@ -13,6 +13,11 @@ export function listed(items: string[]): string {
   return `${items.slice(0, LISTED).join('; ')}${items.length > LISTED ? `; and ${items.length - LISTED} more` : ''}`;
 }
 
+/** The first three names, ', '-joined, and how many more: "a, b, c and 2 more". */
+export function firstNames(names: readonly string[]): string {
+  return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+}
+
 /** A change with its sign: "+1.5", "-2", "0". */
 export function signed(value: number): string {
   return value > 0 ? `+${value}` : `${value}`;
@@ -22,7 +27,7 @@ export function signed(value: number): string {
 export function describeInputs(inputs: { attack: { source: string; requested?: string }; rules: { path: string }[]; rulesOrigin: string }): string {
   const attack = `ATT&CK from ${inputs.attack.source}${inputs.attack.requested === 'latest' ? ' (resolved from latest)' : ''}`;
   const names = inputs.rules.map((r) => r.path);
-  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+  const shown = firstNames(names);
   const rules =
     inputs.rulesOrigin === 'official-default'
       ? `rules: ${shown} — no --rules and no /etc/falco, so the official rules embedded in attack-cov, stable only as Falco installs them (--rules official:all adds incubating and sandbox)`

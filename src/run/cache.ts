@@ -10,6 +10,7 @@ import { checkRulesRef, officialRulesCachePath } from '../falco/load.js';
 import { parseRulesText } from '../falco/parse.js';
 import { describeFsError, kindOf } from '../falco/read-guard.js';
 import { stringifyJson } from '../report/reporter.js';
+import { firstNames } from '../report/words.js';
 import { readUpstream } from '../upstream.js';
 import type { Environment } from './inputs.js';
 import type { Io } from './report.js';
@@ -80,7 +81,7 @@ async function cleanCache(root: string, io: Io): Promise<void> {
   if (entries === undefined) return io.stderr(`${root}: no cache there, nothing to remove\n`);
   const foreign = entries.filter((e) => !(e.isDirectory() && CACHE_FOLDERS.includes(e.name))).map((e) => e.name).sort();
   if (foreign.length > 0) {
-    throw new UsageError(`cache ${root} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}, which attack-cov never writes; refusing to clean it`, 'point ATTACK_COV_CACHE at attack-cov\'s cache folder (attack-cov cache dir), or remove the folder yourself');
+    throw new UsageError(`cache ${root} holds ${firstNames(foreign)}, which attack-cov never writes; refusing to clean it`, 'point ATTACK_COV_CACHE at attack-cov\'s cache folder (attack-cov cache dir), or remove the folder yourself');
   }
   for (const entry of entries) await rm(path.join(root, entry.name), { recursive: true, force: true });
   // A root that is a symlink stays, and so does the (now empty) folder it points at: both are the user's.
