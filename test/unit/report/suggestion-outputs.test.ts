@@ -1,6 +1,7 @@
 // The outputs of tag suggestions, field by field: the SARIF note and its fix, the CSV rows (candidates and
 // refused answers), the summary.md section (bounded, escaped) and the evidence wording. Hand-made suggestions:
 // RULE_WITH_EDIT has two candidates and an edit, RULE_NO_EDIT one model candidate without an edit, EMPTY none.
+import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../../src/coverage-report.js';
@@ -90,6 +91,9 @@ describe('SARIF suggestion results', () => {
       expect(run.results.map((r) => (r as unknown as { locations: { logicalLocations: { name: string }[] }[] }).locations[0]!.logicalLocations[0]!.name)).toEqual(['Shell spawned']);
       expect(run.invocations[0]!.toolExecutionNotifications.map((n) => n.message.text)).toEqual([note]);
       expect(run.columnKind).toBe('utf16CodeUnits');
+      // Its own key hashed (16 hex digits of its sha256), numbered: what code scanning tracks the alert by.
+      const key = 'suggested-attack-tags|Shell spawned';
+      expect((run.results[0] as unknown as { partialFingerprints: Record<string, string> }).partialFingerprints.primaryLocationLineHash).toBe(`${createHash('sha256').update(key).digest('hex').slice(0, 16)}:1`);
     }
   });
 });
