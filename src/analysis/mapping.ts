@@ -10,7 +10,10 @@ export interface ReadTag {
 
 export interface MappedRule {
   rule: FalcoRuleOutline;
+  /** The rule's tags as Falco keeps them: a set, so a value written again within one list is here once (the first). */
   tags: ReadTag[];
+  /** The later writings of a tag the list already has (Falco keeps one); NO_REPEATS, shared, when there are none. */
+  repeated: readonly ReadTag[];
   /** Techniques the rule tags that exist in the catalog (revoked and deprecated ones included). */
   knownTechniques: { tag: ReadTag; technique: Technique }[];
   /** Tactic tags that name a tactic of the catalog, by shortname or ID. */
@@ -52,6 +55,16 @@ export function tagReader(): (tag: string) => ParsedTag {
   };
 }
 
+/** What most rules repeat: nothing. Shared and frozen, so that 10,000 rules allocate nothing for it. */
+const NO_REPEATS: readonly ReadTag[] = Object.freeze([]);
+
+/** Whether `value` is among the tags read so far: a scan (rules write a handful of tags) up to 16, a set beyond. */
+function seenBefore(value: string, tags: readonly ReadTag[], seen: Set<string> | undefined): boolean {
+  if (seen) return seen.has(value);
+  for (const tag of tags) if (tag.ref.value === value) return true;
+  return false;
+}
+
 export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticIndex, readTag: (tag: string) => ParsedTag = parseTag): MappedRule {
   // Loops, and one object literal with every field: 10,000 rules go through here, and MappedRules of one shape
   // keep the checks and coverage that read them fast (building it field by field cost ~12% of the analysis).
@@ -59,9 +72,17 @@ export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticI
   const knownTechniques: MappedRule['knownTechniques'] = [];
   const knownTactics: MappedRule['knownTactics'] = [];
   let maturity: string | undefined;
+  let repeated: ReadTag[] | undefined;
+  // Falco keeps a rule's tags in a std::set: a value written twice is one tag, so it counts, and is checked, once.
+  const seen = rule.tags.length > 16 ? new Set<string>() : undefined;
   for (const ref of rule.tags) {
     const parsed = readTag(ref.value);
     const tag = { ref, parsed };
+    if (seenBefore(ref.value, tags, seen)) {
+      (repeated ??= []).push(tag);
+      continue;
+    }
+    seen?.add(ref.value);
     tags.push(tag);
     if (parsed.kind === 'technique') {
       const technique = catalog.techniques.get(parsed.id);
@@ -72,7 +93,7 @@ export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticI
     } else if (parsed.kind === 'maturity') maturity ??= parsed.level;
   }
   const active = findActive(knownTechniques);
-  return { rule, tags, knownTechniques, knownTactics, maturity, active, claimed: findClaimed(knownTactics), justified: findJustified(active) };
+  return { rule, tags, repeated: repeated ?? NO_REPEATS, knownTechniques, knownTactics, maturity, active, claimed: findClaimed(knownTactics), justified: findJustified(active) };
 }
 
 function findJustified(active: Technique[]): Set<string> {

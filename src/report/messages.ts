@@ -19,6 +19,7 @@ const TEMPLATES: Record<string, Template> = {
   'missing-tactic-tag': (f, list) => `technique tags without a tactic tag; ATT&CK puts them under ${list('tactics')}`,
   'nonstandard-tag': (f) => `"${f.tag}" is not Falco's tag convention; write ${f.args?.conventional}`,
   'platform-mismatch': (f, list) => `${f.technique} targets ${list('platforms')}, which the ${f.args?.source} source cannot observe`,
+  'repeated-tag': (f) => `"${f.tag}" is already among the rule's tags; Falco keeps it once, so this one can go`,
   'untagged-rule': () => 'rule has no ATT&CK tag, so it counts for no technique',
   'invalid-suppression': (f) => `this attack-cov-ignore comment ${f.args?.problem}; it suppresses nothing`,
   'unused-suppression': (f, list) => `the suppression of ${list('codes') || 'findings'} ("${f.args?.reason}") matched no finding; remove it`,

@@ -49,6 +49,18 @@ describe('lint --fix-dry-run', () => {
   });
 });
 
+describe('lint --fix on a tag written twice', () => {
+  it('reports the repeats once each, finds every other problem once, and --fix leaves one of each tag', async () => {
+    const dir = await copyOf(fixture('rules', 'repeated-tags.yaml'));
+    const lint = await runCli(['lint', '--attack', MINI, '--rules', dir, '--format', 'json', '--fail-on', 'none', '--no-config']);
+    const codes = (JSON.parse(lint.stdout) as { findings: { code: string; tag?: string; column: number }[] }).findings.map((f) => `${f.code} ${f.tag} ${f.column}`);
+    expect(codes).toEqual(['unknown-technique T9999 27', 'repeated-tag T9999 41', 'repeated-tag mitre_execution 48', 'repeated-tag T1059 65']);
+    const fix = await runCli(['lint', '--attack', MINI, '--rules', dir, '--fix', '--fail-on', 'none', '--no-config']);
+    expect(fix.code, fix.stderr).toBe(0);
+    expect(await readFile(path.join(dir, 'repeated-tags.yaml'), 'utf8')).toContain('  tags: [mitre_execution, T9999, T1059]\n');
+  });
+});
+
 describe('lint --fix on files that are not plain UTF-8', () => {
   const lower = (name: string) => `- rule: ${name}\n  desc: x\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags: [mitre_execution, t1059]\n`;
 

@@ -1,7 +1,7 @@
 // The registry of checks, in the order their findings are listed for one tag.
 import { deprecatedTechnique, platformMismatch, revokedTechnique, unknownTechnique } from './technique-checks.js';
 import { missingTacticTag, tacticIdNameConflict, tacticMismatch, unjustifiedTactic, unknownTactic } from './tactic-checks.js';
-import { nonstandardTag, untaggedRule } from './tag-checks.js';
+import { nonstandardTag, repeatedTag, untaggedRule } from './tag-checks.js';
 import type { Check } from './types.js';
 
 export const CHECKS: Check[] = [
@@ -14,6 +14,7 @@ export const CHECKS: Check[] = [
   unknownTactic,
   missingTacticTag,
   nonstandardTag,
+  repeatedTag,
   platformMismatch,
   untaggedRule,
 ];

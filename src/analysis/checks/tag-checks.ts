@@ -24,6 +24,15 @@ export const nonstandardTag: Check = {
   },
 };
 
+export const repeatedTag: Check = {
+  code: 'repeated-tag',
+  severity: 'info',
+  description: 'A tag written again in the same rule: Falco keeps a rule\'s tags as a set, so the repeat is one tag, and removable.',
+  run(rule) {
+    return findingsFor(rule.repeated, () => true, (tag) => findingAt(this, rule, tag, { fix: { tag: tag.ref.value, with: [] } }));
+  },
+};
+
 export const untaggedRule: Check = {
   code: 'untagged-rule',
   severity: 'info',

@@ -147,7 +147,7 @@ describe('checkRules', () => {
       'z.yaml:1:1:untagged-rule:',
       'z.yaml:1:1:untagged-rule:',
     ]);
-    expect(CHECKS.length).toBe(11);
+    expect(CHECKS.length).toBe(12);
   });
 
   it('orders findings at one place by code, then by tag', () => {

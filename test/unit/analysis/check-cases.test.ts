@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../../src/analysis/checks/index.js';
 import { missingTacticTag, tacticIdNameConflict, tacticMismatch, unjustifiedTactic, unknownTactic } from '../../../src/analysis/checks/tactic-checks.js';
-import { nonstandardTag, untaggedRule } from '../../../src/analysis/checks/tag-checks.js';
+import { nonstandardTag, repeatedTag, untaggedRule } from '../../../src/analysis/checks/tag-checks.js';
 import { deprecatedTechnique, platformMismatch, revokedTechnique, unknownTechnique } from '../../../src/analysis/checks/technique-checks.js';
 import type { Check, CheckContext } from '../../../src/analysis/checks/types.js';
 import { NO_FINDINGS, findingsFor, tacticTag } from '../../../src/analysis/checks/findings.js';
@@ -74,7 +74,7 @@ describe('the registry', () => {
   it('lists every check once, in the order their findings are listed', () => {
     expect(CHECKS.map((c) => c.code)).toEqual([
       'unknown-technique', 'revoked-technique', 'deprecated-technique', 'tactic-mismatch', 'unjustified-tactic', 'tactic-id-name-conflict',
-      'unknown-tactic', 'missing-tactic-tag', 'nonstandard-tag', 'platform-mismatch', 'untagged-rule',
+      'unknown-tactic', 'missing-tactic-tag', 'nonstandard-tag', 'repeated-tag', 'platform-mismatch', 'untagged-rule',
     ]);
   });
 
@@ -82,7 +82,7 @@ describe('the registry', () => {
     const severities = Object.fromEntries(CHECKS.map((c) => [c.code, c.severity]));
     expect(severities).toEqual({
       'unknown-technique': 'error', 'revoked-technique': 'error', 'deprecated-technique': 'warning', 'tactic-mismatch': 'error', 'unjustified-tactic': 'warning',
-      'tactic-id-name-conflict': 'error', 'unknown-tactic': 'error', 'missing-tactic-tag': 'warning', 'nonstandard-tag': 'warning', 'platform-mismatch': 'warning', 'untagged-rule': 'info',
+      'tactic-id-name-conflict': 'error', 'unknown-tactic': 'error', 'missing-tactic-tag': 'warning', 'nonstandard-tag': 'warning', 'repeated-tag': 'info', 'platform-mismatch': 'warning', 'untagged-rule': 'info',
     });
     for (const c of CHECKS) expect(c.description).toMatch(/^[A-Z].{20,}\.$/);
   });
@@ -266,6 +266,26 @@ describe('tag checks', () => {
       { code: 'nonstandard-tag', severity: 'warning', rule: 'R', file: 'rules.yaml', line: 12, column: 9, tag: 't1059', args: { conventional: 'T1059' }, fix: { tag: 't1059', with: ['T1059'] } },
       expect.objectContaining({ tag: 'attack.execution', args: { conventional: 'mitre_execution' }, fix: { tag: 'attack.execution', with: ['mitre_execution'] } }),
     ]);
+  });
+
+  it('repeated-tag: each later writing of a value the list already has, exactly as written, with its removal as the fix', () => {
+    // T1059 twice and mitre_execution three times; t1059 is another string (another tag in Falco's set), host once.
+    expect(run(repeatedTag, ['mitre_execution', 'T1059', 'host', 'T1059', 't1059', 'mitre_execution', 'mitre_execution'])).toEqual([
+      { code: 'repeated-tag', severity: 'info', rule: 'R', file: 'rules.yaml', line: 15, column: 9, tag: 'T1059', fix: { tag: 'T1059', with: [] } },
+      expect.objectContaining({ line: 17, tag: 'mitre_execution' }),
+      expect.objectContaining({ line: 18, tag: 'mitre_execution' }),
+    ]);
+  });
+
+  it('a repeated tag is checked once: the other checks see the first writing only', () => {
+    // Beyond 16 tags the repeats are found by a set rather than a scan: the same answer.
+    const filler = Array.from({ length: 16 }, (_, i) => `custom_${i}`);
+    for (const extra of [[], filler]) {
+      expect(run(unknownTechnique, ['mitre_execution', ...extra, 'T9999', 'T9999'])).toEqual([expect.objectContaining({ line: 13 + extra.length, tag: 'T9999' })]);
+      expect(run(unknownTactic, ['mitre_bogus', ...extra, 'mitre_bogus', 'T1059']).map((f) => f.line)).toEqual([12]);
+      expect(run(repeatedTag, ['mitre_execution', ...extra, 'T1059', 'T1059']).map((f) => f.line)).toEqual([14 + extra.length]);
+      expect(run(repeatedTag, ['mitre_execution', ...extra, 'T1059'])).toBe(NO_FINDINGS);
+    }
   });
 
   it('untagged-rule: only a rule with no technique or tactic tag at all', () => {

@@ -64,8 +64,9 @@ describe('tagProblems', () => {
   it('blames only the added tags, not what the rule had already', () => {
     const bad = rulesetFromTexts([{ path: 'b.yaml', text: '- rule: Bad\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags: [mitre_persistence, T1547]\n' }]).rules[0]!;
     expect(tagProblems(bad, ['mitre_execution', 'T1059'], catalog, sourcePlatforms)).toEqual([]);
-    // the same tag added again: one finding, the added tag's, not the rule's own one too
-    expect(tagProblems(bad, ['T1547'], catalog, sourcePlatforms)).toEqual(['platform-mismatch: T1547 targets Windows, which the syscall source cannot observe']);
+    // the same tag added again: one finding, that the added tag repeats one the rule has (Falco keeps it once),
+    // and not the rule's own platform-mismatch on T1547, which its first writing carries
+    expect(tagProblems(bad, ['T1547'], catalog, sourcePlatforms)).toEqual(['repeated-tag: "T1547" is already among the rule\'s tags; Falco keeps it once, so this one can go']);
   });
 });
 
