@@ -131,6 +131,15 @@ describe('keys and their types', () => {
       '2:3 bad-priority [Base] priority "LOUD" is not one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, INFORMATIONAL, DEBUG',
     ]);
   });
+  it('skip-if-unknown-filter, warn_evttypes and capture are bools Falco reads too (bad-boolean); empty is absent', () => {
+    const rule = (extra: string) => `- rule: R\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n${extra}`;
+    for (const key of ['skip-if-unknown-filter', 'warn_evttypes', 'capture']) {
+      for (const word of ['true', 'No', 'off', '']) expect(schema(rule(`  ${key}: ${word}\n`)), `${key}: ${word}`).toEqual([]);
+      expect(schema(rule(`  ${key}: maybe\n`))).toEqual([`6:3 bad-boolean [R] ${key} "maybe" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)`]);
+    }
+    // only a rule's keys: on a macro, skip-if-unknown-filter is an unknown key and nothing more
+    expect(schema('- macro: m\n  condition: evt.type = open\n  skip-if-unknown-filter: maybe\n')).toEqual(['3:3 unknown-key [m] macro "m" has an unknown key "skip-if-unknown-filter"']);
+  });
   it('enabled must be a bool yaml-cpp reads: yes/no, on/off, y/n in any of its cases pass; another word is an error', () => {
     for (const word of ['false', 'no', 'Off', 'N', 'YES', 'true']) expect(schema(`- rule: Base\n  enabled: ${word}\n`), word).toEqual([]);
     expect(schema('- rule: Base\n  enabled: maybe\n')).toEqual(['2:3 bad-enabled [Base] enabled "maybe" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)']);
