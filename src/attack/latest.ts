@@ -15,6 +15,8 @@ export interface LatestVersion {
   url: string;
   /** The index was older than a day and could not be refreshed. */
   isStale: boolean;
+  /** Why the refresh failed, when it did (isStale). */
+  refreshError?: string;
 }
 
 interface IndexFile {
@@ -68,7 +70,9 @@ export async function resolveLatest(indexUrl: string, domain: string, cacheRoot:
     const fetched = await fetchIntoCache(indexUrl, cachePath, check, download, { isRefresh: age !== undefined });
     return { ...(fetched.validated ?? (await check(fetched.file))), isStale: false };
   } catch (error) {
-    if (age === undefined || !(error instanceof NetworkError)) throw error;
-    return { ...(await check(cachePath)), isStale: true };
+    // The server down, or answering what is no index (a captive portal's 200 page, an index naming a file://
+    // bundle): the copy that was good yesterday serves, and says why. The failed refresh replaced nothing.
+    if (age === undefined || !(error instanceof NetworkError || error instanceof InputError)) throw error;
+    return { ...(await check(cachePath)), isStale: true, refreshError: error.message };
   }
 }

@@ -22,6 +22,8 @@ export interface LoadedCatalog {
   requested?: string;
   /** `latest` used a cached index older than a day (the refresh failed). */
   isIndexStale?: boolean;
+  /** Why the index could not be refreshed (with isIndexStale). */
+  indexRefreshError?: string;
   isEmbedded?: boolean;
   /** The file read (the cached copy for downloads). */
   file: string;
@@ -111,7 +113,7 @@ export async function loadAttack(spec: string | undefined, options: AttackLoadOp
     // The index may name a version newer than attack-cov knows: that is what latest is for, so no version check.
     const mirrored = process.env.ATTACK_COV_ATTACK_MIRROR ? attackUrlTemplate().replace('{version}', latest.version) : latest.url;
     const loaded = await loadVersion(latest.version, options, display, mirrored);
-    return { ...loaded, requested: 'latest', ...(latest.isStale ? { isIndexStale: true } : {}) };
+    return { ...loaded, requested: 'latest', ...(latest.isStale ? { isIndexStale: true, indexRefreshError: latest.refreshError } : {}) };
   }
   if (isVersionSpec(spec)) return loadVersion(spec, options, display);
   if (isUrl(spec)) return loadFromUrl(spec, cachePathForUrl(options.cacheRoot, spec), undefined, options, display);

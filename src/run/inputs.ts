@@ -111,7 +111,7 @@ export async function loadCatalog(options: CommonOptions, env: Environment): Pro
   const root = sourceRootOf(options, env);
   const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download, parseCache: env.parseCache }, (file) => showPath(file, root).path);
   if (loaded.requested === 'latest') {
-    env.notify?.(`ATT&CK latest is ${loaded.catalog.version}${loaded.isIndexStale ? ' (from a cached index older than a day: the refresh failed)' : ''}`);
+    env.notify?.(`ATT&CK latest is ${loaded.catalog.version}${loaded.isIndexStale ? ` (from a cached index older than a day: the refresh failed: ${loaded.indexRefreshError})` : ''}`);
   }
   return loaded;
 }

@@ -39,6 +39,8 @@ beforeAll(async () => {
       serve(await readFile(MINI_BUNDLE))(req, res, call);
     },
     '/down/index.json': (_req, res) => res.writeHead(503).end(),
+    // A captive portal: 200 and a login page where the index should be.
+    '/portal/index.json': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Sign in to the guest Wi-Fi</body></html>'),
     // Indexes that name a local file, or another scheme, for the newest version.
     '/file-index.json': (req, res, call) => serve(indexFor((p) => (p === '/e-99.1.json' ? pathToFileURL(fixture('attack', 'mini-bundle-2.1.json')).href : server.url(p))))(req, res, call),
     '/ftp-index.json': (req, res, call) => serve(indexFor((p) => `ftp://127.0.0.1${p}`))(req, res, call),
@@ -96,6 +98,25 @@ describe('latest', () => {
     const stale = await loadAttack('latest', { cacheRoot, download: FAST });
     expect(stale.catalog.version).toBe('99.1');
     expect(stale.isIndexStale).toBe(true);
+    expect(stale.indexRefreshError).toMatch(/503/);
+  });
+
+  it('falls back to the stale index, untouched, when the refresh answers what is no index (a 200 login page)', async () => {
+    const cacheRoot = await tempDir();
+    process.env.ATTACK_COV_ATTACK_INDEX = server.url('/index.json');
+    await loadAttack('latest', { cacheRoot, download: FAST });
+    const indexFile = path.join(cacheRoot, 'attack', 'index.json');
+    const before = await readFile(indexFile);
+    const old = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    await utimes(indexFile, old, old);
+    process.env.ATTACK_COV_ATTACK_INDEX = server.url('/portal/index.json');
+    const stale = await loadAttack('latest', { cacheRoot, download: FAST });
+    expect(stale.catalog.version).toBe('99.1');
+    expect(stale.isIndexStale).toBe(true);
+    expect(stale.indexRefreshError).toBe(`${server.url('/portal/index.json')}: not valid JSON; expected the ATT&CK STIX data index.json`);
+    expect(await readFile(indexFile)).toEqual(before);
+    // With no cached copy to fall back to, the same answer is the error it is.
+    await expect(loadAttack('latest', { cacheRoot: await tempDir(), download: FAST })).rejects.toThrow(/not valid JSON; expected the ATT&CK STIX data index\.json/);
   });
 
   it('refuses a file:// (or any non-http) bundle URL from a downloaded index, and caches nothing; a local index may name one', async () => {
