@@ -17,6 +17,8 @@ const SYMBOL_OPERATORS = ['==', '!=', '<=', '>=', '=', '<', '>'];
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*/y;
 /** A bare value runs to whitespace, a comma, a parenthesis, a quote or "=" (libsinsp RGX_BARESTR; < > may be
  * inside, e.g. <NA>): `-r=now` is `-r`, then a parse error. */
+/** What libsinsp takes as a list name after in, intersects or pmatch (RGX_IDENTIFIER). */
+const LIST_IDENTIFIER = /[A-Za-z]+[A-Za-z0-9_]*/y;
 const BARE_VALUE = /[^\s(),"'=]+/y;
 /** Word operators libsinsp reads only with a blank after them (s_binary_str_ops: "contains " …). */
 const SPACED_OPERATORS = new Set(['glob', 'iglob', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'regex']);
@@ -192,7 +194,13 @@ class Parser {
     if (this.s.peek() !== '(') {
       const word = this.s.peekWord();
       if (word && TRANSFORMERS.includes(word)) return { kind: 'field', field: this.field(true) };
-      this.s.fail('expected "(" to open a list');
+      // libsinsp's ListValue is a parenthesised list or an identifier: `proc.name in shell_binaries` names the
+      // list as `in (shell_binaries)` does (a word that is no list is the one value it spells).
+      this.s.skipSpace();
+      const pos = this.s.position();
+      const name = this.s.match(LIST_IDENTIFIER);
+      if (name === undefined) this.s.fail('expected "(" to open a list, or a list name');
+      return { kind: 'list', items: [{ kind: 'value', text: name, isQuoted: false, pos }], pos };
     }
     return this.list();
   }

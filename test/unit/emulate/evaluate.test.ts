@@ -172,6 +172,10 @@ describe('macros, lists and overrides', () => {
     const rules = ruleset({ open_write: 'evt.type in (open, openat) and evt.arg.flags contains O_WRONLY', history: 'fd.name endswith ash_history' }, { readers: ['cat', 'less'], tools: ['readers', 'grep'] });
     expect(run('open_write and history and proc.name in (tools)', rules).truth).toBe(TRUE);
     expect(run('proc.name in ("tools")', rules).truth).toBe(FALSE);
+    // a list named without parentheses (libsinsp reads `in tools` as `in (tools)`); a word that is no list is itself
+    expect(run('open_write and history and proc.name in tools', rules).truth).toBe(TRUE);
+    expect(run('proc.name in readers and not proc.name in grep', rules).truth).toBe(TRUE);
+    expect(run('proc.name in less', rules).truth).toBe(FALSE);
   });
   it('uses the macro and list as the ruleset has them after overrides (an appended exception)', () => {
     const rules = ruleset({ allowed: 'proc.name in (known_cat)' }, { known_cat: ['grep', 'cat'] });

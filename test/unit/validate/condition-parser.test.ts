@@ -50,6 +50,14 @@ describe('parseCondition', () => {
     });
   });
 
+  it('takes a list name without parentheses after in, intersects and pmatch, as libsinsp does (ListValue ::= ( … ) | Identifier)', () => {
+    expect(show(parseCondition('proc.name in shell_binaries and fd.name pmatch (x)'))).toBe('(and [proc.name in (shell_binaries)] [fd.name pmatch (x)])');
+    expect(show(parseCondition('proc.name  intersects  my_list2'))).toBe('[proc.name intersects (my_list2)]');
+    expect(parseCondition('evt.type in  open')).toMatchObject({ value: { kind: 'list', pos: { column: 14 }, items: [{ text: 'open', isQuoted: false, pos: { column: 14 } }] } });
+    // the name is libsinsp's identifier: what follows it is the rest of the condition
+    expect(() => parseCondition('proc.name in my-list')).toThrow(/expected and, or/);
+  });
+
   const broken: [string, string, number, number][] = [
     ['spawned_process and', 'expected a field, a macro', 1, 20],
     ['(a or b', 'expected ")"', 1, 8],
@@ -58,7 +66,8 @@ describe('parseCondition', () => {
     ['proc.name = "unterminated', 'unterminated string', 1, 13],
     ['a\n  and proc.name =', 'expected a value', 2, 18],
     ['spawned_process proc.name=sh', 'expected and, or', 1, 17],
-    ['evt.type in open', 'expected "(" to open a list', 1, 13],
+    ['evt.type in -x', 'expected "(" to open a list, or a list name', 1, 13],
+    ['evt.type in  9lives', 'expected "(" to open a list, or a list name', 1, 14],
     ['shell_procs = bash', 'is not a field', 1, 1],
     ['a and ) ', 'expected a field', 1, 7],
   ];
