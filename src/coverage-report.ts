@@ -69,13 +69,13 @@ export interface TechniqueEntry {
   inScope: boolean;
   /** Over its in-scope platforms (all its platforms when out of scope): covered on one of them is covered. */
   status: TechniqueStatus;
-  /** Enabled rules that tag this technique, whatever their source observes. */
+  /** Enabled rules that tag this technique, whatever their source observes (not those Falco drops: skippedByFalco). */
   rules: string[];
   /** Of `rules`, those whose source observes one of the platforms that count: only these cover it. */
   observingRules: string[];
   /** Coverage on each platform of the technique (in scope or not), in the technique's platform order. */
   platformCoverage: PlatformCoverage[];
-  /** Disabled rules that tag it (they do not count as coverage). */
+  /** Rules that tag it but do not run (they do not count as coverage): disabled, or dropped by Falco (RuleEntry.skippedByFalco). */
   disabledRules: string[];
   /** Sub-techniques of this technique covered by an enabled rule. */
   coveredSubtechniques: string[];
@@ -114,6 +114,9 @@ export interface RuleEntry {
   line: number;
   source: string;
   isEnabled: boolean;
+  /** Why Falco drops this enabled rule: `skip-if-unknown-filter: true` and its condition names a field or event
+   * Falco 0.44 does not know. Such a rule covers nothing. */
+  skippedByFalco?: string;
   /** From maturity_* tags, e.g. "stable". */
   maturity?: string;
   priority: string;
@@ -194,7 +197,8 @@ export interface CoverageReport {
     sources: string[];
   };
   summary: {
-    rules: { total: number; enabled: number; disabled: number; tagged: number; untagged: number };
+    /** skippedByFalco: enabled rules Falco drops (RuleEntry.skippedByFalco); absent when none. */
+    rules: { total: number; enabled: number; disabled: number; skippedByFalco?: number; tagged: number; untagged: number };
     techniques: CoverageCounts;
     subtechniques: CoverageCounts;
     /** Top-level techniques per in-scope platform, each counted only by rules whose source observes it. */

@@ -71,7 +71,8 @@
     });
     if (technique.disabledRules.length) {
       panel.append('h4').text('Disabled rules (not counted)');
-      list(panel, technique.disabledRules, (li, name) => li.text(name));
+      // A rule dropped by Falco (skip-if-unknown-filter over a field it does not know) is enabled, but does not run either.
+      list(panel, technique.disabledRules, (li, name) => li.text((view.rulesByName.get(name) || {}).skippedByFalco ? `${name} (enabled, but dropped by Falco: skip-if-unknown-filter)` : name));
     }
     const findings = view.findingsByTechnique.get(technique.id) || [];
     if (findings.length) {

@@ -30,6 +30,8 @@ export interface AnalyzeInput {
   logSources?: LogSourceMapping[];
   /** --threat refs (ATT&CK ID, name or alias of a group, software or campaign). */
   threats?: string[];
+  /** Enabled rules Falco drops, with why (skip-if-unknown-filter: true over a field or event it does not know). */
+  skipped?: ReadonlyMap<string, string>;
 }
 
 // Stryker disable next-line StringLiteral: only untagged-rule and the suppression codes have findings without a tag, and never one with a tag, so findings of one place and code either all have a tag or none has
@@ -78,6 +80,7 @@ function ruleEntry(mapped: MappedRule, findingCounts: Map<string, number>): Rule
     line: rule.position.line,
     source: rule.source,
     isEnabled: rule.isEnabled,
+    ...(mapped.skipped !== undefined ? { skippedByFalco: mapped.skipped } : {}),
     ...(mapped.maturity ? { maturity: mapped.maturity } : {}),
     priority: rule.priority,
     techniques: activeTechniques(mapped).map((t) => t.id),
@@ -91,7 +94,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
   const { catalog, ruleset } = input;
   const tactics = indexTactics(catalog);
   const readTag = tagReader();
-  const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics, readTag));
+  const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics, readTag, input.skipped?.get(rule.name)));
   const { findings, suppressed } = suppressFindings(checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms, tacticRenames: input.tacticRenames }), input);
   const sources = [...new Set(ruleset.rules.map((r) => r.source))].sort();
   const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => own(input.sourcePlatforms, s) ?? []))];
@@ -103,6 +106,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
   const bySeverity = countBy(findings, (f) => f.severity);
   const tagged = mapped.filter((m) => m.tags.some(isAttackTag)).length;
   const enabled = ruleset.rules.filter((r) => r.isEnabled).length;
+  const skipped = mapped.filter((m) => m.skipped !== undefined).length;
   const findingsByRule = countBy(findings, (f) => f.rule);
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -115,7 +119,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
     },
     scope: { platforms: [...scope].sort(), from: input.platforms ? 'option' : 'sources', sources },
     summary: {
-      rules: { total: ruleset.rules.length, enabled, disabled: ruleset.rules.length - enabled, tagged, untagged: ruleset.rules.length - tagged },
+      rules: { total: ruleset.rules.length, enabled, disabled: ruleset.rules.length - enabled, ...(skipped > 0 ? { skippedByFalco: skipped } : {}), tagged, untagged: ruleset.rules.length - tagged },
       techniques: countCoverage(inScope.filter((t) => !t.isSubtechnique)),
       subtechniques: countCoverage(inScope.filter((t) => t.isSubtechnique)),
       platforms: computePlatformCounts(techniques, [...scope]),

@@ -5,10 +5,11 @@ import { activeTechniques, type MappedRule } from './mapping.js';
 import { countedPlatforms, enabledClaims, platformCoverage, statusOver } from './platform-coverage.js';
 import { appendTo, compareText } from '../collections.js';
 
-function claimsByTechnique(rules: MappedRule[], isEnabled: boolean): Map<string, string[]> {
+/** The rules Falco runs (`runs`), or those it does not (disabled, or skipped for what it does not know), per technique. */
+function claimsByTechnique(rules: MappedRule[], runs: boolean): Map<string, string[]> {
   const claims = new Map<string, string[]>();
   for (const mapped of rules) {
-    if (mapped.rule.isEnabled !== isEnabled) continue;
+    if (mapped.runs !== runs) continue;
     for (const technique of activeTechniques(mapped)) appendTo(claims, technique.id, mapped.rule.name);
   }
   return claims;

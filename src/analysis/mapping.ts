@@ -20,6 +20,10 @@ export interface MappedRule {
   knownTactics: { tag: ReadTag; tactic: Tactic; via: 'name' | 'id' }[];
   /** The first maturity_ tag's level; undefined when there is none. */
   maturity?: string;
+  /** Why Falco drops the rule though it is enabled (skip-if-unknown-filter over what it does not know), or undefined. */
+  skipped: string | undefined;
+  /** Whether Falco runs the rule: enabled and not skipped. Only such rules cover techniques. */
+  runs: boolean;
   /** activeTechniques, claimedTactics and justifiedTactics, worked out once by mapRule (the checks and coverage ask again and again). */
   active?: Technique[];
   claimed?: Set<string>;
@@ -65,7 +69,7 @@ function seenBefore(value: string, tags: readonly ReadTag[], seen: Set<string> |
   return false;
 }
 
-export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticIndex, readTag: (tag: string) => ParsedTag = parseTag): MappedRule {
+export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticIndex, readTag: (tag: string) => ParsedTag = parseTag, skipped?: string): MappedRule {
   // Loops, and one object literal with every field: 10,000 rules go through here, and MappedRules of one shape
   // keep the checks and coverage that read them fast (building it field by field cost ~12% of the analysis).
   const tags: ReadTag[] = [];
@@ -93,7 +97,7 @@ export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticI
     } else if (parsed.kind === 'maturity') maturity ??= parsed.level;
   }
   const active = findActive(knownTechniques);
-  return { rule, tags, repeated: repeated ?? NO_REPEATS, knownTechniques, knownTactics, maturity, active, claimed: findClaimed(knownTactics), justified: findJustified(active) };
+  return { rule, tags, repeated: repeated ?? NO_REPEATS, knownTechniques, knownTactics, maturity, skipped, runs: rule.isEnabled && skipped === undefined, active, claimed: findClaimed(knownTactics), justified: findJustified(active) };
 }
 
 function findJustified(active: Technique[]): Set<string> {

@@ -16,7 +16,7 @@ export function enabledClaims(rules: MappedRule[], sourcePlatforms: Record<strin
   // One Set per source, shared by its rules (never changed): not one per rule.
   const observedBy = new Map<string, Set<string> | undefined>();
   for (const mapped of rules) {
-    if (!mapped.rule.isEnabled) continue;
+    if (!mapped.runs) continue;
     const { source } = mapped.rule;
     if (!observedBy.has(source)) {
       const observed = own(sourcePlatforms, source);

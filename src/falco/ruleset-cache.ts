@@ -21,10 +21,11 @@ import type { FalcoList, FalcoMacro, FalcoRule, FalcoRuleOutline, RulesFileInfo,
  * FalcoRule field, other override semantics …), or the stored form below changes. The golden in
  * test/unit/cache/ruleset-cache.test.ts fails until you do (3: `enabled: no`/`off`/`n` now disable a rule, as in
  * Falco, where 2 read them as enabled; 4: as in Falco, the tags of a legacy `append: true` are ignored, `append:
- * yes` appends, a tag appended again is kept once, a rule defined again keeps its place). A change of the parser
+ * yes` appends, a tag appended again is kept once, a rule defined again keeps its place; 6: the outline keeps
+ * skip-if-unknown-filter, which `report` now reads: an outline of 5 says false for every rule). A change of the parser
  * bumps RULES_FORMAT, which is part of the key: stored rulesets built from the old parser's items miss as well.
  */
-export const RULESET_FORMAT = 5;
+export const RULESET_FORMAT = 6;
 
 export const RULESET_KIND: EntryKind = { name: 'ruleset', format: RULESET_FORMAT, keep: 8, codec: 'json' };
 export const OUTLINE_KIND: EntryKind = { name: 'ruleset-outline', format: RULESET_FORMAT, keep: 8, codec: 'json' };
@@ -80,7 +81,7 @@ export function compactRuleset(ruleset: Ruleset): StoredRuleset {
 /** The stored form of the outline of `ruleset`: compactRuleset's, with the rules' text and positions of it
  * empty and no macro or list. */
 export function compactOutline(ruleset: RulesetOutline): StoredRuleset {
-  const rules = ruleset.rules.map((r): FalcoRule => ({ name: r.name, position: r.position, condition: '', output: '', desc: '', priority: r.priority, source: r.source, isEnabled: r.isEnabled, tags: r.tags, modifiedAt: r.modifiedAt }));
+  const rules = ruleset.rules.map((r): FalcoRule => ({ name: r.name, position: r.position, condition: '', output: '', desc: '', priority: r.priority, source: r.source, isEnabled: r.isEnabled, tags: r.tags, modifiedAt: r.modifiedAt, ...(r.skipsUnknownFilter === true ? { skipsUnknownFilter: true } : {}) }));
   return { ...compactRuleset({ files: ruleset.files, rules, macros: new Map(), lists: new Map(), ignoreComments: ruleset.ignoreComments }), isOutline: true };
 }
 
@@ -222,8 +223,9 @@ function ruleOutline(row: unknown[], { position }: Frame): FalcoRuleOutline {
 
 /** An outline's rule: its text left empty, as compactOutline writes it. */
 function expandRuleOutline(row: unknown[], frame: Frame): FalcoRuleOutline {
-  check(row[4] === '' && row[5] === '' && row[6] === '' && arrayOf(row[12]).length === 0 && arrayOf(row[13]).length === 0 && arrayOf(row[14]).length === 0 && row[15] === false);
-  return ruleOutline(row, frame);
+  check(row[4] === '' && row[5] === '' && row[6] === '' && arrayOf(row[12]).length === 0 && arrayOf(row[13]).length === 0 && arrayOf(row[14]).length === 0 && typeof row[15] === 'boolean');
+  const outline = ruleOutline(row, frame);
+  return row[15] === true ? { ...outline, skipsUnknownFilter: true } : outline;
 }
 
 function expandRule(row: unknown[], frame: Frame): FalcoRule {

@@ -27,6 +27,9 @@ export interface FalcoRuleOutline {
   tags: TagRef[];
   /** Files and lines of append/override items applied to this rule. */
   modifiedAt: SourcePosition[];
+  /** `skip-if-unknown-filter: true`: Falco drops the rule, with a warning, when its condition names a field it does not
+   * have (validate/skipped.ts finds those; the outline keeps the key so that `report` knows when to look). */
+  skipsUnknownFilter?: boolean;
 }
 
 export interface FalcoRule extends FalcoRuleOutline {
@@ -38,8 +41,6 @@ export interface FalcoRule extends FalcoRuleOutline {
   outputAt?: SourcePosition;
   /** The rule's `exceptions:` after appends and overrides; Falco joins them to the condition (exceptions.ts). */
   exceptions?: RuleException[];
-  /** `skip-if-unknown-filter: true`: Falco drops the rule, with a warning, when its condition names a field it does not have. */
-  skipsUnknownFilter?: boolean;
 }
 
 export interface FalcoMacro {

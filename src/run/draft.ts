@@ -23,7 +23,7 @@ import { falcoValidate, findFalco } from './falco-binary.js';
 import { escapeForTerminal } from '../terminal-text.js';
 import { redactUrl } from '../net/url.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
-import { analyzeRuleset, loadCatalog, loadRulesFor, toolVersion, type CommonOptions, type Environment } from './inputs.js';
+import { analyzeRuleset, loadCatalog, loadRulesFor, rulesFalcoDrops, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 import { loadEmulationInputs } from './emulation.js';
 
@@ -206,7 +206,8 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
   if (options.source !== undefined && !fieldsOf(context.fields, options.source)) {
     throw new UsageError(`--source ${options.source}: not a Falco source attack-cov knows the fields of`, `sources: ${[...context.fields.sources.keys()].sort().join(', ')}`);
   }
-  const techniques = pickTechniques(ids, options, context, () => closableGaps(analyzeRuleset(attack, rules.ruleset, rules.origin, options, env)));
+  const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
+  const techniques = pickTechniques(ids, options, context, () => closableGaps(analyzeRuleset(attack, rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {})));
   if (options.gaps && techniques.length === 0) io.stderr('no gap Falco can close (with a loaded or another Falco source): nothing to draft\n');
   const tool = toolVersion();
   const client = settings ? new ChatClient({ ...settings, timeoutMs: (options.llmTimeout ?? 120) * 1000, attempts: 4, backoffMs: Number(processEnv.ATTACK_COV_LLM_BACKOFF_MS ?? 1000) }) : undefined;

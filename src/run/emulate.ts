@@ -5,7 +5,7 @@ import { checkOutputDir, outDirOf, writeOutputs, writtenPath } from '../output.j
 import { renderEmulationMarkdown, renderEmulationText } from '../report/emulation.js';
 import { stringifyJson } from '../report/reporter.js';
 import { emulateRuleset, loadEmulationInputs } from './emulation.js';
-import { analyzeRuleset, loadCatalog, loadRulesFor, type CommonOptions, type Environment } from './inputs.js';
+import { analyzeRuleset, loadCatalog, loadRulesFor, rulesFalcoDrops, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
 export interface EmulateOptions extends CommonOptions {
@@ -25,7 +25,8 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
   const attack = await loadCatalog(options, env);
   const unknown = techniques.find((t) => !attack.catalog.techniques.has(t.toUpperCase()));
   if (unknown) throw new UsageError(`unknown technique ${unknown} in ATT&CK ${attack.catalog.version}`);
-  const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env);
+  const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
+  const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {});
   const inputs = await loadEmulationInputs(options.atomics, env.cwd);
   const section = emulateRuleset(report, rules.ruleset, inputs, techniques.map((t) => t.toUpperCase()));
   if (outDir !== undefined) {

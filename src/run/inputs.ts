@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { loadAttack, type LoadedCatalog } from '../attack/load.js';
 import { analyze, type AnalyzeInput } from '../analysis/analyze.js';
-import type { RulesetOutline } from '../falco/types.js';
+import type { Ruleset, RulesetOutline } from '../falco/types.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { InputError, noValueError, UsageError } from '../errors.js';
 import { splitCommaList } from '../collections.js';
@@ -130,6 +130,18 @@ export function loadRulesOutlineFor(options: CommonOptions, env: Environment) {
   return loadRulesOutline(options.rules, rulesOptions(options, env));
 }
 
+/**
+ * The enabled rules Falco drops at load (skip-if-unknown-filter: true over a field or event it does not know), with
+ * why; undefined when no enabled rule sets the key, which the outline tells without loading or reading more. Only
+ * then is the whole ruleset read (an outline has no conditions) and the field catalog loaded.
+ */
+export async function rulesFalcoDrops(ruleset: RulesetOutline, options: CommonOptions, env: Environment): Promise<Map<string, string> | undefined> {
+  if (!ruleset.rules.some((r) => r.isEnabled && r.skipsUnknownFilter === true)) return undefined;
+  const whole = 'macros' in ruleset ? (ruleset as Ruleset) : (await loadRulesFor(options, env)).ruleset;
+  const [{ rulesFalcoSkips }, { readFieldCatalog }] = await Promise.all([import('../validate/skipped.js'), import('../falco/field-catalog.js')]);
+  return rulesFalcoSkips(whole, readFieldCatalog);
+}
+
 /** Analyzes a ruleset against a loaded catalog; `extra` reaches the checks (e.g. tactic renames). */
 export function analyzeRuleset(attack: LoadedCatalog, ruleset: RulesetOutline, rulesOrigin: string, options: CommonOptions, env: Environment, extra: Partial<AnalyzeInput> = {}): CoverageReport {
   return analyze({
@@ -152,11 +164,13 @@ export async function buildReport(options: CommonOptions, env: Environment, with
   // One after the other, rules first: both are CPU-bound on one thread, and interleaving them only adds their memory peaks.
   if (!withEmulation) {
     const rules = await loadRulesOutlineFor(options, env);
-    return analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env);
+    const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
+    return analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {});
   }
   // Emulation runs the rules' conditions: the whole ruleset.
   const rules = await loadRulesFor(options, env);
-  const report = analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env);
+  const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
+  const report = analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {});
   const { emulateRuleset, loadEmulationInputs } = await import('./emulation.js');
   report.emulation = emulateRuleset(report, rules.ruleset, await loadEmulationInputs(undefined, env.cwd));
   return report;

@@ -40,7 +40,9 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
   if (!options.rules || options.rules.length === 0) throw new UsageError('--fix needs --rules: it rewrites the rules files you name', 'e.g. attack-cov lint --rules my_rules.yaml --fix');
   const files = await readRulesTexts(options.rules, sourceRootOf(options, env), { isReadOnly: options.isDryRun });
   const attack = options.catalog ?? (await loadCatalog(options, env));
-  const result = fixTexts(files, (ruleset: Ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, options.extra));
+  // As `lint` reads them: enabled rules Falco drops cover nothing (and are a finding).
+  const [{ rulesFalcoSkips }, { readFieldCatalog }] = await Promise.all([import('../validate/skipped.js'), import('../falco/field-catalog.js')]);
+  const result = fixTexts(files, (ruleset: Ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, { ...options.extra, skipped: rulesFalcoSkips(ruleset, readFieldCatalog) }));
   const changed = files.filter((f) => result.texts.get(f.path) !== f.text);
   if (options.isDryRun) {
     if (options.isDiffPrinted !== false) for (const f of changed) io.stdout(rulesFilePatch(f.path, f.text, result.texts.get(f.path)!));

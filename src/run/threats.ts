@@ -4,7 +4,7 @@ import { rankThreats } from '../analysis/threat-ranking.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderThreats } from '../report/threats-text.js';
-import { analyzeRuleset, loadCatalog, loadRulesOutlineFor, splitList, type CommonOptions, type Environment } from './inputs.js';
+import { analyzeRuleset, loadCatalog, loadRulesOutlineFor, rulesFalcoDrops, splitList, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
 export interface ThreatsOptions extends CommonOptions {
@@ -25,7 +25,8 @@ export async function runThreats(options: ThreatsOptions, env: Environment, io: 
   if (unknown.length > 0) throw new UsageError(`unknown --kind ${unknown.join(', ')}`, `kinds: ${KINDS.join(', ')}`);
   const rules = await loadRulesOutlineFor(options, env);
   const attack = await loadCatalog(options, env);
-  const report = analyzeRuleset(attack, rules.ruleset, rules.origin, { ...options, threat: [] }, env);
+  const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
+  const report = analyzeRuleset(attack, rules.ruleset, rules.origin, { ...options, threat: [] }, env, skipped ? { skipped } : {});
   const ranked = rankThreats(attack.catalog, report.techniques, report.scope.platforms, kinds.length > 0 ? new Set(kinds) : undefined);
   const listed = ranked.slice(0, top);
   if (format === 'json') {

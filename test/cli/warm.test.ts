@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from '../helpers/cli.js';
-import { BUNDLE_17, OFFICIAL_RULES } from '../helpers/paths.js';
+import { BUNDLE_17, OFFICIAL_RULES, fixture } from '../helpers/paths.js';
+import type { CoverageReport } from '../../src/coverage-report.js';
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-warm-'));
 const FIXED = { SOURCE_DATE_EPOCH: '1767225600' };
@@ -52,6 +53,24 @@ describe('report, cold and warm', () => {
     expectSameFiles(off, cold);
     expectSameFiles(off, warm);
     expectSameFiles(off, warmer);
+  });
+
+  it('knows the rules Falco drops (skip-if-unknown-filter over an unknown field) from the outline alone, warm or cold', async () => {
+    // test/fixtures/rules/skip-unknown.yaml: two enabled rules Falco drops tag T1529; the outline keeps the key, so
+    // a warm run (which reads only the outline) loads the whole ruleset to look, and says what a cold run says.
+    const args = ['--rules', fixture('rules', 'skip-unknown.yaml'), '--no-config'];
+    const cache = await tempDir();
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await report(args, { ATTACK_COV_CACHE: cache }));
+    expect((await readdir(path.join(cache, 'parsed', 'ruleset-outline'))).filter((n) => n.endsWith('.bin'))).toHaveLength(1);
+    for (const run of runs.slice(1)) expectSameFiles(runs[0]!, run);
+    const json = JSON.parse(runs[2]!.get('report.json')!.toString()) as CoverageReport;
+    expect(json.summary.rules).toMatchObject({ enabled: 4, skippedByFalco: 2 });
+    expect(json.techniques.find((t) => t.id === 'T1529')).toMatchObject({ status: 'gap', rules: [], disabledRules: ['Needs a newer Falco', 'Needs a newer Falco through a macro'] });
+    expect(json.techniques.find((t) => t.id === 'T1485')!.status).toBe('covered');
+    expect(json.findings.filter((f) => f.code === 'skipped-rule').map((f) => f.rule)).toEqual(['Needs a newer Falco through a macro', 'Needs a newer Falco']);
+    const lint = await runCli(['lint', ...args, '--fail-on', 'none'], { env: { ATTACK_COV_CACHE: cache } });
+    expect(lint.stdout).toContain('warning  skipped-rule  Falco drops this rule at load (skip-if-unknown-filter: true): condition 1:23: unknown field proc.other_future; it covers nothing (rule "Needs a newer Falco")');
   });
 
   it('a run that fails caches nothing it parsed', async () => {

@@ -2,6 +2,7 @@
 import { deprecatedTechnique, platformMismatch, revokedTechnique, unknownTechnique } from './technique-checks.js';
 import { missingTacticTag, tacticIdNameConflict, tacticMismatch, unjustifiedTactic, unknownTactic } from './tactic-checks.js';
 import { nonstandardTag, repeatedTag, untaggedRule } from './tag-checks.js';
+import { skippedRule } from './rule-checks.js';
 import type { Check } from './types.js';
 
 export const CHECKS: Check[] = [
@@ -17,6 +18,7 @@ export const CHECKS: Check[] = [
   repeatedTag,
   platformMismatch,
   untaggedRule,
+  skippedRule,
 ];
 
 export type { Check, CheckContext, FindingDraft } from './types.js';

@@ -106,6 +106,26 @@ describe('analyze', () => {
     expect(report.rules[2]).toMatchObject({ name: 'Off', isEnabled: false });
   });
 
+  it('counts a rule Falco drops (skipped) as covering nothing, with a skipped-rule finding, and says so in its entry', () => {
+    const why = 'condition 1:5: unknown field proc.future';
+    const report = analyze(input({ skipped: new Map([['Cloud', why]]) }));
+    const t1530 = report.techniques.find((t) => t.id === 'T1530')!;
+    expect(t1530).toMatchObject({ status: 'gap', rules: [], observingRules: [], disabledRules: ['Cloud'] });
+    expect(t1530.platformCoverage).toEqual([{ platform: 'IaaS', status: 'gap', rules: [] }]);
+    expect(report.rules[4]).toMatchObject({ name: 'Cloud', isEnabled: true, skippedByFalco: why });
+    expect(report.summary.rules).toEqual({ total: 5, enabled: 4, disabled: 1, skippedByFalco: 1, tagged: 4, untagged: 1 });
+    expect(report.findings.filter((f) => f.code === 'skipped-rule')).toEqual([
+      { code: 'skipped-rule', severity: 'warning', rule: 'Cloud', file: 'rules.yaml', line: 40, column: 3, args: { reason: why }, message: `Falco drops this rule at load (skip-if-unknown-filter: true): ${why}; it covers nothing` },
+    ]);
+    // Without it: covered, no such key or finding.
+    const plain = analyze(input());
+    expect(plain.techniques.find((t) => t.id === 'T1530')!.status).toBe('covered');
+    expect(plain.rules[4]).not.toHaveProperty('skippedByFalco');
+    expect(plain.summary.rules).not.toHaveProperty('skippedByFalco');
+    // A name that is no rule of the ruleset changes nothing.
+    expect(analyze(input({ skipped: new Map([['Nobody', why]]) }))).toEqual(plain);
+  });
+
   it('applies config suppressions dated by the run, and lists what they suppressed', () => {
     const suppressions = [{ codes: ['untagged-rule'], reason: 'helper', file: 'c.yaml', line: 1, column: 1 }, { codes: ['tactic-mismatch'], reason: 'old', until: '2026-05-31', file: 'c.yaml', line: 5, column: 1 }];
     const suppressed = analyze(input({ suppressions }));
@@ -147,7 +167,7 @@ describe('checkRules', () => {
       'z.yaml:1:1:untagged-rule:',
       'z.yaml:1:1:untagged-rule:',
     ]);
-    expect(CHECKS.length).toBe(12);
+    expect(CHECKS.length).toBe(13);
   });
 
   it('orders findings at one place by code, then by tag', () => {

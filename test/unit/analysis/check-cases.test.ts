@@ -74,7 +74,7 @@ describe('the registry', () => {
   it('lists every check once, in the order their findings are listed', () => {
     expect(CHECKS.map((c) => c.code)).toEqual([
       'unknown-technique', 'revoked-technique', 'deprecated-technique', 'tactic-mismatch', 'unjustified-tactic', 'tactic-id-name-conflict',
-      'unknown-tactic', 'missing-tactic-tag', 'nonstandard-tag', 'repeated-tag', 'platform-mismatch', 'untagged-rule',
+      'unknown-tactic', 'missing-tactic-tag', 'nonstandard-tag', 'repeated-tag', 'platform-mismatch', 'untagged-rule', 'skipped-rule',
     ]);
   });
 
@@ -82,7 +82,7 @@ describe('the registry', () => {
     const severities = Object.fromEntries(CHECKS.map((c) => [c.code, c.severity]));
     expect(severities).toEqual({
       'unknown-technique': 'error', 'revoked-technique': 'error', 'deprecated-technique': 'warning', 'tactic-mismatch': 'error', 'unjustified-tactic': 'warning',
-      'tactic-id-name-conflict': 'error', 'unknown-tactic': 'error', 'missing-tactic-tag': 'warning', 'nonstandard-tag': 'warning', 'repeated-tag': 'info', 'platform-mismatch': 'warning', 'untagged-rule': 'info',
+      'tactic-id-name-conflict': 'error', 'unknown-tactic': 'error', 'missing-tactic-tag': 'warning', 'nonstandard-tag': 'warning', 'repeated-tag': 'info', 'platform-mismatch': 'warning', 'untagged-rule': 'info', 'skipped-rule': 'warning',
     });
     for (const c of CHECKS) expect(c.description).toMatch(/^[A-Z].{20,}\.$/);
   });

@@ -29,7 +29,7 @@ const catalog: Catalog = {
   ].map((a) => [a.id, a])),
 };
 
-const mapped = (name: string, source: string, ids: string[]) => ({ rule: { name, source, isEnabled: true }, knownTechniques: ids.map((id) => ({ technique: catalog.techniques.get(id)! })) }) as unknown as MappedRule;
+const mapped = (name: string, source: string, ids: string[]) => ({ rule: { name, source, isEnabled: true }, runs: true, knownTechniques: ids.map((id) => ({ technique: catalog.techniques.get(id)! })) }) as unknown as MappedRule;
 const platforms = { syscall: ['Linux', 'Containers'] };
 
 describe('per-platform coverage', () => {

@@ -50,7 +50,7 @@ async function seenTwice(read: typeof load | typeof loadOutline = load) {
 
 /** The outline of a ruleset, field by field (independent of compactOutline). */
 function outlineOfRuleset(ruleset: RulesetOutline): RulesetOutline {
-  const rules = ruleset.rules.map(({ name, position, priority, source, isEnabled, tags, modifiedAt }) => ({ name, position, priority, source, isEnabled, tags, modifiedAt }));
+  const rules = ruleset.rules.map(({ name, position, priority, source, isEnabled, tags, modifiedAt, skipsUnknownFilter }) => ({ name, position, priority, source, isEnabled, tags, modifiedAt, ...(skipsUnknownFilter ? { skipsUnknownFilter } : {}) }));
   return { files: ruleset.files, rules, ignoreComments: ruleset.ignoreComments };
 }
 
@@ -319,7 +319,6 @@ describe('cachedRuleset', () => {
       ['a conditionAt', rule((r) => (r[12] = [0, 1, 1]))],
       ['an outputAt', rule((r) => (r[13] = [0, 1, 1]))],
       ['exceptions', rule((r) => (r[14] = [['e', 'proc.name', null, ['a'], 0, 1, 1]]))],
-      ['skip-if-unknown-filter', rule((r) => (r[15] = true))],
       ['a macro', (g) => (g.macros = full.macros!)],
       ['a list', (g) => (g.lists = full.lists!)],
       ['no macros', (g) => delete g.macros],
@@ -332,6 +331,13 @@ describe('cachedRuleset', () => {
       corrupt(g);
       expect(expandOutline(g, ruleset.files), what).toBeUndefined();
     }
+    // skip-if-unknown-filter is the outline's too (`report` reads it), and only a boolean.
+    const flagged = stored();
+    (flagged.rules![0] as unknown[])[15] = true;
+    expect(expandOutline(flagged, ruleset.files)!.rules[0]).toMatchObject({ name: ruleset.rules[0]!.name, skipsUnknownFilter: true });
+    expect(expandOutline(stored(), ruleset.files)!.rules[0]).not.toHaveProperty('skipsUnknownFilter');
+    (flagged.rules![0] as unknown[])[15] = 'yes';
+    expect(expandOutline(flagged, ruleset.files)).toBeUndefined();
   });
 
   it('stores nothing when the ruleset cannot be built', async () => {
@@ -365,6 +371,8 @@ const CORPUS = [
   [embedded('falco-plugins', 'k8s_audit_rules.yaml')],
   ['base.yaml', 'override.yaml'].map((f) => fixture('rules', f)),
   ...['conventional.yaml', 'fixable.yaml', 'hostile.yaml', 'nonstandard.yaml', 'suppressed.yaml', 'upgrade.yaml', 'macro-source.yaml'].map((f) => [fixture('rules', f)]),
+  // From format 6: the outline keeps skip-if-unknown-filter.
+  ...(RULESET_FORMAT >= 6 ? [[fixture('rules', 'skip-unknown.yaml')]] : []),
 ];
 
 /** Per ruleset of the corpus: its stored form, and from format 2 on its stored outline beside it. */

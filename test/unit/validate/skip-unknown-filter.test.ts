@@ -6,6 +6,9 @@ import { readFieldCatalog } from '../../../src/falco/field-catalog.js';
 import { parseRulesText } from '../../../src/falco/parse.js';
 import { buildRuleset } from '../../../src/falco/ruleset.js';
 import { validateRules } from '../../../src/validate/validate.js';
+import { rulesFalcoSkips } from '../../../src/validate/skipped.js';
+import { readFileSync } from 'node:fs';
+import { fixture } from '../../helpers/paths.js';
 
 const fields = readFieldCatalog();
 const rule = (name: string, extra = '') => `- rule: ${name}\n  desc: d\n  condition: evt.type = execve and proc.future_field = x\n  output: o\n  priority: INFO\n${extra}`;
@@ -35,5 +38,38 @@ describe('skip-if-unknown-filter', () => {
   it('does not forgive what Falco does not skip for (a syntax error)', () => {
     const broken = '- rule: B\n  desc: d\n  condition: evt.type = execve and (\n  output: o\n  priority: INFO\n  skip-if-unknown-filter: true\n';
     expect(check(broken).map((i) => i.split(' ').slice(0, 3).join(' '))).toEqual(['B: error condition-syntax']);
+  });
+});
+
+describe('rulesFalcoSkips: the enabled rules Falco drops, for the analysis', () => {
+  const skips = (text: string) => {
+    const ruleset = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items: parseRulesText(text, 'r.yaml') }]);
+    let asked = 0;
+    const result = rulesFalcoSkips(ruleset, () => (asked++, fields));
+    return { result: Object.fromEntries(result), asked };
+  };
+
+  it('names the first unknown thing of each rule with the key, a macro\'s as the macro\'s, and no other rule', () => {
+    const { result } = skips(readFileSync(fixture('rules', 'skip-unknown.yaml'), 'utf8'));
+    expect(result).toEqual({
+      'Needs a newer Falco through a macro': 'macro newer_thing: condition 1:1: unknown field proc.future_field',
+      'Needs a newer Falco': 'condition 1:23: unknown field proc.other_future',
+    });
+  });
+
+  it('gives every rule the problems of a macro it shares with another (one checker per rule), an unknown event too', () => {
+    const macro = '- macro: m\n  condition: proc.future_field = x\n';
+    const uses = (name: string, condition: string) => `- rule: ${name}\n  desc: d\n  condition: ${condition}\n  output: o\n  priority: INFO\n  skip-if-unknown-filter: true\n`;
+    const { result } = skips(macro + uses('A', 'evt.type = execve and m') + uses('B', 'evt.type = execve and m') + uses('C', 'evt.type = no_such_event'));
+    expect(result).toEqual({
+      A: 'macro m: condition 1:1: unknown field proc.future_field',
+      B: 'macro m: condition 1:1: unknown field proc.future_field',
+      C: 'condition 1:1: evt.type "no_such_event" is not a Falco event name',
+    });
+  });
+
+  it('leaves out a disabled rule (it does not run anyway), and reads no field catalog when no enabled rule has the key', () => {
+    expect(skips(rule('Off', '  skip-if-unknown-filter: true\n  enabled: false\n'))).toEqual({ result: {}, asked: 0 });
+    expect(skips(rule('Strict'))).toEqual({ result: {}, asked: 0 });
   });
 });
