@@ -17,6 +17,8 @@ import path from 'node:path';
 import type { ParseCache } from '../parse-cache.js';
 import type { ConfigAt } from '../config/apply-config.js';
 import { resolveThreatRef } from '../analysis/threats.js';
+import { own } from '../own.js';
+import { firstNames } from '../report/words.js';
 
 export interface CommonOptions {
   attack?: string;
@@ -160,12 +162,30 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: RulesetOutline, r
   });
 }
 
+/** `report`, after the unknown-source note (if any) went to stderr. */
+export function notedSources(report: CoverageReport, env: Environment): CoverageReport {
+  const note = unknownSourceNote(report);
+  if (note) env.notify?.(note);
+  return report;
+}
+
+/** A note when the scope comes from the rules' sources and some source is not in data/source-platforms.json: its
+ * rules count on the platforms in scope but put none there, so a ruleset of such sources alone has no scope. */
+export function unknownSourceNote(report: Pick<CoverageReport, 'scope'>, sourcePlatforms: Record<string, string[]> = readSourcePlatforms()): string | undefined {
+  if (report.scope.from !== 'sources') return undefined;
+  const unknown = report.scope.sources.filter((s) => own(sourcePlatforms, s) === undefined);
+  if (unknown.length === 0) return undefined;
+  const which = `${unknown.length === 1 ? 'source' : 'sources'} ${firstNames(unknown)}`;
+  const effect = report.scope.platforms.length === 0 ? 'so no platform is in scope' : 'so their rules count only on the platforms the other sources bring';
+  return `attack-cov does not know which ATT&CK platforms the ${which} observe${unknown.length === 1 ? 's' : ''} (data/source-platforms.json), ${effect}: choose them with --platform (e.g. --platform Linux)`;
+}
+
 export async function buildReport(options: CommonOptions, env: Environment, withEmulation = false): Promise<CoverageReport> {
   // One after the other, rules first: both are CPU-bound on one thread, and interleaving them only adds their memory peaks.
   if (!withEmulation) {
     const rules = await loadRulesOutlineFor(options, env);
     const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
-    return analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {});
+    return notedSources(analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {}), env);
   }
   // Emulation runs the rules' conditions: the whole ruleset.
   const rules = await loadRulesFor(options, env);
@@ -173,5 +193,5 @@ export async function buildReport(options: CommonOptions, env: Environment, with
   const report = analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {});
   const { emulateRuleset, loadEmulationInputs } = await import('./emulation.js');
   report.emulation = emulateRuleset(report, rules.ruleset, await loadEmulationInputs(undefined, env.cwd));
-  return report;
+  return notedSources(report, env);
 }

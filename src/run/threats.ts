@@ -4,7 +4,7 @@ import { rankThreats } from '../analysis/threat-ranking.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderThreats } from '../report/threats-text.js';
-import { analyzeRuleset, loadCatalog, loadRulesOutlineFor, rulesFalcoDrops, splitList, type CommonOptions, type Environment } from './inputs.js';
+import { analyzeRuleset, loadCatalog, loadRulesOutlineFor, notedSources, rulesFalcoDrops, splitList, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
 export interface ThreatsOptions extends CommonOptions {
@@ -26,7 +26,7 @@ export async function runThreats(options: ThreatsOptions, env: Environment, io: 
   const rules = await loadRulesOutlineFor(options, env);
   const attack = await loadCatalog(options, env);
   const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
-  const report = analyzeRuleset(attack, rules.ruleset, rules.origin, { ...options, threat: [] }, env, skipped ? { skipped } : {});
+  const report = notedSources(analyzeRuleset(attack, rules.ruleset, rules.origin, { ...options, threat: [] }, env, skipped ? { skipped } : {}), env);
   const ranked = rankThreats(attack.catalog, report.techniques, report.scope.platforms, kinds.length > 0 ? new Set(kinds) : undefined);
   const listed = ranked.slice(0, top);
   if (format === 'json') {
