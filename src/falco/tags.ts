@@ -68,7 +68,27 @@ export function parseTag(tag: string): ParsedTag {
   if (mitre) return tacticByName(mitre[1]!, false);
   const mitreTechnique = /^mitre[_-](t\d{4}(?:\.\d{3})?)$/i.exec(value);
   if (mitreTechnique) return technique(mitreTechnique[1]!, false);
-  return { kind: 'other' };
+  return nearMiss(value) ?? { kind: 'other' };
+}
+
+/**
+ * Tags written as ATT&CK but not in any form above, read so that a typo is a finding rather than a tag that
+ * counts for nothing in silence: a sub-technique number not padded or not after a dot (T1059.4, T1059.04,
+ * T1059-004: T1059.004, with the conventional form), an ID of other lengths (T01059, TA002: unknown as written),
+ * and mitre_ with more than letters (mitre_impact2, mitre_c2, mitre_execution.: a tactic name, unknown or not).
+ */
+function nearMiss(value: string): ParsedTag | undefined {
+  const sub = /^t(\d{4})[._ -](\d{1,3})$/i.exec(value);
+  if (sub) return technique(`T${sub[1]}.${sub[2]!.padStart(3, '0')}`, false);
+  // No ATT&CK ID has this shape, so there is no other spelling to offer: unknown-technique (or -tactic) says so.
+  if (/^t\d{3,6}(?:\.\d{1,4})?$/i.test(value)) return { kind: 'technique', id: value.toUpperCase(), conventional: value.toUpperCase(), isConventional: true };
+  if (/^ta\d{3,6}$/i.test(value)) return { kind: 'tactic', tacticId: value.toUpperCase(), conventional: value.toUpperCase(), isConventional: true };
+  const mitre = /^mitre[_.-](.*[a-z].*)$/i.exec(value);
+  if (mitre) {
+    const name = mitre[1]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    return { kind: 'tactic', shortname: name, conventional: `mitre_${name.replace(/-/g, '_')}`, isConventional: false };
+  }
+  return undefined;
 }
 
 /** Levenshtein distance, for suggesting a tactic for a misspelt one. */

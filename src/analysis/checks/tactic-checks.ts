@@ -6,6 +6,28 @@ import type { Check } from './types.js';
 import { own } from '../../own.js';
 import type { ParsedTag } from '../../falco/tags.js';
 
+/** Abbreviations of tactic names seen in rules files, read as the tactic they stand for (when the matrix has it). */
+const TACTIC_ABBREVIATIONS: Record<string, string> = {
+  c2: 'command-and-control',
+  cnc: 'command-and-control',
+  'c-and-c': 'command-and-control',
+  privesc: 'privilege-escalation',
+  'priv-esc': 'privilege-escalation',
+  exfil: 'exfiltration',
+  recon: 'reconnaissance',
+  lateral: 'lateral-movement',
+  creds: 'credential-access',
+};
+
+/** The tactic an unknown name most likely means: its abbreviation's, or the one nearest by edit distance (≤ 2, unique). */
+function likelyTactic(name: string, shortnames: Iterable<string>): string | undefined {
+  const known = [...shortnames];
+  const expanded = own(TACTIC_ABBREVIATIONS, name);
+  if (expanded !== undefined && known.includes(expanded)) return expanded;
+  const best = known.map((s) => ({ s, d: editDistance(s, name) })).filter((c) => c.d <= 2).sort((a, b) => a.d - b.d);
+  return best.length > 0 && (best.length === 1 || best[1]!.d > best[0]!.d) ? best[0]!.s : undefined;
+}
+
 export const unknownTactic: Check = {
   code: 'unknown-tactic',
   severity: 'error',
@@ -20,14 +42,10 @@ export const unknownTactic: Check = {
         const written = parsed.shortname ?? parsed.tacticId ?? tag.ref.value;
         const renamed = parsed.shortname && tacticRenames ? own(tacticRenames, parsed.shortname) : undefined;
         if (renamed) return findingAt(this, rule, tag, { tactic: written, args: { renamedTo: renamed }, fix: { tag: tag.ref.value, with: [tacticTag(renamed)] } });
-        const candidates = parsed.shortname
-          ? [...tactics.byShortname.keys()].map((s) => ({ s, d: editDistance(s, parsed.shortname!) })).filter((c) => c.d <= 2)
-          : [];
-        const best = candidates.sort((a, b) => a.d - b.d);
-        const isUnique = best.length > 0 && (best.length === 1 || best[1]!.d > best[0]!.d);
+        const suggestion = parsed.shortname ? likelyTactic(parsed.shortname, tactics.byShortname.keys()) : undefined;
         return findingAt(this, rule, tag, {
           tactic: written,
-          ...(isUnique ? { args: { suggestion: best[0]!.s }, fix: { tag: tag.ref.value, with: [tacticTag(best[0]!.s)] } } : {}),
+          ...(suggestion ? { args: { suggestion }, fix: { tag: tag.ref.value, with: [tacticTag(suggestion)] } } : {}),
         });
       },
     );

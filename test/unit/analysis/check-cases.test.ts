@@ -228,6 +228,16 @@ describe('unknown-tactic', () => {
     expect(run(unknownTactic, ['mitre_impakt'], {}, context(CATALOG, { tacticRenames: { other: 'execution' } }))[0]).toMatchObject({ args: { suggestion: 'impact' } });
     expect(run(unknownTactic, ['mitre_constructor'], {}, context(CATALOG, { tacticRenames: {} }))[0]).not.toHaveProperty('fix');
   });
+  it('reads an abbreviation as the tactic it stands for, when the matrix has that tactic, and a near miss with digits', () => {
+    expect(run(unknownTactic, ['mitre_privesc'])[0]).toMatchObject({ tactic: 'privesc', args: { suggestion: 'privilege-escalation' }, fix: { tag: 'mitre_privesc', with: ['mitre_privilege_escalation'] } });
+    expect(run(unknownTactic, ['mitre_impact2'])[0]).toMatchObject({ tactic: 'impact2', args: { suggestion: 'impact' }, fix: { tag: 'mitre_impact2', with: ['mitre_impact'] } });
+    // c2 stands for command-and-control, which this small matrix does not have: no suggestion then.
+    const [c2] = run(unknownTactic, ['mitre_c2']);
+    expect(c2).toMatchObject({ code: 'unknown-tactic', tactic: 'c2' });
+    expect(c2).not.toHaveProperty('fix');
+    // `constructor` is no abbreviation, whatever objects inherit.
+    expect(run(unknownTactic, ['mitre_constructor'])[0]).not.toHaveProperty('args');
+  });
 });
 
 describe('missing-tactic-tag', () => {

@@ -24,6 +24,27 @@ describe('parseTag', () => {
     ['MITRE_Execution', { kind: 'tactic', shortname: 'execution', isConventional: false }],
     ['tactic=TA0040', { kind: 'tactic', tacticId: 'TA0040', isConventional: false }],
     ['mitre_data-destruction', { kind: 'tactic', shortname: 'data-destruction', isConventional: false }],
+    // Near misses: read so that the typo is a finding (nonstandard-tag with the padded ID, unknown-technique or
+    // unknown-tactic), never a tag that counts for nothing in silence.
+    ['T1059.04', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
+    ['t1059.4', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
+    ['T1059-004', { kind: 'technique', id: 'T1059.004', isConventional: false }],
+    ['T1059_4', { kind: 'technique', id: 'T1059.004', isConventional: false }],
+    ['T01059', { kind: 'technique', id: 'T01059', conventional: 'T01059', isConventional: true }],
+    ['t105', { kind: 'technique', id: 'T105', conventional: 'T105', isConventional: true }],
+    ['T1059.0004', { kind: 'technique', id: 'T1059.0004', isConventional: true }],
+    ['ta002', { kind: 'tactic', tacticId: 'TA002', isConventional: true }],
+    ['mitre_c2', { kind: 'tactic', shortname: 'c2', conventional: 'mitre_c2', isConventional: false }],
+    ['mitre_impact2', { kind: 'tactic', shortname: 'impact2', conventional: 'mitre_impact2', isConventional: false }],
+    ['mitre_execution.', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
+    ['MITRE.Lateral Movement!', { kind: 'tactic', shortname: 'lateral-movement', conventional: 'mitre_lateral_movement', isConventional: false }],
+    // Neither a letter after mitre_ nor an ID's shape: other.
+    ['mitre_123', { kind: 'other' }],
+    ['mitre_', { kind: 'other' }],
+    ['T12', { kind: 'other' }],
+    ['T1059.004.1', { kind: 'other' }],
+    ['TA12', { kind: 'other' }],
+    ['xT1059', { kind: 'other' }],
   ];
   for (const [tag, expected] of table) {
     it(`reads ${tag}`, () => expect(parseTag(tag)).toMatchObject(expected));
