@@ -166,7 +166,9 @@ export interface Comparison {
   newlyUncovered: TechniqueChange[];
   newFindings: FindingRef[];
   fixedFindings: FindingRef[];
-  coverage: { before: number; after: number; delta: number };
+  /** Overall percentages with one decimal; `delta` is made from the exact shares, and `counted` is what the baseline
+   * counted (covered, partial, total), which --max-coverage-drop compares exactly. */
+  coverage: { before: number; after: number; delta: number; counted: { covered: number; partial: number; total: number } };
   tactics: { shortname: string; name: string; before?: number; after: number; delta?: number }[];
 }
 

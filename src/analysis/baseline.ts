@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Comparison, CoverageReport, Finding, FindingRef, TechniqueEntry } from '../coverage-report.js';
 import { countsOf, occurrences } from '../collections.js';
+import { exactPercent } from './coverage.js';
 
 /** A finding's identity across runs: lines move when rules are edited, so they are not part of it. */
 export function findingFingerprint(f: Fingerprinted): string {
@@ -60,11 +61,12 @@ export function compareReports(current: CoverageReport, baseline: CoverageReport
     coverage: {
       before: baseline.summary.techniques.percent,
       after: current.summary.techniques.percent,
-      delta: round(current.summary.techniques.percent - baseline.summary.techniques.percent),
+      delta: round(exactPercent(current.summary.techniques) - exactPercent(baseline.summary.techniques)),
+      counted: { covered: baseline.summary.techniques.covered, partial: baseline.summary.techniques.partial, total: baseline.summary.techniques.total },
     },
     tactics: current.tactics.map((t) => {
       const old = tacticsBefore.get(t.shortname);
-      return { shortname: t.shortname, name: t.name, after: t.percent, ...(old ? { before: old.percent, delta: round(t.percent - old.percent) } : {}) };
+      return { shortname: t.shortname, name: t.name, after: t.percent, ...(old ? { before: old.percent, delta: round(exactPercent(t) - exactPercent(old)) } : {}) };
     }),
   };
 }

@@ -71,6 +71,12 @@ export function percentOf(part: number, total: number): number {
   return total === 0 ? 0 : Math.round((1000 * part) / total) / 10;
 }
 
+/** The share the counts give, in percent, not rounded: what gates compare and deltas are made from (4.4304, not
+ * 4.4), so that a gate at 4.43 passes at 7 of 158 and 13.3% → 6.7% is a drop of 6.7 points, not 6.6. */
+export function exactPercent(counts: Pick<CoverageCounts, 'covered' | 'partial' | 'total'>): number {
+  return counts.total === 0 ? 0 : (100 * (counts.covered + counts.partial)) / counts.total;
+}
+
 export function computeTacticEntries(catalog: Catalog, techniques: TechniqueEntry[]): TacticEntry[] {
   const counted = techniques.filter((t) => t.inScope && !t.isSubtechnique);
   return catalog.tactics.map((tactic) => ({

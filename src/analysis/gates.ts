@@ -3,6 +3,7 @@
 import type { CoverageReport, GateResult, Severity } from '../coverage-report.js';
 import { UsageError } from '../errors.js';
 import { listed } from '../report/words.js';
+import { exactPercent } from './coverage.js';
 
 
 export type FailOn = Severity | 'new' | 'none';
@@ -79,6 +80,9 @@ function failOnGate(report: CoverageReport, failOn: FailOn): GateResult {
   return { gate: 'fail-on', isPassed: failing.length === 0, message: `${failing.length} finding(s) at or above ${failOn}` };
 }
 
+/** What floating point adds to a difference of shares: 1/3 − 1/3 is 0, but 50 − 33.33… − 16.66… need not be. */
+const DROP_TOLERANCE = 1e-9;
+
 export function evaluateGates(report: CoverageReport, settings: GateSettings): GateResult[] {
   const results: GateResult[] = [];
   if ((settings.failOn === 'new' || settings.maxCoverageDrop !== undefined) && !report.comparison) {
@@ -88,21 +92,25 @@ export function evaluateGates(report: CoverageReport, settings: GateSettings): G
   }
   if (settings.failOn !== 'none') results.push(failOnGate(report, settings.failOn));
   if (settings.minCoverage !== undefined) {
-    const pct = report.summary.techniques.percent;
-    results.push({ gate: 'min-coverage', isPassed: pct >= settings.minCoverage, message: `overall coverage ${pct}% ${pct >= settings.minCoverage ? 'meets' : 'is below'} ${settings.minCoverage}%` });
+    // Compared exactly (7 of 158 is 4.4304%: it meets 4.43); shown with one decimal.
+    const isMet = exactPercent(report.summary.techniques) >= settings.minCoverage;
+    results.push({ gate: 'min-coverage', isPassed: isMet, message: `overall coverage ${report.summary.techniques.percent}% ${isMet ? 'meets' : 'is below'} ${settings.minCoverage}%` });
   }
   for (const [shortname, minimum] of Object.entries(settings.minTacticCoverage)) {
     const tactic = report.tactics.find((t) => t.shortname === shortname)!;
-    results.push({ gate: 'min-coverage', isPassed: tactic.percent >= minimum, message: `${shortname} coverage ${tactic.percent}% ${tactic.percent >= minimum ? 'meets' : 'is below'} ${minimum}%` });
+    const isMet = exactPercent(tactic) >= minimum;
+    results.push({ gate: 'min-coverage', isPassed: isMet, message: `${shortname} coverage ${tactic.percent}% ${isMet ? 'meets' : 'is below'} ${minimum}%` });
   }
   if (settings.maxCoverageDrop !== undefined) {
     const { coverage, newlyUncovered } = report.comparison!;
-    const drop = Math.round((coverage.before - coverage.after) * 10) / 10;
+    // The exact shares' difference (a drop of 0.633 points passes at 0.65), shown with one decimal.
+    const exactDrop = exactPercent(coverage.counted) - exactPercent(report.summary.techniques);
+    const drop = -coverage.delta;
     const lost = listed(newlyUncovered.map((t) => `${t.id} ${t.name} (was covered by ${t.rules.join(', ') || 'sub-techniques'})`));
     const allowed = settings.maxCoverageDrop === 0 ? 'no drop allowed' : `at most -${settings.maxCoverageDrop} allowed`;
     results.push({
       gate: 'max-coverage-drop',
-      isPassed: drop <= settings.maxCoverageDrop,
+      isPassed: exactDrop <= settings.maxCoverageDrop + DROP_TOLERANCE,
       message: `coverage ${coverage.before}% → ${coverage.after}% (${drop > 0 ? `-${drop}` : `+${-drop}`} points, ${allowed})${lost ? `; lost: ${lost}` : ''}`,
     });
   }

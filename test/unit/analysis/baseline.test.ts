@@ -13,14 +13,19 @@ function finding(code: string, rule: string, extra: Partial<Finding> = {}): Find
   return { code, severity: 'error', rule, file: 'rules.yaml', line: 3, column: 5, message: `${code} in ${rule}`, ...extra };
 }
 
-function report(extra: { version?: string; percent?: number; techniques?: TechniqueEntry[]; findings?: Finding[]; tactics?: { shortname: string; name: string; percent: number }[]; generatedAt?: string; rules?: string[] }): CoverageReport {
+/** Counts of `covered` out of `total` (one of them partial), and the one-decimal percent the report shows. */
+function counts([covered, total]: [number, number]) {
+  return { total, covered: covered - Math.min(covered, 1), partial: Math.min(covered, 1), percent: total === 0 ? 0 : Math.round((1000 * covered) / total) / 10 };
+}
+
+function report(extra: { version?: string; counted?: [number, number]; techniques?: TechniqueEntry[]; findings?: Finding[]; tactics?: { shortname: string; name: string; counted: [number, number] }[]; generatedAt?: string; rules?: string[] }): CoverageReport {
   return {
     generatedAt: extra.generatedAt ?? '2026-01-01T00:00:00.000Z',
     inputs: { attack: { version: extra.version ?? '18.1' }, rules: (extra.rules ?? ['rules.yaml']).map((path) => ({ path, sha256: 'x' })) },
-    summary: { techniques: { percent: extra.percent ?? 0 } },
+    summary: { techniques: counts(extra.counted ?? [0, 10]) },
     techniques: extra.techniques ?? [],
     findings: extra.findings ?? [],
-    tactics: extra.tactics ?? [],
+    tactics: (extra.tactics ?? []).map((t) => ({ shortname: t.shortname, name: t.name, ...counts(t.counted) })),
   } as unknown as CoverageReport;
 }
 
@@ -115,13 +120,19 @@ describe('compareReports', () => {
   });
 
   it('gives the overall and per-tactic coverage before and after, deltas rounded to a tenth', () => {
-    const before = report({ percent: 30.3, tactics: [{ shortname: 'execution', name: 'Execution', percent: 10.1 }, { shortname: 'gone', name: 'Gone', percent: 5 }] });
-    const after = report({ percent: 30.1, tactics: [{ shortname: 'execution', name: 'Execution', percent: 10.3 }, { shortname: 'impact', name: 'Impact', percent: 50 }] });
+    const before = report({ counted: [303, 1000], tactics: [{ shortname: 'execution', name: 'Execution', counted: [101, 1000] }, { shortname: 'gone', name: 'Gone', counted: [1, 20] }] });
+    const after = report({ counted: [301, 1000], tactics: [{ shortname: 'execution', name: 'Execution', counted: [103, 1000] }, { shortname: 'impact', name: 'Impact', counted: [1, 2] }] });
     const cmp = compareReports(after, before);
-    expect(cmp.coverage).toEqual({ before: 30.3, after: 30.1, delta: -0.2 });
+    expect(cmp.coverage).toEqual({ before: 30.3, after: 30.1, delta: -0.2, counted: { covered: 302, partial: 1, total: 1000 } });
     expect(cmp.tactics).toEqual([
       { shortname: 'execution', name: 'Execution', after: 10.3, before: 10.1, delta: 0.2 },
       { shortname: 'impact', name: 'Impact', after: 50 },
     ]);
+  });
+
+  it('makes deltas from the exact shares: 2 of 15 → 1 of 15 is 13.3% → 6.7%, a drop of 6.7 points (not 6.6)', () => {
+    const cmp = compareReports(report({ counted: [1, 15], tactics: [{ shortname: 'impact', name: 'Impact', counted: [1, 15] }] }), report({ counted: [2, 15], tactics: [{ shortname: 'impact', name: 'Impact', counted: [2, 15] }] }));
+    expect(cmp.coverage).toMatchObject({ before: 13.3, after: 6.7, delta: -6.7 });
+    expect(cmp.tactics).toEqual([{ shortname: 'impact', name: 'Impact', before: 13.3, after: 6.7, delta: -6.7 }]);
   });
 });

@@ -22,13 +22,19 @@ function ref(n: number): FindingRef {
   return { fingerprint: `f${n}`, code: 'unknown-technique', severity: 'error', rule: `Rule ${n}`, file: 'r.yaml', line: 10 + n, message: 'm' };
 }
 
-function report(extra: { percent?: number; findings?: Finding[]; tactics?: { shortname: string; percent: number }[]; comparison?: Partial<Comparison> } = {}): CoverageReport {
+/** Counts that give `covered / total` (as partial + covered, half each way), with the percent the report shows. */
+function counts(covered: number, total: number) {
+  const partial = Math.floor(covered / 2);
+  return { total, covered: covered - partial, partial, gap: total - covered, percent: total === 0 ? 0 : Math.round((1000 * covered) / total) / 10 };
+}
+
+function report(extra: { counted?: [number, number]; findings?: Finding[]; tactics?: { shortname: string; counted: [number, number] }[]; comparison?: Partial<Comparison> } = {}): CoverageReport {
   const comparison: Comparison | undefined = extra.comparison
-    ? { baseline: { generatedAt: '', attackVersion: '18.1', rules: [] }, crossesAttackVersions: false, newlyCovered: [], newlyUncovered: [], newFindings: [], fixedFindings: [], coverage: { before: 50, after: 50, delta: 0 }, tactics: [], ...extra.comparison }
+    ? { baseline: { generatedAt: '', attackVersion: '18.1', rules: [] }, crossesAttackVersions: false, newlyCovered: [], newlyUncovered: [], newFindings: [], fixedFindings: [], coverage: { before: 50, after: 50, delta: 0, counted: counts(5, 10) }, tactics: [], ...extra.comparison }
     : undefined;
   return {
-    summary: { techniques: { total: 10, covered: 0, partial: 0, gap: 10, percent: extra.percent ?? 40 } },
-    tactics: extra.tactics ?? [],
+    summary: { techniques: counts(...(extra.counted ?? [4, 10])) },
+    tactics: (extra.tactics ?? []).map((t) => ({ shortname: t.shortname, ...counts(...t.counted) })),
     findings: extra.findings ?? [],
     ...(comparison ? { comparison } : {}),
   } as unknown as CoverageReport;
@@ -163,13 +169,22 @@ describe('evaluateGates: fail-on new', () => {
 
 describe('evaluateGates: min-coverage', () => {
   it('passes at and above the minimum and fails below it', () => {
-    expect(evaluateGates(report({ percent: 40 }), settings({ minCoverage: 40 }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'overall coverage 40% meets 40%' }]);
-    expect(evaluateGates(report({ percent: 39.9 }), settings({ minCoverage: 40 }))).toEqual([{ gate: 'min-coverage', isPassed: false, message: 'overall coverage 39.9% is below 40%' }]);
-    expect(evaluateGates(report({ percent: 0 }), settings({ minCoverage: 0 }))[0]!.isPassed).toBe(true);
+    expect(evaluateGates(report({ counted: [4, 10] }), settings({ minCoverage: 40 }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'overall coverage 40% meets 40%' }]);
+    expect(evaluateGates(report({ counted: [399, 1000] }), settings({ minCoverage: 40 }))).toEqual([{ gate: 'min-coverage', isPassed: false, message: 'overall coverage 39.9% is below 40%' }]);
+    expect(evaluateGates(report({ counted: [0, 10] }), settings({ minCoverage: 0 }))[0]!.isPassed).toBe(true);
+    expect(evaluateGates(report({ counted: [0, 0] }), settings({ minCoverage: 0 }))[0]!.isPassed).toBe(true);
+  });
+
+  it('compares the exact share, not the one-decimal percent it shows', () => {
+    // 7 of 158 is 4.4304%, shown as 4.4%: it meets 4.43 and not 4.431; 1 of 3 (33.33…%) is below 33.34, shown as 33.3%.
+    expect(evaluateGates(report({ counted: [7, 158] }), settings({ minCoverage: 4.43 }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'overall coverage 4.4% meets 4.43%' }]);
+    expect(evaluateGates(report({ counted: [7, 158] }), settings({ minCoverage: 4.431 }))[0]!.isPassed).toBe(false);
+    expect(evaluateGates(report({ counted: [1, 3] }), settings({ minCoverage: 33.34 }))[0]).toMatchObject({ isPassed: false, message: 'overall coverage 33.3% is below 33.34%' });
+    expect(evaluateGates(report({ counted: [1, 3], tactics: [{ shortname: 'execution', counted: [7, 158] }] }), settings({ minTacticCoverage: { execution: 4.43 } }))[0]).toMatchObject({ isPassed: true, message: 'execution coverage 4.4% meets 4.43%' });
   });
 
   it('checks each tactic minimum against that tactic', () => {
-    const r = report({ percent: 10, tactics: [{ shortname: 'execution', percent: 50 }, { shortname: 'impact', percent: 20 }] });
+    const r = report({ counted: [1, 10], tactics: [{ shortname: 'execution', counted: [5, 10] }, { shortname: 'impact', counted: [2, 10] }] });
     expect(evaluateGates(r, settings({ minTacticCoverage: { execution: 50, impact: 20.1 } }))).toEqual([
       { gate: 'min-coverage', isPassed: true, message: 'execution coverage 50% meets 50%' },
       { gate: 'min-coverage', isPassed: false, message: 'impact coverage 20% is below 20.1%' },
@@ -204,16 +219,29 @@ describe('parseDrop and minCoveragePercent (the flags and the config read them a
 });
 
 describe('evaluateGates: max-coverage-drop', () => {
+  /** A drop from `before` to `after` (covered of total, as compareReports records them) against `max` points. */
+  const dropOf = (before: [number, number], after: [number, number], max: number, newlyUncovered: Comparison['newlyUncovered'] = []) => {
+    const [b, a] = [counts(...before), counts(...after)];
+    const exact = (c: ReturnType<typeof counts>) => (c.total === 0 ? 0 : (100 * (c.covered + c.partial)) / c.total);
+    const coverage = { before: b.percent, after: a.percent, delta: Math.round((exact(a) - exact(b)) * 10) / 10, counted: { covered: b.covered, partial: b.partial, total: b.total } };
+    return evaluateGates(report({ counted: after, comparison: { coverage, newlyUncovered } }), settings({ maxCoverageDrop: max }))[0]!;
+  };
   const drop = (before: number, after: number, max: number, newlyUncovered: Comparison['newlyUncovered'] = []) =>
-    evaluateGates(report({ comparison: { coverage: { before, after, delta: after - before }, newlyUncovered } }), settings({ maxCoverageDrop: max }))[0]!;
+    dropOf([Math.round(before * 10), 1000], [Math.round(after * 10), 1000], max, newlyUncovered);
 
   it('passes a drop up to the maximum and fails a larger one', () => {
     expect(drop(50, 48, 2)).toEqual({ gate: 'max-coverage-drop', isPassed: true, message: 'coverage 50% → 48% (-2 points, at most -2 allowed)' });
     expect(drop(50, 47.9, 2)).toEqual({ gate: 'max-coverage-drop', isPassed: false, message: 'coverage 50% → 47.9% (-2.1 points, at most -2 allowed)' });
   });
 
-  it('rounds the drop to a tenth of a point (no float noise)', () => {
+  it('compares the exact drop, shown to a tenth of a point, with no float noise at a tie', () => {
     expect(drop(30.3, 30.1, 0.2)).toMatchObject({ isPassed: true, message: 'coverage 30.3% → 30.1% (-0.2 points, at most -0.2 allowed)' });
+    // 8 of 158 → 7 of 158 is 0.633 points, shown as 0.6: it passes at 0.65 and fails at 0.63.
+    expect(dropOf([8, 158], [7, 158], 0.65)).toMatchObject({ isPassed: true, message: 'coverage 5.1% → 4.4% (-0.6 points, at most -0.65 allowed)' });
+    expect(dropOf([8, 158], [7, 158], 0.63).isPassed).toBe(false);
+    // 8 of 12 → 5 of 12 is exactly 25 points, which floating point makes 25.000000000000007: still at most 25.
+    expect(dropOf([8, 12], [5, 12], 25)).toMatchObject({ isPassed: true, message: 'coverage 66.7% → 41.7% (-25 points, at most -25 allowed)' });
+    expect(dropOf([8, 12], [5, 12], 24.99).isPassed).toBe(false);
   });
 
   it('shows a rise as a plus and an unchanged coverage as +0', () => {
@@ -236,7 +264,7 @@ describe('evaluateGates: max-coverage-drop', () => {
 
 describe('evaluateGates: several gates', () => {
   it('lists them in order: fail-on, overall minimum, tactic minimums, coverage drop', () => {
-    const r = report({ percent: 40, tactics: [{ shortname: 'execution', percent: 50 }], comparison: {} });
+    const r = report({ counted: [5, 10], tactics: [{ shortname: 'execution', counted: [5, 10] }], comparison: {} });
     const gates = evaluateGates(r, settings({ failOn: 'new', minCoverage: 10, minTacticCoverage: { execution: 10 }, maxCoverageDrop: 1 }));
     expect(gates.map((g) => g.gate)).toEqual(['fail-on', 'min-coverage', 'min-coverage', 'max-coverage-drop']);
     expect(gates.every((g) => g.isPassed)).toBe(true);
