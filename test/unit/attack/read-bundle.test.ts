@@ -1,0 +1,179 @@
+// src/attack/read-bundle.ts, called directly: what it says about a file that is no bundle (each message and hint
+// exactly), which objects it skips unread, the size cap's bound, the gzip sniff, the version in a file name, the
+// sha256 it returns and the descriptors it closes. Each bundle is written here, a few objects long.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readBundleFile } from '../../../src/attack/read-bundle.js';
+import type { StixObject } from '../../../src/attack/normalize.js';
+import { InputError } from '../../../src/errors.js';
+import { DEFAULT_LIMITS, limits } from '../../../src/limits.js';
+import { executionOnly, relationship, stixTechnique } from '../../helpers/stix.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-read-bundle-'));
+});
+afterEach(() => Object.assign(limits, DEFAULT_LIMITS));
+
+/** The least bundle that reads: the tactic execution, its matrix and T1001, then `extra` objects. */
+function bundle(extra: (StixObject | string)[] = [], keys = ''): string {
+  const objects = [...executionOnly(), stixTechnique('T1001'), ...extra].map((o) => (typeof o === 'string' ? o : JSON.stringify(o)));
+  return `{"type": "bundle", "id": "bundle--1",${keys} "objects": [${objects.join(', ')}]}`;
+}
+
+async function write(name: string, bytes: string | Buffer): Promise<string> {
+  const file = path.join(dir, name);
+  await writeFile(file, bytes);
+  return file;
+}
+
+/** The InputError reading `file` ends in, as message and hint. */
+async function failure(file: string, label = path.basename(file)): Promise<{ message: string; hint: string | undefined }> {
+  const error = await readBundleFile(file, label).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(InputError);
+  return { message: (error as InputError).message, hint: (error as InputError).hint };
+}
+
+describe('a path that is no bundle file', () => {
+  const hint = 'pass a STIX bundle file, a URL, or a version such as 18.1';
+
+  it('a missing file is "no such file"; a path through a file is the reason stat gave', async () => {
+    expect(await failure(path.join(dir, 'missing.json'))).toEqual({ message: 'missing.json: no such file', hint });
+    const file = await write('plain.json', bundle());
+    expect(await failure(path.join(file, 'inner.json'), 'inner.json')).toEqual({ message: 'inner.json: cannot read: a path component is not a directory', hint });
+  });
+
+  it('a directory says what it is', async () => {
+    expect(await failure(dir, 'dir')).toEqual({ message: 'dir: a directory, not a bundle file', hint });
+  });
+
+  // /proc/self/mem is a regular file whose first bytes cannot be read (EIO): the gzip sniff fails.
+  it('a regular file whose first bytes cannot be read', async () => {
+    expect(await failure('/proc/self/mem', 'mem')).toEqual({ message: 'mem: cannot read: EIO', hint: undefined });
+  });
+});
+
+describe('an element that is not JSON', () => {
+  it('is refused with the first parse error and the hint to download again', async () => {
+    const broken = '{"type": "attack-pattern", "name": nope}';
+    const file = await write('bad-element.json', bundle([broken, '{"type": "attack-pattern", "id": 7x}']));
+    const first = (() => {
+      try {
+        return JSON.parse(broken) as never;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(await failure(file)).toEqual({ message: `bad-element.json: not valid JSON: ${first}`, hint: 'the file may be truncated; download it again' });
+  });
+});
+
+describe('objects attack-cov does not read', () => {
+  it('skips a type it does not need unparsed: a broken one does not stop the read', async () => {
+    const file = await write('other-types.json', bundle(['{"type": "course-of-action", "id": nope}', '{"type": "note", "name": 7}']));
+    const { catalog } = await readBundleFile(file, 'other-types.json');
+    expect([...catalog.techniques.keys()]).toEqual(['T1001']);
+  });
+
+  // The STIX version comes from the first object that has a spec_version when the bundle has none: an object
+  // kept by mistake would name it. Each of these is parsed in full: the note's "type" comes after a long id (too
+  // far to peek at), and a relationship with an escape in a reference or no relationship_type is not read by the
+  // fast path (which reads no spec_version).
+  it('drops a type it does not need even when it had to parse it, and relationships of types it does not read', async () => {
+    const longId = `"id": "note--${'0'.repeat(80)}"`;
+    const file = await write('late-type.json', bundle([
+      `{${longId}, "type": "note", "spec_version": "9.9"}`,
+      relationship('mitigates', 'course-of-action--1', 'attack-pattern--T1001', { spec_version: '8.8', source_ref: 'course-of-action--\\u0031' }),
+      relationship('related-to', 'attack-pattern--T1001', 'attack-pattern--T1001', { spec_version: '7.7', source_ref: 'attack-pattern--T100\\u0031' }),
+      { type: 'relationship', id: 'relationship--none', spec_version: '6.6', source_ref: 'attack-pattern--T1001', target_ref: 'attack-pattern--T1001' },
+      stixTechnique('T1002', { spec_version: '2.1' }),
+    ]));
+    const { catalog } = await readBundleFile(file, 'late-type.json');
+    expect(catalog.stixVersion).toBe('2.1');
+    expect([...catalog.techniques.keys()].sort()).toEqual(['T1001', 'T1002']);
+  });
+});
+
+describe('a bundle of the wrong shape', () => {
+  it('an object with a field of the wrong type: the hint is to use the bundle as published', async () => {
+    const file = await write('shape.json', bundle([stixTechnique('T1002', { name: 5 as unknown as string })]));
+    expect(await failure(file)).toEqual({ message: 'shape.json: not a usable ATT&CK bundle: attack-pattern--T1002: "name" is a number, expected a string', hint: 'use the bundle as MITRE publishes it' });
+  });
+
+  it('a complete JSON object whose type is not "bundle", or that has no objects array, is not a STIX bundle', async () => {
+    const message = (name: string) => `${name}: not a STIX bundle (expected a JSON object with "type": "bundle" and an "objects" array)`;
+    const hint = 'pass an ATT&CK Enterprise bundle, e.g. --attack 18.1';
+    const notBundle = await write('collection.json', bundle().replace('"type": "bundle"', '"type": "x-mitre-collection"'));
+    expect(await failure(notBundle)).toEqual({ message: message('collection.json'), hint });
+    const noArray = await write('no-array.json', '{"type": "bundle", "objects": {}}');
+    expect(await failure(noArray)).toEqual({ message: message('no-array.json'), hint });
+  });
+
+  it('text that stops inside a JSON object begun at its start (after blanks) is truncated; one begun later is no bundle', async () => {
+    const truncated = await write('cut.json', '\n  {"type": "bundle", "objects": [');
+    expect(await failure(truncated)).toEqual({ message: 'cut.json: truncated: the JSON ends inside the bundle', hint: 'the file was cut short; download or copy it again' });
+    const late = await write('late.json', 'x{"type": "bundle", "objects": [');
+    expect((await failure(late)).message).toBe('late.json: not a STIX bundle (expected a JSON object with "type": "bundle" and an "objects" array)');
+  });
+});
+
+describe('the size cap', () => {
+  it('a plain file of exactly the cap is read', async () => {
+    const text = bundle();
+    limits.maxBundleBytes = Buffer.byteLength(text);
+    const file = await write('at-cap.json', text);
+    expect((await readBundleFile(file, 'at-cap.json')).catalog.techniques.size).toBe(1);
+  });
+});
+
+describe('gzip', () => {
+  it('is told by both magic bytes: a plain file that starts with 0x1f alone is read as plain text', async () => {
+    const file = await write('one-magic.json', Buffer.concat([Buffer.from([0x1f]), Buffer.from(' {}')]));
+    expect((await failure(file)).message).toMatch(/^one-magic\.json: not a STIX bundle /);
+  });
+
+  it('a damaged gzip file: the hint is to download it again', async () => {
+    const file = await write('damaged.json.gz', Buffer.from([0x1f, 0x8b, 0x00, 0x01, 0x02]));
+    expect((await failure(file)).hint).toBe('the gzip file is truncated or damaged; download it again');
+  });
+});
+
+describe('the version in the file name', () => {
+  it('is the first number.number of the label, a two-digit minor whole', async () => {
+    const file = await write('b.json', bundle());
+    expect((await readBundleFile(file, 'dir-1.2/enterprise-attack-18.10.json')).catalog.version).toBe('18.10');
+    expect((await readBundleFile(file, 'enterprise-attack.json', '17.1')).catalog.version).toBe('17.1');
+  });
+});
+
+describe('sha256', () => {
+  it('is that of the file as stored; a known one is returned as given, not computed again', async () => {
+    const text = bundle();
+    const file = await write('hashed.json', text);
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    expect((await readBundleFile(file, 'hashed.json')).sha256).toBe(sha256);
+    expect((await readBundleFile(file, 'hashed.json', undefined, 'known')).sha256).toBe('known');
+    const { gzipSync } = await import('node:zlib');
+    const gz = await write('hashed.json.gz', gzipSync(text));
+    expect((await readBundleFile(gz, 'hashed.json.gz')).sha256).toBe(createHash('sha256').update(await readFile(gz)).digest('hex'));
+    expect((await readBundleFile(gz, 'hashed.json.gz', undefined, 'known')).sha256).toBe('known');
+  });
+});
+
+describe('file descriptors', () => {
+  it('are all closed after a read, plain or gzip', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const plain = await write('fd.json', bundle());
+    const gz = await write('fd.json.gz', gzipSync(bundle()));
+    const open = async () => (await readdir('/proc/self/fd')).length;
+    const before = await open();
+    for (let i = 0; i < 5; i++) {
+      await readBundleFile(plain, 'fd.json');
+      await readBundleFile(gz, 'fd.json.gz');
+    }
+    expect(await open()).toBe(before);
+  });
+});
