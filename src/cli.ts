@@ -463,4 +463,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
+// `attack-cov report 2>&1 | head` closes stderr too: the notes and progress lost are the reader's choice, and the
+// run carries on to its outputs and its own exit code (an unhandled EPIPE made it exit 1, the gate's code).
+process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 process.exitCode = await main(process.argv);

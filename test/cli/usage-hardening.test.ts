@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectOneLineError, runCli } from '../helpers/cli.js';
+import { expectOneLineError, runCli, startCli } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 
 const MINI = 'test/fixtures/attack/mini-bundle-2.0.json';
@@ -115,5 +115,20 @@ describe('-q on every command: nothing but errors', () => {
 
   it('errors are still printed with -q', async () => {
     expectOneLineError(await runCli(['lint', '--attack', MINI, '--rules', '/nonexistent.yaml', '-q']), /nonexistent\.yaml: no such file or directory/);
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('stderr closed before the first note (`report 2>&1 | head -1`): the run writes every output and exits 0, not 1', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-epipe-'));
+    const { child, done } = startCli(['report', '--rules', 'official:all', '--out', out]);
+    // Closed at once, so that every note and progress line meets a pipe nobody reads (EPIPE).
+    child.stderr!.destroy();
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect((await readdir(out)).filter((n) => !n.endsWith('.tmp')).sort()).toEqual(
+      ['coverage.csv', 'findings.csv', 'findings.sarif', 'heatmap.html', 'layer-priority-gaps.json', 'layer.json', 'report.json', 'summary.md'],
+    );
+    expect((await readdir(out)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });
