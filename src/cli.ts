@@ -100,12 +100,14 @@ async function withProjectConfig<T extends { config?: string | boolean }>(option
   });
 }
 
-function addInputOptions(command: Command): Command {
+/** --attack, --rules, --platform, --source-root and colour; `attack diff` takes its two ATT&CKs as arguments and
+ * has no scope, so it goes without --attack and --platform (an option a command ignores would be a lie in its help). */
+function addInputOptions(command: Command, { hasScope = true }: { hasScope?: boolean } = {}): Command {
   const embedded = embeddedAttack().version;
+  if (hasScope) command.option('--attack <file|url|version>', `ATT&CK Enterprise: a STIX 2.0/2.1 bundle file (plain or .gz), an https:// or file:// URL, a version (downloaded and cached), or latest; default: the embedded ${embedded}, no download`);
+  command.option('--rules <paths...>', `Falco rules files or directories (their *.yaml and *.yml files in name order), or official (the embedded stable rules), official:all, official:incubating, official:sandbox, official:k8saudit, official@<tag> (downloaded); default: /etc/falco rules where present, else official`);
+  if (hasScope) command.option('--platform <names>', 'ATT&CK platforms in scope (repeat or comma-separate); default: what the rules\' sources can observe', collect);
   return command
-    .option('--attack <file|url|version>', `ATT&CK Enterprise: a STIX 2.0/2.1 bundle file (plain or .gz), an https:// or file:// URL, a version (downloaded and cached), or latest; default: the embedded ${embedded}, no download`)
-    .option('--rules <paths...>', `Falco rules files or directories (*.yaml in name order), or official (the embedded stable rules), official:all, official:incubating, official:sandbox, official:k8saudit, official@<tag> (downloaded); default: /etc/falco rules where present, else official`)
-    .option('--platform <names>', 'ATT&CK platforms in scope (repeat or comma-separate); default: what the rules\' sources can observe', collect)
     .option('--source-root <dir>', 'name files in outputs relative to this folder (default: the git work tree holding the rules, else the working directory)')
     .option('--color', 'force colour').option('--no-color', 'no colour (NO_COLOR is honoured too)');
 }
@@ -345,6 +347,7 @@ Examples:
       .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
       .option('--fix', "rewrite the --rules files' tags for <to> (lint --fix's fixer, knowing renamed tactics)")
       .option('-q, --quiet', 'no text on stdout (--format json is still printed); nothing on stderr but errors'),
+    { hasScope: false },
   )
     .addHelpText(
       'after',

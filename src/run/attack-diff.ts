@@ -55,6 +55,13 @@ export function changesTouching(rule: FalcoRule, diff: AttackDiff): string[] {
   return sentences;
 }
 
+/** What --fix did or would do: a rename or a platform change touches a tag but needs no other one. */
+function fixNote(touched: TouchedRule[], isFixed: boolean): string {
+  const changed = touched.filter((r) => r.tagsAfter.join() !== r.tagsBefore.join()).length;
+  if (changed === 0) return ' (no tag needs rewriting)';
+  return isFixed ? ` (${changed} rewritten in place)` : ` (${changed} would get new tags: run with --fix to apply them)`;
+}
+
 function renderText(diff: AttackDiff, touched: TouchedRule[] | undefined, isFixed: boolean): string {
   const { tactics, techniques: t } = diff;
   const lines = [`ATT&CK ${diff.from} → ${diff.to}`, '', `Tactics: ${tactics.added.length} added, ${tactics.renamed.length} renamed, ${tactics.removed.length} removed`];
@@ -73,7 +80,7 @@ function renderText(diff: AttackDiff, touched: TouchedRule[] | undefined, isFixe
   for (const c of t.moved) lines.push(`  moved       ${c.id} ${c.name}: ${c.fromTactics.join(', ')} → ${c.toTactics.join(', ')}`);
   for (const c of t.platforms) lines.push(`  platforms   ${c.id} ${c.name}: ${[...c.added.map((p) => `+${p}`), ...c.removed.map((p) => `-${p}`)].join(' ')}`);
   if (touched) {
-    lines.push('', touched.length === 0 ? 'No rule has a tag these changes touch.' : `Rules whose tags these changes touch: ${touched.length}${isFixed ? ' (fixed in place)' : ' (run with --fix to apply the new tags)'}`);
+    lines.push('', touched.length === 0 ? 'No rule has a tag these changes touch.' : `Rules whose tags these changes touch: ${touched.length}${fixNote(touched, isFixed)}`);
     for (const r of touched) {
       lines.push(`  ${printable(r.file)}:${r.line}  ${printable(r.rule)}`);
       for (const c of r.changes) lines.push(`    ${c}`);

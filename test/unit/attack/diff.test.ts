@@ -1,5 +1,5 @@
 // attack diff on the hand-made v18 → v19 pair and on the real 17.1 → 18.1.
-import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,9 +55,11 @@ describe('attack diff --rules', () => {
     expect(report.rules[2]!.unresolved).toEqual(['revoked-technique: T1562 is revoked; ATT&CK replaced it with T1685, T1686']);
     expect(await readFile(rules, 'utf8')).toBe(await readFile(fixture('rules', 'upgrade.yaml'), 'utf8'));
 
+    const text0 = await runCli(['attack', 'diff', V18, V19, '--rules', rules]);
+    expect(text0.stdout).toContain('Rules whose tags these changes touch: 4 (3 would get new tags: run with --fix to apply them)');
     const fixed = await runCli(['attack', 'diff', V18, V19, '--rules', rules, '--fix']);
     expect(fixed.code).toBe(0);
-    expect(fixed.stdout).toMatch(/\(fixed in place\)/);
+    expect(fixed.stdout).toContain('Rules whose tags these changes touch: 4 (3 rewritten in place)');
     const text = await readFile(rules, 'utf8');
     expect(text).toContain('tags: [mitre_defense_impairment, T1685]');
     const lint = await runCli(['lint', '--attack', V19, '--rules', rules, '--format', 'json', '--fail-on', 'none']);
@@ -76,5 +78,20 @@ describe('attack diff --rules', () => {
     expect(diff.techniques.renamed!.map((t) => t.id)).toContain('T1552.003');
     // None of the official rules tags a technique that changed between these two releases.
     expect(diff.rules).toEqual([]);
+  });
+
+  it('says no tag needs rewriting when the changes a rule meets are a rename and new platforms, and --fix changes nothing', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-diff-'));
+    const rules = path.join(dir, 'hist.yaml');
+    const text = '- rule: Hist\n  desc: d\n  condition: evt.type = execve and proc.name = history\n  output: o\n  priority: WARNING\n  tags: [mitre_credential_access, T1552.003]\n';
+    await writeFile(rules, text);
+    const preview = await runCli(['attack', 'diff', BUNDLE_17, BUNDLE_18, '--rules', rules]);
+    expect(preview.stdout).toContain('Rules whose tags these changes touch: 1 (no tag needs rewriting)');
+    expect(preview.stdout).toContain('T1552.003 renamed "Bash History" → "Shell History"');
+    const fixed = await runCli(['attack', 'diff', BUNDLE_17, BUNDLE_18, '--rules', rules, '--fix']);
+    expect(fixed.stdout).toContain('Rules whose tags these changes touch: 1 (no tag needs rewriting)');
+    expect(await readFile(rules, 'utf8')).toBe(text);
+    // The two ATT&CKs are its arguments: --attack is no option of attack diff.
+    expect((await runCli(['attack', 'diff', BUNDLE_17, BUNDLE_18, '--attack', '16.0'])).stderr).toMatch(/^error: unknown option '--attack'/);
   });
 });
