@@ -21,6 +21,7 @@ const TEMPLATES: Record<string, Template> = {
   'platform-mismatch': (f, list) => `${f.technique} targets ${list('platforms')}, which the ${f.args?.source} source cannot observe`,
   'repeated-tag': (f) => `"${f.tag}" is already among the rule's tags; Falco keeps it once, so this one can go`,
   'untagged-rule': () => 'rule has no ATT&CK tag, so it counts for no technique',
+  'no-technique-tag': () => 'rule has tactic tags but no technique tag, so it counts for no technique (attack-cov suggest proposes some)',
   'skipped-rule': (f) => `Falco drops this rule at load (skip-if-unknown-filter: true): ${f.args?.reason}; it covers nothing`,
   'invalid-suppression': (f) => `this attack-cov-ignore comment ${f.args?.problem}; it suppresses nothing`,
   'unused-suppression': (f, list) => `the suppression of ${list('codes') || 'findings'} ("${f.args?.reason}") matched no finding; remove it`,

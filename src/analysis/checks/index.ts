@@ -1,7 +1,7 @@
 // The registry of checks, in the order their findings are listed for one tag.
 import { deprecatedTechnique, platformMismatch, revokedTechnique, unknownTechnique } from './technique-checks.js';
 import { missingTacticTag, tacticIdNameConflict, tacticMismatch, unjustifiedTactic, unknownTactic } from './tactic-checks.js';
-import { nonstandardTag, repeatedTag, untaggedRule } from './tag-checks.js';
+import { noTechniqueTag, nonstandardTag, repeatedTag, untaggedRule } from './tag-checks.js';
 import { skippedRule } from './rule-checks.js';
 import type { Check } from './types.js';
 
@@ -18,6 +18,7 @@ export const CHECKS: Check[] = [
   repeatedTag,
   platformMismatch,
   untaggedRule,
+  noTechniqueTag,
   skippedRule,
 ];
 

@@ -33,6 +33,16 @@ export const repeatedTag: Check = {
   },
 };
 
+export const noTechniqueTag: Check = {
+  code: 'no-technique-tag',
+  severity: 'info',
+  description: 'A rule with tactic tags (of the loaded ATT&CK) but no technique tag: it counts for no technique (attack-cov suggest proposes some).',
+  run(rule) {
+    // A tactic tag ATT&CK does not know is unknown-tactic's finding; a technique tag of any kind (unknown, revoked …) has its own.
+    return rule.knownTactics.length > 0 && !rule.tags.some((t) => t.parsed.kind === 'technique') ? [findingAt(this, rule, undefined)] : NO_FINDINGS;
+  },
+};
+
 export const untaggedRule: Check = {
   code: 'untagged-rule',
   severity: 'info',

@@ -167,7 +167,7 @@ describe('checkRules', () => {
       'z.yaml:1:1:untagged-rule:',
       'z.yaml:1:1:untagged-rule:',
     ]);
-    expect(CHECKS.length).toBe(13);
+    expect(CHECKS.length).toBe(14);
   });
 
   it('orders findings at one place by code, then by tag', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../../src/analysis/checks/index.js';
 import { missingTacticTag, tacticIdNameConflict, tacticMismatch, unjustifiedTactic, unknownTactic } from '../../../src/analysis/checks/tactic-checks.js';
-import { nonstandardTag, repeatedTag, untaggedRule } from '../../../src/analysis/checks/tag-checks.js';
+import { noTechniqueTag, nonstandardTag, repeatedTag, untaggedRule } from '../../../src/analysis/checks/tag-checks.js';
 import { deprecatedTechnique, platformMismatch, revokedTechnique, unknownTechnique } from '../../../src/analysis/checks/technique-checks.js';
 import type { Check, CheckContext } from '../../../src/analysis/checks/types.js';
 import { NO_FINDINGS, findingsFor, tacticTag } from '../../../src/analysis/checks/findings.js';
@@ -74,7 +74,7 @@ describe('the registry', () => {
   it('lists every check once, in the order their findings are listed', () => {
     expect(CHECKS.map((c) => c.code)).toEqual([
       'unknown-technique', 'revoked-technique', 'deprecated-technique', 'tactic-mismatch', 'unjustified-tactic', 'tactic-id-name-conflict',
-      'unknown-tactic', 'missing-tactic-tag', 'nonstandard-tag', 'repeated-tag', 'platform-mismatch', 'untagged-rule', 'skipped-rule',
+      'unknown-tactic', 'missing-tactic-tag', 'nonstandard-tag', 'repeated-tag', 'platform-mismatch', 'untagged-rule', 'no-technique-tag', 'skipped-rule',
     ]);
   });
 
@@ -82,7 +82,7 @@ describe('the registry', () => {
     const severities = Object.fromEntries(CHECKS.map((c) => [c.code, c.severity]));
     expect(severities).toEqual({
       'unknown-technique': 'error', 'revoked-technique': 'error', 'deprecated-technique': 'warning', 'tactic-mismatch': 'error', 'unjustified-tactic': 'warning',
-      'tactic-id-name-conflict': 'error', 'unknown-tactic': 'error', 'missing-tactic-tag': 'warning', 'nonstandard-tag': 'warning', 'repeated-tag': 'info', 'platform-mismatch': 'warning', 'untagged-rule': 'info', 'skipped-rule': 'warning',
+      'tactic-id-name-conflict': 'error', 'unknown-tactic': 'error', 'missing-tactic-tag': 'warning', 'nonstandard-tag': 'warning', 'repeated-tag': 'info', 'platform-mismatch': 'warning', 'untagged-rule': 'info', 'no-technique-tag': 'info', 'skipped-rule': 'warning',
     });
     for (const c of CHECKS) expect(c.description).toMatch(/^[A-Z].{20,}\.$/);
   });
@@ -296,6 +296,12 @@ describe('tag checks', () => {
       expect(run(repeatedTag, ['mitre_execution', ...extra, 'T1059', 'T1059']).map((f) => f.line)).toEqual([14 + extra.length]);
       expect(run(repeatedTag, ['mitre_execution', ...extra, 'T1059'])).toBe(NO_FINDINGS);
     }
+  });
+
+  it('no-technique-tag: a rule with a tactic ATT&CK knows and no technique tag of any kind, at the rule', () => {
+    expect(run(noTechniqueTag, ['mitre_execution', 'TA0002', 'container'])).toEqual([{ code: 'no-technique-tag', severity: 'info', rule: 'R', file: 'rules.yaml', line: 10, column: 3 }]);
+    // A technique tag, even one ATT&CK does not know or revoked, is its own finding; an unknown tactic is unknown-tactic's.
+    for (const tags of [['mitre_execution', 'T1059'], ['mitre_execution', 'T9999'], ['mitre_impact', 'T1500'], ['mitre_bogus'], ['container'], []]) expect(run(noTechniqueTag, tags), tags.join()).toBe(NO_FINDINGS);
   });
 
   it('untagged-rule: only a rule with no technique or tactic tag at all', () => {

@@ -26,6 +26,8 @@ const TABLE: [string, Expected[]][] = [
     [
       { code: 'tactic-id-name-conflict', rule: 'Conflict decided by technique', tag: 'TA0011', fix: { tag: 'TA0011', with: ['TA0010'] } },
       { code: 'unjustified-tactic', rule: 'Conflict decided by technique', tag: 'TA0011' },
+      // At the rule, so before its tags' findings.
+      { code: 'no-technique-tag', rule: 'Conflict without technique', tag: undefined },
       { code: 'tactic-id-name-conflict', rule: 'Conflict without technique', tag: 'TA0011', fix: undefined },
     ],
   ],

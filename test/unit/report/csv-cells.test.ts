@@ -113,8 +113,10 @@ describe('findings.csv', async () => {
   it('writes each field of a finding, with its fix in words and no baseline column', () => {
     const rows = rowsOf(findingsCsvReporter.render(report, context));
     expect(rows).toHaveLength(report.findings.length);
-    expect(rows[0]).toEqual({ severity: 'warning', code: 'unjustified-tactic', file: 'test/fixtures/rules/tactic-mismatch.yaml', line: '8', column: '10', rule: 'Escape under execution', tag: 'mitre_execution', technique: '', tactic: 'execution', message: report.findings[0]!.message, fix: 'remove mitre_execution', suppressed: '' });
-    expect(rows[1]).toMatchObject({ technique: 'T1611', fix: 'add mitre_privilege_escalation' });
+    // In the findings' order: base.yaml's finding about a rule (no tag, technique, tactic or fix) comes first.
+    expect(rows[0]).toEqual({ severity: 'info', code: 'no-technique-tag', file: 'test/fixtures/rules/base.yaml', line: '18', column: '3', rule: 'Legacy append', tag: '', technique: '', tactic: '', message: report.findings[0]!.message, fix: '', suppressed: '' });
+    expect(rows[1]).toEqual({ severity: 'warning', code: 'unjustified-tactic', file: 'test/fixtures/rules/tactic-mismatch.yaml', line: '8', column: '10', rule: 'Escape under execution', tag: 'mitre_execution', technique: '', tactic: 'execution', message: report.findings[1]!.message, fix: 'remove mitre_execution', suppressed: '' });
+    expect(rows[2]).toMatchObject({ technique: 'T1611', fix: 'add mitre_privilege_escalation' });
   });
 
   it('marks findings new or unchanged against a baseline, and lists suppressed ones last with their reason (and no baseline state: the comparison counts no suppressed finding)', () => {

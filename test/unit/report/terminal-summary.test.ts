@@ -29,7 +29,7 @@ describe('the report summary', () => {
     expect(paint(plain, 'red', 'x')).toBe('x');
     const colored = renderSummary(report, color);
     expect(colored).toContain(`${ESC}[1mCoverage per tactic (techniques covered or partly covered / in scope)${ESC}[0m`);
-    expect(colored).toContain(`${ESC}[31m6 errors${ESC}[0m, ${ESC}[33m6 warnings${ESC}[0m, ${ESC}[36m0 info${ESC}[0m${ESC}[2m (2 suppressed, not counted)${ESC}[0m`);
+    expect(colored).toContain(`${ESC}[31m6 errors${ESC}[0m, ${ESC}[33m6 warnings${ESC}[0m, ${ESC}[36m1 info${ESC}[0m${ESC}[2m (2 suppressed, not counted)${ESC}[0m`);
     expect(colored).toContain(`  ${ESC}[31mFAIL${ESC}[0m  --fail-on: 2 errors <script>|*x*|`);
     expect(colored).toContain(`  ${ESC}[32mpass${ESC}[0m  --min-coverage: `);
     expect(colored).toContain(`${ESC}[32m  + T1529 System Shutdown/Reboot newly covered${ESC}[0m`);
@@ -81,7 +81,7 @@ describe('the report summary', () => {
   });
   it('adds nothing to the findings line when no finding is suppressed', () => {
     const none = { ...report, summary: { ...report.summary, findings: { ...report.summary.findings, suppressed: 0 } } };
-    expect(renderSummary(none, plain)).toContain('\nFindings: 6 errors, 6 warnings, 0 info\n');
+    expect(renderSummary(none, plain)).toContain('\nFindings: 6 errors, 6 warnings, 1 info\n');
   });
   it('leaves out the sections a report does not have', () => {
     const bare = renderSummary({ ...report, threats: [], comparison: undefined, emulation: undefined, gates: undefined, suppressed: undefined }, plain);
