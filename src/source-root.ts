@@ -58,3 +58,28 @@ export function showPath(file: string, root: string): ShownPath {
   const shown = isOutsideRoot ? path.basename(file) : relative;
   return { path: shown.split(path.sep).join('/'), isOutsideRoot };
 }
+
+/**
+ * showPath for the files of one run: files outside the root that share a base name are named by as many of their
+ * parent folders as tell them apart (`a/rules.yaml`, `b/rules.yaml`), still never by an absolute path. Keyed by
+ * the resolved path.
+ */
+export function showPaths(files: readonly string[], root: string): Map<string, ShownPath> {
+  const shown = new Map<string, ShownPath>();
+  for (const file of files) shown.set(path.resolve(root, file), showPath(file, root));
+  const outsideByName = new Map<string, string[]>();
+  for (const [file, s] of shown) if (s.isOutsideRoot) outsideByName.set(s.path, [...(outsideByName.get(s.path) ?? []), file]);
+  for (const group of outsideByName.values()) {
+    if (group.length < 2) continue;
+    const parts = group.map((file) => file.split(path.sep).filter((p) => p !== ''));
+    for (const [i, file] of group.entries()) {
+      const mine = parts[i]!;
+      // Two distinct resolved paths differ in some trailing segment, so a long enough tail tells this one apart.
+      let depth = 2;
+      const tail = (segments: string[], n: number): string => segments.slice(-n).join('/');
+      while (depth < mine.length && parts.some((other, j) => j !== i && tail(other, depth) === tail(mine, depth))) depth++;
+      shown.set(file, { path: tail(mine, depth), isOutsideRoot: true });
+    }
+  }
+  return shown;
+}

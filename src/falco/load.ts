@@ -7,7 +7,7 @@ import { embeddedRules, embeddedRulesRef, OFFICIAL_SETS, type EmbeddedRules } fr
 import { fetchIntoCache } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { redactUrl } from '../net/url.js';
-import { OUTSIDE_ROOT_NOTE, showPath } from '../source-root.js';
+import { OUTSIDE_ROOT_NOTE, showPath, showPaths, type ShownPath } from '../source-root.js';
 import { falcoRulesUrlTemplate, readUpstream } from '../upstream.js';
 import { parseRulesText } from './parse.js';
 import { readRulesItems } from './rules-cache.js';
@@ -185,9 +185,60 @@ async function readDownloadedRulesFile(file: string, shownAs: string, cache: Par
 }
 
 /** Reads a user's file, named relative to the source root (or by its base name, with a note). */
-function readLocalRulesFile(file: string, root: string, cache: ParseCache | undefined): Promise<ReadFile> {
-  const shown = showPath(file, root);
+function readLocalRulesFile(file: string, shown: ShownPath, cache: ParseCache | undefined): Promise<ReadFile> {
   return readRulesFile(file, shown.path, cache, shown.isOutsideRoot ? { note: OUTSIDE_ROOT_NOTE } : {});
+}
+
+/** A `--rules` entry expanded: an `official…` spec, or the rules files of a path as given (a file, or a directory's). */
+type GivenEntry = { spec: string } | { given: string; files: string[] };
+
+/** Every entry expanded first (so that a missing path stops the run before any download), with the name each local
+ * file is shown by: showPaths over all of them, so that two files outside the root never share one. */
+async function expandGiven(paths: string[], cwd: string, root: string): Promise<{ entries: GivenEntry[]; shown: Map<string, ShownPath> }> {
+  const entries: GivenEntry[] = [];
+  for (const given of paths) {
+    refuseEmptyPath(given);
+    if (isOfficialSpec(given)) {
+      entries.push({ spec: given });
+      continue;
+    }
+    const files = await expandPaths([path.resolve(cwd, given)], true).catch((error: unknown) => {
+      // Named as given, with the reason kept (a FIFO, a symlink loop, a directory that cannot be listed …).
+      throw error instanceof InputError ? new InputError(given, error.message.slice(error.location.length + 2), error.hint) : error;
+    });
+    if (files.length === 0) throw new InputError(given, 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
+    entries.push({ given, files });
+  }
+  return { entries, shown: showPaths(entries.flatMap((e) => ('files' in e ? e.files : [])), root) };
+}
+
+/**
+ * `read`, with its errors about a file outside the source root named by the path as given (`/dev/zero`, not `zero`;
+ * `../b/rules.yaml:3:4`): outputs name such a file by its base name, but an error must say which file the user means.
+ */
+function namedAsGiven(error: unknown, file: string, entry: { given: string }, shown: ShownPath, cwd: string): unknown {
+  if (!(error instanceof InputError) || !shown.isOutsideRoot || !error.location.startsWith(shown.path)) return error;
+  const resolved = path.resolve(cwd, entry.given);
+  const asGiven = file === resolved ? entry.given : path.join(entry.given, path.relative(resolved, file));
+  return new InputError(`${asGiven}${error.location.slice(shown.path.length)}`, error.message.slice(error.location.length + 2), error.hint);
+}
+
+/** readLocalRulesFile, its errors (reading now, parsing when the ruleset is built) named by namedAsGiven. */
+async function readGivenFile(file: string, entry: { given: string }, shown: ShownPath, options: RulesLoadOptions, cwd: string): Promise<ReadFile> {
+  const rename = (error: unknown): never => {
+    throw namedAsGiven(error, file, entry, shown, cwd);
+  };
+  const read = await readLocalRulesFile(file, shown, options.parseCache).catch(rename);
+  return {
+    ...read,
+    parsed: () => {
+      try {
+        return read.parsed();
+      } catch (error) {
+        return rename(error);
+      }
+    },
+  };
 }
 
 /** The embedded official files an `official…` spec names, as text (for commands that only read them). */
@@ -209,14 +260,11 @@ function embeddedOfficial(files: string[]): EmbeddedRules[] {
 export async function readRulesTexts(paths: string[], root: string = process.cwd(), { isReadOnly = false }: { isReadOnly?: boolean } = {}): Promise<RulesText[]> {
   if (!isReadOnly && paths.some(isOfficialSpec)) throw new UsageError('the embedded official rules cannot be rewritten', 'copy them first, or name your own rules files');
   const texts: RulesText[] = [];
-  for (const given of paths) {
-    refuseEmptyPath(given);
-    if (isOfficialSpec(given)) {
-      texts.push(...(await readOfficialTexts(given)));
-      continue;
-    }
-    const expanded = await expandPaths([given], true);
-    texts.push(...(await Promise.all(expanded.map((f) => readRulesText(f, displayPath(path.resolve(f), root))))));
+  const cwd = process.cwd();
+  const { entries, shown } = await expandGiven(paths, cwd, root);
+  for (const entry of entries) {
+    if ('spec' in entry) texts.push(...(await readOfficialTexts(entry.spec)));
+    else texts.push(...(await Promise.all(entry.files.map((f) => readRulesText(f, shown.get(f)!.path).catch((error: unknown) => { throw namedAsGiven(error, f, entry, shown.get(f)!, cwd); })))));
   }
   if (texts.length === 0) throw new InputError(paths.join(', '), 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
   return texts;
@@ -282,18 +330,11 @@ function loaded<R extends RulesetOutline>(files: ReadFile[], origin: LoadedRules
 /** Reads `--rules` entries in order: files, directories and `official…` specs may be mixed. */
 async function readGiven(paths: string[], options: RulesLoadOptions, root: string): Promise<ReadFile[]> {
   const files: ReadFile[] = [];
-  for (const given of paths) {
-    refuseEmptyPath(given);
-    if (isOfficialSpec(given)) {
-      files.push(...(await loadOfficial(given, options)));
-      continue;
-    }
-    const expanded = await expandPaths([path.resolve(options.cwd ?? process.cwd(), given)], true).catch((error: unknown) => {
-      // Named as given, with the reason kept (a FIFO, a symlink loop, a directory that cannot be listed …).
-      throw error instanceof InputError ? new InputError(given, error.message.slice(error.location.length + 2), error.hint) : error;
-    });
-    if (expanded.length === 0) throw new InputError(given, 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
-    files.push(...(await Promise.all(expanded.map((f) => readLocalRulesFile(f, root, options.parseCache)))));
+  const cwd = options.cwd ?? process.cwd();
+  const { entries, shown } = await expandGiven(paths, cwd, root);
+  for (const entry of entries) {
+    if ('spec' in entry) files.push(...(await loadOfficial(entry.spec, options)));
+    else files.push(...(await Promise.all(entry.files.map((f) => readGivenFile(f, entry, shown.get(f)!, options, cwd)))));
   }
   return files;
 }
@@ -314,7 +355,8 @@ async function loadWith<R extends RulesetOutline>(paths: string[] | undefined, o
   if (paths && paths.length > 0) return loaded(await readGiven(paths, options, root), 'given', options.parseCache, cached);
   const standard = await expandPaths(options.standardLocations ?? readUpstream().falcoRules.standardLocations, false);
   if (standard.length > 0) {
-    return loaded(await Promise.all(standard.map((f) => readLocalRulesFile(f, root, options.parseCache))), 'standard-locations', options.parseCache, cached);
+    const shown = showPaths(standard, root);
+    return loaded(await Promise.all(standard.map((f) => readLocalRulesFile(f, shown.get(path.resolve(root, f))!, options.parseCache))), 'standard-locations', options.parseCache, cached);
   }
   return loaded(await loadOfficial('official', options), 'official-default', options.parseCache, cached);
 }

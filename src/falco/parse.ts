@@ -95,6 +95,17 @@ interface ComposeBudget {
   where: (offset: number) => string;
 }
 
+/** The line holding `offset`, or the one before it (a tab may break the block before the error shows), when its
+ * indentation holds a tab; undefined otherwise. */
+function tabIndentAt(text: string, lines: LineCounter, offset: number): number | undefined {
+  const { line } = lines.linePos(offset);
+  const hasTabIndent = (n: number): boolean => {
+    const start = lines.lineStarts[n - 1];
+    return start !== undefined && /^[ ]*\t/.test(text.slice(start, start + 200));
+  };
+  return [line, line - 1].find((n) => n >= 1 && hasTabIndent(n));
+}
+
 function composeDocuments(text: string, file: string, lines: LineCounter): (CstValue | undefined)[] {
   const documents = yamlLib().parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const where = (offset: number): string => {
@@ -107,7 +118,10 @@ function composeDocuments(text: string, file: string, lines: LineCounter): (CstV
     const error = doc.errors[0];
     if (error) {
       const isTooDeep = /call stack/i.test(error.message);
-      throw new InputError(where(error.pos[0]), isTooDeep ? `collections nested more than ${MAX_NESTING} levels deep` : `YAML syntax error: ${error.message.split('\n')[0]}`);
+      // The yaml library's message does not say it, and a tab looks like blanks in most editors.
+      const tabLine = tabIndentAt(text, lines, error.pos[0]);
+      const hint = tabLine !== undefined ? `YAML indents with spaces: line ${tabLine} starts with a tab` : undefined;
+      throw new InputError(where(error.pos[0]), isTooDeep ? `collections nested more than ${MAX_NESTING} levels deep` : `YAML syntax error: ${error.message.split('\n')[0]}`, hint);
     }
     return doc.contents ? fromComposed(doc.contents as Node, doc, budget) : undefined;
   });

@@ -1,6 +1,6 @@
 // Malformed baselines and bad option values are usage errors (issue 8, item 4): exit 2, one line,
 // nothing written. And -q on every command prints nothing but errors (item 7).
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -130,5 +130,36 @@ describe('a reader that goes away', () => {
       ['coverage.csv', 'findings.csv', 'findings.sarif', 'heatmap.html', 'layer-priority-gaps.json', 'layer.json', 'report.json', 'summary.md'],
     );
     expect((await readdir(out)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('files outside the source root', () => {
+  const rule = (name: string) => `- rule: ${name}\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags: [mitre_initial_access, T1611]\n`;
+
+  it('two of one base name get names that tell them apart, in lint and in report.json', async () => {
+    const top = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-names-'));
+    for (const dir of ['cwd', 'a', 'b']) await mkdir(path.join(top, dir));
+    await writeFile(path.join(top, 'a', 'rules.yaml'), rule('A rule'));
+    await writeFile(path.join(top, 'b', 'rules.yaml'), rule('B rule'));
+    const cwd = path.join(top, 'cwd');
+    const lint = await runCli(['lint', '--rules', '../a/rules.yaml', '../b/rules.yaml', '--fail-on', 'none', '--no-config'], { cwd });
+    expect(lint.stdout).toContain('a/rules.yaml:6  error  tactic-mismatch');
+    expect(lint.stdout).toContain('b/rules.yaml:6  error  tactic-mismatch');
+    const out = path.join(top, 'out');
+    expect((await runCli(['report', '--rules', '../a/rules.yaml', '../b/rules.yaml', '--out', out, '-q', '--no-config'], { cwd })).code).toBe(0);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as { inputs: { rules: { path: string; note?: string }[] } };
+    expect(report.inputs.rules.map((r) => [r.path, r.note])).toEqual([['a/rules.yaml', 'outside the source root: named by its base name'], ['b/rules.yaml', 'outside the source root: named by its base name']]);
+  });
+
+  it('an error names such a file as it was given (outputs keep the base name), with a hint for a tab in the indentation', async () => {
+    const top = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-names-'));
+    await mkdir(path.join(top, 'cwd'));
+    await mkdir(path.join(top, 'd'));
+    await writeFile(path.join(top, 'd', 'tab.yaml'), '- rule: x\n\tdesc: y\n');
+    const cwd = path.join(top, 'cwd');
+    expectOneLineError(await runCli(['lint', '--rules', '/dev/zero', '--no-config'], { cwd }), /^error: \/dev\/zero: cannot read: a character device, not a rules file$/);
+    const tab = await runCli(['lint', '--rules', '../d/', '--no-config'], { cwd });
+    expectOneLineError(tab, /^error: \.\.\/d\/tab\.yaml:2:2: YAML syntax error: /);
+    expect(tab.stderr).toContain('\nhint: YAML indents with spaces: line 2 starts with a tab\n');
   });
 });

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findSourceRoot, gitWorkTree, showPath } from '../../src/source-root.js';
+import { findSourceRoot, gitWorkTree, showPath, showPaths } from '../../src/source-root.js';
 
 let top: string;
 let repo: string;
@@ -78,5 +78,29 @@ describe('showPath', () => {
     expect(showPath(path.join(top, 'loose.yaml'), repo)).toEqual({ path: 'loose.yaml', isOutsideRoot: true });
     expect(showPath(repo, repo)).toEqual({ path: 'repo', isOutsideRoot: true });
     expect(showPath(top, repo)).toEqual({ path: path.basename(top), isOutsideRoot: true });
+  });
+});
+
+describe('showPaths', () => {
+  const root = path.resolve('/work/repo');
+  const names = (files: string[]) => [...showPaths(files, root).entries()].map(([file, s]) => `${file} → ${s.path}${s.isOutsideRoot ? ' (outside)' : ''}`);
+
+  it('names files as showPath does while no two outside the root share a base name', () => {
+    expect(names(['rules/a.yaml', '/etc/falco/falco_rules.yaml', '/opt/x.yaml'])).toEqual([
+      `${path.join(root, 'rules/a.yaml')} → rules/a.yaml`, '/etc/falco/falco_rules.yaml → falco_rules.yaml (outside)', '/opt/x.yaml → x.yaml (outside)',
+    ]);
+  });
+
+  it('names files outside the root that share a base name by as many parent folders as tell them apart', () => {
+    expect(names(['/etc/falco/rules.d/rules.yaml', '/opt/vendor/rules.d/rules.yaml', '/opt/other/rules.yaml', '/rules.yaml', 'rules.yaml'])).toEqual([
+      '/etc/falco/rules.d/rules.yaml → falco/rules.d/rules.yaml (outside)',
+      '/opt/vendor/rules.d/rules.yaml → vendor/rules.d/rules.yaml (outside)',
+      '/opt/other/rules.yaml → other/rules.yaml (outside)',
+      '/rules.yaml → rules.yaml (outside)',
+      // Inside the root: its relative path, whatever files outside are called.
+      `${path.join(root, 'rules.yaml')} → rules.yaml`,
+    ]);
+    // The same file twice is one file, one name.
+    expect(names(['/a/rules.yaml', '/a/rules.yaml'])).toEqual(['/a/rules.yaml → rules.yaml (outside)']);
   });
 });
