@@ -1,6 +1,11 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rejection } from '../../helpers/errors.js';
 import { seededRandom } from '../../helpers/random.js';
-import { InputError } from '../../../src/errors.js';
+import { InputError, UsageError } from '../../../src/errors.js';
+import { OUTSIDE_ROOT_NOTE } from '../../../src/source-root.js';
 import { firstInvalidUtf8, loadRules } from '../../../src/falco/load.js';
 import { parseRulesText } from '../../../src/falco/parse.js';
 import { buildRuleset, falcoBool } from '../../../src/falco/ruleset.js';
@@ -203,5 +208,51 @@ describe('tags appended again', () => {
       + '- rule: Escape\n  tags: [mitre_initial_access, T1611, container, container]\n  override:\n    tags: append\n', 'r.yaml');
     const rule = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]).rules[0]!;
     expect(rule.tags.map((t) => `${t.value}@${t.line}:${t.column}`)).toEqual(['mitre_initial_access@6:10', 'T1611@6:32', 'container@8:39']);
+  });
+});
+
+describe('loadRules: how --rules paths are named and refused', () => {
+  const RULE = '- rule: Shell\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n';
+
+  it('resolves a relative path against cwd and names it relative to the source root (cwd when none is given)', async () => {
+    const given = 'test/fixtures/rules/base.yaml';
+    const { ruleset, localFiles } = await loadRules([given], { cacheRoot: '/nonexistent', cwd: repoRoot });
+    expect(ruleset.files).toEqual([{ path: given, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(localFiles).toEqual([fixture('rules', 'base.yaml')]);
+    const fromRules = await loadRules([given], { cacheRoot: '/nonexistent', cwd: repoRoot, sourceRoot: fixture('rules') });
+    expect(fromRules.ruleset.files[0]!.path).toBe('base.yaml');
+  });
+
+  it('names a file outside the source root by its base name, with a note saying so', async () => {
+    const { ruleset } = await loadRules([fixture('rules', 'base.yaml')], { cacheRoot: '/nonexistent', cwd: repoRoot, sourceRoot: fixture('attack') });
+    expect(ruleset.files).toEqual([{ path: 'base.yaml', sha256: expect.any(String), note: OUTSIDE_ROOT_NOTE }]);
+  });
+
+  it('names a standard location relative to the source root too', async () => {
+    const { ruleset, origin } = await loadRules([], { cacheRoot: '/nonexistent', cwd: repoRoot, standardLocations: [fixture('rules', 'base.yaml')] });
+    expect(origin).toBe('standard-locations');
+    expect(ruleset.files.map((f) => f.path)).toEqual(['test/fixtures/rules/base.yaml']);
+  });
+
+  it('refuses an empty path rather than reading the working directory', async () => {
+    for (const given of ['', ' ']) {
+      const error = await rejection(loadRules([given], { cacheRoot: '/nonexistent', cwd: repoRoot }), UsageError);
+      expect([error.message, error.hint]).toEqual(['an empty rules path (""): it would name the working directory', 'name rules files or directories, or official, official:all']);
+    }
+  });
+
+  it('names a path it cannot read as given, with the reason and hint', async () => {
+    const missing = await rejection(loadRules(['test/fixtures/rules/missing.yaml'], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
+    expect([missing.message, missing.hint, missing.location]).toEqual(['test/fixtures/rules/missing.yaml: no such file or directory', 'pass Falco rules files or directories, or official, official:all', 'test/fixtures/rules/missing.yaml']);
+    // A path through a file: stat fails with ENOTDIR, not ENOENT.
+    const through = await rejection(loadRules(['test/fixtures/rules/base.yaml/r.yaml'], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
+    expect(through.message).toBe('test/fixtures/rules/base.yaml/r.yaml: cannot read: a path component is not a directory');
+  });
+
+  it('refuses a folder that holds no *.yaml file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-load-'));
+    await writeFile(path.join(dir, 'notes.txt'), RULE);
+    const error = await rejection(loadRules([dir], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
+    expect([error.message, error.hint]).toEqual([`${dir}: no *.yaml rules files found`, 'pass Falco rules files, or directories holding them']);
   });
 });
