@@ -119,18 +119,19 @@ function strictUtf8(bytes: Uint8Array): string | undefined {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    return undefined;
+    // Not UTF-8: undefined.
   }
+  return undefined;
 }
 
-/** Where the first byte sequence that is not UTF-8 starts (0-based), or -1 (TextDecoder, fatal, gives no offset). */
+/** Where the first byte sequence that is not UTF-8 starts (0-based), or -1 (TextDecoder, fatal, gives no offset).
+ * A scan of every byte: readRulesText calls it only for bytes the decoder refused. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
-  // Found below: only bytes that are not UTF-8 pay for the scan.
-  if (strictUtf8(bytes) !== undefined) return -1;
   for (let i = 0; i < bytes.length; ) {
     const lead = bytes[i]!;
     const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-    if (length === 0 || i + length > bytes.length) return i;
+    if (length === 0) return i;
+    // A sequence cut short by the end reads undefined there, and undefined & 0xc0 is 0: no continuation byte either.
     for (let k = 1; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
     // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 either.
     const second = bytes[i + 1]!;

@@ -5,8 +5,10 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadRules, parseOfficialSpec } from '../../../src/falco/load.js';
+import { checkRulesRef, loadRules, officialRulesCachePath, parseOfficialSpec } from '../../../src/falco/load.js';
 import { UsageError } from '../../../src/errors.js';
+import { usageError } from '../../helpers/analysis-builders.js';
+import { rejection } from '../../helpers/errors.js';
 import { serve, startServer, type TestServer } from '../../helpers/http-server.js';
 import { fixture, repoRoot } from '../../helpers/paths.js';
 
@@ -68,9 +70,16 @@ describe('official rules specs', () => {
     expect(parseOfficialSpec(`official:all@${REF}`)).toEqual({ files: ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'], ref: REF });
   });
 
-  it('refuses an unknown set with the sets it knows', () => {
-    expect(() => parseOfficialSpec('official:nightly')).toThrow(UsageError);
-    expect(() => parseOfficialSpec('official:nightly')).toThrow(/unknown official rules set: nightly/);
+  it('refuses an unknown set with the sets it knows, and a name inherited from Object as no set', () => {
+    for (const set of ['nightly', 'constructor', 'toString']) {
+      const error = usageError(() => parseOfficialSpec(`official:${set}`));
+      expect([error.message, error.hint]).toEqual([`unknown official rules set: ${set}`, 'use official (stable, as Falco installs it), official:all, or official:stable, official:incubating, official:sandbox, official:all, official:k8saudit']);
+    }
+  });
+
+  it('refuses what is no official spec', () => {
+    const error = usageError(() => parseOfficialSpec('officials'));
+    expect(error.message).toBe('not an official rules spec: officials');
   });
 
   it('loads official:all in order, mixed with a file of the user\'s', async () => {
@@ -116,6 +125,20 @@ describe('official rules specs', () => {
     expect(parseOfficialSpec('official@release/v1.2').ref).toBe('release/v1.2');
   });
 
+  it('checkRulesRef (also what cache add --rules-ref passes) refuses characters no ref here may have, and names the flag', () => {
+    for (const ref of ['v1 x', 'v1~1', 'v1^', 'v1:x', 'v1?', 'v1*', 'v1[', 'v1\\x', '@{x}', 'é', '', 'v1\nx']) {
+      const error = usageError(() => checkRulesRef(ref, '--rules-ref'));
+      expect([error.message, error.hint]).toEqual([`--rules-ref: ${ref} is not a git tag or branch name`, 'name a falcosecurity/rules tag, such as falco-rules-5.0.0']);
+    }
+    // A part (not only the whole ref) may neither start with '.' nor end with '.lock'.
+    for (const ref of ['a/.x', 'a/b.lock/c', 'a/b.lock']) expect(() => checkRulesRef(ref, '--rules-ref'), ref).toThrow(UsageError);
+    for (const ref of ['a.b', 'v1-x', 'release/v1.2', 'a_b', 'v1.locked', 'a/b.c']) expect(() => checkRulesRef(ref, '--rules-ref'), ref).not.toThrow();
+  });
+
+  it('keeps each ref in a cache slot of its own, percent-encoded', () => {
+    expect(officialRulesCachePath('/cache', 'release/v1.2', 'falco_rules.yaml')).toBe(path.join('/cache', 'falco-rules', 'release%2Fv1.2', 'falco_rules.yaml'));
+  });
+
   it('keeps tags apart in the cache: official@v1/x and official@v1_x never share a slot', async () => {
     const cacheRoot = await tempCache();
     process.env.ATTACK_COV_FALCO_RULES_MIRROR = server.url('/tags/{tag}/{file}');
@@ -136,7 +159,8 @@ describe('official rules specs', () => {
   it('refuses an embedded-only file (the k8saudit plugin\'s) at another tag before any download, caching nothing', async () => {
     const cacheRoot = await tempCache();
     process.env.ATTACK_COV_FALCO_RULES_MIRROR = server.url('/{tag}/{file}');
-    await expect(loadRules([`official:k8saudit@${REF}`], { cacheRoot, cwd: repoRoot, download: { backoffMs: 5 } })).rejects.toThrow(`k8s_audit_rules.yaml is embedded only; it cannot be downloaded at another ref (${REF})`);
+    const error = await rejection(loadRules([`official:k8saudit@${REF}`], { cacheRoot, cwd: repoRoot, download: { backoffMs: 5 } }), UsageError);
+    expect([error.message, error.hint]).toEqual([`k8s_audit_rules.yaml is embedded only; it cannot be downloaded at another ref (${REF})`, 'name a file or URL of your own instead']);
     expect(server.calls(`/${REF}/k8s_audit_rules.yaml`)).toBe(0);
     expect(await readdir(cacheRoot)).toEqual([]);
   });

@@ -1,6 +1,11 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rejection } from '../../helpers/errors.js';
 import { seededRandom } from '../../helpers/random.js';
-import { InputError } from '../../../src/errors.js';
+import { InputError, UsageError } from '../../../src/errors.js';
+import { OUTSIDE_ROOT_NOTE } from '../../../src/source-root.js';
 import { firstInvalidUtf8, loadRules } from '../../../src/falco/load.js';
 import { parseRulesText } from '../../../src/falco/parse.js';
 import { buildRuleset, falcoBool } from '../../../src/falco/ruleset.js';
@@ -89,7 +94,17 @@ describe('firstInvalidUtf8 (where lint --fix refuses a file that is not UTF-8)',
     expect(firstInvalidUtf8(bytes(0xf5, 0x80, 0x80, 0x80))).toBe(0);
   });
 
-  it('agrees with a strict TextDecoder on 5,000 random byte strings: the prefix before it decodes, and the whole does not', () => {
+  it('takes the first and last code point of each length and of each range with a restricted second byte', () => {
+    // U+0080, U+07FF, U+0800, U+D7FF (before the surrogates), U+E000, U+FFFF, U+10000, U+10FFFF: each valid, so the
+    // bad byte after it is where the scan stops.
+    for (const char of ['\u0080', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{10ffff}']) {
+      const valid = Buffer.from(char, 'utf8');
+      expect(firstInvalidUtf8(valid), valid.toString('hex')).toBe(-1);
+      expect(firstInvalidUtf8(Buffer.concat([valid, Buffer.from([0xff])])), valid.toString('hex')).toBe(valid.length);
+    }
+  });
+
+  it('agrees with a strict TextDecoder on 5,000 random byte strings: it is the length of the longest prefix that decodes', () => {
     // Seeded (xorshift), biased towards the bytes where UTF-8 gets interesting.
     const random = seededRandom(0x1badb002);
     const interesting = [0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff];
@@ -103,9 +118,11 @@ describe('firstInvalidUtf8 (where lint --fix refuses a file that is not UTF-8)',
     };
     for (let n = 0; n < 5000; n++) {
       const bytes = Uint8Array.from({ length: Math.floor(random() * 8) }, () => interesting[Math.floor(random() * interesting.length)]!);
-      const at = firstInvalidUtf8(bytes);
-      expect(at === -1, `${Buffer.from(bytes).toString('hex')}`).toBe(strict(bytes));
-      if (at >= 0) expect(strict(bytes.subarray(0, at)), `${Buffer.from(bytes).toString('hex')} at ${at}`).toBe(true);
+      // UTF-8 is self-synchronizing: no valid sequence starts inside a bad one, so the first bad one starts where the
+      // longest prefix that decodes ends (-1 when that prefix is the whole).
+      let longest = bytes.length;
+      while (!strict(bytes.subarray(0, longest))) longest--;
+      expect(firstInvalidUtf8(bytes), Buffer.from(bytes).toString('hex')).toBe(longest === bytes.length ? -1 : longest);
     }
   });
 });
@@ -191,5 +208,51 @@ describe('tags appended again', () => {
       + '- rule: Escape\n  tags: [mitre_initial_access, T1611, container, container]\n  override:\n    tags: append\n', 'r.yaml');
     const rule = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]).rules[0]!;
     expect(rule.tags.map((t) => `${t.value}@${t.line}:${t.column}`)).toEqual(['mitre_initial_access@6:10', 'T1611@6:32', 'container@8:39']);
+  });
+});
+
+describe('loadRules: how --rules paths are named and refused', () => {
+  const RULE = '- rule: Shell\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n';
+
+  it('resolves a relative path against cwd and names it relative to the source root (cwd when none is given)', async () => {
+    const given = 'test/fixtures/rules/base.yaml';
+    const { ruleset, localFiles } = await loadRules([given], { cacheRoot: '/nonexistent', cwd: repoRoot });
+    expect(ruleset.files).toEqual([{ path: given, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(localFiles).toEqual([fixture('rules', 'base.yaml')]);
+    const fromRules = await loadRules([given], { cacheRoot: '/nonexistent', cwd: repoRoot, sourceRoot: fixture('rules') });
+    expect(fromRules.ruleset.files[0]!.path).toBe('base.yaml');
+  });
+
+  it('names a file outside the source root by its base name, with a note saying so', async () => {
+    const { ruleset } = await loadRules([fixture('rules', 'base.yaml')], { cacheRoot: '/nonexistent', cwd: repoRoot, sourceRoot: fixture('attack') });
+    expect(ruleset.files).toEqual([{ path: 'base.yaml', sha256: expect.any(String), note: OUTSIDE_ROOT_NOTE }]);
+  });
+
+  it('names a standard location relative to the source root too', async () => {
+    const { ruleset, origin } = await loadRules([], { cacheRoot: '/nonexistent', cwd: repoRoot, standardLocations: [fixture('rules', 'base.yaml')] });
+    expect(origin).toBe('standard-locations');
+    expect(ruleset.files.map((f) => f.path)).toEqual(['test/fixtures/rules/base.yaml']);
+  });
+
+  it('refuses an empty path rather than reading the working directory', async () => {
+    for (const given of ['', ' ']) {
+      const error = await rejection(loadRules([given], { cacheRoot: '/nonexistent', cwd: repoRoot }), UsageError);
+      expect([error.message, error.hint]).toEqual(['an empty rules path (""): it would name the working directory', 'name rules files or directories, or official, official:all']);
+    }
+  });
+
+  it('names a path it cannot read as given, with the reason and hint', async () => {
+    const missing = await rejection(loadRules(['test/fixtures/rules/missing.yaml'], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
+    expect([missing.message, missing.hint, missing.location]).toEqual(['test/fixtures/rules/missing.yaml: no such file or directory', 'pass Falco rules files or directories, or official, official:all', 'test/fixtures/rules/missing.yaml']);
+    // A path through a file: stat fails with ENOTDIR, not ENOENT.
+    const through = await rejection(loadRules(['test/fixtures/rules/base.yaml/r.yaml'], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
+    expect(through.message).toBe('test/fixtures/rules/base.yaml/r.yaml: cannot read: a path component is not a directory');
+  });
+
+  it('refuses a folder that holds no *.yaml file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-load-'));
+    await writeFile(path.join(dir, 'notes.txt'), RULE);
+    const error = await rejection(loadRules([dir], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
+    expect([error.message, error.hint]).toEqual([`${dir}: no *.yaml rules files found`, 'pass Falco rules files, or directories holding them']);
   });
 });

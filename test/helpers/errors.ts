@@ -1,0 +1,9 @@
+// The error a promise rejects with, checked for its class, so a test can then compare message and hint.
+import { expect } from 'vitest';
+
+/** What `promise` rejects with, an instance of `kind` (the test fails when it resolves or rejects with anything else). */
+export async function rejection<E extends Error>(promise: Promise<unknown>, kind: new (...args: never[]) => E): Promise<E> {
+  const error = await promise.then(() => expect.unreachable('expected a rejection'), (e: unknown) => e);
+  expect(error).toBeInstanceOf(kind);
+  return error as E;
+}
