@@ -60,8 +60,13 @@ describe('readRulesTexts: what a rewriting command reads', () => {
     const missing = await rejection(readRulesTexts(['/nonexistent/r.yaml'], repoRoot), InputError);
     expect([missing.message, missing.hint]).toEqual(['/nonexistent/r.yaml: no such file or directory', 'pass Falco rules files or directories, or official, official:all']);
     const dir = await folderWith({ 'notes.txt': 'no rules' });
+    // Each path given must hold rules files, as for report: the first that holds none is named.
     const none = await rejection(readRulesTexts([dir, dir], repoRoot), InputError);
-    expect([none.message, none.hint]).toEqual([`${dir}, ${dir}: no *.yaml rules files found`, 'pass Falco rules files, or directories holding them']);
+    expect([none.message, none.hint]).toEqual([`${dir}: no *.yaml rules files found`, 'pass Falco rules files, or directories holding them']);
+    const beside = await rejection(readRulesTexts([fixture('rules', 'conventional.yaml'), dir], repoRoot), InputError);
+    expect(beside.message).toBe(`${dir}: no *.yaml rules files found`);
+    // No path at all: nothing read, and said so.
+    expect((await rejection(readRulesTexts([], repoRoot), InputError)).message).toBe(': no *.yaml rules files found');
   });
 });
 
