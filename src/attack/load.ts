@@ -2,7 +2,7 @@
 // The edge that touches fs and the network for ATT&CK; parsing is streamed (read-bundle.ts, stix-stream.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { cachePathForUrl, fetchIntoCache, isFile, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import type { Catalog } from './types.js';
@@ -117,6 +117,9 @@ export async function loadAttack(spec: string | undefined, options: AttackLoadOp
   }
   if (isVersionSpec(spec)) return loadVersion(spec, options, display);
   if (isUrl(spec)) return loadFromUrl(spec, cachePathForUrl(options.cacheRoot, spec), undefined, options, display);
+  // ftp://, s3:// …: a URL attack-cov cannot fetch, not a file name that happens to be missing.
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(spec);
+  if (scheme) throw new InputError(redactUrl(spec), `${scheme[1]!.toLowerCase()}:// URLs cannot be downloaded`, 'use an https://, http:// or file:// URL, download the bundle yourself and pass the file, or a version such as 18.1');
   const { catalog, sha256 } = await readCatalog(spec, spec, undefined, options);
   return { catalog, source: display(path.resolve(spec)), file: path.resolve(spec), sha256 };
 }

@@ -148,8 +148,13 @@ function readSections(r: Reader, root: YAMLMap, config: ProjectConfig): void {
   }
   const outputs = section('outputs');
   // As --format reads them: comma-separated, blanks between commas skipped.
-  const isFormatList = (value: string) => splitCommaList([value]).every((f) => FORMAT_VALUES.includes(f));
-  if (outputs?.has('formats')) config.formats = r.list(outputs.get('formats', true), 'formats', (value) => (isFormatList(value) ? undefined : `unknown format in ${value}; formats: ${FORMAT_VALUES.join(', ')}`));
+  const unknownFormats = (value: string) => splitCommaList([value]).filter((f) => !FORMAT_VALUES.includes(f));
+  if (outputs?.has('formats')) {
+    config.formats = r.list(outputs.get('formats', true), 'formats', (value) => {
+      const unknown = unknownFormats(value);
+      return unknown.length === 0 ? undefined : `unknown format: ${unknown.join(', ')}; formats: ${FORMAT_VALUES.join(', ')}`;
+    });
+  }
   if (outputs?.has('out')) config.out = r.scalar(outputs.get('out', true), 'out');
   if (outputs?.has('score')) config.score = r.scalar(outputs.get('score', true), 'score', SCORES);
   const gates = section('gates');

@@ -285,7 +285,7 @@ export function parseOfficialSpec(spec: string): { files: string[]; ref?: string
   const [, set = 'stable', ref] = match;
   if (ref !== undefined) checkRulesRef(ref, spec);
   const files = Object.hasOwn(OFFICIAL_SETS, set) ? OFFICIAL_SETS[set]! : embeddedRules(set) ? [set] : undefined;
-  if (!files) throw new UsageError(`unknown official rules set: ${set}`, `use official (stable, as Falco installs it), official:all, or official:${Object.keys(OFFICIAL_SETS).join(', official:')}`);
+  if (!files) throw new UsageError(`unknown official rules set: ${set}`, `use official (stable, as Falco installs it), or official:${Object.keys(OFFICIAL_SETS).join(', official:')}`);
   return { files, ...(ref && ref !== embeddedRulesRef() ? { ref } : {}) };
 }
 

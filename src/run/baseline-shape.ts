@@ -7,15 +7,16 @@ const FINDING: Shape = { code: 'string', severity: 'string', rule: 'string', fil
 const BASELINE: Shape = {
   generatedAt: 'string',
   inputs: { attack: { version: 'string' }, rules: [{ path: 'string' }] },
-  summary: { techniques: { percent: 'number' } },
-  tactics: [{ shortname: 'string', name: 'string', percent: 'number' }],
+  // The counts too: deltas and --max-coverage-drop are made from the exact shares.
+  summary: { techniques: { percent: 'number', covered: 'number', partial: 'number', total: 'number' } },
+  tactics: [{ shortname: 'string', name: 'string', percent: 'number', covered: 'number', partial: 'number', total: 'number' }],
   techniques: [{ id: 'string', name: 'string', inScope: 'boolean', status: 'string', rules: 'string[]' }],
   findings: [FINDING],
 };
 const OPTIONAL_FINDING_FIELDS = ['tag', 'technique', 'tactic'];
 
 function typeName(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return value === undefined ? 'missing' : value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function problemAt(value: unknown, shape: Shape, where: string): string | undefined {

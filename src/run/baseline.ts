@@ -10,8 +10,11 @@ export async function readBaseline(file: string): Promise<CoverageReport> {
     throw new InputError(file, error.code === 'ENOENT' ? 'no such baseline file' : `cannot read: ${error.code ?? error.message}`, 'pass the report.json of an earlier run');
   });
   const value = parseJsonText(text, file, 'pass the report.json of an earlier run') as Partial<CoverageReport>;
-  if (typeof value !== 'object' || value === null || typeof value.schemaVersion !== 'number') {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value.schemaVersion === undefined) {
     throw new InputError(file, 'not an attack-cov report.json (no schemaVersion)', 'pass the report.json of an earlier run');
+  }
+  if (typeof value.schemaVersion !== 'number') {
+    throw new InputError(file, `not an attack-cov report.json (schemaVersion ${JSON.stringify(value.schemaVersion)} is no number)`, 'pass the report.json of an earlier run');
   }
   if (value.schemaVersion !== SCHEMA_VERSION) {
     throw new InputError(file, `report schema version ${value.schemaVersion} cannot be compared with this attack-cov's version ${SCHEMA_VERSION}`, 'make a new baseline with this version of attack-cov');

@@ -21,10 +21,13 @@ beforeAll(async () => {
 describe('malformed baselines (schemaVersion 1, wrong shapes inside)', () => {
   const damage: [string, (b: Record<string, unknown>) => void, RegExp][] = [
     ['techniques is a string', (b) => (b.techniques = 'all of them'), /techniques is a string, expected a list$/],
-    ['a technique without rules', (b) => delete (b.techniques as Record<string, unknown>[])[2]!.rules, /techniques\[2\]\.rules is a undefined, expected a list of strings$/],
+    ['a technique without rules', (b) => delete (b.techniques as Record<string, unknown>[])[2]!.rules, /techniques\[2\]\.rules is missing, expected a list of strings$/],
     ['a finding whose line is text', (b) => (b.findings = [{ code: 'x', severity: 'error', rule: 'r', file: 'f', line: 'twelve', message: 'm' }]), /findings\[0\]\.line is a string, expected a number$/],
-    ['summary.techniques.percent missing', (b) => ((b.summary as { techniques: Record<string, unknown> }).techniques = {}), /summary\.techniques\.percent is a undefined, expected a number$/],
+    ['summary.techniques.percent missing', (b) => ((b.summary as { techniques: Record<string, unknown> }).techniques = {}), /summary\.techniques\.percent is missing, expected a number$/],
     ['inputs is null', (b) => (b.inputs = null), /inputs is null, expected an object$/],
+    ['a tactic without its counts', (b) => delete (b.tactics as Record<string, unknown>[])[0]!.covered, /tactics\[0\]\.covered is missing, expected a number$/],
+    ['a schemaVersion that is text', (b) => (b.schemaVersion = '0.9'), /: not an attack-cov report\.json \(schemaVersion "0\.9" is no number\)$/],
+    ['no schemaVersion at all', (b) => delete b.schemaVersion, /: not an attack-cov report\.json \(no schemaVersion\)$/],
   ];
   for (const [what, change, pattern] of damage) {
     it(what, async () => {

@@ -141,6 +141,18 @@ describe('latest', () => {
 });
 
 describe('mirrors, the cache and URLs', () => {
+  it('refuses a URL of a scheme it cannot fetch as such, not as a missing file, with its password hidden', async () => {
+    const cacheRoot = await tempDir();
+    for (const spec of ['ftp://user:s3cretpassw0rd@example.org/enterprise-attack.json', 'S3://bucket/attack.json']) {
+      const error = await loadAttack(spec, { cacheRoot, download: FAST }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toMatch(/^(ftp:\/\/example\.org\/enterprise-attack\.json: ftp|s3:\/\/bucket\/attack\.json: s3):\/\/ URLs cannot be downloaded$/);
+      expect((error as InputError).message).not.toContain('s3cretpassw0rd');
+      expect((error as InputError).hint).toBe('use an https://, http:// or file:// URL, download the bundle yourself and pass the file, or a version such as 18.1');
+    }
+    expect(await readdir(cacheRoot)).toEqual([]);
+  });
+
   it('reads a version from a file:// mirror', async () => {
     const dir = await tempDir();
     await copyFile(MINI_BUNDLE, path.join(dir, 'enterprise-attack-17.1.json'));

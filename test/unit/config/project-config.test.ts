@@ -43,8 +43,8 @@ suppressions:
     ['gates: {min-coverage: 150}\n', '.attack-cov.yaml:1:23: min-coverage takes a percentage from 0 to 100, not 150'],
     ['gates: {min-coverage: [25, execution=abc]}\n', '.attack-cov.yaml:1:28: min-coverage takes a percentage from 0 to 100, not abc'],
     ['gates: {max-coverage-drop: -1}\n', '.attack-cov.yaml:1:28: max-coverage-drop takes percentage points (>= 0), not -1'],
-    ['outputs: {formats: [heatmap, nope]}\n', '.attack-cov.yaml:1:30: unknown format in nope; formats: all, json, heatmap'],
-    ['outputs: {formats: "csv,nope"}\n', '.attack-cov.yaml:1:20: unknown format in csv,nope'],
+    ['outputs: {formats: [heatmap, nope]}\n', '.attack-cov.yaml:1:30: unknown format: nope; formats: all, json, heatmap'],
+    ['outputs: {formats: "csv,nope"}\n', '.attack-cov.yaml:1:20: unknown format: nope; formats'],
   ])('refuses %j', (text, message) => {
     expect(() => parse(text)).toThrow(message);
   });

@@ -73,7 +73,7 @@ describe('official rules specs', () => {
   it('refuses an unknown set with the sets it knows, and a name inherited from Object as no set', () => {
     for (const set of ['nightly', 'constructor', 'toString']) {
       const error = usageError(() => parseOfficialSpec(`official:${set}`));
-      expect([error.message, error.hint]).toEqual([`unknown official rules set: ${set}`, 'use official (stable, as Falco installs it), official:all, or official:stable, official:incubating, official:sandbox, official:all, official:k8saudit']);
+      expect([error.message, error.hint]).toEqual([`unknown official rules set: ${set}`, 'use official (stable, as Falco installs it), or official:stable, official:incubating, official:sandbox, official:all, official:k8saudit']);
     }
   });
 
