@@ -372,7 +372,8 @@ Examples:
   $ attack-cov threats --platform Linux,Containers
   $ attack-cov <command> --help               # every command has its own examples
 
-Exit codes: 0 ok, 1 a gate failed (--fail-on), 2 unusable input or usage.
+Exit codes: 0 ok; 1 a gate failed (report and lint: --fail-on, --min-coverage, --max-coverage-drop),
+validate found errors, or a draft was rejected; 2 unusable input or usage.
 Downloads are cached in $ATTACK_COV_CACHE (default: $XDG_CACHE_HOME/attack-cov or ~/.cache/attack-cov).`,
   );
   return program;

@@ -3,7 +3,7 @@
 import type { EmulationSection, EvidenceStatus, TechniqueEvidence } from '../emulate/types.js';
 import { escapeMarkdown } from './summary-md.js';
 import { printable, type TerminalStyle } from './terminal.js';
-import { plural } from './words.js';
+import { plural, verb } from './words.js';
 import { evidenceCounts } from './evidence-words.js';
 
 export const STATUS_LABEL: Record<EvidenceStatus, string> = {
@@ -36,7 +36,7 @@ export function renderEmulationText(section: EmulationSection, style: TerminalSt
   const s = section.summary;
   const lines = [
     `Emulated ${plural(s.procedures, 'Atomic Red Team procedure')} (${s.skipped} skipped: not sh/bash) and ${plural(s.benign, 'benign item')}, on the host and in a container: ${plural(s.events, 'event')}`,
-    `${plural(s.techniques, 'in-scope technique')} with procedures; ${plural(s.rulesFiring, 'rule')} fire on them`,
+    `${plural(s.techniques, 'in-scope technique')} with procedures; ${plural(s.rulesFiring, 'rule')} ${verb(s.rulesFiring, 'fires', 'fire')} on them`,
     bold(style, evidenceCounts(section)),
     '',
   ];
@@ -63,7 +63,7 @@ export function renderEmulationMarkdown(section: EmulationSection): string {
   const lines = [
     '# Emulated detection',
     '',
-    `${plural(s.procedures, 'Atomic Red Team procedure')} (${section.source.atomics}) and ${plural(s.benign, 'benign item')}, synthesized on the host and in a container (${plural(s.events, 'event')}).`,
+    `${plural(s.procedures, 'procedure')} of ${md(section.source.atomics)} and ${plural(s.benign, 'benign item')}, synthesized on the host and in a container (${plural(s.events, 'event')}).`,
     '',
     md(evidenceCounts(section)),
     '',

@@ -11,7 +11,7 @@ import { suggestionResults, suggestionSarifRule } from './sarif-suggestions.js';
 import { sarifText } from './sarif-text.js';
 import { OUTSIDE_ROOT_NOTE } from '../source-root.js';
 import { occurrences } from '../collections.js';
-import { firstNames, plural } from './words.js';
+import { firstNames, plural, verb } from './words.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -111,8 +111,8 @@ export function sarifLog<R extends SarifResult>(tool: { name: string; version: s
 }
 
 /** "2 findings about official:falco_rules.yaml@c72713e and 1 more file …": what a log leaves out, and why. */
-export function notInRepositoryNote(what: string, files: string[]): string {
-  return `${what} about ${firstNames([...new Set(files)])} are not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)`;
+export function notInRepositoryNote(count: number, noun: string, files: string[]): string {
+  return `${plural(count, noun)} about ${firstNames([...new Set(files)])} ${verb(count, 'is', 'are')} not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)`;
 }
 
 function findingResults(findings: Finding[], index: Map<string, number>, isNew?: boolean[]) {
@@ -153,9 +153,9 @@ export function buildSarif(report: CoverageReport) {
   const suggestionsElsewhere = suggestions.filter((s) => s.candidates.length > 0 && !isInRepository(s.file));
   const suppressed = report.suppressed?.length ?? 0;
   const leftOut = [
-    ...(elsewhere.length > 0 ? [notInRepositoryNote(plural(elsewhere.length, 'finding'), elsewhere.map((f) => f.file))] : []),
-    ...(suggestionsElsewhere.length > 0 ? [notInRepositoryNote(plural(suggestionsElsewhere.length, 'tag suggestion'), suggestionsElsewhere.map((s) => s.file))] : []),
-    ...(suppressed > 0 ? [`${plural(suppressed, 'suppressed finding')} are not in this log: GitHub code scanning ignores SARIF suppressions and would raise them as alerts (the other outputs have them)`] : []),
+    ...(elsewhere.length > 0 ? [notInRepositoryNote(elsewhere.length, 'finding', elsewhere.map((f) => f.file))] : []),
+    ...(suggestionsElsewhere.length > 0 ? [notInRepositoryNote(suggestionsElsewhere.length, 'tag suggestion', suggestionsElsewhere.map((s) => s.file))] : []),
+    ...(suppressed > 0 ? [`${plural(suppressed, 'suppressed finding')} ${verb(suppressed, 'is', 'are')} not in this log: GitHub code scanning ignores SARIF suppressions and would raise them as alerts (the other outputs have them)`] : []),
   ];
   const results = [
     ...findingResults(shown.map(({ f }) => f), index, isNew && shown.map(({ isNew }) => isNew!)),

@@ -5,6 +5,11 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+/** The verb after plural(count, …): "is"/"are", "fires"/"fire" (`singular` and `many` as given). */
+export function verb(count: number, singular: string, many: string): string {
+  return count === 1 ? singular : many;
+}
+
 /** Items a one-line message names before it counts the rest. */
 const LISTED = 5;
 

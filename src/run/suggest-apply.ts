@@ -8,7 +8,6 @@ import { checkRewritable, readRulesTexts, rulesFileContent, withoutBom, type Rul
 import type { Ruleset, RulesFileInfo } from '../falco/types.js';
 import { replaceFileAtomically } from '../output.js';
 import { artifactLocation, notInRepositoryNote, repositoryFileTest, sarifLog } from '../report/sarif.js';
-import { plural } from '../report/words.js';
 import { suggestionResults, suggestionSarifRule } from '../report/sarif-suggestions.js';
 import { textEdit } from '../suggest/edit.js';
 import { applyTagAdditions, fileOfAddition } from '../suggest/patch.js';
@@ -46,7 +45,7 @@ export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Rulese
 export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: string; version: string }, files: RulesFileInfo[]) {
   const isInRepository = repositoryFileTest(files);
   const elsewhere = suggestions.filter((s) => s.candidates.length > 0 && !isInRepository(s.file));
-  const leftOut = elsewhere.length > 0 ? [notInRepositoryNote(plural(elsewhere.length, 'tag suggestion'), elsewhere.map((s) => s.file))] : [];
+  const leftOut = elsewhere.length > 0 ? [notInRepositoryNote(elsewhere.length, 'tag suggestion', elsewhere.map((s) => s.file))] : [];
   return sarifLog(tool, [suggestionSarifRule], suggestionResults(suggestions.filter((s) => isInRepository(s.file)), 0, artifactLocation), leftOut);
 }
 

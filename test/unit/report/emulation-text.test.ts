@@ -39,6 +39,11 @@ describe('the emulate terminal listing', () => {
   // Rendered inside each test: Stryker runs a mutant only against the tests that execute it.
   const plainText = () => renderEmulationText(SECTION, { isColor: false });
 
+  it('agrees its verb with the count: one rule fires, two fire', () => {
+    const one = renderEmulationText({ ...SECTION, summary: { ...SECTION.summary, rulesFiring: 1 } }, { isColor: false });
+    expect(one.split('\n')[1]).toBe('3 in-scope techniques with procedures; 1 rule fires on them');
+  });
+
   it('states the counts, then each technique with the procedures that fire and what they fired on', () => {
     expect(plainText()).toBe([
       'Emulated 3 Atomic Red Team procedures (2 skipped: not sh/bash) and 1 benign item, on the host and in a container: 40 events',
@@ -112,7 +117,7 @@ describe('emulation.md', () => {
     expect(renderEmulationMarkdown(SECTION)).toBe([
       '# Emulated detection',
       '',
-      '3 Atomic Red Team procedures (atomics@abc) and 1 benign item, synthesized on the host and in a container (40 events).',
+      '3 procedures of atomics@<!-- -->abc and 1 benign item, synthesized on the host and in a container (40 events).',
       '',
       '1 of 2 tagged techniques with procedures demonstrated by their own rules; 1 tagged but never fired; 0 demonstrated but not tagged \\(1 tag suggestion\\); 1 rule firing on benign activity',
       '',

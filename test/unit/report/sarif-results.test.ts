@@ -133,7 +133,7 @@ describe('SARIF results', () => {
     const { results, invocations } = run(copy) as ReturnType<typeof run> & { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[] };
     expect(results).toHaveLength(1);
     expect(results[0]).not.toHaveProperty('suppressions');
-    expect(invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'note', message: { text: '1 suppressed finding are not in this log: GitHub code scanning ignores SARIF suppressions and would raise them as alerts (the other outputs have them)' } }] }]);
+    expect(invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'note', message: { text: '1 suppressed finding is not in this log: GitHub code scanning ignores SARIF suppressions and would raise them as alerts (the other outputs have them)' } }] }]);
     expect(run(withFinding({}))).not.toHaveProperty('invocations');
   });
   it('leaves out findings about files that are not in the repository (official rules, URLs, files outside the source root), and says which', () => {

@@ -85,7 +85,7 @@ describe('SARIF suggestion results', () => {
     // An official rule with no candidate has no result to leave out, so it is not counted.
     const emptyOfficial = { ...EMPTY, rule: 'Nothing official', file: 'official:falco-sandbox_rules.yaml' };
     const report = { tool: { name: 't', version: '1' }, inputs: { rules: [] }, findings: [], suggestions: { ranker: 'offline', minScore: 0.2, rules: [RULE_WITH_EDIT, RULE_NO_EDIT, EMPTY, emptyOfficial], wouldCover: [] } } as unknown as CoverageReport;
-    const note = '1 tag suggestion about official:falco_rules.yaml are not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)';
+    const note = '1 tag suggestion about official:falco_rules.yaml is not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)';
     for (const sarif of [buildSarif(report), suggestionsSarif([RULE_WITH_EDIT, RULE_NO_EDIT, EMPTY, emptyOfficial], { name: 't', version: '1' }, [])]) {
       const run = sarif.runs[0]! as (typeof sarif)['runs'][number] & { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] };
       expect(run.results.map((r) => (r as unknown as { locations: { logicalLocations: { name: string }[] }[] }).locations[0]!.logicalLocations[0]!.name)).toEqual(['Shell spawned']);
