@@ -39,7 +39,14 @@ export interface AttackLoadOptions {
 }
 
 /** readBundleFile through the parse cache (the catalog holds everything every command reads). */
-async function readCatalog(file: string, label: string, versionHint: string | undefined, options: AttackLoadOptions, trustedSha256?: string): Promise<{ catalog: Catalog; sha256: string }> {
+/** The version a bundle's file name carries (enterprise-attack-18.1.json → 18.1), if any. */
+export function versionInFileName(label: string): string | undefined {
+  return /(\d+\.\d+)/.exec(path.basename(label))?.[1];
+}
+
+async function readCatalog(file: string, label: string, givenVersion: string | undefined, options: AttackLoadOptions, trustedSha256?: string): Promise<{ catalog: Catalog; sha256: string }> {
+  // Worked out before the cache: the same bytes under another name are another catalog (its version is part of it).
+  const versionHint = givenVersion ?? versionInFileName(label);
   const { catalog, sha256 } = await cachedCatalog(file, versionHint, options.parseCache, (sha256) => readBundleFile(file, label, versionHint, sha256), trustedSha256);
   return { catalog, sha256 };
 }

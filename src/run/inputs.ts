@@ -109,11 +109,18 @@ export function sourceRootOf(options: CommonOptions, env: Environment): string {
   return findSourceRoot(options.sourceRoot, options.rules, env.cwd);
 }
 
+/** The version a catalog has when neither its bundle nor its file name says one (normalize.ts). */
+const UNKNOWN_VERSION = 'unknown';
+
 export async function loadCatalog(options: CommonOptions, env: Environment): Promise<LoadedCatalog> {
   const root = sourceRootOf(options, env);
   const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download, parseCache: env.parseCache }, (file) => showPath(file, root).path);
   if (loaded.requested === 'latest') {
     env.notify?.(`ATT&CK latest is ${loaded.catalog.version}${loaded.isIndexStale ? ` (from a cached index older than a day: the refresh failed: ${loaded.indexRefreshError})` : ''}`);
+  }
+  if (loaded.catalog.version === UNKNOWN_VERSION) {
+    // mitre/cti's STIX 2.0 bundles carry no release number: only attack-stix-data's (2.1) collection object or the file name say it.
+    env.notify?.(`the ATT&CK version of ${loaded.source} is unknown: the bundle has no x-mitre-collection and its file name no version; name the file enterprise-attack-<version>.json (e.g. enterprise-attack-18.1.json) so that reports, layers and baselines say which ATT&CK they measured`);
   }
   return loaded;
 }

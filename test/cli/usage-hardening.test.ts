@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli, startCli } from '../helpers/cli.js';
-import { fixture } from '../helpers/paths.js';
+import { BUNDLE_18, fixture } from '../helpers/paths.js';
 
 const MINI = 'test/fixtures/attack/mini-bundle-2.0.json';
 const RULES = fixture('rules', 'conventional.yaml');
@@ -164,5 +164,22 @@ describe('files outside the source root', () => {
     const tab = await runCli(['lint', '--rules', '../d/', '--no-config'], { cwd });
     expectOneLineError(tab, /^error: \.\.\/d\/tab\.yaml:2:2: YAML syntax error: /);
     expect(tab.stderr).toContain('\nhint: YAML indents with spaces: line 2 starts with a tab\n');
+  });
+});
+
+describe('an ATT&CK bundle that does not say its version', () => {
+  it('is read, and a note says how to name the file so that outputs say which ATT&CK they measured', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-unnamed-'));
+    // mitre/cti publishes enterprise-attack/enterprise-attack.json: a STIX 2.0 bundle without a release number.
+    const bundle = path.join(dir, 'enterprise-attack.json.gz');
+    await writeFile(bundle, await readFile(BUNDLE_18));
+    const result = await runCli(['report', '--attack', bundle, '--rules', 'official', '--out', path.join(dir, 'out'), '--no-config']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('note: the ATT&CK version of enterprise-attack.json.gz is unknown: the bundle has no x-mitre-collection and its file name no version; name the file enterprise-attack-<version>.json');
+    // The same bytes under their versioned name, with the same (default) cache: 18.1, not the catalog the unnamed
+    // copy left in the cache (the version a name gives is part of the cache key).
+    const named = await runCli(['report', '--attack', BUNDLE_18, '--rules', 'official', '--out', path.join(dir, 'out2'), '--no-config']);
+    expect(named.stderr).not.toContain('is unknown');
+    expect(named.stdout).toMatch(/^ATT&CK enterprise-attack 18\.1 /);
   });
 });
