@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The nightly attack-cov run, the same in GitHub Actions and on a laptop.
 #   ATTACK      ATT&CK version, file or URL (default: attack-cov's pinned default)
-#   RULES       rules files or directories, space-separated (default: /etc/falco, else the official rules)
+#   RULES       rules files or directories, space-separated, or one per line when a path holds a blank
+#               (default: /etc/falco, else the official rules)
 #   OUT         output directory (default: reports)
 #   BASELINE    previous night's report.json; when it exists the run fails on anything new
 #               (new findings, lost coverage) and on a coverage drop beyond MAX_COVERAGE_DROP points
@@ -13,7 +14,13 @@ out="${OUT:-reports}"
 args=(report --out "$out")
 [ -n "${ATTACK:-}" ] && args+=(--attack "$ATTACK")
 if [ -n "${RULES:-}" ]; then
-  read -r -a rules <<<"$RULES"
+  if [[ "$RULES" == *$'\n'* ]]; then
+    # One path per line (a YAML block in the workflow's env): paths may hold blanks; empty lines are skipped.
+    rules=()
+    while IFS= read -r line; do [ -n "$line" ] && rules+=("$line"); done <<<"$RULES"
+  else
+    read -r -a rules <<<"$RULES"
+  fi
   args+=(--rules "${rules[@]}")
 fi
 if [ -n "${BASELINE:-}" ] && [ -f "$BASELINE" ]; then

@@ -39,6 +39,18 @@ describe('scripts/nightly.sh', () => {
     expect(await readFile(summary, 'utf8')).toMatch(/\*\*Gate failed\*\*/);
   });
 
+  it('takes RULES one per line, so that a path may hold a blank', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-nightly-lines-'));
+    await mkdir(path.join(dir, 'my rules'));
+    await writeFile(path.join(dir, 'my rules', 'r.yaml'), await readFile(fixture('rules', 'tactic-mismatch.yaml'), 'utf8'));
+    const rules = `${path.join(dir, 'my rules')}/\n\n${fixture('rules', 'conventional.yaml')}\n`;
+    const run = await nightly({ ATTACK: 'test/fixtures/attack/mini-bundle-2.0.json', RULES: rules, OUT: path.join(dir, 'out') });
+    // The tactic mismatch in the folder with a blank is found: an error, so the night's gate (fail-on error) fails.
+    expect(run.code).toBe(1);
+    const report = JSON.parse(await readFile(path.join(dir, 'out', 'report.json'), 'utf8')) as { inputs: { rules: { path: string }[] } };
+    expect(report.inputs.rules.map((r) => path.basename(r.path))).toEqual(['r.yaml', 'conventional.yaml']);
+  });
+
   it('copied out of an attack-cov checkout, says it needs one and exits 2 (1 would read as a failed gate)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-nightly-alone-'));
     await mkdir(path.join(dir, 'scripts'));
