@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { embeddedRules, embeddedRulesRef, OFFICIAL_SETS, type EmbeddedRules } from '../embedded.js';
-import { fetchIntoCache } from '../net/cache.js';
+import { fetchIntoCache, readCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { redactUrl } from '../net/url.js';
 import { OUTSIDE_ROOT_NOTE, showPath, showPaths, type ShownPath } from '../source-root.js';
@@ -305,7 +305,10 @@ async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<Re
     const cachePath = officialRulesCachePath(options.cacheRoot, ref, name);
     const extra = { url: redactUrl(url) };
     const fetched = await fetchIntoCache(url, cachePath, (temp) => readDownloadedRulesFile(temp, label, options.parseCache, extra), options.download);
-    result.push(fetched.validated ?? (await readRulesFile(fetched.file, label, options.parseCache, extra)));
+    // A copy `cache add --rules-ref` stored was never downloaded from that URL: say where it came from instead.
+    const seeded = fetched.isFromCache ? await readCacheSource(cachePath) : undefined;
+    const origin = seeded?.startsWith('cache add:') ? { note: `stored by ${seeded}` } : extra;
+    result.push(fetched.validated ?? (await readRulesFile(fetched.file, label, options.parseCache, origin)));
   }
   return result;
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from '../helpers/cli.js';
 import { serve, startServer } from '../helpers/http-server.js';
-import { MINI_BUNDLE, fixture, repoRoot } from '../helpers/paths.js';
+import { MINI_BUNDLE, OFFICIAL_RULES, fixture, repoRoot } from '../helpers/paths.js';
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-new-'));
 /** No network: a download attempt would hit this closed port and fail. */
@@ -53,7 +53,7 @@ describe('report on the embedded defaults', () => {
   it('an unknown official set is a usage error naming the sets', async () => {
     const result = await runCli(['lint', '--rules', 'official:nightly'], { env: OFFLINE });
     expectOneLineError(result, /^error: /);
-    expect(result.stderr).toMatch(/^error: unknown official rules set: nightly\nhint: use official \(stable, as Falco installs it\), official:all/);
+    expect(result.stderr).toMatch(/^error: unknown official rules set: nightly\nhint: use official \(stable, as Falco installs it\), or official:stable, official:incubating, official:sandbox, official:all, official:k8saudit\n$/);
   });
 });
 
@@ -125,6 +125,18 @@ describe('cache add', () => {
     const listed = await runCli(['cache', 'list', '--format', 'json'], { cwd, env });
     // The bundle, and what the report parsed from it and from base.yaml (the warm path's entries).
     expect(JSON.parse(listed.stdout).entries.map((e: { path: string }) => e.path.replace(/[0-9a-f]{40}\.bin$/, '*.bin'))).toEqual(['attack/enterprise-attack-99.1.json', 'parsed/catalog/*.bin', 'parsed/rules/*.bin']);
+  });
+
+  it('seeds an official rules file for a tag, which report.json then says was stored by cache add, not downloaded', async () => {
+    const cwd = await tempDir();
+    const env = { ...OFFLINE, ATTACK_COV_CACHE: path.join(cwd, 'cache') };
+    const added = await runCli(['cache', 'add', OFFICIAL_RULES[0]!, '--rules-ref', 'falco-rules-4.0.0'], { cwd, env });
+    expect(added.stderr).toBe('cached official:falco_rules.yaml@falco-rules-4.0.0\n');
+    const report = await runCli(['report', '--rules', 'official@falco-rules-4.0.0', '--out', 'out', '-q'], { cwd, env });
+    expect(report.code).toBe(0);
+    const [rules] = JSON.parse(await readFile(path.join(cwd, 'out', 'report.json'), 'utf8')).inputs.rules as { path: string; url?: string; note?: string }[];
+    expect(rules).toMatchObject({ path: 'official:falco_rules.yaml@falco-rules-4.0.0', note: 'stored by cache add: falco_rules.yaml' });
+    expect(rules).not.toHaveProperty('url');
   });
 
   it('refuses a file that is not a bundle, caching nothing', async () => {
