@@ -200,6 +200,7 @@ async function expandGiven(paths: string[], cwd: string, root: string): Promise<
   for (const given of paths) {
     refuseEmptyPath(given);
     if (isOfficialSpec(given)) {
+      checkedOfficialSpec(given);
       entries.push({ spec: given });
       continue;
     }
@@ -289,15 +290,22 @@ export function parseOfficialSpec(spec: string): { files: string[]; ref?: string
   return { files, ...(ref && ref !== embeddedRulesRef() ? { ref } : {}) };
 }
 
+/** parseOfficialSpec, refusing a file that is embedded only at another ref: checked for every spec before any is
+ * loaded, so that a refusal leaves nothing in the cache (not even the download of an earlier spec). */
+function checkedOfficialSpec(spec: string): { files: string[]; ref?: string } {
+  const parsed = parseOfficialSpec(spec);
+  if (parsed.ref === undefined) return parsed;
+  const downloadable = new Set(readUpstream().falcoRules.files);
+  const embeddedOnly = parsed.files.find((name) => !downloadable.has(name));
+  if (embeddedOnly) throw new UsageError(`${embeddedOnly} is embedded only; it cannot be downloaded at another ref (${parsed.ref})`, 'name a file or URL of your own instead');
+  return parsed;
+}
+
 async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<ReadFile[]> {
-  const { files, ref } = parseOfficialSpec(spec);
+  const { files, ref } = checkedOfficialSpec(spec);
   if (ref === undefined) {
     return Promise.all(embeddedOfficial(files).map((e) => readRulesFile(e.file, e.label, options.parseCache)));
   }
-  // Checked before any download: a refusal must leave nothing in the cache.
-  const downloadable = new Set(readUpstream().falcoRules.files);
-  const embeddedOnly = files.find((name) => !downloadable.has(name));
-  if (embeddedOnly) throw new UsageError(`${embeddedOnly} is embedded only; it cannot be downloaded at another ref (${ref})`, 'name a file or URL of your own instead');
   const result: ReadFile[] = [];
   for (const name of files) {
     const url = falcoRulesUrlTemplate().replace('{tag}', encodeURIComponent(ref)).replace('{file}', name);

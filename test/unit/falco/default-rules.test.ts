@@ -163,6 +163,12 @@ describe('official rules specs', () => {
     expect([error.message, error.hint]).toEqual([`k8s_audit_rules.yaml is embedded only; it cannot be downloaded at another ref (${REF})`, 'name a file or URL of your own instead']);
     expect(server.calls(`/${REF}/k8s_audit_rules.yaml`)).toBe(0);
     expect(await readdir(cacheRoot)).toEqual([]);
+    // Named after a spec that downloads: every spec is checked before any loads, so that one is not fetched either.
+    const before = server.calls(`/${REF}/falco_rules.yaml`);
+    const second = await rejection(loadRules([`official@${REF}`, `official:k8saudit@${REF}`], { cacheRoot, cwd: repoRoot, download: { backoffMs: 5 } }), UsageError);
+    expect(second.message).toBe(`k8s_audit_rules.yaml is embedded only; it cannot be downloaded at another ref (${REF})`);
+    expect(server.calls(`/${REF}/falco_rules.yaml`)).toBe(before);
+    expect(await readdir(cacheRoot)).toEqual([]);
   });
 
   it('does not cache a download that is not a rules file', async () => {
