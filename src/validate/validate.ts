@@ -9,6 +9,7 @@ import type { RawItem, Ruleset } from '../falco/types.js';
 import { falcoBool, isLegacyAppend } from '../falco/ruleset.js';
 import { definitionOrder } from '../falco/condition/macro-order.js';
 import { ConditionChecker } from './conditions.js';
+import { macroUsers, SKIPPABLE } from './skipped.js';
 import { checkExceptions } from './exceptions.js';
 import { checkItemSchema } from './schema.js';
 import type { ValidationIssue } from './types.js';
@@ -33,8 +34,6 @@ function ruleFieldsOf({ ruleset, fields }: ValidateInput): (name: string) => Map
 }
 
 const SKIP_KEY = 'skip-if-unknown-filter';
-/** Codes of what Falco's skip-if-unknown-filter forgives: a field or event type it does not know. */
-const SKIPPABLE = new Set(['unknown-field', 'unknown-event']);
 
 /** The rules that end up with `skip-if-unknown-filter: true`: set by their definition, or replaced by an override. */
 function rulesSkippingUnknownFilters(items: RawItem[]): Set<string> {
@@ -50,13 +49,31 @@ function rulesSkippingUnknownFilters(items: RawItem[]): Set<string> {
   return skipping;
 }
 
-/** An unknown field in a rule with skip-if-unknown-filter: Falco drops the rule with a warning and loads the file. */
-function forgiveSkipped(issues: ValidationIssue[], items: RawItem[]): ValidationIssue[] {
+/** Whether `issue` is about macro `name`'s own text (where the checker puts a macro's problems). */
+function isAboutMacro(issue: ValidationIssue, ruleset: Pick<Ruleset, 'macros'>): boolean {
+  const macro = ruleset.macros.get(issue.item);
+  const at = macro && (macro.conditionAt ?? macro.position);
+  return at !== undefined && at.file === issue.file && at.line === issue.line;
+}
+
+/**
+ * What Falco does not refuse, made warnings: an unknown field (or event) in a rule with skip-if-unknown-filter (Falco
+ * drops the rule with a warning and loads the file); in a macro that only such rules use (Falco compiles macros only
+ * into the rules that use them); and in a macro no rule uses (Falco warns it is unused and checks no field of it).
+ */
+function forgiveSkipped(issues: ValidationIssue[], items: RawItem[], ruleset: Pick<Ruleset, 'rules' | 'macros'>): ValidationIssue[] {
   const skipping = rulesSkippingUnknownFilters(items);
-  if (skipping.size === 0) return issues;
-  return issues.map((i) =>
-    skipping.has(i.item) && SKIPPABLE.has(i.code) && i.severity === 'error' ? { ...i, severity: 'warning', message: `${i.message}; Falco skips the rule (${SKIP_KEY}: true)` } : i,
-  );
+  let users: Map<string, Set<string>> | undefined;
+  return issues.map((i) => {
+    if (!SKIPPABLE.has(i.code) || i.severity !== 'error') return i;
+    if (isAboutMacro(i, ruleset)) {
+      const using = [...((users ??= macroUsers(ruleset)).get(i.item) ?? [])];
+      if (using.length === 0) return { ...i, severity: 'warning', message: `${i.message}; no rule uses this macro, and Falco checks a macro's fields only in the rules that use it` };
+      if (using.every((rule) => skipping.has(rule))) return { ...i, severity: 'warning', message: `${i.message}; Falco skips the rules that use this macro (${SKIP_KEY}: true)` };
+      return i;
+    }
+    return skipping.has(i.item) ? { ...i, severity: 'warning', message: `${i.message}; Falco skips the rule (${SKIP_KEY}: true)` } : i;
+  });
 }
 
 export function validateRules(input: ValidateInput): ValidationIssue[] {
@@ -71,7 +88,7 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
   const checker = new ConditionChecker(ruleset, fields, definitionOrder(ruleset.files.map((f) => f.path), input.items));
   for (const rule of ruleset.rules) if (isWanted(rule.name)) checker.checkRule(rule);
   if (!input.onlyRules) for (const macro of ruleset.macros.values()) if (!checker.isParsed(macro.name)) checker.checkUnusedMacro(macro);
-  issues.push(...forgiveSkipped([...checker.issues.values()], input.items));
+  issues.push(...forgiveSkipped([...checker.issues.values()], input.items, ruleset));
   if (input.attack) {
     const { catalog, sourcePlatforms } = input.attack;
     const tactics = indexTactics(catalog);

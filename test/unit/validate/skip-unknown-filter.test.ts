@@ -35,6 +35,28 @@ describe('skip-if-unknown-filter', () => {
       expect(check(rule('R', '  skip-if-unknown-filter: true\n') + `- rule: R\n  append: ${yes}\n  condition: and proc.name = x\n`)).toEqual([SKIPPED('R')]);
     }
   });
+  it('forgives an unknown output field too (Falco checks the output first, and skips the rule for it as well)', () => {
+    const out = (name: string, extra = '') => `- rule: ${name}\n  desc: d\n  condition: evt.type = execve\n  output: x %proc.future_out\n  priority: INFO\n${extra}`;
+    expect(check(out('S', '  skip-if-unknown-filter: true\n') + out('T'))).toEqual([
+      'S: warning unknown-output-field output %proc.future_out: unknown field proc.future_out; Falco skips the rule (skip-if-unknown-filter: true)',
+      'T: error unknown-output-field output %proc.future_out: unknown field proc.future_out',
+    ]);
+  });
+
+  it('a macro\'s unknown field: a warning when only skipping rules use it, or none; an error when any other rule does, disabled too', () => {
+    const macro = '- macro: future\n  condition: proc.future_field = x\n';
+    const uses = (name: string, extra = '') => `- rule: ${name}\n  desc: d\n  condition: evt.type = execve and future\n  output: o\n  priority: INFO\n${extra}`;
+    const MACRO = 'future: %s unknown-field condition 1:1: unknown field proc.future_field';
+    const at = (severity: string, rest = '') => MACRO.replace('%s', severity) + rest;
+    expect(check(macro + uses('A', '  skip-if-unknown-filter: true\n') + uses('B', '  skip-if-unknown-filter: yes\n'))).toEqual([at('warning', '; Falco skips the rules that use this macro (skip-if-unknown-filter: true)')]);
+    // Falco compiles every rule, a disabled one too: its error stops the load.
+    expect(check(macro + uses('A', '  skip-if-unknown-filter: true\n') + uses('Off', '  enabled: false\n'))).toEqual([at('error')]);
+    // Used through another macro only by skipping rules: the same warning.
+    expect(check(macro + '- macro: outer\n  condition: future or proc.name = y\n' + uses('A', '  skip-if-unknown-filter: true\n').replace('and future', 'and outer'))).toEqual([at('warning', '; Falco skips the rules that use this macro (skip-if-unknown-filter: true)')]);
+    // Used by no rule: Falco only warns that it is unused.
+    expect(check(macro + rule('Strict').replace('proc.future_field = x', 'proc.name = x'))).toEqual([at('warning', "; no rule uses this macro, and Falco checks a macro's fields only in the rules that use it")]);
+  });
+
   it('does not forgive what Falco does not skip for (a syntax error)', () => {
     const broken = '- rule: B\n  desc: d\n  condition: evt.type = execve and (\n  output: o\n  priority: INFO\n  skip-if-unknown-filter: true\n';
     expect(check(broken).map((i) => i.split(' ').slice(0, 3).join(' '))).toEqual(['B: error condition-syntax']);
@@ -66,6 +88,11 @@ describe('rulesFalcoSkips: the enabled rules Falco drops, for the analysis', () 
       B: 'macro m: condition 1:1: unknown field proc.future_field',
       C: 'condition 1:1: evt.type "no_such_event" is not a Falco event name',
     });
+  });
+
+  it('drops a rule for an unknown output field as well', () => {
+    const text = '- rule: Out\n  desc: d\n  condition: evt.type = execve\n  output: x %proc.future_out\n  priority: INFO\n  skip-if-unknown-filter: true\n';
+    expect(skips(text).result).toEqual({ Out: 'output %proc.future_out: unknown field proc.future_out' });
   });
 
   it('leaves out a disabled rule (it does not run anyway), and reads no field catalog when no enabled rule has the key', () => {
