@@ -194,13 +194,14 @@ class Parser {
     if (this.s.peek() !== '(') {
       const word = this.s.peekWord();
       if (word && TRANSFORMERS.includes(word)) return { kind: 'field', field: this.field(true) };
-      // libsinsp's ListValue is a parenthesised list or an identifier: `proc.name in shell_binaries` names the
-      // list as `in (shell_binaries)` does (a word that is no list is the one value it spells).
+      // libsinsp's ListValue is a parenthesised list or an identifier, read as one value. Falco pastes a list's
+      // items where its name stands, as text, before parsing: `in shell_binaries` is `in bash, sh, …`, which does
+      // not parse unless the list has exactly one item (lists.ts listAsValue says so). Not `in (shell_binaries)`.
       this.s.skipSpace();
       const pos = this.s.position();
       const name = this.s.match(LIST_IDENTIFIER);
       if (name === undefined) this.s.fail('expected "(" to open a list, or a list name');
-      return { kind: 'list', items: [{ kind: 'value', text: name, isQuoted: false, pos }], pos };
+      return { kind: 'value', text: name, isQuoted: false, pos };
     }
     return this.list();
   }

@@ -172,10 +172,13 @@ describe('macros, lists and overrides', () => {
     const rules = ruleset({ open_write: 'evt.type in (open, openat) and evt.arg.flags contains O_WRONLY', history: 'fd.name endswith ash_history' }, { readers: ['cat', 'less'], tools: ['readers', 'grep'] });
     expect(run('open_write and history and proc.name in (tools)', rules).truth).toBe(TRUE);
     expect(run('proc.name in ("tools")', rules).truth).toBe(FALSE);
-    // a list named without parentheses (libsinsp reads `in tools` as `in (tools)`); a word that is no list is itself
-    expect(run('open_write and history and proc.name in tools', rules).truth).toBe(TRUE);
-    expect(run('proc.name in readers and not proc.name in grep', rules).truth).toBe(TRUE);
-    expect(run('proc.name in less', rules).truth).toBe(FALSE);
+    // A list named without parentheses: Falco pastes its items there as text (`in cat, less`), which parses only for
+    // a list of one item; a word that is no list is the one value it spells.
+    expect(() => run('proc.name in readers', rules)).toThrow('list readers is used as one value, but Falco pastes its 2 values there (cat, less): use "in (readers)"');
+    const one = ruleset({}, { only_cat: ['cat'] });
+    expect(run('proc.name in only_cat', one).truth).toBe(TRUE);
+    expect(run('proc.name in cat and not proc.name in grep', one).truth).toBe(TRUE);
+    expect(run('proc.name in less', one).truth).toBe(FALSE);
   });
   it('uses the macro and list as the ruleset has them after overrides (an appended exception)', () => {
     const rules = ruleset({ allowed: 'proc.name in (known_cat)' }, { known_cat: ['grep', 'cat'] });

@@ -254,3 +254,13 @@ describe('edges that decide a finding', () => {
     ]);
   });
 });
+
+describe('a list named after in without parentheses', () => {
+  // Falco pastes the list's items where its name stands (`in bash, sh`): that parses only for a list of one item.
+  it('is one value: an error for a list of several items, fine for one item or a word that is no list', () => {
+    const lists = '- list: two_shells\n  items: [bash, sh]\n- list: one_shell\n  items: [bash]\n';
+    expect(check(EXEC + 'proc.name in two_shells', lists)).toEqual(['R: condition-syntax condition 1:36: list two_shells is used as one value, but Falco pastes its 2 values there (bash, sh): use "in (two_shells)"']);
+    expect(check(EXEC + 'proc.name in one_shell', lists)).toEqual([]);
+    expect(check(EXEC + 'proc.name in zsh', lists)).toEqual([]);
+  });
+});
