@@ -3,6 +3,7 @@
 import type { FieldCatalog } from '../falco/field-catalog.js';
 import type { Ruleset } from '../falco/types.js';
 import { ConditionChecker } from './conditions.js';
+import type { ValidationIssue } from './types.js';
 import { walk, type ConditionNode } from '../falco/condition/ast.js';
 import { parseCondition } from '../falco/condition/parse.js';
 
@@ -14,16 +15,38 @@ export const SKIPPABLE = new Set(['unknown-field', 'unknown-event', 'unknown-out
  * (`fields` is asked for only when a rule sets the key). */
 export function rulesFalcoSkips(ruleset: Pick<Ruleset, 'rules' | 'macros' | 'lists'>, fields: () => FieldCatalog): Map<string, string> {
   const skipped = new Map<string, string>();
-  for (const rule of ruleset.rules) {
-    if (!rule.isEnabled || rule.skipsUnknownFilter !== true) continue;
-    // A checker of its own per rule: a checker reports a macro's problem once, for the first rule that uses it, and
-    // each of these rules must see every problem its macros bring. Few rules set the key (none of the official ones).
-    const checker = new ConditionChecker({ files: [], rules: [rule], macros: ruleset.macros, lists: ruleset.lists }, fields());
-    checker.checkRule(rule);
-    const unknown = [...checker.issues.values()].find((issue) => SKIPPABLE.has(issue.code));
-    if (unknown) skipped.set(rule.name, unknown.item === rule.name ? unknown.message : `macro ${unknown.item}: ${unknown.message}`);
+  const flagged = ruleset.rules.filter((rule) => rule.isEnabled && rule.skipsUnknownFilter === true);
+  if (flagged.length === 0) return skipped;
+  // One checker for them all (each macro parsed and checked once): it reports a macro's problem once, owned by the
+  // macro, so each rule looks at its own problems and then at those of the macros its condition reaches.
+  const checker = new ConditionChecker({ files: [], rules: flagged, macros: ruleset.macros, lists: ruleset.lists }, fields());
+  for (const rule of flagged) checker.checkRule(rule);
+  const byOwner = new Map<string, ValidationIssue[]>();
+  for (const issue of checker.issues.values()) {
+    if (!SKIPPABLE.has(issue.code)) continue;
+    const key = `${isMacroIssue(issue, ruleset) ? 'macro' : 'rule'}:${issue.item}`;
+    byOwner.set(key, [...(byOwner.get(key) ?? []), issue]);
+  }
+  if (byOwner.size === 0) return skipped;
+  const reached = new Map<string, string[]>();
+  for (const [macro, users] of macroUsers({ rules: flagged, macros: ruleset.macros })) for (const rule of users) reached.set(rule, [...(reached.get(rule) ?? []), macro]);
+  for (const rule of flagged) {
+    const own = byOwner.get(`rule:${rule.name}`)?.[0];
+    if (own) {
+      skipped.set(rule.name, own.message);
+      continue;
+    }
+    const macro = (reached.get(rule.name) ?? []).find((name) => byOwner.has(`macro:${name}`));
+    if (macro) skipped.set(rule.name, `macro ${macro}: ${byOwner.get(`macro:${macro}`)![0]!.message}`);
   }
   return skipped;
+}
+
+/** Whether `issue` is about macro `issue.item`'s own text (the checker puts a macro's problems where it is written). */
+export function isMacroIssue(issue: ValidationIssue, ruleset: Pick<Ruleset, 'macros'>): boolean {
+  const macro = ruleset.macros.get(issue.item);
+  const at = macro && (macro.conditionAt ?? macro.position);
+  return at !== undefined && at.file === issue.file && at.line === issue.line;
 }
 
 /** The rules whose condition reaches each macro, through other macros; a macro no rule reaches has no entry. A

@@ -9,7 +9,7 @@ import type { RawItem, Ruleset } from '../falco/types.js';
 import { falcoBool, isLegacyAppend } from '../falco/ruleset.js';
 import { definitionOrder } from '../falco/condition/macro-order.js';
 import { ConditionChecker } from './conditions.js';
-import { macroUsers, SKIPPABLE } from './skipped.js';
+import { isMacroIssue, macroUsers, SKIPPABLE } from './skipped.js';
 import { checkExceptions } from './exceptions.js';
 import { checkItemSchema } from './schema.js';
 import type { ValidationIssue } from './types.js';
@@ -49,13 +49,6 @@ function rulesSkippingUnknownFilters(items: RawItem[]): Set<string> {
   return skipping;
 }
 
-/** Whether `issue` is about macro `name`'s own text (where the checker puts a macro's problems). */
-function isAboutMacro(issue: ValidationIssue, ruleset: Pick<Ruleset, 'macros'>): boolean {
-  const macro = ruleset.macros.get(issue.item);
-  const at = macro && (macro.conditionAt ?? macro.position);
-  return at !== undefined && at.file === issue.file && at.line === issue.line;
-}
-
 /**
  * What Falco does not refuse, made warnings: an unknown field (or event) in a rule with skip-if-unknown-filter (Falco
  * drops the rule with a warning and loads the file); in a macro that only such rules use (Falco compiles macros only
@@ -66,7 +59,7 @@ function forgiveSkipped(issues: ValidationIssue[], items: RawItem[], ruleset: Pi
   let users: Map<string, Set<string>> | undefined;
   return issues.map((i) => {
     if (!SKIPPABLE.has(i.code) || i.severity !== 'error') return i;
-    if (isAboutMacro(i, ruleset)) {
+    if (isMacroIssue(i, ruleset)) {
       const using = [...((users ??= macroUsers(ruleset)).get(i.item) ?? [])];
       if (using.length === 0) return { ...i, severity: 'warning', message: `${i.message}; no rule uses this macro, and Falco checks a macro's fields only in the rules that use it` };
       if (using.every((rule) => skipping.has(rule))) return { ...i, severity: 'warning', message: `${i.message}; Falco skips the rules that use this macro (${SKIP_KEY}: true)` };

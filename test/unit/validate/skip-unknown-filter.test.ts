@@ -90,6 +90,11 @@ describe('rulesFalcoSkips: the enabled rules Falco drops, for the analysis', () 
     });
   });
 
+  it('never drops a rule of a source attack-cov has no field table for: whether Falco knows its fields cannot be told here', () => {
+    const text = '- rule: G\n  desc: d\n  condition: gitlab.action = push\n  output: o %gitlab.user\n  priority: INFO\n  source: gitlab\n  skip-if-unknown-filter: true\n';
+    expect(skips(text).result).toEqual({});
+  });
+
   it('drops a rule for an unknown output field as well', () => {
     const text = '- rule: Out\n  desc: d\n  condition: evt.type = execve\n  output: x %proc.future_out\n  priority: INFO\n  skip-if-unknown-filter: true\n';
     expect(skips(text).result).toEqual({ Out: 'output %proc.future_out: unknown field proc.future_out' });

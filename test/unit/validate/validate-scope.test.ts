@@ -132,6 +132,13 @@ describe('validateRules: sources', () => {
     ]);
     expect(validate({ 's.yaml': rule('nosuchsource') }, { extraSources: ['nosuchsource'] })).toEqual([]);
   });
+  it('checks no field of a source with no field catalogue (its plugin\'s fields are not known here), in the condition, its macros or the output', () => {
+    const plugin = `- macro: pushed\n  condition: gitlab.action = push\n- rule: G\n  desc: d\n  condition: gitlab.repo = x and pushed\n  output: o %gitlab.user\n  priority: INFO\n  source: gitlab\n`;
+    expect(brief(validate({ 'g.yaml': plugin }))).toEqual(['g.yaml:8:3 unknown-source [G] source "gitlab" is not one attack-cov knows the fields of; its fields are not checked']);
+    expect(validate({ 'g.yaml': plugin }, { extraSources: ['gitlab'] })).toEqual([]);
+    // A source with a catalogue is checked as ever.
+    expect(brief(validate({ 'g.yaml': plugin.replace('source: gitlab', 'source: github') })).map((i) => i.split(' ').slice(0, 2).join(' '))).toEqual(['g.yaml:2:3 unknown-field', 'g.yaml:5:3 unknown-field', 'g.yaml:6:3 unknown-output-field']);
+  });
   it('a source alias from the field catalogue counts as known', () => {
     const [alias] = Object.keys(fields.aliases);
     expect(alias).toBeDefined();
