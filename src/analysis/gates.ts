@@ -80,6 +80,18 @@ function failOnGate(report: CoverageReport, failOn: FailOn): GateResult {
   return { gate: 'fail-on', isPassed: failing.length === 0, message: `${failing.length} finding(s) at or above ${failOn}` };
 }
 
+/**
+ * `exact` shown with one decimal, or with as many more (up to 6) as it takes for the number shown to fall on the
+ * side of `threshold` the gate decided: 6.96% against a minimum of 7 is "6.96%", never "7% is below 7%".
+ */
+export function shownAgainst(exact: number, threshold: number, isOnOrAbove: boolean): string {
+  for (let digits = 1; digits < 6; digits++) {
+    const shown = Number(exact.toFixed(digits));
+    if (shown >= threshold === isOnOrAbove) return String(shown);
+  }
+  return String(Number(exact.toFixed(6)));
+}
+
 /** What floating point adds to a difference of shares: 1/3 − 1/3 is 0, but 50 − 33.33… − 16.66… need not be. */
 const DROP_TOLERANCE = 1e-9;
 
@@ -93,24 +105,28 @@ export function evaluateGates(report: CoverageReport, settings: GateSettings): G
   if (settings.failOn !== 'none') results.push(failOnGate(report, settings.failOn));
   if (settings.minCoverage !== undefined) {
     // Compared exactly (7 of 158 is 4.4304%: it meets 4.43); shown with one decimal.
-    const isMet = exactPercent(report.summary.techniques) >= settings.minCoverage;
-    results.push({ gate: 'min-coverage', isPassed: isMet, message: `overall coverage ${report.summary.techniques.percent}% ${isMet ? 'meets' : 'is below'} ${settings.minCoverage}%` });
+    const exact = exactPercent(report.summary.techniques);
+    const isMet = exact >= settings.minCoverage;
+    results.push({ gate: 'min-coverage', isPassed: isMet, message: `overall coverage ${shownAgainst(exact, settings.minCoverage, isMet)}% ${isMet ? 'meets' : 'is below'} ${settings.minCoverage}%` });
   }
   for (const [shortname, minimum] of Object.entries(settings.minTacticCoverage)) {
     const tactic = report.tactics.find((t) => t.shortname === shortname)!;
-    const isMet = exactPercent(tactic) >= minimum;
-    results.push({ gate: 'min-coverage', isPassed: isMet, message: `${shortname} coverage ${tactic.percent}% ${isMet ? 'meets' : 'is below'} ${minimum}%` });
+    const exact = exactPercent(tactic);
+    const isMet = exact >= minimum;
+    results.push({ gate: 'min-coverage', isPassed: isMet, message: `${shortname} coverage ${shownAgainst(exact, minimum, isMet)}% ${isMet ? 'meets' : 'is below'} ${minimum}%` });
   }
   if (settings.maxCoverageDrop !== undefined) {
     const { coverage, newlyUncovered } = report.comparison!;
     // The exact shares' difference (a drop of 0.633 points passes at 0.65), shown with one decimal.
     const exactDrop = exactPercent(coverage.counted) - exactPercent(report.summary.techniques);
-    const drop = -coverage.delta;
+    const isPassed = exactDrop <= settings.maxCoverageDrop + DROP_TOLERANCE;
+    // A drop shown on the side of the maximum the gate decided (a fail is never "-0.7 points, at most -0.7").
+    const drop = exactDrop > 0 ? Number(shownAgainst(exactDrop, settings.maxCoverageDrop + DROP_TOLERANCE, !isPassed)) : -coverage.delta;
     const lost = listed(newlyUncovered.map((t) => `${t.id} ${t.name} (was covered by ${t.rules.join(', ') || 'sub-techniques'})`));
     const allowed = settings.maxCoverageDrop === 0 ? 'no drop allowed' : `at most -${settings.maxCoverageDrop} allowed`;
     results.push({
       gate: 'max-coverage-drop',
-      isPassed: exactDrop <= settings.maxCoverageDrop + DROP_TOLERANCE,
+      isPassed,
       message: `coverage ${coverage.before}% → ${coverage.after}% (${drop > 0 ? `-${drop}` : `+${-drop}`} points, ${allowed})${lost ? `; lost: ${lost}` : ''}`,
     });
   }

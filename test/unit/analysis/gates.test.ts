@@ -1,7 +1,7 @@
 // gates.ts: the CI gates (--fail-on, --min-coverage, --max-coverage-drop) on hand-made reports: each
 // gate's pass/fail at and around its threshold, the sentence it prints, and the usage errors of its options.
 import { describe, expect, it } from 'vitest';
-import { evaluateGates, findingsAtOrAbove, minCoveragePercent, parseDrop, parseFailOn, parseMinCoverage, type GateSettings } from '../../../src/analysis/gates.js';
+import { evaluateGates, findingsAtOrAbove, minCoveragePercent, parseDrop, parseFailOn, parseMinCoverage, shownAgainst, type GateSettings } from '../../../src/analysis/gates.js';
 import type { Comparison, CoverageReport, Finding, FindingRef, Severity } from '../../../src/coverage-report.js';
 import { UsageError } from '../../../src/errors.js';
 import { usageError } from '../../helpers/analysis-builders.js';
@@ -167,6 +167,17 @@ describe('evaluateGates: fail-on new', () => {
   });
 });
 
+describe('shownAgainst', () => {
+  it('shows one decimal, or as many as put the number on the side the gate decided, at most six', () => {
+    expect(shownAgainst(6.9620253, 7, false)).toBe('6.96');
+    expect(shownAgainst(6.9620253, 6.9, true)).toBe('7');
+    expect(shownAgainst(6.99996, 7, false)).toBe('6.99996');
+    expect(shownAgainst(6.9999999, 7, false)).toBe('7');
+    expect(shownAgainst(4.4304, 4.43, true)).toBe('4.43');
+    expect(shownAgainst(40, 40, true)).toBe('40');
+  });
+});
+
 describe('evaluateGates: min-coverage', () => {
   it('passes at and above the minimum and fails below it', () => {
     expect(evaluateGates(report({ counted: [4, 10] }), settings({ minCoverage: 40 }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'overall coverage 40% meets 40%' }]);
@@ -176,11 +187,14 @@ describe('evaluateGates: min-coverage', () => {
   });
 
   it('compares the exact share, not the one-decimal percent it shows', () => {
-    // 7 of 158 is 4.4304%, shown as 4.4%: it meets 4.43 and not 4.431; 1 of 3 (33.33…%) is below 33.34, shown as 33.3%.
-    expect(evaluateGates(report({ counted: [7, 158] }), settings({ minCoverage: 4.43 }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'overall coverage 4.4% meets 4.43%' }]);
+    // 7 of 158 is 4.4304%: it meets 4.43 (shown with the decimals that show it) and not 4.431; 1 of 3 (33.33…%) is below 33.34.
+    expect(evaluateGates(report({ counted: [7, 158] }), settings({ minCoverage: 4.43 }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'overall coverage 4.43% meets 4.43%' }]);
+    // 11 of 158 is 6.96%: below 7, and never shown as "7% is below 7%".
+    expect(evaluateGates(report({ counted: [11, 158] }), settings({ minCoverage: 7 }))).toEqual([{ gate: 'min-coverage', isPassed: false, message: 'overall coverage 6.96% is below 7%' }]);
+    expect(evaluateGates(report({ counted: [11, 158] }), settings({ minCoverage: 6.9 }))[0]!.message).toBe('overall coverage 7% meets 6.9%');
     expect(evaluateGates(report({ counted: [7, 158] }), settings({ minCoverage: 4.431 }))[0]!.isPassed).toBe(false);
     expect(evaluateGates(report({ counted: [1, 3] }), settings({ minCoverage: 33.34 }))[0]).toMatchObject({ isPassed: false, message: 'overall coverage 33.3% is below 33.34%' });
-    expect(evaluateGates(report({ counted: [1, 3], tactics: [{ shortname: 'execution', counted: [7, 158] }] }), settings({ minTacticCoverage: { execution: 4.43 } }))[0]).toMatchObject({ isPassed: true, message: 'execution coverage 4.4% meets 4.43%' });
+    expect(evaluateGates(report({ counted: [1, 3], tactics: [{ shortname: 'execution', counted: [7, 158] }] }), settings({ minTacticCoverage: { execution: 4.43 } }))[0]).toMatchObject({ isPassed: true, message: 'execution coverage 4.43% meets 4.43%' });
   });
 
   it('checks each tactic minimum against that tactic', () => {
@@ -242,6 +256,8 @@ describe('evaluateGates: max-coverage-drop', () => {
     // 8 of 12 → 5 of 12 is exactly 25 points, which floating point makes 25.000000000000007: still at most 25.
     expect(dropOf([8, 12], [5, 12], 25)).toMatchObject({ isPassed: true, message: 'coverage 66.7% → 41.7% (-25 points, at most -25 allowed)' });
     expect(dropOf([8, 12], [5, 12], 24.99).isPassed).toBe(false);
+    // A failed drop is shown beyond its maximum: 0.633 points against 0.6 allowed is -0.63, not -0.6.
+    expect(dropOf([8, 158], [7, 158], 0.6)).toMatchObject({ isPassed: false, message: 'coverage 5.1% → 4.4% (-0.63 points, at most -0.6 allowed)' });
   });
 
   it('shows a rise as a plus and an unchanged coverage as +0', () => {
