@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The nightly attack-cov run, the same in GitHub Actions and on a laptop.
 #   ATTACK      ATT&CK version, file or URL (default: attack-cov's pinned default)
-#   RULES       rules files or directories, space-separated, or one per line when a path holds a blank
+#   RULES       rules files or directories, space-separated, or one per line (or a single path) when a path holds a blank
 #               (default: /etc/falco, else the official rules)
 #   OUT         output directory (default: reports)
 #   BASELINE    previous night's report.json; when it exists the run fails on anything new
@@ -14,12 +14,16 @@ out="${OUT:-reports}"
 args=(report --out "$out")
 [ -n "${ATTACK:-}" ] && args+=(--attack "$ATTACK")
 if [ -n "${RULES:-}" ]; then
-  if [[ "$RULES" == *$'\n'* ]]; then
+  value="$RULES"
+  while [[ "$value" == *$'\n' ]]; do value="${value%$'\n'}"; done   # a folded YAML value ends in a newline
+  if [[ "$value" == *$'\n'* ]]; then
     # One path per line (a YAML block in the workflow's env): paths may hold blanks; empty lines are skipped.
     rules=()
-    while IFS= read -r line; do [ -n "$line" ] && rules+=("$line"); done <<<"$RULES"
+    while IFS= read -r line; do [ -n "$line" ] && rules+=("$line"); done <<<"$value"
+  elif [ -e "$value" ]; then
+    rules=("$value")   # one path that holds a blank
   else
-    read -r -a rules <<<"$RULES"
+    read -r -a rules <<<"$value"
   fi
   args+=(--rules "${rules[@]}")
 fi

@@ -73,7 +73,7 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   const enabled = item.fields.enabled;
   if (item.kind === 'rule' && enabled !== undefined && falcoBool(enabled) === undefined) issues.push(badBool(item, 'enabled'));
   if (item.fields.append !== undefined && falcoBool(item.fields.append) === undefined) issues.push(badBool(item, 'append'));
-  if (item.kind === 'rule') issues.push(...OTHER_BOOLS.filter((key) => !isAbsent(item.fields[key]) && falcoBool(item.fields[key]) === undefined).map((key) => badBool(item, key)));
+  if (item.kind === 'rule') issues.push(...OTHER_BOOLS.filter((key) => item.fields[key] !== undefined && falcoBool(item.fields[key]) === undefined).map((key) => badBool(item, key)));
   issues.push(...ignoredKeys(item), ...overrideIssues(item));
   if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) issues.push(issue(item, 'bad-tags', 'error', 'tags must be a list', 'tags'));
   if (item.kind === 'list' && item.fields.items !== undefined && !Array.isArray(item.fields.items)) issues.push(issue(item, 'bad-items', 'error', 'items must be a list', 'items'));
@@ -134,12 +134,13 @@ function versionIssues(item: RawItem): ValidationIssue[] {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A rule's other keys Falco decodes as a bool, or refuses the file: `skip-if-unknown-filter: maybe` is an error,
- * not a rule Falco keeps (its reader's decode_optional_val; an empty value is skipped as absent). */
+ * not a rule Falco keeps, and so is an empty value (its reader's decode_val: "Mapping for key '…' is empty"). */
 const OTHER_BOOLS = ['skip-if-unknown-filter', 'warn_evttypes', 'capture'] as const;
-const isAbsent = (value: unknown): boolean => value === undefined || value === null;
 
 /** bad-enabled, bad-append, bad-boolean (the other keys): a value Falco refuses to read as a bool ("Can't decode
  * YAML scalar value"). */
 function badBool(item: RawItem, key: 'enabled' | 'append' | (typeof OTHER_BOOLS)[number]): ValidationIssue {
-  return issue(item, key === 'enabled' || key === 'append' ? `bad-${key}` : 'bad-boolean', 'error', `${key} "${scalarText(item.fields[key])}" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)`, key);
+  const code = key === 'enabled' || key === 'append' ? `bad-${key}` : 'bad-boolean';
+  if (item.fields[key] === null) return issue(item, code, 'error', `${key} is empty: Falco refuses the file ("Mapping for key '${key}' is empty"); write true or false`, key);
+  return issue(item, code, 'error', `${key} "${scalarText(item.fields[key])}" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)`, key);
 }

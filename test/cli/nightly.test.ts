@@ -49,6 +49,12 @@ describe('scripts/nightly.sh', () => {
     expect(run.code).toBe(1);
     const report = JSON.parse(await readFile(path.join(dir, 'out', 'report.json'), 'utf8')) as { inputs: { rules: { path: string }[] } };
     expect(report.inputs.rules.map((r) => path.basename(r.path))).toEqual(['r.yaml', 'conventional.yaml']);
+    // A folded YAML value: space-separated, ending in a newline. And a single path with a blank, as it is.
+    const folded = await nightly({ ATTACK: 'test/fixtures/attack/mini-bundle-2.0.json', RULES: `${fixture('rules', 'conventional.yaml')} ${fixture('rules', 'base.yaml')}\n`, OUT: path.join(dir, 'out2') });
+    expect(folded.code, folded.stderr).toBe(0);
+    const single = await nightly({ ATTACK: 'test/fixtures/attack/mini-bundle-2.0.json', RULES: `${path.join(dir, 'my rules')}/`, OUT: path.join(dir, 'out3') });
+    expect(single.code).toBe(1);
+    expect(single.stderr).toMatch(/tactic-mismatch|gate failed/);
   });
 
   it('copied out of an attack-cov checkout, says it needs one and exits 2 (1 would read as a failed gate)', async () => {

@@ -131,10 +131,11 @@ describe('keys and their types', () => {
       '2:3 bad-priority [Base] priority "LOUD" is not one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, INFORMATIONAL, DEBUG',
     ]);
   });
-  it('skip-if-unknown-filter, warn_evttypes and capture are bools Falco reads too (bad-boolean); empty is absent', () => {
+  it('skip-if-unknown-filter, warn_evttypes and capture are bools Falco reads too (bad-boolean); empty is refused too', () => {
     const rule = (extra: string) => `- rule: R\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n${extra}`;
     for (const key of ['skip-if-unknown-filter', 'warn_evttypes', 'capture']) {
-      for (const word of ['true', 'No', 'off', '']) expect(schema(rule(`  ${key}: ${word}\n`)), `${key}: ${word}`).toEqual([]);
+      for (const word of ['true', 'No', 'off']) expect(schema(rule(`  ${key}: ${word}\n`)), `${key}: ${word}`).toEqual([]);
+      for (const empty of ['', '~', 'null']) expect(schema(rule(`  ${key}: ${empty}\n`))).toEqual([`6:3 bad-boolean [R] ${key} is empty: Falco refuses the file ("Mapping for key '${key}' is empty"); write true or false`]);
       expect(schema(rule(`  ${key}: maybe\n`))).toEqual([`6:3 bad-boolean [R] ${key} "maybe" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)`]);
     }
     // only a rule's keys: on a macro, skip-if-unknown-filter is an unknown key and nothing more
