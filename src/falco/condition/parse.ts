@@ -193,7 +193,8 @@ class Parser {
   private listOrField(): Operand {
     if (this.s.peek() !== '(') {
       const word = this.s.peekWord();
-      if (word && TRANSFORMERS.includes(word)) return { kind: 'field', field: this.field(true) };
+      // A transformer only with its "(" (libsinsp lexes "tolower(" as one token): `in basename` names a list.
+      if (word && TRANSFORMERS.includes(word) && this.s.text[this.s.offset + word.length] === '(') return { kind: 'field', field: this.field(true) };
       // libsinsp's ListValue is a parenthesised list or an identifier: `proc.name in shell_binaries` names the
       // list as `in (shell_binaries)` does (a word that is no list is the one value it spells).
       this.s.skipSpace();
