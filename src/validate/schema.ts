@@ -131,7 +131,8 @@ function versionIssues(item: RawItem): ValidationIssue[] {
     .map((r) => bad(`plugin ${scalarText(r.name)}: version`, r.version, 'required_plugin_versions'));
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+// A list passes too: it has no version and no alternatives, so it asks for nothing, as a mapping without them.
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** A rule's other keys Falco decodes as a bool, or refuses the file: `skip-if-unknown-filter: maybe` is an error,
  * not a rule Falco keeps (its reader's decode_optional_val; an empty value is skipped as absent). */

@@ -5,7 +5,7 @@ import type { Ruleset } from '../falco/types.js';
 import { ConditionChecker } from './conditions.js';
 
 /** What skip-if-unknown-filter forgives: a field, or an event type, Falco does not have. */
-const SKIPPABLE = new Set(['unknown-field', 'unknown-event']);
+const isSkippable = (code: string): boolean => code === 'unknown-field' || code === 'unknown-event';
 
 /** The enabled rules with skip-if-unknown-filter that Falco drops, each with the first thing it does not know
  * (`fields` is asked for only when a rule sets the key). */
@@ -15,9 +15,10 @@ export function rulesFalcoSkips(ruleset: Pick<Ruleset, 'rules' | 'macros' | 'lis
     if (!rule.isEnabled || rule.skipsUnknownFilter !== true) continue;
     // A checker of its own per rule: a checker reports a macro's problem once, for the first rule that uses it, and
     // each of these rules must see every problem its macros bring. Few rules set the key (none of the official ones).
-    const checker = new ConditionChecker({ files: [], rules: [rule], macros: ruleset.macros, lists: ruleset.lists }, fields());
+    // (It reads the macros and lists only.)
+    const checker = new ConditionChecker({ files: [], rules: [], macros: ruleset.macros, lists: ruleset.lists }, fields());
     checker.checkRule(rule);
-    const unknown = [...checker.issues.values()].find((issue) => SKIPPABLE.has(issue.code));
+    const unknown = [...checker.issues.values()].find((issue) => isSkippable(issue.code));
     if (unknown) skipped.set(rule.name, unknown.item === rule.name ? unknown.message : `macro ${unknown.item}: ${unknown.message}`);
   }
   return skipped;
