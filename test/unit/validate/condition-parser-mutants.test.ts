@@ -81,6 +81,8 @@ describe('errors: where, what was expected, what was found', () => {
     ['a andb', '1:3: expected and, or or the end of the condition, found "andb"'],
     [' (a', '1:4: expected ")" to close the "(" at 1:2, found the end of the condition'],
     ['and a', '1:1: "and" needs something on its left, found "and"'],
+    // A word with "(" that is no transformer is a macro, and then the "(" is out of place.
+    ['foo(x)', '1:4: expected and, or or the end of the condition, found "(x)"'],
     ['a or or b', '1:6: "or" needs something on its left, found "or"'],
     ['foo exists', '1:1: "foo" is not a field (fields have a class, e.g. proc.name), found "foo"'],
     ['x and foo != x', '1:7: "foo" is not a field (fields have a class, e.g. proc.name), found "foo"'],
