@@ -74,10 +74,11 @@ export function showPaths(files: readonly string[], root: string): Map<string, S
     const parts = group.map((file) => file.split(path.sep).filter((p) => p !== ''));
     for (const [i, file] of group.entries()) {
       const mine = parts[i]!;
-      // Two distinct resolved paths differ in some trailing segment, so a long enough tail tells this one apart.
+      // Two distinct resolved paths differ in some trailing segment, so a long enough tail tells this one apart (the
+      // whole path at most: one a tail of the other differs from it there), and the loop ends without a bound.
       let depth = 2;
       const tail = (segments: string[], n: number): string => segments.slice(-n).join('/');
-      while (depth < mine.length && parts.some((other, j) => j !== i && tail(other, depth) === tail(mine, depth))) depth++;
+      while (parts.some((other, j) => j !== i && tail(other, depth) === tail(mine, depth))) depth++;
       shown.set(file, { path: tail(mine, depth), isOutsideRoot: true });
     }
   }

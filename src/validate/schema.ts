@@ -126,12 +126,14 @@ function versionIssues(item: RawItem): ValidationIssue[] {
   if (engine !== undefined) return /^\d+$/.test(scalarText(engine)) || SEMVER.test(scalarText(engine)) ? [] : [bad('required_engine_version', engine, 'required_engine_version')];
   const plugins = item.fields.required_plugin_versions;
   if (!Array.isArray(plugins)) return [];
-  const requirements = plugins.flatMap((p: unknown) => (isRecord(p) ? [p, ...(Array.isArray(p.alternatives) ? p.alternatives.filter(isRecord) : [])] : []));
+  const requirements = plugins.flatMap((p: unknown) => (hasKeys(p) ? [p, ...(Array.isArray(p.alternatives) ? p.alternatives.filter(hasKeys) : [])] : []));
   return requirements.filter((r) => r.version !== undefined && !SEMVER.test(scalarText(r.version)))
     .map((r) => bad(`plugin ${scalarText(r.name)}: version`, r.version, 'required_plugin_versions'));
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+// Whatever YAML gives but null has keys to read: a word, a number or a list has no version and no alternatives, so
+// it asks for nothing, as a mapping without them does.
+const hasKeys = (value: unknown): value is Record<string, unknown> => value !== null;
 
 /** A rule's other keys Falco decodes as a bool, or refuses the file: `skip-if-unknown-filter: maybe` is an error,
  * not a rule Falco keeps, and so is an empty value (its reader's decode_val: "Mapping for key '…' is empty"). */

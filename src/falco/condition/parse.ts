@@ -36,12 +36,13 @@ class Scanner {
   }
 
   skipSpace(): void {
-    while (this.offset < this.text.length && /\s/.test(this.text[this.offset]!)) this.offset++;
+    // charAt is '' past the end, which is no blank: no bound needed.
+    while (/\s/.test(this.text.charAt(this.offset))) this.offset++;
   }
 
   peek(): string {
     this.skipSpace();
-    return this.text[this.offset] ?? '';
+    return this.text.charAt(this.offset);
   }
 
   isAtEnd(): boolean {
@@ -53,15 +54,16 @@ class Scanner {
     this.skipSpace();
     pattern.lastIndex = this.offset;
     const found = pattern.exec(this.text);
-    if (!found || found.index !== this.offset) return undefined;
+    // Every pattern is sticky (/y): a match starts at lastIndex or there is none.
+    if (!found) return undefined;
     this.offset += found[0].length;
     return found[0];
   }
 
-  /** The next identifier-like word, without consuming it. */
-  peekWord(): string | undefined {
+  /** The next identifier-like word ('' when none), without consuming it. */
+  peekWord(): string {
     const start = this.offset;
-    const word = this.match(IDENTIFIER);
+    const word = this.match(IDENTIFIER) ?? '';
     this.offset = start;
     return word;
   }
@@ -72,7 +74,8 @@ class Scanner {
   }
 
   fail(detail: string, offset = this.offset): never {
-    const found = this.text.slice(offset).trim().split(/\s+/)[0];
+    // What was found: the text up to the next blank (every failure is at a non-blank character, or at the end).
+    const found = this.text.slice(offset).split(/\s/, 1)[0];
     throw new ConditionSyntaxError(found ? `${detail}, found "${found.slice(0, 30)}"` : `${detail}, found the end of the condition`, this.position(offset));
   }
 }
@@ -134,7 +137,7 @@ class Parser {
       const next = this.s.peekWord();
       this.s.skipSpace();
       const symbol = SYMBOL_OPERATORS.some((o) => this.s.text.startsWith(o, this.s.offset));
-      if (symbol || (next && WORD_OPERATORS.has(next))) this.s.fail(`"${word}" is not a field (fields have a class, e.g. proc.name)`, pos.offset);
+      if (symbol || WORD_OPERATORS.has(next)) this.s.fail(`"${word}" is not a field (fields have a class, e.g. proc.name)`, pos.offset);
       return { kind: 'macro', name: word, pos };
     }
     const field = this.field();
@@ -158,7 +161,7 @@ class Parser {
     let arg: string | undefined;
     if (this.s.text[this.s.offset] === '[') {
       const close = this.s.text.indexOf(']', this.s.offset);
-      if (close < 0) this.s.fail('unclosed "[" in a field argument');
+      if (close === -1) this.s.fail('unclosed "[" in a field argument');
       arg = this.s.text.slice(this.s.offset + 1, close);
       this.s.offset = close + 1;
     }
@@ -174,7 +177,7 @@ class Parser {
       }
     }
     const word = this.s.peekWord();
-    if (word && WORD_OPERATORS.has(word)) {
+    if (WORD_OPERATORS.has(word)) {
       const start = this.s.offset;
       this.s.match(IDENTIFIER);
       if (SPACED_OPERATORS.has(word) && !/[ \t\b\r\n]/.test(this.s.text[this.s.offset] ?? '')) this.s.fail(`"${word}" needs a blank after it`, start);
@@ -193,7 +196,8 @@ class Parser {
   private listOrField(): Operand {
     if (this.s.peek() !== '(') {
       const word = this.s.peekWord();
-      if (word && TRANSFORMERS.includes(word)) return { kind: 'field', field: this.field(true) };
+      // A transformer only with its "(" (libsinsp lexes "tolower(" as one token): `in basename` names a list.
+      if (TRANSFORMERS.includes(word) && this.s.text[this.s.offset + word.length] === '(') return { kind: 'field', field: this.field(true) };
       // libsinsp's ListValue is a parenthesised list or an identifier, read as one value. Falco pastes a list's
       // items where its name stands, as text, before parsing: `in shell_binaries` is `in bash, sh, …`, which does
       // not parse unless the list has exactly one item (lists.ts listAsValue says so). Not `in (shell_binaries)`.
@@ -227,7 +231,7 @@ class Parser {
   private scalarOrField(): Operand {
     this.s.skipSpace();
     const word = this.s.peekWord();
-    if (word && TRANSFORMERS.includes(word) && this.s.text[this.s.offset + word.length] === '(') return { kind: 'field', field: this.field(true) };
+    if (TRANSFORMERS.includes(word) && this.s.text[this.s.offset + word.length] === '(') return { kind: 'field', field: this.field(true) };
     return this.scalar();
   }
 
@@ -235,7 +239,8 @@ class Parser {
   private unescape(raw: string, quote: string, pos: Position): string {
     let text = '';
     for (let i = 0; i < raw.length; i++) {
-      if (raw[i] !== '\\' || i + 1 >= raw.length) {
+      // (raw never ends with a backslash: a quote right after one does not end the string.)
+      if (raw[i] !== '\\') {
         text += raw[i];
         continue;
       }
@@ -257,7 +262,7 @@ class Parser {
       // libsinsp ends the string at the first quote not right after a backslash, then unescapes what it holds.
       let i = this.s.offset + 1;
       while (i < this.s.text.length && !(this.s.text[i] === quote && this.s.text[i - 1] !== '\\')) i++;
-      if (i >= this.s.text.length) this.s.fail('unterminated string', pos.offset);
+      if (i === this.s.text.length) this.s.fail('unterminated string', pos.offset);
       const text = this.unescape(this.s.text.slice(this.s.offset + 1, i), quote, pos);
       this.s.offset = i + 1;
       return { kind: 'value', text, isQuoted: true, pos };
