@@ -242,6 +242,9 @@ describe('evaluateGates: max-coverage-drop', () => {
     // 8 of 12 → 5 of 12 is exactly 25 points, which floating point makes 25.000000000000007: still at most 25.
     expect(dropOf([8, 12], [5, 12], 25)).toMatchObject({ isPassed: true, message: 'coverage 66.7% → 41.7% (-25 points, at most -25 allowed)' });
     expect(dropOf([8, 12], [5, 12], 24.99).isPassed).toBe(false);
+    // The tolerance is inclusive: 50 points is exactly 49.999999999 + 1e-9 in floating point, and passes; 1e-8 more fails.
+    expect(dropOf([1, 2], [0, 2], 49.999999999).isPassed).toBe(true);
+    expect(dropOf([1, 2], [0, 2], 49.99999999).isPassed).toBe(false);
   });
 
   it('shows a rise as a plus and an unchanged coverage as +0', () => {
