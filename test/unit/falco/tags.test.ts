@@ -49,6 +49,7 @@ describe('parseTag', () => {
     ['mitre_T1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
     ['mitre-T1059.004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
     ['mitre_t1059x', { kind: 'tactic', shortname: 't1059x', conventional: 'mitre_t1059x', isConventional: false }],
+    ['T1562--impair-defenses', { kind: 'technique', id: 'T1562', conventional: 'T1562', isConventional: false }],
     ['mitre_c22', { kind: 'tactic', shortname: 'c22', conventional: 'mitre_c22', isConventional: false }],
     // Neither a letter after mitre_ nor an ID's shape: other.
     ['mitre_123', { kind: 'other' }],
@@ -66,6 +67,11 @@ describe('parseTag', () => {
     ['xTA002', { kind: 'other' }],
     // A line break ends what a regular expression's `.` reads: the whole tag must be the tactic.
     ['mitre_c2\nx', { kind: 'other' }],
+    ['xmaturity_stable', { kind: 'other' }],
+    ['maturity_stable2', { kind: 'other' }],
+    ['xattack.execution', { kind: 'other' }],
+    ['attack.execution!', { kind: 'other' }],
+    ['xT1562-impair', { kind: 'other' }],
   ];
   for (const [tag, expected] of table) {
     it(`reads ${tag}`, () => expect(parseTag(tag)).toEqual(expected));
