@@ -15,7 +15,8 @@ export const GROUPS = {
   // collections.ts: the small helpers analysis (and the reporters) group and sort with.
   // attack/normalize.ts: the catalog analysis reads, revoked-by chains followed to their active technique.
   // own.ts: lookups of keys from the inputs and the records that hold them (nothing inherited).
-  analysis: ['src/analysis', 'src/collections.ts', 'src/attack/normalize.ts', 'src/own.ts'],
+  // falco/tags.ts: the tag reader every finding depends on (which tags are techniques, tactics, near misses).
+  analysis: ['src/analysis', 'src/collections.ts', 'src/attack/normalize.ts', 'src/own.ts', 'src/falco/tags.ts'],
   report: ['src/report'],
   // temp-files.ts: what a failed or killed run leaves (and whose temporaries a sweep may remove); progress.ts: the
   // download progress line; attack/latest.ts: the index `--attack latest` reads.

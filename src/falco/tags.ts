@@ -19,18 +19,19 @@ export type ParsedTag =
 const TECHNIQUE = /^t(\d{4})(\.\d{3})?$/i;
 const TACTIC_ID = /^ta(\d{4})$/i;
 
+/** `isConventional` only for the exact forms parseTag tests first (T1234, TA0001): every other path passes false. */
 function technique(raw: string, isConventional: boolean): ParsedTag {
   const id = raw.toUpperCase();
-  return { kind: 'technique', id, conventional: id, isConventional: isConventional && raw === id };
+  return { kind: 'technique', id, conventional: id, isConventional };
 }
 
 function tacticById(raw: string, isConventional: boolean): ParsedTag {
   const tacticId = raw.toUpperCase();
-  return { kind: 'tactic', tacticId, conventional: tacticId, isConventional: isConventional && raw === tacticId };
+  return { kind: 'tactic', tacticId, conventional: tacticId, isConventional };
 }
 
 function tacticByName(name: string, isConventional: boolean): ParsedTag {
-  const shortname = name.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const shortname = name.toLowerCase().replace(/[\s_]+/g, '-');
   return { kind: 'tactic', shortname, conventional: `mitre_${shortname.replace(/-/g, '_')}`, isConventional };
 }
 
@@ -54,8 +55,9 @@ export function parseTag(tag: string): ParsedTag {
   const keyValue = KEY_VALUE.exec(value);
   if (keyValue) {
     const [, , , key, rest] = keyValue;
-    if (key!.toLowerCase().startsWith('technique')) return TECHNIQUE.test(rest!.trim()) ? technique(rest!.trim(), false) : { kind: 'other' };
-    return tacticValue(rest!.trim());
+    // The tag is trimmed and `\s*` before `(.+)` is greedy: rest has no space at either end.
+    if (key!.toLowerCase().startsWith('technique')) return TECHNIQUE.test(rest!) ? technique(rest!, false) : { kind: 'other' };
+    return tacticValue(rest!);
   }
   // Sigma style: attack.t1059.004, attack.execution, attack.ta0002.
   const sigma = /^attack\.([a-z0-9_.-]+)$/i.exec(value);
@@ -85,7 +87,7 @@ function nearMiss(value: string): ParsedTag | undefined {
   if (/^ta\d{3,6}$/i.test(value)) return { kind: 'tactic', tacticId: value.toUpperCase(), conventional: value.toUpperCase(), isConventional: true };
   const mitre = /^mitre[_.-](.*[a-z].*)$/i.exec(value);
   if (mitre) {
-    const name = mitre[1]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    const name = mitre[1]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
     return { kind: 'tactic', shortname: name, conventional: `mitre_${name.replace(/-/g, '_')}`, isConventional: false };
   }
   return undefined;

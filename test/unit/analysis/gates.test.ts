@@ -258,6 +258,9 @@ describe('evaluateGates: max-coverage-drop', () => {
     expect(dropOf([8, 12], [5, 12], 24.99).isPassed).toBe(false);
     // A failed drop is shown beyond its maximum: 0.633 points against 0.6 allowed is -0.63, not -0.6.
     expect(dropOf([8, 158], [7, 158], 0.6)).toMatchObject({ isPassed: false, message: 'coverage 5.1% → 4.4% (-0.63 points, at most -0.6 allowed)' });
+    // The tolerance is inclusive: 50 points is exactly 49.999999999 + 1e-9 in floating point, and passes; 1e-8 more fails.
+    expect(dropOf([1, 2], [0, 2], 49.999999999).isPassed).toBe(true);
+    expect(dropOf([1, 2], [0, 2], 49.99999999).isPassed).toBe(false);
   });
 
   it('shows a rise as a plus and an unchanged coverage as +0', () => {

@@ -3,41 +3,54 @@ import { editDistance, parseTag } from '../../../src/falco/tags.js';
 
 describe('parseTag', () => {
   const table: [string, object][] = [
-    ['T1059', { kind: 'technique', id: 'T1059', isConventional: true }],
-    ['T1059.004', { kind: 'technique', id: 'T1059.004', isConventional: true }],
-    ['TA0002', { kind: 'tactic', tacticId: 'TA0002', isConventional: true }],
-    ['mitre_privilege_escalation', { kind: 'tactic', shortname: 'privilege-escalation', isConventional: true }],
+    ['T1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: true }],
+    ['T1059.004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: true }],
+    ['TA0002', { kind: 'tactic', tacticId: 'TA0002', conventional: 'TA0002', isConventional: true }],
+    ['mitre_privilege_escalation', { kind: 'tactic', shortname: 'privilege-escalation', conventional: 'mitre_privilege_escalation', isConventional: true }],
     ['maturity_stable', { kind: 'maturity', level: 'stable' }],
     ['container', { kind: 'other' }],
     ['PCI_DSS_10.2.5', { kind: 'other' }],
     // Forms from the wild and from LLM output: read, but not conventional.
     ['tactic=impact', { kind: 'tactic', shortname: 'impact', conventional: 'mitre_impact', isConventional: false }],
-    ['technique=T1529', { kind: 'technique', id: 'T1529', isConventional: false }],
-    ['technique_id=T1529', { kind: 'technique', id: 'T1529', isConventional: false }],
-    ['attack.t1059.004', { kind: 'technique', id: 'T1059.004', isConventional: false }],
+    ['technique=T1529', { kind: 'technique', id: 'T1529', conventional: 'T1529', isConventional: false }],
+    ['technique_id=T1529', { kind: 'technique', id: 'T1529', conventional: 'T1529', isConventional: false }],
+    ['attack.t1059.004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
     ['attack.defense_evasion', { kind: 'tactic', shortname: 'defense-evasion', conventional: 'mitre_defense_evasion', isConventional: false }],
-    ['t1059', { kind: 'technique', id: 'T1059', isConventional: false }],
-    ['ta0005', { kind: 'tactic', tacticId: 'TA0005', isConventional: false }],
-    ['T1562-impair-defenses', { kind: 'technique', id: 'T1562', isConventional: false }],
-    ['TA0005-defense-evasion', { kind: 'tactic', tacticId: 'TA0005', isConventional: false }],
+    ['t1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['ta0005', { kind: 'tactic', tacticId: 'TA0005', conventional: 'TA0005', isConventional: false }],
+    ['T1562-impair-defenses', { kind: 'technique', id: 'T1562', conventional: 'T1562', isConventional: false }],
+    ['TA0005-defense-evasion', { kind: 'tactic', tacticId: 'TA0005', conventional: 'TA0005', isConventional: false }],
     ['mitre_defense-evasion', { kind: 'tactic', shortname: 'defense-evasion', conventional: 'mitre_defense_evasion', isConventional: false }],
-    ['MITRE_Execution', { kind: 'tactic', shortname: 'execution', isConventional: false }],
-    ['tactic=TA0040', { kind: 'tactic', tacticId: 'TA0040', isConventional: false }],
-    ['mitre_data-destruction', { kind: 'tactic', shortname: 'data-destruction', isConventional: false }],
+    ['MITRE_Execution', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
+    ['tactic=TA0040', { kind: 'tactic', tacticId: 'TA0040', conventional: 'TA0040', isConventional: false }],
+    ['mitre_data-destruction', { kind: 'tactic', shortname: 'data-destruction', conventional: 'mitre_data_destruction', isConventional: false }],
     // Near misses: read so that the typo is a finding (nonstandard-tag with the padded ID, unknown-technique or
     // unknown-tactic), never a tag that counts for nothing in silence.
     ['T1059.04', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
     ['t1059.4', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
-    ['T1059-004', { kind: 'technique', id: 'T1059.004', isConventional: false }],
-    ['T1059_4', { kind: 'technique', id: 'T1059.004', isConventional: false }],
+    ['T1059-004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
+    ['T1059_4', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
     ['T01059', { kind: 'technique', id: 'T01059', conventional: 'T01059', isConventional: true }],
     ['t105', { kind: 'technique', id: 'T105', conventional: 'T105', isConventional: true }],
-    ['T1059.0004', { kind: 'technique', id: 'T1059.0004', isConventional: true }],
-    ['ta002', { kind: 'tactic', tacticId: 'TA002', isConventional: true }],
+    ['T1059.0004', { kind: 'technique', id: 'T1059.0004', conventional: 'T1059.0004', isConventional: true }],
+    ['ta002', { kind: 'tactic', tacticId: 'TA002', conventional: 'TA002', isConventional: true }],
     ['mitre_c2', { kind: 'tactic', shortname: 'c2', conventional: 'mitre_c2', isConventional: false }],
     ['mitre_impact2', { kind: 'tactic', shortname: 'impact2', conventional: 'mitre_impact2', isConventional: false }],
     ['mitre_execution.', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
     ['MITRE.Lateral Movement!', { kind: 'tactic', shortname: 'lateral-movement', conventional: 'mitre_lateral_movement', isConventional: false }],
+    // Each form exactly, not only where a later, looser form would read it alike.
+    [' T1059 ', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: true }],
+    ['mitre_lateral__movement', { kind: 'tactic', shortname: 'lateral-movement', conventional: 'mitre_lateral_movement', isConventional: false }],
+    ['mitre_lateral..movement', { kind: 'tactic', shortname: 'lateral-movement', conventional: 'mitre_lateral_movement', isConventional: false }],
+    ['mitre_-execution', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
+    // A trailing separator stays in the name (an unknown tactic, with execution suggested): unlike mitre_execution. above.
+    ['mitre_execution_', { kind: 'tactic', shortname: 'execution-', conventional: 'mitre_execution_', isConventional: false }],
+    ['mitre_t1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['mitre_T1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['mitre-T1059.004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
+    ['mitre_t1059x', { kind: 'tactic', shortname: 't1059x', conventional: 'mitre_t1059x', isConventional: false }],
+    ['T1562--impair-defenses', { kind: 'technique', id: 'T1562', conventional: 'T1562', isConventional: false }],
+    ['mitre_c22', { kind: 'tactic', shortname: 'c22', conventional: 'mitre_c22', isConventional: false }],
     // Neither a letter after mitre_ nor an ID's shape: other.
     ['mitre_123', { kind: 'other' }],
     ['mitre_', { kind: 'other' }],
@@ -45,9 +58,23 @@ describe('parseTag', () => {
     ['T1059.004.1', { kind: 'other' }],
     ['TA12', { kind: 'other' }],
     ['xT1059', { kind: 'other' }],
+    ['xmitre_execution', { kind: 'other' }],
+    ['mitrexexecution', { kind: 'other' }],
+    ['xmitre_t1059', { kind: 'other' }],
+    ['mitrext1059', { kind: 'other' }],
+    ['xT1059.4', { kind: 'other' }],
+    ['TA002x', { kind: 'other' }],
+    ['xTA002', { kind: 'other' }],
+    // A line break ends what a regular expression's `.` reads: the whole tag must be the tactic.
+    ['mitre_c2\nx', { kind: 'other' }],
+    ['xmaturity_stable', { kind: 'other' }],
+    ['maturity_stable2', { kind: 'other' }],
+    ['xattack.execution', { kind: 'other' }],
+    ['attack.execution!', { kind: 'other' }],
+    ['xT1562-impair', { kind: 'other' }],
   ];
   for (const [tag, expected] of table) {
-    it(`reads ${tag}`, () => expect(parseTag(tag)).toMatchObject(expected));
+    it(`reads ${tag}`, () => expect(parseTag(tag)).toEqual(expected));
   }
 });
 
