@@ -31,7 +31,8 @@ function tacticById(raw: string, isConventional: boolean): ParsedTag {
 }
 
 function tacticByName(name: string, isConventional: boolean): ParsedTag {
-  const shortname = name.toLowerCase().replace(/[\s_]+/g, '-');
+  // Separators at either end are no part of the name (mitre_execution_ is execution, as mitre_execution. is).
+  const shortname = name.toLowerCase().replace(/[\s_]+/g, '-').replace(/^-+|-+$/g, '');
   return { kind: 'tactic', shortname, conventional: `mitre_${shortname.replace(/-/g, '_')}`, isConventional };
 }
 

@@ -43,8 +43,9 @@ describe('parseTag', () => {
     ['mitre_lateral__movement', { kind: 'tactic', shortname: 'lateral-movement', conventional: 'mitre_lateral_movement', isConventional: false }],
     ['mitre_lateral..movement', { kind: 'tactic', shortname: 'lateral-movement', conventional: 'mitre_lateral_movement', isConventional: false }],
     ['mitre_-execution', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
-    // A trailing separator stays in the name (an unknown tactic, with execution suggested): unlike mitre_execution. above.
-    ['mitre_execution_', { kind: 'tactic', shortname: 'execution-', conventional: 'mitre_execution_', isConventional: false }],
+    // A separator at the end is no part of the name, as for mitre_execution. above: execution, in another spelling.
+    ['mitre_execution_', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
+    ['MITRE_ Execution', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
     ['mitre_t1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
     ['mitre_T1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
     ['mitre-T1059.004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
