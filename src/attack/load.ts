@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, UsageError } from '../errors.js';
+import { versionInFileName } from './version-name.js';
 import { cachePathForUrl, fetchIntoCache, isFile, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import type { Catalog } from './types.js';
@@ -39,11 +40,6 @@ export interface AttackLoadOptions {
 }
 
 /** readBundleFile through the parse cache (the catalog holds everything every command reads). */
-/** The version a bundle's file name carries (enterprise-attack-18.1.json → 18.1), if any. */
-export function versionInFileName(label: string): string | undefined {
-  return /(\d+\.\d+)/.exec(path.basename(label))?.[1];
-}
-
 async function readCatalog(file: string, label: string, givenVersion: string | undefined, options: AttackLoadOptions, trustedSha256?: string): Promise<{ catalog: Catalog; sha256: string }> {
   // Worked out before the cache: the same bytes under another name are another catalog (its version is part of it).
   const versionHint = givenVersion ?? versionInFileName(label);

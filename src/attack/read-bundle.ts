@@ -1,13 +1,13 @@
 // Reads and normalizes one ATT&CK bundle file (plain or gzip), streamed (see stix-stream.ts). Loaded only
 // when a bundle is parsed: a warm run takes its catalog from the parse cache and never loads this module,
 // the splitter or the normalizer (~4 ms of module loading).
+import { versionInFileName } from './version-name.js';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createHash, type Hash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import path from 'node:path';
 import { InputError } from '../errors.js';
 import { describeFsError, kindOf } from '../falco/read-guard.js';
 import { describeSize, limits } from '../limits.js';
@@ -73,7 +73,7 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   if (!bundle || bundle.type !== 'bundle' || !Array.isArray(bundle.objects)) {
     throw new InputError(label, 'not a STIX bundle (expected a JSON object with "type": "bundle" and an "objects" array)', 'pass an ATT&CK Enterprise bundle, e.g. --attack 18.1');
   }
-  const version = versionHint ?? /(\d+\.\d+)/.exec(path.basename(label))?.[1];
+  const version = versionHint ?? versionInFileName(label);
   const catalog = normalizeBundle({ objects, bundleSpecVersion: bundle.spec_version, versionHint: version, source: label });
   return { catalog, sha256: hash ? hash.digest('hex') : knownSha256! };
 }

@@ -19,7 +19,8 @@ export type ParsedTag =
 const TECHNIQUE = /^t(\d{4})(\.\d{3})?$/i;
 const TACTIC_ID = /^ta(\d{4})$/i;
 
-/** `isConventional` only for the exact forms parseTag tests first (T1234, TA0001): every other path passes false. */
+/** `isConventional` for the exact forms parseTag tests first (T1234, TA0001), and for an ID of no ATT&CK shape, which
+ * has no other spelling to offer (nearMiss); every other path passes false. */
 function technique(raw: string, isConventional: boolean): ParsedTag {
   const id = raw.toUpperCase();
   return { kind: 'technique', id, conventional: id, isConventional };
@@ -84,14 +85,11 @@ function nearMiss(value: string): ParsedTag | undefined {
   const sub = /^t(\d{4})[._ -](\d{1,3})$/i.exec(value);
   if (sub) return technique(`T${sub[1]}.${sub[2]!.padStart(3, '0')}`, false);
   // No ATT&CK ID has this shape, so there is no other spelling to offer: unknown-technique (or -tactic) says so.
-  if (/^t\d{3,6}(?:\.\d{1,4})?$/i.test(value)) return { kind: 'technique', id: value.toUpperCase(), conventional: value.toUpperCase(), isConventional: true };
-  if (/^ta\d{3,6}$/i.test(value)) return { kind: 'tactic', tacticId: value.toUpperCase(), conventional: value.toUpperCase(), isConventional: true };
+  if (/^t\d{3,6}(?:\.\d{1,4})?$/i.test(value)) return technique(value, true);
+  if (/^ta\d{3,6}$/i.test(value)) return tacticById(value, true);
+  // Any run of other characters is a separator here (mitre_impact2., MITRE.Lateral Movement!).
   const mitre = /^mitre[_.-](.*[a-z].*)$/i.exec(value);
-  if (mitre) {
-    const name = mitre[1]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-    return { kind: 'tactic', shortname: name, conventional: `mitre_${name.replace(/-/g, '_')}`, isConventional: false };
-  }
-  return undefined;
+  return mitre ? tacticByName(mitre[1]!.replace(/[^a-z0-9]+/gi, '-'), false) : undefined;
 }
 
 /** Levenshtein distance, for suggesting a tactic for a misspelt one. */

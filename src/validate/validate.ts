@@ -6,7 +6,6 @@ import { indexTactics, mapRule } from '../analysis/mapping.js';
 import { compareText } from '../collections.js';
 import { fieldsOf, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { RawItem, Ruleset } from '../falco/types.js';
-import { falcoBool, isLegacyAppend } from '../falco/ruleset.js';
 import { definitionOrder } from '../falco/condition/macro-order.js';
 import { ConditionChecker } from './conditions.js';
 import { isMacroIssue, macroUsers, SKIPPABLE } from './skipped.js';
@@ -35,27 +34,15 @@ function ruleFieldsOf({ ruleset, fields }: ValidateInput): (name: string) => Map
 
 const SKIP_KEY = 'skip-if-unknown-filter';
 
-/** The rules that end up with `skip-if-unknown-filter: true`: set by their definition, or replaced by an override. */
-function rulesSkippingUnknownFilters(items: RawItem[]): Set<string> {
-  const skipping = new Set<string>();
-  for (const item of items) {
-    if (item.kind !== 'rule') continue;
-    const override = item.fields.override as Record<string, unknown> | undefined;
-    const isDefinition = !isLegacyAppend(item) && override === undefined && item.fields.condition !== undefined;
-    if (!isDefinition && (typeof override !== 'object' || override?.[SKIP_KEY] !== 'replace')) continue;
-    if (falcoBool(item.fields[SKIP_KEY]) === true) skipping.add(item.name);
-    else skipping.delete(item.name);
-  }
-  return skipping;
-}
 
 /**
  * What Falco does not refuse, made warnings: an unknown field (or event) in a rule with skip-if-unknown-filter (Falco
  * drops the rule with a warning and loads the file); in a macro that only such rules use (Falco compiles macros only
  * into the rules that use them); and in a macro no rule uses (Falco warns it is unused and checks no field of it).
  */
-function forgiveSkipped(issues: ValidationIssue[], items: RawItem[], ruleset: Pick<Ruleset, 'rules' | 'macros'>): ValidationIssue[] {
-  const skipping = rulesSkippingUnknownFilters(items);
+function forgiveSkipped(issues: ValidationIssue[], ruleset: Pick<Ruleset, 'rules' | 'macros'>): ValidationIssue[] {
+  // The ruleset holds the key as its definition, overrides and appends leave it (ruleset.ts).
+  const skipping = new Set(ruleset.rules.filter((rule) => rule.skipsUnknownFilter === true).map((rule) => rule.name));
   let users: Map<string, Set<string>> | undefined;
   return issues.map((i) => {
     if (!SKIPPABLE.has(i.code) || i.severity !== 'error') return i;
@@ -81,7 +68,7 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
   const checker = new ConditionChecker(ruleset, fields, definitionOrder(ruleset.files.map((f) => f.path), input.items));
   for (const rule of ruleset.rules) if (isWanted(rule.name)) checker.checkRule(rule);
   if (!input.onlyRules) for (const macro of ruleset.macros.values()) if (!checker.isParsed(macro.name)) checker.checkUnusedMacro(macro);
-  issues.push(...forgiveSkipped([...checker.issues.values()], input.items, ruleset));
+  issues.push(...forgiveSkipped([...checker.issues.values()], ruleset));
   if (input.attack) {
     const { catalog, sourcePlatforms } = input.attack;
     const tactics = indexTactics(catalog);
