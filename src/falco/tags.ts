@@ -67,9 +67,8 @@ export function parseTag(tag: string): ParsedTag {
   // ID with its name glued on: T1562-impair-defenses, TA0005-defense-evasion.
   const glued = /^(ta\d{4}|t\d{4}(?:\.\d{3})?)[-_: ]+[a-z]/i.exec(value);
   if (glued) return TACTIC_ID.test(glued[1]!) ? tacticById(glued[1]!, false) : technique(glued[1]!, false);
-  // mitre_ in another case or with hyphens: MITRE_Execution, mitre_defense-evasion, mitre-persistence.
-  const mitre = /^mitre[_-]([a-z][a-z_ -]*)$/i.exec(value);
-  if (mitre) return tacticByName(mitre[1]!, false);
+  // mitre_ in another case or with hyphens (MITRE_Execution, mitre_defense-evasion, mitre-persistence) is nearMiss's
+  // mitre_ name below, after a technique behind mitre_ has been read as one.
   const mitreTechnique = /^mitre[_-](t\d{4}(?:\.\d{3})?)$/i.exec(value);
   if (mitreTechnique) return technique(mitreTechnique[1]!, false);
   return nearMiss(value) ?? { kind: 'other' };

@@ -45,6 +45,10 @@ describe('parseTag', () => {
     ['mitre_-execution', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
     // A separator at the end is no part of the name, as for mitre_execution. above: execution, in another spelling.
     ['mitre_execution_', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
+    // Runs of separators at either end go whole, however they came.
+    ['mitre_execution--', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
+    ['tactic=--impact--', { kind: 'tactic', shortname: 'impact', conventional: 'mitre_impact', isConventional: false }],
+    ['tactic=lateral__ movement', { kind: 'tactic', shortname: 'lateral-movement', conventional: 'mitre_lateral_movement', isConventional: false }],
     ['MITRE_ Execution', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
     ['mitre_t1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
     ['mitre_T1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
