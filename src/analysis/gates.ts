@@ -62,22 +62,41 @@ export function parseMinCoverage(values: string[], tactics: { id: string; shortn
   return result;
 }
 
+/** A file of the official rules (`official:…`, embedded or downloaded by tag): its findings are reported, never gated. */
+export function isOfficialFile(file: string): boolean {
+  return file.startsWith('official:');
+}
+
+/** What --fail-on counts of `findings`, and what it leaves out: the official rules' own findings, which the user cannot
+ * change (lint --fix does not rewrite them) and SARIF leaves out of the log. */
+export function gatedFindings<T extends { file: string; severity: Severity }>(findings: T[], failOn: FailOn): { failing: T[]; official: T[] } {
+  const hits = findingsAtOrAbove(findings, failOn);
+  return { failing: hits.filter((f) => !isOfficialFile(f.file)), official: hits.filter((f) => isOfficialFile(f.file)) };
+}
+
+/** The words for official findings a gate left out: "; 2 more in the official rules, not gated", or nothing. */
+export function officialNote(count: number): string {
+  return count === 0 ? '' : `; ${count} more in the official rules, not gated (suppress them in .attack-cov.yaml to hide them)`;
+}
+
 function failOnGate(report: CoverageReport, failOn: FailOn): GateResult {
   if (failOn === 'new') {
     // "new" is whatever got worse since the baseline: findings it did not have, and techniques it covered that are now gaps.
     const { newFindings, newlyUncovered } = report.comparison!;
+    const mine = newFindings.filter((f) => !isOfficialFile(f.file));
     const problems = [
       ...newlyUncovered.map((t) => `${t.id} ${t.name} is no longer covered (was: ${t.rules.join(', ') || 'sub-techniques'})`),
-      ...newFindings.map((f) => `new ${f.code} in "${f.rule}" (${f.file}:${f.line})`),
+      ...mine.map((f) => `new ${f.code} in "${f.rule}" (${f.file}:${f.line})`),
     ];
+    const note = officialNote(newFindings.length - mine.length);
     return {
       gate: 'fail-on',
       isPassed: problems.length === 0,
-      message: problems.length === 0 ? 'nothing new since the baseline' : `${problems.length} new since the baseline: ${listed(problems)}`,
+      message: problems.length === 0 ? `nothing new since the baseline${note}` : `${problems.length} new since the baseline: ${listed(problems)}${note}`,
     };
   }
-  const failing = findingsAtOrAbove(report.findings, failOn);
-  return { gate: 'fail-on', isPassed: failing.length === 0, message: `${failing.length} finding(s) at or above ${failOn}` };
+  const { failing, official } = gatedFindings(report.findings, failOn);
+  return { gate: 'fail-on', isPassed: failing.length === 0, message: `${failing.length} finding(s) at or above ${failOn}${officialNote(official.length)}` };
 }
 
 /**
@@ -111,6 +130,8 @@ export function evaluateGates(report: CoverageReport, settings: GateSettings): G
   }
   for (const [shortname, minimum] of Object.entries(settings.minTacticCoverage)) {
     const tactic = report.tactics.find((t) => t.shortname === shortname)!;
+    // A minimum no run can meet (every output shows the tactic as "no technique in scope") is a setting to fix, not a gap.
+    if (tactic.total === 0 && minimum > 0) throw new UsageError(`--min-coverage ${shortname}=${minimum} (or gates.min-coverage in .attack-cov.yaml): ${shortname} has no technique in scope (${report.scope.platforms.join(', ') || 'no platform'}), so no ruleset can meet it`, 'leave that tactic out of the gate, or widen the scope with --platform');
     const exact = exactPercent(tactic);
     const isMet = exact >= minimum;
     results.push({ gate: 'min-coverage', isPassed: isMet, message: `${shortname} coverage ${shownAgainst(exact, minimum, isMet)}% ${isMet ? 'meets' : 'is below'} ${minimum}%` });

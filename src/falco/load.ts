@@ -100,6 +100,8 @@ export interface RulesText {
   hasBom?: true;
   /** Where the first bytes that are not UTF-8 stand (file:line:col): such a file is never rewritten. */
   notUtf8At?: string;
+  /** One of the embedded official rules files (`official…`): read, never rewritten. */
+  isEmbedded?: true;
 }
 
 const BOM = '\uFEFF';
@@ -247,7 +249,7 @@ async function readGivenFile(file: string, entry: { given: string }, shown: Show
 async function readOfficialTexts(spec: string): Promise<RulesText[]> {
   const { files, ref } = parseOfficialSpec(spec);
   if (ref !== undefined) throw new UsageError(`${spec}: only the embedded official rules can be read here, not another tag`, 'download them with report --rules first, or name the files');
-  return Promise.all(embeddedOfficial(files).map((e) => readRulesText(e.file, e.label)));
+  return Promise.all(embeddedOfficial(files).map(async (e): Promise<RulesText> => ({ ...(await readRulesText(e.file, e.label)), isEmbedded: true })));
 }
 
 /** The embedded copies of official files a spec named (parseOfficialSpec only names embedded ones). */
@@ -256,11 +258,11 @@ function embeddedOfficial(files: string[]): EmbeddedRules[] {
 }
 
 /**
- * Reads the rules files named by `paths` (files, directories, and — unless the caller rewrites them,
- * `isReadOnly` false — the embedded `official…` specs) as text, in order, without building a ruleset.
+ * Reads the rules files named by `paths` (files, directories and the embedded `official…` specs, marked
+ * `isEmbedded`: the fixers read them, for the user's files may depend on them, and never rewrite them) as
+ * text, in order, without building a ruleset.
  */
-export async function readRulesTexts(paths: string[], root: string = process.cwd(), { isReadOnly = false }: { isReadOnly?: boolean } = {}): Promise<RulesText[]> {
-  if (!isReadOnly && paths.some(isOfficialSpec)) throw new UsageError('the embedded official rules cannot be rewritten', 'copy them first, or name your own rules files');
+export async function readRulesTexts(paths: string[], root: string = process.cwd()): Promise<RulesText[]> {
   const texts: RulesText[] = [];
   const cwd = process.cwd();
   const { entries, shown } = await expandGiven(paths, cwd, root);

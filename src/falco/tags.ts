@@ -46,9 +46,11 @@ const KEY_VALUE = /^(mitre[_.-]?)?(attack[_.-]?)?(technique|technique_id|techniq
 
 export function parseTag(tag: string): ParsedTag {
   const value = tag.trim();
-  if (/^T\d{4}(\.\d{3})?$/.test(value)) return technique(value, true);
-  if (/^TA\d{4}$/.test(value)) return tacticById(value, true);
-  if (/^mitre_[a-z]+(_[a-z]+)*$/.test(value)) return tacticByName(value.slice('mitre_'.length), true);
+  // A space around a tag is part of it for Falco (`-T T1059` does not select "T1059 "): read, but not conventional.
+  const isBare = value === tag;
+  if (/^T\d{4}(\.\d{3})?$/.test(value)) return technique(value, isBare);
+  if (/^TA\d{4}$/.test(value)) return tacticById(value, isBare);
+  if (/^mitre_[a-z]+(_[a-z]+)*$/.test(value)) return tacticByName(value.slice('mitre_'.length), isBare);
   const maturity = /^maturity_([a-z]+)$/.exec(value);
   if (maturity) return { kind: 'maturity', level: maturity[1]! };
 
@@ -69,7 +71,7 @@ export function parseTag(tag: string): ParsedTag {
   if (glued) return TACTIC_ID.test(glued[1]!) ? tacticById(glued[1]!, false) : technique(glued[1]!, false);
   // mitre_ in another case or with hyphens (MITRE_Execution, mitre_defense-evasion, mitre-persistence) is nearMiss's
   // mitre_ name below, after a technique behind mitre_ has been read as one.
-  const mitreTechnique = /^mitre[_-](t\d{4}(?:\.\d{3})?)$/i.exec(value);
+  const mitreTechnique = /^mitre[_.:-](t\d{4}(?:\.\d{3})?)$/i.exec(value);
   if (mitreTechnique) return technique(mitreTechnique[1]!, false);
   return nearMiss(value) ?? { kind: 'other' };
 }

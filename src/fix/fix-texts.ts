@@ -19,8 +19,10 @@ export interface FixResult {
 }
 
 
-export function fixTexts(files: { path: string; text: string }[], analyzeRuleset: (ruleset: Ruleset) => CoverageReport): FixResult {
+/** Fixes `files`, leaving those marked `isEmbedded` (the official rules, read for what the others need) as they are. */
+export function fixTexts(files: { path: string; text: string; isEmbedded?: true }[], analyzeRuleset: (ruleset: Ruleset) => CoverageReport): FixResult {
   const texts = new Map(files.map((f) => [f.path, f.text]));
+  const readOnly = new Set(files.filter((f) => f.isEmbedded).map((f) => f.path));
   const current = () => files.map((f) => ({ path: f.path, text: texts.get(f.path)! }));
   const before = analyzeRuleset(rulesetFromTexts(current()));
   let report = before;
@@ -29,7 +31,7 @@ export function fixTexts(files: { path: string; text: string }[], analyzeRuleset
   while (passes < MAX_PASSES) {
     const ruleset = rulesetFromTexts(current());
     report = passes === 0 ? before : analyzeRuleset(ruleset);
-    const plan = planFixes(report.findings, ruleset);
+    const plan = planFixes(report.findings, ruleset, readOnly);
     skipped = plan.skipped;
     if (plan.edits.length === 0) break;
     passes++;

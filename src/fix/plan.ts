@@ -80,9 +80,14 @@ function planRule(tags: TagRef[], findings: Finding[], plan: FixPlan): void {
   }
 }
 
-export function planFixes(findings: Finding[], ruleset: Ruleset): FixPlan {
+/** Why a finding in one of the embedded official rules files is left as it is. */
+export const EMBEDDED_REASON = 'the embedded official rules are not rewritten: suppress the finding in .attack-cov.yaml, or change the rule\'s tags in a file of yours (override: {tags: replace})';
+
+/** The edits for `findings`; those in `readOnly` files (the embedded official rules) are skipped, with why. */
+export function planFixes(findings: Finding[], ruleset: Ruleset, readOnly: ReadonlySet<string> = new Set()): FixPlan {
   const plan: FixPlan = { edits: [], skipped: [] };
-  const fixable = findings.filter((f) => f.fix);
+  const fixable = findings.filter((f) => f.fix && !readOnly.has(f.file));
+  for (const finding of findings) if (finding.fix && readOnly.has(finding.file)) plan.skipped.push({ finding, reason: EMBEDDED_REASON });
   for (const rule of ruleset.rules) {
     const mine = fixable.filter((f) => f.rule === rule.name);
     if (mine.length > 0) planRule(rule.tags, mine, plan);

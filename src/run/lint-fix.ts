@@ -1,7 +1,7 @@
 // `attack-cov lint --fix` and `--fix-dry-run`: rewrite the tags of the named rules files where a finding
 // has one unambiguous fix, or print the unified diff. Files are replaced atomically, and only if they
 // did not change since they were read.
-import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { findingFingerprint } from '../analysis/baseline.js';
 import { fixTexts, type FixResult } from '../fix/fix-texts.js';
 import { checkRewritable, readRulesTexts, rulesFileContent, type RulesText } from '../falco/load.js';
@@ -10,8 +10,8 @@ import type { AnalyzeInput } from '../analysis/analyze.js';
 import { checkReplaceable, replaceFileAtomically } from '../output.js';
 import { printable } from '../report/terminal.js';
 import { ruleSuffix } from '../report/messages.js';
-import { printLintFindings } from './lint.js';
-import { findingsAtOrAbove, type FailOn } from '../analysis/gates.js';
+import { lintExitCode, printLintFindings } from './lint.js';
+import type { FailOn } from '../analysis/gates.js';
 import type { LoadedCatalog } from '../attack/load.js';
 import { analyzeRuleset, loadCatalog, sourceRootOf, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
@@ -38,7 +38,7 @@ export function describeFixResult(result: FixResult, changedFiles: number, isDry
 
 export async function fixRulesFiles(options: FixOptions, env: Environment, io: Io): Promise<{ result: FixResult; changed: string[]; files: RulesText[] }> {
   if (!options.rules || options.rules.length === 0) throw new UsageError('--fix needs --rules: it rewrites the rules files you name', 'e.g. attack-cov lint --rules my_rules.yaml --fix');
-  const files = await readRulesTexts(options.rules, sourceRootOf(options, env), { isReadOnly: options.isDryRun });
+  const files = await readRulesTexts(options.rules, sourceRootOf(options, env));
   const attack = options.catalog ?? (await loadCatalog(options, env));
   // As `lint` reads them: enabled rules Falco drops cover nothing (and are a finding).
   const [{ rulesFalcoSkips }, { readFieldCatalog }] = await Promise.all([import('../validate/skipped.js'), import('../falco/field-catalog.js')]);
@@ -59,5 +59,5 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
 export async function runLintFix(options: FixOptions, env: Environment, io: Io): Promise<number> {
   const { result } = await fixRulesFiles(options, env, io);
   if (!options.isDryRun) printLintFindings(result.after.findings, io);
-  return findingsAtOrAbove(result.after.findings, options.failOn).length > 0 ? EXIT_GATE : EXIT_OK;
+  return lintExitCode(result.after.findings, options.failOn, env);
 }

@@ -4,7 +4,7 @@ import { stringifyJson } from '../report/reporter.js';
 import { renderLintFindings } from '../report/terminal.js';
 import { sarifReporter } from '../report/sarif.js';
 import { buildReport, type CommonOptions, type Environment } from './inputs.js';
-import { findingsAtOrAbove, parseFailOn } from '../analysis/gates.js';
+import { gatedFindings, parseFailOn, type FailOn } from '../analysis/gates.js';
 import type { Io } from './report.js';
 import type { Finding } from '../coverage-report.js';
 import { runLintFix } from './lint-fix.js';
@@ -20,6 +20,14 @@ export interface LintOptions extends CommonOptions {
 export function printLintFindings(findings: Finding[], io: Io, suppressed?: number): void {
   const shown = io.isQuiet ? findings.filter((f) => f.severity === 'error') : findings;
   if (!io.isQuiet || shown.length > 0) io.stdout(renderLintFindings(shown, io.style, suppressed));
+}
+
+/** lint's exit code: EXIT_GATE when a finding of the user's rules is at or above --fail-on. The official rules' own
+ * findings are not counted (the user cannot change them); a note says how many were left out. */
+export function lintExitCode(findings: Finding[], failOn: FailOn, env: Pick<Environment, 'notify'>): number {
+  const { failing, official } = gatedFindings(findings, failOn);
+  if (official.length > 0) env.notify?.(`${official.length} ${official.length === 1 ? 'finding' : 'findings'} at or above ${failOn} in the official rules ${official.length === 1 ? 'is' : 'are'} not counted by --fail-on: attack-cov does not rewrite them (suppress them in .attack-cov.yaml to hide them)`);
+  return failing.length > 0 ? EXIT_GATE : EXIT_OK;
 }
 
 export async function runLint(options: LintOptions, env: Environment, io: Io): Promise<number> {
@@ -39,5 +47,5 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
   } else {
     printLintFindings(report.findings, io, report.suppressed?.length);
   }
-  return findingsAtOrAbove(report.findings, failOn).length > 0 ? EXIT_GATE : EXIT_OK;
+  return lintExitCode(report.findings, failOn, env);
 }

@@ -41,6 +41,9 @@ export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Rulese
   }
 }
 
+/** Why a suggestion for a rule of the embedded official rules is not written. */
+export const EMBEDDED_ADDITION_REASON = 'the rule is in the embedded official rules, which are not rewritten: add the tags in a file of yours (override: {tags: append})';
+
 /** `suggest --format sarif`: the suggestions for rules in files of the repository (see buildSarif). */
 export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: string; version: string }, files: RulesFileInfo[]) {
   const isInRepository = repositoryFileTest(files);
@@ -51,9 +54,11 @@ export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: st
 
 export async function applySelection(selection: ReviewedSelection, options: { rules?: string[]; dryRun?: boolean }, sourceRoot: string, io: Io): Promise<number> {
   const files = await readRulesTexts(options.rules ?? [], sourceRoot);
-  const skipped: { rule: string; reason: string }[] = [];
+  const embedded = new Set(files.filter((f) => f.isEmbedded).map((f) => f.path));
+  // The official rules are read (the user's files may depend on them) and never rewritten.
+  const skipped = selection.additions.filter((a) => embedded.has(fileOfAddition(a))).map((a) => ({ rule: a.rule.name, reason: EMBEDDED_ADDITION_REASON }));
   const changed: { file: RulesText; text: string }[] = [];
-  for (const file of files) {
+  for (const file of files.filter((f) => !f.isEmbedded)) {
     const result = applyTagAdditions(file.text, file.path, selection.additions);
     skipped.push(...result.skipped);
     if (result.text !== file.text) changed.push({ file, text: result.text });

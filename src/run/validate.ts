@@ -26,7 +26,7 @@ export async function runValidate(paths: string[], options: ValidateOptions, env
   if (format !== 'stylish' && format !== 'json') throw new UsageError(`validate --format must be stylish or json, not ${format}`);
   const failOn = options.failOn ?? 'error';
   if (!['error', 'warning', 'none'].includes(failOn)) throw new UsageError(`validate --fail-on must be error, warning or none, not ${failOn}`);
-  const texts = await readRulesTexts(paths, findSourceRoot(options.sourceRoot, paths, env.cwd), { isReadOnly: true });
+  const texts = await readRulesTexts(paths, findSourceRoot(options.sourceRoot, paths, env.cwd));
   const files = texts.map((t) => ({ info: { path: t.path, sha256: t.sha256 }, items: parseRulesText(t.text, t.path) }));
   const issues = validateRules({ items: files.flatMap((f) => f.items), ruleset: buildRuleset(files), fields: readFieldCatalog(), extraSources: Object.keys(readSourcePlatforms()) });
   const falco = findFalco();

@@ -40,12 +40,36 @@ describe('lint --fix-dry-run', () => {
     expect(result.stdout).toMatch(/^\+\+\+ b\/.*r\.yaml\\n\+ {2}FORGED LINE, not in the file\t?$/m);
   });
 
-  it('reads the embedded official rules (nothing is written), while --fix refuses them', async () => {
+  it('reads the embedded official rules and never rewrites them: the dry run shows what --fix does, and says why they stay', async () => {
+    const notFixed = /^ {2}not fixed: official:falco_rules\.yaml@c72713e:844 tactic-mismatch \(rule "Contact K8S API Server From Container"\): the embedded official rules are not rewritten: suppress the finding in \.attack-cov\.yaml, or change the rule's tags in a file of yours \(override: \{tags: replace\}\)$/m;
     const dry = await runCli(['lint', '--rules', 'official:all', '--fix-dry-run', '--fail-on', 'none']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/^--- a\/official:falco[-_a-z]*rules\.yaml@c72713e/m);
-    const fix = await runCli(['lint', '--rules', 'official', '--fix']);
-    expectOneLineError(fix, /^error: the embedded official rules cannot be rewritten/);
+    expect(dry.stdout).toBe('');
+    expect(dry.stderr).toMatch(/^would fix 0 finding\(s\) in 0 file\(s\)/);
+    expect(dry.stderr).toMatch(notFixed);
+    const fix = await runCli(['lint', '--rules', 'official', '--fix', '--fail-on', 'none']);
+    expect(fix.code, fix.stderr).toBe(0);
+    expect(fix.stderr).toMatch(notFixed);
+  });
+
+  it('fixes the user\'s file that loads after the official rules (it appends to their list), leaving theirs as they are', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+    // Proves: a file that needs the official rules to load (override: items: append on their list) can be fixed with them.
+    const mine = '- list: shell_binaries\n  items: [ash]\n  override: {items: append}\n- rule: ACME Miner\n  desc: miner started\n  condition: spawned_process and proc.name = xmrig\n  output: miner (cmd=%proc.cmdline)\n  priority: WARNING\n  tags: [mitre_impact, t1496]\n';
+    await writeFile(path.join(dir, 'my.yaml'), mine);
+    const dry = await runCli(['lint', '--rules', 'official', '--rules', path.join(dir, 'my.yaml'), '--fix-dry-run']);
+    // The official rules' own error is not the user's to fix: not counted by --fail-on error (a note says so).
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).not.toMatch(/official:/);
+    expect(dry.stdout).toContain('-  tags: [mitre_impact, t1496]\n+  tags: [mitre_impact, T1496]');
+    expect(dry.stderr).toMatch(/^would fix 1 finding\(s\) in 1 file\(s\)/);
+    const fix = await runCli(['lint', '--rules', 'official', '--rules', path.join(dir, 'my.yaml'), '--fix']);
+    expect(fix.code, fix.stderr).toBe(0);
+    expect(await readFile(path.join(dir, 'my.yaml'), 'utf8')).toBe(mine.replace('t1496', 'T1496'));
+    expect(fix.stderr).toMatch(/^note: 1 finding at or above error in the official rules is not counted by --fail-on: attack-cov does not rewrite them \(suppress them in \.attack-cov\.yaml to hide them\)$/m);
+    // Counted when asked for a lower severity that a file of the user's meets: none left here, so still 0.
+    const strict = await runCli(['lint', '--rules', 'official', '--rules', path.join(dir, 'my.yaml'), '--fail-on', 'info']);
+    expect(strict.code).toBe(0);
   });
 });
 

@@ -107,6 +107,21 @@ describe('attack-cov suggest', () => {
     expect(dry.stdout).toMatch(/^\+ {2}tags: \[host, /m);
   }, 60_000);
 
+  it('--apply reads the embedded official rules beside the user\'s file and writes only the user\'s, listing theirs as not written', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-suggest-'));
+    const file = path.join(dir, 'mine.yaml');
+    // Proves: suggestions for the official k8saudit rules (none tagged) are not written; the user's rule is.
+    const text = '- rule: Read shadow file\n  desc: a process read /etc/shadow\n  condition: open_read and fd.name = /etc/shadow\n  output: o\n  priority: WARNING\n  tags: [host]\n';
+    await writeFile(file, text);
+    for (const extra of [['--dry-run'], []]) {
+      const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', 'official:k8saudit', '--rules', file, '--apply', '--min-score', '0', ...extra]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/^ {2}not written: "[^"]+": the rule is in the embedded official rules, which are not rewritten: add the tags in a file of yours \(override: \{tags: append\}\)$/m);
+      expect(result.stderr).toMatch(/^(would add|added) tags to 1 rule\(s\) in 1 file\(s\)$/m);
+    }
+    expect(await readFile(file, 'utf8')).toMatch(/^ {2}tags: \[host, mitre_/m);
+  }, 60_000);
+
   it('refuses bad usage and bad input with one line and exit 2', async () => {
     const noRules = await runCli(['suggest', '--attack', BUNDLE_18, '--apply']);
     expectOneLineError(noRules, /^error: --apply needs --rules/);

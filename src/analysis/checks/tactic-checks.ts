@@ -118,7 +118,10 @@ export const tacticIdNameConflict: Check = {
         else if (namesWithoutId.length === 1 && justified.has(namesWithoutId[0]!)) {
           fix = { tag: tag.ref.value, with: [tactics.byShortname.get(namesWithoutId[0]!)!.id] };
         }
-        return findingAt(this, rule, tag, { tactic: tactic.shortname, args: { tacticId: tactic.id, names: [...byName] }, ...(fix ? { fix } : {}) });
+        // Both sides right (T1547.006 is persistence and privilege escalation: mitre_persistence with TA0004) is two
+        // spellings disagreeing, a warning; a side the techniques do not justify is a contradiction, an error.
+        const severity = justified.has(tactic.shortname) && [...byName].every((s) => justified.has(s)) ? 'warning' : this.severity;
+        return findingAt(this, rule, tag, { severity, tactic: tactic.shortname, args: { tacticId: tactic.id, names: [...byName] }, ...(fix ? { fix } : {}) });
       });
   },
 };

@@ -174,6 +174,15 @@ describe('tactic-id-name-conflict', () => {
     ]);
   });
 
+  it('is a warning when the techniques justify both sides (two right tactics spelled two ways), an error when one side is wrong', () => {
+    // T1610 is execution and defense-evasion: mitre_execution and TA0005 are both right.
+    expect(run(tacticIdNameConflict, ['mitre_execution', 'TA0005', 'T1610']).map((f) => [f.severity, f.fix])).toEqual([['warning', { with: ['mitre_defense_evasion'] }]]);
+    // The ID side right, a name wrong (impact): still a contradiction.
+    expect(run(tacticIdNameConflict, ['mitre_execution', 'mitre_impact', 'TA0005', 'T1610']).map((f) => f.severity)).toEqual(['error']);
+    // The ID side wrong (TA0040, impact), the name right: an error.
+    expect(run(tacticIdNameConflict, ['mitre_execution', 'TA0040', 'T1610']).map((f) => f.severity)).toEqual(['error']);
+  });
+
   it('keeps the side the techniques justify: the name one replaces the ID tag by its own ID', () => {
     expect(run(tacticIdNameConflict, ['mitre_execution', 'TA0040', 'T1059'])[0]!.fix).toEqual({ tag: 'TA0040', with: ['TA0002'] });
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../helpers/paths.js';
 import { reportFor } from '../../helpers/load.js';
 
-type Expected = { code: string; tag?: string; rule?: string; fix?: { tag?: string; with: string[] } | undefined; line?: number };
+type Expected = { code: string; severity?: string; tag?: string; rule?: string; fix?: { tag?: string; with: string[] } | undefined; line?: number };
 
 const TABLE: [string, Expected[]][] = [
   ['conventional.yaml', []],
@@ -24,11 +24,12 @@ const TABLE: [string, Expected[]][] = [
   [
     'id-name-conflict.yaml',
     [
-      { code: 'tactic-id-name-conflict', rule: 'Conflict decided by technique', tag: 'TA0011', fix: { tag: 'TA0011', with: ['TA0010'] } },
+      { code: 'tactic-id-name-conflict', severity: 'error', rule: 'Conflict decided by technique', tag: 'TA0011', fix: { tag: 'TA0011', with: ['TA0010'] } },
       { code: 'unjustified-tactic', rule: 'Conflict decided by technique', tag: 'TA0011' },
       // At the rule, so before its tags' findings.
       { code: 'no-technique-tag', rule: 'Conflict without technique', tag: undefined },
-      { code: 'tactic-id-name-conflict', rule: 'Conflict without technique', tag: 'TA0011', fix: undefined },
+      { code: 'tactic-id-name-conflict', severity: 'error', rule: 'Conflict without technique', tag: 'TA0011', fix: undefined },
+      { code: 'tactic-id-name-conflict', severity: 'warning', rule: 'Both spellings right', tag: 'TA0005', fix: { with: ['mitre_defense_evasion'] } },
     ],
   ],
   [
@@ -65,7 +66,7 @@ describe('checks', () => {
   for (const [file, expected] of TABLE) {
     it(`${file} → ${expected.map((e) => e.code).join(', ') || 'no finding'}`, async () => {
       const report = await reportFor([fixture('rules', file)]);
-      const actual = report.findings.map((f) => ({ code: f.code, tag: f.tag, rule: f.rule, fix: f.fix, line: f.line }));
+      const actual = report.findings.map((f) => ({ code: f.code, severity: f.severity, tag: f.tag, rule: f.rule, fix: f.fix, line: f.line }));
       expect(actual).toHaveLength(expected.length);
       expected.forEach((e, i) => expect(actual[i]).toMatchObject(e));
     });

@@ -1,7 +1,7 @@
 // gates.ts: the CI gates (--fail-on, --min-coverage, --max-coverage-drop) on hand-made reports: each
 // gate's pass/fail at and around its threshold, the sentence it prints, and the usage errors of its options.
 import { describe, expect, it } from 'vitest';
-import { evaluateGates, findingsAtOrAbove, minCoveragePercent, parseDrop, parseFailOn, parseMinCoverage, shownAgainst, type GateSettings } from '../../../src/analysis/gates.js';
+import { evaluateGates, findingsAtOrAbove, gatedFindings, minCoveragePercent, parseDrop, parseFailOn, parseMinCoverage, shownAgainst, type GateSettings } from '../../../src/analysis/gates.js';
 import type { Comparison, CoverageReport, Finding, FindingRef, Severity } from '../../../src/coverage-report.js';
 import { UsageError } from '../../../src/errors.js';
 import { usageError } from '../../helpers/analysis-builders.js';
@@ -130,6 +130,16 @@ describe('evaluateGates: fail-on a severity', () => {
   it('has no gate at all for none', () => {
     expect(evaluateGates(report({ findings: [finding('error')] }), settings({}))).toEqual([]);
   });
+
+  it('leaves the official rules\' own findings out, and says how many (the user cannot change those files)', () => {
+    const official = (n: number): Finding => ({ ...finding('error', n), file: 'official:falco_rules.yaml@c72713e' });
+    const r = report({ findings: [official(1), official(2), finding('warning', 3)] });
+    expect(evaluateGates(r, settings({ failOn: 'error' }))).toEqual([{ gate: 'fail-on', isPassed: true, message: '0 finding(s) at or above error; 2 more in the official rules, not gated (suppress them in .attack-cov.yaml to hide them)' }]);
+    expect(evaluateGates(r, settings({ failOn: 'warning' }))).toEqual([{ gate: 'fail-on', isPassed: false, message: '1 finding(s) at or above warning; 2 more in the official rules, not gated (suppress them in .attack-cov.yaml to hide them)' }]);
+    // A file of the user's whose name merely holds "official" is the user's.
+    expect(evaluateGates(report({ findings: [{ ...finding('error'), file: 'rules/official:x.yaml' }] }), settings({ failOn: 'error' }))[0]!.isPassed).toBe(false);
+    expect(gatedFindings([official(1), finding('error', 2), finding('info', 3)], 'error')).toEqual({ failing: [finding('error', 2)], official: [official(1)] });
+  });
 });
 
 describe('evaluateGates: fail-on new', () => {
@@ -153,6 +163,16 @@ describe('evaluateGates: fail-on new', () => {
         message: '3 new since the baseline: T1059 Shell is no longer covered (was: A, B); T1611 Escape is no longer covered (was: sub-techniques); new unknown-technique in "Rule 1" (r.yaml:11)',
       },
     ]);
+  });
+
+  it('does not count a new finding in the official rules (a new official tag), and says so', () => {
+    const officialRef = { ...ref(2), file: 'official:falco_rules.yaml@falco-rules-5.0.0' };
+    expect(evaluateGates(report({ comparison: { newFindings: [officialRef] } }), settings({ failOn: 'new' }))).toEqual([
+      { gate: 'fail-on', isPassed: true, message: 'nothing new since the baseline; 1 more in the official rules, not gated (suppress them in .attack-cov.yaml to hide them)' },
+    ]);
+    expect(evaluateGates(report({ comparison: { newFindings: [ref(1), officialRef] } }), settings({ failOn: 'new' }))[0]!.message).toBe(
+      '1 new since the baseline: new unknown-technique in "Rule 1" (r.yaml:11); 1 more in the official rules, not gated (suppress them in .attack-cov.yaml to hide them)',
+    );
   });
 
   it('names the first five and counts the rest', () => {
@@ -195,6 +215,20 @@ describe('evaluateGates: min-coverage', () => {
     expect(evaluateGates(report({ counted: [7, 158] }), settings({ minCoverage: 4.431 }))[0]!.isPassed).toBe(false);
     expect(evaluateGates(report({ counted: [1, 3] }), settings({ minCoverage: 33.34 }))[0]).toMatchObject({ isPassed: false, message: 'overall coverage 33.3% is below 33.34%' });
     expect(evaluateGates(report({ counted: [1, 3], tactics: [{ shortname: 'execution', counted: [7, 158] }] }), settings({ minTacticCoverage: { execution: 4.43 } }))[0]).toMatchObject({ isPassed: true, message: 'execution coverage 4.43% meets 4.43%' });
+  });
+
+  it('refuses a tactic minimum above 0 for a tactic with no technique in scope, which no ruleset can meet', () => {
+    const r = report({ tactics: [{ shortname: 'reconnaissance', counted: [0, 0] }] });
+    (r as unknown as { scope: object }).scope = { platforms: ['Containers', 'Linux'] };
+    const error = usageError(() => evaluateGates(r, settings({ minTacticCoverage: { reconnaissance: 10 } })));
+    expect([error.message, error.hint]).toEqual([
+      '--min-coverage reconnaissance=10 (or gates.min-coverage in .attack-cov.yaml): reconnaissance has no technique in scope (Containers, Linux), so no ruleset can meet it',
+      'leave that tactic out of the gate, or widen the scope with --platform',
+    ]);
+    (r as unknown as { scope: object }).scope = { platforms: [] };
+    expect(usageError(() => evaluateGates(r, settings({ minTacticCoverage: { reconnaissance: 0.1 } }))).message).toMatch(/no technique in scope \(no platform\)/);
+    // A minimum of 0 is met by nothing at all.
+    expect(evaluateGates(r, settings({ minTacticCoverage: { reconnaissance: 0 } }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'reconnaissance coverage 0% meets 0%' }]);
   });
 
   it('checks each tactic minimum against that tactic', () => {

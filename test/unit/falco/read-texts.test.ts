@@ -71,21 +71,20 @@ describe('readRulesTexts: what a rewriting command reads', () => {
 });
 
 describe('readRulesTexts: the embedded official rules', () => {
-  it('reads them only for a command that does not rewrite them (validate)', async () => {
-    const texts = await readRulesTexts(['official:all'], repoRoot, { isReadOnly: true });
+  it('reads them, marked as embedded (the fixers read them for what the user\'s files need, and never rewrite them)', async () => {
+    const texts = await readRulesTexts(['official:all'], repoRoot);
     expect(texts.map((t) => t.path)).toEqual(['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((n) => `official:${n}@c72713e`));
+    expect(texts.every((t) => t.isEmbedded === true)).toBe(true);
     expect(texts[0]!.text).toMatch(/^# SPDX-License-Identifier: Apache-2.0/);
   });
 
-  it('refuses to rewrite them, even named beside a file of the user\'s', async () => {
-    for (const options of [{}, { isReadOnly: false }]) {
-      const error = await rejection(readRulesTexts([fixture('rules', 'base.yaml'), 'official'], repoRoot, options), UsageError);
-      expect([error.message, error.hint]).toEqual(['the embedded official rules cannot be rewritten', 'copy them first, or name your own rules files']);
-    }
+  it('marks only them, named beside a file of the user\'s', async () => {
+    const texts = await readRulesTexts([fixture('rules', 'base.yaml'), 'official'], repoRoot);
+    expect(texts.map((t) => [t.path.replace(/^.*\//, ''), t.isEmbedded])).toEqual([['base.yaml', undefined], ['official:falco_rules.yaml@c72713e', true]]);
   });
 
   it('refuses another tag: only the embedded copy can be read as text', async () => {
-    const error = await rejection(readRulesTexts(['official@falco-rules-9.9.9'], repoRoot, { isReadOnly: true }), UsageError);
+    const error = await rejection(readRulesTexts(['official@falco-rules-9.9.9'], repoRoot), UsageError);
     expect([error.message, error.hint]).toEqual(['official@falco-rules-9.9.9: only the embedded official rules can be read here, not another tag', 'download them with report --rules first, or name the files']);
   });
 });

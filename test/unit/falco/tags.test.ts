@@ -39,7 +39,14 @@ describe('parseTag', () => {
     ['mitre_execution.', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
     ['MITRE.Lateral Movement!', { kind: 'tactic', shortname: 'lateral-movement', conventional: 'mitre_lateral_movement', isConventional: false }],
     // Each form exactly, not only where a later, looser form would read it alike.
-    [' T1059 ', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: true }],
+    // A space around a tag is part of it for Falco (falco -T T1059 does not select "T1059 "): read, not conventional.
+    [' T1059 ', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['T1059 ', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    [' TA0002', { kind: 'tactic', tacticId: 'TA0002', conventional: 'TA0002', isConventional: false }],
+    ['mitre_execution\t', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
+    // mitre and a technique ID with any of the usual separators.
+    ['mitre:T1003', { kind: 'technique', id: 'T1003', conventional: 'T1003', isConventional: false }],
+    ['mitre.t1003.008', { kind: 'technique', id: 'T1003.008', conventional: 'T1003.008', isConventional: false }],
     ['mitre_lateral__movement', { kind: 'tactic', shortname: 'lateral-movement', conventional: 'mitre_lateral_movement', isConventional: false }],
     ['mitre_lateral..movement', { kind: 'tactic', shortname: 'lateral-movement', conventional: 'mitre_lateral_movement', isConventional: false }],
     ['mitre_-execution', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],

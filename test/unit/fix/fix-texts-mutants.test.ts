@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
 import type { Ruleset } from '../../../src/falco/types.js';
 import { fixTexts } from '../../../src/fix/fix-texts.js';
+import { EMBEDDED_REASON } from '../../../src/fix/plan.js';
 
 /** An analyzer that reports `tag → replacement` for every tag in `table`, counting its calls. */
 function tableAnalyzer(table: Record<string, string>) {
@@ -50,6 +51,17 @@ describe('fixTexts', () => {
     expect(result.passes).toBe(5);
     expect(result.texts.get('a.yaml')).toBe(rule('r', 'b'));
     expect(result.after.findings.map((f) => f.tag)).toEqual(['b']);
+  });
+
+  it('leaves a file marked isEmbedded (the official rules) as it is, and says why for each of its fixable findings', () => {
+    const { analyze } = tableAnalyzer({ a: 'b' });
+    const result = fixTexts([{ path: 'official:x.yaml', text: rule('o', 'a'), isEmbedded: true }, { path: 'mine.yaml', text: rule('m', 'a') }], analyze);
+    expect(result.texts.get('official:x.yaml')).toBe(rule('o', 'a'));
+    expect(result.texts.get('mine.yaml')).toBe(rule('m', 'b'));
+    expect(result.skipped).toEqual([{ finding: expect.objectContaining({ rule: 'o', file: 'official:x.yaml' }), reason: EMBEDDED_REASON }]);
+    expect(EMBEDDED_REASON).toBe("the embedded official rules are not rewritten: suppress the finding in .attack-cov.yaml, or change the rule's tags in a file of yours (override: {tags: replace})");
+    // The same file not marked is fixed.
+    expect(fixTexts([{ path: 'official:x.yaml', text: rule('o', 'a') }], analyze).texts.get('official:x.yaml')).toBe(rule('o', 'b'));
   });
 
   it('reports what the last plan skipped', () => {
