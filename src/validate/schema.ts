@@ -74,7 +74,7 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   if (item.kind === 'rule' && enabled !== undefined && falcoBool(enabled) === undefined) issues.push(badBool(item, 'enabled'));
   if (item.fields.append !== undefined && falcoBool(item.fields.append) === undefined) issues.push(badBool(item, 'append'));
   if (item.kind === 'rule') issues.push(...OTHER_BOOLS.filter((key) => item.fields[key] !== undefined && falcoBool(item.fields[key]) === undefined).map((key) => badBool(item, key)));
-  issues.push(...ignoredKeys(item), ...overrideIssues(item));
+  issues.push(...ignoredKeys(item), ...overrideIssues(item), ...deprecationIssues(item));
   if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) issues.push(issue(item, 'bad-tags', 'error', 'tags must be a list', 'tags'));
   if (item.kind === 'list' && item.fields.items !== undefined && !Array.isArray(item.fields.items)) issues.push(issue(item, 'bad-items', 'error', 'items must be a list', 'items'));
   return issues;
@@ -120,20 +120,52 @@ function overrideIssues(item: RawItem): ValidationIssue[] {
  * '…' as a semver string", "Invalid required version '…' for plugin '…'"). */
 function versionIssues(item: RawItem): ValidationIssue[] {
   // The item has no name: the issue names its key.
-  const bad = (what: string, value: unknown, key: string): ValidationIssue =>
-    ({ ...issue(item, 'bad-version', 'error', `${what} "${scalarText(value)}" is not a version Falco reads (x.y.z)`, key), item: key });
+  const error = (message: string, key: string): ValidationIssue => ({ ...issue(item, 'bad-version', 'error', message, key), item: key });
+  const bad = (what: string, value: unknown, key: string): ValidationIssue => error(`${what} "${scalarText(value)}" is not a version Falco reads (x.y.z)`, key);
   const engine = item.fields.required_engine_version;
   if (engine !== undefined) return /^\d+$/.test(scalarText(engine)) || SEMVER.test(scalarText(engine)) ? [] : [bad('required_engine_version', engine, 'required_engine_version')];
-  const plugins = item.fields.required_plugin_versions;
-  if (!Array.isArray(plugins)) return [];
-  const requirements = plugins.flatMap((p: unknown) => (hasKeys(p) ? [p, ...(Array.isArray(p.alternatives) ? p.alternatives.filter(hasKeys) : [])] : []));
-  return requirements.filter((r) => r.version !== undefined && !SEMVER.test(scalarText(r.version)))
-    .map((r) => bad(`plugin ${scalarText(r.name)}: version`, r.version, 'required_plugin_versions'));
+  const key = 'required_plugin_versions';
+  if (!Object.hasOwn(item.fields, key)) return [];
+  const plugins = item.fields[key];
+  // Falco's reader (rule_loader_reader.cpp) refuses the file for each of these, in these words.
+  if (!Array.isArray(plugins)) return [error('the value of required_plugin_versions must be a list', key)];
+  const issues: ValidationIssue[] = [];
+  // Whether the entry is a mapping (its alternatives are checked then, even when its own version is wrong).
+  const requirement = (entry: unknown, what: string): entry is Record<string, unknown> => {
+    if (!isMapping(entry)) {
+      issues.push(error(`${what} must be a mapping (name: and version:)`, key));
+      return false;
+    }
+    if (!present(entry.name)) issues.push(error(`${what} has no name`, key));
+    else if (!present(entry.version)) issues.push(error(`${what} "${scalarText(entry.name)}" has no version: Falco refuses an entry without one`, key));
+    else if (!SEMVER.test(scalarText(entry.version))) issues.push(bad(`plugin ${scalarText(entry.name)}: version`, entry.version, key));
+    return true;
+  };
+  for (const plugin of plugins) {
+    if (!requirement(plugin, 'a required plugin')) continue;
+    const alternatives = plugin.alternatives;
+    if (alternatives === undefined) continue;
+    if (!Array.isArray(alternatives)) issues.push(error(`the alternatives of plugin ${scalarText(plugin.name)} must be a list`, key));
+    else for (const alternative of alternatives) requirement(alternative, `an alternative of plugin ${scalarText(plugin.name)}`);
+  }
+  return issues;
 }
 
-// Whatever YAML gives but null has keys to read: a word, a number or a list has no version and no alternatives, so
-// it asks for nothing, as a mapping without them does.
-const hasKeys = (value: unknown): value is Record<string, unknown> => value !== null;
+const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+// Falco's decode_val: a missing key, an empty value and an empty string are each refused.
+const present = (value: unknown): boolean => value !== undefined && value !== null && scalarText(value) !== '';
+
+/** deprecated-append, deprecated-enabled: what Falco 0.44 loads with a LOAD_DEPRECATED_ITEM warning. */
+function deprecationIssues(item: RawItem): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (falcoBool(item.fields.append) === true) {
+    issues.push(issue(item, 'deprecated-append', 'warning', `'append' is deprecated (Falco warns on load): write override: {${item.kind === 'list' ? 'items' : 'condition'}: append} instead`, 'append'));
+  }
+  if (isEnableItem(item)) {
+    issues.push(issue(item, 'deprecated-enabled', 'warning', "'enabled' alone is deprecated (Falco warns on load): add override: {enabled: replace}", 'enabled'));
+  }
+  return issues;
+}
 
 /** A rule's other keys Falco decodes as a bool, or refuses the file: `skip-if-unknown-filter: maybe` is an error,
  * not a rule Falco keeps, and so is an empty value (its reader's decode_val: "Mapping for key '…' is empty"). */

@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { parseRulesText } from '../../../src/falco/parse.js';
 import { checkItemSchema } from '../../../src/validate/schema.js';
 
-/** Schema findings (position, code, item, message) for each item of `text`. */
+/** Schema findings (position, code, item, message) for each item of `text`; the deprecation warnings of the legacy
+ * forms these cases use (append: true, enabled alone) are left out: schema-mutants.test.ts pins them. */
 function schema(text: string, knownSources = new Set(['syscall', 'k8s_audit'])): string[] {
   return parseRulesText(text, 's.yaml')
     .flatMap((item) => checkItemSchema(item, knownSources))
+    .filter((i) => !i.code.startsWith('deprecated-'))
     .map((i) => `${i.line}:${i.column} ${i.code} [${i.item}] ${i.message}`);
 }
 
