@@ -52,6 +52,11 @@ export function describeFix(finding: Finding): string | undefined {
   const { fix } = finding;
   if (!fix) return undefined;
   if (!fix.tag) return `add ${fix.with.join(', ')}`;
-  if (fix.with.length === 0) return `remove ${fix.tag}`;
-  return `replace ${fix.tag} with ${fix.with.join(', ')}`;
+  if (fix.with.length === 0) return `remove ${shownTag(fix.tag)}`;
+  return `replace ${shownTag(fix.tag)} with ${fix.with.join(', ')}`;
+}
+
+/** A tag as a fix names it: quoted when a blank is part of it ("T1059 "), which would read as the same tag bare. */
+function shownTag(tag: string): string {
+  return /^\S+$/.test(tag) ? tag : JSON.stringify(tag);
 }

@@ -59,6 +59,9 @@ describe('finding messages', () => {
     expect(describeFix(f({ with: ['mitre_execution', 'T1059'] }))).toBe('add mitre_execution, T1059');
     expect(describeFix(f({ tag: 'mitre_x', with: [] }))).toBe('remove mitre_x');
     expect(describeFix(f({ tag: 'mitre_x', with: ['mitre_y', 'mitre_z'] }))).toBe('replace mitre_x with mitre_y, mitre_z');
+    // A tag with a blank in it is quoted: "replace T1059  with T1059" would not say what changes.
+    expect(describeFix(f({ tag: 'T1059 ', with: ['T1059'] }))).toBe('replace "T1059 " with T1059');
+    expect(describeFix(f({ tag: 'mitre execution', with: [] }))).toBe('remove "mitre execution"');
   });
 });
 
