@@ -21,6 +21,12 @@ export interface RuleException {
   position: SourcePosition;
 }
 
+/** A warning of Falco's reader (it loads the rule), in its words. */
+export interface ExceptionWarning {
+  kind: 'duplicate' | 'no-values';
+  message: string;
+}
+
 /** What Falco refuses in an exception, in Falco's words. */
 export class ExceptionError extends Error {}
 
@@ -49,6 +55,28 @@ export function decodeExceptions(value: unknown, position: SourcePosition): Rule
     const values = ((map.values as unknown[] | undefined) ?? []).map((v) => entry(v) ?? '');
     return { name: scalarText(map.name), ...(fields !== undefined ? { fields } : {}), ...(comps !== undefined ? { comps } : {}), values, position };
   });
+}
+
+/** Falco's reader outside an append (a rule's own exceptions, or override: {exceptions: replace}) requires each
+ * exception's fields (rule_loader_reader.cpp decode_exception_fields, not optional); throws ExceptionError. */
+export function requireFields(exceptions: readonly RuleException[]): void {
+  const missing = exceptions.find((ex) => ex.fields === undefined);
+  if (missing) throw new ExceptionError(`exception ${missing.name}: Item has no mapping for key 'fields'`);
+}
+
+/** What Falco's reader warns about in an item's `exceptions:` and loads (read_rule_exceptions): a name given twice
+ * in the item, and, in an append, an exception without `values`. `value`: a sequence of mappings with names (as
+ * decodeExceptions reads it). */
+export function exceptionWarnings(value: readonly Record<string, unknown>[], isAppend: boolean): ExceptionWarning[] {
+  const seen = new Set<string>();
+  const warnings: ExceptionWarning[] = [];
+  for (const ex of value) {
+    const name = scalarText(ex.name);
+    if (seen.has(name)) warnings.push({ kind: 'duplicate', message: `Multiple definitions of exception '${name}' in the same rule` });
+    seen.add(name);
+    if (isAppend && ex.values === undefined) warnings.push({ kind: 'no-values', message: `exception ${name}: Overriding/appending exception with no values` });
+  }
+  return warnings;
 }
 
 /** The exception's comps with Falco's defaults, or what Falco refuses in its fields and comps (isKnownField: the
