@@ -41,6 +41,16 @@ function entry(value: unknown): ExceptionEntry | undefined {
   return text;
 }
 
+/** An exception's name as Falco's decode_val reads it (rule_loader_reader.cpp): a non-empty scalar. */
+function nameOf(value: unknown): string {
+  if (value === undefined) throw new ExceptionError("Item has no mapping for key 'name'");
+  if (value === null) throw new ExceptionError("Mapping for key 'name' is empty");
+  if (typeof value === 'object') throw new ExceptionError('Value is not a scalar value');
+  const name = scalarText(value);
+  if (name === '') throw new ExceptionError('Value must be non-empty');
+  return name;
+}
+
 /** A rule item's `exceptions:` (undefined or null: none); throws ExceptionError for a shape Falco does not read. */
 export function decodeExceptions(value: unknown, position: SourcePosition): RuleException[] {
   if (value === undefined || value === null) return [];
@@ -48,12 +58,12 @@ export function decodeExceptions(value: unknown, position: SourcePosition): Rule
   return value.map((ex: unknown) => {
     if (typeof ex !== 'object' || ex === null || Array.isArray(ex)) throw new ExceptionError('Rule exception must be a mapping');
     const map = ex as Record<string, unknown>;
-    if (map.name === undefined || map.name === null) throw new ExceptionError("Item has no mapping for key 'name'");
+    const name = nameOf(map.name);
     if (map.values !== undefined && !Array.isArray(map.values)) throw new ExceptionError('Rule exception values must be a sequence');
     const fields = entry(map.fields);
     const comps = entry(map.comps);
     const values = ((map.values as unknown[] | undefined) ?? []).map((v) => entry(v) ?? '');
-    return { name: scalarText(map.name), ...(fields !== undefined ? { fields } : {}), ...(comps !== undefined ? { comps } : {}), values, position };
+    return { name, ...(fields !== undefined ? { fields } : {}), ...(comps !== undefined ? { comps } : {}), values, position };
   });
 }
 

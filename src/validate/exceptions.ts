@@ -33,13 +33,13 @@ function isKnownField(fields: Map<string, FieldInfo>, field: string): boolean {
     try {
       const node = parseCondition(`${field} exists`);
       if (node.kind === 'check') ref = node.field;
-    } catch (error) {
-      if (!(error instanceof ConditionSyntaxError)) throw error;
+    } catch {
+      // What does not parse as the left side of a comparison names no field, whatever stopped the parser.
     }
   } else {
     // A field with a bracket that does not close (evt.arg[) names no field.
     const match = /^([^[]*)(?:\[(.*)\])?$/s.exec(field);
-    if (match) ref = { name: match[1]!, ...(match[2] !== undefined ? { arg: match[2] } : {}) };
+    if (match) ref = { name: match[1]!, arg: match[2] };
   }
   return ref !== undefined && !('error' in lookupField(fields, ref));
 }
@@ -74,12 +74,12 @@ interface ItemResult {
 
 function checkItem(item: RawItem, mode: Mode, held: readonly RuleException[], fields: Map<string, FieldInfo>): ItemResult {
   const at = item.keyPositions.exceptions ?? item.position;
-  const raw = item.fields.exceptions;
-  const isWellShaped = Array.isArray(raw) && raw.every((ex) => typeof ex === 'object' && ex !== null && !Array.isArray(ex));
-  const warnings = isWellShaped ? exceptionWarnings(raw as Record<string, unknown>[], mode === 'append') : [];
-  const issues = warnings.map((w) => issue(item, at, w.kind === 'duplicate' ? 'duplicate-exception' : 'exception-without-values', `${w.message} (Falco loads the rule with a warning)`));
+  let issues: ValidationIssue[] = [];
   try {
-    const read = decodeExceptions(raw, at);
+    const read = decodeExceptions(item.fields.exceptions, at);
+    // Read as a sequence of mappings with names: the warnings Falco's reader gives on the way.
+    const warnings = exceptionWarnings((item.fields.exceptions ?? []) as Record<string, unknown>[], mode === 'append');
+    issues = warnings.map((w) => issue(item, at, w.kind === 'duplicate' ? 'duplicate-exception' : 'exception-without-values', `${w.message} (Falco loads the rule with a warning)`));
     if (mode !== 'append') requireFields(read);
     const exceptions = mode === 'append' ? appendExceptions(held, read) : read;
     for (const ex of read) {

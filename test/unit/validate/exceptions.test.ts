@@ -8,6 +8,7 @@ import { readFieldCatalog } from '../../../src/falco/field-catalog.js';
 import { parseRulesText } from '../../../src/falco/parse.js';
 import { buildRuleset } from '../../../src/falco/ruleset.js';
 import type { ValidationIssue } from '../../../src/validate/types.js';
+import { checkExceptions } from '../../../src/validate/exceptions.js';
 import { validateRules } from '../../../src/validate/validate.js';
 
 const fields = readFieldCatalog();
@@ -70,6 +71,16 @@ describe('rule exceptions', () => {
     expect(check("    - name: e8\n      fields: ['proc.aname[1]x', proc.name]\n      values:\n        - [a, b]\n")).toEqual([
       "6:3 bad-exception exception e8: 'proc.aname[1]x' is not a supported filter field (Falco refuses the rule)",
     ]);
+    // The whole text is the field: a known name after an unclosed bracket is not it.
+    expect(check("    - name: e9\n      fields: ['x[proc.name']\n      values:\n        - [a]\n")).toEqual([
+      "6:3 bad-exception exception e9: 'x[proc.name' is not a supported filter field (Falco refuses the rule)",
+    ]);
+  });
+  it('a field\'s argument is read whole and checked: proc.aname[12] passes, proc.name[1] (no argument taken) does not', () => {
+    expect(check("    - name: a\n      fields: ['proc.aname[12]']\n      values:\n        - [a]\n")).toEqual([]);
+    expect(check("    - name: e\n      fields: ['proc.name[1]']\n      values:\n        - [a]\n")).toEqual([
+      "6:3 bad-exception exception e: 'proc.name[1]' is not a supported filter field (Falco refuses the rule)",
+    ]);
   });
 });
 
@@ -114,12 +125,18 @@ describe('the comparisons Falco compiles for an exception', () => {
   });
   it('what the field type takes passes: = and in on a port, > with a number, contains on text', () => {
     expect(issuesOf(RULE_WITH_EXCEPTIONS)).toEqual([]);
+    // `exceptions:` with nothing under it: none.
+    expect(issuesOf(withExceptions(''))).toEqual([]);
     expect(issuesOf(withExceptions('    - name: e\n      fields: [fd.sport, proc.cmdline]\n      comps: [in, contains]\n      values: [[[22, 80], -x]]\n'))).toEqual([]);
   });
   it('a field with a transformer is a field (Falco compiles "<field> exists"); its type is what the transformer gives', () => {
     expect(issuesOf(withExceptions('    - name: e\n      fields: [tolower(proc.name)]\n      comps: [=]\n      values: [[sh]]\n'))).toEqual([]);
     expect(issuesOf(withExceptions('    - name: e\n      fields: [tolower(proc.nme)]\n      values: [[sh]]\n'))).toEqual([
       "6:3 error bad-exception exception e: 'tolower(proc.nme)' is not a supported filter field (Falco refuses the rule)",
+    ]);
+    // Falco looks a field without a transformer up by its whole name: a space before it names no field.
+    expect(issuesOf(withExceptions("    - name: e\n      fields: [' proc.name']\n      values: [[sh]]\n"))).toEqual([
+      "6:3 error bad-exception exception e: ' proc.name' is not a supported filter field (Falco refuses the rule)",
     ]);
     // A transformer that does not close names no field.
     expect(issuesOf(withExceptions("    - name: e\n      fields: ['tolower(proc.name']\n      values: [[sh]]\n"))).toEqual([
@@ -141,6 +158,11 @@ describe('fields, outside an append', () => {
   it('override: {exceptions: replace} with an exception without fields: refused, with the way to add values', () => {
     expect(issuesOf(RULE_WITH_EXCEPTIONS + change(REPLACE, '    - name: parents\n      values: [cron]\n'))).toEqual([
       "17:3 error bad-exception exception parents: Item has no mapping for key 'fields' (Falco refuses the rule); override: {exceptions: replace} replaces the exceptions whole; to add values to one, use override: {exceptions: append}",
+    ]);
+  });
+  it('a replacing exception with another refusal: no hint about fields', () => {
+    expect(issuesOf(RULE_WITH_EXCEPTIONS + change(REPLACE, '    - name: parents\n      fields: [proc.pname]\n      comps: [like]\n      values: [[cron]]\n'))).toEqual([
+      "17:3 error bad-exception exception parents: 'like' is not a supported comparison operator (Falco refuses the rule)",
     ]);
   });
   it('a replacing exception is checked as a rule\'s own: its comparisons too', () => {
@@ -216,9 +238,28 @@ describe('which items', () => {
       "6:3 error bad-exception exception bad: 'contains' operator not supported for numeric filters (fd.sport is PORT) (Falco refuses the rule)",
     ]);
   });
-  it('an item that does not change exceptions leaves them: an enabling item, an override of another key', () => {
-    const others = '- rule: R\n  enabled: false\n- rule: R\n  desc: other\n  override:\n    desc: replace\n';
+  it('an item that does not change exceptions leaves them: an enabling item, an override of another key, an append of a condition, a macro of the same name', () => {
+    const others = [
+      '- rule: R\n  enabled: false\n',
+      '- rule: R\n  desc: other\n  override:\n    desc: replace\n',
+      '- rule: R\n  append: true\n  condition: and proc.pname = x\n',
+      '- macro: R\n  condition: evt.num = 1\n',
+    ].join('');
     expect(issuesOf(RULE_WITH_EXCEPTIONS + others + change(APPEND, '    - name: parents\n      values: [cron]\n'))).toEqual([]);
+  });
+  it('an item Falco refuses leaves the exceptions the rule had', () => {
+    const refused = change(APPEND, '    - name: parents\n      fields: proc.pname\n      values: [cron]\n');
+    expect(issuesOf(RULE_WITH_EXCEPTIONS + refused + change(APPEND, '    - name: parents\n      values: [cron]\n'))).toEqual([
+      '17:3 error bad-exception exception parents: Can not append exception fields to existing exception, only values (Falco refuses the rule)',
+    ]);
+  });
+  it('checkExceptions on raw items (no ruleset built) reports every rule\'s, and passes over an override that is not append or replace', () => {
+    // No ruleset would be built from the last two items (the loader refuses their override): nothing is said of them.
+    const text = `${withExceptions('    - name: e\n      values: [x]\n')}- rule: R\n  override: ~\n  exceptions:\n    - name: g\n`
+      + '- rule: R\n  override:\n    exceptions: merge\n  exceptions:\n    - name: h\n';
+    expect(checkExceptions(parseRulesText(text, 'r.yaml'), () => fields.sources.get('syscall')!).map((i) => `${i.line}:${i.column} ${i.message}`)).toEqual([
+      "6:3 exception e: Item has no mapping for key 'fields' (Falco refuses the rule)",
+    ]);
   });
   it('a rule defined again has only the exceptions of its new definition', () => {
     expect(issuesOf(RULE_WITH_EXCEPTIONS + RULE + change(APPEND, '    - name: parents\n      values: [cron]\n'))).toEqual([
