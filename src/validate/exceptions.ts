@@ -106,12 +106,8 @@ export function checkExceptions(items: readonly RawItem[], fieldsOf: (rule: stri
   const issues: ValidationIssue[] = [];
   for (const item of items) {
     const mode = item.kind === 'rule' ? modeOf(item) : undefined;
+    // A definition without exceptions leaves none; an append: true without them, those the rule had.
     if (mode === undefined) continue;
-    if (item.fields.exceptions === undefined) {
-      // A definition without exceptions has none; an override naming exceptions the item lacks is reported elsewhere.
-      if (mode === 'define') held.set(item.name, []);
-      continue;
-    }
     const result = checkItem(item, mode, held.get(item.name) ?? [], fieldsOf(item.name));
     if (result.exceptions) held.set(item.name, result.exceptions);
     if (isChecked(item.name)) issues.push(...result.issues);
