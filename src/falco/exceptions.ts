@@ -21,6 +21,12 @@ export interface RuleException {
   position: SourcePosition;
 }
 
+/** A warning of Falco's reader (it loads the rule), in its words. */
+export interface ExceptionWarning {
+  kind: 'duplicate' | 'no-values';
+  message: string;
+}
+
 /** What Falco refuses in an exception, in Falco's words. */
 export class ExceptionError extends Error {}
 
@@ -35,6 +41,16 @@ function entry(value: unknown): ExceptionEntry | undefined {
   return text;
 }
 
+/** An exception's name as Falco's decode_val reads it (rule_loader_reader.cpp): a non-empty scalar. */
+function nameOf(value: unknown): string {
+  if (value === undefined) throw new ExceptionError("Item has no mapping for key 'name'");
+  if (value === null) throw new ExceptionError("Mapping for key 'name' is empty");
+  if (typeof value === 'object') throw new ExceptionError('Value is not a scalar value');
+  const name = scalarText(value);
+  if (name === '') throw new ExceptionError('Value must be non-empty');
+  return name;
+}
+
 /** A rule item's `exceptions:` (undefined or null: none); throws ExceptionError for a shape Falco does not read. */
 export function decodeExceptions(value: unknown, position: SourcePosition): RuleException[] {
   if (value === undefined || value === null) return [];
@@ -42,13 +58,35 @@ export function decodeExceptions(value: unknown, position: SourcePosition): Rule
   return value.map((ex: unknown) => {
     if (typeof ex !== 'object' || ex === null || Array.isArray(ex)) throw new ExceptionError('Rule exception must be a mapping');
     const map = ex as Record<string, unknown>;
-    if (map.name === undefined || map.name === null) throw new ExceptionError("Item has no mapping for key 'name'");
+    const name = nameOf(map.name);
     if (map.values !== undefined && !Array.isArray(map.values)) throw new ExceptionError('Rule exception values must be a sequence');
     const fields = entry(map.fields);
     const comps = entry(map.comps);
     const values = ((map.values as unknown[] | undefined) ?? []).map((v) => entry(v) ?? '');
-    return { name: scalarText(map.name), ...(fields !== undefined ? { fields } : {}), ...(comps !== undefined ? { comps } : {}), values, position };
+    return { name, ...(fields !== undefined ? { fields } : {}), ...(comps !== undefined ? { comps } : {}), values, position };
   });
+}
+
+/** Falco's reader outside an append (a rule's own exceptions, or override: {exceptions: replace}) requires each
+ * exception's fields (rule_loader_reader.cpp decode_exception_fields, not optional); throws ExceptionError. */
+export function requireFields(exceptions: readonly RuleException[]): void {
+  const missing = exceptions.find((ex) => ex.fields === undefined);
+  if (missing) throw new ExceptionError(`exception ${missing.name}: Item has no mapping for key 'fields'`);
+}
+
+/** What Falco's reader warns about in an item's `exceptions:` and loads (read_rule_exceptions): a name given twice
+ * in the item, and, in an append, an exception without `values`. `value`: a sequence of mappings with names (as
+ * decodeExceptions reads it). */
+export function exceptionWarnings(value: readonly Record<string, unknown>[], isAppend: boolean): ExceptionWarning[] {
+  const seen = new Set<string>();
+  const warnings: ExceptionWarning[] = [];
+  for (const ex of value) {
+    const name = scalarText(ex.name);
+    if (seen.has(name)) warnings.push({ kind: 'duplicate', message: `Multiple definitions of exception '${name}' in the same rule` });
+    seen.add(name);
+    if (isAppend && ex.values === undefined) warnings.push({ kind: 'no-values', message: `exception ${name}: Overriding/appending exception with no values` });
+  }
+  return warnings;
 }
 
 /** The exception's comps with Falco's defaults, or what Falco refuses in its fields and comps (isKnownField: the

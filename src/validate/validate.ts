@@ -65,7 +65,8 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
   const checkedItems = input.onlyRules ? input.items.filter((item) => item.kind === 'rule' && isWanted(item.name)) : input.items;
   const issues: ValidationIssue[] = checkedItems.flatMap((item) => checkItemSchema(item, knownSources));
   const ruleFields = ruleFieldsOf(input);
-  for (const item of checkedItems) issues.push(...checkExceptions(item, ruleFields(item.name)));
+  // Every item, in load order: an append is checked against the exceptions the earlier items gave its rule.
+  issues.push(...checkExceptions(input.items, ruleFields, isWanted));
   const checker = new ConditionChecker(ruleset, fields, definitionOrder(ruleset.files.map((f) => f.path), input.items));
   for (const rule of ruleset.rules) if (isWanted(rule.name)) checker.checkRule(rule);
   if (!input.onlyRules) for (const macro of ruleset.macros.values()) if (!checker.isParsed(macro.name)) checker.checkUnusedMacro(macro);

@@ -53,10 +53,21 @@ describe('decodeExceptions', () => {
     expect(decodeExceptions([{ name: 'e', fields: ['fd.sport'], comps: ['='], values: [[22]] }], at)).toEqual([{ name: 'e', fields: ['fd.sport'], comps: ['='], values: [['22']], position: at }]);
     expect(decodeExceptions(undefined, at)).toEqual([]);
   });
+  it('reads a null as yaml-cpp does: fields or comps of null are absent (comps take their default), a null item is empty', () => {
+    // toStrictEqual: an absent fields or comps is no key at all, as the ruleset cache stores it.
+    expect(decodeExceptions([{ name: 'e', fields: null, comps: null }], at)).toStrictEqual([{ name: 'e', values: [], position: at }]);
+    expect(decodeExceptions([{ name: 'e', fields: ['proc.name', null], values: [['a', null], null] }], at)).toStrictEqual([{ name: 'e', fields: ['proc.name', ''], values: [['a', ''], ''], position: at }]);
+    expect(joined([{ name: 'e', fields: 'proc.name', comps: null, values: ['a'] }])).toBe('(c) and not (proc.name in (a))');
+  });
   it('refuses the shapes Falco does not read', () => {
     expect(() => decodeExceptions({ name: 'e' }, at)).toThrow('Rule exceptions must be a sequence');
     expect(() => decodeExceptions(['e'], at)).toThrow('Rule exception must be a mapping');
     expect(() => decodeExceptions([{ fields: 'proc.name' }], at)).toThrow("Item has no mapping for key 'name'");
+    expect(() => decodeExceptions([null], at)).toThrow('Rule exception must be a mapping');
+    // yaml-cpp's decode_val: a null name is empty, a list is no scalar, an empty string is empty.
+    expect(() => decodeExceptions([{ name: null, fields: 'proc.name' }], at)).toThrow("Mapping for key 'name' is empty");
+    expect(() => decodeExceptions([{ name: ['e'], fields: 'proc.name' }], at)).toThrow('Value is not a scalar value');
+    expect(() => decodeExceptions([{ name: '', fields: 'proc.name' }], at)).toThrow('Value must be non-empty');
     expect(() => decodeExceptions([{ name: 'e', fields: 'proc.name', values: 'a' }], at)).toThrow('Rule exception values must be a sequence');
     expect(() => decodeExceptions([{ name: 'e', fields: '' }], at)).toThrow('Value must be non-empty');
   });
