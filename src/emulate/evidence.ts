@@ -39,11 +39,12 @@ function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[])
   };
 }
 
-function suggestionsOf(results: ProcedureResult[], ruleTechniques: Map<string, string[]>): TagSuggestion[] {
+function suggestionsOf(results: ProcedureResult[], ruleTechniques: Map<string, string[]>, known: Set<string>): TagSuggestion[] {
   const seen = new Set<string>();
   const out: TagSuggestion[] = [];
   for (const r of results) {
-    if (r.kind !== 'atomic' || !r.technique) continue;
+    // A technique the catalog does not have is no tag to suggest.
+    if (r.kind !== 'atomic' || !r.technique || !known.has(r.technique)) continue;
     for (const match of r.fired) {
       const key = `${match.rule}|${r.technique}`;
       if (ruleTechniques.get(match.rule)?.includes(r.technique) || seen.has(key)) continue;
@@ -73,6 +74,23 @@ function ruleEvidence(report: CoverageReport, results: ProcedureResult[], withPr
   });
 }
 
+/** How many atomic procedures per value of `key` (skipping those without one), sorted by that value. */
+function countBy(results: ProcedureResult[], key: (r: ProcedureResult) => string | undefined): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const r of results) {
+    const value = key(r);
+    if (value !== undefined) counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return [...counts].sort(([a], [b]) => compareText(a, b));
+}
+
+/** Said, not dropped: atomics renumbered to the catalog's IDs, and those of techniques the catalog does not have. */
+function numberingNotes(atomics: ProcedureResult[], known: Set<string>): Pick<EmulationSection, 'renumbered' | 'unknownTechniques'> {
+  const renumbered = countBy(atomics, (r) => r.atomicTechnique).map(([from, procedures]) => ({ from, to: atomics.find((r) => r.atomicTechnique === from)!.technique!, procedures }));
+  const unknown = countBy(atomics, (r) => (r.technique && !known.has(r.technique) ? r.technique : undefined)).map(([technique, procedures]) => ({ technique, procedures }));
+  return { ...(renumbered.length > 0 ? { renumbered } : {}), ...(unknown.length > 0 ? { unknownTechniques: unknown } : {}) };
+}
+
 export interface EvidenceInput {
   report: CoverageReport;
   results: ProcedureResult[];
@@ -87,6 +105,7 @@ export function buildEvidence({ report, results, skipped, source }: EvidenceInpu
   const rules = ruleEvidence(report, results, withProcedures);
   const count = (status: EvidenceStatus): number => techniques.filter((t) => t.status === status).length;
   const atomics = results.filter((r) => r.kind === 'atomic');
+  const known = new Set(report.techniques.map((t) => t.id));
   return {
     source,
     contexts: ['host', 'container'],
@@ -107,8 +126,9 @@ export function buildEvidence({ report, results, skipped, source }: EvidenceInpu
     },
     techniques,
     rules,
-    suggestions: suggestionsOf(results, new Map(report.rules.map((r) => [r.name, r.techniques]))),
+    suggestions: suggestionsOf(results, new Map(report.rules.map((r) => [r.name, r.techniques])), known),
     procedures: results,
     skipped,
+    ...numberingNotes(atomics, known),
   };
 }

@@ -24,7 +24,10 @@ export interface ProcedureResult {
   /** Atomic test GUID, or the benign item's id. */
   id: string;
   kind: 'atomic' | 'benign';
+  /** ATT&CK technique, as the loaded catalog numbers it. */
   technique?: string;
+  /** The atomics file's technique ID, when the catalog numbers it differently (data/attack-renumbering.json). */
+  atomicTechnique?: string;
   name: string;
   executor: string;
   category?: string;
@@ -107,7 +110,11 @@ export interface EmulationSection {
   rules: RuleEvidence[];
   suggestions: TagSuggestion[];
   procedures: ProcedureResult[];
-  skipped: { id: string; technique: string; name: string; why: string }[];
+  skipped: { id: string; technique: string; atomicTechnique?: string; name: string; why: string }[];
+  /** Atomic techniques the catalog numbers differently, with how many procedures were credited to its ID (present only when there are any). */
+  renumbered?: { from: string; to: string; procedures: number }[];
+  /** Atomic techniques the catalog has under no ID: their procedures are emulated but credited to no technique (present only when there are any). */
+  unknownTechniques?: { technique: string; procedures: number }[];
   /** Enabled syscall rules not evaluated as written, with why (present only when there are any). */
   rulesNotAsWritten?: { rule: string; why: string }[];
 }

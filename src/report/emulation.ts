@@ -4,7 +4,7 @@ import type { EmulationSection, EvidenceStatus, TechniqueEvidence } from '../emu
 import { escapeMarkdown } from './summary-md.js';
 import { printable, type TerminalStyle } from './terminal.js';
 import { plural, verb } from './words.js';
-import { evidenceCounts } from './evidence-words.js';
+import { evidenceCounts, renumberedLine, unknownTechniquesLine } from './evidence-words.js';
 
 export const STATUS_LABEL: Record<EvidenceStatus, string> = {
   'tagged-and-demonstrated': 'tagged and demonstrated',
@@ -43,6 +43,7 @@ export function renderEmulationText(section: EmulationSection, style: TerminalSt
   for (const t of section.techniques.filter((t) => t.status !== 'not-demonstrated' || t.undetermined.length > 0)) lines.push(...techniqueLines(section, t).map(printable));
   const never = section.techniques.filter((t) => t.status === 'not-demonstrated').map((t) => t.id);
   if (never.length > 0) lines.push('', `No rule fires on the procedures of: ${never.join(', ')}`);
+  lines.push(...numberingLines(section).flatMap((line) => ['', printable(line)]));
   const noisy = section.rules.filter((r) => r.isNoisy);
   if (noisy.length > 0) lines.push('', bold(style, 'Rules firing on the benign corpus'), ...noisy.map((r) => printable(`  ${r.rule}: ${r.benignHits.join(', ')}`)));
   const undetermined = section.rules.filter((r) => r.undetermined > 0 && r.firesOn.length === 0);
@@ -50,6 +51,11 @@ export function renderEmulationText(section: EmulationSection, style: TerminalSt
   const notAsWritten = section.rulesNotAsWritten ?? [];
   if (notAsWritten.length > 0) lines.push('', bold(style, 'Rules not evaluated as written'), ...notAsWritten.map((r) => printable(`  ${r.rule}: ${r.why}`)));
   return `${lines.join('\n')}\n`;
+}
+
+/** Said, not dropped: atomics credited to another ID than their file's, or to no technique. */
+function numberingLines(section: EmulationSection): string[] {
+  return [...(section.renumbered ? [renumberedLine(section.renumbered)] : []), ...(section.unknownTechniques ? [unknownTechniquesLine(section.unknownTechniques)] : [])];
 }
 
 function neededFields(section: EmulationSection, rule: string): string[] {
@@ -70,6 +76,7 @@ export function renderEmulationMarkdown(section: EmulationSection): string {
     '| technique | status | procedures | rules that fire | tagged by |',
     '|---|---|---|---|---|',
     ...section.techniques.map((t) => `| ${t.id} ${md(t.name)} | ${STATUS_LABEL[t.status]} | ${t.procedures} | ${md(t.firingRules.join('; '))} | ${md(t.taggedRules.join('; '))} |`),
+    ...numberingLines(section).flatMap((line) => ['', md(line)]),
   ];
   if (section.suggestions.length > 0) {
     lines.push('', '## Tag suggestions', '', '| rule | add | evidence |', '|---|---|---|', ...section.suggestions.map((g) => `| ${md(g.rule)} | ${g.technique} | ${md(`${g.procedure} ${g.procedureName}: ${g.event}`)} |`));

@@ -12,3 +12,14 @@ export function evidenceCounts(section: EmulationSection): string {
 export function notAsWrittenLine(rules: { rule: string }[]): string {
   return `${plural(rules.length, 'rule')} not evaluated as written (an unknown field, or a condition that does not compile; attack-cov emulate says why): ${listed(rules.map((r) => r.rule))}`;
 }
+
+/** The line on atomics of techniques the catalog does not have: emulated, credited to none, and said so. */
+export function unknownTechniquesLine(unknown: { technique: string; procedures: number }[]): string {
+  const procedures = unknown.reduce((n, u) => n + u.procedures, 0);
+  return `${plural(procedures, 'procedure')} of ${plural(unknown.length, 'technique')} this ATT&CK does not have (emulated, credited to no technique): ${listed(unknown.map((u) => `${u.technique} (${u.procedures})`))}`;
+}
+
+/** The line on atomics numbered for another ATT&CK and credited to this one's ID of the same technique. */
+export function renumberedLine(renumbered: { from: string; to: string; procedures: number }[]): string {
+  return `Atomic Red Team numbers ${plural(renumbered.length, 'technique')} as another ATT&CK does; their procedures count for this one's IDs (data/attack-renumbering.json): ${listed(renumbered.map((r) => `${r.from} → ${r.to} (${r.procedures})`))}`;
+}

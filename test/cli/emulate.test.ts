@@ -68,6 +68,23 @@ describe('attack-cov emulate on the official rules', () => {
     expect(text.stdout).not.toMatch(/T1105/);
   }, 60_000);
 
+  it('credits the atomics Atomic Red Team numbers for ATT&CK v19 to the 18.1 IDs: Clear Log Activities demonstrates T1070 on T1685.006\'s "Overwrite Linux Log"', () => {
+    expect(section.procedures.find((p) => p.name === 'Overwrite Linux Log')).toMatchObject({ technique: 'T1070.002', atomicTechnique: 'T1685.006', fired: expect.arrayContaining([expect.objectContaining({ rule: 'Clear Log Activities' })]) });
+    expect(section.techniques.find((t) => t.id === 'T1070')).toMatchObject({ status: 'tagged-and-demonstrated', demonstratedBy: expect.arrayContaining(['Clear Log Activities']) });
+    expect(section.renumbered?.reduce((n, r) => n + r.procedures, 0)).toBe(54);
+    expect(section.unknownTechniques).toBeUndefined();
+    expect(section.procedures.filter((p) => /^T1(685|686|689|690)/.test(p.technique ?? ''))).toEqual([]);
+  });
+
+  it('emulates T1070.002 with its v19-numbered atomics, and names the 18.1 ID for a v19 one (exit 2)', async () => {
+    const text = await runCli(['emulate', 'T1070.002', ...INPUTS]);
+    expect(text.stdout).toMatch(/^Emulated 9 Atomic Red Team procedures/);
+    expect(text.stdout).toContain('Atomic Red Team numbers 1 technique as another ATT&CK does; their procedures count for this one\'s IDs (data/attack-renumbering.json): T1685.006 → T1070.002 (9)\n');
+    const v19 = await runCli(['emulate', 'T1685.006', ...INPUTS]);
+    expect(v19.code).toBe(2);
+    expect(v19.stderr).toBe('error: unknown technique T1685.006 in ATT&CK 18.1\nhint: T1685.006 is ATT&CK v19\'s number (Atomic Red Team\'s too) for what ATT&CK 18.1 numbers T1070.002 Clear Linux or Mac System Logs: attack-cov emulate T1070.002\n');
+  }, 60_000);
+
   it('refuses a bad technique ID and a bad format with exit 2', async () => {
     expect((await runCli(['emulate', 'X1', ...INPUTS])).stderr).toMatch(/^error: not a technique ID: X1\n/);
     expect((await runCli(['emulate', '--format', 'yaml', ...INPUTS])).code).toBe(2);

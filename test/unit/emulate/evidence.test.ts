@@ -65,3 +65,21 @@ describe('buildEvidence', () => {
     expect(section.summary).toMatchObject({ procedures: 4, benign: 1, events: 20, techniques: 5, tagged: 2, taggedAndDemonstrated: 1, taggedNeverFired: 1, demonstratedNotTagged: 2, notDemonstrated: 1, noisyRules: 1, undeterminedPairs: 1 });
   });
 });
+
+describe('buildEvidence on atomics numbered for another ATT&CK', () => {
+  // e1 was renumbered (the atomics' T1685.006 is this catalog's T1003.008); f1's T9999 is in the catalog under no ID.
+  const numbered = [{ ...result('e1', 'T1003.008', ['Shadow']), atomicTechnique: 'T1685.006' }, result('f1', 'T9999', ['Shadow'])];
+  const section = (): EmulationSection => buildEvidence({ report, results: numbered, skipped: [], source: { atomics: 'test', license: 'MIT', benign: 'test' } });
+
+  it('says which were renumbered and which the catalog lacks, instead of dropping them', () => {
+    expect(section()).toMatchObject({ renumbered: [{ from: 'T1685.006', to: 'T1003.008', procedures: 1 }], unknownTechniques: [{ technique: 'T9999', procedures: 1 }] });
+    expect(section().techniques.map((t) => t.id)).toEqual(['T1003.008']);
+  });
+  it('suggests no tag for a technique the catalog does not have', () => {
+    expect(section().suggestions.map((s) => s.technique)).toEqual(['T1003.008']);
+  });
+  it('adds neither note when every atomic is numbered as the catalog numbers it', () => {
+    expect(build()).not.toHaveProperty('renumbered');
+    expect(build()).not.toHaveProperty('unknownTechniques');
+  });
+});

@@ -80,6 +80,15 @@ describe('the emulate terminal listing', () => {
     expect(plainText()).not.toContain('not evaluated as written');
     expect(renderEmulationMarkdown(SECTION)).not.toContain('not evaluated as written');
   });
+  it('says which atomics were credited to another ID and which to none (and in emulation.md), only when there are any', () => {
+    const numbered = { ...SECTION, renumbered: [{ from: 'T1685.006', to: 'T1070.002', procedures: 9 }], unknownTechniques: [{ technique: 'T9999', procedures: 2 }] };
+    const text = renderEmulationText(numbered, { isColor: false });
+    expect(text).toContain('\n\nAtomic Red Team numbers 1 technique as another ATT&CK does; their procedures count for this one\'s IDs (data/attack-renumbering.json): T1685.006 → T1070.002 (9)\n\n2 procedures of 1 technique this ATT&CK does not have (emulated, credited to no technique): T9999 (2)\n');
+    expect(renderEmulationMarkdown(numbered)).toContain('| T1027 Obfuscated | neither tagged nor demonstrated | 1 |  |  |\n\nAtomic Red Team numbers 1 technique');
+    expect(renderEmulationMarkdown(numbered)).toContain('\n\n2 procedures of 1 technique this ATT&amp;CK does not have \\(emulated');
+    expect(plainText()).not.toMatch(/numbers|does not have/);
+    expect(renderEmulationMarkdown(SECTION)).not.toMatch(/numbers|does not have/);
+  });
   it('bolds the counts and headings only with colour', () => {
     const colored = renderEmulationText(SECTION, { isColor: true });
     expect(colored).toContain(`${ESC}[1m1 of 2 tagged techniques`);

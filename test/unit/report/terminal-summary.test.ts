@@ -124,6 +124,11 @@ describe('the report summary', () => {
     expect(out).toContain(' rule firing on benign activity\n  6 rules not evaluated as written (an unknown field, or a condition that does not compile; attack-cov emulate says why): A; B\\u001b[31m; C; D; E; and 1 more\n  (attack-cov emulate lists');
     expect(renderSummary({ ...report, emulation: { ...emulationSection([]), rulesNotAsWritten: [] } }, plain)).not.toContain('not evaluated as written');
   });
+  it('counts the atomics of techniques this ATT&CK does not have', () => {
+    const out = renderSummary({ ...report, emulation: { ...emulationSection([]), unknownTechniques: [{ technique: 'T9999', procedures: 3 }, { technique: 'T9998', procedures: 1 }] } }, plain);
+    expect(out).toContain(' rule firing on benign activity\n  4 procedures of 2 techniques this ATT&CK does not have (emulated, credited to no technique): T9999 (3); T9998 (1)\n  (attack-cov emulate lists');
+    expect(renderSummary({ ...report, emulation: emulationSection([]) }, plain)).not.toContain('does not have');
+  });
 });
 
 describe('the lint listing', () => {
