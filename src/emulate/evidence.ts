@@ -7,8 +7,13 @@ import type { EmulationSection, EvidenceStatus, ProcedureResult, RuleEvidence, T
 
 const unique = (items: string[]): string[] => [...new Set(items)].sort(compareText);
 
-function statusOf(tagged: string[], demonstratedBy: string[], firing: string[]): EvidenceStatus {
-  if (tagged.length > 0) return demonstratedBy.length > 0 ? 'tagged-and-demonstrated' : 'tagged-never-fired';
+/** The one source the emulation evaluates rules of: it synthesizes syscall events. */
+const EMULATED_SOURCE = 'syscall';
+
+function statusOf(tagged: string[], isEmulated: (rule: string) => boolean, demonstratedBy: string[], firing: string[]): EvidenceStatus {
+  if (demonstratedBy.length > 0) return 'tagged-and-demonstrated';
+  // Only a rule the emulation evaluated can have never fired; one of another source (k8s_audit…) was not run at all.
+  if (tagged.length > 0) return tagged.some(isEmulated) ? 'tagged-never-fired' : 'tagged-not-emulated';
   return firing.length > 0 ? 'demonstrated-not-tagged' : 'not-demonstrated';
 }
 
@@ -22,7 +27,7 @@ function proceduresByTechnique(results: ProcedureResult[]): Map<string, Procedur
   return map;
 }
 
-function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[]): TechniqueEvidence {
+function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[], isEmulated: (rule: string) => boolean): TechniqueEvidence {
   const firing = unique(procedures.flatMap((p) => p.fired.map((f) => f.rule)));
   const demonstratedBy = entry.rules.filter((r) => firing.includes(r)).sort(compareText);
   const needs = new Map<string, Set<string>>();
@@ -31,7 +36,7 @@ function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[])
     id: entry.id,
     name: entry.name,
     procedures: procedures.length,
-    status: statusOf(entry.rules, demonstratedBy, firing),
+    status: statusOf(entry.rules, isEmulated, demonstratedBy, firing),
     taggedRules: [...entry.rules].sort(compareText),
     firingRules: firing,
     demonstratedBy,
@@ -64,7 +69,7 @@ function ruleEvidence(report: CoverageReport, results: ProcedureResult[], withPr
     for (const f of r.fired) add(r.kind === 'benign' ? benign : fires, f.rule, r.id);
     for (const u of r.undetermined) add(undetermined, u.rule, r.id);
   }
-  const ruleNames = new Set([...fires.keys(), ...benign.keys(), ...report.rules.filter((r) => r.isEnabled && r.source === 'syscall').map((r) => r.name)]);
+  const ruleNames = new Set([...fires.keys(), ...benign.keys(), ...report.rules.filter((r) => r.isEnabled && r.source === EMULATED_SOURCE).map((r) => r.name)]);
   return [...ruleNames].sort(compareText).map((name) => {
     const techniques = report.rules.find((r) => r.name === name)?.techniques ?? [];
     const firesOn = [...(fires.get(name) ?? [])].sort(compareText);
@@ -96,12 +101,28 @@ export interface EvidenceInput {
   results: ProcedureResult[];
   skipped: EmulationSection['skipped'];
   source: EmulationSection['source'];
+  /** Emulated-source rules that were not evaluated as written (compileRules' `failed`). */
+  notAsWritten?: { rule: string; why: string }[];
+}
+
+/**
+ * Said, not dropped: the rules not evaluated as written, with the enabled rules of other sources that tag a
+ * technique with procedures (the emulation does not run them: without the line their tags read as never fired).
+ */
+function rulesNotAsWritten(report: CoverageReport, techniques: TechniqueEvidence[], failed: { rule: string; why: string }[]): Pick<EmulationSection, 'rulesNotAsWritten'> {
+  const emulated = new Set(techniques.map((t) => t.id));
+  const otherSources = report.rules
+    .filter((r) => r.isEnabled && r.source !== EMULATED_SOURCE && r.techniques.some((t) => emulated.has(t)))
+    .map((r) => ({ rule: r.name, why: `not evaluated: a ${r.source} rule, and the emulation runs ${EMULATED_SOURCE} rules only (its events are synthesized syscalls)` }));
+  const all = [...failed, ...otherSources];
+  return all.length > 0 ? { rulesNotAsWritten: all } : {};
 }
 
 /** The report's `emulation` section. */
-export function buildEvidence({ report, results, skipped, source }: EvidenceInput): EmulationSection {
+export function buildEvidence({ report, results, skipped, source, notAsWritten = [] }: EvidenceInput): EmulationSection {
   const withProcedures = proceduresByTechnique(results);
-  const techniques = report.techniques.filter((t) => t.inScope && withProcedures.has(t.id)).map((t) => techniqueEvidence(t, withProcedures.get(t.id)!));
+  const emulatedRules = new Set(report.rules.filter((r) => r.source === EMULATED_SOURCE).map((r) => r.name));
+  const techniques = report.techniques.filter((t) => t.inScope && withProcedures.has(t.id)).map((t) => techniqueEvidence(t, withProcedures.get(t.id)!, (rule) => emulatedRules.has(rule)));
   const rules = ruleEvidence(report, results, withProcedures);
   const count = (status: EvidenceStatus): number => techniques.filter((t) => t.status === status).length;
   const atomics = results.filter((r) => r.kind === 'atomic');
@@ -118,6 +139,7 @@ export function buildEvidence({ report, results, skipped, source }: EvidenceInpu
       tagged: techniques.filter((t) => t.taggedRules.length > 0).length,
       taggedAndDemonstrated: count('tagged-and-demonstrated'),
       taggedNeverFired: count('tagged-never-fired'),
+      taggedNotEmulated: count('tagged-not-emulated'),
       demonstratedNotTagged: count('demonstrated-not-tagged'),
       notDemonstrated: count('not-demonstrated'),
       rulesFiring: rules.filter((r) => r.firesOn.length > 0).length,
@@ -130,5 +152,6 @@ export function buildEvidence({ report, results, skipped, source }: EvidenceInpu
     procedures: results,
     skipped,
     ...numberingNotes(atomics, known),
+    ...rulesNotAsWritten(report, techniques, notAsWritten),
   };
 }

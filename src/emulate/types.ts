@@ -42,7 +42,7 @@ export interface ProcedureResult {
 }
 
 /** The second coverage axis: tags against demonstrations. */
-export type EvidenceStatus = 'tagged-and-demonstrated' | 'tagged-never-fired' | 'demonstrated-not-tagged' | 'not-demonstrated';
+export type EvidenceStatus = 'tagged-and-demonstrated' | 'tagged-never-fired' | 'tagged-not-emulated' | 'demonstrated-not-tagged' | 'not-demonstrated';
 
 export interface TechniqueEvidence {
   id: string;
@@ -100,6 +100,8 @@ export interface EmulationSection {
     tagged: number;
     taggedAndDemonstrated: number;
     taggedNeverFired: number;
+    /** Tagged only by rules of sources the emulation does not run (k8s_audit…): neither demonstrated nor never fired. */
+    taggedNotEmulated: number;
     demonstratedNotTagged: number;
     notDemonstrated: number;
     rulesFiring: number;
@@ -115,6 +117,6 @@ export interface EmulationSection {
   renumbered?: { from: string; to: string; procedures: number }[];
   /** Atomic techniques the catalog has under no ID: their procedures are emulated but credited to no technique (present only when there are any). */
   unknownTechniques?: { technique: string; procedures: number }[];
-  /** Enabled syscall rules not evaluated as written, with why (present only when there are any). */
+  /** Enabled syscall rules not evaluated as written, and enabled rules of other sources tagging a technique with procedures (not run), with why (present only when there are any). */
   rulesNotAsWritten?: { rule: string; why: string }[];
 }

@@ -9,10 +9,11 @@ import { evidenceCounts, renumberedLine, unknownTechniquesLine } from './evidenc
 export const STATUS_LABEL: Record<EvidenceStatus, string> = {
   'tagged-and-demonstrated': 'tagged and demonstrated',
   'tagged-never-fired': 'tagged but never fired',
+  'tagged-not-emulated': 'tagged only by rules the emulation does not run',
   'demonstrated-not-tagged': 'demonstrated but not tagged',
   'not-demonstrated': 'neither tagged nor demonstrated',
 };
-const MARK: Record<EvidenceStatus, string> = { 'tagged-and-demonstrated': '✓', 'tagged-never-fired': '✗', 'demonstrated-not-tagged': '+', 'not-demonstrated': '·' };
+const MARK: Record<EvidenceStatus, string> = { 'tagged-and-demonstrated': '✓', 'tagged-never-fired': '✗', 'tagged-not-emulated': '–', 'demonstrated-not-tagged': '+', 'not-demonstrated': '·' };
 
 function bold(style: TerminalStyle, text: string): string {
   return style.isColor ? `\u001b[1m${text}\u001b[0m` : text;

@@ -5,12 +5,14 @@ import { listed, plural } from './words.js';
 /** "12 of 40 tagged techniques demonstrated …": the counts every output mentions. */
 export function evidenceCounts(section: EmulationSection): string {
   const s = section.summary;
-  return `${s.taggedAndDemonstrated} of ${plural(s.tagged, 'tagged technique')} with procedures demonstrated by their own rules; ${s.taggedNeverFired} tagged but never fired; ${s.demonstratedNotTagged} demonstrated but not tagged (${plural(section.suggestions.length, 'tag suggestion')}); ${plural(s.noisyRules, 'rule')} firing on benign activity`;
+  // Only when there are any: the other sources' rules are rare, and the sentence is long.
+  const notEmulated = s.taggedNotEmulated > 0 ? `; ${s.taggedNotEmulated} tagged only by rules of sources the emulation does not run` : '';
+  return `${s.taggedAndDemonstrated} of ${plural(s.tagged, 'tagged technique')} with procedures demonstrated by their own rules; ${s.taggedNeverFired} tagged but never fired${notEmulated}; ${s.demonstratedNotTagged} demonstrated but not tagged (${plural(section.suggestions.length, 'tag suggestion')}); ${plural(s.noisyRules, 'rule')} firing on benign activity`;
 }
 
 /** The summaries' line on rules the emulation did not evaluate as written: without it they read as "tagged but never fired". */
 export function notAsWrittenLine(rules: { rule: string }[]): string {
-  return `${plural(rules.length, 'rule')} not evaluated as written (an unknown field, or a condition that does not compile; attack-cov emulate says why): ${listed(rules.map((r) => r.rule))}`;
+  return `${plural(rules.length, 'rule')} not evaluated as written (an unknown field, a condition that does not compile, or a source the emulation does not run; attack-cov emulate says why): ${listed(rules.map((r) => r.rule))}`;
 }
 
 /** The line on atomics of techniques the catalog does not have: emulated, credited to none, and said so. */

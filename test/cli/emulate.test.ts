@@ -120,11 +120,24 @@ describe('report --emulate', () => {
     expect(await readdir(path.join(cache, 'parsed'))).toContain('ruleset');
   }, 120_000);
 
+  it('says a technique tagged only by a k8s_audit rule is not emulated, not "never fired", in the listing, summary.md and coverage.csv', async () => {
+    const rules = ['--attack', BUNDLE_18, '--rules', fixture('rules', 'k8s-audit-tagged.yaml')];
+    const text = await runCli(['emulate', 'T1609', ...rules]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('\n– T1609 Container Administration Command — tagged only by rules the emulation does not run (2 procedures)\n');
+    expect(text.stdout).toContain('\nRules not evaluated as written\n  ACME Exec Into Production Pod: not evaluated: a k8s_audit rule, and the emulation runs syscall rules only (its events are synthesized syscalls)\n');
+    expect(text.stdout).not.toContain('never fired (');
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-report-emulate-'));
+    expect((await runCli(['report', ...rules, '--emulate', '--out', out, '--format', 'md,csv'])).code).toBe(0);
+    expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toMatch(/; 0 tagged but never fired; 1 tagged only by rules of sources the emulation does not run;[^\n]*\n\n1 rule not evaluated as written/);
+    expect(await readFile(path.join(out, 'coverage.csv'), 'utf8')).toMatch(/^T1609,.*,tagged-not-emulated,$/m);
+  }, 120_000);
+
   it('names the rules it could not evaluate as written in both summaries, not only as "tagged but never fired"', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-report-emulate-'));
     const result = await runCli(['report', '--attack', BUNDLE_18, '--rules', fixture('rules', 'not-as-written.yaml'), '--emulate', '--out', out, '--format', 'md,json']);
     expect(result.code).toBe(0);
-    const line = '2 rules not evaluated as written (an unknown field, or a condition that does not compile; attack-cov emulate says why): Shutdown by ancestor word; Shutdown by invented field';
+    const line = '2 rules not evaluated as written (an unknown field, a condition that does not compile, or a source the emulation does not run; attack-cov emulate says why): Shutdown by ancestor word; Shutdown by invented field';
     expect(result.stdout).toContain(`\n  ${line}\n`);
     expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toContain(`\n${line.replace(/[()]/g, '\\$&')}\n`);
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport;

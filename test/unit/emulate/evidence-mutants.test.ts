@@ -69,6 +69,7 @@ describe('buildEvidence, the whole section', () => {
       tagged: 3,
       taggedAndDemonstrated: 2,
       taggedNeverFired: 1,
+      taggedNotEmulated: 0,
       demonstratedNotTagged: 1,
       notDemonstrated: 0,
       rulesFiring: 5,

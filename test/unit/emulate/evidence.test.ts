@@ -83,3 +83,27 @@ describe('buildEvidence on atomics numbered for another ATT&CK', () => {
     expect(build()).not.toHaveProperty('unknownTechniques');
   });
 });
+
+describe('buildEvidence with rules of sources the emulation does not run', () => {
+  // T1609 is tagged only by a k8s_audit rule; T1610 by a k8s_audit rule and a syscall rule that never fires;
+  // T1611 is tagged by a disabled k8s_audit rule only, T1612 (no procedure) by another k8s_audit rule.
+  const k8s = (name: string, techniques: string[], isEnabled = true): RuleEntry => ({ ...rule(name, techniques), source: 'k8s_audit', isEnabled });
+  const mixed = {
+    techniques: [technique('T1609', ['K8s exec']), technique('T1610', ['K8s deploy', 'Syscall deploy']), technique('T1611', []), technique('T1612', ['K8s build'])],
+    rules: [k8s('K8s exec', ['T1609']), k8s('K8s deploy', ['T1610']), rule('Syscall deploy', ['T1610']), k8s('K8s escape', ['T1611'], false), k8s('K8s build', ['T1612'])],
+  } as unknown as CoverageReport;
+  const notAsWritten = [{ rule: 'Broken', why: 'not evaluated: undefined macro m' }];
+  const section = (): EmulationSection => buildEvidence({ report: mixed, results: [result('a', 'T1609', []), result('b', 'T1610', []), result('c', 'T1611', [])], skipped: [], source: { atomics: 'test', license: 'MIT', benign: 'test' }, notAsWritten });
+
+  it('does not call a technique tagged only by rules it did not run "never fired"', () => {
+    expect(section().techniques.map((t) => [t.id, t.status])).toEqual([['T1609', 'tagged-not-emulated'], ['T1610', 'tagged-never-fired'], ['T1611', 'not-demonstrated']]);
+    expect(section().summary).toMatchObject({ tagged: 2, taggedNeverFired: 1, taggedNotEmulated: 1 });
+  });
+  it('lists the enabled rules of other sources tagging a technique with procedures as not evaluated, after the syscall rules that were not', () => {
+    expect(section().rulesNotAsWritten).toEqual([
+      notAsWritten[0],
+      { rule: 'K8s exec', why: 'not evaluated: a k8s_audit rule, and the emulation runs syscall rules only (its events are synthesized syscalls)' },
+      { rule: 'K8s deploy', why: 'not evaluated: a k8s_audit rule, and the emulation runs syscall rules only (its events are synthesized syscalls)' },
+    ]);
+  });
+});

@@ -158,7 +158,7 @@ describe('emulation.md', () => {
     expect(renderEmulationMarkdown({ ...SECTION, techniques })).toContain('\n| T1611 Escape to Host | tagged and demonstrated | 2 | Escape; Noisy\\|rule | Escape; Mount |\n');
   });
   it('labels each status', () => {
-    expect(STATUS_LABEL).toEqual({ 'tagged-and-demonstrated': 'tagged and demonstrated', 'tagged-never-fired': 'tagged but never fired', 'demonstrated-not-tagged': 'demonstrated but not tagged', 'not-demonstrated': 'neither tagged nor demonstrated' });
+    expect(STATUS_LABEL).toEqual({ 'tagged-and-demonstrated': 'tagged and demonstrated', 'tagged-never-fired': 'tagged but never fired', 'tagged-not-emulated': 'tagged only by rules the emulation does not run', 'demonstrated-not-tagged': 'demonstrated but not tagged', 'not-demonstrated': 'neither tagged nor demonstrated' });
   });
 });
 

@@ -100,7 +100,7 @@ describe('summary.md with every section', () => {
   it('names the rules the emulation did not evaluate as written, escaped, after the counts', () => {
     const rulesNotAsWritten = [{ rule: '<b>x</b>', why: 'unknown field' }];
     const text = renderSummaryMarkdown({ ...report, emulation: { ...emulationSection([]), rulesNotAsWritten } });
-    expect(text).toContain('rule firing on benign activity\n\n1 rule not evaluated as written \\(an unknown field, or a condition that does not compile; attack-cov emulate says why\\): &lt;b&gt;x&lt;/b&gt;\n');
+    expect(text).toContain('rule firing on benign activity\n\n1 rule not evaluated as written \\(an unknown field, a condition that does not compile, or a source the emulation does not run; attack-cov emulate says why\\): &lt;b&gt;x&lt;/b&gt;\n');
     expect(renderSummaryMarkdown({ ...report, emulation: emulationSection([]) })).not.toContain('not evaluated as written');
   });
   it('counts the atomics of techniques this ATT&CK does not have, after the counts', () => {
