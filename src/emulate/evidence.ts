@@ -8,7 +8,7 @@ import type { EmulationSection, EvidenceStatus, ProcedureResult, RuleEvidence, T
 const unique = (items: string[]): string[] => [...new Set(items)].sort(compareText);
 
 /** The one source the emulation evaluates rules of: it synthesizes syscall events. */
-const EMULATED_SOURCE = 'syscall';
+export const EMULATED_SOURCE = 'syscall';
 
 function statusOf(tagged: string[], isEmulated: (rule: string) => boolean, demonstratedBy: string[], firing: string[]): EvidenceStatus {
   if (demonstratedBy.length > 0) return 'tagged-and-demonstrated';
@@ -29,27 +29,29 @@ function proceduresByTechnique(results: ProcedureResult[]): Map<string, Procedur
 
 function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[], isEmulated: (rule: string) => boolean): TechniqueEvidence {
   const firing = unique(procedures.flatMap((p) => p.fired.map((f) => f.rule)));
-  const demonstratedBy = entry.rules.filter((r) => firing.includes(r)).sort(compareText);
+  // The rules that count in scope, as the report counts them: a k8s_audit rule does not cover T1609 on Linux.
+  const tagged = entry.observingRules;
+  const demonstratedBy = tagged.filter((r) => firing.includes(r)).sort(compareText);
   const needs = new Map<string, Set<string>>();
   for (const p of procedures) for (const u of p.undetermined) if (!firing.includes(u.rule)) for (const n of u.needs) needs.set(u.rule, (needs.get(u.rule) ?? new Set()).add(n));
   return {
     id: entry.id,
     name: entry.name,
     procedures: procedures.length,
-    status: statusOf(entry.rules, isEmulated, demonstratedBy, firing),
-    taggedRules: [...entry.rules].sort(compareText),
+    status: statusOf(tagged, isEmulated, demonstratedBy, firing),
+    taggedRules: [...tagged].sort(compareText),
     firingRules: firing,
     demonstratedBy,
     undetermined: [...needs].map(([rule, fields]) => ({ rule, needs: [...fields].sort(compareText) })).sort((a, b) => compareText(a.rule, b.rule)),
   };
 }
 
-function suggestionsOf(results: ProcedureResult[], ruleTechniques: Map<string, string[]>, known: Set<string>): TagSuggestion[] {
+function suggestionsOf(results: ProcedureResult[], ruleTechniques: Map<string, string[]>, counted: Set<string>): TagSuggestion[] {
   const seen = new Set<string>();
   const out: TagSuggestion[] = [];
   for (const r of results) {
-    // A technique the catalog does not have is no tag to suggest.
-    if (r.kind !== 'atomic' || !r.technique || !known.has(r.technique)) continue;
+    // A tag on a technique the catalog lacks, or that the emulated rules do not observe in scope, would cover nothing.
+    if (r.kind !== 'atomic' || !r.technique || !counted.has(r.technique)) continue;
     for (const match of r.fired) {
       const key = `${match.rule}|${r.technique}`;
       if (ruleTechniques.get(match.rule)?.includes(r.technique) || seen.has(key)) continue;
@@ -103,6 +105,13 @@ export interface EvidenceInput {
   source: EmulationSection['source'];
   /** Emulated-source rules that were not evaluated as written (compileRules' `failed`). */
   notAsWritten?: { rule: string; why: string }[];
+  /** The platforms the emulated source observes (data/source-platforms.json): a technique counts only on those in scope. */
+  emulatedPlatforms?: string[];
+}
+
+/** The in-scope platforms the emulated rules observe (none of the syscall rules' on an IaaS scope). */
+function observedPlatforms(report: CoverageReport, emulatedPlatforms: string[]): string[] {
+  return emulatedPlatforms.filter((p) => report.scope.platforms.includes(p));
 }
 
 /**
@@ -119,10 +128,13 @@ function rulesNotAsWritten(report: CoverageReport, techniques: TechniqueEvidence
 }
 
 /** The report's `emulation` section. */
-export function buildEvidence({ report, results, skipped, source, notAsWritten = [] }: EvidenceInput): EmulationSection {
+export function buildEvidence({ report, results, skipped, source, notAsWritten = [], emulatedPlatforms }: EvidenceInput): EmulationSection {
   const withProcedures = proceduresByTechnique(results);
   const emulatedRules = new Set(report.rules.filter((r) => r.source === EMULATED_SOURCE).map((r) => r.name));
-  const techniques = report.techniques.filter((t) => t.inScope && withProcedures.has(t.id)).map((t) => techniqueEvidence(t, withProcedures.get(t.id)!, (rule) => emulatedRules.has(rule)));
+  const observed = emulatedPlatforms && observedPlatforms(report, emulatedPlatforms);
+  // As the report counts rules: in scope, and on a platform in scope their source observes.
+  const isObserved = (t: TechniqueEntry): boolean => t.inScope && (!observed || t.platforms.some((p) => observed.includes(p)));
+  const techniques = report.techniques.filter((t) => isObserved(t) && withProcedures.has(t.id)).map((t) => techniqueEvidence(t, withProcedures.get(t.id)!, (rule) => emulatedRules.has(rule)));
   const rules = ruleEvidence(report, results, withProcedures);
   const count = (status: EvidenceStatus): number => techniques.filter((t) => t.status === status).length;
   const atomics = results.filter((r) => r.kind === 'atomic');
@@ -148,9 +160,10 @@ export function buildEvidence({ report, results, skipped, source, notAsWritten =
     },
     techniques,
     rules,
-    suggestions: suggestionsOf(results, new Map(report.rules.map((r) => [r.name, r.techniques])), known),
+    suggestions: suggestionsOf(results, new Map(report.rules.map((r) => [r.name, r.techniques])), new Set(report.techniques.filter(isObserved).map((t) => t.id))),
     procedures: results,
     skipped,
+    ...(observed ? { observedPlatforms: observed } : {}),
     ...numberingNotes(atomics, known),
     ...rulesNotAsWritten(report, techniques, notAsWritten),
   };

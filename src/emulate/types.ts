@@ -113,6 +113,8 @@ export interface EmulationSection {
   suggestions: TagSuggestion[];
   procedures: ProcedureResult[];
   skipped: { id: string; technique: string; atomicTechnique?: string; name: string; why: string }[];
+  /** The in-scope platforms the emulated (syscall) rules observe: only techniques on one of them count, as in the report (absent when unknown). */
+  observedPlatforms?: string[];
   /** Atomic techniques the catalog numbers differently, with how many procedures were credited to its ID (present only when there are any). */
   renumbered?: { from: string; to: string; procedures: number }[];
   /** Atomic techniques the catalog has under no ID: their procedures are emulated but credited to no technique (present only when there are any). */

@@ -44,7 +44,7 @@ export function renderEmulationText(section: EmulationSection, style: TerminalSt
   for (const t of section.techniques.filter((t) => t.status !== 'not-demonstrated' || t.undetermined.length > 0)) lines.push(...techniqueLines(section, t).map(printable));
   const never = section.techniques.filter((t) => t.status === 'not-demonstrated').map((t) => t.id);
   if (never.length > 0) lines.push('', `No rule fires on the procedures of: ${never.join(', ')}`);
-  lines.push(...numberingLines(section).flatMap((line) => ['', printable(line)]));
+  lines.push(...countingNotes(section).flatMap((line) => ['', printable(line)]));
   const noisy = section.rules.filter((r) => r.isNoisy);
   if (noisy.length > 0) lines.push('', bold(style, 'Rules firing on the benign corpus'), ...noisy.map((r) => printable(`  ${r.rule}: ${r.benignHits.join(', ')}`)));
   const undetermined = section.rules.filter((r) => r.undetermined > 0 && r.firesOn.length === 0);
@@ -54,9 +54,11 @@ export function renderEmulationText(section: EmulationSection, style: TerminalSt
   return `${lines.join('\n')}\n`;
 }
 
-/** Said, not dropped: atomics credited to another ID than their file's, or to no technique. */
-function numberingLines(section: EmulationSection): string[] {
-  return [...(section.renumbered ? [renumberedLine(section.renumbered)] : []), ...(section.unknownTechniques ? [unknownTechniquesLine(section.unknownTechniques)] : [])];
+/** Said, not dropped: no platform in scope the emulated rules observe; atomics credited to another ID than their file's, or to no technique. */
+function countingNotes(section: EmulationSection): string[] {
+  return [
+    ...(section.observedPlatforms?.length === 0 ? ['The emulated rules (syscall) observe none of the platforms in scope, so no technique counts here, as in the report (data/source-platforms.json)'] : []),
+...(section.renumbered ? [renumberedLine(section.renumbered)] : []), ...(section.unknownTechniques ? [unknownTechniquesLine(section.unknownTechniques)] : [])];
 }
 
 function neededFields(section: EmulationSection, rule: string): string[] {
@@ -77,7 +79,7 @@ export function renderEmulationMarkdown(section: EmulationSection): string {
     '| technique | status | procedures | rules that fire | tagged by |',
     '|---|---|---|---|---|',
     ...section.techniques.map((t) => `| ${t.id} ${md(t.name)} | ${STATUS_LABEL[t.status]} | ${t.procedures} | ${md(t.firingRules.join('; '))} | ${md(t.taggedRules.join('; '))} |`),
-    ...numberingLines(section).flatMap((line) => ['', md(line)]),
+    ...countingNotes(section).flatMap((line) => ['', md(line)]),
   ];
   if (section.suggestions.length > 0) {
     lines.push('', '## Tag suggestions', '', '| rule | add | evidence |', '|---|---|---|', ...section.suggestions.map((g) => `| ${md(g.rule)} | ${g.technique} | ${md(`${g.procedure} ${g.procedureName}: ${g.event}`)} |`));

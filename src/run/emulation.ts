@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Catalog } from '../attack/types.js';
 import type { CoverageReport } from '../coverage-report.js';
-import { buildEvidence } from '../emulate/evidence.js';
+import { buildEvidence, EMULATED_SOURCE } from '../emulate/evidence.js';
 import { readAtomics, readBenignCorpus, type Procedure, type SkippedProcedure } from '../emulate/procedures.js';
 import { readRenumbering, renumberTechniques } from '../emulate/renumbering.js';
 import { compileRules, emulateAll } from '../emulate/run-rules.js';
@@ -14,6 +14,7 @@ import { readEmulationTables, type EmulationTables } from '../emulate/tables.js'
 import type { EmulationSection } from '../emulate/types.js';
 import type { Ruleset } from '../falco/types.js';
 import { dataPath } from '../paths.js';
+import { readSourcePlatforms } from '../upstream.js';
 
 export interface EmulationInputs {
   parse: ShellParser;
@@ -61,5 +62,5 @@ export function emulateRuleset(report: CoverageReport, ruleset: Ruleset, inputs:
   const wanted = (p: Procedure): boolean => techniques.length === 0 || techniques.some((t) => p.technique === t || p.technique?.startsWith(`${t}.`));
   const { rules, failed } = compileRules(ruleset);
   const results = emulateAll([...inputs.procedures.filter(wanted), ...inputs.benign], rules, inputs.tables, inputs.parse);
-  return buildEvidence({ report, results, skipped: inputs.skipped.filter((s) => techniques.length === 0 || techniques.some((t) => s.technique.startsWith(t))), source: inputs.source, notAsWritten: failed });
+  return buildEvidence({ report, results, skipped: inputs.skipped.filter((s) => techniques.length === 0 || techniques.some((t) => s.technique.startsWith(t))), source: inputs.source, notAsWritten: failed, emulatedPlatforms: readSourcePlatforms()[EMULATED_SOURCE] });
 }

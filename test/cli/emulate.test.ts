@@ -85,6 +85,13 @@ describe('attack-cov emulate on the official rules', () => {
     expect(v19.stderr).toBe('error: unknown technique T1685.006 in ATT&CK 18.1\nhint: T1685.006 is ATT&CK v19\'s number (Atomic Red Team\'s too) for what ATT&CK 18.1 numbers T1070.002 Clear Linux or Mac System Logs: attack-cov emulate T1070.002\n');
   }, 60_000);
 
+  it('counts as the report does on --platform IaaS, where syscall rules observe nothing: no technique, no tag suggestion', async () => {
+    const iaas = await runCli(['emulate', '--platform', 'IaaS', '--format', 'json', ...INPUTS]);
+    const scoped = JSON.parse(iaas.stdout) as EmulationSection;
+    expect(scoped).toMatchObject({ techniques: [], suggestions: [], observedPlatforms: [], summary: { techniques: 0, tagged: 0 } });
+    expect(section.observedPlatforms).toEqual(['Linux', 'Containers']);
+  }, 60_000);
+
   it('refuses a bad technique ID and a bad format with exit 2', async () => {
     expect((await runCli(['emulate', 'X1', ...INPUTS])).stderr).toMatch(/^error: not a technique ID: X1\n/);
     expect((await runCli(['emulate', '--format', 'yaml', ...INPUTS])).code).toBe(2);

@@ -6,7 +6,7 @@ import { buildEvidence } from '../../../src/emulate/evidence.js';
 import type { EmulationSection, ProcedureResult } from '../../../src/emulate/types.js';
 
 const technique = (id: string, rules: string[]): TechniqueEntry =>
-  ({ id, name: id, url: '', tactics: [], platforms: ['Linux'], isSubtechnique: id.includes('.'), inScope: true, status: rules.length ? 'covered' : 'gap', rules, disabledRules: [], coveredSubtechniques: [], usedBy: 0, findings: 0 }) as TechniqueEntry;
+  ({ id, name: id, url: '', tactics: [], platforms: ['Linux'], isSubtechnique: id.includes('.'), inScope: true, status: rules.length ? 'covered' : 'gap', rules, observingRules: rules, disabledRules: [], coveredSubtechniques: [], usedBy: 0, findings: 0 }) as TechniqueEntry;
 const rule = (name: string, techniques: string[]): RuleEntry => ({ name, file: 'r.yaml', line: 1, source: 'syscall', isEnabled: true, priority: 'WARNING', techniques, tactics: [], tags: techniques, findings: 0 });
 const result = (id: string, technique: string | undefined, fired: string[], undetermined: { rule: string; needs: string[] }[] = []): ProcedureResult => ({
   id,
@@ -105,5 +105,36 @@ describe('buildEvidence with rules of sources the emulation does not run', () =>
       { rule: 'K8s exec', why: 'not evaluated: a k8s_audit rule, and the emulation runs syscall rules only (its events are synthesized syscalls)' },
       { rule: 'K8s deploy', why: 'not evaluated: a k8s_audit rule, and the emulation runs syscall rules only (its events are synthesized syscalls)' },
     ]);
+  });
+});
+
+describe('buildEvidence within the platform scope, as the report counts rules', () => {
+  // T1098.004 (IaaS, Linux) is tagged by the syscall rule "Keys", which fires on its procedure; T1087 (IaaS,
+  // Linux) by nothing, and "Keys" fires on it too. On an IaaS scope the report counts no syscall rule
+  // (observingRules is empty), so neither may the emulation; on a Linux scope both count.
+  const entry = (id: string, rules: string[], observingRules: string[]): TechniqueEntry => ({ ...technique(id, rules), platforms: ['IaaS', 'Linux'], observingRules });
+  const scoped = (platforms: string[], observing: string[]) => ({
+    scope: { platforms, from: 'option', sources: ['syscall'] },
+    techniques: [entry('T1098.004', ['Keys'], observing), entry('T1087', [], [])],
+    rules: [rule('Keys', ['T1098.004'])],
+  }) as unknown as CoverageReport;
+  const section = (report: CoverageReport): EmulationSection => buildEvidence({ report, results: [result('k1', 'T1098.004', ['Keys']), result('k2', 'T1087', ['Keys'])], skipped: [], source: { atomics: 'test', license: 'MIT', benign: 'test' }, emulatedPlatforms: ['Linux', 'Containers'] });
+
+  it('counts no technique, and suggests no tag, on a scope the emulated rules do not observe', () => {
+    const iaas = section(scoped(['IaaS'], []));
+    expect(iaas.techniques).toEqual([]);
+    expect(iaas.suggestions).toEqual([]);
+    expect(iaas.observedPlatforms).toEqual([]);
+    expect(iaas.summary).toMatchObject({ techniques: 0, tagged: 0, taggedAndDemonstrated: 0, demonstratedNotTagged: 0 });
+  });
+  it('counts them on a scope they observe, with the rules the report counts there', () => {
+    const linux = section(scoped(['IaaS', 'Linux'], ['Keys']));
+    expect(linux.observedPlatforms).toEqual(['Linux']);
+    expect(linux.techniques.map((t) => [t.id, t.status, t.taggedRules])).toEqual([['T1098.004', 'tagged-and-demonstrated', ['Keys']], ['T1087', 'demonstrated-not-tagged', []]]);
+    expect(linux.suggestions.map((s) => [s.rule, s.technique])).toEqual([['Keys', 'T1087']]);
+  });
+  it('takes the tagging rules the report counts in scope, not every rule tagging it', () => {
+    const tagged = section(scoped(['IaaS', 'Linux'], []));
+    expect(tagged.techniques.find((t) => t.id === 'T1098.004')).toMatchObject({ status: 'demonstrated-not-tagged', taggedRules: [] });
   });
 });

@@ -89,6 +89,13 @@ describe('the emulate terminal listing', () => {
     expect(plainText()).not.toMatch(/numbers|does not have/);
     expect(renderEmulationMarkdown(SECTION)).not.toMatch(/numbers|does not have/);
   });
+  it('says when the emulated rules observe no platform in scope (and in emulation.md), only then', () => {
+    const note = 'The emulated rules (syscall) observe none of the platforms in scope, so no technique counts here, as in the report (data/source-platforms.json)';
+    expect(renderEmulationText({ ...SECTION, observedPlatforms: [] }, { isColor: false })).toContain(`\n\n${note}\n`);
+    expect(renderEmulationMarkdown({ ...SECTION, observedPlatforms: [] })).toContain('\n\nThe emulated rules \\(syscall\\) observe none');
+    expect(renderEmulationText({ ...SECTION, observedPlatforms: ['Linux'] }, { isColor: false })).not.toContain(note);
+    expect(plainText()).not.toContain(note);
+  });
   it('bolds the counts and headings only with colour', () => {
     const colored = renderEmulationText(SECTION, { isColor: true });
     expect(colored).toContain(`${ESC}[1m1 of 2 tagged techniques`);
