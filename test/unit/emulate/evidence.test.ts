@@ -78,19 +78,26 @@ describe('buildEvidence on atomics numbered for another ATT&CK', () => {
   it('suggests no tag for a technique the catalog does not have', () => {
     expect(section().suggestions.map((s) => s.technique)).toEqual(['T1003.008']);
   });
-  it('adds neither note when every atomic is numbered as the catalog numbers it', () => {
+  it('adds neither note when every atomic is numbered as the catalog numbers it (nor an empty list of rules not evaluated)', () => {
     expect(build()).not.toHaveProperty('renumbered');
     expect(build()).not.toHaveProperty('unknownTechniques');
+    expect(build()).not.toHaveProperty('rulesNotAsWritten');
+  });
+  it('counts each renumbered and unknown technique apart, with its own target, sorted by ID', () => {
+    const several = [{ ...result('g1', 'T1070.003', []), atomicTechnique: 'T1690' }, { ...result('e1', 'T1003.008', []), atomicTechnique: 'T1685.006' }, { ...result('e2', 'T1003.008', []), atomicTechnique: 'T1685.006' }, result('f2', 'T9999', []), result('f1', 'T9998', [])];
+    const notes = buildEvidence({ report, results: several, skipped: [], source: { atomics: 'test', license: 'MIT', benign: 'test' } });
+    expect(notes.renumbered).toEqual([{ from: 'T1685.006', to: 'T1003.008', procedures: 2 }, { from: 'T1690', to: 'T1070.003', procedures: 1 }]);
+    expect(notes.unknownTechniques).toEqual([{ technique: 'T9998', procedures: 1 }, { technique: 'T9999', procedures: 1 }]);
   });
 });
 
 describe('buildEvidence with rules of sources the emulation does not run', () => {
-  // T1609 is tagged only by a k8s_audit rule; T1610 by a k8s_audit rule and a syscall rule that never fires;
-  // T1611 is tagged by a disabled k8s_audit rule only, T1612 (no procedure) by another k8s_audit rule.
+  // T1609 is tagged only by a k8s_audit rule; T1610 by a k8s_audit rule (which tags T1612 too) and a syscall rule
+  // that never fires; T1611 is tagged by a disabled k8s_audit rule only, T1612 (no procedure) by another k8s_audit rule.
   const k8s = (name: string, techniques: string[], isEnabled = true): RuleEntry => ({ ...rule(name, techniques), source: 'k8s_audit', isEnabled });
   const mixed = {
-    techniques: [technique('T1609', ['K8s exec']), technique('T1610', ['K8s deploy', 'Syscall deploy']), technique('T1611', []), technique('T1612', ['K8s build'])],
-    rules: [k8s('K8s exec', ['T1609']), k8s('K8s deploy', ['T1610']), rule('Syscall deploy', ['T1610']), k8s('K8s escape', ['T1611'], false), k8s('K8s build', ['T1612'])],
+    techniques: [technique('T1609', ['K8s exec']), technique('T1610', ['K8s deploy', 'Syscall deploy']), technique('T1611', []), technique('T1612', ['K8s build', 'K8s deploy'])],
+    rules: [k8s('K8s exec', ['T1609']), k8s('K8s deploy', ['T1610', 'T1612']), rule('Syscall deploy', ['T1610']), k8s('K8s escape', ['T1611'], false), k8s('K8s build', ['T1612'])],
   } as unknown as CoverageReport;
   const notAsWritten = [{ rule: 'Broken', why: 'not evaluated: undefined macro m' }];
   const section = (): EmulationSection => buildEvidence({ report: mixed, results: [result('a', 'T1609', []), result('b', 'T1610', []), result('c', 'T1611', [])], skipped: [], source: { atomics: 'test', license: 'MIT', benign: 'test' }, notAsWritten });
