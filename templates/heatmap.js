@@ -27,6 +27,7 @@
   const EVIDENCE = {
     'tagged-and-demonstrated': ['◆', 'tagged, and a tagging rule fires on its emulated procedures'],
     'tagged-never-fired': ['◇', 'tagged, but no tagging rule fires on its emulated procedures'],
+    'tagged-not-emulated': ['◌', 'tagged only by rules of sources the emulation does not run (k8s_audit…): not checked'],
     'demonstrated-not-tagged': ['✚', 'a rule fires on its emulated procedures but does not tag it'],
     'not-demonstrated': ['○', 'no rule fires on its emulated procedures'],
   };

@@ -7,8 +7,13 @@ import type { EmulationSection, EvidenceStatus, ProcedureResult, RuleEvidence, T
 
 const unique = (items: string[]): string[] => [...new Set(items)].sort(compareText);
 
-function statusOf(tagged: string[], demonstratedBy: string[], firing: string[]): EvidenceStatus {
-  if (tagged.length > 0) return demonstratedBy.length > 0 ? 'tagged-and-demonstrated' : 'tagged-never-fired';
+/** The one source the emulation evaluates rules of: it synthesizes syscall events. */
+export const EMULATED_SOURCE = 'syscall';
+
+function statusOf(tagged: string[], isEmulated: (rule: string) => boolean, demonstratedBy: string[], firing: string[]): EvidenceStatus {
+  if (demonstratedBy.length > 0) return 'tagged-and-demonstrated';
+  // Only a rule the emulation evaluated can have never fired; one of another source (k8s_audit…) was not run at all.
+  if (tagged.length > 0) return tagged.some(isEmulated) ? 'tagged-never-fired' : 'tagged-not-emulated';
   return firing.length > 0 ? 'demonstrated-not-tagged' : 'not-demonstrated';
 }
 
@@ -22,28 +27,31 @@ function proceduresByTechnique(results: ProcedureResult[]): Map<string, Procedur
   return map;
 }
 
-function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[]): TechniqueEvidence {
+function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[], isEmulated: (rule: string) => boolean): TechniqueEvidence {
   const firing = unique(procedures.flatMap((p) => p.fired.map((f) => f.rule)));
-  const demonstratedBy = entry.rules.filter((r) => firing.includes(r)).sort(compareText);
+  // The rules that count in scope, as the report counts them: a k8s_audit rule does not cover T1609 on Linux.
+  const tagged = entry.observingRules;
+  const demonstratedBy = tagged.filter((r) => firing.includes(r)).sort(compareText);
   const needs = new Map<string, Set<string>>();
   for (const p of procedures) for (const u of p.undetermined) if (!firing.includes(u.rule)) for (const n of u.needs) needs.set(u.rule, (needs.get(u.rule) ?? new Set()).add(n));
   return {
     id: entry.id,
     name: entry.name,
     procedures: procedures.length,
-    status: statusOf(entry.rules, demonstratedBy, firing),
-    taggedRules: [...entry.rules].sort(compareText),
+    status: statusOf(tagged, isEmulated, demonstratedBy, firing),
+    taggedRules: [...tagged].sort(compareText),
     firingRules: firing,
     demonstratedBy,
     undetermined: [...needs].map(([rule, fields]) => ({ rule, needs: [...fields].sort(compareText) })).sort((a, b) => compareText(a.rule, b.rule)),
   };
 }
 
-function suggestionsOf(results: ProcedureResult[], ruleTechniques: Map<string, string[]>): TagSuggestion[] {
+function suggestionsOf(results: ProcedureResult[], ruleTechniques: Map<string, string[]>, counted: Set<string>): TagSuggestion[] {
   const seen = new Set<string>();
   const out: TagSuggestion[] = [];
   for (const r of results) {
-    if (r.kind !== 'atomic' || !r.technique) continue;
+    // A tag on a technique the catalog lacks, or that the emulated rules do not observe in scope, would cover nothing.
+    if (r.kind !== 'atomic' || !r.technique || !counted.has(r.technique)) continue;
     for (const match of r.fired) {
       const key = `${match.rule}|${r.technique}`;
       if (ruleTechniques.get(match.rule)?.includes(r.technique) || seen.has(key)) continue;
@@ -63,7 +71,7 @@ function ruleEvidence(report: CoverageReport, results: ProcedureResult[], withPr
     for (const f of r.fired) add(r.kind === 'benign' ? benign : fires, f.rule, r.id);
     for (const u of r.undetermined) add(undetermined, u.rule, r.id);
   }
-  const ruleNames = new Set([...fires.keys(), ...benign.keys(), ...report.rules.filter((r) => r.isEnabled && r.source === 'syscall').map((r) => r.name)]);
+  const ruleNames = new Set([...fires.keys(), ...benign.keys(), ...report.rules.filter((r) => r.isEnabled && r.source === EMULATED_SOURCE).map((r) => r.name)]);
   return [...ruleNames].sort(compareText).map((name) => {
     const techniques = report.rules.find((r) => r.name === name)?.techniques ?? [];
     const firesOn = [...(fires.get(name) ?? [])].sort(compareText);
@@ -73,20 +81,64 @@ function ruleEvidence(report: CoverageReport, results: ProcedureResult[], withPr
   });
 }
 
+/** How many atomic procedures per value of `key` (skipping those without one), sorted by that value. */
+function countBy(results: ProcedureResult[], key: (r: ProcedureResult) => string | undefined): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const r of results) {
+    const value = key(r);
+    if (value !== undefined) counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return [...counts].sort(([a], [b]) => compareText(a, b));
+}
+
+/** Said, not dropped: atomics renumbered to the catalog's IDs, and those of techniques the catalog does not have. */
+function numberingNotes(atomics: ProcedureResult[], known: Set<string>): Pick<EmulationSection, 'renumbered' | 'unknownTechniques'> {
+  const renumbered = countBy(atomics, (r) => r.atomicTechnique).map(([from, procedures]) => ({ from, to: atomics.find((r) => r.atomicTechnique === from)!.technique!, procedures }));
+  const unknown = countBy(atomics, (r) => (r.technique && !known.has(r.technique) ? r.technique : undefined)).map(([technique, procedures]) => ({ technique, procedures }));
+  return { ...(renumbered.length > 0 ? { renumbered } : {}), ...(unknown.length > 0 ? { unknownTechniques: unknown } : {}) };
+}
+
 export interface EvidenceInput {
   report: CoverageReport;
   results: ProcedureResult[];
   skipped: EmulationSection['skipped'];
   source: EmulationSection['source'];
+  /** Emulated-source rules that were not evaluated as written (compileRules' `failed`). */
+  notAsWritten?: { rule: string; why: string }[];
+  /** The platforms the emulated source observes (data/source-platforms.json): a technique counts only on those in scope. */
+  emulatedPlatforms?: string[];
+}
+
+/** The in-scope platforms the emulated rules observe (none of the syscall rules' on an IaaS scope). */
+function observedPlatforms(report: CoverageReport, emulatedPlatforms: string[]): string[] {
+  return emulatedPlatforms.filter((p) => report.scope.platforms.includes(p));
+}
+
+/**
+ * Said, not dropped: the rules not evaluated as written, with the enabled rules of other sources that tag a
+ * technique with procedures (the emulation does not run them: without the line their tags read as never fired).
+ */
+function rulesNotAsWritten(report: CoverageReport, techniques: TechniqueEvidence[], failed: { rule: string; why: string }[]): Pick<EmulationSection, 'rulesNotAsWritten'> {
+  const emulated = new Set(techniques.map((t) => t.id));
+  const otherSources = report.rules
+    .filter((r) => r.isEnabled && r.source !== EMULATED_SOURCE && r.techniques.some((t) => emulated.has(t)))
+    .map((r) => ({ rule: r.name, why: `not evaluated: a ${r.source} rule, and the emulation runs ${EMULATED_SOURCE} rules only (its events are synthesized syscalls)` }));
+  const all = [...failed, ...otherSources];
+  return all.length > 0 ? { rulesNotAsWritten: all } : {};
 }
 
 /** The report's `emulation` section. */
-export function buildEvidence({ report, results, skipped, source }: EvidenceInput): EmulationSection {
+export function buildEvidence({ report, results, skipped, source, notAsWritten = [], emulatedPlatforms }: EvidenceInput): EmulationSection {
   const withProcedures = proceduresByTechnique(results);
-  const techniques = report.techniques.filter((t) => t.inScope && withProcedures.has(t.id)).map((t) => techniqueEvidence(t, withProcedures.get(t.id)!));
+  const emulatedRules = new Set(report.rules.filter((r) => r.source === EMULATED_SOURCE).map((r) => r.name));
+  const observed = emulatedPlatforms && observedPlatforms(report, emulatedPlatforms);
+  // As the report counts rules: in scope, and on a platform in scope their source observes.
+  const isObserved = (t: TechniqueEntry): boolean => t.inScope && (!observed || t.platforms.some((p) => observed.includes(p)));
+  const techniques = report.techniques.filter((t) => isObserved(t) && withProcedures.has(t.id)).map((t) => techniqueEvidence(t, withProcedures.get(t.id)!, (rule) => emulatedRules.has(rule)));
   const rules = ruleEvidence(report, results, withProcedures);
   const count = (status: EvidenceStatus): number => techniques.filter((t) => t.status === status).length;
   const atomics = results.filter((r) => r.kind === 'atomic');
+  const known = new Set(report.techniques.map((t) => t.id));
   return {
     source,
     contexts: ['host', 'container'],
@@ -99,6 +151,7 @@ export function buildEvidence({ report, results, skipped, source }: EvidenceInpu
       tagged: techniques.filter((t) => t.taggedRules.length > 0).length,
       taggedAndDemonstrated: count('tagged-and-demonstrated'),
       taggedNeverFired: count('tagged-never-fired'),
+      taggedNotEmulated: count('tagged-not-emulated'),
       demonstratedNotTagged: count('demonstrated-not-tagged'),
       notDemonstrated: count('not-demonstrated'),
       rulesFiring: rules.filter((r) => r.firesOn.length > 0).length,
@@ -107,8 +160,11 @@ export function buildEvidence({ report, results, skipped, source }: EvidenceInpu
     },
     techniques,
     rules,
-    suggestions: suggestionsOf(results, new Map(report.rules.map((r) => [r.name, r.techniques]))),
+    suggestions: suggestionsOf(results, new Map(report.rules.map((r) => [r.name, r.techniques])), new Set(report.techniques.filter(isObserved).map((t) => t.id))),
     procedures: results,
     skipped,
+    ...(observed ? { observedPlatforms: observed } : {}),
+    ...numberingNotes(atomics, known),
+    ...rulesNotAsWritten(report, techniques, notAsWritten),
   };
 }

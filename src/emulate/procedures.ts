@@ -10,8 +10,10 @@ import { dataPath } from '../paths.js';
 export interface Procedure {
   /** The atomic test's GUID, or the benign item's id. */
   id: string;
-  /** ATT&CK technique (atomics only). */
+  /** ATT&CK technique (atomics only), as the loaded catalog numbers it. */
   technique?: string;
+  /** The atomics file's own technique ID, when the catalog numbers that technique differently (data/attack-renumbering.json). */
+  atomicTechnique?: string;
   name: string;
   /** sh or bash; other executors are not emulated. */
   executor: string;
@@ -25,6 +27,8 @@ export interface Procedure {
 export interface SkippedProcedure {
   id: string;
   technique: string;
+  /** As Procedure's. */
+  atomicTechnique?: string;
   name: string;
   why: string;
 }

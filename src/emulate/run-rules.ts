@@ -86,6 +86,7 @@ export function emulateProcedure(procedure: Procedure, rules: CompiledRule[], ta
     id: procedure.id,
     kind: procedure.kind,
     ...(procedure.technique ? { technique: procedure.technique } : {}),
+    ...(procedure.atomicTechnique ? { atomicTechnique: procedure.atomicTechnique } : {}),
     name: procedure.name,
     executor: procedure.executor,
     ...(procedure.category ? { category: procedure.category } : {}),

@@ -24,7 +24,10 @@ export interface ProcedureResult {
   /** Atomic test GUID, or the benign item's id. */
   id: string;
   kind: 'atomic' | 'benign';
+  /** ATT&CK technique, as the loaded catalog numbers it. */
   technique?: string;
+  /** The atomics file's technique ID, when the catalog numbers it differently (data/attack-renumbering.json). */
+  atomicTechnique?: string;
   name: string;
   executor: string;
   category?: string;
@@ -39,7 +42,7 @@ export interface ProcedureResult {
 }
 
 /** The second coverage axis: tags against demonstrations. */
-export type EvidenceStatus = 'tagged-and-demonstrated' | 'tagged-never-fired' | 'demonstrated-not-tagged' | 'not-demonstrated';
+export type EvidenceStatus = 'tagged-and-demonstrated' | 'tagged-never-fired' | 'tagged-not-emulated' | 'demonstrated-not-tagged' | 'not-demonstrated';
 
 export interface TechniqueEvidence {
   id: string;
@@ -97,6 +100,8 @@ export interface EmulationSection {
     tagged: number;
     taggedAndDemonstrated: number;
     taggedNeverFired: number;
+    /** Tagged only by rules of sources the emulation does not run (k8s_audit…): neither demonstrated nor never fired. */
+    taggedNotEmulated: number;
     demonstratedNotTagged: number;
     notDemonstrated: number;
     rulesFiring: number;
@@ -107,7 +112,13 @@ export interface EmulationSection {
   rules: RuleEvidence[];
   suggestions: TagSuggestion[];
   procedures: ProcedureResult[];
-  skipped: { id: string; technique: string; name: string; why: string }[];
-  /** Enabled syscall rules not evaluated as written, with why (present only when there are any). */
+  skipped: { id: string; technique: string; atomicTechnique?: string; name: string; why: string }[];
+  /** The in-scope platforms the emulated (syscall) rules observe: only techniques on one of them count, as in the report (absent when unknown). */
+  observedPlatforms?: string[];
+  /** Atomic techniques the catalog numbers differently, with how many procedures were credited to its ID (present only when there are any). */
+  renumbered?: { from: string; to: string; procedures: number }[];
+  /** Atomic techniques the catalog has under no ID: their procedures are emulated but credited to no technique (present only when there are any). */
+  unknownTechniques?: { technique: string; procedures: number }[];
+  /** Enabled syscall rules not evaluated as written, and enabled rules of other sources tagging a technique with procedures (not run), with why (present only when there are any). */
   rulesNotAsWritten?: { rule: string; why: string }[];
 }

@@ -4,15 +4,16 @@ import type { EmulationSection, EvidenceStatus, TechniqueEvidence } from '../emu
 import { escapeMarkdown } from './summary-md.js';
 import { printable, type TerminalStyle } from './terminal.js';
 import { plural, verb } from './words.js';
-import { evidenceCounts } from './evidence-words.js';
+import { evidenceCounts, renumberedLine, unknownTechniquesLine } from './evidence-words.js';
 
 export const STATUS_LABEL: Record<EvidenceStatus, string> = {
   'tagged-and-demonstrated': 'tagged and demonstrated',
   'tagged-never-fired': 'tagged but never fired',
+  'tagged-not-emulated': 'tagged only by rules the emulation does not run',
   'demonstrated-not-tagged': 'demonstrated but not tagged',
   'not-demonstrated': 'neither tagged nor demonstrated',
 };
-const MARK: Record<EvidenceStatus, string> = { 'tagged-and-demonstrated': '✓', 'tagged-never-fired': '✗', 'demonstrated-not-tagged': '+', 'not-demonstrated': '·' };
+const MARK: Record<EvidenceStatus, string> = { 'tagged-and-demonstrated': '✓', 'tagged-never-fired': '✗', 'tagged-not-emulated': '–', 'demonstrated-not-tagged': '+', 'not-demonstrated': '·' };
 
 function bold(style: TerminalStyle, text: string): string {
   return style.isColor ? `\u001b[1m${text}\u001b[0m` : text;
@@ -43,6 +44,7 @@ export function renderEmulationText(section: EmulationSection, style: TerminalSt
   for (const t of section.techniques.filter((t) => t.status !== 'not-demonstrated' || t.undetermined.length > 0)) lines.push(...techniqueLines(section, t).map(printable));
   const never = section.techniques.filter((t) => t.status === 'not-demonstrated').map((t) => t.id);
   if (never.length > 0) lines.push('', `No rule fires on the procedures of: ${never.join(', ')}`);
+  lines.push(...countingNotes(section).flatMap((line) => ['', printable(line)]));
   const noisy = section.rules.filter((r) => r.isNoisy);
   if (noisy.length > 0) lines.push('', bold(style, 'Rules firing on the benign corpus'), ...noisy.map((r) => printable(`  ${r.rule}: ${r.benignHits.join(', ')}`)));
   const undetermined = section.rules.filter((r) => r.undetermined > 0 && r.firesOn.length === 0);
@@ -50,6 +52,13 @@ export function renderEmulationText(section: EmulationSection, style: TerminalSt
   const notAsWritten = section.rulesNotAsWritten ?? [];
   if (notAsWritten.length > 0) lines.push('', bold(style, 'Rules not evaluated as written'), ...notAsWritten.map((r) => printable(`  ${r.rule}: ${r.why}`)));
   return `${lines.join('\n')}\n`;
+}
+
+/** Said, not dropped: no platform in scope the emulated rules observe; atomics credited to another ID than their file's, or to no technique. */
+function countingNotes(section: EmulationSection): string[] {
+  return [
+    ...(section.observedPlatforms?.length === 0 ? ['The emulated rules (syscall) observe none of the platforms in scope, so no technique counts here, as in the report (data/source-platforms.json)'] : []),
+...(section.renumbered ? [renumberedLine(section.renumbered)] : []), ...(section.unknownTechniques ? [unknownTechniquesLine(section.unknownTechniques)] : [])];
 }
 
 function neededFields(section: EmulationSection, rule: string): string[] {
@@ -70,6 +79,7 @@ export function renderEmulationMarkdown(section: EmulationSection): string {
     '| technique | status | procedures | rules that fire | tagged by |',
     '|---|---|---|---|---|',
     ...section.techniques.map((t) => `| ${t.id} ${md(t.name)} | ${STATUS_LABEL[t.status]} | ${t.procedures} | ${md(t.firingRules.join('; '))} | ${md(t.taggedRules.join('; '))} |`),
+    ...countingNotes(section).flatMap((line) => ['', md(line)]),
   ];
   if (section.suggestions.length > 0) {
     lines.push('', '## Tag suggestions', '', '| rule | add | evidence |', '|---|---|---|', ...section.suggestions.map((g) => `| ${md(g.rule)} | ${g.technique} | ${md(`${g.procedure} ${g.procedureName}: ${g.event}`)} |`));

@@ -3,7 +3,7 @@
 import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
 import { suggestionsSection } from './summary-suggestions.js';
-import { evidenceCounts, notAsWrittenLine } from './evidence-words.js';
+import { evidenceCounts, notAsWrittenLine, unknownTechniquesLine } from './evidence-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
@@ -138,7 +138,8 @@ function emulationSection(report: CoverageReport): string[] {
   const never = report.emulation.techniques.filter((t) => t.status === 'tagged-never-fired').map((t) => t.id);
   const notAsWritten = report.emulation.rulesNotAsWritten ?? [];
   return ['', '### Emulated detection', '', escapeMarkdown(evidenceCounts(report.emulation)), ...(never.length > 0 ? ['', `Tagged but never fired: ${never.slice(0, 20).join(', ')}${never.length > 20 ? ' …' : ''}`] : []),
-    ...(notAsWritten.length > 0 ? ['', escapeMarkdown(notAsWrittenLine(notAsWritten))] : [])];
+    ...(notAsWritten.length > 0 ? ['', escapeMarkdown(notAsWrittenLine(notAsWritten))] : []),
+    ...(report.emulation.unknownTechniques ? ['', escapeMarkdown(unknownTechniquesLine(report.emulation.unknownTechniques))] : [])];
 }
 
 export function renderSummaryMarkdown(report: CoverageReport): string {

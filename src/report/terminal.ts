@@ -5,7 +5,7 @@ import { describeFix, ruleSuffix } from './messages.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { describeInputs, plural, signed } from './words.js';
 import { escapeForTerminal } from '../terminal-text.js';
-import { evidenceCounts, notAsWrittenLine } from './evidence-words.js';
+import { evidenceCounts, notAsWrittenLine, unknownTechniquesLine } from './evidence-words.js';
 import { compareText } from '../collections.js';
 
 export interface TerminalStyle {
@@ -115,6 +115,7 @@ function emulationLines(report: CoverageReport, style: TerminalStyle): string[] 
   const notAsWritten = report.emulation.rulesNotAsWritten ?? [];
   return ['', paint(style, 'bold', `Emulated detection: ${evidenceCounts(report.emulation)}`),
     ...(notAsWritten.length > 0 ? [printable(`  ${notAsWrittenLine(notAsWritten)}`)] : []),
+    ...(report.emulation.unknownTechniques ? [printable(`  ${unknownTechniquesLine(report.emulation.unknownTechniques)}`)] : []),
     '  (attack-cov emulate lists the procedures, the rules they trigger and the undetermined cases)'];
 }
 

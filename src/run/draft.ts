@@ -25,7 +25,7 @@ import { redactUrl } from '../net/url.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
 import { analyzeRuleset, loadCatalog, loadRulesFor, rulesFalcoDrops, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
-import { loadEmulationInputs } from './emulation.js';
+import { hasCurrentTechnique, loadEmulationInputs } from './emulation.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -222,7 +222,7 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
     options,
     rulesFiles: rules.localFiles,
     loadedSources: [...new Set(rules.ruleset.rules.map((r) => r.source))].sort(),
-    ...(client ? { emulation: await loadEmulationInputs(undefined, env.cwd) } : {}),
+    ...(client ? { emulation: await loadEmulationInputs(hasCurrentTechnique(attack.catalog), undefined, env.cwd) } : {}),
   };
   if (!client) io.stderr('no LLM configured (--llm-base-url, OPENAI_BASE_URL or OPENAI_API_KEY): writing skeletons\n');
   let hint: string | undefined;

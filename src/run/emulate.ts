@@ -1,10 +1,12 @@
 // `attack-cov emulate`: does the rule fire? Runs the rules against synthetic events of Atomic Red Team
 // procedures and the benign corpus; prints the listing (or JSON), writes emulation.json/.md with --out.
+import type { Catalog } from '../attack/types.js';
+import { readRenumbering, renumberedIdOf } from '../emulate/renumbering.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { checkOutputDir, outDirOf, writeOutputs, writtenPath } from '../output.js';
 import { renderEmulationMarkdown, renderEmulationText } from '../report/emulation.js';
 import { stringifyJson } from '../report/reporter.js';
-import { emulateRuleset, loadEmulationInputs } from './emulation.js';
+import { emulateRuleset, hasCurrentTechnique, loadEmulationInputs } from './emulation.js';
 import { analyzeRuleset, loadCatalog, loadRulesFor, rulesFalcoDrops, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
@@ -12,6 +14,13 @@ export interface EmulateOptions extends CommonOptions {
   format?: string;
   out?: string;
   atomics?: string;
+}
+
+/** For an ID a later ATT&CK gave (as Atomic Red Team uses it): the loaded version's ID of the same technique. */
+function renumberedHint(id: string, catalog: Catalog): string | undefined {
+  const renumbering = readRenumbering();
+  const pair = renumberedIdOf(id, hasCurrentTechnique(catalog), renumbering);
+  return pair && `${id} is ATT&CK v${renumbering.from}'s number (Atomic Red Team's too) for what ATT&CK ${catalog.version} numbers ${pair.to} ${pair.toName}: attack-cov emulate ${pair.to}`;
 }
 
 export async function runEmulate(techniques: string[], options: EmulateOptions, env: Environment, io: Io): Promise<number> {
@@ -24,10 +33,10 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
   const unknown = techniques.find((t) => !attack.catalog.techniques.has(t.toUpperCase()));
-  if (unknown) throw new UsageError(`unknown technique ${unknown} in ATT&CK ${attack.catalog.version}`);
+  if (unknown) throw new UsageError(`unknown technique ${unknown} in ATT&CK ${attack.catalog.version}`, renumberedHint(unknown.toUpperCase(), attack.catalog));
   const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
   const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {});
-  const inputs = await loadEmulationInputs(options.atomics, env.cwd);
+  const inputs = await loadEmulationInputs(hasCurrentTechnique(attack.catalog), options.atomics, env.cwd);
   const section = emulateRuleset(report, rules.ruleset, inputs, techniques.map((t) => t.toUpperCase()));
   if (outDir !== undefined) {
     const written = await writeOutputs(outDir, [

@@ -2,9 +2,11 @@
 // adds the emulation section to a CoverageReport. Shared by emulate, report --emulate and draft.
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
+import type { Catalog } from '../attack/types.js';
 import type { CoverageReport } from '../coverage-report.js';
-import { buildEvidence } from '../emulate/evidence.js';
+import { buildEvidence, EMULATED_SOURCE } from '../emulate/evidence.js';
 import { readAtomics, readBenignCorpus, type Procedure, type SkippedProcedure } from '../emulate/procedures.js';
+import { readRenumbering, renumberTechniques } from '../emulate/renumbering.js';
 import { compileRules, emulateAll } from '../emulate/run-rules.js';
 import type { ShellParser } from '../emulate/shell-ast.js';
 import { loadShellParser } from '../emulate/shell-parse.js';
@@ -12,6 +14,7 @@ import { readEmulationTables, type EmulationTables } from '../emulate/tables.js'
 import type { EmulationSection } from '../emulate/types.js';
 import type { Ruleset } from '../falco/types.js';
 import { dataPath } from '../paths.js';
+import { readSourcePlatforms } from '../upstream.js';
 
 export interface EmulationInputs {
   parse: ShellParser;
@@ -27,16 +30,28 @@ function embeddedRef(): string | undefined {
   return manifest.atomicRedTeam?.ref;
 }
 
-/** The grammar, tables, atomics (embedded, or from `atomicsDir`) and benign corpus. */
-export async function loadEmulationInputs(atomicsDir?: string, cwd = process.cwd()): Promise<EmulationInputs> {
+/** Whether the catalog has `id` as a technique in use (not revoked or deprecated). */
+export function hasCurrentTechnique(catalog: Pick<Catalog, 'techniques'>): (id: string) => boolean {
+  return (id) => {
+    const technique = catalog.techniques.get(id);
+    return technique !== undefined && !technique.isRevoked && !technique.isDeprecated;
+  };
+}
+
+/**
+ * The grammar, tables, atomics (embedded, or from `atomicsDir`) and benign corpus. The atomics' techniques
+ * are numbered as the catalog (`hasTechnique`) numbers them: the embedded ones use a later ATT&CK's IDs.
+ */
+export async function loadEmulationInputs(hasTechnique: (id: string) => boolean, atomicsDir?: string, cwd = process.cwd()): Promise<EmulationInputs> {
   const dir = atomicsDir ? path.resolve(cwd, atomicsDir) : undefined;
-  const { procedures, skipped } = readAtomics(dir);
+  const atomics = readAtomics(dir);
+  const renumbering = readRenumbering();
   const ref = dir ? undefined : embeddedRef();
   return {
     parse: await loadShellParser(),
     tables: readEmulationTables(),
-    procedures,
-    skipped,
+    procedures: renumberTechniques(atomics.procedures, hasTechnique, renumbering),
+    skipped: renumberTechniques(atomics.skipped, hasTechnique, renumbering),
     benign: readBenignCorpus(),
     source: { atomics: dir ? atomicsDir! : `Atomic Red Team (embedded${ref ? `, ${ref}` : ''})`, ...(ref ? { ref } : {}), license: 'MIT', benign: 'data/benign-corpus.yaml' },
   };
@@ -47,7 +62,5 @@ export function emulateRuleset(report: CoverageReport, ruleset: Ruleset, inputs:
   const wanted = (p: Procedure): boolean => techniques.length === 0 || techniques.some((t) => p.technique === t || p.technique?.startsWith(`${t}.`));
   const { rules, failed } = compileRules(ruleset);
   const results = emulateAll([...inputs.procedures.filter(wanted), ...inputs.benign], rules, inputs.tables, inputs.parse);
-  const section = buildEvidence({ report, results, skipped: inputs.skipped.filter((s) => techniques.length === 0 || techniques.some((t) => s.technique.startsWith(t))), source: inputs.source });
-  // Said, not dropped: a rule that was not evaluated as written would otherwise read as "tagged but never fired".
-  return failed.length > 0 ? { ...section, rulesNotAsWritten: failed } : section;
+  return buildEvidence({ report, results, skipped: inputs.skipped.filter((s) => techniques.length === 0 || techniques.some((t) => s.technique.startsWith(t))), source: inputs.source, notAsWritten: failed, emulatedPlatforms: readSourcePlatforms()[EMULATED_SOURCE] });
 }

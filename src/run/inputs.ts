@@ -197,8 +197,9 @@ export async function buildReport(options: CommonOptions, env: Environment, with
   // Emulation runs the rules' conditions: the whole ruleset.
   const rules = await loadRulesFor(options, env);
   const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
-  const report = analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {});
-  const { emulateRuleset, loadEmulationInputs } = await import('./emulation.js');
-  report.emulation = emulateRuleset(report, rules.ruleset, await loadEmulationInputs(undefined, env.cwd));
+  const attack = await loadCatalog(options, env);
+  const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {});
+  const { emulateRuleset, hasCurrentTechnique, loadEmulationInputs } = await import('./emulation.js');
+  report.emulation = emulateRuleset(report, rules.ruleset, await loadEmulationInputs(hasCurrentTechnique(attack.catalog), undefined, env.cwd));
   return notedSources(report, env);
 }

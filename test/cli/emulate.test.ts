@@ -68,6 +68,30 @@ describe('attack-cov emulate on the official rules', () => {
     expect(text.stdout).not.toMatch(/T1105/);
   }, 60_000);
 
+  it('credits the atomics Atomic Red Team numbers for ATT&CK v19 to the 18.1 IDs: Clear Log Activities demonstrates T1070 on T1685.006\'s "Overwrite Linux Log"', () => {
+    expect(section.procedures.find((p) => p.name === 'Overwrite Linux Log')).toMatchObject({ technique: 'T1070.002', atomicTechnique: 'T1685.006', fired: expect.arrayContaining([expect.objectContaining({ rule: 'Clear Log Activities' })]) });
+    expect(section.techniques.find((t) => t.id === 'T1070')).toMatchObject({ status: 'tagged-and-demonstrated', demonstratedBy: expect.arrayContaining(['Clear Log Activities']) });
+    expect(section.renumbered?.reduce((n, r) => n + r.procedures, 0)).toBe(54);
+    expect(section.unknownTechniques).toBeUndefined();
+    expect(section.procedures.filter((p) => /^T1(685|686|689|690)/.test(p.technique ?? ''))).toEqual([]);
+  });
+
+  it('emulates T1070.002 with its v19-numbered atomics, and names the 18.1 ID for a v19 one (exit 2)', async () => {
+    const text = await runCli(['emulate', 'T1070.002', ...INPUTS]);
+    expect(text.stdout).toMatch(/^Emulated 9 Atomic Red Team procedures/);
+    expect(text.stdout).toContain('Atomic Red Team numbers 1 technique as another ATT&CK does; their procedures count for this one\'s IDs (data/attack-renumbering.json): T1685.006 → T1070.002 (9)\n');
+    const v19 = await runCli(['emulate', 'T1685.006', ...INPUTS]);
+    expect(v19.code).toBe(2);
+    expect(v19.stderr).toBe('error: unknown technique T1685.006 in ATT&CK 18.1\nhint: T1685.006 is ATT&CK v19\'s number (Atomic Red Team\'s too) for what ATT&CK 18.1 numbers T1070.002 Clear Linux or Mac System Logs: attack-cov emulate T1070.002\n');
+  }, 60_000);
+
+  it('counts as the report does on --platform IaaS, where syscall rules observe nothing: no technique, no tag suggestion', async () => {
+    const iaas = await runCli(['emulate', '--platform', 'IaaS', '--format', 'json', ...INPUTS]);
+    const scoped = JSON.parse(iaas.stdout) as EmulationSection;
+    expect(scoped).toMatchObject({ techniques: [], suggestions: [], observedPlatforms: [], summary: { techniques: 0, tagged: 0 } });
+    expect(section.observedPlatforms).toEqual(['Linux', 'Containers']);
+  }, 60_000);
+
   it('refuses a bad technique ID and a bad format with exit 2', async () => {
     expect((await runCli(['emulate', 'X1', ...INPUTS])).stderr).toMatch(/^error: not a technique ID: X1\n/);
     expect((await runCli(['emulate', '--format', 'yaml', ...INPUTS])).code).toBe(2);
@@ -103,11 +127,24 @@ describe('report --emulate', () => {
     expect(await readdir(path.join(cache, 'parsed'))).toContain('ruleset');
   }, 120_000);
 
+  it('says a technique tagged only by a k8s_audit rule is not emulated, not "never fired", in the listing, summary.md and coverage.csv', async () => {
+    const rules = ['--attack', BUNDLE_18, '--rules', fixture('rules', 'k8s-audit-tagged.yaml')];
+    const text = await runCli(['emulate', 'T1609', ...rules]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('\n– T1609 Container Administration Command — tagged only by rules the emulation does not run (2 procedures)\n');
+    expect(text.stdout).toContain('\nRules not evaluated as written\n  ACME Exec Into Production Pod: not evaluated: a k8s_audit rule, and the emulation runs syscall rules only (its events are synthesized syscalls)\n');
+    expect(text.stdout).not.toContain('never fired (');
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-report-emulate-'));
+    expect((await runCli(['report', ...rules, '--emulate', '--out', out, '--format', 'md,csv'])).code).toBe(0);
+    expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toMatch(/; 0 tagged but never fired; 1 tagged only by rules of sources the emulation does not run;[^\n]*\n\n1 rule not evaluated as written/);
+    expect(await readFile(path.join(out, 'coverage.csv'), 'utf8')).toMatch(/^T1609,.*,tagged-not-emulated,$/m);
+  }, 120_000);
+
   it('names the rules it could not evaluate as written in both summaries, not only as "tagged but never fired"', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-report-emulate-'));
     const result = await runCli(['report', '--attack', BUNDLE_18, '--rules', fixture('rules', 'not-as-written.yaml'), '--emulate', '--out', out, '--format', 'md,json']);
     expect(result.code).toBe(0);
-    const line = '2 rules not evaluated as written (an unknown field, or a condition that does not compile; attack-cov emulate says why): Shutdown by ancestor word; Shutdown by invented field';
+    const line = '2 rules not evaluated as written (an unknown field, a condition that does not compile, or a source the emulation does not run; attack-cov emulate says why): Shutdown by ancestor word; Shutdown by invented field';
     expect(result.stdout).toContain(`\n  ${line}\n`);
     expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toContain(`\n${line.replace(/[()]/g, '\\$&')}\n`);
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport;

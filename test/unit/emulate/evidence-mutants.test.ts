@@ -9,7 +9,7 @@ import { buildEvidence } from '../../../src/emulate/evidence.js';
 import type { ProcedureResult } from '../../../src/emulate/types.js';
 
 const technique = (id: string, rules: string[], inScope = true): TechniqueEntry =>
-  ({ id, name: `name ${id}`, url: '', tactics: [], platforms: ['Linux'], isSubtechnique: id.includes('.'), inScope, status: rules.length ? 'covered' : 'gap', rules, disabledRules: [], coveredSubtechniques: [], usedBy: 0, findings: 0 }) as TechniqueEntry;
+  ({ id, name: `name ${id}`, url: '', tactics: [], platforms: ['Linux'], isSubtechnique: id.includes('.'), inScope, status: rules.length ? 'covered' : 'gap', rules, observingRules: rules, disabledRules: [], coveredSubtechniques: [], usedBy: 0, findings: 0 }) as TechniqueEntry;
 const rule = (name: string, techniques: string[], over: Partial<RuleEntry> = {}): RuleEntry =>
   ({ name, file: 'r.yaml', line: 1, source: 'syscall', isEnabled: true, priority: 'WARNING', techniques, tactics: [], tags: techniques, findings: 0, ...over });
 const result = (id: string, kind: 'atomic' | 'benign', technique: string | undefined, fired: string[], undetermined: { rule: string; needs: string[] }[] = [], events = { host: 3, container: 4 }): ProcedureResult => ({
@@ -69,6 +69,7 @@ describe('buildEvidence, the whole section', () => {
       tagged: 3,
       taggedAndDemonstrated: 2,
       taggedNeverFired: 1,
+      taggedNotEmulated: 0,
       demonstratedNotTagged: 1,
       notDemonstrated: 0,
       rulesFiring: 5,
@@ -130,7 +131,7 @@ describe('buildEvidence, the whole section', () => {
       { rule: 'Audit', technique: 'T1003', procedure: 'p3', procedureName: 'proc p3', event: 'event of p3' },
       { rule: 'Shadow', technique: 'T1003', procedure: 'p3', procedureName: 'proc p3', event: 'event of p3' },
       { rule: 'Shadow', technique: 'T1059.004', procedure: 'p2', procedureName: 'proc p2', event: 'event of p2' },
-      { rule: 'Zsh', technique: 'T1485', procedure: 'p5', procedureName: 'proc p5', event: 'event of p5' },
+      // Not Zsh on T1485: it is out of scope, where a tag would cover nothing.
     ]);
   });
 

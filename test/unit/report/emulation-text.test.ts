@@ -80,6 +80,22 @@ describe('the emulate terminal listing', () => {
     expect(plainText()).not.toContain('not evaluated as written');
     expect(renderEmulationMarkdown(SECTION)).not.toContain('not evaluated as written');
   });
+  it('says which atomics were credited to another ID and which to none (and in emulation.md), only when there are any', () => {
+    const numbered = { ...SECTION, renumbered: [{ from: 'T1685.006', to: 'T1070.002', procedures: 9 }], unknownTechniques: [{ technique: 'T9999', procedures: 2 }] };
+    const text = renderEmulationText(numbered, { isColor: false });
+    expect(text).toContain('\n\nAtomic Red Team numbers 1 technique as another ATT&CK does; their procedures count for this one\'s IDs (data/attack-renumbering.json): T1685.006 → T1070.002 (9)\n\n2 procedures of 1 technique this ATT&CK does not have (emulated, credited to no technique): T9999 (2)\n');
+    expect(renderEmulationMarkdown(numbered)).toContain('| T1027 Obfuscated | neither tagged nor demonstrated | 1 |  |  |\n\nAtomic Red Team numbers 1 technique');
+    expect(renderEmulationMarkdown(numbered)).toContain('\n\n2 procedures of 1 technique this ATT&amp;CK does not have \\(emulated');
+    expect(plainText()).not.toMatch(/numbers|does not have/);
+    expect(renderEmulationMarkdown(SECTION)).not.toMatch(/numbers|does not have/);
+  });
+  it('says when the emulated rules observe no platform in scope (and in emulation.md), only then', () => {
+    const note = 'The emulated rules (syscall) observe none of the platforms in scope, so no technique counts here, as in the report (data/source-platforms.json)';
+    expect(renderEmulationText({ ...SECTION, observedPlatforms: [] }, { isColor: false })).toContain(`\n\n${note}\n`);
+    expect(renderEmulationMarkdown({ ...SECTION, observedPlatforms: [] })).toContain('\n\nThe emulated rules \\(syscall\\) observe none');
+    expect(renderEmulationText({ ...SECTION, observedPlatforms: ['Linux'] }, { isColor: false })).not.toContain(note);
+    expect(plainText()).not.toContain(note);
+  });
   it('bolds the counts and headings only with colour', () => {
     const colored = renderEmulationText(SECTION, { isColor: true });
     expect(colored).toContain(`${ESC}[1m1 of 2 tagged techniques`);
@@ -149,7 +165,7 @@ describe('emulation.md', () => {
     expect(renderEmulationMarkdown({ ...SECTION, techniques })).toContain('\n| T1611 Escape to Host | tagged and demonstrated | 2 | Escape; Noisy\\|rule | Escape; Mount |\n');
   });
   it('labels each status', () => {
-    expect(STATUS_LABEL).toEqual({ 'tagged-and-demonstrated': 'tagged and demonstrated', 'tagged-never-fired': 'tagged but never fired', 'demonstrated-not-tagged': 'demonstrated but not tagged', 'not-demonstrated': 'neither tagged nor demonstrated' });
+    expect(STATUS_LABEL).toEqual({ 'tagged-and-demonstrated': 'tagged and demonstrated', 'tagged-never-fired': 'tagged but never fired', 'tagged-not-emulated': 'tagged only by rules the emulation does not run', 'demonstrated-not-tagged': 'demonstrated but not tagged', 'not-demonstrated': 'neither tagged nor demonstrated' });
   });
 });
 

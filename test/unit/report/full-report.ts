@@ -22,7 +22,7 @@ export const PROFILE: ThreatProfile = {
 export function emulationSection(neverFired: string[]): EmulationSection {
   return {
     source: { atomics: 'atomics', license: 'MIT', benign: 'benign' }, contexts: [],
-    summary: { procedures: 9, skipped: 1, benign: 3, events: 20, techniques: 5, tagged: 4, taggedAndDemonstrated: 2, taggedNeverFired: neverFired.length, demonstratedNotTagged: 1, notDemonstrated: 1, rulesFiring: 3, noisyRules: 1, undeterminedPairs: 0 },
+    summary: { procedures: 9, skipped: 1, benign: 3, events: 20, techniques: 5, tagged: 4, taggedAndDemonstrated: 2, taggedNeverFired: neverFired.length, taggedNotEmulated: 0, demonstratedNotTagged: 1, notDemonstrated: 1, rulesFiring: 3, noisyRules: 1, undeterminedPairs: 0 },
     techniques: neverFired.map((id) => ({ id, status: 'tagged-never-fired' })) as never,
     rules: [], suggestions: [], procedures: [], skipped: [],
   };

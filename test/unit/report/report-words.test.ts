@@ -110,6 +110,11 @@ describe('evidenceCounts', () => {
   it('counts tagged, demonstrated, suggested and noisy in one sentence', () => {
     expect(evidenceCounts(emulationSection(['T1']))).toBe('2 of 4 tagged techniques with procedures demonstrated by their own rules; 1 tagged but never fired; 1 demonstrated but not tagged (0 tag suggestions); 1 rule firing on benign activity');
   });
+  it('counts the techniques tagged only by rules the emulation does not run apart from those never fired', () => {
+    const section = emulationSection(['T1']);
+    section.summary.taggedNotEmulated = 2;
+    expect(evidenceCounts(section)).toBe('2 of 4 tagged techniques with procedures demonstrated by their own rules; 1 tagged but never fired; 2 tagged only by rules of sources the emulation does not run; 1 demonstrated but not tagged (0 tag suggestions); 1 rule firing on benign activity');
+  });
 });
 
 describe('--format selection', () => {

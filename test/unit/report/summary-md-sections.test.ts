@@ -100,8 +100,13 @@ describe('summary.md with every section', () => {
   it('names the rules the emulation did not evaluate as written, escaped, after the counts', () => {
     const rulesNotAsWritten = [{ rule: '<b>x</b>', why: 'unknown field' }];
     const text = renderSummaryMarkdown({ ...report, emulation: { ...emulationSection([]), rulesNotAsWritten } });
-    expect(text).toContain('rule firing on benign activity\n\n1 rule not evaluated as written \\(an unknown field, or a condition that does not compile; attack-cov emulate says why\\): &lt;b&gt;x&lt;/b&gt;\n');
+    expect(text).toContain('rule firing on benign activity\n\n1 rule not evaluated as written \\(an unknown field, a condition that does not compile, or a source the emulation does not run; attack-cov emulate says why\\): &lt;b&gt;x&lt;/b&gt;\n');
     expect(renderSummaryMarkdown({ ...report, emulation: emulationSection([]) })).not.toContain('not evaluated as written');
+  });
+  it('counts the atomics of techniques this ATT&CK does not have, after the counts', () => {
+    const text = renderSummaryMarkdown({ ...report, emulation: { ...emulationSection([]), unknownTechniques: [{ technique: 'T9999', procedures: 3 }] } });
+    expect(text).toContain('rule firing on benign activity\n\n3 procedures of 1 technique this ATT&amp;CK does not have \\(emulated, credited to no technique\\): T9999 \\(3\\)\n');
+    expect(renderSummaryMarkdown({ ...report, emulation: emulationSection([]) })).not.toContain('does not have');
   });
   it('lists threat profiles escaped', () => {
     expect(section('### Threat profiles')).toContain('- Team &lt;b&gt;\\|x\\|&lt;/b&gt; \\[31m \\(G9999, group\\): 2 in-scope techniques used directly');

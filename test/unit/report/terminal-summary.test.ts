@@ -121,8 +121,13 @@ describe('the report summary', () => {
   it('names the rules the emulation did not evaluate as written (five, then a count), printable', () => {
     const rulesNotAsWritten = ['A', 'B\u001b[31m', 'C', 'D', 'E', 'F'].map((rule) => ({ rule, why: 'unknown field evt.dir' }));
     const out = renderSummary({ ...report, emulation: { ...emulationSection([]), rulesNotAsWritten } }, plain);
-    expect(out).toContain(' rule firing on benign activity\n  6 rules not evaluated as written (an unknown field, or a condition that does not compile; attack-cov emulate says why): A; B\\u001b[31m; C; D; E; and 1 more\n  (attack-cov emulate lists');
+    expect(out).toContain(' rule firing on benign activity\n  6 rules not evaluated as written (an unknown field, a condition that does not compile, or a source the emulation does not run; attack-cov emulate says why): A; B\\u001b[31m; C; D; E; and 1 more\n  (attack-cov emulate lists');
     expect(renderSummary({ ...report, emulation: { ...emulationSection([]), rulesNotAsWritten: [] } }, plain)).not.toContain('not evaluated as written');
+  });
+  it('counts the atomics of techniques this ATT&CK does not have', () => {
+    const out = renderSummary({ ...report, emulation: { ...emulationSection([]), unknownTechniques: [{ technique: 'T9999', procedures: 3 }, { technique: 'T9998', procedures: 1 }] } }, plain);
+    expect(out).toContain(' rule firing on benign activity\n  4 procedures of 2 techniques this ATT&CK does not have (emulated, credited to no technique): T9999 (3); T9998 (1)\n  (attack-cov emulate lists');
+    expect(renderSummary({ ...report, emulation: emulationSection([]) }, plain)).not.toContain('does not have');
   });
 });
 
