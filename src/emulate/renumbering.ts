@@ -2,6 +2,7 @@
 // the catalog's own ID for an atomic's technique, so that its procedures are credited where the catalog has it.
 // Pure but for reading that file.
 import { readFileSync } from 'node:fs';
+import type { Catalog } from '../attack/types.js';
 import { dataPath } from '../paths.js';
 
 /** One technique a later ATT&CK renumbered: `from` (that version's ID, as the atomics use it) is `to` in the earlier one. */
@@ -38,4 +39,12 @@ export function renumberTechniques<T extends { technique?: string }>(items: T[],
     const pair = item.technique === undefined ? undefined : renumberedIdOf(item.technique, has, renumbering);
     return pair ? { ...item, technique: pair.to, atomicTechnique: pair.from } : item;
   });
+}
+
+/** Whether the catalog has `id` as a technique in use (not revoked or deprecated). */
+export function hasCurrentTechnique(catalog: Pick<Catalog, 'techniques'>): (id: string) => boolean {
+  return (id) => {
+    const technique = catalog.techniques.get(id);
+    return technique !== undefined && !technique.isRevoked && !technique.isDeprecated;
+  };
 }

@@ -25,7 +25,8 @@ import { redactUrl } from '../net/url.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
 import { analyzeRuleset, loadCatalog, loadRulesFor, rulesFalcoDrops, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
-import { hasCurrentTechnique, loadEmulationInputs } from './emulation.js';
+import { loadEmulationInputs } from './emulation.js';
+import { hasCurrentTechnique } from '../emulate/renumbering.js';
 
 const MAX_ATTEMPTS = 3;
 

@@ -1,12 +1,12 @@
 // `attack-cov emulate`: does the rule fire? Runs the rules against synthetic events of Atomic Red Team
 // procedures and the benign corpus; prints the listing (or JSON), writes emulation.json/.md with --out.
 import type { Catalog } from '../attack/types.js';
-import { readRenumbering, renumberedIdOf } from '../emulate/renumbering.js';
+import { hasCurrentTechnique, readRenumbering, renumberedIdOf } from '../emulate/renumbering.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { checkOutputDir, outDirOf, writeOutputs, writtenPath } from '../output.js';
 import { renderEmulationMarkdown, renderEmulationText } from '../report/emulation.js';
 import { stringifyJson } from '../report/reporter.js';
-import { emulateRuleset, hasCurrentTechnique, loadEmulationInputs } from './emulation.js';
+import { emulateRuleset, loadEmulationInputs } from './emulation.js';
 import { analyzeRuleset, loadCatalog, loadRulesFor, rulesFalcoDrops, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 

@@ -2,7 +2,6 @@
 // adds the emulation section to a CoverageReport. Shared by emulate, report --emulate and draft.
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import type { Catalog } from '../attack/types.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { buildEvidence, EMULATED_SOURCE } from '../emulate/evidence.js';
 import { readAtomics, readBenignCorpus, type Procedure, type SkippedProcedure } from '../emulate/procedures.js';
@@ -28,14 +27,6 @@ export interface EmulationInputs {
 function embeddedRef(): string | undefined {
   const manifest = JSON.parse(readFileSync(dataPath('embedded.json'), 'utf8')) as { atomicRedTeam?: { ref?: string } };
   return manifest.atomicRedTeam?.ref;
-}
-
-/** Whether the catalog has `id` as a technique in use (not revoked or deprecated). */
-export function hasCurrentTechnique(catalog: Pick<Catalog, 'techniques'>): (id: string) => boolean {
-  return (id) => {
-    const technique = catalog.techniques.get(id);
-    return technique !== undefined && !technique.isRevoked && !technique.isDeprecated;
-  };
 }
 
 /**

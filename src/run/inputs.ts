@@ -199,7 +199,7 @@ export async function buildReport(options: CommonOptions, env: Environment, with
   const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
   const attack = await loadCatalog(options, env);
   const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {});
-  const { emulateRuleset, hasCurrentTechnique, loadEmulationInputs } = await import('./emulation.js');
+  const [{ emulateRuleset, loadEmulationInputs }, { hasCurrentTechnique }] = await Promise.all([import('./emulation.js'), import('../emulate/renumbering.js')]);
   report.emulation = emulateRuleset(report, rules.ruleset, await loadEmulationInputs(hasCurrentTechnique(attack.catalog), undefined, env.cwd));
   return notedSources(report, env);
 }

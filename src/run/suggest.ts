@@ -1,6 +1,7 @@
 // `attack-cov suggest`: ATT&CK tag candidates, with evidence, for rules that have no technique tag (or,
 // with --all, every rule); offline, or chosen by an LLM among them and checked; printed as text, JSON,
 // CSV or SARIF; with --apply / --apply-from written into the rules files (only tag lines change).
+import { readRenumbering } from '../emulate/renumbering.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
@@ -64,7 +65,7 @@ function scopedPlatforms(sourcePlatforms: Record<string, string[]>, scope: strin
 /** Loads ATT&CK (with detection strategies), the ruleset and the embedded data, and ranks offline. */
 export async function computeSuggestions(options: SuggestOptions, env: Environment, ruleset: Ruleset): Promise<{ context: SuggestContext; suggestions: RuleSuggestion[]; attackVersion: string }> {
   const attack = await loadCatalog(options, env);
-  const context: SuggestContext = { catalog: attack.catalog, ruleset, sourcePlatforms: scopedPlatforms(readSourcePlatforms(), resolvePlatforms(options.platform, attack.catalog, options.configAt?.platform)), atomics: await readEmbeddedAtomics(), references: await readEmbeddedReferences(), logSources: readLogSourceMap() };
+  const context: SuggestContext = { catalog: attack.catalog, ruleset, sourcePlatforms: scopedPlatforms(readSourcePlatforms(), resolvePlatforms(options.platform, attack.catalog, options.configAt?.platform)), atomics: await readEmbeddedAtomics(), renumbering: readRenumbering(), references: await readEmbeddedReferences(), logSources: readLogSourceMap() };
   const ruleNames = options.rule?.length ? new Set(options.rule) : undefined;
   if (ruleNames) {
     const unknown = [...ruleNames].filter((name) => !ruleset.rules.some((r) => r.name === name));

@@ -4,6 +4,7 @@ import type { Catalog } from '../attack/types.js';
 import type { LogSourceMapping } from '../upstream.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
 import { procedureText } from './procedures.js';
+import { hasCurrentTechnique, renumberedIdOf, type Renumbering } from '../emulate/renumbering.js';
 import { buildNeighbourIndex, nearestRules, neighbourVotes, type NeighbourIndex, type ReferenceRule } from './neighbours.js';
 import { rankTechniques, type Vote } from './rank.js';
 import { ruleTerms } from './rule-terms.js';
@@ -31,6 +32,9 @@ export interface SuggestContext {
   sourcePlatforms: Record<string, string[]>;
   /** Atomic Red Team files (YAML text), whose tests add procedure text to the techniques. */
   atomics?: string[];
+  /** The IDs a later ATT&CK gave techniques (data/attack-renumbering.json): an atomic filed under one of them adds its
+   * text to the catalog's technique. */
+  renumbering?: Renumbering;
   /** Tagged rules to learn from (the embedded official rules); the ruleset's own tagged rules are added. */
   references?: ReferenceRule[];
   /** data/log-sources.json: which ATT&CK log source each Falco source observes (for the log-source preference). */
@@ -44,22 +48,32 @@ export function indexCache({
   // Stryker disable next-line ArrayDeclaration: a default of ['Stryker was here'] adds nothing, as that text is not an atomics file
   atomics = [],
   logSources = [],
+  renumbering,
 }: Omit<SuggestContext, 'ruleset'>): (source: string) => TechniqueIndex | undefined {
   const cache = new Map<string, TechniqueIndex | undefined>();
   return (source) => {
     if (!cache.has(source)) {
       const observable = sourcePlatforms[source];
-      cache.set(source, observable ? buildTechniqueIndex(catalog, source, observable, proceduresFor(atomics, observable), logSources) : undefined);
+      cache.set(source, observable ? buildTechniqueIndex(catalog, source, observable, proceduresFor(atomics, observable, techniqueIdIn(catalog, renumbering)), logSources) : undefined);
     }
     return cache.get(source);
   };
 }
 
-function proceduresFor(atomics: string[], platforms: string[]): Map<string, string[]> {
+/** The catalog's ID for an atomic's technique: its own, or the one `renumbering` maps it to where the catalog lacks it. */
+function techniqueIdIn(catalog: Catalog, renumbering: Renumbering | undefined): (id: string) => string {
+  if (!renumbering) return (id) => id;
+  const has = hasCurrentTechnique(catalog);
+  return (id) => renumberedIdOf(id, has, renumbering)?.to ?? id;
+}
+
+function proceduresFor(atomics: string[], platforms: string[], idOf: (id: string) => string): Map<string, string[]> {
   const result = new Map<string, string[]>();
   for (const yamlText of atomics) {
     const found = procedureText(yamlText, platforms);
-    if (found?.text) result.set(found.technique, [...(result.get(found.technique) ?? []), found.text]);
+    if (!found?.text) continue;
+    const id = idOf(found.technique);
+    result.set(id, [...(result.get(id) ?? []), found.text]);
   }
   return result;
 }

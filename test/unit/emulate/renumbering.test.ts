@@ -10,8 +10,8 @@ import { readAtomics } from '../../../src/emulate/procedures.js';
 import { emulateAll } from '../../../src/emulate/run-rules.js';
 import { loadShellParser } from '../../../src/emulate/shell-parse.js';
 import { readEmulationTables } from '../../../src/emulate/tables.js';
-import { readRenumbering, renumberedIdOf, renumberTechniques, type Renumbering } from '../../../src/emulate/renumbering.js';
-import { hasCurrentTechnique, loadEmulationInputs } from '../../../src/run/emulation.js';
+import { hasCurrentTechnique, readRenumbering, renumberedIdOf, renumberTechniques, type Renumbering } from '../../../src/emulate/renumbering.js';
+import { loadEmulationInputs } from '../../../src/run/emulation.js';
 import { BUNDLE_18, embedded } from '../../helpers/paths.js';
 
 /** T9001 is the later version's number for the earlier T1001.001. */

@@ -51,6 +51,17 @@ describe('technique index', () => {
     expect(indexFor('syscall')!.search.search('unshar').map((r) => r.id)).toEqual(['T1611']);
     expect(indexFor('syscall')!.search.termCount - indexCache(context)('syscall')!.search.termCount).toBe(2); // nsenter and unshar, nothing more
   });
+  it('files an atomic numbered for a later ATT&CK under the catalog\'s ID for it, and only where the catalog lacks its own', () => {
+    const atomic = (id: string, command: string) => `attack_technique: ${id}\natomic_tests:\n- name: t\n  supported_platforms: [linux]\n  executor:\n    command: ${command}\n`;
+    // T1685 is a later ATT&CK's number for T1611 here; T1059 is renumbered too, but the catalog has T1059 itself.
+    const renumbering = { from: '19', to: 'tiny', ids: [{ from: 'T1685', fromName: 'x', to: 'T1611', toName: 'y' }, { from: 'T1059', fromName: 'x', to: 'T1053', toName: 'y' }] };
+    const indexFor = indexCache({ catalog, sourcePlatforms, atomics: [atomic('T1685', 'nsenter'), atomic('T1059', 'zshword')], renumbering });
+    expect(indexFor('syscall')!.search.search('nsenter').map((r) => r.id)).toEqual(['T1611']);
+    expect(indexFor('syscall')!.search.search('zshword').map((r) => r.id)).toEqual(['T1059']);
+    // Without the table, the atomic stays under its own ID, which the catalog does not have: its text is lost.
+    expect(indexCache({ catalog, sourcePlatforms, atomics: [atomic('T1685', 'nsenter')] })('syscall')!.search.search('nsenter')).toEqual([]);
+  });
+
   it('records the log sources of analytics on the observed platforms that the source maps to, once each and sorted', () => {
     const withDetections = tinyCatalog([...catalog.techniques.values()], [['T1059', [{ id: 'D', name: 'shell strategy', analytics: [
       { id: 'A1', platforms: ['Linux'], description: 'process creation', logSources: [{ name: 'linux:syslog', channel: 'x' }, { name: 'auditd:SYSCALL', channel: 'execve' }, { name: 'auditd:SYSCALL', channel: 'y' }] },
