@@ -30,9 +30,9 @@ export function untrackTemp(file: string): void {
 export function removeTrackedTemps(): void {
   for (const file of live) {
     try {
-      rmSync(file, { force: true, recursive: true });
+      rmSync(file, { recursive: true });
     } catch {
-      // best effort: the process is exiting
+      // gone already (or cannot be removed): best effort, the process is exiting
     }
   }
   live.clear();
@@ -86,28 +86,36 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** The temporaries of ours among `names`, each with the id of the process that wrote it. */
+function ourTemporaries(names: string[]): { name: string; pid: number }[] {
+  return names.flatMap((name) => {
+    const pid = OUR_TEMPORARY.exec(name)?.[1];
+    return pid === undefined ? [] : [{ name, pid: Number(pid) }];
+  });
+}
+
 /** A temporary of ours that a killed run left: older than this run, and its process gone. Age alone is not enough:
  * another run's download that is still going (and paused for a moment) is older than this run too. */
-function isStaleTemporary(name: string, info: { isFile(): boolean; mtimeMs: number } | undefined, runStartedMs: number): boolean {
-  const pid = OUR_TEMPORARY.exec(name)?.[1];
-  return pid !== undefined && info?.isFile() === true && info.mtimeMs < runStartedMs && !isProcessAlive(Number(pid));
+function isStaleTemporary(pid: number, info: { isFile(): boolean; mtimeMs: number } | undefined, runStartedMs: number): boolean {
+  return info?.isFile() === true && info.mtimeMs < runStartedMs && !isProcessAlive(pid);
 }
 
 /** Removes our temporaries that a killed run left in `dir`; never anything else. */
 export async function removeStaleTemporaries(dir: string, runStartedMs: number): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names.filter((n) => OUR_TEMPORARY.test(n))) {
+  for (const { name, pid } of ourTemporaries(names)) {
     const file = path.join(dir, name);
-    if (isStaleTemporary(name, await lstat(file).catch(() => undefined), runStartedMs)) await rm(file, { force: true });
+    // force: another run's sweep may remove the same temporary between lstat and rm.
+    if (isStaleTemporary(pid, await lstat(file).catch(() => undefined), runStartedMs)) await rm(file, { force: true });
   }
 }
 
 /** removeStaleTemporaries for a folder already listed (`names`), synchronously: for the parse cache. */
 export function removeStaleTemporariesSync(dir: string, names: string[], runStartedMs: number): void {
-  for (const name of names.filter((n) => OUR_TEMPORARY.test(n))) {
+  for (const { name, pid } of ourTemporaries(names)) {
     const file = path.join(dir, name);
     try {
-      if (isStaleTemporary(name, lstatSync(file), runStartedMs)) rmSync(file, { force: true });
+      if (isStaleTemporary(pid, lstatSync(file), runStartedMs)) rmSync(file);
     } catch {
       // gone already, or not ours to remove
     }

@@ -177,6 +177,8 @@ export class ConditionCompiler {
 
 function compare(operator: string, x: Extract<Extracted, { kind: 'values' }>, rhs: string[]): Truth {
   if (LIST_OPERATORS.includes(operator)) return compareSet(operator, x.values, rhs, x.type, x.isList) ? TRUE : FALSE;
-  const right = rhs[0] ?? '';
+  // One value: the parser takes a single operand after a scalar operator, and a field on the right (val()) is absent
+  // or has values; of a list field's values, the first.
+  const right = rhs[0]!;
   return x.values.some((v) => compareScalar(operator, v, right, x.type)) ? TRUE : FALSE;
 }

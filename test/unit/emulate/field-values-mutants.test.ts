@@ -134,6 +134,14 @@ describe('fieldExtractor', () => {
     ]);
   });
 
+  it('evt.arg[N] is by position only when N is all digits: [13] is execve\'s comm, [fd1] and [2x] are names', () => {
+    const execve = event({ fields: { 'evt.type': 'execve', 'evt.arg.comm': 'cat' } });
+    // pipe's parameters are res, fd1, fd2, ino; no parameter starts with a digit, so [2x] is read as a name here.
+    const pipe = event({ fields: { 'evt.type': 'pipe', 'evt.arg.fd1': 3, 'evt.arg.2x': 'by name' } });
+    expect([extract('evt.arg', '13', [], execve), extract('evt.arg', 'fd1', [], pipe), extract('evt.arg', '2x', [], pipe)])
+      .toEqual([values(['cat'], 'string'), values([3], 'string'), values(['by name'], 'string')]);
+  });
+
   it('transformers, innermost first: case, basename, b64 (absent when not base64), len of a value or of a list', () => {
     expect(extract('proc.aname', undefined, ['b64'], event({ ancestors: [{ pid: 2, name: 'c2g=', exe: '', exepath: '', cmdline: '' }, { pid: 1, name: 'bash!', exe: '', exepath: '', cmdline: '' }] }))).toEqual(ABSENT);
     const e = event({ fields: { ...event().fields, 'proc.cmdline': 'Y2F0', 'proc.args': 'Y2F0IA==', 'proc.exe': 'bad!', 'proc.name': 'abc' } });

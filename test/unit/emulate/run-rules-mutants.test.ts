@@ -80,11 +80,11 @@ describe('compileRules', () => {
   });
 
   it('does not evaluate a rule with skip-if-unknown-filter that names an unknown field: Falco skips it', () => {
-    const rules = [rule('Skipped', 'evt.type = execve and proc.nme = x', { skipsUnknownFilter: true }), rule('Kept', 'evt.type = execve and proc.name[1] = x', { skipsUnknownFilter: true }), rule('Known', 'proc.name = x', { skipsUnknownFilter: true })];
+    const rules = [rule('Skipped', 'evt.type = execve and proc.nme = x and fd.nme = y', { skipsUnknownFilter: true }), rule('Kept', 'evt.type = execve and proc.name[1] = x', { skipsUnknownFilter: true }), rule('Known', 'proc.name = x', { skipsUnknownFilter: true })];
     const { rules: compiled, failed } = compileRules({ rules, ...macrosAndLists() });
     expect(compiled.map((r) => r.name)).toEqual(['Kept', 'Known']);
     expect(failed.map((f) => f.why)).toEqual([
-      'not evaluated: Falco skips the rule (skip-if-unknown-filter: true) for what its condition names (unknown field proc.nme; did you mean proc.name?)',
+      'not evaluated: Falco skips the rule (skip-if-unknown-filter: true) for what its condition names (unknown field fd.nme; did you mean fd.name?; unknown field proc.nme; did you mean proc.name?)',
       'fields as Falco 0.44 does not take them (proc.name takes no argument, but [1] is given): those checks are false here, and Falco does not load the rule',
     ]);
   });

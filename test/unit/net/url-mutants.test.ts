@@ -1,6 +1,7 @@
-// src/net/url.ts: what counts as a URL (as opposed to a local path) and how a URL is shown.
+// src/net/url.ts: what counts as a URL (as opposed to a local path), how a URL is shown, and how its user:password
+// become a Basic authorization header (the request then goes to the URL without them).
 import { describe, expect, it } from 'vitest';
-import { isUrl, redactUrl } from '../../../src/net/url.js';
+import { isUrl, redactUrl, splitCredentials } from '../../../src/net/url.js';
 
 describe('isUrl', () => {
   it('takes http, https and file URLs in any case', () => {
@@ -17,5 +18,23 @@ describe('redactUrl', () => {
   it('drops credentials, query and fragment, and says <url> for what is not one', () => {
     expect(redactUrl('https://user:tok3n@host/path/a.json?sig=abc#frag')).toBe('https://host/path/a.json');
     expect(redactUrl('not a url')).toBe('<url>');
+  });
+});
+
+describe('splitCredentials', () => {
+  const basic = (credentials: string) => ({ authorization: `Basic ${Buffer.from(credentials).toString('base64')}` });
+
+  it('moves user:password out of the URL into the header, decoded as typed (an invalid escape kept as it is)', () => {
+    expect(splitCredentials('http://bob:hunter2%21@127.0.0.1:8/v1?q=1')).toEqual({ url: 'http://127.0.0.1:8/v1?q=1', headers: basic('bob:hunter2!') });
+    expect(splitCredentials('http://bob:100%zz@127.0.0.1:8/v1')).toEqual({ url: 'http://127.0.0.1:8/v1', headers: basic('bob:100%zz') });
+  });
+
+  it('takes a user without a password, or a password without a user, as credentials too', () => {
+    expect(splitCredentials('http://bob@127.0.0.1:8/v1')).toEqual({ url: 'http://127.0.0.1:8/v1', headers: basic('bob:') });
+    expect(splitCredentials('http://:t0ken-value@127.0.0.1:8/v1')).toEqual({ url: 'http://127.0.0.1:8/v1', headers: basic(':t0ken-value') });
+  });
+
+  it('leaves a URL without credentials exactly as given, with no header', () => {
+    expect(splitCredentials('HTTP://Mirror.example:8/v1')).toEqual({ url: 'HTTP://Mirror.example:8/v1', headers: {} });
   });
 });
