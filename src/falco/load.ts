@@ -211,6 +211,7 @@ async function expandGiven(paths: string[], cwd: string, root: string): Promise<
     if (files.length === 0) throw new InputError(given, 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
     entries.push({ given, files });
   }
+  // Stryker disable next-line ArrayDeclaration: an extra relative name lies inside the root, and showPaths compares only the names of files outside it
   return { entries, shown: showPaths(entries.flatMap((e) => ('files' in e ? e.files : [])), root) };
 }
 
@@ -261,6 +262,8 @@ function embeddedOfficial(files: string[]): EmbeddedRules[] {
  */
 export async function readRulesTexts(paths: string[], root: string = process.cwd(), { isReadOnly = false }: { isReadOnly?: boolean } = {}): Promise<RulesText[]> {
   if (!isReadOnly && paths.some(isOfficialSpec)) throw new UsageError('the embedded official rules cannot be rewritten', 'copy them first, or name your own rules files');
+  // Each path gives at least one file or throws (expandGiven), so only no path gives no text.
+  if (paths.length === 0) throw new InputError('', 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
   const texts: RulesText[] = [];
   const cwd = process.cwd();
   const { entries, shown } = await expandGiven(paths, cwd, root);
@@ -268,7 +271,6 @@ export async function readRulesTexts(paths: string[], root: string = process.cwd
     if ('spec' in entry) texts.push(...(await readOfficialTexts(entry.spec)));
     else texts.push(...(await Promise.all(entry.files.map((f) => readRulesText(f, shown.get(f)!.path).catch((error: unknown) => { throw namedAsGiven(error, f, entry, shown.get(f)!, cwd); })))));
   }
-  if (texts.length === 0) throw new InputError(paths.join(', '), 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
   return texts;
 }
 
