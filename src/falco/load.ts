@@ -85,6 +85,8 @@ interface ReadFile {
   /** The file's items and ignore comments, parsed (or read from the parse cache: isCached) on first call (a
    * cached ruleset needs neither); throws on a file that does not parse. */
   parsed: () => { items: RawItem[]; ignores: IgnoreComment[]; isCached: boolean };
+  /** An error about this file named as the user gave it (namedAsGiven); absent for files named as shown. */
+  named?: (error: unknown) => unknown;
 }
 
 /** A rules file's text as read, for commands that rewrite it (lint --fix). */
@@ -220,20 +222,27 @@ async function expandGiven(paths: string[], cwd: string, root: string): Promise<
  * `../b/rules.yaml:3:4`): outputs name such a file by its base name, but an error must say which file the user means.
  */
 function namedAsGiven(error: unknown, file: string, entry: { given: string }, shown: ShownPath, cwd: string): unknown {
-  if (!(error instanceof InputError) || !shown.isOutsideRoot || !error.location.startsWith(shown.path)) return error;
+  if (!(error instanceof InputError) || !shown.isOutsideRoot || !isAbout(error.location, shown.path)) return error;
   const resolved = path.resolve(cwd, entry.given);
   const asGiven = file === resolved ? entry.given : path.join(entry.given, path.relative(resolved, file));
   return new InputError(`${asGiven}${error.location.slice(shown.path.length)}`, error.message.slice(error.location.length + 2), error.hint);
 }
 
-/** readLocalRulesFile, its errors (reading now, parsing when the ruleset is built) named by namedAsGiven. */
+/** Whether an error's location (`file`, `file:line:column`) is in the file shown as `shown`. */
+function isAbout(location: string, shown: string): boolean {
+  return location === shown || location.startsWith(`${shown}:`);
+}
+
+/** readLocalRulesFile, its errors (reading now, parsing and building the ruleset later) named by namedAsGiven. */
 async function readGivenFile(file: string, entry: { given: string }, shown: ShownPath, options: RulesLoadOptions, cwd: string): Promise<ReadFile> {
+  const named = (error: unknown): unknown => namedAsGiven(error, file, entry, shown, cwd);
   const rename = (error: unknown): never => {
-    throw namedAsGiven(error, file, entry, shown, cwd);
+    throw named(error);
   };
   const read = await readLocalRulesFile(file, shown, options.parseCache).catch(rename);
   return {
     ...read,
+    named,
     parsed: () => {
       try {
         return read.parsed();
@@ -242,6 +251,14 @@ async function readGivenFile(file: string, entry: { given: string }, shown: Show
       }
     },
   };
+}
+
+/** An error of buildRuleset (it names an item's file as shown), named by the file it is about, if only one is shown so
+ * (a file inside the root and one outside may share a name: which one is meant cannot be told then). */
+function namedByFile(files: ReadFile[], error: unknown): unknown {
+  if (!(error instanceof InputError)) return error;
+  const about = files.filter((f) => isAbout(error.location, f.info.path));
+  return about.length === 1 ? (about[0]!.named?.(error) ?? error) : error;
 }
 
 /** The embedded official files an `official…` spec names, as text (for commands that only read them). */
@@ -336,7 +353,11 @@ type CachedBuild<R extends RulesetOutline> = (files: RulesFileInfo[], build: Bui
 function loaded<R extends RulesetOutline>(files: ReadFile[], origin: LoadedRuleset['origin'], cache: ParseCache | undefined, cached: CachedBuild<R>): LoadedRuleset<R> {
   const build = () => {
     const parsed = files.map((f) => ({ info: f.info, ...f.parsed() }));
-    return { ruleset: buildRuleset(parsed), isSeenBefore: parsed.every((p) => p.isCached) };
+    try {
+      return { ruleset: buildRuleset(parsed), isSeenBefore: parsed.every((p) => p.isCached) };
+    } catch (error) {
+      throw namedByFile(files, error);
+    }
   };
   return { ruleset: cached(files.map((f) => f.info), build, cache), origin, localFiles: files.map((f) => f.file) };
 }

@@ -57,6 +57,31 @@ describe('errors about a file outside the source root', () => {
   });
 });
 
+describe('errors found when the ruleset is built', () => {
+  // Its second item appends to a macro no file defines: buildRuleset refuses it at line 6, column 3.
+  const APPEND = '- rule: A\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n- macro: m\n  condition: and proc.name = x\n  append: true\n';
+  const REASON = ': macro "m" is appended to before it is defined';
+
+  it('name a file outside the root as given, one inside from the root', async () => {
+    const ws = await workspace();
+    await writeFile(path.join(ws.cwd, 'outside', 'append.yaml'), APPEND);
+    await writeFile(path.join(ws.root, 'append.yaml'), APPEND);
+    expect(await failure('./outside/append.yaml', ws)).toEqual(['./outside/append.yaml:6:3', REASON]);
+    expect(await failure('root/append.yaml', ws)).toEqual(['append.yaml:6:3', REASON]);
+    // Both are shown as append.yaml: the error keeps that name, as it cannot tell which one it is about.
+    const error = await rejection(loadRules(['root/append.yaml', './outside/append.yaml'], { cacheRoot: '/nonexistent', cwd: ws.cwd, sourceRoot: ws.root }), InputError);
+    expect(error.location).toBe('append.yaml:6:3');
+  });
+
+  it('name only the file an error is about: not another whose name begins the same', async () => {
+    const ws = await workspace();
+    await writeFile(path.join(ws.cwd, 'outside', 'append.yaml'), APPEND.slice(0, APPEND.indexOf('- macro')));
+    await writeFile(path.join(ws.cwd, 'outside', 'append.yaml.yaml'), APPEND);
+    const error = await rejection(loadRules(['./outside/append.yaml', './outside/append.yaml.yaml'], { cacheRoot: '/nonexistent', cwd: ws.cwd, sourceRoot: ws.root }), InputError);
+    expect(error.location).toBe('./outside/append.yaml.yaml:6:3');
+  });
+});
+
 describe('official@<ref> from the cache', () => {
   const REF = 'falco-rules-7.7.7';
   const RULE = '- rule: Stored\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n';
