@@ -46,14 +46,10 @@ describe('errors about a file outside the source root', () => {
 
   it('readRulesTexts names them the same way', async () => {
     const ws = await workspace();
-    const previous = process.cwd();
-    process.chdir(ws.cwd);
-    try {
-      const error = await rejection(readRulesTexts(['./unreadable/'], ws.root), InputError);
-      expect([error.location, error.message]).toEqual(['unreadable/sub.yaml', 'unreadable/sub.yaml: cannot read: a directory, not a rules file']);
-    } finally {
-      process.chdir(previous);
-    }
+    const given = path.join(ws.cwd, 'unreadable');
+    const error = await rejection(readRulesTexts([given], ws.root), InputError);
+    const file = path.join(given, 'sub.yaml');
+    expect([error.location, error.message]).toEqual([file, `${file}: cannot read: a directory, not a rules file`]);
   });
 });
 
