@@ -65,8 +65,10 @@ describe('errors found when the ruleset is built', () => {
     expect(await failure('./outside/append.yaml', ws)).toEqual(['./outside/append.yaml:6:3', REASON]);
     expect(await failure('root/append.yaml', ws)).toEqual(['append.yaml:6:3', REASON]);
     // Both are shown as append.yaml: the error keeps that name, as it cannot tell which one it is about.
-    const error = await rejection(loadRules(['root/append.yaml', './outside/append.yaml'], { cacheRoot: '/nonexistent', cwd: ws.cwd, sourceRoot: ws.root }), InputError);
-    expect(error.location).toBe('append.yaml:6:3');
+    for (const given of [['root/append.yaml', './outside/append.yaml'], ['./outside/append.yaml', 'root/append.yaml']]) {
+      const error = await rejection(loadRules(given, { cacheRoot: '/nonexistent', cwd: ws.cwd, sourceRoot: ws.root }), InputError);
+      expect(error.location, given.join(' ')).toBe('append.yaml:6:3');
+    }
   });
 
   it('name only the file an error is about: not another whose name begins the same', async () => {
