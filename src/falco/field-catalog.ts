@@ -71,7 +71,9 @@ export function lookupField(fields: Map<string, FieldInfo>, ref: Pick<FieldRef, 
     return { info: exact, name: ref.name, ...(ref.arg !== undefined ? { key: ref.arg } : {}) };
   }
   // A dotted key: evt.arg.flags is evt.arg with the key "flags".
-  for (let cut = ref.name.lastIndexOf('.'); cut > 0; cut = ref.name.lastIndexOf('.', cut - 1)) {
+  // Stryker disable next-line StringLiteral: lastIndexOf('') starts at the whole name, which the exact lookup above already missed; the next step finds the last dot
+  const lastDot = ref.name.lastIndexOf('.');
+  for (let cut = lastDot; cut > 0; cut = ref.name.lastIndexOf('.', cut - 1)) {
     const base = fields.get(ref.name.slice(0, cut));
     if (base?.arg?.startsWith('key') && ref.arg === undefined) return { info: base, name: ref.name.slice(0, cut), key: ref.name.slice(cut + 1) };
   }

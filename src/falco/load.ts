@@ -85,6 +85,8 @@ interface ReadFile {
   /** The file's items and ignore comments, parsed (or read from the parse cache: isCached) on first call (a
    * cached ruleset needs neither); throws on a file that does not parse. */
   parsed: () => { items: RawItem[]; ignores: IgnoreComment[]; isCached: boolean };
+  /** An error about this file named as the user gave it (namedAsGiven); absent for files named as shown. */
+  named?: (error: unknown) => unknown;
 }
 
 /** A rules file's text as read, for commands that rewrite it (lint --fix). */
@@ -213,6 +215,7 @@ async function expandGiven(paths: string[], cwd: string, root: string): Promise<
     if (files.length === 0) throw new InputError(given, 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
     entries.push({ given, files });
   }
+  // Stryker disable next-line ArrayDeclaration: an extra relative name lies inside the root, and showPaths compares only the names of files outside it
   return { entries, shown: showPaths(entries.flatMap((e) => ('files' in e ? e.files : [])), root) };
 }
 
@@ -221,20 +224,27 @@ async function expandGiven(paths: string[], cwd: string, root: string): Promise<
  * `../b/rules.yaml:3:4`): outputs name such a file by its base name, but an error must say which file the user means.
  */
 function namedAsGiven(error: unknown, file: string, entry: { given: string }, shown: ShownPath, cwd: string): unknown {
-  if (!(error instanceof InputError) || !shown.isOutsideRoot || !error.location.startsWith(shown.path)) return error;
+  if (!(error instanceof InputError) || !shown.isOutsideRoot || !isAbout(error.location, shown.path)) return error;
   const resolved = path.resolve(cwd, entry.given);
   const asGiven = file === resolved ? entry.given : path.join(entry.given, path.relative(resolved, file));
   return new InputError(`${asGiven}${error.location.slice(shown.path.length)}`, error.message.slice(error.location.length + 2), error.hint);
 }
 
-/** readLocalRulesFile, its errors (reading now, parsing when the ruleset is built) named by namedAsGiven. */
+/** Whether an error's location (`file`, `file:line:column`) is in the file shown as `shown`. */
+function isAbout(location: string, shown: string): boolean {
+  return location === shown || location.startsWith(`${shown}:`);
+}
+
+/** readLocalRulesFile, its errors (reading now, parsing and building the ruleset later) named by namedAsGiven. */
 async function readGivenFile(file: string, entry: { given: string }, shown: ShownPath, options: RulesLoadOptions, cwd: string): Promise<ReadFile> {
+  const named = (error: unknown): unknown => namedAsGiven(error, file, entry, shown, cwd);
   const rename = (error: unknown): never => {
-    throw namedAsGiven(error, file, entry, shown, cwd);
+    throw named(error);
   };
   const read = await readLocalRulesFile(file, shown, options.parseCache).catch(rename);
   return {
     ...read,
+    named,
     parsed: () => {
       try {
         return read.parsed();
@@ -243,6 +253,14 @@ async function readGivenFile(file: string, entry: { given: string }, shown: Show
       }
     },
   };
+}
+
+/** An error of buildRuleset (it names an item's file as shown), named by the file it is about, if only one is shown so
+ * (a file inside the root and one outside may share a name: which one is meant cannot be told then). */
+function namedByFile(files: ReadFile[], error: unknown): unknown {
+  if (!(error instanceof InputError)) return error;
+  const about = files.filter((f) => isAbout(error.location, f.info.path));
+  return about.length === 1 ? (about[0]!.named?.(error) ?? error) : error;
 }
 
 /** The embedded official files an `official…` spec names, as text (for commands that only read them). */
@@ -263,6 +281,8 @@ function embeddedOfficial(files: string[]): EmbeddedRules[] {
  * text, in order, without building a ruleset.
  */
 export async function readRulesTexts(paths: string[], root: string = process.cwd()): Promise<RulesText[]> {
+  // Each path gives at least one file or throws (expandGiven), so only no path gives no text.
+  if (paths.length === 0) throw new InputError('', 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
   const texts: RulesText[] = [];
   const cwd = process.cwd();
   const { entries, shown } = await expandGiven(paths, cwd, root);
@@ -270,7 +290,6 @@ export async function readRulesTexts(paths: string[], root: string = process.cwd
     if ('spec' in entry) texts.push(...(await readOfficialTexts(entry.spec)));
     else texts.push(...(await Promise.all(entry.files.map((f) => readRulesText(f, shown.get(f)!.path).catch((error: unknown) => { throw namedAsGiven(error, f, entry, shown.get(f)!, cwd); })))));
   }
-  if (texts.length === 0) throw new InputError(paths.join(', '), 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
   return texts;
 }
 
@@ -336,7 +355,11 @@ type CachedBuild<R extends RulesetOutline> = (files: RulesFileInfo[], build: Bui
 function loaded<R extends RulesetOutline>(files: ReadFile[], origin: LoadedRuleset['origin'], cache: ParseCache | undefined, cached: CachedBuild<R>): LoadedRuleset<R> {
   const build = () => {
     const parsed = files.map((f) => ({ info: f.info, ...f.parsed() }));
-    return { ruleset: buildRuleset(parsed), isSeenBefore: parsed.every((p) => p.isCached) };
+    try {
+      return { ruleset: buildRuleset(parsed), isSeenBefore: parsed.every((p) => p.isCached) };
+    } catch (error) {
+      throw namedByFile(files, error);
+    }
   };
   return { ruleset: cached(files.map((f) => f.info), build, cache), origin, localFiles: files.map((f) => f.file) };
 }

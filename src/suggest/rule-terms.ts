@@ -3,7 +3,7 @@
 // the fields, event types, process names and values it tests. Negated parts (exceptions, allow-lists)
 // describe what is not the attack and are left out. Pure.
 import { compareText } from '../collections.js';
-import { parseCondition } from '../falco/condition/parse.js';
+import { tryParseCondition } from '../falco/condition/parse.js';
 import { walk, type ConditionNode, type Operand } from '../falco/condition/ast.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
 import { stemOf, wordsOf } from './terms.js';
@@ -40,16 +40,6 @@ interface Walk {
   ruleset: Ruleset;
   bag: TermBag;
   seen: Set<string>;
-}
-
-function parse(condition: string): ConditionNode | undefined {
-  let tree: ConditionNode | undefined;
-  try {
-    tree = parseCondition(condition);
-  } catch {
-    // A condition that does not parse adds no terms.
-  }
-  return tree;
 }
 
 function addList(name: string, state: Walk, depth: number): boolean {
@@ -91,7 +81,7 @@ function addMacro(name: string, state: Walk, depth: number): void {
   state.bag.add(name, { kind: 'macro', value: name }, 'macro', depth - 1);
   if (state.seen.has(`macro:${name}`) || depth > MAX_DEPTH) return;
   state.seen.add(`macro:${name}`);
-  const tree = parse(macro.condition);
+  const tree = tryParseCondition(macro.condition); // one that does not parse adds no terms
   if (tree) addCondition(tree, state, depth);
 }
 
@@ -104,7 +94,7 @@ export function ruleTerms(rule: FalcoRule, ruleset: Ruleset): QueryTerm[] {
   // Stryker disable next-line StringLiteral: '' for ' ' joins no words: what is cut out is bounded by characters that wordsOf splits on
   const outputWords = rule.output.replace(/%[\w.[\]/-]+/g, ' ').replace(/\b[\w.]+=/g, ' ');
   state.bag.add(outputWords, wordOrigin('output'));
-  const tree = parse(rule.condition);
+  const tree = tryParseCondition(rule.condition);
   if (tree) addCondition(tree, state, 0);
   return [...state.bag.terms.values()].sort((a, b) => compareText(a.term, b.term));
 }

@@ -5,11 +5,13 @@ import type { Ruleset } from '../falco/types.js';
 import { ConditionChecker } from './conditions.js';
 import type { ValidationIssue } from './types.js';
 import { walk, type ConditionNode } from '../falco/condition/ast.js';
-import { parseCondition } from '../falco/condition/parse.js';
+import { tryParseCondition } from '../falco/condition/parse.js';
 
-/** What skip-if-unknown-filter forgives: a field or an event type Falco does not have, in the condition or the output
- * (Falco's compile_rule_infos skips the rule on either: err_is_unknown_type_or_field). */
-export const SKIPPABLE = new Set(['unknown-field', 'unknown-event', 'unknown-output-field']);
+/** Whether skip-if-unknown-filter forgives an issue of this code: a field or an event type Falco does not have, in the
+ * condition or the output (Falco's compile_rule_infos skips the rule on either: err_is_unknown_type_or_field). */
+export function isSkippable(code: string): boolean {
+  return code === 'unknown-field' || code === 'unknown-event' || code === 'unknown-output-field';
+}
 
 /** The enabled rules with skip-if-unknown-filter that Falco drops, each with the first thing it does not know
  * (`fields` is asked for only when a rule sets the key). */
@@ -23,20 +25,18 @@ export function rulesFalcoSkips(ruleset: Pick<Ruleset, 'rules' | 'macros' | 'lis
   for (const rule of flagged) checker.checkRule(rule);
   const byOwner = new Map<string, ValidationIssue[]>();
   for (const issue of checker.issues.values()) {
-    if (!SKIPPABLE.has(issue.code)) continue;
+    if (!isSkippable(issue.code)) continue;
     const key = `${isMacroIssue(issue, ruleset) ? 'macro' : 'rule'}:${issue.item}`;
     byOwner.set(key, [...(byOwner.get(key) ?? []), issue]);
   }
-  if (byOwner.size === 0) return skipped;
-  const reached = new Map<string, string[]>();
-  for (const [macro, users] of macroUsers({ rules: flagged, macros: ruleset.macros })) for (const rule of users) reached.set(rule, [...(reached.get(rule) ?? []), macro]);
+  const users = [...macroUsers({ rules: flagged, macros: ruleset.macros })];
   for (const rule of flagged) {
     const own = byOwner.get(`rule:${rule.name}`)?.[0];
     if (own) {
       skipped.set(rule.name, own.message);
       continue;
     }
-    const macro = (reached.get(rule.name) ?? []).find((name) => byOwner.has(`macro:${name}`));
+    const macro = users.find(([name, rules]) => rules.has(rule.name) && byOwner.has(`macro:${name}`))?.[0];
     if (macro) skipped.set(rule.name, `macro ${macro}: ${byOwner.get(`macro:${macro}`)![0]!.message}`);
   }
   return skipped;
@@ -53,18 +53,8 @@ export function isMacroIssue(issue: ValidationIssue, ruleset: Pick<Ruleset, 'mac
  * condition that does not parse reaches nothing (its syntax error is reported apart). Falco compiles every rule,
  * disabled ones too, so every rule counts. */
 export function macroUsers(ruleset: Pick<Ruleset, 'rules' | 'macros'>): Map<string, Set<string>> {
-  const parsed = new Map<string, ConditionNode | undefined>();
-  const parse = (condition: string): ConditionNode | undefined => {
-    try {
-      return parseCondition(condition);
-    } catch {
-      return undefined;
-    }
-  };
-  const macroAst = (name: string): ConditionNode | undefined => {
-    if (!parsed.has(name)) parsed.set(name, parse(ruleset.macros.get(name)?.condition ?? ''));
-    return parsed.get(name);
-  };
+  // Each macro parsed once, here, however many rules reach it.
+  const macroAst = new Map([...ruleset.macros.values()].map((macro) => [macro.name, tryParseCondition(macro.condition)]));
   const users = new Map<string, Set<string>>();
   for (const rule of ruleset.rules) {
     const seen = new Set<string>();
@@ -74,10 +64,10 @@ export function macroUsers(ruleset: Pick<Ruleset, 'rules' | 'macros'>): Map<stri
         if (n.kind !== 'macro' || seen.has(n.name) || !ruleset.macros.has(n.name)) continue;
         seen.add(n.name);
         users.set(n.name, (users.get(n.name) ?? new Set()).add(rule.name));
-        visit(macroAst(n.name));
+        visit(macroAst.get(n.name));
       }
     };
-    visit(parse(rule.condition));
+    visit(tryParseCondition(rule.condition));
   }
   return users;
 }

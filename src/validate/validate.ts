@@ -8,7 +8,7 @@ import { fieldsOf, type FieldCatalog, type FieldInfo } from '../falco/field-cata
 import type { RawItem, Ruleset } from '../falco/types.js';
 import { definitionOrder } from '../falco/condition/macro-order.js';
 import { ConditionChecker } from './conditions.js';
-import { isMacroIssue, macroUsers, SKIPPABLE } from './skipped.js';
+import { isMacroIssue, isSkippable, macroUsers } from './skipped.js';
 import { checkExceptions } from './exceptions.js';
 import { checkItemSchema } from './schema.js';
 import type { ValidationIssue } from './types.js';
@@ -46,7 +46,7 @@ function forgiveSkipped(issues: ValidationIssue[], ruleset: Pick<Ruleset, 'rules
   let users: Map<string, Set<string>> | undefined;
   return issues.map((i) => {
     // (The checker reports every skippable code as an error.)
-    if (!SKIPPABLE.has(i.code)) return i;
+    if (!isSkippable(i.code)) return i;
     if (isMacroIssue(i, ruleset)) {
       const using = [...((users ??= macroUsers(ruleset)).get(i.item) ?? [])];
       if (using.length === 0) return { ...i, severity: 'warning', message: `${i.message}; no rule uses this macro, and Falco checks a macro's fields only in the rules that use it` };

@@ -38,5 +38,5 @@ function kindOf(type: string, transformers: string[]): string | undefined {
 export function operatorTypeProblem(operator: string, type: string, ref: Pick<FieldRef, 'name' | 'transformers'>): string | undefined {
   const kind = kindOf(type, ref.transformers);
   if (!kind || ALLOWED[kind]!.operators.includes(operator)) return undefined;
-  return `'${operator}' operator not supported ${ALLOWED[kind]!.what} (${ref.name} is ${kind === 'numeric' && ref.transformers[0] === 'len' ? 'a length' : type})`;
+  return `'${operator}' operator not supported ${ALLOWED[kind]!.what} (${ref.name} is ${ref.transformers[0] === 'len' ? 'a length' : type})`;
 }

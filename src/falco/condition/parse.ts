@@ -295,3 +295,15 @@ export function listItemValues(item: string): string[] {
 export function parseCondition(text: string): ConditionNode {
   return new Parser(new Scanner(text)).parse();
 }
+
+/** The tree of a condition, or undefined when it does not parse (for readers a broken condition tells nothing: its
+ * syntax error is reported apart). */
+export function tryParseCondition(text: string): ConditionNode | undefined {
+  let tree: ConditionNode | undefined;
+  try {
+    tree = parseCondition(text);
+  } catch {
+    // A condition that does not parse has no tree.
+  }
+  return tree;
+}

@@ -46,6 +46,10 @@ describe('operatorTypeProblem', () => {
   ];
   for (const [operator, type, transformers] of accepted) it(`accepts ${operator} on ${type}${transformers.length ? ` through ${transformers[0]}` : ''}`, () => expect(operatorTypeProblem(operator, type, ref('f.x', transformers))).toBeUndefined());
 
+  it('only BOOL itself is a boolean type, not one that starts or ends with it', () => {
+    for (const type of ['BOOLBUF', 'XBOOL']) expect(operatorTypeProblem('contains', type, ref('f.x')), type).toBeUndefined();
+  });
+
   it('len() is a number, even of a list', () => {
     expect(operatorTypeProblem('>', 'string (list)', ref('ka.x', ['len']))).toBeUndefined();
     expect(operatorTypeProblem('contains', 'CHARBUF', ref('proc.name', ['len']))).toBe("'contains' operator not supported for numeric filters (proc.name is a length)");

@@ -1,0 +1,52 @@
+// operator-types.ts's tables (the operators each kind of field takes, the numeric and IP type names, what the ordering
+// operators take as a number), loaded inside each test: a module the suite already loaded would run its tables only
+// at import, outside any test, where a changed table goes unseen (a test of lint --fix loads it lazily too, so Stryker
+// runs its table mutants against whichever test loads it).
+import { describe, expect, it, vi } from 'vitest';
+import type { Operand } from '../../../src/falco/condition/ast.js';
+
+async function fresh(): Promise<typeof import('../../../src/falco/condition/operator-types.js')> {
+  vi.resetModules();
+  return import('../../../src/falco/condition/operator-types.js');
+}
+const ref = (name: string, transformers: string[] = []) => ({ name, transformers });
+const value = (text: string): Operand => ({ kind: 'value', text, isQuoted: false, pos: { offset: 0, line: 1, column: 1 } });
+
+describe('operator-types tables', () => {
+  it('each kind takes exactly its operators, and says which filters refuse the others', async () => {
+    const { operatorTypeProblem } = await fresh();
+    const all = ['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'exists', 'contains', 'startswith', 'pmatch'];
+    const kinds: [string, string[], string][] = [
+      ['INT64', ['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'exists'], 'for numeric filters'],
+      ['BOOL', ['=', '==', '!=', 'in', 'intersects', 'exists'], 'for numeric filters'],
+      ['IPADDR', ['=', '==', '!=', 'in', 'intersects', 'exists'], 'for ip address and network filters'],
+      ['LIST(CHARBUF)', ['in', 'intersects', 'exists'], 'list filters'],
+    ];
+    for (const [type, accepted, what] of kinds) {
+      for (const operator of all) {
+        const expected = accepted.includes(operator) ? undefined : `'${operator}' operator not supported ${what} (f.x is ${type})`;
+        expect(operatorTypeProblem(operator, type, ref('f.x')), `${type} ${operator}`).toBe(expected);
+      }
+    }
+  });
+
+  it('knows the numeric and IP types by their whole names, in any case', async () => {
+    const { operatorTypeProblem } = await fresh();
+    const isChecked = (type: string) => operatorTypeProblem('contains', type, ref('f.x')) !== undefined;
+    for (const type of ['INT64', 'uint8', 'UINT16', 'ERRNO', 'FD', 'PID', 'SYSCALLID', 'SIGTYPE', 'RELTIME', 'ABSTIME', 'PORT', 'FLAGS8', 'ENUMFLAGS16', 'FLAGS32', 'DOUBLE', 'MODE']) {
+      expect(isChecked(type), type).toBe(true);
+    }
+    for (const type of ['IPADDR', 'ipnet', 'IPV4ADDR', 'IPV6NET']) expect(isChecked(type), type).toBe(true);
+    for (const type of ['XINT64', 'INT64X', 'INT128', 'FLAGS64', 'XIPADDR', 'IPADDRX', 'IPV5ADDR', 'CHARBUF', 'BYTEBUF']) {
+      expect(isChecked(type), type).toBe(false);
+    }
+  });
+
+  it('<, <=, > and >= take the numbers libsinsp reads (decimal, signed, fraction, exponent, hex), nothing else', async () => {
+    const { orderingValueProblem } = await fresh();
+    for (const operator of ['<', '<=', '>', '>=']) expect(orderingValueProblem(operator, value('abc')), operator).toBe(`"${operator}" takes a number, not abc (Falco: expected a number value)`);
+    expect(orderingValueProblem('=', value('abc'))).toBeUndefined();
+    for (const number of ['10', '-5', '+7', '3.', '10.5', '1e+3', '2.5E-10', '0x1F', '0XaB']) expect(orderingValueProblem('<', value(number)), number).toBeUndefined();
+    for (const text of ['x10', '10x', '0x', '0xG', '1e3', '1e+', '.5', '--1', '1.2.3']) expect(orderingValueProblem('<', value(text)), text).toBeDefined();
+  });
+});
