@@ -4,7 +4,7 @@ import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
 import { suggestionsSection } from './summary-suggestions.js';
 import { evidenceCounts, notAsWrittenLine } from './evidence-words.js';
-import { describeInputs, plural, signed } from './words.js';
+import { describeInputs, plural, signed, statusChangeWords } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
 import { unsafeCharacters } from '../terminal-text.js';
@@ -128,7 +128,9 @@ function comparisonSection(report: CoverageReport): string[] {
   const changed = c.tactics.filter((t) => t.delta);
   if (changed.length > 0) lines.push(`Per tactic: ${changed.map((t) => `${escapeMarkdown(t.name)} ${signed(t.delta!)}`).join(', ')}.`, '');
   for (const t of c.newlyUncovered.slice(0, TOP_GAPS)) lines.push(`- no longer covered: **${t.id}** ${escapeMarkdown(t.name)} (was: ${escapeMarkdown(t.rules.join(', ') || 'sub-techniques')})`);
+  for (const t of c.statusChanges.filter((s) => s.after === 'partial').slice(0, TOP_GAPS)) lines.push(`- ${statusChangeWords(t)}: **${t.id}** ${escapeMarkdown(t.name)} (was: ${escapeMarkdown(t.rules.join(', '))})`);
   for (const t of c.newlyCovered.slice(0, TOP_GAPS)) lines.push(`- newly covered: ${t.id} ${escapeMarkdown(t.name)}`);
+  for (const t of c.statusChanges.filter((s) => s.after === 'covered').slice(0, TOP_GAPS)) lines.push(`- ${statusChangeWords(t)}: ${t.id} ${escapeMarkdown(t.name)}`);
   for (const f of c.newFindings.slice(0, EXAMPLES_PER_CODE * 2)) lines.push(`- new finding: ${f.code} ${escapeMarkdown(f.rule)} (${escapeMarkdown(`${f.file}:${f.line}`)})`);
   return lines;
 }

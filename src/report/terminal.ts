@@ -3,7 +3,7 @@
 import type { CoverageReport, Finding, Severity, SuppressedFinding } from '../coverage-report.js';
 import { describeFix, ruleSuffix } from './messages.js';
 import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
-import { describeInputs, plural, signed } from './words.js';
+import { describeInputs, plural, signed, statusChangeWords } from './words.js';
 import { escapeForTerminal } from '../terminal-text.js';
 import { evidenceCounts, notAsWrittenLine } from './evidence-words.js';
 import { compareText } from '../collections.js';
@@ -105,6 +105,10 @@ function comparisonLines(report: CoverageReport, style: TerminalStyle): string[]
   for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${printable(t.name)}: ${t.before}% → ${t.after}% (${signed(t.delta!)})`);
   for (const t of c.newlyCovered) lines.push(paint(style, 'green', `  + ${t.id} ${printable(t.name)} newly covered`));
   for (const t of c.newlyUncovered) lines.push(paint(style, 'red', `  - ${t.id} ${printable(t.name)} no longer covered (was: ${printable(t.rules.join(', ') || 'sub-techniques')})`));
+  for (const t of c.statusChanges) {
+    const isLoss = t.after === 'partial';
+    lines.push(paint(style, isLoss ? 'red' : 'green', `  ${isLoss ? '-' : '+'} ${t.id} ${printable(t.name)} ${statusChangeWords(t)}${isLoss ? ` (was: ${printable(t.rules.join(', '))})` : ''}`));
+  }
   lines.push(`  findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed`);
   for (const f of c.newFindings.slice(0, 10)) lines.push(`  new: ${printable(f.file)}:${f.line} ${f.code}${ruleSuffix(f.rule, printable)}`);
   return lines;

@@ -79,6 +79,10 @@ describe('summary.md with every section', () => {
     const comparison = { ...report.comparison!, newlyUncovered: [{ id: 'T1611', name: 'Escape', rules: ['A', 'B'] }, { id: 'T1059', name: 'Cmd', rules: [] }] };
     const text = renderSummaryMarkdown({ ...report, comparison });
     expect(text).toContain('- no longer covered: **T1611** Escape (was: A, B)\n- no longer covered: **T1059** Cmd (was: sub-techniques)');
+    // Covered → partial is a loss too (listed with the losses), partial → covered a gain (after the gains).
+    const statusChanges = [{ id: 'T1496', name: 'Hijack', before: 'covered', after: 'partial', rules: ['Miner'] }, { id: 'T1068', name: 'Exploit', before: 'partial', after: 'covered', rules: ['B'] }] as const;
+    const changed = renderSummaryMarkdown({ ...report, comparison: { ...comparison, newlyCovered: [], statusChanges: [...statusChanges] } });
+    expect(changed).toContain('- no longer covered: **T1059** Cmd (was: sub-techniques)\n- covered → partial: **T1496** Hijack (was: Miner)\n- partial → covered: T1068 Exploit\n');
   });
   it('lists the tactics whose coverage changed, and only those', () => {
     const tactics = [{ shortname: 'a', name: 'Alpha', after: 10, before: 5, delta: 5 }, { shortname: 'b', name: 'Beta', after: 3, before: 3, delta: 0 }, { shortname: 'c', name: 'Gamma', after: 0, before: 2.5, delta: -2.5 }];

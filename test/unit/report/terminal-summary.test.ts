@@ -110,6 +110,10 @@ describe('the report summary', () => {
     expect(out).toContain('  Alpha: 5% → 10% (+5)\n');
     expect(out).not.toContain('Beta:');
     expect(out).toContain('  - T1611 Escape no longer covered (was: A, B)\n  - T1059 Cmd no longer covered (was: sub-techniques)\n');
+    // Covered ↔ partial: a loss names the rules it had, a gain does not repeat them.
+    const statusChanges = [{ id: 'T1496', name: 'Hijack', before: 'covered', after: 'partial', rules: ['Miner'] }, { id: 'T1068', name: 'Exploit', before: 'partial', after: 'covered', rules: ['B'] }] as const;
+    const changed = renderSummary({ ...report, comparison: { ...comparison, statusChanges: [...statusChanges] } }, plain);
+    expect(changed).toContain('  - T1496 Hijack covered → partial (was: Miner)\n  + T1068 Exploit partial → covered\n');
     expect(out).toContain('  findings: 11 new, 0 fixed\n');
     expect(out).toContain('  new: f\\u001b:3 c (rule "N9")\n');
     expect(out).not.toContain('N10');
