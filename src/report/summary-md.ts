@@ -5,7 +5,7 @@ import type { Reporter } from './reporter.js';
 import { suggestionsSection } from './summary-suggestions.js';
 import { evidenceCounts, notAsWrittenLine } from './evidence-words.js';
 import { describeInputs, plural, signed, statusChangeWords } from './words.js';
-import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
+import { describeGapDetectability, describeProfile, shortVerdict, topGapRows } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
 import { unsafeCharacters } from '../terminal-text.js';
 
@@ -74,13 +74,11 @@ function gapsSection(report: CoverageReport): string[] {
   const gaps = report.gaps.filter((g) => !g.isSubtechnique);
   const byId = new Map(report.techniques.map((t) => [t.id, t]));
   const detectability = describeGapDetectability(report.summary.gapDetectability);
-  const lines = ['', `### Top gaps (${gaps.length} techniques uncovered${detectability ? `: ${detectability}` : ''})`, '', 'Ranked: gaps Falco can close first (loaded sources, then another Falco source), then by adversaries active on the scope that use them, +100 per `--threat` profile.', '', '| # | Technique | Name | Detectability | Score | Why |', '|---:|---|---|---|---:|---|'];
-  for (const g of gaps.slice(0, TOP_GAPS)) {
+  const lines = ['', `### Top gaps (${gaps.length} techniques uncovered${detectability ? `: ${detectability}` : ''})`, '', 'Ranked: gaps Falco can close first (loaded sources, then another Falco source), then by adversaries active on the scope that use them, +100 per `--threat` profile; sub-techniques are listed where they rank.', '', '| # | Technique | Name | Detectability | Score | Why |', '|---:|---|---|---|---:|---|'];
+  for (const g of topGapRows(report.gaps, TOP_GAPS)) {
     lines.push(`| ${g.priority.rank} | ${g.id} | ${escapeMarkdown(g.name)} | ${escapeMarkdown(shortVerdict(g, byId.get(g.id)?.detectability))} | ${g.priority.score} | ${escapeMarkdown(g.priority.why)} |`);
   }
   if (gaps.length > TOP_GAPS) lines.push('', `…and ${gaps.length - TOP_GAPS} more in coverage.csv.`);
-  // The ranks count sub-techniques too: without this a reader sees numbers missing.
-  if (gaps.some((g, i) => g.priority.rank !== i + 1)) lines.push('', 'Ranks count sub-techniques too; coverage.csv lists them all.');
   return lines;
 }
 

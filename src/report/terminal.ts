@@ -2,7 +2,7 @@
 // colour is decided by the caller (TTY, NO_COLOR) and passed in.
 import type { CoverageReport, Finding, Severity, SuppressedFinding } from '../coverage-report.js';
 import { describeFix, ruleSuffix } from './messages.js';
-import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
+import { describeGapDetectability, describeProfile, shortVerdict, topGapRows } from './priority-words.js';
 import { describeInputs, plural, signed, statusChangeWords } from './words.js';
 import { escapeForTerminal } from '../terminal-text.js';
 import { evidenceCounts, notAsWrittenLine } from './evidence-words.js';
@@ -88,8 +88,8 @@ function topGapLines(report: CoverageReport, style: TerminalStyle, topGaps: numb
   const byId = new Map(report.techniques.map((t) => [t.id, t]));
   const detectability = describeGapDetectability(report.summary.gapDetectability);
   const lines = ['', paint(style, 'bold', `Top gaps (${gaps.length} techniques uncovered${detectability ? `: ${detectability}` : ''})`)];
-  lines.push(paint(style, 'dim', '  ranked: closable by Falco first, then by adversaries active on the scope that use them, +100 per --threat profile (sub-techniques are ranked too: all gaps in coverage.csv)'));
-  for (const gap of gaps.slice(0, topGaps)) {
+  lines.push(paint(style, 'dim', '  ranked: closable by Falco first, then by adversaries active on the scope that use them, +100 per --threat profile (sub-techniques are listed where they rank: all gaps in coverage.csv)'));
+  for (const gap of topGapRows(report.gaps, topGaps)) {
     const verdict = shortVerdict(gap, byId.get(gap.id)?.detectability);
     lines.push(`  ${String(gap.priority.rank).padStart(3)}. ${gap.id.padEnd(10)} ${printable(gap.name).padEnd(40)} ${verdict.padEnd(18)} ${paint(style, 'dim', `score ${gap.priority.score}`)}`);
     lines.push(paint(style, 'dim', `       why: ${printable(gap.priority.why)}`));

@@ -99,6 +99,11 @@ describe('the report summary', () => {
     const none = renderSummary({ ...report, summary: { ...report.summary, gapDetectability: undefined as never } }, plain);
     expect(none).toContain(`Top gaps (${report.gaps.filter((g) => !g.isSubtechnique).length} techniques uncovered)\n`);
     expect(renderSummary({ ...report, gaps }, plain)).toContain('T2003');
+    // Review finding: a sub-technique ranked among the top gaps is listed in its place, so no rank is missing.
+    const ranked = [gaps[0]!, { ...gaps[4]!, name: 'Sub', priority: { ...gap.priority, rank: 2 } }, ...gaps.slice(1, 4).map((g) => ({ ...g, priority: { ...g.priority, rank: g.priority.rank + 1 } }))];
+    const withSub = renderSummary({ ...report, gaps: ranked }, plain, 3);
+    expect(withSub).toMatch(/ {4}1\. T2000 [^\n]*\n[^\n]*\n {4}2\. T2000\.001 +Sub [^\n]*\n[^\n]*\n {4}3\. T2001 [^\n]*\n[^\n]*\n {4}4\. T2002 /);
+    expect(withSub).not.toContain('T2003');
   });
   it('lists the changes since the baseline, tactics whose coverage changed, and ten new findings', () => {
     const newFindings = Array.from({ length: 11 }, (_, i) => ({ fingerprint: String(i), code: 'c', severity: 'error' as const, rule: `N${i}`, file: 'f\u001b', line: 3, message: 'm' }));
