@@ -138,6 +138,11 @@ export interface GapEntry {
   priority: GapPriority;
 }
 
+export interface StatusChange extends TechniqueChange {
+  before: TechniqueStatus;
+  after: TechniqueStatus;
+}
+
 /** A finding as a comparison lists it. */
 export interface FindingRef {
   /** Stable identity (code, rule, tag, technique, tactic), independent of line numbers. */
@@ -153,7 +158,8 @@ export interface FindingRef {
 export interface TechniqueChange {
   id: string;
   name: string;
-  /** Enabled rules that covered it in the baseline (for newly uncovered) or cover it now (newly covered). */
+  /** Enabled rules that covered it in the baseline (for newly uncovered, covered → partial) or cover it now (newly
+   * covered, partial → covered). */
   rules: string[];
 }
 
@@ -164,6 +170,9 @@ export interface Comparison {
   crossesAttackVersions: boolean;
   newlyCovered: TechniqueChange[];
   newlyUncovered: TechniqueChange[];
+  /** In-scope techniques counted in both runs whose status changed between covered and partial (to or from a gap is
+   * newlyCovered or newlyUncovered). Covered → partial is a regression: the technique lost its own rules. */
+  statusChanges: StatusChange[];
   newFindings: FindingRef[];
   fixedFindings: FindingRef[];
   /** Overall percentages with one decimal; `delta` is made from the exact shares, and `counted` is what the baseline

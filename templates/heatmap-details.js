@@ -19,7 +19,7 @@
     const c = report.comparison;
     if (c) {
       const sign = (n) => (n > 0 ? `+${n}` : `${n}`);
-      header.append('p').attr('class', 'changes').text(`Since the baseline (${c.baseline.generatedAt}${c.crossesAttackVersions ? `, ATT&CK ${c.baseline.attackVersion}` : ''}): coverage ${c.coverage.before}% → ${c.coverage.after}% (${sign(c.coverage.delta)} points), ${c.newlyCovered.length} newly covered (▲), ${c.newlyUncovered.length} no longer covered (▼), ${c.newFindings.length} new and ${c.fixedFindings.length} fixed findings`);
+      header.append('p').attr('class', 'changes').text(`Since the baseline (${c.baseline.generatedAt}${c.crossesAttackVersions ? `, ATT&CK ${c.baseline.attackVersion}` : ''}): coverage ${c.coverage.before}% → ${c.coverage.after}% (${sign(c.coverage.delta)} points), ${c.newlyCovered.length} newly covered (▲), ${c.newlyUncovered.length} no longer covered (▼), ${(c.statusChanges || []).length} between covered and partial, ${c.newFindings.length} new and ${c.fixedFindings.length} fixed findings`);
     }
     for (const gate of report.gates || []) {
       header.append('p').attr('class', gate.isPassed ? 'gate pass' : 'gate fail').text(`${gate.isPassed ? 'pass' : 'GATE FAILED'} --${gate.gate}: ${gate.message}`);
@@ -49,6 +49,11 @@
     const { status, count } = view.effective(technique);
     if (view.newlyUncovered.has(technique.id)) panel.append('p').attr('class', 'sev-error').text('No longer covered since the baseline');
     if (view.newlyCovered.has(technique.id)) panel.append('p').text('Newly covered since the baseline');
+    const change = view.statusChanges.get(technique.id);
+    if (change) {
+      const line = panel.append('p').text(`${change.before} → ${change.after} since the baseline (${change.after === 'partial' ? 'was' : 'now'}: ${change.rules.join(', ')})`);
+      if (change.after === 'partial') line.attr('class', 'sev-error');
+    }
     if (status !== 'covered' && view.wouldCover.has(technique.id)) panel.append('p').attr('class', 'would-cover-note').text(`Would be covered if the suggested tags were accepted (attack-cov suggest): ${view.wouldCover.get(technique.id).join(', ')}`);
     panel.append('p').text(`Status: ${status}${count ? ` (${plural(count, 'enabled rule')})` : ''}${technique.coveredSubtechniques.length ? `; covered sub-techniques: ${technique.coveredSubtechniques.join(', ')}` : ''}`);
     const subs = view.subsOf.get(technique.id) || [];

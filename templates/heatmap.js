@@ -19,6 +19,8 @@
   const platforms = [...new Set(report.techniques.flatMap((t) => t.platforms))].sort();
   const newlyCovered = new Set(((report.comparison || {}).newlyCovered || []).map((t) => t.id));
   const newlyUncovered = new Set(((report.comparison || {}).newlyUncovered || []).map((t) => t.id));
+  // Covered ↔ partial: covered → partial lost the technique's own rules (▼), partial → covered gained them (▲).
+  const statusChanges = new Map(((report.comparison || {}).statusChanges || []).map((t) => [t.id, t]));
   // report --suggest: techniques that the rules' best suggested tags would cover if a person accepted them.
   const wouldCover = new Map(((report.suggestions || {}).wouldCover || []).map((t) => [t.id, t.rules]));
   // report --emulate: the second axis, tagged vs demonstrated on emulated Atomic Red Team procedures.
@@ -152,6 +154,7 @@
     if (!t.inScope) parts.push('outside the scope');
     if (newlyCovered.has(t.id)) parts.push('newly covered since the baseline');
     if (newlyUncovered.has(t.id)) parts.push('no longer covered since the baseline');
+    if (statusChanges.has(t.id)) parts.push(`${statusChanges.get(t.id).before} → ${statusChanges.get(t.id).after} since the baseline`);
     if (s.status !== 'covered' && wouldCover.has(t.id)) parts.push('would be covered if the suggested tags were accepted');
     if (evidenceById.has(t.id)) parts.push(`emulated: ${EVIDENCE[evidenceById.get(t.id).status][1]}`);
     return `${parts.join('; ')}.`;
@@ -192,6 +195,10 @@
       line.append('span').attr('class', 'id').text(t.id);
       if (newlyCovered.has(t.id)) line.append('span').attr('class', 'change').attr('aria-hidden', 'true').attr('title', 'newly covered since the baseline').text('▲');
       if (newlyUncovered.has(t.id)) line.append('span').attr('class', 'change').attr('aria-hidden', 'true').attr('title', 'no longer covered since the baseline').text('▼');
+      if (statusChanges.has(t.id)) {
+        const change = statusChanges.get(t.id);
+        line.append('span').attr('class', 'change').attr('aria-hidden', 'true').attr('title', `${change.before} → ${change.after} since the baseline`).text(change.after === 'partial' ? '▼' : '▲');
+      }
       if (s.count > 0) line.append('span').attr('class', 'count').attr('aria-hidden', 'true').text(s.count);
       if (s.findings) line.append('span').attr('class', 'marker findings').attr('aria-hidden', 'true').attr('title', plural(s.findings, 'finding')).text(`⚠${s.findings}`);
       if (s.quiet) line.append('span').attr('class', 'marker suppressed').attr('aria-hidden', 'true').attr('title', `${s.quiet} suppressed`).text(`⊘${s.quiet}`);
@@ -269,7 +276,7 @@
   }
 
   const detailsView = {
-    subsOf, rulesByName, findingsByRule, findingsByTechnique, suppressedByTechnique, newlyCovered, newlyUncovered, wouldCover, activeRules, effective, emulation, evidenceById,
+    subsOf, rulesByName, findingsByRule, findingsByTechnique, suppressedByTechnique, newlyCovered, newlyUncovered, statusChanges, wouldCover, activeRules, effective, emulation, evidenceById,
     isPinned: (t) => state.pinned === t.id,
     isExpanded: (t) => state.expanded.has(t.id),
     toggleSubs: (t) => {

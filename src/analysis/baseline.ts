@@ -1,6 +1,6 @@
 // Compares a CoverageReport with a baseline (last night's report.json). Pure.
 import { createHash } from 'node:crypto';
-import type { Comparison, CoverageReport, Finding, FindingRef, TechniqueEntry } from '../coverage-report.js';
+import type { Comparison, CoverageReport, Finding, FindingRef, StatusChange, TechniqueEntry } from '../coverage-report.js';
 import { countsOf, occurrences } from '../collections.js';
 import { exactPercent } from './coverage.js';
 
@@ -44,6 +44,15 @@ function ref(f: Finding): FindingRef {
 
 const isCounted = (t: TechniqueEntry): boolean => t.status !== 'gap';
 
+/** Covered ↔ partial changes of techniques counted in both runs, with the rules of the run it was covered in. */
+function statusChanges(now: readonly TechniqueEntry[], before: ReadonlyMap<string, TechniqueEntry>): StatusChange[] {
+  return now.flatMap((t) => {
+    const old = before.get(t.id);
+    if (!old || !isCounted(old) || !isCounted(t) || old.status === t.status) return [];
+    return [{ id: t.id, name: t.name, before: old.status, after: t.status, rules: t.status === 'covered' ? t.rules : old.rules }];
+  });
+}
+
 export function compareReports(current: CoverageReport, baseline: CoverageReport): Comparison {
   const before = new Map(baseline.techniques.filter((t) => t.inScope).map((t) => [t.id, t]));
   const now = current.techniques.filter((t) => t.inScope);
@@ -56,6 +65,7 @@ export function compareReports(current: CoverageReport, baseline: CoverageReport
     crossesAttackVersions: baseline.inputs.attack.version !== current.inputs.attack.version,
     newlyCovered: newlyCovered.map((t) => ({ id: t.id, name: t.name, rules: t.rules })),
     newlyUncovered: newlyUncovered.map((t) => ({ id: t.id, name: t.name, rules: before.get(t.id)!.rules })),
+    statusChanges: statusChanges(now, before),
     newFindings: notIn(current.findings, baseline.findings).map(ref),
     fixedFindings: notIn(baseline.findings, current.findings).map(ref),
     coverage: {

@@ -24,6 +24,13 @@ export function usersByTechnique(catalog: Catalog): Map<string, Set<string>> {
   return users;
 }
 
+/** How many of the actors `usersByTechnique` counts use each technique directly (its own ID, not a sub-technique's). */
+function directUserCounts(catalog: Catalog): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const actor of catalog.threats.values()) for (const id of actor.techniques) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}
+
 /** Profile names using each technique (directly or through software), sub-techniques rolled up. */
 function profilesByTechnique(profiles: ThreatProfile[], entries: Map<string, TechniqueEntry>): Map<string, string[]> {
   const result = new Map<string, string[]>();
@@ -35,9 +42,11 @@ function profilesByTechnique(profiles: ThreatProfile[], entries: Map<string, Tec
   return result;
 }
 
-function explain(p: Omit<GapPriority, 'why' | 'rank'>, rank: number, entry: TechniqueEntry, scope: string[]): string {
-  const rolled = entry.isSubtechnique ? '' : ' or its sub-techniques';
-  const threat = `${p.activeUsers} of its ${p.users} adversaries active on ${scope.join(', ') || 'the scope'} use it${rolled}`;
+function explain(p: Omit<GapPriority, 'why' | 'rank'>, rank: number, entry: TechniqueEntry, directUsers: number, scope: string[]): string {
+  // A parent's users include its sub-techniques' (`users`); coverage.csv's used_by counts those using it directly, so
+  // where they differ the sentence names both: 483 and 152 for T1027 in 18.1 read as a contradiction otherwise.
+  const using = directUsers === p.users ? 'using it' : `using it or its sub-techniques (${directUsers} using it directly)`;
+  const threat = `${p.activeUsers} of the ${p.users} adversaries ${using} are active on ${scope.join(', ') || 'the scope'}`;
   const profiles = p.profiles.length > 0 ? `; used by --threat ${p.profiles.join(', ')} (+${PROFILE_WEIGHT} each)` : '';
   return `#${rank}: tier ${p.tier + 1} of ${TIERS.length}, ${entry.detectability?.reason ?? 'detectability unknown'}; ${threat}${profiles}; score ${p.score}`;
 }
@@ -46,6 +55,7 @@ function explain(p: Omit<GapPriority, 'why' | 'rank'>, rank: number, entry: Tech
 export function prioritizeGaps(techniques: TechniqueEntry[], catalog: Catalog, active: Set<string>, profiles: ThreatProfile[], scope: string[]): GapEntry[] {
   const entries = new Map(techniques.map((t) => [t.id, t]));
   const users = usersByTechnique(catalog);
+  const directUsers = directUserCounts(catalog);
   const profileUse = profilesByTechnique(profiles, entries);
   const scored = techniques
     .filter((t) => t.inScope && t.status === 'gap')
@@ -64,6 +74,6 @@ export function prioritizeGaps(techniques: TechniqueEntry[], catalog: Catalog, a
     tactics: t.tactics,
     isSubtechnique: t.isSubtechnique,
     usedBy: t.usedBy,
-    priority: { rank: i + 1, ...priority, why: explain(priority, i + 1, t, scope) },
+    priority: { rank: i + 1, ...priority, why: explain(priority, i + 1, t, directUsers.get(t.id) ?? 0, scope) },
   }));
 }

@@ -6,10 +6,36 @@ function yamlString(value: string): string {
   return /^[\w./@-]+$/.test(value) && !/^[\d.]+$/.test(value) ? value : JSON.stringify(value);
 }
 
-export function starterConfig(rulesPaths: string[], attackVersion: string): string {
-  const rules = rulesPaths.length > 0
-    ? ['rules:', ...rulesPaths.map((p) => `  - ${yamlString(p)}`)]
-    : ['# No Falco rules files were found here; the embedded official rules stand in until you name yours.', 'rules:', '  - official'];
+/** What `init` found: the rules to name, in load order. */
+export interface StarterRules {
+  /** Rules files, folders and official specs, in load order. */
+  paths: string[];
+  /** The official specs at the head of `paths` that the repository's rules load only after (they append to, override
+   * or disable what those define). */
+  officialFirst: string[];
+  /** YAML files next to the rules that are not rules files (Falco's falco.yaml), left out. */
+  skipped?: string[];
+}
+
+function rulesLines({ paths, officialFirst, skipped = [] }: StarterRules): string[] {
+  if (paths.length === 0) return ['# No Falco rules files were found here; the embedded official rules stand in until you name yours.', 'rules:', '  - official'];
+  return [
+    ...(officialFirst.length > 0 ? [`# ${officialFirst.join(', ')} first: the rules here append to, override or disable lists, macros or rules defined there.`] : []),
+    ...(skipped.length > 0 ? [`# Left out, not rules files: ${skipped.join(', ')}.`] : []),
+    'rules:',
+    ...paths.map((p) => `  - ${yamlString(p)}`),
+  ];
+}
+
+/** Suppressions of the official rules' own findings, when the repository's rules load after them: gating on error
+ * must not fail on upstream tags no one here can fix. */
+function suppressionLines(officialFirst: string[]): string[] {
+  if (officialFirst.length === 0) return ['suppressions: []'];
+  return ['suppressions:', '  - file: "official:*"', '    reason: the official rules\' own findings; they are fixed upstream, not here'];
+}
+
+export function starterConfig(found: StarterRules, attackVersion: string): string {
+  const rules = rulesLines(found);
   return `${[
     '# attack-cov project configuration (README: Project configuration).',
     '# Found from the working directory upward; flags on the command line override every value.',
@@ -35,7 +61,7 @@ export function starterConfig(rulesPaths: string[], attackVersion: string): stri
     '',
     'gates:',
     // With no rules of the repository, the run would fail on the official rules' own tag errors, which no one here can fix.
-    ...(rulesPaths.length > 0
+    ...(found.paths.length > 0
       ? ['  fail-on: error          # error, warning, info, new (with --baseline) or none']
       : ['  # The official rules have tag errors of their own: gate on error once your rules are named above.', '  fail-on: none           # error, warning, info, new (with --baseline) or none']),
     '  # min-coverage: [25, execution=50]',
@@ -47,7 +73,7 @@ export function starterConfig(rulesPaths: string[], attackVersion: string): stri
     '# Deliberate findings, each with a reason. Criteria: code, rule (* wildcards), tag, file (glob); all given must match.',
     '# A suppression past `until` stops suppressing and is reported; one that matches nothing is reported too.',
     '# In a rules file, a comment on the rule or tag line does the same: # attack-cov-ignore platform-mismatch: why',
-    'suppressions: []',
+    ...suppressionLines(found.officialFirst),
     '#  - code: platform-mismatch',
     '#    rule: Contact EC2 Instance Metadata Service From Container',
     '#    reason: watches IMDS from containers; T1552.005 is the technique it serves',

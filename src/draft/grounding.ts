@@ -60,12 +60,36 @@ function groundingStrategies(technique: Technique, catalog: Catalog, platforms: 
   });
 }
 
+/**
+ * The macro and list names a draft for `source` can use: those its rules name (and the macros those name, through
+ * any depth), and macros whose condition names one of its fields. Macros and lists carry no source of their own;
+ * without this a syscall draft was offered k8s audit lists, and a CloudTrail one spawned_process.
+ */
+export function namesOfSource(ruleset: Ruleset, source: string, sourceFields: readonly string[]): Set<string> {
+  const tokens = (condition: string): string[] => condition.match(/[A-Za-z_][\w.]*/g) ?? [];
+  const fields = new Set(sourceFields);
+  const pending = [
+    ...ruleset.rules.filter((r) => r.source === source).flatMap((r) => tokens(r.condition)),
+    ...[...ruleset.macros.values()].filter((m) => tokens(m.condition).some((t) => fields.has(t))).map((m) => m.name),
+  ];
+  const names = new Set<string>();
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    if (names.has(name) || !(ruleset.macros.has(name) || ruleset.lists.has(name))) continue;
+    names.add(name);
+    pending.push(...tokens(ruleset.macros.get(name)?.condition ?? ''));
+  }
+  return names;
+}
+
 export function buildGrounding(technique: Technique, catalog: Catalog, ruleset: Ruleset, fieldCatalog: FieldCatalog, source: string, sourcePlatforms: Record<string, string[]>): Grounding {
   const strategies = groundingStrategies(technique, catalog, own(sourcePlatforms, source) ?? []);
   const guidance = words([technique.detection ?? '', ...strategies.flatMap((d) => d.analytics.flatMap((a) => [a.description, ...a.logSources.map((l) => l.channel)]))].join(' '));
   const text = [technique.name, technique.description, technique.detection ?? '', ...strategies.flatMap((d) => [d.name, ...d.analytics.flatMap((a) => [a.description, ...a.logSources.map((l) => l.channel)])])].join(' ');
   const topic = words(text);
+  const fields = listedFields(fieldCatalog, source);
+  const usable = namesOfSource(ruleset, source, fields);
   const macros = [...ruleset.macros.values()]
+    .filter((m) => usable.has(m.name))
     .map((m) => ({ m, score: CORE_MACROS.includes(m.name) ? 100 : overlap(topic, words(`${m.name} ${m.condition}`)) }))
     .filter((x) => x.score > 0)
     .sort((a, b) => b.score - a.score || (a.m.name < b.m.name ? -1 : 1))
@@ -73,6 +97,7 @@ export function buildGrounding(technique: Technique, catalog: Catalog, ruleset: 
     .map(({ m }) => ({ name: m.name, condition: m.condition }));
   const referenced = new Set(macros.flatMap((m) => m.condition.match(/[a-z_][a-z0-9_]*/g) ?? []));
   const lists = [...ruleset.lists.values()]
+    .filter((l) => usable.has(l.name))
     .map((l) => ({ l, score: referenced.has(l.name) ? 50 : overlap(topic, words(`${l.name} ${l.items.join(' ')}`)) }))
     .filter((x) => x.score > 0)
     .sort((a, b) => b.score - a.score || (a.l.name < b.l.name ? -1 : 1))
@@ -92,7 +117,7 @@ export function buildGrounding(technique: Technique, catalog: Catalog, ruleset: 
     macros,
     lists,
     examples,
-    fields: listedFields(fieldCatalog, source),
+    fields,
     suggestedEvents: source === 'syscall' ? [...fieldCatalog.events.keys()].filter((e) => guidance.has(e) && !AMBIGUOUS_EVENT_WORDS.has(e)) : [],
   };
 }

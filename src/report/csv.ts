@@ -2,6 +2,7 @@
 import type { CoverageReport, Finding, SuppressedFinding, TechniqueEntry } from '../coverage-report.js';
 import { newFindingFlags } from '../analysis/baseline.js';
 import { describeFix } from './messages.js';
+import { statusChangeWords } from './words.js';
 import type { Reporter } from './reporter.js';
 
 /** Where a spreadsheet would start a formula: a cell's start, and anywhere after a ';' (behind quotes). */
@@ -58,6 +59,7 @@ export const coverageCsvReporter: Reporter = {
     const change = new Map<string, string>([
       ...(report.comparison?.newlyCovered ?? []).map((t): [string, string] => [t.id, 'newly covered']),
       ...(report.comparison?.newlyUncovered ?? []).map((t): [string, string] => [t.id, 'newly uncovered']),
+      ...(report.comparison?.statusChanges ?? []).map((t): [string, string] => [t.id, statusChangeWords(t)]),
     ]);
     // With --emulate: the second axis (tagged vs demonstrated) and the rules seen to fire.
     const evidence = report.emulation ? new Map(report.emulation.techniques.map((e) => [e.id, e])) : undefined;

@@ -4,6 +4,7 @@ import type { CoverageReport, RuleEntry, TechniqueEntry } from '../coverage-repo
 import { legendLabel, scoreBucket, SCORE_DESCRIPTIONS, techniqueScore, type ScoreMode } from './layer-score.js';
 import { COVERED_COLORS, GAP_COLOR, PARTIAL_COLOR } from './palette.js';
 import { validateLayer } from './layer-schema.js';
+import { statusChangeWords } from './words.js';
 import { stringifyJson, type Reporter } from './reporter.js';
 
 /** The Navigator release whose layer format is 4.5. */
@@ -57,6 +58,7 @@ function changesOf(report: CoverageReport): Map<string, string> {
   return new Map([
     ...(report.comparison?.newlyCovered ?? []).map((t): [string, string] => [t.id, 'Newly covered']),
     ...(report.comparison?.newlyUncovered ?? []).map((t): [string, string] => [t.id, 'No longer covered']),
+    ...(report.comparison?.statusChanges ?? []).map((t): [string, string] => [t.id, statusChangeWords(t).replace(/^./, (first) => first.toUpperCase())]),
   ]);
 }
 

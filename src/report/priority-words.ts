@@ -24,6 +24,16 @@ export function shortVerdict(gap: GapEntry, detail?: { loadedSources: string[]; 
   }
 }
 
+/**
+ * The gaps, in priority order, down to the `count`th top-level one: the top gaps a text report lists. The
+ * sub-techniques ranked among them come along, so the ranks shown run 1, 2, 3 … without a number missing.
+ */
+export function topGapRows(gaps: readonly GapEntry[], count: number): GapEntry[] {
+  let topLevel = 0;
+  const end = gaps.findIndex((g) => !g.isSubtechnique && ++topLevel === count);
+  return end < 0 ? [...gaps] : gaps.slice(0, end + 1);
+}
+
 /** "100 closable with loaded sources, 11 closable with another Falco source, …" (verdicts with none left out). */
 export function describeGapDetectability(counts: Partial<Record<DetectabilityVerdict, number>> | undefined): string {
   return (Object.keys(VERDICT_LABEL) as DetectabilityVerdict[])

@@ -4,8 +4,8 @@ import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
 import { suggestionsSection } from './summary-suggestions.js';
 import { evidenceCounts, notAsWrittenLine, unknownTechniquesLine } from './evidence-words.js';
-import { describeInputs, plural, signed } from './words.js';
-import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
+import { describeInputs, plural, signed, statusChangeWords } from './words.js';
+import { describeGapDetectability, describeProfile, shortVerdict, topGapRows } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
 import { unsafeCharacters } from '../terminal-text.js';
 
@@ -74,13 +74,11 @@ function gapsSection(report: CoverageReport): string[] {
   const gaps = report.gaps.filter((g) => !g.isSubtechnique);
   const byId = new Map(report.techniques.map((t) => [t.id, t]));
   const detectability = describeGapDetectability(report.summary.gapDetectability);
-  const lines = ['', `### Top gaps (${gaps.length} techniques uncovered${detectability ? `: ${detectability}` : ''})`, '', 'Ranked: gaps Falco can close first (loaded sources, then another Falco source), then by adversaries active on the scope that use them, +100 per `--threat` profile.', '', '| # | Technique | Name | Detectability | Score | Why |', '|---:|---|---|---|---:|---|'];
-  for (const g of gaps.slice(0, TOP_GAPS)) {
+  const lines = ['', `### Top gaps (${gaps.length} techniques uncovered${detectability ? `: ${detectability}` : ''})`, '', 'Ranked: gaps Falco can close first (loaded sources, then another Falco source), then by adversaries active on the scope that use them, +100 per `--threat` profile; sub-techniques are listed where they rank.', '', '| # | Technique | Name | Detectability | Score | Why |', '|---:|---|---|---|---:|---|'];
+  for (const g of topGapRows(report.gaps, TOP_GAPS)) {
     lines.push(`| ${g.priority.rank} | ${g.id} | ${escapeMarkdown(g.name)} | ${escapeMarkdown(shortVerdict(g, byId.get(g.id)?.detectability))} | ${g.priority.score} | ${escapeMarkdown(g.priority.why)} |`);
   }
   if (gaps.length > TOP_GAPS) lines.push('', `…and ${gaps.length - TOP_GAPS} more in coverage.csv.`);
-  // The ranks count sub-techniques too: without this a reader sees numbers missing.
-  if (gaps.some((g, i) => g.priority.rank !== i + 1)) lines.push('', 'Ranks count sub-techniques too; coverage.csv lists them all.');
   return lines;
 }
 
@@ -128,7 +126,9 @@ function comparisonSection(report: CoverageReport): string[] {
   const changed = c.tactics.filter((t) => t.delta);
   if (changed.length > 0) lines.push(`Per tactic: ${changed.map((t) => `${escapeMarkdown(t.name)} ${signed(t.delta!)}`).join(', ')}.`, '');
   for (const t of c.newlyUncovered.slice(0, TOP_GAPS)) lines.push(`- no longer covered: **${t.id}** ${escapeMarkdown(t.name)} (was: ${escapeMarkdown(t.rules.join(', ') || 'sub-techniques')})`);
+  for (const t of c.statusChanges.filter((s) => s.after === 'partial').slice(0, TOP_GAPS)) lines.push(`- ${statusChangeWords(t)}: **${t.id}** ${escapeMarkdown(t.name)} (was: ${escapeMarkdown(t.rules.join(', '))})`);
   for (const t of c.newlyCovered.slice(0, TOP_GAPS)) lines.push(`- newly covered: ${t.id} ${escapeMarkdown(t.name)}`);
+  for (const t of c.statusChanges.filter((s) => s.after === 'covered').slice(0, TOP_GAPS)) lines.push(`- ${statusChangeWords(t)}: ${t.id} ${escapeMarkdown(t.name)}`);
   for (const f of c.newFindings.slice(0, EXAMPLES_PER_CODE * 2)) lines.push(`- new finding: ${f.code} ${escapeMarkdown(f.rule)} (${escapeMarkdown(`${f.file}:${f.line}`)})`);
   return lines;
 }

@@ -2,8 +2,8 @@
 // colour is decided by the caller (TTY, NO_COLOR) and passed in.
 import type { CoverageReport, Finding, Severity, SuppressedFinding } from '../coverage-report.js';
 import { describeFix, ruleSuffix } from './messages.js';
-import { describeGapDetectability, describeProfile, shortVerdict } from './priority-words.js';
-import { describeInputs, plural, signed } from './words.js';
+import { describeGapDetectability, describeProfile, shortVerdict, topGapRows } from './priority-words.js';
+import { describeInputs, plural, signed, statusChangeWords } from './words.js';
 import { escapeForTerminal } from '../terminal-text.js';
 import { evidenceCounts, notAsWrittenLine, unknownTechniquesLine } from './evidence-words.js';
 import { compareText } from '../collections.js';
@@ -88,8 +88,8 @@ function topGapLines(report: CoverageReport, style: TerminalStyle, topGaps: numb
   const byId = new Map(report.techniques.map((t) => [t.id, t]));
   const detectability = describeGapDetectability(report.summary.gapDetectability);
   const lines = ['', paint(style, 'bold', `Top gaps (${gaps.length} techniques uncovered${detectability ? `: ${detectability}` : ''})`)];
-  lines.push(paint(style, 'dim', '  ranked: closable by Falco first, then by adversaries active on the scope that use them, +100 per --threat profile (sub-techniques are ranked too: all gaps in coverage.csv)'));
-  for (const gap of gaps.slice(0, topGaps)) {
+  lines.push(paint(style, 'dim', '  ranked: closable by Falco first, then by adversaries active on the scope that use them, +100 per --threat profile (sub-techniques are listed where they rank: all gaps in coverage.csv)'));
+  for (const gap of topGapRows(report.gaps, topGaps)) {
     const verdict = shortVerdict(gap, byId.get(gap.id)?.detectability);
     lines.push(`  ${String(gap.priority.rank).padStart(3)}. ${gap.id.padEnd(10)} ${printable(gap.name).padEnd(40)} ${verdict.padEnd(18)} ${paint(style, 'dim', `score ${gap.priority.score}`)}`);
     lines.push(paint(style, 'dim', `       why: ${printable(gap.priority.why)}`));
@@ -105,6 +105,10 @@ function comparisonLines(report: CoverageReport, style: TerminalStyle): string[]
   for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${printable(t.name)}: ${t.before}% → ${t.after}% (${signed(t.delta!)})`);
   for (const t of c.newlyCovered) lines.push(paint(style, 'green', `  + ${t.id} ${printable(t.name)} newly covered`));
   for (const t of c.newlyUncovered) lines.push(paint(style, 'red', `  - ${t.id} ${printable(t.name)} no longer covered (was: ${printable(t.rules.join(', ') || 'sub-techniques')})`));
+  for (const t of c.statusChanges) {
+    const isLoss = t.after === 'partial';
+    lines.push(paint(style, isLoss ? 'red' : 'green', `  ${isLoss ? '-' : '+'} ${t.id} ${printable(t.name)} ${statusChangeWords(t)}${isLoss ? ` (was: ${printable(t.rules.join(', '))})` : ''}`));
+  }
   lines.push(`  findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed`);
   for (const f of c.newFindings.slice(0, 10)) lines.push(`  new: ${printable(f.file)}:${f.line} ${f.code}${ruleSuffix(f.rule, printable)}`);
   return lines;

@@ -1,5 +1,6 @@
 // What `attack-cov threats` prints: the adversaries relevant to the scope, one block each. Pure.
 import type { RankedThreat } from '../analysis/threat-ranking.js';
+import type { ThreatKind } from '../attack/types.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { printable, type TerminalStyle } from './terminal.js';
 
@@ -7,9 +8,18 @@ function dim(style: TerminalStyle, text: string): string {
   return style.isColor ? `\u001b[2m${text}\u001b[0m` : text;
 }
 
-export function renderThreats(threats: RankedThreat[], relevant: number, report: CoverageReport, style: TerminalStyle): string {
+const KIND_PLURAL: Record<ThreatKind, string> = { group: 'groups', software: 'software', campaign: 'campaigns' };
+
+/** "groups, software and campaigns", "software", "groups and campaigns": the kinds listed (--kind), in ATT&CK's order. */
+function kindsWords(kinds: readonly ThreatKind[]): string {
+  const words = (Object.keys(KIND_PLURAL) as ThreatKind[]).filter((k) => kinds.includes(k)).map((k) => KIND_PLURAL[k]);
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)!}` : words.join('');
+}
+
+/** `kinds`: the kinds `relevant` counts (--kind; all three when not given). */
+export function renderThreats(threats: RankedThreat[], relevant: number, report: CoverageReport, style: TerminalStyle, kinds: readonly ThreatKind[] = ['group', 'software', 'campaign']): string {
   const scope = report.scope.platforms.join(', ') || 'none';
-  const lines = [`${relevant} groups, software and campaigns of ATT&CK ${report.inputs.attack.version} are relevant to ${scope}; the ${threats.length} most relevant:`, ''];
+  const lines = [`${relevant} ${kindsWords(kinds)} of ATT&CK ${report.inputs.attack.version} are relevant to ${scope}; the ${threats.length} most relevant:`, ''];
   for (const t of threats) {
     const c = t.coverage;
     lines.push(`${t.id.padEnd(6)} ${t.kind.padEnd(8)} ${printable(t.name)}${t.aliases.length ? dim(style, ` (${printable(t.aliases.slice(0, 3).join(', '))})`) : ''}`);

@@ -1,5 +1,10 @@
 // Small wording helpers shared by the text reporters (terminal, Markdown).
 
+/** A covered ↔ partial change against the baseline: "covered → partial". */
+export function statusChangeWords(change: { before: string; after: string }): string {
+  return `${change.before} → ${change.after}`;
+}
+
 /** "1 error", "2 errors". */
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;

@@ -76,15 +76,22 @@ function readEach<T>(values: string[] | undefined, flag: string, at: string[] | 
   }));
 }
 
-/** Matches --platform values to the catalog's spelling, case-insensitively; unknown names are a usage error. */
+/**
+ * Matches --platform values to the catalog's spelling, case-insensitively; unknown names are a usage error. So is a
+ * platform only revoked or deprecated techniques name (Office 365, PRE in 18.1): nothing would be in scope, and the
+ * report would be all "—" with exit 0.
+ */
 export function resolvePlatforms(given: string[] | undefined, catalog: Catalog, at?: string[]): string[] | undefined {
   if (!given || given.length === 0) return undefined;
-  const known = new Map<string, string>();
-  for (const t of catalog.techniques.values()) for (const p of t.platforms) known.set(p.toLowerCase(), p);
+  const current = new Map<string, string>();
+  const retired = new Map<string, string>();
+  for (const t of catalog.techniques.values()) for (const p of t.platforms) (t.isRevoked || t.isDeprecated ? retired : current).set(p.toLowerCase(), p);
+  const hint = `platforms in ATT&CK ${catalog.version}: ${[...new Set(current.values())].sort().join(', ')}`;
   return readEach(given, '--platform', at, (name) => {
-    const match = known.get(name.toLowerCase());
-    if (!match) throw new UsageError(`unknown platform: ${name}`, `platforms in ATT&CK ${catalog.version}: ${[...new Set(known.values())].sort().join(', ')}`);
-    return match;
+    const match = current.get(name.toLowerCase());
+    if (match) return match;
+    const old = retired.get(name.toLowerCase());
+    throw new UsageError(old ? `no technique of ATT&CK ${catalog.version} is on ${old} any more (only revoked or deprecated ones)` : `unknown platform: ${name}`, hint);
   });
 }
 

@@ -1,6 +1,7 @@
 // `attack-cov threats`: the groups, software and campaigns most relevant to the scope, with how much of
 // what they use the rules cover; text or JSON on stdout.
 import { rankThreats } from '../analysis/threat-ranking.js';
+import type { ThreatKind } from '../attack/types.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderThreats } from '../report/threats-text.js';
@@ -13,7 +14,7 @@ export interface ThreatsOptions extends CommonOptions {
   kind?: string[];
 }
 
-const KINDS = ['group', 'software', 'campaign'];
+const KINDS: ThreatKind[] = ['group', 'software', 'campaign'];
 
 export async function runThreats(options: ThreatsOptions, env: Environment, io: Io): Promise<number> {
   const format = options.format ?? 'text';
@@ -21,7 +22,7 @@ export async function runThreats(options: ThreatsOptions, env: Environment, io: 
   const top = options.top ?? 20;
   if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top takes a positive whole number, not ${String(options.top)}`);
   const kinds = splitList(options.kind, '--kind');
-  const unknown = kinds.filter((k) => !KINDS.includes(k));
+  const unknown = kinds.filter((k) => !(KINDS as string[]).includes(k));
   if (unknown.length > 0) throw new UsageError(`unknown --kind ${unknown.join(', ')}`, `kinds: ${KINDS.join(', ')}`);
   const rules = await loadRulesOutlineFor(options, env);
   const attack = await loadCatalog(options, env);
@@ -32,7 +33,7 @@ export async function runThreats(options: ThreatsOptions, env: Environment, io: 
   if (format === 'json') {
     io.stdout(stringifyJson({ tool: report.tool, attack: report.inputs.attack, scope: report.scope, relevant: ranked.length, threats: listed }));
   } else {
-    if (!io.isQuiet) io.stdout(renderThreats(listed, ranked.length, report, io.style));
+    if (!io.isQuiet) io.stdout(renderThreats(listed, ranked.length, report, io.style, kinds.length > 0 ? (kinds as ThreatKind[]) : KINDS));
   }
   return EXIT_OK;
 }

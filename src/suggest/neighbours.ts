@@ -9,6 +9,8 @@ import type { QueryTerm } from './types.js';
 export interface ReferenceRule {
   name: string;
   file: string;
+  /** Its Falco source: only rules of sources that observe a platform in common vote (nearestRules' `sources`). */
+  source: string;
   techniques: string[];
   terms: QueryTerm[];
 }
@@ -46,12 +48,16 @@ export function buildNeighbourIndex(references: ReferenceRule[]): NeighbourIndex
   return { references, idf, vectors: new Map(references.map((r) => [r, vectorOf(r.terms, idf)])) };
 }
 
-/** The most alike reference rules with techniques, best first; a rule is never its own neighbour. */
-export function nearestRules(rule: Pick<FalcoRule, 'name'>, terms: QueryTerm[], index: NeighbourIndex): Neighbour[] {
+/**
+ * The most alike reference rules with techniques, best first; a rule is never its own neighbour. Only references of
+ * `sources` vote: a syscall rule about SSH keys says nothing about a CloudTrail rule, a syscall rule about privileged
+ * containers something about a Kubernetes audit rule about privileged pods.
+ */
+export function nearestRules(rule: Pick<FalcoRule, 'name'>, terms: QueryTerm[], index: NeighbourIndex, sources: ReadonlySet<string>): Neighbour[] {
   const query = vectorOf(terms, index.idf);
   const found: Neighbour[] = [];
   for (const reference of index.references) {
-    if (reference.name === rule.name || reference.techniques.length === 0) continue;
+    if (reference.name === rule.name || !sources.has(reference.source) || reference.techniques.length === 0) continue;
     const vector = index.vectors.get(reference)!;
     const products: [string, number][] = [];
     for (const [term, value] of query) {

@@ -3,6 +3,7 @@
 import type { Catalog } from '../attack/types.js';
 import type { LogSourceMapping } from '../upstream.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
+import { own } from '../own.js';
 import { procedureText } from './procedures.js';
 import { hasCurrentTechnique, renumberedIdOf, type Renumbering } from '../emulate/renumbering.js';
 import { buildNeighbourIndex, nearestRules, neighbourVotes, type NeighbourIndex, type ReferenceRule } from './neighbours.js';
@@ -108,12 +109,18 @@ export function rulesetTerms(ruleset: Ruleset): Map<FalcoRule, QueryTerm[]> {
 /** The tagged rules of a ruleset as references for the neighbour vote. */
 export function referenceRules(ruleset: Ruleset, terms: Map<FalcoRule, QueryTerm[]> = rulesetTerms(ruleset)): ReferenceRule[] {
   return ruleset.rules
-    .map((rule) => ({ name: rule.name, file: rule.position.file, techniques: [...new Set(taggedTechniques(rule))].sort(), terms: terms.get(rule)! }))
+    .map((rule) => ({ name: rule.name, file: rule.position.file, source: rule.source, techniques: [...new Set(taggedTechniques(rule))].sort(), terms: terms.get(rule)! }))
     .filter((r) => r.techniques.length > 0);
 }
 
-function votesFor(rule: FalcoRule, terms: QueryTerm[], neighbours: NeighbourIndex): Map<string, Vote> {
-  const near = nearestRules(rule, terms, neighbours);
+/** `source` and the sources that observe a platform it observes: whose rules may vote for a rule of `source`. */
+export function alikeSources(source: string, sourcePlatforms: Record<string, string[]>): Set<string> {
+  const platforms = new Set(own(sourcePlatforms, source) ?? []);
+  return new Set([source, ...Object.keys(sourcePlatforms).filter((s) => sourcePlatforms[s]!.some((p) => platforms.has(p)))]);
+}
+
+function votesFor(rule: FalcoRule, terms: QueryTerm[], neighbours: NeighbourIndex, sourcePlatforms: Record<string, string[]>): Map<string, Vote> {
+  const near = nearestRules(rule, terms, neighbours, alikeSources(rule.source, sourcePlatforms));
   const votes = new Map<string, Vote>();
   for (const [id, share] of neighbourVotes(near)) {
     const rules = near.filter((n) => n.rule.techniques.includes(id)).map((n) => ({ name: n.rule.name, file: n.rule.file, similarity: n.similarity, shared: n.shared }));
@@ -125,7 +132,7 @@ function votesFor(rule: FalcoRule, terms: QueryTerm[], neighbours: NeighbourInde
 /** Ranked candidates for one rule, each with the tags it would add; candidates lint would refuse are dropped. */
 export function suggestForRule(rule: FalcoRule, terms: QueryTerm[], context: SuggestContext, index: TechniqueIndex, top: number, neighbours?: NeighbourIndex): RuleSuggestion {
   const existing = taggedTechniques(rule);
-  const votes = neighbours ? votesFor(rule, terms, neighbours) : new Map<string, Vote>();
+  const votes = neighbours ? votesFor(rule, terms, neighbours, context.sourcePlatforms) : new Map<string, Vote>();
   const ranked = rankTechniques(terms, index, top * 2, new Set(existing), votes);
   const candidates: Candidate[] = [];
   for (const r of ranked) {

@@ -1,5 +1,5 @@
 // heatmap.html in a real browser (Debian's chromium via playwright-core), opened from disk as a user would.
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -152,6 +152,26 @@ describe('a heatmap made against a baseline', () => {
     expect(await opened.page.locator('[data-id="T1529"]').count()).toBe(1);
     expect(await opened.page.locator('.cell.newly-uncovered').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-id')))).toEqual(['T1059']);
     expect(await opened.page.locator('header .gate.fail').innerText()).toMatch(/GATE FAILED --fail-on: .*T1059/);
+    expect(opened.consoleErrors).toEqual([]);
+  });
+
+  // A rule retagged from T1059 to T1059.004 leaves T1059 partial: a loss the cell, its sentence and the details name.
+  it('marks a technique that went from covered to partial', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-html-'));
+    const rule = (tag: string) => `- rule: Shell\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags: [mitre_execution, ${tag}]\n`;
+    await writeFile(path.join(dir, 'before.yaml'), rule('T1059'));
+    await writeFile(path.join(dir, 'after.yaml'), rule('T1059.004'));
+    expect((await runCli(['report', '--attack', 'test/fixtures/attack/mini-bundle-2.0.json', '--rules', path.join(dir, 'before.yaml'), '--out', path.join(dir, 'before'), '-q', '--format', 'json'])).code).toBe(0);
+    const current = await runCli(['report', '--attack', 'test/fixtures/attack/mini-bundle-2.0.json', '--rules', path.join(dir, 'after.yaml'), '--out', path.join(dir, 'after'), '-q', '--format', 'html', '--baseline', path.join(dir, 'before', 'report.json')]);
+    expect(current.code, current.stderr).toBe(0);
+    const opened = await open(path.join(dir, 'after', 'heatmap.html'));
+    const cell = opened.page.locator('#matrix .cell[data-id="T1059"]').first();
+    await expect(cell.locator('.change').getAttribute('title')).resolves.toBe('covered → partial since the baseline');
+    await expect(cell.locator('.change').textContent()).resolves.toBe('▼');
+    await expect(cell.textContent()).resolves.toMatch(/covered → partial since the baseline/);
+    await cell.click();
+    await expect(opened.page.locator('#details').textContent()).resolves.toMatch(/covered → partial since the baseline \(was: Shell\)/);
+    expect(await opened.page.locator('header .changes').innerText()).toMatch(/1 between covered and partial/);
     expect(opened.consoleErrors).toEqual([]);
   });
 });

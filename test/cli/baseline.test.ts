@@ -50,6 +50,27 @@ describe('a run against a baseline where one covering rule was removed', () => {
   });
 });
 
+// Review finding: retagging a rule from a technique to its sub-technique left the technique partial, and no output said so.
+describe('a run against a baseline where a rule was retagged to a sub-technique', () => {
+  it('names the technique that went from covered to partial in every output', async () => {
+    const dir = await tempDir();
+    const rule = (tag: string) => `- rule: Shell\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags: [mitre_execution, ${tag}]\n`;
+    await writeFile(path.join(dir, 'before.yaml'), rule('T1059'));
+    await writeFile(path.join(dir, 'after.yaml'), rule('T1059.004'));
+    expect((await runCli(['report', '--attack', MINI, '--rules', path.join(dir, 'before.yaml'), '--out', path.join(dir, 'before'), '-q', '--format', 'json'])).code).toBe(0);
+    const out = path.join(dir, 'after');
+    const result = await runCli(['report', '--attack', MINI, '--rules', path.join(dir, 'after.yaml'), '--out', out, '--baseline', path.join(dir, 'before', 'report.json')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('  - T1059 Command and Scripting Interpreter covered → partial (was: Shell)\n');
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport;
+    expect(report.comparison?.statusChanges).toEqual([{ id: 'T1059', name: 'Command and Scripting Interpreter', before: 'covered', after: 'partial', rules: ['Shell'] }]);
+    expect(await readFile(path.join(out, 'coverage.csv'), 'utf8')).toMatch(/^T1059,.*,covered → partial$/m);
+    expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toContain('- covered → partial: **T1059** Command and Scripting Interpreter (was: Shell)\n');
+    expect(await readFile(path.join(out, 'layer.json'), 'utf8')).toContain('"comment": "Covered → partial since the baseline.');
+    expect(await readFile(path.join(out, 'heatmap.html'), 'utf8')).toContain('"statusChanges":[{"id":"T1059"');
+  });
+});
+
 describe('new findings', () => {
   it('fail --fail-on new, are marked new in findings.csv and SARIF', async () => {
     const out = await tempDir();

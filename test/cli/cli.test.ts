@@ -158,6 +158,16 @@ describe('report', () => {
     const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', await tempDir(), '--platform', 'Amiga']);
     expectOneLineError(result, /unknown platform: Amiga/);
   });
+
+  // Review finding: Office 365 was listed as valid, but in 18.1 only revoked or deprecated techniques name it, so the
+  // report was all "—" with exit 0. (PRE, which the review named too, has current techniques: reconnaissance.)
+  it('--platform only retired techniques name is a usage error, and the hint no longer lists it', async () => {
+    const result = await runCli(['report', '--rules', 'official', '--out', await tempDir(), '--platform', 'office 365']);
+    expectOneLineError(result, /^error: no technique of ATT&CK 18\.1 is on Office 365 any more \(only revoked or deprecated ones\)$/);
+    expect(result.stderr).toMatch(/^hint: platforms in ATT&CK 18\.1: .*Linux/m);
+    expect(result.stderr).not.toMatch(/hint: .*Office 365/);
+    expect((await runCli(['report', '--rules', 'official', '--out', await tempDir(), '--platform', 'PRE', '-q'])).code).toBe(0);
+  });
 });
 
 describe('lint', () => {

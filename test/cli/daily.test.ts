@@ -159,4 +159,31 @@ describe('attack-cov init', () => {
     const lint = await runCli(['lint', '--format', 'json'], { cwd: repo });
     expect(lint.code, lint.stderr).toBe(0);
   });
+
+  // A repository that appends to an official list loads only after the official rules: init names them first, and
+  // suppresses their own findings so that the starter's gate (fail-on: error) judges the repository's rules only.
+  it('puts the official rules first when the rules here append to what they define', async () => {
+    const repo = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-init-'));
+    await mkdir(path.join(repo, 'rules'));
+    await writeFile(path.join(repo, 'rules', 'acme_rules.yaml'), '- list: shell_binaries\n  items: [ash]\n  override:\n    items: append\n');
+    const init = await runCli(['init'], { cwd: repo });
+    expect(init.stderr).toBe('wrote .attack-cov.yaml (rules: official, rules/)\n');
+    expect(await readFile(path.join(repo, '.attack-cov.yaml'), 'utf8')).toContain('rules:\n  - official\n  - rules/\n');
+    const lint = await runCli(['lint'], { cwd: repo });
+    expect(lint.code, lint.stderr).toBe(0);
+  });
+
+  // Falco's own falco.yaml is a mapping, not a rules list: naming its folder would stop every command on it.
+  it('names the rules files of a folder that also holds Falco\'s configuration, and says what it left out', async () => {
+    const repo = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-init-'));
+    await mkdir(path.join(repo, 'falco'));
+    await writeFile(path.join(repo, 'falco', 'falco.yaml'), 'rules_files:\n  - /etc/falco/falco_rules.yaml\n');
+    await writeFile(path.join(repo, 'falco', 'acme_rules.yaml'), '- list: empty\n  items: []\n');
+    await writeFile(path.join(repo, 'falco', 'b_rules.yaml'), '- list: other\n  items: []\n');
+    const init = await runCli(['init'], { cwd: repo });
+    expect(init.stderr).toBe('wrote .attack-cov.yaml (rules: falco/acme_rules.yaml, falco/b_rules.yaml); left out, not rules files: falco/falco.yaml\n');
+    expect(await readFile(path.join(repo, '.attack-cov.yaml'), 'utf8')).toContain('# Left out, not rules files: falco/falco.yaml.\nrules:\n  - falco/acme_rules.yaml\n  - falco/b_rules.yaml\n');
+    const lint = await runCli(['lint'], { cwd: repo });
+    expect(lint.code, lint.stderr).toBe(0);
+  });
 });

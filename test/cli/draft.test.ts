@@ -264,6 +264,16 @@ describe('without an LLM', () => {
     expect(validated.code).toBe(0);
   });
 
+  // Review finding: a CloudTrail skeleton suggested syscall macros (spawned_process, open_read).
+  it('suggests only macros and lists of the draft\'s own source', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const rules = fixture('rules', 'conventional.yaml');
+    expect(await readFile(rules, 'utf8')).toContain('- macro: spawned_process');
+    expect((await runCli(['draft', 'T1530', '--attack', ATTACK, '--rules', rules, '--out', out, '--source', 'aws_cloudtrail'])).code).toBe(0);
+    const text = await readFile(path.join(out, 'T1530.yaml'), 'utf8');
+    expect(text).toContain('#   macros of your ruleset that may help: none\n#   lists of your ruleset that may help: none\n');
+  });
+
   it('refuses a --source it knows no fields of, before writing anything, and takes an alias of one it does', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
     const refused = await runCli(['draft', 'T1529', '--attack', ATTACK, '--rules', RULES, '--out', out, '--source', 'nope']);

@@ -59,6 +59,13 @@ describe('attack-cov threats', () => {
     expect(listing.threats.map((t) => t.id)).toContain('S0599'); // Kinsing runs in containers
   });
 
+  // Review finding: the text said "groups, software and campaigns" whatever --kind chose.
+  it('names only the kinds --kind chose in the text', async () => {
+    const result = await runCli(['threats', ...INPUTS, '--kind', 'software', '--top', '1']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\d+ software of ATT&CK 18\.1 are relevant to Containers, Linux; the 1 most relevant:\n/);
+  });
+
   it('has --help with examples and refuses a bad --kind', async () => {
     const help = await runCli(['threats', '--help']);
     expect(help.stdout).toMatch(/Examples:/);

@@ -205,6 +205,6 @@ describe('analyzeGaps', () => {
     expect(result.threats.map((t) => t.id)).toEqual(['G1']);
     expect(result.gaps[0]).toMatchObject({ id: 'T1529', priority: { activeUsers: 1, profiles: ['Alpha'], score: 101 } });
     // The scope's platforms in the sentence are sorted, whatever order they came in.
-    expect(result.gaps[0]!.priority.why).toContain('1 of its 1 adversaries active on Containers, Linux use it');
+    expect(result.gaps[0]!.priority.why).toContain('1 of the 1 adversaries using it are active on Containers, Linux');
   });
 });

@@ -81,6 +81,18 @@ describe('compareReports', () => {
     ]);
   });
 
+  // Review finding: retagging T1496 to T1496.001 left T1496 partial, and no output said so.
+  it('lists covered ↔ partial changes apart, with the rules of the run it was covered in, and no change to or from a gap', () => {
+    const before = report({ techniques: [tech('T1', 'covered'), tech('T2', 'partial', { rules: [] }), tech('T3', 'covered'), tech('T4', 'partial'), tech('T5', 'partial', { inScope: false })] });
+    const after = report({ techniques: [tech('T1', 'partial', { rules: [] }), tech('T2', 'covered', { rules: ['new rule'] }), tech('T3', 'gap'), tech('T4', 'partial'), tech('T5', 'covered')] });
+    const cmp = compareReports(after, before);
+    expect(cmp.statusChanges).toEqual([
+      { id: 'T1', name: 'Name T1', before: 'covered', after: 'partial', rules: ['rule of T1'] },
+      { id: 'T2', name: 'Name T2', before: 'partial', after: 'covered', rules: ['new rule'] },
+    ]);
+    expect(cmp.newlyUncovered.map((t) => t.id)).toEqual(['T3']);
+  });
+
   it('leaves out techniques out of scope now, or out of scope before', () => {
     const before = report({ techniques: [tech('T1', 'covered'), tech('T2', 'covered', { inScope: false }), tech('T3', 'gap', { inScope: false })] });
     const after = report({ techniques: [tech('T1', 'gap', { inScope: false }), tech('T2', 'gap'), tech('T3', 'covered')] });

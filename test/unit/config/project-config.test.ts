@@ -112,9 +112,12 @@ suppressions:
   });
 
   it('has a starter that validates, with the detected rules or the official ones', () => {
-    expect(parse(starterConfig(['falco_rules.local.yaml', 'rules.d/'], '18.1'))).toMatchObject({ rules: ['falco_rules.local.yaml', 'rules.d/'], attack: '18.1', failOn: 'error', formats: ['all'], suppressions: [] });
+    expect(parse(starterConfig({ paths: ['falco_rules.local.yaml', 'rules.d/'], officialFirst: [] }, '18.1'))).toMatchObject({ rules: ['falco_rules.local.yaml', 'rules.d/'], attack: '18.1', failOn: 'error', formats: ['all'], suppressions: [] });
     // Without rules of the repository, no gate on the official rules' own errors: a new repository's first run passes.
-    expect(parse(starterConfig([], '18.1'))).toMatchObject({ rules: ['official'], failOn: 'none' });
+    expect(parse(starterConfig({ paths: [], officialFirst: [] }, '18.1'))).toMatchObject({ rules: ['official'], failOn: 'none' });
+    // Rules that load only after the official ones: those come first, and their own findings are suppressed, not gated on.
+    const afterOfficial = parse(starterConfig({ paths: ['official', 'rules/'], officialFirst: ['official'], skipped: ['rules/falco.yaml'] }, '18.1'));
+    expect(afterOfficial).toMatchObject({ rules: ['official', 'rules/'], failOn: 'error', suppressions: [{ files: ['official:*'] }] });
   });
 
   it('lies under the command line: a flag given there wins, paths resolve against the config folder', () => {

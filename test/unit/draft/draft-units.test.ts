@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRulesText } from '../../../src/falco/parse.js';
 import { draftTags, readDraftAnswer, renderDraftFile } from '../../../src/draft/draft-file.js';
-import { chooseSource } from '../../../src/draft/grounding.js';
+import { chooseSource, namesOfSource } from '../../../src/draft/grounding.js';
+import { rulesetFromTexts } from '../../../src/falco/load.js';
 import { ChatClient, extractJson } from '../../../src/draft/llm-client.js';
 import { readSourcePlatforms } from '../../../src/upstream.js';
 import { miniCatalog } from '../../helpers/load.js';
@@ -41,6 +42,24 @@ describe('the draft file', async () => {
     const catalog = await miniCatalog();
     expect(chooseSource(catalog.techniques.get('T1529')!, readSourcePlatforms())).toBe('syscall');
     expect(chooseSource(catalog.techniques.get('T1530')!, readSourcePlatforms())).toBe('aws_cloudtrail');
+  });
+});
+
+// Review finding: a syscall draft was offered k8s audit lists, a CloudTrail one spawned_process. Macros and lists
+// carry no source: they belong to the source whose rules reach them, or whose fields a macro names.
+describe('the macros and lists a draft may use', () => {
+  const ruleset = rulesetFromTexts([{ path: 'r.yaml', text: [
+    '- list: shells', '  items: [bash]', '- list: k8s_users', '  items: [admin]', '- list: unused', '  items: [x]',
+    '- macro: spawned', '  condition: evt.type = execve', '- macro: shell_spawned', '  condition: spawned and proc.name in (shells)',
+    '- macro: k8s_admin', '  condition: ka.user.name in (k8s_users)', '- macro: ct_console', '  condition: ct.name = ConsoleLogin',
+    '- rule: Shell', '  desc: d', '  condition: shell_spawned', '  output: o', '  priority: WARNING',
+    '- rule: Admin', '  desc: d', '  condition: k8s_admin', '  output: o', '  priority: WARNING', '  source: k8s_audit', '',
+  ].join('\n') }]);
+  it('follows the source\'s rules through macros of any depth, and takes macros naming the source\'s fields', () => {
+    expect([...namesOfSource(ruleset, 'syscall', ['proc.name'])].sort()).toEqual(['shell_spawned', 'shells', 'spawned']);
+    expect([...namesOfSource(ruleset, 'k8s_audit', ['ka.user.name'])].sort()).toEqual(['k8s_admin', 'k8s_users']);
+    // No CloudTrail rule: only the macro over its fields.
+    expect([...namesOfSource(ruleset, 'aws_cloudtrail', ['ct.name'])]).toEqual(['ct_console']);
   });
 });
 

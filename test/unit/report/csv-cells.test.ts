@@ -90,10 +90,14 @@ describe('coverage.csv', async () => {
 
   it('adds a change column with a baseline', () => {
     const copy: CoverageReport = structuredClone(report);
-    copy.comparison = { newlyCovered: [{ id: 'T1611', name: '', rules: [] }], newlyUncovered: [{ id: 'T1529', name: '', rules: [] }], newFindings: [] } as never;
+    const statusChanges = [{ id: 'T1027', name: '', before: 'covered', after: 'partial', rules: ['A'] }, { id: 'T1041', name: '', before: 'partial', after: 'covered', rules: ['B'] }];
+    copy.comparison = { newlyCovered: [{ id: 'T1611', name: '', rules: [] }], newlyUncovered: [{ id: 'T1529', name: '', rules: [] }], statusChanges, newFindings: [] } as never;
     const rows = rowsOf(coverageCsvReporter.render(copy, context));
     expect(rows.find((r) => r.technique_id === 'T1611')!.change).toBe('newly covered');
     expect(rows.find((r) => r.technique_id === 'T1529')!.change).toBe('newly uncovered');
+    // Every status change has its cell, covered ↔ partial too (review finding: retagging T1496 to T1496.001).
+    expect(rows.find((r) => r.technique_id === 'T1027')!.change).toBe('covered → partial');
+    expect(rows.find((r) => r.technique_id === 'T1041')!.change).toBe('partial → covered');
     expect(rows.find((r) => r.technique_id === 'T1059')!.change).toBe('');
   });
 

@@ -197,4 +197,11 @@ describe('the threats listing', () => {
     expect(empty).toContain('are relevant to none; the 0 most relevant:');
     expect(empty).toContain('attack-cov report --threat G0139\n');
   });
+  // Review finding: threats --kind software still said "90 groups, software and campaigns … are relevant".
+  it('counts only the kinds listed (--kind), in ATT&CK\'s order', () => {
+    const first = (kinds: ('group' | 'software' | 'campaign')[]) => renderThreats([], 90, report, { isColor: false }, kinds).split('\n')[0];
+    expect(first(['software'])).toBe('90 software of ATT&CK 18.1 are relevant to Linux, Containers; the 0 most relevant:');
+    expect(first(['campaign', 'group'])).toBe('90 groups and campaigns of ATT&CK 18.1 are relevant to Linux, Containers; the 0 most relevant:');
+    expect(first(['campaign', 'software', 'group'])).toBe('90 groups, software and campaigns of ATT&CK 18.1 are relevant to Linux, Containers; the 0 most relevant:');
+  });
 });

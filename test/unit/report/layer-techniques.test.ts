@@ -30,8 +30,10 @@ describe('layer comments', () => {
   });
   it('start with the change since the baseline', () => {
     const copy: CoverageReport = structuredClone(report);
-    copy.comparison = { newlyCovered: [{ id: 'T1611', name: '', rules: [] }], newlyUncovered: [{ id: 'T1027', name: '', rules: [] }] } as never;
+    const statusChanges = [{ id: 'T1059', name: '', before: 'covered', after: 'partial', rules: ['A'] }];
+    copy.comparison = { newlyCovered: [{ id: 'T1611', name: '', rules: [] }], newlyUncovered: [{ id: 'T1027', name: '', rules: [] }], statusChanges } as never;
     const layer = buildLayer(copy);
+    expect(technique(layer, 'T1059').comment).toMatch(/^Covered → partial since the baseline\. /);
     expect(technique(layer, 'T1611').comment).toBe('Newly covered since the baseline. Covered by 3 enabled rule(s): Escape attempt; Escape under execution; Tagged later');
     expect(technique(layer, 'T1027').comment).toBe('No longer covered since the baseline. Gap: no enabled rule tags this technique');
   });

@@ -1,11 +1,11 @@
 // The sentences the reporters share: each finding message and fix, plurals and signs, the inputs line,
 // detectability and profile wording, the emulation counts, --format selection and the JSON form.
 import { describe, expect, it } from 'vitest';
-import type { Finding, ThreatProfile } from '../../../src/coverage-report.js';
+import type { Finding, GapEntry, ThreatProfile } from '../../../src/coverage-report.js';
 import type { FindingDraft } from '../../../src/analysis/checks/index.js';
 import { describeFinding, describeFix, withMessage } from '../../../src/report/messages.js';
 import { describeInputs, plural, signed } from '../../../src/report/words.js';
-import { describeGapDetectability, describeProfile, draftCommand, shortVerdict, VERDICT_LABEL } from '../../../src/report/priority-words.js';
+import { describeGapDetectability, describeProfile, draftCommand, shortVerdict, topGapRows, VERDICT_LABEL } from '../../../src/report/priority-words.js';
 import { evidenceCounts } from '../../../src/report/evidence-words.js';
 import { ALIASES, REPORTERS, selectReporters } from '../../../src/report/registry.js';
 import { FORMAT_NAMES, FORMAT_VALUES } from '../../../src/report/format-names.js';
@@ -178,5 +178,16 @@ describe('JSON outputs', () => {
     expect(problems.length).toBeGreaterThan(0);
     for (const p of problems) expect(p).toMatch(/^\/\S*: \S/);
     expect(validateLayer({ name: 1, versions: { layer: '4.5' }, domain: 'enterprise-attack' }).some((p) => p.startsWith('/name: '))).toBe(true);
+  });
+});
+
+describe('topGapRows', () => {
+  // Gaps in rank order; sub-techniques ranked among the first top-level ones come along, none after the last.
+  const gap = (id: string, isSubtechnique = false) => ({ id, isSubtechnique }) as unknown as GapEntry;
+  const gaps = [gap('T1'), gap('T2.001', true), gap('T2'), gap('T3.001', true), gap('T3')];
+  it('lists down to the count-th top-level gap, with the sub-techniques between', () => {
+    expect(topGapRows(gaps, 1).map((g) => g.id)).toEqual(['T1']);
+    expect(topGapRows(gaps, 2).map((g) => g.id)).toEqual(['T1', 'T2.001', 'T2']);
+    expect(topGapRows(gaps, 9).map((g) => g.id)).toEqual(['T1', 'T2.001', 'T2', 'T3.001', 'T3']);
   });
 });

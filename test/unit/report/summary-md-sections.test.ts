@@ -79,6 +79,10 @@ describe('summary.md with every section', () => {
     const comparison = { ...report.comparison!, newlyUncovered: [{ id: 'T1611', name: 'Escape', rules: ['A', 'B'] }, { id: 'T1059', name: 'Cmd', rules: [] }] };
     const text = renderSummaryMarkdown({ ...report, comparison });
     expect(text).toContain('- no longer covered: **T1611** Escape (was: A, B)\n- no longer covered: **T1059** Cmd (was: sub-techniques)');
+    // Covered → partial is a loss too (listed with the losses), partial → covered a gain (after the gains).
+    const statusChanges = [{ id: 'T1496', name: 'Hijack', before: 'covered', after: 'partial', rules: ['Miner'] }, { id: 'T1068', name: 'Exploit', before: 'partial', after: 'covered', rules: ['B'] }] as const;
+    const changed = renderSummaryMarkdown({ ...report, comparison: { ...comparison, newlyCovered: [], statusChanges: [...statusChanges] } });
+    expect(changed).toContain('- no longer covered: **T1059** Cmd (was: sub-techniques)\n- covered → partial: **T1496** Hijack (was: Miner)\n- partial → covered: T1068 Exploit\n');
   });
   it('lists the tactics whose coverage changed, and only those', () => {
     const tactics = [{ shortname: 'a', name: 'Alpha', after: 10, before: 5, delta: 5 }, { shortname: 'b', name: 'Beta', after: 3, before: 3, delta: 0 }, { shortname: 'c', name: 'Gamma', after: 0, before: 2.5, delta: -2.5 }];
@@ -189,10 +193,14 @@ describe('summary.md bounds', () => {
     expect(text).not.toContain('T1059.999');
     expect(text).toContain(' |\n\n…and 2 more in coverage.csv.\n');
     expect(renderSummaryMarkdown({ ...report, gaps: gaps.slice(2) })).not.toContain('more in coverage.csv');
-    // Ranks 1…17 with no sub-technique among them: nothing to explain.
-    expect(text).not.toContain('Ranks count sub-techniques too');
-    const skipping = gaps.map((g, i) => (i >= 3 ? { ...g, priority: { ...g.priority, rank: g.priority.rank + 1 } } : g));
-    expect(renderSummaryMarkdown({ ...report, gaps: skipping })).toContain('…and 2 more in coverage.csv.\n\nRanks count sub-techniques too; coverage.csv lists them all.\n');
+    // Review finding: the list jumped from #2 to #4 where a sub-technique held #3. It is listed in its place, and
+    // the 15 are still top-level techniques.
+    const ranked = [...gaps.slice(0, 2), { ...gap, id: 'T2000.001', name: 'Sub', isSubtechnique: true, priority: { ...gap.priority, rank: 3 } }, ...gaps.slice(2, 17)]
+      .map((g, i) => ({ ...g, priority: { ...g.priority, rank: i + 1 } }));
+    const withSub = renderSummaryMarkdown({ ...report, gaps: ranked });
+    expect(withSub).toMatch(/\| 2 \| T2001 \|[^\n]*\n\| 3 \| T2000\.001 \| Sub \|[^\n]*\n\| 4 \| T2002 \|/);
+    expect(withSub).toContain('| 16 | T2014 |');
+    expect(withSub).not.toContain('| T2015 |');
     const plain = renderSummaryMarkdown({ ...report, summary: { ...report.summary, gapDetectability: { 'closable-loaded': 0, 'closable-other': 0, 'not-observable': 0, unknown: 0 } } });
     expect(plain).toContain(`### Top gaps (${report.gaps.filter((g) => !g.isSubtechnique).length} techniques uncovered)`);
   });

@@ -99,6 +99,11 @@ describe('the report summary', () => {
     const none = renderSummary({ ...report, summary: { ...report.summary, gapDetectability: undefined as never } }, plain);
     expect(none).toContain(`Top gaps (${report.gaps.filter((g) => !g.isSubtechnique).length} techniques uncovered)\n`);
     expect(renderSummary({ ...report, gaps }, plain)).toContain('T2003');
+    // Review finding: a sub-technique ranked among the top gaps is listed in its place, so no rank is missing.
+    const ranked = [gaps[0]!, { ...gaps[4]!, name: 'Sub', priority: { ...gap.priority, rank: 2 } }, ...gaps.slice(1, 4).map((g) => ({ ...g, priority: { ...g.priority, rank: g.priority.rank + 1 } }))];
+    const withSub = renderSummary({ ...report, gaps: ranked }, plain, 3);
+    expect(withSub).toMatch(/ {4}1\. T2000 [^\n]*\n[^\n]*\n {4}2\. T2000\.001 +Sub [^\n]*\n[^\n]*\n {4}3\. T2001 [^\n]*\n[^\n]*\n {4}4\. T2002 /);
+    expect(withSub).not.toContain('T2003');
   });
   it('lists the changes since the baseline, tactics whose coverage changed, and ten new findings', () => {
     const newFindings = Array.from({ length: 11 }, (_, i) => ({ fingerprint: String(i), code: 'c', severity: 'error' as const, rule: `N${i}`, file: 'f\u001b', line: 3, message: 'm' }));
@@ -110,6 +115,10 @@ describe('the report summary', () => {
     expect(out).toContain('  Alpha: 5% → 10% (+5)\n');
     expect(out).not.toContain('Beta:');
     expect(out).toContain('  - T1611 Escape no longer covered (was: A, B)\n  - T1059 Cmd no longer covered (was: sub-techniques)\n');
+    // Covered ↔ partial: a loss names the rules it had, a gain does not repeat them.
+    const statusChanges = [{ id: 'T1496', name: 'Hijack', before: 'covered', after: 'partial', rules: ['Miner'] }, { id: 'T1068', name: 'Exploit', before: 'partial', after: 'covered', rules: ['B'] }] as const;
+    const changed = renderSummary({ ...report, comparison: { ...comparison, statusChanges: [...statusChanges] } }, plain);
+    expect(changed).toContain('  - T1496 Hijack covered → partial (was: Miner)\n  + T1068 Exploit partial → covered\n');
     expect(out).toContain('  findings: 11 new, 0 fixed\n');
     expect(out).toContain('  new: f\\u001b:3 c (rule "N9")\n');
     expect(out).not.toContain('N10');

@@ -6,10 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { isLogSourceOf } from '../../../src/suggest/log-sources.js';
 import { buildNeighbourIndex, MIN_SIMILARITY, nearestRules, neighbourVotes, NEIGHBOURS, type Neighbour, type ReferenceRule } from '../../../src/suggest/neighbours.js';
 import { procedureText } from '../../../src/suggest/procedures.js';
+import { alikeSources } from '../../../src/suggest/suggest.js';
 import type { QueryTerm } from '../../../src/suggest/types.js';
 
 const terms = (spec: Record<string, number>): QueryTerm[] => Object.entries(spec).map(([term, weight]) => ({ term, weight, origins: [] }));
-const reference = (name: string, techniques: string[], spec: Record<string, number>): ReferenceRule => ({ name, file: 'ref.yaml', techniques, terms: terms(spec) });
+const reference = (name: string, techniques: string[], spec: Record<string, number>): ReferenceRule => ({ name, file: 'ref.yaml', source: 'syscall', techniques, terms: terms(spec) });
+
+const SYSCALL = new Set(['syscall']);
 
 describe('nearestRules', () => {
   const refs = [
@@ -30,7 +33,7 @@ describe('nearestRules', () => {
     expect(v.get('shell')! / v.get('contain')!).toBeCloseTo(Math.log(1 + 5 / 3) / Math.log(1 + 5 / 2), 12);
   });
   it('finds the alike tagged rules, most alike first, with the terms they share by weight', () => {
-    const near = nearestRules({ name: 'Mine' }, terms({ shell: 1, contain: 2 }), buildNeighbourIndex(refs));
+    const near = nearestRules({ name: 'Mine' }, terms({ shell: 1, contain: 2 }), buildNeighbourIndex(refs), SYSCALL);
     expect(near.map((n) => n.rule.name)).toEqual(['Shell in container', 'Shell spawned']);
     expect(near[0]!.shared).toEqual(['contain', 'shell']);
     expect(near[1]!.shared).toEqual(['shell']);
@@ -39,30 +42,42 @@ describe('nearestRules', () => {
   });
   it('never returns the rule itself, nor a rule sharing nothing', () => {
     const index = buildNeighbourIndex(refs);
-    expect(nearestRules({ name: 'Shell in container' }, terms({ shell: 1, contain: 1 }), index).map((n) => n.rule.name)).toEqual(['Shell spawned']);
-    expect(nearestRules({ name: 'X' }, terms({ other: 1 }), index)).toEqual([]);
-    expect(nearestRules({ name: 'X' }, [], index)).toEqual([]);
-    expect(nearestRules({ name: 'X' }, terms({ shell: 0 }), index)).toEqual([]); // a zero vector stays zero, not 0 / 0
+    expect(nearestRules({ name: 'Shell in container' }, terms({ shell: 1, contain: 1 }), index, SYSCALL).map((n) => n.rule.name)).toEqual(['Shell spawned']);
+    expect(nearestRules({ name: 'X' }, terms({ other: 1 }), index, SYSCALL)).toEqual([]);
+    expect(nearestRules({ name: 'X' }, [], index, SYSCALL)).toEqual([]);
+    expect(nearestRules({ name: 'X' }, terms({ shell: 0 }), index, SYSCALL)).toEqual([]); // a zero vector stays zero, not 0 / 0
+  });
+  // Review finding: a CloudTrail CreateAccessKey rule got T1098.004 SSH Authorized Keys from a syscall rule's vote.
+  it('lets only rules of the sources given vote', () => {
+    const index = buildNeighbourIndex([...refs, { ...reference('Access key created', ['T1098.001'], { shell: 1, contain: 1 }), source: 'aws_cloudtrail' }]);
+    expect(nearestRules({ name: 'Mine' }, terms({ shell: 1, contain: 2 }), index, new Set(['aws_cloudtrail'])).map((n) => n.rule.name)).toEqual(['Access key created']);
+    expect(nearestRules({ name: 'Mine' }, terms({ shell: 1, contain: 2 }), index, SYSCALL).map((n) => n.rule.name)).toEqual(['Shell in container', 'Shell spawned']);
+  });
+  it('takes the voters\' sources from the platforms they observe in common with the rule\'s', () => {
+    const platforms = { syscall: ['Linux', 'Containers'], k8s_audit: ['Containers'], aws_cloudtrail: ['IaaS'], gcp_auditlog: ['IaaS'] };
+    expect([...alikeSources('k8s_audit', platforms)].sort()).toEqual(['k8s_audit', 'syscall']);
+    expect([...alikeSources('aws_cloudtrail', platforms)].sort()).toEqual(['aws_cloudtrail', 'gcp_auditlog']);
+    expect([...alikeSources('my_plugin', platforms)]).toEqual(['my_plugin']); // a source the map does not know: its own rules only
   });
   it('drops neighbours below MIN_SIMILARITY and keeps the NEIGHBOURS best, ties by name', () => {
     const many = buildNeighbourIndex([
       ...Array.from({ length: 7 }, (_, i) => reference(`R${7 - i}`, ['T1'], { alpha: 1 })),
       reference('Faint', ['T2'], { alpha: 0.01, beta: 1, gamma: 1, delta: 1, eps: 1 }),
     ]);
-    const near = nearestRules({ name: 'Q' }, terms({ alpha: 1 }), many);
+    const near = nearestRules({ name: 'Q' }, terms({ alpha: 1 }), many, SYSCALL);
     expect(near.map((n) => n.rule.name)).toEqual(['R1', 'R2', 'R3', 'R4', 'R5'].slice(0, NEIGHBOURS));
-    const faint = nearestRules({ name: 'Q' }, terms({ alpha: 1 }), buildNeighbourIndex([reference('Faint', ['T2'], { alpha: 0.01, beta: 1 }), reference('Other', ['T3'], { beta: 1 })]));
+    const faint = nearestRules({ name: 'Q' }, terms({ alpha: 1 }), buildNeighbourIndex([reference('Faint', ['T2'], { alpha: 0.01, beta: 1 }), reference('Other', ['T3'], { beta: 1 })]), SYSCALL);
     expect(faint).toEqual([]);
     // cosine 1 / √(1 + 399) = 0.05 exactly (the two terms weigh alike by IDF): at the threshold, it still votes
-    const edge = nearestRules({ name: 'Q' }, terms({ a: 1, b: Math.sqrt(399) }), buildNeighbourIndex([reference('A', ['T1'], { a: 1 }), reference('B', ['T2'], { b: 1 })]));
+    const edge = nearestRules({ name: 'Q' }, terms({ a: 1, b: Math.sqrt(399) }), buildNeighbourIndex([reference('A', ['T1'], { a: 1 }), reference('B', ['T2'], { b: 1 })]), SYSCALL);
     expect(edge.map((n) => [n.rule.name, n.similarity])).toEqual([['B', 0.999], ['A', 0.05]]);
     expect(MIN_SIMILARITY).toBe(0.05);
   });
   it('keeps the five heaviest shared terms', () => {
     const wide = buildNeighbourIndex([reference('Wide', ['T1'], { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }), reference('Other', ['T2'], { z: 1 })]);
-    expect(nearestRules({ name: 'Q' }, terms({ a: 1, b: 1, c: 1, d: 1, e: 1, f: 1 }), wide)[0]!.shared).toEqual(['f', 'e', 'd', 'c', 'b']);
+    expect(nearestRules({ name: 'Q' }, terms({ a: 1, b: 1, c: 1, d: 1, e: 1, f: 1 }), wide, SYSCALL)[0]!.shared).toEqual(['f', 'e', 'd', 'c', 'b']);
     const even = buildNeighbourIndex([reference('Even', ['T1'], { zeta: 1, alpha: 1 }), reference('Other', ['T2'], { z: 1 })]);
-    expect(nearestRules({ name: 'Q' }, terms({ zeta: 1, alpha: 1 }), even)[0]!.shared).toEqual(['alpha', 'zeta']); // equal weights: by term
+    expect(nearestRules({ name: 'Q' }, terms({ zeta: 1, alpha: 1 }), even, SYSCALL)[0]!.shared).toEqual(['alpha', 'zeta']); // equal weights: by term
   });
 });
 

@@ -176,10 +176,10 @@ describe('suggestTags', () => {
   });
   it('learns from reference rules, the ruleset’s own rule winning over a reference of the same name', () => {
     const references = [
-      { name: 'Crontab edited', file: 'ref.yaml', techniques: ['T1611'], terms: [{ term: 'crontab', weight: 1, origins: [] }] },
-      { name: 'Ref cron', file: 'ref.yaml', techniques: ['T1611'], terms: [{ term: 'crontab', weight: 1, origins: [] }, { term: 'etc', weight: 1, origins: [] }] },
-      { name: 'Ref shell', file: 'ref.yaml', techniques: ['T1059'], terms: [{ term: 'crontab', weight: 1, origins: [] }, { term: 'bash', weight: 1, origins: [] }] },
-      { name: 'Tagged shell', file: 'ref.yaml', techniques: ['T1611'], terms: [{ term: 'shell', weight: 1, origins: [] }, { term: 'bash', weight: 1, origins: [] }] },
+      { name: 'Crontab edited', file: 'ref.yaml', source: 'syscall', techniques: ['T1611'], terms: [{ term: 'crontab', weight: 1, origins: [] }] },
+      { name: 'Ref cron', file: 'ref.yaml', source: 'syscall', techniques: ['T1611'], terms: [{ term: 'crontab', weight: 1, origins: [] }, { term: 'etc', weight: 1, origins: [] }] },
+      { name: 'Ref shell', file: 'ref.yaml', source: 'syscall', techniques: ['T1059'], terms: [{ term: 'crontab', weight: 1, origins: [] }, { term: 'bash', weight: 1, origins: [] }] },
+      { name: 'Tagged shell', file: 'ref.yaml', source: 'syscall', techniques: ['T1611'], terms: [{ term: 'shell', weight: 1, origins: [] }, { term: 'bash', weight: 1, origins: [] }] },
     ];
     const result = suggestTags({ ...context, references }, { top: 3 });
     const similar = (rule: string) => result.find((s) => s.rule === rule)!.candidates.flatMap((c) => c.evidence.filter((e) => e.kind === 'similar-rule').map((e) => `${c.technique} ${e.value}`));
