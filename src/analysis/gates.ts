@@ -82,10 +82,12 @@ export function officialNote(count: number): string {
 function failOnGate(report: CoverageReport, failOn: FailOn): GateResult {
   if (failOn === 'new') {
     // "new" is whatever got worse since the baseline: findings it did not have, and techniques it covered that are now gaps.
-    const { newFindings, newlyUncovered } = report.comparison!;
+    const { newFindings, newlyUncovered, statusChanges } = report.comparison!;
     const mine = newFindings.filter((f) => !isOfficialFile(f.file));
     const problems = [
       ...newlyUncovered.map((t) => `${t.id} ${t.name} is no longer covered (was: ${t.rules.join(', ') || 'sub-techniques'})`),
+      // Covered → partial: its own rules are gone, only sub-techniques still count.
+      ...statusChanges.filter((t) => t.before === 'covered' && t.after === 'partial').map((t) => `${t.id} ${t.name} is only partly covered now (was covered by: ${t.rules.join(', ')})`),
       ...mine.map((f) => `new ${f.code} in "${f.rule}" (${f.file}:${f.line})`),
     ];
     const note = officialNote(newFindings.length - mine.length);

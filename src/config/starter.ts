@@ -27,13 +27,6 @@ function rulesLines({ paths, officialFirst, skipped = [] }: StarterRules): strin
   ];
 }
 
-/** Suppressions of the official rules' own findings, when the repository's rules load after them: gating on error
- * must not fail on upstream tags no one here can fix. */
-function suppressionLines(officialFirst: string[]): string[] {
-  if (officialFirst.length === 0) return ['suppressions: []'];
-  return ['suppressions:', '  - file: "official:*"', '    reason: the official rules\' own findings; they are fixed upstream, not here'];
-}
-
 export function starterConfig(found: StarterRules, attackVersion: string): string {
   const rules = rulesLines(found);
   return `${[
@@ -60,10 +53,8 @@ export function starterConfig(found: StarterRules, attackVersion: string): strin
     '  # score: count          # Navigator layer score: count, priority or maturity',
     '',
     'gates:',
-    // With no rules of the repository, the run would fail on the official rules' own tag errors, which no one here can fix.
-    ...(found.paths.length > 0
-      ? ['  fail-on: error          # error, warning, info, new (with --baseline) or none']
-      : ['  # The official rules have tag errors of their own: gate on error once your rules are named above.', '  fail-on: none           # error, warning, info, new (with --baseline) or none']),
+    // The official rules' own findings are never gated (no one here can change them), so error holds with or without them.
+    '  fail-on: error          # error, warning, info, new (with --baseline) or none; the official rules\' own findings are not counted',
     '  # min-coverage: [25, execution=50]',
     '  # max-coverage-drop: 0  # with --baseline',
     '',
@@ -73,7 +64,7 @@ export function starterConfig(found: StarterRules, attackVersion: string): strin
     '# Deliberate findings, each with a reason. Criteria: code, rule (* wildcards), tag, file (glob); all given must match.',
     '# A suppression past `until` stops suppressing and is reported; one that matches nothing is reported too.',
     '# In a rules file, a comment on the rule or tag line does the same: # attack-cov-ignore platform-mismatch: why',
-    ...suppressionLines(found.officialFirst),
+    'suppressions: []',
     '#  - code: platform-mismatch',
     '#    rule: Contact EC2 Instance Metadata Service From Container',
     '#    reason: watches IMDS from containers; T1552.005 is the technique it serves',

@@ -10,7 +10,7 @@ import { appendExceptions, decodeExceptions, type RuleException } from './except
 
 type OverrideMode = 'append' | 'replace';
 
-const LOAD_ORDER_HINT = 'load the file that defines it first (files load in the order given)';
+const LOAD_ORDER_HINT = 'load the file that defines it first (files load in the order given); for one of the official rules\' lists, macros or rules, name official first: --rules official my_rules.yaml';
 
 function at(position: SourcePosition): string {
   return `${position.file}:${position.line}:${position.column}`;

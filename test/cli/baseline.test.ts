@@ -68,6 +68,10 @@ describe('a run against a baseline where a rule was retagged to a sub-technique'
     expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toContain('- covered → partial: **T1059** Command and Scripting Interpreter (was: Shell)\n');
     expect(await readFile(path.join(out, 'layer.json'), 'utf8')).toContain('"comment": "Covered → partial since the baseline.');
     expect(await readFile(path.join(out, 'heatmap.html'), 'utf8')).toContain('"statusChanges":[{"id":"T1059"');
+    // Coverage lost is something new: --fail-on new fails on it, naming it.
+    const gated = await runCli(['report', '--attack', MINI, '--rules', path.join(dir, 'after.yaml'), '--out', out, '--baseline', path.join(dir, 'before', 'report.json'), '--fail-on', 'new']);
+    expect(gated.code).toBe(1);
+    expect(gated.stdout).toContain('T1059 Command and Scripting Interpreter is only partly covered now (was covered by: Shell)');
   });
 });
 

@@ -30,7 +30,7 @@ function counts(covered: number, total: number) {
 
 function report(extra: { counted?: [number, number]; findings?: Finding[]; tactics?: { shortname: string; counted: [number, number] }[]; comparison?: Partial<Comparison> } = {}): CoverageReport {
   const comparison: Comparison | undefined = extra.comparison
-    ? { baseline: { generatedAt: '', attackVersion: '18.1', rules: [] }, crossesAttackVersions: false, newlyCovered: [], newlyUncovered: [], newFindings: [], fixedFindings: [], coverage: { before: 50, after: 50, delta: 0, counted: counts(5, 10) }, tactics: [], ...extra.comparison }
+    ? { baseline: { generatedAt: '', attackVersion: '18.1', rules: [] }, crossesAttackVersions: false, newlyCovered: [], newlyUncovered: [], statusChanges: [], newFindings: [], fixedFindings: [], coverage: { before: 50, after: 50, delta: 0, counted: counts(5, 10) }, tactics: [], ...extra.comparison }
     : undefined;
   return {
     summary: { techniques: counts(...(extra.counted ?? [4, 10])) },
@@ -163,6 +163,17 @@ describe('evaluateGates: fail-on new', () => {
         message: '3 new since the baseline: T1059 Shell is no longer covered (was: A, B); T1611 Escape is no longer covered (was: sub-techniques); new unknown-technique in "Rule 1" (r.yaml:11)',
       },
     ]);
+  });
+
+  it('fails on a technique that went from covered to partial (its own rules gone), not on partial to covered', () => {
+    const statusChanges = [
+      { id: 'T1496', name: 'Resource Hijacking', rules: ['Miner'], before: 'covered' as const, after: 'partial' as const },
+      { id: 'T1059', name: 'Shell', rules: ['Bash'], before: 'partial' as const, after: 'covered' as const },
+    ];
+    expect(evaluateGates(report({ comparison: { statusChanges } }), settings({ failOn: 'new' }))).toEqual([
+      { gate: 'fail-on', isPassed: false, message: '1 new since the baseline: T1496 Resource Hijacking is only partly covered now (was covered by: Miner)' },
+    ]);
+    expect(evaluateGates(report({ comparison: { statusChanges: statusChanges.slice(1) } }), settings({ failOn: 'new' }))[0]!.isPassed).toBe(true);
   });
 
   it('does not count a new finding in the official rules (a new official tag), and says so', () => {

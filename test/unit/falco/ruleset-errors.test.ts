@@ -7,7 +7,7 @@ import { buildRuleset } from '../../../src/falco/ruleset.js';
 
 const RULE = '- rule: R\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n';
 const build = (text: string) => buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items: parseRulesText(text, 'r.yaml') }]);
-const ORDER = 'load the file that defines it first (files load in the order given)';
+const ORDER = 'load the file that defines it first (files load in the order given); for one of the official rules\' lists, macros or rules, name official first: --rules official my_rules.yaml';
 const NEW_RULE = 'a new rule needs condition, output, desc and priority; to change an existing rule use override:';
 
 describe('buildRuleset refuses what Falco refuses', () => {
