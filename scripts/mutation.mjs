@@ -28,7 +28,7 @@ export const GROUPS = {
   // The events a procedure's commands make and the rules that fire on them; src/emulate/event.ts holds types only.
   emulate: ['src/emulate/evaluate.ts', 'src/emulate/operators.ts', 'src/emulate/synthesize.ts', 'src/emulate/effects.ts',
     'src/emulate/process.ts', 'src/emulate/network.ts', 'src/emulate/field-values.ts', 'src/emulate/recorder.ts',
-    'src/emulate/run-rules.ts', 'src/emulate/evidence.ts'],
+    'src/emulate/run-rules.ts', 'src/emulate/evidence.ts', 'src/emulate/renumbering.ts'],
   suggest: ['src/suggest'],
   // The parse cache: what decides that a stored catalog, rules file or ruleset is trusted (magic, key, format,
   // checksum, every stored value checked as it is read back) and that a failed run leaves nothing behind.
