@@ -152,8 +152,8 @@ function versionIssues(item: RawItem): ValidationIssue[] {
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-// Falco's decode_val: a missing key, an empty value and an empty string are each refused.
-const present = (value: unknown): boolean => value !== undefined && value !== null && scalarText(value) !== '';
+// Falco's decode_val: a missing key, an empty value and an empty string are each refused (scalarText gives '' for all three).
+const present = (value: unknown): boolean => scalarText(value) !== '';
 
 /** deprecated-append, deprecated-enabled: what Falco 0.44 loads with a LOAD_DEPRECATED_ITEM warning. */
 function deprecationIssues(item: RawItem): ValidationIssue[] {

@@ -167,11 +167,11 @@ describe('evaluateGates: fail-on new', () => {
 
   it('fails on a technique that went from covered to partial (its own rules gone), not on partial to covered', () => {
     const statusChanges = [
-      { id: 'T1496', name: 'Resource Hijacking', rules: ['Miner'], before: 'covered' as const, after: 'partial' as const },
+      { id: 'T1496', name: 'Resource Hijacking', rules: ['Miner', 'Crypto'], before: 'covered' as const, after: 'partial' as const },
       { id: 'T1059', name: 'Shell', rules: ['Bash'], before: 'partial' as const, after: 'covered' as const },
     ];
     expect(evaluateGates(report({ comparison: { statusChanges } }), settings({ failOn: 'new' }))).toEqual([
-      { gate: 'fail-on', isPassed: false, message: '1 new since the baseline: T1496 Resource Hijacking is only partly covered now (was covered by: Miner)' },
+      { gate: 'fail-on', isPassed: false, message: '1 new since the baseline: T1496 Resource Hijacking is only partly covered now (was covered by: Miner, Crypto)' },
     ]);
     expect(evaluateGates(report({ comparison: { statusChanges: statusChanges.slice(1) } }), settings({ failOn: 'new' }))[0]!.isPassed).toBe(true);
   });
@@ -311,6 +311,8 @@ describe('evaluateGates: max-coverage-drop', () => {
   it('shows a rise as a plus and an unchanged coverage as +0', () => {
     expect(drop(40, 42.5, 0)).toMatchObject({ isPassed: true, message: 'coverage 40% → 42.5% (+2.5 points, no drop allowed)' });
     expect(drop(40, 40, 0)).toMatchObject({ isPassed: true, message: 'coverage 40% → 40% (+0 points, no drop allowed)' });
+    // A rise is the comparison's own delta (0 → 3 of 2000 is +0.15, which it rounds to +0.2), as the other outputs show it.
+    expect(dropOf([0, 2000], [3, 2000], 0).message).toMatch(/\(\+0\.2 points, no drop allowed\)$/);
   });
 
   it('names the techniques lost and the rules that covered them', () => {

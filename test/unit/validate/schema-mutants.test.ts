@@ -47,6 +47,8 @@ describe('plugin version requirements', () => {
       '1:3 bad-version [required_plugin_versions] the value of required_plugin_versions must be a list',
       '2:3 bad-version [required_plugin_versions] the value of required_plugin_versions must be a list',
     ]);
+    // An item that is neither requirement (a top-level exception, which Falco reads as nothing) asks for nothing.
+    expect(schema('- exception: x\n').filter((line) => line.includes('bad-version'))).toEqual([]);
     // A well-formed requirement with a well-formed alternative: nothing.
     expect(schema('- required_plugin_versions:\n    - name: k8saudit\n      version: 0.7.0\n      alternatives:\n        - name: k8saudit-eks\n          version: 0.1.0\n')).toEqual([]);
   });
