@@ -12,23 +12,24 @@ export const PROFILE_WEIGHT = 100;
 
 /** Actor IDs using each technique directly (ATT&CK "uses"), sub-techniques rolled up into their parent. */
 export function usersByTechnique(catalog: Catalog): Map<string, Set<string>> {
+  return techniqueUsers(catalog).users;
+}
+
+/** usersByTechnique, and how many of those actors use each technique directly (its own ID, not a sub-technique's),
+ * in one pass over the actors' techniques. */
+function techniqueUsers(catalog: Catalog): { users: Map<string, Set<string>>; direct: Map<string, number> } {
   const users = new Map<string, Set<string>>();
+  const direct = new Map<string, number>();
   const add = (technique: string, actor: string) => users.set(technique, (users.get(technique) ?? new Set()).add(actor));
   for (const actor of catalog.threats.values()) {
     for (const id of actor.techniques) {
       add(id, actor.id);
+      direct.set(id, (direct.get(id) ?? 0) + 1);
       const parent = catalog.techniques.get(id)?.parent;
       if (parent) add(parent, actor.id);
     }
   }
-  return users;
-}
-
-/** How many of the actors `usersByTechnique` counts use each technique directly (its own ID, not a sub-technique's). */
-function directUserCounts(catalog: Catalog): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const actor of catalog.threats.values()) for (const id of actor.techniques) counts.set(id, (counts.get(id) ?? 0) + 1);
-  return counts;
+  return { users, direct };
 }
 
 /** Profile names using each technique (directly or through software), sub-techniques rolled up. */
@@ -54,8 +55,7 @@ function explain(p: Omit<GapPriority, 'why' | 'rank'>, rank: number, entry: Tech
 /** In-scope gaps in priority order, each with its rank, score and reason. */
 export function prioritizeGaps(techniques: TechniqueEntry[], catalog: Catalog, active: Set<string>, profiles: ThreatProfile[], scope: string[]): GapEntry[] {
   const entries = new Map(techniques.map((t) => [t.id, t]));
-  const users = usersByTechnique(catalog);
-  const directUsers = directUserCounts(catalog);
+  const { users, direct: directUsers } = techniqueUsers(catalog);
   const profileUse = profilesByTechnique(profiles, entries);
   const scored = techniques
     .filter((t) => t.inScope && t.status === 'gap')

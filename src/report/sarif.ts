@@ -5,6 +5,7 @@ import { findingFingerprint as fingerprint, newFindingFlags } from '../analysis/
 import { CHECKS } from '../analysis/checks/index.js';
 import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
 import { SUPPRESSION_CODES } from '../analysis/suppress.js';
+import { isOfficialFile } from '../analysis/gates.js';
 import { describeFix, ruleSuffix } from './messages.js';
 import { stringifyJson, type Reporter } from './reporter.js';
 import { suggestionResults, suggestionSarifRule } from './sarif-suggestions.js';
@@ -56,7 +57,7 @@ export function artifactLocation(file: string): { uri: string; uriBaseId: string
  */
 export function repositoryFileTest(rules: { path: string; note?: string }[]): (file: string) => boolean {
   const outside = new Set(rules.filter((r) => r.note === OUTSIDE_ROOT_NOTE).map((r) => r.path));
-  return (file) => !/^(official|https?):/.test(file) && !outside.has(file);
+  return (file) => !isOfficialFile(file) && !/^https?:/.test(file) && !outside.has(file);
 }
 
 /** %SRCROOT% without a machine path: GitHub resolves it to the repository root (`--source-root`). */
