@@ -193,7 +193,7 @@ describe('artifactLocation', () => {
 describe('repositoryFileTest', () => {
   it('takes files named relative to the source root, not official rules, URLs or files outside the root', () => {
     const isInRepository = repositoryFileTest([{ path: 'rules/a.yaml' }, { path: 'b.yaml', note: OUTSIDE_ROOT_NOTE }, { path: 'c.yaml', note: 'another note' }]);
-    for (const file of ['rules/a.yaml', 'c.yaml', 'official.yaml', 'my-official:x.yaml', 'httpx:y.yaml']) expect(isInRepository(file)).toBe(true);
+    for (const file of ['rules/a.yaml', 'c.yaml', 'official.yaml', 'my-official:x.yaml', 'httpx:y.yaml', 'my-https:z.yaml']) expect(isInRepository(file)).toBe(true);
     for (const file of ['b.yaml', 'official:falco_rules.yaml', 'official:falco_rules.yaml@c72713e', 'https://example.com/r.yaml', 'http://example.com/r.yaml']) expect(isInRepository(file)).toBe(false);
   });
 });
