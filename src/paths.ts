@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { realpathSync } from 'node:fs';
 
-/** The package root: the folder holding package.json, data/ and templates/. */
-export const packageRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The package root: the folder holding package.json, data/ and templates/. src/ and dist/ lie just below it,
+ * the bundle's chunks (dist/bundle/, src/launch.cts) two levels below. */
+export const packageRoot = path.resolve(here, path.basename(here) === 'bundle' ? '../..' : '..');
 
 export function dataPath(name: string): string {
   return path.join(packageRoot, 'data', name);

@@ -5,7 +5,7 @@
 import { LlmError } from '../errors.js';
 import { limits } from '../limits.js';
 import { BodyTooLargeError, readBodyText } from '../net/body.js';
-import { parseRetryAfter } from '../net/download.js';
+import { parseRetryAfter, undiciLib } from '../net/download.js';
 import { splitCredentials } from '../net/url.js';
 import { redactMessage } from '../secrets.js';
 import type { ChatMessage } from './prompt.js';
@@ -44,7 +44,7 @@ export class ChatClient {
   }
 
   private async post(body: object): Promise<{ status: number; text: string; retryAfter?: number }> {
-    const { request } = await import('undici');
+    const { request } = undiciLib();
     // user:password in the base URL goes as HTTP Basic authorization, unless an API key takes the header.
     const target = splitCredentials(chatCompletionsUrl(this.settings.baseUrl));
     const response = await request(target.url, {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Agent as AgentType, Dispatcher } from 'undici';
 import { NetworkError } from '../errors.js';
 import { limits } from '../limits.js';
+import { lazyPackage } from '../lazy-package.js';
 import { BodyTooLargeError, consumeBody } from './body.js';
 import { redactUrl, splitCredentials } from './url.js';
 
@@ -44,9 +45,11 @@ interface Client {
   agent: Dispatcher;
 }
 
-/** undici is imported only when a download happens (it costs ~60 ms to load). */
-async function openClient(): Promise<Client> {
-  const lib = await import('undici');
+/** undici, loaded only when a download or an LLM request happens (it costs ~60 ms to load). */
+export const undiciLib = lazyPackage<typeof import('undici')>('undici');
+
+function openClient(): Client {
+  const lib = undiciLib();
   return { request: lib.request, agent: (new lib.Agent() as AgentType).compose(lib.interceptors.redirect({ maxRedirections: 5 })) };
 }
 
@@ -155,7 +158,7 @@ export async function downloadToFile(url: string, tempPath: string, options: Dow
   const settings = { ...DEFAULT_DOWNLOAD_SETTINGS, deadlineMs: limits.downloadDeadlineMs, maxBytes: limits.maxBundleBytes, ...options };
   const started = Date.now();
   const deadline = AbortSignal.timeout(settings.deadlineMs);
-  const client = await openClient();
+  const client = openClient();
   let lastError: unknown;
   try {
     for (let attempt = 1; ; attempt++) {
