@@ -3,10 +3,14 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { realpathSync } from 'node:fs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** The package root: the folder holding package.json, data/ and templates/. src/ and dist/ lie just below it,
- * the bundle's chunks (dist/bundle/, src/launch.cts) two levels below. */
-export const packageRoot = path.resolve(here, path.basename(here) === 'bundle' ? '../..' : '..');
+/** The package root from the folder of the module asking: src/ and dist/ lie just below it, the bundle's chunks
+ * (dist/bundle/, src/launch.cts) two levels below. */
+export function packageRootOf(moduleDir: string): string {
+  return path.resolve(moduleDir, path.basename(moduleDir) === 'bundle' ? '../..' : '..');
+}
+
+/** The package root: the folder holding package.json, data/ and templates/. */
+export const packageRoot = packageRootOf(path.dirname(fileURLToPath(import.meta.url)));
 
 export function dataPath(name: string): string {
   return path.join(packageRoot, 'data', name);
