@@ -19,9 +19,9 @@ export const GROUPS = {
   analysis: ['src/analysis', 'src/collections.ts', 'src/attack/normalize.ts', 'src/own.ts', 'src/falco/tags.ts'],
   report: ['src/report'],
   // temp-files.ts: what a failed or killed run leaves (and whose temporaries a sweep may remove); progress.ts: the
-  // download progress line; attack/latest.ts: the index `--attack latest` reads.
+  // download progress line; attack/latest.ts: the index `--attack latest` reads; lazy-package.ts: packages loaded on first use.
   io: ['src/output.ts', 'src/secrets.ts', 'src/terminal-text.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts',
-    'src/temp-files.ts', 'src/progress.ts', 'src/attack/latest.ts'],
+    'src/temp-files.ts', 'src/progress.ts', 'src/attack/latest.ts', 'src/lazy-package.ts'],
   // What rejects a draft (invented fields, unknown macros, broken conditions) and what `validate` reports, with the
   // condition parser, rule exceptions and the field catalogue they read conditions with.
   validate: ['src/validate', 'src/falco/condition', 'src/falco/exceptions.ts', 'src/falco/field-catalog.ts'],
