@@ -16,7 +16,8 @@ export const GROUPS = {
   // attack/normalize.ts: the catalog analysis reads, revoked-by chains followed to their active technique.
   // own.ts: lookups of keys from the inputs and the records that hold them (nothing inherited).
   // falco/tags.ts: the tag reader every finding depends on (which tags are techniques, tactics, near misses).
-  analysis: ['src/analysis', 'src/collections.ts', 'src/attack/normalize.ts', 'src/own.ts', 'src/falco/tags.ts'],
+  // attack/api-names.ts: the API names normalize keeps from each technique's description, and suggest matches.
+  analysis: ['src/analysis', 'src/collections.ts', 'src/attack/normalize.ts', 'src/attack/api-names.ts', 'src/own.ts', 'src/falco/tags.ts'],
   report: ['src/report'],
   // temp-files.ts: what a failed or killed run leaves (and whose temporaries a sweep may remove); progress.ts: the
   // download progress line; attack/latest.ts: the index `--attack latest` reads; lazy-package.ts: packages loaded on first use.

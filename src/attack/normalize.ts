@@ -1,4 +1,5 @@
 // Turns the STIX objects of an ATT&CK bundle into a Catalog. Pure: no I/O, no clock.
+import { apiNamesIn } from './api-names.js';
 import { InputError } from '../errors.js';
 import { readLogSourceComponents, readThreatActors } from './normalize-threats.js';
 import type { Catalog, DetectionStrategy, Tactic, Technique } from './types.js';
@@ -25,6 +26,9 @@ export interface StixObject {
   source_ref?: string;
   target_ref?: string;
   x_mitre_detection?: string;
+  /** Not STIX: the API names of a technique's whole description (apiNamesIn), which slimStixObject cuts to its
+   * first paragraph. */
+  x_attack_cov_api_names?: string[];
   x_mitre_analytic_refs?: string[];
   x_mitre_log_source_references?: { name: string; channel: string; x_mitre_data_component_ref?: string }[];
   /** Group and campaign aliases (the first is the name itself). */
@@ -67,7 +71,10 @@ export function slimStixObject(object: StixObject): StixObject {
   // Skipping keys rather than deleting them afterwards: `delete` drops V8 into slow dictionary objects, and
   // every later pass over the 20,000 relationships would pay for it.
   for (const key of KEPT_FIELDS) if (object[key] !== undefined && !(isRelationship && key === 'description')) slim[key] = object[key];
-  if (typeof slim.description === 'string') slim.description = firstParagraph(slim.description);
+  if (typeof slim.description === 'string') {
+    if (object.type === 'attack-pattern') slim.x_attack_cov_api_names = apiNamesIn(slim.description);
+    slim.description = firstParagraph(slim.description);
+  }
   slim.external_references = object.external_references?.filter((r) => r.source_name.startsWith('mitre') && r.external_id);
   return slim as unknown as StixObject;
 }
@@ -222,6 +229,7 @@ export function normalizeBundle(input: BundleInput): Catalog {
       revokedBy: replacementsOf(object.id),
       isDeprecated: object.x_mitre_deprecated === true,
       description: firstParagraph(object.description),
+      apiNames: object.x_attack_cov_api_names ?? apiNamesIn(object.description ?? ''),
       usedBy: relations.usedBy.get(object.id) ?? 0,
       ...(object.x_mitre_detection ? { detection: object.x_mitre_detection } : {}),
     };

@@ -28,6 +28,8 @@ export interface Technique {
   isDeprecated: boolean;
   /** Plain-text description (first paragraph kept whole; used for drafts and tooltips). */
   description: string;
+  /** API and event names the whole description names (CreateAccessKey; src/attack/api-names.ts), for `suggest`. */
+  apiNames: string[];
   /** How many groups, campaigns and software use this technique (relationship "uses"). */
   usedBy: number;
   /** The technique's own detection text (x_mitre_detection; ATT&CK ≤ 17 fills it). */

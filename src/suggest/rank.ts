@@ -3,8 +3,8 @@
 // preferred; each candidate carries the evidence that produced it. Deterministic: same inputs, same order.
 import type { Technique } from '../attack/types.js';
 import { compareText } from '../collections.js';
-import type { TechniqueIndex } from './technique-index.js';
-import type { Evidence, QueryTerm } from './types.js';
+import { fieldsNaming, type TechniqueIndex } from './technique-index.js';
+import type { Evidence, NamedValue, QueryTerm } from './types.js';
 
 /** Multiplier for techniques with an analytic on a log source the rule's source maps to. */
 export const LOG_SOURCE_BONUS = 1.25;
@@ -12,6 +12,9 @@ export const LOG_SOURCE_BONUS = 1.25;
 export const HALF_SCORE = 5;
 /** How much the votes of similar tagged rules count against the text match. */
 export const NEIGHBOUR_SHARE = 0.8;
+/** How much the share of a rule's named values that a technique's text names counts in its text match, against the
+ * words' BM25 (which then only tells apart two techniques naming the same values). */
+export const NAMED_WEIGHT = 0.95;
 const MAX_EVIDENCE = 8;
 
 export interface RankedTechnique {
@@ -54,12 +57,44 @@ export interface Vote {
   rules: { name: string; file: string; similarity: number; shared: string[] }[];
 }
 
+/** What a value named only in a technique's detection text (its analytics' log source channels list many events
+ * per analytic) counts against one its description names: the technique is about that API. */
+export const DETECTION_ONLY_NAMING = 0.5;
+
+interface NamedHit {
+  values: NamedValue[];
+  /** Text fields naming them: description, detection. */
+  fields: string[];
+  /** Each value named counts 1, or DETECTION_ONLY_NAMING when only the detection text names it. */
+  weight: number;
+}
+
+/** Per technique, the rule's named values its ATT&CK text names verbatim, where, and how much that counts. */
+function namedHits(named: NamedValue[], index: TechniqueIndex): Map<string, NamedHit> {
+  const hits = new Map<string, NamedHit>();
+  for (const value of named) {
+    for (const id of index.techniques.keys()) {
+      const fields = fieldsNaming(index, id, value.value);
+      if (fields.length === 0) continue;
+      const hit = hits.get(id) ?? { values: [], fields: [], weight: 0 };
+      hit.values.push(value);
+      hit.fields.push(...fields);
+      hit.weight += fields.includes('description') ? 1 : DETECTION_ONLY_NAMING;
+      hits.set(id, hit);
+    }
+  }
+  return hits;
+}
+
 /**
  * The `top` techniques for a rule's terms, best first; ties broken by technique ID. The order mixes the
- * text match (BM25 relative to the rule's best, times how well the rule's words match at all) and the
- * votes of similar tagged rules: score = (1 − NEIGHBOUR_SHARE) × text + NEIGHBOUR_SHARE × vote.
+ * text match and the votes of similar tagged rules: score = (1 − NEIGHBOUR_SHARE) × text + NEIGHBOUR_SHARE × vote.
+ * The text match is BM25 relative to the rule's best, times how well the rule's words match at all; for a
+ * technique whose ATT&CK text names verbatim some of the rule's named values (API and event names its condition
+ * tests: `CreateAccessKey` in T1098.001's text says more than shared words), NAMED_WEIGHT × the share it names
+ * (see NamedHit) + (1 − NAMED_WEIGHT) × the words' match, never less than the words' match alone.
  */
-export function rankTechniques(terms: QueryTerm[], index: TechniqueIndex, top: number, exclude: Set<string> = new Set(), votes: Map<string, Vote> = new Map()): RankedTechnique[] {
+export function rankTechniques(terms: QueryTerm[], index: TechniqueIndex, top: number, exclude: Set<string> = new Set(), votes: Map<string, Vote> = new Map(), named: NamedValue[] = []): RankedTechnique[] {
   const byTerm = new Map(terms.map((t) => [t.term, t]));
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0) || 1;
   const results = index.search.search(terms.map((t) => t.term).join(' '), { boostTerm: (term) => byTerm.get(term)?.weight ?? 1 });
@@ -71,10 +106,13 @@ export function rankTechniques(terms: QueryTerm[], index: TechniqueIndex, top: n
   }
   const best = Math.max(0, ...[...text.values()].map((t) => t.raw));
   const confidence = scoreOf(best / totalWeight);
-  const ids = [...new Set([...text.keys(), ...[...votes.keys()].filter((id) => index.techniques.has(id))])].filter((id) => !exclude.has(id));
+  const hits = namedHits(named, index);
+  const ids = [...new Set([...text.keys(), ...hits.keys(), ...[...votes.keys()].filter((id) => index.techniques.has(id))])].filter((id) => !exclude.has(id));
   const scored = ids.map((id) => {
     const textScore = best > 0 ? ((text.get(id)?.raw ?? 0) / best) * confidence : 0;
-    return { id, raw: (1 - NEIGHBOUR_SHARE) * textScore + NEIGHBOUR_SHARE * (votes.get(id)?.share ?? 0) };
+    const namedShare = (hits.get(id)?.weight ?? 0) / (named.length || 1);
+    const match = Math.max(textScore, NAMED_WEIGHT * namedShare + (1 - NAMED_WEIGHT) * textScore);
+    return { id, raw: (1 - NEIGHBOUR_SHARE) * match + NEIGHBOUR_SHARE * (votes.get(id)?.share ?? 0) };
   });
   // Evidence only for the few that are shown: it is the costly part.
   return scored
@@ -83,8 +121,10 @@ export function rankTechniques(terms: QueryTerm[], index: TechniqueIndex, top: n
     .map(({ id, raw }) => {
       const match = text.get(id)?.match ?? {};
       const vote = votes.get(id);
-      const evidence: Evidence[] = [...(vote?.rules ?? []).map((r) => ({ kind: 'similar-rule' as const, value: r.name, terms: r.shared })), ...evidenceOf(Object.keys(match), byTerm)].slice(0, MAX_EVIDENCE);
-      const matchedIn = [...new Set(Object.values(match).flat()), ...(vote ? ['similar rules'] : [])].sort();
+      const hit = hits.get(id);
+      const namedEvidence = (hit?.values ?? []).map((v) => ({ kind: 'named-value' as const, value: v.value, terms: v.fields }));
+      const evidence: Evidence[] = [...namedEvidence, ...(vote?.rules ?? []).map((r) => ({ kind: 'similar-rule' as const, value: r.name, terms: r.shared })), ...evidenceOf(Object.keys(match), byTerm)].slice(0, MAX_EVIDENCE);
+      const matchedIn = [...new Set([...Object.values(match).flat(), ...(hit?.fields ?? [])]), ...(vote ? ['similar rules'] : [])].sort();
       return { technique: index.techniques.get(id)!, raw, score: Math.round(raw * 1000) / 1000, logSources: index.logSources.get(id)!, evidence, matchedIn };
     });
 }

@@ -2,12 +2,13 @@
 // expanded — macros and lists followed to their definitions (shell_procs says more than its name),
 // the fields, event types, process names and values it tests. Negated parts (exceptions, allow-lists)
 // describe what is not the attack and are left out. Pure.
+import { isApiName } from '../attack/api-names.js';
 import { compareText } from '../collections.js';
 import { tryParseCondition } from '../falco/condition/parse.js';
 import { walk, type ConditionNode, type Operand } from '../falco/condition/ast.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
 import { stemOf, wordsOf } from './terms.js';
-import type { Origin, OriginKind, QueryTerm } from './types.js';
+import type { NamedValue, Origin, OriginKind, QueryTerm } from './types.js';
 
 /** How much a word counts by where it came from: a rule's name and description say most. */
 export const ORIGIN_WEIGHTS: Record<OriginKind, number> = { name: 3, desc: 1, macro: 1.5, output: 0.5, list: 1, event: 1.5, process: 1.5, field: 0.3, value: 0.5 };
@@ -20,6 +21,11 @@ const PROCESS_FIELD = /^proc\.(p|a)?name$|^proc\.exe$|^proc\.pexe$|^proc\.aexe$/
 
 class TermBag {
   readonly terms = new Map<string, QueryTerm>();
+  /** API and event names the condition tests (not negated), each with the fields it is compared with. */
+  readonly named = new Map<string, Set<string>>();
+  addNamed(value: string, field: string): void {
+    if (isApiName(value)) this.named.set(value, (this.named.get(value) ?? new Set()).add(field));
+  }
   add(text: string, origin: Origin, kind: OriginKind = origin.kind, depth = 0): void {
     for (const word of wordsOf(text)) {
       const term = stemOf(word);
@@ -42,14 +48,17 @@ interface Walk {
   seen: Set<string>;
 }
 
-function addList(name: string, state: Walk, depth: number): boolean {
+/** `field`: the field the list is compared with. */
+function addList(name: string, field: string, state: Walk, depth: number): boolean {
   const list = state.ruleset.lists.get(name);
   if (!list) return false;
   state.bag.add(name, { kind: 'list', value: name }, 'list', depth);
   if (state.seen.has(`list:${name}`) || depth > MAX_DEPTH) return true;
   state.seen.add(`list:${name}`);
   for (const item of list.items.slice(0, MAX_LIST_ITEMS)) {
-    if (!addList(item, state, depth + 1)) state.bag.add(item, { kind: 'list', value: name }, 'value', depth + 1);
+    if (addList(item, field, state, depth + 1)) continue;
+    state.bag.add(item, { kind: 'list', value: name }, 'value', depth + 1);
+    state.bag.addNamed(item, field);
   }
   return true;
 }
@@ -59,8 +68,9 @@ function addOperand(field: string, operand: Operand | undefined, state: Walk, de
   const items = operand.kind === 'list' ? operand.items : [operand];
   const kind: OriginKind = EVENT_FIELDS.has(field) ? 'event' : PROCESS_FIELD.test(field) ? 'process' : 'value';
   for (const item of items) {
-    if (addList(item.text, state, depth)) continue;
+    if (addList(item.text, field, state, depth)) continue;
     state.bag.add(item.text, { kind, value: kind === 'value' ? field : item.text }, kind, depth);
+    state.bag.addNamed(item.text, field);
   }
 }
 
@@ -85,8 +95,8 @@ function addMacro(name: string, state: Walk, depth: number): void {
   if (tree) addCondition(tree, state, depth);
 }
 
-/** The rule's query terms, sorted by term so that the same rule always asks the same question. */
-export function ruleTerms(rule: FalcoRule, ruleset: Ruleset): QueryTerm[] {
+/** What the rule says: its name, description, output and condition, macros and lists followed. */
+function readRule(rule: FalcoRule, ruleset: Ruleset): TermBag {
   const state: Walk = { ruleset, bag: new TermBag(), seen: new Set() };
   state.bag.add(rule.name, wordOrigin('name'));
   state.bag.add(rule.desc, wordOrigin('desc'));
@@ -96,5 +106,16 @@ export function ruleTerms(rule: FalcoRule, ruleset: Ruleset): QueryTerm[] {
   state.bag.add(outputWords, wordOrigin('output'));
   const tree = tryParseCondition(rule.condition);
   if (tree) addCondition(tree, state, 0);
-  return [...state.bag.terms.values()].sort((a, b) => compareText(a.term, b.term));
+  return state.bag;
+}
+
+/** The rule's query terms, sorted by term so that the same rule always asks the same question. */
+export function ruleTerms(rule: FalcoRule, ruleset: Ruleset): QueryTerm[] {
+  return [...readRule(rule, ruleset).terms.values()].sort((a, b) => compareText(a.term, b.term));
+}
+
+/** The API and event names the rule's condition tests (ct.name="CreateAccessKey"), by value, each with the fields
+ * compared with it: ATT&CK names many of them verbatim, a stronger sign than shared words. */
+export function namedValues(rule: FalcoRule, ruleset: Ruleset): NamedValue[] {
+  return [...readRule(rule, ruleset).named].map(([value, fields]) => ({ value, fields: [...fields].sort(compareText) })).sort((a, b) => compareText(a.value, b.value));
 }

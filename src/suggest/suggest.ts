@@ -8,7 +8,7 @@ import { procedureText } from './procedures.js';
 import { hasCurrentTechnique, renumberedIdOf, type Renumbering } from '../emulate/renumbering.js';
 import { buildNeighbourIndex, nearestRules, neighbourVotes, type NeighbourIndex, type ReferenceRule } from './neighbours.js';
 import { rankTechniques, type Vote } from './rank.js';
-import { ruleTerms } from './rule-terms.js';
+import { namedValues, ruleTerms } from './rule-terms.js';
 import { tagProblems, taggedTechniques, tagsFor } from './tags.js';
 import { buildTechniqueIndex, type TechniqueIndex } from './technique-index.js';
 import type { Candidate, QueryTerm, RuleSuggestion } from './types.js';
@@ -134,7 +134,7 @@ function votesFor(rule: FalcoRule, terms: QueryTerm[], neighbours: NeighbourInde
 export function suggestForRule(rule: FalcoRule, terms: QueryTerm[], context: SuggestContext, index: TechniqueIndex, top: number, neighbours?: NeighbourIndex): RuleSuggestion {
   const existing = taggedTechniques(rule);
   const votes = neighbours ? votesFor(rule, terms, neighbours, context.sourcePlatforms) : new Map<string, Vote>();
-  const ranked = rankTechniques(terms, index, top * 2, new Set(existing), votes);
+  const ranked = rankTechniques(terms, index, top * 2, new Set(existing), votes, namedValues(rule, context.ruleset));
   const candidates: Candidate[] = [];
   for (const r of ranked) {
     const tags = tagsFor(r.technique, rule, context.catalog);

@@ -2,6 +2,7 @@
 // observe — name, parent name, description, and the v18 detection strategies and analytics for the
 // source's platforms — plus which of them have analytics on a log source the source maps to. Pure.
 import MiniSearch from 'minisearch';
+import { apiNamesIn } from '../attack/api-names.js';
 import type { Catalog, Technique } from '../attack/types.js';
 import { compareText } from '../collections.js';
 import type { LogSourceMapping } from '../upstream.js';
@@ -13,6 +14,8 @@ export interface TechniqueIndex {
   techniques: Map<string, Technique>;
   /** Technique ID → log sources of its analytics (on the observed platforms) that the Falco source maps to. */
   logSources: Map<string, string[]>;
+  /** Technique ID → the API names its detection text (strategies, analytics, their log source channels) holds. */
+  detectionApiNames: Map<string, Set<string>>;
 }
 
 interface TechniqueDoc {
@@ -68,10 +71,20 @@ export function buildTechniqueIndex(catalog: Catalog, source: string, observable
     processTerm: (term) => term,
     searchOptions: { tokenize: (text) => text.split(' '), processTerm: (term) => term, boost: FIELD_BOOSTS, combineWith: 'OR' },
   });
-  search.addAll(techniques.map((t) => documentOf(t, catalog, observable, procedures)));
+  const documents = techniques.map((t) => documentOf(t, catalog, observable, procedures));
+  search.addAll(documents);
   return {
     search,
     techniques: new Map(techniques.map((t) => [t.id, t])),
     logSources: new Map(techniques.map((t) => [t.id, logSourcesOf(t, catalog, source, observable, mappings)])),
+    detectionApiNames: new Map(documents.map((d) => [d.id, new Set(apiNamesIn(d.detection))])),
   };
+}
+
+/** The technique's text fields (description, detection) that name the API name `value`, as a whole token. */
+export function fieldsNaming(index: TechniqueIndex, id: string, value: string): string[] {
+  return [
+    ...(index.techniques.get(id)?.apiNames.includes(value) ? ['description'] : []),
+    ...(index.detectionApiNames.get(id)?.has(value) ? ['detection'] : []),
+  ];
 }

@@ -18,10 +18,17 @@ export interface QueryTerm {
   origins: Origin[];
 }
 
+/** A value the rule's condition tests that reads as an API or event name, with the fields compared with it. */
+export interface NamedValue {
+  value: string;
+  fields: string[];
+}
+
 /** Why a candidate was proposed: one origin in the rule and the stemmed terms it shares with the technique. */
 export interface Evidence {
-  /** Where in the rule (name, macro, list …), or `similar-rule`: a tagged rule that says much the same. */
-  kind: OriginKind | 'similar-rule';
+  /** Where in the rule (name, macro, list …); `similar-rule`: a tagged rule that says much the same;
+   * `named-value`: the technique's ATT&CK text names a value the condition tests (`value`; `terms` are its fields). */
+  kind: OriginKind | 'similar-rule' | 'named-value';
   value: string;
   terms: string[];
 }

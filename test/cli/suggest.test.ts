@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from '../helpers/cli.js';
 import { startLlmServer, type LlmServer } from '../helpers/llm-server.js';
-import { BUNDLE_18, embedded } from '../helpers/paths.js';
+import { BUNDLE_18, embedded, fixture } from '../helpers/paths.js';
 
 const K8S = embedded('falco-plugins', 'k8s_audit_rules.yaml');
 const SECRET = 'sk-test-SUGGEST-7373737373';
@@ -45,6 +45,13 @@ describe('attack-cov suggest', () => {
     const help = await runCli(['suggest', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Examples:\n  \$ attack-cov suggest/);
+  }, 60_000);
+
+  it('puts first, for a CloudTrail rule testing CreateAccessKey, the technique whose ATT&CK text names that API', async () => {
+    const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', fixture('rules', 'cloudtrail-named-apis.yaml')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/1\. T1098\.001 +Additional Cloud Credentials .*tags: mitre_persistence, T1098\.001\n +evidence: ATT&CK names "CreateAccessKey" \(tested on ct\.name\);/);
   }, 60_000);
 
   it('writes JSON a person can review, and SARIF with a fix on the tags line', async () => {

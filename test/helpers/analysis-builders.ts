@@ -24,6 +24,7 @@ export function technique(id: string, extra: Partial<Technique> = {}): Technique
     revokedBy: [],
     isDeprecated: false,
     description: '',
+    apiNames: [],
     usedBy: 0,
     ...extra,
   };

@@ -1,9 +1,11 @@
 // Hand-made ATT&CK catalogues of a few techniques, for tests where which technique should win is plain
 // to the reader (a real bundle has 800 and takes seconds to load).
+import { apiNamesIn } from '../../src/attack/api-names.js';
 import type { Catalog, DetectionStrategy, Tactic, Technique } from '../../src/attack/types.js';
 
 export function technique(id: string, tactics: string[], platforms: string[], extra: Partial<Technique> = {}): Technique {
-  return { id, name: `Technique ${id}`, url: '', tactics, platforms, isSubtechnique: false, isRevoked: false, revokedBy: [], isDeprecated: false, description: '', usedBy: 0, ...extra };
+  // The API names of its description, as normalize takes them from the whole description.
+  return { id, name: `Technique ${id}`, url: '', tactics, platforms, isSubtechnique: false, isRevoked: false, revokedBy: [], isDeprecated: false, description: '', apiNames: apiNamesIn(extra.description ?? ''), usedBy: 0, ...extra };
 }
 
 const TACTICS: Tactic[] = [

@@ -10,7 +10,7 @@ import type { TechniqueEntry } from '../../../src/coverage-report.js';
 import { UsageError } from '../../../src/errors.js';
 
 function technique(id: string, platforms: string[], parent?: string): Technique {
-  return { id, name: id, url: '', tactics: ['execution'], platforms, isSubtechnique: Boolean(parent), ...(parent ? { parent } : {}), isRevoked: false, revokedBy: [], isDeprecated: false, description: '', usedBy: 0 };
+  return { id, name: id, url: '', tactics: ['execution'], platforms, isSubtechnique: Boolean(parent), ...(parent ? { parent } : {}), isRevoked: false, revokedBy: [], isDeprecated: false, description: '', apiNames: [], usedBy: 0 };
 }
 function actor(id: string, kind: ThreatActor['kind'], extra: Partial<ThreatActor>): ThreatActor {
   return { id, kind, name: id, aliases: [], url: '', platforms: [], techniques: [], software: [], attributedTo: [], ...extra };

@@ -36,11 +36,11 @@ describe('slimStixObject', () => {
     });
   });
 
-  it('keeps the first paragraph of another object\'s description and only the references with an ATT&CK ID', () => {
+  it('keeps the first paragraph of another object\'s description, the API names of all of it, and only the references with an ATT&CK ID', () => {
     const slim = slimStixObject({
       type: 'attack-pattern',
       id: 'attack-pattern--1',
-      description: 'First paragraph.\n\nSecond paragraph.',
+      description: 'First paragraph.\n\nSecond paragraph: the <code>CreateAccessKey</code> API.',
       external_references: [
         { source_name: 'capec', external_id: 'CAPEC-1' },
         { source_name: 'mitre-attack', url: 'https://attack.mitre.org/citation' },
@@ -51,6 +51,7 @@ describe('slimStixObject', () => {
       type: 'attack-pattern',
       id: 'attack-pattern--1',
       description: 'First paragraph.',
+      x_attack_cov_api_names: ['CreateAccessKey'],
       external_references: [{ source_name: 'mitre-attack', external_id: 'T1001', url: 'https://attack.mitre.org/techniques/T1001' }],
     });
   });

@@ -140,6 +140,9 @@ describe('describeEvidence', () => {
   it('quotes a similar tagged rule', () => {
     expect(describeEvidence({ kind: 'similar-rule', value: 'Run shell', terms: ['shell'] })).toBe('similar tagged rule "Run shell" (shell)');
   });
+  it('says which API name ATT&CK names and which fields the rule tests it on', () => {
+    expect(describeEvidence({ kind: 'named-value', value: 'CreateAccessKey', terms: ['ct.name', 'okta.evt.type'] })).toBe('ATT&CK names "CreateAccessKey" (tested on ct.name, okta.evt.type)');
+  });
 });
 
 describe('the terminal listing of suggestions', () => {

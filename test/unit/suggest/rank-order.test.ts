@@ -2,7 +2,7 @@
 // so which one a query should find is plain): the order, the 0–1 score, the log-source bonus, votes of
 // similar rules, exclusions, ties by ID, the evidence kept per candidate and its order.
 import { describe, expect, it } from 'vitest';
-import { evidenceOf, HALF_SCORE, rankTechniques, scoreOf, type Vote } from '../../../src/suggest/rank.js';
+import { DETECTION_ONLY_NAMING, evidenceOf, HALF_SCORE, NAMED_WEIGHT, NEIGHBOUR_SHARE, rankTechniques, scoreOf, type Vote } from '../../../src/suggest/rank.js';
 import { buildTechniqueIndex } from '../../../src/suggest/technique-index.js';
 import { stemOf } from '../../../src/suggest/terms.js';
 import type { QueryTerm } from '../../../src/suggest/types.js';
@@ -111,5 +111,57 @@ describe('evidenceOf', () => {
   it('keeps at most eight groups', () => {
     const many = new Map<string, QueryTerm>(Array.from({ length: 10 }, (_, i) => [`t${i}`, { term: `t${i}`, weight: 10 - i, origins: [{ kind: 'macro', value: `m${i}` }] }]));
     expect(evidenceOf([...many.keys()], many).map((e) => e.value)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']);
+  });
+});
+
+describe('rankTechniques with named values (API and event names the condition tests)', () => {
+  /** K1 says "access key" most; K2's description names CreateAccessKey; K3 names it only in an analytic's channel,
+   * beside other events; K4 names ConsoleLogin in its description. */
+  const cloud = tinyCatalog(
+    [
+      about('K1', 'Access Key Access', 'Adversaries steal an access key, an access key id, any access key.'),
+      about('K2', 'Additional Credentials', 'Adversaries add credentials with the <code>CreateAccessKey</code> API.'),
+      about('K3', 'Trusted Partner', 'Adversaries abuse a partner.'),
+      about('K4', 'Cloud Logins', 'Adversaries sign in: ConsoleLogin events.'),
+    ],
+    [['K3', [{ id: 'DET3', name: 'partner', analytics: [{ id: 'AN3', platforms: ['Linux'], description: 'partner', logSources: [{ name: 'aws:cloudtrail', channel: 'CreateUser|CreateAccessKey|AttachRolePolicy' }] }] }]]],
+  );
+  const cloudIndex = buildTechniqueIndex(cloud, 'aws_cloudtrail', ['Linux']);
+  const words = [term('access', 3), term('key', 3)];
+  const createAccessKey = { value: 'CreateAccessKey', fields: ['ct.name'] };
+
+  it('puts the technique whose description names the value first; naming it in detection only counts half', () => {
+    // By words alone (CreateAccessKey's humps are words too), K1 says "access key" most.
+    const byWords = new Map(rankTechniques(words, cloudIndex, 3).map((r) => [r.technique.id, r.raw / (1 - NEIGHBOUR_SHARE)]));
+    expect([...byWords.keys()]).toEqual(['K1', 'K3', 'K2']);
+    const ranked = rankTechniques(words, cloudIndex, 3, new Set(), new Map(), [createAccessKey]);
+    // K3 names it in its detection only: half as much, which K1's words beat.
+    expect(ranked.map((r) => r.technique.id)).toEqual(['K2', 'K1', 'K3']);
+    const named = (share: number, words: number) => (1 - NEIGHBOUR_SHARE) * (NAMED_WEIGHT * share + (1 - NAMED_WEIGHT) * words);
+    expect(ranked[0]!.raw).toBeCloseTo(named(1, byWords.get('K2')!));
+    expect(ranked[1]!.raw).toBeCloseTo((1 - NEIGHBOUR_SHARE) * byWords.get('K1')!);
+    expect(ranked[2]!.raw).toBeCloseTo(named(DETECTION_ONLY_NAMING, byWords.get('K3')!));
+    expect(ranked[0]!.evidence[0]).toEqual({ kind: 'named-value', value: 'CreateAccessKey', terms: ['ct.name'] });
+    expect(ranked[0]!.matchedIn).toEqual(['description']);
+    expect(ranked[2]!.matchedIn).toEqual(['detection']);
+  });
+
+  it('counts the share of the named values a technique names, and never less than its words alone', () => {
+    const both = [createAccessKey, { value: 'ConsoleLogin', fields: ['ct.name'] }];
+    const ranked = rankTechniques(words, cloudIndex, 4, new Set(), new Map(), both);
+    const raw = new Map(ranked.map((r) => [r.technique.id, r.raw]));
+    const byWords = new Map(rankTechniques(words, cloudIndex, 4).map((r) => [r.technique.id, r.raw / (1 - NEIGHBOUR_SHARE)]));
+    // One of the two values each: half the share.
+    expect(raw.get('K2')).toBeCloseTo((1 - NEIGHBOUR_SHARE) * (NAMED_WEIGHT * 0.5 + (1 - NAMED_WEIGHT) * byWords.get('K2')!));
+    expect(raw.get('K4')).toBeCloseTo((1 - NEIGHBOUR_SHARE) * NAMED_WEIGHT * 0.5);
+    // K1 names neither: its words' match, as without named values.
+    expect(raw.get('K1')).toBe(rankTechniques(words, cloudIndex, 1)[0]!.raw);
+    // A value no technique names changes nothing.
+    expect(rankTechniques(words, cloudIndex, 4, new Set(), new Map(), [{ value: 'DeleteTrail', fields: ['ct.name'] }])).toEqual(rankTechniques(words, cloudIndex, 4));
+  });
+
+  it('does not take a longer name for the value', () => {
+    const ranked = rankTechniques([], cloudIndex, 4, new Set(), new Map(), [{ value: 'CreateAccess', fields: ['ct.name'] }]);
+    expect(ranked).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 // is left out (negated checks, %output fields, field operands), and the caps that stop runaway expansion.
 import { describe, expect, it } from 'vitest';
 import { rulesetFromTexts } from '../../../src/falco/load.js';
-import { ORIGIN_WEIGHTS, ruleTerms } from '../../../src/suggest/rule-terms.js';
+import { namedValues, ORIGIN_WEIGHTS, ruleTerms } from '../../../src/suggest/rule-terms.js';
 import type { QueryTerm } from '../../../src/suggest/types.js';
 
 const rulesOf = (text: string) => rulesetFromTexts([{ path: 'r.yaml', text }]);
@@ -119,5 +119,35 @@ describe('ruleTerms', () => {
     expect([...terms.keys()].filter((t) => t.startsWith('word')).length).toBe(40);
     expect(terms.has(items[39]!)).toBe(true);
     expect(terms.has(items[40]!)).toBe(false);
+  });
+});
+
+describe('namedValues', () => {
+  it('lists the API and event names the condition tests, with their fields, through macros and lists', () => {
+    const text = `- list: key_events
+  items: [CreateAccessKey, CreateLoginProfile, inner_events, shutdown]
+- list: inner_events
+  items: [UpdateAccessKey]
+- macro: key_change
+  condition: ct.name in (key_events)
+- rule: R
+  desc: d
+  condition: key_change or ct.name = "ConsoleLogin" or okta.evt.type = CreateAccessKey
+  output: o
+  priority: WARNING
+  source: aws_cloudtrail
+`;
+    const ruleset = rulesOf(text);
+    expect(namedValues(ruleset.rules[0]!, ruleset)).toEqual([
+      { value: 'ConsoleLogin', fields: ['ct.name'] },
+      { value: 'CreateAccessKey', fields: ['ct.name', 'okta.evt.type'] },
+      { value: 'CreateLoginProfile', fields: ['ct.name'] },
+      { value: 'UpdateAccessKey', fields: ['ct.name'] },
+    ]);
+  });
+
+  it('leaves out negated checks and values that are no API name', () => {
+    const ruleset = rulesOf(rule('ct.name = DeleteTrail and not ct.name = StopLogging and proc.name = bash and fd.name = /etc/shadow'));
+    expect(namedValues(ruleset.rules[0]!, ruleset)).toEqual([{ value: 'DeleteTrail', fields: ['ct.name'] }]);
   });
 });
