@@ -4,7 +4,7 @@
 // unknown, and the result says which fields it needed. Pure.
 import { LIST_OPERATORS, type ConditionNode, type FieldRef, type ListValue, type Operand, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
-import { operatorTypeProblem, orderingValueProblem } from '../falco/condition/operator-types.js';
+import { operatorTypeProblem, orderingValueProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
 import { parseCondition } from '../falco/condition/parse.js';
 import { fieldsOf, lookupField, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
 import type { Ruleset } from '../falco/types.js';
@@ -149,6 +149,10 @@ export class ConditionCompiler {
     // Every other operator has a value (the parser requires one).
     if (value!.kind === 'field') return this.fieldCheck(lhs, operator, this.extractor(value!.field));
     const items = this.items(value as ScalarValue | ListValue);
+    // A value the field's type cannot read (proc.vpid = init): Falco refuses the rule.
+    const found = lookupField(this.context.fields, field);
+    const typeProblem = 'info' in found ? items.map((item) => valueTypeProblem(found.info.type, field, unquoted(item))).find((p) => p !== undefined) : undefined;
+    if (typeProblem) throw new ConditionError(typeProblem);
     const itemSet = new Set(items);
     return (e, needs) => {
       const x = lhs(e);

@@ -4,7 +4,7 @@
 import { walk, type ConditionNode, type FieldRef, type Operand, type Position, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
 import { macroOrderProblem, type DefinitionOrder } from '../falco/condition/macro-order.js';
-import { operatorTypeProblem, orderingValueProblem } from '../falco/condition/operator-types.js';
+import { operatorTypeProblem, orderingValueProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { FalcoMacro, FalcoRule, Ruleset, SourcePosition } from '../falco/types.js';
@@ -113,6 +113,17 @@ export class ConditionChecker {
     return found.info;
   }
 
+  /** The first value (a list's items, `lists[i]`, for a list name) that Falco cannot read as the field's type: one
+   * error per check. */
+  private checkValueTypes(node: Extract<ConditionNode, { kind: 'check' }>, info: FieldInfo, values: ScalarValue[], lists: (readonly string[] | undefined)[], owner: Owner): void {
+    for (const [i, value] of values.entries()) {
+      for (const text of lists[i] ?? [value.text]) {
+        const problem = valueTypeProblem(info.type, node.field, unquoted(text));
+        if (problem) return this.report(owner, 'value-type', 'error', problem, value.pos);
+      }
+    }
+  }
+
   private checkCheck(node: Extract<ConditionNode, { kind: 'check' }>, fields: Map<string, FieldInfo> | undefined, owner: Owner, isSyscall: boolean): void {
     const info = this.checkField(node.field, fields, owner);
     const typeProblem = info && operatorTypeProblem(node.operator, info.type, node.field);
@@ -127,6 +138,8 @@ export class ConditionChecker {
         this.report(owner, 'unknown-list', 'error', `"${value.text}" reads like a list name but no list of that name is defined`, value.pos);
       }
     }
+    // Every list used is checked where it is used (once); the value types and event names need its values.
+    const lists = values.map((v) => this.listAt(v, node.value!, owner));
     const name = node.field.name;
     const isOrdering = ['<', '<=', '>', '>='].includes(node.operator);
     const isDateLike = values.some((v) => /^\d{4}-\d{2}-\d{2}/.test(v.text) || /^\d{1,2}:\d{2}/.test(v.text));
@@ -138,9 +151,8 @@ export class ConditionChecker {
       // After the time idioms, which say more about the same mistake.
       const numberProblem = orderingValueProblem(node.operator, node.value);
       if (numberProblem) this.report(owner, 'condition-syntax', 'error', numberProblem, node.value?.kind === 'value' ? node.value.pos : node.pos);
+      else if (info) this.checkValueTypes(node, info, values, lists, owner);
     }
-    // Every list used is checked where it is used; only event names need its values.
-    const lists = values.map((v) => this.listAt(v, node.value!, owner));
     if (isSyscall && EVENT_TYPE_FIELDS.has(name) && !node.field.transformers.length) {
       for (const value of values.flatMap((v, i) => lists[i] ?? [v.text])) {
         if (!this.catalog.events.has(value)) this.report(owner, 'unknown-event', 'error', `${name} "${value}" is not a Falco event name`, node.pos);

@@ -4,8 +4,8 @@
 // must take the field's type). Pure.
 import { appendExceptions, conditionWithExceptions, decodeExceptions, exceptionWarnings, ExceptionError, requireFields, type RuleException } from '../falco/exceptions.js';
 import { lookupField, type FieldInfo } from '../falco/field-catalog.js';
-import { walk } from '../falco/condition/ast.js';
-import { operatorTypeProblem, orderingValueProblem } from '../falco/condition/operator-types.js';
+import { walk, type ConditionNode } from '../falco/condition/ast.js';
+import { operatorTypeProblem, orderingValueProblem, valueTypeProblem } from '../falco/condition/operator-types.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import type { RawItem, SourcePosition } from '../falco/types.js';
 import { isEnableItem, isLegacyAppend } from '../falco/ruleset.js';
@@ -44,8 +44,22 @@ function isKnownField(fields: Map<string, FieldInfo>, field: string): boolean {
   return ref !== undefined && !('error' in lookupField(fields, ref));
 }
 
+/** Falco's refusal of a value of a comparison that the field's type cannot read; a list name (`lists`) stands for
+ * its items, which are not looked at here. */
+function valueProblem(node: Extract<ConditionNode, { kind: 'check' }>, type: string, lists: ReadonlySet<string>): string | undefined {
+  const operand = node.value;
+  if (operand === undefined || operand.kind === 'field') return undefined;
+  for (const value of operand.kind === 'list' ? operand.items : [operand]) {
+    if (value.isQuoted || !lists.has(value.text)) {
+      const problem = valueTypeProblem(type, node.field, value.text);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
 /** What Falco refuses in one exception once it is checked and compiled, in its words, prefixed with its name. */
-function exceptionProblem(ex: RuleException, fields: Map<string, FieldInfo>): string | undefined {
+function exceptionProblem(ex: RuleException, fields: Map<string, FieldInfo>, lists: ReadonlySet<string>): string | undefined {
   // Throws ExceptionError (the collector's checks and the compiler's shapes) with the exception's name.
   const text = conditionWithExceptions('evt.num = 0', [ex], (field) => isKnownField(fields, field));
   let tree;
@@ -60,7 +74,8 @@ function exceptionProblem(ex: RuleException, fields: Map<string, FieldInfo>): st
   for (const { node } of walk(tree)) {
     if (node.kind !== 'check') continue;
     const found = lookupField(fields, node.field);
-    const problem = ('error' in found ? undefined : operatorTypeProblem(node.operator, found.info.type, node.field)) ?? orderingValueProblem(node.operator, node.value);
+    const type = 'error' in found ? undefined : found.info.type;
+    const problem = (type && operatorTypeProblem(node.operator, type, node.field)) ?? orderingValueProblem(node.operator, node.value) ?? (type && valueProblem(node, type, lists));
     if (problem) return `exception ${ex.name}: ${problem}`;
   }
   return undefined;
@@ -72,7 +87,7 @@ interface ItemResult {
   issues: ValidationIssue[];
 }
 
-function checkItem(item: RawItem, mode: Mode, held: readonly RuleException[], fields: Map<string, FieldInfo>): ItemResult {
+function checkItem(item: RawItem, mode: Mode, held: readonly RuleException[], fields: Map<string, FieldInfo>, lists: ReadonlySet<string>): ItemResult {
   const at = item.keyPositions.exceptions ?? item.position;
   let issues: ValidationIssue[] = [];
   try {
@@ -85,7 +100,7 @@ function checkItem(item: RawItem, mode: Mode, held: readonly RuleException[], fi
     for (const ex of read) {
       // Values appended to an exception the rule has are compiled with its fields and comps.
       const previous = mode === 'append' ? held.find((p) => p.name === ex.name) : undefined;
-      const problem = exceptionProblem(previous ? { ...previous, values: ex.values } : ex, fields);
+      const problem = exceptionProblem(previous ? { ...previous, values: ex.values } : ex, fields, lists);
       if (problem) return { exceptions, issues: [...issues, refusal(item, at, problem)] };
     }
     return { exceptions, issues };
@@ -98,17 +113,18 @@ function checkItem(item: RawItem, mode: Mode, held: readonly RuleException[], fi
 
 /**
  * `items` in load order (exceptions are appended to those earlier items gave the rule); `fieldsOf`: the fields of a
- * rule's source; `isChecked`: the rules whose items are reported (drafts), all by default. Falco stops at the first
- * problem; so does this, one error per item (after the warnings Falco gives on the way).
+ * rule's source; `isChecked`: the rules whose items are reported (drafts), all by default; `lists`: the ruleset's
+ * list names (a value naming one stands for its items). Falco stops at the first problem; so does this, one error
+ * per item (after the warnings Falco gives on the way).
  */
-export function checkExceptions(items: readonly RawItem[], fieldsOf: (rule: string) => Map<string, FieldInfo>, isChecked: (rule: string) => boolean = () => true): ValidationIssue[] {
+export function checkExceptions(items: readonly RawItem[], fieldsOf: (rule: string) => Map<string, FieldInfo>, isChecked: (rule: string) => boolean = () => true, lists: ReadonlySet<string> = new Set()): ValidationIssue[] {
   const held = new Map<string, RuleException[]>();
   const issues: ValidationIssue[] = [];
   for (const item of items) {
     const mode = item.kind === 'rule' ? modeOf(item) : undefined;
     // A definition without exceptions leaves none; an append: true without them, those the rule had.
     if (mode === undefined) continue;
-    const result = checkItem(item, mode, held.get(item.name) ?? [], fieldsOf(item.name));
+    const result = checkItem(item, mode, held.get(item.name) ?? [], fieldsOf(item.name), lists);
     if (result.exceptions) held.set(item.name, result.exceptions);
     if (isChecked(item.name)) issues.push(...result.issues);
   }

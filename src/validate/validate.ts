@@ -66,7 +66,7 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
   const issues: ValidationIssue[] = checkedItems.flatMap((item) => checkItemSchema(item, knownSources));
   const ruleFields = ruleFieldsOf(input);
   // Every item, in load order: an append is checked against the exceptions the earlier items gave its rule.
-  issues.push(...checkExceptions(input.items, ruleFields, isWanted));
+  issues.push(...checkExceptions(input.items, ruleFields, isWanted, new Set(ruleset.lists.keys())));
   const checker = new ConditionChecker(ruleset, fields, definitionOrder(ruleset.files.map((f) => f.path), input.items));
   for (const rule of ruleset.rules) if (isWanted(rule.name)) checker.checkRule(rule);
   if (!input.onlyRules) for (const macro of ruleset.macros.values()) if (!checker.isParsed(macro.name)) checker.checkUnusedMacro(macro);

@@ -2,6 +2,7 @@
 // with another operator is a load error ("'contains' operator not supported for numeric filters"); and the
 // numbers the ordering operators need. Pure.
 // Strings and byte buffers are not checked here.
+import { isIPv4, isIPv6 } from 'node:net';
 import type { FieldRef, Operand } from './ast.js';
 
 /** What the ordering operators take (libsinsp parse_num_value_or_transformer: RGX_HEXNUM or RGX_NUMBER, unquoted). */
@@ -39,4 +40,43 @@ export function operatorTypeProblem(operator: string, type: string, ref: Pick<Fi
   const kind = kindOf(type, ref.transformers);
   if (!kind || ALLOWED[kind]!.operators.includes(operator)) return undefined;
   return `'${operator}' operator not supported ${ALLOWED[kind]!.what} (${ref.name} is ${ref.transformers[0] === 'len' ? 'a length' : type})`;
+}
+
+const INTEGER = /^U?INT(?:8|16|32|64)$/i;
+
+/** A value without the quotes a list item may carry as Falco pastes it (`"22"` → `22`). */
+export function unquoted(text: string): string {
+  return /^(["']).*\1$/s.test(text) ? text.slice(1, -1) : text;
+}
+
+/** libsinsp's PT_IPADDR: with a dot an IPv4 address (inet_pton), else IPv6. */
+function isIpAddress(text: string): boolean {
+  return text.includes('.') ? isIPv4(text) : isIPv6(text);
+}
+
+/** libsinsp's PT_IPNET: an address and a prefix length (IPv4 up to 32, IPv6 up to 128). */
+function isIpNetwork(text: string): boolean {
+  const [address = '', prefix, ...rest] = text.split('/');
+  if (prefix === undefined || rest.length > 0 || !/^\d{1,3}$/.test(prefix)) return false;
+  return address.includes('.') ? isIPv4(address) && Number(prefix) <= 32 : isIPv6(address) && Number(prefix) <= 128;
+}
+
+/**
+ * Falco's refusal of `value` for a field of catalogue type `type`: libsinsp reads a value by the field's type
+ * (value_parser.cpp string_to_rawval) and refuses the rule when it cannot: integers as sscanf reads a whole
+ * decimal number ("abc is not a valid number"), booleans as exactly true or false, IP addresses (or networks) and
+ * networks.
+ * Not checked: ports (a service name from the host's /etc/services is taken too), times and doubles, strings, and
+ * a field with a transformer.
+ */
+export function valueTypeProblem(type: string, ref: Pick<FieldRef, 'name' | 'transformers'>, value: string): string | undefined {
+  if (ref.transformers.length > 0) return undefined;
+  const shown = JSON.stringify(value);
+  if (INTEGER.test(type)) return /^[+-]?\d+$/.test(value) ? undefined : `${ref.name} holds a whole number (${type}), not ${shown} (Falco: ${value} is not a valid number)`;
+  if (/^bool$/i.test(type)) return value === 'true' || value === 'false' ? undefined : `${ref.name} is true or false, not ${shown} (Falco: unrecognized boolean value ${value})`;
+  // A network on an address field is let through: whether Falco 0.44 takes `fd.sip in (10.0.0.0/8)` is not settled
+  // here (the value parser read refuses it; the emulator matches it as a network).
+  if (/^IPADDR$/i.test(type)) return isIpAddress(value) || isIpNetwork(value) ? undefined : `${ref.name} holds an IP address, not ${shown} (Falco: unrecognized IPv${value.includes('.') ? 4 : 6} address ${value})`;
+  if (/^IPNET$/i.test(type)) return isIpNetwork(value) ? undefined : `${ref.name} holds a network (address/prefix, 10.0.0.0/8), not ${shown} (Falco: unrecognized IP network ${value})`;
+  return undefined;
 }

@@ -140,7 +140,7 @@ describe('the evt.type restriction', () => {
   it('counts through a macro, through evt.type.is.*, and through syscall.type', () => {
     const macro = '- macro: has_type\n  condition: evt.type = open\n';
     expect(check('has_type and proc.name = x', macro)).toEqual([]);
-    expect(check('evt.type.is.open = true and proc.name = x')).toEqual([]);
+    expect(check('evt.type.is.open = 1 and proc.name = x')).toEqual([]);
     expect(check('syscall.type = open')).toEqual([]);
     expect(check('evt.type in (open, close)')).toEqual([]);
     expect(check('evt.type == open')).toEqual([]);

@@ -123,6 +123,18 @@ describe('the comparisons Falco compiles for an exception', () => {
       '6:3 error bad-exception exception e: ">" takes a number, not high (Falco: expected a number value) (Falco refuses the rule)',
     ]);
   });
+  it('a value the field type cannot read: refused, as in a condition; a list name stands for its items', () => {
+    expect(issuesOf(withExceptions('    - name: e\n      fields: [user.uid, proc.name]\n      comps: [in, =]\n      values: [[[0, root], cron]]\n'))).toEqual([
+      '6:3 error bad-exception exception e: user.uid holds a whole number (UINT32), not "root" (Falco: root is not a valid number) (Falco refuses the rule)',
+    ]);
+    expect(issuesOf(withExceptions('    - name: e\n      fields: container.privileged\n      comps: in\n      values: [yes]\n'))).toEqual([
+      '6:3 error bad-exception exception e: container.privileged is true or false, not "yes" (Falco: unrecognized boolean value yes) (Falco refuses the rule)',
+    ]);
+    const lists = '- list: admin_uids\n  items: [0, 1000]\n';
+    expect(validateText(`${lists}${withExceptions('    - name: e\n      fields: [user.uid]\n      comps: [in]\n      values: [[admin_uids]]\n')}`)).toEqual([]);
+    // Without the list, the same name is a value.
+    expect(validateText(withExceptions('    - name: e\n      fields: [user.uid]\n      comps: [in]\n      values: [[admin_uids]]\n')).map((i) => i.code)).toEqual(['bad-exception']);
+  });
   it('what the field type takes passes: = and in on a port, > with a number, contains on text', () => {
     expect(issuesOf(RULE_WITH_EXCEPTIONS)).toEqual([]);
     // `exceptions:` with nothing under it: none.
