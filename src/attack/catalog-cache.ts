@@ -11,7 +11,7 @@ import type { Catalog } from './types.js';
  * a different description rule …): entries of the old format then miss and are rebuilt. The golden
  * test/unit/attack/catalog-cache.test.ts fails until you do.
  */
-export const CATALOG_FORMAT = 4;
+export const CATALOG_FORMAT = 5;
 
 export const CATALOG_KIND: EntryKind = { name: 'catalog', format: CATALOG_FORMAT, keep: 8 };
 

@@ -4,12 +4,13 @@ import type { Evidence, RuleSuggestion } from '../suggest/types.js';
 import { paint, printable, type TerminalStyle } from './terminal.js';
 import { plural } from './words.js';
 
-const EVIDENCE_WORDS: Record<Exclude<Evidence['kind'], 'named-value'>, string> = {
+const EVIDENCE_WORDS: Record<Exclude<Evidence['kind'], 'named-value' | 'named-in-detection'>, string> = {
   name: 'name', desc: 'desc', output: 'output', macro: 'macro', list: 'list', field: 'field', event: 'event', process: 'process', value: 'value of', 'similar-rule': 'similar tagged rule',
 };
 
 export function describeEvidence(e: Evidence): string {
   if (e.kind === 'named-value') return `ATT&CK names "${e.value}" (tested on ${e.terms.join(', ')})`;
+  if (e.kind === 'named-in-detection') return `ATT&CK detection names "${e.value}" (tested on ${e.terms.join(', ')})`;
   const where = e.kind === 'name' || e.kind === 'desc' || e.kind === 'output' ? `${EVIDENCE_WORDS[e.kind]} word "${e.value}"` : `${EVIDENCE_WORDS[e.kind]} ${e.kind === 'similar-rule' ? `"${e.value}"` : e.value}`;
   return `${where}${e.terms.length && e.kind !== 'name' && e.kind !== 'desc' && e.kind !== 'output' ? ` (${e.terms.join(', ')})` : ''}`;
 }

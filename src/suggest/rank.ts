@@ -62,10 +62,13 @@ export interface Vote {
 export const DETECTION_ONLY_NAMING = 0.5;
 
 interface NamedHit {
-  values: NamedValue[];
+  /** The named values the description names, and those only the detection text names. */
+  described: NamedValue[];
+  detected: NamedValue[];
   /** Text fields naming them: description, detection. */
   fields: string[];
-  /** Each value named counts 1, or DETECTION_ONLY_NAMING when only the detection text names it. */
+  /** Each value counts 1 (DETECTION_ONLY_NAMING when only the detection text names it), shared out among the
+   * techniques naming it the same way: a name many techniques mention (AssumeRole) says little about each. */
   weight: number;
 }
 
@@ -73,13 +76,14 @@ interface NamedHit {
 function namedHits(named: NamedValue[], index: TechniqueIndex): Map<string, NamedHit> {
   const hits = new Map<string, NamedHit>();
   for (const value of named) {
-    for (const id of index.techniques.keys()) {
-      const fields = fieldsNaming(index, id, value.value);
-      if (fields.length === 0) continue;
-      const hit = hits.get(id) ?? { values: [], fields: [], weight: 0 };
-      hit.values.push(value);
+    const naming = [...index.techniques.keys()].map((id) => ({ id, fields: fieldsNaming(index, id, value.value) })).filter((t) => t.fields.length > 0);
+    const describing = naming.filter((t) => t.fields.includes('description')).length;
+    for (const { id, fields } of naming) {
+      const isDescribed = fields.includes('description');
+      const hit = hits.get(id) ?? { described: [], detected: [], fields: [], weight: 0 };
+      (isDescribed ? hit.described : hit.detected).push(value);
       hit.fields.push(...fields);
-      hit.weight += fields.includes('description') ? 1 : DETECTION_ONLY_NAMING;
+      hit.weight += isDescribed ? 1 / describing : DETECTION_ONLY_NAMING / (naming.length - describing);
       hits.set(id, hit);
     }
   }
@@ -92,7 +96,8 @@ function namedHits(named: NamedValue[], index: TechniqueIndex): Map<string, Name
  * The text match is BM25 relative to the rule's best, times how well the rule's words match at all; for a
  * technique whose ATT&CK text names verbatim some of the rule's named values (API and event names its condition
  * tests: `CreateAccessKey` in T1098.001's text says more than shared words), NAMED_WEIGHT × the share it names
- * (see NamedHit) + (1 − NAMED_WEIGHT) × the words' match, never less than the words' match alone.
+ * (see NamedHit: shared among the techniques naming a value) + (1 − NAMED_WEIGHT) × the words' match, never less
+ * than the words' match alone.
  */
 export function rankTechniques(terms: QueryTerm[], index: TechniqueIndex, top: number, exclude: Set<string> = new Set(), votes: Map<string, Vote> = new Map(), named: NamedValue[] = []): RankedTechnique[] {
   const byTerm = new Map(terms.map((t) => [t.term, t]));
@@ -122,7 +127,10 @@ export function rankTechniques(terms: QueryTerm[], index: TechniqueIndex, top: n
       const match = text.get(id)?.match ?? {};
       const vote = votes.get(id);
       const hit = hits.get(id);
-      const namedEvidence = (hit?.values ?? []).map((v) => ({ kind: 'named-value' as const, value: v.value, terms: v.fields }));
+      const namedEvidence = [
+        ...(hit?.described ?? []).map((v) => ({ kind: 'named-value' as const, value: v.value, terms: v.fields })),
+        ...(hit?.detected ?? []).map((v) => ({ kind: 'named-in-detection' as const, value: v.value, terms: v.fields })),
+      ];
       const evidence: Evidence[] = [...namedEvidence, ...(vote?.rules ?? []).map((r) => ({ kind: 'similar-rule' as const, value: r.name, terms: r.shared })), ...evidenceOf(Object.keys(match), byTerm)].slice(0, MAX_EVIDENCE);
       const matchedIn = [...new Set([...Object.values(match).flat(), ...(hit?.fields ?? [])]), ...(vote ? ['similar rules'] : [])].sort();
       return { technique: index.techniques.get(id)!, raw, score: Math.round(raw * 1000) / 1000, logSources: index.logSources.get(id)!, evidence, matchedIn };

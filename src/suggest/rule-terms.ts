@@ -21,7 +21,7 @@ const PROCESS_FIELD = /^proc\.(p|a)?name$|^proc\.exe$|^proc\.pexe$|^proc\.aexe$/
 
 class TermBag {
   readonly terms = new Map<string, QueryTerm>();
-  /** API and event names the condition tests (not negated), each with the fields it is compared with. */
+  /** API and event names the condition tests (not negated, by equality), each with the fields it is compared with. */
   readonly named = new Map<string, Set<string>>();
   addNamed(value: string, field: string): void {
     if (isApiName(value)) this.named.set(value, (this.named.get(value) ?? new Set()).add(field));
@@ -48,8 +48,8 @@ interface Walk {
   seen: Set<string>;
 }
 
-/** `field`: the field the list is compared with. */
-function addList(name: string, field: string, state: Walk, depth: number): boolean {
+/** `field`: the field the list is compared with, when it is by equality (a source of named values), else undefined. */
+function addList(name: string, field: string | undefined, state: Walk, depth: number): boolean {
   const list = state.ruleset.lists.get(name);
   if (!list) return false;
   state.bag.add(name, { kind: 'list', value: name }, 'list', depth);
@@ -58,19 +58,24 @@ function addList(name: string, field: string, state: Walk, depth: number): boole
   for (const item of list.items.slice(0, MAX_LIST_ITEMS)) {
     if (addList(item, field, state, depth + 1)) continue;
     state.bag.add(item, { kind: 'list', value: name }, 'value', depth + 1);
-    state.bag.addNamed(item, field);
+    if (field !== undefined) state.bag.addNamed(item, field);
   }
   return true;
 }
 
-function addOperand(field: string, operand: Operand | undefined, state: Walk, depth: number): void {
+/** Comparisons that say which event it is: only their values are named values (`ct.name = "CreateAccessKey"`);
+ * `ct.user.identitytype != "AssumedRole"` or `ct.useragent contains "PowerShell"` say what it is not, or where from. */
+const NAMING_OPERATORS = new Set(['=', '==', 'in', 'intersects']);
+
+function addOperand(field: string, operator: string, operand: Operand | undefined, state: Walk, depth: number): void {
   if (!operand || operand.kind === 'field') return;
   const items = operand.kind === 'list' ? operand.items : [operand];
   const kind: OriginKind = EVENT_FIELDS.has(field) ? 'event' : PROCESS_FIELD.test(field) ? 'process' : 'value';
+  const namingField = NAMING_OPERATORS.has(operator) ? field : undefined;
   for (const item of items) {
-    if (addList(item.text, field, state, depth)) continue;
+    if (addList(item.text, namingField, state, depth)) continue;
     state.bag.add(item.text, { kind, value: kind === 'value' ? field : item.text }, kind, depth);
-    state.bag.addNamed(item.text, field);
+    if (namingField !== undefined) state.bag.addNamed(item.text, namingField);
   }
 }
 
@@ -80,7 +85,7 @@ function addCondition(node: ConditionNode, state: Walk, depth: number): void {
     if (n.kind === 'macro') addMacro(n.name, state, depth + 1);
     else if (n.kind === 'check') {
       state.bag.add(n.field.name, { kind: 'field', value: n.field.name }, 'field', depth);
-      addOperand(n.field.name, n.value, state, depth);
+      addOperand(n.field.name, n.operator, n.value, state, depth);
     }
   }
 }

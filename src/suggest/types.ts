@@ -27,8 +27,9 @@ export interface NamedValue {
 /** Why a candidate was proposed: one origin in the rule and the stemmed terms it shares with the technique. */
 export interface Evidence {
   /** Where in the rule (name, macro, list …); `similar-rule`: a tagged rule that says much the same;
-   * `named-value`: the technique's ATT&CK text names a value the condition tests (`value`; `terms` are its fields). */
-  kind: OriginKind | 'similar-rule' | 'named-value';
+   * `named-value`: the technique's ATT&CK description names a value the condition tests (`value`; `terms` are the
+   * fields it is tested on); `named-in-detection`: only its detection text (analytics, log source channels) does. */
+  kind: OriginKind | 'similar-rule' | 'named-value' | 'named-in-detection';
   value: string;
   terms: string[];
 }

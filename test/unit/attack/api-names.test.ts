@@ -21,11 +21,17 @@ describe('isApiName', () => {
 describe('apiNamesIn', () => {
   it('cuts names out of code tags, pipes, lists and sentence ends, each once, sorted', () => {
     const text = 'Adversaries may use the <code>CreateAccessKey</code> API, or ImportKeyPair. Channels: CreateUser|CreateAccessKey|ec2:RunInstances; and iam.serviceAccountKeys.create.';
-    expect(apiNamesIn(text)).toEqual(['CreateAccessKey', 'CreateUser', 'ImportKeyPair', 'ec2:RunInstances', 'iam.serviceAccountKeys.create']);
+    expect(apiNamesIn(text)).toEqual(['CreateAccessKey', 'CreateUser', 'ImportKeyPair', 'RunInstances', 'ec2:RunInstances', 'iam.serviceAccountKeys.create']);
   });
 
   it('trims a path-like edge but keeps inner dots, colons and slashes', () => {
-    expect(apiNamesIn('see /GetObjectAcl/ and ..PutBucketPolicy.. and s3:GetObject/')).toEqual(['GetObjectAcl', 'PutBucketPolicy', 's3:GetObject']);
+    expect(apiNamesIn('see /GetObjectAcl/ and ..PutBucketPolicy.. and s3:GetObject/')).toEqual(['GetObject', 'GetObjectAcl', 'PutBucketPolicy', 's3:GetObject']);
+  });
+
+  it('gives a name written with its service the bare name too (CloudTrail\'s eventName), from the last colon', () => {
+    expect(apiNamesIn('the sts:GetFederationToken and IAM:PassRole calls, a:b:AssumeRoleWithSAML')).toEqual(['AssumeRoleWithSAML', 'GetFederationToken', 'IAM:PassRole', 'PassRole', 'a:b:AssumeRoleWithSAML', 'sts:GetFederationToken']);
+    // A service without a name after it, or a bare part that is no name, gives nothing more.
+    expect(apiNamesIn('iam:PassRoleX:abc and ecsTaskRole:')).toEqual(['ecsTaskRole', 'iam:PassRoleX:abc']);
   });
 
   it('leaves out the sources a citation names', () => {

@@ -142,6 +142,7 @@ describe('rankTechniques with named values (API and event names the condition te
     expect(ranked[1]!.raw).toBeCloseTo((1 - NEIGHBOUR_SHARE) * byWords.get('K1')!);
     expect(ranked[2]!.raw).toBeCloseTo(named(DETECTION_ONLY_NAMING, byWords.get('K3')!));
     expect(ranked[0]!.evidence[0]).toEqual({ kind: 'named-value', value: 'CreateAccessKey', terms: ['ct.name'] });
+    expect(ranked[2]!.evidence[0]).toEqual({ kind: 'named-in-detection', value: 'CreateAccessKey', terms: ['ct.name'] });
     expect(ranked[0]!.matchedIn).toEqual(['description']);
     expect(ranked[2]!.matchedIn).toEqual(['detection']);
   });
@@ -158,6 +159,23 @@ describe('rankTechniques with named values (API and event names the condition te
     expect(raw.get('K1')).toBe(rankTechniques(words, cloudIndex, 1)[0]!.raw);
     // A value no technique names changes nothing.
     expect(rankTechniques(words, cloudIndex, 4, new Set(), new Map(), [{ value: 'DeleteTrail', fields: ['ct.name'] }])).toEqual(rankTechniques(words, cloudIndex, 4));
+  });
+
+  it('shares a value out among the techniques whose descriptions name it (and those naming it in detection only)', () => {
+    const shared = tinyCatalog(
+      [about('S1', 'One', 'They call <code>AssumeRole</code>.'), about('S2', 'Two', 'They also call AssumeRole.'), about('S3', 'Three', 'Nothing.'), about('S4', 'Four', 'Nothing.')],
+      [
+        ['S3', [{ id: 'D3', name: 'd', analytics: [{ id: 'A3', platforms: ['Linux'], description: 'AssumeRole', logSources: [] }] }]],
+        ['S4', [{ id: 'D4', name: 'd', analytics: [{ id: 'A4', platforms: ['Linux'], description: 'x', logSources: [{ name: 'aws:cloudtrail', channel: 'AssumeRole' }] }] }]],
+      ],
+    );
+    const ranked = rankTechniques([], buildTechniqueIndex(shared, 'aws_cloudtrail', ['Linux']), 4, new Set(), new Map(), [{ value: 'AssumeRole', fields: ['ct.name'] }]);
+    expect(ranked.map((r) => [r.technique.id, r.raw])).toEqual([
+      ['S1', (1 - NEIGHBOUR_SHARE) * NAMED_WEIGHT * 0.5],
+      ['S2', (1 - NEIGHBOUR_SHARE) * NAMED_WEIGHT * 0.5],
+      ['S3', (1 - NEIGHBOUR_SHARE) * NAMED_WEIGHT * DETECTION_ONLY_NAMING * 0.5],
+      ['S4', (1 - NEIGHBOUR_SHARE) * NAMED_WEIGHT * DETECTION_ONLY_NAMING * 0.5],
+    ]);
   });
 
   it('does not take a longer name for the value', () => {

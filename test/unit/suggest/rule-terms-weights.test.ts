@@ -150,4 +150,17 @@ describe('namedValues', () => {
     const ruleset = rulesOf(rule('ct.name = DeleteTrail and not ct.name = StopLogging and proc.name = bash and fd.name = /etc/shadow'));
     expect(namedValues(ruleset.rules[0]!, ruleset)).toEqual([{ value: 'DeleteTrail', fields: ['ct.name'] }]);
   });
+
+  it('takes values compared by =, ==, in and intersects only: != and contains say what the event is not, or where it came from', () => {
+    const text = `- list: automation
+  items: [TerraformDeployer]
+${rule('ct.name == CreateAccessKey and ct.user.identitytype != "AssumedRole" and ct.useragent contains "PowerShell" and not ct.user in (automation) and ct.src startswith SignInX and ct.other intersects (PutBucketPolicy) and ct.x pmatch (GetObjectAcl)')}`;
+    const ruleset = rulesOf(text);
+    expect(namedValues(ruleset.rules.at(-1)!, ruleset)).toEqual([
+      { value: 'CreateAccessKey', fields: ['ct.name'] },
+      { value: 'PutBucketPolicy', fields: ['ct.other'] },
+    ]);
+    const listed = rulesOf(`${text.split('- rule:')[0]}${rule('ct.user != x and ct.name in (automation)')}`);
+    expect(namedValues(listed.rules.at(-1)!, listed)).toEqual([{ value: 'TerraformDeployer', fields: ['ct.name'] }]);
+  });
 });
