@@ -3,5 +3,5 @@
 // (src/launch.cts says how and why), and its exit code set.
 import { createRequire } from 'node:module';
 
-const launch = createRequire(import.meta.url)('./launch.cjs') as () => typeof import('./program.js');
+const { launch } = createRequire(import.meta.url)('./launch.cjs') as typeof import('./launch.cjs');
 process.exitCode = await launch().runProcess(process.argv);
