@@ -61,9 +61,13 @@ export const coverageCsvReporter: Reporter = {
       ...(report.comparison?.newlyUncovered ?? []).map((t): [string, string] => [t.id, 'newly uncovered']),
       ...(report.comparison?.statusChanges ?? []).map((t): [string, string] => [t.id, statusChangeWords(t)]),
     ]);
-    // With --emulate: the second axis (tagged vs demonstrated) and the rules seen to fire.
+    // With --emulate: the second axis (tagged vs demonstrated) and the rules seen to fire. A technique without an
+    // entry has no procedure, or has procedures that count nowhere in scope: its platforms in scope are none the
+    // emulated (syscall) rules observe (--platform IaaS).
     const evidence = report.emulation ? new Map(report.emulation.techniques.map((e) => [e.id, e])) : undefined;
-    const emulated = (id: string): string[] => (evidence ? [evidence.get(id)?.status ?? 'no-procedure', (evidence.get(id)?.firingRules ?? []).join(';')] : []);
+    const withProcedures = new Set((report.emulation?.procedures ?? []).flatMap((p) => (p.kind === 'atomic' && p.technique ? [p.technique, p.technique.split('.')[0]!] : [])));
+    const noEntry = (id: string) => (withProcedures.has(id) ? 'not-observed' : 'no-procedure');
+    const emulated = (id: string): string[] => (evidence ? [evidence.get(id)?.status ?? noEntry(id), (evidence.get(id)?.firingRules ?? []).join(';')] : []);
     return toCsv(
       ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...PRIORITY_COLUMNS, ...(report.comparison ? ['change'] : []), ...(evidence ? ['evidence', 'firing_rules'] : [])],
       inPriorityOrder(report).map((t) => [
