@@ -65,7 +65,8 @@ export const coverageCsvReporter: Reporter = {
     // entry has no procedure, or has procedures that count nowhere in scope: its platforms in scope are none the
     // emulated (syscall) rules observe (--platform IaaS).
     const evidence = report.emulation ? new Map(report.emulation.techniques.map((e) => [e.id, e])) : undefined;
-    const withProcedures = new Set((report.emulation?.procedures ?? []).flatMap((p) => (p.kind === 'atomic' && p.technique ? [p.technique, p.technique.split('.')[0]!] : [])));
+    const atomics = (report.emulation?.procedures ?? []).filter((p) => p.kind === 'atomic' && p.technique !== undefined);
+    const withProcedures = new Set(atomics.flatMap((p) => [p.technique!, p.technique!.split('.')[0]!]));
     const noEntry = (id: string) => (withProcedures.has(id) ? 'not-observed' : 'no-procedure');
     const emulated = (id: string): string[] => (evidence ? [evidence.get(id)?.status ?? noEntry(id), (evidence.get(id)?.firingRules ?? []).join(';')] : []);
     return toCsv(

@@ -54,11 +54,15 @@ function isIpAddress(text: string): boolean {
   return text.includes('.') ? isIPv4(text) : isIPv6(text);
 }
 
+/** A whole decimal number as sscanf's %d and %u read it (leading blanks and a sign taken, nothing after it). */
+const DECIMAL = /^\s*[+-]?\d+$/;
+
 /** libsinsp's PT_IPNET: an address and a prefix length (IPv4 up to 32, IPv6 up to 128). */
 function isIpNetwork(text: string): boolean {
-  const [address = '', prefix, ...rest] = text.split('/');
-  if (prefix === undefined || rest.length > 0 || !/^\d{1,3}$/.test(prefix)) return false;
-  return address.includes('.') ? isIPv4(address) && Number(prefix) <= 32 : isIPv6(address) && Number(prefix) <= 128;
+  const parts = text.split('/');
+  if (parts.length !== 2 || !DECIMAL.test(parts[1]!)) return false;
+  const [address, prefix] = [parts[0]!, Number(parts[1])];
+  return address.includes('.') ? isIPv4(address) && prefix >= 0 && prefix <= 32 : isIPv6(address) && prefix >= 0 && prefix <= 128;
 }
 
 /**
@@ -72,7 +76,7 @@ function isIpNetwork(text: string): boolean {
 export function valueTypeProblem(type: string, ref: Pick<FieldRef, 'name' | 'transformers'>, value: string): string | undefined {
   if (ref.transformers.length > 0) return undefined;
   const shown = JSON.stringify(value);
-  if (INTEGER.test(type)) return /^[+-]?\d+$/.test(value) ? undefined : `${ref.name} holds a whole number (${type}), not ${shown} (Falco: ${value} is not a valid number)`;
+  if (INTEGER.test(type)) return DECIMAL.test(value) ? undefined : `${ref.name} holds a whole number (${type}), not ${shown} (Falco: ${value} is not a valid number)`;
   if (/^bool$/i.test(type)) return value === 'true' || value === 'false' ? undefined : `${ref.name} is true or false, not ${shown} (Falco: unrecognized boolean value ${value})`;
   // A network on an address field is let through: whether Falco 0.44 takes `fd.sip in (10.0.0.0/8)` is not settled
   // here (the value parser read refuses it; the emulator matches it as a network).

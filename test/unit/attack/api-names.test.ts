@@ -36,6 +36,8 @@ describe('apiNamesIn', () => {
 
   it('leaves out the sources a citation names', () => {
     expect(apiNamesIn('Calls WriteProcessMemory.(Citation: MalwareTech Jan 2019)(Citation: WeLiveSecurity Sept 2020)')).toEqual(['WriteProcessMemory']);
+    // A citation between two names separates them.
+    expect(apiNamesIn('WriteProcessMemory(Citation: X)CreateRemoteThread')).toEqual(['CreateRemoteThread', 'WriteProcessMemory']);
     expect(apiNamesIn('')).toEqual([]);
   });
 });

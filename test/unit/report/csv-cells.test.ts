@@ -112,8 +112,8 @@ describe('coverage.csv', async () => {
 
   it('says not-observed, not no-procedure, for a technique whose procedures count nowhere in scope', () => {
     const copy: CoverageReport = structuredClone(report);
-    // A sub-technique's procedure is its parent's too; a benign item names no technique.
-    const procedures = [{ id: 'a1', kind: 'atomic', technique: 'T1529' }, { id: 'a2', kind: 'atomic', technique: 'T1059.004' }, { id: 'b1', kind: 'benign' }, { id: 'a3', kind: 'atomic' }];
+    // A sub-technique's procedure is its parent's too; a benign item is no procedure, whatever it names.
+    const procedures = [{ id: 'a1', kind: 'atomic', technique: 'T1529' }, { id: 'a2', kind: 'atomic', technique: 'T1059.004' }, { id: 'b1', kind: 'benign', technique: 'T1611' }, { id: 'a3', kind: 'atomic' }];
     copy.emulation = { techniques: [], procedures } as never;
     const rows = rowsOf(coverageCsvReporter.render(copy, context));
     expect(rows.find((r) => r.technique_id === 'T1529')!.evidence).toBe('not-observed');

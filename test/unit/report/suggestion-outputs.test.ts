@@ -142,7 +142,7 @@ describe('describeEvidence', () => {
   });
   it('says which API name ATT&CK names and which fields the rule tests it on', () => {
     expect(describeEvidence({ kind: 'named-value', value: 'CreateAccessKey', terms: ['ct.name', 'okta.evt.type'] })).toBe('ATT&CK names "CreateAccessKey" (tested on ct.name, okta.evt.type)');
-    expect(describeEvidence({ kind: 'named-in-detection', value: 'StopLogging', terms: ['ct.name'] })).toBe('ATT&CK detection names "StopLogging" (tested on ct.name)');
+    expect(describeEvidence({ kind: 'named-in-detection', value: 'StopLogging', terms: ['ct.name', 'ct.x'] })).toBe('ATT&CK detection names "StopLogging" (tested on ct.name, ct.x)');
   });
 });
 

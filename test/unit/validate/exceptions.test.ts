@@ -127,6 +127,9 @@ describe('the comparisons Falco compiles for an exception', () => {
     expect(issuesOf(withExceptions('    - name: e\n      fields: [user.uid, proc.name]\n      comps: [in, =]\n      values: [[[0, root], cron]]\n'))).toEqual([
       '6:3 error bad-exception exception e: user.uid holds a whole number (UINT32), not "root" (Falco: root is not a valid number) (Falco refuses the rule)',
     ]);
+    expect(issuesOf(withExceptions('    - name: e\n      fields: [user.uid, proc.name]\n      comps: [=, =]\n      values: [[root, cron]]\n'))).toEqual([
+      '6:3 error bad-exception exception e: user.uid holds a whole number (UINT32), not "root" (Falco: root is not a valid number) (Falco refuses the rule)',
+    ]);
     expect(issuesOf(withExceptions('    - name: e\n      fields: container.privileged\n      comps: in\n      values: [yes]\n'))).toEqual([
       '6:3 error bad-exception exception e: container.privileged is true or false, not "yes" (Falco: unrecognized boolean value yes) (Falco refuses the rule)',
     ]);

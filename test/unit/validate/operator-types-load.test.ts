@@ -49,4 +49,13 @@ describe('operator-types tables', () => {
     for (const number of ['10', '-5', '+7', '3.', '10.5', '1e+3', '2.5E-10', '0x1F', '0XaB']) expect(orderingValueProblem('<', value(number)), number).toBeUndefined();
     for (const text of ['x10', '10x', '0x', '0xG', '1e3', '1e+', '.5', '--1', '1.2.3']) expect(orderingValueProblem('<', value(text)), text).toBeDefined();
   });
+
+  it('values: integers by their whole type names, in any case, read as sscanf reads a decimal', async () => {
+    const { valueTypeProblem } = await fresh();
+    const refuses = (type: string, text: string) => valueTypeProblem(type, ref('f.x'), text) !== undefined;
+    for (const type of ['INT64', 'uint64', 'UINT8', 'INT16', 'Int32']) expect(refuses(type, 'abc'), type).toBe(true);
+    for (const type of ['XINT64', 'INT64X', 'INT128', 'UINTX', 'INT']) expect(refuses(type, 'abc'), type).toBe(false);
+    for (const text of ['5', ' 5', '+5', '-5', '007']) expect(refuses('INT64', text), text).toBe(false);
+    for (const text of ['5 ', '5x', 'x5', '', '+', '1.5', '0x5', '--5']) expect(refuses('INT64', text), text).toBe(true);
+  });
 });

@@ -107,8 +107,8 @@ describe('valueTypeProblem: values as libsinsp reads them by the field type (val
   ];
   for (const [type, name, value, message] of refused) it(`refuses ${name} (${type}) = ${JSON.stringify(value)}`, () => expect(valueTypeProblem(type, ref(name), value)).toBe(message));
 
-  it('refuses a network with a prefix too long, a bad address or more than one slash', () => {
-    for (const value of ['10.0.0.0/33', '10.0.0/8', 'x/8', '10.0.0.0/8/1', '::/129', 'fe80::/1x', '10.0.0.0/', '/8', 'fe80::/1000']) {
+  it('refuses a network with a prefix too long or negative, a bad address, a prefix sscanf does not read whole, or more than one slash', () => {
+    for (const value of ['10.0.0.0/33', '10.0.0/8', 'x/8', '10.0.0.0/8/1', '::/129', 'fe80::/1x', '10.0.0.0/', '/8', 'fe80::/1000', '10.0.0.0/8 ', '10.0.0.0/-1', '::/-1', '10.0.0.0/0x8', '10.0.0.0/8.0']) {
       expect(valueTypeProblem('IPNET', ref('fd.snet'), value), value).toMatch(/^fd\.snet holds a network/);
     }
   });
@@ -118,13 +118,15 @@ describe('valueTypeProblem: values as libsinsp reads them by the field type (val
       ['INT64', '0'], ['INT64', '-1'], ['UINT64', '+5'], ['uint64', '18446744073709551615'], ['INT32', '007'],
       ['BOOL', 'true'], ['bool', 'false'],
       ['IPADDR', '10.0.0.1'], ['IPADDR', '::1'], ['IPADDR', 'fe80::1'], ['IPADDR', '10.0.0.0/8'], ['IPADDR', 'fe80::/10'],
-      ['IPNET', '10.0.0.0/8'], ['IPNET', '0.0.0.0/0'], ['IPNET', '10.0.0.0/32'], ['IPNET', 'fe80::/10'], ['IPNET', '::/128'],
+      ['IPNET', '10.0.0.0/8'], ['IPNET', '0.0.0.0/0'], ['IPNET', '10.0.0.0/32'], ['IPNET', 'fe80::/10'], ['IPNET', '::/128'], ['IPNET', '::/0'],
+      // sscanf skips leading blanks and takes a sign.
+      ['IPNET', '10.0.0.0/ 8'], ['IPNET', '10.0.0.0/+8'], ['INT64', ' 5'], ['INT64', '+5'],
     ];
     for (const [type, value] of taken) expect(valueTypeProblem(type, ref('f.x'), value), `${type} ${value}`).toBeUndefined();
   });
 
   it('leaves ports (service names), times, doubles, strings and transformed fields alone', () => {
-    for (const type of ['PORT', 'RELTIME', 'ABSTIME', 'DOUBLE', 'CHARBUF', 'string', 'BYTEBUF', 'BOOLX', 'XINT64', 'INT128', 'IPV4ADDR']) {
+    for (const type of ['PORT', 'RELTIME', 'ABSTIME', 'DOUBLE', 'CHARBUF', 'string', 'BYTEBUF', 'BOOLX', 'XBOOL', 'XINT64', 'INT128', 'IPV4ADDR', 'XIPADDR', 'IPADDRX', 'XIPNET', 'IPNETX']) {
       expect(valueTypeProblem(type, ref('f.x'), 'abc'), type).toBeUndefined();
     }
     expect(valueTypeProblem('INT64', ref('f.x', ['len']), 'abc')).toBeUndefined();
@@ -132,6 +134,7 @@ describe('valueTypeProblem: values as libsinsp reads them by the field type (val
 
   it('unquoted takes off the quotes of a pasted list item, and only a matching pair', () => {
     expect([unquoted('"22"'), unquoted("'a b'"), unquoted('"22'), unquoted('"a\''), unquoted('x'), unquoted('""')]).toEqual(['22', 'a b', '"22', '"a\'', 'x', '']);
+    expect([unquoted('x"a"'), unquoted('"a"x'), unquoted('"a\nb"')]).toEqual(['x"a"', '"a"x', 'a\nb']);
   });
 });
 
