@@ -8,15 +8,14 @@ export function isApiName(token: string): boolean {
   return /^[A-Za-z][\w.:/-]{5,}$/.test(token) && /[a-z][A-Z]/.test(token);
 }
 
-/** The API names a text holds, each once, sorted: tokens split at anything but letters, digits and `_ . : / -`,
+/** The API names a text holds, each once, sorted: the runs of letters, digits and `_ . : / -` in it,
  * with a sentence's or list's punctuation trimmed from their ends (`<code>CreateAccessKey</code>,` gives
  * CreateAccessKey). A name written with its service (`sts:GetFederationToken`, `IAM:CreateUser`) gives the bare
  * name too, as CloudTrail's eventName holds it. ATT&CK's citations (`(Citation: MalwareTech Jan 2019)`) name
  * sources, not APIs: left out. */
 export function apiNamesIn(text: string): string[] {
   const names = new Set<string>();
-  // Stryker disable next-line Regex: without the +, runs of separators give empty tokens, which are no names
-  for (const token of text.replace(/\(Citation:[^)]*\)/g, ' ').split(/[^\w.:/-]+/)) {
+  for (const [token] of text.replace(/\(Citation:[^)]*\)/g, ' ').matchAll(/[\w.:/-]+/g)) {
     const trimmed = token.replace(/^[.:/-]+|[.:/-]+$/g, '');
     const bare = trimmed.slice(trimmed.lastIndexOf(':') + 1);
     for (const name of [trimmed, bare]) if (isApiName(name)) names.add(name);

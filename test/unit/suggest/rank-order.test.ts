@@ -138,9 +138,9 @@ describe('rankTechniques with named values (API and event names the condition te
     // K3 names it in its detection only: half as much, which K1's words beat.
     expect(ranked.map((r) => r.technique.id)).toEqual(['K2', 'K1', 'K3']);
     const named = (share: number, words: number) => (1 - NEIGHBOUR_SHARE) * (NAMED_WEIGHT * share + (1 - NAMED_WEIGHT) * words);
-    expect(ranked[0]!.raw).toBeCloseTo(named(1, byWords.get('K2')!));
-    expect(ranked[1]!.raw).toBeCloseTo((1 - NEIGHBOUR_SHARE) * byWords.get('K1')!);
-    expect(ranked[2]!.raw).toBeCloseTo(named(DETECTION_ONLY_NAMING, byWords.get('K3')!));
+    expect(ranked[0]!.raw).toBeCloseTo(named(1, byWords.get('K2')!), 12);
+    expect(ranked[1]!.raw).toBeCloseTo((1 - NEIGHBOUR_SHARE) * byWords.get('K1')!, 12);
+    expect(ranked[2]!.raw).toBeCloseTo(named(DETECTION_ONLY_NAMING, byWords.get('K3')!), 12);
     expect(ranked[0]!.evidence[0]).toEqual({ kind: 'named-value', value: 'CreateAccessKey', terms: ['ct.name'] });
     expect(ranked[2]!.evidence[0]).toEqual({ kind: 'named-in-detection', value: 'CreateAccessKey', terms: ['ct.name'] });
     expect(ranked[0]!.matchedIn).toEqual(['description']);
@@ -153,8 +153,8 @@ describe('rankTechniques with named values (API and event names the condition te
     const raw = new Map(ranked.map((r) => [r.technique.id, r.raw]));
     const byWords = new Map(rankTechniques(words, cloudIndex, 4).map((r) => [r.technique.id, r.raw / (1 - NEIGHBOUR_SHARE)]));
     // One of the two values each: half the share.
-    expect(raw.get('K2')).toBeCloseTo((1 - NEIGHBOUR_SHARE) * (NAMED_WEIGHT * 0.5 + (1 - NAMED_WEIGHT) * byWords.get('K2')!));
-    expect(raw.get('K4')).toBeCloseTo((1 - NEIGHBOUR_SHARE) * NAMED_WEIGHT * 0.5);
+    expect(raw.get('K2')).toBeCloseTo((1 - NEIGHBOUR_SHARE) * (NAMED_WEIGHT * 0.5 + (1 - NAMED_WEIGHT) * byWords.get('K2')!), 12);
+    expect(raw.get('K4')).toBeCloseTo((1 - NEIGHBOUR_SHARE) * NAMED_WEIGHT * 0.5, 12);
     // K1 names neither: its words' match, as without named values.
     expect(raw.get('K1')).toBe(rankTechniques(words, cloudIndex, 1)[0]!.raw);
     // A value no technique names changes nothing.

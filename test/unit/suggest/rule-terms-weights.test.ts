@@ -132,7 +132,7 @@ describe('namedValues', () => {
   condition: ct.name in (key_events)
 - rule: R
   desc: d
-  condition: key_change or ct.name = "ConsoleLogin" or okta.evt.type = CreateAccessKey
+  condition: okta.evt.type = CreateAccessKey or key_change or ct.name = "ConsoleLogin"
   output: o
   priority: WARNING
   source: aws_cloudtrail
