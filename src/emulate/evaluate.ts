@@ -126,9 +126,9 @@ export class ConditionCompiler {
     }
   }
 
-  private extractor(ref: FieldRef, operator?: string): Extractor {
+  /** `found`: the field looked up already (check() reads its type for the values too). */
+  private extractor(ref: FieldRef, operator?: string, found = lookupField(this.context.fields, ref)): Extractor {
     // A field Falco does not have, or one written with an argument it does not take (or without one it needs).
-    const found = lookupField(this.context.fields, ref);
     if ('error' in found) this.fieldProblems.add(found.error);
     const problem = operator !== undefined && 'info' in found ? operatorTypeProblem(operator, found.info.type, ref) : undefined;
     if (problem) throw new ConditionError(problem);
@@ -136,7 +136,8 @@ export class ConditionCompiler {
   }
 
   private check(field: FieldRef, operator: string, value: Operand | undefined): CompiledCondition {
-    const lhs = this.extractor(field, operator);
+    const found = lookupField(this.context.fields, field);
+    const lhs = this.extractor(field, operator, found);
     const valueProblem = orderingValueProblem(operator, value);
     if (valueProblem) throw new ConditionError(valueProblem);
     if (operator === 'exists') {
@@ -150,7 +151,6 @@ export class ConditionCompiler {
     if (value!.kind === 'field') return this.fieldCheck(lhs, operator, this.extractor(value!.field));
     const items = this.items(value as ScalarValue | ListValue);
     // A value the field's type cannot read (proc.vpid = init): Falco refuses the rule.
-    const found = lookupField(this.context.fields, field);
     const typeProblem = 'info' in found ? items.map((item) => valueTypeProblem(found.info.type, field, unquoted(item))).find((p) => p !== undefined) : undefined;
     if (typeProblem) throw new ConditionError(typeProblem);
     const itemSet = new Set(items);
