@@ -1,5 +1,6 @@
 // The download cache: where it is, and how a file enters it (temporary name, validation, rename).
-import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,9 +66,10 @@ export async function fetchIntoCache<T>(
   { isRefresh = false }: { isRefresh?: boolean } = {},
 ): Promise<{ file: string; isFromCache: boolean; validated?: T }> {
   if (!isRefresh && (await isFile(cachePath))) return { file: cachePath, isFromCache: true };
-  const createdDir = await mkdir(path.dirname(cachePath), { recursive: true });
+  // Made and tracked in one synchronous step: a signal handled between an asynchronous mkdir and the tracking
+  // would leave the folders it made behind (seen under load: an empty urls/ after SIGTERM).
+  const madeDirs = trackEmptyDirs(dirsBetween(path.dirname(cachePath), mkdirSync(path.dirname(cachePath), { recursive: true })));
   await removeStaleTemporaries(path.dirname(cachePath), RUN_STARTED_MS);
-  const madeDirs = trackEmptyDirs(dirsBetween(path.dirname(cachePath), createdDir));
   try {
     const validated = await writeThroughTemp(cachePath, async (temp) => {
       await downloadToFile(url, temp, options);
