@@ -50,7 +50,7 @@ export class ConditionChecker {
 
   private report(owner: Owner, code: string, severity: ValidationIssue['severity'], message: string, pos?: Position): void {
     const text = pos ? `condition ${pos.line}:${pos.column}: ${message}` : message;
-    const issue = { code, severity, file: owner.at.file, line: owner.at.line, column: owner.at.column, item: owner.name, message: text };
+    const issue: ValidationIssue = { code, severity, file: owner.at.file, line: owner.at.line, column: owner.at.column, item: owner.name, message: text, ...(pos ? { inCondition: { line: pos.line, column: pos.column } } : {}) };
     // Stryker disable next-line StringLiteral: the separator only keeps keys apart; without it two keys could meet only if a message began with a digit, and none does
     this.issues.set([code, owner.at.file, owner.at.line, text].join('|'), issue);
   }

@@ -12,4 +12,6 @@ export interface ValidationIssue {
   item: string;
   /** The sentence, with the condition's own line:column where the issue is inside a condition. */
   message: string;
+  /** Where in the condition's own text (line:column, 1-based) an issue inside a condition is. */
+  inCondition?: { line: number; column: number };
 }

@@ -57,6 +57,12 @@ function forgiveSkipped(issues: ValidationIssue[], ruleset: Pick<Ruleset, 'rules
   });
 }
 
+/** Issues at one key in the order of their place in its condition; one not inside the condition first. */
+function conditionOrder(a: ValidationIssue, b: ValidationIssue): number {
+  const [x, y] = [a.inCondition ?? { line: 0, column: 0 }, b.inCondition ?? { line: 0, column: 0 }];
+  return x.line - y.line || x.column - y.column;
+}
+
 export function validateRules(input: ValidateInput): ValidationIssue[] {
   const { ruleset, fields } = input;
   const knownSources = new Set([...fields.sources.keys(), ...Object.keys(fields.aliases), ...input.extraSources]);
@@ -80,5 +86,5 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
       issues.push({ code: `tag/${f.code}`, severity: f.severity, file: f.file, line: f.line, column: f.column, item: f.rule, message: f.message });
     }
   }
-  return issues.sort((a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.code, b.code) || compareText(a.message, b.message));
+  return issues.sort((a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column || conditionOrder(a, b) || compareText(a.code, b.code) || compareText(a.message, b.message));
 }

@@ -150,7 +150,8 @@ describe('the evt.type restriction', () => {
     expect(check('not has_type and proc.name = x', macro)).toEqual([`R: ${NO_TYPE}`]);
     expect(check('evt.type != open and proc.name = x')).toEqual([`R: ${NO_TYPE}`]);
     expect(check('not evt.type = open and proc.name = x')).toEqual([`R: ${NO_TYPE}`]);
-    expect(check('evt.type > open')).toEqual(['R: condition-syntax condition 1:12: ">" takes a number, not open (Falco: expected a number value)', `R: ${NO_TYPE}`]);
+    // The rule-wide issue first, then the one at its place in the condition.
+    expect(check('evt.type > open')).toEqual([`R: ${NO_TYPE}`, 'R: condition-syntax condition 1:12: ">" takes a number, not open (Falco: expected a number value)']);
     expect(check('proc.name = x and proc_evt', '- macro: proc_evt\n  condition: proc.pname = y\n')).toEqual([`R: ${NO_TYPE}`]);
   });
   it('is not asked of rules of other sources', () => {

@@ -49,6 +49,35 @@ describe('bad drafts (with the official stable rules as their ruleset)', () => {
     const [issue] = (await validate([OFFICIAL[0]!, fixture('drafts', 'invented-field.yaml')])).filter((i) => i.file === 'invented-field.yaml');
     expect(issue).toMatchObject({ line: 4, item: 'Shutdown with reboot flag', message: 'condition 1:21: unknown field evt.argv; did you mean evt.arg?' });
   });
+  it('lists the issues of one condition in the order they stand in it (column 83 before 106, line 2 before 3), and says where in JSON', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-order-'));
+    const file = path.join(dir, 'order.yaml');
+    // Two unknown fields on one line past column 99 (1:106 sorts before 1:83 as text), then one per line.
+    await writeFile(file, [
+      '- rule: One line',
+      '  desc: d',
+      '  condition: evt.type = execve and proc.name = foo and proc.name = foo and proc.name = foo and fd.bogus_field = 1 and proc.nonexist = 2',
+      '  output: o',
+      '  priority: NOTICE',
+      '- rule: Three lines',
+      '  desc: d',
+      '  condition: |',
+      '    evt.type = execve and',
+      '    proc.zzz = 1 and',
+      '    proc.aaa = 2',
+      '  output: o',
+      '  priority: NOTICE',
+      '',
+    ].join('\n'));
+    const issues = await validate([file]);
+    expect(issues.map((i) => [i.line, i.inCondition])).toEqual([
+      [3, { line: 1, column: 83 }],
+      [3, { line: 1, column: 106 }],
+      [8, { line: 2, column: 1 }],
+      [8, { line: 3, column: 1 }],
+    ]);
+    expect(issues.map((i) => i.message.split(':').slice(0, 2).join(':'))).toEqual(['condition 1:83', 'condition 1:106', 'condition 2:1', 'condition 3:1']);
+  });
 });
 
 describe('attack-cov validate', () => {
