@@ -20,6 +20,30 @@ function text(value: unknown): string {
   return scalarText(value).trim();
 }
 
+/** One part of a rule's or macro's condition as loaded: the `condition:` key that wrote it, and where its text
+ * starts in the joined condition (an append is joined to what was there with one space). */
+export interface ConditionPart {
+  at: SourcePosition;
+  start: number;
+}
+
+/** Where each part of a condition came from, for the validator to point into the right file. Kept beside the
+ * rules and macros rather than in them: nothing else reads it, and the parse cache does not store it. */
+const conditionParts = new WeakMap<FalcoRule | FalcoMacro, ConditionPart[]>();
+
+/** The parts of `item`'s condition, first to last; undefined for one not built here (read from the parse cache). */
+export function conditionPartsOf(item: FalcoRule | FalcoMacro): readonly ConditionPart[] | undefined {
+  return conditionParts.get(item);
+}
+
+/** Records the condition `item` gave `target`: appended after `before` (the condition it had), or replacing it. */
+function recordConditionPart(target: FalcoRule | FalcoMacro, item: RawItem, before: string | undefined): void {
+  const at = item.keyPositions.condition;
+  if (!at) return;
+  const parts = before === undefined ? [] : (conditionParts.get(target) ?? []);
+  conditionParts.set(target, [...parts, { at, start: before === undefined ? 0 : before.length + 1 }]);
+}
+
 /** Spellings yaml-cpp reads as a bool (and so Falco, for `enabled:` and `append:`), lower, UPPER or Capitalized. */
 const FALCO_BOOLS: Record<string, boolean> = { y: true, yes: true, true: true, on: true, n: false, no: false, false: false, off: false };
 
@@ -143,6 +167,7 @@ function modifyRule(rule: FalcoRule, item: RawItem, modes: Record<string, Overri
     if (key === 'tags') rule.tags = mode === 'append' ? appendTags(rule.tags, tagsOf(item)) : tagsOf(item);
     else if (key === 'enabled') rule.isEnabled = !isFalse(value);
     else if (key === 'condition' || key === 'output' || key === 'desc') {
+      if (key === 'condition') recordConditionPart(rule, item, mode === 'append' ? rule.condition : undefined);
       rule[key] = mode === 'append' ? `${rule[key]} ${text(value)}` : text(value);
     } else if (key === 'priority') rule.priority = text(value);
     else if (key === 'exceptions') {
@@ -165,6 +190,7 @@ function applyRule(rules: Map<string, FalcoRule>, item: RawItem): void {
   const isEnableOnly = isEnableItem(item);
   if (!modes && !isAppend && !isEnableOnly) {
     const rule = newRule(item);
+    recordConditionPart(rule, item, undefined);
     if (existing && existing.source !== rule.source) {
       throw new InputError(at(item.position), `rule "${item.name}" is defined again with source ${rule.source}; its definition at ${at(existing.position)} has source ${existing.source}`, 'Falco refuses this ("Rule has been re-defined with a different source"): give one of them another name');
     }
@@ -199,16 +225,19 @@ function applyMacro(macros: Map<string, FalcoMacro>, item: RawItem): void {
   // Falco's reader appends for append (override or legacy) and defines otherwise: `override: {condition:
   // replace}` is a definition, with or without an earlier one.
   if (!isAppendTo(item, 'condition')) {
-    macros.set(item.name, {
+    const macro: FalcoMacro = {
       name: item.name,
       position: item.position,
       condition: text(item.fields.condition),
       source: text(item.fields.source) || undefined,
       ...(item.keyPositions.condition ? { conditionAt: item.keyPositions.condition } : {}),
-    });
+    };
+    recordConditionPart(macro, item, undefined);
+    macros.set(item.name, macro);
     return;
   }
   if (!existing) throw new InputError(at(item.position), `macro "${item.name}" is appended to before it is defined`, LOAD_ORDER_HINT);
+  recordConditionPart(existing, item, existing.condition);
   existing.condition = `${existing.condition} ${text(item.fields.condition)}`;
 }
 

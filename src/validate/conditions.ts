@@ -7,6 +7,7 @@ import { macroOrderProblem, type DefinitionOrder } from '../falco/condition/macr
 import { operatorTypeProblem, orderingValueProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
+import { conditionPartsOf, type ConditionPart } from '../falco/ruleset.js';
 import type { FalcoMacro, FalcoRule, Ruleset, SourcePosition } from '../falco/types.js';
 import type { ValidationIssue } from './types.js';
 
@@ -25,6 +26,23 @@ interface Owner {
   name: string;
   kind: 'rule' | 'macro';
   at: SourcePosition;
+  /** The condition and its parts as loaded (appends, overrides): an issue inside it is put where its part is written. */
+  condition?: { text: string; parts: readonly ConditionPart[] };
+}
+
+/** The condition of a rule or macro with its parts, when the ruleset was built here (not read from the cache). */
+function conditionOf(item: FalcoRule | FalcoMacro): Pick<Owner, 'condition'> {
+  const parts = conditionPartsOf(item);
+  return parts && parts.length > 0 ? { condition: { text: item.condition, parts } } : {};
+}
+
+/** Where a place in a joined condition was written: the `condition:` key of the part holding it, and the place
+ * in that part's own text. */
+export function placeInParts(condition: string, parts: readonly ConditionPart[], pos: Position): { at: SourcePosition; line: number; column: number } | undefined {
+  const part = parts.findLast((p) => p.start <= pos.offset);
+  if (!part) return undefined;
+  const before = condition.slice(part.start, pos.offset);
+  return { at: part.at, line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') };
 }
 
 /** The fields of a source with no field table: none is checked (a distinct empty map, told apart by identity). */
@@ -49,10 +67,14 @@ export class ConditionChecker {
   }
 
   private report(owner: Owner, code: string, severity: ValidationIssue['severity'], message: string, pos?: Position): void {
-    const text = pos ? `condition ${pos.line}:${pos.column}: ${message}` : message;
-    const issue: ValidationIssue = { code, severity, file: owner.at.file, line: owner.at.line, column: owner.at.column, item: owner.name, message: text, ...(pos ? { inCondition: { line: pos.line, column: pos.column } } : {}) };
+    // Inside the condition: the part that holds the place (an append in another file), else where the condition is.
+    const place = pos && owner.condition ? placeInParts(owner.condition.text, owner.condition.parts, pos) : undefined;
+    const at = place?.at ?? owner.condition?.parts[0]?.at ?? owner.at;
+    const inCondition = place ?? pos;
+    const text = inCondition ? `condition ${inCondition.line}:${inCondition.column}: ${message}` : message;
+    const issue: ValidationIssue = { code, severity, file: at.file, line: at.line, column: at.column, item: owner.name, message: text, ...(inCondition ? { inCondition: { line: inCondition.line, column: inCondition.column } } : {}) };
     // Stryker disable next-line StringLiteral: the separator only keeps keys apart; without it two keys could meet only if a message began with a digit, and none does
-    this.issues.set([code, owner.at.file, owner.at.line, text].join('|'), issue);
+    this.issues.set([code, at.file, at.line, text].join('|'), issue);
   }
 
   /** The tree of `condition`, parsed once per key; undefined (and one issue) for a syntax error. */
@@ -75,7 +97,7 @@ export class ConditionChecker {
   }
 
   private macroOwner(macro: FalcoMacro): Owner {
-    return { name: macro.name, kind: 'macro', at: macro.conditionAt ?? macro.position };
+    return { name: macro.name, kind: 'macro', at: macro.conditionAt ?? macro.position, ...conditionOf(macro) };
   }
 
   /** The values a list name stands for where it is used, as Falco pastes its items; undefined (and one issue) when
@@ -228,7 +250,7 @@ export class ConditionChecker {
   }
 
   checkRule(rule: FalcoRule): void {
-    const owner: Owner = { name: rule.name, kind: 'rule', at: rule.conditionAt ?? rule.position };
+    const owner: Owner = { name: rule.name, kind: 'rule', at: rule.conditionAt ?? rule.position, ...conditionOf(rule) };
     // A plugin source attack-cov has no field table for (gitlab, a custom one): its fields cannot be told known or
     // unknown, so none is checked (validate's unknown-source warning says so); macros it uses are read the same way.
     const fields = fieldsOf(this.catalog, rule.source) ?? UNCHECKED;

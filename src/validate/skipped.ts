@@ -1,6 +1,7 @@
 // Which enabled rules Falco drops at load: `skip-if-unknown-filter: true` turns a field or event it does not know
 // into a warning and the rule is left out (Falco's rule_loader_compiler), so such a rule covers nothing. Pure.
 import type { FieldCatalog } from '../falco/field-catalog.js';
+import { conditionPartsOf } from '../falco/ruleset.js';
 import type { Ruleset } from '../falco/types.js';
 import { ConditionChecker } from './conditions.js';
 import type { ValidationIssue } from './types.js';
@@ -45,8 +46,10 @@ export function rulesFalcoSkips(ruleset: Pick<Ruleset, 'rules' | 'macros' | 'lis
 /** Whether `issue` is about macro `issue.item`'s own text (the checker puts a macro's problems where it is written). */
 export function isMacroIssue(issue: ValidationIssue, ruleset: Pick<Ruleset, 'macros'>): boolean {
   const macro = ruleset.macros.get(issue.item);
-  const at = macro && (macro.conditionAt ?? macro.position);
-  return at !== undefined && at.file === issue.file && at.line === issue.line;
+  if (!macro) return false;
+  // An issue in an appended part is put where that part is written.
+  const places = conditionPartsOf(macro)?.map((part) => part.at) ?? [macro.conditionAt ?? macro.position];
+  return places.some((at) => at.file === issue.file && at.line === issue.line);
 }
 
 /** The rules whose condition reaches each macro, through other macros; a macro no rule reaches has no entry. A

@@ -145,6 +145,13 @@ describe('the evt.type restriction', () => {
     expect(check('evt.type in (open, close)')).toEqual([]);
     expect(check('evt.type == open')).toEqual([]);
   });
+  it("one condition's issues come in the order of their place, found last or not, whatever their codes", () => {
+    // The idiom (1:1) is found after the deprecated field (1:23), and its code sorts after that one's.
+    expect(check('evt.type = execve and evt.dir = <', SPAWNED).map((line) => line.split(' ').slice(1, 4).join(' '))).toEqual([
+      'prefer-ruleset-macro condition 1:1:',
+      'deprecated-field condition 1:23:',
+    ]);
+  });
   it('does not count when negated, or compared other than by =, == or in', () => {
     const macro = '- macro: has_type\n  condition: evt.type = open\n';
     expect(check('not has_type and proc.name = x', macro)).toEqual([`R: ${NO_TYPE}`]);

@@ -94,6 +94,12 @@ describe('rulesFalcoSkips: the enabled rules Falco drops, for the analysis', () 
     });
   });
 
+  it("a macro's problem in a part appended to it is still the macro's (put where that part is written)", () => {
+    const macro = '- macro: m\n  condition: proc.name = a\n- macro: m\n  condition: or proc.future_field = b\n  override:\n    condition: append\n';
+    const uses = '- rule: A\n  desc: d\n  condition: evt.type = execve and m\n  output: o\n  priority: INFO\n  skip-if-unknown-filter: true\n';
+    expect(skips(macro + uses).result).toEqual({ A: 'macro m: condition 1:4: unknown field proc.future_field' });
+  });
+
   it('never drops a rule of a source attack-cov has no field table for: whether Falco knows its fields cannot be told here', () => {
     const text = '- rule: G\n  desc: d\n  condition: gitlab.action = push\n  output: o %gitlab.user\n  priority: INFO\n  source: gitlab\n  skip-if-unknown-filter: true\n';
     expect(skips(text).result).toEqual({});

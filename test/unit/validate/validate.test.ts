@@ -21,6 +21,13 @@ async function validate(paths: string[], withAttack = false) {
   return validateRules({ items: files.flatMap((f) => f.items), ruleset, fields: readFieldCatalog(), extraSources: [], ...(attack ? { attack } : {}) });
 }
 
+/** A rules file `name` of `lines` in a new temporary folder (or `dir`); its path. */
+async function rulesFile(name: string, lines: string[], dir?: string): Promise<string> {
+  const file = path.join(dir ?? (await mkdtemp(path.join(os.tmpdir(), 'attack-cov-validate-'))), name);
+  await writeFile(file, [...lines, ''].join('\n'));
+  return file;
+}
+
 describe('the official rules', () => {
   it('all parse and use only known fields, macros, lists and events', async () => {
     expect(await validate(OFFICIAL)).toEqual([]);
@@ -49,11 +56,49 @@ describe('bad drafts (with the official stable rules as their ruleset)', () => {
     const [issue] = (await validate([OFFICIAL[0]!, fixture('drafts', 'invented-field.yaml')])).filter((i) => i.file === 'invented-field.yaml');
     expect(issue).toMatchObject({ line: 4, item: 'Shutdown with reboot flag', message: 'condition 1:21: unknown field evt.argv; did you mean evt.arg?' });
   });
+  it('puts an issue in an appended or replacing condition where that part is written, with its place in that part', async () => {
+    // base.yaml defines a rule and a macro; custom.yaml appends to both and replaces another rule's condition.
+    const base = await rulesFile('base.yaml', [
+      '- macro: m',
+      '  condition: proc.name = a',
+      '- rule: Appended',
+      '  desc: d',
+      '  condition: evt.type = execve and m and proc.bad_in_base = 1',
+      '  output: o',
+      '  priority: NOTICE',
+      '- rule: Replaced',
+      '  desc: d',
+      '  condition: evt.type = execve and proc.gone = 1',
+      '  output: o',
+      '  priority: NOTICE',
+    ]);
+    const custom = await rulesFile('custom.yaml', [
+      '- macro: m',
+      '  condition: or proc.bad_in_macro = b',
+      '  override:',
+      '    condition: append',
+      '- rule: Appended',
+      '  condition: >',
+      '    and not proc.name = x',
+      '    and proc.bad_in_custom = 2',
+      '  override:',
+      '    condition: append',
+      '- rule: Replaced',
+      '  condition: evt.type = open and proc.bad_replacing = 1',
+      '  override:',
+      '    condition: replace',
+    ], path.dirname(base));
+    const issues = (await validate([base, custom])).filter((i) => i.code === 'unknown-field');
+    expect(issues.map((i) => `${i.file}:${i.line} [${i.item}] ${i.message.split(': unknown')[0]} ${i.message.match(/proc\.\w+/)?.[0]}`)).toEqual([
+      'base.yaml:5 [Appended] condition 1:29 proc.bad_in_base',
+      'custom.yaml:2 [m] condition 1:4 proc.bad_in_macro',
+      'custom.yaml:6 [Appended] condition 1:27 proc.bad_in_custom',
+      'custom.yaml:12 [Replaced] condition 1:21 proc.bad_replacing',
+    ]);
+  });
   it('lists the issues of one condition in the order they stand in it (column 83 before 106, line 2 before 3), and says where in JSON', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-order-'));
-    const file = path.join(dir, 'order.yaml');
     // Two unknown fields on one line past column 99 (1:106 sorts before 1:83 as text), then one per line.
-    await writeFile(file, [
+    const file = await rulesFile('order.yaml', [
       '- rule: One line',
       '  desc: d',
       '  condition: evt.type = execve and proc.name = foo and proc.name = foo and proc.name = foo and fd.bogus_field = 1 and proc.nonexist = 2',
@@ -67,8 +112,7 @@ describe('bad drafts (with the official stable rules as their ruleset)', () => {
       '    proc.aaa = 2',
       '  output: o',
       '  priority: NOTICE',
-      '',
-    ].join('\n'));
+    ]);
     const issues = await validate([file]);
     expect(issues.map((i) => [i.line, i.inCondition])).toEqual([
       [3, { line: 1, column: 83 }],
