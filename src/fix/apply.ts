@@ -62,27 +62,55 @@ function nodeEnd(node: CST.Token): number {
   return (node as CST.FlowCollection).end[0]!.offset + 1;
 }
 
-/** Where each element of a flow collection starts and ends: a tag, or anything else a tags list holds (`{a: 1}`, `k: v`). */
-function elementSpans(collection: CST.FlowCollection): [number, number][] {
-  return collection.items.map((item) => [((item.key ?? item.value) as CST.Token).offset, nodeEnd((item.value ?? item.key) as CST.Token)]);
+/** Where each element of a flow collection starts and ends, by its index among the items: a tag, or anything else a
+ * tags list holds (`{a: 1}`, `k: v`). A trailing comma (`[a, b,]`) leaves an item with neither, which has no span. */
+function elementSpans(collection: CST.FlowCollection): { index: number; start: number; end: number }[] {
+  return collection.items.flatMap((item, index) => {
+    const first = (item.key ?? item.value) as CST.Token | null | undefined;
+    return first ? [{ index, start: first.offset, end: nodeEnd((item.value ?? item.key) as CST.Token) }] : [];
+  });
 }
 
-/** Rewrites a flow collection `[a, b, c]` from its final elements, keeping their spelling and the separator;
- * elements that are not tags are kept as written. */
+/** A gap between two flow elements without its separating comma (its first: a comment follows the comma), so
+ * that a comment in it stays when the element beside it goes; a gap without a comment goes whole. */
+function withoutSeparator(gap: string): string {
+  return gap.includes('#') ? gap.replace(',', '') : '';
+}
+
+/** Rewrites the elements of a flow collection `[a, b, c]` that the edits touch, keeping what stands between the
+ * elements (the separators, line breaks and comments) and any trailing comma; elements that are not tags are kept
+ * as written. A removed element goes with the gap after it (the last one, with the gap before it). */
 function flowSplice(text: string, collection: CST.FlowCollection, edits: TagEdit[], elementOf: (edit: TagEdit) => Element): Splice {
   const spans = elementSpans(collection);
-  const parts: string[][] = spans.map(([start, end]) => [text.slice(start, end)]);
+  const parts = new Map(spans.map(({ index, start, end }) => [index, [text.slice(start, end)]]));
   for (const edit of edits) {
     const { index, token } = elementOf(edit);
-    if (edit.kind === 'remove') parts[index] = parts[index]!.filter((p) => p !== token.source);
-    else if (edit.kind === 'replace') parts[index] = parts[index]!.map((p) => (p === token.source ? written(token, edit.value!) : p));
-    else if (edit.kind === 'insert-before') parts[index]!.unshift(edit.value!);
-    else parts[index]!.push(edit.value!);
+    const own = parts.get(index)!;
+    if (edit.kind === 'remove') parts.set(index, own.filter((p) => p !== token.source));
+    else if (edit.kind === 'replace') parts.set(index, own.map((p) => (p === token.source ? written(token, edit.value!) : p)));
+    else if (edit.kind === 'insert-before') own.unshift(edit.value!);
+    else own.push(edit.value!);
   }
   // The separator the list already uses; a one-element list has none, so Falco's usual ', '.
-  const second = collection.items[1]?.start;
+  const second = spans[1] && collection.items[spans[1].index]!.start;
   const separator = !second || second.some((t) => t.type === 'space') ? ', ' : ',';
-  return { start: spans[0]![0], end: spans.at(-1)![1], text: parts.flat().join(separator) };
+  // Elements and the gaps between them, in order; a removed element takes one gap with it.
+  const elements = spans.map(({ index }) => parts.get(index)!.join(separator));
+  const gaps = spans.slice(1).map(({ start }, k) => text.slice(spans[k]!.end, start));
+  const kept = elements.map((element) => element !== '');
+  const gapKept = gaps.map(() => true);
+  kept.forEach((isKept, k) => {
+    if (isKept) return;
+    // The gap after it, else (the last element) the nearest kept gap before it.
+    const after = k < gaps.length && gapKept[k] ? k : gapKept.lastIndexOf(true, k - 1);
+    if (after >= 0) gapKept[after] = false;
+  });
+  let out = '';
+  elements.forEach((element, k) => {
+    if (kept[k]) out += element;
+    if (k < gaps.length) out += gapKept[k] ? gaps[k] : withoutSeparator(gaps[k]!);
+  });
+  return { start: spans[0]!.start, end: spans.at(-1)!.end, text: out };
 }
 
 function blockSplices(text: string, starts: number[], edits: TagEdit[], elementOf: (edit: TagEdit) => Element): Splice[] {
@@ -100,15 +128,19 @@ function blockSplices(text: string, starts: number[], edits: TagEdit[], elementO
     // The item's indentation and dash; `- ` when the tag sits on the line after its dash.
     const dash = text.slice(start, token.offset);
     const indent = text.slice(lineStart, start) + (/^-[ \t]+$/.test(dash) ? dash : '- ');
+    // A line added ends as the element's own line does (a CRLF file stays CRLF); on a last line without an end,
+    // as the file's lines do.
+    const isLastWithoutEnd = nextLine === text.length && !text.endsWith('\n');
+    const eol = (isLastWithoutEnd ? text.includes('\r\n') : text[nextLine - 2] === '\r') ? '\r\n' : '\n';
     switch (edit.kind) {
       case 'replace':
         return { start: token.offset, end: token.offset + token.source.length, text: written(token, edit.value!) };
       case 'remove':
         return { start: lineStart, end: nextLine, text: '' };
       case 'insert-before':
-        return { start: lineStart, end: lineStart, text: `${indent}${edit.value}\n` };
+        return { start: lineStart, end: lineStart, text: `${indent}${edit.value}${eol}` };
       default:
-        return { start: nextLine, end: nextLine, text: `${nextLine === text.length && !text.endsWith('\n') ? '\n' : ''}${indent}${edit.value}\n` };
+        return { start: nextLine, end: nextLine, text: `${isLastWithoutEnd ? eol : ''}${indent}${edit.value}${eol}` };
     }
   });
 }

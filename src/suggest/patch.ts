@@ -51,7 +51,9 @@ function newTagsSplice(text: string, addition: TagAddition): Splice | string {
       // 0 when the value is on the file's last line and no newline ends it.
       const next = text.indexOf('\n', end) + 1;
       const at = next === 0 ? text.length : next;
-      return { start: at, end: at, text: `${next === 0 ? '\n' : ''}${' '.repeat(indent)}tags: ${flow}\n` };
+      // The line ends as the rule's last line does (a CRLF file stays CRLF); at the end of a file, as its lines do.
+      const eol = (next === 0 ? text.includes('\r\n') : text[next - 2] === '\r') ? '\r\n' : '\n';
+      return { start: at, end: at, text: `${next === 0 ? eol : ''}${' '.repeat(indent)}tags: ${flow}${eol}` };
     }
   }
   return 'the rule is not where it was read';

@@ -68,11 +68,32 @@ describe('applyTagEdits on flow lists', () => {
     expect(applyTagEdits('- rule: a\n  tags: [p,q]\n', [edit('insert-after', 2, 12, 'r')])).toBe('- rule: a\n  tags: [p,q,r]\n');
   });
 
-  it('keeps elements that are not tags exactly as written (a map, a single pair, a list), not the spaces or comments after them', () => {
-    expect(applyTagEdits('- rule: a\n  tags: [{a: 1} , t1059]\n', [edit('replace', 2, 19, 'T1059')])).toBe('- rule: a\n  tags: [{a: 1}, T1059]\n');
+  it('keeps elements that are not tags exactly as written (a map, a single pair, a list), and what stands between them', () => {
+    expect(applyTagEdits('- rule: a\n  tags: [{a: 1} , t1059]\n', [edit('replace', 2, 19, 'T1059')])).toBe('- rule: a\n  tags: [{a: 1} , T1059]\n');
     expect(applyTagEdits('- rule: a\n  tags: [k: v, p]\n', [edit('insert-after', 2, 16, 'q')])).toBe('- rule: a\n  tags: [k: v, p, q]\n');
     expect(applyTagEdits('- rule: a\n  tags: [p, [x, y]]\n', [edit('insert-before', 2, 10, 'o')])).toBe('- rule: a\n  tags: [o, p, [x, y]]\n');
     expect(applyTagEdits('- rule: a\n  tags: [p, {b: 2}]  # c\n', [edit('remove', 2, 10)])).toBe('- rule: a\n  tags: [{b: 2}]  # c\n');
+  });
+
+  it('a trailing comma stays, and is no element (it crashed: the empty item after it has no node)', () => {
+    expect(applyTagEdits('- rule: a\n  tags: [host,]\n', [edit('insert-after', 2, 10, 'T1059')])).toBe('- rule: a\n  tags: [host, T1059,]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [p, t1059 , ]\n', [edit('replace', 2, 13, 'T1059')])).toBe('- rule: a\n  tags: [p, T1059 , ]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [p, q,\n    ]\n', [edit('remove', 2, 10)])).toBe('- rule: a\n  tags: [q,\n    ]\n');
+  });
+
+  it('comments and line breaks between elements stay, when an element beside them is replaced, added or removed', () => {
+    const list = '- rule: a\n  tags: [mitre_initial_access,   # reviewed by SOC\n         T1059.004]\n';
+    expect(applyTagEdits(list, [edit('replace', 2, 10, 'mitre_execution')])).toBe('- rule: a\n  tags: [mitre_execution,   # reviewed by SOC\n         T1059.004]\n');
+    expect(applyTagEdits(list, [edit('insert-after', 3, 10, 'x')])).toBe('- rule: a\n  tags: [mitre_initial_access,   # reviewed by SOC\n         T1059.004, x]\n');
+    // The removed element's gap goes, but not the comment in it.
+    expect(applyTagEdits(list, [edit('remove', 2, 10)])).toBe('- rule: a\n  tags: [   # reviewed by SOC\n         T1059.004]\n');
+    expect(applyTagEdits(list, [edit('remove', 3, 10)])).toBe('- rule: a\n  tags: [mitre_initial_access   # reviewed by SOC\n         ]\n');
+    // Only the separator goes, not a comma in the comment.
+    expect(applyTagEdits('- rule: a\n  tags: [p, # a, b\n    q]\n', [edit('remove', 3, 5)])).toBe('- rule: a\n  tags: [p # a, b\n    ]\n');
+    // Two of three removed: one element left, no separator.
+    expect(applyTagEdits('- rule: a\n  tags: [p, q, r]\n', [edit('remove', 2, 10), edit('remove', 2, 16)])).toBe('- rule: a\n  tags: [q]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [p, q, r]\n', [edit('remove', 2, 13), edit('remove', 2, 16)])).toBe('- rule: a\n  tags: [p]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [p, q, r]\n', [edit('remove', 2, 10), edit('remove', 2, 13), edit('remove', 2, 16)])).toBe('- rule: a\n  tags: []\n');
   });
 
   it('finds tags of an item written as a flow mapping, and in a later document', () => {

@@ -55,6 +55,15 @@ describe('a new tags: line', () => {
   it('fills an empty tags list in place', () => {
     expect(add('- rule: E\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: []  # none yet\n').text).toBe('- rule: E\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [T1059]  # none yet\n');
   });
+  it('ends its line as the file does: a CRLF file stays CRLF, after the last line and at a file end without one', () => {
+    const crlf = '- rule: Bare\r\n  desc: d\r\n  condition: evt.type = open\r\n  output: o\r\n  priority: WARNING\r\n';
+    expect(add(crlf).text).toBe(`${crlf}  tags: [T1059]\r\n`);
+    expect(add(crlf.slice(0, -2)).text).toBe(`${crlf}  tags: [T1059]\r\n`);
+    // A tagged CRLF rule gets its block-list line with CRLF too (fix/apply.ts).
+    const block = '- rule: Listed\r\n  desc: d\r\n  condition: evt.type = open\r\n  output: o\r\n  priority: WARNING\r\n  tags:\r\n    - host\r\n';
+    expect(add(block).text).toBe(`${block}    - T1059\r\n`);
+    expect(add(block.slice(0, -2)).text).toBe(`${block}    - T1059\r\n`);
+  });
   it('adds nothing for an addition without tags or for another file', () => {
     const text = '- rule: N\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n';
     expect(add(text, [])).toEqual({ text, skipped: [] });
