@@ -80,8 +80,25 @@ class Scanner {
   }
 }
 
+/** How deep `not`, parentheses and transformers may nest: far beyond any real condition (the official rules nest
+ * a few levels), and shallow enough that neither this parser nor the walkers of its tree run out of stack on a
+ * condition written to make them (a model's answer of 12,000 `not`s crashed draft). */
+export const MAX_NESTING = 500;
+
 class Parser {
+  private depth = 0;
+
   constructor(private readonly s: Scanner) {}
+
+  /** Runs `inner` one level deeper; a syntax error past MAX_NESTING, at `offset`. */
+  private nested<T>(offset: number, inner: () => T): T {
+    if (++this.depth > MAX_NESTING) this.s.fail(`nested more than ${MAX_NESTING} levels deep (not, parentheses, transformers)`, offset);
+    try {
+      return inner();
+    } finally {
+      this.depth--;
+    }
+  }
 
   parse(): ConditionNode {
     if (this.s.isAtEnd()) this.s.fail('empty condition');
@@ -115,7 +132,7 @@ class Parser {
   private not(): ConditionNode {
     this.s.skipSpace();
     const pos = this.s.position();
-    if (this.keyword('not')) return { kind: 'not', operand: this.not(), pos };
+    if (this.keyword('not')) return { kind: 'not', operand: this.nested(pos.offset, () => this.not()), pos };
     return this.primary();
   }
 
@@ -124,7 +141,7 @@ class Parser {
     const pos = this.s.position();
     if (this.s.peek() === '(') {
       this.s.offset++;
-      const inner = this.or();
+      const inner = this.nested(pos.offset, () => this.or());
       this.s.expect(')', '")" to close the "(" at ' + `${pos.line}:${pos.column}`);
       return inner;
     }
@@ -153,7 +170,7 @@ class Parser {
     if (TRANSFORMERS.includes(word) && this.s.text[this.s.offset] === '(') {
       if (word === 'val' && !isValue) this.s.fail('val() takes a field where a value goes, on the right of an operator', pos.offset);
       this.s.offset++;
-      const inner = this.field();
+      const inner = this.nested(pos.offset, () => this.field());
       if (word === 'val' && inner.transformers.length > 0) this.s.fail("expected a field within 'val' transformer", inner.pos.offset);
       this.s.expect(')', `")" to close ${word}(`);
       return { ...inner, transformers: [word, ...inner.transformers], pos };

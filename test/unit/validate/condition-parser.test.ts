@@ -1,7 +1,7 @@
 // Falco's condition grammar: what parses, and where a broken one breaks.
 import { describe, expect, it } from 'vitest';
 import type { ConditionNode, FieldRef, Operand } from '../../../src/falco/condition/ast.js';
-import { ConditionSyntaxError, listItemValues, parseCondition } from '../../../src/falco/condition/parse.js';
+import { ConditionSyntaxError, listItemValues, MAX_NESTING, parseCondition } from '../../../src/falco/condition/parse.js';
 
 const field = (f: FieldRef): string => f.transformers.reduceRight((inner, t) => `${t}(${inner})`, `${f.name}${f.arg !== undefined ? `[${f.arg}]` : ''}`);
 const operand = (v: Operand): string => (v.kind === 'value' ? (v.isQuoted ? JSON.stringify(v.text) : v.text) : v.kind === 'list' ? `(${v.items.map(operand).join(', ')})` : `field ${field(v.field)}`);
@@ -86,6 +86,24 @@ describe('parseCondition', () => {
       expect([error.pos.line, error.pos.column]).toEqual([line, column]);
     });
   }
+});
+
+describe('nesting', () => {
+  const depthOf = (node: ConditionNode): number => (node.kind === 'not' ? 1 + depthOf(node.operand) : 0);
+  it(`reads ${MAX_NESTING} levels of not, parentheses and transformers, and refuses one more with a syntax error at its place`, () => {
+    expect(depthOf(parseCondition(`${'not '.repeat(MAX_NESTING)}proc.name = x`))).toBe(MAX_NESTING);
+    const mixed = `${'not '.repeat(200)}${'('.repeat(200)}${'tolower('.repeat(99)}proc.name${')'.repeat(99)} = x${')'.repeat(200)}`;
+    expect(() => parseCondition(mixed)).not.toThrow();
+    expect(() => parseCondition(`${'not '.repeat(MAX_NESTING + 1)}proc.name = x`)).toThrow(new ConditionSyntaxError(`nested more than ${MAX_NESTING} levels deep (not, parentheses, transformers), found "not"`, { offset: 2000, line: 1, column: 2001 }));
+    expect(() => parseCondition(`${'('.repeat(MAX_NESTING + 1)}proc.name = x${')'.repeat(MAX_NESTING + 1)}`)).toThrow(`1:${MAX_NESTING + 1}: nested more than`);
+    expect(() => parseCondition(`${'tolower('.repeat(MAX_NESTING + 1)}proc.name${')'.repeat(MAX_NESTING + 1)} = x`)).toThrow(`1:${8 * MAX_NESTING + 1}: nested more than`);
+  });
+  it('a condition written to exhaust the stack (12,000 nots, as a model answered) is a syntax error, not a crash', () => {
+    expect(() => parseCondition(`spawned_process and ${'not '.repeat(12_000)}proc.name = x`)).toThrow(ConditionSyntaxError);
+  });
+  it('the depth is counted down again: many nestings side by side are fine', () => {
+    expect(() => parseCondition(Array.from({ length: 50 }, () => `${'('.repeat(400)}proc.name = x${')'.repeat(400)}`).join(' and '))).not.toThrow();
+  });
 });
 
 describe('listItemValues', () => {
