@@ -11,6 +11,7 @@ import { ConditionChecker } from './conditions.js';
 import { isMacroIssue, isSkippable, macroUsers } from './skipped.js';
 import { checkExceptions } from './exceptions.js';
 import { checkItemSchema } from './schema.js';
+import { invisibleCharacters } from './invisible.js';
 import type { ValidationIssue } from './types.js';
 
 export interface ValidateInput {
@@ -69,7 +70,7 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
   const isWanted = (name: string): boolean => !input.onlyRules || input.onlyRules.has(name);
   // With onlyRules (a draft), only those rules' items are checked; otherwise every item.
   const checkedItems = input.onlyRules ? input.items.filter((item) => item.kind === 'rule' && isWanted(item.name)) : input.items;
-  const issues: ValidationIssue[] = checkedItems.flatMap((item) => checkItemSchema(item, knownSources));
+  const issues: ValidationIssue[] = checkedItems.flatMap((item) => [...checkItemSchema(item, knownSources), ...invisibleCharacters(item)]);
   const ruleFields = ruleFieldsOf(input);
   // Every item, in load order: an append is checked against the exceptions the earlier items gave its rule.
   issues.push(...checkExceptions(input.items, ruleFields, isWanted, new Set(ruleset.lists.keys())));

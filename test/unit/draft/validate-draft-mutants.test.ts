@@ -47,6 +47,14 @@ describe('validateDraft', () => {
     expect(issues.find((i) => i.code === 'unknown-field')!.item).toBe('Existing shutdown rule');
   });
 
+  it('fails a draft holding a character nobody can see: a zero-width space in a value, a bidi override in the output', async () => {
+    // A reviewer reads "re\u200bboot" as reboot; Falco compares it as written and never matches reboot.
+    const hidden = validateDraft(draft('Reboot or halt', 'spawned_process and proc.name in (re\u200bboot, halt)'), 'draft.yaml', await context());
+    expect(hidden).toEqual([{ code: 'invisible-character', severity: 'warning', file: 'draft.yaml', line: 3, column: 3, item: 'Reboot or halt', message: 'condition holds U+200B, a character that cannot be seen (control, zero-width or bidi), at 1:37 of its text: a reader does not see what Falco reads; remove it' }]);
+    const reversed = validateDraft(draft('Reboot or halt').replace('Reboot requested', 'Reboot \u202erequested'), 'draft.yaml', await context());
+    expect(reversed.map((i) => [i.code, i.line, i.message.split(',')[0]])).toEqual([['invisible-character', 4, 'output holds U+202E']]);
+  });
+
   it('reports YAML that does not parse as one error at the top of the draft', async () => {
     const issues = validateDraft('- rule: x\n  condition: [unclosed\n', 'draft.yaml', await context());
     expect(issues).toHaveLength(1);
