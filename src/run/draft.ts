@@ -73,7 +73,8 @@ interface Drafting {
 function pickTechniques(ids: string[], options: DraftOptions, context: DraftContext, gaps: () => string[]): Technique[] {
   if (ids.length > 0 && options.gaps) throw new UsageError('give technique IDs or --gaps, not both');
   if (ids.length === 0 && !options.gaps) throw new UsageError('name the techniques to draft (e.g. T1529) or use --gaps --top N');
-  const wanted = ids.length > 0 ? ids.map((id) => id.toUpperCase()) : gaps().slice(0, options.top ?? 5);
+  // One draft per technique, however often (or in whatever case) it is named: two would write one file twice.
+  const wanted = ids.length > 0 ? [...new Set(ids.map((id) => id.toUpperCase()))] : gaps().slice(0, options.top ?? 5);
   return wanted.map((id) => {
     const technique = context.catalog.techniques.get(id);
     if (!technique) throw new UsageError(`unknown technique ${id} in ATT&CK ${context.catalog.version}`);

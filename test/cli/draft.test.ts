@@ -250,6 +250,13 @@ describe('without an LLM', () => {
     expect(validated.code).toBe(0); // it loads: a skeleton is valid Falco, just not a detection
   });
 
+  it('drafts a technique named twice (in any case) once: two drafts wrote one file twice and listed both', async () => {
+    const run = await draft(undefined, 't1529');
+    expect(run.code).toBe(0);
+    expect(run.summary.drafts.map((d) => d.technique)).toEqual(['T1529']);
+    expect(run.files).toEqual(['T1529.yaml', 'summary.json']);
+  });
+
   it('writes a skeleton Falco loads without a warning where the rules have no spawned_process macro (T1059)', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
     const rules = fixture('rules', 'tactic-mismatch.yaml');
