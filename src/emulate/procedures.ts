@@ -83,6 +83,8 @@ export function proceduresOfAtomicFile(text: string, file: string): { procedures
   return { procedures, skipped };
 }
 
+const ATOMICS_HINT = "point --atomics at an atomic-red-team checkout's atomics/ folder";
+
 /** Every linux/containers atomic under `root` (atomics/<T>/<T>.yaml), in technique order. */
 export function readAtomics(root = dataPath(path.join('embedded', 'atomic-red-team', 'atomics'))): { procedures: Procedure[]; skipped: SkippedProcedure[] } {
   const procedures: Procedure[] = [];
@@ -91,8 +93,9 @@ export function readAtomics(root = dataPath(path.join('embedded', 'atomic-red-te
   try {
     dirs = readdirSync(root).filter((d) => /^T\d{4}(\.\d{3})?$/.test(d)).sort();
   } catch {
-    throw new InputError(root, 'no atomics folder here', 'point --atomics at an atomic-red-team checkout\'s atomics/ folder');
+    throw new InputError(root, 'no atomics folder here', ATOMICS_HINT);
   }
+  let read = 0;
   for (const dir of dirs) {
     const file = path.join(root, dir, `${dir}.yaml`);
     let text: string;
@@ -101,10 +104,13 @@ export function readAtomics(root = dataPath(path.join('embedded', 'atomic-red-te
     } catch {
       continue;
     }
+    read++;
     const found = proceduresOfAtomicFile(text, file);
     procedures.push(...found.procedures);
     skipped.push(...found.skipped);
   }
+  // A folder without one atomic (a wrong path in CI) would emulate nothing and pass: say so instead.
+  if (read === 0) throw new InputError(root, 'no atomics here (no T*/T*.yaml file)', ATOMICS_HINT);
   return { procedures, skipped };
 }
 

@@ -40,6 +40,17 @@ describe('atomics', () => {
     expect(() => proceduresOfAtomicFile('atomic_tests: []', 'x.yaml')).toThrow(/x\.yaml: not an Atomic Red Team technique file/);
     expect(() => readAtomics('/nonexistent/atomics')).toThrow(/no atomics folder/);
   });
+  it('refuses a folder without one atomic (a wrong --atomics in CI emulated nothing and exited 0)', async () => {
+    const { mkdtemp, mkdir, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const dir = await mkdtemp(`${os.tmpdir()}/attack-cov-atomics-`);
+    expect(() => readAtomics(dir)).toThrow(/no atomics here \(no T\*\/T\*\.yaml file\)$/);
+    // A technique folder without its file is no atomic either; one with it is.
+    await mkdir(`${dir}/T1529`);
+    expect(() => readAtomics(dir)).toThrow(/no atomics here/);
+    await writeFile(`${dir}/T1529/T1529.yaml`, FILE.replace('T1070.003', 'T1529'));
+    expect(readAtomics(dir).procedures.length).toBeGreaterThan(0);
+  });
   it('reads the embedded linux/containers atomics', () => {
     const { procedures, skipped } = readAtomics();
     expect(procedures.length).toBeGreaterThan(400);
