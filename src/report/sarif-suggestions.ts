@@ -1,9 +1,9 @@
 // SARIF for tag suggestions: one `suggested-attack-tags` result per rule with a candidate, on the rule's
-// tags line, whose `fixes` hold the exact edit accepting the best candidate makes (code scanning offers
+// first line, whose `fixes` hold the exact edit accepting the best candidate makes (code scanning offers
 // it to apply). Pure.
 import type { RuleSuggestion } from '../suggest/types.js';
 import { describeEvidence } from './suggestions-text.js';
-import { sarifText } from './sarif-text.js';
+import { sarifName, sarifText } from './sarif-text.js';
 
 export const SUGGESTION_RULE_ID = 'suggested-attack-tags';
 
@@ -28,13 +28,15 @@ export function suggestionResults(suggestions: RuleSuggestion[], ruleIndex: numb
     .map((s) => {
       const best = s.candidates[0]!;
       const list = s.candidates.map((c) => `${c.technique} ${c.name} (${c.score.toFixed(3)})`).join(', ');
-      const region = best.edit ? { startLine: best.edit.startLine, startColumn: best.edit.startColumn } : { startLine: s.line, startColumn: 1 };
+      // On the rule itself: the fix's place is where its tags go, which may be past the rule (the next rule's
+      // line, or past the end of the file for the last rule).
+      const region = { startLine: s.line, startColumn: 1 };
       return {
         ruleId: SUGGESTION_RULE_ID,
         ruleIndex,
         level: 'note' as const,
         message: { text: sarifText(`rule "${s.rule}" has no ATT&CK technique tag; candidates: ${list}. Best: ${best.technique}, evidence: ${best.evidence.map(describeEvidence).join('; ') || 'none'}${best.reason ? `; reason: ${best.reason}` : ''}`) },
-        locations: [{ physicalLocation: { artifactLocation: locate(s.file), region }, logicalLocations: [{ name: s.rule, kind: 'member' }] }],
+        locations: [{ physicalLocation: { artifactLocation: locate(s.file), region }, logicalLocations: [{ name: sarifName(s.rule), kind: 'member' }] }],
         partialFingerprints: { 'attackCov/v1': `${SUGGESTION_RULE_ID}|${s.rule}` },
         ...(best.edit
           ? {

@@ -1,9 +1,18 @@
 // Text inside SARIF messages. Pure.
+import { escapeForTerminal } from '../terminal-text.js';
+
 /**
- * Text for a SARIF plain-text message: viewers turn `[text](target)` in one into a link (SARIF 2.1.0
- * §3.11.6), so the brackets (and the backslash that escapes them) in names and tags from the inputs are
- * escaped, and only attack-cov's own words could ever hold a link.
+ * Text for a SARIF plain-text message from the inputs' names and tags: controls, line breaks, bidi overrides and
+ * invisible characters become visible escapes (`\u202e`), as on the terminal, so that no rule name can reorder or
+ * hide the words of an alert in a code-scanning view (Trojan Source); and since viewers turn `[text](target)`
+ * into a link (SARIF 2.1.0 §3.11.6), the brackets and every backslash are escaped, so only attack-cov's own
+ * words could ever hold a link.
  */
 export function sarifText(text: string): string {
-  return text.replace(/[\\[\]]/g, '\\$&');
+  return escapeForTerminal(text).replace(/[\\[\]]/g, '\\$&');
+}
+
+/** A rule name as a SARIF logical location's name: visible characters only, as in the messages. */
+export function sarifName(name: string): string {
+  return escapeForTerminal(name);
 }

@@ -9,7 +9,7 @@ import { isOfficialFile } from '../analysis/gates.js';
 import { describeFix, ruleSuffix } from './messages.js';
 import { stringifyJson, type Reporter } from './reporter.js';
 import { suggestionResults, suggestionSarifRule } from './sarif-suggestions.js';
-import { sarifText } from './sarif-text.js';
+import { sarifName, sarifText } from './sarif-text.js';
 import { OUTSIDE_ROOT_NOTE } from '../source-root.js';
 import { occurrences } from '../collections.js';
 import { firstNames, plural, verb } from './words.js';
@@ -128,7 +128,7 @@ function findingResults(findings: Finding[], index: Map<string, number>, isNew?:
       locations: [
         {
           physicalLocation: { artifactLocation: artifactLocation(f.file), region: { startLine: f.line, startColumn: f.column } },
-          logicalLocations: [{ name: f.rule, kind: 'member' }],
+          logicalLocations: [{ name: sarifName(f.rule), kind: 'member' }],
         },
       ],
       // Stable across runs and line moves (no line in it), so code scanning tracks one finding as one alert.

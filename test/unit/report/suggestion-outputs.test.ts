@@ -41,10 +41,17 @@ describe('SARIF suggestion results', () => {
     expect(results[0]!.message.text).toBe('rule "Shell spawned" has no ATT&CK technique tag; candidates: T1059.004 Name of T1059.004 (0.412), T1059 Name of T1059 (0.100). Best: T1059.004, evidence: name word "shell"; list shell_binaries (bash, sh)');
     expect(results[1]!.message.text).toBe('rule "Odd <b>rule</b>" has no ATT&CK technique tag; candidates: T1610 Name of T1610 (0.250). Best: T1610, evidence: none; reason: deploys a pod');
   });
-  it('sits on the edit when there is one, else on the rule line, column 1', () => {
+  it('sits on the rule line, column 1, with an edit or without (the edit may be past the rule: QA saw the next rule\'s line, and a line past the end of the file)', () => {
     const results = made();
-    expect(results[0]!.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'loc:rules/a.yaml' }, region: { startLine: 9, startColumn: 3 } }, logicalLocations: [{ name: 'Shell spawned', kind: 'member' }] }]);
+    expect(results[0]!.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'loc:rules/a.yaml' }, region: { startLine: 4, startColumn: 1 } }, logicalLocations: [{ name: 'Shell spawned', kind: 'member' }] }]);
     expect(results[1]!.locations[0].physicalLocation.region).toEqual({ startLine: 12, startColumn: 1 });
+  });
+  it('shows a rule name\'s controls and bidi overrides as escapes, in the message and the logical location', () => {
+    const spoof = suggestionResults([{ ...RULE_WITH_EDIT, rule: 'Harmless\u202e )tset(sdnammoc\u001b[2J' }], 0, locate) as unknown as Record<string, any>[];
+    expect(spoof[0]!.locations[0].logicalLocations).toEqual([{ name: 'Harmless\\u202e )tset(sdnammoc\\u001b[2J', kind: 'member' }]);
+    expect(spoof[0]!.message.text).toContain('rule "Harmless\\\\u202e )tset(sdnammoc\\\\u001b\\[2J" has no');
+    // (The fingerprint keeps the name as it is: it is matched, not shown.)
+    expect(JSON.stringify({ ...spoof[0], partialFingerprints: undefined })).not.toMatch(/[\u202e\u001b]/);
   });
   it('fingerprints by rule name, not by line', () => {
     const results = made();
