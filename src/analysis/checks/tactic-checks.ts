@@ -78,13 +78,16 @@ export const unjustifiedTactic: Check = {
   code: 'unjustified-tactic',
   severity: 'warning',
   description: "A tactic tag that none of the rule's techniques belongs to.",
-  run(rule) {
+  run(rule, { catalog }) {
     const techniques = activeTechniques(rule);
     if (techniques.length === 0) return NO_FINDINGS;
     const justified = justifiedTactics(rule);
     // Removing is only unambiguous when a justified tactic tag stays or will be added (every technique
-    // has one tactic); otherwise the rule would be left with no tactic and nobody to say which.
-    const keepsATactic = rule.knownTactics.some(({ tactic }) => justified.has(tactic.shortname)) || techniques.every((t) => t.tactics.length === 1);
+    // has one tactic); otherwise the rule would be left with no tactic and nobody to say which. And not
+    // while a technique tag does not count (an unknown ID, often a typo; a revoked or deprecated one): the
+    // tactic may be that technique's (QA: T1803 for T1083 lost its mitre_discovery).
+    const hasUncountedTechnique = rule.tags.some((t) => t.parsed.kind === 'technique' && !catalog.techniques.has(t.parsed.id)) || rule.knownTechniques.some(({ technique }) => technique.isRevoked || technique.isDeprecated);
+    const keepsATactic = !hasUncountedTechnique && (rule.knownTactics.some(({ tactic }) => justified.has(tactic.shortname)) || techniques.every((t) => t.tactics.length === 1));
     return findingsFor(
       rule.knownTactics,
       ({ tactic }) => !justified.has(tactic.shortname),

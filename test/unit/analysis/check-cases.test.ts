@@ -161,6 +161,15 @@ describe('unjustified-tactic', () => {
     expect(run(unjustifiedTactic, ['mitre_impact', 'T1059', 'T1610'])[0]).not.toHaveProperty('fix');
   });
 
+  it('offers no removal while a technique tag does not count: an unknown ID (a typo), a revoked or a deprecated one may be the tactic\'s', () => {
+    // QA: mitre_discovery, T1803 (for T1083), mitre_credential_access, T1552.003: the fix removed mitre_discovery.
+    for (const uncounted of ['T9999', 'T1500', 'T1063']) {
+      const [f] = run(unjustifiedTactic, ['mitre_execution', 'mitre_impact', 'T1059', uncounted]);
+      expect(f).toMatchObject({ tag: 'mitre_impact' });
+      expect(f).not.toHaveProperty('fix');
+    }
+  });
+
   it('stays quiet for a rule without techniques that count', () => {
     expect(run(unjustifiedTactic, ['mitre_impact', 'T1500', 'T9999'])).toEqual([]);
     expect(run(unjustifiedTactic, ['mitre_execution', 'T1059'])).toEqual([]);
