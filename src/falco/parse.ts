@@ -11,7 +11,8 @@ import { mapValue, MAX_NESTING, NeedsComposer, readYamlDocuments, scalarText, To
 
 const ITEM_KINDS = ['rule', 'macro', 'list'] as const;
 /** Top-level items Falco accepts that carry no rule, macro or list. */
-const OTHER_KINDS = ['required_engine_version', 'required_plugin_versions', 'exception'];
+/** Keys of the top-level items Falco reads that are neither rule, macro nor list. */
+export const OTHER_ITEM_KEYS = ['required_engine_version', 'required_plugin_versions', 'exception'];
 
 /** Parses `text` (the content of `file`); throws InputError with line:column for anything Falco would reject. */
 export function parseRulesText(input: string, file: string): RawItem[] {
@@ -37,7 +38,11 @@ export function parseRulesFile(input: string, file: string): { items: RawItem[];
     if (!root.elements) {
       throw new InputError(where(root.offset), 'not a Falco rules file: the document must be a YAML list of rule, macro and list items', 'each item starts with "- rule:", "- macro:" or "- list:"');
     }
-    for (const node of root.elements) items.push(readItem(node, at));
+    for (const node of root.elements) {
+      // An empty item (a lone "-", or null): Falco's reader skips it.
+      if (node.value === null && !node.entries && !node.elements) continue;
+      items.push(readItem(node, at));
+    }
   }
   return { items, isScanned };
 }
@@ -194,10 +199,9 @@ function readItem(node: CstValue, at: (offset: number) => SourcePosition): RawIt
   const duplicates = duplicateKeys(node, at);
   const extra = duplicates.length > 0 ? { duplicateKeys: duplicates } : {};
   const kind = ITEM_KINDS.find((k) => k in fields);
-  if (!kind) {
-    if (OTHER_KINDS.some((k) => k in fields)) return { kind: 'other', name: '', position, fields, keyPositions, tagPositions, ...extra };
-    throw new InputError(where, `not a Falco item: expected one of rule, macro, list (found ${Object.keys(fields).join(', ') || 'nothing'})`);
-  }
+  // Neither rule, macro nor list: required_engine_version and the like, or an item Falco does not know, which
+  // it loads past with a warning (LOAD_UNKNOWN_ITEM, "Unknown rules file item"); validate says so.
+  if (!kind) return { kind: 'other', name: '', position, fields, keyPositions, tagPositions, ...extra };
   const name = fields[kind];
   if (typeof name !== 'string' || name.trim() === '') throw new InputError(where, `${kind} without a name`);
   return { kind, name, position, fields, keyPositions, tagPositions, ...extra };

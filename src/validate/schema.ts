@@ -1,4 +1,5 @@
 // Checks each rules-file item against the shape Falco accepts: keys, required keys, priority, source. Pure.
+import { OTHER_ITEM_KEYS } from '../falco/parse.js';
 import type { RawItem } from '../falco/types.js';
 import { scalarText } from '../falco/yaml-cst.js';
 import { falcoBool, isEnableItem, isLegacyAppend } from '../falco/ruleset.js';
@@ -47,9 +48,14 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
     item: item.name,
     message: `key "${d.key}" is written again; Falco uses the first one, at line ${d.first.line}:${d.first.column}, and ignores this one`,
   }));
-  if (item.kind === 'other') return [...issues, ...versionIssues(item)];
+  if (item.kind === 'other') {
+    if (OTHER_ITEM_KEYS.some((key) => key in item.fields)) return [...issues, ...versionIssues(item)];
+    const keys = Object.keys(item.fields).join(', ') || 'none';
+    return [...issues, issue(item, 'unknown-item', 'warning', `not a rule, macro or list (keys: ${keys}); Falco warns ("Unknown rules file item") and loads past it`)];
+  }
   for (const key of Object.keys(item.fields)) {
-    if (!KEYS[item.kind]!.includes(key)) issues.push(issue(item, 'unknown-key', 'error', `${item.kind} "${item.name}" has an unknown key "${key}"`, key));
+    // Falco's reader reads only the keys it knows; its rules schema check reports the rest, and loading goes on.
+    if (!KEYS[item.kind]!.includes(key)) issues.push(issue(item, 'unknown-key', 'warning', `${item.kind} "${item.name}" has an unknown key "${key}", which Falco ignores`, key));
   }
   const isModification = isLegacyAppend(item) || item.fields.override !== undefined || isEnableItem(item);
   if (item.kind === 'rule' && !isModification) {

@@ -154,9 +154,9 @@ describe('hostile YAML', () => {
     expect(validate.code).toBe(0);
     const issues = (JSON.parse(validate.stdout) as { issues: { code: string; message: string }[] }).issues;
     expect(issues.filter((i) => i.code === 'unknown-key').map((i) => i.message)).toEqual([
-      'rule "Proto" has an unknown key "__proto__"',
-      'rule "Proto" has an unknown key "constructor"',
-      'rule "Proto" has an unknown key "toString"',
+      'rule "Proto" has an unknown key "__proto__", which Falco ignores',
+      'rule "Proto" has an unknown key "constructor", which Falco ignores',
+      'rule "Proto" has an unknown key "toString", which Falco ignores',
     ]);
     expect(issues.filter((i) => i.code === 'unknown-source').map((i) => i.message)).toEqual([
       expect.stringMatching(/^source "constructor"/),

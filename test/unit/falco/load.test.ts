@@ -61,11 +61,17 @@ describe('loadRules: directories', () => {
   });
 });
 
+describe('loadRules: items Falco loads past', () => {
+  it('an unknown item and an empty one: the rules around them load (validate warns about the first)', async () => {
+    const { ruleset } = await load('unknown-item.yaml');
+    expect(ruleset.rules.map((r) => r.name)).toEqual(['Fine', 'Also fine']);
+  });
+});
+
 describe('loadRules: bad input', () => {
   const cases: [string, RegExp][] = [
     ['bad/syntax-error.yaml', /syntax-error\.yaml:\d+:\d+: YAML syntax error/],
     ['bad/not-a-list.yaml', /not-a-list\.yaml:2:1: not a Falco rules file/],
-    ['bad/unknown-item.yaml', /unknown-item\.yaml:7:3: not a Falco item: expected one of rule, macro, list \(found policy\)/],
     ['bad/override-undefined.yaml', /override-undefined\.yaml:2:3: rule "Never defined" is overridden before it is defined/],
     ['missing.yaml', /missing\.yaml: no such file or directory/],
   ];

@@ -13,6 +13,19 @@ function schema(text: string, knownSources = new Set(['syscall', 'k8s_audit'])):
     .map((i) => `${i.line}:${i.column} ${i.code} [${i.item}] ${i.message}`);
 }
 
+describe('what Falco loads past with a warning', () => {
+  it('an item that is no rule, macro or list: unknown-item, a warning naming its keys; required_* items are none', () => {
+    const issues = parseRulesText('- policy: x\n  owner: me\n- {}\n- required_engine_version: 0.50.0\n', 's.yaml').flatMap((item) => checkItemSchema(item, new Set(['syscall'])));
+    expect(issues.map((i) => `${i.line}:${i.column} ${i.severity} ${i.code} ${i.message}`)).toEqual([
+      '1:3 warning unknown-item not a rule, macro or list (keys: policy, owner); Falco warns ("Unknown rules file item") and loads past it',
+      '3:3 warning unknown-item not a rule, macro or list (keys: none); Falco warns ("Unknown rules file item") and loads past it',
+    ]);
+  });
+  it('an unknown key is a warning (Falco reads the keys it knows; its schema check reports the rest)', () => {
+    expect(parseRulesText('- list: l\n  items: [a]\n  author: alice\n', 's.yaml').flatMap((item) => checkItemSchema(item, new Set())).map((i) => i.severity)).toEqual(['warning']);
+  });
+});
+
 describe('required keys', () => {
   it('a new rule needs condition, output, desc and priority; empty or null counts as missing', () => {
     expect(schema('- rule: New\n  condition: ""\n  desc: ~\n')).toEqual([
@@ -41,7 +54,7 @@ describe('required keys', () => {
     expect(schema('- rule: Other\n  enabled: true\n  output: o\n').map((l) => l.split(' [')[0])).toEqual(['1:3 missing-key', '1:3 missing-key', '1:3 missing-key']);
   });
   it('a macro item with enabled is no toggle (only rules are): it needs its condition, and enabled is no macro key', () => {
-    expect(schema('- macro: m\n  enabled: false\n')).toEqual(['2:3 unknown-key [m] macro "m" has an unknown key "enabled"', '1:3 missing-key [m] macro "m" has no condition']);
+    expect(schema('- macro: m\n  enabled: false\n')).toEqual(['2:3 unknown-key [m] macro "m" has an unknown key "enabled", which Falco ignores', '1:3 missing-key [m] macro "m" has no condition']);
   });
   it('a new macro needs a condition; an appended one does not', () => {
     expect(schema('- macro: new_macro\n  condition: ""\n')).toEqual(['1:3 missing-key [new_macro] macro "new_macro" has no condition']);
@@ -113,9 +126,9 @@ describe('override: as Falco reads it', () => {
 describe('keys and their types', () => {
   it('an unknown key, per kind', () => {
     expect(schema('- macro: base_macro\n  condition: evt.type = open\n  override: {condition: replace}\n  output: x\n')).toEqual([
-      '4:3 unknown-key [base_macro] macro "base_macro" has an unknown key "output"',
+      '4:3 unknown-key [base_macro] macro "base_macro" has an unknown key "output", which Falco ignores',
     ]);
-    expect(schema('- list: base_list\n  items: [b]\n  condition: x\n')).toEqual(['3:3 unknown-key [base_list] list "base_list" has an unknown key "condition"']);
+    expect(schema('- list: base_list\n  items: [b]\n  condition: x\n')).toEqual(['3:3 unknown-key [base_list] list "base_list" has an unknown key "condition", which Falco ignores']);
   });
   it('the capture keys of Falco 0.44 are rule keys', () => {
     expect(schema('- rule: New\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  capture: true\n  capture_duration: 5000\n  capture_events: 100\n  capture_filesize: 1024\n')).toEqual([]);
@@ -125,7 +138,7 @@ describe('keys and their types', () => {
     expect(schema('- list: base_list\n  items: a\n')).toEqual(['2:3 bad-items [base_list] items must be a list']);
   });
   it('items is a list key only on lists', () => {
-    expect(schema('- rule: Base\n  items: a\n  append: true\n')).toEqual(['2:3 unknown-key [Base] rule "Base" has an unknown key "items"']);
+    expect(schema('- rule: Base\n  items: a\n  append: true\n')).toEqual(['2:3 unknown-key [Base] rule "Base" has an unknown key "items", which Falco ignores']);
   });
   it('a priority in any case is accepted; another word is not', () => {
     expect(schema('- rule: Base\n  priority: Warning\n  override:\n    priority: replace\n')).toEqual([]);
@@ -141,14 +154,14 @@ describe('keys and their types', () => {
       expect(schema(rule(`  ${key}: maybe\n`))).toEqual([`6:3 bad-boolean [R] ${key} "maybe" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)`]);
     }
     // only a rule's keys: on a macro, skip-if-unknown-filter is an unknown key and nothing more
-    expect(schema('- macro: m\n  condition: evt.type = open\n  skip-if-unknown-filter: maybe\n')).toEqual(['3:3 unknown-key [m] macro "m" has an unknown key "skip-if-unknown-filter"']);
+    expect(schema('- macro: m\n  condition: evt.type = open\n  skip-if-unknown-filter: maybe\n')).toEqual(['3:3 unknown-key [m] macro "m" has an unknown key "skip-if-unknown-filter", which Falco ignores']);
   });
   it('enabled must be a bool yaml-cpp reads: yes/no, on/off, y/n in any of its cases pass; another word is an error', () => {
     for (const word of ['false', 'no', 'Off', 'N', 'YES', 'true']) expect(schema(`- rule: Base\n  enabled: ${word}\n`), word).toEqual([]);
     expect(schema('- rule: Base\n  enabled: maybe\n')).toEqual(['2:3 bad-enabled [Base] enabled "maybe" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)']);
     expect(schema('- rule: Base\n  enabled: 0\n')).toEqual(['2:3 bad-enabled [Base] enabled "0" is not a boolean Falco reads (true/false, yes/no, on/off, y/n)']);
     // enabled is a rule's key: on a macro it is only an unknown key.
-    expect(schema('- macro: m\n  condition: evt.type = open\n  enabled: maybe\n')).toEqual(['3:3 unknown-key [m] macro "m" has an unknown key "enabled"']);
+    expect(schema('- macro: m\n  condition: evt.type = open\n  enabled: maybe\n')).toEqual(['3:3 unknown-key [m] macro "m" has an unknown key "enabled", which Falco ignores']);
   });
   it('append must be a bool yaml-cpp reads, as enabled; yes makes a modification (no required keys)', () => {
     expect(schema('- list: base_list\n  items: [b]\n  append: yes\n')).toEqual([]);

@@ -42,16 +42,16 @@ describe('validateRules: what it looks at', () => {
     expect(brief(validate({ 'a.yaml': ESTABLISHED, 'b.yaml': DRAFT }))).toEqual([
       'a.yaml:2:3 condition-syntax [unused_broken] condition 1:22: expected a field, a macro, "not" or "(", found the end of the condition',
       'a.yaml:5:3 unknown-field [Established] condition 1:23: unknown field proc.nam; did you mean proc.name?',
-      'a.yaml:8:3 unknown-key [Established] rule "Established" has an unknown key "colour"',
+      'a.yaml:8:3 unknown-key [Established] rule "Established" has an unknown key "colour", which Falco ignores',
       'b.yaml:3:3 unknown-field [Draft] condition 1:23: unknown field proc.bogus; did you mean proc.args?',
-      'b.yaml:6:3 unknown-key [Draft] rule "Draft" has an unknown key "flavour"',
+      'b.yaml:6:3 unknown-key [Draft] rule "Draft" has an unknown key "flavour", which Falco ignores',
     ]);
   });
 
   it('with onlyRules (a draft) reports only the draft rule: not other items\' keys, fields or unused macros', () => {
     expect(brief(validate({ 'a.yaml': ESTABLISHED, 'b.yaml': DRAFT }, { onlyRules: new Set(['Draft']) }))).toEqual([
       'b.yaml:3:3 unknown-field [Draft] condition 1:23: unknown field proc.bogus; did you mean proc.args?',
-      'b.yaml:6:3 unknown-key [Draft] rule "Draft" has an unknown key "flavour"',
+      'b.yaml:6:3 unknown-key [Draft] rule "Draft" has an unknown key "flavour", which Falco ignores',
     ]);
   });
 
@@ -66,7 +66,7 @@ describe('validateRules: what it looks at', () => {
   priority: INFO
 `;
     expect(brief(validate({ 'c.yaml': text }, { onlyRules: new Set(['Draft']) }))).toEqual([]);
-    expect(brief(validate({ 'c.yaml': text }))).toEqual(['c.yaml:3:3 unknown-key [Draft] list "Draft" has an unknown key "colour"']);
+    expect(brief(validate({ 'c.yaml': text }))).toEqual(['c.yaml:3:3 unknown-key [Draft] list "Draft" has an unknown key "colour", which Falco ignores']);
   });
 
   it('a macro a rule already used is checked once, through the rule, not again as unused', () => {
