@@ -1,6 +1,7 @@
 // Finds and reads Falco rules files (given paths, `official[:set][@ref]` specs, Falco's standard
 // locations, or the embedded official rules), then builds the Ruleset. The edge that touches fs for rules.
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { embeddedRules, embeddedRulesRef, OFFICIAL_SETS, type EmbeddedRules } from '../embedded.js';
@@ -35,7 +36,8 @@ export function displayPath(file: string, root: string = process.cwd()): string 
   return showPath(file, root).path;
 }
 
-const RULES_FILE = /\.ya?ml$/i;
+/** The files of a rules directory Falco loads: falco::utils::matches_wildcard("*.yaml" or "*.yml"), case and all. */
+const DIR_RULES_FILE = /\.ya?ml$/;
 const OFFICIAL_SPEC = /^official(?::([A-Za-z0-9_.-]+))?(?:@([A-Za-z0-9_.\/-]+))?$/;
 
 export function isOfficialSpec(spec: string): boolean {
@@ -71,8 +73,11 @@ async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]
       continue;
     }
     if (info.isDirectory()) {
-      const names = (await listRulesDir(given)).filter((n) => RULES_FILE.test(n)).sort();
-      files.push(...names.map((n) => path.join(given, n)));
+      // As Falco reads a rules directory: regular files (through symlinks; a dangling one, or a folder named
+      // x.yaml, is passed over), named *.yaml or *.yml in that case, in name order.
+      const names = (await listRulesDir(given)).filter((n) => DIR_RULES_FILE.test(n)).sort();
+      const isFile = await Promise.all(names.map((n) => stat(path.join(given, n)).then((s) => s.isFile(), () => false)));
+      files.push(...names.filter((_, i) => isFile[i]).map((n) => path.join(given, n)));
     } else files.push(given);
   }
   return files;

@@ -59,6 +59,19 @@ describe('loadRules: directories', () => {
     expect(ruleset.files.map((f) => f.path)).toEqual(['test/fixtures/rules/rules.d/10-first.yaml', 'test/fixtures/rules/rules.d/20-second.yaml']);
     expect(ruleset.rules[0]!.tags.map((t) => t.value)).toEqual(['mitre_impact', 'T1529']);
   });
+  it('takes what Falco takes: regular files (a symlink to one too) named *.yaml or *.yml in that case; not a dangling link, a folder named x.yaml, EXTRA.YAML', async () => {
+    const { mkdir, symlink } = await import('node:fs/promises');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-rulesd-'));
+    const rule = (name: string) => `- rule: ${name}\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n`;
+    await writeFile(path.join(dir, '10-a.yml'), rule('A'));
+    await writeFile(path.join(dir, 'EXTRA.YAML'), rule('Upper'));
+    await writeFile(path.join(dir, 'real.txt'), rule('Linked'));
+    await symlink(path.join(dir, 'real.txt'), path.join(dir, '15-link.yaml'));
+    await symlink('/nonexistent/removed.yaml', path.join(dir, '20-old.yaml'));
+    await mkdir(path.join(dir, 'backup.yaml'));
+    const { ruleset } = await loadRules([dir], { cacheRoot: '/nonexistent', cwd: dir });
+    expect(ruleset.rules.map((r) => r.name)).toEqual(['A', 'Linked']);
+  });
 });
 
 describe('loadRules: items Falco loads past', () => {
