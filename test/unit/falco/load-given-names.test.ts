@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { loadRules, officialRulesCachePath, readRulesTexts } from '../../../src/falco/load.js';
 import { rejection } from '../../helpers/errors.js';
+import { DEFAULT_LIMITS, limits } from '../../../src/limits.js';
 
 /** A working directory holding `root/` (the source root) and `outside/` (not under it), each with a rules file whose
  * second item is not YAML (a parse error, reported at line 8), and `unreadable/` (not under the
- * root either) holding a directory named like a rules file. */
+ * root either) holding a rules file of 2,000 bytes (more than the tests' limit below). */
 async function workspace(): Promise<{ cwd: string; root: string }> {
   const cwd = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-given-'));
   const bad = '- rule: A\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n- rule: B\n  desc: [unclosed\n';
@@ -19,7 +20,8 @@ async function workspace(): Promise<{ cwd: string; root: string }> {
     await mkdir(path.join(cwd, dir));
     await writeFile(path.join(cwd, dir, 'bad.yaml'), bad);
   }
-  await mkdir(path.join(cwd, 'unreadable', 'sub.yaml'), { recursive: true });
+  await mkdir(path.join(cwd, 'unreadable'));
+  await writeFile(path.join(cwd, 'unreadable', 'sub.yaml'), `# ${'x'.repeat(2000)}\n`);
   return { cwd, root: path.join(cwd, 'root') };
 }
 
@@ -47,9 +49,15 @@ describe('errors about a file outside the source root', () => {
   it('readRulesTexts names them the same way', async () => {
     const ws = await workspace();
     const given = path.join(ws.cwd, 'unreadable');
-    const error = await rejection(readRulesTexts([given], ws.root), InputError);
-    const file = path.join(given, 'sub.yaml');
-    expect([error.location, error.message]).toEqual([file, `${file}: cannot read: a directory, not a rules file`]);
+    // (A folder named sub.yaml was the unreadable entry; a rules directory's folders are passed over now, as Falco does.)
+    limits.maxRulesBytes = 1000;
+    try {
+      const error = await rejection(readRulesTexts([given], ws.root), InputError);
+      const file = path.join(given, 'sub.yaml');
+      expect([error.location, error.message]).toEqual([file, `${file}: is 2003 bytes, which is more than the 1000 bytes a rules file may have`]);
+    } finally {
+      limits.maxRulesBytes = DEFAULT_LIMITS.maxRulesBytes;
+    }
   });
 });
 
