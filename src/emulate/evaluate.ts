@@ -5,6 +5,7 @@
 import { LIST_OPERATORS, type ConditionNode, type FieldRef, type ListValue, type Operand, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
 import { operatorTypeProblem, orderingValueProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
+import { regexProblem } from '../falco/condition/regex-posix.js';
 import { parseCondition } from '../falco/condition/parse.js';
 import { fieldsOf, lookupField, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
 import type { Ruleset } from '../falco/types.js';
@@ -153,6 +154,9 @@ export class ConditionCompiler {
     // A value the field's type cannot read (proc.vpid = init): Falco refuses the rule.
     const typeProblem = 'info' in found ? items.map((item) => valueTypeProblem(found.info.type, field, unquoted(item))).find((p) => p !== undefined) : undefined;
     if (typeProblem) throw new ConditionError(typeProblem);
+    // A pattern RE2 (POSIX syntax) does not compile: Falco refuses the rule.
+    const patternProblem = operator === 'regex' ? items.map((item) => regexProblem(unquoted(item))).find((p) => p !== undefined) : undefined;
+    if (patternProblem) throw new ConditionError(`regex: ${patternProblem}`);
     const itemSet = new Set(items);
     return (e, needs) => {
       const x = lhs(e);

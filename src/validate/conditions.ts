@@ -6,6 +6,7 @@ import { listAsValue, ListItemError, listValues } from '../falco/condition/lists
 import { macroOrderProblem, type DefinitionOrder } from '../falco/condition/macro-order.js';
 import { operatorTypeProblem, orderingValueProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
+import { regexProblem } from '../falco/condition/regex-posix.js';
 import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import { conditionPartsOf, type ConditionPart } from '../falco/ruleset.js';
 import type { FalcoMacro, FalcoRule, Ruleset, SourcePosition } from '../falco/types.js';
@@ -174,6 +175,12 @@ export class ConditionChecker {
       const numberProblem = orderingValueProblem(node.operator, node.value);
       if (numberProblem) this.report(owner, 'condition-syntax', 'error', numberProblem, node.value?.kind === 'value' ? node.value.pos : node.pos);
       else if (info) this.checkValueTypes(node, info, values, lists, owner);
+    }
+    if (node.operator === 'regex') {
+      for (const value of values) {
+        const problem = regexProblem(value.text);
+        if (problem) this.report(owner, 'bad-regex', 'error', `regex "${value.text}": ${problem}`, value.pos);
+      }
     }
     if (isSyscall && EVENT_TYPE_FIELDS.has(name) && !node.field.transformers.length) {
       for (const value of values.flatMap((v, i) => lists[i] ?? [v.text])) {

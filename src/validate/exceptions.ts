@@ -6,6 +6,7 @@ import { appendExceptions, conditionWithExceptions, decodeExceptions, exceptionW
 import { lookupField, type FieldInfo } from '../falco/field-catalog.js';
 import { walk, type ConditionNode } from '../falco/condition/ast.js';
 import { operatorTypeProblem, orderingValueProblem, valueTypeProblem } from '../falco/condition/operator-types.js';
+import { regexProblem } from '../falco/condition/regex-posix.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import type { RawItem, SourcePosition } from '../falco/types.js';
 import { isEnableItem, isLegacyAppend } from '../falco/ruleset.js';
@@ -51,7 +52,7 @@ function valueProblem(node: Extract<ConditionNode, { kind: 'check' }>, type: str
   if (operand === undefined || operand.kind === 'field') return undefined;
   for (const value of operand.kind === 'list' ? operand.items : [operand]) {
     if (value.isQuoted || !lists.has(value.text)) {
-      const problem = valueTypeProblem(type, node.field, value.text);
+      const problem = (node.operator === 'regex' ? regexProblem(value.text) : undefined) ?? valueTypeProblem(type, node.field, value.text);
       if (problem) return problem;
     }
   }

@@ -1,0 +1,63 @@
+// The regex operator's pattern as libsinsp compiles it: RE2 in POSIX mode (egrep syntax), which refuses the rule
+// when the pattern does not compile. Each case: a pattern Falco takes, or the reason it is refused.
+import { describe, expect, it } from 'vitest';
+import { regexProblem } from '../../../src/falco/condition/regex-posix.js';
+import { readFieldCatalog } from '../../../src/falco/field-catalog.js';
+import { parseRulesText } from '../../../src/falco/parse.js';
+import { buildRuleset } from '../../../src/falco/ruleset.js';
+import { validateRules } from '../../../src/validate/validate.js';
+import { compileRules } from '../../../src/emulate/run-rules.js';
+
+const POSIX = ': Falco compiles regex patterns with RE2 in POSIX mode (egrep syntax), which refuses it';
+
+describe('regexProblem', () => {
+  it('takes egrep patterns: groups, alternation, classes (a ] first is a member), POSIX brackets, escaped metacharacters', () => {
+    for (const pattern of ['^/usr/(bin|sbin)/[a-z]+$', '(a|b)*c', '[]a]', '[^]a]', 'x?', '.*\\.sh', '\\(x\\)', '[[:alpha:]]+', 'a{2,3}', 'a\\\\d']) {
+      expect(regexProblem(pattern), pattern).toBeUndefined();
+    }
+  });
+  it('refuses syntax errors, with the parser\'s reason', () => {
+    expect(regexProblem('((')).toBe('not a regular expression: Unterminated group');
+    expect(regexProblem('[a-')).toBe('not a regular expression: Unterminated character class');
+    expect(regexProblem('*abc')).toBe('not a regular expression: Nothing to repeat');
+    expect(regexProblem('a{2,1}')).toBe('not a regular expression: numbers out of order in {} quantifier');
+  });
+  it('refuses what only Perl syntax has: (?…) groups, lazy quantifiers, backreferences, Perl and Unicode classes, \\b, \\A, \\z', () => {
+    expect(regexProblem('(?=a)b')).toBe(`the group "(?="${POSIX}`);
+    expect(regexProblem('(?:a)')).toBe(`the group "(?:"${POSIX}`);
+    expect(regexProblem('(?i)a')).toBe(`the group "(?i"${POSIX}`);
+    expect(regexProblem('a*?')).toBe(`the lazy quantifier "*?"${POSIX}`);
+    expect(regexProblem('a+?')).toBe(`the lazy quantifier "+?"${POSIX}`);
+    expect(regexProblem('a{2}?')).toBe(`the lazy quantifier "}?"${POSIX}`);
+    expect(regexProblem('(a)\\1')).toBe(`the backreference \\1${POSIX}`);
+    expect(regexProblem('\\d+')).toBe(`the Perl class \\d${POSIX}`);
+    expect(regexProblem('[\\w.]+')).toBe(`the Perl class \\w${POSIX}`);
+    expect(regexProblem('\\bcat\\b')).toBe(`the word boundary \\b${POSIX}`);
+    expect(regexProblem('\\Aa\\z')).toBe(`\\A${POSIX}`);
+    expect(regexProblem('\\p{L}')).toBe(`the Unicode class \\p${POSIX}`);
+  });
+});
+
+/** Rule R with `condition`, and with an exception whose regex value ("a*?", quoted so that it parses where Falco
+ * pastes it) has a lazy quantifier when `withException`. */
+const ruleset = (condition: string, withException = true) => {
+  const exception = withException ? `  exceptions:\n    - name: e\n      fields: [proc.cmdline]\n      comps: [regex]\n      values: [['"a*?"']]\n` : '';
+  const items = parseRulesText(`- rule: R\n  desc: d\n  condition: ${JSON.stringify(condition)}\n  output: o\n  priority: INFO\n${exception}`, 'r.yaml');
+  return { items, ruleset: buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]) };
+};
+
+describe('where a refused pattern is said', () => {
+  it('validate: bad-regex at the value in a condition; bad-exception for one in an exception', () => {
+    const { items, ruleset: rs } = ruleset('evt.type = execve and proc.cmdline regex "(a"');
+    const issues = validateRules({ items, ruleset: rs, fields: readFieldCatalog(), extraSources: [] });
+    expect(issues.map((i) => [i.code, i.message])).toEqual([
+      ['bad-regex', 'condition 1:42: regex "(a": not a regular expression: Unterminated group'],
+      ['bad-exception', expect.stringContaining('the lazy quantifier "*?"')],
+    ]);
+  });
+  it('emulate: the rule is not evaluated as written', () => {
+    const { ruleset: rs } = ruleset('evt.type = execve and proc.cmdline regex "\\\\d+"');
+    const { failed } = compileRules(rs);
+    expect(failed).toEqual([{ rule: 'R', why: expect.stringContaining('regex: the Perl class \\d') }]);
+  });
+});
