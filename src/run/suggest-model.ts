@@ -1,7 +1,7 @@
 // LLM mode of `suggest` (--model): the model chooses among each rule's offline candidates (or names
 // another technique), with a reason; every choice is checked like lint checks tags and refused when it
 // fails. The client and settings are draft's; the API key is never printed (answers are redacted too).
-import { UsageError, isAttackCovError } from '../errors.js';
+import { LlmError, UsageError, isAttackCovError } from '../errors.js';
 import { ChatClient, extractJson } from '../draft/llm-client.js';
 import { buildSuggestMessages, checkModelChoices, readSuggestAnswer, SUGGEST_SCHEMA } from '../suggest/llm.js';
 import { indexCache, type SuggestContext } from '../suggest/suggest.js';
@@ -40,15 +40,24 @@ export async function chooseWithModel(offline: RuleSuggestion[], context: Sugges
   if (!settings) throw new UsageError('--model needs an endpoint', 'pass --llm-base-url (e.g. http://localhost:11434/v1), or set OPENAI_BASE_URL or OPENAI_API_KEY');
   const client = new ChatClient({ ...settings, timeoutMs: (options.llmTimeout ?? 120) * 1000, attempts: 4, backoffMs: Number(processEnv.ATTACK_COV_LLM_BACKOFF_MS ?? 1000) });
   const indexFor = indexCache(context);
+  let failures = 0;
+  let lastError = '';
   const suggestions = await pool(offline, options.concurrency ?? 2, async (suggestion) => {
     try {
       return await askModel(suggestion, context, client, attackVersion, indexFor);
     } catch (error) {
       if (!isAttackCovError(error)) throw error;
       const message = client.redact(error.message);
+      failures++;
+      lastError = message;
       (io.errors ?? io.stderr)(`suggest "${escapeForTerminal(suggestion.rule)}": model error: ${escapeForTerminal(message)}\n`);
       return { ...suggestion, candidates: [], rejected: [{ technique: '', reason: `model error: ${message}` }] };
     }
   });
+  // Not one answer (the endpoint down, a wrong key or model): a run that says "0 with candidates" and exits 0
+  // would pass in CI. Some answers: the rules whose call failed say so, each with its error.
+  if (offline.length > 0 && failures === offline.length) {
+    throw new LlmError(`every model call failed (${failures} of ${failures}), the last with: ${lastError}`, 'check --llm-base-url, --model and OPENAI_API_KEY; without --model, suggest ranks offline');
+  }
   return { suggestions, ranker: `model ${settings.model}` };
 }

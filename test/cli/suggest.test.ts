@@ -187,11 +187,14 @@ describe('attack-cov suggest --model', () => {
     expect(parsed.suggestions[0]!.candidates.map((c) => c.technique)).toEqual([]);
   }, 60_000);
 
-  it('a body of JSON null is a model error for the rule, not a crash', async () => {
+  it('a body of JSON null is a model error for the rule, not a crash; when every call failed, exit 2 saying so', async () => {
     const result = await ask('body:null');
-    expect(result.code).toBe(0);
+    // QA: every call failing (the endpoint down, a wrong key) printed "0 with candidates" and exited 0.
+    expect(result.code).toBe(2);
     expect(result.stderr).not.toMatch(/crashed|TypeError/);
     expect(result.stderr).toMatch(/^suggest "Create Privileged Pod": model error: the LLM endpoint answered without choices\[0\]\.message\.content$/m);
+    expect(result.stderr).toMatch(/^error: every model call failed \(1 of 1\), the last with: the LLM endpoint answered without choices\[0\]\.message\.content\nhint: check --llm-base-url, --model and OPENAI_API_KEY; without --model, suggest ranks offline\n$/m);
+    expect(result.stdout).toBe('');
   }, 60_000);
 
   it('never shows the key, even when the model echoes it', async () => {
