@@ -73,6 +73,24 @@ describe('lint --fix-dry-run', () => {
   });
 });
 
+describe('lint --fix on tags shared through a YAML anchor and alias', () => {
+  it('leaves the shared list unfixed for both rules, says why, and fixes a rule of its own list', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+    const rule = (name: string, tags: string) => `- rule: ${name}\n  desc: miner started\n  condition: spawned_process and proc.name = ${name.toLowerCase()}\n  output: miner (cmd=%proc.cmdline)\n  priority: WARNING\n  tags: ${tags}\n`;
+    const text = rule('A', '&t [mitre_impact, t1496]') + rule('B', '*t') + rule('C', '[mitre_impact, t1496]');
+    const file = path.join(dir, 's.yaml');
+    await writeFile(file, text);
+    const fix = await runCli(['lint', '--attack', MINI, '--rules', file, '--fix', '--fail-on', 'none']);
+    expect(fix.code, fix.stderr).toBe(0);
+    // Before, the anchored list was edited once for each rule that reads it.
+    expect(await readFile(file, 'utf8')).toBe(text.replace('tags: [mitre_impact, t1496]', 'tags: [mitre_impact, T1496]'));
+    expect(fix.stderr).toMatch(/^fixed \d+ finding\(s\) in 1 file\(s\)/);
+    for (const name of ['A', 'B']) {
+      expect(fix.stderr).toContain(`  not fixed: s.yaml:6 nonstandard-tag (rule "${name}"): the tag is shared with other places through a YAML anchor and alias (&name, *name): one edit would change them all; fix it by hand\n`);
+    }
+  });
+});
+
 describe('lint --fix on a tag written twice', () => {
   it('reports the repeats once each, finds every other problem once, and --fix leaves one of each tag', async () => {
     const dir = await copyOf(fixture('rules', 'repeated-tags.yaml'));
