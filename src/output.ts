@@ -2,7 +2,7 @@
 // one large output is in memory at a time), then all are renamed into place, so a crash, a full disk, a
 // renderer that throws or one unwritable name leaves --out as it was.
 // Names may not leave the directory. Temporaries are tracked (temp-files.ts) and removed on signals.
-import { access, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -165,7 +165,7 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
 }
 
 /**
- * Replaces `file` with `content` through a temporary file and a rename, keeping its mode, and refuses
+ * Replaces `file` with `content` through a temporary file and a rename, keeping its mode, owner and group, and refuses
  * when the file on disk no longer has `expectedSha256` (someone changed it after attack-cov read it).
  * A symlink is followed: its target is rewritten and the link stays. A read-only file is refused.
  */
@@ -175,10 +175,28 @@ export async function replaceFileAtomically(file: string, content: string, expec
   if (!current || createHash('sha256').update(current).digest('hex') !== expectedSha256) {
     throw new InputError(file, 'changed on disk after attack-cov read it; not overwritten', 'run the command again');
   }
-  const { mode } = await stat(target);
-  await writeThroughTemp(target, (temp) => writeFile(temp, content, { mode })).catch((error: NodeJS.ErrnoException) => {
+  await writeThroughTemp(target, (temp) => writeLike(temp, content, target)).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(file, `cannot write: ${error.code ?? error.message}`);
   });
+}
+
+/** Writes `content` to `temp` with the mode (exactly: writeFile's mode passes through the umask), owner and group of
+ * `target`, as far as this process may give them: as root both; as another member of the file's group, the group;
+ * else the file becomes this user's, as an editor would leave it. */
+async function writeLike(temp: string, content: string, target: string): Promise<void> {
+  const { mode, uid, gid } = await stat(target);
+  await writeFile(temp, content, { mode: 0o600 });
+  const give = (owner: number) => chown(temp, owner, gid).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPERM') throw error;
+      return false;
+    },
+  );
+  // -1 leaves the owner as it is.
+  if (!(await give(uid))) await give(-1);
+  // After chown, which clears the set-user-ID and set-group-ID bits.
+  await chmod(temp, mode & 0o7777);
 }
 
 /** The real file behind `file` (through symlinks), refusing one that is read-only (by mode or by access). */

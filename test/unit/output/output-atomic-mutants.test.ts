@@ -2,7 +2,7 @@
 // refused and how, what writeOutputs leaves on disk when it succeeds and when it fails half-way, and when
 // replaceFileAtomically refuses to touch a file. Every case works in a fresh directory under the OS temp dir.
 import { readdirSync, rmSync, statSync } from 'node:fs';
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
@@ -197,6 +197,37 @@ describe('replaceFileAtomically', () => {
     expect(await readFile(file, 'utf8')).toBe('new');
     expect((await stat(file)).mode & 0o777).toBe(0o640);
     expect(await readdir(dir)).toEqual(['rules.yaml']);
+  });
+
+  it('keeps the mode exactly, group and other write too, whatever the umask (writeFile\'s mode passes through it)', async () => {
+    const dir = await fresh();
+    const old = process.umask(0o022);
+    try {
+      for (const mode of [0o664, 0o666, 0o600]) {
+        const file = path.join(dir, `rules-${mode.toString(8)}.yaml`);
+        await writeFile(file, 'old');
+        await chmod(file, mode);
+        await replaceFileAtomically(file, 'new', sha('old'));
+        expect((await stat(file)).mode & 0o7777, mode.toString(8)).toBe(mode);
+      }
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it('keeps the owner and group: another user\'s file stays theirs when root rewrites it; the user\'s own stays theirs', async () => {
+    const dir = await fresh();
+    const file = path.join(dir, 'rules.yaml');
+    await writeFile(file, 'old');
+    await chmod(file, 0o664);
+    // As root, the file of uid/gid 1000 (as lint --fix run with sudo in a user's checkout); as anyone else, their own.
+    if (process.getuid?.() === 0) await chown(file, 1000, 1000);
+    const before = await stat(file);
+    await replaceFileAtomically(file, 'new', sha('old'));
+    const after = await stat(file);
+    expect(await readFile(file, 'utf8')).toBe('new');
+    expect([after.uid, after.gid, after.mode & 0o7777]).toEqual([before.uid, before.gid, 0o664]);
+    if (process.getuid?.() === 0) expect([after.uid, after.gid]).toEqual([1000, 1000]);
   });
 
   it('refuses a file that changed since it was read, and leaves it as it is', async () => {
