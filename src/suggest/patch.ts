@@ -65,11 +65,11 @@ function newTagsSplice(text: string, addition: TagAddition): Splice | string {
 }
 
 /**
- * Applies the additions that belong to `file` to its text. Returns the new text and the additions
- * that could not be written, with why.
+ * Applies the additions that belong to `file` (or to `otherPaths`, other names of the same file) to its text. Returns
+ * the new text and the additions that could not be written, with why.
  */
-export function applyTagAdditions(text: string, file: string, additions: TagAddition[]): { text: string; skipped: { rule: string; reason: string }[] } {
-  const mine = additions.filter((a) => fileOfAddition(a) === file && a.tags.length > 0);
+export function applyTagAdditions(text: string, file: string, additions: TagAddition[], otherPaths: readonly string[] = []): { text: string; skipped: { rule: string; reason: string }[] } {
+  const mine = additions.filter((a) => [file, ...otherPaths].includes(fileOfAddition(a)) && a.tags.length > 0);
   const skipped: { rule: string; reason: string }[] = [];
   const edits: TagEdit[] = [];
   const splices: Splice[] = [];

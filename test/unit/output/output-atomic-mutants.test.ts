@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../../src/errors.js';
-import { checkOutputDir, checkReplaceable, outDirOf, pathInside, replaceFileAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
+import { checkOutputDir, checkReplaceable, outDirOf, pathInside, replaceFileAtomically, replaceFilesAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
 import { registerSecret } from '../../../src/secrets.js';
 import { deadPid } from '../../helpers/processes.js';
 
@@ -303,6 +303,37 @@ describe('replaceFileAtomically', () => {
     await chmod(target, 0o464);
     await symlink(target, path.join(dir, 'link.yaml'));
     expect(await checkReplaceable(path.join(dir, 'link.yaml'))).toBe(await realpath(target));
+  });
+});
+
+describe('replaceFilesAtomically: every file checked and written beside itself before the first is replaced', () => {
+  async function twoFiles() {
+    const dir = await fresh();
+    const [first, second] = [path.join(dir, 'first.yaml'), path.join(dir, 'second.yaml')];
+    await writeFile(first, 'old 1');
+    await writeFile(second, 'old 2');
+    return { dir, first, second, both: [{ file: first, content: 'new 1', sha256: sha('old 1') }, { file: second, content: 'new 2', sha256: sha('old 2') }] };
+  }
+
+  it('replaces them all', async () => {
+    const { dir, first, second, both } = await twoFiles();
+    await replaceFilesAtomically(both);
+    expect([await readFile(first, 'utf8'), await readFile(second, 'utf8')]).toEqual(['new 1', 'new 2']);
+    expect(await readdir(dir)).toEqual(['first.yaml', 'second.yaml']);
+  });
+
+  it('changes none when the second is read-only, changed since read, or cannot take its temporary', async () => {
+    const { dir, first, second, both } = await twoFiles();
+    await chmod(second, 0o444);
+    expect((await failure(replaceFilesAtomically(both)))?.message).toBe(`${second}: is read-only; not changed`);
+    await chmod(second, 0o644);
+    await writeFile(second, 'edited by someone else');
+    expect((await failure(replaceFilesAtomically(both)))?.message).toBe(`${second}: changed on disk after attack-cov read it; not overwritten`);
+    const long = path.join(dir, 'r'.repeat(255));
+    await writeFile(long, 'old 2');
+    expect((await failure(replaceFilesAtomically([both[0]!, { ...both[1]!, file: long }])))?.message).toBe(`${long}: cannot write: ENAMETOOLONG`);
+    expect(await readFile(first, 'utf8')).toBe('old 1');
+    expect(await readdir(dir)).toEqual(['first.yaml', 'r'.repeat(255), 'second.yaml']);
   });
 });
 

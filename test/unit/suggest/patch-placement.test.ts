@@ -22,6 +22,15 @@ describe('fileOfAddition', () => {
   });
 });
 
+describe('a file named twice (read once)', () => {
+  it('takes the additions of rules loaded from its other names', () => {
+    const text = '- rule: A\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [host]\n';
+    const additions = rulesIn(text, 'link.yaml').map((rule) => ({ rule, tags: ['T1059'] }));
+    expect(applyTagAdditions(text, 'r.yaml', additions).text).toBe(text);
+    expect(applyTagAdditions(text, 'r.yaml', additions, ['link.yaml']).text).toBe(text.replace('[host]', '[host, T1059]'));
+  });
+});
+
 describe('a new tags: line', () => {
   it('is indented like the rule’s keys', () => {
     const text = '-   rule: Wide\n    desc: d\n    condition: evt.type = open\n    output: o\n    priority: WARNING\n';
