@@ -2,13 +2,13 @@
 // one large output is in memory at a time), then all are renamed into place, so a crash, a full disk, a
 // renderer that throws or one unwritable name leaves --out as it was.
 // Names may not leave the directory. Temporaries are tracked (temp-files.ts) and removed on signals.
-import { access, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError, noValueError, UsageError } from './errors.js';
 import { pseudoFilesystemOf } from './paths.js';
-import { temporaryPathFor, writeThroughTemp } from './net/cache.js';
+import { temporaryPathFor } from './net/cache.js';
 import { redactSecrets } from './secrets.js';
 import { removeStaleTemporaries, RUN_STARTED_MS, trackTemp, untrackTemp } from './temp-files.js';
 
@@ -118,6 +118,15 @@ export function writtenPath(file: string, cwd: string): string {
   return relative.startsWith('../') ? file : relative;
 }
 
+/** Removes the temporaries a failure left (not renamed into place). Best effort: a failure here (e.g. ENAMETOOLONG)
+ * must not hide the error that brought us here. */
+async function removeTemps(temps: Iterable<string>): Promise<void> {
+  for (const temp of temps) {
+    await rm(temp).catch(() => undefined);
+    untrackTemp(temp);
+  }
+}
+
 export async function writeOutputs(dir: string, files: OutputFile[]): Promise<string[]> {
   const targets = files.map((file) => ({ content: file.content, target: pathInside(dir, file.name) }));
   const temps: string[] = [];
@@ -156,43 +165,116 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
     }
     return targets.map((t) => t.target);
   } finally {
-    for (const temp of unrenamed) {
-      // Best effort: a failure here (e.g. ENAMETOOLONG) must not hide the error that brought us here.
-      await rm(temp).catch(() => undefined);
-      untrackTemp(temp);
-    }
+    await removeTemps(unrenamed);
   }
 }
 
+/** A file to replace: its new content, and the sha256 of the bytes it held when read. */
+export interface Replacement {
+  file: string;
+  content: string;
+  sha256: string;
+}
+
 /**
- * Replaces `file` with `content` through a temporary file and a rename, keeping its mode, and refuses
+ * Replaces `file` with `content` through a temporary file and a rename, keeping its mode, owner and group, and refuses
  * when the file on disk no longer has `expectedSha256` (someone changed it after attack-cov read it).
  * A symlink is followed: its target is rewritten and the link stays. A read-only file is refused.
  */
 export async function replaceFileAtomically(file: string, content: string, expectedSha256: string): Promise<void> {
-  const target = await checkReplaceable(file);
-  const current = await readFile(target).catch(() => undefined);
-  if (!current || createHash('sha256').update(current).digest('hex') !== expectedSha256) {
-    throw new InputError(file, 'changed on disk after attack-cov read it; not overwritten', 'run the command again');
-  }
-  const { mode } = await stat(target);
-  await writeThroughTemp(target, (temp) => writeFile(temp, content, { mode })).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(file, `cannot write: ${error.code ?? error.message}`);
-  });
+  await replaceFilesAtomically([{ file, content, sha256: expectedSha256 }]);
 }
 
-/** The real file behind `file` (through symlinks), refusing one that is read-only (by mode or by access). */
+/**
+ * replaceFileAtomically for several files, all or nothing as far as a filesystem allows: every file is checked
+ * (replaceable, then unchanged) and every new text written to a temporary name beside its file before the first
+ * rename. A rename that fails after others (a sticky folder, a file turned into a folder) names the files already
+ * rewritten. The callers name each real file once (readRulesTexts' isOncePerFile): a second rename of one file
+ * would undo the first's edit.
+ */
+export async function replaceFilesAtomically(replacements: readonly Replacement[]): Promise<void> {
+  const targets: string[] = [];
+  for (const { file } of replacements) targets.push(await checkReplaceable(file));
+  /** Temporaries written and not (yet) renamed into place: what a failure removes. */
+  const unrenamed = new Set<string>();
+  try {
+    const temps: string[] = [];
+    for (const [index, { file, content }] of replacements.entries()) {
+      const temp = trackTemp(temporaryPathFor(targets[index]!));
+      temps.push(temp);
+      unrenamed.add(temp);
+      await writeLike(temp, content, targets[index]!).catch((error: NodeJS.ErrnoException) => {
+        throw cannotWrite(file, error);
+      });
+    }
+    for (const [index, { file, sha256 }] of replacements.entries()) {
+      const current = await readFile(targets[index]!).catch(() => undefined);
+      if (!current || createHash('sha256').update(current).digest('hex') !== sha256) {
+        throw new InputError(file, 'changed on disk after attack-cov read it; not overwritten', 'run the command again');
+      }
+    }
+    const rewritten: string[] = [];
+    for (const [index, { file }] of replacements.entries()) {
+      const temp = temps[index]!;
+      await rename(temp, targets[index]!).catch((error: NodeJS.ErrnoException) => {
+        throw cannotWrite(file, error, rewritten);
+      });
+      unrenamed.delete(temp);
+      untrackTemp(temp);
+      rewritten.push(file);
+    }
+  } finally {
+    await removeTemps(unrenamed);
+  }
+}
+
+/** Writes `content` to `temp` with the mode (exactly: writeFile's mode passes through the umask), owner and group of
+ * `target`, as far as this process may give them: as root both; as another member of the file's group, the group;
+ * else the file becomes this user's, as an editor would leave it. */
+async function writeLike(temp: string, content: string, target: string): Promise<void> {
+  const { mode, uid, gid } = await stat(target);
+  await writeFile(temp, content, { mode: 0o600 });
+  const give = (owner: number) => chown(temp, owner, gid).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPERM') throw error;
+      return false;
+    },
+  );
+  // -1 leaves the owner as it is.
+  if (!(await give(uid))) await give(-1);
+  // After chown, which clears the set-user-ID and set-group-ID bits.
+  await chmod(temp, mode & 0o7777);
+}
+
+/** Why a file needs a writable folder too. */
+const FOLDER_HINT = 'the new text is written beside the file, then renamed over it: this user must be able to write the file and its folder';
+
+/** A write that failed, said as a person reads it; after some files were rewritten, which ones. */
+function cannotWrite(file: string, error: NodeJS.ErrnoException, rewritten: string[] = []): InputError {
+  const isDenied = error.code === 'EACCES' || error.code === 'EPERM';
+  const reason = isDenied ? 'permission denied' : (error.code ?? error.message);
+  if (rewritten.length > 0) {
+    return new InputError(file, `cannot write: ${reason}; already rewritten: ${rewritten.join(', ')}`, 'the files named as rewritten hold the new text, the others the old one: fix the cause and run the command again');
+  }
+  return new InputError(file, `cannot write: ${reason}`, isDenied ? FOLDER_HINT : undefined);
+}
+
+/** The real file behind `file` (through symlinks), refusing one that is read-only (by mode or by access), or whose
+ * folder this process may not write (the temporary is made there). */
 export async function checkReplaceable(file: string): Promise<string> {
   const target = await realpath(file).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(file, `cannot resolve: ${error.code ?? error.message}`);
   });
   const info = await stat(target);
-  // root may write anything: the mode bits say what the owner meant.
-  const isWritable = (info.mode & 0o222) !== 0 && (await access(target, constants.W_OK).then(
+  const canWrite = (at: string) => access(at, constants.W_OK).then(
     () => true,
     // Stryker disable next-line ArrowFunction: `false` and the mutant's `undefined` are both falsy
     () => false,
-  ));
+  );
+  // root may write anything: the mode bits say what the owner meant.
+  const isWritable = (info.mode & 0o222) !== 0 && (await canWrite(target));
   if (!isWritable) throw new InputError(file, 'is read-only; not changed', 'make it writable (chmod u+w) to let --fix rewrite it');
+  if (!(await canWrite(path.dirname(target)))) throw new InputError(file, 'cannot write: permission denied', FOLDER_HINT);
   return target;
 }

@@ -1,10 +1,17 @@
 // The commented .attack-cov.yaml that `attack-cov init` writes. Pure: what was found in the repository in,
 // text out; every value it sets is valid (parseProjectConfig accepts the result).
+import { yamlLib } from '../falco/yaml-lib.js';
+import { escapeForTerminal } from '../terminal-text.js';
 
-/** YAML for a plain string: quoted when YAML would read it as something else. */
+/** YAML for a string: plain when YAML reads it back as the same string, else double-quoted (JSON's quoting is YAML's).
+ * A plain value may not start with a character YAML reserves (`@`, a backtick) or gives a meaning (`-`, `?`, `:`,
+ * `!`, `&`, `*`, `%`, `|`, `>`, `#`, quotes, brackets, braces, `,`), nor read as null, a boolean or a number. */
 function yamlString(value: string): string {
-  return /^[\w./@-]+$/.test(value) && !/^[\d.]+$/.test(value) ? value : JSON.stringify(value);
+  return /^[\w./][\w./@-]*$/.test(value) && yamlLib().parse(value) === value ? value : JSON.stringify(value);
 }
+
+/** Names in a comment: a line break in one would end the comment and start a line of YAML. */
+const commented = (names: string[]): string => names.map(escapeForTerminal).join(', ');
 
 /** What `init` found: the rules to name, in load order. */
 export interface StarterRules {
@@ -20,8 +27,8 @@ export interface StarterRules {
 function rulesLines({ paths, officialFirst, skipped = [] }: StarterRules): string[] {
   if (paths.length === 0) return ['# No Falco rules files were found here; the embedded official rules stand in until you name yours.', 'rules:', '  - official'];
   return [
-    ...(officialFirst.length > 0 ? [`# ${officialFirst.join(', ')} first: the rules here append to, override or disable lists, macros or rules defined there.`] : []),
-    ...(skipped.length > 0 ? [`# Left out, not rules files: ${skipped.join(', ')}.`] : []),
+    ...(officialFirst.length > 0 ? [`# ${commented(officialFirst)} first: the rules here append to, override or disable lists, macros or rules defined there.`] : []),
+    ...(skipped.length > 0 ? [`# Left out, not rules files: ${commented(skipped)}.`] : []),
     'rules:',
     ...paths.map((p) => `  - ${yamlString(p)}`),
   ];

@@ -1,7 +1,7 @@
 // Finds and reads Falco rules files (given paths, `official[:set][@ref]` specs, Falco's standard
 // locations, or the embedded official rules), then builds the Ruleset. The edge that touches fs for rules.
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { embeddedRules, embeddedRulesRef, OFFICIAL_SETS, type EmbeddedRules } from '../embedded.js';
@@ -109,6 +109,9 @@ export interface RulesText {
   notUtf8At?: string;
   /** One of the embedded official rules files (`official…`): read, never rewritten. */
   isEmbedded?: true;
+  /** The other names the file was given by (again through a symlink, or in its folder), read once (isOncePerFile): the
+   * rules loaded from those names are this text's. */
+  otherPaths?: string[];
 }
 
 const BOM = '\uFEFF';
@@ -280,20 +283,53 @@ function embeddedOfficial(files: string[]): EmbeddedRules[] {
   return files.map((name) => embeddedRules(name)!);
 }
 
+/** `entries` with each real file (through symlinks) kept where it is first named: a command that rewrites files edits
+ * one text of each (a second edit of the same file, read before the first was written, would undo it). Also the
+ * files' other names, by the file kept. */
+async function oncePerFile(entries: GivenEntry[]): Promise<{ entries: GivenEntry[]; otherNames: Map<string, string[]> }> {
+  const keptFor = new Map<string, string>();
+  const otherNames = new Map<string, string[]>();
+  const once: GivenEntry[] = [];
+  for (const entry of entries) {
+    if ('spec' in entry) {
+      once.push(entry);
+      continue;
+    }
+    const files: string[] = [];
+    for (const file of entry.files) {
+      // A file that cannot be resolved is refused when it is read.
+      const real = await realpath(file).catch(() => file);
+      const kept = keptFor.get(real);
+      if (kept === undefined) {
+        keptFor.set(real, file);
+        files.push(file);
+      } else otherNames.set(kept, [...(otherNames.get(kept) ?? []), file]);
+    }
+    once.push({ ...entry, files });
+  }
+  return { entries: once, otherNames };
+}
+
 /**
  * Reads the rules files named by `paths` (files, directories and the embedded `official…` specs, marked
  * `isEmbedded`: the fixers read them, for the user's files may depend on them, and never rewrite them) as
- * text, in order, without building a ruleset.
+ * text, in order, without building a ruleset. `isOncePerFile` (for the commands that rewrite them): a file named
+ * twice (or through a symlink) is read where it is first named.
  */
-export async function readRulesTexts(paths: string[], root: string = process.cwd()): Promise<RulesText[]> {
+export async function readRulesTexts(paths: string[], root: string = process.cwd(), { isOncePerFile = false }: { isOncePerFile?: boolean } = {}): Promise<RulesText[]> {
   // Each path gives at least one file or throws (expandGiven), so only no path gives no text.
   if (paths.length === 0) throw new InputError('', 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
   const texts: RulesText[] = [];
   const cwd = process.cwd();
-  const { entries, shown } = await expandGiven(paths, cwd, root);
+  const { entries: given, shown } = await expandGiven(paths, cwd, root);
+  const { entries, otherNames } = isOncePerFile ? await oncePerFile(given) : { entries: given, otherNames: new Map<string, string[]>() };
   for (const entry of entries) {
     if ('spec' in entry) texts.push(...(await readOfficialTexts(entry.spec)));
     else texts.push(...(await Promise.all(entry.files.map((f) => readRulesText(f, shown.get(f)!.path).catch((error: unknown) => { throw namedAsGiven(error, f, entry, shown.get(f)!, cwd); })))));
+  }
+  for (const text of texts) {
+    const others = [...new Set((otherNames.get(text.file) ?? []).map((f) => shown.get(f)!.path))].filter((p) => p !== text.path);
+    if (others.length > 0) text.otherPaths = others;
   }
   return texts;
 }

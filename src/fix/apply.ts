@@ -10,6 +10,8 @@ interface Element {
   token: CST.FlowScalar;
   /** Where the element starts: its `-` in a block list (the tag may be on the next line), else the tag. */
   start: number;
+  /** An alias elsewhere repeats its rule, its tags list or a tag in it: an edit there would change those places too. */
+  isShared: boolean;
 }
 
 interface Splice {
@@ -18,11 +20,47 @@ interface Splice {
   text: string;
 }
 
+/** Why no edit may touch a tags list that an alias repeats (or that a rule reads through an alias). */
+export const SHARED_TAGS = 'shared with other places through a YAML anchor and alias (&name, *name): one edit would change them all';
+
+/**
+ * Where each node starts that an alias (`*name`) repeats elsewhere in its document, by the offsets the CST and the
+ * composed nodes share: an alias names the last anchor of that name before it. Props before a key belong to the key
+ * (in a pair, those after the `:` to the value), in a list item to its value.
+ */
+function aliasedStarts(docs: CST.Document[]): Set<number> {
+  const starts = new Set<number>();
+  for (const doc of docs) {
+    const anchors: { name: string; at: number; node: number }[] = [];
+    const aliases: { name: string; at: number }[] = [];
+    const props = (tokens: CST.SourceToken[] | undefined, node: CST.Token | null | undefined) => {
+      for (const t of tokens ?? []) if (t.type === 'anchor' && node) anchors.push({ name: t.source.slice(1), at: t.offset, node: node.offset });
+    };
+    const alias = (node: CST.Token | null | undefined) => {
+      if (node?.type === 'alias') aliases.push({ name: node.source.slice(1), at: node.offset });
+    };
+    // The document itself comes first, as an item without a key.
+    CST.visit(doc, (item) => {
+      props(item.start, item.sep ? item.key : item.value);
+      props(item.sep, item.value);
+      alias(item.key);
+      alias(item.value);
+    });
+    for (const { name, at } of aliases) {
+      const target = anchors.filter((a) => a.name === name && a.at < at).at(-1);
+      if (target) starts.add(target.node);
+    }
+  }
+  return starts;
+}
+
 /** Every element of every `tags:` collection of top-level items, by offset. */
 function tagElements(text: string): Map<number, Element> {
   const elements = new Map<number, Element>();
-  for (const doc of new Parser().parse(text)) {
-    if (doc.type !== 'document' || doc.value?.type !== 'block-seq') continue;
+  const docs = documentsOf(text);
+  const aliased = aliasedStarts(docs);
+  for (const doc of docs) {
+    if (doc.value?.type !== 'block-seq') continue;
     for (const item of doc.value.items) {
       const map = item.value;
       if (map?.type !== 'block-map' && map?.type !== 'flow-collection') continue;
@@ -30,15 +68,26 @@ function tagElements(text: string): Map<number, Element> {
         const key = pair.key as CST.FlowScalar | undefined;
         const collection = pair.value;
         if (key?.source !== 'tags' || !collection || (collection.type !== 'flow-collection' && collection.type !== 'block-seq')) continue;
+        // Removing or rewriting one element moves its neighbours' anchors too: the whole list is shared when any part is.
+        const isShared = [map, collection, ...collection.items.map((element) => element.value)].some((node) => node && aliased.has(node.offset));
         collection.items.forEach((element, index) => {
           const token = element.value as CST.FlowScalar | undefined;
           const dash = element.start.find((t) => t.type === 'seq-item-ind');
-          if (token && 'source' in token) elements.set(token.offset, { collection, index, token, start: dash?.offset ?? token.offset });
+          if (token && 'source' in token) elements.set(token.offset, { collection, index, token, start: dash?.offset ?? token.offset, isShared });
         });
       }
     }
   }
   return elements;
+}
+
+/** Where each node of `text` starts that an alias repeats elsewhere (see aliasedStarts). */
+export function aliasedStartsOf(text: string): Set<number> {
+  return aliasedStarts(documentsOf(text));
+}
+
+function documentsOf(text: string): CST.Document[] {
+  return [...new Parser().parse(text)].filter((doc): doc is CST.Document => doc.type === 'document');
 }
 
 function lineStarts(text: string): number[] {
@@ -151,11 +200,19 @@ function tagElementsAt(text: string, starts = lineStarts(text)): (at: { line: nu
   return (at) => elements.get(starts[at.line - 1]! + at.column - 1);
 }
 
-/** Whether an edit can act on the tag written at `at` in `text`: a plain or quoted scalar of a tags list, not a
- * map or list written among the tags. The text is parsed once for all the questions. */
-export function editableTagsOf(text: string): (at: { line: number; column: number }) => boolean {
+/** Why no edit may act on a tag of a rules file: it is not a plain or quoted scalar of a tags list (a map or list
+ * written among the tags), or its list is shared through an alias (see Element.isShared). */
+export type TagEditRefusal = 'not-plain' | 'shared';
+
+/** Why an edit cannot act on the tag written at `at` in `text`, or undefined when it can. The text is parsed once for
+ * all the questions. */
+export function tagEditRefusalsOf(text: string): (at: { line: number; column: number }) => TagEditRefusal | undefined {
   const elementAt = tagElementsAt(text);
-  return (at) => elementAt(at) !== undefined;
+  return (at) => {
+    const element = elementAt(at);
+    if (!element) return 'not-plain';
+    return element.isShared ? 'shared' : undefined;
+  };
 }
 
 /** Applies `edits` (all for this file) to `text`. Throws if an edit's tag is not a tags element there. */
@@ -165,6 +222,8 @@ export function applyTagEdits(text: string, edits: TagEdit[]): string {
   const elementOf = (edit: TagEdit): Element => {
     const element = elementAt(edit.at);
     if (!element) throw new Error(`${edit.at.file}:${edit.at.line}:${edit.at.column}: no tag there to edit`);
+    // The callers leave such tags alone (tagEditRefusalsOf): an edit here would change every place that reads the list.
+    if (element.isShared) throw new Error(`${edit.at.file}:${edit.at.line}:${edit.at.column}: the tag's list is ${SHARED_TAGS}`);
     return element;
   };
   const byCollection = new Map<CST.FlowCollection | CST.BlockSequence, TagEdit[]>();

@@ -3,7 +3,7 @@
 import type { CoverageReport } from '../coverage-report.js';
 import { rulesetFromTexts } from '../falco/load.js';
 import type { Ruleset } from '../falco/types.js';
-import { applyTagEdits } from './apply.js';
+import { applyTagEdits, tagEditRefusalsOf } from './apply.js';
 import { planFixes, type FixPlan } from './plan.js';
 
 const MAX_PASSES = 5;
@@ -31,7 +31,10 @@ export function fixTexts(files: { path: string; text: string; isEmbedded?: true 
   while (passes < MAX_PASSES) {
     const ruleset = rulesetFromTexts(current());
     report = passes === 0 ? before : analyzeRuleset(ruleset);
-    const plan = planFixes(report.findings, ruleset, readOnly);
+    // Each file's tags parsed once a pass, and only when a finding there asks.
+    const refusals = new Map<string, ReturnType<typeof tagEditRefusalsOf>>();
+    const refusalIn = (file: string) => refusals.get(file) ?? refusals.set(file, tagEditRefusalsOf(texts.get(file) ?? '')).get(file)!;
+    const plan = planFixes(report.findings, ruleset, readOnly, (at) => refusalIn(at.file)(at) === 'shared');
     skipped = plan.skipped;
     if (plan.edits.length === 0) break;
     passes++;

@@ -4,6 +4,7 @@
 import type { Finding } from '../coverage-report.js';
 import { parseTag } from '../falco/tags.js';
 import type { Ruleset, SourcePosition, TagRef } from '../falco/types.js';
+import { SHARED_TAGS } from './apply.js';
 
 export interface TagEdit {
   kind: 'replace' | 'remove' | 'insert-before' | 'insert-after';
@@ -83,11 +84,19 @@ function planRule(tags: TagRef[], findings: Finding[], plan: FixPlan): void {
 /** Why a finding in one of the embedded official rules files is left as it is. */
 export const EMBEDDED_REASON = 'the embedded official rules are not rewritten: suppress the finding in .attack-cov.yaml, or change the rule\'s tags in a file of yours (override: {tags: replace})';
 
-/** The edits for `findings`; those in `readOnly` files (the embedded official rules) are skipped, with why. */
-export function planFixes(findings: Finding[], ruleset: Ruleset, readOnly: ReadonlySet<string> = new Set()): FixPlan {
+/** Why a finding on a tag that an alias repeats elsewhere (or that a rule reads through one) is left as it is. */
+export const SHARED_REASON = `the tag is ${SHARED_TAGS}; fix it by hand`;
+
+/** The edits for `findings`; those in `readOnly` files (the embedded official rules) and those on a tag `isShared`
+ * says an alias repeats are skipped, with why. */
+export function planFixes(findings: Finding[], ruleset: Ruleset, readOnly: ReadonlySet<string> = new Set(), isShared: (at: SourcePosition) => boolean = () => false): FixPlan {
   const plan: FixPlan = { edits: [], skipped: [] };
-  const fixable = findings.filter((f) => f.fix && !readOnly.has(f.file));
-  for (const finding of findings) if (finding.fix && readOnly.has(finding.file)) plan.skipped.push({ finding, reason: EMBEDDED_REASON });
+  const reasonOf = (f: Finding): string | undefined => (readOnly.has(f.file) ? EMBEDDED_REASON : isShared(f) ? SHARED_REASON : undefined);
+  const fixable = findings.filter((f) => f.fix && !reasonOf(f));
+  for (const finding of findings) {
+    const reason = finding.fix && reasonOf(finding);
+    if (reason) plan.skipped.push({ finding, reason });
+  }
   for (const rule of ruleset.rules) {
     const mine = fixable.filter((f) => f.rule === rule.name);
     if (mine.length > 0) planRule(rule.tags, mine, plan);

@@ -10,6 +10,7 @@ import { EXIT_OK, InputError, UsageError } from '../errors.js';
 import { isOfficialSpec, readRulesTexts, rulesetFromTexts } from '../falco/load.js';
 import { yamlLib } from '../falco/yaml-lib.js';
 import { writeOutputs } from '../output.js';
+import { escapeForTerminal } from '../terminal-text.js';
 import type { Environment } from './inputs.js';
 import type { Io } from './report.js';
 
@@ -101,8 +102,10 @@ export async function runInit(options: { force?: boolean }, env: Environment, io
   const { paths, skipped } = await detectRulesPaths(env.cwd);
   const rules = { ...(await withOfficialFirst(paths, env.cwd)), skipped };
   await writeOutputs(env.cwd, [{ name: CONFIG_FILE_NAME, content: starterConfig(rules, embeddedAttack().version) }]);
-  const named = rules.paths.length ? ` (rules: ${rules.paths.join(', ')})` : ' (no rules files found: it names the official rules)';
-  const left = skipped.length ? `; left out, not rules files: ${skipped.join(', ')}` : '';
+  // File names as lint names them: one escaped field each, so that a name cannot forge a line or colour the terminal.
+  const names = (list: string[]): string => list.map(escapeForTerminal).join(', ');
+  const named = rules.paths.length ? ` (rules: ${names(rules.paths)})` : ' (no rules files found: it names the official rules)';
+  const left = skipped.length ? `; left out, not rules files: ${names(skipped)}` : '';
   io.stderr(`wrote ${CONFIG_FILE_NAME}${named}${left}\n`);
   return EXIT_OK;
 }

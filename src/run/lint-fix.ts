@@ -4,10 +4,9 @@
 import { UsageError } from '../errors.js';
 import { findingFingerprint } from '../analysis/baseline.js';
 import { fixTexts, type FixResult } from '../fix/fix-texts.js';
-import { checkRewritable, readRulesTexts, rulesFileContent, type RulesText } from '../falco/load.js';
+import { readRulesTexts, type RulesText } from '../falco/load.js';
 import type { Ruleset } from '../falco/types.js';
 import type { AnalyzeInput } from '../analysis/analyze.js';
-import { checkReplaceable, replaceFileAtomically } from '../output.js';
 import { printable } from '../report/terminal.js';
 import { ruleSuffix } from '../report/messages.js';
 import { lintExitCode, printLintFindings } from './lint.js';
@@ -15,7 +14,7 @@ import type { FailOn } from '../analysis/gates.js';
 import type { LoadedCatalog } from '../attack/load.js';
 import { analyzeRuleset, loadCatalog, sourceRootOf, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
-import { rulesFilePatch } from './rules-patch.js';
+import { rewriteRulesFiles, rulesFilePatch } from './rules-patch.js';
 
 export interface FixOptions extends CommonOptions {
   isDryRun: boolean;
@@ -38,7 +37,7 @@ export function describeFixResult(result: FixResult, changedFiles: number, isDry
 
 export async function fixRulesFiles(options: FixOptions, env: Environment, io: Io): Promise<{ result: FixResult; changed: string[]; files: RulesText[] }> {
   if (!options.rules || options.rules.length === 0) throw new UsageError('--fix needs --rules: it rewrites the rules files you name', 'e.g. attack-cov lint --rules my_rules.yaml --fix');
-  const files = await readRulesTexts(options.rules, sourceRootOf(options, env));
+  const files = await readRulesTexts(options.rules, sourceRootOf(options, env), { isOncePerFile: true });
   const attack = options.catalog ?? (await loadCatalog(options, env));
   // As `lint` reads them: enabled rules Falco drops cover nothing (and are a finding).
   const [{ rulesFalcoSkips }, { readFieldCatalog }] = await Promise.all([import('../validate/skipped.js'), import('../falco/field-catalog.js')]);
@@ -47,10 +46,7 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
   if (options.isDryRun) {
     if (options.isDiffPrinted !== false) for (const f of changed) io.stdout(rulesFilePatch(f.path, f.text, result.texts.get(f.path)!));
   } else {
-    // All or nothing: a file that is not UTF-8 or is read-only among them stops the run before any file changes.
-    for (const f of changed) checkRewritable(f);
-    for (const f of changed) await checkReplaceable(f.file);
-    for (const f of changed) await replaceFileAtomically(f.file, rulesFileContent(f, result.texts.get(f.path)!), f.sha256);
+    await rewriteRulesFiles(changed.map((f) => ({ file: f, text: result.texts.get(f.path)! })));
   }
   io.stderr(describeFixResult(result, changed.length, options.isDryRun));
   return { result, changed: changed.map((f) => f.path), files };

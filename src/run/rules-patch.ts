@@ -1,5 +1,8 @@
-// The diff `lint --fix-dry-run` and `suggest --apply --dry-run` print for a rules file they would rewrite.
+// What `lint --fix` and `suggest --apply` do with the rules files they change: print the diff (a dry run), or
+// rewrite them all or none.
 import { createTwoFilesPatch } from 'diff';
+import { checkRewritable, rulesFileContent, type RulesText } from '../falco/load.js';
+import { replaceFilesAtomically } from '../output.js';
 import { escapeForTerminal } from '../terminal-text.js';
 
 /**
@@ -9,4 +12,11 @@ import { escapeForTerminal } from '../terminal-text.js';
 export function rulesFilePatch(filePath: string, before: string, after: string): string {
   const shown = escapeForTerminal(filePath.replace(/^\/+/, ''));
   return createTwoFilesPatch(`a/${shown}`, `b/${shown}`, before, after, '', '', { context: 3 });
+}
+
+/** Writes each file's new text, all or nothing: a file that is not UTF-8, is read-only, lies in a folder this user may
+ * not write or changed since it was read stops the run before any file changes (replaceFilesAtomically). */
+export async function rewriteRulesFiles(changed: readonly { file: RulesText; text: string }[]): Promise<void> {
+  for (const { file } of changed) checkRewritable(file);
+  await replaceFilesAtomically(changed.map(({ file, text }) => ({ file: file.file, content: rulesFileContent(file, text), sha256: file.sha256 })));
 }

@@ -4,9 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_OK } from '../errors.js';
-import { checkRewritable, readRulesTexts, rulesFileContent, withoutBom, type RulesText } from '../falco/load.js';
+import { readRulesTexts, withoutBom, type RulesText } from '../falco/load.js';
 import type { Ruleset, RulesFileInfo } from '../falco/types.js';
-import { replaceFileAtomically } from '../output.js';
 import { artifactLocation, notInRepositoryNote, repositoryFileTest, sarifLog } from '../report/sarif.js';
 import { suggestionResults, suggestionSarifRule } from '../report/sarif-suggestions.js';
 import { textEdit } from '../suggest/edit.js';
@@ -15,7 +14,7 @@ import type { ReviewedSelection } from '../suggest/select.js';
 import type { RuleSuggestion } from '../suggest/types.js';
 import type { Io } from './report.js';
 import { escapeForTerminal } from '../terminal-text.js';
-import { rulesFilePatch } from './rules-patch.js';
+import { rewriteRulesFiles, rulesFilePatch } from './rules-patch.js';
 
 /** Sets `edit` on every candidate whose rules file is on disk: the change accepting it alone would make. */
 export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Ruleset, sourceRoot: string): Promise<void> {
@@ -53,23 +52,19 @@ export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: st
 }
 
 export async function applySelection(selection: ReviewedSelection, options: { rules?: string[]; dryRun?: boolean }, sourceRoot: string, io: Io): Promise<number> {
-  const files = await readRulesTexts(options.rules ?? [], sourceRoot);
+  const files = await readRulesTexts(options.rules ?? [], sourceRoot, { isOncePerFile: true });
   const embedded = new Set(files.filter((f) => f.isEmbedded).map((f) => f.path));
   // The official rules are read (the user's files may depend on them) and never rewritten.
   const skipped = selection.additions.filter((a) => embedded.has(fileOfAddition(a))).map((a) => ({ rule: a.rule.name, reason: EMBEDDED_ADDITION_REASON }));
   const changed: { file: RulesText; text: string }[] = [];
   for (const file of files.filter((f) => !f.isEmbedded)) {
-    const result = applyTagAdditions(file.text, file.path, selection.additions);
+    const result = applyTagAdditions(file.text, file.path, selection.additions, file.otherPaths);
     skipped.push(...result.skipped);
     if (result.text !== file.text) changed.push({ file, text: result.text });
   }
   const changedFiles = changed.length;
   if (options.dryRun) for (const { file, text } of changed) io.stdout(rulesFilePatch(file.path, file.text, text));
-  else {
-    // All or nothing: a file that is not UTF-8 among them stops the run before any file changes.
-    for (const { file } of changed) checkRewritable(file);
-    for (const { file, text } of changed) await replaceFileAtomically(file.file, rulesFileContent(file, text), file.sha256);
-  }
+  else await rewriteRulesFiles(changed);
   const written = selection.additions.filter((a) => !skipped.some((s) => s.rule === a.rule.name));
   const lines = [`${options.dryRun ? 'would add' : 'added'} tags to ${written.length} rule(s) in ${changedFiles} file(s)`];
   // Rule names, techniques and reasons come from the rules and the reviewed file: one escaped field each, one line each.

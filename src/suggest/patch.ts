@@ -1,8 +1,8 @@
 // Writes accepted suggestions into rules files: the new tags are appended to a rule's tag list with
 // lint's comment-preserving tag writer (fix/apply.ts); a rule with no tags (or `tags: []`) gets a
 // `tags: [...]` line after its last key, indented like its keys. No other byte changes. Pure.
-import { parseAllDocuments, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { applyTagEdits, editableTagsOf } from '../fix/apply.js';
+import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
+import { aliasedStartsOf, applyTagEdits, SHARED_TAGS, tagEditRefusalsOf } from '../fix/apply.js';
 import type { TagEdit } from '../fix/plan.js';
 import type { FalcoRule } from '../falco/types.js';
 import { positionOf } from './edit.js';
@@ -26,6 +26,9 @@ export function fileOfAddition(addition: TagAddition): string {
 
 const lineOf = (text: string, offset: number): number => positionOf(text, offset).line;
 
+/** Why a rule's tags, repeated elsewhere through an alias (or read through one), are not written. */
+const SHARED_REASON = `its tags are ${SHARED_TAGS}; add its tags by hand`;
+
 /** The splice that gives a rule with no tags a `tags:` entry, or a reason why it cannot. */
 function newTagsSplice(text: string, addition: TagAddition): Splice | string {
   const flow = `[${addition.tags.join(', ')}]`;
@@ -35,8 +38,10 @@ function newTagsSplice(text: string, addition: TagAddition): Splice | string {
       if (!isMap(item) || lineOf(text, item.range![0]) !== addition.rule.position.line) continue;
       if (item.flow) return 'the rule is a flow mapping ({ … }); add its tags by hand';
       const tags = item.items.find((pair) => isScalar(pair.key) && pair.key.value === 'tags');
+      const value = tags?.value as Node | null | undefined;
+      const aliased = aliasedStartsOf(text);
+      if (isAlias(value) || [item, value].some((node) => node && aliased.has(node.range![0]))) return SHARED_REASON;
       if (tags) {
-        const value = tags.value as Node | null;
         if (!isSeq(value)) return 'its tags: entry is not a list';
         // Tags here while the rule has none: an override in a later file replaced them with an empty list.
         if (value.items.length > 0) return 'an override in another file replaced its tags; add them there by hand';
@@ -60,19 +65,20 @@ function newTagsSplice(text: string, addition: TagAddition): Splice | string {
 }
 
 /**
- * Applies the additions that belong to `file` to its text. Returns the new text and the additions
- * that could not be written, with why.
+ * Applies the additions that belong to `file` (or to `otherPaths`, other names of the same file) to its text. Returns
+ * the new text and the additions that could not be written, with why.
  */
-export function applyTagAdditions(text: string, file: string, additions: TagAddition[]): { text: string; skipped: { rule: string; reason: string }[] } {
-  const mine = additions.filter((a) => fileOfAddition(a) === file && a.tags.length > 0);
+export function applyTagAdditions(text: string, file: string, additions: TagAddition[], otherPaths: readonly string[] = []): { text: string; skipped: { rule: string; reason: string }[] } {
+  const mine = additions.filter((a) => [file, ...otherPaths].includes(fileOfAddition(a)) && a.tags.length > 0);
   const skipped: { rule: string; reason: string }[] = [];
   const edits: TagEdit[] = [];
   const splices: Splice[] = [];
-  const isEditable = editableTagsOf(text);
+  const refusalOf = tagEditRefusalsOf(text);
   for (const addition of mine) {
     const anchor = addition.rule.tags.at(-1);
-    if (anchor && !isEditable(anchor)) {
-      skipped.push({ rule: addition.rule.name, reason: 'its last tag is not a plain value (a map or a list); add the tags by hand' });
+    const refusal = anchor && refusalOf(anchor);
+    if (refusal) {
+      skipped.push({ rule: addition.rule.name, reason: refusal === 'shared' ? SHARED_REASON : 'its last tag is not a plain value (a map or a list); add the tags by hand' });
       continue;
     }
     if (anchor) {

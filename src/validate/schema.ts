@@ -161,11 +161,19 @@ const isMapping = (value: unknown): value is Record<string, unknown> => typeof v
 // Falco's decode_val: a missing key, an empty value and an empty string are each refused (scalarText gives '' for all three).
 const present = (value: unknown): boolean => scalarText(value) !== '';
 
+/** What an append item appends to, as `override:` writes it: a list's items, a macro's condition, and of a rule the
+ * condition and exceptions it carries (its condition when it carries neither, which Falco refuses anyway). */
+function appendOverride(item: RawItem): string {
+  if (item.kind === 'list') return 'items: append';
+  const keys = item.kind === 'rule' ? ['condition', 'exceptions'].filter((key) => Object.hasOwn(item.fields, key)) : [];
+  return (keys.length > 0 ? keys : ['condition']).map((key) => `${key}: append`).join(', ');
+}
+
 /** deprecated-append, deprecated-enabled: what Falco 0.44 loads with a LOAD_DEPRECATED_ITEM warning. */
 function deprecationIssues(item: RawItem): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   if (falcoBool(item.fields.append) === true) {
-    issues.push(issue(item, 'deprecated-append', 'warning', `'append' is deprecated (Falco warns on load): write override: {${item.kind === 'list' ? 'items' : 'condition'}: append} instead`, 'append'));
+    issues.push(issue(item, 'deprecated-append', 'warning', `'append' is deprecated (Falco warns on load): write override: {${appendOverride(item)}} instead`, 'append'));
   }
   if (isEnableItem(item)) {
     issues.push(issue(item, 'deprecated-enabled', 'warning', "'enabled' alone is deprecated (Falco warns on load): add override: {enabled: replace}", 'enabled'));

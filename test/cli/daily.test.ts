@@ -186,4 +186,23 @@ describe('attack-cov init', () => {
     const lint = await runCli(['lint'], { cwd: repo });
     expect(lint.code, lint.stderr).toBe(0);
   });
+
+  it('writes a config that reads back for file names YAML would misread, and prints every name escaped', async () => {
+    const repo = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-init-'));
+    // Before: `- @acme_rules.yaml` (a plain value may not start with @: every command then stopped on the config), and
+    // the second name's newline forged an "error:" line in init's message.
+    const [at, forged] = ['@acme_rules.yaml', 'x_rules.yaml\nerror: forged\u001b[31m_rules.yaml'];
+    for (const name of [at, forged]) await writeFile(path.join(repo, name), '- list: empty\n  items: []\n');
+    await mkdir(path.join(repo, 'falco'));
+    // Not a rules file: named in a comment of the config, where its newline would start a line of YAML.
+    await writeFile(path.join(repo, 'falco', 'evil\nrules: [x].yaml'), 'key: value\n');
+    const init = await runCli(['init'], { cwd: repo });
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stderr).toBe('wrote .attack-cov.yaml (rules: @acme_rules.yaml, x_rules.yaml\\nerror: forged\\u001b[31m_rules.yaml); left out, not rules files: falco/evil\\nrules: [x].yaml\n');
+    const written = await readFile(path.join(repo, '.attack-cov.yaml'), 'utf8');
+    expect(written).toContain('# Left out, not rules files: falco/evil\\nrules: [x].yaml.\nrules:\n  - "@acme_rules.yaml"\n  - "x_rules.yaml\\nerror: forged\\u001b[31m_rules.yaml"\n');
+    const lint = await runCli(['lint', '--format', 'json'], { cwd: repo });
+    expect(lint.code, lint.stderr).toBe(0);
+    expect((JSON.parse(lint.stdout) as CoverageReport).inputs.rules.map((r) => r.path)).toEqual([at, forged]);
+  });
 });

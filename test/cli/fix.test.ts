@@ -1,5 +1,5 @@
 // lint --fix and --fix-dry-run through the built binary, on a copy of a fixture and of the official rules.
-import { copyFile, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,6 +70,24 @@ describe('lint --fix-dry-run', () => {
     // Counted when asked for a lower severity that a file of the user's meets: none left here, so still 0.
     const strict = await runCli(['lint', '--rules', 'official', '--rules', path.join(dir, 'my.yaml'), '--fail-on', 'info']);
     expect(strict.code).toBe(0);
+  });
+});
+
+describe('lint --fix on tags shared through a YAML anchor and alias', () => {
+  it('leaves the shared list unfixed for both rules, says why, and fixes a rule of its own list', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+    const rule = (name: string, tags: string) => `- rule: ${name}\n  desc: miner started\n  condition: spawned_process and proc.name = ${name.toLowerCase()}\n  output: miner (cmd=%proc.cmdline)\n  priority: WARNING\n  tags: ${tags}\n`;
+    const text = rule('A', '&t [mitre_impact, t1496]') + rule('B', '*t') + rule('C', '[mitre_impact, t1496]');
+    const file = path.join(dir, 's.yaml');
+    await writeFile(file, text);
+    const fix = await runCli(['lint', '--attack', MINI, '--rules', file, '--fix', '--fail-on', 'none']);
+    expect(fix.code, fix.stderr).toBe(0);
+    // Before, the anchored list was edited once for each rule that reads it.
+    expect(await readFile(file, 'utf8')).toBe(text.replace('tags: [mitre_impact, t1496]', 'tags: [mitre_impact, T1496]'));
+    expect(fix.stderr).toMatch(/^fixed \d+ finding\(s\) in 1 file\(s\)/);
+    for (const name of ['A', 'B']) {
+      expect(fix.stderr).toContain(`  not fixed: s.yaml:6 nonstandard-tag (rule "${name}"): the tag is shared with other places through a YAML anchor and alias (&name, *name): one edit would change them all; fix it by hand\n`);
+    }
   });
 });
 
@@ -163,6 +181,52 @@ describe('lint --fix', () => {
       expect(comments(now)).toEqual(comments(original));
     }
   });
+});
+
+describe('lint --fix and suggest --apply across several files: all or none', () => {
+  // A tag lint --fix rewrites, and a rule suggest --apply tags.
+  const MINER = '- rule: ACME Miner\n  desc: miner started\n  condition: spawned_process and proc.name = xmrig\n  output: miner (cmd=%proc.cmdline)\n  priority: WARNING\n  tags: [mitre_impact, t1496]\n';
+  const SHADOW = '- rule: Read shadow file\n  desc: a process read /etc/shadow\n  condition: open_read and fd.name = /etc/shadow\n  output: o\n  priority: WARNING\n  tags: [host]\n';
+  const COMMANDS: [string[], string][] = [[['lint', '--attack', path.resolve(MINI), '--fix', '--fail-on', 'none'], MINER], [['suggest', '--attack', path.resolve(BUNDLE_18), '--apply', '--min-score', '0'], SHADOW]];
+
+  it('rewrites a file named twice (again by another spelling, or through a symlink) once, and says it did', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+    await symlink('x.yaml', path.join(dir, 'y.yaml'));
+    const file = path.join(dir, 'x.yaml');
+    // Before: x.yaml was rewritten, then "changed on disk after attack-cov read it; not overwritten", exit 2.
+    for (const [args, text] of COMMANDS) {
+      for (const twice of [['x.yaml', './x.yaml'], ['x.yaml', 'y.yaml']]) {
+        await writeFile(file, text);
+        const result = await runCli([...args, '--rules', ...twice], { cwd: dir });
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stderr).toMatch(/^(fixed \d+ finding\(s\)|added tags to 1 rule\(s\)) in 1 file\(s\)/m);
+        if (text === MINER) expect(await readFile(file, 'utf8')).toBe(MINER.replace('t1496', 'T1496'));
+        // The tags once, not the suggestion written twice.
+        else expect(await readFile(file, 'utf8')).toMatch(/^ {2}tags: \[host, mitre_[a-z_]+, T\d{4}(\.\d{3})?\]\n$/m);
+      }
+    }
+  }, 60_000);
+
+  it('changes no file when a later one lies in a folder this user may not write (the temporary is made there), and says so', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+    const [first, second] = [path.join(dir, 'open', 'first.yaml'), path.join(dir, 'locked', 'second.yaml')];
+    for (const file of [first, second]) await mkdir(path.dirname(file));
+    try {
+      for (const [args, text] of COMMANDS) {
+        await chmod(path.dirname(second), 0o755);
+        for (const file of [first, second]) await writeFile(file, text);
+        await chmod(path.dirname(second), 0o555);
+        // Before: the first was rewritten, then "cannot write: EACCES" with no hint.
+        const result = await runCli([...args, '--rules', first, second], { isPermissionChecked: true });
+        expectOneLineError(result, new RegExp(`^error: ${second}: cannot write: permission denied$`));
+        expect(result.stderr).toMatch(/^hint: the new text is written beside the file, then renamed over it: this user must be able to write the file and its folder$/m);
+        expect(await readFile(first, 'utf8')).toBe(text);
+        expect(await readdir(path.dirname(first))).toEqual(['first.yaml']);
+      }
+    } finally {
+      await chmod(path.dirname(second), 0o755);
+    }
+  }, 60_000);
 });
 
 describe('replaceFileAtomically', () => {

@@ -129,6 +129,24 @@ describe('attack-cov suggest', () => {
     expect(await readFile(file, 'utf8')).toMatch(/^ {2}tags: \[host, mitre_/m);
   }, 60_000);
 
+  it('--apply writes nothing into a tags list two rules share through a YAML anchor and alias, and says why for each', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-suggest-'));
+    const file = path.join(dir, 'a.yaml');
+    // Proves: each rule's suggestion went into the one anchored list before (both rules then claimed both techniques).
+    const text = [
+      '- rule: Clear Shell History\n  desc: an attempt to clear the bash history file\n  condition: evt.type in (open, openat) and fd.name endswith bash_history and evt.arg.flags contains O_TRUNC\n  output: shell history cleared (file=%fd.name)\n  priority: WARNING\n  tags: &common [host]\n',
+      '- rule: Read Browser Password Store\n  desc: a process read the stored passwords of a web browser\n  condition: evt.type in (open, openat) and fd.name endswith "Login Data"\n  output: browser passwords read (file=%fd.name)\n  priority: WARNING\n  tags: *common\n',
+    ].join('');
+    await writeFile(file, text);
+    const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply', '--min-score', '0.1']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(text);
+    expect(result.stderr).toMatch(/^added tags to 0 rule\(s\) in 0 file\(s\)$/m);
+    for (const rule of ['Clear Shell History', 'Read Browser Password Store']) {
+      expect(result.stderr).toContain(`  not written: "${rule}": its tags are shared with other places through a YAML anchor and alias (&name, *name): one edit would change them all; add its tags by hand\n`);
+    }
+  }, 60_000);
+
   it('refuses bad usage and bad input with one line and exit 2', async () => {
     const noRules = await runCli(['suggest', '--attack', BUNDLE_18, '--apply']);
     expectOneLineError(noRules, /^error: --apply needs --rules/);

@@ -120,6 +120,25 @@ suppressions:
     expect(afterOfficial).toMatchObject({ rules: ['official', 'rules/'], failOn: 'error', suppressions: [] });
   });
 
+  it('has a starter that reads back to the same file names, whatever they start with or hold', () => {
+    // Each first character YAML reserves or gives a meaning, names YAML would read as null, a boolean or a number,
+    // and names holding what a line of YAML must not (a line break, controls, a separator).
+    const reserved = ['@', '`', '- ', '-', '?', '? ', ':', ': ', '!', '&', '*', '%', '|', '>', '#', "'", '"', '[', ']', '{', '}', ','];
+    const names = [
+      ...reserved.map((first) => `${first}acme_rules.yaml`),
+      '-', 'null', 'true', 'False', '~', '1.5', '0x1F', '1e5', '.inf', 'a #b_rules.yaml', 'a: b_rules.yaml', ' lead_rules.yaml', 'trail_rules.yaml ',
+      'x_rules.yaml\nerror: forged\u001b[31m_rules.yaml', 'cr\rtab\t_rules.yaml', 'del\u007f\u0085\u009b_rules.yaml', 'ls\u2028ps\u2029_rules.yaml', '\ufeffbom_rules.yaml',
+      'a@b_rules.yaml', 'rules.d/@a.yaml', 'falco-rules/', '日本_rules.yaml',
+    ];
+    for (const name of names) {
+      // Named among the rules and in the comment on what was left out (a line break there would start a line of YAML).
+      const config = parse(starterConfig({ paths: [name], officialFirst: [], skipped: [name] }, '18.1'));
+      expect(config.rules, JSON.stringify(name)).toEqual([name]);
+    }
+    // Plain where that reads back the same, as a person would write them.
+    expect(starterConfig({ paths: ['falco_rules.local.yaml', 'a@b_rules.yaml', 'rules.d/'], officialFirst: [] }, '18.1')).toContain('rules:\n  - falco_rules.local.yaml\n  - a@b_rules.yaml\n  - rules.d/\n');
+  });
+
   it('lies under the command line: a flag given there wins, paths resolve against the config folder', () => {
     const config = parse('rules: [rules/]\ngates: { fail-on: warning }\noutputs: { out: out }\nthreats: [G0096]\n');
     const fromCli = new Set(['failOn']);

@@ -2,7 +2,7 @@
 // (byte-order mark kept apart, where a file stops being UTF-8, the embedded official files read-only),
 // tested here in-process (the CLI tests drive dist/, which a mutant never reaches).
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +67,20 @@ describe('readRulesTexts: what a rewriting command reads', () => {
     expect(beside.message).toBe(`${dir}: no *.yaml rules files found`);
     // No path at all: nothing read, and said so.
     expect((await rejection(readRulesTexts([], repoRoot), InputError)).message).toBe(': no *.yaml rules files found');
+  });
+});
+
+describe('readRulesTexts with isOncePerFile: what lint --fix and suggest --apply rewrite', () => {
+  it('reads a file named twice (as given, again by another spelling, through a symlink, in its folder) once, where first named', async () => {
+    const dir = await folderWith({ 'a.yaml': RULE, 'b.yaml': RULE });
+    await symlink('a.yaml', path.join(dir, 'link.yaml'));
+    const given = [path.join(dir, 'a.yaml'), `${dir}/./a.yaml`, path.join(dir, 'link.yaml'), dir];
+    const once = await readRulesTexts(given, dir, { isOncePerFile: true });
+    expect(once.map((t) => t.path)).toEqual(['a.yaml', 'b.yaml']);
+    // Rules loaded from the other names are this text's (suggest --apply writes theirs into it).
+    expect(once.map((t) => t.otherPaths)).toEqual([['link.yaml'], undefined]);
+    // Without it, each naming is read (as Falco loads a file named twice twice).
+    expect((await readRulesTexts(given, dir)).map((t) => t.path)).toEqual(['a.yaml', 'a.yaml', 'link.yaml', 'a.yaml', 'b.yaml', 'link.yaml']);
   });
 });
 

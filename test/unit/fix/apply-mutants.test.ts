@@ -2,7 +2,7 @@
 // shows one way Falco rules files write tags (flow or block lists, quoting, separators, several documents, a
 // flow-mapping item); the expected text is what a reviewer would accept from lint --fix: only tags change.
 import { describe, expect, it } from 'vitest';
-import { applyTagEdits } from '../../../src/fix/apply.js';
+import { applyTagEdits, tagEditRefusalsOf } from '../../../src/fix/apply.js';
 import type { TagEdit } from '../../../src/fix/plan.js';
 
 const at = (line: number, column: number) => ({ file: 'f.yaml', line, column });
@@ -112,5 +112,25 @@ describe('applyTagEdits refuses what is not a tag', () => {
 
   it('edits a list that also holds an empty element', () => {
     expect(applyTagEdits('- rule: a\n  tags:\n    -\n    - x\n', [edit('replace', 4, 7, 'y')])).toBe('- rule: a\n  tags:\n    -\n    - y\n');
+  });
+});
+
+describe('tags shared through a YAML anchor and alias', () => {
+  const SHARED = "the tag's list is shared with other places through a YAML anchor and alias (&name, *name): one edit would change them all";
+
+  it('tagEditRefusalsOf says which tags an edit may not touch, and why', () => {
+    const text = '- rule: a\n  tags: &t [p, q]\n- rule: b\n  tags: *t\n- rule: c\n  tags: [{k: v}, r]\n- &m\n  rule: d\n  tags:\n    - s\n- list: l\n  items: [*m]\n';
+    const refusalOf = tagEditRefusalsOf(text);
+    expect([refusalOf({ line: 2, column: 13 }), refusalOf({ line: 2, column: 16 })]).toEqual(['shared', 'shared']);
+    expect([refusalOf({ line: 6, column: 10 }), refusalOf({ line: 6, column: 18 })]).toEqual(['not-plain', undefined]);
+    // The whole rule is repeated by an alias: its tags are too.
+    expect(refusalOf({ line: 10, column: 7 })).toBe('shared');
+  });
+
+  it('applyTagEdits refuses an edit there (the callers leave such tags alone), rather than change every place that reads the list', () => {
+    const text = '- rule: a\n  tags: &t [p, q]\n- rule: b\n  tags: *t\n';
+    expect(() => applyTagEdits(text, [edit('insert-after', 2, 16, 'x')])).toThrow(`f.yaml:2:16: ${SHARED}`);
+    // A neighbour of an anchored tag that an alias reads: removing it would take the anchor with the gap after it.
+    expect(() => applyTagEdits('- rule: a\n  tags: [p, &h q]\n- rule: b\n  tags: [*h]\n', [edit('remove', 2, 10)])).toThrow(`f.yaml:2:10: ${SHARED}`);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
 import type { Ruleset } from '../../../src/falco/types.js';
 import { fixTexts } from '../../../src/fix/fix-texts.js';
-import { EMBEDDED_REASON } from '../../../src/fix/plan.js';
+import { EMBEDDED_REASON, SHARED_REASON } from '../../../src/fix/plan.js';
 
 /** An analyzer that reports `tag → replacement` for every tag in `table`, counting its calls. */
 function tableAnalyzer(table: Record<string, string>) {
@@ -70,5 +70,19 @@ describe('fixTexts', () => {
     const result = fixTexts([{ path: 'a.yaml', text: rule('r', 'x') }], analyze);
     expect(result.passes).toBe(0);
     expect(result.skipped).toEqual([{ finding: expect.objectContaining({ rule: 'r', line: 1 }), reason: 'the tag is not where the finding says' }]);
+  });
+
+  it('leaves a tag alone whose list a YAML alias repeats, for the rule that anchors it and the one that reads it, and says why', () => {
+    const { analyze } = tableAnalyzer({ a: 'b' });
+    const text = `${rule('A', 'a, host').replace('tags: [', 'tags: &common [')}${rule('B', '').replace('tags: []', 'tags: *common')}${rule('C', 'a')}`;
+    const result = fixTexts([{ path: 'r.yaml', text }], analyze);
+    // Only C's own list changes: before, A's list was edited twice (once for each rule reading it).
+    expect(result.texts.get('r.yaml')).toBe(text.replace('tags: [a]', 'tags: [b]'));
+    expect(result.skipped).toEqual([
+      { finding: expect.objectContaining({ rule: 'A', tag: 'a', line: 6 }), reason: SHARED_REASON },
+      { finding: expect.objectContaining({ rule: 'B', tag: 'a', line: 6 }), reason: SHARED_REASON },
+    ]);
+    expect(SHARED_REASON).toBe('the tag is shared with other places through a YAML anchor and alias (&name, *name): one edit would change them all; fix it by hand');
+    expect(result.after.findings.map((f) => f.rule)).toEqual(['A', 'B']);
   });
 });

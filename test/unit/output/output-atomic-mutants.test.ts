@@ -2,14 +2,14 @@
 // refused and how, what writeOutputs leaves on disk when it succeeds and when it fails half-way, and when
 // replaceFileAtomically refuses to touch a file. Every case works in a fresh directory under the OS temp dir.
 import { readdirSync, rmSync, statSync } from 'node:fs';
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../../src/errors.js';
-import { checkOutputDir, checkReplaceable, outDirOf, pathInside, replaceFileAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
+import { checkOutputDir, checkReplaceable, outDirOf, pathInside, replaceFileAtomically, replaceFilesAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
 import { registerSecret } from '../../../src/secrets.js';
 import { deadPid } from '../../helpers/processes.js';
 
@@ -199,6 +199,37 @@ describe('replaceFileAtomically', () => {
     expect(await readdir(dir)).toEqual(['rules.yaml']);
   });
 
+  it('keeps the mode exactly, group and other write too, whatever the umask (writeFile\'s mode passes through it)', async () => {
+    const dir = await fresh();
+    const old = process.umask(0o022);
+    try {
+      for (const mode of [0o664, 0o666, 0o600]) {
+        const file = path.join(dir, `rules-${mode.toString(8)}.yaml`);
+        await writeFile(file, 'old');
+        await chmod(file, mode);
+        await replaceFileAtomically(file, 'new', sha('old'));
+        expect((await stat(file)).mode & 0o7777, mode.toString(8)).toBe(mode);
+      }
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it('keeps the owner and group: another user\'s file stays theirs when root rewrites it; the user\'s own stays theirs', async () => {
+    const dir = await fresh();
+    const file = path.join(dir, 'rules.yaml');
+    await writeFile(file, 'old');
+    await chmod(file, 0o664);
+    // As root, the file of uid/gid 1000 (as lint --fix run with sudo in a user's checkout); as anyone else, their own.
+    if (process.getuid?.() === 0) await chown(file, 1000, 1000);
+    const before = await stat(file);
+    await replaceFileAtomically(file, 'new', sha('old'));
+    const after = await stat(file);
+    expect(await readFile(file, 'utf8')).toBe('new');
+    expect([after.uid, after.gid, after.mode & 0o7777]).toEqual([before.uid, before.gid, 0o664]);
+    if (process.getuid?.() === 0) expect([after.uid, after.gid]).toEqual([1000, 1000]);
+  });
+
   it('refuses a file that changed since it was read, and leaves it as it is', async () => {
     const dir = await fresh();
     const file = path.join(dir, 'rules.yaml');
@@ -272,6 +303,37 @@ describe('replaceFileAtomically', () => {
     await chmod(target, 0o464);
     await symlink(target, path.join(dir, 'link.yaml'));
     expect(await checkReplaceable(path.join(dir, 'link.yaml'))).toBe(await realpath(target));
+  });
+});
+
+describe('replaceFilesAtomically: every file checked and written beside itself before the first is replaced', () => {
+  async function twoFiles() {
+    const dir = await fresh();
+    const [first, second] = [path.join(dir, 'first.yaml'), path.join(dir, 'second.yaml')];
+    await writeFile(first, 'old 1');
+    await writeFile(second, 'old 2');
+    return { dir, first, second, both: [{ file: first, content: 'new 1', sha256: sha('old 1') }, { file: second, content: 'new 2', sha256: sha('old 2') }] };
+  }
+
+  it('replaces them all', async () => {
+    const { dir, first, second, both } = await twoFiles();
+    await replaceFilesAtomically(both);
+    expect([await readFile(first, 'utf8'), await readFile(second, 'utf8')]).toEqual(['new 1', 'new 2']);
+    expect(await readdir(dir)).toEqual(['first.yaml', 'second.yaml']);
+  });
+
+  it('changes none when the second is read-only, changed since read, or cannot take its temporary', async () => {
+    const { dir, first, second, both } = await twoFiles();
+    await chmod(second, 0o444);
+    expect((await failure(replaceFilesAtomically(both)))?.message).toBe(`${second}: is read-only; not changed`);
+    await chmod(second, 0o644);
+    await writeFile(second, 'edited by someone else');
+    expect((await failure(replaceFilesAtomically(both)))?.message).toBe(`${second}: changed on disk after attack-cov read it; not overwritten`);
+    const long = path.join(dir, 'r'.repeat(255));
+    await writeFile(long, 'old 2');
+    expect((await failure(replaceFilesAtomically([both[0]!, { ...both[1]!, file: long }])))?.message).toBe(`${long}: cannot write: ENAMETOOLONG`);
+    expect(await readFile(first, 'utf8')).toBe('old 1');
+    expect(await readdir(dir)).toEqual(['first.yaml', 'r'.repeat(255), 'second.yaml']);
   });
 });
 

@@ -1,7 +1,7 @@
 // Where suggested tags are written, on small rules files made for each case: the file of the rule's last
 // tag (an appended override), a tags: line indented like the rule's keys, after a folded last value,
 // several untagged rules in one file, a tagged rule below an untagged one (line numbers shift), and the
-// rules that cannot be written with why (not a list, moved, flow mapping).
+// rules that cannot be written with why (not a list, moved, flow mapping, tags shared through a YAML alias).
 import { describe, expect, it } from 'vitest';
 import { rulesetFromTexts } from '../../../src/falco/load.js';
 import type { FalcoRule } from '../../../src/falco/types.js';
@@ -19,6 +19,15 @@ describe('fileOfAddition', () => {
     const [a, b] = ruleset.rules;
     expect([fileOfAddition({ rule: a!, tags: ['T1'] }), fileOfAddition({ rule: b!, tags: ['T1'] })]).toEqual(['local.yaml', 'base.yaml']);
     expect(applyTagAdditions('- rule: A\n  tags: [host]\n  override:\n    tags: append\n', 'local.yaml', [{ rule: a!, tags: ['T1'] }, { rule: b!, tags: ['T2'] }]).text).toBe('- rule: A\n  tags: [host, T1]\n  override:\n    tags: append\n');
+  });
+});
+
+describe('a file named twice (read once)', () => {
+  it('takes the additions of rules loaded from its other names', () => {
+    const text = '- rule: A\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [host]\n';
+    const additions = rulesIn(text, 'link.yaml').map((rule) => ({ rule, tags: ['T1059'] }));
+    expect(applyTagAdditions(text, 'r.yaml', additions).text).toBe(text);
+    expect(applyTagAdditions(text, 'r.yaml', additions, ['link.yaml']).text).toBe(text.replace('[host]', '[host, T1059]'));
   });
 });
 
@@ -98,5 +107,53 @@ describe('rules it cannot write, with why', () => {
   it('a rule written as a flow mapping', () => {
     const text = '- {rule: F, desc: d, condition: evt.type = open, output: o, priority: WARNING}\n';
     expect(add(text).skipped).toEqual([{ rule: 'F', reason: 'the rule is a flow mapping ({ … }); add its tags by hand' }]);
+  });
+
+  describe('tags shared through a YAML anchor and alias: one edit would land in every rule that reads them', () => {
+    const SHARED = 'its tags are shared with other places through a YAML anchor and alias (&name, *name): one edit would change them all; add its tags by hand';
+    const rule = (name: string, tags: string) => `- rule: ${name}\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: ${tags}\n`;
+    /** Each rule gets its own tags: before the fix, both went into the anchored list (both rules claimed both). */
+    const both = (text: string) => {
+      const [a, b] = rulesIn(text);
+      return applyTagAdditions(text, 'r.yaml', [{ rule: a!, tags: ['mitre_defense_evasion', 'T1070.002'] }, { rule: b!, tags: ['mitre_credential_access', 'T1555'] }]);
+    };
+
+    it('refuses the anchored list and the rule that reads it through an alias, flow or block, leaving the file as it was', () => {
+      for (const text of [
+        rule('A', '&common [host]') + rule('B', '*common'),
+        rule('A', '&common\n    - host') + rule('B', '*common'),
+      ]) {
+        const result = both(text);
+        expect(result.text).toBe(text);
+        expect(result.skipped).toEqual([{ rule: rulesIn(text)[0]!.name, reason: SHARED }, { rule: rulesIn(text)[1]!.name, reason: SHARED }]);
+      }
+    });
+
+    it('follows an alias to the last anchor of its name before it: a list anchored again later, and read by no alias, is written', () => {
+      const text = rule('A', '&common [host]') + rule('B', '*common') + rule('C', '&common [x]');
+      expect(add(text)).toEqual({ text: text.replace('[x]', '[x, T1059]'), skipped: [{ rule: 'A', reason: SHARED }, { rule: 'B', reason: SHARED }] });
+    });
+
+    it('refuses the same suggestion for both rules (it was written twice into the one list)', () => {
+      const text = rule('A', '&common [host]') + rule('B', '*common');
+      expect(add(text, ['mitre_execution', 'T1059'])).toEqual({ text, skipped: [{ rule: 'A', reason: SHARED }, { rule: 'B', reason: SHARED }] });
+    });
+
+    it('refuses a list holding a tag an alias repeats, a rule an alias repeats, and an empty list read through an alias', () => {
+      const anchoredTag = rule('A', '[&h host, x]') + rule('B', '[*h, y]');
+      // B's own list only reads the tag: adding after its last tag changes no other place.
+      expect(add(anchoredTag)).toEqual({ text: anchoredTag.replace('[*h, y]', '[*h, y, T1059]'), skipped: [{ rule: 'A', reason: SHARED }] });
+      const emptyShared = rule('A', '&none []') + rule('B', '*none');
+      expect(add(emptyShared)).toEqual({ text: emptyShared, skipped: [{ rule: 'A', reason: SHARED }, { rule: 'B', reason: SHARED }] });
+      const untagged = '- &r\n  rule: A\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n- list: l\n  items: [*r]\n';
+      expect(add(untagged).skipped).toEqual([{ rule: 'A', reason: SHARED }]);
+    });
+
+    it('writes as before where an anchor is used by no alias, or an alias repeats something else of the rule', () => {
+      const unused = rule('A', '&common [host]');
+      expect(add(unused)).toEqual({ text: unused.replace('[host]', '[host, T1059]'), skipped: [] });
+      const otherPart = '- rule: A\n  desc: &d same words\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [host]\n- rule: B\n  desc: *d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [x]\n';
+      expect(add(otherPart)).toEqual({ text: otherPart.replace('[host]', '[host, T1059]').replace('[x]', '[x, T1059]'), skipped: [] });
+    });
   });
 });

@@ -65,4 +65,18 @@ describe('deprecated forms Falco still loads, with a warning', () => {
     // The current forms, and append: false: nothing.
     expect(schema('- list: l\n  items: [a]\n  override: {items: append}\n- rule: R\n  enabled: false\n  override: {enabled: replace}\n- macro: m\n  condition: x\n  append: false\n')).toEqual([]);
   });
+
+  it('names, for a rule, the keys its append adds to: its exceptions, or both (before, always {condition: append})', () => {
+    expect(schema('- rule: R\n  exceptions:\n    - name: e\n      fields: [proc.name]\n  append: true\n- rule: S\n  condition: and y\n  exceptions: []\n  append: true\n- rule: T\n  output: o\n  append: true\n')
+      .filter((line) => line.includes('deprecated-append'))).toEqual([
+      "5:3 deprecated-append [R] 'append' is deprecated (Falco warns on load): write override: {exceptions: append} instead",
+      "9:3 deprecated-append [S] 'append' is deprecated (Falco warns on load): write override: {condition: append, exceptions: append} instead",
+      // Neither (Falco refuses such an append): the condition, as before.
+      "12:3 deprecated-append [T] 'append' is deprecated (Falco warns on load): write override: {condition: append} instead",
+    ]);
+    // A macro appends its condition only, whatever else it carries.
+    expect(schema('- macro: m\n  condition: and x\n  exceptions: []\n  append: true\n').filter((line) => line.includes('deprecated-append'))).toEqual([
+      "4:3 deprecated-append [m] 'append' is deprecated (Falco warns on load): write override: {condition: append} instead",
+    ]);
+  });
 });
