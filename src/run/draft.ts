@@ -82,9 +82,21 @@ function pickTechniques(ids: string[], options: DraftOptions, context: DraftCont
   });
 }
 
+/**
+ * OPENAI_API_KEY without the white space around it: HTTP drops spaces and tabs around a header value anyway (the server
+ * sees the key without them, and so must the redaction), and a key read from a file or an env file often ends with a
+ * line break, which no header may hold. Blank is unset. A control character inside the key cannot be sent: refused
+ * before any request, naming the variable (never its value).
+ */
+function apiKeyFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const key = env.OPENAI_API_KEY?.trim();
+  if (key && /[\u0000-\u001f\u007f]/.test(key)) throw new UsageError('OPENAI_API_KEY holds a control character (such as a line break) inside the key; an API key has none', 'check OPENAI_API_KEY: set it to the key alone');
+  return key || undefined;
+}
+
 export function llmSettings(options: Pick<DraftOptions, 'skeleton' | 'llmBaseUrl' | 'model'>, env: NodeJS.ProcessEnv): { baseUrl: string; model: string; apiKey?: string } | undefined {
   if (options.skeleton) return undefined;
-  const apiKey = env.OPENAI_API_KEY || undefined;
+  const apiKey = apiKeyFrom(env);
   // An empty variable is an unset one (as the key's is); an empty flag is a mistake, not "no LLM".
   if (options.llmBaseUrl?.trim() === '') throw noValueError('--llm-base-url', '', 'give the endpoint, e.g. --llm-base-url http://localhost:11434/v1, or leave it out');
   const baseUrl = options.llmBaseUrl ?? (env.OPENAI_BASE_URL || undefined) ?? (apiKey ? 'https://api.openai.com/v1' : undefined);
