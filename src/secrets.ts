@@ -3,7 +3,8 @@
 // pass their text through redactSecrets, so even a server or a model echoing one back cannot leak it.
 
 const secrets = new Set<string>();
-const REDACTED = '[redacted]';
+/** What stands where a secret was. */
+export const REDACTED = '[redacted]';
 /** The one length rule for every secret, wherever it is redacted (errors, stdout, files): a shorter value is a
  * placeholder (local LLM servers take `none`, `true`, `EMPTY`), and redacting it would rewrite ordinary words in
  * every report (a 4-character `true` made report.json invalid JSON). */

@@ -157,13 +157,18 @@ describe('hostile LLM servers', () => {
       [['--llm-base-url', 'notaurl'], {}, /^error: --llm-base-url notaurl: not an http\(s\) URL$/],
       [['--llm-base-url', 'ftp://x'], {}, /^error: --llm-base-url ftp:\/\/x\/: not an http\(s\) URL$/],
       [['--llm-base-url', 'http://[bad'], {}, /^error: --llm-base-url http:\/\/\[bad: not an http\(s\) URL$/],
-      [[], { OPENAI_BASE_URL: 'https://llmuser:llm-password-9876@[bad' }, /^error: OPENAI_BASE_URL <url>: not an http\(s\) URL$/],
+      [[], { OPENAI_BASE_URL: 'https://llmuser:llm-password-9876@[bad' }, /^error: OPENAI_BASE_URL https:\/\/\[redacted\]@\[bad: not an http\(s\) URL$/],
+      // user:password@ without a scheme: the URL parser reads "llmuser:" as a scheme and the password as a path.
+      [['--llm-base-url', 'llmuser:llm-password-9876@gateway.internal/v1'], {}, /^error: --llm-base-url \[redacted\]@gateway\.internal\/v1: not an http\(s\) URL$/],
+      [[], { OPENAI_BASE_URL: 'llmuser:llm-password-9876@gateway.internal/v1?token=t' }, /^error: OPENAI_BASE_URL \[redacted\]@gateway\.internal\/v1: not an http\(s\) URL$/],
+      // A '/' typed unencoded in the password: still up to the last '@'.
+      [['--llm-base-url', 'llmuser:llm-pass/word-9876@gateway.internal/v1'], {}, /^error: --llm-base-url \[redacted\]@gateway\.internal\/v1: not an http\(s\) URL$/],
     ];
     for (const [flags, env, message] of cases) {
       for (const command of [['draft', 'T1529', '--out', out], ['suggest', '--rules', RULES]]) {
         const result = await runCli([...command, '--model', 'm', ...flags], { env });
         expectOneLineError(result, message);
-        expect(result.stderr).not.toMatch(/llm-password-9876|llmuser/);
+        expect(result.stderr).not.toMatch(/llm-password-9876|llm-pass|word-9876|llmuser/);
       }
     }
     expect(await readdir(out)).toEqual([]);

@@ -67,6 +67,22 @@ describe('downloads through the CLI', () => {
 });
 
 describe('secrets', () => {
+  it('a mirror or index variable that is no http(s) or file URL is refused before any work, its user:password not shown', async () => {
+    const cacheRoot = await cache();
+    for (const name of ['ATTACK_COV_ATTACK_MIRROR', 'ATTACK_COV_FALCO_RULES_MIRROR', 'ATTACK_COV_ATTACK_INDEX']) {
+      // Its scheme forgotten: the URL parser reads "admin:" as one, and undici said "Invalid URL protocol" with the password.
+      for (const [value, shown] of [['admin:Sup3rS3cretPw@gateway.internal/{version}.json', '[redacted]@gateway.internal/{version}.json'], ['ftp://mirror.example/x.json', 'ftp://mirror.example/x.json']]) {
+        // The other two point at missing files: however the check failed, nothing would be fetched from the network.
+        const env = { ATTACK_COV_ATTACK_MIRROR: 'file:///nonexistent/{version}.json', ATTACK_COV_FALCO_RULES_MIRROR: 'file:///nonexistent/{tag}/{file}', ATTACK_COV_ATTACK_INDEX: 'file:///nonexistent/index.json', [name]: value };
+        const result = await runCli(['report', '--attack', 'latest', '--rules', 'official@falco-rules-4.0.0', '--out', path.join(cacheRoot, 'out')], { env: { ATTACK_COV_CACHE: cacheRoot, ...env } });
+        expectOneLineError(result, new RegExp(`^error: ${name} ${shown.replace(/[[\]{}.]/g, '\\$&')}: not an http\\(s\\) or file URL$`));
+        expect(result.stderr).toMatch(/^hint: write it with its scheme/m);
+        expect(result.stderr).not.toMatch(/Sup3rS3cretPw|admin|UND_ERR/);
+      }
+    }
+    expect(await readdir(cacheRoot, { recursive: true })).toEqual([]);
+  });
+
   it("a mirror's user:password and query token never appear, even when the server echoes them", async () => {
     const cacheRoot = await cache();
     const mirror = server.url('/echo.json').replace('http://', 'http://mirroruser:mirror-pass-1234@') + '?version={version}&token=tok-abcdef-123456';
