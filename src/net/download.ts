@@ -43,14 +43,35 @@ interface Client {
   request: typeof import('undici').request;
   /** Follows up to 5 redirects; its connections are reused by the retries of one download, and closed after it. */
   agent: Dispatcher;
+  /** The errors of the agent's connections so far (ECONNRESET …), which undici may not pass on: see openClient. */
+  connectionErrors: Error[];
 }
 
 /** undici, loaded only when a download or an LLM request happens (it costs ~60 ms to load). */
 export const undiciLib = lazyPackage<typeof import('undici')>('undici');
 
+/**
+ * An agent whose connections report their errors to `connectionErrors`. undici ends a body delimited by the closing of
+ * the connection (HTTP/1.0 style, no content-length) as complete when the connection is reset instead (a workaround for
+ * macOS, which resets connections that did end): the body emits 'end', no error. A reset before the server's orderly
+ * close is a cut-off body all the same, which validation may not see (a rules file cut between two items is one), so an
+ * attempt during which a connection failed fails too.
+ */
 function openClient(): Client {
   const lib = undiciLib();
-  return { request: lib.request, agent: (new lib.Agent() as AgentType).compose(lib.interceptors.redirect({ maxRedirections: 5 })) };
+  const connectionErrors: Error[] = [];
+  const connect = lib.buildConnector({});
+  const agent = new lib.Agent({
+    connect: (options, callback) => connect(options, (...result) => {
+      // Listening before undici does: the error is recorded before undici ends the body on it. undici's own reasons for
+      // closing a connection (UND_ERR_INFO "reset" once a close-delimited body has ended, timeouts) are not failures of it.
+      result[1]?.on('error', (error: NodeJS.ErrnoException) => {
+        if (!error.code?.startsWith('UND_ERR_')) connectionErrors.push(error);
+      });
+      callback(...result);
+    }),
+  }) as AgentType;
+  return { request: lib.request, agent: agent.compose(lib.interceptors.redirect({ maxRedirections: 5 })), connectionErrors };
 }
 
 /** Retry-After in milliseconds (seconds or an HTTP date), or undefined when absent or invalid: a negative number is no
@@ -72,8 +93,9 @@ interface AttemptSettings {
   onProgress?: DownloadOptions['onProgress'];
 }
 
-async function downloadOnce({ request, agent }: Client, url: string, tempPath: string, settings: AttemptSettings): Promise<void> {
+async function downloadOnce({ request, agent, connectionErrors }: Client, url: string, tempPath: string, settings: AttemptSettings): Promise<void> {
   const target = splitCredentials(url);
+  const failedBefore = connectionErrors.length;
   const response = await request(target.url, {
     // Stryker disable next-line StringLiteral: undici's request() sends GET for an empty method without a body
     method: 'GET',
@@ -107,6 +129,8 @@ async function downloadOnce({ request, agent }: Client, url: string, tempPath: s
   } finally {
     closeSync(fd);
   }
+  const failure = connectionErrors[failedBefore];
+  if (failure) throw new Error(`the connection failed before the response ended: ${describe(failure)}`);
 }
 
 function describe(error: unknown): string {

@@ -1,13 +1,15 @@
 // Faults around downloads, signals and secrets, through the built binary (issue 8, item 4): a deadline
 // that ends a trickling download, SIGINT/SIGTERM removing every temporary file and directory, and no
 // credential of a mirror ever printed, even when the server echoes it.
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli, startCli } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
+import { officialRules } from '../helpers/paths.js';
 
 const RULES = 'test/fixtures/rules/conventional.yaml';
 let server: TestServer;
@@ -40,6 +42,29 @@ describe('downloads through the CLI', () => {
     expectOneLineError(result, /download failed: http:\/\/127\.0\.0\.1:\d+\/trickle\.json: no complete answer within 1 s \(the download deadline\)$/);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await readdir(cacheRoot, { recursive: true })).toEqual([]);
+  });
+
+  it('a rules file cut off by a connection reset (HTTP/1.0, no content-length) is an error, not a cached ruleset', async () => {
+    // 60% of the official rules, cut where an item starts: valid YAML, valid rules, only fewer of them.
+    const rules = await readFile(officialRules('falco_rules.yaml'));
+    const part = rules.subarray(0, rules.indexOf('\n- ', Math.floor(rules.length * 0.6)) + 1);
+    const raw = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        socket.write('HTTP/1.0 200 OK\r\ncontent-type: text/yaml\r\n\r\n');
+        socket.write(part, () => setTimeout(() => socket.resetAndDestroy(), 50));
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const cacheRoot = await cache();
+      const mirror = `http://127.0.0.1:${(raw.address() as net.AddressInfo).port}/{tag}/{file}`;
+      const result = await runCli(['lint', '--rules', 'official@falco-rules-4.0.0'], { env: { ATTACK_COV_CACHE: cacheRoot, ATTACK_COV_FALCO_RULES_MIRROR: mirror } });
+      expectOneLineError(result, /^error: download failed: http:\/\/127\.0\.0\.1:\d+\/falco-rules-4\.0\.0\/falco_rules\.yaml: the connection failed before the response ended: read ECONNRESET$/);
+      expect(await readdir(cacheRoot, { recursive: true })).toEqual([]);
+    } finally {
+      await new Promise((resolve) => raw.close(resolve));
+    }
   });
 
   it('a download timeout that is not a number is a usage error', async () => {
