@@ -2,7 +2,7 @@
 // empty it. Entries go in through a temporary name and a rename, exactly as downloads do.
 import { copyFile, lstat, mkdir, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { readBundleFile } from '../attack/load.js';
+import { namedVersion, readBundleFile } from '../attack/load.js';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
 import { CACHE_FOLDERS, cachePathForUrl, writeCacheSource, writeThroughTemp } from '../net/cache.js';
 import { isUrl, redactUrl } from '../net/url.js';
@@ -55,8 +55,8 @@ async function cacheTarget(file: string, options: CacheOptions, cacheRoot: strin
     if (!isUrl(options.url)) throw new UsageError(`--url takes an https://, http:// or file:// URL, not ${options.url}`);
     return { target: cachePathForUrl(cacheRoot, options.url), what: `ATT&CK ${catalog.version} as ${redactUrl(options.url)}` };
   }
-  if (!/^\d+\.\d+$/.test(catalog.version)) throw new InputError(file, `names no ATT&CK version (found "${catalog.version}")`, 'store it for a URL instead: --url');
-  return { target: path.join(cacheRoot, 'attack', `${domain}-${catalog.version}.json`), what: `ATT&CK ${catalog.version} (--attack ${catalog.version})` };
+  const version = namedVersion(catalog, file, 'store it for a URL instead: --url');
+  return { target: path.join(cacheRoot, 'attack', `${domain}-${version}.json`), what: `ATT&CK ${version} (--attack ${version})` };
 }
 
 async function listEntries(root: string): Promise<{ path: string; bytes: number }[]> {

@@ -1,6 +1,7 @@
 // Faults around downloads, signals and secrets, through the built binary (issue 8, item 4): a deadline
 // that ends a trickling download, SIGINT/SIGTERM removing every temporary file and directory, and no
 // credential of a mirror ever printed, even when the server echoes it.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -8,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli, startCli } from '../helpers/cli.js';
-import { startServer, type TestServer } from '../helpers/http-server.js';
-import { officialRules } from '../helpers/paths.js';
+import { serve, startServer, type TestServer } from '../helpers/http-server.js';
+import { fixture, officialRules } from '../helpers/paths.js';
 
 const RULES = 'test/fixtures/rules/conventional.yaml';
 let server: TestServer;
@@ -28,6 +29,8 @@ beforeAll(async () => {
     '/trickle.json': trickle,
     // Echoes what it was sent (URL and authorization) in a 500 body, as some proxies do.
     '/echo.json': (req, res) => res.writeHead(500).end(`upstream failed for ${req.url} auth=${req.headers.authorization ?? ''}`),
+    // ATT&CK 17.1 by its collection (a hand-made mini bundle), at a URL that names no version.
+    '/enterprise-attack.json': serve(readFileSync(fixture('attack', 'mini-bundle-17.1.json'))),
   });
 });
 afterAll(() => server.close());
@@ -65,6 +68,18 @@ describe('downloads through the CLI', () => {
     } finally {
       await new Promise((resolve) => raw.close(resolve));
     }
+  });
+
+  it('a mirror serving another ATT&CK version than --attack asks for: one error line naming both, nothing cached', async () => {
+    const cacheRoot = await cache();
+    const env = { ATTACK_COV_CACHE: cacheRoot, ATTACK_COV_ATTACK_MIRROR: server.url('/enterprise-attack.json') };
+    const result = await runCli(['report', '--attack', '16.1', '--rules', RULES, '--out', path.join(cacheRoot, 'out')], { env });
+    expectOneLineError(result, /^error: http:\/\/127\.0\.0\.1:\d+\/enterprise-attack\.json: is ATT&CK 17\.1, not the 16\.1 asked for; not cached$/);
+    expect(await readdir(cacheRoot, { recursive: true })).toEqual([]);
+    // Asked for what it is, it is taken.
+    const right = await runCli(['report', '--attack', '17.1', '--rules', RULES, '--out', path.join(cacheRoot, 'out'), '-q'], { env });
+    expect(right.code, right.stderr).toBe(0);
+    expect((await readdir(path.join(cacheRoot, 'attack'))).sort()).toEqual(['enterprise-attack-17.1.json', 'enterprise-attack-17.1.json.source']);
   });
 
   it('a download timeout that is not a number is a usage error', async () => {
