@@ -220,6 +220,49 @@ describe('cache clean', () => {
   });
 });
 
+describe('a cache folder that cannot be made or written', () => {
+  const BUNDLE_17 = fixture('attack', 'mini-bundle-17.1.json');
+  /** A download of ATT&CK 17.1 from a file:// mirror (no network), and cache add of the same bundle. */
+  const runs = (cwd: string, cache: string) => {
+    const env = { ...OFFLINE, ATTACK_COV_CACHE: cache, ATTACK_COV_ATTACK_MIRROR: `file://${BUNDLE_17}` };
+    return [['report', '--attack', '17.1', '--rules', fixture('rules', 'base.yaml'), '--out', 'out'], ['cache', 'add', BUNDLE_17]].map((args) => ({ args, options: { cwd, env, isPermissionChecked: true } }));
+  };
+
+  it('ATTACK_COV_CACHE naming a regular file: one error line naming the folder and ATTACK_COV_CACHE, no crash', async () => {
+    const cwd = await tempDir();
+    const cache = path.join(cwd, 'not-a-folder');
+    await writeFile(cache, 'mine');
+    for (const { args, options } of runs(cwd, cache)) {
+      const result = await runCli(args, options);
+      expectOneLineError(result, new RegExp(`^error: ${cache}/attack: cannot create the cache folder: a path component is not a directory$`));
+      expect(result.stderr).toMatch(/\nhint: set ATTACK_COV_CACHE .*to a folder you can write\n$/);
+    }
+    // cache list says what cache clean says, not "empty".
+    for (const format of ['text', 'json']) {
+      expectOneLineError(await runCli(['cache', 'list', '--format', format], { cwd, env: { ATTACK_COV_CACHE: cache } }), new RegExp(`^error: cache ${cache}: not a folder; nothing to list$`));
+    }
+    expect(await readFile(cache, 'utf8')).toBe('mine');
+    expect(await readdir(cwd)).toEqual(['not-a-folder']);
+  });
+
+  it('a cache root or folder the user cannot write (permissions met even as root): permission denied, not a crash nor a download error', async () => {
+    const cwd = await tempDir();
+    const locked = path.join(cwd, 'locked');
+    await mkdir(locked, { mode: 0o555 });
+    for (const { args, options } of runs(cwd, locked)) {
+      expectOneLineError(await runCli(args, options), new RegExp(`^error: ${locked}/attack: cannot create the cache folder: permission denied$`));
+    }
+    // The root is writable, its attack/ folder is not: the download would have failed on its temporary file, as a network error.
+    const open = path.join(cwd, 'open');
+    await mkdir(path.join(open, 'attack'), { recursive: true, mode: 0o555 });
+    for (const { args, options } of runs(cwd, open)) {
+      expectOneLineError(await runCli(args, options), new RegExp(`^error: ${open}/attack: cannot write to the cache folder: permission denied$`));
+    }
+    expect(await readdir(locked)).toEqual([]);
+    expect(await readdir(path.join(open, 'attack'))).toEqual([]);
+  });
+});
+
 describe('--attack latest', () => {
   it('prints the version the index resolved to and records it, through file:// and http mirrors', async () => {
     const cwd = await tempDir();
