@@ -39,6 +39,13 @@ class HttpStatusError extends Error {
   }
 }
 
+/** The redirects undici's interceptor follows when they name a location: one of them as the final answer is past the limit. */
+const REDIRECT_STATUS = new Set([300, 301, 302, 303, 307, 308]);
+const MAX_REDIRECTIONS = 5;
+
+/** Redirects past the limit, or back to a URL already visited (undici refuses that one at once): the same again on a retry. */
+class RedirectError extends Error {}
+
 interface Client {
   request: typeof import('undici').request;
   /** Follows up to 5 redirects; its connections are reused by the retries of one download, and closed after it. */
@@ -71,7 +78,7 @@ function openClient(): Client {
       callback(...result);
     }),
   }) as AgentType;
-  return { request: lib.request, agent: agent.compose(lib.interceptors.redirect({ maxRedirections: 5 })), connectionErrors };
+  return { request: lib.request, agent: agent.compose(lib.interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS })), connectionErrors };
 }
 
 /** Retry-After in milliseconds (seconds or an HTTP date), or undefined when absent or invalid: a negative number is no
@@ -104,9 +111,13 @@ async function downloadOnce({ request, agent, connectionErrors }: Client, url: s
     signal: settings.signal,
     dispatcher: agent,
     headers: { 'user-agent': 'attack-cov', accept: '*/*', ...target.headers },
+  }).catch((error: Error) => {
+    // undici's words ("Redirect loop detected … Use an Agent for cross-origin redirects") are about its own API.
+    throw /^Redirect loop detected/.test(error.message) ? new RedirectError('too many redirects (a loop back to a URL already visited)') : error;
   });
   if (response.statusCode !== 200) {
     await consumeBody(response.body, 1 << 20, () => undefined).catch(() => undefined);
+    if (REDIRECT_STATUS.has(response.statusCode) && response.headers.location) throw new RedirectError(`too many redirects (more than ${MAX_REDIRECTIONS})`);
     throw new HttpStatusError(response.statusCode, parseRetryAfter(response.headers['retry-after']));
   }
   const lengthHeader = Number(response.headers['content-length']);
@@ -173,7 +184,7 @@ export function retryDelayFor(attempt: number, elapsedMs: number, settings: Retr
 }
 
 function isRetryable(error: unknown): boolean {
-  return !(error instanceof BodyTooLargeError) && (!(error instanceof HttpStatusError) || RETRYABLE_STATUS.has(error.status));
+  return !(error instanceof BodyTooLargeError) && !(error instanceof RedirectError) && (!(error instanceof HttpStatusError) || RETRYABLE_STATUS.has(error.status));
 }
 
 /** Downloads `url` into `tempPath`, retrying network failures, 408/429 and 5xx. Removes `tempPath` on failure. */
@@ -204,9 +215,14 @@ export async function downloadToFile(url: string, tempPath: string, options: Dow
     // No socket outlives the download (an idle keep-alive one would hold the process open for its timeout).
     await client.agent.destroy();
   }
-  const status = lastError instanceof HttpStatusError ? lastError.status : undefined;
-  throw new NetworkError(
-    `download failed: ${redactUrl(url)}: ${describe(lastError)}`,
-    status === 404 ? 'check the URL or version; nothing is published there' : lastError instanceof BodyTooLargeError ? 'raise ATTACK_COV_MAX_BUNDLE_BYTES if the file is genuine' : 'check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE)',
-  );
+  throw new NetworkError(`download failed: ${redactUrl(url)}: ${describe(lastError)}`, hintFor(lastError));
+}
+
+function hintFor(error: unknown): string {
+  const status = error instanceof HttpStatusError ? error.status : undefined;
+  if (status === 404) return 'check the URL or version; nothing is published there';
+  if (status === 401 || status === 403) return 'the server wants credentials or refused them: check the user:password@ (or token) in the URL, or pass a local file instead (--attack FILE, --rules FILE)';
+  if (error instanceof BodyTooLargeError) return 'raise ATTACK_COV_MAX_BUNDLE_BYTES if the file is genuine';
+  if (error instanceof RedirectError) return 'check the URL (the server sends it elsewhere, again and again), or pass a local file instead (--attack FILE, --rules FILE)';
+  return 'check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE)';
 }
