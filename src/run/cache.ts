@@ -6,7 +6,7 @@ import path from 'node:path';
 import { namedVersion, readBundleFile } from '../attack/load.js';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
 import { CACHE_FOLDERS, cachePathForUrl, makeCacheFolder, writeCacheSource, writeThroughTemp } from '../net/cache.js';
-import { isUrl, redactUrl } from '../net/url.js';
+import { isUrl, redactUrl, shownUrl } from '../net/url.js';
 import { checkRulesRef, officialRulesCachePath } from '../falco/load.js';
 import { parseRulesText } from '../falco/parse.js';
 import { describeFsError, kindOf } from '../falco/read-guard.js';
@@ -53,7 +53,7 @@ async function cacheTarget(file: string, options: CacheOptions, cacheRoot: strin
   const { domain } = readUpstream().attack;
   if (catalog.domain !== domain) throw new InputError(file, `an ATT&CK ${catalog.domain} bundle; attack-cov reads ${domain}`);
   if (options.url !== undefined) {
-    if (!isUrl(options.url)) throw new UsageError(`--url takes an https://, http:// or file:// URL, not ${options.url}`);
+    if (!isUrl(options.url)) throw new UsageError(`--url takes an https://, http:// or file:// URL, not ${shownUrl(options.url)}`);
     return { target: cachePathForUrl(cacheRoot, options.url), what: `ATT&CK ${catalog.version} as ${redactUrl(options.url)}` };
   }
   const version = namedVersion(catalog, file, 'store it for a URL instead: --url');

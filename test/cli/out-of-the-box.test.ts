@@ -160,6 +160,15 @@ describe('cache add', () => {
     await expect(readdir(env.ATTACK_COV_CACHE)).rejects.toThrow(/ENOENT/);
   });
 
+  it('refuses a --url that is no URL, naming it without its user:password (its scheme forgotten)', async () => {
+    const cwd = await tempDir();
+    const env = { ATTACK_COV_CACHE: path.join(cwd, 'cache') };
+    const result = await runCli(['cache', 'add', fixture('attack', 'mini-bundle-2.1.json'), '--url', 'admin:Sup3rS3cretPw@mirror.example/a.json'], { cwd, env });
+    expectOneLineError(result, /^error: --url takes an https:\/\/, http:\/\/ or file:\/\/ URL, not \[redacted\]@mirror\.example\/a\.json$/);
+    expect(result.stderr).not.toMatch(/Sup3rS3cretPw|admin/);
+    await expect(readdir(env.ATTACK_COV_CACHE)).rejects.toThrow(/ENOENT/);
+  });
+
   it('seeds an official rules file for another ref', async () => {
     const cwd = await tempDir();
     const env = { ...OFFLINE, ATTACK_COV_CACHE: path.join(cwd, 'cache') };
