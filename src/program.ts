@@ -14,6 +14,7 @@ import path from 'node:path';
 import { downloadProgress } from './progress.js';
 import { REPORTERS } from './report/registry.js';
 import { embeddedAttack } from './embedded.js';
+import { checkDownloadVariables } from './upstream.js';
 import { toolVersion, type Environment } from './run/inputs.js';
 import type { Io } from './run/report.js';
 
@@ -72,7 +73,7 @@ export function integerOption(min: number, max = Number.MAX_SAFE_INTEGER): (valu
 /** Registers every credential the run knows of (API key, user:password and tokens in URLs) for redaction. */
 function registerSecrets(argv: string[], env: NodeJS.ProcessEnv): void {
   registerSecret(env.OPENAI_API_KEY);
-  for (const value of [env.OPENAI_BASE_URL, env.ATTACK_COV_ATTACK_MIRROR, env.ATTACK_COV_FALCO_RULES_MIRROR, ...argv]) {
+  for (const value of [env.OPENAI_BASE_URL, env.ATTACK_COV_ATTACK_MIRROR, env.ATTACK_COV_FALCO_RULES_MIRROR, env.ATTACK_COV_ATTACK_INDEX, ...argv]) {
     for (const part of (value ?? '').split('=')) registerSecretsInUrl(part);
     registerSecretsInUrl(value);
   }
@@ -445,6 +446,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((code) => (exitCode = code));
   try {
     configureLimits(process.env);
+    checkDownloadVariables(process.env);
     if (argv.length <= 2) {
       // No command is a usage error: the help goes where errors go, stdout stays empty.
       program.outputHelp({ error: true });

@@ -3,7 +3,8 @@
 // pass their text through redactSecrets, so even a server or a model echoing one back cannot leak it.
 
 const secrets = new Set<string>();
-const REDACTED = '[redacted]';
+/** What stands where a secret was. */
+export const REDACTED = '[redacted]';
 /** The one length rule for every secret, wherever it is redacted (errors, stdout, files): a shorter value is a
  * placeholder (local LLM servers take `none`, `true`, `EMPTY`), and redacting it would rewrite ordinary words in
  * every report (a 4-character `true` made report.json invalid JSON). */
@@ -15,9 +16,15 @@ function isSecretLength(value: string | undefined): value is string {
 }
 
 export function registerSecret(value: string | undefined): void {
-  if (!isSecretLength(value)) return;
-  secrets.add(value);
-  for (const form of [encodeURIComponent(value), safeDecode(value)]) if (isSecretLength(form)) secrets.add(form);
+  for (const form of secretForms(value)) secrets.add(form);
+}
+
+/** The forms of `value` that may reach an output, each under the length rule: as given, without the spaces around it
+ * (HTTP drops them from a header value, so a server echoes `KEY ` as `KEY`), and their URL-encoded and decoded forms. */
+function secretForms(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const given = [...new Set([value, value.trim()])];
+  return [...given, ...given.flatMap((form) => [encodeURIComponent(form), safeDecode(form)])].filter(isSecretLength);
 }
 
 function safeDecode(value: string): string {
@@ -49,16 +56,20 @@ const SECRET_QUERY = /([?&][^=&\s#"'<>]*(?:token|key|secret|sig|pass|auth|creden
 
 /** Every registered secret replaced (exact values only: safe for any output, scripts included). */
 export function redactSecrets(text: string): string {
+  return replaceAll(text, [...secrets]);
+}
+
+function replaceAll(text: string, values: string[]): string {
   let result = text;
   // Longest first: a secret that contains another is replaced whole.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) result = result.split(secret).join(REDACTED);
+  for (const secret of [...values].sort((a, b) => b.length - a.length)) result = result.split(secret).join(REDACTED);
   return result;
 }
 
 /** For messages (errors, hints): registered secrets, `also` (a secret not registered, under the same length rule), and
  * any URL's user:password@ and token-like query values. */
 export function redactMessage(text: string, also?: string): string {
-  return redactSecrets(isSecretLength(also) ? text.split(also).join(REDACTED) : text).replace(USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
+  return redactSecrets(replaceAll(text, secretForms(also))).replace(USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
 }
 
 /** For tests: forget every registered secret. */

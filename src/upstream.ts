@@ -1,6 +1,8 @@
 // attack-cov's own pinned data (data/*.json): upstream versions and URLs, source → platform map.
 import { readFileSync } from 'node:fs';
 import { dataPath } from './paths.js';
+import { UsageError } from './errors.js';
+import { isUrl, shownUrl } from './net/url.js';
 
 export interface Upstream {
   attack: { default: string; domain: string; urlTemplate: string; indexUrl: string; versions: string[] };
@@ -41,15 +43,35 @@ export function readLogSourceMap(): LogSourceMapping[] {
 
 /** ATT&CK bundle URL template ({version}); ATTACK_COV_ATTACK_MIRROR points it at a mirror. */
 export function attackUrlTemplate(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ATTACK_COV_ATTACK_MIRROR || readUpstream().attack.urlTemplate;
+  return downloadVariable(env, 'ATTACK_COV_ATTACK_MIRROR') ?? readUpstream().attack.urlTemplate;
 }
 
 /** Official Falco rules URL template ({tag}, {file}); ATTACK_COV_FALCO_RULES_MIRROR points it at a mirror. */
 export function falcoRulesUrlTemplate(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ATTACK_COV_FALCO_RULES_MIRROR || readUpstream().falcoRules.urlTemplate;
+  return downloadVariable(env, 'ATTACK_COV_FALCO_RULES_MIRROR') ?? readUpstream().falcoRules.urlTemplate;
 }
 
 /** MITRE's ATT&CK STIX data collection index, for `--attack latest`; ATTACK_COV_ATTACK_INDEX points it elsewhere. */
 export function attackIndexUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ATTACK_COV_ATTACK_INDEX || readUpstream().attack.indexUrl;
+  return downloadVariable(env, 'ATTACK_COV_ATTACK_INDEX') ?? readUpstream().attack.indexUrl;
+}
+
+const DOWNLOAD_VARIABLES = ['ATTACK_COV_ATTACK_MIRROR', 'ATTACK_COV_FALCO_RULES_MIRROR', 'ATTACK_COV_ATTACK_INDEX'] as const;
+
+/** The variable's URL (template), or undefined when it is unset or empty. Anything but an http(s) or file URL is a
+ * usage error: it would fail deep inside the HTTP client ("Invalid URL protocol", hinting at the network), and a
+ * user:password written without its scheme would be named whole. */
+function downloadVariable(env: NodeJS.ProcessEnv, name: (typeof DOWNLOAD_VARIABLES)[number]): string | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  if (!isUrl(value) || !URL.canParse(value)) {
+    throw new UsageError(`${name} ${shownUrl(value)}: not an http(s) or file URL`, 'write it with its scheme, e.g. https://mirror.example/… or file:///srv/mirror/…');
+  }
+  return value;
+}
+
+/** Checks every download variable before any work (the CLI does, as it checks its limits): a bad one fails at once,
+ * not after the rules and the bundle were read. */
+export function checkDownloadVariables(env: NodeJS.ProcessEnv = process.env): void {
+  for (const name of DOWNLOAD_VARIABLES) downloadVariable(env, name);
 }

@@ -72,6 +72,16 @@ async function loadEmbedded(options: AttackLoadOptions): Promise<LoadedCatalog> 
   return { catalog, source: embedded.label, file: embedded.file, sha256, isEmbedded: true };
 }
 
+/**
+ * The ATT&CK version a bundle names, read as `cache add` reads it: its x-mitre-collection's x_mitre_version, else a
+ * version in the name it was read under (a file name, a URL; readBundleFile without a version hint). An InputError
+ * naming `label` when it names none: such a bundle cannot stand for a version.
+ */
+export function namedVersion(catalog: Catalog, label: string, hint: string): string {
+  if (!/^\d+\.\d+$/.test(catalog.version)) throw new InputError(label, `names no ATT&CK version (found "${catalog.version}")`, hint);
+  return catalog.version;
+}
+
 /** The embedded bundle for its version; else the cached copy (downloaded, or seeded by `cache add`); else a download. */
 async function loadVersion(version: string, options: AttackLoadOptions, display: Display, url?: string): Promise<LoadedCatalog> {
   const normalized = version.replace(/^v/i, '');
@@ -79,6 +89,8 @@ async function loadVersion(version: string, options: AttackLoadOptions, display:
   const cachePath = path.join(options.cacheRoot, 'attack', `${readUpstream().attack.domain}-${normalized}.json`);
   if (await isFile(cachePath)) {
     const { catalog, sha256 } = await readCatalog(cachePath, `cached ATT&CK ${normalized}`, normalized, options);
+    // A slot filled before downloads were checked (below) may hold another version: refused, not served as this one.
+    if (catalog.version !== normalized) throw new InputError(cachePath, `is ATT&CK ${catalog.version}, not ${normalized}`, 'remove it (attack-cov cache clean removes the whole cache) and run again');
     const source = (await readCacheSource(cachePath)) ?? `cache:${path.basename(cachePath)}`;
     return { catalog, source, file: cachePath, sha256, isFromCache: true };
   }
@@ -88,9 +100,18 @@ async function loadVersion(version: string, options: AttackLoadOptions, display:
   return loaded;
 }
 
+/** Downloads `url` into `cachePath`; with a `version`, the bundle must name that version (as `cache add` reads it), so that
+ * a mirror serving another one (a URL without `{version}`) cannot fill that version's slot for every later run. */
 async function loadFromUrl(url: string, cachePath: string, version: string | undefined, options: AttackLoadOptions, display: Display): Promise<LoadedCatalog> {
   const shown = redactUrl(url);
-  const fetched = await fetchIntoCache(url, cachePath, (temp) => readCatalog(temp, shown, version, options), options.download);
+  const validate = async (temp: string) => {
+    const read = await readCatalog(temp, shown, undefined, options);
+    if (version === undefined) return read;
+    const named = namedVersion(read.catalog, shown, `--attack ${version} takes a bundle that says it is ${version}: pass this one as a file (--attack FILE)`);
+    if (named !== version) throw new InputError(shown, `is ATT&CK ${named}, not the ${version} asked for; not cached`, 'a mirror (ATTACK_COV_ATTACK_MIRROR) is asked for each version by {version} in its URL, e.g. https://mirror.example/enterprise-attack-{version}.json');
+    return read;
+  };
+  const fetched = await fetchIntoCache(url, cachePath, validate, options.download);
   const loaded = fetched.validated ?? (await readCatalog(fetched.file, shown, version, options));
   return { ...loaded, source: recordedSource(url, display), file: fetched.file, isFromCache: fetched.isFromCache };
 }

@@ -1,11 +1,12 @@
 // The download cache: where it is, and how a file enters it (temporary name, validation, rename).
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadToFile, type DownloadOptions } from './download.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
+import { describeFsError } from '../falco/read-guard.js';
 import { pseudoFilesystemOf } from '../paths.js';
 import { removeStaleTemporaries, RUN_STARTED_MS, trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from '../temp-files.js';
 
@@ -16,6 +17,27 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const pseudo = pseudoFilesystemOf(root);
   if (pseudo) throw new UsageError(`cache ${root}: refusing to keep a cache in ${pseudo}`, 'set ATTACK_COV_CACHE (or XDG_CACHE_HOME) to a folder on a real filesystem');
   return root;
+}
+
+/**
+ * Makes the cache folder `dir` (with its parents) and checks that it can be written; returns the first folder it made, as
+ * mkdirSync does. A folder that cannot be made (a file in the way, no permission) or written is an InputError naming it,
+ * with ATTACK_COV_CACHE in the hint, not a crash nor a download retried as if the network had failed.
+ */
+export function makeCacheFolder(dir: string): string | undefined {
+  const failed = (what: string, error: NodeJS.ErrnoException) => new InputError(dir, `${what}: ${error.code === 'EEXIST' ? 'a file is in the way' : describeFsError(error)}`, 'set ATTACK_COV_CACHE (or XDG_CACHE_HOME) to a folder you can write');
+  let made: string | undefined;
+  try {
+    made = mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw failed('cannot create the cache folder', error as NodeJS.ErrnoException);
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw failed('cannot write to the cache folder', error as NodeJS.ErrnoException);
+  }
+  return made;
 }
 
 /** The folders attack-cov keeps in its cache root: `cache clean` removes these and nothing else. */
@@ -68,7 +90,7 @@ export async function fetchIntoCache<T>(
   if (!isRefresh && (await isFile(cachePath))) return { file: cachePath, isFromCache: true };
   // Made and tracked in one synchronous step: a signal handled between an asynchronous mkdir and the tracking
   // would leave the folders it made behind (seen under load: an empty urls/ after SIGTERM).
-  const madeDirs = trackEmptyDirs(dirsBetween(path.dirname(cachePath), mkdirSync(path.dirname(cachePath), { recursive: true })));
+  const madeDirs = trackEmptyDirs(dirsBetween(path.dirname(cachePath), makeCacheFolder(path.dirname(cachePath))));
   await removeStaleTemporaries(path.dirname(cachePath), RUN_STARTED_MS);
   try {
     const validated = await writeThroughTemp(cachePath, async (temp) => {

@@ -39,18 +39,46 @@ class HttpStatusError extends Error {
   }
 }
 
+/** The redirects undici's interceptor follows when they name a location: one of them as the final answer is past the limit. */
+const REDIRECT_STATUS = new Set([300, 301, 302, 303, 307, 308]);
+const MAX_REDIRECTIONS = 5;
+
+/** Redirects past the limit, or back to a URL already visited (undici refuses that one at once): the same again on a retry. */
+class RedirectError extends Error {}
+
 interface Client {
   request: typeof import('undici').request;
   /** Follows up to 5 redirects; its connections are reused by the retries of one download, and closed after it. */
   agent: Dispatcher;
+  /** The errors of the agent's connections so far (ECONNRESET …), which undici may not pass on: see openClient. */
+  connectionErrors: Error[];
 }
 
 /** undici, loaded only when a download or an LLM request happens (it costs ~60 ms to load). */
 export const undiciLib = lazyPackage<typeof import('undici')>('undici');
 
+/**
+ * An agent whose connections report their errors to `connectionErrors`. undici ends a body delimited by the closing of
+ * the connection (HTTP/1.0 style, no content-length) as complete when the connection is reset instead (a workaround for
+ * macOS, which resets connections that did end): the body emits 'end', no error. A reset before the server's orderly
+ * close is a cut-off body all the same, which validation may not see (a rules file cut between two items is one), so an
+ * attempt during which a connection failed fails too.
+ */
 function openClient(): Client {
   const lib = undiciLib();
-  return { request: lib.request, agent: (new lib.Agent() as AgentType).compose(lib.interceptors.redirect({ maxRedirections: 5 })) };
+  const connectionErrors: Error[] = [];
+  const connect = lib.buildConnector({});
+  const agent = new lib.Agent({
+    connect: (options, callback) => connect(options, (...result) => {
+      // Listening before undici does: the error is recorded before undici ends the body on it. undici's own reasons for
+      // closing a connection (UND_ERR_INFO "reset" once a close-delimited body has ended, timeouts) are not failures of it.
+      result[1]?.on('error', (error: NodeJS.ErrnoException) => {
+        if (!error.code?.startsWith('UND_ERR_')) connectionErrors.push(error);
+      });
+      callback(...result);
+    }),
+  }) as AgentType;
+  return { request: lib.request, agent: agent.compose(lib.interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS })), connectionErrors };
 }
 
 /** Retry-After in milliseconds (seconds or an HTTP date), or undefined when absent or invalid: a negative number is no
@@ -72,8 +100,9 @@ interface AttemptSettings {
   onProgress?: DownloadOptions['onProgress'];
 }
 
-async function downloadOnce({ request, agent }: Client, url: string, tempPath: string, settings: AttemptSettings): Promise<void> {
+async function downloadOnce({ request, agent, connectionErrors }: Client, url: string, tempPath: string, settings: AttemptSettings): Promise<void> {
   const target = splitCredentials(url);
+  const failedBefore = connectionErrors.length;
   const response = await request(target.url, {
     // Stryker disable next-line StringLiteral: undici's request() sends GET for an empty method without a body
     method: 'GET',
@@ -82,9 +111,13 @@ async function downloadOnce({ request, agent }: Client, url: string, tempPath: s
     signal: settings.signal,
     dispatcher: agent,
     headers: { 'user-agent': 'attack-cov', accept: '*/*', ...target.headers },
+  }).catch((error: Error) => {
+    // undici's words ("Redirect loop detected … Use an Agent for cross-origin redirects") are about its own API.
+    throw /^Redirect loop detected/.test(error.message) ? new RedirectError('too many redirects (a loop back to a URL already visited)') : error;
   });
   if (response.statusCode !== 200) {
     await consumeBody(response.body, 1 << 20, () => undefined).catch(() => undefined);
+    if (REDIRECT_STATUS.has(response.statusCode) && response.headers.location) throw new RedirectError(`too many redirects (more than ${MAX_REDIRECTIONS})`);
     throw new HttpStatusError(response.statusCode, parseRetryAfter(response.headers['retry-after']));
   }
   const lengthHeader = Number(response.headers['content-length']);
@@ -107,6 +140,8 @@ async function downloadOnce({ request, agent }: Client, url: string, tempPath: s
   } finally {
     closeSync(fd);
   }
+  const failure = connectionErrors[failedBefore];
+  if (failure) throw new Error(`the connection failed before the response ended: ${describe(failure)}`);
 }
 
 function describe(error: unknown): string {
@@ -149,7 +184,7 @@ export function retryDelayFor(attempt: number, elapsedMs: number, settings: Retr
 }
 
 function isRetryable(error: unknown): boolean {
-  return !(error instanceof BodyTooLargeError) && (!(error instanceof HttpStatusError) || RETRYABLE_STATUS.has(error.status));
+  return !(error instanceof BodyTooLargeError) && !(error instanceof RedirectError) && (!(error instanceof HttpStatusError) || RETRYABLE_STATUS.has(error.status));
 }
 
 /** Downloads `url` into `tempPath`, retrying network failures, 408/429 and 5xx. Removes `tempPath` on failure. */
@@ -180,9 +215,14 @@ export async function downloadToFile(url: string, tempPath: string, options: Dow
     // No socket outlives the download (an idle keep-alive one would hold the process open for its timeout).
     await client.agent.destroy();
   }
-  const status = lastError instanceof HttpStatusError ? lastError.status : undefined;
-  throw new NetworkError(
-    `download failed: ${redactUrl(url)}: ${describe(lastError)}`,
-    status === 404 ? 'check the URL or version; nothing is published there' : lastError instanceof BodyTooLargeError ? 'raise ATTACK_COV_MAX_BUNDLE_BYTES if the file is genuine' : 'check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE)',
-  );
+  throw new NetworkError(`download failed: ${redactUrl(url)}: ${describe(lastError)}`, hintFor(lastError));
+}
+
+function hintFor(error: unknown): string {
+  const status = error instanceof HttpStatusError ? error.status : undefined;
+  if (status === 404) return 'check the URL or version; nothing is published there';
+  if (status === 401 || status === 403) return 'the server wants credentials or refused them: check the user:password@ (or token) in the URL, or pass a local file instead (--attack FILE, --rules FILE)';
+  if (error instanceof BodyTooLargeError) return 'raise ATTACK_COV_MAX_BUNDLE_BYTES if the file is genuine';
+  if (error instanceof RedirectError) return 'check the URL (the server sends it elsewhere, again and again), or pass a local file instead (--attack FILE, --rules FILE)';
+  return 'check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE)';
 }

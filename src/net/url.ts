@@ -1,11 +1,13 @@
 // URLs as attack-cov shows and records them: never with credentials, a query string or a fragment
 // (a mirror's token must not reach report.json, a log or an error line).
-import { registerSecret } from '../secrets.js';
+import { REDACTED, registerSecret } from '../secrets.js';
 
-/** `https://user:token@host/path?sig=…#x` → `https://host/path`; anything unparsable is returned as `<url>`. */
+/** `https://user:token@host/path?sig=…#x` → `https://host/path`; anything unparsable, or a URL without a host but for a
+ * file: one (`admin:pw@gateway/v1` reads as scheme `admin:`, its password in the path), is returned as `<url>`. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
+    if (parsed.host === '' && parsed.protocol !== 'file:') return '<url>';
     parsed.username = '';
     parsed.password = '';
     parsed.search = '';
@@ -14,6 +16,21 @@ export function redactUrl(url: string): string {
   } catch {
     return '<url>';
   }
+}
+
+/**
+ * How an error names a value given as a URL that may be none: as redactUrl shows it when it is a URL, else as written
+ * but for its user:password, query and fragment. The user:password is anything up to the last '@' (after a `scheme://`):
+ * `admin:Sup3r@gateway/v1`, its scheme forgotten, → `[redacted]@gateway/v1`. Up to the last '@' of all, not the last
+ * before the first '/': a password typed unencoded may hold a '/'.
+ */
+export function shownUrl(text: string): string {
+  const shown = redactUrl(text);
+  if (shown !== '<url>') return shown;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  const rest = text.slice(scheme.length);
+  const at = rest.lastIndexOf('@');
+  return `${scheme}${at === -1 ? '' : `${REDACTED}@`}${rest.slice(at + 1).replace(/[?#][\s\S]*$/, '')}`;
 }
 
 export function isUrl(spec: string): boolean {

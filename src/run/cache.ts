@@ -1,11 +1,12 @@
 // `attack-cov cache add|list|dir|clean`: seed the download cache from files (air-gapped hosts), show it,
 // empty it. Entries go in through a temporary name and a rename, exactly as downloads do.
-import { copyFile, lstat, mkdir, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, lstat, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
-import { readBundleFile } from '../attack/load.js';
+import { namedVersion, readBundleFile } from '../attack/load.js';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
-import { CACHE_FOLDERS, cachePathForUrl, writeCacheSource, writeThroughTemp } from '../net/cache.js';
-import { isUrl, redactUrl } from '../net/url.js';
+import { CACHE_FOLDERS, cachePathForUrl, makeCacheFolder, writeCacheSource, writeThroughTemp } from '../net/cache.js';
+import { isUrl, redactUrl, shownUrl } from '../net/url.js';
 import { checkRulesRef, officialRulesCachePath } from '../falco/load.js';
 import { parseRulesText } from '../falco/parse.js';
 import { describeFsError, kindOf } from '../falco/read-guard.js';
@@ -22,7 +23,7 @@ export interface CacheOptions {
 }
 
 async function storeAtomically(source: string, target: string): Promise<void> {
-  await mkdir(path.dirname(target), { recursive: true });
+  makeCacheFolder(path.dirname(target));
   await writeThroughTemp(target, (temp) => copyFile(source, temp));
 }
 
@@ -52,14 +53,24 @@ async function cacheTarget(file: string, options: CacheOptions, cacheRoot: strin
   const { domain } = readUpstream().attack;
   if (catalog.domain !== domain) throw new InputError(file, `an ATT&CK ${catalog.domain} bundle; attack-cov reads ${domain}`);
   if (options.url !== undefined) {
-    if (!isUrl(options.url)) throw new UsageError(`--url takes an https://, http:// or file:// URL, not ${options.url}`);
+    if (!isUrl(options.url)) throw new UsageError(`--url takes an https://, http:// or file:// URL, not ${shownUrl(options.url)}`);
     return { target: cachePathForUrl(cacheRoot, options.url), what: `ATT&CK ${catalog.version} as ${redactUrl(options.url)}` };
   }
-  if (!/^\d+\.\d+$/.test(catalog.version)) throw new InputError(file, `names no ATT&CK version (found "${catalog.version}")`, 'store it for a URL instead: --url');
-  return { target: path.join(cacheRoot, 'attack', `${domain}-${catalog.version}.json`), what: `ATT&CK ${catalog.version} (--attack ${catalog.version})` };
+  const version = namedVersion(catalog, file, 'store it for a URL instead: --url');
+  return { target: path.join(cacheRoot, 'attack', `${domain}-${version}.json`), what: `ATT&CK ${version} (--attack ${version})` };
+}
+
+/** The entries of the cache root, or undefined when there is none; a root that is not a folder, or that cannot be read,
+ * is a usage error ("cache <root>: not a folder; <consequence>"): never taken for an empty cache. */
+async function readCacheRoot(root: string, consequence: string): Promise<Dirent[] | undefined> {
+  return readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new UsageError(`cache ${root}: ${error.code === 'ENOTDIR' ? 'not a folder' : `cannot read it (${error.code ?? error.message})`}; ${consequence}`, 'set ATTACK_COV_CACHE to attack-cov\'s cache folder');
+  });
 }
 
 async function listEntries(root: string): Promise<{ path: string; bytes: number }[]> {
+  if (!(await readCacheRoot(root, 'nothing to list'))) return [];
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
   const files = entries.filter((e) => e.isFile() && !e.name.endsWith('.tmp') && !e.name.endsWith('.source'));
   const result = await Promise.all(files.map(async (e) => {
@@ -74,10 +85,7 @@ async function listEntries(root: string): Promise<{ path: string; bytes: number 
  * refused whole: ATTACK_COV_CACHE=. or =$HOME by mistake must not delete a folder of someone's files.
  */
 async function cleanCache(root: string, io: Io): Promise<void> {
-  const entries = await readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw new UsageError(`cache ${root}: ${error.code === 'ENOTDIR' ? 'not a folder' : `cannot read it (${error.code ?? error.message})`}; refusing to clean it`, 'set ATTACK_COV_CACHE to attack-cov\'s cache folder');
-  });
+  const entries = await readCacheRoot(root, 'refusing to clean it');
   if (entries === undefined) return io.stderr(`${root}: no cache there, nothing to remove\n`);
   const foreign = entries.filter((e) => !(e.isDirectory() && CACHE_FOLDERS.includes(e.name))).map((e) => e.name).sort();
   if (foreign.length > 0) {

@@ -21,7 +21,7 @@ import { describeIssue, validateDraft, type DraftContext } from '../draft/valida
 import { emulateDraft, type DraftEmulation, type DraftEmulationInputs } from '../draft/emulate-draft.js';
 import { falcoValidate, findFalco } from './falco-binary.js';
 import { escapeForTerminal } from '../terminal-text.js';
-import { redactUrl } from '../net/url.js';
+import { redactUrl, shownUrl } from '../net/url.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
 import { analyzeRuleset, loadCatalog, loadRulesFor, rulesFalcoDrops, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
@@ -83,9 +83,21 @@ function pickTechniques(ids: string[], options: DraftOptions, context: DraftCont
   });
 }
 
+/**
+ * OPENAI_API_KEY without the white space around it: HTTP drops spaces and tabs around a header value anyway (the server
+ * sees the key without them, and so must the redaction), and a key read from a file or an env file often ends with a
+ * line break, which no header may hold. Blank is unset. A control character inside the key cannot be sent: refused
+ * before any request, naming the variable (never its value).
+ */
+function apiKeyFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const key = env.OPENAI_API_KEY?.trim();
+  if (key && /[\u0000-\u001f\u007f]/.test(key)) throw new UsageError('OPENAI_API_KEY holds a control character (such as a line break) inside the key; an API key has none', 'check OPENAI_API_KEY: set it to the key alone');
+  return key || undefined;
+}
+
 export function llmSettings(options: Pick<DraftOptions, 'skeleton' | 'llmBaseUrl' | 'model'>, env: NodeJS.ProcessEnv): { baseUrl: string; model: string; apiKey?: string } | undefined {
   if (options.skeleton) return undefined;
-  const apiKey = env.OPENAI_API_KEY || undefined;
+  const apiKey = apiKeyFrom(env);
   // An empty variable is an unset one (as the key's is); an empty flag is a mistake, not "no LLM".
   if (options.llmBaseUrl?.trim() === '') throw noValueError('--llm-base-url', '', 'give the endpoint, e.g. --llm-base-url http://localhost:11434/v1, or leave it out');
   const baseUrl = options.llmBaseUrl ?? (env.OPENAI_BASE_URL || undefined) ?? (apiKey ? 'https://api.openai.com/v1' : undefined);
@@ -93,9 +105,7 @@ export function llmSettings(options: Pick<DraftOptions, 'skeleton' | 'llmBaseUrl
   const named = options.llmBaseUrl !== undefined ? '--llm-base-url' : 'OPENAI_BASE_URL';
   // Refused before any work: a base URL that is none would be retried as a network failure, four times per technique.
   if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl)) {
-    // Named as written unless it may hold credentials (an '@'): an unparsable value has nothing redactUrl could strip.
-    const shown = URL.canParse(baseUrl) || baseUrl.includes('@') ? redactUrl(baseUrl) : baseUrl;
-    throw new UsageError(`${named} ${shown}: not an http(s) URL`, 'e.g. --llm-base-url http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1');
+    throw new UsageError(`${named} ${shownUrl(baseUrl)}: not an http(s) URL`, 'e.g. --llm-base-url http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1');
   }
   // A fragment is never sent to a server: a '#' there is most likely part of a token or path that would be cut off unseen.
   if (baseUrl.includes('#')) {

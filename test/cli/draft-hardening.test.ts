@@ -106,6 +106,44 @@ describe('hostile LLM servers', () => {
     expect(json + (await readFile(path.join(out, 'summary.md'), 'utf8'))).not.toContain('[redacted]');
   });
 
+  it('a key with a space after it, echoed by the server in its 401, is redacted in the form the server saw (trimmed)', async () => {
+    // The server takes another key, and its 401 quotes the header it got: HTTP drops the space, so the echo is the key alone.
+    const other = await startLlmServer('sk-live-SERVER-KEY-0000000');
+    try {
+      const key = 'sk-live-Abc0123456789xyz123';
+      const run = await draft('good', ['T1529'], [], other.baseUrl, `${key} `);
+      expect(run.summary.drafts[0]!.status).toBe('error');
+      expect(other.requests.map((r) => r.authorization)).toEqual([`Bearer ${key}`]);
+      expect(run.stdout + run.stderr + run.written).not.toContain(key);
+      expect(run.stderr).toMatch(/^draft T1529: error: the LLM endpoint refused the request: HTTP 401: .*bad key Bearer \[redacted\]/m);
+      expect(run.stderr).toMatch(/^hint: check OPENAI_API_KEY/m);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a key read with a line break or blanks after it (\\n, \\r\\n, space and tab) is sent without them: the draft is made at the first request', async () => {
+    for (const ending of ['\n', '\r\n', ' \t']) {
+      const run = await draft('good', ['T1529'], [], server.baseUrl, `${SECRET}${ending}`);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.summary.drafts[0]!.status).toBe('passed');
+      expect(run.requests.map((r) => r.authorization)).toEqual([`Bearer ${SECRET}`]);
+    }
+  });
+
+  it('a key with a line break inside is a usage error before any request, naming OPENAI_API_KEY and never the key', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const before = server.requests.length;
+    for (const command of [['draft', 'T1529', '--out', out], ['suggest', '--rules', RULES]]) {
+      const result = await runCli([...command, '--llm-base-url', server.baseUrl, '--model', 'good'], { env: { OPENAI_API_KEY: 'sk-live-first-half\nsecond-half-42' } });
+      expectOneLineError(result, /^error: OPENAI_API_KEY holds a control character \(such as a line break\) inside the key; an API key has none$/);
+      expect(result.stderr).toMatch(/^hint: check OPENAI_API_KEY/m);
+      expect(result.stderr).not.toMatch(/first-half|second-half/);
+    }
+    expect(server.requests.length).toBe(before);
+    expect(await readdir(out)).toEqual([]);
+  });
+
   it('an answer larger than the bound is refused, not sent back in a repair', async () => {
     const run = await draft('huge', ['T1529']);
     expect(run.summary.drafts[0]).toMatchObject({ status: 'error', issues: [expect.stringMatching(/the model's answer is \d+ characters, more than the 65536 attack-cov accepts; refused/)] });
@@ -119,13 +157,18 @@ describe('hostile LLM servers', () => {
       [['--llm-base-url', 'notaurl'], {}, /^error: --llm-base-url notaurl: not an http\(s\) URL$/],
       [['--llm-base-url', 'ftp://x'], {}, /^error: --llm-base-url ftp:\/\/x\/: not an http\(s\) URL$/],
       [['--llm-base-url', 'http://[bad'], {}, /^error: --llm-base-url http:\/\/\[bad: not an http\(s\) URL$/],
-      [[], { OPENAI_BASE_URL: 'https://llmuser:llm-password-9876@[bad' }, /^error: OPENAI_BASE_URL <url>: not an http\(s\) URL$/],
+      [[], { OPENAI_BASE_URL: 'https://llmuser:llm-password-9876@[bad' }, /^error: OPENAI_BASE_URL https:\/\/\[redacted\]@\[bad: not an http\(s\) URL$/],
+      // user:password@ without a scheme: the URL parser reads "llmuser:" as a scheme and the password as a path.
+      [['--llm-base-url', 'llmuser:llm-password-9876@gateway.internal/v1'], {}, /^error: --llm-base-url \[redacted\]@gateway\.internal\/v1: not an http\(s\) URL$/],
+      [[], { OPENAI_BASE_URL: 'llmuser:llm-password-9876@gateway.internal/v1?token=t' }, /^error: OPENAI_BASE_URL \[redacted\]@gateway\.internal\/v1: not an http\(s\) URL$/],
+      // A '/' typed unencoded in the password: still up to the last '@'.
+      [['--llm-base-url', 'llmuser:llm-pass/word-9876@gateway.internal/v1'], {}, /^error: --llm-base-url \[redacted\]@gateway\.internal\/v1: not an http\(s\) URL$/],
     ];
     for (const [flags, env, message] of cases) {
       for (const command of [['draft', 'T1529', '--out', out], ['suggest', '--rules', RULES]]) {
         const result = await runCli([...command, '--model', 'm', ...flags], { env });
         expectOneLineError(result, message);
-        expect(result.stderr).not.toMatch(/llm-password-9876|llmuser/);
+        expect(result.stderr).not.toMatch(/llm-password-9876|llm-pass|word-9876|llmuser/);
       }
     }
     expect(await readdir(out)).toEqual([]);

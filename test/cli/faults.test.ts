@@ -1,13 +1,16 @@
 // Faults around downloads, signals and secrets, through the built binary (issue 8, item 4): a deadline
 // that ends a trickling download, SIGINT/SIGTERM removing every temporary file and directory, and no
 // credential of a mirror ever printed, even when the server echoes it.
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli, startCli } from '../helpers/cli.js';
-import { startServer, type TestServer } from '../helpers/http-server.js';
+import { serve, startServer, type TestServer } from '../helpers/http-server.js';
+import { fixture, officialRules } from '../helpers/paths.js';
 
 const RULES = 'test/fixtures/rules/conventional.yaml';
 let server: TestServer;
@@ -26,6 +29,8 @@ beforeAll(async () => {
     '/trickle.json': trickle,
     // Echoes what it was sent (URL and authorization) in a 500 body, as some proxies do.
     '/echo.json': (req, res) => res.writeHead(500).end(`upstream failed for ${req.url} auth=${req.headers.authorization ?? ''}`),
+    // ATT&CK 17.1 by its collection (a hand-made mini bundle), at a URL that names no version.
+    '/enterprise-attack.json': serve(readFileSync(fixture('attack', 'mini-bundle-17.1.json'))),
   });
 });
 afterAll(() => server.close());
@@ -40,6 +45,41 @@ describe('downloads through the CLI', () => {
     expectOneLineError(result, /download failed: http:\/\/127\.0\.0\.1:\d+\/trickle\.json: no complete answer within 1 s \(the download deadline\)$/);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await readdir(cacheRoot, { recursive: true })).toEqual([]);
+  });
+
+  it('a rules file cut off by a connection reset (HTTP/1.0, no content-length) is an error, not a cached ruleset', async () => {
+    // 60% of the official rules, cut where an item starts: valid YAML, valid rules, only fewer of them.
+    const rules = await readFile(officialRules('falco_rules.yaml'));
+    const part = rules.subarray(0, rules.indexOf('\n- ', Math.floor(rules.length * 0.6)) + 1);
+    const raw = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        socket.write('HTTP/1.0 200 OK\r\ncontent-type: text/yaml\r\n\r\n');
+        socket.write(part, () => setTimeout(() => socket.resetAndDestroy(), 50));
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const cacheRoot = await cache();
+      const mirror = `http://127.0.0.1:${(raw.address() as net.AddressInfo).port}/{tag}/{file}`;
+      const result = await runCli(['lint', '--rules', 'official@falco-rules-4.0.0'], { env: { ATTACK_COV_CACHE: cacheRoot, ATTACK_COV_FALCO_RULES_MIRROR: mirror } });
+      expectOneLineError(result, /^error: download failed: http:\/\/127\.0\.0\.1:\d+\/falco-rules-4\.0\.0\/falco_rules\.yaml: the connection failed before the response ended: read ECONNRESET$/);
+      expect(await readdir(cacheRoot, { recursive: true })).toEqual([]);
+    } finally {
+      await new Promise((resolve) => raw.close(resolve));
+    }
+  });
+
+  it('a mirror serving another ATT&CK version than --attack asks for: one error line naming both, nothing cached', async () => {
+    const cacheRoot = await cache();
+    const env = { ATTACK_COV_CACHE: cacheRoot, ATTACK_COV_ATTACK_MIRROR: server.url('/enterprise-attack.json') };
+    const result = await runCli(['report', '--attack', '16.1', '--rules', RULES, '--out', path.join(cacheRoot, 'out')], { env });
+    expectOneLineError(result, /^error: http:\/\/127\.0\.0\.1:\d+\/enterprise-attack\.json: is ATT&CK 17\.1, not the 16\.1 asked for; not cached$/);
+    expect(await readdir(cacheRoot, { recursive: true })).toEqual([]);
+    // Asked for what it is, it is taken.
+    const right = await runCli(['report', '--attack', '17.1', '--rules', RULES, '--out', path.join(cacheRoot, 'out'), '-q'], { env });
+    expect(right.code, right.stderr).toBe(0);
+    expect((await readdir(path.join(cacheRoot, 'attack'))).sort()).toEqual(['enterprise-attack-17.1.json', 'enterprise-attack-17.1.json.source']);
   });
 
   it('a download timeout that is not a number is a usage error', async () => {
@@ -67,6 +107,22 @@ describe('downloads through the CLI', () => {
 });
 
 describe('secrets', () => {
+  it('a mirror or index variable that is no http(s) or file URL is refused before any work, its user:password not shown', async () => {
+    const cacheRoot = await cache();
+    for (const name of ['ATTACK_COV_ATTACK_MIRROR', 'ATTACK_COV_FALCO_RULES_MIRROR', 'ATTACK_COV_ATTACK_INDEX']) {
+      // Its scheme forgotten: the URL parser reads "admin:" as one, and undici said "Invalid URL protocol" with the password.
+      for (const [value, shown] of [['admin:Sup3rS3cretPw@gateway.internal/{version}.json', '[redacted]@gateway.internal/{version}.json'], ['ftp://mirror.example/x.json', 'ftp://mirror.example/x.json']]) {
+        // The other two point at missing files: however the check failed, nothing would be fetched from the network.
+        const env = { ATTACK_COV_ATTACK_MIRROR: 'file:///nonexistent/{version}.json', ATTACK_COV_FALCO_RULES_MIRROR: 'file:///nonexistent/{tag}/{file}', ATTACK_COV_ATTACK_INDEX: 'file:///nonexistent/index.json', [name]: value };
+        const result = await runCli(['report', '--attack', 'latest', '--rules', 'official@falco-rules-4.0.0', '--out', path.join(cacheRoot, 'out')], { env: { ATTACK_COV_CACHE: cacheRoot, ...env } });
+        expectOneLineError(result, new RegExp(`^error: ${name} ${shown.replace(/[[\]{}.]/g, '\\$&')}: not an http\\(s\\) or file URL$`));
+        expect(result.stderr).toMatch(/^hint: write it with its scheme/m);
+        expect(result.stderr).not.toMatch(/Sup3rS3cretPw|admin|UND_ERR/);
+      }
+    }
+    expect(await readdir(cacheRoot, { recursive: true })).toEqual([]);
+  });
+
   it("a mirror's user:password and query token never appear, even when the server echoes them", async () => {
     const cacheRoot = await cache();
     const mirror = server.url('/echo.json').replace('http://', 'http://mirroruser:mirror-pass-1234@') + '?version={version}&token=tok-abcdef-123456';

@@ -160,6 +160,15 @@ describe('cache add', () => {
     await expect(readdir(env.ATTACK_COV_CACHE)).rejects.toThrow(/ENOENT/);
   });
 
+  it('refuses a --url that is no URL, naming it without its user:password (its scheme forgotten)', async () => {
+    const cwd = await tempDir();
+    const env = { ATTACK_COV_CACHE: path.join(cwd, 'cache') };
+    const result = await runCli(['cache', 'add', fixture('attack', 'mini-bundle-2.1.json'), '--url', 'admin:Sup3rS3cretPw@mirror.example/a.json'], { cwd, env });
+    expectOneLineError(result, /^error: --url takes an https:\/\/, http:\/\/ or file:\/\/ URL, not \[redacted\]@mirror\.example\/a\.json$/);
+    expect(result.stderr).not.toMatch(/Sup3rS3cretPw|admin/);
+    await expect(readdir(env.ATTACK_COV_CACHE)).rejects.toThrow(/ENOENT/);
+  });
+
   it('seeds an official rules file for another ref', async () => {
     const cwd = await tempDir();
     const env = { ...OFFLINE, ATTACK_COV_CACHE: path.join(cwd, 'cache') };
@@ -217,6 +226,49 @@ describe('cache clean', () => {
       expectOneLineError(result, new RegExp(`^error: cache ${root}: refusing to keep a cache in /${root.split('/')[1]}$`));
     }
     expectOneLineError(await runCli(['cache', 'dir'], { env: { ATTACK_COV_CACHE: '', XDG_CACHE_HOME: '/proc/self' } }), /refusing to keep a cache in \/proc/);
+  });
+});
+
+describe('a cache folder that cannot be made or written', () => {
+  const BUNDLE_17 = fixture('attack', 'mini-bundle-17.1.json');
+  /** A download of ATT&CK 17.1 from a file:// mirror (no network), and cache add of the same bundle. */
+  const runs = (cwd: string, cache: string) => {
+    const env = { ...OFFLINE, ATTACK_COV_CACHE: cache, ATTACK_COV_ATTACK_MIRROR: `file://${BUNDLE_17}` };
+    return [['report', '--attack', '17.1', '--rules', fixture('rules', 'base.yaml'), '--out', 'out'], ['cache', 'add', BUNDLE_17]].map((args) => ({ args, options: { cwd, env, isPermissionChecked: true } }));
+  };
+
+  it('ATTACK_COV_CACHE naming a regular file: one error line naming the folder and ATTACK_COV_CACHE, no crash', async () => {
+    const cwd = await tempDir();
+    const cache = path.join(cwd, 'not-a-folder');
+    await writeFile(cache, 'mine');
+    for (const { args, options } of runs(cwd, cache)) {
+      const result = await runCli(args, options);
+      expectOneLineError(result, new RegExp(`^error: ${cache}/attack: cannot create the cache folder: a path component is not a directory$`));
+      expect(result.stderr).toMatch(/\nhint: set ATTACK_COV_CACHE .*to a folder you can write\n$/);
+    }
+    // cache list says what cache clean says, not "empty".
+    for (const format of ['text', 'json']) {
+      expectOneLineError(await runCli(['cache', 'list', '--format', format], { cwd, env: { ATTACK_COV_CACHE: cache } }), new RegExp(`^error: cache ${cache}: not a folder; nothing to list$`));
+    }
+    expect(await readFile(cache, 'utf8')).toBe('mine');
+    expect(await readdir(cwd)).toEqual(['not-a-folder']);
+  });
+
+  it('a cache root or folder the user cannot write (permissions met even as root): permission denied, not a crash nor a download error', async () => {
+    const cwd = await tempDir();
+    const locked = path.join(cwd, 'locked');
+    await mkdir(locked, { mode: 0o555 });
+    for (const { args, options } of runs(cwd, locked)) {
+      expectOneLineError(await runCli(args, options), new RegExp(`^error: ${locked}/attack: cannot create the cache folder: permission denied$`));
+    }
+    // The root is writable, its attack/ folder is not: the download would have failed on its temporary file, as a network error.
+    const open = path.join(cwd, 'open');
+    await mkdir(path.join(open, 'attack'), { recursive: true, mode: 0o555 });
+    for (const { args, options } of runs(cwd, open)) {
+      expectOneLineError(await runCli(args, options), new RegExp(`^error: ${open}/attack: cannot write to the cache folder: permission denied$`));
+    }
+    expect(await readdir(locked)).toEqual([]);
+    expect(await readdir(path.join(open, 'attack'))).toEqual([]);
   });
 });
 

@@ -91,6 +91,16 @@ describe('secrets', () => {
     expect(redactMessage('key sk-1234', 'sk-1234')).toBe('key sk-1234');
   });
 
+  it('a secret with white space around it is redacted as HTTP sends it too, without that space (a server echoes it so)', () => {
+    registerSecret('sk-live-Abc123 ');
+    registerSecret('\tpassword9\r\n');
+    expect(redactSecrets('Incorrect API key provided: sk-live-Abc123. bad password9.')).toBe('Incorrect API key provided: [redacted]. bad [redacted].');
+    // A message's own key (the LLM client's) alike; a trimmed form too short to be a secret stays a word.
+    expect(redactMessage('key sk-other-999 given', ' sk-other-999\n')).toBe('key [redacted] given');
+    registerSecret('  true  ');
+    expect(redactSecrets('"inScope": true')).toBe('"inScope": true');
+  });
+
   it('registers the decoded and encoded forms of a value only when they are long enough themselves', () => {
     registerSecret('%41%42%43'); // decodes to "ABC": too short to redact
     registerSecret('%41bcdefgh'); // decodes to "Abcdefgh": 8 characters, redacted

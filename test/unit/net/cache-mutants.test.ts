@@ -6,9 +6,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from '
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheDir, cachePathForUrl, fetchIntoCache, isFile, readCacheSource, temporaryPathFor, writeCacheSource, writeThroughTemp } from '../../../src/net/cache.js';
+import { cacheDir, cachePathForUrl, fetchIntoCache, isFile, makeCacheFolder, readCacheSource, temporaryPathFor, writeCacheSource, writeThroughTemp } from '../../../src/net/cache.js';
 import { removeTrackedTemps } from '../../../src/temp-files.js';
-import { UsageError } from '../../../src/errors.js';
+import { InputError, UsageError } from '../../../src/errors.js';
 import { serve, startServer, type TestServer } from '../../helpers/http-server.js';
 import { deadPid } from '../../helpers/processes.js';
 
@@ -94,6 +94,25 @@ describe('isFile', () => {
     expect(await isFile(path.join(dir, 'f'))).toBe(true);
     expect(await isFile(dir)).toBe(false);
     expect(await isFile(path.join(dir, 'missing'))).toBe(false);
+  });
+});
+
+describe('makeCacheFolder', () => {
+  it('makes the folder and its parents, returning the first it made (undefined when it was there)', async () => {
+    const root = await fresh();
+    expect(makeCacheFolder(path.join(root, 'a', 'b'))).toBe(path.join(root, 'a'));
+    expect(makeCacheFolder(path.join(root, 'a', 'b'))).toBeUndefined();
+  });
+
+  it('names the folder, and why, when a file stands where it or a parent goes, downloading nothing', async () => {
+    const root = await fresh();
+    await writeFile(path.join(root, 'file'), 'x');
+    const failure = (dir: string) => { try { makeCacheFolder(dir); } catch (error) { return error as InputError; } };
+    expect(failure(path.join(root, 'file'))).toMatchObject({ message: `${path.join(root, 'file')}: cannot create the cache folder: a file is in the way`, hint: expect.stringMatching(/ATTACK_COV_CACHE/) });
+    expect(failure(path.join(root, 'file', 'attack'))?.message).toBe(`${path.join(root, 'file', 'attack')}: cannot create the cache folder: a path component is not a directory`);
+    const calls = server.calls('/v1.json');
+    await expect(fetchIntoCache(server.url('/v1.json'), path.join(root, 'file', 'v1.json'), readJson, FAST)).rejects.toBeInstanceOf(InputError);
+    expect(server.calls('/v1.json')).toBe(calls);
   });
 });
 

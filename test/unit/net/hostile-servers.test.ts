@@ -97,6 +97,31 @@ describe('a body delimited by closing the connection (HTTP/1.0 style, no content
   });
 });
 
+describe('a connection reset in the middle of a body without content-length', () => {
+  // undici ends such a body as complete on ECONNRESET (its macOS workaround): the download must fail all the same.
+  const resetAfter = (part: Buffer) => (socket: net.Socket) => {
+    socket.write('HTTP/1.0 200 OK\r\ncontent-type: application/json\r\n\r\n');
+    socket.write(part, () => setTimeout(() => socket.resetAndDestroy(), 50));
+  };
+
+  it('fails the download (every attempt), leaving no file', async () => {
+    const server = await start(resetAfter(bundle.subarray(0, Math.floor(bundle.length * 0.6))));
+    const target = path.join(dir, 'reset');
+    const error = await downloadToFile(server.url('/reset.json'), target, { attempts: 2, backoffMs: 5 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(/\/reset\.json: the connection failed before the response ended: read ECONNRESET$/);
+    expect(server.requests()).toBe(2);
+    await expect(stat(target)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('through loadAttack, fails on the reset itself (not on what validation makes of the part), caching nothing', async () => {
+    const server = await start(resetAfter(bundle.subarray(0, Math.floor(bundle.length * 0.6))));
+    const cacheRoot = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-cache-'));
+    await expect(loadAttack(server.url('/reset.json'), { cacheRoot, download: { attempts: 1 } })).rejects.toThrow(/ECONNRESET/);
+    expect(await readdir(cacheRoot, { recursive: true })).toEqual([]);
+  });
+});
+
 describe('deadlines', () => {
   it('a server sending one byte at a time fails at the overall download deadline, leaving no file', async () => {
     const server = await start((socket) => {

@@ -1,7 +1,7 @@
 // src/net/url.ts: what counts as a URL (as opposed to a local path), how a URL is shown, and how its user:password
 // become a Basic authorization header (the request then goes to the URL without them).
 import { describe, expect, it } from 'vitest';
-import { isUrl, redactUrl, splitCredentials } from '../../../src/net/url.js';
+import { isUrl, redactUrl, shownUrl, splitCredentials } from '../../../src/net/url.js';
 
 describe('isUrl', () => {
   it('takes http, https and file URLs in any case', () => {
@@ -18,6 +18,25 @@ describe('redactUrl', () => {
   it('drops credentials, query and fragment, and says <url> for what is not one', () => {
     expect(redactUrl('https://user:tok3n@host/path/a.json?sig=abc#frag')).toBe('https://host/path/a.json');
     expect(redactUrl('not a url')).toBe('<url>');
+    expect(redactUrl('file:///srv/a.json?x=1')).toBe('file:///srv/a.json');
+  });
+});
+
+describe('shownUrl', () => {
+  it('shows a URL as redactUrl does', () => {
+    expect(shownUrl('https://user:tok3n@host/path/a.json?sig=abc#frag')).toBe('https://host/path/a.json');
+    expect(shownUrl('ftp://x')).toBe('ftp://x/');
+  });
+
+  it('shows what is no URL as written, but for anything up to its last @ (after a scheme://), its query and fragment', () => {
+    expect(shownUrl('notaurl')).toBe('notaurl');
+    expect(shownUrl('http://[bad')).toBe('http://[bad');
+    expect(shownUrl('https://u:pw@[bad')).toBe('https://[redacted]@[bad');
+    // No scheme: "admin:" reads as one, the password as the path; redactUrl gives up on a URL without a host.
+    expect(redactUrl('admin:Sup3rS3cretPw@gateway.internal/v1')).toBe('<url>');
+    expect(shownUrl('admin:Sup3rS3cretPw@gateway.internal/v1')).toBe('[redacted]@gateway.internal/v1');
+    expect(shownUrl('admin:Sup3r@S3cret/Pw@gateway.internal/v1?token=abc#x')).toBe('[redacted]@gateway.internal/v1');
+    expect(shownUrl('gateway.internal/v1?token=abc')).toBe('gateway.internal/v1');
   });
 });
 
