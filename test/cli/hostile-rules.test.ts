@@ -37,11 +37,11 @@ describe('rules paths that are not regular files', () => {
     expectOneLineError(await report(fifo), /fifo\.yaml: cannot read: a FIFO \(named pipe\), not a rules file$/);
   });
 
-  it('a FIFO named *.yaml inside a rules directory too', async () => {
+  it('a FIFO named *.yaml inside a rules directory is passed over, as Falco passes over what is no regular file (never opened: no hang)', async () => {
     const rulesDir = path.join(dir, 'rules.d');
     await mkdir(rulesDir);
     execFileSync('mkfifo', [path.join(rulesDir, '10-pipe.yaml')]);
-    expectOneLineError(await report(rulesDir), /10-pipe\.yaml: cannot read: a FIFO/);
+    expectOneLineError(await report(rulesDir), /rules\.d: no \*\.yaml rules files found$/);
   });
 
   it('a device such as /dev/zero', async () => {
