@@ -49,7 +49,7 @@ export interface DraftResult {
   attempts: number;
   file?: string;
   issues: string[];
-  falco?: { isValid: boolean; output: string };
+  falco?: { isValid: boolean | null; output: string };
   /** Drafts must fire: the technique's Linux procedures emulated, and those the draft fires on. */
   emulation?: { procedures: number; catches: string[] };
 }

@@ -35,9 +35,11 @@ export async function runValidate(paths: string[], options: ValidateOptions, env
   else {
     const shown = io.isQuiet ? issues.filter((i) => i.severity === 'error') : issues;
     if (!io.isQuiet || shown.length > 0) io.stdout(renderValidationIssues(shown, io.style));
-    if (verdict && !verdict.isValid) io.stdout(`falco -V: INVALID\n${escapeLines(verdict.output)}\n`);
+    if (verdict?.isValid === false) io.stdout(`falco -V: INVALID\n${escapeLines(verdict.output)}\n`);
+    // No verdict (a falco that hangs or cannot start) is no verdict on the rules: said, and the offline checks decide.
+    else if (verdict?.isValid === null) io.stderr(`warning: ${escapeLines(verdict.output)}; only the offline checks count\n`);
     else if (!io.isQuiet) io.stdout(verdict ? 'falco -V: valid\n' : 'falco: not on PATH (offline checks only)\n');
   }
-  const isFailing = (verdict && !verdict.isValid) || issues.some((i) => i.severity === 'error' || (failOn === 'warning' && i.severity === 'warning'));
+  const isFailing = verdict?.isValid === false || issues.some((i) => i.severity === 'error' || (failOn === 'warning' && i.severity === 'warning'));
   return failOn !== 'none' && isFailing ? EXIT_GATE : EXIT_OK;
 }

@@ -8,6 +8,7 @@ import { parseRulesText } from '../../../src/falco/parse.js';
 import { buildRuleset } from '../../../src/falco/ruleset.js';
 import { readSourcePlatforms } from '../../../src/upstream.js';
 import { validateRules } from '../../../src/validate/validate.js';
+import { falcoValidate } from '../../../src/run/falco-binary.js';
 import { runCli } from '../../helpers/cli.js';
 import { miniCatalog } from '../../helpers/load.js';
 import { embedded, fixture, OFFICIAL_RULES } from '../../helpers/paths.js';
@@ -146,6 +147,20 @@ describe('attack-cov validate', () => {
     const bad = await runCli(['validate', OFFICIAL[0]!, fixture('drafts', 'broken-syntax.yaml'), '--format', 'json'], { env });
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).falco).toEqual({ isValid: false, output: 'LOAD_ERR_COMPILE_CONDITION' });
+  });
+  it('a falco that cannot run, or does not answer in time, gives no verdict: a warning, and the offline checks decide', async () => {
+    const bin = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-falco-'));
+    // Not executable: spawning it fails (EACCES). QA: a hung falco was "INVALID", exit 1.
+    await writeFile(path.join(bin, 'falco'), '#!/bin/sh\necho Ok\n');
+    await chmod(path.join(bin, 'falco'), 0o644);
+    const result = await runCli(['validate', OFFICIAL[0]!], { env: { PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('valid\n');
+    expect(result.stderr).toMatch(/^warning: falco could not be run: spawnSync .*falco EACCES; only the offline checks count$/m);
+    const hung = path.join(bin, 'hung');
+    await writeFile(hung, '#!/bin/sh\nexec sleep 30\n');
+    await chmod(hung, 0o755);
+    expect(falcoValidate(hung, [OFFICIAL[0]!], 1)).toEqual({ isValid: null, output: 'falco -V did not answer within 1 s' });
   });
 });
 
