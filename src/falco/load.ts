@@ -69,7 +69,10 @@ async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]
   for (const given of paths) {
     const info = await statRulesPath(given);
     if (!info) {
-      if (isStrict) throw new InputError(given, 'no such file or directory', 'pass Falco rules files or directories, or official, official:all');
+      // `emulate --rules official T1529`: --rules takes every value after it, a technique ID too.
+      const isTechnique = /^T\d{4}(?:\.\d{3})?$/i.test(path.basename(given));
+      const hint = isTechnique ? `${path.basename(given)} looks like a technique ID: --rules takes every value after it, so name techniques before --rules, or after --` : 'pass Falco rules files or directories, or official, official:all';
+      if (isStrict) throw new InputError(given, 'no such file or directory', hint);
       continue;
     }
     if (info.isDirectory()) {

@@ -263,6 +263,9 @@ describe('loadRules: how --rules paths are named and refused', () => {
   it('names a path it cannot read as given, with the reason and hint', async () => {
     const missing = await rejection(loadRules(['test/fixtures/rules/missing.yaml'], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
     expect([missing.message, missing.hint, missing.location]).toEqual(['test/fixtures/rules/missing.yaml: no such file or directory', 'pass Falco rules files or directories, or official, official:all', 'test/fixtures/rules/missing.yaml']);
+    // A technique ID swallowed by --rules (QA: emulate --rules official T1529): the hint says so.
+    const technique = await rejection(loadRules(['official', 'T1529.003'], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
+    expect([technique.message, technique.hint]).toEqual(['T1529.003: no such file or directory', 'T1529.003 looks like a technique ID: --rules takes every value after it, so name techniques before --rules, or after --']);
     // A path through a file: stat fails with ENOTDIR, not ENOENT.
     const through = await rejection(loadRules(['test/fixtures/rules/base.yaml/r.yaml'], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
     expect(through.message).toBe('test/fixtures/rules/base.yaml/r.yaml: cannot read: a path component is not a directory');
