@@ -132,7 +132,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--baseline <report.json>', 'compare with an earlier report.json: newly covered/uncovered techniques, new/fixed findings, coverage change')
       .option('--min-coverage <pct>', 'exit 1 below this overall coverage; tactic=pct for one tactic (repeatable), e.g. execution=50', collect)
       .option('--max-coverage-drop <points>', 'exit 1 when overall coverage falls more than this many points below --baseline')
-      .option('--top <n>', 'gaps listed in the terminal summary (summary.md lists 15)', integerOption(0), 10)
+      .option('--top <n>', 'gaps listed in the terminal summary, 0 for none (summary.md lists 15)', integerOption(0), 10)
       .addOption(new Option('--score <mode>', 'Navigator layer score: count = enabled rules; priority or maturity = rules weighted by Falco priority or maturity (see README)').choices(['count', 'priority', 'maturity']))
       .option('--threat <ref>', THREAT_HELP, collect)
       .option('--suggest', 'add ATT&CK tag suggestions for untagged rules: report.json suggestions, suggestions.csv, SARIF fixes, summary.md, heatmap "would be covered"')

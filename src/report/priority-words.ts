@@ -29,6 +29,7 @@ export function shortVerdict(gap: GapEntry, detail?: { loadedSources: string[]; 
  * sub-techniques ranked among them come along, so the ranks shown run 1, 2, 3 … without a number missing.
  */
 export function topGapRows(gaps: readonly GapEntry[], count: number): GapEntry[] {
+  if (count <= 0) return [];
   let topLevel = 0;
   const end = gaps.findIndex((g) => !g.isSubtechnique && ++topLevel === count);
   return end < 0 ? [...gaps] : gaps.slice(0, end + 1);

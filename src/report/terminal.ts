@@ -84,6 +84,8 @@ function profileLines(report: CoverageReport, style: TerminalStyle): string[] {
 }
 
 function topGapLines(report: CoverageReport, style: TerminalStyle, topGaps: number): string[] {
+  // --top 0: no gap list (it listed every gap: QA).
+  if (topGaps <= 0) return [];
   const gaps = report.gaps.filter((g) => !g.isSubtechnique);
   const byId = new Map(report.techniques.map((t) => [t.id, t]));
   const detectability = describeGapDetectability(report.summary.gapDetectability);

@@ -192,5 +192,7 @@ describe('topGapRows', () => {
     expect(topGapRows(gaps, 1).map((g) => g.id)).toEqual(['T1']);
     expect(topGapRows(gaps, 2).map((g) => g.id)).toEqual(['T1', 'T2.001', 'T2']);
     expect(topGapRows(gaps, 9).map((g) => g.id)).toEqual(['T1', 'T2.001', 'T2', 'T3.001', 'T3']);
+    // 0 lists none (it listed every gap).
+    expect(topGapRows(gaps, 0)).toEqual([]);
   });
 });

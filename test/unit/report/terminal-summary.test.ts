@@ -99,6 +99,8 @@ describe('the report summary', () => {
     const none = renderSummary({ ...report, summary: { ...report.summary, gapDetectability: undefined as never } }, plain);
     expect(none).toContain(`Top gaps (${report.gaps.filter((g) => !g.isSubtechnique).length} techniques uncovered)\n`);
     expect(renderSummary({ ...report, gaps }, plain)).toContain('T2003');
+    // --top 0: no gap list at all (QA: it listed every gap).
+    expect(renderSummary({ ...report, gaps }, plain, 0)).not.toContain('Top gaps');
     // Review finding: a sub-technique ranked among the top gaps is listed in its place, so no rank is missing.
     const ranked = [gaps[0]!, { ...gaps[4]!, name: 'Sub', priority: { ...gap.priority, rank: 2 } }, ...gaps.slice(1, 4).map((g) => ({ ...g, priority: { ...g.priority, rank: g.priority.rank + 1 } }))];
     const withSub = renderSummary({ ...report, gaps: ranked }, plain, 3);
