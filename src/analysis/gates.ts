@@ -74,6 +74,12 @@ export function gatedFindings<T extends { file: string; severity: Severity }>(fi
   return { failing: hits.filter((f) => !isOfficialFile(f.file)), official: hits.filter((f) => isOfficialFile(f.file)) };
 }
 
+/** With -q (errors only), the line that says why the exit code is 1 when what fails the gate is not listed:
+ * "2 warnings at or above --fail-on warning (not listed with -q)"; empty when none is hidden. */
+export function quietGateLine(hidden: number, failOn: string): string {
+  return hidden === 0 ? '' : `${hidden} ${hidden === 1 ? 'warning' : 'warnings'} at or above --fail-on ${failOn} (not listed with -q)\n`;
+}
+
 /** The words for official findings a gate left out: "; 2 more in the official rules, not gated", or nothing. */
 export function officialNote(count: number): string {
   return count === 0 ? '' : `; ${count} more in the official rules, not gated (suppress them in .attack-cov.yaml to hide them)`;

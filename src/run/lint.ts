@@ -4,7 +4,7 @@ import { stringifyJson } from '../report/reporter.js';
 import { renderLintFindings } from '../report/terminal.js';
 import { sarifReporter } from '../report/sarif.js';
 import { buildReport, type CommonOptions, type Environment } from './inputs.js';
-import { gatedFindings, parseFailOn, type FailOn } from '../analysis/gates.js';
+import { gatedFindings, parseFailOn, quietGateLine, type FailOn } from '../analysis/gates.js';
 import type { Io } from './report.js';
 import type { Finding } from '../coverage-report.js';
 import { runLintFix } from './lint-fix.js';
@@ -46,6 +46,7 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
     io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings, suppressed: report.suppressed ?? [] }));
   } else {
     printLintFindings(report.findings, io, report.suppressed?.length);
+    if (io.isQuiet) io.stdout(quietGateLine(gatedFindings(report.findings, failOn).failing.filter((f) => f.severity !== 'error').length, failOn));
   }
   return lintExitCode(report.findings, failOn, env);
 }

@@ -9,6 +9,7 @@ import { buildRuleset } from '../falco/ruleset.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderValidationIssues } from '../report/terminal.js';
 import { escapeLines } from '../terminal-text.js';
+import { quietGateLine } from '../analysis/gates.js';
 import { readSourcePlatforms } from '../upstream.js';
 import { validateRules } from '../validate/validate.js';
 import { falcoValidate, findFalco } from './falco-binary.js';
@@ -35,6 +36,7 @@ export async function runValidate(paths: string[], options: ValidateOptions, env
   else {
     const shown = io.isQuiet ? issues.filter((i) => i.severity === 'error') : issues;
     if (!io.isQuiet || shown.length > 0) io.stdout(renderValidationIssues(shown, io.style));
+    if (io.isQuiet && failOn === 'warning') io.stdout(quietGateLine(issues.filter((i) => i.severity === 'warning').length, failOn));
     if (verdict?.isValid === false) io.stdout(`falco -V: INVALID\n${escapeLines(verdict.output)}\n`);
     // No verdict (a falco that hangs or cannot start) is no verdict on the rules: said, and the offline checks decide.
     else if (verdict?.isValid === null) io.stderr(`warning: ${escapeLines(verdict.output)}; only the offline checks count\n`);

@@ -89,6 +89,19 @@ describe('-q on every command: nothing but errors', () => {
     expect(quiet.stderr).toBe('');
   });
 
+  it('lint -q and validate -q with --fail-on warning say why they exit 1 when only warnings fail (QA: exit 1, no output)', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'warn.yaml');
+    // One warning each: a lower-case technique ID (lint), a key Falco ignores (validate).
+    await writeFile(file, '- rule: Shell\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  author: me\n  tags: [mitre_execution, t1059]\n');
+    const lint = await runCli(['lint', '--attack', MINI, '--rules', file, '-q', '--fail-on', 'warning']);
+    expect(lint).toMatchObject({ code: 1, stdout: '1 warning at or above --fail-on warning (not listed with -q)\n' });
+    const validate = await runCli(['validate', file, '-q', '--fail-on', 'warning']);
+    expect(validate).toMatchObject({ code: 1, stdout: '1 warning at or above --fail-on warning (not listed with -q)\n' });
+    // Nothing is said when nothing is hidden or the gate is errors.
+    expect((await runCli(['validate', file, '-q'])).stdout).toBe('');
+  });
+
   it('lint -q with no errors prints nothing', async () => {
     const result = await runCli(['lint', '--attack', MINI, '--rules', RULES, '-q', '--fail-on', 'none']);
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
