@@ -5,7 +5,7 @@
 import { LlmError } from '../errors.js';
 import { limits } from '../limits.js';
 import { BodyTooLargeError, readBodyText } from '../net/body.js';
-import { parseRetryAfter, undiciLib } from '../net/download.js';
+import { parseRetryAfter, proxyDispatcher, undiciLib } from '../net/download.js';
 import { splitCredentials } from '../net/url.js';
 import { redactMessage } from '../secrets.js';
 import type { ChatMessage } from './prompt.js';
@@ -54,6 +54,8 @@ export class ChatClient {
       headersTimeout: this.settings.timeoutMs,
       bodyTimeout: this.settings.timeoutMs,
       signal: AbortSignal.timeout(this.settings.timeoutMs),
+      // Through the proxy the environment names (HTTPS_PROXY, NO_PROXY), as downloads go.
+      ...(proxyDispatcher() ? { dispatcher: proxyDispatcher() } : {}),
     });
     const text = await readBodyText(response.body, limits.maxLlmBodyBytes);
     return { status: response.statusCode, text, retryAfter: parseRetryAfter(response.headers['retry-after']) };

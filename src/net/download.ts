@@ -67,6 +67,10 @@ export const undiciLib = lazyPackage<typeof import('undici')>('undici');
 function openClient(): Client {
   const lib = undiciLib();
   const connectionErrors: Error[] = [];
+  const proxied = proxyDispatcher();
+  // Through a proxy (HTTPS_PROXY …): undici's EnvHttpProxyAgent, which tunnels with CONNECT and honours NO_PROXY; the
+  // reset watch below is for direct connections only.
+  if (proxied) return { request: lib.request, agent: proxied.compose(lib.interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS })), connectionErrors };
   const connect = lib.buildConnector({});
   const agent = new lib.Agent({
     connect: (options, callback) => connect(options, (...result) => {
@@ -79,6 +83,18 @@ function openClient(): Client {
     }),
   }) as AgentType;
   return { request: lib.request, agent: agent.compose(lib.interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS })), connectionErrors };
+}
+
+/** The proxy variables curl and most tools read; undici's EnvHttpProxyAgent reads the same (and NO_PROXY). */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+let proxyAgent: AgentType | undefined;
+/** A dispatcher going through the proxy the environment names (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), or undefined when
+ * it names none; one per process, shared by downloads and the LLM client. */
+export function proxyDispatcher(env: NodeJS.ProcessEnv = process.env): AgentType | undefined {
+  if (!PROXY_VARIABLES.some((name) => env[name])) return undefined;
+  proxyAgent ??= new (undiciLib().EnvHttpProxyAgent)() as unknown as AgentType;
+  return proxyAgent;
 }
 
 /** Retry-After in milliseconds (seconds or an HTTP date), or undefined when absent or invalid: a negative number is no
