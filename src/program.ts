@@ -199,7 +199,7 @@ Examples:
       .option('--llm-base-url <url>', 'OpenAI-compatible API base, e.g. http://localhost:11434/v1 (default: OPENAI_BASE_URL; OpenAI when only OPENAI_API_KEY is set)')
       .option('--model <name>', 'model name (default: OPENAI_MODEL)')
       .option('--concurrency <n>', 'drafts in flight at once', integerOption(1, 64), 2)
-      .option('--llm-timeout <seconds>', 'deadline of one LLM request, headers and body', integerOption(1, 3600), 120)
+      .option('--llm-timeout <seconds>', 'deadline of one LLM answer, every attempt and retry wait included', integerOption(1, 3600), 120)
       .option('--source <name>', 'Falco source of the drafts (default: from the technique\'s platforms)')
       .option('--skeleton', 'write deterministic skeletons, even when an LLM is configured')
       .option('-q, --quiet', 'no progress; list only drafts that were rejected or failed'),
@@ -232,7 +232,7 @@ Examples:
       .option('--llm-base-url <url>', 'OpenAI-compatible API base (default: OPENAI_BASE_URL; OpenAI when only OPENAI_API_KEY is set)')
       .option('--model <name>', 'let this model choose among the candidates (LLM mode); every choice is checked like lint checks tags')
       .option('--concurrency <n>', 'model requests in flight at once', integerOption(1, 64), 2)
-      .option('--llm-timeout <seconds>', 'deadline of one LLM request, headers and body', integerOption(1, 3600), 120)
+      .option('--llm-timeout <seconds>', 'deadline of one LLM answer, every attempt and retry wait included', integerOption(1, 3600), 120)
       .option('-q, --quiet', 'no text on stdout (json, csv and sarif are still printed); nothing on stderr but errors'),
   )
     .addHelpText(

@@ -43,7 +43,7 @@ export class ChatClient {
     throw new LlmError(this.redact(message), hint && this.redact(hint));
   }
 
-  private async post(body: object): Promise<{ status: number; text: string; retryAfter?: number }> {
+  private async post(body: object, timeoutMs: number): Promise<{ status: number; text: string; retryAfter?: number }> {
     const { request } = undiciLib();
     // user:password in the base URL goes as HTTP Basic authorization, unless an API key takes the header.
     const target = splitCredentials(chatCompletionsUrl(this.settings.baseUrl));
@@ -51,9 +51,9 @@ export class ChatClient {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...target.headers, ...(this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {}) },
       body: JSON.stringify(body),
-      headersTimeout: this.settings.timeoutMs,
-      bodyTimeout: this.settings.timeoutMs,
-      signal: AbortSignal.timeout(this.settings.timeoutMs),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
       // Through the proxy the environment names (HTTPS_PROXY, NO_PROXY), as downloads go.
       ...(proxyDispatcher() ? { dispatcher: proxyDispatcher() } : {}),
     });
@@ -64,6 +64,11 @@ export class ChatClient {
   /** One completion: the assistant message's text. */
   async complete(messages: ChatMessage[], schema: object): Promise<string> {
     let lastProblem = 'no attempt made';
+    // The timeout is the deadline of the whole completion, every attempt and wait included (QA: 4 attempts of
+    // 2 s each took 10.7 s; a Retry-After of 100,000 s made three 60-second sleeps).
+    const started = Date.now();
+    const left = (): number => this.settings.timeoutMs - (Date.now() - started);
+    let isLate = false;
     for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
       // What this request sends, decided once: requests in flight at once each see their own refusal.
       const isSchemaSent = this.isSchemaSupported;
@@ -76,14 +81,16 @@ export class ChatClient {
       };
       let result: { status: number; text: string; retryAfter?: number };
       try {
-        result = await this.post(body);
+        result = await this.post(body, Math.max(1, left()));
       } catch (error) {
         if (error instanceof BodyTooLargeError) this.fail(`the LLM endpoint's answer is larger than ${limits.maxLlmBodyBytes} bytes; refused`);
         // undici's codes are strings (ECONNREFUSED); a DOMException's numeric code (23 for a timeout) tells a user nothing.
         const err = error as { code?: unknown; message?: string };
         lastProblem = `${err.message ?? String(error)}${typeof err.code === 'string' ? ` (${err.code})` : ''}`;
-        await this.wait(attempt);
-        continue;
+        const next = await this.wait(attempt, undefined, left(), lastProblem);
+        if (next === 'retry') continue;
+        isLate = next === 'late';
+        break;
       }
       if (result.status === 200) return this.content(result.text);
       if (isSchemaSent && (result.status === 400 || result.status === 422) && /response_format|json_schema|structured/i.test(result.text)) {
@@ -96,15 +103,30 @@ export class ChatClient {
       if (!RETRYABLE.has(result.status)) {
         this.fail(`the LLM endpoint refused the request: ${lastProblem}`, result.status === 401 || result.status === 403 ? 'check OPENAI_API_KEY' : 'check --llm-base-url and --model');
       }
-      await this.wait(attempt, result.retryAfter);
+      const next = await this.wait(attempt, result.retryAfter, left(), lastProblem);
+      if (next === 'retry') continue;
+      isLate = next === 'late';
+      break;
+    }
+    // Out of time: the next wait would end past the deadline.
+    if (isLate) {
+      const seconds = this.settings.timeoutMs / 1000;
+      return this.fail(`the LLM endpoint gave no answer within ${seconds} s (--llm-timeout, every attempt included): ${lastProblem}`, 'raise --llm-timeout for a slow model, or check --llm-base-url');
     }
     return this.fail(`the LLM endpoint failed after ${this.settings.attempts} attempts: ${lastProblem}`, 'check --llm-base-url, or try again later');
   }
 
-  private async wait(attempt: number, retryAfterMs?: number): Promise<void> {
-    if (attempt >= this.settings.attempts) return;
+  /** Waits before the next attempt: 'retry' after the wait; 'last' after the last attempt; 'late' when the wait would
+   * end past the deadline, `leftMs` from now (a Retry-After past it fails at once, rather than sleeping). */
+  private async wait(attempt: number, retryAfterMs: number | undefined, leftMs: number, problem: string): Promise<'retry' | 'last' | 'late'> {
+    if (attempt >= this.settings.attempts) return 'last';
     const delay = retryAfterMs ?? this.settings.backoffMs * 2 ** (attempt - 1);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(delay, 60_000)));
+    if (delay >= leftMs) {
+      if (retryAfterMs !== undefined) this.fail(`the LLM endpoint asks to retry after ${Math.ceil(retryAfterMs / 1000)} s, past the ${this.settings.timeoutMs / 1000} s of --llm-timeout: ${problem}`, 'try again later, or raise --llm-timeout');
+      return 'late';
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    return 'retry';
   }
 
   private content(text: string): string {

@@ -159,14 +159,25 @@ describe('ChatClient.complete: retries', () => {
     expect(error?.hint).toBe('check --llm-base-url, or try again later');
   });
 
-  it('retries a server that does not answer in time, and names the error and its code', async () => {
+  it('the timeout is the deadline of the whole completion: a hang spends it, no retry follows, and the error says so', async () => {
     script = ['hang', 'hang'];
     const started = Date.now();
     const error = await failure(client({ attempts: 2, timeoutMs: 200 }).complete(MESSAGES, SCHEMA));
-    expect(seen).toHaveLength(2);
+    expect(seen).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(3_000);
     // Whichever fires first, the request deadline or undici's headers timeout; a DOMException's numeric code is not shown.
-    expect(error?.message).toMatch(/^the LLM endpoint failed after 2 attempts: (The operation was aborted due to timeout|Headers Timeout Error \(UND_ERR_HEADERS_TIMEOUT\))$/);
+    expect(error?.message).toMatch(/^the LLM endpoint gave no answer within 0\.2 s \(--llm-timeout, every attempt included\): (The operation was aborted due to timeout|Headers Timeout Error \(UND_ERR_HEADERS_TIMEOUT\))$/);
+    expect(error?.hint).toBe('raise --llm-timeout for a slow model, or check --llm-base-url');
+  });
+
+  it('retries within the deadline, and fails at once on a Retry-After that ends past it (QA: three 60-second sleeps)', async () => {
+    script = [{ status: 503, body: 'busy' }, ok('{"rule":"x"}')];
+    expect(await client({ attempts: 2, timeoutMs: 5_000 }).complete(MESSAGES, SCHEMA)).toBe('{"rule":"x"}');
+    script = [{ status: 503, body: 'busy', headers: { 'retry-after': '100000' } }];
+    const started = Date.now();
+    const error = await failure(client({ attempts: 4, timeoutMs: 5_000 }).complete(MESSAGES, SCHEMA));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(error?.message).toBe('the LLM endpoint asks to retry after 100000 s, past the 5 s of --llm-timeout: HTTP 503: busy');
   });
 
   it('says that no attempt was made when asked for none', async () => {
