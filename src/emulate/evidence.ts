@@ -27,10 +27,13 @@ function proceduresByTechnique(results: ProcedureResult[]): Map<string, Procedur
   return map;
 }
 
-function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[], isEmulated: (rule: string) => boolean): TechniqueEvidence {
+function techniqueEvidence(entry: TechniqueEntry, procedures: ProcedureResult[], isEmulated: (rule: string) => boolean, observingOf: (id: string) => readonly string[]): TechniqueEvidence {
   const firing = unique(procedures.flatMap((p) => p.fired.map((f) => f.rule)));
+  // A parent's procedures include its sub-techniques': a rule tagging the sub-technique whose procedure it fired on is
+  // tagged for what it demonstrated (QA: T1003 was "demonstrated but not tagged" by a rule tagged T1003.008).
+  const viaSubtechnique = procedures.filter((p) => p.technique !== entry.id).flatMap((p) => p.fired.map((f) => f.rule).filter((rule) => observingOf(p.technique!).includes(rule)));
   // The rules that count in scope, as the report counts them: a k8s_audit rule does not cover T1609 on Linux.
-  const tagged = entry.observingRules;
+  const tagged = viaSubtechnique.length === 0 ? entry.observingRules : unique([...entry.observingRules, ...viaSubtechnique]);
   const demonstratedBy = tagged.filter((r) => firing.includes(r)).sort(compareText);
   const needs = new Map<string, Set<string>>();
   for (const p of procedures) for (const u of p.undetermined) if (!firing.includes(u.rule)) for (const n of u.needs) needs.set(u.rule, (needs.get(u.rule) ?? new Set()).add(n));
@@ -134,7 +137,9 @@ export function buildEvidence({ report, results, skipped, source, notAsWritten =
   const observed = emulatedPlatforms && observedPlatforms(report, emulatedPlatforms);
   // As the report counts rules: in scope, and on a platform in scope their source observes.
   const isObserved = (t: TechniqueEntry): boolean => t.inScope && (!observed || t.platforms.some((p) => observed.includes(p)));
-  const techniques = report.techniques.filter((t) => isObserved(t) && withProcedures.has(t.id)).map((t) => techniqueEvidence(t, withProcedures.get(t.id)!, (rule) => emulatedRules.has(rule)));
+  const observing = new Map(report.techniques.map((t) => [t.id, t.observingRules]));
+  const observingOf = (id: string): readonly string[] => observing.get(id) ?? [];
+  const techniques = report.techniques.filter((t) => isObserved(t) && withProcedures.has(t.id)).map((t) => techniqueEvidence(t, withProcedures.get(t.id)!, (rule) => emulatedRules.has(rule), observingOf));
   const rules = ruleEvidence(report, results, withProcedures);
   const count = (status: EvidenceStatus): number => techniques.filter((t) => t.status === status).length;
   const atomics = results.filter((r) => r.kind === 'atomic');

@@ -50,6 +50,19 @@ describe('buildEvidence', () => {
     ]);
     expect(section.techniques.find((t) => t.id === 'T1082')!.undetermined).toEqual([{ rule: 'Net', needs: ['fd.sip'] }]);
   });
+  it('counts a parent as tagged and demonstrated by a rule tagging the sub-technique whose procedure it fired on', () => {
+    // QA: a rule tagged T1003.008 firing on T1003.008's procedure made T1003 "demonstrated but not tagged".
+    const withParent = {
+      techniques: [technique('T1003', []), technique('T1003.008', ['Shadow read'])],
+      rules: [rule('Shadow read', ['T1003.008'])],
+    } as unknown as CoverageReport;
+    const section = buildEvidence({ report: withParent, results: [result('s1', 'T1003.008', ['Shadow read'])], skipped: [], source: { atomics: 'test', license: 'MIT', benign: 'test' } });
+    expect(section.techniques.map((t) => [t.id, t.status, t.taggedRules, t.demonstratedBy])).toEqual([
+      ['T1003', 'tagged-and-demonstrated', ['Shadow read'], ['Shadow read']],
+      ['T1003.008', 'tagged-and-demonstrated', ['Shadow read'], ['Shadow read']],
+    ]);
+    expect(section.summary.demonstratedNotTagged).toBe(0);
+  });
   it('suggests the tags a firing rule lacks, with the procedure as evidence', () => {
     const section = build();
     expect(section.suggestions.map((s) => [s.rule, s.technique, s.procedure])).toEqual([
