@@ -1,9 +1,10 @@
 // `attack-cov report`: build the CoverageReport, write the chosen outputs, print the summary, gate.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT_GATE, EXIT_OK } from '../errors.js';
 import { checkOutputDir, outDirOf, writeOutputs, writtenPath, type OutputFile } from '../output.js';
 import { loadReportAssets } from '../report/assets.js';
-import { selectReporters } from '../report/registry.js';
+import { REPORTERS, selectReporters } from '../report/registry.js';
 import type { Reporter } from '../report/reporter.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { printable, renderSummary, type TerminalStyle } from '../report/terminal.js';
@@ -78,6 +79,21 @@ export async function writeReport(report: CoverageReport, reporters: Reporter[],
   return writeOutputs(outDir, files);
 }
 
+/** Names of `report` outputs (each reporter's file, a threat profile's layer) in `outDir` that this run did not
+ * write: left there by an earlier run, and easy to publish with this one's (QA: a threat layer of other rules stayed
+ * beside the new report). Said, not removed: --out may be a folder of the user's own. */
+export function leftoverOutputs(outDir: string, written: string[]): string[] {
+  const ours = new Set(Object.values(REPORTERS).map((r) => r.fileName));
+  const now = new Set(written.map((file) => path.basename(file)));
+  let names: string[];
+  try {
+    names = readdirSync(outDir);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => !now.has(name) && (ours.has(name) || /^layer-[a-z0-9-]+\.json$/.test(name))).sort();
+}
+
 /** Formats named on their own (not through all or an alias) that had nothing to write in this run, and why. */
 export function emptyFormatNotes(formats: string[] | undefined, report: CoverageReport): string[] {
   const named = new Set(splitCommaList(formats ?? []));
@@ -103,6 +119,10 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const written = await writeReport(report, reporters, outDir, score);
   if (!options.quiet && !io.isQuiet) io.stdout(renderSummary(report, io.style, options.top));
   for (const file of written) io.stderr(`wrote ${printable(writtenPath(file, env.cwd))}\n`);
+  const leftover = leftoverOutputs(outDir, written);
+  if (leftover.length > 0) {
+    io.stderr(`note: ${printable(writtenPath(outDir, env.cwd))} also holds ${leftover.map(printable).join(', ')}, which this run did not write (an earlier run's, with other rules or options?); remove them, or use an empty --out, before publishing the folder\n`);
+  }
   if (report.comparison?.crossesAttackVersions) {
     io.stderr(`note: the baseline is from ATT&CK ${report.comparison.baseline.attackVersion}, this run ${report.inputs.attack.version}; some changes are ATT&CK's\n`);
   }

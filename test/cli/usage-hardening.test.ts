@@ -80,6 +80,17 @@ describe('-q on every command: nothing but errors', () => {
     expect(result.stderr).toMatch(/^gate failed: --min-coverage: /);
   });
 
+  it('report names the outputs an earlier run left in --out that this one did not write, and removes none', async () => {
+    const out = path.join(await tempDir(), 'reports');
+    const all = await runCli(['report', '--attack', MINI, '--rules', RULES, '--out', out]);
+    expect(all.stderr).not.toMatch(/also holds/);
+    await writeFile(path.join(out, 'notes.txt'), 'mine\n');
+    const json = await runCli(['report', '--attack', MINI, '--rules', RULES, '--out', out, '--format', 'json']);
+    expect(json.code).toBe(0);
+    expect(json.stderr).toMatch(/^note: .*reports also holds coverage\.csv, findings\.csv, findings\.sarif, heatmap\.html, layer-priority-gaps\.json, layer\.json, summary\.md, which this run did not write \(an earlier run's, with other rules or options\?\); remove them, or use an empty --out, before publishing the folder$/m);
+    expect((await readdir(out)).sort()).toEqual(['coverage.csv', 'findings.csv', 'findings.sarif', 'heatmap.html', 'layer-priority-gaps.json', 'layer.json', 'notes.txt', 'report.json', 'summary.md']);
+  });
+
   it('lint -q lists error findings only, like eslint --quiet', async () => {
     const loud = await runCli(['lint', '--attack', MINI, '--rules', fixture('rules', 'nonstandard.yaml'), '--fail-on', 'none']);
     const quiet = await runCli(['lint', '--attack', MINI, '--rules', fixture('rules', 'nonstandard.yaml'), '--fail-on', 'none', '-q']);
