@@ -67,7 +67,18 @@ describe('parseTag', () => {
     ['mitre_123', { kind: 'other' }],
     ['mitre_', { kind: 'other' }],
     ['T12', { kind: 'other' }],
-    ['T1059.004.1', { kind: 'other' }],
+    // A technique ID's shape gone wrong is read as one, so that it is a finding and not a tag that counts for nothing in
+    // silence (QA): a separator at the end or between, the T left out; a shape no ID has is unknown as written.
+    ['T1059.004.1', { kind: 'technique', id: 'T1059.004.1', conventional: 'T1059.004.1', isConventional: true }],
+    ['T1059.004.001', { kind: 'technique', id: 'T1059.004.001', conventional: 'T1059.004.001', isConventional: true }],
+    ['T1059.004a', { kind: 'technique', id: 'T1059.004A', conventional: 'T1059.004A', isConventional: true }],
+    ['T1059.', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['t1059.004-', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
+    ['T1059/004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
+    ['1059.004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
+    // A bare number is no ID (a year, a port): other.
+    ['2024', { kind: 'other' }],
+    ['1059', { kind: 'other' }],
     ['TA12', { kind: 'other' }],
     ['xT1059', { kind: 'other' }],
     ['xmitre_execution', { kind: 'other' }],
