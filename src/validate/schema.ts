@@ -73,7 +73,7 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
     issues.push(issue(item, 'bad-priority', 'error', `priority "${scalarText(priority)}" is not one of ${PRIORITIES.map((p) => p.toUpperCase()).join(', ')}`, 'priority'));
   }
   const source = item.fields.source;
-  if (source !== undefined && !knownSources.has(scalarText(source))) {
+  if (source !== undefined && source !== null && scalarText(source).trim() !== '' && !knownSources.has(scalarText(source))) {
     issues.push(issue(item, 'unknown-source', 'warning', `source "${scalarText(source)}" is not one attack-cov knows the fields of; its fields are not checked`, 'source'));
   }
   const enabled = item.fields.enabled;
@@ -83,6 +83,27 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   issues.push(...ignoredKeys(item), ...overrideIssues(item), ...deprecationIssues(item));
   if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) issues.push(issue(item, 'bad-tags', 'error', 'tags must be a list', 'tags'));
   if (item.kind === 'list' && item.fields.items !== undefined && !Array.isArray(item.fields.items)) issues.push(issue(item, 'bad-items', 'error', 'items must be a list', 'items'));
+  issues.push(...shapeIssues(item));
+  return issues;
+}
+
+/** Keys Falco's reader reads as one scalar (decode_val: "Value is not a scalar value" for a list or map). */
+const SCALAR_KEYS = ['condition', 'output', 'desc', 'priority', 'source'];
+
+/** What Falco's reader refuses in the shape of an item's values: a list or map where one scalar goes, a list or map
+ * among the tags or a list's items ("sequence value is not scalar"), an empty source ("Value must be non-empty"). */
+function shapeIssues(item: RawItem): ValidationIssue[] {
+  const isCollection = (value: unknown): boolean => typeof value === 'object' && value !== null;
+  const kindOf = (value: unknown): string => (Array.isArray(value) ? 'a list' : 'a map');
+  const issues = SCALAR_KEYS.filter((key) => isCollection(item.fields[key])).map((key) =>
+    issue(item, 'bad-value', 'error', `${key} is ${kindOf(item.fields[key])}, not one value (Falco: "Value is not a scalar value")`, key));
+  const source = item.fields.source;
+  if (source === null || (typeof source === 'string' && source.trim() === '')) issues.push(issue(item, 'bad-value', 'error', 'source is empty (Falco refuses it: "Value must be non-empty"); leave the key out for syscall', 'source'));
+  for (const [key, code] of [['tags', 'bad-tags'], ['items', 'bad-items']] as const) {
+    const values = item.fields[key];
+    const nested = Array.isArray(values) ? values.find(isCollection) : undefined;
+    if (nested !== undefined) issues.push(issue(item, code, 'error', `${key} holds ${kindOf(nested)} among its values (Falco: "sequence value is not scalar")`, key));
+  }
   return issues;
 }
 

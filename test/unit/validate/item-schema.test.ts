@@ -26,6 +26,21 @@ describe('what Falco loads past with a warning', () => {
   });
 });
 
+describe('shapes Falco\'s reader refuses', () => {
+  it('a list or map where one value goes, a list or map among tags or items, an empty source (QA: all "valid")', () => {
+    expect(schema('- rule: R\n  desc: [a, b]\n  condition: evt.type = open\n  output: {o: 1}\n  priority: INFO\n  source: ""\n  tags: [[mitre_execution], T1059]\n')).toEqual([
+      '4:3 bad-value [R] output is a map, not one value (Falco: "Value is not a scalar value")',
+      '2:3 bad-value [R] desc is a list, not one value (Falco: "Value is not a scalar value")',
+      '6:3 bad-value [R] source is empty (Falco refuses it: "Value must be non-empty"); leave the key out for syscall',
+      '7:3 bad-tags [R] tags holds a list among its values (Falco: "sequence value is not scalar")',
+    ]);
+    expect(schema('- list: l\n  items: [a, {b: 1}]\n- rule: S\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n  source:\n')).toEqual([
+      '2:3 bad-items [l] items holds a map among its values (Falco: "sequence value is not scalar")',
+      '8:3 bad-value [S] source is empty (Falco refuses it: "Value must be non-empty"); leave the key out for syscall',
+    ]);
+  });
+});
+
 describe('required keys', () => {
   it('a new rule needs condition, output, desc and priority; empty or null counts as missing', () => {
     expect(schema('- rule: New\n  condition: ""\n  desc: ~\n')).toEqual([
