@@ -4,6 +4,8 @@ import type { Catalog } from '../attack/types.js';
 import { isAttackCovError } from '../errors.js';
 import type { FieldCatalog } from '../falco/field-catalog.js';
 import { parseRulesText } from '../falco/parse.js';
+import { tryParseCondition } from '../falco/condition/parse.js';
+import { breadthProblem } from './breadth.js';
 import { buildRuleset } from '../falco/ruleset.js';
 import type { Ruleset } from '../falco/types.js';
 import type { ValidationIssue } from '../validate/types.js';
@@ -39,9 +41,17 @@ export function validateDraft(text: string, file: string, context: DraftContext)
     attack: { catalog: context.catalog, sourcePlatforms: context.sourcePlatforms },
     onlyRules: names,
   });
+  // A plugin-source draft has no benign corpus to be held to: a condition that narrows nothing is refused here.
+  const broad = draft.rules.flatMap((r) => {
+    const tree = r.source === 'syscall' ? undefined : tryParseCondition(r.condition);
+    const problem = tree && breadthProblem(tree);
+    const at = r.conditionAt ?? r.position;
+    return problem ? [{ code: 'too-broad', severity: 'warning' as const, file, line: at.line, column: at.column, item: r.name, message: problem }] : [];
+  });
   return [
     ...taken.map((r) => ({ code: 'name-taken', severity: 'error' as const, file, line: r.position.line, column: r.position.column, item: r.name, message: `the ruleset already has a rule named "${r.name}"; choose another name` })),
     ...issues,
+    ...broad,
   ];
 }
 

@@ -55,6 +55,23 @@ describe('validateDraft', () => {
     expect(reversed.map((i) => [i.code, i.line, i.message.split(',')[0]])).toEqual([['invisible-character', 4, 'output holds U+202E']]);
   });
 
+  it('refuses a plugin-source draft whose condition narrows nothing: exists tests only, negations only, a test or its negation', async () => {
+    // QA: "ka.verb exists" and "ka.verb = create or not ka.verb = create" passed for k8s_audit.
+    const k8s = (condition: string) => `- rule: Deploy container via API\n  desc: A pod was created.\n  condition: ${condition}\n  output: Pod created (user=%ka.user.name)\n  priority: WARNING\n  source: k8s_audit\n  tags: [k8s, mitre_execution, T1610]\n`;
+    const codes = async (condition: string) => validateDraft(k8s(condition), 'draft.yaml', await context()).map((i) => `${i.code} ${i.line}`);
+    const tooBroad = 'too-broad 3';
+    expect(await codes('ka.verb exists')).toEqual([tooBroad]);
+    expect(await codes('ka.verb = create or not ka.verb = create')).toEqual([tooBroad]);
+    expect(await codes('not ka.verb in (get, list) and ka.target.resource exists')).toEqual([tooBroad]);
+    expect(await codes('ka.verb = create or ka.target.resource exists')).toEqual([tooBroad]);
+    // Narrowing on one field is enough to pass (a CloudTrail event name alone is a fine rule); so is either side of an or that both narrow.
+    expect(await codes('ka.verb = create')).toEqual([]);
+    expect(await codes('ka.verb = create and ka.target.resource = pods and not ka.user.name startswith "system:"')).toEqual([]);
+    expect(await codes('(ka.verb = create or ka.verb = update) and ka.target.resource = pods')).toEqual([]);
+    // Syscall drafts are held to the event-type check and the benign corpus, not to this.
+    expect(validateDraft(draft('Reboot or halt', 'spawned_process and proc.name exists'), 'draft.yaml', await context()).map((i) => i.code)).not.toContain('too-broad');
+  });
+
   it('reports YAML that does not parse as one error at the top of the draft', async () => {
     const issues = validateDraft('- rule: x\n  condition: [unclosed\n', 'draft.yaml', await context());
     expect(issues).toHaveLength(1);
