@@ -48,7 +48,9 @@ export function describeProfile(profile: ThreatProfile): string {
   const { direct, viaSoftware } = profile.counts;
   const part = (c: typeof direct) => `${c.covered} covered, ${c.partial} partly, ${plural(c.gap, 'gap')}`;
   const software = profile.software.length > 0 ? `; ${viaSoftware.total} more only through its software (${profile.software.map((s) => s.name).join(', ')}): ${part(viaSoftware)}` : '';
-  return `${profile.name} (${profile.id}, ${profile.kind}): ${plural(direct.total, 'in-scope technique')} used directly: ${part(direct)}${software}; ${profile.outOfScope} outside the scope`;
+  // Techniques and sub-techniques alike (the heatmap's profile view counts top-level cells): said, so the two agree.
+  const what = direct.total === 1 ? '1 in-scope technique or sub-technique' : `${direct.total} in-scope techniques and sub-techniques`;
+  return `${profile.name} (${profile.id}, ${profile.kind}): ${what} used directly: ${part(direct)}${software}; ${profile.outOfScope} outside the scope`;
 }
 
 /** The exact command that drafts a rule for a technique. */

@@ -199,7 +199,7 @@ describe('gap priority', () => {
     const top = withThreat.gaps.filter((g) => !g.isSubtechnique)[0]!;
     const terminal = renderSummary(withThreat, { isColor: false }, 3);
     expect(terminal).toContain(`why: ${top.priority.why}`);
-    expect(terminal).toMatch(/TeamTNT \(G0139, group\): 45 in-scope techniques used directly/);
+    expect(terminal).toMatch(/TeamTNT \(G0139, group\): 45 in-scope techniques and sub-techniques used directly/);
     expect(renderSummaryMarkdown(withThreat)).toMatch(/### Threat profiles/);
     expect(renderSummaryMarkdown(withThreat)).toContain(`| 1 | ${withThreat.gaps[0]!.id} |`);
     const csv = coverageCsvReporter.render(withThreat, { outDir: '/' }).split('\n');

@@ -98,11 +98,11 @@ describe('priority words', () => {
     expect(VERDICT_LABEL).toEqual({ 'closable-loaded': 'closable with loaded sources', 'closable-other': 'closable with another Falco source', 'not-observable': 'not observable by Falco', unknown: 'detectability unknown' });
   });
   it('describeProfile counts direct use and use through software, and what is outside the scope', () => {
-    expect(describeProfile(PROFILE)).toBe(`${PROFILE.name} (G9999, group): 2 in-scope techniques used directly: 1 covered, 1 partly, 0 gaps; 1 more only through its software (Kit): 0 covered, 0 partly, 1 gap; 4 outside the scope`);
+    expect(describeProfile(PROFILE)).toBe(`${PROFILE.name} (G9999, group): 2 in-scope techniques and sub-techniques used directly: 1 covered, 1 partly, 0 gaps; 1 more only through its software (Kit): 0 covered, 0 partly, 1 gap; 4 outside the scope`);
     const alone: ThreatProfile = { ...PROFILE, kind: 'software', software: [], counts: { ...PROFILE.counts, direct: { total: 1, covered: 1, partial: 0, gap: 0 } } };
     const twoKits: ThreatProfile = { ...PROFILE, software: [{ id: 'S0001', name: 'Kit' }, { id: 'S0002', name: 'Tool' }] };
     expect(describeProfile(twoKits)).toContain('; 1 more only through its software (Kit, Tool): ');
-    expect(describeProfile(alone)).toBe(`${PROFILE.name} (G9999, software): 1 in-scope technique used directly: 1 covered, 0 partly, 0 gaps; 4 outside the scope`);
+    expect(describeProfile(alone)).toBe(`${PROFILE.name} (G9999, software): 1 in-scope technique or sub-technique used directly: 1 covered, 0 partly, 0 gaps; 4 outside the scope`);
   });
   it('draftCommand', () => {
     expect(draftCommand('T1611')).toBe('attack-cov draft T1611');

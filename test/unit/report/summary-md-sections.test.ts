@@ -113,7 +113,7 @@ describe('summary.md with every section', () => {
     expect(renderSummaryMarkdown({ ...report, emulation: emulationSection([]) })).not.toContain('does not have');
   });
   it('lists threat profiles escaped', () => {
-    expect(section('### Threat profiles')).toContain('- Team &lt;b&gt;\\|x\\|&lt;/b&gt; \\[31m \\(G9999, group\\): 2 in-scope techniques used directly');
+    expect(section('### Threat profiles')).toContain('- Team &lt;b&gt;\\|x\\|&lt;/b&gt; \\[31m \\(G9999, group\\): 2 in-scope techniques and sub-techniques used directly');
     expect(renderSummaryMarkdown({ ...report, threats: [] })).not.toContain('### Threat profiles');
   });
   it('says where each suppression is written and why', () => {
