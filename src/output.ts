@@ -3,7 +3,7 @@
 // renderer that throws or one unwritable name leaves --out as it was.
 // Names may not leave the directory. Temporaries are tracked (temp-files.ts) and removed on signals.
 import { access, chmod, chown, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, openSync, rmdirSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError, noValueError, UsageError } from './errors.js';
@@ -11,6 +11,7 @@ import { pseudoFilesystemOf } from './paths.js';
 import { temporaryPathFor } from './net/cache.js';
 import { redactSecrets } from './secrets.js';
 import { removeStaleTemporaries, RUN_STARTED_MS, trackTemp, untrackTemp } from './temp-files.js';
+import { describeFsError } from './falco/read-guard.js';
 
 export interface OutputFile {
   /** Path relative to the output directory, with / separators. */
@@ -103,9 +104,23 @@ function writeText(file: string, content: string | Iterable<string>): void {
 /** Makes `folder` (inside `dir`) and removes what a killed run left in it. */
 async function prepareFolder(dir: string, folder: string): Promise<void> {
   await mkdir(folder, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(dir, `cannot create the output directory: ${error.code ?? error.message}`);
+    throw new InputError(dir, `cannot create the output directory: ${describeFsError(mkdirReason(folder) ?? error)}`, 'choose --out in a folder you may write');
   });
   await removeStaleTemporaries(folder, RUN_STARTED_MS);
+}
+
+/** Why the first folder of `folder` that does not exist cannot be made: a recursive mkdir says ENOENT on a read-only
+ * file system (QA), making that one folder says EROFS, EACCES … Undefined when it can be made after all. */
+function mkdirReason(folder: string): NodeJS.ErrnoException | undefined {
+  let first = path.resolve(folder);
+  while (!existsSync(path.dirname(first)) && path.dirname(first) !== first) first = path.dirname(first);
+  try {
+    mkdirSync(first);
+    rmdirSync(first);
+    return undefined;
+  } catch (error) {
+    return error as NodeJS.ErrnoException;
+  }
 }
 
 /**

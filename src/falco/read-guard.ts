@@ -15,6 +15,9 @@ const REASONS: Record<string, string> = {
   ENOTDIR: 'a path component is not a directory',
   ENAMETOOLONG: 'the name is too long',
   EISDIR: 'is a directory',
+  EROFS: 'a read-only file system',
+  ENOSPC: 'no space left on the device',
+  EEXIST: 'a file is in the way',
 };
 
 export function describeFsError(error: NodeJS.ErrnoException): string {
