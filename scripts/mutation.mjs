@@ -21,7 +21,7 @@ export const GROUPS = {
   report: ['src/report'],
   // temp-files.ts: what a failed or killed run leaves (and whose temporaries a sweep may remove); progress.ts: the
   // download progress line; attack/latest.ts: the index `--attack latest` reads; lazy-package.ts: packages loaded on first use.
-  io: ['src/output.ts', 'src/secrets.ts', 'src/terminal-text.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts',
+  io: ['src/output.ts', 'src/secrets.ts', 'src/terminal-text.ts', 'src/net', 'src/fix', 'src/draft/llm-client.ts', 'src/draft/validate-draft.ts', 'src/draft/breadth.ts',
     'src/temp-files.ts', 'src/progress.ts', 'src/attack/latest.ts', 'src/lazy-package.ts'],
   // What rejects a draft (invented fields, unknown macros, broken conditions) and what `validate` reports, with the
   // condition parser, rule exceptions and the field catalogue they read conditions with.
