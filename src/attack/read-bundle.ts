@@ -24,7 +24,8 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   // Widened so that a relationship without relationship_type is looked up as it is (and not found).
   const relationships: ReadonlySet<string | undefined> = NEEDED_RELATIONSHIPS;
   const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
-  const hint = 'pass a STIX bundle file, a URL, or a version such as 18.1';
+  // `--attack 18` or `--attack 17.1.0`: a version in another form than ATT&CK's major.minor, taken as a file name.
+  const hint = /^v?\d+(?:\.\d+){2,}$|^v?\d+$/.test(label) ? `${label} is no file; ATT&CK versions are written major.minor, such as 18.1 or 17.1 (attack-cov cache list shows those stored here)` : 'pass a STIX bundle file, a URL, or a version such as 18.1';
   if (info instanceof Error) throw new InputError(label, info.code === 'ENOENT' ? 'no such file' : `cannot read: ${describeFsError(info)}`, hint);
   if (!info.isFile()) throw new InputError(label, `${kindOf(info)}, not a bundle file`, hint);
   checkBundleSize(info.size, label);

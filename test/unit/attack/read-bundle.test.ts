@@ -46,6 +46,13 @@ describe('a path that is no bundle file', () => {
     expect(await failure(path.join(file, 'inner.json'), 'inner.json')).toEqual({ message: 'inner.json: cannot read: a path component is not a directory', hint });
   });
 
+  it('a version in another form than major.minor (QA: --attack 18, --attack 17.1.0) gets a hint saying how versions are written', async () => {
+    const versionHint = (label: string) => `${label} is no file; ATT&CK versions are written major.minor, such as 18.1 or 17.1 (attack-cov cache list shows those stored here)`;
+    for (const label of ['18', '17.1.0', 'v18']) expect(await failure(path.join(dir, label), label)).toEqual({ message: `${label}: no such file`, hint: versionHint(label) });
+    // 17.1 itself is a version the loader resolves before any file is looked for; a name with a letter is a file name.
+    expect((await failure(path.join(dir, 'v18.json'), 'v18.json')).hint).toBe(hint);
+  });
+
   it('a directory says what it is', async () => {
     expect(await failure(dir, 'dir')).toEqual({ message: 'dir: a directory, not a bundle file', hint });
   });
