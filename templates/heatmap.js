@@ -255,7 +255,7 @@
     });
     columns.select('.pct').text((tactic) => {
       const { covered, total, percent } = totals(topLevelOf(tactic));
-      return `${tactic.id} · ${total === 0 ? 'nothing in scope' : `${percent}% (${covered}/${total})`}`;
+      return `${tactic.id} · ${total === 0 ? 'nothing in scope' : `${percent.toFixed(1)}% (${covered}/${total})`}`;
     });
     columns.select('ul.cells').each(function (tactic) {
       const techniques = topLevelOf(tactic).filter(isVisible).sort((a, b) => d3.ascending(a.name, b.name));
@@ -272,7 +272,7 @@
     const shown = new Set([...matrixEl.querySelectorAll('.cell.top')].map((c) => c.dataset.id)).size;
     const all = totals(report.techniques.filter((t) => !t.isSubtechnique));
     threats.renderOverall(report.techniques.filter((t) => !t.isSubtechnique && isCounted(t)), effective, state);
-    d3.select('#filter-status').text(`Showing ${plural(shown, 'technique')}. Under these filters: ${all.percent}% covered or partly covered (${all.covered} of ${all.total} in scope).`);
+    d3.select('#filter-status').text(`Showing ${plural(shown, 'technique')}. Under these filters: ${all.percent.toFixed(1)}% covered or partly covered (${all.covered} of ${all.total} in scope).`);
   }
 
   const detailsView = {

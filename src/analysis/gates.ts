@@ -115,10 +115,11 @@ function failOnGate(report: CoverageReport, failOn: FailOn): GateResult {
 export function shownAgainst(exact: number, threshold: number, isOnOrAbove: boolean): string {
   // Stryker disable next-line EqualityOperator: with <= 6 the loop's last turn returns the same toFixed(6) as the line after it
   for (let digits = 1; digits < 6; digits++) {
-    const shown = Number(exact.toFixed(digits));
-    if (shown >= threshold === isOnOrAbove) return String(shown);
+    // One decimal at least, as every share is shown (7.0, not 7: QA).
+    const shown = exact.toFixed(digits);
+    if (Number(shown) >= threshold === isOnOrAbove) return shown;
   }
-  return String(Number(exact.toFixed(6)));
+  return exact.toFixed(6);
 }
 
 /** What floating point adds to a difference of shares: 1/3 − 1/3 is 0, but 50 − 33.33… − 16.66… need not be. */
@@ -158,7 +159,7 @@ export function evaluateGates(report: CoverageReport, settings: GateSettings): G
     results.push({
       gate: 'max-coverage-drop',
       isPassed,
-      message: `coverage ${coverage.before}% → ${coverage.after}% (${drop > 0 ? `-${drop}` : `+${-drop}`} points, ${allowed})${lost ? `; lost: ${lost}` : ''}`,
+      message: `coverage ${coverage.before.toFixed(1)}% → ${coverage.after.toFixed(1)}% (${drop > 0 ? `-${drop}` : `+${-drop}`} points, ${allowed})${lost ? `; lost: ${lost}` : ''}`,
     });
   }
   return results;

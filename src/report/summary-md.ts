@@ -122,7 +122,7 @@ function comparisonSection(report: CoverageReport): string[] {
   if (!c) return [];
   const lines = ['', `### Since the baseline (${escapeMarkdown(c.baseline.generatedAt)})`, ''];
   if (c.crossesAttackVersions) lines.push(`The baseline used ATT&CK ${escapeMarkdown(c.baseline.attackVersion)}; some changes are ATT&CK's, not the rules'.`, '');
-  lines.push(`Coverage ${c.coverage.before}% → ${c.coverage.after}% (${signed(c.coverage.delta)} points); findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed.`, '');
+  lines.push(`Coverage ${c.coverage.before.toFixed(1)}% → ${c.coverage.after.toFixed(1)}% (${signed(c.coverage.delta)} points); findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed.`, '');
   const changed = c.tactics.filter((t) => t.delta);
   if (changed.length > 0) lines.push(`Per tactic: ${changed.map((t) => `${escapeMarkdown(t.name)} ${signed(t.delta!)}`).join(', ')}.`, '');
   for (const t of c.newlyUncovered.slice(0, TOP_GAPS)) lines.push(`- no longer covered: **${t.id}** ${escapeMarkdown(t.name)} (was: ${escapeMarkdown(t.rules.join(', ') || 'sub-techniques')})`);

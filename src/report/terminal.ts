@@ -103,8 +103,8 @@ function comparisonLines(report: CoverageReport, style: TerminalStyle): string[]
   const c = report.comparison;
   if (!c) return [];
   const lines = ['', paint(style, 'bold', `Since the baseline (${printable(c.baseline.generatedAt)}, ATT&CK ${printable(c.baseline.attackVersion)})`)];
-  lines.push(`  coverage ${c.coverage.before}% → ${c.coverage.after}% (${signed(c.coverage.delta)} points)${c.crossesAttackVersions ? ' — across ATT&CK versions' : ''}`);
-  for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${printable(t.name)}: ${t.before}% → ${t.after}% (${signed(t.delta!)})`);
+  lines.push(`  coverage ${c.coverage.before.toFixed(1)}% → ${c.coverage.after.toFixed(1)}% (${signed(c.coverage.delta)} points)${c.crossesAttackVersions ? ' — across ATT&CK versions' : ''}`);
+  for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${printable(t.name)}: ${t.before!.toFixed(1)}% → ${t.after.toFixed(1)}% (${signed(t.delta!)})`);
   for (const t of c.newlyCovered) lines.push(paint(style, 'green', `  + ${t.id} ${printable(t.name)} newly covered`));
   for (const t of c.newlyUncovered) lines.push(paint(style, 'red', `  - ${t.id} ${printable(t.name)} no longer covered (was: ${printable(t.rules.join(', ') || 'sub-techniques')})`));
   for (const t of c.statusChanges) {

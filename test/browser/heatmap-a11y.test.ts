@@ -214,7 +214,7 @@ describe('the cells', () => {
     for (const tactic of report.tactics) {
       const counted = report.techniques.filter((t) => t.inScope && !t.isSubtechnique && t.tactics.includes(tactic.shortname));
       const covered = counted.filter((t) => isCovered(t.id) || t.coveredSubtechniques.some(isCovered)).length;
-      const expected = counted.length === 0 ? 'nothing in scope' : `${Math.round((covered / counted.length) * 1000) / 10}% (${covered}/${counted.length})`;
+      const expected = counted.length === 0 ? 'nothing in scope' : `${(Math.round((covered / counted.length) * 1000) / 10).toFixed(1)}% (${covered}/${counted.length})`;
       await expect(page.locator(`section[data-tactic="${tactic.shortname}"] h2 .pct`).innerText()).resolves.toBe(`${tactic.id} · ${expected}`);
     }
     await expect(page.locator('#filter-status').innerText()).resolves.toMatch(/Under these filters: [\d.]+% covered/);

@@ -40,7 +40,7 @@ describe('platform filter', () => {
     expect(await page.locator('.cell.top.status-covered, .cell.top.status-partial').count()).toBe(0);
     expect(await overall()).toMatch(/^0\.0% of \d+ in-scope techniques .* on IaaS/);
     const labels = await page.locator('h2 .pct').allInnerTexts();
-    expect(labels.every((l) => /nothing in scope|· 0% \(0\/\d+\)/.test(l))).toBe(true);
+    expect(labels.every((l) => /nothing in scope|· 0\.0% \(0\/\d+\)/.test(l))).toBe(true);
     await page.uncheck('#filter-out-of-scope');
   });
 

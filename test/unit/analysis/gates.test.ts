@@ -201,17 +201,17 @@ describe('evaluateGates: fail-on new', () => {
 describe('shownAgainst', () => {
   it('shows one decimal, or as many as put the number on the side the gate decided, at most six', () => {
     expect(shownAgainst(6.9620253, 7, false)).toBe('6.96');
-    expect(shownAgainst(6.9620253, 6.9, true)).toBe('7');
+    expect(shownAgainst(6.9620253, 6.9, true)).toBe('7.0');
     expect(shownAgainst(6.99996, 7, false)).toBe('6.99996');
-    expect(shownAgainst(6.9999999, 7, false)).toBe('7');
+    expect(shownAgainst(6.9999999, 7, false)).toBe('7.000000');
     expect(shownAgainst(4.4304, 4.43, true)).toBe('4.43');
-    expect(shownAgainst(40, 40, true)).toBe('40');
+    expect(shownAgainst(40, 40, true)).toBe('40.0');
   });
 });
 
 describe('evaluateGates: min-coverage', () => {
   it('passes at and above the minimum and fails below it', () => {
-    expect(evaluateGates(report({ counted: [4, 10] }), settings({ minCoverage: 40 }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'overall coverage 40% meets 40%' }]);
+    expect(evaluateGates(report({ counted: [4, 10] }), settings({ minCoverage: 40 }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'overall coverage 40.0% meets 40%' }]);
     expect(evaluateGates(report({ counted: [399, 1000] }), settings({ minCoverage: 40 }))).toEqual([{ gate: 'min-coverage', isPassed: false, message: 'overall coverage 39.9% is below 40%' }]);
     expect(evaluateGates(report({ counted: [0, 10] }), settings({ minCoverage: 0 }))[0]!.isPassed).toBe(true);
     expect(evaluateGates(report({ counted: [0, 0] }), settings({ minCoverage: 0 }))[0]!.isPassed).toBe(true);
@@ -222,7 +222,7 @@ describe('evaluateGates: min-coverage', () => {
     expect(evaluateGates(report({ counted: [7, 158] }), settings({ minCoverage: 4.43 }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'overall coverage 4.43% meets 4.43%' }]);
     // 11 of 158 is 6.96%: below 7, and never shown as "7% is below 7%".
     expect(evaluateGates(report({ counted: [11, 158] }), settings({ minCoverage: 7 }))).toEqual([{ gate: 'min-coverage', isPassed: false, message: 'overall coverage 6.96% is below 7%' }]);
-    expect(evaluateGates(report({ counted: [11, 158] }), settings({ minCoverage: 6.9 }))[0]!.message).toBe('overall coverage 7% meets 6.9%');
+    expect(evaluateGates(report({ counted: [11, 158] }), settings({ minCoverage: 6.9 }))[0]!.message).toBe('overall coverage 7.0% meets 6.9%');
     expect(evaluateGates(report({ counted: [7, 158] }), settings({ minCoverage: 4.431 }))[0]!.isPassed).toBe(false);
     expect(evaluateGates(report({ counted: [1, 3] }), settings({ minCoverage: 33.34 }))[0]).toMatchObject({ isPassed: false, message: 'overall coverage 33.3% is below 33.34%' });
     expect(evaluateGates(report({ counted: [1, 3], tactics: [{ shortname: 'execution', counted: [7, 158] }] }), settings({ minTacticCoverage: { execution: 4.43 } }))[0]).toMatchObject({ isPassed: true, message: 'execution coverage 4.43% meets 4.43%' });
@@ -239,14 +239,14 @@ describe('evaluateGates: min-coverage', () => {
     (r as unknown as { scope: object }).scope = { platforms: [] };
     expect(usageError(() => evaluateGates(r, settings({ minTacticCoverage: { reconnaissance: 0.1 } }))).message).toMatch(/no technique in scope \(no platform\)/);
     // A minimum of 0 is met by nothing at all.
-    expect(evaluateGates(r, settings({ minTacticCoverage: { reconnaissance: 0 } }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'reconnaissance coverage 0% meets 0%' }]);
+    expect(evaluateGates(r, settings({ minTacticCoverage: { reconnaissance: 0 } }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'reconnaissance coverage 0.0% meets 0%' }]);
   });
 
   it('checks each tactic minimum against that tactic', () => {
     const r = report({ counted: [1, 10], tactics: [{ shortname: 'execution', counted: [5, 10] }, { shortname: 'impact', counted: [2, 10] }] });
     expect(evaluateGates(r, settings({ minTacticCoverage: { execution: 50, impact: 20.1 } }))).toEqual([
-      { gate: 'min-coverage', isPassed: true, message: 'execution coverage 50% meets 50%' },
-      { gate: 'min-coverage', isPassed: false, message: 'impact coverage 20% is below 20.1%' },
+      { gate: 'min-coverage', isPassed: true, message: 'execution coverage 50.0% meets 50%' },
+      { gate: 'min-coverage', isPassed: false, message: 'impact coverage 20.0% is below 20.1%' },
     ]);
   });
 });
@@ -289,8 +289,8 @@ describe('evaluateGates: max-coverage-drop', () => {
     dropOf([Math.round(before * 10), 1000], [Math.round(after * 10), 1000], max, newlyUncovered);
 
   it('passes a drop up to the maximum and fails a larger one', () => {
-    expect(drop(50, 48, 2)).toEqual({ gate: 'max-coverage-drop', isPassed: true, message: 'coverage 50% → 48% (-2 points, at most -2 allowed)' });
-    expect(drop(50, 47.9, 2)).toEqual({ gate: 'max-coverage-drop', isPassed: false, message: 'coverage 50% → 47.9% (-2.1 points, at most -2 allowed)' });
+    expect(drop(50, 48, 2)).toEqual({ gate: 'max-coverage-drop', isPassed: true, message: 'coverage 50.0% → 48.0% (-2 points, at most -2 allowed)' });
+    expect(drop(50, 47.9, 2)).toEqual({ gate: 'max-coverage-drop', isPassed: false, message: 'coverage 50.0% → 47.9% (-2.1 points, at most -2 allowed)' });
   });
 
   it('compares the exact drop, shown to a tenth of a point, with no float noise at a tie', () => {
@@ -309,22 +309,22 @@ describe('evaluateGates: max-coverage-drop', () => {
   });
 
   it('shows a rise as a plus and an unchanged coverage as +0', () => {
-    expect(drop(40, 42.5, 0)).toMatchObject({ isPassed: true, message: 'coverage 40% → 42.5% (+2.5 points, no drop allowed)' });
-    expect(drop(40, 40, 0)).toMatchObject({ isPassed: true, message: 'coverage 40% → 40% (+0 points, no drop allowed)' });
+    expect(drop(40, 42.5, 0)).toMatchObject({ isPassed: true, message: 'coverage 40.0% → 42.5% (+2.5 points, no drop allowed)' });
+    expect(drop(40, 40, 0)).toMatchObject({ isPassed: true, message: 'coverage 40.0% → 40.0% (+0 points, no drop allowed)' });
     // A rise is the comparison's own delta (0 → 3 of 2000 is +0.15, which it rounds to +0.2), as the other outputs show it.
     expect(dropOf([0, 2000], [3, 2000], 0).message).toMatch(/\(\+0\.2 points, no drop allowed\)$/);
   });
 
   it('names the techniques lost and the rules that covered them', () => {
     const lost = drop(50, 40, 5, [{ id: 'T1059', name: 'Shell', rules: ['A', 'B'] }, { id: 'T1611', name: 'Escape', rules: [] }]);
-    expect(lost).toEqual({ gate: 'max-coverage-drop', isPassed: false, message: 'coverage 50% → 40% (-10 points, at most -5 allowed); lost: T1059 Shell (was covered by A, B); T1611 Escape (was covered by sub-techniques)' });
+    expect(lost).toEqual({ gate: 'max-coverage-drop', isPassed: false, message: 'coverage 50.0% → 40.0% (-10 points, at most -5 allowed); lost: T1059 Shell (was covered by A, B); T1611 Escape (was covered by sub-techniques)' });
   });
 
   it('names five lost techniques and counts the rest, so the message stays one short line', () => {
     const lost = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `T10${i}`, name: `N${i}`, rules: [`R${i}`] }));
     const names = (n: number) => lost(n).map((t) => `${t.id} ${t.name} (was covered by ${t.rules[0]})`).join('; ');
-    expect(drop(50, 40, 5, lost(5)).message).toBe(`coverage 50% → 40% (-10 points, at most -5 allowed); lost: ${names(5)}`);
-    expect(drop(50, 40, 5, lost(27)).message).toBe(`coverage 50% → 40% (-10 points, at most -5 allowed); lost: ${names(5)}; and 22 more`);
+    expect(drop(50, 40, 5, lost(5)).message).toBe(`coverage 50.0% → 40.0% (-10 points, at most -5 allowed); lost: ${names(5)}`);
+    expect(drop(50, 40, 5, lost(27)).message).toBe(`coverage 50.0% → 40.0% (-10 points, at most -5 allowed); lost: ${names(5)}; and 22 more`);
   });
 });
 

@@ -114,7 +114,7 @@ describe('the report summary', () => {
     const out = renderSummary({ ...report, comparison }, plain);
     expect(out).toContain('Since the baseline (1970-01-01T00:00:00.000Z, ATT&CK 17.1)\n');
     expect(out).toMatch(/\n {2}coverage [\d.]+% → [\d.]+% \([+-]?[\d.]+ points\)\n/);
-    expect(out).toContain('  Alpha: 5% → 10% (+5)\n');
+    expect(out).toContain('  Alpha: 5.0% → 10.0% (+5)\n');
     expect(out).not.toContain('Beta:');
     expect(out).toContain('  - T1611 Escape no longer covered (was: A, B)\n  - T1059 Cmd no longer covered (was: sub-techniques)\n');
     // Covered ↔ partial: a loss names the rules it had, a gain does not repeat them.
