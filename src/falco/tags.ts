@@ -87,12 +87,12 @@ function nearMiss(value: string): ParsedTag | undefined {
   if (sub) return technique(`T${sub[1]}.${sub[2]!.padStart(3, '0')}`, false);
   // A separator left at the end (T1059., T1059.004-), or the T left out of a sub-technique ID (1059.004).
   const trailing = /^(t\d{4}(?:\.\d{3})?)[._/-]$/i.exec(value);
-  if (trailing) return technique(trailing[1]!.toUpperCase(), false);
+  if (trailing) return technique(trailing[1]!, false);
   const noT = /^(\d{4})\.(\d{3})$/.exec(value);
   if (noT) return technique(`T${noT[1]}.${noT[2]}`, false);
   // No ATT&CK ID has this shape (T1059.004.001, T1059.004a), so there is no other spelling to offer:
   // unknown-technique (or -tactic) says so.
-  if (/^t\d{3,6}(?:[./_-]?\w+)*$/i.test(value)) return technique(value, true);
+  if (/^t\d{3,6}[\w./-]*$/i.test(value)) return technique(value, true);
   if (/^ta\d{3,6}$/i.test(value)) return tacticById(value, true);
   // Any run of other characters is a separator here (mitre_impact2., MITRE.Lateral Movement!).
   const mitre = /^mitre[_.-](.*[a-z].*)$/i.exec(value);

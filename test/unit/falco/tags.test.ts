@@ -76,9 +76,15 @@ describe('parseTag', () => {
     ['t1059.004-', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
     ['T1059/004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
     ['1059.004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
-    // A bare number is no ID (a year, a port): other.
+    ['T1059a', { kind: 'technique', id: 'T1059A', conventional: 'T1059A', isConventional: true }],
+    ['t1059.', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    // A bare number is no ID (a year, a port): other; nor is any of these with something before or after it.
     ['2024', { kind: 'other' }],
     ['1059', { kind: 'other' }],
+    ['xT1059.', { kind: 'other' }],
+    ['1059.0045', { kind: 'other' }],
+    ['x1059.004', { kind: 'other' }],
+    ['T123!', { kind: 'other' }],
     ['TA12', { kind: 'other' }],
     ['xT1059', { kind: 'other' }],
     ['xmitre_execution', { kind: 'other' }],
