@@ -53,6 +53,12 @@ describe('a path that is no bundle file', () => {
     expect((await failure(path.join(dir, 'v18.json'), 'v18.json')).hint).toBe(hint);
   });
 
+  it('a URL with its scheme forgotten (admin:pw@host/x.json) is named without its password', async () => {
+    const label = 'admin:Sup3rS3cretPw@mirror.example/enterprise-attack.json';
+    const error = await failure(path.join(dir, label), label);
+    expect(error).toEqual({ message: '[redacted]@mirror.example/enterprise-attack.json: no such file', hint: 'a URL needs its scheme: https://…' });
+  });
+
   it('a directory says what it is', async () => {
     expect(await failure(dir, 'dir')).toEqual({ message: 'dir: a directory, not a bundle file', hint });
   });
