@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
 import { paint, renderLintFindings, renderSummary, renderValidationIssues } from '../../../src/report/terminal.js';
+import { topGapRows } from '../../../src/report/priority-words.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { emulationSection, fullReport } from './full-report.js';
 
@@ -99,8 +100,12 @@ describe('the report summary', () => {
     const none = renderSummary({ ...report, summary: { ...report.summary, gapDetectability: undefined as never } }, plain);
     expect(none).toContain(`Top gaps (${report.gaps.filter((g) => !g.isSubtechnique).length} techniques uncovered)\n`);
     expect(renderSummary({ ...report, gaps }, plain)).toContain('T2003');
-    // --top 0: no gap list at all (QA: it listed every gap).
-    expect(renderSummary({ ...report, gaps }, plain, 0)).not.toContain('Top gaps');
+    // --top 0: no gap list at all (QA: it listed every gap): the summary with --top 1 but its gap section (a blank
+    // line, the heading, the ranking line, two lines per gap listed).
+    const withOne = renderSummary({ ...report, gaps }, plain, 1).split('\n');
+    const start = withOne.findIndex((line) => line.startsWith('Top gaps (')) - 1;
+    const section = 3 + 2 * topGapRows(gaps, 1).length;
+    expect(renderSummary({ ...report, gaps }, plain, 0).split('\n')).toEqual([...withOne.slice(0, start), ...withOne.slice(start + section)]);
     // Review finding: a sub-technique ranked among the top gaps is listed in its place, so no rank is missing.
     const ranked = [gaps[0]!, { ...gaps[4]!, name: 'Sub', priority: { ...gap.priority, rank: 2 } }, ...gaps.slice(1, 4).map((g) => ({ ...g, priority: { ...g.priority, rank: g.priority.rank + 1 } }))];
     const withSub = renderSummary({ ...report, gaps: ranked }, plain, 3);
@@ -118,9 +123,9 @@ describe('the report summary', () => {
     expect(out).not.toContain('Beta:');
     expect(out).toContain('  - T1611 Escape no longer covered (was: A, B)\n  - T1059 Cmd no longer covered (was: sub-techniques)\n');
     // Covered ↔ partial: a loss names the rules it had, a gain does not repeat them.
-    const statusChanges = [{ id: 'T1496', name: 'Hijack', before: 'covered', after: 'partial', rules: ['Miner'] }, { id: 'T1068', name: 'Exploit', before: 'partial', after: 'covered', rules: ['B'] }] as const;
+    const statusChanges = [{ id: 'T1496', name: 'Hijack', before: 'covered', after: 'partial', rules: ['Miner', 'Pool'] }, { id: 'T1068', name: 'Exploit', before: 'partial', after: 'covered', rules: ['B'] }] as const;
     const changed = renderSummary({ ...report, comparison: { ...comparison, statusChanges: [...statusChanges] } }, plain);
-    expect(changed).toContain('  - T1496 Hijack covered → partial (was: Miner)\n  + T1068 Exploit partial → covered\n');
+    expect(changed).toContain('  - T1496 Hijack covered → partial (was: Miner, Pool)\n  + T1068 Exploit partial → covered\n');
     expect(out).toContain('  findings: 11 new, 0 fixed\n');
     expect(out).toContain('  new: f\\u001b:3 c (rule "N9")\n');
     expect(out).not.toContain('N10');
