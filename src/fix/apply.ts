@@ -108,6 +108,7 @@ function written(token: CST.FlowScalar, value: string): string {
  * cleanly, so a collection's `end` starts with its closing bracket. */
 function nodeEnd(node: CST.Token): number {
   if ('source' in node) return node.offset + node.source.length;
+  // Stryker disable next-line ArithmeticOperator: a collection among the tags is never edited, and what its end leaves out of it the gap after it holds, so the text written is the same
   return (node as CST.FlowCollection).end[0]!.offset + 1;
 }
 
@@ -149,16 +150,12 @@ function flowSplice(text: string, collection: CST.FlowCollection, edits: TagEdit
   const kept = elements.map((element) => element !== '');
   const gapKept = gaps.map(() => true);
   kept.forEach((isKept, k) => {
-    if (isKept) return;
-    // The gap after it, else (the last element) the nearest kept gap before it.
-    const after = k < gaps.length && gapKept[k] ? k : gapKept.lastIndexOf(true, k - 1);
-    if (after >= 0) gapKept[after] = false;
+    // The gap after it (no earlier removal took that one: each takes its own, or one before it), else (the last
+    // element, after every gap) the last gap still kept: none (-1, no index) when it was the only element.
+    if (!isKept) gapKept[k < gaps.length ? k : gapKept.lastIndexOf(true)] = false;
   });
-  let out = '';
-  elements.forEach((element, k) => {
-    if (kept[k]) out += element;
-    if (k < gaps.length) out += gapKept[k] ? gaps[k] : withoutSeparator(gaps[k]!);
-  });
+  // A removed element is '' (its parts are gone): only the gaps need telling apart.
+  const out = elements.map((element, k) => element + (k < gaps.length ? (gapKept[k] ? gaps[k] : withoutSeparator(gaps[k]!)) : '')).join('');
   return { start: spans[0]!.start, end: spans.at(-1)!.end, text: out };
 }
 

@@ -25,7 +25,7 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * with ATTACK_COV_CACHE in the hint, not a crash nor a download retried as if the network had failed.
  */
 export function makeCacheFolder(dir: string): string | undefined {
-  const failed = (what: string, error: NodeJS.ErrnoException) => new InputError(dir, `${what}: ${error.code === 'EEXIST' ? 'a file is in the way' : describeFsError(error)}`, 'set ATTACK_COV_CACHE (or XDG_CACHE_HOME) to a folder you can write');
+  const failed = (what: string, error: NodeJS.ErrnoException) => new InputError(dir, `${what}: ${describeFsError(error)}`, 'set ATTACK_COV_CACHE (or XDG_CACHE_HOME) to a folder you can write');
   let made: string | undefined;
   try {
     made = mkdirSync(dir, { recursive: true });

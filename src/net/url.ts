@@ -30,7 +30,7 @@ export function shownUrl(text: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
   const rest = text.slice(scheme.length);
   const at = rest.lastIndexOf('@');
-  return `${scheme}${at === -1 ? '' : `${REDACTED}@`}${rest.slice(at + 1).replace(/[?#][\s\S]*$/, '')}`;
+  return `${scheme}${at === -1 ? '' : `${REDACTED}@`}${rest.slice(at + 1).replace(/[?#][\s\S]*/, '')}`;
 }
 
 export function isUrl(spec: string): boolean {

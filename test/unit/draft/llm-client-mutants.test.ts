@@ -15,7 +15,7 @@ interface Seen {
   headers: http.IncomingHttpHeaders;
   body: { model: string; messages: { role: string; content: string }[]; temperature: number; response_format?: unknown };
 }
-type Answer = { status: number; body: string; headers?: Record<string, string> } | 'hang';
+type Answer = { status: number; body: string; headers?: Record<string, string> } | 'hang' | 'reset';
 
 const KEY = 'sk-test-key-0123456789';
 const MESSAGES = [{ role: 'system' as const, content: 'You write Falco rules.' }, { role: 'user' as const, content: 'T1529' }];
@@ -36,6 +36,7 @@ beforeAll(async () => {
         seen.push({ at: Date.now(), method: req.method, headers: req.headers, body: JSON.parse(text) as Seen['body'] });
         const answer = script.shift() ?? ok();
         if (answer === 'hang') return;
+        if (answer === 'reset') return void req.socket.destroy();
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body);
       });
     },
@@ -178,6 +179,20 @@ describe('ChatClient.complete: retries', () => {
     const error = await failure(client({ attempts: 4, timeoutMs: 5_000 }).complete(MESSAGES, SCHEMA));
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(error?.message).toBe('the LLM endpoint asks to retry after 100000 s, past the 5 s of --llm-timeout: HTTP 503: busy');
+    expect(error?.hint).toBe('try again later, or raise --llm-timeout');
+  });
+
+  it('retries a connection that failed, within the deadline', async () => {
+    script = ['reset', ok('{"rule":"y"}')];
+    expect(await client({ attempts: 2, timeoutMs: 5_000 }).complete(MESSAGES, SCHEMA)).toBe('{"rule":"y"}');
+    expect(seen).toHaveLength(2);
+  });
+
+  it('does not retry when the backoff would end past the deadline: one request, and the deadline named', async () => {
+    script = [{ status: 503, body: 'busy' }, ok()];
+    const error = await failure(client({ attempts: 3, timeoutMs: 300, backoffMs: 1_000 }).complete(MESSAGES, SCHEMA));
+    expect(seen).toHaveLength(1);
+    expect(error?.message).toBe('the LLM endpoint gave no answer within 0.3 s (--llm-timeout, every attempt included): HTTP 503: busy');
   });
 
   it('says that no attempt was made when asked for none', async () => {

@@ -37,6 +37,9 @@ describe('shownUrl', () => {
     expect(shownUrl('admin:Sup3rS3cretPw@gateway.internal/v1')).toBe('[redacted]@gateway.internal/v1');
     expect(shownUrl('admin:Sup3r@S3cret/Pw@gateway.internal/v1?token=abc#x')).toBe('[redacted]@gateway.internal/v1');
     expect(shownUrl('gateway.internal/v1?token=abc')).toBe('gateway.internal/v1');
+    // A scheme only counts at the start (not one in the query), and the query goes whole, blanks and all.
+    expect(shownUrl('user:p@ss@host/a?next=http://x')).toBe('[redacted]@host/a');
+    expect(shownUrl('u:p@host/a?q=1 2#f g')).toBe('[redacted]@host/a');
   });
 });
 
