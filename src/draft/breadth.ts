@@ -4,13 +4,13 @@
 // restriction and the benign corpus instead. Pure.
 import type { ConditionNode } from '../falco/condition/ast.js';
 
-/** Whether `node` narrows the events it matches: a comparison with a value, or a macro of the ruleset (trusted to
- * narrow); `and` narrows when a side does, `or` only when both do and one is not the other's negation; `not` and
- * `exists` alone narrow nothing. */
+/** Whether `node` narrows the events it matches: a comparison with a value (every operator but `exists` has one),
+ * or a macro of the ruleset (trusted to narrow); `and` narrows when a side does, `or` only when both do; `not`
+ * narrows nothing, so neither does `A or not B` (a test or its negation, `A or not A`, among them). */
 function narrows(node: ConditionNode): boolean {
   switch (node.kind) {
     case 'check':
-      return node.operator !== 'exists' && node.value !== undefined;
+      return node.value !== undefined;
     case 'macro':
       return true;
     case 'not':
@@ -18,20 +18,9 @@ function narrows(node: ConditionNode): boolean {
     case 'and':
       return narrows(node.left) || narrows(node.right);
     case 'or':
-      return narrows(node.left) && narrows(node.right) && !isNegationOf(node.left, node.right) && !isNegationOf(node.right, node.left);
+      return narrows(node.left) && narrows(node.right);
   }
 }
-
-/** `b` is `not a`, as written (positions aside). */
-function isNegationOf(a: ConditionNode, b: ConditionNode): boolean {
-  return b.kind === 'not' && sameShape(a, b.operand);
-}
-
-function sameShape(a: ConditionNode, b: ConditionNode): boolean {
-  return JSON.stringify(a, withoutPositions) === JSON.stringify(b, withoutPositions);
-}
-
-const withoutPositions = (key: string, value: unknown): unknown => (key === 'pos' ? undefined : value);
 
 /** Why a drafted condition of a plugin source is too broad, or undefined. */
 export function breadthProblem(tree: ConditionNode): string | undefined {

@@ -68,6 +68,10 @@ describe('validateDraft', () => {
     expect(await codes('ka.verb = create')).toEqual([]);
     expect(await codes('ka.verb = create and ka.target.resource = pods and not ka.user.name startswith "system:"')).toEqual([]);
     expect(await codes('(ka.verb = create or ka.verb = update) and ka.target.resource = pods')).toEqual([]);
+    expect(await codes('ka.verb = create or ka.verb = update')).toEqual([]);
+    expect(await codes('ka.verb = create or not ka.user.name = admin')).toEqual([tooBroad]);
+    // A macro of the ruleset is trusted to narrow (this one is unknown: that is its own error, not breadth).
+    expect(await codes('k8s_pod_created')).toEqual(['unknown-macro 3']);
     // Syscall drafts are held to the event-type check and the benign corpus, not to this.
     expect(validateDraft(draft('Reboot or halt', 'spawned_process and proc.name exists'), 'draft.yaml', await context()).map((i) => i.code)).not.toContain('too-broad');
   });
