@@ -1,7 +1,7 @@
 // gates.ts: the CI gates (--fail-on, --min-coverage, --max-coverage-drop) on hand-made reports: each
 // gate's pass/fail at and around its threshold, the sentence it prints, and the usage errors of its options.
 import { describe, expect, it } from 'vitest';
-import { evaluateGates, findingsAtOrAbove, gatedFindings, minCoveragePercent, parseDrop, parseFailOn, parseMinCoverage, shownAgainst, type GateSettings } from '../../../src/analysis/gates.js';
+import { evaluateGates, findingsAtOrAbove, gatedFindings, minCoveragePercent, parseDrop, parseFailOn, parseMinCoverage, quietGateLine, shownAgainst, type GateSettings } from '../../../src/analysis/gates.js';
 import type { Comparison, CoverageReport, Finding, FindingRef, Severity } from '../../../src/coverage-report.js';
 import { UsageError } from '../../../src/errors.js';
 import { usageError } from '../../helpers/analysis-builders.js';
@@ -334,5 +334,13 @@ describe('evaluateGates: several gates', () => {
     const gates = evaluateGates(r, settings({ failOn: 'new', minCoverage: 10, minTacticCoverage: { execution: 10 }, maxCoverageDrop: 1 }));
     expect(gates.map((g) => g.gate)).toEqual(['fail-on', 'min-coverage', 'min-coverage', 'max-coverage-drop']);
     expect(gates.every((g) => g.isPassed)).toBe(true);
+  });
+});
+
+describe('quietGateLine', () => {
+  it('says how many unlisted warnings fail the gate, in one line; nothing when none is hidden', () => {
+    expect(quietGateLine(0, 'warning')).toBe('');
+    expect(quietGateLine(1, 'warning')).toBe('1 warning at or above --fail-on warning (not listed with -q)\n');
+    expect(quietGateLine(3, 'warning')).toBe('3 warnings at or above --fail-on warning (not listed with -q)\n');
   });
 });

@@ -21,6 +21,9 @@ describe('invisibleCharacters', () => {
       '11:3 R exceptions holds U+200B at 1:2',
     ]);
   });
+  it('counts the place from the text before the character, not past it', () => {
+    expect(issuesOf('- macro: m\n  condition: "a\u200b\\nb = 1"\n')).toEqual(['2:3 m condition holds U+200B at 1:2']);
+  });
   it('finds nothing in plain text, whatever its script', () => {
     expect(issuesOf('- rule: Lecture de /etc/shadow — 読み取り\n  desc: d\n  condition: proc.name = "naïve"\n  output: o\n  priority: INFO\n')).toEqual([]);
   });
