@@ -99,7 +99,7 @@ describe('--min-coverage', () => {
     expect((await run('privilege-escalation=100', 'TA0002=50')).code).toBe(0);
     const result = await run('impact=1');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/impact coverage 0% is below 1%/);
+    expect(result.stderr).toMatch(/impact coverage 0\.0% is below 1%/);
   });
   it('refuses an unknown tactic, exit 2', async () => {
     const result = await run('lunch=5');

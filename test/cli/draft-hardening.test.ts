@@ -63,9 +63,9 @@ describe('hostile LLM servers', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(run.code).toBe(1);
     expect(run.summary.drafts[0]).toMatchObject({ technique: 'T1529', status: 'error' });
-    expect(run.stderr).toMatch(/^draft T1529: error: the LLM endpoint failed after 4 attempts: .*(timeout|aborted)/im);
+    expect(run.stderr).toMatch(/^draft T1529: error: the LLM endpoint gave no answer within 1 s \(--llm-timeout, every attempt included\): .*(timeout|aborted)/im);
     // One hint after the errors: the client's, and the way to a draft without a model.
-    expect(run.stderr.match(/^hint: .*$/gm)).toEqual(['hint: check --llm-base-url, or try again later; --skeleton writes skeletons without a model']);
+    expect(run.stderr.match(/^hint: .*$/gm)).toEqual(['hint: raise --llm-timeout for a slow model, or check --llm-base-url; --skeleton writes skeletons without a model']);
   });
 
   it('a model echoing the API key: the key is in no draft, rejected draft, summary or terminal line', async () => {

@@ -112,7 +112,9 @@ describe('server behaviours', () => {
     const run = await draft('slow', '--llm-timeout', '1');
     expect(run.code).toBe(1);
     expect(run.summary.drafts[0]).toMatchObject({ status: 'error' });
-    expect(run.summary.drafts[0]!.issues[0]).toMatch(/failed after 4 attempts: .*(timeout|Timeout)/);
+    // --llm-timeout is the deadline of the whole answer: the hang spends it, and no retry follows.
+    expect(run.summary.drafts[0]!.issues[0]).toMatch(/gave no answer within 1 s \(--llm-timeout, every attempt included\): .*(timeout|Timeout)/);
+    expect(run.requests).toHaveLength(1);
     expect(run.files).toEqual(['summary.json']);
   });
 
