@@ -38,6 +38,10 @@ describe('shapes Falco\'s reader refuses', () => {
       '2:3 bad-items [l] items holds a map among its values (Falco: "sequence value is not scalar")',
       '8:3 bad-value [S] source is empty (Falco refuses it: "Value must be non-empty"); leave the key out for syscall',
     ]);
+    // Blanks only are empty too, and no unknown source besides.
+    expect(schema('- rule: B\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n  source: "  "\n')).toEqual([
+      '6:3 bad-value [B] source is empty (Falco refuses it: "Value must be non-empty"); leave the key out for syscall',
+    ]);
   });
 });
 
