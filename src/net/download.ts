@@ -67,12 +67,17 @@ export const undiciLib = lazyPackage<typeof import('undici')>('undici');
 function openClient(): Client {
   const lib = undiciLib();
   const connectionErrors: Error[] = [];
-  const proxied = proxyDispatcher();
   // Through a proxy (HTTPS_PROXY …): undici's EnvHttpProxyAgent, which tunnels with CONNECT and honours NO_PROXY; the
   // reset watch below is for direct connections only.
-  if (proxied) return { request: lib.request, agent: proxied.compose(lib.interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS })), connectionErrors };
+  // Its own agent, not the shared proxyDispatcher(): the download destroys its agent when it ends.
+  const agent = hasProxy() ? (new lib.EnvHttpProxyAgent() as unknown as AgentType) : watchedAgent(lib, connectionErrors);
+  return { request: lib.request, agent: agent.compose(lib.interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS })), connectionErrors };
+}
+
+/** A direct agent whose connections' errors go to `connectionErrors` (see openClient). */
+function watchedAgent(lib: typeof import('undici'), connectionErrors: Error[]): AgentType {
   const connect = lib.buildConnector({});
-  const agent = new lib.Agent({
+  return new lib.Agent({
     connect: (options, callback) => connect(options, (...result) => {
       // Listening before undici does: the error is recorded before undici ends the body on it. undici's own reasons for
       // closing a connection (UND_ERR_INFO "reset" once a close-delimited body has ended, timeouts) are not failures of it.
@@ -82,17 +87,21 @@ function openClient(): Client {
       callback(...result);
     }),
   }) as AgentType;
-  return { request: lib.request, agent: agent.compose(lib.interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS })), connectionErrors };
 }
 
 /** The proxy variables curl and most tools read; undici's EnvHttpProxyAgent reads the same (and NO_PROXY). */
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 let proxyAgent: AgentType | undefined;
+/** Whether the environment names a proxy (the variables curl reads). */
+function hasProxy(env: NodeJS.ProcessEnv = process.env): boolean {
+  return PROXY_VARIABLES.some((name) => env[name]);
+}
+
 /** A dispatcher going through the proxy the environment names (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), or undefined when
- * it names none; one per process, shared by downloads and the LLM client. */
+ * it names none; one per process, for the LLM client's requests (a download makes its own, and destroys it). */
 export function proxyDispatcher(env: NodeJS.ProcessEnv = process.env): AgentType | undefined {
-  if (!PROXY_VARIABLES.some((name) => env[name])) return undefined;
+  if (!hasProxy(env)) return undefined;
   proxyAgent ??= new (undiciLib().EnvHttpProxyAgent)() as unknown as AgentType;
   return proxyAgent;
 }

@@ -3,9 +3,6 @@
 // variables, and a failed download's hint said "check the network or proxy".)
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,33 +10,7 @@ import { runCli } from '../helpers/cli.js';
 import { serve, startServer, type TestServer } from '../helpers/http-server.js';
 import { startLlmServer, type LlmServer } from '../helpers/llm-server.js';
 import { BUNDLE_18, fixture, officialRules } from '../helpers/paths.js';
-
-/** A CONNECT proxy: each tunnel's target ("127.0.0.1:port") is recorded, then bytes are piped both ways. */
-async function startProxy(): Promise<{ url: string; tunnels: string[]; close: () => Promise<void> }> {
-  const tunnels: string[] = [];
-  const server = http.createServer((_req, res) => res.writeHead(405).end());
-  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    tunnels.push(req.url ?? '');
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    tunnels,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
+import { startProxy } from '../helpers/proxy-server.js';
 
 let origin: TestServer;
 let llm: LlmServer;
