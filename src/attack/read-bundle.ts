@@ -15,7 +15,6 @@ import { stixShapeProblem } from './stix-shape.js';
 import { StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
 import { NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
 import type { Catalog } from './types.js';
-
 import { shownUrl } from '../net/url.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
