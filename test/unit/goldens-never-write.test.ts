@@ -28,6 +28,7 @@ beforeAll(async () => {
   await mkdir(path.join(project, 'test', 'golden'), { recursive: true });
   await copyFile(path.join(repoRoot, 'vitest.config.ts'), path.join(project, 'vitest.config.ts'));
   await copyFile(path.join(repoRoot, 'test', 'count-reporter.ts'), path.join(project, 'test', 'count-reporter.ts'));
+  await copyFile(path.join(repoRoot, 'test', 'global-setup.ts'), path.join(project, 'test', 'global-setup.ts'));
   await writeFile(path.join(project, 'package.json'), '{ "type": "module" }\n');
   await symlink(path.join(repoRoot, 'node_modules'), path.join(project, 'node_modules'));
   await writeFile(
