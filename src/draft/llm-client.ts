@@ -4,7 +4,8 @@
 // else: every error message is scrubbed of it.
 import { LlmError } from '../errors.js';
 import { limits } from '../limits.js';
-import { BodyTooLargeError, readBodyText } from '../net/body.js';
+import { BodyTooLargeError, readBody } from '../net/body.js';
+import { ACCEPT_ENCODING, contentCodings, decodeBody, UnsupportedEncodingError } from '../net/content-encoding.js';
 import { parseRetryAfter, proxyDispatcher, undiciLib } from '../net/download.js';
 import { splitCredentials } from '../net/url.js';
 import { redactMessage } from '../secrets.js';
@@ -22,6 +23,8 @@ export interface LlmSettings {
 }
 
 const RETRYABLE = new Set([408, 409, 429, 500, 502, 503, 504]);
+/** Errors about the request itself (a header value undici refuses, an unusable URL): the same request fails again. */
+const UNSENDABLE = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN']);
 
 export class ChatClient {
   /** Turned off for the rest of the run once the server refuses response_format. */
@@ -49,7 +52,7 @@ export class ChatClient {
     const target = splitCredentials(chatCompletionsUrl(this.settings.baseUrl));
     const response = await request(target.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...target.headers, ...(this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {}) },
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING, ...target.headers, ...(this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {}) },
       body: JSON.stringify(body),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -57,7 +60,9 @@ export class ChatClient {
       // Through the proxy the environment names (HTTPS_PROXY, NO_PROXY), as downloads go.
       ...(proxyDispatcher() ? { dispatcher: proxyDispatcher() } : {}),
     });
-    const text = await readBodyText(response.body, limits.maxLlmBodyBytes);
+    const answer = await readBody(response.body, limits.maxLlmBodyBytes);
+    // A gateway or proxy may compress the answer (undici's request() does not undo it).
+    const text = decodeBody(answer, contentCodings(response.headers['content-encoding']), limits.maxLlmBodyBytes).toString('utf8');
     return { status: response.statusCode, text, retryAfter: parseRetryAfter(response.headers['retry-after']) };
   }
 
@@ -84,9 +89,11 @@ export class ChatClient {
         result = await this.post(body, Math.max(1, left()));
       } catch (error) {
         if (error instanceof BodyTooLargeError) this.fail(`the LLM endpoint's answer is larger than ${limits.maxLlmBodyBytes} bytes; refused`);
+        if (error instanceof UnsupportedEncodingError) this.fail(`the LLM endpoint's answer cannot be read: ${error.message}`, 'check --llm-base-url (a proxy in between may encode answers)');
         // undici's codes are strings (ECONNREFUSED); a DOMException's numeric code (23 for a timeout) tells a user nothing.
         const err = error as { code?: unknown; message?: string };
         lastProblem = `${err.message ?? String(error)}${typeof err.code === 'string' ? ` (${err.code})` : ''}`;
+        if (typeof err.code === 'string' && UNSENDABLE.has(err.code)) this.fail(`the LLM request cannot be sent: ${lastProblem}`, 'check --llm-base-url and OPENAI_API_KEY');
         const next = await this.wait(attempt, undefined, left(), lastProblem);
         if (next === 'retry') continue;
         isLate = next === 'late';
@@ -101,7 +108,7 @@ export class ChatClient {
       }
       lastProblem = `HTTP ${result.status}: ${this.excerpt(result.text, 200)}`;
       if (!RETRYABLE.has(result.status)) {
-        this.fail(`the LLM endpoint refused the request: ${lastProblem}`, result.status === 401 || result.status === 403 ? 'check OPENAI_API_KEY' : 'check --llm-base-url and --model');
+        this.fail(`the LLM endpoint refused the request: ${lastProblem}`, result.status === 401 || result.status === 403 ? this.credentialsHint() : 'check --llm-base-url and --model');
       }
       const next = await this.wait(attempt, result.retryAfter, left(), lastProblem);
       if (next === 'retry') continue;
@@ -127,6 +134,13 @@ export class ChatClient {
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
     return 'retry';
+  }
+
+  /** Where the refused credentials came from: the key, the user:password of the base URL, or none given. */
+  private credentialsHint(): string {
+    if (this.settings.apiKey) return 'check OPENAI_API_KEY';
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(this.settings.baseUrl)) return 'check the user:password in --llm-base-url (or set OPENAI_API_KEY if the endpoint wants a key)';
+    return 'the endpoint wants credentials: set OPENAI_API_KEY';
   }
 
   private content(text: string): string {

@@ -34,9 +34,9 @@ export function consumeBody(body: Readable, maxBytes: number, onChunk: (chunk: B
   });
 }
 
-/** The whole body as text, at most `maxBytes`. */
-export async function readBodyText(body: Readable, maxBytes: number): Promise<string> {
+/** The whole body, at most `maxBytes`. */
+export async function readBody(body: Readable, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   await consumeBody(body, maxBytes, (chunk) => chunks.push(chunk));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

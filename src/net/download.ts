@@ -1,6 +1,6 @@
 // Downloads a URL to a file with undici: timeouts, retries with backoff, progress callbacks.
 // Writes only to the temporary path it is given; the caller validates and renames.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { copyFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Agent as AgentType, Dispatcher } from 'undici';
@@ -8,6 +8,7 @@ import { NetworkError } from '../errors.js';
 import { limits } from '../limits.js';
 import { lazyPackage } from '../lazy-package.js';
 import { BodyTooLargeError, consumeBody } from './body.js';
+import { ACCEPT_ENCODING, contentCodings, decodeBody, UnsupportedEncodingError } from './content-encoding.js';
 import { redactUrl, splitCredentials } from './url.js';
 
 export interface DownloadOptions {
@@ -135,7 +136,7 @@ async function downloadOnce({ request, agent, connectionErrors }: Client, url: s
     bodyTimeout: settings.bodyTimeoutMs,
     signal: settings.signal,
     dispatcher: agent,
-    headers: { 'user-agent': 'attack-cov', accept: '*/*', ...target.headers },
+    headers: { 'user-agent': 'attack-cov', accept: '*/*', 'accept-encoding': ACCEPT_ENCODING, ...target.headers },
   }).catch((error: Error) => {
     // undici's words ("Redirect loop detected … Use an Agent for cross-origin redirects") are about its own API.
     throw /^Redirect loop detected/.test(error.message) ? new RedirectError('too many redirects (a loop back to a URL already visited)') : error;
@@ -148,10 +149,14 @@ async function downloadOnce({ request, agent, connectionErrors }: Client, url: s
   const lengthHeader = Number(response.headers['content-length']);
   // undici accepts only digits there: the number is NaN when it is missing; a length of 0 announces no total.
   const total = lengthHeader >= 1 ? lengthHeader : undefined;
-  if (total !== undefined && total > settings.maxBytes) {
+  let codings: ReturnType<typeof contentCodings>;
+  try {
+    codings = contentCodings(response.headers['content-encoding']);
+    if (total !== undefined && total > settings.maxBytes) throw new BodyTooLargeError(settings.maxBytes);
+  } catch (error) {
     // undici's body emits 'Request aborted' when destroyed: unheard, that error event would crash the process.
     response.body.on('error', () => undefined).destroy();
-    throw new BodyTooLargeError(settings.maxBytes);
+    throw error;
   }
   const fd = openSync(tempPath, 'w');
   let received = 0;
@@ -167,6 +172,8 @@ async function downloadOnce({ request, agent, connectionErrors }: Client, url: s
   }
   const failure = connectionErrors[failedBefore];
   if (failure) throw new Error(`the connection failed before the response ended: ${describe(failure)}`);
+  // What is stored is the file itself: a gzip-encoded answer (a mirror compressing what it sends) is decoded here.
+  if (codings.length > 0) writeFileSync(tempPath, decodeBody(readFileSync(tempPath), codings, settings.maxBytes));
 }
 
 function describe(error: unknown): string {
@@ -209,7 +216,7 @@ export function retryDelayFor(attempt: number, elapsedMs: number, settings: Retr
 }
 
 function isRetryable(error: unknown): boolean {
-  return !(error instanceof BodyTooLargeError) && !(error instanceof RedirectError) && (!(error instanceof HttpStatusError) || RETRYABLE_STATUS.has(error.status));
+  return !(error instanceof BodyTooLargeError) && !(error instanceof RedirectError) && !(error instanceof UnsupportedEncodingError) && (!(error instanceof HttpStatusError) || RETRYABLE_STATUS.has(error.status));
 }
 
 /** Downloads `url` into `tempPath`, retrying network failures, 408/429 and 5xx. Removes `tempPath` on failure. */
@@ -248,6 +255,7 @@ function hintFor(error: unknown): string {
   if (status === 404) return 'check the URL or version; nothing is published there';
   if (status === 401 || status === 403) return 'the server wants credentials or refused them: check the user:password@ (or token) in the URL, or pass a local file instead (--attack FILE, --rules FILE)';
   if (error instanceof BodyTooLargeError) return 'raise ATTACK_COV_MAX_BUNDLE_BYTES if the file is genuine';
+  if (error instanceof UnsupportedEncodingError) return 'download the file another way and pass it (--attack FILE, --rules FILE), or ask for it without the proxy that encodes it';
   if (error instanceof RedirectError) return 'check the URL (the server sends it elsewhere, again and again), or pass a local file instead (--attack FILE, --rules FILE)';
   return 'check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE)';
 }

@@ -3,6 +3,7 @@
 // are retried and after how long (the gaps between the requests the server sees), what is refused at once,
 // and that the API key never appears in an error. Delays are a few hundred milliseconds at most.
 import type http from 'node:http';
+import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient, extractJson, type LlmSettings } from '../../../src/draft/llm-client.js';
 import { LlmError } from '../../../src/errors.js';
@@ -15,7 +16,7 @@ interface Seen {
   headers: http.IncomingHttpHeaders;
   body: { model: string; messages: { role: string; content: string }[]; temperature: number; response_format?: unknown };
 }
-type Answer = { status: number; body: string; headers?: Record<string, string> } | 'hang' | 'reset';
+type Answer = { status: number; body: string | Buffer; headers?: Record<string, string> } | 'hang' | 'reset';
 
 const KEY = 'sk-test-key-0123456789';
 const MESSAGES = [{ role: 'system' as const, content: 'You write Falco rules.' }, { role: 'user' as const, content: 'T1529' }];
@@ -219,6 +220,54 @@ describe('ChatClient.complete: refusals', () => {
       expect(seen).toHaveLength(1);
       expect(error?.message).toBe(`the LLM endpoint refused the request: HTTP ${status}: nope [redacted]`);
       expect(error?.hint).toBe(hint);
+    }
+  });
+
+  it('says where refused credentials came from: the key, the user:password of the base URL, or none', async () => {
+    const cases = [
+      [{}, 'check OPENAI_API_KEY'],
+      [{ apiKey: undefined, baseUrl: server.url('/v1').replace('://', '://user:pw@') }, 'check the user:password in --llm-base-url (or set OPENAI_API_KEY if the endpoint wants a key)'],
+      [{ apiKey: undefined }, 'the endpoint wants credentials: set OPENAI_API_KEY'],
+    ] as const;
+    for (const [settings, hint] of cases) {
+      script = [{ status: 401, body: 'who are you' }];
+      expect((await failure(client(settings).complete(MESSAGES, SCHEMA)))?.hint).toBe(hint);
+    }
+  });
+
+  it('refuses at once a request that cannot be sent (undici refuses a header value), without retrying', async () => {
+    // A line break in the key is a header value undici refuses (UND_ERR_INVALID_ARG): every attempt would fail alike.
+    const error = await failure(client({ apiKey: 'sk-a\nb' }).complete(MESSAGES, SCHEMA));
+    expect(error?.message).toMatch(/^the LLM request cannot be sent: .*\(UND_ERR_INVALID_ARG\)$/);
+    expect(error?.hint).toBe('check --llm-base-url and OPENAI_API_KEY');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('asks for gzip, deflate or br and decodes the answer as encoded (raw deflate too), the key still redacted', async () => {
+    const body = completion('{"rule":"zipped"}');
+    const encoded = [['gzip', gzipSync(body)], ['x-gzip', gzipSync(body)], ['br', brotliCompressSync(body)], ['deflate', deflateRawSync(body)], ['identity', Buffer.from(body)], ['gzip, br', brotliCompressSync(gzipSync(body))]] as const;
+    for (const [coding, bytes] of encoded) {
+      script = [{ status: 200, body: bytes, headers: { 'content-encoding': coding } }];
+      await expect(client().complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"zipped"}');
+    }
+    expect(seen.every((s) => s.headers['accept-encoding'] === 'gzip, deflate, br')).toBe(true);
+    script = [{ status: 401, body: gzipSync(`bad key ${KEY}`), headers: { 'content-encoding': 'gzip' } }];
+    expect((await failure(client().complete(MESSAGES, SCHEMA)))?.message).toBe('the LLM endpoint refused the request: HTTP 401: bad key [redacted]');
+  });
+
+  it('refuses at once an answer in a coding it cannot decode, one that does not decode, and one that inflates past the cap', async () => {
+    const body = completion('{"rule":"r"}');
+    const cases = [
+      [{ 'content-encoding': 'zstd' }, Buffer.from(body), /^the LLM endpoint's answer cannot be read: the answer is encoded as "zstd", which attack-cov cannot decode \(it asks for gzip, deflate, br\)$/],
+      [{ 'content-encoding': 'gzip' }, Buffer.from(body), /^the LLM endpoint's answer cannot be read: the answer says it is gzip-encoded but does not decode: /],
+      [{ 'content-encoding': 'gzip' }, gzipSync('x'.repeat(1 << 20)), /^the LLM endpoint's answer is larger than 1000 bytes; refused$/],
+    ] as const;
+    limits.maxLlmBodyBytes = 1000;
+    for (const [headers, bytes, message] of cases) {
+      seen = [];
+      script = [{ status: 200, body: bytes, headers }];
+      expect((await failure(client().complete(MESSAGES, SCHEMA)))?.message).toMatch(message);
+      expect(seen).toHaveLength(1);
     }
   });
 

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BodyTooLargeError, consumeBody, readBodyText } from '../../../src/net/body.js';
+import { BodyTooLargeError, consumeBody, readBody } from '../../../src/net/body.js';
 
 const chunks = (...parts: string[]) => Readable.from(parts.map((p) => Buffer.from(p)));
 
@@ -56,11 +56,11 @@ describe('consumeBody', () => {
   });
 });
 
-describe('readBodyText', () => {
+describe('readBody', () => {
   it('joins the chunks before decoding, so a character split across two chunks survives', async () => {
     const euro = Buffer.from('€'); // 3 bytes
     const body = Readable.from([Buffer.concat([Buffer.from('price: '), euro.subarray(0, 1)]), euro.subarray(1)]);
-    await expect(readBodyText(body, 100)).resolves.toBe('price: €');
+    await expect(readBody(body, 100).then(String)).resolves.toBe('price: €');
   });
 
   describe('from a server that drops the connection half-way', () => {
@@ -75,7 +75,7 @@ describe('readBodyText', () => {
       const { port } = server.address() as AddressInfo;
       const { request } = await import('undici');
       const response = await request(`http://127.0.0.1:${port}/`);
-      await expect(readBodyText(response.body, 1_000)).rejects.toBeInstanceOf(Error);
+      await expect(readBody(response.body, 1_000)).rejects.toBeInstanceOf(Error);
     });
   });
 });

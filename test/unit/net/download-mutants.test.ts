@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkError } from '../../../src/errors.js';
 import { DEFAULT_LIMITS, limits } from '../../../src/limits.js';
@@ -69,6 +70,13 @@ beforeAll(async () => {
       setTimeout(() => res.end('defg'), 20);
     },
     '/empty': (_req, res) => void res.writeHead(200, { 'content-length': 0 }).end(),
+    // A mirror that compresses what it sends; one in a coding attack-cov cannot decode; a small gzip of a large body.
+    '/gzip': (req, res) => {
+      headersSeen.set('/gzip', req.headers);
+      res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(BODY));
+    },
+    '/zstd': (_req, res) => void res.writeHead(200, { 'content-encoding': 'zstd' }).end(BODY),
+    '/gzip-bomb': (_req, res) => void res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(100_000))),
     '/mute': () => undefined,
     '/docs/file:bundle.json': statuses([]),
     '/hop1': (_req, res) => void res.writeHead(302, { location: '/hop2' }).end(),
@@ -304,6 +312,24 @@ describe('downloadToFile', () => {
     expect(forbidden?.hint).toMatch(/^the server wants credentials or refused them: check the user:password@/);
     expect(arrivals.get('/forbidden')).toHaveLength(1);
     expect(arrivals.get('/teapot')).toHaveLength(1);
+  });
+
+  it('asks for gzip, deflate or br and stores the body decoded, as the file itself', async () => {
+    await downloadToFile(server.url('/gzip'), target('gzip'));
+    expect(await readFile(target('gzip'))).toEqual(BODY);
+    expect(headersSeen.get('/gzip')?.['accept-encoding']).toBe('gzip, deflate, br');
+  });
+
+  it('refuses at once, storing nothing, a coding it cannot decode and a body that inflates past the cap', async () => {
+    const zstd = await failure(downloadToFile(server.url('/zstd'), target('zstd'), { backoffMs: 5 }));
+    expect(zstd?.message).toBe(`download failed: ${server.url('/zstd')}: the answer is encoded as "zstd", which attack-cov cannot decode (it asks for gzip, deflate, br)`);
+    expect(zstd?.hint).toBe('download the file another way and pass it (--attack FILE, --rules FILE), or ask for it without the proxy that encodes it');
+    expect(server.calls('/zstd')).toBe(1);
+    const bomb = await failure(downloadToFile(server.url('/gzip-bomb'), target('bomb'), { maxBytes: 1_000, backoffMs: 5 }));
+    expect(bomb?.message).toBe(`download failed: ${server.url('/gzip-bomb')}: the response is larger than 1000 bytes`);
+    expect(server.calls('/gzip-bomb')).toBe(1);
+    expect(await readdir(dir)).not.toContain('zstd');
+    expect(await readdir(dir)).not.toContain('bomb');
   });
 
   it('refuses a body announced larger than the cap before reading it, without a retry', async () => {
