@@ -2,7 +2,7 @@
 // The edge that touches fs and the network for ATT&CK; parsing is streamed (read-bundle.ts, stix-stream.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, NetworkError, UsageError, noValueError } from '../errors.js';
 import { versionInFileName } from './version-name.js';
 import { cachePathForUrl, fetchIntoCache, isFile, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
@@ -94,7 +94,11 @@ async function loadVersion(version: string, options: AttackLoadOptions, display:
     const source = (await readCacheSource(cachePath)) ?? `cache:${path.basename(cachePath)}`;
     return { catalog, source, file: cachePath, sha256, isFromCache: true };
   }
-  const loaded = await loadFromUrl(url ?? urlForVersion(version), cachePath, normalized, options, display);
+  const loaded = await loadFromUrl(url ?? urlForVersion(version), cachePath, normalized, options, display).catch((error: unknown) => {
+    // Offline (the usual reason a version cannot be fetched), the way in is a bundle carried over: say how to store it.
+    if (!(error instanceof NetworkError)) throw error;
+    throw new NetworkError(error.message, `${error.hint}; without network, add a copy of the bundle to the cache once: attack-cov cache add enterprise-attack-${normalized}.json`);
+  });
   // A version's cache slot does not say where it came from (a mirror, MITRE, cache add): record it beside it.
   if (!loaded.isFromCache) await writeCacheSource(cachePath, loaded.source);
   return loaded;
@@ -132,6 +136,7 @@ type Display = (file: string) => string;
  */
 export async function loadAttack(spec: string | undefined, options: AttackLoadOptions, display: Display = (f) => f): Promise<LoadedCatalog> {
   if (spec === undefined || spec === 'embedded') return loadEmbedded(options);
+  if (spec.trim() === '') throw noValueError('--attack', spec, `give a bundle file, a URL, a version such as ${embeddedAttack().version}, or leave --attack out for the embedded one`);
   if (spec.toLowerCase() === 'latest') {
     const latest = await resolveLatest(attackIndexUrl(), readUpstream().attack.domain, options.cacheRoot, options.download);
     // The index may name a version newer than attack-cov knows: that is what latest is for, so no version check.

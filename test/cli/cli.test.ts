@@ -126,6 +126,15 @@ describe('report', () => {
     expect(profiled.stderr).not.toMatch(/^note: --format/m);
   });
 
+  it('refuses --min-score without --suggest (it would be ignored), and takes it with --suggest', async () => {
+    const out = await tempDir();
+    const alone = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', out, '--min-score', '0.5']);
+    expectOneLineError(alone, /^error: --min-score has no effect without --suggest$/);
+    expect(await readdir(out)).toEqual([]);
+    const withSuggest = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', out, '--min-score', '0.5', '--suggest', '-q']);
+    expect(withSuggest.code).toBe(0);
+  });
+
   it('names what it wrote relative to the working directory when --out is inside it', async () => {
     const cwd = await tempDir();
     const result = await runCli(['report', '--attack', path.join(repoRoot, MINI), '--rules', path.join(repoRoot, ...rules('conventional.yaml')), '--out', 'reports/nightly'], { cwd });

@@ -127,6 +127,15 @@ describe('cache add', () => {
     expect(JSON.parse(listed.stdout).entries.map((e: { path: string }) => e.path.replace(/[0-9a-f]{40}\.bin$/, '*.bin'))).toEqual(['attack/enterprise-attack-99.1.json', 'parsed/catalog/*.bin', 'parsed/rules/*.bin']);
   });
 
+  it('is named in the hint when a version cannot be downloaded (offline), and an empty --attack is refused as empty', async () => {
+    const cwd = await tempDir();
+    const env = { ...OFFLINE, ATTACK_COV_CACHE: path.join(cwd, 'cache') };
+    const offline = await runCli(['lint', '--attack', '17.1', '--rules', fixture('rules', 'base.yaml')], { cwd, env });
+    expectOneLineError(offline, /^error: download failed: http:\/\/127\.0\.0\.1:9\/17\.1\.json: /);
+    expect(offline.stderr).toMatch(/\nhint: check the network or proxy, .*; without network, add a copy of the bundle to the cache once: attack-cov cache add enterprise-attack-17\.1\.json\n$/);
+    expectOneLineError(await runCli(['lint', '--attack', '', '--rules', fixture('rules', 'base.yaml')], { cwd, env }), /^error: --attack "": no value in it$/);
+  });
+
   it('seeds an official rules file for a tag, which report.json then says was stored by cache add, not downloaded', async () => {
     const cwd = await tempDir();
     const env = { ...OFFLINE, ATTACK_COV_CACHE: path.join(cwd, 'cache') };
