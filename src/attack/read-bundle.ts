@@ -12,7 +12,7 @@ import { InputError } from '../errors.js';
 import { describeFsError, kindOf } from '../falco/read-guard.js';
 import { describeSize, limits } from '../limits.js';
 import { stixShapeProblem } from './stix-shape.js';
-import { StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
+import { NotABundleError, StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
 import { NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
 import type { Catalog } from './types.js';
 import { shownUrl } from '../net/url.js';
@@ -62,6 +62,7 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
     else feedPlain(file, (chunk) => splitter.feed(chunk), hash);
   } catch (error) {
     if (error instanceof BundleTooLarge) throw new InputError(label, error.message.slice(error.location.length + 2), error.hint);
+    if (error instanceof NotABundleError) throw new InputError(label, `not an ATT&CK bundle: ${error.message}`, 'pass an ATT&CK Enterprise bundle, e.g. --attack 18.1');
     throw new InputError(label, `cannot read${isGzip ? ' gzip data' : ''}: ${(error as Error).message}`, isGzip ? 'the gzip file is truncated or damaged; download it again' : undefined);
   }
   if (badElement) throw new InputError(label, `not valid JSON: ${badElement}`, 'the file may be truncated; download it again');
@@ -117,25 +118,25 @@ async function feedGzip(file: string, onChunk: (chunk: Buffer) => void, hash: Ha
     },
   });
   let inflated = 0;
-  let tooLarge: unknown;
+  let stopped: unknown;
   try {
     // Stryker disable next-line ObjectLiteral: the read size only changes how the same bytes are cut into chunks for the hash and gunzip
     await pipeline(createReadStream(file, { highWaterMark: CHUNK_BYTES }), hasher, createGunzip(), async (source: AsyncIterable<Buffer>) => {
       for await (const chunk of source) {
-        // A gzip bomb inflates a few KB into gigabytes: stop at the cap, whatever the compressed size.
-        inflated += chunk.length;
         try {
+          // A gzip bomb inflates a few KB into gigabytes: stop at the cap, whatever the compressed size.
+          inflated += chunk.length;
           checkBundleSize(inflated, file, 'once decompressed');
+          onChunk(chunk);
         } catch (error) {
-          tooLarge = error;
+          stopped = error;
           throw error;
         }
-        onChunk(chunk);
       }
     });
   } catch (error) {
     // The pipeline reports its own abort rather than the reason it was stopped.
-    throw tooLarge ?? error;
+    throw stopped ?? error;
   }
 }
 

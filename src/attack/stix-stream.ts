@@ -11,6 +11,14 @@ const IS_STRUCTURAL = new Uint8Array(256);
 for (const byte of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET]) IS_STRUCTURAL[byte] = 1;
 /** A bundle's own keys are a few hundred bytes; anything far larger is not a bundle. */
 const SKELETON_LIMIT = 1 << 20;
+/** ATT&CK 18.1's largest object is 33 KB and none nests deeper than 5 levels: an object far past either is no
+ * ATT&CK object, and would cost its whole size in memory (a 255 KB gzip of one 250 MiB string took 1.1 GB) or
+ * overflow JSON.parse's stack. */
+export const MAX_ELEMENT_BYTES = 16 << 20;
+export const MAX_DEPTH = 64;
+
+/** Bytes that cannot be an ATT&CK bundle, found while splitting (the reader stops there). */
+export class NotABundleError extends Error {}
 
 /** Called with each element of the bundle's "objects" array, as its raw JSON bytes. */
 export type ElementHandler = (element: Buffer) => void;
@@ -25,7 +33,9 @@ export class StixBundleSplitter {
   private isEscaped = false;
   private isInArrayAtDepth2 = false;
   private parts: Buffer[] = [];
-  private skeleton: number[] = [];
+  private partsBytes = 0;
+  private skeleton: Buffer[] = [];
+  private skeletonBytes = 0;
 
   constructor(private readonly onElement: ElementHandler) {}
 
@@ -55,7 +65,7 @@ export class StixBundleSplitter {
       } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         if (this.depth === 1 && byte === OPEN_BRACKET) this.isInArrayAtDepth2 = true;
         if (this.depth === 2 && this.isInArrayAtDepth2 && byte === OPEN_BRACE) elementStart = i;
-        this.depth++;
+        if (++this.depth > MAX_DEPTH) throw new NotABundleError(`JSON nested more than ${MAX_DEPTH} levels deep`);
       } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         this.depth--;
         if (this.depth === 1 && this.isInArrayAtDepth2) {
@@ -63,15 +73,22 @@ export class StixBundleSplitter {
           this.keep(chunk.subarray(i, i + 1));
         }
         if (this.depth === 2 && elementStart >= 0) {
-          this.parts.push(chunk.subarray(elementStart, i + 1));
+          this.addPart(chunk.subarray(elementStart, i + 1));
           this.onElement(this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts));
           this.parts = [];
+          this.partsBytes = 0;
           elementStart = -1;
         }
       }
       i++;
     }
-    if (elementStart >= 0) this.parts.push(Buffer.from(chunk.subarray(elementStart)));
+    if (elementStart >= 0) this.addPart(Buffer.from(chunk.subarray(elementStart)));
+  }
+
+  private addPart(part: Buffer): void {
+    this.partsBytes += part.length;
+    if (this.partsBytes > MAX_ELEMENT_BYTES) throw new NotABundleError(`an object of more than ${MAX_ELEMENT_BYTES >> 20} MiB in "objects"`);
+    this.parts.push(part);
   }
 
   /** Index of the quote closing the current string, or -1 if it goes past this chunk. */
@@ -96,16 +113,19 @@ export class StixBundleSplitter {
   }
 
   private keep(bytes: Buffer): void {
-    if (this.skeleton.length + bytes.length <= SKELETON_LIMIT) this.skeleton.push(...bytes);
+    this.skeletonBytes += bytes.length;
+    if (this.skeletonBytes > SKELETON_LIMIT) throw new NotABundleError(`more than ${SKELETON_LIMIT >> 20} MiB outside "objects"`);
+    // A copy: the chunk may be a buffer its reader reuses.
+    this.skeleton.push(Buffer.from(bytes));
   }
 
   /** The bundle without its objects, e.g. `{"type":"bundle","objects":[]}`; JSON.parse checks the rest. */
   skeletonText(): string {
-    return Buffer.from(this.skeleton).toString('utf8');
+    return Buffer.concat(this.skeleton).toString('utf8');
   }
 
   isComplete(): boolean {
-    return this.depth === 0 && !this.inString && this.skeleton.length > 0;
+    return this.depth === 0 && !this.inString && this.skeletonBytes > 0;
   }
 }
 

@@ -106,6 +106,24 @@ describe('gzip', () => {
     expect((error as InputError).hint).toMatch(/ATTACK_COV_MAX_BUNDLE_BYTES/);
   });
 
+  it('a bomb under the size cap is refused at its first oversized object, string or nesting, plain or gzip, in words', async () => {
+    // QA: a 255 KB gzip of one 250 MiB string took 1.1 GB and 8 s, and said "Maximum call stack size exceeded".
+    const huge = 'a'.repeat(17 << 20);
+    const cases = [
+      [`{"type":"bundle","objects":[{"type":"attack-pattern","description":"${huge}"}]}`, /^not an ATT&CK bundle: an object of more than 16 MiB in "objects"$/],
+      [`{"type":"bundle","note":"${huge}","objects":[]}`, /^not an ATT&CK bundle: more than 1 MiB outside "objects"$/],
+      [`{"type":"bundle","objects":[{"type":"attack-pattern","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`, /^not an ATT&CK bundle: JSON nested more than 64 levels deep$/],
+    ] as const;
+    for (const [text, message] of cases) {
+      for (const [name, bytes] of [['bomb.json', Buffer.from(text)], ['bomb.json.gz', gzipSync(text)]] as const) {
+        const error = await load(name, bytes);
+        expect(error).toBeInstanceOf(InputError);
+        expect((error as Error).message.slice(name.length + 2)).toMatch(message);
+        expect((error as InputError).hint).toBe('pass an ATT&CK Enterprise bundle, e.g. --attack 18.1');
+      }
+    }
+  });
+
   it('a plain bundle over the cap is refused before it is read', async () => {
     limits.maxBundleBytes = 1000;
     expect(((await load('big.json', JSON.stringify(mini))) as Error).message).toMatch(/^big\.json: larger than the 1000 bytes an ATT&CK bundle may be \(/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StixBundleSplitter, nextQuote, peekStixType } from '../../../src/attack/stix-stream.js';
+import { MAX_DEPTH, MAX_ELEMENT_BYTES, NotABundleError, StixBundleSplitter, nextQuote, peekStixType } from '../../../src/attack/stix-stream.js';
 
 function split(text: string, chunkSize: number): { elements: unknown[]; skeleton: string; isComplete: boolean } {
   const elements: unknown[] = [];
@@ -57,5 +57,27 @@ describe('nextQuote', () => {
     expect(nextQuote(Buffer.from('abc'), 0)).toBe(-1);
     expect(nextQuote(Buffer.from('a'.repeat(100)), 5)).toBe(-1);
     expect(nextQuote(Buffer.from(`"${'a'.repeat(100)}`), 1)).toBe(-1);
+  });
+});
+
+describe('StixBundleSplitter limits', () => {
+  it('takes an object at the size and nesting limits, across chunks, and refuses one byte or one level past them', () => {
+    // An element is `{"d":"…"}`: 8 bytes around the string.
+    const element = (bytes: number) => `{"d":"${'x'.repeat(bytes - 8)}"}`;
+    const nested = (levels: number) => `{"d":${'['.repeat(levels - 3)}${']'.repeat(levels - 3)}}`;
+    const bundle = (object: string) => `{"type":"bundle","objects":[${object}]}`;
+    for (const size of [1 << 16, 1 << 20]) {
+      expect(split(bundle(element(MAX_ELEMENT_BYTES)), size).elements).toHaveLength(1);
+      expect(() => split(bundle(element(MAX_ELEMENT_BYTES + 1)), size)).toThrow(new NotABundleError('an object of more than 16 MiB in "objects"'));
+    }
+    // The bundle is level 1, "objects" 2, the object 3.
+    expect(split(bundle(nested(MAX_DEPTH)), 7).elements).toHaveLength(1);
+    expect(() => split(bundle(nested(MAX_DEPTH + 1)), 7)).toThrow(new NotABundleError('JSON nested more than 64 levels deep'));
+  });
+
+  it('keeps up to 1 MiB outside "objects", even from one chunk, and refuses more', () => {
+    const outside = (bytes: number) => `{"n":"${'x'.repeat(bytes - 21)}","objects":[]}`;
+    expect(JSON.parse(split(outside(1 << 20), 1 << 21).skeleton)).toMatchObject({ objects: [] });
+    expect(() => split(outside((1 << 20) + 1), 1 << 21)).toThrow(new NotABundleError('more than 1 MiB outside "objects"'));
   });
 });
