@@ -4,6 +4,7 @@
 // See https://falco.org/docs/concepts/rules/overriding/
 import { InputError } from '../errors.js';
 import { scalarText } from './yaml-cst.js';
+import { tagsAsList } from './tags.js';
 import type { FalcoList, FalcoMacro, FalcoRule, RawItem, RulesFileInfo, Ruleset, SourcePosition, TagRef } from './types.js';
 import type { IgnoreComment } from './ignore-comments.js';
 import { appendExceptions, decodeExceptions, type RuleException } from './exceptions.js';
@@ -80,7 +81,7 @@ export function isLegacyAppend(item: RawItem): boolean {
 function tagsOf(item: RawItem): TagRef[] {
   const tags = item.fields.tags;
   if (tags === undefined || tags === null) return [];
-  if (!Array.isArray(tags)) throw new InputError(at(item.keyPositions.tags ?? item.position), `rule "${item.name}": tags must be a list`);
+  if (!Array.isArray(tags)) throw new InputError(at(item.keyPositions.tags ?? item.position), `rule "${item.name}": tags must be a list`, `Falco refuses the file too; write a list: tags: ${tagsAsList(tags) ?? '[mitre_execution, T1059]'}`);
   return tags.map((value, i) => {
     // Written out, not spread: spreading a position into each of 60,000 tags was a fifth of building the ruleset.
     const { file, line, column } = item.tagPositions[i] ?? item.keyPositions.tags ?? item.position;

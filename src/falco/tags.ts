@@ -53,6 +53,9 @@ export function parseTag(tag: string): ParsedTag {
   if (/^mitre_[a-z]+(_[a-z]+)*$/.test(value)) return tacticByName(value.slice('mitre_'.length), isBare);
   const maturity = /^maturity_([a-z]+)$/.exec(value);
   if (maturity) return { kind: 'maturity', level: maturity[1]! };
+  // Several tags in one (`mitre_execution T1059`) are one tag naming nothing, not a tactic named "execution-t1059":
+  // nonstandard-tag offers them apart (joinedTags).
+  if (/[,;\s]/.test(value) && joinedTags(value)) return { kind: 'other' };
 
   if (TECHNIQUE.test(value)) return technique(value, false);
   if (TACTIC_ID.test(value)) return tacticById(value, false);
@@ -110,4 +113,26 @@ export function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length]!;
+}
+
+/** Tags written as one string (`tags: "mitre_execution, T1059"`, which Falco refuses) as the YAML flow list it wants,
+ * or undefined for a value that is no such string. */
+export function tagsAsList(tags: unknown): string | undefined {
+  const parts = typeof tags === 'string' ? tags.split(/[,;\s]+/).filter((part) => part !== '') : [];
+  return parts.length > 0 && parts.length <= 20 ? `[${parts.join(', ')}]` : undefined;
+}
+
+/**
+ * The tags a tag joins with commas, semicolons or spaces (`T1059,mitre_execution`, `mitre_execution T1059`), each in
+ * Falco's spelling, when every part is an ATT&CK tag or a maturity and one at least is ATT&CK; else undefined. Falco
+ * reads such a tag as one tag, which names nothing (a YAML list written as one string, or a model's answer).
+ */
+export function joinedTags(tag: string): string[] | undefined {
+  if (!/[,;\s]/.test(tag)) return undefined;
+  const parts = tag.split(/[,;\s]+/).filter((part) => part !== '');
+  if (parts.length < 2) return undefined;
+  const read = parts.map(parseTag);
+  if (!read.some((p) => p.kind === 'technique' || p.kind === 'tactic')) return undefined;
+  const written = read.map((p, i) => (p.kind === 'maturity' ? parts[i]! : p.kind === 'other' ? undefined : (p.conventional ?? parts[i]!)));
+  return written.every((part) => part !== undefined) ? [...new Set(written as string[])] : undefined;
 }

@@ -17,7 +17,8 @@ const TEMPLATES: Record<string, Template> = {
       ? `"${f.tag}" names no ATT&CK tactic any more: ATT&CK renamed ${f.tactic} to ${f.args.renamedTo}`
       : `"${f.tag}" names no ATT&CK tactic${f.args?.suggestion ? `; did you mean ${f.fix?.with[0]}?` : ''}`,
   'missing-tactic-tag': (f, list) => `technique tags without a tactic tag; ATT&CK puts them under ${list('tactics')}`,
-  'nonstandard-tag': (f) => `"${f.tag}" is not Falco's tag convention; write ${f.args?.conventional}`,
+  'nonstandard-tag': (f) =>
+    f.args?.parts ? `"${f.tag}" is several tags in one, which Falco reads as one tag naming nothing; write them as separate tags: ${f.args.conventional}` : `"${f.tag}" is not Falco's tag convention; write ${f.args?.conventional}`,
   'platform-mismatch': (f, list) => `${f.technique} targets ${list('platforms')}, which the ${f.args?.source} source cannot observe`,
   'repeated-tag': (f) => `"${f.tag}" is already among the rule's tags; Falco keeps it once, so this one can go`,
   'untagged-rule': () => 'rule has no ATT&CK tag, so it counts for no technique',

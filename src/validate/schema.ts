@@ -2,6 +2,7 @@
 import { OTHER_ITEM_KEYS } from '../falco/parse.js';
 import type { RawItem } from '../falco/types.js';
 import { scalarText } from '../falco/yaml-cst.js';
+import { tagsAsList } from '../falco/tags.js';
 import { falcoBool, isEnableItem, isLegacyAppend } from '../falco/ruleset.js';
 import type { ValidationIssue } from './types.js';
 
@@ -81,7 +82,10 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   if (item.fields.append !== undefined && falcoBool(item.fields.append) === undefined) issues.push(badBool(item, 'append'));
   if (item.kind === 'rule') issues.push(...OTHER_BOOLS.filter((key) => item.fields[key] !== undefined && falcoBool(item.fields[key]) === undefined).map((key) => badBool(item, key)));
   issues.push(...ignoredKeys(item), ...overrideIssues(item), ...deprecationIssues(item));
-  if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) issues.push(issue(item, 'bad-tags', 'error', 'tags must be a list', 'tags'));
+  if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) {
+    const list = tagsAsList(item.fields.tags);
+    issues.push(issue(item, 'bad-tags', 'error', `tags must be a list${list ? `: write tags: ${list}` : ''}`, 'tags'));
+  }
   if (item.kind === 'list' && item.fields.items !== undefined && !Array.isArray(item.fields.items)) issues.push(issue(item, 'bad-items', 'error', 'items must be a list', 'items'));
   issues.push(...shapeIssues(item));
   return issues;

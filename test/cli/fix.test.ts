@@ -103,6 +103,20 @@ describe('lint --fix on a tag written twice', () => {
   });
 });
 
+describe('lint --fix on several tags written as one', () => {
+  it('splits them into separate tags in a flow list and in a block list, after which the rules count for their technique', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-joined-'));
+    const rule = (name: string, tags: string) => `- rule: ${name}\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n  tags:${tags}\n`;
+    await writeFile(path.join(dir, 'joined.yaml'), rule('flow', ' [host, "T1059,mitre_execution"]') + rule('block', '\n    - host\n    - mitre_execution T1059'));
+    const args = ['lint', '--attack', MINI, '--rules', dir, '--format', 'json', '--fail-on', 'none', '--no-config'];
+    const before = JSON.parse((await runCli(args)).stdout) as { findings: { code: string; tag?: string }[] };
+    expect(before.findings.filter((f) => f.code === 'nonstandard-tag').map((f) => f.tag)).toEqual(['T1059,mitre_execution', 'mitre_execution T1059']);
+    expect((await runCli(['lint', '--attack', MINI, '--rules', dir, '--fix', '--fail-on', 'none', '--no-config'])).code).toBe(0);
+    expect(await readFile(path.join(dir, 'joined.yaml'), 'utf8')).toBe(rule('flow', ' [host, "T1059", mitre_execution]') + rule('block', '\n    - host\n    - mitre_execution\n    - T1059'));
+    expect((JSON.parse((await runCli(args)).stdout) as { findings: unknown[] }).findings).toEqual([]);
+  });
+});
+
 describe('lint --fix on files that are not plain UTF-8', () => {
   const lower = (name: string) => `- rule: ${name}\n  desc: x\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags: [mitre_execution, t1059]\n`;
 

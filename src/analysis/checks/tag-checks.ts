@@ -1,4 +1,5 @@
 // Checks on how tags are written: the conventional spelling, and rules with no ATT&CK tag at all. Pure.
+import { joinedTags } from '../../falco/tags.js';
 import { isAttackTag, tacticOfTag } from '../mapping.js';
 import { findingAt, findingsFor, NO_FINDINGS } from './findings.js';
 import type { Check } from './types.js';
@@ -6,16 +7,19 @@ import type { Check } from './types.js';
 export const nonstandardTag: Check = {
   code: 'nonstandard-tag',
   severity: 'warning',
-  description: "An ATT&CK tag written in a form other than Falco's convention (mitre_<tactic>, T1234, T1234.001, TA0001).",
+  description: "An ATT&CK tag written in a form other than Falco's convention (mitre_<tactic>, T1234, T1234.001, TA0001), or several tags written as one (`T1059,mitre_execution`).",
   run(rule, { tactics }) {
     return findingsFor(
       rule.tags,
-      ({ parsed }) => {
+      ({ parsed, ref }) => {
+        if (parsed.kind === 'other') return joinedTags(ref.value) !== undefined;
         if (parsed.kind !== 'technique' && parsed.kind !== 'tactic') return false;
         // An unknown tactic has no conventional spelling; unknown-tactic reports it.
         return !parsed.isConventional && Boolean(parsed.conventional) && (parsed.kind === 'technique' || tacticOfTag(parsed, tactics) !== undefined);
       },
       (tag) => {
+        const parts = tag.parsed.kind === 'other' ? joinedTags(tag.ref.value)! : undefined;
+        if (parts) return findingAt(this, rule, tag, { args: { conventional: parts.join(', '), parts }, fix: { tag: tag.ref.value, with: parts } });
         // Only tags with a conventional spelling get here.
         const { conventional } = tag.parsed as { conventional: string };
         return findingAt(this, rule, tag, { args: { conventional }, fix: { tag: tag.ref.value, with: [conventional] } });

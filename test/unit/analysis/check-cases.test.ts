@@ -296,6 +296,18 @@ describe('tag checks', () => {
     ]);
   });
 
+  it('nonstandard-tag: several tags written as one, with each part in its conventional spelling as the fix', () => {
+    const tags = ['T1059,mitre_execution', 'mitre_execution T1059', 't1059.004; attack.execution, maturity_stable', 'T1059,T1059', 'T1059,container', 'a,b', 'maturity_stable,host', 'T1059,'];
+    expect(run(nonstandardTag, tags).map((f) => [f.tag, f.args, f.fix])).toEqual([
+      ['T1059,mitre_execution', { conventional: 'T1059, mitre_execution', parts: ['T1059', 'mitre_execution'] }, { tag: 'T1059,mitre_execution', with: ['T1059', 'mitre_execution'] }],
+      ['mitre_execution T1059', { conventional: 'mitre_execution, T1059', parts: ['mitre_execution', 'T1059'] }, { tag: 'mitre_execution T1059', with: ['mitre_execution', 'T1059'] }],
+      ['t1059.004; attack.execution, maturity_stable', { conventional: 'T1059.004, mitre_execution, maturity_stable', parts: ['T1059.004', 'mitre_execution', 'maturity_stable'] }, expect.anything()],
+      // The same tag twice is one.
+      ['T1059,T1059', { conventional: 'T1059', parts: ['T1059'] }, { tag: 'T1059,T1059', with: ['T1059'] }],
+    ]);
+    // A part that is no ATT&CK tag or maturity (container, a, b), no ATT&CK part at all, or one part only: left alone.
+  });
+
   it('repeated-tag: each later writing of a value the list already has, exactly as written, with its removal as the fix', () => {
     // T1059 twice and mitre_execution three times; t1059 is another string (another tag in Falco's set), host once.
     expect(run(repeatedTag, ['mitre_execution', 'T1059', 'host', 'T1059', 't1059', 'mitre_execution', 'mitre_execution'])).toEqual([

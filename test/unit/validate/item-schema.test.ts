@@ -153,7 +153,8 @@ describe('keys and their types', () => {
     expect(schema('- rule: New\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  capture: true\n  capture_duration: 5000\n  capture_events: 100\n  capture_filesize: 1024\n')).toEqual([]);
   });
   it('tags and items must be lists', () => {
-    expect(schema('- rule: Base\n  tags: T1059\n  override:\n    tags: replace\n')).toEqual(['2:3 bad-tags [Base] tags must be a list']);
+    expect(schema('- rule: Base\n  tags: T1059\n  override:\n    tags: replace\n')).toEqual(['2:3 bad-tags [Base] tags must be a list: write tags: [T1059]']);
+    expect(schema('- rule: Base\n  tags: {a: b}\n  override:\n    tags: replace\n')).toEqual(['2:3 bad-tags [Base] tags must be a list']);
     expect(schema('- list: base_list\n  items: a\n')).toEqual(['2:3 bad-items [base_list] items must be a list']);
   });
   it('items is a list key only on lists', () => {
