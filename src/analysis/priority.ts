@@ -3,7 +3,7 @@
 // carries the sentence saying why it ranks where it does. Pure.
 import type { Catalog } from '../attack/types.js';
 import type { DetectabilityVerdict, GapEntry, GapPriority, TechniqueEntry, ThreatProfile } from '../coverage-report.js';
-import { appendTo, compareText } from '../collections.js';
+import { appendTo, compareText, countsOf } from '../collections.js';
 
 /** Detectability tiers, first to last: gaps a loaded source can close come first. */
 export const TIERS: DetectabilityVerdict[] = ['closable-loaded', 'closable-other', 'unknown', 'not-observable'];
@@ -32,13 +32,16 @@ function techniqueUsers(catalog: Catalog): { users: Map<string, Set<string>>; di
   return { users, direct };
 }
 
-/** Profile names using each technique (directly or through software), sub-techniques rolled up. */
+/** Profile names using each technique (directly or through software), sub-techniques rolled up. A name two profiles
+ * share (the group Machete and its software Machete) is followed by the profile's ID. */
 function profilesByTechnique(profiles: ThreatProfile[], entries: Map<string, TechniqueEntry>): Map<string, string[]> {
   const result = new Map<string, string[]>();
+  const named = countsOf(profiles.map((p) => p.name));
   for (const profile of profiles) {
     // A sub-technique counts for its parent too; a top-level technique is added once (entries hold every profile technique).
     const ids = new Set([...profile.direct, ...profile.viaSoftware].flatMap((t) => [t.id, entries.get(t.id)!.parent ?? t.id]));
-    for (const id of ids) appendTo(result, id, profile.name);
+    const label = named.get(profile.name)! > 1 ? `${profile.name} (${profile.id})` : profile.name;
+    for (const id of ids) appendTo(result, id, label);
   }
   return result;
 }

@@ -179,6 +179,12 @@ describe('prioritizeGaps', () => {
     expect(TIERS).toEqual(['closable-loaded', 'closable-other', 'unknown', 'not-observable']);
   });
 
+  it('tells apart two profiles of one name (the group Machete and its software Machete) by their IDs', () => {
+    const list = gaps({ profiles: [{ ...profile, id: 'G0001' }, { ...profile, id: 'S9999', kind: 'software' }, { ...profile, id: 'G7', name: 'Profile B' }], scope: [] });
+    expect(list[1]!.priority.profiles).toEqual(['Profile A (G0001)', 'Profile A (S9999)', 'Profile B']);
+    expect(list[1]!.priority.why).toContain('used by --threat Profile A (G0001), Profile A (S9999), Profile B (+100 each)');
+  });
+
   it('orders gaps alike in tier, score and users by ID', () => {
     const list = gaps({ entries: [entry('T1006', 'gap', ['Linux']), entry('T1005', 'gap', ['Linux'])] });
     expect(list.map((g) => g.id)).toEqual(['T1005', 'T1006']);
