@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { displayPath, isOfficialSpec } from '../falco/load.js';
+import { describeFsError } from '../falco/read-guard.js';
 import { CONFIG_FILE_NAME, parseProjectConfig, type ProjectConfig } from './project-config.js';
 
 const exists = (file: string) => stat(file).then((s) => s.isFile(), () => false);
@@ -23,9 +24,14 @@ export async function loadProjectConfig(given: string | boolean | undefined, cwd
   if (given === false) return undefined;
   const file = typeof given === 'string' ? path.resolve(cwd, given) : await findConfigFile(cwd);
   if (!file) return undefined;
-  const shown = displayPath(file, cwd);
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(shown, `cannot read the config: ${error.code ?? error.message}`, typeof given === 'string' ? 'check the --config path' : undefined);
+  // --config as typed (`.` is no name to show as the folder's own); a config found by looking up, relative to here.
+  const shown = typeof given === 'string' ? given : displayPath(file, cwd);
+  const text = await readFile(file, 'utf8').catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EISDIR') {
+      const inside = path.join(given as string, CONFIG_FILE_NAME);
+      throw new InputError(shown, 'a folder, not a config file', (await exists(path.join(file, CONFIG_FILE_NAME))) ? `give the file: --config ${inside}` : `--config takes a ${CONFIG_FILE_NAME} file`);
+    }
+    throw new InputError(shown, `cannot read the config: ${describeFsError(error)}`, typeof given === 'string' ? 'check the --config path' : undefined);
   });
   return parseProjectConfig(text, shown, path.dirname(file));
 }

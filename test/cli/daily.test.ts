@@ -127,6 +127,20 @@ describe('the project config', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('error: bad.yaml:3:3: unknown key "min_coverage" in gates; did you mean "min-coverage"?\nhint: known keys: fail-on, min-coverage, max-coverage-drop\n');
   });
+
+  it('names a --config that is a folder or missing as typed, in words, pointing at the file a folder holds', async () => {
+    const cases = [
+      // dir holds a .attack-cov.yaml (the project config of this describe); its sub-folder rules/ does not.
+      ['.', 'error: .: a folder, not a config file\nhint: give the file: --config .attack-cov.yaml\n'],
+      ['rules/', 'error: rules/: a folder, not a config file\nhint: --config takes a .attack-cov.yaml file\n'],
+      ['gone.yaml', 'error: gone.yaml: cannot read the config: no such file or directory\nhint: check the --config path\n'],
+    ];
+    for (const [given, stderr] of cases) {
+      const result = await runCli(['lint', '--config', given!], { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(stderr);
+    }
+  });
 });
 
 describe('attack-cov init', () => {
