@@ -5,7 +5,7 @@ import path from 'node:path';
 import { noValueError, UsageError } from './errors.js';
 
 /** The note a rules file outside the source root carries in report.json (`inputs.rules[].note`). */
-export const OUTSIDE_ROOT_NOTE = 'outside the source root: named by its base name';
+export const OUTSIDE_ROOT_NOTE = 'outside the source root: named by its base name, with the folders above it that tell it from another file of that name';
 
 /** A file as outputs name it: relative to the root with / separators, or its base name when outside. */
 export interface ShownPath {

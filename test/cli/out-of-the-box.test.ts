@@ -79,7 +79,7 @@ describe('portable paths', () => {
     const report = JSON.parse(outputs.get('report.json')!);
     expect(report.inputs.rules).toEqual([
       expect.objectContaining({ path: 'deploy/rules/team.yaml' }),
-      expect.objectContaining({ path: 'elsewhere.yaml', note: 'outside the source root: named by its base name' }),
+      expect.objectContaining({ path: 'elsewhere.yaml', note: 'outside the source root: named by its base name, with the folders above it that tell it from another file of that name' }),
     ]);
     expect(report.findings.map((f: { file: string }) => f.file)).toContain('deploy/rules/team.yaml');
     const sarif = JSON.parse(outputs.get('findings.sarif')!);

@@ -175,7 +175,7 @@ describe('files outside the source root', () => {
     const out = path.join(top, 'out');
     expect((await runCli(['report', '--rules', '../a/rules.yaml', '../b/rules.yaml', '--out', out, '-q', '--no-config'], { cwd })).code).toBe(0);
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as { inputs: { rules: { path: string; note?: string }[] } };
-    expect(report.inputs.rules.map((r) => [r.path, r.note])).toEqual([['a/rules.yaml', 'outside the source root: named by its base name'], ['b/rules.yaml', 'outside the source root: named by its base name']]);
+    expect(report.inputs.rules.map((r) => [r.path, r.note])).toEqual([['a/rules.yaml', 'outside the source root: named by its base name, with the folders above it that tell it from another file of that name'], ['b/rules.yaml', 'outside the source root: named by its base name, with the folders above it that tell it from another file of that name']]);
   });
 
   it('an error names such a file as it was given (outputs keep the base name), with a hint for a tab in the indentation', async () => {
