@@ -110,7 +110,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const maxCoverageDrop = options.maxCoverageDrop === undefined ? undefined : parseDrop(options.maxCoverageDrop);
   const outDir = outDirOf(options.out, env.cwd);
   await checkOutputDir(outDir);
-  const baseline = options.baseline ? await readBaseline(path.resolve(env.cwd, options.baseline)) : undefined;
+  const baseline = options.baseline ? await readBaseline(options.baseline, env.cwd) : undefined;
   const report = await buildReport(options, env, options.emulate === true);
   if (baseline) report.comparison = compareReports(report, baseline);
   if (options.suggest) report.suggestions = await (await import('./suggest.js')).suggestionsForReport(report, options, env);

@@ -5,6 +5,7 @@ import { readRenumbering } from '../emulate/renumbering.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
+import { describeFsError } from '../falco/read-guard.js';
 import { parseJsonText } from '../json-file.js';
 import type { Ruleset } from '../falco/types.js';
 import { stringifyJson } from '../report/reporter.js';
@@ -84,9 +85,11 @@ export async function suggestionsForReport(report: CoverageReport, options: Comm
   return suggestionsSection(report, suggestions, 'offline', minScore);
 }
 
-async function readReviewed(file: string): Promise<unknown> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(file, `cannot read: ${error.code ?? error.message}`);
+/** The reviewed file at `path` (resolved against `cwd`), named in errors as given. */
+async function readReviewed(given: string, cwd: string): Promise<unknown> {
+  const file = given;
+  const text = await readFile(path.resolve(cwd, given), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(file, error.code === 'ENOENT' ? 'no such file' : `cannot read: ${describeFsError(error)}`, 'pass the output of attack-cov suggest --format json, with the entries you accept');
   });
   const hint = 'pass the output of attack-cov suggest --format json, with the entries you accept';
   const reviewed = parseJsonText(text, file, hint) as { suggestions?: unknown };
@@ -100,7 +103,7 @@ async function readReviewed(file: string): Promise<unknown> {
 
 export async function runSuggest(options: SuggestOptions, env: Environment, io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
   checkOptions(options);
-  const reviewed = options.applyFrom ? await readReviewed(path.resolve(env.cwd, options.applyFrom)) : undefined;
+  const reviewed = options.applyFrom ? await readReviewed(options.applyFrom, env.cwd) : undefined;
   const minScore = parseMinScore(options.minScore);
   const rules = await loadRulesFor(options, env);
   const { context, suggestions: offline, attackVersion } = await computeSuggestions(options, env, rules.ruleset);

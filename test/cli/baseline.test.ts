@@ -121,6 +121,13 @@ describe('bad baselines', () => {
     const result = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', await tempDir(), '--baseline', file]);
     expectOneLineError(result, /not an attack-cov report\.json/);
   });
+  it('are named as given (relative to the working directory), not by an absolute path, missing or not JSON', async () => {
+    const cwd = await tempDir();
+    await writeFile(path.join(cwd, 'bad.json'), '{"x": [1,}');
+    const run = (baseline: string) => runCli(['report', '--attack', path.resolve(MINI), '--rules', path.resolve(fixture('rules', 'conventional.yaml')), '--out', 'out', '--baseline', baseline], { cwd });
+    expectOneLineError(await run('bad.json'), /^error: bad\.json:1:10: not JSON: unexpected "}"$/);
+    expectOneLineError(await run('gone.json'), /^error: gone\.json: no such baseline file$/);
+  });
   it('another ATT&CK version is compared, and says so', async () => {
     const file = path.join(await tempDir(), 'v17.json');
     const old = JSON.parse(await readFile(baselineFile, 'utf8')) as CoverageReport;

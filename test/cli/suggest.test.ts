@@ -169,6 +169,9 @@ describe('attack-cov suggest', () => {
       await writeFile(path.join(dir, 'bad.json'), json);
       expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', path.join(dir, 'bad.json'), '--dry-run']), message);
     }
+    // Named as given, relative to the working directory, not by an absolute path.
+    expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', 'bad.json', '--dry-run'], { cwd: dir }), /^error: bad\.json: not a suggest --format json output/);
+    expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', 'gone.json', '--dry-run'], { cwd: dir }), /^error: gone\.json: no such file$/);
     // A technique holding a newline stays on the refused line it belongs to.
     await writeFile(path.join(dir, 'forged.json'), JSON.stringify({ suggestions: [{ rule: 'Create Privileged Pod', candidates: [{ technique: 'T1059\n- RULE: EVIL' }] }] }));
     const forged = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', path.join(dir, 'forged.json'), '--dry-run']);
