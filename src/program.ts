@@ -375,7 +375,8 @@ Examples:
   $ attack-cov <command> --help               # every command has its own examples
 
 Exit codes: 0 ok; 1 a gate failed (report and lint: --fail-on, --min-coverage, --max-coverage-drop),
-validate found errors, or a draft was rejected; 2 unusable input or usage.
+validate found errors, or a draft was rejected or failed; 2 unusable input or usage, or every draft
+(or suggest --model call) failed at the LLM endpoint.
 Downloads are cached in $ATTACK_COV_CACHE (default: $XDG_CACHE_HOME/attack-cov or ~/.cache/attack-cov).`,
   );
   return program;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Technique } from '../attack/types.js';
 import type { CoverageReport } from '../coverage-report.js';
-import { isAttackCovError, noValueError, UsageError } from '../errors.js';
+import { EXIT_CANNOT_RUN, EXIT_GATE, EXIT_OK, isAttackCovError, noValueError, UsageError } from '../errors.js';
 import { fieldsOf, readFieldCatalog } from '../falco/field-catalog.js';
 import { checkOutputDir, outDirOf, writeOutputs } from '../output.js';
 import { stringifyJson } from '../report/reporter.js';
@@ -251,6 +251,10 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
       return { result: { technique: technique.id, name: technique.name, status: 'error' as const, attempts: 0, issues: [message] }, text: '' };
     }
   });
+  // Every draft failed at the endpoint: the run could not do its work (exit 2, as suggest --model), where a rejected
+  // draft is a verdict on the model's answer (exit 1). A CI job can retry the one and review the other.
+  const isEveryCallFailed = outcomes.length > 0 && outcomes.every((o) => o.result.status === 'error');
+  if (isEveryCallFailed) (io.errors ?? io.stderr)(`error: every draft failed at the LLM endpoint (${outcomes.length} of ${outcomes.length})\n`);
   // Once, after every technique: what to check, and the way to a draft without a model.
   if (outcomes.some((o) => o.result.status === 'error')) {
     (io.errors ?? io.stderr)(`hint: ${hint ? `${escapeForTerminal(hint)}; ` : ''}--skeleton writes skeletons without a model\n`);
@@ -270,5 +274,6 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
   }
   const listed = io.isQuiet ? outcomes.filter((o) => o.result.status === 'rejected' || o.result.status === 'error') : outcomes;
   if (listed.length > 0) io.stdout(`${listed.map(({ result: r }) => `${r.technique.padEnd(10)} ${r.status.padEnd(9)} ${r.file ? escapeForTerminal(path.join(options.out, r.file)) : ''}${r.issues.length && r.status !== 'passed' ? `\n  ${r.issues.slice(0, 5).map(escapeForTerminal).join('\n  ')}` : ''}`).join('\n')}\n`);
-  return outcomes.some((o) => o.result.status === 'rejected' || o.result.status === 'error') ? 1 : 0;
+  if (isEveryCallFailed) return EXIT_CANNOT_RUN;
+  return outcomes.some((o) => o.result.status === 'rejected' || o.result.status === 'error') ? EXIT_GATE : EXIT_OK;
 }

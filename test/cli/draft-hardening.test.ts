@@ -61,7 +61,9 @@ describe('hostile LLM servers', () => {
     const started = Date.now();
     const run = await draft('trickle', ['T1529'], ['--llm-timeout', '1']);
     expect(Date.now() - started).toBeLessThan(30_000);
-    expect(run.code).toBe(1);
+    // Every draft failed at the endpoint: the run could not do its work, exit 2 (a rejected draft is exit 1).
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: every draft failed at the LLM endpoint \(1 of 1\)$/m);
     expect(run.summary.drafts[0]).toMatchObject({ technique: 'T1529', status: 'error' });
     expect(run.stderr).toMatch(/^draft T1529: error: the LLM endpoint gave no answer within 1 s \(--llm-timeout, every attempt included\): .*(timeout|aborted)/im);
     // One hint after the errors: the client's, and the way to a draft without a model.
@@ -91,7 +93,8 @@ describe('hostile LLM servers', () => {
   it('a body of JSON that is no object (null, a number, a string, a list) fails that draft, and the run goes on', async () => {
     for (const body of ['null', '42', '"text"', '[1]']) {
       const run = await draft(`body:${body}`, ['T1529', 'T1485']);
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^error: every draft failed at the LLM endpoint \(2 of 2\)$/m);
       expect(run.stderr).not.toMatch(/crashed|TypeError|\n\s+at /);
       expect(run.summary.drafts).toMatchObject(['T1529', 'T1485'].map((technique) => ({ technique, status: 'error', issues: ['the LLM endpoint answered without choices[0].message.content'] })));
     }

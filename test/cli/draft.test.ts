@@ -110,12 +110,19 @@ describe('server behaviours', () => {
 
   it('gives up on a server that does not answer in time, and says so', async () => {
     const run = await draft('slow', '--llm-timeout', '1');
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.summary.drafts[0]).toMatchObject({ status: 'error' });
     // --llm-timeout is the deadline of the whole answer: the hang spends it, and no retry follows.
     expect(run.summary.drafts[0]!.issues[0]).toMatch(/gave no answer within 1 s \(--llm-timeout, every attempt included\): .*(timeout|Timeout)/);
     expect(run.requests).toHaveLength(1);
     expect(run.files).toEqual(['summary.json']);
+  });
+
+  it('exits 1, not 2, when the endpoint failed for some drafts only (others passed)', async () => {
+    const run = await draft('good-for-t1529-only', 'T1485');
+    expect(run.summary.drafts.map((d) => [d.technique, d.status])).toEqual([['T1529', 'passed'], ['T1485', 'error']]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toMatch(/every draft failed/);
   });
 
   it('sends a malformed answer back and takes the corrected one', async () => {

@@ -76,6 +76,10 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
       switch (parsed.model) {
         case 'good':
           return ok(GOOD_T1529);
+        case 'good-for-t1529-only':
+          // A draft of T1529 passes; any other technique meets a broken endpoint (a 400 is not retried).
+          if (!JSON.stringify(parsed.messages).includes('T1529')) return void res.writeHead(400).end('{"error":{"message":"broken"}}');
+          return ok(GOOD_T1529);
         case 'no-schema':
           if (request.hasSchema) return void res.writeHead(400).end(JSON.stringify({ error: { message: "response_format of type 'json_schema' is not supported by this model" } }));
           return ok(`Here is the rule:\n\`\`\`json\n${JSON.stringify(GOOD_T1529)}\n\`\`\``);
