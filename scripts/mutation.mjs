@@ -38,8 +38,9 @@ export const GROUPS = {
   // the ATT&CK bundle, JSON inputs with their error positions, the project config, where outputs and caches may go,
   // and the commented file a rejected draft is written as. (src/run/ is command glue, tested through the built CLI,
   // which a mutant never reaches.)
+  // attack/stix-stream.ts: the splitter that bounds what a bundle may hold (object size, nesting, bundle-level text).
   inputs: ['src/paths.ts', 'src/json-file.ts', 'src/source-root.ts', 'src/falco/load.ts', 'src/falco/ruleset.ts',
-    'src/config/project-config.ts', 'src/attack/read-bundle.ts', 'src/draft/draft-file.ts'],
+    'src/config/project-config.ts', 'src/attack/read-bundle.ts', 'src/attack/stix-stream.ts', 'src/draft/draft-file.ts'],
 };
 
 /** Modules whose module-level tables and patterns are themselves the protection (HTML and script escapes,
