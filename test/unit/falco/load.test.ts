@@ -97,6 +97,28 @@ describe('loadRules: bad input', () => {
   }
 });
 
+describe('parseRulesText: an unclosed quote', () => {
+  it('is reported where it opens, not where the yaml library stopped (the end of the file), with the line it runs to', () => {
+    const cases = [
+      // A double quote left open runs to the end of the file; the escaped quote of the line before is no opening.
+      ['- rule: A\n  desc: "an \\" escape"\n  condition: "evt.type = open\n  output: o\n- rule: B\n  desc: d\n', 'r.yaml:3:14', '"', 7],
+      // A single quote, with a doubled one ('') inside an earlier closed string and a flow list.
+      ["- rule: A\n  desc: 'it''s'\n  tags: [a, 'b]\n", 'r.yaml:3:13', "'", 4],
+    ] as const;
+    for (const [text, at, quote, endLine] of cases) {
+      let error: unknown;
+      try {
+        parseRulesText(text, 'r.yaml');
+      } catch (thrown) {
+        error = thrown;
+      }
+      if (!(error instanceof InputError)) return expect.unreachable(`expected an InputError, got ${String(error)}`);
+      expect(error.message).toBe(`${at}: YAML syntax error: the ${quote}quoted${quote} string that starts here is not closed`);
+      expect(error.hint).toBe(`it runs on to line ${endLine}; close it, or write the value without quotes`);
+    }
+  });
+});
+
 describe('firstInvalidUtf8 (where lint --fix refuses a file that is not UTF-8)', () => {
   it('finds the start of the first bad sequence, and -1 for UTF-8', () => {
     const bytes = (...values: number[]) => Uint8Array.from(values);
