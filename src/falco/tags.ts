@@ -55,7 +55,7 @@ export function parseTag(tag: string): ParsedTag {
   if (maturity) return { kind: 'maturity', level: maturity[1]! };
   // Several tags in one (`mitre_execution T1059`) are one tag naming nothing, not a tactic named "execution-t1059":
   // nonstandard-tag offers them apart (joinedTags).
-  if (/[,;\s]/.test(value) && joinedTags(value)) return { kind: 'other' };
+  if (joinedTags(value)) return { kind: 'other' };
 
   if (TECHNIQUE.test(value)) return technique(value, false);
   if (TACTIC_ID.test(value)) return tacticById(value, false);
@@ -118,7 +118,7 @@ export function editDistance(a: string, b: string): number {
 /** Tags written as one string (`tags: "mitre_execution, T1059"`, which Falco refuses) as the YAML flow list it wants,
  * or undefined for a value that is no such string. */
 export function tagsAsList(tags: unknown): string | undefined {
-  const parts = typeof tags === 'string' ? tags.split(/[,;\s]+/).filter((part) => part !== '') : [];
+  const parts = typeof tags === 'string' ? splitTags(tags) : [];
   return parts.length > 0 && parts.length <= 20 ? `[${parts.join(', ')}]` : undefined;
 }
 
@@ -128,11 +128,15 @@ export function tagsAsList(tags: unknown): string | undefined {
  * reads such a tag as one tag, which names nothing (a YAML list written as one string, or a model's answer).
  */
 export function joinedTags(tag: string): string[] | undefined {
-  if (!/[,;\s]/.test(tag)) return undefined;
-  const parts = tag.split(/[,;\s]+/).filter((part) => part !== '');
+  const parts = splitTags(tag);
   if (parts.length < 2) return undefined;
   const read = parts.map(parseTag);
   if (!read.some((p) => p.kind === 'technique' || p.kind === 'tactic')) return undefined;
   const written = read.map((p, i) => (p.kind === 'maturity' ? parts[i]! : p.kind === 'other' ? undefined : (p.conventional ?? parts[i]!)));
   return written.every((part) => part !== undefined) ? [...new Set(written as string[])] : undefined;
+}
+
+/** The tags in a text that joins them with commas, semicolons or blanks, in order. */
+function splitTags(text: string): string[] {
+  return text.split(/[,;\s]/).filter((part) => part !== '');
 }

@@ -18,7 +18,8 @@ export const nonstandardTag: Check = {
         return !parsed.isConventional && Boolean(parsed.conventional) && (parsed.kind === 'technique' || tacticOfTag(parsed, tactics) !== undefined);
       },
       (tag) => {
-        const parts = tag.parsed.kind === 'other' ? joinedTags(tag.ref.value)! : undefined;
+        // Defined only for a tag parseTag read as 'other' (it reads such a tag so): no kind to check again.
+        const parts = joinedTags(tag.ref.value);
         if (parts) return findingAt(this, rule, tag, { args: { conventional: parts.join(', '), parts }, fix: { tag: tag.ref.value, with: parts } });
         // Only tags with a conventional spelling get here.
         const { conventional } = tag.parsed as { conventional: string };

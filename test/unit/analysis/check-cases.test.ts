@@ -297,13 +297,16 @@ describe('tag checks', () => {
   });
 
   it('nonstandard-tag: several tags written as one, with each part in its conventional spelling as the fix', () => {
-    const tags = ['T1059,mitre_execution', 'mitre_execution T1059', 't1059.004; attack.execution, maturity_stable', 'T1059,T1059', 'T1059,container', 'a,b', 'maturity_stable,host', 'T1059,'];
+    const tags = ['T1059,mitre_execution', 'mitre_execution T1059', 't1059.004; attack.execution, maturity_stable', 'T1059,T1059', 'T1059,container', 'a,b', 'maturity_stable,host', 'T1059,', 'maturity_stable,maturity_incubating', ' ,T1059', ' T1059 ,mitre_execution', 'mitre_execution;maturity_stable'];
     expect(run(nonstandardTag, tags).map((f) => [f.tag, f.args, f.fix])).toEqual([
       ['T1059,mitre_execution', { conventional: 'T1059, mitre_execution', parts: ['T1059', 'mitre_execution'] }, { tag: 'T1059,mitre_execution', with: ['T1059', 'mitre_execution'] }],
       ['mitre_execution T1059', { conventional: 'mitre_execution, T1059', parts: ['mitre_execution', 'T1059'] }, { tag: 'mitre_execution T1059', with: ['mitre_execution', 'T1059'] }],
       ['t1059.004; attack.execution, maturity_stable', { conventional: 'T1059.004, mitre_execution, maturity_stable', parts: ['T1059.004', 'mitre_execution', 'maturity_stable'] }, expect.anything()],
       // The same tag twice is one.
       ['T1059,T1059', { conventional: 'T1059', parts: ['T1059'] }, { tag: 'T1059,T1059', with: ['T1059'] }],
+      // Blanks around the parts are separators too; a tactic with a maturity is ATT&CK enough.
+      [' T1059 ,mitre_execution', { conventional: 'T1059, mitre_execution', parts: ['T1059', 'mitre_execution'] }, { tag: ' T1059 ,mitre_execution', with: ['T1059', 'mitre_execution'] }],
+      ['mitre_execution;maturity_stable', { conventional: 'mitre_execution, maturity_stable', parts: ['mitre_execution', 'maturity_stable'] }, expect.anything()],
     ]);
     // A part that is no ATT&CK tag or maturity (container, a, b), no ATT&CK part at all, or one part only: left alone.
   });

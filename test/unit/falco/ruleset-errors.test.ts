@@ -26,7 +26,11 @@ describe('buildRuleset refuses what Falco refuses', () => {
     ['- macro: m\n  append: true\n  condition: x\n', 'r.yaml:1:3: macro "m" is appended to before it is defined', ORDER],
     ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: a\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [a]'],
     // One string of several tags, as the list it meant; a mapping gets an example.
-    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: "mitre_execution,  T1059;host"\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [mitre_execution, T1059, host]'],
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: ", mitre_execution,  T1059;host "\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [mitre_execution, T1059, host]'],
+    // Twenty tags are shown as a list; more, or none, get the example.
+    [`- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: "${'t '.repeat(20)}"\n`, 'r.yaml:6:3: rule "T": tags must be a list', `Falco refuses the file too; write a list: tags: [${Array(20).fill('t').join(', ')}]`],
+    [`- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: "${'t '.repeat(21)}"\n`, 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [mitre_execution, T1059]'],
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: " , "\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [mitre_execution, T1059]'],
     ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: {a: 1}\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [mitre_execution, T1059]'],
   ])('%j', (text, message, hint) => {
     expect(() => build(text)).toThrow(expect.objectContaining({ message, hint }));
