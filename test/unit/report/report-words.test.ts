@@ -35,6 +35,7 @@ describe('finding messages', () => {
       [draft('unknown-tactic', { tag: 'mitre_zzz' }), '"mitre_zzz" names no ATT&CK tactic'],
       [draft('missing-tactic-tag', { args: { tactics: ['execution', 'persistence'] } }), 'technique tags without a tactic tag; ATT&CK puts them under execution, persistence'],
       [draft('nonstandard-tag', { tag: 'mitre-T1059', args: { conventional: 'T1059' } }), '"mitre-T1059" is not Falco\'s tag convention; write T1059'],
+      [draft('nonstandard-tag', { tag: 'T1059,mitre_execution', args: { conventional: 'T1059, mitre_execution', parts: ['T1059', 'mitre_execution'] } }), '"T1059,mitre_execution" is several tags in one, which Falco reads as one tag naming nothing; write them as separate tags: T1059, mitre_execution'],
       [draft('platform-mismatch', { technique: 'T1530', args: { platforms: ['IaaS'], source: 'syscall' } }), 'T1530 targets IaaS, which the syscall source cannot observe'],
       [draft('untagged-rule'), 'rule has no ATT&CK tag, so it counts for no technique'],
       [draft('no-technique-tag'), 'rule has tactic tags but no technique tag, so it counts for no technique (attack-cov suggest proposes some)'],
