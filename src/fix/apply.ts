@@ -170,7 +170,9 @@ function blockSplices(text: string, starts: number[], edits: TagEdit[], elementO
   return edits.map((edit) => {
     const { token, start } = elementOf(edit);
     const lineStart = starts[lineOf(start)]!;
-    const nextLine = starts[lineOf(token.offset) + 1] ?? text.length;
+    // The line after the tag's last: a plain or quoted tag may run on over several lines (QA: inserting after its first
+    // line cut the token the replacement then spliced, writing `- T10591543`), and a removal takes every one of them.
+    const nextLine = starts[lineOf(token.offset + token.source.length - 1) + 1] ?? text.length;
     // The item's indentation and dash; `- ` when the tag sits on the line after its dash.
     const dash = text.slice(start, token.offset);
     const indent = text.slice(lineStart, start) + (/^-[ \t]+$/.test(dash) ? dash : '- ');

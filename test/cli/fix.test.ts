@@ -104,15 +104,15 @@ describe('lint --fix on a tag written twice', () => {
 });
 
 describe('lint --fix on several tags written as one', () => {
-  it('splits them into separate tags in a flow list and in a block list, after which the rules count for their technique', async () => {
+  it('splits them into separate tags in a flow list and in a block list (one that runs on over two lines too), after which the rules count for their technique', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-joined-'));
     const rule = (name: string, tags: string) => `- rule: ${name}\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n  tags:${tags}\n`;
-    await writeFile(path.join(dir, 'joined.yaml'), rule('flow', ' [host, "T1059,mitre_execution"]') + rule('block', '\n    - host\n    - mitre_execution T1059'));
+    await writeFile(path.join(dir, 'joined.yaml'), rule('flow', ' [host, "T1059,mitre_execution"]') + rule('block', '\n    - host\n    - mitre_execution T1059') + rule('wrapped', '\n    - T1059 mitre_execution\n      T1059.004'));
     const args = ['lint', '--attack', MINI, '--rules', dir, '--format', 'json', '--fail-on', 'none', '--no-config'];
     const before = JSON.parse((await runCli(args)).stdout) as { findings: { code: string; tag?: string }[] };
-    expect(before.findings.filter((f) => f.code === 'nonstandard-tag').map((f) => f.tag)).toEqual(['T1059,mitre_execution', 'mitre_execution T1059']);
+    expect(before.findings.filter((f) => f.code === 'nonstandard-tag').map((f) => f.tag)).toEqual(['T1059,mitre_execution', 'mitre_execution T1059', 'T1059 mitre_execution T1059.004']);
     expect((await runCli(['lint', '--attack', MINI, '--rules', dir, '--fix', '--fail-on', 'none', '--no-config'])).code).toBe(0);
-    expect(await readFile(path.join(dir, 'joined.yaml'), 'utf8')).toBe(rule('flow', ' [host, "T1059", mitre_execution]') + rule('block', '\n    - host\n    - mitre_execution\n    - T1059'));
+    expect(await readFile(path.join(dir, 'joined.yaml'), 'utf8')).toBe(rule('flow', ' [host, "T1059", mitre_execution]') + rule('block', '\n    - host\n    - mitre_execution\n    - T1059') + rule('wrapped', '\n    - T1059\n    - mitre_execution\n    - T1059.004'));
     expect((JSON.parse((await runCli(args)).stdout) as { findings: unknown[] }).findings).toEqual([]);
   });
 });

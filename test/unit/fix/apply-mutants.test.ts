@@ -24,6 +24,16 @@ describe('applyTagEdits on block lists', () => {
     expect(applyTagEdits(BLOCK, edits)).toBe("- rule: a\n  tags:\n    - mitre_impact\n    - x\n    - 'y'\n    - \"z\"\n    - T1\n    - T2\n- rule: b\n  tags: [p]\n");
   });
 
+  it('takes a tag that runs on over several lines (plain or quoted) whole: inserts after its last line, removes every line', () => {
+    // QA: inserting after the tag's first line cut the token the replacement then spliced, writing `- T10591543`.
+    const text = '- rule: a\n  tags:\n    - T1059 mitre_execution\n      T1543\n    - "T1059.004,\n      T1611"\n    - host\n';
+    expect(applyTagEdits(text, [edit('replace', 3, 7, 'T1059'), edit('insert-after', 3, 7, 'mitre_execution'), edit('insert-after', 3, 7, 'T1543')]))
+      .toBe('- rule: a\n  tags:\n    - T1059\n    - mitre_execution\n    - T1543\n    - "T1059.004,\n      T1611"\n    - host\n');
+    expect(applyTagEdits(text, [edit('replace', 5, 7, 'T1059.004'), edit('insert-after', 5, 7, 'T1611')]))
+      .toBe('- rule: a\n  tags:\n    - T1059 mitre_execution\n      T1543\n    - "T1059.004"\n    - T1611\n    - host\n');
+    expect(applyTagEdits(text, [edit('remove', 3, 7), edit('remove', 5, 7)])).toBe('- rule: a\n  tags:\n    - host\n');
+  });
+
   it('inserts after the last line of a file without a final newline', () => {
     expect(applyTagEdits('- rule: a\n  tags:\n  - x', [edit('insert-after', 3, 5, 'y')])).toBe('- rule: a\n  tags:\n  - x\n  - y\n');
   });
