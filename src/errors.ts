@@ -43,6 +43,9 @@ export class NetworkError extends AttackCovError {}
 /** A failure from the LLM endpoint. */
 export class LlmError extends AttackCovError {}
 
+/** A model answer attack-cov refuses as it is (too long): a verdict on the answer, not on the endpoint. */
+export class ModelAnswerError extends LlmError {}
+
 export function isAttackCovError(error: unknown): error is AttackCovError {
   return error instanceof AttackCovError;
 }

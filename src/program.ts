@@ -159,7 +159,7 @@ Examples:
     .action(async (given, command: Command) => {
       const options = await withProjectConfig(given, command);
       // --min-score only weighs --suggest's candidates: alone it would be ignored in silence.
-      if (command.getOptionValueSource('minScore') === 'cli' && !options.suggest) throw new UsageError('--min-score has no effect without --suggest', 'add --suggest (or suggest: true in .attack-cov.yaml), or leave --min-score out');
+      if (command.getOptionValueSource('minScore') === 'cli' && !options.suggest) throw new UsageError('--min-score has no effect without --suggest', 'add --suggest, or leave --min-score out');
       setExit(await (await import('./run/report.js')).runReport(options, makeEnvironment(options), makeIo(options.color, options)));
     });
 

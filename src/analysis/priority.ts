@@ -36,11 +36,12 @@ function techniqueUsers(catalog: Catalog): { users: Map<string, Set<string>>; di
  * share (the group Machete and its software Machete) is followed by the profile's ID. */
 function profilesByTechnique(profiles: ThreatProfile[], entries: Map<string, TechniqueEntry>): Map<string, string[]> {
   const result = new Map<string, string[]>();
-  const named = countsOf(profiles.map((p) => p.name));
+  // Evilnum (a group) and EVILNUM (a software) are one name to a reader.
+  const named = countsOf(profiles.map((p) => p.name.toLowerCase()));
   for (const profile of profiles) {
     // A sub-technique counts for its parent too; a top-level technique is added once (entries hold every profile technique).
     const ids = new Set([...profile.direct, ...profile.viaSoftware].flatMap((t) => [t.id, entries.get(t.id)!.parent ?? t.id]));
-    const label = named.get(profile.name)! > 1 ? `${profile.name} (${profile.id})` : profile.name;
+    const label = named.get(profile.name.toLowerCase())! > 1 ? `${profile.name} (${profile.id})` : profile.name;
     for (const id of ids) appendTo(result, id, label);
   }
   return result;

@@ -2,7 +2,7 @@
 // the command line: a flag given on the command line always wins. The only file access of config/.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, noValueError } from '../errors.js';
 import { displayPath, isOfficialSpec } from '../falco/load.js';
 import { describeFsError } from '../falco/read-guard.js';
 import { CONFIG_FILE_NAME, parseProjectConfig, type ProjectConfig } from './project-config.js';
@@ -22,6 +22,7 @@ export async function findConfigFile(cwd: string): Promise<string | undefined> {
 /** Reads the config `given` (--config), else the one found from `cwd`; none with --no-config (false). */
 export async function loadProjectConfig(given: string | boolean | undefined, cwd: string): Promise<ProjectConfig | undefined> {
   if (given === false) return undefined;
+  if (typeof given === 'string' && given.trim() === '') throw noValueError('--config', given, `give a ${CONFIG_FILE_NAME} file, or --no-config`);
   const file = typeof given === 'string' ? path.resolve(cwd, given) : await findConfigFile(cwd);
   if (!file) return undefined;
   // --config as typed (`.` is no name to show as the folder's own); a config found by looking up, relative to here.

@@ -2,7 +2,7 @@
 // llama.cpp's server): structured output with a fallback for servers without it, timeouts, retries
 // with backoff on 429 and 5xx honouring Retry-After. The API key goes into one header and nowhere
 // else: every error message is scrubbed of it.
-import { LlmError } from '../errors.js';
+import { LlmError, ModelAnswerError } from '../errors.js';
 import { limits } from '../limits.js';
 import { BodyTooLargeError, readBody } from '../net/body.js';
 import { ACCEPT_ENCODING, contentCodings, decodeBody, UnsupportedEncodingError } from '../net/content-encoding.js';
@@ -154,7 +154,9 @@ export class ChatClient {
     const content = parsed?.choices?.[0]?.message?.content;
     if (typeof content !== 'string') this.fail('the LLM endpoint answered without choices[0].message.content');
     // A rule is a few hundred characters; an answer past the bound is refused, and never sent back in a repair.
-    if (content.length > limits.maxLlmAnswerChars) this.fail(`the model's answer is ${content.length} characters, more than the ${limits.maxLlmAnswerChars} attack-cov accepts; refused`, 'try another model, or a lower temperature');
+    if (content.length > limits.maxLlmAnswerChars) {
+      throw new ModelAnswerError(`the model's answer is ${content.length} characters, more than the ${limits.maxLlmAnswerChars} attack-cov accepts; refused`, 'try another model, or a lower temperature');
+    }
     return content;
   }
 }

@@ -118,21 +118,29 @@ export function editDistance(a: string, b: string): number {
 /** Tags written as one string (`tags: "mitre_execution, T1059"`, which Falco refuses) as the YAML flow list it wants,
  * or undefined for a value that is no such string. */
 export function tagsAsList(tags: unknown): string | undefined {
-  const parts = typeof tags === 'string' ? splitTags(tags) : [];
-  return parts.length > 0 && parts.length <= 20 ? `[${parts.join(', ')}]` : undefined;
+  // A flow list quoted whole ("[a, b]") is that list; a part YAML would read as something else (#x, *x, host:, -) is quoted.
+  const parts = typeof tags === 'string' ? splitTags(tags.trim().replace(/^\[([^]*)\]$/, '$1')) : [];
+  const written = parts.map((part) => (/^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/.test(part) ? part : JSON.stringify(part)));
+  return parts.length > 0 && parts.length <= 20 ? `[${written.join(', ')}]` : undefined;
 }
 
 /**
- * The tags a tag joins with commas, semicolons or spaces (`T1059,mitre_execution`, `mitre_execution T1059`), each in
- * Falco's spelling, when every part is an ATT&CK tag or a maturity and one at least is ATT&CK; else undefined. Falco
- * reads such a tag as one tag, which names nothing (a YAML list written as one string, or a model's answer).
+ * The tags a tag joins (`T1059,mitre_execution`, `container, T1059`, `mitre_execution T1059`), each ATT&CK one in
+ * Falco's spelling, when one part at least is ATT&CK and every other part is a maturity or, where commas or
+ * semicolons separate them (a list typed as one string), a word-like tag such as `container`; else undefined. Joined
+ * by blanks only, every part must be ATT&CK or a maturity: `T1562 Impair Defenses` is an ID with its name. Falco reads
+ * such a tag as one tag, which names nothing.
  */
 export function joinedTags(tag: string): string[] | undefined {
   const parts = splitTags(tag);
   if (parts.length < 2) return undefined;
   const read = parts.map(parseTag);
   if (!read.some((p) => p.kind === 'technique' || p.kind === 'tactic')) return undefined;
-  const written = read.map((p, i) => (p.kind === 'maturity' ? parts[i]! : p.kind === 'other' ? undefined : (p.conventional ?? parts[i]!)));
+  const isListed = /[,;]/.test(tag);
+  const written = read.map((p, i) => {
+    if (p.kind === 'technique' || p.kind === 'tactic') return p.conventional ?? parts[i]!;
+    return p.kind === 'maturity' || (isListed && /^[A-Za-z0-9_.:-]+$/.test(parts[i]!)) ? parts[i]! : undefined;
+  });
   return written.every((part) => part !== undefined) ? [...new Set(written as string[])] : undefined;
 }
 

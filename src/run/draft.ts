@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Technique } from '../attack/types.js';
 import type { CoverageReport } from '../coverage-report.js';
-import { EXIT_CANNOT_RUN, EXIT_GATE, EXIT_OK, isAttackCovError, noValueError, UsageError } from '../errors.js';
+import { EXIT_CANNOT_RUN, EXIT_GATE, EXIT_OK, isAttackCovError, ModelAnswerError, noValueError, UsageError } from '../errors.js';
 import { fieldsOf, readFieldCatalog } from '../falco/field-catalog.js';
 import { checkOutputDir, outDirOf, writeOutputs } from '../output.js';
 import { stringifyJson } from '../report/reporter.js';
@@ -238,6 +238,8 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
   };
   if (!client) io.stderr('no LLM configured (--llm-base-url, OPENAI_BASE_URL or OPENAI_API_KEY): writing skeletons\n');
   let hint: string | undefined;
+  // Techniques whose error was the model's answer (refused as too long), not the endpoint failing.
+  const answerRefused = new Set<string>();
   const outcomes = await pool(techniques, options.concurrency ?? 2, async (technique) => {
     try {
       const outcome = await draftOne(technique, drafting);
@@ -248,12 +250,13 @@ export async function runDraft(ids: string[], options: DraftOptions, env: Enviro
       const message = client ? client.redact(error.message) : error.message;
       (io.errors ?? io.stderr)(`draft ${technique.id}: error: ${escapeForTerminal(message)}\n`);
       hint ??= error.hint;
+      if (error instanceof ModelAnswerError) answerRefused.add(technique.id);
       return { result: { technique: technique.id, name: technique.name, status: 'error' as const, attempts: 0, issues: [message] }, text: '' };
     }
   });
   // Every draft failed at the endpoint: the run could not do its work (exit 2, as suggest --model), where a rejected
   // draft is a verdict on the model's answer (exit 1). A CI job can retry the one and review the other.
-  const isEveryCallFailed = outcomes.length > 0 && outcomes.every((o) => o.result.status === 'error');
+  const isEveryCallFailed = outcomes.length > 0 && outcomes.every((o) => o.result.status === 'error' && !answerRefused.has(o.result.technique));
   if (isEveryCallFailed) (io.errors ?? io.stderr)(`error: every draft failed at the LLM endpoint (${outcomes.length} of ${outcomes.length})\n`);
   // Once, after every technique: what to check, and the way to a draft without a model.
   if (outcomes.some((o) => o.result.status === 'error')) {

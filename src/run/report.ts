@@ -11,7 +11,7 @@ import { printable, renderSummary, type TerminalStyle } from '../report/terminal
 import { buildReport, type CommonOptions, type Environment } from './inputs.js';
 import { compareReports } from '../analysis/baseline.js';
 import { evaluateGates, parseDrop, parseFailOn, parseMinCoverage } from '../analysis/gates.js';
-import { UsageError } from '../errors.js';
+import { noValueError, UsageError } from '../errors.js';
 import { splitCommaList } from '../collections.js';
 import { readBaseline } from './baseline.js';
 import { SCORE_MODES, type ScoreMode } from '../report/layer-score.js';
@@ -110,6 +110,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const maxCoverageDrop = options.maxCoverageDrop === undefined ? undefined : parseDrop(options.maxCoverageDrop);
   const outDir = outDirOf(options.out, env.cwd);
   await checkOutputDir(outDir);
+  if (options.baseline?.trim() === '') throw noValueError('--baseline', options.baseline, 'give the report.json of an earlier run, or leave --baseline out');
   const baseline = options.baseline ? await readBaseline(options.baseline, env.cwd) : undefined;
   const report = await buildReport(options, env, options.emulate === true);
   if (baseline) report.comparison = compareReports(report, baseline);

@@ -4,7 +4,7 @@
 import { readRenumbering } from '../emulate/renumbering.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EXIT_OK, InputError, UsageError } from '../errors.js';
+import { EXIT_OK, InputError, noValueError, UsageError } from '../errors.js';
 import { describeFsError } from '../falco/read-guard.js';
 import { parseJsonText } from '../json-file.js';
 import type { Ruleset } from '../falco/types.js';
@@ -50,6 +50,7 @@ export function parseMinScore(value: string | undefined): number {
 function checkOptions(options: SuggestOptions): void {
   const format = options.format ?? 'text';
   if (!FORMATS.includes(format)) throw new UsageError(`suggest --format must be one of ${FORMATS.join(', ')}, not ${format}`);
+  if (options.applyFrom?.trim() === '') throw noValueError('--apply-from', options.applyFrom, 'give the output of attack-cov suggest --format json, with the entries you accept');
   if (options.apply && options.applyFrom) throw new UsageError('--apply and --apply-from exclude each other', '--apply takes the best candidates by --min-score; --apply-from takes the entries kept in a reviewed file');
   if ((options.apply || options.applyFrom) && !options.rules?.length) throw new UsageError('--apply needs --rules: it rewrites the rules files you name', 'e.g. attack-cov suggest --rules my_rules.yaml --apply --min-score 0.3');
   if (options.dryRun && !options.apply && !options.applyFrom) throw new UsageError('--dry-run goes with --apply or --apply-from');

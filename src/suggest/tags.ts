@@ -5,7 +5,7 @@ import type { Catalog, Technique } from '../attack/types.js';
 import { CHECKS } from '../analysis/checks/index.js';
 import { tacticTag } from '../analysis/checks/findings.js';
 import { claimedTactics, indexTactics, mapRule } from '../analysis/mapping.js';
-import { parseTag } from '../falco/tags.js';
+import { joinedTags, parseTag } from '../falco/tags.js';
 import type { FalcoRule, TagRef } from '../falco/types.js';
 import { describeFinding } from '../report/messages.js';
 
@@ -42,10 +42,13 @@ export function tagProblems(rule: FalcoRule, added: string[], catalog: Catalog, 
     .map((f) => `${f.code}: ${describeFinding(f)}`);
 }
 
-/** Technique IDs the rule tags already. */
+/** Technique IDs the rule tags already, those of several tags written as one (`T1059,mitre_execution`) included:
+ * they say what the rule's author meant, and lint's nonstandard-tag fix writes them apart; suggesting other
+ * techniques beside them would leave that tag as it is. */
 export function taggedTechniques(rule: FalcoRule): string[] {
   return rule.tags.flatMap((t) => {
     const parsed = parseTag(t.value);
-    return parsed.kind === 'technique' ? [parsed.id] : [];
+    if (parsed.kind === 'technique') return [parsed.id];
+    return parsed.kind === 'other' ? (joinedTags(t.value) ?? []).map(parseTag).flatMap((p) => (p.kind === 'technique' ? [p.id] : [])) : [];
   });
 }

@@ -127,6 +127,8 @@ describe('bad baselines', () => {
     const run = (baseline: string) => runCli(['report', '--attack', path.resolve(MINI), '--rules', path.resolve(fixture('rules', 'conventional.yaml')), '--out', 'out', '--baseline', baseline], { cwd });
     expectOneLineError(await run('bad.json'), /^error: bad\.json:1:10: not JSON: unexpected "}"$/);
     expectOneLineError(await run('gone.json'), /^error: gone\.json: no such baseline file$/);
+    // An empty value is refused, not taken as no baseline.
+    expectOneLineError(await run(''), /^error: --baseline "": no value in it$/);
   });
   it('another ATT&CK version is compared, and says so', async () => {
     const file = path.join(await tempDir(), 'v17.json');

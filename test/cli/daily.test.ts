@@ -134,6 +134,7 @@ describe('the project config', () => {
       ['.', 'error: .: a folder, not a config file\nhint: give the file: --config .attack-cov.yaml\n'],
       ['rules/', 'error: rules/: a folder, not a config file\nhint: --config takes a .attack-cov.yaml file\n'],
       ['gone.yaml', 'error: gone.yaml: cannot read the config: no such file or directory\nhint: check the --config path\n'],
+      ['', 'error: --config "": no value in it\nhint: give a .attack-cov.yaml file, or --no-config\n'],
     ];
     for (const [given, stderr] of cases) {
       const result = await runCli(['lint', '--config', given!], { cwd: dir });

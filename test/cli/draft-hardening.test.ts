@@ -150,6 +150,9 @@ describe('hostile LLM servers', () => {
   it('an answer larger than the bound is refused, not sent back in a repair', async () => {
     const run = await draft('huge', ['T1529']);
     expect(run.summary.drafts[0]).toMatchObject({ status: 'error', issues: [expect.stringMatching(/the model's answer is \d+ characters, more than the 65536 attack-cov accepts; refused/)] });
+    // A verdict on the model's answer, not the endpoint failing: exit 1, as for a rejected draft.
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toMatch(/every draft failed/);
     expect(run.requests).toHaveLength(1);
     expect(run.written).not.toContain('x'.repeat(1000));
   });

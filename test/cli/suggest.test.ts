@@ -172,6 +172,7 @@ describe('attack-cov suggest', () => {
     // Named as given, relative to the working directory, not by an absolute path.
     expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', 'bad.json', '--dry-run'], { cwd: dir }), /^error: bad\.json: not a suggest --format json output/);
     expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', 'gone.json', '--dry-run'], { cwd: dir }), /^error: gone\.json: no such file$/);
+    expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', '', '--dry-run'], { cwd: dir }), /^error: --apply-from "": no value in it$/);
     // A technique holding a newline stays on the refused line it belongs to.
     await writeFile(path.join(dir, 'forged.json'), JSON.stringify({ suggestions: [{ rule: 'Create Privileged Pod', candidates: [{ technique: 'T1059\n- RULE: EVIL' }] }] }));
     const forged = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', path.join(dir, 'forged.json'), '--dry-run']);

@@ -180,9 +180,10 @@ describe('prioritizeGaps', () => {
   });
 
   it('tells apart two profiles of one name (the group Machete and its software Machete) by their IDs', () => {
-    const list = gaps({ profiles: [{ ...profile, id: 'G0001' }, { ...profile, id: 'S9999', kind: 'software' }, { ...profile, id: 'G7', name: 'Profile B' }], scope: [] });
-    expect(list[1]!.priority.profiles).toEqual(['Profile A (G0001)', 'Profile A (S9999)', 'Profile B']);
-    expect(list[1]!.priority.why).toContain('used by --threat Profile A (G0001), Profile A (S9999), Profile B (+100 each)');
+    // Names that differ in case only (the group Evilnum, the software EVILNUM) are one name to a reader.
+    const list = gaps({ profiles: [{ ...profile, id: 'G0001' }, { ...profile, id: 'S9999', kind: 'software' }, { ...profile, id: 'G7', name: 'Profile B' }, { ...profile, id: 'S8', name: 'PROFILE B' }, { ...profile, id: 'G9', name: 'Profile C' }], scope: [] });
+    expect(list[1]!.priority.profiles).toEqual(['Profile A (G0001)', 'Profile A (S9999)', 'Profile B (G7)', 'PROFILE B (S8)', 'Profile C']);
+    expect(list[1]!.priority.why).toContain('used by --threat Profile A (G0001), Profile A (S9999), Profile B (G7), PROFILE B (S8), Profile C (+100 each)');
   });
 
   it('orders gaps alike in tier, score and users by ID', () => {

@@ -78,6 +78,11 @@ describe('withTags and taggedTechniques', () => {
     expect(taggedTechniques(tagged)).toEqual(['T1059']);
     expect(taggedTechniques(executes)).toEqual(['T1059']);
   });
+
+  it('reads the techniques of several tags written as one: the rule is tagged, as its author meant (lint splits them)', () => {
+    expect(taggedTechniques(withTags(plain, ['container, T1059.004; mitre_execution', 'T1611', 'a,b', 'T1059.004']))).toEqual(['T1059.004', 'T1611', 'T1059.004']);
+    expect(taggedTechniques(withTags(plain, ['mitre_execution, container']))).toEqual([]);
+  });
 });
 
 const suggestion = (rule: string, ...scores: [string, number][]): RuleSuggestion => ({
