@@ -228,6 +228,8 @@ describe('ChatClient.complete: refusals', () => {
       [{}, 'check OPENAI_API_KEY'],
       [{ apiKey: undefined, baseUrl: server.url('/v1').replace('://', '://user:pw@') }, 'check the user:password in --llm-base-url (or set OPENAI_API_KEY if the endpoint wants a key)'],
       [{ apiKey: undefined }, 'the endpoint wants credentials: set OPENAI_API_KEY'],
+      // An @ after the host (in the query) is no user:password.
+      [{ apiKey: undefined, baseUrl: `${server.url('/v1')}?next=http://a@b` }, 'the endpoint wants credentials: set OPENAI_API_KEY'],
     ] as const;
     for (const [settings, hint] of cases) {
       script = [{ status: 401, body: 'who are you' }];
@@ -266,7 +268,9 @@ describe('ChatClient.complete: refusals', () => {
     for (const [headers, bytes, message] of cases) {
       seen = [];
       script = [{ status: 200, body: bytes, headers }];
-      expect((await failure(client().complete(MESSAGES, SCHEMA)))?.message).toMatch(message);
+      const error = await failure(client().complete(MESSAGES, SCHEMA));
+      expect(error?.message).toMatch(message);
+      if (headers['content-encoding'] === 'zstd') expect(error?.hint).toBe('check --llm-base-url (a proxy in between may encode answers)');
       expect(seen).toHaveLength(1);
     }
   });
