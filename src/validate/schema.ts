@@ -73,9 +73,10 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   if (priority !== undefined && !PRIORITIES.includes(scalarText(priority).toLowerCase())) {
     issues.push(issue(item, 'bad-priority', 'error', `priority "${scalarText(priority)}" is not one of ${PRIORITIES.map((p) => p.toUpperCase()).join(', ')}`, 'priority'));
   }
-  const source = item.fields.source;
-  if (source !== undefined && source !== null && scalarText(source).trim() !== '' && !knownSources.has(scalarText(source))) {
-    issues.push(issue(item, 'unknown-source', 'warning', `source "${scalarText(source)}" is not one attack-cov knows the fields of; its fields are not checked`, 'source'));
+  // No source, or an empty one (bad-value's finding), is no unknown source: scalarText gives '' for undefined and null.
+  const source = scalarText(item.fields.source);
+  if (source.trim() !== '' && !knownSources.has(source)) {
+    issues.push(issue(item, 'unknown-source', 'warning', `source "${source}" is not one attack-cov knows the fields of; its fields are not checked`, 'source'));
   }
   const enabled = item.fields.enabled;
   if (item.kind === 'rule' && enabled !== undefined && falcoBool(enabled) === undefined) issues.push(badBool(item, 'enabled'));
