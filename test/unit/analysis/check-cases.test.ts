@@ -297,7 +297,7 @@ describe('tag checks', () => {
   });
 
   it('nonstandard-tag: several tags written as one, with each part in its conventional spelling as the fix', () => {
-    const tags = ['T1059,mitre_execution', 'mitre_execution T1059', 't1059.004; attack.execution, maturity_stable', 'T1059,T1059', 'a,b', 'maturity_stable,host', 'T1059,', 'maturity_stable,maturity_incubating', ' ,T1059', ' T1059 ,mitre_execution', 'mitre_execution;maturity_stable', 'container, T1059', 'T1059 container', 'T1059, not a tag!'];
+    const tags = ['T1059,mitre_execution', 'mitre_execution T1059', 't1059.004; attack.execution, maturity_stable', 'T1059,T1059', 'a,b', 'maturity_stable,host', 'T1059,', 'maturity_stable,maturity_incubating', ' ,T1059', ' T1059 ,mitre_execution', 'mitre_execution;maturity_stable', 'container, T1059', 'T1059 container', 'T1059, not a tag!', 'T1059, !x', 'mitre_execution maturity_stable'];
     expect(run(nonstandardTag, tags).map((f) => [f.tag, f.args, f.fix])).toEqual([
       ['T1059,mitre_execution', { conventional: 'T1059, mitre_execution', parts: ['T1059', 'mitre_execution'] }, { tag: 'T1059,mitre_execution', with: ['T1059', 'mitre_execution'] }],
       ['mitre_execution T1059', { conventional: 'mitre_execution, T1059', parts: ['mitre_execution', 'T1059'] }, { tag: 'mitre_execution T1059', with: ['mitre_execution', 'T1059'] }],
@@ -312,6 +312,8 @@ describe('tag checks', () => {
       ['container, T1059', { conventional: 'container, T1059', parts: ['container', 'T1059'] }, { tag: 'container, T1059', with: ['container', 'T1059'] }],
       // Blanks alone: an ID with its name glued on, the ID alone as its spelling (as for T1562-impair-defenses).
       ['T1059 container', { conventional: 'T1059' }, { tag: 'T1059 container', with: ['T1059'] }],
+      // A maturity is a part with blanks alone as well.
+      ['mitre_execution maturity_stable', { conventional: 'mitre_execution, maturity_stable', parts: ['mitre_execution', 'maturity_stable'] }, expect.anything()],
     ]);
     // A part that is no ATT&CK tag or maturity (container, a, b), no ATT&CK part at all, or one part only: left alone.
   });

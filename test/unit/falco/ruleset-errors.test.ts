@@ -33,7 +33,10 @@ describe('buildRuleset refuses what Falco refuses', () => {
     ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: " , "\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [mitre_execution, T1059]'],
     // The list shown is YAML that reads back as those tags: a flow list quoted whole is that list; a part YAML would read
     // as a comment, an alias, a key or a dash is quoted.
-    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: "[T1059, mitre_execution]"\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [T1059, mitre_execution]'],
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: " [T1059, mitre_execution] "\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [T1059, mitre_execution]'],
+    // Brackets that do not hold the whole string are parts of it.
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: "T1059, [x]"\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [T1059, "[x]"]'],
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: "[T1059], host"\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: ["[T1059]", host]'],
     ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: "#x, *y, host:, - T1059 \\\\"\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: ["#x", "*y", "host:", "-", T1059, "\\\\"]'],
     ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: {a: 1}\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [mitre_execution, T1059]'],
   ])('%j', (text, message, hint) => {
