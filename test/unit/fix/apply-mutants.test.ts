@@ -137,6 +137,21 @@ describe('tags shared through a YAML anchor and alias', () => {
     expect(refusalOf({ line: 10, column: 7 })).toBe('shared');
   });
 
+  it('an alias is the latest anchor of its name before it: another name, or one defined after it, is not shared', () => {
+    const text = '- rule: a\n  tags: &one [p]\n- rule: b\n  tags: &two [q]\n- rule: c\n  tags: *one\n- rule: d\n  tags: &one [r]\n';
+    const refusalOf = tagEditRefusalsOf(text);
+    expect([refusalOf({ line: 2, column: 15 }), refusalOf({ line: 4, column: 15 }), refusalOf({ line: 8, column: 15 })]).toEqual(['shared', undefined, undefined]);
+    // A YAML tag (!x) among a node's properties is no anchor, whatever its name.
+    const tagged = tagEditRefusalsOf('- rule: a\n  tags: &x [p]\n- rule: b\n  tags: !x [q]\n- rule: c\n  tags: *x\n');
+    expect([tagged({ line: 2, column: 13 }), tagged({ line: 4, column: 13 })]).toEqual(['shared', undefined]);
+  });
+
+  it('reads past what stands between documents (a directive, a comment before the first)', () => {
+    const text = '# rules\n%YAML 1.2\n---\n- rule: a\n  tags: [p]\n';
+    expect(applyTagEdits(text, [edit('replace', 5, 10, 'P')])).toBe('# rules\n%YAML 1.2\n---\n- rule: a\n  tags: [P]\n');
+    expect(tagEditRefusalsOf(text)({ line: 5, column: 10 })).toBeUndefined();
+  });
+
   it('applyTagEdits refuses an edit there (the callers leave such tags alone), rather than change every place that reads the list', () => {
     const text = '- rule: a\n  tags: &t [p, q]\n- rule: b\n  tags: *t\n';
     expect(() => applyTagEdits(text, [edit('insert-after', 2, 16, 'x')])).toThrow(`f.yaml:2:16: ${SHARED}`);
