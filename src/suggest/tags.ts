@@ -49,6 +49,7 @@ export function taggedTechniques(rule: FalcoRule): string[] {
   return rule.tags.flatMap((t) => {
     const parsed = parseTag(t.value);
     if (parsed.kind === 'technique') return [parsed.id];
-    return parsed.kind === 'other' ? (joinedTags(t.value) ?? []).map(parseTag).flatMap((p) => (p.kind === 'technique' ? [p.id] : [])) : [];
+    // Only a tag parseTag reads as 'other' joins tags (joinedTags is undefined for the rest).
+    return joinedTags(t.value)?.map(parseTag).flatMap((p) => (p.kind === 'technique' ? [p.id] : [])) ?? [];
   });
 }
