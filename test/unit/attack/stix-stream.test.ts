@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DEPTH, MAX_ELEMENT_BYTES, NotABundleError, StixBundleSplitter, nextQuote, peekStixType } from '../../../src/attack/stix-stream.js';
+import { MAX_DEPTH, MAX_ELEMENT_BYTES, NotABundleError, StixBundleSplitter, nextQuote, peekStixType, readRelationshipFields } from '../../../src/attack/stix-stream.js';
 
 function split(text: string, chunkSize: number): { elements: unknown[]; skeleton: string; isComplete: boolean } {
   const elements: unknown[] = [];
@@ -42,6 +42,54 @@ describe('peekStixType', () => {
   });
   it('gives up (so the caller parses) when type is not near the start', () => {
     expect(peekStixType(Buffer.from(`{"id": "${'x'.repeat(100)}", "type": "malware"}`))).toBeUndefined();
+  });
+});
+
+describe('peekStixType at its bounds', () => {
+  it('reads a type key that starts within the first 64 bytes, and a value of up to 63 characters', () => {
+    const at = (offset: number) => Buffer.from(`{"p":"${'x'.repeat(offset - 8)}","type":"malware"}`);
+    expect(at(64).indexOf('"type"')).toBe(64);
+    expect(peekStixType(at(64))).toBe('malware');
+    expect(peekStixType(at(65))).toBeUndefined();
+    expect(peekStixType(Buffer.from(`{"type":"${'t'.repeat(63)}"}`))).toBe('t'.repeat(63));
+    expect(peekStixType(Buffer.from(`{"type":"${'t'.repeat(64)}"}`))).toBeUndefined();
+  });
+
+  it('takes blanks around the colon, and gives up on anything else between the key and a quote, or no string at all', () => {
+    expect(peekStixType(Buffer.from('{"type"\n:\t"tool"}'))).toBe('tool');
+    expect(peekStixType(Buffer.from('{"type": 5, "id": "x"}'))).toBeUndefined();
+    expect(peekStixType(Buffer.from('{"type" "x"}'))).toBeUndefined();
+    expect(peekStixType(Buffer.from('{"type": 5}'))).toBeUndefined();
+    expect(peekStixType(Buffer.from('{"type": "open'))).toBeUndefined();
+    expect(peekStixType(Buffer.from('{"id": "x"}'))).toBeUndefined();
+    expect(peekStixType(Buffer.from('{"type":""}'))).toBe('');
+  });
+});
+
+describe('readRelationshipFields', () => {
+  const rel = (body: string) => readRelationshipFields(Buffer.from(`{"type":"relationship","id":"r",${body}}`));
+  const REFS = '"relationship_type":"uses","source_ref":"intrusion-set--1","target_ref":"attack-pattern--2"';
+
+  it('reads the three references, and the flags only when true appears somewhere', () => {
+    expect(rel(REFS)).toEqual({ type: 'relationship', relationship_type: 'uses', source_ref: 'intrusion-set--1', target_ref: 'attack-pattern--2' });
+    expect(rel(`${REFS},"revoked":true,"x_mitre_deprecated":false`)).toEqual({ type: 'relationship', relationship_type: 'uses', source_ref: 'intrusion-set--1', target_ref: 'attack-pattern--2', revoked: true, x_mitre_deprecated: false });
+    expect(rel(`${REFS},"x_mitre_deprecated" :\n true`)).toMatchObject({ x_mitre_deprecated: true });
+    expect(rel(`${REFS},"revoked":false`)).not.toHaveProperty('revoked');
+    // true in a description, no flag key: no flag.
+    expect(rel(`"description":"true",${REFS}`)).not.toHaveProperty('revoked');
+  });
+
+  it('takes blanks of every kind around the colon, and the last writing of a key (a description may quote one first)', () => {
+    expect(rel('"relationship_type" \t\r\n: \t\r\n"uses","source_ref":"a","target_ref":"b"')).toMatchObject({ relationship_type: 'uses' });
+    expect(rel(`"description":"see \\"source_ref\\": here",${REFS}`)).toMatchObject({ source_ref: 'intrusion-set--1' });
+  });
+
+  it('gives up (so the caller parses) on a key without its colon, a value that is no string, escapes or no end, or a missing key', () => {
+    expect(rel('"relationship_type" "uses","source_ref":"a","target_ref":"b"')).toBeUndefined();
+    expect(rel('"relationship_type":5,"source_ref":"a","target_ref":"b"')).toBeUndefined();
+    expect(rel('"relationship_type":"us\\"es","source_ref":"a","target_ref":"b"')).toBeUndefined();
+    expect(readRelationshipFields(Buffer.from('{"relationship_type":"uses","source_ref":"a","target_ref":"b'))).toBeUndefined();
+    expect(rel('"relationship_type":"uses","source_ref":"a"')).toBeUndefined();
   });
 });
 
