@@ -9,7 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors.js';
-import { describeFsError, kindOf } from '../falco/read-guard.js';
+import { describeFsError, kindOf, readFailure } from '../falco/read-guard.js';
 import { describeSize, limits } from '../limits.js';
 import { stixShapeProblem } from './stix-shape.js';
 import { NotABundleError, StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
@@ -29,7 +29,7 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   const hint = /^v?\d+(?:\.\d+){2,}$|^v?\d+$/.test(label) ? `${label} is no file; ATT&CK versions are written major.minor, such as 18.1 or 17.1 (attack-cov cache list shows those stored here)` : 'pass a STIX bundle file, a URL, or a version such as 18.1';
   // `--attack admin:pw@host/x.json`, its scheme forgotten, is no file: named without what reads as its password.
   const shown = info instanceof Error && /^[^/@]*:[^/]*@/.test(label) ? shownUrl(label) : label;
-  if (info instanceof Error) throw new InputError(shown, info.code === 'ENOENT' ? 'no such file' : `cannot read: ${describeFsError(info)}`, shown === label ? hint : 'a URL needs its scheme: https://…');
+  if (info instanceof Error) throw new InputError(shown, readFailure(info), shown === label ? hint : 'a URL needs its scheme: https://…');
   if (!info.isFile()) throw new InputError(label, `${kindOf(info)}, not a bundle file`, hint);
   checkBundleSize(info.size, label);
   const objects: StixObject[] = [];

@@ -10,7 +10,6 @@ import type { DuplicateKey, RawItem, SourcePosition } from './types.js';
 import { mapValue, MAX_NESTING, NeedsComposer, readYamlDocuments, scalarText, TooDeep, type CstValue } from './yaml-cst.js';
 
 const ITEM_KINDS = ['rule', 'macro', 'list'] as const;
-/** Top-level items Falco accepts that carry no rule, macro or list. */
 /** Keys of the top-level items Falco reads that are neither rule, macro nor list. */
 export const OTHER_ITEM_KEYS = ['required_engine_version', 'required_plugin_versions', 'exception'];
 

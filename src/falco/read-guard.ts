@@ -24,6 +24,11 @@ export function describeFsError(error: NodeJS.ErrnoException): string {
   return (error.code && REASONS[error.code]) ?? error.code ?? error.message;
 }
 
+/** Why a file named on the command line could not be read: `missing` when it is not there, else the reason in words. */
+export function readFailure(error: NodeJS.ErrnoException, missing = 'no such file'): string {
+  return error.code === 'ENOENT' ? missing : `cannot read: ${describeFsError(error)}`;
+}
+
 export function kindOf(info: Stats): string {
   if (info.isFIFO()) return 'a FIFO (named pipe)';
   if (info.isCharacterDevice()) return 'a character device';

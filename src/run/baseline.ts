@@ -3,15 +3,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SCHEMA_VERSION, type CoverageReport } from '../coverage-report.js';
 import { InputError } from '../errors.js';
-import { describeFsError } from '../falco/read-guard.js';
+import { readFailure } from '../falco/read-guard.js';
 import { parseJsonText } from '../json-file.js';
 import { baselineShapeProblem } from './baseline-shape.js';
 
-/** The baseline `given` (resolved against `cwd`), named in errors as given. */
-export async function readBaseline(given: string, cwd: string): Promise<CoverageReport> {
-  const file = given;
-  const text = await readFile(path.resolve(cwd, given), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(file, error.code === 'ENOENT' ? 'no such baseline file' : `cannot read: ${describeFsError(error)}`, 'pass the report.json of an earlier run');
+/** The baseline `file` (resolved against `cwd`), named in errors as given. */
+export async function readBaseline(file: string, cwd: string): Promise<CoverageReport> {
+  const text = await readFile(path.resolve(cwd, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(file, readFailure(error, 'no such baseline file'), 'pass the report.json of an earlier run');
   });
   const value = parseJsonText(text, file, 'pass the report.json of an earlier run') as Partial<CoverageReport>;
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value.schemaVersion === undefined) {

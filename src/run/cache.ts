@@ -9,7 +9,7 @@ import { CACHE_FOLDERS, cachePathForUrl, makeCacheFolder, writeCacheSource, writ
 import { isUrl, redactUrl, shownUrl } from '../net/url.js';
 import { checkRulesRef, officialRulesCachePath } from '../falco/load.js';
 import { parseRulesText } from '../falco/parse.js';
-import { describeFsError, kindOf } from '../falco/read-guard.js';
+import { describeFsError, kindOf, readFailure } from '../falco/read-guard.js';
 import { stringifyJson } from '../report/reporter.js';
 import { firstNames } from '../report/words.js';
 import { readUpstream } from '../upstream.js';
@@ -34,7 +34,7 @@ async function storeAtomically(source: string, target: string): Promise<void> {
 async function requireFile(file: string): Promise<void> {
   const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
   const hint = 'cache add stores a file: an ATT&CK bundle (enterprise-attack-18.1.json), or an official rules file with --rules-ref';
-  if (info instanceof Error) throw new InputError(file, info.code === 'ENOENT' ? 'no such file' : `cannot read: ${describeFsError(info)}`, hint);
+  if (info instanceof Error) throw new InputError(file, readFailure(info), hint);
   if (!info.isFile()) throw new InputError(file, `${kindOf(info)}, not a file to cache`, hint);
 }
 

@@ -5,7 +5,7 @@ import { readRenumbering } from '../emulate/renumbering.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_OK, InputError, noValueError, UsageError } from '../errors.js';
-import { describeFsError } from '../falco/read-guard.js';
+import { readFailure } from '../falco/read-guard.js';
 import { parseJsonText } from '../json-file.js';
 import type { Ruleset } from '../falco/types.js';
 import { stringifyJson } from '../report/reporter.js';
@@ -86,11 +86,10 @@ export async function suggestionsForReport(report: CoverageReport, options: Comm
   return suggestionsSection(report, suggestions, 'offline', minScore);
 }
 
-/** The reviewed file at `path` (resolved against `cwd`), named in errors as given. */
-async function readReviewed(given: string, cwd: string): Promise<unknown> {
-  const file = given;
-  const text = await readFile(path.resolve(cwd, given), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(file, error.code === 'ENOENT' ? 'no such file' : `cannot read: ${describeFsError(error)}`, 'pass the output of attack-cov suggest --format json, with the entries you accept');
+/** The reviewed file `file` (resolved against `cwd`), named in errors as given. */
+async function readReviewed(file: string, cwd: string): Promise<unknown> {
+  const text = await readFile(path.resolve(cwd, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(file, readFailure(error), 'pass the output of attack-cov suggest --format json, with the entries you accept');
   });
   const hint = 'pass the output of attack-cov suggest --format json, with the entries you accept';
   const reviewed = parseJsonText(text, file, hint) as { suggestions?: unknown };

@@ -29,17 +29,22 @@ const lineOf = (text: string, offset: number): number => positionOf(text, offset
 /** Why a rule's tags, repeated elsewhere through an alias (or read through one), are not written. */
 const SHARED_REASON = `its tags are ${SHARED_TAGS}; add its tags by hand`;
 
+/** A file's text parsed for newTagsSplice: its documents, and where the nodes an alias repeats start. */
+interface ParsedText {
+  docs: ReturnType<typeof parseAllDocuments>;
+  aliased: Set<number>;
+}
+
 /** The splice that gives a rule with no tags a `tags:` entry, or a reason why it cannot. */
-function newTagsSplice(text: string, addition: TagAddition): Splice | string {
+function newTagsSplice(text: string, addition: TagAddition, { docs, aliased }: ParsedText): Splice | string {
   const flow = `[${addition.tags.join(', ')}]`;
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of docs) {
     if (!isSeq(doc.contents)) continue;
     for (const item of doc.contents.items) {
       if (!isMap(item) || lineOf(text, item.range![0]) !== addition.rule.position.line) continue;
       if (item.flow) return 'the rule is a flow mapping ({ … }); add its tags by hand';
       const tags = item.items.find((pair) => isScalar(pair.key) && pair.key.value === 'tags');
       const value = tags?.value as Node | null | undefined;
-      const aliased = aliasedStartsOf(text);
       if (isAlias(value) || [item, value].some((node) => node && aliased.has(node.range![0]))) return SHARED_REASON;
       if (tags) {
         if (!isSeq(value)) return 'its tags: entry is not a list';
@@ -74,6 +79,8 @@ export function applyTagAdditions(text: string, file: string, additions: TagAddi
   const edits: TagEdit[] = [];
   const splices: Splice[] = [];
   const refusalOf = tagEditRefusalsOf(text);
+  // Parsed once for every rule without tags (it was once per rule: quadratic in a file of many), and only if one needs it.
+  let parsed: ParsedText | undefined;
   for (const addition of mine) {
     const anchor = addition.rule.tags.at(-1);
     const refusal = anchor && refusalOf(anchor);
@@ -91,7 +98,7 @@ export function applyTagAdditions(text: string, file: string, additions: TagAddi
       }
       continue;
     }
-    const splice = newTagsSplice(text, addition);
+    const splice = newTagsSplice(text, addition, (parsed ??= { docs: parseAllDocuments(text), aliased: aliasedStartsOf(text) }));
     if (typeof splice === 'string') skipped.push({ rule: addition.rule.name, reason: splice });
     else splices.push(splice);
   }
