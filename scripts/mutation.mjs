@@ -39,7 +39,8 @@ export const GROUPS = {
   // and the commented file a rejected draft is written as. (src/run/ is command glue, tested through the built CLI,
   // which a mutant never reaches.)
   // attack/stix-stream.ts: the splitter that bounds what a bundle may hold (object size, nesting, bundle-level text).
-  inputs: ['src/paths.ts', 'src/json-file.ts', 'src/source-root.ts', 'src/falco/load.ts', 'src/falco/ruleset.ts',
+  // falco/parse.ts: the yaml-based reader of rules files, and where a YAML error (an unclosed quote) is said to be.
+  inputs: ['src/paths.ts', 'src/json-file.ts', 'src/source-root.ts', 'src/falco/load.ts', 'src/falco/ruleset.ts', 'src/falco/parse.ts',
     'src/config/project-config.ts', 'src/attack/read-bundle.ts', 'src/attack/stix-stream.ts', 'src/draft/draft-file.ts'],
 };
 

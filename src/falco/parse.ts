@@ -7,7 +7,7 @@ import { scanYamlDocuments } from './yaml-lines.js';
 import { InputError } from '../errors.js';
 import { dataRecord } from '../own.js';
 import type { DuplicateKey, RawItem, SourcePosition } from './types.js';
-import { mapValue, MAX_NESTING, NeedsComposer, readYamlDocuments, scalarText, TooDeep, type CstValue } from './yaml-cst.js';
+import { mapValue, MAX_NESTING, NeedsComposer, readYamlDocuments, resolvePlain, scalarText, TooDeep, type CstValue } from './yaml-cst.js';
 
 const ITEM_KINDS = ['rule', 'macro', 'list'] as const;
 /** Keys of the top-level items Falco reads that are neither rule, macro nor list. */
@@ -128,7 +128,8 @@ export function unclosedQuoteAt(text: string, quote: string, end: number): numbe
 }
 
 function composeDocuments(text: string, file: string, lines: LineCounter): (CstValue | undefined)[] {
-  const documents = yamlLib().parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  // failsafe: every scalar as the text written, as yaml-cpp gives it (resolvePlain makes the null words null).
+  const documents = yamlLib().parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, schema: 'failsafe' });
   const where = (offset: number): string => {
     const { line, col } = lines.linePos(offset);
     return `${file}:${line}:${col}`;
@@ -165,7 +166,7 @@ function fromComposed(node: Node, doc: Document, budget: ComposeBudget): CstValu
     if (budget.building.has(target)) throw new InputError(budget.where(offset), `YAML alias *${node.source} refers to a node that contains it`);
     return { ...fromComposed(target, doc, budget), offset };
   }
-  if (!isMap(node) && !isSeq(node)) return { offset, value: isScalar(node) ? node.value : null };
+  if (!isMap(node) && !isSeq(node)) return { offset, value: isScalar(node) ? (node.type === 'PLAIN' ? resolvePlain(String(node.value)) : node.value) : null };
   budget.building.add(node);
   budget.depth++;
   try {

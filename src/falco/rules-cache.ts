@@ -11,9 +11,10 @@ import { dataRecord, toDataRecord } from '../own.js';
 /**
  * Bump whenever parseRulesText's result changes shape or content for the same text (a new RawItem field,
  * other positions …), or the stored form below changes: entries of the old format then miss. The golden in
- * test/unit/cache/rules-cache.test.ts fails until you do. 2: the compact form (1 stored RawItems as they are).
+ * test/unit/cache/rules-cache.test.ts fails until you do. 2: the compact form (1 stored RawItems as they are). 3: scalars as
+ * the text written, as Falco reads them (`1070.010`, `true`, `0x10` were a number or a bool).
  */
-export const RULES_FORMAT = 2;
+export const RULES_FORMAT = 3;
 
 export const RULES_KIND: EntryKind = { name: 'rules', format: RULES_FORMAT, keep: 256 };
 

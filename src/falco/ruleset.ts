@@ -49,11 +49,10 @@ function recordConditionPart(target: FalcoRule | FalcoMacro, item: RawItem, befo
 const FALCO_BOOLS: Record<string, boolean> = { y: true, yes: true, true: true, on: true, n: false, no: false, false: false, off: false };
 
 /**
- * `enabled:` (and `append:`) as Falco reads it: yaml-cpp's bool, so `no`, `off` and `N` turn a rule off as `false`
- * does (the yaml library, YAML 1.2, gives them as strings); undefined for a value Falco refuses to load (`maybe`).
+ * `enabled:` (and `append:`) as Falco reads it: yaml-cpp's bool from the scalar's text (as parse.ts gives every
+ * scalar), so `no`, `off` and `N` turn a rule off as `false` does; undefined for a value Falco refuses to load (`maybe`).
  */
 export function falcoBool(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
   if (typeof value !== 'string' || !/^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$/.test(value)) return undefined;
   return Object.hasOwn(FALCO_BOOLS, value.toLowerCase()) ? FALCO_BOOLS[value.toLowerCase()] : undefined;
 }

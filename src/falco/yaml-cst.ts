@@ -35,24 +35,17 @@ function requireQuiet(tokens: CST.SourceToken[] | undefined, allowed: string[] =
   for (const token of tokens ?? []) if (!QUIET.has(token.type) && !allowed.includes(token.type)) throw new NeedsComposer(token.type);
 }
 
-/** The plain scalars of the core schema that are words, not strings. */
-const PLAIN_WORDS = new Map<string, unknown>([
-  ['~', null], ['null', null], ['Null', null], ['NULL', null],
-  ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
-]);
+/** The plain scalars yaml-cpp reads as null (its IsNullString, and an empty value). */
+const YAML_CPP_NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 
-/** YAML 1.2 core schema for plain scalars, as the yaml library resolves them by default. */
-export function resolvePlain(text: string): unknown {
-  if (text === '') return null;
-  // Most scalars in rules files are names, tags and conditions: only these first characters can start a number.
-  if (!'0123456789+-.'.includes(text[0]!)) return PLAIN_WORDS.has(text) ? PLAIN_WORDS.get(text) : text;
-  if (/^[-+]?[0-9]+$/.test(text)) return Number(text);
-  if (/^0o[0-7]+$/.test(text)) return Number.parseInt(text.slice(2), 8);
-  if (/^0x[0-9a-fA-F]+$/.test(text)) return Number.parseInt(text.slice(2), 16);
-  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(text)) return Number.parseFloat(text);
-  if (/^[-+]?\.(inf|Inf|INF)$/.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
-  if (/^\.(nan|NaN|NAN)$/.test(text)) return Number.NaN;
-  return text;
+/**
+ * A plain scalar as Falco reads it: yaml-cpp gives every scalar as the text written, and Falco decodes each
+ * key of a rules file as a string (a bool for `enabled:` and the like, from that text: `falcoBool`). So
+ * `1070.010` stays "1070.010" (the YAML 1.2 core schema, the yaml library's default, would make it the
+ * number 1070.01), `0x10` stays "0x10", `2024` is a rule's name, not a number; only the null words are null.
+ */
+export function resolvePlain(text: string): string | null {
+  return YAML_CPP_NULLS.has(text) ? null : text;
 }
 
 function scalar(token: CST.FlowScalar | CST.BlockScalar): CstValue {

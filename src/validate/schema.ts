@@ -95,8 +95,8 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
 /** Keys Falco's reader reads as one scalar (decode_val: "Value is not a scalar value" for a list or map). */
 const SCALAR_KEYS = ['condition', 'output', 'desc', 'priority', 'source'];
 
-/** What Falco's reader refuses in the shape of an item's values: a list or map where one scalar goes, a list or map
- * among the tags or a list's items ("sequence value is not scalar"), an empty source ("Value must be non-empty"). */
+/** What Falco's reader refuses in the shape of an item's values: a list or map where one scalar goes, a list, map
+ * or null among the tags or a list's items ("sequence value is not scalar"), an empty source ("Value must be non-empty"). */
 function shapeIssues(item: RawItem): ValidationIssue[] {
   const isCollection = (value: unknown): boolean => typeof value === 'object' && value !== null;
   const kindOf = (value: unknown): string => (Array.isArray(value) ? 'a list' : 'a map');
@@ -106,8 +106,12 @@ function shapeIssues(item: RawItem): ValidationIssue[] {
   if (source === null || (typeof source === 'string' && source.trim() === '')) issues.push(issue(item, 'bad-value', 'error', 'source is empty (Falco refuses it: "Value must be non-empty"); leave the key out for syscall', 'source'));
   for (const [key, code] of [['tags', 'bad-tags'], ['items', 'bad-items']] as const) {
     const values = item.fields[key];
-    const nested = Array.isArray(values) ? values.find(isCollection) : undefined;
-    if (nested !== undefined) issues.push(issue(item, code, 'error', `${key} holds ${kindOf(nested)} among its values (Falco: "sequence value is not scalar")`, key));
+    // null: a plain null, ~ or an empty entry, which yaml-cpp reads as a Null node, not a scalar.
+    const bad = Array.isArray(values) ? values.find((value: unknown) => value === null || isCollection(value)) : undefined;
+    if (bad !== undefined) {
+      const what = bad === null ? 'an empty value (null, ~ or nothing)' : kindOf(bad);
+      issues.push(issue(item, code, 'error', `${key} holds ${what} among its values (Falco: "sequence value is not scalar")`, key));
+    }
   }
   return issues;
 }

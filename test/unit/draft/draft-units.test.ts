@@ -35,7 +35,7 @@ describe('the draft file', async () => {
     });
     const items = parseRulesText(text, 'd.yaml');
     expect(items).toHaveLength(1);
-    expect(items[0]!.fields).toMatchObject({ rule: 'R\n- rule: injected', enabled: false, tags: ['maturity_sandbox', 'attack_cov_draft', 'host', 'container', 'mitre_impact', 'T1529'] });
+    expect(items[0]!.fields).toMatchObject({ rule: 'R\n- rule: injected', enabled: 'false', tags: ['maturity_sandbox', 'attack_cov_draft', 'host', 'container', 'mitre_impact', 'T1529'] });
     expect(text.split('\n').filter((l) => !l.startsWith('#') && l.startsWith('- '))).toHaveLength(1);
   });
   it('takes its source from the technique platforms', async () => {

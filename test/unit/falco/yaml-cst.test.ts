@@ -1,25 +1,12 @@
 // The CST reader must give exactly what the yaml library's composer gives, or hand over to it.
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { NeedsComposer, readYamlDocuments, resolvePlain } from '../../../src/falco/yaml-cst.js';
 import { fixture, OFFICIAL_RULES, officialRules } from '../../helpers/paths.js';
 import { damagedSlices } from '../../helpers/damage.js';
+import { composed, composerDocuments, firstWins } from '../../helpers/composed.js';
 
-/** The composer's values as Falco reads them: of duplicate keys the first wins (yaml-cpp), where toJSON keeps the last. */
-function firstWins(node: unknown): unknown {
-  if (isMap(node)) {
-    const value: Record<string, unknown> = {};
-    for (const pair of node.items) {
-      const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
-      if (!Object.hasOwn(value, key)) value[key] = firstWins(pair.value);
-    }
-    return value;
-  }
-  if (isSeq(node)) return node.items.map(firstWins);
-  return isScalar(node) ? node.toJSON() : (node ?? null);
-}
-const composed = (text: string) => parseAllDocuments(text, { uniqueKeys: false }).map((d) => firstWins(d.contents));
 const fast = (text: string) => readYamlDocuments(text, new LineCounter().addNewLine).map((d) => d?.value ?? null);
 
 describe('readYamlDocuments', () => {
@@ -40,10 +27,9 @@ describe('readYamlDocuments', () => {
     it(`hands ${JSON.stringify(text)} to the composer`, () => expect(() => fast(text)).toThrow(NeedsComposer));
   }
 
-  it('resolves plain scalars by the YAML 1.2 core schema', () => {
-    expect([resolvePlain('true'), resolvePlain('False'), resolvePlain('~'), resolvePlain('12'), resolvePlain('1.5'), resolvePlain('0x1f'), resolvePlain('WARNING')]).toEqual([
-      true, false, null, 12, 1.5, 31, 'WARNING',
-    ]);
+  it('reads plain scalars as yaml-cpp does: the text written, or null for the null words', () => {
+    const words = ['true', 'False', 'no', '12', '1070.010', '0x1f', '1e3', '.inf', 'WARNING', '~', 'null', 'Null', 'NULL', '', 'nULL', 'none'];
+    expect(words.map(resolvePlain)).toEqual(['true', 'False', 'no', '12', '1070.010', '0x1f', '1e3', '.inf', 'WARNING', null, null, null, null, null, 'nULL', 'none']);
   });
 });
 
@@ -56,8 +42,8 @@ describe('readYamlDocuments on damaged YAML', () => {
     let disagreements: string[] = [];
     let errorsSeen = 0;
     for (const text of damagedSlices(lines, 42, 1500)) {
-      const docs = parseAllDocuments(text, { uniqueKeys: false });
-      const hasErrors = (Array.isArray(docs) ? docs : [docs]).some((d) => d.errors.length > 0);
+      const docs = composerDocuments(text);
+      const hasErrors = docs.some((d) => d.errors.length > 0);
       if (hasErrors) errorsSeen++;
       let result: unknown;
       try {
@@ -66,7 +52,7 @@ describe('readYamlDocuments on damaged YAML', () => {
         if (error instanceof NeedsComposer) continue;
         throw error;
       }
-      if (hasErrors || JSON.stringify(result) !== JSON.stringify((Array.isArray(docs) ? docs : [docs]).map((d) => firstWins(d.contents)))) {
+      if (hasErrors || JSON.stringify(result) !== JSON.stringify(docs.map((d) => firstWins(d.contents)))) {
         disagreements.push(text);
       }
     }

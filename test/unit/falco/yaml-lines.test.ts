@@ -5,12 +5,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { NeedsComposer, readYamlDocuments, type CstValue } from '../../../src/falco/yaml-cst.js';
 import { scanYamlDocuments } from '../../../src/falco/yaml-lines.js';
 import { embedded, fixture, OFFICIAL_RULES, officialRules, repoRoot } from '../../helpers/paths.js';
 import { damagedSlices } from '../../helpers/damage.js';
+import { composed as composedValues, composerDocuments, firstWins } from '../../helpers/composed.js';
 
 type Read = { documents: (CstValue | undefined)[]; starts: number[] } | 'hands over';
 
@@ -78,8 +78,7 @@ describe('scanYamlDocuments on corner cases', () => {
       const result = scanned(text);
       expect(result).not.toBe('hands over');
       expect(result).toEqual(viaCst(text));
-      const composed = parseAllDocuments(text).map((d) => d.toJSON());
-      expect((result as { documents: (CstValue | undefined)[] }).documents.map((d) => d?.value ?? null)).toEqual(composed.length ? composed : []);
+      expect((result as { documents: (CstValue | undefined)[] }).documents.map((d) => d?.value ?? null)).toEqual(composedValues(text));
     });
   }
 
@@ -105,14 +104,14 @@ describe('scanYamlDocuments on damaged YAML', () => {
     let errorsSeen = 0;
     let scannedCount = 0;
     for (const text of damagedSlices(lines, 4242, 3000)) {
-      const docs = parseAllDocuments(text, { uniqueKeys: false });
-      const hasErrors = (Array.isArray(docs) ? docs : [docs]).some((d) => d.errors.length > 0);
+      const docs = composerDocuments(text);
+      const hasErrors = docs.some((d) => d.errors.length > 0);
       if (hasErrors) errorsSeen++;
       const result = scanned(text);
       if (result === 'hands over') continue;
       scannedCount++;
       const cst = viaCst(text);
-      const composed = (Array.isArray(docs) ? docs : [docs]).map((d) => d.toJSON());
+      const composed = docs.map((d) => firstWins(d.contents));
       const values = result.documents.map((d) => d?.value ?? null);
       const isSame = cst === 'hands over' ? JSON.stringify(values) === JSON.stringify(composed) : JSON.stringify(result) === JSON.stringify(cst);
       if (hasErrors || !isSame) disagreements.push(text);

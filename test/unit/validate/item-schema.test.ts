@@ -38,6 +38,14 @@ describe('shapes Falco\'s reader refuses', () => {
       '2:3 bad-items [l] items holds a map among its values (Falco: "sequence value is not scalar")',
       '8:3 bad-value [S] source is empty (Falco refuses it: "Value must be non-empty"); leave the key out for syscall',
     ]);
+    // A null among the values is a Null node to yaml-cpp, not a scalar (QA: "valid", and an empty tag in report.json).
+    expect(schema('- list: l\n  items: [bash, null]\n- list: m\n  items:\n    - a\n    -\n- rule: R\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n  tags: [T1529, ~]\n')).toEqual([
+      '2:3 bad-items [l] items holds an empty value (null, ~ or nothing) among its values (Falco: "sequence value is not scalar")',
+      '4:3 bad-items [m] items holds an empty value (null, ~ or nothing) among its values (Falco: "sequence value is not scalar")',
+      '12:3 bad-tags [R] tags holds an empty value (null, ~ or nothing) among its values (Falco: "sequence value is not scalar")',
+    ]);
+    // The word null quoted, or in another case, is text.
+    expect(schema('- list: l\n  items: ["null", nULL, \'~\']\n')).toEqual([]);
     // Blanks only are empty too, and no unknown source besides.
     expect(schema('- rule: B\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n  source: "  "\n')).toEqual([
       '6:3 bad-value [B] source is empty (Falco refuses it: "Value must be non-empty"); leave the key out for syscall',
