@@ -20,7 +20,9 @@ function commentFor(entry: TechniqueEntry, change: string | undefined): string {
       ? `Covered by ${entry.observingRules.length} enabled rule(s): ${entry.observingRules.join('; ')}`
       : entry.status === 'partial'
         ? `Partly covered: sub-techniques ${entry.coveredSubtechniques.join(', ')}`
-        : 'Gap: no enabled rule tags this technique';
+        : entry.rules.length > 0
+          ? `Gap: ${entry.rules.length} enabled rule(s) tag it, but their sources observe none of its platforms in scope: ${entry.rules.join('; ')}`
+          : 'Gap: no enabled rule tags this technique';
   const comment = `${change ? `${change} since the baseline. ` : ''}${status}`;
   return entry.disabledRules.length > 0 ? `${comment}. Disabled: ${entry.disabledRules.join('; ')}` : comment;
 }

@@ -4,7 +4,7 @@ import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
 import { suggestionsSection } from './summary-suggestions.js';
 import { evidenceCounts, notAsWrittenLine, unknownTechniquesLine } from './evidence-words.js';
-import { describeInputs, plural, signed, statusChangeWords } from './words.js';
+import { describeInputs, plural, signed, skippedNote, statusChangeWords } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict, topGapRows } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
 import { unsafeCharacters } from '../terminal-text.js';
@@ -48,7 +48,7 @@ function coverageSection(report: CoverageReport): string[] {
   const { techniques, subtechniques, rules } = report.summary;
   const lines = [
     `**${percent(techniques.percent, techniques.total)}** of ${techniques.total} in-scope techniques covered or partly covered (${techniques.covered} covered, ${techniques.partial} partly, ${techniques.gap} gaps); sub-techniques ${subtechniques.covered}/${subtechniques.total}.`,
-    `${rules.total} rules (${rules.enabled} enabled) · ATT&CK ${escapeMarkdown(report.inputs.attack.version)} · scope: ${report.scope.platforms.map(escapeMarkdown).join(', ') || 'none'}`,
+    `${rules.total} rules (${rules.enabled} enabled${skippedNote(rules.skippedByFalco)}) · ATT&CK ${escapeMarkdown(report.inputs.attack.version)} · scope: ${report.scope.platforms.map(escapeMarkdown).join(', ') || 'none'}`,
     '',
     escapeMarkdown(describeInputs(report.inputs)),
     '',

@@ -3,7 +3,7 @@
 import type { CoverageReport, Finding, Severity, SuppressedFinding } from '../coverage-report.js';
 import { describeFix, ruleSuffix } from './messages.js';
 import { describeGapDetectability, describeProfile, shortVerdict, topGapRows } from './priority-words.js';
-import { describeInputs, plural, signed, statusChangeWords } from './words.js';
+import { describeInputs, plural, signed, skippedNote, statusChangeWords } from './words.js';
 import { escapeForTerminal } from '../terminal-text.js';
 import { evidenceCounts, notAsWrittenLine, unknownTechniquesLine } from './evidence-words.js';
 import { compareText } from '../collections.js';
@@ -35,9 +35,9 @@ export function renderSummary(report: CoverageReport, style: TerminalStyle, topG
   const lines: string[] = [];
   const attack = inputs.attack;
   lines.push(
-    `ATT&CK ${printable(attack.domain)} ${printable(attack.version)} · ${plural(inputs.rules.length, 'rules file')} · ${plural(summary.rules.total, 'rule')} (${summary.rules.enabled} enabled, ${summary.rules.disabled} disabled, ${summary.rules.untagged} without ATT&CK tags)`,
+    `ATT&CK ${printable(attack.domain)} ${printable(attack.version)} · ${plural(inputs.rules.length, 'rules file')} · ${plural(summary.rules.total, 'rule')} (${summary.rules.enabled} enabled${skippedNote(summary.rules.skippedByFalco)}, ${summary.rules.disabled} disabled, ${summary.rules.untagged} without ATT&CK tags)`,
     printable(describeInputs(inputs)),
-    printable(`scope: ${scope.platforms.join(', ') || 'none'} (${scope.from === 'option' ? '--platform' : `sources: ${scope.sources.join(', ')}`})`),
+    printable(`scope: ${scope.platforms.join(', ') || 'none'} (${scope.from === 'option' ? '--platform' : `sources: ${scope.sources.join(', ') || 'none'}`})`),
     '',
     paint(style, 'bold', 'Coverage per tactic (techniques covered or partly covered / in scope)'),
   );

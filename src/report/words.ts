@@ -10,6 +10,12 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+/** ", 2 of them skipped by Falco" after the enabled count of a headline, when Falco drops some enabled rules
+ * (skip-if-unknown-filter); they cover nothing, and report.json's summary.rules.skippedByFalco counts them. */
+export function skippedNote(skipped: number | undefined): string {
+  return skipped ? `, ${skipped} of them skipped by Falco` : '';
+}
+
 /** The verb after plural(count, …): "is"/"are", "fires"/"fire" (`singular` and `many` as given). */
 export function verb(count: number, singular: string, many: string): string {
   return count === 1 ? singular : many;

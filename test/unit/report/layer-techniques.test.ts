@@ -24,6 +24,10 @@ describe('layer comments', () => {
     expect(technique(layer, 'T1059').comment).toBe('Partly covered: sub-techniques T1059.004. Disabled: Enabled only toggle');
     expect(technique(layer, 'T1027').comment).toBe('Gap: no enabled rule tags this technique');
   });
+  it('say of a gap that enabled rules tag it when their sources observe none of its platforms in scope (QA: "no enabled rule tags")', () => {
+    const layer = buildLayer(patched('T1027', { status: 'gap', rules: ['Audit one', 'Audit two'], observingRules: [] }));
+    expect(technique(layer, 'T1027').comment).toBe('Gap: 2 enabled rule(s) tag it, but their sources observe none of its platforms in scope: Audit one; Audit two');
+  });
   it('list several sub-techniques with commas and several disabled rules with semicolons', () => {
     const layer = buildLayer(patched('T1059', { coveredSubtechniques: ['T1059.004', 'T1059.006'], disabledRules: ['Off one', 'Off two'] }));
     expect(technique(layer, 'T1059').comment).toBe('Partly covered: sub-techniques T1059.004, T1059.006. Disabled: Off one; Off two');

@@ -61,6 +61,11 @@ describe('summary.md with every section', () => {
     await expect(full()).toMatchFileSnapshot(path.join(repoRoot, 'test', 'golden', 'summary-full.md'));
     expect(summaryReporter.render(report, { outDir: '/' })).toBe(full());
   });
+  it('counts the enabled rules Falco skips in its first line, only when there are some', () => {
+    const skipping = renderSummaryMarkdown({ ...report, summary: { ...report.summary, rules: { ...report.summary.rules, enabled: 4, skippedByFalco: 2 } } });
+    expect(skipping).toMatch(/ rules \(4 enabled, 2 of them skipped by Falco\) · ATT&CK /);
+    expect(full()).not.toContain('skipped by Falco');
+  });
   it('puts the gate verdict first, with each gate', () => {
     expect(full().startsWith('## ATT&CK coverage of the Falco rules\n\n> **Gate failed**: `--fail-on` 2 errors &lt;script&gt;\\|\\*x\\*\\|\n\n- **FAIL** `--fail-on`: 2 errors &lt;script&gt;\\|\\*x\\*\\|\n- pass `--min-coverage`: coverage 50% ≥ 40%\n\n')).toBe(true);
     const passed = renderSummaryMarkdown({ ...report, gates: [report.gates![1]!] });

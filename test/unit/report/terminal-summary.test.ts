@@ -20,6 +20,12 @@ describe('the report summary', () => {
   it('matches its golden file', async () => {
     await expect(fullText()).toMatchFileSnapshot(path.join(repoRoot, 'test', 'golden', 'terminal-full.txt'));
   });
+  it('counts the enabled rules Falco skips in the headline, only when there are some (QA: only report.json said so)', () => {
+    const copy: CoverageReport = structuredClone(report);
+    copy.summary.rules = { ...copy.summary.rules, enabled: 4, skippedByFalco: 2 };
+    expect(renderSummary(copy, plain).split('\n')[0]).toMatch(/ \(4 enabled, 2 of them skipped by Falco, \d+ disabled, /);
+    expect(fullText().split('\n')[0]).not.toContain('skipped');
+  });
   it('carries no escape sequence without colour, not even from a hostile profile name', () => {
     expect(fullText()).not.toContain(ESC);
     expect(fullText()).toContain('Team <b>|x|</b>\\u001b[31m (G9999, group)');
