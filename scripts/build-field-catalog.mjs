@@ -93,7 +93,6 @@ writeFileSync(
   path.join(root, 'data', 'falco-fields.json'),
   `${JSON.stringify({
     $comment: 'attack-cov field catalogue: [type, arg] per field and source; arg is index or key, ! when required; deprecated: [type, deprecated since] of fields Falco still loads with a warning but leaves out of --list. Built by scripts/build-field-catalog.mjs from Falco 0.44.0 field references.',
-    aliases: { k8saudit: 'k8s_audit', 'k8saudit-eks': 'k8s_audit', 'k8saudit-gke': 'k8s_audit', 'k8saudit-aks': 'k8s_audit', 'k8saudit-ovh': 'k8s_audit' },
     sources: Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, sorted(v)])),
     deprecated: { syscall: DEPRECATED_SYSCALL },
   }, null, 1)}\n`,

@@ -26,6 +26,16 @@ export function readSourcePlatforms(): Record<string, string[]> {
   return sourcePlatforms;
 }
 
+let pluginSources: Record<string, string> | undefined;
+/** data/plugin-sources.json: plugins whose name is not their events' source (k8saudit-eks → k8s_audit). Null prototype, as above. */
+export function readPluginSources(): Record<string, string> {
+  if (!pluginSources) {
+    const raw = JSON.parse(readFileSync(dataPath('plugin-sources.json'), 'utf8')) as Record<string, string>;
+    pluginSources = Object.assign(Object.create(null) as object, Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('$')))) as Record<string, string>;
+  }
+  return pluginSources;
+}
+
 /** One row of data/log-sources.json: an ATT&CK log source name (or `prefix:*`) and the Falco source that observes it. */
 export interface LogSourceMapping {
   name: string;

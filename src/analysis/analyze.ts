@@ -1,7 +1,7 @@
 // Sequences map → check → coverage into the CoverageReport. Pure: the clock and versions come in as data.
 import type { Catalog } from '../attack/types.js';
 import { SCHEMA_VERSION, SEVERITIES, type CoverageReport, type Finding, type RuleEntry, type SuppressedFinding } from '../coverage-report.js';
-import type { RulesetOutline } from '../falco/types.js';
+import type { FalcoRuleOutline, RulesetOutline } from '../falco/types.js';
 import { withMessage } from '../report/messages.js';
 import { CHECKS, type CheckContext } from './checks/index.js';
 import type { LogSourceMapping } from '../upstream.js';
@@ -32,6 +32,9 @@ export interface AnalyzeInput {
   threats?: string[];
   /** Enabled rules Falco drops, with why (skip-if-unknown-filter: true over a field or event it does not know). */
   skipped?: ReadonlyMap<string, string>;
+  /** Why Falco skips every rule of a source, when one can tell (a plugin's name, src/falco/source-names.ts): such
+   * enabled rules are dropped as the skipped ones are, and their source brings no platform and counts as not loaded. */
+  misnamedSource?: (source: string) => string | undefined;
 }
 
 // Stryker disable next-line StringLiteral: only untagged-rule and the suppression codes have findings without a tag, and never one with a tag, so findings of one place and code either all have a tag or none has
@@ -94,9 +97,13 @@ export function analyze(input: AnalyzeInput): CoverageReport {
   const { catalog, ruleset } = input;
   const tactics = indexTactics(catalog);
   const readTag = tagReader();
-  const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics, readTag, input.skipped?.get(rule.name)));
+  // Once per source, not per rule.
+  const allSources = [...new Set(ruleset.rules.map((r) => r.source))].sort();
+  const misnamed = new Map(allSources.map((s) => [s, input.misnamedSource?.(s)]));
+  const skippedWhy = (rule: FalcoRuleOutline): string | undefined => input.skipped?.get(rule.name) ?? (rule.isEnabled ? misnamed.get(rule.source) : undefined);
+  const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics, readTag, skippedWhy(rule)));
   const { findings, suppressed } = suppressFindings(checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms, tacticRenames: input.tacticRenames }), input);
-  const sources = [...new Set(ruleset.rules.map((r) => r.source))].sort();
+  const sources = allSources.filter((s) => misnamed.get(s) === undefined);
   const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => own(input.sourcePlatforms, s) ?? []))];
   const scope = new Set(platforms);
   // Stryker disable next-line MethodExpression: findings without a technique would be counted under `undefined`, and the counts are looked up by technique ID

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { editDistance } from './tags.js';
 import { dataPath } from '../paths.js';
 import type { FieldRef } from './condition/ast.js';
-import { own } from '../own.js';
 
 export interface FieldInfo {
   type: string;
@@ -16,8 +15,6 @@ export interface FieldInfo {
 
 export interface FieldCatalog {
   sources: Map<string, Map<string, FieldInfo>>;
-  /** Other spellings of a source (k8saudit → k8s_audit). */
-  aliases: Record<string, string>;
   /** Event names with their parameter names, in order (those of the exit event). */
   events: Map<string, string[]>;
 }
@@ -26,7 +23,6 @@ let cached: FieldCatalog | undefined;
 export function readFieldCatalog(): FieldCatalog {
   if (cached) return cached;
   const fields = JSON.parse(readFileSync(dataPath('falco-fields.json'), 'utf8')) as {
-    aliases: Record<string, string>;
     sources: Record<string, Record<string, [string, string?]>>;
     deprecated: Record<string, Record<string, [string, string]>>;
   };
@@ -38,14 +34,13 @@ export function readFieldCatalog(): FieldCatalog {
   };
   cached = {
     sources: new Map(Object.entries(fields.sources).map(([source, map]) => [source, sourceFields(source, map)])),
-    aliases: fields.aliases,
     events: new Map(Object.entries(events.events)),
   };
   return cached;
 }
 
 export function fieldsOf(catalog: FieldCatalog, source: string): Map<string, FieldInfo> | undefined {
-  return catalog.sources.get(own(catalog.aliases, source) ?? source);
+  return catalog.sources.get(source);
 }
 
 /** The fields of a source that `falco --list` shows: the deprecated ones left out (what a rule should use). */

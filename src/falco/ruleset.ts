@@ -8,6 +8,7 @@ import { tagsAsList } from './tags.js';
 import type { FalcoList, FalcoMacro, FalcoRule, RawItem, RulesFileInfo, Ruleset, SourcePosition, TagRef } from './types.js';
 import type { IgnoreComment } from './ignore-comments.js';
 import { appendExceptions, decodeExceptions, type RuleException } from './exceptions.js';
+import { overrideProblems } from './overrides.js';
 
 type OverrideMode = 'append' | 'replace';
 
@@ -104,7 +105,7 @@ function appendTags(tags: TagRef[], added: TagRef[]): TagRef[] {
   return kept;
 }
 
-function overridesOf(item: RawItem): Record<string, OverrideMode> | undefined {
+export function overridesOf(item: RawItem): Record<string, OverrideMode> | undefined {
   const override = item.fields.override;
   if (override === undefined) return undefined;
   const where = at(item.keyPositions.override ?? item.position);
@@ -114,6 +115,9 @@ function overridesOf(item: RawItem): Record<string, OverrideMode> | undefined {
   for (const [key, mode] of Object.entries(override)) {
     if (mode !== 'append' && mode !== 'replace') throw new InputError(where, `${item.kind} "${item.name}": override of ${key} must be append or replace, not ${scalarText(mode)}`);
   }
+  // Falco refuses the file for these as well (QA: enabled: append was applied as a disable, exit 0).
+  const [problem] = overrideProblems(item, override as Record<string, unknown>, isLegacyAppend(item));
+  if (problem) throw new InputError(at(item.keyPositions[problem.key] ?? item.position), `${item.kind} "${item.name}": ${problem.message}`);
   return override as Record<string, OverrideMode>;
 }
 

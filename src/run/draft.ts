@@ -12,6 +12,7 @@ import { checkOutputDir, outDirOf, writeOutputs } from '../output.js';
 import { stringifyJson } from '../report/reporter.js';
 import { templatePath } from '../paths.js';
 import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
+import { sourceOfPlugin } from '../falco/source-names.js';
 import { commentText, draftTags, readDraftAnswer, renderDraftFile, type DraftRule } from '../draft/draft-file.js';
 import { buildGrounding, chooseSource } from '../draft/grounding.js';
 import { ChatClient, extractJson } from '../draft/llm-client.js';
@@ -207,7 +208,11 @@ export async function pool<T, R>(items: T[], limit: number, work: (item: T) => P
   return results;
 }
 
-export async function runDraft(ids: string[], options: DraftOptions, env: Environment, io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runDraft(ids: string[], given: DraftOptions, env: Environment, io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // A plugin's name for the source (k8saudit-eks) is its events' source (k8s_audit): a draft written with the
+  // plugin's name would be skipped by Falco ("Unknown source").
+  const pluginSource = given.source === undefined ? undefined : sourceOfPlugin(given.source);
+  const options = pluginSource === undefined ? given : { ...given, source: pluginSource };
   const settings = llmSettings(options, processEnv);
   const outDir = outDirOf(options.out, env.cwd);
   await checkOutputDir(outDir);

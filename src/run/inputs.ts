@@ -11,6 +11,7 @@ import type { Catalog } from '../attack/types.js';
 import type { DownloadOptions } from '../net/download.js';
 import { packageRoot } from '../paths.js';
 import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
+import { misnamedSource } from '../falco/source-names.js';
 import { findSourceRoot, showPath } from '../source-root.js';
 import type { SuppressionRule } from '../analysis/suppress.js';
 import path from 'node:path';
@@ -166,6 +167,7 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: RulesetOutline, r
     ruleset,
     rulesOrigin,
     sourcePlatforms: readSourcePlatforms(),
+    misnamedSource,
     platforms: resolvePlatforms(options.platform, attack.catalog, options.configAt?.platform),
     logSources: readLogSourceMap(),
     threats: checkedThreats(options.threat, attack.catalog, options.configAt?.threat),

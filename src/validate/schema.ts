@@ -4,6 +4,7 @@ import type { RawItem } from '../falco/types.js';
 import { scalarText } from '../falco/yaml-cst.js';
 import { tagsAsList } from '../falco/tags.js';
 import { falcoBool, isEnableItem, isLegacyAppend } from '../falco/ruleset.js';
+import { closeSource, misnamedSource, skipsSource } from '../falco/source-names.js';
 import type { ValidationIssue } from './types.js';
 
 const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'informational', 'debug'];
@@ -17,16 +18,6 @@ const KEYS: Record<string, string[]> = {
 const LEGACY_APPEND_KEYS = ['rule', 'append', 'condition', 'exceptions'];
 /** What Falco reads of a rule item that enables or disables a rule (`append: false` changes nothing). */
 const ENABLE_KEYS = ['rule', 'enabled', 'append'];
-/** What `override:` may append to and replace, per kind: Falco's reader (rule_loader_reader.cpp), with the capture
- * keys its 0.44 rule schema lists under Override. Any other key there is a load error. */
-const OVERRIDABLE: Record<string, { append: string[]; replace: string[] }> = {
-  rule: {
-    append: ['condition', 'output', 'desc', 'tags', 'exceptions'],
-    replace: ['condition', 'output', 'desc', 'priority', 'tags', 'exceptions', 'enabled', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration', 'capture_events', 'capture_filesize'],
-  },
-  macro: { append: ['condition'], replace: ['condition'] },
-  list: { append: ['items'], replace: ['items'] },
-};
 /** Names Falco's reader takes: RGX_IDENTIFIER for a macro, RGX_BARESTR for a list (the words a condition can hold). */
 const NAME_PATTERNS = { macro: /^[a-zA-Z]+[a-zA-Z0-9_]*$/, list: /^[^()"'\t\n\v\f\r =,]+$/ };
 /** A version sinsp_version parses (x.y.z); required_engine_version may also be a number (e.g. 10). */
@@ -67,7 +58,8 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   if (item.kind === 'macro' && !isModification && (item.fields.condition === undefined || item.fields.condition === '')) issues.push(issue(item, 'missing-key', 'error', `macro "${item.name}" has no condition`));
   if (item.kind === 'list' && item.fields.items === undefined) issues.push(issue(item, 'missing-key', 'error', `list "${item.name}" has no items`));
   if (item.kind !== 'rule' && !NAME_PATTERNS[item.kind].test(item.name)) {
-    issues.push(issue(item, 'bad-name', 'error', `${item.kind} name "${item.name}" is not one Falco takes: ${item.kind === 'macro' ? 'a letter, then letters, digits or _' : 'no blank, quote, parenthesis, = or ,'}`, item.kind));
+    // A warning since Falco 0.38 (falco#3167), which loads the item; no condition can name it.
+    issues.push(issue(item, 'bad-name', 'warning', `${item.kind} name "${item.name}" is not one a condition can use (${item.kind === 'macro' ? 'a letter, then letters, digits or _' : 'no blank, quote, parenthesis, = or ,'}); Falco warns and loads it`, item.kind));
   }
   const priority = item.fields.priority;
   if (priority !== undefined && !PRIORITIES.includes(scalarText(priority).toLowerCase())) {
@@ -76,13 +68,18 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
   // No source, or an empty one (bad-value's finding), is no unknown source: scalarText gives '' for undefined and null.
   const source = scalarText(item.fields.source);
   if (source.trim() !== '' && !knownSources.has(source)) {
-    issues.push(issue(item, 'unknown-source', 'warning', `source "${source}" is not one attack-cov knows the fields of; its fields are not checked`, 'source'));
+    // A plugin's name or a known source's other case: Falco skips the rule; a near miss (sycall) gets a hint.
+    const close = closeSource(source);
+    const unchecked = `source "${source}" is not one attack-cov knows the fields of; its fields are not checked`;
+    const misnamed = misnamedSource(source);
+    const message = misnamed ? `${misnamed}: ${skipsSource(source)}` : close ? `${unchecked}; did you mean ${close}? (${skipsSource(source)} unless a loaded plugin has that source)` : unchecked;
+    issues.push(issue(item, 'unknown-source', 'warning', message, 'source'));
   }
   const enabled = item.fields.enabled;
   if (item.kind === 'rule' && enabled !== undefined && falcoBool(enabled) === undefined) issues.push(badBool(item, 'enabled'));
   if (item.fields.append !== undefined && falcoBool(item.fields.append) === undefined) issues.push(badBool(item, 'append'));
   if (item.kind === 'rule') issues.push(...OTHER_BOOLS.filter((key) => item.fields[key] !== undefined && falcoBool(item.fields[key]) === undefined).map((key) => badBool(item, key)));
-  issues.push(...ignoredKeys(item), ...overrideIssues(item), ...deprecationIssues(item));
+  issues.push(...ignoredKeys(item), ...deprecationIssues(item));
   if (item.fields.tags !== undefined && !Array.isArray(item.fields.tags)) {
     const list = tagsAsList(item.fields.tags);
     issues.push(issue(item, 'bad-tags', 'error', `tags must be a list${list ? `: write tags: ${list}` : ''}`, 'tags'));
@@ -132,26 +129,6 @@ function keysFalcoReads(item: RawItem): { keys: string[]; why: string } | undefi
   return undefined;
 }
 
-/** bad-override: what Falco's reader refuses in an `override:` item, in its words. */
-function overrideIssues(item: RawItem): ValidationIssue[] {
-  const override = item.fields.override;
-  if (typeof override !== 'object' || override === null || Array.isArray(override)) return [];
-  const bad = (message: string, key?: string): ValidationIssue => issue(item, 'bad-override', 'error', message, key);
-  const issues: ValidationIssue[] = [];
-  if (isLegacyAppend(item)) issues.push(bad("keys 'override' and 'append: true' cannot be used together", 'append'));
-  const allowed = OVERRIDABLE[item.kind]!;
-  for (const [key, mode] of Object.entries(override)) {
-    if (mode === 'append' && !allowed.append.includes(key)) issues.push(bad(`key '${key}' cannot be appended to${allowed.replace.includes(key) ? ", use 'replace' instead" : ''}`, 'override'));
-    if (mode === 'replace' && !allowed.replace.includes(key)) issues.push(bad(`key '${key}' cannot be replaced`, 'override'));
-  }
-  // Only rules: "Unexpected key 'tags': no corresponding entry under 'override' is defined."
-  if (item.kind !== 'rule') return issues;
-  for (const key of Object.keys(item.fields)) {
-    if (!Object.hasOwn(override, key) && allowed.replace.concat(allowed.append).includes(key)) issues.push(bad(`key '${key}' has no entry under override: Falco refuses it`, key));
-  }
-  return issues;
-}
-
 /** bad-version: a required_engine_version or plugin version Falco cannot parse ("Unable to parse engine version
  * '…' as a semver string", "Invalid required version '…' for plugin '…'"). */
 function versionIssues(item: RawItem): ValidationIssue[] {
@@ -181,8 +158,15 @@ function versionIssues(item: RawItem): ValidationIssue[] {
     if (!requirement(plugin, 'a required plugin')) continue;
     const alternatives = plugin.alternatives;
     if (alternatives === undefined) continue;
-    if (!Array.isArray(alternatives)) issues.push(error(`the alternatives of plugin ${scalarText(plugin.name)} must be a list`, key));
-    else for (const alternative of alternatives) requirement(alternative, `an alternative of plugin ${scalarText(plugin.name)}`);
+    if (!Array.isArray(alternatives)) {
+      issues.push(error(`the alternatives of plugin ${scalarText(plugin.name)} must be a list`, key));
+      continue;
+    }
+    for (const alternative of alternatives) requirement(alternative, `an alternative of plugin ${scalarText(plugin.name)}`);
+    // The requirement and its alternatives are one set to Falco's collector: each name at most once.
+    const names = [plugin, ...alternatives].filter(isMapping).map((entry) => scalarText(entry.name)).filter((name) => name !== '');
+    const repeated = names.find((name, index) => names.indexOf(name) !== index);
+    if (repeated !== undefined) issues.push(error(`plugin ${repeated} is named twice among a requirement and its alternatives: Falco refuses it ("Defined multiple alternative version requirements for plugin '${repeated}'")`, key));
   }
   return issues;
 }

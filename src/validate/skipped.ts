@@ -10,6 +10,9 @@ import { tryParseCondition } from '../falco/condition/parse.js';
 
 /** Whether skip-if-unknown-filter forgives an issue of this code: a field or an event type Falco does not have, in the
  * condition or the output (Falco's compile_rule_infos skips the rule on either: err_is_unknown_type_or_field). */
+/** The key that makes Falco drop a rule over a field or event it does not know. */
+export const SKIP_KEY = 'skip-if-unknown-filter';
+
 export function isSkippable(code: string): boolean {
   return code === 'unknown-field' || code === 'unknown-event' || code === 'unknown-output-field';
 }
@@ -33,12 +36,13 @@ export function rulesFalcoSkips(ruleset: Pick<Ruleset, 'rules' | 'macros' | 'lis
   const users = [...macroUsers({ rules: flagged, macros: ruleset.macros })];
   for (const rule of flagged) {
     const own = byOwner.get(`rule:${rule.name}`)?.[0];
+    // The reason says why: a rule can be dropped for its source too (src/falco/source-names.ts).
     if (own) {
-      skipped.set(rule.name, own.message);
+      skipped.set(rule.name, `${own.message} (${SKIP_KEY}: true)`);
       continue;
     }
     const macro = users.find(([name, rules]) => rules.has(rule.name) && byOwner.has(`macro:${name}`))?.[0];
-    if (macro) skipped.set(rule.name, `macro ${macro}: ${byOwner.get(`macro:${macro}`)![0]!.message}`);
+    if (macro) skipped.set(rule.name, `macro ${macro}: ${byOwner.get(`macro:${macro}`)![0]!.message} (${SKIP_KEY}: true)`);
   }
   return skipped;
 }

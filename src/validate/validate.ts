@@ -6,9 +6,10 @@ import { indexTactics, mapRule } from '../analysis/mapping.js';
 import { compareText } from '../collections.js';
 import { fieldsOf, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { RawItem, Ruleset } from '../falco/types.js';
+import { falcoBool, isEnableItem, isLegacyAppend, overridesOf } from '../falco/ruleset.js';
 import { definitionOrder } from '../falco/condition/macro-order.js';
 import { ConditionChecker } from './conditions.js';
-import { isMacroIssue, isSkippable, macroUsers } from './skipped.js';
+import { isMacroIssue, isSkippable, macroUsers, SKIP_KEY } from './skipped.js';
 import { checkExceptions } from './exceptions.js';
 import { checkItemSchema } from './schema.js';
 import { invisibleCharacters } from './invisible.js';
@@ -33,7 +34,6 @@ function ruleFieldsOf({ ruleset, fields }: ValidateInput): (name: string) => Map
   return (name) => fieldsOf(fields, sources.get(name) ?? 'syscall') ?? allFields;
 }
 
-const SKIP_KEY = 'skip-if-unknown-filter';
 
 
 /**
@@ -58,6 +58,23 @@ function forgiveSkipped(issues: ValidationIssue[], ruleset: Pick<Ruleset, 'rules
   });
 }
 
+/**
+ * Rules whose `warn_evttypes` is false as the items leave it (a definition sets it, `override: {warn_evttypes:
+ * replace}` replaces it): Falco's compiler does not warn that they have no evt.type, and neither does validate.
+ */
+function quietOnEventTypes(items: RawItem[]): Set<string> {
+  const quiet = new Set<string>();
+  for (const item of items) {
+    if (item.kind !== 'rule') continue;
+    const modes = overridesOf(item);
+    const isDefinition = !modes && !isLegacyAppend(item) && !isEnableItem(item);
+    if (!isDefinition && modes?.warn_evttypes !== 'replace') continue;
+    if (falcoBool(item.fields.warn_evttypes) === false) quiet.add(item.name);
+    else quiet.delete(item.name);
+  }
+  return quiet;
+}
+
 /** Issues at one key in the order of their place in its condition; one not inside the condition first. */
 function conditionOrder(a: ValidationIssue, b: ValidationIssue): number {
   const [x, y] = [a.inCondition ?? { line: 0, column: 0 }, b.inCondition ?? { line: 0, column: 0 }];
@@ -66,7 +83,7 @@ function conditionOrder(a: ValidationIssue, b: ValidationIssue): number {
 
 export function validateRules(input: ValidateInput): ValidationIssue[] {
   const { ruleset, fields } = input;
-  const knownSources = new Set([...fields.sources.keys(), ...Object.keys(fields.aliases), ...input.extraSources]);
+  const knownSources = new Set([...fields.sources.keys(), ...input.extraSources]);
   const isWanted = (name: string): boolean => !input.onlyRules || input.onlyRules.has(name);
   // With onlyRules (a draft), only those rules' items are checked; otherwise every item.
   const checkedItems = input.onlyRules ? input.items.filter((item) => item.kind === 'rule' && isWanted(item.name)) : input.items;
@@ -77,7 +94,8 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
   const checker = new ConditionChecker(ruleset, fields, definitionOrder(ruleset.files.map((f) => f.path), input.items));
   for (const rule of ruleset.rules) if (isWanted(rule.name)) checker.checkRule(rule);
   if (!input.onlyRules) for (const macro of ruleset.macros.values()) if (!checker.isParsed(macro.name)) checker.checkUnusedMacro(macro);
-  issues.push(...forgiveSkipped([...checker.issues.values()], ruleset));
+  const quiet = quietOnEventTypes(input.items);
+  issues.push(...forgiveSkipped([...checker.issues.values()], ruleset).filter((i) => !(i.code === 'no-event-type' && quiet.has(i.item))));
   if (input.attack) {
     const { catalog, sourcePlatforms } = input.attack;
     const tactics = indexTactics(catalog);

@@ -53,7 +53,10 @@ describe('the code cache of the bundle', () => {
   it('holds, for the entry and the chunks report loads, data V8 takes, keyed to the chunk and this Node', () => {
     const caches = readdirSync(path.join(dist, 'code-cache'));
     expect(caches).toContain('program.cjs.v8');
-    expect(caches.some((name) => name.startsWith('analyze-'))).toBe(true);
+    // The chunk holding the analysis (rolldown names a chunk after one of its modules, which one may change).
+    const analysis = readdirSync(path.join(dist, 'bundle')).filter((name) => readFileSync(path.join(dist, 'bundle', name), 'utf8').includes('function analyze('));
+    expect(analysis).toHaveLength(1);
+    expect(caches).toContain(`${analysis[0]}.v8`);
     for (const name of caches) {
       const chunk = path.join(dist, 'bundle', name.replace(/\.v8$/, ''));
       const source = readFileSync(chunk, 'utf8');

@@ -290,13 +290,15 @@ describe('without an LLM', () => {
     expect(text).toContain('#   macros of your ruleset that may help: none\n#   lists of your ruleset that may help: none\n');
   });
 
-  it('refuses a --source it knows no fields of, before writing anything, and takes an alias of one it does', async () => {
+  it('refuses a --source it knows no fields of, before writing anything, and takes a plugin\'s name for its events\' source', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
     const refused = await runCli(['draft', 'T1529', '--attack', ATTACK, '--rules', RULES, '--out', out, '--source', 'nope']);
     expectOneLineError(refused, /^error: --source nope: not a Falco source attack-cov knows the fields of$/);
     expect(refused.stderr).toMatch(/^hint: sources: aws_cloudtrail, gcp_auditlog, github, k8s_audit, okta, syscall$/m);
     expect(await readdir(out)).toEqual([]);
-    expect((await runCli(['draft', 'T1609', '--attack', ATTACK, '--rules', RULES, '--out', out, '--source', 'k8saudit', '-q'])).code).toBe(0);
+    expect((await runCli(['draft', 'T1609', '--attack', ATTACK, '--rules', RULES, '--out', out, '--source', 'k8saudit-eks', '-q'])).code).toBe(0);
+    // The plugin's name stands for its events' source: a draft with source: k8saudit-eks would be skipped by Falco.
+    expect(await readFile(path.join(out, 'T1609.yaml'), 'utf8')).toMatch(/^  source: k8s_audit$/m);
   });
 });
 

@@ -70,7 +70,7 @@ describe('report, cold and warm', () => {
     expect(json.techniques.find((t) => t.id === 'T1485')!.status).toBe('covered');
     expect(json.findings.filter((f) => f.code === 'skipped-rule').map((f) => f.rule)).toEqual(['Needs a newer Falco through a macro', 'Needs a newer Falco']);
     const lint = await runCli(['lint', ...args, '--fail-on', 'none'], { env: { ATTACK_COV_CACHE: cache } });
-    expect(lint.stdout).toContain('warning  skipped-rule  Falco drops this rule at load (skip-if-unknown-filter: true): condition 1:23: unknown field proc.other_future; it covers nothing (rule "Needs a newer Falco")');
+    expect(lint.stdout).toContain('warning  skipped-rule  Falco drops this rule at load: condition 1:23: unknown field proc.other_future (skip-if-unknown-filter: true); it covers nothing (rule "Needs a newer Falco")');
   });
 
   it('a run that fails caches nothing it parsed', async () => {

@@ -115,7 +115,7 @@ describe('analyze', () => {
     expect(report.rules[4]).toMatchObject({ name: 'Cloud', isEnabled: true, skippedByFalco: why });
     expect(report.summary.rules).toEqual({ total: 5, enabled: 4, disabled: 1, skippedByFalco: 1, tagged: 4, untagged: 1 });
     expect(report.findings.filter((f) => f.code === 'skipped-rule')).toEqual([
-      { code: 'skipped-rule', severity: 'warning', rule: 'Cloud', file: 'rules.yaml', line: 40, column: 3, args: { reason: why }, message: `Falco drops this rule at load (skip-if-unknown-filter: true): ${why}; it covers nothing` },
+      { code: 'skipped-rule', severity: 'warning', rule: 'Cloud', file: 'rules.yaml', line: 40, column: 3, args: { reason: why }, message: `Falco drops this rule at load: ${why}; it covers nothing` },
     ]);
     // Without it: covered, no such key or finding.
     const plain = analyze(input());
@@ -124,6 +124,21 @@ describe('analyze', () => {
     expect(plain.summary.rules).not.toHaveProperty('skippedByFalco');
     // A name that is no rule of the ruleset changes nothing.
     expect(analyze(input({ skipped: new Map([['Nobody', why]]) }))).toEqual(plain);
+  });
+
+  it('drops the enabled rules of a source Falco does not know by that name, and keeps the source out of the scope', () => {
+    // As if aws_cloudtrail were written as the plugin's name: the Cloud rule is skipped, IaaS leaves the scope.
+    const misnamedSource = (source: string) => (source === 'aws_cloudtrail' ? 'source aws_cloudtrail is misnamed' : undefined);
+    const report = analyze(input({ misnamedSource }));
+    expect(report.rules[4]).toMatchObject({ name: 'Cloud', isEnabled: true, skippedByFalco: 'source aws_cloudtrail is misnamed' });
+    expect(report.scope).toEqual({ platforms: ['Containers', 'Linux'], from: 'sources', sources: ['syscall'] });
+    expect(report.findings.filter((f) => f.code === 'skipped-rule').map((f) => f.message)).toEqual(['Falco drops this rule at load: source aws_cloudtrail is misnamed; it covers nothing']);
+    expect(report.techniques.find((t) => t.id === 'T1530')?.inScope).toBe(false);
+    // The skip-if-unknown-filter reason of a rule wins; a disabled rule of such a source is only disabled.
+    const both = analyze(input({ misnamedSource, skipped: new Map([['Cloud', 'unknown field x']]) }));
+    expect(both.rules[4]).toMatchObject({ skippedByFalco: 'unknown field x' });
+    expect(analyze(input({ misnamedSource: (source) => (source === 'syscall' ? 'bad' : undefined) })).rules[2]).toMatchObject({ name: 'Off', isEnabled: false });
+    expect(analyze(input({ misnamedSource: (source) => (source === 'syscall' ? 'bad' : undefined) })).rules[2]).not.toHaveProperty('skippedByFalco');
   });
 
   it('applies config suppressions dated by the run, and lists what they suppressed', () => {

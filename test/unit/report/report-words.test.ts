@@ -40,7 +40,7 @@ describe('finding messages', () => {
       [draft('untagged-rule'), 'rule has no ATT&CK tag, so it counts for no technique'],
       [draft('no-technique-tag'), 'rule has tactic tags but no technique tag, so it counts for no technique (attack-cov suggest proposes some)'],
       [draft('repeated-tag', { tag: 'T1059' }), '"T1059" is already among the rule\'s tags; Falco keeps it once, so this one can go'],
-      [draft('skipped-rule', { args: { reason: 'unknown field proc.x' } }), 'Falco drops this rule at load (skip-if-unknown-filter: true): unknown field proc.x; it covers nothing'],
+      [draft('skipped-rule', { args: { reason: 'unknown field proc.x' } }), 'Falco drops this rule at load: unknown field proc.x; it covers nothing'],
       [draft('invalid-suppression', { args: { problem: 'has no reason' } }), 'this attack-cov-ignore comment has no reason; it suppresses nothing'],
       [draft('unused-suppression', { args: { codes: ['tactic-mismatch'], reason: 'why' } }), 'the suppression of tactic-mismatch ("why") matched no finding; remove it'],
       [draft('unused-suppression', { args: { reason: 'why' } }), 'the suppression of findings ("why") matched no finding; remove it'],

@@ -161,6 +161,18 @@ describe('the evt.type restriction', () => {
     expect(check('evt.type > open')).toEqual([`R: ${NO_TYPE}`, 'R: condition-syntax condition 1:12: ">" takes a number, not open (Falco: expected a number value)']);
     expect(check('proc.name = x and proc_evt', '- macro: proc_evt\n  condition: proc.pname = y\n')).toEqual([`R: ${NO_TYPE}`]);
   });
+  it('is not asked of a rule whose warn_evttypes is false, as its definition or a replace leaves it (Falco does not warn)', () => {
+    const rule = (name: string, extra: string) => `- rule: ${name}\n  desc: d\n  condition: proc.name = x\n  output: o\n  priority: INFO\n${extra}`;
+    const run = (text: string) => {
+      const items = parseRulesText(text, 'r.yaml');
+      return validateRules({ items, ruleset: buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]), fields, extraSources: [] }).map((i) => `${i.item}: ${i.code}`);
+    };
+    expect(run(rule('Off', '  warn_evttypes: false\n') + rule('No', '  warn_evttypes: no\n') + rule('On', '  warn_evttypes: true\n'))).toEqual(['On: no-event-type']);
+    // Replaced by a later item, either way; an append item's warn_evttypes is not read.
+    const replace = (name: string, value: string) => `- rule: ${name}\n  warn_evttypes: ${value}\n  override:\n    warn_evttypes: replace\n`;
+    expect(run(rule('A', '') + rule('B', '  warn_evttypes: false\n') + replace('A', 'false') + replace('B', 'true'))).toEqual(['B: no-event-type']);
+    expect(run(rule('C', '') + '- rule: C\n  condition: and proc.pname = y\n  warn_evttypes: false\n  append: true\n').filter((line) => line.endsWith('no-event-type'))).toEqual(['C: no-event-type']);
+  });
   it('is not asked of rules of other sources', () => {
     expect(check('ka.verb = create', '', { source: 'k8s_audit' })).toEqual([]);
   });

@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseRulesText } from '../../../src/falco/parse.js';
 import { checkItemSchema } from '../../../src/validate/schema.js';
+import { buildRuleset } from '../../../src/falco/ruleset.js';
+import { overrideProblems } from '../../../src/falco/overrides.js';
+import { InputError } from '../../../src/errors.js';
 
 /** Schema findings (position, code, item, message) for each item of `text`; the deprecation warnings of the legacy
  * forms these cases use (append: true, enabled alone) are left out: schema-mutants.test.ts pins them. */
@@ -109,13 +112,26 @@ describe('names and versions Falco refuses', () => {
   it('a macro name is a letter, then letters, digits or _; a list name has no blank, quote, parenthesis, = or ,', () => {
     expect(schema('- macro: my_macro2\n  condition: c\n- list: my-list.d/x\n  items: []\n')).toEqual([]);
     expect(schema('- macro: my-macro\n  condition: c\n- list: "my list"\n  items: []\n- macro: _m\n  condition: c\n')).toEqual([
-      '1:3 bad-name [my-macro] macro name "my-macro" is not one Falco takes: a letter, then letters, digits or _',
-      '3:3 bad-name [my list] list name "my list" is not one Falco takes: no blank, quote, parenthesis, = or ,',
-      '5:3 bad-name [_m] macro name "_m" is not one Falco takes: a letter, then letters, digits or _',
+      '1:3 bad-name [my-macro] macro name "my-macro" is not one a condition can use (a letter, then letters, digits or _); Falco warns and loads it',
+      '3:3 bad-name [my list] list name "my list" is not one a condition can use (no blank, quote, parenthesis, = or ,); Falco warns and loads it',
+      '5:3 bad-name [_m] macro name "_m" is not one a condition can use (a letter, then letters, digits or _); Falco warns and loads it',
     ]);
+    // Warnings since Falco 0.38 (falco#3167: LOAD_INVALID_MACRO_NAME, LOAD_INVALID_LIST_NAME), not errors (QA).
+    const severities = parseRulesText('- macro: 9lives\n  condition: c\n- list: "a=b"\n  items: []\n', 's.yaml').flatMap((item) => checkItemSchema(item, new Set())).map((i) => i.severity);
+    expect(severities).toEqual(['warning', 'warning']);
+  });
+  it('a plugin is named at most once among a requirement and its alternatives (Falco\'s collector refuses a repeat)', () => {
+    const entry = (alternatives: string) => `- required_plugin_versions:\n    - name: k8saudit\n      version: 0.1.0\n      alternatives:\n${alternatives}`;
+    const message = (name: string) => `1:3 bad-version [required_plugin_versions] plugin ${name} is named twice among a requirement and its alternatives: Falco refuses it ("Defined multiple alternative version requirements for plugin '${name}'")`;
+    expect(schema(entry('        - name: k8saudit\n          version: 0.2.0\n'))).toEqual([message('k8saudit')]);
+    expect(schema(entry('        - name: k8saudit-eks\n          version: 0.2.0\n        - name: k8saudit-eks\n          version: 0.3.0\n'))).toEqual([message('k8saudit-eks')]);
+    expect(schema(entry('        - name: k8saudit-eks\n          version: 0.2.0\n        - name: k8saudit-gke\n          version: 0.2.0\n'))).toEqual([]);
+    // Two entries of the list are two requirements: the same plugin in each is not this error.
+    expect(schema('- required_plugin_versions:\n    - name: json\n      version: 0.1.0\n    - name: json\n      version: 0.2.0\n')).toEqual([]);
   });
   it('required_engine_version is x.y.z or a number; a plugin version is x.y.z', () => {
     expect(schema('- required_engine_version: 0.31.0\n- required_engine_version: 10\n- required_plugin_versions:\n    - name: k8saudit\n      version: 0.7.0\n')).toEqual([]);
+    expect(schema('- required_engine_version: 1e3\n')).toEqual(['1:3 bad-version [required_engine_version] required_engine_version "1e3" is not a version Falco reads (x.y.z)']);
     expect(schema('- required_engine_version: not-a-version\n- required_engine_version: 0.31\n- required_plugin_versions:\n    - name: k8saudit\n      version: latest\n'
       + '      alternatives:\n        - name: k8saudit-eks\n          version: "1"\n')).toEqual([
       '1:3 bad-version [required_engine_version] required_engine_version "not-a-version" is not a version Falco reads (x.y.z)',
@@ -126,27 +142,38 @@ describe('names and versions Falco refuses', () => {
   });
 });
 
-describe('override: as Falco reads it', () => {
+describe('override: as Falco reads it (loading refuses the file, as Falco does: QA, enabled: append was applied as a disable)', () => {
+  const BASE = '- rule: Base\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n  tags: [T1082]\n- macro: m\n  condition: c\n';
+  /** Where and why loading BASE then `text` is refused; 'loaded' when it is not. */
+  function refusal(text: string): string {
+    const items = parseRulesText(BASE + text, 'o.yaml');
+    try {
+      buildRuleset([{ info: { path: 'o.yaml', sha256: '' }, items }]);
+      return 'loaded';
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      return (error as InputError).message;
+    }
+  }
   it('appends only to condition, output, desc, tags, exceptions; replaces only the keys Falco lists (not source)', () => {
-    expect(schema('- rule: Base\n  priority: ERROR\n  override:\n    priority: append\n')).toEqual([
-      "3:3 bad-override [Base] key 'priority' cannot be appended to, use 'replace' instead",
-    ]);
-    expect(schema('- rule: Base\n  enabled: true\n  override:\n    enabled: append\n')).toEqual([
-      "3:3 bad-override [Base] key 'enabled' cannot be appended to, use 'replace' instead",
-    ]);
-    expect(schema('- rule: Base\n  source: k8s_audit\n  override:\n    source: replace\n')).toEqual(["3:3 bad-override [Base] key 'source' cannot be replaced"]);
-    expect(schema('- macro: m\n  condition: c\n  override:\n    items: append\n')).toEqual(["3:3 bad-override [m] key 'items' cannot be appended to"]);
-    expect(schema('- rule: Base\n  capture_events: 10\n  tags: [x]\n  override:\n    capture_events: replace\n    tags: append\n')).toEqual([]);
+    expect(refusal('- rule: Base\n  priority: ERROR\n  override:\n    priority: append\n')).toBe("o.yaml:11:3: rule \"Base\": key 'priority' cannot be appended to, use 'replace' instead");
+    expect(refusal('- rule: Base\n  enabled: false\n  override:\n    enabled: append\n')).toBe("o.yaml:11:3: rule \"Base\": key 'enabled' cannot be appended to, use 'replace' instead");
+    expect(refusal('- rule: Base\n  source: k8s_audit\n  override:\n    source: replace\n')).toBe("o.yaml:11:3: rule \"Base\": key 'source' cannot be replaced");
+    expect(refusal('- macro: m\n  condition: c\n  override:\n    items: append\n')).toBe("o.yaml:11:3: macro \"m\": key 'items' cannot be appended to");
+    expect(refusal('- rule: Base\n  capture_events: 10\n  tags: [x]\n  override:\n    capture_events: replace\n    tags: append\n')).toBe('loaded');
+    expect(refusal('- rule: Base\n  enabled: false\n  override:\n    enabled: replace\n- macro: m\n  condition: or d\n  override:\n    condition: append\n')).toBe('loaded');
   });
   it('every key Falco could override must be listed under override', () => {
-    expect(schema('- rule: Base\n  condition: and proc.pname != init\n  tags: [T1082]\n  override:\n    condition: append\n')).toEqual([
-      "3:3 bad-override [Base] key 'tags' has no entry under override: Falco refuses it",
-    ]);
+    expect(refusal('- rule: Base\n  condition: and proc.pname != init\n  tags: [T1082]\n  override:\n    condition: append\n')).toBe("o.yaml:11:3: rule \"Base\": key 'tags' has no entry under override: Falco refuses it");
   });
   it('append: true and override cannot be used together', () => {
-    expect(schema('- rule: Base\n  append: true\n  condition: and x\n  override:\n    condition: append\n')).toEqual([
-      "2:3 bad-override [Base] keys 'override' and 'append: true' cannot be used together",
-    ]);
+    expect(refusal('- rule: Base\n  append: true\n  condition: and x\n  override:\n    condition: append\n')).toBe("o.yaml:10:3: rule \"Base\": keys 'override' and 'append: true' cannot be used together");
+  });
+  it('an item with no such problem has none (the check alone)', () => {
+    const [item] = parseRulesText('- list: l\n  items: [a]\n  override:\n    items: replace\n', 'o.yaml');
+    expect(overrideProblems(item!, { items: 'replace' }, false)).toEqual([]);
+    // A kind without an override table (an item that is no rule, macro or list) has only the append: true problem.
+    expect(overrideProblems({ ...item!, kind: 'other' }, { items: 'append' }, true)).toEqual([{ message: "keys 'override' and 'append: true' cannot be used together", key: 'append' }]);
   });
 });
 

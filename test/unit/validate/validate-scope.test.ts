@@ -139,10 +139,14 @@ describe('validateRules: sources', () => {
     // A source with a catalogue is checked as ever.
     expect(brief(validate({ 'g.yaml': plugin.replace('source: gitlab', 'source: github') })).map((i) => i.split(' ').slice(0, 2).join(' '))).toEqual(['g.yaml:2:3 unknown-field', 'g.yaml:5:3 unknown-field', 'g.yaml:6:3 unknown-output-field']);
   });
-  it('a source alias from the field catalogue counts as known', () => {
-    const [alias] = Object.keys(fields.aliases);
-    expect(alias).toBeDefined();
-    expect(validate({ 's.yaml': rule(alias!) }).filter((i) => i.code === 'unknown-source')).toEqual([]);
+  it('says of a plugin\'s name, or a known source in other case, that Falco skips the rule; of a near miss, which source it may mean', () => {
+    const unknown = (source: string) => validate({ 's.yaml': rule(source) }).filter((i) => i.code === 'unknown-source').map((i) => i.message);
+    // QA: k8saudit and k8saudit-eks were aliases of k8s_audit, so the rules were "valid" and counted; Falco skips them.
+    expect(unknown('k8saudit-eks')).toEqual(['source k8saudit-eks is the name of a plugin, not an event source (its events\' source is k8s_audit): Falco skips the rule ("Unknown source k8saudit-eks, skipping")']);
+    expect(unknown('Syscall')).toEqual(['source Syscall is not syscall (source names are case-sensitive): Falco skips the rule ("Unknown source Syscall, skipping")']);
+    expect(unknown('sycall')).toEqual(['source "sycall" is not one attack-cov knows the fields of; its fields are not checked; did you mean syscall? (Falco skips the rule ("Unknown source sycall, skipping") unless a loaded plugin has that source)']);
+    expect(unknown('mycorp')).toEqual(['source "mycorp" is not one attack-cov knows the fields of; its fields are not checked']);
+    expect(unknown('k8s_audit')).toEqual([]);
   });
 });
 
