@@ -76,8 +76,12 @@
     });
     if (technique.disabledRules.length) {
       panel.append('h4').text('Disabled rules (not counted)');
-      // A rule dropped by Falco (skip-if-unknown-filter over a field it does not know) is enabled, but does not run either.
-      list(panel, technique.disabledRules, (li, name) => li.text((view.rulesByName.get(name) || {}).skippedByFalco ? `${name} (enabled, but dropped by Falco: skip-if-unknown-filter)` : name));
+      // A rule dropped by Falco (skip-if-unknown-filter over a field it does not know, a source it does not have) is
+      // enabled, but does not run either; report.json says why.
+      list(panel, technique.disabledRules, (li, name) => {
+        const why = (view.rulesByName.get(name) || {}).skippedByFalco;
+        li.text(why ? `${name} (enabled, but dropped by Falco: ${why})` : name);
+      });
     }
     const findings = view.findingsByTechnique.get(technique.id) || [];
     if (findings.length) {

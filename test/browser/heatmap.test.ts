@@ -108,6 +108,25 @@ describe('the heatmap of the official rules on ATT&CK 18.1', () => {
   });
 });
 
+describe('rules Falco drops', () => {
+  let opened: Opened;
+  beforeAll(async () => {
+    const { html } = await generate(['--attack', BUNDLE_18, '--rules', 'test/fixtures/rules/skip-unknown.yaml', 'test/fixtures/rules/plugin-name-source.yaml']);
+    opened = await open(html);
+  });
+  afterAll(() => opened?.page.close());
+
+  it('lists them under the rules not counted, with why Falco drops each', async () => {
+    await opened.page.click('[data-id="T1529"]');
+    const t1529 = await opened.page.locator('#details').innerText();
+    expect(t1529).toContain('Needs a newer Falco (enabled, but dropped by Falco: condition 1:23: unknown field proc.other_future (skip-if-unknown-filter: true))');
+    await opened.page.click('[data-id="T1610"]');
+    const t1610 = await opened.page.locator('#details').innerText();
+    expect(t1610).toContain("Exec into a pod (plugin name as source) (enabled, but dropped by Falco: source k8saudit-eks is the name of a plugin, not an event source (its events' source is k8s_audit))");
+    expect(opened.consoleErrors).toEqual([]);
+  });
+});
+
 describe('a hostile ruleset', () => {
   let opened: Opened;
   beforeAll(async () => {
