@@ -17,7 +17,8 @@ export const GROUPS = {
   // own.ts: lookups of keys from the inputs and the records that hold them (nothing inherited).
   // falco/tags.ts: the tag reader every finding depends on (which tags are techniques, tactics, near misses).
   // attack/api-names.ts: the API names normalize keeps from each technique's description, and suggest matches.
-  analysis: ['src/analysis', 'src/collections.ts', 'src/attack/normalize.ts', 'src/attack/api-names.ts', 'src/own.ts', 'src/falco/tags.ts'],
+  // falco/source-names.ts: which source: names Falco skips the rules of (a plugin's name, another letter case).
+  analysis: ['src/analysis', 'src/collections.ts', 'src/attack/normalize.ts', 'src/attack/api-names.ts', 'src/own.ts', 'src/falco/tags.ts', 'src/falco/source-names.ts'],
   report: ['src/report'],
   // temp-files.ts: what a failed or killed run leaves (and whose temporaries a sweep may remove); progress.ts: the
   // download progress line; attack/latest.ts: the index `--attack latest` reads; lazy-package.ts: packages loaded on first use.
@@ -39,8 +40,9 @@ export const GROUPS = {
   // and the commented file a rejected draft is written as. (src/run/ is command glue, tested through the built CLI,
   // which a mutant never reaches.)
   // attack/stix-stream.ts: the splitter that bounds what a bundle may hold (object size, nesting, bundle-level text).
-  // falco/parse.ts: the yaml-based reader of rules files, and where a YAML error (an unclosed quote) is said to be.
-  inputs: ['src/paths.ts', 'src/json-file.ts', 'src/source-root.ts', 'src/falco/load.ts', 'src/falco/ruleset.ts', 'src/falco/parse.ts',
+  // falco/parse.ts: the yaml-based reader of rules files, and where a YAML error (an unclosed quote) is said to be;
+  // falco/overrides.ts: the overrides Falco refuses, which loading refuses too.
+  inputs: ['src/paths.ts', 'src/json-file.ts', 'src/source-root.ts', 'src/falco/load.ts', 'src/falco/ruleset.ts', 'src/falco/parse.ts', 'src/falco/overrides.ts',
     'src/config/project-config.ts', 'src/attack/read-bundle.ts', 'src/attack/stix-stream.ts', 'src/draft/draft-file.ts'],
 };
 

@@ -26,6 +26,11 @@ describe('the report summary', () => {
     expect(renderSummary(copy, plain).split('\n')[0]).toMatch(/ \(4 enabled, 2 of them skipped by Falco, \d+ disabled, /);
     expect(fullText().split('\n')[0]).not.toContain('skipped');
   });
+  it('says "sources: none" for a scope from the rules\' sources when no source brings a platform', () => {
+    const copy: CoverageReport = structuredClone(report);
+    copy.scope = { platforms: [], from: 'sources', sources: [] };
+    expect(renderSummary(copy, plain).split('\n')).toContain('scope: none (sources: none)');
+  });
   it('carries no escape sequence without colour, not even from a hostile profile name', () => {
     expect(fullText()).not.toContain(ESC);
     expect(fullText()).toContain('Team <b>|x|</b>\\u001b[31m (G9999, group)');
