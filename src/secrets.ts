@@ -20,11 +20,20 @@ export function registerSecret(value: string | undefined): void {
 }
 
 /** The forms of `value` that may reach an output, each under the length rule: as given, without the spaces around it
- * (HTTP drops them from a header value, so a server echoes `KEY ` as `KEY`), and their URL-encoded and decoded forms. */
+ * (HTTP drops them from a header value, so a server echoes `KEY ` as `KEY`), their URL-encoded and decoded forms, and
+ * the forms a server's JSON encoder writes them in (an error body echoing the key). */
 function secretForms(value: string | undefined): string[] {
   if (value === undefined) return [];
   const given = [...new Set([value, value.trim()])];
-  return [...given, ...given.flatMap((form) => [encodeURIComponent(form), safeDecode(form)])].filter(isSecretLength);
+  return [...new Set([...given, ...given.flatMap((form) => [encodeURIComponent(form), safeDecode(form), ...jsonForms(form)])])].filter(isSecretLength);
+}
+
+/** `value` inside a JSON string as encoders write it: JSON.stringify's escapes, then `/` as `\/` (PHP's json_encode,
+ * by default) or `<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX` (Go's encoding/json). */
+function jsonForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const unicode = (text: string): string => text.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return [json, json.replace(/\//g, '\\/'), unicode(json), unicode(json).replace(/\//g, '\\/')];
 }
 
 function safeDecode(value: string): string {

@@ -43,6 +43,17 @@ export function escapeLines(text: string): string {
     .join('\n');
 }
 
+/** escapeLines for a diff of a file: its tabs are kept as written (a diff of a file with tabs stays one that applies),
+ * every other unsafe character, colour codes included, is escaped, so the reviewer sees what the file holds. */
+export function escapeDiffLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line.endsWith('\r') ? `${escapeLine(line.slice(0, -1))}\r` : escapeLine(line)))
+    .join('\n');
+}
+
+const escapeLine = (line: string): string => line.split('\t').map(escapeForTerminal).join('\t');
+
 // Our own colours are SGR sequences (ESC [ digits m); tabs, \n and \r\n are layout. Everything else is escaped.
 const UNSAFE_IN_OUTPUT = new RegExp(`(\\u001b\\[[0-9;]*m)|(\\r\\n|\\n|\\t)|(${unsafeCharacters().source})`, 'gu');
 

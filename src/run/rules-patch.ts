@@ -3,7 +3,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { checkRewritable, rulesFileContent, type RulesText } from '../falco/load.js';
 import { replaceFilesAtomically } from '../output.js';
-import { escapeForTerminal } from '../terminal-text.js';
+import { escapeDiffLines, escapeForTerminal } from '../terminal-text.js';
 
 /**
  * A unified diff of one rules file, named as `git diff` names files (a/…, b/…, no leading slash). The name is
@@ -11,7 +11,9 @@ import { escapeForTerminal } from '../terminal-text.js';
  */
 export function rulesFilePatch(filePath: string, before: string, after: string): string {
   const shown = escapeForTerminal(filePath.replace(/^\/+/, ''));
-  return createTwoFilesPatch(`a/${shown}`, `b/${shown}`, before, after, '', '', { context: 3 });
+  // The lines are the file's text: escape sequences in it (colour codes too, which the last guard before stdout keeps
+  // as attack-cov's own) are shown escaped, so that concealed or black-on-black text cannot hide in a reviewed diff.
+  return escapeDiffLines(createTwoFilesPatch(`a/${shown}`, `b/${shown}`, before, after, '', '', { context: 3 }));
 }
 
 /** Writes each file's new text, all or nothing: a file that is not UTF-8, is read-only, lies in a folder this user may

@@ -77,6 +77,19 @@ describe('hostile LLM servers', () => {
     expect(run.requests.length).toBe(3);
   });
 
+  it('a key the server echoes JSON-escaped (/ as \\/, & as \\u0026) is redacted in that form too (QA: leaked on every stream and in summary.json)', async () => {
+    const key = 'sk-test/ESC+aped&key/9999';
+    const escaping = await startLlmServer(key);
+    try {
+      const run = await draft('echo-key-escaped', ['T1529'], [], escaping.baseUrl, key);
+      const shown = run.stdout + run.stderr + run.written;
+      expect(shown).toContain('[redacted]');
+      for (const piece of ['sk-test\\/ESC', 'aped\\u0026key', 'key\\/9999', 'ESC+aped']) expect(shown).not.toContain(piece);
+    } finally {
+      await escaping.close();
+    }
+  });
+
   it('a key echoed across the point where a message is cut leaves not even its first 8 characters (redacted before the cut)', async () => {
     // The padding puts the key across each cut: an HTTP error body at 200 characters, a body that is not JSON at 120,
     // a model answer with no JSON at 80.

@@ -122,6 +122,10 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           return ok({ choices: [{ technique: 'T1610', reason: `the header was ${String(req.headers.authorization)}` }, { technique: `T1611 ${String(req.headers.authorization)}`, reason: 'x' }] });
         case 'echo-key':
           return void res.writeHead(403).end(JSON.stringify({ error: { message: `key ${String(req.headers.authorization)} is not allowed` } }));
+        case 'echo-key-escaped':
+          // The key echoed in JSON as other encoders write it: / as \/ (PHP's json_encode), & < > as \u0026 … (Go's).
+          return void res.writeHead(403).end(JSON.stringify({ error: { message: `key ${String(req.headers.authorization)} is not allowed` } })
+            .replace(/\//g, '\\/').replace(/[&<>]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
         case 'no-schema-slow':
           // The refusal comes late, so that concurrent requests are all in flight with response_format.
           if (request.hasSchema) return void setTimeout(() => res.writeHead(400).end(JSON.stringify({ error: { message: "response_format is not supported" } })), 300);

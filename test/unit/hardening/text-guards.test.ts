@@ -1,6 +1,7 @@
 // The two guards every printed and written text passes: terminal escaping and secret redaction.
 import { afterEach, describe, expect, it } from 'vitest';
-import { escapeForTerminal, escapeLines, terminalSafe } from '../../../src/terminal-text.js';
+import { escapeDiffLines, escapeForTerminal, escapeLines, terminalSafe } from '../../../src/terminal-text.js';
+import { rulesFilePatch } from '../../../src/run/rules-patch.js';
 import { clearSecrets, redactMessage, redactSecrets, registerSecret, registerSecretsInUrl } from '../../../src/secrets.js';
 import { splitCredentials } from '../../../src/net/url.js';
 
@@ -17,8 +18,16 @@ describe('terminal text', () => {
 
   it('keeps the line breaks of multi-line text, escaping within each line', () => {
     expect(escapeLines('one\u001b[31m\r\ntwo\u202e\nthree')).toBe('one\\u001b[31m\r\ntwo\\u202e\nthree');
+    // A diff keeps the file's tabs (so that it applies) and escapes the rest, colour codes included.
+    expect(escapeDiffLines('+a\tb\u001b[8mhidden\u001b[0m\r\n-c\u0007')).toBe('+a\tb\\u001b[8mhidden\\u001b[0m\r\n-c\\u0007');
   });
 
+  it('a dry run\'s diff shows colour codes written in a rules file escaped, which the output guard would keep (QA: concealed text)', () => {
+    const before = '- rule: R\n  tags: [T1529]   # \u001b[8m concealed \u001b[0m\n';
+    const patch = rulesFilePatch('r.yaml', before, before.replace('T1529', 'T1529, mitre_impact'));
+    expect(terminalSafe(patch)).not.toContain('\u001b');
+    expect(patch).toContain('+  tags: [T1529, mitre_impact]   # \\u001b[8m concealed \\u001b[0m\n');
+  });
   it('the output guard keeps colours, tabs and newlines and escapes the rest', () => {
     expect(terminalSafe('\u001b[31mred\u001b[0m\tx\r\ny\n\u001b]0;t\u0007 \r \u202e')).toBe('\u001b[31mred\u001b[0m\tx\r\ny\n\\u001b]0;t\\u0007 \\r \\u202e');
   });
@@ -105,6 +114,20 @@ describe('secrets', () => {
     registerSecret('%41%42%43'); // decodes to "ABC": too short to redact
     registerSecret('%41bcdefgh'); // decodes to "Abcdefgh": 8 characters, redacted
     expect(redactSecrets('ABC Abcdefgh')).toBe('ABC [redacted]');
+  });
+
+  it('registers the forms a JSON encoder writes a value in: its escapes, / as \\/, and < > & U+2028 U+2029 as \\uXXXX', () => {
+    registerSecret('ab/cd"ef&gh<ij>k\u2028l\\m');
+    const echoed = [
+      JSON.stringify('ab/cd"ef&gh<ij>k\u2028l\\m'), // JSON.stringify: " and \\ escaped, U+2028 as is
+      '"ab\\/cd\\"ef&gh<ij>k\u2028l\\\\m"', // PHP: / as \\/ too
+      '"ab/cd\\"ef\\u0026gh\\u003cij\\u003ek\\u2028l\\\\m"', // Go
+      '"ab\\/cd\\"ef\\u0026gh\\u003cij\\u003ek\\u2028l\\\\m"', // both
+    ];
+    expect(echoed.map(redactSecrets)).toEqual(echoed.map(() => '"[redacted]"'));
+    // Under the length rule as every form is: a short value's escaped forms are not registered either.
+    registerSecret('a/b');
+    expect(redactSecrets('a\\/b a/b')).toBe('a\\/b a/b');
   });
 
   it('registers a URL username that has no password (a token in the user part), and only secret-looking query values', () => {
