@@ -9,9 +9,10 @@ import type { Catalog } from './types.js';
 /**
  * Bump whenever normalizeBundle's result changes shape or content for the same bundle (a new Catalog field,
  * a different description rule …): entries of the old format then miss and are rebuilt. The golden
- * test/unit/attack/catalog-cache.test.ts fails until you do.
+ * test/unit/attack/catalog-cache.test.ts fails until you do. 6: a bundle with a malformed technique ID is refused
+ * (a catalog stored from one would otherwise be read back without the check).
  */
-export const CATALOG_FORMAT = 5;
+export const CATALOG_FORMAT = 6;
 
 export const CATALOG_KIND: EntryKind = { name: 'catalog', format: CATALOG_FORMAT, keep: 8 };
 

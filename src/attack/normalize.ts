@@ -198,6 +198,9 @@ function dataComponent(components: Map<string, string>, ref: string | undefined)
   return name ? { dataComponent: name } : {};
 }
 
+/** A technique's ATT&CK ID: T and four digits, a sub-technique's with a dot and three more. */
+const TECHNIQUE_ID = /^T\d{4}(?:\.\d{3})?$/;
+
 export function normalizeBundle(input: BundleInput): Catalog {
   const { objects, source } = input;
   const tactics = readTactics(objects, source);
@@ -206,6 +209,11 @@ export function normalizeBundle(input: BundleInput): Catalog {
   const patterns = objects.filter((o) => o.type === 'attack-pattern' && attackId(o)?.id.startsWith('T'));
   if (patterns.length === 0) {
     throw new InputError(source, 'the bundle holds no ATT&CK techniques (no attack-pattern with a mitre-attack ID)', 'is this an ATT&CK STIX bundle? Try --attack 18.1');
+  }
+  // An ID outside ATT&CK's form (T1529x) would reach every output, and a Navigator layer refuses it: a damaged bundle.
+  const malformed = patterns.find((o) => !TECHNIQUE_ID.test(attackId(o)!.id));
+  if (malformed) {
+    throw new InputError(source, `technique ID ${JSON.stringify(attackId(malformed)!.id)} (${JSON.stringify(malformed.id)}) is not an ATT&CK technique ID (T1234 or T1234.567)`, 'the bundle is damaged or not from ATT&CK; pass an ATT&CK release, e.g. --attack 18.1');
   }
   const idOf = new Map(patterns.map((o) => [o.id, attackId(o)!.id]));
   const techniques = new Map<string, Technique>();

@@ -65,12 +65,14 @@ describe('fields of the wrong type', () => {
 });
 
 describe('revoked-by', () => {
+  // IDs of ATT&CK's form for 30,001 techniques: T1000.000 … T1030.000.
+  const chainId = (n: number): string => `T${1000 + Math.floor(n / 1000)}.${String(n % 1000).padStart(3, '0')}`;
   const pattern = (n: number): StixObject => ({
     type: 'attack-pattern',
     id: `attack-pattern--${n}`,
     name: `T${n}`,
     revoked: n !== 0,
-    external_references: [{ source_name: 'mitre-attack', external_id: `T${1000 + n}` }],
+    external_references: [{ source_name: 'mitre-attack', external_id: chainId(n) }],
     kill_chain_phases: [{ kill_chain_name: 'mitre-attack', phase_name: 'execution' }],
     x_mitre_platforms: ['Linux'],
   });
@@ -82,16 +84,24 @@ describe('revoked-by', () => {
 
   it('a cycle ends (1 → 2 → 3 → 1), with no replacement to offer', () => {
     const catalog = normalizeBundle({ source: 'cycle', objects: [...base, pattern(0), pattern(1), pattern(2), pattern(3), revokedBy(1, 2), revokedBy(2, 3), revokedBy(3, 1)] });
-    expect(catalog.techniques.get('T1001')).toMatchObject({ isRevoked: true, revokedBy: [] });
+    expect(catalog.techniques.get(chainId(1))).toMatchObject({ isRevoked: true, revokedBy: [] });
   });
 
+  it('refuses a technique ID outside ATT&CK\'s form, which every output would carry and a Navigator layer refuses (QA: a crash in layer.json)', () => {
+    for (const bad of ['T1529x', 'T152', 'T1529.1', 'T1529 ', 'T\u001b[31m1529']) {
+      const objects: StixObject[] = [...base, pattern(0), { ...pattern(1), revoked: false, external_references: [{ source_name: 'mitre-attack', external_id: bad }] }];
+      expect(() => normalizeBundle({ source: 'b.json', objects }), bad).toThrow(new InputError('b.json', `technique ID ${JSON.stringify(bad)} ("attack-pattern--1") is not an ATT&CK technique ID (T1234 or T1234.567)`, 'the bundle is damaged or not from ATT&CK; pass an ATT&CK release, e.g. --attack 18.1'));
+    }
+    // Its form, and a sub-technique's, pass.
+    expect(normalizeBundle({ source: 'b.json', objects: [...base, pattern(0), pattern(1)] }).techniques.size).toBe(2);
+  });
   // 30,000 links: three times what a recursive walk survives on Node's default stack.
   it('a chain of 30,000 revocations is followed to its end without exhausting the stack', () => {
     const n = 30_000;
     const objects: StixObject[] = [...base, pattern(0)];
     for (let i = 1; i <= n; i++) objects.push(pattern(i), revokedBy(i, i === n ? 0 : i + 1));
     const catalog = normalizeBundle({ source: 'chain', objects });
-    expect(catalog.techniques.get('T1001')!.revokedBy).toEqual(['T1000']);
+    expect(catalog.techniques.get(chainId(1))!.revokedBy).toEqual([chainId(0)]);
   });
 });
 
