@@ -51,3 +51,6 @@ function realPathOf(file: string): string {
 export function pseudoFilesystemOf(resolved: string): string | undefined {
   return lexicalPseudoRoot(resolved) ?? lexicalPseudoRoot(realPathOf(resolved));
 }
+
+/** attack-cov's project config, which `init` writes and every command looks for from the working directory up. */
+export const CONFIG_FILE_NAME = '.attack-cov.yaml';

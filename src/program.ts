@@ -7,6 +7,7 @@ import { configureLimits, limits } from './limits.js';
 import { redactMessage, redactSecrets, registerSecret, registerSecretsInUrl } from './secrets.js';
 import { installSignalCleanup } from './temp-files.js';
 import { escapeForTerminal, terminalSafe } from './terminal-text.js';
+import { describeFsError } from './falco/read-guard.js';
 import { cacheDir } from './net/cache.js';
 import { discardParseCache, flushParseCache, parseCacheFor, type ParseCache } from './parse-cache.js';
 import { packageRoot } from './paths.js';
@@ -470,14 +471,18 @@ export async function main(argv: string[]): Promise<number> {
  * exit code for src/cli.ts to set. */
 export function runProcess(argv: string[]): Promise<number> {
   // `attack-cov lint | head` closes the pipe early: that is the reader's choice, not an error.
+  // Any other failure (a full disk, /dev/full, EIO) loses what was asked for: one line, exit 2 (it crashed with a
+  // stack trace and the gate's exit 1).
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    process.stderr.write(`error: cannot write to stdout: ${escapeForTerminal(describeFsError(error))}\n`);
+    process.exit(EXIT_CANNOT_RUN);
   });
   // `attack-cov report 2>&1 | head` closes stderr too: the notes and progress lost are the reader's choice, and the
-  // run carries on to its outputs and its own exit code (an unhandled EPIPE made it exit 1, the gate's code).
+  // run carries on to its outputs and its own exit code (an unhandled EPIPE made it exit 1, the gate's code). A
+  // stderr that cannot be written at all leaves nowhere to say so: exit 2.
   process.stderr.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    if (error.code !== 'EPIPE') process.exit(EXIT_CANNOT_RUN);
   });
   return main(argv);
 }

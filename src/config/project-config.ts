@@ -15,7 +15,7 @@ import { FORMAT_VALUES } from '../report/format-names.js';
 import { splitCommaList } from '../collections.js';
 import { editDistance } from '../falco/tags.js';
 
-export const CONFIG_FILE_NAME = '.attack-cov.yaml';
+export { CONFIG_FILE_NAME } from '../paths.js';
 
 export interface ProjectConfig {
   /** The config file as shown to the user. */

@@ -14,6 +14,7 @@ import { parseRulesText } from './parse.js';
 import { readRulesItems } from './rules-cache.js';
 import type { ParseCache } from '../parse-cache.js';
 import { listRulesDir, readRulesBytes, statRulesPath } from './read-guard.js';
+import { CONFIG_FILE_NAME } from '../paths.js';
 import { readIgnoreComments, type IgnoreComment } from './ignore-comments.js';
 import { buildRuleset } from './ruleset.js';
 import { cachedRuleset, cachedRulesetOutline, type BuildRuleset } from './ruleset-cache.js';
@@ -77,8 +78,9 @@ async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]
     }
     if (info.isDirectory()) {
       // As Falco reads a rules directory: regular files (through symlinks; a dangling one, or a folder named
-      // x.yaml, is passed over), named *.yaml or *.yml in that case, in name order.
-      const names = (await listRulesDir(given)).filter((n) => DIR_RULES_FILE.test(n)).sort();
+      // x.yaml, is passed over), named *.yaml or *.yml in that case, in name order; but not attack-cov's own project
+      // config (`init` writes it where the rules are, and `--rules .` then read it as a rules file).
+      const names = (await listRulesDir(given)).filter((n) => DIR_RULES_FILE.test(n) && n !== CONFIG_FILE_NAME).sort();
       const isFile = await Promise.all(names.map((n) => stat(path.join(given, n)).then((s) => s.isFile(), () => false)));
       files.push(...names.filter((_, i) => isFile[i]).map((n) => path.join(given, n)));
     } else files.push(given);

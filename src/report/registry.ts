@@ -22,10 +22,11 @@ export { ALIASES };
 export function selectReporters(formats: string[] | undefined): Reporter[] {
   const names = splitCommaList(formats ?? ['all']);
   if (names.length === 0 && formats !== undefined && formats.length > 0) throw noValueError('--format', formats.join(','), `formats: all, ${[...Object.keys(REPORTERS), ...Object.keys(ALIASES)].join(', ')}`);
-  if (names.includes('all')) return Object.values(REPORTERS);
-  // Own keys only: a --format of constructor or __proto__ must not find Object's prototype.
+  // Own keys only: a --format of constructor or __proto__ must not find Object's prototype. Checked beside `all` too
+  // (`all,bogus` was taken as all).
   const expanded = names.flatMap((n) => (Object.hasOwn(ALIASES, n) ? ALIASES[n]! : [n]));
-  const unknown = expanded.filter((n) => !Object.hasOwn(REPORTERS, n));
+  const unknown = expanded.filter((n) => n !== 'all' && !Object.hasOwn(REPORTERS, n));
   if (unknown.length > 0) throw new UsageError(`unknown format: ${unknown.join(', ')}`, `formats: all, ${[...Object.keys(REPORTERS), ...Object.keys(ALIASES)].join(', ')}`);
+  if (names.includes('all')) return Object.values(REPORTERS);
   return [...new Set(['json', ...expanded])].map((n) => REPORTERS[n]!);
 }

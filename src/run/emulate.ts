@@ -27,7 +27,8 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
   const format = options.format ?? 'text';
   if (!['text', 'json'].includes(format)) throw new UsageError(`emulate --format must be text or json, not ${format}`);
   const bad = techniques.find((t) => !/^T\d{4}(\.\d{3})?$/i.test(t));
-  if (bad) throw new UsageError(`not a technique ID: ${bad}`, 'technique IDs look like T1529 or T1070.003');
+  // `!== undefined`: an empty argument (emulate '') is no ID either, and ran every procedure of nothing (QA).
+  if (bad !== undefined) throw new UsageError(`not a technique ID: ${JSON.stringify(bad)}`, 'technique IDs look like T1529 or T1070.003');
   const outDir = options.out === undefined ? undefined : outDirOf(options.out, env.cwd);
   if (outDir !== undefined) await checkOutputDir(outDir);
   const rules = await loadRulesFor(options, env);

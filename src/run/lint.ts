@@ -37,6 +37,8 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
   if (failOn === 'new') throw new UsageError('lint has no baseline: --fail-on new belongs to report --baseline');
   if (options.fix || options.fixDryRun) {
     if (options.fix && options.fixDryRun) throw new UsageError('--fix and --fix-dry-run exclude each other');
+    // A dry run prints a unified diff: a JSON or SARIF listing asked for would be silently another thing (QA).
+    if (format !== 'stylish') throw new UsageError(`--${options.fix ? 'fix' : 'fix-dry-run'} prints what it changes as text, not --format ${format}`, 'leave --format out, or list the findings without --fix');
     return runLintFix({ ...options, isDryRun: options.fixDryRun === true, failOn }, env, io);
   }
   const report = await buildReport(options, env);

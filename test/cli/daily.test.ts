@@ -162,6 +162,10 @@ describe('attack-cov init', () => {
     const lint = await runCli(['lint'], { cwd: repo });
     expect(lint.code, lint.stderr).toBe(0);
     expect(lint.stdout).toContain('no problems');
+    // The folder that holds the config, as rules: its config is not read as a rules file (QA: "not a Falco rules file").
+    const here = await runCli(['lint', '--rules', '.'], { cwd: repo });
+    expect(here.code, here.stderr).toBe(0);
+    expect(here.stdout).toContain('no problems');
   });
 
   it('names the rules in the order Falco loads them, so a local file overriding a rule comes after it', async () => {

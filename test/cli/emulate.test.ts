@@ -93,7 +93,9 @@ describe('attack-cov emulate on the official rules', () => {
   }, 60_000);
 
   it('refuses a bad technique ID and a bad format with exit 2', async () => {
-    expect((await runCli(['emulate', 'X1', ...INPUTS])).stderr).toMatch(/^error: not a technique ID: X1\n/);
+    expect((await runCli(['emulate', 'X1', ...INPUTS])).stderr).toMatch(/^error: not a technique ID: "X1"\n/);
+    // An empty one too (QA: emulate '' ran and exited 0).
+    expectOneLineError(await runCli(['emulate', '', ...INPUTS]), /^error: not a technique ID: ""$/);
     expect((await runCli(['emulate', '--format', 'yaml', ...INPUTS])).code).toBe(2);
     const unknown = await runCli(['emulate', 'T9999', ...INPUTS]);
     expectOneLineError(unknown, /^error: unknown technique T9999 in ATT&CK /);

@@ -27,6 +27,11 @@ describe('lint --fix-dry-run', () => {
     expect(result.stdout).toContain("-  tags: [mitre_execution, T1611]\n+  tags: [mitre_privilege_escalation, T1611]");
     expect(result.stderr).toMatch(/^would fix \d+ finding\(s\) in 1 file\(s\); 2 would remain/);
     expect(await readFile(path.join(dir, 'fixable.yaml'), 'utf8')).toBe(before);
+    // A JSON or SARIF listing is not what --fix or --fix-dry-run print (QA: a plain diff came instead, exit 0).
+    for (const [fix, format] of [['--fix-dry-run', 'json'], ['--fix', 'sarif']]) {
+      expectOneLineError(await runCli(['lint', '--attack', MINI, '--rules', dir, fix!, '--format', format!]), new RegExp(`^error: ${fix} prints what it changes as text, not --format ${format}$`));
+    }
+    expect(await readFile(path.join(dir, 'fixable.yaml'), 'utf8')).toBe(before);
   });
 
   it('names a file whose name holds a newline on one escaped line: the name cannot add lines to the diff', async () => {

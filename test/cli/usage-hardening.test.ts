@@ -1,5 +1,6 @@
 // Malformed baselines and bad option values are usage errors (issue 8, item 4): exit 2, one line,
 // nothing written. And -q on every command prints nothing but errors (item 7).
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -157,6 +158,20 @@ describe('a reader that goes away', () => {
       ['coverage.csv', 'findings.csv', 'findings.sarif', 'heatmap.html', 'layer-priority-gaps.json', 'layer.json', 'report.json', 'summary.md'],
     );
     expect((await readdir(out)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('a stdout that cannot be written', () => {
+  it('/dev/full: one line naming the reason, exit 2, not a stack trace and the gate\'s exit 1 (QA)', async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const args of [['lint', '--rules', 'official', '--fail-on', 'none'], ['threats']]) {
+        const result = await runCli(args, { stdout: full });
+        expectOneLineError(result, /^error: cannot write to stdout: no space left on the device$/);
+      }
+    } finally {
+      closeSync(full);
+    }
   });
 });
 

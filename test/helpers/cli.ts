@@ -24,6 +24,8 @@ export interface CliOptions {
    * (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, through util-linux's setpriv), still as the same user, so it
    * reads the checkout wherever that lies. */
   isPermissionChecked?: boolean;
+  /** A file descriptor for the command's stdout (e.g. /dev/full) instead of a pipe this helper reads. */
+  stdout?: number;
 }
 
 function command(args: string[], isPermissionChecked: boolean | undefined): [string, string[]] {
@@ -38,11 +40,11 @@ export function startCli(args: string[], options: CliOptions = {}): { child: Chi
   const child = spawn(file, argv, {
     cwd: options.cwd ?? repoRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ATTACK_COV_CACHE: processCache, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);

@@ -150,6 +150,9 @@ describe('--format selection', () => {
     for (const bad of ['pdf', 'constructor', '__proto__', 'toString']) {
       expect(() => selectReporters([bad])).toThrow(UsageError);
       expect(() => selectReporters([bad])).toThrow(`unknown format: ${bad}`);
+      // Beside all too, comma-separated or repeated (QA: all,bogus was taken as all).
+      expect(() => selectReporters([`all,${bad}`])).toThrow(`unknown format: ${bad}`);
+      expect(() => selectReporters(['all', bad])).toThrow(`unknown format: ${bad}`);
     }
     const error = ((): UsageError | undefined => {
       try {
