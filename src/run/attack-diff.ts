@@ -96,6 +96,10 @@ export async function runAttackDiff(fromSpec: string, toSpec: string, options: A
   const format = options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`attack diff --format must be text or json, not ${format}`);
   if (options.fix && !options.rules?.length) throw new UsageError('--fix needs --rules: it rewrites the rules files you name');
+  // An empty argument is named as the argument it is (loadCatalog would name --attack, which attack diff has not).
+  for (const [spec, which] of [[fromSpec, 'the first (from)'], [toSpec, 'the second (to)']] as const) {
+    if (spec.trim() === '') throw new UsageError(`attack diff: ${which} ATT&CK is empty`, 'give a version such as 17.1, a bundle file or a URL');
+  }
   const from = await loadCatalog({ attack: fromSpec }, env);
   const to = await loadCatalog({ attack: toSpec }, env);
   const diff = diffCatalogs(from.catalog, to.catalog);

@@ -216,6 +216,8 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
   const settings = llmSettings(options, processEnv);
   const outDir = outDirOf(options.out, env.cwd);
   await checkOutputDir(outDir);
+  // Rejected drafts go to rejected/ in it: a file there would fail the run only after every model call (QA).
+  await checkOutputDir(path.join(outDir, 'rejected'));
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
   const context: DraftContext = { ruleset: rules.ruleset, fields: readFieldCatalog(), catalog: attack.catalog, sourcePlatforms: readSourcePlatforms() };

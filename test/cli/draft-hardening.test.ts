@@ -1,7 +1,7 @@
 // attack-cov draft against misbehaving LLM servers on 127.0.0.1 (issue 8, items 4 and 5): concurrent
 // requests to a server without structured output, a server trickling bytes, a model echoing the API
 // key, an answer far too large, credentials in the base URL.
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,15 @@ describe('hostile LLM servers', () => {
     } finally {
       await escaping.close();
     }
+  });
+
+  it('a file where rejected/ goes is refused before any model is asked (QA: every call was made, then the run failed)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    await writeFile(path.join(out, 'rejected'), 'not a folder');
+    const before = server.requests.length;
+    const result = await runCli(['draft', 'T1529', '--attack', BUNDLE_18, '--rules', RULES, '--out', out, '--llm-base-url', server.baseUrl, '--model', 'good'], { env: { OPENAI_API_KEY: SECRET } });
+    expectOneLineError(result, /^error: --out .*rejected: exists and is not a directory$/);
+    expect(server.requests.length).toBe(before);
   });
 
   it('a key echoed across the point where a message is cut leaves not even its first 8 characters (redacted before the cut)', async () => {

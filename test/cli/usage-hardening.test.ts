@@ -134,6 +134,11 @@ describe('-q on every command: nothing but errors', () => {
     expect(await readdir(out)).toEqual(['T1529.yaml', 'summary.json']);
   });
 
+  it('attack diff with an empty argument names that argument, not --attack (QA)', async () => {
+    expectOneLineError(await runCli(['attack', 'diff', '', MINI]), /^error: attack diff: the first \(from\) ATT&CK is empty$/);
+    expectOneLineError(await runCli(['attack', 'diff', MINI, ' ']), /^error: attack diff: the second \(to\) ATT&CK is empty$/);
+  });
+
   it('attack diff -q: no text (json is still printed when asked for)', async () => {
     const quiet = await runCli(['attack', 'diff', MINI, fixture('attack', 'v19-like.json'), '-q']);
     expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
