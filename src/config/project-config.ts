@@ -93,8 +93,11 @@ class Reader {
 
   /** `check` says what is wrong with a value (undefined: nothing), for values with more rules than a list of words. */
   scalar(node: unknown, key: string, allowed?: string[], check?: Check): string {
-    // typeof null is 'object': an empty value is refused here too.
-    if (!isScalar(node) || typeof node.value === 'object' || String(node.value).trim() === '') this.fail(node as Node, `${key} must be a non-empty text or number`);
+    // typeof null is 'object': an empty value is refused here too; so is a bool, which no key takes (QA: `rules: [true]`
+    // was read as a path named true, with no line in the error).
+    if (!isScalar(node) || typeof node.value === 'object' || typeof node.value === 'boolean' || String(node.value).trim() === '') {
+      this.fail(node as Node, `${key} must be a non-empty text or number${isScalar(node) && typeof node.value === 'boolean' ? `, not ${String(node.source ?? node.value)}` : ''}`);
+    }
     const value = String(node.value);
     if (allowed && !allowed.includes(value)) this.fail(node, `${key} must be one of ${allowed.join(', ')}, not ${value}`);
     const problem = check?.(value);
@@ -104,6 +107,8 @@ class Reader {
 
   /** A scalar or a list of scalars. */
   list(node: unknown, key: string, check?: Check): string[] {
+    // An empty list would leave the key's default in silence (QA: `rules: []` read the official rules).
+    if (isSeq(node) && node.items.length === 0) this.fail(node, `${key} is an empty list`, `name at least one, or leave ${key} out for the default`);
     if (isSeq(node)) return node.items.map((item) => this.scalar(item, key, undefined, check));
     return [this.scalar(node, key, undefined, check)];
   }

@@ -58,6 +58,12 @@ suppressions:
     ['threats: [{}]\n', '.attack-cov.yaml:1:11: threats must be a non-empty text or number'],
     ['source-root: []\n', '.attack-cov.yaml:1:14: source-root must be a non-empty text or number'],
     ['scope: {platforms: [[]]}\n', '.attack-cov.yaml:1:21: platforms must be a non-empty text or number'],
+    // A bool is no path, version or name (QA: rules: [true] was read as a file named true, with no line).
+    ['rules: [true]\n', '.attack-cov.yaml:1:9: rules must be a non-empty text or number, not true'],
+    ['attack: True\n', '.attack-cov.yaml:1:9: attack must be a non-empty text or number, not True'],
+    // An empty list would leave the default in silence (QA: rules: [] read the official rules).
+    ['rules: []\n', '.attack-cov.yaml:1:8: rules is an empty list'],
+    ['threats: []\n', '.attack-cov.yaml:1:10: threats is an empty list'],
     ['outputs: {formats: [[]]}\n', '.attack-cov.yaml:1:21: formats must be a non-empty text or number'],
     ['outputs: {score: []}\n', '.attack-cov.yaml:1:18: score must be a non-empty text or number'],
     ['gates: {fail-on: []}\n', '.attack-cov.yaml:1:18: fail-on must be a non-empty text or number'],
