@@ -9,7 +9,7 @@ import { editDistance } from './tags.js';
 
 /** The sources attack-cov knows by name: those it maps to platforms and those plugins give their events. */
 function knownSources(): string[] {
-  return [...new Set([...Object.keys(readSourcePlatforms()), ...Object.values(readPluginSources())])].sort();
+  return [...new Set([...Object.keys(readSourcePlatforms()), ...Object.values(readPluginSources())])];
 }
 
 /** The event source a plugin's name stands for (k8saudit-eks → k8s_audit), or undefined for any other name. */

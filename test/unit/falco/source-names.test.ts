@@ -20,7 +20,9 @@ describe('source names', () => {
     expect(skipsSource('x')).toBe('Falco skips the rule ("Unknown source x, skipping")');
   });
   it('offers a known source one or two edits away from a name of four characters or more', () => {
-    expect(['sycall', 'syscal', 'k8s_adit', 'gcp_auditlogs', 'oktaa'].map(closeSource)).toEqual(['syscall', 'syscall', 'k8s_audit', 'gcp_auditlog', 'okta']);
+    expect(['sycall', 'syscal', 'k8s_adit', 'gcp_auditlogs', 'oktaa', 'oktx'].map(closeSource)).toEqual(['syscall', 'syscall', 'k8s_audit', 'gcp_auditlog', 'okta', 'okta']);
+    // The closest of several within two edits: gitlob is one from gitlab, two from github (listed first).
+    expect(closeSource('gitlob')).toBe('gitlab');
     // Known names, short ones and far ones get none; journalx1 is two edits from journal.
     expect(['syscall', 'okta', 'okt', 'abc', 'mycorp_events', 'journalx1'].map(closeSource)).toEqual([undefined, undefined, undefined, undefined, undefined, 'journal']);
   });

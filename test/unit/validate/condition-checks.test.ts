@@ -172,6 +172,8 @@ describe('the evt.type restriction', () => {
     const replace = (name: string, value: string) => `- rule: ${name}\n  warn_evttypes: ${value}\n  override:\n    warn_evttypes: replace\n`;
     expect(run(rule('A', '') + rule('B', '  warn_evttypes: false\n') + replace('A', 'false') + replace('B', 'true'))).toEqual(['B: no-event-type']);
     expect(run(rule('C', '') + '- rule: C\n  condition: and proc.pname = y\n  warn_evttypes: false\n  append: true\n').filter((line) => line.endsWith('no-event-type'))).toEqual(['C: no-event-type']);
+    // Only no-event-type goes: the rule's other issues stay; a macro of the rule's name changes nothing.
+    expect(run(rule('D', '  warn_evttypes: false\n').replace('proc.name = x', 'proc.no_such_field = x') + '- macro: D\n  condition: proc.name = y\n')).toEqual(['D: unknown-field']);
   });
   it('is not asked of rules of other sources', () => {
     expect(check('ka.verb = create', '', { source: 'k8s_audit' })).toEqual([]);

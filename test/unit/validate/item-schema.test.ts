@@ -126,6 +126,11 @@ describe('names and versions Falco refuses', () => {
     expect(schema(entry('        - name: k8saudit\n          version: 0.2.0\n'))).toEqual([message('k8saudit')]);
     expect(schema(entry('        - name: k8saudit-eks\n          version: 0.2.0\n        - name: k8saudit-eks\n          version: 0.3.0\n'))).toEqual([message('k8saudit-eks')]);
     expect(schema(entry('        - name: k8saudit-eks\n          version: 0.2.0\n        - name: k8saudit-gke\n          version: 0.2.0\n'))).toEqual([]);
+    // Entries without a name, or no mapping at all, are their own errors, never a repeat (and no crash).
+    expect(schema(entry('        - version: 0.2.0\n        - version: 0.3.0\n        - ~\n        - k8saudit\n')).map((line) => line.replace(/^.*\] /, ''))).toEqual([
+      'an alternative of plugin k8saudit has no name', 'an alternative of plugin k8saudit has no name',
+      'an alternative of plugin k8saudit must be a mapping (name: and version:)', 'an alternative of plugin k8saudit must be a mapping (name: and version:)',
+    ]);
     // Two entries of the list are two requirements: the same plugin in each is not this error.
     expect(schema('- required_plugin_versions:\n    - name: json\n      version: 0.1.0\n    - name: json\n      version: 0.2.0\n')).toEqual([]);
   });
