@@ -11,7 +11,7 @@ import { pseudoFilesystemOf } from './paths.js';
 import { temporaryPathFor } from './net/cache.js';
 import { redactSecrets } from './secrets.js';
 import { removeStaleTemporaries, RUN_STARTED_MS, trackTemp, untrackTemp } from './temp-files.js';
-import { describeFsError } from './falco/read-guard.js';
+import { describeFsError } from './regular-file.js';
 
 export interface OutputFile {
   /** Path relative to the output directory, with / separators. */

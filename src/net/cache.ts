@@ -1,12 +1,12 @@
 // The download cache: where it is, and how a file enters it (temporary name, validation, rename).
 import { accessSync, constants, mkdirSync } from 'node:fs';
-import { readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadToFile, type DownloadOptions } from './download.js';
 import { InputError, UsageError } from '../errors.js';
-import { describeFsError } from '../falco/read-guard.js';
+import { describeFsError, readRegularText } from '../regular-file.js';
 import { pseudoFilesystemOf } from '../paths.js';
 import { removeStaleTemporaries, RUN_STARTED_MS, trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from '../temp-files.js';
 
@@ -121,7 +121,11 @@ export async function writeCacheSource(cachePath: string, source: string): Promi
   await writeThroughTemp(`${cachePath}.source`, (temp) => writeFile(temp, `${source}\n`));
 }
 
-/** Where a cache entry came from, if recorded. */
+/** Where a cache entry came from, if recorded (one line, in a regular file: anything else there is no record). */
 export async function readCacheSource(cachePath: string): Promise<string | undefined> {
-  return readFile(`${cachePath}.source`, 'utf8').then((t) => t.trim() || undefined, () => undefined);
+  try {
+    return readRegularText(`${cachePath}.source`, cachePath, { what: 'a record', maxBytes: 64 * 1024, raiseHint: '' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 // `attack-cov cache add|list|dir|clean`: seed the download cache from files (air-gapped hosts), show it,
 // empty it. Entries go in through a temporary name and a rename, exactly as downloads do.
-import { copyFile, lstat, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, lstat, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { namedVersion, readBundleFile } from '../attack/load.js';
@@ -9,7 +9,8 @@ import { CACHE_FOLDERS, cachePathForUrl, makeCacheFolder, writeCacheSource, writ
 import { isUrl, redactUrl, shownUrl } from '../net/url.js';
 import { checkRulesRef, officialRulesCachePath } from '../falco/load.js';
 import { parseRulesText } from '../falco/parse.js';
-import { describeFsError, kindOf, readFailure } from '../falco/read-guard.js';
+import { readRulesBytes } from '../falco/read-guard.js';
+import { kindOf, readFailure } from '../regular-file.js';
 import { stringifyJson } from '../report/reporter.js';
 import { firstNames } from '../report/words.js';
 import { readUpstream } from '../upstream.js';
@@ -46,7 +47,7 @@ async function cacheTarget(file: string, options: CacheOptions, cacheRoot: strin
     const known = readUpstream().falcoRules.files;
     if (!known.includes(name)) throw new UsageError(`--rules-ref stores official rules files: ${known.join(', ')}; not ${name}`);
     checkRulesRef(options.rulesRef, '--rules-ref');
-    parseRulesText(await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => { throw new InputError(file, `cannot read: ${describeFsError(error)}`); }), file);
+    parseRulesText((await readRulesBytes(file, file)).toString('utf8'), file);
     return { target: officialRulesCachePath(cacheRoot, options.rulesRef, name), what: `official:${name}@${options.rulesRef}` };
   }
   const { catalog } = await readBundleFile(file, file);
