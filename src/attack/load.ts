@@ -9,7 +9,7 @@ import type { DownloadOptions } from '../net/download.js';
 import type { Catalog } from './types.js';
 import { attackIndexUrl, attackUrlTemplate, readUpstream } from '../upstream.js';
 import { embeddedAttack } from '../embedded.js';
-import { isUrl, redactUrl } from '../net/url.js';
+import { checkUrlParses, isUrl, redactUrl } from '../net/url.js';
 import { resolveLatest } from './latest.js';
 import { cachedCatalog } from './catalog-cache.js';
 import type { ParseCache } from '../parse-cache.js';
@@ -129,6 +129,11 @@ function recordedSource(url: string, display: Display): string {
 
 type Display = (file: string) => string;
 
+/** Refuses a bundle URL that does not parse, named as given (`--attack`, or nothing for an argument), before any work. */
+export function checkAttackUrl(spec: string, named: string | undefined): void {
+  if (isUrl(spec)) checkUrlParses(named, spec, 'check the URL (e.g. https://mirror.example/enterprise-attack-17.1.json), or pass a bundle file or a version such as 18.1');
+}
+
 /**
  * Resolves `--attack` to a Catalog: nothing (or the embedded version) → the embedded bundle, no download;
  * `latest` → the newest version in MITRE's collection index; another version or a URL (https, http,
@@ -145,7 +150,10 @@ export async function loadAttack(spec: string | undefined, options: AttackLoadOp
     return { ...loaded, requested: 'latest', ...(latest.isStale ? { isIndexStale: true, indexRefreshError: latest.refreshError } : {}) };
   }
   if (isVersionSpec(spec)) return loadVersion(spec, options, display);
-  if (isUrl(spec)) return loadFromUrl(spec, cachePathForUrl(options.cacheRoot, spec), undefined, options, display);
+  if (isUrl(spec)) {
+    checkAttackUrl(spec, '--attack');
+    return loadFromUrl(spec, cachePathForUrl(options.cacheRoot, spec), undefined, options, display);
+  }
   // ftp://, s3:// …: a URL attack-cov cannot fetch, not a file name that happens to be missing.
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(spec);
   if (scheme) throw new InputError(redactUrl(spec), `${scheme[1]!.toLowerCase()}:// URLs cannot be downloaded`, 'use an https://, http:// or file:// URL, download the bundle yourself and pass the file, or a version such as 18.1');

@@ -1,6 +1,7 @@
 // `attack-cov attack diff <from> <to> [--rules …] [--fix]`: what an ATT&CK upgrade changes, which rules'
 // tags each change touches, and what their tags become once fixed (lint's fixer, against <to>).
 import { diffCatalogs, type AttackDiff } from '../attack/diff.js';
+import { checkAttackUrl } from '../attack/load.js';
 import { rulesetFromTexts } from '../falco/load.js';
 import { parseTag } from '../falco/tags.js';
 import type { FalcoRule } from '../falco/types.js';
@@ -96,6 +97,8 @@ export async function runAttackDiff(fromSpec: string, toSpec: string, options: A
   const format = options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`attack diff --format must be text or json, not ${format}`);
   if (options.fix && !options.rules?.length) throw new UsageError('--fix needs --rules: it rewrites the rules files you name');
+  // Named as given: these are arguments, not --attack.
+  for (const spec of [fromSpec, toSpec]) checkAttackUrl(spec, undefined);
   const from = await loadCatalog({ attack: fromSpec }, env);
   const to = await loadCatalog({ attack: toSpec }, env);
   const diff = diffCatalogs(from.catalog, to.catalog);

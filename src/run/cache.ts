@@ -3,7 +3,7 @@
 import { copyFile, lstat, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import path from 'node:path';
-import { namedVersion, readBundleFile } from '../attack/load.js';
+import { checkAttackUrl, namedVersion, readBundleFile } from '../attack/load.js';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
 import { CACHE_FOLDERS, cachePathForUrl, makeCacheFolder, writeCacheSource, writeThroughTemp } from '../net/cache.js';
 import { isUrl, redactUrl, shownUrl } from '../net/url.js';
@@ -41,6 +41,10 @@ async function requireFile(file: string): Promise<void> {
 
 /** Where `file` goes: the ATT&CK version's (or --url's) slot, or an official rules file's slot for --rules-ref. */
 async function cacheTarget(file: string, options: CacheOptions, cacheRoot: string): Promise<{ target: string; what: string }> {
+  if (options.url !== undefined) {
+    if (!isUrl(options.url)) throw new UsageError(`--url takes an https://, http:// or file:// URL, not ${shownUrl(options.url)}`);
+    checkAttackUrl(options.url, '--url');
+  }
   await requireFile(file);
   if (options.rulesRef !== undefined) {
     const name = path.basename(file);
@@ -54,7 +58,6 @@ async function cacheTarget(file: string, options: CacheOptions, cacheRoot: strin
   const { domain } = readUpstream().attack;
   if (catalog.domain !== domain) throw new InputError(file, `an ATT&CK ${catalog.domain} bundle; attack-cov reads ${domain}`);
   if (options.url !== undefined) {
-    if (!isUrl(options.url)) throw new UsageError(`--url takes an https://, http:// or file:// URL, not ${shownUrl(options.url)}`);
     return { target: cachePathForUrl(cacheRoot, options.url), what: `ATT&CK ${catalog.version} as ${redactUrl(options.url)}` };
   }
   const version = namedVersion(catalog, file, 'store it for a URL instead: --url');
