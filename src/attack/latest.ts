@@ -2,8 +2,8 @@
 // every published version of every domain. The index is cached for a day; offline, a stale copy serves.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, NetworkError } from '../errors.js';
-import { fetchIntoCache } from '../net/cache.js';
+import { InputError, NetworkError, unlessInputError } from '../errors.js';
+import { damagedCopyError, fetchIntoCache } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { redactUrl } from '../net/url.js';
 import { limits } from '../limits.js';
@@ -69,14 +69,19 @@ export async function resolveLatest(indexUrl: string, domain: string, cacheRoot:
     return newest;
   };
   const age = await ageMs(cachePath);
-  if (age !== undefined && age < MAX_AGE_MS) return { ...(await check(cachePath)), isStale: false };
+  // A cached index that does not read as one (cut short, damaged on disk) is refreshed, however young.
+  const fresh = age !== undefined && age < MAX_AGE_MS ? await check(cachePath).catch(unlessInputError) : undefined;
+  if (fresh) return { ...fresh, isStale: false };
   try {
     const fetched = await fetchIntoCache(indexUrl, cachePath, check, download, { isRefresh: age !== undefined });
-    return { ...(fetched.validated ?? (await check(fetched.file))), isStale: false };
+    return { ...fetched.validated, isStale: false };
   } catch (error) {
     // The server down, or answering what is no index (a captive portal's 200 page, an index naming a file://
     // bundle): the copy that was good yesterday serves, and says why. The failed refresh replaced nothing.
     if (age === undefined || !(error instanceof NetworkError || error instanceof InputError)) throw error;
-    return { ...(await check(cachePath)), isStale: true, refreshError: error.message };
+    const stale = await check(cachePath).catch((damaged: unknown) => {
+      throw damaged instanceof InputError ? damagedCopyError(cachePath, damaged, error) : damaged;
+    });
+    return { ...stale, isStale: true, refreshError: error.message };
   }
 }

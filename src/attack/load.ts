@@ -2,7 +2,7 @@
 // The edge that touches fs and the network for ATT&CK; parsing is streamed (read-bundle.ts, stix-stream.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, NetworkError, UsageError, noValueError } from '../errors.js';
+import { InputError, NetworkError, UsageError, noValueError, unlessInputError } from '../errors.js';
 import { versionInFileName } from './version-name.js';
 import { cachePathForUrl, fetchIntoCache, isFile, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
@@ -87,8 +87,10 @@ async function loadVersion(version: string, options: AttackLoadOptions, display:
   const normalized = version.replace(/^v/i, '');
   if (normalized === embeddedAttack().version) return loadEmbedded(options);
   const cachePath = path.join(options.cacheRoot, 'attack', `${readUpstream().attack.domain}-${normalized}.json`);
-  if (await isFile(cachePath)) {
-    const { catalog, sha256 } = await readCatalog(cachePath, `cached ATT&CK ${normalized}`, normalized, options);
+  // A cached copy that does not read (cut short, damaged on disk) is fetched again: fetchIntoCache names it if that fails.
+  const cached = (await isFile(cachePath)) ? await readCatalog(cachePath, `cached ATT&CK ${normalized}`, normalized, options).catch(unlessInputError) : undefined;
+  if (cached) {
+    const { catalog, sha256 } = cached;
     // A slot filled before downloads were checked (below) may hold another version: refused, not served as this one.
     if (catalog.version !== normalized) throw new InputError(cachePath, `is ATT&CK ${catalog.version}, not ${normalized}`, 'remove it (attack-cov cache clean removes the whole cache) and run again');
     const source = (await readCacheSource(cachePath)) ?? `cache:${path.basename(cachePath)}`;
@@ -116,7 +118,7 @@ async function loadFromUrl(url: string, cachePath: string, version: string | und
     return read;
   };
   const fetched = await fetchIntoCache(url, cachePath, validate, options.download);
-  const loaded = fetched.validated ?? (await readCatalog(fetched.file, shown, version, options));
+  const loaded = fetched.validated;
   return { ...loaded, source: recordedSource(url, display), file: fetched.file, isFromCache: fetched.isFromCache };
 }
 

@@ -377,11 +377,12 @@ async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<Re
     const label = `official:${name}@${ref}`;
     const cachePath = officialRulesCachePath(options.cacheRoot, ref, name);
     const extra = { url: redactUrl(url) };
-    const fetched = await fetchIntoCache(url, cachePath, (temp) => readDownloadedRulesFile(temp, label, options.parseCache, extra), options.download);
     // A copy `cache add --rules-ref` stored was never downloaded from that URL: say where it came from instead.
-    const seeded = fetched.isFromCache ? await readCacheSource(cachePath) : undefined;
+    const seeded = await readCacheSource(cachePath);
     const origin = seeded?.startsWith('cache add:') ? { note: `stored by ${seeded}` } : extra;
-    result.push(fetched.validated ?? (await readRulesFile(fetched.file, label, options.parseCache, origin)));
+    // The cached copy is parsed as a download is: one that does not parse is fetched again (fetchIntoCache).
+    const fetched = await fetchIntoCache(url, cachePath, (file) => readDownloadedRulesFile(file, label, options.parseCache, file === cachePath ? origin : extra), options.download);
+    result.push(fetched.validated);
   }
   return result;
 }
