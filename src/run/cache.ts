@@ -7,9 +7,8 @@ import { checkAttackUrl, namedVersion, readBundleFile } from '../attack/load.js'
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
 import { CACHE_FOLDERS, cachePathForUrl, makeCacheFolder, writeCacheSource, writeThroughTemp } from '../net/cache.js';
 import { isUrl, redactUrl, shownUrl } from '../net/url.js';
-import { checkRulesRef, officialRulesCachePath } from '../falco/load.js';
+import { checkRulesRef, officialRulesCachePath, readRulesText } from '../falco/load.js';
 import { parseRulesText } from '../falco/parse.js';
-import { readRulesBytes } from '../falco/read-guard.js';
 import { kindOf, readFailure } from '../regular-file.js';
 import { stringifyJson } from '../report/reporter.js';
 import { firstNames } from '../report/words.js';
@@ -51,7 +50,7 @@ async function cacheTarget(file: string, options: CacheOptions, cacheRoot: strin
     const known = readUpstream().falcoRules.files;
     if (!known.includes(name)) throw new UsageError(`--rules-ref stores official rules files: ${known.join(', ')}; not ${name}`);
     checkRulesRef(options.rulesRef, '--rules-ref');
-    parseRulesText((await readRulesBytes(file, file)).toString('utf8'), file);
+    parseRulesText((await readRulesText(file, file)).text, file);
     return { target: officialRulesCachePath(cacheRoot, options.rulesRef, name), what: `official:${name}@${options.rulesRef}` };
   }
   const { catalog } = await readBundleFile(file, file);

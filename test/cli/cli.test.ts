@@ -204,6 +204,7 @@ describe('bad input: one line, exit 2, nothing written', () => {
     ['a missing rules file', ['--rules', 'nope.yaml'], /nope\.yaml: no such file or directory/],
     ['a YAML syntax error', ['--rules', ...rules('bad/syntax-error.yaml')], /syntax-error\.yaml:\d+:\d+: YAML syntax error/],
     ['YAML that is not a list of items', ['--rules', ...rules('bad/not-a-list.yaml')], /not-a-list\.yaml:2:1: not a Falco rules file/],
+    ['a UTF-16 rules file (PowerShell\'s >), named as such', ['--rules', ...rules('bad/utf16le-bom.yaml')], /^error: test\/fixtures\/rules\/bad\/utf16le-bom\.yaml: UTF-16LE text; Falco reads rules files as UTF-8$/],
     ['JSON that is not a bundle', ['--attack', 'test/fixtures/attack/not-a-bundle.json'], /not-a-bundle\.json: not a STIX bundle/],
     ['a bundle without techniques', ['--attack', 'test/fixtures/attack/no-techniques.json'], /no-techniques\.json: the bundle holds no ATT&CK techniques/],
     ['a truncated bundle', ['--attack', 'test/fixtures/attack/truncated.json'], /truncated\.json: /],
