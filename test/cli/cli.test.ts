@@ -230,5 +230,16 @@ describe('bad input: one line, exit 2, nothing written', () => {
     const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', path.join(dir, 'file', 'sub')]);
     expectOneLineError(result, /^error: --out .*file\/sub: .*file is not a directory$/);
   });
+
+  it('--out / (an empty $DIR in --out "$DIR/"): refused before any work (the rules named are missing, so a run that took / stops before writing there)', async () => {
+    const result = await runCli(['report', '--attack', MINI, '--rules', 'no-such-rules.yaml', '--out', '/']);
+    expectOneLineError(result, /^error: --out \/: refusing to write into the root of the file system$/);
+    expect(result.stderr).toMatch(/\nhint: choose a folder for the outputs, e\.g\. --out reports\/ \(an empty variable in --out "\$DIR\/" gives \/\)\n$/);
+  });
+
+  it('an --out too long for the file system: said in words, not as ENAMETOOLONG', async () => {
+    const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', path.join(await tempDir(), 'x'.repeat(300))]);
+    expectOneLineError(result, /^error: --out .*\/x{300}: the name is too long$/);
+  });
 });
 
