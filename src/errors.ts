@@ -37,6 +37,12 @@ export class InputError extends AttackCovError {
   }
 }
 
+/** For `.catch`: undefined for an InputError (a file that does not read as valid, taken as a miss), else the error thrown again. */
+export function unlessInputError(error: unknown): undefined {
+  if (error instanceof InputError) return undefined;
+  throw error;
+}
+
 /** A download that failed after its retries. */
 export class NetworkError extends AttackCovError {}
 

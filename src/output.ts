@@ -11,7 +11,7 @@ import { pseudoFilesystemOf } from './paths.js';
 import { temporaryPathFor } from './net/cache.js';
 import { redactSecrets } from './secrets.js';
 import { removeStaleTemporaries, RUN_STARTED_MS, trackTemp, untrackTemp } from './temp-files.js';
-import { describeFsError } from './falco/read-guard.js';
+import { describeFsError } from './regular-file.js';
 
 export interface OutputFile {
   /** Path relative to the output directory, with / separators. */
@@ -41,9 +41,12 @@ export async function checkOutputDir(dir: string, flag = '--out'): Promise<void>
   const resolved = path.resolve(dir);
   const pseudo = pseudoFilesystemOf(resolved);
   if (pseudo) throw new UsageError(`${flag} ${dir}: refusing to write into ${pseudo}`, 'choose a directory on a real filesystem, e.g. reports/');
+  // `--out "$DIR/"` with $DIR empty in CI: the outputs would land in / (also through a symlink to it).
+  const real = await realpath(resolved).catch(() => resolved);
+  if (real === path.parse(real).root) throw new UsageError(`${flag} ${dir}: refusing to write into the root of the file system`, `choose a folder for the outputs, e.g. ${flag} reports/ (an empty variable in ${flag} "$DIR/" gives /)`);
   for (let current = resolved; ; current = path.dirname(current)) {
     const info = await stat(current).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : error));
-    if (info instanceof Error) throw new UsageError(`${flag} ${dir}: cannot use ${current}: ${(info as NodeJS.ErrnoException).code ?? info.message}`);
+    if (info instanceof Error) throw new UsageError(`${flag} ${dir}: ${current === resolved ? '' : `cannot use ${current}: `}${describeFsError(info as NodeJS.ErrnoException)}`);
     if (info && !info.isDirectory()) throw new UsageError(`${flag} ${dir}: ${current === resolved ? 'exists and is not a directory' : `${current} is not a directory`}`, 'choose a directory (it is created if missing)');
     // Stryker disable next-line ConditionalExpression: the ancestors of an existing directory are directories, so walking on to / finds nothing more
     if (info) return;
@@ -162,7 +165,7 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
       try {
         writeText(temp, content);
       } catch (error) {
-        throw new InputError(target, `cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw new InputError(target, `cannot write: ${describeFsError(error as NodeJS.ErrnoException)}`);
       }
     }
     // A name taken by a directory would fail its rename half-way: refuse before --out changes at all.
@@ -173,7 +176,7 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
     for (const [index, { target }] of targets.entries()) {
       const temp = temps[index]!;
       await rename(temp, target).catch((error: NodeJS.ErrnoException) => {
-        throw new InputError(target, `cannot write: ${error.code ?? error.message}`);
+        throw new InputError(target, `cannot write: ${describeFsError(error)}`);
       });
       unrenamed.delete(temp);
       untrackTemp(temp);
@@ -268,7 +271,7 @@ const FOLDER_HINT = 'the new text is written beside the file, then renamed over 
 /** A write that failed, said as a person reads it; after some files were rewritten, which ones. */
 function cannotWrite(file: string, error: NodeJS.ErrnoException, rewritten: string[] = []): InputError {
   const isDenied = error.code === 'EACCES' || error.code === 'EPERM';
-  const reason = isDenied ? 'permission denied' : (error.code ?? error.message);
+  const reason = isDenied ? 'permission denied' : describeFsError(error);
   if (rewritten.length > 0) {
     return new InputError(file, `cannot write: ${reason}; already rewritten: ${rewritten.join(', ')}`, 'the files named as rewritten hold the new text, the others the old one: fix the cause and run the command again');
   }

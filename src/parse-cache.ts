@@ -1,11 +1,12 @@
 // The parse cache: what attack-cov derived from an input (a normalized ATT&CK catalog, the parsed items of a
 // rules file), stored by the input's content hash so the next run skips the parse. Entries are written to a
 // temporary name and renamed; on read every byte is checked, and anything doubtful is a miss, never trusted.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { dirsBetween, temporaryPathFor } from './net/cache.js';
+import { openRegularFile } from './regular-file.js';
 import { removeEmptyDirs, removeStaleTemporariesSync, RUN_STARTED_MS, trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from './temp-files.js';
 
 /** Where entries are looked for (in order) and where new ones go. */
@@ -93,11 +94,12 @@ function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** sha256 of a file, read in 1 MiB chunks into one buffer (a 45 MB bundle never sits in memory whole). */
+/** sha256 of a file, read in 1 MiB chunks into one buffer (a 45 MB bundle never sits in memory whole). Throws for
+ * what is no regular file (openRegularFile): hashing a FIFO would wait for a writer, /dev/zero would never end. */
 export function sha256OfFile(file: string): string {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(1 << 20);
-  const fd = openSync(file, 'r');
+  const { fd } = openRegularFile(file);
   try {
     for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
   } finally {
@@ -119,7 +121,13 @@ export function readEntryAs<T>(cache: ParseCache, kind: EntryKind, key: string, 
     const file = path.join(dir, kind.name, name);
     let bytes: Buffer;
     try {
-      bytes = readFileSync(file);
+      // The cache writes regular files only: anything else there (a FIFO, a device) is a miss, never waited on.
+      const { fd } = openRegularFile(file);
+      try {
+        bytes = readFileSync(fd);
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       continue;
     }

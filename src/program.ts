@@ -7,7 +7,7 @@ import { configureLimits, limits } from './limits.js';
 import { redactMessage, redactSecrets, registerSecret, registerSecretsInUrl } from './secrets.js';
 import { installSignalCleanup } from './temp-files.js';
 import { escapeForTerminal, terminalSafe } from './terminal-text.js';
-import { describeFsError } from './falco/read-guard.js';
+import { describeFsError } from './regular-file.js';
 import { cacheDir } from './net/cache.js';
 import { discardParseCache, flushParseCache, parseCacheFor, type ParseCache } from './parse-cache.js';
 import { packageRoot } from './paths.js';

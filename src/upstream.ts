@@ -1,8 +1,7 @@
 // attack-cov's own pinned data (data/*.json): upstream versions and URLs, source → platform map.
 import { readFileSync } from 'node:fs';
 import { dataPath } from './paths.js';
-import { UsageError } from './errors.js';
-import { isUrl, shownUrl } from './net/url.js';
+import { badUrlError, isUrl } from './net/url.js';
 
 export interface Upstream {
   attack: { default: string; domain: string; urlTemplate: string; indexUrl: string; versions: string[] };
@@ -75,7 +74,7 @@ function downloadVariable(env: NodeJS.ProcessEnv, name: (typeof DOWNLOAD_VARIABL
   const value = env[name];
   if (!value) return undefined;
   if (!isUrl(value) || !URL.canParse(value)) {
-    throw new UsageError(`${name} ${shownUrl(value)}: not an http(s) or file URL`, 'write it with its scheme, e.g. https://mirror.example/… or file:///srv/mirror/…');
+    throw badUrlError(name, value, 'not an http(s) or file URL', 'write it with its scheme, e.g. https://mirror.example/… or file:///srv/mirror/…');
   }
   return value;
 }

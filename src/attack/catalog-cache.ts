@@ -4,6 +4,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { readEntry, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
 import { memoizedSha256 } from '../file-sha256.js';
+import { limits } from '../limits.js';
 import type { Catalog } from './types.js';
 
 /**
@@ -45,14 +46,16 @@ function isCatalog(value: unknown): value is Catalog {
  */
 export async function cachedCatalog(file: string, versionHint: string | undefined, cache: ParseCache | undefined, read: (knownSha256?: string) => Promise<ReadBundle>, trustedSha256?: string): Promise<ReadBundle & { isCached: boolean }> {
   if (!cache) return { ...(await read()), isCached: false };
-  let sha256: string;
-  let before: Stats;
+  let sha256: string | undefined;
+  let before: Stats | undefined;
   try {
     before = statSync(file);
-    sha256 = trustedSha256 ?? memoizedSha256(file, cache);
+    // Over the cap the reader refuses it: hashing it first would read gigabytes for nothing.
+    if (before.size <= limits.maxBundleBytes) sha256 = trustedSha256 ?? memoizedSha256(file, cache);
   } catch {
-    return { ...(await read()), isCached: false }; // let the reader report the unreadable file
+    // The reader reports the file it cannot read (or what is no regular file, which memoizedSha256 does not open).
   }
+  if (sha256 === undefined || before === undefined) return { ...(await read()), isCached: false };
   const key = catalogKey(sha256, versionHint);
   const cached = readEntry(cache, CATALOG_KIND, key, isCatalog);
   if (cached) return { catalog: cached, sha256, isCached: true };

@@ -1,11 +1,13 @@
 // Resolves `--attack latest` through the ATT&CK STIX data collection index (index.json), which lists
 // every published version of every domain. The index is cached for a day; offline, a stale copy serves.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, NetworkError } from '../errors.js';
-import { fetchIntoCache } from '../net/cache.js';
+import { InputError, NetworkError, unlessInputError } from '../errors.js';
+import { damagedCopyError, fetchIntoCache } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { redactUrl } from '../net/url.js';
+import { limits } from '../limits.js';
+import { readRegularText } from '../regular-file.js';
 
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
@@ -49,8 +51,9 @@ export function newestInIndex(text: string, domain: string, label: string): { ve
   return { version: newest.version, url: newest.url };
 }
 
+/** The age of the cached index; undefined when there is none (or what is there is no regular file: never read). */
 async function ageMs(file: string): Promise<number | undefined> {
-  return stat(file).then((s) => Date.now() - s.mtimeMs, () => undefined);
+  return stat(file).then((s) => (s.isFile() ? Date.now() - s.mtimeMs : undefined), () => undefined);
 }
 
 /** Downloads (or reads from the cache) the index and returns the newest version of `domain`. */
@@ -59,20 +62,26 @@ export async function resolveLatest(indexUrl: string, domain: string, cacheRoot:
   const label = redactUrl(indexUrl);
   const isIndexLocal = /^file:/i.test(indexUrl);
   const check = async (file: string) => {
-    const newest = newestInIndex(await readFile(file, 'utf8'), domain, label);
+    const text = readRegularText(file, label, { what: 'an index.json', maxBytes: limits.maxBundleBytes, raiseHint: 'raise ATTACK_COV_MAX_BUNDLE_BYTES if the index is genuine' });
+    const newest = newestInIndex(text, domain, label);
     // A server's index must not make attack-cov read local files: only a local index may name a file:// bundle.
     if (!isIndexLocal && !/^https?:\/\//i.test(newest.url)) throw new InputError(label, `names ${redactUrl(newest.url)} for ${domain} ${newest.version}: a downloaded index may name http(s) URLs only`, 'check ATTACK_COV_ATTACK_INDEX, or pass a version such as --attack 18.1');
     return newest;
   };
   const age = await ageMs(cachePath);
-  if (age !== undefined && age < MAX_AGE_MS) return { ...(await check(cachePath)), isStale: false };
+  // A cached index that does not read as one (cut short, damaged on disk) is refreshed, however young.
+  const fresh = age !== undefined && age < MAX_AGE_MS ? await check(cachePath).catch(unlessInputError) : undefined;
+  if (fresh) return { ...fresh, isStale: false };
   try {
     const fetched = await fetchIntoCache(indexUrl, cachePath, check, download, { isRefresh: age !== undefined });
-    return { ...(fetched.validated ?? (await check(fetched.file))), isStale: false };
+    return { ...fetched.validated, isStale: false };
   } catch (error) {
     // The server down, or answering what is no index (a captive portal's 200 page, an index naming a file://
     // bundle): the copy that was good yesterday serves, and says why. The failed refresh replaced nothing.
     if (age === undefined || !(error instanceof NetworkError || error instanceof InputError)) throw error;
-    return { ...(await check(cachePath)), isStale: true, refreshError: error.message };
+    const stale = await check(cachePath).catch((damaged: unknown) => {
+      throw damaged instanceof InputError ? damagedCopyError(cachePath, damaged, error) : damaged;
+    });
+    return { ...stale, isStale: true, refreshError: error.message };
   }
 }

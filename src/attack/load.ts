@@ -2,14 +2,14 @@
 // The edge that touches fs and the network for ATT&CK; parsing is streamed (read-bundle.ts, stix-stream.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, NetworkError, UsageError, noValueError } from '../errors.js';
+import { InputError, NetworkError, UsageError, noValueError, unlessInputError } from '../errors.js';
 import { versionInFileName } from './version-name.js';
 import { cachePathForUrl, fetchIntoCache, isFile, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import type { Catalog } from './types.js';
 import { attackIndexUrl, attackUrlTemplate, readUpstream } from '../upstream.js';
 import { embeddedAttack } from '../embedded.js';
-import { isUrl, redactUrl } from '../net/url.js';
+import { checkUrlParses, isUrl, redactUrl } from '../net/url.js';
 import { resolveLatest } from './latest.js';
 import { cachedCatalog } from './catalog-cache.js';
 import type { ParseCache } from '../parse-cache.js';
@@ -87,8 +87,10 @@ async function loadVersion(version: string, options: AttackLoadOptions, display:
   const normalized = version.replace(/^v/i, '');
   if (normalized === embeddedAttack().version) return loadEmbedded(options);
   const cachePath = path.join(options.cacheRoot, 'attack', `${readUpstream().attack.domain}-${normalized}.json`);
-  if (await isFile(cachePath)) {
-    const { catalog, sha256 } = await readCatalog(cachePath, `cached ATT&CK ${normalized}`, normalized, options);
+  // A cached copy that does not read (cut short, damaged on disk) is fetched again: fetchIntoCache names it if that fails.
+  const cached = (await isFile(cachePath)) ? await readCatalog(cachePath, `cached ATT&CK ${normalized}`, normalized, options).catch(unlessInputError) : undefined;
+  if (cached) {
+    const { catalog, sha256 } = cached;
     // A slot filled before downloads were checked (below) may hold another version: refused, not served as this one.
     if (catalog.version !== normalized) throw new InputError(cachePath, `is ATT&CK ${catalog.version}, not ${normalized}`, 'remove it (attack-cov cache clean removes the whole cache) and run again');
     const source = (await readCacheSource(cachePath)) ?? `cache:${path.basename(cachePath)}`;
@@ -116,7 +118,7 @@ async function loadFromUrl(url: string, cachePath: string, version: string | und
     return read;
   };
   const fetched = await fetchIntoCache(url, cachePath, validate, options.download);
-  const loaded = fetched.validated ?? (await readCatalog(fetched.file, shown, version, options));
+  const loaded = fetched.validated;
   return { ...loaded, source: recordedSource(url, display), file: fetched.file, isFromCache: fetched.isFromCache };
 }
 
@@ -128,6 +130,11 @@ function recordedSource(url: string, display: Display): string {
 }
 
 type Display = (file: string) => string;
+
+/** Refuses a bundle URL that does not parse, named as given (`--attack`, or nothing for an argument), before any work. */
+export function checkAttackUrl(spec: string, named: string | undefined): void {
+  if (isUrl(spec)) checkUrlParses(named, spec, 'check the URL (e.g. https://mirror.example/enterprise-attack-17.1.json), or pass a bundle file or a version such as 18.1');
+}
 
 /**
  * Resolves `--attack` to a Catalog: nothing (or the embedded version) → the embedded bundle, no download;
@@ -145,7 +152,10 @@ export async function loadAttack(spec: string | undefined, options: AttackLoadOp
     return { ...loaded, requested: 'latest', ...(latest.isStale ? { isIndexStale: true, indexRefreshError: latest.refreshError } : {}) };
   }
   if (isVersionSpec(spec)) return loadVersion(spec, options, display);
-  if (isUrl(spec)) return loadFromUrl(spec, cachePathForUrl(options.cacheRoot, spec), undefined, options, display);
+  if (isUrl(spec)) {
+    checkAttackUrl(spec, '--attack');
+    return loadFromUrl(spec, cachePathForUrl(options.cacheRoot, spec), undefined, options, display);
+  }
   // ftp://, s3:// …: a URL attack-cov cannot fetch, not a file name that happens to be missing.
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(spec);
   if (scheme) throw new InputError(redactUrl(spec), `${scheme[1]!.toLowerCase()}:// URLs cannot be downloaded`, 'use an https://, http:// or file:// URL, download the bundle yourself and pass the file, or a version such as 18.1');

@@ -9,7 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors.js';
-import { describeFsError, kindOf, readFailure } from '../falco/read-guard.js';
+import { describeFsError, kindOf, readFailure } from '../regular-file.js';
 import { describeSize, limits } from '../limits.js';
 import { stixShapeProblem } from './stix-shape.js';
 import { NotABundleError, StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';

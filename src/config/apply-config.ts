@@ -1,10 +1,11 @@
 // Finds and reads .attack-cov.yaml (from the working directory upward, or --config), and merges it under
 // the command line: a flag given on the command line always wins. The only file access of config/.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, noValueError } from '../errors.js';
 import { displayPath, isOfficialSpec } from '../falco/load.js';
-import { describeFsError } from '../falco/read-guard.js';
+import { yamlFileRole } from '../falco/read-guard.js';
+import { readRegularText } from '../regular-file.js';
 import { CONFIG_FILE_NAME, parseProjectConfig, type ProjectConfig } from './project-config.js';
 
 const exists = (file: string) => stat(file).then((s) => s.isFile(), () => false);
@@ -27,13 +28,11 @@ export async function loadProjectConfig(given: string | boolean | undefined, cwd
   if (!file) return undefined;
   // --config as typed (`.` is no name to show as the folder's own); a config found by looking up, relative to here.
   const shown = typeof given === 'string' ? given : displayPath(file, cwd);
-  const text = await readFile(file, 'utf8').catch(async (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EISDIR') {
-      const inside = path.join(given as string, CONFIG_FILE_NAME);
-      throw new InputError(shown, 'a folder, not a config file', (await exists(path.join(file, CONFIG_FILE_NAME))) ? `give the file: --config ${inside}` : `--config takes a ${CONFIG_FILE_NAME} file`);
-    }
-    throw new InputError(shown, `cannot read the config: ${describeFsError(error)}`, typeof given === 'string' ? 'check the --config path' : undefined);
-  });
+  if ((await stat(file).catch(() => undefined))?.isDirectory()) {
+    const inside = path.join(given as string, CONFIG_FILE_NAME);
+    throw new InputError(shown, 'a folder, not a config file', (await exists(path.join(file, CONFIG_FILE_NAME))) ? `give the file: --config ${inside}` : `--config takes a ${CONFIG_FILE_NAME} file`);
+  }
+  const text = readRegularText(file, shown, { ...yamlFileRole('a config file', typeof given === 'string' ? 'check the --config path' : undefined), cannotRead: 'cannot read the config' });
   return parseProjectConfig(text, shown, path.dirname(file));
 }
 

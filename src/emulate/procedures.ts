@@ -1,11 +1,13 @@
 // Procedures to emulate: Atomic Red Team tests for linux and containers (data/embedded/atomic-red-team,
 // MIT) with their input arguments' defaults substituted, and attack-cov's benign corpus
 // (data/benign-corpus.yaml). Reading the files is the only I/O; malformed entries are input errors.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { InputError } from '../errors.js';
 import { dataPath } from '../paths.js';
+import { yamlFileRole } from '../falco/read-guard.js';
+import { readRegularText } from '../regular-file.js';
 
 export interface Procedure {
   /** The atomic test's GUID, or the benign item's id. */
@@ -98,12 +100,9 @@ export function readAtomics(root = dataPath(path.join('embedded', 'atomic-red-te
   let read = 0;
   for (const dir of dirs) {
     const file = path.join(root, dir, `${dir}.yaml`);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
+    // A technique folder without its file holds no atomic; one whose file is no regular file (a FIFO …) is refused.
+    if (!existsSync(file)) continue;
+    const text = readRegularText(file, file, yamlFileRole('an Atomic Red Team technique file', ATOMICS_HINT));
     read++;
     const found = proceduresOfAtomicFile(text, file);
     procedures.push(...found.procedures);

@@ -158,13 +158,33 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-/** A rules file's bytes (read as read-guard allows) and their sha256. */
+/** Which UTF-16 `bytes` are in, or undefined when they are not: a byte-order mark (FF FE, FE FF, as PowerShell's `>`
+ * writes), or a NUL in most of the even or odd bytes of the first 4 KiB (ASCII in UTF-16 without one). UTF-8 text has no
+ * NUL: decoded as UTF-8, such a file is "not a YAML list", which sends the user looking in the wrong place. */
+export function utf16Of(bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16LE';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'UTF-16BE';
+  const pairs = Math.min(bytes.length, 4096) >> 1;
+  let evenNuls = 0;
+  let oddNuls = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (bytes[i] === 0) evenNuls++;
+    if (bytes[i + 1] === 0) oddNuls++;
+  }
+  if (oddNuls > pairs / 2) return 'UTF-16LE';
+  return evenNuls > pairs / 2 ? 'UTF-16BE' : undefined;
+}
+
+/** A rules file's bytes (read as read-guard allows) and their sha256; UTF-16 is refused, as Falco reads UTF-8. */
 async function readHashed(file: string, shownAs: string): Promise<{ bytes: Buffer; sha256: string }> {
   const bytes = await readRulesBytes(file, shownAs);
+  const utf16 = utf16Of(bytes);
+  if (utf16) throw new InputError(shownAs, `${utf16} text; Falco reads rules files as UTF-8`, 'save it as UTF-8 (PowerShell: Set-Content -Encoding utf8 or Out-File -Encoding utf8; elsewhere iconv -f utf-16 -t utf-8)');
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-async function readRulesText(file: string, shownAs: string): Promise<RulesText> {
+/** A rules file as text (read as readHashed reads it), for commands that rewrite it or only check it. */
+export async function readRulesText(file: string, shownAs: string): Promise<RulesText> {
   const { bytes, sha256 } = await readHashed(file, shownAs);
   // One strict decoding: UTF-8 (the usual case) is decoded once; only a file that is not is scanned for where.
   const strict = strictUtf8(bytes);
@@ -379,11 +399,12 @@ async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<Re
     const label = `official:${name}@${ref}`;
     const cachePath = officialRulesCachePath(options.cacheRoot, ref, name);
     const extra = { url: redactUrl(url) };
-    const fetched = await fetchIntoCache(url, cachePath, (temp) => readDownloadedRulesFile(temp, label, options.parseCache, extra), options.download);
     // A copy `cache add --rules-ref` stored was never downloaded from that URL: say where it came from instead.
-    const seeded = fetched.isFromCache ? await readCacheSource(cachePath) : undefined;
+    const seeded = await readCacheSource(cachePath);
     const origin = seeded?.startsWith('cache add:') ? { note: `stored by ${seeded}` } : extra;
-    result.push(fetched.validated ?? (await readRulesFile(fetched.file, label, options.parseCache, origin)));
+    // The cached copy is parsed as a download is: one that does not parse is fetched again (fetchIntoCache).
+    const fetched = await fetchIntoCache(url, cachePath, (file) => readDownloadedRulesFile(file, label, options.parseCache, file === cachePath ? origin : extra), options.download);
+    result.push(fetched.validated);
   }
   return result;
 }

@@ -1,12 +1,12 @@
 // The download cache: where it is, and how a file enters it (temporary name, validation, rename).
 import { accessSync, constants, mkdirSync } from 'node:fs';
-import { readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadToFile, type DownloadOptions } from './download.js';
-import { InputError, UsageError } from '../errors.js';
-import { describeFsError } from '../falco/read-guard.js';
+import { InputError, NetworkError, UsageError } from '../errors.js';
+import { describeFsError, readRegularText } from '../regular-file.js';
 import { pseudoFilesystemOf } from '../paths.js';
 import { removeStaleTemporaries, RUN_STARTED_MS, trackEmptyDirs, trackTemp, untrackEmptyDirs, untrackTemp } from '../temp-files.js';
 
@@ -77,8 +77,10 @@ export async function isFile(file: string): Promise<boolean> {
 }
 
 /**
- * Returns `cachePath` if cached (unless `isRefresh`); otherwise downloads to a temporary file, runs `validate` on it
- * (which throws on a bad file and may return what it parsed), then renames it into place.
+ * Returns `cachePath` if cached (unless `isRefresh`) and it passes `validate`; otherwise downloads to a temporary file,
+ * runs `validate` on it (which throws an InputError on a bad file and may return what it parsed), then renames it into
+ * place. A cached copy that `validate` refuses (cut short, damaged on disk) is a miss: downloaded again and replaced; when
+ * the download fails, the error names the cached copy and how to remove it.
  */
 export async function fetchIntoCache<T>(
   url: string,
@@ -86,8 +88,16 @@ export async function fetchIntoCache<T>(
   validate: (file: string) => Promise<T>,
   options: DownloadOptions = {},
   { isRefresh = false }: { isRefresh?: boolean } = {},
-): Promise<{ file: string; isFromCache: boolean; validated?: T }> {
-  if (!isRefresh && (await isFile(cachePath))) return { file: cachePath, isFromCache: true };
+): Promise<{ file: string; isFromCache: boolean; validated: T }> {
+  let damaged: InputError | undefined;
+  if (!isRefresh && (await isFile(cachePath))) {
+    try {
+      return { file: cachePath, isFromCache: true, validated: await validate(cachePath) };
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      damaged = error;
+    }
+  }
   // Made and tracked in one synchronous step: a signal handled between an asynchronous mkdir and the tracking
   // would leave the folders it made behind (seen under load: an empty urls/ after SIGTERM).
   const madeDirs = trackEmptyDirs(dirsBetween(path.dirname(cachePath), makeCacheFolder(path.dirname(cachePath))));
@@ -97,14 +107,23 @@ export async function fetchIntoCache<T>(
       await downloadToFile(url, temp, options);
       return validate(temp);
     });
+    // What the record beside it said (`cache add`, a mirror) was about the copy replaced.
+    if (damaged) await rm(`${cachePath}.source`, { force: true });
     return { file: cachePath, isFromCache: false, validated };
   } catch (error) {
     // A failed download leaves no directory behind that it made (one that is not empty stays, and so do its parents).
     for (const dir of madeDirs) await rmdir(dir).catch(() => undefined);
+    if (damaged && error instanceof NetworkError) throw damagedCopyError(cachePath, damaged, error);
     throw error;
   } finally {
     untrackEmptyDirs(madeDirs);
   }
+}
+
+/** The error for a cached copy that does not read as valid and could not be downloaded again (offline). */
+export function damagedCopyError(cachePath: string, damaged: InputError, failed: Error): InputError {
+  const problem = damaged.message.slice(damaged.location.length + 2);
+  return new InputError(cachePath, `the cached copy does not read as valid (${problem}), and fetching it again failed (${failed.message})`, 'remove it: attack-cov cache clean (or delete that file), then run again with the network');
 }
 
 /** `dir` and its parents up to `top` (the first directory mkdir made, if it made one), deepest first. */
@@ -121,7 +140,11 @@ export async function writeCacheSource(cachePath: string, source: string): Promi
   await writeThroughTemp(`${cachePath}.source`, (temp) => writeFile(temp, `${source}\n`));
 }
 
-/** Where a cache entry came from, if recorded. */
+/** Where a cache entry came from, if recorded (one line, in a regular file: anything else there is no record). */
 export async function readCacheSource(cachePath: string): Promise<string | undefined> {
-  return readFile(`${cachePath}.source`, 'utf8').then((t) => t.trim() || undefined, () => undefined);
+  try {
+    return readRegularText(`${cachePath}.source`, cachePath, { what: 'a record', maxBytes: 64 * 1024, raiseHint: '' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }

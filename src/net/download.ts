@@ -1,7 +1,8 @@
 // Downloads a URL to a file with undici: timeouts, retries with backoff, progress callbacks.
 // Writes only to the temporary path it is given; the caller validates and renames.
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { copyFile, rm } from 'node:fs/promises';
+import { closeSync, createReadStream, createWriteStream, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { Agent as AgentType, Dispatcher } from 'undici';
 import { NetworkError } from '../errors.js';
@@ -10,6 +11,7 @@ import { lazyPackage } from '../lazy-package.js';
 import { BodyTooLargeError, consumeBody } from './body.js';
 import { ACCEPT_ENCODING, contentCodings, decodeBody, UnsupportedEncodingError } from './content-encoding.js';
 import { redactUrl, splitCredentials } from './url.js';
+import { describeFsError, NotRegularFileError, openRegularFile } from '../regular-file.js';
 
 export interface DownloadOptions {
   /** Milliseconds to wait for response headers, and between two body chunks (default 10 s). */
@@ -185,14 +187,20 @@ function describe(error: unknown): string {
   return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 
-/** A file:// mirror: copied, not downloaded (no retries: a missing file does not come back). */
-async function copyFromFileUrl(url: string, tempPath: string): Promise<void> {
+/** A file:// mirror: copied, not downloaded (no retries: a missing file does not come back). A regular file only (a FIFO
+ * is never waited on, /dev/zero never copied), of at most `maxBytes`. */
+async function copyFromFileUrl(url: string, tempPath: string, maxBytes: number): Promise<void> {
   try {
-    await copyFile(fileURLToPath(url), tempPath);
+    const { fd, size } = openRegularFile(fileURLToPath(url));
+    let copied = 0;
+    const counted = createReadStream('', { fd, end: maxBytes }).on('data', (chunk) => (copied += chunk.length));
+    if (size > maxBytes) counted.destroy(new BodyTooLargeError(maxBytes));
+    await pipeline(counted, createWriteStream(tempPath));
+    if (copied > maxBytes) throw new BodyTooLargeError(maxBytes);
   } catch (error) {
     await rm(tempPath, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new NetworkError(`cannot read ${redactUrl(url)}: ${code ?? (error as Error).message}`, 'check the file:// mirror (ATTACK_COV_ATTACK_MIRROR, ATTACK_COV_FALCO_RULES_MIRROR) or the URL');
+    const reason = error instanceof NotRegularFileError ? `${error.kind}, not a file to copy` : error instanceof BodyTooLargeError ? error.message : describeFsError(error as NodeJS.ErrnoException);
+    throw new NetworkError(`cannot read ${redactUrl(url)}: ${reason}`, error instanceof BodyTooLargeError ? hintFor(error) : 'check the file:// mirror (ATTACK_COV_ATTACK_MIRROR, ATTACK_COV_FALCO_RULES_MIRROR) or the URL');
   }
 }
 
@@ -222,8 +230,8 @@ function isRetryable(error: unknown): boolean {
 
 /** Downloads `url` into `tempPath`, retrying network failures, 408/429 and 5xx. Removes `tempPath` on failure. */
 export async function downloadToFile(url: string, tempPath: string, options: DownloadOptions = {}): Promise<void> {
-  if (/^file:/i.test(url)) return copyFromFileUrl(url, tempPath);
   const settings = { ...DEFAULT_DOWNLOAD_SETTINGS, deadlineMs: limits.downloadDeadlineMs, maxBytes: limits.maxBundleBytes, ...options };
+  if (/^file:/i.test(url)) return copyFromFileUrl(url, tempPath, settings.maxBytes);
   const started = Date.now();
   const deadline = AbortSignal.timeout(settings.deadlineMs);
   const client = openClient();

@@ -1,5 +1,6 @@
 // URLs as attack-cov shows and records them: never with credentials, a query string or a fragment
 // (a mirror's token must not reach report.json, a log or an error line).
+import { UsageError } from '../errors.js';
 import { REDACTED, registerSecret } from '../secrets.js';
 
 /** `https://user:token@host/path?sig=…#x` → `https://host/path`; anything unparsable, or a URL without a host but for a
@@ -35,6 +36,32 @@ export function shownUrl(text: string): string {
 
 export function isUrl(spec: string): boolean {
   return /^(https?|file):\/\//i.test(spec);
+}
+
+/** A usage error for `text`, given as `named` (a flag or variable; none for an argument), that is no URL attack-cov can
+ * use, `why` in words: the URL is named as shownUrl names it, never with its user:password. */
+export function badUrlError(named: string | undefined, text: string, why: string, hint: string): UsageError {
+  return new UsageError(`${named ? `${named} ` : ''}${shownUrl(text)}: ${why}`, hint);
+}
+
+/** Why the URL parser refuses `text`, in words (it says only "Invalid URL"); undefined when it parses. */
+export function urlProblem(text: string): string | undefined {
+  if (URL.canParse(text)) return undefined;
+  const authority = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0]!;
+  const host = authority.slice(authority.lastIndexOf('@') + 1);
+  if (host === '') return 'no host';
+  if (/\s/.test(host)) return 'white space in the host';
+  if (host.startsWith('[') && !host.includes(']')) return 'an IPv6 address without its closing ]';
+  const port = /:([^:\]]*)$/.exec(host)?.[1];
+  if (port !== undefined && !/^\d*$/.test(port)) return `the port "${port}" is no number`;
+  if (port !== undefined && Number(port) > 65535) return `port ${port} is past 65535`;
+  return 'the URL parser refuses it';
+}
+
+/** Refuses, as `named` gave it, an http(s) or file URL that does not parse: it would fail deep in the downloader. */
+export function checkUrlParses(named: string | undefined, text: string, hint: string): void {
+  const problem = urlProblem(text);
+  if (problem) throw badUrlError(named, text, `not a valid URL (${problem})`, hint);
 }
 
 /** `url` without its user:password, and the HTTP Basic authorization header they make (undici would drop them

@@ -1,6 +1,7 @@
 // `attack-cov attack diff <from> <to> [--rules …] [--fix]`: what an ATT&CK upgrade changes, which rules'
 // tags each change touches, and what their tags become once fixed (lint's fixer, against <to>).
 import { diffCatalogs, type AttackDiff } from '../attack/diff.js';
+import { checkAttackUrl } from '../attack/load.js';
 import { rulesetFromTexts } from '../falco/load.js';
 import { parseTag } from '../falco/tags.js';
 import type { FalcoRule } from '../falco/types.js';
@@ -100,6 +101,8 @@ export async function runAttackDiff(fromSpec: string, toSpec: string, options: A
   for (const [spec, which] of [[fromSpec, 'the first (from)'], [toSpec, 'the second (to)']] as const) {
     if (spec.trim() === '') throw new UsageError(`attack diff: ${which} ATT&CK is empty`, 'give a version such as 17.1, a bundle file or a URL');
   }
+  // Named as given: these are arguments, not --attack.
+  for (const spec of [fromSpec, toSpec]) checkAttackUrl(spec, undefined);
   const from = await loadCatalog({ attack: fromSpec }, env);
   const to = await loadCatalog({ attack: toSpec }, env);
   const diff = diffCatalogs(from.catalog, to.catalog);

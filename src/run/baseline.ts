@@ -1,18 +1,12 @@
 // Reads a baseline report.json for `report --baseline`, refusing what cannot be compared.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { SCHEMA_VERSION, type CoverageReport } from '../coverage-report.js';
 import { InputError } from '../errors.js';
-import { readFailure } from '../falco/read-guard.js';
-import { parseJsonText } from '../json-file.js';
+import { readJsonInput } from './read-json.js';
 import { baselineShapeProblem } from './baseline-shape.js';
 
 /** The baseline `file` (resolved against `cwd`), named in errors as given. */
 export async function readBaseline(file: string, cwd: string): Promise<CoverageReport> {
-  const text = await readFile(path.resolve(cwd, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(file, readFailure(error, 'no such baseline file'), 'pass the report.json of an earlier run');
-  });
-  const value = parseJsonText(text, file, 'pass the report.json of an earlier run') as Partial<CoverageReport>;
+  const value = readJsonInput(file, cwd, { what: 'a report.json', hint: 'pass the report.json of an earlier run', missing: 'no such baseline file' }) as Partial<CoverageReport>;
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value.schemaVersion === undefined) {
     throw new InputError(file, 'not an attack-cov report.json (no schemaVersion)', 'pass the report.json of an earlier run');
   }

@@ -1,15 +1,15 @@
 // `attack-cov cache add|list|dir|clean`: seed the download cache from files (air-gapped hosts), show it,
 // empty it. Entries go in through a temporary name and a rename, exactly as downloads do.
-import { copyFile, lstat, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, lstat, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import path from 'node:path';
-import { namedVersion, readBundleFile } from '../attack/load.js';
+import { checkAttackUrl, namedVersion, readBundleFile } from '../attack/load.js';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
 import { CACHE_FOLDERS, cachePathForUrl, makeCacheFolder, writeCacheSource, writeThroughTemp } from '../net/cache.js';
 import { isUrl, redactUrl, shownUrl } from '../net/url.js';
-import { checkRulesRef, officialRulesCachePath } from '../falco/load.js';
+import { checkRulesRef, officialRulesCachePath, readRulesText } from '../falco/load.js';
 import { parseRulesText } from '../falco/parse.js';
-import { describeFsError, kindOf, readFailure } from '../falco/read-guard.js';
+import { kindOf, readFailure } from '../regular-file.js';
 import { stringifyJson } from '../report/reporter.js';
 import { firstNames } from '../report/words.js';
 import { readUpstream } from '../upstream.js';
@@ -40,20 +40,23 @@ async function requireFile(file: string): Promise<void> {
 
 /** Where `file` goes: the ATT&CK version's (or --url's) slot, or an official rules file's slot for --rules-ref. */
 async function cacheTarget(file: string, options: CacheOptions, cacheRoot: string): Promise<{ target: string; what: string }> {
+  if (options.url !== undefined) {
+    if (!isUrl(options.url)) throw new UsageError(`--url takes an https://, http:// or file:// URL, not ${shownUrl(options.url)}`);
+    checkAttackUrl(options.url, '--url');
+  }
   await requireFile(file);
   if (options.rulesRef !== undefined) {
     const name = path.basename(file);
     const known = readUpstream().falcoRules.files;
     if (!known.includes(name)) throw new UsageError(`--rules-ref stores official rules files: ${known.join(', ')}; not ${name}`);
     checkRulesRef(options.rulesRef, '--rules-ref');
-    parseRulesText(await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => { throw new InputError(file, `cannot read: ${describeFsError(error)}`); }), file);
+    parseRulesText((await readRulesText(file, file)).text, file);
     return { target: officialRulesCachePath(cacheRoot, options.rulesRef, name), what: `official:${name}@${options.rulesRef}` };
   }
   const { catalog } = await readBundleFile(file, file);
   const { domain } = readUpstream().attack;
   if (catalog.domain !== domain) throw new InputError(file, `an ATT&CK ${catalog.domain} bundle; attack-cov reads ${domain}`);
   if (options.url !== undefined) {
-    if (!isUrl(options.url)) throw new UsageError(`--url takes an https://, http:// or file:// URL, not ${shownUrl(options.url)}`);
     return { target: cachePathForUrl(cacheRoot, options.url), what: `ATT&CK ${catalog.version} as ${redactUrl(options.url)}` };
   }
   const version = namedVersion(catalog, file, 'store it for a URL instead: --url');

@@ -1,13 +1,14 @@
 // `attack-cov init`: writes a commented .attack-cov.yaml for the repository in the working directory,
 // naming the Falco rules files and folders found there, with the official rules first when the repository's
 // rules load only after them. Refuses to overwrite without --force.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_FILE_NAME } from '../config/project-config.js';
 import { starterConfig, type StarterRules } from '../config/starter.js';
 import { embeddedAttack } from '../embedded.js';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
 import { isOfficialSpec, readRulesTexts, rulesetFromTexts } from '../falco/load.js';
+import { readRulesBytes } from '../falco/read-guard.js';
 import { yamlLib } from '../falco/yaml-lib.js';
 import { writeOutputs } from '../output.js';
 import { escapeForTerminal } from '../terminal-text.js';
@@ -45,7 +46,7 @@ export function isRulesYaml(text: string): boolean {
 async function rulesYamlIn(dir: string, names: string[]): Promise<{ rules: string[]; others: string[] }> {
   const rules: string[] = [];
   const others: string[] = [];
-  for (const name of names) (isRulesYaml(await readFile(path.join(dir, name), 'utf8')) ? rules : others).push(name);
+  for (const name of names) (isRulesYaml((await readRulesBytes(path.join(dir, name), name)).toString('utf8')) ? rules : others).push(name);
   return { rules, others };
 }
 

@@ -1,7 +1,7 @@
 // Writing suggestions: the edit each candidate would make (for SARIF fixes), and --apply / --apply-from,
 // which add the selected tags to the rules files through a temporary file and a rename, refusing a
 // file that changed since it was read; --dry-run prints the unified diff instead.
-import { readFile } from 'node:fs/promises';
+import { readRulesBytes } from '../falco/read-guard.js';
 import path from 'node:path';
 import { EXIT_OK } from '../errors.js';
 import { readRulesTexts, withoutBom, type RulesText } from '../falco/load.js';
@@ -22,7 +22,7 @@ export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Rulese
   // Files of the repository only: a file outside the source root is named by its base name, which names another file here.
   const isInRepository = repositoryFileTest(ruleset.files);
   for (const file of ruleset.files.filter((f) => isInRepository(f.path))) {
-    const text = await readFile(path.resolve(sourceRoot, file.path), 'utf8').catch(() => undefined);
+    const text = await readRulesBytes(path.resolve(sourceRoot, file.path), file.path).then((bytes) => bytes.toString('utf8'), () => undefined);
     // The edit is made where the fixers make it: in the text behind a byte-order mark.
     if (text !== undefined) texts.set(file.path, withoutBom(text));
   }

@@ -2,11 +2,8 @@
 // with --all, every rule); offline, or chosen by an LLM among them and checked; printed as text, JSON,
 // CSV or SARIF; with --apply / --apply-from written into the rules files (only tag lines change).
 import { readRenumbering } from '../emulate/renumbering.js';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { EXIT_OK, InputError, noValueError, UsageError } from '../errors.js';
-import { readFailure } from '../falco/read-guard.js';
-import { parseJsonText } from '../json-file.js';
+import { readJsonInput } from './read-json.js';
 import type { Ruleset } from '../falco/types.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderSuggestions } from '../report/suggestions-text.js';
@@ -88,11 +85,8 @@ export async function suggestionsForReport(report: CoverageReport, options: Comm
 
 /** The reviewed file `file` (resolved against `cwd`), named in errors as given. */
 async function readReviewed(file: string, cwd: string): Promise<unknown> {
-  const text = await readFile(path.resolve(cwd, file), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(file, readFailure(error), 'pass the output of attack-cov suggest --format json, with the entries you accept');
-  });
   const hint = 'pass the output of attack-cov suggest --format json, with the entries you accept';
-  const reviewed = parseJsonText(text, file, hint) as { suggestions?: unknown };
+  const reviewed = readJsonInput(file, cwd, { what: 'a suggest --format json output', hint }) as { suggestions?: unknown };
   // The shape suggest --format json writes; each entry is checked again against the rules and ATT&CK after this.
   const entries = typeof reviewed === 'object' && reviewed !== null ? reviewed.suggestions : undefined;
   if (!Array.isArray(entries)) throw new InputError(file, 'not a suggest --format json output: no "suggestions" list', hint);

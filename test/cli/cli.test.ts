@@ -204,6 +204,7 @@ describe('bad input: one line, exit 2, nothing written', () => {
     ['a missing rules file', ['--rules', 'nope.yaml'], /nope\.yaml: no such file or directory/],
     ['a YAML syntax error', ['--rules', ...rules('bad/syntax-error.yaml')], /syntax-error\.yaml:\d+:\d+: YAML syntax error/],
     ['YAML that is not a list of items', ['--rules', ...rules('bad/not-a-list.yaml')], /not-a-list\.yaml:2:1: not a Falco rules file/],
+    ['a UTF-16 rules file (PowerShell\'s >), named as such', ['--rules', ...rules('bad/utf16le-bom.yaml')], /^error: test\/fixtures\/rules\/bad\/utf16le-bom\.yaml: UTF-16LE text; Falco reads rules files as UTF-8$/],
     ['JSON that is not a bundle', ['--attack', 'test/fixtures/attack/not-a-bundle.json'], /not-a-bundle\.json: not a STIX bundle/],
     ['a bundle without techniques', ['--attack', 'test/fixtures/attack/no-techniques.json'], /no-techniques\.json: the bundle holds no ATT&CK techniques/],
     ['a truncated bundle', ['--attack', 'test/fixtures/attack/truncated.json'], /truncated\.json: /],
@@ -228,6 +229,17 @@ describe('bad input: one line, exit 2, nothing written', () => {
     await writeFile(path.join(dir, 'file'), 'x');
     const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', path.join(dir, 'file', 'sub')]);
     expectOneLineError(result, /^error: --out .*file\/sub: .*file is not a directory$/);
+  });
+
+  it('--out / (an empty $DIR in --out "$DIR/"): refused before any work (the rules named are missing, so a run that took / stops before writing there)', async () => {
+    const result = await runCli(['report', '--attack', MINI, '--rules', 'no-such-rules.yaml', '--out', '/']);
+    expectOneLineError(result, /^error: --out \/: refusing to write into the root of the file system$/);
+    expect(result.stderr).toMatch(/\nhint: choose a folder for the outputs, e\.g\. --out reports\/ \(an empty variable in --out "\$DIR\/" gives \/\)\n$/);
+  });
+
+  it('an --out too long for the file system: said in words, not as ENAMETOOLONG', async () => {
+    const result = await runCli(['report', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', path.join(await tempDir(), 'x'.repeat(300))]);
+    expectOneLineError(result, /^error: --out .*\/x{300}: the name is too long$/);
   });
 });
 

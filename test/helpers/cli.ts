@@ -57,6 +57,22 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   return startCli(args, options).done;
 }
 
+/** runCli for a run that must not hang (a FIFO among its inputs): the child is killed (SIGKILL) after `limitMs`, so a
+ * regression fails its test (code -1, and `killed`) instead of waiting for ever. No timing is asserted. */
+export async function runCliOrKill(args: string[], options: CliOptions = {}, limitMs = 40_000): Promise<CliResult & { killed: boolean }> {
+  const { child, done } = startCli(args, options);
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, limitMs);
+  try {
+    return { ...(await done), killed };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Exit 2, one `error:` line matching `pattern` (and at most a `hint:` line), no stack trace, nothing on stdout. */
 export function expectOneLineError(result: CliResult, pattern: RegExp): void {
   expect(result.code).toBe(2);

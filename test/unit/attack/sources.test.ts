@@ -174,7 +174,7 @@ describe('mirrors, the cache and URLs', () => {
     process.env.ATTACK_COV_ATTACK_MIRROR = 'file:///nonexistent-mirror/{version}.json';
     const error = await loadAttack('17.1', { cacheRoot: await tempDir(), download: FAST }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
-    expect((error as Error).message).toBe('cannot read file:///nonexistent-mirror/17.1.json: ENOENT');
+    expect((error as Error).message).toBe('cannot read file:///nonexistent-mirror/17.1.json: no such file or directory');
   });
 
   it('downloads from a mirror behind HTTP Basic authentication, recording it without the credentials', async () => {

@@ -6,7 +6,7 @@ import { rejection } from '../../helpers/errors.js';
 import { seededRandom } from '../../helpers/random.js';
 import { InputError, UsageError } from '../../../src/errors.js';
 import { OUTSIDE_ROOT_NOTE } from '../../../src/source-root.js';
-import { firstInvalidUtf8, loadRules } from '../../../src/falco/load.js';
+import { firstInvalidUtf8, loadRules, utf16Of } from '../../../src/falco/load.js';
 import { parseRulesText } from '../../../src/falco/parse.js';
 import { buildRuleset, falcoBool } from '../../../src/falco/ruleset.js';
 import { fixture, repoRoot } from '../../helpers/paths.js';
@@ -102,6 +102,8 @@ describe('loadRules: bad input', () => {
   const cases: [string, RegExp][] = [
     ['bad/syntax-error.yaml', /syntax-error\.yaml:\d+:\d+: YAML syntax error/],
     ['bad/not-a-list.yaml', /not-a-list\.yaml:2:1: not a Falco rules file/],
+    ['bad/utf16le-bom.yaml', /utf16le-bom\.yaml: UTF-16LE text; Falco reads rules files as UTF-8$/],
+    ['bad/utf16be-no-bom.yaml', /utf16be-no-bom\.yaml: UTF-16BE text; Falco reads rules files as UTF-8$/],
     ['bad/override-undefined.yaml', /override-undefined\.yaml:2:3: rule "Never defined" is overridden before it is defined/],
     ['missing.yaml', /missing\.yaml: no such file or directory/],
   ];
@@ -112,6 +114,25 @@ describe('loadRules: bad input', () => {
       expect((error as Error).message).toMatch(message);
     });
   }
+});
+
+describe('utf16Of: UTF-16 told from UTF-8 by its byte-order mark or its NULs', () => {
+  const cases: [string, Buffer, ReturnType<typeof utf16Of>][] = [
+    ['UTF-16LE with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('- rule: a\n', 'utf16le')]), 'UTF-16LE'],
+    ['UTF-16BE with a BOM', Buffer.from([0xfe, 0xff, 0x00, 0x2d]), 'UTF-16BE'],
+    ['UTF-16LE without one', Buffer.from('- rule: a\n', 'utf16le'), 'UTF-16LE'],
+    ['UTF-16BE without one', Buffer.from('- rule: a\n', 'utf16le').swap16(), 'UTF-16BE'],
+    ['UTF-8', Buffer.from('- rule: ä\n  desc: d\n'), undefined],
+    ['UTF-8 with its BOM', Buffer.from('\ufeff- rule: a\n'), undefined],
+    ['UTF-8 with a stray NUL', Buffer.from('- rule: a\u0000b\n'), undefined],
+    ['nothing', Buffer.alloc(0), undefined],
+  ];
+  for (const [what, bytes, expected] of cases) it(what, () => expect(utf16Of(bytes)).toBe(expected));
+
+  it('says what to do about it', async () => {
+    const error = (await load('bad/utf16le-bom.yaml').catch((e: unknown) => e)) as InputError;
+    expect(error.hint).toMatch(/^save it as UTF-8 /);
+  });
 });
 
 describe('parseRulesText: an unclosed quote', () => {

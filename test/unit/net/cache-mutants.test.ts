@@ -21,6 +21,8 @@ afterAll(() => server.close());
 const fresh = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-cachetest-'));
 const FAST = { attempts: 1, timeoutMs: 2_000 };
 const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as unknown;
+/** readJson refusing what is no JSON with an InputError, as attack-cov's validations do. */
+const readJsonInput = async (file: string) => readJson(file).catch(() => { throw new InputError(file, 'not JSON'); });
 
 describe('cacheDir', () => {
   it('prefers ATTACK_COV_CACHE, then $XDG_CACHE_HOME/attack-cov, then ~/.cache/attack-cov', () => {
@@ -123,10 +125,34 @@ describe('fetchIntoCache', () => {
     const first = await fetchIntoCache(server.url('/v1.json'), slot, readJson, FAST);
     expect(first).toEqual({ file: slot, isFromCache: false, validated: { v: 1 } });
     const calls = server.calls('/v1.json');
-    expect(await fetchIntoCache(server.url('/v1.json'), slot, readJson, FAST)).toEqual({ file: slot, isFromCache: true });
+    expect(await fetchIntoCache(server.url('/v1.json'), slot, readJson, FAST)).toEqual({ file: slot, isFromCache: true, validated: { v: 1 } });
     expect(server.calls('/v1.json')).toBe(calls);
     expect(await fetchIntoCache(server.url('/v1.json'), slot, readJson, FAST, { isRefresh: true })).toEqual({ file: slot, isFromCache: false, validated: { v: 1 } });
     expect(server.calls('/v1.json')).toBe(calls + 1);
+  });
+
+  it('takes a cached copy that its validation refuses for a miss: downloaded again, it replaces the copy and its record', async () => {
+    const root = await fresh();
+    const slot = path.join(root, 'v1.json');
+    await writeFile(slot, '{"v":');
+    await writeFile(`${slot}.source`, 'cache add: v1.json\n');
+    const calls = server.calls('/v1.json');
+    expect(await fetchIntoCache(server.url('/v1.json'), slot, readJsonInput, FAST)).toEqual({ file: slot, isFromCache: false, validated: { v: 1 } });
+    expect(server.calls('/v1.json')).toBe(calls + 1);
+    expect(await readFile(slot, 'utf8')).toBe('{"v":1}');
+    expect(await isFile(`${slot}.source`)).toBe(false);
+  });
+
+  it('names a cached copy its validation refuses, and how to remove it, when it cannot be downloaded again', async () => {
+    const root = await fresh();
+    const slot = path.join(root, 'v1.json');
+    await writeFile(slot, '{"v":');
+    const offline = server.url('/v1.json').replace(/:\d+\//, ':9/');
+    const error = await fetchIntoCache(offline, slot, readJsonInput, FAST).catch((e: unknown) => e as InputError);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ location: slot, hint: expect.stringMatching(/attack-cov cache clean/) });
+    expect((error as InputError).message).toMatch(/: the cached copy does not read as valid \(not JSON\), and fetching it again failed \(download failed: /);
+    expect(await readFile(slot, 'utf8')).toBe('{"v":');
   });
 
   it('downloads again when the slot is a directory, not a file', async () => {

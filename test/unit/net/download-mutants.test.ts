@@ -450,7 +450,7 @@ describe('downloadToFile from a file:// mirror', () => {
     const missing = pathToFileURL(target('no-such-mirror.json')).href;
     const error = await failure(downloadToFile(missing, target('not-copied')));
     expect(error).toBeInstanceOf(NetworkError);
-    expect(error?.message).toBe(`cannot read ${missing}: ENOENT`);
+    expect(error?.message).toBe(`cannot read ${missing}: no such file or directory`);
     expect(error?.hint).toBe('check the file:// mirror (ATTACK_COV_ATTACK_MIRROR, ATTACK_COV_FALCO_RULES_MIRROR) or the URL');
     expect(await readdir(dir)).not.toContain('not-copied');
   });

@@ -112,13 +112,31 @@ describe('checkOutputDir', () => {
     expect(below?.hint).toBe('choose a directory (it is created if missing)');
   });
 
-  it('names the error code of a path it cannot examine (a symlink loop)', async () => {
+  it('names, in words, the path it cannot examine (a symlink loop) and why', async () => {
     const root = await fresh();
     const loop = path.join(root, 'loop');
     await symlink(loop, loop);
     const error = await failure(checkOutputDir(path.join(loop, 'out')));
     expect(error).toBeInstanceOf(UsageError);
-    expect(error?.message).toBe(`--out ${path.join(loop, 'out')}: cannot use ${path.join(loop, 'out')}: ELOOP`);
+    expect(error?.message).toBe(`--out ${path.join(loop, 'out')}: a symlink loop (too many levels of symbolic links)`);
+  });
+});
+
+describe('checkOutputDir: the root of the file system (`--out "$DIR/"` with $DIR empty)', () => {
+  it('is refused, as / and through a symlink to it, with a hint', async () => {
+    const link = path.join(await fresh(), 'to-root');
+    await symlink('/', link);
+    for (const dir of ['/', '//', '/tmp/..', link]) {
+      const error = await failure(checkOutputDir(dir));
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error?.message).toBe(`--out ${dir}: refusing to write into the root of the file system`);
+      expect(error?.hint).toMatch(/^choose a folder for the outputs, e\.g\. --out reports\/ /);
+    }
+  });
+
+  it('names a path too long to examine in words, once', async () => {
+    const long = path.join(await fresh(), 'x'.repeat(300));
+    expect((await failure(checkOutputDir(long)))?.message).toBe(`--out ${long}: the name is too long`);
   });
 });
 
@@ -172,7 +190,7 @@ describe('writeOutputs', () => {
     const long = `${'n'.repeat(250)}.json`;
     const error = await failure(writeOutputs(out, [{ name: 'report.json', content: 'new' }, { name: long, content: 'x' }]));
     expect(error).toBeInstanceOf(InputError);
-    expect(error?.message).toBe(`${path.join(out, long)}: cannot write: ENAMETOOLONG`);
+    expect(error?.message).toBe(`${path.join(out, long)}: cannot write: the name is too long`);
     expect(await readFile(path.join(out, 'report.json'), 'utf8')).toBe('old');
     expect(await listing(out)).toEqual(['report.json']);
   });
@@ -272,7 +290,7 @@ describe('replaceFileAtomically', () => {
     await writeFile(file, 'old');
     const error = await failure(replaceFileAtomically(file, 'new', sha('old')));
     expect(error).toBeInstanceOf(InputError);
-    expect(error?.message).toBe(`${file}: cannot write: ENAMETOOLONG`);
+    expect(error?.message).toBe(`${file}: cannot write: the name is too long`);
     expect(await readFile(file, 'utf8')).toBe('old');
   });
 
@@ -330,7 +348,7 @@ describe('replaceFilesAtomically: every file checked and written beside itself b
     expect((await failure(replaceFilesAtomically(both)))?.message).toBe(`${second}: changed on disk after attack-cov read it; not overwritten`);
     const long = path.join(dir, 'r'.repeat(255));
     await writeFile(long, 'old 2');
-    expect((await failure(replaceFilesAtomically([both[0]!, { ...both[1]!, file: long }])))?.message).toBe(`${long}: cannot write: ENAMETOOLONG`);
+    expect((await failure(replaceFilesAtomically([both[0]!, { ...both[1]!, file: long }])))?.message).toBe(`${long}: cannot write: the name is too long`);
     expect(await readFile(first, 'utf8')).toBe('old 1');
     expect(await readdir(dir)).toEqual(['first.yaml', 'r'.repeat(255), 'second.yaml']);
   });
@@ -405,7 +423,7 @@ describe('writeOutputs: large texts, written in slices of 2^20 characters', () =
     };
     const error = await failure(writeOutputs(out, [{ name: 'a.json', content: 'a' }, { name: 'b.json', content: removeTemporaries }]));
     expect(error).toBeInstanceOf(InputError);
-    expect(error?.message).toBe(`${path.join(out, 'a.json')}: cannot write: ENOENT`);
+    expect(error?.message).toBe(`${path.join(out, 'a.json')}: cannot write: no such file or directory`);
     expect(await listing(out)).toEqual([]);
   });
 });
