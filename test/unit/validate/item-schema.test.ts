@@ -177,6 +177,10 @@ describe('override: as Falco reads it (loading refuses the file, as Falco does: 
   it('an item with no such problem has none (the check alone)', () => {
     const [item] = parseRulesText('- list: l\n  items: [a]\n  override:\n    items: replace\n', 'o.yaml');
     expect(overrideProblems(item!, { items: 'replace' }, false)).toEqual([]);
+    // A macro's key that cannot be appended to is that one problem: not also "cannot be replaced", and its condition,
+    // which a rule would have to list under override, is no problem for a macro.
+    const [macro] = parseRulesText('- macro: m\n  condition: c\n  override:\n    items: append\n', 'o.yaml');
+    expect(overrideProblems(macro!, { items: 'append' }, false)).toEqual([{ message: "key 'items' cannot be appended to", key: 'override' }]);
     // A kind without an override table (an item that is no rule, macro or list) has only the append: true problem.
     expect(overrideProblems({ ...item!, kind: 'other' }, { items: 'append' }, true)).toEqual([{ message: "keys 'override' and 'append: true' cannot be used together", key: 'append' }]);
   });
