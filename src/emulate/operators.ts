@@ -2,6 +2,7 @@
 // numbers, booleans as true/false, IP addresses and networks by CIDR containment, byte operators take
 // hex, glob and regex match the whole value, pmatch matches path prefixes by component.
 // Pure. See https://falco.org/docs/concepts/rules/conditions/ and libsinsp's flt_compare.
+import { compileFalcoRegex } from '../falco/condition/regex-posix.js';
 import type { Scalar } from './event.js';
 
 /** How values of a field compare. */
@@ -72,23 +73,6 @@ function compileGlob(pattern: string, isCaseless: boolean): RegExp {
     } else source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
   }
   return new RegExp(`^${source}$`, isCaseless ? 'is' : 's');
-}
-
-/** false: the pattern is not a valid regular expression (it matches nothing). */
-const regexCache = new Map<string, RegExp | false>();
-function fullRegex(pattern: string): RegExp | false {
-  const found = regexCache.get(pattern) ?? compileRegex(pattern);
-  regexCache.set(pattern, found);
-  return found;
-}
-
-function compileRegex(pattern: string): RegExp | false {
-  // RE2 with ANCHOR_BOTH in libsinsp: the whole value must match.
-  try {
-    return new RegExp(`^(?:${pattern})$`, 's');
-  } catch {
-    return false;
-  }
 }
 
 /** pmatch: some path is a prefix of value, component by component (globs allowed in the paths since Falco 0.36). */
@@ -165,8 +149,9 @@ export function compareScalar(operator: string, value: Scalar, rhs: string, type
     case 'iglob':
       return globToRegExp(rhs, true).test(text);
     case 'regex': {
-      const regex = fullRegex(rhs);
-      return regex !== false && regex.test(text);
+      // A pattern Falco refuses matches nothing (the evaluator does not run such a rule).
+      const regex = compileFalcoRegex(rhs);
+      return typeof regex !== 'string' && regex.matches(text);
     }
     default:
       return false;

@@ -237,7 +237,14 @@ describe('compareScalar', () => {
     ['regex', '/usr/bin/cat', 'bin', 'string', false],
     ['regex', 'a|b', 'a|b', 'string', false], // anchored as a group: the alternation covers the whole value
     ['regex', 'xa', 'b|xa', 'string', true],
-    ['regex', 'line1\nline2', 'line1.line2', 'string', true], // . matches any character, a newline too (first use of this pattern)
+    ['regex', 'line1\nline2', 'line1.line2', 'string', false], // RE2 without dot_nl: . is any character but a newline
+    ['regex', 'line1\nline2', 'line1[^x]line2', 'string', true], // …while a negated class takes one (RE2's ClassNL)
+    ['regex', 'a\nb', 'a$\n^b', 'string', true], // ^ and $ at line ends (POSIX mode without one_line)
+    ['regex', 'a\nb', 'a$', 'string', false], // still anchored at both ends
+    ['regex', '', 'a+?', 'string', true], // POSIX syntax: +? is (a+)?, not a lazy +
+    ['regex', 'aa', 'a**', 'string', true],
+    ['regex', 'é', '.', 'string', true], // a character, not a byte
+    ['regex', 'A', '\\101', 'string', true], // an octal escape
     ['regex', 'anything', '(', 'string', false], // an invalid pattern matches nothing
     ['regex', 'anything', '(', 'string', false], // …also the second time (cached)
     ['in', 'cat', 'cat', 'string', false], // not a scalar operator
@@ -246,6 +253,13 @@ describe('compareScalar', () => {
   for (const [operator, value, rhs, type, expected] of table) {
     it(`${JSON.stringify(value)} ${operator} ${JSON.stringify(rhs)} (${type}) → ${expected}`, () => expect(compareScalar(operator, value, rhs, type)).toBe(expected));
   }
+});
+
+describe('regex: RE2, linear in the value', () => {
+  it('answers a pattern that a backtracking engine tries every split of (a JavaScript RegExp takes minutes on 18 characters)', () => {
+    expect(compareScalar('regex', 'x'.repeat(18), '(.*.*)*XYZ', 'string')).toBe(false);
+    expect(compareScalar('regex', `${'x'.repeat(100_000)}XYZ`, '(.*.*)*XYZ', 'string')).toBe(true);
+  });
 });
 
 describe('compareSet', () => {
