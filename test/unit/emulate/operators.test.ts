@@ -2,7 +2,7 @@
 // as, CIDR matching, glob and regex anchoring, pmatch by path components, byte operators on hex, and the
 // edge cases a rule author meets (an empty right-hand side, a bad pattern, an empty list field).
 import { describe, expect, it } from 'vitest';
-import { compareScalar, compareSet, globToRegExp, ipMatches, isListType, pathPrefixMatches, valueTypeOf, type ValueType } from '../../../src/emulate/operators.js';
+import { compareScalar, compareSet, globMatcher, ipMatches, isListType, pathPrefixMatches, valueTypeOf, type ValueType } from '../../../src/emulate/operators.js';
 import type { Scalar } from '../../../src/emulate/event.js';
 
 describe('valueTypeOf: libsinsp parameter types to comparison types', () => {
@@ -96,7 +96,7 @@ describe('ipMatches: addresses against addresses and CIDR networks', () => {
   for (const [address, network, expected] of table) it(`${address} in ${network} → ${expected}`, () => expect(ipMatches(address, network)).toBe(expected));
 });
 
-describe('globToRegExp: shell wildcards over the whole value', () => {
+describe('globMatcher: shell wildcards over the whole value', () => {
   const table: [string, string, boolean][] = [
     ['/tmp/*', '/tmp/a/b', true], // * crosses slashes, as fnmatch without FNM_PATHNAME
     ['/newline/*', '/newline/a\nb', true], // and newlines (each pattern used once here: compiled patterns are cached)
@@ -133,15 +133,39 @@ describe('globToRegExp: shell wildcards over the whole value', () => {
     ['x[a-c]', 'xd', false],
     ['/root', '/root/x', false],
     ['root', '/root', false],
+    ['*', '', true],
+    ['a*', 'a', true],
+    ['*a', 'ba', true],
+    ['*a', 'ab', false],
+    ['a*b', 'ab', true],
+    ['a*b', 'a', false], // the pieces before and after a * may not overlap
+    ['ab*ba', 'aba', false],
+    ['ab*ba', 'abba', true],
+    ['a*b*c', 'axxbyyc', true],
+    ['a*b*c', 'acb', false], // pieces in order
+    ['a*bc*bd', 'abcbcbd', true], // a middle piece placed where it first occurs still leaves room for the rest
+    ['*[xy]?*', 'zzyq', true],
+    ['**', 'anything', true],
+    ['a**b', 'a/b', true],
+    ['a*[*]', 'ab*', true], // a * in brackets is a character
+    ['a*[*]', 'ab', false],
   ];
-  for (const [pattern, value, expected] of table) it(`${pattern} vs ${JSON.stringify(value)} → ${expected}`, () => expect(globToRegExp(pattern).test(value)).toBe(expected));
+  for (const [pattern, value, expected] of table) it(`${pattern} vs ${JSON.stringify(value)} → ${expected}`, () => expect(globMatcher(pattern).matches(value)).toBe(expected));
+
+  it('answers a glob of many *s that does not match (one regular expression of .*s tries every split of the value: minutes on 256 characters)', () => {
+    const value = 'a'.repeat(256);
+    expect(globMatcher('*a*a*a*a*b').matches(value)).toBe(false);
+    expect(globMatcher('*a*a*a*a*').matches(value)).toBe(true);
+    expect(globMatcher(`${'*'.repeat(40)}a`).matches(value)).toBe(true);
+  });
 
   it('a caseless glob and a case-sensitive one with the same pattern do not share a compiled form', () => {
-    expect(globToRegExp('/ETC/*').test('/etc/x')).toBe(false);
-    expect(globToRegExp('/ETC/*', true).test('/etc/x')).toBe(true);
-    expect(globToRegExp('/ETC/*').test('/etc/x')).toBe(false);
-    expect(globToRegExp('/Usr/?', true).test('/usr/\n')).toBe(true);
-    expect(globToRegExp('/Usr/?').test('/usr/x')).toBe(false);
+    expect(globMatcher('/ETC/*').matches('/etc/x')).toBe(false);
+    expect(globMatcher('/ETC/*', true).matches('/etc/x')).toBe(true);
+    expect(globMatcher('/ETC/*').matches('/etc/x')).toBe(false);
+    expect(globMatcher('/Usr/?', true).matches('/usr/\n')).toBe(true);
+    expect(globMatcher('/Usr/?').matches('/usr/x')).toBe(false);
+    expect(globMatcher('*/Bin/*', true).matches('/usr/bin/x')).toBe(true);
   });
 });
 
