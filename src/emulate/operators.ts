@@ -2,6 +2,7 @@
 // numbers, booleans as true/false, IP addresses and networks by CIDR containment, byte operators take
 // hex, glob and regex match the whole value, pmatch matches path prefixes by component.
 // Pure. See https://falco.org/docs/concepts/rules/conditions/ and libsinsp's flt_compare.
+import { compileFalcoRegex } from '../falco/condition/regex-posix.js';
 import type { Scalar } from './event.js';
 
 /** How values of a field compare. */
@@ -44,51 +45,87 @@ export function ipMatches(address: string, network: string): boolean {
   return ((ip & mask) >>> 0) === ((net & mask) >>> 0);
 }
 
-const globCache = new Map<string, RegExp>();
-/** A shell-style wildcard (*, ?, [...]) as an anchored regular expression. */
-export function globToRegExp(pattern: string, isCaseless = false): RegExp {
+/** A compiled glob: whether it matches a whole value. */
+export interface GlobMatcher {
+  matches(value: string): boolean;
+}
+
+const globCache = new Map<string, GlobMatcher>();
+/** A shell-style wildcard (*, ?, [...]) matching whole values. */
+export function globMatcher(pattern: string, isCaseless = false): GlobMatcher {
   const key = isCaseless ? `i${pattern}` : pattern;
   const found = globCache.get(key) ?? compileGlob(pattern, isCaseless);
   globCache.set(key, found);
   return found;
 }
 
-function compileGlob(pattern: string, isCaseless: boolean): RegExp {
-  let source = '';
+/** A piece of a glob between two *s: a regular expression without quantifiers, and how many characters it takes. */
+interface GlobPiece {
+  source: string;
+  length: number;
+}
+
+function compileGlob(pattern: string, isCaseless: boolean): GlobMatcher {
+  // One regular expression with a .* per * would try every split of the value among the *s (`*a*a*a*a*b` on a
+  // long value does not end). Each piece between *s takes a fixed number of characters, so the first must match at
+  // the start, the last at the end, and each other one where it first occurs after the one before: no backtracking.
+  const flags = isCaseless ? 'is' : 's';
+  const compile = (p: GlobPiece) => ({ ...p, at: new RegExp(p.source, `${flags}y`), search: new RegExp(p.source, `${flags}g`) });
+  const pieces = globPieces(pattern);
+  const head = compile(pieces[0]!);
+  if (pieces.length === 1) return { matches: (value) => value.length === head.length && matchesAt(head.at, value, 0) };
+  const tail = compile(pieces[pieces.length - 1]!);
+  // An empty piece (between two *s in a row) matches anywhere.
+  const middle = pieces.slice(1, -1).filter((p) => p.length > 0).map(compile);
+  return {
+    matches(value) {
+      const end = value.length - tail.length;
+      if (end < head.length || !matchesAt(head.at, value, 0) || !matchesAt(tail.at, value, end)) return false;
+      const before = value.slice(0, end);
+      let from = head.length;
+      for (const piece of middle) {
+        piece.search.lastIndex = from;
+        const found = piece.search.exec(before);
+        if (!found) return false;
+        from = found.index + piece.length;
+      }
+      return true;
+    },
+  };
+}
+
+function matchesAt(sticky: RegExp, value: string, at: number): boolean {
+  sticky.lastIndex = at;
+  return sticky.test(value);
+}
+
+/** The pieces of a glob between its *s (two *s in a row leave an empty one). */
+function globPieces(pattern: string): GlobPiece[] {
+  const pieces: GlobPiece[] = [{ source: '', length: 0 }];
+  const lastClose = pattern.lastIndexOf(']');
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '*') source += '.*';
-    else if (c === '?') source += '.';
+    const piece = pieces[pieces.length - 1]!;
+    if (c === '*') {
+      pieces.push({ source: '', length: 0 });
+      continue;
+    }
+    piece.length++;
+    if (c === '?') piece.source += '.';
     else if (c === '[') {
       // fnmatch: a ] right after [ or [! is one of the characters; in JavaScript it would close the class.
       const isNegated = pattern[i + 1] === '!';
       const first = i + (isNegated ? 2 : 1);
-      const close = pattern.indexOf(']', first + 1);
-      if (close === -1) source += '\\[';
+      // (Not searched for past the last ]: many unclosed [s would each scan the rest of the pattern.)
+      const close = first + 1 > lastClose ? -1 : pattern.indexOf(']', first + 1);
+      if (close === -1) piece.source += '\\[';
       else {
-        source += `[${isNegated ? '^' : ''}${pattern.slice(first, close).replace(/[\\\]]/g, '\\$&')}]`;
+        piece.source += `[${isNegated ? '^' : ''}${pattern.slice(first, close).replace(/[\\\]]/g, '\\$&')}]`;
         i = close;
       }
-    } else source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+    } else piece.source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`, isCaseless ? 'is' : 's');
-}
-
-/** false: the pattern is not a valid regular expression (it matches nothing). */
-const regexCache = new Map<string, RegExp | false>();
-function fullRegex(pattern: string): RegExp | false {
-  const found = regexCache.get(pattern) ?? compileRegex(pattern);
-  regexCache.set(pattern, found);
-  return found;
-}
-
-function compileRegex(pattern: string): RegExp | false {
-  // RE2 with ANCHOR_BOTH in libsinsp: the whole value must match.
-  try {
-    return new RegExp(`^(?:${pattern})$`, 's');
-  } catch {
-    return false;
-  }
+  return pieces;
 }
 
 /** pmatch: some path is a prefix of value, component by component (globs allowed in the paths since Falco 0.36). */
@@ -97,7 +134,7 @@ export function pathPrefixMatches(value: string, prefixes: string[]): boolean {
   return prefixes.some((prefix) => {
     const wanted = prefix.split('/').filter(Boolean);
     if (wanted.length > parts.length) return false;
-    return wanted.every((w, i) => (/[*?[]/.test(w) ? globToRegExp(w).test(parts[i]!) : w === parts[i]));
+    return wanted.every((w, i) => (/[*?[]/.test(w) ? globMatcher(w).matches(parts[i]!) : w === parts[i]));
   });
 }
 
@@ -161,12 +198,13 @@ export function compareScalar(operator: string, value: Scalar, rhs: string, type
       return operator === 'bcontains' ? have.includes(bytes) : have.subarray(0, bytes.length).equals(bytes);
     }
     case 'glob':
-      return globToRegExp(rhs).test(text);
+      return globMatcher(rhs).matches(text);
     case 'iglob':
-      return globToRegExp(rhs, true).test(text);
+      return globMatcher(rhs, true).matches(text);
     case 'regex': {
-      const regex = fullRegex(rhs);
-      return regex !== false && regex.test(text);
+      // A pattern Falco refuses matches nothing (the evaluator does not run such a rule).
+      const regex = compileFalcoRegex(rhs);
+      return typeof regex !== 'string' && regex.matches(text);
     }
     default:
       return false;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../src/coverage-report.js';
 import type { EmulationSection } from '../../src/emulate/types.js';
-import { expectOneLineError, runCli, type CliResult } from '../helpers/cli.js';
+import { expectOneLineError, runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { BUNDLE_18, OFFICIAL_RULES, fixture } from '../helpers/paths.js';
 
 const INPUTS = ['--attack', BUNDLE_18, '--rules', ...OFFICIAL_RULES];
@@ -100,6 +100,20 @@ describe('attack-cov emulate on the official rules', () => {
     const unknown = await runCli(['emulate', 'T9999', ...INPUTS]);
     expectOneLineError(unknown, /^error: unknown technique T9999 in ATT&CK /);
   });
+});
+
+describe('emulate on a regex that backtracks without end in a JavaScript RegExp', () => {
+  it('evaluates it as RE2 does, in linear time: the run ends, the rule that cannot match fires on nothing, the other fires', async () => {
+    const { child, done } = startCli(['emulate', 'T1529', '--attack', BUNDLE_18, '--rules', fixture('rules', 'hostile-regex.yaml'), '--format', 'json']);
+    // A stalled run is killed, so that it fails here rather than hanging the suite (the event loop is busy: no signal handler runs).
+    const guard = setTimeout(() => child.kill('SIGKILL'), 100_000);
+    const result = await done.finally(() => clearTimeout(guard));
+    expect(result.code, result.stderr).toBe(0);
+    const section = JSON.parse(result.stdout) as EmulationSection;
+    const fired = section.procedures.flatMap((p) => p.fired.map((f) => f.rule));
+    expect(fired).toContain('Shutdown by regex');
+    expect(fired).not.toContain('Shutdown never');
+  }, 120_000);
 });
 
 describe('report --emulate', () => {

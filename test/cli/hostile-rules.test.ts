@@ -181,6 +181,17 @@ describe('hostile YAML', () => {
   }
 });
 
+describe('large rules files that Falco loads', () => {
+  it('a condition of 20,000 or terms validates (each and/or used to re-read the condition from its start, and a recursive walk of the tree ran out of stack)', async () => {
+    const terms = Array.from({ length: 20_000 }, (_, i) => `proc.name = p${i}`).join(' or ');
+    const rules = await file('long-or.yaml', `- rule: Long or\n  desc: d\n  condition: evt.type = execve and (${terms})\n  output: o\n  priority: WARNING\n  tags: [T1529, mitre_impact]\n`);
+    const result = await runCli(['validate', rules]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^valid\n/);
+    expect(result.code).toBe(0);
+  });
+});
+
 describe('terminal safety', () => {
   // A rule name and tag with an OSC title sequence, a bidi override, and a newline forging an error line.
   const evil = '- rule: "Evil \\e]0;pwned\\a name \\u202eoverride\\nerror: forged line"\n  desc: d\n  condition: spawned_process\n  output: o\n  priority: WARNING\n  tags: [T9999, mitre_execution]\n';

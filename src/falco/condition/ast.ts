@@ -49,11 +49,15 @@ export const LIST_OPERATORS = ['in', 'intersects', 'pmatch'];
 export const UNARY_OPERATORS = ['exists'];
 export const TRANSFORMERS = ['tolower', 'toupper', 'b64', 'basename', 'len', 'val'];
 
-/** Every node of the tree, depth first, with whether it sits under a `not`. */
+/** Every node of the tree, depth first, with whether it sits under a `not`. With a stack of its own: a chain of
+ * and/or is as deep as it is long, and a recursive generator passes each node up through every level (quadratic)
+ * and runs out of stack on a few thousand terms. */
 export function* walk(node: ConditionNode, isNegated = false): Generator<{ node: ConditionNode; isNegated: boolean }> {
-  yield { node, isNegated };
-  if (node.kind === 'and' || node.kind === 'or') {
-    yield* walk(node.left, isNegated);
-    yield* walk(node.right, isNegated);
-  } else if (node.kind === 'not') yield* walk(node.operand, !isNegated);
+  const pending = [{ node, isNegated }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    yield next;
+    const { node: at, isNegated: isUnderNot } = next;
+    if (at.kind === 'and' || at.kind === 'or') pending.push({ node: at.right, isNegated: isUnderNot }, { node: at.left, isNegated: isUnderNot });
+    else if (at.kind === 'not') pending.push({ node: at.operand, isNegated: !isUnderNot });
+  }
 }

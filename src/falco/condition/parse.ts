@@ -27,12 +27,20 @@ const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t:
 
 class Scanner {
   offset = 0;
+  /** Where each line starts, found once: the parser asks for a position at every and/or. */
+  private lineStarts: number[] | undefined;
   constructor(readonly text: string) {}
 
   position(offset = this.offset): Position {
-    const before = this.text.slice(0, offset);
-    const line = before.split('\n').length;
-    return { offset, line, column: offset - before.lastIndexOf('\n') };
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    // The last line starting at or before offset (binary search).
+    let line = 0;
+    for (let high = starts.length - 1; line < high; ) {
+      const middle = (line + high + 1) >> 1;
+      if (starts[middle]! <= offset) line = middle;
+      else high = middle - 1;
+    }
+    return { offset, line: line + 1, column: offset - starts[line]! + 1 };
   }
 
   skipSpace(): void {
@@ -78,6 +86,12 @@ class Scanner {
     const found = this.text.slice(offset).split(/\s/, 1)[0];
     throw new ConditionSyntaxError(found ? `${detail}, found "${found.slice(0, 30)}"` : `${detail}, found the end of the condition`, this.position(offset));
   }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
 }
 
 /** How deep `not`, parentheses and transformers may nest: far beyond any real condition (the official rules nest

@@ -1,21 +1,62 @@
-// The `regex` operator's pattern as libsinsp compiles it: RE2 with re2::RE2::POSIX (posix_syntax, longest_match),
-// which refuses the rule when the pattern does not compile ("invalid regex pattern", sinsp_filtercheck.cpp
-// add_filter_value), and matches the whole value (ANCHOR_BOTH). POSIX syntax is egrep's: no Perl extensions, so
-// no (?…) groups or flags (lookaround, non-capturing, named), no lazy quantifiers, no backreferences, and without
-// perl_classes and word_boundary no \d \s \w \D \S \W \b \B either, nor \A \z \C \Q…\E \pN. Pure.
+// The `regex` operator as libsinsp has it: the pattern compiled by RE2 with re2::RE2::POSIX, which refuses the rule
+// when it does not compile ("invalid regex pattern", sinsp_filtercheck.cpp add_filter_value), and a value matched
+// whole (Match with ANCHOR_BOTH). RE2::POSIX is posix_syntax and longest_match; its parse flags are ClassNL alone
+// (re2.cc RE2::Options::ParseFlags): egrep syntax, no Perl extensions ((?…) groups, lazy quantifiers, \A \z \Q…\E),
+// no \d \s \w \b, no \pN; `.` stops at a newline, `[^a]` does not, `^` and `$` match at line ends. Evaluated with
+// re2js, RE2's JavaScript port: linear in the value, so no pattern can stall a run. Pure (re2js loads on first use).
+import { lazyPackage } from '../../lazy-package.js';
 
-/** Why RE2 in POSIX mode refuses `pattern`, or undefined when it compiles. Plain syntax errors (unbalanced
- * parentheses, a quantifier with nothing to repeat, a range out of order) are found by JavaScript's parser,
- * whose syntax without flags is a superset of POSIX egrep's for these cases. */
-export function regexProblem(pattern: string): string | undefined {
-  const perl = perlOnly(pattern);
-  if (perl) return `${perl}: Falco compiles regex patterns with RE2 in POSIX mode (egrep syntax), which refuses it`;
+const re2js = lazyPackage<typeof import('re2js')>('re2js');
+
+/** RE2's own compile, which takes parse flags: re2js's public RE2JS.compile parses Perl syntax only. */
+interface Re2Class {
+  compileImpl(pattern: string, parseFlags: number, isLongest: boolean): Re2Program;
+}
+interface Re2Program {
+  matchWithGroup(input: string, start: number, end: number, anchor: number, groups: number): [boolean, unknown];
+}
+
+// re2js's RE2Flags, not exported: CLASS_NL is Regexp::ClassNL; ANCHOR_BOTH is RE2::ANCHOR_BOTH.
+const CLASS_NL = 4;
+const ANCHOR_BOTH = 2;
+
+/** A compiled pattern: whether it matches a whole value. */
+export interface FalcoRegex {
+  matches(value: string): boolean;
+}
+
+let re2Class: Re2Class | undefined;
+function compilePosix(pattern: string): Re2Program {
+  // RE2JS#re2() is RE2's program; its class holds compileImpl.
+  re2Class ??= re2js().RE2JS.compile('').re2().constructor as unknown as Re2Class;
+  return re2Class.compileImpl(pattern, CLASS_NL, true);
+}
+
+/** A pattern compiled, or why RE2 in POSIX mode refuses it. */
+const compiled = new Map<string, FalcoRegex | string>();
+export function compileFalcoRegex(pattern: string): FalcoRegex | string {
+  const found = compiled.get(pattern) ?? compileOrExplain(pattern);
+  compiled.set(pattern, found);
+  return found;
+}
+
+function compileOrExplain(pattern: string): FalcoRegex | string {
+  let program: Re2Program;
   try {
-    new RegExp(pattern);
+    program = compilePosix(pattern);
   } catch (error) {
-    return `not a regular expression: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/: /s, '')}`;
+    if (!(error instanceof re2js().RE2JSException)) throw error;
+    const perl = perlOnly(pattern);
+    if (perl) return `${perl}: Falco compiles regex patterns with RE2 in POSIX mode (egrep syntax), which refuses it`;
+    return `not a regular expression: ${error.message.replace(/^error parsing regexp: /, '')}`;
   }
-  return undefined;
+  return { matches: (value) => program.matchWithGroup(value, 0, value.length, ANCHOR_BOTH, 0)[0] };
+}
+
+/** Why RE2 in POSIX mode refuses `pattern`, or undefined when it compiles. */
+export function regexProblem(pattern: string): string | undefined {
+  const found = compileFalcoRegex(pattern);
+  return typeof found === 'string' ? found : undefined;
 }
 
 const PERL_ESCAPES: Record<string, string> = {
@@ -23,22 +64,23 @@ const PERL_ESCAPES: Record<string, string> = {
   b: 'the word boundary \\b', B: 'the word boundary \\B', A: '\\A', z: '\\z', C: '\\C', Q: '\\Q', E: '\\E', p: 'the Unicode class \\p', P: 'the Unicode class \\P',
 };
 
-/** The first Perl-only construct of `pattern` (outside and inside brackets), described; undefined when none. */
+/** The first Perl-only construct of a pattern RE2 refused (outside and inside brackets), described, to say why;
+ * undefined when none. Each is one RE2 in POSIX mode refuses. A lazy quantifier is none: there `a*?` is `(a*)?`. */
 function perlOnly(pattern: string): string | undefined {
-  let inClass = false;
+  let classStart = -1;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === '\\') {
       const next = pattern[i + 1] ?? '';
       if (PERL_ESCAPES[next]) return PERL_ESCAPES[next];
-      if (!inClass && /[1-9]/.test(next)) return `the backreference \\${next}`;
+      // \1 to \7 before an octal digit is an octal escape (\101 is A); alone, a backreference.
+      if (classStart < 0 && /[1-9]/.test(next) && !/[1-7][0-7]/.test(pattern.slice(i + 1, i + 3))) return `the backreference \\${next}`;
       i++;
-    } else if (inClass) {
+    } else if (classStart >= 0) {
       // A ] right after [ or [^ is a member, not the end (POSIX brackets).
-      if (c === ']' && !/\[\^?$/.test(pattern.slice(0, i))) inClass = false;
-    } else if (c === '[') inClass = true;
+      if (c === ']' && i > classStart + (pattern[classStart + 1] === '^' ? 2 : 1)) classStart = -1;
+    } else if (c === '[') classStart = i;
     else if (c === '(' && pattern[i + 1] === '?') return `the group "(?${pattern[i + 2] ?? ''}"`;
-    else if ('*+?}'.includes(c) && pattern[i + 1] === '?' && i > 0) return `the lazy quantifier "${c}?"`;
   }
   return undefined;
 }

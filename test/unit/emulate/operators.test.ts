@@ -2,7 +2,7 @@
 // as, CIDR matching, glob and regex anchoring, pmatch by path components, byte operators on hex, and the
 // edge cases a rule author meets (an empty right-hand side, a bad pattern, an empty list field).
 import { describe, expect, it } from 'vitest';
-import { compareScalar, compareSet, globToRegExp, ipMatches, isListType, pathPrefixMatches, valueTypeOf, type ValueType } from '../../../src/emulate/operators.js';
+import { compareScalar, compareSet, globMatcher, ipMatches, isListType, pathPrefixMatches, valueTypeOf, type ValueType } from '../../../src/emulate/operators.js';
 import type { Scalar } from '../../../src/emulate/event.js';
 
 describe('valueTypeOf: libsinsp parameter types to comparison types', () => {
@@ -96,7 +96,7 @@ describe('ipMatches: addresses against addresses and CIDR networks', () => {
   for (const [address, network, expected] of table) it(`${address} in ${network} → ${expected}`, () => expect(ipMatches(address, network)).toBe(expected));
 });
 
-describe('globToRegExp: shell wildcards over the whole value', () => {
+describe('globMatcher: shell wildcards over the whole value', () => {
   const table: [string, string, boolean][] = [
     ['/tmp/*', '/tmp/a/b', true], // * crosses slashes, as fnmatch without FNM_PATHNAME
     ['/newline/*', '/newline/a\nb', true], // and newlines (each pattern used once here: compiled patterns are cached)
@@ -133,15 +133,39 @@ describe('globToRegExp: shell wildcards over the whole value', () => {
     ['x[a-c]', 'xd', false],
     ['/root', '/root/x', false],
     ['root', '/root', false],
+    ['*', '', true],
+    ['a*', 'a', true],
+    ['*a', 'ba', true],
+    ['*a', 'ab', false],
+    ['a*b', 'ab', true],
+    ['a*b', 'a', false], // the pieces before and after a * may not overlap
+    ['ab*ba', 'aba', false],
+    ['ab*ba', 'abba', true],
+    ['a*b*c', 'axxbyyc', true],
+    ['a*b*c', 'acb', false], // pieces in order
+    ['a*bc*bd', 'abcbcbd', true], // a middle piece placed where it first occurs still leaves room for the rest
+    ['*[xy]?*', 'zzyq', true],
+    ['**', 'anything', true],
+    ['a**b', 'a/b', true],
+    ['a*[*]', 'ab*', true], // a * in brackets is a character
+    ['a*[*]', 'ab', false],
   ];
-  for (const [pattern, value, expected] of table) it(`${pattern} vs ${JSON.stringify(value)} → ${expected}`, () => expect(globToRegExp(pattern).test(value)).toBe(expected));
+  for (const [pattern, value, expected] of table) it(`${pattern} vs ${JSON.stringify(value)} → ${expected}`, () => expect(globMatcher(pattern).matches(value)).toBe(expected));
+
+  it('answers a glob of many *s that does not match (one regular expression of .*s tries every split of the value: minutes on 256 characters)', () => {
+    const value = 'a'.repeat(256);
+    expect(globMatcher('*a*a*a*a*b').matches(value)).toBe(false);
+    expect(globMatcher('*a*a*a*a*').matches(value)).toBe(true);
+    expect(globMatcher(`${'*'.repeat(40)}a`).matches(value)).toBe(true);
+  });
 
   it('a caseless glob and a case-sensitive one with the same pattern do not share a compiled form', () => {
-    expect(globToRegExp('/ETC/*').test('/etc/x')).toBe(false);
-    expect(globToRegExp('/ETC/*', true).test('/etc/x')).toBe(true);
-    expect(globToRegExp('/ETC/*').test('/etc/x')).toBe(false);
-    expect(globToRegExp('/Usr/?', true).test('/usr/\n')).toBe(true);
-    expect(globToRegExp('/Usr/?').test('/usr/x')).toBe(false);
+    expect(globMatcher('/ETC/*').matches('/etc/x')).toBe(false);
+    expect(globMatcher('/ETC/*', true).matches('/etc/x')).toBe(true);
+    expect(globMatcher('/ETC/*').matches('/etc/x')).toBe(false);
+    expect(globMatcher('/Usr/?', true).matches('/usr/\n')).toBe(true);
+    expect(globMatcher('/Usr/?').matches('/usr/x')).toBe(false);
+    expect(globMatcher('*/Bin/*', true).matches('/usr/bin/x')).toBe(true);
   });
 });
 
@@ -237,7 +261,14 @@ describe('compareScalar', () => {
     ['regex', '/usr/bin/cat', 'bin', 'string', false],
     ['regex', 'a|b', 'a|b', 'string', false], // anchored as a group: the alternation covers the whole value
     ['regex', 'xa', 'b|xa', 'string', true],
-    ['regex', 'line1\nline2', 'line1.line2', 'string', true], // . matches any character, a newline too (first use of this pattern)
+    ['regex', 'line1\nline2', 'line1.line2', 'string', false], // RE2 without dot_nl: . is any character but a newline
+    ['regex', 'line1\nline2', 'line1[^x]line2', 'string', true], // …while a negated class takes one (RE2's ClassNL)
+    ['regex', 'a\nb', 'a$\n^b', 'string', true], // ^ and $ at line ends (POSIX mode without one_line)
+    ['regex', 'a\nb', 'a$', 'string', false], // still anchored at both ends
+    ['regex', '', 'a+?', 'string', true], // POSIX syntax: +? is (a+)?, not a lazy +
+    ['regex', 'aa', 'a**', 'string', true],
+    ['regex', 'é', '.', 'string', true], // a character, not a byte
+    ['regex', 'A', '\\101', 'string', true], // an octal escape
     ['regex', 'anything', '(', 'string', false], // an invalid pattern matches nothing
     ['regex', 'anything', '(', 'string', false], // …also the second time (cached)
     ['in', 'cat', 'cat', 'string', false], // not a scalar operator
@@ -246,6 +277,13 @@ describe('compareScalar', () => {
   for (const [operator, value, rhs, type, expected] of table) {
     it(`${JSON.stringify(value)} ${operator} ${JSON.stringify(rhs)} (${type}) → ${expected}`, () => expect(compareScalar(operator, value, rhs, type)).toBe(expected));
   }
+});
+
+describe('regex: RE2, linear in the value', () => {
+  it('answers a pattern that a backtracking engine tries every split of (a JavaScript RegExp takes minutes on 18 characters)', () => {
+    expect(compareScalar('regex', 'x'.repeat(18), '(.*.*)*XYZ', 'string')).toBe(false);
+    expect(compareScalar('regex', `${'x'.repeat(100_000)}XYZ`, '(.*.*)*XYZ', 'string')).toBe(true);
+  });
 });
 
 describe('compareSet', () => {

@@ -1,6 +1,6 @@
 // Falco's condition grammar: what parses, and where a broken one breaks.
 import { describe, expect, it } from 'vitest';
-import type { ConditionNode, FieldRef, Operand } from '../../../src/falco/condition/ast.js';
+import { walk, type ConditionNode, type FieldRef, type Operand } from '../../../src/falco/condition/ast.js';
 import { ConditionSyntaxError, listItemValues, MAX_NESTING, parseCondition } from '../../../src/falco/condition/parse.js';
 
 const field = (f: FieldRef): string => f.transformers.reduceRight((inner, t) => `${t}(${inner})`, `${f.name}${f.arg !== undefined ? `[${f.arg}]` : ''}`);
@@ -103,6 +103,25 @@ describe('nesting', () => {
   });
   it('the depth is counted down again: many nestings side by side are fine', () => {
     expect(() => parseCondition(Array.from({ length: 50 }, () => `${'('.repeat(400)}proc.name = x${')'.repeat(400)}`).join(' and '))).not.toThrow();
+  });
+});
+
+describe('a long chain of and/or (as deep as it is long: its left side holds the rest)', () => {
+  const TERMS = 40_000;
+  const chain = Array.from({ length: TERMS }, (_, i) => `proc.name = p${i}`).join(' or\n');
+  it(`parses ${TERMS.toLocaleString('en')} terms on as many lines, each place right (one position used to read the text from its start: minutes)`, () => {
+    const tree = parseCondition(chain);
+    // The or's place is the end of the term on its left.
+    expect(tree).toMatchObject({ kind: 'or', pos: { line: TERMS - 1, column: 14 + String(TERMS - 2).length }, right: { kind: 'check', pos: { line: TERMS, column: 1 } } });
+  });
+  it('is walked depth first, each node once (a recursive walk passed every node up through each level, and ran out of stack)', () => {
+    const tree = parseCondition(chain);
+    const nodes = [...walk({ kind: 'not', operand: tree, pos: tree.pos })];
+    expect(nodes).toHaveLength(2 * TERMS);
+    expect(nodes.slice(0, 2).map((n) => [n.node.kind, n.isNegated])).toEqual([['not', false], ['or', true]]);
+    const checks = nodes.filter((n) => n.node.kind === 'check');
+    expect(checks.map((n) => (n.node.kind === 'check' && n.node.value?.kind === 'value' ? n.node.value.text : ''))).toEqual(Array.from({ length: TERMS }, (_, i) => `p${i}`));
+    expect(checks.every((n) => n.isNegated)).toBe(true);
   });
 });
 
