@@ -1,7 +1,7 @@
 // Checks rule and macro conditions and outputs: syntax, fields for the rule's source, macros and lists
 // referenced, evt.type values, and the known bad idioms (time compared as a string, no evt.type
 // restriction, a hand-written shell list where the ruleset has shell_procs). Pure.
-import { walk, type ConditionNode, type FieldRef, type Operand, type Position, type ScalarValue } from '../falco/condition/ast.js';
+import { walk, walkWithMacros, type ConditionNode, type FieldRef, type Operand, type Position, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
 import { macroOrderProblem, type DefinitionOrder } from '../falco/condition/macro-order.js';
 import { operatorTypeProblem, orderingValueProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
@@ -199,29 +199,31 @@ export class ConditionChecker {
     return true;
   }
 
-  /** Walks a condition, macros expanded; returns whether a positive evt.type restriction was seen. */
-  private visit(node: ConditionNode, fields: Map<string, FieldInfo> | undefined, owner: Owner, isSyscall: boolean, stack: string[]): boolean {
+  /** Walks a condition, macros expanded; returns whether a positive evt.type restriction was seen (one under no
+   * `not`, reached through no macro used under a `not`). `path`: the macros being checked, for cycles. */
+  private visit(root: ConditionNode, fields: Map<string, FieldInfo> | undefined, rootOwner: Owner, isSyscall: boolean, path: string[]): boolean {
     let hasEventType = false;
-    for (const { node: n, isNegated } of walk(node)) {
-      if (n.kind === 'macro') {
-        const macro = this.ruleset.macros.get(n.name);
-        if (!macro) {
-          this.report(owner, 'unknown-macro', 'error', `macro "${n.name}" is not defined${this.ruleset.lists.has(n.name) ? ` (${n.name} is a list: use it inside "in (…)")` : ''}`, n.pos);
-          continue;
-        }
-        if (stack.includes(n.name)) {
-          this.report(owner, 'macro-cycle', 'error', `macro "${n.name}" refers to itself through ${stack.join(' → ')}`, n.pos);
-          continue;
-        }
-        const orderProblem = this.order && macroOrderProblem(this.order, owner, n.name);
-        if (orderProblem) this.report(owner, 'macro-order', 'error', orderProblem, n.pos);
-        const ast = this.parse(`macro:${n.name}`, macro.condition, this.macroOwner(macro));
-        if (ast && this.visit(ast, fields, this.macroOwner(macro), isSyscall, [...stack, n.name]) && !isNegated) hasEventType = true;
-      } else if (n.kind === 'check') {
-        if (this.isFirstVisit(n, fields)) this.checkCheck(n, fields, owner, isSyscall);
-        const isEventType = EVENT_TYPE_FIELDS.has(n.field.name) || n.field.name.startsWith('evt.type.is');
-        if (isEventType && !isNegated && ['=', '==', 'in'].includes(n.operator)) hasEventType = true;
+    const nodes = walkWithMacros(root, { owner: rootOwner, isUnderNot: false }, ({ ref, isNegated, context, path: through, isOnPath }) => {
+      const macro = this.ruleset.macros.get(ref.name);
+      if (!macro) {
+        this.report(context.owner, 'unknown-macro', 'error', `macro "${ref.name}" is not defined${this.ruleset.lists.has(ref.name) ? ` (${ref.name} is a list: use it inside "in (…)")` : ''}`, ref.pos);
+        return undefined;
       }
+      if (isOnPath) {
+        this.report(context.owner, 'macro-cycle', 'error', `macro "${ref.name}" refers to itself through ${through.join(' → ')}`, ref.pos);
+        return undefined;
+      }
+      const orderProblem = this.order && macroOrderProblem(this.order, context.owner, ref.name);
+      if (orderProblem) this.report(context.owner, 'macro-order', 'error', orderProblem, ref.pos);
+      const owner = this.macroOwner(macro);
+      const ast = this.parse(`macro:${ref.name}`, macro.condition, owner);
+      return ast && { node: ast, context: { owner, isUnderNot: context.isUnderNot || isNegated } };
+    }, path);
+    for (const { node: n, isNegated, context } of nodes) {
+      if (n.kind !== 'check') continue;
+      if (this.isFirstVisit(n, fields)) this.checkCheck(n, fields, context.owner, isSyscall);
+      const isEventType = EVENT_TYPE_FIELDS.has(n.field.name) || n.field.name.startsWith('evt.type.is');
+      if (isEventType && !isNegated && !context.isUnderNot && ['=', '==', 'in'].includes(n.operator)) hasEventType = true;
     }
     return hasEventType;
   }

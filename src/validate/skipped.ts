@@ -5,7 +5,7 @@ import { conditionPartsOf } from '../falco/ruleset.js';
 import type { Ruleset } from '../falco/types.js';
 import { ConditionChecker } from './conditions.js';
 import type { ValidationIssue } from './types.js';
-import { walk, type ConditionNode } from '../falco/condition/ast.js';
+import { walkWithMacros } from '../falco/condition/ast.js';
 import { tryParseCondition } from '../falco/condition/parse.js';
 
 /** Whether skip-if-unknown-filter forgives an issue of this code: a field or an event type Falco does not have, in the
@@ -64,17 +64,17 @@ export function macroUsers(ruleset: Pick<Ruleset, 'rules' | 'macros'>): Map<stri
   const macroAst = new Map([...ruleset.macros.values()].map((macro) => [macro.name, tryParseCondition(macro.condition)]));
   const users = new Map<string, Set<string>>();
   for (const rule of ruleset.rules) {
+    const root = tryParseCondition(rule.condition);
+    if (!root) continue;
     const seen = new Set<string>();
-    const visit = (node: ConditionNode | undefined): void => {
-      if (!node) return;
-      for (const { node: n } of walk(node)) {
-        if (n.kind !== 'macro' || seen.has(n.name) || !ruleset.macros.has(n.name)) continue;
-        seen.add(n.name);
-        users.set(n.name, (users.get(n.name) ?? new Set()).add(rule.name));
-        visit(macroAst.get(n.name));
-      }
-    };
-    visit(tryParseCondition(rule.condition));
+    const nodes = walkWithMacros(root, undefined, ({ ref }) => {
+      if (seen.has(ref.name) || !ruleset.macros.has(ref.name)) return undefined;
+      seen.add(ref.name);
+      users.set(ref.name, (users.get(ref.name) ?? new Set()).add(rule.name));
+      const node = macroAst.get(ref.name);
+      return node && { node, context: undefined };
+    });
+    for (const _ of nodes);
   }
   return users;
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../src/coverage-report.js';
-import { expectOneLineError, runCli } from '../helpers/cli.js';
+import { expectOneLineError, runCli, type CliResult } from '../helpers/cli.js';
 
 const MINI = 'test/fixtures/attack/mini-bundle-2.0.json';
 const GOOD_RULE = '- rule: Shell\n  desc: d\n  condition: spawned_process\n  output: o\n  priority: WARNING\n  tags: [T1059, mitre_execution]\n';
@@ -182,13 +182,26 @@ describe('hostile YAML', () => {
 });
 
 describe('large rules files that Falco loads', () => {
-  it('a condition of 20,000 or terms validates (each and/or used to re-read the condition from its start, and a recursive walk of the tree ran out of stack)', async () => {
-    const terms = Array.from({ length: 20_000 }, (_, i) => `proc.name = p${i}`).join(' or ');
-    const rules = await file('long-or.yaml', `- rule: Long or\n  desc: d\n  condition: evt.type = execve and (${terms})\n  output: o\n  priority: WARNING\n  tags: [T1529, mitre_impact]\n`);
-    const result = await runCli(['validate', rules]);
+  const expectValid = (result: CliResult) => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^valid\n/);
     expect(result.code).toBe(0);
+  };
+  const rule = (condition: string) => `- rule: Deep\n  desc: d\n  condition: ${condition}\n  output: o\n  priority: WARNING\n  tags: [T1529, mitre_impact]\n`;
+
+  it('a condition of 20,000 or terms validates (each and/or used to re-read the condition from its start, and a recursive walk of the tree ran out of stack)', async () => {
+    const terms = Array.from({ length: 20_000 }, (_, i) => `proc.name = p${i}`).join(' or ');
+    expectValid(await runCli(['validate', await file('long-or.yaml', rule(`evt.type = execve and (${terms})`))]));
+  });
+
+  it('2,000 lists each naming the next validate (the recursive expansion ran out of stack)', async () => {
+    const lists = Array.from({ length: 2_000 }, (_, i) => `- list: l${i}\n  items: [${i === 1_999 ? 'x' : `l${i + 1}`}]\n`).join('');
+    expectValid(await runCli(['validate', await file('deep-lists.yaml', `${lists}${rule('evt.type = execve and proc.name in (l0)')}`)]));
+  });
+
+  it('20,000 macros each using the one before validate (the recursive walk through macros ran out of stack)', async () => {
+    const macros = Array.from({ length: 20_000 }, (_, i) => `- macro: m${i}\n  condition: ${i === 0 ? 'evt.type = execve' : `m${i - 1} and proc.name != n${i}`}\n`).join('');
+    expectValid(await runCli(['validate', await file('deep-macros.yaml', `${macros}${rule('m19999 and proc.name = shutdown')}`)]));
   });
 });
 

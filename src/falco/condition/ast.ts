@@ -61,3 +61,48 @@ export function* walk(node: ConditionNode, isNegated = false): Generator<{ node:
     else if (at.kind === 'not') pending.push({ node: at.operand, isNegated: !isUnderNot });
   }
 }
+
+/** A macro reference met by walkWithMacros. */
+export interface MacroVisit<C> {
+  ref: Extract<ConditionNode, { kind: 'macro' }>;
+  /** Whether the reference sits under a `not` in the tree that holds it. */
+  isNegated: boolean;
+  /** The context of the tree that holds it. */
+  context: C;
+  /** The macros being walked into, outermost first (after the path walkWithMacros was given); read it only here. */
+  path: readonly string[];
+  /** Whether the macro is on the path: a cycle, which is never entered. */
+  isOnPath: boolean;
+}
+
+/** Every node of `root` and of the macros `enter` gives trees for, depth first: a macro's nodes right after its
+ * reference, each with the context of its tree and whether it sits under a `not` there. With a stack of its own:
+ * macros nest as deep as a rules file makes them (20,000 ran out of the call stack). */
+export function* walkWithMacros<C>(
+  root: ConditionNode,
+  context: C,
+  enter: (visit: MacroVisit<C>) => { node: ConditionNode; context: C } | undefined,
+  rootPath: readonly string[] = [],
+): Generator<{ node: ConditionNode; isNegated: boolean; context: C }> {
+  const path = [...rootPath];
+  const onPath = new Set(path);
+  const trees = [{ nodes: walk(root), context, isMacro: false }];
+  while (trees.length > 0) {
+    const tree = trees[trees.length - 1]!;
+    const next = tree.nodes.next();
+    if (next.done) {
+      trees.pop();
+      if (tree.isMacro) onPath.delete(path.pop()!);
+      continue;
+    }
+    const { node, isNegated } = next.value;
+    yield { node, isNegated, context: tree.context };
+    if (node.kind !== 'macro') continue;
+    const isOnPath = onPath.has(node.name);
+    const inner = enter({ ref: node, isNegated, context: tree.context, path, isOnPath });
+    if (!inner || isOnPath) continue;
+    path.push(node.name);
+    onPath.add(node.name);
+    trees.push({ nodes: walk(inner.node), context: inner.context, isMacro: true });
+  }
+}

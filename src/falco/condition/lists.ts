@@ -9,7 +9,7 @@ export class ListItemError extends Error {}
 /** Each ruleset's lists read once (a ruleset is not changed once built): a list is used by many conditions. */
 const cache = new WeakMap<ReadonlyMap<string, FalcoList>, Map<string, string[] | ListItemError>>();
 
-/** The values of list `name`: items naming a list are expanded (each list once on a path), the others read as
+/** The values of list `name`: items naming a list are expanded (each list once on a path, so a cycle ends), the others read as
  * listItemValues reads them. Throws ListItemError. */
 export function listValues(lists: ReadonlyMap<string, FalcoList>, name: string): string[] {
   let known = cache.get(lists);
@@ -17,7 +17,7 @@ export function listValues(lists: ReadonlyMap<string, FalcoList>, name: string):
   let values = known.get(name);
   if (!values) {
     try {
-      values = expandList(lists, name, new Set([name]));
+      values = expandList(lists, name);
     } catch (error) {
       if (!(error instanceof ListItemError)) throw error;
       values = error;
@@ -28,16 +28,35 @@ export function listValues(lists: ReadonlyMap<string, FalcoList>, name: string):
   return values;
 }
 
-function expandList(lists: ReadonlyMap<string, FalcoList>, name: string, seen: ReadonlySet<string>): string[] {
-  return (lists.get(name)?.items ?? []).flatMap((item) => {
-    if (lists.has(item) && !seen.has(item)) return expandList(lists, item, new Set([...seen, item]));
-    try {
-      return listItemValues(item);
-    } catch (error) {
-      if (error instanceof ConditionSyntaxError) throw new ListItemError(`list ${name}: the item ${JSON.stringify(item)} does not parse in a condition (${error.detail})`);
-      throw error;
+function expandList(lists: ReadonlyMap<string, FalcoList>, name: string): string[] {
+  // Depth first with a stack of its own: a chain of lists each naming the next is as deep as it is long (2,000
+  // ran out of the call stack), and Falco loads it.
+  const values: string[] = [];
+  const onPath = new Set([name]);
+  const pending = [{ name, items: lists.get(name)?.items ?? [], next: 0 }];
+  while (pending.length > 0) {
+    const list = pending[pending.length - 1]!;
+    if (list.next === list.items.length) {
+      onPath.delete(list.name);
+      pending.pop();
+      continue;
     }
-  });
+    const item = list.items[list.next++]!;
+    if (lists.has(item) && !onPath.has(item)) {
+      onPath.add(item);
+      pending.push({ name: item, items: lists.get(item)!.items, next: 0 });
+    } else values.push(...itemValues(list.name, item));
+  }
+  return values;
+}
+
+function itemValues(list: string, item: string): string[] {
+  try {
+    return listItemValues(item);
+  } catch (error) {
+    if (error instanceof ConditionSyntaxError) throw new ListItemError(`list ${list}: the item ${JSON.stringify(item)} does not parse in a condition (${error.detail})`);
+    throw error;
+  }
 }
 
 /** The one value of list `name` used where one value goes (`proc.name = my_list`): Falco pastes all its items

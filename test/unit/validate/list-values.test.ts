@@ -27,6 +27,16 @@ describe('listValues', () => {
     expect(listValues(lists, 'no_such_list')).toEqual([]);
   });
 
+  it('expands a list again on another path, and cuts a cycle only where it closes', () => {
+    expect(listValues(new CountedLists({ a: ['b', 'c'], b: ['d'], c: ['d'], d: ['v'] }), 'a')).toEqual(['v', 'v']);
+    expect(listValues(new CountedLists({ a: ['b', 'b'], b: ['a', 'y'] }), 'a')).toEqual(['a', 'y', 'a', 'y']);
+  });
+
+  it('expands a chain of 20,000 lists each naming the next, which Falco loads (a recursive expansion ran out of stack at 2,000)', () => {
+    const chain = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`l${i}`, [i === 19_999 ? 'x' : `l${i + 1}`]]));
+    expect(listValues(new CountedLists(chain), 'l0')).toEqual(['x']);
+  });
+
   it('reads a ruleset\'s list once, however many conditions use it; another ruleset\'s lists apart', () => {
     const lists = new CountedLists({ shells: ['bash', 'sh'] });
     expect(listValues(lists, 'shells')).toEqual(['bash', 'sh']);

@@ -55,4 +55,11 @@ describe('macroUsers', () => {
     const users = macroUsers(buildRuleset(files));
     expect(Object.fromEntries([...users].map(([name, rules]) => [name, [...rules]]))).toEqual({ mid: ['A'], leaf: ['A'], broken: ['B'] });
   });
+
+  it('follows 20,000 macros each using the one before to the one that names a field Falco lacks (recursive walks ran out of stack)', () => {
+    const chain = Array.from({ length: 20_000 }, (_, i) => macro(`m${i}`, i === 0 ? 'evt.type = execve and proc.nme = x' : `m${i - 1} and proc.name != n${i}`)).join('');
+    const text = chain + rule('Deep', 'm19999');
+    expect(macroUsers(buildRuleset([{ info: { path: 'f1.yaml', sha256: '' }, items: parseRulesText(text, 'f1.yaml') }])).get('m0')).toEqual(new Set(['Deep']));
+    expect(skips(text)).toEqual({ Deep: 'macro m0: condition 1:23: unknown field proc.nme; did you mean proc.name?' });
+  });
 });
