@@ -14,24 +14,26 @@ export function readUpstream(): Upstream {
   return upstream;
 }
 
-/** Falco source → ATT&CK platforms it can observe. */
+/**
+ * A data/*.json table keyed by names from the inputs (a rule's source), without its `$comment` keys. Null prototype:
+ * a source such as "constructor" finds nothing here.
+ */
+function readNameTable<T>(file: string): Record<string, T> {
+  const raw = JSON.parse(readFileSync(dataPath(file), 'utf8')) as Record<string, T>;
+  return Object.assign(Object.create(null) as object, Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('$')))) as Record<string, T>;
+}
+
 let sourcePlatforms: Record<string, string[]> | undefined;
+/** data/source-platforms.json: the ATT&CK platforms each Falco source observes. */
 export function readSourcePlatforms(): Record<string, string[]> {
-  if (!sourcePlatforms) {
-    const raw = JSON.parse(readFileSync(dataPath('source-platforms.json'), 'utf8')) as Record<string, unknown>;
-    // Null prototype: a rule's source (text from the input) such as "constructor" finds nothing here.
-    sourcePlatforms = Object.assign(Object.create(null) as object, Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('$')))) as Record<string, string[]>;
-  }
+  sourcePlatforms ??= readNameTable<string[]>('source-platforms.json');
   return sourcePlatforms;
 }
 
 let pluginSources: Record<string, string> | undefined;
-/** data/plugin-sources.json: plugins whose name is not their events' source (k8saudit-eks → k8s_audit). Null prototype, as above. */
+/** data/plugin-sources.json: plugins whose name is not their events' source (k8saudit-eks → k8s_audit). */
 export function readPluginSources(): Record<string, string> {
-  if (!pluginSources) {
-    const raw = JSON.parse(readFileSync(dataPath('plugin-sources.json'), 'utf8')) as Record<string, string>;
-    pluginSources = Object.assign(Object.create(null) as object, Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('$')))) as Record<string, string>;
-  }
+  pluginSources ??= readNameTable<string>('plugin-sources.json');
   return pluginSources;
 }
 

@@ -73,6 +73,11 @@ export function isEnableItem(item: RawItem): boolean {
     && fields.condition === undefined && fields.output === undefined && fields.desc === undefined && fields.priority === undefined;
 }
 
+/** An item that defines its rule, macro or list anew: no `override:`, no `append: true`, no enabled-only toggle. */
+export function isDefinitionItem(item: RawItem): boolean {
+  return item.fields.override === undefined && !isLegacyAppend(item) && !isEnableItem(item);
+}
+
 /** The deprecated `append: true`, read as Falco reads it (a yaml-cpp bool: `yes`, `on` … too). */
 export function isLegacyAppend(item: RawItem): boolean {
   return falcoBool(item.fields.append) === true;

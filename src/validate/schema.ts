@@ -3,7 +3,7 @@ import { OTHER_ITEM_KEYS } from '../falco/parse.js';
 import type { RawItem } from '../falco/types.js';
 import { scalarText } from '../falco/yaml-cst.js';
 import { tagsAsList } from '../falco/tags.js';
-import { falcoBool, isEnableItem, isLegacyAppend } from '../falco/ruleset.js';
+import { falcoBool, isDefinitionItem, isEnableItem, isLegacyAppend } from '../falco/ruleset.js';
 import { closeSource, misnamedSource, skipsSource } from '../falco/source-names.js';
 import type { ValidationIssue } from './types.js';
 
@@ -49,7 +49,7 @@ export function checkItemSchema(item: RawItem, knownSources: Set<string>): Valid
     // Falco's reader reads only the keys it knows; its rules schema check reports the rest, and loading goes on.
     if (!KEYS[item.kind]!.includes(key)) issues.push(issue(item, 'unknown-key', 'warning', `${item.kind} "${item.name}" has an unknown key "${key}", which Falco ignores`, key));
   }
-  const isModification = isLegacyAppend(item) || item.fields.override !== undefined || isEnableItem(item);
+  const isModification = !isDefinitionItem(item);
   if (item.kind === 'rule' && !isModification) {
     for (const key of REQUIRED_FOR_NEW_RULE) {
       if (item.fields[key] === undefined || item.fields[key] === null || item.fields[key] === '') issues.push(issue(item, 'missing-key', 'error', `rule "${item.name}" has no ${key}`));

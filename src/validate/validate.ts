@@ -6,7 +6,7 @@ import { indexTactics, mapRule } from '../analysis/mapping.js';
 import { compareText } from '../collections.js';
 import { fieldsOf, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import type { RawItem, Ruleset } from '../falco/types.js';
-import { falcoBool, isEnableItem, isLegacyAppend, overridesOf } from '../falco/ruleset.js';
+import { falcoBool, isDefinitionItem, overridesOf } from '../falco/ruleset.js';
 import { definitionOrder } from '../falco/condition/macro-order.js';
 import { ConditionChecker } from './conditions.js';
 import { isMacroIssue, isSkippable, macroUsers, SKIP_KEY } from './skipped.js';
@@ -66,9 +66,7 @@ function quietOnEventTypes(items: RawItem[]): Set<string> {
   const quiet = new Set<string>();
   for (const item of items) {
     if (item.kind !== 'rule') continue;
-    const modes = overridesOf(item);
-    const isDefinition = !modes && !isLegacyAppend(item) && !isEnableItem(item);
-    if (!isDefinition && modes?.warn_evttypes !== 'replace') continue;
+    if (!isDefinitionItem(item) && overridesOf(item)?.warn_evttypes !== 'replace') continue;
     if (falcoBool(item.fields.warn_evttypes) === false) quiet.add(item.name);
     else quiet.delete(item.name);
   }
