@@ -13,7 +13,8 @@ import { falcoRulesUrlTemplate, readUpstream } from '../upstream.js';
 import { parseRulesText } from './parse.js';
 import { readRulesItems } from './rules-cache.js';
 import type { ParseCache } from '../parse-cache.js';
-import { listRulesDir, readRulesBytes, statRulesPath } from './read-guard.js';
+import { listRulesDir, readRulesBytesSync, statRulesPath } from './read-guard.js';
+import { identityOfFiles, rememberedSha256s, rememberSha256s } from '../file-sha256.js';
 import { CONFIG_FILE_NAME } from '../paths.js';
 import { readIgnoreComments, type IgnoreComment } from './ignore-comments.js';
 import { buildRuleset } from './ruleset.js';
@@ -176,8 +177,8 @@ export function utf16Of(bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined 
 }
 
 /** A rules file's bytes (read as read-guard allows) and their sha256; UTF-16 is refused, as Falco reads UTF-8. */
-async function readHashed(file: string, shownAs: string): Promise<{ bytes: Buffer; sha256: string }> {
-  const bytes = await readRulesBytes(file, shownAs);
+function readHashed(file: string, shownAs: string): { bytes: Buffer; sha256: string } {
+  const bytes = readRulesBytesSync(file, shownAs);
   const utf16 = utf16Of(bytes);
   if (utf16) throw new InputError(shownAs, `${utf16} text; Falco reads rules files as UTF-8`, 'save it as UTF-8 (PowerShell: Set-Content -Encoding utf8 or Out-File -Encoding utf8; elsewhere iconv -f utf-16 -t utf-8)');
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -185,7 +186,7 @@ async function readHashed(file: string, shownAs: string): Promise<{ bytes: Buffe
 
 /** A rules file as text (read as readHashed reads it), for commands that rewrite it or only check it. */
 export async function readRulesText(file: string, shownAs: string): Promise<RulesText> {
-  const { bytes, sha256 } = await readHashed(file, shownAs);
+  const { bytes, sha256 } = readHashed(file, shownAs);
   // One strict decoding: UTF-8 (the usual case) is decoded once; only a file that is not is scanned for where.
   const strict = strictUtf8(bytes);
   let notUtf8At: string | undefined;
@@ -205,26 +206,50 @@ export function checkRewritable(file: RulesText): void {
   if (file.notUtf8At) throw new InputError(file.notUtf8At, 'not UTF-8; attack-cov rewrites only UTF-8 rules files (Falco reads UTF-8)', 'convert it first, e.g. iconv -f latin1 -t utf-8');
 }
 
-async function readRulesFile(file: string, shownAs: string, cache: ParseCache | undefined, extra: Partial<RulesFileInfo> = {}): Promise<ReadFile> {
-  const { bytes, sha256 } = await readHashed(file, shownAs);
+/** A rules file read and hashed now, parsed on first call. With `knownSha256` (what the parse cache remembers for the
+ * file's identity: sha256sOfLocal) it is read only if it must be parsed, and must then still have that sha256. */
+function readRulesFile(file: string, shownAs: string, cache: ParseCache | undefined, extra: Partial<RulesFileInfo> = {}, knownSha256?: string): ReadFile {
+  const read = knownSha256 === undefined ? readHashed(file, shownAs) : undefined;
+  const sha256 = read?.sha256 ?? knownSha256!;
   let parsed: ReturnType<ReadFile['parsed']> | undefined;
   const parse = () => {
+    const { bytes, sha256: now } = read ?? readHashed(file, shownAs);
+    // The ruleset was looked up by the remembered sha256: content that no longer has it changed during this run.
+    if (now !== sha256) throw new InputError(shownAs, 'changed while attack-cov was reading the rules', 'run the command again');
     const text = bytes.toString('utf8');
     return { ...readRulesItems(text, sha256, shownAs, cache), ignores: readIgnoreComments(text, shownAs) };
   };
   return { info: { path: shownAs, sha256, ...extra }, file: path.resolve(file), parsed: () => (parsed ??= parse()) };
 }
 
+/**
+ * The sha256 of each of the local rules files `files` as the parse cache remembers it for their identity (path, device,
+ * inode, size, mtime and ctime: file-sha256.ts), so that a warm run reads no YAML at all; `remember` stores them after a
+ * run that had to read them all. No cache, or a file missing or no regular file: nothing known (the read says why).
+ */
+function sha256sOfLocal(files: string[], cache: ParseCache | undefined): { known?: Map<string, string>; remember: (read: ReadFile[]) => void } {
+  const identity = cache && files.length > 0 ? identityOfFiles(files) : undefined;
+  const remembered = identity && rememberedSha256s(cache!, identity);
+  if (remembered) return { known: new Map(files.map((file, i) => [file, remembered[i]!])), remember: () => undefined };
+  return {
+    remember: (read) => {
+      if (!identity) return;
+      const sha256Of = new Map(read.map((r) => [r.file, r.info.sha256]));
+      rememberSha256s(cache!, files, identity, files.map((file) => sha256Of.get(path.resolve(file))!));
+    },
+  };
+}
+
 /** readRulesFile for a download: parsed at once, so that a file that is no rules file is refused before it is kept. */
 async function readDownloadedRulesFile(file: string, shownAs: string, cache: ParseCache | undefined, extra: Partial<RulesFileInfo>): Promise<ReadFile> {
-  const read = await readRulesFile(file, shownAs, cache, extra);
+  const read = readRulesFile(file, shownAs, cache, extra);
   read.parsed();
   return read;
 }
 
 /** Reads a user's file, named relative to the source root (or by its base name, with a note). */
-function readLocalRulesFile(file: string, shown: ShownPath, cache: ParseCache | undefined): Promise<ReadFile> {
-  return readRulesFile(file, shown.path, cache, shown.isOutsideRoot ? { note: OUTSIDE_ROOT_NOTE } : {});
+function readLocalRulesFile(file: string, shown: ShownPath, cache: ParseCache | undefined, knownSha256?: string): ReadFile {
+  return readRulesFile(file, shown.path, cache, shown.isOutsideRoot ? { note: OUTSIDE_ROOT_NOTE } : {}, knownSha256);
 }
 
 /** A `--rules` entry expanded: an `official…` spec, or the rules files of a path as given (a file, or a directory's). */
@@ -269,12 +294,17 @@ function isAbout(location: string, shown: string): boolean {
 }
 
 /** readLocalRulesFile, its errors (reading now, parsing and building the ruleset later) named by namedAsGiven. */
-async function readGivenFile(file: string, entry: { given: string }, shown: ShownPath, options: RulesLoadOptions, cwd: string): Promise<ReadFile> {
+function readGivenFile(file: string, entry: { given: string }, shown: ShownPath, options: RulesLoadOptions, cwd: string, knownSha256?: string): ReadFile {
   const named = (error: unknown): unknown => namedAsGiven(error, file, entry, shown, cwd);
   const rename = (error: unknown): never => {
     throw named(error);
   };
-  const read = await readLocalRulesFile(file, shown, options.parseCache).catch(rename);
+  let read: ReadFile;
+  try {
+    read = readLocalRulesFile(file, shown, options.parseCache, knownSha256);
+  } catch (error) {
+    return rename(error);
+  }
   return {
     ...read,
     named,
@@ -391,7 +421,7 @@ function checkedOfficialSpec(spec: string): { files: string[]; ref?: string } {
 async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<ReadFile[]> {
   const { files, ref } = checkedOfficialSpec(spec);
   if (ref === undefined) {
-    return Promise.all(embeddedOfficial(files).map((e) => readRulesFile(e.file, e.label, options.parseCache)));
+    return embeddedOfficial(files).map((e) => readRulesFile(e.file, e.label, options.parseCache));
   }
   const result: ReadFile[] = [];
   for (const name of files) {
@@ -436,10 +466,12 @@ async function readGiven(paths: string[], options: RulesLoadOptions, root: strin
   const files: ReadFile[] = [];
   const cwd = options.cwd ?? process.cwd();
   const { entries, shown } = await expandGiven(paths, cwd, root);
+  const locals = sha256sOfLocal(entries.flatMap((e) => ('files' in e ? e.files : [])), options.parseCache);
   for (const entry of entries) {
     if ('spec' in entry) files.push(...(await loadOfficial(entry.spec, options)));
-    else files.push(...(await Promise.all(entry.files.map((f) => readGivenFile(f, entry, shown.get(f)!, options, cwd)))));
+    else files.push(...entry.files.map((f) => readGivenFile(f, entry, shown.get(f)!, options, cwd, locals.known?.get(f))));
   }
+  locals.remember(files);
   return files;
 }
 
@@ -460,7 +492,10 @@ async function loadWith<R extends RulesetOutline>(paths: string[] | undefined, o
   const standard = await expandPaths(options.standardLocations ?? readUpstream().falcoRules.standardLocations, false);
   if (standard.length > 0) {
     const shown = showPaths(standard, root);
-    return loaded(await Promise.all(standard.map((f) => readLocalRulesFile(f, shown.get(path.resolve(root, f))!, options.parseCache))), 'standard-locations', options.parseCache, cached);
+    const locals = sha256sOfLocal(standard, options.parseCache);
+    const files = standard.map((f) => readLocalRulesFile(f, shown.get(path.resolve(root, f))!, options.parseCache, locals.known?.get(f)));
+    locals.remember(files);
+    return loaded(files, 'standard-locations', options.parseCache, cached);
   }
   return loaded(await loadOfficial('official', options), 'official-default', options.parseCache, cached);
 }

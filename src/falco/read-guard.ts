@@ -32,5 +32,10 @@ export function yamlFileRole(what: string, hint?: string): FileRole {
 
 /** The bytes of a rules file: a regular file of at most limits.maxRulesBytes, or an InputError naming `shownAs`. */
 export async function readRulesBytes(file: string, shownAs: string): Promise<Buffer> {
+  return readRulesBytesSync(file, shownAs);
+}
+
+/** readRulesBytes, for a caller that must not wait (a rules file read only when it is parsed). */
+export function readRulesBytesSync(file: string, shownAs: string): Buffer {
   return readRegularFile(file, shownAs, yamlFileRole('a rules file', 'pass regular YAML files or directories holding them'));
 }
