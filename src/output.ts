@@ -65,6 +65,9 @@ export function outDirOf(given: string, cwd: string, flag = '--out'): string {
  * whole 12 MB report.json in memory. */
 const SLICE_CHARS = 1 << 20;
 
+/** A piece of a rendered output at least this long is written alone rather than gathered with others. */
+const LARGE_PIECE_CHARS = 1 << 16;
+
 /** Where a slice of at most `max` characters of `text` from `start` ends: one character early where it would
  * end between the two halves of a surrogate pair (each half alone would be written as U+FFFD). */
 export function sliceEnd(text: string, start: number, max: number): number {
@@ -91,6 +94,15 @@ function writeText(file: string, content: string | Iterable<string>): void {
     let gathered: string[] = [];
     let length = 0;
     for (const piece of content) {
+      // A large piece (a slab of report.json, ~0.1–1.5 MB) is written as it is: joined with the small ones around it,
+      // it would be copied once more, into a string as large, for nothing.
+      if (piece.length >= LARGE_PIECE_CHARS) {
+        writeSlices(redactSecrets(gathered.join('')));
+        writeSlices(redactSecrets(piece));
+        gathered = [];
+        length = 0;
+        continue;
+      }
       gathered.push(piece);
       length += piece.length;
       if (length < SLICE_CHARS) continue;

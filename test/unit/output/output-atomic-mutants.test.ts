@@ -395,16 +395,35 @@ describe('writeOutputs: large texts, written in slices of 2^20 characters', () =
     const out = await fresh();
     const onDisk = () => readdirSync(out).filter((n) => n.endsWith('.tmp')).map((n) => statSync(path.join(out, n)).size);
     const seen: number[][] = [];
+    // Small pieces (below 2^16 characters) are gathered: sixteen of 2^16 - 1 and one of 16 fill a slice exactly.
     function* render() {
-      yield 'x'.repeat(SLICE - 1);
+      for (let i = 0; i < 16; i++) yield 'x'.repeat((1 << 16) - 1);
       seen.push(onDisk());
-      yield 'x';
+      yield 'x'.repeat(16);
       seen.push(onDisk());
       yield 'end';
     }
     const [file] = await writeOutputs(out, [{ name: 'report.json', content: render }]);
     expect(seen).toEqual([[0], [SLICE]]);
     expect((await stat(file!)).size).toBe(SLICE + 3);
+  });
+
+  it('writes a large piece at once, after the small ones gathered before it, without joining them', async () => {
+    const out = await fresh();
+    const onDisk = () => readdirSync(out).filter((n) => n.endsWith('.tmp')).map((n) => statSync(path.join(out, n)).size);
+    const seen: number[][] = [];
+    function* render() {
+      yield 'head ';
+      seen.push(onDisk());
+      yield 'y'.repeat((1 << 16) - 1);
+      seen.push(onDisk());
+      yield 'z'.repeat(1 << 16);
+      seen.push(onDisk());
+      yield ' tail';
+    }
+    const [file] = await writeOutputs(out, [{ name: 'report.json', content: render }]);
+    expect(seen).toEqual([[0], [0], [5 + (1 << 16) - 1 + (1 << 16)]]);
+    expect(await readFile(file!, 'utf8')).toBe(`head ${'y'.repeat((1 << 16) - 1)}${'z'.repeat(1 << 16)} tail`);
   });
 
   it('closes each file it writes', async () => {

@@ -59,8 +59,11 @@ describe('jsonChunks', () => {
       const value = { list: Array.from({ length }, (_, i) => i) };
       expect([...jsonChunks(value)].join('')).toBe(stringifyJson(value));
       expect([...compactJsonChunks(value)].join('')).toBe(JSON.stringify(value));
-      // '{', '"list":', '[', the slabs, ']', '}': no empty piece after the last slab.
-      expect([...compactJsonChunks(value)]).toHaveLength(5 + length / 256);
+      // '{', '"list":', '[', the slabs with a ',' between two, ']', '}': no empty piece, no comma after the last slab.
+      const pieces = [...compactJsonChunks(value)];
+      expect(pieces).toHaveLength(5 + length / 256 + (length / 256 - 1));
+      expect(pieces.filter((p) => p === ',')).toHaveLength(length / 256 - 1);
+      expect(pieces).not.toContain('');
     }
   });
 
