@@ -2,7 +2,7 @@
 // ruleset defines them (overrides already applied), into a function from a synthetic event to true,
 // false or unknown. Three-valued (Kleene) logic: a check on a field the synthesis does not know is
 // unknown, and the result says which fields it needed. Pure.
-import { LIST_OPERATORS, type ConditionNode, type FieldRef, type ListValue, type Operand, type ScalarValue } from '../falco/condition/ast.js';
+import { LIST_OPERATORS, walk, type ConditionNode, type FieldRef, type ListValue, type Operand, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
 import { operatorTypeProblem, orderingValueProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
 import { regexProblem } from '../falco/condition/regex-posix.js';
@@ -57,21 +57,27 @@ export class ConditionCompiler {
   private node(node: ConditionNode): CompiledCondition {
     switch (node.kind) {
       case 'and': {
-        const [left, right] = [this.node(node.left), this.node(node.right)];
+        const tests = this.chain(node);
         return (e, needs) => {
-          const l = left(e, needs);
-          if (l === FALSE) return FALSE;
-          const r = right(e, needs);
-          return r === FALSE ? FALSE : l === TRUE && r === TRUE ? TRUE : UNKNOWN;
+          let isUnknown = false;
+          for (const test of tests) {
+            const v = test(e, needs);
+            if (v === FALSE) return FALSE;
+            if (v === UNKNOWN) isUnknown = true;
+          }
+          return isUnknown ? UNKNOWN : TRUE;
         };
       }
       case 'or': {
-        const [left, right] = [this.node(node.left), this.node(node.right)];
+        const tests = this.chain(node);
         return (e, needs) => {
-          const l = left(e, needs);
-          if (l === TRUE) return TRUE;
-          const r = right(e, needs);
-          return r === TRUE ? TRUE : l === FALSE && r === FALSE ? FALSE : UNKNOWN;
+          let isUnknown = false;
+          for (const test of tests) {
+            const v = test(e, needs);
+            if (v === TRUE) return TRUE;
+            if (v === UNKNOWN) isUnknown = true;
+          }
+          return isUnknown ? UNKNOWN : FALSE;
         };
       }
       case 'not': {
@@ -88,6 +94,21 @@ export class ConditionCompiler {
     }
   }
 
+  /**
+   * The operands of a chain of `and` (or of `or`), left to right, each compiled: the chain evaluated as one loop, with
+   * Kleene logic's answer and short-circuits (and so the fields an unknown result needed) those of the nested pairs. A
+   * chain is as deep as it is long: 32,000 terms compiled and evaluated pair by pair ran out of the call stack.
+   */
+  private chain(node: Extract<ConditionNode, { kind: 'and' | 'or' }>): CompiledCondition[] {
+    const operands: ConditionNode[] = [];
+    const pending: ConditionNode[] = [node];
+    for (let at = pending.pop(); at; at = pending.pop()) {
+      if (at.kind === node.kind) pending.push(at.right, at.left);
+      else operands.push(at);
+    }
+    return operands.map((operand) => this.node(operand));
+  }
+
   private macro(name: string): CompiledCondition {
     const known = this.macros.get(name);
     if (known === 'compiling') throw new ConditionError(`macro ${name} includes itself`);
@@ -96,19 +117,52 @@ export class ConditionCompiler {
       for (const problem of known.fieldProblems) this.fieldProblems.add(problem);
       return known.test;
     }
-    const macro = this.ruleset.macros.get(name);
-    if (!macro) throw new ConditionError(`undefined macro ${name}`);
-    this.macros.set(name, 'compiling');
+    this.compileMacros(name);
+    return this.macro(name);
+  }
+
+  /**
+   * Compiles macro `name` and every macro it uses that is not compiled yet, the used ones first (depth first, with a stack
+   * of its own: macros nest as deep as a rules file makes them, and 2,000 compiled one inside the other ran out of the
+   * call stack), so that compiling each finds the macros it names compiled. A macro met again while it waits for the
+   * ones it uses includes itself. On an error nothing of this call stays marked: the next call fails the same way.
+   */
+  private compileMacros(name: string): void {
+    const waiting: { name: string; tree: ConditionNode; uses: Iterator<string> }[] = [];
+    const enter = (macroName: string) => {
+      const macro = this.ruleset.macros.get(macroName);
+      if (!macro) throw new ConditionError(`undefined macro ${macroName}`);
+      this.macros.set(macroName, 'compiling');
+      const tree = parseCondition(macro.condition);
+      waiting.push({ name: macroName, tree, uses: macroNamesOf(tree) });
+    };
+    try {
+      enter(name);
+      while (waiting.length > 0) {
+        const top = waiting[waiting.length - 1]!;
+        const next = top.uses.next();
+        if (!next.done) {
+          const state = this.macros.get(next.value);
+          if (state === 'compiling') throw new ConditionError(`macro ${next.value} includes itself`);
+          if (state === undefined) enter(next.value);
+          continue;
+        }
+        this.compileOne(top.name, top.tree);
+        waiting.pop();
+      }
+    } catch (error) {
+      for (const { name: pending } of waiting) this.macros.delete(pending);
+      throw error;
+    }
+  }
+
+  /** Compiles a macro whose macros are compiled already, with the field problems its condition (theirs included) has. */
+  private compileOne(name: string, tree: ConditionNode): void {
     const outer = this.fieldProblems;
     this.fieldProblems = new Set();
     try {
-      const test = this.compile(macro.condition);
+      const test = this.node(tree);
       this.macros.set(name, { test, fieldProblems: this.fieldProblems });
-      for (const problem of this.fieldProblems) outer.add(problem);
-      return test;
-    } catch (error) {
-      this.macros.delete(name);
-      throw error;
     } finally {
       this.fieldProblems = outer;
     }
@@ -189,4 +243,14 @@ function compare(operator: string, x: Extract<Extracted, { kind: 'values' }>, rh
   // or has values; of a list field's values, the first.
   const right = rhs[0]!;
   return x.values.some((v) => compareScalar(operator, v, right, x.type)) ? TRUE : FALSE;
+}
+
+/** The names of the macros a condition uses, in the order they stand (each once). */
+function* macroNamesOf(root: ConditionNode): Generator<string> {
+  const seen = new Set<string>();
+  for (const { node } of walk(root)) {
+    if (node.kind !== 'macro' || seen.has(node.name)) continue;
+    seen.add(node.name);
+    yield node.name;
+  }
 }

@@ -1,11 +1,13 @@
 // The evaluator's plumbing, seen through what a caller gets back: which fields an unknown result needed
 // (short-circuits add none), macros compiled once and refused again after a failure, lists that name
 // lists (also in cycles), field-to-field comparisons, exists, and the fast `in` lookup agreeing with Falco's
-// typed comparison (numbers, list fields).
+// typed comparison (numbers, list fields); chains of 32,000 terms and 2,000 nested macros evaluated, and the
+// answers of chains evaluated as loops held to pairwise Kleene logic on random conditions.
 import { describe, expect, it } from 'vitest';
 import { ConditionCompiler, ConditionError, FALSE, TRUE, UNKNOWN, type Truth } from '../../../src/emulate/evaluate.js';
 import type { SyntheticEvent } from '../../../src/emulate/event.js';
 import { macrosAndLists } from '../../helpers/ruleset.js';
+import { seededRandom } from '../../helpers/random.js';
 
 const ruleset = macrosAndLists;
 
@@ -121,5 +123,79 @@ describe('lists and macros', () => {
   });
   it('names the macro that includes itself, also through another macro', () => {
     expect(() => run('a', ruleset({ a: 'b', b: 'proc.name = x and a' }))).toThrow('macro a includes itself');
+  });
+});
+
+describe('conditions as long and as deep as a rules file makes them', () => {
+  // Chains of and/or are evaluated as one loop each, and macros compiled the used ones first, with stacks of their own:
+  // a 32,000-term chain and 2,000 macros nested one inside the other ran out of the call stack (no verdict).
+  it('evaluates a chain of 32,000 terms, with the short-circuits and needs of the nested pairs', () => {
+    const terms = Array.from({ length: 32_000 }, (_, i) => `proc.name = x${i}`);
+    expect(run([...terms, 'proc.name = cat'].join(' or '))).toEqual({ truth: TRUE, needs: [] });
+    expect(run([...terms, 'proc.sid = 1'].join(' or '))).toEqual({ truth: UNKNOWN, needs: ['proc.sid'] });
+    const trues = Array.from({ length: 32_000 }, () => 'proc.name = cat');
+    expect(run([...trues, 'proc.ppid = 1', ...trues, 'proc.name = grep', 'proc.sid = 1'].join(' and '))).toEqual({ truth: FALSE, needs: ['proc.ppid'] });
+  });
+
+  it('evaluates 2,000 macros nested one inside the other, and names a cycle at the bottom of them', () => {
+    const depth = 2_000;
+    const nested = (last: string) => Object.fromEntries(Array.from({ length: depth }, (_, i) => [`m${i}`, i === depth - 1 ? last : `proc.pid > 0 and m${i + 1}`]));
+    expect(run('m0', ruleset(nested('proc.name = cat')))).toEqual({ truth: TRUE, needs: [] });
+    expect(run('not m0', ruleset(nested('proc.sid = 1')))).toEqual({ truth: UNKNOWN, needs: ['proc.sid'] });
+    expect(() => run('m0', ruleset(nested('m0')))).toThrow('macro m0 includes itself');
+    expect(() => run('m0', ruleset(nested('m1000')))).toThrow('macro m1000 includes itself');
+    expect(() => run('m0', ruleset(nested('missing')))).toThrow('undefined macro missing');
+  });
+
+  it('gives the answer and the needs of pairwise Kleene logic on 3,000 random conditions', () => {
+    // Atoms of known outcome on `event`; the reference evaluates the tree pair by pair, left operand first.
+    const atoms: [string, Truth, string[]][] = [
+      ['proc.name = cat', TRUE, []],
+      ['proc.name = grep', FALSE, []],
+      ['proc.sid = 1', UNKNOWN, ['proc.sid']],
+      ['proc.ppid = 1', UNKNOWN, ['proc.ppid']],
+      ['is_cat', TRUE, []],
+      ['is_unknown', UNKNOWN, ['proc.sid']],
+    ];
+    type Tree = { atom: number } | { not: Tree } | { op: 'and' | 'or'; left: Tree; right: Tree };
+    const random = seededRandom(0x5eed1234);
+    const pick = (n: number) => Math.floor(random() * n);
+    const tree = (depth: number): Tree => {
+      const roll = pick(depth > 0 ? 6 : 1);
+      if (roll === 0) return { atom: pick(atoms.length) };
+      if (roll === 1) return { not: tree(depth - 1) };
+      return { op: roll % 2 === 0 ? 'and' : 'or', left: tree(depth - 1), right: tree(depth - 1) };
+    };
+    // Chains of one operator written without parentheses, so that the parser builds them as it does from rules files.
+    const text = (t: Tree, parent?: 'and' | 'or'): string => {
+      if ('atom' in t) return atoms[t.atom]![0];
+      if ('not' in t) return `not (${text(t.not)})`;
+      const inner = `${text(t.left, t.op)} ${t.op} ${text(t.right, t.op)}`;
+      return parent === t.op ? inner : `(${inner})`;
+    };
+    const reference = (t: Tree, needs: Set<string>): Truth => {
+      if ('atom' in t) {
+        const [, truth, needed] = atoms[t.atom]!;
+        for (const field of needed) needs.add(field);
+        return truth;
+      }
+      if ('not' in t) {
+        const v = reference(t.not, needs);
+        return v === UNKNOWN ? UNKNOWN : v === TRUE ? FALSE : TRUE;
+      }
+      const l = reference(t.left, needs);
+      if (t.op === 'and' && l === FALSE) return FALSE;
+      if (t.op === 'or' && l === TRUE) return TRUE;
+      const r = reference(t.right, needs);
+      if (t.op === 'and') return r === FALSE ? FALSE : l === TRUE && r === TRUE ? TRUE : UNKNOWN;
+      return r === TRUE ? TRUE : l === FALSE && r === FALSE ? FALSE : UNKNOWN;
+    };
+    const rules = ruleset({ is_cat: 'proc.name = cat', is_unknown: 'proc.sid = 1 and proc.name = cat' });
+    for (let n = 0; n < 3_000; n++) {
+      const t = tree(5);
+      const needs = new Set<string>();
+      const truth = reference(t, needs);
+      expect(run(text(t), rules), text(t)).toEqual({ truth, needs: [...needs].sort() });
+    }
   });
 });
