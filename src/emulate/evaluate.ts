@@ -56,28 +56,20 @@ export class ConditionCompiler {
 
   private node(node: ConditionNode): CompiledCondition {
     switch (node.kind) {
-      case 'and': {
-        const tests = this.chain(node);
-        return (e, needs) => {
-          let isUnknown = false;
-          for (const test of tests) {
-            const v = test(e, needs);
-            if (v === FALSE) return FALSE;
-            if (v === UNKNOWN) isUnknown = true;
-          }
-          return isUnknown ? UNKNOWN : TRUE;
-        };
-      }
+      case 'and':
       case 'or': {
         const tests = this.chain(node);
+        // One operand FALSE decides an `and`, one TRUE an `or`; none deciding, an unknown one leaves it unknown.
+        const decides = node.kind === 'and' ? FALSE : TRUE;
+        const otherwise = node.kind === 'and' ? TRUE : FALSE;
         return (e, needs) => {
           let isUnknown = false;
           for (const test of tests) {
             const v = test(e, needs);
-            if (v === TRUE) return TRUE;
+            if (v === decides) return decides;
             if (v === UNKNOWN) isUnknown = true;
           }
-          return isUnknown ? UNKNOWN : FALSE;
+          return isUnknown ? UNKNOWN : otherwise;
         };
       }
       case 'not': {
