@@ -119,7 +119,30 @@ function readCapped(fd: number, size: number, max: number, tooLarge: () => Error
   }
 }
 
-/** readRegularFile as text (UTF-8). */
+/** Which UTF-16 `bytes` are in, or undefined when they are not: a byte-order mark (FF FE, FE FF, as PowerShell's `>`
+ * writes), or a NUL in most of the even or odd bytes of the first 4 KiB (ASCII in UTF-16 without one). UTF-8 text has no
+ * NUL: decoded as UTF-8, such a file is "not a YAML list", which sends the user looking in the wrong place. */
+export function utf16Of(bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16LE';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'UTF-16BE';
+  const pairs = Math.min(bytes.length, 4096) >> 1;
+  let evenNuls = 0;
+  let oddNuls = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (bytes[i] === 0) evenNuls++;
+    if (bytes[i + 1] === 0) oddNuls++;
+  }
+  if (oddNuls > pairs / 2) return 'UTF-16LE';
+  return evenNuls > pairs / 2 ? 'UTF-16BE' : undefined;
+}
+
+/** How to turn a UTF-16 file into UTF-8. */
+export const UTF16_HINT = 'save it as UTF-8 (PowerShell: Set-Content -Encoding utf8 or Out-File -Encoding utf8; elsewhere iconv -f utf-16 -t utf-8)';
+
+/** readRegularFile as text (UTF-8); UTF-16 (utf16Of) is refused, as decoded as UTF-8 it would be misread as something else. */
 export function readRegularText(file: string, shownAs: string, role: FileRole): string {
-  return readRegularFile(file, shownAs, role).toString('utf8');
+  const bytes = readRegularFile(file, shownAs, role);
+  const utf16 = utf16Of(bytes);
+  if (utf16) throw new InputError(shownAs, `${utf16} text; attack-cov reads ${role.what} as UTF-8`, UTF16_HINT);
+  return bytes.toString('utf8');
 }

@@ -16,6 +16,7 @@ import type { ParseCache } from '../parse-cache.js';
 import { listRulesDir, readRulesBytesSync, statRulesPath } from './read-guard.js';
 import { identityOfFiles, rememberedSha256s, rememberSha256s } from '../file-sha256.js';
 import { CONFIG_FILE_NAME } from '../paths.js';
+import { UTF16_HINT, utf16Of } from '../regular-file.js';
 import { readIgnoreComments, type IgnoreComment } from './ignore-comments.js';
 import { buildRuleset } from './ruleset.js';
 import { cachedRuleset, cachedRulesetOutline, type BuildRuleset } from './ruleset-cache.js';
@@ -159,28 +160,11 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-/** Which UTF-16 `bytes` are in, or undefined when they are not: a byte-order mark (FF FE, FE FF, as PowerShell's `>`
- * writes), or a NUL in most of the even or odd bytes of the first 4 KiB (ASCII in UTF-16 without one). UTF-8 text has no
- * NUL: decoded as UTF-8, such a file is "not a YAML list", which sends the user looking in the wrong place. */
-export function utf16Of(bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16LE';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'UTF-16BE';
-  const pairs = Math.min(bytes.length, 4096) >> 1;
-  let evenNuls = 0;
-  let oddNuls = 0;
-  for (let i = 0; i < pairs * 2; i += 2) {
-    if (bytes[i] === 0) evenNuls++;
-    if (bytes[i + 1] === 0) oddNuls++;
-  }
-  if (oddNuls > pairs / 2) return 'UTF-16LE';
-  return evenNuls > pairs / 2 ? 'UTF-16BE' : undefined;
-}
-
 /** A rules file's bytes (read as read-guard allows) and their sha256; UTF-16 is refused, as Falco reads UTF-8. */
 function readHashed(file: string, shownAs: string): { bytes: Buffer; sha256: string } {
   const bytes = readRulesBytesSync(file, shownAs);
   const utf16 = utf16Of(bytes);
-  if (utf16) throw new InputError(shownAs, `${utf16} text; Falco reads rules files as UTF-8`, 'save it as UTF-8 (PowerShell: Set-Content -Encoding utf8 or Out-File -Encoding utf8; elsewhere iconv -f utf-16 -t utf-8)');
+  if (utf16) throw new InputError(shownAs, `${utf16} text; Falco reads rules files as UTF-8`, UTF16_HINT);
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 

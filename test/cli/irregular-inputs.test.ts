@@ -116,3 +116,23 @@ describe("a FIFO in place of one of the cache's own files", () => {
     expect(result.code).toBe(0);
   });
 });
+
+describe('a UTF-16 text input (as PowerShell writes it with >)', () => {
+  // Decoded as UTF-8 it was misread: a config of NULs is "not a map", a baseline "not JSON at 1:1".
+  const utf16 = (text: string, withMark: boolean) => Buffer.concat([withMark ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(text, 'utf16le')]);
+  const cases: [string, string, Buffer, (file: string) => string[], RegExp][] = [
+    ['the config found in the working directory', '.attack-cov.yaml', utf16('rules: [rules.yaml]\n', true), () => ['report', '--rules', RULES, '--attack', MINI_BUNDLE], /^error: \.attack-cov\.yaml: UTF-16LE text; attack-cov reads a config file as UTF-8$/],
+    ['--config', 'c16.yaml', utf16('rules: [rules.yaml]\n', false), (file) => ['report', '--config', file, '--rules', RULES, '--attack', MINI_BUNDLE], /^error: c16\.yaml: UTF-16LE text; attack-cov reads a config file as UTF-8$/],
+    ['--baseline', 'b16.json', utf16('{"schemaVersion": 1}\n', true), (file) => ['report', '--no-config', '--baseline', file, '--rules', RULES, '--attack', MINI_BUNDLE], /^error: b16\.json: UTF-16LE text; attack-cov reads a report\.json as UTF-8$/],
+  ];
+  for (const [what, name, bytes, args, pattern] of cases) {
+    it(`${what}: named as such, with how to save it as UTF-8`, async () => {
+      const folder = await mkdtemp(path.join(dir, 'utf16-'));
+      await writeFile(path.join(folder, name), bytes);
+      const result = await runCliOrKill([...args(name), '--out', path.join(folder, 'out')], { cwd: folder, env: { ATTACK_COV_CACHE: cache } });
+      expectOneLineError(result, pattern);
+      expect(result.stderr).toMatch(/hint: save it as UTF-8 \(PowerShell: Set-Content -Encoding utf8/);
+      expect(await readdir(folder)).not.toContain('out');
+    });
+  }
+});
