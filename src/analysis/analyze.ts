@@ -103,7 +103,11 @@ export function analyze(input: AnalyzeInput): CoverageReport {
   const skippedWhy = (rule: FalcoRuleOutline): string | undefined => input.skipped?.get(rule.name) ?? (rule.isEnabled ? misnamed.get(rule.source) : undefined);
   const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics, readTag, skippedWhy(rule)));
   const { findings, suppressed } = suppressFindings(checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms, tacticRenames: input.tacticRenames }), input);
-  const sources = allSources.filter((s) => misnamed.get(s) === undefined);
+  // The sources of the rules that run (enabled, not dropped by Falco): a source only disabled rules use is observed by
+  // nothing. A ruleset none of whose rules runs keeps every source it names, so that it still has a scope.
+  const running = new Set(mapped.filter((m) => m.runs).map((m) => m.rule.source));
+  const named = allSources.filter((s) => misnamed.get(s) === undefined);
+  const sources = running.size > 0 ? named.filter((s) => running.has(s)) : named;
   const platforms = input.platforms ?? [...new Set(sources.flatMap((s) => own(input.sourcePlatforms, s) ?? []))];
   const scope = new Set(platforms);
   // Stryker disable next-line MethodExpression: findings without a technique would be counted under `undefined`, and the counts are looked up by technique ID

@@ -61,6 +61,17 @@ describe('analyze', () => {
     expect(analyze(input({ ruleset })).scope).toEqual({ platforms: ['Containers', 'IaaS', 'Linux'], from: 'sources', sources: ['aws_cloudtrail', 'my_plugin', 'syscall'] });
   });
 
+  it('takes the scope from the sources of the rules that run: a source only disabled rules use brings no platform', () => {
+    const cloudOff = RULES.map((r) => (r.name === 'Cloud' ? { ...r, isEnabled: false } : r));
+    expect(analyze(input({ ruleset: { ...input().ruleset, rules: cloudOff } })).scope).toEqual({ platforms: ['Containers', 'Linux'], from: 'sources', sources: ['syscall'] });
+    // A rule Falco drops does not run either (here: its source is a plugin's name, which Falco skips).
+    const misnamed = [...RULES, rule('Misnamed', ['T1530'], { source: 'cloudtrail' })].map((r) => (r.name === 'Cloud' ? { ...r, isEnabled: false } : r));
+    expect(analyze(input({ ruleset: { ...input().ruleset, rules: misnamed }, misnamedSource: (s) => (s === 'cloudtrail' ? 'a plugin name' : undefined) })).scope.sources).toEqual(['syscall']);
+    // A ruleset none of whose rules runs keeps every source it names, so that it still has a scope.
+    const allOff = RULES.map((r) => ({ ...r, isEnabled: false }));
+    expect(analyze(input({ ruleset: { ...input().ruleset, rules: allOff } })).scope).toEqual({ platforms: ['Containers', 'IaaS', 'Linux'], from: 'sources', sources: ['aws_cloudtrail', 'syscall'] });
+  });
+
   it('takes the scope from --platform when given', () => {
     expect(analyze(input({ platforms: ['Windows'] })).scope).toEqual({ platforms: ['Windows'], from: 'option', sources: ['aws_cloudtrail', 'syscall'] });
   });
