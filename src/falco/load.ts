@@ -465,7 +465,7 @@ export function loadRules(paths: string[] | undefined, options: RulesLoadOptions
 }
 
 /** loadRules for what the analysis reads (no rule text, macro or list): from the parse cache, a warm run reads about a
- * quarter of the bytes. The files are read and hashed all the same (an entry exists only for files that parsed). */
+ * quarter of the bytes, and files whose sha256 the cache remembers for their identity are not even read (sha256sOfLocal). */
 export function loadRulesOutline(paths: string[] | undefined, options: RulesLoadOptions): Promise<LoadedRuleset<RulesetOutline>> {
   return loadWith(paths, options, cachedRulesetOutline);
 }
