@@ -17,7 +17,9 @@ export interface GapAnalysis {
 export function analyzeGaps(catalog: Catalog, techniques: TechniqueEntry[], scope: Set<string>, loadedSources: string[], logSources: LogSourceMapping[], threatRefs: string[]): GapAnalysis {
   const entries = new Map(techniques.map((t) => [t.id, t]));
   // Refs first: an unknown one is a usage error before any work is done.
-  const actors = threatRefs.map((ref) => ({ ref, actor: resolveThreatRef(ref, catalog) }));
+  const resolved = threatRefs.map((ref) => ({ ref, actor: resolveThreatRef(ref, catalog) }));
+  // One profile per actor, as given first: `--threat TeamTNT --threat G0139` is one profile, not +200 to its gaps.
+  const actors = resolved.filter(({ actor }, i) => resolved.findIndex((r) => r.actor.id === actor.id) === i);
   for (const t of techniques.filter((t) => t.inScope)) {
     t.detectability = assessDetectability(catalog, t.id, t.platforms.filter((p) => scope.has(p)), loadedSources, logSources);
   }

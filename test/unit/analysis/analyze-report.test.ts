@@ -233,4 +233,11 @@ describe('analyzeGaps', () => {
     // The scope's platforms in the sentence are sorted, whatever order they came in.
     expect(result.gaps[0]!.priority.why).toContain('1 of the 1 adversaries using it are active on Containers, Linux');
   });
+
+  it('makes one profile of refs that name the same actor, named as first given, weighed once', () => {
+    const techniques = [entry('T1529', ['Linux'], 'gap')];
+    const result = analyzeGaps(CATALOG, techniques, new Set(['Linux']), [], [], ['Alpha', 'G1', 'alpha']);
+    expect(result.threats.map((t) => [t.id, t.ref])).toEqual([['G1', 'Alpha']]);
+    expect(result.gaps[0]).toMatchObject({ id: 'T1529', priority: { profiles: ['Alpha'], score: 101 } });
+  });
 });
