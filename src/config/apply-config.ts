@@ -71,7 +71,7 @@ export function configOptionValues(config: ProjectConfig): Record<string, unknow
 }
 
 /** The options with the config's values wherever the command line did not set the option. */
-export function mergeConfig<T extends object>(options: T, config: ProjectConfig, sources: OptionSources): T & { suppressions: ProjectConfig['suppressions']; configFile: string; configAt: ConfigAt } {
+export function mergeConfig<T extends object>(options: T, config: ProjectConfig, sources: OptionSources): T & { suppressions: ProjectConfig['suppressions']; configFile: string; configPath: string; configAt: ConfigAt } {
   const merged: Record<string, unknown> = { ...(options as Record<string, unknown>) };
   const taken = new Set<string>();
   for (const [key, value] of Object.entries(configOptionValues(config))) {
@@ -84,5 +84,6 @@ export function mergeConfig<T extends object>(options: T, config: ProjectConfig,
     ...(taken.has('platform') && config.valueAt.platforms ? { platform: config.valueAt.platforms } : {}),
     ...(taken.has('threat') && config.valueAt.threats ? { threat: config.valueAt.threats } : {}),
   };
-  return { ...(merged as T), suppressions: config.suppressions, configFile: config.file, configAt };
+  // config.dir is the folder of the file read: with the file's name, its whole path (config.file is as the user typed it).
+  return { ...(merged as T), suppressions: config.suppressions, configFile: config.file, configPath: path.join(config.dir, path.basename(config.file)), configAt };
 }

@@ -33,6 +33,8 @@ export interface CommonOptions {
   suppressions?: SuppressionRule[];
   /** The project config in use, as shown. */
   configFile?: string;
+  /** Its whole path: outputs name it, as a rules file, relative to the source root (never as typed: --config /tmp/…). */
+  configPath?: string;
   /** Where the project config wrote the --platform and --threat values it gave. */
   configAt?: ConfigAt;
 }
@@ -173,9 +175,16 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: RulesetOutline, r
     threats: checkedThreats(options.threat, attack.catalog, options.configAt?.threat),
     generatedAt: env.now(),
     tool: toolVersion(),
-    suppressions: options.suppressions,
+    suppressions: suppressionsAsShown(options, env),
     ...extra,
   });
+}
+
+/** The config's suppressions, each naming the config as outputs name files: relative to the source root. */
+function suppressionsAsShown(options: CommonOptions, env: Environment): SuppressionRule[] | undefined {
+  if (!options.suppressions || options.configPath === undefined) return options.suppressions;
+  const file = showPath(options.configPath, sourceRootOf(options, env)).path;
+  return options.suppressions.map((s) => ({ ...s, file }));
 }
 
 /** `report`, after the unknown-source note (if any) went to stderr. */

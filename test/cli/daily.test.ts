@@ -1,7 +1,7 @@
 // Everyday use from the command line: a project config plus one inline suppression make the official rules
 // pass --fail-on warning, with the suppressed findings shown as suppressed in every output; the config lies
 // under the command line; init writes a starter; a bad config is one error line with its line and column.
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -87,6 +87,19 @@ describe('the project config', () => {
     const result = await runCli(['lint', '--format', 'json'], { cwd: path.join(dir, 'rules') });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).suppressed).toHaveLength(39);
+  });
+
+  it('is named in the outputs relative to the source root, however --config names it (QA: an absolute path leaked)', async () => {
+    await writeFile(path.join(dir, 'unused.yaml'), `rules: [rules/falco_rules.yaml]\nsuppressions:\n  - code: [unknown-technique]\n    rule: "nomatch*"\n    reason: r\n`);
+    for (const [cwd, given] of [[dir, path.join(dir, 'unused.yaml')], [path.join(dir, 'rules'), '../unused.yaml']] as const) {
+      const result = await runCli(['report', '--config', given, '--out', path.join(dir, 'unused'), '-q'], { cwd });
+      expect(result.code, result.stderr).toBe(0);
+      const report = JSON.parse(await readFile(path.join(dir, 'unused', 'report.json'), 'utf8')) as CoverageReport;
+      expect(report.findings.filter((f) => f.code === 'unused-suppression').map((f) => `${f.file}:${f.line}`)).toEqual(['unused.yaml:3']);
+      const sarif = JSON.parse(await readFile(path.join(dir, 'unused', 'findings.sarif'), 'utf8'));
+      expect(sarif.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toContain('unused.yaml');
+      for (const name of await readdir(path.join(dir, 'unused'))) expect(await readFile(path.join(dir, 'unused', name), 'utf8'), name).not.toContain(dir);
+    }
   });
 
   it('lies under the command line: --fail-on given there wins over gates.fail-on', async () => {
