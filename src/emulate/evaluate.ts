@@ -26,9 +26,15 @@ export class ConditionError extends Error {}
 
 type Extractor = (event: SyntheticEvent) => Extracted;
 
+/** A macro's condition compiled, with what is wrong with the fields it (and the macros it uses) names. */
+interface CompiledMacro {
+  test: CompiledCondition;
+  fieldProblems: Set<string>;
+}
+
 export class ConditionCompiler {
   /** Each macro compiled once, with the field problems its condition has. */
-  private readonly macros = new Map<string, { test: CompiledCondition; fieldProblems: Set<string> } | 'compiling'>();
+  private readonly macros = new Map<string, CompiledMacro | 'compiling'>();
   private readonly context: FieldContext;
 
   constructor(
@@ -102,8 +108,8 @@ export class ConditionCompiler {
   }
 
   private macro(name: string): CompiledCondition {
-    const known = this.macros.get(name);
-    if (known === 'compiling') throw new ConditionError(`macro ${name} includes itself`);
+    // Never 'compiling' here: compileMacros compiles a macro only once those it uses are compiled, and throws at a cycle.
+    const known = this.macros.get(name) as CompiledMacro | undefined;
     // Stryker disable next-line BlockStatement: without the shortcut the macro is compiled again, to the same condition and the same field problems (only slower)
     if (known) {
       for (const problem of known.fieldProblems) this.fieldProblems.add(problem);
@@ -237,12 +243,8 @@ function compare(operator: string, x: Extract<Extracted, { kind: 'values' }>, rh
   return x.values.some((v) => compareScalar(operator, v, right, x.type)) ? TRUE : FALSE;
 }
 
-/** The names of the macros a condition uses, in the order they stand (each once). */
+/** The names of the macros a condition uses, in the order they stand (a name used twice comes twice: compileMacros
+ * finds it compiled the second time). */
 function* macroNamesOf(root: ConditionNode): Generator<string> {
-  const seen = new Set<string>();
-  for (const { node } of walk(root)) {
-    if (node.kind !== 'macro' || seen.has(node.name)) continue;
-    seen.add(node.name);
-    yield node.name;
-  }
+  for (const { node } of walk(root)) if (node.kind === 'macro') yield node.name;
 }

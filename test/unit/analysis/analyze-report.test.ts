@@ -67,9 +67,10 @@ describe('analyze', () => {
     // A rule Falco drops does not run either (here: its source is a plugin's name, which Falco skips).
     const misnamed = [...RULES, rule('Misnamed', ['T1530'], { source: 'cloudtrail' })].map((r) => (r.name === 'Cloud' ? { ...r, isEnabled: false } : r));
     expect(analyze(input({ ruleset: { ...input().ruleset, rules: misnamed }, misnamedSource: (s) => (s === 'cloudtrail' ? 'a plugin name' : undefined) })).scope.sources).toEqual(['syscall']);
-    // A ruleset none of whose rules runs keeps every source it names, so that it still has a scope.
-    const allOff = RULES.map((r) => ({ ...r, isEnabled: false }));
-    expect(analyze(input({ ruleset: { ...input().ruleset, rules: allOff } })).scope).toEqual({ platforms: ['Containers', 'IaaS', 'Linux'], from: 'sources', sources: ['aws_cloudtrail', 'syscall'] });
+    // A ruleset none of whose rules runs keeps every source it names (but a plugin's name), so that it still has a scope.
+    const allOff = [...RULES, rule('Misnamed', ['T1530'], { source: 'cloudtrail' })].map((r) => ({ ...r, isEnabled: false }));
+    const none = analyze(input({ ruleset: { ...input().ruleset, rules: allOff }, misnamedSource: (s) => (s === 'cloudtrail' ? 'a plugin name' : undefined) }));
+    expect(none.scope).toEqual({ platforms: ['Containers', 'IaaS', 'Linux'], from: 'sources', sources: ['aws_cloudtrail', 'syscall'] });
   });
 
   it('takes the scope from --platform when given', () => {

@@ -89,6 +89,17 @@ describe('summary.md with every section', () => {
     const changed = renderSummaryMarkdown({ ...report, comparison: { ...comparison, newlyCovered: [], statusChanges: [...statusChanges] } });
     expect(changed).toContain('- no longer covered: **T1059** Cmd (was: sub-techniques)\n- covered → partial: **T1496** Hijack (was: Miner)\n- partial → covered: T1068 Exploit\n');
   });
+  it('lists at most 15 status changes of each kind (as many as top gaps), a loss with every rule it had', () => {
+    const many = (after: 'partial' | 'covered') => Array.from({ length: 17 }, (_, i) => ({ id: `T${after === 'partial' ? 1100 + i : 1200 + i}`, name: 'N', before: after === 'partial' ? 'covered' : 'partial', after, rules: ['Miner', 'Pool'] }) as const);
+    const text = renderSummaryMarkdown({ ...report, comparison: { ...report.comparison!, newlyUncovered: [], newlyCovered: [], statusChanges: [...many('partial'), ...many('covered')] } });
+    expect(text.match(/^- covered → partial: /gm)).toHaveLength(15);
+    expect(text.match(/^- partial → covered: /gm)).toHaveLength(15);
+    expect(text).toContain('- covered → partial: **T1100** N (was: Miner, Pool)\n');
+    expect(text).toContain('T1114');
+    expect(text).not.toContain('T1115');
+    expect(text).toContain('T1214');
+    expect(text).not.toContain('T1215');
+  });
   it('lists the tactics whose coverage changed, and only those', () => {
     const tactics = [{ shortname: 'a', name: 'Alpha', after: 10, before: 5, delta: 5 }, { shortname: 'b', name: 'Beta', after: 3, before: 3, delta: 0 }, { shortname: 'c', name: 'Gamma', after: 0, before: 2.5, delta: -2.5 }];
     const text = renderSummaryMarkdown({ ...report, comparison: { ...report.comparison!, tactics } });
