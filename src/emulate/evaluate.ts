@@ -206,8 +206,9 @@ export class ConditionCompiler {
     // A value the field's type cannot read (proc.vpid = init): Falco refuses the rule.
     const typeProblem = 'info' in found ? items.map((item) => valueTypeProblem(found.info.type, field, unquoted(item))).find((p) => p !== undefined) : undefined;
     if (typeProblem) throw new ConditionError(typeProblem);
-    // A pattern RE2 (POSIX syntax) does not compile: Falco refuses the rule.
-    const patternProblem = operator === 'regex' ? items.map((item) => regexProblem(unquoted(item))).find((p) => p !== undefined) : undefined;
+    // A pattern RE2 (POSIX syntax) does not compile: Falco refuses the rule. (One pattern: the parser takes a single
+    // operand after a scalar operator, and a list named there is pasted as one value.)
+    const patternProblem = operator === 'regex' ? regexProblem(unquoted(items[0]!)) : undefined;
     if (patternProblem) throw new ConditionError(`regex: ${patternProblem}`);
     const itemSet = new Set(items);
     return (e, needs) => {
