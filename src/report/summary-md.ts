@@ -98,7 +98,7 @@ function platformsSection(report: CoverageReport): string[] {
 
 function profilesSection(report: CoverageReport): string[] {
   if (!report.threats?.length) return [];
-  return ['', '### Threat profiles', '', ...report.threats.map((p) => `- ${escapeMarkdown(describeProfile(p))}`)];
+  return ['', '### Threat profiles', '', ...report.threats.map((p) => `- ${describeProfile(p, escapeMarkdown)}`)];
 }
 
 function gapsSection(report: CoverageReport): string[] {
