@@ -18,6 +18,13 @@ export function unsafeCharacters(repeat: '' | '+' = ''): RegExp {
   return new RegExp(`[${UNSAFE_CHARACTERS}]${repeat}`, 'gu');
 }
 
+/** `text` cut to `length` UTF-16 units, an ellipsis last, never splitting a surrogate pair. */
+export function cutAt(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const last = text.charCodeAt(length - 2);
+  return `${text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 2 : length - 1)}…`;
+}
+
 const UNSAFE_IN_FIELD = unsafeCharacters();
 
 function escapeChar(c: string): string {

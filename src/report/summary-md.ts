@@ -7,7 +7,7 @@ import { evidenceCounts, notAsWrittenLine, unknownTechniquesLine } from './evide
 import { describeInputs, plural, signed, skippedNote, statusChangeWords } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict, topGapRows } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
-import { unsafeCharacters } from '../terminal-text.js';
+import { cutAt, unsafeCharacters } from '../terminal-text.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
@@ -18,13 +18,6 @@ const VISIBLE_LENGTH = 300;
 const ESCAPED_LENGTH = 600;
 /** The whole page, in UTF-8 bytes: well under the 65,536 characters GitHub takes in a comment, whatever the inputs. */
 export const MAX_BYTES = 50_000;
-
-/** `text` cut to `length` UTF-16 units, an ellipsis last, never splitting a surrogate pair. */
-function cutAt(text: string, length: number): string {
-  if (text.length <= length) return text;
-  const last = text.charCodeAt(length - 2);
-  return `${text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 2 : length - 1)}…`;
-}
 
 /**
  * Text from the inputs inside Markdown: no HTML (GitHub renders it), no table breaks, no emphasis or links,
