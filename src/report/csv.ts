@@ -5,11 +5,12 @@ import { describeFix } from './messages.js';
 import { statusChangeWords } from './words.js';
 import type { Reporter } from './reporter.js';
 
-/** Where a spreadsheet would start a formula: a cell's start, and anywhere after a ';' (behind quotes). */
-const FORMULA_START = /^(?=[=+\-@\t\r])|(?<=;)(?="*[=+\-@\t\r])/g;
+/** Where a spreadsheet would start a formula: a cell's start, and anywhere after a ';' (behind quotes), behind any
+ * white space (`\s`: every Unicode space, NBSP and U+3000 included), which spreadsheets skip before a formula. */
+const FORMULA_START = /^(?=\s*[=+\-@\t\r])|(?<=;)(?=[\s"]*[=+\-@\t\r])/g;
 
 /**
- * Spreadsheets run cells that start with = + - @ (or a tab or CR) as formulas; rule names and tags come
+ * Spreadsheets run cells that start with = + - @ (or a tab or CR), white space before them or not, as formulas; rule names and tags come
  * from anyone, so such a cell gets a leading apostrophe (OWASP "CSV injection"). So does every piece after a
  * ';': Excel in locales whose list separator is ';' splits a double-clicked CSV file there, whatever its
  * quotes, and the lists in these files are joined with ';'.
