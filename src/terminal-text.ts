@@ -42,6 +42,12 @@ export function escapeForTerminal(text: string): string {
   return text.replace(UNSAFE_IN_FIELD, escapeChar);
 }
 
+/** A name from the inputs (a rule's, a file's) inside a report's text, a SARIF location or a Navigator tooltip: its
+ * unsafe characters escaped, and cut at 300 characters (a name may be 70,000). */
+export function visibleName(name: string): string {
+  return escapeForTerminal(cutAt(name, 300));
+}
+
 /** Each line of a multi-line text (a diff, a tool's output) escaped, the line breaks kept. */
 export function escapeLines(text: string): string {
   return text

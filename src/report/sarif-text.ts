@@ -1,5 +1,5 @@
 // Text inside SARIF messages. Pure.
-import { cutAt, escapeForTerminal } from '../terminal-text.js';
+import { cutAt, escapeForTerminal, visibleName } from '../terminal-text.js';
 
 /**
  * Text for a SARIF plain-text message from the inputs' names and tags: controls, line breaks, bidi overrides and
@@ -23,5 +23,5 @@ export function cutName(name: string): string {
 
 /** A rule name as a SARIF logical location's name: visible characters only, as in the messages, and cut. */
 export function sarifName(name: string): string {
-  return escapeForTerminal(cutName(name));
+  return visibleName(name);
 }
