@@ -70,10 +70,12 @@ export const coverageCsvReporter: Reporter = {
     const withProcedures = new Set(atomics.flatMap((p) => [p.technique!, p.technique!.split('.')[0]!]));
     const noEntry = (id: string) => (withProcedures.has(id) ? 'not-observed' : 'no-procedure');
     const emulated = (id: string): string[] => (evidence ? [evidence.get(id)?.status ?? noEntry(id), (evidence.get(id)?.firingRules ?? []).join(';')] : []);
+    // rule_count counts what status counts (and the layer's score): the rules that observe a platform of it in scope;
+    // `rules` lists every enabled rule that tags it, so that a rule whose source cannot see it is still named.
     return toCsv(
       ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...PRIORITY_COLUMNS, ...(report.comparison ? ['change'] : []), ...(evidence ? ['evidence', 'firing_rules'] : [])],
       inPriorityOrder(report).map((t) => [
-        t.id, t.name, t.tactics.join(';'), t.platforms.join(';'), t.isSubtechnique ? 'yes' : 'no', t.status, t.rules.length, t.rules.join(';'), t.disabledRules.join(';'), t.findings, t.usedBy,
+        t.id, t.name, t.tactics.join(';'), t.platforms.join(';'), t.isSubtechnique ? 'yes' : 'no', t.status, t.observingRules.length, t.rules.join(';'), t.disabledRules.join(';'), t.findings, t.usedBy,
         ...priorityCells(report, t), ...(report.comparison ? [change.get(t.id) ?? ''] : []), ...emulated(t.id),
       ]),
     );

@@ -86,8 +86,14 @@ describe('coverage.csv', async () => {
 
   it('joins several rules and disabled rules with semicolons', () => {
     const copy: CoverageReport = structuredClone(report);
-    Object.assign(copy.techniques.find((t) => t.id === 'T1059')!, { disabledRules: ['Off one', 'Off two'], rules: ['On one', 'On two'] });
+    Object.assign(copy.techniques.find((t) => t.id === 'T1059')!, { disabledRules: ['Off one', 'Off two'], rules: ['On one', 'On two'], observingRules: ['On one', 'On two'] });
     expect(rowsOf(coverageCsvReporter.render(copy, context)).find((r) => r.technique_id === 'T1059')).toMatchObject({ rules: 'On one;On two', rule_count: '2', disabled_rules: 'Off one;Off two' });
+  });
+
+  it('counts in rule_count only the rules that observe it, as status does, and names every rule that tags it (QA: T1552.005 on IaaS)', () => {
+    const copy: CoverageReport = structuredClone(report);
+    Object.assign(copy.techniques.find((t) => t.id === 'T1027')!, { status: 'gap', rules: ['Syscall rule'], observingRules: [] });
+    expect(rowsOf(coverageCsvReporter.render(copy, context)).find((r) => r.technique_id === 'T1027')).toMatchObject({ status: 'gap', rule_count: '0', rules: 'Syscall rule' });
   });
 
   it('leaves detectability cells empty for a technique without detectability data', () => {
