@@ -52,12 +52,14 @@ function layerTechnique(entry: TechniqueEntry, context: { locations: Map<string,
 
 /**
  * A gradient that paints the legend's colours by itself too (for a user who clears the explicit colours):
- * Navigator samples 100 steps of it (tinygradient) at round((score - min) / (max - min) * 100). Doubled
- * stops make plateaus around scores 1, 2 and 3 (steps 0-15, 32-47, 65-81 of 100); 4 and above take the last.
+ * Navigator samples 100 steps of it (tinygradient) at round((score - min) / (max - min) * 100). Every score is a
+ * multiple of 0.25 (the --score weights are), so up to 1 takes step 0, 1.25-2 steps 8-33, 2.25-3 steps 42-67 and
+ * 3.25 up steps 75-99: the 17 even stops (one, then runs of 5, 6 and 5) keep one colour over steps 0, 7-33, 39-69
+ * and 75-99, and blend only between them, where no score falls.
  */
 export function layerGradient() {
   const [c1, c2, c3, c4] = COVERED_COLORS;
-  return { colors: [c1!, c1!, c2!, c2!, c3!, c3!, c4!], minValue: 1, maxValue: COVERED_COLORS.length };
+  return { colors: [c1!, ...Array<string>(5).fill(c2!), ...Array<string>(6).fill(c3!), ...Array<string>(5).fill(c4!)], minValue: 1, maxValue: COVERED_COLORS.length };
 }
 
 function changesOf(report: CoverageReport): Map<string, string> {

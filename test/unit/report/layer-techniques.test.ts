@@ -130,6 +130,6 @@ describe('the layer shell', () => {
       { label: '4+ enabled rules', color: COVERED_COLORS[3] },
     ]);
     const [c1, c2, c3, c4] = COVERED_COLORS;
-    expect(layerGradient()).toEqual({ colors: [c1, c1, c2, c2, c3, c3, c4], minValue: 1, maxValue: 4 });
+    expect(layerGradient()).toEqual({ colors: [c1, c2, c2, c2, c2, c2, c3, c3, c3, c3, c3, c3, c4, c4, c4, c4, c4], minValue: 1, maxValue: 4 });
   });
 });
