@@ -18,6 +18,13 @@ export function unsafeCharacters(repeat: '' | '+' = ''): RegExp {
   return new RegExp(`[${UNSAFE_CHARACTERS}]${repeat}`, 'gu');
 }
 
+/** `text` cut to `length` UTF-16 units, an ellipsis last, never splitting a surrogate pair. */
+export function cutAt(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const last = text.charCodeAt(length - 2);
+  return `${text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 2 : length - 1)}…`;
+}
+
 const UNSAFE_IN_FIELD = unsafeCharacters();
 
 function escapeChar(c: string): string {
@@ -33,6 +40,12 @@ function escapeChar(c: string): string {
 /** One field (a name, a tag, a message) on one line: every unsafe character escaped, newlines included. */
 export function escapeForTerminal(text: string): string {
   return text.replace(UNSAFE_IN_FIELD, escapeChar);
+}
+
+/** A name from the inputs (a rule's, a file's) inside a report's text, a SARIF location or a Navigator tooltip: its
+ * unsafe characters escaped, and cut at 300 characters (a name may be 70,000). */
+export function visibleName(name: string): string {
+  return escapeForTerminal(cutAt(name, 300));
 }
 
 /** Each line of a multi-line text (a diff, a tool's output) escaped, the line breaks kept. */

@@ -53,7 +53,9 @@ function explain(p: Omit<GapPriority, 'why' | 'rank'>, rank: number, entry: Tech
   const using = directUsers === p.users ? 'using it' : `using it or its sub-techniques (${directUsers} using it directly)`;
   const threat = `${p.activeUsers} of the ${p.users} adversaries ${using} are active on ${scope.join(', ') || 'the scope'}`;
   const profiles = p.profiles.length > 0 ? `; used by --threat ${p.profiles.join(', ')} (+${PROFILE_WEIGHT} each)` : '';
-  return `#${rank}: tier ${p.tier + 1} of ${TIERS.length}, ${entry.detectability?.reason ?? 'detectability unknown'}; ${threat}${profiles}; score ${p.score}`;
+  // Every number before the names the inputs bring (platforms, profiles, sources, log sources): a report that cuts the
+  // sentence (summary.md, at 300 characters) cuts names, never the counts.
+  return `#${rank}: tier ${p.tier + 1} of ${TIERS.length}, score ${p.score}; ${threat}${profiles}; ${entry.detectability?.reason ?? 'detectability unknown'}`;
 }
 
 /** In-scope gaps in priority order, each with its rank, score and reason. */

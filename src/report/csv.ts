@@ -5,11 +5,12 @@ import { describeFix } from './messages.js';
 import { statusChangeWords } from './words.js';
 import type { Reporter } from './reporter.js';
 
-/** Where a spreadsheet would start a formula: a cell's start, and anywhere after a ';' (behind quotes). */
-const FORMULA_START = /^(?=[=+\-@\t\r])|(?<=;)(?="*[=+\-@\t\r])/g;
+/** Where a spreadsheet would start a formula: a cell's start, and anywhere after a ';' (behind quotes), behind any
+ * white space (`\s`: every Unicode space, NBSP and U+3000 included), which spreadsheets skip before a formula. */
+const FORMULA_START = /^(?=\s*[=+\-@\t\r])|(?<=;)(?=[\s"]*[=+\-@\t\r])/g;
 
 /**
- * Spreadsheets run cells that start with = + - @ (or a tab or CR) as formulas; rule names and tags come
+ * Spreadsheets run cells that start with = + - @ (or a tab or CR), white space before them or not, as formulas; rule names and tags come
  * from anyone, so such a cell gets a leading apostrophe (OWASP "CSV injection"). So does every piece after a
  * ';': Excel in locales whose list separator is ';' splits a double-clicked CSV file there, whatever its
  * quotes, and the lists in these files are joined with ';'.
@@ -69,10 +70,12 @@ export const coverageCsvReporter: Reporter = {
     const withProcedures = new Set(atomics.flatMap((p) => [p.technique!, p.technique!.split('.')[0]!]));
     const noEntry = (id: string) => (withProcedures.has(id) ? 'not-observed' : 'no-procedure');
     const emulated = (id: string): string[] => (evidence ? [evidence.get(id)?.status ?? noEntry(id), (evidence.get(id)?.firingRules ?? []).join(';')] : []);
+    // rule_count counts what status counts (and the layer's score): the rules that observe a platform of it in scope;
+    // `rules` lists every enabled rule that tags it, so that a rule whose source cannot see it is still named.
     return toCsv(
       ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...PRIORITY_COLUMNS, ...(report.comparison ? ['change'] : []), ...(evidence ? ['evidence', 'firing_rules'] : [])],
       inPriorityOrder(report).map((t) => [
-        t.id, t.name, t.tactics.join(';'), t.platforms.join(';'), t.isSubtechnique ? 'yes' : 'no', t.status, t.rules.length, t.rules.join(';'), t.disabledRules.join(';'), t.findings, t.usedBy,
+        t.id, t.name, t.tactics.join(';'), t.platforms.join(';'), t.isSubtechnique ? 'yes' : 'no', t.status, t.observingRules.length, t.rules.join(';'), t.disabledRules.join(';'), t.findings, t.usedBy,
         ...priorityCells(report, t), ...(report.comparison ? [change.get(t.id) ?? ''] : []), ...emulated(t.id),
       ]),
     );

@@ -6,6 +6,7 @@ import { COVERED_COLORS, GAP_COLOR, PARTIAL_COLOR } from './palette.js';
 import { validateLayer } from './layer-schema.js';
 import { statusChangeWords } from './words.js';
 import { stringifyJson, type Reporter } from './reporter.js';
+import { visibleName } from '../terminal-text.js';
 
 /** The Navigator release whose layer format is 4.5. */
 const NAVIGATOR_VERSION = '5.1.0';
@@ -14,17 +15,20 @@ function ruleLocations(report: CoverageReport): Map<string, string> {
   return new Map(report.rules.map((r) => [r.name, `${r.file}:${r.line}`]));
 }
 
+/** Rule names as a Navigator tooltip shows them: no control or bidi character from the rules, none longer than 300. */
+const names = (rules: string[]): string => rules.map(visibleName).join('; ');
+
 function commentFor(entry: TechniqueEntry, change: string | undefined): string {
   const status =
     entry.status === 'covered'
-      ? `Covered by ${entry.observingRules.length} enabled rule(s): ${entry.observingRules.join('; ')}`
+      ? `Covered by ${entry.observingRules.length} enabled rule(s): ${names(entry.observingRules)}`
       : entry.status === 'partial'
         ? `Partly covered: sub-techniques ${entry.coveredSubtechniques.join(', ')}`
         : entry.rules.length > 0
-          ? `Gap: ${entry.rules.length} enabled rule(s) tag it, but their sources observe none of its platforms in scope: ${entry.rules.join('; ')}`
+          ? `Gap: ${entry.rules.length} enabled rule(s) tag it, but their sources observe none of its platforms in scope: ${names(entry.rules)}`
           : 'Gap: no enabled rule tags this technique';
   const comment = `${change ? `${change} since the baseline. ` : ''}${status}`;
-  return entry.disabledRules.length > 0 ? `${comment}. Disabled: ${entry.disabledRules.join('; ')}` : comment;
+  return entry.disabledRules.length > 0 ? `${comment}. Disabled: ${names(entry.disabledRules)}` : comment;
 }
 
 /** The colour a technique is painted with: the legend's, set explicitly so that Navigator paints exactly it. */
@@ -40,7 +44,7 @@ function layerTechnique(entry: TechniqueEntry, context: { locations: Map<string,
     score,
     color: colorFor(entry, score),
     comment: commentFor(entry, context.changes.get(entry.id)),
-    ...(entry.observingRules.length > 0 ? { metadata: entry.observingRules.map((name) => ({ name: 'rule', value: `${name} (${context.locations.get(name) ?? '?'})` })) } : {}),
+    ...(entry.observingRules.length > 0 ? { metadata: entry.observingRules.map((name) => ({ name: 'rule', value: `${visibleName(name)} (${visibleName(context.locations.get(name) ?? '?')})` })) } : {}),
     ...(entry.url.startsWith('https://') ? { links: [{ label: `ATT&CK ${entry.id}`, url: entry.url }] } : {}),
     ...(!entry.isSubtechnique && entry.coveredSubtechniques.length > 0 ? { showSubtechniques: true } : {}),
   };
@@ -48,12 +52,14 @@ function layerTechnique(entry: TechniqueEntry, context: { locations: Map<string,
 
 /**
  * A gradient that paints the legend's colours by itself too (for a user who clears the explicit colours):
- * Navigator samples 100 steps of it (tinygradient) at round((score - min) / (max - min) * 100). Doubled
- * stops make plateaus around scores 1, 2 and 3 (steps 0-15, 32-47, 65-81 of 100); 4 and above take the last.
+ * Navigator samples 100 steps of it (tinygradient) at round((score - min) / (max - min) * 100). Every score is a
+ * multiple of 0.25 (the --score weights are), so up to 1 takes step 0, 1.25-2 steps 8-33, 2.25-3 steps 42-67 and
+ * 3.25 up steps 75-99: the 17 even stops (one, then runs of 5, 6 and 5) keep one colour over steps 0, 7-33, 39-69
+ * and 75-99, and blend only between them, where no score falls.
  */
 export function layerGradient() {
   const [c1, c2, c3, c4] = COVERED_COLORS;
-  return { colors: [c1!, c1!, c2!, c2!, c3!, c3!, c4!], minValue: 1, maxValue: COVERED_COLORS.length };
+  return { colors: [c1!, ...Array<string>(5).fill(c2!), ...Array<string>(6).fill(c3!), ...Array<string>(5).fill(c4!)], minValue: 1, maxValue: COVERED_COLORS.length };
 }
 
 function changesOf(report: CoverageReport): Map<string, string> {
@@ -95,7 +101,7 @@ export function buildLayer(report: CoverageReport, mode: ScoreMode = 'count') {
   const inScope = report.techniques.filter((t) => t.inScope);
   const description = `attack-cov ${report.tool.version}: ${report.summary.rules.enabled} enabled Falco rules; ${report.summary.techniques.percent}% of in-scope techniques covered or partly covered. ${SCORE_DESCRIPTIONS[mode]}`;
   return {
-    ...layerShell(report, `Falco rules coverage (ATT&CK ${attack.version})`, description, report.inputs.rules.map((r) => ({ name: 'rules file', value: r.path }))),
+    ...layerShell(report, `Falco rules coverage (ATT&CK ${attack.version})`, description, report.inputs.rules.map((r) => ({ name: 'rules file', value: visibleName(r.path) }))),
     techniques: inScope.map((t) => layerTechnique(t, context)),
     gradient: layerGradient(),
     legendItems: [

@@ -43,14 +43,17 @@ export function describeGapDetectability(counts: Partial<Record<DetectabilityVer
     .join(', ');
 }
 
-/** One line per profile: what it uses in scope and how much of it is covered. */
-export function describeProfile(profile: ThreatProfile): string {
+/**
+ * One line per profile: what it uses in scope and how much of it is covered. `names` makes the bundle's names and
+ * IDs fit the format (summary.md escapes and cuts each), so that the counts between them are never cut.
+ */
+export function describeProfile(profile: ThreatProfile, names: (text: string) => string = (text) => text): string {
   const { direct, viaSoftware } = profile.counts;
   const part = (c: typeof direct) => `${c.covered} covered, ${c.partial} partly, ${plural(c.gap, 'gap')}`;
-  const software = profile.software.length > 0 ? `; ${viaSoftware.total} more only through its software (${profile.software.map((s) => s.name).join(', ')}): ${part(viaSoftware)}` : '';
+  const software = profile.software.length > 0 ? `; ${viaSoftware.total} more only through its software (${names(profile.software.map((s) => s.name).join(', '))}): ${part(viaSoftware)}` : '';
   // Techniques and sub-techniques alike (the heatmap's profile view counts top-level cells): said, so the two agree.
   const what = direct.total === 1 ? '1 in-scope technique or sub-technique' : `${direct.total} in-scope techniques and sub-techniques`;
-  return `${profile.name} (${profile.id}, ${profile.kind}): ${what} used directly: ${part(direct)}${software}; ${profile.outOfScope} outside the scope`;
+  return `${names(profile.name)} (${names(profile.id)}, ${profile.kind}): ${what} used directly: ${part(direct)}${software}; ${profile.outOfScope} outside the scope`;
 }
 
 /** The exact command that drafts a rule for a technique. */

@@ -3,7 +3,7 @@
 // it to apply). Pure.
 import type { RuleSuggestion } from '../suggest/types.js';
 import { describeEvidence } from './suggestions-text.js';
-import { sarifName, sarifText } from './sarif-text.js';
+import { cutName, sarifName, sarifText } from './sarif-text.js';
 
 export const SUGGESTION_RULE_ID = 'suggested-attack-tags';
 
@@ -35,14 +35,14 @@ export function suggestionResults(suggestions: RuleSuggestion[], ruleIndex: numb
         ruleId: SUGGESTION_RULE_ID,
         ruleIndex,
         level: 'note' as const,
-        message: { text: sarifText(`rule "${s.rule}" has no ATT&CK technique tag; candidates: ${list}. Best: ${best.technique}, evidence: ${best.evidence.map(describeEvidence).join('; ') || 'none'}${best.reason ? `; reason: ${best.reason}` : ''}`) },
+        message: { text: sarifText(`rule "${cutName(s.rule)}" has no ATT&CK technique tag; candidates: ${list}. Best: ${best.technique}, evidence: ${best.evidence.map(describeEvidence).join('; ') || 'none'}${best.reason ? `; reason: ${best.reason}` : ''}`) },
         locations: [{ physicalLocation: { artifactLocation: locate(s.file), region }, logicalLocations: [{ name: sarifName(s.rule), kind: 'member' }] }],
         partialFingerprints: { 'attackCov/v1': `${SUGGESTION_RULE_ID}|${s.rule}` },
         ...(best.edit
           ? {
               fixes: [
                 {
-                  description: { text: sarifText(`add ${best.tags.join(', ')} to the tags of "${s.rule}"`) },
+                  description: { text: sarifText(`add ${best.tags.join(', ')} to the tags of "${cutName(s.rule)}"`) },
                   artifactChanges: [
                     {
                       artifactLocation: locate(best.edit.file),

@@ -1,5 +1,5 @@
 // Text inside SARIF messages. Pure.
-import { escapeForTerminal } from '../terminal-text.js';
+import { cutAt, escapeForTerminal, visibleName } from '../terminal-text.js';
 
 /**
  * Text for a SARIF plain-text message from the inputs' names and tags: controls, line breaks, bidi overrides and
@@ -12,7 +12,16 @@ export function sarifText(text: string): string {
   return escapeForTerminal(text).replace(/[\\[\]]/g, '\\$&');
 }
 
-/** A rule name as a SARIF logical location's name: visible characters only, as in the messages. */
+/**
+ * A name from the rules (a rule's, a tag) as a message quotes it: at most 300 characters, an ellipsis last, as in
+ * summary.md. A name may be 70,000 characters, and every result quotes its rule twice: GitHub refuses a log of more
+ * than 10 MB gzipped. Fingerprints are made from the whole names, so a cut never changes an alert's identity.
+ */
+export function cutName(name: string): string {
+  return cutAt(name, 300);
+}
+
+/** A rule name as a SARIF logical location's name: visible characters only, as in the messages, and cut. */
 export function sarifName(name: string): string {
-  return escapeForTerminal(name);
+  return visibleName(name);
 }

@@ -9,7 +9,8 @@ import { isOfficialFile } from '../analysis/gates.js';
 import { describeFix, ruleSuffix } from './messages.js';
 import { stringifyJson, type Reporter } from './reporter.js';
 import { suggestionResults, suggestionSarifRule } from './sarif-suggestions.js';
-import { sarifName, sarifText } from './sarif-text.js';
+import { cutName, sarifName, sarifText } from './sarif-text.js';
+import { cutAt } from '../terminal-text.js';
 import { OUTSIDE_ROOT_NOTE } from '../source-root.js';
 import { occurrences } from '../collections.js';
 import { firstNames, plural, verb } from './words.js';
@@ -124,7 +125,8 @@ function findingResults(findings: Finding[], index: Map<string, number>, isNew?:
       ruleId: f.code,
       ruleIndex: index.get(f.code) ?? -1,
       level: LEVEL[f.severity],
-      message: { text: sarifText(`${f.message}${ruleSuffix(f.rule)}${fix ? `; fix: ${fix}` : ''}`) },
+      // The finding's sentence quotes tags from the rules: cut too, long enough for any sentence of attack-cov's own.
+      message: { text: sarifText(`${cutAt(f.message, 1000)}${ruleSuffix(f.rule, cutName)}${fix ? `; fix: ${cutAt(fix, 1000)}` : ''}`) },
       locations: [
         {
           physicalLocation: { artifactLocation: artifactLocation(f.file), region: { startLine: f.line, startColumn: f.column } },

@@ -1,5 +1,5 @@
 // summary.md: coverage, top gaps and findings grouped by code for a CI job summary or a PR comment.
-// Bounded: a fixed number of rows per section, whatever the size of the ruleset.
+// Bounded: a fixed number of rows per section, each text from the inputs cut, and the whole page at most MAX_BYTES.
 import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
 import { suggestionsSection } from './summary-suggestions.js';
@@ -7,29 +7,41 @@ import { evidenceCounts, notAsWrittenLine, unknownTechniquesLine } from './evide
 import { describeInputs, plural, signed, skippedNote, statusChangeWords } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict, topGapRows } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
-import { unsafeCharacters } from '../terminal-text.js';
+import { cutAt, unsafeCharacters } from '../terminal-text.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
 
 const UNSAFE_IN_MARKDOWN = unsafeCharacters();
-
-/** `text` cut to `length` UTF-16 units, an ellipsis last, never splitting a surrogate pair. */
-function cutAt(text: string, length: number): string {
-  if (text.length <= length) return text;
-  const last = text.charCodeAt(length - 2);
-  return `${text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 2 : length - 1)}…`;
-}
+/** What a reader sees of one text from the inputs, and what its Markdown may take (`@` alone becomes 9 characters). */
+const VISIBLE_LENGTH = 300;
+const ESCAPED_LENGTH = 600;
+/** The whole page, in UTF-8 bytes: well under the 65,536 characters GitHub takes in a comment, whatever the inputs. */
+export const MAX_BYTES = 50_000;
 
 /**
  * Text from the inputs inside Markdown: no HTML (GitHub renders it), no table breaks, no emphasis or links,
  * bare URLs and addresses included (GFM links `https://…`, `www.…`, `mailto:`, `xmpp:` and `a@b.c` by itself).
  * An escaped ':' or '.' stops the URLs. An address is found by GitHub's cmark-gfm after escapes are undone
  * (`a\\@b.c` is still linked), so an empty HTML comment ends the text at each '@': nothing shows and nothing is
- * copied, but no address spans it. Cut at 300 characters before escaping, so no escape or comment is cut in two.
+ * copied, but no address spans it. Cut at 300 characters before escaping, so no escape or comment is cut in two,
+ * and shorter where the escapes would make more than 600 characters of Markdown.
  */
 export function escapeMarkdown(text: string): string {
-  return cutAt(text, 300)
+  const escaped = escapeCut(text, VISIBLE_LENGTH);
+  if (escaped.length <= ESCAPED_LENGTH) return escaped;
+  // The longest cut whose Markdown fits, by bisection: `fits` always does (a cut at 1 is the ellipsis alone).
+  let [fits, tooLong] = [1, Math.min(text.length, VISIBLE_LENGTH)];
+  while (tooLong - fits > 1) {
+    const middle = (fits + tooLong) >> 1;
+    if (escapeCut(text, middle).length <= ESCAPED_LENGTH) fits = middle;
+    else tooLong = middle;
+  }
+  return escapeCut(text, fits);
+}
+
+function escapeCut(text: string, length: number): string {
+  return cutAt(text, length)
     .replace(UNSAFE_IN_MARKDOWN, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -38,6 +50,18 @@ export function escapeMarkdown(text: string): string {
     .replace(/:(?=\/\/)|(?<=\b(?:mailto|xmpp)):/gi, '\\:')
     .replace(/(www)\./gi, '$1\\.')
     .replace(/@/g, '@<!-- -->');
+}
+
+/** The page's lines up to MAX_BYTES, whole lines only (no table row or escape cut), and a line saying what was left out. */
+function withinMaxBytes(lines: string[]): string[] {
+  const omitted = (count: number) => `… ${count} more lines left out (summary.md is at most ${MAX_BYTES.toLocaleString('en-US')} bytes): see report.json, coverage.csv and findings.csv.`;
+  let bytes = Buffer.byteLength(`\n${omitted(lines.length)}\n`);
+  for (let i = 0; i < lines.length; i++) {
+    bytes += Buffer.byteLength(lines[i]!) + 1;
+    // After a blank line: a line right below a table would be read as one of its rows.
+    if (bytes > MAX_BYTES) return [...lines.slice(0, i), '', omitted(lines.length - i)];
+  }
+  return lines;
 }
 
 function percent(value: number, total: number): string {
@@ -67,7 +91,7 @@ function platformsSection(report: CoverageReport): string[] {
 
 function profilesSection(report: CoverageReport): string[] {
   if (!report.threats?.length) return [];
-  return ['', '### Threat profiles', '', ...report.threats.map((p) => `- ${escapeMarkdown(describeProfile(p))}`)];
+  return ['', '### Threat profiles', '', ...report.threats.map((p) => `- ${describeProfile(p, escapeMarkdown)}`)];
 }
 
 function gapsSection(report: CoverageReport): string[] {
@@ -143,7 +167,8 @@ function emulationSection(report: CoverageReport): string[] {
 }
 
 export function renderSummaryMarkdown(report: CoverageReport): string {
-  return `${['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...platformsSection(report), ...comparisonSection(report), ...emulationSection(report), ...profilesSection(report), ...gapsSection(report), ...findingsSection(report), ...suppressedSection(report), ...suggestionsSection(report)].join('\n')}\n`;
+  const lines = ['## ATT&CK coverage of the Falco rules', '', ...gatesSection(report), ...coverageSection(report), ...platformsSection(report), ...comparisonSection(report), ...emulationSection(report), ...profilesSection(report), ...gapsSection(report), ...findingsSection(report), ...suppressedSection(report), ...suggestionsSection(report)];
+  return `${withinMaxBytes(lines).join('\n')}\n`;
 }
 
 export const summaryReporter: Reporter = {

@@ -19,8 +19,8 @@ describe('report --threat', () => {
     expect(report.threats.map((t) => t.id)).toEqual(['G0139', 'S0599', 'C0035']);
     const tnt = report.threats[0]!.counts.direct;
     expect(result.stdout).toContain(`TeamTNT (G0139, group): ${tnt.total} in-scope techniques and sub-techniques used directly: ${tnt.covered} covered`);
-    expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toMatch(/### Threat profiles\n\n- TeamTNT \\\(G0139, group\\\)/);
-    expect(result.stdout).toMatch(/^ +1\. T\d{4}.*\n +why: #1: tier 1 of 4, closable with the loaded source syscall/m);
+    expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toMatch(/### Threat profiles\n\n- TeamTNT \(G0139, group\)/);
+    expect(result.stdout).toMatch(/^ +1\. T\d{4}.*\n +why: #1: tier 1 of 4, score \d+; .*; closable with the loaded source syscall/m);
   });
 
   it('refuses an unknown threat with the closest names (exit 2, one line, nothing written)', async () => {

@@ -159,14 +159,14 @@ describe('prioritizeGaps', () => {
     ]);
   });
 
-  it('explains each: rank, tier and reason, adversaries active of all, profiles, score', () => {
+  it('explains each: rank, tier, score, adversaries active of all, profiles, then the reason (the numbers before the names)', () => {
     const list = gaps();
     expect(list[1]).toEqual({
       id: 'T1002', name: 'Name T1002', tactics: ['execution'], isSubtechnique: false, usedBy: 1,
-      priority: { rank: 2, tier: 1, detectability: 'closable-other', activeUsers: 2, users: 2, profiles: [], score: 2, why: '#2: tier 2 of 4, reason closable-other; 2 of the 2 adversaries using it are active on Linux, Containers; score 2' },
+      priority: { rank: 2, tier: 1, detectability: 'closable-other', activeUsers: 2, users: 2, profiles: [], score: 2, why: '#2: tier 2 of 4, score 2; 2 of the 2 adversaries using it are active on Linux, Containers; reason closable-other' },
     });
-    expect(list[0]!.priority.why).toBe('#1: tier 1 of 4, reason closable-loaded; 1 of the 1 adversaries using it are active on Linux, Containers; score 1');
-    expect(list.find((g) => g.id === 'T1005')!.priority).toMatchObject({ detectability: 'unknown', users: 0, why: '#5: tier 3 of 4, detectability unknown; 0 of the 0 adversaries using it are active on Linux, Containers; score 0' });
+    expect(list[0]!.priority.why).toBe('#1: tier 1 of 4, score 1; 1 of the 1 adversaries using it are active on Linux, Containers; reason closable-loaded');
+    expect(list.find((g) => g.id === 'T1005')!.priority).toMatchObject({ detectability: 'unknown', users: 0, why: '#5: tier 3 of 4, score 0; 0 of the 0 adversaries using it are active on Linux, Containers; detectability unknown' });
     expect(list.find((g) => g.id === 'T1004')!.priority).toMatchObject({ activeUsers: 0, users: 1 });
   });
 
@@ -174,9 +174,15 @@ describe('prioritizeGaps', () => {
     const list = gaps({ profiles: [profile, { ...profile, name: 'Profile B' }], scope: [] });
     expect(list.map((g) => `${g.id}:${g.priority.score}`)).toEqual(['T1001.001:201', 'T1001:201', 'T1002:2', 'T1003:1', 'T1005:200', 'T1004:0']);
     expect(list[1]!.priority.profiles).toEqual(['Profile A', 'Profile B']);
-    expect(list[1]!.priority.why).toBe('#2: tier 2 of 4, reason closable-other; 1 of the 1 adversaries using it or its sub-techniques (0 using it directly) are active on the scope; used by --threat Profile A, Profile B (+100 each); score 201');
+    expect(list[1]!.priority.why).toBe('#2: tier 2 of 4, score 201; 1 of the 1 adversaries using it or its sub-techniques (0 using it directly) are active on the scope; used by --threat Profile A, Profile B (+100 each); reason closable-other');
     expect(PROFILE_WEIGHT).toBe(100);
     expect(TIERS).toEqual(['closable-loaded', 'closable-other', 'unknown', 'not-observable']);
+  });
+
+  it('says every number before the names, so that a report cutting the sentence at 300 characters keeps the counts', () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({ ...profile, id: `G${i}`, name: `Profile ${'x'.repeat(40)} ${i}` }));
+    const why = gaps({ profiles: many, scope: [] })[1]!.priority.why;
+    expect(why.slice(0, 300)).toMatch(/^#2: tier 2 of 4, score 3001; 1 of the 1 adversaries using it or its sub-techniques \(0 using it directly\) are active on the scope; used by --threat Profile x{40} 0, /);
   });
 
   it('tells apart two profiles of one name (the group Machete and its software Machete) by their IDs', () => {

@@ -91,6 +91,6 @@ describe('activity and priority', () => {
     entries.find((e) => e.id === 'T1.001')!.detectability = { verdict: 'closable-loaded', reason: 'closable with the loaded source syscall (AN1)', loadedSources: ['syscall'], otherSources: [], analytics: [] };
     const gaps = prioritizeGaps(entries, catalog, new Set(['G1', 'S1']), [], ['Containers', 'Linux']);
     expect(gaps.map((g) => `${g.id}:${g.priority.detectability}:${g.priority.score}`)).toEqual(['T1.001:closable-loaded:1', 'T1:unknown:1', 'T2:not-observable:1']);
-    expect(gaps[0]!.priority.why).toBe('#1: tier 1 of 4, closable with the loaded source syscall (AN1); 1 of the 1 adversaries using it are active on Containers, Linux; score 1');
+    expect(gaps[0]!.priority.why).toBe('#1: tier 1 of 4, score 1; 1 of the 1 adversaries using it are active on Containers, Linux; closable with the loaded source syscall (AN1)');
   });
 });

@@ -17,7 +17,16 @@ describe('neutralizeFormula', () => {
     for (const lead of ['=', '+', '-', '@', '\t', '\r']) expect(neutralizeFormula(`${lead}SUM(A1)`)).toBe(`'${lead}SUM(A1)`);
   });
   it('leaves cells alone that only contain those characters later, or start otherwise', () => {
-    for (const text of ['a=b', 'T1059 +x', ' =1', "'=1", '', 'x\r\n=1', '\n=1', 'a; =1', 'a;x=1', 'x;']) expect(neutralizeFormula(text)).toBe(text);
+    for (const text of ['a=b', 'T1059 +x', "'=1", " '=1", '', 'x\r\n=1', 'a;x=1', 'a; x =1', 'x;', ' ', 'a; ']) expect(neutralizeFormula(text)).toBe(text);
+  });
+  it('looks past white space of any kind before the formula, at the start and after a \';\'', () => {
+    for (const space of [' ', '  ', '\n', '\u00a0', '\u3000', '\u2003', '\ufeff']) {
+      expect(neutralizeFormula(`${space}=1+1`)).toBe(`'${space}=1+1`);
+      expect(neutralizeFormula(`a;${space}=1+1`)).toBe(`a;'${space}=1+1`);
+      expect(neutralizeFormula(`a; "${space}@x`)).toBe(`a;' "${space}@x`);
+    }
+    // As findings.csv's rule column and coverage.csv's rules write them.
+    expect(toCsv(['rule', 'rules'], [[' =1+1', 'a; =1+1']])).toBe("rule,rules\n' =1+1,a;' =1+1\n");
   });
   it("also guards every piece after a ';', behind any quotes: Excel splits on ';' in many locales", () => {
     // A rule named "0day" and one named "=cmd|' /C calc'!A0" join to "0day;=cmd…" in coverage.csv's rules column.
@@ -77,8 +86,14 @@ describe('coverage.csv', async () => {
 
   it('joins several rules and disabled rules with semicolons', () => {
     const copy: CoverageReport = structuredClone(report);
-    Object.assign(copy.techniques.find((t) => t.id === 'T1059')!, { disabledRules: ['Off one', 'Off two'], rules: ['On one', 'On two'] });
+    Object.assign(copy.techniques.find((t) => t.id === 'T1059')!, { disabledRules: ['Off one', 'Off two'], rules: ['On one', 'On two'], observingRules: ['On one', 'On two'] });
     expect(rowsOf(coverageCsvReporter.render(copy, context)).find((r) => r.technique_id === 'T1059')).toMatchObject({ rules: 'On one;On two', rule_count: '2', disabled_rules: 'Off one;Off two' });
+  });
+
+  it('counts in rule_count only the rules that observe it, as status does, and names every rule that tags it (QA: T1552.005 on IaaS)', () => {
+    const copy: CoverageReport = structuredClone(report);
+    Object.assign(copy.techniques.find((t) => t.id === 'T1027')!, { status: 'gap', rules: ['Syscall rule'], observingRules: [] });
+    expect(rowsOf(coverageCsvReporter.render(copy, context)).find((r) => r.technique_id === 'T1027')).toMatchObject({ status: 'gap', rule_count: '0', rules: 'Syscall rule' });
   });
 
   it('leaves detectability cells empty for a technique without detectability data', () => {

@@ -48,6 +48,11 @@ describe('the layer gradient', () => {
     expect([1, 2, 3, 4, 5, 12].map((score) => navigatorGradientColor(gradient, score))).toEqual([...legend, legend[3], legend[3]]);
   });
 
+  it('paints every score the layer can hold (a multiple of 0.25, --score priority and maturity) with its legend colour by itself', () => {
+    const { gradient } = buildLayer(report);
+    for (let score = 0.25; score <= 12; score += 0.25) expect(navigatorGradientColor(gradient, score), String(score)).toBe(COVERED_COLORS[scoreBucket(score, 4)]);
+  });
+
   it('would not with the old gradient (white to dark blue over 0 to the largest count)', () => {
     const old = { colors: ['#ffffff', ...COVERED_COLORS], minValue: 0, maxValue: 11 };
     expect([1, 2, 3, 4].map((score) => navigatorGradientColor(old, score))).not.toEqual(COVERED_COLORS);
@@ -65,6 +70,8 @@ describe.each(SCORE_MODES)('the layer with --score %s', (mode) => {
       const entry = entries.get(technique.techniqueID)!;
       const expected = entry.status === 'gap' ? byLabel.get('gap: no enabled rule') : entry.status === 'partial' ? byLabel.get('partly covered (sub-techniques only)') : layer.legendItems[2 + scoreBucket(technique.score, 4)]!.color;
       expect(painted(technique, layer.gradient), technique.techniqueID).toBe(expected);
+      // And without the explicit colour, as a user who clears it sees the layer (QA: 2.25, 3.5, 1.5 with --score priority).
+      if (entry.status === 'covered') expect(navigatorGradientColor(layer.gradient, technique.score), `${technique.techniqueID} ${technique.score}`).toBe(expected);
       seen.add(expected!);
     }
     expect(seen).toContain(GAP_COLOR);

@@ -24,6 +24,14 @@ describe('layer comments', () => {
     expect(technique(layer, 'T1059').comment).toBe('Partly covered: sub-techniques T1059.004. Disabled: Enabled only toggle');
     expect(technique(layer, 'T1027').comment).toBe('Gap: no enabled rule tags this technique');
   });
+  it('show rule names without control or bidi characters, cut at 300 characters, in comments and metadata', () => {
+    const long = `L${'x'.repeat(70_000)}`;
+    const layer = buildLayer(patched('T1611', { observingRules: ['evil\u202eexe.yaml\u001b[2J', long], disabledRules: ['off\u0007'] }));
+    const t = technique(layer, 'T1611');
+    expect(t.comment).toBe(`Covered by 2 enabled rule(s): evil\\u202eexe.yaml\\u001b[2J; L${'x'.repeat(298)}…. Disabled: off\\u0007`);
+    expect(t.metadata!.map((m) => m.value)).toEqual(['evil\\u202eexe.yaml\\u001b[2J (?)', `L${'x'.repeat(298)}… (?)`]);
+    expect(JSON.stringify(layer)).not.toMatch(/[\u0000-\u001f\u202e]/);
+  });
   it('say of a gap that enabled rules tag it when their sources observe none of its platforms in scope (QA: "no enabled rule tags")', () => {
     const layer = buildLayer(patched('T1027', { status: 'gap', rules: ['Audit one', 'Audit two'], observingRules: [] }));
     expect(technique(layer, 'T1027').comment).toBe('Gap: 2 enabled rule(s) tag it, but their sources observe none of its platforms in scope: Audit one; Audit two');
@@ -122,6 +130,6 @@ describe('the layer shell', () => {
       { label: '4+ enabled rules', color: COVERED_COLORS[3] },
     ]);
     const [c1, c2, c3, c4] = COVERED_COLORS;
-    expect(layerGradient()).toEqual({ colors: [c1, c1, c2, c2, c3, c3, c4], minValue: 1, maxValue: 4 });
+    expect(layerGradient()).toEqual({ colors: [c1, c2, c2, c2, c2, c2, c3, c3, c3, c3, c3, c3, c4, c4, c4, c4, c4], minValue: 1, maxValue: 4 });
   });
 });

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { coverageCsvReporter, findingsCsvReporter } from '../../../src/report/csv.js';
-import { escapeMarkdown, renderSummaryMarkdown } from '../../../src/report/summary-md.js';
+import { MAX_BYTES, escapeMarkdown, renderSummaryMarkdown } from '../../../src/report/summary-md.js';
 import { reportFor } from '../../helpers/load.js';
 import { fixture } from '../../helpers/paths.js';
 
@@ -56,6 +56,24 @@ describe('outputs read back', async () => {
     const page = githubHtml(renderSummaryMarkdown(report));
     expect(page).toMatch(/<table>/);
     expect(page).toContain('[link](javascript:alert(1))');
+    expect(tagsIn(page).filter((tag) => !OWN_TAGS.has(tag))).toEqual([]);
+  });
+
+  it('summary.md stays within MAX_BYTES and valid GFM, whatever the names: @ & < | ` [ escape up to 9 times their length', () => {
+    const hostile = (i: number): string => `${'@&<|`['.repeat(60)}${i}`;
+    const one = escapeMarkdown(hostile(1));
+    expect(one.length).toBeLessThanOrEqual(600);
+    expect(one).toMatch(/^(@<!-- -->&amp;&lt;\\\|\\`\\\[)+(@<!-- -->)?(&amp;)?(&lt;)?(\\\|)?(\\`)?…$/);
+    const findings = Array.from({ length: 400 }, (_, i) => ({ ...report.findings[0]!, code: `code-${i % 40}`, file: hostile(i), rule: hostile(i), message: hostile(i) }));
+    const gaps = report.gaps.map((g) => ({ ...g, name: hostile(g.priority.rank) }));
+    const md = renderSummaryMarkdown({ ...report, findings, gaps, tactics: report.tactics.map((t) => ({ ...t, name: hostile(0) })) });
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(MAX_BYTES);
+    expect(md).toMatch(/\n\n… \d+ more lines left out \(summary\.md is at most 50,000 bytes\): see report\.json, coverage\.csv and findings\.csv\.\n$/);
+    // Whole table rows only, every comment closed: nothing of the names turns into markup.
+    expect(md.split('\n').filter((line) => line.startsWith('|') && !line.endsWith('|'))).toEqual([]);
+    const page = githubHtml(md);
+    expect(page).not.toMatch(/<a /);
+    expect(page.replace(/<!-- -->/g, '')).not.toContain('<!--');
     expect(tagsIn(page).filter((tag) => !OWN_TAGS.has(tag))).toEqual([]);
   });
 });

@@ -85,6 +85,16 @@ describe('SARIF results', () => {
     expect(result.message.text).toContain('(rule "R \\[click\\](https://evil.example/x) \\\\ end")');
     expect(result.message.text).not.toMatch(/(^|[^\\])\[[^\]]*\]\(/);
   });
+  it('cuts a long rule name to 300 characters in the message and the logical location, fingerprinted whole', () => {
+    const name = (last: string) => `R${'x'.repeat(70_000)}${last}`;
+    const [a, b] = [run(withFinding({ rule: name('a') })).results[0]!, run(withFinding({ rule: name('b') })).results[0]!];
+    expect(a.message.text).toContain(`(rule "R${'x'.repeat(298)}…")`);
+    expect(a.message.text.length).toBeLessThan(1000);
+    expect(a.locations[0]!.logicalLocations[0]!.name).toBe(`R${'x'.repeat(298)}…`);
+    // Names alike in their first 300 characters are still two alerts, each the one it was before the cut.
+    expect(a.partialFingerprints['attackCov/v1']).toBe(findingFingerprint(withFinding({ rule: name('a') }).findings[0]!));
+    expect(a.partialFingerprints['attackCov/v1']).not.toBe(b.partialFingerprints['attackCov/v1']);
+  });
   it('leaves out the fix and absent properties when the finding has none', () => {
     const result = run(withFinding({ fix: undefined, technique: undefined, tactic: undefined, tag: undefined })).results[0]! as Result;
     expect(result.message.text).toBe(`${withFinding({}).findings[0]!.message} (rule "Escape under execution")`);

@@ -129,8 +129,13 @@ describe('summary.md with every section', () => {
     expect(renderSummaryMarkdown({ ...report, emulation: emulationSection([]) })).not.toContain('does not have');
   });
   it('lists threat profiles escaped', () => {
-    expect(section('### Threat profiles')).toContain('- Team &lt;b&gt;\\|x\\|&lt;/b&gt; \\[31m \\(G9999, group\\): 2 in-scope techniques and sub-techniques used directly');
+    expect(section('### Threat profiles')).toContain('- Team &lt;b&gt;\\|x\\|&lt;/b&gt; \\[31m (G9999, group): 2 in-scope techniques and sub-techniques used directly');
     expect(renderSummaryMarkdown({ ...report, threats: [] })).not.toContain('### Threat profiles');
+  });
+  it('cuts the names of a profile, never its counts (APT29 uses 50 software)', () => {
+    const software = Array.from({ length: 50 }, (_, i) => ({ id: `S${i}`, name: `Software_${'x'.repeat(20)}${i}` }));
+    const line = renderSummaryMarkdown({ ...report, threats: [{ ...report.threats![0]!, software }] }).split('\n').find((l) => l.startsWith('- Team'))!;
+    expect(line).toMatch(/^- Team .* \(G9999, group\): 2 in-scope techniques and sub-techniques used directly: 1 covered, 1 partly, 0 gaps; 1 more only through its software \(Software\\_x{20}0, .*…\): 0 covered, 0 partly, 1 gap; 4 outside the scope$/);
   });
   it('says where each suppression is written and why', () => {
     const text = section('### Suppressed findings');
