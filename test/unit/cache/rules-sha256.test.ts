@@ -9,11 +9,13 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.js';
 import { FILES_SHA256_KIND, fileIdentity, identityOfFiles, rememberedSha256s, rememberSha256s } from '../../../src/file-sha256.js';
 import { loadRules, loadRulesOutline } from '../../../src/falco/load.js';
 import { cachedRuleset } from '../../../src/falco/ruleset-cache.js';
 import { writeEntry, type ParseCache } from '../../../src/parse-cache.js';
 import { fixture } from '../../helpers/paths.js';
+import { rejection } from '../../helpers/errors.js';
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-rules-sha256-'));
 const newCache = async (): Promise<ParseCache> => ({ prebuilt: [], dir: await tempDir() });
@@ -113,7 +115,8 @@ describe('loading rules with the sha256 remembered', () => {
     // The next load takes the remembered values: with others planted, the stored ruleset misses and the files parsed
     // do not have them.
     writeEntry(cache, FILES_SHA256_KIND, identityOfFiles(SETTLED_FILES)!.key, ['c'.repeat(64), 'd'.repeat(64)]);
-    await expect(loadRulesOutline(SETTLED_FILES, { cacheRoot: root, sourceRoot: root, parseCache: cache })).rejects.toThrow(/^base\.yaml: changed while attack-cov was reading the rules$/);
+    const changed = await rejection(loadRulesOutline(SETTLED_FILES, { cacheRoot: root, sourceRoot: root, parseCache: cache }), InputError);
+    expect([changed.message, changed.hint]).toEqual(['base.yaml: changed while attack-cov was reading the rules', 'run the command again']);
     expect(first.ruleset.files.map((f) => f.sha256)).toEqual(SETTLED_FILES.map((f) => sha256(readFileSync(f))));
   });
 
@@ -132,6 +135,13 @@ describe('loading rules with the sha256 remembered', () => {
     expect(warm.ruleset.files.map((f) => f.sha256)).toEqual(planted);
     expect(warm.ruleset.rules).toStrictEqual(built.rules);
     expect(warm.localFiles).toEqual(SETTLED_FILES);
+  });
+
+  it('remembers the local files of a list that names the official rules too', async () => {
+    const cache = await newCache();
+    const root = path.dirname(SETTLED_FILES[0]!);
+    await loadRules(['official', ...SETTLED_FILES], { cacheRoot: root, sourceRoot: root, parseCache: cache });
+    expect(rememberedSha256s(cache, identityOfFiles(SETTLED_FILES)!)).toEqual(SETTLED_FILES.map((f) => sha256(readFileSync(f))));
   });
 
   it('remembers nothing without a parse cache, and nothing for the embedded official rules', async () => {
