@@ -34,7 +34,8 @@ export const GROUPS = {
   suggest: ['src/suggest'],
   // The parse cache: what decides that a stored catalog, rules file or ruleset is trusted (magic, key, format,
   // checksum, every stored value checked as it is read back) and that a failed run leaves nothing behind.
-  cache: ['src/parse-cache.ts', 'src/falco/rules-cache.ts', 'src/falco/ruleset-cache.ts'],
+  // file-sha256.ts: the remembered sha256 of a bundle and of a run's rules files, by file identity.
+  cache: ['src/parse-cache.ts', 'src/falco/rules-cache.ts', 'src/falco/ruleset-cache.ts', 'src/file-sha256.ts'],
   // What reads the user's files and paths before any analysis: rules files (encoding, byte-order mark, `enabled:`),
   // the ATT&CK bundle, JSON inputs with their error positions, the project config, where outputs and caches may go,
   // and the commented file a rejected draft is written as. (src/run/ is command glue, tested through the built CLI,
@@ -42,8 +43,11 @@ export const GROUPS = {
   // attack/stix-stream.ts: the splitter that bounds what a bundle may hold (object size, nesting, bundle-level text).
   // falco/parse.ts: the yaml-based reader of rules files, and where a YAML error (an unclosed quote) is said to be;
   // falco/overrides.ts: the overrides Falco refuses, which loading refuses too.
+  // regular-file.ts: the one guard every file input is read through (regular files only, never a FIFO or device, a
+  // size cap); run/read-json.ts: the JSON reader with positions (a plain function, tested in-process, not glue).
   inputs: ['src/paths.ts', 'src/json-file.ts', 'src/source-root.ts', 'src/falco/load.ts', 'src/falco/ruleset.ts', 'src/falco/parse.ts', 'src/falco/overrides.ts',
-    'src/config/project-config.ts', 'src/attack/read-bundle.ts', 'src/attack/stix-stream.ts', 'src/draft/draft-file.ts'],
+    'src/config/project-config.ts', 'src/attack/read-bundle.ts', 'src/attack/stix-stream.ts', 'src/draft/draft-file.ts',
+    'src/regular-file.ts', 'src/run/read-json.ts'],
 };
 
 /** Modules whose module-level tables and patterns are themselves the protection (HTML and script escapes,

@@ -104,7 +104,9 @@ export function readRegularFile(file: string, shownAs: string, role: FileRole): 
 /** Reads `fd` to its end, at most one byte past `max`: a file that grows while read (or reports size 0, as /proc does)
  * is capped too. */
 function readCapped(fd: number, size: number, max: number, tooLarge: () => Error): Buffer {
-  let buffer = Buffer.alloc(Math.min(max + 1, Math.max(size + 1, 64 * 1024)));
+  let buffer = Buffer.alloc(Math.min(max + 1,
+    // Stryker disable next-line MethodExpression,ArithmeticOperator: the first buffer's size only sets how many reads it takes: any size from 1 grows by doubling to max + 1 and reads the same bytes
+    Math.max(size + 1, 64 * 1024)));
   let filled = 0;
   for (;;) {
     if (filled === buffer.length) {

@@ -83,7 +83,9 @@ async function expandPaths(paths: string[], isStrict: boolean): Promise<string[]
       // x.yaml, is passed over), named *.yaml or *.yml in that case, in name order; but not attack-cov's own project
       // config (`init` writes it where the rules are, and `--rules .` then read it as a rules file).
       const names = (await listRulesDir(given)).filter((n) => DIR_RULES_FILE.test(n) && n !== CONFIG_FILE_NAME).sort();
-      const isFile = await Promise.all(names.map((n) => stat(path.join(given, n)).then((s) => s.isFile(), () => false)));
+      const isFile = await Promise.all(names.map((n) => stat(path.join(given, n)).then((s) => s.isFile(),
+        // Stryker disable next-line ArrowFunction: `false` and the mutant's `undefined` are both falsy, and the filter below keeps neither
+        () => false)));
       files.push(...names.filter((_, i) => isFile[i]).map((n) => path.join(given, n)));
     } else files.push(given);
   }

@@ -2,7 +2,7 @@
 // the file's identity and times are unchanged, recomputed as soon as anything changes (even content of the
 // same size written back with its old mtime: ctime moves), and never remembered for a file still settling.
 import { readdir, stat, utimes, writeFile, mkdtemp } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { statSync, type BigIntStats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,8 +49,34 @@ describe('memoizedSha256', () => {
     await expect(readdir(cache.dir!)).rejects.toThrow(/ENOENT/);
   });
 
+  it('remembers a file whose ctime is exactly 3 s old (SETTLED_MS), and not one a millisecond younger', async () => {
+    const { cache, file } = await setup();
+    const ctimeMs = Number(statSync(file, { bigint: true }).ctimeNs / 1_000_000n);
+    memoizedSha256(file, cache, ctimeMs + 2999);
+    await expect(readdir(cache.dir!)).rejects.toThrow(/ENOENT/);
+    memoizedSha256(file, cache, ctimeMs + 3000);
+    expect(await readdir(path.join(cache.dir!, FILE_SHA256_KIND.name))).toHaveLength(1);
+  });
+
+  it('hashes again when what is remembered is no sha256 (one character before or after 64 hex digits)', async () => {
+    const { cache, file } = await setup();
+    const key = fileIdentity(file, statSync(file, { bigint: true }));
+    for (const planted of [`x${'f'.repeat(64)}`, `${'f'.repeat(64)}x`]) {
+      writeEntry(cache, FILE_SHA256_KIND, key, planted);
+      expect(memoizedSha256(file, cache, LATER)).toBe(sha256('first content'));
+    }
+  });
+
   it('throws for a file that is not there (the caller lets the reader report it)', async () => {
     const { cache } = await setup();
     expect(() => memoizedSha256(path.join(cache.dir!, 'missing.json'), cache, LATER)).toThrow(/ENOENT/);
+  });
+});
+
+describe('fileIdentity', () => {
+  // Fields run together would make dev 1, inode 23 the same file as dev 12, inode 3, and give one the other's hash.
+  it('keeps every field apart, so two files never share an identity', () => {
+    const stats = (dev: bigint, ino: bigint) => ({ dev, ino, size: 5n, mtimeNs: 1n, ctimeNs: 1n }) as BigIntStats;
+    expect(fileIdentity('/data/bundle.json', stats(1n, 23n))).not.toBe(fileIdentity('/data/bundle.json', stats(12n, 3n)));
   });
 });

@@ -3,17 +3,19 @@
 // a load that finds it reads no file unless one must be parsed, and then refuses content that no longer has the
 // remembered hash rather than parsing it under the wrong key.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FILES_SHA256_KIND, identityOfFiles, rememberedSha256s, rememberSha256s } from '../../../src/file-sha256.js';
+import { InputError } from '../../../src/errors.js';
+import { FILES_SHA256_KIND, fileIdentity, identityOfFiles, rememberedSha256s, rememberSha256s } from '../../../src/file-sha256.js';
 import { loadRules, loadRulesOutline } from '../../../src/falco/load.js';
 import { cachedRuleset } from '../../../src/falco/ruleset-cache.js';
 import { writeEntry, type ParseCache } from '../../../src/parse-cache.js';
 import { fixture } from '../../helpers/paths.js';
+import { rejection } from '../../helpers/errors.js';
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-rules-sha256-'));
 const newCache = async (): Promise<ParseCache> => ({ prebuilt: [], dir: await tempDir() });
@@ -44,6 +46,26 @@ describe('the remembered sha256 of a list of rules files', () => {
     expect(rememberedSha256s(cache, identity)).toEqual(hashes);
     // The same files in another order are another list.
     expect(rememberedSha256s(cache, identityOfFiles([...files].reverse())!)).toBeUndefined();
+  });
+
+  it('is remembered once the newest ctime is exactly 3 s old (SETTLED_MS), not a millisecond before', async () => {
+    const files = await twoFiles();
+    const cache = await newCache();
+    const identity = identityOfFiles(files)!;
+    const hashes = files.map((f) => sha256(readFileSync(f)));
+    rememberSha256s(cache, files, identity, hashes, identity.newestCtimeMs + 2999);
+    expect(await remembered(cache)).toEqual([]);
+    rememberSha256s(cache, files, identity, hashes, identity.newestCtimeMs + 3000);
+    expect(rememberedSha256s(cache, identity)).toEqual(hashes);
+  });
+
+  it('finds what an earlier run stored: the key is each file\'s fileIdentity, in order, joined by two NULs', async () => {
+    // The key is kept across runs and releases (FILES_SHA256_KIND's format says when it changes meaning).
+    const files = await twoFiles();
+    const cache = await newCache();
+    const key = files.map((f) => fileIdentity(f, statSync(f, { bigint: true }))).join('\0\0');
+    writeEntry(cache, FILES_SHA256_KIND, key, ['a'.repeat(64), 'b'.repeat(64)]);
+    expect(rememberedSha256s(cache, identityOfFiles(files)!)).toEqual(['a'.repeat(64), 'b'.repeat(64)]);
   });
 
   it('is not remembered when a file changed after it was found, and misses after any change', async () => {
@@ -93,7 +115,8 @@ describe('loading rules with the sha256 remembered', () => {
     // The next load takes the remembered values: with others planted, the stored ruleset misses and the files parsed
     // do not have them.
     writeEntry(cache, FILES_SHA256_KIND, identityOfFiles(SETTLED_FILES)!.key, ['c'.repeat(64), 'd'.repeat(64)]);
-    await expect(loadRulesOutline(SETTLED_FILES, { cacheRoot: root, sourceRoot: root, parseCache: cache })).rejects.toThrow(/^base\.yaml: changed while attack-cov was reading the rules$/);
+    const changed = await rejection(loadRulesOutline(SETTLED_FILES, { cacheRoot: root, sourceRoot: root, parseCache: cache }), InputError);
+    expect([changed.message, changed.hint]).toEqual(['base.yaml: changed while attack-cov was reading the rules', 'run the command again']);
     expect(first.ruleset.files.map((f) => f.sha256)).toEqual(SETTLED_FILES.map((f) => sha256(readFileSync(f))));
   });
 
@@ -112,6 +135,13 @@ describe('loading rules with the sha256 remembered', () => {
     expect(warm.ruleset.files.map((f) => f.sha256)).toEqual(planted);
     expect(warm.ruleset.rules).toStrictEqual(built.rules);
     expect(warm.localFiles).toEqual(SETTLED_FILES);
+  });
+
+  it('remembers the local files of a list that names the official rules too', async () => {
+    const cache = await newCache();
+    const root = path.dirname(SETTLED_FILES[0]!);
+    await loadRules(['official', ...SETTLED_FILES], { cacheRoot: root, sourceRoot: root, parseCache: cache });
+    expect(rememberedSha256s(cache, identityOfFiles(SETTLED_FILES)!)).toEqual(SETTLED_FILES.map((f) => sha256(readFileSync(f))));
   });
 
   it('remembers nothing without a parse cache, and nothing for the embedded official rules', async () => {

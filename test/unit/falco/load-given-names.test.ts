@@ -106,6 +106,26 @@ describe('official@<ref> from the cache', () => {
     expect(downloaded.ruleset.files[0]).toHaveProperty('url');
     expect(downloaded.ruleset.files[0]).not.toHaveProperty('note');
   });
+
+  it('names the download URL of a copy fetched again in place of a stored one that no longer parses', async () => {
+    const cacheRoot = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-cache-'));
+    const slot = officialRulesCachePath(cacheRoot, REF, 'falco_rules.yaml');
+    await mkdir(path.dirname(slot), { recursive: true });
+    await writeFile(slot, 'not: a rules list\n');
+    await writeFile(`${slot}.source`, 'cache add: mine.yaml\n');
+    const mirror = path.join(cacheRoot, 'mirror');
+    await mkdir(path.join(mirror, REF), { recursive: true });
+    await writeFile(path.join(mirror, REF, 'falco_rules.yaml'), RULE);
+    process.env.ATTACK_COV_FALCO_RULES_MIRROR = `file://${mirror}/{tag}/{file}`;
+    try {
+      const fetched = await loadRules([`official@${REF}`], { cacheRoot, cwd: cacheRoot });
+      expect(fetched.ruleset.rules.map((r) => r.name)).toEqual(['Stored']);
+      expect(fetched.ruleset.files).toEqual([expect.objectContaining({ url: `file://${mirror}/${REF}/falco_rules.yaml` })]);
+      expect(fetched.ruleset.files[0]).not.toHaveProperty('note');
+    } finally {
+      delete process.env.ATTACK_COV_FALCO_RULES_MIRROR;
+    }
+  });
 });
 
 describe('readRulesTexts', () => {

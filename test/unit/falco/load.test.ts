@@ -90,6 +90,13 @@ describe('loadRules: directories', () => {
     const { ruleset } = await loadRules([dir], { cacheRoot: '/nonexistent', cwd: dir });
     expect(ruleset.rules.map((r) => r.name)).toEqual(['A', 'Linked']);
   });
+  it('passes over attack-cov\'s own project config, which `init` writes beside the rules (`--rules .`)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-rulesd-'));
+    await writeFile(path.join(dir, '.attack-cov.yaml'), 'gates:\n  fail-on: error\n');
+    await writeFile(path.join(dir, 'rules.yaml'), '- rule: A\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n');
+    const { ruleset } = await loadRules([dir], { cacheRoot: '/nonexistent', cwd: dir });
+    expect(ruleset.files.map((f) => f.path)).toEqual(['rules.yaml']);
+  });
 });
 
 describe('loadRules: items Falco loads past', () => {
@@ -123,6 +130,16 @@ describe('utf16Of: UTF-16 told from UTF-8 by its byte-order mark or its NULs', (
     ['UTF-16BE with a BOM', Buffer.from([0xfe, 0xff, 0x00, 0x2d]), 'UTF-16BE'],
     ['UTF-16LE without one', Buffer.from('- rule: a\n', 'utf16le'), 'UTF-16LE'],
     ['UTF-16BE without one', Buffer.from('- rule: a\n', 'utf16le').swap16(), 'UTF-16BE'],
+    // Text with no ASCII in it has no NUL bytes: only the byte-order mark tells.
+    ['UTF-16LE with a BOM, no ASCII', Buffer.from('\ufeff漢字のテキスト', 'utf16le'), 'UTF-16LE'],
+    ['UTF-16BE with a BOM, no ASCII', Buffer.from('\ufeff漢字のテキスト', 'utf16le').swap16(), 'UTF-16BE'],
+    ['one character of UTF-16LE', Buffer.from('a', 'utf16le'), 'UTF-16LE'],
+    // Latin-1 bytes where half a byte-order mark would stand.
+    ['Latin-1 with þ second', Buffer.from('aþ b', 'latin1'), undefined],
+    ['Latin-1 with ÿ second', Buffer.from('aÿ b', 'latin1'), undefined],
+    ['Latin-1 with þ first', Buffer.from('þa b', 'latin1'), undefined],
+    // NULs in exactly half of the odd bytes of the first 4 KiB, and one more just past them: not most.
+    ['half NULs in the first 4 KiB', Buffer.concat([Buffer.from('a'.repeat(1024), 'utf16le'), Buffer.from('ab'.repeat(1024)), Buffer.from('a', 'utf16le')]), undefined],
     ['UTF-8', Buffer.from('- rule: ä\n  desc: d\n'), undefined],
     ['UTF-8 with its BOM', Buffer.from('\ufeff- rule: a\n'), undefined],
     ['UTF-8 with a stray NUL', Buffer.from('- rule: a\u0000b\n'), undefined],
@@ -329,6 +346,11 @@ describe('loadRules: how --rules paths are named and refused', () => {
     // A technique ID swallowed by --rules (QA: emulate --rules official T1529): the hint says so.
     const technique = await rejection(loadRules(['official', 'T1529.003'], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
     expect([technique.message, technique.hint]).toEqual(['T1529.003: no such file or directory', 'T1529.003 looks like a technique ID: --rules takes every value after it, so name techniques before --rules, or after --']);
+    // A technique ID is one, or a sub-technique's, and nothing around it.
+    for (const [given, isTechnique] of [['T1529', true], ['t1529.003', true], ['rules/T1529', true], ['xT1529', false], ['T1529x', false], ['T1529.00', false]] as const) {
+      const error = await rejection(loadRules([given], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
+      expect(error.hint?.startsWith(`${path.basename(given)} looks like a technique ID`), given).toBe(isTechnique);
+    }
     // A path through a file: stat fails with ENOTDIR, not ENOENT.
     const through = await rejection(loadRules(['test/fixtures/rules/base.yaml/r.yaml'], { cacheRoot: '/nonexistent', cwd: repoRoot }), InputError);
     expect(through.message).toBe('test/fixtures/rules/base.yaml/r.yaml: cannot read: a path component is not a directory');
