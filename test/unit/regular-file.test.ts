@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { thrown } from '../helpers/errors.js';
 import { kindOf, openRegularFile, readRegularFile, readRegularText, type FileRole } from '../../src/regular-file.js';
 
 const sizeReadsZero = vi.hoisted(() => ({ on: false }));
@@ -27,15 +28,7 @@ vi.mock('node:fs', async (importOriginal) => {
 const ROLE: FileRole = { what: 'a rules file', maxBytes: 1000, raiseHint: 'raise the cap', hint: 'pass rules files' };
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-regular-file-'));
 const openFds = async () => (await readdir('/proc/self/fd')).length;
-const failure = (run: () => unknown): InputError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('no error');
-};
+const failure = (run: () => unknown): InputError => thrown(run, InputError);
 const read = (file: string, role: Partial<FileRole> = {}) => readRegularFile(file, 'shown.yaml', { ...ROLE, ...role });
 
 describe('kindOf', () => {

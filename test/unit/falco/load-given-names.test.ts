@@ -107,16 +107,36 @@ describe('official@<ref> from the cache', () => {
     expect(downloaded.ruleset.files[0]).not.toHaveProperty('note');
   });
 
-  it('names the download URL of a copy fetched again in place of a stored one that no longer parses', async () => {
+  /** A cache whose official@REF slot holds `stored` (none when undefined) with a `cache add` record beside it, and a
+   * file:// mirror of RULE that ATTACK_COV_FALCO_RULES_MIRROR points at (the test deletes the variable). */
+  async function withMirror(stored: string | undefined): Promise<{ cacheRoot: string; mirror: string }> {
     const cacheRoot = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-cache-'));
     const slot = officialRulesCachePath(cacheRoot, REF, 'falco_rules.yaml');
     await mkdir(path.dirname(slot), { recursive: true });
-    await writeFile(slot, 'not: a rules list\n');
+    if (stored !== undefined) await writeFile(slot, stored);
     await writeFile(`${slot}.source`, 'cache add: mine.yaml\n');
     const mirror = path.join(cacheRoot, 'mirror');
     await mkdir(path.join(mirror, REF), { recursive: true });
     await writeFile(path.join(mirror, REF, 'falco_rules.yaml'), RULE);
     process.env.ATTACK_COV_FALCO_RULES_MIRROR = `file://${mirror}/{tag}/{file}`;
+    return { cacheRoot, mirror };
+  }
+
+  it('does not say `cache add` stored a copy downloaded where only its record was left (the copy deleted by hand)', async () => {
+    const { cacheRoot } = await withMirror(undefined);
+    try {
+      for (const run of ['downloads', 'reads it from the cache']) {
+        const { ruleset } = await loadRules([`official@${REF}`], { cacheRoot, cwd: cacheRoot });
+        expect(ruleset.files[0], run).toHaveProperty('url');
+        expect(ruleset.files[0], run).not.toHaveProperty('note');
+      }
+    } finally {
+      delete process.env.ATTACK_COV_FALCO_RULES_MIRROR;
+    }
+  });
+
+  it('names the download URL of a copy fetched again in place of a stored one that no longer parses', async () => {
+    const { cacheRoot, mirror } = await withMirror('not: a rules list\n');
     try {
       const fetched = await loadRules([`official@${REF}`], { cacheRoot, cwd: cacheRoot });
       expect(fetched.ruleset.rules.map((r) => r.name)).toEqual(['Stored']);

@@ -146,6 +146,14 @@ describe('secrets', () => {
     expect(redactSecrets('key abcdefgh1234 and abcdefgh')).toBe('key [redacted] and [redacted]');
   });
 
+  it('registers nothing for a value that is not set (an unset variable), and redacts nothing more for it', () => {
+    // Every text is kept; the one checked is the placeholder a mutant returning one form too many would register.
+    const text = 'rule "Stryker was here" and sk-unset-12345';
+    registerSecret(undefined);
+    expect(redactSecrets(text)).toBe(text);
+    expect(redactMessage(text, undefined)).toBe(text);
+  });
+
   it('forgets every secret on clearSecrets', () => {
     registerSecret('forget-me-please');
     clearSecrets();

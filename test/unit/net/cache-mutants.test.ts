@@ -143,6 +143,22 @@ describe('fetchIntoCache', () => {
     expect(await isFile(`${slot}.source`)).toBe(false);
   });
 
+  it('takes a cached copy that its validation refuses, with no record beside it, for a miss too', async () => {
+    const root = await fresh();
+    const slot = path.join(root, 'v1.json');
+    await writeFile(slot, '{"v":');
+    expect(await fetchIntoCache(server.url('/v1.json'), slot, readJsonInput, FAST)).toEqual({ file: slot, isFromCache: false, validated: { v: 1 } });
+    expect(await readdir(root)).toEqual(['v1.json']);
+  });
+
+  it('drops a record left beside no copy (the copy deleted by hand): it says nothing about the download', async () => {
+    const root = await fresh();
+    const slot = path.join(root, 'v1.json');
+    await writeFile(`${slot}.source`, 'cache add: v1.json\n');
+    expect(await fetchIntoCache(server.url('/v1.json'), slot, readJsonInput, FAST)).toEqual({ file: slot, isFromCache: false, validated: { v: 1 } });
+    expect(await readCacheSource(slot)).toBeUndefined();
+  });
+
   it('names a cached copy its validation refuses, and how to remove it, when it cannot be downloaded again', async () => {
     const root = await fresh();
     const slot = path.join(root, 'v1.json');

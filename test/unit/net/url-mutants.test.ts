@@ -1,7 +1,9 @@
 // src/net/url.ts: what counts as a URL (as opposed to a local path), how a URL is shown, and how its user:password
 // become a Basic authorization header (the request then goes to the URL without them).
 import { describe, expect, it } from 'vitest';
-import { isUrl, redactUrl, shownUrl, splitCredentials } from '../../../src/net/url.js';
+import { UsageError } from '../../../src/errors.js';
+import { thrown } from '../../helpers/errors.js';
+import { badUrlError, checkUrlParses, isUrl, redactUrl, shownUrl, splitCredentials, urlProblem } from '../../../src/net/url.js';
 
 describe('isUrl', () => {
   it('takes http, https and file URLs in any case', () => {
@@ -40,6 +42,47 @@ describe('shownUrl', () => {
     // A scheme only counts at the start (not one in the query), and the query goes whole, blanks and all.
     expect(shownUrl('user:p@ss@host/a?next=http://x')).toBe('[redacted]@host/a');
     expect(shownUrl('u:p@host/a?q=1 2#f g')).toBe('[redacted]@host/a');
+  });
+});
+
+describe('urlProblem', () => {
+  it('is undefined for a URL that parses', () => {
+    for (const url of ['https://example.org/x.json', 'http://[::1]:8080/', 'file:///srv/bundle.json']) expect(urlProblem(url), url).toBeUndefined();
+  });
+
+  it('says in words why the URL parser refuses one', () => {
+    const cases: [string, string][] = [
+      ['http://', 'no host'],
+      ['http://user:pw@', 'no host'],
+      ['http://exa mple.org/x', 'white space in the host'],
+      ['http://[::1/x', 'an IPv6 address without its closing ]'],
+      ['http://host:8o80/x', 'the port "8o80" is no number'],
+      ['http://[fe80::1]:8o/', 'the port "8o" is no number'],
+      ['http://host:70000/', 'port 70000 is past 65535'],
+      // A host the parser refuses for another reason, with a port it would take (65535 is the last one).
+      ['http://bad^host:65535/', 'the URL parser refuses it'],
+      ['http://bad^host/', 'the URL parser refuses it'],
+      ['http://[::g]', 'the URL parser refuses it'],
+      // A scheme counts only at the start: here `mirror_1:` is a host (`_` is no scheme's) with an empty port.
+      ['mirror_1:https://x/b.json', 'the URL parser refuses it'],
+    ];
+    for (const [url, problem] of cases) expect(urlProblem(url), url).toBe(problem);
+  });
+});
+
+describe('checkUrlParses and badUrlError', () => {
+  it('refuses a URL that does not parse, named by the flag or variable, without its user:password, with the hint', () => {
+    expect(thrown(() => checkUrlParses('--attack', 'https://u:Sup3rS3cret@exa mple.org/b.json', 'give a URL'), UsageError)).toMatchObject({
+      message: '--attack https://[redacted]@exa mple.org/b.json: not a valid URL (white space in the host)', hint: 'give a URL',
+    });
+    expect(thrown(() => checkUrlParses(undefined, 'http://', 'h'), UsageError).message).toBe('http://: not a valid URL (no host)');
+    expect(() => checkUrlParses('--attack', 'https://example.org/b.json', 'h')).not.toThrow();
+  });
+
+  it('names the value as shownUrl does, after the flag when there is one', () => {
+    expect(badUrlError('ATTACK_COV_ATTACK_MIRROR', 'ftp://u:pw@mirror/x?token=t', 'not an http(s) or file URL', 'h').message)
+      .toBe('ATTACK_COV_ATTACK_MIRROR ftp://mirror/x: not an http(s) or file URL');
+    expect(badUrlError(undefined, 'mirror/x', 'why', 'h').message).toBe('mirror/x: why');
   });
 });
 

@@ -426,6 +426,12 @@ describe('writeOutputs: large texts, written in slices of 2^20 characters', () =
     expect(await readFile(file!, 'utf8')).toBe(`head ${'y'.repeat((1 << 16) - 1)}${'z'.repeat(1 << 16)} tail`);
   });
 
+  it('writes the small pieces left at the end as they were rendered, one after another', async () => {
+    const out = await fresh();
+    const [file] = await writeOutputs(out, [{ name: 'report.json', content: () => ['{', '"a": ', '1}\n'] }]);
+    expect(await readFile(file!, 'utf8')).toBe('{"a": 1}\n');
+  });
+
   it('closes each file it writes', async () => {
     const out = await fresh();
     const open = async () => (await readdir('/proc/self/fd')).length;
