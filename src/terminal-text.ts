@@ -42,10 +42,13 @@ export function escapeForTerminal(text: string): string {
   return text.replace(UNSAFE_IN_FIELD, escapeChar);
 }
 
-/** A name from the inputs (a rule's, a file's) inside a report's text, a SARIF location or a Navigator tooltip: its
- * unsafe characters escaped, and cut at 300 characters (a name may be 70,000). */
+/** How much of a name from the inputs (a rule's, a file's, a tag) a report shows: a name may be 70,000 characters. */
+export const NAME_CHARS = 300;
+
+/** A name from the inputs inside a report's text, a SARIF location or a Navigator tooltip: its unsafe characters
+ * escaped, and cut at NAME_CHARS. */
 export function visibleName(name: string): string {
-  return escapeForTerminal(cutAt(name, 300));
+  return escapeForTerminal(cutAt(name, NAME_CHARS));
 }
 
 /** Each line of a multi-line text (a diff, a tool's output) escaped, the line breaks kept. */

@@ -1,5 +1,5 @@
 // Text inside SARIF messages. Pure.
-import { cutAt, escapeForTerminal, visibleName } from '../terminal-text.js';
+import { cutAt, escapeForTerminal, NAME_CHARS, visibleName } from '../terminal-text.js';
 
 /**
  * Text for a SARIF plain-text message from the inputs' names and tags: controls, line breaks, bidi overrides and
@@ -18,7 +18,7 @@ export function sarifText(text: string): string {
  * than 10 MB gzipped. Fingerprints are made from the whole names, so a cut never changes an alert's identity.
  */
 export function cutName(name: string): string {
-  return cutAt(name, 300);
+  return cutAt(name, NAME_CHARS);
 }
 
 /** A rule name as a SARIF logical location's name: visible characters only, as in the messages, and cut. */

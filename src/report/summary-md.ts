@@ -7,14 +7,14 @@ import { evidenceCounts, notAsWrittenLine, unknownTechniquesLine } from './evide
 import { describeInputs, plural, signed, skippedNote, statusChangeWords } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict, topGapRows } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
-import { cutAt, unsafeCharacters } from '../terminal-text.js';
+import { cutAt, NAME_CHARS, unsafeCharacters } from '../terminal-text.js';
 
 const TOP_GAPS = 15;
 const EXAMPLES_PER_CODE = 5;
 
 const UNSAFE_IN_MARKDOWN = unsafeCharacters();
 /** What a reader sees of one text from the inputs, and what its Markdown may take (`@` alone becomes 9 characters). */
-const VISIBLE_LENGTH = 300;
+const VISIBLE_LENGTH = NAME_CHARS;
 const ESCAPED_LENGTH = 600;
 /** The whole page, in UTF-8 bytes: well under the 65,536 characters GitHub takes in a comment, whatever the inputs. */
 export const MAX_BYTES = 50_000;
