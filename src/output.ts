@@ -62,11 +62,12 @@ export function outDirOf(given: string, cwd: string, flag = '--out'): string {
 }
 
 /** UTF-8 is encoded this many characters at a time: writeFile would hold a second, encoded copy of a
- * whole 12 MB report.json in memory. */
-const SLICE_CHARS = 1 << 20;
+ * whole 12 MB report.json in memory. Small enough that a slice and its encoded bytes reuse memory already
+ * in use (V8's young generation, malloc's heap) rather than pages mapped for each and unmapped after. */
+export const SLICE_CHARS = 1 << 16;
 
 /** A piece of a rendered output at least this long is written alone rather than gathered with others. */
-const LARGE_PIECE_CHARS = 1 << 16;
+export const LARGE_PIECE_CHARS = 1 << 16;
 
 /** Where a slice of at most `max` characters of `text` from `start` ends: one character early where it would
  * end between the two halves of a surrogate pair (each half alone would be written as U+FFFD). */

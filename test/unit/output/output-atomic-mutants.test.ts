@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../../src/errors.js';
-import { checkOutputDir, checkReplaceable, outDirOf, pathInside, replaceFileAtomically, replaceFilesAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
+import { LARGE_PIECE_CHARS, SLICE_CHARS, checkOutputDir, checkReplaceable, outDirOf, pathInside, replaceFileAtomically, replaceFilesAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
 import { registerSecret } from '../../../src/secrets.js';
 import { deadPid } from '../../helpers/processes.js';
 
@@ -354,8 +354,8 @@ describe('replaceFilesAtomically: every file checked and written beside itself b
   });
 });
 
-describe('writeOutputs: large texts, written in slices of 2^20 characters', () => {
-  const SLICE = 1 << 20;
+describe('writeOutputs: large texts, written in slices of SLICE_CHARS characters', () => {
+  const SLICE = SLICE_CHARS;
 
   it('never splits a surrogate pair at a slice boundary (U+10000 and U+10FFFF, the ends of the high range)', async () => {
     const out = await fresh();
@@ -395,11 +395,16 @@ describe('writeOutputs: large texts, written in slices of 2^20 characters', () =
     const out = await fresh();
     const onDisk = () => readdirSync(out).filter((n) => n.endsWith('.tmp')).map((n) => statSync(path.join(out, n)).size);
     const seen: number[][] = [];
-    // Small pieces (below 2^16 characters) are gathered: sixteen of 2^16 - 1 and one of 16 fill a slice exactly.
+    // Small pieces (below LARGE_PIECE_CHARS) are gathered: as many of LARGE_PIECE_CHARS - 1 as fit, and one of the
+    // rest, fill a slice exactly.
+    const small = LARGE_PIECE_CHARS - 1;
+    const count = Math.floor(SLICE / small);
+    const rest = SLICE - count * small;
+    expect(rest).toBeGreaterThan(0);
     function* render() {
-      for (let i = 0; i < 16; i++) yield 'x'.repeat((1 << 16) - 1);
+      for (let i = 0; i < count; i++) yield 'x'.repeat(small);
       seen.push(onDisk());
-      yield 'x'.repeat(16);
+      yield 'x'.repeat(rest);
       seen.push(onDisk());
       yield 'end';
     }
@@ -410,20 +415,22 @@ describe('writeOutputs: large texts, written in slices of 2^20 characters', () =
 
   it('writes a large piece at once, after the small ones gathered before it, without joining them', async () => {
     const out = await fresh();
+    const short = Math.min(SLICE, LARGE_PIECE_CHARS) - 100;
     const onDisk = () => readdirSync(out).filter((n) => n.endsWith('.tmp')).map((n) => statSync(path.join(out, n)).size);
     const seen: number[][] = [];
     function* render() {
       yield 'head ';
       seen.push(onDisk());
-      yield 'y'.repeat((1 << 16) - 1);
+      // Gathered with the head: a small piece, and together still short of a slice.
+      yield 'y'.repeat(short);
       seen.push(onDisk());
-      yield 'z'.repeat(1 << 16);
+      yield 'z'.repeat(LARGE_PIECE_CHARS);
       seen.push(onDisk());
       yield ' tail';
     }
     const [file] = await writeOutputs(out, [{ name: 'report.json', content: render }]);
-    expect(seen).toEqual([[0], [0], [5 + (1 << 16) - 1 + (1 << 16)]]);
-    expect(await readFile(file!, 'utf8')).toBe(`head ${'y'.repeat((1 << 16) - 1)}${'z'.repeat(1 << 16)} tail`);
+    expect(seen).toEqual([[0], [0], [5 + short + LARGE_PIECE_CHARS]]);
+    expect(await readFile(file!, 'utf8')).toBe(`head ${'y'.repeat(short)}${'z'.repeat(LARGE_PIECE_CHARS)} tail`);
   });
 
   it('writes the small pieces left at the end as they were rendered, one after another', async () => {

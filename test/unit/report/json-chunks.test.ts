@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compactJsonChunks, jsonChunks } from '../../../src/report/json-chunks.js';
+import { SLAB_CHARS, compactJsonChunks, jsonChunks, nextSlabCount } from '../../../src/report/json-chunks.js';
 import { stringifyJson } from '../../../src/report/reporter.js';
 import { repoRoot } from '../../helpers/paths.js';
 
@@ -36,33 +36,58 @@ describe('jsonChunks', () => {
     for (const value of [undefined, () => 1]) expect([...compactJsonChunks(value)]).toEqual([JSON.stringify(value)]);
   });
 
-  it('lays out the top two levels by hand, and the elements of their arrays a slab at a time, indented to their place', () => {
-    expect([...jsonChunks({ a: [1, { b: [2] }], s: 'x', o: { k: [3] } })]).toEqual(['{\n', '  "a": ', '[\n', '    1,\n    {\n      "b": [\n        2\n      ]\n    }', '\n  ]', ',\n', '  "s": ', '"x"', ',\n', '  "o": ', '{\n', '    "k": ', '[\n      3\n    ]', '\n  }', '\n}', '\n']);
-    expect([...compactJsonChunks({ a: [1, { b: [2] }] })]).toEqual(['{', '"a":', '[', '1,{"b":[2]}', ']', '}']);
+  it('lays out the top two levels by hand, and the elements of their arrays a slab at a time (one element first), indented to their place', () => {
+    expect([...jsonChunks({ a: [1, { b: [2] }], s: 'x', o: { k: [3] } })]).toEqual(['{\n', '  "a": ', '[\n', '    1', ',\n', '    {\n      "b": [\n        2\n      ]\n    }', '\n  ]', ',\n', '  "s": ', '"x"', ',\n', '  "o": ', '{\n', '    "k": ', '[\n      3\n    ]', '\n  }', '\n}', '\n']);
+    expect([...compactJsonChunks({ a: [1, { b: [2] }] })]).toEqual(['{', '"a":', '[', '1', ',', '{"b":[2]}', ']', '}']);
     // An object without a prototype is laid out like a plain one.
     expect([...jsonChunks(Object.assign(Object.create(null) as object, { a: [1] }))]).toEqual(['{\n', '  "a": ', '[\n', '    1', '\n  ]', '\n}', '\n']);
   });
 
-  it('writes a long array in slabs of 256 elements, the same bytes as the whole', () => {
-    const value = { rules: Array.from({ length: 1000 }, (_, i) => ({ name: `rule ${i}`, tags: ['T1059', i % 7 === 0 ? undefined : `x${i}`] })), list: Array.from({ length: 600 }, (_, i) => (i % 2 ? i : () => i)) };
+  it('writes a long array in slabs of about SLAB_CHARS characters, the same bytes as the whole', () => {
+    const value = { rules: Array.from({ length: 3000 }, (_, i) => ({ name: `rule ${i}`, tags: ['T1059', i % 7 === 0 ? undefined : `x${i}`] })), list: Array.from({ length: 600 }, (_, i) => (i % 2 ? i : () => i)) };
     for (const [chunks, whole] of [[[...jsonChunks(value)], stringifyJson(value)], [[...compactJsonChunks(value)], JSON.stringify(value)]] as const) {
       expect(chunks.join('')).toBe(whole);
       const slabs = chunks.filter((c) => c.includes('rule '));
-      expect(slabs).toHaveLength(4);
-      expect(slabs.map((c) => c.match(/"name"/g)!.length)).toEqual([256, 256, 256, 232]);
-      expect(chunks.filter((c) => /\d/.test(c) && !c.includes('rule '))).toHaveLength(3);
+      const counts = slabs.map((c) => c.match(/"name"/g)!.length);
+      expect(counts.reduce((a, b) => a + b)).toBe(3000);
+      // One element first, then at most four times as many a slab, up to what fills SLAB_CHARS.
+      expect(counts.slice(0, 4)).toEqual([1, 4, 16, 64]);
+      const full = slabs.slice(5, -1);
+      expect(full.length).toBeGreaterThan(0);
+      // Scaled from the slab before, whose elements were a little shorter or longer: about SLAB_CHARS, never far over.
+      for (const slab of full) {
+        expect(slab.length).toBeLessThanOrEqual(SLAB_CHARS * 1.05);
+        expect(slab.length).toBeGreaterThan(SLAB_CHARS * 0.9);
+      }
+      expect(Math.max(...slabs.map((c) => c.length))).toBeLessThanOrEqual(SLAB_CHARS * 1.05);
     }
   });
 
-  it('ends a slab-filled array exactly: 256 and 512 elements are one and two slabs', () => {
-    for (const length of [256, 512]) {
+  it('scales each slab from the one before: towards SLAB_CHARS, at most four times the elements, at least one', () => {
+    expect(nextSlabCount(1, 100)).toBe(4);
+    expect(nextSlabCount(64, 64 * 100)).toBe(256);
+    expect(nextSlabCount(256, 256 * 100)).toBe(Math.floor(SLAB_CHARS / 100));
+    expect(nextSlabCount(300, SLAB_CHARS * 2)).toBe(150);
+    expect(nextSlabCount(300, SLAB_CHARS)).toBe(300);
+    expect(nextSlabCount(1, SLAB_CHARS * 3)).toBe(1);
+    // Elements larger than a slab are written one a slab, the same bytes.
+    const big = Array.from({ length: 5 }, (_, i) => 'x'.repeat(SLAB_CHARS + i));
+    const pieces = [...compactJsonChunks({ big })];
+    expect(pieces.join('')).toBe(JSON.stringify({ big }));
+    expect(pieces.filter((p) => p.includes('x'))).toHaveLength(5);
+  });
+
+  it('ends an array exactly: no empty piece, no comma after the last slab', () => {
+    for (const length of [1, 2, 5, 21, 85, 1000]) {
       const value = { list: Array.from({ length }, (_, i) => i) };
       expect([...jsonChunks(value)].join('')).toBe(stringifyJson(value));
       expect([...compactJsonChunks(value)].join('')).toBe(JSON.stringify(value));
-      // '{', '"list":', '[', the slabs with a ',' between two, ']', '}': no empty piece, no comma after the last slab.
+      // '{', '"list":', '[', the slabs with a ',' between two, ']', '}'.
       const pieces = [...compactJsonChunks(value)];
-      expect(pieces).toHaveLength(5 + length / 256 + (length / 256 - 1));
-      expect(pieces.filter((p) => p === ',')).toHaveLength(length / 256 - 1);
+      const slabs = pieces.slice(3, -2).filter((p) => p !== ',');
+      expect(pieces.filter((p) => p === ',')).toHaveLength(slabs.length - 1);
+      expect(pieces.slice(3, -2).every((p, i) => (i % 2 === 1) === (p === ','))).toBe(true);
+      expect(pieces.at(-3)).not.toBe(',');
       expect(pieces).not.toContain('');
     }
   });
