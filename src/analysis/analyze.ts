@@ -8,7 +8,7 @@ import type { LogSourceMapping } from '../upstream.js';
 import { computePlatformCounts, computeTacticEntries, computeTechniqueEntries, countCoverage } from './coverage.js';
 import { analyzeGaps } from './gap-analysis.js';
 import { applySuppressions, type SuppressionRule } from './suppress.js';
-import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, tagReader, type MappedRule } from './mapping.js';
+import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, sharedMapping, tagReader, type MappedRule } from './mapping.js';
 import { own } from '../own.js';
 import { compareText } from '../collections.js';
 
@@ -101,7 +101,8 @@ export function analyze(input: AnalyzeInput): CoverageReport {
   const allSources = [...new Set(ruleset.rules.map((r) => r.source))].sort();
   const misnamed = new Map(allSources.map((s) => [s, input.misnamedSource?.(s)]));
   const skippedWhy = (rule: FalcoRuleOutline): string | undefined => input.skipped?.get(rule.name) ?? (rule.isEnabled ? misnamed.get(rule.source) : undefined);
-  const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics, readTag, skippedWhy(rule)));
+  const shared = sharedMapping();
+  const mapped = ruleset.rules.map((rule) => mapRule(rule, catalog, tactics, readTag, skippedWhy(rule), shared));
   const { findings, suppressed } = suppressFindings(checkRules(mapped, { catalog, tactics, sourcePlatforms: input.sourcePlatforms, tacticRenames: input.tacticRenames }), input);
   // The sources of the rules that run (enabled, not dropped by Falco): a source only disabled rules use is observed by
   // nothing. A ruleset none of whose rules runs keeps every source it names, so that it still has a scope.

@@ -69,7 +69,30 @@ function seenBefore(value: string, tags: readonly ReadTag[], seen: Set<string> |
   return false;
 }
 
-export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticIndex, readTag: (tag: string) => ParsedTag = parseTag, skipped?: string): MappedRule {
+/**
+ * What the rules of one analysis share once mapped, made once each: 10,000 rules claim a few hundred combinations
+ * of tactics and techniques, and a Set or list per rule was ~40% of the memory mapping kept (and the garbage
+ * collector copied). The shared values are never changed (activeTechniques and the others say so).
+ */
+export interface SharedMapping {
+  /** Active techniques (with the tactics they justify) by their IDs in order. */
+  byActive: Map<string, { active: Technique[]; justified: Set<string> }>;
+  /** Claimed tactic shortnames by the same, in order. */
+  claimed: Map<string, Set<string>>;
+}
+
+export function sharedMapping(): SharedMapping {
+  return { byActive: new Map(), claimed: new Map() };
+}
+
+/** A key for `values` in order: IDs and shortnames hold no newline. */
+function keyOf<T>(values: readonly T[], name: (value: T) => string): string {
+  let key = '';
+  for (const value of values) key += `${name(value)}\n`;
+  return key;
+}
+
+export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticIndex, readTag: (tag: string) => ParsedTag = parseTag, skipped?: string, shared?: SharedMapping): MappedRule {
   // Loops, and one object literal with every field: 10,000 rules go through here, and MappedRules of one shape
   // keep the checks and coverage that read them fast (building it field by field cost ~12% of the analysis).
   const tags: ReadTag[] = [];
@@ -97,8 +120,27 @@ export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticI
       if (tactic) knownTactics.push({ tag, tactic, via: parsed.tacticId ? 'id' : 'name' });
     } else if (parsed.kind === 'maturity') maturity ??= parsed.level;
   }
-  const active = findActive(knownTechniques);
-  return { rule, tags, repeated: repeated ?? NO_REPEATS, knownTechniques, knownTactics, maturity, skipped, runs: rule.isEnabled && skipped === undefined, active, claimed: findClaimed(knownTactics), justified: findJustified(active) };
+  const { active, justified } = activeOf(knownTechniques, shared);
+  return { rule, tags, repeated: repeated ?? NO_REPEATS, knownTechniques, knownTactics, maturity, skipped, runs: rule.isEnabled && skipped === undefined, active, claimed: claimedOf(knownTactics, shared), justified };
+}
+
+/** The active techniques of `known` and the tactics they justify: `shared`'s when another rule had the same. */
+function activeOf(known: MappedRule['knownTechniques'], shared: SharedMapping | undefined): { active: Technique[]; justified: Set<string> } {
+  const active = findActive(known);
+  if (!shared) return { active, justified: findJustified(active) };
+  const key = keyOf(active, (t) => t.id);
+  let found = shared.byActive.get(key);
+  if (!found) shared.byActive.set(key, (found = { active, justified: findJustified(active) }));
+  return found;
+}
+
+/** The tactic shortnames `known` claims: `shared`'s set when another rule claimed the same, in the same order. */
+function claimedOf(known: MappedRule['knownTactics'], shared: SharedMapping | undefined): Set<string> {
+  if (!shared) return findClaimed(known);
+  const key = keyOf(known, (k) => k.tactic.shortname);
+  let claimed = shared.claimed.get(key);
+  if (!claimed) shared.claimed.set(key, (claimed = findClaimed(known)));
+  return claimed;
 }
 
 function findJustified(active: Technique[]): Set<string> {

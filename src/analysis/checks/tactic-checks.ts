@@ -82,6 +82,9 @@ export const unjustifiedTactic: Check = {
     const techniques = activeTechniques(rule);
     if (techniques.length === 0) return NO_FINDINGS;
     const justified = justifiedTactics(rule);
+    // Most rules have no tactic tag to report: nothing more to work out for them.
+    // Stryker disable next-line ConditionalExpression,ArrowFunction: without the early return findingsFor below finds the same nothing; it only skips working out the fix
+    if (rule.knownTactics.every(({ tactic }) => justified.has(tactic.shortname))) return NO_FINDINGS;
     // Removing is only unambiguous when a justified tactic tag stays or will be added (every technique
     // has one tactic); otherwise the rule would be left with no tactic and nobody to say which. And not
     // while a technique tag does not count (an unknown ID, often a typo; a revoked or deprecated one): the

@@ -1,7 +1,7 @@
 // mapping.ts and platform-coverage.ts on tiny rules: what a rule's tags claim (known techniques and tactics,
 // by name or ID, maturity), which techniques count, and per-platform status (statusOver, countedPlatforms).
 import { describe, expect, it } from 'vitest';
-import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, tacticOfTag, tagReader } from '../../../src/analysis/mapping.js';
+import { activeTechniques, claimedTactics, indexTactics, isAttackTag, mapRule, sharedMapping, tacticOfTag, tagReader } from '../../../src/analysis/mapping.js';
 import { countedPlatforms, enabledClaims, platformCoverage, statusOver } from '../../../src/analysis/platform-coverage.js';
 import type { PlatformCoverage } from '../../../src/coverage-report.js';
 import { parseTag } from '../../../src/falco/tags.js';
@@ -50,6 +50,44 @@ describe('shared, read once', () => {
     expect(read('T1059')).toBe(first);
     expect(first).toEqual(parseTag('T1059'));
     expect(read('mitre_execution')).not.toBe(first);
+  });
+
+  it('sharedMapping: rules with the same active techniques, or the same tactics in the same order, share them', () => {
+    const catalog = catalogOf([technique('T1059'), technique('T1003', { tactics: ['impact'] }), technique('T1500', { isRevoked: true })]);
+    const index = indexTactics(catalog);
+    const shared = sharedMapping();
+    const map = (...tags: string[]) => mapRule(rule('R', tags), catalog, index, parseTag, undefined, shared);
+    const a = map('T1059', 'T1003', 'mitre_execution', 'mitre_impact');
+    // The same techniques and tactics, written otherwise (a revoked technique and a tactic ID among them).
+    const b = map('T1500', 'T1059', 'TA0002', 'T1003', 'mitre_impact');
+    expect(b.active).toBe(a.active);
+    expect(b.justified).toBe(a.justified);
+    expect(b.claimed).toBe(a.claimed);
+    expect(a.active!.map((t) => t.id)).toEqual(['T1059', 'T1003']);
+    expect([...a.justified!]).toEqual(['execution', 'impact']);
+    // Another order is another list (findings name the first tactic and technique), and so are fewer.
+    const c = map('T1003', 'T1059', 'mitre_impact', 'mitre_execution');
+    expect(c.active).not.toBe(a.active);
+    expect(c.claimed).not.toBe(a.claimed);
+    expect(c.active!.map((t) => t.id)).toEqual(['T1003', 'T1059']);
+    expect([...c.claimed!]).toEqual(['impact', 'execution']);
+    expect([...c.justified!]).toEqual(['impact', 'execution']);
+    const d = map('T1059', 'mitre_execution');
+    expect(d.active).not.toBe(a.active);
+    expect(d.claimed).not.toBe(a.claimed);
+    expect(d.active!.map((t) => t.id)).toEqual(['T1059']);
+    // No technique, no tactic: one shared empty list and set each.
+    const e = map('container');
+    expect(map('maturity_stable').active).toBe(e.active);
+    expect(map('maturity_stable').claimed).toBe(e.claimed);
+    expect(e.active).toEqual([]);
+    expect(e.claimed!.size).toBe(0);
+    // Unshared, the same values.
+    const alone = mapRule(rule('R', ['T1500', 'T1059', 'TA0002', 'T1003', 'mitre_impact']), catalog, index);
+    expect(alone.active).toEqual(a.active);
+    expect(alone.active).not.toBe(a.active);
+    expect(alone.claimed).toEqual(a.claimed);
+    expect(alone.justified).toEqual(a.justified);
   });
 
   it('enabledClaims: rules of one source share one platform set; claims come sorted by rule name', () => {
