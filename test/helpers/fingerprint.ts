@@ -22,10 +22,11 @@ function optional(outline: Outline): Outline {
   return typeof outline === 'string' ? merge(outline, 'undefined') : { ...outline, '?': 'optional' };
 }
 
-/** The outline of a value: `{ key: type }` for objects, `{ 'Map<string>': outline }`, `{ '[]': outline }`. */
+/** The outline of a value: `{ key: type }` for objects, `{ 'Map<string>': outline }`, `{ '[]': outline }`, `{ 'Float64Array[]': 'number' }`. */
 export function outlineOf(value: unknown): Outline {
   if (value instanceof Map) return { [`Map<${[...new Set([...value.keys()].map((k) => typeof k))].join('|')}>`]: [...value.values()].reduce<Outline | undefined>((o, v) => merge(o, outlineOf(v)), undefined) ?? 'empty' };
   if (value instanceof Set) return { 'Set': [...value].reduce<Outline | undefined>((o, v) => merge(o, outlineOf(v)), undefined) ?? 'empty' };
+  if (ArrayBuffer.isView(value)) return { [`${value.constructor.name}[]`]: 'number' };
   if (Array.isArray(value)) return { '[]': value.reduce<Outline | undefined>((o, v) => merge(o, outlineOf(v)), undefined) ?? 'empty' };
   if (value !== null && typeof value === 'object') {
     const result: { [key: string]: Outline } = {};
@@ -35,8 +36,8 @@ export function outlineOf(value: unknown): Outline {
   return value === null ? 'null' : typeof value;
 }
 
-/** sha256 of the value as canonical JSON (Maps and Sets as arrays; key order as built, which the cache keeps). */
+/** sha256 of the value as canonical JSON (Maps, Sets and Float64Arrays as arrays; key order as built, which the cache keeps). */
 export function contentHash(value: unknown): string {
-  const json = JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? { $map: [...v] } : v instanceof Set ? { $set: [...v] } : v));
+  const json = JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? { $map: [...v] } : v instanceof Set ? { $set: [...v] } : v instanceof Float64Array ? { $float64: [...v] } : v));
   return createHash('sha256').update(json).digest('hex');
 }
