@@ -2,17 +2,30 @@
 import type { Catalog, Technique } from '../attack/types.js';
 import type { CoverageCounts, PlatformCounts, TacticEntry, TechniqueEntry, TechniqueStatus } from '../coverage-report.js';
 import { activeTechniques, type MappedRule } from './mapping.js';
-import { countedPlatforms, enabledClaims, platformCoverage, statusOver } from './platform-coverage.js';
+import { countedPlatforms, enabledClaimsCollector, platformCoverage, statusOver, type ClaimsByTechnique } from './platform-coverage.js';
 import { appendTo, compareText } from '../collections.js';
 
-/** The rules Falco runs (`runs`), or those it does not (disabled, or skipped for what it does not know), per technique. */
-function claimsByTechnique(rules: MappedRule[], runs: boolean): Map<string, string[]> {
-  const claims = new Map<string, string[]>();
-  for (const mapped of rules) {
-    if (mapped.runs !== runs) continue;
-    for (const technique of activeTechniques(mapped)) appendTo(claims, technique.id, mapped.rule.name);
-  }
-  return claims;
+/** What technique entries read of the rules, gathered one rule at a time (`add`), so that an analysis need not
+ * keep every MappedRule: the rules Falco runs and those it does not (disabled, or skipped for what it does not
+ * know) per technique, and the running ones with the platforms their source observes. */
+export interface RuleClaims {
+  add: (mapped: MappedRule) => void;
+  /** Once every rule is added. */
+  done: () => { enabled: Map<string, string[]>; disabled: Map<string, string[]>; platforms: ClaimsByTechnique };
+}
+
+export function ruleClaims(sourcePlatforms: Record<string, string[]> = {}): RuleClaims {
+  const enabled = new Map<string, string[]>();
+  const disabled = new Map<string, string[]>();
+  const platforms = enabledClaimsCollector(sourcePlatforms);
+  return {
+    add(mapped) {
+      const claims = mapped.runs ? enabled : disabled;
+      for (const technique of activeTechniques(mapped)) appendTo(claims, technique.id, mapped.rule.name);
+      platforms.add(mapped);
+    },
+    done: () => ({ enabled, disabled, platforms: platforms.claims() }),
+  };
 }
 
 export function isInScope(technique: Technique, platforms: Set<string>): boolean {
@@ -25,9 +38,14 @@ export function isInScope(technique: Technique, platforms: Set<string>): boolean
  * covered sub-technique covers its parent in part.
  */
 export function computeTechniqueEntries(catalog: Catalog, rules: MappedRule[], platforms: Set<string>, findingsByTechnique: Map<string, number>, sourcePlatforms: Record<string, string[]> = {}): TechniqueEntry[] {
-  const enabled = claimsByTechnique(rules, true);
-  const disabled = claimsByTechnique(rules, false);
-  const claims = enabledClaims(rules, sourcePlatforms);
+  const claims = ruleClaims(sourcePlatforms);
+  for (const mapped of rules) claims.add(mapped);
+  return techniqueEntriesOf(catalog, claims, platforms, findingsByTechnique);
+}
+
+/** computeTechniqueEntries from the claims of every rule. */
+export function techniqueEntriesOf(catalog: Catalog, ruleClaims: RuleClaims, platforms: Set<string>, findingsByTechnique: Map<string, number>): TechniqueEntry[] {
+  const { enabled, disabled, platforms: claims } = ruleClaims.done();
   const current = [...catalog.techniques.values()].filter((t) => !t.isRevoked && !t.isDeprecated);
   const subsOf = new Map<string, Technique[]>();
   // Stryker disable next-line MethodExpression: without the filter, top-level techniques would be filed under `undefined`, which no lookup by ID reaches

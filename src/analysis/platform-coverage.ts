@@ -12,22 +12,33 @@ export type ClaimsByTechnique = Map<string, { rule: string; platforms?: Set<stri
 
 /** A source missing from the map (a custom plugin) observes what it claims: attack-cov cannot tell otherwise. */
 export function enabledClaims(rules: MappedRule[], sourcePlatforms: Record<string, string[]>): ClaimsByTechnique {
+  const collector = enabledClaimsCollector(sourcePlatforms);
+  for (const mapped of rules) collector.add(mapped);
+  return collector.claims();
+}
+
+/** enabledClaims one rule at a time: `add` each rule, then `claims()` once. */
+export function enabledClaimsCollector(sourcePlatforms: Record<string, string[]>): { add: (mapped: MappedRule) => void; claims: () => ClaimsByTechnique } {
   const claims: ClaimsByTechnique = new Map();
   // One Set per source, shared by its rules (never changed): not one per rule.
   const observedBy = new Map<string, Set<string> | undefined>();
-  for (const mapped of rules) {
-    if (!mapped.runs) continue;
-    const { source } = mapped.rule;
-    if (!observedBy.has(source)) {
-      const observed = own(sourcePlatforms, source);
-      observedBy.set(source, observed ? new Set(observed) : undefined);
-    }
-    const platforms = observedBy.get(source);
-    for (const technique of activeTechniques(mapped)) appendTo(claims, technique.id, { rule: mapped.rule.name, platforms });
-  }
-  // Sorted by rule once here, so that each platform's list is a filter of it (sorting per platform was ~10% of a 10,000-rule analysis).
-  for (const list of claims.values()) list.sort((a, b) => compareText(a.rule, b.rule));
-  return claims;
+  return {
+    add(mapped) {
+      if (!mapped.runs) return;
+      const { source } = mapped.rule;
+      if (!observedBy.has(source)) {
+        const observed = own(sourcePlatforms, source);
+        observedBy.set(source, observed ? new Set(observed) : undefined);
+      }
+      const platforms = observedBy.get(source);
+      for (const technique of activeTechniques(mapped)) appendTo(claims, technique.id, { rule: mapped.rule.name, platforms });
+    },
+    claims() {
+      // Sorted by rule once here, so that each platform's list is a filter of it (sorting per platform was ~10% of a 10,000-rule analysis).
+      for (const list of claims.values()) list.sort((a, b) => compareText(a.rule, b.rule));
+      return claims;
+    },
+  };
 }
 
 /** The rules observing the technique there, sorted and without repeats (claims are sorted by rule). */
