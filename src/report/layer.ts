@@ -1,5 +1,5 @@
 // layer.json: an ATT&CK Navigator layer (format 4.5): score per technique (--score), every technique painted
-// explicitly with its legend colour, the rules named in comments and metadata. Validated against data/navigator-layer-4.5.schema.json.
+// explicitly with its legend colour, the rules named in comments and metadata (at most NAMED_RULES each). Validated against data/navigator-layer-4.5.schema.json.
 import type { CoverageReport, RuleEntry, TechniqueEntry } from '../coverage-report.js';
 import { legendLabel, scoreBucket, SCORE_DESCRIPTIONS, techniqueScore, type ScoreMode } from './layer-score.js';
 import { COVERED_COLORS, GAP_COLOR, PARTIAL_COLOR } from './palette.js';
@@ -15,8 +15,28 @@ function ruleLocations(report: CoverageReport): Map<string, string> {
   return new Map(report.rules.map((r) => [r.name, `${r.file}:${r.line}`]));
 }
 
-/** Rule names as a Navigator tooltip shows them: no control or bidi character from the rules, none longer than 300. */
-const names = (rules: string[]): string => rules.map(visibleName).join('; ');
+/**
+ * Rules a technique's tooltip names, in its comment and in its metadata, before saying how many more there are:
+ * Navigator shows both whole in a tooltip, where 290 names (a 10,000-rule set) are a wall of text no one reads;
+ * report.json, coverage.csv and the heatmap list them all. At 10,000 rules layer.json was 2.7 MB, most of it names.
+ */
+export const NAMED_RULES = 25;
+
+/** What a list of rules cut at NAMED_RULES says of the rest. */
+const moreRules = (count: number): string => `… and ${count} more (report.json lists every rule)`;
+
+/** Rule names as a Navigator tooltip shows them: no control or bidi character from the rules, none longer than 300,
+ * at most NAMED_RULES of them. */
+function names(rules: string[]): string {
+  const named = rules.slice(0, NAMED_RULES).map(visibleName).join('; ');
+  return rules.length > NAMED_RULES ? `${named}; ${moreRules(rules.length - NAMED_RULES)}` : named;
+}
+
+/** The metadata naming the rules that observe a technique, each with its place, at most NAMED_RULES of them. */
+function ruleMetadata(rules: string[], locations: Map<string, string>): { name: string; value: string }[] {
+  const named = rules.slice(0, NAMED_RULES).map((name) => ({ name: 'rule', value: `${visibleName(name)} (${visibleName(locations.get(name) ?? '?')})` }));
+  return rules.length > NAMED_RULES ? [...named, { name: 'rule', value: moreRules(rules.length - NAMED_RULES) }] : named;
+}
 
 function commentFor(entry: TechniqueEntry, change: string | undefined): string {
   const status =
@@ -44,7 +64,7 @@ function layerTechnique(entry: TechniqueEntry, context: { locations: Map<string,
     score,
     color: colorFor(entry, score),
     comment: commentFor(entry, context.changes.get(entry.id)),
-    ...(entry.observingRules.length > 0 ? { metadata: entry.observingRules.map((name) => ({ name: 'rule', value: `${visibleName(name)} (${visibleName(context.locations.get(name) ?? '?')})` })) } : {}),
+    ...(entry.observingRules.length > 0 ? { metadata: ruleMetadata(entry.observingRules, context.locations) } : {}),
     ...(entry.url.startsWith('https://') ? { links: [{ label: `ATT&CK ${entry.id}`, url: entry.url }] } : {}),
     ...(!entry.isSubtechnique && entry.coveredSubtechniques.length > 0 ? { showSubtechniques: true } : {}),
   };

@@ -2,7 +2,8 @@
 // status, disabled rules), the rule metadata, links, sub-technique expansion, colours and the shell's fields.
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport, TechniqueEntry } from '../../../src/coverage-report.js';
-import { buildLayer, layerGradient, layerReporter, layerShell } from '../../../src/report/layer.js';
+import { NAMED_RULES, buildLayer, layerGradient, layerReporter, layerShell } from '../../../src/report/layer.js';
+import { validateLayer } from '../../../src/report/layer-schema.js';
 import { COVERED_COLORS, GAP_COLOR, PARTIAL_COLOR } from '../../../src/report/palette.js';
 import { reportFor } from '../../helpers/load.js';
 import { FIXTURE_RULES } from './full-report.js';
@@ -31,6 +32,23 @@ describe('layer comments', () => {
     expect(t.comment).toBe(`Covered by 2 enabled rule(s): evil\\u202eexe.yaml\\u001b[2J; L${'x'.repeat(298)}…. Disabled: off\\u0007`);
     expect(t.metadata!.map((m) => m.value)).toEqual(['evil\\u202eexe.yaml\\u001b[2J (?)', `L${'x'.repeat(298)}… (?)`]);
     expect(JSON.stringify(layer)).not.toMatch(/[\u0000-\u001f\u202e]/);
+  });
+  it('name at most NAMED_RULES rules each in comments and metadata, and say how many more report.json lists', () => {
+    const many = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix} ${String(i).padStart(3, '0')}`);
+    const layer = buildLayer(patched('T1611', { observingRules: many('On', NAMED_RULES + 7), disabledRules: many('Off', NAMED_RULES + 1) }));
+    const t = technique(layer, 'T1611');
+    expect(t.comment).toBe(`Covered by ${NAMED_RULES + 7} enabled rule(s): ${many('On', NAMED_RULES).join('; ')}; … and 7 more (report.json lists every rule). Disabled: ${many('Off', NAMED_RULES).join('; ')}; … and 1 more (report.json lists every rule)`);
+    expect(t.metadata).toHaveLength(NAMED_RULES + 1);
+    expect(t.metadata!.slice(0, NAMED_RULES).map((m) => m.value)).toEqual(many('On', NAMED_RULES).map((n) => `${n} (?)`));
+    expect(t.metadata!.at(-1)).toEqual({ name: 'rule', value: '… and 7 more (report.json lists every rule)' });
+    // Exactly NAMED_RULES: every one named, nothing more said.
+    const exact = technique(buildLayer(patched('T1611', { observingRules: many('On', NAMED_RULES), disabledRules: [] })), 'T1611');
+    expect(exact.comment).toBe(`Covered by ${NAMED_RULES} enabled rule(s): ${many('On', NAMED_RULES).join('; ')}`);
+    expect(exact.metadata).toHaveLength(NAMED_RULES);
+    // A gap's tagging rules are cut the same way.
+    const gap = technique(buildLayer(patched('T1027', { status: 'gap', rules: many('Audit', NAMED_RULES + 2), observingRules: [] })), 'T1027');
+    expect(gap.comment).toBe(`Gap: ${NAMED_RULES + 2} enabled rule(s) tag it, but their sources observe none of its platforms in scope: ${many('Audit', NAMED_RULES).join('; ')}; … and 2 more (report.json lists every rule)`);
+    expect(validateLayer(layer)).toEqual([]);
   });
   it('say of a gap that enabled rules tag it when their sources observe none of its platforms in scope (QA: "no enabled rule tags")', () => {
     const layer = buildLayer(patched('T1027', { status: 'gap', rules: ['Audit one', 'Audit two'], observingRules: [] }));
