@@ -54,7 +54,11 @@ export function urlProblem(text: string): string | undefined {
   if (host.startsWith('[') && !host.includes(']')) return 'an IPv6 address without its closing ]';
   const port = /:([^:\]]*)$/.exec(host)?.[1];
   if (port !== undefined && !/^\d*$/.test(port)) return `the port "${port}" is no number`;
-  if (port !== undefined && Number(port) > 65535) return `port ${port} is past 65535`;
+  // The guard alone is parenthesized on a line of its own, so that the directive spares its mutant only.
+  if ((
+    // Stryker disable next-line ConditionalExpression: `port !== undefined` as true is the same: without a port, Number(undefined) is NaN, never > 65535
+    port !== undefined)
+    && Number(port) > 65535) return `port ${port} is past 65535`;
   return 'the URL parser refuses it';
 }
 

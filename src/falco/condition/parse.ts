@@ -35,6 +35,7 @@ class Scanner {
     const starts = (this.lineStarts ??= lineStartsOf(this.text));
     // The last line starting at or before offset (binary search).
     let line = 0;
+    // Stryker disable next-line ArithmeticOperator: starts[length] and past are undefined, and undefined <= offset is false: a high past the end only adds steps that bring it back
     for (let high = starts.length - 1; line < high; ) {
       const middle = (line + high + 1) >> 1;
       if (starts[middle]! <= offset) line = middle;

@@ -143,6 +143,10 @@ describe('globMatcher: shell wildcards over the whole value', () => {
     ['ab*ba', 'abba', true],
     ['a*b*c', 'axxbyyc', true],
     ['a*b*c', 'acb', false], // pieces in order
+    ['a*b*c', 'ac', false], // a middle piece must be there
+    ['a*b*b', 'ab', false], // …before the last one, not inside it
+    ['x*ab*ba*y', 'xabay', false], // …and after the one before it, not overlapping it
+    ['x*ab*ba*y', 'xabbay', true],
     ['a*bc*bd', 'abcbcbd', true], // a middle piece placed where it first occurs still leaves room for the rest
     ['*[xy]?*', 'zzyq', true],
     ['**', 'anything', true],

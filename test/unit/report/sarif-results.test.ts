@@ -145,6 +145,10 @@ describe('SARIF results', () => {
     expect(results[0]).not.toHaveProperty('suppressions');
     expect(invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'note', message: { text: '1 suppressed finding is not in this log: GitHub code scanning ignores SARIF suppressions and would raise them as alerts (the other outputs have them)' } }] }]);
     expect(run(withFinding({}))).not.toHaveProperty('invocations');
+    // Two of them: the note's noun and verb in the plural.
+    copy.suppressed.push({ ...copy.suppressed[0]!, rule: 'Quieter' });
+    expect((run(copy) as ReturnType<typeof run> & { invocations: typeof invocations }).invocations[0]!.toolExecutionNotifications[0]!.message.text)
+      .toBe('2 suppressed findings are not in this log: GitHub code scanning ignores SARIF suppressions and would raise them as alerts (the other outputs have them)');
   });
   it('leaves out findings about files that are not in the repository (official rules, URLs, files outside the source root), and says which', () => {
     const copy = withFinding({});

@@ -33,11 +33,37 @@ describe('regexProblem', () => {
     expect(regexProblem('(?i)a')).toBe(`the group "(?i"${POSIX}`);
     expect(regexProblem('(a)\\1')).toBe(`the backreference \\1${POSIX}`);
     expect(regexProblem('(a)\\18')).toBe(`the backreference \\1${POSIX}`); // 8 is no octal digit
+    expect(regexProblem('(a)\\1{10}')).toBe(`the backreference \\1${POSIX}`); // octal digits after it, not right after the 1
     expect(regexProblem('\\d+')).toBe(`the Perl class \\d${POSIX}`);
     expect(regexProblem('[\\w.]+')).toBe(`the Perl class \\w${POSIX}`);
     expect(regexProblem('\\bcat\\b')).toBe(`the word boundary \\b${POSIX}`);
     expect(regexProblem('\\Aa\\z')).toBe(`\\A${POSIX}`);
     expect(regexProblem('\\p{L}')).toBe(`the Unicode class \\p${POSIX}`);
+  });
+  it('names every Perl and Unicode escape RE2 in POSIX mode refuses, outside brackets and in them', () => {
+    const names: Record<string, string> = {
+      d: 'the Perl class \\d', D: 'the Perl class \\D', s: 'the Perl class \\s', S: 'the Perl class \\S', w: 'the Perl class \\w', W: 'the Perl class \\W',
+      b: 'the word boundary \\b', B: 'the word boundary \\B', A: '\\A', z: '\\z', C: '\\C', Q: '\\Q', E: '\\E', p: 'the Unicode class \\p', P: 'the Unicode class \\P',
+    };
+    for (const [letter, name] of Object.entries(names)) {
+      for (const pattern of [`a\\${letter}`, `[\\${letter}]`]) expect(regexProblem(pattern), pattern).toBe(`${name}${POSIX}`);
+    }
+  });
+  it('finds a (?…) group after a bracket expression, and one cut short by the end of the pattern', () => {
+    expect(regexProblem('[a](?:b)')).toBe(`the group "(?:"${POSIX}`);
+    expect(regexProblem('a(?')).toBe(`the group "(?"${POSIX}`);
+  });
+  it('gives RE2\'s reason for what only looks Perl-only: \\1 in brackets, an octal escape, (? in brackets (a ] first is a member), ? after no (, an escaped dot', () => {
+    const cases: [string, string][] = [
+      ['[\\1]', 'invalid escape sequence: `\\1`'],
+      ['\\101(', 'missing closing ): `\\101(`'],
+      ['[](?](', 'missing closing ): `[](?](`'],
+      ['[^](?](', 'missing closing ): `[^](?](`'],
+      ['[ab(?](', 'missing closing ): `[ab(?](`'],
+      ['\\.sh(', 'missing closing ): `\\.sh(`'],
+      ['a?(', 'missing closing ): `a?(`'],
+    ];
+    for (const [pattern, reason] of cases) expect(regexProblem(pattern), pattern).toBe(`not a regular expression: ${reason}`);
   });
 });
 
