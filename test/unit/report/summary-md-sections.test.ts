@@ -199,7 +199,7 @@ describe('summary.md bounds', () => {
   it('cuts the page at MAX_BYTES after the last whole line that fits with the line saying what was left out, and counts the rest', () => {
     // One finding per code: each code after the first adds the same 4 lines (a blank, its heading, a blank, the finding).
     const f = report.findings[0]!;
-    const page = (codes: number) => renderSummaryMarkdown({ ...report, findings: Array.from({ length: codes }, (_, i) => ({ ...f, code: `c${String(i).padStart(4, '0')}` })) });
+    const page = (codes: number, padding = 0) => renderSummaryMarkdown({ ...report, findings: Array.from({ length: codes }, (_, i) => ({ ...f, code: `c${String(i).padStart(4, '0')}`, rule: i === 0 ? `${f.rule}${'x'.repeat(padding)}` : f.rule })) });
     const linesOf = (codes: number) => page(codes).split('\n').length - 1;
     const perCode = linesOf(2) - linesOf(1);
     expect(perCode).toBe(4);
@@ -213,6 +213,11 @@ describe('summary.md bounds', () => {
     expect(lines.at(-2)).toBe('');
     expect(lines.at(-1)).toBe(`… ${whole - kept} more lines left out (summary.md is at most 50,000 bytes): see report.json, coverage.csv and findings.csv.`);
     expect(lines.slice(0, kept)).toEqual(page(300).split('\n').slice(0, kept));
+    // The first finding longer by the room left: the page is MAX_BYTES exactly, with the same lines.
+    const room = MAX_BYTES - Buffer.byteLength(cut);
+    const exact = page(1000, room);
+    expect(Buffer.byteLength(exact)).toBe(MAX_BYTES);
+    expect(exact.split('\n')).toHaveLength(lines.length + 1);
   });
   it('names 20 techniques tagged but never fired without a trailing ellipsis', () => {
     const twenty = Array.from({ length: 20 }, (_, i) => `T${1000 + i}`);
