@@ -160,6 +160,10 @@ describe('analyze', () => {
     expect(suppressed.findings.map((f) => f.code)).toEqual(['expired-suppression', 'tactic-mismatch', 'unjustified-tactic', 'unknown-technique']);
     expect(suppressed.findings[0]!.message).toContain('expired after 2026-05-31');
     expect(suppressed.summary.findings).toMatchObject({ info: 0, warning: 2, suppressed: 1 });
+    // Suppressed findings come in the findings' order (file, line, column, code), not in the rules' order.
+    const all = analyze(input({ suppressions: [{ codes: ['tactic-mismatch', 'unjustified-tactic', 'unknown-technique', 'untagged-rule'], reason: 'all', file: 'c.yaml', line: 1, column: 1 }] }));
+    expect(all.suppressed!.map((f) => `${f.file}:${f.line}:${f.column} ${f.code}`)).toEqual(analyze(input()).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.code}`));
+    expect(all.suppressed![0]!.file).toBe('a.yaml');
   });
 
   it('applies inline comments from the ruleset, knowing every check’s code', () => {

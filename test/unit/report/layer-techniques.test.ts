@@ -66,6 +66,9 @@ describe('layer comments', () => {
     expect(technique(layer, 'T1059').comment).toMatch(/^Covered → partial since the baseline\. /);
     expect(technique(layer, 'T1611').comment).toBe('Newly covered since the baseline. Covered by 3 enabled rule(s): Escape attempt; Escape under execution; Tagged later');
     expect(technique(layer, 'T1027').comment).toBe('No longer covered since the baseline. Gap: no enabled rule tags this technique');
+    // Only a first character is capitalised: a baseline's status (any string) that starts with a line break stays as written.
+    const lineBreak: CoverageReport = { ...copy, comparison: { ...(copy.comparison as object), statusChanges: [{ ...statusChanges[0]!, before: '\ncovered' }] } as never };
+    expect(technique(buildLayer(lineBreak), 'T1059').comment).toMatch(/^\ncovered → partial since the baseline\. /);
   });
 });
 

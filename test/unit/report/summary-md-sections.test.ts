@@ -5,7 +5,7 @@ import path from 'node:path';
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
-import { escapeMarkdown, renderSummaryMarkdown, summaryReporter } from '../../../src/report/summary-md.js';
+import { MAX_BYTES, escapeMarkdown, renderSummaryMarkdown, summaryReporter } from '../../../src/report/summary-md.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { emulationSection, fullReport } from './full-report.js';
 
@@ -53,6 +53,14 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown(`${'x'.repeat(298)}\u{10000}y`)).toBe(`${'x'.repeat(298)}…`);
     expect(escapeMarkdown(`${'x'.repeat(298)}\u{10FC00}y`)).toBe(`${'x'.repeat(298)}…`);
     expect(escapeMarkdown(`${'x'.repeat(298)}\uDC00yz`)).toBe(`${'x'.repeat(298)}\uDC00…`);
+  });
+  it('keeps Markdown of exactly 600 characters: whole when the text is not cut, and as the longest cut that fits', () => {
+    // 300 backslashes escape to 600 characters: kept whole, no cut.
+    expect(escapeMarkdown('\\'.repeat(300))).toBe('\\\\'.repeat(300));
+    // 5 + 9 × 66 + the ellipsis: the cut at 72 characters makes exactly 600, one more would not fit.
+    const text = `aaaaa${'@'.repeat(400)}`;
+    expect(escapeMarkdown(text)).toBe(`aaaaa${'@<!-- -->'.repeat(66)}…`);
+    expect(escapeMarkdown(text)).toHaveLength(600);
   });
 });
 
@@ -188,6 +196,29 @@ describe('summary.md of a report without the optional fields (an older report.js
 });
 
 describe('summary.md bounds', () => {
+  it('cuts the page at MAX_BYTES after the last whole line that fits with the line saying what was left out, and counts the rest', () => {
+    // One finding per code: each code after the first adds the same 4 lines (a blank, its heading, a blank, the finding).
+    const f = report.findings[0]!;
+    const page = (codes: number, padding = 0) => renderSummaryMarkdown({ ...report, findings: Array.from({ length: codes }, (_, i) => ({ ...f, code: `c${String(i).padStart(4, '0')}`, rule: i === 0 ? `${f.rule}${'x'.repeat(padding)}` : f.rule })) });
+    const linesOf = (codes: number) => page(codes).split('\n').length - 1;
+    const perCode = linesOf(2) - linesOf(1);
+    expect(perCode).toBe(4);
+    const whole = linesOf(1) + 999 * perCode;
+    const cut = page(1000);
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(MAX_BYTES);
+    // Short lines (none above ~200 bytes): the cut leaves less than a line's room, the omitted line's included.
+    expect(Buffer.byteLength(cut)).toBeGreaterThan(MAX_BYTES - 200);
+    const lines = cut.split('\n').slice(0, -1);
+    const kept = lines.length - 2;
+    expect(lines.at(-2)).toBe('');
+    expect(lines.at(-1)).toBe(`… ${whole - kept} more lines left out (summary.md is at most 50,000 bytes): see report.json, coverage.csv and findings.csv.`);
+    expect(lines.slice(0, kept)).toEqual(page(300).split('\n').slice(0, kept));
+    // The first finding longer by the room left: the page is MAX_BYTES exactly, with the same lines.
+    const room = MAX_BYTES - Buffer.byteLength(cut);
+    const exact = page(1000, room);
+    expect(Buffer.byteLength(exact)).toBe(MAX_BYTES);
+    expect(exact.split('\n')).toHaveLength(lines.length + 1);
+  });
   it('names 20 techniques tagged but never fired without a trailing ellipsis', () => {
     const twenty = Array.from({ length: 20 }, (_, i) => `T${1000 + i}`);
     expect(renderSummaryMarkdown({ ...report, emulation: emulationSection(twenty) })).toContain(`Tagged but never fired: ${twenty.join(', ')}\n`);
