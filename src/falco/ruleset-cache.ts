@@ -75,27 +75,6 @@ export function rulesetKey(files: RulesFileInfo[]): string {
   return `${RULES_FORMAT}\0${JSON.stringify(files)}`;
 }
 
-/** The stored form of `ruleset`. */
-export function compactRuleset(ruleset: Ruleset): StoredRuleset {
-  const names: string[] = [];
-  const index = new Map<string, number>();
-  const fileOf = (file: string): number => {
-    let i = index.get(file);
-    if (i === undefined) index.set(file, (i = names.push(file) - 1));
-    return i;
-  };
-  const at = (p: SourcePosition | undefined): number[] => (p ? [fileOf(p.file), p.line, p.column] : []);
-  const rules = ruleset.rules.map((rule): StoredRule => {
-    const tags: (string | number)[] = [];
-    for (const tag of rule.tags) tags.push(tag.value, fileOf(tag.file), tag.line, tag.column);
-    const exceptions = (rule.exceptions ?? []).map((e): StoredException => [e.name, e.fields ?? null, e.comps ?? null, e.values, ...(at(e.position) as [number, number, number])]);
-    return [rule.name, ...(at(rule.position) as [number, number, number]), rule.condition, rule.output, rule.desc, rule.priority, rule.source, rule.isEnabled, tags, rule.modifiedAt.flatMap(at), at(rule.conditionAt), at(rule.outputAt), exceptions, rule.skipsUnknownFilter === true];
-  });
-  const macros = [...ruleset.macros.values()].map((m): StoredMacro => [m.name, ...(at(m.position) as [number, number, number]), m.condition, m.source ?? null, at(m.conditionAt)]);
-  const lists = [...ruleset.lists.values()].map((l): StoredList => [l.name, ...(at(l.position) as [number, number, number]), l.items]);
-  return { names, rules, macros, lists, ignores: ruleset.ignoreComments ?? [] };
-}
-
 /** Indexes of strings in a table, each string stored once. */
 function tableOf(): { values: string[]; indexOf: (value: string) => number } {
   const values: string[] = [];
@@ -108,6 +87,21 @@ function tableOf(): { values: string[]; indexOf: (value: string) => number } {
       return i;
     },
   };
+}
+
+/** The stored form of `ruleset`. */
+export function compactRuleset(ruleset: Ruleset): StoredRuleset {
+  const { values: names, indexOf: fileOf } = tableOf();
+  const at = (p: SourcePosition | undefined): number[] => (p ? [fileOf(p.file), p.line, p.column] : []);
+  const rules = ruleset.rules.map((rule): StoredRule => {
+    const tags: (string | number)[] = [];
+    for (const tag of rule.tags) tags.push(tag.value, fileOf(tag.file), tag.line, tag.column);
+    const exceptions = (rule.exceptions ?? []).map((e): StoredException => [e.name, e.fields ?? null, e.comps ?? null, e.values, ...(at(e.position) as [number, number, number])]);
+    return [rule.name, ...(at(rule.position) as [number, number, number]), rule.condition, rule.output, rule.desc, rule.priority, rule.source, rule.isEnabled, tags, rule.modifiedAt.flatMap(at), at(rule.conditionAt), at(rule.outputAt), exceptions, rule.skipsUnknownFilter === true];
+  });
+  const macros = [...ruleset.macros.values()].map((m): StoredMacro => [m.name, ...(at(m.position) as [number, number, number]), m.condition, m.source ?? null, at(m.conditionAt)]);
+  const lists = [...ruleset.lists.values()].map((l): StoredList => [l.name, ...(at(l.position) as [number, number, number]), l.items]);
+  return { names, rules, macros, lists, ignores: ruleset.ignoreComments ?? [] };
 }
 
 /** The stored form of the outline of `ruleset` (StoredOutline). */
@@ -203,13 +197,7 @@ export function expandOutline(stored: unknown, files: RulesFileInfo[]): RulesetO
       check(isCount(i) && i < table.length);
       return table[i]!;
     };
-    const position = (): SourcePosition => {
-      const file = read();
-      const line = read();
-      const column = read();
-      check(isCount(file) && file < fileNames.length && isPlace(line) && isPlace(column));
-      return { file: fileNames[file]!, line, column };
-    };
+    const position = (): SourcePosition => checkedPosition(fileNames, read(), read(), read());
     const rules: FalcoRuleOutline[] = [];
     while (next < values.length) {
       const name = string();
@@ -262,19 +250,19 @@ function frameOf(stored: unknown): Frame {
   const { names, rules, macros, lists, ignores, isOutline } = stored as Record<keyof StoredRuleset | 'isOutline', unknown>;
   check(arrayOf(names).every(isString) && arrayOf(ignores).every(isIgnoreComment) && isOutline === undefined);
   const fileNames = names as string[];
-  const position = (row: unknown[], i: number): SourcePosition => {
-    const file = row[i];
-    const line = row[i + 1];
-    const column = row[i + 2];
-    check(isCount(file) && file < fileNames.length && isPlace(line) && isPlace(column));
-    return { file: fileNames[file as number]!, line: line as number, column: column as number };
-  };
+  const position = (row: unknown[], i: number): SourcePosition => checkedPosition(fileNames, row[i], row[i + 1], row[i + 2]);
   const optionalPosition = (value: unknown): SourcePosition | undefined => {
     const row = arrayOf(value);
     check(row.length === 0 || row.length === 3);
     return row.length === 0 ? undefined : position(row, 0);
   };
   return { rows: arrayOf(rules).map((value) => arrayOf(value, 16)), macros, lists, ignores: ignores as IgnoreComment[], position, optionalPosition };
+}
+
+/** A stored position, checked: a file index into `fileNames`, a line and a column from 1. */
+function checkedPosition(fileNames: string[], file: unknown, line: unknown, column: unknown): SourcePosition {
+  check(isCount(file) && file < fileNames.length && isPlace(line) && isPlace(column));
+  return { file: fileNames[file as number]!, line: line as number, column: column as number };
 }
 
 /** `rules`, refusing a name written twice (buildRuleset keeps one rule per name). */

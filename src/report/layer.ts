@@ -22,20 +22,20 @@ function ruleLocations(report: CoverageReport): Map<string, string> {
  */
 export const NAMED_RULES = 25;
 
-/** What a list of rules cut at NAMED_RULES says of the rest. */
-const moreRules = (count: number): string => `… and ${count} more (report.json lists every rule)`;
+/** `rules` made into items by `each`, at most NAMED_RULES of them, then one item made by `rest` of the words
+ * saying how many more report.json lists. */
+function upToNamed<T>(rules: string[], each: (name: string) => T, rest: (words: string) => T): T[] {
+  const named = rules.slice(0, NAMED_RULES).map(each);
+  return rules.length > NAMED_RULES ? [...named, rest(`… and ${rules.length - NAMED_RULES} more (report.json lists every rule)`)] : named;
+}
 
 /** Rule names as a Navigator tooltip shows them: no control or bidi character from the rules, none longer than 300,
  * at most NAMED_RULES of them. */
-function names(rules: string[]): string {
-  const named = rules.slice(0, NAMED_RULES).map(visibleName).join('; ');
-  return rules.length > NAMED_RULES ? `${named}; ${moreRules(rules.length - NAMED_RULES)}` : named;
-}
+const names = (rules: string[]): string => upToNamed(rules, visibleName, (words) => words).join('; ');
 
 /** The metadata naming the rules that observe a technique, each with its place, at most NAMED_RULES of them. */
 function ruleMetadata(rules: string[], locations: Map<string, string>): { name: string; value: string }[] {
-  const named = rules.slice(0, NAMED_RULES).map((name) => ({ name: 'rule', value: `${visibleName(name)} (${visibleName(locations.get(name) ?? '?')})` }));
-  return rules.length > NAMED_RULES ? [...named, { name: 'rule', value: moreRules(rules.length - NAMED_RULES) }] : named;
+  return upToNamed(rules, (name) => ({ name: 'rule', value: `${visibleName(name)} (${visibleName(locations.get(name) ?? '?')})` }), (value) => ({ name: 'rule', value }));
 }
 
 function commentFor(entry: TechniqueEntry, change: string | undefined): string {
