@@ -1,13 +1,26 @@
-// The heatmap page's script: draws the ATT&CK matrix from the inlined report.json with d3.
+// The heatmap page's script: draws the ATT&CK matrix with d3 from the inlined report (what the page reads of it).
 // Every string from the report is set with .text() or as an attribute value, never parsed as HTML.
 (function () {
   'use strict';
   const d3 = window.d3;
   const nav = window.attackCovNav;
-  const report = JSON.parse(document.getElementById('report-data').textContent);
+  const report = readReport(JSON.parse(document.getElementById('report-data').textContent));
   const NO_MATURITY = '(no maturity tag)';
   const root = document.documentElement;
   const matrixEl = document.getElementById('matrix');
+
+  /** The embedded data names a technique's rules by their position in `rules` (src/report/heatmap-data.ts): the names again. */
+  function readReport(data) {
+    const names = data.rules.map((r) => r.name);
+    const named = (refs) => refs.map((ref) => (typeof ref === 'number' ? names[ref] : ref));
+    for (const t of data.techniques) {
+      t.rules = named(t.rules);
+      t.observingRules = named(t.observingRules);
+      t.disabledRules = named(t.disabledRules);
+      for (const c of t.platformCoverage) c.rules = named(c.rules);
+    }
+    return data;
+  }
 
   const rulesByName = new Map(report.rules.map((r) => [r.name, r]));
   const subsOf = d3.group(report.techniques.filter((t) => t.parent), (t) => t.parent);

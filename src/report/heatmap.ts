@@ -1,7 +1,9 @@
 // heatmap.html: one self-contained page (d3, script, style and report inlined; no network request)
-// drawing the ATT&CK matrix. A Content-Security-Policy allows only the page's own scripts, by hash.
+// drawing the ATT&CK matrix. A Content-Security-Policy allows only the page's own scripts, by hash. The data is
+// the report as heatmap-data.ts cuts it down to what the page reads.
 import type { CoverageReport } from '../coverage-report.js';
 import { assertInlineSafe, cspHash, escapeHtml, escapeScriptJson, fillTemplate, jsonForScript } from './html-safety.js';
+import { heatmapData } from './heatmap-data.js';
 import { compactJsonChunks } from './json-chunks.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
@@ -27,14 +29,14 @@ function pageAround(report: CoverageReport, context: ReporterContext): [string, 
 
 export function renderHeatmap(report: CoverageReport, context: ReporterContext): string {
   const [before, after] = pageAround(report, context);
-  return `${before}${jsonForScript(report)}${after}`;
+  return `${before}${jsonForScript(heatmapData(report))}${after}`;
 }
 
-/** renderHeatmap's text in pieces: the report's JSON (8 MB at 10,000 rules) is never one string. */
+/** renderHeatmap's text in pieces: the page's data (3 MB at 10,000 rules) is never one string. */
 export function* heatmapChunks(report: CoverageReport, context: ReporterContext): Generator<string> {
   const [before, after] = pageAround(report, context);
   yield before;
-  for (const piece of compactJsonChunks(report)) yield escapeScriptJson(piece);
+  for (const piece of compactJsonChunks(heatmapData(report))) yield escapeScriptJson(piece);
   yield after;
 }
 

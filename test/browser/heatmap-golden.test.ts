@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReportAssets } from '../../src/report/assets.js';
+import { heatmapData } from '../../src/report/heatmap-data.js';
 import { renderHeatmap } from '../../src/report/heatmap.js';
 import { cspHash, jsonForScript } from '../../src/report/html-safety.js';
 import { launchChromium } from '../helpers/browser.js';
@@ -60,7 +61,7 @@ describe('heatmap.html of the fixture report, in Chromium', () => {
 
   it('inlines the report as an escaped data block and allows only its own scripts and style', () => {
     const assets = loadReportAssets();
-    expect(html).toContain(`<script type="application/json" id="report-data">${jsonForScript(report)}</script>`);
+    expect(html).toContain(`<script type="application/json" id="report-data">${jsonForScript(heatmapData(report))}</script>`);
     expect(html).toContain(`script-src ${cspHash(assets.d3)} ${cspHash(assets.heatmapScript)}; style-src ${cspHash(assets.heatmapStyle)};`);
   });
 
