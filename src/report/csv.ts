@@ -7,7 +7,8 @@ import type { Reporter } from './reporter.js';
 
 /** Where a spreadsheet would start a formula: a cell's start, and anywhere after a ';' (behind quotes), behind any
  * white space (`\s`: every Unicode space, NBSP and U+3000 included), which spreadsheets skip before a formula. */
-const FORMULA_START = /^(?=\s*[=+\-@\t\r])|(?<=;)(?=[\s"]*[=+\-@\t\r])/g;
+const FORMULA_AT_START = /^\s*[=+\-@\t\r]/;
+const FORMULA_AFTER_SEPARATOR = /[\s"]*[=+\-@\t\r]/y;
 
 /**
  * Spreadsheets run cells that start with = + - @ (or a tab or CR), white space before them or not, as formulas; rule names and tags come
@@ -16,7 +17,19 @@ const FORMULA_START = /^(?=\s*[=+\-@\t\r])|(?<=;)(?=[\s"]*[=+\-@\t\r])/g;
  * quotes, and the lists in these files are joined with ';'.
  */
 export function neutralizeFormula(value: string): string {
-  return value.replace(FORMULA_START, "'");
+  // The ';'s found with indexOf and only the text after each tried, rather than one global replace that tries a
+  // lookbehind at every character: coverage.csv's rules cells run to 17,000 characters at 10,000 rules, and the
+  // two CSV files' 1.5 million took ~40 ms that way in a fresh process, ~8 this way.
+  let out = FORMULA_AT_START.test(value) ? "'" : '';
+  let from = 0;
+  for (let at = value.indexOf(';'); at !== -1; at = value.indexOf(';', at + 1)) {
+    FORMULA_AFTER_SEPARATOR.lastIndex = at + 1;
+    if (FORMULA_AFTER_SEPARATOR.test(value)) {
+      out += `${value.slice(from, at + 1)}'`;
+      from = at + 1;
+    }
+  }
+  return out + value.slice(from);
 }
 
 /** One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote, CR or LF. */

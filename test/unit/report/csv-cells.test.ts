@@ -36,6 +36,20 @@ describe('neutralizeFormula', () => {
     expect(neutralizeFormula(';;=x')).toBe(";;'=x");
     expect(neutralizeFormula('=a;=b')).toBe("'=a;'=b");
   });
+  it('guards exactly where one global replace with a lookbehind would, on 20,000 seeded strings of the characters that matter', () => {
+    // The rule as one regular expression (what neutralizeFormula did before it scanned for ';' itself): the oracle.
+    const oracle = (value: string) => value.replace(/^(?=\s*[=+\-@\t\r])|(?<=;)(?=[\s"]*[=+\-@\t\r])/g, "'");
+    const alphabet = [';', '=', '+', '-', '@', '\t', '\r', '\n', ' ', '"', "'", 'a', '\u3000', '\u00a0'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let guarded = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const text = Array.from({ length: Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]!).join('');
+      expect(neutralizeFormula(text)).toBe(oracle(text));
+      if (oracle(text) !== text) guarded++;
+    }
+    expect(guarded).toBeGreaterThan(5_000);
+  });
 });
 
 describe('toCsv', () => {
