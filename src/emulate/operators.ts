@@ -76,6 +76,7 @@ function compileGlob(pattern: string, isCaseless: boolean): GlobMatcher {
   if (pieces.length === 1) return { matches: (value) => value.length === head.length && matchesAt(head.at, value, 0) };
   const tail = compile(pieces[pieces.length - 1]!);
   // An empty piece (between two *s in a row) matches anywhere.
+  // Stryker disable next-line MethodExpression,ConditionalExpression,EqualityOperator: an empty piece kept finds itself at `from`, which never passes the end of `before`, so it moves nothing: leaving them out only spares the search
   const middle = pieces.slice(1, -1).filter((p) => p.length > 0).map(compile);
   return {
     matches(value) {
