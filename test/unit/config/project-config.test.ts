@@ -45,6 +45,8 @@ suppressions:
     ['gates: {max-coverage-drop: -1}\n', '.attack-cov.yaml:1:28: max-coverage-drop takes percentage points (>= 0), not -1'],
     ['outputs: {formats: [heatmap, nope]}\n', '.attack-cov.yaml:1:30: unknown format: nope; formats: all, json, heatmap'],
     ['outputs: {formats: "csv,nope"}\n', '.attack-cov.yaml:1:20: unknown format: nope; formats'],
+    // Every unknown name of one value, listed apart.
+    ['outputs: {formats: "nope,csv,naw"}\n', '.attack-cov.yaml:1:20: unknown format: nope, naw; formats'],
   ])('refuses %j', (text, message) => {
     expect(() => parse(text)).toThrow(message);
   });
@@ -86,6 +88,10 @@ suppressions:
     ['rules: a\nrules: b\n', '.attack-cov.yaml:2:1: YAML syntax error: Map keys must be unique'],
   ])('names the key and the place of a value of the wrong kind: %j', (text, message) => {
     expect(() => parse(text)).toThrow(expect.objectContaining({ message }));
+  });
+
+  it('tells how to mend an empty list: name one, or leave the key out for its default', () => {
+    expect(() => parse('rules: []\n')).toThrow(expect.objectContaining({ hint: 'name at least one, or leave rules out for the default' }));
   });
 
   it('suggests a known key only when it is close (3 edits at most), and always lists the known keys', () => {
