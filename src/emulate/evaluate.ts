@@ -21,8 +21,16 @@ export type Truth = typeof FALSE | typeof TRUE | typeof UNKNOWN;
 /** A compiled condition; adds the fields an unknown result depended on to `needs`. */
 export type CompiledCondition = (event: SyntheticEvent, needs: Set<string>) => Truth;
 
-/** A condition that cannot be evaluated (an undefined macro, a macro that includes itself). */
+/** A condition that cannot be evaluated (an undefined macro, a macro that includes itself, one nested too deep). */
 export class ConditionError extends Error {}
+
+/**
+ * The deepest condition evaluated: `not`s, chains of `and`/`or` (a chain is one level however long) and checks, one
+ * inside the other, through every macro it uses. Compiling takes any depth (stacks of its own), but evaluating is a call
+ * per level: `report --emulate` ran out of the call stack between 5,000 and 8,000 levels. A fifth of that is far deeper
+ * than any real rule (the official ones nest a handful of macros), and a rule past it is listed as not evaluated.
+ */
+export const MAX_EVALUATION_DEPTH = 1_000;
 
 type Extractor = (event: SyntheticEvent) => Extracted;
 
@@ -45,8 +53,14 @@ export class ConditionCompiler {
     this.context = { fields: fieldsOf(catalog, source) ?? new Map(), eventParams: catalog.events };
   }
 
+  /** How many calls deep each compiled condition evaluates (a macro's condition is used as it is, and so its depth). */
+  private readonly depths = new WeakMap<CompiledCondition, number>();
+
   compile(condition: string): CompiledCondition {
-    return this.node(parseCondition(condition));
+    const test = this.node(parseCondition(condition));
+    const depth = this.depths.get(test)!;
+    if (depth > MAX_EVALUATION_DEPTH) throw new ConditionError(`nested ${depth} levels deep with its macros, and the emulator evaluates at most ${MAX_EVALUATION_DEPTH}`);
+    return test;
   }
 
   /** What is wrong with the fields the condition being compiled names (its macros' included), as lookupField says it. */
@@ -60,6 +74,14 @@ export class ConditionCompiler {
     return { test, fieldProblems: [...this.fieldProblems].sort() };
   }
 
+  /** `test`, with its depth recorded: one more than its deepest operand's. */
+  private deeper(test: CompiledCondition, operands: CompiledCondition[]): CompiledCondition {
+    let deepest = 0;
+    for (const operand of operands) deepest = Math.max(deepest, this.depths.get(operand)!);
+    this.depths.set(test, deepest + 1);
+    return test;
+  }
+
   private node(node: ConditionNode): CompiledCondition {
     switch (node.kind) {
       case 'and':
@@ -68,7 +90,7 @@ export class ConditionCompiler {
         // One operand FALSE decides an `and`, one TRUE an `or`; none deciding, an unknown one leaves it unknown.
         const decides = node.kind === 'and' ? FALSE : TRUE;
         const otherwise = node.kind === 'and' ? TRUE : FALSE;
-        return (e, needs) => {
+        return this.deeper((e, needs) => {
           let isUnknown = false;
           for (const test of tests) {
             const v = test(e, needs);
@@ -76,19 +98,20 @@ export class ConditionCompiler {
             if (v === UNKNOWN) isUnknown = true;
           }
           return isUnknown ? UNKNOWN : otherwise;
-        };
+        }, tests);
       }
       case 'not': {
         const operand = this.node(node.operand);
-        return (e, needs) => {
+        return this.deeper((e, needs) => {
           const v = operand(e, needs);
           return v === UNKNOWN ? UNKNOWN : v === TRUE ? FALSE : TRUE;
-        };
+        }, [operand]);
       }
       case 'macro':
+        // The macro's own compiled condition, and so its depth: a macro is no call of its own.
         return this.macro(node.name);
       case 'check':
-        return this.check(node.field, node.operator, node.value);
+        return this.deeper(this.check(node.field, node.operator, node.value), []);
     }
   }
 

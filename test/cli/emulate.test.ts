@@ -1,7 +1,7 @@
 // attack-cov emulate and report --emulate on the embedded official rules and atomics, through the built
 // binary: the issue's "done when" (the rule that fires on clear-bash-history, nothing on T1529,
 // undetermined cases with the fields they need, how many tagged techniques are demonstrated).
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -167,5 +167,21 @@ describe('report --emulate', () => {
     expect(report.emulation?.rulesNotAsWritten?.map((r) => r.rule)).toEqual(['Shutdown by ancestor word', 'Shutdown by invented field']);
     expect(report.emulation?.rulesNotAsWritten?.[0]?.why).toMatch(/proc\.aname\[first\]: the argument must be a number/);
     expect(report.emulation?.rulesNotAsWritten?.[1]?.why).toMatch(/proc\.nme/);
+  }, 120_000);
+
+  it('lists a rule whose macros nest 20,000 levels deep as not evaluated, with why, rather than crashing', async () => {
+    // Written here, not a fixture: 20,000 macros, each a check and the next one. Evaluated, they ran out of the call
+    // stack ("attack-cov crashed", exit 2); beside them, a rule of the same technique that the emulation runs.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-deep-macros-'));
+    const macros = Array.from({ length: 20_000 }, (_, i) => `- macro: m${i}\n  condition: ${i === 19_999 ? 'proc.name = shutdown' : `(proc.pid > 0 and m${i + 1})`}\n`);
+    const rule = (name: string, condition: string) => `- rule: ${name}\n  desc: d\n  condition: evt.type = execve and evt.dir = < and ${condition}\n  output: o\n  priority: WARNING\n  tags: [T1529]\n`;
+    const rules = path.join(dir, 'deep.yaml');
+    await writeFile(rules, [...macros, rule('Shutdown nested deep', 'm0'), rule('Shutdown plain', 'proc.name = shutdown')].join(''));
+    const out = path.join(dir, 'out');
+    const result = await runCli(['report', '--attack', BUNDLE_18, '--rules', rules, '--emulate', '--out', out, '--format', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport;
+    expect(report.emulation?.rulesNotAsWritten).toEqual([{ rule: 'Shutdown nested deep', why: 'not evaluated: nested 20001 levels deep with its macros, and the emulator evaluates at most 1000' }]);
+    expect(report.emulation?.techniques.find((t) => t.id === 'T1529')?.firingRules).toEqual(['Shutdown plain']);
   }, 120_000);
 });

@@ -1,10 +1,11 @@
 // The evaluator's plumbing, seen through what a caller gets back: which fields an unknown result needed
 // (short-circuits add none), macros compiled once and refused again after a failure, lists that name
 // lists (also in cycles), field-to-field comparisons, exists, and the fast `in` lookup agreeing with Falco's
-// typed comparison (numbers, list fields); chains of 32,000 terms and 2,000 nested macros evaluated (20,000 compiled), and the
+// typed comparison (numbers, list fields); chains of 32,000 terms and 1,000 nested macros evaluated (20,000 compiled), a
+// condition nested deeper than MAX_EVALUATION_DEPTH refused rather than run out of the call stack, and the
 // answers of chains evaluated as loops held to pairwise Kleene logic on random conditions.
 import { describe, expect, it } from 'vitest';
-import { ConditionCompiler, ConditionError, FALSE, TRUE, UNKNOWN, type Truth } from '../../../src/emulate/evaluate.js';
+import { ConditionCompiler, ConditionError, FALSE, MAX_EVALUATION_DEPTH, TRUE, UNKNOWN, type Truth } from '../../../src/emulate/evaluate.js';
 import type { SyntheticEvent } from '../../../src/emulate/event.js';
 import { macrosAndLists } from '../../helpers/ruleset.js';
 import { seededRandom } from '../../helpers/random.js';
@@ -145,14 +146,34 @@ describe('conditions as long and as deep as a rules file makes them', () => {
     expect(() => run('m0', ruleset(chain('m10000')))).toThrow('macro m10000 includes itself');
   });
 
-  it('evaluates 2,000 macros nested one inside the other, and names a cycle at the bottom of them', () => {
-    const depth = 2_000;
-    const nested = (last: string) => Object.fromEntries(Array.from({ length: depth }, (_, i) => [`m${i}`, i === depth - 1 ? last : `proc.pid > 0 and m${i + 1}`]));
+  it('evaluates macros nested one inside the other to MAX_EVALUATION_DEPTH, and names a cycle at the bottom of them', () => {
+    // Each macro is a chain (one level) of a check and the next macro; the last is a check: as many levels as macros.
+    const nested = (last: string, depth = MAX_EVALUATION_DEPTH) => Object.fromEntries(Array.from({ length: depth }, (_, i) => [`m${i}`, i === depth - 1 ? last : `proc.pid > 0 and m${i + 1}`]));
+    expect(MAX_EVALUATION_DEPTH).toBe(1_000);
     expect(run('m0', ruleset(nested('proc.name = cat')))).toEqual({ truth: TRUE, needs: [] });
-    expect(run('not m0', ruleset(nested('proc.sid = 1')))).toEqual({ truth: UNKNOWN, needs: ['proc.sid'] });
+    expect(run('not m0', ruleset(nested('proc.sid = 1', MAX_EVALUATION_DEPTH - 1)))).toEqual({ truth: UNKNOWN, needs: ['proc.sid'] });
     expect(() => run('m0', ruleset(nested('m0')))).toThrow('macro m0 includes itself');
-    expect(() => run('m0', ruleset(nested('m1000')))).toThrow('macro m1000 includes itself');
+    expect(() => run('m0', ruleset(nested('m500')))).toThrow('macro m500 includes itself');
     expect(() => run('m0', ruleset(nested('missing')))).toThrow('undefined macro missing');
+  });
+
+  it('refuses a condition nested deeper than MAX_EVALUATION_DEPTH with its macros: evaluated, 20,000 levels ran out of the call stack', () => {
+    const nested = (depth: number, last = 'proc.name = cat') => Object.fromEntries(Array.from({ length: depth }, (_, i) => [`m${i}`, i === depth - 1 ? last : `proc.pid > 0 and m${i + 1}`]));
+    const deep = ruleset(nested(20_000));
+    expect(() => run('m0', deep)).toThrow(new ConditionError('nested 20000 levels deep with its macros, and the emulator evaluates at most 1000'));
+    // One level more than the limit, by a `not`, by a chain around the macro, or by a check at the bottom nested in a `not`.
+    const atLimit = ruleset(nested(MAX_EVALUATION_DEPTH));
+    expect(() => run('not m0', atLimit)).toThrow('nested 1001 levels deep');
+    expect(() => run('proc.pid > 0 and (proc.name = cat or m0)', atLimit)).toThrow('nested 1002 levels deep');
+    expect(() => run('m0', ruleset(nested(MAX_EVALUATION_DEPTH, 'not proc.name = cat')))).toThrow('nested 1001 levels deep');
+    // One level less, the chain around them fits: a macro used twice counts its depth once, not twice.
+    const below = ruleset(nested(MAX_EVALUATION_DEPTH - 1));
+    expect(run('proc.name = cat or m0', below)).toEqual({ truth: TRUE, needs: [] });
+    expect(run('m0 and m1 and m0', below)).toEqual({ truth: TRUE, needs: [] });
+    // A long chain is one level, whatever its length; a macro used by name alone adds none.
+    const chain = Array.from({ length: 5_000 }, (_, i) => `proc.name = x${i}`).join(' or ');
+    expect(run(`not (${chain} or m0)`, ruleset({ ...nested(MAX_EVALUATION_DEPTH - 2), alias: 'm0' }))).toEqual({ truth: FALSE, needs: [] });
+    expect(() => run(`not (${chain} or alias)`, ruleset({ ...nested(MAX_EVALUATION_DEPTH - 1), alias: 'm0' }))).toThrow('nested 1001 levels deep');
   });
 
   it('compiles a macro used by many others once: 60 layers of diamonds (each layer using the next twice) in linear time', () => {
