@@ -82,14 +82,16 @@ export const coverageCsvReporter: Reporter = {
     const atomics = (report.emulation?.procedures ?? []).filter((p) => p.kind === 'atomic' && p.technique !== undefined);
     const withProcedures = new Set(atomics.flatMap((p) => [p.technique!, p.technique!.split('.')[0]!]));
     const noEntry = (id: string) => (withProcedures.has(id) ? 'not-observed' : 'no-procedure');
-    const emulated = (id: string): string[] => (evidence ? [evidence.get(id)?.status ?? noEntry(id), (evidence.get(id)?.firingRules ?? []).join(';')] : []);
+    const emulated = (id: string): string[] => (evidence ? [evidence.get(id)?.status ?? noEntry(id), (evidence.get(id)?.firingRules ?? []).join(';')] : ['', '']);
     // rule_count counts what status counts (and the layer's score): the rules that observe a platform of it in scope;
-    // `rules` lists every enabled rule that tags it, so that a rule whose source cannot see it is still named.
+    // `rules` lists every enabled rule that tags it, so that a rule whose source cannot see it is still named. Every
+    // column is always there, empty where its option was not given (change: --baseline; evidence, firing_rules:
+    // --emulate): a column added by an option moved the ones after it, and a CI step reading by position broke.
     return toCsv(
-      ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...PRIORITY_COLUMNS, ...(report.comparison ? ['change'] : []), ...(evidence ? ['evidence', 'firing_rules'] : [])],
+      ['technique_id', 'name', 'tactics', 'platforms', 'is_subtechnique', 'status', 'rule_count', 'rules', 'disabled_rules', 'finding_count', 'used_by', ...PRIORITY_COLUMNS, 'change', 'evidence', 'firing_rules'],
       inPriorityOrder(report).map((t) => [
         t.id, t.name, t.tactics.join(';'), t.platforms.join(';'), t.isSubtechnique ? 'yes' : 'no', t.status, t.observingRules.length, t.rules.join(';'), t.disabledRules.join(';'), t.findings, t.usedBy,
-        ...priorityCells(report, t), ...(report.comparison ? [change.get(t.id) ?? ''] : []), ...emulated(t.id),
+        ...priorityCells(report, t), change.get(t.id) ?? '', ...emulated(t.id),
       ]),
     );
   },
@@ -102,13 +104,14 @@ export const findingsCsvReporter: Reporter = {
   render: (report: CoverageReport) => {
     const isNew = report.comparison ? newFindingFlags(report.findings, report.comparison.newFindings) : undefined;
     // Suppressed findings follow the counted ones, with the suppression's kind and justification in the last column;
-    // the comparison with the baseline counts only the counted ones, so their baseline cell is empty.
+    // the comparison with the baseline counts only the counted ones, so their baseline cell is empty (as every one is
+    // without --baseline: the column is always there, so that `suppressed` stays where it is).
     const rows: (Finding | SuppressedFinding)[] = [...report.findings, ...(report.suppressed ?? [])];
     return toCsv(
-      ['severity', 'code', 'file', 'line', 'column', 'rule', 'tag', 'technique', 'tactic', 'message', 'fix', ...(isNew ? ['baseline'] : []), 'suppressed'],
+      ['severity', 'code', 'file', 'line', 'column', 'rule', 'tag', 'technique', 'tactic', 'message', 'fix', 'baseline', 'suppressed'],
       rows.map((f, i) => [
         f.severity, f.code, f.file, f.line, f.column, f.rule, f.tag ?? '', f.technique ?? '', f.tactic ?? '', f.message, describeFix(f) ?? '',
-        ...(isNew ? [i >= isNew.length ? '' : isNew[i] ? 'new' : 'unchanged'] : []),
+        !isNew || i >= isNew.length ? '' : isNew[i] ? 'new' : 'unchanged',
         'suppression' in f ? `${f.suppression.kind}: ${f.suppression.justification}` : '',
       ]),
     );

@@ -38,7 +38,7 @@ describe('a run against a baseline where one covering rule was removed', () => {
       expect(report.comparison?.newlyUncovered).toEqual([{ id: 'T1611', name: 'Escape to Host', rules: ['Escape attempt'] }]);
       expect(report.comparison?.coverage.delta).toBeLessThan(0);
       expect(report.gates?.some((g) => !g.isPassed)).toBe(true);
-      expect(await readFile(path.join(out, 'coverage.csv'), 'utf8')).toMatch(/^T1611,.*,newly uncovered$/m);
+      expect(await readFile(path.join(out, 'coverage.csv'), 'utf8')).toMatch(/^T1611,.*,newly uncovered,,$/m);
       expect(await readFile(path.join(out, 'heatmap.html'), 'utf8')).toContain('"newlyUncovered":[{"id":"T1611"');
     });
   }
@@ -64,7 +64,7 @@ describe('a run against a baseline where a rule was retagged to a sub-technique'
     expect(result.stdout).toContain('  - T1059 Command and Scripting Interpreter covered → partial (was: Shell)\n');
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport;
     expect(report.comparison?.statusChanges).toEqual([{ id: 'T1059', name: 'Command and Scripting Interpreter', before: 'covered', after: 'partial', rules: ['Shell'] }]);
-    expect(await readFile(path.join(out, 'coverage.csv'), 'utf8')).toMatch(/^T1059,.*,covered → partial$/m);
+    expect(await readFile(path.join(out, 'coverage.csv'), 'utf8')).toMatch(/^T1059,.*,covered → partial,,$/m);
     expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toContain('- covered → partial: **T1059** Command and Scripting Interpreter (was: Shell)\n');
     expect(await readFile(path.join(out, 'layer.json'), 'utf8')).toContain('"comment": "Covered → partial since the baseline.');
     expect(await readFile(path.join(out, 'heatmap.html'), 'utf8')).toContain('"statusChanges":[{"id":"T1059"');

@@ -84,8 +84,19 @@ describe('coverage.csv', async () => {
     expect(rows.find((r) => r.technique_id === gap.id)).toMatchObject({ gap_rank: '1', priority_score: String(gap.priority.score), priority_reason: gap.priority.why });
     const sub = rows.find((r) => r.technique_id === 'T1059.004')!;
     expect(sub.is_subtechnique).toBe('yes');
-    expect(Object.keys(t1059)).not.toContain('change');
-    expect(Object.keys(t1059)).not.toContain('evidence');
+    // Without --baseline and --emulate their columns are there, empty, so that no column moves with the options.
+    expect(t1059).toMatchObject({ change: '', evidence: '', firing_rules: '' });
+    expect(Object.keys(t1059).slice(-3)).toEqual(['change', 'evidence', 'firing_rules']);
+  });
+
+  it('keeps every column in its place whichever of --baseline and --emulate is given', () => {
+    const header = (r: CoverageReport) => coverageCsvReporter.render(r, context).split('\n')[0];
+    const compared: CoverageReport = { ...structuredClone(report), comparison: { newlyCovered: [{ id: 'T1059' }], newlyUncovered: [], statusChanges: [], newFindings: [] } as never };
+    const emulated: CoverageReport = { ...structuredClone(report), emulation: { techniques: [], procedures: [] } as never };
+    expect(new Set([report, compared, emulated, { ...compared, emulation: emulated.emulation }].map(header)).size).toBe(1);
+    expect(rowsOf(coverageCsvReporter.render(compared, context)).find((r) => r.technique_id === 'T1059')).toMatchObject({ change: 'newly covered', evidence: '', firing_rules: '' });
+    const findingsHeader = (r: CoverageReport) => findingsCsvReporter.render(r, context).split('\n')[0];
+    expect(findingsHeader(compared)).toBe(findingsHeader(report));
   });
 
   it('names the sources, plugins, analytics and threat profiles of a gap', () => {
@@ -154,12 +165,12 @@ describe('coverage.csv', async () => {
 describe('findings.csv', async () => {
   const report = await reportFor(FIXTURE_RULES);
 
-  it('writes each field of a finding, with its fix in words and no baseline column', () => {
+  it('writes each field of a finding, with its fix in words and an empty baseline cell', () => {
     const rows = rowsOf(findingsCsvReporter.render(report, context));
     expect(rows).toHaveLength(report.findings.length);
     // In the findings' order: base.yaml's finding about a rule (no tag, technique, tactic or fix) comes first.
-    expect(rows[0]).toEqual({ severity: 'info', code: 'no-technique-tag', file: 'test/fixtures/rules/base.yaml', line: '18', column: '3', rule: 'Legacy append', tag: '', technique: '', tactic: '', message: report.findings[0]!.message, fix: '', suppressed: '' });
-    expect(rows[1]).toEqual({ severity: 'warning', code: 'unjustified-tactic', file: 'test/fixtures/rules/tactic-mismatch.yaml', line: '8', column: '10', rule: 'Escape under execution', tag: 'mitre_execution', technique: '', tactic: 'execution', message: report.findings[1]!.message, fix: 'remove mitre_execution', suppressed: '' });
+    expect(rows[0]).toEqual({ severity: 'info', code: 'no-technique-tag', file: 'test/fixtures/rules/base.yaml', line: '18', column: '3', rule: 'Legacy append', tag: '', technique: '', tactic: '', message: report.findings[0]!.message, fix: '', baseline: '', suppressed: '' });
+    expect(rows[1]).toEqual({ severity: 'warning', code: 'unjustified-tactic', file: 'test/fixtures/rules/tactic-mismatch.yaml', line: '8', column: '10', rule: 'Escape under execution', tag: 'mitre_execution', technique: '', tactic: 'execution', message: report.findings[1]!.message, fix: 'remove mitre_execution', baseline: '', suppressed: '' });
     expect(rows[2]).toMatchObject({ technique: 'T1611', fix: 'add mitre_privilege_escalation' });
   });
 
