@@ -203,7 +203,7 @@ describe('gap priority', () => {
     expect(renderSummaryMarkdown(withThreat)).toMatch(/### Threat profiles/);
     expect(renderSummaryMarkdown(withThreat)).toContain(`| 1 | ${withThreat.gaps[0]!.id} |`);
     const csv = coverageCsvReporter.render(withThreat, { outDir: '/' }).split('\n');
-    expect(csv[0]).toMatch(/,gap_rank,priority_score,detectability,falco_sources,analytics,threat_profiles,priority_reason$/);
+    expect(csv[0]).toMatch(/,gap_rank,priority_score,detectability,falco_sources,analytics,threat_profiles,priority_reason,change,evidence,firing_rules$/);
     expect(csv[1]).toMatch(new RegExp(`^${withThreat.gaps[0]!.id},`));
   });
 });
