@@ -119,6 +119,7 @@ describe('config suppressions', () => {
 
   it('match when any listed value of a criterion matches, and only when every criterion given does', () => {
     expect(suppressedIds(apply({ config: [config({ rules: ['Nope', 'Shell'] })] }))).toEqual(['Shell@12', 'Shell@13']);
+    expect(suppressedIds(apply({ config: [config({ files: ['other/*.yaml', 'rules.*'] })] }))).toEqual(['Shell@12', 'Shell@13', 'Escape@22']);
     expect(suppressedIds(apply({ config: [config({ rules: ['Shell'], codes: ['tactic-mismatch'] })] }))).toEqual(['Shell@12']);
     expect(suppressedIds(apply({ config: [config({ rules: ['Shell'], tags: ['T1611'] })] }))).toEqual([]);
     expect(suppressedIds(apply({ config: [config({ codes: ['tactic-mismatch'], files: ['x.yaml'] })] }))).toEqual([]);
@@ -220,6 +221,16 @@ describe('globMatcher', () => {
   it('rule names: * crosses anything, and case is ignored', () => {
     expect(globMatcher('a*z', false)('A/b/Z')).toBe(true);
     expect(globMatcher('a*z', false)('xa/z')).toBe(false);
+    // Case as a RegExp's /i (no u flag) ignores it: é and É alike; not ſ and s, whose capital is ASCII while ſ is not,
+    // nor ß and ẞ (ß's capital is two letters); a path keeps case.
+    expect(globMatcher('caf\u00e9', false)('CAF\u00c9')).toBe(true);
+    expect(globMatcher('s', false)('\u017f')).toBe(false);
+    expect(globMatcher('\u017f', false)('S')).toBe(false);
+    expect(globMatcher('\u00df', false)('\u1e9e')).toBe(false);
+    expect(globMatcher('\u00df', false)('\u00df')).toBe(true);
+    // ΐ (U+0390) and ΐ (U+1FD3) have the same capital, three code units long: each is its own canonical form, so no match.
+    expect(globMatcher('\u0390', false)('\u1fd3')).toBe(false);
+    expect(globMatcher('caf\u00e9')('CAF\u00c9')).toBe(false);
   });
 
   it('answers as the RegExp the globs were first matched with, on 20,000 seeded globs and texts', () => {
