@@ -84,8 +84,11 @@ function globTokens(glob: string, isPath: boolean, fold: (unit: string) => strin
  * ignored), `**` → any run, `?` → one character; others literal. Matched by stepping the set of the glob's places a
  * prefix of the text can reach, one character at a time: time is the text's length times the glob's, whatever the
  * glob. (As a RegExp, `*a*a*a*a*a*a*a*a*a*a*a*a*b` against a 60-character rule name backtracked for minutes.)
+ * Not the emulator's Falco `glob` (src/emulate/operators.ts), which places the pieces between its `*`s each where it
+ * first fits: that is exact only when every star takes anything, and here a path's `*` stops at a `/` (`**a*b` takes
+ * `a/ab` only with the second `a`).
  */
-export function globMatcher(glob: string, isPath = true): (text: string) => boolean {
+export function suppressionGlob(glob: string, isPath = true): (text: string) => boolean {
   const fold = isPath ? (unit: string) => unit : canonical;
   const tokens = globTokens(glob, isPath, fold);
   const end = tokens.length;
@@ -126,14 +129,14 @@ function problem(code: string, at: { file: string; line: number; column: number 
 
 /** Whether a finding meets every criterion `entry` gives; its globs compiled once, not once per finding. */
 function configMatcher(entry: SuppressionRule): (f: Finding) => boolean {
-  const any = (values: string[] | undefined, test: (v: string) => boolean) => !values || values.some(test);
-  const rules = entry.rules?.map((r) => globMatcher(r, false));
-  const files = entry.files?.map((g) => globMatcher(g));
+  const any = <T>(values: T[] | undefined, test: (v: T) => boolean) => !values || values.some(test);
+  const rules = entry.rules?.map((r) => suppressionGlob(r, false));
+  const files = entry.files?.map((g) => suppressionGlob(g));
   return (f) =>
     any(entry.codes, (c) => c === f.code) &&
-    (!rules || rules.some((test) => test(f.rule))) &&
+    any(rules, (matches) => matches(f.rule)) &&
     any(entry.tags, (t) => t.toLowerCase() === f.tag?.toLowerCase() || t.toUpperCase() === f.technique) &&
-    (!files || files.some((test) => test(f.file)));
+    any(files, (matches) => matches(f.file));
 }
 
 /** The rule an inline comment is about: the rule defined on its target line, or the rule whose tag sits there. */

@@ -2,7 +2,7 @@
 // entry claims, the findings about suppressions (invalid, unused, expired) with their exact fields,
 // and the glob syntax of rule names and file paths, held to the RegExp it was first matched with, in linear time.
 import { describe, expect, it } from 'vitest';
-import { applySuppressions, globMatcher, SUPPRESSION_CODES, type SuppressionInput, type SuppressionRule } from '../../../src/analysis/suppress.js';
+import { applySuppressions, suppressionGlob, SUPPRESSION_CODES, type SuppressionInput, type SuppressionRule } from '../../../src/analysis/suppress.js';
 import type { Finding } from '../../../src/coverage-report.js';
 import type { IgnoreComment } from '../../../src/falco/ignore-comments.js';
 import { rule } from '../../helpers/analysis-builders.js';
@@ -200,9 +200,9 @@ describe('several suppressions', () => {
   });
 });
 
-describe('globMatcher', () => {
+describe('suppressionGlob', () => {
   it('paths: * stays within a folder, ** and **/ cross folders, ? is one character, the rest is literal', () => {
-    const matches = (glob: string, text: string) => globMatcher(glob)(text);
+    const matches = (glob: string, text: string) => suppressionGlob(glob)(text);
     expect(matches('rules/*.yaml', 'rules/a.yaml')).toBe(true);
     expect(matches('rules/*.yaml', 'rules/x/a.yaml')).toBe(false);
     expect(matches('rules/**', 'rules/x/a.yaml')).toBe(true);
@@ -219,18 +219,18 @@ describe('globMatcher', () => {
   });
 
   it('rule names: * crosses anything, and case is ignored', () => {
-    expect(globMatcher('a*z', false)('A/b/Z')).toBe(true);
-    expect(globMatcher('a*z', false)('xa/z')).toBe(false);
+    expect(suppressionGlob('a*z', false)('A/b/Z')).toBe(true);
+    expect(suppressionGlob('a*z', false)('xa/z')).toBe(false);
     // Case as a RegExp's /i (no u flag) ignores it: é and É alike; not ſ and s, whose capital is ASCII while ſ is not,
     // nor ß and ẞ (ß's capital is two letters); a path keeps case.
-    expect(globMatcher('caf\u00e9', false)('CAF\u00c9')).toBe(true);
-    expect(globMatcher('s', false)('\u017f')).toBe(false);
-    expect(globMatcher('\u017f', false)('S')).toBe(false);
-    expect(globMatcher('\u00df', false)('\u1e9e')).toBe(false);
-    expect(globMatcher('\u00df', false)('\u00df')).toBe(true);
+    expect(suppressionGlob('caf\u00e9', false)('CAF\u00c9')).toBe(true);
+    expect(suppressionGlob('s', false)('\u017f')).toBe(false);
+    expect(suppressionGlob('\u017f', false)('S')).toBe(false);
+    expect(suppressionGlob('\u00df', false)('\u1e9e')).toBe(false);
+    expect(suppressionGlob('\u00df', false)('\u00df')).toBe(true);
     // ΐ (U+0390) and ΐ (U+1FD3) have the same capital, three code units long: each is its own canonical form, so no match.
-    expect(globMatcher('\u0390', false)('\u1fd3')).toBe(false);
-    expect(globMatcher('caf\u00e9')('CAF\u00c9')).toBe(false);
+    expect(suppressionGlob('\u0390', false)('\u1fd3')).toBe(false);
+    expect(suppressionGlob('caf\u00e9')('CAF\u00c9')).toBe(false);
   });
 
   it('answers as the RegExp the globs were first matched with, on 20,000 seeded globs and texts', () => {
@@ -253,7 +253,7 @@ describe('globMatcher', () => {
       const text = pick(textUnits, Math.floor(random() * 7));
       const isPath = random() < 0.5;
       const expected = reference(glob, isPath).test(text);
-      expect(globMatcher(glob, isPath)(text), JSON.stringify({ glob, text, isPath })).toBe(expected);
+      expect(suppressionGlob(glob, isPath)(text), JSON.stringify({ glob, text, isPath })).toBe(expected);
       if (expected) matched++;
     }
     expect(matched).toBeGreaterThan(1_000); // 1,139 of the 20,000 match: both answers are held to the reference
@@ -262,9 +262,9 @@ describe('globMatcher', () => {
   it('matches a glob of many stars against a long name without backtracking', () => {
     // As a RegExp this glob against these names backtracked for minutes (a suppression in a pull request could hang CI).
     const name = 'a'.repeat(5_000);
-    expect(globMatcher('*a*a*a*a*a*a*a*a*a*a*a*a*b', false)(name)).toBe(false);
-    expect(globMatcher('*a*a*a*a*a*a*a*a*a*a*a*a*', false)(name)).toBe(true);
-    expect(globMatcher('**/*a*a*a*a*a*a*a*a*a*a*b.yaml')(`x/${name}.yaml`)).toBe(false);
-    expect(globMatcher('**/*a*a*a*a*a*a*a*a*a*a*a.yaml')(`x/${name}.yaml`)).toBe(true);
+    expect(suppressionGlob('*a*a*a*a*a*a*a*a*a*a*a*a*b', false)(name)).toBe(false);
+    expect(suppressionGlob('*a*a*a*a*a*a*a*a*a*a*a*a*', false)(name)).toBe(true);
+    expect(suppressionGlob('**/*a*a*a*a*a*a*a*a*a*a*b.yaml')(`x/${name}.yaml`)).toBe(false);
+    expect(suppressionGlob('**/*a*a*a*a*a*a*a*a*a*a*a.yaml')(`x/${name}.yaml`)).toBe(true);
   });
 });
