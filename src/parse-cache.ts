@@ -143,7 +143,10 @@ export function readEntryAs<T>(cache: ParseCache, kind: EntryKind, key: string, 
 export function writeEntry(cache: ParseCache, kind: EntryKind, key: string, value: unknown): void {
   if (!cache.dir) return;
   // Encoded now: the caller may go on to change `value`.
-  const entry = writeTemporary(cache.dir, kind, key, encodeEntry(kind, key, value));
+  // A deferred entry waits through the analysis for the run to end, so it is tracked quietly (temp-files.ts): a
+  // signal then ends the run at once rather than wait for the analysis (or a hang) to end, and the next run that
+  // stores an entry of this kind removes what it left (trim's removeStaleTemporariesSync).
+  const entry = writeTemporary(cache.dir, kind, key, encodeEntry(kind, key, value), !cache.pending);
   if (!entry) return;
   if (cache.pending) cache.pending.push(entry);
   else renameIntoPlace(cache.dir, entry);
@@ -168,13 +171,13 @@ export function discardParseCache(cache: ParseCache): void {
   for (const chain of made.reverse()) removeEmptyDirs(chain);
 }
 
-/** The entry's bytes in a temporary file beside where it goes (tracked, with the folders made for it: a
- * signal removes them), or undefined when the cache cannot be written. */
-function writeTemporary(dir: string, kind: EntryKind, key: string, bytes: Buffer): PendingEntry | undefined {
+/** The entry's bytes in a temporary file beside where it goes (tracked, with the folders made for it: a signal
+ * removes them; `wakes`: see trackTemp), or undefined when the cache cannot be written. */
+function writeTemporary(dir: string, kind: EntryKind, key: string, bytes: Buffer, wakes: boolean): PendingEntry | undefined {
   const folder = path.join(dir, kind.name);
-  const temp = trackTemp(temporaryPathFor(path.join(folder, entryName(kind, key))));
+  const temp = trackTemp(temporaryPathFor(path.join(folder, entryName(kind, key))), wakes);
   try {
-    const madeDirs = trackEmptyDirs(dirsBetween(folder, mkdirSync(folder, { recursive: true })));
+    const madeDirs = trackEmptyDirs(dirsBetween(folder, mkdirSync(folder, { recursive: true })), wakes);
     writeFileSync(temp, bytes);
     return { kind, key, temp, madeDirs };
   }

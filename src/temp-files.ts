@@ -1,34 +1,57 @@
 // Every temporary file attack-cov creates is tracked here, so that a failure or a signal (Ctrl-C,
 // a CI job's SIGTERM) removes them all: no half-written download, report or rules file stays behind.
+// The signal handlers listen only while something that wakes them is tracked. A handler is JavaScript: it runs when
+// the event loop next turns, so while one listens a signal waits for any synchronous work to end (a long analysis,
+// or a hang), and Ctrl-C did nothing meanwhile. With nothing to remove, the signal's default action ends the
+// process at once. A temporary that waits through such work (the parse cache's pending entries) is tracked quietly:
+// a handler that runs anyway removes it, and otherwise the next run's sweep does (removeStaleTemporaries).
 import { lstatSync, rmdirSync, rmSync } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
-const live = new Set<string>();
+/** Tracked temporaries (files or folders), each with whether it wakes the handlers. */
+const live = new Map<string, boolean>();
 /** Directories made for a temporary file, deepest first: removed on a signal if nothing else is in them. */
-const dirs = new Set<string[]>();
+const dirs = new Map<string[], boolean>();
+/** How many entries of live and dirs wake the handlers. */
+let waking = 0;
 
-export function trackEmptyDirs(chain: string[]): string[] {
-  dirs.add(chain);
+function track<K>(tracked: Map<K, boolean>, key: K, wakes: boolean): void {
+  untrack(tracked, key);
+  tracked.set(key, wakes);
+  if (wakes) waking++;
+  listenWhileTracking();
+}
+
+function untrack<K>(tracked: Map<K, boolean>, key: K): void {
+  if (tracked.get(key)) waking--;
+  tracked.delete(key);
+  listenWhileTracking();
+}
+
+/** Remember the folders of `chain` (made for a temporary) until untrackEmptyDirs; removed on SIGINT/SIGTERM if
+ * empty. `wakes` false: tracked quietly (see above). */
+export function trackEmptyDirs(chain: string[], wakes = true): string[] {
+  track(dirs, chain, wakes);
   return chain;
 }
 
 export function untrackEmptyDirs(chain: string[]): void {
-  dirs.delete(chain);
+  untrack(dirs, chain);
 }
 
-/** Remember `file` (or directory) until untrackTemp; removed on SIGINT/SIGTERM. */
-export function trackTemp(file: string): string {
-  live.add(file);
+/** Remember `file` (or directory) until untrackTemp; removed on SIGINT/SIGTERM. `wakes` false: tracked quietly. */
+export function trackTemp(file: string, wakes = true): string {
+  track(live, file, wakes);
   return file;
 }
 
 export function untrackTemp(file: string): void {
-  live.delete(file);
+  untrack(live, file);
 }
 
 export function removeTrackedTemps(): void {
-  for (const file of live) {
+  for (const file of live.keys()) {
     try {
       rmSync(file, { recursive: true });
     } catch {
@@ -37,7 +60,7 @@ export function removeTrackedTemps(): void {
   }
   live.clear();
   // Deepest first across every chain: one chain's top (the cache root) may hold another chain's folder.
-  const deepestFirst = [...new Set([...dirs].flat())].sort((a, b) => b.split(path.sep).length - a.split(path.sep).length);
+  const deepestFirst = [...new Set([...dirs.keys()].flat())].sort((a, b) => b.split(path.sep).length - a.split(path.sep).length);
   for (const dir of deepestFirst) {
     try {
       rmdirSync(dir);
@@ -46,6 +69,8 @@ export function removeTrackedTemps(): void {
     }
   }
   dirs.clear();
+  waking = 0;
+  listenWhileTracking();
 }
 
 /** Removes the folders of `chain` (deepest first) while they are empty. */
@@ -59,18 +84,39 @@ export function removeEmptyDirs(chain: string[]): void {
   }
 }
 
-let isInstalled = false;
-/** SIGINT exits 130 and SIGTERM 143 (128 + signal number, as shells report them), after removing the temporaries. */
+/** The handlers installSignalCleanup made, by signal; none before it is called. */
+let handlers: [NodeJS.Signals, () => void][] = [];
+let isListening = false;
+
+/** Listens for the signals exactly while installSignalCleanup was called and something that wakes them is tracked. */
+function listenWhileTracking(): void {
+  const wanted = handlers.length > 0 && waking > 0;
+  if (wanted === isListening) return;
+  isListening = wanted;
+  for (const [signal, handler] of handlers) {
+    if (wanted) process.on(signal, handler);
+    else process.off(signal, handler);
+  }
+}
+
+/** From now on, SIGINT and SIGTERM while a waking temporary is tracked remove every tracked one, say so through `write` and exit 130 and
+ * 143 (128 + the signal number, as shells report a process the signal ended). Called again, it changes nothing. */
 export function installSignalCleanup(write: (text: string) => void): void {
-  if (isInstalled) return;
-  isInstalled = true;
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.once(signal, () => {
+  if (handlers.length > 0) return;
+  handlers = (
+    [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const
+  ).map(([signal, code]) => [
+    signal,
+    () => {
       removeTrackedTemps();
       write(`attack-cov: interrupted (${signal}); temporary files removed\n`);
       process.exit(code);
-    });
-  }
+    },
+  ]);
+  listenWhileTracking();
 }
 
 // temporaryPathFor's pattern: <name>.<pid>.<8 hex>.tmp

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli, startCli } from '../helpers/cli.js';
 import { serve, startServer, type TestServer } from '../helpers/http-server.js';
-import { fixture, officialRules } from '../helpers/paths.js';
+import { fixture, officialRules, repoRoot } from '../helpers/paths.js';
 
 const RULES = 'test/fixtures/rules/conventional.yaml';
 let server: TestServer;
@@ -104,6 +104,37 @@ describe('downloads through the CLI', () => {
       expect(await readdir(cacheRoot, { recursive: true })).toEqual([]);
     });
   }
+});
+
+describe('signals during synchronous work', () => {
+  it('SIGTERM while the analysis runs ends the run at once (no handler holds it): the parse cache\'s pending entry stays, and the next run removes it', async () => {
+    // The handlers listen only while a temporary of the run must be removed: a handler is JavaScript, and during
+    // synchronous work (an analysis, or a hang) it cannot run, so a listening handler held Ctrl-C until the work
+    // ended (then exit 143 and the entry removed). The parse cache's entries wait, untracked, for the run's end.
+    const dir = await cache();
+    const { OFFICIAL, generateRuleset } = (await import(path.join(repoRoot, 'bench', 'generate-rules.mjs'))) as { OFFICIAL: string[]; generateRuleset: (n: number, dir: string, o: object) => string[] };
+    const rules = [...OFFICIAL, ...generateRuleset(2907, path.join(dir, 'rules'), { seed: 3 })];
+    const cacheRoot = path.join(dir, 'cache');
+    const args = ['report', '--rules', ...rules, '--out', path.join(dir, 'out'), '-q'];
+    const temporaries = async () => (await readdir(cacheRoot, { recursive: true }).catch(() => [] as string[])).filter((f) => f.endsWith('.tmp'));
+    // A first sighting stores nothing; the second run stores the ruleset, and its entry waits under a temporary name.
+    expect((await runCli(args, { env: { ATTACK_COV_CACHE: cacheRoot } })).code).toBe(0);
+    const { child, done } = startCli(args, { env: { ATTACK_COV_CACHE: cacheRoot } });
+    let sent = false;
+    for (let i = 0; i < 20_000 && child.exitCode === null && !sent; i++) {
+      if ((await temporaries()).length > 0) sent = child.kill('SIGTERM');
+      else await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const result = await done;
+    expect(sent).toBe(true);
+    // Ended by the signal itself, not by a handler's exit(143), and nothing printed.
+    expect(child.signalCode).toBe('SIGTERM');
+    expect(result.stderr).toBe('');
+    expect(await temporaries()).toEqual([expect.stringMatching(/^parsed\/ruleset\/[0-9a-f]{40}\.bin\.\d+\.[0-9a-f]{8}\.tmp$/)]);
+    const next = await runCli(args, { env: { ATTACK_COV_CACHE: cacheRoot } });
+    expect(next.code, next.stderr).toBe(0);
+    expect(await temporaries()).toEqual([]);
+  }, 60_000);
 });
 
 describe('secrets', () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   installSignalCleanup, removeEmptyDirs, removeStaleTemporaries, removeStaleTemporariesSync, removeTrackedTemps, trackEmptyDirs,
-  trackTemp, untrackTemp,
+  trackTemp, untrackEmptyDirs, untrackTemp,
 } from '../../src/temp-files.js';
 import { deadPid } from '../helpers/processes.js';
 
@@ -85,26 +85,64 @@ describe('removeEmptyDirs', () => {
 });
 
 describe('installSignalCleanup', () => {
-  it('installs one handler per signal, once: each removes the temporaries, says so and exits 128 + the signal number', async () => {
-    const handlers = new Map<string, () => void>();
-    vi.spyOn(process, 'once').mockImplementation((event, listener) => {
-      expect(handlers.has(String(event))).toBe(false);
-      handlers.set(String(event), listener as () => void);
-      return process;
-    });
+  it('listens for SIGINT and SIGTERM only while something is tracked; each handler removes the temporaries, says so and exits 128 + the signal number', async () => {
+    const before = new Map((['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, process.listeners(signal)]));
+    /** The listeners of `signal` added since the test began. */
+    const ours = (signal: 'SIGINT' | 'SIGTERM') => process.listeners(signal).filter((l) => !before.get(signal)!.includes(l));
+    const listening = () => [ours('SIGINT').length, ours('SIGTERM').length];
     const exit = vi.spyOn(process, 'exit').mockImplementation(() => undefined as never);
     const written: string[] = [];
-    installSignalCleanup((text) => written.push(text));
-    installSignalCleanup((text) => written.push(`second: ${text}`));
-    expect([...handlers.keys()]).toEqual(['SIGINT', 'SIGTERM']);
-
     const base = await fresh();
-    await writeFile(trackTemp(path.join(base, 'report.json.1.0123abcd.tmp')), 'half');
-    handlers.get('SIGINT')!();
+
+    // Tracked before the install: nothing listens yet, and the install starts listening.
+    const early = trackTemp(path.join(base, 'early.1.0123abcd.tmp'));
+    expect(listening()).toEqual([0, 0]);
+    installSignalCleanup((text) => written.push(text));
+    expect(listening()).toEqual([1, 1]);
+    untrackTemp(early);
+    // Nothing tracked: a signal's default action ends the process, even inside synchronous work.
+    expect(listening()).toEqual([0, 0]);
+    installSignalCleanup((text) => written.push(`second: ${text}`));
+    expect(listening()).toEqual([0, 0]);
+
+    const file = trackTemp(path.join(base, 'report.json.1.0123abcd.tmp'));
+    const other = trackTemp(path.join(base, 'layer.json.1.0123abcd.tmp'));
+    expect(listening()).toEqual([1, 1]);
+    untrackTemp(other);
+    expect(listening()).toEqual([1, 1]);
+    await writeFile(file, 'half');
+    ours('SIGINT')[0]!();
     expect(await readdir(base)).toEqual([]);
-    handlers.get('SIGTERM')!();
+    expect(listening()).toEqual([0, 0]);
+
+    // Tracked quietly (a parse-cache entry waiting for the run's end), a file or folder wakes no handler; a handler
+    // that runs for something else removes it too.
+    const quiet = trackTemp(path.join(base, 'entry.bin.1.0123abcd.tmp'), false);
+    await writeFile(quiet, 'pending');
+    const quietChain = trackEmptyDirs([path.join(base, 'quiet')], false);
+    await mkdir(quietChain[0]!);
+    expect(listening()).toEqual([0, 0]);
+    // Tracked again, waking: the last word counts, and untracked it wakes nothing any more.
+    trackTemp(quiet);
+    expect(listening()).toEqual([1, 1]);
+    trackTemp(quiet, false);
+    expect(listening()).toEqual([0, 0]);
+    // A folder chain alone is something to remove too.
+    const chain = trackEmptyDirs([path.join(base, 'made')]);
+    await mkdir(chain[0]!);
+    expect(listening()).toEqual([1, 1]);
+    ours('SIGTERM')[0]!();
+    expect(await readdir(base)).toEqual([]);
+    expect(listening()).toEqual([0, 0]);
+    // Nothing is left tracked: a waking file tracked and untracked after the cleanup leaves the count at nothing.
+    untrackTemp(trackTemp(quiet));
+    expect(listening()).toEqual([0, 0]);
     expect(written).toEqual(['attack-cov: interrupted (SIGINT); temporary files removed\n', 'attack-cov: interrupted (SIGTERM); temporary files removed\n']);
     expect(exit.mock.calls).toEqual([[130], [143]]);
+
+    trackEmptyDirs(chain);
+    untrackEmptyDirs(chain);
+    expect(listening()).toEqual([0, 0]);
   });
 });
 
