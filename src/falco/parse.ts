@@ -99,15 +99,16 @@ interface ComposeBudget {
   where: (offset: number) => string;
 }
 
-/** The line holding `offset`, or the one before it (a tab may break the block before the error shows), when its
- * indentation holds a tab; undefined otherwise. */
+/** The line holding `offset`, or the one before it (a tab may break the block before the error shows) or after it (a
+ * tab-indented line read as the rest of a plain value: the error shows at the value), when its indentation holds a
+ * tab; undefined otherwise. */
 function tabIndentAt(text: string, lines: LineCounter, offset: number): number | undefined {
   const { line } = lines.linePos(offset);
   const hasTabIndent = (n: number): boolean => {
     const start = lines.lineStarts[n - 1];
     return start !== undefined && /^[ ]*\t/.test(text.slice(start, start + 200));
   };
-  return [line, line - 1].find((n) => n >= 1 && hasTabIndent(n));
+  return [line, line - 1, line + 1].find((n) => n >= 1 && hasTabIndent(n));
 }
 
 /**

@@ -23,11 +23,29 @@ export const nonstandardTag: Check = {
         if (parts) return findingAt(this, rule, tag, { args: { conventional: parts.join(', '), parts }, fix: { tag: tag.ref.value, with: parts } });
         // Only tags with a conventional spelling get here.
         const { conventional } = tag.parsed as { conventional: string };
+        const word = forgottenComma(tag.ref.value, rule.knownTechniques.find((known) => known.tag === tag)?.technique.name);
+        if (word !== undefined) return findingAt(this, rule, tag, { args: { conventional: `${conventional}, ${word}`, parts: [conventional, word] }, fix: { tag: tag.ref.value, with: [conventional, word] } });
         return findingAt(this, rule, tag, { args: { conventional }, fix: { tag: tag.ref.value, with: [conventional] } });
       },
     );
   },
 };
+
+/**
+ * The word after a technique ID and a blank (`T1059 container`) when it does not begin the technique's name: two tags
+ * with the comma between them forgotten (`tags: [T1059 container]`), not an ID with its name (`T1562 Impair Defenses`,
+ * `T1562 impair-defenses`, read as T1562). Undefined for anything else: more words, a technique the catalog does not
+ * name, another separator (`T1059_shell` is one made-up tag).
+ */
+export function forgottenComma(tag: string, name: string | undefined): string | undefined {
+  const written = /^\s*T\d{4}(?:\.\d{3})? +([A-Za-z0-9_.:-]+)\s*$/i.exec(tag);
+  if (!written || name === undefined) return undefined;
+  const word = written[1]!;
+  return `${asWords(name)} `.startsWith(`${asWords(word)} `) ? undefined : word;
+}
+
+/** Lower case, and any run of blanks and punctuation one space: `impair-defenses` and `Impair Defenses` alike, `LD_PRELOAD` and `ld preload`. */
+const asWords = (text: string): string => text.toLowerCase().replace(/[\s\-_.:/,()]+/g, ' ').trim();
 
 export const repeatedTag: Check = {
   code: 'repeated-tag',

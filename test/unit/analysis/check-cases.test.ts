@@ -310,12 +310,37 @@ describe('tag checks', () => {
       // Commas make it a list typed as one string: a word-like tag of Falco's own (container) is one of its parts. Blanks
       // alone do not (`T1562 Impair Defenses` is an ID with its name), nor does a part that is no tag at all.
       ['container, T1059', { conventional: 'container, T1059', parts: ['container', 'T1059'] }, { tag: 'container, T1059', with: ['container', 'T1059'] }],
-      // Blanks alone: an ID with its name glued on, the ID alone as its spelling (as for T1562-impair-defenses).
-      ['T1059 container', { conventional: 'T1059' }, { tag: 'T1059 container', with: ['T1059'] }],
+      // Blanks alone: an ID and one word that does not begin its name ("Technique T1059") is two tags, the comma forgotten.
+      ['T1059 container', { conventional: 'T1059, container', parts: ['T1059', 'container'] }, { tag: 'T1059 container', with: ['T1059', 'container'] }],
       // A maturity is a part with blanks alone as well.
       ['mitre_execution maturity_stable', { conventional: 'mitre_execution, maturity_stable', parts: ['mitre_execution', 'maturity_stable'] }, expect.anything()],
     ]);
     // A part that is no ATT&CK tag or maturity (container, a, b), no ATT&CK part at all, or one part only: left alone.
+  });
+
+  it('nonstandard-tag: an ID, a blank and one word is the ID with its name when the word begins the name, else two tags', () => {
+    const named = context(catalogOf([technique('T1059', { name: 'Command and Scripting Interpreter' }), technique('T1574.006', { name: 'LD_PRELOAD' }), technique('T1562', { name: 'Impair Defenses' })]));
+    const tags = ['T1059 command', 'T1059 Command-and-Scripting-Interpreter', 'T1574.006 ld_preload', 'T1562 impair-defenses', 'T1562 Impair Defenses', 'T1059 shell', 'T1562 container', ' T1562  k8s ', 'T1059 comm', 'T1059 interpreter', 'T9999 container', 'T1059_shell', 'T1059 container host'];
+    expect(run(nonstandardTag, tags, {}, named).map((f) => [f.tag, f.fix!.with])).toEqual([
+      // The word begins the name, in any case, with hyphens or underscores for blanks: the ID alone.
+      ['T1059 command', ['T1059']],
+      ['T1059 Command-and-Scripting-Interpreter', ['T1059']],
+      ['T1574.006 ld_preload', ['T1574.006']],
+      ['T1562 impair-defenses', ['T1562']],
+      // Several words are read as a name, as before.
+      ['T1562 Impair Defenses', ['T1562']],
+      ['T1059 shell', ['T1059', 'shell']],
+      ['T1562 container', ['T1562', 'container']],
+      [' T1562  k8s ', ['T1562', 'k8s']],
+      // A word that is part of a name's word, or a later word of it, is no beginning of the name.
+      ['T1059 comm', ['T1059', 'comm']],
+      ['T1059 interpreter', ['T1059', 'interpreter']],
+      // T9999 is not in the catalog: no name to tell by, the ID alone as before. T1059_shell is one made-up tag, and
+      // two words are a name.
+      ['T9999 container', ['T9999']],
+      ['T1059_shell', ['T1059']],
+      ['T1059 container host', ['T1059']],
+    ]);
   });
 
   it('repeated-tag: each later writing of a value the list already has, exactly as written, with its removal as the fix', () => {

@@ -106,6 +106,19 @@ describe('parse cache entries', () => {
     expect(await readdir(path.join(prebuilt, KIND.name))).toHaveLength(1);
   });
 
+  it.runIf(process.platform === 'linux')('close every entry they read, found or not (a run reads hundreds)', async () => {
+    const cache: ParseCache = { prebuilt: [], dir: await tempDir() };
+    writeEntry(cache, KIND, 'key-1', VALUE);
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 50; i++) {
+      expect(readEntry(cache, KIND, 'key-1', anything)).toEqual(VALUE);
+      // Read whole, then refused by the check: still closed.
+      expect(readEntry(cache, KIND, 'key-1', (value): value is unknown => value === 'other')).toBeUndefined();
+    }
+    expect(open()).toBe(before);
+  });
+
   it('hold entries under a temporary name until flushed when the run defers them, encoded when written (later changes do not leak in)', async () => {
     const cache: ParseCache = { prebuilt: [], dir: await tempDir(), pending: [] };
     const value = { n: 1 };

@@ -1,0 +1,141 @@
+// src/falco/parse.ts on small hand-written texts: what a document and an item may be (empty ones skipped, anything
+// else refused with its line and column), which of the three readers read a file, the first of duplicate keys,
+// where the composer stops (nesting, alias bombs, the yaml library's own stack), and when a YAML error's hint names
+// a tab in the indentation (on the error's line, the one before or the one after, never one further away).
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.js';
+import { parseRulesFile, parseRulesText } from '../../../src/falco/parse.js';
+
+const FILE = 'f.yaml';
+/** Each item as kind, name, line and column. */
+const items = (text: string) => parseRulesText(text, FILE).map((i) => [i.kind, i.name, i.position.line, i.position.column]);
+/** The InputError parsing `text` throws: its message and hint. */
+function refusal(text: string): { message: string; hint: string | undefined } {
+  try {
+    parseRulesText(text, FILE);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return { message: (error as InputError).message, hint: (error as InputError).hint };
+  }
+  throw new Error('parsed without an error');
+}
+const NOT_A_LIST = {
+  hint: 'each item starts with "- rule:", "- macro:" or "- list:"',
+  message: 'not a Falco rules file: the document must be a YAML list of rule, macro and list items',
+};
+
+describe('parseRulesText: documents', () => {
+  it('drops a byte order mark at the start only (a stray one at the end is text, and an error)', () => {
+    expect(items('\ufeff- rule: A\n  condition: x\n')).toEqual([['rule', 'A', 1, 3]]);
+    expect(refusal('- rule: A\n  condition: x\n\ufeff').message).toBe('f.yaml:3:1: YAML syntax error: Unexpected scalar at node end');
+  });
+
+  it('skips empty documents: nothing, null, an empty string, an empty list, one ended by ... or ---', () => {
+    for (const text of ['', '\n', '~\n', "''\n", '""\n', '[]\n']) expect(items(text)).toEqual([]);
+    expect(items('- rule: A\n...\n---\n')).toEqual([['rule', 'A', 1, 3]]);
+    expect(items('---\n- rule: A\n---\n""\n---\n~\n')).toEqual([['rule', 'A', 2, 3]]);
+  });
+
+  it('refuses a document that is no list, where it starts', () => {
+    for (const [text, at] of [['hello\n', '1:1'], ['a: b\nc: d\n', '1:1'], ['\n\na: b\n', '3:1'], ['- rule: A\n---\nx: 1\n', '3:1']]) {
+      expect(refusal(text!)).toEqual({ message: `f.yaml:${at}: ${NOT_A_LIST.message}`, hint: NOT_A_LIST.hint });
+    }
+  });
+});
+
+describe('parseRulesText: items', () => {
+  it('skips an empty item (a lone "-", or null) and refuses one that is no mapping', () => {
+    expect(items('- \n- rule: A\n')).toEqual([['rule', 'A', 2, 3]]);
+    expect(items('- ~\n- rule: A\n-\n')).toEqual([['rule', 'A', 2, 3]]);
+    for (const text of ['- []\n', '- x\n', '- [a]\n', '- ""\n']) expect(refusal(text).message).toBe('f.yaml:1:3: not a Falco item: expected a mapping such as "- rule: NAME"');
+    expect(items('- {}\n')).toEqual([['other', '', 1, 3]]);
+  });
+
+  it('refuses a rule, macro or list without a name, and takes any scalar as one', () => {
+    for (const [text, kind] of [['- rule: ""\n', 'rule'], ['- rule: "  "\n', 'rule'], ['- macro: [a]\n', 'macro'], ['- list:\n', 'list']]) {
+      expect(refusal(text!)).toEqual({ message: `f.yaml:1:3: ${kind} without a name`, hint: undefined });
+    }
+    expect(items('- rule: 5\n- macro: true\n')).toEqual([['rule', '5', 1, 3], ['macro', 'true', 2, 3]]);
+  });
+
+  it('reads the first of duplicate keys, as Falco does, and lists every duplicate in file order', () => {
+    const [item] = parseRulesText('- rule: A\n  exceptions:\n    - name: e\n      name: f\n  desc: a\n  rule: B\n  desc: b\n', FILE);
+    expect(item!.name).toBe('A');
+    expect(item!.fields.desc).toBe('a');
+    // Found outer map first (rule, desc), then inside exceptions (name): given by line and column.
+    expect(item!.duplicateKeys!.map((d) => [d.key, d.position.line, d.position.column, d.first.line, d.first.column])).toEqual([
+      ['name', 4, 7, 3, 7],
+      ['rule', 6, 3, 1, 3],
+      ['desc', 7, 3, 5, 3],
+    ]);
+  });
+});
+
+describe('parseRulesFile: which reader', () => {
+  it('says the line scanner read a plain file, and not the CST reader (flow mappings) or the composer (aliases), which read it alike', () => {
+    const plain = parseRulesFile('- rule: A\n  condition: x\n  tags: [a, b]\n', FILE);
+    expect(plain.isScanned).toBe(true);
+    const flow = parseRulesFile('- {rule: A, condition: x, tags: [a, b]}\n', FILE);
+    expect(flow.isScanned).toBe(false);
+    const aliased = parseRulesFile('- rule: A\n  condition: x\n  tags: &t [a, b]\n- rule: B\n  tags: *t\n', FILE);
+    expect(aliased.isScanned).toBe(false);
+    expect(flow.items[0]!.fields).toEqual(plain.items[0]!.fields);
+    expect(aliased.items[0]!.fields).toEqual(plain.items[0]!.fields);
+    expect(aliased.items[1]!.fields.tags).toEqual(['a', 'b']);
+  });
+});
+
+/** A rule whose tags are `depth` flow lists, one inside the other; `aliased` puts an alias first (the composer reads it). */
+const nested = (depth: number, aliased = false) => `${aliased ? '- list: l\n  items: &x [a]\n- list: m\n  items: *x\n' : ''}- rule: A\n  tags: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+
+describe('parseRulesText: what the composer may build', () => {
+  it('refuses nesting past 100 collections in a reader and in the composer alike, with the reader\'s hint', () => {
+    // The item, its tags, then the lists: 98 lists are 100 collections deep.
+    for (const aliased of [false, true]) {
+      expect(() => parseRulesText(nested(98, aliased), FILE)).not.toThrow();
+      const { message } = refusal(nested(99, aliased));
+      expect(message).toMatch(/^f\.yaml:\d+:\d+: collections nested more than 100 levels deep$/);
+    }
+    expect(refusal(nested(150))).toEqual({ message: 'f.yaml:2:107: collections nested more than 100 levels deep', hint: 'Falco rules nest a few levels deep; this file is not one' });
+    expect(refusal(nested(150, true)).message).toBe('f.yaml:6:107: collections nested more than 100 levels deep');
+  });
+
+  it('refuses nesting deep enough to exhaust the yaml library\'s stack as too deep, not as a crash', () => {
+    expect(refusal(nested(20_000, true)).message).toMatch(/^f\.yaml:\d+:\d+: collections nested more than 100 levels deep$/);
+  });
+
+  it('takes aliases that repeat nodes, more nodes than the file has characters, and refuses a billion laughs', () => {
+    const repeated = `- list: a\n  items: &x [a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t]\n- list: b\n  items: [*x,*x,*x,*x,*x,*x]\n`;
+    expect(parseRulesText(repeated, FILE)[1]!.fields.items).toHaveLength(6);
+    const levels = ['&a [x,x,x,x,x,x,x,x,x,x]'];
+    for (let i = 1; i < 8; i++) levels.push(`&${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const bomb = `- list: l\n  items: [${levels.join(', ')}]\n`;
+    expect(refusal(bomb).message).toMatch(/^f\.yaml:2:\d+: YAML aliases expand to far more nodes than the file holds \(an alias bomb\)$/);
+  });
+
+  it('reads duplicate keys in the composer too: the first wins', () => {
+    const [item] = parseRulesText('- rule: A\n  tags: &t [a]\n  rule: B\n- rule: C\n  tags: *t\n', FILE);
+    expect(item!.name).toBe('A');
+    expect(item!.duplicateKeys!.map((d) => d.key)).toEqual(['rule']);
+  });
+});
+
+describe('parseRulesText: a tab in the indentation', () => {
+  const hint = (line: number) => `YAML indents with spaces: line ${line} starts with a tab`;
+  it('is named when it starts the error\'s line, after spaces or not, the first line too', () => {
+    expect(refusal('- rule: A\n  condition: x\n  \tdesc: y\n')).toEqual({ message: 'f.yaml:3:3: YAML syntax error: Tabs are not allowed as indentation', hint: hint(3) });
+    expect(refusal('\t- rule: A\n')).toEqual({ message: 'f.yaml:1:1: YAML syntax error: Tabs are not allowed as indentation', hint: hint(1) });
+  });
+
+  it('is named on the line before the error (the block broke there) and the line after (read as the rest of a value)', () => {
+    expect(refusal('- rule: A\n  desc: [a,\n\t\n').hint).toBe(hint(3));
+    expect(refusal('- rule: A\n  desc: [a,\n\t\n').message).toMatch(/^f\.yaml:4:1: /);
+    expect(refusal('- rule: A\n  condition: x\n   \tdesc: y\n')).toEqual({ message: 'f.yaml:2:14: YAML syntax error: Nested mappings are not allowed in compact mappings', hint: hint(3) });
+  });
+
+  it('is not named for a tab after text, or two lines away', () => {
+    expect(refusal('- rule: A\n  condition: x\n  desc: "a\tb" c\n').hint).toBeUndefined();
+    expect(refusal('x\ty: [\n').hint).toBeUndefined();
+    expect(refusal('\t\n- rule: A\n x\n')).toEqual({ message: 'f.yaml:3:1: YAML syntax error: Sequence item without - indicator', hint: undefined });
+  });
+});
