@@ -33,7 +33,8 @@ export function parseRulesFile(input: string, file: string): { items: RawItem[];
   };
   const items: RawItem[] = [];
   for (const root of documents) {
-    if (root === undefined || (!root.entries && !root.elements && (root.value === null || root.value === ''))) continue;
+    // Only a document with no collection at all is null or '' (a collection's value is its object or array).
+    if (root === undefined || root.value === null || root.value === '') continue;
     if (!root.elements) {
       throw new InputError(where(root.offset), 'not a Falco rules file: the document must be a YAML list of rule, macro and list items', 'each item starts with "- rule:", "- macro:" or "- list:"');
     }
@@ -108,7 +109,8 @@ function tabIndentAt(text: string, lines: LineCounter, offset: number): number |
     const start = lines.lineStarts[n - 1];
     return start !== undefined && /^[ ]*\t/.test(text.slice(start, start + 200));
   };
-  return [line, line - 1, line + 1].find((n) => n >= 1 && hasTabIndent(n));
+  // Line 0 has no start: hasTabIndent says no.
+  return [line, line - 1, line + 1].find(hasTabIndent);
 }
 
 /**
@@ -137,7 +139,8 @@ function composeDocuments(text: string, file: string, lines: LineCounter): (CstV
   };
   // A file without aliases never builds more nodes than it has characters.
   const budget: ComposeBudget = { nodesLeft: Math.max(100_000, text.length), building: new Set(), depth: 0, where };
-  return (Array.isArray(documents) ? documents : [documents]).map((doc) => {
+  // An array always (an empty stream is an empty array).
+  return documents.map((doc) => {
     const error = doc.errors[0];
     if (error) {
       const quote = /^Missing closing (["'])quote/.exec(error.message)?.[1];

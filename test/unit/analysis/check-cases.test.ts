@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../../src/analysis/checks/index.js';
 import { missingTacticTag, tacticIdNameConflict, tacticMismatch, unjustifiedTactic, unknownTactic } from '../../../src/analysis/checks/tactic-checks.js';
-import { noTechniqueTag, nonstandardTag, repeatedTag, untaggedRule } from '../../../src/analysis/checks/tag-checks.js';
+import { forgottenComma, noTechniqueTag, nonstandardTag, repeatedTag, untaggedRule } from '../../../src/analysis/checks/tag-checks.js';
 import { deprecatedTechnique, platformMismatch, revokedTechnique, unknownTechnique } from '../../../src/analysis/checks/technique-checks.js';
 import type { Check, CheckContext } from '../../../src/analysis/checks/types.js';
 import { NO_FINDINGS, findingsFor, tacticTag } from '../../../src/analysis/checks/findings.js';
@@ -341,6 +341,18 @@ describe('tag checks', () => {
       ['T1059_shell', ['T1059']],
       ['T1059 container host', ['T1059']],
     ]);
+  });
+
+  it('forgottenComma: the word after an ID at the start of the tag, unless it begins the name however it is spelt', () => {
+    const name = 'Impair Defenses: Disable or Modify Tools';
+    expect(forgottenComma('T1562 container', name)).toBe('container');
+    expect(forgottenComma('T1562.001 container', name)).toBe('container');
+    // The ID must start the tag (blanks aside), with its sub-technique's three digits.
+    expect(forgottenComma('x T1562 container', name)).toBeUndefined();
+    expect(forgottenComma('T1562.abc container', name)).toBeUndefined();
+    // Runs of blanks and punctuation, at the end too, are one space: these all begin the name.
+    for (const tag of ['T1562 impair--defenses', 'T1562 impair-', 'T1562 IMPAIR_DEFENSES:DISABLE', 'T1562.001 impair-defenses:-disable']) expect(forgottenComma(tag, name)).toBeUndefined();
+    expect(forgottenComma('T1562 container', undefined)).toBeUndefined();
   });
 
   it('repeated-tag: each later writing of a value the list already has, exactly as written, with its removal as the fix', () => {

@@ -110,7 +110,23 @@ describe('parseRulesText: what the composer may build', () => {
     const levels = ['&a [x,x,x,x,x,x,x,x,x,x]'];
     for (let i = 1; i < 8; i++) levels.push(`&${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
     const bomb = `- list: l\n  items: [${levels.join(', ')}]\n`;
-    expect(refusal(bomb).message).toMatch(/^f\.yaml:2:\d+: YAML aliases expand to far more nodes than the file holds \(an alias bomb\)$/);
+    const refused = refusal(bomb);
+    expect(refused.message).toMatch(/^f\.yaml:2:\d+: YAML aliases expand to far more nodes than the file holds \(an alias bomb\)$/);
+    expect(refused.hint).toBe('write the repeated values out, or use fewer nested aliases');
+  });
+
+  it('refuses an alias without an anchor before it, and one inside the node it names', () => {
+    expect(refusal('- list: a\n  items: *x\n').message).toBe('f.yaml:2:10: YAML alias *x has no anchor before it');
+    expect(refusal('- list: a\n  items: &a [*a]\n').message).toBe('f.yaml:2:14: YAML alias *a refers to a node that contains it');
+    expect(refusal('- list: a\n  items: &a [b, *a]\n').message).toBe('f.yaml:2:17: YAML alias *a refers to a node that contains it');
+  });
+
+  it('lists duplicates on one line by column, in the CST reader and the composer', () => {
+    // The outer map's duplicate (rule, column 30) is found before the inner one's (k, column 23).
+    const expected = [['k', 23, 17], ['rule', 30, 4]];
+    const byColumn = (text: string) => parseRulesText(text, FILE).at(-1)!.duplicateKeys!.map((d) => [d.key, d.position.column, d.first.column]);
+    expect(byColumn('- {rule: A, x: {k: 1, k: 2}, rule: B}\n')).toEqual(expected);
+    expect(byColumn('- rule: A\n  tags: &t [a]\n- {rule: B, x: {k: 1, k: 2}, rule: C, t: *t}\n')).toEqual(expected);
   });
 
   it('reads duplicate keys in the composer too: the first wins', () => {
@@ -137,5 +153,30 @@ describe('parseRulesText: a tab in the indentation', () => {
     expect(refusal('- rule: A\n  condition: x\n  desc: "a\tb" c\n').hint).toBeUndefined();
     expect(refusal('x\ty: [\n').hint).toBeUndefined();
     expect(refusal('\t\n- rule: A\n x\n')).toEqual({ message: 'f.yaml:3:1: YAML syntax error: Sequence item without - indicator', hint: undefined });
+  });
+});
+
+describe('parseRulesText: an unclosed quote, where it opens', () => {
+  const unclosed = (at: string, quote: string, endLine: number) => ({
+    message: `f.yaml:${at}: YAML syntax error: the ${quote}quoted${quote} string that starts here is not closed`,
+    hint: `it runs on to line ${endLine}; close it, or write the value without quotes`,
+  });
+  it('counts every character before it: CR LF line ends, tabs, comments, document markers, closed quotes of either kind', () => {
+    expect(refusal('- rule: A\r\n  desc: d\r\n  condition: "evt.type = open\r\n  output: o\r\n')).toEqual(unclosed('3:14', '"', 5));
+    expect(refusal('- rule: A\n  desc: a\tb\n  condition: "evt.type\n')).toEqual(unclosed('3:14', '"', 4));
+    expect(refusal('- rule: A\n  desc: "a"\n  tags: [a, "b", \'c\']\n  condition: "x\n')).toEqual(unclosed('4:14', '"', 5));
+    expect(refusal('# c\n---\n- rule: A\n  desc: "x\n')).toEqual(unclosed('4:9', '"', 5));
+    // A tab between key and value is a token of its own.
+    expect(refusal('- rule: A\n  desc:\t"x\n')).toEqual(unclosed('2:9', '"', 3));
+  });
+
+  it('is the quote the error ends, not a closed one in a document after it (a --- or ... ends the first)', () => {
+    expect(refusal('- rule: A\n  desc: "x\n---\n- rule: B\n  desc: "y"\n')).toEqual(unclosed('2:9', '"', 2));
+    expect(refusal("- rule: A\n  desc: 'x\n...\n- rule: B\n  desc: 'y'\n")).toEqual(unclosed('2:9', "'", 2));
+  });
+
+  it('finds one that runs to the end of a file without a last line end, and a single quote', () => {
+    expect(refusal('- rule: A\n  desc: "a')).toEqual(unclosed('2:9', '"', 2));
+    expect(refusal("- rule: A\n  desc: 'a\n")).toEqual(unclosed('2:9', "'", 3));
   });
 });
