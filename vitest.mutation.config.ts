@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    // ATTACK_COV_MUTATION_TESTS: a module's own tests only (scripts/mutation.mjs's OWN_TESTS).
+    include: process.env.ATTACK_COV_MUTATION_TESTS?.split(',') ?? ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     // The run's temporary folders under one root, removed at its end (test/global-setup.ts): a mutation run runs
     // the tests thousands of times.
     globalSetup: ['./test/global-setup.ts'],
