@@ -9,23 +9,22 @@ import { lstatSync, rmdirSync, rmSync } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Tracked temporaries (files or folders), each with whether it wakes the handlers. */
-const live = new Map<string, boolean>();
+const live = new Set<string>();
 /** Directories made for a temporary file, deepest first: removed on a signal if nothing else is in them. */
-const dirs = new Map<string[], boolean>();
-/** How many entries of live and dirs wake the handlers. */
-let waking = 0;
+const dirs = new Set<string[]>();
+/** What of live and dirs wakes the handlers (the rest is tracked quietly). */
+const waking = new Set<string | string[]>();
 
-function track<K>(tracked: Map<K, boolean>, key: K, wakes: boolean): void {
-  untrack(tracked, key);
-  tracked.set(key, wakes);
-  if (wakes) waking++;
+function track<K extends string | string[]>(tracked: Set<K>, key: K, wakes: boolean): void {
+  tracked.add(key);
+  if (wakes) waking.add(key);
+  else waking.delete(key);
   listenWhileTracking();
 }
 
-function untrack<K>(tracked: Map<K, boolean>, key: K): void {
-  if (tracked.get(key)) waking--;
+function untrack<K extends string | string[]>(tracked: Set<K>, key: K): void {
   tracked.delete(key);
+  waking.delete(key);
   listenWhileTracking();
 }
 
@@ -51,7 +50,7 @@ export function untrackTemp(file: string): void {
 }
 
 export function removeTrackedTemps(): void {
-  for (const file of live.keys()) {
+  for (const file of live) {
     try {
       rmSync(file, { recursive: true });
     } catch {
@@ -60,7 +59,7 @@ export function removeTrackedTemps(): void {
   }
   live.clear();
   // Deepest first across every chain: one chain's top (the cache root) may hold another chain's folder.
-  const deepestFirst = [...new Set([...dirs.keys()].flat())].sort((a, b) => b.split(path.sep).length - a.split(path.sep).length);
+  const deepestFirst = [...new Set([...dirs].flat())].sort((a, b) => b.split(path.sep).length - a.split(path.sep).length);
   for (const dir of deepestFirst) {
     try {
       rmdirSync(dir);
@@ -69,7 +68,7 @@ export function removeTrackedTemps(): void {
     }
   }
   dirs.clear();
-  waking = 0;
+  waking.clear();
   listenWhileTracking();
 }
 
@@ -90,7 +89,7 @@ let isListening = false;
 
 /** Listens for the signals exactly while installSignalCleanup was called and something that wakes them is tracked. */
 function listenWhileTracking(): void {
-  const wanted = handlers.length > 0 && waking > 0;
+  const wanted = handlers.length > 0 && waking.size > 0;
   if (wanted === isListening) return;
   isListening = wanted;
   for (const [signal, handler] of handlers) {

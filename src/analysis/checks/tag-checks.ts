@@ -18,13 +18,14 @@ export const nonstandardTag: Check = {
         return !parsed.isConventional && Boolean(parsed.conventional) && (parsed.kind === 'technique' || tacticOfTag(parsed, tactics) !== undefined);
       },
       (tag) => {
-        // Defined only for a tag parseTag read as 'other' (it reads such a tag so): no kind to check again.
-        const parts = joinedTags(tag.ref.value);
-        if (parts) return findingAt(this, rule, tag, { args: { conventional: parts.join(', '), parts }, fix: { tag: tag.ref.value, with: parts } });
-        // Only tags with a conventional spelling get here.
+        // Only tags with a conventional spelling get here, and tags parseTag read as 'other', which joinedTags splits.
         const { conventional } = tag.parsed as { conventional: string };
-        const word = forgottenComma(tag.ref.value, rule.knownTechniques.find((known) => known.tag === tag)?.technique.name);
-        if (word !== undefined) return findingAt(this, rule, tag, { args: { conventional: `${conventional}, ${word}`, parts: [conventional, word] }, fix: { tag: tag.ref.value, with: [conventional, word] } });
+        const withComma = () => {
+          const word = forgottenComma(tag.ref.value, rule.knownTechniques.find((known) => known.tag === tag)?.technique.name);
+          return word === undefined ? undefined : [conventional, word];
+        };
+        const parts = joinedTags(tag.ref.value) ?? withComma();
+        if (parts) return findingAt(this, rule, tag, { args: { conventional: parts.join(', '), parts }, fix: { tag: tag.ref.value, with: parts } });
         return findingAt(this, rule, tag, { args: { conventional }, fix: { tag: tag.ref.value, with: [conventional] } });
       },
     );
