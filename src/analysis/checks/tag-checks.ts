@@ -21,8 +21,8 @@ export const nonstandardTag: Check = {
         // Only tags with a conventional spelling get here, and tags parseTag read as 'other', which joinedTags splits.
         const { conventional } = tag.parsed as { conventional: string };
         const withComma = () => {
-          const word = forgottenComma(tag.ref.value, rule.knownTechniques.find((known) => known.tag === tag)?.technique.name);
-          return word === undefined ? undefined : [conventional, word];
+          const words = forgottenComma(tag.ref.value, rule.knownTechniques.find((known) => known.tag === tag)?.technique.name);
+          return words === undefined ? undefined : [conventional, ...words];
         };
         const parts = joinedTags(tag.ref.value) ?? withComma();
         if (parts) return findingAt(this, rule, tag, { args: { conventional: parts.join(', '), parts }, fix: { tag: tag.ref.value, with: parts } });
@@ -33,16 +33,19 @@ export const nonstandardTag: Check = {
 };
 
 /**
- * The word after a technique ID and a blank (`T1059 container`) when it does not begin the technique's name: two tags
- * with the comma between them forgotten (`tags: [T1059 container]`), not an ID with its name (`T1562 Impair Defenses`,
- * `T1562 impair-defenses`, read as T1562). Undefined for anything else: more words, a technique the catalog does not
- * name, another separator (`T1059_shell` is one made-up tag).
+ * The words after a technique ID and a blank (`T1059 container`, `T1059 container host`) when they are tags with the
+ * commas between them forgotten (`tags: [T1059 container]`), not an ID with its name (`T1562 Impair Defenses`,
+ * `T1562 impair-defenses`, read as T1562): the first word does not begin the technique's name, and one word may be
+ * written in any way, several only as Falco writes its tags (lower case, digits, underscores: `Unix Shell` after an ID
+ * is a name, even a wrong one). Undefined for anything else: a technique the catalog does not name, another
+ * separator (`T1059_shell` is one made-up tag).
  */
-export function forgottenComma(tag: string, name: string | undefined): string | undefined {
-  const written = /^\s*T\d{4}(?:\.\d{3})? +([A-Za-z0-9_.:-]+)\s*$/i.exec(tag);
+export function forgottenComma(tag: string, name: string | undefined): string[] | undefined {
+  const written = /^\s*T\d{4}(?:\.\d{3})?\s+(\S.*?)\s*$/i.exec(tag);
   if (!written || name === undefined) return undefined;
-  const word = written[1]!;
-  return `${asWords(name)} `.startsWith(`${asWords(word)} `) ? undefined : word;
+  const words = written[1]!.split(/\s+/);
+  const isTagLike = words.length === 1 ? /^[A-Za-z0-9_.:-]+$/.test(words[0]!) : words.every((word) => /^[a-z0-9_]+$/.test(word));
+  return isTagLike && !`${asWords(name)} `.startsWith(`${asWords(words[0]!)} `) ? words : undefined;
 }
 
 /** Lower case, and any run of blanks and punctuation one space: `impair-defenses` and `Impair Defenses` alike, `LD_PRELOAD` and `ld preload`. */

@@ -318,9 +318,9 @@ describe('tag checks', () => {
     // A part that is no ATT&CK tag or maturity (container, a, b), no ATT&CK part at all, or one part only: left alone.
   });
 
-  it('nonstandard-tag: an ID, a blank and one word is the ID with its name when the word begins the name, else two tags', () => {
+  it('nonstandard-tag: an ID and words after blanks is the ID with its name when the first word begins the name, else several tags', () => {
     const named = context(catalogOf([technique('T1059', { name: 'Command and Scripting Interpreter' }), technique('T1574.006', { name: 'LD_PRELOAD' }), technique('T1562', { name: 'Impair Defenses' })]));
-    const tags = ['T1059 command', 'T1059 Command-and-Scripting-Interpreter', 'T1574.006 ld_preload', 'T1562 impair-defenses', 'T1562 Impair Defenses', 'T1059 shell', 'T1562 container', ' T1562  k8s ', 'T1059 comm', 'T1059 interpreter', 'T9999 container', 'T1059_shell', 'T1059 container host'];
+    const tags = ['T1059 command', 'T1059 Command-and-Scripting-Interpreter', 'T1574.006 ld_preload', 'T1562 impair-defenses', 'T1562 Impair Defenses', 'T1059 shell', 'T1562 container', ' T1562  k8s ', 'T1059 comm', 'T1059 interpreter', 'T9999 container', 'T1059_shell', 'T1059 container host', 'T1059  k8s\tcontainer_drift ', 'T1059 command shell', 'T1059 Unix Shell', 'T1059 container Host', 'T1059 container host!'];
     expect(run(nonstandardTag, tags, {}, named).map((f) => [f.tag, f.fix!.with])).toEqual([
       // The word begins the name, in any case, with hyphens or underscores for blanks: the ID alone.
       ['T1059 command', ['T1059']],
@@ -335,18 +335,28 @@ describe('tag checks', () => {
       // A word that is part of a name's word, or a later word of it, is no beginning of the name.
       ['T1059 comm', ['T1059', 'comm']],
       ['T1059 interpreter', ['T1059', 'interpreter']],
-      // T9999 is not in the catalog: no name to tell by, the ID alone as before. T1059_shell is one made-up tag, and
-      // two words are a name.
+      // T9999 is not in the catalog: no name to tell by, the ID alone as before. T1059_shell is one made-up tag.
       ['T9999 container', ['T9999']],
       ['T1059_shell', ['T1059']],
-      ['T1059 container host', ['T1059']],
+      // Several words written as Falco writes tags, the first not beginning the name: each a tag.
+      ['T1059 container host', ['T1059', 'container', 'host']],
+      ['T1059  k8s\tcontainer_drift ', ['T1059', 'k8s', 'container_drift']],
+      // The first word begins the name, a capital, or a character no Falco tag has: a name (a wrong one, perhaps).
+      ['T1059 command shell', ['T1059']],
+      ['T1059 Unix Shell', ['T1059']],
+      ['T1059 container Host', ['T1059']],
+      ['T1059 container host!', ['T1059']],
     ]);
   });
 
   it('forgottenComma: the word after an ID at the start of the tag, unless it begins the name however it is spelt', () => {
     const name = 'Impair Defenses: Disable or Modify Tools';
-    expect(forgottenComma('T1562 container', name)).toBe('container');
-    expect(forgottenComma('T1562.001 container', name)).toBe('container');
+    expect(forgottenComma('T1562 container', name)).toEqual(['container']);
+    expect(forgottenComma('T1562.001 container', name)).toEqual(['container']);
+    expect(forgottenComma('t1562\tContainer', name)).toEqual(['Container']);
+    expect(forgottenComma('T1562 container host_2', name)).toEqual(['container', 'host_2']);
+    // Several words: only lower-case tag words, the first not beginning the name.
+    for (const tag of ['T1562 container Host', 'T1562 container-host x', 'T1562 impair container']) expect(forgottenComma(tag, name), tag).toBeUndefined();
     // The ID must start the tag (blanks aside), with its sub-technique's three digits.
     expect(forgottenComma('x T1562 container', name)).toBeUndefined();
     expect(forgottenComma('T1562.abc container', name)).toBeUndefined();
