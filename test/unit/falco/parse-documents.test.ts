@@ -115,6 +115,16 @@ describe('parseRulesText: what the composer may build', () => {
     expect(refused.hint).toBe('write the repeated values out, or use fewer nested aliases');
   });
 
+  it('composes up to 100,000 nodes in a file of fewer characters, and refuses the next one', () => {
+    // Nodes counted as the composer counts them: the list of items 1; each item's mapping 1 and each value 1 (a
+    // sequence 1 more per element); an alias 1, plus the nodes it stands for (here 1 + 98). So 1 + (3 + 98) +
+    // (3 + 998 × 100) + (3 + extra) = 100,000 with 92 extra scalars.
+    const text = (extra: number) => `- list: a\n  items: &x [${Array(98).fill('e').join(',')}]\n- list: b\n  items: [${Array(998).fill('*x').join(',')}]\n- list: c\n  items: [${Array(extra).fill('e').join(',')}]\n`;
+    expect(text(93).length).toBeLessThan(100_000);
+    expect(parseRulesText(text(92), FILE)[2]!.fields.items).toHaveLength(92);
+    expect(refusal(text(93)).message).toMatch(/^f\.yaml:6:\d+: YAML aliases expand to far more nodes than the file holds \(an alias bomb\)$/);
+  });
+
   it('refuses an alias without an anchor before it, and one inside the node it names', () => {
     expect(refusal('- list: a\n  items: *x\n').message).toBe('f.yaml:2:10: YAML alias *x has no anchor before it');
     expect(refusal('- list: a\n  items: &a [*a]\n').message).toBe('f.yaml:2:14: YAML alias *a refers to a node that contains it');
