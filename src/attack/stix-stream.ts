@@ -7,6 +7,9 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+/** JSON's whitespace. */
+const isBlank = (byte: number | undefined) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 const IS_STRUCTURAL = new Uint8Array(256);
 for (const byte of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET]) IS_STRUCTURAL[byte] = 1;
 /** A bundle's own keys are a few hundred bytes; anything far larger is not a bundle. */
@@ -24,14 +27,25 @@ export class NotABundleError extends Error {}
 export type ElementHandler = (element: Buffer) => void;
 
 /**
- * Feed chunks in order; each complete element of the depth-2 array ("objects") goes to `onElement`.
- * Everything else (the bundle's own keys) is kept as a small skeleton to check with JSON.parse at the end.
+ * Feed chunks in order; each complete element of the bundle's "objects" array goes to `onElement`.
+ * Everything else (the bundle's own keys and their values) is kept as a small skeleton to check with JSON.parse at
+ * the end, so the splitter reads what `JSON.parse(file).objects` would: another array at the bundle's top level is
+ * no objects array, and a bundle key with nested values stays whole in the skeleton.
  */
 export class StixBundleSplitter {
   private depth = 0;
   private inString = false;
   private isEscaped = false;
-  private isInArrayAtDepth2 = false;
+  /** The document is a JSON object: only then is a key at depth 1 one of the bundle's keys. */
+  private isInTopObject = false;
+  /** Between the brackets of the bundle's "objects" array (depth 2 and deeper). */
+  private isInObjects = false;
+  private hasObjects = false;
+  /** The skeleton pieces of the last string, from its opening quote to its closing one. Before a `[` at depth 1 that
+   * is the array's key (a colon and blanks between them); the span of a string in "objects", which is not kept, is
+   * never read (a key comes after it). */
+  private lastStringFrom = 0;
+  private lastStringTo = 0;
   private parts: Buffer[] = [];
   private partsBytes = 0;
   private skeleton: Buffer[] = [];
@@ -40,39 +54,57 @@ export class StixBundleSplitter {
   constructor(private readonly onElement: ElementHandler) {}
 
   feed(chunk: Buffer): void {
-    let elementStart = this.depth >= 3 ? 0 : -1;
+    let elementStart = this.isInObjects && this.depth >= 3 ? 0 : -1;
     let i = 0;
     while (i < chunk.length) {
-      const isSkeleton = this.depth < 2 || (this.depth === 2 && !this.isInArrayAtDepth2);
+      const isSkeleton = !this.isInObjects;
       if (this.inString) {
         // Strings are most of a bundle's bytes: jump to the next quote natively instead of byte by byte.
         const end = this.findStringEnd(chunk, i);
         if (isSkeleton) this.keep(chunk.subarray(i, end < 0 ? chunk.length : end + 1));
         if (end < 0) break;
         this.inString = false;
+        this.lastStringTo = this.skeleton.length;
         i = end + 1;
         continue;
       }
-      if (!isSkeleton) {
-        // Whitespace, commas, colons, numbers and literals between strings need no work: skip them in a tight loop.
-        while (i < chunk.length && IS_STRUCTURAL[chunk[i]!] === 0) i++;
-        if (i >= chunk.length) break;
+      if (this.isInObjects && this.depth === 2) {
+        // Between the elements: blanks and commas, an object's brace, or the array's end; nothing else is STIX.
+        const between = chunk[i]!;
+        if (isBlank(between) || between === COMMA) {
+          i++;
+          continue;
+        }
+        if (between !== OPEN_BRACE && between !== CLOSE_BRACKET) throw new NotABundleError('"objects" holds something other than JSON objects');
+      } else if (this.isInObjects) {
+        // Inside an element, whitespace, commas, colons, numbers and literals between strings need no work: skip them in
+        // a tight loop (speed only: the code below would take them one at a time).
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: speed only; past the end chunk[i] is undefined, whose IS_STRUCTURAL is not 0, and the break below ends the loop
+        while (i < chunk.length) {
+          if (IS_STRUCTURAL[chunk[i]!] !== 0) break;
+          i++;
+        }
+        if (i === chunk.length) break;
       }
       const byte = chunk[i]!;
       if (isSkeleton) this.keep(chunk.subarray(i, i + 1));
       if (byte === QUOTE) {
         this.inString = true;
+        this.lastStringFrom = this.skeleton.length - 1;
       } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-        if (this.depth === 1 && byte === OPEN_BRACKET) this.isInArrayAtDepth2 = true;
-        if (this.depth === 2 && this.isInArrayAtDepth2 && byte === OPEN_BRACE) elementStart = i;
+        if (this.depth === 0) this.isInTopObject = byte === OPEN_BRACE;
+        else if (this.depth === 1 && byte === OPEN_BRACKET && this.isInTopObject && this.lastKey() === 'objects') {
+          // JSON.parse would keep the last of two; the splitter has handed on the first one's elements already.
+          if (this.hasObjects) throw new NotABundleError('two "objects" arrays');
+          this.isInObjects = this.hasObjects = true;
+        } else if (this.depth === 2 && this.isInObjects) elementStart = i;
         if (++this.depth > MAX_DEPTH) throw new NotABundleError(`JSON nested more than ${MAX_DEPTH} levels deep`);
       } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         this.depth--;
-        if (this.depth === 1 && this.isInArrayAtDepth2) {
-          this.isInArrayAtDepth2 = false;
+        if (this.depth === 1 && this.isInObjects) {
+          this.isInObjects = false;
           this.keep(chunk.subarray(i, i + 1));
-        }
-        if (this.depth === 2 && elementStart >= 0) {
+        } else if (this.depth === 2 && elementStart >= 0) {
           this.addPart(chunk.subarray(elementStart, i + 1));
           this.onElement(this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts));
           this.parts = [];
@@ -83,6 +115,15 @@ export class StixBundleSplitter {
       i++;
     }
     if (elementStart >= 0) this.addPart(Buffer.from(chunk.subarray(elementStart)));
+  }
+
+  /** The last string at depth 1 as JSON.parse reads it (escapes and all), or undefined if it is no JSON string. */
+  private lastKey(): string | undefined {
+    try {
+      return JSON.parse(Buffer.concat(this.skeleton.slice(this.lastStringFrom, this.lastStringTo)).toString('utf8')) as string;
+    } catch {
+      return undefined;
+    }
   }
 
   private addPart(part: Buffer): void {
@@ -149,10 +190,10 @@ const TYPE_KEY = Buffer.from('"type"');
 export function peekStixType(element: Buffer): string | undefined {
   // ATT&CK writes "type" first in both STIX 2.0 and 2.1 bundles; nested objects never carry one.
   const at = element.indexOf(TYPE_KEY);
-  if (at < 0 || at > 64) return undefined;
+  if (at === -1 || at > 64) return undefined;
   const open = element.indexOf(QUOTE, at + TYPE_KEY.length);
   const close = element.indexOf(QUOTE, open + 1);
-  if (open < 0 || close < 0 || close - open > 64) return undefined;
+  if (open === -1 || close === -1 || close - open > 64) return undefined;
   const between = element.subarray(at + TYPE_KEY.length, open).toString('latin1');
   if (!/^\s*:\s*$/.test(between)) return undefined;
   return element.subarray(open + 1, close).toString('latin1');
@@ -173,12 +214,12 @@ const LETTER_T = 0x74;
 function valueStart(element: Buffer, key: Buffer): number {
   // From the end: ATT&CK writes the reference keys after the long description and citations.
   const at = element.lastIndexOf(key);
-  if (at < 0) return -1;
+  if (at === -1) return -1;
   let i = at + key.length;
-  while (element[i] === 0x20 || element[i] === 0x0a || element[i] === 0x0d || element[i] === 0x09) i++;
+  while (isBlank(element[i])) i++;
   if (element[i] !== COLON) return -1;
   i++;
-  while (element[i] === 0x20 || element[i] === 0x0a || element[i] === 0x0d || element[i] === 0x09) i++;
+  while (isBlank(element[i])) i++;
   return i;
 }
 
@@ -187,16 +228,17 @@ export function readRelationshipFields(element: Buffer): Record<string, string |
   const fields: Record<string, string | boolean> = { type: 'relationship' };
   for (const { key, bytes } of STRING_FIELDS) {
     const start = valueStart(element, bytes);
-    if (start < 0 || element[start] !== QUOTE) return undefined;
+    // A missing key (-1) reads undefined, no quote.
+    if (element[start] !== QUOTE) return undefined;
     const end = element.indexOf(QUOTE, start + 1);
-    if (end < 0 || element.subarray(start + 1, end).includes(BACKSLASH)) return undefined;
+    if (end === -1 || element.subarray(start, end).includes(BACKSLASH)) return undefined;
     fields[key] = element.toString('latin1', start + 1, end);
   }
   // Both flags are false unless a `true` appears somewhere: one native scan instead of two key searches.
   if (element.includes(TRUE)) {
     for (const { key, bytes } of BOOLEAN_FIELDS) {
       const start = valueStart(element, bytes);
-      if (start >= 0) fields[key] = element[start] === LETTER_T;
+      if (start !== -1) fields[key] = element[start] === LETTER_T;
     }
   }
   return fields;

@@ -111,6 +111,23 @@ describe('objects attack-cov does not read', () => {
 });
 
 describe('a bundle of the wrong shape', () => {
+  // QA of the splitter: any array two levels deep was read as "objects" (a technique in a bundle key's array entered
+  // the catalog), and a bundle key with nested objects left a skeleton JSON.parse refused ("not a STIX bundle").
+  it('reads only the "objects" array: another key\'s objects are not STIX objects, and nested bundle keys are kept whole', async () => {
+    const fake = JSON.stringify([stixTechnique('T1002')]);
+    const file = await write('keys.json', bundle([], ` "x_extra": ${fake}, "x_meta": {"a": {"b": [1, {"c": "]}"}]}},`));
+    const { catalog } = await readBundleFile(file, 'keys.json');
+    expect([...catalog.techniques.keys()]).toEqual(['T1001']);
+  });
+
+  it('"objects" that holds anything but objects, or comes twice, is no ATT&CK bundle', async () => {
+    const hint = 'pass an ATT&CK Enterprise bundle, e.g. --attack 18.1';
+    const scalar = await write('scalar.json', bundle(['"attack-pattern--T1002"']));
+    expect(await failure(scalar)).toEqual({ message: 'scalar.json: not an ATT&CK bundle: "objects" holds something other than JSON objects', hint });
+    const twice = await write('twice.json', bundle([], ' "objects": [],'));
+    expect(await failure(twice)).toEqual({ message: 'twice.json: not an ATT&CK bundle: two "objects" arrays', hint });
+  });
+
   it('an object with a field of the wrong type: the hint is to use the bundle as published', async () => {
     const file = await write('shape.json', bundle([stixTechnique('T1002', { name: 5 as unknown as string })]));
     expect(await failure(file)).toEqual({ message: 'shape.json: not a usable ATT&CK bundle: attack-pattern--T1002: "name" is a number, expected a string', hint: 'use the bundle as MITRE publishes it' });

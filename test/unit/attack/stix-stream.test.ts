@@ -36,6 +36,84 @@ describe('StixBundleSplitter', () => {
   });
 });
 
+// What `JSON.parse(file).objects` holds, whatever else the bundle holds: the splitter must agree with it.
+const SHAPES: [string, string][] = [
+  ['a bundle key holding nested objects and arrays, before and after "objects"', JSON.stringify({ type: 'bundle', x_meta: { a: { b: 1 }, c: [1, { d: '}]' }] }, objects: [{ type: 'a', n: { m: [] } }], x_after: { e: { f: '[' } } })],
+  ['another array of objects beside "objects", before and after it', JSON.stringify({ type: 'bundle', x_extra: [{ type: 'attack-pattern', id: 'fake' }], objects: [{ type: 'a' }], x_late: [{ type: 'b' }, [{ type: 'c' }]] })],
+  ['a string value "objects" before another key\'s array', JSON.stringify({ type: 'objects', x: [{ type: 'no' }], objects: [{ type: 'yes' }] })],
+  ['an "objects" key inside a bundle key\'s value', JSON.stringify({ type: 'bundle', x_meta: { objects: [{ type: 'fake' }] }, objects: [{ type: 'a' }] })],
+  ['the key written with an escape', '{"type":"bundle","obj\\u0065cts":[{"type":"a"}]}'],
+  // A splitter that skipped a string's first byte would read the empty key's closing quote as an opening one.
+  ['a first key that is empty, before a bracket in a string', '{"":"[","type":"bundle","objects":[{"type":"a"}]}'],
+  // With 1-byte chunks the backslash ends a chunk: the escape is carried into the next one, and must not outlive it.
+  ['an escaped quote, then an empty key', JSON.stringify({ a: 'x"y', '': '[', type: 'bundle', objects: [{ type: 'a' }] })],
+  ['blanks of every kind between the elements', '{"type":"bundle","objects":[ \t\r\n{"type":"a"} ,\n\t{"type":"b"}\r\n ]}'],
+  ['an empty objects array', '{"objects":[],"type":"bundle"}'],
+];
+
+describe('StixBundleSplitter reads what JSON.parse reads', () => {
+  for (const [what, text] of SHAPES) {
+    it(`${what}: the same objects, the rest in the skeleton`, () => {
+      const { objects, ...rest } = JSON.parse(text) as { objects: unknown[] };
+      for (const size of [1, 2, 3, 5, 1 << 20]) {
+        const result = split(text, size);
+        expect(result.elements, `${size}-byte chunks`).toEqual(objects);
+        expect(JSON.parse(result.skeleton), `${size}-byte chunks`).toEqual({ ...rest, objects: [] });
+        expect(result.isComplete).toBe(true);
+      }
+    });
+  }
+
+  // Chunks cut by hand where a byte scanner's state crosses from one to the next. Each bundle has a bracket in a
+  // string after the cut: a string misread there makes the rest structure, and the skeleton no JSON.
+  it('carries an escape across chunks, and sees a quote that starts a chunk as the end of its string', () => {
+    const splitPieces = (pieces: string[]) => {
+      const elements: unknown[] = [];
+      const splitter = new StixBundleSplitter((e) => elements.push(JSON.parse(e.toString('utf8'))));
+      for (const piece of pieces) splitter.feed(Buffer.from(piece));
+      return { elements, skeleton: JSON.parse(splitter.skeletonText()) as unknown };
+    };
+    const rest = '"type":"bundle","objects":[{"type":"a"}]}';
+    // The first chunk ends with a backslash; the escaped quote starts the second, which then closes its string and
+    // opens an empty one: the escape must not outlive the quote it escaped.
+    expect(splitPieces(['{"a":"x\\', `"y","":"[",${rest}`])).toEqual({ elements: [{ type: 'a' }], skeleton: { a: 'x"y', '': '[', type: 'bundle', objects: [] } });
+    // The second chunk starts with the quote closing "x" and ends with a backslash: no backslash precedes that quote.
+    expect(splitPieces(['{"a":"x', '","b":"[\\', `"z",${rest}`])).toEqual({ elements: [{ type: 'a' }], skeleton: { a: 'x', b: '["z', type: 'bundle', objects: [] } });
+  });
+
+  it('is not complete before it has read anything', () => {
+    const splitter = new StixBundleSplitter(() => undefined);
+    expect(splitter.isComplete()).toBe(false);
+    splitter.feed(Buffer.alloc(0));
+    expect(splitter.isComplete()).toBe(false);
+  });
+
+  it('takes an array with no key before it, or after a key JSON cannot read, as no objects (the skeleton is then no JSON)', () => {
+    for (const text of ['{[{"type":"a"}]}', '{"obj\\x":[{"type":"a"}]}']) {
+      const result = split(text, 3);
+      expect(result.elements, text).toEqual([]);
+      expect(() => JSON.parse(result.skeleton), text).toThrow(SyntaxError);
+    }
+  });
+
+  it('finds no objects in a document that is an array, whatever its strings say', () => {
+    for (const size of [1, 1 << 20]) {
+      const result = split('["objects",[{"type":"a"}],{"objects":[{"type":"b"}]}]', size);
+      expect(result.elements).toEqual([]);
+      expect(JSON.parse(result.skeleton)).toEqual(['objects', [{ type: 'a' }], { objects: [{ type: 'b' }] }]);
+    }
+  });
+
+  it('refuses two "objects" arrays (JSON.parse keeps the second; the first was handed on) and elements that are no objects', () => {
+    expect(() => split('{"objects":[{"type":"a"}],"objects":[]}', 4)).toThrow(new NotABundleError('two "objects" arrays'));
+    for (const element of ['1', '"attack-pattern"', 'null', 'true', '[{"type":"a"}]', '-1', '}']) {
+      for (const size of [1, 1 << 20]) {
+        expect(() => split(`{"type":"bundle","objects":[{"type":"a"},${element}]}`, size), element).toThrow(new NotABundleError('"objects" holds something other than JSON objects'));
+      }
+    }
+  });
+});
+
 describe('peekStixType', () => {
   it('reads the leading type key', () => {
     expect(peekStixType(Buffer.from('{ "type" : "malware", "id": "x"}'))).toBe('malware');
@@ -63,6 +141,9 @@ describe('peekStixType at its bounds', () => {
     expect(peekStixType(Buffer.from('{"type": "open'))).toBeUndefined();
     expect(peekStixType(Buffer.from('{"id": "x"}'))).toBeUndefined();
     expect(peekStixType(Buffer.from('{"type":""}'))).toBe('');
+    // No quote after the key at all, and something other than blanks before the colon.
+    expect(peekStixType(Buffer.from('{"type": }'))).toBeUndefined();
+    expect(peekStixType(Buffer.from('{"type"x: "v"}'))).toBeUndefined();
   });
 });
 
@@ -90,6 +171,9 @@ describe('readRelationshipFields', () => {
     expect(rel('"relationship_type":"us\\"es","source_ref":"a","target_ref":"b"')).toBeUndefined();
     expect(readRelationshipFields(Buffer.from('{"relationship_type":"uses","source_ref":"a","target_ref":"b'))).toBeUndefined();
     expect(rel('"relationship_type":"uses","source_ref":"a"')).toBeUndefined();
+    // Something other than blanks before the colon; a missing key whose length happens to end at a colon and a quote.
+    expect(rel('"relationship_type"x"uses","source_ref":"a","target_ref":"b"')).toBeUndefined();
+    expect(readRelationshipFields(Buffer.from('{"aaaaaaaaaaaaaaa":"uses","source_ref":"a","target_ref":"b"}'))).toBeUndefined();
   });
 });
 
