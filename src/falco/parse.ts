@@ -5,6 +5,7 @@ import type { Document, LineCounter, Node } from 'yaml';
 import { yamlLib } from './yaml-lib.js';
 import { scanYamlDocuments } from './yaml-lines.js';
 import { InputError } from '../errors.js';
+import { cutAt } from '../terminal-text.js';
 import { dataRecord } from '../own.js';
 import type { DuplicateKey, RawItem, SourcePosition } from './types.js';
 import { mapValue, MAX_NESTING, NeedsComposer, readYamlDocuments, resolvePlain, scalarText, TooDeep, type CstValue } from './yaml-cst.js';
@@ -100,6 +101,9 @@ interface ComposeBudget {
   where: (offset: number) => string;
 }
 
+/** How much of the yaml library's message an error quotes: it quotes the token it stopped at, which may be a whole line. */
+const MESSAGE_CHARS = 200;
+
 /** The line holding `offset`, or the one before it (a tab may break the block before the error shows) or after it (a
  * tab-indented line read as the rest of a plain value: the error shows at the value), when its indentation holds a
  * tab; undefined otherwise. */
@@ -151,8 +155,13 @@ function composeDocuments(text: string, file: string, lines: LineCounter): (CstV
       const isTooDeep = /call stack/i.test(error.message);
       // The yaml library's message does not say it, and a tab looks like blanks in most editors.
       const tabLine = tabIndentAt(text, lines, error.pos[0]);
-      const hint = tabLine !== undefined ? `YAML indents with spaces: line ${tabLine} starts with a tab` : undefined;
-      throw new InputError(where(error.pos[0]), isTooDeep ? `collections nested more than ${MAX_NESTING} levels deep` : `YAML syntax error: ${error.message.split('\n')[0]}`, hint);
+      // Binary data fails on its first odd byte, with a message that quotes the token (QA: 2.6 KB of mojibake on one
+      // line): the hint says so when the error's line holds a NUL or a byte that is not UTF-8.
+      const lineStart = text.lastIndexOf('\n', error.pos[0] - 1) + 1;
+      const lineEnd = text.indexOf('\n', error.pos[0]);
+      const isBinary = /[\u0000\ufffd]/.test(text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd));
+      const hint = tabLine !== undefined ? `YAML indents with spaces: line ${tabLine} starts with a tab` : isBinary ? 'the file holds binary data (a NUL byte, or bytes that are not UTF-8), not YAML text' : undefined;
+      throw new InputError(where(error.pos[0]), isTooDeep ? `collections nested more than ${MAX_NESTING} levels deep` : `YAML syntax error: ${cutAt(error.message.split('\n')[0]!, MESSAGE_CHARS)}`, hint);
     }
     return doc.contents ? fromComposed(doc.contents as Node, doc, budget) : undefined;
   });
@@ -170,7 +179,7 @@ function fromComposed(node: Node, doc: Document, budget: ComposeBudget): CstValu
     if (budget.building.has(target)) throw new InputError(budget.where(offset), `YAML alias *${node.source} refers to a node that contains it`);
     return { ...fromComposed(target, doc, budget), offset };
   }
-  if (!isMap(node) && !isSeq(node)) return { offset, value: isScalar(node) ? (node.type === 'PLAIN' ? resolvePlain(String(node.value)) : node.value) : null };
+  if (!isMap(node) && !isSeq(node)) return { offset, value: isScalar(node) ? (node.type === 'PLAIN' && node.tag === undefined ? resolvePlain(String(node.value)) : node.value) : null };
   budget.building.add(node);
   budget.depth++;
   try {

@@ -12,9 +12,11 @@ import { dataRecord, toDataRecord } from '../own.js';
  * Bump whenever parseRulesText's result changes shape or content for the same text (a new RawItem field,
  * other positions …), or the stored form below changes: entries of the old format then miss. The golden in
  * test/unit/cache/rules-cache.test.ts fails until you do. 2: the compact form (1 stored RawItems as they are). 3: scalars as
- * the text written, as Falco reads them (`1070.010`, `true`, `0x10` were a number or a bool).
+ * the text written, as Falco reads them (`1070.010`, `true`, `0x10` were a number or a bool). 4: a tagged plain
+ * scalar is its text (`!!str null` was null), and the CST reader hands over what the composer refuses (a tab after a
+ * dash, a comment touching a bracket, a block item in a flow list, text after `...`), where it read some of it.
  */
-export const RULES_FORMAT = 3;
+export const RULES_FORMAT = 4;
 
 export const RULES_KIND: EntryKind = { name: 'rules', format: RULES_FORMAT, keep: 256 };
 

@@ -18,6 +18,8 @@ export class TooDeep extends Error {
 }
 
 let depth = 0;
+/** The text being read: what a comment token follows is checked in it. */
+let source = '';
 
 /** A YAML value with the offset where it starts (and, for maps, the offset of each key). */
 export interface CstValue {
@@ -32,7 +34,22 @@ export interface CstValue {
 const QUIET = new Set(['space', 'newline', 'comment']);
 
 function requireQuiet(tokens: CST.SourceToken[] | undefined, allowed: string[] = []): void {
-  for (const token of tokens ?? []) if (!QUIET.has(token.type) && !allowed.includes(token.type)) throw new NeedsComposer(token.type);
+  for (const token of tokens ?? []) {
+    if (!QUIET.has(token.type) && !allowed.includes(token.type)) throw new NeedsComposer(token.type);
+    // `[a]#c` or `[a,#c`: the lexer makes a comment of it, the composer refuses it (yaml: MISSING_CHAR).
+    if (token.type === 'comment' && token.offset > 0 && !/[ \t\n\r]/.test(source[token.offset - 1]!)) throw new NeedsComposer('comment without a blank before it');
+  }
+}
+
+/** Tabs before an item's content: the composer refuses them as indentation before a collection (yaml: TAB_AS_INDENT), so
+ * they go to it whatever follows. */
+function requireNoTab(tokens: CST.SourceToken[]): void {
+  if (tokens.some((token) => token.type === 'space' && token.source.includes('\t'))) throw new NeedsComposer('tab after an indicator');
+}
+
+/** A block collection (or block scalar) inside a flow collection (yaml: BLOCK_IN_FLOW). */
+function requireFlowContent(token: CST.Token | undefined): void {
+  if (token && (isBlockCollection(token) || token.type === 'block-scalar')) throw new NeedsComposer('block node in a flow collection');
 }
 
 /** The plain scalars yaml-cpp reads as null (its IsNullString, and an empty value). */
@@ -62,6 +79,10 @@ function mapEntries(items: CST.CollectionItem[] | CST.BlockMap['items'], isFlow:
   items.forEach((item, index) => {
     if ('explicitKey' in item && item.explicitKey) throw new NeedsComposer('explicit key');
     requireQuiet(item.start, isFlow ? ['comma'] : []);
+    if (isFlow) {
+      requireFlowContent(item.key as CST.Token | undefined);
+      requireFlowContent(item.value);
+    } else requireNoTab(item.start);
     if (isFlow && item.start.filter((t) => t.type === 'comma').length !== (index === 0 ? 0 : 1)) throw new NeedsComposer('misplaced comma');
     if (!item.key || !item.sep?.some((t) => t.type === 'map-value-ind')) throw new NeedsComposer('key without value');
     requireQuiet(item.sep, ['map-value-ind']);
@@ -138,6 +159,7 @@ function readToken(token: CST.Token, columnOf: ColumnOf): CstValue {
     case 'block-seq':
       for (const item of token.items) {
         requireQuiet(item.start, ['seq-item-ind']);
+        requireNoTab(item.start);
         // Every item needs its "-" (yaml: MISSING_CHAR); a misindented key otherwise becomes an item.
         if (item.start.filter((t) => t.type === 'seq-item-ind').length !== 1) throw new NeedsComposer('item without -');
       }
@@ -152,6 +174,7 @@ function readToken(token: CST.Token, columnOf: ColumnOf): CstValue {
         requireQuiet(item.start, ['comma']);
         if (item.key || item.sep) throw new NeedsComposer('pair in a flow sequence');
         if (!item.value || item.start.filter((t) => t.type === 'comma').length !== (index === 0 ? 0 : 1)) throw new NeedsComposer('misplaced comma');
+        requireFlowContent(item.value);
       });
       return sequence(items.map((i) => i.value), token.offset, columnOf);
     }
@@ -167,14 +190,26 @@ export function readYamlDocuments(text: string, onNewLine: (offset: number) => v
   const columnOf: ColumnOf = (offset) => offset - text.lastIndexOf('\n', offset - 1);
   const documents: (CstValue | undefined)[] = [];
   depth = 0;
-  for (const token of new (yamlLib().Parser)(onNewLine).parse(text)) {
-    if (token.type === 'document') {
-      requireQuiet(token.start, ['doc-start']);
-      requireQuiet(token.end as CST.SourceToken[] | undefined, ['doc-end']);
-      documents.push(token.value ? readNode(token.value, columnOf) : undefined);
-    } else if (token.type !== 'comment' && token.type !== 'space' && token.type !== 'newline' && token.type !== 'doc-end' && token.type !== 'byte-order-mark') {
-      throw new NeedsComposer(token.type);
+  source = text;
+  try {
+    for (const token of new (yamlLib().Parser)(onNewLine).parse(text)) {
+      if (token.type === 'document') {
+        requireQuiet(token.start, ['doc-start']);
+        requireQuiet(token.end as CST.SourceToken[] | undefined, ['doc-end']);
+        // `--- - a` (yaml: a block collection cannot start on the line of the directives-end marker).
+        const marker = token.start.find((t) => t.type === 'doc-start');
+        if (marker && token.value && isBlockCollection(token.value) && !token.start.some((t) => t.type === 'newline' && t.offset > marker.offset)) throw new NeedsComposer('block collection after ---');
+        documents.push(token.value ? readNode(token.value, columnOf) : undefined);
+      } else if (token.type === 'doc-end') {
+        // `... more` on the marker's line: the composer refuses what follows it.
+        requireQuiet(token.end);
+      } else if (token.type !== 'comment' && token.type !== 'space' && token.type !== 'newline' && token.type !== 'byte-order-mark') {
+        throw new NeedsComposer(token.type);
+      }
     }
+  } finally {
+    // The text is not kept once read.
+    source = '';
   }
   return documents;
 }

@@ -1,5 +1,5 @@
 // Seeded damage for the YAML reader mutation tests: slices of real rules files with lines dropped,
-// re-indented, split, or given stray characters. Same seed → same slices.
+// re-indented, split, or given stray characters, tabs, comments and markers where YAML refuses them. Same seed → same slices.
 const DAMAGES: ((l: string[], i: number) => unknown)[] = [
   (l, i) => l.splice(i, 1),
   (l, i) => (l[i] = ` ${l[i]}`),
@@ -17,6 +17,16 @@ const DAMAGES: ((l: string[], i: number) => unknown)[] = [
   (l, i) => (l[i] = l[i]!.replace(/>/, '|+')),
   (l, i) => (l[i] = l[i]!.replace(/\(/, '[')),
   (l, i) => (l[i] = l[i]!.replace(/,/, '\n')),
+  // QA: what the CST reader once took and the composer refuses. A tab after an item's dash, a comment touching a flow
+  // list's comma or bracket, text after a document marker, a block item inside a flow list.
+  (l, i) => (l[i] = l[i]!.replace(/- /, '-\t')),
+  (l, i) => (l[i] = l[i]!.replace(/- /, '- \t')),
+  (l, i) => (l[i] = l[i]!.replace(/, /, ',#')),
+  (l, i) => (l[i] = l[i]!.replace(/]/, ']#')),
+  (l, i) => (l[i] = `... ${l[i]}`),
+  (l, i) => (l[i] = `--- ${l[i]}`),
+  (l, i) => (l[i] = l[i]!.replace(/\[/, '[\n   - ')),
+  (l, i) => (l[i] = l[i]!.replace(/: /, ':\t')),
 ];
 
 /** `runs` damaged slices (5–40 lines, 1–4 damages each) of `lines`. */

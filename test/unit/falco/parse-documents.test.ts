@@ -83,6 +83,13 @@ describe('parseRulesFile: which reader', () => {
     expect(aliased.items[0]!.fields).toEqual(plain.items[0]!.fields);
     expect(aliased.items[1]!.fields.tags).toEqual(['a', 'b']);
   });
+  // yaml-cpp makes a null only of a plain scalar without a tag (`tag == "?"`): `!!str null` is the text null, and so is
+  // any tagged null word; an empty tagged value is "" (QA: `- rule: !!str null` was "rule without a name").
+  it('reads a tagged plain scalar as its text, a null word and an empty value included (the composer reads tags)', () => {
+    const [rule] = parseRulesText('- rule: !!str null\n  desc: ! ~\n  output: !!null NULL\n  priority: !!str\n  condition: null\n  tags: [!!str ~, a]\n', FILE);
+    expect(rule!.name).toBe('null');
+    expect(rule!.fields).toEqual({ rule: 'null', desc: '~', output: 'NULL', priority: '', condition: null, tags: ['~', 'a'] });
+  });
 });
 
 /** A rule whose tags are `depth` flow lists, one inside the other; `aliased` puts an alias first (the composer reads it). */
@@ -143,6 +150,20 @@ describe('parseRulesText: what the composer may build', () => {
     const [item] = parseRulesText('- rule: A\n  tags: &t [a]\n  rule: B\n- rule: C\n  tags: *t\n', FILE);
     expect(item!.name).toBe('A');
     expect(item!.duplicateKeys!.map((d) => d.key)).toEqual(['rule']);
+  });
+});
+
+describe('parseRulesText: a syntax error in binary data', () => {
+  // QA: random bytes made one error line of 2.6 KB, the yaml library quoting the token it stopped at.
+  it('quotes at most 200 characters of the library\'s message, and says when the line holds binary data', () => {
+    const long = refusal(`*a \n\n${'x'.repeat(400)}\n`);
+    expect(long.message).toMatch(/^f\.yaml:3:1: YAML syntax error: Unexpected scalar token in YAML stream: "x+…$/);
+    expect(long.message.length).toBe('f.yaml:3:1: YAML syntax error: '.length + 200);
+    expect(long.hint).toBeUndefined();
+    const binary = refusal(`*a \n\n\u0000${'x'.repeat(10)}\ufffd\n`);
+    expect(binary.hint).toBe('the file holds binary data (a NUL byte, or bytes that are not UTF-8), not YAML text');
+    // A NUL on another line than the error's says nothing.
+    expect(refusal(`- a: "\u0000"\n]\n`).hint).toBeUndefined();
   });
 });
 

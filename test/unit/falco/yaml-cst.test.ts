@@ -23,6 +23,28 @@ describe('readYamlDocuments', () => {
 
   // Each of these is YAML the reader does not handle itself; it must say so rather than guess.
   const handOver = ['a: &x 1\nb: *x\n', '- !!str 12\n', '? complex\n: key\n', '- [a, b: c]\n', 'a: "unterminated\n', 'rule: [not a list\n', 'a: {b: 1\n'];
+  // From a QA pass: YAML the composer refuses, which this reader once read (a file passed lint until an unrelated anchor
+  // sent it to the composer; a block item in a flow list crashed lint --fix). A block node in a flow collection, a
+  // comment touching a bracket or comma, a tab after an item's dash, text after `...`, a block collection after `---`.
+  const refusedByComposer = [
+    '- tags: [\n    T1059,\n   - mitre_execution, T1070\n    ]\n', '- tags: {a: 1,\n  b: - x}\n', '- tags: [\n  a, |\n  x\n  ]\n',
+    '- tags: [T1059, mitre_execution]#, T1070]\n', '- tags: [a,#c\n   b]\n', '- tags: {a: b}#c\n',
+    '-\trule: A\n  desc: d\n', '- \trule: A\n  desc: d\n', '- rule: A\n  desc: d\n...  tags: [T1059]\n', '- rule: A\n--- - rule: B\n',
+  ];
+  for (const text of refusedByComposer) {
+    it(`hands ${JSON.stringify(text)} to the composer, which refuses it`, () => {
+      expect(composerDocuments(text).some((d) => d.errors.length > 0)).toBe(true);
+      expect(() => fast(text)).toThrow(NeedsComposer);
+    });
+  }
+  // Their neighbours the composer takes: read here, as it reads them.
+  const takenByComposer = ['- tags: [a, #c\n   b]\n', '- tags: [a, b] #c\n', '- rule: A\n...\n', '--- # c\n- rule: A\n', '---\n- rule: A\n', '- rule:\tA\n', '- a#b\n'];
+  for (const text of takenByComposer) {
+    it(`reads ${JSON.stringify(text)} as the composer does`, () => {
+      expect(composerDocuments(text).every((d) => d.errors.length === 0)).toBe(true);
+      expect(fast(text)).toEqual(composed(text));
+    });
+  }
   for (const text of handOver) {
     it(`hands ${JSON.stringify(text)} to the composer`, () => expect(() => fast(text)).toThrow(NeedsComposer));
   }
