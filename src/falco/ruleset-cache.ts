@@ -23,10 +23,11 @@ import type { FalcoList, FalcoMacro, FalcoRule, FalcoRuleOutline, RulesFileInfo,
  * test/unit/cache/ruleset-cache.test.ts fails until you do (3: `enabled: no`/`off`/`n` now disable a rule, as in
  * Falco, where 2 read them as enabled; 4: as in Falco, the tags of a legacy `append: true` are ignored, `append:
  * yes` appends, a tag appended again is kept once, a rule defined again keeps its place; 6: the outline keeps
- * skip-if-unknown-filter, which `report` now reads: an outline of 5 says false for every rule). A change of the parser
+ * skip-if-unknown-filter, which `report` now reads: an outline of 5 says false for every rule; 8: an empty `tags:`
+ * and an empty, list or map tag are refused, as Falco refuses them, where 7 read no tags or a tag ""). A change of the parser
  * bumps RULES_FORMAT, which is part of the key: stored rulesets built from the old parser's items miss as well.
  */
-export const RULESET_FORMAT = 7;
+export const RULESET_FORMAT = 8;
 
 /** 7: the outline is stored as columns (StoredOutline) rather than as the ruleset's rows with their text left empty. */
 export const RULESET_KIND: EntryKind = { name: 'ruleset', format: RULESET_FORMAT, keep: 8, codec: 'json' };

@@ -83,13 +83,25 @@ export function isLegacyAppend(item: RawItem): boolean {
   return falcoBool(item.fields.append) === true;
 }
 
+/** Tags as Falco's reader takes them (decode_seq): none when the key is missing; a list of scalars when it is there,
+ * else the file is refused, "Value is not a sequence" for an empty `tags:` as for a string, "sequence value is not
+ * scalar" for an empty, list or map element. */
 function tagsOf(item: RawItem): TagRef[] {
   const tags = item.fields.tags;
-  if (tags === undefined || tags === null) return [];
-  if (!Array.isArray(tags)) throw new InputError(at(item.keyPositions.tags ?? item.position), `rule "${item.name}": tags must be a list`, `Falco refuses the file too; write a list: tags: ${tagsAsList(tags) ?? '[mitre_execution, T1059]'}`);
+  if (tags === undefined) return [];
+  if (!Array.isArray(tags)) {
+    const [message, list] = tags === null ? ['tags is empty', '[] or leave tags out'] : ['tags must be a list', tagsAsList(tags) ?? '[mitre_execution, T1059]'];
+    throw new InputError(at(item.keyPositions.tags ?? item.position), `rule "${item.name}": ${message}`, `Falco refuses the file too; write a list: tags: ${list}`);
+  }
   return tags.map((value, i) => {
     // Written out, not spread: spreading a position into each of 60,000 tags was a fifth of building the ruleset.
     const { file, line, column } = item.tagPositions[i] ?? item.keyPositions.tags ?? item.position;
+    if (value === null || typeof value === 'object') {
+      // An empty element has no place of its own in the fast readers (they put it where the list starts): named by its number.
+      const where = value === null ? at(item.keyPositions.tags ?? item.position) : at({ file, line, column });
+      const what = value === null ? 'is empty' : Array.isArray(value) ? 'is a list' : 'is a map';
+      throw new InputError(where, `rule "${item.name}": tag ${i + 1} of ${tags.length} ${what}`, 'Falco refuses the file too; each tag is one word (quote it if it is meant as text: "~")');
+    }
     return { value: scalarText(value), file, line, column };
   });
 }

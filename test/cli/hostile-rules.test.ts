@@ -133,7 +133,7 @@ describe('hostile YAML', () => {
       '  output: o',
       '  priority: WARNING',
       '  source: __proto__',
-      '  tags: [{toString: 1}]',
+      '  tags: [toString, __proto__]',
       '- list: hasOwnProperty',
       '  items: [__proto__, constructor]',
       '',
@@ -146,7 +146,7 @@ describe('hostile YAML', () => {
     const written = JSON.parse(await readFile(path.join(protoOut, 'report.json'), 'utf8')) as CoverageReport;
     expect(written.rules.map((r) => [r.name, r.source, r.tags])).toEqual([
       ['Proto', 'constructor', ['T1059', 'mitre_execution']],
-      ['Proto2', '__proto__', ['{"toString":"1"}']],
+      ['Proto2', '__proto__', ['toString', '__proto__']],
     ]);
     // Neither source names a platform: Object.prototype's constructor is not a list of platforms.
     expect(written.scope).toEqual({ platforms: [], from: 'sources', sources: ['__proto__', 'constructor'] });

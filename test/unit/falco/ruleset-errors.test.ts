@@ -39,6 +39,14 @@ describe('buildRuleset refuses what Falco refuses', () => {
     ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: "[T1059], host"\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: ["[T1059]", host]'],
     ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: "#x, *y, host:, - T1059 \\\\"\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: ["#x", "*y", "host:", "-", T1059, "\\\\"]'],
     ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: {a: 1}\n', 'r.yaml:6:3: rule "T": tags must be a list', 'Falco refuses the file too; write a list: tags: [mitre_execution, T1059]'],
+    // Falco's decode_seq (QA: these loaded as no tags, or as a tag "", while a string was refused): an empty tags: is
+    // "Value is not a sequence"; an empty, list or map element "sequence value is not scalar". Each at its place.
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags:\n', 'r.yaml:6:3: rule "T": tags is empty', 'Falco refuses the file too; write a list: tags: [] or leave tags out'],
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: ~\n', 'r.yaml:6:3: rule "T": tags is empty', 'Falco refuses the file too; write a list: tags: [] or leave tags out'],
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: [T1059, ~, host]\n', 'r.yaml:6:3: rule "T": tag 2 of 3 is empty', 'Falco refuses the file too; each tag is one word (quote it if it is meant as text: "~")'],
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags:\n    - T1059\n    -\n', 'r.yaml:6:3: rule "T": tag 2 of 2 is empty', 'Falco refuses the file too; each tag is one word (quote it if it is meant as text: "~")'],
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: [T1059, [mitre_execution]]\n', 'r.yaml:6:17: rule "T": tag 2 of 2 is a list', 'Falco refuses the file too; each tag is one word (quote it if it is meant as text: "~")'],
+    ['- rule: T\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  tags: [{a: 1}]\n', 'r.yaml:6:10: rule "T": tag 1 of 1 is a map', 'Falco refuses the file too; each tag is one word (quote it if it is meant as text: "~")'],
   ])('%j', (text, message, hint) => {
     expect(() => build(text)).toThrow(expect.objectContaining({ message, hint }));
   });

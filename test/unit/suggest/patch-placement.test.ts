@@ -81,9 +81,13 @@ describe('a new tags: line', () => {
 });
 
 describe('rules it cannot write, with why', () => {
+  // Falco refuses an empty tags: and a tag that is a map or a list, and so does the load since: the file gets them when
+  // it is edited after the ruleset was read (before suggest --apply writes).
+  const readThenEdited = (read: string, edited: string) => applyTagAdditions(edited, 'r.yaml', rulesIn(read).map((rule) => ({ rule, tags: ['T1059'] })));
   it('a tags: entry that is not a list', () => {
     const text = '- rule: Odd\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags:\n';
-    expect(add(text)).toEqual({ text, skipped: [{ rule: 'Odd', reason: 'its tags: entry is not a list' }] });
+    // Read without tags, then given an empty tags: entry.
+    expect(readThenEdited(text.replace('  tags:\n', ''), text)).toEqual({ text, skipped: [{ rule: 'Odd', reason: 'its tags: entry is not a list' }] });
   });
   it('a rule whose tags an override in another file replaced with none', () => {
     const base = '- rule: A\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [host]\n';
@@ -98,11 +102,12 @@ describe('rules it cannot write, with why', () => {
   });
   it('a rule whose last tag is a map or a list, not a plain value (the file is left as it was, not broken)', () => {
     const rule = (tags: string) => `- rule: M\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: ${tags}\n`;
-    for (const tags of ['[{a: 1}]', '[host, [x]]']) {
-      expect(add(rule(tags))).toEqual({ text: rule(tags), skipped: [{ rule: 'M', reason: 'its last tag is not a plain value (a map or a list); add the tags by hand' }] });
+    // Where the last tag was read, the edited file has a map or a list.
+    for (const [read, tags] of [['[host]', '[{a: 1}]'], ['[host, y]', '[host, [x]]']]) {
+      expect(readThenEdited(rule(read!), rule(tags!))).toEqual({ text: rule(tags!), skipped: [{ rule: 'M', reason: 'its last tag is not a plain value (a map or a list); add the tags by hand' }] });
     }
-    // A map before the last tag stays as written.
-    expect(add(rule('[{a: 1}, k: v, host]')).text).toBe(rule('[{a: 1}, k: v, host, T1059]'));
+    // A map before the last tag stays as written (the last tag read where host now is: 14 characters in).
+    expect(readThenEdited(rule(`[${'p'.repeat(12)}, host]`), rule('[{a: 1}, k: v, host]')).text).toBe(rule('[{a: 1}, k: v, host, T1059]'));
   });
   it('a rule written as a flow mapping', () => {
     const text = '- {rule: F, desc: d, condition: evt.type = open, output: o, priority: WARNING}\n';
