@@ -59,6 +59,17 @@ describe('toCsv', () => {
   it('writes an empty cell for a missing value (a finding without a column, from an older report.json)', () => {
     expect(toCsv(['a', 'b', 'c'], [[undefined, null, 0] as never])).toBe('a,b,c\n,,0\n');
   });
+  it('escapes control, bidi and invisible characters as the terminal output does, keeping tabs and line breaks (QA: a rule name with ESC, BEL and U+202E went in raw)', () => {
+    const name = 'X\u001b[2J\u001b]0;T\u0007\u202eevil\u200b';
+    expect(toCsv(['rule'], [[name]])).toBe('rule\nX\\u001b[2J\\u001b]0;T\\u0007\\u202eevil\\u200b\n');
+    // Tab, CR and LF are CSV's to carry: kept (quoted where needed), and a tab at the start is still guarded.
+    expect(toCsv(['a', 'b', 'c'], [['one\ntwo', 'x\ry', '\t=1']])).toBe('a,b,c\n"one\ntwo","x\ry",\'\t=1\n');
+    // C1 controls (CSI alone, NEL) and a BOM inside the text too; a surrogate pair is text.
+    expect(toCsv(['a'], [['a\u009b2Jb\u0085c\ufeffd😀']])).toBe('a\na\\u009b2Jb\\u0085c\\ufeffd😀\n');
+    // Numbers and the header are written as they are.
+    expect(toCsv(['h\u0007'], [[7]])).toBe('h\u0007\n7\n');
+  });
+
   it('quotes cells with commas, quotes and line breaks', () => {
     expect(toCsv(['x'], [['a,"b"\nc']])).toBe('x\n"a,""b""\nc"\n');
   });
