@@ -96,7 +96,8 @@ function tagsOf(item: RawItem): TagRef[] {
   return tags.map((value, i) => {
     // Written out, not spread: spreading a position into each of 60,000 tags was a fifth of building the ruleset.
     const { file, line, column } = item.tagPositions[i] ?? item.keyPositions.tags ?? item.position;
-    if (value === null || typeof value === 'object') {
+    // typeof null is 'object': an empty element, a list and a map alike.
+    if (typeof value === 'object') {
       // An empty element has no place of its own in the fast readers (they put it where the list starts): named by its number.
       const where = value === null ? at(item.keyPositions.tags ?? item.position) : at({ file, line, column });
       const what = value === null ? 'is empty' : Array.isArray(value) ? 'is a list' : 'is a map';

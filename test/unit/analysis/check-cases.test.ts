@@ -355,6 +355,9 @@ describe('tag checks', () => {
     expect(forgottenComma('T1562.001 container', name)).toEqual(['container']);
     expect(forgottenComma('t1562\tContainer', name)).toEqual(['Container']);
     expect(forgottenComma('T1562 container host_2', name)).toEqual(['container', 'host_2']);
+    // Any run of blanks between the words; one word must be tag characters from its start to its end.
+    expect(forgottenComma('T1562 container  \t host', name)).toEqual(['container', 'host']);
+    for (const tag of ['T1562 container!', 'T1562 !container']) expect(forgottenComma(tag, name), tag).toBeUndefined();
     // Several words: only lower-case tag words, the first not beginning the name.
     for (const tag of ['T1562 container Host', 'T1562 container-host x', 'T1562 impair container']) expect(forgottenComma(tag, name), tag).toBeUndefined();
     // The ID must start the tag (blanks aside), with its sub-technique's three digits.

@@ -164,6 +164,9 @@ describe('parseRulesText: a syntax error in binary data', () => {
     expect(binary.hint).toBe('the file holds binary data (a NUL byte, or bytes that are not UTF-8), not YAML text');
     // A NUL on another line than the error's says nothing.
     expect(refusal(`- a: "\u0000"\n]\n`).hint).toBeUndefined();
+    expect(refusal(`*a \n\nxx\n\u0000\n`).hint).toBeUndefined();
+    // The error's line the last, without a line break: its last character counts.
+    expect(refusal('- [a] \u0000').hint).toBe('the file holds binary data (a NUL byte, or bytes that are not UTF-8), not YAML text');
   });
 });
 
