@@ -36,8 +36,9 @@ const QUIET = new Set(['space', 'newline', 'comment']);
 function requireQuiet(tokens: CST.SourceToken[] | undefined, allowed: string[] = []): void {
   for (const token of tokens ?? []) {
     if (!QUIET.has(token.type) && !allowed.includes(token.type)) throw new NeedsComposer(token.type);
-    // `[a]#c` or `[a,#c`: the lexer makes a comment of it, the composer refuses it (yaml: MISSING_CHAR).
-    if (token.type === 'comment' && token.offset > 0 && !/[ \t\n\r]/.test(source[token.offset - 1]!)) throw new NeedsComposer('comment without a blank before it');
+    // `[a]#c` or `[a,#c`: the lexer makes a comment of it, the composer refuses it (yaml: MISSING_CHAR). A comment at the
+    // start of the text is a token of the stream, never one of these (at offset 0 this would hand over: the safe side).
+    if (token.type === 'comment' && !/[ \t\n\r]/.test(source[token.offset - 1]!)) throw new NeedsComposer('comment without a blank before it');
   }
 }
 

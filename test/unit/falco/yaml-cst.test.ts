@@ -38,7 +38,9 @@ describe('readYamlDocuments', () => {
     });
   }
   // Their neighbours the composer takes: read here, as it reads them.
-  const takenByComposer = ['- tags: [a, #c\n   b]\n', '- tags: [a, b] #c\n', '- rule: A\n...\n', '--- # c\n- rule: A\n', '---\n- rule: A\n', '- rule:\tA\n', '- a#b\n'];
+  const takenByComposer = ['- tags: [a, #c\n   b]\n', '- tags: [a, b] #c\n', '- rule: A\n...\n', '--- # c\n- rule: A\n', '---\n- rule: A\n', '- rule:\tA\n', '- a#b\n',
+    // A comment at the very start, and a comment line holding a tab between two items: no hand-over for either.
+    '# c\n- rule: A\n', '- a\n# x\ty\n- b\n'];
   for (const text of takenByComposer) {
     it(`reads ${JSON.stringify(text)} as the composer does`, () => {
       expect(composerDocuments(text).every((d) => d.errors.length === 0)).toBe(true);
