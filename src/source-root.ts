@@ -1,11 +1,15 @@
 // The source root every output names files relative to (--source-root; default the git work tree that
 // holds the rules, else the working directory), so reports never carry a machine's absolute paths.
-import { statSync, type Stats } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { noValueError, UsageError } from './errors.js';
 
 /** The note a rules file outside the source root carries in report.json (`inputs.rules[].note`). */
 export const OUTSIDE_ROOT_NOTE = 'outside the source root: named by its base name, with the folders above it that tell it from another file of that name';
+
+/** The note a rules file inside the source root carries when it is a symlink to a file outside it (through a linked
+ * folder too): the repository holds the link, not the lines, so code scanning could show no alert there. */
+export const LINK_OUTSIDE_ROOT_NOTE = 'a symlink to a file outside the source root: its lines are not in the repository';
 
 /** A file as outputs name it: relative to the root with / separators, or its base name when outside. */
 export interface ShownPath {
@@ -83,4 +87,21 @@ export function showPaths(files: readonly string[], root: string): Map<string, S
     }
   }
   return shown;
+}
+
+/**
+ * What a file inside the root, shown as `shown`, resolves to through symlinks (its own, or a linked folder on its path):
+ * `target`, the file so resolved as outputs would name it, when that is another file of the root; a note when it lies
+ * outside the root; nothing when it is itself, or cannot be resolved (the read says why). The root is resolved too, so
+ * a root reached through a link names its files as before.
+ */
+export function linkTarget(file: string, shown: ShownPath, root: string): { target?: string; note?: string } {
+  let real: ShownPath;
+  try {
+    real = showPath(realpathSync(file), realpathSync(root));
+  } catch {
+    return {};
+  }
+  if (real.isOutsideRoot) return { note: LINK_OUTSIDE_ROOT_NOTE };
+  return real.path === shown.path ? {} : { target: real.path };
 }

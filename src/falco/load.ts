@@ -8,7 +8,7 @@ import { embeddedRules, embeddedRulesRef, OFFICIAL_SETS, type EmbeddedRules } fr
 import { fetchIntoCache, readCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
 import { redactUrl } from '../net/url.js';
-import { OUTSIDE_ROOT_NOTE, showPath, showPaths, type ShownPath } from '../source-root.js';
+import { linkTarget, OUTSIDE_ROOT_NOTE, showPath, showPaths, type ShownPath } from '../source-root.js';
 import { falcoRulesUrlTemplate, readUpstream } from '../upstream.js';
 import { parseRulesText } from './parse.js';
 import { readRulesItems } from './rules-cache.js';
@@ -233,9 +233,10 @@ async function readDownloadedRulesFile(file: string, shownAs: string, cache: Par
   return read;
 }
 
-/** Reads a user's file, named relative to the source root (or by its base name, with a note). */
-function readLocalRulesFile(file: string, shown: ShownPath, cache: ParseCache | undefined, knownSha256?: string): ReadFile {
-  return readRulesFile(file, shown.path, cache, shown.isOutsideRoot ? { note: OUTSIDE_ROOT_NOTE } : {}, knownSha256);
+/** Reads a user's file, named relative to the source root (or by its base name, with a note), with the file of the root
+ * a symlink resolves to. */
+function readLocalRulesFile(file: string, shown: ShownPath, root: string, cache: ParseCache | undefined, knownSha256?: string): ReadFile {
+  return readRulesFile(file, shown.path, cache, shown.isOutsideRoot ? { note: OUTSIDE_ROOT_NOTE } : linkTarget(file, shown, root), knownSha256);
 }
 
 /** A `--rules` entry expanded: an `official…` spec, or the rules files of a path as given (a file, or a directory's). */
@@ -280,14 +281,14 @@ function isAbout(location: string, shown: string): boolean {
 }
 
 /** readLocalRulesFile, its errors (reading now, parsing and building the ruleset later) named by namedAsGiven. */
-function readGivenFile(file: string, entry: { given: string }, shown: ShownPath, options: RulesLoadOptions, cwd: string, knownSha256?: string): ReadFile {
+function readGivenFile(file: string, entry: { given: string }, shown: ShownPath, options: RulesLoadOptions, cwd: string, root: string, knownSha256?: string): ReadFile {
   const named = (error: unknown): unknown => namedAsGiven(error, file, entry, shown, cwd);
   const rename = (error: unknown): never => {
     throw named(error);
   };
   let read: ReadFile;
   try {
-    read = readLocalRulesFile(file, shown, options.parseCache, knownSha256);
+    read = readLocalRulesFile(file, shown, root, options.parseCache, knownSha256);
   } catch (error) {
     return rename(error);
   }
@@ -455,7 +456,7 @@ async function readGiven(paths: string[], options: RulesLoadOptions, root: strin
   const locals = sha256sOfLocal(entries.flatMap((e) => ('files' in e ? e.files : [])), options.parseCache);
   for (const entry of entries) {
     if ('spec' in entry) files.push(...(await loadOfficial(entry.spec, options)));
-    else files.push(...entry.files.map((f) => readGivenFile(f, entry, shown.get(f)!, options, cwd, locals.known?.get(f))));
+    else files.push(...entry.files.map((f) => readGivenFile(f, entry, shown.get(f)!, options, cwd, root, locals.known?.get(f))));
   }
   locals.remember(files);
   return files;
@@ -479,7 +480,7 @@ async function loadWith<R extends RulesetOutline>(paths: string[] | undefined, o
   if (standard.length > 0) {
     const shown = showPaths(standard, root);
     const locals = sha256sOfLocal(standard, options.parseCache);
-    const files = standard.map((f) => readLocalRulesFile(f, shown.get(path.resolve(root, f))!, options.parseCache, locals.known?.get(f)));
+    const files = standard.map((f) => readLocalRulesFile(f, shown.get(path.resolve(root, f))!, root, options.parseCache, locals.known?.get(f)));
     locals.remember(files);
     return loaded(files, 'standard-locations', options.parseCache, cached);
   }

@@ -66,6 +66,10 @@ export interface RulesFileInfo {
   url?: string;
   /** Why the path is shown as it is, e.g. outside the source root. */
   note?: string;
+  /** The file of the source root a symlink resolves to (its own link or a linked folder on its path), named as `path`
+   * names files; absent when it is the file itself. Code scanning shows the lines of this file: the repository holds
+   * the link, not the lines. */
+  target?: string;
 }
 
 /** What the analysis reads of a ruleset: its files, its rules' outlines and the ignore comments (no rule

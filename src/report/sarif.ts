@@ -11,7 +11,7 @@ import { stringifyJson, type Reporter } from './reporter.js';
 import { suggestionResults, suggestionSarifRule } from './sarif-suggestions.js';
 import { cutName, sarifName, sarifText } from './sarif-text.js';
 import { cutAt } from '../terminal-text.js';
-import { OUTSIDE_ROOT_NOTE } from '../source-root.js';
+import { LINK_OUTSIDE_ROOT_NOTE, OUTSIDE_ROOT_NOTE } from '../source-root.js';
 import { occurrences } from '../collections.js';
 import { firstNames, plural, verb } from './words.js';
 
@@ -53,12 +53,19 @@ export function artifactLocation(file: string): { uri: string; uriBaseId: string
 /**
  * Whether code scanning can show a result about `file`: a file of the repository. Not the embedded or downloaded
  * official rules (`official:…`, a URL: GitHub rejects a log with absolute URIs of another scheme than its source
- * root's `file:`), and not a file outside the source root (named by its base name, it would be taken for the
- * repository's file of that name).
+ * root's `file:`), not a file outside the source root (named by its base name, it would be taken for the
+ * repository's file of that name), and not a symlink to one (the repository holds the link, not the lines).
  */
 export function repositoryFileTest(rules: { path: string; note?: string }[]): (file: string) => boolean {
-  const outside = new Set(rules.filter((r) => r.note === OUTSIDE_ROOT_NOTE).map((r) => r.path));
+  const outside = new Set(rules.filter((r) => r.note === OUTSIDE_ROOT_NOTE || r.note === LINK_OUTSIDE_ROOT_NOTE).map((r) => r.path));
   return (file) => !isOfficialFile(file) && !/^https?:/.test(file) && !outside.has(file);
+}
+
+/** artifactLocation of the file code scanning finds a file's lines in: the file a symlink resolves to (`target`), else
+ * the file itself. */
+export function repositoryLocator(rules: { path: string; target?: string }[]): (file: string) => { uri: string; uriBaseId: string } {
+  const targets = new Map(rules.flatMap((r) => (r.target === undefined ? [] : [[r.path, r.target] as const])));
+  return (file) => artifactLocation(targets.get(file) ?? file);
 }
 
 /** %SRCROOT% without a machine path: GitHub resolves it to the repository root (`--source-root`). */
@@ -117,7 +124,7 @@ export function notInRepositoryNote(count: number, noun: string, files: string[]
   return `${plural(count, noun)} about ${firstNames([...new Set(files)])} ${verb(count, 'is', 'are')} not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)`;
 }
 
-function findingResults(findings: Finding[], index: Map<string, number>, isNew?: boolean[]) {
+function findingResults(findings: Finding[], index: Map<string, number>, locate: (file: string) => { uri: string; uriBaseId: string }, isNew?: boolean[]) {
   return findings.map((f, i) => {
     const fix = describeFix(f);
     const own = fingerprint(f);
@@ -129,7 +136,7 @@ function findingResults(findings: Finding[], index: Map<string, number>, isNew?:
       message: { text: sarifText(`${cutAt(f.message, 1000)}${ruleSuffix(f.rule, cutName)}${fix ? `; fix: ${cutAt(fix, 1000)}` : ''}`) },
       locations: [
         {
-          physicalLocation: { artifactLocation: artifactLocation(f.file), region: { startLine: f.line, startColumn: f.column } },
+          physicalLocation: { artifactLocation: locate(f.file), region: { startLine: f.line, startColumn: f.column } },
           logicalLocations: [{ name: sarifName(f.rule), kind: 'member' }],
         },
       ],
@@ -149,6 +156,7 @@ export function buildSarif(report: CoverageReport) {
   const rules = [...sarifRules(), ...(report.suggestions ? [suggestionSarifRule] : [])];
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const isInRepository = repositoryFileTest(report.inputs.rules);
+  const locate = repositoryLocator(report.inputs.rules);
   const isNew = report.comparison ? newFindingFlags(report.findings, report.comparison.newFindings) : undefined;
   const shown = report.findings.map((f, i) => ({ f, isNew: isNew?.[i] })).filter(({ f }) => isInRepository(f.file));
   const elsewhere = report.findings.filter((f) => !isInRepository(f.file));
@@ -161,8 +169,8 @@ export function buildSarif(report: CoverageReport) {
     ...(suppressed > 0 ? [`${plural(suppressed, 'suppressed finding')} ${verb(suppressed, 'is', 'are')} not in this log: GitHub code scanning ignores SARIF suppressions and would raise them as alerts (the other outputs have them)`] : []),
   ];
   const results = [
-    ...findingResults(shown.map(({ f }) => f), index, isNew && shown.map(({ isNew }) => isNew!)),
-    ...(report.suggestions ? suggestionResults(suggestions.filter((s) => isInRepository(s.file)), rules.length - 1, artifactLocation) : []),
+    ...findingResults(shown.map(({ f }) => f), index, locate, isNew && shown.map(({ isNew }) => isNew!)),
+    ...(report.suggestions ? suggestionResults(suggestions.filter((s) => isInRepository(s.file)), rules.length - 1, locate) : []),
   ];
   return sarifLog(report.tool, rules, results, leftOut);
 }

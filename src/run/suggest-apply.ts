@@ -6,7 +6,7 @@ import path from 'node:path';
 import { EXIT_OK } from '../errors.js';
 import { readRulesTexts, withoutBom, type RulesText } from '../falco/load.js';
 import type { Ruleset, RulesFileInfo } from '../falco/types.js';
-import { artifactLocation, notInRepositoryNote, repositoryFileTest, sarifLog } from '../report/sarif.js';
+import { notInRepositoryNote, repositoryFileTest, repositoryLocator, sarifLog } from '../report/sarif.js';
 import { suggestionResults, suggestionSarifRule } from '../report/sarif-suggestions.js';
 import { textEdit } from '../suggest/edit.js';
 import { applyTagAdditions, fileOfAddition } from '../suggest/patch.js';
@@ -48,7 +48,7 @@ export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: st
   const isInRepository = repositoryFileTest(files);
   const elsewhere = suggestions.filter((s) => s.candidates.length > 0 && !isInRepository(s.file));
   const leftOut = elsewhere.length > 0 ? [notInRepositoryNote(elsewhere.length, 'tag suggestion', elsewhere.map((s) => s.file))] : [];
-  return sarifLog(tool, [suggestionSarifRule], suggestionResults(suggestions.filter((s) => isInRepository(s.file)), 0, artifactLocation), leftOut);
+  return sarifLog(tool, [suggestionSarifRule], suggestionResults(suggestions.filter((s) => isInRepository(s.file)), 0, repositoryLocator(files)), leftOut);
 }
 
 export async function applySelection(selection: ReviewedSelection, options: { rules?: string[]; dryRun?: boolean }, sourceRoot: string, io: Io): Promise<number> {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { rejection } from '../../helpers/errors.js';
 import { seededRandom } from '../../helpers/random.js';
 import { InputError, UsageError } from '../../../src/errors.js';
-import { OUTSIDE_ROOT_NOTE } from '../../../src/source-root.js';
+import { LINK_OUTSIDE_ROOT_NOTE, OUTSIDE_ROOT_NOTE } from '../../../src/source-root.js';
 import { firstInvalidUtf8, loadRules } from '../../../src/falco/load.js';
 import { utf16Of } from '../../../src/regular-file.js';
 import { parseRulesText } from '../../../src/falco/parse.js';
@@ -325,6 +325,32 @@ describe('loadRules: how --rules paths are named and refused', () => {
   it('names a file outside the source root by its base name, with a note saying so', async () => {
     const { ruleset } = await loadRules([fixture('rules', 'base.yaml')], { cacheRoot: '/nonexistent', cwd: repoRoot, sourceRoot: fixture('attack') });
     expect(ruleset.files).toEqual([{ path: 'base.yaml', sha256: expect.any(String), note: OUTSIDE_ROOT_NOTE }]);
+  });
+
+  it('names the file of the root a symlink resolves to (its own link or a linked folder) as its target, and a link out of the root by a note', async () => {
+    // The repository holds a link's path, not its lines: code scanning must be pointed at the target (sarif.ts).
+    const { mkdir, symlink } = await import('node:fs/promises');
+    const outside = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-outside-'));
+    const root = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-root-'));
+    await mkdir(path.join(root, 'common'));
+    await mkdir(path.join(root, 'rules.d'));
+    await writeFile(path.join(root, 'common', 'a.yaml'), RULE);
+    await writeFile(path.join(outside, 'b.yaml'), RULE.replace('Shell', 'Other'));
+    await symlink('../common/a.yaml', path.join(root, 'rules.d', '10-a.yaml'));
+    await symlink(path.join(outside, 'b.yaml'), path.join(root, 'rules.d', '20-b.yaml'));
+    await symlink('common', path.join(root, 'linked'));
+    const { ruleset } = await loadRules(['rules.d', 'linked/a.yaml', 'common/a.yaml'], { cacheRoot: '/nonexistent', cwd: root, sourceRoot: root });
+    expect(ruleset.files.map(({ sha256, ...f }) => f)).toEqual([
+      { path: 'rules.d/10-a.yaml', target: 'common/a.yaml' },
+      { path: 'rules.d/20-b.yaml', note: LINK_OUTSIDE_ROOT_NOTE },
+      { path: 'linked/a.yaml', target: 'common/a.yaml' },
+      { path: 'common/a.yaml' },
+    ]);
+    // A root reached through a link names its files as before, with no target.
+    const linkedRoot = path.join(outside, 'root-link');
+    await symlink(root, linkedRoot);
+    const throughLink = await loadRules(['common/a.yaml'], { cacheRoot: '/nonexistent', cwd: linkedRoot, sourceRoot: linkedRoot });
+    expect(throughLink.ruleset.files.map(({ sha256, ...f }) => f)).toEqual([{ path: 'common/a.yaml' }]);
   });
 
   it('names a standard location relative to the source root too', async () => {

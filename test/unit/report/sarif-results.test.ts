@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
 import { compareReports, findingFingerprint } from '../../../src/analysis/baseline.js';
-import { artifactLocation, buildSarif, MAX_SARIF_RESULTS, repositoryFileTest, sarifReporter } from '../../../src/report/sarif.js';
-import { OUTSIDE_ROOT_NOTE } from '../../../src/source-root.js';
+import { artifactLocation, buildSarif, MAX_SARIF_RESULTS, repositoryFileTest, repositoryLocator, sarifReporter } from '../../../src/report/sarif.js';
+import { LINK_OUTSIDE_ROOT_NOTE, OUTSIDE_ROOT_NOTE } from '../../../src/source-root.js';
 import { reportFor } from '../../helpers/load.js';
 import { FIXTURE_RULES } from './full-report.js';
 
@@ -206,8 +206,23 @@ describe('artifactLocation', () => {
 
 describe('repositoryFileTest', () => {
   it('takes files named relative to the source root, not official rules, URLs or files outside the root', () => {
-    const isInRepository = repositoryFileTest([{ path: 'rules/a.yaml' }, { path: 'b.yaml', note: OUTSIDE_ROOT_NOTE }, { path: 'c.yaml', note: 'another note' }]);
+    const isInRepository = repositoryFileTest([{ path: 'rules/a.yaml' }, { path: 'b.yaml', note: OUTSIDE_ROOT_NOTE }, { path: 'c.yaml', note: 'another note' }, { path: 'rules/d.yaml', note: LINK_OUTSIDE_ROOT_NOTE }]);
     for (const file of ['rules/a.yaml', 'c.yaml', 'official.yaml', 'my-official:x.yaml', 'httpx:y.yaml', 'my-https:z.yaml']) expect(isInRepository(file)).toBe(true);
-    for (const file of ['b.yaml', 'official:falco_rules.yaml', 'official:falco_rules.yaml@c72713e', 'https://example.com/r.yaml', 'http://example.com/r.yaml']) expect(isInRepository(file)).toBe(false);
+    for (const file of ['b.yaml', 'rules/d.yaml', 'official:falco_rules.yaml', 'official:falco_rules.yaml@c72713e', 'https://example.com/r.yaml', 'http://example.com/r.yaml']) expect(isInRepository(file)).toBe(false);
+  });
+});
+
+describe('repositoryLocator', () => {
+  it('locates a file at its target (the file a symlink resolves to), any other file at itself', () => {
+    const locate = repositoryLocator([{ path: 'rules.d/a.yaml', target: 'common/a #1.yaml' }, { path: 'b.yaml' }]);
+    expect([locate('rules.d/a.yaml'), locate('b.yaml'), locate('c.yaml')]).toEqual([artifactLocation('common/a #1.yaml'), artifactLocation('b.yaml'), artifactLocation('c.yaml')]);
+  });
+  it('is what buildSarif locates findings with', () => {
+    const copy = withFinding({ file: 'rules.d/a.yaml' });
+    copy.inputs.rules = [{ path: 'rules.d/a.yaml', sha256: '0', target: 'common/a.yaml' }];
+    expect(run(copy).results.map((r) => r.locations[0]!.physicalLocation.artifactLocation)).toEqual([{ uri: 'common/a.yaml', uriBaseId: '%SRCROOT%' }]);
+    // A link out of the root: left out, as a file outside it is.
+    copy.inputs.rules = [{ path: 'rules.d/a.yaml', sha256: '0', note: LINK_OUTSIDE_ROOT_NOTE }];
+    expect(run(copy).results).toEqual([]);
   });
 });

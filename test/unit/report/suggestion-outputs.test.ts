@@ -88,6 +88,16 @@ describe('SARIF suggestion results', () => {
     const without = buildSarif({ ...report, suggestions: undefined }).runs[0]!;
     expect(without.tool.driver.rules.map((r) => r.id)).not.toContain(SUGGESTION_RULE_ID);
   });
+  it('locates a suggestion and its fix in a symlinked file at the file the link resolves to (report and suggest --format sarif)', () => {
+    // rules/a.yaml and "rules/a b.yaml" are links into shared/: the repository holds their lines there.
+    const files = [{ path: 'rules/a.yaml', sha256: '0', target: 'shared/a.yaml' }, { path: 'rules/a b.yaml', sha256: '0', target: 'shared/a b.yaml' }];
+    const report = { tool: { name: 't', version: '1' }, inputs: { rules: files }, findings: [], suggestions: { ranker: 'offline', minScore: 0.2, rules: [RULE_WITH_EDIT], wouldCover: [] } } as unknown as CoverageReport;
+    for (const sarif of [buildSarif(report), suggestionsSarif([RULE_WITH_EDIT], { name: 't', version: '1' }, files)]) {
+      const [result] = sarif.runs[0]!.results as unknown as Record<string, any>[];
+      expect(result!.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'shared/a.yaml', uriBaseId: '%SRCROOT%' });
+      expect(result!.fixes[0].artifactChanges[0].artifactLocation).toEqual({ uri: 'shared/a%20b.yaml', uriBaseId: '%SRCROOT%' });
+    }
+  });
   it('leaves out suggestions for rules in files that are not in the repository, and says so (report and suggest --format sarif)', () => {
     // An official rule with no candidate has no result to leave out, so it is not counted.
     const emptyOfficial = { ...EMPTY, rule: 'Nothing official', file: 'official:falco-sandbox_rules.yaml' };
