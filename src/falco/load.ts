@@ -121,6 +121,9 @@ export interface RulesText {
   /** The other names the file was given by (again through a symlink, or in its folder), read once (isOncePerFile): the
    * rules loaded from those names are this text's. */
   otherPaths?: string[];
+  /** An error about this text (a YAML error, an item that cannot be built: both name it by `path`) named as the loaders
+   * name it, as the user gave the file (namedAsGiven); absent for files named as shown. See namedByText. */
+  named?: (error: unknown) => unknown;
 }
 
 const BOM = '\uFEFF';
@@ -307,10 +310,16 @@ function readGivenFile(file: string, entry: { given: string }, shown: ShownPath,
 
 /** An error of buildRuleset (it names an item's file as shown), named by the file it is about, if only one is shown so
  * (a file inside the root and one outside may share a name: which one is meant cannot be told then). */
-function namedByFile(files: ReadFile[], error: unknown): unknown {
+function namedByFile(files: readonly { path: string; named?: (error: unknown) => unknown }[], error: unknown): unknown {
   if (!(error instanceof InputError)) return error;
-  const about = files.filter((f) => isAbout(error.location, f.info.path));
+  const about = files.filter((f) => isAbout(error.location, f.path));
   return about.length === 1 ? (about[0]!.named?.(error) ?? error) : error;
+}
+
+/** An error of parsing or building `texts` (lint --fix's), named as the loaders name it: `lint` and `lint --fix` name a
+ * file outside the source root alike, as given (`/abs/x.yaml:8:4`), not by the base name outputs show. */
+export function namedByText(texts: readonly RulesText[], error: unknown): unknown {
+  return namedByFile(texts, error);
 }
 
 /** The embedded official files an `official…` spec names, as text (for commands that only read them). */
@@ -367,7 +376,16 @@ export async function readRulesTexts(paths: string[], root: string = process.cwd
   const { entries, otherNames } = isOncePerFile ? await oncePerFile(given) : { entries: given, otherNames: new Map<string, string[]>() };
   for (const entry of entries) {
     if ('spec' in entry) texts.push(...(await readOfficialTexts(entry.spec)));
-    else texts.push(...(await Promise.all(entry.files.map((f) => readRulesText(f, shown.get(f)!.path).catch((error: unknown) => { throw namedAsGiven(error, f, entry, shown.get(f)!, cwd); })))));
+    else {
+      const read = entry.files.map(async (f) => {
+        const named = (error: unknown): unknown => namedAsGiven(error, f, entry, shown.get(f)!, cwd);
+        const text = await readRulesText(f, shown.get(f)!.path).catch((error: unknown) => {
+          throw named(error);
+        });
+        return shown.get(f)!.isOutsideRoot ? { ...text, named } : text;
+      });
+      texts.push(...(await Promise.all(read)));
+    }
   }
   for (const text of texts) {
     const others = [...new Set((otherNames.get(text.file) ?? []).map((f) => shown.get(f)!.path))].filter((p) => p !== text.path);
@@ -442,7 +460,7 @@ function loaded<R extends RulesetOutline>(files: ReadFile[], origin: LoadedRules
     try {
       return { ruleset: buildRuleset(parsed), isSeenBefore: parsed.every((p) => p.isCached) };
     } catch (error) {
-      throw namedByFile(files, error);
+      throw namedByFile(files.map((f) => ({ path: f.info.path, named: f.named })), error);
     }
   };
   return { ruleset: cached(files.map((f) => f.info), build, cache), origin, localFiles: files.map((f) => f.file) };

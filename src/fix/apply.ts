@@ -65,9 +65,8 @@ function tagElements(text: string): Map<number, Element> {
       const map = item.value;
       if (map?.type !== 'block-map' && map?.type !== 'flow-collection') continue;
       for (const pair of map.items) {
-        const key = pair.key as CST.FlowScalar | undefined;
         const collection = pair.value;
-        if (key?.source !== 'tags' || !collection || (collection.type !== 'flow-collection' && collection.type !== 'block-seq')) continue;
+        if (!isTagsKey(pair.key) || !collection || (collection.type !== 'flow-collection' && collection.type !== 'block-seq')) continue;
         // Removing or rewriting one element moves its neighbours' anchors too: the whole list is shared when any part is.
         const isShared = [map, collection, ...collection.items.map((element) => element.value)].some((node) => node && aliased.has(node.offset));
         collection.items.forEach((element, index) => {
@@ -79,6 +78,11 @@ function tagElements(text: string): Map<number, Element> {
     }
   }
   return elements;
+}
+
+/** Whether `key` is `tags` as the loaders read it: plain, or quoted (`"tags":` is the same key to Falco). */
+function isTagsKey(key: CST.Token | null | undefined): boolean {
+  return key !== null && key !== undefined && (key.type === 'scalar' || key.type === 'single-quoted-scalar' || key.type === 'double-quoted-scalar') && CST.resolveAsScalar(key)?.value === 'tags';
 }
 
 /** Where each node of `text` starts that an alias repeats elsewhere (see aliasedStarts). */
@@ -114,11 +118,14 @@ function nodeEnd(node: CST.Token): number {
 }
 
 /** Where each element of a flow collection starts and ends, by its index among the items: a tag, or anything else a
- * tags list holds (`{a: 1}`, `k: v`). A trailing comma (`[a, b,]`) leaves an item with neither, which has no span. */
+ * tags list holds (`{a: 1}`, `k: v`). An element starts at its first property (`!!str T1070`, `&a T1070`): those
+ * stand after the comma, in the item's start, and belong to its node. A trailing comma (`[a, b,]`) leaves an item
+ * with neither key nor value, which has no span. */
 function elementSpans(collection: CST.FlowCollection): { index: number; start: number; end: number }[] {
   return collection.items.flatMap((item, index) => {
     const first = (item.key ?? item.value) as CST.Token | null | undefined;
-    return first ? [{ index, start: first.offset, end: nodeEnd((item.value ?? item.key) as CST.Token) }] : [];
+    const props = item.start.find((t) => t.type === 'anchor' || t.type === 'tag');
+    return first ? [{ index, start: props?.offset ?? first.offset, end: nodeEnd((item.value ?? item.key) as CST.Token) }] : [];
   });
 }
 
@@ -133,20 +140,25 @@ function withoutSeparator(gap: string): string {
  * as written. A removed element goes with the gap after it (the last one, with the gap before it). */
 function flowSplice(text: string, collection: CST.FlowCollection, edits: TagEdit[], elementOf: (edit: TagEdit) => Element): Splice {
   const spans = elementSpans(collection);
-  const parts = new Map(spans.map(({ index, start, end }) => [index, [text.slice(start, end)]]));
+  // Each element as written (with its properties: a replacement keeps them, a removal takes them), and the tags
+  // inserted before and after it (before its properties: `mitre_defense_evasion, !!str T1070`).
+  const parts = new Map(spans.map(({ index, start, end }) => [index, { before: [] as string[], own: [text.slice(start, end)], after: [] as string[] }]));
   for (const edit of edits) {
     const { index, token } = elementOf(edit);
-    const own = parts.get(index)!;
-    if (edit.kind === 'remove') parts.set(index, own.filter((p) => p !== token.source));
-    else if (edit.kind === 'replace') parts.set(index, own.map((p) => (p === token.source ? written(token, edit.value!) : p)));
-    else if (edit.kind === 'insert-before') own.unshift(edit.value!);
-    else own.push(edit.value!);
+    const element = parts.get(index)!;
+    if (edit.kind === 'remove') element.own = [];
+    else if (edit.kind === 'replace') element.own = element.own.map((own) => own.slice(0, own.length - token.source.length) + written(token, edit.value!));
+    else if (edit.kind === 'insert-before') element.before.unshift(edit.value!);
+    else element.after.push(edit.value!);
   }
   // The separator the list already uses; a one-element list has none, so Falco's usual ', '.
   const second = spans[1] && collection.items[spans[1].index]!.start;
   const separator = !second || second.some((t) => t.type === 'space') ? ', ' : ',';
   // Elements and the gaps between them, in order; a removed element takes one gap with it.
-  const elements = spans.map(({ index }) => parts.get(index)!.join(separator));
+  const elements = spans.map(({ index }) => {
+    const { before, own, after } = parts.get(index)!;
+    return [...before, ...own, ...after].join(separator);
+  });
   const gaps = spans.slice(1).map(({ start }, k) => text.slice(spans[k]!.end, start));
   const kept = elements.map((element) => element !== '');
   const gapKept = gaps.map(() => true);
@@ -213,6 +225,22 @@ export function tagEditRefusalsOf(text: string): (at: { line: number; column: nu
     if (!element) return 'not-plain';
     return element.isShared ? 'shared' : undefined;
   };
+}
+
+/** Whether `text` may hold a YAML anchor: `&name` where a node may start (a line's start, after a space or a tab, or
+ * after `[`, `{`, `,` or `:` in a flow collection). `2>&1` in a condition is none; `&x` inside quotes or a comment
+ * matches, and the parse then decides. */
+function mayHoldAnchor(text: string): boolean {
+  return /(?:^|[\s[{,:])&[^\s[\]{},]/m.test(text);
+}
+
+/** Whether an edit of the tag written at `at` in `text` would change other places too (its list is shared through an
+ * alias: tagEditRefusalsOf's 'shared'). A text without an anchor shares nothing, which is told without parsing it
+ * (the parse is the costliest step of reading a large rules file); else it is parsed once for all the questions. */
+export function sharedTagsOf(text: string): (at: { line: number; column: number }) => boolean {
+  if (!mayHoldAnchor(text)) return () => false;
+  const refusalOf = tagEditRefusalsOf(text);
+  return (at) => refusalOf(at) === 'shared';
 }
 
 /** Applies `edits` (all for this file) to `text`. Throws if an edit's tag is not a tags element there. */

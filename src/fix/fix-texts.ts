@@ -1,46 +1,65 @@
 // Fixes tags across rules files held as text: analyze, plan, apply, and again until nothing fixable
 // is left (a fix can reveal another, e.g. a renamed tactic then matching its technique). Pure.
-import type { CoverageReport } from '../coverage-report.js';
+import type { CoverageReport, Finding } from '../coverage-report.js';
 import { rulesetFromTexts } from '../falco/load.js';
-import type { Ruleset } from '../falco/types.js';
-import { applyTagEdits, tagEditRefusalsOf } from './apply.js';
-import { planFixes, type FixPlan } from './plan.js';
+import type { Ruleset, RulesetOutline } from '../falco/types.js';
+import { applyTagEdits, sharedTagsOf } from './apply.js';
+import { fixedBy, planFixes, type FixPlan } from './plan.js';
 
 const MAX_PASSES = 5;
+
+/** A rules file as the fixers read it; `isEmbedded` (the official rules, read for what the others need) is never edited. */
+export interface FixText {
+  path: string;
+  text: string;
+  isEmbedded?: true;
+}
 
 export interface FixResult {
   /** Final text per path. */
   texts: Map<string, string>;
   before: CoverageReport;
   after: CoverageReport;
-  /** Fixable findings the plan left alone in the last pass, with the reason. */
+  /** Fixable findings of `after` that the plan for the final texts leaves alone, with the reason. */
   skipped: FixPlan['skipped'];
+  /** Which findings of `after` the plan for the final texts would fix (none, unless the passes ran out): fixedBy. */
+  isFixable: (finding: Finding) => boolean;
   passes: number;
 }
 
-
-/** Fixes `files`, leaving those marked `isEmbedded` (the official rules, read for what the others need) as they are. */
-export function fixTexts(files: { path: string; text: string; isEmbedded?: true }[], analyzeRuleset: (ruleset: Ruleset) => CoverageReport): FixResult {
+/**
+ * One pass's plan for `findings` of `ruleset` (read from `files`): planFixes, leaving alone the embedded files and the
+ * tags an alias shares (sharedTagsOf). What --fix does in a pass, and what lint counts as fixable (fixedBy): one
+ * decision for both.
+ */
+export function planTextFixes(findings: Finding[], ruleset: Pick<RulesetOutline, 'rules'>, files: readonly FixText[]): FixPlan {
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const readOnly = new Set(files.filter((f) => f.isEmbedded).map((f) => f.path));
-  const current = () => files.map((f) => ({ path: f.path, text: texts.get(f.path)! }));
-  const before = analyzeRuleset(rulesetFromTexts(current()));
-  let report = before;
-  let skipped: FixPlan['skipped'] = [];
+  // Each file's tags read once, and only when a finding there asks.
+  const shared = new Map<string, ReturnType<typeof sharedTagsOf>>();
+  const sharedIn = (file: string) => shared.get(file) ?? shared.set(file, sharedTagsOf(texts.get(file) ?? '')).get(file)!;
+  return planFixes(findings, ruleset, readOnly, (at) => sharedIn(at.file)(at));
+}
+
+/** Fixes `files`, leaving those marked `isEmbedded` (the official rules, read for what the others need) as they are. */
+export function fixTexts(files: readonly FixText[], analyzeRuleset: (ruleset: Ruleset) => CoverageReport): FixResult {
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const current = (): FixText[] => files.map((f) => ({ ...f, text: texts.get(f.path)! }));
+  // The texts as they are now: their report, and the plan for it.
+  const state = (): { report: CoverageReport; plan: FixPlan } => {
+    const now = current();
+    const ruleset = rulesetFromTexts(now);
+    const report = analyzeRuleset(ruleset);
+    return { report, plan: planTextFixes(report.findings, ruleset, now) };
+  };
+  const before = state();
+  let last = before;
   let passes = 0;
-  while (passes < MAX_PASSES) {
-    const ruleset = rulesetFromTexts(current());
-    report = passes === 0 ? before : analyzeRuleset(ruleset);
-    // Each file's tags parsed once a pass, and only when a finding there asks.
-    const refusals = new Map<string, ReturnType<typeof tagEditRefusalsOf>>();
-    const refusalIn = (file: string) => refusals.get(file) ?? refusals.set(file, tagEditRefusalsOf(texts.get(file) ?? '')).get(file)!;
-    const plan = planFixes(report.findings, ruleset, readOnly, (at) => refusalIn(at.file)(at) === 'shared');
-    skipped = plan.skipped;
-    if (plan.edits.length === 0) break;
+  while (last.plan.edits.length > 0 && passes < MAX_PASSES) {
     passes++;
     // A file without edits comes back from applyTagEdits as it was.
-    for (const [path, text] of texts) texts.set(path, applyTagEdits(text, plan.edits.filter((e) => e.at.file === path)));
+    for (const [path, text] of texts) texts.set(path, applyTagEdits(text, last.plan.edits.filter((e) => e.at.file === path)));
+    last = state();
   }
-  const after = passes === 0 ? before : analyzeRuleset(rulesetFromTexts(current()));
-  return { texts, before, after, skipped, passes };
+  return { texts, before: before.report, after: last.report, skipped: last.plan.skipped, isFixable: fixedBy(last.plan), passes };
 }

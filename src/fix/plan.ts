@@ -3,7 +3,7 @@
 // is ambiguous (e.g. T1610 belongs to two tactics) and stays reported, never guessed.
 import type { Finding } from '../coverage-report.js';
 import { parseTag } from '../falco/tags.js';
-import type { Ruleset, SourcePosition, TagRef } from '../falco/types.js';
+import type { RulesetOutline, SourcePosition, TagRef } from '../falco/types.js';
 import { SHARED_TAGS } from './apply.js';
 
 export interface TagEdit {
@@ -89,7 +89,7 @@ export const SHARED_REASON = `the tag is ${SHARED_TAGS}; fix it by hand`;
 
 /** The edits for `findings`; those in `readOnly` files (the embedded official rules) and those on a tag `isShared`
  * says an alias repeats are skipped, with why. */
-export function planFixes(findings: Finding[], ruleset: Ruleset, readOnly: ReadonlySet<string> = new Set(), isShared: (at: SourcePosition) => boolean = () => false): FixPlan {
+export function planFixes(findings: Finding[], ruleset: Pick<RulesetOutline, 'rules'>, readOnly: ReadonlySet<string> = new Set(), isShared: (at: SourcePosition) => boolean = () => false): FixPlan {
   const plan: FixPlan = { edits: [], skipped: [] };
   const reasonOf = (f: Finding): string | undefined => (readOnly.has(f.file) ? EMBEDDED_REASON : isShared(f) ? SHARED_REASON : undefined);
   const fixable = findings.filter((f) => f.fix && !reasonOf(f));
@@ -97,9 +97,23 @@ export function planFixes(findings: Finding[], ruleset: Ruleset, readOnly: Reado
     const reason = finding.fix && reasonOf(finding);
     if (reason) plan.skipped.push({ finding, reason });
   }
+  // By rule, in the findings' order: a filter of them all for each rule took a third of a second at 10,000 rules.
+  const byRule = new Map<string, Finding[]>();
+  for (const f of fixable) {
+    const mine = byRule.get(f.rule);
+    if (mine) mine.push(f);
+    else byRule.set(f.rule, [f]);
+  }
   for (const rule of ruleset.rules) {
-    const mine = fixable.filter((f) => f.rule === rule.name);
-    if (mine.length > 0) planRule(rule.tags, mine, plan);
+    const mine = byRule.get(rule.name);
+    if (mine) planRule(rule.tags, mine, plan);
   }
   return plan;
+}
+
+/** Whether `plan` fixes a finding: one with a fix that the plan does not skip. What --fix fixes in a pass, and so what
+ * lint counts as having an unambiguous fix (planTextFixes makes the plan for both). */
+export function fixedBy(plan: FixPlan): (finding: Finding) => boolean {
+  const skipped = new Set(plan.skipped.map((s) => s.finding));
+  return (finding) => finding.fix !== undefined && !skipped.has(finding);
 }

@@ -130,7 +130,9 @@ function gateLines(report: CoverageReport, style: TerminalStyle): string[] {
   return ['', paint(style, 'bold', 'Gates'), ...report.gates.map((g) => `  ${g.isPassed ? paint(style, 'green', 'pass') : paint(style, 'red', 'FAIL')}  --${g.gate}: ${printable(g.message)}`)];
 }
 
-export function renderLintFindings(findings: Finding[], style: TerminalStyle, suppressed = 0): string {
+/** The lint listing and its totals; `isFixable` says which findings lint --fix fixes (the others with a fix are to
+ * fix by hand: a tag an alias shares, a file it does not rewrite). */
+export function renderLintFindings(findings: Finding[], style: TerminalStyle, suppressed: number | undefined, isFixable: (finding: Finding) => boolean): string {
   const lines = findings.map((f) => {
     const fix = describeFix(f);
     return [
@@ -141,13 +143,15 @@ export function renderLintFindings(findings: Finding[], style: TerminalStyle, su
     ].join('  ');
   });
   const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
-  const fixable = findings.filter((f) => f.fix).length;
+  const withFix = findings.filter((f) => f.fix);
+  const fixable = withFix.filter(isFixable).length;
+  const byHand = withFix.length - fixable;
   const total = plural(findings.length, 'problem');
-  const quiet = suppressed > 0 ? paint(style, 'dim', ` (${suppressed} suppressed)`) : '';
+  const quiet = suppressed ? paint(style, 'dim', ` (${suppressed} suppressed)`) : '';
   lines.push(
     findings.length === 0
       ? paint(style, 'green', 'no problems') + quiet
-      : `${total} (${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info), ${fixable} with an unambiguous fix${quiet}`,
+      : `${total} (${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info), ${fixable} with an unambiguous fix${byHand > 0 ? `, ${byHand} to fix by hand` : ''}${quiet}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -205,13 +205,16 @@ export function unknownSourceNote(report: Pick<CoverageReport, 'scope'>, sourceP
   return `attack-cov does not know which ATT&CK platforms the ${which} observe${unknown.length === 1 ? 's' : ''} (data/source-platforms.json), ${effect}: choose them with --platform (e.g. --platform Linux)`;
 }
 
-export async function buildReport(options: CommonOptions, env: Environment, withEmulation = false): Promise<CoverageReport> {
+/** The report of the rules' outline (no emulation), and the outline: lint counts what --fix would fix from its tags. */
+export async function buildOutlineReport(options: CommonOptions, env: Environment): Promise<{ report: CoverageReport; ruleset: RulesetOutline }> {
   // One after the other, rules first: both are CPU-bound on one thread, and interleaving them only adds their memory peaks.
-  if (!withEmulation) {
-    const rules = await loadRulesOutlineFor(options, env);
-    const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
-    return notedSources(analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {}), env);
-  }
+  const rules = await loadRulesOutlineFor(options, env);
+  const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
+  return { report: notedSources(analyzeRuleset(await loadCatalog(options, env), rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {}), env), ruleset: rules.ruleset };
+}
+
+export async function buildReport(options: CommonOptions, env: Environment, withEmulation = false): Promise<CoverageReport> {
+  if (!withEmulation) return (await buildOutlineReport(options, env)).report;
   // Emulation runs the rules' conditions: the whole ruleset.
   const rules = await loadRulesFor(options, env);
   const skipped = await rulesFalcoDrops(rules.ruleset, options, env);

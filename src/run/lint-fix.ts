@@ -1,11 +1,13 @@
 // `attack-cov lint --fix` and `--fix-dry-run`: rewrite the tags of the named rules files where a finding
 // has one unambiguous fix, or print the unified diff. Files are replaced atomically, and only if they
 // did not change since they were read.
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { findingFingerprint } from '../analysis/baseline.js';
-import { fixTexts, type FixResult } from '../fix/fix-texts.js';
-import { readRulesTexts, type RulesText } from '../falco/load.js';
-import type { Ruleset } from '../falco/types.js';
+import { fixTexts, planTextFixes, type FixResult } from '../fix/fix-texts.js';
+import { fixedBy } from '../fix/plan.js';
+import { namedByText, readRulesTexts, type RulesText } from '../falco/load.js';
+import type { Ruleset, RulesetOutline } from '../falco/types.js';
+import type { Finding } from '../coverage-report.js';
 import type { AnalyzeInput } from '../analysis/analyze.js';
 import { printable } from '../report/terminal.js';
 import { ruleSuffix } from '../report/messages.js';
@@ -41,7 +43,12 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
   const attack = options.catalog ?? (await loadCatalog(options, env));
   // As `lint` reads them: enabled rules Falco drops cover nothing (and are a finding).
   const [{ rulesFalcoSkips }, { readFieldCatalog }] = await Promise.all([import('../validate/skipped.js'), import('../falco/field-catalog.js')]);
-  const result = fixTexts(files, (ruleset: Ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, { ...options.extra, skipped: rulesFalcoSkips(ruleset, readFieldCatalog) }));
+  let result: FixResult;
+  try {
+    result = fixTexts(files, (ruleset: Ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, { ...options.extra, skipped: rulesFalcoSkips(ruleset, readFieldCatalog) }));
+  } catch (error) {
+    throw namedByText(files, error);
+  }
   const changed = files.filter((f) => result.texts.get(f.path) !== f.text);
   if (options.isDryRun) {
     if (options.isDiffPrinted !== false) for (const f of changed) io.stdout(rulesFilePatch(f.path, f.text, result.texts.get(f.path)!));
@@ -52,8 +59,25 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
   return { result, changed: changed.map((f) => f.path), files };
 }
 
+/**
+ * Which of `findings` (lint's, of `ruleset`, the rules `options` name) `lint --fix` would fix: those its first pass
+ * fixes, by the plan it makes from the same texts (planTextFixes, fixedBy), so that lint's count is the one --fix goes
+ * by. The texts are read as --fix reads them. None without --rules, or when --fix could not read them (it needs --rules,
+ * and fixes nothing then).
+ */
+export async function fixableByLintFix(findings: Finding[], ruleset: Pick<RulesetOutline, 'rules'>, options: CommonOptions, env: Environment): Promise<(finding: Finding) => boolean> {
+  const none = (): boolean => false;
+  if (!options.rules || options.rules.length === 0 || !findings.some((f) => f.fix)) return none;
+  try {
+    return fixedBy(planTextFixes(findings, ruleset, await readRulesTexts(options.rules, sourceRootOf(options, env), { isOncePerFile: true })));
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputError) return none;
+    throw error;
+  }
+}
+
 export async function runLintFix(options: FixOptions, env: Environment, io: Io): Promise<number> {
   const { result } = await fixRulesFiles(options, env, io);
-  if (!options.isDryRun) printLintFindings(result.after.findings, io);
+  if (!options.isDryRun) printLintFindings(result.after.findings, io, undefined, result.isFixable);
   return lintExitCode(result.after.findings, options.failOn, env);
 }

@@ -3,11 +3,11 @@ import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderLintFindings } from '../report/terminal.js';
 import { sarifReporter } from '../report/sarif.js';
-import { buildReport, type CommonOptions, type Environment } from './inputs.js';
+import { buildOutlineReport, type CommonOptions, type Environment } from './inputs.js';
 import { gatedFindings, parseFailOn, quietGateLine, type FailOn } from '../analysis/gates.js';
 import type { Io } from './report.js';
 import type { Finding } from '../coverage-report.js';
-import { runLintFix } from './lint-fix.js';
+import { fixableByLintFix, runLintFix } from './lint-fix.js';
 
 export interface LintOptions extends CommonOptions {
   format?: string;
@@ -16,10 +16,11 @@ export interface LintOptions extends CommonOptions {
   fixDryRun?: boolean;
 }
 
-/** The stylish listing; with -q only the errors (like eslint --quiet), and nothing when there are none. */
-export function printLintFindings(findings: Finding[], io: Io, suppressed?: number): void {
+/** The stylish listing; with -q only the errors (like eslint --quiet), and nothing when there are none. `isFixable`:
+ * the findings lint --fix fixes (fixableByLintFix). */
+export function printLintFindings(findings: Finding[], io: Io, suppressed: number | undefined, isFixable: (finding: Finding) => boolean): void {
   const shown = io.isQuiet ? findings.filter((f) => f.severity === 'error') : findings;
-  if (!io.isQuiet || shown.length > 0) io.stdout(renderLintFindings(shown, io.style, suppressed));
+  if (!io.isQuiet || shown.length > 0) io.stdout(renderLintFindings(shown, io.style, suppressed, isFixable));
 }
 
 /** lint's exit code: EXIT_GATE when a finding of the user's rules is at or above --fail-on. The official rules' own
@@ -41,13 +42,13 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
     if (format !== 'stylish') throw new UsageError(`--${options.fix ? 'fix' : 'fix-dry-run'} prints what it changes as text, not --format ${format}`, 'leave --format out, or list the findings without --fix');
     return runLintFix({ ...options, isDryRun: options.fixDryRun === true, failOn }, env, io);
   }
-  const report = await buildReport(options, env);
+  const { report, ruleset } = await buildOutlineReport(options, env);
   if (format === 'sarif') {
     io.stdout(sarifReporter.render(report, { outDir: env.cwd }));
   } else if (format === 'json') {
     io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings, suppressed: report.suppressed ?? [] }));
   } else {
-    printLintFindings(report.findings, io, report.suppressed?.length);
+    printLintFindings(report.findings, io, report.suppressed?.length, await fixableByLintFix(report.findings, ruleset, options, env));
     if (io.isQuiet) io.stdout(quietGateLine(gatedFindings(report.findings, failOn).failing.filter((f) => f.severity !== 'error').length, failOn));
   }
   return lintExitCode(report.findings, failOn, env);

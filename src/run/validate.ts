@@ -3,7 +3,7 @@
 import { findSourceRoot } from '../source-root.js';
 import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
 import { readFieldCatalog } from '../falco/field-catalog.js';
-import { readRulesTexts } from '../falco/load.js';
+import { namedByText, readRulesTexts } from '../falco/load.js';
 import { parseRulesText } from '../falco/parse.js';
 import { buildRuleset } from '../falco/ruleset.js';
 import { stringifyJson } from '../report/reporter.js';
@@ -12,6 +12,7 @@ import { escapeLines } from '../terminal-text.js';
 import { quietGateLine } from '../analysis/gates.js';
 import { readSourcePlatforms } from '../upstream.js';
 import { validateRules } from '../validate/validate.js';
+import type { ValidationIssue } from '../validate/types.js';
 import { falcoValidate, findFalco } from './falco-binary.js';
 import type { Environment } from './inputs.js';
 import type { Io } from './report.js';
@@ -28,8 +29,14 @@ export async function runValidate(paths: string[], options: ValidateOptions, env
   const failOn = options.failOn ?? 'error';
   if (!['error', 'warning', 'none'].includes(failOn)) throw new UsageError(`validate --fail-on must be error, warning or none, not ${failOn}`);
   const texts = await readRulesTexts(paths, findSourceRoot(options.sourceRoot, paths, env.cwd));
-  const files = texts.map((t) => ({ info: { path: t.path, sha256: t.sha256 }, items: parseRulesText(t.text, t.path) }));
-  const issues = validateRules({ items: files.flatMap((f) => f.items), ruleset: buildRuleset(files), fields: readFieldCatalog(), extraSources: Object.keys(readSourcePlatforms()) });
+  let issues: ValidationIssue[];
+  try {
+    const files = texts.map((t) => ({ info: { path: t.path, sha256: t.sha256 }, items: parseRulesText(t.text, t.path) }));
+    issues = validateRules({ items: files.flatMap((f) => f.items), ruleset: buildRuleset(files), fields: readFieldCatalog(), extraSources: Object.keys(readSourcePlatforms()) });
+  } catch (error) {
+    // Named as report and lint name it: a file outside the source root as given, not by its base name.
+    throw namedByText(texts, error);
+  }
   const falco = findFalco();
   const verdict = falco ? falcoValidate(falco, texts.map((t) => t.file)) : undefined;
   if (format === 'json') io.stdout(stringifyJson({ files: texts.map((t) => t.path), issues, falco: verdict ?? null }));

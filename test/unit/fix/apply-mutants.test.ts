@@ -2,7 +2,7 @@
 // shows one way Falco rules files write tags (flow or block lists, quoting, separators, several documents, a
 // flow-mapping item); the expected text is what a reviewer would accept from lint --fix: only tags change.
 import { describe, expect, it } from 'vitest';
-import { applyTagEdits, tagEditRefusalsOf } from '../../../src/fix/apply.js';
+import { applyTagEdits, sharedTagsOf, tagEditRefusalsOf } from '../../../src/fix/apply.js';
 import type { TagEdit } from '../../../src/fix/plan.js';
 
 const at = (line: number, column: number) => ({ file: 'f.yaml', line, column });
@@ -32,6 +32,16 @@ describe('applyTagEdits on block lists', () => {
     expect(applyTagEdits(text, [edit('replace', 5, 7, 'T1059.004'), edit('insert-after', 5, 7, 'T1611')]))
       .toBe('- rule: a\n  tags:\n    - T1059 mitre_execution\n      T1543\n    - "T1059.004"\n    - T1611\n    - host\n');
     expect(applyTagEdits(text, [edit('remove', 3, 7), edit('remove', 5, 7)])).toBe('- rule: a\n  tags:\n    - host\n');
+  });
+
+  it('finds the tags under a quoted key, as the loaders read it (QA: lint --fix crashed, "no tag there to edit")', () => {
+    for (const key of ['"tags"', "'tags'", '"tag\\u0073"']) {
+      const text = `- rule: a\n  ${key}: [x]\n`;
+      const column = 6 + key.length;
+      expect(applyTagEdits(text, [edit('insert-after', 2, column, 'y')]), key).toBe(`- rule: a\n  ${key}: [x, y]\n`);
+    }
+    // Another key quoted is not the tags.
+    expect(() => applyTagEdits('- rule: a\n  "tagz": [x]\n', [edit('insert-after', 2, 12, 'y')])).toThrow('no tag there to edit');
   });
 
   it('inserts after the last line of a file without a final newline', () => {
@@ -106,6 +116,24 @@ describe('applyTagEdits on flow lists', () => {
     expect(applyTagEdits('- rule: a\n  tags: [p, q, r]\n', [edit('remove', 2, 10), edit('remove', 2, 13), edit('remove', 2, 16)])).toBe('- rule: a\n  tags: []\n');
   });
 
+  it('takes a tag\'s properties (!!str, &anchor) as part of it: inserts go before or after them, a removal takes them, a replacement keeps them', () => {
+    // QA: the tactic was inserted between the property and its tag, `!!str mitre_defense_evasion, T1070`.
+    expect(applyTagEdits('- rule: a\n  tags: [p, !!str q]\n', [edit('insert-before', 2, 19, 'n')])).toBe('- rule: a\n  tags: [p, n, !!str q]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [p, &a q]\n', [edit('insert-before', 2, 16, 'n')])).toBe('- rule: a\n  tags: [p, n, &a q]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [!!str &a p, q]\n', [edit('insert-before', 2, 19, 'n'), edit('insert-after', 2, 19, 'm')])).toBe('- rule: a\n  tags: [n, !!str &a p, m, q]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [p, !!str q, r]\n', [edit('remove', 2, 19)])).toBe('- rule: a\n  tags: [p, r]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [!!str p, q]\n', [edit('remove', 2, 16)])).toBe('- rule: a\n  tags: [q]\n');
+    expect(applyTagEdits('- rule: a\n  tags: [p, !!str q]\n', [edit('remove', 2, 19)])).toBe('- rule: a\n  tags: [p]\n');
+    expect(applyTagEdits("- rule: a\n  tags: [p, !!str 'q']\n", [edit('replace', 2, 19, 'Q'), edit('insert-before', 2, 19, 'n')])).toBe("- rule: a\n  tags: [p, n, !!str 'Q']\n");
+    // A property on the line above its tag stays with it, and so does the comment between them.
+    expect(applyTagEdits('- rule: a\n  tags: [p, !!str # c\n    q]\n', [edit('insert-before', 3, 5, 'n')])).toBe('- rule: a\n  tags: [p, n, !!str # c\n    q]\n');
+  });
+
+  it('in a block list, a tag\'s properties stay on its line: a new tag goes on a line of its own', () => {
+    expect(applyTagEdits('- rule: a\n  tags:\n    - p\n    - !!str q\n', [edit('insert-before', 4, 13, 'n')])).toBe('- rule: a\n  tags:\n    - p\n    - n\n    - !!str q\n');
+    expect(applyTagEdits('- rule: a\n  tags:\n    - p\n    - &a q\n', [edit('insert-before', 4, 10, 'n'), edit('replace', 4, 10, 'Q')])).toBe('- rule: a\n  tags:\n    - p\n    - n\n    - &a Q\n');
+  });
+
   it('finds tags of an item written as a flow mapping, and in a later document', () => {
     expect(applyTagEdits('- {rule: a, tags: [p, q]}\n', [edit('remove', 1, 20)])).toBe('- {rule: a, tags: [q]}\n');
     expect(applyTagEdits('- rule: x\n---\n- rule: a\n  tags: [p, q]\n', [edit('remove', 4, 13)])).toBe('- rule: x\n---\n- rule: a\n  tags: [p]\n');
@@ -144,6 +172,29 @@ describe('tags shared through a YAML anchor and alias', () => {
     // A YAML tag (!x) among a node's properties is no anchor, whatever its name.
     const tagged = tagEditRefusalsOf('- rule: a\n  tags: &x [p]\n- rule: b\n  tags: !x [q]\n- rule: c\n  tags: *x\n');
     expect([tagged({ line: 2, column: 13 }), tagged({ line: 4, column: 13 })]).toEqual(['shared', undefined]);
+  });
+
+  it('sharedTagsOf answers as tagEditRefusalsOf does, wherever an anchor may stand, and without parsing a text that has none', () => {
+    // Each text, and the tag asked about: the first `p` after `tags`.
+    const texts = [
+      '- rule: a\n  tags: &t [p, q]\n- rule: b\n  tags: *t\n',
+      '- rule: a\n  tags:\t&t [p]\n- rule: b\n  tags: *t\n',
+      '- &r\n  rule: a\n  tags: [p]\n- list: l\n  items: [*r]\n',
+      '- rule: a\n  tags: [&h p]\n- rule: b\n  tags: [*h]\n',
+      '- rule: a\n  tags: [p,&h q]\n- rule: b\n  tags: [*h]\n',
+      '- rule: a\n  tags: [p, &h q]\n',
+      '- rule: a\n  condition: sh -c x 2>&1\n  tags: [p]\n',
+    ];
+    const placeOf = (text: string) => {
+      const offset = text.indexOf('p', text.indexOf('tags'));
+      const before = text.slice(0, offset).split('\n');
+      return { line: before.length, column: before.at(-1)!.length + 1 };
+    };
+    const refusals = texts.map((text) => tagEditRefusalsOf(text)(placeOf(text)));
+    expect(refusals).toEqual(['shared', 'shared', 'shared', 'shared', 'shared', undefined, undefined]);
+    expect(texts.map((text) => sharedTagsOf(text)(placeOf(text)))).toEqual(refusals.map((r) => r === 'shared'));
+    // A text with no anchor is not parsed: an unparsable one says no more than "not shared".
+    expect(sharedTagsOf('- rule: a\n  tags: [p\n  x: ]]] 2>&1\n')({ line: 2, column: 10 })).toBe(false);
   });
 
   it('reads past what stands between documents (a directive, a comment before the first)', () => {

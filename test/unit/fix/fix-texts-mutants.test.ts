@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
 import type { Ruleset } from '../../../src/falco/types.js';
-import { fixTexts } from '../../../src/fix/fix-texts.js';
-import { EMBEDDED_REASON, SHARED_REASON } from '../../../src/fix/plan.js';
+import { rulesetFromTexts } from '../../../src/falco/load.js';
+import { fixTexts, planTextFixes } from '../../../src/fix/fix-texts.js';
+import { EMBEDDED_REASON, fixedBy, SHARED_REASON } from '../../../src/fix/plan.js';
 
 /** An analyzer that reports `tag → replacement` for every tag in `table`, counting its calls. */
 function tableAnalyzer(table: Record<string, string>) {
@@ -38,8 +39,8 @@ describe('fixTexts', () => {
     expect(result.texts.get('one.yaml')).toBe(rule('r', 'x, c'));
     expect(result.texts.get('two.yaml')).toBe(other);
     expect(result.passes).toBe(2);
-    // before, pass 2, the pass that finds nothing, and after.
-    expect(calls).toHaveLength(4);
+    // before, after pass 1, and after pass 2 (which finds nothing left): the last is `after`, not analyzed again.
+    expect(calls).toHaveLength(3);
     expect(result.before.findings.map((f) => f.tag)).toEqual(['a']);
     expect(result.after.findings).toEqual([]);
     expect(result.skipped).toEqual([]);
@@ -51,6 +52,8 @@ describe('fixTexts', () => {
     expect(result.passes).toBe(5);
     expect(result.texts.get('a.yaml')).toBe(rule('r', 'b'));
     expect(result.after.findings.map((f) => f.tag)).toEqual(['b']);
+    // What is left could still be fixed: the listing after --fix counts it so.
+    expect(result.after.findings.map(result.isFixable)).toEqual([true]);
   });
 
   it('leaves a file marked isEmbedded (the official rules) as it is, and says why for each of its fixable findings', () => {
@@ -84,5 +87,25 @@ describe('fixTexts', () => {
     ]);
     expect(SHARED_REASON).toBe('the tag is shared with other places through a YAML anchor and alias (&name, *name): one edit would change them all; fix it by hand');
     expect(result.after.findings.map((f) => f.rule)).toEqual(['A', 'B']);
+    // The listing after --fix counts them as to fix by hand, not as having an unambiguous fix.
+    expect(result.after.findings.map(result.isFixable)).toEqual([false, false]);
+    expect(result.skipped.map((s) => s.finding)).toEqual(result.after.findings);
+  });
+});
+
+describe('planTextFixes: the one plan lint counts by and --fix applies', () => {
+  it('is the plan of fixTexts\'s first pass: the findings it fixes are those --fix fixes, and the ones it skips stay', () => {
+    const { analyze } = tableAnalyzer({ a: 'b' });
+    const text = `${rule('A', 'a, host').replace('tags: [', 'tags: &common [')}${rule('B', '').replace('tags: []', 'tags: *common')}${rule('C', 'a')}`;
+    const files = [{ path: 'official:x.yaml', text: rule('O', 'a'), isEmbedded: true as const }, { path: 'r.yaml', text }];
+    const ruleset = rulesetFromTexts(files);
+    const findings = analyze(ruleset).findings;
+    const isFixable = fixedBy(planTextFixes(findings, ruleset, files));
+    expect(findings.filter(isFixable).map((f) => f.rule)).toEqual(['C']);
+    const result = fixTexts(files, analyze);
+    const fixed = result.before.findings.filter((f) => !result.after.findings.some((a) => a.rule === f.rule));
+    expect(fixed.map((f) => f.rule)).toEqual(['C']);
+    // A finding with no fix is not fixable, and neither is one that the plan skips.
+    expect(isFixable({ ...findings.find((f) => f.rule === 'C')!, fix: undefined })).toBe(false);
   });
 });

@@ -162,9 +162,11 @@ describe('the lint listing', () => {
   const finding = report.findings.find((f) => f.code === 'tactic-mismatch' && f.rule === 'Escape under execution')!;
   const warning: Finding = { ...finding, severity: 'warning', code: 'w', fix: undefined, rule: 'R\u202e', message: 'msg' };
   const info: Finding = { ...finding, severity: 'info', code: 'i', fix: undefined, message: 'note' };
+  // Every finding with a fix is one lint --fix fixes.
+  const everyFix = (f: Finding): boolean => f.fix !== undefined;
 
   it('prints one line per finding with place, severity, code, message, rule and fix, then the totals', () => {
-    const out = renderLintFindings([finding, warning, info], plain);
+    const out = renderLintFindings([finding, warning, info], plain, undefined, everyFix);
     expect(out).toBe([
       `${finding.file}:${finding.line}  error  tactic-mismatch  ${finding.message} (rule "${finding.rule}") [fix: add mitre_privilege_escalation]`,
       `${finding.file}:${finding.line}  warning  w  msg (rule "R\\u202e")`,
@@ -174,7 +176,7 @@ describe('the lint listing', () => {
     ].join('\n'));
   });
   it('colours severities and says how many findings were suppressed', () => {
-    const out = renderLintFindings([finding, warning, info], color, 2);
+    const out = renderLintFindings([finding, warning, info], color, 2, everyFix);
     expect(out).toContain(`${ESC}[31merror${ESC}[0m`);
     expect(out).toContain(`${ESC}[33mwarning${ESC}[0m`);
     expect(out).toContain(`${ESC}[36minfo${ESC}[0m`);
@@ -183,13 +185,22 @@ describe('the lint listing', () => {
   });
   it('names no rule for a finding about none (a config suppression that matched nothing)', () => {
     const unused = { ...finding, code: 'unused-suppression', severity: 'warning' as const, rule: '', message: 'the suppression of findings ("why") matched no finding; remove it', fix: undefined };
-    expect(renderLintFindings([unused], plain).split('\n')[0]).toBe(`${finding.file}:${finding.line}  warning  unused-suppression  the suppression of findings ("why") matched no finding; remove it`);
+    expect(renderLintFindings([unused], plain, undefined, everyFix).split('\n')[0]).toBe(`${finding.file}:${finding.line}  warning  unused-suppression  the suppression of findings ("why") matched no finding; remove it`);
   });
   it('says "no problems" when there are none', () => {
-    expect(renderLintFindings([], plain)).toBe('no problems\n');
-    expect(renderLintFindings([], plain, 1)).toBe('no problems (1 suppressed)\n');
-    expect(renderLintFindings([], color)).toBe(`${ESC}[32mno problems${ESC}[0m\n`);
-    expect(renderLintFindings([finding, finding], plain)).toContain('2 problems (2 errors, 0 warnings, 0 info), 2 with an unambiguous fix\n');
+    expect(renderLintFindings([], plain, undefined, everyFix)).toBe('no problems\n');
+    expect(renderLintFindings([], plain, 1, everyFix)).toBe('no problems (1 suppressed)\n');
+    expect(renderLintFindings([], color, undefined, everyFix)).toBe(`${ESC}[32mno problems${ESC}[0m\n`);
+    expect(renderLintFindings([finding, finding], plain, undefined, everyFix)).toContain('2 problems (2 errors, 0 warnings, 0 info), 2 with an unambiguous fix\n');
+  });
+  it('counts as having an unambiguous fix only the findings lint --fix fixes, and the other fixes apart, as to make by hand', () => {
+    // QA: a tag an alias shares was counted, and lint --fix then fixed none of them.
+    const shared = { ...finding, rule: 'B' };
+    const isFixable = (f: Finding): boolean => f === finding;
+    expect(renderLintFindings([finding, shared, shared, warning], plain, undefined, isFixable)).toContain('4 problems (3 errors, 1 warning, 0 info), 1 with an unambiguous fix, 2 to fix by hand\n');
+    expect(renderLintFindings([shared, info], color, 1, isFixable)).toContain(`2 problems (1 error, 0 warnings, 1 info), 0 with an unambiguous fix, 1 to fix by hand${ESC}[2m (1 suppressed)`);
+    // A finding without a fix is neither, whatever the predicate says.
+    expect(renderLintFindings([warning], plain, undefined, () => true)).toContain('1 problem (0 errors, 1 warning, 0 info), 0 with an unambiguous fix\n');
   });
 });
 

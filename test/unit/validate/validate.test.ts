@@ -136,6 +136,14 @@ describe('attack-cov validate', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/time-as-string\.yaml:4 {2}error {2}time-compared-as-string {2}\[Reboot at night\]/);
   });
+  it('names a YAML error in a file outside the source root as given, as report and lint name it', async () => {
+    // The texts are named by the base name outputs show such a file by; the error must say which file the user meant.
+    const file = await rulesFile('r.yaml', ['- rule: A', '  desc: d', '  condition: evt.type = open', '  output: o', '  priority: WARNING', '  tags: [', '    T1059,', '   - mitre_execution', '   ]']);
+    for (const args of [['validate', file], ['lint', '--rules', file]]) {
+      const result = await runCli(args);
+      expect([result.code, result.stderr.split('\n')[0]], args[0]).toEqual([2, `error: ${file}:8:4: YAML syntax error: Block collections are not allowed within flow collections`]);
+    }
+  });
   it('adds the verdict of a falco binary on PATH', async () => {
     const bin = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-falco-'));
     // A stand-in for the falco binary: rejects any file whose name contains "broken".
