@@ -14,9 +14,11 @@ import { dataRecord, toDataRecord } from '../own.js';
  * test/unit/cache/rules-cache.test.ts fails until you do. 2: the compact form (1 stored RawItems as they are). 3: scalars as
  * the text written, as Falco reads them (`1070.010`, `true`, `0x10` were a number or a bool). 4: a tagged plain
  * scalar is its text (`!!str null` was null), and the CST reader hands over what the composer refuses (a tab after a
- * dash, a comment touching a bracket, a block item in a flow list, text after `...`), where it read some of it.
+ * dash, a comment touching a bracket, a block item in a flow list, text after `...`), where it read some of it. 5: and
+ * a flow collection closed by the other bracket (`[a}`), an empty or property-only item before a trailing comma
+ * (`[a,,]`, `[a, &x]`), a tab after a byte order mark at a line's start.
  */
-export const RULES_FORMAT = 4;
+export const RULES_FORMAT = 5;
 
 export const RULES_KIND: EntryKind = { name: 'rules', format: RULES_FORMAT, keep: 256 };
 

@@ -33,6 +33,7 @@ export interface CstValue {
 
 const QUIET = new Set(['space', 'newline', 'comment']);
 
+// Stryker disable next-line ArrayDeclaration: no token has the type "Stryker was here": allowing it allows nothing more
 function requireQuiet(tokens: CST.SourceToken[] | undefined, allowed: string[] = []): void {
   for (const token of tokens ?? []) {
     if (!QUIET.has(token.type) && !allowed.includes(token.type)) throw new NeedsComposer(token.type);
@@ -51,6 +52,16 @@ function requireNoTab(tokens: CST.SourceToken[]): void {
 /** A block collection (or block scalar) inside a flow collection (yaml: BLOCK_IN_FLOW). */
 function requireFlowContent(token: CST.Token | undefined): void {
   if (token && (isBlockCollection(token) || token.type === 'block-scalar')) throw new NeedsComposer('block node in a flow collection');
+}
+
+/** Whether a flow collection's last item is the one a trailing comma leaves: no key, value or separator, and one comma
+ * at most in its start (none when a comment line ends the collection). Its start is checked as any item's: `[a,#c` and
+ * `[a,,]` (the composer refuses them) and `[a, ?]` or `[a, &x]` (the composer reads one item more) go to the composer. */
+function isTrailingComma(item: CST.CollectionItem): boolean {
+  if (item.value || item.key || item.sep) return false;
+  requireQuiet(item.start, ['comma']);
+  if (item.start.filter((t) => t.type === 'comma').length > 1) throw new NeedsComposer('misplaced comma');
+  return true;
 }
 
 /** The plain scalars yaml-cpp reads as null (its IsNullString, and an empty value). */
@@ -96,6 +107,7 @@ function mapEntries(items: CST.CollectionItem[] | CST.BlockMap['items'], isFlow:
     if (!isFlow && entries.length > 0 && columnOf(key.offset) !== columnOf(entries[0]!.keyOffset)) throw new NeedsComposer('bad indent');
     entries.push({ key: String(key.value), keyOffset: key.offset, node: item.value ? readNode(item.value, columnOf) : { offset: key.offset, value: null } });
   });
+  // Stryker disable next-line LogicalOperator: both callers replace this offset with their token's (`{ ...mapEntries(…), offset }`), so it is never read
   return { offset: entries[0]?.keyOffset ?? 0, value: mapValue(entries), entries };
 }
 
@@ -166,10 +178,12 @@ function readToken(token: CST.Token, columnOf: ColumnOf): CstValue {
       }
       return sequence(token.items.map((i) => i.value), token.offset, columnOf);
     case 'flow-collection': {
-      requireQuiet(token.end, ['flow-map-end', 'flow-seq-end']);
-      if (!token.end.some((t) => t.type === 'flow-map-end' || t.type === 'flow-seq-end')) throw new NeedsComposer('unterminated flow collection');
+      // Closed by the bracket that opened it: the CST closes `[a}` and `{a: 1]` too, which the composer refuses.
+      const close = token.start.type === 'flow-map-start' ? 'flow-map-end' : 'flow-seq-end';
+      requireQuiet(token.end, [close]);
+      if (!token.end.some((t) => t.type === close)) throw new NeedsComposer('unterminated flow collection');
       // A trailing comma ends the list with an item that holds only the comma.
-      const items = token.items.filter((item, i) => !(i > 0 && i === token.items.length - 1 && !item.value && !item.key && !item.sep));
+      const items = token.items.filter((item, i) => !(i > 0 && i === token.items.length - 1 && isTrailingComma(item)));
       if (token.start.type === 'flow-map-start') return { ...mapEntries(items, true, columnOf), offset: token.offset };
       items.forEach((item, index) => {
         requireQuiet(item.start, ['comma']);
@@ -186,8 +200,9 @@ function readToken(token: CST.Token, columnOf: ColumnOf): CstValue {
 
 /** The documents of `text` as CST values; `onNewLine` feeds a LineCounter. */
 export function readYamlDocuments(text: string, onNewLine: (offset: number) => void): (CstValue | undefined)[] {
-  // Tabs in indentation are an error the composer reports (TAB_AS_INDENT); let it.
-  if (/^ *\t/m.test(text)) throw new NeedsComposer('tab in indentation');
+  // Tabs in indentation are an error the composer reports (TAB_AS_INDENT); let it. A byte order mark may start a line
+  // (the text, or a document after `...`): the lexer reads past it, and what follows is indentation all the same.
+  if (/^\ufeff? *\t/m.test(text)) throw new NeedsComposer('tab in indentation');
   const columnOf: ColumnOf = (offset) => offset - text.lastIndexOf('\n', offset - 1);
   const documents: (CstValue | undefined)[] = [];
   depth = 0;
@@ -196,6 +211,7 @@ export function readYamlDocuments(text: string, onNewLine: (offset: number) => v
     for (const token of new (yamlLib().Parser)(onNewLine).parse(text)) {
       if (token.type === 'document') {
         requireQuiet(token.start, ['doc-start']);
+        // Stryker disable next-line ArrayDeclaration,StringLiteral: no document's end holds a doc-end: the parser's step() pops the document at every `...` and makes the marker a token of the stream
         requireQuiet(token.end as CST.SourceToken[] | undefined, ['doc-end']);
         // `--- - a` (yaml: a block collection cannot start on the line of the directives-end marker).
         const marker = token.start.find((t) => t.type === 'doc-start');
@@ -210,6 +226,7 @@ export function readYamlDocuments(text: string, onNewLine: (offset: number) => v
     }
   } finally {
     // The text is not kept once read.
+    // Stryker disable next-line StringLiteral: what source holds between reads is never read: readYamlDocuments sets it before its first check (readNode, the other way in, has no caller outside this module)
     source = '';
   }
   return documents;
