@@ -348,7 +348,7 @@ Examples:
       .argument('<from>', 'the ATT&CK you have: file, URL or version')
       .argument('<to>', 'the ATT&CK you move to: file, URL or version')
       .addOption(new Option('--format <name>', 'output format').choices(['text', 'json']).default('text'))
-      .option('--fix', "rewrite the --rules files' tags for <to> (lint --fix's fixer, knowing renamed tactics)")
+      .option('--fix', "rewrite the tags the upgrade touches in the --rules files, for <to> (lint --fix's fixer, knowing renamed tactics, on the findings the upgrade brings; other findings are left to lint --fix)")
       .option('-q, --quiet', 'no text on stdout (--format json is still printed); nothing on stderr but errors'),
     { hasScope: false },
   )

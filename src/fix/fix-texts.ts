@@ -30,19 +30,24 @@ export interface FixResult {
 /**
  * One pass's plan for `findings` of `ruleset` (read from `files`): planFixes, leaving alone the embedded files and the
  * tags an alias shares (sharedTagsOf). What --fix does in a pass, and what lint counts as fixable (fixedBy): one
- * decision for both.
+ * decision for both. `keepsRepeats`: see planFixes.
  */
-export function planTextFixes(findings: Finding[], ruleset: Pick<RulesetOutline, 'rules'>, files: readonly FixText[]): FixPlan {
+export function planTextFixes(findings: Finding[], ruleset: Pick<RulesetOutline, 'rules'>, files: readonly FixText[], keepsRepeats = false): FixPlan {
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const readOnly = new Set(files.filter((f) => f.isEmbedded).map((f) => f.path));
   // Each file's tags read once, and only when a finding there asks.
   const shared = new Map<string, ReturnType<typeof sharedTagsOf>>();
   const sharedIn = (file: string) => shared.get(file) ?? shared.set(file, sharedTagsOf(texts.get(file) ?? '')).get(file)!;
-  return planFixes(findings, ruleset, readOnly, (at) => sharedIn(at.file)(at));
+  return planFixes(findings, ruleset, readOnly, (at) => sharedIn(at.file)(at), keepsRepeats);
 }
 
-/** Fixes `files`, leaving those marked `isEmbedded` (the official rules, read for what the others need) as they are. */
-export function fixTexts(files: readonly FixText[], analyzeRuleset: (ruleset: Ruleset) => CoverageReport): FixResult {
+/**
+ * Fixes `files`, leaving those marked `isEmbedded` (the official rules, read for what the others need) as they are.
+ * With `isChosen`, only the findings it chooses are fixed, in every pass (a fix it chose can reveal another, which it
+ * is asked about too); the others stay as they are, a tag written twice among them (planFixes' keepsRepeats), and
+ * `skipped` and `isFixable` speak of the chosen ones only.
+ */
+export function fixTexts(files: readonly FixText[], analyzeRuleset: (ruleset: Ruleset) => CoverageReport, isChosen?: (finding: Finding) => boolean): FixResult {
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const current = (): FixText[] => files.map((f) => ({ ...f, text: texts.get(f.path)! }));
   // The texts as they are now: their report, and the plan for it.
@@ -50,7 +55,7 @@ export function fixTexts(files: readonly FixText[], analyzeRuleset: (ruleset: Ru
     const now = current();
     const ruleset = rulesetFromTexts(now);
     const report = analyzeRuleset(ruleset);
-    return { report, plan: planTextFixes(report.findings, ruleset, now) };
+    return { report, plan: isChosen ? planTextFixes(report.findings.filter(isChosen), ruleset, now, true) : planTextFixes(report.findings, ruleset, now) };
   };
   const before = state();
   let last = before;

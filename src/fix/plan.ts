@@ -33,7 +33,7 @@ interface Slot {
   codes: string[];
 }
 
-function planRule(tags: TagRef[], findings: Finding[], plan: FixPlan): void {
+function planRule(tags: TagRef[], findings: Finding[], plan: FixPlan, keepsRepeats: boolean): void {
   const slots: Slot[] = tags.map((ref) => ({ ref, value: ref.value, isRemoved: false, codes: [] }));
   const inserts: { anchor: Slot; value: string; code: string }[] = [];
   // Replacements before removals: a tag that a replacement makes right (TA0011 → TA0010) is kept.
@@ -52,14 +52,17 @@ function planRule(tags: TagRef[], findings: Finding[], plan: FixPlan): void {
     if (fix.tag) slot.codes.push(finding.code);
     for (const value of fix.tag ? fix.with.slice(1) : fix.with) inserts.push({ anchor: slot, value, code: finding.code });
   }
-  // The final tags: no duplicates (a replacement may produce a tag the rule already has).
-  const seen = new Set<string>();
+  // The final tags: no duplicates (a replacement may produce a tag the rule already has). With `keepsRepeats`, a tag
+  // written twice that no edit touches stays: removing it is repeated-tag's fix, which the findings may leave out.
+  const seen = new Map<string, Slot>();
+  const isEdited = (slot: Slot): boolean => slot.value !== slot.ref.value;
   for (const slot of slots) {
     if (slot.isRemoved) continue;
-    if (seen.has(slot.value)) slot.isRemoved = true;
-    seen.add(slot.value);
+    const twin = seen.get(slot.value);
+    if (twin && (!keepsRepeats || isEdited(slot) || isEdited(twin))) slot.isRemoved = true;
+    if (!twin) seen.set(slot.value, slot);
   }
-  const kept = inserts.filter((i) => !seen.has(i.value) && (seen.add(i.value), true));
+  const kept = inserts.filter((i) => !seen.has(i.value) && (seen.set(i.value, i.anchor), true));
   const finalTags = [...slots.filter((s) => !s.isRemoved).map((s) => s.value), ...kept.map((i) => i.value)];
   if (finalTags.some(isTechnique) && !finalTags.some(isTactic)) {
     for (const slot of slots) {
@@ -88,8 +91,9 @@ export const EMBEDDED_REASON = 'the embedded official rules are not rewritten: s
 export const SHARED_REASON = `the tag is ${SHARED_TAGS}; fix it by hand`;
 
 /** The edits for `findings`; those in `readOnly` files (the embedded official rules) and those on a tag `isShared`
- * says an alias repeats are skipped, with why. */
-export function planFixes(findings: Finding[], ruleset: Pick<RulesetOutline, 'rules'>, readOnly: ReadonlySet<string> = new Set(), isShared: (at: SourcePosition) => boolean = () => false): FixPlan {
+ * says an alias repeats are skipped, with why. A rule it edits loses a tag written twice there, unless `keepsRepeats`
+ * (then only a tag an edit writes twice goes: findings chosen among others, as attack diff's, fix those only). */
+export function planFixes(findings: Finding[], ruleset: Pick<RulesetOutline, 'rules'>, readOnly: ReadonlySet<string> = new Set(), isShared: (at: SourcePosition) => boolean = () => false, keepsRepeats = false): FixPlan {
   const plan: FixPlan = { edits: [], skipped: [] };
   const reasonOf = (f: Finding): string | undefined => (readOnly.has(f.file) ? EMBEDDED_REASON : isShared(f) ? SHARED_REASON : undefined);
   const fixable = findings.filter((f) => f.fix && !reasonOf(f));
@@ -106,7 +110,7 @@ export function planFixes(findings: Finding[], ruleset: Pick<RulesetOutline, 'ru
   }
   for (const rule of ruleset.rules) {
     const mine = byRule.get(rule.name);
-    if (mine) planRule(rule.tags, mine, plan);
+    if (mine) planRule(rule.tags, mine, plan, keepsRepeats);
   }
   return plan;
 }

@@ -1,15 +1,19 @@
 // `attack-cov attack diff <from> <to> [--rules …] [--fix]`: what an ATT&CK upgrade changes, which rules'
-// tags each change touches, and what their tags become once fixed (lint's fixer, against <to>).
+// tags each change touches, and what their tags become once fixed (lint's fixer, against <to>, on the findings the
+// upgrade brings to those rules only: every other finding is lint --fix's).
 import { diffCatalogs, type AttackDiff } from '../attack/diff.js';
 import { checkAttackUrl } from '../attack/load.js';
+import type { Finding } from '../coverage-report.js';
 import { rulesetFromTexts } from '../falco/load.js';
 import { parseTag } from '../falco/tags.js';
-import type { FalcoRule } from '../falco/types.js';
+import type { FalcoRule, Ruleset } from '../falco/types.js';
+import { fixedBy } from '../fix/plan.js';
+import { planTextFixes } from '../fix/fix-texts.js';
 import { stringifyJson } from '../report/reporter.js';
 import { printable } from '../report/terminal.js';
 import { UsageError } from '../errors.js';
 import { loadCatalog, type CommonOptions, type Environment } from './inputs.js';
-import { fixRulesFiles } from './lint-fix.js';
+import { fixRulesFiles, lintAnalyzer } from './lint-fix.js';
 import type { Io } from './report.js';
 
 export interface AttackDiffOptions extends CommonOptions {
@@ -25,8 +29,25 @@ export interface TouchedRule {
   changes: string[];
   tagsBefore: string[];
   tagsAfter: string[];
-  /** Findings the fixer could not resolve (ambiguous), against <to>. */
+  /** Errors the upgrade brings that the fixer could not resolve (ambiguous), against <to>. */
   unresolved: string[];
+}
+
+/** A finding's identity for telling which the upgrade brings: lines move with the fixes, and a tactic-mismatch names the
+ * rule's first tactic, which a renamed tactic changes. */
+const findingKey = (f: Finding): string => [f.code, f.rule, f.tag ?? '', f.technique ?? ''].join('\u0000');
+
+/**
+ * Which findings (against <to>) the upgrade brings: those on a rule a change touches (changesTouching) that the rules
+ * as read do not have against <from>, by findingKey: a revoked technique, a renamed tactic, a technique's new tactic,
+ * and what their fixes reveal (the tactic the replacement belongs to). A finding the rule had before is lint --fix's,
+ * even on a touched tag, as is any on a rule no change touches.
+ */
+function upgradeFindings(diff: AttackDiff, ruleset: Ruleset, analyzeFrom: (ruleset: Ruleset) => { findings: Finding[] }): (finding: Finding) => boolean {
+  const touched = new Set(ruleset.rules.filter((rule) => changesTouching(rule, diff).length > 0).map((rule) => rule.name));
+  if (touched.size === 0) return () => false;
+  const had = new Set(analyzeFrom(ruleset).findings.filter((f) => touched.has(f.rule)).map(findingKey));
+  return (f) => touched.has(f.rule) && !had.has(findingKey(f));
 }
 
 /** The changes of `diff` that touch one rule's tags, as sentences. */
@@ -63,7 +84,13 @@ function fixNote(touched: TouchedRule[], isFixed: boolean): string {
   return isFixed ? ` (${changed} rewritten in place)` : ` (${changed} would get new tags: run with --fix to apply them)`;
 }
 
-function renderText(diff: AttackDiff, touched: TouchedRule[] | undefined, isFixed: boolean): string {
+/** The line for findings with a fix that the upgrade does not bring: --fix leaves them to lint --fix. */
+function otherFixesLine(count: number, toSpec: string): string {
+  const [finding, has, them] = count === 1 ? ['finding', 'has', 'it'] : ['findings', 'have', 'them'];
+  return `${count} other ${finding} ${has} a fix that does not come from this upgrade (--fix leaves ${them}): run attack-cov lint --attack ${toSpec} --fix`;
+}
+
+function renderText(diff: AttackDiff, touched: TouchedRule[] | undefined, isFixed: boolean, otherFixes: { count: number; toSpec: string }): string {
   const { tactics, techniques: t } = diff;
   const lines = [`ATT&CK ${diff.from} → ${diff.to}`, '', `Tactics: ${tactics.added.length} added, ${tactics.renamed.length} renamed, ${tactics.removed.length} removed`];
   for (const c of tactics.added) lines.push(`  added    ${c.id} ${c.to!.name} (${c.to!.shortname})`);
@@ -88,6 +115,7 @@ function renderText(diff: AttackDiff, touched: TouchedRule[] | undefined, isFixe
       if (r.tagsAfter.join() !== r.tagsBefore.join()) lines.push(`    tags: [${r.tagsBefore.map(printable).join(', ')}] → [${r.tagsAfter.map(printable).join(', ')}]`);
       for (const u of r.unresolved) lines.push(`    not fixed (ambiguous): ${printable(u)}`);
     }
+    if (otherFixes.count > 0) lines.push('', otherFixesLine(otherFixes.count, otherFixes.toSpec));
   }
   // Names come from the bundles: each line is escaped whole, so none can hold a line break or an escape.
   return `${lines.map(printable).join('\n')}\n`;
@@ -107,22 +135,33 @@ export async function runAttackDiff(fromSpec: string, toSpec: string, options: A
   const to = await loadCatalog({ attack: toSpec }, env);
   const diff = diffCatalogs(from.catalog, to.catalog);
   let touched: TouchedRule[] | undefined;
+  let otherFixes = 0;
   if (options.rules?.length) {
+    const analyzeFrom = await lintAnalyzer(from, options, env);
+    let isUpgrade: (finding: Finding) => boolean = () => false;
     const { result, files } = await fixRulesFiles(
-      { ...options, attack: toSpec, catalog: to, isDryRun: !options.fix, isDiffPrinted: false, failOn: 'none', extra: { tacticRenames: diff.tacticRenames } },
+      {
+        ...options, attack: toSpec, catalog: to, isDryRun: !options.fix, isDiffPrinted: false, failOn: 'none', extra: { tacticRenames: diff.tacticRenames },
+        fixesOnly: (texts) => (isUpgrade = upgradeFindings(diff, rulesetFromTexts([...texts]), analyzeFrom)),
+      },
       env,
       { ...io, stderr: () => undefined },
     );
     const before = rulesetFromTexts(files).rules;
-    const after = new Map(rulesetFromTexts(files.map((f) => ({ path: f.path, text: result.texts.get(f.path)! }))).rules.map((r) => [r.name, r]));
+    const fixed = files.map((f) => ({ ...f, text: result.texts.get(f.path)! }));
+    const afterRuleset = rulesetFromTexts(fixed);
+    const after = new Map(afterRuleset.rules.map((r) => [r.name, r]));
     touched = before.flatMap((rule) => {
       const changes = changesTouching(rule, diff);
       if (changes.length === 0) return [];
-      const unresolved = result.after.findings.filter((f) => f.rule === rule.name && f.severity === 'error').map((f) => `${f.code}: ${f.message}`);
+      const unresolved = result.after.findings.filter((f) => f.rule === rule.name && f.severity === 'error' && isUpgrade(f)).map((f) => `${f.code}: ${f.message}`);
       return [{ rule: rule.name, file: rule.position.file, line: rule.position.line, changes, tagsBefore: rule.tags.map((t) => t.value), tagsAfter: after.get(rule.name)!.tags.map((t) => t.value), unresolved }];
     });
+    // What lint --fix (against <to>) would fix that --fix here leaves: counted as lint counts it.
+    const others = result.after.findings.filter((f) => !isUpgrade(f));
+    otherFixes = others.filter(fixedBy(planTextFixes(others, afterRuleset, fixed))).length;
   }
-  if (format === 'json') io.stdout(stringifyJson({ ...diff, ...(touched ? { rules: touched } : {}) }));
-  else if (!io.isQuiet) io.stdout(renderText(diff, touched, options.fix === true));
+  if (format === 'json') io.stdout(stringifyJson({ ...diff, ...(touched ? { rules: touched, otherFixable: otherFixes } : {}) }));
+  else if (!io.isQuiet) io.stdout(renderText(diff, touched, options.fix === true, { count: otherFixes, toSpec }));
   return 0;
 }

@@ -7,7 +7,7 @@ import { fixTexts, planTextFixes, type FixResult } from '../fix/fix-texts.js';
 import { fixedBy } from '../fix/plan.js';
 import { namedByText, readRulesTexts, type RulesText } from '../falco/load.js';
 import type { Ruleset, RulesetOutline } from '../falco/types.js';
-import type { Finding } from '../coverage-report.js';
+import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { AnalyzeInput } from '../analysis/analyze.js';
 import { printable } from '../report/terminal.js';
 import { ruleSuffix } from '../report/messages.js';
@@ -27,6 +27,8 @@ export interface FixOptions extends CommonOptions {
   failOn: FailOn;
   /** Passed to the checks, e.g. tactic renames from `attack diff`. */
   extra?: Partial<AnalyzeInput>;
+  /** Which findings to fix, chosen from the files as read (attack diff: those its upgrade brings); all when absent. */
+  fixesOnly?: (files: readonly RulesText[]) => (finding: Finding) => boolean;
 }
 
 export function describeFixResult(result: FixResult, changedFiles: number, isDryRun = false): string {
@@ -37,15 +39,20 @@ export function describeFixResult(result: FixResult, changedFiles: number, isDry
   return `${lines.join('\n')}\n`;
 }
 
+/** How `lint` (and so --fix) analyzes a ruleset against `attack`: enabled rules Falco drops cover nothing (and are a finding). */
+export async function lintAnalyzer(attack: LoadedCatalog, options: CommonOptions, env: Environment, extra: Partial<AnalyzeInput> = {}): Promise<(ruleset: Ruleset) => CoverageReport> {
+  const [{ rulesFalcoSkips }, { readFieldCatalog }] = await Promise.all([import('../validate/skipped.js'), import('../falco/field-catalog.js')]);
+  return (ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, { ...extra, skipped: rulesFalcoSkips(ruleset, readFieldCatalog) });
+}
+
 export async function fixRulesFiles(options: FixOptions, env: Environment, io: Io): Promise<{ result: FixResult; changed: string[]; files: RulesText[] }> {
   if (!options.rules || options.rules.length === 0) throw new UsageError('--fix needs --rules: it rewrites the rules files you name', 'e.g. attack-cov lint --rules my_rules.yaml --fix');
   const files = await readRulesTexts(options.rules, sourceRootOf(options, env), { isOncePerFile: true });
   const attack = options.catalog ?? (await loadCatalog(options, env));
-  // As `lint` reads them: enabled rules Falco drops cover nothing (and are a finding).
-  const [{ rulesFalcoSkips }, { readFieldCatalog }] = await Promise.all([import('../validate/skipped.js'), import('../falco/field-catalog.js')]);
+  const analyze = await lintAnalyzer(attack, options, env, options.extra);
   let result: FixResult;
   try {
-    result = fixTexts(files, (ruleset: Ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, { ...options.extra, skipped: rulesFalcoSkips(ruleset, readFieldCatalog) }));
+    result = fixTexts(files, analyze, options.fixesOnly?.(files));
   } catch (error) {
     throw namedByText(files, error);
   }
