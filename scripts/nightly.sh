@@ -10,21 +10,19 @@
 # Writes every report, appends summary.md to $GITHUB_STEP_SUMMARY when set, exits with attack-cov's code.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# The script runs attack-cov from the checkout it sits in; outside one (copied alone) it says so, with 2,
+# the exit code of a run that cannot start, not 1, which means a gate failed.
+cli="$here/../dist/cli.js"
+if [ ! -f "$cli" ]; then
+  echo "nightly: no attack-cov build at $cli: run this script from an attack-cov checkout after npm ci" >&2
+  exit 2
+fi
+. "$here/split-rules.sh"
 out="${OUT:-reports}"
 args=(report --out "$out")
 [ -n "${ATTACK:-}" ] && args+=(--attack "$ATTACK")
 if [ -n "${RULES:-}" ]; then
-  value="$RULES"
-  while [[ "$value" == *$'\n' ]]; do value="${value%$'\n'}"; done   # a folded YAML value ends in a newline
-  if [[ "$value" == *$'\n'* ]]; then
-    # One path per line (a YAML block in the workflow's env): paths may hold blanks; empty lines are skipped.
-    rules=()
-    while IFS= read -r line; do [ -n "$line" ] && rules+=("$line"); done <<<"$value"
-  elif [ -e "$value" ]; then
-    rules=("$value")   # one path that holds a blank
-  else
-    read -r -a rules <<<"$value"
-  fi
+  split_rules "$RULES"
   args+=(--rules "${rules[@]}")
 fi
 if [ -n "${BASELINE:-}" ] && [ -f "$BASELINE" ]; then
@@ -34,14 +32,6 @@ else
   args+=(--fail-on error)
 fi
 for value in ${MIN_COVERAGE:-}; do args+=(--min-coverage "$value"); done
-
-# The script runs attack-cov from the checkout it sits in; outside one (copied alone) it says so, with 2,
-# the exit code of a run that cannot start, not 1, which means a gate failed.
-cli="$here/../dist/cli.js"
-if [ ! -f "$cli" ]; then
-  echo "nightly: no attack-cov build at $cli: run this script from an attack-cov checkout after npm ci" >&2
-  exit 2
-fi
 
 set +e
 node "$cli" "${args[@]}"

@@ -88,10 +88,13 @@ describe('scripts/rules-cache-key.sh (the nightly workflow keys its cache by the
     await writeFile(path.join(dir, 'a.yaml'), '- rule: A changed\n');
     const changed = await key(dir);
     expect(changed).not.toBe(first);
-    await writeFile(path.join(dir, 'B.YML'), '- rule: B\n');
+    // attack-cov (as Falco) lists *.yaml and *.yml in that case: EXTRA.YAML is not loaded, and does not count.
+    await writeFile(path.join(dir, 'EXTRA.YAML'), '- rule: X\n');
+    expect(await key(dir)).toBe(changed);
+    await writeFile(path.join(dir, 'b.yml'), '- rule: B\n');
     const added = await key(dir);
     expect(added).not.toBe(changed);
-    await rename(path.join(dir, 'B.YML'), path.join(dir, 'c.yaml'));
+    await rename(path.join(dir, 'b.yml'), path.join(dir, 'c.yaml'));
     expect(await key(dir)).not.toBe(added);
     // A file named directly counts too, and so does the order files are given in (it is the load order).
     const a = path.join(dir, 'a.yaml');
@@ -99,6 +102,23 @@ describe('scripts/rules-cache-key.sh (the nightly workflow keys its cache by the
     expect(await key(`${a} ${c}`)).not.toBe(await key(`${c} ${a}`));
     expect(await key(`  ${a}\t${c} `)).toBe(await key(`${a} ${c}`));
     expect(await key(undefined)).toBe(await key(''));
+  });
+
+  it('splits RULES as nightly.sh does: one path per line, or one path that holds a blank (QA: only the first line counted)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-rules-key-'));
+    for (const folder of ['rules', 'other', 'more rules']) {
+      await mkdir(path.join(dir, folder));
+      await writeFile(path.join(dir, folder, 'a.yaml'), `- rule: ${folder}\n`);
+    }
+    const lines = 'rules/\nother/\n';
+    const before = await key(lines, dir);
+    expect(before).not.toBe(await key('rules/', dir));
+    await writeFile(path.join(dir, 'other', 'a.yaml'), '- rule: other changed\n');
+    expect(await key(lines, dir)).not.toBe(before);
+    expect(await key('rules/ other/', dir)).toBe(await key(lines, dir));
+    const blank = await key('more rules/', dir);
+    await writeFile(path.join(dir, 'more rules', 'a.yaml'), '- rule: more changed\n');
+    expect(await key('more rules/', dir)).not.toBe(blank);
   });
 
   it('reads a directory given as a symlink through it, takes no word as a glob or an option', async () => {
