@@ -143,7 +143,8 @@ async function draftOne(technique: Technique, drafting: Drafting): Promise<{ res
   const file = `${technique.id}.yaml`;
   if (!drafting.client) {
     const { rule, notes } = buildSkeleton(grounding);
-    const text = renderDraftFile(rule, tags, source, header(technique, drafting, 'skeleton: no LLM configured; the condition is a placeholder, not a working rule', notes));
+    const why = drafting.options.skeleton ? '--skeleton' : 'no LLM configured';
+    const text = renderDraftFile(rule, tags, source, header(technique, drafting, `skeleton: ${why}; the condition is a placeholder, not a working rule`, notes));
     return { result: { technique: technique.id, name: technique.name, status: 'skeleton', attempts: 0, file, issues: [] }, text };
   }
   const client = drafting.client;
@@ -243,7 +244,8 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
     loadedSources: [...new Set(rules.ruleset.rules.map((r) => r.source))].sort(),
     ...(client ? { emulation: await loadEmulationInputs(hasCurrentTechnique(attack.catalog), undefined, env.cwd) } : {}),
   };
-  if (!client) io.stderr('no LLM configured (--llm-base-url, OPENAI_BASE_URL or OPENAI_API_KEY): writing skeletons\n');
+  // --skeleton asked for them whatever is configured: saying no LLM is configured would be wrong then (QA).
+  if (!client) io.stderr(options.skeleton ? 'writing skeletons (--skeleton)\n' : 'no LLM configured (--llm-base-url, OPENAI_BASE_URL or OPENAI_API_KEY): writing skeletons\n');
   let hint: string | undefined;
   // Techniques whose error was the model's answer (refused as too long), not the endpoint failing.
   const answerRefused = new Set<string>();

@@ -259,6 +259,16 @@ describe('without an LLM', () => {
     expect(validated.code).toBe(0); // it loads: a skeleton is valid Falco, just not a detection
   });
 
+  it('with --skeleton and an LLM configured, says skeletons were asked for, not that no LLM is configured (QA)', async () => {
+    const run = await draft('good', '--skeleton');
+    expect(run.code).toBe(0);
+    expect(run.requests).toEqual([]);
+    expect(run.stderr).toMatch(/^writing skeletons \(--skeleton\)$/m);
+    expect(run.stderr).not.toMatch(/no LLM configured/);
+    expect(await readFile(path.join(run.out, 'T1529.yaml'), 'utf8')).toMatch(/# validation: skeleton: --skeleton; the condition is a placeholder/);
+    expect(run.summary.drafts[0]!.status).toBe('skeleton');
+  });
+
   it('drafts a technique named twice (in any case) once: two drafts wrote one file twice and listed both', async () => {
     const run = await draft(undefined, 't1529');
     expect(run.code).toBe(0);
