@@ -105,7 +105,7 @@ async function withProjectConfig<T extends { config?: string | boolean }>(option
  * has no scope, so it goes without --attack and --platform (an option a command ignores would be a lie in its help). */
 function addInputOptions(command: Command, { hasScope = true }: { hasScope?: boolean } = {}): Command {
   const embedded = embeddedAttack().version;
-  if (hasScope) command.option('--attack <file|url|version>', `ATT&CK Enterprise: a STIX 2.0/2.1 bundle file (plain or .gz), an https:// or file:// URL, a version (downloaded and cached), or latest; default: the embedded ${embedded}, no download`);
+  if (hasScope) command.option('--attack <file|url|version>', `ATT&CK Enterprise: a STIX 2.0/2.1 bundle file (plain or .gz), an https://, http:// or file:// URL, a version (downloaded and cached), or latest; default: the embedded ${embedded}, no download`);
   command.option('--rules <paths...>', `Falco rules files or directories (their *.yaml and *.yml files in name order), or official (the embedded stable rules), official:all, official:incubating, official:sandbox, official:k8saudit, official@<tag> (downloaded); default: /etc/falco rules where present, else official`);
   if (hasScope) command.option('--platform <names>', 'ATT&CK platforms in scope (repeat or comma-separate); default: what the rules\' sources can observe', collect);
   return command
@@ -186,7 +186,13 @@ Examples:
     )
     .action(async (given, command: Command) => {
       // lint's --format names a listing, not report outputs; --fail-on new needs report's --baseline.
-      const options = await withProjectConfig(given, command, (key, value) => key !== 'format' && !(key === 'failOn' && value === 'new'));
+      let isFailOnNewLeft = false;
+      const options = await withProjectConfig(given, command, (key, value) => {
+        if (key === 'failOn' && value === 'new') isFailOnNewLeft = command.getOptionValueSource('failOn') !== 'cli';
+        return key !== 'format' && !(key === 'failOn' && value === 'new');
+      });
+      // Said, not silent (QA): the config's gate reads as lint's own otherwise.
+      if (isFailOnNewLeft && !options.quiet) guarded(process.stderr)('config: fail-on: new is for report --baseline; lint gates at its default, error (--fail-on to choose)\n');
       setExit(await (await import('./run/lint.js')).runLint(options, makeEnvironment(options), makeIo(options.color, options)));
     });
 
@@ -357,7 +363,8 @@ Examples:
       `
 Examples:
   $ attack-cov attack diff 17.1 18.1
-  $ attack-cov attack diff 18.1 19.0 --rules /etc/falco/falco_rules.local.yaml
+  $ attack-cov attack diff 17.1 18.1 --rules /etc/falco/falco_rules.local.yaml
+  $ attack-cov attack diff 18.1 latest                  # the newest release, through MITRE's index
   $ attack-cov attack diff old.json new.json --rules rules.d/ --fix
   $ attack-cov attack diff 17.1 18.1 --format json | jq '.techniques.revoked'`,
     )
@@ -375,7 +382,7 @@ Examples:
   $ attack-cov threats --platform Linux,Containers
   $ attack-cov <command> --help               # every command has its own examples
 
-Exit codes: 0 ok; 1 a gate failed (report and lint: --fail-on, --min-coverage, --max-coverage-drop),
+Exit codes: 0 ok; 1 a gate failed (report: --fail-on, --min-coverage, --max-coverage-drop; lint: --fail-on),
 validate found errors, or a draft was rejected or failed; 2 unusable input or usage, or every draft
 (or suggest --model call) failed at the LLM endpoint.
 Downloads are cached in $ATTACK_COV_CACHE (default: $XDG_CACHE_HOME/attack-cov or ~/.cache/attack-cov).`,

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, NetworkError, UsageError } from '../errors.js';
 import { embeddedRules, embeddedRulesRef, OFFICIAL_SETS, type EmbeddedRules } from '../embedded.js';
 import { fetchIntoCache, readCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
@@ -438,7 +438,11 @@ async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<Re
     const seeded = await readCacheSource(cachePath);
     const origin = seeded?.startsWith('cache add:') ? { note: `stored by ${seeded}` } : extra;
     // The cached copy is parsed as a download is: one that does not parse is fetched again (fetchIntoCache).
-    const fetched = await fetchIntoCache(url, cachePath, (file) => readDownloadedRulesFile(file, label, options.parseCache, file === cachePath ? origin : extra), options.download);
+    const fetched = await fetchIntoCache(url, cachePath, (file) => readDownloadedRulesFile(file, label, options.parseCache, file === cachePath ? origin : extra), options.download).catch((error: unknown) => {
+      // Offline (the usual reason a tag cannot be fetched), the way in is a copy carried over: say how to store it.
+      if (!(error instanceof NetworkError)) throw error;
+      throw new NetworkError(error.message, `${error.hint}; without network, add a copy to the cache once: attack-cov cache add ${name} --rules-ref ${ref}`);
+    });
     result.push(fetched.validated);
   }
   return result;

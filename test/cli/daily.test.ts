@@ -110,6 +110,16 @@ describe('the project config', () => {
     expect(loose.code, loose.stderr).toBe(0);
   });
 
+  it('gates.fail-on: new is report\'s: lint says it gates at error instead, unless --fail-on is given (QA: silent)', async () => {
+    await writeFile(path.join(dir, 'new.yaml'), `rules: [${FILES.map((f) => `rules/${f}`).join(', ')}]\ngates:\n  fail-on: new\n`);
+    const note = 'config: fail-on: new is for report --baseline; lint gates at its default, error (--fail-on to choose)';
+    const lint = await runCli(['lint', '--config', 'new.yaml', '--format', 'json'], { cwd: dir });
+    expect(lint.stderr.split('\n')).toContain(note);
+    const given = await runCli(['lint', '--config', 'new.yaml', '--format', 'json', '--fail-on', 'none'], { cwd: dir });
+    expect([given.code, given.stderr.split('\n').includes(note)]).toEqual([0, false]);
+    expect((await runCli(['lint', '--config', 'new.yaml', '--format', 'json', '-q'], { cwd: dir })).stderr).not.toContain(note);
+  });
+
   it('passes its threats to --threat, unless the command line names its own', async () => {
     await writeFile(path.join(dir, 'threats.yaml'), `rules: [rules/falco_rules.yaml]\nthreats: [G0139]\n`);
     const fromConfig = await runCli(['report', '--config', 'threats.yaml', '--format', 'json', '--out', 'threats', '-q'], { cwd: dir });

@@ -135,6 +135,10 @@ describe('cache add', () => {
     expectOneLineError(offline, /^error: download failed: http:\/\/127\.0\.0\.1:9\/17\.1\.json: /);
     expect(offline.stderr).toMatch(/\nhint: check the network or proxy, .*; without network, add a copy of the bundle to the cache once: attack-cov cache add enterprise-attack-17\.1\.json\n$/);
     expectOneLineError(await runCli(['lint', '--attack', '', '--rules', fixture('rules', 'base.yaml')], { cwd, env }), /^error: --attack "": no value in it$/);
+    // The same for official rules at a tag (QA: the hint said only to check the network).
+    const rules = await runCli(['lint', '--rules', 'official@falco-rules-4.0.0'], { cwd, env });
+    expectOneLineError(rules, /^error: download failed: /);
+    expect(rules.stderr).toMatch(/\nhint: check the network or proxy, .*; without network, add a copy to the cache once: attack-cov cache add falco_rules\.yaml --rules-ref falco-rules-4\.0\.0\n$/);
   });
 
   it('seeds an official rules file for a tag, which report.json then says was stored by cache add, not downloaded', async () => {
@@ -156,6 +160,10 @@ describe('cache add', () => {
     const result = await runCli(['cache', 'add', 'page.html'], { cwd, env: { ATTACK_COV_CACHE: cache } });
     expectOneLineError(result, /^error: page\.html: /);
     await expect(readdir(cache)).rejects.toThrow(/ENOENT/);
+    // A rules file without --rules-ref: the hint is about what cache add takes, not --attack (QA).
+    const rules = await runCli(['cache', 'add', fixture('rules', 'base.yaml')], { cwd, env: { ATTACK_COV_CACHE: cache } });
+    expectOneLineError(rules, /: not a STIX bundle/);
+    expect(rules.stderr).toMatch(/\nhint: cache add stores a file: an ATT&CK bundle \(enterprise-attack-18\.1\.json\), or an official rules file with --rules-ref\n$/);
   });
 
   it('refuses a folder or a missing file with a hint about what cache add takes (not URLs or versions), caching nothing', async () => {
