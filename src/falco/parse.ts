@@ -1,7 +1,7 @@
 // Parses the text of one Falco rules file into raw items with file:line:column. Pure: text in, items out.
 // Fastest path: the line scanner (yaml-lines.ts); then the CST reader (yaml-cst.ts); anything neither
 // handles goes through the yaml library's composer, which also gives YAML errors their line and column.
-import type { Document, LineCounter, Node } from 'yaml';
+import type { Document, LineCounter, Node, Scalar } from 'yaml';
 import { yamlLib } from './yaml-lib.js';
 import { scanYamlDocuments } from './yaml-lines.js';
 import { InputError } from '../errors.js';
@@ -167,6 +167,12 @@ function composeDocuments(text: string, file: string, lines: LineCounter): (CstV
   });
 }
 
+/** A composed scalar's value as yaml-cpp reads it: an untagged plain null word (`~`, `null`, `NULL`, nothing) is null,
+ * anything else its value (the composer keeps the text: the failsafe schema). */
+function composedScalar(node: Scalar): unknown {
+  return node.type === 'PLAIN' && node.tag === undefined ? resolvePlain(String(node.value)) : node.value;
+}
+
 /** The composer's node tree in the CST reader's shape, so both paths share readItem. */
 function fromComposed(node: Node, doc: Document, budget: ComposeBudget): CstValue {
   const { isAlias, isMap, isScalar, isSeq } = yamlLib();
@@ -179,13 +185,14 @@ function fromComposed(node: Node, doc: Document, budget: ComposeBudget): CstValu
     if (budget.building.has(target)) throw new InputError(budget.where(offset), `YAML alias *${node.source} refers to a node that contains it`);
     return { ...fromComposed(target, doc, budget), offset };
   }
-  if (!isMap(node) && !isSeq(node)) return { offset, value: isScalar(node) ? (node.type === 'PLAIN' && node.tag === undefined ? resolvePlain(String(node.value)) : node.value) : null };
+  if (!isMap(node) && !isSeq(node)) return { offset, value: isScalar(node) ? composedScalar(node) : null };
   budget.building.add(node);
   budget.depth++;
   try {
     if (isMap(node)) {
       const entries = node.items.map((pair) => ({
-        key: isScalar(pair.key) ? scalarText(pair.key.value) : String(pair.key),
+        // A null-word key is "null", as yaml-cpp's as<std::string>() gives it and the fast readers read it (`NULL: x`).
+        key: isScalar(pair.key) ? (composedScalar(pair.key) === null ? 'null' : scalarText(pair.key.value)) : String(pair.key),
         keyOffset: (pair.key as Node | null)?.range?.[0] ?? offset,
         node: pair.value ? fromComposed(pair.value as Node, doc, budget) : { offset, value: null },
       }));

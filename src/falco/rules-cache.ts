@@ -16,7 +16,8 @@ import { dataRecord, toDataRecord } from '../own.js';
  * scalar is its text (`!!str null` was null), and the CST reader hands over what the composer refuses (a tab after a
  * dash, a comment touching a bracket, a block item in a flow list, text after `...`), where it read some of it. 5: and
  * a flow collection closed by the other bracket (`[a}`), an empty or property-only item before a trailing comma
- * (`[a,,]`, `[a, &x]`), a tab after a byte order mark at a line's start.
+ * (`[a,,]`, `[a, &x]`), a tab after a byte order mark at a line's start, are handed over; a null-word key is `null`
+ * through the composer too (`NULL: x` was `NULL` there).
  */
 export const RULES_FORMAT = 5;
 

@@ -83,6 +83,12 @@ describe('parseRulesFile: which reader', () => {
     expect(aliased.items[0]!.fields).toEqual(plain.items[0]!.fields);
     expect(aliased.items[1]!.fields.tags).toEqual(['a', 'b']);
   });
+  it('names a null-word key "null" on every path, as yaml-cpp\'s as<std::string>() does; a tagged one by its text', () => {
+    // The line scanner, the CST reader (a flow map) and the composer (an anchor elsewhere sends the file there).
+    const texts = ['- rule: A\n  NULL: x\n  ~: y\n  !!str Null: z\n', '- {rule: A, NULL: x, ~: y, !!str Null: z}\n', '- list: l\n  items: &i [a]\n- rule: A\n  NULL: x\n  ~: y\n  !!str Null: z\n'];
+    const keys = texts.map((text) => Object.keys(parseRulesFile(text, FILE).items.at(-1)!.fields));
+    expect(keys).toEqual([['rule', 'null', 'Null'], ['rule', 'null', 'Null'], ['rule', 'null', 'Null']]);
+  });
   // yaml-cpp makes a null only of a plain scalar without a tag (`tag == "?"`): `!!str null` is the text null, and so is
   // any tagged null word; an empty tagged value is "" (QA: `- rule: !!str null` was "rule without a name").
   it('reads a tagged plain scalar as its text, a null word and an empty value included (the composer reads tags)', () => {
