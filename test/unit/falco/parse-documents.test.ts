@@ -174,6 +174,16 @@ describe('parseRulesText: a syntax error in binary data', () => {
     // The error's line the last, without a line break: its last character counts.
     expect(refusal('- [a] \u0000').hint).toBe('the file holds binary data (a NUL byte, or bytes that are not UTF-8), not YAML text');
   });
+  it('reads the whole of the error\'s line for binary data, from its first character to its last', () => {
+    const binary = 'the file holds binary data (a NUL byte, or bytes that are not UTF-8), not YAML text';
+    // The NUL before the error's position on its line (the error at `]`), and the error on the line's last character.
+    expect(refusal('- rule: A\n  desc: "a\u0000b" ]\n')).toEqual({ message: 'f.yaml:2:15: YAML syntax error: Unexpected flow-seq-end token in YAML stream: "]"', hint: binary });
+    expect(refusal('- rule: "a\u0000" x\n- b\n')).toEqual({ message: 'f.yaml:1:14: YAML syntax error: Unexpected scalar at node end', hint: binary });
+    // A NUL that ends the line before the error's (in a comment) is not on it.
+    const before = refusal('- rule: a # c\u0000\n  desc: : x\n');
+    expect(before.message).toMatch(/^f\.yaml:2:9: /);
+    expect(before.hint).toBeUndefined();
+  });
 });
 
 describe('parseRulesText: a tab in the indentation', () => {
