@@ -43,8 +43,22 @@ export function unlessInputError(error: unknown): undefined {
   throw error;
 }
 
-/** A download that failed after its retries. */
-export class NetworkError extends AttackCovError {}
+/** A download that failed after its retries; `isUnreachable` when nothing answered with a verdict on the file (the
+ * network, the proxy, a server error), where a copy carried over is the way in (withOfflineHint), not a 404. */
+export class NetworkError extends AttackCovError {
+  constructor(
+    message: string,
+    hint?: string,
+    readonly isUnreachable = false,
+  ) {
+    super(message, hint);
+  }
+}
+
+/** `error` with `way` (how to do without the network) added to its hint when the download could not reach its file. */
+export function withOfflineHint(error: unknown, way: string): unknown {
+  return error instanceof NetworkError && error.isUnreachable ? new NetworkError(error.message, `${error.hint}; without network, ${way}`, true) : error;
+}
 
 /** A failure from the LLM endpoint. */
 export class LlmError extends AttackCovError {}

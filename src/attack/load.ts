@@ -2,7 +2,7 @@
 // The edge that touches fs and the network for ATT&CK; parsing is streamed (read-bundle.ts, stix-stream.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, NetworkError, UsageError, noValueError, unlessInputError } from '../errors.js';
+import { InputError, UsageError, noValueError, unlessInputError, withOfflineHint } from '../errors.js';
 import { versionInFileName } from './version-name.js';
 import { cachePathForUrl, fetchIntoCache, isFile, readCacheSource, writeCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
@@ -98,8 +98,7 @@ async function loadVersion(version: string, options: AttackLoadOptions, display:
   }
   const loaded = await loadFromUrl(url ?? urlForVersion(version), cachePath, normalized, options, display).catch((error: unknown) => {
     // Offline (the usual reason a version cannot be fetched), the way in is a bundle carried over: say how to store it.
-    if (!(error instanceof NetworkError)) throw error;
-    throw new NetworkError(error.message, `${error.hint}; without network, add a copy of the bundle to the cache once: attack-cov cache add enterprise-attack-${normalized}.json`);
+    throw withOfflineHint(error, `add a copy of the bundle to the cache once: attack-cov cache add enterprise-attack-${normalized}.json`);
   });
   // A version's cache slot does not say where it came from (a mirror, MITRE, cache add): record it beside it.
   if (!loaded.isFromCache) await writeCacheSource(cachePath, loaded.source);

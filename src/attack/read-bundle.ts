@@ -19,11 +19,15 @@ import { shownUrl } from '../net/url.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-/** Reads and normalizes one bundle file (plain or gzip). `label` names it in errors; a `knownSha256` is not computed again. */
-/** The hint of a file that is no bundle at all (another JSON, a rules file): a command that takes something else besides
- * (cache add) says so instead. */
-export const NOT_A_BUNDLE_HINT = 'pass an ATT&CK Enterprise bundle, e.g. --attack 18.1';
+/** A file that is no bundle at all (another JSON, a rules file), with its own class: a command that takes something else
+ * besides (cache add) says so in its hint instead. */
+export class NotABundleFileError extends InputError {
+  constructor(label: string, detail: string) {
+    super(label, detail, 'pass an ATT&CK Enterprise bundle, e.g. --attack 18.1');
+  }
+}
 
+/** Reads and normalizes one bundle file (plain or gzip). `label` names it in errors; a `knownSha256` is not computed again. */
 export async function readBundleFile(file: string, label: string, versionHint?: string, knownSha256?: string): Promise<{ catalog: Catalog; sha256: string }> {
   const types = NEEDED_TYPES;
   // Widened so that a relationship without relationship_type is looked up as it is (and not found).
@@ -66,7 +70,7 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
     else feedPlain(file, (chunk) => splitter.feed(chunk), hash);
   } catch (error) {
     if (error instanceof BundleTooLarge) throw new InputError(label, error.message.slice(error.location.length + 2), error.hint);
-    if (error instanceof NotABundleError) throw new InputError(label, `not an ATT&CK bundle: ${error.message}`, NOT_A_BUNDLE_HINT);
+    if (error instanceof NotABundleError) throw new NotABundleFileError(label, `not an ATT&CK bundle: ${error.message}`);
     throw new InputError(label, `cannot read${isGzip ? ' gzip data' : ''}: ${(error as Error).message}`, isGzip ? 'the gzip file is truncated or damaged; download it again' : undefined);
   }
   if (badElement) throw new InputError(label, `not valid JSON: ${badElement}`, 'the file may be truncated; download it again');
@@ -80,7 +84,7 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
     // Not JSON: no bundle (below).
   }
   if (!bundle || bundle.type !== 'bundle' || !Array.isArray(bundle.objects)) {
-    throw new InputError(label, 'not a STIX bundle (expected a JSON object with "type": "bundle" and an "objects" array)', NOT_A_BUNDLE_HINT);
+    throw new NotABundleFileError(label, 'not a STIX bundle (expected a JSON object with "type": "bundle" and an "objects" array)');
   }
   const version = versionHint ?? versionInFileName(label);
   const catalog = normalizeBundle({ objects, bundleSpecVersion: bundle.spec_version, versionHint: version, source: label });

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, NetworkError, UsageError } from '../errors.js';
+import { InputError, UsageError, withOfflineHint } from '../errors.js';
 import { embeddedRules, embeddedRulesRef, OFFICIAL_SETS, type EmbeddedRules } from '../embedded.js';
 import { fetchIntoCache, readCacheSource } from '../net/cache.js';
 import type { DownloadOptions } from '../net/download.js';
@@ -308,18 +308,14 @@ function readGivenFile(file: string, entry: { given: string }, shown: ShownPath,
   };
 }
 
-/** An error of buildRuleset (it names an item's file as shown), named by the file it is about, if only one is shown so
- * (a file inside the root and one outside may share a name: which one is meant cannot be told then). */
-function namedByFile(files: readonly { path: string; named?: (error: unknown) => unknown }[], error: unknown): unknown {
+/** An error of parsing or building `files` (it names an item's file as shown), named by the file it is about, as the user
+ * gave it (`/abs/x.yaml:8:4`, not the base name outputs show a file outside the source root by), if only one is shown
+ * so (a file inside the root and one outside may share a name: which one is meant cannot be told then). For the
+ * loaders' files and for the texts lint --fix and validate read, so that every command names a file alike. */
+export function namedByText(files: readonly { path: string; named?: (error: unknown) => unknown }[], error: unknown): unknown {
   if (!(error instanceof InputError)) return error;
   const about = files.filter((f) => isAbout(error.location, f.path));
   return about.length === 1 ? (about[0]!.named?.(error) ?? error) : error;
-}
-
-/** An error of parsing or building `texts` (lint --fix's), named as the loaders name it: `lint` and `lint --fix` name a
- * file outside the source root alike, as given (`/abs/x.yaml:8:4`), not by the base name outputs show. */
-export function namedByText(texts: readonly RulesText[], error: unknown): unknown {
-  return namedByFile(texts, error);
 }
 
 /** The embedded official files an `official…` spec names, as text (for commands that only read them). */
@@ -440,8 +436,7 @@ async function loadOfficial(spec: string, options: RulesLoadOptions): Promise<Re
     // The cached copy is parsed as a download is: one that does not parse is fetched again (fetchIntoCache).
     const fetched = await fetchIntoCache(url, cachePath, (file) => readDownloadedRulesFile(file, label, options.parseCache, file === cachePath ? origin : extra), options.download).catch((error: unknown) => {
       // Offline (the usual reason a tag cannot be fetched), the way in is a copy carried over: say how to store it.
-      if (!(error instanceof NetworkError)) throw error;
-      throw new NetworkError(error.message, `${error.hint}; without network, add a copy to the cache once: attack-cov cache add ${name} --rules-ref ${ref}`);
+      throw withOfflineHint(error, `add a copy to the cache once: attack-cov cache add ${name} --rules-ref ${ref}`);
     });
     result.push(fetched.validated);
   }
@@ -464,7 +459,7 @@ function loaded<R extends RulesetOutline>(files: ReadFile[], origin: LoadedRules
     try {
       return { ruleset: buildRuleset(parsed), isSeenBefore: parsed.every((p) => p.isCached) };
     } catch (error) {
-      throw namedByFile(files.map((f) => ({ path: f.info.path, named: f.named })), error);
+      throw namedByText(files.map((f) => ({ path: f.info.path, named: f.named })), error);
     }
   };
   return { ruleset: cached(files.map((f) => f.info), build, cache), origin, localFiles: files.map((f) => f.file) };

@@ -256,7 +256,8 @@ export async function downloadToFile(url: string, tempPath: string, options: Dow
     // No socket outlives the download (an idle keep-alive one would hold the process open for its timeout).
     await client.agent.destroy();
   }
-  throw new NetworkError(`download failed: ${redactUrl(url)}: ${describe(lastError)}`, hintFor(lastError));
+  const hint = hintFor(lastError);
+  throw new NetworkError(`download failed: ${redactUrl(url)}: ${describe(lastError)}`, hint, hint === UNREACHABLE_HINT);
 }
 
 function hintFor(error: unknown): string {
@@ -266,5 +267,8 @@ function hintFor(error: unknown): string {
   if (error instanceof BodyTooLargeError) return 'raise ATTACK_COV_MAX_BUNDLE_BYTES if the file is genuine';
   if (error instanceof UnsupportedEncodingError) return 'download the file another way and pass it (--attack FILE, --rules FILE), or ask for it without the proxy that encodes it';
   if (error instanceof RedirectError) return 'check the URL (the server sends it elsewhere, again and again), or pass a local file instead (--attack FILE, --rules FILE)';
-  return 'check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE)';
+  return UNREACHABLE_HINT;
 }
+
+/** The hint of a download that no server answered with a verdict on the file (see NetworkError.isUnreachable). */
+const UNREACHABLE_HINT = 'check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE)';

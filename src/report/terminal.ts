@@ -7,6 +7,7 @@ import { describeInputs, plural, signed, skippedNote, statusChangeWords } from '
 import { escapeForTerminal } from '../terminal-text.js';
 import { evidenceCounts, notAsWrittenLine, unknownTechniquesLine } from './evidence-words.js';
 import { compareText } from '../collections.js';
+import { isOfficialFile } from '../analysis/gates.js';
 
 export interface TerminalStyle {
   isColor: boolean;
@@ -130,9 +131,10 @@ function gateLines(report: CoverageReport, style: TerminalStyle): string[] {
   return ['', paint(style, 'bold', 'Gates'), ...report.gates.map((g) => `  ${g.isPassed ? paint(style, 'green', 'pass') : paint(style, 'red', 'FAIL')}  --${g.gate}: ${printable(g.message)}`)];
 }
 
-/** The lint listing and its totals; `isFixable` says which findings lint --fix fixes (the others with a fix are to
- * fix by hand: a tag an alias shares, a file it does not rewrite). */
-export function renderLintFindings(findings: Finding[], style: TerminalStyle, suppressed: number | undefined, isFixable: (finding: Finding) => boolean): string {
+/** The lint listing and its totals; `isFixable` says which findings lint --fix fixes (the others with a fix in files of
+ * the user's are to fix by hand: a tag an alias shares); without it (no --rules, which --fix needs) every finding with
+ * a fix counts. The official rules' are never to fix by hand: no one edits them. */
+export function renderLintFindings(findings: Finding[], style: TerminalStyle, suppressed: number | undefined, isFixable: (finding: Finding) => boolean = () => true): string {
   const lines = findings.map((f) => {
     const fix = describeFix(f);
     return [
@@ -145,7 +147,7 @@ export function renderLintFindings(findings: Finding[], style: TerminalStyle, su
   const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
   const withFix = findings.filter((f) => f.fix);
   const fixable = withFix.filter(isFixable).length;
-  const byHand = withFix.length - fixable;
+  const byHand = withFix.filter((f) => !isFixable(f) && !isOfficialFile(f.file)).length;
   const total = plural(findings.length, 'problem');
   const quiet = suppressed ? paint(style, 'dim', ` (${suppressed} suppressed)`) : '';
   lines.push(

@@ -6,6 +6,7 @@ import { checkAttackUrl } from '../attack/load.js';
 import type { Finding } from '../coverage-report.js';
 import { rulesetFromTexts } from '../falco/load.js';
 import { parseTag } from '../falco/tags.js';
+import { own } from '../own.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
 import { fixedBy } from '../fix/plan.js';
 import { planTextFixes } from '../fix/fix-texts.js';
@@ -29,13 +30,19 @@ export interface TouchedRule {
   changes: string[];
   tagsBefore: string[];
   tagsAfter: string[];
-  /** Errors the upgrade brings that the fixer could not resolve (ambiguous), against <to>. */
+  /** Errors the upgrade brings that are left, against <to>, each with why: ambiguous (no one fix), or the plan's reason
+   * to leave it (a tag an alias shares). */
   unresolved: string[];
 }
 
-/** A finding's identity for telling which the upgrade brings: lines move with the fixes, and a tactic-mismatch names the
- * rule's first tactic, which a renamed tactic changes. */
-const findingKey = (f: Finding): string => [f.code, f.rule, f.tag ?? '', f.technique ?? ''].join('\u0000');
+/** A finding's identity for telling which the upgrade brings: no line (lines move with the fixes) and no tactic (a
+ * tactic-mismatch names the rule's first tactic, which a renamed tactic changes); a tactic tag by the name it has after
+ * the renames, so that a finding on `mitre_defense_evasion` before is the same one on `mitre_stealth` after. */
+function findingKey(f: Finding, renames: Record<string, string>): string {
+  const parsed = f.tag === undefined ? undefined : parseTag(f.tag);
+  const tag = parsed?.kind === 'tactic' && parsed.shortname !== undefined ? `tactic:${own(renames, parsed.shortname) ?? parsed.shortname}` : (f.tag ?? '');
+  return [f.code, f.rule, tag, f.technique ?? ''].join('\u0000');
+}
 
 /**
  * Which findings (against <to>) the upgrade brings: those on a rule a change touches (changesTouching) that the rules
@@ -46,8 +53,9 @@ const findingKey = (f: Finding): string => [f.code, f.rule, f.tag ?? '', f.techn
 function upgradeFindings(diff: AttackDiff, ruleset: Ruleset, analyzeFrom: (ruleset: Ruleset) => { findings: Finding[] }): (finding: Finding) => boolean {
   const touched = new Set(ruleset.rules.filter((rule) => changesTouching(rule, diff).length > 0).map((rule) => rule.name));
   if (touched.size === 0) return () => false;
-  const had = new Set(analyzeFrom(ruleset).findings.filter((f) => touched.has(f.rule)).map(findingKey));
-  return (f) => touched.has(f.rule) && !had.has(findingKey(f));
+  const key = (f: Finding) => findingKey(f, diff.tacticRenames);
+  const had = new Set(analyzeFrom(ruleset).findings.filter((f) => touched.has(f.rule)).map(key));
+  return (f) => touched.has(f.rule) && !had.has(key(f));
 }
 
 /** The changes of `diff` that touch one rule's tags, as sentences. */
@@ -84,13 +92,19 @@ function fixNote(touched: TouchedRule[], isFixed: boolean): string {
   return isFixed ? ` (${changed} rewritten in place)` : ` (${changed} would get new tags: run with --fix to apply them)`;
 }
 
-/** The line for findings with a fix that the upgrade does not bring: --fix leaves them to lint --fix. */
-function otherFixesLine(count: number, toSpec: string): string {
-  const [finding, has, them] = count === 1 ? ['finding', 'has', 'it'] : ['findings', 'have', 'them'];
-  return `${count} other ${finding} ${has} a fix that does not come from this upgrade (--fix leaves ${them}): run attack-cov lint --attack ${toSpec} --fix`;
+/** `word` as a shell reads it back: as it is when it holds nothing a shell would take apart, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-function renderText(diff: AttackDiff, touched: TouchedRule[] | undefined, isFixed: boolean, otherFixes: { count: number; toSpec: string }): string {
+/** The line for findings with a fix that the upgrade does not bring: --fix leaves them to lint --fix, run so. */
+function otherFixesLine(count: number, toSpec: string, rules: string[]): string {
+  const [finding, has, them] = count === 1 ? ['finding', 'has', 'it'] : ['findings', 'have', 'them'];
+  const command = ['attack-cov', 'lint', '--attack', toSpec, '--fix', '--rules', ...rules].map(shellWord).join(' ');
+  return `${count} other ${finding} ${has} a fix that does not come from this upgrade (--fix leaves ${them}): run ${command}`;
+}
+
+function renderText(diff: AttackDiff, touched: TouchedRule[] | undefined, isFixed: boolean, otherFixes: { count: number; toSpec: string; rules: string[] }): string {
   const { tactics, techniques: t } = diff;
   const lines = [`ATT&CK ${diff.from} → ${diff.to}`, '', `Tactics: ${tactics.added.length} added, ${tactics.renamed.length} renamed, ${tactics.removed.length} removed`];
   for (const c of tactics.added) lines.push(`  added    ${c.id} ${c.to!.name} (${c.to!.shortname})`);
@@ -113,9 +127,9 @@ function renderText(diff: AttackDiff, touched: TouchedRule[] | undefined, isFixe
       lines.push(`  ${printable(r.file)}:${r.line}  ${printable(r.rule)}`);
       for (const c of r.changes) lines.push(`    ${c}`);
       if (r.tagsAfter.join() !== r.tagsBefore.join()) lines.push(`    tags: [${r.tagsBefore.map(printable).join(', ')}] → [${r.tagsAfter.map(printable).join(', ')}]`);
-      for (const u of r.unresolved) lines.push(`    not fixed (ambiguous): ${printable(u)}`);
+      for (const u of r.unresolved) lines.push(`    not fixed: ${printable(u)}`);
     }
-    if (otherFixes.count > 0) lines.push('', otherFixesLine(otherFixes.count, otherFixes.toSpec));
+    if (otherFixes.count > 0) lines.push('', otherFixesLine(otherFixes.count, otherFixes.toSpec, otherFixes.rules));
   }
   // Names come from the bundles: each line is escaped whole, so none can hold a line break or an escape.
   return `${lines.map(printable).join('\n')}\n`;
@@ -138,11 +152,10 @@ export async function runAttackDiff(fromSpec: string, toSpec: string, options: A
   let otherFixes = 0;
   if (options.rules?.length) {
     const analyzeFrom = await lintAnalyzer(from, options, env);
-    let isUpgrade: (finding: Finding) => boolean = () => false;
-    const { result, files } = await fixRulesFiles(
+    const { result, files, isChosen: isUpgrade } = await fixRulesFiles(
       {
         ...options, attack: toSpec, catalog: to, isDryRun: !options.fix, isDiffPrinted: false, failOn: 'none', extra: { tacticRenames: diff.tacticRenames },
-        fixesOnly: (texts) => (isUpgrade = upgradeFindings(diff, rulesetFromTexts([...texts]), analyzeFrom)),
+        fixesOnly: (texts) => upgradeFindings(diff, rulesetFromTexts([...texts]), analyzeFrom),
       },
       env,
       { ...io, stderr: () => undefined },
@@ -151,10 +164,12 @@ export async function runAttackDiff(fromSpec: string, toSpec: string, options: A
     const fixed = files.map((f) => ({ ...f, text: result.texts.get(f.path)! }));
     const afterRuleset = rulesetFromTexts(fixed);
     const after = new Map(afterRuleset.rules.map((r) => [r.name, r]));
+    // Why the plan left a fixable finding alone (a tag an alias shares); any other error left has no one fix.
+    const whyLeft = new Map(result.skipped.map((s) => [s.finding, s.reason]));
     touched = before.flatMap((rule) => {
       const changes = changesTouching(rule, diff);
       if (changes.length === 0) return [];
-      const unresolved = result.after.findings.filter((f) => f.rule === rule.name && f.severity === 'error' && isUpgrade(f)).map((f) => `${f.code}: ${f.message}`);
+      const unresolved = result.after.findings.filter((f) => f.rule === rule.name && f.severity === 'error' && isUpgrade(f)).map((f) => `${f.code}: ${f.message} (${whyLeft.get(f) ?? 'ambiguous'})`);
       return [{ rule: rule.name, file: rule.position.file, line: rule.position.line, changes, tagsBefore: rule.tags.map((t) => t.value), tagsAfter: after.get(rule.name)!.tags.map((t) => t.value), unresolved }];
     });
     // What lint --fix (against <to>) would fix that --fix here leaves: counted as lint counts it.
@@ -162,6 +177,6 @@ export async function runAttackDiff(fromSpec: string, toSpec: string, options: A
     otherFixes = others.filter(fixedBy(planTextFixes(others, afterRuleset, fixed))).length;
   }
   if (format === 'json') io.stdout(stringifyJson({ ...diff, ...(touched ? { rules: touched, otherFixable: otherFixes } : {}) }));
-  else if (!io.isQuiet) io.stdout(renderText(diff, touched, options.fix === true, { count: otherFixes, toSpec }));
+  else if (!io.isQuiet) io.stdout(renderText(diff, touched, options.fix === true, { count: otherFixes, toSpec, rules: options.rules ?? [] }));
   return 0;
 }

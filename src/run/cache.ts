@@ -4,7 +4,7 @@ import { copyFile, lstat, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { checkAttackUrl, namedVersion, readBundleFile } from '../attack/load.js';
-import { NOT_A_BUNDLE_HINT } from '../attack/read-bundle.js';
+import { NotABundleFileError } from '../attack/read-bundle.js';
 import { EXIT_OK, InputError, UsageError } from '../errors.js';
 import { CACHE_FOLDERS, cachePathForUrl, makeCacheFolder, writeCacheSource, writeThroughTemp } from '../net/cache.js';
 import { isUrl, redactUrl, shownUrl } from '../net/url.js';
@@ -28,6 +28,9 @@ async function storeAtomically(source: string, target: string): Promise<void> {
   await writeThroughTemp(target, (temp) => copyFile(source, temp));
 }
 
+/** What cache add takes, for the errors about a file it cannot store. */
+const CACHE_ADD_HINT = 'cache add stores a file: an ATT&CK bundle (enterprise-attack-18.1.json), or an official rules file with --rules-ref';
+
 /**
  * `cache add` stores one file it can read. Checked here so the hint is about `cache add`: the bundle reader's own hint
  * offers URLs and versions, which `cache add` does not take.
@@ -38,7 +41,6 @@ async function requireFile(file: string): Promise<void> {
   if (!info.isFile()) throw new InputError(file, `${kindOf(info)}, not a file to cache`, CACHE_ADD_HINT);
 }
 
-const CACHE_ADD_HINT = 'cache add stores a file: an ATT&CK bundle (enterprise-attack-18.1.json), or an official rules file with --rules-ref';
 
 /** Where `file` goes: the ATT&CK version's (or --url's) slot, or an official rules file's slot for --rules-ref. */
 async function cacheTarget(file: string, options: CacheOptions, cacheRoot: string): Promise<{ target: string; what: string }> {
@@ -58,7 +60,7 @@ async function cacheTarget(file: string, options: CacheOptions, cacheRoot: strin
   // A file that is no bundle (a rules file without --rules-ref, say): the bundle reader's hint offers --attack, which
   // is not what cache add takes (QA).
   const { catalog } = await readBundleFile(file, file).catch((error: unknown) => {
-    throw error instanceof InputError && error.hint === NOT_A_BUNDLE_HINT ? new InputError(error.location, error.message.slice(error.location.length + 2), CACHE_ADD_HINT) : error;
+    throw error instanceof NotABundleFileError ? new InputError(error.location, error.message.slice(error.location.length + 2), CACHE_ADD_HINT) : error;
   });
   const { domain } = readUpstream().attack;
   if (catalog.domain !== domain) throw new InputError(file, `an ATT&CK ${catalog.domain} bundle; attack-cov reads ${domain}`);

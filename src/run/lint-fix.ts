@@ -45,14 +45,24 @@ export async function lintAnalyzer(attack: LoadedCatalog, options: CommonOptions
   return (ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, { ...extra, skipped: rulesFalcoSkips(ruleset, readFieldCatalog) });
 }
 
-export async function fixRulesFiles(options: FixOptions, env: Environment, io: Io): Promise<{ result: FixResult; changed: string[]; files: RulesText[] }> {
+/** What fixRulesFiles did: the fix, the files changed (as shown), the texts as read, and the findings it was to fix
+ * (fixesOnly's choice; every finding without it). */
+export interface FixedFiles {
+  result: FixResult;
+  changed: string[];
+  files: RulesText[];
+  isChosen: (finding: Finding) => boolean;
+}
+
+export async function fixRulesFiles(options: FixOptions, env: Environment, io: Io): Promise<FixedFiles> {
   if (!options.rules || options.rules.length === 0) throw new UsageError('--fix needs --rules: it rewrites the rules files you name', 'e.g. attack-cov lint --rules my_rules.yaml --fix');
   const files = await readRulesTexts(options.rules, sourceRootOf(options, env), { isOncePerFile: true });
   const attack = options.catalog ?? (await loadCatalog(options, env));
   const analyze = await lintAnalyzer(attack, options, env, options.extra);
+  const isChosen = options.fixesOnly?.(files);
   let result: FixResult;
   try {
-    result = fixTexts(files, analyze, options.fixesOnly?.(files));
+    result = fixTexts(files, analyze, isChosen);
   } catch (error) {
     throw namedByText(files, error);
   }
@@ -63,22 +73,22 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
     await rewriteRulesFiles(changed.map((f) => ({ file: f, text: result.texts.get(f.path)! })));
   }
   io.stderr(describeFixResult(result, changed.length, options.isDryRun));
-  return { result, changed: changed.map((f) => f.path), files };
+  return { result, changed: changed.map((f) => f.path), files, isChosen: isChosen ?? (() => true) };
 }
 
 /**
  * Which of `findings` (lint's, of `ruleset`, the rules `options` name) `lint --fix` would fix: those its first pass
  * fixes, by the plan it makes from the same texts (planTextFixes, fixedBy), so that lint's count is the one --fix goes
- * by. The texts are read as --fix reads them. None without --rules, or when --fix could not read them (it needs --rules,
- * and fixes nothing then).
+ * by. The texts are read as --fix reads them. Undefined without --rules (which --fix needs: lint counts every finding
+ * with a fix then, as before it named the files); none when --fix could not read them.
  */
-export async function fixableByLintFix(findings: Finding[], ruleset: Pick<RulesetOutline, 'rules'>, options: CommonOptions, env: Environment): Promise<(finding: Finding) => boolean> {
-  const none = (): boolean => false;
-  if (!options.rules || options.rules.length === 0 || !findings.some((f) => f.fix)) return none;
+export async function fixableByLintFix(findings: Finding[], ruleset: Pick<RulesetOutline, 'rules'>, options: CommonOptions, env: Environment): Promise<((finding: Finding) => boolean) | undefined> {
+  if (!options.rules || options.rules.length === 0) return undefined;
+  if (!findings.some((f) => f.fix)) return () => false;
   try {
     return fixedBy(planTextFixes(findings, ruleset, await readRulesTexts(options.rules, sourceRootOf(options, env), { isOncePerFile: true })));
   } catch (error) {
-    if (error instanceof UsageError || error instanceof InputError) return none;
+    if (error instanceof UsageError || error instanceof InputError) return () => false;
     throw error;
   }
 }

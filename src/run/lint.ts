@@ -18,7 +18,7 @@ export interface LintOptions extends CommonOptions {
 
 /** The stylish listing; with -q only the errors (like eslint --quiet), and nothing when there are none. `isFixable`:
  * the findings lint --fix fixes (fixableByLintFix). */
-export function printLintFindings(findings: Finding[], io: Io, suppressed: number | undefined, isFixable: (finding: Finding) => boolean): void {
+export function printLintFindings(findings: Finding[], io: Io, suppressed?: number, isFixable?: (finding: Finding) => boolean): void {
   const shown = io.isQuiet ? findings.filter((f) => f.severity === 'error') : findings;
   if (!io.isQuiet || shown.length > 0) io.stdout(renderLintFindings(shown, io.style, suppressed, isFixable));
 }

@@ -53,7 +53,7 @@ describe('attack diff --rules', () => {
       ['Impair anything', ['mitre_stealth', 'T1562']],
       ['Untouched', ['mitre_impact', 'T1529']],
     ]);
-    expect(report.rules[2]!.unresolved).toEqual(['revoked-technique: T1562 is revoked; ATT&CK replaced it with T1685, T1686']);
+    expect(report.rules[2]!.unresolved).toEqual(['revoked-technique: T1562 is revoked; ATT&CK replaced it with T1685, T1686 (ambiguous)']);
     expect(await readFile(rules, 'utf8')).toBe(await readFile(fixture('rules', 'upgrade.yaml'), 'utf8'));
 
     const text0 = await runCli(['attack', 'diff', V18, V19, '--rules', rules]);
@@ -135,7 +135,7 @@ describe('attack diff --fix rewrites only what the upgrade brings', () => {
       const preview = await runCli(['attack', 'diff', from, to, '--rules', dir]);
       expect(preview.code).toBe(0);
       expect(preview.stdout).toContain('Rules whose tags these changes touch: 1 (no tag needs rewriting)');
-      const other = `6 other findings have a fix that does not come from this upgrade (--fix leaves them): run attack-cov lint --attack ${to} --fix`;
+      const other = `6 other findings have a fix that does not come from this upgrade (--fix leaves them): run attack-cov lint --attack ${to} --fix --rules ${dir}`;
       expect(preview.stdout).toContain(other);
       // A finding the rule had before is no finding of the upgrade, left unfixed or not.
       expect(preview.stdout).not.toContain('not fixed');
@@ -148,12 +148,25 @@ describe('attack diff --fix rewrites only what the upgrade brings', () => {
       const json = JSON.parse((await runCli(['attack', 'diff', from, to, '--rules', dir, '--format', 'json'])).stdout) as DiffJson;
       expect(json.rules.map((r) => [r.rule, r.tagsAfter, r.unresolved])).toEqual([['Hist', ['mitre_initial_access', 'T1552.003'], []]]);
       expect(json.otherFixable).toBe(6);
-      // They are lint --fix's, which counts them alike and still fixes them.
+      // They are lint --fix's, which counts them alike and fixes them, run as the line says (review: it lacked --rules).
       expect((await runCli(['lint', '--attack', to, '--rules', dir, '--fail-on', 'none'])).stdout).toContain(', 6 with an unambiguous fix');
-      await runCli(['lint', '--attack', to, '--rules', dir, '--fix', '--fail-on', 'none']);
+      const command = other.slice(other.indexOf(': run attack-cov ') + ': run attack-cov '.length).split(' ');
+      expect((await runCli([...command, '--fail-on', 'none'])).stderr).toMatch(/^fixed 6 finding\(s\) in 1 file\(s\)/);
       expect(await tagsIn(file)).toEqual({ Unrelated: ['mitre_privilege_escalation', 'T1611', 'mitre_execution', 'T1059'], Hist: ['mitre_credential_access', 'T1552.003'] });
     });
   }
+
+  it('takes a finding on a tactic tag the upgrade renames for the one the rule had before (review: it was fixed as new)', async () => {
+    // defense-evasion is unjustified (T1059 is execution) before and after its rename to stealth: lint --fix's, not the upgrade's.
+    const { dir, file } = await rulesDir(`${rule('Evader', '[mitre_execution, mitre_defense_evasion, T1059]')}${rule('Lone', '[mitre_defense_evasion, T1059]')}`);
+    const fixed = await runCli(['attack', 'diff', V18, V19, '--rules', dir, '--fix', '--format', 'json']);
+    expect(fixed.code).toBe(0);
+    expect(await tagsIn(file)).toEqual({ Evader: ['mitre_execution', 'mitre_stealth', 'T1059'], Lone: ['mitre_stealth', 'T1059'] });
+    const json = JSON.parse(fixed.stdout) as DiffJson;
+    const lint = (await runCli(['lint', '--attack', V19, '--rules', dir, '--fail-on', 'none'])).stdout;
+    expect(lint).toContain(`, ${json.otherFixable} with an unambiguous fix`);
+    expect(json.otherFixable).toBeGreaterThan(0);
+  });
 
   it('on a touched rule fixes what the upgrade brings (and what those fixes reveal), not the finding it had before', async () => {
     const content = [
@@ -207,7 +220,7 @@ describe('attack diff --fix rewrites only what the upgrade brings', () => {
     const { dir: again } = await rulesDir(content);
     const fixedText = (await runCli(['attack', 'diff', V18, V19, '--rules', again, '--fix'])).stdout;
     expect(fixedText).toContain('Rules whose tags these changes touch: 6 (4 rewritten in place)');
-    const unplaced = (out: string): string => out.replace(/^ {2}\S*rules\.yaml:/gm, '  rules.yaml:');
-    expect(unplaced(fixedText.replace('(4 rewritten in place)', ''))).toBe(unplaced(dryText.replace('(4 would get new tags: run with --fix to apply them)', '')));
+    const unplaced = (out: string, rules: string): string => out.replace(/^ {2}\S*rules\.yaml:/gm, '  rules.yaml:').replaceAll(rules, 'RULES');
+    expect(unplaced(fixedText.replace('(4 rewritten in place)', ''), again)).toBe(unplaced(dryText.replace('(4 would get new tags: run with --fix to apply them)', ''), dir));
   });
 });

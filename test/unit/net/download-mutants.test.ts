@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetworkError } from '../../../src/errors.js';
+import { NetworkError, withOfflineHint } from '../../../src/errors.js';
 import { DEFAULT_LIMITS, limits } from '../../../src/limits.js';
 import { downloadToFile, headersTimeoutFor, parseRetryAfter, retryDelayFor } from '../../../src/net/download.js';
 import { serve, startServer, type Route, type TestServer } from '../../helpers/http-server.js';
@@ -294,6 +294,9 @@ describe('downloadToFile', () => {
     expect(arrivals.get('/gone')).toHaveLength(1);
     expect(error?.message).toBe(`download failed: ${server.url('/gone')}: HTTP 404`);
     expect(error?.hint).toBe('check the URL or version; nothing is published there');
+    // A server that answered is no sign of being offline: no offline way in is added (review).
+    expect(error?.isUnreachable).toBe(false);
+    expect((withOfflineHint(error, 'add a copy') as NetworkError).hint).toBe(error?.hint);
   });
 
   it('points at the credentials, not the network, when the server wants them or refuses them (401)', async () => {
@@ -352,6 +355,10 @@ describe('downloadToFile', () => {
     await closed.close();
     const error = await failure(downloadToFile(url, target('refused'), { attempts: 1 }));
     expect(error?.message).toMatch(/: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
+    // Nothing answered: the offline way in is added to the hint, and the error stays a download's.
+    expect(error?.isUnreachable).toBe(true);
+    const offline = withOfflineHint(error, 'add a copy') as NetworkError;
+    expect([offline.constructor, offline.message, offline.hint, offline.isUnreachable]).toEqual([NetworkError, error?.message, `${error?.hint}; without network, add a copy`, true]);
   });
 
   it('stops at the overall deadline and says so', async () => {

@@ -61,11 +61,17 @@ describe('lint counts as having an unambiguous fix what lint --fix fixes', () =>
     }
   });
 
-  it('counts nothing it cannot fix without --rules (--fix needs them)', async () => {
+  it('without --rules (which --fix needs) leaves the count to every finding with a fix, none to fix by hand (review)', async () => {
     const { fixableByLintFix } = await import('../../../src/run/lint-fix.js');
     const finding = { code: 'c', severity: 'error' as const, rule: 'r', file: 'f.yaml', line: 1, column: 1, message: 'm', fix: { tag: 'x', with: ['y'] } };
-    const isFixable = await fixableByLintFix([finding], { rules: [] }, {}, { cacheRoot: os.tmpdir(), cwd: repoRoot, now: () => new Date(0), download: {} });
-    expect(isFixable(finding)).toBe(false);
+    const noRuleset = { rules: [] };
+    expect(await fixableByLintFix([finding], noRuleset, {}, { cacheRoot: os.tmpdir(), cwd: repoRoot, now: () => new Date(0), download: {} })).toBeUndefined();
+    const { renderLintFindings } = await import('../../../src/report/terminal.js');
+    const official = { ...finding, file: 'official:falco_rules.yaml' };
+    const summary = (isFixable?: (f: typeof finding) => boolean) => renderLintFindings([finding, official], { isColor: false }, undefined, isFixable).trimEnd().split('\n').at(-1);
+    expect(summary()).toBe('2 problems (2 errors, 0 warnings, 0 info), 2 with an unambiguous fix');
+    // With --rules, the official rules' findings are neither: no one edits those files.
+    expect(summary(() => false)).toBe('2 problems (2 errors, 0 warnings, 0 info), 0 with an unambiguous fix, 1 to fix by hand');
   });
 });
 
