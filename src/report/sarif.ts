@@ -64,7 +64,7 @@ export function repositoryFileTest(rules: { path: string; note?: string }[]): (f
 /** artifactLocation of the file code scanning finds a file's lines in: the file a symlink resolves to (`target`), else
  * the file itself. */
 export function repositoryLocator(rules: { path: string; target?: string }[]): (file: string) => { uri: string; uriBaseId: string } {
-  const targets = new Map(rules.flatMap((r) => (r.target === undefined ? [] : [[r.path, r.target] as const])));
+  const targets = new Map(rules.map((r) => [r.path, r.target]));
   return (file) => artifactLocation(targets.get(file) ?? file);
 }
 
