@@ -37,6 +37,7 @@ export function planTextFixes(findings: Finding[], ruleset: Pick<RulesetOutline,
   const readOnly = new Set(files.filter((f) => f.isEmbedded).map((f) => f.path));
   // Each file's tags read once, and only when a finding there asks.
   const shared = new Map<string, ReturnType<typeof sharedTagsOf>>();
+  // Stryker disable next-line StringLiteral: a finding's file is one of the texts; and any text without an anchor shares nothing
   const sharedIn = (file: string) => shared.get(file) ?? shared.set(file, sharedTagsOf(texts.get(file) ?? '')).get(file)!;
   return planFixes(findings, ruleset, readOnly, (at) => sharedIn(at.file)(at), keepsRepeats);
 }

@@ -44,6 +44,11 @@ describe('applyTagEdits on block lists', () => {
     expect(() => applyTagEdits('- rule: a\n  "tagz": [x]\n', [edit('insert-after', 2, 12, 'y')])).toThrow('no tag there to edit');
   });
 
+  it('passes over a key that is empty or missing (`: z`, `{rule: a, b}`) on its way to the tags', () => {
+    expect(applyTagEdits('- rule: a\n  : z\n  tags: [x]\n', [edit('insert-after', 3, 10, 'y')])).toBe('- rule: a\n  : z\n  tags: [x, y]\n');
+    expect(applyTagEdits('- {rule: a, b, tags: [x]}\n', [edit('insert-after', 1, 23, 'y')])).toBe('- {rule: a, b, tags: [x, y]}\n');
+  });
+
   it('inserts after the last line of a file without a final newline', () => {
     expect(applyTagEdits('- rule: a\n  tags:\n  - x', [edit('insert-after', 3, 5, 'y')])).toBe('- rule: a\n  tags:\n  - x\n  - y\n');
   });

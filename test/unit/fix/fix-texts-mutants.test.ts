@@ -109,3 +109,21 @@ describe('planTextFixes: the one plan lint counts by and --fix applies', () => {
     expect(isFixable({ ...findings.find((f) => f.rule === 'C')!, fix: undefined })).toBe(false);
   });
 });
+
+describe('fixTexts with chosen findings (attack diff)', () => {
+  it('fixes the chosen findings only, in every pass, and keeps a repeat no edit touches', () => {
+    const { analyze } = tableAnalyzer({ a: 'b', x: 'y' });
+    const text = rule('r', 'a, x, q, q');
+    const chosen = fixTexts([{ path: 'f.yaml', text }], analyze, (f) => f.tag === 'a');
+    expect(chosen.texts.get('f.yaml')).toBe(rule('r', 'b, x, q, q'));
+    // Without a choice: every finding, and the rule's repeat goes with the edit.
+    expect(fixTexts([{ path: 'f.yaml', text }], analyze).texts.get('f.yaml')).toBe(rule('r', 'b, y, q'));
+  });
+  it('planTextFixes removes a repeat in a rule it edits unless told to keep it', () => {
+    const files = [{ path: 'f.yaml', text: rule('r', 'x, q, q') }];
+    const ruleset = rulesetFromTexts(files);
+    const { findings } = tableAnalyzer({ x: 'y' }).analyze(ruleset);
+    expect(planTextFixes(findings, ruleset, files).edits.map((e) => e.kind)).toEqual(['replace', 'remove']);
+    expect(planTextFixes(findings, ruleset, files, true).edits.map((e) => e.kind)).toEqual(['replace']);
+  });
+});

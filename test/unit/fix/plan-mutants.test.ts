@@ -201,3 +201,19 @@ describe('planFixes: the edge of each decision', () => {
     expect(plan.edits).toEqual([{ kind: 'remove', at: place(rs, 's', 'TA0011'), codes: ['unjustified-tactic'] }]);
   });
 });
+
+describe('planFixes with keepsRepeats (attack diff fixes chosen findings only)', () => {
+  it('keeps a tag written twice that no edit touches, which the default removes from a rule it edits', () => {
+    const rs = rules(['r', ['mitre_execution', 'T1059', 'T1059', 'host']]);
+    const findings = [finding(rs, 'r', 'host', 'renamed', { tag: 'host', with: ['container'] })];
+    const removals = (keepsRepeats?: boolean) => planFixes(findings, rs, undefined, undefined, keepsRepeats).edits.filter((e) => e.kind === 'remove');
+    expect(removals()).toEqual([{ kind: 'remove', at: place(rs, 'r', 'T1059', 1), codes: ['duplicate'] }]);
+    expect(removals(true)).toEqual([]);
+  });
+  it('still removes the copies of a tag an edit writes, each against the copy the edit made', () => {
+    // t1059 becomes T1059: both copies written before go, though neither is edited itself.
+    const rs = rules(['r', ['mitre_execution', 't1059', 'T1059', 'T1059']]);
+    const plan = planFixes([finding(rs, 'r', 't1059', 'nonstandard-tag', { tag: 't1059', with: ['T1059'] })], rs, undefined, undefined, true);
+    expect(plan.edits.filter((e) => e.kind === 'remove').map((e) => e.at)).toEqual([place(rs, 'r', 'T1059', 0), place(rs, 'r', 'T1059', 1)]);
+  });
+});
