@@ -35,9 +35,11 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
   // `--attack 18` or `--attack 17.1.0`: a version in another form than ATT&CK's major.minor, taken as a file name.
   const hint = /^v?\d+(?:\.\d+){2,}$|^v?\d+$/.test(label) ? `${label} is no file; ATT&CK versions are written major.minor, such as 18.1 or 17.1 (attack-cov cache list shows those stored here)` : 'pass a STIX bundle file, a URL, or a version such as 18.1';
-  // `--attack admin:pw@host/x.json`, its scheme forgotten, is no file: named without what reads as its password.
-  const shown = info instanceof Error && /^[^/@]*:[^/]*@/.test(label) ? shownUrl(label) : label;
-  if (info instanceof Error) throw new InputError(shown, readFailure(info), shown === label ? hint : 'a URL needs its scheme: https://…');
+  if (info instanceof Error) {
+    // `--attack admin:pw@host/x.json`, its scheme forgotten, is no file: named without what reads as its password.
+    const shown = /^[^/@]*:[^/]*@/.test(label) ? shownUrl(label) : label;
+    throw new InputError(shown, readFailure(info), shown === label ? hint : 'a URL needs its scheme: https://…');
+  }
   if (!info.isFile()) throw new InputError(label, `${kindOf(info)}, not a bundle file`, hint);
   checkBundleSize(info.size, label);
   const objects: StixObject[] = [];

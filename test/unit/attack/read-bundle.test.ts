@@ -51,12 +51,17 @@ describe('a path that is no bundle file', () => {
     for (const label of ['18', '17.1.0', 'v18']) expect(await failure(path.join(dir, label), label)).toEqual({ message: `${label}: no such file`, hint: versionHint(label) });
     // 17.1 itself is a version the loader resolves before any file is looked for; a name with a letter is a file name.
     expect((await failure(path.join(dir, 'v18.json'), 'v18.json')).hint).toBe(hint);
+    // The whole label is the version, each part as many digits as written: no more, no less.
+    expect((await failure(path.join(dir, '17.10.0'), '17.10.0')).hint).toBe(versionHint('17.10.0'));
+    for (const label of ['x17.1.0', '17.1.0x', 'x18', 'rules-18']) expect((await failure(path.join(dir, label), label)).hint, label).toBe(hint);
   });
 
   it('a URL with its scheme forgotten (admin:pw@host/x.json) is named without its password', async () => {
     const label = 'admin:Sup3rS3cretPw@mirror.example/enterprise-attack.json';
     const error = await failure(path.join(dir, label), label);
     expect(error).toEqual({ message: '[redacted]@mirror.example/enterprise-attack.json: no such file', hint: 'a URL needs its scheme: https://…' });
+    // A path whose user:password@ shape comes after a folder is a file name, named as given.
+    expect(await failure(path.join(dir, 'old', 'a:b@c.json'), 'old/a:b@c.json')).toEqual({ message: 'old/a:b@c.json: no such file', hint });
   });
 
   it('a directory says what it is', async () => {

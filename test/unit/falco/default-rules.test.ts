@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkRulesRef, loadRules, officialRulesCachePath, parseOfficialSpec } from '../../../src/falco/load.js';
-import { UsageError } from '../../../src/errors.js';
+import { NetworkError, UsageError } from '../../../src/errors.js';
 import { usageError } from '../../helpers/analysis-builders.js';
 import { rejection } from '../../helpers/errors.js';
 import { serve, startServer, type TestServer } from '../../helpers/http-server.js';
@@ -112,6 +112,17 @@ describe('official rules specs', () => {
       const second = await loadRules([`official@${REF}`], { cacheRoot, cwd: repoRoot });
       expect(second.ruleset.rules).toHaveLength(2);
       expect(server.calls(`/${REF}/falco_rules.yaml`)).toBe(1);
+    } finally {
+      delete process.env.ATTACK_COV_FALCO_RULES_MIRROR;
+    }
+  });
+
+  it('offline, names the way in: cache add of the file for that tag (a download that reached nothing only)', async () => {
+    const cacheRoot = await tempCache();
+    process.env.ATTACK_COV_FALCO_RULES_MIRROR = 'http://127.0.0.1:9/{tag}/{file}';
+    try {
+      const error = await loadRules([`official@${REF}`], { cacheRoot, cwd: repoRoot, download: { attempts: 1 } }).then(() => undefined, (e: unknown) => e as NetworkError);
+      expect(error?.hint).toBe(`check the network or proxy, or pass a local file instead (--attack FILE, --rules FILE); without network, add a copy to the cache once: attack-cov cache add falco_rules.yaml --rules-ref ${REF}`);
     } finally {
       delete process.env.ATTACK_COV_FALCO_RULES_MIRROR;
     }
