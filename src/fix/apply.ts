@@ -47,7 +47,6 @@ function aliasedStarts(docs: CST.Document[]): Set<number> {
       alias(item.value);
     });
     for (const { name, at } of aliases) {
-      // Stryker disable next-line EqualityOperator: an anchor and an alias are two tokens, never at one offset, so < and <= take the same anchors
       const target = anchors.filter((a) => a.name === name && a.at < at).at(-1);
       if (target) starts.add(target.node);
     }
@@ -234,7 +233,6 @@ export function tagEditRefusalsOf(text: string): (at: { line: number; column: nu
  * after `[`, `{`, `,` or `:` in a flow collection). `2>&1` in a condition is none; `&x` inside quotes or a comment
  * matches, and the parse then decides. */
 function mayHoldAnchor(text: string): boolean {
-  // Stryker disable next-line Regex: without ^, only an anchor at the text's very start is missed, and that anchors the whole document, which no alias can repeat (an alias inside the node it names is refused before any fix)
   return /(?:^|[\s[{,:])&[^\s[\]{},]/m.test(text);
 }
 
@@ -242,7 +240,6 @@ function mayHoldAnchor(text: string): boolean {
  * alias: tagEditRefusalsOf's 'shared'). A text without an anchor shares nothing, which is told without parsing it
  * (the parse is the costliest step of reading a large rules file); else it is parsed once for all the questions. */
 export function sharedTagsOf(text: string): (at: { line: number; column: number }) => boolean {
-  // Stryker disable next-line ConditionalExpression: parsing a text without an anchor finds nothing shared either: the test only spares the parse
   if (!mayHoldAnchor(text)) return () => false;
   const refusalOf = tagEditRefusalsOf(text);
   return (at) => refusalOf(at) === 'shared';
