@@ -30,7 +30,8 @@ export function noValueError(flag: string, given: string, hint: string): UsageEr
 export class InputError extends AttackCovError {
   constructor(
     readonly location: string,
-    detail: string,
+    /** What is wrong, without the location: for an error named again elsewhere (as given, with another hint). */
+    readonly detail: string,
     hint?: string,
   ) {
     super(`${location}: ${detail}`, hint);

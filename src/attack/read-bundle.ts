@@ -71,7 +71,7 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
     if (isGzip) await feedGzip(file, (chunk) => splitter.feed(chunk), hash);
     else feedPlain(file, (chunk) => splitter.feed(chunk), hash);
   } catch (error) {
-    if (error instanceof BundleTooLarge) throw new InputError(label, error.message.slice(error.location.length + 2), error.hint);
+    if (error instanceof BundleTooLarge) throw new InputError(label, error.detail, error.hint);
     if (error instanceof NotABundleError) throw new NotABundleFileError(label, `not an ATT&CK bundle: ${error.message}`);
     throw new InputError(label, `cannot read${isGzip ? ' gzip data' : ''}: ${(error as Error).message}`, isGzip ? 'the gzip file is truncated or damaged; download it again' : undefined);
   }

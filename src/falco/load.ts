@@ -258,7 +258,7 @@ async function expandGiven(paths: string[], cwd: string, root: string): Promise<
     }
     const files = await expandPaths([path.resolve(cwd, given)], true).catch((error: unknown) => {
       // Named as given, with the reason kept (a FIFO, a symlink loop, a directory that cannot be listed …).
-      throw error instanceof InputError ? new InputError(given, error.message.slice(error.location.length + 2), error.hint) : error;
+      throw error instanceof InputError ? new InputError(given, error.detail, error.hint) : error;
     });
     if (files.length === 0) throw new InputError(given, 'no *.yaml rules files found', 'pass Falco rules files, or directories holding them');
     entries.push({ given, files });
@@ -275,7 +275,7 @@ function namedAsGiven(error: unknown, file: string, entry: { given: string }, sh
   if (!(error instanceof InputError) || !shown.isOutsideRoot || !isAbout(error.location, shown.path)) return error;
   const resolved = path.resolve(cwd, entry.given);
   const asGiven = file === resolved ? entry.given : path.join(entry.given, path.relative(resolved, file));
-  return new InputError(`${asGiven}${error.location.slice(shown.path.length)}`, error.message.slice(error.location.length + 2), error.hint);
+  return new InputError(`${asGiven}${error.location.slice(shown.path.length)}`, error.detail, error.hint);
 }
 
 /** Whether an error's location (`file`, `file:line:column`) is in the file shown as `shown`. */

@@ -20,6 +20,8 @@ export interface FixResult {
   texts: Map<string, string>;
   before: CoverageReport;
   after: CoverageReport;
+  /** The rulesets those reports were made from: of the texts as given, and as fixed. */
+  rulesets: { before: Ruleset; after: Ruleset };
   /** Fixable findings of `after` that the plan for the final texts leaves alone, with the reason. */
   skipped: FixPlan['skipped'];
   /** Which findings of `after` the plan for the final texts would fix (none, unless the passes ran out): fixedBy. */
@@ -52,11 +54,11 @@ export function fixTexts(files: readonly FixText[], analyzeRuleset: (ruleset: Ru
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const current = (): FixText[] => files.map((f) => ({ ...f, text: texts.get(f.path)! }));
   // The texts as they are now: their report, and the plan for it.
-  const state = (): { report: CoverageReport; plan: FixPlan } => {
+  const state = (): { ruleset: Ruleset; report: CoverageReport; plan: FixPlan } => {
     const now = current();
     const ruleset = rulesetFromTexts(now);
     const report = analyzeRuleset(ruleset);
-    return { report, plan: isChosen ? planTextFixes(report.findings.filter(isChosen), ruleset, now, true) : planTextFixes(report.findings, ruleset, now) };
+    return { ruleset, report, plan: isChosen ? planTextFixes(report.findings.filter(isChosen), ruleset, now, true) : planTextFixes(report.findings, ruleset, now) };
   };
   const before = state();
   let last = before;
@@ -67,5 +69,5 @@ export function fixTexts(files: readonly FixText[], analyzeRuleset: (ruleset: Ru
     for (const [path, text] of texts) texts.set(path, applyTagEdits(text, last.plan.edits.filter((e) => e.at.file === path)));
     last = state();
   }
-  return { texts, before: before.report, after: last.report, skipped: last.plan.skipped, isFixable: fixedBy(last.plan), passes };
+  return { texts, before: before.report, after: last.report, rulesets: { before: before.ruleset, after: last.ruleset }, skipped: last.plan.skipped, isFixable: fixedBy(last.plan), passes };
 }

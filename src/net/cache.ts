@@ -122,8 +122,7 @@ export async function fetchIntoCache<T>(
 
 /** The error for a cached copy that does not read as valid and could not be downloaded again (offline). */
 export function damagedCopyError(cachePath: string, damaged: InputError, failed: Error): InputError {
-  const problem = damaged.message.slice(damaged.location.length + 2);
-  return new InputError(cachePath, `the cached copy does not read as valid (${problem}), and fetching it again failed (${failed.message})`, 'remove it: attack-cov cache clean (or delete that file), then run again with the network');
+  return new InputError(cachePath, `the cached copy does not read as valid (${damaged.detail}), and fetching it again failed (${failed.message})`, 'remove it: attack-cov cache clean (or delete that file), then run again with the network');
 }
 
 /** `dir` and its parents up to `top` (the first directory mkdir made, if it made one), deepest first. */

@@ -160,13 +160,11 @@ export async function runAttackDiff(fromSpec: string, toSpec: string, options: A
       env,
       { ...io, stderr: () => undefined },
     );
-    const before = rulesetFromTexts(files).rules;
     const fixed = files.map((f) => ({ ...f, text: result.texts.get(f.path)! }));
-    const afterRuleset = rulesetFromTexts(fixed);
-    const after = new Map(afterRuleset.rules.map((r) => [r.name, r]));
+    const after = new Map(result.rulesets.after.rules.map((r) => [r.name, r]));
     // Why the plan left a fixable finding alone (a tag an alias shares); any other error left has no one fix.
     const whyLeft = new Map(result.skipped.map((s) => [s.finding, s.reason]));
-    touched = before.flatMap((rule) => {
+    touched = result.rulesets.before.rules.flatMap((rule) => {
       const changes = changesTouching(rule, diff);
       if (changes.length === 0) return [];
       const unresolved = result.after.findings.filter((f) => f.rule === rule.name && f.severity === 'error' && isUpgrade(f)).map((f) => `${f.code}: ${f.message} (${whyLeft.get(f) ?? 'ambiguous'})`);
@@ -174,7 +172,7 @@ export async function runAttackDiff(fromSpec: string, toSpec: string, options: A
     });
     // What lint --fix (against <to>) would fix that --fix here leaves: counted as lint counts it.
     const others = result.after.findings.filter((f) => !isUpgrade(f));
-    otherFixes = others.filter(fixedBy(planTextFixes(others, afterRuleset, fixed))).length;
+    otherFixes = others.filter(fixedBy(planTextFixes(others, result.rulesets.after, fixed))).length;
   }
   if (format === 'json') io.stdout(stringifyJson({ ...diff, ...(touched ? { rules: touched, otherFixable: otherFixes } : {}) }));
   else if (!io.isQuiet) io.stdout(renderText(diff, touched, options.fix === true, { count: otherFixes, toSpec, rules: options.rules ?? [] }));

@@ -41,7 +41,6 @@ async function requireFile(file: string): Promise<void> {
   if (!info.isFile()) throw new InputError(file, `${kindOf(info)}, not a file to cache`, CACHE_ADD_HINT);
 }
 
-
 /** Where `file` goes: the ATT&CK version's (or --url's) slot, or an official rules file's slot for --rules-ref. */
 async function cacheTarget(file: string, options: CacheOptions, cacheRoot: string): Promise<{ target: string; what: string }> {
   if (options.url !== undefined) {
@@ -60,7 +59,7 @@ async function cacheTarget(file: string, options: CacheOptions, cacheRoot: strin
   // A file that is no bundle (a rules file without --rules-ref, say): the bundle reader's hint offers --attack, which
   // is not what cache add takes (QA).
   const { catalog } = await readBundleFile(file, file).catch((error: unknown) => {
-    throw error instanceof NotABundleFileError ? new InputError(error.location, error.message.slice(error.location.length + 2), CACHE_ADD_HINT) : error;
+    throw error instanceof NotABundleFileError ? new InputError(error.location, error.detail, CACHE_ADD_HINT) : error;
   });
   const { domain } = readUpstream().attack;
   if (catalog.domain !== domain) throw new InputError(file, `an ATT&CK ${catalog.domain} bundle; attack-cov reads ${domain}`);

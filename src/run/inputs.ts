@@ -157,8 +157,13 @@ export function loadRulesOutlineFor(options: CommonOptions, env: Environment) {
 export async function rulesFalcoDrops(ruleset: RulesetOutline, options: CommonOptions, env: Environment): Promise<Map<string, string> | undefined> {
   if (!ruleset.rules.some((r) => r.isEnabled && r.skipsUnknownFilter === true)) return undefined;
   const whole = 'macros' in ruleset ? (ruleset as Ruleset) : (await loadRulesFor(options, env)).ruleset;
+  return (await falcoSkipsReader())(whole);
+}
+
+/** rulesFalcoSkips with the modules it needs loaded (on first use: the field catalog is large, and most runs need none). */
+export async function falcoSkipsReader(): Promise<(ruleset: Ruleset) => Map<string, string>> {
   const [{ rulesFalcoSkips }, { readFieldCatalog }] = await Promise.all([import('../validate/skipped.js'), import('../falco/field-catalog.js')]);
-  return rulesFalcoSkips(whole, readFieldCatalog);
+  return (ruleset) => rulesFalcoSkips(ruleset, readFieldCatalog);
 }
 
 /** Analyzes a ruleset against a loaded catalog; `extra` reaches the checks (e.g. tactic renames). */

@@ -14,7 +14,7 @@ import { ruleSuffix } from '../report/messages.js';
 import { lintExitCode, printLintFindings } from './lint.js';
 import type { FailOn } from '../analysis/gates.js';
 import type { LoadedCatalog } from '../attack/load.js';
-import { analyzeRuleset, loadCatalog, sourceRootOf, type CommonOptions, type Environment } from './inputs.js';
+import { analyzeRuleset, falcoSkipsReader, loadCatalog, sourceRootOf, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 import { rewriteRulesFiles, rulesFilePatch } from './rules-patch.js';
 
@@ -41,8 +41,8 @@ export function describeFixResult(result: FixResult, changedFiles: number, isDry
 
 /** How `lint` (and so --fix) analyzes a ruleset against `attack`: enabled rules Falco drops cover nothing (and are a finding). */
 export async function lintAnalyzer(attack: LoadedCatalog, options: CommonOptions, env: Environment, extra: Partial<AnalyzeInput> = {}): Promise<(ruleset: Ruleset) => CoverageReport> {
-  const [{ rulesFalcoSkips }, { readFieldCatalog }] = await Promise.all([import('../validate/skipped.js'), import('../falco/field-catalog.js')]);
-  return (ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, { ...extra, skipped: rulesFalcoSkips(ruleset, readFieldCatalog) });
+  const skipsOf = await falcoSkipsReader();
+  return (ruleset) => analyzeRuleset(attack, ruleset, 'given', options, env, { ...extra, skipped: skipsOf(ruleset) });
 }
 
 /** What fixRulesFiles did: the fix, the files changed (as shown), the texts as read, and the findings it was to fix
