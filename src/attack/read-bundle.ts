@@ -12,6 +12,7 @@ import { InputError } from '../errors.js';
 import { describeFsError, kindOf, readFailure } from '../regular-file.js';
 import { describeSize, limits } from '../limits.js';
 import { stixShapeProblem } from './stix-shape.js';
+import { jsonErrorAt } from '../json-file.js';
 import { NotABundleError, StixBundleSplitter, peekStixType, readRelationshipFields } from './stix-stream.js';
 import { NEEDED_RELATIONSHIPS, NEEDED_TYPES, normalizeBundle, slimStixObject, type StixObject } from './normalize.js';
 import type { Catalog } from './types.js';
@@ -43,13 +44,15 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   if (!info.isFile()) throw new InputError(label, `${kindOf(info)}, not a bundle file`, hint);
   checkBundleSize(info.size, label);
   const objects: StixObject[] = [];
-  let badElement: string | undefined;
+  /** The first element that is no JSON: why, and the offset in the (decompressed) bytes where JSON.parse gave up. */
+  let badElement: { problem: string; offset: number } | undefined;
   let badShape: string | undefined;
-  const splitter = new StixBundleSplitter((element) => {
+  const splitter = new StixBundleSplitter((element, offset) => {
     const type = peekStixType(element);
     if (type !== undefined && !types.has(type)) return;
+    const text = type === 'relationship' ? undefined : element.toString('utf8');
     try {
-      const object = ((type === 'relationship' && readRelationshipFields(element)) || JSON.parse(element.toString('utf8'))) as StixObject;
+      const object = ((type === 'relationship' && readRelationshipFields(element)) || JSON.parse(text ?? element.toString('utf8'))) as StixObject;
       const problem = stixShapeProblem(object);
       if (problem) {
         badShape ??= problem;
@@ -58,8 +61,11 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
       if (!types.has(object.type)) return;
       if (object.type === 'relationship' && !relationships.has(object.relationship_type)) return;
       objects.push(slimStixObject(object));
-    } catch (error) {
-      badElement ??= (error as Error).message;
+    } catch {
+      if (badElement) return;
+      const source = text ?? element.toString('utf8');
+      const at = jsonErrorAt(source);
+      badElement = { problem: at.problem, offset: offset + Buffer.byteLength(source.slice(0, at.offset)) };
     }
   });
   const isGzip = await firstBytesAre(file, GZIP_MAGIC).catch((error: NodeJS.ErrnoException) => {
@@ -75,7 +81,11 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
     if (error instanceof NotABundleError) throw new NotABundleFileError(label, `not an ATT&CK bundle: ${error.message}`);
     throw new InputError(label, `cannot read${isGzip ? ' gzip data' : ''}: ${(error as Error).message}`, isGzip ? 'the gzip file is truncated or damaged; download it again' : undefined);
   }
-  if (badElement) throw new InputError(label, `not valid JSON: ${badElement}`, 'the file may be truncated; download it again');
+  if (badElement) {
+    // Named at its line and column in the file (as read, gzip inflated), found again only now that it is needed.
+    const { line, column } = await lineAndColumnAt(file, isGzip, badElement.offset);
+    throw new InputError(`${label}:${line}:${column}`, `not valid JSON: ${badElement.problem}`, 'the bundle is damaged there: download it again, or use the bundle as MITRE publishes it');
+  }
   if (badShape) throw new InputError(label, `not a usable ATT&CK bundle: ${badShape}`, 'use the bundle as MITRE publishes it');
   // A JSON object was begun and the text ended inside it: a download or copy cut short, not some other file.
   if (!splitter.isComplete() && /^\s*\{\s*"/.test(splitter.skeletonText())) throw new InputError(label, 'truncated: the JSON ends inside the bundle', 'the file was cut short; download or copy it again');
@@ -94,6 +104,26 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
 }
 
 const CHUNK_BYTES = 1 << 20;
+
+/** Line and column (1-based, in characters) of the byte at `offset` of the file, as read (a gzip inflated). */
+async function lineAndColumnAt(file: string, isGzip: boolean, offset: number): Promise<{ line: number; column: number }> {
+  let line = 1;
+  let column = 1;
+  let seen = 0;
+  const onChunk = (chunk: Buffer) => {
+    const end = Math.min(chunk.length, offset - seen);
+    for (let i = 0; i < end; i++) {
+      if (chunk[i] === 0x0a) {
+        line++;
+        column = 1;
+      } else if ((chunk[i]! & 0xc0) !== 0x80) column++; // a UTF-8 continuation byte is no character of its own
+    }
+    seen += chunk.length;
+  };
+  if (isGzip) await feedGzip(file, onChunk, undefined);
+  else feedPlain(file, onChunk, undefined);
+  return { line, column };
+}
 
 class BundleTooLarge extends InputError {}
 

@@ -23,8 +23,9 @@ export const MAX_DEPTH = 64;
 /** Bytes that cannot be an ATT&CK bundle, found while splitting (the reader stops there). */
 export class NotABundleError extends Error {}
 
-/** Called with each element of the bundle's "objects" array, as its raw JSON bytes. */
-export type ElementHandler = (element: Buffer) => void;
+/** Called with each element of the bundle's "objects" array, as its raw JSON bytes, and the offset of its first byte
+ * in all the bytes fed (to name where a broken element stands). */
+export type ElementHandler = (element: Buffer, offset: number) => void;
 
 /**
  * Feed chunks in order; each complete element of the bundle's "objects" array goes to `onElement`.
@@ -50,6 +51,9 @@ export class StixBundleSplitter {
   private partsBytes = 0;
   private skeleton: Buffer[] = [];
   private skeletonBytes = 0;
+  /** Bytes fed before the current chunk, and where the current element began in them. */
+  private fed = 0;
+  private elementOffset = 0;
 
   constructor(private readonly onElement: ElementHandler) {}
 
@@ -97,7 +101,10 @@ export class StixBundleSplitter {
           // JSON.parse would keep the last of two; the splitter has handed on the first one's elements already.
           if (this.hasObjects) throw new NotABundleError('two "objects" arrays');
           this.isInObjects = this.hasObjects = true;
-        } else if (this.depth === 2 && this.isInObjects) elementStart = i;
+        } else if (this.depth === 2 && this.isInObjects) {
+          elementStart = i;
+          this.elementOffset = this.fed + i;
+        }
         if (++this.depth > MAX_DEPTH) throw new NotABundleError(`JSON nested more than ${MAX_DEPTH} levels deep`);
       } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         this.depth--;
@@ -106,7 +113,7 @@ export class StixBundleSplitter {
           this.keep(chunk.subarray(i, i + 1));
         } else if (this.depth === 2 && elementStart >= 0) {
           this.addPart(chunk.subarray(elementStart, i + 1));
-          this.onElement(this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts));
+          this.onElement(this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts), this.elementOffset);
           this.parts = [];
           this.partsBytes = 0;
           elementStart = -1;
@@ -115,6 +122,7 @@ export class StixBundleSplitter {
       i++;
     }
     if (elementStart >= 0) this.addPart(Buffer.from(chunk.subarray(elementStart)));
+    this.fed += chunk.length;
   }
 
   /** The last string at depth 1 as JSON.parse reads it (escapes and all), or undefined if it is no JSON string. */

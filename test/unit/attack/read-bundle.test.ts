@@ -75,17 +75,26 @@ describe('a path that is no bundle file', () => {
 });
 
 describe('an element that is not JSON', () => {
-  it('is refused with the first parse error and the hint to download again', async () => {
-    const broken = '{"type": "attack-pattern", "name": nope}';
-    const file = await write('bad-element.json', bundle([broken, '{"type": "attack-pattern", "id": 7x}']));
-    const first = (() => {
-      try {
-        return JSON.parse(broken) as never;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    })();
-    expect(await failure(file)).toEqual({ message: `bad-element.json: not valid JSON: ${first}`, hint: 'the file may be truncated; download it again' });
+  const hint = 'the bundle is damaged there: download it again, or use the bundle as MITRE publishes it';
+
+  it('is refused at the first parse error, named by line and column in the file (QA: "at position 26" of the object)', async () => {
+    const text = bundle(['{"type": "attack-pattern", "name": nope}', '{"type": "attack-pattern", "id": 7x}']);
+    const file = await write('bad-element.json', text);
+    expect(await failure(file)).toEqual({ message: `bad-element.json:1:${text.indexOf('nope') + 1}: not valid JSON: unexpected "n"`, hint });
+  });
+
+  it('counts lines and characters (not bytes) before it, in a plain file and in a gzip one', async () => {
+    // A colon missing after a key on line 4, after a two-byte character on that line; the objects before span lines.
+    const broken = '{"type": "attack-pattern",\n "name": "é" "id": "x"}';
+    const text = bundle([]).replace('"objects": [', '"objects": [\n').replace(/\]\}$/, `,\n${broken}]}`);
+    const line = text.slice(0, text.indexOf('"id": "x"')).split('\n').length;
+    const column = text.slice(text.lastIndexOf('\n', text.indexOf('"id": "x"')) + 1, text.indexOf('"id": "x"')).length + 1;
+    expect(line).toBe(4);
+    const plain = await write('bad-line.json', text);
+    expect(await failure(plain)).toEqual({ message: `bad-line.json:4:${column}: not valid JSON: unexpected "\\""`, hint });
+    const { gzipSync } = await import('node:zlib');
+    const gzip = await write('bad-line.json.gz', gzipSync(text));
+    expect((await failure(gzip)).message).toBe(`bad-line.json.gz:4:${column}: not valid JSON: unexpected "\\""`);
   });
 });
 
