@@ -129,7 +129,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .description('Compute ATT&CK coverage and tag findings; write report.json (and more) into --out, print a summary')
       .option('--out <dir>', 'output directory', 'reports')
       .option('--format <names>', `outputs to write: all, ${Object.keys(REPORTERS).join(', ')} (repeat or comma-separate)`, collect)
-      .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity; new = findings not in --baseline').choices(['error', 'warning', 'info', 'new', 'none']).default('none'))
+      .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity; new = anything worse than --baseline (a finding it did not have, a technique it covered now a gap or only partly covered)').choices(['error', 'warning', 'info', 'new', 'none']).default('none'))
       .option('--baseline <report.json>', 'compare with an earlier report.json: newly covered/uncovered techniques, new/fixed findings, coverage change')
       .option('--min-coverage <pct>', 'exit 1 below this overall coverage; tactic=pct for one tactic (repeatable), e.g. execution=50', collect)
       .option('--max-coverage-drop <points>', 'exit 1 when overall coverage falls more than this many points below --baseline')
@@ -223,7 +223,11 @@ Examples:
   $ attack-cov draft --gaps --top 5 --llm-base-url http://localhost:11434/v1 --model llama3.1
   $ attack-cov validate official drafts/T1529.yaml                 # a draft uses the ruleset's macros: validate it with them`,
     )
-    .action(async (techniques: string[], options) => setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(options), makeIo(options.color, options))));
+    .action(async (techniques: string[], options) => {
+      // --threat orders the gaps --gaps drafts: with techniques named it would be ignored in silence.
+      if (options.threat?.length && !options.gaps) throw new UsageError('--threat has no effect without --gaps', 'add --gaps to draft the gaps their techniques lead, or leave --threat out');
+      setExit(await (await import('./run/draft.js')).runDraft(techniques, options, makeEnvironment(options), makeIo(options.color, options)));
+    });
 
   addInputOptions(
     program
@@ -260,7 +264,11 @@ Examples:
   $ attack-cov suggest --rules my_rules.yaml --all --top 5                 # techniques tagged rules may miss
   $ OPENAI_API_KEY=… attack-cov suggest --rules my_rules.yaml --model gpt-4o-mini`,
     )
-    .action(async (options) => setExit(await (await import('./run/suggest.js')).runSuggest(options, makeEnvironment(options), makeIo(options.color, options))));
+    .action(async (options, command: Command) => {
+      // --min-score only picks what --apply writes: alone it would be ignored in silence.
+      if (command.getOptionValueSource('minScore') === 'cli' && !options.apply) throw new UsageError('--min-score has no effect without --apply', 'add --apply to write the candidates that reach it, or leave --min-score out');
+      setExit(await (await import('./run/suggest.js')).runSuggest(options, makeEnvironment(options), makeIo(options.color, options)));
+    });
 
   addInputOptions(
     program

@@ -12,7 +12,7 @@ import type { AnalyzeInput } from '../analysis/analyze.js';
 import { printable } from '../report/terminal.js';
 import { ruleSuffix } from '../report/messages.js';
 import { lintExitCode, printLintFindings } from './lint.js';
-import type { FailOn } from '../analysis/gates.js';
+import { isOfficialFile, type FailOn } from '../analysis/gates.js';
 import type { LoadedCatalog } from '../attack/load.js';
 import { analyzeRuleset, falcoSkipsReader, loadCatalog, sourceRootOf, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
@@ -82,8 +82,10 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
  * by. The texts are read as --fix reads them. Undefined without --rules (which --fix needs: lint counts every finding
  * with a fix then, as before it named the files); none when --fix could not read them.
  */
-export async function fixableByLintFix(findings: Finding[], ruleset: Pick<RulesetOutline, 'rules'>, options: CommonOptions, env: Environment): Promise<((finding: Finding) => boolean) | undefined> {
-  if (!options.rules || options.rules.length === 0) return undefined;
+export async function fixableByLintFix(findings: Finding[], ruleset: Pick<RulesetOutline, 'rules'>, options: CommonOptions, env: Environment): Promise<(finding: Finding) => boolean> {
+  // Without --rules (the official rules, or /etc/falco's) there is no text to plan on; the official rules are never
+  // rewritten, so their fixes are not counted (QA: `lint` said 2 fixable where `lint --rules official` said 0).
+  if (!options.rules || options.rules.length === 0) return (finding) => finding.fix !== undefined && !isOfficialFile(finding.file);
   if (!findings.some((f) => f.fix)) return () => false;
   try {
     return fixedBy(planTextFixes(findings, ruleset, await readRulesTexts(options.rules, sourceRootOf(options, env), { isOncePerFile: true })));

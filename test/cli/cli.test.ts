@@ -135,6 +135,16 @@ describe('report', () => {
     expect(withSuggest.code).toBe(0);
   });
 
+  it('refuses options that would be ignored in silence: suggest --min-score without --apply, draft --threat without --gaps (QA)', async () => {
+    const suggest = await runCli(['suggest', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--min-score', '0.3']);
+    expectOneLineError(suggest, /^error: --min-score has no effect without --apply$/);
+    expect((await runCli(['suggest', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--min-score', '0.3', '--apply', '--dry-run'])).code).toBe(0);
+    const out = await tempDir();
+    const draft = await runCli(['draft', 'T1529', '--threat', 'NoSuch', '--attack', MINI, '--rules', ...rules('conventional.yaml'), '--out', out]);
+    expectOneLineError(draft, /^error: --threat has no effect without --gaps$/);
+    expect(await readdir(out)).toEqual([]);
+  });
+
   it('names what it wrote relative to the working directory when --out is inside it', async () => {
     const cwd = await tempDir();
     const result = await runCli(['report', '--attack', path.join(repoRoot, MINI), '--rules', path.join(repoRoot, ...rules('conventional.yaml')), '--out', 'reports/nightly'], { cwd });

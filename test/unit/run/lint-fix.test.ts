@@ -61,17 +61,28 @@ describe('lint counts as having an unambiguous fix what lint --fix fixes', () =>
     }
   });
 
-  it('without --rules (which --fix needs) leaves the count to every finding with a fix, none to fix by hand (review)', async () => {
+  it('without --rules (which --fix needs) counts the fixes in files one can edit: none in the official rules (QA)', async () => {
+    // QA: `lint` (the official rules by default) said "2 with an unambiguous fix", `lint --rules official` 0.
     const { fixableByLintFix } = await import('../../../src/run/lint-fix.js');
     const finding = { code: 'c', severity: 'error' as const, rule: 'r', file: 'f.yaml', line: 1, column: 1, message: 'm', fix: { tag: 'x', with: ['y'] } };
-    const noRuleset = { rules: [] };
-    expect(await fixableByLintFix([finding], noRuleset, {}, { cacheRoot: os.tmpdir(), cwd: repoRoot, now: () => new Date(0), download: {} })).toBeUndefined();
+    const official = { ...finding, file: 'official:falco_rules.yaml@c72713e' };
+    const isFixable = await fixableByLintFix([finding, official], { rules: [] }, {}, { cacheRoot: os.tmpdir(), cwd: repoRoot, now: () => new Date(0), download: {} });
+    expect([finding, official, { ...finding, fix: undefined }].map(isFixable)).toEqual([true, false, false]);
     const { renderLintFindings } = await import('../../../src/report/terminal.js');
-    const official = { ...finding, file: 'official:falco_rules.yaml' };
-    const summary = (isFixable?: (f: typeof finding) => boolean) => renderLintFindings([finding, official], { isColor: false }, undefined, isFixable).trimEnd().split('\n').at(-1);
-    expect(summary()).toBe('2 problems (2 errors, 0 warnings, 0 info), 2 with an unambiguous fix');
-    // With --rules, the official rules' findings are neither: no one edits those files.
-    expect(summary(() => false)).toBe('2 problems (2 errors, 0 warnings, 0 info), 0 with an unambiguous fix, 1 to fix by hand');
+    const summary = renderLintFindings([finding, official], { isColor: false }, undefined, isFixable).trimEnd().split('\n').at(-1);
+    expect(summary).toBe('2 problems (2 errors, 0 warnings, 0 info), 1 with an unambiguous fix');
+  });
+
+  it('the default rules (no --rules: the official ones here) count as --rules official does', async () => {
+    const env: Environment = { cacheRoot: os.tmpdir(), cwd: repoRoot, now: () => new Date(0), download: {}, standardLocations: [] };
+    const counts: string[] = [];
+    for (const rules of [undefined, ['official']]) {
+      const out = { stdout: '' };
+      const io = { stdout: (t: string) => void (out.stdout += t), stderr: () => undefined, style: { isColor: false } };
+      await runLint({ rules, failOn: 'none' }, env, io);
+      counts.push(/, (\d+) with an unambiguous fix/.exec(summaryOf(out.stdout))![1]!);
+    }
+    expect(counts).toEqual(['0', '0']);
   });
 });
 
