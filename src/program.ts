@@ -265,9 +265,14 @@ Examples:
   $ OPENAI_API_KEY=… attack-cov suggest --rules my_rules.yaml --model gpt-4o-mini`,
     )
     .action(async (options, command: Command) => {
-      // --min-score only picks what --apply writes: alone it would be ignored in silence.
-      if (command.getOptionValueSource('minScore') === 'cli' && !options.apply) throw new UsageError('--min-score has no effect without --apply', 'add --apply to write the candidates that reach it, or leave --min-score out');
-      setExit(await (await import('./run/suggest.js')).runSuggest(options, makeEnvironment(options), makeIo(options.color, options)));
+      const { parseMinScore, runSuggest } = await import('./run/suggest.js');
+      // --min-score only picks what --apply writes: alone it would be ignored in silence (a value it cannot take is
+      // said first, as with --apply).
+      if (command.getOptionValueSource('minScore') === 'cli') {
+        parseMinScore(options.minScore);
+        if (!options.apply) throw new UsageError('--min-score has no effect without --apply', 'add --apply to write the candidates that reach it, or leave --min-score out');
+      }
+      setExit(await runSuggest(options, makeEnvironment(options), makeIo(options.color, options)));
     });
 
   addInputOptions(
