@@ -41,12 +41,13 @@ export const GROUPS = {
   // and the commented file a rejected draft is written as. (src/run/ is command glue, tested through the built CLI,
   // which a mutant never reaches.)
   // attack/stix-stream.ts: the splitter that bounds what a bundle may hold (object size, nesting, bundle-level text).
-  // falco/parse.ts: the yaml-based reader of rules files, and where a YAML error (an unclosed quote) is said to be;
+  // falco/parse.ts: the yaml-based reader of rules files; falco/yaml-errors.ts: where a YAML error (an unclosed quote)
+  // is said to be, in a rules file and in the config;
   // falco/yaml-cst.ts: the fast reader that must hand the composer whatever the composer would refuse;
   // falco/overrides.ts: the overrides Falco refuses, which loading refuses too.
   // regular-file.ts: the one guard every file input is read through (regular files only, never a FIFO or device, a
   // size cap); run/read-json.ts: the JSON reader with positions (a plain function, tested in-process, not glue).
-  inputs: ['src/paths.ts', 'src/json-file.ts', 'src/source-root.ts', 'src/falco/load.ts', 'src/falco/ruleset.ts', 'src/falco/parse.ts', 'src/falco/yaml-cst.ts', 'src/falco/overrides.ts',
+  inputs: ['src/paths.ts', 'src/json-file.ts', 'src/source-root.ts', 'src/falco/load.ts', 'src/falco/ruleset.ts', 'src/falco/parse.ts', 'src/falco/yaml-errors.ts', 'src/falco/yaml-cst.ts', 'src/falco/overrides.ts',
     'src/config/project-config.ts', 'src/attack/read-bundle.ts', 'src/attack/stix-stream.ts', 'src/draft/draft-file.ts',
     'src/regular-file.ts', 'src/run/read-json.ts'],
 };

@@ -2,6 +2,7 @@
 // in, ProjectConfig out; unknown keys are refused with the closest known one.
 import type { LineCounter, Node, YAMLMap } from 'yaml';
 import { yamlLib } from '../falco/yaml-lib.js';
+import { unclosedQuoteError } from '../falco/yaml-errors.js';
 
 // yaml is loaded only when a config file is there to read (a run without one never pays for it).
 type Yaml = typeof import('yaml');
@@ -176,8 +177,12 @@ export function parseProjectConfig(text: string, file: string, dir: string): Pro
   const r: Reader = new Reader(file, lines);
   const error = doc.errors[0];
   if (error) {
-    const { line, col } = lines.linePos(error.pos[0]);
-    throw new InputError(`${file}:${line}:${col}`, `YAML syntax error: ${error.message.split('\n')[0]}`);
+    const where = (offset: number) => {
+      const { line, col } = lines.linePos(offset);
+      return `${file}:${line}:${col}`;
+    };
+    // A quote left open is named where it opens, as in a rules file (QA: the config's said 7:1, the end of the file).
+    throw unclosedQuoteError(text, error, lines, where) ?? new InputError(where(error.pos[0]), `YAML syntax error: ${error.message.split('\n')[0]}`);
   }
   const config: ProjectConfig = { file, dir, suppressions: [], valueAt: {} };
   if (doc.contents === null) return config;

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { cutAt } from '../terminal-text.js';
 import { dataRecord } from '../own.js';
 import type { DuplicateKey, RawItem, SourcePosition } from './types.js';
+import { unclosedQuoteError } from './yaml-errors.js';
 import { mapValue, MAX_NESTING, NeedsComposer, readYamlDocuments, resolvePlain, scalarText, TooDeep, type CstValue } from './yaml-cst.js';
 
 const ITEM_KINDS = ['rule', 'macro', 'list'] as const;
@@ -117,23 +118,6 @@ function tabIndentAt(text: string, lines: LineCounter, offset: number): number |
   return [line, line - 1, line + 1].find(hasTabIndent);
 }
 
-/**
- * Where the quoted scalar that the yaml library found unclosed at `end` opens: the library reports the end (often the
- * end of the file), far from the quote to fix. The last token of yaml's lexer that starts with `quote` before `end` and
- * runs to it or past it; its control tokens (one character below U+0020, not in the text) are not counted.
- */
-export function unclosedQuoteAt(text: string, quote: string, end: number): number | undefined {
-  let offset = 0;
-  let opened: number | undefined;
-  for (const token of new (yamlLib().Lexer)().lex(text)) {
-    if (token.length === 1 && token < ' ' && token !== '\n' && token !== '\r' && token !== '\t') continue;
-    if (offset >= end) break;
-    if (token[0] === quote && offset + token.length >= end) opened = offset;
-    offset += token.length;
-  }
-  return opened;
-}
-
 function composeDocuments(text: string, file: string, lines: LineCounter): (CstValue | undefined)[] {
   // failsafe: every scalar as the text written, as yaml-cpp gives it (resolvePlain makes the null words null).
   const documents = yamlLib().parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, schema: 'failsafe' });
@@ -147,11 +131,8 @@ function composeDocuments(text: string, file: string, lines: LineCounter): (CstV
   return documents.map((doc) => {
     const error = doc.errors[0];
     if (error) {
-      const quote = /^Missing closing (["'])quote/.exec(error.message)?.[1];
-      const opened = quote === undefined ? undefined : unclosedQuoteAt(text, quote, error.pos[0]);
-      if (opened !== undefined) {
-        throw new InputError(where(opened), `YAML syntax error: the ${quote}quoted${quote} string that starts here is not closed`, `it runs on to line ${lines.linePos(error.pos[0]).line}; close it, or write the value without quotes`);
-      }
+      const unclosed = unclosedQuoteError(text, error, lines, where);
+      if (unclosed) throw unclosed;
       const isTooDeep = /call stack/i.test(error.message);
       // The yaml library's message does not say it, and a tab looks like blanks in most editors.
       const tabLine = tabIndentAt(text, lines, error.pos[0]);

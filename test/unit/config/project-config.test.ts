@@ -38,6 +38,8 @@ suppressions:
     ['suppressions:\n  - code: x\n    reason: y\n    until: next year\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not next year'],
     ['outputs: [heatmap]\n', '.attack-cov.yaml:1:10: outputs must be a mapping'],
     ['rules: [a\n', '.attack-cov.yaml:2:1: YAML syntax error'],
+    // A quote left open is named where it opens, as in a rules file, not at the end of the file (QA).
+    ['rules: [a.yaml]\noutputs:\n  dir: "reports\n\ngates:\n  fail-on: error\n', '.attack-cov.yaml:3:8: YAML syntax error: the "quoted" string that starts here is not closed'],
     ['suppressions:\n  - code: x\n    reason: y\n    until: 2027-02-30\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not 2027-02-30'],
     ['suppressions:\n  - code: x\n    reason: y\n    until: 2027-13-01\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not 2027-13-01'],
     ['gates: {min-coverage: 150}\n', '.attack-cov.yaml:1:23: min-coverage takes a percentage from 0 to 100, not 150'],
