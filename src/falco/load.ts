@@ -390,6 +390,12 @@ export async function readRulesTexts(paths: string[], root: string = process.cwd
   return texts;
 }
 
+/** Throws as readRulesTexts would for a path that names no rules file (missing, or a folder without any); reads no
+ * file and downloads nothing (official refs are left to their reading): a command that downloads first checks them. */
+export async function checkRulesPaths(paths: string[], root: string = process.cwd()): Promise<void> {
+  await expandGiven(paths, process.cwd(), root);
+}
+
 /** The ruleset of rules files given as text (in order). Pure apart from hashing. */
 export function rulesetFromTexts(files: { path: string; text: string }[]): Ruleset {
   return buildRuleset(

@@ -4,7 +4,7 @@
 import { diffCatalogs, type AttackDiff } from '../attack/diff.js';
 import { checkAttackUrl } from '../attack/load.js';
 import type { Finding } from '../coverage-report.js';
-import { rulesetFromTexts } from '../falco/load.js';
+import { checkRulesPaths, rulesetFromTexts } from '../falco/load.js';
 import { parseTag } from '../falco/tags.js';
 import { own } from '../own.js';
 import type { FalcoRule, Ruleset } from '../falco/types.js';
@@ -13,7 +13,7 @@ import { planTextFixes } from '../fix/fix-texts.js';
 import { stringifyJson } from '../report/reporter.js';
 import { printable } from '../report/terminal.js';
 import { UsageError } from '../errors.js';
-import { loadCatalog, type CommonOptions, type Environment } from './inputs.js';
+import { loadCatalog, sourceRootOf, type CommonOptions, type Environment } from './inputs.js';
 import { fixRulesFiles, lintAnalyzer } from './lint-fix.js';
 import type { Io } from './report.js';
 
@@ -145,6 +145,8 @@ export async function runAttackDiff(fromSpec: string, toSpec: string, options: A
   }
   // Named as given: these are arguments, not --attack.
   for (const spec of [fromSpec, toSpec]) checkAttackUrl(spec, undefined);
+  // The rules paths before any download: offline, a missing file was named only once the versions were cached (QA).
+  if (options.rules?.length) await checkRulesPaths(options.rules, sourceRootOf(options, env));
   const from = await loadCatalog({ attack: fromSpec }, env);
   const to = await loadCatalog({ attack: toSpec }, env);
   const diff = diffCatalogs(from.catalog, to.catalog);

@@ -139,6 +139,14 @@ describe('-q on every command: nothing but errors', () => {
     expectOneLineError(await runCli(['attack', 'diff', MINI, ' ']), /^error: attack diff: the second \(to\) ATT&CK is empty$/);
   });
 
+  it('attack diff names a missing rules path before it downloads anything (QA: offline, the download error hid it)', async () => {
+    // 17.1 is not embedded: with an empty cache and this mirror, a download would be tried first and fail.
+    const env = { ATTACK_COV_CACHE: await tempDir(), ATTACK_COV_ATTACK_MIRROR: 'http://127.0.0.1:9/{version}.json' };
+    expectOneLineError(await runCli(['attack', 'diff', '17.1', '18.1', '--rules', '/nonexistent/rules.d/'], { env }), /^error: \/nonexistent\/rules\.d\/?: no such file or directory$/);
+    // Paths that exist leave the download to fail as it does.
+    expectOneLineError(await runCli(['attack', 'diff', '17.1', '18.1', '--rules', RULES], { env }), /download/);
+  });
+
   it('attack diff -q: no text (json is still printed when asked for)', async () => {
     const quiet = await runCli(['attack', 'diff', MINI, fixture('attack', 'v19-like.json'), '-q']);
     expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
