@@ -3,6 +3,8 @@
 // pass their text through redactSecrets, so even a server or a model echoing one back cannot leak it.
 
 const secrets = new Set<string>();
+/** Registered values long enough that a part of them is a secret too (see redactPartial). */
+const partials = new Set<string>();
 /** What stands where a secret was. */
 export const REDACTED = '[redacted]';
 /** The one length rule for every secret, wherever it is redacted (errors, stdout, files): a shorter value is a
@@ -17,7 +19,17 @@ function isSecretLength(value: string | undefined): value is string {
 
 export function registerSecret(value: string | undefined): void {
   for (const form of secretForms(value)) secrets.add(form);
+  const trimmed = value?.trim();
+  if (trimmed !== undefined && trimmed.length >= PARTIAL_CHARS && KEY_LIKE.test(trimmed)) partials.add(trimmed);
 }
+
+/** How much of a secret's start or end is a secret itself: a gateway that cuts the key in its error (QA:
+ * `Incorrect API key provided: sk-test-SECRET1234…`, 18 of 23 characters) must not put most of it in a CI log. A key's
+ * last 4 characters, as OpenAI shows them, stay. */
+const PARTIAL_CHARS = 12;
+/** Keys as issued (letters, digits, - _ . ~ + / =): a run of these cut out of a JSON string or an HTML attribute leaves
+ * no escape sequence cut in half, so partial redaction is as safe for scripts as the exact one. */
+const KEY_LIKE = /^[A-Za-z0-9._~+/=-]+$/;
 
 /** The forms of `value` that may reach an output, each under the length rule: as given, without the spaces around it
  * (HTTP drops them from a header value, so a server echoes `KEY ` as `KEY`), their URL-encoded and decoded forms, and
@@ -63,9 +75,33 @@ export function registerSecretsInUrl(text: string | undefined): void {
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
 const SECRET_QUERY = /([?&][^=&\s#"'<>]*(?:token|key|secret|sig|pass|auth|credential|session)[^=&\s#"'<>]*=)[^&\s#"'<>]+/gi;
 
-/** Every registered secret replaced (exact values only: safe for any output, scripts included). */
+/** Every registered secret replaced, and any run of PARTIAL_CHARS or more of a key's first or last characters (safe
+ * for any output, scripts included: see KEY_LIKE). */
 export function redactSecrets(text: string): string {
-  return replaceAll(text, [...secrets]);
+  let result = replaceAll(text, [...secrets]);
+  for (const secret of partials) result = redactPartial(result, secret);
+  return result;
+}
+
+/** `text` with each run that starts with `secret`'s first PARTIAL_CHARS characters and goes on as `secret` does (or ends
+ * with its last ones, going back as it does) replaced. */
+function redactPartial(text: string, secret: string): string {
+  let result = text;
+  const head = secret.slice(0, PARTIAL_CHARS);
+  for (let at = result.indexOf(head); at >= 0; at = result.indexOf(head, at + REDACTED.length)) {
+    let end = at + PARTIAL_CHARS;
+    while (end - at < secret.length && result[end] === secret[end - at]) end++;
+    result = result.slice(0, at) + REDACTED + result.slice(end);
+  }
+  const tail = secret.slice(-PARTIAL_CHARS);
+  for (let at = result.indexOf(tail); at >= 0; at = result.indexOf(tail, at + REDACTED.length)) {
+    const end = at + PARTIAL_CHARS;
+    let start = at;
+    while (end - start < secret.length && start > 0 && result[start - 1] === secret[secret.length - (end - start) - 1]) start--;
+    result = result.slice(0, start) + REDACTED + result.slice(end);
+    at = start;
+  }
+  return result;
 }
 
 function replaceAll(text: string, values: string[]): string {
@@ -84,4 +120,5 @@ export function redactMessage(text: string, also?: string): string {
 /** For tests: forget every registered secret. */
 export function clearSecrets(): void {
   secrets.clear();
+  partials.clear();
 }

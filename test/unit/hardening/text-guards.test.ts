@@ -158,5 +158,28 @@ describe('secrets', () => {
     registerSecret('forget-me-please');
     clearSecrets();
     expect(redactSecrets('forget-me-please')).toBe('forget-me-please');
+    expect(redactSecrets('forget-me-pl')).toBe('forget-me-pl');
+  });
+
+  it("redacts 12 or more of a key's first or last characters: a gateway that cuts the key in its error (QA)", () => {
+    registerSecret('sk-test-SECRET123456789');
+    // The QA server's 403: a masked form (OpenAI's: the last 4), then two cut-off prefixes of 18 and 20 characters.
+    expect(redactSecrets('Incorrect API key provided: sk-test-*****************6789 / sk-test-SECRET1234 / sk-test-SECRET123456')).toBe(
+      'Incorrect API key provided: sk-test-*****************6789 / [redacted] / [redacted]',
+    );
+    // Exactly 12 of its start or end, and a run going on past the key's own characters stops where they differ.
+    expect(redactSecrets('sk-test-SECR. ECRET123456789. sk-test-SECRX')).toBe('[redacted]. [redacted]. [redacted]X');
+    expect(redactSecrets('[sk-test-SECRET12xyz] [abcRET123456789] [xET123456789]')).toBe('[[redacted]xyz] [abc[redacted]] [xET123456789]');
+    // 11 characters are not enough, and the whole key is still one [redacted].
+    expect(redactSecrets('sk-test-SEC ET123456789 sk-test-SECRET123456789!')).toBe('sk-test-SEC ET123456789 [redacted]!');
+    // Inside a JSON string in a script: the key-like characters go, the quotes and escapes stay.
+    expect(redactSecrets('{"a":"sk-test-SECRET1234\\n"}')).toBe('{"a":"[redacted]\\n"}');
+  });
+
+  it('leaves parts alone of a value shorter than 12 characters or not written like a key', () => {
+    registerSecret('short-pw-10');
+    registerSecret('pass phrase with spaces in it');
+    expect(redactSecrets('short-pw-1 pass phrase with spa')).toBe('short-pw-1 pass phrase with spa');
+    expect(redactSecrets('short-pw-10 pass phrase with spaces in it')).toBe('[redacted] [redacted]');
   });
 });
