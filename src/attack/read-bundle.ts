@@ -50,9 +50,8 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
   const splitter = new StixBundleSplitter((element, offset) => {
     const type = peekStixType(element);
     if (type !== undefined && !types.has(type)) return;
-    const text = type === 'relationship' ? undefined : element.toString('utf8');
     try {
-      const object = ((type === 'relationship' && readRelationshipFields(element)) || JSON.parse(text ?? element.toString('utf8'))) as StixObject;
+      const object = ((type === 'relationship' && readRelationshipFields(element)) || JSON.parse(element.toString('utf8'))) as StixObject;
       const problem = stixShapeProblem(object);
       if (problem) {
         badShape ??= problem;
@@ -63,7 +62,7 @@ export async function readBundleFile(file: string, label: string, versionHint?: 
       objects.push(slimStixObject(object));
     } catch {
       if (badElement) return;
-      const source = text ?? element.toString('utf8');
+      const source = element.toString('utf8');
       const at = jsonErrorAt(source);
       badElement = { problem: at.problem, offset: offset + Buffer.byteLength(source.slice(0, at.offset)) };
     }

@@ -96,6 +96,15 @@ describe('an element that is not JSON', () => {
     const gzip = await write('bad-line.json.gz', gzipSync(text));
     expect((await failure(gzip)).message).toBe(`bad-line.json.gz:4:${column}: not valid JSON: unexpected "\\""`);
   });
+
+  it('past the first chunk the file is read in (1 MiB): lines are counted on over the chunks before it', async () => {
+    // A skipped object of 1.5 MB on line 2 (read, never parsed), then the broken one on line 3.
+    const padding = `{"type": "note", "content": "${'x'.repeat(1_500_000)}"}`;
+    const text = bundle([]).replace('"objects": [', `"objects": [\n${padding},\n{"type": "attack-pattern", "name": nope}, `);
+    const file = await write('bad-late.json', text);
+    expect(text.indexOf('nope')).toBeGreaterThan(1 << 20);
+    expect((await failure(file)).message).toBe('bad-late.json:3:36: not valid JSON: unexpected "n"');
+  });
 });
 
 describe('objects attack-cov does not read', () => {
