@@ -1,7 +1,11 @@
 // An OpenAI-compatible Chat Completions client on undici (OpenAI, gateways, Ollama's /v1, vLLM,
 // llama.cpp's server): structured output with a fallback for servers without it, timeouts, retries
 // with backoff on 429 and 5xx honouring Retry-After. The API key goes into one header and nowhere
-// else: every error message is scrubbed of it.
+// else: every error message is scrubbed of it. A run's client stops asking once no later request can succeed: after
+// the endpoint refuses the credentials (401, 403) or redirects (never followed), or after a few requests in a row
+// without an answer (timeouts, no connection); the requests still in flight are abandoned, and every later
+// complete() fails at once with NotAttemptedError.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LlmError, ModelAnswerError } from '../errors.js';
 import { limits } from '../limits.js';
 import { BodyTooLargeError, readBody } from '../net/body.js';
@@ -23,12 +27,38 @@ export interface LlmSettings {
 }
 
 const RETRYABLE = new Set([408, 409, 429, 500, 502, 503, 504]);
+/** Redirects: never followed (the key would travel to wherever they point). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Completions in a row that got no answer (a timeout, no connection) after which a run stops asking. */
+export const NO_ANSWER_LIMIT = 3;
+
+/** What a failed completion says about the next one: 'no-answer' when the endpoint gave none (a timeout, no
+ * connection); 'answered' when it answered (an error status, an unusable body); for an answer no later request can
+ * get past (the credentials refused, a redirect), why the run stops asking. */
+type Failure = 'no-answer' | 'answered' | { stop: string };
+
+/** A completion that failed at the endpoint, with what that says about the next one. */
+class EndpointError extends LlmError {
+  constructor(message: string, hint: string | undefined, readonly failure: Failure) {
+    super(message, hint);
+  }
+}
+
+/** A completion not asked for (or abandoned in flight) because the run stopped asking: see ChatClient.stopped. */
+export class NotAttemptedError extends LlmError {}
 /** Errors about the request itself (a header value undici refuses, an unusable URL): the same request fails again. */
 const UNSENDABLE = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN']);
 
 export class ChatClient {
   /** Turned off for the rest of the run once the server refuses response_format. */
   isSchemaSupported = true;
+  /** Why the run stopped asking (no later request could succeed), with the hint of the error that stopped it; unset
+   * while it asks. */
+  stopped: { reason: string; hint?: string } | undefined;
+  /** Completions in a row that ended without an answer from the endpoint. */
+  private noAnswerInARow = 0;
+  /** Aborted when the run stops asking: the requests and waits in flight end at once. */
+  private readonly halt = new AbortController();
 
   constructor(private readonly settings: LlmSettings) {}
 
@@ -42,11 +72,21 @@ export class ChatClient {
     return this.redact(text).slice(0, length);
   }
 
-  private fail(message: string, hint?: string): never {
-    throw new LlmError(this.redact(message), hint && this.redact(hint));
+  private fail(message: string, hint?: string, failure: Failure = 'answered'): never {
+    throw new EndpointError(this.redact(message), hint && this.redact(hint), failure);
   }
 
-  private async post(body: object, timeoutMs: number): Promise<{ status: number; text: string; retryAfter?: number }> {
+  /** Stops asking for the rest of the run: later completions fail at once, those in flight are abandoned. */
+  private stop(reason: string, hint: string | undefined): void {
+    this.stopped = { reason, ...(hint !== undefined ? { hint } : {}) };
+    this.halt.abort();
+  }
+
+  private notAttempted(): NotAttemptedError {
+    return new NotAttemptedError(`not attempted: the run stopped after ${this.stopped!.reason}`, this.stopped!.hint);
+  }
+
+  private async post(body: object, timeoutMs: number): Promise<{ status: number; text: string; retryAfter?: number; location?: string }> {
     const { request } = undiciLib();
     // user:password in the base URL goes as HTTP Basic authorization, unless an API key takes the header.
     const target = splitCredentials(chatCompletionsUrl(this.settings.baseUrl));
@@ -56,25 +96,47 @@ export class ChatClient {
       body: JSON.stringify(body),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.halt.signal]),
       // Through the proxy the environment names (HTTPS_PROXY, NO_PROXY), as downloads go.
       ...(proxyDispatcher() ? { dispatcher: proxyDispatcher() } : {}),
     });
     const answer = await readBody(response.body, limits.maxLlmBodyBytes);
     // A gateway or proxy may compress the answer (undici's request() does not undo it).
     const text = decodeBody(answer, contentCodings(response.headers['content-encoding']), limits.maxLlmBodyBytes).toString('utf8');
-    return { status: response.statusCode, text, retryAfter: parseRetryAfter(response.headers['retry-after']) };
+    const location = response.headers.location;
+    return { status: response.statusCode, text, retryAfter: parseRetryAfter(response.headers['retry-after']), ...(typeof location === 'string' ? { location } : {}) };
   }
 
-  /** One completion: the assistant message's text. */
+  /** One completion: the assistant message's text. Once the run stopped asking (stopped), a NotAttemptedError at once;
+   * a completion in flight when it stopped (by another's failure) ends with one too. */
   async complete(messages: ChatMessage[], schema: object): Promise<string> {
+    if (this.stopped) throw this.notAttempted();
+    try {
+      const content = await this.completeOnce(messages, schema);
+      this.noAnswerInARow = 0;
+      return content;
+    } catch (error) {
+      if (this.stopped) throw this.notAttempted();
+      const failure = error instanceof EndpointError ? error.failure : 'answered';
+      if (typeof failure === 'object') this.stop(failure.stop, (error as EndpointError).hint);
+      else if (failure === 'answered') this.noAnswerInARow = 0;
+      else if (++this.noAnswerInARow >= NO_ANSWER_LIMIT) this.stop(`${NO_ANSWER_LIMIT} requests in a row got no answer from the LLM endpoint`, (error as EndpointError).hint);
+      throw error;
+    }
+  }
+
+  private async completeOnce(messages: ChatMessage[], schema: object): Promise<string> {
     let lastProblem = 'no attempt made';
+    /** Whether the last attempt got no answer: no connection, a reset, a timeout, or a gateway's 408 or 504 (its own
+     * timeout behind it), rather than an answer of the endpoint. */
+    let isLastUnanswered = false;
     // The timeout is the deadline of the whole completion, every attempt and wait included (QA: 4 attempts of
     // 2 s each took 10.7 s; a Retry-After of 100,000 s made three 60-second sleeps).
     const started = Date.now();
     const left = (): number => this.settings.timeoutMs - (Date.now() - started);
     let isLate = false;
     for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
+      if (this.stopped) throw this.notAttempted();
       // What this request sends, decided once: requests in flight at once each see their own refusal.
       const isSchemaSent = this.isSchemaSupported;
       const body = {
@@ -84,7 +146,7 @@ export class ChatClient {
         temperature: 0.2,
         ...(isSchemaSent ? { response_format: { type: 'json_schema', json_schema: { name: 'falco_rule_draft', strict: true, schema } } } : {}),
       };
-      let result: { status: number; text: string; retryAfter?: number };
+      let result: { status: number; text: string; retryAfter?: number; location?: string };
       try {
         result = await this.post(body, Math.max(1, left()));
       } catch (error) {
@@ -93,6 +155,7 @@ export class ChatClient {
         // undici's codes are strings (ECONNREFUSED); a DOMException's numeric code (23 for a timeout) tells a user nothing.
         const err = error as { code?: unknown; message?: string };
         lastProblem = `${err.message ?? String(error)}${typeof err.code === 'string' ? ` (${err.code})` : ''}`;
+        isLastUnanswered = true;
         if (typeof err.code === 'string' && UNSENDABLE.has(err.code)) this.fail(`the LLM request cannot be sent: ${lastProblem}`, 'check --llm-base-url and OPENAI_API_KEY');
         const next = await this.wait(attempt, undefined, left(), lastProblem);
         if (next === 'retry') continue;
@@ -107,8 +170,12 @@ export class ChatClient {
         continue;
       }
       lastProblem = `HTTP ${result.status}: ${this.excerpt(result.text, 200)}`;
+      isLastUnanswered = result.status === 408 || result.status === 504;
+      if (REDIRECTS.has(result.status)) this.failRedirect(result.status, result.location);
       if (!RETRYABLE.has(result.status)) {
-        this.fail(`the LLM endpoint refused the request: ${lastProblem}`, result.status === 401 || result.status === 403 ? this.credentialsHint() : 'check --llm-base-url and --model');
+        // Refused credentials are refused for every later request too.
+        const isCredentials = result.status === 401 || result.status === 403;
+        this.fail(`the LLM endpoint refused the request: ${lastProblem}`, isCredentials ? this.credentialsHint() : 'check --llm-base-url and --model', isCredentials ? { stop: `the LLM endpoint refused the credentials (HTTP ${result.status})` } : 'answered');
       }
       const next = await this.wait(attempt, result.retryAfter, left(), lastProblem);
       if (next === 'retry') continue;
@@ -118,9 +185,22 @@ export class ChatClient {
     // Out of time: the next wait would end past the deadline.
     if (isLate) {
       const seconds = this.settings.timeoutMs / 1000;
-      return this.fail(`the LLM endpoint gave no answer within ${seconds} s (--llm-timeout, every attempt included): ${lastProblem}`, 'raise --llm-timeout for a slow model, or check --llm-base-url');
+      return this.fail(`the LLM endpoint gave no answer within ${seconds} s (--llm-timeout, every attempt included): ${lastProblem}`, 'raise --llm-timeout for a slow model, or check --llm-base-url', isLastUnanswered ? 'no-answer' : 'answered');
     }
-    return this.fail(`the LLM endpoint failed after ${this.settings.attempts} attempts: ${lastProblem}`, 'check --llm-base-url, or try again later');
+    return this.fail(`the LLM endpoint failed after ${this.settings.attempts} attempts: ${lastProblem}`, 'check --llm-base-url, or try again later', isLastUnanswered ? 'no-answer' : 'answered');
+  }
+
+  /** A redirect, said as one: where to (its origin and path; never its user:password or query), that it is not
+   * followed (the key would go along to wherever it points), and that the base URL should be its target. */
+  private failRedirect(status: number, location: string | undefined): never {
+    const target = redirectTarget(location, chatCompletionsUrl(this.settings.baseUrl));
+    // Every later request is sent to the same URL, and redirected alike.
+    const stop = { stop: `the LLM endpoint redirected the request (HTTP ${status})` };
+    if (!target) return this.fail(`the LLM endpoint answered HTTP ${status}, a redirect${location === undefined ? ' without a Location' : ' to a Location that is no http(s) URL'}; attack-cov does not follow redirects`, 'check --llm-base-url', stop);
+    const base = target.endsWith('/chat/completions') ? target.slice(0, -'/chat/completions'.length) : undefined;
+    const isHttps = /^http:/i.test(this.settings.baseUrl) && target.startsWith('https:');
+    const hint = base ? `set --llm-base-url (or OPENAI_BASE_URL) to the redirect's target, ${base}${isHttps ? ' (https, not http)' : ''}` : `set --llm-base-url (or OPENAI_BASE_URL) to where the endpoint is: the redirect goes to ${target}, which is no chat/completions path`;
+    return this.fail(`the LLM endpoint answered HTTP ${status}, a redirect to ${target}; attack-cov does not follow redirects (the key would go along)`, hint, stop);
   }
 
   /** Waits before the next attempt: 'retry' after the wait; 'last' after the last attempt; 'late' when the wait would
@@ -132,7 +212,8 @@ export class ChatClient {
       if (retryAfterMs !== undefined) this.fail(`the LLM endpoint asks to retry after ${Math.ceil(retryAfterMs / 1000)} s, past the ${this.settings.timeoutMs / 1000} s of --llm-timeout: ${problem}`, 'try again later, or raise --llm-timeout');
       return 'late';
     }
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    // Cut short when the run stops asking: the next attempt then fails at once.
+    await sleep(delay, undefined, { signal: this.halt.signal }).catch(() => undefined);
     return 'retry';
   }
 
@@ -159,6 +240,16 @@ export class ChatClient {
     }
     return content;
   }
+}
+
+/** Where a redirect points, as it may be shown: resolved against the request's URL, its origin and path only (no
+ * user:password, query or fragment: a token may be in them), the path cut at 200 characters; undefined when the
+ * Location is missing or no http(s) URL. */
+export function redirectTarget(location: string | undefined, requestUrl: string): string | undefined {
+  if (location === undefined || !URL.canParse(location, requestUrl)) return undefined;
+  const url = new URL(location, requestUrl);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  return `${url.protocol}//${url.host}${url.pathname.slice(0, 200)}`;
 }
 
 /** `<base>/chat/completions`, appended to the base URL's path: its query (an Azure-style `?api-version=`, a gateway's

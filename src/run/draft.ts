@@ -1,6 +1,7 @@
 // `attack-cov draft`: one Falco rule per technique (given, or the top gaps), written by an LLM from
 // ATT&CK and the ruleset, validated hard, sent back with its errors up to three times, and written to
 // drafts/ (passed) or drafts/rejected/; without an LLM, a skeleton. Drafts never touch the user's rules.
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
 import { sourceOfPlugin } from '../falco/source-names.js';
 import { commentText, draftTags, readDraftAnswer, renderDraftFile, type DraftRule } from '../draft/draft-file.js';
 import { buildGrounding, chooseSource } from '../draft/grounding.js';
-import { ChatClient, extractJson } from '../draft/llm-client.js';
+import { ChatClient, extractJson, NotAttemptedError } from '../draft/llm-client.js';
 import { buildMessages, DRAFT_SCHEMA, repairMessage, type PromptTemplates } from '../draft/prompt.js';
 import { buildSkeleton } from '../draft/skeleton.js';
 import { describeIssue, validateDraft, type DraftContext } from '../draft/validate-draft.js';
@@ -46,7 +47,8 @@ export interface DraftOptions extends CommonOptions {
 export interface DraftResult {
   technique: string;
   name: string;
-  status: 'passed' | 'rejected' | 'skeleton' | 'error';
+  /** 'not-attempted': the run stopped asking the endpoint before this draft was made (ChatClient.stopped). */
+  status: 'passed' | 'rejected' | 'skeleton' | 'error' | 'not-attempted';
   attempts: number;
   file?: string;
   issues: string[];
@@ -257,18 +259,25 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
     } catch (error) {
       if (!isAttackCovError(error)) throw error;
       const message = client ? client.redact(error.message) : error.message;
+      // The run stopped asking (the key refused, the endpoint silent): said once below, not once per technique.
+      if (error instanceof NotAttemptedError) return { result: { technique: technique.id, name: technique.name, status: 'not-attempted' as const, attempts: 0, issues: [message] }, text: '' };
       (io.errors ?? io.stderr)(`draft ${technique.id}: error: ${escapeForTerminal(message)}\n`);
       hint ??= error.hint;
       if (error instanceof ModelAnswerError) answerRefused.add(technique.id);
       return { result: { technique: technique.id, name: technique.name, status: 'error' as const, attempts: 0, issues: [message] }, text: '' };
     }
   });
-  // Every draft failed at the endpoint: the run could not do its work (exit 2, as suggest --model), where a rejected
-  // draft is a verdict on the model's answer (exit 1). A CI job can retry the one and review the other.
-  const isEveryCallFailed = outcomes.length > 0 && outcomes.every((o) => o.result.status === 'error' && !answerRefused.has(o.result.technique));
-  if (isEveryCallFailed) (io.errors ?? io.stderr)(`error: every draft failed at the LLM endpoint (${outcomes.length} of ${outcomes.length})\n`);
+  const isFailed = (r: DraftResult) => r.status === 'not-attempted' || (r.status === 'error' && !answerRefused.has(r.technique));
+  // Every draft failed at the endpoint (or was not attempted after the run stopped asking): the run could not do its
+  // work (exit 2, as suggest --model), where a rejected draft is a verdict on the model's answer (exit 1). A CI job can
+  // retry the one and review the other.
+  const isEveryCallFailed = outcomes.length > 0 && outcomes.every((o) => isFailed(o.result));
+  const notAttempted = outcomes.filter((o) => o.result.status === 'not-attempted').length;
+  const stopped = client?.stopped && notAttempted > 0 ? `the run stopped after ${client.stopped.reason}: ${notAttempted} of ${outcomes.length} not attempted` : undefined;
+  if (isEveryCallFailed) (io.errors ?? io.stderr)(`error: every draft failed at the LLM endpoint (${outcomes.length} of ${outcomes.length}${stopped ? `; ${stopped}` : ''})\n`);
+  else if (stopped) (io.errors ?? io.stderr)(`error: ${stopped}\n`);
   // Once, after every technique: what to check, and the way to a draft without a model.
-  if (outcomes.some((o) => o.result.status === 'error')) {
+  if (outcomes.some((o) => o.result.status === 'error' || o.result.status === 'not-attempted')) {
     (io.errors ?? io.stderr)(`hint: ${hint ? `${escapeForTerminal(hint)}; ` : ''}--skeleton writes skeletons without a model\n`);
   }
   const summary = {
@@ -278,14 +287,29 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
     llm: settings ? { baseUrl: redactUrl(settings.baseUrl), model: settings.model, structuredOutput: client!.isSchemaSupported } : null,
     drafts: outcomes.map((o) => o.result),
   };
-  await writeOutputs(outDir, [...outcomes.filter((o) => o.result.file).map((o) => ({ name: o.result.file!, content: o.text })), { name: 'summary.json', content: stringifyJson(summary) }]);
-  // A draft that passes now leaves no stale rejected copy behind, and the other way round.
-  for (const { result } of outcomes) {
-    if (result.status === 'passed' || result.status === 'skeleton') await rm(path.join(outDir, 'rejected', `${result.technique}.yaml`), { force: true });
-    if (result.status === 'rejected') await rm(path.join(outDir, `${result.technique}.yaml`), { force: true });
-  }
-  const listed = io.isQuiet ? outcomes.filter((o) => o.result.status === 'rejected' || o.result.status === 'error') : outcomes;
-  if (listed.length > 0) io.stdout(`${listed.map(({ result: r }) => `${r.technique.padEnd(10)} ${r.status.padEnd(9)} ${r.file ? escapeForTerminal(path.join(options.out, r.file)) : ''}${r.issues.length && r.status !== 'passed' ? `\n  ${r.issues.slice(0, 5).map(escapeForTerminal).join('\n  ')}` : ''}`).join('\n')}\n`);
+  // --out describes one run: summary.json is renamed last, and the previous one is removed only when every new file
+  // is written under its temporary name (writeOutputs renders summary.json, the last of its files, just before the
+  // first rename). A run interrupted among the renames (Ctrl-C) leaves no summary.json, never the previous one beside
+  // new drafts. So are the copies this run makes stale: a draft that passes now leaves no rejected copy behind, and
+  // the other way round.
+  const stale = outcomes.flatMap(({ result }) => {
+    if (result.status === 'passed' || result.status === 'skeleton') return [path.join('rejected', `${result.technique}.yaml`)];
+    return result.status === 'rejected' ? [`${result.technique}.yaml`] : [];
+  });
+  const summaryLast = (): string => {
+    for (const name of ['summary.json', ...stale]) {
+      try {
+        rmSync(path.join(outDir, name), { force: true });
+      } catch {
+        // A folder by that name: not this run's to remove (writeOutputs refuses a summary.json that is one).
+      }
+    }
+    return stringifyJson(summary);
+  };
+  await writeOutputs(outDir, [...outcomes.filter((o) => o.result.file).map((o) => ({ name: o.result.file!, content: o.text })), { name: 'summary.json', content: summaryLast }]);
+  const listed = io.isQuiet ? outcomes.filter((o) => o.result.status === 'rejected' || o.result.status === 'error' || o.result.status === 'not-attempted') : outcomes;
+  // A draft not attempted has no issue of its own: why the run stopped is said once, on stderr.
+  if (listed.length > 0) io.stdout(`${listed.map(({ result: r }) => `${r.technique.padEnd(10)} ${r.status.padEnd(9)} ${r.file ? escapeForTerminal(path.join(options.out, r.file)) : ''}${r.issues.length && r.status !== 'passed' && r.status !== 'not-attempted' ? `\n  ${r.issues.slice(0, 5).map(escapeForTerminal).join('\n  ')}` : ''}`).join('\n')}\n`);
   if (isEveryCallFailed) return EXIT_CANNOT_RUN;
-  return outcomes.some((o) => o.result.status === 'rejected' || o.result.status === 'error') ? EXIT_GATE : EXIT_OK;
+  return outcomes.some((o) => o.result.status !== 'passed' && o.result.status !== 'skeleton') ? EXIT_GATE : EXIT_OK;
 }

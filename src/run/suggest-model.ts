@@ -2,7 +2,7 @@
 // another technique), with a reason; every choice is checked like lint checks tags and refused when it
 // fails. The client and settings are draft's; the API key is never printed (answers are redacted too).
 import { LlmError, UsageError, isAttackCovError } from '../errors.js';
-import { ChatClient, extractJson } from '../draft/llm-client.js';
+import { ChatClient, extractJson, NotAttemptedError } from '../draft/llm-client.js';
 import { buildSuggestMessages, checkModelChoices, readSuggestAnswer, SUGGEST_SCHEMA } from '../suggest/llm.js';
 import { indexCache, type SuggestContext } from '../suggest/suggest.js';
 import type { RuleSuggestion } from '../suggest/types.js';
@@ -41,6 +41,7 @@ export async function chooseWithModel(offline: RuleSuggestion[], context: Sugges
   const client = new ChatClient({ ...settings, timeoutMs: (options.llmTimeout ?? 120) * 1000, attempts: 4, backoffMs: Number(processEnv.ATTACK_COV_LLM_BACKOFF_MS ?? 1000) });
   const indexFor = indexCache(context);
   let failures = 0;
+  let notAttempted = 0;
   let lastError = '';
   const suggestions = await pool(offline, options.concurrency ?? 2, async (suggestion) => {
     try {
@@ -48,16 +49,22 @@ export async function chooseWithModel(offline: RuleSuggestion[], context: Sugges
     } catch (error) {
       if (!isAttackCovError(error)) throw error;
       const message = client.redact(error.message);
-      failures++;
-      lastError = message;
-      (io.errors ?? io.stderr)(`suggest "${escapeForTerminal(suggestion.rule)}": model error: ${escapeForTerminal(message)}\n`);
-      return { ...suggestion, candidates: [], rejected: [{ technique: '', reason: `model error: ${message}` }] };
+      // The run stopped asking (the key refused, the endpoint silent): said once below, not once per rule.
+      if (error instanceof NotAttemptedError) notAttempted++;
+      else {
+        failures++;
+        lastError = message;
+        (io.errors ?? io.stderr)(`suggest "${escapeForTerminal(suggestion.rule)}": model error: ${escapeForTerminal(message)}\n`);
+      }
+      return { ...suggestion, candidates: [], rejected: [{ technique: '', reason: error instanceof NotAttemptedError ? message : `model error: ${message}` }] };
     }
   });
+  const stopped = client.stopped && notAttempted > 0 ? `the run stopped after ${client.stopped.reason}: ${notAttempted} of ${offline.length} rules not attempted` : undefined;
   // Not one answer (the endpoint down, a wrong key or model): a run that says "0 with candidates" and exits 0
   // would pass in CI. Some answers: the rules whose call failed say so, each with its error.
-  if (offline.length > 0 && failures === offline.length) {
-    throw new LlmError(`every model call failed (${failures} of ${failures}), the last with: ${lastError}`, 'check --llm-base-url, --model and OPENAI_API_KEY; without --model, suggest ranks offline');
+  if (offline.length > 0 && failures + notAttempted === offline.length) {
+    throw new LlmError(`every model call failed (${offline.length} of ${offline.length}${stopped ? `; ${stopped}` : ''}), the last with: ${lastError}`, 'check --llm-base-url, --model and OPENAI_API_KEY; without --model, suggest ranks offline');
   }
+  if (stopped) (io.errors ?? io.stderr)(`suggest: ${stopped}; they are listed without candidates\n`);
   return { suggestions, ranker: `model ${settings.model}` };
 }

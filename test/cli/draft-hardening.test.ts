@@ -90,6 +90,37 @@ describe('hostile LLM servers', () => {
     }
   });
 
+  it('a refused key stops the run at the first 401: one request, one error line, the other techniques not attempted (QA: every item paid for it)', async () => {
+    const run = await draft('good', ['T1529', 'T1485', 'T1486', 'T1490'], ['--concurrency', '1'], server.baseUrl, 'sk-test-WRONG-KEY-1234567');
+    expect(run.code).toBe(2);
+    expect(run.requests).toHaveLength(1);
+    expect(run.stderr.match(/^draft T\d+: error: .*$/gm)).toEqual(['draft T1529: error: the LLM endpoint refused the request: HTTP 401: {"error":{"message":"bad key Bearer [redacted]"}}']);
+    expect(run.stderr).toMatch(/^error: every draft failed at the LLM endpoint \(4 of 4; the run stopped after the LLM endpoint refused the credentials \(HTTP 401\): 3 of 4 not attempted\)\nhint: check OPENAI_API_KEY; --skeleton writes skeletons without a model\n$/m);
+    expect(run.summary.drafts.map((d) => [d.technique, d.status])).toEqual([['T1529', 'error'], ['T1485', 'not-attempted'], ['T1486', 'not-attempted'], ['T1490', 'not-attempted']]);
+    expect(run.summary.drafts[1]!.issues).toEqual(['not attempted: the run stopped after the LLM endpoint refused the credentials (HTTP 401)']);
+    expect(run.stdout).toMatch(/^T1485 {6}not-attempted $/m);
+  });
+
+  it('an endpoint that never answers in time is given up after 3 drafts in a row, not paid for per technique', async () => {
+    const run = await draft('slow', ['T1529', 'T1485', 'T1486', 'T1490', 'T1489'], ['--llm-timeout', '1', '--concurrency', '1']);
+    expect(run.code).toBe(2);
+    expect(run.requests).toHaveLength(3);
+    expect(run.stderr.match(/^draft T\d+: error: the LLM endpoint gave no answer within 1 s/gm)).toHaveLength(3);
+    expect(run.stderr).toMatch(/^error: every draft failed at the LLM endpoint \(5 of 5; the run stopped after 3 requests in a row got no answer from the LLM endpoint: 2 of 5 not attempted\)$/m);
+    expect(run.summary.drafts.map((d) => d.status)).toEqual(['error', 'error', 'error', 'not-attempted', 'not-attempted']);
+  });
+
+  it('a redirect is said as one, to where (no user:password or query), not followed, with the base URL to use (QA: "HTTP 307: " and no reason)', async () => {
+    const run = await draft('redirect-to-https', ['T1529', 'T1485'], ['--concurrency', '1']);
+    const origin = new URL(server.baseUrl).host;
+    expect(run.code).toBe(2);
+    expect(run.requests).toHaveLength(1);
+    expect(run.stderr).toContain(`draft T1529: error: the LLM endpoint answered HTTP 307, a redirect to https://${origin}/v1/chat/completions; attack-cov does not follow redirects (the key would go along)\n`);
+    expect(run.stderr).toMatch(new RegExp(`^hint: set --llm-base-url \\(or OPENAI_BASE_URL\\) to the redirect's target, https://${origin.replace(/\./g, '\\.')}/v1 \\(https, not http\\); --skeleton writes skeletons without a model$`, 'm'));
+    expect(run.stdout + run.stderr + run.written).not.toMatch(/llmuser|llmpass|QUERYTOKEN/);
+    expect(run.summary.drafts.map((d) => d.status)).toEqual(['error', 'not-attempted']);
+  });
+
   it('a file where rejected/ goes is refused before any model is asked (QA: every call was made, then the run failed)', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
     await writeFile(path.join(out, 'rejected'), 'not a folder');

@@ -1,9 +1,10 @@
 // attack-cov draft against an OpenAI-compatible server on 127.0.0.1, through the built binary.
+import { existsSync, watch } from 'node:fs';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectOneLineError, runCli, type CliResult } from '../helpers/cli.js';
+import { expectOneLineError, runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { startLlmServer, type LlmServer } from '../helpers/llm-server.js';
 import { BUNDLE_18, fixture, officialRules } from '../helpers/paths.js';
 
@@ -268,6 +269,35 @@ describe('without an LLM', () => {
     expect(await readFile(path.join(run.out, 'T1529.yaml'), 'utf8')).toMatch(/# validation: skeleton: --skeleton; the condition is a placeholder/);
     expect(run.summary.drafts[0]!.status).toBe('skeleton');
   });
+
+  it('Ctrl-C among the renames into --out leaves no summary.json, never the previous one beside new drafts (QA: the folder described two runs)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    // Some 140 skeletons: their renames take long enough for a SIGINT sent at the first one to land among them.
+    const args = ['draft', '--gaps', '--top', '500', '--skeleton', '--attack', ATTACK, '--rules', RULES, '--out', out, '-q'];
+    const summaryDate = async () => (existsSync(path.join(out, 'summary.json')) ? (JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as { generatedAt: string }).generatedAt : undefined);
+    const draftDates = async () => new Set(await Promise.all((await readdir(out)).filter((f) => f.endsWith('.yaml')).map(async (f) => /^# date: (\S+)$/m.exec(await readFile(path.join(out, f), 'utf8'))?.[1])));
+    let landed = 0;
+    for (let attempt = 0; attempt < 5 && landed === 0; attempt++) {
+      // A whole run first: --out holds its drafts and its summary.json.
+      expect((await runCli(args)).code).toBe(0);
+      expect([...(await draftDates())]).toEqual([await summaryDate()]);
+      const { child, done } = startCli(args);
+      const watcher = watch(out, (_event, name) => {
+        if (!name || !/^T\d{4}\.yaml$/.test(name)) return;
+        child.kill('SIGINT');
+        watcher.close();
+      });
+      const result = await done;
+      watcher.close();
+      const dates = await draftDates();
+      const summary = await summaryDate();
+      // A summary.json there describes the drafts beside it: one run's.
+      if (summary !== undefined) expect([...dates]).toEqual([summary]);
+      // The interrupt came among the renames: drafts of both runs, and no summary.json.
+      if (result.code === 130 && dates.size > 1) landed++;
+    }
+    expect(landed).toBe(1);
+  }, 120_000);
 
   it('drafts a technique named twice (in any case) once: two drafts wrote one file twice and listed both', async () => {
     const run = await draft(undefined, 't1529');

@@ -219,6 +219,42 @@ describe('attack-cov suggest --model', () => {
     expect(result.stdout).toBe('');
   }, 60_000);
 
+  it('a refused key stops the run at the first 401: one model error line, not one per rule, and the rest not attempted (QA: 22 requests, 22 errors)', async () => {
+    const before = server.requests.length;
+    const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--llm-base-url', server.baseUrl, '--model', 'suggest-pick'], { env: { OPENAI_API_KEY: 'sk-test-WRONG-KEY-7654321', ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    expect(result.code).toBe(2);
+    // The two requests of --concurrency 2 were in flight at once; none after the refusal.
+    expect(server.requests.length - before).toBeLessThanOrEqual(2);
+    expect(result.stderr.match(/model error/g)).toHaveLength(1);
+    expect(result.stderr).toMatch(/^error: every model call failed \(48 of 48; the run stopped after the LLM endpoint refused the credentials \(HTTP 401\): 47 of 48 rules not attempted\), the last with: the LLM endpoint refused the request: HTTP 401: .*\nhint: check --llm-base-url, --model and OPENAI_API_KEY; without --model, suggest ranks offline\n$/m);
+    expect(result.stderr).not.toContain('WRONG-KEY');
+  }, 60_000);
+
+  it('an endpoint that never answers in time is given up after 3 rules in a row, not paid for per rule', async () => {
+    const before = server.requests.length;
+    const ask = (model: string) => runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--format', 'json', '--llm-base-url', server.baseUrl, '--model', model, '--llm-timeout', '1', '--concurrency', '1'], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    const result = await ask('slow');
+    expect(result.code).toBe(2);
+    expect(server.requests.length - before).toBe(3);
+    expect(result.stderr.match(/model error: the LLM endpoint gave no answer within 1 s/g)).toHaveLength(3);
+    expect(result.stderr).toMatch(/^error: every model call failed \(48 of 48; the run stopped after 3 requests in a row got no answer from the LLM endpoint: 45 of 48 rules not attempted\)/m);
+  }, 60_000);
+
+  it('a key refused after some answers: the rules answered keep their choices, the rest are listed as not attempted, and the run says it stopped', async () => {
+    const rules = ['--rule', 'Create Privileged Pod', '--rule', 'Create Sensitive Mount Pod', '--rule', 'Create HostNetwork Pod'];
+    const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...rules, '--format', 'json', '--concurrency', '1', '--llm-base-url', server.baseUrl, '--model', 'suggest-pick-then-refused'], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    // As when some calls failed: the answers there are are the output.
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as Parsed;
+    expect(parsed.suggestions.map((s) => [s.candidates.map((c) => c.technique), s.rejected.map((r) => r.reason)])).toEqual([
+      [['T1610'], []],
+      [[], ['model error: the LLM endpoint refused the request: HTTP 401: {"error":{"message":"key revoked"}}']],
+      [[], ['not attempted: the run stopped after the LLM endpoint refused the credentials (HTTP 401)']],
+    ]);
+    expect(result.stderr.match(/model error/g)).toHaveLength(1);
+    expect(result.stderr).toMatch(/^suggest: the run stopped after the LLM endpoint refused the credentials \(HTTP 401\): 1 of 3 rules not attempted; they are listed without candidates$/m);
+  }, 60_000);
+
   it('never shows the key, even when the model echoes it', async () => {
     const result = await ask('suggest-echo-key');
     expect(result.code).toBe(0);

@@ -120,6 +120,10 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           return ok({ choices: [{ technique: 'T1547.001', reason: 'registry run keys' }, { technique: 'T1611', tactic: 'execution', reason: 'wrong tactic' }, { technique: 'T9999', reason: 'made up' }, { technique: 'T1610', reason: 'deploys a container' }] });
         case 'suggest-echo-key':
           return ok({ choices: [{ technique: 'T1610', reason: `the header was ${String(req.headers.authorization)}` }, { technique: `T1611 ${String(req.headers.authorization)}`, reason: 'x' }] });
+        case 'suggest-pick-then-refused':
+          // The first call answers; every later one meets a key the endpoint no longer takes.
+          if (call > 1) return void res.writeHead(401).end('{"error":{"message":"key revoked"}}');
+          return ok({ choices: [{ technique: 'T1610', tactic: 'execution', reason: 'it deploys a container' }] });
         case 'echo-key':
           return void res.writeHead(403).end(JSON.stringify({ error: { message: `key ${String(req.headers.authorization)} is not allowed` } }));
         case 'echo-key-escaped':
@@ -141,6 +145,9 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           return ok(repairs === 0 ? { ...BAD_DRAFTS.tooBroad, desc: `my key is ${String(req.headers.authorization)}` } : `key: ${String(req.headers.authorization)}`);
         case 'huge':
           return ok({ ...GOOD_T1529, desc: 'x'.repeat(200_000) });
+        case 'redirect-to-https':
+          // http → https, as a proxy in front of a real endpoint says it, with credentials and a token in the Location.
+          return void res.writeHead(307, { location: `https://llmuser:llmpass@${String(req.headers.host)}/v1/chat/completions?sig=QUERYTOKEN` }).end();
         case 'not-json':
           return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>');
         default:

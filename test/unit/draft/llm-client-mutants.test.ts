@@ -5,7 +5,7 @@
 import type http from 'node:http';
 import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChatClient, extractJson, type LlmSettings } from '../../../src/draft/llm-client.js';
+import { ChatClient, extractJson, NotAttemptedError, type LlmSettings } from '../../../src/draft/llm-client.js';
 import { LlmError } from '../../../src/errors.js';
 import { DEFAULT_LIMITS, limits } from '../../../src/limits.js';
 import { startServer, type TestServer } from '../../helpers/http-server.js';
@@ -304,6 +304,125 @@ describe('ChatClient.complete: refusals', () => {
     const error = await failure(client().complete(MESSAGES, SCHEMA));
     expect(error?.message).toBe("the model's answer is 51 characters, more than the 50 attack-cov accepts; refused");
     expect(error?.hint).toBe('try another model, or a lower temperature');
+  });
+});
+
+describe('ChatClient.complete: redirects', () => {
+  it('says a 301, 302, 303, 307 or 308 is a redirect, to where (origin and path only), and never follows it', async () => {
+    // QA: "the LLM endpoint refused the request: HTTP 307: " with an empty reason, and the hint "check --llm-base-url and --model".
+    const elsewhere = await startServer({ '/v1/chat/completions': (_req, res) => void res.writeHead(200).end(completion('{"rule":"followed"}')) });
+    const target = elsewhere.url('/v1/chat/completions');
+    try {
+      for (const status of [301, 302, 303, 307, 308]) {
+        seen = [];
+        script = [{ status, body: '', headers: { location: `${target.replace('://', '://llmuser:llmpass@')}?token=QUERYTOKEN#part` } }];
+        const error = await failure(client().complete(MESSAGES, SCHEMA));
+        expect(error).toBeInstanceOf(LlmError);
+        expect(error?.message).toBe(`the LLM endpoint answered HTTP ${status}, a redirect to ${target}; attack-cov does not follow redirects (the key would go along)`);
+        expect(error?.hint).toBe(`set --llm-base-url (or OPENAI_BASE_URL) to the redirect's target, ${elsewhere.url('/v1')}`);
+        expect(seen).toHaveLength(1);
+      }
+      // Not followed: the key never travelled to where the redirects point.
+      expect(elsewhere.calls('/v1/chat/completions')).toBe(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('hints at https for http redirected to https; names a relative Location against the request; says when there is no usable Location', async () => {
+    const cases = [
+      [{ location: 'https://llm.example.com/v1/chat/completions' }, 'a redirect to https://llm.example.com/v1/chat/completions; attack-cov does not follow redirects (the key would go along)', "set --llm-base-url (or OPENAI_BASE_URL) to the redirect's target, https://llm.example.com/v1 (https, not http)"],
+      [{ location: '/login?next=/v1' }, `a redirect to ${server.url('/login')}; attack-cov does not follow redirects (the key would go along)`, `set --llm-base-url (or OPENAI_BASE_URL) to where the endpoint is: the redirect goes to ${server.url('/login')}, which is no chat/completions path`],
+      [{ location: 'ftp://files.example.com/x' }, 'a redirect to a Location that is no http(s) URL; attack-cov does not follow redirects', 'check --llm-base-url'],
+      [{}, 'a redirect without a Location; attack-cov does not follow redirects', 'check --llm-base-url'],
+    ] as const;
+    for (const [headers, message, hint] of cases) {
+      script = [{ status: 302, body: 'moved', headers }];
+      const error = await failure(client().complete(MESSAGES, SCHEMA));
+      expect(error?.message).toBe(`the LLM endpoint answered HTTP 302, ${message}`);
+      expect(error?.hint).toBe(hint);
+    }
+  });
+});
+
+describe('ChatClient.complete: the run stops asking when no later request can succeed', () => {
+  it('after a 401, a 403 or a redirect, later completions fail at once, without a request, saying why; the refusal itself as before', async () => {
+    const refusals = [
+      [{ status: 401, body: 'nope' }, 'the LLM endpoint refused the credentials (HTTP 401)', 'check OPENAI_API_KEY'],
+      [{ status: 403, body: 'nope' }, 'the LLM endpoint refused the credentials (HTTP 403)', 'check OPENAI_API_KEY'],
+      [{ status: 307, body: '', headers: { location: 'https://llm.example.com/v1/chat/completions' } }, 'the LLM endpoint redirected the request (HTTP 307)', "set --llm-base-url (or OPENAI_BASE_URL) to the redirect's target, https://llm.example.com/v1 (https, not http)"],
+    ] as const;
+    for (const [answer, reason, hint] of refusals) {
+      seen = [];
+      script = [answer, ok(), ok()];
+      const chat = client();
+      const refused = await failure(chat.complete(MESSAGES, SCHEMA));
+      expect(refused).not.toBeInstanceOf(NotAttemptedError);
+      expect(refused?.hint).toBe(hint);
+      expect(chat.stopped).toEqual({ reason, hint });
+      for (let i = 0; i < 2; i++) {
+        const later = await failure(chat.complete(MESSAGES, SCHEMA));
+        expect(later).toBeInstanceOf(NotAttemptedError);
+        expect(later).toBeInstanceOf(LlmError);
+        expect(later?.message).toBe(`not attempted: the run stopped after ${reason}`);
+        expect(later?.hint).toBe(hint);
+      }
+      expect(seen).toHaveLength(1);
+    }
+  });
+
+  it('other refusals (400, 404) and answers that cannot be used do not stop the run', async () => {
+    const chat = client();
+    script = [{ status: 400, body: 'bad' }, { status: 404, body: 'no model' }, { status: 200, body: 'not json' }, ok('{"rule":"still asked"}')];
+    for (let i = 0; i < 3; i++) expect(await failure(chat.complete(MESSAGES, SCHEMA))).not.toBeInstanceOf(NotAttemptedError);
+    expect(chat.stopped).toBeUndefined();
+    await expect(chat.complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"still asked"}');
+  });
+
+  it('a completion in flight when the run stops, waiting for an answer or for its next attempt, ends at once', async () => {
+    for (const first of ['hang', { status: 503, body: 'busy' }] as const) {
+      seen = [];
+      script = [first, { status: 401, body: 'nope' }];
+      const chat = client({ timeoutMs: 20_000, backoffMs: 10_000 });
+      const started = Date.now();
+      const inFlight = failure(chat.complete(MESSAGES, SCHEMA));
+      while (seen.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      await failure(chat.complete(MESSAGES, SCHEMA));
+      const abandoned = await inFlight;
+      expect(abandoned).toBeInstanceOf(NotAttemptedError);
+      expect(abandoned?.message).toBe('not attempted: the run stopped after the LLM endpoint refused the credentials (HTTP 401)');
+      // Far from the 20 s deadline and the 10 s backoff.
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(seen).toHaveLength(2);
+    }
+  });
+
+  it('stops after 3 completions in a row without an answer (timeouts); an answer in between starts the count again', async () => {
+    const chat = client({ timeoutMs: 150, attempts: 2 });
+    script = ['hang', 'hang', ok(), 'hang', 'hang', { status: 400, body: 'bad' }, 'hang', 'hang', 'hang', ok()];
+    const outcomes: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const error = await failure(chat.complete(MESSAGES, SCHEMA));
+      outcomes.push(error === undefined ? 'ok' : error instanceof NotAttemptedError ? 'not attempted' : /HTTP 400/.test(error.message) ? 'refused' : 'timeout');
+    }
+    expect(outcomes).toEqual(['timeout', 'timeout', 'ok', 'timeout', 'timeout', 'refused', 'timeout', 'timeout', 'timeout', 'not attempted']);
+    expect(seen).toHaveLength(9);
+    expect(chat.stopped).toEqual({ reason: '3 requests in a row got no answer from the LLM endpoint', hint: 'raise --llm-timeout for a slow model, or check --llm-base-url' });
+  });
+
+  it('counts a connection refused and a gateway timeout (504) as no answer, not a 503', async () => {
+    const closed = await startServer({});
+    const baseUrl = closed.url('/v1');
+    await closed.close();
+    const unreachable = client({ baseUrl, attempts: 1 });
+    for (let i = 0; i < 3; i++) await failure(unreachable.complete(MESSAGES, SCHEMA));
+    expect(unreachable.stopped?.reason).toBe('3 requests in a row got no answer from the LLM endpoint');
+    for (const [status, isStopped] of [[504, true], [503, false]] as const) {
+      const chat = client({ attempts: 1 });
+      script = [{ status, body: 'x' }, { status, body: 'x' }, { status, body: 'x' }];
+      for (let i = 0; i < 3; i++) await failure(chat.complete(MESSAGES, SCHEMA));
+      expect(chat.stopped !== undefined).toBe(isStopped);
+    }
   });
 });
 

@@ -76,6 +76,42 @@ describe('validateDraft', () => {
     expect(validateDraft(draft('Reboot or halt', 'spawned_process and proc.name exists'), 'draft.yaml', await context()).map((i) => i.code)).not.toContain('too-broad');
   });
 
+  it('refuses a plugin-source draft whose only tests match every value: a negative test, "" after contains/startswith/endswith, a glob of only *, pmatch (/), a field against itself', async () => {
+    // QA: "ka.verb != qa_nonexistent_verb", 'ka.verb contains ""', 'ka.verb startswith ""' and 'ka.verb glob "*"' passed for k8s_audit.
+    const k8s = (condition: string) => `- rule: Deploy container via API\n  desc: A pod was created.\n  condition: ${condition}\n  output: Pod created (user=%ka.user.name)\n  priority: WARNING\n  source: k8s_audit\n  tags: [k8s, mitre_execution, T1610]\n`;
+    const ctx = await context();
+    const codes = (condition: string) => validateDraft(k8s(condition), 'draft.yaml', ctx).map((i) => `${i.code} ${i.line}`);
+    const broad = [
+      'ka.verb != qa_nonexistent_verb',
+      'ka.verb = create or ka.verb != create',
+      'ka.verb != get and ka.verb != list',
+      'ka.verb contains ""',
+      "ka.verb icontains ''",
+      'tolower(ka.verb) startswith ""',
+      'ka.verb endswith ""',
+      'ka.verb glob "*"',
+      'ka.verb iglob **',
+      'ka.uri pmatch (/)',
+      'ka.uri pmatch (/api, "")',
+      'ka.verb = val(ka.verb)',
+      'ka.verb contains ""  and ka.target.resource exists',
+      '(ka.verb startswith "" or ka.verb = create) and not ka.verb in (get)',
+    ];
+    for (const condition of broad) expect(codes(condition), condition).toEqual(['too-broad 3']);
+    expect(validateDraft(k8s('ka.verb glob "*"'), 'draft.yaml', ctx)[0]!.message).toMatch(/^the condition has no positive test that narrows the events \(only exists tests, negative tests such as != or not … in, tests every value passes such as contains "" or glob "\*", or a test or its negation\)/);
+    // One positive test that not every value passes is enough; a negative test beside it narrows further.
+    const narrow = [
+      'ka.verb != get and ka.verb = create',
+      'ka.verb contains "cre"',
+      'ka.verb startswith c',
+      'ka.verb glob "cr*"',
+      'ka.uri pmatch (/api)',
+      'ka.verb = val(ka.uri)',
+      'ka.verb in (create, update) and ka.target.resource glob "*"',
+    ];
+    for (const condition of narrow) expect(codes(condition), condition).toEqual([]);
+  });
+
   it('reports YAML that does not parse as one error at the top of the draft', async () => {
     const issues = validateDraft('- rule: x\n  condition: [unclosed\n', 'draft.yaml', await context());
     expect(issues).toHaveLength(1);
