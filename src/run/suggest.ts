@@ -51,6 +51,9 @@ function checkOptions(options: SuggestOptions): void {
   if (options.apply && options.applyFrom) throw new UsageError('--apply and --apply-from exclude each other', '--apply takes the best candidates by --min-score; --apply-from takes the entries kept in a reviewed file');
   if ((options.apply || options.applyFrom) && !options.rules?.length) throw new UsageError('--apply needs --rules: it rewrites the rules files you name', 'e.g. attack-cov suggest --rules my_rules.yaml --apply --min-score 0.3');
   if (options.dryRun && !options.apply && !options.applyFrom) throw new UsageError('--dry-run goes with --apply or --apply-from');
+  // What --apply changes is said as text (a diff with --dry-run): JSON, CSV or SARIF asked for would silently be
+  // another thing (QA: a diff on stdout where jq expected JSON), as lint --fix says.
+  if ((options.apply || options.applyFrom) && format !== 'text') throw new UsageError(`--${options.apply ? 'apply' : 'apply-from'} prints what it changes as text, not --format ${format}`, 'leave --format out, or list the suggestions with --format without applying them');
   const top = options.top ?? 3;
   if (!Number.isInteger(top) || top < 1 || top > 10) throw new UsageError(`--top takes 1 to 10 candidates, not ${options.top}`);
 }

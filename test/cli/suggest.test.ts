@@ -173,6 +173,11 @@ describe('attack-cov suggest', () => {
     expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', 'bad.json', '--dry-run'], { cwd: dir }), /^error: bad\.json: not a suggest --format json output/);
     expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', 'gone.json', '--dry-run'], { cwd: dir }), /^error: gone\.json: no such file$/);
     expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', '', '--dry-run'], { cwd: dir }), /^error: --apply-from "": no value in it$/);
+    // What applying changes is text (a diff with --dry-run): another --format is refused, not a diff where JSON was asked (QA).
+    for (const format of ['json', 'csv', 'sarif']) {
+      expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply', '--dry-run', '--format', format]), new RegExp(`^error: --apply prints what it changes as text, not --format ${format}$`));
+    }
+    expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', 'gone.json', '--format', 'json'], { cwd: dir }), /^error: --apply-from prints what it changes as text, not --format json$/);
     // A technique holding a newline stays on the refused line it belongs to.
     await writeFile(path.join(dir, 'forged.json'), JSON.stringify({ suggestions: [{ rule: 'Create Privileged Pod', candidates: [{ technique: 'T1059\n- RULE: EVIL' }] }] }));
     const forged = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', path.join(dir, 'forged.json'), '--dry-run']);
