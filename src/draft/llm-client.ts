@@ -187,7 +187,7 @@ export class ChatClient {
       const seconds = this.settings.timeoutMs / 1000;
       return this.fail(`the LLM endpoint gave no answer within ${seconds} s (--llm-timeout, every attempt included): ${lastProblem}`, 'raise --llm-timeout for a slow model, or check --llm-base-url', isLastUnanswered ? 'no-answer' : 'answered');
     }
-    return this.fail(`the LLM endpoint failed after ${this.settings.attempts} attempts: ${lastProblem}`, 'check --llm-base-url, or try again later', isLastUnanswered ? 'no-answer' : 'answered');
+    return this.fail(`the LLM endpoint failed after ${this.settings.attempts} ${this.settings.attempts === 1 ? 'request' : 'requests'}: ${lastProblem}`, 'check --llm-base-url, or try again later', isLastUnanswered ? 'no-answer' : 'answered');
   }
 
   /** A redirect, said as one: where to (its origin and path; never its user:password or query), that it is not

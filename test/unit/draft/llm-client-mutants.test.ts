@@ -157,7 +157,7 @@ describe('ChatClient.complete: retries', () => {
     expect(Date.now() - started).toBeLessThan(1_300);
     expect(seen).toHaveLength(2);
     expect(error).toBeInstanceOf(LlmError);
-    expect(error?.message).toBe(`the LLM endpoint failed after 2 attempts: HTTP 503: ${long.slice(0, 200)}`);
+    expect(error?.message).toBe(`the LLM endpoint failed after 2 requests: HTTP 503: ${long.slice(0, 200)}`);
     expect(error?.hint).toBe('check --llm-base-url, or try again later');
   });
 
@@ -198,7 +198,7 @@ describe('ChatClient.complete: retries', () => {
 
   it('says that no attempt was made when asked for none', async () => {
     const error = await failure(client({ attempts: 0 }).complete(MESSAGES, SCHEMA));
-    expect(error?.message).toBe('the LLM endpoint failed after 0 attempts: no attempt made');
+    expect(error?.message).toBe('the LLM endpoint failed after 0 requests: no attempt made');
     expect(seen).toEqual([]);
   });
 
@@ -207,7 +207,7 @@ describe('ChatClient.complete: retries', () => {
     const baseUrl = closed.url('/v1');
     await closed.close();
     const error = await failure(client({ baseUrl, attempts: 1 }).complete(MESSAGES, SCHEMA));
-    expect(error?.message).toMatch(/^the LLM endpoint failed after 1 attempts: connect ECONNREFUSED 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/);
+    expect(error?.message).toMatch(/^the LLM endpoint failed after 1 request: connect ECONNREFUSED 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/);
   });
 });
 
