@@ -4,7 +4,7 @@
 // unknown, and the result says which fields it needed. Pure.
 import { LIST_OPERATORS, walk, type ConditionNode, type FieldRef, type ListValue, type Operand, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
-import { operatorTypeProblem, orderingValueProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
+import { eventTypeCheckProblem, fieldValueProblem, hexValueProblem, operatorTypeProblem, orderingValueProblem, transformerProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
 import { regexProblem } from '../falco/condition/regex-posix.js';
 import { parseCondition } from '../falco/condition/parse.js';
 import { fieldsOf, lookupField, readFieldCatalog, type FieldCatalog } from '../falco/field-catalog.js';
@@ -44,6 +44,8 @@ export class ConditionCompiler {
   /** Each macro compiled once, with the field problems its condition has. */
   private readonly macros = new Map<string, CompiledMacro | 'compiling'>();
   private readonly context: FieldContext;
+  /** Whether the rules are syscall rules, whose evt.type checks Falco reads event types from. */
+  private readonly isSyscall: boolean;
 
   constructor(
     private readonly ruleset: Pick<Ruleset, 'macros' | 'lists'>,
@@ -51,6 +53,7 @@ export class ConditionCompiler {
     catalog: FieldCatalog = readFieldCatalog(),
   ) {
     this.context = { fields: fieldsOf(catalog, source) ?? new Map(), eventParams: catalog.events };
+    this.isSyscall = source === 'syscall';
   }
 
   /** How many calls deep each compiled condition evaluates (a macro's condition is used as it is, and so its depth). */
@@ -203,10 +206,12 @@ export class ConditionCompiler {
   }
 
   /** `found`: the field looked up already (check() reads its type for the values too). */
-  private extractor(ref: FieldRef, operator?: string, found = lookupField(this.context.fields, ref)): Extractor {
+  private extractor(ref: FieldRef, operator: string | undefined, found: ReturnType<typeof lookupField>): Extractor {
     // A field Falco does not have, or one written with an argument it does not take (or without one it needs).
     if ('error' in found) this.fieldProblems.add(found.error);
-    const problem = operator !== undefined && 'info' in found ? operatorTypeProblem(operator, found.info.type, ref) : undefined;
+    // A transformer that does not take the field's type (len(proc.pid)), an operator that does not take the type the
+    // transformers give: Falco refuses the rule.
+    const problem = 'info' in found ? (transformerProblem(found.info.type, ref) ?? (operator !== undefined ? operatorTypeProblem(operator, found.info.type, ref) : undefined)) : undefined;
     if (problem) throw new ConditionError(problem);
     return fieldExtractor(ref, this.context, 'info' in found ? found.info : undefined);
   }
@@ -214,7 +219,7 @@ export class ConditionCompiler {
   private check(field: FieldRef, operator: string, value: Operand | undefined): CompiledCondition {
     const found = lookupField(this.context.fields, field);
     const lhs = this.extractor(field, operator, found);
-    const valueProblem = orderingValueProblem(operator, value);
+    const valueProblem = orderingValueProblem(operator, value) ?? (this.isSyscall ? eventTypeCheckProblem(field, operator, value) : undefined);
     if (valueProblem) throw new ConditionError(valueProblem);
     if (operator === 'exists') {
       return (e, needs) => {
@@ -224,10 +229,18 @@ export class ConditionCompiler {
       };
     }
     // Every other operator has a value (the parser requires one).
-    if (value!.kind === 'field') return this.fieldCheck(lhs, operator, this.extractor(value!.field));
+    if (value!.kind === 'field') {
+      const right = lookupField(this.context.fields, value!.field);
+      const rhs = this.extractor(value!.field, undefined, right);
+      // A field of another type on the right, a field after pmatch or regex: Falco refuses the rule.
+      const typeOf = (f: typeof found) => ('info' in f ? f.info.type : undefined);
+      const fieldProblem = fieldValueProblem(operator, { type: typeOf(found), ref: field }, { type: typeOf(right), ref: value!.field });
+      if (fieldProblem) throw new ConditionError(fieldProblem);
+      return this.fieldCheck(lhs, operator, rhs);
+    }
     const items = this.items(value as ScalarValue | ListValue);
-    // A value the field's type cannot read (proc.vpid = init): Falco refuses the rule.
-    const typeProblem = 'info' in found ? items.map((item) => valueTypeProblem(found.info.type, field, unquoted(item))).find((p) => p !== undefined) : undefined;
+    // A value the field's type cannot read (proc.vpid = init), a bcontains value that is not hex: Falco refuses the rule.
+    const typeProblem = items.map((item) => hexValueProblem(operator, unquoted(item)) ?? ('info' in found ? valueTypeProblem(found.info.type, field, unquoted(item)) : undefined)).find((p) => p !== undefined);
     if (typeProblem) throw new ConditionError(typeProblem);
     // A pattern RE2 (POSIX syntax) does not compile: Falco refuses the rule. (One pattern: the parser takes a single
     // operand after a scalar operator, and a list named there is pasted as one value.)

@@ -51,7 +51,9 @@ export interface GlobMatcher {
 }
 
 const globCache = new Map<string, GlobMatcher>();
-/** A shell-style wildcard (*, ?, [...]) matching whole values. */
+/** A glob as libsinsp's glob_match reads it, fnmatch(3) with flags 0 (or FNM_CASEFOLD for iglob): *, ?, bracket
+ * expressions with POSIX classes ([[:lower:]]), a backslash escaping the next character; * and ? match / and a
+ * leading dot too. Matching whole values. */
 export function globMatcher(pattern: string, isCaseless = false): GlobMatcher {
   const key = isCaseless ? `i${pattern}` : pattern;
   const found = globCache.get(key) ?? compileGlob(pattern, isCaseless);
@@ -65,13 +67,17 @@ interface GlobPiece {
   length: number;
 }
 
+const NEVER: GlobMatcher = { matches: () => false };
+
 function compileGlob(pattern: string, isCaseless: boolean): GlobMatcher {
   // One regular expression with a .* per * would try every split of the value among the *s (`*a*a*a*a*b` on a
   // long value does not end). Each piece between *s takes a fixed number of characters, so the first must match at
   // the start, the last at the end, and each other one where it first occurs after the one before: no backtracking.
+  const pieces = globPieces(pattern);
+  // A pattern fnmatch never matches (a trailing backslash, an unknown class name).
+  if (!pieces) return NEVER;
   const flags = isCaseless ? 'is' : 's';
   const compile = (p: GlobPiece) => ({ ...p, at: new RegExp(p.source, `${flags}y`), search: new RegExp(p.source, `${flags}g`) });
-  const pieces = globPieces(pattern);
   const head = compile(pieces[0]!);
   if (pieces.length === 1) return { matches: (value) => value.length === head.length && matchesAt(head.at, value, 0) };
   const tail = compile(pieces[pieces.length - 1]!);
@@ -100,10 +106,80 @@ function matchesAt(sticky: RegExp, value: string, at: number): boolean {
   return sticky.test(value);
 }
 
-/** The pieces of a glob between its *s (two *s in a row leave an empty one). */
-function globPieces(pattern: string): GlobPiece[] {
+/** A character as a regular expression matches it literally, outside brackets or in them. */
+const literal = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/** The POSIX classes of the C locale (glibc's fnmatch in the locale Falco runs in), as members of a bracket. (An iglob
+ * matches them in either case, where glibc tests the character itself: [[:upper:]] takes a there.) */
+const CLASSES: Record<string, string> = {
+  alnum: '0-9A-Za-z', alpha: 'A-Za-z', blank: ' \\t', cntrl: '\\x00-\\x1f\\x7f', digit: '0-9', graph: '!-~',
+  lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: ' \\t\\n\\v\\f\\r', upper: 'A-Z', xdigit: '0-9A-Fa-f',
+};
+
+/** A class name in a bracket, after its "[:". */
+const CLASS_NAME = /([a-y]*):\]/y;
+
+/** A bracket expression read from its [ (glibc fnmatch_loop.c): a regular expression matching one character; 'open'
+ * when the pattern ends inside it (the [ is then a character); 'never' when fnmatch matches nothing at all (a
+ * trailing backslash, an unknown class, a range to the end of the pattern). */
+function bracket(pattern: string, open: number): { source: string; end: number } | 'open' | 'never' {
+  let i = open + 1;
+  const isNegated = pattern[i] === '!' || pattern[i] === '^';
+  if (isNegated) i++;
+  let members = '';
+  /** One character, escaped or written as a collating symbol [.c.]; where the pattern ends inside it, 'never'. */
+  const character = (): string | 'never' => {
+    if (pattern[i] === '\\') {
+      i += 2;
+      return i > pattern.length ? 'never' : pattern[i - 1]!;
+    }
+    if (pattern.startsWith('[.', i)) {
+      const close = pattern.indexOf('.]', i + 2);
+      // Without collation rules (the C locale) only a symbol of one character is known.
+      if (close !== i + 3) return 'never';
+      i = close + 2;
+      return pattern[close - 1]!;
+    }
+    return pattern[i++]!;
+  };
+  for (let isFirst = true; ; isFirst = false) {
+    if (i >= pattern.length) return 'open';
+    // A ] first (after [ or [!) is a member; any other closes the bracket.
+    if (pattern[i] === ']' && !isFirst) return { source: `[${isNegated ? '^' : ''}${members}]`, end: i };
+    if (pattern.startsWith('[:', i)) {
+      CLASS_NAME.lastIndex = i + 2;
+      const name = CLASS_NAME.exec(pattern);
+      if (name) {
+        const classMembers = CLASSES[name[1]!];
+        if (classMembers === undefined) return 'never';
+        members += classMembers;
+        i = CLASS_NAME.lastIndex;
+        continue;
+      }
+      // Not a class name (glibc reads one of the letters a to y): the [ is a member.
+    } else if (pattern.startsWith('[=', i) && pattern.startsWith('=]', i + 3)) {
+      // An equivalence class of one character: that character (the C locale has no others).
+      members += literal(pattern[i + 2]!);
+      i += 5;
+      continue;
+    }
+    const low = character();
+    if (low === 'never') return 'never';
+    if (pattern[i] === '-' && pattern[i + 1] !== ']') {
+      i++;
+      // (A range to the end of the pattern: no end, and fnmatch matches nothing.)
+      const high = character();
+      if (high === 'never' || high === undefined) return 'never';
+      // A range whose end comes before its start matches nothing.
+      if (low <= high) members += `${literal(low)}-${literal(high)}`;
+    } else members += literal(low);
+  }
+}
+
+/** The pieces of a glob between its *s (two *s in a row leave an empty one); undefined when it matches nothing. */
+function globPieces(pattern: string): GlobPiece[] | undefined {
   const pieces: GlobPiece[] = [{ source: '', length: 0 }];
-  // Stryker disable next-line StringLiteral: lastIndexOf('') is the length, so the shortcut below applies less often; where it would have, indexOf finds no ] either
+  // Stryker disable next-line StringLiteral: lastIndexOf('') is the length, so the shortcut below applies less often; where it would have, the bracket is read to the end and found open
   const lastClose = pattern.lastIndexOf(']');
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -114,20 +190,20 @@ function globPieces(pattern: string): GlobPiece[] {
     }
     piece.length++;
     if (c === '?') piece.source += '.';
-    else if (c === '[') {
-      // fnmatch: a ] right after [ or [! is one of the characters; in JavaScript it would close the class.
-      const isNegated = pattern[i + 1] === '!';
-      const first = i + (isNegated ? 2 : 1);
-      // (Not searched for past the last ]: many unclosed [s would each scan the rest of the pattern.)
-      // Stryker disable next-line ConditionalExpression,ArithmeticOperator: the test only spares a search that finds no ], so false and first - 1 give the same close (true, spared with them, is not: it reads every [ literally, and the tests kill it)
-      const close = first + 1 > lastClose ? -1
-        : pattern.indexOf(']', first + 1);
-      if (close === -1) piece.source += '\\[';
+    else if (c === '\\') {
+      // A trailing backslash matches nothing ("Trailing \ loses").
+      if (++i === pattern.length) return undefined;
+      piece.source += literal(pattern[i]!);
+    } else if (c === '[') {
+      // (Not read past the last ]: many unclosed [s would each read the rest of the pattern.)
+      const read = lastClose > i ? bracket(pattern, i) : 'open';
+      if (read === 'never') return undefined;
+      if (read === 'open') piece.source += '\\[';
       else {
-        piece.source += `[${isNegated ? '^' : ''}${pattern.slice(first, close).replace(/[\\\]]/g, '\\$&')}]`;
-        i = close;
+        piece.source += read.source;
+        i = read.end;
       }
-    } else piece.source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+    } else piece.source += literal(c);
   }
   return pieces;
 }
@@ -142,9 +218,10 @@ export function pathPrefixMatches(value: string, prefixes: string[]): boolean {
   });
 }
 
+/** The bytes of a bcontains or bstartswith value as sinsp_utils::unhex reads it: hex digits only, two per byte (no
+ * blanks; Falco refuses any other value). */
 function hexBytes(hex: string): Buffer | undefined {
-  const clean = hex.replace(/\s/g, '');
-  return /^([0-9a-fA-F]{2})*$/.test(clean) ? Buffer.from(clean, 'hex') : undefined;
+  return /^(?:[0-9a-fA-F]{2})*$/.test(hex) ? Buffer.from(hex, 'hex') : undefined;
 }
 
 function asBool(value: Scalar | string): boolean | undefined {

@@ -4,7 +4,7 @@
 import { walk, walkWithMacros, type ConditionNode, type FieldRef, type Operand, type Position, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
 import { macroOrderProblem, type DefinitionOrder } from '../falco/condition/macro-order.js';
-import { operatorTypeProblem, orderingValueProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
+import { eventTypeCheckProblem, fieldValueProblem, hexValueProblem, operatorTypeProblem, orderingValueProblem, transformerProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import { regexProblem } from '../falco/condition/regex-posix.js';
 import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
@@ -147,11 +147,43 @@ export class ConditionChecker {
     }
   }
 
-  private checkCheck(node: Extract<ConditionNode, { kind: 'check' }>, fields: Map<string, FieldInfo> | undefined, owner: Owner, isSyscall: boolean): void {
-    const info = this.checkField(node.field, fields, owner);
+  /** The field's catalogue entry, and Falco's refusal of a transformer of it (one error, at the transformer). */
+  private checkFieldAndTransformers(ref: FieldRef, fields: Map<string, FieldInfo> | undefined, owner: Owner): FieldInfo | undefined {
+    const info = this.checkField(ref, fields, owner);
+    const problem = info && transformerProblem(info.type, ref);
+    if (problem) this.report(owner, 'operator-type', 'error', problem, ref.pos);
+    return info;
+  }
+
+  /** Falco's refusals of a check's fields beyond their names: the operator on the left field's type, a field on the
+   * right against the left one, and (syscall rules) an evt.type check it cannot read event types from. */
+  private checkFieldTypes(node: Extract<ConditionNode, { kind: 'check' }>, info: FieldInfo | undefined, fields: Map<string, FieldInfo> | undefined, owner: Owner, isSyscall: boolean): boolean {
     const typeProblem = info && operatorTypeProblem(node.operator, info.type, node.field);
     if (typeProblem) this.report(owner, 'operator-type', 'error', typeProblem, node.pos);
-    if (node.value?.kind === 'field') this.checkField(node.value.field, fields, owner);
+    if (node.value?.kind === 'field') {
+      const right = this.checkFieldAndTransformers(node.value.field, fields, owner);
+      // Types only where the catalogue knows both fields (a source without a field table checks none).
+      const problem = fieldValueProblem(node.operator, { type: info?.type, ref: node.field }, { type: right?.type, ref: node.value.field });
+      if (problem) this.report(owner, 'operator-type', 'error', problem, node.value.field.pos);
+    }
+    const eventTypeProblem = isSyscall ? eventTypeCheckProblem(node.field, node.operator, node.value) : undefined;
+    if (eventTypeProblem) this.report(owner, 'operator-type', 'error', eventTypeProblem, node.field.pos);
+    return typeProblem !== undefined;
+  }
+
+  /** The first bcontains or bstartswith value (a list's items, `lists[i]`, for a list name) that is not hex. */
+  private checkHexValues(node: Extract<ConditionNode, { kind: 'check' }>, values: ScalarValue[], lists: (readonly string[] | undefined)[], owner: Owner): void {
+    for (const [i, value] of values.entries()) {
+      for (const text of lists[i] ?? [value.text]) {
+        const problem = hexValueProblem(node.operator, unquoted(text));
+        if (problem) return this.report(owner, 'value-type', 'error', problem, value.pos);
+      }
+    }
+  }
+
+  private checkCheck(node: Extract<ConditionNode, { kind: 'check' }>, fields: Map<string, FieldInfo> | undefined, owner: Owner, isSyscall: boolean): void {
+    const info = this.checkFieldAndTransformers(node.field, fields, owner);
+    const isOperatorRefused = this.checkFieldTypes(node, info, fields, owner, isSyscall);
     const values = this.values(node.value);
     for (const value of values) {
       if (value.isQuoted || this.ruleset.lists.has(value.text) || !LIST_LIKE.test(value.text)) continue;
@@ -176,6 +208,8 @@ export class ConditionChecker {
       if (numberProblem) this.report(owner, 'condition-syntax', 'error', numberProblem, node.value?.kind === 'value' ? node.value.pos : node.pos);
       else if (info) this.checkValueTypes(node, info, values, lists, owner);
     }
+    // Falco refuses the operator on the field's type before it reads a value (bcontains on text: not the hex too).
+    if (!isOperatorRefused) this.checkHexValues(node, values, lists, owner);
     if (node.operator === 'regex') {
       for (const value of values) {
         const problem = regexProblem(value.text);

@@ -5,7 +5,7 @@
 import { appendExceptions, conditionWithExceptions, decodeExceptions, exceptionWarnings, ExceptionError, requireFields, type RuleException } from '../falco/exceptions.js';
 import { lookupField, type FieldInfo } from '../falco/field-catalog.js';
 import { walk, type ConditionNode } from '../falco/condition/ast.js';
-import { operatorTypeProblem, orderingValueProblem, valueTypeProblem } from '../falco/condition/operator-types.js';
+import { hexValueProblem, operatorTypeProblem, orderingValueProblem, transformerProblem, valueTypeProblem } from '../falco/condition/operator-types.js';
 import { regexProblem } from '../falco/condition/regex-posix.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import type { RawItem, SourcePosition } from '../falco/types.js';
@@ -52,7 +52,7 @@ function valueProblem(node: Extract<ConditionNode, { kind: 'check' }>, type: str
   if (operand === undefined || operand.kind === 'field') return undefined;
   for (const value of operand.kind === 'list' ? operand.items : [operand]) {
     if (value.isQuoted || !lists.has(value.text)) {
-      const problem = (node.operator === 'regex' ? regexProblem(value.text) : undefined) ?? valueTypeProblem(type, node.field, value.text);
+      const problem = (node.operator === 'regex' ? regexProblem(value.text) : undefined) ?? hexValueProblem(node.operator, value.text) ?? valueTypeProblem(type, node.field, value.text);
       if (problem) return problem;
     }
   }
@@ -71,12 +71,13 @@ function exceptionProblem(ex: RuleException, fields: Map<string, FieldInfo>, lis
     if (!(error instanceof ConditionSyntaxError)) throw error;
     return `exception ${ex.name}: its values do not parse once joined to the condition: ${error.detail}`;
   }
-  // Falco compiles it: each comparison must take the field's type, and < <= > >= a number.
+  // Falco compiles it: each transformer must take its field's type, each comparison the field's type, < <= > >= a
+  // number, bcontains and bstartswith hex.
   for (const { node } of walk(tree)) {
     if (node.kind !== 'check') continue;
     const found = lookupField(fields, node.field);
     const type = 'error' in found ? undefined : found.info.type;
-    const problem = (type && operatorTypeProblem(node.operator, type, node.field)) ?? orderingValueProblem(node.operator, node.value) ?? (type && valueProblem(node, type, lists));
+    const problem = (type && (transformerProblem(type, node.field) ?? operatorTypeProblem(node.operator, type, node.field))) ?? orderingValueProblem(node.operator, node.value) ?? (type && valueProblem(node, type, lists));
     if (problem) return `exception ${ex.name}: ${problem}`;
   }
   return undefined;

@@ -191,7 +191,19 @@ class Parser {
       return { ...inner, transformers: [word, ...inner.transformers], pos };
     }
     let arg: string | undefined;
-    if (this.s.text[this.s.offset] === '[') {
+    const quote = this.s.text[this.s.offset + 1];
+    if (this.s.text[this.s.offset] === '[' && (quote === '"' || quote === "'")) {
+      // A quoted argument (proc.env["PATH"]) is read as a quoted value is (libsinsp parse_field_remainder:
+      // lex_quoted_str), its quotes taken off, and the ] must follow it at once.
+      this.s.offset++;
+      arg = this.scalar().text;
+      if (this.s.text[this.s.offset] !== ']') {
+        const blank = this.s.offset;
+        this.s.skipSpace();
+        this.s.fail(`expected "]" right after the quoted field argument${this.s.offset > blank ? ' (no blank before it)' : ''}`);
+      }
+      this.s.offset++;
+    } else if (this.s.text[this.s.offset] === '[') {
       const close = this.s.text.indexOf(']', this.s.offset);
       if (close === -1) this.s.fail('unclosed "[" in a field argument');
       arg = this.s.text.slice(this.s.offset + 1, close);

@@ -60,7 +60,7 @@ describe('field against field (val)', () => {
     ['proc.name != val(proc.pname)', TRUE, []],
     ['proc.name = val(k8s.pod.name)', FALSE, []], // the right side cannot be extracted: false
     ['proc.name != val(k8s.pod.name)', FALSE, []],
-    ['proc.name = val(proc.ppid)', UNKNOWN, ['proc.ppid']],
+    ['proc.pid = val(proc.ppid)', UNKNOWN, ['proc.ppid']], // the right side unknown
     ['proc.ppid = val(proc.pid)', UNKNOWN, ['proc.ppid']],
     ['proc.pid = val(proc.pid)', TRUE, []],
   ];

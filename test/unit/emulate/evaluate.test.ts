@@ -35,6 +35,7 @@ const event: SyntheticEvent = {
     'fd.net': '10.1.2.3',
     'fd.sport': 443,
     'container.id': 'host',
+    'evt.buffer': 'cat',
   },
   ancestors: [
     { pid: 200, name: 'bash', exe: '-bash', exepath: '/usr/bin/bash', cmdline: 'bash' },
@@ -78,10 +79,15 @@ describe('comparison operators', () => {
     ['proc.exepath startswith /bin/', FALSE],
     ['fd.name endswith ash_history', TRUE],
     ['fd.name endswith zsh_history', FALSE],
-    ['proc.name bcontains 6174', TRUE], // "at" in hex
-    ['proc.name bcontains 7a7a', FALSE],
-    ['proc.name bstartswith 6361', TRUE], // "ca"
-    ['proc.name bstartswith 6174', FALSE],
+    ['evt.buffer bcontains 6174', TRUE], // "at" in hex (a byte buffer: Falco takes bcontains on no text field)
+    ['evt.buffer bcontains 7a7a', FALSE],
+    ['evt.buffer bstartswith 6361', TRUE], // "ca"
+    ['evt.buffer bstartswith 6174', FALSE],
+    // fnmatch: a backslash escapes the next character (written \\ in a quoted condition string, which unescapes it).
+    ['fd.name glob "/root/\\\\.bash_histor?"', TRUE],
+    ['fd.name glob "/\\\\r??t/*"', TRUE],
+    ['fd.name glob "/[[:lower:]]oot/*"', TRUE], // POSIX classes in brackets
+    ['fd.name glob "/[[:upper:]]oot/*"', FALSE],
     ['fd.name glob "/root/.*_history"', TRUE],
     ['fd.name glob "/root/*"', TRUE],
     ['fd.name glob "/root"', FALSE], // glob matches the whole value
@@ -149,6 +155,9 @@ describe('field arguments and transformers', () => {
     ['evt.arg[3] contains O_TRUNC', TRUE],
     ['evt.arg[7] = 0', FALSE], // openat has 7 parameters: [7] is none
     ['proc.env[HOME] = /root', TRUE],
+    ['proc.env["HOME"] = /root', TRUE], // a quoted argument is the text it quotes (libsinsp lex_quoted_str)
+    ["proc.aname['1'] = bash", TRUE],
+    ['proc.aname["2"] = sshd', TRUE],
     ['proc.env[SHELL] exists', FALSE],
     ['toupper(proc.name) = CAT', TRUE],
     ['tolower(proc.exepath) = /usr/bin/cat', TRUE],

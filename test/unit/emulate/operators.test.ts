@@ -111,7 +111,16 @@ describe('globMatcher: shell wildcards over the whole value', () => {
     ['{a,b}', '{a,b}', true],
     ['(a|b)', '(a|b)', true],
     ['(a|b)', 'a', false],
-    ['a\\b', 'a\\b', true],
+    ['a\\b', 'ab', true], // a backslash escapes the next character (fnmatch without FNM_NOESCAPE)…
+    ['a\\b', 'a\\b', false],
+    ['shutdown \\-h now', 'shutdown -h now', true],
+    ['shutdown\\*', 'shutdown*', true], // …a * too: then it is no wildcard
+    ['shutdown\\*', 'shutdown -h', false],
+    ['\\?', '?', true],
+    ['\\?', 'x', false],
+    ['a\\\\b', 'a\\b', true], // an escaped backslash is one
+    ['a\\', 'a\\', false], // a trailing backslash matches nothing ("Trailing \\ loses")
+    ['a\\', 'a', false],
     ['/x/', '/x/', true],
     ['[ab]c', 'bc', true],
     ['[ab]c', 'cc', false],
@@ -124,8 +133,31 @@ describe('globMatcher: shell wildcards over the whole value', () => {
     ['[!]a]', 'b', true], // …also after [!
     ['[!]a]', ']', false],
     ['[!]a]', 'a', false],
-    ['[\\]', '\\', true], // a backslash in brackets is a character, not an escape
-    ['[\\]', 'x', false],
+    ['[\\]', '\\', false], // a backslash in brackets escapes too: [\\] is no bracket (the ] is escaped), so [ and ] are characters
+    ['[\\]', '[]', true],
+    ['[\\]]', ']', true],
+    ['[a\\-z]', '-', true], // an escaped - makes no range
+    ['[a\\-z]', 'b', false],
+    ['[^ab]c', 'cc', true], // glibc negates with ^ as well (POSIXLY_CORRECT unset)
+    ['[^ab]c', 'ac', false],
+    ['[z-a]', 'z', false], // a range that ends before it starts matches nothing
+    ['[[:lower:]]hutdown', 'shutdown', true], // POSIX classes, of the C locale
+    ['[[:lower:]]hutdown', 'Shutdown', false],
+    ['[[:upper:]]*', 'Shutdown', true],
+    ['[![:digit:]]x', 'ax', true],
+    ['[![:digit:]]x', '1x', false],
+    ['[[:alpha:][:digit:]_]', '_', true],
+    ['[[:alpha:][:digit:]_]', '-', false],
+    ['[[:punct:]]', '`', true],
+    ['[[:space:]]', '\t', true],
+    ['[[:xdigit:]]', 'g', false],
+    ['[[:nosuch:]]', '[[:nosuch:]]', false], // an unknown class: the pattern matches nothing
+    ['[[:Foo:]]x', 'F]x', true], // not a class name: [ is a member, and the first ] closes the bracket
+    ['[[=a=]b]', 'a', true], // an equivalence class and a collating symbol of one character are that character
+    ['[[.-.]a]', '-', true],
+    ['[[.ab.]]', 'a', false], // a longer collating symbol is none the C locale knows: nothing matches
+    ['[]a-', ']', false], // a range to the end of the pattern: nothing matches
+    ['[]a-', '[]a-', false],
     ['a[', 'a[', true], // an unclosed [ is literal
     ['a[b', 'a[b', true],
     ['[a]x[', 'ax[', true],
@@ -248,7 +280,8 @@ describe('compareScalar', () => {
     ['endswith', '/usr/bin/cat', 'bin', 'string', false],
     ['contains', 12345, '234', 'number', true], // string operators see a number as its digits
     ['bcontains', 'cat', '6174', 'string', true],
-    ['bcontains', 'cat', '61 74', 'string', true], // spaces in the hex are ignored
+    ['bcontains', 'cat', '61 74', 'string', false], // hex as sinsp_utils::unhex reads it: no blanks (Falco refuses the rule)
+    ['bcontains', 'cat', '0x61', 'string', false],
     ['bcontains', 'cat', '6163', 'string', false],
     ['bcontains', 'cat', '617', 'string', false], // odd hex: no bytes
     ['bcontains', 'cat', 'zz', 'string', false],

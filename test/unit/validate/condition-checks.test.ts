@@ -286,3 +286,58 @@ describe('a list named after in without parentheses', () => {
     expect(check(EXEC + 'proc.name in zsh', lists)).toEqual([]);
   });
 });
+
+describe('what Falco refuses when it compiles a check: each an error at the operator, transformer, field or value', () => {
+  const FALCO_HEX = '(Falco: bcontains and bstartswith operator support hex strings only)';
+  it("bcontains and bstartswith on text (flt_is_comparable_string), at the check; its value's hex is then not looked at", () => {
+    expect(check(EXEC + 'proc.name bcontains 73687574')).toEqual(["R: operator-type condition 1:23: 'bcontains' operator not supported for string filters (proc.name is CHARBUF)"]);
+    expect(check(EXEC + 'tolower(proc.cmdline) bstartswith "73 68"')).toEqual(["R: operator-type condition 1:23: 'bstartswith' operator not supported for string filters (proc.cmdline is CHARBUF)"]);
+    expect(check(EXEC + 'evt.buffer bcontains cafebabe')).toEqual([]);
+  });
+  it('a transformer the field type does not take (sinsp_filter_transformer.cpp), at the transformer, on either side', () => {
+    expect(check(EXEC + 'len(proc.pid) > 0')).toEqual([
+      "R: operator-type condition 1:23: len() takes text, a buffer or a list, not proc.pid (INT64) (Falco: can't add field transformer: type 'INT64' is not supported by 'len' transformer applied on field 'proc.pid')",
+    ]);
+    expect(check(EXEC + 'proc.name = cat and tolower(proc.vpid) exists')).toEqual([
+      "R: operator-type condition 1:43: tolower() takes text, not proc.vpid (INT64) (Falco: can't add field transformer: type 'INT64' is not supported by 'tolower' transformer applied on field 'proc.vpid')",
+    ]);
+    expect(check(EXEC + 'proc.name = toupper(proc.vpid)')).toEqual([
+      "R: operator-type condition 1:35: toupper() takes text, not proc.vpid (INT64) (Falco: can't add field transformer: type 'INT64' is not supported by 'toupper' transformer applied on field 'proc.vpid')",
+    ]);
+    expect(check(EXEC + 'len(fd.types) > 1 and b64(evt.buffer) contains x and basename(proc.exepath) = sh and tolower(fd.types) intersects (ipv4)')).toEqual([]);
+  });
+  it('a field on the right of another type, or after pmatch or regex (add_filter_value), at the right-hand field', () => {
+    expect(check(EXEC + 'proc.pid != val(proc.name)')).toEqual([
+      "R: operator-type condition 1:35: proc.pid (INT64) and val(proc.name) (CHARBUF) are not of one type (Falco: field 'proc.pid' has type 'INT64' while the right-hand side field 'proc.name' has incompatible type 'CHARBUF')",
+    ]);
+    expect(check(EXEC + 'proc.exepath pmatch val(proc.exepath)')).toEqual([
+      "R: operator-type condition 1:43: pmatch compares with values, not with a field (val(proc.exepath)) (Falco: operator 'PMATCH' doesn't support right-hand side fields)",
+    ]);
+    expect(check(EXEC + 'proc.cmdline regex val(proc.name)')).toEqual([
+      "R: operator-type condition 1:42: regex compares with values, not with a field (val(proc.name)) (Falco: operator 'REGEX' doesn't support right-hand side fields)",
+    ]);
+    expect(check(EXEC + 'proc.pid = val(proc.ppid) and proc.name = tolower(proc.pname) and proc.name = val(container.name)')).toEqual([]);
+  });
+  it('a bcontains or bstartswith value that is not hex of even length (sinsp_utils::unhex), at the value, a list item too', () => {
+    expect(check(EXEC + 'evt.buffer bcontains xyz')).toEqual([`R: value-type condition 1:44: bcontains takes hex digits, two per byte (7368 for "sh"), not "xyz" ${FALCO_HEX}`]);
+    expect(check(EXEC + 'evt.buffer bcontains "73 68"')).toEqual([`R: value-type condition 1:44: bcontains takes hex digits, two per byte (7368 for "sh"), not "73 68" ${FALCO_HEX}`]);
+    expect(check(EXEC + 'evt.buffer bstartswith elf_magic', '- list: elf_magic\n  items: [7f454c4]\n')).toEqual([`R: value-type condition 1:46: bstartswith takes hex digits, two per byte (7368 for "sh"), not "7f454c4" ${FALCO_HEX}`]);
+    expect(check(EXEC + 'evt.buffer bstartswith elf_magic', '- list: elf_magic\n  items: [7f454c46]\n')).toEqual([]);
+  });
+  it('an evt.type check with a transformer or a field on the right, in a syscall rule only (event code search)', () => {
+    expect(check('tolower(evt.type) = execve and proc.name = shutdown')).toEqual([
+      'R: operator-type condition 1:1: tolower(evt.type): Falco reads the event types a syscall rule needs from its evt.type checks, which take no transformer (Falco: event code search does not support `evt.type` checks with transformers)',
+    ]);
+    expect(check(EXEC + 'not syscall.type = val(proc.name)')).toEqual([
+      'R: operator-type condition 1:27: syscall.type compared with a field (val(proc.name)): Falco reads the event types a syscall rule needs from its syscall.type checks, which take event names (Falco: right-hand field comparisons on `evt.type`/`syscall.type` checks are not supported by event code search)',
+    ]);
+    // Not an operator Falco reads event types from; and a source without a field table (whose evt.type Falco does not
+    // read event types from either).
+    expect(check(EXEC + 'tolower(evt.type) contains exec')).toEqual([]);
+    expect(check('tolower(evt.type) = x', '', { source: 'gitlab' }).filter((line) => line.includes('operator-type'))).toEqual([]);
+  });
+  it('a quoted field argument is the text it quotes (libsinsp parse_field_remainder: lex_quoted_str)', () => {
+    expect(check(EXEC + 'proc.aname["1"] = sh and proc.env["PATH"] exists and proc.aname[\'2\'] = sshd')).toEqual([]);
+    expect(check(EXEC + 'proc.aname["x"] = sh')).toEqual(['R: unknown-field condition 1:23: proc.aname[x]: the argument must be a number']);
+  });
+});

@@ -43,6 +43,10 @@ describe('trees, with the position of every node', () => {
     ['transformers nest outermost first, at the outer one', 'tolower(b64(proc.name)) = x', check(field('proc.name', 0, ['tolower', 'b64']), '=', value('x', 26))],
     ['a field argument is what the brackets hold, blanks too, or nothing', 'proc.env[A B] = x', check(field('proc.env', 0, [], 'A B'), '=', value('x', 16))],
     ['an empty field argument', 'proc.aname[] = x', check(field('proc.aname', 0, [], ''), '=', value('x', 15))],
+    // libsinsp parse_field_remainder reads a quoted argument with lex_quoted_str: its text, unescaped, without quotes.
+    ['a quoted field argument is the text it quotes', 'proc.aname["1"] = x', check(field('proc.aname', 0, [], '1'), '=', value('x', 18))],
+    ['…in either quote, a ] inside it included, escapes read', 'proc.env[\'a]b\\\'c\'] = x', check(field('proc.env', 0, [], "a]b'c"), '=', value('x', 21))],
+    ['…on the right too', 'proc.name = val(proc.env["X"])', check(field('proc.name', 0), '=', { kind: 'field', field: field('proc.env', 12, ['val'], 'X') })],
     ['a bracket after a blank is no field argument', 'proc.name exists', check(field('proc.name', 0), 'exists')],
     ['== is read whole, not as = and a value "=x"', 'proc.name == x', check(field('proc.name', 0), '==', value('x', 13))],
     ['<= and >= are read whole', 'fd.num<=1 and fd.num>=2', {
@@ -92,6 +96,10 @@ describe('errors: where, what was expected, what was found', () => {
     ['tolower(', '1:9: expected a field, found the end of the condition'],
     ['tolower(proc.name', '1:18: expected ")" to close tolower(, found the end of the condition'],
     ['proc.aname[2', '1:11: unclosed "[" in a field argument, found "[2"'],
+    ['proc.env["PATH" ] exists', '1:17: expected "]" right after the quoted field argument (no blank before it), found "]"'],
+    ['proc.env["PATH"x] exists', '1:16: expected "]" right after the quoted field argument, found "x]"'],
+    ['proc.env["PATH"', '1:16: expected "]" right after the quoted field argument, found the end of the condition'],
+    ['proc.env["PATH] exists', '1:10: unterminated string, found ""PATH]"'],
     ['proc.name foo x', '1:11: unknown operator "foo", found "foo"'],
     ['proc.name ~ x', '1:11: expected an operator (=, !=, in, contains, exists …), found "~"'],
     ['proc.name', '1:10: expected an operator (=, !=, in, contains, exists …), found the end of the condition'],

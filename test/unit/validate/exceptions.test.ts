@@ -162,6 +162,18 @@ describe('the comparisons Falco compiles for an exception', () => {
       "6:3 error bad-exception exception e: 'contains' operator not supported for numeric filters (proc.name is a length) (Falco refuses the rule)",
     ]);
   });
+  it('a transformer the field type does not take, bcontains on text, bcontains with a value that is not hex: refused', () => {
+    expect(issuesOf(withExceptions('    - name: e\n      fields: [tolower(proc.pid)]\n      values: [[1]]\n'))).toEqual([
+      "6:3 error bad-exception exception e: tolower() takes text, not proc.pid (INT64) (Falco: can't add field transformer: type 'INT64' is not supported by 'tolower' transformer applied on field 'proc.pid') (Falco refuses the rule)",
+    ]);
+    expect(issuesOf(withExceptions('    - name: e\n      fields: [proc.cmdline]\n      comps: [bcontains]\n      values: [[7368]]\n'))).toEqual([
+      "6:3 error bad-exception exception e: 'bcontains' operator not supported for string filters (proc.cmdline is CHARBUF) (Falco refuses the rule)",
+    ]);
+    expect(issuesOf(withExceptions('    - name: e\n      fields: [evt.buffer]\n      comps: [bstartswith]\n      values: [[7f45z]]\n'))).toEqual([
+      '6:3 error bad-exception exception e: bstartswith takes hex digits, two per byte (7368 for "sh"), not "7f45z" (Falco: bcontains and bstartswith operator support hex strings only) (Falco refuses the rule)',
+    ]);
+    expect(issuesOf(withExceptions('    - name: e\n      fields: [evt.buffer]\n      comps: [bstartswith]\n      values: [[7f454c46]]\n'))).toEqual([]);
+  });
 });
 
 describe('fields, outside an append', () => {

@@ -15,11 +15,13 @@ const value = (text: string): Operand => ({ kind: 'value', text, isQuoted: false
 describe('operator-types tables', () => {
   it('each kind takes exactly its operators, and says which filters refuse the others', async () => {
     const { operatorTypeProblem } = await fresh();
-    const all = ['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'exists', 'contains', 'startswith', 'pmatch'];
+    const all = ['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'exists', 'contains', 'icontains', 'startswith', 'endswith', 'glob', 'iglob', 'regex', 'pmatch', 'bcontains', 'bstartswith'];
     const kinds: [string, string[], string][] = [
       ['INT64', ['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'exists'], 'for numeric filters'],
       ['BOOL', ['=', '==', '!=', 'in', 'intersects', 'exists'], 'for numeric filters'],
       ['IPADDR', ['=', '==', '!=', 'in', 'intersects', 'exists'], 'for ip address and network filters'],
+      ['CHARBUF', ['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'exists', 'contains', 'icontains', 'startswith', 'endswith', 'glob', 'iglob', 'regex', 'pmatch'], 'for string filters'],
+      ['BYTEBUF', ['=', '==', '!=', 'in', 'intersects', 'exists', 'contains', 'startswith', 'endswith', 'bcontains', 'bstartswith'], 'for buffer filters'],
       ['LIST(CHARBUF)', ['in', 'intersects', 'exists'], 'list filters'],
     ];
     for (const [type, accepted, what] of kinds) {
@@ -40,6 +42,20 @@ describe('operator-types tables', () => {
     for (const type of ['XINT64', 'INT64X', 'INT128', 'FLAGS64', 'XIPADDR', 'IPADDRX', 'IPV5ADDR', 'CHARBUF', 'BYTEBUF']) {
       expect(isChecked(type), type).toBe(false);
     }
+  });
+
+  it('transformers: the types each takes, and what it gives', async () => {
+    const { transformerProblem, transformedType } = await fresh();
+    const takes: [string, string[]][] = [['tolower', ['CHARBUF', 'FSPATH', 'FSRELPATH']], ['toupper', ['CHARBUF', 'FSPATH', 'FSRELPATH']], ['basename', ['CHARBUF', 'FSPATH', 'FSRELPATH']], ['b64', ['CHARBUF', 'BYTEBUF']], ['len', ['CHARBUF', 'FSPATH', 'FSRELPATH', 'BYTEBUF']]];
+    for (const [transformer, types] of takes) {
+      for (const type of ['CHARBUF', 'FSPATH', 'FSRELPATH', 'BYTEBUF', 'INT64', 'UINT64', 'BOOL', 'IPADDR']) {
+        expect(transformerProblem(type, ref('f.x', [transformer])) === undefined, `${transformer} ${type}`).toBe(types.includes(type));
+      }
+    }
+    expect(transformedType('CHARBUF', ref('f.x', ['len']))).toEqual({ type: 'UINT64', isList: false });
+    expect(transformedType('BYTEBUF', ref('f.x', ['len']))).toEqual({ type: 'UINT64', isList: false });
+    expect(transformedType('LIST(INT64)', ref('f.x', ['len']))).toEqual({ type: 'UINT64', isList: false });
+    expect(transformedType('FSPATH', ref('f.x', ['basename']))).toEqual({ type: 'FSPATH', isList: false });
   });
 
   it('<, <=, > and >= take the numbers libsinsp reads (decimal, signed, fraction, exponent, hex), nothing else', async () => {
