@@ -96,14 +96,25 @@ function transform(name: string, values: Scalar[]): Scalar[] | undefined {
     case 'basename':
       return values.map((v) => String(v).slice(String(v).lastIndexOf('/') + 1));
     case 'b64': {
-      const decoded = values.map((v) => String(v)).filter((v) => /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0);
-      return decoded.length === values.length ? decoded.map((v) => Buffer.from(v, 'base64').toString('utf8')) : undefined;
+      const decoded = values.map((v) => decodeBase64(String(v)));
+      return decoded.every((v) => v !== undefined) ? decoded : undefined;
     }
     case 'len':
       return values.length === 1 ? [String(values[0]).length] : [values.length];
     default:
       return values;
   }
+}
+
+/** Base64 as libsinsp's b64 transformer decodes it (base64.h decodeWithoutPadding): up to two `=` at the end are
+ * dropped, so padding is optional; a length of 1 mod 4 and bits left over in the last character are refused. */
+export function decodeBase64(text: string): string | undefined {
+  const body = /^([A-Za-z0-9+/]*)={0,2}$/.exec(text)?.[1];
+  if (body === undefined || body.length % 4 === 1) return undefined;
+  const last = body.length % 4 === 0 ? 0 : 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.indexOf(body.at(-1)!);
+  // Two characters carry 12 bits for one byte (4 left over), three carry 18 for two (2 left over): those must be 0.
+  if ((body.length % 4 === 2 && (last & 0xf) !== 0) || (body.length % 4 === 3 && (last & 0x3) !== 0)) return undefined;
+  return Buffer.from(body, 'base64').toString('utf8');
 }
 
 /** A function extracting the field's values from an event, after its transformers (innermost first). */

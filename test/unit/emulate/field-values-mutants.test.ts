@@ -144,7 +144,7 @@ describe('fieldExtractor', () => {
 
   it('transformers, innermost first: case, basename, b64 (absent when not base64), len of a value or of a list', () => {
     expect(extract('proc.aname', undefined, ['b64'], event({ ancestors: [{ pid: 2, name: 'c2g=', exe: '', exepath: '', cmdline: '' }, { pid: 1, name: 'bash!', exe: '', exepath: '', cmdline: '' }] }))).toEqual(ABSENT);
-    const e = event({ fields: { ...event().fields, 'proc.cmdline': 'Y2F0', 'proc.args': 'Y2F0IA==', 'proc.exe': 'bad!', 'proc.name': 'abc' } });
+    const e = event({ fields: { ...event().fields, 'proc.cmdline': 'Y2F0', 'proc.args': 'Y2F0IA==', 'proc.exe': 'bad!', 'proc.name': 'abcde' } });
     expect([
       extract('proc.cmdline', undefined, ['toupper', 'b64'], e),
       extract('proc.args', undefined, ['b64'], e),
@@ -168,12 +168,21 @@ describe('fieldExtractor', () => {
       values(['cat'], 'string'),
       values(['cat'], 'string'),
       values(['CAT'], 'string'),
-      values([3], 'number'),
+      values([5], 'number'),
       values([2], 'number'),
       values([4000, 901], 'number'),
       values([4], 'number'),
       values(['4'], 'string'),
     ]);
+  });
+
+  it('b64 decodes as libsinsp does (decodeWithoutPadding): padding optional, a length of 1 mod 4 or leftover bits refused (QA)', () => {
+    const b64 = (text: string) => extract('proc.args', undefined, ['b64'], event({ fields: { ...event().fields, 'proc.args': text } }));
+    expect(['aGVsbG8', 'aGVsbG8=', 'aGVsbG8==', 'aGk', 'aGk=', 'aA', 'aA==', ''].map(b64)).toEqual(
+      ['hello', 'hello', 'hello', 'hi', 'hi', 'h', 'h', ''].map((v) => values([v], 'string')),
+    );
+    // 'aGVsbG9' and 'aB' leave bits set past the last byte; 5 characters cannot be whole bytes; '=' only at the end.
+    expect(['aGVsbG9', 'aGk=x', 'aB', 'aGVsb', 'aGVsbG8===', 'a=b', 'aGVs bG8'].map(b64)).toEqual(Array(7).fill(ABSENT));
   });
 
   it('a list field is a list unless its length is taken', () => {
