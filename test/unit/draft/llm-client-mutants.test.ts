@@ -4,11 +4,12 @@
 // and that the API key never appears in an error. Delays are a few hundred milliseconds at most.
 import type http from 'node:http';
 import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChatClient, extractJson, NotAttemptedError, type LlmSettings } from '../../../src/draft/llm-client.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ChatClient, extractJson, NotAttemptedError, redirectTarget, type LlmSettings } from '../../../src/draft/llm-client.js';
 import { LlmError } from '../../../src/errors.js';
 import { DEFAULT_LIMITS, limits } from '../../../src/limits.js';
 import { startServer, type TestServer } from '../../helpers/http-server.js';
+import { startProxy } from '../../helpers/proxy-server.js';
 
 interface Seen {
   at: number;
@@ -423,6 +424,100 @@ describe('ChatClient.complete: the run stops asking when no later request can su
       for (let i = 0; i < 3; i++) await failure(chat.complete(MESSAGES, SCHEMA));
       expect(chat.stopped !== undefined).toBe(isStopped);
     }
+  });
+});
+
+describe('ChatClient.complete: edges', () => {
+  it('a completion in flight on its last attempt when the run stops ends as not attempted', async () => {
+    script = ['hang', { status: 401, body: 'nope' }];
+    const chat = client({ attempts: 1, timeoutMs: 20_000 });
+    const inFlight = failure(chat.complete(MESSAGES, SCHEMA));
+    while (seen.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    await failure(chat.complete(MESSAGES, SCHEMA));
+    const abandoned = await inFlight;
+    expect(abandoned).toBeInstanceOf(NotAttemptedError);
+    expect(abandoned?.message).toBe('not attempted: the run stopped after the LLM endpoint refused the credentials (HTTP 401)');
+  });
+
+  it('a completion in flight when the run stops sends nothing more and ends at once, even with attempts and time to spare', async () => {
+    script = ['hang', { status: 401, body: 'nope' }];
+    const chat = client({ attempts: 1_000_000, backoffMs: 0, timeoutMs: 4_000 });
+    const inFlight = failure(chat.complete(MESSAGES, SCHEMA));
+    while (seen.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    await failure(chat.complete(MESSAGES, SCHEMA));
+    const started = Date.now();
+    expect(await inFlight).toBeInstanceOf(NotAttemptedError);
+    // Far from the 4 s deadline, which further attempts (each cut short at once) would spend.
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('an answer refused as too long counts as an answer: it starts the count of completions without one again', async () => {
+    limits.maxLlmAnswerChars = 50;
+    const chat = client({ timeoutMs: 150, attempts: 1 });
+    script = ['hang', 'hang', ok('a'.repeat(51)), 'hang', 'hang'];
+    for (let i = 0; i < 5; i++) expect(await failure(chat.complete(MESSAGES, SCHEMA))).not.toBeInstanceOf(NotAttemptedError);
+    expect(chat.stopped).toBeUndefined();
+  });
+
+  it('no attempt made is no missing answer: asked for none, the run never stops asking', async () => {
+    const chat = client({ attempts: 0 });
+    for (let i = 0; i < 4; i++) expect((await failure(chat.complete(MESSAGES, SCHEMA)))?.message).toBe('the LLM endpoint failed after 0 requests: no attempt made');
+    expect(chat.stopped).toBeUndefined();
+  });
+
+  it('names a timeout by its message only, without the numeric code of the DOMException', async () => {
+    // Headers at once and a byte every 50 ms: only the deadline of the whole completion (an AbortSignal) ends it.
+    let timer: NodeJS.Timeout | undefined;
+    const trickle = await startServer({
+      '/v1/chat/completions': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        timer = setInterval(() => res.write(' '), 50);
+      },
+    });
+    try {
+      const error = await failure(client({ baseUrl: trickle.url('/v1'), attempts: 1, timeoutMs: 300 }).complete(MESSAGES, SCHEMA));
+      expect(error?.message).toBe('the LLM endpoint failed after 1 request: The operation was aborted due to timeout');
+    } finally {
+      clearInterval(timer);
+      await trickle.close();
+    }
+  });
+
+  it('fails at once on a Retry-After that ends exactly at the deadline: no time would be left for the retry', async () => {
+    // The clock stands still: the deadline is exactly the 1 s the server asks to wait.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      script = [{ status: 503, body: 'busy', headers: { 'retry-after': '1' } }, ok()];
+      const error = await failure(client({ attempts: 2, timeoutMs: 1_000 }).complete(MESSAGES, SCHEMA));
+      expect(error?.message).toBe('the LLM endpoint asks to retry after 1 s, past the 1 s of --llm-timeout: HTTP 503: busy');
+      expect(seen).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('shows a redirect target with its path cut at 200 characters', async () => {
+    const path = `/${'p'.repeat(300)}`;
+    expect(redirectTarget(path, 'http://llm.example.com/v1/chat/completions')).toBe(`http://llm.example.com${path.slice(0, 200)}`);
+    script = [{ status: 302, body: '', headers: { location: path } }];
+    const error = await failure(client().complete(MESSAGES, SCHEMA));
+    expect(error?.message).toBe(`the LLM endpoint answered HTTP 302, a redirect to ${server.url(path.slice(0, 200))}; attack-cov does not follow redirects (the key would go along)`);
+  });
+
+  it('goes through the proxy the environment names (HTTP_PROXY)', async () => {
+    const proxy = await startProxy();
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
+    process.env.HTTP_PROXY = proxy.url;
+    process.env.NO_PROXY = '';
+    delete process.env.no_proxy;
+    try {
+      await expect(client().complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"r"}');
+    } finally {
+      for (const [name, value] of Object.entries(saved)) if (value === undefined) delete process.env[name]; else process.env[name] = value;
+      await proxy.close();
+    }
+    expect(proxy.tunnels).toEqual([new URL(server.url('/')).host]);
   });
 });
 

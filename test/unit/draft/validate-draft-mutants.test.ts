@@ -112,6 +112,17 @@ describe('validateDraft', () => {
     for (const condition of narrow) expect(codes(condition), condition).toEqual([]);
   });
 
+  it('counts as narrowing what only looks like a test every value passes: = "*", a glob with more than *, a field against a transformed or other-argument copy of itself', async () => {
+    const k8s = (condition: string) => `- rule: Deploy container via API\n  desc: A pod was created.\n  condition: ${condition}\n  output: Pod created (user=%ka.user.name)\n  priority: WARNING\n  source: k8s_audit\n  tags: [k8s, mitre_execution, T1610]\n`;
+    const ctx = await context();
+    const codes = (condition: string) => validateDraft(k8s(condition), 'draft.yaml', ctx).map((i) => `${i.code} ${i.line}`);
+    // "*" is a wildcard only to glob and iglob; a glob that ends in more than * (a suffix) does not pass every value.
+    for (const condition of ['ka.verb = "*"', 'ka.verb glob "*create"', 'ka.verb iglob "**x"']) expect(codes(condition), condition).toEqual([]);
+    // The same field on the right only when val() is all that wraps it, and with the same argument.
+    for (const condition of ['ka.verb = tolower(ka.verb)', 'jevt.value[/verb] = val(jevt.value[/stage])', 'ka.verb = val(ka.uri)']) expect(codes(condition), condition).toEqual([]);
+    for (const condition of ['tolower(ka.verb) = tolower(ka.verb)', 'jevt.value[/verb] = val(jevt.value[/verb])']) expect(codes(condition), condition).toEqual(['too-broad 3']);
+  });
+
   it('reports YAML that does not parse as one error at the top of the draft', async () => {
     const issues = validateDraft('- rule: x\n  condition: [unclosed\n', 'draft.yaml', await context());
     expect(issues).toHaveLength(1);
