@@ -111,7 +111,7 @@ function transform(name: string, values: Scalar[]): Scalar[] | undefined {
 export function decodeBase64(text: string): string | undefined {
   const body = /^([A-Za-z0-9+/]*)={0,2}$/.exec(text)?.[1];
   if (body === undefined || body.length % 4 === 1) return undefined;
-  const last = body.length % 4 === 0 ? 0 : 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.indexOf(body.at(-1)!);
+  const last = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.indexOf(body.at(-1) ?? 'A');
   // Two characters carry 12 bits for one byte (4 left over), three carry 18 for two (2 left over): those must be 0.
   if ((body.length % 4 === 2 && (last & 0xf) !== 0) || (body.length % 4 === 3 && (last & 0x3) !== 0)) return undefined;
   return Buffer.from(body, 'base64').toString('utf8');
