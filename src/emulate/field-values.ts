@@ -1,7 +1,7 @@
 // Extracts a field reference (with its argument and transformers) from a synthetic event, the way
 // Falco's filterchecks would: values, absent (the check is false, as when Falco cannot extract it) or
 // unknown (Falco would know the value; the synthesis does not). Pure.
-import type { FieldRef } from '../falco/condition/ast.js';
+import { fieldWithArg, type FieldRef } from '../falco/condition/ast.js';
 import { lookupField, type FieldInfo } from '../falco/field-catalog.js';
 import type { Scalar, SyntheticEvent } from './event.js';
 import { isListType, valueTypeOf, type ValueType } from './operators.js';
@@ -31,9 +31,6 @@ export interface FieldContext {
   eventParams: Map<string, string[]>;
 }
 
-function shown(ref: Pick<FieldRef, 'name' | 'arg'>): string {
-  return ref.arg === undefined ? ref.name : `${ref.name}[${ref.arg}]`;
-}
 
 function plain(event: SyntheticEvent, key: string, hasFdClass: boolean): Extracted | Scalar {
   const value = event.fields[key];
@@ -78,7 +75,7 @@ function rawExtractor(ref: FieldRef, context: FieldContext): (event: SyntheticEv
   if (ref.name === 'proc.env') return (event) => envValues(ref, event);
   // Falco 0.42+ drops enter events: every event it evaluates is an exit event (evt.dir = < is always true).
   if (ref.name === 'evt.dir') return () => ['<'];
-  const key = shown(ref);
+  const key = fieldWithArg(ref);
   const isFdClass = ref.name.startsWith('fd.');
   const one = EVENT_ARG.test(ref.name) ? (event: SyntheticEvent) => eventArg(ref, event, context) : (event: SyntheticEvent) => plain(event, key, isFdClass);
   return (event) => {

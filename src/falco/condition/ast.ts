@@ -18,6 +18,11 @@ export interface FieldRef {
   pos: Position;
 }
 
+/** A field as written without its transformers: proc.aname[1]. */
+export function fieldWithArg(ref: Pick<FieldRef, 'name' | 'arg'>): string {
+  return ref.arg === undefined ? ref.name : `${ref.name}[${ref.arg}]`;
+}
+
 export interface ScalarValue {
   kind: 'value';
   text: string;

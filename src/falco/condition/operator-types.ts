@@ -4,7 +4,7 @@
 // (sinsp_filter_check::add_filter_value); the hex bcontains and bstartswith take (sinsp_utils::unhex); and the
 // numbers the ordering operators need. Pure.
 import { isIPv4, isIPv6 } from 'node:net';
-import type { FieldRef, Operand } from './ast.js';
+import { fieldWithArg, type FieldRef, type Operand } from './ast.js';
 
 /** What the ordering operators take (libsinsp parse_num_value_or_transformer: RGX_HEXNUM or RGX_NUMBER, unquoted). */
 const NUMBER_VALUE = /^(?:0[xX][0-9a-fA-F]+|[+-]?[0-9]+\.?[0-9]*(?:[eE][+-][0-9]+)?)$/;
@@ -61,7 +61,7 @@ const shownType = (t: FalcoType): string => `${t.type}${t.isList ? ' (list)' : '
 
 /** A field reference as written: tolower(proc.aname[1]). */
 export function shownField(ref: Pick<FieldRef, 'name' | 'arg' | 'transformers'>): string {
-  return ref.transformers.reduceRight((inner, t) => `${t}(${inner})`, ref.arg === undefined ? ref.name : `${ref.name}[${ref.arg}]`);
+  return ref.transformers.reduceRight((inner, t) => `${t}(${inner})`, fieldWithArg(ref));
 }
 
 /**
@@ -71,7 +71,7 @@ export function shownField(ref: Pick<FieldRef, 'name' | 'arg' | 'transformers'>)
  */
 export function transformedType(catalogType: string, ref: Pick<FieldRef, 'name' | 'arg' | 'transformers'>): FalcoType | { problem: string } | undefined {
   let type = falcoType(catalogType);
-  let shown = ref.arg === undefined ? ref.name : `${ref.name}[${ref.arg}]`;
+  let shown = fieldWithArg(ref);
   for (const name of [...ref.transformers].reverse()) {
     const transform = TRANSFORMS[name];
     if (!type || !transform) continue;
