@@ -197,10 +197,7 @@ export class ChatClient {
     // Every later request is sent to the same URL, and redirected alike.
     const stop = { stop: `the LLM endpoint redirected the request (HTTP ${status})` };
     if (!target) return this.fail(`the LLM endpoint answered HTTP ${status}, a redirect${location === undefined ? ' without a Location' : ' to a Location that is no http(s) URL'}; attack-cov does not follow redirects`, 'check --llm-base-url', stop);
-    const base = target.endsWith('/chat/completions') ? target.slice(0, -'/chat/completions'.length) : undefined;
-    const isHttps = /^http:/i.test(this.settings.baseUrl) && target.startsWith('https:');
-    const hint = base ? `set --llm-base-url (or OPENAI_BASE_URL) to the redirect's target, ${base}${isHttps ? ' (https, not http)' : ''}` : `set --llm-base-url (or OPENAI_BASE_URL) to where the endpoint is: the redirect goes to ${target}, which is no chat/completions path`;
-    return this.fail(`the LLM endpoint answered HTTP ${status}, a redirect to ${target}; attack-cov does not follow redirects (the key would go along)`, hint, stop);
+    return this.fail(`the LLM endpoint answered HTTP ${status}, a redirect to ${target}; attack-cov does not follow redirects (the key would go along)`, redirectHint(this.settings.baseUrl, target), stop);
   }
 
   /** Waits before the next attempt: 'retry' after the wait; 'last' after the last attempt; 'late' when the wait would
@@ -250,6 +247,15 @@ export function redirectTarget(location: string | undefined, requestUrl: string)
   const url = new URL(location, requestUrl);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   return `${url.protocol}//${url.host}${url.pathname.slice(0, 200)}`;
+}
+
+/** What to set the base URL to after a redirect of its chat/completions request to `target` (as redirectTarget shows it). */
+export function redirectHint(baseUrl: string, target: string): string {
+  const base = target.endsWith('/chat/completions') ? target.slice(0, -'/chat/completions'.length) : undefined;
+  if (!base) return `set --llm-base-url (or OPENAI_BASE_URL) to where the endpoint is: the redirect goes to ${target}, which is no chat/completions path`;
+  // The scheme as parsed: "http:" further on (https://host/http:/v1) is path, not scheme.
+  const isUpgrade = new URL(baseUrl).protocol === 'http:' && target.startsWith('https:');
+  return `set --llm-base-url (or OPENAI_BASE_URL) to the redirect's target, ${base}${isUpgrade ? ' (https, not http)' : ''}`;
 }
 
 /** `<base>/chat/completions`, appended to the base URL's path: its query (an Azure-style `?api-version=`, a gateway's

@@ -5,7 +5,7 @@
 import type http from 'node:http';
 import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ChatClient, extractJson, NotAttemptedError, redirectTarget, type LlmSettings } from '../../../src/draft/llm-client.js';
+import { ChatClient, extractJson, NotAttemptedError, redirectHint, redirectTarget, type LlmSettings } from '../../../src/draft/llm-client.js';
 import { LlmError } from '../../../src/errors.js';
 import { DEFAULT_LIMITS, limits } from '../../../src/limits.js';
 import { startServer, type TestServer } from '../../helpers/http-server.js';
@@ -343,6 +343,15 @@ describe('ChatClient.complete: redirects', () => {
       expect(error?.message).toBe(`the LLM endpoint answered HTTP 302, ${message}`);
       expect(error?.hint).toBe(hint);
     }
+  });
+
+  it('hints at https only for a base URL whose scheme is http: "http:" in the path of an https one is path (the scheme parsed, any case)', () => {
+    const target = 'https://example.test/v1/chat/completions';
+    const hint = "set --llm-base-url (or OPENAI_BASE_URL) to the redirect's target, https://example.test/v1";
+    expect(redirectHint('https://example.test/http:/v1', target)).toBe(hint);
+    expect(redirectHint('https://example.test/v1?next=http://x', target)).toBe(hint);
+    expect(redirectHint('HTTP://example.test/v1', target)).toBe(`${hint} (https, not http)`);
+    expect(redirectHint('http://example.test/v1', 'http://example.test/v2/chat/completions')).toBe("set --llm-base-url (or OPENAI_BASE_URL) to the redirect's target, http://example.test/v2");
   });
 });
 
