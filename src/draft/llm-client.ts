@@ -2,9 +2,9 @@
 // llama.cpp's server): structured output with a fallback for servers without it, timeouts, retries
 // with backoff on 429 and 5xx honouring Retry-After. The API key goes into one header and nowhere
 // else: every error message is scrubbed of it. A run's client stops asking once no later request can succeed: after
-// the endpoint refuses the credentials (401, 403) or redirects (never followed), or after a few requests in a row
-// without an answer (timeouts, no connection); the requests still in flight are abandoned, and every later
-// complete() fails at once with NotAttemptedError.
+// the endpoint refuses the credentials (401, 403), redirects (never followed) or finds no such path or model (404), or
+// after a few requests in a row without an answer (timeouts, no connection); the requests still in flight are
+// abandoned, and every later complete() fails at once with NotAttemptedError.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LlmError, ModelAnswerError } from '../errors.js';
 import { limits } from '../limits.js';
@@ -172,6 +172,7 @@ export class ChatClient {
       lastProblem = `HTTP ${result.status}: ${this.excerpt(result.text, 200)}`;
       isLastUnanswered = result.status === 408 || result.status === 504;
       if (REDIRECTS.has(result.status)) this.failRedirect(result.status, result.location);
+      if (result.status === 404) this.failNotFound(result.text);
       if (!RETRYABLE.has(result.status)) {
         // Refused credentials are refused for every later request too.
         const isCredentials = result.status === 401 || result.status === 403;
@@ -198,6 +199,18 @@ export class ChatClient {
     const stop = { stop: `the LLM endpoint redirected the request (HTTP ${status})` };
     if (!target) return this.fail(`the LLM endpoint answered HTTP ${status}, a redirect${location === undefined ? ' without a Location' : ' to a Location that is no http(s) URL'}; attack-cov does not follow redirects`, 'check --llm-base-url', stop);
     return this.fail(`the LLM endpoint answered HTTP ${status}, a redirect to ${target}; attack-cov does not follow redirects (the key would go along)`, redirectHint(this.settings.baseUrl, target), stop);
+  }
+
+  /** A 404, said as one: to which URL (its origin and path; never its user:password or query), and the two causes it
+   * has. A wrong base URL path answers 404 everywhere; so does a model the server does not have at OpenAI
+   * (model_not_found), Ollama ("not found, try pulling it first") and vLLM (NotFoundError). Every later request goes
+   * to the same URL with the same model. */
+  private failNotFound(body: string): never {
+    const url = originAndPath(new URL(chatCompletionsUrl(this.settings.baseUrl)));
+    const stop = { stop: `the LLM endpoint answered HTTP 404 (not found) for ${url}` };
+    const hint = `no such path or no such model there: check --llm-base-url (the API's base, to which attack-cov adds /chat/completions, e.g. http://localhost:11434/v1) and the model name, ${JSON.stringify(this.settings.model)} (--model or OPENAI_MODEL)`;
+    const said = this.excerpt(body, 200);
+    return this.fail(said.trim() ? `${stop.stop}: ${said}` : stop.stop, hint, stop);
   }
 
   /** Waits before the next attempt: 'retry' after the wait; 'last' after the last attempt; 'late' when the wait would
@@ -246,6 +259,11 @@ export function redirectTarget(location: string | undefined, requestUrl: string)
   if (location === undefined || !URL.canParse(location, requestUrl)) return undefined;
   const url = new URL(location, requestUrl);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  return originAndPath(url);
+}
+
+/** A URL as an error may show it: its origin and path (cut at 200 characters), without user:password, query or fragment. */
+function originAndPath(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname.slice(0, 200)}`;
 }
 

@@ -101,6 +101,20 @@ describe('hostile LLM servers', () => {
     expect(run.stdout).toMatch(/^T1485 {6}not-attempted $/m);
   });
 
+  it('a 404 (a model the server does not have, or a wrong base URL path) stops the run at the first: one request, the URL named (QA: every technique paid for it)', async () => {
+    const hint = 'hint: no such path or no such model there: check --llm-base-url (the API\'s base, to which attack-cov adds /chat/completions, e.g. http://localhost:11434/v1) and the model name, "no-such-model" (--model or OPENAI_MODEL); --skeleton writes skeletons without a model';
+    for (const [model, baseUrl, body] of [['no-such-model', server.baseUrl, '{"error":{"message":"model no-such-model not found"}}'], ['good', server.baseUrl.replace(/\/v1$/, '/api'), '{"error":"no route /api/chat/completions"}']] as const) {
+      const run = await draft(model, ['T1529', 'T1485', 'T1486', 'T1490'], ['--concurrency', '1'], baseUrl);
+      const url = `${baseUrl}/chat/completions`;
+      expect(run.code).toBe(2);
+      expect(run.stderr.match(/^draft T\d+: error: .*$/gm)).toEqual([`draft T1529: error: the LLM endpoint answered HTTP 404 (not found) for ${url}: ${body}`]);
+      expect(run.stderr).toContain(`\nerror: every draft failed at the LLM endpoint (4 of 4; the run stopped after the LLM endpoint answered HTTP 404 (not found) for ${url}: 3 of 4 not attempted)\n${hint.replace('"no-such-model"', JSON.stringify(model))}\n`);
+      // Not attempted: no request was sent for them (the server records those to its route: the unknown model's one).
+      expect(run.summary.drafts.map((d) => d.status)).toEqual(['error', 'not-attempted', 'not-attempted', 'not-attempted']);
+      if (model === 'no-such-model') expect(run.requests).toHaveLength(1);
+    }
+  });
+
   it('an endpoint that never answers in time is given up after 3 drafts in a row, not paid for per technique', async () => {
     const run = await draft('slow', ['T1529', 'T1485', 'T1486', 'T1490', 'T1489'], ['--llm-timeout', '1', '--concurrency', '1']);
     expect(run.code).toBe(2);

@@ -235,6 +235,18 @@ describe('attack-cov suggest --model', () => {
     expect(result.stderr).not.toContain('WRONG-KEY');
   }, 60_000);
 
+  it('a model the server does not have (HTTP 404) stops the run at the first: one model error line naming the URL, not one per rule', async () => {
+    const before = server.requests.length;
+    const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--llm-base-url', server.baseUrl, '--model', 'no-such-model'], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    const url = `${server.baseUrl}/chat/completions`;
+    expect(result.code).toBe(2);
+    // The two requests of --concurrency 2 were in flight at once; none after the 404.
+    expect(server.requests.length - before).toBeLessThanOrEqual(2);
+    expect(result.stderr.match(/model error/g)).toHaveLength(1);
+    expect(result.stderr).toContain(`error: every model call failed (48 of 48; the run stopped after the LLM endpoint answered HTTP 404 (not found) for ${url}: 47 of 48 rules not attempted), the last with: the LLM endpoint answered HTTP 404 (not found) for ${url}: {"error":{"message":"model no-such-model not found"}}\n`);
+    expect(result.stdout + result.stderr).not.toContain(SECRET);
+  }, 60_000);
+
   it('an endpoint that never answers in time is given up after 3 rules in a row, not paid for per rule', async () => {
     const before = server.requests.length;
     const ask = (model: string) => runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--format', 'json', '--llm-base-url', server.baseUrl, '--model', model, '--llm-timeout', '1', '--concurrency', '1'], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });

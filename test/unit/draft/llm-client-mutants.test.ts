@@ -100,7 +100,7 @@ describe('ChatClient.complete: the request', () => {
     seen = [];
     script = [{ status: 404, body: 'no route for json_schema' }];
     const notFound = await failure(client().complete(MESSAGES, SCHEMA));
-    expect(notFound?.message).toBe('the LLM endpoint refused the request: HTTP 404: no route for json_schema');
+    expect(notFound?.message).toBe(`the LLM endpoint answered HTTP 404 (not found) for ${server.url('/v1/chat/completions')}: no route for json_schema`);
     expect(seen.map((s) => s.body.response_format === undefined)).toEqual([false]);
   });
 
@@ -214,13 +214,27 @@ describe('ChatClient.complete: retries', () => {
 
 describe('ChatClient.complete: refusals', () => {
   it('refuses other client errors at once, pointing at the key for 401 and 403, else at the URL and model', async () => {
-    for (const [status, hint] of [[401, 'check OPENAI_API_KEY'], [403, 'check OPENAI_API_KEY'], [400, 'check --llm-base-url and --model'], [404, 'check --llm-base-url and --model']] as const) {
+    for (const [status, hint] of [[401, 'check OPENAI_API_KEY'], [403, 'check OPENAI_API_KEY'], [400, 'check --llm-base-url and --model'], [422, 'check --llm-base-url and --model']] as const) {
       seen = [];
       script = [{ status, body: `nope ${KEY}` }];
       const error = await failure(client().complete(MESSAGES, SCHEMA));
       expect(seen).toHaveLength(1);
       expect(error?.message).toBe(`the LLM endpoint refused the request: HTTP ${status}: nope [redacted]`);
       expect(error?.hint).toBe(hint);
+    }
+  });
+
+  it('says a 404 as one: the URL it went to (origin and path, no user:password or query), both causes, the model; once', async () => {
+    const base = `${server.url('/v1').replace('://', '://llmuser:llmpass@')}?token=QUERYTOKEN`;
+    const url = server.url('/v1/chat/completions');
+    for (const [body, message] of [[`404 page not found ${KEY}`, `the LLM endpoint answered HTTP 404 (not found) for ${url}: 404 page not found [redacted]`], ['', `the LLM endpoint answered HTTP 404 (not found) for ${url}`]] as const) {
+      seen = [];
+      script = [{ status: 404, body }];
+      const error = await failure(client({ baseUrl: base, model: 'llama-nope' }).complete(MESSAGES, SCHEMA));
+      expect(error?.message).toBe(message);
+      expect(error?.hint).toBe('no such path or no such model there: check --llm-base-url (the API\'s base, to which attack-cov adds /chat/completions, e.g. http://localhost:11434/v1) and the model name, "llama-nope" (--model or OPENAI_MODEL)');
+      // Not retried: every attempt would meet the same 404.
+      expect(seen).toHaveLength(1);
     }
   });
 
@@ -356,8 +370,11 @@ describe('ChatClient.complete: redirects', () => {
 });
 
 describe('ChatClient.complete: the run stops asking when no later request can succeed', () => {
-  it('after a 401, a 403 or a redirect, later completions fail at once, without a request, saying why; the refusal itself as before', async () => {
+  it('after a 401, a 403, a redirect or a 404, later completions fail at once, without a request, saying why; the refusal itself as before', async () => {
+    const notFoundHint = 'no such path or no such model there: check --llm-base-url (the API\'s base, to which attack-cov adds /chat/completions, e.g. http://localhost:11434/v1) and the model name, "m" (--model or OPENAI_MODEL)';
     const refusals = [
+      // OpenAI's answer for a model it does not have (or the key may not use).
+      [{ status: 404, body: '{"error":{"message":"The model `m` does not exist or you do not have access to it.","code":"model_not_found"}}' }, `the LLM endpoint answered HTTP 404 (not found) for ${server.url('/v1/chat/completions')}`, notFoundHint],
       [{ status: 401, body: 'nope' }, 'the LLM endpoint refused the credentials (HTTP 401)', 'check OPENAI_API_KEY'],
       [{ status: 403, body: 'nope' }, 'the LLM endpoint refused the credentials (HTTP 403)', 'check OPENAI_API_KEY'],
       [{ status: 307, body: '', headers: { location: 'https://llm.example.com/v1/chat/completions' } }, 'the LLM endpoint redirected the request (HTTP 307)', "set --llm-base-url (or OPENAI_BASE_URL) to the redirect's target, https://llm.example.com/v1 (https, not http)"],
@@ -381,9 +398,10 @@ describe('ChatClient.complete: the run stops asking when no later request can su
     }
   });
 
-  it('other refusals (400, 404) and answers that cannot be used do not stop the run', async () => {
+  it('other refusals (400, 422) and answers that cannot be used do not stop the run', async () => {
     const chat = client();
-    script = [{ status: 400, body: 'bad' }, { status: 404, body: 'no model' }, { status: 200, body: 'not json' }, ok('{"rule":"still asked"}')];
+    // LiteLLM's proxy answers 400 for a model it does not know; a 400 may as well be about one request alone.
+    script = [{ status: 400, body: 'bad' }, { status: 422, body: 'no model' }, { status: 200, body: 'not json' }, ok('{"rule":"still asked"}')];
     for (let i = 0; i < 3; i++) expect(await failure(chat.complete(MESSAGES, SCHEMA))).not.toBeInstanceOf(NotAttemptedError);
     expect(chat.stopped).toBeUndefined();
     await expect(chat.complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"still asked"}');
