@@ -101,12 +101,23 @@ writeFileSync(
 // Events: every syscall, tracepoint and meta event name, and the parameter names each has (evt.arg.<name>), in
 // their order, so that evt.arg[N] names the Nth. Those of the exit event (`<`): since Falco 0.42 it is the only one
 // Falco evaluates, and it carries the enter event's parameters too; the enter event's for an event without one.
+// And how many event codes each name has (libsinsp names_to_event_set: every code of Falco's event table with that
+// name), for the event types a syscall rule's condition selects: a syscall has its enter and exit code (the reference
+// lists most syscalls' exit event alone since Falco 0.42; the table still has both), any other event a code per row,
+// and the syscalls whose row is the generic event's (SYSCALLID ID, nativeID) share its two codes. The table's old
+// versions of an event are not in the reference (execve has 8 pairs there): a count here is at most Falco's.
 const events = {};
 const hasExit = new Set();
+const generic = new Set();
+const codes = {};
+let section = '';
 for (const line of read('supported-events.md').split('\n')) {
+  section = /^## (.*)$/.exec(line)?.[1] ?? section;
   const row = /^(?:Yes|No) \| `([<>])` \| `([a-z_0-9]+)` \| (.*)$/.exec(line);
   if (!row) continue;
   const [, direction, name, rest] = row;
+  if (rest.startsWith('SYSCALLID **ID**')) generic.add(name);
+  else codes[name] = section === 'Syscall events' ? 2 : (codes[name] ?? 0) + 1;
   const params = [...new Set([...rest.matchAll(/\*\*([a-z_0-9]+)\*\*/g)].map((m) => m[1]))];
   if (direction === '<' && !hasExit.has(name)) {
     hasExit.add(name);
@@ -115,6 +126,11 @@ for (const line of read('supported-events.md').split('\n')) {
 }
 writeFileSync(
   path.join(root, 'data', 'falco-events.json'),
-  `${JSON.stringify({ $comment: 'Falco event names with their parameter names in order (those of the exit event). Built by scripts/build-field-catalog.mjs from `falco --list-events --markdown` (Falco 0.44.0).', events: sorted(events) }, null, 1)}\n`,
+  `${JSON.stringify({
+    $comment: 'Falco event names with their parameter names in order (those of the exit event); generic: the syscalls of the generic event, whose two codes they share; codes: how many event codes each other name has in the event table of Falco (a syscall has an enter and an exit code), old versions left out. Built by scripts/build-field-catalog.mjs from `falco --list-events --markdown` (Falco 0.44.0).',
+    events: sorted(events),
+    generic: [...generic].sort(),
+    codes: sorted(codes),
+  }, null, 1)}\n`,
 );
 console.log(`fields: ${Object.entries(sources).map(([k, v]) => `${k} ${Object.keys(v).length}`).join(', ')}; events: ${Object.keys(events).length}`);

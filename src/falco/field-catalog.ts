@@ -17,6 +17,10 @@ export interface FieldCatalog {
   sources: Map<string, Map<string, FieldInfo>>;
   /** Event names with their parameter names, in order (those of the exit event). */
   events: Map<string, string[]>;
+  /** The event names that are syscalls of Falco's generic event, whose two event codes they share. */
+  genericEvents: Set<string>;
+  /** How many event codes each other event name has in Falco's event table (at most Falco's: old versions left out). */
+  eventCodes: Map<string, number>;
 }
 
 let cached: FieldCatalog | undefined;
@@ -26,7 +30,7 @@ export function readFieldCatalog(): FieldCatalog {
     sources: Record<string, Record<string, [string, string?]>>;
     deprecated: Record<string, Record<string, [string, string]>>;
   };
-  const events = JSON.parse(readFileSync(dataPath('falco-events.json'), 'utf8')) as { events: Record<string, string[]> };
+  const events = JSON.parse(readFileSync(dataPath('falco-events.json'), 'utf8')) as { events: Record<string, string[]>; generic: string[]; codes: Record<string, number> };
   const sourceFields = (source: string, map: Record<string, [string, string?]>): Map<string, FieldInfo> => {
     const infos = new Map<string, FieldInfo>(Object.entries(map).map(([name, [type, arg]]) => [name, { type, ...(arg ? { arg } : {}) }]));
     for (const [name, [type, since]] of Object.entries(fields.deprecated[source] ?? {})) infos.set(name, { type, deprecatedSince: since });
@@ -35,6 +39,8 @@ export function readFieldCatalog(): FieldCatalog {
   cached = {
     sources: new Map(Object.entries(fields.sources).map(([source, map]) => [source, sourceFields(source, map)])),
     events: new Map(Object.entries(events.events)),
+    genericEvents: new Set(events.generic),
+    eventCodes: new Map(Object.entries(events.codes)),
   };
   return cached;
 }

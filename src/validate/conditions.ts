@@ -4,12 +4,14 @@
 import { walk, walkWithMacros, type ConditionNode, type FieldRef, type Operand, type Position, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
 import { macroOrderProblem, type DefinitionOrder } from '../falco/condition/macro-order.js';
-import { eventTypeCheckProblem, fieldValueProblem, hexValueProblem, operatorTypeProblem, orderingValueProblem, transformerProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
+import { EVENT_TYPE_FIELDS, eventTypeCheckProblem, fieldValueProblem, hexValueProblem, operatorTypeProblem, orderingValueProblem, transformerProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
+import { EventTypeSearch, tooManyEventTypes } from '../falco/condition/event-types.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import { regexProblem } from '../falco/condition/regex-posix.js';
 import { deprecationNote, fieldsOf, lookupField, type FieldCatalog, type FieldInfo } from '../falco/field-catalog.js';
 import { conditionPartsOf, type ConditionPart } from '../falco/ruleset.js';
 import type { FalcoMacro, FalcoRule, Ruleset, SourcePosition } from '../falco/types.js';
+import { eventTypesMessage, searchedTree } from './event-types.js';
 import type { ValidationIssue } from './types.js';
 
 /** Not a field: an output token Falco still accepts, with a warning, and removes (rule_loader_compiler.cpp). */
@@ -19,7 +21,6 @@ const TIME_TEXT_FIELDS = new Set(['evt.time', 'evt.time.s', 'evt.time.iso8601', 
 const TIME_TYPES = new Set(['ABSTIME', 'RELTIME']);
 const SHELLS = new Set(['sh', 'bash', 'csh', 'ksh', 'tcsh', 'zsh', 'dash', 'ash', 'fish', 'mksh']);
 const EXEC_EVENTS = new Set(['execve', 'execveat']);
-const EVENT_TYPE_FIELDS = new Set(['evt.type', 'syscall.type']);
 /** Bare list items that read like a list's name: an LLM's invented `shell_procs` is not a literal. */
 const LIST_LIKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:binaries|bins|procs|processes|files|dirs|directories|paths|names|images|ports|list|users|hosts|domains|ips|containers|commands|programs)$/;
 
@@ -56,6 +57,7 @@ export class ConditionChecker {
   private readonly allFields: Map<string, FieldInfo>;
   /** Every parameter name of every event: what evt.arg.<name> may name. */
   private readonly eventParams: Set<string>;
+  private readonly eventTypes: EventTypeSearch;
 
   constructor(
     private readonly ruleset: Ruleset,
@@ -65,6 +67,10 @@ export class ConditionChecker {
   ) {
     this.allFields = new Map([...catalog.sources.values()].flatMap((m) => [...m]));
     this.eventParams = new Set([...catalog.events.values()].flat());
+    this.eventTypes = new EventTypeSearch(catalog, ruleset.lists, (name) => {
+      const macro = ruleset.macros.get(name);
+      return macro && this.parse(`macro:${name}`, macro.condition, this.macroOwner(macro));
+    });
   }
 
   private report(owner: Owner, code: string, severity: ValidationIssue['severity'], message: string, pos?: Position): void {
@@ -233,11 +239,10 @@ export class ConditionChecker {
     return true;
   }
 
-  /** Walks a condition, macros expanded; returns whether a positive evt.type restriction was seen (one under no
-   * `not`, reached through no macro used under a `not`). `path`: the macros being checked, for cycles. */
-  private visit(root: ConditionNode, fields: Map<string, FieldInfo> | undefined, rootOwner: Owner, isSyscall: boolean, path: string[]): boolean {
-    let hasEventType = false;
-    const nodes = walkWithMacros(root, { owner: rootOwner, isUnderNot: false }, ({ ref, isNegated, context, path: through, isOnPath }) => {
+  /** Walks a condition, macros expanded, checking each check once per fields. `path`: the macros being checked, for
+   * cycles. */
+  private visit(root: ConditionNode, fields: Map<string, FieldInfo> | undefined, rootOwner: Owner, isSyscall: boolean, path: string[]): void {
+    const nodes = walkWithMacros(root, { owner: rootOwner }, ({ ref, context, path: through, isOnPath }) => {
       const macro = this.ruleset.macros.get(ref.name);
       if (!macro) {
         this.report(context.owner, 'unknown-macro', 'error', `macro "${ref.name}" is not defined${this.ruleset.lists.has(ref.name) ? ` (${ref.name} is a list: use it inside "in (…)")` : ''}`, ref.pos);
@@ -251,15 +256,18 @@ export class ConditionChecker {
       if (orderProblem) this.report(context.owner, 'macro-order', 'error', orderProblem, ref.pos);
       const owner = this.macroOwner(macro);
       const ast = this.parse(`macro:${ref.name}`, macro.condition, owner);
-      return ast && { node: ast, context: { owner, isUnderNot: context.isUnderNot || isNegated } };
+      return ast && { node: ast, context: { owner } };
     }, path);
-    for (const { node: n, isNegated, context } of nodes) {
-      if (n.kind !== 'check') continue;
-      if (this.isFirstVisit(n, fields)) this.checkCheck(n, fields, context.owner, isSyscall);
-      const isEventType = EVENT_TYPE_FIELDS.has(n.field.name) || n.field.name.startsWith('evt.type.is');
-      if (isEventType && !isNegated && !context.isUnderNot && ['=', '==', 'in'].includes(n.operator)) hasEventType = true;
+    for (const { node: n, context } of nodes) {
+      if (n.kind === 'check' && this.isFirstVisit(n, fields)) this.checkCheck(n, fields, context.owner, isSyscall);
     }
-    return hasEventType;
+  }
+
+  /** Falco's warning of a syscall rule whose condition, its exceptions joined, matches too many event types. */
+  private checkEventTypes(rule: FalcoRule, ast: ConditionNode, owner: Owner): void {
+    const types = this.eventTypes.of(searchedTree(rule, ast));
+    const tooMany = types && tooManyEventTypes(types, this.catalog);
+    if (tooMany) this.report(owner, 'no-event-type', 'warning', eventTypesMessage(tooMany));
   }
 
   private checkIdioms(ast: ConditionNode, owner: Owner): void {
@@ -300,10 +308,8 @@ export class ConditionChecker {
     const ast = this.parse(`rule:${rule.name}`, rule.condition, owner);
     if (ast) {
       const isSyscall = rule.source === 'syscall';
-      const hasEventType = this.visit(ast, fields, owner, isSyscall, []);
-      if (isSyscall && !hasEventType) {
-        this.report(owner, 'no-event-type', 'warning', 'no evt.type restriction: the rule runs on every system call (Falco warns about this too); restrict it with evt.type or a macro such as spawned_process');
-      }
+      this.visit(ast, fields, owner, isSyscall, []);
+      if (isSyscall) this.checkEventTypes(rule, ast, owner);
       this.checkIdioms(ast, owner);
     }
     this.checkOutput(rule, fields);

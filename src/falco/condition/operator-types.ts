@@ -147,7 +147,9 @@ export function hexValueProblem(operator: string, value: string): string | undef
   return `${operator} takes hex digits, two per byte (7368 for "sh"), not ${JSON.stringify(value)} (Falco: bcontains and bstartswith operator support hex strings only)`;
 }
 
-const EVENT_TYPE_FIELDS = new Set(['evt.type', 'syscall.type']);
+/** The fields Falco's event code search reads a syscall rule's event types from (ppm_codes.cpp field_expr;
+ * syscall.type since libs 0.21.0). */
+export const EVENT_TYPE_FIELDS = new Set(['evt.type', 'syscall.type']);
 const NO_TRANSFORMER = 'event code search does not support `evt.type` checks with transformers';
 
 /** Falco's refusal of an evt.type or syscall.type check of a syscall rule, which it reads the rule's event types from

@@ -62,6 +62,16 @@ describe('field catalogue', () => {
     expect(catalog.events.get('switch')).toEqual(['next', 'pgft_maj', 'pgft_min', 'vm_size', 'vm_rss', 'vm_swap']);
   });
 
+  it("knows which events are generic syscalls and how many event codes each other has, for Falco's event code search", async () => {
+    const reference = await readFile(falcoReference('supported-events.md'), 'utf8');
+    expect(new Set(catalog.genericEvents)).toEqual(new Set(names(reference, /^(?:Yes|No) \| `[<>]` \| `([a-z_0-9]+)` \| SYSCALLID \*\*ID\*\*/gm)));
+    expect(new Set([...catalog.genericEvents, ...catalog.eventCodes.keys()])).toEqual(new Set(catalog.events.keys()));
+    // A syscall has an enter and an exit code, though the reference lists only the exit event of most; others a row each.
+    expect([catalog.eventCodes.get('execve'), catalog.eventCodes.get('open'), catalog.eventCodes.get('switch'), catalog.eventCodes.get('drop')]).toEqual([2, 2, 1, 2]);
+    expect(catalog.genericEvents.has('syncfs')).toBe(true);
+    expect(catalog.eventCodes.has('syncfs')).toBe(false);
+  });
+
   it('resolves field arguments the way Falco writes them', () => {
     const syscall = fieldsOf(catalog, 'syscall')!;
     const ok = (name: string, arg?: string) => expect('error' in lookupField(syscall, { name, ...(arg !== undefined ? { arg } : {}) }), `${name}[${arg}]`).toBe(false);

@@ -22,7 +22,12 @@ ${extra.source ? `  source: ${extra.source}\n` : ''}`;
   return validateRules({ items, ruleset, fields, extraSources: [] }).map((i) => `${i.item}: ${i.code} ${i.message}`);
 }
 const EXEC = 'evt.type = execve and ';
-const NO_TYPE = 'no-event-type no evt.type restriction: the rule runs on every system call (Falco warns about this too); restrict it with evt.type or a macro such as spawned_process';
+const FALCO_NO_EVTTYPE = '(Falco: Rule matches too many evt.type values. This has a significant performance penalty.)';
+const RESTRICT = 'restrict it with evt.type or a macro such as spawned_process';
+/** The warning of a condition matching every event type (but `but`). */
+const everyType = (but = '') => `no-event-type the condition matches every event type${but && ` but ${but}`}, so Falco runs the rule on every system call; ${RESTRICT} ${FALCO_NO_EVTTYPE}`;
+const NO_TYPE = everyType();
+const NONE = `no-event-type the evt.type checks leave no event type (an empty list, or checks that exclude each other): the rule can never match ${FALCO_NO_EVTTYPE}`;
 const SHELL_LIST = '- list: shell_binaries\n  items: [bash]\n';
 const SPAWNED = '- macro: spawned_process\n  condition: evt.type = execve\n';
 
@@ -136,14 +141,84 @@ describe('macro references', () => {
   });
 });
 
-describe('the evt.type restriction', () => {
-  it('counts through a macro, through evt.type.is.*, and through syscall.type', () => {
-    const macro = '- macro: has_type\n  condition: evt.type = open\n';
-    expect(check('has_type and proc.name = x', macro)).toEqual([]);
-    expect(check('evt.type.is.open = 1 and proc.name = x')).toEqual([]);
-    expect(check('syscall.type = open')).toEqual([]);
-    expect(check('evt.type in (open, close)')).toEqual([]);
-    expect(check('evt.type == open')).toEqual([]);
+describe('the evt.type restriction (libsinsp ppm_codes.cpp, as Falco 0.44 warns: no event type, or over 100 codes)', () => {
+  /** The no-event-type warnings of each condition, prelude before it. */
+  const warnings = (condition: string, prelude = '') => check(condition, prelude).filter((line) => line.startsWith('R: no-event-type')).map((line) => line.slice(3));
+  const HAS_TYPE = '- macro: has_type\n  condition: evt.type = open\n';
+  const NOT_TYPE = '- macro: not_type\n  condition: evt.type != open\n';
+  const OTHER = '- macro: other\n  condition: proc.pname = y\n';
+  const cases: [string, string, string[]][] = [
+    ['evt.type == open', '', []],
+    ['evt.type in (open, close)', '', []],
+    ['syscall.type = open', '', []],
+    ['has_type and proc.name = x', HAS_TYPE, []],
+    // Negation goes down to the checks (De Morgan): under two, or a `not` of `!=`, the names again.
+    ['not evt.type != open', '', []],
+    ['not not evt.type = open', '', []],
+    ['not (evt.type != open or proc.name = x)', '', []],
+    ['not not_type', NOT_TYPE, []],
+    // Every other check matches every type, under a `not` too.
+    ['proc.name = x and proc_evt', OTHER.replace('other', 'proc_evt'), [NO_TYPE]],
+    ['not proc.name = x', '', [NO_TYPE]],
+    ['evt.type.is.open = 1 and proc.name = x', '', [NO_TYPE]],
+    ['evt.type startswith open', '', [NO_TYPE]],
+    ['evt.type exists', '', [NO_TYPE]],
+    // Every type but the names: a `not`, `!=`, a macro under a `not`.
+    ['evt.type != open and proc.name = x', '', [everyType('open')]],
+    ['not evt.type = open and proc.name = x', '', [everyType('open')]],
+    ['not evt.type in (open, close)', '', [everyType('close, open')]],
+    ['not has_type and proc.name = x', HAS_TYPE, [everyType('open')]],
+    ['not_type', NOT_TYPE, [everyType('open')]],
+    ['not (evt.type = open and proc.name = x)', '', [NO_TYPE]],
+    // An `or` joins its sides: one without an event type gives every type.
+    ['evt.type = open or proc.name = x', '', [NO_TYPE]],
+    ['has_type or other', HAS_TYPE + OTHER, [NO_TYPE]],
+    ['evt.type = open or evt.type != close', '', [everyType('close')]],
+    ['evt.type = open or evt.type = close', '', []],
+    ['(evt.type = open or proc.name = x) and evt.type = close', '', []],
+    // No type at all: Falco 0.44 warns of an empty set too.
+    ['evt.type = open and evt.type = close', '', [NONE]],
+    ['evt.type in () and proc.name = x', '', [NONE]],
+    ['not evt.type exists', '', [NONE]],
+    ['evt.type = open and not has_type', HAS_TYPE, [NONE]],
+    // Generic syscalls share the generic event's codes: two of them meet there.
+    ['evt.type = syncfs and evt.type = acct', '', []],
+    ['evt.type != syncfs', '', [everyType('the generic syscalls')]],
+    ['not evt.type in (open, close, execve, connect, accept, bind)', '', [everyType('accept, bind, close, connect, execve and 1 more')]],
+  ];
+  for (const [condition, prelude, expected] of cases) {
+    it(`${condition}${prelude ? ` (${prelude.split('\n')[0]})` : ''} → ${expected.length > 0 ? expected[0]!.split(' ').slice(1, 6).join(' ') : 'no warning'}`, () => {
+      expect(warnings(condition, prelude)).toEqual(expected);
+    });
+  }
+  it('lists are their items, as Falco pastes them', () => {
+    expect(warnings('evt.type in (my_types)', '- list: my_types\n  items: [open, close]\n')).toEqual([]);
+    expect(warnings('evt.type in (my_types)', '- list: my_types\n  items: []\n')).toEqual([NONE]);
+    expect(warnings('not evt.type in (my_types, execve)', '- list: my_types\n  items: [open]\n')).toEqual([everyType('execve, open')]);
+  });
+  it('more than 100 event codes: a long list of syscalls (each has an enter and an exit code); generic ones count once', () => {
+    const syscalls = [...fields.eventCodes].filter(([, codes]) => codes === 2).map(([name]) => name);
+    expect(warnings(`evt.type in (${syscalls.slice(0, 50).join(', ')})`)).toEqual([]);
+    expect(warnings(`evt.type in (${syscalls.slice(0, 51).join(', ')})`)).toEqual([
+      `no-event-type the condition matches 51 event types, 102 event codes or more (Falco warns above 100); ${RESTRICT} to fewer ${FALCO_NO_EVTTYPE}`,
+    ]);
+    expect(warnings(`evt.type in (${[...fields.genericEvents].join(', ')})`)).toEqual([]);
+  });
+  it("an exception on evt.type is part of the searched condition (Falco joins it: and not (…)); others change nothing", () => {
+    const rule = (exceptions: string) => `- rule: R\n  desc: d\n  condition: evt.type in (open, close)\n  output: o\n  priority: INFO\n  exceptions:\n${exceptions}`;
+    const run = (text: string) => {
+      const items = parseRulesText(text, 'r.yaml');
+      return validateRules({ items, ruleset: buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]), fields, extraSources: [] }).map((i) => `${i.code} ${i.message}`);
+    };
+    expect(run(rule('    - name: types\n      fields: evt.type\n      values: [open, close]\n'))).toEqual([NONE]);
+    expect(run(rule('    - name: types\n      fields: [evt.type, proc.name]\n      values: [[open, x]]\n'))).toEqual([]);
+    expect(run(rule('    - name: procs\n      fields: proc.name\n      values: [x]\n'))).toEqual([]);
+  });
+  it('nothing where Falco refuses the rule before it warns: an unknown event, a check its search cannot read', () => {
+    expect(warnings('evt.type = reboots')).toEqual([]);
+    expect(warnings('evt.type != reboots')).toEqual([]);
+    expect(warnings('tolower(evt.type) = open or proc.name = x')).toEqual([]);
+    expect(warnings('evt.type = val(proc.name) or proc.name = x')).toEqual([]);
   });
   it("one condition's issues come in the order of their place, found last or not, whatever their codes", () => {
     // The idiom (1:1) is found after the deprecated field (1:23), and its code sorts after that one's.
@@ -152,14 +227,8 @@ describe('the evt.type restriction', () => {
       'deprecated-field condition 1:23:',
     ]);
   });
-  it('does not count when negated, or compared other than by =, == or in', () => {
-    const macro = '- macro: has_type\n  condition: evt.type = open\n';
-    expect(check('not has_type and proc.name = x', macro)).toEqual([`R: ${NO_TYPE}`]);
-    expect(check('evt.type != open and proc.name = x')).toEqual([`R: ${NO_TYPE}`]);
-    expect(check('not evt.type = open and proc.name = x')).toEqual([`R: ${NO_TYPE}`]);
-    // The rule-wide issue first, then the one at its place in the condition.
+  it('a rule-wide issue comes before the ones at their place in the condition', () => {
     expect(check('evt.type > open')).toEqual([`R: ${NO_TYPE}`, 'R: condition-syntax condition 1:12: ">" takes a number, not open (Falco: expected a number value)']);
-    expect(check('proc.name = x and proc_evt', '- macro: proc_evt\n  condition: proc.pname = y\n')).toEqual([`R: ${NO_TYPE}`]);
   });
   it('is not asked of a rule whose warn_evttypes is false, as its definition or a replace leaves it (Falco does not warn)', () => {
     const rule = (name: string, extra: string) => `- rule: ${name}\n  desc: d\n  condition: proc.name = x\n  output: o\n  priority: INFO\n${extra}`;
@@ -208,7 +277,7 @@ describe('idioms the ruleset already has a macro for', () => {
     ]);
     expect(check('evt.type in (execve, open)', SPAWNED)).toEqual([]);
     expect(check('evt.type in (execve)')).toEqual([]);
-    expect(check('evt.type != execve and proc.name = x', SPAWNED)).toEqual([`R: ${NO_TYPE}`]);
+    expect(check('evt.type != execve and proc.name = x', SPAWNED)).toEqual([`R: ${everyType('execve')}`]);
   });
 });
 
@@ -250,7 +319,7 @@ describe('edges that decide a finding', () => {
   });
   it('an empty list of values is no idiom; a shell name compared with another field is none either', () => {
     expect(check('evt.type = open and proc.name in ()', SHELL_LIST)).toEqual([]);
-    expect(check('evt.type in () and proc.name = x', SPAWNED)).toEqual([]);
+    expect(check('evt.type in () and proc.name = x', SPAWNED)).toEqual([`R: ${NONE}`]);
     expect(check('evt.type = open and proc.name = proc.pname', SHELL_LIST)).toEqual([]);
   });
   it('the exec idiom is about evt.type, with =, == or in', () => {

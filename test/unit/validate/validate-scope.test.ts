@@ -92,7 +92,7 @@ describe('validateRules: order', () => {
   priority: LOUD
 `;
     const issues = validate({ 'b.yaml': text.replace('rule: Z', 'rule: Y'), 'a.yaml': text });
-    const NO_TYPE = 'no evt.type restriction: the rule runs on every system call (Falco warns about this too); restrict it with evt.type or a macro such as spawned_process';
+    const NO_TYPE = 'the condition matches every event type, so Falco runs the rule on every system call; restrict it with evt.type or a macro such as spawned_process (Falco: Rule matches too many evt.type values. This has a significant performance penalty.)';
     const RAWTIME = 'condition 1:19: evt.rawtime counts nanoseconds: compare it with a number, not "noon"';
     const TIME = 'condition 1:44: evt.time is text: ">" compares strings, not times; compare evt.rawtime (nanoseconds since the epoch) with a number';
     const LOUD = 'priority "LOUD" is not one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, INFORMATIONAL, DEBUG';
