@@ -191,8 +191,10 @@ export class ConditionChecker {
     const info = this.checkFieldAndTransformers(node.field, fields, owner);
     const isOperatorRefused = this.checkFieldTypes(node, info, fields, owner, isSyscall);
     const values = this.values(node.value);
+    // An event name is no invented list, list-like as it reads (get_robust_list is a syscall).
+    const isEventName = (text: string) => EVENT_TYPE_FIELDS.has(node.field.name) && this.catalog.events.has(text);
     for (const value of values) {
-      if (value.isQuoted || this.ruleset.lists.has(value.text) || !LIST_LIKE.test(value.text)) continue;
+      if (value.isQuoted || this.ruleset.lists.has(value.text) || !LIST_LIKE.test(value.text) || isEventName(value.text)) continue;
       if (this.ruleset.macros.has(value.text)) {
         this.report(owner, 'unknown-list', 'error', `"${value.text}" is a macro, not a list: use it as a condition ("and ${value.text}"), not as a value`, value.pos);
       } else {

@@ -52,6 +52,11 @@ describe('values that read like list names', () => {
       'R: unknown-list condition 1:37: "my_binaries" is a macro, not a list: use it as a condition ("and my_binaries"), not as a value',
     ]);
   });
+  it('an event name of evt.type or syscall.type is a value, list-like as it reads (Falco takes the syscall); of another field, not', () => {
+    expect(check('evt.type in (get_robust_list, set_robust_list) and proc.name = x')).toEqual([]);
+    expect(check('syscall.type = get_robust_list and proc.name = x')).toEqual([]);
+    expect(check(EXEC + 'proc.name = get_robust_list')).toEqual(['R: unknown-list condition 1:35: "get_robust_list" reads like a list name but no list of that name is defined']);
+  });
   it('a defined list, a quoted string, and names without a list-like ending are plain values', () => {
     expect(check(EXEC + 'proc.name in (my_binaries)', '- list: my_binaries\n  items: [a]\n')).toEqual([]);
     expect(check(EXEC + 'proc.name in ("my_binaries", MyBinaries, my-binaries, mybinaries)')).toEqual([]);
