@@ -33,9 +33,10 @@ async function askModel(suggestion: RuleSuggestion, context: SuggestContext, cli
   };
 }
 
-/** The offline suggestions unchanged when no --model is given; else the model's checked choices. */
-export async function chooseWithModel(offline: RuleSuggestion[], context: SuggestContext, options: ModelOptions, attackVersion: string, io: Io, processEnv: NodeJS.ProcessEnv): Promise<{ suggestions: RuleSuggestion[]; ranker: string }> {
-  if (!options.model) return { suggestions: offline, ranker: 'offline' };
+/** The offline suggestions unchanged when no --model is given; else the model's checked choices, and how many rules got
+ * none because their call failed or was not made (the run stopped asking). */
+export async function chooseWithModel(offline: RuleSuggestion[], context: SuggestContext, options: ModelOptions, attackVersion: string, io: Io, processEnv: NodeJS.ProcessEnv): Promise<{ suggestions: RuleSuggestion[]; ranker: string; failedCalls: number }> {
+  if (!options.model) return { suggestions: offline, ranker: 'offline', failedCalls: 0 };
   const settings = llmSettings({ llmBaseUrl: options.llmBaseUrl, model: options.model }, processEnv);
   if (!settings) throw new UsageError('--model needs an endpoint', 'pass --llm-base-url (e.g. http://localhost:11434/v1), or set OPENAI_BASE_URL or OPENAI_API_KEY');
   const client = new ChatClient({ ...settings, timeoutMs: (options.llmTimeout ?? 120) * 1000, attempts: 4, backoffMs: Number(processEnv.ATTACK_COV_LLM_BACKOFF_MS ?? 1000) });
@@ -66,5 +67,5 @@ export async function chooseWithModel(offline: RuleSuggestion[], context: Sugges
     throw new LlmError(`every model call failed (${offline.length} of ${offline.length}${stopped ? `; ${stopped}` : ''}), the last with: ${lastError}`, 'check --llm-base-url, --model and OPENAI_API_KEY; without --model, suggest ranks offline');
   }
   if (stopped) (io.errors ?? io.stderr)(`suggest: ${stopped}; they are listed without candidates\n`);
-  return { suggestions, ranker: `model ${settings.model}` };
+  return { suggestions, ranker: `model ${settings.model}`, failedCalls: failures + notAttempted };
 }

@@ -2,7 +2,7 @@
 // with --all, every rule); offline, or chosen by an LLM among them and checked; printed as text, JSON,
 // CSV or SARIF; with --apply / --apply-from written into the rules files (only tag lines change).
 import { readRenumbering } from '../emulate/renumbering.js';
-import { EXIT_OK, InputError, noValueError, UsageError } from '../errors.js';
+import { EXIT_GATE, EXIT_OK, InputError, noValueError, UsageError } from '../errors.js';
 import { readJsonInput } from './read-json.js';
 import type { Ruleset } from '../falco/types.js';
 import { stringifyJson } from '../report/reporter.js';
@@ -104,10 +104,13 @@ export async function runSuggest(options: SuggestOptions, env: Environment, io: 
   const minScore = parseMinScore(options.minScore);
   const rules = await loadRulesFor(options, env);
   const { context, suggestions: offline, attackVersion } = await computeSuggestions(options, env, rules.ruleset);
-  const { suggestions, ranker } = await chooseWithModel(offline, context, options, attackVersion, io, processEnv);
+  const { suggestions, ranker, failedCalls } = await chooseWithModel(offline, context, options, attackVersion, io, processEnv);
+  // Some rules got no model answer (a call failed, or the run stopped asking): what there is is printed or applied, and
+  // the exit code says the run is incomplete, as draft's does for a draft that failed (every call failed: exit 2 above).
+  const done = failedCalls > 0 ? EXIT_GATE : EXIT_OK;
   if (options.apply || reviewed !== undefined) {
     const selection = reviewed !== undefined ? selectFromReviewed(reviewed, rules.ruleset, context.catalog, context.sourcePlatforms) : { additions: selectByScore(suggestions, rules.ruleset, minScore), refused: [] };
-    return applySelection(selection, options, sourceRootOf(options, env), io);
+    return Math.max(await applySelection(selection, options, sourceRootOf(options, env), io), done);
   }
   await attachEdits(suggestions, rules.ruleset, sourceRootOf(options, env));
   const format = options.format ?? 'text';
@@ -116,5 +119,5 @@ export async function runSuggest(options: SuggestOptions, env: Environment, io: 
   else if (format === 'csv') io.stdout(suggestionsCsv(suggestions));
   else if (format === 'sarif') io.stdout(stringifyJson(suggestionsSarif(suggestions, tool, rules.ruleset.files)));
   else if (!io.isQuiet) io.stdout(renderSuggestions(suggestions, io.style));
-  return EXIT_OK;
+  return done;
 }

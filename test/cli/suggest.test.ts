@@ -257,11 +257,12 @@ describe('attack-cov suggest --model', () => {
     expect(result.stderr).toMatch(/^error: every model call failed \(48 of 48; the run stopped after 3 requests in a row got no answer from the LLM endpoint: 45 of 48 rules not attempted\)/m);
   }, 60_000);
 
-  it('a key refused after some answers: the rules answered keep their choices, the rest are listed as not attempted, and the run says it stopped', async () => {
+  it('a key refused after some answers: the rules answered keep their choices, the rest are listed as not attempted, the run says it stopped and exits 1', async () => {
     const rules = ['--rule', 'Create Privileged Pod', '--rule', 'Create Sensitive Mount Pod', '--rule', 'Create HostNetwork Pod'];
     const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...rules, '--format', 'json', '--concurrency', '1', '--llm-base-url', server.baseUrl, '--model', 'suggest-pick-then-refused'], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
-    // As when some calls failed: the answers there are are the output.
-    expect(result.code).toBe(0);
+    // The answers there are are the output; exit 1 tells CI that rules went without the model's choice (QA: exit 0), as
+    // draft's exit 1 does for a draft that failed.
+    expect(result.code).toBe(1);
     const parsed = JSON.parse(result.stdout) as Parsed;
     expect(parsed.suggestions.map((s) => [s.candidates.map((c) => c.technique), s.rejected.map((r) => r.reason)])).toEqual([
       [['T1610'], []],
@@ -270,6 +271,25 @@ describe('attack-cov suggest --model', () => {
     ]);
     expect(result.stderr.match(/model error/g)).toHaveLength(1);
     expect(result.stderr).toMatch(/^suggest: the run stopped after the LLM endpoint refused the credentials \(HTTP 401\): 1 of 3 rules not attempted; they are listed without candidates$/m);
+  }, 60_000);
+
+  it('a call that failed for one rule (the run going on) exits 1 too, after printing the others\' choices', async () => {
+    const rules = ['--rule', 'Create Privileged Pod', '--rule', 'Create Sensitive Mount Pod'];
+    const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...rules, '--format', 'json', '--llm-base-url', server.baseUrl, '--model', 'suggest-pick-but-sensitive-mount'], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as Parsed).suggestions.map((s) => s.candidates.map((c) => c.technique))).toEqual([['T1610'], []]);
+    expect(result.stderr).toMatch(/^suggest "Create Sensitive Mount Pod": model error: the LLM endpoint refused the request: HTTP 400: /m);
+  }, 60_000);
+
+  it('--apply --model that stopped early writes the tags of the rules answered, and exits 1', async () => {
+    const { file, original } = await copyOfK8s();
+    const rules = ['--rule', 'Create Privileged Pod', '--rule', 'Create Sensitive Mount Pod'];
+    // A server of its own: the model's first call (the one answered) is counted per server.
+    const fresh = await startLlmServer(SECRET);
+    const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, ...rules, '--apply', '--min-score', '0', '--concurrency', '1', '--llm-base-url', fresh.baseUrl, '--model', 'suggest-pick-then-refused'], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } }).finally(() => fresh.close());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^added tags to 1 rule\(s\) in 1 file\(s\)\n {2}Create Privileged Pod: mitre_execution, T1610$/m);
+    expect(changedLines(original, await readFile(file, 'utf8'))).toHaveLength(1);
   }, 60_000);
 
   it('never shows the key, even when the model echoes it', async () => {

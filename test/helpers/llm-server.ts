@@ -120,6 +120,10 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           return ok({ choices: [{ technique: 'T1547.001', reason: 'registry run keys' }, { technique: 'T1611', tactic: 'execution', reason: 'wrong tactic' }, { technique: 'T9999', reason: 'made up' }, { technique: 'T1610', reason: 'deploys a container' }] });
         case 'suggest-echo-key':
           return ok({ choices: [{ technique: 'T1610', reason: `the header was ${String(req.headers.authorization)}` }, { technique: `T1611 ${String(req.headers.authorization)}`, reason: 'x' }] });
+        case 'suggest-pick-but-sensitive-mount':
+          // The endpoint fails the one rule about a sensitive mount (a 400 does not stop the run) and answers the others.
+          if (JSON.stringify(parsed.messages).includes('Create Sensitive Mount Pod')) return void res.writeHead(400).end('{"error":{"message":"context too long"}}');
+          return ok({ choices: [{ technique: 'T1610', tactic: 'execution', reason: 'it deploys a container' }] });
         case 'suggest-pick-then-refused':
           // The first call answers; every later one meets a key the endpoint no longer takes.
           if (call > 1) return void res.writeHead(401).end('{"error":{"message":"key revoked"}}');
