@@ -14,7 +14,10 @@ export class ConditionSyntaxError extends Error {
 
 const WORD_OPERATORS = new Set([...COMPARISON_OPERATORS, ...LIST_OPERATORS, ...UNARY_OPERATORS].filter((o) => /^[a-z]/.test(o)));
 const SYMBOL_OPERATORS = ['==', '!=', '<=', '>=', '=', '<', '>'];
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*/y;
+/** A field (libsinsp RGX_FIELDNAME: each part after a dot starts with a letter, no `-`), else a macro's name
+ * (RGX_IDENTIFIER: a letter first). libsinsp's parser reads `evt.arg.1` as the field evt.arg and then wants an operator,
+ * and `_macro` as nothing it knows: both are syntax errors (write evt.arg[1]). */
+const IDENTIFIER = /[A-Za-z]+[A-Za-z0-9_]*(?:\.[A-Za-z]+[A-Za-z0-9_]*)*/y;
 /** A bare value runs to whitespace, a comma, a parenthesis, a quote or "=" (libsinsp RGX_BARESTR; < > may be
  * inside, e.g. <NA>): `-r=now` is `-r`, then a parse error. */
 /** What libsinsp takes as a list name after in, intersects or pmatch (RGX_IDENTIFIER). */

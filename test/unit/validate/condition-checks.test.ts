@@ -32,15 +32,19 @@ const SHELL_LIST = '- list: shell_binaries\n  items: [bash]\n';
 const SPAWNED = '- macro: spawned_process\n  condition: evt.type = execve\n';
 
 describe('event parameters (evt.arg, evt.rawarg)', () => {
-  it('accepts a parameter some event has, and a number', () => {
-    expect(check(EXEC + 'evt.arg.flags = 1 and evt.arg.12 = 1 and evt.arg[3] = 1')).toEqual([]);
+  it('accepts a parameter some event has, and a number in brackets', () => {
+    expect(check(EXEC + 'evt.arg.flags = 1 and evt.arg[12] = 1 and evt.arg[3] = 1')).toEqual([]);
+  });
+  it('a part after a dot that starts with a digit, or holds a "-", is no field part (libsinsp RGX_FIELDNAME): a syntax error', () => {
+    expect(check(EXEC + 'evt.arg.12 = 1')).toEqual(['R: condition-syntax condition 1:30: expected an operator (=, !=, in, contains, exists …), found ".12"']);
+    expect(check(EXEC + 'container.label.app-name = x')).toEqual(['R: condition-syntax condition 1:42: expected an operator (=, !=, in, contains, exists …), found "-name"']);
   });
   it('names a parameter no event has, for evt.arg and evt.rawarg alike', () => {
     expect(check(EXEC + 'evt.arg.nosuch = 1')).toEqual(['R: unknown-field condition 1:23: evt.arg.nosuch: no Falco event has a parameter "nosuch"']);
     expect(check(EXEC + 'evt.rawarg.nosuch = 1')).toEqual(['R: unknown-field condition 1:23: evt.rawarg.nosuch: no Falco event has a parameter "nosuch"']);
   });
   it('a key is a number only when it is all digits', () => {
-    expect(check(EXEC + 'evt.arg.1a = 1')).toEqual(['R: unknown-field condition 1:23: evt.arg.1a: no Falco event has a parameter "1a"']);
+    expect(check(EXEC + 'evt.arg[1a] = 1')).toEqual(['R: unknown-field condition 1:23: evt.arg.1a: no Falco event has a parameter "1a"']);
     expect(check(EXEC + 'evt.arg.a1 = 1')).toEqual(['R: unknown-field condition 1:23: evt.arg.a1: no Falco event has a parameter "a1"']);
   });
 });

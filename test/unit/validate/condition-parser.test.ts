@@ -71,6 +71,12 @@ describe('parseCondition', () => {
     ['evt.type in  9lives', 'expected "(" to open a list, or a list name', 1, 14],
     ['shell_procs = bash', 'is not a field', 1, 1],
     ['a and ) ', 'expected a field', 1, 7],
+    // libsinsp's RGX_IDENTIFIER and RGX_FIELDNAME: a name starts with a letter, and so does each part after a dot.
+    ['_hidden_macro and proc.name = x', 'expected a field, a macro, "not" or "("', 1, 1],
+    ['spawned_process and _m', 'expected a field, a macro, "not" or "("', 1, 21],
+    ['evt.arg.0 = x', 'expected an operator', 1, 8],
+    ['k8s.pod.label.app-name = x', 'expected an operator', 1, 18],
+    ['my_macro.1', 'expected and, or', 1, 9],
   ];
   for (const [condition, message, line, column] of broken) {
     it(`rejects ${JSON.stringify(condition)} at ${line}:${column}`, () => {
