@@ -16,6 +16,12 @@ export interface DraftRule {
 /** The tag every draft carries, so a draft is recognisable wherever it ends up. */
 export const DRAFT_TAG = 'attack_cov_draft';
 
+/** How every draft file `toolName` writes begins, its version next (renderDraftFile, and a rejected answer's file): what
+ * tells a draft it wrote from a file it did not. */
+export function draftFileStart(toolName: string): string {
+  return `# DRAFT made by ${toolName} `;
+}
+
 export function draftTags(technique: Technique, source: string): string[] {
   return ['maturity_sandbox', DRAFT_TAG, ...(source === 'syscall' ? ['host', 'container'] : []), ...technique.tactics.map(tacticTag), technique.id];
 }

@@ -1,7 +1,6 @@
 // `attack-cov draft`: one Falco rule per technique (given, or the top gaps), written by an LLM from
 // ATT&CK and the ruleset, validated hard, sent back with its errors up to three times, and written to
 // drafts/ (passed) or drafts/rejected/; without an LLM, a skeleton. Drafts never touch the user's rules.
-import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,8 +8,7 @@ import type { Technique } from '../attack/types.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { EXIT_CANNOT_RUN, EXIT_GATE, EXIT_OK, isAttackCovError, ModelAnswerError, noValueError, UsageError } from '../errors.js';
 import { fieldsOf, readFieldCatalog } from '../falco/field-catalog.js';
-import { checkOutputDir, outDirOf, writeOutputs } from '../output.js';
-import { stringifyJson } from '../report/reporter.js';
+import { checkOutputDir, outDirOf } from '../output.js';
 import { templatePath } from '../paths.js';
 import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
 import { sourceOfPlugin } from '../falco/source-names.js';
@@ -28,6 +26,7 @@ import { trackTemp, untrackTemp } from '../temp-files.js';
 import { analyzeRuleset, loadCatalog, loadRulesFor, rulesFalcoDrops, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 import { loadEmulationInputs } from './emulation.js';
+import { writeDraftRun } from './draft-out.js';
 import { hasCurrentTechnique } from '../emulate/renumbering.js';
 
 const MAX_ATTEMPTS = 3;
@@ -55,6 +54,8 @@ export interface DraftResult {
   falco?: { isValid: boolean | null; output: string };
   /** Drafts must fire: the technique's Linux procedures emulated, and those the draft fires on. */
   emulation?: { procedures: number; catches: string[] };
+  /** An earlier run's drafts of this technique (relative to --out) that this run removed: it did not produce them. */
+  removed?: string[];
 }
 
 interface Drafting {
@@ -280,33 +281,16 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
   if (outcomes.some((o) => o.result.status === 'error' || o.result.status === 'not-attempted')) {
     (io.errors ?? io.stderr)(`hint: ${hint ? `${escapeForTerminal(hint)}; ` : ''}--skeleton writes skeletons without a model\n`);
   }
-  const summary = {
+  const summaryOf = (drafts: DraftResult[]) => ({
     tool,
     generatedAt: drafting.date,
     attack: { version: attack.catalog.version, source: attack.source },
     llm: settings ? { baseUrl: redactUrl(settings.baseUrl), model: settings.model, structuredOutput: client!.isSchemaSupported } : null,
-    drafts: outcomes.map((o) => o.result),
-  };
-  // --out describes one run: summary.json is renamed last, and the previous one is removed only when every new file
-  // is written under its temporary name (writeOutputs renders summary.json, the last of its files, just before the
-  // first rename). A run interrupted among the renames (Ctrl-C) leaves no summary.json, never the previous one beside
-  // new drafts. So are the copies this run makes stale: a draft that passes now leaves no rejected copy behind, and
-  // the other way round.
-  const stale = outcomes.flatMap(({ result }) => {
-    if (result.status === 'passed' || result.status === 'skeleton') return [path.join('rejected', `${result.technique}.yaml`)];
-    return result.status === 'rejected' ? [`${result.technique}.yaml`] : [];
+    drafts,
   });
-  const summaryLast = (): string => {
-    for (const name of ['summary.json', ...stale]) {
-      try {
-        rmSync(path.join(outDir, name), { force: true });
-      } catch {
-        // A folder by that name: not this run's to remove (writeOutputs refuses a summary.json that is one).
-      }
-    }
-    return stringifyJson(summary);
-  };
-  await writeOutputs(outDir, [...outcomes.filter((o) => o.result.file).map((o) => ({ name: o.result.file!, content: o.text })), { name: 'summary.json', content: summaryLast }]);
+  // --out describes this run only (draft-out.ts): an earlier run's draft of a technique this run did not produce goes.
+  const removed = await writeDraftRun(outDir, outcomes, summaryOf, tool.name);
+  if (removed.length > 0) io.stderr(`removed what an earlier run drafted and this run did not produce: ${removed.map((f) => escapeForTerminal(path.join(options.out, f))).join(', ')}\n`);
   const listed = io.isQuiet ? outcomes.filter((o) => o.result.status === 'rejected' || o.result.status === 'error' || o.result.status === 'not-attempted') : outcomes;
   // A draft not attempted has no issue of its own: why the run stopped is said once, on stderr.
   if (listed.length > 0) io.stdout(`${listed.map(({ result: r }) => `${r.technique.padEnd(10)} ${r.status.padEnd(9)} ${r.file ? escapeForTerminal(path.join(options.out, r.file)) : ''}${r.issues.length && r.status !== 'passed' && r.status !== 'not-attempted' ? `\n  ${r.issues.slice(0, 5).map(escapeForTerminal).join('\n  ')}` : ''}`).join('\n')}\n`);

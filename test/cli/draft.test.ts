@@ -1,6 +1,6 @@
 // attack-cov draft against an OpenAI-compatible server on 127.0.0.1, through the built binary.
 import { existsSync, watch } from 'node:fs';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rename, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +167,31 @@ describe('the repair loop', () => {
     expect(feedback[0]).toMatch(/time-compared-as-string/);
     expect(feedback[1]).toMatch(/no-event-type/);
     expect(feedback[1]).toMatch(/prefer-ruleset-macro: .*shell_procs/);
+  });
+});
+
+describe('an earlier run in --out', () => {
+  it("a technique this run drafted and did not produce loses the earlier run's draft of it, said on stderr and in summary.json; what attack-cov did not write stays (QA: a stale draft read as this run's)", async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-elsewhere-'));
+    const run = (model: string) => runCli(['draft', 'T1529', 'T1485', 'T1486', '--attack', ATTACK, '--rules', RULES, '--out', out, '--concurrency', '1', '--llm-base-url', server.baseUrl, '--model', model], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    // The earlier run: T1529 passed, T1485 and T1486 rejected (the T1529 rule fires on none of their procedures).
+    expect((await run('good')).code).toBe(1);
+    expect((await readdir(out, { recursive: true })).map(String).sort()).toEqual(['T1529.yaml', 'rejected', 'rejected/T1485.yaml', 'rejected/T1486.yaml', 'summary.json']);
+    // Not attack-cov's to remove: a rules file of the user's by a draft's name, and a symlink to a draft.
+    const mine = '- rule: My own T1486 rule\n  desc: mine\n  condition: evt.type = unlink\n  output: x\n  priority: INFO\n';
+    await writeFile(path.join(out, 'T1486.yaml'), mine);
+    await rename(path.join(out, 'rejected', 'T1486.yaml'), path.join(elsewhere, 'T1486.yaml'));
+    await symlink(path.join(elsewhere, 'T1486.yaml'), path.join(out, 'rejected', 'T1486.yaml'));
+    // This run: the endpoint fails T1529 (HTTP 404 stops the run), T1485 and T1486 are not attempted.
+    const failed = await run('no-such-model');
+    expect(failed.code).toBe(2);
+    expect((await readdir(out, { recursive: true })).map(String).sort()).toEqual(['T1486.yaml', 'rejected', 'rejected/T1486.yaml', 'summary.json']);
+    const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Run['summary'] & { drafts: { removed?: string[] }[] };
+    expect(summary.drafts.map((d) => [d.technique, d.status, d.removed])).toEqual([['T1529', 'error', ['T1529.yaml']], ['T1485', 'not-attempted', ['rejected/T1485.yaml']], ['T1486', 'not-attempted', undefined]]);
+    expect(failed.stderr).toContain(`\nremoved what an earlier run drafted and this run did not produce: ${path.join(out, 'T1529.yaml')}, ${path.join(out, 'rejected', 'T1485.yaml')}\n`);
+    expect(await readFile(path.join(out, 'T1486.yaml'), 'utf8')).toBe(mine);
+    expect(await readFile(path.join(out, 'rejected', 'T1486.yaml'), 'utf8')).toMatch(/^# DRAFT made by attack-cov /);
   });
 });
 
