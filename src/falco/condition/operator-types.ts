@@ -172,20 +172,45 @@ export function unquoted(text: string): string {
   return /^(["']).*\1$/s.test(text) ? text.slice(1, -1) : text;
 }
 
+/** An IPv6 address as inet_pton(AF_INET6) reads it: node's isIPv6 also takes a zone (fe80::1%eth0), inet_pton not. */
+function isIpv6Address(text: string): boolean {
+  return isIPv6(text) && !text.includes('%');
+}
+
 /** libsinsp's PT_IPADDR: with a dot an IPv4 address (inet_pton), else IPv6. */
 function isIpAddress(text: string): boolean {
-  return text.includes('.') ? isIPv4(text) : isIPv6(text);
+  return text.includes('.') ? isIPv4(text) : isIpv6Address(text);
 }
 
 /** A whole decimal number as sscanf's %d and %u read it (leading blanks and a sign taken, nothing after it). */
 const DECIMAL = /^\s*[+-]?\d+$/;
+const ULONG_MAX = 2n ** 64n - 1n;
 
-/** libsinsp's PT_IPNET: an address and a prefix length (IPv4 up to 32, IPv6 up to 128). */
-function isIpNetwork(text: string): boolean {
-  const parts = text.split('/');
-  if (parts.length !== 2 || !DECIMAL.test(parts[1]!)) return false;
-  const [address, prefix] = [parts[0]!, Number(parts[1])];
-  return address.includes('.') ? isIPv4(address) && prefix >= 0 && prefix <= 32 : isIPv6(address) && prefix >= 0 && prefix <= 128;
+/** A prefix length as libsinsp reads it (sinsp_numparser::parseu8): sscanf "%u", whose strtoul takes a sign and
+ * clamps past 64 bits, the number cast to 8 bits, so /288 is /32 and /-1 is /255; undefined where sscanf fails. */
+function prefixLength(text: string): number | undefined {
+  if (!DECIMAL.test(text)) return undefined;
+  const n = BigInt(text.trim());
+  const magnitude = n < 0n ? -n : n;
+  const unsigned = magnitude > ULONG_MAX ? ULONG_MAX : n < 0n ? ULONG_MAX + 1n - magnitude : n;
+  return Number(unsigned % 256n);
+}
+
+/**
+ * libsinsp's refusal of a network (PT_IPNET), in its words: with a dot anywhere an IPv4 network (string_to_rawval,
+ * PT_IPV4NET: a prefix up to 32), else an IPv6 one (tuples.cpp, ipv6net's constructor: a prefix from 1 to 128, so
+ * `::/0` is refused); the address before the first "/", the prefix all after it.
+ */
+function ipNetworkProblem(text: string): string | undefined {
+  const isV4 = text.includes('.');
+  const slash = text.indexOf('/');
+  if (slash === -1) return isV4 ? `unrecognized IP network ${text}` : `invalid v6 netmask: ${text}`;
+  const [address, mask] = [text.slice(0, slash), text.slice(slash + 1)];
+  if (isV4 ? !isIPv4(address) : !isIpv6Address(address)) return `unrecognized IP${isV4 ? '' : 'v6'} address ${text}`;
+  const prefix = prefixLength(mask);
+  if (prefix === undefined) return `${mask} is not a valid number`;
+  if (isV4 ? prefix > 32 : prefix === 0 || prefix > 128) return `invalid ${isV4 ? '' : 'v6 '}netmask ${mask}`;
+  return undefined;
 }
 
 /**
@@ -203,7 +228,8 @@ export function valueTypeProblem(type: string, ref: Pick<FieldRef, 'name' | 'tra
   if (/^bool$/i.test(type)) return value === 'true' || value === 'false' ? undefined : `${ref.name} is true or false, not ${shown} (Falco: unrecognized boolean value ${value})`;
   // A network on an address field is let through: whether Falco 0.44 takes `fd.sip in (10.0.0.0/8)` is not settled
   // here (the value parser read refuses it; the emulator matches it as a network).
-  if (/^IPADDR$/i.test(type)) return isIpAddress(value) || isIpNetwork(value) ? undefined : `${ref.name} holds an IP address, not ${shown} (Falco: unrecognized IPv${value.includes('.') ? 4 : 6} address ${value})`;
-  if (/^IPNET$/i.test(type)) return isIpNetwork(value) ? undefined : `${ref.name} holds a network (address/prefix, 10.0.0.0/8), not ${shown} (Falco: unrecognized IP network ${value})`;
+  if (/^IPADDR$/i.test(type)) return isIpAddress(value) || !ipNetworkProblem(value) ? undefined : `${ref.name} holds an IP address, not ${shown} (Falco: unrecognized IPv${value.includes('.') ? 4 : 6} address ${value})`;
+  const networkProblem = /^IPNET$/i.test(type) ? ipNetworkProblem(value) : undefined;
+  if (networkProblem) return `${ref.name} holds a network (address/prefix, 10.0.0.0/8), not ${shown} (Falco: ${networkProblem})`;
   return undefined;
 }

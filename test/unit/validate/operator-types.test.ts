@@ -262,6 +262,16 @@ describe('valueTypeProblem: values as libsinsp reads them by the field type (val
     ['IPADDR', 'fd.rip', '10.0.0', 'fd.rip holds an IP address, not "10.0.0" (Falco: unrecognized IPv4 address 10.0.0)'],
     ['IPADDR', 'fd.sip', 'localhost', 'fd.sip holds an IP address, not "localhost" (Falco: unrecognized IPv6 address localhost)'],
     ['IPNET', 'fd.rnet', '10.0.0.0', 'fd.rnet holds a network (address/prefix, 10.0.0.0/8), not "10.0.0.0" (Falco: unrecognized IP network 10.0.0.0)'],
+    // ipv6net takes a prefix from 1 to 128: "any IPv6 address" is not ::/0 in a Falco rule.
+    ['IPNET', 'fd.snet', '::/0', 'fd.snet holds a network (address/prefix, 10.0.0.0/8), not "::/0" (Falco: invalid v6 netmask 0)'],
+    ['IPNET', 'fd.snet', 'fe80::', 'fd.snet holds a network (address/prefix, 10.0.0.0/8), not "fe80::" (Falco: invalid v6 netmask: fe80::)'],
+    ['IPNET', 'fd.snet', '::/256', 'fd.snet holds a network (address/prefix, 10.0.0.0/8), not "::/256" (Falco: invalid v6 netmask 256)'],
+    ['IPNET', 'fd.snet', '10.0.0.0/33', 'fd.snet holds a network (address/prefix, 10.0.0.0/8), not "10.0.0.0/33" (Falco: invalid netmask 33)'],
+    ['IPNET', 'fd.snet', '10.0.0/8', 'fd.snet holds a network (address/prefix, 10.0.0.0/8), not "10.0.0/8" (Falco: unrecognized IP address 10.0.0/8)'],
+    ['IPNET', 'fd.snet', '10.0.0.0/8x', 'fd.snet holds a network (address/prefix, 10.0.0.0/8), not "10.0.0.0/8x" (Falco: 8x is not a valid number)'],
+    // inet_pton reads no zone, which node's isIPv6 takes.
+    ['IPNET', 'fd.net', 'fe80::%eth0/64', 'fd.net holds a network (address/prefix, 10.0.0.0/8), not "fe80::%eth0/64" (Falco: unrecognized IPv6 address fe80::%eth0/64)'],
+    ['IPADDR', 'fd.sip', 'fe80::1%eth0', 'fd.sip holds an IP address, not "fe80::1%eth0" (Falco: unrecognized IPv6 address fe80::1%eth0)'],
   ];
   for (const [type, name, value, message] of refused) it(`refuses ${name} (${type}) = ${JSON.stringify(value)}`, () => expect(valueTypeProblem(type, ref(name), value)).toBe(message));
 
@@ -276,7 +286,9 @@ describe('valueTypeProblem: values as libsinsp reads them by the field type (val
       ['INT64', '0'], ['INT64', '-1'], ['UINT64', '+5'], ['uint64', '18446744073709551615'], ['INT32', '007'],
       ['BOOL', 'true'], ['bool', 'false'],
       ['IPADDR', '10.0.0.1'], ['IPADDR', '::1'], ['IPADDR', 'fe80::1'], ['IPADDR', '10.0.0.0/8'], ['IPADDR', 'fe80::/10'],
-      ['IPNET', '10.0.0.0/8'], ['IPNET', '0.0.0.0/0'], ['IPNET', '10.0.0.0/32'], ['IPNET', 'fe80::/10'], ['IPNET', '::/128'], ['IPNET', '::/0'],
+      ['IPNET', '10.0.0.0/8'], ['IPNET', '0.0.0.0/0'], ['IPNET', '10.0.0.0/32'], ['IPNET', 'fe80::/10'], ['IPNET', '::/128'], ['IPNET', '::/1'],
+      // parseu8 keeps the low 8 bits of what sscanf's %u read: /288 is /32, /384 is /128, /-224 is /32.
+      ['IPNET', '10.0.0.0/288'], ['IPNET', '::/384'], ['IPNET', '10.0.0.0/-224'],
       // sscanf skips leading blanks and takes a sign.
       ['IPNET', '10.0.0.0/ 8'], ['IPNET', '10.0.0.0/+8'], ['INT64', ' 5'], ['INT64', '+5'],
     ];
