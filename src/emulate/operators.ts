@@ -69,7 +69,9 @@ interface GlobPiece {
 
 const NEVER: GlobMatcher = { matches: () => false };
 
-function compileGlob(pattern: string, isCaseless: boolean): GlobMatcher {
+/** globMatcher without its cache: each call compiles `pattern` anew. (Tests of how a pattern is read call this: a
+ * cached matcher compiled earlier in the same process, under another mutant of this file, would answer for it.) */
+export function compileGlob(pattern: string, isCaseless = false): GlobMatcher {
   // One regular expression with a .* per * would try every split of the value among the *s (`*a*a*a*a*b` on a
   // long value does not end). Each piece between *s takes a fixed number of characters, so the first must match at
   // the start, the last at the end, and each other one where it first occurs after the one before: no backtracking.

@@ -2,7 +2,7 @@
 // as, CIDR matching, glob and regex anchoring, pmatch by path components, byte operators on hex, and the
 // edge cases a rule author meets (an empty right-hand side, a bad pattern, an empty list field).
 import { describe, expect, it } from 'vitest';
-import { compareScalar, compareSet, globMatcher, ipMatches, isListType, pathPrefixMatches, valueTypeOf, type ValueType } from '../../../src/emulate/operators.js';
+import { compareScalar, compareSet, compileGlob, globMatcher, ipMatches, isListType, pathPrefixMatches, valueTypeOf, type ValueType } from '../../../src/emulate/operators.js';
 import type { Scalar } from '../../../src/emulate/event.js';
 
 describe('valueTypeOf: libsinsp parameter types to comparison types', () => {
@@ -99,7 +99,7 @@ describe('ipMatches: addresses against addresses and CIDR networks', () => {
 describe('globMatcher: shell wildcards over the whole value', () => {
   const table: [string, string, boolean][] = [
     ['/tmp/*', '/tmp/a/b', true], // * crosses slashes, as fnmatch without FNM_PATHNAME
-    ['/newline/*', '/newline/a\nb', true], // and newlines (each pattern used once here: compiled patterns are cached)
+    ['/newline/*', '/newline/a\nb', true], // and newlines
     ['/tmp/?', '/tmp/a', true],
     ['/tmp/?', '/tmp/ab', false],
     ['/nl/?', '/nl/\n', true],
@@ -185,8 +185,35 @@ describe('globMatcher: shell wildcards over the whole value', () => {
     ['a**b', 'a/b', true],
     ['a*[*]', 'ab*', true], // a * in brackets is a character
     ['a*[*]', 'ab', false],
+    // Bracket corners, each row checked against glibc 2.36's fnmatch(3) with flags 0 (through Python's ctypes):
+    ['[]\\', '[]\\', false], // a backslash that ends the pattern inside brackets: nothing matches
+    ['[]\\', ']', false],
+    ['[[.].]]', ']', true], // a collating symbol of ], found from after its [. (not at the ] that follows [.)
+    ['[[.ab.]]', 'b', false], // a longer collating symbol: nothing matches, not even its last character
+    ['[[.a]]', 'a', false], // [. never closed by .]: nothing matches
+    ['[[:nosuch:]]', 'u', false], // an unknown class adds no members (nor the letters of "undefined")
+    ['[[=ab=]]', '=]', true], // [= without a one-character =] is no equivalence class: [ and = are members, the first ] closes
+    ['[[=ab=]]', 'a]', true],
+    ['[xyz=]]', 'x]', true], // =] with no [= before it is no equivalence class either
+    ['[xyz=]]', 'z', false],
+    ['[a-]', '-', true], // a - before the closing ] is a member, no range
+    ['[a-]', 'a', true],
+    ['[a-\\', '[a-\\', false], // a range whose end is a trailing backslash: nothing matches
+    ['[b-a]x]', 'x]', false], // a backwards range adds nothing, and the bracket still closes at its ]
+    ['[a-a]', 'a', true], // a range of one character
+    ['[]-a]', '^', true], // a range from ]
   ];
-  for (const [pattern, value, expected] of table) it(`${pattern} vs ${JSON.stringify(value)} → ${expected}`, () => expect(globMatcher(pattern).matches(value)).toBe(expected));
+  // compileGlob: what the pattern compiles to now, never a matcher globMatcher cached before (in a mutation run, under
+  // another mutant); globMatcher's cache has its own tests below.
+  for (const [pattern, value, expected] of table) it(`${pattern} vs ${JSON.stringify(value)} → ${expected}`, () => expect(compileGlob(pattern).matches(value)).toBe(expected));
+
+  it('globMatcher answers as compileGlob does, once compiled and from its cache', () => {
+    for (const [pattern, value, expected] of table) {
+      expect(globMatcher(pattern).matches(value)).toBe(expected);
+      expect(globMatcher(pattern).matches(value)).toBe(expected);
+    }
+    expect(globMatcher('[ab]c')).toBe(globMatcher('[ab]c'));
+  });
 
   it('answers a glob of many *s that does not match (one regular expression of .*s tries every split of the value: minutes on 256 characters)', () => {
     const value = 'a'.repeat(256);
