@@ -51,9 +51,10 @@ export interface GlobMatcher {
 }
 
 const globCache = new Map<string, GlobMatcher>();
-/** A glob as libsinsp's glob_match reads it, fnmatch(3) with flags 0 (or FNM_CASEFOLD for iglob): *, ?, bracket
- * expressions with POSIX classes ([[:lower:]]), a backslash escaping the next character; * and ? match / and a
- * leading dot too. Matching whole values. */
+/** A glob as libsinsp's glob_match reads it: glibc's fnmatch(3) with flags 0 (FNM_CASEFOLD for iglob), in the C locale
+ * Falco runs in (it never calls setlocale): *, ?, bracket expressions with POSIX classes ([[:lower:]]), a backslash
+ * escaping the next character; * and ? match / and a leading dot too. Matching whole values, byte by byte of their
+ * UTF-8 (? takes one byte of é) up to a NUL, and folding ASCII letters only. */
 export function globMatcher(pattern: string, isCaseless = false): GlobMatcher {
   const key = isCaseless ? `i${pattern}` : pattern;
   const found = globCache.get(key) ?? compileGlob(pattern, isCaseless);
@@ -61,7 +62,22 @@ export function globMatcher(pattern: string, isCaseless = false): GlobMatcher {
   return found;
 }
 
-/** A piece of a glob between two *s: a regular expression without quantifiers, and how many characters it takes. */
+/** A glob as fnmatch reads it. */
+interface Glob {
+  /** The pattern's bytes, one character each (latin1 of its UTF-8). */
+  bytes: string;
+  /** glibc's FOLD: under FNM_CASEFOLD, tolower of the C locale (A to Z only); else the byte itself. */
+  fold: (byte: string) => string;
+  /** Each bracket expression read so far, by the index of its [: per byte, where the pattern goes on after it took the
+   * byte, or -1. */
+  brackets: Map<number, Int32Array>;
+  /** The members' walks read so far, by the index of a member: per byte (by code), how the walk from it ends. */
+  walks: Map<number, Walk[]>;
+  /** The skips read so far, by an index they passed: how the skip from there ends. */
+  skips: Map<number, Skip>;
+}
+
+/** A piece of a glob between two *s: a regular expression of byte classes, and how many bytes it takes. */
 interface GlobPiece {
   source: string;
   length: number;
@@ -69,25 +85,51 @@ interface GlobPiece {
 
 const NEVER: GlobMatcher = { matches: () => false };
 
+/** glibc's CHAR_CLASS_MAX_LENGTH (CHARCLASS_NAME_MAX): a class name this long fails the pattern. */
+const CHAR_CLASS_MAX_LENGTH = 2048;
+
 /** globMatcher without its cache: each call compiles `pattern` anew. (Tests of how a pattern is read call this: a
  * cached matcher compiled earlier in the same process, under another mutant of this file, would answer for it.) */
 export function compileGlob(pattern: string, isCaseless = false): GlobMatcher {
-  // One regular expression with a .* per * would try every split of the value among the *s (`*a*a*a*a*b` on a
-  // long value does not end). Each piece between *s takes a fixed number of characters, so the first must match at
-  // the start, the last at the end, and each other one where it first occurs after the one before: no backtracking.
-  const pieces = globPieces(pattern);
-  // A pattern fnmatch never matches (a trailing backslash, an unknown class name).
-  if (!pieces) return NEVER;
-  const flags = isCaseless ? 'is' : 's';
-  const compile = (p: GlobPiece) => ({ ...p, at: new RegExp(p.source, `${flags}y`), search: new RegExp(p.source, `${flags}g`) });
+  const fold = isCaseless ? (byte: string) => (byte >= 'A' && byte <= 'Z' ? byte.toLowerCase() : byte) : (byte: string) => byte;
+  const glob: Glob = { bytes: cString(pattern), fold, brackets: new Map(), walks: new Map(), skips: new Map() };
+  const pieces = globPieces(glob);
+  if (pieces === 'never') return NEVER;
+  // A bracket that goes on at different places for different bytes: glibc's own matching, step by step.
+  if (!pieces) return { matches: (value) => fnmatchBytes(glob, cString(value)) };
+  return piecesMatcher(pieces);
+}
+
+/** The bytes fnmatch sees of a string: its UTF-8, one character per byte, up to a NUL (libsinsp passes C strings). */
+function cString(text: string): string {
+  // Stryker disable next-line ConditionalExpression: converting an ASCII string without a NUL leaves it as it is; this only spares the conversion
+  if (!/[\0\u0080-\uffff]/.test(text)) return text;
+  const nul = text.indexOf('\0');
+  return Buffer.from(nul < 0 ? text : text.slice(0, nul), 'utf8').toString('latin1');
+}
+
+/** Pieces between *s matched in turn. One regular expression with a .* per * would try every split of the value among
+ * the *s (`*a*a*a*a*b` on a long value does not end). Each piece takes a fixed number of bytes, so the first must match
+ * at the start, the last at the end, and each other one where it first occurs after the one before: what glibc's FCT
+ * does at a * (it keeps the first place the text up to the next * fits), without backtracking. */
+function piecesMatcher(pieces: GlobPiece[]): GlobMatcher {
+  const compile = (p: GlobPiece) => ({ ...p, at: new RegExp(p.source, 'y'), search: new RegExp(p.source, 'g') });
   const head = compile(pieces[0]!);
-  if (pieces.length === 1) return { matches: (value) => value.length === head.length && matchesAt(head.at, value, 0) };
+  if (pieces.length === 1) {
+    return {
+      matches(text) {
+        const value = cString(text);
+        return value.length === head.length && matchesAt(head.at, value, 0);
+      },
+    };
+  }
   const tail = compile(pieces[pieces.length - 1]!);
   // An empty piece (between two *s in a row) matches anywhere.
   // Stryker disable next-line MethodExpression,ConditionalExpression,EqualityOperator: an empty piece kept finds itself at `from`, which never passes the end of `before`, so it moves nothing: leaving them out only spares the search
   const middle = pieces.slice(1, -1).filter((p) => p.length > 0).map(compile);
   return {
-    matches(value) {
+    matches(text) {
+      const value = cString(text);
       const end = value.length - tail.length;
       if (end < head.length || !matchesAt(head.at, value, 0) || !matchesAt(tail.at, value, end)) return false;
       const before = value.slice(0, end);
@@ -108,107 +150,308 @@ function matchesAt(sticky: RegExp, value: string, at: number): boolean {
   return sticky.test(value);
 }
 
-/** A character as a regular expression matches it literally, outside brackets or in them. */
-const literal = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-
-/** The POSIX classes of the C locale (glibc's fnmatch in the locale Falco runs in), as members of a bracket. (An iglob
- * matches them in either case, where glibc tests the character itself: [[:upper:]] takes a there.) */
-const CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z', alpha: 'A-Za-z', blank: ' \\t', cntrl: '\\x00-\\x1f\\x7f', digit: '0-9', graph: '!-~',
-  lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: ' \\t\\n\\v\\f\\r', upper: 'A-Z', xdigit: '0-9A-Fa-f',
-};
-
-/** A class name in a bracket, after its "[:". */
-const CLASS_NAME = /([a-y]*):\]/y;
-
-/** A bracket expression read from its [ (glibc fnmatch_loop.c): a regular expression matching one character; 'open'
- * when the pattern ends inside it (the [ is then a character); 'never' when fnmatch matches nothing at all (a
- * trailing backslash, an unknown class, a range to the end of the pattern). */
-function bracket(pattern: string, open: number): { source: string; end: number } | 'open' | 'never' {
-  let i = open + 1;
-  const isNegated = pattern[i] === '!' || pattern[i] === '^';
-  if (isNegated) i++;
-  let members = '';
-  /** One character, escaped or written as a collating symbol [.c.]; where the pattern ends inside it, 'never'. */
-  const character = (): string | 'never' => {
-    if (pattern[i] === '\\') {
-      i += 2;
-      return i > pattern.length ? 'never' : pattern[i - 1]!;
-    }
-    if (pattern.startsWith('[.', i)) {
-      const close = pattern.indexOf('.]', i + 2);
-      // Without collation rules (the C locale) only a symbol of one character is known.
-      if (close !== i + 3) return 'never';
-      i = close + 2;
-      return pattern[close - 1]!;
-    }
-    return pattern[i++]!;
-  };
-  for (let isFirst = true; ; isFirst = false) {
-    if (i >= pattern.length) return 'open';
-    // A ] first (after [ or [!) is a member; any other closes the bracket.
-    if (pattern[i] === ']' && !isFirst) return { source: `[${isNegated ? '^' : ''}${members}]`, end: i };
-    if (pattern.startsWith('[:', i)) {
-      CLASS_NAME.lastIndex = i + 2;
-      const name = CLASS_NAME.exec(pattern);
-      if (name) {
-        const classMembers = CLASSES[name[1]!];
-        if (classMembers === undefined) return 'never';
-        members += classMembers;
-        i = CLASS_NAME.lastIndex;
-        continue;
-      }
-      // Not a class name (glibc reads one of the letters a to y): the [ is a member.
-    } else if (pattern.startsWith('[=', i) && pattern.startsWith('=]', i + 3)) {
-      // An equivalence class of one character: that character (the C locale has no others).
-      members += literal(pattern[i + 2]!);
-      i += 5;
-      continue;
-    }
-    const low = character();
-    if (low === 'never') return 'never';
-    if (pattern[i] === '-' && pattern[i + 1] !== ']') {
-      i++;
-      // (A range to the end of the pattern: no end, and fnmatch matches nothing.)
-      const high = character();
-      if (high === 'never' || high === undefined) return 'never';
-      // A range whose end comes before its start matches nothing.
-      if (low <= high) members += `${literal(low)}-${literal(high)}`;
-    } else members += literal(low);
-  }
-}
-
-/** The pieces of a glob between its *s (two *s in a row leave an empty one); undefined when it matches nothing. */
-function globPieces(pattern: string): GlobPiece[] | undefined {
+/** The pieces of a glob between its *s (two *s in a row leave an empty one): 'never' when it matches nothing, undefined
+ * when a bracket expression goes on at different places for different bytes (pieces of fixed atoms cannot hold it). */
+function globPieces(glob: Glob): GlobPiece[] | 'never' | undefined {
   const pieces: GlobPiece[] = [{ source: '', length: 0 }];
-  // Stryker disable next-line StringLiteral: lastIndexOf('') is the length, so the shortcut below applies less often; where it would have, the bracket is read to the end and found open
-  const lastClose = pattern.lastIndexOf(']');
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    const piece = pieces[pieces.length - 1]!;
-    if (c === '*') {
+  for (let i = 0; i < glob.bytes.length; ) {
+    if (glob.bytes[i] === '*') {
       pieces.push({ source: '', length: 0 });
+      i++;
       continue;
     }
+    const atom = readAtom(glob, i);
+    if (typeof atom !== 'object') return atom;
+    const piece = pieces[pieces.length - 1]!;
+    piece.source += atom.source;
     piece.length++;
-    if (c === '?') piece.source += '.';
-    else if (c === '\\') {
-      // A trailing backslash matches nothing ("Trailing \ loses").
-      if (++i === pattern.length) return undefined;
-      piece.source += literal(pattern[i]!);
-    } else if (c === '[') {
-      // (Not read past the last ]: many unclosed [s would each read the rest of the pattern.)
-      const read = lastClose > i ? bracket(pattern, i) : 'open';
-      if (read === 'never') return undefined;
-      if (read === 'open') piece.source += '\\[';
-      else {
-        piece.source += read.source;
-        i = read.end;
-      }
-    } else piece.source += literal(c);
+    i = atom.end;
   }
   return pieces;
 }
+
+/** The atom of a glob at `i` (not a *): a class of the bytes it takes, and where the pattern goes on after it. */
+function readAtom(glob: Glob, i: number): { source: string; end: number } | 'never' | undefined {
+  const c = glob.bytes[i]!;
+  if (c === '?') return { source: '[^]', end: i + 1 };
+  if (c === '\\') {
+    const escaped = charAt(glob.bytes, i + 1);
+    // "Trailing \ loses."
+    return escaped === '' ? 'never' : { source: literalClass(glob, escaped), end: i + 2 };
+  }
+  if (c !== '[') return { source: literalClass(glob, c), end: i + 1 };
+  const ends = bracketAt(glob, i);
+  const codes = [...ends.keys()].filter((code) => ends[code]! >= 0);
+  if (codes.some((code) => ends[code] !== ends[codes[0]!])) return undefined;
+  return codes.length === 0 ? 'never' : { source: byteClass(codes), end: ends[codes[0]!]! };
+}
+
+/** The bytes a character of the pattern takes: those that fold as it does (itself, and its other case if caseless). */
+function literalClass(glob: Glob, c: string): string {
+  const folded = glob.fold(c);
+  const cases = new Set([folded.toUpperCase(), folded].filter((byte) => glob.fold(byte) === folded));
+  return byteClass([...cases].map((byte) => byte.charCodeAt(0)));
+}
+
+/** A regular expression class of the bytes `codes` (in order). */
+function byteClass(codes: number[]): string {
+  const hex = (code: number) => `\\x${code.toString(16).padStart(2, '0')}`;
+  let source = '';
+  for (let i = 0; i < codes.length; i++) {
+    const first = codes[i]!;
+    while (codes[i + 1] === codes[i]! + 1) i++;
+    source += codes[i] === first ? hex(first) : `${hex(first)}-${hex(codes[i]!)}`;
+  }
+  return `[${source}]`;
+}
+
+/** The pattern's character at `i`, '' past its end (C's '\0'). */
+const charAt = (text: string, i: number): string => text[i] ?? '';
+
+/** fnmatch(3) on bytes: glibc's FCT (posix/fnmatch_loop.c) for flags 0 or FNM_CASEFOLD, without FNM_EXTMATCH. At a *,
+ * glibc tries the text up to the next * at each place in turn and keeps the first that fits (FCT's `ends`): each * tries
+ * each byte once, so this takes at most pattern × value steps, whatever the glob. */
+function fnmatchBytes(glob: Glob, value: string): boolean {
+  const star = { at: -1, n: 0 };
+  if (!segmentMatches(glob, 0, value, 0, star)) return false;
+  while (star.at >= 0) {
+    let p = star.at + 1;
+    let n = star.n;
+    // The ?s (and *s) right after a *: each ? takes a byte there and then.
+    let c = charAt(glob.bytes, p);
+    for (; c === '?' || c === '*'; c = charAt(glob.bytes, ++p)) {
+      if (c === '*') continue;
+      if (n === value.length) return false;
+      n++;
+    }
+    // The *s end the pattern: they take the rest of the value.
+    if (c === '') return true;
+    while (n < value.length && !segmentMatches(glob, p, value, n, star)) n++;
+    if (n === value.length) return false;
+  }
+  return true;
+}
+
+/** FCT called with `ends`: the pattern from `p` against the value from `n`, up to the next * (where `star` is told the
+ * indexes it stopped at) or to the end of both (`star.at` -1). */
+function segmentMatches(glob: Glob, p: number, value: string, n: number, star: { at: number; n: number }): boolean {
+  for (; ; n++) {
+    const c = glob.fold(charAt(glob.bytes, p++));
+    if (c === '') {
+      star.at = -1;
+      return n === value.length;
+    }
+    if (c === '*') {
+      star.at = p - 1;
+      star.n = n;
+      return true;
+    }
+    if (n === value.length) return false;
+    if (c === '[') {
+      p = bracketAt(glob, p - 1)[value.charCodeAt(n)]!;
+      if (p < 0) return false;
+    } else if (c === '\\') {
+      const escaped = charAt(glob.bytes, p++);
+      // "Trailing \ loses."
+      if (escaped === '' || glob.fold(escaped) !== glob.fold(value[n]!)) return false;
+    } else if (c !== '?' && c !== glob.fold(value[n]!)) return false;
+  }
+}
+
+/** Per byte (by code), where the pattern goes on after its bracket expression at `open` took it, or -1 where it does
+ * not: glibc's case L_('[') in FCT for the C locale, which has no collating elements (nrules == 0). glibc does not
+ * compile the bracket: it walks the members for the byte, and at the first that matches skips the rest with a parse of
+ * its own, which can end at another ] than the walk would, or fail. Read once per bracket, for all bytes at once. */
+function bracketAt(glob: Glob, open: number): Int32Array {
+  const found = glob.brackets.get(open) ?? readBracket(glob, open);
+  glob.brackets.set(open, found);
+  return found;
+}
+
+function readBracket(glob: Glob, open: number): Int32Array {
+  // ^ negates as ! does: glibc reads it so unless POSIXLY_CORRECT is set.
+  const isNegated = charAt(glob.bytes, open + 1) === '!' || charAt(glob.bytes, open + 1) === '^';
+  const walk = walkFrom(glob, open + 1 + Number(isNegated));
+  // (Byte 0 is read too, and never asked for: a C string ends before it.)
+  return Int32Array.from(walk, (walked, code) => {
+    const end = typeof walked === 'number' ? skipBracket(glob, walked) : walked;
+    // "[ unterminated, treat as normal character": the [ takes a [, and the pattern goes on after it. (As in Debian's
+    // glibc 2.36: a skip that runs off the end of the pattern does this too, as a walk that does.)
+    if (end === 'unterminated') return code === 0x5b ? open + 1 : -1;
+    if (end === 'fail') return -1;
+    if (typeof end === 'number') return isNegated ? -1 : end;
+    return isNegated ? end.closed : -1;
+  });
+}
+
+/** How the members' walk ends for a byte: at the index the skip starts from (a member took the byte), after the ]
+ * that ends the members (none did), or where glibc fails the pattern or finds it unterminated. */
+type Walk = number | { closed: number } | 'fail' | 'unterminated';
+/** How the skip ends: after the bracket's ], or where glibc fails the pattern or finds it unterminated. */
+type Skip = number | 'fail' | 'unterminated';
+
+/** A member of a bracket expression as glibc's walk reads it, for any byte. */
+interface Member {
+  /** Whether it takes a byte of the value. */
+  takes: (byte: string) => boolean;
+  /** Where the skip starts when it did. */
+  matched: number;
+  /** Where the walk reads on when it did not (a ] there ends the members), or 'fail'. */
+  next: number | 'fail';
+}
+
+/** The members' walk from the member at `p` (a ] first is a member), per byte. The walk from a member ends alike
+ * whichever bracket it began in, so it is remembered per member: a bracket nested in an unterminated one shares its
+ * members. */
+function walkFrom(glob: Glob, p: number): Walk[] {
+  const members: [number, Member][] = [];
+  let walk = glob.walks.get(p);
+  while (!walk) {
+    const member = readMember(glob, p);
+    if (typeof member === 'string') walk = Array<Walk>(256).fill(member);
+    else {
+      members.push([p, member]);
+      const { next } = member;
+      if (next === 'fail') walk = Array<Walk>(256).fill('fail');
+      else if (charAt(glob.bytes, next) === ']') walk = Array<Walk>(256).fill({ closed: next + 1 });
+      else walk = glob.walks.get((p = next));
+    }
+  }
+  for (const [at, member] of members.reverse()) {
+    walk = walk.map((walked, code) => (member.takes(String.fromCharCode(code)) ? member.matched : walked));
+    glob.walks.set(at, walk);
+  }
+  return walk;
+}
+
+/** The member at `p`, in glibc's order: \x, [:class:], [=c=], the end of the pattern, [.c.], a character; the last
+ * two may start a range. */
+function readMember(glob: Glob, p: number): Member | 'fail' | 'unterminated' {
+  const at = (i: number) => charAt(glob.bytes, i);
+  const c = at(p);
+  if (c === '\\') return at(p + 1) === '' ? 'fail' : plainMember(glob, glob.fold(at(p + 1)), p + 2);
+  if (c === '[' && at(p + 1) === ':') return classMember(glob, p + 1);
+  if (c === '[' && at(p + 1) === '=') {
+    // [=c=]: without collating rules, c itself (unfolded). Anything else between [= and =] makes the [ a member.
+    if (at(p + 3) !== '=' || at(p + 4) !== ']') return plainMember(glob, '[', p + 1);
+    const equal = at(p + 2);
+    return { takes: (byte) => byte === equal, matched: p + 5, next: p + 5 };
+  }
+  if (c === '') return 'unterminated';
+  if (c === '[' && at(p + 1) === '.') {
+    // [.c.]: a collating symbol, which must be one character (unfolded). A - after it makes it the start of a range,
+    // even a - that closes the bracket, where it takes nothing: [[.a.]-] does not take a.
+    const symbol = symbolAt(glob.bytes, p + 1);
+    if (symbol === '') return 'fail';
+    const isRange = at(p + 5) === '-' && at(p + 6) !== '';
+    return memberEnding(glob, symbol, p + 5, isRange, (byte) => byte === symbol);
+  }
+  return plainMember(glob, glob.fold(c), p + 1);
+}
+
+/** normal_bracket: the character `c` (folded where glibc folds it), which ends before `p`. */
+function plainMember(glob: Glob, c: string, p: number): Member | 'fail' {
+  const next = charAt(glob.bytes, p + 1);
+  const isRange = charAt(glob.bytes, p) === '-' && next !== '' && next !== ']';
+  return memberEnding(glob, c, p, isRange, (byte) => glob.fold(byte) === c);
+}
+
+/** A member `low` that ends before `p`: alone, or the start of a range low-high when glibc reads a range there.
+ * Alone, a - after it with nothing after that fails the pattern for the bytes it does not take. A range compares
+ * collation sequence values, which in the C locale are the bytes. */
+function memberEnding(glob: Glob, low: string, p: number, isRange: boolean, takes: (byte: string) => boolean): Member | 'fail' {
+  const at = (i: number) => charAt(glob.bytes, i);
+  if (!isRange) return { takes, matched: p, next: at(p) === '-' && at(p + 1) === '' ? 'fail' : p };
+  if (at(p + 1) === ']') return { takes: () => false, matched: p, next: p };
+  let end = p + 2;
+  let high = at(p + 1);
+  if (high === '[' && at(end) === '.') {
+    high = symbolAt(glob.bytes, end);
+    end += 4;
+  } else {
+    if (high === '\\') high = at(end++);
+    high = glob.fold(high);
+  }
+  // A range to the end of the pattern, or to a bad collating symbol, fails.
+  if (high === '') return 'fail';
+  return { takes: (byte) => low <= glob.fold(byte) && glob.fold(byte) <= high, matched: end, next: end };
+}
+
+/** [:name:] (`p` at its :): a class of the C locale, tested on the byte unfolded ([[:upper:]] takes no a under
+ * FNM_CASEFOLD). A name is letters a to y: anything else before a :] makes the [ a member. A name glibc does not know,
+ * or of CHAR_CLASS_MAX_LENGTH letters, fails. */
+function classMember(glob: Glob, p: number): Member | 'fail' {
+  const at = (i: number) => charAt(glob.bytes, i);
+  let end = p + 1;
+  while (isClassLetter(at(end))) end++;
+  if (end - p - 1 >= CHAR_CLASS_MAX_LENGTH) return 'fail';
+  if (at(end) !== ':' || at(end + 1) !== ']') return plainMember(glob, '[', p);
+  const members = CLASSES.get(glob.bytes.slice(p + 1, end));
+  return members ? { takes: (byte) => members.test(byte), matched: end + 2, next: end + 2 } : 'fail';
+}
+
+/** The character of a collating symbol [.c.] (`p` at its first .), or '' where glibc fails it: it reads to the first
+ * .], and without collating rules knows only a symbol of one character. */
+function symbolAt(bytes: string, p: number): string {
+  return charAt(bytes, p + 2) === '.' && charAt(bytes, p + 3) === ']' ? charAt(bytes, p + 1) : '';
+}
+
+const isClassLetter = (c: string): boolean => c >= 'a' && c < 'z';
+
+/** "Skip the rest of the [...] that already matched", from `p`: glibc reads \x, [:name:], [=c=] and [.c.] as units, so
+ * this can end at another ] than the walk ([.:-[=a=] takes : but not .), or fail ([= must be [=c=]). A skip from a
+ * unit ends alike wherever it began, so it is remembered per unit passed. */
+function skipBracket(glob: Glob, p: number): Skip {
+  const passed: number[] = [];
+  let skipped = glob.skips.get(p);
+  while (skipped === undefined) {
+    passed.push(p);
+    const step = skipUnit(glob.bytes, p);
+    if (typeof step === 'object') {
+      p = step.next;
+      skipped = glob.skips.get(p);
+    } else skipped = step;
+  }
+  for (const at of passed) glob.skips.set(at, skipped);
+  return skipped;
+}
+
+/** One unit of the skip at `p`: the index of the next, or how the skip ends. */
+function skipUnit(bytes: string, p: number): { next: number } | Skip {
+  const at = (i: number) => charAt(bytes, i);
+  const c = at(p++);
+  if (c === ']') return p;
+  if (c === '') return 'unterminated';
+  if (c === '\\') return at(p) === '' ? 'fail' : { next: p + 1 };
+  if (c === '[' && at(p) === ':') {
+    const next = skipClass(bytes, p);
+    return next < 0 ? 'fail' : { next };
+  }
+  if (c === '[' && at(p) === '=') return at(p + 2) === '=' && at(p + 3) === ']' ? { next: p + 4 } : 'fail';
+  if (c === '[' && at(p) === '.') {
+    const close = bytes.indexOf('.]', p + 1);
+    return close < 0 ? 'fail' : { next: close + 2 };
+  }
+  return { next: p };
+}
+
+/** The skip's [: (`p` at the :): letters a to y and :] pass as a unit, anything else leaves the [ a character; it
+ * fails at CHAR_CLASS_MAX_LENGTH characters, the one after the name counted. */
+function skipClass(bytes: string, p: number): number {
+  for (let at = p + 1; ; at++) {
+    if (at - p === CHAR_CLASS_MAX_LENGTH) return -1;
+    if (charAt(bytes, at) === ':' && charAt(bytes, at + 1) === ']') return at + 2;
+    if (!isClassLetter(charAt(bytes, at))) return p;
+  }
+}
+
+/** The POSIX classes of the C locale, as glibc's wctype knows them: ASCII only. */
+const CLASSES = new Map(
+  Object.entries({
+    alnum: '0-9A-Za-z', alpha: 'A-Za-z', blank: ' \\t', cntrl: '\\x00-\\x1f\\x7f', digit: '0-9', graph: '!-~', lower: 'a-z',
+    print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: ' \\t\\n\\v\\f\\r', upper: 'A-Z', xdigit: '0-9A-Fa-f',
+  }).map(([name, members]) => [name, new RegExp(`[${members}]`)]),
+);
 
 /** pmatch: some path is a prefix of value, component by component (globs allowed in the paths since Falco 0.36). */
 export function pathPrefixMatches(value: string, prefixes: string[]): boolean {

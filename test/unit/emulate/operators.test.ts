@@ -1,9 +1,11 @@
 // Falco's operators one by one, called directly (no condition parsing): the type a catalogue type compares
 // as, CIDR matching, glob and regex anchoring, pmatch by path components, byte operators on hex, and the
 // edge cases a rule author meets (an empty right-hand side, a bad pattern, an empty list field).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareScalar, compareSet, compileGlob, globMatcher, ipMatches, isListType, pathPrefixMatches, valueTypeOf, type ValueType } from '../../../src/emulate/operators.js';
+import { compareScalar, compareSet, compileGlob, globMatcher, ipMatches, isListType, pathPrefixMatches, valueTypeOf, type GlobMatcher, type ValueType } from '../../../src/emulate/operators.js';
 import type { Scalar } from '../../../src/emulate/event.js';
+import { fixture } from '../../helpers/paths.js';
 
 describe('valueTypeOf: libsinsp parameter types to comparison types', () => {
   const table: [string | undefined, ValueType][] = [
@@ -202,6 +204,33 @@ describe('globMatcher: shell wildcards over the whole value', () => {
     ['[b-a]x]', 'x]', false], // a backwards range adds nothing, and the bracket still closes at its ]
     ['[a-a]', 'a', true], // a range of one character
     ['[]-a]', '^', true], // a range from ]
+    // glibc walks a bracket's members for the character and, at the first that matches, skips the rest with a parse of
+    // its own: where the two part, which member matched decides where the bracket ends, or whether it fails.
+    ['[a-', '[a-', false], // a range to the end fails before the [ could be read as a character
+    ['[[.ab', '[[.ab', false], // so does a [. never closed
+    ['[[ab', '[[ab', true], // [ is a member and matches; its skip runs off the end, and the [ is a character after all (Debian's 2.36, as newer glibc)
+    ['[ab', '[ab', true],
+    ['[.:-[=a=]', ':', true], // the range :-[ takes :, and the skip from after it reads =a=] to the ]
+    ['[.:-[=a=]', '.', false], // . matches first: the skip reads [=a=] whole, runs off the end, and [ is no .
+    ['[.:-[=a=]]', '.', true], // …or, with one more ], ends at that one
+    ['[.:-[=a=]]', ':', false], // where : leaves the last ] to match a character of its own
+    ['[.:-[=a=]]', ':]', true],
+    ['[a-[=b=]]', 'b', false], // b matches after the range: its skip ends at the first ], the second is a character
+    ['[a-[=b=]]', 'b]', true],
+    ['[a-[=b=]]', '[', false], // a-[ is a backwards range, nothing
+    ['[a[:nosuch:]]', 'a', true], // a matches before the unknown class: the skip does not read its name
+    ['[a[:nosuch:]]', 'b', false], // b reaches it: the pattern fails
+    ['[[:constructor:]x]', 'x', false], // no class (nor anything an object inherits)
+    ['[x[:constructor:]]', 'x', true],
+    ['[[.a.]-]', 'a', false], // a collating symbol before a - is taken for the start of a range, even when - closes it
+    ['[[.a.]-]', '-', true],
+    ['[a-Z]', 'q', false], // a range whose end comes before its start (under FNM_CASEFOLD, see below, a-z)
+    // Bytes, as libsinsp passes them to fnmatch in the C locale: é is two bytes of UTF-8.
+    ['?', 'é', false],
+    ['??', 'é', true],
+    ['[é]', 'é', false], // a bracket of é's two bytes takes one of them
+    ['[é][é]', 'é', true],
+    ['a', 'a\0b', true], // a C string ends at its NUL
   ];
   // compileGlob: what the pattern compiles to now, never a matcher globMatcher cached before (in a mutation run, under
   // another mutant); globMatcher's cache has its own tests below.
@@ -222,6 +251,21 @@ describe('globMatcher: shell wildcards over the whole value', () => {
     expect(globMatcher(`${'*'.repeat(40)}a`).matches(value)).toBe(true);
   });
 
+  it('fails a pattern at a class name of CHAR_CLASS_MAX_LENGTH (2048) characters, in the walk and in the skip', () => {
+    expect(compileGlob(`[[:${'a'.repeat(2047)}!]`).matches('!')).toBe(true); // 2047 letters and no :]: the [ is a member
+    expect(compileGlob(`[[:${'a'.repeat(2048)}!]`).matches('!')).toBe(false);
+    expect(compileGlob(`[x[:${'a'.repeat(2046)}!]]`).matches('x]')).toBe(true); // the skip counts the character after the name too
+    expect(compileGlob(`[x[:${'a'.repeat(2047)}!]]`).matches('x]')).toBe(false);
+  });
+
+  it('answers a glob whose bracket ends at different places for different characters, with many *s, on a long value (glibc\'s own matching, each * trying each place once)', () => {
+    // [.:-[=a=]] takes . and ends at its last ], or takes : and leaves that ] to match: no fixed pieces between the *s.
+    const pattern = '*[.:-[=a=]]*[.:-[=a=]]*[.:-[=a=]]*b';
+    const value = ':].'.repeat(20_000);
+    expect(compileGlob(pattern).matches(value)).toBe(false);
+    expect(compileGlob(pattern).matches(`${value}b`)).toBe(true);
+  });
+
   it('a caseless glob and a case-sensitive one with the same pattern do not share a compiled form', () => {
     expect(globMatcher('/ETC/*').matches('/etc/x')).toBe(false);
     expect(globMatcher('/ETC/*', true).matches('/etc/x')).toBe(true);
@@ -229,6 +273,37 @@ describe('globMatcher: shell wildcards over the whole value', () => {
     expect(globMatcher('/Usr/?', true).matches('/usr/\n')).toBe(true);
     expect(globMatcher('/Usr/?').matches('/usr/x')).toBe(false);
     expect(globMatcher('*/Bin/*', true).matches('/usr/bin/x')).toBe(true);
+  });
+});
+
+describe('globMatcher caseless (iglob): FNM_CASEFOLD of the C locale', () => {
+  const table: [string, string, boolean][] = [
+    ['A', 'a', true],
+    ['\\A', 'a', true], // an escaped letter folds too
+    ['[A-Z]', 'a', true], // a character and the ends of a range fold…
+    ['[a-Z]', 'q', true], // …so a-Z is a-z
+    ['[[:upper:]]', 'a', false], // …but a class tests the character as it is
+    ['[[=A=]]', 'a', false], // …and so do an equivalence class and a collating symbol
+    ['[[.A.]]', 'a', false],
+    ['é', 'É', false], // ASCII letters only: é and É differ in a byte that tolower of the C locale leaves
+  ];
+  for (const [pattern, value, expected] of table) it(`${pattern} vs ${JSON.stringify(value)} → ${expected}`, () => expect(compileGlob(pattern, true).matches(value)).toBe(expected));
+});
+
+describe('compileGlob against glibc: test/fixtures/glob/glibc-fnmatch.json (scripts/glibc-fnmatch-oracle.py)', () => {
+  it('answers as glibc\'s fnmatch on every case the oracle wrote, flags 0 and FNM_CASEFOLD', () => {
+    const { cases } = JSON.parse(readFileSync(fixture('glob', 'glibc-fnmatch.json'), 'utf8')) as { cases: [string, string, boolean, boolean][] };
+    // Rows of glibc's answers to random patterns dense in the corners of bracket expressions, and values around them;
+    // each pattern is compiled once.
+    const compiled = new Map<string, GlobMatcher>();
+    const wrong = cases.filter(([pattern, value, isCaseless, matches]) => {
+      const key = `${isCaseless}${pattern}`;
+      const matcher = compiled.get(key) ?? compileGlob(pattern, isCaseless);
+      compiled.set(key, matcher);
+      return matcher.matches(value) !== matches;
+    });
+    expect(wrong).toEqual([]);
+    expect(cases.length).toBeGreaterThan(4000);
   });
 });
 
