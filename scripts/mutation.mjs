@@ -28,7 +28,7 @@ export const GROUPS = {
   // condition parser, rule exceptions and the field catalogue they read conditions with.
   validate: ['src/validate', 'src/falco/condition', 'src/falco/exceptions.ts', 'src/falco/field-catalog.ts'],
   // The events a procedure's commands make and the rules that fire on them; src/emulate/event.ts holds types only.
-  emulate: ['src/emulate/evaluate.ts', 'src/emulate/operators.ts', 'src/emulate/synthesize.ts', 'src/emulate/effects.ts',
+  emulate: ['src/emulate/evaluate.ts', 'src/emulate/operators.ts', 'src/emulate/glob.ts', 'src/emulate/glob-bracket.ts', 'src/emulate/synthesize.ts', 'src/emulate/effects.ts',
     'src/emulate/process.ts', 'src/emulate/network.ts', 'src/emulate/field-values.ts', 'src/emulate/recorder.ts',
     'src/emulate/run-rules.ts', 'src/emulate/evidence.ts', 'src/emulate/renumbering.ts'],
   suggest: ['src/suggest'],

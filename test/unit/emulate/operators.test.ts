@@ -3,7 +3,8 @@
 // edge cases a rule author meets (an empty right-hand side, a bad pattern, an empty list field).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareScalar, compareSet, compileGlob, globMatcher, ipMatches, isListType, pathPrefixMatches, valueTypeOf, type GlobMatcher, type ValueType } from '../../../src/emulate/operators.js';
+import { compareScalar, compareSet, ipMatches, isListType, pathPrefixMatches, valueTypeOf, type ValueType } from '../../../src/emulate/operators.js';
+import { compileGlob, globMatcher, type GlobMatcher } from '../../../src/emulate/glob.js';
 import type { Scalar } from '../../../src/emulate/event.js';
 import { fixture } from '../../helpers/paths.js';
 
