@@ -184,6 +184,14 @@ describe('the evt.type restriction (libsinsp ppm_codes.cpp, as Falco 0.44 warns:
     ['has_type or other', HAS_TYPE + OTHER, [NO_TYPE]],
     ['evt.type = open or evt.type != close', '', [everyType('close')]],
     ['evt.type = open or evt.type = close', '', []],
+    // Two sides each of every type but some: only the names both leave out stay left out.
+    ['evt.type != open or not evt.type in (open, close)', '', [everyType('open')]],
+    // Names on one side and every type but the same names on the other: every type, none left out.
+    ['evt.type = open or evt.type != open', '', [NO_TYPE]],
+    // A macro used twice side by side is no cycle: its second use is its set again, not every type.
+    ['has_type or has_type', HAS_TYPE, []],
+    // A macro's set found once stands for its later uses: every type twice is every type (not a refused check).
+    ['other or other', OTHER, [NO_TYPE]],
     ['(evt.type = open or proc.name = x) and evt.type = close', '', []],
     // No type at all: Falco 0.44 warns of an empty set too.
     ['evt.type = open and evt.type = close', '', [NONE]],
@@ -194,6 +202,8 @@ describe('the evt.type restriction (libsinsp ppm_codes.cpp, as Falco 0.44 warns:
     ['evt.type = syncfs and evt.type = acct', '', []],
     ['evt.type != syncfs', '', [everyType('the generic syscalls')]],
     ['not evt.type in (open, close, execve, connect, accept, bind)', '', [everyType('accept, bind, close, connect, execve and 1 more')]],
+    // Five names are all shown: "and N more" only past five.
+    ['not evt.type in (open, close, execve, connect, accept)', '', [everyType('accept, close, connect, execve, open')]],
   ];
   for (const [condition, prelude, expected] of cases) {
     it(`${condition}${prelude ? ` (${prelude.split('\n')[0]})` : ''} → ${expected.length > 0 ? expected[0]!.split(' ').slice(1, 6).join(' ') : 'no warning'}`, () => {
@@ -204,6 +214,14 @@ describe('the evt.type restriction (libsinsp ppm_codes.cpp, as Falco 0.44 warns:
     expect(warnings('evt.type in (my_types)', '- list: my_types\n  items: [open, close]\n')).toEqual([]);
     expect(warnings('evt.type in (my_types)', '- list: my_types\n  items: []\n')).toEqual([NONE]);
     expect(warnings('not evt.type in (my_types, execve)', '- list: my_types\n  items: [open]\n')).toEqual([everyType('execve, open')]);
+    // A one-item list where one value goes is that item (Falco pastes it: evt.type = open).
+    expect(warnings('evt.type = my_type', '- list: my_type\n  items: [open]\n')).toEqual([]);
+    expect(warnings('evt.type != my_type', '- list: my_type\n  items: [open]\n')).toEqual([everyType('open')]);
+  });
+  it('a list of two items where one value goes: the rule is refused for it, and the search does not stop the check', () => {
+    expect(check('evt.type = two', '- list: two\n  items: [open, close]\n').filter((line) => !line.startsWith('R: no-event-type'))).toEqual([
+      'R: condition-syntax condition 1:12: list two is used as one value, but Falco pastes its 2 values there (open, close): use "in (two)"',
+    ]);
   });
   it('more than 100 event codes: a long list of syscalls (each has an enter and an exit code); generic ones count once', () => {
     const syscalls = [...fields.eventCodes].filter(([, codes]) => codes === 2).map(([name]) => name);
@@ -212,6 +230,15 @@ describe('the evt.type restriction (libsinsp ppm_codes.cpp, as Falco 0.44 warns:
       `no-event-type the condition matches 51 event types, 102 event codes or more (Falco warns above 100); ${RESTRICT} to fewer ${FALCO_NO_EVTTYPE}`,
     ]);
     expect(warnings(`evt.type in (${[...fields.genericEvents].join(', ')})`)).toEqual([]);
+    // The generic event counts its 2 codes (PPME_GENERIC_E/X): 50 syscalls and generic ones are 102 codes.
+    expect(warnings(`evt.type in (${syscalls.slice(0, 50).join(', ')}, syncfs, acct)`)).toEqual([
+      `no-event-type the condition matches 51 event types, 102 event codes or more (Falco warns above 100); ${RESTRICT} to fewer ${FALCO_NO_EVTTYPE}`,
+    ]);
+    // An event of one code counts one: 50 syscalls and switch are 101 codes.
+    expect(fields.eventCodes.get('switch')).toBe(1);
+    expect(warnings(`evt.type in (${syscalls.slice(0, 50).join(', ')}, switch)`)).toEqual([
+      `no-event-type the condition matches 51 event types, 101 event codes or more (Falco warns above 100); ${RESTRICT} to fewer ${FALCO_NO_EVTTYPE}`,
+    ]);
   });
   it("an exception on evt.type is part of the searched condition (Falco joins it: and not (…)); others change nothing", () => {
     const rule = (exceptions: string) => `- rule: R\n  desc: d\n  condition: evt.type in (open, close)\n  output: o\n  priority: INFO\n  exceptions:\n${exceptions}`;
@@ -222,6 +249,12 @@ describe('the evt.type restriction (libsinsp ppm_codes.cpp, as Falco 0.44 warns:
     expect(run(rule('    - name: types\n      fields: evt.type\n      values: [open, close]\n'))).toEqual([NONE]);
     expect(run(rule('    - name: types\n      fields: [evt.type, proc.name]\n      values: [[open, x]]\n'))).toEqual([]);
     expect(run(rule('    - name: procs\n      fields: proc.name\n      values: [x]\n'))).toEqual([]);
+    // One exception on evt.type among others is enough for the joined condition to be searched.
+    expect(run(rule('    - name: procs\n      fields: proc.name\n      values: [x]\n    - name: types\n      fields: evt.type\n      values: [open, close]\n'))).toEqual([NONE]);
+    // An exception Falco refuses is reported apart; the condition alone is searched, and the check goes on.
+    expect(run(rule('    - name: types\n      fields: evt.type\n      comps: badop\n      values: [open]\n'))).toEqual([
+      'bad-exception exception types: When fields is a single value, comps must be one of (in, pmatch, intersects) (Falco refuses the rule)',
+    ]);
   });
   it('nothing where Falco refuses the rule before it warns: an unknown event, a check its search cannot read', () => {
     expect(warnings('evt.type = reboots')).toEqual([]);
