@@ -45,12 +45,13 @@ export class NotRegularFileError extends Error {
 
 /**
  * Opens `file` for reading if it is a regular file: its descriptor and size. Throws NotRegularFileError for anything
- * else (without reading it, and without waiting for a FIFO's writer), or the open's own errno error.
+ * else (without reading it, and without waiting for a FIFO's writer), or the open's own errno error. With
+ * `isLinkRefused`, a symbolic link is not followed: the open fails (ELOOP).
  */
-export function openRegularFile(file: string): { fd: number; size: number } {
+export function openRegularFile(file: string, { isLinkRefused = false } = {}): { fd: number; size: number } {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | (isLinkRefused ? constants.O_NOFOLLOW : 0));
   } catch (error) {
     // A socket cannot be opened at all (ENXIO): say what it is rather than the errno.
     const info = statSync(file, { throwIfNoEntry: false });

@@ -3,10 +3,11 @@
 // of this run's techniques that this run did not produce (a draft that failed would otherwise sit there as if it were
 // this run's); summary.json is renamed last. A run interrupted among the renames leaves no summary.json, never the
 // earlier one beside new drafts. Only drafts attack-cov wrote are removed: a regular file opening with a draft's header.
-import { closeSync, constants, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { draftFileStart } from '../draft/draft-file.js';
 import { writeOutputs } from '../output.js';
+import { openRegularFile } from '../regular-file.js';
 import { stringifyJson } from '../report/reporter.js';
 import type { DraftResult } from './draft.js';
 
@@ -24,8 +25,7 @@ function staleFiles(result: DraftResult): string[] {
 function isOwnDraft(file: string, start: string): boolean {
   let fd: number | undefined;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    if (!fstatSync(fd).isFile()) return false;
+    fd = openRegularFile(file, { isLinkRefused: true }).fd;
     const head = Buffer.alloc(Buffer.byteLength(start));
     return head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8') === start;
   } catch {

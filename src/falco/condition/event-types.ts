@@ -5,7 +5,7 @@
 import type { FalcoList } from '../types.js';
 import type { ConditionNode } from './ast.js';
 import { listAsValue, ListItemError, listValues } from './lists.js';
-import { EVENT_TYPE_FIELDS, eventTypeCheckProblem } from './operator-types.js';
+import { EVENT_TYPE_FIELDS, EVENT_TYPE_OPERATORS, eventTypeCheckProblem } from './operator-types.js';
 
 /** Event names, or every event name but these (isComplement). Generic syscalls stand as GENERIC: they share its codes. */
 export interface EventTypes {
@@ -27,8 +27,6 @@ export const MAX_EVENT_CODES = 100;
 
 const EVERY: EventTypes = { isComplement: true, names: new Set() };
 const NONE: EventTypes = { isComplement: false, names: new Set() };
-/** The operators it reads them from (is_evttype_operator); `exists` says every type, and none under a `not`. */
-const EVENT_TYPE_OPERATORS = new Set(['=', '==', '!=', 'in']);
 
 function intersect(a: EventTypes, b: EventTypes): EventTypes {
   if (!a.isComplement && !b.isComplement) return { isComplement: false, names: new Set([...a.names].filter((n) => b.names.has(n))) };
@@ -115,6 +113,7 @@ export class EventTypeSearch {
     const { field, operator, value } = check;
     if (eventTypeCheckProblem(field, operator, value)) return undefined;
     if (!EVENT_TYPE_FIELDS.has(field.name) || field.arg !== undefined || field.transformers.length > 0) return EVERY;
+    // `exists` says every type, and none under a `not`.
     if (operator === 'exists') return isNegated ? NONE : EVERY;
     if (!EVENT_TYPE_OPERATORS.has(operator) || !value || value.kind === 'field') return EVERY;
     const names = new Set<string>();

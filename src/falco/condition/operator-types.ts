@@ -49,10 +49,12 @@ export function falcoType(catalogType: string): FalcoType | undefined {
 
 /** What each transformer takes and gives (transform_type); undefined where it refuses the type. tolower, toupper,
  * basename and b64 do not look at the list flag: of a list field they transform each item. */
-const TRANSFORMS: Record<string, { takes: string; to: (t: FalcoType) => FalcoType | undefined }> = {
-  tolower: { takes: 'text', to: (t) => (TEXT_TYPES.has(t.type) ? t : undefined) },
-  toupper: { takes: 'text', to: (t) => (TEXT_TYPES.has(t.type) ? t : undefined) },
-  basename: { takes: 'text', to: (t) => (TEXT_TYPES.has(t.type) ? t : undefined) },
+type Transform = { takes: string; to: (t: FalcoType) => FalcoType | undefined };
+const TEXT_TO_TEXT: Transform = { takes: 'text', to: (t) => (TEXT_TYPES.has(t.type) ? t : undefined) };
+const TRANSFORMS: Record<string, Transform> = {
+  tolower: TEXT_TO_TEXT,
+  toupper: TEXT_TO_TEXT,
+  basename: TEXT_TO_TEXT,
   b64: { takes: 'text or a buffer', to: (t) => (t.type === 'CHARBUF' || t.type === 'BYTEBUF' ? t : undefined) },
   len: { takes: 'text, a buffer or a list', to: (t) => (t.isList || TEXT_TYPES.has(t.type) || t.type === 'BYTEBUF' ? { type: 'UINT64', isList: false } : undefined) },
 };
@@ -150,12 +152,14 @@ export function hexValueProblem(operator: string, value: string): string | undef
 /** The fields Falco's event code search reads a syscall rule's event types from (ppm_codes.cpp field_expr;
  * syscall.type since libs 0.21.0). */
 export const EVENT_TYPE_FIELDS = new Set(['evt.type', 'syscall.type']);
+/** The operators of the checks it reads them from (is_evttype_operator, and exists). */
+export const EVENT_TYPE_OPERATORS = new Set(['=', '==', '!=', 'in', 'exists']);
 const NO_TRANSFORMER = 'event code search does not support `evt.type` checks with transformers';
 
 /** Falco's refusal of an evt.type or syscall.type check of a syscall rule, which it reads the rule's event types from
  * (ppm_codes.cpp, for =, ==, !=, in and exists): a transformer on the field, or a field on the right. */
 export function eventTypeCheckProblem(ref: Pick<FieldRef, 'name' | 'arg' | 'transformers'>, operator: string, value: Operand | undefined): string | undefined {
-  if (!EVENT_TYPE_FIELDS.has(ref.name) || ref.arg !== undefined || !['=', '==', '!=', 'in', 'exists'].includes(operator)) return undefined;
+  if (!EVENT_TYPE_FIELDS.has(ref.name) || ref.arg !== undefined || !EVENT_TYPE_OPERATORS.has(operator)) return undefined;
   const why = `Falco reads the event types a syscall rule needs from its ${ref.name} checks`;
   if (ref.transformers.length > 0) return `${ref.transformers[0]}(${ref.name}): ${why}, which take no transformer (Falco: ${NO_TRANSFORMER})`;
   if (value?.kind !== 'field') return undefined;
