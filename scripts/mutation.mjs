@@ -179,7 +179,20 @@ function printSurvivors(rows) {
   if (lines.length > 0) process.stdout.write(`\nUndetected mutants (${lines.length}):\n${lines.join('\n')}\n`);
 }
 
+const USAGE = 'usage: npm run mutation [-- group|module…] [--table] [--survivors] [--force]\n  no group or module: every group (hours); --table: the committed results only, nothing run\n';
+const FLAGS = ['--table', '--survivors', '--force'];
+
 async function main(argv) {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}  groups: ${Object.keys(GROUPS).join(', ')}\n`);
+    return 0;
+  }
+  // An unknown flag (a typo of --table) must not start a run of every group.
+  const badFlags = argv.filter((a) => a.startsWith('-') && !FLAGS.includes(a));
+  if (badFlags.length > 0) {
+    process.stderr.write(`error: unknown option ${badFlags.join(', ')}\n${USAGE}`);
+    return 2;
+  }
   const tableOnly = argv.includes('--table');
   const named = argv.filter((a) => !a.startsWith('--'));
   const all = Object.values(GROUPS).flatMap((entries) => entries.flatMap(expand));
