@@ -84,6 +84,18 @@ function ordered(value: Scalar, rhs: string, type: ValueType): number | undefine
   return text < rhs ? -1 : text > rhs ? 1 : 0;
 }
 
+/** `text` as a C string: up to its first NUL (libsinsp compares string fields with strstr, strcasestr, strncmp). */
+function cString(text: string): string {
+  const nul = text.indexOf('\0');
+  return nul < 0 ? text : text.slice(0, nul);
+}
+
+/** A–Z lowered and nothing else: strcasestr folds case with tolower in the C locale (Falco never sets another), so
+ * É and é, or the Kelvin sign and k, are different bytes to it. */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
 /** One scalar operator applied to one extracted value. */
 export function compareScalar(operator: string, value: Scalar, rhs: string, type: ValueType): boolean {
   const text = String(value);
@@ -102,13 +114,13 @@ export function compareScalar(operator: string, value: Scalar, rhs: string, type
       return operator === '<' ? d < 0 : operator === '<=' ? d <= 0 : operator === '>' ? d > 0 : d >= 0;
     }
     case 'contains':
-      return text.includes(rhs);
+      return cString(text).includes(cString(rhs));
     case 'icontains':
-      return text.toLowerCase().includes(rhs.toLowerCase());
+      return asciiLower(cString(text)).includes(asciiLower(cString(rhs)));
     case 'startswith':
-      return text.startsWith(rhs);
+      return cString(text).startsWith(cString(rhs));
     case 'endswith':
-      return text.endsWith(rhs);
+      return cString(text).endsWith(cString(rhs));
     case 'bcontains':
     case 'bstartswith': {
       const bytes = hexBytes(rhs);

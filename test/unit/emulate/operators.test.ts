@@ -377,6 +377,19 @@ describe('compareScalar', () => {
     ['contains', 'cat /etc/shadow', '/ETC', 'string', false],
     ['icontains', 'cat /etc/shadow', '/ETC', 'string', true],
     ['icontains', 'CAT', 'dog', 'string', false],
+    // strcasestr in the C locale (glibc 2.36, checked through ctypes): only A–Z fold; other letters are other bytes
+    ['icontains', 'ÉCOLE', 'école', 'string', false],
+    ['icontains', 'ÉCOLE', 'Écol', 'string', true],
+    ['icontains', 'K', '\u212a', 'string', false], // the Kelvin sign lowers to k in JavaScript, not in C
+    ['icontains', 'STRASSE', 'straße', 'string', false],
+    ['icontains', 'Mixed Case', 'mIXED cASE', 'string', true],
+    // C strings: a value or operand ends at its first NUL (strstr, strcasestr, strncmp and strlen stop there)
+    ['contains', 'ab\0cd', 'cd', 'string', false],
+    ['contains', 'abcd', 'ab\0zz', 'string', true],
+    ['icontains', 'AB\0CD', 'cd', 'string', false],
+    ['startswith', 'ab\0cd', 'ab\0x', 'string', true],
+    ['endswith', 'ab\0cd', 'cd', 'string', false],
+    ['endswith', 'abcd', 'cd\0ab', 'string', true],
     ['startswith', '/usr/bin/cat', '/usr', 'string', true],
     ['startswith', '/usr/bin/cat', 'bin', 'string', false],
     ['endswith', '/usr/bin/cat', 'cat', 'string', true],
