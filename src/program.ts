@@ -396,7 +396,7 @@ Examples:
   $ attack-cov <command> --help               # every command has its own examples
 
 Exit codes: 0 ok; 1 a gate failed (report: --fail-on, --min-coverage, --max-coverage-drop; lint: --fail-on),
-validate found errors, a draft was rejected or failed, or a suggest --model call failed or was not made;
+validate found errors, a draft was rejected or failed, or a suggest --model call failed, answered without choices or was not made;
 2 unusable input or usage, or every draft (or suggest --model call) failed at the LLM endpoint.
 Downloads are cached in $ATTACK_COV_CACHE (default: $XDG_CACHE_HOME/attack-cov or ~/.cache/attack-cov).`,
   );

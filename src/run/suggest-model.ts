@@ -1,7 +1,7 @@
 // LLM mode of `suggest` (--model): the model chooses among each rule's offline candidates (or names
 // another technique), with a reason; every choice is checked like lint checks tags and refused when it
 // fails. The client and settings are draft's; the API key is never printed (answers are redacted too).
-import { LlmError, UsageError, isAttackCovError } from '../errors.js';
+import { LlmError, ModelAnswerError, UsageError, isAttackCovError } from '../errors.js';
 import { ChatClient, extractJson, NotAttemptedError } from '../draft/llm-client.js';
 import { buildSuggestMessages, checkModelChoices, readSuggestAnswer, SUGGEST_SCHEMA } from '../suggest/llm.js';
 import { indexCache, type SuggestContext } from '../suggest/suggest.js';
@@ -23,7 +23,9 @@ async function askModel(suggestion: RuleSuggestion, context: SuggestContext, cli
   const content = await client.complete(buildSuggestMessages(rule, suggestion, context.sourcePlatforms[rule.source] ?? [], attackVersion), SUGGEST_SCHEMA);
   const json = extractJson(content);
   const answer = 'error' in json ? json : readSuggestAnswer(json.value);
-  if ('error' in answer) return { ...suggestion, candidates: [], rejected: [{ technique: '', reason: client.redact(`unusable answer: ${answer.error}`) }] };
+  // An answer that holds no choices is this rule's call failing, as an answer too long to read is: the rule gets no
+  // choice of the model's, and the run says so and exits 1 (it exited 0 as if the model had chosen nothing).
+  if ('error' in answer) throw new ModelAnswerError(`unusable answer: ${answer.error}`);
   const checked = checkModelChoices(answer.choices, rule, suggestion, context.catalog, index, context.sourcePlatforms);
   // Whatever the model wrote is shown to people: it must not carry the key, even when the model echoes it.
   return {

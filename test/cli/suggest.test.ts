@@ -281,6 +281,21 @@ describe('attack-cov suggest --model', () => {
     expect(result.stderr).toMatch(/^suggest "Create Sensitive Mount Pod": model error: the LLM endpoint refused the request: HTTP 400: /m);
   }, 60_000);
 
+  it('an answer with no choices in it fails that rule\'s call: said on stderr, listed as rejected, exit 1; every answer so, exit 2', async () => {
+    const rules = ['--rule', 'Create Privileged Pod', '--rule', 'Create Sensitive Mount Pod'];
+    const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...rules, '--format', 'json', '--llm-base-url', server.baseUrl, '--model', 'suggest-pick-but-prose-for-sensitive-mount'], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    expect(result.code).toBe(1);
+    const parsed = JSON.parse(result.stdout) as Parsed;
+    expect(parsed.suggestions.map((s) => [s.candidates.map((c) => c.technique), s.rejected.map((r) => r.reason)])).toEqual([
+      [['T1610'], []],
+      [[], [expect.stringMatching(/^model error: unusable answer: /)]],
+    ]);
+    expect(result.stderr).toMatch(/^suggest "Create Sensitive Mount Pod": model error: unusable answer: /m);
+    const all = await ask('gibberish');
+    expect(all.code).toBe(2);
+    expect(all.stderr).toMatch(/^error: every model call failed \(1 of 1\), the last with: unusable answer: /m);
+  }, 60_000);
+
   it('--apply --model that stopped early writes the tags of the rules answered, and exits 1', async () => {
     const { file, original } = await copyOfK8s();
     const rules = ['--rule', 'Create Privileged Pod', '--rule', 'Create Sensitive Mount Pod'];

@@ -124,6 +124,10 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           // The endpoint fails the one rule about a sensitive mount (a 400 does not stop the run) and answers the others.
           if (JSON.stringify(parsed.messages).includes('Create Sensitive Mount Pod')) return void res.writeHead(400).end('{"error":{"message":"context too long"}}');
           return ok({ choices: [{ technique: 'T1610', tactic: 'execution', reason: 'it deploys a container' }] });
+        case 'suggest-pick-but-prose-for-sensitive-mount':
+          // Prose where JSON was asked for, for one rule: an answer, but no choices in it.
+          if (JSON.stringify(parsed.messages).includes('Create Sensitive Mount Pod')) return ok('I think this rule is about mounts. Hope that helps!');
+          return ok({ choices: [{ technique: 'T1610', tactic: 'execution', reason: 'it deploys a container' }] });
         case 'suggest-pick-then-refused':
           // The first call answers; every later one meets a key the endpoint no longer takes.
           if (call > 1) return void res.writeHead(401).end('{"error":{"message":"key revoked"}}');
