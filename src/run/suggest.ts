@@ -49,6 +49,8 @@ function checkOptions(options: SuggestOptions): void {
   if (!FORMATS.includes(format)) throw new UsageError(`suggest --format must be one of ${FORMATS.join(', ')}, not ${format}`);
   if (options.applyFrom?.trim() === '') throw noValueError('--apply-from', options.applyFrom, 'give the output of attack-cov suggest --format json, with the entries you accept');
   if (options.apply && options.applyFrom) throw new UsageError('--apply and --apply-from exclude each other', '--apply takes the best candidates by --min-score; --apply-from takes the entries kept in a reviewed file');
+  // The reviewed file is what gets written: a model asked again would cost a call per rule for answers nobody reads.
+  if (options.applyFrom && options.model) throw new UsageError('--apply-from and --model exclude each other: --apply-from writes the reviewed file\'s entries as they are', 'to have the model choose, make the file with suggest --model --format json, review it, then apply it without --model');
   if ((options.apply || options.applyFrom) && !options.rules?.length) throw new UsageError('--apply needs --rules: it rewrites the rules files you name', 'e.g. attack-cov suggest --rules my_rules.yaml --apply --min-score 0.3');
   if (options.dryRun && !options.apply && !options.applyFrom) throw new UsageError('--dry-run goes with --apply or --apply-from');
   // What --apply changes is said as text (a diff with --dry-run): JSON, CSV or SARIF asked for would silently be

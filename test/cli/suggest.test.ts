@@ -178,6 +178,8 @@ describe('attack-cov suggest', () => {
       expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply', '--dry-run', '--format', format]), new RegExp(`^error: --apply prints what it changes as text, not --format ${format}$`));
     }
     expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', 'gone.json', '--format', 'json'], { cwd: dir }), /^error: --apply-from prints what it changes as text, not --format json$/);
+    // The reviewed file is what gets written: no model is asked again (it sent a request per rule for answers nobody read).
+    expectOneLineError(await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', 'gone.json', '--model', 'm', '--llm-base-url', 'http://127.0.0.1:9/v1'], { cwd: dir }), /^error: --apply-from and --model exclude each other: /);
     // A technique holding a newline stays on the refused line it belongs to.
     await writeFile(path.join(dir, 'forged.json'), JSON.stringify({ suggestions: [{ rule: 'Create Privileged Pod', candidates: [{ technique: 'T1059\n- RULE: EVIL' }] }] }));
     const forged = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', file, '--apply-from', path.join(dir, 'forged.json'), '--dry-run']);
