@@ -1,4 +1,5 @@
 // Checks on a rule's technique tags: does the ID exist, is it current, can the rule's source see it. Pure.
+import { FACTS } from '../mapping.js';
 import { findingAt, findingsFor, NO_FINDINGS } from './findings.js';
 import type { Check } from './types.js';
 import { own } from '../../own.js';
@@ -7,6 +8,7 @@ export const unknownTechnique: Check = {
   code: 'unknown-technique',
   severity: 'error',
   description: 'A technique tag names an ID that is not in the loaded ATT&CK version.',
+  needs: FACTS.unknownTechnique,
   run(rule, { catalog }) {
     return findingsFor(
       rule.tags,
@@ -20,6 +22,7 @@ export const revokedTechnique: Check = {
   code: 'revoked-technique',
   severity: 'error',
   description: 'A technique tag names a revoked technique; ATT&CK names its replacement.',
+  needs: FACTS.revokedTechnique,
   run(rule) {
     return findingsFor(
       rule.knownTechniques,
@@ -38,6 +41,7 @@ export const deprecatedTechnique: Check = {
   code: 'deprecated-technique',
   severity: 'warning',
   description: 'A technique tag names a deprecated technique, which ATT&CK no longer maintains.',
+  needs: FACTS.deprecatedTechnique,
   run(rule) {
     return findingsFor(
       rule.knownTechniques,
@@ -51,6 +55,7 @@ export const platformMismatch: Check = {
   code: 'platform-mismatch',
   severity: 'warning',
   description: "A technique tag names a technique none of whose platforms the rule's event source can observe.",
+  needs: FACTS.knownTechnique,
   run(rule, { sourcePlatforms }) {
     const observable = own(sourcePlatforms, rule.rule.source);
     if (!observable) return NO_FINDINGS;
