@@ -275,12 +275,6 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
   const isEveryCallFailed = outcomes.length > 0 && outcomes.every((o) => isFailed(o.result));
   const notAttempted = outcomes.filter((o) => o.result.status === 'not-attempted').length;
   const stopped = client?.stopped && notAttempted > 0 ? `the run stopped after ${client.stopped.reason}: ${notAttempted} of ${outcomes.length} not attempted` : undefined;
-  if (isEveryCallFailed) (io.errors ?? io.stderr)(`error: every draft failed at the LLM endpoint (${outcomes.length} of ${outcomes.length}${stopped ? `; ${stopped}` : ''})\n`);
-  else if (stopped) (io.errors ?? io.stderr)(`error: ${stopped}\n`);
-  // Once, after every technique: what to check, and the way to a draft without a model.
-  if (outcomes.some((o) => o.result.status === 'error' || o.result.status === 'not-attempted')) {
-    (io.errors ?? io.stderr)(`hint: ${hint ? `${escapeForTerminal(hint)}; ` : ''}--skeleton writes skeletons without a model\n`);
-  }
   const summaryOf = (drafts: DraftResult[]) => ({
     tool,
     generatedAt: drafting.date,
@@ -291,6 +285,13 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
   // --out describes this run only (draft-out.ts): an earlier run's draft of a technique this run did not produce goes.
   const removed = await writeDraftRun(outDir, outcomes, summaryOf, tool.name);
   if (removed.length > 0) io.stderr(`removed what an earlier run drafted and this run did not produce: ${removed.map((f) => escapeForTerminal(path.join(options.out, f))).join(', ')}\n`);
+  // The error and its hint come last on stderr, after what the run wrote and removed, where one reads an error.
+  if (isEveryCallFailed) (io.errors ?? io.stderr)(`error: every draft failed at the LLM endpoint (${outcomes.length} of ${outcomes.length}${stopped ? `; ${stopped}` : ''})\n`);
+  else if (stopped) (io.errors ?? io.stderr)(`error: ${stopped}\n`);
+  // Once, after every technique: what to check, and the way to a draft without a model.
+  if (outcomes.some((o) => o.result.status === 'error' || o.result.status === 'not-attempted')) {
+    (io.errors ?? io.stderr)(`hint: ${hint ? `${escapeForTerminal(hint)}; ` : ''}--skeleton writes skeletons without a model\n`);
+  }
   const listed = io.isQuiet ? outcomes.filter((o) => o.result.status === 'rejected' || o.result.status === 'error' || o.result.status === 'not-attempted') : outcomes;
   // A draft not attempted has no issue of its own: why the run stopped is said once, on stderr.
   if (listed.length > 0) io.stdout(`${listed.map(({ result: r }) => `${r.technique.padEnd(10)} ${r.status.padEnd(9)} ${r.file ? escapeForTerminal(path.join(options.out, r.file)) : ''}${r.issues.length && r.status !== 'passed' && r.status !== 'not-attempted' ? `\n  ${r.issues.slice(0, 5).map(escapeForTerminal).join('\n  ')}` : ''}`).join('\n')}\n`);

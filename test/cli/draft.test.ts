@@ -190,6 +190,8 @@ describe('an earlier run in --out', () => {
     const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Run['summary'] & { drafts: { removed?: string[] }[] };
     expect(summary.drafts.map((d) => [d.technique, d.status, d.removed])).toEqual([['T1529', 'error', ['T1529.yaml']], ['T1485', 'not-attempted', ['rejected/T1485.yaml']], ['T1486', 'not-attempted', undefined]]);
     expect(failed.stderr).toContain(`\nremoved what an earlier run drafted and this run did not produce: ${path.join(out, 'T1529.yaml')}, ${path.join(out, 'rejected', 'T1485.yaml')}\n`);
+    // The error and its hint come last, after what the run removed.
+    expect(failed.stderr).toMatch(/\nremoved what an earlier run[^\n]*\nerror: every draft failed at the LLM endpoint[^\n]*\nhint: [^\n]*\n$/);
     expect(await readFile(path.join(out, 'T1486.yaml'), 'utf8')).toBe(mine);
     expect(await readFile(path.join(out, 'rejected', 'T1486.yaml'), 'utf8')).toMatch(/^# DRAFT made by attack-cov /);
   });
