@@ -30,6 +30,7 @@ const NEVER: GlobMatcher = { matches: () => false };
 /** globMatcher without its cache: each call compiles `pattern` anew. (Tests of how a pattern is read call this: a
  * cached matcher compiled earlier in the same process, under another mutant of this file, would answer for it.) */
 export function compileGlob(pattern: string, isCaseless = false): GlobMatcher {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: byte >= 'A' as true (or as byte >= ''): a byte not above Z that is below A is no letter, and toLowerCase leaves it as it is
   const fold = isCaseless ? (byte: string) => (byte >= 'A' && byte <= 'Z' ? byte.toLowerCase() : byte) : (byte: string) => byte;
   const glob: Glob = { bytes: cString(pattern), fold, brackets: new Map(), walks: new Map(), skips: new Map() };
   const pieces = globPieces(glob);
@@ -120,8 +121,11 @@ function readAtom(glob: Glob, i: number): { source: string; end: number } | 'nev
   }
   if (c !== '[') return { source: literalClass(glob, c), end: i + 1 };
   const ends = bracketAt(glob, i);
+  // Stryker disable next-line EqualityOperator: > 0 for >= 0: a bracket goes on past its [, so no byte's end is 0
   const codes = [...ends.keys()].filter((code) => ends[code]! >= 0);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: true here, or a test that codes[0] itself passes, sends more brackets to fnmatchBytes, glibc's own matching, exact for any glob: the pieces only make the brackets that end at one place linear
   if (codes.some((code) => ends[code] !== ends[codes[0]!])) return undefined;
+  // Stryker disable next-line ConditionalExpression: codes.length === 0 as false makes a bracket that takes no byte the class [] of a piece, which matches nothing, and its end (undefined) stops the reading, so it is in the last piece, which every match must match: false for every value, as NEVER
   return codes.length === 0 ? 'never' : { source: byteClass(codes), end: ends[codes[0]!]! };
 }
 
@@ -138,7 +142,9 @@ function byteClass(codes: number[]): string {
   let source = '';
   for (let i = 0; i < codes.length; i++) {
     const first = codes[i]!;
+    // Stryker disable next-line ConditionalExpression,ArithmeticOperator: codes come in ascending order, so neither codes[i - 1] === codes[i] + 1 nor codes[i + 1] === codes[i] - 1 ever holds; without runs (false) each code is listed alone, the same class
     while (codes[i + 1] === codes[i]! + 1) i++;
+    // Stryker disable next-line ConditionalExpression: as false, a code alone is written as a run from it to itself (\x61-\x61), the same class
     source += codes[i] === first ? hex(first) : `${hex(first)}-${hex(codes[i]!)}`;
   }
   return `[${source}]`;
@@ -148,6 +154,7 @@ function byteClass(codes: number[]): string {
  * glibc tries the text up to the next * at each place in turn and keeps the first that fits (FCT's `ends`): each * tries
  * each byte once, so this takes at most pattern × value steps, whatever the glob. */
 function fnmatchBytes(glob: Glob, value: string): boolean {
+  // Stryker disable next-line UnaryOperator: segmentMatches sets star before it returns true, and on false this returns before star is read
   const star = { at: -1, n: 0 };
   if (!segmentMatches(glob, 0, value, 0, star)) return false;
   while (star.at >= 0) {
@@ -155,6 +162,7 @@ function fnmatchBytes(glob: Glob, value: string): boolean {
     let n = star.n;
     // The ?s (and *s) right after a *: each ? takes a byte there and then.
     let c = charAt(glob.bytes, p);
+    // Stryker disable next-line ConditionalExpression: c === '?' as false leaves the ?s to the search below, where each takes the byte at the place tried: the rest is found one byte on from each place, so at the same place, and the search fails where the ? would have
     for (; c === '?' || c === '*'; c = charAt(glob.bytes, ++p)) {
       if (c === '*') continue;
       if (n === value.length) return false;
@@ -185,10 +193,12 @@ function segmentMatches(glob: Glob, p: number, value: string, n: number, star: {
     if (n === value.length) return false;
     if (c === '[') {
       p = bracketAt(glob, p - 1)[value.charCodeAt(n)]!;
+      // Stryker disable next-line EqualityOperator: <= 0 for < 0: a bracket goes on past its [, never at 0
       if (p < 0) return false;
     } else if (c === '\\') {
       const escaped = charAt(glob.bytes, p++);
       // "Trailing \ loses."
+      // Stryker disable next-line ConditionalExpression,StringLiteral: escaped === '' as false: n is below value.length here, so value[n] is a character, which fold never makes '', and a trailing \ fails the second test instead
       if (escaped === '' || glob.fold(escaped) !== glob.fold(value[n]!)) return false;
     } else if (c !== '?' && c !== glob.fold(value[n]!)) return false;
   }
