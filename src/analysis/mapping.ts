@@ -1,6 +1,6 @@
 // Reads every rule's tags against the catalog: which techniques and tactics each rule claims. Pure.
 import type { Catalog, Tactic, Technique } from '../attack/types.js';
-import { hasTagSeparator, parseTag, type ParsedTag } from '../falco/tags.js';
+import { parseTag, type ParsedTag } from '../falco/tags.js';
 import type { FalcoRuleOutline, TagRef } from '../falco/types.js';
 
 export interface ReadTag {
@@ -24,43 +24,11 @@ export interface MappedRule {
   skipped: string | undefined;
   /** Whether Falco runs the rule: enabled and not skipped. Only such rules cover techniques. */
   runs: boolean;
-  /** Which of the FACTS the rule's tags have (a bit each): what lets analysis skip the checks that cannot find anything in it. */
-  facts: number;
   /** activeTechniques, claimedTactics and justifiedTactics, worked out once by mapRule (the checks and coverage ask again and again). */
   active?: Technique[];
   claimed?: Set<string>;
   justified?: Set<string>;
 }
-
-/**
- * What a rule's tags have, each a bit of MappedRule.facts, worked out as mapRule reads them: a check whose findings all
- * need some of these (Check.needs) cannot find anything in a rule without them, so analysis does not run it there. Most
- * of 10,000 rules have nothing to find, and running all 14 checks on each was ~40% of a warm run's analysis.
- */
-export const FACTS = {
-  /** A technique tag the catalog does not have. */
-  unknownTechnique: 1 << 0,
-  /** A technique tag of a revoked technique. */
-  revokedTechnique: 1 << 1,
-  /** A technique tag of a deprecated technique that is not revoked. */
-  deprecatedTechnique: 1 << 2,
-  /** A technique tag of the catalog (revoked and deprecated ones too). */
-  knownTechnique: 1 << 3,
-  /** An active technique: of the catalog, neither revoked nor deprecated. */
-  activeTechnique: 1 << 4,
-  /** A tactic tag naming no tactic of the catalog. */
-  unknownTactic: 1 << 5,
-  /** A tactic tag of the catalog, by name or ID. */
-  knownTactic: 1 << 10,
-  /** A tactic tag of the catalog by its ID (TA0002). */
-  tacticById: 1 << 6,
-  /** A tactic tag of the catalog by its name (mitre_execution). */
-  tacticByName: 1 << 7,
-  /** A technique or tactic tag not written as Falco's convention, or another tag with a separator (several tags in one?). */
-  unusualSpelling: 1 << 8,
-  /** A tag written again. */
-  repeatedTag: 1 << 9,
-} as const;
 
 export interface TacticIndex {
   byShortname: Map<string, Tactic>;
@@ -133,7 +101,6 @@ export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticI
   const knownTactics: MappedRule['knownTactics'] = [];
   let maturity: string | undefined;
   let repeated: ReadTag[] | undefined;
-  let facts = 0;
   // Falco keeps a rule's tags in a std::set: a value written twice is one tag, so it counts, and is checked, once.
   // Stryker disable next-line ConditionalExpression,EqualityOperator: the set and the scan give the same answer for any list; the bound only picks the faster one
   const seen = rule.tags.length > 16 ? new Set<string>() : undefined;
@@ -142,31 +109,20 @@ export function mapRule(rule: FalcoRuleOutline, catalog: Catalog, index: TacticI
     const tag = { ref, parsed };
     if (seenBefore(ref.value, tags, seen)) {
       (repeated ??= []).push(tag);
-      facts |= FACTS.repeatedTag;
       continue;
     }
     seen?.add(ref.value);
     tags.push(tag);
     if (parsed.kind === 'technique') {
       const technique = catalog.techniques.get(parsed.id);
-      if (technique) {
-        knownTechniques.push({ tag, technique });
-        facts |= FACTS.knownTechnique | (technique.isRevoked ? FACTS.revokedTechnique : technique.isDeprecated ? FACTS.deprecatedTechnique : FACTS.activeTechnique);
-      } else facts |= FACTS.unknownTechnique;
-      if (!parsed.isConventional) facts |= FACTS.unusualSpelling;
+      if (technique) knownTechniques.push({ tag, technique });
     } else if (parsed.kind === 'tactic') {
       const tactic = tacticOfTag(parsed, index);
-      if (tactic) {
-        const via = parsed.tacticId ? 'id' : 'name';
-        knownTactics.push({ tag, tactic, via });
-        facts |= FACTS.knownTactic | (via === 'id' ? FACTS.tacticById : FACTS.tacticByName);
-      } else facts |= FACTS.unknownTactic;
-      if (!parsed.isConventional) facts |= FACTS.unusualSpelling;
+      if (tactic) knownTactics.push({ tag, tactic, via: parsed.tacticId ? 'id' : 'name' });
     } else if (parsed.kind === 'maturity') maturity ??= parsed.level;
-    else if (hasTagSeparator(ref.value)) facts |= FACTS.unusualSpelling;
   }
   const { active, justified } = activeOf(knownTechniques, shared);
-  return { rule, tags, repeated: repeated ?? NO_REPEATS, knownTechniques, knownTactics, maturity, skipped, runs: rule.isEnabled && skipped === undefined, facts, active, claimed: claimedOf(knownTactics, shared), justified };
+  return { rule, tags, repeated: repeated ?? NO_REPEATS, knownTechniques, knownTactics, maturity, skipped, runs: rule.isEnabled && skipped === undefined, active, claimed: claimedOf(knownTactics, shared), justified };
 }
 
 /** The active techniques of `known` and the tactics they justify: `shared`'s when another rule had the same. */

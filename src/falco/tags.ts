@@ -134,15 +134,10 @@ const SEPARATOR = /[,;\s]/;
  * by blanks only, every part must be ATT&CK or a maturity: `T1562 Impair Defenses` is an ID with its name. Falco reads
  * such a tag as one tag, which names nothing.
  */
-/** Whether `tag` holds a comma, semicolon or blank: only such a tag can be several (joinedTags). */
-export function hasTagSeparator(tag: string): boolean {
-  return SEPARATOR.test(tag);
-}
-
 export function joinedTags(tag: string): string[] | undefined {
   // Most tags hold no separator (the nonstandard-tag check asks this of every tag of 10,000 rules): no split for them.
   // Stryker disable next-line ConditionalExpression: a tag without a separator splits into one part, which the next line answers the same way
-  if (!hasTagSeparator(tag)) return undefined;
+  if (!SEPARATOR.test(tag)) return undefined;
   const parts = splitTags(tag);
   if (parts.length < 2) return undefined;
   const read = parts.map(parseTag);

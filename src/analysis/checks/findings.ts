@@ -10,8 +10,7 @@ export const NO_FINDINGS: readonly FindingDraft[] = Object.freeze([]);
 /** `make` for each of `items` that `matches`, in order; NO_FINDINGS (and nothing allocated) when none does. */
 export function findingsFor<T>(items: readonly T[], matches: (item: T) => boolean, make: (item: T) => FindingDraft): readonly FindingDraft[] {
   let found: FindingDraft[] | undefined;
-  // Indexed: for…of makes an iterator and a result per step until the optimizing compiler takes the loop over.
-  for (let i = 0; i < items.length; i++) if (matches(items[i]!)) (found ??= []).push(make(items[i]!));
+  for (const item of items) if (matches(item)) (found ??= []).push(make(item));
   return found ?? NO_FINDINGS;
 }
 

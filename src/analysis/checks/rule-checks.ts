@@ -6,7 +6,6 @@ export const skippedRule: Check = {
   code: 'skipped-rule',
   severity: 'warning',
   description: 'An enabled rule Falco drops at load (skip-if-unknown-filter: true, and its condition names a field or event Falco does not know), so it covers nothing.',
-  needs: 0,
   run(rule) {
     return rule.skipped === undefined ? NO_FINDINGS : [findingAt(this, rule, undefined, { args: { reason: rule.skipped } })];
   },

@@ -1,6 +1,6 @@
 // Checks that a rule's tactic tags agree with ATT&CK and with its technique tags. Pure.
 import { editDistance } from '../../falco/tags.js';
-import { activeTechniques, claimedTactics, FACTS, justifiedTactics, tacticOfTag } from '../mapping.js';
+import { activeTechniques, claimedTactics, justifiedTactics, tacticOfTag } from '../mapping.js';
 import { findingAt, findingsFor, NO_FINDINGS, tacticTag } from './findings.js';
 import type { Check } from './types.js';
 import { own } from '../../own.js';
@@ -32,7 +32,6 @@ export const unknownTactic: Check = {
   code: 'unknown-tactic',
   severity: 'error',
   description: 'A tactic tag names a tactic that is not in the loaded ATT&CK matrix.',
-  needs: FACTS.unknownTactic,
   run(rule, { tactics, tacticRenames }) {
     return findingsFor(
       rule.tags,
@@ -57,7 +56,6 @@ export const tacticMismatch: Check = {
   code: 'tactic-mismatch',
   severity: 'error',
   description: "A technique is tagged under tactics it does not belong to: none of its ATT&CK tactics is among the rule's tactic tags.",
-  needs: FACTS.activeTechnique | FACTS.knownTactic,
   run(rule) {
     const claimed = claimedTactics(rule);
     if (claimed.size === 0) return NO_FINDINGS;
@@ -80,7 +78,6 @@ export const unjustifiedTactic: Check = {
   code: 'unjustified-tactic',
   severity: 'warning',
   description: "A tactic tag that none of the rule's techniques belongs to.",
-  needs: FACTS.activeTechnique | FACTS.knownTactic,
   run(rule, { catalog }) {
     const techniques = activeTechniques(rule);
     if (techniques.length === 0) return NO_FINDINGS;
@@ -111,7 +108,6 @@ export const tacticIdNameConflict: Check = {
   code: 'tactic-id-name-conflict',
   severity: 'error',
   description: 'A TA… tag and a mitre_… tag in one rule name different tactics.',
-  needs: FACTS.tacticById | FACTS.tacticByName,
   run(rule, { tactics }) {
     // With no ID tag there is nothing to list below; with no name tag there is no conflict.
     if (!rule.knownTactics.some((k) => k.via === 'id') || !rule.knownTactics.some((k) => k.via === 'name')) return NO_FINDINGS;
@@ -140,7 +136,6 @@ export const missingTacticTag: Check = {
   code: 'missing-tactic-tag',
   severity: 'warning',
   description: 'A rule has technique tags but no tactic tag.',
-  needs: FACTS.activeTechnique,
   run(rule) {
     const techniques = activeTechniques(rule);
     if (techniques.length === 0 || rule.tags.some((t) => t.parsed.kind === 'tactic')) return NO_FINDINGS;

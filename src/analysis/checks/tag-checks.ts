@@ -1,6 +1,6 @@
 // Checks on how tags are written: the conventional spelling, and rules with no ATT&CK tag at all. Pure.
 import { joinedTags } from '../../falco/tags.js';
-import { FACTS, isAttackTag, tacticOfTag } from '../mapping.js';
+import { isAttackTag, tacticOfTag } from '../mapping.js';
 import { findingAt, findingsFor, NO_FINDINGS } from './findings.js';
 import type { Check } from './types.js';
 
@@ -8,7 +8,6 @@ export const nonstandardTag: Check = {
   code: 'nonstandard-tag',
   severity: 'warning',
   description: "An ATT&CK tag written in a form other than Falco's convention (mitre_<tactic>, T1234, T1234.001, TA0001), or several tags written as one (`T1059,mitre_execution`).",
-  needs: FACTS.unusualSpelling,
   run(rule, { tactics }) {
     return findingsFor(
       rule.tags,
@@ -56,7 +55,6 @@ export const repeatedTag: Check = {
   code: 'repeated-tag',
   severity: 'info',
   description: 'A tag written again in the same rule: Falco keeps a rule\'s tags as a set, so the repeat is one tag, and removable.',
-  needs: FACTS.repeatedTag,
   run(rule) {
     return findingsFor(rule.repeated, () => true, (tag) => findingAt(this, rule, tag, { fix: { tag: tag.ref.value, with: [] } }));
   },
@@ -66,7 +64,6 @@ export const noTechniqueTag: Check = {
   code: 'no-technique-tag',
   severity: 'info',
   description: 'A rule with tactic tags (of the loaded ATT&CK) but no technique tag: it counts for no technique (attack-cov suggest proposes some).',
-  needs: FACTS.knownTactic,
   run(rule) {
     // A tactic tag ATT&CK does not know is unknown-tactic's finding; a technique tag of any kind (unknown, revoked …) has its own.
     return rule.knownTactics.length > 0 && !rule.tags.some((t) => t.parsed.kind === 'technique') ? [findingAt(this, rule, undefined)] : NO_FINDINGS;
@@ -77,7 +74,6 @@ export const untaggedRule: Check = {
   code: 'untagged-rule',
   severity: 'info',
   description: 'A rule with no ATT&CK tag at all, so it counts for no technique.',
-  needs: 0,
   run(rule) {
     return rule.tags.some(isAttackTag) ? NO_FINDINGS : [findingAt(this, rule, undefined)];
   },

@@ -1,5 +1,4 @@
 // Checks on a rule's technique tags: does the ID exist, is it current, can the rule's source see it. Pure.
-import { FACTS } from '../mapping.js';
 import { findingAt, findingsFor, NO_FINDINGS } from './findings.js';
 import type { Check } from './types.js';
 import { own } from '../../own.js';
@@ -8,7 +7,6 @@ export const unknownTechnique: Check = {
   code: 'unknown-technique',
   severity: 'error',
   description: 'A technique tag names an ID that is not in the loaded ATT&CK version.',
-  needs: FACTS.unknownTechnique,
   run(rule, { catalog }) {
     return findingsFor(
       rule.tags,
@@ -22,7 +20,6 @@ export const revokedTechnique: Check = {
   code: 'revoked-technique',
   severity: 'error',
   description: 'A technique tag names a revoked technique; ATT&CK names its replacement.',
-  needs: FACTS.revokedTechnique,
   run(rule) {
     return findingsFor(
       rule.knownTechniques,
@@ -41,7 +38,6 @@ export const deprecatedTechnique: Check = {
   code: 'deprecated-technique',
   severity: 'warning',
   description: 'A technique tag names a deprecated technique, which ATT&CK no longer maintains.',
-  needs: FACTS.deprecatedTechnique,
   run(rule) {
     return findingsFor(
       rule.knownTechniques,
@@ -55,7 +51,6 @@ export const platformMismatch: Check = {
   code: 'platform-mismatch',
   severity: 'warning',
   description: "A technique tag names a technique none of whose platforms the rule's event source can observe.",
-  needs: FACTS.knownTechnique,
   run(rule, { sourcePlatforms }) {
     const observable = own(sourcePlatforms, rule.rule.source);
     if (!observable) return NO_FINDINGS;

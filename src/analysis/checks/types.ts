@@ -21,10 +21,6 @@ export interface Check {
   severity: Severity;
   /** One line for --help, SARIF rule help and the docs. */
   description: string;
-  /** FACTS (mapping.ts) a rule must all have for this check to find anything in it (0: any rule may have a finding):
-   * analysis runs it on no other rule. A promise about `run`, which still decides on its own (suggest and the tests call
-   * it on any rule). Every check has the same fields in the same order, so that the loop over them reads one shape. */
-  needs: number;
   /** Never changes what it returns (NO_FINDINGS is shared). */
   run: (rule: MappedRule, context: CheckContext) => readonly FindingDraft[];
 }
