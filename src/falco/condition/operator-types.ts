@@ -187,14 +187,16 @@ function isIpAddress(text: string): boolean {
 }
 
 /** A whole decimal number as sscanf's %d and %u read it (leading blanks and a sign taken, nothing after it). */
-const DECIMAL = /^\s*[+-]?\d+$/;
+// sscanf skips white space as isspace() has it in the C locale (Falco never sets another): ASCII only, where \s also
+// takes U+00A0, U+2000–U+200A, U+FEFF …, which sscanf reads as the first character of no number.
+const DECIMAL = /^[ \t\n\v\f\r]*[+-]?\d+$/;
 const ULONG_MAX = 2n ** 64n - 1n;
 
 /** A prefix length as libsinsp reads it (sinsp_numparser::parseu8): sscanf "%u", whose strtoul takes a sign and
  * clamps past 64 bits, the number cast to 8 bits, so /288 is /32 and /-1 is /255; undefined where sscanf fails. */
 function prefixLength(text: string): number | undefined {
   if (!DECIMAL.test(text)) return undefined;
-  // Stryker disable next-line MethodExpression: BigInt() skips leading white space itself (StrWhiteSpace: WhiteSpace and LineTerminator, the very set trim() and DECIMAL's \s take), and DECIMAL lets none through after the digits
+  // Stryker disable next-line MethodExpression: BigInt() skips leading white space itself (StrWhiteSpace, which holds the ASCII white space DECIMAL lets before the digits), and DECIMAL lets none through after them
   const n = BigInt(text.trim());
   const magnitude = n < 0n ? -n : n;
   const unsigned = magnitude > ULONG_MAX ? ULONG_MAX : n < 0n ? ULONG_MAX + 1n - magnitude : n;

@@ -115,4 +115,15 @@ describe('network prefixes as parseu8 reads them (sscanf "%u" through strtoul, t
     expect(valueTypeProblem('IPNET', ref('fd.snet'), '10.0.0.0/18446744073709551615')).toBe(refusal('10.0.0.0/18446744073709551615', '18446744073709551615'));
   });
 
+  it('white space before the number is what isspace() takes in the C locale: ASCII, not a no-break or ideographic space', async () => {
+    const { valueTypeProblem } = await fresh();
+    expect(valueTypeProblem('IPNET', ref('fd.snet'), '10.0.0.0/\t 8')).toBeUndefined();
+    expect(valueTypeProblem('IPNET', ref('fd.snet'), '10.0.0.0/\v\f\r\n8')).toBeUndefined();
+    for (const space of ['\u00a0', '\u2003', '\u3000', '\ufeff', '\u2028']) {
+      // parseu8's sscanf fails on it: "<prefix> is not a valid number", as for any prefix that is no number.
+      expect(valueTypeProblem('IPNET', ref('fd.snet'), `10.0.0.0/${space}8`), JSON.stringify(space)).toMatch(/\(Falco: .8 is not a valid number\)$/s);
+      expect(valueTypeProblem('INT64', ref('evt.res'), `${space}5`), JSON.stringify(space)).toMatch(/is not a valid number\)$/);
+    }
+    expect(valueTypeProblem('INT64', ref('evt.res'), ' \t-5')).toBeUndefined();
+  });
 });
