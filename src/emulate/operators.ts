@@ -93,6 +93,7 @@ function cString(text: string): string {
 /** A–Z lowered and nothing else: strcasestr folds case with tolower in the C locale (Falco never sets another), so
  * É and é, or the Kelvin sign and k, are different bytes to it. */
 function asciiLower(text: string): string {
+  // Stryker disable next-line Regex: a run of capitals at a time or one at a time, the same letters are lowered
   return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }
 

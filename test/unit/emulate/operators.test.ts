@@ -385,6 +385,7 @@ describe('compareScalar', () => {
     ['icontains', 'Mixed Case', 'mIXED cASE', 'string', true],
     // C strings: a value or operand ends at its first NUL (strstr, strcasestr, strncmp and strlen stop there)
     ['contains', 'ab\0cd', 'cd', 'string', false],
+    ['contains', '\0cd', 'cd', 'string', false], // a value that starts with its NUL is empty
     ['contains', 'abcd', 'ab\0zz', 'string', true],
     ['icontains', 'AB\0CD', 'cd', 'string', false],
     ['startswith', 'ab\0cd', 'ab\0x', 'string', true],
