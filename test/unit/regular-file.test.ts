@@ -82,6 +82,20 @@ describe('readRegularFile: a path that cannot be opened', () => {
   });
 });
 
+describe('readRegularText: UTF-16 refused, with how to convert it', () => {
+  it('refuses a UTF-16 file (with or without a byte order mark) naming the encoding and the role, and reads UTF-8', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'le.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('- rule: A\n', 'utf16le')]));
+    await writeFile(path.join(dir, 'be.yaml'), Buffer.from('- rule: A\n', 'utf16le').swap16());
+    await writeFile(path.join(dir, 'utf8.yaml'), '- rule: Ä\n');
+    for (const [file, encoding] of [['le.yaml', 'UTF-16LE'], ['be.yaml', 'UTF-16BE']]) {
+      const error = thrown(() => readRegularText(path.join(dir, file!), `shown/${file}`, ROLE), InputError);
+      expect(error).toMatchObject({ message: `shown/${file}: ${encoding} text; attack-cov reads a rules file as UTF-8`, hint: expect.stringMatching(/^save it as UTF-8 \(PowerShell: /) });
+    }
+    expect(readRegularText(path.join(dir, 'utf8.yaml'), 'utf8.yaml', ROLE)).toBe('- rule: Ä\n');
+  });
+});
+
 describe('readRegularFile: the cap', () => {
   it('reads a file of exactly maxBytes, down to one byte', async () => {
     const dir = await tempDir();

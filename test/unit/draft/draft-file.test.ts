@@ -1,7 +1,7 @@
 // src/draft/draft-file.ts, called directly: the model's answer as read, the tags a draft carries, and the draft
 // file byte for byte (the CLI tests reach it only through the built dist, where a mutant never is).
 import { describe, expect, it } from 'vitest';
-import { commentText, draftTags, readDraftAnswer, renderDraftFile, type DraftHeader } from '../../../src/draft/draft-file.js';
+import { commentText, draftFileStart, draftTags, readDraftAnswer, renderDraftFile, type DraftHeader } from '../../../src/draft/draft-file.js';
 import { technique } from '../../helpers/tiny-catalog.js';
 
 const NOT_AN_OBJECT = { errors: ['the answer must be a JSON object with rule, desc, condition, output, priority'] };
@@ -75,5 +75,12 @@ describe('renderDraftFile', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it("begins with draftFileStart of the tool's name, what tells a draft it wrote (and may replace) from any other file", () => {
+    expect(draftFileStart('attack-cov')).toBe('# DRAFT made by attack-cov ');
+    expect(renderDraftFile(rule, ['attack_cov_draft'], 'syscall', header).startsWith(draftFileStart('attack-cov'))).toBe(true);
+    // Another tool whose name begins the same is not attack-cov: the blank after the name tells them apart.
+    expect(renderDraftFile(rule, ['attack_cov_draft'], 'syscall', { ...header, tool: 'attack-cov-fork 1.0' }).startsWith(draftFileStart('attack-cov'))).toBe(false);
   });
 });
