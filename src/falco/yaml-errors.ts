@@ -3,16 +3,28 @@ import type { LineCounter } from 'yaml';
 import { InputError } from '../errors.js';
 import { yamlLib } from './yaml-lib.js';
 
+/** The yaml lexer's marker tokens (yaml's cst.ts: DOCUMENT, FLOW_END, SCALAR), which are not characters of the text. */
+const DOCUMENT = '\x02';
+const FLOW_END = '\x18';
+const SCALAR = '\x1f';
+
 /**
  * Where the quoted scalar that the yaml library found unclosed at `end` opens: the library reports the end (often the
  * end of the file), far from the quote to fix. The last token of yaml's lexer that starts with `quote` before `end` and
- * runs to it or past it; its control tokens (one character below U+0020, not in the text) are not counted.
+ * runs to it or past it; its marker tokens are not counted. The token right after a SCALAR marker is a plain scalar's
+ * text, even when it is one of those characters itself (`desc: <U+0001>`): counted (QA: skipping every control
+ * character of one token named the wrong quote, three columns off, when a rule had such a value).
  */
 export function unclosedQuoteAt(text: string, quote: string, end: number): number | undefined {
   let offset = 0;
   let opened: number | undefined;
+  let isScalarText = false;
   for (const token of new (yamlLib().Lexer)().lex(text)) {
-    if (token.length === 1 && token < ' ' && token !== '\n' && token !== '\r' && token !== '\t') continue;
+    if (!isScalarText && (token === DOCUMENT || token === FLOW_END || token === SCALAR)) {
+      isScalarText = token === SCALAR;
+      continue;
+    }
+    isScalarText = false;
     if (offset >= end) break;
     if (token[0] === quote && offset + token.length >= end) opened = offset;
     offset += token.length;
@@ -23,6 +35,7 @@ export function unclosedQuoteAt(text: string, quote: string, end: number): numbe
 /** The yaml library's "Missing closing quote" error, named where the quote opens (see unclosedQuoteAt); undefined for
  * any other error. For rules files and the project config alike. */
 export function unclosedQuoteError(text: string, error: { message: string; pos: [number, number] }, lines: LineCounter, where: (offset: number) => string): InputError | undefined {
+  // Stryker disable next-line Regex: "Missing closing" starts both of yaml's messages that hold it (resolve-flow-scalar); elsewhere it can only be in "Not a YAML token: <the rest of a block scalar's header line>", after blanks, where no quoted token ends and the answer is undefined either way
   const quote = /^Missing closing (["'])quote/.exec(error.message)?.[1];
   const opened = quote === undefined ? undefined : unclosedQuoteAt(text, quote, error.pos[0]);
   if (opened === undefined) return undefined;

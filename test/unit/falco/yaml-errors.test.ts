@@ -1,0 +1,47 @@
+// src/falco/yaml-errors.ts: where an unclosed quote opens, counted over the yaml lexer's tokens, in a rules file and in
+// the project config. The lexer's marker tokens (document start, flow end, the mark before a plain scalar) are not
+// characters of the text, but a plain scalar that is one control character (a bare CR, U+0001, even U+001F) is: each
+// must be counted, or the quote named moves left by one per such value, onto another quote or none (QA: a rule with
+// `desc: <U+0001>` had its unclosed condition named three columns into the string, at another line's quote).
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.js';
+import { parseRulesText } from '../../../src/falco/parse.js';
+import { parseProjectConfig } from '../../../src/config/project-config.js';
+import { unclosedQuoteAt } from '../../../src/falco/yaml-errors.js';
+
+function refusal(parse: () => unknown): string {
+  try {
+    parse();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as InputError).message;
+  }
+  throw new Error('parsed without an error');
+}
+const rulesError = (text: string) => refusal(() => parseRulesText(text, 'f.yaml'));
+const configError = (text: string) => refusal(() => parseProjectConfig(text, 'c.yaml', '/repo'));
+const unclosed = (file: string, at: string) => `${file}:${at}: YAML syntax error: the "quoted" string that starts here is not closed`;
+
+describe('an unclosed quote after values that are one control character', () => {
+  it('counts a plain scalar of U+0001 as the character it is, in a rules file and in the config', () => {
+    const twice = '- rule: A\n  desc: \x01\n  output: \x01\n  condition: "abc\n"x": 1\n';
+    expect(rulesError(twice)).toBe(unclosed('f.yaml', '4:14'));
+    expect(configError(twice)).toBe(unclosed('c.yaml', '4:14'));
+    // Once: skipping it found no quote at all, and the error fell back to the end the library reports.
+    expect(rulesError('- rule: A\n  desc: \x01\n  condition: "abc\n"x": 1\n')).toBe(unclosed('f.yaml', '3:14'));
+    expect(rulesError('\x01: \x01\nk: "abc\n"x": 1\n')).toBe(unclosed('f.yaml', '2:4'));
+  });
+
+  it('counts a bare CR, and a scalar that is the lexer\'s own marker characters, as text', () => {
+    expect(rulesError('\r: "abc\n')).toBe(unclosed('f.yaml', '1:4'));
+    expect(configError('\r: "abc\n')).toBe(unclosed('c.yaml', '1:4'));
+    expect(rulesError('- \r: "abc\n')).toBe(unclosed('f.yaml', '1:6'));
+    for (const marker of ['\x1f', '\x02', '\x18']) expect(rulesError(`${marker}: "abc\n`), JSON.stringify(marker)).toBe(unclosed('f.yaml', '1:4'));
+  });
+
+  it('does not count the markers: a document start, a flow collection\'s end', () => {
+    // Offsets: the quote of "x sits at 7 after "a: [b, ", with a document marker and scalar marks the lexer adds.
+    expect(unclosedQuoteAt('a: [b, "x\n', '"', 10)).toBe(7);
+    expect(unclosedQuoteAt('---\na: {b: c}\nd: "x\n', '"', 20)).toBe(17);
+  });
+});
