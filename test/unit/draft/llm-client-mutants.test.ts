@@ -227,7 +227,8 @@ describe('ChatClient.complete: refusals', () => {
   it('says a 404 as one: the URL it went to (origin and path, no user:password or query), both causes, the model; once', async () => {
     const base = `${server.url('/v1').replace('://', '://llmuser:llmpass@')}?token=QUERYTOKEN`;
     const url = server.url('/v1/chat/completions');
-    for (const [body, message] of [[`404 page not found ${KEY}`, `the LLM endpoint answered HTTP 404 (not found) for ${url}: 404 page not found [redacted]`], ['', `the LLM endpoint answered HTTP 404 (not found) for ${url}`]] as const) {
+    // A body of blanks is no body: the message ends at the URL, without a colon and the blanks.
+    for (const [body, message] of [[`404 page not found ${KEY}`, `the LLM endpoint answered HTTP 404 (not found) for ${url}: 404 page not found [redacted]`], ['', `the LLM endpoint answered HTTP 404 (not found) for ${url}`], [' \n\t ', `the LLM endpoint answered HTTP 404 (not found) for ${url}`]] as const) {
       seen = [];
       script = [{ status: 404, body }];
       const error = await failure(client({ baseUrl: base, model: 'llama-nope' }).complete(MESSAGES, SCHEMA));
@@ -445,7 +446,8 @@ describe('ChatClient.complete: the run stops asking when no later request can su
     const unreachable = client({ baseUrl, attempts: 1 });
     for (let i = 0; i < 3; i++) await failure(unreachable.complete(MESSAGES, SCHEMA));
     expect(unreachable.stopped?.reason).toBe('3 requests in a row got no answer from the LLM endpoint');
-    for (const [status, isStopped] of [[504, true], [503, false]] as const) {
+    // 408 (request timeout) is the server saying it waited for the request and got none in time: no answer too.
+    for (const [status, isStopped] of [[504, true], [408, true], [503, false]] as const) {
       const chat = client({ attempts: 1 });
       script = [{ status, body: 'x' }, { status, body: 'x' }, { status, body: 'x' }];
       for (let i = 0; i < 3; i++) await failure(chat.complete(MESSAGES, SCHEMA));
