@@ -42,6 +42,9 @@ describe('an unclosed quote after values that are one control character', () => 
   it('does not count the markers: a document start, a flow collection\'s end', () => {
     // Offsets: the quote of "x sits at 7 after "a: [b, ", with a document marker and scalar marks the lexer adds.
     expect(unclosedQuoteAt('a: [b, "x\n', '"', 10)).toBe(7);
+    // A flow sequence left open before a less indented line: the lexer adds a FLOW_END there.
+    expect(unclosedQuoteAt('- [a\n- "x\n', '"', 10)).toBe(7);
+    expect(unclosedQuoteAt('- rule: A\n  tags: [a\n  desc: "x\n', '"', 32)).toBe(29);
     expect(unclosedQuoteAt('---\na: {b: c}\nd: "x\n', '"', 20)).toBe(17);
   });
 });
