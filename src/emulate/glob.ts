@@ -40,12 +40,18 @@ export function compileGlob(pattern: string, isCaseless = false): GlobMatcher {
   return piecesMatcher(pieces);
 }
 
+/** `text` as a C string holds it: up to its first NUL (libsinsp hands fields and operands to C calls: fnmatch, strstr,
+ * strcasestr, strncmp). */
+export function untilNul(text: string): string {
+  const nul = text.indexOf('\0');
+  return nul < 0 ? text : text.slice(0, nul);
+}
+
 /** The bytes fnmatch sees of a string: its UTF-8, one character per byte, up to a NUL (libsinsp passes C strings). */
 function cString(text: string): string {
   // Stryker disable next-line ConditionalExpression: converting an ASCII string without a NUL leaves it as it is; this only spares the conversion
   if (!/[\0\u0080-\uffff]/.test(text)) return text;
-  const nul = text.indexOf('\0');
-  return Buffer.from(nul < 0 ? text : text.slice(0, nul), 'utf8').toString('latin1');
+  return Buffer.from(untilNul(text), 'utf8').toString('latin1');
 }
 
 /** Pieces between *s matched in turn. One regular expression with a .* per * would try every split of the value among

@@ -4,7 +4,7 @@
 // Pure. See https://falco.org/docs/concepts/rules/conditions/ and libsinsp's flt_compare.
 import { compileFalcoRegex } from '../falco/condition/regex-posix.js';
 import type { Scalar } from './event.js';
-import { globMatcher } from './glob.js';
+import { globMatcher, untilNul } from './glob.js';
 
 /** How values of a field compare. */
 export type ValueType = 'string' | 'number' | 'bool' | 'ip' | 'net';
@@ -84,12 +84,6 @@ function ordered(value: Scalar, rhs: string, type: ValueType): number | undefine
   return text < rhs ? -1 : text > rhs ? 1 : 0;
 }
 
-/** `text` as a C string: up to its first NUL (libsinsp compares string fields with strstr, strcasestr, strncmp). */
-function cString(text: string): string {
-  const nul = text.indexOf('\0');
-  return nul < 0 ? text : text.slice(0, nul);
-}
-
 /** A–Z lowered and nothing else: strcasestr folds case with tolower in the C locale (Falco never sets another), so
  * É and é, or the Kelvin sign and k, are different bytes to it. */
 function asciiLower(text: string): string {
@@ -115,13 +109,13 @@ export function compareScalar(operator: string, value: Scalar, rhs: string, type
       return operator === '<' ? d < 0 : operator === '<=' ? d <= 0 : operator === '>' ? d > 0 : d >= 0;
     }
     case 'contains':
-      return cString(text).includes(cString(rhs));
+      return untilNul(text).includes(untilNul(rhs));
     case 'icontains':
-      return asciiLower(cString(text)).includes(asciiLower(cString(rhs)));
+      return asciiLower(untilNul(text)).includes(asciiLower(untilNul(rhs)));
     case 'startswith':
-      return cString(text).startsWith(cString(rhs));
+      return untilNul(text).startsWith(untilNul(rhs));
     case 'endswith':
-      return cString(text).endsWith(cString(rhs));
+      return untilNul(text).endsWith(untilNul(rhs));
     case 'bcontains':
     case 'bstartswith': {
       const bytes = hexBytes(rhs);
