@@ -2,9 +2,10 @@
 // llama.cpp's server): structured output with a fallback for servers without it, timeouts, retries
 // with backoff on 429 and 5xx honouring Retry-After. The API key goes into one header and nowhere
 // else: every error message is scrubbed of it. A run's client stops asking once no later request can succeed: after
-// the endpoint refuses the credentials (401, 403), redirects (never followed) or finds no such path or model (404), or
-// after a few requests in a row without an answer (timeouts, no connection); the requests still in flight are
-// abandoned, and every later complete() fails at once with NotAttemptedError.
+// the endpoint refuses the credentials (401, 403), redirects (never followed), finds no such path or model (404) or
+// refuses the model (a 400 or 422 saying so, as LiteLLM's proxy does), or after a few requests in a row without an
+// answer (timeouts, no connection); the requests still in flight are abandoned, and every later complete() fails at
+// once with NotAttemptedError.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LlmError, ModelAnswerError } from '../errors.js';
 import { limits } from '../limits.js';
@@ -175,6 +176,7 @@ export class ChatClient {
       isLastUnanswered = result.status === 408 || result.status === 504;
       if (REDIRECTS.has(result.status)) this.failRedirect(result.status, result.location);
       if (result.status === 404) this.failNotFound(result.text);
+      if ((result.status === 400 || result.status === 422) && refusesModel(result.text)) this.failModel(result.status, result.text);
       if (!RETRYABLE.has(result.status)) {
         // Refused credentials are refused for every later request too.
         const isCredentials = result.status === 401 || result.status === 403;
@@ -211,6 +213,15 @@ export class ChatClient {
     const url = originAndPath(new URL(chatCompletionsUrl(this.settings.baseUrl)));
     const stop = { stop: `the LLM endpoint answered HTTP 404 (not found) for ${url}` };
     const hint = `no such path or no such model there: check --llm-base-url (the API's base, to which attack-cov adds /chat/completions, e.g. http://localhost:11434/v1) and the model name, ${JSON.stringify(this.settings.model)} (--model or OPENAI_MODEL)`;
+    const said = this.excerpt(body, 200);
+    return this.fail(said.trim() ? `${stop.stop}: ${said}` : stop.stop, hint, stop);
+  }
+
+  /** A 400 or 422 that says the model is unknown (LiteLLM's proxy answers so where OpenAI answers 404): every later
+   * request names the same model. */
+  private failModel(status: number, body: string): never {
+    const stop = { stop: `the LLM endpoint does not know the model ${JSON.stringify(this.settings.model)} (HTTP ${status})` };
+    const hint = `check the model name (--model or OPENAI_MODEL): a gateway serves the names it lists at ${originAndPath(new URL(modelsUrl(this.settings.baseUrl)))}`;
     const said = this.excerpt(body, 200);
     return this.fail(said.trim() ? `${stop.stop}: ${said}` : stop.stop, hint, stop);
   }
@@ -281,9 +292,37 @@ export function redirectHint(baseUrl: string, target: string): string {
 /** `<base>/chat/completions`, appended to the base URL's path: its query (an Azure-style `?api-version=`, a gateway's
  * token) stays the query. */
 export function chatCompletionsUrl(baseUrl: string): string {
+  return endpointUrl(baseUrl, 'chat/completions');
+}
+
+/** Where an OpenAI-compatible API lists its models: `<base>/models`. */
+export function modelsUrl(baseUrl: string): string {
+  return endpointUrl(baseUrl, 'models');
+}
+
+function endpointUrl(baseUrl: string, endpoint: string): string {
   const url = new URL(baseUrl);
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${endpoint}`;
   return url.toString();
+}
+
+/** What gateways say of a model they do not serve: LiteLLM's proxy "Invalid model name passed in model=…", "There is
+ * no 'model_name' with this string" and "LLM Provider NOT provided". */
+const UNKNOWN_MODEL = /invalid model name|there is no 'model_name'|llm provider not provided/i;
+
+/** Whether an error body says the model itself is refused: in so many words (UNKNOWN_MODEL), or as an OpenAI-style
+ * error object whose code is model_not_found or whose param is the model. Anything else may be about one request. */
+export function refusesModel(body: string): boolean {
+  if (UNKNOWN_MODEL.test(body)) return true;
+  let error: unknown;
+  try {
+    error = (JSON.parse(body) as { error?: unknown } | null)?.error;
+  } catch {
+    return false;
+  }
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, param } = error as { code?: unknown; param?: unknown };
+  return code === 'model_not_found' || param === 'model';
 }
 
 /** The model's JSON, from plain JSON or JSON inside a code fence or prose; a sentence when it is not there. */

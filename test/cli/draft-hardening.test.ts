@@ -115,6 +115,16 @@ describe('hostile LLM servers', () => {
     }
   });
 
+  it('a 400 that refuses the model (LiteLLM\'s proxy) stops the run at the first as a 404 does, naming the model and the gateway\'s model list', async () => {
+    const run = await draft('litellm-unknown', ['T1529', 'T1485', 'T1486'], ['--concurrency', '1']);
+    const body = '{"error":{"message":"litellm.BadRequestError: You passed in model=litellm-unknown. There is no \'model_name\' with this string ","type":null,"param":null,"code":"400"}}';
+    expect(run.code).toBe(2);
+    expect(run.requests).toHaveLength(1);
+    expect(run.stderr.match(/^draft T\d+: error: .*$/gm)).toEqual([`draft T1529: error: the LLM endpoint does not know the model "litellm-unknown" (HTTP 400): ${body}`]);
+    expect(run.stderr).toContain(`\nerror: every draft failed at the LLM endpoint (3 of 3; the run stopped after the LLM endpoint does not know the model "litellm-unknown" (HTTP 400): 2 of 3 not attempted)\nhint: check the model name (--model or OPENAI_MODEL): a gateway serves the names it lists at ${server.baseUrl}/models; --skeleton writes skeletons without a model\n`);
+    expect(run.summary.drafts.map((d) => d.status)).toEqual(['error', 'not-attempted', 'not-attempted']);
+  });
+
   it('an endpoint that never answers in time is given up after 3 drafts in a row, not paid for per technique', async () => {
     const run = await draft('slow', ['T1529', 'T1485', 'T1486', 'T1490', 'T1489'], ['--llm-timeout', '1', '--concurrency', '1']);
     expect(run.code).toBe(2);

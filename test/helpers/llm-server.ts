@@ -156,6 +156,9 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
         case 'redirect-to-https':
           // http → https, as a proxy in front of a real endpoint says it, with credentials and a token in the Location.
           return void res.writeHead(307, { location: `https://llmuser:llmpass@${String(req.headers.host)}/v1/chat/completions?sig=QUERYTOKEN` }).end();
+        case 'litellm-unknown':
+          // LiteLLM's proxy for a model it does not serve: a 400, not a 404 (BerriAI/litellm#8886).
+          return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `litellm.BadRequestError: You passed in model=${parsed.model}. There is no 'model_name' with this string `, type: null, param: null, code: '400' } }));
         case 'not-json':
           return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>');
         default:

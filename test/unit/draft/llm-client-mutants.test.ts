@@ -401,11 +401,51 @@ describe('ChatClient.complete: the run stops asking when no later request can su
 
   it('other refusals (400, 422) and answers that cannot be used do not stop the run', async () => {
     const chat = client();
-    // LiteLLM's proxy answers 400 for a model it does not know; a 400 may as well be about one request alone.
-    script = [{ status: 400, body: 'bad' }, { status: 422, body: 'no model' }, { status: 200, body: 'not json' }, ok('{"rule":"still asked"}')];
-    for (let i = 0; i < 3; i++) expect(await failure(chat.complete(MESSAGES, SCHEMA))).not.toBeInstanceOf(NotAttemptedError);
+    // A 400 or 422 that does not say the model is refused may be about one request alone.
+    const aboutOneRequest = [
+      { status: 400, body: 'bad' },
+      { status: 422, body: 'no model' },
+      { status: 400, body: '{"error":{"message":"messages too long","type":"invalid_request_error","param":"messages","code":null}}' },
+      { status: 400, body: '{"error":"model"}' },
+      { status: 400, body: 'null' },
+      { status: 400, body: '{"error":null}' },
+    ];
+    script = [...aboutOneRequest, { status: 200, body: 'not json' }, ok('{"rule":"still asked"}')];
+    for (let i = 0; i < aboutOneRequest.length + 1; i++) expect(await failure(chat.complete(MESSAGES, SCHEMA))).not.toBeInstanceOf(NotAttemptedError);
     expect(chat.stopped).toBeUndefined();
     await expect(chat.complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"still asked"}');
+    expect(seen).toHaveLength(aboutOneRequest.length + 2);
+  });
+
+  it('a 400 or 422 that refuses the model (LiteLLM\'s proxy, OpenAI-style error objects) stops the run, naming the model and where the names are listed', async () => {
+    const hint = `check the model name (--model or OPENAI_MODEL): a gateway serves the names it lists at ${server.url('/v1/models')}`;
+    const refusals = [
+      // LiteLLM's proxy, from 1.62 on (BerriAI/litellm#8886) and before it (#3142, #8821: a message that is an object).
+      [400, `{"error":{"message":"litellm.BadRequestError: You passed in model=m. There is no 'model_name' with this string ","type":null,"param":null,"code":"400"}}`],
+      [400, '{"error":{"message":{"error":"/chat/completions: Invalid model name passed in model=m. Call `/v1/models` to view available models for your key."},"type":"None","param":"None","code":"400"}}'],
+      [400, 'litellm.BadRequestError: LLM Provider NOT provided. Pass in the LLM provider you are trying to call. You passed model=m'],
+      [400, '{"error":{"message":"invalid model ID","type":"invalid_request_error","param":"model","code":null}}'],
+      [422, '{"error":{"message":"no such model","code":"model_not_found"}}'],
+    ] as const;
+    for (const [status, body] of refusals) {
+      seen = [];
+      script = [{ status, body }, ok(), ok()];
+      const chat = client();
+      const refused = await failure(chat.complete(MESSAGES, SCHEMA));
+      expect(refused).not.toBeInstanceOf(NotAttemptedError);
+      expect(refused?.message).toBe(`the LLM endpoint does not know the model "m" (HTTP ${status}): ${body.slice(0, 200)}`);
+      expect(refused?.hint).toBe(hint);
+      expect(chat.stopped).toEqual({ reason: `the LLM endpoint does not know the model "m" (HTTP ${status})`, hint });
+      const later = await failure(chat.complete(MESSAGES, SCHEMA));
+      expect(later).toBeInstanceOf(NotAttemptedError);
+      // Not retried, and nothing asked after it.
+      expect(seen).toHaveLength(1);
+    }
+    // The key echoed in a body is redacted; the hint shows the base URL without its user:password or query.
+    script = [{ status: 400, body: `Invalid model name ${KEY}` }];
+    const refused = await failure(client({ baseUrl: server.url('/v1?token=abc').replace('http://', 'http://u:p@') }).complete(MESSAGES, SCHEMA));
+    expect(refused?.message).toBe('the LLM endpoint does not know the model "m" (HTTP 400): Invalid model name [redacted]');
+    expect(refused?.hint).toBe(hint);
   });
 
   it('a completion in flight when the run stops, waiting for an answer or for its next attempt, ends at once', async () => {
