@@ -176,7 +176,7 @@ export class ChatClient {
       isLastUnanswered = result.status === 408 || result.status === 504;
       if (REDIRECTS.has(result.status)) this.failRedirect(result.status, result.location);
       if (result.status === 404) this.failNotFound(result.text);
-      if ((result.status === 400 || result.status === 422) && refusesModel(result.text)) this.failModel(result.status, result.text);
+      if ((result.status === 400 || result.status === 422) && refusesModel(result.text, this.settings.model)) this.failModel(result.status, result.text);
       if (!RETRYABLE.has(result.status)) {
         // Refused credentials are refused for every later request too.
         const isCredentials = result.status === 401 || result.status === 403;
@@ -217,10 +217,10 @@ export class ChatClient {
     return this.fail(said.trim() ? `${stop.stop}: ${said}` : stop.stop, hint, stop);
   }
 
-  /** A 400 or 422 that says the model is unknown (LiteLLM's proxy answers so where OpenAI answers 404): every later
-   * request names the same model. */
+  /** A 400 or 422 that refuses the model (LiteLLM's proxy answers so where OpenAI answers 404): every later request
+   * names the same model. */
   private failModel(status: number, body: string): never {
-    const stop = { stop: `the LLM endpoint does not know the model ${JSON.stringify(this.settings.model)} (HTTP ${status})` };
+    const stop = { stop: `the LLM endpoint refused the model ${JSON.stringify(this.settings.model)} (HTTP ${status})` };
     const hint = `check the model name (--model or OPENAI_MODEL): a gateway serves the names it lists at ${originAndPath(new URL(modelsUrl(this.settings.baseUrl)))}`;
     const said = this.excerpt(body, 200);
     return this.fail(said.trim() ? `${stop.stop}: ${said}` : stop.stop, hint, stop);
@@ -306,23 +306,43 @@ function endpointUrl(baseUrl: string, endpoint: string): string {
   return url.toString();
 }
 
-/** What gateways say of a model they do not serve: LiteLLM's proxy "Invalid model name passed in model=…", "There is
- * no 'model_name' with this string" and "LLM Provider NOT provided". */
-const UNKNOWN_MODEL = /invalid model name|there is no 'model_name'|llm provider not provided/i;
+/** What gateways and providers say of a model they do not serve, in an error's message: LiteLLM's proxy ("Invalid
+ * model name passed in model=…", "There is no 'model_name' with this string", "LLM Provider NOT provided"), Mistral
+ * ("Invalid model: …"), DeepSeek ("Model Not Exist"), OpenRouter ("… is not a valid model ID"). */
+const UNKNOWN_MODEL = /invalid model name|there is no 'model_name'|llm provider not provided|\binvalid model:|model not exist|is not a valid model id/i;
+/** Error codes and types that refuse the model itself (OpenAI, Groq, Hugging Face's router, Mistral). */
+const MODEL_CODES = new Set(['model_not_found', 'model_not_supported', 'model_not_available', 'model_decommissioned', 'unsupported_model', 'invalid_model']);
+/** Where LiteLLM appends what a fallback to another model group said, under the first group's status. */
+const FALLBACK = /received model group=|error doing the fallback/i;
 
-/** Whether an error body says the model itself is refused: in so many words (UNKNOWN_MODEL), or as an OpenAI-style
- * error object whose code is model_not_found or whose param is the model. Anything else may be about one request. */
-export function refusesModel(body: string): boolean {
-  if (UNKNOWN_MODEL.test(body)) return true;
-  let error: unknown;
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * Whether a 400 or 422 body refuses `model` itself, rather than one request: an error object (OpenAI's `{"error": …}`,
+ * or Mistral's at the top level) whose code or type is a MODEL_CODES one or whose param is the model, or an error
+ * message in UNKNOWN_MODEL's words. Only the message is read, never the rest of a JSON body (a server may echo the
+ * request there, prompt included); only the part before what a LiteLLM fallback to another model said; and a message
+ * that names models (`model=…`) must name this one among them.
+ */
+export function refusesModel(body: string, model: string): boolean {
+  let parsed: unknown;
   try {
-    error = (JSON.parse(body) as { error?: unknown } | null)?.error;
+    parsed = JSON.parse(body);
   } catch {
-    return false;
+    parsed = undefined;
   }
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, param } = error as { code?: unknown; param?: unknown };
-  return code === 'model_not_found' || param === 'model';
+  let message = body;
+  if (isRecord(parsed)) {
+    const error = isRecord(parsed.error) ? parsed.error : parsed;
+    if (MODEL_CODES.has(String(error.code)) || MODEL_CODES.has(String(error.type)) || error.param === 'model') return true;
+    const said = typeof parsed.error === 'string' ? parsed.error : error.message;
+    // LiteLLM has sent its message as an object ({"error": "… Invalid model name …"}): its text then.
+    message = typeof said === 'string' ? said : isRecord(said) ? JSON.stringify(said) : '';
+  }
+  const own = message.split(FALLBACK)[0]!;
+  // LiteLLM writes the name up to a quote, a blank or a sentence's full stop (`model=gpt-4.1. Call /v1/models`).
+  const named = [...own.matchAll(/model=([^\s'",]+)/g)].map((match) => match[1]!.replace(/\.$/, ''));
+  return UNKNOWN_MODEL.test(own) && (named.length === 0 || named.includes(model.replace(/\.$/, '')));
 }
 
 /** The model's JSON, from plain JSON or JSON inside a code fence or prose; a sentence when it is not there. */

@@ -120,8 +120,8 @@ describe('hostile LLM servers', () => {
     const body = '{"error":{"message":"litellm.BadRequestError: You passed in model=litellm-unknown. There is no \'model_name\' with this string ","type":null,"param":null,"code":"400"}}';
     expect(run.code).toBe(2);
     expect(run.requests).toHaveLength(1);
-    expect(run.stderr.match(/^draft T\d+: error: .*$/gm)).toEqual([`draft T1529: error: the LLM endpoint does not know the model "litellm-unknown" (HTTP 400): ${body}`]);
-    expect(run.stderr).toContain(`\nerror: every draft failed at the LLM endpoint (3 of 3; the run stopped after the LLM endpoint does not know the model "litellm-unknown" (HTTP 400): 2 of 3 not attempted)\nhint: check the model name (--model or OPENAI_MODEL): a gateway serves the names it lists at ${server.baseUrl}/models; --skeleton writes skeletons without a model\n`);
+    expect(run.stderr.match(/^draft T\d+: error: .*$/gm)).toEqual([`draft T1529: error: the LLM endpoint refused the model "litellm-unknown" (HTTP 400): ${body}`]);
+    expect(run.stderr).toContain(`\nerror: every draft failed at the LLM endpoint (3 of 3; the run stopped after the LLM endpoint refused the model "litellm-unknown" (HTTP 400): 2 of 3 not attempted)\nhint: check the model name (--model or OPENAI_MODEL): a gateway serves the names it lists at ${server.baseUrl}/models; --skeleton writes skeletons without a model\n`);
     expect(run.summary.drafts.map((d) => d.status)).toEqual(['error', 'not-attempted', 'not-attempted']);
   });
 

@@ -417,15 +417,26 @@ describe('ChatClient.complete: the run stops asking when no later request can su
     expect(seen).toHaveLength(aboutOneRequest.length + 2);
   });
 
-  it('a 400 or 422 that refuses the model (LiteLLM\'s proxy, OpenAI-style error objects) stops the run, naming the model and where the names are listed', async () => {
+  it('a 400 or 422 that refuses the model (LiteLLM\'s proxy, other providers\' error objects) stops the run, naming the model and where the names are listed', async () => {
     const hint = `check the model name (--model or OPENAI_MODEL): a gateway serves the names it lists at ${server.url('/v1/models')}`;
+    const long = `Invalid model name passed in model=m. ${'x'.repeat(300)}`;
     const refusals = [
       // LiteLLM's proxy, from 1.62 on (BerriAI/litellm#8886) and before it (#3142, #8821: a message that is an object).
       [400, `{"error":{"message":"litellm.BadRequestError: You passed in model=m. There is no 'model_name' with this string ","type":null,"param":null,"code":"400"}}`],
       [400, '{"error":{"message":{"error":"/chat/completions: Invalid model name passed in model=m. Call `/v1/models` to view available models for your key."},"type":"None","param":"None","code":"400"}}'],
+      [400, '{"error":"Invalid model name passed in"}'],
       [400, 'litellm.BadRequestError: LLM Provider NOT provided. Pass in the LLM provider you are trying to call. You passed model=m'],
+      [400, long],
+      // Mistral (at the top level), DeepSeek, OpenRouter.
+      [400, '{"object":"error","message":"Invalid model: m","type":"invalid_model","param":null,"code":"1500"}'],
+      [400, '{"object":"error","message":"Invalid model: m"}'],
+      [400, '{"error":{"message":"Model Not Exist","type":"invalid_request_error","param":null,"code":"invalid_request_error"}}'],
+      [400, '{"error":{"message":"m is not a valid model ID","code":400}}'],
+      // Error objects: OpenAI's param, and the codes of OpenAI, Groq and Hugging Face's router.
       [400, '{"error":{"message":"invalid model ID","type":"invalid_request_error","param":"model","code":null}}'],
       [422, '{"error":{"message":"no such model","code":"model_not_found"}}'],
+      [400, '{"error":{"message":"The model `m` has been decommissioned","type":"invalid_request_error","code":"model_decommissioned"}}'],
+      [400, '{"error":{"message":"not supported by any provider you have enabled","type":"invalid_request_error","code":"model_not_supported"}}'],
     ] as const;
     for (const [status, body] of refusals) {
       seen = [];
@@ -433,9 +444,9 @@ describe('ChatClient.complete: the run stops asking when no later request can su
       const chat = client();
       const refused = await failure(chat.complete(MESSAGES, SCHEMA));
       expect(refused).not.toBeInstanceOf(NotAttemptedError);
-      expect(refused?.message).toBe(`the LLM endpoint does not know the model "m" (HTTP ${status}): ${body.slice(0, 200)}`);
+      expect(refused?.message).toBe(`the LLM endpoint refused the model "m" (HTTP ${status}): ${body.slice(0, 200)}`);
       expect(refused?.hint).toBe(hint);
-      expect(chat.stopped).toEqual({ reason: `the LLM endpoint does not know the model "m" (HTTP ${status})`, hint });
+      expect(chat.stopped).toEqual({ reason: `the LLM endpoint refused the model "m" (HTTP ${status})`, hint });
       const later = await failure(chat.complete(MESSAGES, SCHEMA));
       expect(later).toBeInstanceOf(NotAttemptedError);
       // Not retried, and nothing asked after it.
@@ -444,8 +455,47 @@ describe('ChatClient.complete: the run stops asking when no later request can su
     // The key echoed in a body is redacted; the hint shows the base URL without its user:password or query.
     script = [{ status: 400, body: `Invalid model name ${KEY}` }];
     const refused = await failure(client({ baseUrl: server.url('/v1?token=abc').replace('http://', 'http://u:p@') }).complete(MESSAGES, SCHEMA));
-    expect(refused?.message).toBe('the LLM endpoint does not know the model "m" (HTTP 400): Invalid model name [redacted]');
+    expect(refused?.message).toBe('the LLM endpoint refused the model "m" (HTTP 400): Invalid model name [redacted]');
     expect(refused?.hint).toBe(hint);
+  });
+
+  it('what only looks like a refused model does not stop the run: another status, another model, a fallback\'s words, words echoed outside the message', async () => {
+    const modelGone = '{"error":{"message":"Invalid model name passed in model=m","param":"model","code":"model_not_found"}}';
+    const cases: [Answer, string][] = [
+      // Words or fields that elsewhere refuse the model, under another status: retried (503), or refused credentials (401).
+      [{ status: 503, body: modelGone }, 'the LLM endpoint failed after 3 requests: HTTP 503'],
+      [{ status: 401, body: modelGone }, 'the LLM endpoint refused the request: HTTP 401'],
+      // Another model named: LiteLLM's message about a model group that is not ours.
+      [{ status: 400, body: '{"error":{"message":"You passed in model=m2. There is no \'model_name\' with this string"}}' }, 'the LLM endpoint refused the request: HTTP 400'],
+      [{ status: 400, body: '{"error":{"message":"Invalid model name passed in model=mm"}}' }, 'the LLM endpoint refused the request: HTTP 400'],
+      // LiteLLM's fallback: the request's own error first, what the fallback's missing model group said after it.
+      [{ status: 400, body: '{"error":{"message":"litellm.ContextWindowExceededError: prompt too long. Received Model Group=m Available Model Group Fallbacks=[\'m-big\'] Error doing the fallback: You passed in model=m-big. There is no \'model_name\' with this string","code":"400"}}' }, 'the LLM endpoint refused the request: HTTP 400'],
+      // The words in a part of the body that is not the error's message (a validation error echoing the request).
+      [{ status: 422, body: '{"detail":[{"type":"missing","loc":["body","x"],"msg":"Field required","input":[{"role":"user","content":"an invalid model name, model_not_found"}]}]}' }, 'the LLM endpoint refused the request: HTTP 422'],
+      [{ status: 400, body: '{"error":{"message":"bad request: model_not_found appears in the message only","param":"messages","code":"context_length_exceeded"}}' }, 'the LLM endpoint refused the request: HTTP 400'],
+    ];
+    for (const [answer, start] of cases) {
+      seen = [];
+      // A 503 is asked 3 times (the attempts), anything else once.
+      script = [...Array<Answer>((answer as { status: number }).status === 503 ? 3 : 1).fill(answer), ok('{"rule":"still asked"}')];
+      const chat = client();
+      const failed = await failure(chat.complete(MESSAGES, SCHEMA));
+      expect(failed?.message.startsWith(start)).toBe(true);
+      if (answer === cases[1]![0]) {
+        expect(chat.stopped?.reason).toBe('the LLM endpoint refused the credentials (HTTP 401)');
+      } else {
+        expect(chat.stopped).toBeUndefined();
+        await expect(chat.complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"still asked"}');
+      }
+    }
+  });
+
+  it('a 400 that refuses response_format falls back to JSON in the prompt first, even when it also names the model', async () => {
+    script = [{ status: 400, body: '{"error":{"message":"response_format json_schema is not supported by this model","param":"model"}}' }, ok('{"rule":"fell back"}')];
+    const chat = client();
+    await expect(chat.complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"fell back"}');
+    expect(chat.stopped).toBeUndefined();
+    expect(seen.map((s) => s.body.response_format === undefined)).toEqual([false, true]);
   });
 
   it('a completion in flight when the run stops, waiting for an answer or for its next attempt, ends at once', async () => {
