@@ -452,3 +452,25 @@ describe('what Falco refuses when it compiles a check: each an error at the oper
     expect(check(EXEC + 'proc.aname["x"] = sh')).toEqual(['R: unknown-field condition 1:23: proc.aname[x]: the argument must be a number']);
   });
 });
+
+describe('where a finding is put, and a regex Falco takes', () => {
+  /** Findings of rule R written, then appended to with `appended` (`append: true`): "code file:line:column message". */
+  function appended(appendedCondition: string): string[] {
+    const text = `- rule: R\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n- rule: R\n  condition: ${appendedCondition}\n  append: true\n`;
+    const items = parseRulesText(text, 'r.yaml');
+    const ruleset = buildRuleset([{ info: { path: 'r.yaml', sha256: '' }, items }]);
+    return validateRules({ items, ruleset, fields, extraSources: [] })
+      .filter((i) => i.code !== 'deprecated-append')
+      .map((i) => `${i.code} ${i.file}:${i.line}:${i.column} ${i.message}`);
+  }
+  it('a problem at the very first character of an appended part is put at that part (line 7), column 1 of its text', () => {
+    // The joined condition is "evt.type = open proc.nme = x": the problem stands where the appended text starts.
+    expect(appended('proc.nme = x')).toEqual(['condition-syntax r.yaml:7:3 condition 1:1: expected and, or or the end of the condition, found "proc.nme"']);
+    // One character further in, as before: the same part.
+    expect(appended('and proc.nme = x')).toEqual(['unknown-field r.yaml:7:3 condition 1:5: unknown field proc.nme; did you mean proc.name?']);
+  });
+  it('a regex Falco compiles is no finding; one it refuses is', () => {
+    expect(check(EXEC + 'proc.cmdline regex "ab+c" and proc.name regex "^(sh|bash)$"')).toEqual([]);
+    expect(check(EXEC + 'proc.cmdline regex "(ab"')).toEqual(['R: bad-regex condition 1:42: regex "(ab": not a regular expression: missing closing ): `(ab`']);
+  });
+});
