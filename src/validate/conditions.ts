@@ -238,8 +238,11 @@ export class ConditionChecker {
    * (a source's; the syscall ones exactly for syscall rules): its findings would be the same again. */
   private isFirstVisit(check: ConditionNode, fields: Map<string, FieldInfo> | undefined): boolean {
     let seen = this.checked.get(fields);
+    // Checked again (a new set each time, or the set not asked), a check would report the same issues again, which
+    // `issues` (keyed by code, place and text) keeps once; only the time is saved.
+    // Stryker disable next-line ConditionalExpression: see above
     if (!seen) this.checked.set(fields, (seen = new WeakSet()));
-    // Stryker disable next-line BooleanLiteral: checked again, a check would report the same issues again, which `issues` (keyed by code, place and text) keeps once; only the time is saved
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: see above
     if (seen.has(check)) return false;
     seen.add(check);
     return true;

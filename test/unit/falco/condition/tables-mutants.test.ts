@@ -56,3 +56,22 @@ describe('operator-types.ts EVENT_TYPE_OPERATORS, each member', () => {
     for (const op of ['contains', 'glob', '']) expect(eventTypeCheckProblem(tolower, op, undefined)).toBeUndefined();
   });
 });
+
+describe('event-types.ts and validate/event-types.ts constants, loaded afresh', () => {
+  it('the generic event is found as `syscall`; every type is the empty complement, no type the empty set', async () => {
+    vi.resetModules();
+    const { EventTypeSearch } = await import('../../../../src/falco/condition/event-types.js');
+    const { parseCondition } = await import('../../../../src/falco/condition/parse.js');
+    const search = new EventTypeSearch({ genericEvents: new Set(['syncfs']), eventCodes: new Map([['open', 2]]) }, new Map(), () => undefined);
+    expect(search.of(parseCondition('evt.type = syncfs'))).toEqual({ isComplement: false, names: new Set(['syscall']) });
+    expect(search.of(parseCondition('proc.name = x'))).toEqual({ isComplement: true, names: new Set() });
+    expect(search.of(parseCondition('not evt.type exists'))).toEqual({ isComplement: false, names: new Set() });
+  });
+
+  it("the warning carries Falco's words and says how to restrict the rule", async () => {
+    vi.resetModules();
+    const { eventTypesMessage, TOO_MANY_EVENT_TYPES } = await import('../../../../src/validate/event-types.js');
+    expect(TOO_MANY_EVENT_TYPES).toBe('Rule matches too many evt.type values. This has a significant performance penalty.');
+    expect(eventTypesMessage({ kind: 'every', but: [] })).toBe('the condition matches every event type, so Falco runs the rule on every system call; restrict it with evt.type or a macro such as spawned_process (Falco: Rule matches too many evt.type values. This has a significant performance penalty.)');
+  });
+});
