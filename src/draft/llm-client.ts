@@ -222,8 +222,8 @@ export class ChatClient {
   private failModel(status: number, body: string): never {
     const stop = { stop: `the LLM endpoint refused the model ${JSON.stringify(this.settings.model)} (HTTP ${status})` };
     const hint = `check the model name (--model or OPENAI_MODEL): a gateway serves the names it lists at ${originAndPath(new URL(modelsUrl(this.settings.baseUrl)))}`;
-    const said = this.excerpt(body, 200);
-    return this.fail(said.trim() ? `${stop.stop}: ${said}` : stop.stop, hint, stop);
+    // refusesModel found words or fields in it: the body is never blank here.
+    return this.fail(`${stop.stop}: ${this.excerpt(body, 200)}`, hint, stop);
   }
 
   /** Waits before the next attempt: 'retry' after the wait; 'last' after the last attempt; 'late' when the wait would
@@ -329,7 +329,7 @@ export function refusesModel(body: string, model: string): boolean {
   try {
     parsed = JSON.parse(body);
   } catch {
-    parsed = undefined;
+    // Not JSON: the whole body is the message.
   }
   let message = body;
   if (isRecord(parsed)) {
@@ -337,12 +337,12 @@ export function refusesModel(body: string, model: string): boolean {
     if (MODEL_CODES.has(String(error.code)) || MODEL_CODES.has(String(error.type)) || error.param === 'model') return true;
     const said = typeof parsed.error === 'string' ? parsed.error : error.message;
     // LiteLLM has sent its message as an object ({"error": "… Invalid model name …"}): its text then.
-    message = typeof said === 'string' ? said : isRecord(said) ? JSON.stringify(said) : '';
+    message = typeof said === 'string' ? said : JSON.stringify(said ?? null);
   }
   const own = message.split(FALLBACK)[0]!;
-  // LiteLLM writes the name up to a quote, a blank or a sentence's full stop (`model=gpt-4.1. Call /v1/models`).
-  const named = [...own.matchAll(/model=([^\s'",]+)/g)].map((match) => match[1]!.replace(/\.$/, ''));
-  return UNKNOWN_MODEL.test(own) && (named.length === 0 || named.includes(model.replace(/\.$/, '')));
+  // LiteLLM writes the name up to a quote, a blank or a comma, a sentence's full stop after it (`model=gpt-4.1. Call`).
+  const named = [...own.matchAll(/model=([^\s'",]+)/g)].map((match) => match[1]!);
+  return UNKNOWN_MODEL.test(own) && (named.length === 0 || named.some((name) => name === model || name === `${model}.`));
 }
 
 /** The model's JSON, from plain JSON or JSON inside a code fence or prose; a sentence when it is not there. */

@@ -415,6 +415,11 @@ describe('ChatClient.complete: the run stops asking when no later request can su
     expect(chat.stopped).toBeUndefined();
     await expect(chat.complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"still asked"}');
     expect(seen).toHaveLength(aboutOneRequest.length + 2);
+    // Each a refusal of that request, said as one (a body of JSON null or an error of null read as no error object).
+    for (const { status, body } of aboutOneRequest) {
+      script = [{ status, body }];
+      expect((await failure(client().complete(MESSAGES, SCHEMA)))?.message).toBe(`the LLM endpoint refused the request: HTTP ${status}: ${body}`);
+    }
   });
 
   it('a 400 or 422 that refuses the model (LiteLLM\'s proxy, other providers\' error objects) stops the run, naming the model and where the names are listed', async () => {
@@ -451,6 +456,12 @@ describe('ChatClient.complete: the run stops asking when no later request can su
       expect(later).toBeInstanceOf(NotAttemptedError);
       // Not retried, and nothing asked after it.
       expect(seen).toHaveLength(1);
+    }
+    // A model whose name has dots, and one that ends in a dot, named by LiteLLM before a sentence's full stop.
+    for (const model of ['gpt-4.1', 'v1.']) {
+      script = [{ status: 400, body: `{"error":{"message":"Invalid model name passed in model=${model}. Call /v1/models to view available models for your key."}}` }];
+      const refusedModel = await failure(client({ model }).complete(MESSAGES, SCHEMA));
+      expect(refusedModel?.message.startsWith(`the LLM endpoint refused the model "${model}" (HTTP 400): `)).toBe(true);
     }
     // The key echoed in a body is redacted; the hint shows the base URL without its user:password or query.
     script = [{ status: 400, body: `Invalid model name ${KEY}` }];
