@@ -174,6 +174,13 @@ describe('secrets', () => {
     expect(redactSecrets('sk-test-SEC ET123456789 sk-test-SECRET123456789!')).toBe('sk-test-SEC ET123456789 [redacted]!');
     // Inside a JSON string in a script: the key-like characters go, the quotes and escapes stay.
     expect(redactSecrets('{"a":"sk-test-SECRET1234\\n"}')).toBe('{"a":"[redacted]\\n"}');
+    // A text that begins with the key's last characters.
+    expect(redactSecrets('RET123456789 was all it said')).toBe('[redacted] was all it said');
+  });
+
+  it('cuts of a key registered with blanks around it are found as cuts of the key', () => {
+    registerSecret('  sk-live-KEY0123456789  ');
+    expect(redactSecrets('key sk-live-KEY0123 refused')).toBe('key [redacted] refused');
   });
 
   it('leaves parts alone of a value shorter than 12 characters or not written like a key', () => {
