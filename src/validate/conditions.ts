@@ -35,9 +35,9 @@ interface Owner {
 
 /** The condition of a rule or macro with its parts, when the ruleset was built here (not read from the cache). */
 function conditionOf(item: FalcoRule | FalcoMacro): Pick<Owner, 'condition'> {
+  // conditionPartsOf gives undefined or at least one part.
   const parts = conditionPartsOf(item);
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a condition with no part would be put where it is: report finds no part in [] and falls back to the owner's place, as without one
-  return parts && parts.length > 0 ? { condition: { text: item.condition, parts } } : {};
+  return parts ? { condition: { text: item.condition, parts } } : {};
 }
 
 /** Where a place in a joined condition was written: the `condition:` key of the part holding it, and the place
@@ -78,8 +78,8 @@ export class ConditionChecker {
   private report(owner: Owner, code: string, severity: ValidationIssue['severity'], message: string, pos?: Position): void {
     // Inside the condition: the part that holds the place (an append in another file), else where the condition is.
     const place = pos && owner.condition ? placeInParts(owner.condition.text, owner.condition.parts, pos) : undefined;
-    // Stryker disable next-line OptionalChaining: conditionOf gives a condition only with a part, so parts[0] is there
-    const at = place?.at ?? owner.condition?.parts[0]?.at ?? owner.at;
+    const first = owner.condition?.parts[0];
+    const at = place?.at ?? first?.at ?? owner.at;
     const inCondition = place ?? pos;
     const text = inCondition ? `condition ${inCondition.line}:${inCondition.column}: ${message}` : message;
     const issue: ValidationIssue = { code, severity, file: at.file, line: at.line, column: at.column, item: owner.name, message: text, ...(inCondition ? { inCondition: { line: inCondition.line, column: inCondition.column } } : {}) };
@@ -237,15 +237,11 @@ export class ConditionChecker {
   /** Whether a check (of a macro, walked again for each rule that uses it) is seen the first time with these fields
    * (a source's; the syscall ones exactly for syscall rules): its findings would be the same again. */
   private isFirstVisit(check: ConditionNode, fields: Map<string, FieldInfo> | undefined): boolean {
-    let seen = this.checked.get(fields);
-    // Checked again (a new set each time, or the set not asked), a check would report the same issues again, which
-    // `issues` (keyed by code, place and text) keeps once; only the time is saved.
-    // Stryker disable next-line ConditionalExpression: see above
-    if (!seen) this.checked.set(fields, (seen = new WeakSet()));
-    // Stryker disable next-line ConditionalExpression,BooleanLiteral: see above
-    if (seen.has(check)) return false;
+    const seen = this.checked.get(fields) ?? new WeakSet<ConditionNode>();
+    this.checked.set(fields, seen);
+    const isFirst = !seen.has(check);
     seen.add(check);
-    return true;
+    return isFirst;
   }
 
   /** Walks a condition, macros expanded, checking each check once per fields. `path`: the macros being checked, for

@@ -112,8 +112,9 @@ export class EventTypeSearch {
   private ofCheck(check: Check, isNegated: boolean): Found {
     const { field, operator, value } = check;
     if (eventTypeCheckProblem(field, operator, value)) return undefined;
-    // Stryker disable next-line ConditionalExpression: an evt.type check with a transformer never gets past eventTypeCheckProblem with the operators read below (=, ==, !=, in, exists); with any other it gives every type either way
-    if (!EVENT_TYPE_FIELDS.has(field.name) || field.arg !== undefined || field.transformers.length > 0) return EVERY;
+    // A transformer needs no test here: eventTypeCheckProblem refuses one on evt.type with each operator read below
+    // (=, ==, !=, in, exists), and any other operator gives every type.
+    if (!EVENT_TYPE_FIELDS.has(field.name) || field.arg !== undefined) return EVERY;
     // `exists` says every type, and none under a `not`.
     if (operator === 'exists') return isNegated ? NONE : EVERY;
     if (!EVENT_TYPE_OPERATORS.has(operator) || !value || value.kind === 'field') return EVERY;
