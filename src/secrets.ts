@@ -20,7 +20,6 @@ function isSecretLength(value: string | undefined): value is string {
 export function registerSecret(value: string | undefined): void {
   for (const form of secretForms(value)) secrets.add(form);
   const trimmed = value?.trim();
-  // Stryker disable next-line EqualityOperator: a key of exactly PARTIAL_CHARS characters has itself for its only run, which replaceAll has replaced before redactPartial looks
   if (trimmed !== undefined && trimmed.length >= PARTIAL_CHARS && KEY_LIKE.test(trimmed)) partials.add(trimmed);
 }
 
@@ -89,14 +88,13 @@ export function redactSecrets(text: string): string {
 // The searches go on after the [redacted] just written; from before it they would find the same next run (nothing
 // before it is a run any more, and no run can reach into "[redacted]": a key-like secret has no "["). A run never
 // grows to the whole secret (replaceAll has replaced every whole one), and result[-1] is undefined, no character of a
-// secret: the bounds below only make it plain that the loops end.
+// secret: the bounds in the loops only make it plain that they end (their mutants survive, named in the README).
 function redactPartial(text: string, secret: string): string {
   let result = text;
   const head = secret.slice(0, PARTIAL_CHARS);
   // Stryker disable next-line ArithmeticOperator: see above
   for (let at = result.indexOf(head); at >= 0; at = result.indexOf(head, at + REDACTED.length)) {
     let end = at + PARTIAL_CHARS;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
     while (end - at < secret.length && result[end] === secret[end - at]) end++;
     result = result.slice(0, at) + REDACTED + result.slice(end);
   }
@@ -105,7 +103,6 @@ function redactPartial(text: string, secret: string): string {
   for (let at = result.indexOf(tail); at >= 0; at = result.indexOf(tail, at + REDACTED.length)) {
     const end = at + PARTIAL_CHARS;
     let start = at;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: see above
     while (end - start < secret.length && start > 0 && result[start - 1] === secret[secret.length - (end - start) - 1]) start--;
     result = result.slice(0, start) + REDACTED + result.slice(end);
     at = start;
