@@ -457,6 +457,9 @@ describe('ChatClient.complete: the run stops asking when no later request can su
       // Not retried, and nothing asked after it.
       expect(seen).toHaveLength(1);
     }
+    // A message naming models names ours among them.
+    script = [{ status: 400, body: '{"error":{"message":"Invalid model name passed in model=m. Did you mean model=m2?"}}' }];
+    expect((await failure(client().complete(MESSAGES, SCHEMA)))?.message.startsWith('the LLM endpoint refused the model "m" (HTTP 400): ')).toBe(true);
     // A model whose name has dots, and one that ends in a dot, named by LiteLLM before a sentence's full stop.
     for (const model of ['gpt-4.1', 'v1.']) {
       script = [{ status: 400, body: `{"error":{"message":"Invalid model name passed in model=${model}. Call /v1/models to view available models for your key."}}` }];
