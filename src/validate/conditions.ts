@@ -4,7 +4,7 @@
 import { walk, walkWithMacros, type ConditionNode, type FieldRef, type Operand, type Position, type ScalarValue } from '../falco/condition/ast.js';
 import { listAsValue, ListItemError, listValues } from '../falco/condition/lists.js';
 import { macroOrderProblem, type DefinitionOrder } from '../falco/condition/macro-order.js';
-import { EVENT_TYPE_FIELDS, eventTypeCheckProblem, fieldValueProblem, hexValueProblem, operatorTypeProblem, orderingValueProblem, transformerProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
+import { EVENT_TYPE_FIELDS, eventTypeCheckProblem, falcoType, fieldValueProblem, hexValueProblem, operatorTypeProblem, orderingValueProblem, transformerProblem, unquoted, valueTypeProblem } from '../falco/condition/operator-types.js';
 import { EventTypeSearch, tooManyEventTypes } from '../falco/condition/event-types.js';
 import { ConditionSyntaxError, parseCondition } from '../falco/condition/parse.js';
 import { regexProblem } from '../falco/condition/regex-posix.js';
@@ -18,7 +18,7 @@ import type { ValidationIssue } from './types.js';
 const CONTAINER_INFO = '%container.info';
 /** Fields holding a timestamp as text: comparing them with < or > compares strings, not times. */
 const TIME_TEXT_FIELDS = new Set(['evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s']);
-/** Nanosecond types, as libsinsp names them (plugin field tables write them in lower case: container.start_ts). */
+/** Nanosecond types, as libsinsp names them (falcoType: plugin field tables write them in lower case, container.start_ts). */
 const TIME_TYPES = new Set(['ABSTIME', 'RELTIME']);
 const SHELLS = new Set(['sh', 'bash', 'csh', 'ksh', 'tcsh', 'zsh', 'dash', 'ash', 'fish', 'mksh']);
 const EXEC_EVENTS = new Set(['execve', 'execveat']);
@@ -211,7 +211,7 @@ export class ConditionChecker {
     const isDateLike = values.some((v) => /^\d{4}-\d{2}-\d{2}/.test(v.text) || /^\d{1,2}:\d{2}/.test(v.text));
     if (TIME_TEXT_FIELDS.has(name) && (isOrdering || isDateLike)) {
       this.report(owner, 'time-compared-as-string', 'error', `${name} is text: "${node.operator}" compares strings, not times; compare evt.rawtime (nanoseconds since the epoch) with a number`, node.pos);
-    } else if (info && TIME_TYPES.has(info.type.toUpperCase()) && values.some((v) => !/^-?\d+$/.test(v.text))) {
+    } else if (info && TIME_TYPES.has(falcoType(info.type)?.type ?? '') && values.some((v) => !/^-?\d+$/.test(v.text))) {
       this.report(owner, 'time-compared-as-string', 'error', `${name} counts nanoseconds: compare it with a number, not "${values.find((v) => !/^-?\d+$/.test(v.text))!.text}"`, node.pos);
     } else {
       // After the time idioms, which say more about the same mistake.
