@@ -177,9 +177,10 @@ export class ChatClient {
       if (REDIRECTS.has(result.status)) this.failRedirect(result.status, result.location);
       if (result.status === 404) this.failNotFound(result.text);
       if ((result.status === 400 || result.status === 422) && refusesModel(result.text, this.settings.model)) this.failModel(result.status, result.text);
+      const isCredentials = result.status === 401 || result.status === 403;
+      if (isCredentials && deniesModelAccess(result.text)) this.failModelAccess(result.status, result.text);
       if (!RETRYABLE.has(result.status)) {
         // Refused credentials are refused for every later request too.
-        const isCredentials = result.status === 401 || result.status === 403;
         this.fail(`the LLM endpoint refused the request: ${lastProblem}`, isCredentials ? this.credentialsHint() : 'check --llm-base-url and --model', isCredentials ? { stop: `the LLM endpoint refused the credentials (HTTP ${result.status})` } : 'answered');
       }
       const next = await this.wait(attempt, result.retryAfter, left(), lastProblem);
@@ -210,7 +211,7 @@ export class ChatClient {
    * (model_not_found), Ollama ("not found, try pulling it first") and vLLM (NotFoundError). Every later request goes
    * to the same URL with the same model. */
   private failNotFound(body: string): never {
-    const url = originAndPath(new URL(chatCompletionsUrl(this.settings.baseUrl)));
+    const url = endpointShown(this.settings.baseUrl, 'chat/completions');
     const stop = { stop: `the LLM endpoint answered HTTP 404 (not found) for ${url}` };
     const hint = `no such path or no such model there: check --llm-base-url (the API's base, to which attack-cov adds /chat/completions, e.g. http://localhost:11434/v1) and the model name, ${JSON.stringify(this.settings.model)} (--model or OPENAI_MODEL)`;
     const said = this.excerpt(body, 200);
@@ -221,8 +222,19 @@ export class ChatClient {
    * names the same model. */
   private failModel(status: number, body: string): never {
     const stop = { stop: `the LLM endpoint refused the model ${JSON.stringify(this.settings.model)} (HTTP ${status})` };
-    const hint = `check the model name (--model or OPENAI_MODEL): a gateway serves the names it lists at ${originAndPath(new URL(modelsUrl(this.settings.baseUrl)))}`;
+    const hint = `check the model name (--model or OPENAI_MODEL): a gateway serves the names it lists at ${endpointShown(this.settings.baseUrl, 'models')}`;
     // refusesModel found words or fields in it: the body is never blank here.
+    return this.fail(`${stop.stop}: ${this.excerpt(body, 200)}`, hint, stop);
+  }
+
+  /** A 401 or 403 that refuses these credentials this model (LiteLLM's key_model_access_denied and its team, user and
+   * organisation kin; a provider's project without access): the key is good, and asking for another model may do. Every
+   * later request sends the same key and model. */
+  private failModelAccess(status: number, body: string): never {
+    const model = JSON.stringify(this.settings.model);
+    const stop = { stop: `the LLM endpoint refused these credentials the model ${model} (HTTP ${status})` };
+    const hint = `these credentials may use only some models: choose one the endpoint lists for them at ${endpointShown(this.settings.baseUrl, 'models')} (--model or OPENAI_MODEL), or ask for access to ${model}`;
+    // deniesModelAccess found a field or words in it: the body is never blank here.
     return this.fail(`${stop.stop}: ${this.excerpt(body, 200)}`, hint, stop);
   }
 
@@ -280,6 +292,14 @@ function originAndPath(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname.slice(0, 200)}`;
 }
 
+/** `<base>/<endpoint>` as a hint may show it: the base's origin and path, its path cut at 200 characters (and said to
+ * be, with an ellipsis) before the endpoint is added, so that a long base path never cuts the endpoint off. */
+function endpointShown(baseUrl: string, endpoint: string): string {
+  const url = new URL(baseUrl);
+  const base = url.pathname.replace(/\/+$/, '');
+  return `${url.protocol}//${url.host}${base.length > 200 ? `${base.slice(0, 200)}…` : base}/${endpoint}`;
+}
+
 /** What to set the base URL to after a redirect of its chat/completions request to `target` (as redirectTarget shows it). */
 export function redirectHint(baseUrl: string, target: string): string {
   const base = target.endsWith('/chat/completions') ? target.slice(0, -'/chat/completions'.length) : undefined;
@@ -293,11 +313,6 @@ export function redirectHint(baseUrl: string, target: string): string {
  * token) stays the query. */
 export function chatCompletionsUrl(baseUrl: string): string {
   return endpointUrl(baseUrl, 'chat/completions');
-}
-
-/** Where an OpenAI-compatible API lists its models: `<base>/models`. */
-export function modelsUrl(baseUrl: string): string {
-  return endpointUrl(baseUrl, 'models');
 }
 
 function endpointUrl(baseUrl: string, endpoint: string): string {
@@ -317,32 +332,55 @@ const FALLBACK = /received model group=|error doing the fallback/i;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
-/**
- * Whether a 400 or 422 body refuses `model` itself, rather than one request: an error object (OpenAI's `{"error": …}`,
- * or Mistral's at the top level) whose code or type is a MODEL_CODES one or whose param is the model, or an error
- * message in UNKNOWN_MODEL's words. Only the message is read, never the rest of a JSON body (a server may echo the
- * request there, prompt included); only the part before what a LiteLLM fallback to another model said; and a message
- * that names models (`model=…`) must name this one among them.
- */
-export function refusesModel(body: string, model: string): boolean {
+/** What an error body says: its error object (OpenAI's `{"error": …}`, or Mistral's at the top level), none when it is
+ * no JSON object; and its message, the whole body when there is no message to read. Only the message is read as words,
+ * never the rest of a JSON body (a server may echo the request there, prompt included), and only the part before what a
+ * LiteLLM fallback to another model said. */
+function errorOf(body: string): { error?: Record<string, unknown>; message: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     // Not JSON: the whole body is the message.
   }
-  let message = body;
-  if (isRecord(parsed)) {
-    const error = isRecord(parsed.error) ? parsed.error : parsed;
-    if (MODEL_CODES.has(String(error.code)) || MODEL_CODES.has(String(error.type)) || error.param === 'model') return true;
-    const said = typeof parsed.error === 'string' ? parsed.error : error.message;
-    // LiteLLM has sent its message as an object ({"error": "… Invalid model name …"}): its text then.
-    message = typeof said === 'string' ? said : JSON.stringify(said ?? null);
-  }
-  const own = message.split(FALLBACK)[0]!;
+  if (!isRecord(parsed)) return { message: body.split(FALLBACK)[0]! };
+  const error = isRecord(parsed.error) ? parsed.error : parsed;
+  const said = typeof parsed.error === 'string' ? parsed.error : error.message;
+  // LiteLLM has sent its message as an object ({"error": "… Invalid model name …"}): its text then.
+  const message = typeof said === 'string' ? said : JSON.stringify(said ?? null);
+  return { error, message: message.split(FALLBACK)[0]! };
+}
+
+/** Whether `error`'s code or type is one of `codes`, or its param names the model. */
+const isAboutModel = (error: Record<string, unknown> | undefined, codes: (code: string) => boolean): boolean =>
+  error !== undefined && (codes(String(error.code)) || codes(String(error.type)) || error.param === 'model');
+
+/**
+ * Whether a 400 or 422 body refuses `model` itself, rather than one request: an error object whose code or type is a
+ * MODEL_CODES one or whose param is the model, or an error message (errorOf) in UNKNOWN_MODEL's words; a message that
+ * names models (`model=…`) must name this one among them.
+ */
+export function refusesModel(body: string, model: string): boolean {
+  const { error, message } = errorOf(body);
+  if (isAboutModel(error, (code) => MODEL_CODES.has(code))) return true;
   // LiteLLM writes the name up to a quote, a blank or a comma, a sentence's full stop after it (`model=gpt-4.1. Call`).
-  const named = [...own.matchAll(/model=([^\s'",]+)/g)].map((match) => match[1]!);
-  return UNKNOWN_MODEL.test(own) && (named.length === 0 || named.some((name) => name === model || name === `${model}.`));
+  const named = [...message.matchAll(/model=([^\s'",]+)/g)].map((match) => match[1]!);
+  return UNKNOWN_MODEL.test(message) && (named.length === 0 || named.some((name) => name === model || name === `${model}.`));
+}
+
+/** LiteLLM's proxy refusing a key, team, user or organisation a model (ProxyErrorTypes: 401 or 403 by version). */
+const MODEL_ACCESS_TYPE = /^(?:key|team|user|org)_model_access_denied$/;
+/** The same in words: LiteLLM ("key not allowed to access model"), OpenAI ("Project `…` does not have access to model"). */
+const MODEL_ACCESS_WORDS = /not allowed to access model|does not have access to model/i;
+
+/**
+ * Whether a 401 or 403 body refuses the credentials one model rather than every request: an error object whose code or
+ * type is a model-access one (MODEL_ACCESS_TYPE) or a MODEL_CODES one, or whose param is the model; or an error message
+ * (errorOf) in MODEL_ACCESS_WORDS.
+ */
+export function deniesModelAccess(body: string): boolean {
+  const { error, message } = errorOf(body);
+  return isAboutModel(error, (code) => MODEL_ACCESS_TYPE.test(code) || MODEL_CODES.has(code)) || MODEL_ACCESS_WORDS.test(message);
 }
 
 /** The model's JSON, from plain JSON or JSON inside a code fence or prose; a sentence when it is not there. */

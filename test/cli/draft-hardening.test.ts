@@ -125,6 +125,16 @@ describe('hostile LLM servers', () => {
     expect(run.summary.drafts.map((d) => d.status)).toEqual(['error', 'not-attempted', 'not-attempted']);
   });
 
+  it('a 403 that refuses the key the model (LiteLLM\'s key_model_access_denied) stops the run naming the model and the list the key may use, not the key', async () => {
+    const run = await draft('litellm-no-access', ['T1529', 'T1485'], ['--concurrency', '1']);
+    const reason = 'the LLM endpoint refused these credentials the model "litellm-no-access" (HTTP 403)';
+    expect(run.code).toBe(2);
+    expect(run.requests).toHaveLength(1);
+    expect(run.stderr.match(/^draft T\d+: error: .*$/gm)).toEqual([`draft T1529: error: ${reason}: {"error":{"message":"key not allowed to access model. This key can only access models=['gpt-4o']. Tried to access litellm-no-access","type":"key_model_access_denied","param":"model","code":"403"}}`.slice(0, 'draft T1529: error: '.length + reason.length + 2 + 200)]);
+    expect(run.stderr).toContain(`\nerror: every draft failed at the LLM endpoint (2 of 2; the run stopped after ${reason}: 1 of 2 not attempted)\nhint: these credentials may use only some models: choose one the endpoint lists for them at ${server.baseUrl}/models (--model or OPENAI_MODEL), or ask for access to "litellm-no-access"; --skeleton writes skeletons without a model\n`);
+    expect(run.summary.drafts.map((d) => d.status)).toEqual(['error', 'not-attempted']);
+  });
+
   it('an endpoint that never answers in time is given up after 3 drafts in a row, not paid for per technique', async () => {
     const run = await draft('slow', ['T1529', 'T1485', 'T1486', 'T1490', 'T1489'], ['--llm-timeout', '1', '--concurrency', '1']);
     expect(run.code).toBe(2);

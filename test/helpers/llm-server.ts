@@ -159,6 +159,9 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
         case 'litellm-unknown':
           // LiteLLM's proxy for a model it does not serve: a 400, not a 404 (BerriAI/litellm#8886).
           return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `litellm.BadRequestError: You passed in model=${parsed.model}. There is no 'model_name' with this string `, type: null, param: null, code: '400' } }));
+        case 'litellm-no-access':
+          // LiteLLM's proxy for a model the key may not use (ProxyErrorTypes.key_model_access_denied): a 401 or 403.
+          return void res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `key not allowed to access model. This key can only access models=['gpt-4o']. Tried to access ${parsed.model}`, type: 'key_model_access_denied', param: 'model', code: '403' } }));
         case 'not-json':
           return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>');
         default:

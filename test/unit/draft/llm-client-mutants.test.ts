@@ -56,6 +56,21 @@ const client = (settings: Partial<LlmSettings> = {}) =>
 const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as LlmError);
 const gaps = () => seen.slice(1).map((s, i) => s.at - seen[i]!.at);
 
+/** That one answer of `status` and `body` fails its completion with `reason` and the body (cut at 200 characters) and
+ * `hint`, stops the run with them, and that nothing is asked after it: not retried, a later completion not attempted. */
+async function expectStop(status: number, body: string, reason: string, hint: string): Promise<void> {
+  seen = [];
+  script = [{ status, body }, ok(), ok()];
+  const chat = client();
+  const refused = await failure(chat.complete(MESSAGES, SCHEMA));
+  expect(refused).not.toBeInstanceOf(NotAttemptedError);
+  expect(refused?.message).toBe(`${reason}: ${body.slice(0, 200)}`);
+  expect(refused?.hint).toBe(hint);
+  expect(chat.stopped).toEqual({ reason, hint });
+  expect(await failure(chat.complete(MESSAGES, SCHEMA))).toBeInstanceOf(NotAttemptedError);
+  expect(seen).toHaveLength(1);
+}
+
 describe('ChatClient.complete: the request', () => {
   it('posts the messages with structured output to <base>/chat/completions, the key in the authorization header only', async () => {
     script = [ok('{"rule":"x"}')];
@@ -443,20 +458,7 @@ describe('ChatClient.complete: the run stops asking when no later request can su
       [400, '{"error":{"message":"The model `m` has been decommissioned","type":"invalid_request_error","code":"model_decommissioned"}}'],
       [400, '{"error":{"message":"not supported by any provider you have enabled","type":"invalid_request_error","code":"model_not_supported"}}'],
     ] as const;
-    for (const [status, body] of refusals) {
-      seen = [];
-      script = [{ status, body }, ok(), ok()];
-      const chat = client();
-      const refused = await failure(chat.complete(MESSAGES, SCHEMA));
-      expect(refused).not.toBeInstanceOf(NotAttemptedError);
-      expect(refused?.message).toBe(`the LLM endpoint refused the model "m" (HTTP ${status}): ${body.slice(0, 200)}`);
-      expect(refused?.hint).toBe(hint);
-      expect(chat.stopped).toEqual({ reason: `the LLM endpoint refused the model "m" (HTTP ${status})`, hint });
-      const later = await failure(chat.complete(MESSAGES, SCHEMA));
-      expect(later).toBeInstanceOf(NotAttemptedError);
-      // Not retried, and nothing asked after it.
-      expect(seen).toHaveLength(1);
-    }
+    for (const [status, body] of refusals) await expectStop(status, body, `the LLM endpoint refused the model "m" (HTTP ${status})`, hint);
     // A message naming models names ours among them.
     script = [{ status: 400, body: '{"error":{"message":"Invalid model name passed in model=m. Did you mean model=m2?"}}' }];
     expect((await failure(client().complete(MESSAGES, SCHEMA)))?.message.startsWith('the LLM endpoint refused the model "m" (HTTP 400): ')).toBe(true);
@@ -476,9 +478,10 @@ describe('ChatClient.complete: the run stops asking when no later request can su
   it('what only looks like a refused model does not stop the run: another status, another model, a fallback\'s words, words echoed outside the message', async () => {
     const modelGone = '{"error":{"message":"Invalid model name passed in model=m","param":"model","code":"model_not_found"}}';
     const cases: [Answer, string][] = [
-      // Words or fields that elsewhere refuse the model, under another status: retried (503), or refused credentials (401).
+      // Words or fields that elsewhere refuse the model, under another status: retried (503), or refused credentials (a
+      // 401 whose message has the words for a model that does not exist, not for one these credentials may not use).
       [{ status: 503, body: modelGone }, 'the LLM endpoint failed after 3 requests: HTTP 503'],
-      [{ status: 401, body: modelGone }, 'the LLM endpoint refused the request: HTTP 401'],
+      [{ status: 401, body: '{"error":{"message":"Invalid model name passed in model=m","type":"auth_error","param":"key"}}' }, 'the LLM endpoint refused the request: HTTP 401'],
       // Another model named: LiteLLM's message about a model group that is not ours.
       [{ status: 400, body: '{"error":{"message":"You passed in model=m2. There is no \'model_name\' with this string"}}' }, 'the LLM endpoint refused the request: HTTP 400'],
       [{ status: 400, body: '{"error":{"message":"Invalid model name passed in model=mm"}}' }, 'the LLM endpoint refused the request: HTTP 400'],
@@ -502,6 +505,55 @@ describe('ChatClient.complete: the run stops asking when no later request can su
         await expect(chat.complete(MESSAGES, SCHEMA)).resolves.toBe('{"rule":"still asked"}');
       }
     }
+  });
+
+  it('a 401 or 403 that refuses these credentials the model (LiteLLM\'s key, team, user and organisation model access; a project without access) stops the run naming the model, not the key', async () => {
+    const hint = `these credentials may use only some models: choose one the endpoint lists for them at ${server.url('/v1/models')} (--model or OPENAI_MODEL), or ask for access to "m"`;
+    const refusals = [
+      // LiteLLM's proxy (ProxyErrorTypes; 401 in older releases, 403 in newer ones): type, param and message together.
+      [401, `{"error":{"message":"key not allowed to access model. This key can only access models=['gpt-4o']. Tried to access m","type":"key_model_access_denied","param":"model","code":"401"}}`],
+      [403, `{"error":{"message":"team not allowed to access model. This team can only access models=['a']. Tried to access m","type":"team_model_access_denied","param":"model","code":"403"}}`],
+      // Each sign alone: a type, a code, the param, a MODEL_CODES code (OpenAI's project without access), the words.
+      [403, '{"error":{"message":"denied","type":"user_model_access_denied"}}'],
+      [401, '{"error":{"message":"denied","code":"org_model_access_denied"}}'],
+      [401, '{"error":{"message":"denied","param":"model"}}'],
+      [403, '{"error":{"message":"Project `proj_abc` does not have access to model `m`","type":"invalid_request_error","param":null,"code":"model_not_found"}}'],
+      [403, '{"error":{"message":"key not allowed to access model m"}}'],
+      [401, 'Project proj_abc does not have access to model m'],
+    ] as const;
+    for (const [status, body] of refusals) await expectStop(status, body, `the LLM endpoint refused these credentials the model "m" (HTTP ${status})`, hint);
+    // Refused credentials that say nothing of a model stay refused credentials, with the key's hint: LiteLLM's unknown
+    // and expired keys, access words outside the error's message (an echoed request), a model type of another kind.
+    for (const body of [
+      '{"error":{"message":"Authentication Error, Invalid proxy server token passed","type":"token_not_found_in_db","param":"key","code":"401"}}',
+      '{"error":{"message":"Authentication Error - Expired Key","type":"expired_key","param":"key"}}',
+      '{"error":{"message":"forbidden"},"request":{"note":"key not allowed to access model"}}',
+      '{"error":{"message":"forbidden","type":"key_model_access_denied_later"}}',
+      'forbidden',
+    ]) {
+      seen = [];
+      script = [{ status: 403, body }];
+      const chat = client();
+      const refused = await failure(chat.complete(MESSAGES, SCHEMA));
+      expect(refused?.message.startsWith('the LLM endpoint refused the request: HTTP 403')).toBe(true);
+      expect(refused?.hint).toBe('check OPENAI_API_KEY');
+      expect(chat.stopped?.reason).toBe('the LLM endpoint refused the credentials (HTTP 403)');
+    }
+    // The key echoed in the body is redacted.
+    script = [{ status: 403, body: `key ${KEY} not allowed to access model m` }];
+    expect((await failure(client().complete(MESSAGES, SCHEMA)))?.message).toBe('the LLM endpoint refused these credentials the model "m" (HTTP 403): key [redacted] not allowed to access model m');
+  });
+
+  it('a base URL with a long path keeps the endpoint in what is shown: its path is cut at 200 characters before /models or /chat/completions is added', async () => {
+    const long = `/v1/${'p'.repeat(250)}`;
+    const shown = `${server.url(long).slice(0, server.url('').length)}${long.slice(0, 200)}…`;
+    // The server answers 404 on any other path than its one: the hint of a 404 keeps /chat/completions.
+    const notFound = await failure(client({ baseUrl: server.url(long) }).complete(MESSAGES, SCHEMA));
+    expect(notFound?.message).toBe(`the LLM endpoint answered HTTP 404 (not found) for ${shown}/chat/completions: not found`);
+    // 200 characters exactly are not cut.
+    const exact = `/v1/${'p'.repeat(196)}`;
+    const notFoundExact = await failure(client({ baseUrl: `${server.url(exact)}/` }).complete(MESSAGES, SCHEMA));
+    expect(notFoundExact?.message).toBe(`the LLM endpoint answered HTTP 404 (not found) for ${server.url(exact)}/chat/completions: not found`);
   });
 
   it('a 400 that refuses response_format falls back to JSON in the prompt first, even when it also names the model', async () => {
