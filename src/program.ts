@@ -14,6 +14,7 @@ import { packageRoot } from './paths.js';
 import path from 'node:path';
 import { downloadProgress } from './progress.js';
 import { REPORTERS } from './report/registry.js';
+import { LINT_FORMATS } from './report/format-names.js';
 import { embeddedAttack } from './embedded.js';
 import { checkDownloadVariables } from './upstream.js';
 import { toolVersion, type Environment } from './run/inputs.js';
@@ -168,7 +169,7 @@ Examples:
     program
       .command('lint')
       .description('List the ATT&CK tag findings of Falco rules, eslint-style')
-      .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json', 'sarif']).default('stylish'))
+      .addOption(new Option('--format <name>', 'output format (github: annotations for GitHub Actions, no code scanning needed)').choices(LINT_FORMATS).default('stylish'))
       .addOption(new Option('--fail-on <severity>', 'exit 1 when findings reach this severity').choices(['error', 'warning', 'info', 'none']).default('error'))
       .option('--fix', 'rewrite tags in the --rules files where a finding has one unambiguous fix (only tag lines change)')
       .option('--fix-dry-run', 'print the unified diff --fix would apply, change nothing')
@@ -181,6 +182,7 @@ Examples:
   $ attack-cov lint --rules /etc/falco/falco_rules.yaml
   $ attack-cov lint --rules rules.d/ --fail-on warning
   $ attack-cov lint --rules my_rules.yaml --format json | jq '.findings[] | .code'
+  $ attack-cov lint --rules rules.d/ --format github   # in a GitHub Actions step: findings on the PR's lines
   $ attack-cov lint --rules rules.d/ --fix-dry-run      # the diff --fix would apply
   $ attack-cov lint --rules rules.d/ --fix`,
     )

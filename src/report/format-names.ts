@@ -13,3 +13,6 @@ export const ALIASES: Record<string, string[]> = {
 
 /** Every value --format takes: all, each name, each alias. */
 export const FORMAT_VALUES = ['all', ...FORMAT_NAMES, ...Object.keys(ALIASES)];
+
+/** lint's --format choices: the listing, JSON, SARIF, and GitHub Actions workflow commands (annotations). */
+export const LINT_FORMATS = ['stylish', 'json', 'sarif', 'github'];

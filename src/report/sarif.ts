@@ -61,11 +61,16 @@ export function repositoryFileTest(rules: { path: string; note?: string }[]): (f
   return (file) => !isOfficialFile(file) && !/^https?:/.test(file) && !outside.has(file);
 }
 
-/** artifactLocation of the file code scanning finds a file's lines in: the file a symlink resolves to (`target`), else
- * the file itself. */
-export function repositoryLocator(rules: { path: string; target?: string }[]): (file: string) => { uri: string; uriBaseId: string } {
+/** The file of the repository that holds a file's lines: the file a symlink resolves to (`target`), else the file itself. */
+export function repositoryPath(rules: { path: string; target?: string }[]): (file: string) => string {
   const targets = new Map(rules.map((r) => [r.path, r.target]));
-  return (file) => artifactLocation(targets.get(file) ?? file);
+  return (file) => targets.get(file) ?? file;
+}
+
+/** artifactLocation of the file code scanning finds a file's lines in (repositoryPath). */
+export function repositoryLocator(rules: { path: string; target?: string }[]): (file: string) => { uri: string; uriBaseId: string } {
+  const pathOf = repositoryPath(rules);
+  return (file) => artifactLocation(pathOf(file));
 }
 
 /** %SRCROOT% without a machine path: GitHub resolves it to the repository root (`--source-root`). */

@@ -1,8 +1,11 @@
-// `attack-cov lint`: the tag findings, eslint-style or as JSON, with --fail-on as the exit code.
+// `attack-cov lint`: the tag findings, eslint-style, as JSON, SARIF or GitHub Actions annotations, with --fail-on as the
+// exit code.
 import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderLintFindings } from '../report/terminal.js';
 import { sarifReporter } from '../report/sarif.js';
+import { githubAnnotations } from '../report/github-annotations.js';
+import { LINT_FORMATS } from '../report/format-names.js';
 import { buildOutlineReport, type CommonOptions, type Environment } from './inputs.js';
 import { gatedFindings, parseFailOn, quietGateLine, type FailOn } from '../analysis/gates.js';
 import type { Io } from './report.js';
@@ -33,7 +36,7 @@ export function lintExitCode(findings: Finding[], failOn: FailOn, env: Pick<Envi
 
 export async function runLint(options: LintOptions, env: Environment, io: Io): Promise<number> {
   const format = options.format ?? 'stylish';
-  if (!['stylish', 'json', 'sarif'].includes(format)) throw new UsageError(`lint --format must be stylish, json or sarif, not ${format}`);
+  if (!LINT_FORMATS.includes(format)) throw new UsageError(`lint --format must be stylish, json, sarif or github, not ${format}`);
   const failOn = parseFailOn(options.failOn, 'error');
   if (failOn === 'new') throw new UsageError('lint has no baseline: --fail-on new belongs to report --baseline');
   if (options.fix || options.fixDryRun) {
@@ -45,6 +48,9 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
   const { report, ruleset } = await buildOutlineReport(options, env);
   if (format === 'sarif') {
     io.stdout(sarifReporter.render(report, { outDir: env.cwd }));
+  } else if (format === 'github') {
+    // With -q, as the listing: the errors only.
+    io.stdout(githubAnnotations(report, io.isQuiet ? report.findings.filter((f) => f.severity === 'error') : report.findings));
   } else if (format === 'json') {
     io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings, suppressed: report.suppressed ?? [] }));
   } else {

@@ -1,0 +1,75 @@
+// `lint --format github`: the findings as GitHub Actions workflow commands (`::warning file=…,line=…,col=…,title=…::…`),
+// which the runner turns into annotations on the rules' lines in the pull request and the run. Code scanning (the SARIF
+// upload) shows the same findings as alerts, but on a private repository only with GitHub Advanced Security; these
+// need nothing but a step's output. Every value from the inputs (a file name, a rule name, a tag in a message) is
+// escaped as the runner unescapes it, so no text of the rules can end a command or start another. Pure.
+import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
+import { describeFix, ruleSuffix } from './messages.js';
+import { cutName } from './sarif-text.js';
+import { repositoryFileTest, repositoryPath } from './sarif.js';
+import { cutAt, escapeForTerminal } from '../terminal-text.js';
+import { firstNames, plural, verb } from './words.js';
+
+/** The workflow command of each severity: GitHub has error, warning and notice annotations. */
+const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
+
+/** A command's message as the runner reads it back (@actions/core's escapeData): `%`, CR and LF escaped, so a line
+ * break in the text cannot end the command. */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A command's property value (escapeProperty): as escapeData, and `:` and `,`, which end a value. */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** The sentence of a finding, its rule and its fix, as the SARIF result says it: each name cut, nothing unsafe left. */
+function messageOf(f: Finding): string {
+  const fix = describeFix(f);
+  return escapeForTerminal(`${cutAt(f.message, 1000)}${ruleSuffix(f.rule, cutName)}${fix ? `; fix: ${cutAt(fix, 1000)}` : ''}`);
+}
+
+/** Annotations of one kind (error, warning, notice) GitHub makes per step; it logs the commands past them without one
+ * (actions/toolkit's docs: 10 of each kind per step, 50 per job). */
+export const ANNOTATIONS_PER_KIND = 10;
+
+const notice = (text: string) => `::notice title=attack-cov::${escapeData(escapeForTerminal(text))}\n`;
+
+/** "13 of 23 errors": the findings of one kind past `shown`, or nothing when none is. */
+function past(count: number, shown: number, noun: string): string[] {
+  return count > shown ? [`${count - shown} of ${plural(count, noun)}`] : [];
+}
+
+/**
+ * One line per finding about a file of the repository (a symlink's at the file it points to), in the report's order.
+ * Before them, notices (GitHub annotates the first ANNOTATIONS_PER_KIND of each kind, so these come first): how many
+ * findings are about other files (the official rules, a URL, a file outside the source root), which have no line in the
+ * pull request to annotate and are left out, and how many of each kind GitHub will only log. Paths are relative to the
+ * source root, which the runner takes as relative to the repository's root (`--source-root`; by default the git work
+ * tree holding the rules).
+ */
+export function githubAnnotations(report: Pick<CoverageReport, 'inputs'>, findings: Finding[]): string {
+  const isInRepository = repositoryFileTest(report.inputs.rules);
+  const pathOf = repositoryPath(report.inputs.rules);
+  const annotated = findings.filter((f) => isInRepository(f.file));
+  const elsewhere = findings.filter((f) => !isInRepository(f.file));
+  const notices: string[] = [];
+  if (elsewhere.length > 0) {
+    const files = firstNames([...new Set(elsewhere.map((f) => f.file))].map(cutName));
+    notices.push(notice(`${plural(elsewhere.length, 'finding')} about ${files} ${verb(elsewhere.length, 'is', 'are')} not annotated: no file of the repository (--format stylish or json lists them)`));
+  }
+  const count = (severity: Severity) => annotated.filter((f) => f.severity === severity).length;
+  const [errors, warnings, infos] = [count('error'), count('warning'), count('info')];
+  // The notice about the limit takes a notice's place itself.
+  const isOver = errors > ANNOTATIONS_PER_KIND || warnings > ANNOTATIONS_PER_KIND || infos > ANNOTATIONS_PER_KIND - notices.length;
+  if (isOver) {
+    const logged = [...past(errors, ANNOTATIONS_PER_KIND, 'error'), ...past(warnings, ANNOTATIONS_PER_KIND, 'warning'), ...past(infos, ANNOTATIONS_PER_KIND - notices.length - 1, 'info finding')];
+    notices.push(notice(`GitHub annotates at most ${ANNOTATIONS_PER_KIND} errors, ${ANNOTATIONS_PER_KIND} warnings and ${ANNOTATIONS_PER_KIND} notices per step; in this step's log only: ${logged.join(', ')} (--format sarif for code scanning, or json, has them all)`));
+  }
+  const lines = annotated.map((f) => {
+    const where = `file=${escapeProperty(pathOf(f.file))},line=${f.line},col=${f.column},title=${escapeProperty(`attack-cov ${f.code}`)}`;
+    return `::${COMMAND[f.severity]} ${where}::${escapeData(messageOf(f))}\n`;
+  });
+  return [...notices, ...lines].join('');
+}

@@ -1,0 +1,59 @@
+// lint --format github through the built binary, as a GitHub Actions step runs it: workflow commands on stdout, one per
+// finding, at the file's path from the repository's root, the exit code of --fail-on, -q keeping the errors only.
+import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { expectOneLineError, runCli } from '../helpers/cli.js';
+import { fixture, MINI_BUNDLE } from '../helpers/paths.js';
+
+/** A git work tree holding fixable.yaml (the fixture of lint --fix: 13 findings, 4 of them errors) in rules.d/. */
+async function repository(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-github-'));
+  execFileSync('git', ['init', '-q', dir]);
+  await mkdir(path.join(dir, 'rules.d'));
+  await copyFile(fixture('rules', 'fixable.yaml'), path.join(dir, 'rules.d', 'fixable.yaml'));
+  return dir;
+}
+
+const lines = (stdout: string) => stdout.split('\n').filter(Boolean);
+
+describe('lint --format github', () => {
+  it('writes a workflow command per finding, each at its file from the repository root, and gates as the listing does', async () => {
+    const dir = await repository();
+    // Run from a folder below the work tree: paths are the repository's all the same.
+    await mkdir(path.join(dir, 'ci'));
+    const result = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', '../rules.d', '--format', 'github'], { cwd: path.join(dir, 'ci') });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    const commands = lines(result.stdout);
+    expect(commands).toHaveLength(13);
+    for (const command of commands) expect(command).toMatch(/^::(error|warning) file=rules\.d\/fixable\.yaml,line=\d+,col=\d+,title=attack-cov [a-z-]+::\S/);
+    expect(commands).toContain('::error file=rules.d/fixable.yaml,line=17,col=27,title=attack-cov tactic-mismatch::T1611 belongs to privilege-escalation, but the rule\'s tactic tags name execution (rule "Wrong tactic"); fix: add mitre_privilege_escalation');
+    expect(commands.filter((c) => c.startsWith('::error '))).toHaveLength(4);
+    // --fail-on none passes with the same commands; -q keeps the 4 errors.
+    const ungated = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', '../rules.d', '--format', 'github', '--fail-on', 'none'], { cwd: path.join(dir, 'ci') });
+    expect(ungated.code).toBe(0);
+    expect(ungated.stdout).toBe(result.stdout);
+    const quiet = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', '../rules.d', '--format', 'github', '-q'], { cwd: path.join(dir, 'ci') });
+    expect(quiet.code).toBe(1);
+    expect(lines(quiet.stdout)).toEqual(commands.filter((c) => c.startsWith('::error ')));
+  });
+
+  it('counts the official rules\' findings in one notice: no line of the repository to annotate, and not gated', async () => {
+    const result = await runCli(['lint', '--rules', 'official:all', '--format', 'github', '--fail-on', 'warning', '--no-config'], { cwd: await mkdtemp(path.join(os.tmpdir(), 'attack-cov-github-')) });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^note: 25 findings at or above warning in the official rules are not counted by --fail-on/);
+    expect(lines(result.stdout)).toHaveLength(1);
+    expect(result.stdout).toMatch(/^::notice title=attack-cov::39 findings about official:falco-incubating_rules\.yaml@\w+, official:falco-sandbox_rules\.yaml@\w+, official:falco_rules\.yaml@\w+ are not annotated: no file of the repository \(--format stylish or json lists them\)\n$/);
+  });
+
+  it('is a listing, not what --fix prints, and names its choices when the format is unknown', async () => {
+    const dir = await repository();
+    expectOneLineError(await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', dir, '--fix', '--format', 'github']), /^error: --fix prints what it changes as text, not --format github$/);
+    const unknown = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', dir, '--format', 'gitlab']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("error: option '--format <name>' argument 'gitlab' is invalid. Allowed choices are stylish, json, sarif, github.");
+  });
+});

@@ -1,0 +1,130 @@
+// lint --format github: the findings as GitHub Actions workflow commands, read back here as the runner reads them (the
+// command, its properties split at commas, the message after the second `::`, each unescaped), so the tests see what
+// GitHub would annotate: one command per finding whatever the rules' text holds, on the file of the repository, at the
+// finding's line and column; findings about other files counted in one notice.
+import { describe, expect, it } from 'vitest';
+import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
+import { escapeData, escapeProperty, githubAnnotations } from '../../../src/report/github-annotations.js';
+import { LINK_OUTSIDE_ROOT_NOTE, OUTSIDE_ROOT_NOTE } from '../../../src/source-root.js';
+
+type Inputs = Pick<CoverageReport, 'inputs'>;
+const inputs = (rules: CoverageReport['inputs']['rules']): Inputs => ({ inputs: { attack: { version: '18.1', domain: 'enterprise-attack', stixVersion: '2.1', source: 'x', sha256: 'x' }, rules, rulesOrigin: 'option' } });
+const REPORT = inputs([{ path: 'rules/a.yaml', sha256: 'x' }]);
+
+const finding = (patch: Partial<Finding> = {}): Finding => ({
+  code: 'tactic-mismatch',
+  severity: 'error',
+  rule: 'Run shell',
+  file: 'rules/a.yaml',
+  line: 12,
+  column: 40,
+  tag: 'T1059',
+  message: 'T1059 belongs to execution, but the rule\'s tactic tags name persistence',
+  ...patch,
+});
+
+/** The runner's reading of @actions/core's escaping. */
+const unescapeData = (text: string) => text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+const unescapeProperty = (text: string) => unescapeData(text.replace(/%3A/g, ':').replace(/%2C/g, ','));
+
+/** Each line as the runner takes a workflow command: `::name props::data`; a line that is none is an error here. */
+function commands(output: string): { name: string; props: Record<string, string>; message: string }[] {
+  expect(output === '' || output.endsWith('\n')).toBe(true);
+  return output.split('\n').slice(0, -1).map((line) => {
+    const match = /^::([a-z]+)(?: ([^:]*))?::(.*)$/.exec(line);
+    expect(match, line).not.toBeNull();
+    const props = Object.fromEntries((match![2] ?? '').split(',').filter(Boolean).map((p) => {
+      const at = p.indexOf('=');
+      return [p.slice(0, at), unescapeProperty(p.slice(at + 1))];
+    }));
+    return { name: match![1]!, props, message: unescapeData(match![3]!) };
+  });
+}
+
+describe('escapeData and escapeProperty (as @actions/core escapes, as the runner unescapes)', () => {
+  it('escape %, CR and LF in a message, and : and , besides in a property', () => {
+    expect(escapeData('50% a\r\nb: c, d')).toBe('50%25 a%0D%0Ab: c, d');
+    expect(escapeProperty('50% a\r\nb: c, d')).toBe('50%25 a%0D%0Ab%3A c%2C d');
+    // % first: an escape already in the text is escaped again, and reads back as written.
+    expect(unescapeData(escapeData('%0A%25'))).toBe('%0A%25');
+    expect(unescapeProperty(escapeProperty('%3A,:%2C'))).toBe('%3A,:%2C');
+  });
+});
+
+describe('githubAnnotations', () => {
+  it('writes one command per finding: error, warning and notice (info), file, line, column and the code as its title', () => {
+    const findings = [finding(), finding({ severity: 'warning', code: 'unjustified-tactic', line: 3, column: 1, message: 'tactic x is tagged' }), finding({ severity: 'info', code: 'untagged-rule', tag: undefined, line: 7, column: 3, message: 'no tag' })];
+    const output = githubAnnotations(REPORT, findings);
+    expect(output).toBe(
+      "::error file=rules/a.yaml,line=12,col=40,title=attack-cov tactic-mismatch::T1059 belongs to execution, but the rule's tactic tags name persistence (rule \"Run shell\")\n"
+      + '::warning file=rules/a.yaml,line=3,col=1,title=attack-cov unjustified-tactic::tactic x is tagged (rule "Run shell")\n'
+      + '::notice file=rules/a.yaml,line=7,col=3,title=attack-cov untagged-rule::no tag (rule "Run shell")\n',
+    );
+    expect(commands(output).map((c) => c.name)).toEqual(['error', 'warning', 'notice']);
+  });
+
+  it('says the fix where the finding has one', () => {
+    const [command] = commands(githubAnnotations(REPORT, [finding({ fix: { tag: 'mitre_persistence', with: ['mitre_execution'] } })]));
+    expect(command!.message).toBe('T1059 belongs to execution, but the rule\'s tactic tags name persistence (rule "Run shell"); fix: replace mitre_persistence with mitre_execution');
+  });
+
+  it('writes nothing for no findings', () => {
+    expect(githubAnnotations(REPORT, [])).toBe('');
+  });
+
+  it('keeps the rules\' text inside its command: a line break, a `::`, a % escape, commas and colons in a rule or file name', () => {
+    // QA-style hostile names: a rule name that would start a command of its own on the next line, a file name that would
+    // end the file property early and add a line= of its own.
+    const rule = 'x\n::error file=evil.yaml,line=1::pwned %0A\r::add-mask::';
+    const file = 'rules/team,line=1:a%2C.yaml';
+    const output = githubAnnotations(inputs([{ path: file, sha256: 'x' }]), [finding({ rule, file, message: 'tag "a\nb" 100%' })]);
+    expect(output.split('\n')).toHaveLength(2);
+    const [command] = commands(output);
+    expect(command!.props).toEqual({ file, line: '12', col: '40', title: 'attack-cov tactic-mismatch' });
+    // The message as the listing shows it: control characters written as escapes, the text otherwise as it is.
+    expect(command!.message).toBe('tag "a\\nb" 100% (rule "x\\n::error file=evil.yaml,line=1::pwned %0A\\r::add-mask::")');
+  });
+
+  it('cuts a long rule name as the SARIF messages do', () => {
+    const [command] = commands(githubAnnotations(REPORT, [finding({ rule: 'r'.repeat(5000), message: 'm' })]));
+    expect(command!.message).toBe(`m (rule "${'r'.repeat(299)}…")`);
+  });
+
+  it('annotates a symlink\'s finding at the file of the repository it points to', () => {
+    const report = inputs([{ path: 'link.yaml', sha256: 'x', target: 'rules/real.yaml' }]);
+    expect(commands(githubAnnotations(report, [finding({ file: 'link.yaml' })]))[0]!.props.file).toBe('rules/real.yaml');
+  });
+
+  it('counts findings about files that are none of the repository\'s in one notice, without a file', () => {
+    const report = inputs([
+      { path: 'rules/a.yaml', sha256: 'x' },
+      { path: 'outside.yaml', sha256: 'x', note: OUTSIDE_ROOT_NOTE },
+      { path: 'link-out.yaml', sha256: 'x', note: LINK_OUTSIDE_ROOT_NOTE },
+    ]);
+    const findings = [finding(), finding({ file: 'official:falco_rules.yaml@c72713e' }), finding({ file: 'https://example.com/r.yaml' }), finding({ file: 'outside.yaml' }), finding({ file: 'link-out.yaml' }), finding({ file: 'official:falco_rules.yaml@c72713e', line: 2 })];
+    // The notice first: GitHub annotates the first 10 notices of a step.
+    const [notice, first, ...rest] = commands(githubAnnotations(report, findings));
+    expect(first!.props.file).toBe('rules/a.yaml');
+    expect(notice).toEqual({ name: 'notice', props: { title: 'attack-cov' }, message: '5 findings about official:falco_rules.yaml@c72713e, https://example.com/r.yaml, outside.yaml and 1 more are not annotated: no file of the repository (--format stylish or json lists them)' });
+    expect(rest).toEqual([]);
+    expect(commands(githubAnnotations(report, [finding({ file: 'outside.yaml' })]))).toEqual([{ name: 'notice', props: { title: 'attack-cov' }, message: '1 finding about outside.yaml is not annotated: no file of the repository (--format stylish or json lists them)' }]);
+  });
+
+  it('says first how many of each kind GitHub will only log: past 10 errors, 10 warnings, or the notices left beside its own', () => {
+    const many = (n: number, severity: Finding['severity']) => Array.from({ length: n }, (_, i) => finding({ severity, line: i + 1 }));
+    const elsewhere = finding({ file: 'official:falco_rules.yaml@c72713e' });
+    const noticesOf = (findings: Finding[]) => commands(githubAnnotations(REPORT, findings)).filter((c) => c.props.title === 'attack-cov').map((c) => c.message);
+    const limit = (logged: string) => `GitHub annotates at most 10 errors, 10 warnings and 10 notices per step; in this step's log only: ${logged} (--format sarif for code scanning, or json, has them all)`;
+    // At the limits: nothing to say. 9 info findings and the notice about the official rules' findings make 10 notices.
+    expect(noticesOf([...many(10, 'error'), ...many(10, 'warning'), ...many(10, 'info')])).toEqual([]);
+    expect(noticesOf([...many(9, 'info'), elsewhere])).toHaveLength(1);
+    // One past: the limit's own notice takes a notice's place too.
+    expect(noticesOf([...many(11, 'error'), ...many(10, 'warning')])).toEqual([limit('1 of 11 errors')]);
+    expect(noticesOf([...many(10, 'error'), ...many(12, 'warning'), ...many(9, 'info')])).toEqual([limit('2 of 12 warnings')]);
+    expect(noticesOf([...many(11, 'info')])).toEqual([limit('2 of 11 info findings')]);
+    expect(noticesOf([...many(10, 'info'), elsewhere])[1]).toBe(limit('2 of 10 info findings'));
+    const all = commands(githubAnnotations(REPORT, [...many(11, 'error'), ...many(11, 'warning'), ...many(9, 'info'), elsewhere]));
+    expect(all.slice(0, 2).map((c) => c.message)).toEqual([expect.stringMatching(/^1 finding about official/), limit('1 of 11 errors, 1 of 11 warnings, 1 of 9 info findings')]);
+    expect(all).toHaveLength(2 + 31);
+  });
+});
