@@ -550,6 +550,9 @@ describe('ChatClient.complete: the run stops asking when no later request can su
     // The server answers 404 on any other path than its one: the hint of a 404 keeps /chat/completions.
     const notFound = await failure(client({ baseUrl: server.url(long) }).complete(MESSAGES, SCHEMA));
     expect(notFound?.message).toBe(`the LLM endpoint answered HTTP 404 (not found) for ${shown}/chat/completions: not found`);
+    // Every slash that ends the base is dropped before the endpoint is added, as chatCompletionsUrl drops them.
+    const slashes = await failure(client({ baseUrl: `${server.url('/nope')}//` }).complete(MESSAGES, SCHEMA));
+    expect(slashes?.message).toBe(`the LLM endpoint answered HTTP 404 (not found) for ${server.url('/nope/chat/completions')}: not found`);
     // 200 characters exactly are not cut.
     const exact = `/v1/${'p'.repeat(196)}`;
     const notFoundExact = await failure(client({ baseUrl: `${server.url(exact)}/` }).complete(MESSAGES, SCHEMA));
