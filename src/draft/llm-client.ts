@@ -368,10 +368,13 @@ export function refusesModel(body: string, model: string): boolean {
   return UNKNOWN_MODEL.test(message) && (named.length === 0 || named.some((name) => name === model || name === `${model}.`));
 }
 
-/** LiteLLM's proxy refusing a key, team, user or organisation a model (ProxyErrorTypes: 401 or 403 by version). */
-const MODEL_ACCESS_TYPE = /^(?:key|team|user|org)_model_access_denied$/;
-/** The same in words: LiteLLM ("key not allowed to access model"), OpenAI ("Project `…` does not have access to model"). */
-const MODEL_ACCESS_WORDS = /not allowed to access model|does not have access to model/i;
+/** A model refused to valid credentials: LiteLLM's proxy refusing a key, team, user or organisation a model
+ * (ProxyErrorTypes: 401 or 403 by version); Groq's model blocked for the project or the organisation. */
+const MODEL_ACCESS_TYPE = /^(?:(?:key|team|user|org)_model_access_denied|model_permission_blocked_(?:project|org))$/;
+/** The same in words: LiteLLM ("key not allowed to access model"), OpenAI ("Project `…` does not have access to model"),
+ * Amazon Bedrock through a gateway ("You don't have access to the model with the specified model ID"). Not GitHub
+ * Models' "No access to model", which it answers for every model to a token without models:read: a key problem. */
+const MODEL_ACCESS_WORDS = /not allowed to access model|does not have access to model|don't have access to the model with the specified model id/i;
 
 /**
  * Whether a 401 or 403 body refuses the credentials one model rather than every request: an error object whose code or

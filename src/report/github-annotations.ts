@@ -43,18 +43,18 @@ function past(count: number, shown: number, noun: string): string[] {
 
 /**
  * One line per finding about a file of the repository (a symlink's at the file it points to), in the report's order.
- * Before them, notices (GitHub annotates the first ANNOTATIONS_PER_KIND of each kind, so these come first): how many
+ * Before them, notices: `said` (lint's own, e.g. what -q left out), then (GitHub annotates the first ANNOTATIONS_PER_KIND of each kind, so these come first): how many
  * findings are about other files (the official rules, a URL, a file outside the source root), which have no line in the
  * pull request to annotate and are left out, and how many of each kind GitHub will only log. Paths are relative to the
  * source root, which the runner takes as relative to the repository's root (`--source-root`; by default the git work
  * tree holding the rules).
  */
-export function githubAnnotations(report: Pick<CoverageReport, 'inputs'>, findings: Finding[]): string {
+export function githubAnnotations(report: Pick<CoverageReport, 'inputs'>, findings: Finding[], said: string[] = []): string {
   const isInRepository = repositoryFileTest(report.inputs.rules);
   const pathOf = repositoryPath(report.inputs.rules);
   const annotated = findings.filter((f) => isInRepository(f.file));
   const elsewhere = findings.filter((f) => !isInRepository(f.file));
-  const notices: string[] = [];
+  const notices = said.map(notice);
   if (elsewhere.length > 0) {
     const files = firstNames([...new Set(elsewhere.map((f) => f.file))].map(cutName));
     notices.push(notice(`${plural(elsewhere.length, 'finding')} about ${files} ${verb(elsewhere.length, 'is', 'are')} not annotated: no file of the repository (--format stylish or json lists them)`));

@@ -49,8 +49,10 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
   if (format === 'sarif') {
     io.stdout(sarifReporter.render(report, { outDir: env.cwd }));
   } else if (format === 'github') {
-    // With -q, as the listing: the errors only.
-    io.stdout(githubAnnotations(report, io.isQuiet ? report.findings.filter((f) => f.severity === 'error') : report.findings));
+    // With -q, as the listing: the errors only, and a notice of those left out that fail the gate (a check that fails
+    // with nothing on the pull request would say nothing of why).
+    const hidden = io.isQuiet ? quietGateLine(gatedFindings(report.findings, failOn).failing.filter((f) => f.severity !== 'error').length, failOn).trim() : '';
+    io.stdout(githubAnnotations(report, io.isQuiet ? report.findings.filter((f) => f.severity === 'error') : report.findings, hidden ? [hidden] : []));
   } else if (format === 'json') {
     io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings, suppressed: report.suppressed ?? [] }));
   } else {

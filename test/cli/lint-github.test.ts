@@ -41,6 +41,19 @@ describe('lint --format github', () => {
     expect(lines(quiet.stdout)).toEqual(commands.filter((c) => c.startsWith('::error ')));
   });
 
+  it('with -q, says in a notice how many findings it left out fail the gate: a failed check never says nothing', async () => {
+    const dir = await repository();
+    const result = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', 'rules.d', '--format', 'github', '-q', '--fail-on', 'warning'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const commands = lines(result.stdout);
+    expect(commands[0]).toBe('::notice title=attack-cov::9 warnings at or above --fail-on warning (not listed with -q)');
+    expect(commands.slice(1).every((c) => c.startsWith('::error '))).toBe(true);
+    expect(commands).toHaveLength(5);
+    // Without -q, or with a gate the hidden findings do not reach, there is nothing to say.
+    const errorsOnly = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', 'rules.d', '--format', 'github', '-q'], { cwd: dir });
+    expect(lines(errorsOnly.stdout).filter((c) => c.startsWith('::notice'))).toEqual([]);
+  });
+
   it('counts the official rules\' findings in one notice: no line of the repository to annotate, and not gated', async () => {
     const result = await runCli(['lint', '--rules', 'official:all', '--format', 'github', '--fail-on', 'warning', '--no-config'], { cwd: await mkdtemp(path.join(os.tmpdir(), 'attack-cov-github-')) });
     expect(result.code).toBe(0);

@@ -520,24 +520,34 @@ describe('ChatClient.complete: the run stops asking when no later request can su
       [403, '{"error":{"message":"Project `proj_abc` does not have access to model `m`","type":"invalid_request_error","param":null,"code":"model_not_found"}}'],
       [403, '{"error":{"message":"key not allowed to access model m"}}'],
       [401, 'Project proj_abc does not have access to model m'],
+      [403, '{"error":{"message":"denied","code":"model_not_found"}}'],
+      // Groq: the model blocked for the project or the organisation; Amazon Bedrock's words through a gateway.
+      [403, '{"error":{"message":"The model `m` is blocked at the project level. Please have a project admin enable this model in the project settings.","type":"permissions_error","code":"model_permission_blocked_project"}}'],
+      [403, '{"error":{"message":"blocked","type":"permissions_error","code":"model_permission_blocked_org"}}'],
+      [403, '{"message":"You don\'t have access to the model with the specified model ID."}'],
     ] as const;
     for (const [status, body] of refusals) await expectStop(status, body, `the LLM endpoint refused these credentials the model "m" (HTTP ${status})`, hint);
-    // Refused credentials that say nothing of a model stay refused credentials, with the key's hint: LiteLLM's unknown
-    // and expired keys, access words outside the error's message (an echoed request), a model type of another kind.
-    for (const body of [
-      '{"error":{"message":"Authentication Error, Invalid proxy server token passed","type":"token_not_found_in_db","param":"key","code":"401"}}',
-      '{"error":{"message":"Authentication Error - Expired Key","type":"expired_key","param":"key"}}',
-      '{"error":{"message":"forbidden"},"request":{"note":"key not allowed to access model"}}',
-      '{"error":{"message":"forbidden","type":"key_model_access_denied_later"}}',
-      'forbidden',
-    ]) {
+    // Refused credentials that say nothing of a model stay refused credentials, with the key's hint: OpenAI's wrong key,
+    // LiteLLM's unknown and expired keys, GitHub Models' token without models:read (it answers "No access to model" for
+    // every model), access words outside the error's message (an echoed request), types of another kind.
+    for (const [status, body] of [
+      [401, '{"error":{"message":"Incorrect API key provided: sk-abc. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}'],
+      [401, '{"error":{"message":"Authentication Error, Invalid proxy server token passed","type":"token_not_found_in_db","param":"key","code":"401"}}'],
+      [401, '{"error":{"message":"Authentication Error - Expired Key","type":"expired_key","param":"key"}}'],
+      [403, '{"error":{"code":"no_access","message":"No access to model: openai/gpt-4o-mini"}}'],
+      [403, '{"error":{"message":"forbidden"},"request":{"note":"key not allowed to access model"}}'],
+      [403, '{"error":{"message":"forbidden","type":"key_model_access_denied_later"}}'],
+      [403, '{"error":{"message":"forbidden","type":"xkey_model_access_denied"}}'],
+      [403, '{"error":{"message":"forbidden","code":"model_permission_blocked_projects"}}'],
+      [403, 'forbidden'],
+    ] as const) {
       seen = [];
-      script = [{ status: 403, body }];
+      script = [{ status, body }];
       const chat = client();
       const refused = await failure(chat.complete(MESSAGES, SCHEMA));
-      expect(refused?.message.startsWith('the LLM endpoint refused the request: HTTP 403')).toBe(true);
+      expect(refused?.message.startsWith(`the LLM endpoint refused the request: HTTP ${status}`)).toBe(true);
       expect(refused?.hint).toBe('check OPENAI_API_KEY');
-      expect(chat.stopped?.reason).toBe('the LLM endpoint refused the credentials (HTTP 403)');
+      expect(chat.stopped?.reason).toBe(`the LLM endpoint refused the credentials (HTTP ${status})`);
     }
     // The key echoed in the body is redacted.
     script = [{ status: 403, body: `key ${KEY} not allowed to access model m` }];

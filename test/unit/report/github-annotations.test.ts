@@ -127,4 +127,14 @@ describe('githubAnnotations', () => {
     expect(all.slice(0, 2).map((c) => c.message)).toEqual([expect.stringMatching(/^1 finding about official/), limit('1 of 11 errors, 1 of 11 warnings, 1 of 9 info findings')]);
     expect(all).toHaveLength(2 + 31);
   });
+
+  it('puts what lint has to say first, as notices that count toward the 10 (what -q left out that fails the gate)', () => {
+    const said = ['1 warning at or above --fail-on warning (not listed with -q)'];
+    const output = commands(githubAnnotations(REPORT, [finding()], said));
+    expect(output.map((c) => [c.name, c.props.title, c.message.slice(0, 9)])).toEqual([['notice', 'attack-cov', '1 warning'], ['error', 'attack-cov tactic-mismatch', 'T1059 bel']]);
+    // 9 info findings and lint's notice make 10 notices; with 10, lint's notice and the limit's leave room for 8.
+    const infos = Array.from({ length: 10 }, () => finding({ severity: 'info' }));
+    expect(commands(githubAnnotations(REPORT, infos, said))[1]!.message).toMatch(/in this step's log only: 2 of 10 info findings /);
+    expect(commands(githubAnnotations(REPORT, infos.slice(1), said)).filter((c) => c.props.title === 'attack-cov')).toHaveLength(1);
+  });
 });
