@@ -118,6 +118,8 @@ describe('validateDraft', () => {
     const codes = (condition: string) => validateDraft(k8s(condition), 'draft.yaml', ctx).map((i) => `${i.code} ${i.line}`);
     // "*" is a wildcard only to glob and iglob; a glob that ends in more than * (a suffix) does not pass every value.
     for (const condition of ['ka.verb = "*"', 'ka.verb glob "*create"', 'ka.verb iglob "**x"']) expect(codes(condition), condition).toEqual([]);
+    // A path of no components is every path only to pmatch: `in (/)` is the one value "/".
+    for (const condition of ['ka.uri in (/)', 'ka.uri in ("")']) expect(codes(condition), condition).toEqual([]);
     // The same field on the right only when val() is all that wraps it, and with the same argument.
     for (const condition of ['ka.verb = tolower(ka.verb)', 'jevt.value[/verb] = val(jevt.value[/stage])', 'ka.verb = val(ka.uri)']) expect(codes(condition), condition).toEqual([]);
     for (const condition of ['tolower(ka.verb) = tolower(ka.verb)', 'jevt.value[/verb] = val(jevt.value[/verb])']) expect(codes(condition), condition).toEqual(['too-broad 3']);
