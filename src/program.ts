@@ -14,7 +14,7 @@ import { packageRoot } from './paths.js';
 import path from 'node:path';
 import { downloadProgress } from './progress.js';
 import { REPORTERS } from './report/registry.js';
-import { LINT_FORMATS } from './report/format-names.js';
+import { LINT_FORMATS, VALIDATE_FORMATS } from './report/format-names.js';
 import { embeddedAttack } from './embedded.js';
 import { checkDownloadVariables } from './upstream.js';
 import { toolVersion, type Environment } from './run/inputs.js';
@@ -337,7 +337,7 @@ Examples:
     .command('validate')
     .description('Validate Falco rules files offline: condition syntax, fields per source, macros, lists, event names, output fields, bad idioms (and falco -V where falco is on PATH)')
     .argument('<paths...>', 'rules files or directories')
-    .addOption(new Option('--format <name>', 'output format').choices(['stylish', 'json']).default('stylish'))
+    .addOption(new Option('--format <name>', 'output format (github: annotations for GitHub Actions)').choices(VALIDATE_FORMATS).default('stylish'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when issues reach this severity').choices(['error', 'warning', 'none']).default('error'))
     .option('-q, --quiet', 'list errors only; no "valid" or falco lines')
     .option('--source-root <dir>', 'name files relative to this folder (default: the git work tree holding the rules, else the working directory)')
@@ -348,7 +348,8 @@ Examples:
       `
 Examples:
   $ attack-cov validate /etc/falco/falco_rules.yaml /etc/falco/rules.d/
-  $ attack-cov validate official drafts/T1529.yaml --format json   # a draft with the official rules it builds on`,
+  $ attack-cov validate official drafts/T1529.yaml --format json   # a draft with the official rules it builds on
+  $ attack-cov validate rules/ --format github                      # in a GitHub Actions step: issues on the PR's lines`,
     )
     .action(async (paths: string[], options) => setExit(await (await import('./run/validate.js')).runValidate(paths, options, makeEnvironment(options), makeIo(options.color, options))));
 

@@ -16,3 +16,6 @@ export const FORMAT_VALUES = ['all', ...FORMAT_NAMES, ...Object.keys(ALIASES)];
 
 /** lint's --format choices: the listing, JSON, SARIF, and GitHub Actions workflow commands (annotations). */
 export const LINT_FORMATS = ['stylish', 'json', 'sarif', 'github'];
+
+/** validate's --format choices: the listing, JSON, and GitHub Actions workflow commands (annotations). */
+export const VALIDATE_FORMATS = ['stylish', 'json', 'github'];

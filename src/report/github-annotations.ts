@@ -1,9 +1,11 @@
-// `lint --format github`: the findings as GitHub Actions workflow commands (`::warning file=…,line=…,col=…,title=…::…`),
-// which the runner turns into annotations on the rules' lines in the pull request and the run. Code scanning (the SARIF
-// upload) shows the same findings as alerts, but on a private repository only with GitHub Advanced Security; these
-// need nothing but a step's output. Every value from the inputs (a file name, a rule name, a tag in a message) is
-// escaped as the runner unescapes it, so no text of the rules can end a command or start another. Pure.
+// `lint --format github` and `validate --format github`: findings and validation issues as GitHub Actions workflow
+// commands (`::warning file=…,line=…,col=…,title=…::…`), which the runner turns into annotations on the rules' lines in
+// the pull request and the run. Code scanning (the SARIF upload) shows lint's findings as alerts, but on a private
+// repository only with GitHub Advanced Security; these need nothing but a step's output. Every value from the inputs (a
+// file name, a rule name, a tag in a message) is escaped as the runner unescapes it, so no text of the rules can end a
+// command or start another. Pure.
 import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
+import type { ValidationIssue } from '../validate/types.js';
 import { describeFix, ruleSuffix } from './messages.js';
 import { cutName } from './sarif-text.js';
 import { repositoryFileTest, repositoryPath } from './sarif.js';
@@ -24,52 +26,74 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** The sentence of a finding, its rule and its fix, as the SARIF result says it: each name cut, nothing unsafe left. */
-function messageOf(f: Finding): string {
-  const fix = describeFix(f);
-  return escapeForTerminal(`${cutAt(f.message, 1000)}${ruleSuffix(f.rule, cutName)}${fix ? `; fix: ${cutAt(fix, 1000)}` : ''}`);
-}
-
 /** Annotations of one kind (error, warning, notice) GitHub makes per step; it logs the commands past them without one
  * (actions/toolkit's docs: 10 of each kind per step, 50 per job). */
 export const ANNOTATIONS_PER_KIND = 10;
 
+/** One thing to annotate: where, how severe, its code (the title) and its sentence as the listing says it. */
+export interface Annotation {
+  severity: Severity;
+  file: string;
+  line: number;
+  column: number;
+  code: string;
+  message: string;
+}
+
+/** The rules files as outputs name them, with where a symlink's lines are (`target`) or why a file is none of the
+ * repository's (`note`): report.json's `inputs.rules`. */
+type RulesFiles = { path: string; target?: string; note?: string }[];
+
 const notice = (text: string) => `::notice title=attack-cov::${escapeData(escapeForTerminal(text))}\n`;
 
-/** "13 of 23 errors": the findings of one kind past `shown`, or nothing when none is. */
+/** "13 of 23 errors": the items of one kind past `shown`, or nothing when none is. */
 function past(count: number, shown: number, noun: string): string[] {
   return count > shown ? [`${count - shown} of ${plural(count, noun)}`] : [];
 }
 
 /**
- * One line per finding about a file of the repository (a symlink's at the file it points to), in the report's order.
- * Before them, notices: `said` (lint's own, e.g. what -q left out), then (GitHub annotates the first ANNOTATIONS_PER_KIND of each kind, so these come first): how many
- * findings are about other files (the official rules, a URL, a file outside the source root), which have no line in the
- * pull request to annotate and are left out, and how many of each kind GitHub will only log. Paths are relative to the
- * source root, which the runner takes as relative to the repository's root (`--source-root`; by default the git work
- * tree holding the rules).
+ * One line per item about a file of the repository (a symlink's at the file it points to), in the given order. Before
+ * them, notices: `said` (the command's own, e.g. what -q left out), then how many items (`noun`s) are about other files
+ * (the official rules, a URL, a file outside the source root), which have no line in the pull request to annotate and
+ * are left out, and, since GitHub annotates the first ANNOTATIONS_PER_KIND of each kind, how many of each it will only
+ * log. Paths are relative to the source root, which the runner takes as relative to the repository's root
+ * (`--source-root`; by default the git work tree holding the rules).
  */
-export function githubAnnotations(report: Pick<CoverageReport, 'inputs'>, findings: Finding[], said: string[] = []): string {
-  const isInRepository = repositoryFileTest(report.inputs.rules);
-  const pathOf = repositoryPath(report.inputs.rules);
-  const annotated = findings.filter((f) => isInRepository(f.file));
-  const elsewhere = findings.filter((f) => !isInRepository(f.file));
+export function workflowCommands(items: Annotation[], files: RulesFiles, noun: string, said: string[] = []): string {
+  const isInRepository = repositoryFileTest(files);
+  const pathOf = repositoryPath(files);
+  const annotated = items.filter((i) => isInRepository(i.file));
+  const elsewhere = items.filter((i) => !isInRepository(i.file));
   const notices = said.map(notice);
   if (elsewhere.length > 0) {
-    const files = firstNames([...new Set(elsewhere.map((f) => f.file))].map(cutName));
-    notices.push(notice(`${plural(elsewhere.length, 'finding')} about ${files} ${verb(elsewhere.length, 'is', 'are')} not annotated: no file of the repository (--format stylish or json lists them)`));
+    const names = firstNames([...new Set(elsewhere.map((i) => i.file))].map(cutName));
+    notices.push(notice(`${plural(elsewhere.length, noun)} about ${names} ${verb(elsewhere.length, 'is', 'are')} not annotated: no file of the repository (--format stylish or json lists them)`));
   }
-  const count = (severity: Severity) => annotated.filter((f) => f.severity === severity).length;
+  const count = (severity: Severity) => annotated.filter((i) => i.severity === severity).length;
   const [errors, warnings, infos] = [count('error'), count('warning'), count('info')];
   // The notice about the limit takes a notice's place itself.
   const isOver = errors > ANNOTATIONS_PER_KIND || warnings > ANNOTATIONS_PER_KIND || infos > ANNOTATIONS_PER_KIND - notices.length;
   if (isOver) {
-    const logged = [...past(errors, ANNOTATIONS_PER_KIND, 'error'), ...past(warnings, ANNOTATIONS_PER_KIND, 'warning'), ...past(infos, ANNOTATIONS_PER_KIND - notices.length - 1, 'info finding')];
-    notices.push(notice(`GitHub annotates at most ${ANNOTATIONS_PER_KIND} errors, ${ANNOTATIONS_PER_KIND} warnings and ${ANNOTATIONS_PER_KIND} notices per step; in this step's log only: ${logged.join(', ')} (--format sarif for code scanning, or json, has them all)`));
+    const logged = [...past(errors, ANNOTATIONS_PER_KIND, 'error'), ...past(warnings, ANNOTATIONS_PER_KIND, 'warning'), ...past(infos, ANNOTATIONS_PER_KIND - notices.length - 1, `info ${noun}`)];
+    notices.push(notice(`GitHub annotates at most ${ANNOTATIONS_PER_KIND} errors, ${ANNOTATIONS_PER_KIND} warnings and ${ANNOTATIONS_PER_KIND} notices per step; in this step's log only: ${logged.join(', ')} (--format json has them all)`));
   }
-  const lines = annotated.map((f) => {
-    const where = `file=${escapeProperty(pathOf(f.file))},line=${f.line},col=${f.column},title=${escapeProperty(`attack-cov ${f.code}`)}`;
-    return `::${COMMAND[f.severity]} ${where}::${escapeData(messageOf(f))}\n`;
+  const lines = annotated.map((i) => {
+    const where = `file=${escapeProperty(pathOf(i.file))},line=${i.line},col=${i.column},title=${escapeProperty(`attack-cov ${i.code}`)}`;
+    return `::${COMMAND[i.severity]} ${where}::${escapeData(escapeForTerminal(i.message))}\n`;
   });
   return [...notices, ...lines].join('');
+}
+
+/** lint's findings: each finding's sentence, its rule and its fix, as the SARIF result says it, each name cut. */
+export function githubAnnotations(report: Pick<CoverageReport, 'inputs'>, findings: Finding[], said: string[] = []): string {
+  const annotations = findings.map((f) => {
+    const fix = describeFix(f);
+    return { ...f, message: `${cutAt(f.message, 1000)}${ruleSuffix(f.rule, cutName)}${fix ? `; fix: ${cutAt(fix, 1000)}` : ''}` };
+  });
+  return workflowCommands(annotations, report.inputs.rules, 'finding', said);
+}
+
+/** validate's issues: `[item] sentence`, as the listing says it. */
+export function validationAnnotations(issues: ValidationIssue[], files: RulesFiles, said: string[] = []): string {
+  return workflowCommands(issues.map((i) => ({ ...i, message: `[${cutName(i.item)}] ${cutAt(i.message, 1000)}` })), files, 'issue', said);
 }

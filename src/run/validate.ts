@@ -1,14 +1,16 @@
 // `attack-cov validate <files…>`: the offline validator for any rules files, so CI can check conditions,
 // fields, macros and lists without Falco installed (and with it, where it is on PATH).
-import { findSourceRoot } from '../source-root.js';
+import { findSourceRoot, linkTarget, OUTSIDE_ROOT_NOTE } from '../source-root.js';
 import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
 import { readFieldCatalog } from '../falco/field-catalog.js';
-import { namedByText, readRulesTexts } from '../falco/load.js';
+import { namedByText, readRulesTexts, type RulesText } from '../falco/load.js';
 import { parseRulesText } from '../falco/parse.js';
 import { buildRuleset } from '../falco/ruleset.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderValidationIssues } from '../report/terminal.js';
 import { escapeLines } from '../terminal-text.js';
+import { escapeData, validationAnnotations } from '../report/github-annotations.js';
+import { VALIDATE_FORMATS } from '../report/format-names.js';
 import { quietGateLine } from '../analysis/gates.js';
 import { readSourcePlatforms } from '../upstream.js';
 import { validateRules } from '../validate/validate.js';
@@ -23,12 +25,19 @@ export interface ValidateOptions {
   sourceRoot?: string;
 }
 
+/** The files as report.json's `inputs.rules` names them, for the annotations: a file outside the source root with its
+ * note, a symlink with the file of the root it resolves to. */
+function filesOf(texts: RulesText[], root: string): { path: string; target?: string; note?: string }[] {
+  return texts.map((t) => ({ path: t.path, ...(t.isEmbedded ? {} : t.named ? { note: OUTSIDE_ROOT_NOTE } : linkTarget(t.file, { path: t.path, isOutsideRoot: false }, root)) }));
+}
+
 export async function runValidate(paths: string[], options: ValidateOptions, env: Environment, io: Io): Promise<number> {
   const format = options.format ?? 'stylish';
-  if (format !== 'stylish' && format !== 'json') throw new UsageError(`validate --format must be stylish or json, not ${format}`);
+  if (!VALIDATE_FORMATS.includes(format)) throw new UsageError(`validate --format must be stylish, json or github, not ${format}`);
   const failOn = options.failOn ?? 'error';
   if (!['error', 'warning', 'none'].includes(failOn)) throw new UsageError(`validate --fail-on must be error, warning or none, not ${failOn}`);
-  const texts = await readRulesTexts(paths, findSourceRoot(options.sourceRoot, paths, env.cwd));
+  const root = findSourceRoot(options.sourceRoot, paths, env.cwd);
+  const texts = await readRulesTexts(paths, root);
   let issues: ValidationIssue[];
   try {
     const files = texts.map((t) => ({ info: { path: t.path, sha256: t.sha256 }, items: parseRulesText(t.text, t.path) }));
@@ -40,7 +49,15 @@ export async function runValidate(paths: string[], options: ValidateOptions, env
   const falco = findFalco();
   const verdict = falco ? falcoValidate(falco, texts.map((t) => t.file)) : undefined;
   if (format === 'json') io.stdout(stringifyJson({ files: texts.map((t) => t.path), issues, falco: verdict ?? null }));
-  else {
+  else if (format === 'github') {
+    // As the listing: -q keeps the errors and counts the warnings it left out that fail the gate; Falco's own verdict,
+    // which names no line of ours, is a notice (or an error when Falco refuses the files).
+    const shown = io.isQuiet ? issues.filter((i) => i.severity === 'error') : issues;
+    const hidden = io.isQuiet && failOn === 'warning' ? quietGateLine(issues.filter((i) => i.severity === 'warning').length, failOn).trim() : '';
+    io.stdout(validationAnnotations(shown, filesOf(texts, root), hidden ? [hidden] : []));
+    if (verdict?.isValid === false) io.stdout(`::error title=attack-cov falco -V::${escapeData(`falco -V: INVALID\n${escapeLines(verdict.output)}`)}\n`);
+    else if (verdict?.isValid === null) io.stderr(`warning: ${escapeLines(verdict.output)}; only the offline checks count\n`);
+  } else {
     const shown = io.isQuiet ? issues.filter((i) => i.severity === 'error') : issues;
     if (!io.isQuiet || shown.length > 0) io.stdout(renderValidationIssues(shown, io.style));
     if (io.isQuiet && failOn === 'warning') io.stdout(quietGateLine(issues.filter((i) => i.severity === 'warning').length, failOn));

@@ -4,7 +4,8 @@
 // finding's line and column; findings about other files counted in one notice.
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
-import { escapeData, escapeProperty, githubAnnotations } from '../../../src/report/github-annotations.js';
+import { escapeData, escapeProperty, githubAnnotations, validationAnnotations } from '../../../src/report/github-annotations.js';
+import type { ValidationIssue } from '../../../src/validate/types.js';
 import { LINK_OUTSIDE_ROOT_NOTE, OUTSIDE_ROOT_NOTE } from '../../../src/source-root.js';
 
 type Inputs = Pick<CoverageReport, 'inputs'>;
@@ -114,7 +115,7 @@ describe('githubAnnotations', () => {
     const many = (n: number, severity: Finding['severity']) => Array.from({ length: n }, (_, i) => finding({ severity, line: i + 1 }));
     const elsewhere = finding({ file: 'official:falco_rules.yaml@c72713e' });
     const noticesOf = (findings: Finding[]) => commands(githubAnnotations(REPORT, findings)).filter((c) => c.props.title === 'attack-cov').map((c) => c.message);
-    const limit = (logged: string) => `GitHub annotates at most 10 errors, 10 warnings and 10 notices per step; in this step's log only: ${logged} (--format sarif for code scanning, or json, has them all)`;
+    const limit = (logged: string) => `GitHub annotates at most 10 errors, 10 warnings and 10 notices per step; in this step's log only: ${logged} (--format json has them all)`;
     // At the limits: nothing to say. 9 info findings and the notice about the official rules' findings make 10 notices.
     expect(noticesOf([...many(10, 'error'), ...many(10, 'warning'), ...many(10, 'info')])).toEqual([]);
     expect(noticesOf([...many(9, 'info'), elsewhere])).toHaveLength(1);
@@ -136,5 +137,27 @@ describe('githubAnnotations', () => {
     const infos = Array.from({ length: 10 }, () => finding({ severity: 'info' }));
     expect(commands(githubAnnotations(REPORT, infos, said))[1]!.message).toMatch(/in this step's log only: 2 of 10 info findings /);
     expect(commands(githubAnnotations(REPORT, infos.slice(1), said)).filter((c) => c.props.title === 'attack-cov')).toHaveLength(1);
+  });
+
+});
+
+describe('validationAnnotations', () => {
+  const issue = (patch: Partial<ValidationIssue> = {}): ValidationIssue => ({ code: 'unknown-field', severity: 'error', file: 'rules/a.yaml', line: 2, column: 3, item: 'm', message: 'condition 1:1: unknown field proc.nam', ...patch });
+  const FILES = [{ path: 'rules/a.yaml' }];
+
+  it('says an issue as the listing does, [item] and sentence, at its place', () => {
+    expect(validationAnnotations([issue(), issue({ severity: 'warning', code: 'no-event-type', line: 9, item: 'r', message: 'every event' })], FILES)).toBe(
+      '::error file=rules/a.yaml,line=2,col=3,title=attack-cov unknown-field::[m] condition 1:1: unknown field proc.nam\n'
+      + '::warning file=rules/a.yaml,line=9,col=3,title=attack-cov no-event-type::[r] every event\n',
+    );
+  });
+
+  it('cuts the item\'s name at 300 characters and the sentence at 1,000, and counts the others\' issues as issues', () => {
+    const [command] = commands(validationAnnotations([issue({ item: 'i'.repeat(400), message: 'x'.repeat(1200) })], FILES));
+    expect(command!.message).toBe(`[${'i'.repeat(299)}…] ${'x'.repeat(999)}…`);
+    expect(commands(validationAnnotations([issue({ file: 'official:falco_rules.yaml@c72713e' })], FILES, ['said']))).toEqual([
+      { name: 'notice', props: { title: 'attack-cov' }, message: 'said' },
+      { name: 'notice', props: { title: 'attack-cov' }, message: '1 issue about official:falco_rules.yaml@c72713e is not annotated: no file of the repository (--format stylish or json lists them)' },
+    ]);
   });
 });
