@@ -59,7 +59,7 @@ function past(count: number, shown: number, noun: string): string[] {
  * log. Paths are relative to the source root, which the runner takes as relative to the repository's root
  * (`--source-root`; by default the git work tree holding the rules).
  */
-export function workflowCommands(items: Annotation[], files: RulesFiles, noun: string, said: string[] = []): string {
+export function workflowCommands(items: Annotation[], files: RulesFiles, noun: string, said: string[]): string {
   const isInRepository = repositoryFileTest(files);
   const pathOf = repositoryPath(files);
   const annotated = items.filter((i) => isInRepository(i.file));
