@@ -9,7 +9,8 @@
 #   MIN_COVERAGE  optional --min-coverage values, space-separated (e.g. "20 execution=40")
 # Writes every report, appends summary.md to $GITHUB_STEP_SUMMARY when set, exits with attack-cov's code.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
+# CDPATH unset for cd: with it set, cd prints the folder it went to, and `here` would hold two lines.
+here="$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)"
 # The script runs attack-cov from the checkout it sits in; outside one (copied alone) it says so, with 2,
 # the exit code of a run that cannot start, not 1, which means a gate failed.
 cli="$here/../dist/cli.js"

@@ -8,7 +8,8 @@
 #   FAIL_ON   the severity that fails the check (default: error)
 # Exits with attack-cov's code: 0 passed, 1 issues or findings at FAIL_ON, 2 unusable input.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
+# CDPATH unset for cd: with it set, cd prints the folder it went to, and `here` would hold two lines.
+here="$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)"
 cli="$here/../dist/cli.js"
 if [ ! -f "$cli" ]; then
   echo "pull-request: no attack-cov build at $cli: run this script from an attack-cov checkout after npm ci" >&2
@@ -19,12 +20,11 @@ rules=()
 [ -n "${RULES:-}" ] && split_rules "$RULES"
 case "${1:-}" in
   validate)
-    # validate takes the paths themselves; without RULES, the files Falco itself would read, else the official rules.
-    if [ ${#rules[@]} -eq 0 ]; then
-      if [ -e /etc/falco/falco_rules.yaml ]; then rules=(/etc/falco/falco_rules.yaml); else rules=(official); fi
-      [ -d /etc/falco/rules.d ] && rules+=(/etc/falco/rules.d)
-    fi
-    exec node "$cli" validate "${rules[@]}" --format github --fail-on "${FAIL_ON:-error}" ;;
+    # Without RULES, validate reads what lint does: the rules Falco reads here, else the official ones. The paths after
+    # --, so that one beginning with - is a path.
+    args=(validate --format github --fail-on "${FAIL_ON:-error}")
+    [ ${#rules[@]} -gt 0 ] && args+=(-- "${rules[@]}")
+    exec node "$cli" "${args[@]}" ;;
   lint)
     args=(lint --format github --fail-on "${FAIL_ON:-error}")
     [ ${#rules[@]} -gt 0 ] && args+=(--rules "${rules[@]}")

@@ -6,7 +6,7 @@
 # Words that are neither (URLs, `official`, missing paths) add their text only. Without RULES: the digest of
 # nothing (the default rules come with attack-cov or /etc/falco).
 set -euo pipefail
-. "$(cd "$(dirname "$0")" && pwd)/split-rules.sh"
+. "$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)/split-rules.sh"
 split_rules "${RULES:-}"
 {
   for given in "${rules[@]}"; do

@@ -336,7 +336,7 @@ Examples:
   program
     .command('validate')
     .description('Validate Falco rules files offline: condition syntax, fields per source, macros, lists, event names, output fields, bad idioms (and falco -V where falco is on PATH)')
-    .argument('<paths...>', 'rules files or directories')
+    .argument('[paths...]', 'rules files or directories, or official, official:all …; default: /etc/falco rules where present, else official')
     .addOption(new Option('--format <name>', 'output format (github: annotations for GitHub Actions)').choices(VALIDATE_FORMATS).default('stylish'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when issues reach this severity').choices(['error', 'warning', 'none']).default('error'))
     .option('-q, --quiet', 'list errors only; no "valid" or falco lines')
@@ -347,6 +347,7 @@ Examples:
       'after',
       `
 Examples:
+  $ attack-cov validate                                            # the rules Falco reads here (/etc/falco), else the official ones
   $ attack-cov validate /etc/falco/falco_rules.yaml /etc/falco/rules.d/
   $ attack-cov validate official drafts/T1529.yaml --format json   # a draft with the official rules it builds on
   $ attack-cov validate rules/ --format github                      # in a GitHub Actions step: issues on the PR's lines`,

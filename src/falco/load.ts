@@ -496,6 +496,13 @@ export function loadRulesOutline(paths: string[] | undefined, options: RulesLoad
   return loadWith(paths, options, cachedRulesetOutline);
 }
 
+/** The rules a command reads when given none: the files of Falco's standard locations (/etc/falco's rules file, local
+ * file and rules.d, each where present), else the embedded official rules, as loadRules reads them. */
+export async function defaultRulesPaths(standardLocations?: string[]): Promise<string[]> {
+  const standard = await expandPaths(standardLocations ?? readUpstream().falcoRules.standardLocations, false);
+  return standard.length > 0 ? standard : ['official'];
+}
+
 async function loadWith<R extends RulesetOutline>(paths: string[] | undefined, options: RulesLoadOptions, cached: CachedBuild<R>): Promise<LoadedRuleset<R>> {
   const root = options.sourceRoot ?? options.cwd ?? process.cwd();
   if (paths && paths.length > 0) return loaded(await readGiven(paths, options, root), 'given', options.parseCache, cached);

@@ -5,11 +5,12 @@
 // file name, a rule name, a tag in a message) is escaped as the runner unescapes it, so no text of the rules can end a
 // command or start another. Pure.
 import type { CoverageReport, Finding, Severity } from '../coverage-report.js';
+import type { InputError } from '../errors.js';
 import type { ValidationIssue } from '../validate/types.js';
 import { describeFix, ruleSuffix } from './messages.js';
 import { cutName } from './sarif-text.js';
 import { repositoryFileTest, repositoryPath } from './sarif.js';
-import { cutAt, escapeForTerminal } from '../terminal-text.js';
+import { cutAt, escapeForTerminal, escapeLines } from '../terminal-text.js';
 import { firstNames, plural, verb } from './words.js';
 
 /** The workflow command of each severity: GitHub has error, warning and notice annotations. */
@@ -44,7 +45,17 @@ export interface Annotation {
  * repository's (`note`): report.json's `inputs.rules`. */
 type RulesFiles = { path: string; target?: string; note?: string }[];
 
-const notice = (text: string) => `::notice title=attack-cov::${escapeData(escapeForTerminal(text))}\n`;
+/** A command about the run rather than a place in the rules (Falco's own verdict, what -q left out), printed first. */
+export interface RunNote {
+  severity: Severity;
+  /** After "attack-cov " in the title. */
+  about?: string;
+  text: string;
+}
+
+/** A note's lines are kept (Falco's output has several): escaped each, and joined by the runner's %0A. */
+const command = ({ severity, about, text }: RunNote) => `::${COMMAND[severity]} title=${escapeProperty(about ? `attack-cov ${about}` : 'attack-cov')}::${escapeData(escapeLines(text))}\n`;
+const notice = (text: string): RunNote => ({ severity: 'info', text });
 
 /** "13 of 23 errors": the items of one kind past `shown`, or nothing when none is. */
 function past(count: number, shown: number, noun: string): string[] {
@@ -53,47 +64,59 @@ function past(count: number, shown: number, noun: string): string[] {
 
 /**
  * One line per item about a file of the repository (a symlink's at the file it points to), in the given order. Before
- * them, notices: `said` (the command's own, e.g. what -q left out), then how many items (`noun`s) are about other files
- * (the official rules, a URL, a file outside the source root), which have no line in the pull request to annotate and
- * are left out, and, since GitHub annotates the first ANNOTATIONS_PER_KIND of each kind, how many of each it will only
- * log. Paths are relative to the source root, which the runner takes as relative to the repository's root
- * (`--source-root`; by default the git work tree holding the rules).
+ * them, the run's own notes (`run`: Falco's verdict, what -q left out), then notices of how many items (`noun`s) are
+ * about other files (the official rules, a URL, a file outside the source root), which have no line in the pull request
+ * to annotate and are left out, and, since GitHub annotates only the first ANNOTATIONS_PER_KIND of each kind (the notes
+ * first, so none of them is lost), how many of each kind it will only log. Paths are relative to the source root, which
+ * the runner takes as relative to the repository's root (`--source-root`; by default the git work tree holding the rules).
  */
-export function workflowCommands(items: Annotation[], files: RulesFiles, noun: string, said: string[]): string {
+export function workflowCommands(items: Annotation[], files: RulesFiles, noun: string, run: RunNote[]): string {
   const isInRepository = repositoryFileTest(files);
   const pathOf = repositoryPath(files);
   const annotated = items.filter((i) => isInRepository(i.file));
   const elsewhere = items.filter((i) => !isInRepository(i.file));
-  const notices = said.map(notice);
+  const notes = [...run];
   if (elsewhere.length > 0) {
     const names = firstNames([...new Set(elsewhere.map((i) => i.file))].map(cutName));
-    notices.push(notice(`${plural(elsewhere.length, noun)} about ${names} ${verb(elsewhere.length, 'is', 'are')} not annotated: no file of the repository (--format stylish or json lists them)`));
+    notes.push(notice(`${plural(elsewhere.length, noun)} about ${names} ${verb(elsewhere.length, 'is', 'are')} not annotated: no file of the repository (--format stylish or json lists them)`));
   }
+  // What GitHub has left of each kind after the notes (the one about the limit, when it is needed, takes a notice's).
+  const left = (severity: Severity, extra = 0) => ANNOTATIONS_PER_KIND - notes.filter((n) => n.severity === severity).length - extra;
   const count = (severity: Severity) => annotated.filter((i) => i.severity === severity).length;
   const [errors, warnings, infos] = [count('error'), count('warning'), count('info')];
-  // The notice about the limit takes a notice's place itself.
-  const isOver = errors > ANNOTATIONS_PER_KIND || warnings > ANNOTATIONS_PER_KIND || infos > ANNOTATIONS_PER_KIND - notices.length;
-  if (isOver) {
-    const logged = [...past(errors, ANNOTATIONS_PER_KIND, 'error'), ...past(warnings, ANNOTATIONS_PER_KIND, 'warning'), ...past(infos, ANNOTATIONS_PER_KIND - notices.length - 1, `info ${noun}`)];
-    notices.push(notice(`GitHub annotates at most ${ANNOTATIONS_PER_KIND} errors, ${ANNOTATIONS_PER_KIND} warnings and ${ANNOTATIONS_PER_KIND} notices per step; in this step's log only: ${logged.join(', ')} (--format json has them all)`));
+  if (errors > left('error') || warnings > left('warning') || infos > left('info')) {
+    const logged = [...past(errors, left('error'), 'error'), ...past(warnings, left('warning'), 'warning'), ...past(infos, left('info', 1), `info ${noun}`)];
+    notes.push(notice(`GitHub annotates at most ${ANNOTATIONS_PER_KIND} errors, ${ANNOTATIONS_PER_KIND} warnings and ${ANNOTATIONS_PER_KIND} notices per step; in this step's log only: ${logged.join(', ')} (--format json has them all)`));
   }
   const lines = annotated.map((i) => {
     const where = `file=${escapeProperty(pathOf(i.file))},line=${i.line},col=${i.column},title=${escapeProperty(`attack-cov ${i.code}`)}`;
     return `::${COMMAND[i.severity]} ${where}::${escapeData(escapeForTerminal(i.message))}\n`;
   });
-  return [...notices, ...lines].join('');
+  return [...notes.map(command), ...lines].join('');
 }
 
 /** lint's findings: each finding's sentence, its rule and its fix, as the SARIF result says it, each name cut. */
-export function githubAnnotations(report: Pick<CoverageReport, 'inputs'>, findings: Finding[], said: string[] = []): string {
+export function githubAnnotations(report: Pick<CoverageReport, 'inputs'>, findings: Finding[], run: RunNote[] = []): string {
   const annotations = findings.map((f) => {
     const fix = describeFix(f);
     return { ...f, message: `${cutAt(f.message, 1000)}${ruleSuffix(f.rule, cutName)}${fix ? `; fix: ${cutAt(fix, 1000)}` : ''}` };
   });
-  return workflowCommands(annotations, report.inputs.rules, 'finding', said);
+  return workflowCommands(annotations, report.inputs.rules, 'finding', run);
 }
 
 /** validate's issues: `[item] sentence`, as the listing says it. */
-export function validationAnnotations(issues: ValidationIssue[], files: RulesFiles, said: string[] = []): string {
-  return workflowCommands(issues.map((i) => ({ ...i, message: `[${cutName(i.item)}] ${cutAt(i.message, 1000)}` })), files, 'issue', said);
+export function validationAnnotations(issues: ValidationIssue[], files: RulesFiles, run: RunNote[] = []): string {
+  return workflowCommands(issues.map((i) => ({ ...i, message: `[${cutName(i.item)}] ${cutAt(i.message, 1000)}` })), files, 'issue', run);
+}
+
+/** An input the command could not read (a YAML syntax error, a missing file) as one error annotation at its place, so
+ * that the most common mistake of a pull request lands on its line too: `file:line:col` or `file` when the location is
+ * a path of the repository (relative, not above the source root), else without a place. */
+export function inputErrorCommand(error: InputError): string {
+  const at = /^(.*?)(?::(\d+):(\d+))?$/.exec(error.location)!;
+  const file = at[1]!;
+  const isOurs = file !== '' && !file.startsWith('/') && !file.startsWith('../') && !/^[a-z][a-z0-9+.-]*:/i.test(file);
+  const where = isOurs ? `file=${escapeProperty(file)}${at[2] ? `,line=${at[2]},col=${at[3]}` : ''},` : '';
+  const text = `${isOurs ? '' : `${error.location}: `}${error.detail}${error.hint ? ` (${error.hint})` : ''}`;
+  return `::error ${where}title=${escapeProperty('attack-cov cannot read')}::${escapeData(escapeForTerminal(text))}\n`;
 }

@@ -1,10 +1,10 @@
 // `attack-cov lint`: the tag findings, eslint-style, as JSON, SARIF or GitHub Actions annotations, with --fail-on as the
 // exit code.
-import { EXIT_GATE, EXIT_OK, UsageError } from '../errors.js';
+import { EXIT_GATE, EXIT_OK, InputError, UsageError } from '../errors.js';
 import { stringifyJson } from '../report/reporter.js';
 import { renderLintFindings } from '../report/terminal.js';
 import { sarifReporter } from '../report/sarif.js';
-import { githubAnnotations } from '../report/github-annotations.js';
+import { githubAnnotations, inputErrorCommand } from '../report/github-annotations.js';
 import { LINT_FORMATS } from '../report/format-names.js';
 import { buildOutlineReport, type CommonOptions, type Environment } from './inputs.js';
 import { gatedFindings, parseFailOn, quietGateLine, type FailOn } from '../analysis/gates.js';
@@ -45,14 +45,18 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
     if (format !== 'stylish') throw new UsageError(`--${options.fix ? 'fix' : 'fix-dry-run'} prints what it changes as text, not --format ${format}`, 'leave --format out, or list the findings without --fix');
     return runLintFix({ ...options, isDryRun: options.fixDryRun === true, failOn }, env, io);
   }
-  const { report, ruleset } = await buildOutlineReport(options, env);
+  const { report, ruleset } = await buildOutlineReport(options, env).catch((error: unknown) => {
+    // The error is said on stderr as for every format; as an annotation too, on the pull request's line.
+    if (format === 'github' && error instanceof InputError) io.stdout(inputErrorCommand(error));
+    throw error;
+  });
   if (format === 'sarif') {
     io.stdout(sarifReporter.render(report, { outDir: env.cwd }));
   } else if (format === 'github') {
     // With -q, as the listing: the errors only, and a notice of those left out that fail the gate (a check that fails
     // with nothing on the pull request would say nothing of why).
     const hidden = io.isQuiet ? quietGateLine(gatedFindings(report.findings, failOn).failing.filter((f) => f.severity !== 'error').length, failOn).trim() : '';
-    io.stdout(githubAnnotations(report, io.isQuiet ? report.findings.filter((f) => f.severity === 'error') : report.findings, hidden ? [hidden] : []));
+    io.stdout(githubAnnotations(report, io.isQuiet ? report.findings.filter((f) => f.severity === 'error') : report.findings, hidden ? [{ severity: 'info', text: hidden }] : []));
   } else if (format === 'json') {
     io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings, suppressed: report.suppressed ?? [] }));
   } else {

@@ -23,7 +23,7 @@ const NO_RULES = '/no/such/rules.yaml';
 const COMMANDS: { command: string[]; badUsage: [string[], RegExp]; badInput: [string[], RegExp] }[] = [
   { command: ['report'], badUsage: [['--format', 'nope'], /unknown format: nope/], badInput: [['--rules', NO_RULES], /no such file or directory/] },
   { command: ['lint'], badUsage: [['--fail-on', 'sometimes'], /argument 'sometimes' is invalid/], badInput: [['--rules', NO_RULES], /no such file or directory/] },
-  { command: ['validate'], badUsage: [[], /missing required argument 'paths'/], badInput: [[NO_RULES], /no such file or directory/] },
+  { command: ['validate'], badUsage: [['--format', 'sarif'], /argument 'sarif' is invalid/], badInput: [[NO_RULES], /no such file or directory/] },
   { command: ['draft'], badUsage: [['--concurrency', 'abc'], /'abc' is invalid\. expected a whole number/], badInput: [['T1529', '--rules', NO_RULES], /no such file or directory/] },
   { command: ['suggest'], badUsage: [['--min-score', '3'], /--min-score takes a number from 0 to 1/], badInput: [['--rules', NO_RULES], /no such file or directory/] },
   { command: ['threats'], badUsage: [['--top', '-3'], /'-3' is invalid\. expected a whole number of at least 1/], badInput: [['--attack', '/no/such.json'], /no such file/] },

@@ -4,7 +4,8 @@
 // finding's line and column; findings about other files counted in one notice.
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport, Finding } from '../../../src/coverage-report.js';
-import { escapeData, escapeProperty, githubAnnotations, validationAnnotations } from '../../../src/report/github-annotations.js';
+import { escapeData, escapeProperty, githubAnnotations, inputErrorCommand, validationAnnotations } from '../../../src/report/github-annotations.js';
+import { InputError } from '../../../src/errors.js';
 import type { ValidationIssue } from '../../../src/validate/types.js';
 import { LINK_OUTSIDE_ROOT_NOTE, OUTSIDE_ROOT_NOTE } from '../../../src/source-root.js';
 
@@ -130,7 +131,7 @@ describe('githubAnnotations', () => {
   });
 
   it('puts what lint has to say first, as notices that count toward the 10 (what -q left out that fails the gate)', () => {
-    const said = ['1 warning at or above --fail-on warning (not listed with -q)'];
+    const said = [{ severity: 'info' as const, text: '1 warning at or above --fail-on warning (not listed with -q)' }];
     const output = commands(githubAnnotations(REPORT, [finding()], said));
     expect(output.map((c) => [c.name, c.props.title, c.message.slice(0, 9)])).toEqual([['notice', 'attack-cov', '1 warning'], ['error', 'attack-cov tactic-mismatch', 'T1059 bel']]);
     // 9 info findings and lint's notice make 10 notices; with 10, lint's notice and the limit's leave room for 8.
@@ -155,9 +156,39 @@ describe('validationAnnotations', () => {
   it('cuts the item\'s name at 300 characters and the sentence at 1,000, and counts the others\' issues as issues', () => {
     const [command] = commands(validationAnnotations([issue({ item: 'i'.repeat(400), message: 'x'.repeat(1200) })], FILES));
     expect(command!.message).toBe(`[${'i'.repeat(299)}…] ${'x'.repeat(999)}…`);
-    expect(commands(validationAnnotations([issue({ file: 'official:falco_rules.yaml@c72713e' })], FILES, ['said']))).toEqual([
+    expect(commands(validationAnnotations([issue({ file: 'official:falco_rules.yaml@c72713e' })], FILES, [{ severity: 'info', text: 'said' }]))).toEqual([
       { name: 'notice', props: { title: 'attack-cov' }, message: 'said' },
       { name: 'notice', props: { title: 'attack-cov' }, message: '1 issue about official:falco_rules.yaml@c72713e is not annotated: no file of the repository (--format stylish or json lists them)' },
     ]);
+  });
+
+  it('puts the run\'s own error or warning first, counted in its kind: Falco\'s refusal is never the one GitHub only logs', () => {
+    const falco = { severity: 'error' as const, about: 'falco -V', text: 'falco -V: INVALID\nLOAD_ERR' };
+    const errors = Array.from({ length: 10 }, (_, i) => issue({ line: i + 1 }));
+    const all = commands(validationAnnotations(errors, FILES, [falco]));
+    expect(all[0]).toEqual({ name: 'error', props: { title: 'attack-cov falco -V' }, message: 'falco -V: INVALID\nLOAD_ERR' });
+    // 10 issues and Falco's error: 11 errors, the last issue only in the log, and said so.
+    expect(all[1]!.message).toMatch(/in this step's log only: 1 of 10 errors /);
+    expect(all).toHaveLength(12);
+    expect(commands(validationAnnotations(errors.slice(1), FILES, [falco])).filter((c) => c.name === 'notice')).toEqual([]);
+    const warning = { severity: 'warning' as const, about: 'falco -V', text: 'falco -V did not answer within 120 s; only the offline checks count' };
+    expect(commands(validationAnnotations(Array.from({ length: 10 }, () => issue({ severity: 'warning' })), FILES, [warning]))[1]!.message).toMatch(/log only: 1 of 10 warnings /);
+  });
+});
+
+describe('inputErrorCommand', () => {
+  it('puts an input the command could not read at its place when it is a path of the repository, with the hint', () => {
+    expect(inputErrorCommand(new InputError('rules/a.yaml:3:1', 'YAML syntax error: unclosed', 'close the quote'))).toBe('::error file=rules/a.yaml,line=3,col=1,title=attack-cov cannot read::YAML syntax error: unclosed (close the quote)\n');
+    expect(inputErrorCommand(new InputError('rules/a,b.yaml', 'not UTF-8'))).toBe('::error file=rules/a%2Cb.yaml,title=attack-cov cannot read::not UTF-8\n');
+  });
+  it('puts it nowhere, its location said in the message, when it is no path of the repository', () => {
+    for (const location of ['/tmp/x.yaml:3:1', '../up.yaml', 'official:falco_rules.yaml@c72713e', 'https://example.com/r.yaml', '']) {
+      const line = inputErrorCommand(new InputError(location, 'broken'));
+      expect(line, location).toBe(`::error title=attack-cov cannot read::${escapeData(`${location}: broken`)}\n`);
+    }
+  });
+  it('keeps the error\'s text inside its command', () => {
+    const [command] = commands(inputErrorCommand(new InputError('r.yaml:1:1', 'a\n::error::forged 100%')));
+    expect(command).toEqual({ name: 'error', props: { file: 'r.yaml', line: '1', col: '1', title: 'attack-cov cannot read' }, message: 'a\\n::error::forged 100%' });
   });
 });
