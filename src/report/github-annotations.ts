@@ -113,7 +113,8 @@ export function validationAnnotations(issues: ValidationIssue[], files: RulesFil
  * that the most common mistake of a pull request lands on its line too: `file:line:col` or `file` when the location is
  * a path of the repository (relative, not above the source root), else without a place. */
 export function inputErrorCommand(error: InputError): string {
-  const at = /^(.*?)(?::(\d+):(\d+))?$/.exec(error.location)!;
+  // Matches every location, from its start: the place is the last :line:col, if any.
+  const at = /(.*?)(?::(\d+):(\d+))?$/.exec(error.location)!;
   const file = at[1]!;
   const isOurs = file !== '' && !file.startsWith('/') && !file.startsWith('../') && !/^[a-z][a-z0-9+.-]*:/i.test(file);
   const where = isOurs ? `file=${escapeProperty(file)}${at[2] ? `,line=${at[2]},col=${at[3]}` : ''},` : '';

@@ -180,6 +180,8 @@ describe('inputErrorCommand', () => {
   it('puts an input the command could not read at its place when it is a path of the repository, with the hint', () => {
     expect(inputErrorCommand(new InputError('rules/a.yaml:3:1', 'YAML syntax error: unclosed', 'close the quote'))).toBe('::error file=rules/a.yaml,line=3,col=1,title=attack-cov cannot read::YAML syntax error: unclosed (close the quote)\n');
     expect(inputErrorCommand(new InputError('rules/a,b.yaml', 'not UTF-8'))).toBe('::error file=rules/a%2Cb.yaml,title=attack-cov cannot read::not UTF-8\n');
+    // Lines and columns of several digits; a colon inside a file name of the repository is no scheme.
+    expect(inputErrorCommand(new InputError('rules/team:a.yaml:123:45', 'x'))).toBe('::error file=rules/team%3Aa.yaml,line=123,col=45,title=attack-cov cannot read::x\n');
   });
   it('puts it nowhere, its location said in the message, when it is no path of the repository', () => {
     for (const location of ['/tmp/x.yaml:3:1', '../up.yaml', 'official:falco_rules.yaml@c72713e', 'https://example.com/r.yaml', '']) {
