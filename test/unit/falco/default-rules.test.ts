@@ -5,8 +5,9 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkRulesRef, loadRules, officialRulesCachePath, parseOfficialSpec } from '../../../src/falco/load.js';
-import { NetworkError, UsageError } from '../../../src/errors.js';
+import { checkRulesPaths, checkRulesRef, defaultRulesPaths, loadRules, officialRulesCachePath, parseOfficialSpec } from '../../../src/falco/load.js';
+import { mkdir } from 'node:fs/promises';
+import { InputError, NetworkError, UsageError } from '../../../src/errors.js';
 import { usageError } from '../../helpers/analysis-builders.js';
 import { rejection } from '../../helpers/errors.js';
 import { serve, startServer, type TestServer } from '../../helpers/http-server.js';
@@ -33,6 +34,27 @@ afterEach(() => {
 });
 
 const tempCache = () => mkdtemp(path.join(os.tmpdir(), 'attack-cov-'));
+
+describe('defaultRulesPaths (what validate reads without paths)', () => {
+  it('is the files of the standard locations that exist, a folder as its rules files, else official', async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-rules.d-'));
+    expect(await defaultRulesPaths(['/nonexistent/falco_rules.yaml', fixture('rules', 'rules.d'), empty])).toEqual((await readdir(fixture('rules', 'rules.d'))).filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => path.join(fixture('rules', 'rules.d'), n)));
+    expect(await defaultRulesPaths([fixture('rules', 'base.yaml')])).toEqual([fixture('rules', 'base.yaml')]);
+    // Nothing there, or only an empty folder: the official rules, not an error.
+    expect(await defaultRulesPaths(['/nonexistent/falco_rules.yaml', empty])).toEqual(['official']);
+    expect(await defaultRulesPaths([])).toEqual(['official']);
+  });
+});
+
+describe('checkRulesPaths', () => {
+  it('throws for a path that names no rules file, reads nothing for one that does', async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-rules-empty-'));
+    await mkdir(path.join(empty, 'sub'));
+    await expect(checkRulesPaths([fixture('rules', 'base.yaml'), 'official'])).resolves.toBeUndefined();
+    expect((await rejection(checkRulesPaths(['/nonexistent/r.yaml']), InputError)).message).toMatch(/^\/nonexistent\/r\.yaml: no such file or directory/);
+    expect((await rejection(checkRulesPaths([empty]), InputError)).message).toMatch(/no \*\.yaml rules files found/);
+  });
+});
 
 describe('default rules', () => {
   it('uses the standard locations when they exist (a directory means its *.yaml files)', async () => {
