@@ -499,14 +499,19 @@ export function loadRulesOutline(paths: string[] | undefined, options: RulesLoad
 /** The rules a command reads when given none: the files of Falco's standard locations (/etc/falco's rules file, local
  * file and rules.d, each where present), else the embedded official rules, as loadRules reads them. */
 export async function defaultRulesPaths(standardLocations?: string[]): Promise<string[]> {
-  const standard = await expandPaths(standardLocations ?? readUpstream().falcoRules.standardLocations, false);
+  const standard = await standardRulesFiles(standardLocations);
   return standard.length > 0 ? standard : ['official'];
+}
+
+/** The rules files of Falco's standard locations (data/upstream.json's, or `standardLocations`) that are there. */
+function standardRulesFiles(standardLocations: string[] | undefined): Promise<string[]> {
+  return expandPaths(standardLocations ?? readUpstream().falcoRules.standardLocations, false);
 }
 
 async function loadWith<R extends RulesetOutline>(paths: string[] | undefined, options: RulesLoadOptions, cached: CachedBuild<R>): Promise<LoadedRuleset<R>> {
   const root = options.sourceRoot ?? options.cwd ?? process.cwd();
   if (paths && paths.length > 0) return loaded(await readGiven(paths, options, root), 'given', options.parseCache, cached);
-  const standard = await expandPaths(options.standardLocations ?? readUpstream().falcoRules.standardLocations, false);
+  const standard = await standardRulesFiles(options.standardLocations);
   if (standard.length > 0) {
     const shown = showPaths(standard, root);
     const locals = sha256sOfLocal(standard, options.parseCache);

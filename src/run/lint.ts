@@ -50,18 +50,18 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
     if (format === 'github' && error instanceof InputError) io.stdout(inputErrorCommand(error));
     throw error;
   });
+  // With -q, the listing and the annotations say how many findings they left out fail the gate (a check that fails with
+  // nothing shown would say nothing of why).
+  const hidden = io.isQuiet ? quietGateLine(gatedFindings(report.findings, failOn).failing.filter((f) => f.severity !== 'error').length, failOn) : '';
   if (format === 'sarif') {
     io.stdout(sarifReporter.render(report, { outDir: env.cwd }));
   } else if (format === 'github') {
-    // With -q, as the listing: the errors only, and a notice of those left out that fail the gate (a check that fails
-    // with nothing on the pull request would say nothing of why).
-    const hidden = io.isQuiet ? quietGateLine(gatedFindings(report.findings, failOn).failing.filter((f) => f.severity !== 'error').length, failOn).trim() : '';
-    io.stdout(githubAnnotations(report, io.isQuiet ? report.findings.filter((f) => f.severity === 'error') : report.findings, hidden ? [{ severity: 'info', text: hidden }] : []));
+    io.stdout(githubAnnotations(report, io.isQuiet ? report.findings.filter((f) => f.severity === 'error') : report.findings, hidden ? [{ severity: 'info', text: hidden.trim() }] : []));
   } else if (format === 'json') {
     io.stdout(stringifyJson({ schemaVersion: report.schemaVersion, tool: report.tool, inputs: report.inputs, summary: report.summary.findings, findings: report.findings, suppressed: report.suppressed ?? [] }));
   } else {
     printLintFindings(report.findings, io, report.suppressed?.length, await fixableByLintFix(report.findings, ruleset, options, env));
-    if (io.isQuiet) io.stdout(quietGateLine(gatedFindings(report.findings, failOn).failing.filter((f) => f.severity !== 'error').length, failOn));
+    if (hidden) io.stdout(hidden);
   }
   return lintExitCode(report.findings, failOn, env);
 }

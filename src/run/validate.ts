@@ -57,23 +57,22 @@ export async function runValidate(paths: string[], options: ValidateOptions, env
   }
   const falco = findFalco();
   const verdict = falco ? falcoValidate(falco, texts.map((t) => t.file)) : undefined;
+  // -q keeps the errors, and counts the warnings it left out when they fail the gate (the listing and the annotations).
+  const shown = io.isQuiet ? issues.filter((i) => i.severity === 'error') : issues;
+  const hidden = io.isQuiet && failOn === 'warning' ? quietGateLine(issues.filter((i) => i.severity === 'warning').length, failOn) : '';
   if (format === 'json') io.stdout(stringifyJson({ files: texts.map((t) => t.path), issues, falco: verdict ?? null }));
   else if (format === 'github') {
-    // As the listing: -q keeps the errors and counts the warnings it left out that fail the gate. Falco's own verdict,
-    // which names no line of ours, comes first (GitHub annotates the first 10 of a kind): an error when Falco refuses the
-    // files, a warning when it gave none (the check then stands on the offline checks alone).
-    const shown = io.isQuiet ? issues.filter((i) => i.severity === 'error') : issues;
-    const hidden = io.isQuiet && failOn === 'warning' ? quietGateLine(issues.filter((i) => i.severity === 'warning').length, failOn).trim() : '';
+    // Falco's own verdict, which names no line of ours, comes first (GitHub annotates the first 10 of a kind): an error
+    // when Falco refuses the files, a warning when it gave none (the check then stands on the offline checks alone).
     const run: RunNote[] = [
       ...(verdict?.isValid === false ? [{ severity: 'error' as const, about: 'falco -V', text: `falco -V: INVALID\n${verdict.output}` }] : []),
       ...(verdict?.isValid === null ? [{ severity: 'warning' as const, about: 'falco -V', text: `${verdict.output}; only the offline checks count` }] : []),
-      ...(hidden ? [{ severity: 'info' as const, text: hidden }] : []),
+      ...(hidden ? [{ severity: 'info' as const, text: hidden.trim() }] : []),
     ];
     io.stdout(validationAnnotations(shown, filesOf(texts, root), run));
   } else {
-    const shown = io.isQuiet ? issues.filter((i) => i.severity === 'error') : issues;
     if (!io.isQuiet || shown.length > 0) io.stdout(renderValidationIssues(shown, io.style));
-    if (io.isQuiet && failOn === 'warning') io.stdout(quietGateLine(issues.filter((i) => i.severity === 'warning').length, failOn));
+    if (hidden) io.stdout(hidden);
     if (verdict?.isValid === false) io.stdout(`falco -V: INVALID\n${escapeLines(verdict.output)}\n`);
     // No verdict (a falco that hangs or cannot start) is no verdict on the rules: said, and the offline checks decide.
     else if (verdict?.isValid === null) io.stderr(`warning: ${escapeLines(verdict.output)}; only the offline checks count\n`);
