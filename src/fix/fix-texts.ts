@@ -26,6 +26,8 @@ export interface FixResult {
   skipped: FixPlan['skipped'];
   /** Which findings of `after` the plan for the final texts would fix (none, unless the passes ran out): fixedBy. */
   isFixable: (finding: Finding) => boolean;
+  /** Which findings of `before` the first pass's plan fixes by their own fix: what `lint` counts as fixable. */
+  wasFixable: (finding: Finding) => boolean;
   passes: number;
 }
 
@@ -69,5 +71,5 @@ export function fixTexts(files: readonly FixText[], analyzeRuleset: (ruleset: Ru
     for (const [path, text] of texts) texts.set(path, applyTagEdits(text, last.plan.edits.filter((e) => e.at.file === path)));
     last = state();
   }
-  return { texts, before: before.report, after: last.report, rulesets: { before: before.ruleset, after: last.ruleset }, skipped: last.plan.skipped, isFixable: fixedBy(last.plan), passes };
+  return { texts, before: before.report, after: last.report, rulesets: { before: before.ruleset, after: last.ruleset }, skipped: last.plan.skipped, isFixable: fixedBy(last.plan), wasFixable: fixedBy(before.plan), passes };
 }

@@ -33,9 +33,13 @@ export interface FixOptions extends CommonOptions {
 
 export function describeFixResult(result: FixResult, changedFiles: number, isDryRun = false): string {
   const remaining = new Set(result.after.findings.map(findingFingerprint));
-  const fixed = result.before.findings.filter((f) => !remaining.has(findingFingerprint(f))).length;
-  const lines = [`${isDryRun ? 'would fix' : 'fixed'} ${fixed} finding(s) in ${changedFiles} file(s); ${result.after.findings.length} ${isDryRun ? 'would remain' : 'remain'}`];
-  for (const { finding, reason } of result.skipped) lines.push(`  not fixed: ${printable(finding.file)}:${finding.line} ${finding.code}${ruleSuffix(finding.rule, printable)}: ${printable(reason)}`);
+  const fixed = result.before.findings.filter((f) => !remaining.has(findingFingerprint(f)));
+  const lines = [`${isDryRun ? 'would fix' : 'fixed'} ${fixed.length} finding(s) in ${changedFiles} file(s); ${result.after.findings.length} ${isDryRun ? 'would remain' : 'remain'}`];
+  const where = (finding: Finding) => `${printable(finding.file)}:${finding.line} ${finding.code}${ruleSuffix(finding.rule, printable)}`;
+  // Counted above but not by lint's "N with an unambiguous fix": gone because another finding's fix made it untrue
+  // (T1500 → T1027 justifies the rule's mitre_defense_evasion), so both counts are explained.
+  for (const finding of fixed) if (!result.wasFixable(finding)) lines.push(`  ${isDryRun ? 'would be resolved' : 'resolved'} by another fix: ${where(finding)}`);
+  for (const { finding, reason } of result.skipped) lines.push(`  not fixed: ${where(finding)}: ${printable(reason)}`);
   return `${lines.join('\n')}\n`;
 }
 

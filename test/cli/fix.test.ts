@@ -26,6 +26,8 @@ describe('lint --fix-dry-run', () => {
     expect(result.stdout).toMatch(/^--- a\/.*fixable\.yaml/m);
     expect(result.stdout).toContain("-  tags: [mitre_execution, T1611]\n+  tags: [mitre_privilege_escalation, T1611]");
     expect(result.stderr).toMatch(/^would fix \d+ finding\(s\) in 1 file\(s\); 2 would remain/);
+    // The one finding it counts beyond lint's "with an unambiguous fix" is named, with why it goes.
+    expect(result.stderr).toContain('\n  would be resolved by another fix: fixable.yaml:10 unjustified-tactic (rule "Nonstandard and revoked")\n');
     expect(await readFile(path.join(dir, 'fixable.yaml'), 'utf8')).toBe(before);
     // A JSON or SARIF listing is not what --fix or --fix-dry-run print (QA: a plain diff came instead, exit 0).
     for (const [fix, format] of [['--fix-dry-run', 'json'], ['--fix', 'sarif']]) {

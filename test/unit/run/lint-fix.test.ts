@@ -61,6 +61,19 @@ describe('lint counts as having an unambiguous fix what lint --fix fixes', () =>
     }
   });
 
+  it('names each finding --fix resolves without a fix of its own, so that its count and lint\'s add up', async () => {
+    // T1500 (revoked for T1027) → T1027 makes the rule's mitre_defense_evasion justified (T1529 is impact only):
+    // unjustified-tactic goes with it, though it has no fix and lint did not count it. Before, --fix-dry-run said
+    // "would fix 2" beside lint's "1 with an unambiguous fix", and nothing said why.
+    const file = await rulesFile(rule('R', '[mitre_impact, mitre_defense_evasion, T1529, T1500]'));
+    expect(summaryOf((await lint(file)).stdout)).toMatch(/, 1 with an unambiguous fix$/);
+    const lines = (await lint(file, { fixDryRun: true })).stderr.trimEnd().split('\n');
+    expect(lines).toEqual(['would fix 2 finding(s) in 1 file(s); 0 would remain', '  would be resolved by another fix: rules.yaml:6 unjustified-tactic (rule "R")']);
+    const fixed = (await lint(file, { fix: true })).stderr.trimEnd().split('\n');
+    expect(fixed).toEqual(['fixed 2 finding(s) in 1 file(s); 0 remain', '  resolved by another fix: rules.yaml:6 unjustified-tactic (rule "R")']);
+    expect(await readFile(file, 'utf8')).toBe(rule('R', '[mitre_impact, mitre_defense_evasion, T1529, T1027]'));
+  });
+
   it('without --rules (which --fix needs) counts the fixes in files one can edit: none in the official rules (QA)', async () => {
     // QA: `lint` (the official rules by default) said "2 with an unambiguous fix", `lint --rules official` 0.
     const { fixableByLintFix } = await import('../../../src/run/lint-fix.js');
