@@ -289,7 +289,12 @@ export function redirectTarget(location: string | undefined, requestUrl: string)
 
 /** A URL as an error may show it: its origin and path (cut at 200 characters), without user:password, query or fragment. */
 function originAndPath(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname.slice(0, 200)}`;
+  return `${url.protocol}//${url.host}${cutPath(url.pathname)}`;
+}
+
+/** A URL's path cut at 200 characters, never inside a %XX escape: a cut one would read as another character. */
+function cutPath(path: string): string {
+  return path.length > 200 ? path.slice(0, 200).replace(/%[0-9A-Fa-f]?$/, '') : path;
 }
 
 /** `<base>/<endpoint>` as a hint may show it: the base's origin and path, its path cut at 200 characters (and said to
@@ -297,7 +302,7 @@ function originAndPath(url: URL): string {
 function endpointShown(baseUrl: string, endpoint: string): string {
   const url = new URL(baseUrl);
   const base = url.pathname.replace(/\/+$/, '');
-  return `${url.protocol}//${url.host}${base.length > 200 ? `${base.slice(0, 200)}…` : base}/${endpoint}`;
+  return `${url.protocol}//${url.host}${base.length > 200 ? `${cutPath(base)}…` : base}/${endpoint}`;
 }
 
 /** What to set the base URL to after a redirect of its chat/completions request to `target` (as redirectTarget shows it). */

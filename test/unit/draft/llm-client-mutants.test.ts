@@ -563,6 +563,10 @@ describe('ChatClient.complete: the run stops asking when no later request can su
     // Every slash that ends the base is dropped before the endpoint is added, as chatCompletionsUrl drops them.
     const slashes = await failure(client({ baseUrl: `${server.url('/nope')}//` }).complete(MESSAGES, SCHEMA));
     expect(slashes?.message).toBe(`the LLM endpoint answered HTTP 404 (not found) for ${server.url('/nope/chat/completions')}: not found`);
+    // Nor inside a %XX escape: with 2 characters of %E2 before the cut, the path is shown without them.
+    const escape = `/v1/${'p'.repeat(194)}%E2%80%A6${'p'.repeat(50)}`;
+    const notFoundEscape = await failure(client({ baseUrl: server.url(escape) }).complete(MESSAGES, SCHEMA));
+    expect(notFoundEscape?.message).toBe(`the LLM endpoint answered HTTP 404 (not found) for ${server.url(`/v1/${'p'.repeat(194)}`)}…/chat/completions: not found`);
     // 200 characters exactly are not cut.
     const exact = `/v1/${'p'.repeat(196)}`;
     const notFoundExact = await failure(client({ baseUrl: `${server.url(exact)}/` }).complete(MESSAGES, SCHEMA));
@@ -701,6 +705,13 @@ describe('ChatClient.complete: edges', () => {
     script = [{ status: 302, body: '', headers: { location: path } }];
     const error = await failure(client().complete(MESSAGES, SCHEMA));
     expect(error?.message).toBe(`the LLM endpoint answered HTTP 302, a redirect to ${server.url(path.slice(0, 200))}; attack-cov does not follow redirects (the key would go along)`);
+    // Never cut inside a %XX escape (%C3%A9 is é; "%C" or "%" left at the end would read as other text): the escape
+    // goes whole, a whole escape before the cut stays.
+    const escaped = (before: number) => `/${'p'.repeat(before)}%C3%A9${'q'.repeat(100)}`;
+    expect(redirectTarget(escaped(197), 'http://h/')).toBe(`http://h/${'p'.repeat(197)}`);
+    expect(redirectTarget(escaped(198), 'http://h/')).toBe(`http://h/${'p'.repeat(198)}`);
+    expect(redirectTarget(escaped(199), 'http://h/')).toBe(`http://h/${'p'.repeat(199)}`);
+    expect(redirectTarget(escaped(196), 'http://h/')).toBe(`http://h/${'p'.repeat(196)}%C3`);
   });
 
   it('goes through the proxy the environment names (HTTP_PROXY)', async () => {
