@@ -27,6 +27,13 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+/** Whether the runner reads `value` back as given in a property: it splits each property at its first `=` with .NET's
+ * RemoveEmptyEntries, which may drop a value's leading `=` (escapeProperty has no escape for it), and an empty value
+ * leaves the property out. */
+export function isPropertySafe(value: string): boolean {
+  return value !== '' && !value.startsWith('=');
+}
+
 /** Annotations of one kind (error, warning, notice) GitHub makes per step; it logs the commands past them without one
  * (actions/toolkit's docs: 10 of each kind per step, 50 per job). */
 export const ANNOTATIONS_PER_KIND = 10;
@@ -89,8 +96,11 @@ export function workflowCommands(items: Annotation[], files: RulesFiles, noun: s
     notes.push(notice(`GitHub annotates at most ${ANNOTATIONS_PER_KIND} errors, ${ANNOTATIONS_PER_KIND} warnings and ${ANNOTATIONS_PER_KIND} notices per step; in this step's log only: ${logged.join(', ')} (--format json has them all)`));
   }
   const lines = annotated.map((i) => {
-    const where = `file=${escapeProperty(pathOf(i.file))},line=${i.line},col=${i.column},title=${escapeProperty(`attack-cov ${i.code}`)}`;
-    return `::${COMMAND[i.severity]} ${where}::${escapeData(escapeForTerminal(i.message))}\n`;
+    const path = pathOf(i.file);
+    const title = `title=${escapeProperty(`attack-cov ${i.code}`)}`;
+    // A path the runner may not read back is said in the message: the annotation lands on the run, not the line.
+    if (!isPropertySafe(path)) return `::${COMMAND[i.severity]} ${title}::${escapeData(escapeForTerminal(`${path}:${i.line}:${i.column}: ${i.message}`))}\n`;
+    return `::${COMMAND[i.severity]} file=${escapeProperty(path)},line=${i.line},col=${i.column},${title}::${escapeData(escapeForTerminal(i.message))}\n`;
   });
   return [...notes.map(command), ...lines].join('');
 }
@@ -116,7 +126,7 @@ export function inputErrorCommand(error: InputError): string {
   // Matches every location, from its start: the place is the last :line:col, if any.
   const at = /(.*?)(?::(\d+):(\d+))?$/.exec(error.location)!;
   const file = at[1]!;
-  const isOurs = file !== '' && !file.startsWith('/') && !file.startsWith('../') && !/^[a-z][a-z0-9+.-]*:/i.test(file);
+  const isOurs = isPropertySafe(file) && !file.startsWith('/') && !file.startsWith('../') && !/^[a-z][a-z0-9+.-]*:/i.test(file);
   const where = isOurs ? `file=${escapeProperty(file)}${at[2] ? `,line=${at[2]},col=${at[3]}` : ''},` : '';
   const text = `${isOurs ? '' : `${error.location}: `}${error.detail}${error.hint ? ` (${error.hint})` : ''}`;
   return `::error ${where}title=${escapeProperty('attack-cov cannot read')}::${escapeData(escapeForTerminal(text))}\n`;

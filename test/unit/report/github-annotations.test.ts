@@ -87,6 +87,17 @@ describe('githubAnnotations', () => {
     expect(command!.message).toBe('tag "a\\nb" 100% (rule "x\\n::error file=evil.yaml,line=1::pwned %0A\\r::add-mask::")');
   });
 
+  it('says a path that begins with = in the message, without file=: the runner may drop a value\'s leading =', () => {
+    // The runner splits `file==x.yaml` at its first = with .NET's RemoveEmptyEntries, and no escape stands for =: it
+    // would annotate x.yaml, a file that is not there, or another file of that name. At the run instead, named in full.
+    const file = '=team.yaml';
+    const [command] = commands(githubAnnotations(inputs([{ path: file, sha256: 'x' }]), [finding({ file, message: 'm' })]));
+    expect(command).toEqual({ name: 'error', props: { title: 'attack-cov tactic-mismatch' }, message: '=team.yaml:12:40: m (rule "Run shell")' });
+    // An = further on is kept in the property, as the runner keeps it.
+    expect(commands(githubAnnotations(inputs([{ path: 'a=b.yaml', sha256: 'x' }]), [finding({ file: 'a=b.yaml' })]))[0]!.props.file).toBe('a=b.yaml');
+    expect(commands(inputErrorCommand(new InputError('=r.yaml:3:4', 'bad')))[0]).toEqual({ name: 'error', props: { title: 'attack-cov cannot read' }, message: '=r.yaml:3:4: bad' });
+  });
+
   it('cuts a long rule name as the SARIF messages do', () => {
     const [command] = commands(githubAnnotations(REPORT, [finding({ rule: 'r'.repeat(5000), message: 'm' })]));
     expect(command!.message).toBe(`m (rule "${'r'.repeat(299)}…")`);
