@@ -2,6 +2,7 @@
 // waits between attempts (measured as the gaps between the requests the server sees), what the request
 // looks like, progress, size caps, file:// mirrors, and the error line and hint of each failure. Delays are
 // kept to a few hundred milliseconds.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -83,6 +84,7 @@ beforeAll(async () => {
     '/hop2': (_req, res) => void res.writeHead(301, { location: '/hop3' }).end(),
     '/hop3': (_req, res) => void res.writeHead(307, { location: '/ok' }).end(),
     '/loop': (_req, res) => void res.writeHead(302, { location: '/loop' }).end(),
+    '/gone-with-location': (_req, res) => void res.writeHead(404, { location: '/ok' }).end(),
     // /chainK-N: redirect K of a chain of N redirects ending at /ok.
     ...Object.fromEntries([5, 6].flatMap((n) => Array.from({ length: n }, (_, i): [string, Route] => [
       `/chain${i + 1}-${n}`,
@@ -384,6 +386,12 @@ describe('downloadToFile: connections, redirects and timeouts per attempt', () =
     expect(server.calls('/loop')).toBe(1);
   });
 
+  it('says the status of an answer that is no redirect, whatever Location it carries', async () => {
+    const error = await failure(downloadToFile(server.url('/gone-with-location'), target('gone')));
+    expect(error?.message).toBe(`download failed: ${server.url('/gone-with-location')}: HTTP 404`);
+    expect(error?.hint).toBe('check the URL or version; nothing is published there');
+  });
+
   it('follows 5 redirects and no more: the sixth answer is the failure', async () => {
     await downloadToFile(server.url('/chain1-5'), target('chain5'));
     expect(await readFile(target('chain5'))).toEqual(BODY);
@@ -454,6 +462,31 @@ describe('downloadToFile from a file:// mirror', () => {
     expect(await readFile(target('copied'))).toEqual(BODY);
     await downloadToFile(pathToFileURL(source).href.replace(/^file:/, 'FILE:'), target('copied-upper'));
     expect(await readFile(target('copied-upper'))).toEqual(BODY);
+  });
+
+  it('copies a file of exactly maxBytes, and refuses one larger, or one that holds more than its size says, leaving nothing', async () => {
+    const source = target('sized.json');
+    await writeFile(source, BODY);
+    await downloadToFile(pathToFileURL(source).href, target('at-limit'), { maxBytes: BODY.length });
+    expect(await readFile(target('at-limit'))).toEqual(BODY);
+    const tooLarge = await failure(downloadToFile(pathToFileURL(source).href, target('over-limit'), { maxBytes: BODY.length - 1 }));
+    expect(tooLarge?.message).toBe(`cannot read ${pathToFileURL(source).href}: the response is larger than ${BODY.length - 1} bytes`);
+    expect(tooLarge?.hint).toBe('raise ATTACK_COV_MAX_BUNDLE_BYTES if the file is genuine');
+    // /proc's files are regular files of size 0 that read as text: only the bytes counted while copying catch them
+    // (a file that grows while it is copied, the same way).
+    const growing = await failure(downloadToFile('file:///proc/self/status', target('proc-status'), { maxBytes: 16 }));
+    expect(growing?.message).toBe('cannot read file:///proc/self/status: the response is larger than 16 bytes');
+    await downloadToFile('file:///proc/self/status', target('proc-status-whole'), { maxBytes: 1 << 20 });
+    expect((await readFile(target('proc-status-whole'), 'utf8')).split('\n')[0]).toMatch(/^Name:/);
+    expect(await readdir(dir)).not.toContain('over-limit');
+    expect(await readdir(dir)).not.toContain('proc-status');
+  });
+
+  it('refuses a FIFO by its kind, never waiting on it', async () => {
+    const fifo = target('mirror.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const error = await failure(downloadToFile(pathToFileURL(fifo).href, target('from-fifo')));
+    expect(error?.message).toBe(`cannot read ${pathToFileURL(fifo).href}: a FIFO (named pipe), not a file to copy`);
   });
 
   it('fails on a missing file with the code and where mirrors are set, leaving nothing', async () => {
