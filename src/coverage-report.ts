@@ -25,6 +25,9 @@ export interface Finding {
   file: string;
   line: number;
   column: number;
+  /** The column after the tag the finding is about, when that tag is written on one line (not an alias): outputs mark
+   * the tag alone (SARIF's endColumn, an annotation's endColumn), else to the end of the line. */
+  endColumn?: number;
   /** The tag the finding is about, as written. */
   tag?: string;
   technique?: string;

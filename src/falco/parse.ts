@@ -7,7 +7,7 @@ import { scanYamlDocuments } from './yaml-lines.js';
 import { InputError } from '../errors.js';
 import { cutAt } from '../terminal-text.js';
 import { dataRecord } from '../own.js';
-import type { DuplicateKey, RawItem, SourcePosition } from './types.js';
+import type { DuplicateKey, RawItem, SourcePosition, TagPosition } from './types.js';
 import { unclosedQuoteError } from './yaml-errors.js';
 import { mapValue, MAX_NESTING, NeedsComposer, readYamlDocuments, resolvePlain, scalarText, TooDeep, type CstValue } from './yaml-cst.js';
 
@@ -43,7 +43,7 @@ export function parseRulesFile(input: string, file: string): { items: RawItem[];
     for (const node of root.elements) {
       // An empty item (a lone "-", or null): Falco's reader skips it.
       if (node.value === null && !node.entries && !node.elements) continue;
-      items.push(readItem(node, at));
+      items.push(readItem(node, at, text));
     }
   }
   return { items, isScanned };
@@ -205,19 +205,47 @@ function duplicateKeys(node: CstValue, at: (offset: number) => SourcePosition): 
   return found.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
 }
 
-function readItem(node: CstValue, at: (offset: number) => SourcePosition): RawItem {
+/**
+ * Where the scalar `value` written at `offset` of `text` ends, if it ends on the line it starts: a plain scalar is the
+ * value as written; a quoted one ends at its closing quote (a doubled ' or a backslash escapes one inside). Undefined
+ * for anything else (an alias, a block or multi-line scalar), which outputs then mark to the end of the line.
+ */
+export function scalarEnd(text: string, offset: number, value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const quote = text[offset];
+  if (quote !== '"' && quote !== "'") return text.startsWith(value, offset) && !/[\n\r]/.test(value) ? offset + value.length : undefined;
+  for (let i = offset + 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n' || c === '\r') return undefined;
+    if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else return i + 1;
+    }
+  }
+  return undefined;
+}
+
+/** A tag's position, with its end column when it ends on its line (scalarEnd). */
+function tagPosition(element: CstValue, at: (offset: number) => SourcePosition, text: string): TagPosition {
+  const { file, line, column } = at(element.offset);
+  const end = scalarEnd(text, element.offset, element.value);
+  return { file, line, column, endColumn: end === undefined ? undefined : column + end - element.offset };
+}
+
+function readItem(node: CstValue, at: (offset: number) => SourcePosition, text: string): RawItem {
   const position = at(node.offset);
   const where = `${position.file}:${position.line}:${position.column}`;
   if (!node.entries) throw new InputError(where, 'not a Falco item: expected a mapping such as "- rule: NAME"');
   // Records that inherit nothing: keys such as __proto__, constructor or toString are plain data here.
   const fields = dataRecord<unknown>();
   const keyPositions = dataRecord<SourcePosition>();
-  let tagPositions: SourcePosition[] = [];
+  let tagPositions: TagPosition[] = [];
   for (const { key, keyOffset, node: value } of node.entries) {
     if (key in fields) continue; // the first of duplicate keys wins, as in Falco
     fields[key] = value.value;
     keyPositions[key] = at(keyOffset);
-    if (key === 'tags' && value.elements) tagPositions = value.elements.map((e) => at(e.offset));
+    if (key === 'tags' && value.elements) tagPositions = value.elements.map((e) => tagPosition(e, at, text));
   }
   const duplicates = duplicateKeys(node, at);
   const extra = duplicates.length > 0 ? { duplicateKeys: duplicates } : {};

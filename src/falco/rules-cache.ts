@@ -5,7 +5,7 @@
 // the line scanner does, and the yaml library (for files the scanner hands over) ~15 times less.
 import { readEntry, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
 import { parseRulesFile } from './parse.js';
-import type { DuplicateKey, RawItem, SourcePosition } from './types.js';
+import type { DuplicateKey, RawItem, SourcePosition, TagPosition } from './types.js';
 import { dataRecord, toDataRecord } from '../own.js';
 
 /**
@@ -17,14 +17,14 @@ import { dataRecord, toDataRecord } from '../own.js';
  * dash, a comment touching a bracket, a block item in a flow list, text after `...`), where it read some of it. 5: and
  * a flow collection closed by the other bracket (`[a}`), an empty or property-only item before a trailing comma
  * (`[a,,]`, `[a, &x]`), a tab after a byte order mark at a line's start, are handed over; a null-word key is `null`
- * through the composer too (`NULL: x` was `NULL` there).
+ * through the composer too (`NULL: x` was `NULL` there). 6: a tag's position has its end column (TagPosition).
  */
-export const RULES_FORMAT = 5;
+export const RULES_FORMAT = 6;
 
 export const RULES_KIND: EntryKind = { name: 'rules', format: RULES_FORMAT, keep: 256 };
 
 /** One item as stored: kind, name, line, column, fields, key positions as [key, line, column, …], tag
- * positions as [line, column, …], duplicate keys (0 when none: rare, kept as they are). */
+ * positions as [line, column, end column (0: none), …], duplicate keys (0 when none: rare, kept as they are). */
 type StoredItem = [RawItem['kind'], string, number, number, Record<string, unknown>, (string | number)[], number[], DuplicateKey[] | 0];
 
 const KINDS = new Set(['rule', 'macro', 'list', 'other']);
@@ -34,7 +34,7 @@ function isStoredItem(value: unknown): value is StoredItem {
   if (!Array.isArray(value) || value.length !== 8) return false;
   const [kind, name, line, column, fields, keys, tags, duplicates] = value as unknown[];
   return KINDS.has(kind as string) && typeof name === 'string' && Number.isInteger(line) && Number.isInteger(column) && isObject(fields)
-    && isKeyPositions(keys) && Array.isArray(tags) && tags.length % 2 === 0 && tags.every(Number.isInteger) && (duplicates === 0 || Array.isArray(duplicates));
+    && isKeyPositions(keys) && Array.isArray(tags) && tags.length % 3 === 0 && tags.every(Number.isInteger) && (duplicates === 0 || Array.isArray(duplicates));
 }
 
 function isKeyPositions(keys: unknown): boolean {
@@ -64,7 +64,7 @@ export function compactItems(items: RawItem[], file: string): StoredItem[] | und
     const tags: number[] = [];
     for (const at of item.tagPositions) {
       if (at.file !== file) return undefined;
-      tags.push(at.line, at.column);
+      tags.push(at.line, at.column, at.endColumn ?? 0);
     }
     if (item.position.file !== file) return undefined;
     stored.push([item.kind, item.name, item.position.line, item.position.column, item.fields, keys, tags, item.duplicateKeys ?? 0]);
@@ -79,8 +79,8 @@ function expandItems(stored: StoredItem[], file: string): RawItem[] {
   return stored.map(([kind, name, line, column, fields, keys, tags, duplicates]) => {
     const keyPositions = dataRecord<SourcePosition>();
     for (let i = 0; i < keys.length; i += 3) keyPositions[keys[i] as string] = at(keys[i + 1] as number, keys[i + 2] as number);
-    const tagPositions: SourcePosition[] = [];
-    for (let i = 0; i < tags.length; i += 2) tagPositions.push(at(tags[i]!, tags[i + 1]!));
+    const tagPositions: TagPosition[] = [];
+    for (let i = 0; i < tags.length; i += 3) tagPositions.push({ file, line: tags[i]!, column: tags[i + 1]!, endColumn: tags[i + 2]! > 0 ? tags[i + 2] : undefined });
     const item: RawItem = { kind, name, position: at(line, column), fields: toDataRecord(fields), keyPositions, tagPositions };
     if (duplicates) item.duplicateKeys = duplicates;
     return item;

@@ -24,17 +24,18 @@ import type { FalcoList, FalcoMacro, FalcoRule, FalcoRuleOutline, RulesFileInfo,
  * Falco, where 2 read them as enabled; 4: as in Falco, the tags of a legacy `append: true` are ignored, `append:
  * yes` appends, a tag appended again is kept once, a rule defined again keeps its place; 6: the outline keeps
  * skip-if-unknown-filter, which `report` now reads: an outline of 5 says false for every rule; 8: an empty `tags:`
- * and an empty, list or map tag are refused, as Falco refuses them, where 7 read no tags or a tag ""). A change of the parser
+ * and an empty, list or map tag are refused, as Falco refuses them, where 7 read no tags or a tag ""; 9: a tag's
+ * position has its end column, TagRef.endColumn, 0 stored when it has none). A change of the parser
  * bumps RULES_FORMAT, which is part of the key: stored rulesets built from the old parser's items miss as well.
  */
-export const RULESET_FORMAT = 8;
+export const RULESET_FORMAT = 9;
 
 /** 7: the outline is stored as columns (StoredOutline) rather than as the ruleset's rows with their text left empty. */
 export const RULESET_KIND: EntryKind = { name: 'ruleset', format: RULESET_FORMAT, keep: 8, codec: 'json' };
 export const OUTLINE_KIND: EntryKind = { name: 'ruleset-outline', format: RULESET_FORMAT, keep: 8, codec: 'v8' };
 
 /** [name, file, line, column, condition, output, desc, priority, source, isEnabled, tags as [value, file, line,
- * column]…, modifiedAt as [file, line, column]…, conditionAt, outputAt ([] when absent), exceptions as [name,
+ * column, end column (0: none)]…, modifiedAt as [file, line, column]…, conditionAt, outputAt ([] when absent), exceptions as [name,
  * fields (null when absent), comps (null when absent), values, file, line, column]…, skipsUnknownFilter]. */
 type StoredRule = [string, number, number, number, string, string, string, string, string, boolean, (string | number)[], number[], number[], number[], StoredException[], boolean];
 type StoredException = [string, ExceptionEntry | null, ExceptionEntry | null, ExceptionEntry[], number, number, number];
@@ -55,8 +56,8 @@ interface StoredRuleset {
 /**
  * An outline as columns. `numbers` holds, per rule in order: its name, then its position (file index into `names`,
  * line, column), priority and source (indexes into `strings`), flags (1: enabled, 2: skip-if-unknown-filter), the
- * number of its tags and of its modifiedAt positions; then each tag's value (into `strings`) and position, and each
- * modifiedAt position. Doubles hold every count, line and column exactly; nothing is cut to fit.
+ * number of its tags and of its modifiedAt positions; then each tag's value (into `strings`), position and end column
+ * (0: none), and each modifiedAt position. Doubles hold every count, line and column exactly; nothing is cut to fit.
  */
 interface StoredOutline {
   names: string[];
@@ -96,7 +97,7 @@ export function compactRuleset(ruleset: Ruleset): StoredRuleset {
   const at = (p: SourcePosition | undefined): number[] => (p ? [fileOf(p.file), p.line, p.column] : []);
   const rules = ruleset.rules.map((rule): StoredRule => {
     const tags: (string | number)[] = [];
-    for (const tag of rule.tags) tags.push(tag.value, fileOf(tag.file), tag.line, tag.column);
+    for (const tag of rule.tags) tags.push(tag.value, fileOf(tag.file), tag.line, tag.column, tag.endColumn ?? 0);
     const exceptions = (rule.exceptions ?? []).map((e): StoredException => [e.name, e.fields ?? null, e.comps ?? null, e.values, ...(at(e.position) as [number, number, number])]);
     return [rule.name, ...(at(rule.position) as [number, number, number]), rule.condition, rule.output, rule.desc, rule.priority, rule.source, rule.isEnabled, tags, rule.modifiedAt.flatMap(at), at(rule.conditionAt), at(rule.outputAt), exceptions, rule.skipsUnknownFilter === true];
   });
@@ -119,6 +120,7 @@ export function compactOutline(ruleset: RulesetOutline): StoredOutline {
     for (const tag of rule.tags) {
       numbers.push(strings.indexOf(tag.value));
       at(tag);
+      numbers.push(tag.endColumn ?? 0);
     }
     for (const p of rule.modifiedAt) at(p);
   }
@@ -131,6 +133,11 @@ const isEntry = (value: unknown): boolean => isString(value) || (Array.isArray(v
 const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
 /** Lines and columns are 1-based. */
 const isPlace = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1;
+/** A stored end column: 0 for none, else a column (a miss for anything else). */
+function endColumnOf(value: unknown): number | undefined {
+  check(isCount(value));
+  return (value as number) > 0 ? (value as number) : undefined;
+}
 const IGNORE_KEYS = 6;
 
 /** Thrown at the first value that is not what compactRuleset writes (expandRuleset makes any error a miss). */
@@ -213,7 +220,7 @@ export function expandOutline(stored: unknown, files: RulesFileInfo[]): RulesetO
       for (let i = 0; i < tagCount; i++) {
         const value = string();
         const { file, line, column } = position();
-        tags.push({ value, file, line, column });
+        tags.push({ value, file, line, column, endColumn: endColumnOf(read()) });
       }
       const modifiedAt: SourcePosition[] = [];
       for (let i = 0; i < modifiedCount; i++) modifiedAt.push(position());
@@ -283,14 +290,14 @@ function uniqueMap<T>(entries: [string, T][]): Map<string, T> {
 function ruleOutline(row: unknown[], { position }: Frame): FalcoRuleOutline {
   const [name, , , , , , , priority, source, isEnabled] = row;
   check(isString(name) && isString(priority) && isString(source) && typeof isEnabled === 'boolean');
-  // A list whose length is no multiple of 4 (or of 3 below) ends in a position with a missing number: refused there.
+  // A list whose length is no multiple of 5 (or of 3 below) ends in a position with a missing number: refused there.
   const storedTags = arrayOf(row[10]);
   const tags: TagRef[] = [];
-  for (let i = 0; i < storedTags.length; i += 4) {
+  for (let i = 0; i < storedTags.length; i += 5) {
     const value = storedTags[i];
     check(isString(value));
     const { file, line, column } = position(storedTags, i + 1);
-    tags.push({ value: value as string, file, line, column });
+    tags.push({ value: value as string, file, line, column, endColumn: endColumnOf(storedTags[i + 4]) });
   }
   const storedModified = arrayOf(row[11]);
   const modifiedAt: SourcePosition[] = [];

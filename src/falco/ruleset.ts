@@ -95,7 +95,7 @@ function tagsOf(item: RawItem): TagRef[] {
   }
   return tags.map((value, i) => {
     // Written out, not spread: spreading a position into each of 60,000 tags was a fifth of building the ruleset.
-    const { file, line, column } = item.tagPositions[i] ?? item.keyPositions.tags ?? item.position;
+    const { file, line, column, endColumn } = item.tagPositions[i] ?? item.keyPositions.tags ?? item.position;
     // typeof null is 'object': an empty element, a list and a map alike.
     if (typeof value === 'object') {
       // An empty element has no place of its own in the fast readers (they put it where the list starts): named by its number.
@@ -103,7 +103,7 @@ function tagsOf(item: RawItem): TagRef[] {
       const what = value === null ? 'is empty' : Array.isArray(value) ? 'is a list' : 'is a map';
       throw new InputError(where, `rule "${item.name}": tag ${i + 1} of ${tags.length} ${what}`, 'Falco refuses the file too; each tag is one word (quote it if it is meant as text: "~")');
     }
-    return { value: scalarText(value), file, line, column };
+    return { value: scalarText(value), file, line, column, endColumn };
   });
 }
 

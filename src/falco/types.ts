@@ -9,8 +9,14 @@ export interface SourcePosition {
   column: number;
 }
 
+/** Where a tag is written: its first column and, when the tag is on one line as written (a plain or quoted scalar, not
+ * an alias), the column after its last character (SARIF's endColumn), so that outputs can mark the tag alone. */
+export interface TagPosition extends SourcePosition {
+  endColumn?: number;
+}
+
 /** One tag as written, with where it was written (tags may come from an override in another file). */
-export interface TagRef extends SourcePosition {
+export interface TagRef extends TagPosition {
   value: string;
 }
 
@@ -97,7 +103,7 @@ export interface RawItem {
   /** Line and column of each key of the item, for pointing at e.g. its tags. */
   keyPositions: Record<string, SourcePosition>;
   /** Positions of each element of the item's `tags` sequence. */
-  tagPositions: SourcePosition[];
+  tagPositions: TagPosition[];
   /** Keys written twice in one map of the item (the first is used, as Falco does). */
   duplicateKeys?: DuplicateKey[];
 }

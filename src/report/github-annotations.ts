@@ -44,6 +44,8 @@ export interface Annotation {
   file: string;
   line: number;
   column: number;
+  /** The column after the tag (Finding.endColumn), when known. */
+  endColumn?: number;
   code: string;
   message: string;
 }
@@ -100,7 +102,9 @@ export function workflowCommands(items: Annotation[], files: RulesFiles, noun: s
     const title = `title=${escapeProperty(`attack-cov ${i.code}`)}`;
     // A path the runner may not read back is said in the message: the annotation lands on the run, not the line.
     if (!isPropertySafe(path)) return `::${COMMAND[i.severity]} ${title}::${escapeData(escapeForTerminal(`${path}:${i.line}:${i.column}: ${i.message}`))}\n`;
-    return `::${COMMAND[i.severity]} file=${escapeProperty(path)},line=${i.line},col=${i.column},${title}::${escapeData(escapeForTerminal(i.message))}\n`;
+    // GitHub's endColumn is the tag's last column (it defaults to col: one character), not the one after it.
+    const end = i.endColumn === undefined ? '' : `,endColumn=${i.endColumn - 1}`;
+    return `::${COMMAND[i.severity]} file=${escapeProperty(path)},line=${i.line},col=${i.column}${end},${title}::${escapeData(escapeForTerminal(i.message))}\n`;
   });
   return [...notes.map(command), ...lines].join('');
 }

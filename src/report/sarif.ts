@@ -129,6 +129,12 @@ export function notInRepositoryNote(count: number, noun: string, files: string[]
   return `${plural(count, noun)} about ${firstNames([...new Set(files)])} ${verb(count, 'is', 'are')} not in this log: no file of the repository, so code scanning could show no alert there (the other outputs have them)`;
 }
 
+/** A finding's region: its tag alone where the finding knows where the tag ends (endColumn, exclusive, as SARIF's),
+ * else from its column to the end of the line (SARIF's reading of a region without an end). */
+function regionOf(f: Finding): { startLine: number; startColumn: number; endColumn?: number } {
+  return f.endColumn === undefined ? { startLine: f.line, startColumn: f.column } : { startLine: f.line, startColumn: f.column, endColumn: f.endColumn };
+}
+
 function findingResults(findings: Finding[], index: Map<string, number>, locate: (file: string) => { uri: string; uriBaseId: string }, isNew?: boolean[]) {
   return findings.map((f, i) => {
     const fix = describeFix(f);
@@ -141,7 +147,7 @@ function findingResults(findings: Finding[], index: Map<string, number>, locate:
       message: { text: sarifText(`${cutAt(f.message, 1000)}${ruleSuffix(f.rule, cutName)}${fix ? `; fix: ${cutAt(fix, 1000)}` : ''}`) },
       locations: [
         {
-          physicalLocation: { artifactLocation: locate(f.file), region: { startLine: f.line, startColumn: f.column } },
+          physicalLocation: { artifactLocation: locate(f.file), region: regionOf(f) },
           logicalLocations: [{ name: sarifName(f.rule), kind: 'member' }],
         },
       ],

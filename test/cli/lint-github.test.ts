@@ -29,8 +29,8 @@ describe('lint --format github', () => {
     expect(result.stderr).toBe('');
     const commands = lines(result.stdout);
     expect(commands).toHaveLength(13);
-    for (const command of commands) expect(command).toMatch(/^::(error|warning) file=rules\.d\/fixable\.yaml,line=\d+,col=\d+,title=attack-cov [a-z-]+::\S/);
-    expect(commands).toContain('::error file=rules.d/fixable.yaml,line=17,col=27,title=attack-cov tactic-mismatch::T1611 belongs to privilege-escalation, but the rule\'s tactic tags name execution (rule "Wrong tactic"); fix: add mitre_privilege_escalation');
+    for (const command of commands) expect(command).toMatch(/^::(error|warning) file=rules\.d\/fixable\.yaml,line=\d+,col=\d+(,endColumn=\d+)?,title=attack-cov [a-z-]+::\S/);
+    expect(commands).toContain('::error file=rules.d/fixable.yaml,line=17,col=27,endColumn=31,title=attack-cov tactic-mismatch::T1611 belongs to privilege-escalation, but the rule\'s tactic tags name execution (rule "Wrong tactic"); fix: add mitre_privilege_escalation');
     expect(commands.filter((c) => c.startsWith('::error '))).toHaveLength(4);
     // --fail-on none passes with the same commands; -q keeps the 4 errors.
     const ungated = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', '../rules.d', '--format', 'github', '--fail-on', 'none'], { cwd: path.join(dir, 'ci') });

@@ -24,6 +24,7 @@ export function findingAt(check: Pick<Check, 'code' | 'severity'>, rule: MappedR
     file: where.file,
     line: where.line,
     column: where.column,
+    ...(tag?.ref.endColumn === undefined ? {} : { endColumn: tag.ref.endColumn }),
     ...(tag ? { tag: tag.ref.value } : {}),
     ...extra,
   };

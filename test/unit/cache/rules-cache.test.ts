@@ -97,7 +97,9 @@ describe('cachedRulesItems', () => {
   it('stores nothing for items whose positions name another file (the stored form keeps no file names)', () => {
     const at = (file: string) => ({ file, line: 1, column: 1 });
     const item = { kind: 'rule' as const, name: 'r', position: at('a.yaml'), fields: {}, keyPositions: { tags: at('a.yaml') }, tagPositions: [at('a.yaml')] };
-    expect(compactItems([item], 'a.yaml')).toEqual([['rule', 'r', 1, 1, {}, ['tags', 1, 1], [1, 1], 0]]);
+    expect(compactItems([item], 'a.yaml')).toEqual([['rule', 'r', 1, 1, {}, ['tags', 1, 1], [1, 1, 0], 0]]);
+    // A tag's end column is stored after its column (0: none).
+    expect(compactItems([{ ...item, tagPositions: [{ ...at('a.yaml'), endColumn: 6 }] }], 'a.yaml')![0]![6]).toEqual([1, 1, 6]);
     for (const other of [{ ...item, position: at('b.yaml') }, { ...item, keyPositions: { tags: at('b.yaml') } }, { ...item, tagPositions: [at('b.yaml')] }]) {
       expect(compactItems([item, other], 'a.yaml')).toBeUndefined();
     }

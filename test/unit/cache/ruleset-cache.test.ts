@@ -168,7 +168,7 @@ describe('cachedRuleset', () => {
     const ruleset: Ruleset = {
       files: [{ path: 'a.yaml', sha256: '0'.repeat(64) }],
       rules: [
-        { name: 'r', position: at(1), condition: 'c', output: 'o', desc: 'd', priority: 'INFO', source: 'syscall', isEnabled: false, tags: [{ value: 'T1059', ...at(2) }], modifiedAt: [at(9)], conditionAt: at(3) },
+        { name: 'r', position: at(1), condition: 'c', output: 'o', desc: 'd', priority: 'INFO', source: 'syscall', isEnabled: false, tags: [{ value: 'T1059', ...at(2), endColumn: 8 }, { value: '*x', ...at(3), endColumn: undefined }], modifiedAt: [at(9)], conditionAt: at(3) },
         // Exceptions of every shape (one field with in, fields with comps, nested values), and skip-if-unknown-filter.
         {
           name: 'x', position: at(10), condition: 'c', output: 'o', desc: 'd', priority: 'INFO', source: 'syscall', isEnabled: true, tags: [], modifiedAt: [],
@@ -199,7 +199,9 @@ describe('cachedRuleset', () => {
       ['a column that is no count', rule((r) => (r[3] = '3'))],
       ...[0, 4, 5, 6, 7, 8].map((i): [string, (g: Record<string, unknown[]>) => void] => [`rule field ${i} not a string`, rule((r) => (r[i] = 0))]),
       ['isEnabled not a boolean', rule((r) => (r[9] = 'false'))],
-      ...[1, 2, 3].map((extra): [string, (g: Record<string, unknown[]>) => void] => [`a tag list ${extra} too long`, rule((r) => (r[10] as unknown[]).push(...['T1', 0, 1].slice(0, extra)))]),
+      ...[1, 2, 3, 4].map((extra): [string, (g: Record<string, unknown[]>) => void] => [`a tag list ${extra} too long`, rule((r) => (r[10] as unknown[]).push(...['T1', 0, 1, 1].slice(0, extra)))]),
+      ['a tag end column that is no count', rule((r) => ((r[10] as unknown[])[4] = -1))],
+      ['a tag end column that is no number', rule((r) => ((r[10] as unknown[])[4] = '8'))],
       ['a modifiedAt list 2 too long', rule((r) => (r[11] as unknown[]).push(0, 1))],
       ['a tag that is no string', rule((r) => ((r[10] as unknown[])[0] = 7))],
       ['a modifiedAt list of a wrong length', rule((r) => (r[11] as unknown[]).push(0))],
@@ -323,11 +325,13 @@ describe('cachedRuleset', () => {
     expect(expandRuleset({ ...full, isOutline: true }, ruleset.files)).toBeUndefined();
     expect(expandRuleset({ ...full, isOutline: false }, ruleset.files)).toBeUndefined();
     // The first rule's numbers: name, file, line, column, priority, source, flags, tag count, modifiedAt count, then
-    // its first tag's value, file, line, column.
+    // its first tag's value, file, line, column and end column (0: none).
     const first = stored();
     expect(first.strings[first.numbers[0]!]).toBe(ruleset.rules[0]!.name);
     expect(first.numbers[7]).toBe(ruleset.rules[0]!.tags.length);
     expect(first.numbers[7]).toBeGreaterThan(0);
+    expect(first.numbers[13]).toBe(ruleset.rules[0]!.tags[0]!.endColumn);
+    expect(first.numbers[13]).toBeGreaterThan(first.numbers[12]!);
     const set = (index: number, value: number) => (g: ReturnType<typeof stored>) => (g.numbers[index] = value);
     const corruptions: [string, (g: ReturnType<typeof stored>) => void][] = [
       ['numbers as a plain array', (g) => ((g as Record<string, unknown>).numbers = [...g.numbers])],
@@ -349,6 +353,8 @@ describe('cachedRuleset', () => {
       ['a negative modifiedAt count', set(8, -1)],
       ['a tag value past the table', (g) => (g.numbers[9] = g.strings.length)],
       ['a tag line of 0', set(11, 0)],
+      ['a negative tag end column', set(13, -1)],
+      ['a fractional tag end column', set(13, 1.5)],
       ['more tags than numbers', set(7, 1e9)],
       ['numbers cut short', (g) => ((g as Record<string, unknown>).numbers = g.numbers.subarray(0, g.numbers.length - 1))],
       ['a string that is no string', (g) => (g.strings[0] = 7)],
@@ -365,7 +371,7 @@ describe('cachedRuleset', () => {
     }
     // A rule named twice is refused (buildRuleset keeps one rule per name).
     const twice = stored();
-    const second = 9 + 4 * twice.numbers[7]! + 3 * twice.numbers[8]!;
+    const second = 9 + 5 * twice.numbers[7]! + 3 * twice.numbers[8]!;
     twice.numbers[second] = twice.numbers[0]!;
     expect(expandOutline(twice, ruleset.files)).toBeUndefined();
     // The flags: enabled (1) and skip-if-unknown-filter (2), each on its own.

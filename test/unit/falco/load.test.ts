@@ -18,7 +18,7 @@ describe('parseRulesText', () => {
   it('records file, line and column of items and of each tag', () => {
     const items = parseRulesText('- rule: A\n  condition: x\n  tags: [a,\n    T1059]\n', 'r.yaml');
     expect(items[0]).toMatchObject({ kind: 'rule', name: 'A', position: { file: 'r.yaml', line: 1, column: 3 } });
-    expect(items[0]!.tagPositions).toEqual([{ file: 'r.yaml', line: 3, column: 10 }, { file: 'r.yaml', line: 4, column: 5 }]);
+    expect(items[0]!.tagPositions).toEqual([{ file: 'r.yaml', line: 3, column: 10, endColumn: 11 }, { file: 'r.yaml', line: 4, column: 5, endColumn: 10 }]);
   });
   it('reads YAML with anchors and aliases through the composer, with the same positions', () => {
     const items = parseRulesText('- list: a\n  items: &shells [bash, sh]\n- list: b\n  items: *shells\n', 'r.yaml');

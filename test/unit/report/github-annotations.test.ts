@@ -65,6 +65,13 @@ describe('githubAnnotations', () => {
     expect(commands(output).map((c) => c.name)).toEqual(['error', 'warning', 'notice']);
   });
 
+  it('marks the tag alone where the finding knows its end: GitHub\'s endColumn is the tag\'s last column', () => {
+    // T1059 at columns 40–44: the finding's endColumn (SARIF's, the column after it) is 45.
+    expect(githubAnnotations(REPORT, [finding({ endColumn: 45, message: 'm' })])).toBe('::error file=rules/a.yaml,line=12,col=40,endColumn=44,title=attack-cov tactic-mismatch::m (rule "Run shell")\n');
+    // A one-character tag is col=endColumn, as GitHub reads an annotation without endColumn.
+    expect(commands(githubAnnotations(REPORT, [finding({ column: 7, endColumn: 8 })]))[0]!.props).toMatchObject({ col: '7', endColumn: '7' });
+  });
+
   it('says the fix where the finding has one', () => {
     const [command] = commands(githubAnnotations(REPORT, [finding({ fix: { tag: 'mitre_persistence', with: ['mitre_execution'] } })]));
     expect(command!.message).toBe('T1059 belongs to execution, but the rule\'s tactic tags name persistence (rule "Run shell"); fix: replace mitre_persistence with mitre_execution');

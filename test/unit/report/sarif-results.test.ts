@@ -68,10 +68,14 @@ describe('SARIF results', () => {
     expect(levels.get('warning')).toBe('warning');
   });
   it('says the message, the rule and the fix; the place; the technique, tactic and tag', () => {
-    const result = run(withFinding({ file: 'rules/my rules.yaml', line: 7, column: 12 })).results[0]! as Result;
+    const result = run(withFinding({ file: 'rules/my rules.yaml', line: 7, column: 12, endColumn: 17 })).results[0]! as Result;
     const f = withFinding({}).findings[0]!;
     expect(result.message.text).toBe(`${f.message} (rule "Escape under execution"); fix: add mitre_privilege_escalation`);
-    expect(result.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'rules/my%20rules.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 7, startColumn: 12 } }, logicalLocations: [{ name: 'Escape under execution', kind: 'member' }] }]);
+    expect(result.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'rules/my%20rules.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 7, startColumn: 12, endColumn: 17 } }, logicalLocations: [{ name: 'Escape under execution', kind: 'member' }] }]);
+    // Where the tag's end is not known (an alias, a tag over two lines, a finding about the rule), the region has none:
+    // SARIF reads it as up to the end of the line.
+    const open = run(withFinding({ line: 7, column: 12, endColumn: undefined })).results[0]! as Result;
+    expect(open.locations[0]!.physicalLocation.region).toEqual({ startLine: 7, startColumn: 12 });
     expect(result.properties).toEqual({ technique: 'T1611', tactic: 'execution', tag: 'T1611' });
     expect(result).not.toHaveProperty('baselineState');
     expect(result).not.toHaveProperty('suppressions');

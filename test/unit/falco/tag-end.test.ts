@@ -1,0 +1,65 @@
+// Where a tag ends (TagPosition.endColumn): what SARIF's region and an annotation mark, so that a finding highlights
+// its tag and not the rest of the line. Read from the text for any of the three readers (the line scanner, the CST
+// reader, the yaml composer), the same for each; none for what is not one scalar on one line.
+import { describe, expect, it } from 'vitest';
+import { parseRulesFile, scalarEnd } from '../../../src/falco/parse.js';
+
+/** [value, column, endColumn] of each tag of the first rule of `text`, and whether the line scanner read it. */
+function tagsOf(text: string): { tags: [string, number, number | undefined][]; isScanned: boolean } {
+  const { items, isScanned } = parseRulesFile(text, 'f.yaml');
+  const tags = (items[0]!.fields.tags as string[]).map((value, i): [string, number, number | undefined] => [value, items[0]!.tagPositions[i]!.column, items[0]!.tagPositions[i]!.endColumn]);
+  return { tags, isScanned };
+}
+
+describe('scalarEnd', () => {
+  it('ends a plain scalar after the value as written, a quoted one after its closing quote', () => {
+    expect(scalarEnd('[T1059, x]', 1, 'T1059')).toBe(6);
+    expect(scalarEnd("['it''s', x]", 1, "it's")).toBe(8);
+    expect(scalarEnd('["a\\"b", x]', 1, 'a"b')).toBe(7);
+    expect(scalarEnd('["a\\\\", x]', 1, 'a\\')).toBe(6);
+    expect(scalarEnd("'a\"b'", 0, 'a"b')).toBe(5);
+    expect(scalarEnd('"it\'s"', 0, "it's")).toBe(6);
+  });
+
+  it('has no end for what is not one scalar on one line: an alias, a multi-line scalar, a value not as written, no string', () => {
+    expect(scalarEnd('*x', 0, 'T1059')).toBeUndefined();
+    expect(scalarEnd('"a\n b"', 0, 'a b')).toBeUndefined();
+    expect(scalarEnd("'a\r\n b'", 0, 'a b')).toBeUndefined();
+    expect(scalarEnd('a\n  b', 0, 'a b')).toBeUndefined();
+    expect(scalarEnd('"never closed', 0, 'x')).toBeUndefined();
+    expect(scalarEnd('x', 0, null)).toBeUndefined();
+    // A plain value whose text holds a line break (folded lines read as one) is not the text at its offset.
+    expect(scalarEnd('a\nb', 0, 'a\nb')).toBeUndefined();
+  });
+});
+
+describe('tag positions with their end', () => {
+  const rule = (tags: string) => `- rule: A\n  condition: x\n  tags: ${tags}\n`;
+
+  it('marks each tag of a flow list, quoted or not, in UTF-16 columns as SARIF counts them', () => {
+    const { tags, isScanned } = tagsOf(rule(`[T1059, 'it''s', "a\\"b", mitre_execution]  # trailing`));
+    expect(isScanned).toBe(true);
+    expect(tags).toEqual([['T1059', 10, 15], ["it's", 17, 24], ['a"b', 26, 32], ['mitre_execution', 34, 49]]);
+    // A character beyond the BMP before the tag counts as two columns.
+    expect(tagsOf(rule('[😀x, T1059]')).tags).toEqual([['😀x', 10, 13], ['T1059', 15, 20]]);
+  });
+
+  it('marks each tag of a block list, a comment after it left out', () => {
+    const { tags } = tagsOf('- rule: A\n  condition: x\n  tags:\n    - T1059   # shell\n    - "mitre_execution"\n');
+    expect(tags).toEqual([['T1059', 7, 12], ['mitre_execution', 7, 24]]);
+  });
+
+  it('gives the same ends whichever reader read the file: the composer (an anchor) as the line scanner', () => {
+    const scanned = tagsOf(rule(`[T1059, 'it''s', "a\\"b"]`));
+    const composed = tagsOf(`- &r rule: A\n  condition: x\n  tags: [T1059, 'it''s', "a\\"b"]\n`);
+    expect(scanned.isScanned).toBe(true);
+    expect(composed.isScanned).toBe(false);
+    expect(composed.tags).toEqual(scanned.tags);
+  });
+
+  it('has no end for an alias or a tag over two lines: outputs mark those to the end of the line', () => {
+    const { tags } = tagsOf(`- rule: A\n  condition: x\n  tags: [&t T1059, *t, "two\n    lines"]\n`);
+    // The anchored tag is marked from its value (column 13), past `&t `.
+    expect(tags).toEqual([['T1059', 13, 18], ['T1059', 20, undefined], ['two lines', 24, undefined]]);
+  });
+});
