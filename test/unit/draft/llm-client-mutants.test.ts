@@ -712,6 +712,8 @@ describe('ChatClient.complete: edges', () => {
     expect(redirectTarget(escaped(198), 'http://h/')).toBe(`http://h/${'p'.repeat(198)}`);
     expect(redirectTarget(escaped(199), 'http://h/')).toBe(`http://h/${'p'.repeat(199)}`);
     expect(redirectTarget(escaped(196), 'http://h/')).toBe(`http://h/${'p'.repeat(196)}%C3`);
+    // A path of 200 characters exactly is not cut, so nothing comes off it, whatever it ends in.
+    expect(redirectTarget(`/${'p'.repeat(197)}%C`, 'http://h/')).toBe(`http://h/${'p'.repeat(197)}%C`);
   });
 
   it('goes through the proxy the environment names (HTTP_PROXY)', async () => {
