@@ -25,8 +25,9 @@ export interface Finding {
   file: string;
   line: number;
   column: number;
-  /** The column after the tag the finding is about, when that tag is written on one line (not an alias): outputs mark
-   * the tag alone (SARIF's endColumn, an annotation's endColumn), else to the end of the line. */
+  /** The column after the tag the finding is about, when that tag is one scalar on one line (not an alias, a block
+   * scalar or a scalar over two lines): outputs mark the tag alone (SARIF's endColumn, an annotation's endColumn);
+   * without it a SARIF region runs to the end of the line, and an annotation marks its column. */
   endColumn?: number;
   /** The tag the finding is about, as written. */
   tag?: string;

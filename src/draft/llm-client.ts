@@ -292,9 +292,12 @@ function originAndPath(url: URL): string {
   return `${url.protocol}//${url.host}${cutPath(url.pathname)}`;
 }
 
-/** A URL's path cut at 200 characters, never inside a %XX escape: a cut one would read as another character. */
+/** A UTF-8 lead byte's escape at the end, without the escapes of every continuation byte it needs (%C3 of %C3%A9, é). */
+const PART_OF_CHARACTER = /%(?:[CDcd][0-9A-Fa-f]|[Ee][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f])?|[Ff][0-7](?:%[89ABab][0-9A-Fa-f]){0,2})$/;
+
+/** A URL's path cut at 200 characters, never inside a character's escapes: a cut one would read as another. */
 function cutPath(path: string): string {
-  return path.length > 200 ? path.slice(0, 200).replace(/%[0-9A-Fa-f]?$/, '') : path;
+  return path.length > 200 ? path.slice(0, 200).replace(/%[0-9A-Fa-f]?$/, '').replace(PART_OF_CHARACTER, '') : path;
 }
 
 /** `<base>/<endpoint>` as a hint may show it: the base's origin and path, its path cut at 200 characters (and said to

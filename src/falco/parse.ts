@@ -217,8 +217,11 @@ export function scalarEnd(text: string, offset: number, value: unknown): number 
   for (let i = offset + 1; i < text.length; i++) {
     const c = text[i];
     if (c === '\n' || c === '\r') return undefined;
-    if (quote === '"' && c === '\\') i++;
-    else if (c === quote) {
+    if (quote === '"' && c === '\\') {
+      // An escaped line break continues the scalar on the next line.
+      if (text[i + 1] === '\n' || text[i + 1] === '\r') return undefined;
+      i++;
+    } else if (c === quote) {
       if (quote === "'" && text[i + 1] === "'") i++;
       else return i + 1;
     }

@@ -34,7 +34,14 @@ function isStoredItem(value: unknown): value is StoredItem {
   if (!Array.isArray(value) || value.length !== 8) return false;
   const [kind, name, line, column, fields, keys, tags, duplicates] = value as unknown[];
   return KINDS.has(kind as string) && typeof name === 'string' && Number.isInteger(line) && Number.isInteger(column) && isObject(fields)
-    && isKeyPositions(keys) && Array.isArray(tags) && tags.length % 3 === 0 && tags.every(Number.isInteger) && (duplicates === 0 || Array.isArray(duplicates));
+    && isKeyPositions(keys) && isTagPositions(tags) && (duplicates === 0 || Array.isArray(duplicates));
+}
+
+/** [line, column, end column]…: whole numbers, the end column 0 (none) or past the column. */
+function isTagPositions(tags: unknown): boolean {
+  if (!Array.isArray(tags) || tags.length % 3 !== 0 || !tags.every(Number.isInteger)) return false;
+  for (let i = 0; i < tags.length; i += 3) if (tags[i + 2] !== 0 && tags[i + 2] <= tags[i + 1]) return false;
+  return true;
 }
 
 function isKeyPositions(keys: unknown): boolean {

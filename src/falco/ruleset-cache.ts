@@ -133,9 +133,9 @@ const isEntry = (value: unknown): boolean => isString(value) || (Array.isArray(v
 const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
 /** Lines and columns are 1-based. */
 const isPlace = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1;
-/** A stored end column: 0 for none, else a column (a miss for anything else). */
-function endColumnOf(value: unknown): number | undefined {
-  check(isCount(value));
+/** A stored end column of a tag at `column`: 0 for none, else a column past it (a miss for anything else). */
+function endColumnOf(value: unknown, column: number): number | undefined {
+  check(value === 0 || (isPlace(value) && value > column));
   return (value as number) > 0 ? (value as number) : undefined;
 }
 const IGNORE_KEYS = 6;
@@ -220,7 +220,7 @@ export function expandOutline(stored: unknown, files: RulesFileInfo[]): RulesetO
       for (let i = 0; i < tagCount; i++) {
         const value = string();
         const { file, line, column } = position();
-        tags.push({ value, file, line, column, endColumn: endColumnOf(read()) });
+        tags.push({ value, file, line, column, endColumn: endColumnOf(read(), column) });
       }
       const modifiedAt: SourcePosition[] = [];
       for (let i = 0; i < modifiedCount; i++) modifiedAt.push(position());
@@ -297,7 +297,7 @@ function ruleOutline(row: unknown[], { position }: Frame): FalcoRuleOutline {
     const value = storedTags[i];
     check(isString(value));
     const { file, line, column } = position(storedTags, i + 1);
-    tags.push({ value: value as string, file, line, column, endColumn: endColumnOf(storedTags[i + 4]) });
+    tags.push({ value: value as string, file, line, column, endColumn: endColumnOf(storedTags[i + 4], column) });
   }
   const storedModified = arrayOf(row[11]);
   const modifiedAt: SourcePosition[] = [];

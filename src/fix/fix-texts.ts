@@ -26,7 +26,8 @@ export interface FixResult {
   skipped: FixPlan['skipped'];
   /** Which findings of `after` the plan for the final texts would fix (none, unless the passes ran out): fixedBy. */
   isFixable: (finding: Finding) => boolean;
-  /** Which findings of `before` the first pass's plan fixes by their own fix: what `lint` counts as fixable. */
+  /** Which findings of `before` the first pass's plan fixes by their own fix: what `lint` counts as fixable (of the
+   * chosen ones, with `isChosen`: a finding not chosen that goes is resolved by another fix). */
   wasFixable: (finding: Finding) => boolean;
   passes: number;
 }
@@ -44,6 +45,11 @@ export function planTextFixes(findings: Finding[], ruleset: Pick<RulesetOutline,
   // Stryker disable next-line StringLiteral: a finding's file is one of the texts; and any text without an anchor shares nothing
   const sharedIn = (file: string) => shared.get(file) ?? shared.set(file, sharedTagsOf(texts.get(file) ?? '')).get(file)!;
   return planFixes(findings, ruleset, readOnly, (at) => sharedIn(at.file)(at), keepsRepeats);
+}
+
+/** `test`, of the findings `isChosen` chooses (all without it). */
+function chosenAnd(isChosen: ((finding: Finding) => boolean) | undefined, test: (finding: Finding) => boolean): (finding: Finding) => boolean {
+  return isChosen ? (finding) => isChosen(finding) && test(finding) : test;
 }
 
 /**
@@ -71,5 +77,5 @@ export function fixTexts(files: readonly FixText[], analyzeRuleset: (ruleset: Ru
     for (const [path, text] of texts) texts.set(path, applyTagEdits(text, last.plan.edits.filter((e) => e.at.file === path)));
     last = state();
   }
-  return { texts, before: before.report, after: last.report, rulesets: { before: before.ruleset, after: last.ruleset }, skipped: last.plan.skipped, isFixable: fixedBy(last.plan), wasFixable: fixedBy(before.plan), passes };
+  return { texts, before: before.report, after: last.report, rulesets: { before: before.ruleset, after: last.ruleset }, skipped: last.plan.skipped, isFixable: fixedBy(last.plan), wasFixable: chosenAnd(isChosen, fixedBy(before.plan)), passes };
 }

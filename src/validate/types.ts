@@ -8,6 +8,8 @@ export interface ValidationIssue {
   file: string;
   line: number;
   column: number;
+  /** The column after the tag a `tag/…` issue is about, as Finding.endColumn. */
+  endColumn?: number;
   /** The rule, macro or list the issue is in. */
   item: string;
   /** The sentence, with the condition's own line:column where the issue is inside a condition. */

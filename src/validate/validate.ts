@@ -100,7 +100,7 @@ export function validateRules(input: ValidateInput): ValidationIssue[] {
     const mapped = ruleset.rules.filter((r) => isWanted(r.name)).map((r) => mapRule(r, catalog, tactics));
     for (const f of checkRules(mapped, { catalog, tactics, sourcePlatforms })) {
       if (f.code === 'untagged-rule') continue;
-      issues.push({ code: `tag/${f.code}`, severity: f.severity, file: f.file, line: f.line, column: f.column, item: f.rule, message: f.message });
+      issues.push({ code: `tag/${f.code}`, severity: f.severity, file: f.file, line: f.line, column: f.column, ...(f.endColumn === undefined ? {} : { endColumn: f.endColumn }), item: f.rule, message: f.message });
     }
   }
   return issues.sort((a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column || conditionOrder(a, b) || compareText(a.code, b.code) || compareText(a.message, b.message));

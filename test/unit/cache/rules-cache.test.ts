@@ -80,11 +80,16 @@ describe('cachedRulesItems', () => {
     expect(stored).toBeDefined();
     expect(rewritten()).toEqual(stored);
     // A well-formed entry (its checksum right) holding something else is no more trusted than a corrupt one.
-    const good = ['rule', 'x', 1, 1, {}, ['k', 1, 2], [3, 4], 0];
+    const good = ['rule', 'x', 1, 1, {}, ['k', 1, 2], [3, 4, 0], 0];
+    // Read as stored: a tag with no end column, and one whose end is past its column.
+    for (const [end, endColumn] of [[0, undefined], [9, 9]] as const) {
+      writeFileSync(file, encodeEntry(RULES_KIND, `${sha(text)}\0c.yaml`, [good.map((v, i) => (i === 6 ? [3, 4, end] : v))]));
+      expect(cachedRulesItems(text, sha(text), 'c.yaml', cache)[0]!.tagPositions).toStrictEqual([{ file: 'c.yaml', line: 3, column: 4, endColumn }]);
+    }
     const wrongs = [
       [['rule', 'x', 1, 1, {}, ['k', 1], [], 0]], [['rule', 'x', 1, 1, {}, [1, 1, 1], [], 0]], [['rule', 'x', 1, 1, {}, [], [1, 'a'], 0]], [['rule', 'x', 1, 1, {}, [], [], 0, 'extra']], [['bogus', 'x', 1, 1, {}, [], [], 0]], { items: [] },
       // Each field of an item wrong on its own, beside a good item.
-      ...[[1, 7], [2, 1.5], [3, '1'], [4, null], [4, []], [4, 'fields'], [5, 'k'], [5, ['k', 1, 'x']], [6, 'tags'], [6, [3]], [6, [3, 4.5]], [7, 1]].map(([at, value]) => [good, good.map((v, i) => (i === at ? value : v))]),
+      ...[[1, 7], [2, 1.5], [3, '1'], [4, null], [4, []], [4, 'fields'], [5, 'k'], [5, ['k', 1, 'x']], [6, 'tags'], [6, [3]], [6, [3, 4]], [6, [3, 4.5, 0]], [6, [3, 4, 4]], [6, [3, 4, 2]], [6, [3, 4, -1]], [6, [3, 4, 0, 5, 6, 6]], [7, 1]].map(([at, value]) => [good, good.map((v, i) => (i === at ? value : v))]),
       'items',
     ];
     for (const wrong of wrongs) {
@@ -98,7 +103,7 @@ describe('cachedRulesItems', () => {
     const at = (file: string) => ({ file, line: 1, column: 1 });
     const item = { kind: 'rule' as const, name: 'r', position: at('a.yaml'), fields: {}, keyPositions: { tags: at('a.yaml') }, tagPositions: [at('a.yaml')] };
     expect(compactItems([item], 'a.yaml')).toEqual([['rule', 'r', 1, 1, {}, ['tags', 1, 1], [1, 1, 0], 0]]);
-    // A tag's end column is stored after its column (0: none).
+    // A tag's end column is stored after its column (0: none); a stored one must be past its column.
     expect(compactItems([{ ...item, tagPositions: [{ ...at('a.yaml'), endColumn: 6 }] }], 'a.yaml')![0]![6]).toEqual([1, 1, 6]);
     for (const other of [{ ...item, position: at('b.yaml') }, { ...item, keyPositions: { tags: at('b.yaml') } }, { ...item, tagPositions: [at('b.yaml')] }]) {
       expect(compactItems([item, other], 'a.yaml')).toBeUndefined();

@@ -705,13 +705,24 @@ describe('ChatClient.complete: edges', () => {
     script = [{ status: 302, body: '', headers: { location: path } }];
     const error = await failure(client().complete(MESSAGES, SCHEMA));
     expect(error?.message).toBe(`the LLM endpoint answered HTTP 302, a redirect to ${server.url(path.slice(0, 200))}; attack-cov does not follow redirects (the key would go along)`);
-    // Never cut inside a %XX escape (%C3%A9 is é; "%C" or "%" left at the end would read as other text): the escape
-    // goes whole, a whole escape before the cut stays.
+    // Never cut inside a character's escapes (%C3%A9 is é; "%C", "%" or "%C3" left at the end would read as other
+    // text): the part of the character before the cut goes, a whole character before it stays.
     const escaped = (before: number) => `/${'p'.repeat(before)}%C3%A9${'q'.repeat(100)}`;
     expect(redirectTarget(escaped(197), 'http://h/')).toBe(`http://h/${'p'.repeat(197)}`);
     expect(redirectTarget(escaped(198), 'http://h/')).toBe(`http://h/${'p'.repeat(198)}`);
     expect(redirectTarget(escaped(199), 'http://h/')).toBe(`http://h/${'p'.repeat(199)}`);
-    expect(redirectTarget(escaped(196), 'http://h/')).toBe(`http://h/${'p'.repeat(196)}%C3`);
+    expect(redirectTarget(escaped(196), 'http://h/')).toBe(`http://h/${'p'.repeat(196)}`);
+    expect(redirectTarget(escaped(193), 'http://h/')).toBe(`http://h/${'p'.repeat(193)}%C3%A9`);
+    // … (%E2%80%A6) cut after its first or second byte's escape; 𝄞 (%F0%9D%84%9E) after its third; a 2-byte character
+    // after a whole 3-byte one; and escapes that are no lead byte (%41, A) stay.
+    const cut = (before: number, tail: string) => redirectTarget(`/${'p'.repeat(before)}${tail}${'q'.repeat(100)}`, 'http://h/');
+    expect(cut(193, '%E2%80%A6')).toBe(`http://h/${'p'.repeat(193)}`);
+    expect(cut(196, '%E2%80%A6')).toBe(`http://h/${'p'.repeat(196)}`);
+    expect(cut(190, '%F0%9D%84%9E')).toBe(`http://h/${'p'.repeat(190)}`);
+    expect(cut(187, '%F0%9D%84%9E')).toBe(`http://h/${'p'.repeat(187)}%F0%9D%84%9E`);
+    expect(cut(187, '%E2%80%A6%C3%A9')).toBe(`http://h/${'p'.repeat(187)}%E2%80%A6`);
+    expect(cut(193, '%41%42%43')).toBe(`http://h/${'p'.repeat(193)}%41%42`);
+    expect(cut(196, '%c3%a9')).toBe(`http://h/${'p'.repeat(196)}`);
     // A path of 200 characters exactly is not cut, so nothing comes off it, whatever it ends in.
     expect(redirectTarget(`/${'p'.repeat(197)}%C`, 'http://h/')).toBe(`http://h/${'p'.repeat(197)}%C`);
   });

@@ -27,6 +27,9 @@ describe('scalarEnd', () => {
     expect(scalarEnd("'a\r\n b'", 0, 'a b')).toBeUndefined();
     expect(scalarEnd('a\n  b', 0, 'a b')).toBeUndefined();
     expect(scalarEnd('"never closed', 0, 'x')).toBeUndefined();
+    // An escaped line break continues a double-quoted scalar on the next line (its closing quote is there).
+    expect(scalarEnd('"a\\\n b"', 0, 'ab')).toBeUndefined();
+    expect(scalarEnd('"a\\\r\n b"', 0, 'ab')).toBeUndefined();
     expect(scalarEnd('x', 0, null)).toBeUndefined();
     // A plain value whose text holds a line break (folded lines read as one) is not the text at its offset.
     expect(scalarEnd('a\nb', 0, 'a\nb')).toBeUndefined();
@@ -52,9 +55,18 @@ describe('tag positions with their end', () => {
   it('gives the same ends whichever reader read the file: the composer (an anchor) as the line scanner', () => {
     const scanned = tagsOf(rule(`[T1059, 'it''s', "a\\"b"]`));
     const composed = tagsOf(`- &r rule: A\n  condition: x\n  tags: [T1059, 'it''s', "a\\"b"]\n`);
+    // Line breaks of CRLF: the line scanner hands the file to the CST reader.
+    const crlf = tagsOf(rule(`[T1059, 'it''s', "a\\"b"]`).replace(/\n/g, '\r\n'));
     expect(scanned.isScanned).toBe(true);
     expect(composed.isScanned).toBe(false);
+    expect(crlf.isScanned).toBe(false);
     expect(composed.tags).toEqual(scanned.tags);
+    expect(crlf.tags).toEqual(scanned.tags);
+  });
+
+  it('has no end for a double-quoted tag continued after an escaped line break', () => {
+    const { tags } = tagsOf(`- rule: A\n  condition: x\n  tags: ["T15\\\n    00", mitre_persistence]\n`);
+    expect(tags).toEqual([['T1500', 10, undefined], ['mitre_persistence', 10, 27]]);
   });
 
   it('has no end for an alias or a tag over two lines: outputs mark those to the end of the line', () => {

@@ -119,6 +119,16 @@ describe('fixTexts with chosen findings (attack diff)', () => {
     // Without a choice: every finding, and the rule's repeat goes with the edit.
     expect(fixTexts([{ path: 'f.yaml', text }], analyze).texts.get('f.yaml')).toBe(rule('r', 'b, y, q'));
   });
+  it('counts as fixable by their own fix only the chosen findings (wasFixable): another that goes is resolved by them', () => {
+    const { analyze } = tableAnalyzer({ a: 'b', x: 'y' });
+    const text = rule('r', 'a, x');
+    const chosen = fixTexts([{ path: 'f.yaml', text }], analyze, (f) => f.tag === 'a');
+    const [a, x] = chosen.before.findings;
+    expect([a!.tag, x!.tag]).toEqual(['a', 'x']);
+    expect([chosen.wasFixable(a!), chosen.wasFixable(x!)]).toEqual([true, false]);
+    const all = fixTexts([{ path: 'f.yaml', text }], analyze);
+    expect(all.before.findings.map(all.wasFixable)).toEqual([true, true]);
+  });
   it('planTextFixes removes a repeat in a rule it edits unless told to keep it', () => {
     const files = [{ path: 'f.yaml', text: rule('r', 'x, q, q') }];
     const ruleset = rulesetFromTexts(files);

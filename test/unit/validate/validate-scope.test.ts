@@ -169,6 +169,8 @@ describe('validateRules: tags through lint', () => {
     expect(all.length).toBeGreaterThan(0);
     expect(all.every((i) => i.code.startsWith('tag/') && i.item === 'Tagged' && i.file === 't.yaml')).toBe(true);
     expect(all.map((i) => i.code)).toContain('tag/tactic-mismatch');
+    // At the tag, marked alone as lint marks it: T1529 at columns 27–31.
+    expect(all.find((i) => i.code === 'tag/tactic-mismatch')).toMatchObject({ line: 6, column: 27, endColumn: 32 });
     expect(all.map((i) => i.code)).not.toContain('tag/untagged-rule');
     expect(validate({ 't.yaml': text }, { attack, onlyRules: new Set(['Untagged']) })).toEqual([]);
     expect(validate({ 't.yaml': text })).toEqual([]);
