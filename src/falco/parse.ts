@@ -214,6 +214,7 @@ export function scalarEnd(text: string, offset: number, value: unknown): number 
   if (typeof value !== 'string') return undefined;
   const quote = text[offset];
   if (quote !== '"' && quote !== "'") return text.startsWith(value, offset) && !/[\n\r]/.test(value) ? offset + value.length : undefined;
+  // Stryker disable next-line EqualityOperator: text[text.length] is undefined, which no test below matches
   for (let i = offset + 1; i < text.length; i++) {
     const c = text[i];
     if (c === '\n' || c === '\r') return undefined;

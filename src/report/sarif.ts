@@ -130,9 +130,9 @@ export function notInRepositoryNote(count: number, noun: string, files: string[]
 }
 
 /** A finding's region: its tag alone where the finding knows where the tag ends (endColumn, exclusive, as SARIF's),
- * else from its column to the end of the line (SARIF's reading of a region without an end). */
+ * else from its column to the end of the line (SARIF's reading of a region without an end: JSON drops an undefined). */
 function regionOf(f: Finding): { startLine: number; startColumn: number; endColumn?: number } {
-  return f.endColumn === undefined ? { startLine: f.line, startColumn: f.column } : { startLine: f.line, startColumn: f.column, endColumn: f.endColumn };
+  return { startLine: f.line, startColumn: f.column, endColumn: f.endColumn };
 }
 
 function findingResults(findings: Finding[], index: Map<string, number>, locate: (file: string) => { uri: string; uriBaseId: string }, isNew?: boolean[]) {

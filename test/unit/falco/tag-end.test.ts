@@ -19,6 +19,11 @@ describe('scalarEnd', () => {
     expect(scalarEnd('["a\\\\", x]', 1, 'a\\')).toBe(6);
     expect(scalarEnd("'a\"b'", 0, 'a"b')).toBe(5);
     expect(scalarEnd('"it\'s"', 0, "it's")).toBe(6);
+    // Each quote by its own rules: a backslash escapes nothing between single quotes, a doubled quote nothing
+    // between double ones (the first " closes).
+    expect(scalarEnd("'a\\' x", 0, 'a\\')).toBe(4);
+    expect(scalarEnd('"a"" x', 0, 'a')).toBe(3);
+    expect(scalarEnd('"a"\' x', 0, 'a')).toBe(3);
   });
 
   it('has no end for what is not one scalar on one line: an alias, a multi-line scalar, a value not as written, no string', () => {
@@ -30,6 +35,9 @@ describe('scalarEnd', () => {
     // An escaped line break continues a double-quoted scalar on the next line (its closing quote is there).
     expect(scalarEnd('"a\\\n b"', 0, 'ab')).toBeUndefined();
     expect(scalarEnd('"a\\\r\n b"', 0, 'ab')).toBeUndefined();
+    // A lone CR is a line break too (YAML reads one as a break), escaped or not.
+    expect(scalarEnd('"a\\\r b"', 0, 'ab')).toBeUndefined();
+    expect(scalarEnd("'a\r b'", 0, 'a b')).toBeUndefined();
     expect(scalarEnd('x', 0, null)).toBeUndefined();
     // A plain value whose text holds a line break (folded lines read as one) is not the text at its offset.
     expect(scalarEnd('a\nb', 0, 'a\nb')).toBeUndefined();

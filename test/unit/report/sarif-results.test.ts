@@ -75,7 +75,7 @@ describe('SARIF results', () => {
     // Where the tag's end is not known (an alias, a tag over two lines, a finding about the rule), the region has none:
     // SARIF reads it as up to the end of the line.
     const open = run(withFinding({ line: 7, column: 12, endColumn: undefined })).results[0]! as Result;
-    expect(open.locations[0]!.physicalLocation.region).toEqual({ startLine: 7, startColumn: 12 });
+    expect(JSON.parse(JSON.stringify(open.locations[0]!.physicalLocation.region))).toStrictEqual({ startLine: 7, startColumn: 12 });
     expect(result.properties).toEqual({ technique: 'T1611', tactic: 'execution', tag: 'T1611' });
     expect(result).not.toHaveProperty('baselineState');
     expect(result).not.toHaveProperty('suppressions');
