@@ -37,11 +37,15 @@ function isStoredItem(value: unknown): value is StoredItem {
     && isKeyPositions(keys) && isTagPositions(tags) && (duplicates === 0 || Array.isArray(duplicates));
 }
 
-/** [line, column, end column]…: whole numbers, the end column 0 (none) or past the column. */
+/** A tag's stored end column, here and in the ruleset cache: 0 (none), or a column past the tag's `column`. */
+export function isStoredEndColumn(value: unknown, column: number): boolean {
+  return value === 0 || (Number.isInteger(value) && (value as number) > column);
+}
+
+/** [line, column, end column]…: whole numbers, each end column a stored one (isStoredEndColumn). */
 function isTagPositions(tags: unknown): boolean {
   if (!Array.isArray(tags) || tags.length % 3 !== 0 || !tags.every(Number.isInteger)) return false;
-  // Stryker disable next-line EqualityOperator: at tags.length both reads are undefined, and undefined <= undefined is false
-  for (let i = 0; i < tags.length; i += 3) if (tags[i + 2] !== 0 && tags[i + 2] <= tags[i + 1]) return false;
+  for (let i = 0; i < tags.length; i += 3) if (!isStoredEndColumn(tags[i + 2], tags[i + 1])) return false;
   return true;
 }
 

@@ -12,7 +12,7 @@
 // table, every number (indexes into it, positions, counts) in one Float64Array, in V8's serialization: reading
 // 10,000 rules' outline takes ~6 ms where JSON.parse of the rows took ~75 (and made ~200,000 short-lived arrays).
 import { readEntryAs, writeEntry, type EntryKind, type ParseCache } from '../parse-cache.js';
-import { RULES_FORMAT } from './rules-cache.js';
+import { isStoredEndColumn, RULES_FORMAT } from './rules-cache.js';
 import type { IgnoreComment } from './ignore-comments.js';
 import type { ExceptionEntry } from './exceptions.js';
 import type { FalcoList, FalcoMacro, FalcoRule, FalcoRuleOutline, RulesFileInfo, Ruleset, RulesetOutline, SourcePosition, TagRef } from './types.js';
@@ -135,7 +135,7 @@ const isCount = (value: unknown): value is number => Number.isInteger(value) && 
 const isPlace = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1;
 /** A stored end column of a tag at `column`: 0 for none, else a column past it (a miss for anything else). */
 function endColumnOf(value: unknown, column: number): number | undefined {
-  check(value === 0 || (isPlace(value) && value > column));
+  check(isStoredEndColumn(value, column));
   return (value as number) > 0 ? (value as number) : undefined;
 }
 const IGNORE_KEYS = 6;

@@ -30,7 +30,7 @@ export function escapeProperty(text: string): string {
 /** Whether the runner reads `value` back as given in a property: it splits each property at its first `=` with .NET's
  * RemoveEmptyEntries, which may drop a value's leading `=` (escapeProperty has no escape for it), and an empty value
  * leaves the property out. */
-export function isPropertySafe(value: string): boolean {
+function isPropertySafe(value: string): boolean {
   return value !== '' && !value.startsWith('=');
 }
 
