@@ -2,6 +2,7 @@
 // The only place that reads process.argv and process.env; src/cli.ts, the command, sets the exit code. Each command's code is
 // imported when it runs, so `report` does not pay for loading the drafter or the fixer.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { normalizedSha256, sha256PinProblem } from './attack/sha256-pin.js';
 import { EXIT_CANNOT_RUN, EXIT_GATE, EXIT_OK, isAttackCovError, UsageError } from './errors.js';
 import { configureLimits, limits } from './limits.js';
 import { redactMessage, redactSecrets, registerSecret, registerSecretsInUrl } from './secrets.js';
@@ -82,6 +83,13 @@ function registerSecrets(argv: string[], env: NodeJS.ProcessEnv): void {
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** --attack-sha256: 64 hexadecimal digits, compared in lower case; anything else is a usage error (exit 2). */
+function sha256Option(value: string): string {
+  const problem = sha256PinProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(`${problem}.`);
+  return normalizedSha256(value);
+}
 const THREAT_HELP = 'a group, software or campaign by ATT&CK ID, name or alias (G0139, TeamTNT, S0599, C0035); repeat or comma-separate';
 
 function addConfigOptions(command: Command): Command {
@@ -107,6 +115,7 @@ async function withProjectConfig<T extends { config?: string | boolean }>(option
 function addInputOptions(command: Command, { hasScope = true }: { hasScope?: boolean } = {}): Command {
   const embedded = embeddedAttack().version;
   if (hasScope) command.option('--attack <file|url|version>', `ATT&CK Enterprise: a STIX 2.0/2.1 bundle file (plain or .gz), an https://, http:// or file:// URL, a version (downloaded and cached), or latest; default: the embedded ${embedded}, no download`);
+  if (hasScope) command.option('--attack-sha256 <hex>', 'the sha256 the ATT&CK bundle must have (report.json\'s inputs.attack.sha256): any other is refused, exit 2, and a download that differs is not cached', sha256Option);
   command.option('--rules <paths...>', `Falco rules files or directories (their *.yaml and *.yml files in name order), or official (the embedded stable rules), official:all, official:incubating, official:sandbox, official:k8saudit, official@<tag> (downloaded); default: /etc/falco rules where present, else official`);
   if (hasScope) command.option('--platform <names>', 'ATT&CK platforms in scope (repeat or comma-separate); default: what the rules\' sources can observe', collect);
   return command

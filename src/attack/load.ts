@@ -13,6 +13,7 @@ import { checkUrlParses, isUrl, redactUrl } from '../net/url.js';
 import { resolveLatest } from './latest.js';
 import { cachedCatalog } from './catalog-cache.js';
 import type { ParseCache } from '../parse-cache.js';
+import { checkSha256Pin, type Sha256Pin } from './sha256-pin.js';
 
 export interface LoadedCatalog {
   catalog: Catalog;
@@ -37,6 +38,9 @@ export interface AttackLoadOptions {
   download?: DownloadOptions;
   /** Where normalized catalogs are kept between runs (the warm path); absent = parse every time. */
   parseCache?: ParseCache;
+  /** The sha256 the bundle must have: any other is refused (a download so refused is not cached; a cached copy so
+   * refused is downloaded again). */
+  pin?: Sha256Pin;
 }
 
 /** readBundleFile through the parse cache (the catalog holds everything every command reads). */
@@ -44,6 +48,8 @@ async function readCatalog(file: string, label: string, givenVersion: string | u
   // Worked out before the cache: the same bytes under another name are another catalog (its version is part of it).
   const versionHint = givenVersion ?? versionInFileName(label);
   const { catalog, sha256 } = await cachedCatalog(file, versionHint, options.parseCache, (sha256) => readBundleFile(file, label, versionHint, sha256), trustedSha256);
+  // Every bundle is read here (embedded, cached, downloaded, a file): one place checks the pin.
+  checkSha256Pin(label, sha256, options.pin);
   return { catalog, sha256 };
 }
 
@@ -87,7 +93,8 @@ async function loadVersion(version: string, options: AttackLoadOptions, display:
   const normalized = version.replace(/^v/i, '');
   if (normalized === embeddedAttack().version) return loadEmbedded(options);
   const cachePath = path.join(options.cacheRoot, 'attack', `${readUpstream().attack.domain}-${normalized}.json`);
-  // A cached copy that does not read (cut short, damaged on disk) is fetched again: fetchIntoCache names it if that fails.
+  // A cached copy that does not read (cut short, damaged on disk), or is not the pinned one, is fetched again:
+  // fetchIntoCache names it if that fails.
   const cached = (await isFile(cachePath)) ? await readCatalog(cachePath, `cached ATT&CK ${normalized}`, normalized, options).catch(unlessInputError) : undefined;
   if (cached) {
     const { catalog, sha256 } = cached;

@@ -40,6 +40,8 @@ export async function loadProjectConfig(given: string | boolean | undefined, cwd
 export interface ConfigAt {
   platform?: string[];
   threat?: string[];
+  /** Where the config pins the bundle's sha256 ("file:line:col"). */
+  attackSha256?: string;
 }
 
 /** How the command line was used: which options it gave, and which the command has. */
@@ -57,6 +59,7 @@ export function configOptionValues(config: ProjectConfig): Record<string, unknow
   return {
     rules: config.rules?.map((p) => (isOfficialSpec(p) ? p : resolve(p))),
     attack: config.attack && (isVersionOrUrl(config.attack) ? config.attack : resolve(config.attack)),
+    attackSha256: config.attackSha256,
     platform: config.platforms,
     threat: config.threats,
     format: config.formats,
@@ -83,6 +86,7 @@ export function mergeConfig<T extends object>(options: T, config: ProjectConfig,
   const configAt: ConfigAt = {
     ...(taken.has('platform') && config.valueAt.platforms ? { platform: config.valueAt.platforms } : {}),
     ...(taken.has('threat') && config.valueAt.threats ? { threat: config.valueAt.threats } : {}),
+    ...(taken.has('attackSha256') && config.valueAt.attackSha256 ? { attackSha256: config.valueAt.attackSha256 } : {}),
   };
   // config.dir is the folder of the file read: with the file's name, its whole path (config.file is as the user typed it).
   return { ...(merged as T), suppressions: config.suppressions, configFile: config.file, configPath: path.join(config.dir, path.basename(config.file)), configAt };

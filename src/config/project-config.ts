@@ -15,6 +15,7 @@ import { minCoveragePercent, parseDrop } from '../analysis/gates.js';
 import { FORMAT_VALUES } from '../report/format-names.js';
 import { splitCommaList } from '../collections.js';
 import { editDistance } from '../falco/tags.js';
+import { normalizedSha256, sha256PinProblem } from '../attack/sha256-pin.js';
 
 export { CONFIG_FILE_NAME } from '../paths.js';
 
@@ -25,6 +26,8 @@ export interface ProjectConfig {
   dir: string;
   rules?: string[];
   attack?: string;
+  /** The sha256 the ATT&CK bundle must have (lower case). */
+  attackSha256?: string;
   platforms?: string[];
   threats?: string[];
   formats?: string[];
@@ -37,13 +40,13 @@ export interface ProjectConfig {
   suppressions: SuppressionRule[];
   /** Where each value of `platforms` and `threats` is written ("file:line:col"), in order: they are checked only once
    * ATT&CK is loaded, and an unknown one is named there. */
-  valueAt: { platforms?: string[]; threats?: string[] };
+  valueAt: { platforms?: string[]; threats?: string[]; attackSha256?: string };
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'new', 'none'];
 const SCORES = ['count', 'priority', 'maturity'];
 const KEYS: Record<string, string[]> = {
-  '': ['rules', 'attack', 'scope', 'threats', 'outputs', 'gates', 'source-root', 'suppressions'],
+  '': ['rules', 'attack', 'attack-sha256', 'scope', 'threats', 'outputs', 'gates', 'source-root', 'suppressions'],
   scope: ['platforms'],
   outputs: ['formats', 'out', 'score'],
   gates: ['fail-on', 'min-coverage', 'max-coverage-drop'],
@@ -190,6 +193,10 @@ export function parseProjectConfig(text: string, file: string, dir: string): Pro
   const node = (key: string) => root.get(key, true) as Node | undefined;
   if (root.has('rules')) config.rules = r.list(node('rules'), 'rules');
   if (root.has('attack')) config.attack = r.scalar(node('attack'), 'attack');
+  if (root.has('attack-sha256')) {
+    config.attackSha256 = normalizedSha256(r.scalar(node('attack-sha256'), 'attack-sha256', undefined, sha256PinProblem));
+    config.valueAt.attackSha256 = r.where(node('attack-sha256'));
+  }
   if (root.has('threats')) {
     const threats = node('threats');
     config.threats = r.list(threats, 'threats');

@@ -34,7 +34,7 @@ function rulesLines({ paths, officialFirst, skipped = [] }: StarterRules): strin
   ];
 }
 
-export function starterConfig(found: StarterRules, attackVersion: string): string {
+export function starterConfig(found: StarterRules, attackVersion: string, attackSha256?: string): string {
   const rules = rulesLines(found);
   return `${[
     '# attack-cov project configuration (README: Project configuration).',
@@ -46,6 +46,7 @@ export function starterConfig(found: StarterRules, attackVersion: string): strin
     '',
     '# ATT&CK Enterprise: a version, latest, a bundle file or an https:// URL.',
     `attack: "${attackVersion}"`,
+    ...(attackSha256 ? ['# Pin the bundle: any other is refused (this is the embedded one\'s; a report.json says a bundle\'s as inputs.attack.sha256).', `# attack-sha256: ${attackSha256}`] : []),
     '',
     '# ATT&CK platforms in scope (default: what the rules\' sources can observe).',
     '# scope:',

@@ -102,7 +102,7 @@ export async function runInit(options: { force?: boolean }, env: Environment, io
   }
   const { paths, skipped } = await detectRulesPaths(env.cwd);
   const rules = { ...(await withOfficialFirst(paths, env.cwd)), skipped };
-  await writeOutputs(env.cwd, [{ name: CONFIG_FILE_NAME, content: starterConfig(rules, embeddedAttack().version) }]);
+  await writeOutputs(env.cwd, [{ name: CONFIG_FILE_NAME, content: starterConfig(rules, embeddedAttack().version, embeddedAttack().sha256) }]);
   // File names as lint names them: one escaped field each, so that a name cannot forge a line or colour the terminal.
   const names = (list: string[]): string => list.map(escapeForTerminal).join(', ');
   const named = rules.paths.length ? ` (rules: ${names(rules.paths)})` : ' (no rules files found: it names the official rules)';

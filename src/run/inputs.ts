@@ -23,6 +23,8 @@ import { firstNames } from '../report/words.js';
 
 export interface CommonOptions {
   attack?: string;
+  /** --attack-sha256 (lower case, checked): the sha256 the ATT&CK bundle must have. */
+  attackSha256?: string;
   rules?: string[];
   platform?: string[];
   /** --threat refs: groups, software or campaigns whose techniques get a profile and weigh in gap priority. */
@@ -124,7 +126,8 @@ const UNKNOWN_VERSION = 'unknown';
 
 export async function loadCatalog(options: CommonOptions, env: Environment): Promise<LoadedCatalog> {
   const root = sourceRootOf(options, env);
-  const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download, parseCache: env.parseCache }, (file) => showPath(file, root).path);
+  const pin = options.attackSha256 === undefined ? undefined : { sha256: options.attackSha256, by: options.configAt?.attackSha256 ? `attack-sha256 at ${options.configAt.attackSha256}` : '--attack-sha256' };
+  const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download, parseCache: env.parseCache, pin }, (file) => showPath(file, root).path);
   if (loaded.requested === 'latest') {
     env.notify?.(`ATT&CK latest is ${loaded.catalog.version}${loaded.isIndexStale ? ` (from a cached index older than a day: the refresh failed: ${loaded.indexRefreshError})` : ''}`);
   }

@@ -8,7 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../src/coverage-report.js';
 import { expectOneLineError, runCli } from '../helpers/cli.js';
-import { OFFICIAL_RULES } from '../helpers/paths.js';
+import { OFFICIAL_RULES, repoRoot } from '../helpers/paths.js';
 
 const FILES = OFFICIAL_RULES.map((f) => path.basename(f));
 const IMDS = 'watches IMDS from containers';
@@ -142,6 +142,23 @@ describe('the project config', () => {
     const threatFlag = await runCli(['report', '--config', 'scope.yaml', '--out', 'scope', '-q', '--platform', 'Linux', '--threat', 'NoSuchGroup'], { cwd: dir });
     expectOneLineError(threatFlag, /^error: --threat NoSuchGroup: no group/);
     await expect(readFile(path.join(dir, 'scope', 'report.json'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('pins the ATT&CK bundle by attack-sha256, named at its line, and --attack-sha256 overrides it (report and lint alike)', async () => {
+    const embedded = JSON.parse(await readFile(path.join(repoRoot, 'data', 'embedded.json'), 'utf8')).attack.sha256 as string;
+    const other = 'f'.repeat(64);
+    await writeFile(path.join(dir, 'pinned.yaml'), `rules: [rules/falco_rules.yaml]\nattack-sha256: ${other}\n`);
+    const refused = await runCli(['report', '--config', 'pinned.yaml', '--out', 'pinned', '-q'], { cwd: dir });
+    expectOneLineError(refused, new RegExp(`^error: embedded:enterprise-attack-18\\.1\\.json\\.gz: its sha256 is ${embedded}, not ${other} as pinned by attack-sha256 at pinned\\.yaml:2:16$`));
+    await expect(readdir(path.join(dir, 'pinned'))).rejects.toThrow(/ENOENT/);
+    const flag = await runCli(['lint', '--config', 'pinned.yaml', '--attack-sha256', 'F'.repeat(63) + 'E', '--format', 'json', '-q'], { cwd: dir });
+    expectOneLineError(flag, new RegExp(`not ${'f'.repeat(63)}e as pinned by --attack-sha256$`));
+    const pinned = await runCli(['report', '--config', 'pinned.yaml', '--attack-sha256', embedded.toUpperCase(), '--out', 'pinned', '-q'], { cwd: dir });
+    expect(pinned.code, pinned.stderr).toBe(0);
+    const report = JSON.parse(await readFile(path.join(dir, 'pinned', 'report.json'), 'utf8')) as CoverageReport;
+    expect(report.inputs.attack.sha256).toBe(embedded);
+    const bad = await runCli(['report', '--attack-sha256', 'sha256:' + embedded], { cwd: dir });
+    expectOneLineError(bad, /^error: option '--attack-sha256 <hex>' argument 'sha256:[0-9a-f]{64}' is invalid\. expected the 64 hexadecimal digits alone, without "sha256:"\.$/);
   });
 
   it('refuses an unknown key with its line and column and a suggestion', async () => {

@@ -1,5 +1,9 @@
 // .attack-cov.yaml: what it accepts, the file:line:col errors for what it refuses, the starter file, the merge under the command line.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { embeddedAttack } from '../../../src/embedded.js';
+import { repoRoot } from '../../helpers/paths.js';
 import { mergeConfig } from '../../../src/config/apply-config.js';
 import { parseProjectConfig } from '../../../src/config/project-config.js';
 import { starterConfig } from '../../../src/config/starter.js';
@@ -105,7 +109,7 @@ suppressions:
       }
       throw new Error('not refused');
     };
-    expect(refusal('zzzzzzzz: 1\n')).toEqual({ message: '.attack-cov.yaml:1:1: unknown key "zzzzzzzz"', hint: 'known keys: rules, attack, scope, threats, outputs, gates, source-root, suppressions' });
+    expect(refusal('zzzzzzzz: 1\n')).toEqual({ message: '.attack-cov.yaml:1:1: unknown key "zzzzzzzz"', hint: 'known keys: rules, attack, attack-sha256, scope, threats, outputs, gates, source-root, suppressions' });
     expect(refusal('outputs: {zzzzzzz: 1}\n')).toEqual({ message: '.attack-cov.yaml:1:11: unknown key "zzzzzzz" in outputs', hint: 'known keys: formats, out, score' });
     expect(refusal('outputs: {fromats: 1}\n').message).toBe('.attack-cov.yaml:1:11: unknown key "fromats" in outputs; did you mean "formats"?');
     // Three edits from "score" and "out" alike: the closest first, and the nearer of a tie by the list's order.
@@ -127,6 +131,12 @@ suppressions:
 
   it('has a starter that validates, with the detected rules or the official ones', () => {
     expect(parse(starterConfig({ paths: ['falco_rules.local.yaml', 'rules.d/'], officialFirst: [] }, '18.1'))).toMatchObject({ rules: ['falco_rules.local.yaml', 'rules.d/'], attack: '18.1', failOn: 'error', formats: ['all'], suppressions: [] });
+    // The pin is offered commented out: uncommented, it reads as the sha256 given.
+    const withPin = starterConfig({ paths: ['rules.d/'], officialFirst: [] }, '18.1', 'ab'.repeat(32));
+    expect(withPin).toContain(`\n# attack-sha256: ${'ab'.repeat(32)}\n`);
+    expect(parse(withPin).attackSha256).toBeUndefined();
+    expect(parse(withPin.replace('# attack-sha256:', 'attack-sha256:')).attackSha256).toBe('ab'.repeat(32));
+    expect(starterConfig({ paths: ['rules.d/'], officialFirst: [] }, '18.1')).not.toContain('attack-sha256');
     // Without rules of the repository: the official rules, gated on error all the same (their own findings are never gated).
     expect(parse(starterConfig({ paths: [], officialFirst: [] }, '18.1'))).toMatchObject({ rules: ['official'], failOn: 'error', suppressions: [] });
     // Rules that load only after the official ones: those come first; nothing to suppress for the gate.
@@ -171,5 +181,36 @@ suppressions:
     expect(mergeConfig({}, config, { isFromCli: () => false, takes }).configAt).toEqual({ platform: config.valueAt.platforms, threat: config.valueAt.threats });
     expect(mergeConfig({}, config, { isFromCli: (k) => k === 'platform', takes }).configAt).toEqual({ threat: config.valueAt.threats });
     expect(mergeConfig({}, config, { isFromCli: () => false, takes: (k) => k !== 'threat' }).configAt).toEqual({ platform: config.valueAt.platforms });
+  });
+
+  it('reads attack-sha256 in lower case, keeps where it is written, and hands both on unless --attack-sha256 is given', () => {
+    const pinned = 'ABCDEF0123456789'.repeat(4);
+    const config = parse(`attack: "17.1"\nattack-sha256: ${pinned}\n`);
+    expect(config.attackSha256).toBe(pinned.toLowerCase());
+    expect(config.valueAt).toEqual({ attackSha256: '.attack-cov.yaml:2:16' });
+    const takes = () => true;
+    const merged = mergeConfig({}, config, { isFromCli: () => false, takes });
+    expect(merged).toMatchObject({ attack: '17.1', attackSha256: pinned.toLowerCase(), configAt: { attackSha256: '.attack-cov.yaml:2:16' } });
+    const overridden = mergeConfig({ attackSha256: 'a'.repeat(64) }, config, { isFromCli: (k) => k === 'attackSha256', takes });
+    expect(overridden.attackSha256).toBe('a'.repeat(64));
+    expect(overridden.configAt).toEqual({});
+    // A command without the option (attack diff) takes neither.
+    expect(mergeConfig({}, config, { isFromCli: () => false, takes: (k) => k !== 'attackSha256' && k !== 'attack' })).not.toHaveProperty('attackSha256');
+  });
+
+  it("reads the README's example, whose pin is the embedded bundle's sha256", () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const example = /## Project configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const config = parse(example);
+    expect(config).toMatchObject({ attack: '18.1', attackSha256: embeddedAttack().sha256, platforms: ['Linux', 'Containers'], threats: ['G0096'] });
+  });
+
+  it.each([
+    ['attack-sha256: sha256:' + 'a'.repeat(64) + '\n', '.attack-cov.yaml:1:16: expected the 64 hexadecimal digits alone, without "sha256:"'],
+    ['attack-sha256: abc\n', '.attack-cov.yaml:1:16: expected a sha256: 64 hexadecimal digits, not "abc" (3 characters)'],
+    ['attack-sha256: []\n', '.attack-cov.yaml:1:16: attack-sha256 must be a non-empty text or number'],
+    ['attack_sha256: abc\n', '.attack-cov.yaml:1:1: unknown key "attack_sha256"; did you mean "attack-sha256"?'],
+  ])('refuses %j', (text, message) => {
+    expect(() => parse(text)).toThrow(message);
   });
 });
