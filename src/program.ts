@@ -119,7 +119,7 @@ function addInputOptions(command: Command, { hasScope = true }: { hasScope?: boo
   command.option('--rules <paths...>', `Falco rules files or directories (their *.yaml and *.yml files in name order), or official (the embedded stable rules), official:all, official:incubating, official:sandbox, official:k8saudit, official@<tag> (downloaded); default: /etc/falco rules where present, else official`);
   if (hasScope) command.option('--platform <names>', 'ATT&CK platforms in scope (repeat or comma-separate); default: what the rules\' sources can observe', collect);
   return command
-    .option('--source-root <dir>', 'name files in outputs relative to this folder (default: the git work tree holding the rules, else the working directory)')
+    .option('--source-root <dir>', 'name files in outputs relative to this folder (default: the git work tree holding the rules, the superproject of a submodule, else the working directory)')
     .option('--color', 'force colour').option('--no-color', 'no colour (NO_COLOR is honoured too)');
 }
 
@@ -349,7 +349,7 @@ Examples:
     .addOption(new Option('--format <name>', 'output format (github: annotations for GitHub Actions)').choices(VALIDATE_FORMATS).default('stylish'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when issues reach this severity').choices(['error', 'warning', 'none']).default('error'))
     .option('-q, --quiet', 'list errors only; no "valid" or falco lines')
-    .option('--source-root <dir>', 'name files relative to this folder (default: the git work tree holding the rules, else the working directory)')
+    .option('--source-root <dir>', 'name files relative to this folder (default: the git work tree holding the rules, the superproject of a submodule, else the working directory)')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .addHelpText(

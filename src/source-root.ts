@@ -1,6 +1,6 @@
 // The source root every output names files relative to (--source-root; default the git work tree that
 // holds the rules, else the working directory), so reports never carry a machine's absolute paths.
-import { realpathSync, statSync, type Stats } from 'node:fs';
+import { readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { noValueError, UsageError } from './errors.js';
 
@@ -35,7 +35,35 @@ export function gitWorkTree(start: string): string | undefined {
   }
 }
 
-/** `given` (resolved against cwd), else the git work tree holding the first rules path, else cwd. */
+/**
+ * The work tree of the repository a checkout holds `tree` in: for a submodule (its `.git` a file saying
+ * `gitdir: <superproject>/.git/modules/<name>`, as git writes it since 1.7.8), the outermost superproject's work
+ * tree, which is what CI checks out and code scanning names files from; for anything else (a worktree's
+ * `gitdir: …/.git/worktrees/<name>`, a .git folder, a .git file that does not read) `tree` itself.
+ */
+export function repositoryWorkTree(tree: string): string {
+  let text: string;
+  try {
+    // A .git folder throws EISDIR: a repository of its own.
+    text = readFileSync(path.join(tree, '.git'), 'utf8');
+  } catch {
+    return tree;
+  }
+  const gitdir = /^gitdir: (.+?)\r?\n?$/.exec(text)?.[1];
+  if (gitdir === undefined) return tree;
+  const resolved = path.resolve(tree, gitdir);
+  // The first /.git/modules/ is the outermost superproject's (a nested submodule's git dir is under its modules/ too).
+  const at = resolved.split(path.sep).findIndex((part, i, parts) => part === '.git' && parts[i + 1] === 'modules');
+  if (at <= 0) return tree;
+  const superproject = resolved.split(path.sep).slice(0, at).join(path.sep) || path.sep;
+  const relative = path.relative(superproject, tree);
+  // Only a superproject that holds the submodule (the layout git makes) and has its .git there.
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) || !statQuietly(path.join(superproject, '.git'))?.isDirectory()) return tree;
+  return superproject;
+}
+
+/** `given` (resolved against cwd), else the repository work tree holding the first rules path (a submodule's
+ * superproject), else cwd. */
 export function findSourceRoot(given: string | undefined, rulesPaths: string[] | undefined, cwd: string): string {
   if (given !== undefined) {
     // A root that is no folder would name every file by its base name, each with a note, and say nothing else.
@@ -50,7 +78,7 @@ export function findSourceRoot(given: string | undefined, rulesPaths: string[] |
   if (first) {
     // From the path itself, a file too: no `.git` lies under a file.
     const tree = gitWorkTree(path.resolve(cwd, first));
-    if (tree) return tree;
+    if (tree) return repositoryWorkTree(tree);
   }
   return cwd;
 }

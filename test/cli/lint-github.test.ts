@@ -20,6 +20,24 @@ async function repository(): Promise<string> {
 const lines = (stdout: string) => stdout.split('\n').filter(Boolean);
 
 describe('lint --format github', () => {
+  it("names a submodule's rules from the superproject's root, the checkout code scanning reads (a real git submodule)", async () => {
+    const rules = await repository();
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.org', '-c', 'user.name=t', '-c', 'protocol.file.allow=always', ...args], { cwd, stdio: 'pipe' });
+    git(rules, 'add', '.');
+    git(rules, 'commit', '-qm', 'rules');
+    const superproject = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-super-'));
+    git(superproject, 'init', '-q');
+    git(superproject, 'submodule', 'add', '-q', rules, 'vendor/falco');
+    const result = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', 'vendor/falco/rules.d', '--format', 'github'], { cwd: superproject });
+    expect(result.code).toBe(1);
+    const commands = lines(result.stdout);
+    expect(commands.length).toBeGreaterThan(0);
+    for (const command of commands) expect(command).toMatch(/^::(error|warning|notice) file=vendor\/falco\/rules\.d\/fixable\.yaml,line=\d+,/);
+    // Run in the submodule itself: the same paths.
+    const inside = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', 'rules.d', '--format', 'github'], { cwd: path.join(superproject, 'vendor', 'falco') });
+    expect(inside.stdout).toBe(result.stdout);
+  });
+
   it('writes a workflow command per finding, each at its file from the repository root, and gates as the listing does', async () => {
     const dir = await repository();
     // Run from a folder below the work tree: paths are the repository's all the same.

@@ -1,11 +1,11 @@
 // The source root every output names files relative to: --source-root (checked to be a folder), else the git work
 // tree holding the first rules path that is no official spec, else the working directory; and how a file is named
 // against it (relative with / separators, or by its base name, flagged, when it lies outside).
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findSourceRoot, gitWorkTree, showPath, showPaths } from '../../src/source-root.js';
+import { findSourceRoot, gitWorkTree, repositoryWorkTree, showPath, showPaths } from '../../src/source-root.js';
 
 let top: string;
 let repo: string;
@@ -31,6 +31,58 @@ describe('gitWorkTree', () => {
     expect(gitWorkTree(path.join(repo, 'no', 'such'))).toBe(repo);
     expect(gitWorkTree(path.join(top, 'no', 'such'))).toBe(gitWorkTree(os.tmpdir()));
     if (gitWorkTree(os.tmpdir()) === undefined) expect(gitWorkTree(top)).toBeUndefined();
+  });
+});
+
+describe('repositoryWorkTree', () => {
+  /** A superproject `super` (with a .git folder) holding `at` as a submodule whose .git file says `gitdir: <line>`. */
+  async function submodule(at: string, line: (superproject: string) => string, name = 'super'): Promise<string> {
+    const superproject = await mkdtemp(path.join(top, `${name}-`));
+    await mkdir(path.join(superproject, '.git'));
+    await mkdir(path.join(superproject, at), { recursive: true });
+    await writeFile(path.join(superproject, at, '.git'), line(superproject));
+    return superproject;
+  }
+
+  it("names a submodule's files from the superproject's root, its git dir written relative, absolute or with CRLF", async () => {
+    const relative = await submodule('vendor/rules', () => 'gitdir: ../../.git/modules/vendor/rules\n');
+    expect(repositoryWorkTree(path.join(relative, 'vendor', 'rules'))).toBe(relative);
+    const absolute = await submodule('vendor/rules', (s) => `gitdir: ${s}/.git/modules/vendor/rules\n`);
+    expect(repositoryWorkTree(path.join(absolute, 'vendor', 'rules'))).toBe(absolute);
+    const crlf = await submodule('rules', () => 'gitdir: ../.git/modules/rules\r\n');
+    expect(repositoryWorkTree(path.join(crlf, 'rules'))).toBe(crlf);
+    const bare = await submodule('rules', () => 'gitdir: ../.git/modules/rules');
+    expect(repositoryWorkTree(path.join(bare, 'rules'))).toBe(bare);
+    // A submodule of a submodule: the outermost superproject, the one CI checks out.
+    const nested = await submodule('a/b', () => 'gitdir: ../../.git/modules/a/modules/b\n');
+    expect(repositoryWorkTree(path.join(nested, 'a', 'b'))).toBe(nested);
+    // Through findSourceRoot, from a rules file in the submodule.
+    await writeFile(path.join(relative, 'vendor', 'rules', 'x.yaml'), '[]\n');
+    expect(findSourceRoot(undefined, [path.join(relative, 'vendor', 'rules', 'x.yaml')], '/')).toBe(relative);
+  });
+
+  it('keeps the work tree itself for a worktree, a .git folder, a .git file that says no gitdir, and a superproject that does not hold it', async () => {
+    const worktree = await submodule('wt', () => 'gitdir: /main/.git/worktrees/wt\n');
+    expect(repositoryWorkTree(path.join(worktree, 'wt'))).toBe(path.join(worktree, 'wt'));
+    expect(repositoryWorkTree(repo)).toBe(repo);
+    for (const line of ['not a gitdir line\n', 'gitdir:../.git/modules/x\n', '', 'gitdir: ../.git/modules/x\nmore\n']) {
+      const odd = await submodule('x', () => line);
+      expect(repositoryWorkTree(path.join(odd, 'x')), JSON.stringify(line)).toBe(path.join(odd, 'x'));
+    }
+    // modules/ of a repository elsewhere (not above it), of itself, or of a folder without its .git folder.
+    const elsewhere = await submodule('x', () => `gitdir: ${repo}/.git/modules/x\n`);
+    expect(repositoryWorkTree(path.join(elsewhere, 'x'))).toBe(path.join(elsewhere, 'x'));
+    const itself = await submodule('x', (s) => `gitdir: ${s}/x/.git/modules/x\n`);
+    expect(repositoryWorkTree(path.join(itself, 'x'))).toBe(path.join(itself, 'x'));
+    const sibling = await submodule('x', (s) => `gitdir: ${s}-other/.git/modules/x\n`);
+    await mkdir(`${sibling}-other/.git`, { recursive: true });
+    expect(repositoryWorkTree(path.join(sibling, 'x'))).toBe(path.join(sibling, 'x'));
+    const parentNamedDots = await submodule('..x/y', () => 'gitdir: ../../.git/modules/y\n');
+    expect(repositoryWorkTree(path.join(parentNamedDots, '..x', 'y'))).toBe(parentNamedDots);
+    const noGitFolder = await submodule('x', () => 'gitdir: ../.git/modules/x\n');
+    await rm(path.join(noGitFolder, '.git'), { recursive: true });
+    await writeFile(path.join(noGitFolder, '.git'), 'gitdir: /somewhere\n');
+    expect(repositoryWorkTree(path.join(noGitFolder, 'x'))).toBe(path.join(noGitFolder, 'x'));
   });
 });
 
