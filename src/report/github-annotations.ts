@@ -29,9 +29,10 @@ export function escapeProperty(text: string): string {
 
 /** Whether the runner reads `value` back as given in a property: it splits each property at its first `=` with .NET's
  * RemoveEmptyEntries, which may drop a value's leading `=` (escapeProperty has no escape for it), and an empty value
- * leaves the property out. */
+ * leaves the property out. Nor may it hold what a terminal acts on (QA: a file named with `ESC[8m` reached the log
+ * raw, hiding the rest of the line): escaped, it names no file of the repository, so it is said in the message. */
 function isPropertySafe(value: string): boolean {
-  return value !== '' && !value.startsWith('=');
+  return value !== '' && !value.startsWith('=') && escapeForTerminal(value) === value;
 }
 
 /** Annotations of one kind (error, warning, notice) GitHub makes per step; it logs the commands past them without one

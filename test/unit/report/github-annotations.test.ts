@@ -105,6 +105,21 @@ describe('githubAnnotations', () => {
     expect(commands(inputErrorCommand(new InputError('=r.yaml:3:4', 'bad')))[0]).toEqual({ name: 'error', props: { title: 'attack-cov cannot read' }, message: '=r.yaml:3:4: bad' });
   });
 
+  it('says a path holding what a terminal acts on in the message, escaped, without file= (QA: ESC[8m reached the log raw)', () => {
+    // Colour and conceal sequences pass the output's last guard (they are how attack-cov colours its own text), so a
+    // file name must not bring one: escaped, it names no file of the repository, so the annotation lands on the run.
+    for (const file of ['rules/a\u001b[8mb.yaml', 'rules/a\u001b[31mb.yaml', 'rules/a\u0007b.yaml', 'rules/a\u202eb.yaml']) {
+      const output = githubAnnotations(inputs([{ path: file, sha256: 'x' }]), [finding({ file, message: 'm' })]);
+      expect(output).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+      const [command] = commands(output);
+      expect(command!.props, JSON.stringify(file)).toEqual({ title: 'attack-cov tactic-mismatch' });
+      expect(command!.message).toMatch(/^rules\/a\\(u001b|u0007|u202e).*b\.yaml:12:40: m \(rule "Run shell"\)$/);
+    }
+    const error = inputErrorCommand(new InputError('r/a\u001b[31mb.yaml:3:1', 'YAML syntax error'));
+    expect(error).not.toContain('\u001b');
+    expect(commands(error)[0]).toEqual({ name: 'error', props: { title: 'attack-cov cannot read' }, message: 'r/a\\u001b[31mb.yaml:3:1: YAML syntax error' });
+  });
+
   it('cuts a long rule name as the SARIF messages do', () => {
     const [command] = commands(githubAnnotations(REPORT, [finding({ rule: 'r'.repeat(5000), message: 'm' })]));
     expect(command!.message).toBe(`m (rule "${'r'.repeat(299)}…")`);
