@@ -2,7 +2,7 @@
 // in, ProjectConfig out; unknown keys are refused with the closest known one.
 import type { LineCounter, Node, YAMLMap } from 'yaml';
 import { yamlLib } from '../falco/yaml-lib.js';
-import { unclosedQuoteError } from '../falco/yaml-errors.js';
+import { namedYamlError } from '../falco/yaml-errors.js';
 
 // yaml is loaded only when a config file is there to read (a run without one never pays for it).
 type Yaml = typeof import('yaml');
@@ -185,7 +185,7 @@ export function parseProjectConfig(text: string, file: string, dir: string): Pro
       return `${file}:${line}:${col}`;
     };
     // A quote left open is named where it opens, as in a rules file (QA: the config's said 7:1, the end of the file).
-    throw unclosedQuoteError(text, error, lines, where) ?? new InputError(where(error.pos[0]), `YAML syntax error: ${error.message.split('\n')[0]}`);
+    throw namedYamlError(text, error, lines, where) ?? new InputError(where(error.pos[0]), `YAML syntax error: ${error.message.split('\n')[0]}`);
   }
   const config: ProjectConfig = { file, dir, suppressions: [], valueAt: {} };
   if (doc.contents === null) return config;

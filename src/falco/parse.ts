@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import { cutAt } from '../terminal-text.js';
 import { dataRecord } from '../own.js';
 import type { DuplicateKey, RawItem, SourcePosition, TagPosition } from './types.js';
-import { unclosedQuoteError } from './yaml-errors.js';
+import { unclosedFlowError, unclosedQuoteError } from './yaml-errors.js';
 import { mapValue, MAX_NESTING, NeedsComposer, readYamlDocuments, resolvePlain, scalarText, TooDeep, type CstValue } from './yaml-cst.js';
 
 const ITEM_KINDS = ['rule', 'macro', 'list'] as const;
@@ -131,11 +131,14 @@ function composeDocuments(text: string, file: string, lines: LineCounter): (CstV
   return documents.map((doc) => {
     const error = doc.errors[0];
     if (error) {
-      const unclosed = unclosedQuoteError(text, error, lines, where);
-      if (unclosed) throw unclosed;
+      const unclosedQuote = unclosedQuoteError(text, error, lines, where);
+      if (unclosedQuote) throw unclosedQuote;
       const isTooDeep = /call stack/i.test(error.message);
       // The yaml library's message does not say it, and a tab looks like blanks in most editors.
       const tabLine = tabIndentAt(text, lines, error.pos[0]);
+      // A flow collection that stops short is named where it opens, unless a tab-indented line near the error broke it.
+      const unclosedFlow = tabLine === undefined ? unclosedFlowError(text, error, lines, where) : undefined;
+      if (unclosedFlow) throw unclosedFlow;
       // Binary data fails on its first odd byte, with a message that quotes the token (QA: 2.6 KB of mojibake on one
       // line): the hint says so when the error's line holds a NUL or a byte that is not UTF-8.
       const lineStart = text.lastIndexOf('\n', error.pos[0] - 1) + 1;

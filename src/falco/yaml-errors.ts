@@ -34,6 +34,12 @@ export function unclosedQuoteAt(text: string, quote: string, end: number): numbe
   return opened;
 }
 
+/** Where an error the library reports at `offset` is, in words: its line, or the end of the file when nothing but
+ * blanks follows (the library's offset may be past the last line). */
+function placeOf(text: string, lines: LineCounter, offset: number): string {
+  return /^\s*$/.test(text.slice(offset)) ? 'the end of the file' : `line ${lines.linePos(offset).line}`;
+}
+
 /** The yaml library's "Missing closing quote" error, named where the quote opens (see unclosedQuoteAt); undefined for
  * any other error. For rules files and the project config alike. */
 export function unclosedQuoteError(text: string, error: { message: string; pos: [number, number] }, lines: LineCounter, where: (offset: number) => string): InputError | undefined {
@@ -41,5 +47,48 @@ export function unclosedQuoteError(text: string, error: { message: string; pos: 
   const quote = /^Missing closing (["'])quote/.exec(error.message)?.[1];
   const opened = quote === undefined ? undefined : unclosedQuoteAt(text, quote, error.pos[0]);
   if (opened === undefined) return undefined;
-  return new InputError(where(opened), `YAML syntax error: the ${quote}quoted${quote} string that starts here is not closed`, `it runs on to line ${lines.linePos(error.pos[0]).line}; close it, or write the value without quotes`);
+  return new InputError(where(opened), `YAML syntax error: the ${quote}quoted${quote} string that starts here is not closed`, `it runs on to ${placeOf(text, lines, error.pos[0])}; close it, or write the value without quotes`);
+}
+
+/**
+ * Where the flow collection (`open`: `[` or `{`) that the yaml library found unended at `end` opens: the library
+ * reports where its items stopped (often the next item, or the end of the file: a line past the last), far from the
+ * bracket to close. The innermost collection of that kind still open at `end`, by the lexer's brackets; its marker
+ * tokens are not counted, nor a plain scalar's text (the token after a SCALAR marker).
+ */
+export function unclosedFlowAt(text: string, open: '[' | '{', end: number): number | undefined {
+  const opened: { bracket: string; offset: number }[] = [];
+  let offset = 0;
+  let isScalarText = false;
+  for (const token of new (yamlLib().Lexer)().lex(text)) {
+    if (!isScalarText && (token === DOCUMENT || token === FLOW_END || token === SCALAR)) {
+      isScalarText = token === SCALAR;
+      continue;
+    }
+    if (offset >= end) break;
+    if (!isScalarText) {
+      if (token === '[' || token === '{') opened.push({ bracket: token, offset });
+      else if ((token === ']' || token === '}') && opened.at(-1)?.bracket === (token === ']' ? '[' : '{')) opened.pop();
+    }
+    isScalarText = false;
+    offset += token.length;
+  }
+  return opened.findLast((o) => o.bracket === open)?.offset;
+}
+
+/** The yaml library's "Flow sequence/map … end with a ]/}" error, named where the collection opens (see
+ * unclosedFlowAt); undefined for any other error. */
+export function unclosedFlowError(text: string, error: { message: string; pos: [number, number] }, lines: LineCounter, where: (offset: number) => string): InputError | undefined {
+  const found = /^Flow (sequence|map)( in block collection must be sufficiently indented and| must) end with a ([\]}])/.exec(error.message);
+  if (!found) return undefined;
+  const [, kind, inBlock, close] = found;
+  const opened = unclosedFlowAt(text, close === ']' ? '[' : '{', error.pos[0]);
+  if (opened === undefined) return undefined;
+  const indent = inBlock!.startsWith(' in block') ? ', each of its lines indented past the key it is the value of' : '';
+  return new InputError(where(opened), `YAML syntax error: the flow ${kind} that starts here does not end with a ${close}${indent ? ' where it should' : ''}`, `it runs on to ${placeOf(text, lines, error.pos[0])}; end it with ${close}${indent}`);
+}
+
+/** A yaml library error named where a person fixes it (an unclosed quote or bracket), else undefined. */
+export function namedYamlError(text: string, error: { message: string; pos: [number, number] }, lines: LineCounter, where: (offset: number) => string): InputError | undefined {
+  return unclosedQuoteError(text, error, lines, where) ?? unclosedFlowError(text, error, lines, where);
 }

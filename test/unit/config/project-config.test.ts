@@ -41,7 +41,8 @@ suppressions:
     ['suppressions:\n  - reason: why\n', '.attack-cov.yaml:2:5: a suppression needs at least one of code, rule, tag, file'],
     ['suppressions:\n  - code: x\n    reason: y\n    until: next year\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not next year'],
     ['outputs: [heatmap]\n', '.attack-cov.yaml:1:10: outputs must be a mapping'],
-    ['rules: [a\n', '.attack-cov.yaml:2:1: YAML syntax error'],
+    // An unended flow list is named where it opens, not at the end of the file.
+    ['rules: [a\n', '.attack-cov.yaml:1:8: YAML syntax error: the flow sequence that starts here does not end with a ] where it should'],
     // A quote left open is named where it opens, as in a rules file, not at the end of the file (QA).
     ['rules: [a.yaml]\noutputs:\n  dir: "reports\n\ngates:\n  fail-on: error\n', '.attack-cov.yaml:3:8: YAML syntax error: the "quoted" string that starts here is not closed'],
     ['suppressions:\n  - code: x\n    reason: y\n    until: 2027-02-30\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not 2027-02-30'],

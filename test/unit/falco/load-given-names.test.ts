@@ -11,7 +11,7 @@ import { rejection } from '../../helpers/errors.js';
 import { DEFAULT_LIMITS, limits } from '../../../src/limits.js';
 
 /** A working directory holding `root/` (the source root) and `outside/` (not under it), each with a rules file whose
- * second item is not YAML (a parse error, reported at line 8), and `unreadable/` (not under the
+ * second item is not YAML (a flow list left open, reported where it opens: line 7, column 9), and `unreadable/` (not under the
  * root either) holding a rules file of 2,000 bytes (more than the tests' limit below). */
 async function workspace(): Promise<{ cwd: string; root: string }> {
   const cwd = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-given-'));
@@ -36,14 +36,14 @@ describe('errors about a file outside the source root', () => {
     const ws = await workspace();
     const reason = (await failure('root/bad.yaml', ws))[1];
     expect(reason).toMatch(/^: /);
-    expect(await failure('./outside/bad.yaml', ws)).toEqual(['./outside/bad.yaml:8:1', reason]);
-    expect(await failure(path.join(ws.cwd, 'outside', 'bad.yaml'), ws)).toEqual([`${path.join(ws.cwd, 'outside', 'bad.yaml')}:8:1`, reason]);
-    expect(await failure('./outside/', ws)).toEqual(['outside/bad.yaml:8:1', reason]);
+    expect(await failure('./outside/bad.yaml', ws)).toEqual(['./outside/bad.yaml:7:9', reason]);
+    expect(await failure(path.join(ws.cwd, 'outside', 'bad.yaml'), ws)).toEqual([`${path.join(ws.cwd, 'outside', 'bad.yaml')}:7:9`, reason]);
+    expect(await failure('./outside/', ws)).toEqual(['outside/bad.yaml:7:9', reason]);
   });
 
   it('inside the root, the file is named from the root, however it was given', async () => {
     const ws = await workspace();
-    expect((await failure('./root/../root/bad.yaml', ws))[0]).toBe('bad.yaml:8:1');
+    expect((await failure('./root/../root/bad.yaml', ws))[0]).toBe('bad.yaml:7:9');
   });
 
   it('readRulesTexts names them the same way', async () => {

@@ -157,9 +157,11 @@ describe('parseRulesText: an unclosed quote', () => {
   it('is reported where it opens, not where the yaml library stopped (the end of the file), with the line it runs to', () => {
     const cases = [
       // A double quote left open runs to the end of the file; the escaped quote of the line before is no opening.
-      ['- rule: A\n  desc: "an \\" escape"\n  condition: "evt.type = open\n  output: o\n- rule: B\n  desc: d\n', 'r.yaml:3:14', '"', 7],
+      ['- rule: A\n  desc: "an \\" escape"\n  condition: "evt.type = open\n  output: o\n- rule: B\n  desc: d\n', 'r.yaml:3:14', '"', 'the end of the file'],
       // A single quote, with a doubled one ('') inside an earlier closed string and a flow list.
-      ["- rule: A\n  desc: 'it''s'\n  tags: [a, 'b]\n", 'r.yaml:3:13', "'", 4],
+      ["- rule: A\n  desc: 'it''s'\n  tags: [a, 'b]\n", 'r.yaml:3:13', "'", 'the end of the file'],
+      // Items after it do not stop it: a double-quoted string may span lines, so they are its text.
+      ['- rule: A\n  desc: "d\n- rule: B\n  desc: d\n', 'r.yaml:2:9', '"', 'the end of the file'],
     ] as const;
     for (const [text, at, quote, endLine] of cases) {
       let error: unknown;
@@ -170,7 +172,7 @@ describe('parseRulesText: an unclosed quote', () => {
       }
       if (!(error instanceof InputError)) return expect.unreachable(`expected an InputError, got ${String(error)}`);
       expect(error.message).toBe(`${at}: YAML syntax error: the ${quote}quoted${quote} string that starts here is not closed`);
-      expect(error.hint).toBe(`it runs on to line ${endLine}; close it, or write the value without quotes`);
+      expect(error.hint).toBe(`it runs on to ${endLine}; close it, or write the value without quotes`);
     }
   });
 });

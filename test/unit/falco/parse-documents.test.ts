@@ -201,23 +201,57 @@ describe('parseRulesText: a tab in the indentation', () => {
 
   it('is not named for a tab after text, or two lines away', () => {
     expect(refusal('- rule: A\n  condition: x\n  desc: "a\tb" c\n').hint).toBeUndefined();
-    expect(refusal('x\ty: [\n').hint).toBeUndefined();
+    expect(refusal('x\ty: [\n')).toEqual(unclosedFlow('1:6', 'sequence', 'the end of the file'));
     expect(refusal('\t\n- rule: A\n x\n')).toEqual({ message: 'f.yaml:3:1: YAML syntax error: Sequence item without - indicator', hint: undefined });
   });
 });
 
+/** The refusal of a flow collection left open, named at its bracket (QA: `tags: [a` was reported at the end of the
+ * file, a line past the last, or at the next rule). `inBlock`: it is a key's value, which its lines must be indented
+ * past. */
+function unclosedFlow(at: string, kind: 'sequence' | 'map', runsTo: string, inBlock = true) {
+  const close = kind === 'sequence' ? ']' : '}';
+  return {
+    message: `f.yaml:${at}: YAML syntax error: the flow ${kind} that starts here does not end with a ${close}${inBlock ? ' where it should' : ''}`,
+    hint: `it runs on to ${runsTo}; end it with ${close}${inBlock ? ', each of its lines indented past the key it is the value of' : ''}`,
+  };
+}
+
+describe('parseRulesText: an unclosed flow list or map, where it opens', () => {
+  it('names the bracket, and where the yaml library found it unended: the end of the file, or the next item', () => {
+    expect(refusal('- rule: R\n  tags: [a\n')).toEqual(unclosedFlow('2:9', 'sequence', 'the end of the file'));
+    expect(refusal('- rule: R\n  tags: [a\n- rule: S\n  desc: d\n')).toEqual(unclosedFlow('2:9', 'sequence', 'line 3'));
+    expect(refusal('- rule: R\n  exceptions: {b: c\n')).toEqual(unclosedFlow('2:15', 'map', 'the end of the file'));
+    // At the top level there is no key to indent past.
+    expect(refusal('[a, b\n')).toEqual(unclosedFlow('1:1', 'sequence', 'the end of the file', false));
+  });
+
+  it('names a list whose closing bracket is not indented past its key', () => {
+    expect(refusal('- rule: R\n  tags: [a,\n  b]\n')).toEqual(unclosedFlow('2:9', 'sequence', 'line 3'));
+  });
+
+  it('names the outer list when an inner one is closed, and counts no bracket inside a quoted or plain scalar', () => {
+    expect(refusal('- rule: R\n  tags: [a, [b], c\n')).toEqual(unclosedFlow('2:9', 'sequence', 'the end of the file'));
+    expect(refusal('- rule: R\n  desc: "[x"\n  tags: [a\n')).toEqual(unclosedFlow('3:9', 'sequence', 'the end of the file'));
+    expect(refusal("- rule: R\n  desc: '{x'\n  tags: [a\n")).toEqual(unclosedFlow('3:9', 'sequence', 'the end of the file'));
+    expect(refusal('- rule: R\n  desc: a [ b\n  tags: [a\n')).toEqual(unclosedFlow('3:9', 'sequence', 'the end of the file'));
+    expect(refusal('# [ not yet\n- rule: R\n  tags: [a\n')).toEqual(unclosedFlow('3:9', 'sequence', 'the end of the file'));
+  });
+});
+
 describe('parseRulesText: an unclosed quote, where it opens', () => {
-  const unclosed = (at: string, quote: string, endLine: number) => ({
+  /** endLine 'end': nothing but blanks after the error, which may be past the last line (QA: "line 3" of a 2-line file). */
+  const unclosed = (at: string, quote: string, endLine: number | 'end') => ({
     message: `f.yaml:${at}: YAML syntax error: the ${quote}quoted${quote} string that starts here is not closed`,
-    hint: `it runs on to line ${endLine}; close it, or write the value without quotes`,
+    hint: `it runs on to ${endLine === 'end' ? 'the end of the file' : `line ${endLine}`}; close it, or write the value without quotes`,
   });
   it('counts every character before it: CR LF line ends, tabs, comments, document markers, closed quotes of either kind', () => {
-    expect(refusal('- rule: A\r\n  desc: d\r\n  condition: "evt.type = open\r\n  output: o\r\n')).toEqual(unclosed('3:14', '"', 5));
-    expect(refusal('- rule: A\n  desc: a\tb\n  condition: "evt.type\n')).toEqual(unclosed('3:14', '"', 4));
-    expect(refusal('- rule: A\n  desc: "a"\n  tags: [a, "b", \'c\']\n  condition: "x\n')).toEqual(unclosed('4:14', '"', 5));
-    expect(refusal('# c\n---\n- rule: A\n  desc: "x\n')).toEqual(unclosed('4:9', '"', 5));
+    expect(refusal('- rule: A\r\n  desc: d\r\n  condition: "evt.type = open\r\n  output: o\r\n')).toEqual(unclosed('3:14', '"', 'end'));
+    expect(refusal('- rule: A\n  desc: a\tb\n  condition: "evt.type\n')).toEqual(unclosed('3:14', '"', 'end'));
+    expect(refusal('- rule: A\n  desc: "a"\n  tags: [a, "b", \'c\']\n  condition: "x\n')).toEqual(unclosed('4:14', '"', 'end'));
+    expect(refusal('# c\n---\n- rule: A\n  desc: "x\n')).toEqual(unclosed('4:9', '"', 'end'));
     // A tab between key and value is a token of its own.
-    expect(refusal('- rule: A\n  desc:\t"x\n')).toEqual(unclosed('2:9', '"', 3));
+    expect(refusal('- rule: A\n  desc:\t"x\n')).toEqual(unclosed('2:9', '"', 'end'));
   });
 
   it('is the quote the error ends, not a closed one in a document after it (a --- or ... ends the first)', () => {
@@ -226,7 +260,7 @@ describe('parseRulesText: an unclosed quote, where it opens', () => {
   });
 
   it('finds one that runs to the end of a file without a last line end, and a single quote', () => {
-    expect(refusal('- rule: A\n  desc: "a')).toEqual(unclosed('2:9', '"', 2));
-    expect(refusal("- rule: A\n  desc: 'a\n")).toEqual(unclosed('2:9', "'", 3));
+    expect(refusal('- rule: A\n  desc: "a')).toEqual(unclosed('2:9', '"', 'end'));
+    expect(refusal("- rule: A\n  desc: 'a\n")).toEqual(unclosed('2:9', "'", 'end'));
   });
 });
