@@ -27,7 +27,7 @@ export interface SuppressionRule {
 
 /** The findings about suppressions themselves; they cannot be suppressed. */
 export const SUPPRESSION_CODES: { code: string; severity: Severity; description: string }[] = [
-  { code: 'invalid-suppression', severity: 'warning', description: 'An attack-cov-ignore comment without a reason, or naming no known finding code: it suppresses nothing.' },
+  { code: 'invalid-suppression', severity: 'warning', description: 'An attack-cov-ignore comment without a reason, or a suppression (a comment or in the config) naming no known finding code: it suppresses nothing.' },
   { code: 'unused-suppression', severity: 'warning', description: 'A suppression that matched no finding: the problem is gone or the suppression is misplaced; remove it.' },
   { code: 'expired-suppression', severity: 'warning', description: 'A config suppression past its `until` date: its findings count again.' },
 ];
@@ -151,13 +151,18 @@ function matchesComment(comment: IgnoreComment, rule: FalcoRuleOutline | undefin
   return f.file === comment.file && f.line === comment.targetLine;
 }
 
+/** What is wrong with the codes a suppression names, in a comment or the config: those that are no finding code. */
+function unknownCodesProblem(codes: string[], knownCodes: Set<string>): string | undefined {
+  const unknown = codes.filter((c) => !knownCodes.has(c));
+  if (unknown.length === 0) return undefined;
+  const near = [...knownCodes].map((k) => ({ k, d: editDistance(k, unknown[0]!) })).sort((a, b) => a.d - b.d)[0];
+  return `names ${unknown.join(', ')}, ${unknown.length === 1 ? 'which is no finding code' : 'which are no finding codes'}${near && near.d <= 3 ? ` (did you mean ${near.k}?)` : ''}`;
+}
+
 function commentProblem(comment: IgnoreComment, knownCodes: Set<string>): string | undefined {
   if (comment.codes.length === 0) return 'names no finding code: write # attack-cov-ignore <code>: <reason>';
-  const unknown = comment.codes.filter((c) => !knownCodes.has(c));
-  if (unknown.length > 0) {
-    const near = [...knownCodes].map((k) => ({ k, d: editDistance(k, unknown[0]!) })).sort((a, b) => a.d - b.d)[0];
-    return `names ${unknown.join(', ')}, which is no finding code${near && near.d <= 3 ? ` (did you mean ${near.k}?)` : ''}`;
-  }
+  const unknown = unknownCodesProblem(comment.codes, knownCodes);
+  if (unknown) return unknown;
   if (!comment.reason) return `has no reason: write # attack-cov-ignore ${comment.codes.join(', ')}: <why this is deliberate>`;
   return undefined;
 }
@@ -186,6 +191,12 @@ function activeSuppressions(input: SuppressionInput, problems: FindingDraft[]): 
   const today = input.today.toISOString().slice(0, 10);
   for (const entry of input.config) {
     const criteria = [...(entry.codes ?? []), ...(entry.rules ?? []), ...(entry.tags ?? []), ...(entry.files ?? [])];
+    // A misspelt code would match nothing and surface only as unused; said as what it is, as for a comment.
+    const unknown = unknownCodesProblem(entry.codes ?? [], input.knownCodes);
+    if (unknown) {
+      problems.push(problem('invalid-suppression', entry, '', { problem: unknown, in: 'config' }));
+      continue;
+    }
     if (entry.until && entry.until < today) {
       problems.push(problem('expired-suppression', entry, '', { until: entry.until, reason: entry.reason, codes: criteria }));
       continue;

@@ -24,7 +24,7 @@ const TEMPLATES: Record<string, Template> = {
   'untagged-rule': () => 'rule has no ATT&CK tag, so it counts for no technique',
   'no-technique-tag': () => 'rule has tactic tags but no technique tag, so it counts for no technique (attack-cov suggest proposes some)',
   'skipped-rule': (f) => `Falco drops this rule at load: ${f.args?.reason}; it covers nothing`,
-  'invalid-suppression': (f) => `this attack-cov-ignore comment ${f.args?.problem}; it suppresses nothing`,
+  'invalid-suppression': (f) => `${f.args?.in === 'config' ? 'this suppression in the config' : 'this attack-cov-ignore comment'} ${f.args?.problem}; it suppresses nothing`,
   'unused-suppression': (f, list) => `the suppression of ${list('codes') || 'findings'} ("${f.args?.reason}") matched no finding; remove it`,
   'expired-suppression': (f, list) => `the suppression of ${list('codes')} ("${f.args?.reason}") expired after ${f.args?.until}; its findings count again`,
 };

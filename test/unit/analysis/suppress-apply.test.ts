@@ -95,7 +95,7 @@ describe('inline comments', () => {
 
   it('suggest the nearest code within three edits, for the first unknown code, and list every unknown one', () => {
     const near = apply({ comments: [comment(12, ['platform-mismatch', 'tactic-mis', 'nope'])] }).problems[0]!.args!.problem;
-    expect(near).toBe('names tactic-mis, nope, which is no finding code');
+    expect(near).toBe('names tactic-mis, nope, which are no finding codes');
     const three = apply({ comments: [comment(12, ['tactic-misma'])] }).problems[0]!.args!.problem;
     expect(three).toBe('names tactic-misma, which is no finding code (did you mean tactic-mismatch?)');
     const four = apply({ comments: [comment(12, ['tactic-mism'])] }).problems[0]!.args!.problem;
@@ -164,6 +164,21 @@ describe('config suppressions', () => {
     const nonstandard = finding('tactic-mismatch', 'Escape', 22, { tag: 'technique=T1611', technique: 'T1611' });
     const result = apply({ findings: [nonstandard], config: [config({ tags: ['t1611'] })] });
     expect(result.suppressed).toHaveLength(1);
+  });
+
+  it('naming a code that is none are invalid at the entry, suppress nothing and are not also unused (QA: a typo passed as merely unused)', () => {
+    const typo = apply({ config: [config({ codes: ['tactic-mismatsh'] })] });
+    expect(typo.problems).toEqual([
+      { code: 'invalid-suppression', severity: 'warning', rule: '', file: '.attack-cov.yaml', line: 4, column: 3, args: { problem: 'names tactic-mismatsh, which is no finding code (did you mean tactic-mismatch?)', in: 'config' } },
+    ]);
+    // One unknown code spoils the entry, as in a comment: the known one beside it suppresses nothing either.
+    const mixed = apply({ config: [config({ codes: ['tactic-mismatch', 'zzz'], rules: ['Shell'] })] });
+    expect(mixed.suppressed).toEqual([]);
+    expect(mixed.problems.map((p) => [p.code, p.args!.problem])).toEqual([['invalid-suppression', 'names zzz, which is no finding code']]);
+    // Said before its date is looked at: an expired entry with a typo is invalid.
+    expect(apply({ config: [config({ codes: ['zzz'], until: '2000-01-01' })] }).problems.map((p) => p.code)).toEqual(['invalid-suppression']);
+    // An entry with no code criterion has nothing to misspell.
+    expect(suppressedIds(apply({ config: [config({ rules: ['Shell'] })] }))).toEqual(['Shell@12', 'Shell@13']);
   });
 
   it('that match nothing are unused, listing their criteria', () => {

@@ -68,6 +68,14 @@ describe('config suppressions', () => {
     expect(after.findings.find((f) => f.code === 'expired-suppression')).toMatchObject({ file: '.attack-cov.yaml', line: 3, severity: 'warning' });
   });
 
+  it('naming no finding code are invalid, with the message said of the config entry and the nearest code', async () => {
+    const report = await run(rules, [{ codes: ['tactic-mismatsh'], reason: 'typo', ...at }]);
+    expect(report.suppressed).toEqual([]);
+    expect(report.findings.filter((f) => f.file === '.attack-cov.yaml')).toMatchObject([
+      { code: 'invalid-suppression', line: 3, column: 5, message: 'this suppression in the config names tactic-mismatsh, which is no finding code (did you mean tactic-mismatch?); it suppresses nothing' },
+    ]);
+  });
+
   it('that match nothing are reported as unused', async () => {
     const report = await run(rules, [{ codes: ['platform-mismatch'], reason: 'old', ...at }]);
     expect(report.findings.find((f) => f.code === 'unused-suppression')).toMatchObject({ file: '.attack-cov.yaml', line: 3, column: 5 });

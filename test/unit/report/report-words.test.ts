@@ -42,6 +42,7 @@ describe('finding messages', () => {
       [draft('repeated-tag', { tag: 'T1059' }), '"T1059" is already among the rule\'s tags; Falco keeps it once, so this one can go'],
       [draft('skipped-rule', { args: { reason: 'unknown field proc.x' } }), 'Falco drops this rule at load: unknown field proc.x; it covers nothing'],
       [draft('invalid-suppression', { args: { problem: 'has no reason' } }), 'this attack-cov-ignore comment has no reason; it suppresses nothing'],
+      [draft('invalid-suppression', { args: { problem: 'names zzz, which is no finding code', in: 'config' } }), 'this suppression in the config names zzz, which is no finding code; it suppresses nothing'],
       [draft('unused-suppression', { args: { codes: ['tactic-mismatch'], reason: 'why' } }), 'the suppression of tactic-mismatch ("why") matched no finding; remove it'],
       [draft('unused-suppression', { args: { reason: 'why' } }), 'the suppression of findings ("why") matched no finding; remove it'],
       [draft('expired-suppression', { args: { codes: ['a', 'b'], reason: 'r', until: '2025-01-01' } }), 'the suppression of a, b ("r") expired after 2025-01-01; its findings count again'],
