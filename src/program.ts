@@ -67,7 +67,8 @@ function makeIo(isColorWanted: boolean | undefined, options: QuietOption = {}): 
 export function integerOption(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
     if (!/^\s*-?\d+\s*$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `expected a whole number of at least ${min}.` : `expected a whole number from ${min} to ${max}.`);
+      // "at least" alone only while the number is not too large: 99999999999999999999 is a whole number of at least 0.
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER && Number(value) <= max ? `expected a whole number of at least ${min}.` : `expected a whole number from ${min} to ${max}.`);
     }
     return Number(value);
   };

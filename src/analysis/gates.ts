@@ -29,7 +29,7 @@ function decimalOf(value: string): number {
 
 function percent(value: string, flag: string): number {
   const number = decimalOf(value);
-  if (Number.isNaN(number) || number > 100) throw new UsageError(`${flag} takes a percentage from 0 to 100, not ${value}`);
+  if (Number.isNaN(number) || number > 100) throw new UsageError(`${flag} takes a percentage from 0 to 100, not ${value.trim() || '""'}`);
   return number;
 }
 
@@ -40,24 +40,33 @@ export function parseDrop(value: string, flag = '--max-coverage-drop'): number {
   return drop;
 }
 
+/** A --min-coverage value as its tactic (undefined: the whole matrix) and percentage, as written; one with nothing
+ * before its = is refused (QA: it was "unknown tactic " with nothing after). */
+function minCoverageParts(value: string, flag: string): { name: string | undefined; pct: string } {
+  if (!value.includes('=')) return { name: undefined, pct: value };
+  const [name, pct] = value.split('=', 2) as [string, string];
+  if (name.trim() === '') throw new UsageError(`${flag} ${value}: no tactic before the =`, 'write <tactic>=<percent> (execution=50), or a percentage alone for the whole matrix');
+  return { name, pct };
+}
+
 /** The percentage of a --min-coverage value ("40" or "execution=50"), checked as the gate will read it. */
 export function minCoveragePercent(value: string, flag: string): number {
-  return percent(value.includes('=') ? value.split('=', 2)[1]! : value, flag);
+  return percent(minCoverageParts(value, flag).pct, flag);
 }
 
 /** Reads --min-coverage values: "40" (overall) or "execution=50" / "TA0002=50" (one tactic). */
 export function parseMinCoverage(values: string[], tactics: { id: string; shortname: string; name: string }[]): Pick<GateSettings, 'minCoverage' | 'minTacticCoverage'> {
   const result: Pick<GateSettings, 'minCoverage' | 'minTacticCoverage'> = { minTacticCoverage: {} };
   for (const value of values) {
-    const [name, pct] = value.includes('=') ? value.split('=', 2) : [undefined, value];
+    const { name, pct } = minCoverageParts(value, '--min-coverage');
     if (name === undefined) {
-      result.minCoverage = percent(pct!, '--min-coverage');
+      result.minCoverage = percent(pct, '--min-coverage');
       continue;
     }
     const key = name.trim().toLowerCase().replace(/[\s_]+/g, '-');
     const tactic = tactics.find((t) => t.shortname === key || t.id.toLowerCase() === key || t.name.toLowerCase().replace(/\s+/g, '-') === key);
     if (!tactic) throw new UsageError(`--min-coverage: unknown tactic ${name}`, `tactics: ${tactics.map((t) => t.shortname).join(', ')}`);
-    result.minTacticCoverage[tactic.shortname] = percent(pct!, '--min-coverage');
+    result.minTacticCoverage[tactic.shortname] = percent(pct, '--min-coverage');
   }
   return result;
 }

@@ -23,7 +23,7 @@ import { falcoValidate, findFalco } from './falco-binary.js';
 import { escapeForTerminal } from '../terminal-text.js';
 import { badUrlError, redactUrl } from '../net/url.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
-import { analyzeRuleset, loadCatalog, loadRulesFor, rulesFalcoDrops, toolVersion, type CommonOptions, type Environment } from './inputs.js';
+import { analyzeRuleset, checkTechniqueIds, loadCatalog, loadRulesFor, rulesFalcoDrops, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 import { loadEmulationInputs } from './emulation.js';
 import { writeDraftRun } from './draft-out.js';
@@ -77,11 +77,14 @@ interface Drafting {
 function pickTechniques(ids: string[], options: DraftOptions, context: DraftContext, gaps: () => string[]): Technique[] {
   if (ids.length > 0 && options.gaps) throw new UsageError('give technique IDs or --gaps, not both');
   if (ids.length === 0 && !options.gaps) throw new UsageError('name the techniques to draft (e.g. T1529) or use --gaps --top N');
-  // One draft per technique, however often (or in whatever case) it is named: two would write one file twice.
-  const wanted = ids.length > 0 ? [...new Set(ids.map((id) => id.toUpperCase()))] : gaps().slice(0, options.top ?? 5);
+  checkTechniqueIds(ids);
+  // One draft per technique, however often (or in whatever case) it is named: two would write one file twice. An
+  // unknown one is said as given (QA: t9999 was said as T9999).
+  const given = new Map(ids.map((id) => [id.toUpperCase(), id]));
+  const wanted = ids.length > 0 ? [...given.keys()] : gaps().slice(0, options.top ?? 5);
   return wanted.map((id) => {
     const technique = context.catalog.techniques.get(id);
-    if (!technique) throw new UsageError(`unknown technique ${id} in ATT&CK ${context.catalog.version}`);
+    if (!technique) throw new UsageError(`unknown technique ${given.get(id) ?? id} in ATT&CK ${context.catalog.version}`);
     if (technique.isRevoked) throw new UsageError(`${id} is revoked in ATT&CK ${context.catalog.version}`, technique.revokedBy.length ? `draft ${technique.revokedBy.join(' or ')} instead` : undefined);
     return technique;
   });

@@ -7,7 +7,7 @@ import { checkOutputDir, outDirOf, writeOutputs, writtenPath } from '../output.j
 import { renderEmulationMarkdown, renderEmulationText } from '../report/emulation.js';
 import { stringifyJson } from '../report/reporter.js';
 import { emulateRuleset, loadEmulationInputs } from './emulation.js';
-import { analyzeRuleset, loadCatalog, loadRulesFor, rulesFalcoDrops, type CommonOptions, type Environment } from './inputs.js';
+import { analyzeRuleset, checkTechniqueIds, loadCatalog, loadRulesFor, rulesFalcoDrops, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
 
 export interface EmulateOptions extends CommonOptions {
@@ -26,9 +26,7 @@ function renumberedHint(id: string, catalog: Catalog): string | undefined {
 export async function runEmulate(techniques: string[], options: EmulateOptions, env: Environment, io: Io): Promise<number> {
   const format = options.format ?? 'text';
   if (!['text', 'json'].includes(format)) throw new UsageError(`emulate --format must be text or json, not ${format}`);
-  const bad = techniques.find((t) => !/^T\d{4}(\.\d{3})?$/i.test(t));
-  // `!== undefined`: an empty argument (emulate '') is no ID either, and ran every procedure of nothing (QA).
-  if (bad !== undefined) throw new UsageError(`not a technique ID: ${JSON.stringify(bad)}`, 'technique IDs look like T1529 or T1070.003');
+  checkTechniqueIds(techniques);
   const outDir = options.out === undefined ? undefined : outDirOf(options.out, env.cwd);
   if (outDir !== undefined) await checkOutputDir(outDir);
   const rules = await loadRulesFor(options, env);

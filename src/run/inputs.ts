@@ -110,6 +110,13 @@ export function checkedThreats(given: string[] | undefined, catalog: Catalog, at
 
 /** Repeated and comma-separated values as one list. `flag` given with nothing in it (--platform "", --kind ,)
  * is a usage error: taken as not given, it would quietly mean "none" or "all". */
+/** Refuses an argument that is no technique ID (T1529, T1070.003, in any case): `emulate` and `draft` alike. */
+export function checkTechniqueIds(ids: string[]): void {
+  const bad = ids.find((t) => !/^T\d{4}(\.\d{3})?$/i.test(t));
+  // `!== undefined`: an empty argument ('') is no ID either, and ran every procedure of nothing (QA).
+  if (bad !== undefined) throw new UsageError(`not a technique ID: ${JSON.stringify(bad)}`, 'technique IDs look like T1529 or T1070.003');
+}
+
 export function splitList(values: string[] | undefined, flag: string): string[] {
   const list = splitCommaList(values ?? []);
   if (list.length === 0 && values !== undefined && values.length > 0) throw noValueError(flag, values.join(','), `give ${flag} a value, or leave it out`);

@@ -49,6 +49,12 @@ describe('bad option values', () => {
     ['--concurrency 0', ['draft', 'T1529', '--concurrency', '0'], {}, /argument '0' is invalid\. expected a whole number from 1 to 64\.$/],
     ['--top -3', ['report', '--top', '-3'], {}, /^error: option '--top <n>' argument '-3' is invalid\. expected a whole number of at least 0\.$/],
     ['--top 2.5', ['draft', '--gaps', '--top', '2.5'], {}, /option '--top <n>' argument '2\.5' is invalid/],
+    // A whole number past what is exact in a double is no "whole number of at least 0" to refuse: the bound is said (QA).
+    ['--top 99999999999999999999', ['report', '--top', '99999999999999999999'], {}, /^error: option '--top <n>' argument '99999999999999999999' is invalid\. expected a whole number from 0 to 9007199254740991\.$/],
+    ['--min-coverage ""', ['report', '--attack', MINI, '--rules', RULES, '--min-coverage', ''], {}, /^error: --min-coverage takes a percentage from 0 to 100, not ""$/],
+    ['draft T1059x', ['draft', 'T1059x', '--attack', MINI, '--skeleton'], {}, /^error: not a technique ID: "T1059x"$/],
+    // An unknown ID is said as given, not upper-cased (QA).
+    ['draft t9999', ['draft', 't9999', '--attack', MINI, '--skeleton'], {}, /^error: unknown technique t9999 in ATT&CK /],
     ['--llm-timeout x', ['draft', 'T1529', '--llm-timeout', 'x'], {}, /^error: option '--llm-timeout <seconds>' argument 'x' is invalid/],
     ['SOURCE_DATE_EPOCH=yesterday', ['report', '--attack', MINI, '--rules', RULES], { SOURCE_DATE_EPOCH: 'yesterday' }, /^error: SOURCE_DATE_EPOCH must be whole seconds since 1970 \(0 to 8640000000000\), not "yesterday"$/],
     ['SOURCE_DATE_EPOCH out of range', ['report', '--attack', MINI, '--rules', RULES], { SOURCE_DATE_EPOCH: '99999999999999999' }, /^error: SOURCE_DATE_EPOCH must be whole seconds/],

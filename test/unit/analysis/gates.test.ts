@@ -102,9 +102,10 @@ describe('parseMinCoverage', () => {
     expect(usageError(() => parseMinCoverage(['-1'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not -1');
     expect(usageError(() => parseMinCoverage(['1%0'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not 1%0');
     expect(usageError(() => parseMinCoverage(['%'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not %');
-    // An empty value is no 0: `--min-coverage execution=` must not silently pass.
-    expect(usageError(() => parseMinCoverage([''], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not ');
-    expect(usageError(() => parseMinCoverage(['execution='], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not ');
+    // An empty value is no 0: `--min-coverage execution=` must not silently pass; said as "" (QA: "not " ended the line).
+    expect(usageError(() => parseMinCoverage([''], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not ""');
+    expect(usageError(() => parseMinCoverage(['execution='], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not ""');
+    expect(usageError(() => parseMinCoverage(['execution= '], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not ""');
     expect(usageError(() => parseMinCoverage(['1e1'], TACTICS)).message).toBe('--min-coverage takes a percentage from 0 to 100, not 1e1');
     expect(parseMinCoverage(['execution= 50% '], TACTICS).minTacticCoverage).toEqual({ execution: 50 });
     expect(parseMinCoverage(['33.33'], TACTICS).minCoverage).toBe(33.33);
@@ -117,6 +118,14 @@ describe('parseMinCoverage', () => {
     const error = usageError(() => parseMinCoverage(['exfil=10'], TACTICS));
     expect(error.message).toBe('--min-coverage: unknown tactic exfil');
     expect(error.hint).toBe('tactics: execution, privilege-escalation, lateral-movement');
+  });
+
+  it('rejects a value with nothing before its = as no tactic, not as "unknown tactic " (QA)', () => {
+    for (const value of ['=5', ' =5']) {
+      const error = usageError(() => parseMinCoverage([value], TACTICS));
+      expect(error.message).toBe(`--min-coverage ${value}: no tactic before the =`);
+      expect(error.hint).toBe('write <tactic>=<percent> (execution=50), or a percentage alone for the whole matrix');
+    }
   });
 });
 

@@ -49,6 +49,7 @@ suppressions:
     ['suppressions:\n  - code: x\n    reason: y\n    until: 2027-13-01\n', '.attack-cov.yaml:4:12: until must be a date like 2027-01-31, not 2027-13-01'],
     ['gates: {min-coverage: 150}\n', '.attack-cov.yaml:1:23: min-coverage takes a percentage from 0 to 100, not 150'],
     ['gates: {min-coverage: [25, execution=abc]}\n', '.attack-cov.yaml:1:28: min-coverage takes a percentage from 0 to 100, not abc'],
+    ['gates: {min-coverage: [25, "=5"]}\n', '.attack-cov.yaml:1:28: min-coverage =5: no tactic before the ='],
     ['gates: {max-coverage-drop: -1}\n', '.attack-cov.yaml:1:28: max-coverage-drop takes percentage points (>= 0), not -1'],
     ['outputs: {formats: [heatmap, nope]}\n', '.attack-cov.yaml:1:30: unknown format: nope; formats: all, json, heatmap'],
     ['outputs: {formats: "csv,nope"}\n', '.attack-cov.yaml:1:20: unknown format: nope; formats'],
