@@ -90,11 +90,13 @@ export function namedVersion(catalog: Catalog, label: string, hint: string): str
 
 /** The embedded bundle for its version; else the cached copy (downloaded, or seeded by `cache add`); else a download. */
 async function loadVersion(version: string, options: AttackLoadOptions, display: Display, url?: string): Promise<LoadedCatalog> {
+  // Stryker disable next-line Regex: every version that gets here is v?<digits>.<digits> (isVersionSpec) or <digits>.<digits> (the index's, newestInIndex), so a v is only ever its first character, the one replace() drops with or without the ^
   const normalized = version.replace(/^v/i, '');
   if (normalized === embeddedAttack().version) return loadEmbedded(options);
   const cachePath = path.join(options.cacheRoot, 'attack', `${readUpstream().attack.domain}-${normalized}.json`);
   // A cached copy that does not read (cut short, damaged on disk), or is not the pinned one, is fetched again:
   // fetchIntoCache names it if that fails.
+  // Stryker disable next-line StringLiteral: the label names only this read's errors (its version is given, so no version is read from it), and each of them is an InputError (the reader's, the pin's) that unlessInputError drops: fetchIntoCache names the copy itself
   const cached = (await isFile(cachePath)) ? await readCatalog(cachePath, `cached ATT&CK ${normalized}`, normalized, options).catch(unlessInputError) : undefined;
   if (cached) {
     const { catalog, sha256 } = cached;

@@ -1,6 +1,7 @@
 // --attack-sha256: a bundle that is not the pinned one is refused wherever it came from (embedded, a file, a version's
 // download, its cached copy, a URL, the parse cache's catalog), a download so refused is not cached, and a cached copy
-// so refused is downloaded again. A server on 127.0.0.1 stands in for the mirror.
+// so refused is downloaded again; a pin written with a sha256: prefix, or otherwise wrong, is named as such. A server on
+// 127.0.0.1 stands in for the mirror.
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -49,6 +50,9 @@ describe('the pinned value', () => {
     ['ABCDEF0123456789'.repeat(4), undefined],
     [`sha256:${'a'.repeat(64)}`, 'expected the 64 hexadecimal digits alone, without "sha256:"'],
     [`SHA256:${'a'.repeat(64)}`, 'expected the 64 hexadecimal digits alone, without "SHA256:"'],
+    // Only a prefix is taken for one: "sha256:" inside the value, or a prefix before what is still no sha256, is named whole.
+    [`${'a'.repeat(32)}sha256:${'a'.repeat(32)}`, `expected a sha256: 64 hexadecimal digits, not "${'a'.repeat(32)}sha256:${'a'.repeat(32)}" (71 characters)`],
+    [`sha256:${'a'.repeat(63)}`, `expected a sha256: 64 hexadecimal digits, not "sha256:${'a'.repeat(63)}" (70 characters)`],
     ['a'.repeat(63), `expected a sha256: 64 hexadecimal digits, not "${'a'.repeat(63)}" (63 characters)`],
     ['a'.repeat(65), `expected a sha256: 64 hexadecimal digits, not "${'a'.repeat(65)}" (65 characters)`],
     [`${'a'.repeat(63)}g`, `expected a sha256: 64 hexadecimal digits, not "${'a'.repeat(63)}g" (64 characters)`],
