@@ -11,6 +11,7 @@ import { loadAttack } from '../../../src/attack/load.js';
 import { checkSha256Pin, normalizedSha256, sha256PinProblem } from '../../../src/attack/sha256-pin.js';
 import { embeddedAttack } from '../../../src/embedded.js';
 import { InputError } from '../../../src/errors.js';
+import { rejection } from '../../helpers/errors.js';
 import { parseCacheFor } from '../../../src/parse-cache.js';
 import { serve, startServer, type TestServer } from '../../helpers/http-server.js';
 import { MINI_BUNDLE } from '../../helpers/paths.js';
@@ -137,8 +138,7 @@ describe('loadAttack with a pin', () => {
     await expect(loadAttack('17.1', { cacheRoot, download: FAST, pin: { sha256: sha256(mini), by: BY } })).rejects.toEqual(refusal(server.url('/swapped/enterprise-attack-17.1.json'), sha256(mini2), BY, sha256(mini)));
     expect(await readFile(slot)).toEqual(mini2);
     process.env.ATTACK_COV_ATTACK_MIRROR = server.url('/down/enterprise-attack-{version}.json');
-    const offline = await loadAttack('17.1', { cacheRoot, download: FAST, pin: { sha256: sha256(mini), by: BY } }).catch((e: unknown) => e as InputError);
-    expect(offline).toBeInstanceOf(InputError);
+    const offline = await rejection(loadAttack('17.1', { cacheRoot, download: FAST, pin: { sha256: sha256(mini), by: BY } }), InputError);
     expect(offline.message).toMatch(new RegExp(`^${slot}: the cached copy does not read as valid \\(its sha256 is ${sha256(mini2)}, not ${sha256(mini)} as pinned by --attack-sha256\\), and fetching it again failed \\(.*503`));
     expect(await readFile(slot)).toEqual(mini2);
   });
