@@ -51,7 +51,8 @@ function makeEnvironment(options: QuietOption = {}): Environment {
     cwd: process.cwd(),
     now: clockFromEnv(process.env),
     download: { ...(options.quiet ? {} : downloadProgress(process.stderr)), deadlineMs: limits.downloadDeadlineMs },
-    notify: options.quiet ? () => undefined : (message) => process.stderr.write(terminalSafe(redactSecrets(`note: ${message}\n`))),
+    // A note is one line, and what it quotes (a source's or a file's name) comes from the inputs: escaped whole.
+    notify: options.quiet ? () => undefined : (message) => process.stderr.write(terminalSafe(redactSecrets(`note: ${escapeForTerminal(message)}\n`))),
   };
 }
 

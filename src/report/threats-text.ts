@@ -18,14 +18,15 @@ function kindsWords(kinds: readonly ThreatKind[]): string {
 
 /** `kinds`: the kinds `relevant` counts (--kind; all three when not given). */
 export function renderThreats(threats: RankedThreat[], relevant: number, report: CoverageReport, style: TerminalStyle, kinds: readonly ThreatKind[] = ['group', 'software', 'campaign']): string {
-  const scope = report.scope.platforms.join(', ') || 'none';
-  const lines = [`${relevant} ${kindsWords(kinds)} of ATT&CK ${report.inputs.attack.version} are relevant to ${scope}; the ${threats.length} most relevant:`, ''];
+  // IDs, platforms and the version come from the bundle, which may be anyone's (--attack takes a URL): escaped too.
+  const scope = printable(report.scope.platforms.join(', ')) || 'none';
+  const lines = [`${relevant} ${kindsWords(kinds)} of ATT&CK ${printable(report.inputs.attack.version)} are relevant to ${scope}; the ${threats.length} most relevant:`, ''];
   for (const t of threats) {
     const c = t.coverage;
-    lines.push(`${t.id.padEnd(6)} ${t.kind.padEnd(8)} ${printable(t.name)}${t.aliases.length ? dim(style, ` (${printable(t.aliases.slice(0, 3).join(', '))})`) : ''}`);
+    lines.push(`${printable(t.id).padEnd(6)} ${t.kind.padEnd(8)} ${printable(t.name)}${t.aliases.length ? dim(style, ` (${printable(t.aliases.slice(0, 3).join(', '))})`) : ''}`);
     lines.push(`       ${c.total} in-scope techniques: ${c.covered} covered, ${c.partial} partly, ${c.gap} gaps`);
     lines.push(dim(style, `       why: ${printable(t.why)}`));
   }
-  lines.push('', `Profile one with: attack-cov report --threat ${threats[0]?.id ?? 'G0139'}`);
+  lines.push('', `Profile one with: attack-cov report --threat ${printable(threats[0]?.id ?? 'G0139')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -258,14 +258,14 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
   const outcomes = await pool(techniques, options.concurrency ?? 2, async (technique) => {
     try {
       const outcome = await draftOne(technique, drafting);
-      io.stderr(`draft ${technique.id}: ${outcome.result.status}${outcome.result.attempts ? ` (attempt ${outcome.result.attempts})` : ''}\n`);
+      io.stderr(`draft ${escapeForTerminal(technique.id)}: ${outcome.result.status}${outcome.result.attempts ? ` (attempt ${outcome.result.attempts})` : ''}\n`);
       return outcome;
     } catch (error) {
       if (!isAttackCovError(error)) throw error;
       const message = client ? client.redact(error.message) : error.message;
       // The run stopped asking (the key refused, the endpoint silent): said once below, not once per technique.
       if (error instanceof NotAttemptedError) return { result: { technique: technique.id, name: technique.name, status: 'not-attempted' as const, attempts: 0, issues: [message] }, text: '' };
-      (io.errors ?? io.stderr)(`draft ${technique.id}: error: ${escapeForTerminal(message)}\n`);
+      (io.errors ?? io.stderr)(`draft ${escapeForTerminal(technique.id)}: error: ${escapeForTerminal(message)}\n`);
       hint ??= error.hint;
       if (error instanceof ModelAnswerError) answerRefused.add(technique.id);
       return { result: { technique: technique.id, name: technique.name, status: 'error' as const, attempts: 0, issues: [message] }, text: '' };

@@ -3,6 +3,7 @@
 import type { Catalog } from '../attack/types.js';
 import { hasCurrentTechnique, readRenumbering, renumberedIdOf } from '../emulate/renumbering.js';
 import { EXIT_OK, UsageError } from '../errors.js';
+import { escapeForTerminal } from '../terminal-text.js';
 import { checkOutputDir, outDirOf, writeOutputs, writtenPath } from '../output.js';
 import { renderEmulationMarkdown, renderEmulationText } from '../report/emulation.js';
 import { stringifyJson } from '../report/reporter.js';
@@ -42,7 +43,7 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
       { name: 'emulation.json', content: stringifyJson(section) },
       { name: 'emulation.md', content: renderEmulationMarkdown(section) },
     ]);
-    for (const file of written) io.stderr(`wrote ${writtenPath(file, env.cwd)}\n`);
+    for (const file of written) io.stderr(`wrote ${escapeForTerminal(writtenPath(file, env.cwd))}\n`);
   }
   if (format === 'json') io.stdout(stringifyJson(section));
   else if (!io.isQuiet) io.stdout(renderEmulationText(section, io.style));

@@ -125,7 +125,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
     io.stderr(`note: ${printable(writtenPath(outDir, env.cwd))} also holds ${leftover.map(printable).join(', ')}, which this run did not write (an earlier run's, with other rules or options?); remove them, or use an empty --out, before publishing the folder\n`);
   }
   if (report.comparison?.crossesAttackVersions) {
-    io.stderr(`note: the baseline is from ATT&CK ${report.comparison.baseline.attackVersion}, this run ${report.inputs.attack.version}; some changes are ATT&CK's\n`);
+    io.stderr(`note: the baseline is from ATT&CK ${printable(report.comparison.baseline.attackVersion)}, this run ${printable(report.inputs.attack.version)}; some changes are ATT&CK's\n`);
   }
   for (const note of emptyFormatNotes(options.format, report)) io.stderr(`note: ${note}\n`);
   const failed = gates.filter((g) => !g.isPassed);

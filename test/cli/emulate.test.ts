@@ -17,10 +17,16 @@ describe('attack-cov emulate on the official rules', () => {
   let section: EmulationSection;
   let out: string;
   beforeAll(async () => {
-    out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-emulate-'));
+    // An --out whose name holds one of attack-cov's own colours: the wrote lines must say it escaped (QA).
+    out = path.join(await mkdtemp(path.join(os.tmpdir(), 'attack-cov-emulate-')), 'e\u001b[31m');
     json = await runCli(['emulate', ...INPUTS, '--format', 'json', '--out', out]);
     section = JSON.parse(json.stdout) as EmulationSection;
   }, 120_000);
+
+  it('says what it wrote on stderr, the folder\'s name escaped', () => {
+    const shown = out.replace('\u001b', '\\u001b');
+    expect(json.stderr).toBe(`wrote ${shown}/emulation.json\nwrote ${shown}/emulation.md\n`);
+  });
 
   it('names the rule that fires on Atomic Red Team\'s clear-bash-history procedure, with the event', () => {
     expect(json.code).toBe(0);

@@ -228,6 +228,15 @@ describe('terminal safety', () => {
     isClean(result.stderr);
   });
 
+  // The note escapes the name itself: the output guard alone would keep \\e[31m, one of attack-cov's own colours.
+  it('notes on stderr escape what they quote: a source whose name holds colour codes cannot black out what follows (QA)', async () => {
+    const coloured = GOOD_RULE.replace('  tags:', '  source: "myplugin\\e[31m\\e[30;40m"\n  tags:');
+    const result = await runCli(['lint', '--attack', MINI, '--rules', await file('evil-source.yaml', coloured), '--fail-on', 'none']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('note: attack-cov does not know which ATT&CK platforms the source myplugin\\u001b[31m\\u001b[30;40m observes');
+    expect(result.stderr).not.toContain('\u001b');
+  });
+
   it('the --fix-dry-run diff escapes each line', async () => {
     const fixable = '- rule: "Diff \\u202e name"\n  desc: d\n  condition: spawned_process\n  output: o\n  priority: WARNING\n  tags: [technique_id=T1059, mitre_execution]  # \u202e\u0007 comment\n';
     const result = await runCli(['lint', '--attack', MINI, '--rules', await file('evil-diff.yaml', fixable), '--fix-dry-run']);

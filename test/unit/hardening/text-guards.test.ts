@@ -32,6 +32,14 @@ describe('terminal text', () => {
     expect(terminalSafe('\u001b[31mred\u001b[0m\tx\r\ny\n\u001b]0;t\u0007 \r \u202e')).toBe('\u001b[31mred\u001b[0m\tx\r\ny\n\\u001b]0;t\\u0007 \\r \\u202e');
   });
 
+  it('the output guard keeps only attack-cov\'s own colours: any other SGR comes from the inputs and is escaped (QA: black on black)', () => {
+    const own = ['\u001b[0m', '\u001b[1m', '\u001b[2m', '\u001b[31m', '\u001b[32m', '\u001b[33m', '\u001b[36m'];
+    for (const code of own) expect(terminalSafe(`${code}x`)).toBe(`${code}x`);
+    for (const code of ['\u001b[30;40m', '\u001b[8m', '\u001b[5m', '\u001b[m', '\u001b[01m', '\u001b[35m', '\u001b[3m', '\u001b[30m', '\u001b[31;1m']) {
+      expect(terminalSafe(`${code}x`)).toBe(`\\u001b${code.slice(1)}x`);
+    }
+  });
+
   it('escapes invisible characters that make two names look alike, in a field and in the output guard', () => {
     // Zero-width space, non-joiner, joiner; soft hyphen; Mongolian vowel separator; word joiner and invisible
     // operators; deprecated format controls; a byte-order mark inside text.

@@ -197,6 +197,14 @@ describe('the threats listing', () => {
     expect(empty).toContain('are relevant to none; the 0 most relevant:');
     expect(empty).toContain('attack-cov report --threat G0139\n');
   });
+  it('escapes what the bundle gave: an ID, a platform, the version (QA: an intrusion-set ID with \\e[5m blinked)', () => {
+    const hostile = { scope: { platforms: ['Li\u001b[8mnux'] }, inputs: { attack: { version: '18\u001b[30m' } } } as unknown as CoverageReport;
+    const out = renderThreats([threat('G9\u001b[5m99', [])], 1, hostile, { isColor: false });
+    expect(out).not.toContain(ESC);
+    expect(out.split('\n')[0]).toBe('1 groups, software and campaigns of ATT&CK 18\\u001b[30m are relevant to Li\\u001b[8mnux; the 1 most relevant:');
+    expect(out).toContain('\nG9\\u001b[5m99 group    ');
+    expect(out).toContain('attack-cov report --threat G9\\u001b[5m99\n');
+  });
   // Review finding: threats --kind software still said "90 groups, software and campaigns … are relevant".
   it('counts only the kinds listed (--kind), in ATT&CK\'s order', () => {
     const first = (kinds: ('group' | 'software' | 'campaign')[]) => renderThreats([], 90, report, { isColor: false }, kinds).split('\n')[0];
