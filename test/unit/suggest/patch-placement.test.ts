@@ -41,6 +41,24 @@ describe('a new tags: line', () => {
     const rule = rulesIn(text)[0]!;
     expect(applyTagAdditions(text, 'r.yaml', [{ rule, tags: ['T1', 'T2'] }]).text).toBe(text.replace('    text\n', '    text\n  tags: [T1, T2]\n'));
   });
+  it('goes after the blank lines a kept block scalar (|+, >2+, with a tag) holds, so its value stays whole (QA: the alert lost its trailing lines)', () => {
+    const next = '- rule: Next\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags: [x]\n';
+    for (const header of ['|+', '>2+', '|+2', '!!str |+']) {
+      const text = `- rule: Kept\n  desc: d\n  condition: evt.type = open\n  priority: WARNING\n  output: ${header}\n    reboot %proc.name\n\n\n${next}`;
+      const out = add(text).text;
+      expect(out, header).toBe(text.replace(`\n\n\n${next}`, `\n\n\n  tags: [T1059]\n${next.replace('[x]', '[x, T1059]')}`));
+      // The value read back is the value written: the same three line breaks at its end.
+      expect(rulesIn(out)[0]!.output, header).toBe(rulesIn(text)[0]!.output);
+    }
+    // At the end of the file, and in a CRLF file.
+    const last = '- rule: Kept\n  desc: d\n  condition: evt.type = open\n  priority: WARNING\n  output: |+\n    x\n\n';
+    expect(add(last).text).toBe(`${last}  tags: [T1059]\n`);
+    const crlf = last.replace(/\n/g, '\r\n');
+    expect(add(crlf).text).toBe(`${crlf}  tags: [T1059]\r\n`);
+    // A comment that says |+ after a clip header is no keep indicator: the line goes after the last word, as for any.
+    const clip = '- rule: Clip\n  desc: d\n  condition: evt.type = open\n  priority: WARNING\n  output: | # not |+\n    x\n\n';
+    expect(add(clip).text).toBe(clip.replace('    x\n', '    x\n  tags: [T1059]\n'));
+  });
   it('is written for each untagged rule of a file, from the end, and the tagged ones below still get theirs', () => {
     const text = '# an empty document first\n---\n- list: l\n  items: [a]\n- rule: First\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n- rule: Second\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n- rule: Third\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n  tags:\n    - host\n';
     const { text: out, skipped } = add(text, ['mitre_execution', 'T1059']);
