@@ -208,6 +208,8 @@ export interface Replacement {
   file: string;
   content: string;
   sha256: string;
+  /** The file as errors name it (as findings do: from the source root); `file` when not given. */
+  shown?: string;
 }
 
 /**
@@ -228,34 +230,34 @@ export async function replaceFileAtomically(file: string, content: string, expec
  */
 export async function replaceFilesAtomically(replacements: readonly Replacement[]): Promise<void> {
   const targets: string[] = [];
-  for (const { file } of replacements) targets.push(await checkReplaceable(file));
+  for (const { file, shown } of replacements) targets.push(await checkReplaceable(file, shown));
   /** Temporaries written and not (yet) renamed into place: what a failure removes. */
   const unrenamed = new Set<string>();
   try {
     const temps: string[] = [];
-    for (const [index, { file, content }] of replacements.entries()) {
+    const named = replacements.map((r) => r.shown ?? r.file);
+    for (const [index, { content }] of replacements.entries()) {
       const temp = trackTemp(temporaryPathFor(targets[index]!));
       temps.push(temp);
       unrenamed.add(temp);
       await writeLike(temp, content, targets[index]!).catch((error: NodeJS.ErrnoException) => {
-        throw cannotWrite(file, error);
+        throw cannotWrite(named[index]!, error);
       });
     }
-    for (const [index, { file, sha256 }] of replacements.entries()) {
+    for (const [index, { sha256 }] of replacements.entries()) {
       const current = await readFile(targets[index]!).catch(() => undefined);
       if (!current || createHash('sha256').update(current).digest('hex') !== sha256) {
-        throw new InputError(file, 'changed on disk after attack-cov read it; not overwritten', 'run the command again');
+        throw new InputError(named[index]!, 'changed on disk after attack-cov read it; not overwritten', 'run the command again');
       }
     }
     const rewritten: string[] = [];
-    for (const [index, { file }] of replacements.entries()) {
-      const temp = temps[index]!;
+    for (const [index, temp] of temps.entries()) {
       await rename(temp, targets[index]!).catch((error: NodeJS.ErrnoException) => {
-        throw cannotWrite(file, error, rewritten);
+        throw cannotWrite(named[index]!, error, rewritten);
       });
       unrenamed.delete(temp);
       untrackTemp(temp);
-      rewritten.push(file);
+      rewritten.push(named[index]!);
     }
   } finally {
     await removeTemps(unrenamed);
@@ -297,9 +299,9 @@ function cannotWrite(file: string, error: NodeJS.ErrnoException, rewritten: stri
 
 /** The real file behind `file` (through symlinks), refusing one that is read-only (by mode or by access), or whose
  * folder this process may not write (the temporary is made there). */
-export async function checkReplaceable(file: string): Promise<string> {
+export async function checkReplaceable(file: string, shown = file): Promise<string> {
   const target = await realpath(file).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(file, `cannot resolve: ${error.code ?? error.message}`);
+    throw new InputError(shown, `cannot resolve: ${error.code ?? error.message}`);
   });
   const info = await stat(target);
   const canWrite = (at: string) => access(at, constants.W_OK).then(
@@ -309,7 +311,8 @@ export async function checkReplaceable(file: string): Promise<string> {
   );
   // root may write anything: the mode bits say what the owner meant.
   const isWritable = (info.mode & 0o222) !== 0 && (await canWrite(target));
-  if (!isWritable) throw new InputError(file, 'is read-only; not changed', 'make it writable (chmod u+w) to let --fix rewrite it');
-  if (!(await canWrite(path.dirname(target)))) throw new InputError(file, 'cannot write: permission denied', FOLDER_HINT);
+  // Said of no one command: lint --fix and suggest --apply both rewrite rules files (QA: suggest's said --fix).
+  if (!isWritable) throw new InputError(shown, 'is read-only; not changed', 'make it writable (chmod u+w) so that it can be rewritten');
+  if (!(await canWrite(path.dirname(target)))) throw new InputError(shown, 'cannot write: permission denied', FOLDER_HINT);
   return target;
 }

@@ -1,7 +1,7 @@
 // What `lint --fix` and `suggest --apply` do with the rules files they change: print the diff (a dry run), or
 // rewrite them all or none.
 import { createTwoFilesPatch } from 'diff';
-import { checkRewritable, rulesFileContent, type RulesText } from '../falco/load.js';
+import { checkRewritable, namedByText, rulesFileContent, type RulesText } from '../falco/load.js';
 import { replaceFilesAtomically } from '../output.js';
 import { escapeDiffLines, escapeForTerminal } from '../terminal-text.js';
 
@@ -20,5 +20,8 @@ export function rulesFilePatch(filePath: string, before: string, after: string):
  * not write or changed since it was read stops the run before any file changes (replaceFilesAtomically). */
 export async function rewriteRulesFiles(changed: readonly { file: RulesText; text: string }[]): Promise<void> {
   for (const { file } of changed) checkRewritable(file);
-  await replaceFilesAtomically(changed.map(({ file, text }) => ({ file: file.file, content: rulesFileContent(file, text), sha256: file.sha256 })));
+  // Errors name a file as every other error does: from the source root, or as given when it lies outside it.
+  await replaceFilesAtomically(changed.map(({ file, text }) => ({ file: file.file, shown: file.path, content: rulesFileContent(file, text), sha256: file.sha256 }))).catch((error: unknown) => {
+    throw namedByText(changed.map(({ file }) => file), error);
+  });
 }

@@ -280,7 +280,7 @@ describe('replaceFileAtomically', () => {
     const error = await failure(replaceFileAtomically(file, 'new', sha('old')));
     expect(error).toBeInstanceOf(InputError);
     expect(error?.message).toBe(`${file}: is read-only; not changed`);
-    expect(error?.hint).toBe('make it writable (chmod u+w) to let --fix rewrite it');
+    expect(error?.hint).toBe('make it writable (chmod u+w) so that it can be rewritten');
     expect(await readFile(file, 'utf8')).toBe('old');
   });
 
@@ -351,6 +351,20 @@ describe('replaceFilesAtomically: every file checked and written beside itself b
     expect((await failure(replaceFilesAtomically([both[0]!, { ...both[1]!, file: long }])))?.message).toBe(`${long}: cannot write: the name is too long`);
     expect(await readFile(first, 'utf8')).toBe('old 1');
     expect(await readdir(dir)).toEqual(['first.yaml', 'r'.repeat(255), 'second.yaml']);
+  });
+
+  it('names each file as it is shown (from the source root) when given, in every refusal (QA: suggest named the absolute path)', async () => {
+    const { dir, second, both } = await twoFiles();
+    const shown = [{ ...both[0]!, shown: 'rules/first.yaml' }, { ...both[1]!, shown: 'rules/second.yaml' }];
+    await chmod(second, 0o444);
+    expect((await failure(replaceFilesAtomically(shown)))?.message).toBe('rules/second.yaml: is read-only; not changed');
+    await chmod(second, 0o644);
+    await writeFile(second, 'edited by someone else');
+    expect((await failure(replaceFilesAtomically(shown)))?.message).toBe('rules/second.yaml: changed on disk after attack-cov read it; not overwritten');
+    const long = path.join(dir, 'r'.repeat(255));
+    await writeFile(long, 'old 2');
+    expect((await failure(replaceFilesAtomically([shown[0]!, { ...shown[1]!, file: long, sha256: sha('old 2') }])))?.message).toBe('rules/second.yaml: cannot write: the name is too long');
+    expect((await failure(replaceFilesAtomically([{ ...shown[0]!, file: path.join(dir, 'gone.yaml') }])))?.message).toBe('rules/first.yaml: cannot resolve: ENOENT');
   });
 });
 

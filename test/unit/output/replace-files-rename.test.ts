@@ -34,6 +34,10 @@ describe('replaceFilesAtomically: a rename that fails after others', () => {
     expect(error?.hint).toBe('the files named as rewritten hold the new text, the others the old one: fix the cause and run the command again');
     expect(await Promise.all(files.map((file) => readFile(file, 'utf8')))).toEqual(['new', 'new', 'old']);
     expect(await readdir(dir)).toEqual(['a.yaml', 'b.yaml', 'c.yaml']);
+    // Given how each is shown, the message names them so.
+    for (const file of files) await writeFile(file, 'old');
+    const shown = await replaceFilesAtomically(files.map((file) => ({ file, shown: `r/${path.basename(file)}`, content: 'new', sha256: sha('old') }))).catch((e: unknown) => e as InputError);
+    expect(shown?.message).toBe('r/c.yaml: cannot write: permission denied; already rewritten: r/a.yaml, r/b.yaml');
   });
 
   it('says only why when the first rename fails: nothing was rewritten', async () => {
