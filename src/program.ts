@@ -95,9 +95,17 @@ function sha256Option(value: string): string {
 const THREAT_HELP = 'a group, software or campaign by ATT&CK ID, name or alias (G0139, TeamTNT, S0599, C0035); repeat or comma-separate';
 
 function addConfigOptions(command: Command): Command {
+  // --config and --no-config share one value, the last given winning: given both, which was meant cannot be told (QA).
+  const given = new Set<string>();
+  const seen = (flag: string) => () => {
+    given.add(flag);
+    if (given.size === 2) throw new UsageError('--config and --no-config together: read this config, or none?', 'give one of them');
+  };
   return command
     .option('--config <file>', `project config (default: the nearest .attack-cov.yaml from the working directory up to the repository's top); command-line flags override it`)
-    .option('--no-config', 'ignore any .attack-cov.yaml');
+    .option('--no-config', 'ignore any .attack-cov.yaml')
+    .on('option:config', seen('--config'))
+    .on('option:no-config', seen('--no-config'));
 }
 
 /** The options with the project config's values under them (flags given on the command line win). */

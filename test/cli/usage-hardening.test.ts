@@ -52,6 +52,9 @@ describe('bad option values', () => {
     // A whole number past what is exact in a double is no "whole number of at least 0" to refuse: the bound is said (QA).
     ['--top 99999999999999999999', ['report', '--top', '99999999999999999999'], {}, /^error: option '--top <n>' argument '99999999999999999999' is invalid\. expected a whole number from 0 to 9007199254740991\.$/],
     ['--min-coverage ""', ['report', '--attack', MINI, '--rules', RULES, '--min-coverage', ''], {}, /^error: --min-coverage takes a percentage from 0 to 100, not ""$/],
+    // The two share one value, the last winning: given both, which was meant cannot be told (QA).
+    ['--no-config --config', ['lint', '--no-config', '--config', 'x.yaml'], {}, /^error: --config and --no-config together: read this config, or none\?$/],
+    ['--config --no-config', ['report', '--config', 'x.yaml', '--no-config'], {}, /^error: --config and --no-config together: read this config, or none\?$/],
     ['draft T1059x', ['draft', 'T1059x', '--attack', MINI, '--skeleton'], {}, /^error: not a technique ID: "T1059x"$/],
     // An unknown ID is said as given, not upper-cased (QA).
     ['draft t9999', ['draft', 't9999', '--attack', MINI, '--skeleton'], {}, /^error: unknown technique t9999 in ATT&CK /],
