@@ -23,5 +23,7 @@ export function readJsonInput(file: string, cwd: string, input: JsonInput): unkn
     hint: input.hint,
     missing: input.missing ?? 'no such file',
   });
-  return parseJsonText(text, file, input.hint);
+  // A byte order mark first (PowerShell's Out-File -Encoding utf8 writes one) is no JSON, and no character an editor
+  // shows: left out, as YAML inputs leave it out; columns on the first line are then the ones an editor shows (QA).
+  return parseJsonText(text.startsWith('\uFEFF') ? text.slice(1) : text, file, input.hint);
 }

@@ -28,6 +28,14 @@ describe('readJsonInput', () => {
     expect(readJsonInput('report.json', cwd, INPUT)).toEqual({ schemaVersion: 1 });
   });
 
+  it('reads past a UTF-8 byte order mark, and counts columns of the first line as an editor shows them (QA)', async () => {
+    const cwd = await cwdWith({ 'bom.json': '\uFEFF{"schemaVersion": 1}', 'bad.json': '\uFEFF{"x": ]}', 'two.json': '\uFEFF\uFEFF{}' });
+    expect(readJsonInput('bom.json', cwd, INPUT)).toEqual({ schemaVersion: 1 });
+    expect(failure(() => readJsonInput('bad.json', cwd, INPUT)).location).toBe('bad.json:1:7');
+    // One mark is an encoding's; a second is text, and no JSON.
+    expect(failure(() => readJsonInput('two.json', cwd, INPUT)).message).toBe('two.json:1:1: not JSON: unexpected "\uFEFF"');
+  });
+
   it('calls a missing file "no such file", or what the caller calls it, named as given, with the hint', async () => {
     const cwd = await cwdWith({});
     expect(failure(() => readJsonInput('old/report.json', cwd, INPUT))).toMatchObject({
