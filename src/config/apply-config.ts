@@ -8,14 +8,23 @@ import { yamlFileRole } from '../falco/read-guard.js';
 import { readRegularText } from '../regular-file.js';
 import { CONFIG_FILE_NAME, parseProjectConfig, type ProjectConfig } from './project-config.js';
 
-const exists = (file: string) => stat(file).then((s) => s.isFile(), () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    (s) => s.isFile(),
+    // Stryker disable next-line ArrowFunction: both callers test the answer for truth only, where undefined is as false as false
+    () => false,
+  );
 
 /** The nearest .attack-cov.yaml at or above `cwd`, not climbing past the git work tree that holds it. */
 export async function findConfigFile(cwd: string): Promise<string | undefined> {
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, CONFIG_FILE_NAME);
     if (await exists(candidate)) return candidate;
-    const isRepoTop = await stat(path.join(dir, '.git')).then(() => true, () => false);
+    const isRepoTop = await stat(path.join(dir, '.git')).then(
+      () => true,
+      // Stryker disable next-line ArrowFunction: isRepoTop is only tested for truth (`isRepoTop || …`), where undefined is as false as false
+      () => false,
+    );
     if (isRepoTop || path.dirname(dir) === dir) return undefined;
   }
 }
@@ -69,6 +78,7 @@ export function configOptionValues(config: ProjectConfig): Record<string, unknow
     minCoverage: config.minCoverage,
     maxCoverageDrop: config.maxCoverageDrop,
     // Outputs and the suppressions' file globs name files relative to the project: the config's folder unless it says otherwise.
+    // Stryker disable next-line StringLiteral: path.resolve skips an empty segment, so resolving '' gives the config's folder as '.' does
     sourceRoot: resolve(config.sourceRoot ?? '.'),
   };
 }

@@ -66,7 +66,8 @@ export function starterConfig(found: StarterRules, attackVersion: string, attack
     '  # min-coverage: [25, execution=50]',
     '  # max-coverage-drop: 0  # with --baseline',
     '',
-    '# Name files in outputs relative to this folder (default: the git work tree holding the rules).',
+    // With a config the default is its own folder, not --source-root's (configOptionValues): say that one.
+    '# The folder outputs name files relative to (default: the one this file is in, as `.` below).',
     '# source-root: .',
     '',
     '# Deliberate findings, each with a reason. Criteria: code, rule (* wildcards), tag, file (glob); all given must match.',
