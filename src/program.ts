@@ -110,14 +110,16 @@ function addConfigOptions(command: Command): Command {
 
 /** The options with the project config's values under them (flags given on the command line win). */
 async function withProjectConfig<T extends { config?: string | boolean }>(options: T, command: Command, takes = (_key: string, _value: unknown) => true): Promise<T> {
-  const { loadProjectConfig, mergeConfig } = await import('./config/apply-config.js');
+  const { checkConfigPaths, loadProjectConfig, mergeConfig } = await import('./config/apply-config.js');
   const config = await loadProjectConfig(options.config, process.cwd());
   if (!config) return options;
   if (!(options as QuietOption).quiet) guarded(process.stderr)(`config: ${config.file}\n`);
-  return mergeConfig(options, config, {
+  const merged = mergeConfig(options, config, {
     isFromCli: (key) => command.getOptionValueSource(key) === 'cli',
     takes: (key, value) => command.options.some((o) => o.attributeName() === key) && takes(key, value),
   });
+  checkConfigPaths(config, merged.configAt);
+  return merged;
 }
 
 /** --attack, --rules, --platform, --source-root and colour; `attack diff` takes its two ATT&CKs as arguments and

@@ -1,7 +1,7 @@
 // CI gates over a CoverageReport (and its comparison with a baseline). Pure: report and settings in,
 // one result per gate out, each with the sentence that says why it passed or failed.
 import type { CoverageReport, GateResult, Severity } from '../coverage-report.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { listed } from '../report/words.js';
 import { exactPercent } from './coverage.js';
 
@@ -54,19 +54,26 @@ export function minCoveragePercent(value: string, flag: string): number {
   return percent(minCoverageParts(value, flag).pct, flag);
 }
 
-/** Reads --min-coverage values: "40" (overall) or "execution=50" / "TA0002=50" (one tactic). */
-export function parseMinCoverage(values: string[], tactics: { id: string; shortname: string; name: string }[]): Pick<GateSettings, 'minCoverage' | 'minTacticCoverage'> {
+/** Reads --min-coverage values: "40" (overall) or "execution=50" / "TA0002=50" (one tactic). `at`: where the project
+ * config wrote each value, when it gave them: a tactic the ATT&CK version does not have is named there (QA). */
+export function parseMinCoverage(values: string[], tactics: { id: string; shortname: string; name: string }[], at?: string[]): Pick<GateSettings, 'minCoverage' | 'minTacticCoverage'> {
   const result: Pick<GateSettings, 'minCoverage' | 'minTacticCoverage'> = { minTacticCoverage: {} };
-  for (const value of values) {
-    const { name, pct } = minCoverageParts(value, '--min-coverage');
+  for (const [i, value] of values.entries()) {
+    const where = at?.[i];
+    const flag = where === undefined ? '--min-coverage' : 'min-coverage';
+    const { name, pct } = minCoverageParts(value, flag);
     if (name === undefined) {
-      result.minCoverage = percent(pct, '--min-coverage');
+      result.minCoverage = percent(pct, flag);
       continue;
     }
     const key = name.trim().toLowerCase().replace(/[\s_]+/g, '-');
     const tactic = tactics.find((t) => t.shortname === key || t.id.toLowerCase() === key || t.name.toLowerCase().replace(/\s+/g, '-') === key);
-    if (!tactic) throw new UsageError(`--min-coverage: unknown tactic ${name}`, `tactics: ${tactics.map((t) => t.shortname).join(', ')}`);
-    result.minTacticCoverage[tactic.shortname] = percent(pct, '--min-coverage');
+    if (!tactic) {
+      const hint = `tactics: ${tactics.map((t) => t.shortname).join(', ')}`;
+      if (where !== undefined) throw new InputError(where, `min-coverage: unknown tactic ${name}`, hint);
+      throw new UsageError(`--min-coverage: unknown tactic ${name}`, hint);
+    }
+    result.minTacticCoverage[tactic.shortname] = percent(pct, flag);
   }
   return result;
 }

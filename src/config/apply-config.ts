@@ -1,5 +1,6 @@
 // Finds and reads .attack-cov.yaml (from the working directory upward, or --config), and merges it under
 // the command line: a flag given on the command line always wins. The only file access of config/.
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, noValueError } from '../errors.js';
@@ -45,12 +46,16 @@ export async function loadProjectConfig(given: string | boolean | undefined, cwd
   return parseProjectConfig(text, shown, path.dirname(file));
 }
 
-/** Where in the config the values of --platform and --threat were written, when the config gave them. */
+/** Where in the config ("file:line:col") the values of options were written, when the config gave them: errors about
+ * those values name that place, not a flag never given. One place per value for lists. */
 export interface ConfigAt {
   platform?: string[];
   threat?: string[];
-  /** Where the config pins the bundle's sha256 ("file:line:col"). */
+  /** Where the config pins the bundle's sha256. */
   attackSha256?: string;
+  attack?: string;
+  rules?: string[];
+  minCoverage?: string[];
 }
 
 /** How the command line was used: which options it gave, and which the command has. */
@@ -83,6 +88,20 @@ export function configOptionValues(config: ProjectConfig): Record<string, unknow
   };
 }
 
+/** Refuses a rules path or bundle file the config gave (`configAt`: mergeConfig's, so only values the command line did
+ * not override) that is not there, at its place in the config (QA: the loaders named it by its absolute path, as if
+ * given on the command line); the official specs, versions and URLs are no paths. */
+export function checkConfigPaths(config: ProjectConfig, configAt: ConfigAt): void {
+  const check = (values: string[], at: string[], key: string) => {
+    for (const [i, value] of values.entries()) {
+      if (isOfficialSpec(value) || existsSync(path.resolve(config.dir, value))) continue;
+      throw new InputError(at[i]!, `${key} ${value}: no such file or directory`, `paths in ${CONFIG_FILE_NAME} are relative to its folder`);
+    }
+  };
+  if (configAt.rules) check(config.rules!, configAt.rules, 'rules');
+  if (configAt.attack && !isVersionOrUrl(config.attack!)) check([config.attack!], [configAt.attack], 'attack');
+}
+
 /** The options with the config's values wherever the command line did not set the option. */
 export function mergeConfig<T extends object>(options: T, config: ProjectConfig, sources: OptionSources): T & { suppressions: ProjectConfig['suppressions']; configFile: string; configPath: string; configAt: ConfigAt } {
   const merged: Record<string, unknown> = { ...(options as Record<string, unknown>) };
@@ -97,6 +116,9 @@ export function mergeConfig<T extends object>(options: T, config: ProjectConfig,
     ...(taken.has('platform') && config.valueAt.platforms ? { platform: config.valueAt.platforms } : {}),
     ...(taken.has('threat') && config.valueAt.threats ? { threat: config.valueAt.threats } : {}),
     ...(taken.has('attackSha256') && config.valueAt.attackSha256 ? { attackSha256: config.valueAt.attackSha256 } : {}),
+    ...(taken.has('attack') && config.valueAt.attack ? { attack: config.valueAt.attack } : {}),
+    ...(taken.has('rules') && config.valueAt.rules ? { rules: config.valueAt.rules } : {}),
+    ...(taken.has('minCoverage') && config.valueAt.minCoverage ? { minCoverage: config.valueAt.minCoverage } : {}),
   };
   // config.dir is the folder of the file read: with the file's name, its whole path (config.file is as the user typed it).
   return { ...(merged as T), suppressions: config.suppressions, configFile: config.file, configPath: path.join(config.dir, path.basename(config.file)), configAt };

@@ -40,7 +40,7 @@ export interface ProjectConfig {
   suppressions: SuppressionRule[];
   /** Where each value of `platforms` and `threats` is written ("file:line:col"), in order: they are checked only once
    * ATT&CK is loaded, and an unknown one is named there. */
-  valueAt: { platforms?: string[]; threats?: string[]; attackSha256?: string };
+  valueAt: { platforms?: string[]; threats?: string[]; attackSha256?: string; attack?: string; rules?: string[]; minCoverage?: string[] };
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'new', 'none'];
@@ -169,7 +169,10 @@ function readSections(r: Reader, root: YAMLMap, config: ProjectConfig): void {
   const gates = section('gates');
   if (gates?.has('fail-on')) config.failOn = r.scalar(gates.get('fail-on', true), 'fail-on', FAIL_ON);
   // Checked here as the gates will read them, so that a bad value is named at its line, not as a flag never given.
-  if (gates?.has('min-coverage')) config.minCoverage = r.list(gates.get('min-coverage', true), 'min-coverage', problemOf((v) => minCoveragePercent(v, 'min-coverage')));
+  if (gates?.has('min-coverage')) {
+    config.minCoverage = r.list(gates.get('min-coverage', true), 'min-coverage', problemOf((v) => minCoveragePercent(v, 'min-coverage')));
+    config.valueAt.minCoverage = r.listAt(gates.get('min-coverage', true));
+  }
   if (gates?.has('max-coverage-drop')) config.maxCoverageDrop = r.scalar(gates.get('max-coverage-drop', true), 'max-coverage-drop', undefined, problemOf((v) => parseDrop(v, 'max-coverage-drop')));
 }
 
@@ -191,8 +194,14 @@ export function parseProjectConfig(text: string, file: string, dir: string): Pro
   if (doc.contents === null) return config;
   const root = r.map(doc.contents, 'the file');
   const node = (key: string) => root.get(key, true) as Node | undefined;
-  if (root.has('rules')) config.rules = r.list(node('rules'), 'rules');
-  if (root.has('attack')) config.attack = r.scalar(node('attack'), 'attack');
+  if (root.has('rules')) {
+    config.rules = r.list(node('rules'), 'rules');
+    config.valueAt.rules = r.listAt(node('rules'));
+  }
+  if (root.has('attack')) {
+    config.attack = r.scalar(node('attack'), 'attack');
+    config.valueAt.attack = r.where(node('attack'));
+  }
   if (root.has('attack-sha256')) {
     config.attackSha256 = normalizedSha256(r.scalar(node('attack-sha256'), 'attack-sha256', undefined, sha256PinProblem));
     config.valueAt.attackSha256 = r.where(node('attack-sha256'));

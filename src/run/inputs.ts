@@ -134,7 +134,12 @@ const UNKNOWN_VERSION = 'unknown';
 export async function loadCatalog(options: CommonOptions, env: Environment): Promise<LoadedCatalog> {
   const root = sourceRootOf(options, env);
   const pin = options.attackSha256 === undefined ? undefined : { sha256: options.attackSha256, by: options.configAt?.attackSha256 ? `attack-sha256 at ${options.configAt.attackSha256}` : '--attack-sha256' };
-  const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download, parseCache: env.parseCache, pin }, (file) => showPath(file, root).path);
+  const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download, parseCache: env.parseCache, pin }, (file) => showPath(file, root).path).catch((error: unknown) => {
+    // A value the config gave (an unknown version, a URL that does not parse) is named at its place there (QA).
+    const at = options.configAt?.attack;
+    if (at === undefined || !(error instanceof UsageError)) throw error;
+    throw new InputError(at, error.message.replace(/^--attack\b/, 'attack'), error.hint);
+  });
   if (loaded.requested === 'latest') {
     env.notify?.(`ATT&CK latest is ${loaded.catalog.version}${loaded.isIndexStale ? ` (from a cached index older than a day: the refresh failed: ${loaded.indexRefreshError})` : ''}`);
   }

@@ -115,7 +115,7 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   const report = await buildReport(options, env, options.emulate === true);
   if (baseline) report.comparison = compareReports(report, baseline);
   if (options.suggest) report.suggestions = await (await import('./suggest.js')).suggestionsForReport(report, options, env);
-  const gates = evaluateGates(report, { failOn, maxCoverageDrop, ...parseMinCoverage(options.minCoverage ?? [], report.tactics) });
+  const gates = evaluateGates(report, { failOn, maxCoverageDrop, ...parseMinCoverage(options.minCoverage ?? [], report.tactics, options.configAt?.minCoverage) });
   if (gates.length > 0) report.gates = gates;
   const written = await writeReport(report, reporters, outDir, score);
   if (!options.quiet && !io.isQuiet) io.stdout(renderSummary(report, io.style, options.top));

@@ -161,6 +161,25 @@ describe('the project config', () => {
     expectOneLineError(bad, /^error: option '--attack-sha256 <hex>' argument 'sha256:[0-9a-f]{64}' is invalid\. expected the 64 hexadecimal digits alone, without "sha256:"\.$/);
   });
 
+  it('names a bad attack, rules or min-coverage value at its place in the config, not as a flag never given (QA), and not when a flag overrides it', async () => {
+    const cases: [string, string][] = [
+      ['rules: [rules/falco_rules.yaml]\nattack: "http://x:99999/a.json"\n', 'error: values.yaml:2:9: attack http://x:99999/a.json: not a valid URL (port 99999 is past 65535)'],
+      ['rules: [rules/falco_rules.yaml]\nattack: "99.9"\n', 'error: values.yaml:2:9: unknown ATT&CK version: 99.9'],
+      ['rules: [rules/falco_rules.yaml, gone.yaml]\n', 'error: values.yaml:1:33: rules gone.yaml: no such file or directory'],
+      ['rules: [rules/falco_rules.yaml]\ngates:\n  min-coverage: [10, exfil=5]\n', 'error: values.yaml:3:22: min-coverage: unknown tactic exfil'],
+    ];
+    for (const [text, line] of cases) {
+      await writeFile(path.join(dir, 'values.yaml'), text);
+      const result = await runCli(['report', '--config', 'values.yaml', '--out', 'values', '-q'], { cwd: dir });
+      expectOneLineError(result, new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    }
+    await expect(readdir(path.join(dir, 'values'))).rejects.toThrow(/ENOENT/);
+    // Given on the command line, the config's value is not read.
+    await writeFile(path.join(dir, 'values.yaml'), 'rules: [gone.yaml]\n');
+    const overridden = await runCli(['lint', '--config', 'values.yaml', '--rules', 'rules/falco_rules.yaml', '-q', '--fail-on', 'none'], { cwd: dir });
+    expect(overridden.code, overridden.stderr).toBe(0);
+  });
+
   it('refuses an unknown key with its line and column and a suggestion', async () => {
     await writeFile(path.join(dir, 'bad.yaml'), 'rules: [rules/]\ngates:\n  min_coverage: 20\n');
     const result = await runCli(['report', '--config', 'bad.yaml'], { cwd: dir });

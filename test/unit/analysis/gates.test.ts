@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateGates, findingsAtOrAbove, gatedFindings, minCoveragePercent, parseDrop, parseFailOn, parseMinCoverage, quietGateLine, shownAgainst, type GateSettings } from '../../../src/analysis/gates.js';
 import type { Comparison, CoverageReport, Finding, FindingRef, Severity } from '../../../src/coverage-report.js';
-import { UsageError } from '../../../src/errors.js';
+import { InputError, UsageError } from '../../../src/errors.js';
+import { thrown } from '../../helpers/errors.js';
 import { usageError } from '../../helpers/analysis-builders.js';
 
 const TACTICS = [
@@ -118,6 +119,14 @@ describe('parseMinCoverage', () => {
     const error = usageError(() => parseMinCoverage(['exfil=10'], TACTICS));
     expect(error.message).toBe('--min-coverage: unknown tactic exfil');
     expect(error.hint).toBe('tactics: execution, privilege-escalation, lateral-movement');
+  });
+
+  it('names an unknown tactic the project config gave at its place there, not as a flag never given (QA)', () => {
+    const error = thrown(() => parseMinCoverage(['10', 'exfil=5'], TACTICS, ['.attack-cov.yaml:3:18', '.attack-cov.yaml:3:22']), InputError);
+    expect([error.message, error.hint]).toEqual(['.attack-cov.yaml:3:22: min-coverage: unknown tactic exfil', 'tactics: execution, privilege-escalation, lateral-movement']);
+    // Values the command line gave have no place: the flag's words.
+    expect(usageError(() => parseMinCoverage(['exfil=5'], TACTICS, [])).message).toBe('--min-coverage: unknown tactic exfil');
+    expect(parseMinCoverage(['10', 'execution=5'], TACTICS, ['c:1:1', 'c:1:5'])).toEqual({ minCoverage: 10, minTacticCoverage: { execution: 5 } });
   });
 
   it('rejects a value with nothing before its = as no tactic, not as "unknown tactic " (QA)', () => {

@@ -2,15 +2,15 @@
 // work tree or at the filesystem's root), how --config and --no-config choose it, the error and hint for each way the
 // file cannot be used, which config values are taken as they are (versions, URLs, official rules) and which are paths
 // resolved against the config's folder, and that a value only lands where the command line left the option unset.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configOptionValues, findConfigFile, loadProjectConfig, mergeConfig } from '../../../src/config/apply-config.js';
+import { checkConfigPaths, configOptionValues, findConfigFile, loadProjectConfig, mergeConfig } from '../../../src/config/apply-config.js';
 import { parseProjectConfig } from '../../../src/config/project-config.js';
 import { InputError, UsageError } from '../../../src/errors.js';
 import { UTF16_HINT } from '../../../src/regular-file.js';
-import { rejection } from '../../helpers/errors.js';
+import { rejection, thrown } from '../../helpers/errors.js';
 
 const CONFIG = '.attack-cov.yaml';
 
@@ -97,12 +97,12 @@ describe('loadProjectConfig', () => {
 
   it('reads the config found from the working directory: named by its file name, its folder the one it is in', async () => {
     const root = tree(tempDir(), { [CONFIG]: 'rules: [rules/]\n', 'src/': '' });
-    expect(await loadProjectConfig(undefined, path.join(root, 'src'))).toEqual({ file: CONFIG, dir: root, rules: ['rules/'], suppressions: [], valueAt: {} });
+    expect(await loadProjectConfig(undefined, path.join(root, 'src'))).toEqual({ file: CONFIG, dir: root, rules: ['rules/'], suppressions: [], valueAt: { rules: ['.attack-cov.yaml:1:9'] } });
   });
 
   it('reads --config as typed, relative to the working directory, with its own folder for its paths', async () => {
     const root = tree(tempDir(), { 'ci/attack-cov.yaml': 'attack: latest\n' });
-    expect(await loadProjectConfig('ci/attack-cov.yaml', root)).toEqual({ file: 'ci/attack-cov.yaml', dir: path.join(root, 'ci'), attack: 'latest', suppressions: [], valueAt: {} });
+    expect(await loadProjectConfig('ci/attack-cov.yaml', root)).toEqual({ file: 'ci/attack-cov.yaml', dir: path.join(root, 'ci'), attack: 'latest', suppressions: [], valueAt: { attack: 'ci/attack-cov.yaml:1:9' } });
   });
 
   it.each(['', '  '])('refuses --config %j: no value in it, not the working directory or a file named with blanks', async (given) => {
@@ -137,12 +137,13 @@ describe('loadProjectConfig', () => {
     expect(said(error)).toEqual({ message: `${file}: UTF-16LE text; attack-cov reads a config file as UTF-8`, hint: UTF16_HINT });
   });
 
-  // Root reads a file whatever its mode, so only another user can see the found config refused.
-  it.skipIf(process.getuid?.() === 0)('refuses a found config it cannot read without the --config hint: no --config was given', async () => {
-    const root = tree(tempDir(), { [CONFIG]: 'rules: [a.yaml]\n' });
-    chmodSync(path.join(root, CONFIG), 0o000);
+  // Root reads a file whatever its mode: a config found as a link to /proc/self/mem (a file every read of which fails,
+  // EIO, for root too) is one it cannot read, whoever runs the test.
+  it('refuses a found config it cannot read without the --config hint: no --config was given', async () => {
+    const root = tempDir();
+    symlinkSync('/proc/self/mem', path.join(root, CONFIG));
     const error = await rejection(loadProjectConfig(undefined, root), InputError);
-    expect(said(error)).toEqual({ message: '.attack-cov.yaml: cannot read the config: permission denied', hint: undefined });
+    expect(said(error)).toEqual({ message: '.attack-cov.yaml: cannot read the config: EIO', hint: undefined });
   });
 });
 
@@ -205,7 +206,7 @@ source-root: ..
 
 describe('mergeConfig', () => {
   /** What a config of `rules: [rules/]` at /repo adds to the options: its rules, its folder as source root, itself. */
-  const FROM_RULES_CONFIG = { rules: ['/repo/rules'], sourceRoot: '/repo', suppressions: [], configFile: CONFIG, configPath: '/repo/.attack-cov.yaml', configAt: {} };
+  const FROM_RULES_CONFIG = { rules: ['/repo/rules'], sourceRoot: '/repo', suppressions: [], configFile: CONFIG, configPath: '/repo/.attack-cov.yaml', configAt: { rules: ['.attack-cov.yaml:1:9'] } };
 
   it('leaves an option the config does not set at the value the command gave it, and asks only about values the config gives', () => {
     const config = parseProjectConfig('rules: [rules/]\n', CONFIG, '/repo');
@@ -238,5 +239,39 @@ describe('mergeConfig', () => {
       format: ['csv'],
       ...FROM_RULES_CONFIG,
     });
+  });
+});
+
+describe('checkConfigPaths (QA: a missing path the config gave was named by its absolute path, as if typed)', () => {
+  const noCli = { isFromCli: () => false, takes: () => true };
+  const refusal = (root: string, text: string, sources = noCli) => {
+    const config = parseProjectConfig(text, CONFIG, root);
+    return said(thrown(() => checkConfigPaths(config, mergeConfig({}, config, sources).configAt), InputError));
+  };
+
+  it('refuses a rules path or bundle file that is not there, at its place in the config, as written', () => {
+    const root = tree(tempDir(), { 'a.yaml': '' });
+    const hint = 'paths in .attack-cov.yaml are relative to its folder';
+    expect(refusal(root, 'rules: [a.yaml, gone/b.yaml]\n')).toEqual({ message: '.attack-cov.yaml:1:17: rules gone/b.yaml: no such file or directory', hint });
+    expect(refusal(root, 'rules: gone.yaml\n')).toEqual({ message: '.attack-cov.yaml:1:8: rules gone.yaml: no such file or directory', hint });
+    expect(refusal(root, 'attack: bundles/x.json\n')).toEqual({ message: '.attack-cov.yaml:1:9: attack bundles/x.json: no such file or directory', hint });
+  });
+
+  it('takes paths that are there (relative to the config\'s folder), official specs, versions and URLs', () => {
+    const root = tree(tempDir(), { 'a.yaml': '', 'rules/b.yaml': '', 'x.json': '' });
+    const config = parseProjectConfig('rules: [a.yaml, rules/, official, official:all, official@falco-rules-4.0.0]\nattack: x.json\n', CONFIG, root);
+    expect(() => checkConfigPaths(config, mergeConfig({}, config, noCli).configAt)).not.toThrow();
+    for (const attack of ['18.1', 'latest', 'https://example.com/enterprise-attack.json', 'file:///nowhere.json']) {
+      const given = parseProjectConfig(`attack: "${attack}"\n`, CONFIG, root);
+      expect(() => checkConfigPaths(given, mergeConfig({}, given, noCli).configAt), attack).not.toThrow();
+    }
+  });
+
+  it('leaves alone what the command line overrode: the config\'s value is not read', () => {
+    const root = tempDir();
+    const config = parseProjectConfig('rules: [gone.yaml]\nattack: gone.json\n', CONFIG, root);
+    const merged = mergeConfig({}, config, { isFromCli: () => true, takes: () => true });
+    expect(merged.configAt).toEqual({});
+    expect(() => checkConfigPaths(config, merged.configAt)).not.toThrow();
   });
 });

@@ -171,13 +171,15 @@ suppressions:
     const merged = mergeConfig({ failOn: 'none', out: 'reports' }, config, { isFromCli: (k) => fromCli.has(k), takes: (k) => k !== 'threat' });
     expect(merged).toMatchObject({ failOn: 'none', out: '/repo/out', rules: ['/repo/rules'], configFile: '.attack-cov.yaml', suppressions: [] });
     expect(merged).not.toHaveProperty('threat');
-    expect(merged.configAt).toEqual({});
+    // Where the rules it gave are written, for an error about one of them; nothing for what the command line gave.
+    expect(merged.configAt).toEqual({ rules: ['.attack-cov.yaml:1:9'] });
   });
 
   it('keeps where each platform and threat is written, and passes it on only for values the command line did not override', () => {
     const config = parse('scope:\n  platforms: [Linux, "Containers,IaaS"]\nthreats: G0096\n');
     expect(config.valueAt).toEqual({ platforms: ['.attack-cov.yaml:2:15', '.attack-cov.yaml:2:22'], threats: ['.attack-cov.yaml:3:10'] });
-    expect(parse('rules: [a]\n').valueAt).toEqual({});
+    expect(parse('rules: [a]\n').valueAt).toEqual({ rules: ['.attack-cov.yaml:1:9'] });
+    expect(parse('gates: {min-coverage: [10, execution=5]}\n').valueAt).toEqual({ minCoverage: ['.attack-cov.yaml:1:24', '.attack-cov.yaml:1:28'] });
     expect(parse('scope:\n  platforms: Linux\n').valueAt).toEqual({ platforms: ['.attack-cov.yaml:2:14'] });
     const takes = () => true;
     expect(mergeConfig({}, config, { isFromCli: () => false, takes }).configAt).toEqual({ platform: config.valueAt.platforms, threat: config.valueAt.threats });
@@ -189,13 +191,13 @@ suppressions:
     const pinned = 'ABCDEF0123456789'.repeat(4);
     const config = parse(`attack: "17.1"\nattack-sha256: ${pinned}\n`);
     expect(config.attackSha256).toBe(pinned.toLowerCase());
-    expect(config.valueAt).toEqual({ attackSha256: '.attack-cov.yaml:2:16' });
+    expect(config.valueAt).toEqual({ attack: '.attack-cov.yaml:1:9', attackSha256: '.attack-cov.yaml:2:16' });
     const takes = () => true;
     const merged = mergeConfig({}, config, { isFromCli: () => false, takes });
-    expect(merged).toMatchObject({ attack: '17.1', attackSha256: pinned.toLowerCase(), configAt: { attackSha256: '.attack-cov.yaml:2:16' } });
+    expect(merged).toMatchObject({ attack: '17.1', attackSha256: pinned.toLowerCase(), configAt: { attack: '.attack-cov.yaml:1:9', attackSha256: '.attack-cov.yaml:2:16' } });
     const overridden = mergeConfig({ attackSha256: 'a'.repeat(64) }, config, { isFromCli: (k) => k === 'attackSha256', takes });
     expect(overridden.attackSha256).toBe('a'.repeat(64));
-    expect(overridden.configAt).toEqual({});
+    expect(overridden.configAt).toEqual({ attack: '.attack-cov.yaml:1:9' });
     // A command without the option (attack diff) takes neither.
     expect(mergeConfig({}, config, { isFromCli: () => false, takes: (k) => k !== 'attackSha256' && k !== 'attack' })).not.toHaveProperty('attackSha256');
   });

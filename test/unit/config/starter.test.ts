@@ -73,7 +73,9 @@ const lineOf = (text: string, prefix: string): number => lines(text).findIndex((
 
 describe('the starter config', () => {
   it('reads back as the rules found, the ATT&CK version given, every output format into reports/, and the error gate', () => {
-    const expected = { file: CONFIG, dir: '/repo', rules: ['rules/'], attack: '18.1', formats: ['all'], out: 'reports', failOn: 'error', suppressions: [], valueAt: {} };
+    const text = starterConfig(RULES_HERE, '18.1');
+    const at = (prefix: string, column: number) => `${CONFIG}:${lineOf(text, prefix)}:${column}`;
+    const expected = { file: CONFIG, dir: '/repo', rules: ['rules/'], attack: '18.1', formats: ['all'], out: 'reports', failOn: 'error', suppressions: [], valueAt: { rules: [at('  - rules/', 5)], attack: at('attack:', 9) } };
     expect(parse(starterConfig(RULES_HERE, '18.1'))).toEqual(expected);
     // The pin is offered, commented out: it does not pin until uncommented.
     expect(parse(starterConfig(RULES_HERE, '18.1', SHA256))).toEqual(expected);
@@ -109,6 +111,9 @@ describe('the starter config', () => {
         },
       ],
       valueAt: {
+        rules: [at('  - rules/', 5)],
+        attack: at('attack:', 9),
+        minCoverage: [at('  min-coverage:', 18), at('  min-coverage:', 22)],
         attackSha256: at('attack-sha256:', 16),
         platforms: [at('  platforms:', 15), at('  platforms:', 22)],
         threats: [at('threats:', 11), at('threats:', 18)],
