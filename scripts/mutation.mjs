@@ -47,9 +47,12 @@ export const GROUPS = {
   // falco/overrides.ts: the overrides Falco refuses, which loading refuses too.
   // regular-file.ts: the one guard every file input is read through (regular files only, never a FIFO or device, a
   // size cap); run/read-json.ts: the JSON reader with positions (a plain function, tested in-process, not glue).
+  // attack/load.ts: where --attack finds its bundle (embedded, a version's cache slot or download, a URL, a file);
+  // attack/sha256-pin.ts: the sha256 it must have; config/apply-config.ts and starter.ts: the config merged under
+  // the flags, and the file init writes.
   inputs: ['src/paths.ts', 'src/json-file.ts', 'src/source-root.ts', 'src/falco/load.ts', 'src/falco/ruleset.ts', 'src/falco/parse.ts', 'src/falco/yaml-errors.ts', 'src/falco/yaml-cst.ts', 'src/falco/overrides.ts',
-    'src/config/project-config.ts', 'src/attack/read-bundle.ts', 'src/attack/stix-stream.ts', 'src/draft/draft-file.ts',
-    'src/regular-file.ts', 'src/run/read-json.ts'],
+    'src/config/project-config.ts', 'src/config/apply-config.ts', 'src/config/starter.ts', 'src/attack/read-bundle.ts', 'src/attack/stix-stream.ts', 'src/attack/load.ts', 'src/attack/sha256-pin.ts',
+    'src/draft/draft-file.ts', 'src/regular-file.ts', 'src/run/read-json.ts'],
 };
 
 /** Modules whose module-level tables and patterns are themselves the protection (HTML and script escapes,

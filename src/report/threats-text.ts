@@ -13,6 +13,7 @@ const KIND_PLURAL: Record<ThreatKind, string> = { group: 'groups', software: 'so
 /** "groups, software and campaigns", "software", "groups and campaigns": the kinds listed (--kind), in ATT&CK's order. */
 function kindsWords(kinds: readonly ThreatKind[]): string {
   const words = (Object.keys(KIND_PLURAL) as ThreatKind[]).filter((k) => kinds.includes(k)).map((k) => KIND_PLURAL[k]);
+  // Stryker disable next-line StringLiteral: words has one element or none here, which join gives without its separator
   return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)!}` : words.join('');
 }
 
