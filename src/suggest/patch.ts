@@ -35,15 +35,6 @@ interface ParsedText {
   aliased: Set<number>;
 }
 
-/** Whether `node` is a block scalar with the keep chomping indicator (`|+`, `>2+`, `|+2`): its trailing blank lines
- * are part of its value. */
-function isKeptBlockScalar(text: string, node: Node): boolean {
-  if (!isScalar(node) || (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED')) return false;
-  // The header is on the value's first line, after any tag or anchor (`!!str |+`).
-  const firstLine = text.slice(node.range![0]).split('\n', 1)[0]!;
-  return /^(?:[!&]\S*\s+)*[|>](?:[1-9]?\+|\+[1-9])/.test(firstLine);
-}
-
 /** The splice that gives a rule with no tags a `tags:` entry, or a reason why it cannot. */
 function newTagsSplice(text: string, addition: TagAddition, { docs, aliased }: ParsedText): Splice | string {
   const flow = `[${addition.tags.join(', ')}]`;
@@ -63,13 +54,12 @@ function newTagsSplice(text: string, addition: TagAddition, { docs, aliased }: P
       }
       // yaml gives every key and value a range, an empty value too.
       const first = (item.items[0]!.key as Node).range!;
-      const lastValue = item.items.at(-1)!.value as Node;
-      const last = lastValue.range!;
+      const last = (item.items.at(-1)!.value as Node).range!;
       const indent = positionOf(text, first[0]).column - 1;
-      // A block scalar's range takes in the blank lines after it, which the scalar's own when it keeps them (`|+`,
-      // `>+`): the new line goes after those (QA: before them, the alert's trailing lines were cut off), and after
-      // the last word of any other value. The range of a kept scalar ends at a line's start.
-      if (isKeptBlockScalar(text, lastValue) && (text[last[1] - 1] === '\n')) {
+      // A range that ends at a line's start is a block scalar's, its own line break included; one that keeps its
+      // trailing lines (`|+`, `>2+`) takes them in too, as part of its value: the new line goes after all of them (QA:
+      // put after the last word, it cut the alert's trailing lines off). After any other value, after its last word.
+      if (text[last[1] - 1] === '\n') {
         return { start: last[1], end: last[1], text: `${' '.repeat(indent)}tags: ${flow}${text[last[1] - 2] === '\r' ? '\r\n' : '\n'}` };
       }
       const end = text.slice(0, last[1]).trimEnd().length;

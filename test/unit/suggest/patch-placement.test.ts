@@ -55,6 +55,8 @@ describe('a new tags: line', () => {
     expect(add(last).text).toBe(`${last}  tags: [T1059]\n`);
     const crlf = last.replace(/\n/g, '\r\n');
     expect(add(crlf).text).toBe(`${crlf}  tags: [T1059]\r\n`);
+    // A kept scalar that ends the file without a line break: the new line after it, on a line of its own.
+    expect(add(last.slice(0, -2)).text).toBe(`${last.slice(0, -1)}  tags: [T1059]\n`);
     // A comment that says |+ after a clip header is no keep indicator: the line goes after the last word, as for any.
     const clip = '- rule: Clip\n  desc: d\n  condition: evt.type = open\n  priority: WARNING\n  output: | # not |+\n    x\n\n';
     expect(add(clip).text).toBe(clip.replace('    x\n', '    x\n  tags: [T1059]\n'));
