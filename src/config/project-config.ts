@@ -170,8 +170,9 @@ function readSections(r: Reader, root: YAMLMap, config: ProjectConfig): void {
   if (gates?.has('fail-on')) config.failOn = r.scalar(gates.get('fail-on', true), 'fail-on', FAIL_ON);
   // Checked here as the gates will read them, so that a bad value is named at its line, not as a flag never given.
   if (gates?.has('min-coverage')) {
-    config.minCoverage = r.list(gates.get('min-coverage', true), 'min-coverage', problemOf((v) => minCoveragePercent(v, 'min-coverage')));
-    config.valueAt.minCoverage = r.listAt(gates.get('min-coverage', true));
+    const minCoverage = gates.get('min-coverage', true);
+    config.minCoverage = r.list(minCoverage, 'min-coverage', problemOf((v) => minCoveragePercent(v, 'min-coverage')));
+    config.valueAt.minCoverage = r.listAt(minCoverage);
   }
   if (gates?.has('max-coverage-drop')) config.maxCoverageDrop = r.scalar(gates.get('max-coverage-drop', true), 'max-coverage-drop', undefined, problemOf((v) => parseDrop(v, 'max-coverage-drop')));
 }

@@ -59,18 +59,16 @@ export function unclosedQuoteError(text: string, error: { message: string; pos: 
 export function unclosedFlowAt(text: string, open: '[' | '{', end: number): number | undefined {
   const opened: { bracket: string; offset: number }[] = [];
   let offset = 0;
-  let isScalarText = false;
   for (const token of new (yamlLib().Lexer)().lex(text)) {
-    if (!isScalarText && (token === DOCUMENT || token === FLOW_END || token === SCALAR)) {
-      isScalarText = token === SCALAR;
-      continue;
-    }
+    // Markers, not text. (A scalar's own token is never a lone bracket: no plain scalar starts with one, a quoted one
+    // starts with its quote.) The lexer ends a flow collection with FLOW_END only where yaml then reports it unended,
+    // or at the end of the text: never before `end`.
+    if (token === DOCUMENT || token === SCALAR) continue;
+    // Stryker disable next-line ConditionalExpression: see above: a FLOW_END taken as text would come at or after `end`, where the loop stops
+    if (token === FLOW_END) continue;
     if (offset >= end) break;
-    if (!isScalarText) {
-      if (token === '[' || token === '{') opened.push({ bracket: token, offset });
-      else if ((token === ']' || token === '}') && opened.at(-1)?.bracket === (token === ']' ? '[' : '{')) opened.pop();
-    }
-    isScalarText = false;
+    if (token === '[' || token === '{') opened.push({ bracket: token, offset });
+    else if ((token === ']' || token === '}') && opened.at(-1)?.bracket === (token === ']' ? '[' : '{')) opened.pop();
     offset += token.length;
   }
   return opened.findLast((o) => o.bracket === open)?.offset;

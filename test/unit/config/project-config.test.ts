@@ -180,6 +180,11 @@ suppressions:
     expect(config.valueAt).toEqual({ platforms: ['.attack-cov.yaml:2:15', '.attack-cov.yaml:2:22'], threats: ['.attack-cov.yaml:3:10'] });
     expect(parse('rules: [a]\n').valueAt).toEqual({ rules: ['.attack-cov.yaml:1:9'] });
     expect(parse('gates: {min-coverage: [10, execution=5]}\n').valueAt).toEqual({ minCoverage: ['.attack-cov.yaml:1:24', '.attack-cov.yaml:1:28'] });
+    const gated = parse('gates:\n  min-coverage: 25\n');
+    expect([gated.minCoverage, gated.valueAt]).toEqual([['25'], { minCoverage: ['.attack-cov.yaml:2:17'] }]);
+    // Handed on where the config's value is taken, not where --min-coverage overrides it.
+    expect(mergeConfig({}, gated, { isFromCli: () => false, takes: () => true }).configAt).toEqual({ minCoverage: ['.attack-cov.yaml:2:17'] });
+    expect(mergeConfig({}, gated, { isFromCli: (k) => k === 'minCoverage', takes: () => true }).configAt).toEqual({});
     expect(parse('scope:\n  platforms: Linux\n').valueAt).toEqual({ platforms: ['.attack-cov.yaml:2:14'] });
     const takes = () => true;
     expect(mergeConfig({}, config, { isFromCli: () => false, takes }).configAt).toEqual({ platform: config.valueAt.platforms, threat: config.valueAt.threats });

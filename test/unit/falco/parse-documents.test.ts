@@ -226,6 +226,19 @@ describe('parseRulesText: an unclosed flow list or map, where it opens', () => {
     expect(refusal('[a, b\n')).toEqual(unclosedFlow('1:1', 'sequence', 'the end of the file', false));
   });
 
+  it('finds the bracket by kind and by pairs: a closed inner map of either kind, a closer of the other kind, nothing past where yaml stopped', () => {
+    // The inner map is closed, so the outer one is named; nested in a list that closes, too.
+    expect(refusal('- rule: R\n  exceptions: {a: {b: c}, d: e\n')).toEqual(unclosedFlow('2:15', 'map', 'the end of the file'));
+    expect(refusal('- rule: R\n  exceptions: {a: [b, {c: d}], e: f\n')).toEqual(unclosedFlow('2:15', 'map', 'the end of the file'));
+    // A ] does not close a {: the map is named, and it runs on to the ] on its own line.
+    expect(refusal('- rule: R\n  tags: [a, {b: c]\n')).toEqual(unclosedFlow('2:13', 'map', 'line 2'));
+    // Brackets after where yaml stopped are not counted (a list the next rule leaves open, or one on that line).
+    expect(refusal('- rule: R\n  tags: [a\n- rule: S\n  tags: [b\n')).toEqual(unclosedFlow('2:9', 'sequence', 'line 3'));
+    expect(refusal('a: [b\n[c\n')).toEqual(unclosedFlow('1:4', 'sequence', 'line 2'));
+    // Text after where yaml stopped, on its line and with no line break after it: that line, not the end of the file.
+    expect(refusal('a: [b}')).toEqual(unclosedFlow('1:4', 'sequence', 'line 1'));
+  });
+
   it('names a list whose closing bracket is not indented past its key', () => {
     expect(refusal('- rule: R\n  tags: [a,\n  b]\n')).toEqual(unclosedFlow('2:9', 'sequence', 'line 3'));
   });
