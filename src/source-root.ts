@@ -54,11 +54,17 @@ export function repositoryWorkTree(tree: string): string {
   const resolved = path.resolve(tree, gitdir);
   // The first /.git/modules/ is the outermost superproject's (a nested submodule's git dir is under its modules/ too).
   const at = resolved.split(path.sep).findIndex((part, i, parts) => part === '.git' && parts[i + 1] === 'modules');
+  // Stryker disable next-line EqualityOperator: at is never 0, as `resolved` is absolute and its first part is '' (or a drive), never .git
   if (at <= 0) return tree;
   const superproject = resolved.split(path.sep).slice(0, at).join(path.sep) || path.sep;
   const relative = path.relative(superproject, tree);
   // Only a superproject that holds the submodule (the layout git makes) and has its .git there.
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) || !statQuietly(path.join(superproject, '.git'))?.isDirectory()) return tree;
+  if (
+    relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) ||
+    // Stryker disable next-line ConditionalExpression,StringLiteral: the tree as its own superproject fails the .git folder check below too, its .git having just been read as a file
+    relative === '' ||
+    !statQuietly(path.join(superproject, '.git'))?.isDirectory()
+  ) return tree;
   return superproject;
 }
 

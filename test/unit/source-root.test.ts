@@ -86,6 +86,50 @@ describe('repositoryWorkTree', () => {
   });
 });
 
+// Proves each check of repositoryWorkTree is needed: every case below is a .git file whose gitdir line is read, resolved
+// and split differently, in a superproject folder `s` that has a .git folder (so the only thing that keeps the tree
+// itself is the check under test), and each asserts the exact folder returned.
+describe('repositoryWorkTree, one check at a time', () => {
+  /** A folder `s` with a .git folder, and `tree` under it (relative) whose .git file holds `text`; returns `s`. */
+  async function layout(tree: string, text: string): Promise<string> {
+    const s = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-source-root-check-'));
+    await mkdir(path.join(s, '.git'));
+    await mkdir(path.join(s, tree), { recursive: true });
+    await writeFile(path.join(s, tree, '.git'), text);
+    return s;
+  }
+
+  it('reads gitdir: only at the start of the file', async () => {
+    const s = await layout('x', '# gitdir: ../.git/modules/x\n');
+    expect(repositoryWorkTree(path.join(s, 'x'))).toBe(path.join(s, 'x'));
+    const plain = await layout('x', 'gitdir: ../.git/modules/x\n');
+    expect(repositoryWorkTree(path.join(plain, 'x'))).toBe(plain);
+  });
+
+  it('takes a superproject only at a .git folder followed by modules: not .git/worktrees, not modules under another folder', async () => {
+    // A linked worktree of the folder above: its git dir is <s>/.git/worktrees/wt.
+    const worktree = await layout('wt', 'gitdir: ../.git/worktrees/wt\n');
+    expect(repositoryWorkTree(path.join(worktree, 'wt'))).toBe(path.join(worktree, 'wt'));
+    // modules/ under a folder named a, not .git.
+    const notGit = await layout('a/x', 'gitdir: ../modules/x\n');
+    expect(repositoryWorkTree(path.join(notGit, 'a', 'x'))).toBe(path.join(notGit, 'a', 'x'));
+  });
+
+  it('keeps the tree when the git dir has no .git/modules/ at all, even in a folder holding it with a .git folder', async () => {
+    const s = await layout('x', 'gitdir: ../x-git\n');
+    expect(repositoryWorkTree(path.join(s, 'x'))).toBe(path.join(s, 'x'));
+  });
+
+  it('keeps the tree when the superproject lies below it (relative ..), or is the tree itself (relative "")', async () => {
+    // <s>/t/sub/.git/modules/x named from <s>/t: the "superproject" <s>/t/sub, with a .git folder, is inside the tree.
+    const below = await layout('t', 'gitdir: sub/.git/modules/x\n');
+    await mkdir(path.join(below, 't', 'sub', '.git'), { recursive: true });
+    expect(repositoryWorkTree(path.join(below, 't'))).toBe(path.join(below, 't'));
+    const itself = await layout('x', 'gitdir: .git/modules/x\n');
+    expect(repositoryWorkTree(path.join(itself, 'x'))).toBe(path.join(itself, 'x'));
+  });
+});
+
 describe('findSourceRoot', () => {
   it('takes --source-root resolved against the working directory', () => {
     expect(findSourceRoot('rules', undefined, repo)).toBe(path.join(repo, 'rules'));
