@@ -63,6 +63,13 @@ export function toolVersion(): { name: string; version: string } {
   return tool;
 }
 
+/** `error`, a UsageError about a value the project config gave (`where` it is written; undefined: the command line
+ * gave it), as an InputError at that place, its flag said as the config's key; anything else as it is. */
+function atConfigPlace(error: unknown, where: string | undefined, flag: string): unknown {
+  if (where === undefined || !(error instanceof UsageError)) return error;
+  return new InputError(where, error.message.replace(new RegExp(`^${flag}\\b`), flag.replace(/^--/, '')), error.hint);
+}
+
 /**
  * Each value of a list option (repeated or comma-separated) through `read`. A value the project config gave and `read`
  * refuses is named at its line in the config (`at`, one place per value as given), not as a flag never given.
@@ -75,8 +82,7 @@ function readEach<T>(values: string[] | undefined, flag: string, at: string[] | 
     try {
       return read(name, flag.replace(/^--/, ''));
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      throw new InputError(where, error.message, error.hint);
+      throw atConfigPlace(error, where, flag);
     }
   }));
 }
@@ -108,8 +114,6 @@ export function checkedThreats(given: string[] | undefined, catalog: Catalog, at
   });
 }
 
-/** Repeated and comma-separated values as one list. `flag` given with nothing in it (--platform "", --kind ,)
- * is a usage error: taken as not given, it would quietly mean "none" or "all". */
 /** Refuses an argument that is no technique ID (T1529, T1070.003, in any case): `emulate` and `draft` alike. */
 export function checkTechniqueIds(ids: string[]): void {
   const bad = ids.find((t) => !/^T\d{4}(\.\d{3})?$/i.test(t));
@@ -117,6 +121,8 @@ export function checkTechniqueIds(ids: string[]): void {
   if (bad !== undefined) throw new UsageError(`not a technique ID: ${JSON.stringify(bad)}`, 'technique IDs look like T1529 or T1070.003');
 }
 
+/** Repeated and comma-separated values as one list. `flag` given with nothing in it (--platform "", --kind ,)
+ * is a usage error: taken as not given, it would quietly mean "none" or "all". */
 export function splitList(values: string[] | undefined, flag: string): string[] {
   const list = splitCommaList(values ?? []);
   if (list.length === 0 && values !== undefined && values.length > 0) throw noValueError(flag, values.join(','), `give ${flag} a value, or leave it out`);
@@ -136,9 +142,7 @@ export async function loadCatalog(options: CommonOptions, env: Environment): Pro
   const pin = options.attackSha256 === undefined ? undefined : { sha256: options.attackSha256, by: options.configAt?.attackSha256 ? `attack-sha256 at ${options.configAt.attackSha256}` : '--attack-sha256' };
   const loaded = await loadAttack(options.attack, { cacheRoot: env.cacheRoot, download: env.download, parseCache: env.parseCache, pin }, (file) => showPath(file, root).path).catch((error: unknown) => {
     // A value the config gave (an unknown version, a URL that does not parse) is named at its place there (QA).
-    const at = options.configAt?.attack;
-    if (at === undefined || !(error instanceof UsageError)) throw error;
-    throw new InputError(at, error.message.replace(/^--attack\b/, 'attack'), error.hint);
+    throw atConfigPlace(error, options.configAt?.attack, '--attack');
   });
   if (loaded.requested === 'latest') {
     env.notify?.(`ATT&CK latest is ${loaded.catalog.version}${loaded.isIndexStale ? ` (from a cached index older than a day: the refresh failed: ${loaded.indexRefreshError})` : ''}`);
