@@ -347,6 +347,9 @@ describe('cachedRuleset', () => {
       ['line 0', set(2, 0)],
       ['column 0', set(3, 0)],
       ['a fractional column', set(3, 1.5)],
+      // Numbers are read as small integers (`| 0`): one past 2^31 would read as another (2^32 + 1 as column 1).
+      ['a column of 2^32 + 1', set(3, 2 ** 32 + 1)],
+      ['a line of 2^31', set(2, 2 ** 31)],
       ['a priority past the table', (g) => (g.numbers[4] = g.strings.length)],
       ['a source past the table', (g) => (g.numbers[5] = g.strings.length)],
       ['an unknown flag', set(6, 4)],
