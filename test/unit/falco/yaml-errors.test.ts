@@ -1,4 +1,4 @@
-// src/falco/yaml-errors.ts: where an unclosed quote opens, counted over the yaml lexer's tokens, in a rules file and in
+// src/falco/yaml-errors.ts: where an unclosed quote or flow collection opens, counted over the yaml lexer's tokens, in a rules file and in
 // the project config. The lexer's marker tokens (document start, flow end, the mark before a plain scalar) are not
 // characters of the text, but a plain scalar that is one control character (a bare CR, U+0001, even U+001F) is: each
 // must be counted, or the quote named moves left by one per such value, onto another quote or none (QA: a rule with
@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { parseRulesText } from '../../../src/falco/parse.js';
 import { parseProjectConfig } from '../../../src/config/project-config.js';
-import { unclosedQuoteAt } from '../../../src/falco/yaml-errors.js';
+import { LineCounter, parseDocument } from 'yaml';
+import { unclosedFlowAt, unclosedFlowError, unclosedQuoteAt } from '../../../src/falco/yaml-errors.js';
 
 function refusal(parse: () => unknown): string {
   try {
@@ -46,5 +47,25 @@ describe('an unclosed quote after values that are one control character', () => 
     expect(unclosedQuoteAt('- [a\n- "x\n', '"', 10)).toBe(7);
     expect(unclosedQuoteAt('- rule: A\n  tags: [a\n  desc: "x\n', '"', 32)).toBe(29);
     expect(unclosedQuoteAt('---\na: {b: c}\nd: "x\n', '"', 20)).toBe(17);
+  });
+});
+
+describe('an unclosed flow collection', () => {
+  it('is the innermost one of the kind asked for, not a collection of the other kind opened inside it', () => {
+    // `[` at 18 holds `{` at 22, both unclosed at 30: yaml reports the map, then the sequence; each is named at its own bracket.
+    const text = '- rule: x\n  tags: [a, {b: c\n  desc: d\n';
+    expect(unclosedFlowAt(text, '[', 30)).toBe(18);
+    expect(unclosedFlowAt(text, '{', 30)).toBe(22);
+  });
+
+  it('is said for yaml\'s "Flow … end with" errors only: not for another error that quotes those words', () => {
+    // The second error is "Not a YAML token: Flow map must end with a }" (a block scalar header's text), while a `{`
+    // is still open: it is not read as the flow map's error.
+    const text = 'a: {x: 1,\nb: | Flow map must end with a }\n';
+    const lines = new LineCounter();
+    const errors = parseDocument(text, { lineCounter: lines }).errors;
+    expect(errors.map((e) => e.message.split(' at line')[0])).toEqual(['Flow map in block collection must be sufficiently indented and end with a }', 'Not a YAML token: Flow map must end with a }']);
+    expect(unclosedFlowError(text, errors[0]!, lines, (offset) => `r.yaml@${offset}`)?.message).toBe('r.yaml@3: YAML syntax error: the flow map that starts here does not end with a } where it should');
+    expect(unclosedFlowError(text, errors[1]!, lines, (offset) => `r.yaml@${offset}`)).toBeUndefined();
   });
 });

@@ -93,6 +93,17 @@ describe('a new tags: line', () => {
     expect(add(block).text).toBe(`${block}    - T1059\r\n`);
     expect(add(block.slice(0, -2)).text).toBe(`${block}    - T1059\r\n`);
   });
+  it('goes after the last value in a file that starts with blank lines', () => {
+    // The last value's end is counted from the file's start: 40 blank lines before it do not move the insertion.
+    const text = `${'\n'.repeat(40)}- rule: Late\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n`;
+    expect(add(text).text).toBe(`${text}  tags: [T1059]\n`);
+  });
+  it("ends its line as the rule's own last line does in a file of mixed line endings", () => {
+    // The rule's last line ends with \n though another rule's lines end with \r\n: the new line is the rule's.
+    const lf = '- rule: Lf\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n';
+    const crlf = '- rule: Crlf\r\n  desc: d\r\n  condition: evt.type = open\r\n  output: o\r\n  priority: WARNING\r\n  tags: [host]\r\n';
+    expect(add(`${lf}${crlf}`).text).toBe(`${lf}  tags: [T1059]\n${crlf.replace('[host]', '[host, T1059]')}`);
+  });
   it('adds nothing for an addition without tags or for another file', () => {
     const text = '- rule: N\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: WARNING\n';
     expect(add(text, [])).toEqual({ text, skipped: [] });
