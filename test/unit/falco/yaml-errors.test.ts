@@ -58,6 +58,13 @@ describe('an unclosed flow collection', () => {
     expect(unclosedFlowAt(text, '{', 30)).toBe(22);
   });
 
+  it('closes a collection only with its own bracket, the innermost open one', () => {
+    // `[1]` closes the `[` at 11, the innermost: the `[` still open is the one at 3 (not the `{` below the top, nor 11).
+    expect(unclosedFlowAt('a: [x, {y: [1], z: 2\nb: 1\n', '[', 21)).toBe(3);
+    // A `]` does not close the `{` at 6 (yaml reports that map unended at 11): at 16 it is still open.
+    expect(unclosedFlowAt('- [a, {b: c], d\n- e\n', '{', 16)).toBe(6);
+  });
+
   it('is said for yaml\'s "Flow … end with" errors only: not for another error that quotes those words', () => {
     // The second error is "Not a YAML token: Flow map must end with a }" (a block scalar header's text), while a `{`
     // is still open: it is not read as the flow map's error.
