@@ -184,6 +184,15 @@ describe('writeOutputs', () => {
     expect(await listing(out)).toEqual(['layers']);
   });
 
+  it('says why from the first missing folder, not from a folder further up (a file where a folder of the path should be)', async () => {
+    const out = await fresh();
+    await writeFile(path.join(out, 'layers'), 'a file where a directory should be');
+    // Making layers/deep says ENOTDIR; walking on past the first missing folder would end at / and say EEXIST.
+    const error = await failure(writeOutputs(out, [{ name: 'layers/deep/x.json', content: 'x' }]));
+    expect(error?.message).toBe(`${out}: cannot create the output directory: a path component is not a directory`);
+    expect(await listing(out)).toEqual(['layers']);
+  });
+
   it('says so when a file cannot be written (a name too long for the filesystem): nothing changes, no temporary stays', async () => {
     const out = await fresh();
     await writeFile(path.join(out, 'report.json'), 'old');
