@@ -21,13 +21,21 @@ function kindsWords(kinds: readonly ThreatKind[]): string {
 export function renderThreats(threats: RankedThreat[], relevant: number, report: CoverageReport, style: TerminalStyle, kinds: readonly ThreatKind[] = ['group', 'software', 'campaign']): string {
   // IDs, platforms and the version come from the bundle, which may be anyone's (--attack takes a URL): escaped too.
   const scope = printable(report.scope.platforms.join(', ')) || 'none';
-  const lines = [`${relevant} ${kindsWords(kinds)} of ATT&CK ${printable(report.inputs.attack.version)} are relevant to ${scope}; the ${threats.length} most relevant:`, ''];
+  const of = `${kindsWords(kinds)} of ATT&CK ${printable(report.inputs.attack.version)}`;
+  if (relevant === 0) {
+    // Nothing to list, nor to profile (QA: it named G0139 after an empty list); with no platform in scope, how to get one.
+    const why = report.scope.platforms.length === 0 ? ': no platform is in scope (no rule runs on a source attack-cov knows the platforms of); choose them with --platform, e.g. --platform Linux' : '';
+    return `None of the ${of} is relevant to ${scope}${why}\n`;
+  }
+  // QA: "1 groups … are relevant".
+  const counted = relevant === 1 ? `1 of the ${of} is` : `${relevant} ${of} are`;
+  const lines = [`${counted} relevant to ${scope}; the ${threats.length} most relevant:`, ''];
   for (const t of threats) {
     const c = t.coverage;
     lines.push(`${printable(t.id).padEnd(6)} ${t.kind.padEnd(8)} ${printable(t.name)}${t.aliases.length ? dim(style, ` (${printable(t.aliases.slice(0, 3).join(', '))})`) : ''}`);
     lines.push(`       ${c.total} in-scope techniques: ${c.covered} covered, ${c.partial} partly, ${c.gap} gaps`);
     lines.push(dim(style, `       why: ${printable(t.why)}`));
   }
-  lines.push('', `Profile one with: attack-cov report --threat ${printable(threats[0]?.id ?? 'G0139')}`);
+  if (threats.length > 0) lines.push('', `Profile one with: attack-cov report --threat ${printable(threats[0]!.id)}`);
   return `${lines.join('\n')}\n`;
 }

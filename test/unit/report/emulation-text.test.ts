@@ -189,19 +189,24 @@ describe('the threats listing', () => {
       '',
     ].join('\n'));
   });
-  it('dims aliases and why with colour, and suggests a known group and "none" scope when empty', () => {
+  it('dims aliases and why with colour; with none relevant, says so and profiles none (QA), and how to get a platform', () => {
     const colored = renderThreats([threat('G1', ['A'])], 1, report, { isColor: true });
     expect(colored).toContain(`${ESC}[2m (A)${ESC}[0m`);
     expect(colored).toContain(`${ESC}[2m       why: uses 2 technique(s)${ESC}[0m`);
     const empty = renderThreats([], 0, { ...report, scope: { platforms: [] } } as unknown as CoverageReport, { isColor: false });
-    expect(empty).toContain('are relevant to none; the 0 most relevant:');
-    expect(empty).toContain('attack-cov report --threat G0139\n');
+    expect(empty).toBe('None of the groups, software and campaigns of ATT&CK 18.1 is relevant to none: no platform is in scope (no rule runs on a source attack-cov knows the platforms of); choose them with --platform, e.g. --platform Linux\n');
+    expect(renderThreats([], 0, report, { isColor: false }, ['campaign'])).toBe('None of the campaigns of ATT&CK 18.1 is relevant to Linux, Containers\n');
+  });
+  it('counts one as one (QA: "1 groups … are relevant")', () => {
+    expect(renderThreats([threat('G1', [])], 1, report, { isColor: false }, ['group']).split('\n')[0]).toBe('1 of the groups of ATT&CK 18.1 is relevant to Linux, Containers; the 1 most relevant:');
+    expect(renderThreats([], 2, report, { isColor: false }, ['group']).split('\n')[0]).toBe('2 groups of ATT&CK 18.1 are relevant to Linux, Containers; the 0 most relevant:');
+    expect(renderThreats([], 2, report, { isColor: false }, ['group'])).not.toContain('Profile one with');
   });
   it('escapes what the bundle gave: an ID, a platform, the version (QA: an intrusion-set ID with \\e[5m blinked)', () => {
     const hostile = { scope: { platforms: ['Li\u001b[8mnux'] }, inputs: { attack: { version: '18\u001b[30m' } } } as unknown as CoverageReport;
     const out = renderThreats([threat('G9\u001b[5m99', [])], 1, hostile, { isColor: false });
     expect(out).not.toContain(ESC);
-    expect(out.split('\n')[0]).toBe('1 groups, software and campaigns of ATT&CK 18\\u001b[30m are relevant to Li\\u001b[8mnux; the 1 most relevant:');
+    expect(out.split('\n')[0]).toBe('1 of the groups, software and campaigns of ATT&CK 18\\u001b[30m is relevant to Li\\u001b[8mnux; the 1 most relevant:');
     expect(out).toContain('\nG9\\u001b[5m99 group    ');
     expect(out).toContain('attack-cov report --threat G9\\u001b[5m99\n');
   });
