@@ -3,8 +3,9 @@
 // (data/benign-corpus.yaml). Reading the files is the only I/O; malformed entries are input errors.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { LineCounter, parse, parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
+import { namedYamlError } from '../falco/yaml-errors.js';
 import { dataPath } from '../paths.js';
 import { yamlFileRole } from '../falco/read-guard.js';
 import { readRegularText } from '../regular-file.js';
@@ -55,14 +56,22 @@ export function substituteArguments(command: string, inputs: Record<string, unkn
 
 /** The linux/containers tests of one technique file. */
 export function proceduresOfAtomicFile(text: string, file: string): { procedures: Procedure[]; skipped: SkippedProcedure[] } {
+  // Errors as rules files say them: file:line:col, an unclosed quote or bracket where it opens (QA: an unclosed flow list
+  // was named at a line past the end of the file).
+  const lines = new LineCounter();
+  const parsed = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const where = (offset: number): string => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  const error = parsed.errors[0];
+  if (error) throw namedYamlError(text, error, lines, where) ?? new InputError(where(error.pos[0]), `not YAML: ${error.message.split('\n')[0]!}`);
   let doc: Record<string, unknown>;
   try {
-    doc = asRecord(parse(text));
+    doc = asRecord(parsed.toJS());
   } catch (error) {
-    // The yaml library's error carries where (linePos) and repeats it in its message: file:line:col, as rules files say it.
-    const { message, linePos } = error as Error & { linePos?: { line: number; col: number }[] };
-    const at = linePos?.[0];
-    throw new InputError(at ? `${file}:${at.line}:${at.col}` : file, `not YAML: ${message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+    // What only making the values finds (too many aliases): said with the file.
+    throw new InputError(file, `not YAML: ${(error as Error).message.split('\n')[0]!}`);
   }
   const technique = String(doc.attack_technique ?? '');
   if (!/^T\d{4}(\.\d{3})?$/.test(technique) || !Array.isArray(doc.atomic_tests)) throw new InputError(file, 'not an Atomic Red Team technique file (attack_technique and atomic_tests expected)');

@@ -35,8 +35,24 @@ describe('atomics', () => {
   });
   it('refuses a file that is not YAML or not a technique file, naming it', () => {
     expect(() => proceduresOfAtomicFile('a: [', 'bad.yaml')).toThrow(InputError);
-    // file:line:col, as rules files are named, and the yaml library's message without its own "at line …:".
-    expect(() => proceduresOfAtomicFile('attack_technique: T1529\natomic_tests:\n  - name: "x\n', 'T1529.yaml')).toThrow(/^T1529\.yaml:4:1: not YAML: Missing closing "quote$/);
+    // file:line:col, as rules files are named; an unclosed quote or bracket where it opens, not past the file's end (QA:
+    // a 3-line file's flow list was named at 4:1), with the hint rules files get.
+    const refusal = (text: string) => {
+      try {
+        proceduresOfAtomicFile(text, 'T1529.yaml');
+      } catch (error) {
+        return error as InputError;
+      }
+      throw new Error('read without an error');
+    };
+    const quote = refusal('attack_technique: T1529\natomic_tests:\n  - name: "x\n');
+    expect(quote.message).toBe('T1529.yaml:3:11: YAML syntax error: the "quoted" string that starts here is not closed');
+    expect(quote.hint).toBe('it runs on to the end of the file; close it, or write the value without quotes');
+    expect(refusal('attack_technique: T1529\natomic_tests:\n- name: [unclosed\n').message).toBe('T1529.yaml:3:9: YAML syntax error: the flow sequence that starts here does not end with a ] where it should');
+    // Any other error at its place, the yaml library's message without its own "at line …:".
+    expect(refusal('a: b: c\n').message).toBe('T1529.yaml:1:4: not YAML: Nested mappings are not allowed in compact mappings');
+    // What only making the values finds, with the file.
+    expect(refusal(`a: &x [1]\nb: [${'*x, '.repeat(200)}*x]\n`).message).toMatch(/^T1529\.yaml: not YAML: Excessive alias count/);
     expect(() => proceduresOfAtomicFile('atomic_tests: []', 'x.yaml')).toThrow(/x\.yaml: not an Atomic Red Team technique file/);
     expect(() => readAtomics('/nonexistent/atomics')).toThrow(/no atomics folder/);
   });
