@@ -17,9 +17,10 @@ import { dataRecord, toDataRecord } from '../own.js';
  * dash, a comment touching a bracket, a block item in a flow list, text after `...`), where it read some of it. 5: and
  * a flow collection closed by the other bracket (`[a}`), an empty or property-only item before a trailing comma
  * (`[a,,]`, `[a, &x]`), a tab after a byte order mark at a line's start, are handed over; a null-word key is `null`
- * through the composer too (`NULL: x` was `NULL` there). 6: a tag's position has its end column (TagPosition).
+ * through the composer too (`NULL: x` was `NULL` there). 6: a tag's position has its end column (TagPosition). 7: a
+ * scalar tagged with a YAML 1.1 type (`!!binary`, `!!timestamp` …) is its text, as yaml-cpp reads it (`!!binary` was bytes).
  */
-export const RULES_FORMAT = 6;
+export const RULES_FORMAT = 7;
 
 export const RULES_KIND: EntryKind = { name: 'rules', format: RULES_FORMAT, keep: 256 };
 

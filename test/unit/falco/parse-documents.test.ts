@@ -96,6 +96,15 @@ describe('parseRulesFile: which reader', () => {
     expect(rule!.name).toBe('null');
     expect(rule!.fields).toEqual({ rule: 'null', desc: '~', output: 'NULL', priority: '', condition: null, tags: ['~', 'a'] });
   });
+  // The yaml library decodes !!binary into bytes (and !!set, !!omap into objects) unless told not to; yaml-cpp knows none
+  // of them and reads the scalar's text (QA: `- !!binary rule: x` was said as {"type":"Buffer","data":[174,233,94]}).
+  it('reads a scalar tagged !!binary as its text, a key and a tag alike, as yaml-cpp does', () => {
+    const [item] = parseRulesText('- !!binary rule: x\n', FILE);
+    expect(item!.name).toBe('x');
+    expect(Object.keys(item!.fields)).toEqual(['rule']);
+    const [tagged] = parseRulesText('- rule: r\n  tags: [!!binary dGVzdA==, T1059]\n', FILE);
+    expect(tagged!.fields.tags).toEqual(['dGVzdA==', 'T1059']);
+  });
 });
 
 /** A rule whose tags are `depth` flow lists, one inside the other; `aliased` puts an alias first (the composer reads it). */
