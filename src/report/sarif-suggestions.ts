@@ -35,7 +35,8 @@ export function suggestionResults(suggestions: RuleSuggestion[], ruleIndex: numb
         ruleId: SUGGESTION_RULE_ID,
         ruleIndex,
         level: 'note' as const,
-        message: { text: sarifText(`rule "${cutName(s.rule)}" has no ATT&CK technique tag; candidates: ${list}. Best: ${best.technique}, evidence: ${best.evidence.map(describeEvidence).join('; ') || 'none'}${best.reason ? `; reason: ${best.reason}` : ''}`) },
+        // With --all a rule may be tagged already: said as it is (QA: "has no ATT&CK technique tag" for a rule tagged T1059).
+        message: { text: sarifText(`rule "${cutName(s.rule)}" ${s.existing.length > 0 ? `is tagged ${s.existing.join(', ')}; more` : 'has no ATT&CK technique tag;'} candidates: ${list}. Best: ${best.technique}, evidence: ${best.evidence.map(describeEvidence).join('; ') || 'none'}${best.reason ? `; reason: ${best.reason}` : ''}`) },
         locations: [{ physicalLocation: { artifactLocation: locate(s.file), region }, logicalLocations: [{ name: sarifName(s.rule), kind: 'member' }] }],
         partialFingerprints: { 'attackCov/v1': `${SUGGESTION_RULE_ID}|${s.rule}` },
         ...(best.edit
