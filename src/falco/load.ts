@@ -54,7 +54,17 @@ export function checkRulesRef(ref: string, spec: string): void {
   if (!/^[A-Za-z0-9_.\/-]+$/.test(ref) || ref.startsWith('-') || ref.includes('..') || ref.endsWith('.') || parts.some((p) => p === '' || p.startsWith('.') || p.endsWith('.lock'))) {
     throw new UsageError(`${spec}: ${ref} is not a git tag or branch name`, 'name a falcosecurity/rules tag, such as falco-rules-5.0.0');
   }
+  // The ref is one folder name of the cache (officialRulesCachePath), which file systems cap at 255 bytes (QA: a longer
+  // one failed as "cannot create the cache folder", with a hint to move the cache).
+  const stored = encodeURIComponent(ref).length;
+  if (stored > MAX_REF_CHARS) {
+    const shown = spec.length > 60 ? `${spec.slice(0, 60)}…` : spec;
+    throw new UsageError(`${shown}: a tag or branch name of ${ref.length} characters, longer than attack-cov can keep (at most ${MAX_REF_CHARS} as stored, here ${stored})`, 'name a falcosecurity/rules tag, such as falco-rules-5.0.0');
+  }
 }
+
+/** The longest ref, percent-encoded, that is one folder name on common file systems (255 bytes). */
+const MAX_REF_CHARS = 255;
 
 /** The cache slot of an official rules file at `ref`: the ref percent-encoded, so that two refs never share a slot. */
 export function officialRulesCachePath(cacheRoot: string, ref: string, name: string): string {

@@ -168,6 +168,15 @@ describe('official rules specs', () => {
     for (const ref of ['a.b', 'v1-x', 'release/v1.2', 'a_b', 'v1.locked', 'a/b.c']) expect(() => checkRulesRef(ref, '--rules-ref'), ref).not.toThrow();
   });
 
+  it('refuses a ref longer than one cache folder name can be (255 characters as stored), naming its length (QA)', () => {
+    // Stored percent-encoded: 255 characters is the longest slot; a / counts three (%2F).
+    expect(() => checkRulesRef('a'.repeat(255), '--rules-ref')).not.toThrow();
+    const long = usageError(() => checkRulesRef('a'.repeat(256), '--rules-ref'));
+    expect([long.message, long.hint]).toEqual(['--rules-ref: a tag or branch name of 256 characters, longer than attack-cov can keep (at most 255 as stored, here 256)', 'name a falcosecurity/rules tag, such as falco-rules-5.0.0']);
+    const slashes = `${'a/'.repeat(84)}b`;
+    expect(usageError(() => checkRulesRef(slashes, `official@${slashes}`)).message).toBe(`official@${slashes.slice(0, 51)}…: a tag or branch name of 169 characters, longer than attack-cov can keep (at most 255 as stored, here 337)`);
+  });
+
   it('keeps each ref in a cache slot of its own, percent-encoded', () => {
     expect(officialRulesCachePath('/cache', 'release/v1.2', 'falco_rules.yaml')).toBe(path.join('/cache', 'falco-rules', 'release%2Fv1.2', 'falco_rules.yaml'));
   });
