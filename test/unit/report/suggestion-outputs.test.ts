@@ -41,6 +41,8 @@ describe('SARIF suggestion results', () => {
     expect(results[0]!.message.text).toBe('rule "Shell spawned" has no ATT&CK technique tag; candidates: T1059.004 Name of T1059.004 (0.412), T1059 Name of T1059 (0.100). Best: T1059.004, evidence: name word "shell"; list shell_binaries (bash, sh)');
     // A rule already tagged (suggest --all) is said to be (QA: SARIF said "has no ATT&CK technique tag").
     expect(results[1]!.message.text).toBe('rule "Odd <b>rule</b>" is tagged T1610; more candidates: T1610 Name of T1610 (0.250). Best: T1610, evidence: none; reason: deploys a pod');
+    const twice = suggestionResults([{ ...RULE_NO_EDIT, existing: ['T1059', 'T1610'] }], 7, locate) as unknown as Record<string, any>[];
+    expect(twice[0]!.message.text).toMatch(/^rule "Odd <b>rule<\/b>" is tagged T1059, T1610; more candidates: /);
   });
   it('sits on the rule line, column 1, with an edit or without (the edit may be past the rule: QA saw the next rule\'s line, and a line past the end of the file)', () => {
     const results = made();
