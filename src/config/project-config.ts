@@ -2,7 +2,7 @@
 // in, ProjectConfig out; unknown keys are refused with the closest known one.
 import type { LineCounter, Node, YAMLMap } from 'yaml';
 import { yamlLib } from '../falco/yaml-lib.js';
-import { namedYamlError } from '../falco/yaml-errors.js';
+import { firstYamlError } from '../falco/yaml-errors.js';
 
 // yaml is loaded only when a config file is there to read (a run without one never pays for it).
 type Yaml = typeof import('yaml');
@@ -182,15 +182,9 @@ export function parseProjectConfig(text: string, file: string, dir: string): Pro
   const lines = new (yamlLib().LineCounter)();
   const doc = yamlLib().parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const r: Reader = new Reader(file, lines);
-  const error = doc.errors[0];
-  if (error) {
-    const where = (offset: number) => {
-      const { line, col } = lines.linePos(offset);
-      return `${file}:${line}:${col}`;
-    };
-    // A quote left open is named where it opens, as in a rules file (QA: the config's said 7:1, the end of the file).
-    throw namedYamlError(text, error, lines, where) ?? new InputError(where(error.pos[0]), `YAML syntax error: ${error.message.split('\n')[0]}`);
-  }
+  // A quote left open is named where it opens, as in a rules file (QA: the config's said 7:1, the end of the file).
+  const refused = firstYamlError(text, file, doc.errors, lines, 'YAML syntax error');
+  if (refused) throw refused;
   const config: ProjectConfig = { file, dir, suppressions: [], valueAt: {} };
   if (doc.contents === null) return config;
   const root = r.map(doc.contents, 'the file');

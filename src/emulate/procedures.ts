@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parse, parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
-import { namedYamlError } from '../falco/yaml-errors.js';
+import { firstYamlError } from '../falco/yaml-errors.js';
 import { dataPath } from '../paths.js';
 import { yamlFileRole } from '../falco/read-guard.js';
 import { readRegularText } from '../regular-file.js';
@@ -60,12 +60,8 @@ export function proceduresOfAtomicFile(text: string, file: string): { procedures
   // was named at a line past the end of the file).
   const lines = new LineCounter();
   const parsed = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const where = (offset: number): string => {
-    const { line, col } = lines.linePos(offset);
-    return `${file}:${line}:${col}`;
-  };
-  const error = parsed.errors[0];
-  if (error) throw namedYamlError(text, error, lines, where) ?? new InputError(where(error.pos[0]), `not YAML: ${error.message.split('\n')[0]!}`);
+  const refused = firstYamlError(text, file, parsed.errors, lines, 'not YAML');
+  if (refused) throw refused;
   let doc: Record<string, unknown>;
   try {
     doc = asRecord(parsed.toJS());

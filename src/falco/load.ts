@@ -47,8 +47,12 @@ export function isOfficialSpec(spec: string): boolean {
   return OFFICIAL_SPEC.test(spec);
 }
 
+/** The longest ref, percent-encoded, that is one folder name on common file systems (255 bytes). */
+const MAX_REF_CHARS = 255;
+
 /** Refuses a ref no git tag or branch can have (git check-ref-format's rules, within the characters refs may use here):
- * `..`, a part that is empty or starts with `.`, a leading `-` or `/`, a trailing `.`, `.lock`. */
+ * `..`, a part that is empty or starts with `.`, a leading `-` or `/`, a trailing `.`, `.lock`; one longer than
+ * MAX_REF_CHARS as the cache stores it. */
 export function checkRulesRef(ref: string, spec: string): void {
   const parts = ref.split('/');
   if (!/^[A-Za-z0-9_.\/-]+$/.test(ref) || ref.startsWith('-') || ref.includes('..') || ref.endsWith('.') || parts.some((p) => p === '' || p.startsWith('.') || p.endsWith('.lock'))) {
@@ -62,9 +66,6 @@ export function checkRulesRef(ref: string, spec: string): void {
     throw new UsageError(`${shown}: a tag or branch name of ${ref.length} characters, longer than attack-cov can keep (at most ${MAX_REF_CHARS} as stored, here ${stored})`, 'name a falcosecurity/rules tag, such as falco-rules-5.0.0');
   }
 }
-
-/** The longest ref, percent-encoded, that is one folder name on common file systems (255 bytes). */
-const MAX_REF_CHARS = 255;
 
 /** The cache slot of an official rules file at `ref`: the ref percent-encoded, so that two refs never share a slot. */
 export function officialRulesCachePath(cacheRoot: string, ref: string, name: string): string {

@@ -90,3 +90,16 @@ export function unclosedFlowError(text: string, error: { message: string; pos: [
 export function namedYamlError(text: string, error: { message: string; pos: [number, number] }, lines: LineCounter, where: (offset: number) => string): InputError | undefined {
   return unclosedQuoteError(text, error, lines, where) ?? unclosedFlowError(text, error, lines, where);
 }
+
+/** The first of `errors` (a document's, read with `lines`) at file:line:col: an unclosed quote or bracket where it
+ * opens (namedYamlError), any other where yaml says, its message after `what`; undefined when there is none. For the
+ * project config and atomics files (rules files say more: composeDocuments). */
+export function firstYamlError(text: string, file: string, errors: readonly { message: string; pos: [number, number] }[], lines: LineCounter, what: string): InputError | undefined {
+  const error = errors[0];
+  if (!error) return undefined;
+  const where = (offset: number): string => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  return namedYamlError(text, error, lines, where) ?? new InputError(where(error.pos[0]), `${what}: ${error.message.split('\n')[0]!}`);
+}
