@@ -19,6 +19,8 @@ import { readEmbeddedAtomics, readEmbeddedReferences } from './suggest-data.js';
 import { chooseWithModel, type ModelOptions } from './suggest-model.js';
 import { applySelection, attachEdits, suggestionsSarif } from './suggest-apply.js';
 import { selectByScore, selectFromReviewed } from '../suggest/select.js';
+import { own } from '../own.js';
+import { firstNames } from '../report/words.js';
 
 export interface SuggestOptions extends CommonOptions, ModelOptions {
   all?: boolean;
@@ -66,17 +68,33 @@ function scopedPlatforms(sourcePlatforms: Record<string, string[]>, scope: strin
   return Object.fromEntries(Object.entries(sourcePlatforms).map(([source, platforms]) => [source, platforms.filter((p) => scope.includes(p))]));
 }
 
+/**
+ * A note when --platform leaves some of the looked-at rules' sources nothing to observe (syscall rules under --platform
+ * Windows): their rules then get no candidate, which is otherwise said only as "no candidate" rule by rule (QA).
+ * Sources attack-cov does not know (absent from `all`) are not named: they get no candidate with or without --platform.
+ */
+export function unobservedPlatformNote(suggestions: readonly Pick<RuleSuggestion, 'source'>[], all: Record<string, string[]>, scoped: Record<string, string[]>, platforms: string[] | undefined): string | undefined {
+  if (!platforms) return undefined;
+  const blind = [...new Set(suggestions.map((s) => s.source))].filter((source) => (own(all, source)?.length ?? 0) > 0 && own(scoped, source)?.length === 0).sort();
+  if (blind.length === 0) return undefined;
+  const observes = blind.map((source) => `${source} observes ${own(all, source)!.join(', ')}`).join('; ');
+  const which = blind.length === 1 ? `the ${blind[0]} source observes` : `the ${firstNames(blind)} sources observe`;
+  return `${which} none of --platform ${platforms.join(', ')} (${observes}: data/source-platforms.json), so ${blind.length === 1 ? 'its' : 'their'} rules get no candidate`;
+}
+
 /** Loads ATT&CK (with detection strategies), the ruleset and the embedded data, and ranks offline. */
-export async function computeSuggestions(options: SuggestOptions, env: Environment, ruleset: Ruleset): Promise<{ context: SuggestContext; suggestions: RuleSuggestion[]; attackVersion: string }> {
+export async function computeSuggestions(options: SuggestOptions, env: Environment, ruleset: Ruleset): Promise<{ context: SuggestContext; suggestions: RuleSuggestion[]; attackVersion: string; note?: string }> {
   const attack = await loadCatalog(options, env);
-  const context: SuggestContext = { catalog: attack.catalog, ruleset, sourcePlatforms: scopedPlatforms(readSourcePlatforms(), resolvePlatforms(options.platform, attack.catalog, options.configAt?.platform)), atomics: await readEmbeddedAtomics(), renumbering: readRenumbering(), references: await readEmbeddedReferences(), logSources: readLogSourceMap() };
+  const platforms = resolvePlatforms(options.platform, attack.catalog, options.configAt?.platform);
+  const context: SuggestContext = { catalog: attack.catalog, ruleset, sourcePlatforms: scopedPlatforms(readSourcePlatforms(), platforms), atomics: await readEmbeddedAtomics(), renumbering: readRenumbering(), references: await readEmbeddedReferences(), logSources: readLogSourceMap() };
   const ruleNames = options.rule?.length ? new Set(options.rule) : undefined;
   if (ruleNames) {
     const unknown = [...ruleNames].filter((name) => !ruleset.rules.some((r) => r.name === name));
     if (unknown.length > 0) throw new UsageError(`no rule named ${unknown.map((n) => `"${n}"`).join(', ')} in the rules files`);
   }
   const suggestions = suggestTags(context, { top: options.top ?? 3, isAll: options.all === true, isDisabledIncluded: options.disabled === true, ...(ruleNames ? { ruleNames } : {}) });
-  return { context, suggestions, attackVersion: attack.catalog.version };
+  const note = unobservedPlatformNote(suggestions, readSourcePlatforms(), context.sourcePlatforms, platforms);
+  return { context, suggestions, attackVersion: attack.catalog.version, ...(note ? { note } : {}) };
 }
 
 /** The `suggestions` section of a report (report --suggest): offline, for the same --rules, with their edits. */
@@ -105,7 +123,8 @@ export async function runSuggest(options: SuggestOptions, env: Environment, io: 
   const reviewed = options.applyFrom ? await readReviewed(options.applyFrom, env.cwd) : undefined;
   const minScore = parseMinScore(options.minScore);
   const rules = await loadRulesFor(options, env);
-  const { context, suggestions: offline, attackVersion } = await computeSuggestions(options, env, rules.ruleset);
+  const { context, suggestions: offline, attackVersion, note } = await computeSuggestions(options, env, rules.ruleset);
+  if (note) io.stderr(`note: ${note}\n`);
   const { suggestions, ranker, failedCalls } = await chooseWithModel(offline, context, options, attackVersion, io, processEnv);
   // Some rules got no model answer (a call failed, or the run stopped asking): what there is is printed or applied, and
   // the exit code says the run is incomplete, as draft's does for a draft that failed (every call failed: exit 2 above).

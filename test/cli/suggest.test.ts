@@ -47,6 +47,18 @@ describe('attack-cov suggest', () => {
     expect(help.stdout).toMatch(/Examples:\n  \$ attack-cov suggest/);
   }, 60_000);
 
+  it('says why rules get no candidate when --platform leaves their source nothing to observe (QA: "no candidate" for every rule, no reason)', async () => {
+    const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...PRIVILEGED, '--platform', 'linux']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/no candidate/);
+    expect(result.stderr).toBe('note: the k8s_audit source observes none of --platform Linux (k8s_audit observes Containers: data/source-platforms.json), so its rules get no candidate\n');
+    // -q: notes are not printed; --platform Containers leaves the source its platform, and no note.
+    expect((await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...PRIVILEGED, '--platform', 'Linux', '-q'])).stderr).toBe('');
+    const containers = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, ...PRIVILEGED, '--platform', 'Containers']);
+    expect(containers.stderr).toBe('');
+    expect(containers.stdout).toMatch(/1 rule looked at, 1 with candidates/);
+  }, 60_000);
+
   it('puts first, for a CloudTrail rule testing CreateAccessKey, the technique whose ATT&CK text names that API', async () => {
     const result = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', fixture('rules', 'cloudtrail-named-apis.yaml')]);
     expect(result.stderr).toBe('');
