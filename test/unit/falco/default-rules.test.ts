@@ -175,6 +175,9 @@ describe('official rules specs', () => {
     expect([long.message, long.hint]).toEqual(['--rules-ref: a tag or branch name of 256 characters, longer than attack-cov can keep (at most 255 as stored, here 256)', 'name a falcosecurity/rules tag, such as falco-rules-5.0.0']);
     const slashes = `${'a/'.repeat(84)}b`;
     expect(usageError(() => checkRulesRef(slashes, `official@${slashes}`)).message).toBe(`official@${slashes.slice(0, 51)}…: a tag or branch name of 169 characters, longer than attack-cov can keep (at most 255 as stored, here 337)`);
+    // The spec as shown: whole up to 60 characters, cut after 60 beyond (a spec passed as the caller names it).
+    expect(usageError(() => checkRulesRef('a'.repeat(256), 's'.repeat(60))).message).toMatch(/^s{60}: a tag/);
+    expect(usageError(() => checkRulesRef('a'.repeat(256), 's'.repeat(61))).message).toMatch(/^s{60}…: a tag/);
   });
 
   it('keeps each ref in a cache slot of its own, percent-encoded', () => {
