@@ -10,7 +10,7 @@
  * grapheme joiner, Hangul fillers, Mongolian vowel separator, the deprecated format controls, variation
  * selectors, a byte-order mark inside text, and the tag characters U+E0000–E007F).
  */
-const UNSAFE_CHARACTERS =
+export const UNSAFE_CHARACTERS =
   '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\u{e0000}-\\u{e007f}';
 
 /** A fresh global regular expression matching one unsafe character (`repeat` '+' for runs of them). */
@@ -27,7 +27,8 @@ export function cutAt(text: string, length: number): string {
 
 const UNSAFE_IN_FIELD = unsafeCharacters();
 
-function escapeChar(c: string): string {
+/** The escape of one unsafe character. Self-contained: the heatmap page runs its source (report/assets.ts). */
+export function escapeChar(c: string): string {
   if (c === '\n') return '\\n';
   if (c === '\r') return '\\r';
   if (c === '\t') return '\\t';

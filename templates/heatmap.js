@@ -191,7 +191,7 @@
   function appendName(cell, name) {
     const span = cell.append('span').attr('class', 'name');
     name.split('/').forEach((part, i, all) => {
-      span.append(() => document.createTextNode(i < all.length - 1 ? `${part}/` : part));
+      span.append(() => document.createTextNode(window.attackCovVisible(i < all.length - 1 ? `${part}/` : part)));
       if (i < all.length - 1) span.append('wbr');
     });
   }

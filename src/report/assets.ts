@@ -5,14 +5,24 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { templatePath } from '../paths.js';
 import type { ReportAssets } from './reporter.js';
+import { escapeChar, UNSAFE_CHARACTERS } from '../terminal-text.js';
+
+/** The page's scripts, in the order they run. */
+export const HEATMAP_SCRIPTS = ['heatmap-text.js', 'heatmap-nav.js', 'heatmap-details.js', 'heatmap-threats.js', 'heatmap.js'];
+
+/** What the page's text guard escapes, and how: the terminal's character class and escapeChar itself, as source. */
+export function pageEscapes(): string {
+  return `window.attackCovUnsafeCharacters = ${JSON.stringify(UNSAFE_CHARACTERS)};\nwindow.attackCovEscapeChar = ${escapeChar.toString()};`;
+}
 
 export function loadReportAssets(): ReportAssets {
   const d3Entry = createRequire(import.meta.url).resolve('d3');
   return {
     heatmapPage: readFileSync(templatePath('heatmap.html'), 'utf8'),
     heatmapStyle: readFileSync(templatePath('heatmap.css'), 'utf8'),
-    // The keyboard/layout helpers first: heatmap.js uses what they define. One inline script, one CSP hash.
-    heatmapScript: ['heatmap-nav.js', 'heatmap-details.js', 'heatmap-threats.js', 'heatmap.js'].map((name) => readFileSync(templatePath(name), 'utf8')).join('\n'),
+    // The text guard first (the characters it escapes, then the guard itself: it wraps d3's .text() before anything
+    // is drawn), then the keyboard/layout helpers: heatmap.js uses what they define. One inline script, one CSP hash.
+    heatmapScript: [pageEscapes(), ...HEATMAP_SCRIPTS.map((name) => readFileSync(templatePath(name), 'utf8'))].join('\n'),
     d3: readFileSync(path.join(path.dirname(d3Entry), 'd3.min.js'), 'utf8'),
   };
 }

@@ -18,7 +18,7 @@ import { fixture, repoRoot } from '../helpers/paths.js';
 
 /** The fixture report of the reporter goldens (test/unit/report/reporters.test.ts). */
 const FIXTURE_RULES = ['conventional.yaml', 'base.yaml', 'override.yaml', 'tactic-mismatch.yaml', 'unknown-ids.yaml'].map((f) => fixture('rules', f));
-const TEMPLATES = ['heatmap.html', 'heatmap.css', 'heatmap-nav.js', 'heatmap-details.js', 'heatmap-threats.js', 'heatmap.js'];
+const TEMPLATES = ['heatmap.html', 'heatmap.css', 'heatmap-text.js', 'heatmap-nav.js', 'heatmap-details.js', 'heatmap-threats.js', 'heatmap.js'];
 
 /** The element tree under `selector`, one node a line, indented; scripts by what they are, not their text. */
 function serializeDom(page: Page, selector: string): Promise<string> {

@@ -75,8 +75,11 @@ for (const mode of [{ name: 'relaxed (bypassCSP)', bypassCSP: true }, { name: 'e
     });
 
     it('shows every hostile text as text: rule names, the file name, the tactic and technique names; the data block holds the names intact and no tag', async () => {
-      expect(ruleNames).toHaveLength(4);
-      for (const name of ruleNames) expect(shown).toContain(name);
+      expect(ruleNames).toHaveLength(5);
+      // The right-to-left override shows as its escape (QA: it reversed the file:line written after the name).
+      for (const name of ruleNames) expect(shown).toContain(name.replace('\u202e', '\\u202e'));
+      expect(shown).toContain('+cmd @foo \\u202egnp.exe');
+      expect(shown).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
       const data = JSON.parse(await opened.page.locator('#report-data').evaluate((e) => e.textContent ?? '')) as { rules: { name: string }[] };
       expect(data.rules.map((r) => r.name).sort()).toEqual([...ruleNames].sort());
       // The page shows no tag, so its data carries none (report.json has them): nothing of the tags' payloads reaches it.

@@ -1,9 +1,10 @@
 // Every reporter on one fixture report, against golden files (regenerate with `npx vitest -u`, review the diff).
 import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../../src/coverage-report.js';
-import { loadReportAssets } from '../../../src/report/assets.js';
+import { loadReportAssets, pageEscapes } from '../../../src/report/assets.js';
 import { coverageCsvReporter, findingsCsvReporter, neutralizeFormula } from '../../../src/report/csv.js';
 import { heatmapChunks, renderHeatmap } from '../../../src/report/heatmap.js';
 import { jsonReporter } from '../../../src/report/json.js';
@@ -12,6 +13,7 @@ import { validateLayer } from '../../../src/report/layer-schema.js';
 import { selectReporters } from '../../../src/report/registry.js';
 import { escapeMarkdown, renderSummaryMarkdown } from '../../../src/report/summary-md.js';
 import { templatePath } from '../../../src/paths.js';
+import { escapeChar, escapeForTerminal, UNSAFE_CHARACTERS } from '../../../src/terminal-text.js';
 import { reportFor } from '../../helpers/load.js';
 import { fixture, repoRoot } from '../../helpers/paths.js';
 
@@ -46,8 +48,20 @@ describe('reporters on the fixture report', async () => {
   it('heatmap.html inlines one script: the keyboard, details and threats helpers, then heatmap.js', () => {
     const template = (name: string) => readFileSync(templatePath(name), 'utf8');
     const { heatmapPage, heatmapStyle, heatmapScript } = loadReportAssets();
-    expect(heatmapScript).toBe(`${template('heatmap-nav.js')}\n${template('heatmap-details.js')}\n${template('heatmap-threats.js')}\n${template('heatmap.js')}`);
+    // The unsafe characters (the terminal's) for the text guard, then the scripts in the order they run.
+    expect(heatmapScript).toBe(`${pageEscapes()}\n${template('heatmap-text.js')}\n${template('heatmap-nav.js')}\n${template('heatmap-details.js')}\n${template('heatmap-threats.js')}\n${template('heatmap.js')}`);
     expect([heatmapPage, heatmapStyle]).toEqual([template('heatmap.html'), template('heatmap.css')]);
+  });
+
+  it('gives the page the terminal\'s escapes as running code: the same text for every kind of unsafe character', () => {
+    // Run as the page runs it (a script in a context of its own): a source that did not survive toString would throw.
+    const page = { window: {} as { attackCovUnsafeCharacters?: string; attackCovEscapeChar?: (c: string) => string } };
+    vm.runInNewContext(pageEscapes(), page);
+    const { attackCovUnsafeCharacters: characters, attackCovEscapeChar: escape } = page.window;
+    expect(characters).toBe(UNSAFE_CHARACTERS);
+    const hostile = 'a\u202eb\u2066c\u200bd\u0000e\n\r\tf\u{e0041}g\u00adh\u009bi';
+    expect(hostile.replace(new RegExp(`[${characters}]`, 'gu'), escape!)).toBe(escapeForTerminal(hostile));
+    expect(escape).not.toBe(escapeChar);
   });
 });
 
