@@ -169,9 +169,13 @@ export interface TechniqueChange {
 
 /** What changed against a baseline report.json (`report --baseline`). */
 export interface Comparison {
-  baseline: { generatedAt: string; attackVersion: string; rules: string[] };
+  /** `platforms`: the baseline's scope. */
+  baseline: { generatedAt: string; attackVersion: string; rules: string[]; platforms: string[] };
   /** The baseline was made against another ATT&CK version: technique changes may be ATT&CK's, not the rules'. */
   crossesAttackVersions: boolean;
+  /** The baseline counted the techniques of other platforms (another --platform, or sources): coverage changes may be
+   * the scope's, not the rules'. */
+  crossesScopes: boolean;
   newlyCovered: TechniqueChange[];
   newlyUncovered: TechniqueChange[];
   /** In-scope techniques counted in both runs whose status changed between covered and partial (to or from a gap is

@@ -19,7 +19,7 @@
     const c = report.comparison;
     if (c) {
       const sign = (n) => (n > 0 ? `+${n}` : `${n}`);
-      header.append('p').attr('class', 'changes').text(`Since the baseline (${c.baseline.generatedAt}${c.crossesAttackVersions ? `, ATT&CK ${c.baseline.attackVersion}` : ''}): coverage ${c.coverage.before.toFixed(1)}% → ${c.coverage.after.toFixed(1)}% (${sign(c.coverage.delta)} points), ${c.newlyCovered.length} newly covered (▲), ${c.newlyUncovered.length} no longer covered (▼), ${(c.statusChanges || []).length} between covered and partial, ${c.newFindings.length} new and ${c.fixedFindings.length} fixed findings`);
+      header.append('p').attr('class', 'changes').text(`Since the baseline (${c.baseline.generatedAt}${c.crossesAttackVersions ? `, ATT&CK ${c.baseline.attackVersion}` : ''}${c.crossesScopes ? `, platforms ${c.baseline.platforms.join(', ') || 'none'}` : ''}): coverage ${c.coverage.before.toFixed(1)}% → ${c.coverage.after.toFixed(1)}% (${sign(c.coverage.delta)} points), ${c.newlyCovered.length} newly covered (▲), ${c.newlyUncovered.length} no longer covered (▼), ${(c.statusChanges || []).length} between covered and partial, ${c.newFindings.length} new and ${c.fixedFindings.length} fixed findings`);
     }
     for (const gate of report.gates || []) {
       header.append('p').attr('class', gate.isPassed ? 'gate pass' : 'gate fail').text(`${gate.isPassed ? 'pass' : 'GATE FAILED'} --${gate.gate}: ${gate.message}`);

@@ -53,6 +53,13 @@ function statusChanges(now: readonly TechniqueEntry[], before: ReadonlyMap<strin
   });
 }
 
+/** Whether `a` and `b` hold the same values (scopes are sorted sets, but a baseline is only read, not trusted to be). */
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((value) => right.has(value));
+}
+
 export function compareReports(current: CoverageReport, baseline: CoverageReport): Comparison {
   const before = new Map(baseline.techniques.filter((t) => t.inScope).map((t) => [t.id, t]));
   const now = current.techniques.filter((t) => t.inScope);
@@ -61,8 +68,9 @@ export function compareReports(current: CoverageReport, baseline: CoverageReport
   const tacticsBefore = new Map(baseline.tactics.map((t) => [t.shortname, t]));
   const round = (n: number): number => Math.round(n * 10) / 10;
   return {
-    baseline: { generatedAt: baseline.generatedAt, attackVersion: baseline.inputs.attack.version, rules: baseline.inputs.rules.map((r) => r.path) },
+    baseline: { generatedAt: baseline.generatedAt, attackVersion: baseline.inputs.attack.version, rules: baseline.inputs.rules.map((r) => r.path), platforms: baseline.scope.platforms },
     crossesAttackVersions: baseline.inputs.attack.version !== current.inputs.attack.version,
+    crossesScopes: !sameSet(baseline.scope.platforms, current.scope.platforms),
     newlyCovered: newlyCovered.map((t) => ({ id: t.id, name: t.name, rules: t.rules })),
     newlyUncovered: newlyUncovered.map((t) => ({ id: t.id, name: t.name, rules: before.get(t.id)!.rules })),
     statusChanges: statusChanges(now, before),

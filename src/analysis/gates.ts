@@ -2,7 +2,7 @@
 // one result per gate out, each with the sentence that says why it passed or failed.
 import type { CoverageReport, GateResult, Severity } from '../coverage-report.js';
 import { InputError, UsageError } from '../errors.js';
-import { listed } from '../report/words.js';
+import { listed, scopeChange } from '../report/words.js';
 import { exactPercent } from './coverage.js';
 
 
@@ -177,7 +177,7 @@ export function evaluateGates(report: CoverageReport, settings: GateSettings): G
     results.push({
       gate: 'max-coverage-drop',
       isPassed,
-      message: `coverage ${coverage.before.toFixed(1)}% → ${coverage.after.toFixed(1)}% (${drop > 0 ? `-${drop}` : `+${-drop}`} points, ${allowed})${lost ? `; lost: ${lost}` : ''}`,
+      message: `coverage ${coverage.before.toFixed(1)}% → ${coverage.after.toFixed(1)}% (${drop > 0 ? `-${drop}` : `+${-drop}`} points, ${allowed})${lost ? `; lost: ${lost}` : ''}${report.comparison!.crossesScopes ? `; ${scopeChange(report.comparison!.baseline.platforms, report.scope.platforms)}` : ''}`,
     });
   }
   return results;

@@ -4,7 +4,7 @@ import type { CoverageReport, Finding } from '../coverage-report.js';
 import type { Reporter } from './reporter.js';
 import { suggestionsSection } from './summary-suggestions.js';
 import { evidenceCounts, notAsWrittenLine, unknownTechniquesLine } from './evidence-words.js';
-import { describeInputs, plural, signed, skippedNote, statusChangeWords } from './words.js';
+import { describeInputs, plural, scopeChange, signed, skippedNote, statusChangeWords, upperFirst } from './words.js';
 import { describeGapDetectability, describeProfile, shortVerdict, topGapRows } from './priority-words.js';
 import { appendTo, compareText } from '../collections.js';
 import { cutAt, NAME_CHARS, unsafeCharacters } from '../terminal-text.js';
@@ -150,6 +150,7 @@ function comparisonSection(report: CoverageReport): string[] {
   if (!c) return [];
   const lines = ['', `### Since the baseline (${escapeMarkdown(c.baseline.generatedAt)})`, ''];
   if (c.crossesAttackVersions) lines.push(`The baseline used ATT&CK ${escapeMarkdown(c.baseline.attackVersion)}; some changes are ATT&CK's, not the rules'.`, '');
+  if (c.crossesScopes) lines.push(`${escapeMarkdown(upperFirst(scopeChange(c.baseline.platforms, report.scope.platforms)))}: coverage changes are partly the scope's, not the rules'.`, '');
   lines.push(`Coverage ${c.coverage.before.toFixed(1)}% → ${c.coverage.after.toFixed(1)}% (${signed(c.coverage.delta)} points); findings: ${c.newFindings.length} new, ${c.fixedFindings.length} fixed.`, '');
   const changed = c.tactics.filter((t) => t.delta);
   if (changed.length > 0) lines.push(`Per tactic: ${changed.map((t) => `${escapeMarkdown(t.name)} ${signed(t.delta!)}`).join(', ')}.`, '');

@@ -100,11 +100,17 @@ function topGapLines(report: CoverageReport, style: TerminalStyle, topGaps: numb
   return lines;
 }
 
+/** What the coverage change spans besides the rules' changes: " — across ATT&CK versions and scopes". */
+function across(c: NonNullable<CoverageReport['comparison']>): string {
+  const what = [...(c.crossesAttackVersions ? ['ATT&CK versions'] : []), ...(c.crossesScopes ? ['scopes'] : [])];
+  return what.length > 0 ? ` — across ${what.join(' and ')}` : '';
+}
+
 function comparisonLines(report: CoverageReport, style: TerminalStyle): string[] {
   const c = report.comparison;
   if (!c) return [];
   const lines = ['', paint(style, 'bold', `Since the baseline (${printable(c.baseline.generatedAt)}, ATT&CK ${printable(c.baseline.attackVersion)})`)];
-  lines.push(`  coverage ${c.coverage.before.toFixed(1)}% → ${c.coverage.after.toFixed(1)}% (${signed(c.coverage.delta)} points)${c.crossesAttackVersions ? ' — across ATT&CK versions' : ''}`);
+  lines.push(`  coverage ${c.coverage.before.toFixed(1)}% → ${c.coverage.after.toFixed(1)}% (${signed(c.coverage.delta)} points)${across(c)}`);
   for (const t of c.tactics.filter((t) => t.delta)) lines.push(`  ${printable(t.name)}: ${t.before!.toFixed(1)}% → ${t.after.toFixed(1)}% (${signed(t.delta!)})`);
   for (const t of c.newlyCovered) lines.push(paint(style, 'green', `  + ${t.id} ${printable(t.name)} newly covered`));
   for (const t of c.newlyUncovered) lines.push(paint(style, 'red', `  - ${t.id} ${printable(t.name)} no longer covered (was: ${printable(t.rules.join(', ') || 'sub-techniques')})`));

@@ -34,6 +34,17 @@ export function firstNames(names: readonly string[]): string {
   return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
 }
 
+/** A baseline's scope against this run's, for a note or a gate's message (platforms as given: the caller escapes). */
+export function scopeChange(before: readonly string[], after: readonly string[]): string {
+  const named = (platforms: readonly string[]) => (platforms.length > 0 ? platforms.join(', ') : 'no platform');
+  return `the baseline counted the techniques of ${named(before)}, this run those of ${named(after)}`;
+}
+
+/** `text` with its first letter upper case, to start a sentence. */
+export function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** A change with its sign: "+1.5", "-2", "0". */
 export function signed(value: number): string {
   return value > 0 ? `+${value}` : `${value}`;

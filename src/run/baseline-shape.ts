@@ -7,6 +7,8 @@ const FINDING: Shape = { code: 'string', severity: 'string', rule: 'string', fil
 const BASELINE: Shape = {
   generatedAt: 'string',
   inputs: { attack: { version: 'string' }, rules: [{ path: 'string' }] },
+  // Which platforms it counted: another scope counts other techniques, and the comparison says so.
+  scope: { platforms: 'string[]' },
   // The counts too: deltas and --max-coverage-drop are made from the exact shares.
   summary: { techniques: { percent: 'number', covered: 'number', partial: 'number', total: 'number' } },
   tactics: [{ shortname: 'string', name: 'string', percent: 'number', covered: 'number', partial: 'number', total: 'number' }],

@@ -13,6 +13,7 @@ import { compareReports } from '../analysis/baseline.js';
 import { evaluateGates, parseDrop, parseFailOn, parseMinCoverage } from '../analysis/gates.js';
 import { noValueError, UsageError } from '../errors.js';
 import { splitCommaList } from '../collections.js';
+import { scopeChange } from '../report/words.js';
 import { readBaseline } from './baseline.js';
 import { SCORE_MODES, type ScoreMode } from '../report/layer-score.js';
 
@@ -126,6 +127,9 @@ export async function runReport(options: ReportOptions, env: Environment, io: Io
   }
   if (report.comparison?.crossesAttackVersions) {
     io.stderr(`note: the baseline is from ATT&CK ${printable(report.comparison.baseline.attackVersion)}, this run ${printable(report.inputs.attack.version)}; some changes are ATT&CK's\n`);
+  }
+  if (report.comparison?.crossesScopes) {
+    io.stderr(`note: ${printable(scopeChange(report.comparison.baseline.platforms, report.scope.platforms))}; coverage changes are partly the scope's\n`);
   }
   for (const note of emptyFormatNotes(options.format, report)) io.stderr(`note: ${note}\n`);
   const failed = gates.filter((g) => !g.isPassed);

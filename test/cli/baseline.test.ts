@@ -141,6 +141,26 @@ describe('bad baselines', () => {
     expect(result.stderr).toMatch(/note: the baseline is from ATT&CK 17\.1\\u001b\[31m, this run 2\.0/);
     expect((JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport).comparison?.crossesAttackVersions).toBe(true);
   });
+  it('another scope is compared, and says so: in a note, and in the coverage gate\'s message (QA: it failed unexplained)', async () => {
+    const out = await tempDir();
+    const result = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', out, '--baseline', baselineFile, '--platform', 'IaaS', '--max-coverage-drop', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("note: the baseline counted the techniques of Containers, Linux, this run those of IaaS; coverage changes are partly the scope's\n");
+    expect(result.stderr).toMatch(/gate failed: --max-coverage-drop: coverage [\d.]+% → 0\.0% \([^)]*\); the baseline counted the techniques of Containers, Linux, this run those of IaaS\n/);
+    expect(result.stdout).toMatch(/ — across scopes\n/);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as CoverageReport;
+    expect(report.comparison).toMatchObject({ crossesScopes: true, baseline: { platforms: ['Containers', 'Linux'] } });
+    expect(await readFile(path.join(out, 'summary.md'), 'utf8')).toContain("The baseline counted the techniques of Containers, Linux, this run those of IaaS: coverage changes are partly the scope's, not the rules'.");
+    // The same scope chosen with --platform: no note.
+    const same = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', await tempDir(), '--baseline', baselineFile, '--platform', 'linux,Containers']);
+    expect(same.stderr).not.toContain('note: the baseline counted');
+  });
+  it('a baseline without a scope is refused, naming the field', async () => {
+    const file = path.join(await tempDir(), 'noscope.json');
+    const { scope: _scope, ...old } = JSON.parse(await readFile(baselineFile, 'utf8')) as CoverageReport;
+    await writeFile(file, JSON.stringify(old));
+    expectOneLineError(await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', await tempDir(), '--baseline', file]), /scope is missing, expected an object/);
+  });
   it('--fail-on new without a baseline is a usage error', async () => {
     const result = await runCli(['report', '--attack', MINI, '--rules', fixture('rules', 'conventional.yaml'), '--out', await tempDir(), '--fail-on', 'new']);
     expectOneLineError(result, /--fail-on new \(or gates.fail-on: new in .attack-cov.yaml\) needs --baseline/);

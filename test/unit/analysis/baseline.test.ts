@@ -18,10 +18,11 @@ function counts([covered, total]: [number, number]) {
   return { total, covered: covered - Math.min(covered, 1), partial: Math.min(covered, 1), percent: total === 0 ? 0 : Math.round((1000 * covered) / total) / 10 };
 }
 
-function report(extra: { version?: string; counted?: [number, number]; techniques?: TechniqueEntry[]; findings?: Finding[]; tactics?: { shortname: string; name: string; counted: [number, number] }[]; generatedAt?: string; rules?: string[] }): CoverageReport {
+function report(extra: { version?: string; counted?: [number, number]; techniques?: TechniqueEntry[]; findings?: Finding[]; tactics?: { shortname: string; name: string; counted: [number, number] }[]; generatedAt?: string; rules?: string[]; platforms?: string[] }): CoverageReport {
   return {
     generatedAt: extra.generatedAt ?? '2026-01-01T00:00:00.000Z',
     inputs: { attack: { version: extra.version ?? '18.1' }, rules: (extra.rules ?? ['rules.yaml']).map((path) => ({ path, sha256: 'x' })) },
+    scope: { platforms: extra.platforms ?? ['Containers', 'Linux'] },
     summary: { techniques: counts(extra.counted ?? [0, 10]) },
     techniques: extra.techniques ?? [],
     findings: extra.findings ?? [],
@@ -61,9 +62,20 @@ describe('compareReports', () => {
   it('names the baseline and whether the ATT&CK version changed', () => {
     const before = report({ version: '17.1', generatedAt: '2025-12-31T00:00:00.000Z', rules: ['a.yaml', 'b.yaml'] });
     const cmp = compareReports(report({ version: '18.1' }), before);
-    expect(cmp.baseline).toEqual({ generatedAt: '2025-12-31T00:00:00.000Z', attackVersion: '17.1', rules: ['a.yaml', 'b.yaml'] });
+    expect(cmp.baseline).toEqual({ generatedAt: '2025-12-31T00:00:00.000Z', attackVersion: '17.1', rules: ['a.yaml', 'b.yaml'], platforms: ['Containers', 'Linux'] });
     expect(cmp.crossesAttackVersions).toBe(true);
     expect(compareReports(report({}), report({})).crossesAttackVersions).toBe(false);
+  });
+
+  it('says whether the baseline counted the techniques of other platforms (QA: a scope change failed --max-coverage-drop unexplained)', () => {
+    const scoped = (...platforms: string[]) => report({ platforms });
+    expect(compareReports(scoped('Linux', 'IaaS'), scoped('Containers', 'Linux'))).toMatchObject({ baseline: { platforms: ['Containers', 'Linux'] }, crossesScopes: true });
+    // A platform more, a platform fewer, none before: another scope; the same platforms in another order, or a repeat: the same.
+    expect(compareReports(scoped('Containers', 'Linux', 'IaaS'), scoped('Containers', 'Linux')).crossesScopes).toBe(true);
+    expect(compareReports(scoped('Linux'), scoped('Containers', 'Linux')).crossesScopes).toBe(true);
+    expect(compareReports(scoped('Linux'), scoped()).crossesScopes).toBe(true);
+    expect(compareReports(scoped('Linux', 'Containers'), scoped('Containers', 'Linux', 'Linux')).crossesScopes).toBe(false);
+    expect(compareReports(scoped(), scoped()).crossesScopes).toBe(false);
   });
 
   it('lists in-scope techniques newly covered and newly uncovered; partial counts as covered', () => {

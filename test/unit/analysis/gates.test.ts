@@ -338,6 +338,17 @@ describe('evaluateGates: max-coverage-drop', () => {
     expect(lost).toEqual({ gate: 'max-coverage-drop', isPassed: false, message: 'coverage 50.0% → 40.0% (-10 points, at most -5 allowed); lost: T1059 Shell (was covered by A, B); T1611 Escape (was covered by sub-techniques)' });
   });
 
+  it('says when the baseline counted the techniques of other platforms (QA: a scope change failed the gate unexplained)', () => {
+    const b = counts(19, 1000);
+    const coverage = { before: 1.9, after: 1.6, delta: -0.3, counted: { covered: b.covered, partial: b.partial, total: b.total } };
+    const across = (crossesScopes: boolean) => {
+      const base = report({ counted: [16, 1000], comparison: { coverage, crossesScopes, baseline: { generatedAt: '', attackVersion: '18.1', rules: [], platforms: ['Containers', 'Linux'] } } });
+      return evaluateGates({ ...base, scope: { platforms: ['IaaS', 'Linux'], from: 'option', sources: [] } }, settings({ maxCoverageDrop: 0 }))[0]!.message;
+    };
+    expect(across(true)).toBe('coverage 1.9% → 1.6% (-0.3 points, no drop allowed); the baseline counted the techniques of Containers, Linux, this run those of IaaS, Linux');
+    expect(across(false)).toBe('coverage 1.9% → 1.6% (-0.3 points, no drop allowed)');
+  });
+
   it('names five lost techniques and counts the rest, so the message stays one short line', () => {
     const lost = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `T10${i}`, name: `N${i}`, rules: [`R${i}`] }));
     const names = (n: number) => lost(n).map((t) => `${t.id} ${t.name} (was covered by ${t.rules[0]})`).join('; ');

@@ -87,6 +87,12 @@ describe('summary.md with every section', () => {
     for (const t of report.comparison!.newlyCovered) expect(text).toContain(`- newly covered: ${t.id} `);
     const same = renderSummaryMarkdown({ ...report, comparison: { ...report.comparison!, crossesAttackVersions: false } });
     expect(same).not.toContain('The baseline used ATT&CK');
+    expect(text).not.toContain('The baseline counted');
+    // Another scope (its platform names from a baseline file: escaped), or none at all.
+    const scope = { ...report.scope, platforms: ['Linux'] };
+    const across = (platforms: string[]) => renderSummaryMarkdown({ ...report, scope, comparison: { ...report.comparison!, crossesScopes: true, baseline: { ...report.comparison!.baseline, platforms } } });
+    expect(across(['Containers', '*Linux*'])).toContain("\nThe baseline counted the techniques of Containers, \\*Linux\\*, this run those of Linux: coverage changes are partly the scope's, not the rules'.\n");
+    expect(across([])).toContain('The baseline counted the techniques of no platform, this run those of Linux:');
   });
   it('names techniques no longer covered, with the rules that covered them', () => {
     const comparison = { ...report.comparison!, newlyUncovered: [{ id: 'T1611', name: 'Escape', rules: ['A', 'B'] }, { id: 'T1059', name: 'Cmd', rules: [] }] };

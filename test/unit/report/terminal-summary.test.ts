@@ -138,6 +138,9 @@ describe('the report summary', () => {
     const changed = renderSummary({ ...report, comparison: { ...comparison, statusChanges: [...statusChanges] } }, plain);
     expect(changed).toContain('  - T1496 Hijack covered → partial (was: Miner, Pool)\n  + T1068 Exploit partial → covered\n');
     expect(out).toContain('  findings: 11 new, 0 fixed\n');
+    // What the coverage change spans besides the rules: ATT&CK versions, scopes, or both.
+    const spans = (crossesAttackVersions: boolean, crossesScopes: boolean) => renderSummary({ ...report, comparison: { ...comparison, crossesAttackVersions, crossesScopes } }, plain).match(/\n {2}coverage [^\n]*/)![0];
+    expect([spans(false, false), spans(true, false), spans(false, true), spans(true, true)].map((line) => line.replace(/^[^)]*\)/, ''))).toEqual(['', ' — across ATT&CK versions', ' — across scopes', ' — across ATT&CK versions and scopes']);
     expect(out).toContain('  new: f\\u001b:3 c (rule "N9")\n');
     expect(out).not.toContain('N10');
     expect(fullText()).toMatch(/ points\) — across ATT&CK versions\n/);
