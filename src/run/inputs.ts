@@ -211,11 +211,26 @@ function suppressionsAsShown(options: CommonOptions, env: Environment): Suppress
   return options.suppressions.map((s) => ({ ...s, file }));
 }
 
-/** `report`, after the unknown-source note (if any) went to stderr. */
+/** `report`, after the unknown-source note and the frozen-date note (if any) went to stderr. */
 export function notedSources(report: CoverageReport, env: Environment): CoverageReport {
-  const note = unknownSourceNote(report);
-  if (note) env.notify?.(note);
+  for (const note of [unknownSourceNote(report), frozenDateNote(report, new Date().toISOString().slice(0, 10))]) if (note) env.notify?.(note);
   return report;
+}
+
+/**
+ * A note when config suppressions past their `until` day by the real date still suppress: the run's date decides
+ * expiry (so that the same inputs give the same bytes), and SOURCE_DATE_EPOCH sets it; pinned to a constant, it kept
+ * expired suppressions in force for ever, unsaid (QA). Without SOURCE_DATE_EPOCH the run's date is `today`, and no
+ * suppression in force is past it.
+ */
+export function frozenDateNote(report: Pick<CoverageReport, 'generatedAt' | 'suppressed'>, today: string): string | undefined {
+  const past = new Map<string, string>();
+  for (const { suppression } of report.suppressed ?? []) {
+    if (suppression.until !== undefined && suppression.until < today) past.set(`${suppression.file}:${suppression.line}`, suppression.until);
+  }
+  if (past.size === 0) return undefined;
+  const which = [...past].map(([where, until]) => `${where} (until ${until})`);
+  return `SOURCE_DATE_EPOCH sets this run's date to ${report.generatedAt.slice(0, 10)}, so ${past.size === 1 ? 'a config suppression' : `${past.size} config suppressions`} past ${past.size === 1 ? 'its' : 'their'} \`until\` day still ${past.size === 1 ? 'suppresses' : 'suppress'}: ${firstNames(which)}; set it to the last commit's time (git log -1 --format=%ct), or unset it`;
 }
 
 /** A note when the scope comes from the rules' sources and some source is not in data/source-platforms.json: its

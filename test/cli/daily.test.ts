@@ -102,6 +102,18 @@ describe('the project config', () => {
     }
   });
 
+  it('judges a suppression\'s until day by the run\'s date, and says when SOURCE_DATE_EPOCH keeps one past it (QA)', async () => {
+    await writeFile(path.join(dir, 'dated.yaml'), `rules: [${FILES.map((f) => `rules/${f}`).join(', ')}]\nsuppressions:\n  - code: [tactic-mismatch, unjustified-tactic, tactic-id-name-conflict, no-technique-tag, platform-mismatch]\n    file: "rules/*_rules.yaml"\n    reason: upstream tags\n    until: 2020-01-01\n`);
+    const run = (epoch: string | undefined) => runCli(['lint', '--config', 'dated.yaml', '--format', 'json'], { cwd: dir, env: epoch === undefined ? {} : { SOURCE_DATE_EPOCH: epoch } });
+    const frozen = await run('0');
+    expect(frozen.stderr).toBe("config: dated.yaml\nnote: SOURCE_DATE_EPOCH sets this run's date to 1970-01-01, so a config suppression past its `until` day still suppresses: dated.yaml:3 (until 2020-01-01); set it to the last commit's time (git log -1 --format=%ct), or unset it\n");
+    expect((JSON.parse(frozen.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).not.toContain('expired-suppression');
+    // By the real date (no SOURCE_DATE_EPOCH) it has expired: said as a finding, and no note.
+    const now = await run(undefined);
+    expect(now.stderr).not.toContain('SOURCE_DATE_EPOCH');
+    expect((JSON.parse(now.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toContain('expired-suppression');
+  });
+
   it('lies under the command line: --fail-on given there wins over gates.fail-on', async () => {
     await writeFile(path.join(dir, 'strict.yaml'), `rules: [${FILES.map((f) => `rules/${f}`).join(', ')}]\ngates:\n  fail-on: warning\n`);
     const strict = await runCli(['report', '--config', 'strict.yaml', '--format', 'json', '--out', 'strict', '-q'], { cwd: dir });

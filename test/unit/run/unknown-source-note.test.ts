@@ -1,7 +1,8 @@
 // The note for rules of a Falco source attack-cov has no platforms for: its rules count on the platforms in scope
 // but add none to it, so a ruleset of such sources alone has an empty scope unless --platform says otherwise.
 import { describe, expect, it } from 'vitest';
-import { unknownSourceNote } from '../../../src/run/inputs.js';
+import { frozenDateNote, unknownSourceNote } from '../../../src/run/inputs.js';
+import type { CoverageReport } from '../../../src/coverage-report.js';
 import { readSourcePlatforms } from '../../../src/upstream.js';
 
 const scope = (sources: string[], platforms: string[], from: 'sources' | 'option' = 'sources') => ({ scope: { sources, platforms, from } });
@@ -34,5 +35,27 @@ describe('unknownSourceNote', () => {
       edera_zone: ['Linux', 'Containers'], k8s_audit: ['Containers'], aws_cloudtrail: ['IaaS'],
     });
     expect(unknownSourceNote(scope(['journal'], ['Linux']))).toBeUndefined();
+  });
+});
+
+// The note for config suppressions that SOURCE_DATE_EPOCH keeps in force past their `until` day (QA: a CI that
+// pinned it kept expired suppressions for ever, unsaid): the run's date decides expiry, the real date only the note.
+describe('frozenDateNote', () => {
+  const suppressed = (...entries: [string, number, string | undefined][]) =>
+    entries.map(([file, line, until]) => ({ suppression: { kind: 'external' as const, justification: 'r', file, line, ...(until ? { until } : {}) } })) as unknown as CoverageReport['suppressed'];
+  const at = (generatedAt: string, list: CoverageReport['suppressed']) => ({ generatedAt, suppressed: list });
+
+  it('says nothing when no suppression in force is past its day by the real date, or none has a day', () => {
+    expect(frozenDateNote(at('2026-12-04T00:00:00.000Z', suppressed(['.attack-cov.yaml', 5, '2026-12-04'])), '2026-12-04')).toBeUndefined();
+    expect(frozenDateNote(at('1970-01-01T00:00:00.000Z', suppressed(['rules.yaml', 3, undefined])), '2026-12-04')).toBeUndefined();
+    expect(frozenDateNote(at('1970-01-01T00:00:00.000Z', []), '2026-12-04')).toBeUndefined();
+  });
+
+  it('names each config entry once (however many findings it suppresses), with its day and the run\'s date', () => {
+    const list = suppressed(['.attack-cov.yaml', 5, '2020-01-01'], ['.attack-cov.yaml', 5, '2020-01-01'], ['.attack-cov.yaml', 9, '2026-12-03'], ['.attack-cov.yaml', 12, '2027-01-01']);
+    expect(frozenDateNote(at('1970-01-01T00:00:00.000Z', list), '2026-12-04')).toBe(
+      "SOURCE_DATE_EPOCH sets this run's date to 1970-01-01, so 2 config suppressions past their `until` day still suppress: .attack-cov.yaml:5 (until 2020-01-01), .attack-cov.yaml:9 (until 2026-12-03); set it to the last commit's time (git log -1 --format=%ct), or unset it",
+    );
+    expect(frozenDateNote(at('1970-01-01T00:00:00.000Z', list.slice(0, 1)), '2026-12-04')).toMatch(/, so a config suppression past its `until` day still suppresses: \.attack-cov\.yaml:5 \(until 2020-01-01\);/);
   });
 });
