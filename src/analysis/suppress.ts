@@ -151,12 +151,19 @@ function matchesComment(comment: IgnoreComment, rule: FalcoRuleOutline | undefin
   return f.file === comment.file && f.line === comment.targetLine;
 }
 
-/** What is wrong with the codes a suppression names, in a comment or the config: those that are no finding code. */
+/** What is wrong with the codes a suppression names, in a comment or the config: those that are no finding code, and
+ * the codes of the findings about suppressions, which are finding codes but cannot be suppressed (QA: they were said
+ * to be no finding codes). */
 function unknownCodesProblem(codes: string[], knownCodes: Set<string>): string | undefined {
-  const unknown = codes.filter((c) => !knownCodes.has(c));
-  if (unknown.length === 0) return undefined;
-  const near = [...knownCodes].map((k) => ({ k, d: editDistance(k, unknown[0]!) })).sort((a, b) => a.d - b.d)[0];
-  return `names ${unknown.join(', ')}, ${unknown.length === 1 ? 'which is no finding code' : 'which are no finding codes'}${near && near.d <= 3 ? ` (did you mean ${near.k}?)` : ''}`;
+  const unknown = codes.filter((c) => !knownCodes.has(c) && !SEVERITY.has(c));
+  const own = codes.filter((c) => SEVERITY.has(c));
+  const parts: string[] = [];
+  if (unknown.length > 0) {
+    const near = [...knownCodes].map((k) => ({ k, d: editDistance(k, unknown[0]!) })).sort((a, b) => a.d - b.d)[0];
+    parts.push(`${unknown.join(', ')}, ${unknown.length === 1 ? 'which is no finding code' : 'which are no finding codes'}${near && near.d <= 3 ? ` (did you mean ${near.k}?)` : ''}`);
+  }
+  if (own.length > 0) parts.push(`${own.join(', ')}, ${own.length === 1 ? 'a finding about suppressions, which cannot be suppressed' : 'findings about suppressions, which cannot be suppressed'}`);
+  return parts.length > 0 ? `names ${parts.join('; and ')}` : undefined;
 }
 
 function commentProblem(comment: IgnoreComment, knownCodes: Set<string>): string | undefined {

@@ -105,6 +105,15 @@ describe('inline comments', () => {
   it('an unknown code with no known codes at all gets no suggestion', () => {
     expect(apply({ knownCodes: new Set(), comments: [comment(12, ['x'])] }).problems[0]!.args!.problem).toBe('names x, which is no finding code');
   });
+
+  it('a finding about suppressions is named as one, which cannot be suppressed, not as no finding code (QA)', () => {
+    const problem = (codes: string[]) => apply({ comments: [comment(12, codes)] }).problems[0]!.args!.problem;
+    expect(problem(['expired-suppression'])).toBe('names expired-suppression, a finding about suppressions, which cannot be suppressed');
+    expect(problem(['expired-suppression', 'invalid-suppression'])).toBe('names expired-suppression, invalid-suppression, findings about suppressions, which cannot be suppressed');
+    expect(problem(['unused-suppression', 'zzz', 'tactic-mismatch'])).toBe('names zzz, which is no finding code; and unused-suppression, a finding about suppressions, which cannot be suppressed');
+    // In the config alike.
+    expect(apply({ config: [config({ codes: ['invalid-suppression'] })] }).problems[0]!.args!.problem).toBe('names invalid-suppression, a finding about suppressions, which cannot be suppressed');
+  });
 });
 
 describe('config suppressions', () => {
