@@ -3,6 +3,7 @@
 // did not change since they were read.
 import { InputError, UsageError } from '../errors.js';
 import { findingFingerprint } from '../analysis/baseline.js';
+import { appendTo } from '../collections.js';
 import { fixTexts, planTextFixes, type FixResult } from '../fix/fix-texts.js';
 import { fixedBy } from '../fix/plan.js';
 import { namedByText, readRulesTexts, type RulesText } from '../falco/load.js';
@@ -35,12 +36,23 @@ export function describeFixResult(result: FixResult, changedFiles: number, isDry
   const remaining = new Set(result.after.findings.map(findingFingerprint));
   const fixed = result.before.findings.filter((f) => !remaining.has(findingFingerprint(f)));
   const lines = [`${isDryRun ? 'would fix' : 'fixed'} ${fixed.length} finding(s) in ${changedFiles} file(s); ${result.after.findings.length} ${isDryRun ? 'would remain' : 'remain'}`];
-  const where = (finding: Finding) => `${printable(finding.file)}:${finding.line} ${finding.code}${ruleSuffix(finding.rule, printable)}`;
+  // A dry run changes no file: a finding left is named at its line in the file as it is, not as the fixes would make it
+  // (QA: "not fixed: fix1.yaml:27" named another rule's line of the unchanged file). Found by its fingerprint.
+  const asRead = isDryRun ? linesAsRead(result.before.findings) : undefined;
+  const where = (finding: Finding, line = finding.line) => `${printable(finding.file)}:${line} ${finding.code}${ruleSuffix(finding.rule, printable)}`;
   // Counted above but not by lint's "N with an unambiguous fix": gone because another finding's fix made it untrue
   // (T1500 → T1027 justifies the rule's mitre_defense_evasion), so both counts are explained.
   for (const finding of fixed) if (!result.wasFixable(finding)) lines.push(`  ${isDryRun ? 'would be resolved' : 'resolved'} by another fix: ${where(finding)}`);
-  for (const { finding, reason } of result.skipped) lines.push(`  not fixed: ${where(finding)}: ${printable(reason)}`);
+  for (const { finding, reason } of result.skipped) lines.push(`  not fixed: ${where(finding, asRead?.(finding))}: ${printable(reason)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The line each finding of the fixed texts had in the texts as read: the next unnamed one of those alike (same fingerprint, in
+ * report order); undefined for a finding the fixes made. */
+function linesAsRead(before: readonly Finding[]): (finding: Finding) => number | undefined {
+  const lines = new Map<string, number[]>();
+  for (const f of before) appendTo(lines, findingFingerprint(f), f.line);
+  return (finding) => lines.get(findingFingerprint(finding))?.shift();
 }
 
 /** How `lint` (and so --fix) analyzes a ruleset against `attack`: enabled rules Falco drops cover nothing (and are a finding). */

@@ -36,6 +36,26 @@ describe('lint --fix-dry-run', () => {
     expect(await readFile(path.join(dir, 'fixable.yaml'), 'utf8')).toBe(before);
   });
 
+  it('names what it leaves at its line in the file as it is, not as the fixes would make it (QA: a line of another rule)', async () => {
+    // A fix that adds a line above (a tactic tag in a block list), and findings below it that no fix may touch (a tags
+    // list two rules share through an anchor and an alias): they are on line 13 of the file, 14 of the fixed text.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
+    const file = path.join(dir, 'shifted.yaml');
+    const rule = (name: string, tags: string) => `- rule: ${name}\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags:${tags}\n`;
+    await writeFile(file, rule('Block rule', '\n    - T1611') + rule('Anchor rule', ' &common [mitre_execution, T1611]') + rule('Alias rule', ' *common'));
+    const dry = await runCli(['lint', '--attack', MINI, '--rules', file, '--fix-dry-run', '--fail-on', 'none']);
+    expect(dry.stdout).toContain('   tags:\n+    - mitre_privilege_escalation\n     - T1611\n');
+    const left = dry.stderr.split('\n').filter((line) => line.startsWith('  not fixed: '));
+    expect(left).toHaveLength(4);
+    for (const line of left) expect(line).toMatch(/^ {2}not fixed: shifted\.yaml:13 /);
+    expect((await runCli(['lint', '--attack', MINI, '--rules', file, '--fail-on', 'none'])).stdout).toMatch(/^shifted\.yaml:13 .*\(rule "Anchor rule"\)/m);
+    // --fix names them where they are once it has written the file: one line on.
+    const fixed = await runCli(['lint', '--attack', MINI, '--rules', file, '--fix', '--fail-on', 'none']);
+    const leftAfter = fixed.stderr.split('\n').filter((l) => l.startsWith('  not fixed: '));
+    expect(leftAfter).toHaveLength(4);
+    for (const line of leftAfter) expect(line).toMatch(/^ {2}not fixed: shifted\.yaml:14 /);
+  });
+
   it('names a file whose name holds a newline on one escaped line: the name cannot add lines to the diff', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
     const name = 'r.yaml\n+  FORGED LINE, not in the file';
