@@ -23,7 +23,7 @@ export const MAX_BYTES = 50_000;
 const MAX_BYTES_TEXT = String(MAX_BYTES).replace(/\B(?=(\d{3})+$)/g, ',');
 
 /**
- * Text from the inputs inside Markdown: no HTML (GitHub renders it), no table breaks, no emphasis or links,
+ * Text from the inputs inside Markdown: no HTML (GitHub renders it), no table breaks, no emphasis, links or math,
  * bare URLs and addresses included (GFM links `https://…`, `www.…`, `mailto:`, `xmpp:` and `a@b.c` by itself).
  * An escaped ':' or '.' stops the URLs. An address is found by GitHub's cmark-gfm after escapes are undone
  * (`a\\@b.c` is still linked), so an empty HTML comment ends the text at each '@': nothing shows and nothing is
@@ -50,7 +50,8 @@ function escapeCut(text: string, length: number): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#!|~])/g, '\\$1')
+    // $: GitHub renders $…$ and $$…$$ as math (QA: a rule named $\color{red}{APPROVED}$ could show as red words).
+    .replace(/([\\`*_{}[\]()#!|~$])/g, '\\$1')
     .replace(/:(?=\/\/)|(?<=\b(?:mailto|xmpp)):/gi, '\\:')
     .replace(/(www)\./gi, '$1\\.')
     .replace(/@/g, '@<!-- -->');

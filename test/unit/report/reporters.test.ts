@@ -103,6 +103,9 @@ describe('untrusted text', () => {
   it('keeps HTML, links and table breaks out of Markdown', () => {
     expect(escapeMarkdown('<img src=x> [a](javascript:b) | `c`')).toBe('&lt;img src=x&gt; \\[a\\]\\(javascript:b\\) \\| \\`c\\`');
   });
+  it('keeps math out of Markdown: GitHub renders $…$ and $$…$$ (QA: a rule name could show as red words)', () => {
+    expect(escapeMarkdown('$\\color{red}{APPROVED}$ and $$x^2$$')).toBe('\\$\\\\color\\{red\\}\\{APPROVED\\}\\$ and \\$\\$x^2\\$\\$');
+  });
 });
 
 describe('summary.md is bounded', async () => {
