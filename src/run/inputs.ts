@@ -213,8 +213,16 @@ function suppressionsAsShown(options: CommonOptions, env: Environment): Suppress
 
 /** `report`, after the unknown-source note and the frozen-date note (if any) went to stderr. */
 export function notedSources(report: CoverageReport, env: Environment): CoverageReport {
-  for (const note of [unknownSourceNote(report), frozenDateNote(report, new Date().toISOString().slice(0, 10))]) if (note) env.notify?.(note);
+  for (const note of [noRulesNote(report), unknownSourceNote(report), frozenDateNote(report, new Date().toISOString().slice(0, 10))]) if (note) env.notify?.(note);
   return report;
+}
+
+/** A note when the rules files hold no rule at all (QA: an empty or comment-only file passed every gate but
+ * --min-coverage with nothing said but "0 rules"): a truncated file or a wrong path in CI looks like this. */
+export function noRulesNote(report: Pick<CoverageReport, 'summary' | 'inputs'>): string | undefined {
+  if (report.summary.rules.total > 0) return undefined;
+  const files = report.inputs.rules.map((r) => r.path);
+  return `${files.length === 1 ? `the rules file ${files[0]} holds` : `the ${files.length} rules files (${firstNames(files)}) hold`} no rule: nothing is covered and nothing is found (an empty or cut-off file?)`;
 }
 
 /**

@@ -109,6 +109,12 @@ describe('hostile YAML', () => {
     });
   });
 
+  it('a file of comments only is read as no rule, and said so on stderr (QA: only "0 rules" said it)', async () => {
+    const result = await runCli(['lint', '--attack', MINI, '--rules', await file('comments.yaml', '# only a comment\n')]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('note: the rules file comments.yaml holds no rule: nothing is covered and nothing is found (an empty or cut-off file?)\n');
+  });
+
   it('a UTF-8 byte order mark is accepted', async () => {
     const result = await runCli(['lint', '--attack', MINI, '--rules', await file('bom.yaml', `\ufeff${GOOD_RULE}`)]);
     expect(result.stderr).toBe('');

@@ -1,7 +1,7 @@
 // The note for rules of a Falco source attack-cov has no platforms for: its rules count on the platforms in scope
 // but add none to it, so a ruleset of such sources alone has an empty scope unless --platform says otherwise.
 import { describe, expect, it } from 'vitest';
-import { frozenDateNote, unknownSourceNote } from '../../../src/run/inputs.js';
+import { frozenDateNote, noRulesNote, unknownSourceNote } from '../../../src/run/inputs.js';
 import type { CoverageReport } from '../../../src/coverage-report.js';
 import { readSourcePlatforms } from '../../../src/upstream.js';
 
@@ -57,5 +57,17 @@ describe('frozenDateNote', () => {
       "SOURCE_DATE_EPOCH sets this run's date to 1970-01-01, so 2 config suppressions past their `until` day still suppress: .attack-cov.yaml:5 (until 2020-01-01), .attack-cov.yaml:9 (until 2026-12-03); set it to the last commit's time (git log -1 --format=%ct), or unset it",
     );
     expect(frozenDateNote(at('1970-01-01T00:00:00.000Z', list.slice(0, 1)), '2026-12-04')).toMatch(/, so a config suppression past its `until` day still suppresses: \.attack-cov\.yaml:5 \(until 2020-01-01\);/);
+  });
+});
+
+// The note for rules files that hold no rule at all (QA: an empty or comment-only file passed the gates, only "0 rules" said).
+describe('noRulesNote', () => {
+  const of = (total: number, ...paths: string[]) => ({ summary: { rules: { total } }, inputs: { rules: paths.map((path) => ({ path })) } }) as never;
+  it('says nothing when a rule is there', () => {
+    expect(noRulesNote(of(1, 'a.yaml', 'empty.yaml'))).toBeUndefined();
+  });
+  it('names the file, or the files (the first three and a count)', () => {
+    expect(noRulesNote(of(0, 'empty.yaml'))).toBe('the rules file empty.yaml holds no rule: nothing is covered and nothing is found (an empty or cut-off file?)');
+    expect(noRulesNote(of(0, 'a.yaml', 'b.yaml', 'c.yaml', 'd.yaml'))).toBe('the 4 rules files (a.yaml, b.yaml, c.yaml and 1 more) hold no rule: nothing is covered and nothing is found (an empty or cut-off file?)');
   });
 });
