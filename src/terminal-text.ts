@@ -27,8 +27,7 @@ export function cutAt(text: string, length: number): string {
 
 const UNSAFE_IN_FIELD = unsafeCharacters();
 
-/** The escape of one unsafe character. Self-contained: the heatmap page runs its source (report/assets.ts). */
-export function escapeChar(c: string): string {
+function escapeChar(c: string): string {
   if (c === '\n') return '\\n';
   if (c === '\r') return '\\r';
   if (c === '\t') return '\\t';

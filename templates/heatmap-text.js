@@ -2,13 +2,22 @@
 // way of setting text: rule and file names, tags, messages, ATT&CK's names) shows the control, bidi and invisible
 // characters as escapes (\u202e), as the terminal, CSV and SARIF outputs do. Set as they are, a right-to-left override
 // in a rule name reversed the file:line and the finding count written after it, and could fake them (QA).
-// window.attackCovUnsafeCharacters and attackCovEscapeChar are src/terminal-text.ts' character class and escape,
-// written before this by the reporter (report/assets.ts).
+// window.attackCovUnsafeCharacters is src/terminal-text.ts' character class, written before this by the reporter
+// (report/assets.ts).
 (function () {
   'use strict';
   const d3 = window.d3;
   const unsafe = new RegExp(`[${window.attackCovUnsafeCharacters}]`, 'gu');
-  const escapeChar = window.attackCovEscapeChar;
+  // terminal-text.ts' escapeChar, written again (a page cannot import it); test/unit/report/reporters.test.ts runs this
+  // file and holds it to escapeForTerminal on every unsafe character.
+  const escapeChar = (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    let escaped = '';
+    for (let i = 0; i < c.length; i++) escaped += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return escaped;
+  };
   /** `text` as the page shows it: each unsafe character as its escape. */
   const visible = (text) => (text == null ? text : String(text).replace(unsafe, escapeChar));
   window.attackCovVisible = visible;

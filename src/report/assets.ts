@@ -5,14 +5,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { templatePath } from '../paths.js';
 import type { ReportAssets } from './reporter.js';
-import { escapeChar, UNSAFE_CHARACTERS } from '../terminal-text.js';
+import { UNSAFE_CHARACTERS } from '../terminal-text.js';
 
 /** The page's scripts, in the order they run. */
 export const HEATMAP_SCRIPTS = ['heatmap-text.js', 'heatmap-nav.js', 'heatmap-details.js', 'heatmap-threats.js', 'heatmap.js'];
 
-/** What the page's text guard escapes, and how: the terminal's character class and escapeChar itself, as source. */
+/** What the page's text guard escapes: the terminal's character class. */
 export function pageEscapes(): string {
-  return `window.attackCovUnsafeCharacters = ${JSON.stringify(UNSAFE_CHARACTERS)};\nwindow.attackCovEscapeChar = ${escapeChar.toString()};`;
+  return `window.attackCovUnsafeCharacters = ${JSON.stringify(UNSAFE_CHARACTERS)};`;
 }
 
 export function loadReportAssets(): ReportAssets {

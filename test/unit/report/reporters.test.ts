@@ -13,7 +13,7 @@ import { validateLayer } from '../../../src/report/layer-schema.js';
 import { selectReporters } from '../../../src/report/registry.js';
 import { escapeMarkdown, renderSummaryMarkdown } from '../../../src/report/summary-md.js';
 import { templatePath } from '../../../src/paths.js';
-import { escapeChar, escapeForTerminal, UNSAFE_CHARACTERS } from '../../../src/terminal-text.js';
+import { escapeForTerminal, UNSAFE_CHARACTERS } from '../../../src/terminal-text.js';
 import { reportFor } from '../../helpers/load.js';
 import { fixture, repoRoot } from '../../helpers/paths.js';
 
@@ -53,15 +53,27 @@ describe('reporters on the fixture report', async () => {
     expect([heatmapPage, heatmapStyle]).toEqual([template('heatmap.html'), template('heatmap.css')]);
   });
 
-  it('gives the page the terminal\'s escapes as running code: the same text for every kind of unsafe character', () => {
-    // Run as the page runs it (a script in a context of its own): a source that did not survive toString would throw.
-    const page = { window: {} as { attackCovUnsafeCharacters?: string; attackCovEscapeChar?: (c: string) => string } };
-    vm.runInNewContext(pageEscapes(), page);
-    const { attackCovUnsafeCharacters: characters, attackCovEscapeChar: escape } = page.window;
-    expect(characters).toBe(UNSAFE_CHARACTERS);
-    const hostile = 'a\u202eb\u2066c\u200bd\u0000e\n\r\tf\u{e0041}g\u00adh\u009bi';
-    expect(hostile.replace(new RegExp(`[${characters}]`, 'gu'), escape!)).toBe(escapeForTerminal(hostile));
-    expect(escape).not.toBe(escapeChar);
+  it('has the page show every unsafe character as the terminal escapes it: its guard run on each of them, and through d3\'s .text()', () => {
+    // The guard as the page runs it, after the character class the reporter writes, with a stand-in for d3's .text().
+    const set: unknown[] = [];
+    const d3 = { selection: { prototype: { text(value?: unknown) { if (arguments.length > 0) set.push(value); return arguments.length === 0 ? 'got' : this; } } } };
+    const page = { window: { d3 } as Record<string, unknown> };
+    vm.runInNewContext(`${pageEscapes()}\n${readFileSync(templatePath('heatmap-text.js'), 'utf8')}`, page);
+    const visible = page.window.attackCovVisible as (text: string) => string;
+    const unsafe = new RegExp(`[${UNSAFE_CHARACTERS}]`, 'gu');
+    const every: string[] = [];
+    for (let code = 0; code <= 0xe007f; code++) if (code < 0xd800 || code > 0xdfff) { const c = String.fromCodePoint(code); if (unsafe.test(c)) every.push(c); unsafe.lastIndex = 0; }
+    expect(every).toHaveLength(245); // C0, DEL and C1, bidi and invisible characters, variation selectors, 128 tag characters
+    const hostile = `a${every.join('b')}c`;
+    expect(visible(hostile)).toBe(escapeForTerminal(hostile));
+    expect(visible('plain → text ⚠')).toBe('plain → text ⚠');
+    // .text(value) and .text(fn) set the escaped text; .text() reads as before.
+    const text = d3.selection.prototype.text as (value?: unknown) => unknown;
+    text.call(d3.selection.prototype, 'x\u202ey');
+    text.call(d3.selection.prototype, function () { return 'p\u2066q'; });
+    expect(set[0]).toBe('x\\u202ey');
+    expect((set[1] as () => string).call(null)).toBe('p\\u2066q');
+    expect(text.call(d3.selection.prototype)).toBe('got');
   });
 });
 
