@@ -91,7 +91,8 @@ describe('summary.md with every section', () => {
     // Another scope (its platform names from a baseline file: escaped), or none at all.
     const scope = { ...report.scope, platforms: ['Linux'] };
     const across = (platforms: string[]) => renderSummaryMarkdown({ ...report, scope, comparison: { ...report.comparison!, crossesScopes: true, baseline: { ...report.comparison!.baseline, platforms } } });
-    expect(across(['Containers', '*Linux*'])).toContain("\nThe baseline counted the techniques of Containers, \\*Linux\\*, this run those of Linux: coverage changes are partly the scope's, not the rules'.\n");
+    // A paragraph of its own: a blank line after it.
+    expect(across(['Containers', '*Linux*'])).toContain("\nThe baseline counted the techniques of Containers, \\*Linux\\*, this run those of Linux: coverage changes are partly the scope's, not the rules'.\n\n");
     expect(across([])).toContain('The baseline counted the techniques of no platform, this run those of Linux:');
   });
   it('names techniques no longer covered, with the rules that covered them', () => {

@@ -190,6 +190,9 @@ describe('the lint listing', () => {
     const unused = { ...finding, code: 'unused-suppression', severity: 'warning' as const, rule: '', message: 'the suppression of findings ("why") matched no finding; remove it', fix: undefined };
     expect(renderLintFindings([unused], plain, undefined, everyFix).split('\n')[0]).toBe(`${finding.file}:${finding.line}  warning  unused-suppression  the suppression of findings ("why") matched no finding; remove it`);
   });
+  it('without a say on what --fix fixes (lint without --rules), counts every finding with a fix as one', () => {
+    expect(renderLintFindings([finding, warning, info], plain, undefined)).toContain('3 problems (1 error, 1 warning, 1 info), 1 with an unambiguous fix\n');
+  });
   it('says "no problems" when there are none', () => {
     expect(renderLintFindings([], plain, undefined, everyFix)).toBe('no problems\n');
     expect(renderLintFindings([], plain, 1, everyFix)).toBe('no problems (1 suppressed)\n');
