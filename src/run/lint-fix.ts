@@ -104,7 +104,12 @@ export async function fixableByLintFix(findings: Finding[], ruleset: Pick<Rulese
   if (!options.rules || options.rules.length === 0) return (finding) => finding.fix !== undefined && !isOfficialFile(finding.file);
   if (!findings.some((f) => f.fix)) return () => false;
   try {
-    return fixedBy(planTextFixes(findings, ruleset, await readRulesTexts(options.rules, sourceRootOf(options, env), { isOncePerFile: true })));
+    const texts = await readRulesTexts(options.rules, sourceRootOf(options, env), { isOncePerFile: true });
+    const fixes = fixedBy(planTextFixes(findings, ruleset, texts));
+    // --fix refuses to write a file that is not UTF-8 (checkRewritable): its fixes are to make by hand (QA: lint counted
+    // them, and --fix then exited 2).
+    const unwritable = new Set(texts.filter((text) => text.notUtf8At !== undefined).map((text) => text.path));
+    return (finding) => !unwritable.has(finding.file) && fixes(finding);
   } catch (error) {
     if (error instanceof UsageError || error instanceof InputError) return () => false;
     throw error;

@@ -169,6 +169,12 @@ describe('lint --fix on files that are not plain UTF-8', () => {
     expect(await readFile(file)).toEqual(bytes);
     // Reading it is still allowed: the dry run shows what --fix would do.
     expect((await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--fix-dry-run', '--no-config'])).code).toBe(0);
+    // lint counts its fix as one to make by hand, not as one --fix makes (QA: "1 with an unambiguous fix", then exit 2).
+    const lint = await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--no-config', '--fail-on', 'none']);
+    expect(lint.stdout).toMatch(/, 0 with an unambiguous fix, 1 to fix by hand\n$/);
+    // Beside a UTF-8 file with the same finding, only that one's fix counts.
+    await writeFile(path.join(dir, 'utf8.yaml'), lower('Cafe'));
+    expect((await runCli(['lint', '--attack', BUNDLE_18, '--rules', dir, '--no-config', '--fail-on', 'none'])).stdout).toMatch(/, 1 with an unambiguous fix, 1 to fix by hand\n$/);
   });
 
   it('fixes the UTF-8 files of a folder when a file it need not change is not UTF-8, and leaves that one alone', async () => {
