@@ -165,7 +165,7 @@ export function evaluateGates(report: CoverageReport, settings: GateSettings): G
     results.push({ gate: 'min-coverage', isPassed: isMet, message: `${shortname} coverage ${shownAgainst(exact, minimum, isMet)}% ${isMet ? 'meets' : 'is below'} ${minimum}%` });
   }
   if (settings.maxCoverageDrop !== undefined) {
-    const { coverage, newlyUncovered } = report.comparison!;
+    const { coverage, newlyUncovered, crossesScopes, baseline } = report.comparison!;
     // The exact shares' difference (a drop of 0.633 points passes at 0.65), shown with one decimal.
     const exactDrop = exactPercent(coverage.counted) - exactPercent(report.summary.techniques);
     const isPassed = exactDrop <= settings.maxCoverageDrop + DROP_TOLERANCE;
@@ -177,7 +177,7 @@ export function evaluateGates(report: CoverageReport, settings: GateSettings): G
     results.push({
       gate: 'max-coverage-drop',
       isPassed,
-      message: `coverage ${coverage.before.toFixed(1)}% → ${coverage.after.toFixed(1)}% (${drop > 0 ? `-${drop}` : `+${-drop}`} points, ${allowed})${lost ? `; lost: ${lost}` : ''}${report.comparison!.crossesScopes ? `; ${scopeChange(report.comparison!.baseline.platforms, report.scope.platforms)}` : ''}`,
+      message: `coverage ${coverage.before.toFixed(1)}% → ${coverage.after.toFixed(1)}% (${drop > 0 ? `-${drop}` : `+${-drop}`} points, ${allowed})${lost ? `; lost: ${lost}` : ''}${crossesScopes ? `; ${scopeChange(baseline.platforms, report.scope.platforms)}` : ''}`,
     });
   }
   return results;

@@ -86,14 +86,15 @@ export function unobservedPlatformNote(suggestions: readonly Pick<RuleSuggestion
 export async function computeSuggestions(options: SuggestOptions, env: Environment, ruleset: Ruleset): Promise<{ context: SuggestContext; suggestions: RuleSuggestion[]; attackVersion: string; note?: string }> {
   const attack = await loadCatalog(options, env);
   const platforms = resolvePlatforms(options.platform, attack.catalog, options.configAt?.platform);
-  const context: SuggestContext = { catalog: attack.catalog, ruleset, sourcePlatforms: scopedPlatforms(readSourcePlatforms(), platforms), atomics: await readEmbeddedAtomics(), renumbering: readRenumbering(), references: await readEmbeddedReferences(), logSources: readLogSourceMap() };
+  const allPlatforms = readSourcePlatforms();
+  const context: SuggestContext = { catalog: attack.catalog, ruleset, sourcePlatforms: scopedPlatforms(allPlatforms, platforms), atomics: await readEmbeddedAtomics(), renumbering: readRenumbering(), references: await readEmbeddedReferences(), logSources: readLogSourceMap() };
   const ruleNames = options.rule?.length ? new Set(options.rule) : undefined;
   if (ruleNames) {
     const unknown = [...ruleNames].filter((name) => !ruleset.rules.some((r) => r.name === name));
     if (unknown.length > 0) throw new UsageError(`no rule named ${unknown.map((n) => `"${n}"`).join(', ')} in the rules files`);
   }
   const suggestions = suggestTags(context, { top: options.top ?? 3, isAll: options.all === true, isDisabledIncluded: options.disabled === true, ...(ruleNames ? { ruleNames } : {}) });
-  const note = unobservedPlatformNote(suggestions, readSourcePlatforms(), context.sourcePlatforms, platforms);
+  const note = unobservedPlatformNote(suggestions, allPlatforms, context.sourcePlatforms, platforms);
   return { context, suggestions, attackVersion: attack.catalog.version, ...(note ? { note } : {}) };
 }
 
