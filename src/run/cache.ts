@@ -79,15 +79,22 @@ async function readCacheRoot(root: string, consequence: string): Promise<Dirent[
   });
 }
 
-async function listEntries(root: string): Promise<{ path: string; bytes: number }[]> {
-  if (!(await readCacheRoot(root, 'nothing to list'))) return [];
-  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-  const files = entries.filter((e) => e.isFile() && !e.name.endsWith('.tmp') && !e.name.endsWith('.source'));
+/** Names in the cache root that are not attack-cov's folders (CACHE_FOLDERS), sorted. */
+const foreignNames = (entries: Dirent[]): string[] => entries.filter((e) => !(e.isDirectory() && CACHE_FOLDERS.includes(e.name))).map((e) => e.name).sort();
+
+/** The cached files under `root` (in attack-cov's folders only: a root set to a folder of other files by mistake is
+ * not walked, QA), with what else the root holds; undefined when there is no root folder yet. */
+async function listEntries(root: string): Promise<{ entries: { path: string; bytes: number }[]; foreign: string[] } | undefined> {
+  const top = await readCacheRoot(root, 'nothing to list');
+  if (!top) return undefined;
+  const folders = top.filter((e) => e.isDirectory() && CACHE_FOLDERS.includes(e.name));
+  const found = await Promise.all(folders.map((folder) => readdir(path.join(root, folder.name), { recursive: true, withFileTypes: true }).catch(() => [])));
+  const files = found.flat().filter((e) => e.isFile() && !e.name.endsWith('.tmp') && !e.name.endsWith('.source'));
   const result = await Promise.all(files.map(async (e) => {
     const full = path.join(e.parentPath, e.name);
     return { path: path.relative(root, full).split(path.sep).join('/'), bytes: (await stat(full)).size };
   }));
-  return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { entries: result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), foreign: foreignNames(top) };
 }
 
 /**
@@ -97,7 +104,7 @@ async function listEntries(root: string): Promise<{ path: string; bytes: number 
 async function cleanCache(root: string, io: Io): Promise<void> {
   const entries = await readCacheRoot(root, 'refusing to clean it');
   if (entries === undefined) return io.stderr(`${root}: no cache there, nothing to remove\n`);
-  const foreign = entries.filter((e) => !(e.isDirectory() && CACHE_FOLDERS.includes(e.name))).map((e) => e.name).sort();
+  const foreign = foreignNames(entries);
   if (foreign.length > 0) {
     throw new UsageError(`cache ${root} holds ${firstNames(foreign)}, which attack-cov never writes; refusing to clean it`, 'point ATTACK_COV_CACHE at attack-cov\'s cache folder (attack-cov cache dir), or remove the folder yourself');
   }
@@ -113,9 +120,12 @@ export async function runCache(action: 'add' | 'list' | 'dir' | 'clean', file: s
   if (action === 'dir') io.stdout(`${root}\n`);
   if (action === 'clean') await cleanCache(root, io);
   if (action === 'list') {
-    const entries = await listEntries(root);
+    const listed = await listEntries(root);
+    const entries = listed?.entries ?? [];
+    if (listed && listed.foreign.length > 0) env.notify?.(`cache ${root} also holds ${firstNames(listed.foreign)}, which attack-cov never writes (not listed); is ATTACK_COV_CACHE meant to point there?`);
     if (options.format === 'json') io.stdout(stringifyJson({ cache: root, entries }));
-    else io.stdout(entries.length === 0 ? `${root}: empty\n` : entries.map((e) => `${e.path}  ${(e.bytes / 1e6).toFixed(1)} MB\n`).join(''));
+    else if (!listed) io.stdout(`${root}: no cache there yet\n`);
+    else io.stdout(entries.length === 0 ? `${root}: nothing cached\n` : entries.map((e) => `${e.path}  ${(e.bytes / 1e6).toFixed(1)} MB\n`).join(''));
   }
   if (action === 'add') {
     const { target, what } = await cacheTarget(file!, options, root);

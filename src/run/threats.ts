@@ -21,8 +21,10 @@ export async function runThreats(options: ThreatsOptions, env: Environment, io: 
   if (!['text', 'json'].includes(format)) throw new UsageError(`threats --format must be text or json, not ${format}`);
   const top = options.top ?? 20;
   if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top takes a positive whole number, not ${String(options.top)}`);
-  const kinds = splitList(options.kind, '--kind');
-  const unknown = kinds.filter((k) => !(KINDS as string[]).includes(k));
+  // As --platform, any case: ATT&CK and Navigator write Group, Software, Campaign.
+  const given = splitList(options.kind, '--kind');
+  const kinds = given.map((kind) => kind.toLowerCase());
+  const unknown = given.filter((_, i) => !(KINDS as string[]).includes(kinds[i]!));
   if (unknown.length > 0) throw new UsageError(`unknown --kind ${unknown.join(', ')}`, `kinds: ${KINDS.join(', ')}`);
   const rules = await loadRulesOutlineFor(options, env);
   const attack = await loadCatalog(options, env);

@@ -1,6 +1,6 @@
 // A new user's first runs: no --attack, no --rules, no /etc/falco, an empty cache and no network — the
 // embedded defaults serve. Outputs name files relative to the source root, never by a machine path.
-import { cp, mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -236,6 +236,25 @@ describe('cache clean', () => {
     // A file named as the cache is not removed either.
     expectOneLineError(await runCli(['cache', 'clean'], { cwd, env: { ATTACK_COV_CACHE: 'important.txt' } }), /not a folder; refusing to clean it/);
     expect(await readFile(path.join(cwd, 'important.txt'), 'utf8')).toBe('precious');
+  });
+
+  it('cache list walks only its own folders: a root of other files (ATTACK_COV_CACHE=. or / by mistake) is noted, not listed as the cache', async () => {
+    const cwd = await tempDir();
+    await mkdir(path.join(cwd, 'parsed', 'rules'), { recursive: true });
+    await writeFile(path.join(cwd, 'parsed', 'rules', 'entry'), 'x'.repeat(3));
+    await mkdir(path.join(cwd, 'src', 'deep'), { recursive: true });
+    await writeFile(path.join(cwd, 'src', 'deep', 'mine.ts'), 'precious');
+    await writeFile(path.join(cwd, 'important.txt'), 'precious');
+    const text = await runCli(['cache', 'list'], { cwd, env: { ATTACK_COV_CACHE: '.' } });
+    expect(text).toMatchObject({ code: 0, stdout: 'parsed/rules/entry  0.0 MB\n' });
+    expect(text.stderr).toMatch(/^note: cache \S+ also holds important\.txt, src, which attack-cov never writes \(not listed\); is ATTACK_COV_CACHE meant to point there\?\n$/);
+    const json = await runCli(['cache', 'list', '--format', 'json', '--quiet'], { cwd, env: { ATTACK_COV_CACHE: '.' } });
+    expect(JSON.parse(json.stdout).entries).toEqual([{ path: 'parsed/rules/entry', bytes: 3 }]);
+    expect(json.stderr).toBe('');
+    // Neither "empty": a folder with nothing cached in it, and no folder at all.
+    await rm(path.join(cwd, 'parsed'), { recursive: true });
+    expect((await runCli(['cache', 'list', '--quiet'], { cwd, env: { ATTACK_COV_CACHE: '.' } })).stdout).toBe(`${cwd}: nothing cached\n`);
+    expect(await runCli(['cache', 'list'], { cwd, env: { ATTACK_COV_CACHE: 'none' } })).toMatchObject({ code: 0, stdout: `${path.join(cwd, 'none')}: no cache there yet\n`, stderr: '' });
   });
 
   it('refuses a cache root under /proc, /sys or /dev before any work (a recursive mkdir under /proc never returns)', async () => {
