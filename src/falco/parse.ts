@@ -164,19 +164,29 @@ function composedScalar(node: Scalar): unknown {
   return node.type === 'PLAIN' && node.tag === undefined ? resolvePlain(String(node.value)) : node.value;
 }
 
-/** The composer's node tree in the CST reader's shape, so both paths share readItem. */
-function fromComposed(node: Node, doc: Document, budget: ComposeBudget): CstValue {
+/** Where an alias wrote the value being built: its start and end. */
+interface AliasPlace {
+  offset: number;
+  end: number;
+}
+
+/** The composer's node tree in the CST reader's shape, so both paths share readItem. A value read through an alias
+ * (`tags: *common`) is placed, all of it, at the alias (`via`): that is where the item reads it, so that findings
+ * about the rule that reads it point there, not into the item that holds the anchor. */
+function fromComposed(node: Node, doc: Document, budget: ComposeBudget, via?: AliasPlace): CstValue {
   const { isAlias, isMap, isScalar, isSeq } = yamlLib();
-  const offset = node.range?.[0] ?? 0;
+  const offset = via?.offset ?? node.range?.[0] ?? 0;
+  const placed = via ? { aliasEnd: via.end } : {};
   if (--budget.nodesLeft < 0) throw new InputError(budget.where(offset), 'YAML aliases expand to far more nodes than the file holds (an alias bomb)', 'write the repeated values out, or use fewer nested aliases');
   if (budget.depth >= MAX_NESTING) throw new InputError(budget.where(offset), `collections nested more than ${MAX_NESTING} levels deep`);
   if (isAlias(node)) {
     const target = node.resolve(doc) as Node | undefined;
     if (!target) throw new InputError(budget.where(offset), `YAML alias *${node.source} has no anchor before it`);
     if (budget.building.has(target)) throw new InputError(budget.where(offset), `YAML alias *${node.source} refers to a node that contains it`);
-    return { ...fromComposed(target, doc, budget), offset };
+    // An alias inside a value read through another alias stays at the outer one.
+    return fromComposed(target, doc, budget, via ?? { offset, end: offset + 1 + node.source.length });
   }
-  if (!isMap(node) && !isSeq(node)) return { offset, value: isScalar(node) ? composedScalar(node) : null };
+  if (!isMap(node) && !isSeq(node)) return { offset, value: isScalar(node) ? composedScalar(node) : null, ...placed };
   budget.building.add(node);
   budget.depth++;
   try {
@@ -184,13 +194,13 @@ function fromComposed(node: Node, doc: Document, budget: ComposeBudget): CstValu
       const entries = node.items.map((pair) => ({
         // A null-word key is "null", as yaml-cpp's as<std::string>() gives it and the fast readers read it (`NULL: x`).
         key: isScalar(pair.key) ? (composedScalar(pair.key) === null ? 'null' : scalarText(pair.key.value)) : String(pair.key),
-        keyOffset: (pair.key as Node | null)?.range?.[0] ?? offset,
-        node: pair.value ? fromComposed(pair.value as Node, doc, budget) : { offset, value: null },
+        keyOffset: via?.offset ?? (pair.key as Node | null)?.range?.[0] ?? offset,
+        node: pair.value ? fromComposed(pair.value as Node, doc, budget, via) : { offset, value: null, ...placed },
       }));
-      return { offset, value: mapValue(entries), entries };
+      return { offset, value: mapValue(entries), entries, ...placed };
     }
-    const elements = node.items.map((item) => fromComposed(item as Node, doc, budget));
-    return { offset, value: elements.map((e) => e.value), elements };
+    const elements = node.items.map((item) => fromComposed(item as Node, doc, budget, via));
+    return { offset, value: elements.map((e) => e.value), elements, ...placed };
   } finally {
     budget.building.delete(node);
     budget.depth--;
@@ -240,10 +250,10 @@ export function scalarEnd(text: string, offset: number, value: unknown): number 
   return undefined;
 }
 
-/** A tag's position, with its end column when it ends on its line (scalarEnd). */
+/** A tag's position, with its end column when it ends on its line (scalarEnd; a tag read through an alias: the alias's end). */
 function tagPosition(element: CstValue, at: (offset: number) => SourcePosition, text: string): TagPosition {
   const { file, line, column } = at(element.offset);
-  const end = scalarEnd(text, element.offset, element.value);
+  const end = element.aliasEnd ?? scalarEnd(text, element.offset, element.value);
   return { file, line, column, endColumn: end === undefined ? undefined : column + end - element.offset };
 }
 

@@ -19,8 +19,9 @@ import { dataRecord, toDataRecord } from '../own.js';
  * (`[a,,]`, `[a, &x]`), a tab after a byte order mark at a line's start, are handed over; a null-word key is `null`
  * through the composer too (`NULL: x` was `NULL` there). 6: a tag's position has its end column (TagPosition). 7: a
  * scalar tagged with a YAML 1.1 type (`!!binary`, `!!timestamp` …) is its text, as yaml-cpp reads it (`!!binary` was bytes).
+ * 8: a value read through an alias (`tags: *common`) is placed at the alias, where it was at the anchor.
  */
-export const RULES_FORMAT = 7;
+export const RULES_FORMAT = 8;
 
 export const RULES_KIND: EntryKind = { name: 'rules', format: RULES_FORMAT, keep: 256 };
 

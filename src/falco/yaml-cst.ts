@@ -29,6 +29,9 @@ export interface CstValue {
   entries?: { key: string; keyOffset: number; node: CstValue }[];
   /** For sequences: each element's node. */
   elements?: CstValue[];
+  /** Where the alias that wrote this value ends (`*name`): a value read through an alias is placed at the alias, the
+   * place in the item that reads it (the composer's reader only; the others hand aliases to it). */
+  aliasEnd?: number;
 }
 
 const QUIET = new Set(['space', 'newline', 'comment']);

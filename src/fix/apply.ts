@@ -221,8 +221,12 @@ export type TagEditRefusal = 'not-plain' | 'shared';
 /** Why an edit cannot act on the tag written at `at` in `text`, or undefined when it can. The text is parsed once for
  * all the questions. */
 export function tagEditRefusalsOf(text: string): (at: { line: number; column: number }) => TagEditRefusal | undefined {
-  const elementAt = tagElementsAt(text);
+  const starts = lineStarts(text);
+  const elementAt = tagElementsAt(text, starts);
   return (at) => {
+    // A tag read through an alias (`tags: *common`, `[*t, …]`) is placed at the alias (no tag starts with `*`
+    // otherwise): an edit there would change what the anchor holds, for every place that reads it.
+    if (text[starts[at.line - 1]! + at.column - 1] === '*') return 'shared';
     const element = elementAt(at);
     if (!element) return 'not-plain';
     return element.isShared ? 'shared' : undefined;

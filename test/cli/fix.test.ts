@@ -38,7 +38,8 @@ describe('lint --fix-dry-run', () => {
 
   it('names what it leaves at its line in the file as it is, not as the fixes would make it (QA: a line of another rule)', async () => {
     // A fix that adds a line above (a tactic tag in a block list), and findings below it that no fix may touch (a tags
-    // list two rules share through an anchor and an alias): they are on line 13 of the file, 14 of the fixed text.
+    // list two rules share through an anchor and an alias): they are on lines 13 (the anchor) and 19 (the alias) of the
+    // file, 14 and 20 of the fixed text.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-fix-'));
     const file = path.join(dir, 'shifted.yaml');
     const rule = (name: string, tags: string) => `- rule: ${name}\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n  tags:${tags}\n`;
@@ -47,13 +48,14 @@ describe('lint --fix-dry-run', () => {
     expect(dry.stdout).toContain('   tags:\n+    - mitre_privilege_escalation\n     - T1611\n');
     const left = dry.stderr.split('\n').filter((line) => line.startsWith('  not fixed: '));
     expect(left).toHaveLength(4);
-    for (const line of left) expect(line).toMatch(/^ {2}not fixed: shifted\.yaml:13 /);
-    expect((await runCli(['lint', '--attack', MINI, '--rules', file, '--fail-on', 'none'])).stdout).toMatch(/^shifted\.yaml:13 .*\(rule "Anchor rule"\)/m);
+    expect(left.map((line) => /^ {2}not fixed: shifted\.yaml:(\d+) .*\(rule "(\w+) rule"\)/.exec(line)!.slice(1).join(' '))).toEqual(['13 Anchor', '13 Anchor', '19 Alias', '19 Alias']);
+    const listed = (await runCli(['lint', '--attack', MINI, '--rules', file, '--fail-on', 'none'])).stdout;
+    expect(listed).toMatch(/^shifted\.yaml:13 .*\(rule "Anchor rule"\)/m);
+    expect(listed).toMatch(/^shifted\.yaml:19 .*\(rule "Alias rule"\)/m);
     // --fix names them where they are once it has written the file: one line on.
     const fixed = await runCli(['lint', '--attack', MINI, '--rules', file, '--fix', '--fail-on', 'none']);
     const leftAfter = fixed.stderr.split('\n').filter((l) => l.startsWith('  not fixed: '));
-    expect(leftAfter).toHaveLength(4);
-    for (const line of leftAfter) expect(line).toMatch(/^ {2}not fixed: shifted\.yaml:14 /);
+    expect(leftAfter.map((line) => /^ {2}not fixed: shifted\.yaml:(\d+) /.exec(line)![1])).toEqual(['14', '14', '20', '20']);
   });
 
   it('names a file whose name holds a newline on one escaped line: the name cannot add lines to the diff', async () => {
@@ -112,8 +114,9 @@ describe('lint --fix on tags shared through a YAML anchor and alias', () => {
     // Before, the anchored list was edited once for each rule that reads it.
     expect(await readFile(file, 'utf8')).toBe(text.replace('tags: [mitre_impact, t1496]', 'tags: [mitre_impact, T1496]'));
     expect(fix.stderr).toMatch(/^fixed \d+ finding\(s\) in 1 file\(s\)/);
-    for (const name of ['A', 'B']) {
-      expect(fix.stderr).toContain(`  not fixed: s.yaml:6 nonstandard-tag (rule "${name}"): the tag is shared with other places through a YAML anchor and alias (&name, *name): one edit would change them all; fix it by hand\n`);
+    // Each where its rule reads the list: A at the anchored list (line 6), B at its alias (line 12).
+    for (const [line, name] of [[6, 'A'], [12, 'B']]) {
+      expect(fix.stderr).toContain(`  not fixed: s.yaml:${line} nonstandard-tag (rule "${name}"): the tag is shared with other places through a YAML anchor and alias (&name, *name): one edit would change them all; fix it by hand\n`);
     }
   });
 });

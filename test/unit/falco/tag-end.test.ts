@@ -2,7 +2,7 @@
 // its tag and not the rest of the line. Read from the text for any of the three readers (the line scanner, the CST
 // reader, the yaml composer), the same for each; none for what is not one scalar on one line.
 import { describe, expect, it } from 'vitest';
-import { parseRulesFile, scalarEnd } from '../../../src/falco/parse.js';
+import { parseRulesFile, parseRulesText, scalarEnd } from '../../../src/falco/parse.js';
 
 /** [value, column, endColumn] of each tag of the first rule of `text`, and whether the line scanner read it. */
 function tagsOf(text: string): { tags: [string, number, number | undefined][]; isScanned: boolean } {
@@ -77,9 +77,20 @@ describe('tag positions with their end', () => {
     expect(tags).toEqual([['T1500', 10, undefined], ['mitre_persistence', 10, 27]]);
   });
 
-  it('has no end for an alias or a tag over two lines: outputs mark those to the end of the line', () => {
+  it('marks a tag read through an alias at the alias, and has no end for a tag over two lines (marked to the end of the line)', () => {
     const { tags } = tagsOf(`- rule: A\n  condition: x\n  tags: [&t T1059, *t, "two\n    lines"]\n`);
-    // The anchored tag is marked from its value (column 13), past `&t `.
-    expect(tags).toEqual([['T1059', 13, 18], ['T1059', 20, undefined], ['two lines', 24, undefined]]);
+    // The anchored tag is marked from its value (column 13), past `&t `; the alias as written, `*t`.
+    expect(tags).toEqual([['T1059', 13, 18], ['T1059', 20, 22], ['two lines', 24, undefined]]);
+  });
+
+  it('places a whole list read through an alias at the alias, each of its tags, whatever the anchored list holds', () => {
+    const text = `- rule: A\n  condition: x\n  tags: &all [T1059, &one mitre_execution]\n- rule: B\n  condition: x\n  tags:   *all\n- rule: C\n  condition: x\n  tags: [*one]\n`;
+    const items = parseRulesText(text, 'r.yaml');
+    const at = (i: number) => items[i]!.tagPositions.map((p) => [p.line, p.column, p.endColumn]);
+    expect(at(0)).toEqual([[3, 15, 20], [3, 27, 42]]);
+    // B reads both through *all (line 6, columns 11-14), C one through *one.
+    expect(at(1)).toEqual([[6, 11, 15], [6, 11, 15]]);
+    expect(at(2)).toEqual([[9, 10, 14]]);
+    expect(items[1]!.fields.tags).toEqual(['T1059', 'mitre_execution']);
   });
 });

@@ -129,3 +129,23 @@ describe('lint --fix inserts a tag before the properties of the tag it goes in f
     }
   });
 });
+
+describe('lint on tags read through a YAML alias (test/fixtures/rules/aliases.yaml)', () => {
+  it('places the findings of the rule that reads the list at its alias, where its own ignore comment applies', async () => {
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'attack-cov-aliases-')), 'aliases.yaml');
+    await writeFile(file, await readFile(path.join(repoRoot, 'test', 'fixtures', 'rules', 'aliases.yaml'), 'utf8'));
+    // ATT&CK 18.1 (the embedded bundle): the mini bundle has no persistence tactic.
+    const { stdout } = await lint(file, { format: 'json', attack: undefined });
+    const report = JSON.parse(stdout) as { findings: { rule: string; code: string; line: number; column: number; endColumn?: number }[]; suppressed: { rule: string; code: string; line: number }[] };
+    expect(report.findings.map((f) => `${f.rule} ${f.code} ${f.line}:${f.column}-${f.endColumn}`)).toEqual([
+      'Anchor holder unjustified-tactic 12:18-33',
+      'Anchor holder tactic-mismatch 12:42-47',
+      // Not at line 12 beside the anchor's: at `*shared` on line 18.
+      'Alias reader unjustified-tactic 18:9-16',
+      'Tag alias reader unjustified-tactic 24:10-27',
+      'Tag alias reader tactic-mismatch 24:29-35',
+    ]);
+    // The comment on line 18 suppresses the reading rule's tactic-mismatch, not the anchor holder's on line 12.
+    expect(report.suppressed.map((s) => `${s.rule} ${s.code} ${s.line}`)).toEqual(['Alias reader tactic-mismatch 18']);
+  });
+});
