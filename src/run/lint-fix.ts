@@ -17,7 +17,7 @@ import { isOfficialFile, type FailOn } from '../analysis/gates.js';
 import type { LoadedCatalog } from '../attack/load.js';
 import { analyzeRuleset, falcoSkipsReader, loadCatalog, sourceRootOf, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
-import { rewriteRulesFiles, rulesFilePatch } from './rules-patch.js';
+import { rewriteRulesFiles, rulesFilesPatch } from './rules-patch.js';
 
 export interface FixOptions extends CommonOptions {
   isDryRun: boolean;
@@ -83,10 +83,12 @@ export async function fixRulesFiles(options: FixOptions, env: Environment, io: I
     throw namedByText(files, error);
   }
   const changed = files.filter((f) => result.texts.get(f.path) !== f.text);
+  const rewrites = changed.map((f) => ({ file: f, text: result.texts.get(f.path)! }));
   if (options.isDryRun) {
-    if (options.isDiffPrinted !== false) for (const f of changed) io.stdout(rulesFilePatch(f.path, f.text, result.texts.get(f.path)!));
+    const patch = rulesFilesPatch(rewrites);
+    if (options.isDiffPrinted !== false) io.stdout(patch);
   } else {
-    await rewriteRulesFiles(changed.map((f) => ({ file: f, text: result.texts.get(f.path)! })));
+    await rewriteRulesFiles(rewrites);
   }
   io.stderr(describeFixResult(result, changed.length, options.isDryRun));
   return { result, changed: changed.map((f) => f.path), files, isChosen: isChosen ?? (() => true) };

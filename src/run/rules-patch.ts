@@ -16,6 +16,14 @@ export function rulesFilePatch(filePath: string, before: string, after: string):
   return escapeDiffLines(createTwoFilesPatch(`a/${shown}`, `b/${shown}`, before, after, '', '', { context: 3 }));
 }
 
+/** The diffs a dry run prints for `changed`, after the refusal the rewrite would meet first (a file that is not UTF-8):
+ * a dry run that shows a change the rewrite then refuses promised what it cannot do (QA: the diff, exit 0, then
+ * `--fix` exit 2). */
+export function rulesFilesPatch(changed: readonly { file: RulesText; text: string }[]): string {
+  for (const { file } of changed) checkRewritable(file);
+  return changed.map(({ file, text }) => rulesFilePatch(file.path, file.text, text)).join('');
+}
+
 /** Writes each file's new text, all or nothing: a file that is not UTF-8, is read-only, lies in a folder this user may
  * not write or changed since it was read stops the run before any file changes (replaceFilesAtomically). */
 export async function rewriteRulesFiles(changed: readonly { file: RulesText; text: string }[]): Promise<void> {

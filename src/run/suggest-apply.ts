@@ -14,7 +14,7 @@ import type { ReviewedSelection } from '../suggest/select.js';
 import type { RuleSuggestion } from '../suggest/types.js';
 import type { Io } from './report.js';
 import { escapeForTerminal } from '../terminal-text.js';
-import { rewriteRulesFiles, rulesFilePatch } from './rules-patch.js';
+import { rewriteRulesFiles, rulesFilesPatch } from './rules-patch.js';
 
 /** Sets `edit` on every candidate whose rules file is on disk: the change accepting it alone would make. */
 export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Ruleset, sourceRoot: string): Promise<void> {
@@ -63,7 +63,7 @@ export async function applySelection(selection: ReviewedSelection, options: { ru
     if (result.text !== file.text) changed.push({ file, text: result.text });
   }
   const changedFiles = changed.length;
-  if (options.dryRun) for (const { file, text } of changed) io.stdout(rulesFilePatch(file.path, file.text, text));
+  if (options.dryRun) io.stdout(rulesFilesPatch(changed));
   else await rewriteRulesFiles(changed);
   const written = selection.additions.filter((a) => !skipped.some((s) => s.rule === a.rule.name));
   const lines = [`${options.dryRun ? 'would add' : 'added'} tags to ${written.length} rule(s) in ${changedFiles} file(s)`];

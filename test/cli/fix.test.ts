@@ -170,8 +170,10 @@ describe('lint --fix on files that are not plain UTF-8', () => {
     const result = await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--fix', '--no-config']);
     expectOneLineError(result, /^error: latin1\.yaml:1:12: not UTF-8; attack-cov rewrites only UTF-8 rules files/);
     expect(await readFile(file)).toEqual(bytes);
-    // Reading it is still allowed: the dry run shows what --fix would do.
-    expect((await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--fix-dry-run', '--no-config'])).code).toBe(0);
+    // The dry run says what --fix says (QA: it printed a diff of U+FFFDs, "would fix 1" and exit 0).
+    const dry = await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--fix-dry-run', '--no-config']);
+    expectOneLineError(dry, /^error: latin1\.yaml:1:12: not UTF-8; attack-cov rewrites only UTF-8 rules files/);
+    expect(dry.stdout).toBe('');
     // lint counts its fix as one to make by hand, not as one --fix makes (QA: "1 with an unambiguous fix", then exit 2).
     const lint = await runCli(['lint', '--attack', BUNDLE_18, '--rules', file, '--no-config', '--fail-on', 'none']);
     expect(lint.stdout).toMatch(/, 0 with an unambiguous fix, 1 to fix by hand\n$/);
