@@ -152,6 +152,8 @@ export function evaluateGates(report: CoverageReport, settings: GateSettings): G
   if (settings.failOn !== 'none') results.push(failOnGate(report, settings.failOn));
   if (settings.minCoverage !== undefined) {
     // Compared exactly (7 of 158 is 4.4304%: it meets 4.43); shown with one decimal.
+    // As for a tactic below: with nothing in scope every output shows "—", not 0% (QA: the gate said 0.0%, exit 1).
+    if (report.summary.techniques.total === 0 && settings.minCoverage > 0) throw new UsageError(`--min-coverage ${settings.minCoverage} (or gates.min-coverage in .attack-cov.yaml): no technique is in scope (${report.scope.platforms.join(', ') || 'no platform: no enabled rule of a source attack-cov knows'}), so no ruleset can meet it`, 'check the rules files (an empty or cut-off file?), or set the scope with --platform');
     const exact = exactPercent(report.summary.techniques);
     const isMet = exact >= settings.minCoverage;
     results.push({ gate: 'min-coverage', isPassed: isMet, message: `overall coverage ${shownAgainst(exact, settings.minCoverage, isMet)}% ${isMet ? 'meets' : 'is below'} ${settings.minCoverage}%` });

@@ -260,6 +260,20 @@ describe('evaluateGates: min-coverage', () => {
     expect(evaluateGates(r, settings({ minTacticCoverage: { reconnaissance: 0 } }))).toEqual([{ gate: 'min-coverage', isPassed: true, message: 'reconnaissance coverage 0.0% meets 0%' }]);
   });
 
+  it('refuses an overall minimum above 0 when nothing is in scope, which every output shows as "—", not 0% (QA)', () => {
+    const r = report({ counted: [0, 0] });
+    (r as unknown as { scope: object }).scope = { platforms: [] };
+    const error = usageError(() => evaluateGates(r, settings({ minCoverage: 10 })));
+    expect([error.message, error.hint]).toEqual([
+      '--min-coverage 10 (or gates.min-coverage in .attack-cov.yaml): no technique is in scope (no platform: no enabled rule of a source attack-cov knows), so no ruleset can meet it',
+      'check the rules files (an empty or cut-off file?), or set the scope with --platform',
+    ]);
+    (r as unknown as { scope: object }).scope = { platforms: ['Linux'] };
+    expect(usageError(() => evaluateGates(r, settings({ minCoverage: 0.1 }))).message).toMatch(/no technique is in scope \(Linux\)/);
+    // Something in scope, none of it covered: a gate that fails.
+    expect(evaluateGates(report({ counted: [0, 1] }), settings({ minCoverage: 0.1 }))).toEqual([{ gate: 'min-coverage', isPassed: false, message: 'overall coverage 0.0% is below 0.1%' }]);
+  });
+
   it('checks each tactic minimum against that tactic', () => {
     const r = report({ counted: [1, 10], tactics: [{ shortname: 'execution', counted: [5, 10] }, { shortname: 'impact', counted: [2, 10] }] });
     expect(evaluateGates(r, settings({ minTacticCoverage: { execution: 50, impact: 20.1 } }))).toEqual([
