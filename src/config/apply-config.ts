@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, noValueError } from '../errors.js';
-import { displayPath, isOfficialSpec } from '../falco/load.js';
+import { isOfficialSpec } from '../falco/load.js';
 import { yamlFileRole } from '../falco/read-guard.js';
 import { readRegularText } from '../regular-file.js';
 import { CONFIG_FILE_NAME, parseProjectConfig, type ProjectConfig } from './project-config.js';
@@ -36,8 +36,9 @@ export async function loadProjectConfig(given: string | boolean | undefined, cwd
   if (typeof given === 'string' && given.trim() === '') throw noValueError('--config', given, `give a ${CONFIG_FILE_NAME} file, or --no-config`);
   const file = typeof given === 'string' ? path.resolve(cwd, given) : await findConfigFile(cwd);
   if (!file) return undefined;
-  // --config as typed (`.` is no name to show as the folder's own); a config found by looking up, relative to here.
-  const shown = typeof given === 'string' ? given : displayPath(file, cwd);
+  // --config as typed (`.` is no name to show as the folder's own); a config found by looking up, relative to here,
+  // `../../.attack-cov.yaml` when it lies above (QA: named as if it were here, it was not where the user looked).
+  const shown = typeof given === 'string' ? given : path.relative(cwd, file).split(path.sep).join('/');
   if ((await stat(file).catch(() => undefined))?.isDirectory()) {
     const inside = path.join(given as string, CONFIG_FILE_NAME);
     throw new InputError(shown, 'a folder, not a config file', (await exists(path.join(file, CONFIG_FILE_NAME))) ? `give the file: --config ${inside}` : `--config takes a ${CONFIG_FILE_NAME} file`);

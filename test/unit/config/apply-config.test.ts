@@ -95,9 +95,11 @@ describe('loadProjectConfig', () => {
     expect(await loadProjectConfig(undefined, root)).toBeUndefined();
   });
 
-  it('reads the config found from the working directory: named by its file name, its folder the one it is in', async () => {
-    const root = tree(tempDir(), { [CONFIG]: 'rules: [rules/]\n', 'src/': '' });
-    expect(await loadProjectConfig(undefined, path.join(root, 'src'))).toEqual({ file: CONFIG, dir: root, rules: ['rules/'], suppressions: [], valueAt: { rules: ['.attack-cov.yaml:1:9'] } });
+  it('reads the config found from the working directory: named by its path from there, its folder the one it is in', async () => {
+    const root = tree(tempDir(), { [CONFIG]: 'rules: [rules/]\n', 'src/deep/': '' });
+    expect(await loadProjectConfig(undefined, root)).toEqual({ file: CONFIG, dir: root, rules: ['rules/'], suppressions: [], valueAt: { rules: ['.attack-cov.yaml:1:9'] } });
+    // QA: found two folders up, it was named `.attack-cov.yaml`, as if it were in the working directory.
+    expect(await loadProjectConfig(undefined, path.join(root, 'src', 'deep'))).toEqual({ file: '../../.attack-cov.yaml', dir: root, rules: ['rules/'], suppressions: [], valueAt: { rules: ['../../.attack-cov.yaml:1:9'] } });
   });
 
   it('reads --config as typed, relative to the working directory, with its own folder for its paths', async () => {
