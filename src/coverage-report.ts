@@ -208,6 +208,9 @@ export interface CoverageReport {
     attack: { version: string; domain: string; stixVersion: string; source: string; sha256: string; requested?: string };
     rules: { path: string; sha256: string; url?: string; note?: string }[];
     rulesOrigin: string;
+    /** The source root's folder in the git repository that holds it (`deploy/falco`), when below the repository's
+     * top: SARIF and GitHub annotations name files from the top (rootInRepository in source-root.ts). */
+    rootInRepository?: string;
   };
   scope: {
     platforms: string[];

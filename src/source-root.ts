@@ -89,6 +89,19 @@ export function findSourceRoot(given: string | undefined, rulesPaths: string[] |
   return cwd;
 }
 
+/**
+ * Where `root` lies in the repository that holds it (`deploy/falco`, / separators), when below the top of its work tree
+ * (a submodule's: its superproject's, repositoryWorkTree); undefined at the top or outside any repository. Outputs name
+ * files from the root (a project config's folder, say), but code scanning and the Actions runner read SARIF's and
+ * annotations' paths from the repository's top (QA: with .attack-cov.yaml in a subfolder they named no file).
+ */
+export function rootInRepository(root: string): string | undefined {
+  const tree = gitWorkTree(root);
+  if (tree === undefined) return undefined;
+  const relative = path.relative(repositoryWorkTree(tree), path.resolve(root));
+  return relative === '' ? undefined : relative.split(path.sep).join('/');
+}
+
 /** Names `file` relative to `root`; a file outside it (or on another drive) by its base name. */
 export function showPath(file: string, root: string): ShownPath {
   const relative = path.relative(root, path.resolve(root, file));

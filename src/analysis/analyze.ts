@@ -17,6 +17,8 @@ export interface AnalyzeInput {
   attack: { source: string; sha256: string; requested?: string };
   ruleset: RulesetOutline;
   rulesOrigin: string;
+  /** See CoverageReport's inputs.rootInRepository. */
+  rootInRepository?: string;
   sourcePlatforms: Record<string, string[]>;
   /** Tactic shortnames renamed by an ATT&CK upgrade (old → new); unknown-tactic then offers the new name. */
   tacticRenames?: Record<string, string>;
@@ -147,6 +149,7 @@ export function analyze(input: AnalyzeInput): CoverageReport {
       attack: { version: catalog.version, domain: catalog.domain, stixVersion: catalog.stixVersion, source: input.attack.source, sha256: input.attack.sha256, ...(input.attack.requested ? { requested: input.attack.requested } : {}) },
       rules: ruleset.files.map((f) => ({ ...f })),
       rulesOrigin: input.rulesOrigin,
+      ...(input.rootInRepository !== undefined ? { rootInRepository: input.rootInRepository } : {}),
     },
     scope: { platforms: [...scope].sort(), from: input.platforms ? 'option' : 'sources', sources },
     summary: {

@@ -77,12 +77,12 @@ function past(count: number, shown: number, noun: string): string[] {
  * them, the run's own notes (`run`: Falco's verdict, what -q left out), then notices of how many items (`noun`s) are
  * about other files (the official rules, a URL, a file outside the source root), which have no line in the pull request
  * to annotate and are left out, and, since GitHub annotates only the first ANNOTATIONS_PER_KIND of each kind (the notes
- * first, so none of them is lost), how many of each kind it will only log. Paths are relative to the source root, which
- * the runner takes as relative to the repository's root (`--source-root`; by default the git work tree holding the rules).
+ * first, so none of them is lost), how many of each kind it will only log. Paths are from the repository's top, which is
+ * what the runner takes them relative to: from the source root, under its folder there (`inRepository`, repositoryPath).
  */
-export function workflowCommands(items: Annotation[], files: RulesFiles, noun: string, run: RunNote[]): string {
+export function workflowCommands(items: Annotation[], files: RulesFiles, noun: string, run: RunNote[], inRepository?: string): string {
   const isInRepository = repositoryFileTest(files);
-  const pathOf = repositoryPath(files);
+  const pathOf = repositoryPath(files, inRepository);
   const annotated = items.filter((i) => isInRepository(i.file));
   const elsewhere = items.filter((i) => !isInRepository(i.file));
   const notes = [...run];
@@ -116,23 +116,25 @@ export function githubAnnotations(report: Pick<CoverageReport, 'inputs'>, findin
     const fix = describeFix(f);
     return { ...f, message: `${cutAt(f.message, 1000)}${ruleSuffix(f.rule, cutName)}${fix ? `; fix: ${cutAt(fix, 1000)}` : ''}` };
   });
-  return workflowCommands(annotations, report.inputs.rules, 'finding', run);
+  return workflowCommands(annotations, report.inputs.rules, 'finding', run, report.inputs.rootInRepository);
 }
 
 /** validate's issues: `[item] sentence`, as the listing says it. */
-export function validationAnnotations(issues: ValidationIssue[], files: RulesFiles, run: RunNote[] = []): string {
-  return workflowCommands(issues.map((i) => ({ ...i, message: `[${cutName(i.item)}] ${cutAt(i.message, 1000)}` })), files, 'issue', run);
+export function validationAnnotations(issues: ValidationIssue[], files: RulesFiles, run: RunNote[] = [], inRepository?: string): string {
+  return workflowCommands(issues.map((i) => ({ ...i, message: `[${cutName(i.item)}] ${cutAt(i.message, 1000)}` })), files, 'issue', run, inRepository);
 }
 
 /** An input the command could not read (a YAML syntax error, a missing file) as one error annotation at its place, so
  * that the most common mistake of a pull request lands on its line too: `file:line:col` or `file` when the location is
- * a path of the repository (relative, not above the source root), else without a place. */
-export function inputErrorCommand(error: InputError): string {
+ * a path of the repository (relative, not above the source root; under `inRepository`, the source root's folder in the
+ * repository), else without a place. */
+export function inputErrorCommand(error: InputError, inRepository?: string): string {
   // Matches every location, from its start: the place is the last :line:col, if any.
   const at = /(.*?)(?::(\d+):(\d+))?$/.exec(error.location)!;
   const file = at[1]!;
-  const isOurs = isPropertySafe(file) && !file.startsWith('/') && !file.startsWith('../') && !/^[a-z][a-z0-9+.-]*:/i.test(file);
-  const where = isOurs ? `file=${escapeProperty(file)}${at[2] ? `,line=${at[2]},col=${at[3]}` : ''},` : '';
+  const placed = inRepository === undefined ? file : `${inRepository}/${file}`;
+  const isOurs = isPropertySafe(placed) && !file.startsWith('/') && !file.startsWith('../') && !/^[a-z][a-z0-9+.-]*:/i.test(file);
+  const where = isOurs ? `file=${escapeProperty(placed)}${at[2] ? `,line=${at[2]},col=${at[3]}` : ''},` : '';
   const text = `${isOurs ? '' : `${error.location}: `}${error.detail}${error.hint ? ` (${error.hint})` : ''}`;
   return `::error ${where}title=${escapeProperty('attack-cov cannot read')}::${escapeData(escapeForTerminal(text))}\n`;
 }

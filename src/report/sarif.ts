@@ -43,7 +43,8 @@ function sarifRules() {
   }));
 }
 
-/** Report paths are relative to the source root (%SRCROOT%), which code scanning maps to the checkout. */
+/** Paths are relative to the repository's top (%SRCROOT%), which code scanning maps to the checkout: report paths,
+ * from the source root, under the source root's folder there (repositoryPath). */
 export function artifactLocation(file: string): { uri: string; uriBaseId: string } {
   // Each segment encoded whole: a '#', '?' or ':' in a file name stays part of the name, not a fragment,
   // a query or a scheme that would point the alert at another file.
@@ -61,21 +62,24 @@ export function repositoryFileTest(rules: { path: string; note?: string }[]): (f
   return (file) => !isOfficialFile(file) && !/^https?:/.test(file) && !outside.has(file);
 }
 
-/** The file of the repository that holds a file's lines: the file a symlink resolves to (`target`), else the file itself. */
-export function repositoryPath(rules: { path: string; target?: string }[]): (file: string) => string {
+/** The file of the repository that holds a file's lines, from the repository's top: the file a symlink resolves to
+ * (`target`), else the file itself, under `inRepository`, the source root's folder in the repository, when it has one
+ * (report.json's inputs.rootInRepository). */
+export function repositoryPath(rules: { path: string; target?: string }[], inRepository?: string): (file: string) => string {
   const targets = new Map(rules.map((r) => [r.path, r.target]));
-  return (file) => targets.get(file) ?? file;
+  const folder = inRepository === undefined ? '' : `${inRepository}/`;
+  return (file) => `${folder}${targets.get(file) ?? file}`;
 }
 
 /** artifactLocation of the file code scanning finds a file's lines in (repositoryPath). */
-export function repositoryLocator(rules: { path: string; target?: string }[]): (file: string) => { uri: string; uriBaseId: string } {
-  const pathOf = repositoryPath(rules);
+export function repositoryLocator(rules: { path: string; target?: string }[], inRepository?: string): (file: string) => { uri: string; uriBaseId: string } {
+  const pathOf = repositoryPath(rules, inRepository);
   return (file) => artifactLocation(pathOf(file));
 }
 
 /** %SRCROOT% without a machine path: GitHub resolves it to the repository root (`--source-root`). */
 const ORIGINAL_URI_BASE_IDS = {
-  '%SRCROOT%': { description: { text: 'The source root that attack-cov names files relative to (--source-root; default the git work tree holding the rules).' } },
+  '%SRCROOT%': { description: { text: 'The top of the git repository that holds the source root (--source-root; default the git work tree holding the rules), or the source root itself outside a repository.' } },
 };
 
 /** GitHub code scanning rejects a run of more than this many results. */
@@ -167,7 +171,7 @@ export function buildSarif(report: CoverageReport) {
   const rules = [...sarifRules(), ...(report.suggestions ? [suggestionSarifRule] : [])];
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const isInRepository = repositoryFileTest(report.inputs.rules);
-  const locate = repositoryLocator(report.inputs.rules);
+  const locate = repositoryLocator(report.inputs.rules, report.inputs.rootInRepository);
   const isNew = report.comparison ? newFindingFlags(report.findings, report.comparison.newFindings) : undefined;
   const shown = report.findings.map((f, i) => ({ f, isNew: isNew?.[i] })).filter(({ f }) => isInRepository(f.file));
   const elsewhere = report.findings.filter((f) => !isInRepository(f.file));

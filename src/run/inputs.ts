@@ -12,7 +12,7 @@ import type { DownloadOptions } from '../net/download.js';
 import { packageRoot } from '../paths.js';
 import { readLogSourceMap, readSourcePlatforms } from '../upstream.js';
 import { misnamedSource } from '../falco/source-names.js';
-import { findSourceRoot, showPath } from '../source-root.js';
+import { findSourceRoot, rootInRepository, showPath } from '../source-root.js';
 import type { SuppressionRule } from '../analysis/suppress.js';
 import path from 'node:path';
 import type { ParseCache } from '../parse-cache.js';
@@ -192,6 +192,7 @@ export function analyzeRuleset(attack: LoadedCatalog, ruleset: RulesetOutline, r
     attack: { source: attack.source, sha256: attack.sha256, ...(attack.requested ? { requested: attack.requested } : {}) },
     ruleset,
     rulesOrigin,
+    rootInRepository: rootInRepository(sourceRootOf(options, env)),
     sourcePlatforms: readSourcePlatforms(),
     misnamedSource,
     platforms: resolvePlatforms(options.platform, attack.catalog, options.configAt?.platform),

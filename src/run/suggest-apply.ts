@@ -44,11 +44,11 @@ export async function attachEdits(suggestions: RuleSuggestion[], ruleset: Rulese
 export const EMBEDDED_ADDITION_REASON = 'the rule is in the embedded official rules, which are not rewritten: add the tags in a file of yours (override: {tags: append})';
 
 /** `suggest --format sarif`: the suggestions for rules in files of the repository (see buildSarif). */
-export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: string; version: string }, files: RulesFileInfo[]) {
+export function suggestionsSarif(suggestions: RuleSuggestion[], tool: { name: string; version: string }, files: RulesFileInfo[], inRepository?: string) {
   const isInRepository = repositoryFileTest(files);
   const elsewhere = suggestions.filter((s) => s.candidates.length > 0 && !isInRepository(s.file));
   const leftOut = elsewhere.length > 0 ? [notInRepositoryNote(elsewhere.length, 'tag suggestion', elsewhere.map((s) => s.file))] : [];
-  return sarifLog(tool, [suggestionSarifRule], suggestionResults(suggestions.filter((s) => isInRepository(s.file)), 0, repositoryLocator(files)), leftOut);
+  return sarifLog(tool, [suggestionSarifRule], suggestionResults(suggestions.filter((s) => isInRepository(s.file)), 0, repositoryLocator(files, inRepository)), leftOut);
 }
 
 export async function applySelection(selection: ReviewedSelection, options: { rules?: string[]; dryRun?: boolean }, sourceRoot: string, io: Io): Promise<number> {

@@ -14,6 +14,7 @@ import type { RuleSuggestion, SuggestionsSection } from '../suggest/types.js';
 import { suggestionsSection } from '../suggest/would-cover.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { loadCatalog, loadRulesFor, resolvePlatforms, sourceRootOf, toolVersion, type CommonOptions, type Environment } from './inputs.js';
+import { rootInRepository } from '../source-root.js';
 import type { Io } from './report.js';
 import { readEmbeddedAtomics, readEmbeddedReferences } from './suggest-data.js';
 import { chooseWithModel, type ModelOptions } from './suggest-model.js';
@@ -139,7 +140,7 @@ export async function runSuggest(options: SuggestOptions, env: Environment, io: 
   const tool = toolVersion();
   if (format === 'json') io.stdout(stringifyJson({ tool, attack: { version: attackVersion }, ranker, suggestions }));
   else if (format === 'csv') io.stdout(suggestionsCsv(suggestions));
-  else if (format === 'sarif') io.stdout(stringifyJson(suggestionsSarif(suggestions, tool, rules.ruleset.files)));
+  else if (format === 'sarif') io.stdout(stringifyJson(suggestionsSarif(suggestions, tool, rules.ruleset.files, rootInRepository(sourceRootOf(options, env)))));
   else if (!io.isQuiet) io.stdout(renderSuggestions(suggestions, io.style));
   return done;
 }

@@ -1,6 +1,6 @@
 // `attack-cov validate <files…>`: the offline validator for any rules files, so CI can check conditions,
 // fields, macros and lists without Falco installed (and with it, where it is on PATH).
-import { findSourceRoot, linkTarget, OUTSIDE_ROOT_NOTE } from '../source-root.js';
+import { findSourceRoot, linkTarget, OUTSIDE_ROOT_NOTE, rootInRepository } from '../source-root.js';
 import { EXIT_GATE, EXIT_OK, InputError, UsageError } from '../errors.js';
 import { readFieldCatalog } from '../falco/field-catalog.js';
 import { defaultRulesPaths, namedByText, readRulesTexts, type RulesText } from '../falco/load.js';
@@ -52,7 +52,7 @@ export async function runValidate(paths: string[], options: ValidateOptions, env
     }
   } catch (error) {
     // Said on stderr as for every format; as an annotation too, on the pull request's line (a YAML syntax error).
-    if (format === 'github' && error instanceof InputError) io.stdout(inputErrorCommand(error));
+    if (format === 'github' && error instanceof InputError) io.stdout(inputErrorCommand(error, rootInRepository(root)));
     throw error;
   }
   const falco = findFalco();
@@ -69,7 +69,7 @@ export async function runValidate(paths: string[], options: ValidateOptions, env
       ...(verdict?.isValid === null ? [{ severity: 'warning' as const, about: 'falco -V', text: `${verdict.output}; only the offline checks count` }] : []),
       ...(hidden ? [{ severity: 'info' as const, text: hidden.trim() }] : []),
     ];
-    io.stdout(validationAnnotations(shown, filesOf(texts, root), run));
+    io.stdout(validationAnnotations(shown, filesOf(texts, root), run, rootInRepository(root)));
   } else {
     if (!io.isQuiet || shown.length > 0) io.stdout(renderValidationIssues(shown, io.style));
     if (hidden) io.stdout(hidden);

@@ -1,6 +1,6 @@
 // lint --format github through the built binary, as a GitHub Actions step runs it: workflow commands on stdout, one per
 // finding, at the file's path from the repository's root, the exit code of --fail-on, -q keeping the errors only.
-import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -86,5 +86,26 @@ describe('lint --format github', () => {
     const unknown = await runCli(['lint', '--attack', MINI_BUNDLE, '--rules', dir, '--format', 'gitlab']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("error: option '--format <name>' argument 'gitlab' is invalid. Allowed choices are stylish, json, sarif, github.");
+  });
+
+  it('names files from the repository\'s top with .attack-cov.yaml in a subfolder, whose folder outputs name files from (QA)', async () => {
+    const dir = await repository();
+    await mkdir(path.join(dir, 'deploy'));
+    await copyFile(fixture('rules', 'fixable.yaml'), path.join(dir, 'deploy', 'mine.yaml'));
+    await writeFile(path.join(dir, 'deploy', '.attack-cov.yaml'), `attack: ${MINI_BUNDLE}\nrules: [mine.yaml]\n`);
+    const cwd = path.join(dir, 'deploy');
+    const github = await runCli(['lint', '--format', 'github', '--fail-on', 'none'], { cwd });
+    expect(github.code, github.stderr).toBe(0);
+    expect(new Set(lines(github.stdout).map((line) => /file=([^,]*),/.exec(line)?.[1]))).toEqual(new Set(['deploy/mine.yaml']));
+    const report = await runCli(['report', '--format', 'sarif,json', '--out', 'out', '--quiet'], { cwd });
+    expect(report.code, report.stderr).toBe(0);
+    const sarif = JSON.parse(await readFile(path.join(cwd, 'out', 'findings.sarif'), 'utf8')) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(new Set(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri))).toEqual(new Set(['deploy/mine.yaml']));
+    // report.json keeps naming files from the config's folder, and says where that folder is.
+    const json = JSON.parse(await readFile(path.join(cwd, 'out', 'report.json'), 'utf8')) as { inputs: { rules: { path: string }[]; rootInRepository?: string } };
+    expect([json.inputs.rules.map((r) => r.path), json.inputs.rootInRepository]).toEqual([['mine.yaml'], 'deploy']);
+    // A YAML error lands on its line too.
+    await writeFile(path.join(cwd, 'mine.yaml'), 'x: [\n');
+    expect((await runCli(['lint', '--format', 'github'], { cwd })).stdout).toMatch(/^::error file=deploy\/mine\.yaml,line=1,col=4,/);
   });
 });

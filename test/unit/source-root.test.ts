@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findSourceRoot, gitWorkTree, repositoryWorkTree, showPath, showPaths } from '../../src/source-root.js';
+import { findSourceRoot, gitWorkTree, repositoryWorkTree, rootInRepository, showPath, showPaths } from '../../src/source-root.js';
 
 let top: string;
 let repo: string;
@@ -127,6 +127,20 @@ describe('repositoryWorkTree, one check at a time', () => {
     expect(repositoryWorkTree(path.join(below, 't'))).toBe(path.join(below, 't'));
     const itself = await layout('x', 'gitdir: .git/modules/x\n');
     expect(repositoryWorkTree(path.join(itself, 'x'))).toBe(path.join(itself, 'x'));
+  });
+});
+
+describe('rootInRepository', () => {
+  it("is the root's folder in its repository, from the top of the work tree, or nothing at the top and outside any", async () => {
+    expect(rootInRepository(repo)).toBeUndefined();
+    expect(rootInRepository(path.join(repo, 'rules', 'nested'))).toBe('rules/nested');
+    if (gitWorkTree(os.tmpdir()) === undefined) expect(rootInRepository(top)).toBeUndefined();
+    // In a submodule: from the superproject's top, which CI checks out.
+    const superproject = await mkdtemp(path.join(top, 'super-'));
+    await mkdir(path.join(superproject, '.git'));
+    await mkdir(path.join(superproject, 'vendor', 'rules', 'team'), { recursive: true });
+    await writeFile(path.join(superproject, 'vendor', 'rules', '.git'), 'gitdir: ../../.git/modules/vendor/rules\n');
+    expect(rootInRepository(path.join(superproject, 'vendor', 'rules', 'team'))).toBe('vendor/rules/team');
   });
 });
 

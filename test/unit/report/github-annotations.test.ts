@@ -65,6 +65,13 @@ describe('githubAnnotations', () => {
     expect(commands(output).map((c) => c.name)).toEqual(['error', 'warning', 'notice']);
   });
 
+  it('names files from the repository\'s top: under the source root\'s folder there, when report.json has one (QA)', () => {
+    const report = { inputs: { ...REPORT.inputs, rootInRepository: 'deploy/falco' } };
+    expect(commands(githubAnnotations(report, [finding()]))[0]!.props.file).toBe('deploy/falco/rules/a.yaml');
+    const issue: ValidationIssue = { severity: 'error', code: 'x', item: 'rule R', message: 'm', file: 'rules/a.yaml', line: 2, column: 3 };
+    expect(commands(validationAnnotations([issue], REPORT.inputs.rules, [], 'deploy/falco'))[0]!.props.file).toBe('deploy/falco/rules/a.yaml');
+  });
+
   it('marks the tag alone where the finding knows its end: GitHub\'s endColumn is the tag\'s last column', () => {
     // T1059 at columns 40–44: the finding's endColumn (SARIF's, the column after it) is 45.
     expect(githubAnnotations(REPORT, [finding({ endColumn: 45, message: 'm' })])).toBe('::error file=rules/a.yaml,line=12,col=40,endColumn=44,title=attack-cov tactic-mismatch::m (rule "Run shell")\n');
@@ -215,6 +222,11 @@ describe('inputErrorCommand', () => {
     expect(inputErrorCommand(new InputError('rules/a,b.yaml', 'not UTF-8'))).toBe('::error file=rules/a%2Cb.yaml,title=attack-cov cannot read::not UTF-8\n');
     // Lines and columns of several digits; a colon inside a file name of the repository is no scheme.
     expect(inputErrorCommand(new InputError('rules/team:a.yaml:123:45', 'x'))).toBe('::error file=rules/team%3Aa.yaml,line=123,col=45,title=attack-cov cannot read::x\n');
+  });
+  it('names the file from the repository\'s top when the source root lies below it (a project config in a subfolder)', () => {
+    expect(inputErrorCommand(new InputError('rules/a.yaml:3:1', 'broken'), 'deploy/falco')).toBe('::error file=deploy/falco/rules/a.yaml,line=3,col=1,title=attack-cov cannot read::broken\n');
+    // A folder the runner could not read back: the place goes into the message.
+    expect(inputErrorCommand(new InputError('a.yaml:3:1', 'broken'), 'odd\nfolder')).toBe(`::error title=attack-cov cannot read::${escapeData('a.yaml:3:1: broken')}\n`);
   });
   it('puts it nowhere, its location said in the message, when it is no path of the repository', () => {
     for (const location of ['/tmp/x.yaml:3:1', '../up.yaml', 'official:falco_rules.yaml@c72713e', 'https://example.com/r.yaml', '']) {

@@ -229,4 +229,12 @@ describe('repositoryLocator', () => {
     copy.inputs.rules = [{ path: 'rules.d/a.yaml', sha256: '0', note: LINK_OUTSIDE_ROOT_NOTE }];
     expect(run(copy).results).toEqual([]);
   });
+  it('names files from the repository\'s top when the source root lies below it (QA: a config in a subfolder), a symlink\'s target too', () => {
+    const copy = withFinding({ file: 'rules.d/a.yaml' });
+    copy.inputs.rootInRepository = 'deploy/falco team';
+    copy.inputs.rules = [{ path: 'rules.d/a.yaml', sha256: '0' }];
+    expect(run(copy).results.map((r) => r.locations[0]!.physicalLocation.artifactLocation)).toEqual([{ uri: 'deploy/falco%20team/rules.d/a.yaml', uriBaseId: '%SRCROOT%' }]);
+    copy.inputs.rules = [{ path: 'rules.d/a.yaml', sha256: '0', target: 'common/a.yaml' }];
+    expect(run(copy).results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['deploy/falco%20team/common/a.yaml']);
+  });
 });
