@@ -38,10 +38,10 @@ function whatItMakes(streams: Record<ContextName, SyntheticEvent[]>): string {
   return shown.join('; ');
 }
 
-/** Emulates the draft `condition` for `technique`; undefined when the technique has no Linux procedure. */
-export function emulateDraft(condition: string, technique: string, ruleset: Pick<Ruleset, 'macros' | 'lists'>, inputs: DraftEmulationInputs): DraftEmulation | undefined {
+/** Emulates the draft `condition` for `technique`: on its Linux procedures, and on the benign corpus, which holds a
+ * draft for a technique with none to what it must not match as well (QA: `spawned_process` alone passed for T1068). */
+export function emulateDraft(condition: string, technique: string, ruleset: Pick<Ruleset, 'macros' | 'lists'>, inputs: DraftEmulationInputs): DraftEmulation {
   const own = proceduresOf(technique, inputs.procedures);
-  if (own.length === 0) return undefined;
   let rule: CompiledRule;
   try {
     rule = { name: 'draft', test: new ConditionCompiler(ruleset).compile(condition) };
@@ -57,7 +57,7 @@ export function emulateDraft(condition: string, technique: string, ruleset: Pick
     if (contexts.length > 0) catches.push(`${procedure.id} ${procedure.name} (${contexts.join(', ')})`);
     else missed.push(`${procedure.id} "${procedure.name}" runs \`${procedure.command.trim().split('\n')[0]!.slice(0, 120)}\` and makes: ${whatItMakes(result.streams)}`);
   }
-  if (catches.length === 0) issues.push(`emulation: the rule fires on none of ${technique}'s ${own.length} Linux procedures (Atomic Red Team). For example:`, ...missed.slice(0, 3).map((m) => `  ${m}`));
+  if (own.length > 0 && catches.length === 0) issues.push(`emulation: the rule fires on none of ${technique}'s ${own.length} Linux procedures (Atomic Red Team). For example:`, ...missed.slice(0, 3).map((m) => `  ${m}`));
   for (const item of inputs.benign) {
     const result = emulateProcedure(item, [rule], inputs.tables, inputs.parse);
     const match = result.fired[0];

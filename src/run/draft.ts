@@ -175,7 +175,10 @@ async function draftOne(technique: Technique, drafting: Drafting): Promise<{ res
       issues.push(...(emulation?.issues ?? []));
     }
     if (issues.length === 0 && draft) {
-      const catches = emulation ? [`fires on ${emulation.catches.length} of ${emulation.procedures} Linux procedures of ${technique.id} (Atomic Red Team, emulated) and on no benign activity:`, ...emulation.catches.map((c) => `  ${c}`)] : [];
+      const catches = !emulation ? [] : emulation.procedures === 0
+        // Said, so that a reviewer knows nothing showed it firing on the technique (QA).
+        ? [`not shown to fire: Atomic Red Team has no Linux procedure of ${technique.id} to emulate; it fires on no benign activity (emulated)`]
+        : [`fires on ${emulation.catches.length} of ${emulation.procedures} Linux procedures of ${technique.id} (Atomic Red Team, emulated) and on no benign activity:`, ...emulation.catches.map((c) => `  ${c}`)];
       lastText = renderDraftFile(draft, tags, source, header(technique, drafting, `passed on attempt ${attempt} of ${MAX_ATTEMPTS}`, catches));
       const falco = await falcoVerdict(lastText, drafting);
       const emulated = emulation ? { emulation: { procedures: emulation.procedures, catches: emulation.catches } } : {};

@@ -231,6 +231,29 @@ describe('drafts must fire (emulated on Atomic Red Team procedures and the benig
   });
 });
 
+describe('a technique Atomic Red Team has no Linux procedure of', () => {
+  /** T1068: the embedded atomics hold no Linux procedure of it, so nothing shows a draft firing on it. */
+  async function draftT1068(model: string): Promise<{ code: number; summary: Run['summary']; out: string }> {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const result = await runCli(['draft', 'T1068', '--attack', ATTACK, '--rules', RULES, '--out', out, '--llm-base-url', server.baseUrl, '--model', model], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    return { code: result.code, out, summary: JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Run['summary'] };
+  }
+
+  it('holds the draft to the benign corpus still: every process start is refused (QA: `spawned_process` passed)', async () => {
+    const run = await draftT1068('every-process');
+    expect(run.summary.drafts[0]).toMatchObject({ technique: 'T1068', status: 'rejected', attempts: 3 });
+    expect(run.summary.drafts[0]!.issues.join('\n')).toMatch(/emulation: the rule fires on benign activity "/);
+    expect(run.summary.drafts[0]!.issues.join('\n')).not.toMatch(/fires on none/);
+  });
+
+  it('passes a draft that matches no benign activity, saying it was never shown to fire', async () => {
+    const run = await draftT1068('good');
+    expect(run.summary.drafts[0]).toMatchObject({ technique: 'T1068', status: 'passed', emulation: { procedures: 0, catches: [] } });
+    const text = await readFile(path.join(run.out, 'T1068.yaml'), 'utf8');
+    expect(text).toContain('# validation: passed on attempt 1 of 3\n#   not shown to fire: Atomic Red Team has no Linux procedure of T1068 to emulate; it fires on no benign activity (emulated)\n');
+  });
+});
+
 describe('a model that never answers with a rule', () => {
   it('is rejected; its last answer is kept as comments in a file that still loads', async () => {
     const run = await draft('gibberish');

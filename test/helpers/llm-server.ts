@@ -25,6 +25,8 @@ export const NON_FIRING_DRAFTS = {
   silent: { ...GOOD_T1529, rule: 'Shutdown now flag', condition: 'spawned_process and proc.name = shutdown and proc.args contains "--poweroff-now"' },
   /** Fires on T1529's procedures, and on every systemctl restart of the benign corpus. */
   noisy: { ...GOOD_T1529, rule: 'Power management', condition: 'spawned_process and proc.name in (shutdown, reboot, halt, poweroff, systemctl)' },
+  /** Every process start: for a technique with no Linux procedure, only the benign corpus can refuse it. */
+  everyProcess: { ...GOOD_T1529, rule: 'Any process', condition: 'spawned_process' },
 };
 
 export interface LlmRequest {
@@ -105,6 +107,8 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           return ok(repairs === 0 ? NON_FIRING_DRAFTS.silent : GOOD_T1529);
         case 'noisy':
           return ok(NON_FIRING_DRAFTS.noisy);
+        case 'every-process':
+          return ok(NON_FIRING_DRAFTS.everyProcess);
         case 'gibberish':
           return ok('I cannot write Falco rules, but here is a poem.\n- rule: not really');
         case 'replacement-pattern':
