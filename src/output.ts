@@ -3,7 +3,7 @@
 // renderer that throws or one unwritable name leaves --out as it was.
 // Names may not leave the directory. Temporaries are tracked (temp-files.ts) and removed on signals.
 import { access, chmod, chown, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { closeSync, constants, existsSync, mkdirSync, openSync, rmdirSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, openSync, realpathSync, rmdirSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError, noValueError, UsageError } from './errors.js';
@@ -118,11 +118,25 @@ function writeText(file: string, content: string | Iterable<string>): void {
   }
 }
 
-/** Makes `folder` (inside `dir`) and removes what a killed run left in it. */
+/** Whether `folder`, through every symlink on its way, is `dir` or lies inside it (`dir` itself resolved too: an --out
+ * reached through a link is the user's choice). A folder that does not resolve is not inside. */
+export function isReallyInside(dir: string, folder: string): boolean {
+  try {
+    const root = realpathSync(dir);
+    const real = realpathSync(folder);
+    return real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+  } catch {
+    return false;
+  }
+}
+
+/** Makes `folder` (inside `dir`) and removes what a killed run left in it. A folder of --out that is a symlink out of it
+ * (`rejected -> ../elsewhere`, which a cloned repository can hold) is refused: writes would land outside --out (QA). */
 async function prepareFolder(dir: string, folder: string): Promise<void> {
   await mkdir(folder, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(dir, `cannot create the output directory: ${describeFsError(mkdirReason(folder) ?? error)}`, 'choose --out in a folder you may write');
   });
+  if (!isReallyInside(dir, folder)) throw new InputError(folder, 'leads out of the output directory through a symlink; nothing was written', 'remove the link, or choose another --out');
   await removeStaleTemporaries(folder, RUN_STARTED_MS);
 }
 
@@ -161,6 +175,13 @@ async function removeTemps(temps: Iterable<string>): Promise<void> {
   }
 }
 
+/** Refuses the first target that is a directory: its rename would fail. */
+async function refuseDirectories(targets: { target: string }[]): Promise<void> {
+  for (const { target } of targets) {
+    if ((await lstat(target).catch(() => undefined))?.isDirectory()) throw new InputError(target, 'is a directory; nothing was written');
+  }
+}
+
 export async function writeOutputs(dir: string, files: OutputFile[]): Promise<string[]> {
   const targets = files.map((file) => ({ content: file.content, target: pathInside(dir, file.name) }));
   const temps: string[] = [];
@@ -169,6 +190,9 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
   /** Each folder is prepared once, before its first file: most outputs share --out. */
   const prepared = new Map<string, Promise<void>>();
   try {
+    // Before any renderer runs, and again before the renames: a renderer may act (draft-out.ts removes an earlier
+    // run's files as summary.json is rendered), and a name a directory takes would then fail the run after it (QA).
+    await refuseDirectories(targets);
     for (const { target, content: given } of targets) {
       const content = typeof given === 'function' ? given() : given;
       const folder = path.dirname(target);
@@ -185,9 +209,7 @@ export async function writeOutputs(dir: string, files: OutputFile[]): Promise<st
       }
     }
     // A name taken by a directory would fail its rename half-way: refuse before --out changes at all.
-    for (const { target } of targets) {
-      if ((await lstat(target).catch(() => undefined))?.isDirectory()) throw new InputError(target, 'is a directory; nothing was written');
-    }
+    await refuseDirectories(targets);
     // Every file is on disk under its temporary name: only now does --out change.
     for (const [index, { target }] of targets.entries()) {
       const temp = temps[index]!;

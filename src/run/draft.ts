@@ -54,8 +54,10 @@ export interface DraftResult {
   falco?: { isValid: boolean | null; output: string };
   /** Drafts must fire: the technique's Linux procedures emulated, and those the draft fires on. */
   emulation?: { procedures: number; catches: string[] };
-  /** An earlier run's drafts of this technique (relative to --out) that this run removed: it did not produce them. */
+  /** An earlier run's drafts of this technique (relative to --out) that this run removed: it drafted it the other way. */
   removed?: string[];
+  /** An earlier run's drafts of this technique that this run left in place: its call failed, nothing replaces them. */
+  kept?: string[];
 }
 
 interface Drafting {
@@ -288,9 +290,12 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
     llm: settings ? { baseUrl: redactUrl(settings.baseUrl), model: settings.model, structuredOutput: client!.isSchemaSupported } : null,
     drafts,
   });
-  // --out describes this run only (draft-out.ts): an earlier run's draft of a technique this run did not produce goes.
-  const removed = await writeDraftRun(outDir, outcomes, summaryOf, tool.name);
-  if (removed.length > 0) io.stderr(`removed what an earlier run drafted and this run did not produce: ${removed.map((f) => escapeForTerminal(path.join(options.out, f))).join(', ')}\n`);
+  // --out says what this run produced (draft-out.ts): an earlier draft this run replaced with its other outcome goes, one
+  // of a technique whose call failed stays.
+  const { removed, kept } = await writeDraftRun(outDir, outcomes, summaryOf, tool.name);
+  const shown = (files: string[]) => files.map((f) => escapeForTerminal(path.join(options.out, f))).join(', ');
+  if (removed.length > 0) io.stderr(`removed what an earlier run drafted and this run drafted the other way: ${shown(removed)}\n`);
+  if (kept.length > 0) io.stderr(`kept what an earlier run drafted, as this run's call failed for it (its header says when it was made): ${shown(kept)}\n`);
   // The error and its hint come last on stderr, after what the run wrote and removed, where one reads an error.
   if (isEveryCallFailed) (io.errors ?? io.stderr)(`error: every draft failed at the LLM endpoint (${outcomes.length} of ${outcomes.length}${stopped ? `; ${stopped}` : ''})\n`);
   else if (stopped) (io.errors ?? io.stderr)(`error: ${stopped}\n`);

@@ -1,6 +1,6 @@
 // attack-cov draft against an OpenAI-compatible server on 127.0.0.1, through the built binary.
 import { existsSync, watch } from 'node:fs';
-import { mkdtemp, readFile, readdir, rename, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,7 +171,7 @@ describe('the repair loop', () => {
 });
 
 describe('an earlier run in --out', () => {
-  it("a technique this run drafted and did not produce loses the earlier run's draft of it, said on stderr and in summary.json; what attack-cov did not write stays (QA: a stale draft read as this run's)", async () => {
+  it("keeps the earlier run's drafts of a technique whose call failed (QA: an outage deleted reviewed drafts), removes one this run drafted the other way, said on stderr and in summary.json; what attack-cov did not write stays", async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
     const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-elsewhere-'));
     const run = (model: string) => runCli(['draft', 'T1529', 'T1485', 'T1486', '--attack', ATTACK, '--rules', RULES, '--out', out, '--concurrency', '1', '--llm-base-url', server.baseUrl, '--model', model], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
@@ -183,17 +183,53 @@ describe('an earlier run in --out', () => {
     await writeFile(path.join(out, 'T1486.yaml'), mine);
     await rename(path.join(out, 'rejected', 'T1486.yaml'), path.join(elsewhere, 'T1486.yaml'));
     await symlink(path.join(elsewhere, 'T1486.yaml'), path.join(out, 'rejected', 'T1486.yaml'));
+    // A person reviews the passed draft.
+    const reviewed = `${await readFile(path.join(out, 'T1529.yaml'), 'utf8')}# reviewed\n`;
+    await writeFile(path.join(out, 'T1529.yaml'), reviewed);
     // This run: the endpoint fails T1529 (HTTP 404 stops the run), T1485 and T1486 are not attempted.
     const failed = await run('no-such-model');
     expect(failed.code).toBe(2);
-    expect((await readdir(out, { recursive: true })).map(String).sort()).toEqual(['T1486.yaml', 'rejected', 'rejected/T1486.yaml', 'summary.json']);
-    const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Run['summary'] & { drafts: { removed?: string[] }[] };
-    expect(summary.drafts.map((d) => [d.technique, d.status, d.removed])).toEqual([['T1529', 'error', ['T1529.yaml']], ['T1485', 'not-attempted', ['rejected/T1485.yaml']], ['T1486', 'not-attempted', undefined]]);
-    expect(failed.stderr).toContain(`\nremoved what an earlier run drafted and this run did not produce: ${path.join(out, 'T1529.yaml')}, ${path.join(out, 'rejected', 'T1485.yaml')}\n`);
-    // The error and its hint come last, after what the run removed.
-    expect(failed.stderr).toMatch(/\nremoved what an earlier run[^\n]*\nerror: every draft failed at the LLM endpoint[^\n]*\nhint: [^\n]*\n$/);
+    expect((await readdir(out, { recursive: true })).map(String).sort()).toEqual(['T1486.yaml', 'T1529.yaml', 'rejected', 'rejected/T1485.yaml', 'rejected/T1486.yaml', 'summary.json']);
+    expect(await readFile(path.join(out, 'T1529.yaml'), 'utf8')).toBe(reviewed);
+    type Drafts = Run['summary'] & { drafts: { removed?: string[]; kept?: string[] }[] };
+    const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Drafts;
+    expect(summary.drafts.map((d) => [d.technique, d.status, d.removed, d.kept])).toEqual([['T1529', 'error', undefined, ['T1529.yaml']], ['T1485', 'not-attempted', undefined, ['rejected/T1485.yaml']], ['T1486', 'not-attempted', undefined, undefined]]);
+    expect(failed.stderr).toContain(`\nkept what an earlier run drafted, as this run's call failed for it (its header says when it was made): ${path.join(out, 'T1529.yaml')}, ${path.join(out, 'rejected', 'T1485.yaml')}\n`);
+    // The error and its hint come last, after what the run kept.
+    expect(failed.stderr).toMatch(/\nkept what an earlier run[^\n]*\nerror: every draft failed at the LLM endpoint[^\n]*\nhint: [^\n]*\n$/);
     expect(await readFile(path.join(out, 'T1486.yaml'), 'utf8')).toBe(mine);
     expect(await readFile(path.join(out, 'rejected', 'T1486.yaml'), 'utf8')).toMatch(/^# DRAFT made by attack-cov /);
+    // The next run drafts T1529 the other way (rejected): the earlier passed draft goes, so the folder says this run's outcome.
+    const other = await run('silent');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(`\nremoved what an earlier run drafted and this run drafted the other way: ${path.join(out, 'T1529.yaml')}\n`);
+    const last = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Drafts;
+    expect(last.drafts.map((d) => [d.technique, d.status, d.removed, d.kept])).toEqual([['T1529', 'rejected', ['T1529.yaml'], undefined], ['T1485', 'rejected', undefined, undefined], ['T1486', 'rejected', undefined, undefined]]);
+  });
+
+  it('changes nothing when a name it must write is taken by a folder: the earlier run stays whole (QA: its drafts went first)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const run = (model: string) => runCli(['draft', 'T1529', '--attack', ATTACK, '--rules', RULES, '--out', out, '--llm-base-url', server.baseUrl, '--model', model], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    expect((await run('good')).code).toBe(0);
+    await mkdir(path.join(out, 'rejected', 'T1529.yaml'), { recursive: true });
+    const failed = await run('silent');
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(new RegExp(`^error: ${path.join(out, 'rejected', 'T1529.yaml')}: is a directory; nothing was written$`, 'm'));
+    expect((await readdir(out, { recursive: true })).map(String).sort()).toEqual(['T1529.yaml', 'rejected', 'rejected/T1529.yaml', 'summary.json']);
+  });
+
+  it('refuses a folder of --out that is a symlink out of it, and removes nothing through it (QA: rejected drafts landed outside --out)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-elsewhere-'));
+    await writeFile(path.join(elsewhere, 'T1529.yaml'), '# DRAFT made by attack-cov 0.1.0. not in --out\n');
+    await symlink(elsewhere, path.join(out, 'rejected'));
+    const rejected = await runCli(['draft', 'T1529', '--attack', ATTACK, '--rules', RULES, '--out', out, '--llm-base-url', server.baseUrl, '--model', 'silent'], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toMatch(new RegExp(`^error: ${path.join(out, 'rejected')}: leads out of the output directory through a symlink; nothing was written$`, 'm'));
+    // A passing draft writes no file there, yet the earlier rejected draft "in" it is not removed either.
+    const passed = await runCli(['draft', 'T1529', '--attack', ATTACK, '--rules', RULES, '--out', out, '--llm-base-url', server.baseUrl, '--model', 'good'], { env: { OPENAI_API_KEY: SECRET, ATTACK_COV_LLM_BACKOFF_MS: '10' } });
+    expect(passed.code, passed.stderr).toBe(0);
+    expect(await readdir(elsewhere)).toEqual(['T1529.yaml']);
   });
 });
 

@@ -214,6 +214,33 @@ describe('writeOutputs', () => {
     expect(await readFile(path.join(out, 'report.json'), 'utf8')).toBe('old');
     expect(await listing(out)).toEqual(['heatmap.html', 'report.json']);
   });
+
+  it('refuses a name taken by a directory before any renderer runs: a renderer may act (draft-out.ts removes files)', async () => {
+    const out = await fresh();
+    await mkdir(path.join(out, 'taken.yaml'));
+    let isRendered = false;
+    const render = () => ((isRendered = true), 'x');
+    const error = await failure(writeOutputs(out, [{ name: 'a.json', content: render }, { name: 'taken.yaml', content: 'x' }]));
+    expect(error?.message).toBe(`${path.join(out, 'taken.yaml')}: is a directory; nothing was written`);
+    expect(isRendered).toBe(false);
+  });
+
+  it('refuses a folder of --out that leads out of it through a symlink, and writes nothing there; one inside it is taken', async () => {
+    const out = await fresh();
+    const elsewhere = await fresh();
+    await symlink(elsewhere, path.join(out, 'rejected'));
+    const error = await failure(writeOutputs(out, [{ name: 'a.json', content: 'x' }, { name: 'rejected/T1529.yaml', content: 'x' }]));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error?.message).toBe(`${path.join(out, 'rejected')}: leads out of the output directory through a symlink; nothing was written`);
+    expect([await listing(elsewhere), await listing(out)]).toEqual([[], ['rejected']]);
+    // A link to a folder inside --out, and an --out that is itself reached through a link, are fine.
+    await mkdir(path.join(out, 'real'));
+    await symlink(path.join(out, 'real'), path.join(out, 'inner'));
+    const linkedOut = path.join(await fresh(), 'out-link');
+    await symlink(out, linkedOut);
+    await writeOutputs(linkedOut, [{ name: 'inner/b.json', content: 'y' }]);
+    expect(await readFile(path.join(out, 'real', 'b.json'), 'utf8')).toBe('y');
+  });
 });
 
 describe('replaceFileAtomically', () => {
