@@ -16,8 +16,13 @@ import type { ValidationIssue } from './types.js';
 
 /** Not a field: an output token Falco still accepts, with a warning, and removes (rule_loader_compiler.cpp). */
 const CONTAINER_INFO = '%container.info';
-/** Fields holding a timestamp as text: comparing them with < or > compares strings, not times. */
-const TIME_TEXT_FIELDS = new Set(['evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s']);
+/** Fields holding a timestamp as text: comparing them with < or > compares strings, not times. The plugins' are the
+ * string fields of their field tables that hold the event's time as ISO 8601 text (data/falco-fields.json). */
+const TIME_TEXT_FIELDS = new Set(['evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s', 'ct.time', 'gcp.time', 'okta.published']);
+/** A date or a time of day written in a value: a year and month at the start (`2022-12`), an ISO 8601 time anywhere
+ * (`T02:`), or a clock time at the start (`02:00`). Matched in a timestamp's text, it ties the rule to that moment (and
+ * that time zone; QA: `contains "T02:"` and `startswith "2022-12-31T02"` passed). */
+const DATE_LIKE = /^\d{4}-\d{2}|T\d{2}:|^\d{1,2}:\d{2}/;
 /** Nanosecond types, as libsinsp names them (falcoType: plugin field tables write them in lower case, container.start_ts). */
 const TIME_TYPES = new Set(['ABSTIME', 'RELTIME']);
 const SHELLS = new Set(['sh', 'bash', 'csh', 'ksh', 'tcsh', 'zsh', 'dash', 'ash', 'fish', 'mksh']);
@@ -208,7 +213,7 @@ export class ConditionChecker {
     const lists = values.map((v) => this.listAt(v, node.value!, owner));
     const name = node.field.name;
     const isOrdering = ['<', '<=', '>', '>='].includes(node.operator);
-    const isDateLike = values.some((v) => /^\d{4}-\d{2}-\d{2}/.test(v.text) || /^\d{1,2}:\d{2}/.test(v.text));
+    const isDateLike = values.some((v) => DATE_LIKE.test(v.text));
     if (TIME_TEXT_FIELDS.has(name) && (isOrdering || isDateLike)) {
       this.report(owner, 'time-compared-as-string', 'error', `${name} is text: "${node.operator}" compares strings, not times; compare evt.rawtime (nanoseconds since the epoch) with a number`, node.pos);
     } else if (info && TIME_TYPES.has(falcoType(info.type)?.type ?? '') && values.some((v) => !/^-?\d+$/.test(v.text))) {

@@ -78,6 +78,18 @@ describe('times compared as text', () => {
     expect(check(EXEC + 'evt.datetime.s = "12:30"')).toEqual([TEXT('=', 'evt.datetime.s')]);
     expect(check(EXEC + 'evt.time in ("x", "2024-01-01")')).toEqual([TEXT('in')]);
   });
+  it('a date or an ISO 8601 time matched in the text by any operator, a plugin\'s timestamp too (QA)', () => {
+    expect(check(EXEC + 'evt.time.iso8601 contains "T02:"')).toEqual([TEXT('contains', 'evt.time.iso8601')]);
+    expect(check(EXEC + 'evt.time.iso8601 startswith "2022-12-31T02"')).toEqual([TEXT('startswith', 'evt.time.iso8601')]);
+    expect(check(EXEC + 'evt.datetime contains "2022-12"')).toEqual([TEXT('contains', 'evt.datetime')]);
+    // An hour of the day as the time's first digits is a test of the time of day, which that text holds.
+    expect(check(EXEC + 'evt.time startswith "02"')).toEqual([]);
+    // The plugins' ISO 8601 timestamps (the condition starts at column 1 there: no evt.type).
+    const at1 = (message: string) => message.replace('condition 1:23:', 'condition 1:1:');
+    expect(check('ct.time startswith "2022-12-31T02"', '', { source: 'aws_cloudtrail' })).toEqual([at1(TEXT('startswith', 'ct.time'))]);
+    expect(check('gcp.time > "2022-01-01"', '', { source: 'gcp_auditlog' })).toEqual([at1(TEXT('>', 'gcp.time'))]);
+    expect(check('okta.published contains "T02:"', '', { source: 'okta' })).toEqual([at1(TEXT('contains', 'okta.published'))]);
+  });
   it('equality with something that is not a date or a clock time is left alone', () => {
     for (const value of ['"x2024-01-01"', '"1234-5-01"', '"12:3"', '"123:45"', '"x"']) expect(check(`${EXEC}evt.time = ${value}`)).toEqual([]);
     expect(check(EXEC + 'evt.time != "x"')).toEqual([]);
@@ -353,8 +365,10 @@ describe('output fields', () => {
 });
 
 describe('edges that decide a finding', () => {
-  it('a date needs two digits of day, and the first non-number is the one named', () => {
-    expect(check(EXEC + 'evt.time = "2024-01-1"')).toEqual([]);
+  it('a date needs a year and two digits of month (a month alone ties the rule to it too), and the first non-number is the one named', () => {
+    expect(check(EXEC + 'evt.time = "2024-1"')).toEqual([]);
+    expect(check(EXEC + 'evt.time = "2024-01"')).toHaveLength(1);
+    expect(check(EXEC + 'evt.time contains "T2:"')).toEqual([]);
     expect(check(EXEC + 'evt.rawtime in (12, "noon")')).toEqual([
       'R: time-compared-as-string condition 1:23: evt.rawtime counts nanoseconds: compare it with a number, not "noon"',
     ]);
