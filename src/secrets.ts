@@ -123,6 +123,61 @@ export function redactMessage(text: string, also?: string): string {
   return redactSecrets(replaceAll(text, secretForms(also))).replace(USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
 }
 
+/** How long a run of a key's characters, anywhere in it, is a secret in what a server sends back (redactEchoes). */
+const ECHOED_RUN_CHARS = 16;
+/** Runs are looked for from every ECHOED_RUN_STEP-th character of the key: any run of ECHOED_RUN_CHARS + ECHOED_RUN_STEP
+ * characters or more holds one such start, so is found (a shorter one only where it holds one). */
+const ECHOED_RUN_STEP = 4;
+
+/** The forms of `key` a server may echo it in beyond those redactSecrets knows (QA: an endpoint echoing the key as
+ * base64, hex, upper case, \uXXXX or HTML entities put it in stderr and summary.json): its letters in one case, its
+ * UTF-8 bytes as hex, as base64 at each of the three byte alignments a longer encoded text can put it at (the
+ * characters that depend on its bytes only, in both alphabets), and each character as \uXXXX or `&#N;`/`&#xH;`. */
+function echoedForms(key: string): string[] {
+  const bytes = Buffer.from(key, 'utf8');
+  const base64 = [0, 1, 2].map((k) => Buffer.concat([Buffer.alloc(k), bytes]).toString('base64').slice(4 * Math.ceil(k / 3), 4 * Math.floor((bytes.length + k) / 3)));
+  const hex = bytes.toString('hex');
+  const codes = [...key].map((c) => c.codePointAt(0)!);
+  const unicode = key.split('').map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  return [
+    key.toLowerCase(), key.toUpperCase(), hex, hex.toUpperCase(),
+    ...base64, ...base64.map((b) => b.replace(/\+/g, '-').replace(/\//g, '_')),
+    unicode, unicode.toUpperCase().replace(/\\U/g, '\\u'),
+    codes.map((c) => `&#${c};`).join(''), codes.map((c) => `&#x${c.toString(16)};`).join(''), codes.map((c) => `&#x${c.toString(16).toUpperCase()};`).join(''),
+  ].filter(isSecretLength);
+}
+
+/** `text` from a server that was sent `key` (an LLM endpoint's answer or error), with every form of the key it may
+ * echo replaced: redactSecrets's, echoedForms's, and any run of ECHOED_RUN_CHARS or more of its characters from
+ * anywhere in it (a key-like key: see KEY_LIKE). Applied where the text comes in, so that no later cut, parse or
+ * rendering can carry one out. */
+export function redactEchoes(text: string, key: string | undefined): string {
+  const trimmed = key?.trim();
+  if (!isSecretLength(trimmed)) return text;
+  let result = replaceAll(text, [...secretForms(trimmed), ...echoedForms(trimmed)]);
+  if (!KEY_LIKE.test(trimmed) || trimmed.length < ECHOED_RUN_CHARS) return result;
+  const starts = new Set<number>();
+  for (let i = 0; i + ECHOED_RUN_CHARS <= trimmed.length; i += ECHOED_RUN_STEP) starts.add(i);
+  starts.add(trimmed.length - ECHOED_RUN_CHARS);
+  for (const start of starts) {
+    const seed = trimmed.slice(start, start + ECHOED_RUN_CHARS);
+    for (let at = result.indexOf(seed); at >= 0; at = result.indexOf(seed, at + REDACTED.length)) {
+      // Grown both ways as far as the text goes on as the key does.
+      let from = at;
+      let keyFrom = start;
+      while (keyFrom > 0 && from > 0 && result[from - 1] === trimmed[keyFrom - 1]) {
+        from--;
+        keyFrom--;
+      }
+      let end = at + ECHOED_RUN_CHARS;
+      while (end - from + keyFrom < trimmed.length && result[end] === trimmed[end - from + keyFrom]) end++;
+      result = result.slice(0, from) + REDACTED + result.slice(end);
+      at = from;
+    }
+  }
+  return result;
+}
+
 /** For tests: forget every registered secret. */
 export function clearSecrets(): void {
   secrets.clear();

@@ -13,7 +13,7 @@ import { BodyTooLargeError, readBody } from '../net/body.js';
 import { ACCEPT_ENCODING, contentCodings, decodeBody, UnsupportedEncodingError } from '../net/content-encoding.js';
 import { parseRetryAfter, proxyDispatcher, undiciLib } from '../net/download.js';
 import { splitCredentials } from '../net/url.js';
-import { redactMessage } from '../secrets.js';
+import { redactEchoes, redactMessage } from '../secrets.js';
 import type { ChatMessage } from './prompt.js';
 
 export interface LlmSettings {
@@ -104,7 +104,8 @@ export class ChatClient {
     });
     const answer = await readBody(response.body, limits.maxLlmBodyBytes);
     // A gateway or proxy may compress the answer (undici's request() does not undo it).
-    const text = decodeBody(answer, contentCodings(response.headers['content-encoding']), limits.maxLlmBodyBytes).toString('utf8');
+    // The key in any form the server may echo it in (base64, hex, another case …) goes here, before anything reads it.
+    const text = redactEchoes(decodeBody(answer, contentCodings(response.headers['content-encoding']), limits.maxLlmBodyBytes).toString('utf8'), this.settings.apiKey);
     const location = response.headers.location;
     return { status: response.statusCode, text, retryAfter: parseRetryAfter(response.headers['retry-after']), ...(typeof location === 'string' ? { location } : {}) };
   }

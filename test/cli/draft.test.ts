@@ -143,6 +143,16 @@ describe('server behaviours', () => {
     expect(run.summary.drafts[0]!.status).toBe('error');
     expect(run.stderr).toContain('[redacted]');
   });
+
+  it('keeps the key out in the forms an endpoint may echo it in: base64, hex, another case, \\uXXXX (QA)', async () => {
+    const forms = [Buffer.from(`Bearer ${SECRET}`).toString('base64').slice(8, 40), Buffer.from(SECRET).toString('hex'), SECRET.toUpperCase(), `\\u${SECRET.charCodeAt(0).toString(16).padStart(4, '0')}\\u${SECRET.charCodeAt(1).toString(16).padStart(4, '0')}`];
+    for (const model of ['echo-key-encoded', 'echo-key-encoded-in-answer']) {
+      const run = await draft(model);
+      const written = await Promise.all(run.files.filter((f) => f.endsWith('.yaml') || f.endsWith('.json')).map((f) => readFile(path.join(run.out, f), 'utf8')));
+      for (const text of [run.stdout, run.stderr, ...written]) for (const form of forms) expect(text, `${model}: ${form}`).not.toContain(form);
+      expect(run.stderr + written.join('')).toContain('[redacted]');
+    }
+  });
 });
 
 describe('the repair loop', () => {

@@ -1,0 +1,47 @@
+// redactEchoes: what an LLM endpoint sends back goes through it before anything reads it, so that the key in a form
+// redactSecrets does not know (QA: base64, hex, upper case, \uXXXX, HTML entities, a slice from its middle) reaches no
+// output. Each form below is made from the key the way a server would make it, inside other text.
+import { describe, expect, it } from 'vitest';
+import { redactEchoes } from '../../../src/secrets.js';
+
+const KEY = 'sk-proj-SECRETKEY0123456789abcdefXYZ';
+const around = (form: string) => `error: bad key <${form}> (request 42)`;
+
+describe('redactEchoes', () => {
+  it('replaces the key as given and in the forms a server encodes it in, inside other text', () => {
+    const bytes = Buffer.from(KEY);
+    const forms = [
+      KEY, KEY.toUpperCase(), KEY.toLowerCase(), bytes.toString('hex'), bytes.toString('hex').toUpperCase(),
+      [...KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+      [...KEY].map((c) => `&#${c.charCodeAt(0)};`).join(''),
+      [...KEY].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join(''),
+    ];
+    for (const form of forms) expect(redactEchoes(around(form), KEY), form).toBe(around('[redacted]'));
+  });
+
+  it('finds the key base64-encoded at any byte offset of a longer encoded text, in both alphabets', () => {
+    for (const prefix of ['', 'a', 'ab', 'abc', 'Bearer ']) {
+      for (const alphabet of ['base64', 'base64url'] as const) {
+        const encoded = Buffer.from(`${prefix}${KEY} and more`).toString(alphabet);
+        const redacted = redactEchoes(`echo: ${encoded}`, KEY);
+        expect(redacted, `${prefix} ${alphabet}`).toContain('[redacted]');
+        // What is left of the encoded text decodes to no more than a few bytes of the key on either side.
+        for (const part of redacted.slice('echo: '.length).split('[redacted]')) expect(Buffer.from(part, alphabet).toString('latin1')).not.toContain(KEY.slice(3, 9));
+      }
+    }
+  });
+
+  it('replaces a run of 16 or more of its characters from anywhere in it, grown to all that follows the key', () => {
+    const middle = KEY.slice(9, 29);
+    expect(redactEchoes(`key …${middle}… cut`, KEY)).toBe('key …[redacted]… cut');
+    expect(redactEchoes(`x${KEY.slice(5)}y`, KEY)).toBe('x[redacted]y');
+    // 15 characters, and text that only starts as the key does, stay.
+    expect(redactEchoes(KEY.slice(10, 25), KEY)).toBe(KEY.slice(10, 25));
+    expect(redactEchoes('sk-proj-nothing', KEY)).toBe('sk-proj-nothing');
+  });
+
+  it('leaves the text alone without a key, or with a placeholder key a local server takes', () => {
+    expect(redactEchoes(around(KEY), undefined)).toBe(around(KEY));
+    expect(redactEchoes('none NONE 6e6f6e65', 'none')).toBe('none NONE 6e6f6e65');
+  });
+});
