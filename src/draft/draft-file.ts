@@ -33,10 +33,13 @@ export function readDraftAnswer(value: unknown): { draft: DraftRule } | { errors
   const errors = ['rule', 'desc', 'condition', 'output', 'priority'].filter((k) => typeof record[k] !== 'string' || (record[k] as string).trim() === '').map((k) => `"${k}" is missing or not a non-empty string`);
   if (errors.length > 0) return { errors };
   const text = (k: string) => (record[k] as string).trim();
+  // A name over two lines, or with a control or bidi character, is what every alert of the rule prints (QA).
+  if (text('rule').search(UNSAFE_IN_NAME) >= 0) return { errors: ['"rule" must be one line of printable text: no line break, control, bidirectional or invisible character'] };
   return { draft: { rule: text('rule'), desc: text('desc'), condition: text('condition'), output: text('output'), priority: text('priority').toUpperCase() } };
 }
 
 const UNSAFE_IN_COMMENT = unsafeCharacters('+');
+const UNSAFE_IN_NAME = unsafeCharacters();
 
 /** Text from the model or the bundle for inside a YAML comment: no line break (NEL and U+2028 included) can end
  * the comment, and no control, bidi or invisible character can drive or deceive the terminal it is read on. */

@@ -1,7 +1,7 @@
 // The draft without an LLM: a deterministic skeleton from ATT&CK data and the ruleset, with correct
 // tags, the suggested event types, fields, macros and lists, and a condition that is plainly a
 // placeholder. It loads in Falco but never passes for a working rule. Pure.
-import type { DraftRule } from './draft-file.js';
+import { commentText, type DraftRule } from './draft-file.js';
 import type { Grounding } from './grounding.js';
 import { own } from '../own.js';
 
@@ -26,13 +26,16 @@ export function buildSkeleton(g: Grounding): { rule: DraftRule; notes: string[] 
     const exec = g.suggestedEvents.some((e) => e === 'execve' || e === 'execveat') && hasSpawned ? 'spawned_process or ' : '';
     restriction = `(${exec}evt.type in (${events.join(', ')})) and proc.name = ${PLACEHOLDER}`;
   } else restriction = `${hasSpawned ? 'spawned_process' : 'evt.type in (execve, execveat)'} and proc.name = ${PLACEHOLDER}`;
-  const first = g.technique.description.split(/(?<=\.)\s/)[0] ?? g.technique.name;
+  // The bundle's text goes into the rule as one line of printable text (QA: a hostile bundle's ESC and BEL reached the
+  // rule's name and output, which Falco prints in every alert); in the output, without a `%` Falco would read as a field.
+  const name = commentText(g.technique.name);
+  const first = commentText(g.technique.description.split(/(?<=\.)\s/)[0] ?? g.technique.name);
   return {
     rule: {
-      rule: `${g.technique.name} (${g.technique.id}) skeleton`,
+      rule: `${name} (${g.technique.id}) skeleton`,
       desc: `SKELETON, not a working rule: replace the placeholder condition. ${first}`,
       condition: restriction,
-      output: `${g.technique.id} ${g.technique.name} (${fields.map((f) => `${f.replace(/\./g, '_')}=%${f}`).join(' ')})`,
+      output: `${g.technique.id} ${name.replace(/%/g, '')} (${fields.map((f) => `${f.replace(/\./g, '_')}=%${f}`).join(' ')})`,
       priority: 'WARNING',
     },
     notes: [

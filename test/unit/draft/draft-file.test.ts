@@ -17,6 +17,16 @@ describe('readDraftAnswer', () => {
     });
   });
 
+  it('refuses a rule name over two lines or with a control, bidi or invisible character: every alert prints it (QA)', () => {
+    const answer = { desc: 'd', condition: 'c', output: 'o', priority: 'INFO' };
+    for (const rule of ['x\n- rule: injected\n  enabled: true', 'Reboot\u001b[31m', 'Reboot\u202e', 'Re\u200bboot', 'a\u2028b']) {
+      expect(readDraftAnswer({ ...answer, rule }), JSON.stringify(rule)).toEqual({ errors: ['"rule" must be one line of printable text: no line break, control, bidirectional or invisible character'] });
+    }
+    // Twice in a row: the pattern keeps no state between answers.
+    expect(readDraftAnswer({ ...answer, rule: 'ok' })).toHaveProperty('draft');
+    expect(readDraftAnswer({ ...answer, rule: 'Reboot é 再起動' })).toHaveProperty('draft');
+  });
+
   it('reads a complete answer: every value trimmed, the priority in capitals, other keys dropped', () => {
     const answer = { rule: ' Reboot run ', desc: '\tA reboot ran.\n', condition: ' evt.type = reboot ', output: ' reboot (user=%user.name) ', priority: ' warning ', tags: ['T1'] };
     expect(readDraftAnswer(answer)).toEqual({
