@@ -18,18 +18,26 @@ function isSameField(left: FieldRef, right: FieldRef): boolean {
   return left.name === right.name && left.arg === right.arg && inner.join() === left.transformers.join();
 }
 
+/** A glob every non-empty value passes: `*`s, with at most one `?` among them (`?*`: one character, then any); with a
+ * `*` (a lone `?` is one character). */
+const GLOB_OF_ANY = /^\**\??\**$/;
+/** A regular expression every value on one line passes: `.*` or `.+`, anchored or not, in a group or not (`^(.*)$`). */
+const REGEX_OF_ANY = /^\^?\(?\.[*+]\)?\$?$/;
+
 /** Whether a comparison matches (nearly) every event that has the field, and so narrows nothing: a negative test
  * (`!=`: every value but one), "" after contains/startswith/endswith (and their case-folded and byte forms), a glob
- * of only `*` (matches any string, `/` included: Falco's glob is fnmatch without FNM_PATHNAME), pmatch with a
- * path of no components (`/`: every path is under it), or the field compared with itself. What a value cannot
- * tell for certain (`in` a list that happens to hold every value, `regex ".*"`, which misses a line break, `>= 0`,
- * which depends on the field's type) counts as narrowing. */
+ * of only `*` and at most one `?` (matches any string, or any but the empty one, `/` included: Falco's glob is fnmatch
+ * without FNM_PATHNAME), a regex of only `.*` or `.+` (every value but one with a line break, or an empty one), pmatch
+ * with a path of no components (`/`: every path is under it), or the field compared with itself. What a value cannot
+ * tell for certain (`in` a list that happens to hold every value, `>= 0`, which depends on the field's type) counts as
+ * narrowing. (QA: `regex ".*"` and `glob "?*"` passed for k8s_audit.) */
 function passesEveryValue(operator: string, field: FieldRef, value: Operand): boolean {
   if (operator === '!=') return true;
   if (value.kind === 'field') return REFLEXIVE.has(operator) && isSameField(field, value.field);
   if (value.kind === 'list') return operator === 'pmatch' && value.items.some((item) => item.text.split('/').every((part) => part === ''));
   if (PASSED_BY_EMPTY.has(operator)) return value.text === '';
-  if (operator === 'glob' || operator === 'iglob') return /^\*+$/.test(value.text);
+  if (operator === 'glob' || operator === 'iglob') return value.text.includes('*') && GLOB_OF_ANY.test(value.text);
+  if (operator === 'regex') return REGEX_OF_ANY.test(value.text);
   return false;
 }
 
@@ -55,5 +63,5 @@ function narrows(node: ConditionNode): boolean {
 /** Why a drafted condition of a plugin source is too broad, or undefined. */
 export function breadthProblem(tree: ConditionNode): string | undefined {
   if (narrows(tree)) return undefined;
-  return 'the condition has no positive test that narrows the events (only exists tests, negative tests such as != or not … in, tests every value passes such as contains "" or glob "*", or a test or its negation), so it matches every event of its source; narrow it with a test of the activity of the technique (=, in, contains "…")';
+  return 'the condition has no positive test that narrows the events (only exists tests, negative tests such as != or not … in, tests every value passes such as contains "", glob "*" or regex ".*", or a test or its negation), so it matches every event of its source; narrow it with a test of the activity of the technique (=, in, contains "…")';
 }

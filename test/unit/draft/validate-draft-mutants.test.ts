@@ -91,6 +91,11 @@ describe('validateDraft', () => {
       'ka.verb endswith ""',
       'ka.verb glob "*"',
       'ka.verb iglob **',
+      // QA: every non-empty value, every value on one line.
+      'ka.verb glob "?*"',
+      'ka.verb glob "*?*"',
+      'ka.verb regex ".*"',
+      'ka.verb regex "^(.+)$"',
       'ka.uri pmatch (/)',
       'ka.uri pmatch (/api, "")',
       'ka.verb = val(ka.verb)',
@@ -98,7 +103,7 @@ describe('validateDraft', () => {
       '(ka.verb startswith "" or ka.verb = create) and not ka.verb in (get)',
     ];
     for (const condition of broad) expect(codes(condition), condition).toEqual(['too-broad 3']);
-    expect(validateDraft(k8s('ka.verb glob "*"'), 'draft.yaml', ctx)[0]!.message).toMatch(/^the condition has no positive test that narrows the events \(only exists tests, negative tests such as != or not … in, tests every value passes such as contains "" or glob "\*", or a test or its negation\)/);
+    expect(validateDraft(k8s('ka.verb glob "*"'), 'draft.yaml', ctx)[0]!.message).toMatch(/^the condition has no positive test that narrows the events \(only exists tests, negative tests such as != or not … in, tests every value passes such as contains "", glob "\*" or regex "\.\*", or a test or its negation\)/);
     // One positive test that not every value passes is enough; a negative test beside it narrows further.
     const narrow = [
       'ka.verb != get and ka.verb = create',
@@ -117,7 +122,7 @@ describe('validateDraft', () => {
     const ctx = await context();
     const codes = (condition: string) => validateDraft(k8s(condition), 'draft.yaml', ctx).map((i) => `${i.code} ${i.line}`);
     // "*" is a wildcard only to glob and iglob; a glob that ends in more than * (a suffix) does not pass every value.
-    for (const condition of ['ka.verb = "*"', 'ka.verb glob "*create"', 'ka.verb iglob "**x"']) expect(codes(condition), condition).toEqual([]);
+    for (const condition of ['ka.verb = "*"', 'ka.verb glob "*create"', 'ka.verb iglob "**x"', 'ka.verb glob "??*"', 'ka.verb glob "?"', 'ka.verb regex ".*x"', 'ka.verb regex "^.$"', 'ka.verb regex "(.*)(.*)"']) expect(codes(condition), condition).toEqual([]);
     // A path of no components is every path only to pmatch: `in (/)` is the one value "/".
     for (const condition of ['ka.uri in (/)', 'ka.uri in ("")']) expect(codes(condition), condition).toEqual([]);
     // The same field on the right only when val() is all that wraps it, and with the same argument.
