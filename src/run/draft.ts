@@ -21,7 +21,7 @@ import { describeIssue, validateDraft, type DraftContext } from '../draft/valida
 import { emulateDraft, type DraftEmulation, type DraftEmulationInputs } from '../draft/emulate-draft.js';
 import { falcoValidate, findFalco } from './falco-binary.js';
 import { escapeForTerminal } from '../terminal-text.js';
-import { badUrlError, redactUrl } from '../net/url.js';
+import { badUrlError, redactUrl, urlProblem } from '../net/url.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
 import { analyzeRuleset, checkTechniqueIds, loadCatalog, loadRulesFor, rulesFalcoDrops, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import type { Io } from './report.js';
@@ -114,7 +114,9 @@ export function llmSettings(options: Pick<DraftOptions, 'skeleton' | 'llmBaseUrl
   const named = options.llmBaseUrl !== undefined ? '--llm-base-url' : 'OPENAI_BASE_URL';
   // Refused before any work: a base URL that is none would be retried as a network failure, four times per technique.
   if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl)) {
-    throw badUrlError(named, baseUrl, 'not an http(s) URL', 'e.g. --llm-base-url http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1');
+    // An http(s) URL the parser refuses says why, as --attack's does (QA: port 99999 was "not an http(s) URL").
+    const why = /^https?:\/\/[^/]/i.test(baseUrl) ? `not a valid URL (${urlProblem(baseUrl)})` : 'not an http(s) URL';
+    throw badUrlError(named, baseUrl, why, 'e.g. --llm-base-url http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1');
   }
   // A fragment is never sent to a server: a '#' there is most likely part of a token or path that would be cut off unseen.
   if (baseUrl.includes('#')) {

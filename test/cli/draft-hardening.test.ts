@@ -249,8 +249,10 @@ describe('hostile LLM servers', () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
       [['--llm-base-url', 'notaurl'], {}, /^error: --llm-base-url notaurl: not an http\(s\) URL$/],
       [['--llm-base-url', 'ftp://x'], {}, /^error: --llm-base-url ftp:\/\/x\/: not an http\(s\) URL$/],
-      [['--llm-base-url', 'http://[bad'], {}, /^error: --llm-base-url http:\/\/\[bad: not an http\(s\) URL$/],
-      [[], { OPENAI_BASE_URL: 'https://llmuser:llm-password-9876@[bad' }, /^error: OPENAI_BASE_URL https:\/\/\[redacted\]@\[bad: not an http\(s\) URL$/],
+      // An http(s) URL the parser refuses says why, as --attack's does (QA: a port past 65535 was "not an http(s) URL").
+      [['--llm-base-url', 'http://[bad'], {}, /^error: --llm-base-url http:\/\/\[bad: not a valid URL \(an IPv6 address without its closing \]\)$/],
+      [[], { OPENAI_BASE_URL: 'https://llmuser:llm-password-9876@[bad' }, /^error: OPENAI_BASE_URL https:\/\/\[redacted\]@\[bad: not a valid URL \(an IPv6 address without its closing \]\)$/],
+      [['--llm-base-url', 'http://llmuser:llm-password-9876@host:99999/v1'], {}, /^error: --llm-base-url http:\/\/\[redacted\]@host:99999\/v1: not a valid URL \(port 99999 is past 65535\)$/],
       // user:password@ without a scheme: the URL parser reads "llmuser:" as a scheme and the password as a path.
       [['--llm-base-url', 'llmuser:llm-password-9876@gateway.internal/v1'], {}, /^error: --llm-base-url \[redacted\]@gateway\.internal\/v1: not an http\(s\) URL$/],
       [[], { OPENAI_BASE_URL: 'llmuser:llm-password-9876@gateway.internal/v1?token=t' }, /^error: OPENAI_BASE_URL \[redacted\]@gateway\.internal\/v1: not an http\(s\) URL$/],
