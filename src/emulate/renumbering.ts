@@ -48,3 +48,12 @@ export function hasCurrentTechnique(catalog: Pick<Catalog, 'techniques'>): (id: 
     return technique !== undefined && !technique.isRevoked && !technique.isDeprecated;
   };
 }
+
+/** The hint for an ID `catalog` does not have: the ID it has for it when it is another ATT&CK's number (`command`
+ * names what to run with it: emulate, draft), else what IDs look like and where the version comes from. */
+export function unknownTechniqueHint(id: string, catalog: Pick<Catalog, 'techniques' | 'version'>, command: string): string {
+  const renumbering = readRenumbering();
+  const pair = renumberedIdOf(id, hasCurrentTechnique(catalog), renumbering);
+  if (pair) return `${id} is ATT&CK v${renumbering.from}'s number (Atomic Red Team's too) for what ATT&CK ${catalog.version} numbers ${pair.to} ${pair.toName}: attack-cov ${command} ${pair.to}`;
+  return 'technique IDs look like T1059 or T1059.004; --attack chooses the ATT&CK version';
+}

@@ -27,7 +27,7 @@ import { analyzeRuleset, checkTechniqueIds, loadCatalog, loadRulesFor, rulesFalc
 import type { Io } from './report.js';
 import { loadEmulationInputs } from './emulation.js';
 import { writeDraftRun } from './draft-out.js';
-import { hasCurrentTechnique } from '../emulate/renumbering.js';
+import { hasCurrentTechnique, unknownTechniqueHint } from '../emulate/renumbering.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -86,7 +86,7 @@ function pickTechniques(ids: string[], options: DraftOptions, context: DraftCont
   const wanted = ids.length > 0 ? [...given.keys()] : gaps().slice(0, options.top ?? 5);
   return wanted.map((id) => {
     const technique = context.catalog.techniques.get(id);
-    if (!technique) throw new UsageError(`unknown technique ${given.get(id) ?? id} in ATT&CK ${context.catalog.version}`);
+    if (!technique) throw new UsageError(`unknown technique ${given.get(id) ?? id} in ATT&CK ${context.catalog.version}`, unknownTechniqueHint(id, context.catalog, 'draft'));
     if (technique.isRevoked) throw new UsageError(`${id} is revoked in ATT&CK ${context.catalog.version}`, technique.revokedBy.length ? `draft ${technique.revokedBy.join(' or ')} instead` : undefined);
     return technique;
   });

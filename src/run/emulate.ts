@@ -1,7 +1,6 @@
 // `attack-cov emulate`: does the rule fire? Runs the rules against synthetic events of Atomic Red Team
 // procedures and the benign corpus; prints the listing (or JSON), writes emulation.json/.md with --out.
-import type { Catalog } from '../attack/types.js';
-import { hasCurrentTechnique, readRenumbering, renumberedIdOf } from '../emulate/renumbering.js';
+import { hasCurrentTechnique, unknownTechniqueHint } from '../emulate/renumbering.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { escapeForTerminal } from '../terminal-text.js';
 import { checkOutputDir, outDirOf, writeOutputs, writtenPath } from '../output.js';
@@ -18,12 +17,6 @@ export interface EmulateOptions extends CommonOptions {
 }
 
 /** For an ID a later ATT&CK gave (as Atomic Red Team uses it): the loaded version's ID of the same technique. */
-function renumberedHint(id: string, catalog: Catalog): string | undefined {
-  const renumbering = readRenumbering();
-  const pair = renumberedIdOf(id, hasCurrentTechnique(catalog), renumbering);
-  return pair && `${id} is ATT&CK v${renumbering.from}'s number (Atomic Red Team's too) for what ATT&CK ${catalog.version} numbers ${pair.to} ${pair.toName}: attack-cov emulate ${pair.to}`;
-}
-
 export async function runEmulate(techniques: string[], options: EmulateOptions, env: Environment, io: Io): Promise<number> {
   const format = options.format ?? 'text';
   if (!['text', 'json'].includes(format)) throw new UsageError(`emulate --format must be text or json, not ${format}`);
@@ -33,7 +26,7 @@ export async function runEmulate(techniques: string[], options: EmulateOptions, 
   const rules = await loadRulesFor(options, env);
   const attack = await loadCatalog(options, env);
   const unknown = techniques.find((t) => !attack.catalog.techniques.has(t.toUpperCase()));
-  if (unknown) throw new UsageError(`unknown technique ${unknown} in ATT&CK ${attack.catalog.version}`, renumberedHint(unknown.toUpperCase(), attack.catalog));
+  if (unknown) throw new UsageError(`unknown technique ${unknown} in ATT&CK ${attack.catalog.version}`, unknownTechniqueHint(unknown.toUpperCase(), attack.catalog, 'emulate'));
   const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
   const report = analyzeRuleset(attack, rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {});
   const inputs = await loadEmulationInputs(hasCurrentTechnique(attack.catalog), options.atomics, env.cwd);

@@ -15,6 +15,8 @@ import { suggestionsSection } from '../suggest/would-cover.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { loadCatalog, loadRulesFor, resolvePlatforms, sourceRootOf, toolVersion, type CommonOptions, type Environment } from './inputs.js';
 import { rootInRepository } from '../source-root.js';
+import { editDistance } from '../falco/tags.js';
+import { compareText } from '../collections.js';
 import type { Io } from './report.js';
 import { readEmbeddedAtomics, readEmbeddedReferences } from './suggest-data.js';
 import { chooseWithModel, type ModelOptions } from './suggest-model.js';
@@ -92,7 +94,7 @@ export async function computeSuggestions(options: SuggestOptions, env: Environme
   const ruleNames = options.rule?.length ? new Set(options.rule) : undefined;
   if (ruleNames) {
     const unknown = [...ruleNames].filter((name) => !ruleset.rules.some((r) => r.name === name));
-    if (unknown.length > 0) throw new UsageError(`no rule named ${unknown.map((n) => `"${n}"`).join(', ')} in the rules files`);
+    if (unknown.length > 0) throw new UsageError(`no rule named ${unknown.map((n) => `"${n}"`).join(', ')} in the rules files`, closestRuleHint(unknown[0]!, ruleset));
   }
   const suggestions = suggestTags(context, { top: options.top ?? 3, isAll: options.all === true, isDisabledIncluded: options.disabled === true, ...(ruleNames ? { ruleNames } : {}) });
   const note = unobservedPlatformNote(suggestions, allPlatforms, context.sourcePlatforms, platforms);
@@ -143,4 +145,12 @@ export async function runSuggest(options: SuggestOptions, env: Environment, io: 
   else if (format === 'sarif') io.stdout(stringifyJson(suggestionsSarif(suggestions, tool, rules.ruleset.files, rootInRepository(sourceRootOf(options, env)))));
   else if (!io.isQuiet) io.stdout(renderSuggestions(suggestions, io.style));
   return done;
+}
+
+/** The rules whose names are nearest to `name`, for the usage error (names are matched exactly, case and all). */
+function closestRuleHint(name: string, ruleset: Ruleset): string {
+  const wanted = name.toLowerCase();
+  const nearest = ruleset.rules.map((r) => ({ name: r.name, distance: editDistance(wanted, r.name.toLowerCase()) }))
+    .sort((a, b) => a.distance - b.distance || compareText(a.name, b.name)).slice(0, 3).map((r) => `"${r.name}"`);
+  return `--rule takes a rule's name exactly as written${nearest.length > 0 ? `; the nearest: ${nearest.join(', ')}` : ''}`;
 }

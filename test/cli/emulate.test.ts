@@ -105,6 +105,9 @@ describe('attack-cov emulate on the official rules', () => {
     expect((await runCli(['emulate', '--format', 'yaml', ...INPUTS])).code).toBe(2);
     const unknown = await runCli(['emulate', 'T9999', ...INPUTS]);
     expectOneLineError(unknown, /^error: unknown technique T9999 in ATT&CK /);
+    expect(unknown.stderr).toMatch(/\nhint: technique IDs look like T1059 or T1059\.004; --attack chooses the ATT&CK version\n$/);
+    // draft says the same (QA: neither had a hint).
+    expect((await runCli(['draft', 'T9999', '--skeleton', ...INPUTS, '--out', path.join(os.tmpdir(), 'attack-cov-never-written')])).stderr).toBe('error: unknown technique T9999 in ATT&CK 18.1\nhint: technique IDs look like T1059 or T1059.004; --attack chooses the ATT&CK version\n');
   });
 });
 

@@ -199,8 +199,10 @@ describe('attack-cov suggest', () => {
     expect(forged.code).toBe(0);
     expect(forged.stderr).toMatch(/^ {2}refused: "Create Privileged Pod" T1059\\n- RULE: EVIL: no technique T1059\\n- RULE: EVIL in ATT&CK 18\.1$/m);
     expect(forged.stderr).not.toMatch(/^- RULE/m);
-    const rule = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--rule', 'Nope']);
-    expect(rule.code).toBe(2);
+    const rule = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--rule', 'create privileged pod']);
+    expectOneLineError(rule, /^error: no rule named "create privileged pod" in the rules files$/);
+    // The nearest names, the one meant first (QA: no hint).
+    expect(rule.stderr).toMatch(/\nhint: --rule takes a rule's name exactly as written; the nearest: "Create Privileged Pod", "[^"]+", "[^"]+"\n$/);
     const model = await runCli(['suggest', '--attack', BUNDLE_18, '--rules', K8S, '--model', 'x']);
     expectOneLineError(model, /--model needs an endpoint/);
   }, 60_000);
