@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Technique } from '../attack/types.js';
+import { own } from '../own.js';
 import type { CoverageReport } from '../coverage-report.js';
 import { EXIT_CANNOT_RUN, EXIT_GATE, EXIT_OK, isAttackCovError, ModelAnswerError, noValueError, UsageError } from '../errors.js';
 import { fieldsOf, readFieldCatalog } from '../falco/field-catalog.js';
@@ -240,7 +241,23 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
     throw new UsageError(`--source ${options.source}: not a Falco source attack-cov knows the fields of`, `sources: ${[...context.fields.sources.keys()].sort().join(', ')}`);
   }
   const skipped = await rulesFalcoDrops(rules.ruleset, options, env);
-  const techniques = pickTechniques(ids, options, context, () => closableGaps(analyzeRuleset(attack, rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {})));
+  // A --source that observes none of a technique's platforms cannot detect it: its draft would be refused for
+  // platform-mismatch after every model call (QA), and its skeleton would read as a start. Named techniques are refused
+  // before any work; --gaps takes only the gaps the source observes.
+  const observes = options.source === undefined ? undefined : own(context.sourcePlatforms, options.source);
+  const isObserved = (id: string) => observes === undefined || context.catalog.techniques.get(id)!.platforms.some((p) => observes.includes(p));
+  let leftOut: string[] = [];
+  const observedGaps = () => {
+    const gaps = closableGaps(analyzeRuleset(attack, rules.ruleset, rules.origin, options, env, skipped ? { skipped } : {}));
+    leftOut = gaps.filter((id) => !isObserved(id));
+    return gaps.filter(isObserved);
+  };
+  const techniques = pickTechniques(ids, options, context, observedGaps);
+  const unobserved = techniques.filter((t) => !isObserved(t.id));
+  if (unobserved.length > 0) {
+    throw new UsageError(`--source ${options.source} observes ${observes!.join(', ')}; ${unobserved.map((t) => `${t.id} is on ${t.platforms.join(', ')}`).join('; ')}: a rule of that source cannot detect ${unobserved.length === 1 ? 'it' : 'them'}`, 'choose a source that observes one of its platforms (syscall: Linux, Containers), or leave --source out and attack-cov chooses');
+  }
+  if (leftOut.length > 0) io.stderr(`left out ${leftOut.length} gap(s) --source ${options.source} does not observe (${observes!.join(', ')}): ${leftOut.slice(0, 10).join(', ')}${leftOut.length > 10 ? ', …' : ''}\n`);
   if (options.gaps && techniques.length === 0) io.stderr('no gap Falco can close (with a loaded or another Falco source): nothing to draft\n');
   const tool = toolVersion();
   const client = settings ? new ChatClient({ ...settings, timeoutMs: (options.llmTimeout ?? 120) * 1000, attempts: 4, backoffMs: Number(processEnv.ATTACK_COV_LLM_BACKOFF_MS ?? 1000) }) : undefined;

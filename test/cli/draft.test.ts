@@ -436,6 +436,22 @@ describe('without an LLM', () => {
     // The plugin's name stands for its events' source: a draft with source: k8saudit-eks would be skipped by Falco.
     expect(await readFile(path.join(out, 'T1609.yaml'), 'utf8')).toMatch(/^  source: k8s_audit$/m);
   });
+
+  it('refuses a technique the --source observes none of the platforms of, before any model call; --gaps leaves such gaps out (QA)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'attack-cov-drafts-'));
+    const before = server.requests.length;
+    const refused = await runCli(['draft', 'T1609', 'T1529', '--attack', ATTACK, '--rules', RULES, '--out', out, '--source', 'k8s_audit', '--llm-base-url', server.baseUrl, '--model', 'good'], { env: { OPENAI_API_KEY: SECRET } });
+    expectOneLineError(refused, /^error: --source k8s_audit observes Containers; T1529 is on ESXi, Linux, Network Devices, Windows, macOS: a rule of that source cannot detect it$/);
+    expect(refused.stderr).toMatch(/\nhint: choose a source that observes one of its platforms \(syscall: Linux, Containers\), or leave --source out and attack-cov chooses\n$/);
+    expect([server.requests.length - before, await readdir(out)]).toEqual([0, []]);
+    // A skeleton too: it would read as a start.
+    expect((await runCli(['draft', 'T1529', '--skeleton', '--attack', ATTACK, '--rules', RULES, '--out', out, '--source', 'k8s_audit'])).code).toBe(2);
+    const gaps = await runCli(['draft', '--gaps', '--top', '2', '--skeleton', '--attack', ATTACK, '--rules', RULES, '--out', out, '--source', 'aws_cloudtrail']);
+    expect(gaps.code, gaps.stderr).toBe(0);
+    expect(gaps.stderr).toMatch(/^left out \d+ gap\(s\) --source aws_cloudtrail does not observe \(IaaS\): T\d{4}/m);
+    const drafted = (await readdir(out)).filter((f) => f.endsWith('.yaml'));
+    expect(drafted).toHaveLength(2);
+  });
 });
 
 describe('--gaps', () => {
