@@ -69,23 +69,30 @@ export function proceduresOfAtomicFile(text: string, file: string): { procedures
     // What only making the values finds (too many aliases): said with the file.
     throw new InputError(file, `not YAML: ${(error as Error).message.split('\n')[0]!}`);
   }
-  const technique = String(doc.attack_technique ?? '');
+  // Typed as Atomic Red Team writes them: a list (`[T1000]`) is no technique ID, whatever String() makes of it (QA).
+  const technique = typeof doc.attack_technique === 'string' ? doc.attack_technique : '';
   if (!/^T\d{4}(\.\d{3})?$/.test(technique) || !Array.isArray(doc.atomic_tests)) throw new InputError(file, 'not an Atomic Red Team technique file (attack_technique and atomic_tests expected)');
   const procedures: Procedure[] = [];
   const skipped: SkippedProcedure[] = [];
   for (const raw of doc.atomic_tests) {
     const test = asRecord(raw);
-    const platforms = Array.isArray(test.supported_platforms) ? test.supported_platforms.map(String) : [];
+    // One platform written as a scalar (`supported_platforms: linux`) is that platform, not none (QA: dropped unsaid).
+    const given = typeof test.supported_platforms === 'string' ? [test.supported_platforms] : test.supported_platforms;
+    const platforms = Array.isArray(given) ? given.filter((p): p is string => typeof p === 'string') : [];
     if (!platforms.some((p) => PLATFORMS.has(p))) continue;
     const executor = asRecord(test.executor);
-    const id = String(test.auto_generated_guid ?? `${technique}-${procedures.length + skipped.length + 1}`);
-    const name = String(test.name ?? '').trim();
-    const executorName = String(executor.name ?? '');
-    if (!SHELL_EXECUTORS.has(executorName) || typeof executor.command !== 'string') {
-      skipped.push({ id, technique, name, why: `${executorName || 'no'} executor (only sh and bash are emulated)` });
+    const id = typeof test.auto_generated_guid === 'string' ? test.auto_generated_guid : `${technique}-${procedures.length + skipped.length + 1}`;
+    const name = typeof test.name === 'string' ? test.name.trim() : '';
+    const executorName = typeof executor.name === 'string' ? executor.name : '';
+    const why = !SHELL_EXECUTORS.has(executorName) ? `${executorName || 'no'} executor (only sh and bash are emulated)`
+      // Each test's own fault, said as such (QA: a command written as a list was "sh executor (only sh and bash …)").
+      : typeof executor.command !== 'string' ? 'its command is not text (a YAML list or map?)'
+      : typeof test.name !== 'string' ? 'its name is not text' : undefined;
+    if (why !== undefined) {
+      skipped.push({ id, technique, name, why });
       continue;
     }
-    procedures.push({ id, technique, name, executor: executorName, command: substituteArguments(executor.command, asRecord(test.input_arguments)), kind: 'atomic' });
+    procedures.push({ id, technique, name, executor: executorName, command: substituteArguments(executor.command as string, asRecord(test.input_arguments)), kind: 'atomic' });
   }
   return { procedures, skipped };
 }

@@ -30,6 +30,14 @@ describe('atomics', () => {
     expect(procedures).toEqual([{ id: 'a934276e-2be5-4a36-93fd-98adbb5bd4fc', technique: 'T1070.003', name: 'Clear Bash history (rm)', executor: 'sh', command: 'rm ~/.bash_history #{missing}', kind: 'atomic' }]);
     expect(skipped).toEqual([{ id: '22222222-0000-0000-0000-000000000000', technique: 'T1070.003', name: 'By hand', why: 'manual executor (only sh and bash are emulated)' }]);
   });
+  it('reads the fields as Atomic Red Team types them: a scalar platform is that platform, a test whose command or name is no text is skipped, saying so, and a list is no technique ID (QA)', () => {
+    const test = (fields: string) => `attack_technique: T1000\natomic_tests:\n- auto_generated_guid: 33333333-0000-0000-0000-000000000000\n${fields}`;
+    const read = (fields: string) => proceduresOfAtomicFile(test(fields), 'T1000.yaml');
+    expect(read('  name: one platform\n  supported_platforms: linux\n  executor: { name: sh, command: id }\n').procedures).toHaveLength(1);
+    expect(read('  name: listed\n  supported_platforms: linux\n  executor: { name: sh, command: [a] }\n').skipped).toEqual([{ id: '33333333-0000-0000-0000-000000000000', technique: 'T1000', name: 'listed', why: 'its command is not text (a YAML list or map?)' }]);
+    expect(read('  name: { a: 1 }\n  supported_platforms: [linux]\n  executor: { name: sh, command: id }\n').skipped).toEqual([{ id: '33333333-0000-0000-0000-000000000000', technique: 'T1000', name: '', why: 'its name is not text' }]);
+    expect(() => proceduresOfAtomicFile(test('').replace('attack_technique: T1000', 'attack_technique: [T1000]'), 'T1000.yaml')).toThrow(/T1000\.yaml: not an Atomic Red Team technique file/);
+  });
   it('replaces PathToAtomicsFolder, whatever its case', () => {
     expect(substituteArguments('sh $PathtoAtomicsFolder/T1/src/x.sh #{a}', { a: { default: 'PathToAtomicsFolder/y' } })).toBe(`sh ${ATOMICS_FOLDER}/T1/src/x.sh ${ATOMICS_FOLDER}/y`);
   });
