@@ -86,6 +86,11 @@ export function parseTag(tag: string): ParsedTag {
  * and mitre_ with more than letters (mitre_impact2, mitre_c2, mitre_execution.: a tactic name, unknown or not).
  */
 function nearMiss(value: string): ParsedTag | undefined {
+  // White space inside the ID (T 1059, T1059 .004), signs around it (=T1059, T1059,), an invisible character in it
+  // (T1059<U+200B>) or a look-alike T (Cyrillic Т, Greek Τ): the ID they spell, not conventional (QA: such tags covered
+  // nothing and nothing said so).
+  const spelled = value.replace(/[\s\u00ad\u200b-\u200f\u2060-\u2064\ufeff]+/g, '').replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/^[\u0422\u0442\u03a4\u03c4]/, 'T');
+  if (spelled !== value && /^t\d{4}(\.\d{3})?$/i.test(spelled)) return technique(spelled.toUpperCase(), false);
   const sub = /^t(\d{4})[._ /-](\d{1,3})$/i.exec(value);
   if (sub) return technique(`T${sub[1]}.${sub[2]!.padStart(3, '0')}`, false);
   // A separator left at the end (T1059., T1059.004-), or the T left out of a sub-technique ID (1059.004).
@@ -98,7 +103,7 @@ function nearMiss(value: string): ParsedTag | undefined {
   if (/^t\d{3,6}[\w./-]*$/i.test(value)) return technique(value, true);
   if (/^ta\d{3,6}$/i.test(value)) return tacticById(value, true);
   // Any run of other characters is a separator here (mitre_impact2., MITRE.Lateral Movement!).
-  const mitre = /^mitre[_.-](.*[a-z].*)$/i.exec(value);
+  const mitre = /^mitre[\s_.-]+(.*[a-z].*)$/i.exec(value);
   return mitre ? tacticByName(mitre[1]!.replace(/[^a-z0-9]+/gi, '-'), false) : undefined;
 }
 

@@ -42,7 +42,8 @@ export const nonstandardTag: Check = {
  */
 export function forgottenComma(tag: string, name: string | undefined): string[] | undefined {
   const written = /^\s*T\d{4}(?:\.\d{3})?\s+(\S.*?)\s*$/i.exec(tag);
-  if (!written || name === undefined) return undefined;
+  // `T1548 .001` is one ID with a blank in it (parseTag reads T1548.001), not T1548 and a tag `.001`.
+  if (!written || name === undefined || /^[._/-]?\d{1,3}$/.test(written[1]!)) return undefined;
   const words = written[1]!.split(/\s+/);
   const isTagLike = words.length === 1 ? /^[A-Za-z0-9_.:-]+$/.test(words[0]!) : words.every((word) => /^[a-z0-9_]+$/.test(word));
   return isTagLike && !`${asWords(name)} `.startsWith(`${asWords(words[0]!)} `) ? words : undefined;

@@ -304,6 +304,9 @@ describe('tag checks', () => {
       ['t1059.004; attack.execution, maturity_stable', { conventional: 'T1059.004, mitre_execution, maturity_stable', parts: ['T1059.004', 'mitre_execution', 'maturity_stable'] }, expect.anything()],
       // The same tag twice is one.
       ['T1059,T1059', { conventional: 'T1059', parts: ['T1059'] }, { tag: 'T1059,T1059', with: ['T1059'] }],
+      // One ID with a sign beside it is that ID, not written as Falco writes it (QA: such tags covered nothing, unsaid).
+      ['T1059,', { conventional: 'T1059' }, { tag: 'T1059,', with: ['T1059'] }],
+      [' ,T1059', { conventional: 'T1059' }, { tag: ' ,T1059', with: ['T1059'] }],
       // Blanks around the parts are separators too; a tactic with a maturity is ATT&CK enough.
       [' T1059 ,mitre_execution', { conventional: 'T1059, mitre_execution', parts: ['T1059', 'mitre_execution'] }, { tag: ' T1059 ,mitre_execution', with: ['T1059', 'mitre_execution'] }],
       ['mitre_execution;maturity_stable', { conventional: 'mitre_execution, maturity_stable', parts: ['mitre_execution', 'maturity_stable'] }, expect.anything()],

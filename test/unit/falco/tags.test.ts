@@ -38,6 +38,15 @@ describe('parseTag', () => {
     ['mitre_impact2', { kind: 'tactic', shortname: 'impact2', conventional: 'mitre_impact2', isConventional: false }],
     ['mitre_execution.', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
     ['MITRE.Lateral Movement!', { kind: 'tactic', shortname: 'lateral-movement', conventional: 'mitre_lateral_movement', isConventional: false }],
+    // QA: blanks inside an ID, a sign around it, an invisible character in it, a look-alike T, mitre and a blank.
+    ['T 1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['T1059 .004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
+    ['=T1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['T1059\u200b', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['\u0422\u0031\u0030\u0035\u0039', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['\u03a41059.004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
+    ['mitre execution', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
+    ['\u0422A0002', { kind: 'other' }],
     // Each form exactly, not only where a later, looser form would read it alike.
     // A space around a tag is part of it for Falco (falco -T T1059 does not select "T1059 "): read, not conventional.
     [' T1059 ', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
