@@ -166,7 +166,17 @@ export class ChatClient {
         isLate = next === 'late';
         break;
       }
-      if (result.status === 200) return this.content(result.text);
+      if (result.status === 200 && !isCutShort(result.text)) return this.content(result.text);
+      if (result.status === 200) {
+        // An answer that stops inside its JSON lost its end on the way (a connection closed early with no length to
+        // tell it by): retried as a connection that failed is, where it read as "not JSON" and was not (QA).
+        lastProblem = `the answer was cut off before its end: ${this.excerpt(result.text.slice(-60), 60)}`;
+        isLastUnanswered = true;
+        const next = await this.wait(attempt, undefined, left(), lastProblem);
+        if (next === 'retry') continue;
+        isLate = next === 'late';
+        break;
+      }
       if (isSchemaSent && (result.status === 400 || result.status === 422) && /response_format|json_schema|structured/i.test(result.text)) {
         // The server lacks structured output: ask for JSON in the prompt instead, without spending an attempt.
         this.isSchemaSupported = false;
@@ -275,6 +285,20 @@ export class ChatClient {
       throw new ModelAnswerError(`the model's answer is ${content.length} characters, more than the ${limits.maxLlmAnswerChars} attack-cov accepts; refused`, 'try another model, or a lower temperature');
     }
     return content;
+  }
+}
+
+/** Whether `text` is a JSON object cut off before its end: JSON.parse fails at its very end, or inside a string that
+ * never closes. Any other failure is a body that is no JSON (content says so). */
+export function isCutShort(text: string): boolean {
+  if (!text.trimStart().startsWith('{')) return false;
+  try {
+    JSON.parse(text);
+    return false;
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    return /end of JSON input|Unterminated string/.test(message) || (at !== null && Number(at[1]) >= text.trimEnd().length);
   }
 }
 

@@ -138,6 +138,16 @@ describe('server behaviours', () => {
     expect(run.summary.drafts[0]!.issues[0]).toMatch(/not JSON/);
   });
 
+  it('retries an answer cut off inside its JSON, as a connection that failed, and takes the next (QA: "not JSON", no retry)', async () => {
+    const run = await draft('cut-short-then-good');
+    expect(run.summary.drafts[0]).toMatchObject({ status: 'passed', attempts: 1 });
+    expect(run.requests).toHaveLength(2);
+    const cut = await draft('cut-short');
+    expect(cut.code).toBe(2);
+    expect(cut.requests).toHaveLength(4);
+    expect(cut.summary.drafts[0]!.issues[0]).toMatch(/^the LLM endpoint failed after 4 requests: the answer was cut off before its end: /);
+  });
+
   it('keeps the key out of an error message that echoes it', async () => {
     const run = await draft('echo-key');
     expect(run.summary.drafts[0]!.status).toBe('error');

@@ -107,6 +107,13 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           return ok(repairs === 0 ? NON_FIRING_DRAFTS.silent : GOOD_T1529);
         case 'noisy':
           return ok(NON_FIRING_DRAFTS.noisy);
+        case 'cut-short':
+        case 'cut-short-then-good': {
+          // The answer's JSON stops short, with no length to tell it by: a connection closed early (QA).
+          const whole = completion(JSON.stringify(GOOD_T1529));
+          if (parsed.model === 'cut-short' || call === 1) return void res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end(whole.slice(0, 90));
+          return ok(GOOD_T1529);
+        }
         case 'every-process':
           return ok(NON_FIRING_DRAFTS.everyProcess);
         case 'gibberish':

@@ -5,7 +5,7 @@
 import type http from 'node:http';
 import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ChatClient, extractJson, NotAttemptedError, redirectHint, redirectTarget, type LlmSettings } from '../../../src/draft/llm-client.js';
+import { ChatClient, extractJson, NotAttemptedError, redirectHint, redirectTarget, type LlmSettings, isCutShort } from '../../../src/draft/llm-client.js';
 import { LlmError } from '../../../src/errors.js';
 import { DEFAULT_LIMITS, limits } from '../../../src/limits.js';
 import { startServer, type TestServer } from '../../helpers/http-server.js';
@@ -773,5 +773,12 @@ describe('extractJson', () => {
     const content = `no\n\njson   ${'w'.repeat(100)}`;
     expect(extractJson(content)).toEqual({ error: `the answer is not a JSON object: ${content.slice(0, 80).replace(/\s+/g, ' ')}…` });
     expect(extractJson('   ')).toEqual({ error: 'the answer is not a JSON object:  …' });
+  });
+});
+
+describe('isCutShort', () => {
+  it('is a JSON object that stops before its end (inside a string, after a value or a comma); not a whole one, nor one with more after it, nor no JSON', () => {
+    for (const text of ['{"a":1', '{"choices":[{"message":{"content":"abc', '{"a":1,', '{"a":1,  ', '  {"a": [1, 2']) expect(isCutShort(text), text).toBe(true);
+    for (const text of ['{"a":1}', '{"a":1}x', '{"a":}', 'not json', '[1, 2', '', ' {"a":1} ']) expect(isCutShort(text), text).toBe(false);
   });
 });
