@@ -125,26 +125,61 @@ export function redactMessage(text: string, also?: string): string {
 
 /** How long a run of a key's characters, anywhere in it, is a secret in what a server sends back (redactEchoes). */
 const ECHOED_RUN_CHARS = 16;
-/** Runs are looked for from every ECHOED_RUN_STEP-th character of the key: any run of ECHOED_RUN_CHARS + ECHOED_RUN_STEP
- * characters or more holds one such start, so is found (a shorter one only where it holds one). */
-const ECHOED_RUN_STEP = 4;
 
 /** The forms of `key` a server may echo it in beyond those redactSecrets knows (QA: an endpoint echoing the key as
  * base64, hex, upper case, \uXXXX or HTML entities put it in stderr and summary.json): its letters in one case, its
  * UTF-8 bytes as hex, as base64 at each of the three byte alignments a longer encoded text can put it at (the
- * characters that depend on its bytes only, in both alphabets), and each character as \uXXXX or `&#N;`/`&#xH;`. */
+ * characters that depend on its bytes only, in both alphabets), each character as \uXXXX or `&#N;`/`&#xH;`, and those
+ * last as a JSON string holds them (`\\u0073`, Go's `\u0026#115;`: a gateway quoting an upstream error). */
 function echoedForms(key: string): string[] {
   const bytes = Buffer.from(key, 'utf8');
   const base64 = [0, 1, 2].map((k) => Buffer.concat([Buffer.alloc(k), bytes]).toString('base64').slice(4 * Math.ceil(k / 3), 4 * Math.floor((bytes.length + k) / 3)));
   const hex = bytes.toString('hex');
   const codes = [...key].map((c) => c.codePointAt(0)!);
   const unicode = key.split('').map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  const upperUnicode = unicode.toUpperCase().replace(/\\U/g, '\\u');
+  const entities = [codes.map((c) => `&#${c};`).join(''), codes.map((c) => `&#x${c.toString(16)};`).join(''), codes.map((c) => `&#x${c.toString(16).toUpperCase()};`).join('')];
   return [
     key.toLowerCase(), key.toUpperCase(), hex, hex.toUpperCase(),
     ...base64, ...base64.map((b) => b.replace(/\+/g, '-').replace(/\//g, '_')),
-    unicode, unicode.toUpperCase().replace(/\\U/g, '\\u'),
-    codes.map((c) => `&#${c};`).join(''), codes.map((c) => `&#x${c.toString(16)};`).join(''), codes.map((c) => `&#x${c.toString(16).toUpperCase()};`).join(''),
+    unicode, upperUnicode, unicode.replace(/\\/g, '\\\\'), upperUnicode.replace(/\\/g, '\\\\'),
+    ...entities, ...entities.map((e) => e.replace(/&/g, '\\u0026')),
   ].filter(isSecretLength);
+}
+
+/** `text` with every run of ECHOED_RUN_CHARS or more of `key`'s characters, from anywhere in it, replaced. The runs are
+ * marked first and the text made once (QA: replacing each as found was quadratic: 208 s for a 1 MiB body of slices).
+ * A run never takes the letter of an escape (`\/`, `\n` in a JSON string): `\[redacted]` would break the JSON. */
+function redactRuns(text: string, key: string): string {
+  let covered: Uint8Array | undefined;
+  for (let start = 0; start + ECHOED_RUN_CHARS <= key.length; start++) {
+    const seed = key.slice(start, start + ECHOED_RUN_CHARS);
+    for (let at = text.indexOf(seed); at >= 0; at = text.indexOf(seed, at + 1)) {
+      // Inside a run found before: grown as far as it goes then.
+      if (covered?.[at]) continue;
+      // Grown both ways as far as the text goes on as the key does.
+      let from = at;
+      let keyFrom = start;
+      while (keyFrom > 0 && from > 0 && text[from - 1] === key[keyFrom - 1] && text[from - 2] !== '\\') {
+        from--;
+        keyFrom--;
+      }
+      let end = at + ECHOED_RUN_CHARS;
+      while (end - from + keyFrom < key.length && text[end] === key[end - from + keyFrom]) end++;
+      if (text[from - 1] === '\\') from++;
+      covered ??= new Uint8Array(text.length);
+      covered.fill(1, from, end);
+    }
+  }
+  if (!covered) return text;
+  const parts: string[] = [];
+  for (let i = 0; i < text.length; ) {
+    let j = i;
+    while (j < text.length && covered[j] === covered[i]) j++;
+    parts.push(covered[i] ? REDACTED : text.slice(i, j));
+    i = j;
+  }
+  return parts.join('');
 }
 
 /** `text` from a server that was sent `key` (an LLM endpoint's answer or error), with every form of the key it may
@@ -154,28 +189,8 @@ function echoedForms(key: string): string[] {
 export function redactEchoes(text: string, key: string | undefined): string {
   const trimmed = key?.trim();
   if (!isSecretLength(trimmed)) return text;
-  let result = replaceAll(text, [...secretForms(trimmed), ...echoedForms(trimmed)]);
-  if (!KEY_LIKE.test(trimmed) || trimmed.length < ECHOED_RUN_CHARS) return result;
-  const starts = new Set<number>();
-  for (let i = 0; i + ECHOED_RUN_CHARS <= trimmed.length; i += ECHOED_RUN_STEP) starts.add(i);
-  starts.add(trimmed.length - ECHOED_RUN_CHARS);
-  for (const start of starts) {
-    const seed = trimmed.slice(start, start + ECHOED_RUN_CHARS);
-    for (let at = result.indexOf(seed); at >= 0; at = result.indexOf(seed, at + REDACTED.length)) {
-      // Grown both ways as far as the text goes on as the key does.
-      let from = at;
-      let keyFrom = start;
-      while (keyFrom > 0 && from > 0 && result[from - 1] === trimmed[keyFrom - 1]) {
-        from--;
-        keyFrom--;
-      }
-      let end = at + ECHOED_RUN_CHARS;
-      while (end - from + keyFrom < trimmed.length && result[end] === trimmed[end - from + keyFrom]) end++;
-      result = result.slice(0, from) + REDACTED + result.slice(end);
-      at = from;
-    }
-  }
-  return result;
+  const result = replaceAll(text, [...secretForms(trimmed), ...echoedForms(trimmed)]);
+  return KEY_LIKE.test(trimmed) && trimmed.length >= ECHOED_RUN_CHARS ? redactRuns(result, trimmed) : result;
 }
 
 /** For tests: forget every registered secret. */

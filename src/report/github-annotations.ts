@@ -126,13 +126,13 @@ export function validationAnnotations(issues: ValidationIssue[], files: RulesFil
 
 /** An input the command could not read (a YAML syntax error, a missing file) as one error annotation at its place, so
  * that the most common mistake of a pull request lands on its line too: `file:line:col` or `file` when the location is
- * a path of the repository (relative, not above the source root; under `inRepository`, the source root's folder in the
- * repository), else without a place. */
-export function inputErrorCommand(error: InputError, inRepository?: string): string {
+ * a path of the repository (relative, not above the source root; `locate` names it from the repository's top, where it
+ * can: repositoryPlace), else without a place. */
+export function inputErrorCommand(error: InputError, locate?: (file: string) => string | undefined): string {
   // Matches every location, from its start: the place is the last :line:col, if any.
   const at = /(.*?)(?::(\d+):(\d+))?$/.exec(error.location)!;
   const file = at[1]!;
-  const placed = inRepository === undefined ? file : `${inRepository}/${file}`;
+  const placed = locate?.(file) ?? file;
   const isOurs = isPropertySafe(placed) && !file.startsWith('/') && !file.startsWith('../') && !/^[a-z][a-z0-9+.-]*:/i.test(file);
   const where = isOurs ? `file=${escapeProperty(placed)}${at[2] ? `,line=${at[2]},col=${at[3]}` : ''},` : '';
   const text = `${isOurs ? '' : `${error.location}: `}${error.detail}${error.hint ? ` (${error.hint})` : ''}`;

@@ -14,25 +14,31 @@ import { stringifyJson } from '../report/reporter.js';
 import type { DraftResult } from './draft.js';
 
 /** The draft files of `result`'s technique (relative to --out) an earlier run may have left: those this run replaces
- * with its other outcome (`stale`), and those it leaves, as its call failed (`kept`). */
+ * with its other outcome (`stale`), and those it leaves (`kept`), as it has no draft of the model's to replace them: its
+ * call failed, or it made a skeleton (a run without its LLM, as a CI job that lost its key, is no reason to lose them). */
 function earlierFiles(result: DraftResult): { stale: string[]; kept: string[] } {
   const passed = `${result.technique}.yaml`;
   const rejected = `rejected/${passed}`;
-  if (result.status === 'passed' || result.status === 'skeleton') return { stale: [rejected], kept: [] };
+  if (result.status === 'passed') return { stale: [rejected], kept: [] };
   if (result.status === 'rejected') return { stale: [passed], kept: [] };
   return { stale: [], kept: [passed, rejected] };
 }
 
-/** Whether `file` is a draft attack-cov wrote: a regular file (not followed through a symlink, never a FIFO that
- * would block the read) that opens with `start`. Unreadable or gone: not one. */
-function isOwnDraft(file: string, start: string): boolean {
+/** How much of a file's start tells a draft's header: the first line, and `# validation:` a few lines on. */
+const HEADER_BYTES = 4096;
+
+/** What `file` is: a draft attack-cov wrote (a regular file, not followed through a symlink, never a FIFO that would
+ * block the read, that opens with `start`), a skeleton it wrote, or neither (unreadable or gone too). */
+function earlierDraftKind(file: string, start: string): 'draft' | 'skeleton' | undefined {
   let fd: number | undefined;
   try {
     fd = openRegularFile(file, { isLinkRefused: true }).fd;
-    const head = Buffer.alloc(Buffer.byteLength(start));
-    return head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8') === start;
+    const buffer = Buffer.alloc(HEADER_BYTES);
+    const head = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+    if (!head.startsWith(start)) return undefined;
+    return /^# validation: skeleton/m.test(head) ? 'skeleton' : 'draft';
   } catch {
-    return false;
+    return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -46,26 +52,38 @@ function removeEarlierRun(outDir: string, results: DraftResult[], toolName: stri
   } catch {
     // A folder by that name: not this run's to remove (writeOutputs refuses a summary.json that is one).
   }
-  // Not through a folder that is a symlink out of --out (rejected -> ../elsewhere): that file is not this run's (QA).
-  const isEarlierDraft = (name: string) => isReallyInside(outDir, path.dirname(path.join(outDir, name))) && isOwnDraft(path.join(outDir, name), draftFileStart(toolName));
   return results.map((result) => {
     const { stale, kept } = earlierFiles(result);
-    const removed = stale.filter(isEarlierDraft);
+    const removed = stale.filter((name) => earlierDraftOf(outDir, name, toolName) !== undefined);
     for (const name of removed) rmSync(path.join(outDir, name), { force: true });
-    const left = kept.filter(isEarlierDraft);
+    // A skeleton of an earlier run is no one's work: this run's draft or skeleton replaces it.
+    const left = kept.filter((name) => earlierDraftOf(outDir, name, toolName) === 'draft');
     return { ...result, ...(removed.length > 0 ? { removed } : {}), ...(left.length > 0 ? { kept: left } : {}) };
   });
 }
 
+/** earlierDraftKind of `name` in `outDir`, never through a folder that is a symlink out of --out (rejected ->
+ * ../elsewhere): that file is not this run's (QA). */
+function earlierDraftOf(outDir: string, name: string, toolName: string): 'draft' | 'skeleton' | undefined {
+  const file = path.join(outDir, name);
+  return isReallyInside(outDir, path.dirname(file)) ? earlierDraftKind(file, draftFileStart(toolName)) : undefined;
+}
+
 /** Writes the drafts of `outcomes` and summary.json (`summaryOf` the results, with what was removed and kept) into
- * `outDir`; the files removed and kept, relative to it. */
-export async function writeDraftRun(outDir: string, outcomes: { result: DraftResult; text: string }[], summaryOf: (results: DraftResult[]) => object, toolName: string): Promise<{ removed: string[]; kept: string[] }> {
-  let results: DraftResult[] = [];
+ * `outDir`; the results as written (a skeleton not written has no file), and the files removed and kept, relative to it. */
+export async function writeDraftRun(outDir: string, outcomes: { result: DraftResult; text: string }[], summaryOf: (results: DraftResult[]) => object, toolName: string): Promise<{ results: DraftResult[]; removed: string[]; kept: string[] }> {
+  // A skeleton is not written over an earlier run's draft of the model's: that one is kept (removeEarlierRun).
+  const written = outcomes.map((o): { result: DraftResult; text: string } => {
+    if (o.result.status !== 'skeleton' || earlierDraftOf(outDir, o.result.file!, toolName) !== 'draft') return o;
+    const { file: _unwritten, ...result } = o.result;
+    return { result, text: '' };
+  });
+  let results: DraftResult[] = written.map((o) => o.result);
   const summaryLast = (): string => {
-    results = removeEarlierRun(outDir, outcomes.map((o) => o.result), toolName);
+    results = removeEarlierRun(outDir, results, toolName);
     return stringifyJson(summaryOf(results));
   };
-  const drafts = outcomes.filter((o) => o.result.file).map((o) => ({ name: o.result.file!, content: o.text }));
+  const drafts = written.filter((o) => o.result.file).map((o) => ({ name: o.result.file!, content: o.text }));
   await writeOutputs(outDir, [...drafts, { name: 'summary.json', content: summaryLast }]);
-  return { removed: results.flatMap((r) => r.removed ?? []), kept: results.flatMap((r) => r.kept ?? []) };
+  return { results, removed: results.flatMap((r) => r.removed ?? []), kept: results.flatMap((r) => r.kept ?? []) };
 }

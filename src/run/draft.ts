@@ -311,10 +311,10 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
   });
   // --out says what this run produced (draft-out.ts): an earlier draft this run replaced with its other outcome goes, one
   // of a technique whose call failed stays.
-  const { removed, kept } = await writeDraftRun(outDir, outcomes, summaryOf, tool.name);
+  const { results, removed, kept } = await writeDraftRun(outDir, outcomes, summaryOf, tool.name);
   const shown = (files: string[]) => files.map((f) => escapeForTerminal(path.join(options.out, f))).join(', ');
   if (removed.length > 0) io.stderr(`removed what an earlier run drafted and this run drafted the other way: ${shown(removed)}\n`);
-  if (kept.length > 0) io.stderr(`kept what an earlier run drafted, as this run's call failed for it (its header says when it was made): ${shown(kept)}\n`);
+  if (kept.length > 0) io.stderr(`kept what an earlier run drafted, which this run has no model's draft to replace (its call failed, or it made a skeleton; the header says when it was made): ${shown(kept)}\n`);
   // The error and its hint come last on stderr, after what the run wrote and removed, where one reads an error.
   if (isEveryCallFailed) (io.errors ?? io.stderr)(`error: every draft failed at the LLM endpoint (${outcomes.length} of ${outcomes.length}${stopped ? `; ${stopped}` : ''})\n`);
   else if (stopped) (io.errors ?? io.stderr)(`error: ${stopped}\n`);
@@ -322,7 +322,7 @@ export async function runDraft(ids: string[], given: DraftOptions, env: Environm
   if (outcomes.some((o) => o.result.status === 'error' || o.result.status === 'not-attempted')) {
     (io.errors ?? io.stderr)(`hint: ${hint ? `${escapeForTerminal(hint)}; ` : ''}--skeleton writes skeletons without a model\n`);
   }
-  const listed = io.isQuiet ? outcomes.filter((o) => o.result.status === 'rejected' || o.result.status === 'error' || o.result.status === 'not-attempted') : outcomes;
+  const listed = (io.isQuiet ? results.filter((r) => r.status === 'rejected' || r.status === 'error' || r.status === 'not-attempted') : results).map((result) => ({ result }));
   // A draft not attempted has no issue of its own: why the run stopped is said once, on stderr.
   if (listed.length > 0) io.stdout(`${listed.map(({ result: r }) => `${r.technique.padEnd(10)} ${r.status.padEnd(9)} ${r.file ? escapeForTerminal(path.join(options.out, r.file)) : ''}${r.issues.length && r.status !== 'passed' && r.status !== 'not-attempted' ? `\n  ${r.issues.slice(0, 5).map(escapeForTerminal).join('\n  ')}` : ''}`).join('\n')}\n`);
   if (isEveryCallFailed) return EXIT_CANNOT_RUN;

@@ -7,7 +7,7 @@ import { sarifReporter } from '../report/sarif.js';
 import { githubAnnotations, inputErrorCommand } from '../report/github-annotations.js';
 import { LINT_FORMATS } from '../report/format-names.js';
 import { buildOutlineReport, sourceRootOf, type CommonOptions, type Environment } from './inputs.js';
-import { rootInRepository } from '../source-root.js';
+import { repositoryPlace } from '../source-root.js';
 import { gatedFindings, parseFailOn, quietGateLine, type FailOn } from '../analysis/gates.js';
 import type { Io } from './report.js';
 import type { Finding } from '../coverage-report.js';
@@ -48,7 +48,7 @@ export async function runLint(options: LintOptions, env: Environment, io: Io): P
   }
   const { report, ruleset } = await buildOutlineReport(options, env).catch((error: unknown) => {
     // The error is said on stderr as for every format; as an annotation too, on the pull request's line.
-    if (format === 'github' && error instanceof InputError) io.stdout(inputErrorCommand(error, rootInRepository(sourceRootOf(options, env))));
+    if (format === 'github' && error instanceof InputError) io.stdout(inputErrorCommand(error, repositoryPlace(sourceRootOf(options, env), env.cwd)));
     throw error;
   });
   // With -q, the listing and the annotations say how many findings they left out fail the gate (a check that fails with

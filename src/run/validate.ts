@@ -1,6 +1,6 @@
 // `attack-cov validate <files…>`: the offline validator for any rules files, so CI can check conditions,
 // fields, macros and lists without Falco installed (and with it, where it is on PATH).
-import { findSourceRoot, linkTarget, OUTSIDE_ROOT_NOTE, rootInRepository } from '../source-root.js';
+import { findSourceRoot, linkTarget, OUTSIDE_ROOT_NOTE, repositoryPlace, rootInRepository } from '../source-root.js';
 import { EXIT_GATE, EXIT_OK, InputError, UsageError } from '../errors.js';
 import { readFieldCatalog } from '../falco/field-catalog.js';
 import { defaultRulesPaths, namedByText, readRulesTexts, type RulesText } from '../falco/load.js';
@@ -52,7 +52,7 @@ export async function runValidate(paths: string[], options: ValidateOptions, env
     }
   } catch (error) {
     // Said on stderr as for every format; as an annotation too, on the pull request's line (a YAML syntax error).
-    if (format === 'github' && error instanceof InputError) io.stdout(inputErrorCommand(error, rootInRepository(root)));
+    if (format === 'github' && error instanceof InputError) io.stdout(inputErrorCommand(error, repositoryPlace(root, env.cwd)));
     throw error;
   }
   const falco = findFalco();

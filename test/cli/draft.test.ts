@@ -214,17 +214,26 @@ describe('an earlier run in --out', () => {
     type Drafts = Run['summary'] & { drafts: { removed?: string[]; kept?: string[] }[] };
     const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Drafts;
     expect(summary.drafts.map((d) => [d.technique, d.status, d.removed, d.kept])).toEqual([['T1529', 'error', undefined, ['T1529.yaml']], ['T1485', 'not-attempted', undefined, ['rejected/T1485.yaml']], ['T1486', 'not-attempted', undefined, undefined]]);
-    expect(failed.stderr).toContain(`\nkept what an earlier run drafted, as this run's call failed for it (its header says when it was made): ${path.join(out, 'T1529.yaml')}, ${path.join(out, 'rejected', 'T1485.yaml')}\n`);
+    expect(failed.stderr).toContain(`\nkept what an earlier run drafted, which this run has no model's draft to replace (its call failed, or it made a skeleton; the header says when it was made): ${path.join(out, 'T1529.yaml')}, ${path.join(out, 'rejected', 'T1485.yaml')}\n`);
     // The error and its hint come last, after what the run kept.
     expect(failed.stderr).toMatch(/\nkept what an earlier run[^\n]*\nerror: every draft failed at the LLM endpoint[^\n]*\nhint: [^\n]*\n$/);
     expect(await readFile(path.join(out, 'T1486.yaml'), 'utf8')).toBe(mine);
     expect(await readFile(path.join(out, 'rejected', 'T1486.yaml'), 'utf8')).toMatch(/^# DRAFT made by attack-cov /);
+    // A run without its LLM (a CI job that lost its key) writes no skeleton over a draft of the model's, nor removes one (the review).
+    const skeletons = await runCli(['draft', 'T1529', 'T1485', '--attack', ATTACK, '--rules', RULES, '--out', out, '--skeleton']);
+    expect(skeletons.code, skeletons.stderr).toBe(0);
+    expect(await readFile(path.join(out, 'T1529.yaml'), 'utf8')).toBe(reviewed);
+    expect(await readFile(path.join(out, 'rejected', 'T1485.yaml'), 'utf8')).toMatch(/^# DRAFT made by attack-cov .*\n(#.*\n)*# validation: rejected/);
+    expect(skeletons.stdout).toMatch(/^T1529 {6}skeleton {2}\n/m);
+    const bySkeletons = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Drafts;
+    expect(bySkeletons.drafts.map((d) => [d.technique, d.status, d.file, d.kept])).toEqual([['T1529', 'skeleton', undefined, ['T1529.yaml']], ['T1485', 'skeleton', 'T1485.yaml', ['rejected/T1485.yaml']]]);
     // The next run drafts T1529 the other way (rejected): the earlier passed draft goes, so the folder says this run's outcome.
     const other = await run('silent');
     expect(other.code).toBe(1);
-    expect(other.stderr).toContain(`\nremoved what an earlier run drafted and this run drafted the other way: ${path.join(out, 'T1529.yaml')}\n`);
+    expect(other.stderr).toContain(`\nremoved what an earlier run drafted and this run drafted the other way: ${path.join(out, 'T1529.yaml')}, ${path.join(out, 'T1485.yaml')}\n`);
     const last = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as Drafts;
-    expect(last.drafts.map((d) => [d.technique, d.status, d.removed, d.kept])).toEqual([['T1529', 'rejected', ['T1529.yaml'], undefined], ['T1485', 'rejected', undefined, undefined], ['T1486', 'rejected', undefined, undefined]]);
+    // T1485's skeleton of the run before goes too.
+    expect(last.drafts.map((d) => [d.technique, d.status, d.removed, d.kept])).toEqual([['T1529', 'rejected', ['T1529.yaml'], undefined], ['T1485', 'rejected', ['T1485.yaml'], undefined], ['T1486', 'rejected', undefined, undefined]]);
   });
 
   it('changes nothing when a name it must write is taken by a folder: the earlier run stays whole (QA: its drafts went first)', async () => {

@@ -107,5 +107,13 @@ describe('lint --format github', () => {
     // A YAML error lands on its line too.
     await writeFile(path.join(cwd, 'mine.yaml'), 'x: [\n');
     expect((await runCli(['lint', '--format', 'github'], { cwd })).stdout).toMatch(/^::error file=deploy\/mine\.yaml,line=1,col=4,/);
+    // A file the error names as typed, from the working directory, is placed from there (the review: the source
+    // root's folder was put in front of it too).
+    await mkdir(path.join(dir, 'other'));
+    await writeFile(path.join(dir, 'other', 'r.yaml'), 'x: [\n');
+    const typed = await runCli(['lint', '--no-config', '--attack', MINI_BUNDLE, '--source-root', 'deploy', '--rules', 'other/r.yaml', '--format', 'github'], { cwd: dir });
+    expect(typed.stdout).toMatch(/^::error file=other\/r\.yaml,line=1,col=4,/);
+    const missing = await runCli(['lint', '--no-config', '--attack', MINI_BUNDLE, '--source-root', 'deploy', '--rules', 'deploy/missing.yaml', '--format', 'github'], { cwd: dir });
+    expect(missing.stdout).toMatch(/^::error file=deploy\/missing\.yaml,title=attack-cov cannot read::/);
   });
 });

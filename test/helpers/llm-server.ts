@@ -151,7 +151,7 @@ export async function startLlmServer(apiKey?: string): Promise<LlmServer> {
           const key = String(req.headers.authorization).replace(/^Bearer /, '');
           const forms = `b64=${Buffer.from(String(req.headers.authorization)).toString('base64')} hex=${Buffer.from(key).toString('hex')} upper=${key.toUpperCase()} u=${[...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}`;
           if (parsed.model === 'echo-key-encoded') return void res.writeHead(500).end(forms);
-          return ok({ ...GOOD_T1529, desc: `A shutdown ran. ${forms.replace(/\\/g, '/')}` });
+          return ok({ ...GOOD_T1529, desc: `A shutdown ran. ${forms}` });
         }
         case 'echo-key-escaped':
           // The key echoed in JSON as other encoders write it: / as \/ (PHP's json_encode), & < > as \u0026 … (Go's).

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findSourceRoot, gitWorkTree, repositoryWorkTree, rootInRepository, showPath, showPaths } from '../../src/source-root.js';
+import { findSourceRoot, gitWorkTree, repositoryPlace, repositoryWorkTree, rootInRepository, showPath, showPaths } from '../../src/source-root.js';
 
 let top: string;
 let repo: string;
@@ -141,6 +141,23 @@ describe('rootInRepository', () => {
     await mkdir(path.join(superproject, 'vendor', 'rules', 'team'), { recursive: true });
     await writeFile(path.join(superproject, 'vendor', 'rules', '.git'), 'gitdir: ../../.git/modules/vendor/rules\n');
     expect(rootInRepository(path.join(superproject, 'vendor', 'rules', 'team'))).toBe('vendor/rules/team');
+  });
+});
+
+describe('repositoryPlace', () => {
+  it('names a file an error names from the repository\'s top: from the source root where it is there, else from the working directory', async () => {
+    await mkdir(path.join(repo, 'other'), { recursive: true });
+    await writeFile(path.join(repo, 'other', 'r.yaml'), '[]\n');
+    const place = repositoryPlace(path.join(repo, 'rules'), repo);
+    expect(place('a.yaml')).toBe('rules/a.yaml');
+    expect(place('other/r.yaml')).toBe('other/r.yaml');
+    // Neither: as typed, from the working directory.
+    expect(place('rules/missing.yaml')).toBe('rules/missing.yaml');
+    // Above the repository's top, or outside any: nowhere.
+    expect(place('../loose.yaml')).toBeUndefined();
+    if (gitWorkTree(os.tmpdir()) === undefined) expect(repositoryPlace(top, top)('loose.yaml')).toBeUndefined();
+    expect(place('.')).toBe('rules');
+    expect(repositoryPlace(repo, repo)('.')).toBeUndefined();
   });
 });
 

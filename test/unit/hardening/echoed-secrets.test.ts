@@ -34,10 +34,35 @@ describe('redactEchoes', () => {
   it('replaces a run of 16 or more of its characters from anywhere in it, grown to all that follows the key', () => {
     const middle = KEY.slice(9, 29);
     expect(redactEchoes(`key …${middle}… cut`, KEY)).toBe('key …[redacted]… cut');
+    // From every offset (the review: runs of 16-19 characters were missed at most).
+    for (let at = 0; at + 16 <= KEY.length; at++) expect(redactEchoes(`<${KEY.slice(at, at + 16)}>`, KEY), String(at)).toBe('<[redacted]>');
+    // Many runs in one body, each its own.
+    const slices = Array.from({ length: 2000 }, (_, i) => KEY.slice(i % 10, (i % 10) + 17)).join(' ');
+    expect(redactEchoes(slices, KEY)).toBe(Array.from({ length: 2000 }, () => '[redacted]').join(' '));
     expect(redactEchoes(`x${KEY.slice(5)}y`, KEY)).toBe('x[redacted]y');
     // 15 characters, and text that only starts as the key does, stay.
     expect(redactEchoes(KEY.slice(10, 25), KEY)).toBe(KEY.slice(10, 25));
     expect(redactEchoes('sk-proj-nothing', KEY)).toBe('sk-proj-nothing');
+  });
+
+  it('keeps a JSON string JSON: a run never takes the letter of an escape before it (the review: \\[redacted])', () => {
+    for (const [key, body] of [
+      ['abcd1234/EFGHijklmnopQRSTuvwx5678yz', '{"error":{"message":"key ...cd1234\\/EFGHijklmnopQRSTuvwx5... bad"}}'],
+      ['sk-abcdnXYZ0123456789ABCDEFGHIJ', '{"error":{"message":"bad key:\\nXYZ0123456789ABCDEFG"}}'],
+    ]) {
+      const redacted = redactEchoes(body, key);
+      expect(redacted, body).toContain('[redacted]');
+      expect(() => JSON.parse(redacted), redacted).not.toThrow();
+    }
+  });
+
+  it('finds the \\uXXXX and entity forms as a JSON string holds them (a gateway quoting an upstream error)', () => {
+    const escaped = [...KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const body = JSON.stringify({ error: { message: `upstream: {"error": "bad key ${escaped}"}` } });
+    expect(body).toContain('\\\\u0073');
+    expect(JSON.parse(redactEchoes(body, KEY)).error.message).toBe('upstream: {"error": "bad key [redacted]"}');
+    const goEntities = [...KEY].map((c) => `\\u0026#${c.charCodeAt(0)};`).join('');
+    expect(redactEchoes(`{"m":"${goEntities}"}`, KEY)).toBe('{"m":"[redacted]"}');
   });
 
   it('leaves the text alone without a key, or with a placeholder key a local server takes', () => {

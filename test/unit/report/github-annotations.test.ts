@@ -223,10 +223,12 @@ describe('inputErrorCommand', () => {
     // Lines and columns of several digits; a colon inside a file name of the repository is no scheme.
     expect(inputErrorCommand(new InputError('rules/team:a.yaml:123:45', 'x'))).toBe('::error file=rules/team%3Aa.yaml,line=123,col=45,title=attack-cov cannot read::x\n');
   });
-  it('names the file from the repository\'s top when the source root lies below it (a project config in a subfolder)', () => {
-    expect(inputErrorCommand(new InputError('rules/a.yaml:3:1', 'broken'), 'deploy/falco')).toBe('::error file=deploy/falco/rules/a.yaml,line=3,col=1,title=attack-cov cannot read::broken\n');
-    // A folder the runner could not read back: the place goes into the message.
-    expect(inputErrorCommand(new InputError('a.yaml:3:1', 'broken'), 'odd\nfolder')).toBe(`::error title=attack-cov cannot read::${escapeData('a.yaml:3:1: broken')}\n`);
+  it('names the file where `locate` places it from the repository\'s top (a project config in a subfolder), else as it is', () => {
+    const locate = (file: string) => (file === 'elsewhere.yaml' ? undefined : `deploy/falco/${file}`);
+    expect(inputErrorCommand(new InputError('rules/a.yaml:3:1', 'broken'), locate)).toBe('::error file=deploy/falco/rules/a.yaml,line=3,col=1,title=attack-cov cannot read::broken\n');
+    expect(inputErrorCommand(new InputError('elsewhere.yaml:3:1', 'broken'), locate)).toBe('::error file=elsewhere.yaml,line=3,col=1,title=attack-cov cannot read::broken\n');
+    // A place the runner could not read back: it goes into the message.
+    expect(inputErrorCommand(new InputError('a.yaml:3:1', 'broken'), () => 'odd\nfolder/a.yaml')).toBe(`::error title=attack-cov cannot read::${escapeData('a.yaml:3:1: broken')}\n`);
   });
   it('puts it nowhere, its location said in the message, when it is no path of the repository', () => {
     for (const location of ['/tmp/x.yaml:3:1', '../up.yaml', 'official:falco_rules.yaml@c72713e', 'https://example.com/r.yaml', '']) {
