@@ -268,8 +268,8 @@ describe('evaluateGates: min-coverage', () => {
       '--min-coverage 10 (or gates.min-coverage in .attack-cov.yaml): no technique is in scope (no platform: no enabled rule of a source attack-cov knows), so no ruleset can meet it',
       'check the rules files (an empty or cut-off file?), or set the scope with --platform',
     ]);
-    (r as unknown as { scope: object }).scope = { platforms: ['Linux'] };
-    expect(usageError(() => evaluateGates(r, settings({ minCoverage: 0.1 }))).message).toMatch(/no technique is in scope \(Linux\)/);
+    (r as unknown as { scope: object }).scope = { platforms: ['Containers', 'Linux'] };
+    expect(usageError(() => evaluateGates(r, settings({ minCoverage: 0.1 }))).message).toMatch(/no technique is in scope \(Containers, Linux\)/);
     // Something in scope, none of it covered: a gate that fails.
     expect(evaluateGates(report({ counted: [0, 1] }), settings({ minCoverage: 0.1 }))).toEqual([{ gate: 'min-coverage', isPassed: false, message: 'overall coverage 0.0% is below 0.1%' }]);
   });

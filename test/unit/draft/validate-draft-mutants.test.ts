@@ -122,7 +122,8 @@ describe('validateDraft', () => {
     const ctx = await context();
     const codes = (condition: string) => validateDraft(k8s(condition), 'draft.yaml', ctx).map((i) => `${i.code} ${i.line}`);
     // "*" is a wildcard only to glob and iglob; a glob that ends in more than * (a suffix) does not pass every value.
-    for (const condition of ['ka.verb = "*"', 'ka.verb glob "*create"', 'ka.verb iglob "**x"', 'ka.verb glob "??*"', 'ka.verb glob "?"', 'ka.verb regex ".*x"', 'ka.verb regex "^.$"', 'ka.verb regex "(.*)(.*)"']) expect(codes(condition), condition).toEqual([]);
+    // ".*" is a pattern only to regex: `= ".*"` is the one value.
+    for (const condition of ['ka.verb = "*"', 'ka.verb = ".*"', 'ka.verb in (".*")', 'ka.verb glob "*create"', 'ka.verb iglob "**x"', 'ka.verb glob "??*"', 'ka.verb glob "?"', 'ka.verb regex ".*x"', 'ka.verb regex "^.$"', 'ka.verb regex "(.*)(.*)"']) expect(codes(condition), condition).toEqual([]);
     // A path of no components is every path only to pmatch: `in (/)` is the one value "/".
     for (const condition of ['ka.uri in (/)', 'ka.uri in ("")']) expect(codes(condition), condition).toEqual([]);
     // The same field on the right only when val() is all that wraps it, and with the same argument.

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../../src/errors.js';
-import { LARGE_PIECE_CHARS, SLICE_CHARS, checkOutputDir, checkReplaceable, outDirOf, pathInside, replaceFileAtomically, replaceFilesAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
+import { LARGE_PIECE_CHARS, SLICE_CHARS, checkOutputDir, checkReplaceable, isReallyInside, outDirOf, pathInside, replaceFileAtomically, replaceFilesAtomically, sliceEnd, writeOutputs, writtenPath } from '../../../src/output.js';
 import { registerSecret } from '../../../src/secrets.js';
 import { deadPid } from '../../helpers/processes.js';
 
@@ -232,6 +232,7 @@ describe('writeOutputs', () => {
     const error = await failure(writeOutputs(out, [{ name: 'a.json', content: 'x' }, { name: 'rejected/T1529.yaml', content: 'x' }]));
     expect(error).toBeInstanceOf(InputError);
     expect(error?.message).toBe(`${path.join(out, 'rejected')}: leads out of the output directory through a symlink; nothing was written`);
+    expect((error as InputError).hint).toBe('remove the link, or choose another --out');
     expect([await listing(elsewhere), await listing(out)]).toEqual([[], ['rejected']]);
     // A link to a folder inside --out, and an --out that is itself reached through a link, are fine.
     await mkdir(path.join(out, 'real'));
@@ -240,6 +241,18 @@ describe('writeOutputs', () => {
     await symlink(out, linkedOut);
     await writeOutputs(linkedOut, [{ name: 'inner/b.json', content: 'y' }]);
     expect(await readFile(path.join(out, 'real', 'b.json'), 'utf8')).toBe('y');
+  });
+
+  it('isReallyInside: a sibling whose name starts as --out\'s is outside it; a folder that does not resolve is not inside', async () => {
+    const parent = await fresh();
+    await mkdir(path.join(parent, 'out'));
+    await mkdir(path.join(parent, 'out2'));
+    await symlink(path.join(parent, 'out2'), path.join(parent, 'out', 'rejected'));
+    expect(isReallyInside(path.join(parent, 'out'), path.join(parent, 'out', 'rejected'))).toBe(false);
+    expect(isReallyInside(path.join(parent, 'out'), path.join(parent, 'out'))).toBe(true);
+    expect(isReallyInside(path.join(parent, 'out'), path.join(parent, 'out', 'missing'))).toBe(false);
+    // The root itself as --out: every folder is inside it.
+    expect(isReallyInside('/', parent)).toBe(true);
   });
 });
 
