@@ -132,6 +132,8 @@ const ECHOED_RUN_CHARS = 16;
  * characters that depend on its bytes only, in both alphabets), each character as \uXXXX or `&#N;`/`&#xH;`, and those
  * last as a JSON string holds them (`\\u0073`, Go's `\u0026#115;`: a gateway quoting an upstream error). */
 function echoedForms(key: string): string[] {
+  // Each form is at least as long as the key (redactEchoes takes a key of MIN_SECRET_LENGTH or more): the base64 kept at
+  // an alignment is 4 characters for each whole group of 3 bytes, which a key of 8 bytes or more always fills twice.
   const bytes = Buffer.from(key, 'utf8');
   const base64 = [0, 1, 2].map((k) => Buffer.concat([Buffer.alloc(k), bytes]).toString('base64').slice(4 * Math.ceil(k / 3), 4 * Math.floor((bytes.length + k) / 3)));
   const hex = bytes.toString('hex');
@@ -144,7 +146,7 @@ function echoedForms(key: string): string[] {
     ...base64, ...base64.map((b) => b.replace(/\+/g, '-').replace(/\//g, '_')),
     unicode, upperUnicode, unicode.replace(/\\/g, '\\\\'), upperUnicode.replace(/\\/g, '\\\\'),
     ...entities, ...entities.map((e) => e.replace(/&/g, '\\u0026')),
-  ].filter(isSecretLength);
+  ];
 }
 
 /** `text` with every run of ECHOED_RUN_CHARS or more of `key`'s characters, from anywhere in it, replaced. The runs are

@@ -15,18 +15,23 @@ describe('redactEchoes', () => {
       [...KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
       [...KEY].map((c) => `&#${c.charCodeAt(0)};`).join(''),
       [...KEY].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join(''),
+      [...KEY].map((c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`).join(''),
+      [...KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`).join(''),
+      Buffer.from(KEY).toString('base64url'),
     ];
     for (const form of forms) expect(redactEchoes(around(form), KEY), form).toBe(around('[redacted]'));
   });
 
   it('finds the key base64-encoded at any byte offset of a longer encoded text, in both alphabets', () => {
-    for (const prefix of ['', 'a', 'ab', 'abc', 'Bearer ']) {
+    for (const prefix of ['', '!', '!?', '!?#', 'Bearer ']) {
       for (const alphabet of ['base64', 'base64url'] as const) {
         const encoded = Buffer.from(`${prefix}${KEY} and more`).toString(alphabet);
         const redacted = redactEchoes(`echo: ${encoded}`, KEY);
         expect(redacted, `${prefix} ${alphabet}`).toContain('[redacted]');
-        // What is left of the encoded text decodes to no more than a few bytes of the key on either side.
-        for (const part of redacted.slice('echo: '.length).split('[redacted]')) expect(Buffer.from(part, alphabet).toString('latin1')).not.toContain(KEY.slice(3, 9));
+        // What is left on either side decodes to at most the 2 bytes of the key that share a group with other bytes.
+        const [before, after] = redacted.slice('echo: '.length).split('[redacted]') as [string, string];
+        const decoded = [Buffer.from(before, alphabet).toString('latin1'), Buffer.from(after, alphabet).toString('latin1')];
+        for (let i = 0; i + 3 <= KEY.length; i++) for (const text of decoded) expect(text, `${prefix} ${alphabet} ${i}`).not.toContain(KEY.slice(i, i + 3));
       }
     }
   });
