@@ -106,16 +106,15 @@ export function rootInRepository(root: string): string | undefined {
  * The path from its repository's top of a file an error names, for its annotation: errors name files from the source
  * root, or as given, from the working directory (the loaders name a file as typed where it cannot be read); the one
  * that exists is taken, the source root's first (the review: a file named as typed got the root's folder twice).
- * Undefined outside any repository, or above its top.
+ * Undefined outside any repository.
  */
 export function repositoryPlace(root: string, cwd: string): (shown: string) => string | undefined {
   return (shown) => {
     const candidates = [path.resolve(root, shown), path.resolve(cwd, shown)];
     const file = candidates.find((candidate) => statQuietly(candidate) !== undefined) ?? candidates[1]!;
     const tree = gitWorkTree(path.dirname(file));
-    if (tree === undefined) return undefined;
-    const relative = path.relative(repositoryWorkTree(tree), file);
-    return relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) ? undefined : relative.split(path.sep).join('/');
+    // The tree (a submodule's superproject too) holds the file's folder, so the file lies below its top.
+    return tree === undefined ? undefined : path.relative(repositoryWorkTree(tree), file).split(path.sep).join('/');
   };
 }
 
