@@ -129,24 +129,22 @@ const ECHOED_RUN_CHARS = 16;
 /** The forms of `key` a server may echo it in beyond those redactSecrets knows (QA: an endpoint echoing the key as
  * base64, hex, upper case, \uXXXX or HTML entities put it in stderr and summary.json): its letters in one case, its
  * UTF-8 bytes as hex, as base64 at each of the three byte alignments a longer encoded text can put it at (the
- * characters that depend on its bytes only, in both alphabets), each character as \uXXXX or `&#N;`/`&#xH;`, and those
- * last as a JSON string holds them (`\\u0073`, Go's `\u0026#115;`: a gateway quoting an upstream error). */
+ * characters that depend on its bytes only, in both alphabets). Its escaped forms are escapedPattern's. */
 function echoedForms(key: string): string[] {
   // Each form is at least as long as the key (redactEchoes takes a key of MIN_SECRET_LENGTH or more): the base64 kept at
   // an alignment is 4 characters for each whole group of 3 bytes, which a key of 8 bytes or more always fills twice.
   const bytes = Buffer.from(key, 'utf8');
   const base64 = [0, 1, 2].map((k) => Buffer.concat([Buffer.alloc(k), bytes]).toString('base64').slice(4 * Math.ceil(k / 3), 4 * Math.floor((bytes.length + k) / 3)));
   const hex = bytes.toString('hex');
-  const codes = [...key].map((c) => c.codePointAt(0)!);
-  const unicode = key.split('').map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
-  const upperUnicode = unicode.toUpperCase().replace(/\\U/g, '\\u');
-  const entities = [codes.map((c) => `&#${c};`).join(''), codes.map((c) => `&#x${c.toString(16)};`).join(''), codes.map((c) => `&#x${c.toString(16).toUpperCase()};`).join('')];
-  return [
-    key.toLowerCase(), key.toUpperCase(), hex, hex.toUpperCase(),
-    ...base64, ...base64.map((b) => b.replace(/\+/g, '-').replace(/\//g, '_')),
-    unicode, upperUnicode, unicode.replace(/\\/g, '\\\\'), upperUnicode.replace(/\\/g, '\\\\'),
-    ...entities, ...entities.map((e) => e.replace(/&/g, '\\u0026')),
-  ];
+  return [key.toLowerCase(), key.toUpperCase(), hex, hex.toUpperCase(), ...base64, ...base64.map((b) => b.replace(/\+/g, '-').replace(/\//g, '_'))];
+}
+
+/** `key` with each character escaped, as a pattern: `\uXXXX` behind any number of backslashes (a JSON string inside a
+ * JSON string doubles them at each level: a model's answer in a completion, a gateway quoting an upstream error), or an
+ * HTML entity `&#N;`/`&#xH;` whose `&` may be `\u0026` (Go's encoder), the hex digits in either case. */
+function escapedPattern(key: string): RegExp {
+  const unit = (c: number) => `(?:\\\\+u${c.toString(16).padStart(4, '0')}|(?:&|\\\\+u0026)#(?:${c}|x0*${c.toString(16)});)`;
+  return new RegExp(key.split('').map((c) => unit(c.charCodeAt(0))).join(''), 'gi');
 }
 
 /** `text` with every run of ECHOED_RUN_CHARS or more of `key`'s characters, from anywhere in it, replaced. The runs are
@@ -191,7 +189,7 @@ function redactRuns(text: string, key: string): string {
 export function redactEchoes(text: string, key: string | undefined): string {
   const trimmed = key?.trim();
   if (!isSecretLength(trimmed)) return text;
-  const result = replaceAll(text, [...secretForms(trimmed), ...echoedForms(trimmed)]);
+  const result = replaceAll(text, [...secretForms(trimmed), ...echoedForms(trimmed)]).replace(escapedPattern(trimmed), REDACTED);
   return KEY_LIKE.test(trimmed) && trimmed.length >= ECHOED_RUN_CHARS ? redactRuns(result, trimmed) : result;
 }
 

@@ -66,6 +66,10 @@ describe('redactEchoes', () => {
     const body = JSON.stringify({ error: { message: `upstream: {"error": "bad key ${escaped}"}` } });
     expect(body).toContain('\\\\u0073');
     expect(JSON.parse(redactEchoes(body, KEY)).error.message).toBe('upstream: {"error": "bad key [redacted]"}');
+    // Two levels down (a model's JSON answer inside the completion's JSON): four backslashes, found all the same.
+    const twice = JSON.stringify({ choices: [{ message: { content: JSON.stringify({ desc: `u=${escaped}` }) } }] });
+    expect(twice).toContain('\\\\\\\\u0073');
+    expect(JSON.parse(JSON.parse(redactEchoes(twice, KEY)).choices[0].message.content).desc).toBe('u=[redacted]');
     const goEntities = [...KEY].map((c) => `\\u0026#${c.charCodeAt(0)};`).join('');
     expect(redactEchoes(`{"m":"${goEntities}"}`, KEY)).toBe('{"m":"[redacted]"}');
   });
