@@ -321,6 +321,12 @@ describe('tag checks', () => {
     // A part that is no ATT&CK tag or maturity (container, a, b), no ATT&CK part at all, or one part only: left alone.
   });
 
+  it('nonstandard-tag: a sub-technique number after a blank is the ID\'s, not a forgotten comma (QA: T1548 .001 was offered as T1548.001, .001)', () => {
+    const named = context(catalogOf([technique('T1059', { name: 'Command and Scripting Interpreter' }), technique('T1059.004', { name: 'Unix Shell' })]));
+    const tags = ['T1059 .004', 'T1059 004'];
+    expect(run(nonstandardTag, tags, {}, named).map((f) => [f.tag, f.fix!.with])).toEqual(tags.map((tag) => [tag, ['T1059.004']]));
+  });
+
   it('nonstandard-tag: an ID and words after blanks is the ID with its name when the first word begins the name, else several tags', () => {
     const named = context(catalogOf([technique('T1059', { name: 'Command and Scripting Interpreter' }), technique('T1574.006', { name: 'LD_PRELOAD' }), technique('T1562', { name: 'Impair Defenses' })]));
     const tags = ['T1059 command', 'T1059 Command-and-Scripting-Interpreter', 'T1574.006 ld_preload', 'T1562 impair-defenses', 'T1562 Impair Defenses', 'T1059 shell', 'T1562 container', ' T1562  k8s ', 'T1059 comm', 'T1059 interpreter', 'T9999 container', 'T1059_shell', 'T1059 container host', 'T1059  k8s\tcontainer_drift ', 'T1059 command shell', 'T1059 Unix Shell', 'T1059 container Host', 'T1059 container host!'];

@@ -46,6 +46,22 @@ describe('parseTag', () => {
     ['\u0422\u0031\u0030\u0035\u0039', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
     ['\u03a41059.004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
     ['mitre execution', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
+    ['mitre \t execution', { kind: 'tactic', shortname: 'execution', conventional: 'mitre_execution', isConventional: false }],
+    // Each invisible character and look-alike the reader knows, and signs at either end.
+    ['T1059\u00ad', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['T10\u200f59', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['T10\u206059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['T10\u206459', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['\ufeffT1059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['\u04421059', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['\u03c41059.004', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
+    ['"T1059"', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
+    ['(T1059.004)!', { kind: 'technique', id: 'T1059.004', conventional: 'T1059.004', isConventional: false }],
+    ['T1059x', { kind: 'technique', id: 'T1059X', conventional: 'T1059X', isConventional: true }],
+    ['\u00e91059', { kind: 'other' }],
+    // An invisible character the reader does not know, inside the ID (at an end it is a sign like any other).
+    ['T10\u206559', { kind: 'other' }],
+    ['T1059\u2065', { kind: 'technique', id: 'T1059', conventional: 'T1059', isConventional: false }],
     ['\u0422A0002', { kind: 'other' }],
     // Each form exactly, not only where a later, looser form would read it alike.
     // A space around a tag is part of it for Falco (falco -T T1059 does not select "T1059 "): read, not conventional.
