@@ -74,6 +74,23 @@ describe('redactEchoes', () => {
     expect(redactEchoes(`{"m":"${goEntities}"}`, KEY)).toBe('{"m":"[redacted]"}');
   });
 
+  it('finds a run at the text\'s very start and end, a key given with blanks around it, and base64url\'s - and _', () => {
+    expect(redactEchoes(`${KEY.slice(0, 16)}|${KEY.slice(-16)}`, KEY)).toBe('[redacted]|[redacted]');
+    expect(redactEchoes(`<${KEY.slice(3, 21)}>`, `  ${KEY}\t`)).toBe('<[redacted]>');
+    // A key whose bytes make + and / in base64 (each ~ is 0x7e): its base64url form has - and _ there instead.
+    const tildes = 'sk-~~~~~~~~~~~~SECRET~~~~0123';
+    const url = Buffer.from(`x${tildes}`).toString('base64url');
+    expect(url).toMatch(/[-_]/);
+    expect(redactEchoes(url, tildes)).toContain('[redacted]');
+    expect(redactEchoes(Buffer.from(`x${tildes}`).toString('base64'), tildes)).toContain('[redacted]');
+  });
+
+  it('takes no runs of a key that is not written as keys are (a quote or a blank in it could cut an escape or a string)', () => {
+    const phrase = 'my "pass" phrase is long enough';
+    expect(redactEchoes(`said ${phrase.slice(2, 22)} there`, phrase)).toBe(`said ${phrase.slice(2, 22)} there`);
+    expect(redactEchoes(`said ${phrase} there`, phrase)).toBe('said [redacted] there');
+  });
+
   it('leaves the text alone without a key, or with a placeholder key a local server takes', () => {
     expect(redactEchoes(around(KEY), undefined)).toBe(around(KEY));
     expect(redactEchoes('none NONE 6e6f6e65', 'none')).toBe('none NONE 6e6f6e65');
