@@ -79,15 +79,17 @@ async function readCacheRoot(root: string, consequence: string): Promise<Dirent[
   });
 }
 
-/** Names in the cache root that are not attack-cov's folders (CACHE_FOLDERS), sorted. */
-const foreignNames = (entries: Dirent[]): string[] => entries.filter((e) => !(e.isDirectory() && CACHE_FOLDERS.includes(e.name))).map((e) => e.name).sort();
+/** Whether an entry of the cache root is one of attack-cov's folders (CACHE_FOLDERS). */
+const isOwnFolder = (e: Dirent): boolean => e.isDirectory() && CACHE_FOLDERS.includes(e.name);
+/** Names in the cache root that are not attack-cov's folders, sorted. */
+const foreignNames = (entries: Dirent[]): string[] => entries.filter((e) => !isOwnFolder(e)).map((e) => e.name).sort();
 
 /** The cached files under `root` (in attack-cov's folders only: a root set to a folder of other files by mistake is
  * not walked, QA), with what else the root holds; undefined when there is no root folder yet. */
 async function listEntries(root: string): Promise<{ entries: { path: string; bytes: number }[]; foreign: string[] } | undefined> {
   const top = await readCacheRoot(root, 'nothing to list');
   if (!top) return undefined;
-  const folders = top.filter((e) => e.isDirectory() && CACHE_FOLDERS.includes(e.name));
+  const folders = top.filter(isOwnFolder);
   const found = await Promise.all(folders.map((folder) => readdir(path.join(root, folder.name), { recursive: true, withFileTypes: true }).catch(() => [])));
   const files = found.flat().filter((e) => e.isFile() && !e.name.endsWith('.tmp') && !e.name.endsWith('.source'));
   const result = await Promise.all(files.map(async (e) => {

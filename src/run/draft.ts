@@ -57,7 +57,8 @@ export interface DraftResult {
   emulation?: { procedures: number; catches: string[] };
   /** An earlier run's drafts of this technique (relative to --out) that this run removed: it drafted it the other way. */
   removed?: string[];
-  /** An earlier run's drafts of this technique that this run left in place: its call failed, nothing replaces them. */
+  /** An earlier run's drafts of this technique that this run left in place: its call failed, or it made a skeleton, and
+   * no draft of the model's replaces them. */
   kept?: string[];
 }
 
@@ -114,9 +115,10 @@ export function llmSettings(options: Pick<DraftOptions, 'skeleton' | 'llmBaseUrl
   if (!baseUrl) return undefined;
   const named = options.llmBaseUrl !== undefined ? '--llm-base-url' : 'OPENAI_BASE_URL';
   // Refused before any work: a base URL that is none would be retried as a network failure, four times per technique.
-  if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl)) {
+  const isHttp = /^https?:\/\/[^/]/i.test(baseUrl);
+  if (!isHttp || !URL.canParse(baseUrl)) {
     // An http(s) URL the parser refuses says why, as --attack's does (QA: port 99999 was "not an http(s) URL").
-    const why = /^https?:\/\/[^/]/i.test(baseUrl) ? `not a valid URL (${urlProblem(baseUrl)})` : 'not an http(s) URL';
+    const why = isHttp ? `not a valid URL (${urlProblem(baseUrl)})` : 'not an http(s) URL';
     throw badUrlError(named, baseUrl, why, 'e.g. --llm-base-url http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1');
   }
   // A fragment is never sent to a server: a '#' there is most likely part of a token or path that would be cut off unseen.
